@@ -1,0 +1,133 @@
+// The `ownstats` command: parses arguments and calls the parts. Each part is imported lazily,
+// so `ownstats query` does not pay for loading the collector or the AWS SDK.
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+
+const defaultData = process.env.OWNSTATS_DATA ?? "./data";
+
+function integer(name: string, min = 0) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}`);
+    return n;
+  };
+}
+
+function json(value: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {}
+  throw new InvalidArgumentError(`expected a JSON object such as '{"anomaly_z": 3}'`);
+}
+
+const program = new Command("ownstats")
+  .description("Privacy-first web analytics you run and own")
+  .showHelpAfterError()
+  .exitOverride();
+
+const dataOption = () => new Option("--data <dir>", "data folder").default(defaultData);
+const portOption = () => new Option("--port <n>", "port to listen on").argParser(integer("--port")).default(8787);
+
+program
+  .command("dev")
+  .description("the whole pipeline on this machine: collector, delivery, builds, reports, tracker, demo site")
+  .addOption(portOption())
+  .addOption(dataOption())
+  .option("--no-demo", "do not write demo data into an empty data folder")
+  .action(async (opts) => finish(await (await import("./local/index.ts")).dev(opts)));
+
+program
+  .command("collect")
+  .description("the collector alone, with its spool and delivery")
+  .addOption(portOption())
+  .addOption(dataOption())
+  .addOption(new Option("--sink <sink>", "where accepted events go").choices(["file", "kinesis", "firehose"]).default(process.env.SINK ?? "file"))
+  .option("--endpoint <url>", "AWS endpoint for the kinesis or firehose sink")
+  .action(async (opts) => finish(await (await import("./local/index.ts")).collect(opts)));
+
+for (const step of ["build", "run", "test", "report"] as const) {
+  const about = {
+    build: "run models, run data tests, render reports",
+    run: "materialize the models",
+    test: "run the data tests",
+    report: "render the static reports into DATA/site",
+  }[step];
+  program
+    .command(step)
+    .description(about)
+    .addOption(dataOption())
+    .option("--models <dir>", "the model project folder", "./models")
+    .option("-s, --select <selectors...>", "models to run: name, +name, name+, tag:x")
+    .option("--exclude <selectors...>", "models to leave out")
+    .option("--full-refresh", "rebuild incremental models from scratch", false)
+    .option("--vars <json>", "override project variables", json)
+    .option("--days <n>", "report period in days", integer("--days", 1), 28)
+    .action(async (opts) => finish(await (await import("./pipeline.ts")).pipelineStep(step, opts)));
+}
+
+program
+  .command("demo")
+  .description("write realistic synthetic raw events (deterministic for a seed)")
+  .addOption(dataOption())
+  .option("--visitors <n>", "distinct visitors", integer("--visitors", 1), 2000)
+  .option("--days <n>", "days of history, ending now", integer("--days", 1), 56)
+  .option("--seed <n>", "random seed", integer("--seed"), 1)
+  .action(async (opts) => finish(await (await import("./local/index.ts")).demo(opts)));
+
+program
+  .command("query")
+  .description("ad-hoc SQL on the warehouse")
+  .argument("<sql>", "the query")
+  .addOption(dataOption())
+  .addOption(new Option("--format <format>", "output format").choices(["table", "csv", "json"]).default("table"))
+  .action(async (sql: string, opts) => finish(await (await import("./runner/index.ts")).query(sql, opts)));
+
+program
+  .command("sync")
+  .description("download new raw objects from S3")
+  .requiredOption("--bucket <name>", "the event store bucket")
+  .option("--prefix <prefix>", "key prefix", "raw/")
+  .addOption(dataOption())
+  .option("--endpoint <url>", "S3-compatible endpoint")
+  .action(async (opts) => finish(await (await import("./local/index.ts")).sync(opts)));
+
+program
+  .command("live")
+  .description("tail a Kinesis stream: events as they arrive and per-minute counts")
+  .requiredOption("--stream <name>", "Kinesis stream name")
+  .option("--endpoint <url>", "Kinesis endpoint")
+  .action(async (opts) => finish(await (await import("./local/index.ts")).live(opts)));
+
+program
+  .command("replay")
+  .description("re-land events from Kinesis retention into raw/")
+  .requiredOption("--stream <name>", "Kinesis stream name")
+  .requiredOption("--since <duration>", "how far back, e.g. 2h, 90m, 1d")
+  .addOption(dataOption())
+  .option("--endpoint <url>", "Kinesis endpoint")
+  .action(async (opts) => finish(await (await import("./local/index.ts")).replay(opts)));
+
+program
+  .command("cost")
+  .description("monthly AWS cost estimate, itemized")
+  .requiredOption("--events <n>", "events per month", integer("--events"))
+  .addOption(new Option("--kinesis <state>", "Kinesis stream").choices(["on", "off"]).default("off"))
+  .option("--buffer-seconds <s>", "Firehose buffering interval", integer("--buffer-seconds"), 300)
+  .option("--events-per-request <n>", "events the tracker sends together", integer("--events-per-request", 1), 3)
+  .action(async (opts) => finish(await (await import("./cost/index.ts")).printCost(opts)));
+
+function finish(code: number): void {
+  process.exitCode = code;
+}
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Usage errors exit 2, as the runner's project errors do; --help and --version exit 0.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    console.error(`ownstats: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,16 @@
+// build = run + test + report; each step also runs alone. The exit code is the worst of the steps.
+import type { RunnerOptions } from "./runner/index.ts";
+
+export type PipelineStep = "build" | "run" | "test" | "report";
+export type PipelineOptions = RunnerOptions & { days: number };
+
+export async function pipelineStep(step: PipelineStep, opts: PipelineOptions): Promise<number> {
+  const runner = await import("./runner/index.ts");
+  let code = 0;
+  if (step !== "report") code = await runner.runProject(step, opts);
+  if ((step === "build" && code !== 2) || step === "report") {
+    const reports = await import("./reports/index.ts");
+    code = Math.max(code, await reports.renderSite({ data: opts.data, days: opts.days }));
+  }
+  return code;
+}
