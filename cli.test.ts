@@ -13,7 +13,20 @@ describe("ownstats command", () => {
   it("lists every command of the design in its help", async () => {
     const { code, stdout } = await ownstats("--help");
     expect(code).toBe(0);
-    for (const command of ["dev", "collect", "build", "run", "test", "report", "demo", "query", "sync", "live", "replay", "cost"]) {
+    for (const command of [
+      "dev",
+      "collect",
+      "build",
+      "run",
+      "test",
+      "report",
+      "demo",
+      "query",
+      "sync",
+      "live",
+      "replay",
+      "cost",
+    ]) {
       expect(stdout).toMatch(new RegExp(`^  ${command} `, "m"));
     }
   });

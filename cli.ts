@@ -7,7 +7,8 @@ const defaultData = process.env.OWNSTATS_DATA ?? "./data";
 function integer(name: string, min = 0) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}`);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}`);
     return n;
   };
 }
@@ -15,7 +16,8 @@ function integer(name: string, min = 0) {
 function json(value: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(value);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {}
   throw new InvalidArgumentError(`expected a JSON object such as '{"anomaly_z": 3}'`);
 }
@@ -26,7 +28,8 @@ const program = new Command("ownstats")
   .exitOverride();
 
 const dataOption = () => new Option("--data <dir>", "data folder").default(defaultData);
-const portOption = () => new Option("--port <n>", "port to listen on").argParser(integer("--port")).default(8787);
+const portOption = () =>
+  new Option("--port <n>", "port to listen on").argParser(integer("--port")).default(8787);
 
 program
   .command("dev")
@@ -41,7 +44,11 @@ program
   .description("the collector alone, with its spool and delivery")
   .addOption(portOption())
   .addOption(dataOption())
-  .addOption(new Option("--sink <sink>", "where accepted events go").choices(["file", "kinesis", "firehose"]).default(process.env.SINK ?? "file"))
+  .addOption(
+    new Option("--sink <sink>", "where accepted events go")
+      .choices(["file", "kinesis", "firehose"])
+      .default(process.env.SINK ?? "file"),
+  )
   .option("--endpoint <url>", "AWS endpoint for the kinesis or firehose sink")
   .action(async (opts) => finish(await (await import("./local/index.ts")).collect(opts)));
 
@@ -79,7 +86,9 @@ program
   .description("ad-hoc SQL on the warehouse")
   .argument("<sql>", "the query")
   .addOption(dataOption())
-  .addOption(new Option("--format <format>", "output format").choices(["table", "csv", "json"]).default("table"))
+  .addOption(
+    new Option("--format <format>", "output format").choices(["table", "csv", "json"]).default("table"),
+  )
   .action(async (sql: string, opts) => finish(await (await import("./runner/index.ts")).query(sql, opts)));
 
 program
@@ -113,7 +122,12 @@ program
   .requiredOption("--events <n>", "events per month", integer("--events"))
   .addOption(new Option("--kinesis <state>", "Kinesis stream").choices(["on", "off"]).default("off"))
   .option("--buffer-seconds <s>", "Firehose buffering interval", integer("--buffer-seconds"), 300)
-  .option("--events-per-request <n>", "events the tracker sends together", integer("--events-per-request", 1), 3)
+  .option(
+    "--events-per-request <n>",
+    "events the tracker sends together",
+    integer("--events-per-request", 1),
+    3,
+  )
   .action(async (opts) => finish(await (await import("./cost/index.ts")).printCost(opts)));
 
 function finish(code: number): void {

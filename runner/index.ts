@@ -7,7 +7,10 @@ export interface RunnerOptions {
   fullRefresh: boolean;
   vars?: Record<string, unknown>;
 }
-export interface QueryOptions { data: string; format: "table" | "csv" | "json" }
+export interface QueryOptions {
+  data: string;
+  format: "table" | "csv" | "json";
+}
 
 export async function runProject(_step: "build" | "run" | "test", _opts: RunnerOptions): Promise<number> {
   throw new Error("the model runner is not available in this build yet");

@@ -1,0 +1,65 @@
+// One DuckDB database file per data folder. DuckDB allows one writer per file, so every part of one
+// process (builds, reports, queries in the dev server) shares one instance through DuckDB's cache.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+
+/** A JSON-safe value: DuckDB's BIGINT/HUGEINT become numbers (strings past 2^53), times ISO strings. */
+export type Plain = null | boolean | number | string | Plain[] | { [key: string]: Plain };
+export type Row = Record<string, Plain>;
+
+export interface Warehouse {
+  readonly path: string;
+  readonly connection: DuckDBConnection;
+  /** Runs one statement and returns its rows as plain values. */
+  all<T extends Row = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]>;
+  /** Runs statements without reading results. */
+  run(sql: string): Promise<void>;
+  close(): void;
+}
+
+export function warehousePath(data: string): string {
+  return join(data, "warehouse.duckdb");
+}
+
+export async function openWarehouse(data: string): Promise<Warehouse> {
+  mkdirSync(data, { recursive: true });
+  const path = warehousePath(data);
+  // Built without ICU (no extension downloads offline), DuckDB keeps TIMESTAMPTZ in UTC whatever TZ says.
+  const instance = await DuckDBInstance.fromCache(path);
+  const connection = await instance.connect();
+  return {
+    path,
+    connection,
+    async all<T extends Row>(sql: string, params?: DuckDBValue[]) {
+      const reader = params
+        ? await connection.runAndReadAll(sql, params)
+        : await connection.runAndReadAll(sql);
+      return reader.getRowObjectsJS().map((row) => toPlain(row) as T);
+    },
+    async run(sql: string) {
+      await connection.run(sql);
+    },
+    close() {
+      connection.closeSync();
+    },
+  };
+}
+
+export function toPlain(value: unknown): Plain {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "bigint") {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (typeof value === "object") {
+    const out: Record<string, Plain> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toPlain(v);
+    return out;
+  }
+  if (typeof value === "number" || typeof value === "string" || typeof value === "boolean") return value;
+  return String(value);
+}
