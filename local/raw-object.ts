@@ -1,0 +1,55 @@
+// Writes one raw object the way Firehose does: gzip NDJSON under
+// DATA/raw/year=YYYY/month=MM/day=DD/hour=HH/, foldered by the arrival hour in UTC.
+// The object is written under a temporary name (which the `*.gz` glob of readers does not
+// match), flushed to disk, then renamed, so a reader never sees half a file.
+import { randomBytes } from "node:crypto";
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+
+const gzipAsync = promisify(gzip);
+
+/** The Hive partition folder (relative to the data folder) for an arrival time, in UTC. */
+export function rawPartition(arrival: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return join(
+    "raw",
+    `year=${arrival.getUTCFullYear()}`,
+    `month=${pad(arrival.getUTCMonth() + 1)}`,
+    `day=${pad(arrival.getUTCDate())}`,
+    `hour=${pad(arrival.getUTCHours())}`,
+  );
+}
+
+/** A name that sorts by arrival and never collides between writers. */
+function objectName(arrival: Date): string {
+  const stamp = arrival.toISOString().replace(/[-:.]/g, "");
+  return `ownstats-${stamp}-${randomBytes(6).toString("hex")}.gz`;
+}
+
+/**
+ * Writes `lines` (each one JSON record, without its newline) as one gzip NDJSON object and
+ * returns its final path.
+ */
+export async function writeRawObject(data: string, lines: string[], arrival: Date): Promise<string> {
+  if (Number.isNaN(arrival.getTime())) throw new TypeError(`Expected a valid arrival date, got ${arrival}`);
+  const folder = join(data, rawPartition(arrival));
+  await mkdir(folder, { recursive: true });
+  const body = lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+  const compressed = await gzipAsync(Buffer.from(body, "utf8"));
+  const finalPath = join(folder, objectName(arrival));
+  const temporaryPath = `${finalPath}.tmp`;
+  const handle = await open(temporaryPath, "w");
+  try {
+    await handle.writeFile(compressed);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temporaryPath, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(temporaryPath, finalPath);
+  return finalPath;
+}
