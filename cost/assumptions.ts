@@ -1,0 +1,59 @@
+// What the cost estimate assumes about the workload and the deployed stack. Every figure here drives
+// a line item; the CLI prints them next to the table so a reader can disagree with a specific one.
+
+export interface Assumptions {
+  /** Bytes of one stored NDJSON line (a page view with referrer and UTM, enriched, newline included). */
+  storedEventBytes: number;
+  /** Bytes of one event as the tracker sends it, before enrichment. */
+  wireEventBytes: number;
+  /** HTTP request overhead billed by API Gateway's 512 KB metering (headers, batch envelope). */
+  requestOverheadBytes: number;
+  /** Whether the ingest function sends one stream record per event or one per request (events joined by newlines). */
+  recordPer: "event" | "request";
+  lambdaMemoryMb: number;
+  /** Billed duration of a warm invocation: validate, enrich, one PutRecordBatch/PutRecords round trip. */
+  lambdaWarmMs: number;
+  /** Billed INIT phase of a cold start (Lambda bills INIT for managed runtimes since August 2025). */
+  lambdaInitMs: number;
+  /** Upper bound on cold starts per hour when traffic is sparse (one every ten minutes). */
+  coldStartsPerHour: number;
+  /** CloudWatch Logs bytes per invocation: the platform's START/END/REPORT lines; the function logs nothing per event. */
+  logBytesPerInvocation: number;
+  /** Raw NDJSON bytes ÷ gzip bytes for a delivered object. */
+  gzipRatio: number;
+  /** Months of raw data kept in S3 (the steady state after that long). */
+  retainedMonths: number;
+  /** Report workflow runs per month (hourly). */
+  syncRunsPerMonth: number;
+  /** LIST requests per sync run (an incremental listing that starts after the last key it has). */
+  listRequestsPerSync: number;
+  /** Bytes of one 202 response with headers, sent back to the browser. */
+  responseBytes: number;
+  /** Busiest second ÷ average second, for sizing Kinesis shards. */
+  peakToAverage: number;
+}
+
+export const DEFAULT_ASSUMPTIONS: Assumptions = {
+  storedEventBytes: 600,
+  wireEventBytes: 420,
+  requestOverheadBytes: 800,
+  recordPer: "event",
+  lambdaMemoryMb: 128,
+  lambdaWarmMs: 50,
+  lambdaInitMs: 400,
+  coldStartsPerHour: 6,
+  logBytesPerInvocation: 450,
+  gzipRatio: 6,
+  retainedMonths: 12,
+  syncRunsPerMonth: 730,
+  listRequestsPerSync: 1,
+  responseBytes: 250,
+  peakToAverage: 10,
+};
+
+/** AWS bills by the 730-hour month. */
+export const HOURS_PER_MONTH = 730;
+export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
+/** AWS's billing GB is 2^30 bytes. */
+export const GB = 1024 ** 3;
+export const KB = 1024;

@@ -1,0 +1,166 @@
+// Each line item against figures worked out by hand (shown in the comments), for the goal case:
+// 100,000 events a month, Kinesis off, a 300 s buffer and 3 events per request.
+import { describe, expect, it } from "vitest";
+import { DEFAULT_ASSUMPTIONS } from "./assumptions.ts";
+import { type CostEstimate, deliveredObjects, estimateCost, type LineId } from "./estimate.ts";
+
+const goalCase = estimateCost({ events: 100_000, kinesis: false, bufferSeconds: 300, eventsPerRequest: 3 });
+
+function line(estimate: CostEstimate, id: LineId) {
+  const found = estimate.lines.find((l) => l.id === id);
+  if (!found) throw new Error(`no line ${id}`);
+  return found;
+}
+
+describe("estimateCost, 100k events/month, Kinesis off", () => {
+  it("counts requests as events ÷ events per request, rounded up", () => {
+    // 100,000 / 3 = 33,333.3 → 33,334
+    expect(goalCase.volumes.requests).toBe(33_334);
+  });
+
+  it("bills API Gateway one 512 KB unit per request at $1.00 per million", () => {
+    // 3 × 420 + 800 = 2,060 bytes < 512 KB → 33,334 units × $0.000001 = $0.033334
+    expect(line(goalCase, "httpApi").quantity).toBe(33_334);
+    expect(line(goalCase, "httpApi").usd).toBeCloseTo(0.033334, 6);
+  });
+
+  it("bills Lambda invocations at $0.20 per million", () => {
+    // 33,334 × $0.0000002 = $0.0066668
+    expect(line(goalCase, "lambdaRequests").usd).toBeCloseTo(0.0066668, 7);
+  });
+
+  it("bills Lambda compute as 128 MB × 50 ms per invocation at the arm64 rate", () => {
+    // 33,334 × 0.125 GB × 0.05 s = 208.3375 GB-s × $0.0000133334 = $0.00277785
+    expect(line(goalCase, "lambdaCompute").quantity).toBeCloseTo(208.3375, 4);
+    expect(line(goalCase, "lambdaCompute").usd).toBeCloseTo(0.00277785, 7);
+  });
+
+  it("bills cold-start INIT for at most six cold starts an hour", () => {
+    // min(33,334, 730 × 6 = 4,380) × 0.125 GB × 0.4 s = 219 GB-s × $0.0000133334 = $0.00292001
+    expect(line(goalCase, "lambdaInit").quantity).toBeCloseTo(219, 6);
+    expect(line(goalCase, "lambdaInit").usd).toBeCloseTo(0.00292001, 7);
+  });
+
+  it("has no Kinesis lines", () => {
+    expect(goalCase.lines.some((l) => l.service === "Kinesis")).toBe(false);
+  });
+
+  it("bills Firehose each 600-byte record as 5 KB", () => {
+    // 100,000 × 5,120 B = 512,000,000 B = 0.476837 GB × $0.029 = $0.0138283
+    expect(line(goalCase, "firehose").quantity).toBeCloseTo(0.476837, 6);
+    expect(line(goalCase, "firehose").usd).toBeCloseTo(0.0138283, 6);
+  });
+
+  it("writes one S3 object per buffer flush", () => {
+    // λ = 33,334 / 2,628,000 s = 0.0126842/s; cycle = 300 + 78.838 = 378.838 s;
+    // 2,628,000 / 378.838 = 6,936.99 objects × $0.000005 = $0.0346850
+    expect(line(goalCase, "s3Put").quantity).toBeCloseTo(6936.99, 2);
+    expect(line(goalCase, "s3Put").usd).toBeCloseTo(0.034685, 6);
+  });
+
+  it("stores twelve months of gzip output at a 6× ratio", () => {
+    // 100,000 × 600 B / 6 = 10,000,000 B a month = 0.00931323 GB × 12 = 0.111759 GB-month × $0.023 = $0.00257045
+    expect(line(goalCase, "s3Storage").quantity).toBeCloseTo(0.111759, 6);
+    expect(line(goalCase, "s3Storage").usd).toBeCloseTo(0.00257045, 7);
+  });
+
+  it("lists once per hourly sync and gets each object once", () => {
+    // 730 LIST × $0.000005 = $0.00365; 6,936.99 GET × $0.0000004 = $0.00277480
+    expect(line(goalCase, "s3List").usd).toBeCloseTo(0.00365, 8);
+    expect(line(goalCase, "s3Get").usd).toBeCloseTo(0.0027748, 7);
+  });
+
+  it("bills CloudWatch Logs for 450 bytes per invocation at $0.50/GB", () => {
+    // 33,334 × 450 B = 15,000,300 B = 0.0139701 GB × $0.50 = $0.00698506
+    expect(line(goalCase, "logs").usd).toBeCloseTo(0.00698506, 7);
+  });
+
+  it("bills transfer out for responses and sync downloads at $0.09/GB", () => {
+    // 33,334 × 250 B + 10,000,000 B = 18,333,500 B = 0.0170744 GB × $0.09 = $0.00153670
+    expect(line(goalCase, "transferOut").usd).toBeCloseTo(0.0015367, 7);
+  });
+
+  it("totals about 11 cents, inside the 50-cent goal", () => {
+    // sum of the lines above = $0.111729
+    expect(goalCase.totalUsd).toBeCloseTo(0.111729, 5);
+    expect(goalCase.totalUsd).toBeLessThanOrEqual(0.5);
+  });
+
+  it("frees Lambda entirely under the always-free tier but not API Gateway or S3", () => {
+    expect(line(goalCase, "lambdaRequests").usdAlwaysFree).toBe(0);
+    expect(line(goalCase, "lambdaCompute").usdAlwaysFree).toBe(0);
+    expect(line(goalCase, "logs").usdAlwaysFree).toBe(0);
+    expect(line(goalCase, "httpApi").usdAlwaysFree).toBe(line(goalCase, "httpApi").usd);
+    // $0.111729 − 0.0066668 − 0.00277785 − 0.00292001 − 0.00698506 − 0.0015367 = $0.0908427
+    expect(goalCase.totalUsdAlwaysFree).toBeCloseTo(0.0908427, 5);
+  });
+});
+
+describe("estimateCost, Kinesis on", () => {
+  const on = estimateCost({ events: 10_000_000, kinesis: true, bufferSeconds: 300, eventsPerRequest: 1 });
+
+  it("bills one provisioned shard for the whole month", () => {
+    // peak = 10,000,000 / 2,628,000 × 10 = 38 records/s → 1 shard × 730 h × $0.015 = $10.95
+    expect(on.volumes.shards).toBe(1);
+    expect(line(on, "kinesisShards").usd).toBeCloseTo(10.95, 6);
+  });
+
+  it("bills one 25 KB PUT payload unit per record", () => {
+    // 10,000,000 × $0.000000014 = $0.14
+    expect(line(on, "kinesisPut").quantity).toBe(10_000_000);
+    expect(line(on, "kinesisPut").usd).toBeCloseTo(0.14, 6);
+  });
+
+  it("adds shards when the busiest second passes 1,000 records", () => {
+    // 1e9 / 2,628,000 × 10 = 3,805 records/s → 4 shards
+    const big = estimateCost({ events: 1e9, kinesis: true, bufferSeconds: 300, eventsPerRequest: 1 });
+    expect(big.volumes.shards).toBe(4);
+  });
+});
+
+describe("record packing and batching", () => {
+  it("bills Firehose per request when the function joins a request's events into one record", () => {
+    const packed = estimateCost(
+      { events: 100_000, kinesis: false, bufferSeconds: 300, eventsPerRequest: 3 },
+      { ...DEFAULT_ASSUMPTIONS, recordPer: "request" },
+    );
+    // 3 × 600 B = 1,800 B → one 5 KB unit per request: 33,334 × 5,120 B = 0.158948 GB × $0.029 = $0.00460951
+    expect(line(packed, "firehose").usd).toBeCloseTo(0.00460951, 7);
+  });
+
+  it("rounds a 6 KB record up to 10 KB", () => {
+    const large = estimateCost(
+      { events: 1000, kinesis: false, bufferSeconds: 300, eventsPerRequest: 1 },
+      { ...DEFAULT_ASSUMPTIONS, storedEventBytes: 6 * 1024 },
+    );
+    // 1,000 × 10,240 B = 0.00953674 GB
+    expect(line(large, "firehose").quantity).toBeCloseTo(0.00953674, 8);
+  });
+
+  it("bounds objects by requests when the buffer is zero and by flushes when traffic is dense", () => {
+    expect(deliveredObjects(10, 0, 6000)).toBe(10);
+    // 1e9 requests: nearly one flush every 300 s → just under 2,628,000 / 300 = 8,760
+    const dense = deliveredObjects(1e9, 300, 0);
+    expect(dense).toBeLessThan(8760);
+    expect(dense).toBeGreaterThan(8759.9);
+    expect(deliveredObjects(0, 300, 0)).toBe(0);
+  });
+});
+
+describe("input checks", () => {
+  const ok = { events: 1000, kinesis: false, bufferSeconds: 300, eventsPerRequest: 3 };
+  it.each([
+    [{ ...ok, bufferSeconds: 901 }, /--buffer-seconds must be a whole number from 0 to 900/],
+    [{ ...ok, eventsPerRequest: 51 }, /--events-per-request must be a whole number from 1 to 50/],
+    [{ ...ok, eventsPerRequest: 0 }, /--events-per-request/],
+    [{ ...ok, events: -1 }, /--events must be a whole number/],
+    [{ ...ok, events: 1.5 }, /--events must be a whole number/],
+  ])("rejects %o", (input, message) => {
+    expect(() => estimateCost(input)).toThrow(message);
+  });
+
+  it("costs nothing but the idle shard when no events arrive", () => {
+    expect(estimateCost({ ...ok, events: 0 }).totalUsd).toBe(0);
+    expect(estimateCost({ ...ok, events: 0, kinesis: true }).totalUsd).toBeCloseTo(10.95, 6);
+  });
+});

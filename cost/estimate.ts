@@ -1,0 +1,267 @@
+// The monthly AWS cost of the deployed pipeline as a pure function of traffic, settings, prices and
+// assumptions. Each line item is quantity × unit price, so every figure can be checked by hand.
+import {
+  type Assumptions,
+  DEFAULT_ASSUMPTIONS,
+  GB,
+  HOURS_PER_MONTH,
+  KB,
+  SECONDS_PER_MONTH,
+} from "./assumptions.ts";
+import { FREE_TIERS, PRICES, type Price, type PriceBook } from "./prices.ts";
+
+export interface CostInput {
+  /** Events collected per month. */
+  events: number;
+  kinesis: boolean;
+  /** Firehose buffering interval, 0–900 s. */
+  bufferSeconds: number;
+  /** Events the tracker sends in one request, 1–50. */
+  eventsPerRequest: number;
+}
+
+export type LineId =
+  | "httpApi"
+  | "lambdaRequests"
+  | "lambdaCompute"
+  | "lambdaInit"
+  | "kinesisShards"
+  | "kinesisPut"
+  | "firehose"
+  | "s3Storage"
+  | "s3Put"
+  | "s3List"
+  | "s3Get"
+  | "logs"
+  | "transferOut";
+
+export interface LineItem {
+  id: LineId;
+  service: string;
+  item: string;
+  quantity: number;
+  unit: string;
+  unitPrice: Price;
+  /** quantity × unit price, no free tier. */
+  usd: number;
+  /** The same after the always-free monthly allowances. */
+  usdAlwaysFree: number;
+  note?: string;
+}
+
+export interface CostEstimate {
+  input: CostInput;
+  assumptions: Assumptions;
+  /** Derived volumes, shown so the line items can be traced. */
+  volumes: {
+    requests: number;
+    records: number;
+    recordBytes: number;
+    objects: number;
+    rawGbPerMonth: number;
+    gzipGbPerMonth: number;
+    shards: number;
+  };
+  lines: LineItem[];
+  totalUsd: number;
+  totalUsdAlwaysFree: number;
+  notes: string[];
+}
+
+export const LIMITS = {
+  bufferSeconds: { min: 0, max: 900 },
+  eventsPerRequest: { min: 1, max: 50 },
+  events: { min: 0, max: 1e12 },
+};
+
+/** Throws an error naming the bad input; the CLI turns it into a usage message. */
+export function checkInput(input: CostInput): void {
+  const whole = (name: string, value: number, { min, max }: { min: number; max: number }) => {
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new RangeError(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
+  };
+  whole("--events", input.events, LIMITS.events);
+  whole("--buffer-seconds", input.bufferSeconds, LIMITS.bufferSeconds);
+  whole("--events-per-request", input.eventsPerRequest, LIMITS.eventsPerRequest);
+}
+
+/**
+ * Firehose opens a buffer at the first record and flushes it `bufferSeconds` later. With requests
+ * arriving at random (Poisson, rate λ per second), the next buffer opens on average 1/λ after a
+ * flush, so one object is written every bufferSeconds + 1/λ seconds — never more objects than
+ * requests, and never fewer than the 128 MiB size limit forces.
+ */
+export function deliveredObjects(requests: number, bufferSeconds: number, rawBytes: number): number {
+  if (requests <= 0) return 0;
+  const rate = requests / SECONDS_PER_MONTH;
+  const byTime = SECONDS_PER_MONTH / (bufferSeconds + 1 / rate);
+  return Math.max(Math.min(byTime, requests), rawBytes / (128 * 1024 * 1024));
+}
+
+export function estimateCost(
+  input: CostInput,
+  assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
+  prices: PriceBook = PRICES,
+): CostEstimate {
+  checkInput(input);
+  const a = assumptions;
+  const notes: string[] = [];
+  const requests = Math.ceil(input.events / input.eventsPerRequest);
+  const perRequest = a.recordPer === "request";
+  const records = perRequest ? requests : input.events;
+  const recordBytes = perRequest ? input.eventsPerRequest * a.storedEventBytes : a.storedEventBytes;
+  const rawBytes = input.events * a.storedEventBytes;
+  const gzipBytes = rawBytes / a.gzipRatio;
+  const objects = deliveredObjects(requests, input.bufferSeconds, rawBytes);
+
+  const requestBytes = input.eventsPerRequest * a.wireEventBytes + a.requestOverheadBytes;
+  const apiUnits = requests * Math.ceil(requestBytes / (512 * KB));
+  const memoryGb = a.lambdaMemoryMb / 1024;
+  const warmGbSeconds = requests * memoryGb * (a.lambdaWarmMs / 1000);
+  const coldStarts = Math.min(requests, HOURS_PER_MONTH * a.coldStartsPerHour);
+  const initGbSeconds = coldStarts * memoryGb * (a.lambdaInitMs / 1000);
+
+  const peakRecordsPerSecond = (records / SECONDS_PER_MONTH) * a.peakToAverage;
+  const shards = input.kinesis
+    ? Math.max(
+        1,
+        Math.ceil(peakRecordsPerSecond / 1000),
+        Math.ceil((peakRecordsPerSecond * recordBytes) / (1024 * KB)),
+      )
+    : 0;
+  const putPayloadUnits = input.kinesis ? records * Math.ceil(recordBytes / (25 * KB)) : 0;
+  const firehoseGb = (records * Math.ceil(recordBytes / (5 * KB)) * 5 * KB) / GB;
+
+  const lines: LineItem[] = [];
+  const add = (
+    id: LineId,
+    service: string,
+    item: string,
+    quantity: number,
+    unitPrice: Price,
+    note?: string,
+  ) => {
+    const usd = quantity * unitPrice.usd;
+    lines.push({
+      id,
+      service,
+      item,
+      quantity,
+      unit: unitPrice.unit,
+      unitPrice,
+      usd,
+      usdAlwaysFree: usd,
+      note,
+    });
+    if (unitPrice.firstTierUpTo !== undefined && quantity > unitPrice.firstTierUpTo)
+      notes.push(`${service} ${item}: past the first price tier; the figure is an upper bound.`);
+  };
+
+  add("httpApi", "API Gateway", "HTTP API requests (512 KB metered)", apiUnits, prices.httpApiRequest);
+  add("lambdaRequests", "Lambda", "invocations", requests, prices.lambdaRequest);
+  add(
+    "lambdaCompute",
+    "Lambda",
+    `compute, arm64 ${a.lambdaMemoryMb} MB × ${a.lambdaWarmMs} ms`,
+    warmGbSeconds,
+    prices.lambdaArmGbSecond,
+  );
+  add(
+    "lambdaInit",
+    "Lambda",
+    `cold-start INIT ${a.lambdaInitMs} ms (≤ ${a.coldStartsPerHour}/h)`,
+    initGbSeconds,
+    prices.lambdaArmGbSecond,
+  );
+  if (input.kinesis) {
+    add(
+      "kinesisShards",
+      "Kinesis",
+      `${shards} provisioned shard${shards === 1 ? "" : "s"} × ${HOURS_PER_MONTH} h`,
+      shards * HOURS_PER_MONTH,
+      prices.kinesisShardHour,
+    );
+    add("kinesisPut", "Kinesis", "PUT payload units (25 KB)", putPayloadUnits, prices.kinesisPutPayloadUnit);
+  }
+  add(
+    "firehose",
+    "Firehose",
+    `${input.kinesis ? "Kinesis-sourced" : "DirectPut"} ingestion, record per ${a.recordPer}, 5 KB steps`,
+    firehoseGb,
+    prices.firehoseIngestedGb,
+  );
+  add(
+    "s3Storage",
+    "S3",
+    `Standard storage, gzip, ${a.retainedMonths} months kept`,
+    (gzipBytes / GB) * a.retainedMonths,
+    prices.s3StandardGbMonth,
+  );
+  add("s3Put", "S3", `PUT per Firehose flush (${input.bufferSeconds} s buffer)`, objects, prices.s3PutOrList);
+  add(
+    "s3List",
+    "S3",
+    "LIST by the hourly report sync",
+    input.events > 0 ? a.syncRunsPerMonth * a.listRequestsPerSync : 0,
+    prices.s3PutOrList,
+  );
+  add("s3Get", "S3", "GET by the hourly report sync (each object once)", objects, prices.s3Get);
+  add(
+    "logs",
+    "CloudWatch Logs",
+    "Lambda log ingestion (Standard)",
+    (requests * a.logBytesPerInvocation) / GB,
+    prices.logsIngestedGb,
+  );
+  add(
+    "transferOut",
+    "Data transfer",
+    "out: responses and report sync downloads",
+    (requests * a.responseBytes + gzipBytes) / GB,
+    prices.dataTransferOutGb,
+  );
+
+  applyAlwaysFreeTiers(lines);
+  const totalUsd = sum(lines.map((l) => l.usd));
+  const totalUsdAlwaysFree = sum(lines.map((l) => l.usdAlwaysFree));
+  return {
+    input,
+    assumptions: a,
+    volumes: {
+      requests,
+      records,
+      recordBytes,
+      objects,
+      rawGbPerMonth: rawBytes / GB,
+      gzipGbPerMonth: gzipBytes / GB,
+      shards,
+    },
+    lines,
+    totalUsd,
+    totalUsdAlwaysFree,
+    notes,
+  };
+}
+
+/** Lambda, CloudWatch Logs and data-transfer allowances renew every month for every account. */
+function applyAlwaysFreeTiers(lines: LineItem[]): void {
+  const byId = (id: LineId) => lines.find((l) => l.id === id);
+  const allow = (allowance: number, ...ids: LineId[]) => {
+    let left = allowance;
+    for (const id of ids) {
+      const line = byId(id);
+      if (!line) continue;
+      const free = Math.min(left, line.quantity);
+      left -= free;
+      line.usdAlwaysFree = (line.quantity - free) * line.unitPrice.usd;
+    }
+  };
+  allow(FREE_TIERS.lambdaRequests.amount, "lambdaRequests");
+  allow(FREE_TIERS.lambdaGbSeconds.amount, "lambdaCompute", "lambdaInit");
+  allow(FREE_TIERS.logsGb.amount, "logs");
+  allow(FREE_TIERS.dataTransferOutGb.amount, "transferOut");
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}

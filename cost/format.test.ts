@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { compareWithArticle, markdownVolumeTable, quantity, unitPrice, usd } from "./format.ts";
+import { PRICES } from "./prices.ts";
+
+describe("formatting", () => {
+  it("shows dollars with cents above a dollar and four decimals below", () => {
+    expect(usd(10.954)).toBe("$10.95");
+    expect(usd(0.03333)).toBe("$0.0333");
+    expect(usd(0)).toBe("$0");
+    expect(usd(0.00001)).toBe("<$0.0001");
+  });
+
+  it("scales unit prices to read as cents", () => {
+    expect(unitPrice(PRICES.httpApiRequest)).toBe("$1.00 per 1M request");
+    expect(unitPrice(PRICES.s3Get)).toBe("$0.40 per 1M request");
+    expect(unitPrice(PRICES.kinesisShardHour)).toBe("$0.015 per shard-hour");
+  });
+
+  it("groups large quantities and keeps four digits of small ones", () => {
+    expect(quantity(33334)).toBe("33,334");
+    expect(quantity(0.476837)).toBe("0.4768");
+  });
+
+  it("compares with the article's $12", () => {
+    expect(compareWithArticle(0.12)).toContain("100× less");
+    expect(compareWithArticle(24)).toContain("2.0× more");
+  });
+
+  it("renders a markdown row per volume", () => {
+    const table = markdownVolumeTable([10_000, 100_000], { bufferSeconds: 300, eventsPerRequest: 3 }).split(
+      "\n",
+    );
+    expect(table).toHaveLength(4);
+    expect(table[3]).toMatch(/^\| 100,000 \| \$0\.1117 \| \$0\.0908 \| \$11\.\d\d \|/);
+  });
+});

@@ -1,0 +1,121 @@
+// Renders a cost estimate as a plain-text table for the terminal and as markdown for the README.
+import { type CostEstimate, type CostInput, estimateCost } from "./estimate.ts";
+import { ARTICLE_MONTHLY_USD, type Price } from "./prices.ts";
+
+export function usd(value: number): string {
+  if (value === 0) return "$0";
+  if (value >= 1) return `$${value.toFixed(2)}`;
+  if (value >= 0.0001) return `$${value.toFixed(4)}`;
+  return "<$0.0001";
+}
+
+export function quantity(value: number): string {
+  if (Number.isInteger(value) || value >= 100) return Math.round(value).toLocaleString("en-US");
+  return Number(value.toPrecision(4)).toString();
+}
+
+/** The unit price scaled to 1, 1K or 1M units so that it reads as at least a cent. */
+export function unitPrice(price: Price): string {
+  for (const [scale, label] of [
+    [1, ""],
+    [1e3, "1K "],
+    [1e6, "1M "],
+  ] as const) {
+    const scaled = price.usd * scale;
+    if (scaled >= 0.01 || scale === 1e6)
+      return `${scaled >= 0.1 ? `$${scaled.toFixed(2)}` : `$${Number(scaled.toPrecision(6))}`} per ${label}${price.unit}`;
+  }
+  return "";
+}
+
+function table(header: string[], rows: string[][], align: ("l" | "r")[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const cell = (text: string, i: number) =>
+    align[i] === "r" ? text.padStart(widths[i] ?? 0) : text.padEnd(widths[i] ?? 0);
+  const line = (cells: string[]) => cells.map(cell).join("  ").trimEnd();
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
+}
+
+export function describeInput(input: CostInput): string {
+  return `${input.events.toLocaleString("en-US")} events/month, Kinesis ${input.kinesis ? "on" : "off"}, ${input.bufferSeconds} s Firehose buffer, ${input.eventsPerRequest} event${input.eventsPerRequest === 1 ? "" : "s"} per request`;
+}
+
+export function formatEstimate(estimate: CostEstimate): string {
+  const rows = estimate.lines.map((l) => [
+    l.service,
+    l.item,
+    quantity(l.quantity),
+    unitPrice(l.unitPrice),
+    usd(l.usd),
+    usd(l.usdAlwaysFree),
+  ]);
+  rows.push(["Total", "", "", "", usd(estimate.totalUsd), usd(estimate.totalUsdAlwaysFree)]);
+  const a = estimate.assumptions;
+  const v = estimate.volumes;
+  const lines = [
+    `Monthly AWS cost, us-east-1: ${describeInput(estimate.input)}`,
+    "",
+    ...table(["Service", "Item", "Quantity", "Unit price", "Monthly", "With always-free tiers"], rows, [
+      "l",
+      "l",
+      "r",
+      "l",
+      "r",
+      "r",
+    ]),
+    "",
+    compareWithArticle(estimate.totalUsd),
+    "",
+    "Volumes:",
+    `  ${quantity(v.requests)} requests, ${quantity(v.records)} stream records of ${v.recordBytes} B, ${quantity(v.objects)} S3 objects, ${quantity(v.rawGbPerMonth * 1024)} MiB raw → ${quantity(v.gzipGbPerMonth * 1024)} MiB gzip a month`,
+    "Assumptions (cost/assumptions.ts):",
+    `  stored event ${a.storedEventBytes} B, sent event ${a.wireEventBytes} B + ${a.requestOverheadBytes} B per request; one stream record per ${a.recordPer}`,
+    `  Lambda arm64 ${a.lambdaMemoryMb} MB, ${a.lambdaWarmMs} ms warm, ${a.lambdaInitMs} ms INIT at most ${a.coldStartsPerHour} times an hour; ${a.logBytesPerInvocation} B of logs per invocation`,
+    `  gzip ${a.gzipRatio}×, ${a.retainedMonths} months kept in S3; ${a.syncRunsPerMonth} report syncs a month, ${a.listRequestsPerSync} LIST each; requests arrive at random`,
+    "Free tiers: the Monthly column has none. Always free: Lambda 1M requests + 400,000 GB-s, CloudWatch Logs 5 GB,",
+    "  100 GB transfer out. Older accounts' first 12 months also free 1M HTTP API requests and S3 5 GB, 2,000 PUT, 20,000 GET.",
+    "Prices: cost/prices.ts (source and date per price). Re-check them in the AWS Pricing Calculator.",
+  ];
+  for (const note of estimate.notes) lines.push(`Note: ${note}`);
+  return lines.join("\n");
+}
+
+export function compareWithArticle(totalUsd: number): string {
+  const ratio = ARTICLE_MONTHLY_USD / Math.max(totalUsd, 0.0001);
+  const relation =
+    totalUsd < ARTICLE_MONTHLY_USD
+      ? `${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}× less`
+      : `${(totalUsd / ARTICLE_MONTHLY_USD).toFixed(1)}× more`;
+  return `The article's pipeline: about $${ARTICLE_MONTHLY_USD}/month ($11 of it the Kinesis shard). This estimate: ${usd(totalUsd)}/month, ${relation}.`;
+}
+
+/** The README's table: totals for several volumes, both Kinesis settings, and the largest line. */
+export function markdownVolumeTable(
+  volumes: number[],
+  settings: Omit<CostInput, "events" | "kinesis">,
+): string {
+  const rows = volumes.map((events) => {
+    const off = estimateCost({ ...settings, events, kinesis: false });
+    const on = estimateCost({ ...settings, events, kinesis: true });
+    const largest = [...off.lines].sort((a, b) => b.usd - a.usd)[0];
+    return `| ${events.toLocaleString("en-US")} | ${usd(off.totalUsd)} | ${usd(off.totalUsdAlwaysFree)} | ${usd(on.totalUsd)} | ${largest ? `${largest.service} ${largest.item} (${usd(largest.usd)})` : ""} |`;
+  });
+  return [
+    "| events/month | Kinesis off | Kinesis off, always-free tiers | Kinesis on | largest line (Kinesis off) |",
+    "|---:|---:|---:|---:|---|",
+    ...rows,
+  ].join("\n");
+}
+
+export function markdownItemized(estimate: CostEstimate): string {
+  const rows = estimate.lines.map(
+    (l) =>
+      `| ${l.service} | ${l.item} | ${quantity(l.quantity)} | ${unitPrice(l.unitPrice)} | ${usd(l.usd)} |`,
+  );
+  return [
+    "| service | item | quantity | unit price | monthly |",
+    "|---|---|---:|---|---:|",
+    ...rows,
+    `| **total** | | | | **${usd(estimate.totalUsd)}** |`,
+  ].join("\n");
+}

@@ -1,0 +1,41 @@
+// `ownstats cost` end to end through the real command.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const ownstats = (...args: string[]) =>
+  run(process.execPath, ["bin/ownstats.js", ...args]).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+
+describe("ownstats cost", () => {
+  it("prints every line item, the total and the article comparison", async () => {
+    const { code, stdout } = await ownstats("cost", "--events", "100000");
+    expect(code).toBe(0);
+    for (const service of ["API Gateway", "Lambda", "Firehose", "S3", "CloudWatch Logs", "Data transfer"])
+      expect(stdout).toContain(service);
+    expect(stdout).not.toContain("Kinesis  ");
+    expect(stdout).toMatch(/^Total\s+\$0\.1117\s+\$0\.0908$/m);
+    expect(stdout).toContain("The article's pipeline: about $12/month");
+    expect(stdout).toContain("3 events per request");
+  });
+
+  it("adds the shard when Kinesis is on", async () => {
+    const { code, stdout } = await ownstats("cost", "--events", "100000", "--kinesis", "on");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /Kinesis\s+1 provisioned shard × 730 h\s+730\s+\$0\.015 per shard-hour\s+\$10\.95/,
+    );
+  });
+
+  it("exits 2 and names the option on bad input", async () => {
+    const tooLong = await ownstats("cost", "--events", "1000", "--buffer-seconds", "901");
+    expect(tooLong.code).toBe(2);
+    expect(tooLong.stderr).toContain("--buffer-seconds must be a whole number from 0 to 900");
+    const badState = await ownstats("cost", "--events", "1000", "--kinesis", "maybe");
+    expect(badState.code).toBe(2);
+    expect(badState.stderr).toContain("--kinesis");
+  });
+});
