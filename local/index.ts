@@ -1,4 +1,4 @@
-// The local stand-ins for AWS. Filled in by the collector and local-pipeline work.
+// The local stand-ins for AWS: the face cli.ts calls. Each command's code is imported lazily.
 export interface DevOptions {
   port: number;
   data: string;
@@ -15,6 +15,8 @@ export interface DemoOptions {
   visitors: number;
   days: number;
   seed: number;
+  /** The end of the period (for reproducible files); defaults to OWNSTATS_DEMO_NOW, else this hour. */
+  now?: Date | string;
 }
 export interface SyncOptions {
   bucket: string;
@@ -42,8 +44,11 @@ export async function dev(_: DevOptions): Promise<number> {
 export async function collect(_: CollectOptions): Promise<number> {
   return notYet("collect");
 }
-export async function demo(_: DemoOptions): Promise<number> {
-  return notYet("demo");
+export async function demo(opts: DemoOptions): Promise<number> {
+  const { writeDemo, formatDemoSummary } = await import("./demo.ts");
+  const summary = await writeDemo(opts);
+  console.log(formatDemoSummary(summary, opts.data));
+  return 0;
 }
 export async function sync(_: SyncOptions): Promise<number> {
   return notYet("sync");

@@ -1,0 +1,120 @@
+// `ownstats demo`: realistic synthetic raw events, written straight into raw/ in the delivery's layout.
+// Deterministic: the same seed and the same anchor hour give the same events in the same partitions.
+import { Random } from "./demo-random.ts";
+import { writeSession } from "./demo-sessions.ts";
+import { planVisits } from "./demo-visitors.ts";
+import { writeRawObject } from "./raw-object.ts";
+
+const HOUR = 3_600_000;
+/** gzip runs on libuv's thread pool; this many objects compress while the next hours are generated. */
+const MAX_IN_FLIGHT = 4;
+
+export interface DemoSettings {
+  data: string;
+  visitors: number;
+  days: number;
+  seed: number;
+  /** The end of the period; defaults to OWNSTATS_DEMO_NOW, else the start of the current hour. */
+  now?: Date | string;
+}
+
+export interface DemoSummary {
+  events: number;
+  sessions: number;
+  visitors: number;
+  objects: number;
+  bytes: number;
+  botEvents: number;
+  from: string;
+  to: string;
+  spike: { start: string; end: string };
+  seconds: number;
+}
+
+/** The anchor hour: explicit, then OWNSTATS_DEMO_NOW, then now — always floored to the hour. */
+export function demoAnchor(now?: Date | string): number {
+  const given = now ?? process.env.OWNSTATS_DEMO_NOW;
+  const ms = given === undefined ? Date.now() : new Date(given).getTime();
+  if (Number.isNaN(ms)) throw new Error(`the demo's "now" must be an ISO-8601 time, got ${String(given)}`);
+  return ms - (ms % HOUR);
+}
+
+export async function writeDemo(settings: DemoSettings): Promise<DemoSummary> {
+  const started = performance.now();
+  const now = demoAnchor(settings.now);
+  const random = new Random(settings.seed);
+  const plan = planVisits(random, settings.visitors, settings.days, now);
+
+  // Hour partitions fill as sessions are written in start order. A session never emits before its
+  // start, so every hour that ends before the next session's start is complete and can be written.
+  const buckets = new Map<number, [number, string][]>();
+  const inFlight = new Set<Promise<unknown>>();
+  let events = 0;
+  let botEvents = 0;
+  let objects = 0;
+  let bytes = 0;
+  let failure: unknown;
+
+  const writeHour = async (hour: number): Promise<void> => {
+    const bucket = buckets.get(hour) ?? [];
+    buckets.delete(hour);
+    bucket.sort((a, b) => a[0] - b[0]);
+    const lines = bucket.map(([, line]) => line);
+    for (const line of lines) bytes += line.length + 1;
+    objects++;
+    const write: Promise<unknown> = writeRawObject(settings.data, lines, new Date(hour))
+      .catch((error: unknown) => {
+        failure ??= error;
+      })
+      .finally(() => inFlight.delete(write));
+    inFlight.add(write);
+    if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+    if (failure) throw failure;
+  };
+  const flushBefore = async (time: number): Promise<void> => {
+    const done = [...buckets.keys()].filter((hour) => hour + HOUR <= time).sort((a, b) => a - b);
+    for (const hour of done) await writeHour(hour);
+  };
+
+  for (const session of plan.sessions) {
+    await flushBefore(session.start);
+    writeSession(random, session, (arrival, line) => {
+      // Events are generated up to "now" only; the collector owns everything later.
+      if (arrival >= now) return;
+      const hour = arrival - (arrival % HOUR);
+      let bucket = buckets.get(hour);
+      if (!bucket) buckets.set(hour, (bucket = []));
+      bucket.push([arrival, line]);
+      events++;
+      if (session.visitor.isBot) botEvents++;
+    });
+  }
+  await flushBefore(Number.POSITIVE_INFINITY);
+  await Promise.all(inFlight);
+  if (failure) throw failure;
+
+  return {
+    events,
+    sessions: plan.sessions.length,
+    visitors: new Set(plan.sessions.map((s) => s.visitor.id)).size,
+    objects,
+    bytes,
+    botEvents,
+    from: new Date(now - settings.days * 24 * HOUR).toISOString(),
+    to: new Date(now).toISOString(),
+    spike: { start: new Date(plan.spike.start).toISOString(), end: new Date(plan.spike.end).toISOString() },
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+export function formatDemoSummary(summary: DemoSummary, data: string): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  const rate = summary.seconds > 0 ? Math.round(summary.events / summary.seconds) : summary.events;
+  return [
+    `demo: ${n(summary.events)} events in ${n(summary.sessions)} sessions of ${n(summary.visitors)} visitors`,
+    `  period   ${summary.from} → ${summary.to} (spike ${summary.spike.start.slice(0, 13)}h UTC)`,
+    `  bots     ${n(summary.botEvents)} events (${((100 * summary.botEvents) / Math.max(1, summary.events)).toFixed(1)} %)`,
+    `  written  ${n(summary.objects)} objects, ${(summary.bytes / 1e6).toFixed(1)} MB of NDJSON, under ${data}/raw/`,
+    `  took     ${summary.seconds.toFixed(2)} s (${n(rate)} events/s)`,
+  ].join("\n");
+}

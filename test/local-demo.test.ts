@@ -1,0 +1,152 @@
+// `ownstats demo`: the same seed and anchor give the same files; the data has every shape the
+// reports need (event types, channels, campaigns, the experiment's difference, the spike, bots).
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { beforeAll, describe, expect, it } from "vitest";
+import { writeDemo } from "../local/demo.ts";
+import { openWarehouse, type Warehouse } from "../runner/warehouse.ts";
+
+const now = "2026-03-02T10:00:00Z";
+
+function filesUnder(root: string): string[] {
+  return readdirSync(root, { recursive: true, encoding: "utf8" })
+    .filter((name) => name.endsWith(".gz"))
+    .map((name) => join(root, name))
+    .sort();
+}
+
+/** Partition folder → its decompressed content; object names carry a random suffix by design. */
+function contentByPartition(data: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const file of filesUnder(join(data, "raw"))) {
+    const partition = relative(data, file).split("/").slice(0, -1).join("/");
+    out.set(partition, (out.get(partition) ?? "") + gunzipSync(readFileSync(file)).toString("utf8"));
+  }
+  return out;
+}
+
+const tempData = () => mkdtempSync(join(tmpdir(), "ownstats-demo-"));
+
+describe("demo determinism", () => {
+  it("writes the same events into the same partitions for the same seed and anchor", async () => {
+    const [a, b, c] = [tempData(), tempData(), tempData()];
+    await writeDemo({ data: a, visitors: 300, days: 14, seed: 7, now });
+    await writeDemo({ data: b, visitors: 300, days: 14, seed: 7, now });
+    await writeDemo({ data: c, visitors: 300, days: 14, seed: 8, now });
+    const first = contentByPartition(a);
+    expect(first.size).toBeGreaterThan(100);
+    expect(contentByPartition(b)).toEqual(first);
+    expect(contentByPartition(c)).not.toEqual(first);
+  });
+
+  it("takes the anchor from OWNSTATS_DEMO_NOW and ends the data before it", async () => {
+    const data = tempData();
+    process.env.OWNSTATS_DEMO_NOW = "2025-07-01T12:34:56Z";
+    try {
+      const summary = await writeDemo({ data, visitors: 50, days: 3, seed: 1 });
+      expect(summary.to).toBe("2025-07-01T12:00:00.000Z");
+      expect(summary.from).toBe("2025-06-28T12:00:00.000Z");
+    } finally {
+      delete process.env.OWNSTATS_DEMO_NOW;
+    }
+    const partitions = [...contentByPartition(data).keys()].sort();
+    expect(partitions.at(-1)).toBe("raw/year=2025/month=07/day=01/hour=11");
+  });
+
+  it("names a bad anchor", async () => {
+    await expect(
+      writeDemo({ data: tempData(), visitors: 5, days: 1, seed: 1, now: "yesterday" }),
+    ).rejects.toThrow(/"now" must be an ISO-8601 time, got yesterday/);
+  });
+});
+
+describe("demo shape", () => {
+  let wh: Warehouse;
+  let spikeStart: string;
+
+  beforeAll(async () => {
+    const data = tempData();
+    const summary = await writeDemo({ data, visitors: 2000, days: 56, seed: 1, now });
+    spikeStart = summary.spike.start;
+    wh = await openWarehouse(data);
+    await wh.run(`create view events as select * from read_ndjson('${join(data, "raw")}/**/*.gz',
+      hive_partitioning = true, hive_types = {'year': INTEGER, 'month': INTEGER, 'day': INTEGER, 'hour': INTEGER},
+      columns = {event_id: 'VARCHAR', event_type: 'VARCHAR', session_id: 'VARCHAR', visitor_id: 'VARCHAR',
+        event_ts: 'VARCHAR', ingest_ts: 'VARCHAR', site: 'VARCHAR', page_path: 'VARCHAR', referrer: 'VARCHAR',
+        utm_source: 'VARCHAR', utm_medium: 'VARCHAR', utm_campaign: 'VARCHAR', country: 'VARCHAR',
+        device_type: 'VARCHAR', element: 'VARCHAR', experiment: 'VARCHAR', variant: 'VARCHAR', name: 'VARCHAR',
+        scroll_pct: 'INTEGER', seconds: 'INTEGER', is_bot: 'BOOLEAN', schema_version: 'INTEGER', props: 'JSON'})`);
+  });
+
+  it("has every event type, unique ids, and each record in its arrival hour's partition", async () => {
+    const types = await wh.all("select distinct event_type from events order by 1");
+    expect(types.map((r) => r.event_type)).toEqual([
+      "cta_click",
+      "custom",
+      "exit_intent",
+      "experiment_exposure",
+      "form_start",
+      "form_submit",
+      "page_view",
+      "scroll_depth",
+      "time_on_page",
+    ]);
+    const [ids] = await wh.all(`select count(*) as n, count(distinct event_id) as ids,
+      count(*) filter (where hour <> extract(hour from ingest_ts::timestamp)
+        or day <> extract(day from ingest_ts::timestamp)) as misplaced,
+      count(*) filter (where event_ts > ingest_ts or ingest_ts >= '${now}') as out_of_order,
+      count(*) filter (where not regexp_matches(event_ts, '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$')) as bad_ts
+      from events`);
+    expect(ids).toEqual({ n: ids?.n, ids: ids?.n, misplaced: 0, out_of_order: 0, bad_ts: 0 });
+  });
+
+  it("brings visitors from every channel, with linkedin and twitter campaigns", async () => {
+    const sources =
+      await wh.all(`select utm_source, utm_medium, count(distinct session_id) as sessions from events
+      where utm_source is not null group by all order by all`);
+    const names = sources.map((r) => `${r.utm_source}/${r.utm_medium}`);
+    expect(names).toEqual(
+      expect.arrayContaining(["linkedin/social", "twitter/social", "newsletter/email", "google/cpc"]),
+    );
+    const [referrers] = await wh.all(`select
+      count(*) filter (where referrer like 'https://www.google.com/%') as search,
+      count(*) filter (where referrer like 'https://github.com/%') as referral,
+      count(*) filter (where event_type = 'page_view' and referrer is null) as direct from events`);
+    expect(Object.values(referrers ?? {}).every((n) => Number(n) > 50)).toBe(true);
+  });
+
+  it("has visitors returning in later weeks", async () => {
+    const [row] =
+      await wh.all(`select count(*) filter (where weeks >= 2) as returning, count(*) as visitors from (
+      select visitor_id, (max(event_ts::timestamp)::date - min(event_ts::timestamp)::date) // 7 as weeks
+      from events where not is_bot group by visitor_id)`);
+    expect(Number(row?.returning)).toBeGreaterThan(Number(row?.visitors) * 0.05);
+  });
+
+  it("runs the cta_copy experiment with a real difference in conversion between control and b", async () => {
+    const rows = await wh.all(`with exposed as (
+        select distinct session_id, variant from events where event_type = 'experiment_exposure' and experiment = 'cta_copy'),
+      converted as (select distinct session_id from events where event_type = 'form_submit')
+      select variant, count(*) as sessions, count(c.session_id) as conversions
+      from exposed left join converted c using (session_id) group by variant order by variant`);
+    expect(rows.map((r) => r.variant)).toEqual(["b", "control"]);
+    const [b, control] = rows.map((r) => Number(r.conversions) / Number(r.sessions)) as [number, number];
+    expect(b).toBeGreaterThan(control * 1.4);
+  });
+
+  it("has one traffic spike: the busiest hour is the launch hour, far above a typical hour", async () => {
+    const hours = await wh.all(`select date_trunc('hour', event_ts::timestamp)::varchar as hour, count(*) as n
+      from events where not is_bot group by 1 order by n desc`);
+    const median = Number(hours[Math.floor(hours.length / 2)]?.n);
+    expect(hours[0]?.hour).toBe(spikeStart.slice(0, 13).replace("T", " ") + ":00:00");
+    expect(Number(hours[0]?.n)).toBeGreaterThan(median * 10);
+  });
+
+  it("flags 2–3 % of events as bots", async () => {
+    const [row] = await wh.all("select avg(is_bot::int) as share from events");
+    expect(Number(row?.share)).toBeGreaterThanOrEqual(0.015);
+    expect(Number(row?.share)).toBeLessThanOrEqual(0.035);
+  });
+});
