@@ -1,4 +1,22 @@
-// The model runner's face. Filled in by the runner work.
+// The model runner's face: `ownstats run|test|build` (runProject) and `ownstats query` (query).
+import { join, resolve } from "node:path";
+import { buildManifest, type RunResults, writeJson } from "./artifacts.ts";
+import { type CompiledProject, compileProject, graphOf, writeCompiled } from "./compile.ts";
+import { projectErrorLines, summaryLines } from "./console.ts";
+import { SelectorError, selectNodes } from "./graph.ts";
+import { execute, type Step } from "./run.ts";
+import { fullSource } from "./source.ts";
+import { bindSources } from "./template.ts";
+import { openWarehouse } from "./warehouse.ts";
+
+export type { Manifest, ManifestNode, NodeResult, NodeStatus, RunResults } from "./artifacts.ts";
+export { buildManifest, readManifest, readRunResults } from "./artifacts.ts";
+export type { CompiledProject, ModelConfig, ModelNode } from "./compile.ts";
+export { compileProject } from "./compile.ts";
+export type { ProjectError } from "./project.ts";
+export { type QueryOptions, query } from "./query.ts";
+export type { DataTest } from "./tests.ts";
+
 export interface RunnerOptions {
   data: string;
   models: string;
@@ -6,15 +24,84 @@ export interface RunnerOptions {
   exclude?: string[];
   fullRefresh: boolean;
   vars?: Record<string, unknown>;
-}
-export interface QueryOptions {
-  data: string;
-  format: "table" | "csv" | "json";
+  /** Where console lines go (the dev server captures them); console.log by default. */
+  log?: (line: string) => void;
 }
 
-export async function runProject(_step: "build" | "run" | "test", _opts: RunnerOptions): Promise<number> {
-  throw new Error("the model runner is not available in this build yet");
+/** Compiles a project and writes target/compiled and target/manifest.json; no database needed. */
+export function loadProject(opts: Pick<RunnerOptions, "data" | "models" | "vars">): CompiledProject {
+  const project = compileProject(resolve(opts.models), { vars: opts.vars });
+  if (project.errors.length === 0) {
+    const target = join(opts.data, "target");
+    // Compiled files show the source as it would read every file now.
+    writeCompiled(project, target, (sql) =>
+      bindSources(sql, (name) => {
+        const source = project.config.sources[name];
+        return source ? fullSource(opts.data, source).sql : name;
+      }),
+    );
+    writeJson(target, "manifest.json", buildManifest(project));
+  }
+  return project;
 }
-export async function query(_sql: string, _opts: QueryOptions): Promise<number> {
-  throw new Error("ownstats query is not available in this build yet");
+
+export async function runProject(step: Step, opts: RunnerOptions): Promise<number> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const started = Date.now();
+  const project = loadProject(opts);
+  if (project.errors.length) {
+    for (const l of projectErrorLines(project.errors)) log(l);
+    return 2;
+  }
+  let selected: Set<string>;
+  try {
+    selected = selectNodes(graphOf(project), opts.select, opts.exclude);
+  } catch (error) {
+    if (error instanceof SelectorError) {
+      log(`Selection error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  const tests = project.tests.length;
+  log(
+    `Found ${project.models.size} models, ${tests} data tests, ${Object.keys(project.config.sources).length} sources`,
+  );
+  log("");
+  const target = join(opts.data, "target");
+  const wh = await openWarehouse(opts.data);
+  let results: RunResults["results"] = [];
+  try {
+    results = await execute(wh, project, {
+      step,
+      data: opts.data,
+      target,
+      fullRefresh: opts.fullRefresh,
+      selectedModels: selected,
+      log,
+    });
+  } finally {
+    wh.close();
+  }
+  const elapsed = (Date.now() - started) / 1000;
+  const runResults: RunResults = {
+    metadata: {
+      dbt_schema_version: "https://schemas.getdbt.com/dbt/run-results/v6.json",
+      generator: "ownstats",
+      generated_at: new Date().toISOString(),
+      invocation_id: crypto.randomUUID(),
+    },
+    args: {
+      which: step,
+      select: opts.select,
+      exclude: opts.exclude,
+      full_refresh: opts.fullRefresh,
+      vars: opts.vars,
+    },
+    elapsed_time: elapsed,
+    results,
+  };
+  writeJson(target, "run_results.json", runResults);
+  for (const l of summaryLines(results, elapsed)) log(l);
+  return results.some((r) => r.status === "error" || r.status === "fail") ? 1 : 0;
 }

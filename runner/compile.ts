@@ -1,0 +1,227 @@
+// Compiles a model project without a database: every model to its full query and, if incremental,
+// its incremental query; data tests to failing-row queries. Errors are collected, never thrown.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { findCycles, type GraphNode } from "./graph.ts";
+import {
+  loadProjectFiles,
+  type Materialization,
+  type ModelFile,
+  materializations,
+  type ProjectConfig,
+  type ProjectError,
+  splitTags,
+} from "./project.ts";
+import { relationName, sqlLiteral } from "./sql.ts";
+import { type Rendered, renderTemplate } from "./template.ts";
+import { buildDataTests, type DataTest } from "./tests.ts";
+
+export interface ModelConfig {
+  materialized: Materialization;
+  unique_key: string[];
+  watermark?: string;
+  tags: string[];
+}
+
+export interface ModelNode {
+  name: string;
+  file: string;
+  folder: string;
+  relation: string;
+  config: ModelConfig;
+  full: Rendered;
+  incremental?: Rendered;
+  parents: string[];
+  sources: string[];
+  description?: string;
+  columns: { name: string; description?: string }[];
+}
+
+export interface CompiledProject {
+  name: string;
+  modelsDir: string;
+  config: ProjectConfig;
+  vars: Record<string, unknown>;
+  models: Map<string, ModelNode>;
+  tests: DataTest[];
+  errors: ProjectError[];
+}
+
+export interface CompileOptions {
+  vars?: Record<string, unknown>;
+}
+
+export function compileProject(modelsDir: string, opts: CompileOptions = {}): CompiledProject {
+  const files = loadProjectFiles(modelsDir);
+  const errors = files.errors;
+  const vars = { ...files.config.vars, ...(opts.vars ?? {}) };
+  const project: CompiledProject = {
+    name: files.config.name,
+    modelsDir,
+    config: files.config,
+    vars,
+    models: new Map(),
+    tests: [],
+    errors,
+  };
+  const byName = new Map<string, ModelFile>();
+  for (const file of files.models) {
+    const other = byName.get(file.name);
+    if (other) {
+      errors.push({
+        file: file.file,
+        message: `two models are named "${file.name}": ${other.file} and ${file.file} (model names must be unique)`,
+      });
+      continue;
+    }
+    byName.set(file.name, file);
+  }
+  const knownSources = new Set(Object.keys(files.config.sources));
+  for (const file of byName.values()) {
+    const node = compileModel(file, files.config, vars, knownSources, errors);
+    if (node) project.models.set(node.name, node);
+  }
+  // Refs are checked once every model is known, so one pass reports all of them.
+  for (const node of project.models.values()) {
+    for (const ref of [...node.full.refs, ...(node.incremental?.refs ?? [])]) {
+      if (!byName.has(ref.name) && !errors.some((e) => e.file === node.file && e.line === ref.line))
+        errors.push({
+          file: node.file,
+          line: ref.line,
+          message: `ref to a model that does not exist: "${ref.name}"`,
+        });
+    }
+  }
+  for (const chain of findCycles(graphOf(project))) {
+    const first = project.models.get(chain[0] as string);
+    const line = first?.full.refs.find((r) => r.name === chain[1])?.line;
+    errors.push({ file: first?.file ?? "models", line, message: `dependency cycle: ${chain.join(" > ")}` });
+  }
+  // Descriptions and columns from schema.yml.
+  for (const entry of files.schema.models) {
+    const node = project.models.get(entry.name);
+    if (!node) continue;
+    node.description = entry.description;
+    node.columns = (entry.columns ?? []).map((c) => ({ name: c.name, description: c.description }));
+  }
+  project.tests = buildDataTests(files, project, errors);
+  return project;
+}
+
+function compileModel(
+  file: ModelFile,
+  config: ProjectConfig,
+  vars: Record<string, unknown>,
+  knownSources: ReadonlySet<string>,
+  errors: ProjectError[],
+): ModelNode | undefined {
+  const render = (isIncremental: boolean) =>
+    renderTemplate({
+      text: file.text,
+      vars,
+      isIncremental,
+      self: relationName(file.name),
+      relationOf: relationName,
+      knownSources,
+    });
+  const full = render(false);
+  const report = (r: Rendered) => {
+    for (const e of r.errors)
+      if (!errors.some((x) => x.file === file.file && x.line === e.line && x.message === e.message))
+        errors.push({ file: file.file, line: e.line, message: e.message });
+  };
+  report(full);
+  if (full.errors.length) return undefined;
+  const modelConfig = resolveConfig(file, config, full.config, errors);
+  if (!modelConfig) return undefined;
+  let incremental: Rendered | undefined;
+  if (modelConfig.materialized === "incremental") {
+    incremental = render(true);
+    report(incremental);
+    if (incremental.errors.length) return undefined;
+  }
+  const parents = [...new Set([...full.refs, ...(incremental?.refs ?? [])].map((r) => r.name))];
+  return {
+    name: file.name,
+    file: file.file,
+    folder: file.folder,
+    relation: relationName(file.name),
+    config: modelConfig,
+    full,
+    incremental,
+    parents,
+    sources: [...new Set(full.sources.map((s) => s.name))],
+    columns: [],
+  };
+}
+
+const configKeys = new Set(["materialized", "unique_key", "watermark", "tags"]);
+
+function resolveConfig(
+  file: ModelFile,
+  project: ProjectConfig,
+  inFile: Rendered["config"],
+  errors: ProjectError[],
+): ModelConfig | undefined {
+  // The most specific folder entry wins: "staging/web" over "staging".
+  const folderKey = Object.keys(project.folders)
+    .filter((k) => file.folder === k || file.folder.startsWith(`${k}/`))
+    .sort((a, b) => b.length - a.length)[0];
+  const folder = folderKey ? project.folders[folderKey] : undefined;
+  const args = inFile?.args ?? {};
+  const line = inFile?.line;
+  let ok = true;
+  const fail = (message: string) => {
+    errors.push({ file: file.file, line, message });
+    ok = false;
+  };
+  for (const key of Object.keys(args)) if (!configKeys.has(key)) fail(`unknown config key "${key}"`);
+  const materialized = (args.materialized ?? folder?.materialized ?? "view") as Materialization;
+  if (!materializations.includes(materialized))
+    fail(
+      `materialized must be one of ${materializations.join(", ")}, not ${sqlLiteral(String(materialized))}`,
+    );
+  const uniqueKey = typeof args.unique_key === "string" ? splitTags(args.unique_key) : [];
+  const watermark = typeof args.watermark === "string" ? args.watermark : undefined;
+  if (materialized === "incremental") {
+    if (uniqueKey.length === 0) fail('an incremental model needs unique_key="column"');
+    if (!watermark) fail('an incremental model needs watermark="column" (a time column of the model)');
+  }
+  const tags = [...(folder?.tags ?? []), ...(typeof args.tags === "string" ? splitTags(args.tags) : [])];
+  if (!ok) return undefined;
+  return { materialized, unique_key: uniqueKey, watermark, tags: [...new Set(tags)] };
+}
+
+export function graphOf(project: CompiledProject): Map<string, GraphNode> {
+  return new Map(
+    [...project.models.values()].map((m) => [
+      m.name,
+      { name: m.name, parents: m.parents, tags: m.config.tags },
+    ]),
+  );
+}
+
+/** Writes each model's compiled queries under target/compiled/ (sources shown as `{{source}}` text). */
+export function writeCompiled(project: CompiledProject, target: string, show: (sql: string) => string): void {
+  const root = join(target, "compiled");
+  rmSync(root, { recursive: true, force: true });
+  for (const model of project.models.values()) {
+    const base = join(root, compiledPath(model));
+    mkdirSync(dirname(base), { recursive: true });
+    writeFileSync(base, `${show(model.full.sql)}\n`);
+    if (model.incremental) writeFileSync(incrementalPath(base), `${show(model.incremental.sql)}\n`);
+  }
+  for (const test of project.tests) {
+    const path = join(root, "tests", `${test.name}.sql`);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${show(test.sql)}\n`);
+  }
+}
+
+export function compiledPath(model: Pick<ModelNode, "file">): string {
+  return model.file;
+}
+
+export function incrementalPath(path: string): string {
+  return path.replace(/\.sql$/, ".incremental.sql");
+}

@@ -1,0 +1,60 @@
+// dbt's console lines, which analysts read daily:
+// `1 of 7 START sql table model main.sessions ........ [RUN]` and the Done. summary.
+import type { NodeResult } from "./artifacts.ts";
+import type { ProjectError } from "./project.ts";
+
+const width = 80;
+
+export function line(index: number, total: number, message: string, status: string): string {
+  const head = `${index} of ${total} ${message} `;
+  return `${head}${".".repeat(Math.max(3, width - head.length))} [${status}]`;
+}
+
+export function seconds(s: number): string {
+  return `${s.toFixed(2)}s`;
+}
+
+export function projectErrorLines(errors: ProjectError[]): string[] {
+  const out = [`Encountered ${errors.length} project error${errors.length === 1 ? "" : "s"}:`];
+  for (const e of errors) {
+    const where = e.line ? `${e.file}:${e.line}` : e.file;
+    out.push(`  Compilation Error in ${where}`, `    ${e.message.replace(/\n/g, "\n    ")}`);
+  }
+  return out;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export function summaryLines(results: NodeResult[], elapsed: number): string[] {
+  const kinds = new Map<string, number>();
+  for (const r of results) {
+    const kind = r.resource_type === "model" ? `${r.materialized} model` : "data test";
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  const what = [...kinds].map(([k, n]) => plural(n, k)).join(", ") || "nothing";
+  const errors = results.filter((r) => r.status === "error" || r.status === "fail");
+  const warnings = results.filter((r) => r.status === "warn");
+  const pass = results.filter((r) => r.status === "success" || r.status === "pass").length;
+  const skip = results.filter((r) => r.status === "skipped").length;
+  const out = ["", `Finished running ${what} in ${elapsed.toFixed(2)} seconds.`, ""];
+  if (errors.length === 0 && warnings.length === 0) out.push("Completed successfully");
+  else
+    out.push(`Completed with ${plural(errors.length, "error")} and ${plural(warnings.length, "warning")}:`);
+  for (const r of [...errors, ...warnings]) {
+    out.push("");
+    const where = r.line ? `${r.original_file_path}:${r.line}` : r.original_file_path;
+    if (r.resource_type === "model") out.push(`Runtime Error in model ${r.name} (${where})`);
+    else if (r.status === "error") out.push(`Runtime Error in test ${r.name} (${where})`);
+    else out.push(`${r.status === "warn" ? "Warning" : "Failure"} in test ${r.name} (${where})`);
+    const message =
+      r.resource_type === "test" && r.status !== "error"
+        ? `Got ${plural(r.failures ?? 0, "result")}, configured to ${r.status === "warn" ? "warn" : "fail"} if != 0`
+        : (r.message ?? "");
+    out.push(`  ${message.replace(/\n/g, "\n  ")}`);
+  }
+  out.push(
+    "",
+    `Done. PASS=${pass} WARN=${warnings.length} ERROR=${errors.length} SKIP=${skip} TOTAL=${results.length}`,
+  );
+  return out;
+}

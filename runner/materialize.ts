@@ -1,0 +1,190 @@
+// Builds one model in the warehouse, each in its own transaction so that a failure leaves the previous
+// version in place: tables build under a temporary name and swap; incremental models merge new rows.
+import type { CompiledProject, ModelNode } from "./compile.ts";
+import { fullSource, type SourceRead, sourceSince } from "./source.ts";
+import { quoteIdent, quoteString, stripTrailingSemicolons } from "./sql.ts";
+import { bindSources } from "./template.ts";
+import type { Warehouse } from "./warehouse.ts";
+
+export interface BuildContext {
+  data: string;
+  project: CompiledProject;
+  fullRefresh: boolean;
+}
+
+export interface ModelBuild {
+  mode: "full" | "incremental";
+  sql: string;
+  rowsAffected?: number;
+  filesRead: number;
+  /** For incremental runs: the hour from which source partitions were read. */
+  readSince?: string;
+}
+
+/** A failure, with the line of the model file it points to when DuckDB named one. */
+export class ModelError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
+
+type Existing = "table" | "view" | undefined;
+
+export async function existingRelation(wh: Warehouse, name: string): Promise<Existing> {
+  const rows = await wh.all(
+    `select 'table' as kind from duckdb_tables() where schema_name = 'main' and table_name = ${quoteString(name)} and not temporary
+     union all
+     select 'view' from duckdb_views() where schema_name = 'main' and view_name = ${quoteString(name)} and not temporary`,
+  );
+  return rows[0]?.kind as Existing;
+}
+
+export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildContext): Promise<ModelBuild> {
+  const existing = await existingRelation(wh, model.name);
+  const kind = model.config.materialized;
+  if (kind === "view") {
+    const { sql, files } = bind(model.full.sql, ctx, () => undefined);
+    await transaction(wh, model.full.lineMap, [
+      ...(existing === "table" ? [`DROP TABLE ${model.relation}`] : []),
+      { prefix: `CREATE OR REPLACE VIEW ${model.relation} AS`, body: sql },
+    ]);
+    return { mode: "full", sql, filesRead: files };
+  }
+  if (kind === "table" || existing !== "table" || ctx.fullRefresh || !model.incremental)
+    return buildTable(wh, model, ctx, existing);
+  const watermarkHour = await watermarkHourOf(wh, model);
+  let readSince: Date | undefined;
+  const { sql, files } = bind(model.incremental.sql, ctx, (lookbackHours) => {
+    if (!watermarkHour) return undefined;
+    readSince = new Date(watermarkHour.getTime() - lookbackHours * 3_600_000);
+    return readSince;
+  });
+  const batch = `${quoteIdent(`${model.name}__ownstats_batch`)}`;
+  const keys = model.config.unique_key.map(quoteIdent);
+  const match = keys.map((k) => `target.${k} is not distinct from batch.${k}`).join(" and ");
+  const rows = await transaction(
+    wh,
+    model.incremental.lineMap,
+    [
+      `DROP TABLE IF EXISTS temp.${batch}`,
+      { prefix: `CREATE TEMP TABLE ${batch} AS`, body: sql },
+      `DELETE FROM ${model.relation} AS target USING temp.${batch} AS batch WHERE ${match}`,
+      `INSERT INTO ${model.relation} BY NAME SELECT * FROM temp.${batch}`,
+      `DROP TABLE temp.${batch}`,
+    ],
+    `SELECT count(*) AS n FROM temp.${batch}`,
+  );
+  return {
+    mode: "incremental",
+    sql,
+    rowsAffected: rows,
+    filesRead: files,
+    readSince: readSince?.toISOString(),
+  };
+}
+
+async function buildTable(wh: Warehouse, model: ModelNode, ctx: BuildContext, existing: Existing) {
+  const { sql, files } = bind(model.full.sql, ctx, () => undefined);
+  const temp = quoteIdent(`${model.name}__ownstats_new`);
+  const rows = await transaction(
+    wh,
+    model.full.lineMap,
+    [
+      `DROP TABLE IF EXISTS main.${temp}`,
+      { prefix: `CREATE TABLE main.${temp} AS`, body: sql },
+      ...(existing === "table" ? [`DROP TABLE ${model.relation}`] : []),
+      ...(existing === "view" ? [`DROP VIEW ${model.relation}`] : []),
+      `ALTER TABLE main.${temp} RENAME TO ${quoteIdent(model.name)}`,
+    ],
+    `SELECT count(*) AS n FROM main.${temp}`,
+    2,
+  );
+  return { mode: "full" as const, sql, rowsAffected: rows, filesRead: files };
+}
+
+/** The hour (UTC) of the largest watermark value in the existing table; undefined when it is empty. */
+async function watermarkHourOf(wh: Warehouse, model: ModelNode): Promise<Date | undefined> {
+  const column = quoteIdent(model.config.watermark as string);
+  let rows: { hour: string | null }[];
+  try {
+    // Through TIMESTAMPTZ so that an ISO string with an offset lands on the right UTC hour.
+    rows = await wh.all<{ hour: string | null }>(
+      `select strftime(date_trunc('hour', max(${column})::TIMESTAMPTZ::TIMESTAMP), '%Y-%m-%dT%H:00:00Z') as hour from ${model.relation}`,
+    );
+  } catch (error) {
+    throw new ModelError(
+      `cannot read the watermark column "${model.config.watermark}" of ${model.relation}: ${(error as Error).message}`,
+    );
+  }
+  const hour = rows[0]?.hour;
+  return hour ? new Date(hour) : undefined;
+}
+
+/** Fills the source placeholders; `since` gives the first partition hour to read (all when undefined). */
+function bind(
+  sql: string,
+  ctx: BuildContext,
+  since: (lookbackHours: number) => Date | undefined,
+): { sql: string; files: number } {
+  let files = 0;
+  const bound = bindSources(sql, (name) => {
+    const source = ctx.project.config.sources[name];
+    if (!source) throw new ModelError(`unknown source "${name}"`);
+    const from = since(source.lookback_hours);
+    const read: SourceRead = from ? sourceSince(ctx.data, source, from) : fullSource(ctx.data, source);
+    files += read.files;
+    return read.sql;
+  });
+  return { sql: stripTrailingSemicolons(bound), files };
+}
+
+type Statement = string | { prefix: string; body: string };
+
+/**
+ * Runs statements in one transaction (DuckDB auto-commits each statement of a multi-statement string,
+ * so they run one by one between BEGIN and COMMIT). `countSql`, run after statement `countAfter`
+ * (default: the second), gives the rows affected.
+ */
+async function transaction(
+  wh: Warehouse,
+  lineMap: number[],
+  statements: Statement[],
+  countSql?: string,
+  countAfter = 2,
+): Promise<number | undefined> {
+  let rows: number | undefined;
+  await wh.run("BEGIN TRANSACTION");
+  try {
+    for (const [i, statement] of statements.entries()) {
+      if (typeof statement === "string") await wh.run(statement);
+      else {
+        try {
+          await wh.run(`${statement.prefix}\n${statement.body}`);
+        } catch (error) {
+          throw mapError(error, lineMap, 1);
+        }
+      }
+      if (countSql && i + 1 === countAfter) rows = Number((await wh.all(countSql))[0]?.n ?? 0);
+    }
+    await wh.run("COMMIT");
+  } catch (error) {
+    await wh.run("ROLLBACK").catch(() => undefined);
+    if (error instanceof ModelError) throw error;
+    throw new ModelError((error as Error).message);
+  }
+  return rows;
+}
+
+/** Rewrites DuckDB's `LINE n:` (a line of the statement) into the line of the model file. */
+export function mapError(error: unknown, lineMap: number[], prefixLines: number): ModelError {
+  const message = error instanceof Error ? error.message : String(error);
+  const found = /LINE (\d+):/.exec(message);
+  if (!found) return new ModelError(message);
+  const outputLine = Number(found[1]) - prefixLines;
+  const line = outputLine >= 1 ? lineMap[outputLine - 1] : undefined;
+  if (line === undefined) return new ModelError(message);
+  return new ModelError(message.replace(/LINE \d+:/, `LINE ${line}:`), line);
+}

@@ -1,0 +1,228 @@
+// Reading a model project from disk: project.yml (validated), the model files, schema.yml and
+// singular tests. Nothing here needs a database; every problem becomes a ProjectError naming the file.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, join, relative, sep } from "node:path";
+import { parseDocument } from "yaml";
+import { z } from "zod";
+
+export interface ProjectError {
+  /** Path relative to the project folder's parent, e.g. `models/sessions.sql`. */
+  file: string;
+  line?: number;
+  message: string;
+}
+
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain SQL identifier");
+// Column types end up inside SQL, so only type names and their parameters are accepted.
+const columnType = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]*(\([0-9, ]+\))?(\[\])*$/, "must be a DuckDB type name");
+export const materializations = ["table", "view", "incremental"] as const;
+export type Materialization = (typeof materializations)[number];
+
+const sourceSchema = z.strictObject({
+  path: z.string().min(1),
+  format: z.literal("ndjson").default("ndjson"),
+  columns: z
+    .record(identifier, columnType)
+    .refine((c) => Object.keys(c).length > 0, "needs at least one column"),
+  partitions: z.record(identifier, columnType).default({}),
+  lookback_hours: z.number().int().min(0).default(2),
+});
+export type SourceConfig = z.infer<typeof sourceSchema>;
+
+const tagList = z.union([z.string(), z.array(z.string())]).transform(splitTags);
+const folderSchema = z.strictObject({
+  materialized: z.enum(materializations).optional(),
+  tags: tagList.optional(),
+});
+
+const projectSchema = z.strictObject({
+  name: identifier,
+  vars: z.record(z.string(), z.unknown()).default({}),
+  sources: z.record(identifier, sourceSchema).default({}),
+  folders: z.record(z.string(), folderSchema).default({}),
+});
+export type ProjectConfig = z.infer<typeof projectSchema>;
+
+export function splitTags(tags: string | string[]): string[] {
+  const list = Array.isArray(tags) ? tags : tags.split(",");
+  return list.map((t) => t.trim()).filter(Boolean);
+}
+
+export interface ModelFile {
+  name: string;
+  /** Display path, e.g. `models/staging/stg_events.sql`. */
+  file: string;
+  /** Folder under models/, posix style, "" at the top. */
+  folder: string;
+  text: string;
+}
+
+export interface ProjectFiles {
+  root: string;
+  /** How the models folder is named in messages, e.g. `models`. */
+  top: string;
+  config: ProjectConfig;
+  models: ModelFile[];
+  singularTests: ModelFile[];
+  schema: SchemaFile;
+  errors: ProjectError[];
+}
+
+export interface SchemaColumn {
+  name: string;
+  description?: string;
+  tests?: unknown[];
+}
+export interface SchemaModel {
+  name: string;
+  description?: string;
+  columns?: SchemaColumn[];
+  tests?: unknown[];
+  line?: number;
+}
+export interface SchemaFile {
+  models: SchemaModel[];
+}
+
+const schemaSchema = z.strictObject({
+  version: z.number().optional(),
+  models: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        description: z.string().optional(),
+        columns: z
+          .array(
+            z.strictObject({
+              name: z.string(),
+              description: z.string().optional(),
+              data_type: z.string().optional(),
+              tests: z.array(z.unknown()).optional(),
+              data_tests: z.array(z.unknown()).optional(),
+            }),
+          )
+          .optional(),
+        tests: z.array(z.unknown()).optional(),
+        data_tests: z.array(z.unknown()).optional(),
+        config: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
+    .default([]),
+});
+
+/** Reads a YAML file and validates it; errors name the key and the line. */
+function readYaml<T>(
+  path: string,
+  display: string,
+  schema: z.ZodType<T>,
+  errors: ProjectError[],
+): { value: T; lineOf: (path: PropertyKey[]) => number | undefined } | undefined {
+  const text = readFileSync(path, "utf8");
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors)
+      errors.push({ file: display, line: e.linePos?.[0]?.line, message: e.message });
+    return undefined;
+  }
+  const parsed = schema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join(".") || "(top level)";
+      errors.push({
+        file: display,
+        line: lineOf(doc, text, issue.path),
+        message: `${key}: ${issue.message}`,
+      });
+    }
+    return undefined;
+  }
+  return { value: parsed.data, lineOf: (keys) => lineOf(doc, text, keys) };
+}
+
+/** The line of a key path in a YAML document, for error messages. */
+function lineOf(
+  doc: ReturnType<typeof parseDocument>,
+  text: string,
+  path: PropertyKey[],
+): number | undefined {
+  for (let n = path.length; n > 0; n--) {
+    const node = doc.getIn(path.slice(0, n) as (string | number)[], true) as { range?: [number] } | undefined;
+    const start = node?.range?.[0];
+    if (start !== undefined) return text.slice(0, start).split("\n").length;
+  }
+  return undefined;
+}
+
+export function loadProjectFiles(modelsDir: string): ProjectFiles {
+  const errors: ProjectError[] = [];
+  const top = basename(modelsDir) || "models";
+  const display = (abs: string) => [top, ...relative(modelsDir, abs).split(sep)].join("/");
+  const empty: ProjectConfig = { name: "ownstats", vars: {}, sources: {}, folders: {} };
+  const files: ProjectFiles = {
+    root: modelsDir,
+    top,
+    config: empty,
+    models: [],
+    singularTests: [],
+    schema: { models: [] },
+    errors,
+  };
+  if (!existsSync(modelsDir)) {
+    errors.push({ file: top, message: `the models folder ${modelsDir} does not exist` });
+    return files;
+  }
+  const projectPath = join(modelsDir, "project.yml");
+  if (!existsSync(projectPath)) {
+    errors.push({ file: display(projectPath), message: "project.yml is missing" });
+  } else {
+    const loaded = readYaml(projectPath, display(projectPath), projectSchema, errors);
+    if (loaded) files.config = loaded.value;
+  }
+  const schemaPath = join(modelsDir, "schema.yml");
+  if (existsSync(schemaPath)) {
+    const loaded = readYaml(schemaPath, display(schemaPath), schemaSchema, errors);
+    if (loaded) {
+      files.schema = {
+        models: loaded.value.models.map((m, i) => ({
+          name: m.name,
+          description: m.description,
+          tests: [...(m.tests ?? []), ...(m.data_tests ?? [])],
+          columns: m.columns?.map((c) => ({
+            name: c.name,
+            description: c.description,
+            tests: [...(c.tests ?? []), ...(c.data_tests ?? [])],
+          })),
+          line: loaded.lineOf(["models", i]),
+        })),
+      };
+    }
+  }
+  const testsDir = join(modelsDir, "tests");
+  for (const abs of walkSql(modelsDir)) {
+    const isTest = abs.startsWith(testsDir + sep);
+    const rel = relative(modelsDir, abs).split(sep);
+    const file: ModelFile = {
+      name: basename(abs, ".sql"),
+      file: display(abs),
+      folder: rel.slice(0, -1).join("/"),
+      text: readFileSync(abs, "utf8"),
+    };
+    (isTest ? files.singularTests : files.models).push(file);
+  }
+  return files;
+}
+
+function walkSql(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
+    if (entry.name.startsWith(".")) continue;
+    const abs = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...walkSql(abs));
+    else if (entry.isFile() && entry.name.endsWith(".sql")) out.push(abs);
+  }
+  return out;
+}

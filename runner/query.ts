@@ -1,0 +1,65 @@
+// `ownstats query "SQL"`: ad-hoc SQL on the warehouse as a table, CSV or JSON.
+import { openWarehouse, type Plain, toPlain } from "./warehouse.ts";
+
+export interface QueryOptions {
+  data: string;
+  format: "table" | "csv" | "json";
+  /** Where output goes; stdout by default. */
+  out?: (text: string) => void;
+  err?: (text: string) => void;
+}
+
+export async function query(sql: string, opts: QueryOptions): Promise<number> {
+  const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
+  const err = opts.err ?? ((t: string) => process.stderr.write(`${t}\n`));
+  const wh = await openWarehouse(opts.data);
+  try {
+    const reader = await wh.connection.runAndReadAll(sql);
+    const columns = reader.columnNames();
+    const rows = reader.getRowsJS().map((row) => row.map(toPlain));
+    out(format(columns, rows, opts.format));
+    return 0;
+  } catch (error) {
+    err(`ownstats query: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    wh.close();
+  }
+}
+
+export function format(columns: string[], rows: Plain[][], kind: QueryOptions["format"]): string {
+  if (kind === "json")
+    return JSON.stringify(
+      rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i] ?? null]))),
+      null,
+      2,
+    );
+  if (kind === "csv") return [columns, ...rows].map((row) => row.map(csvCell).join(",")).join("\n");
+  return table(columns, rows);
+}
+
+function text(value: Plain): string {
+  if (value === null) return "NULL";
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+function csvCell(value: Plain | string): string {
+  if (value === null) return "";
+  const s = text(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function table(columns: string[], rows: Plain[][]): string {
+  const cells = rows.map((row) => row.map(text));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => (r[i] ?? "").length)));
+  const numeric = columns.map(
+    (_c, i) => rows.length > 0 && rows.every((r) => r[i] === null || typeof r[i] === "number"),
+  );
+  const pad = (s: string, i: number) =>
+    numeric[i] ? s.padStart(widths[i] as number) : s.padEnd(widths[i] as number);
+  const rule = widths.map((w) => "-".repeat(w)).join("-+-");
+  const lines = [columns.map(pad).join(" | "), rule, ...cells.map((r) => r.map(pad).join(" | "))];
+  lines.push(`(${rows.length} row${rows.length === 1 ? "" : "s"})`);
+  return lines.join("\n");
+}

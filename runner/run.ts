@@ -1,0 +1,241 @@
+// Runs the selected nodes in DAG order: models (run), tests (test), or both interleaved (build).
+// A failed model, or an error-severity test of a model, marks the model's descendants SKIP.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { modelId, type NodeResult, type NodeStatus, testId } from "./artifacts.ts";
+import { type CompiledProject, graphOf, type ModelNode } from "./compile.ts";
+import { line, seconds } from "./console.ts";
+import { topoOrder } from "./graph.ts";
+import { ModelError, mapError, materialize } from "./materialize.ts";
+import { fullSource } from "./source.ts";
+import { stripTrailingSemicolons } from "./sql.ts";
+import { bindSources } from "./template.ts";
+import type { DataTest } from "./tests.ts";
+import type { Warehouse } from "./warehouse.ts";
+
+export type Step = "build" | "run" | "test";
+
+export interface ExecuteOptions {
+  step: Step;
+  data: string;
+  target: string;
+  fullRefresh: boolean;
+  selectedModels: Set<string>;
+  log: (line: string) => void;
+}
+
+type Planned = { kind: "model"; model: ModelNode } | { kind: "test"; test: DataTest };
+
+export function plan(project: CompiledProject, step: Step, selected: Set<string>): Planned[] {
+  const order = topoOrder(graphOf(project)).filter((n) => selected.has(n));
+  const position = new Map(order.map((n, i) => [n, i]));
+  const items: { at: number; item: Planned }[] = [];
+  if (step !== "test")
+    for (const name of order)
+      items.push({
+        at: position.get(name) as number,
+        item: { kind: "model", model: project.models.get(name) as ModelNode },
+      });
+  if (step !== "run") {
+    for (const test of project.tests) {
+      // A test runs when any model it reads is selected, right after the last of them.
+      const at = test.parents.map((p) => position.get(p)).filter((i) => i !== undefined);
+      if (at.length === 0) continue;
+      items.push({ at: Math.max(...at) + 0.5, item: { kind: "test", test } });
+    }
+  }
+  return items.sort((a, b) => a.at - b.at).map((i) => i.item);
+}
+
+export async function execute(
+  wh: Warehouse,
+  project: CompiledProject,
+  opts: ExecuteOptions,
+): Promise<NodeResult[]> {
+  const items = plan(project, opts.step, opts.selectedModels);
+  const total = items.length;
+  const results: NodeResult[] = [];
+  // Models whose descendants must not run: failed, skipped, or failed an error-severity test.
+  const blocked = new Set<string>();
+  const blockedBy = (parents: string[]) => parents.find((p) => blocked.has(p));
+  for (const [i, item] of items.entries()) {
+    const index = i + 1;
+    if (item.kind === "model") {
+      const m = item.model;
+      const description = `sql ${m.config.materialized} model ${m.relation.replace(/"/g, "")}`;
+      const cause = blockedBy(m.parents);
+      if (cause) {
+        blocked.add(m.name);
+        opts.log(line(index, total, `SKIP relation ${m.relation.replace(/"/g, "")}`, "SKIP"));
+        results.push(
+          modelResult(
+            project,
+            m,
+            "skipped",
+            new Date(),
+            0,
+            `skipped: upstream ${cause} did not build or failed a test`,
+          ),
+        );
+        continue;
+      }
+      opts.log(line(index, total, `START ${description}`, "RUN"));
+      const started = new Date();
+      try {
+        const build = await materialize(wh, m, { data: opts.data, project, fullRefresh: opts.fullRefresh });
+        const elapsed = (Date.now() - started.getTime()) / 1000;
+        writeRunSql(opts.target, m.file, build.sql);
+        opts.log(line(index, total, `OK created ${description}`, `OK in ${seconds(elapsed)}`));
+        const r = modelResult(
+          project,
+          m,
+          "success",
+          started,
+          elapsed,
+          build.mode === "incremental" ? `merged ${build.rowsAffected ?? 0} rows` : "OK",
+        );
+        r.adapter_response = {
+          rows_affected: build.rowsAffected,
+          files_read: build.filesRead,
+          mode: build.mode,
+          read_since: build.readSince,
+        };
+        results.push(r);
+      } catch (error) {
+        blocked.add(m.name);
+        const elapsed = (Date.now() - started.getTime()) / 1000;
+        opts.log(line(index, total, `ERROR creating ${description}`, `ERROR in ${seconds(elapsed)}`));
+        const r = modelResult(project, m, "error", started, elapsed, (error as Error).message);
+        if (error instanceof ModelError && error.line) r.line = error.line;
+        results.push(r);
+      }
+      continue;
+    }
+    const t = item.test;
+    const cause = blockedBy(t.parents);
+    if (cause && opts.step === "build") {
+      opts.log(line(index, total, `SKIP test ${t.name}`, "SKIP"));
+      results.push(testResult(project, t, "skipped", new Date(), 0, null, `skipped: ${cause} did not build`));
+      continue;
+    }
+    opts.log(line(index, total, `START test ${t.name}`, "RUN"));
+    const started = new Date();
+    try {
+      const failures = await countFailures(wh, t, opts.data, project);
+      const elapsed = (Date.now() - started.getTime()) / 1000;
+      const status: NodeStatus = failures === 0 ? "pass" : t.severity === "warn" ? "warn" : "fail";
+      const label = status === "pass" ? "PASS" : `${status.toUpperCase()} ${failures}`;
+      opts.log(line(index, total, `${label} ${t.name}`, `${label} in ${seconds(elapsed)}`));
+      results.push(
+        testResult(
+          project,
+          t,
+          status,
+          started,
+          elapsed,
+          failures,
+          status === "pass" ? null : `Got ${failures} failing rows`,
+        ),
+      );
+      if (status === "fail") for (const m of t.model ? [t.model] : t.parents) blocked.add(m);
+    } catch (error) {
+      const elapsed = (Date.now() - started.getTime()) / 1000;
+      opts.log(line(index, total, `ERROR ${t.name}`, `ERROR in ${seconds(elapsed)}`));
+      const r = testResult(project, t, "error", started, elapsed, null, (error as Error).message);
+      if (error instanceof ModelError && error.line) r.line = error.line;
+      results.push(r);
+      for (const m of t.model ? [t.model] : t.parents) blocked.add(m);
+    }
+  }
+  return results;
+}
+
+async function countFailures(
+  wh: Warehouse,
+  test: DataTest,
+  data: string,
+  project: CompiledProject,
+): Promise<number> {
+  const body = stripTrailingSemicolons(
+    bindSources(test.sql, (name) => {
+      const source = project.config.sources[name];
+      if (!source) throw new ModelError(`unknown source "${name}"`);
+      return fullSource(data, source).sql;
+    }),
+  );
+  try {
+    const rows = await wh.all(`select count(*) as failures from (\n${body}\n) as failing_rows`);
+    return Number(rows[0]?.failures ?? 0);
+  } catch (error) {
+    throw test.lineMap ? mapError(error, test.lineMap, 1) : new ModelError((error as Error).message);
+  }
+}
+
+function writeRunSql(target: string, file: string, sql: string): void {
+  const path = join(target, "run", file);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${sql}\n`);
+}
+
+function base(started: Date, elapsed: number) {
+  return {
+    timing: [
+      {
+        name: "execute" as const,
+        started_at: started.toISOString(),
+        completed_at: new Date(started.getTime() + elapsed * 1000).toISOString(),
+      },
+    ],
+    thread_id: "Thread-1",
+    execution_time: elapsed,
+  };
+}
+
+function modelResult(
+  project: CompiledProject,
+  m: ModelNode,
+  status: NodeStatus,
+  started: Date,
+  elapsed: number,
+  message: string,
+): NodeResult {
+  return {
+    unique_id: modelId(project.name, m.name),
+    name: m.name,
+    resource_type: "model",
+    materialized: m.config.materialized,
+    status,
+    ...base(started, elapsed),
+    message,
+    failures: null,
+    adapter_response: {},
+    relation_name: m.relation,
+    original_file_path: m.file,
+    compiled_path: join("target", "compiled", m.file),
+  };
+}
+
+function testResult(
+  project: CompiledProject,
+  t: DataTest,
+  status: NodeStatus,
+  started: Date,
+  elapsed: number,
+  failures: number | null,
+  message: string | null,
+): NodeResult {
+  return {
+    unique_id: testId(project.name, t.name),
+    name: t.name,
+    resource_type: "test",
+    status,
+    ...base(started, elapsed),
+    message,
+    failures,
+    adapter_response: {},
+    relation_name: null,
+    original_file_path: t.file,
+    line: t.line,
+    compiled_path: join("target", "compiled", "tests", `${t.name}.sql`),
+  };
+}

@@ -1,0 +1,99 @@
+// The `events` source: hive-partitioned gzip NDJSON under the data folder, read with explicit columns
+// and partition types (schema sampling would silently drop a field that only newer files carry).
+import { existsSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { SourceConfig } from "./project.ts";
+import { quoteIdent, quoteString } from "./sql.ts";
+
+export interface PartitionFile {
+  path: string;
+  /** Start of the partition's hour in UTC, when the partitions include year/month/day/hour. */
+  hour?: Date;
+}
+
+const timeKeys = ["year", "month", "day", "hour"] as const;
+
+/** Every `.gz` file under the source folder, in its `key=value/…` partition folders. */
+export function listSourceFiles(data: string, source: SourceConfig): PartitionFile[] {
+  const root = resolve(data, source.path);
+  const keys = Object.keys(source.partitions);
+  const out: PartitionFile[] = [];
+  const walk = (dir: string, depth: number, values: Record<string, number>) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (depth < keys.length) {
+        const match = /^([^=]+)=(.+)$/.exec(entry.name);
+        if (!entry.isDirectory() || !match || match[1] !== keys[depth]) continue;
+        walk(join(dir, entry.name), depth + 1, { ...values, [match[1] as string]: Number(match[2]) });
+      } else if (entry.isFile() && entry.name.endsWith(".gz")) {
+        out.push({ path: join(dir, entry.name), hour: partitionHour(values) });
+      }
+    }
+  };
+  walk(root, 0, {});
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+function partitionHour(values: Record<string, number>): Date | undefined {
+  if (!timeKeys.every((k) => Number.isInteger(values[k]))) return undefined;
+  const [y, m, d, h] = timeKeys.map((k) => values[k] as number) as [number, number, number, number];
+  return new Date(Date.UTC(y, m - 1, d, h));
+}
+
+/** Whether partition pruning by hour is possible for this source. */
+export function prunableByHour(source: SourceConfig): boolean {
+  return timeKeys.every((k) => k in source.partitions);
+}
+
+function glob(data: string, source: SourceConfig): string {
+  const parts = Object.keys(source.partitions).map((k) => `${k}=*`);
+  return join(resolve(data, source.path), ...parts, "*.gz");
+}
+
+function readCall(files: string | string[], source: SourceConfig): string {
+  const columns = Object.entries(source.columns)
+    .map(([name, type]) => `${quoteString(name)}: ${quoteString(type)}`)
+    .join(", ");
+  const target = typeof files === "string" ? quoteString(files) : `[${files.map(quoteString).join(", ")}]`;
+  const hive = Object.keys(source.partitions).length
+    ? `, hive_partitioning = true, hive_types = {${Object.entries(source.partitions)
+        .map(([name, type]) => `${quoteString(name)}: ${quoteString(type)}`)
+        .join(", ")}}, hive_types_autocast = false`
+    : ", hive_partitioning = false";
+  return `read_ndjson(${target}, columns = {${columns}}${hive})`;
+}
+
+/** No files yet (a fresh install): an empty relation with the declared columns, so models still build. */
+function emptyRelation(source: SourceConfig): string {
+  const columns = Object.entries({ ...source.columns, ...source.partitions })
+    .map(([name, type]) => `CAST(NULL AS ${type}) AS ${quoteIdent(name)}`)
+    .join(", ");
+  return `(SELECT ${columns} WHERE false)`;
+}
+
+export interface SourceRead {
+  sql: string;
+  /** How many files the relation reads (for the console and the run results). */
+  files: number;
+}
+
+/** The whole source: a glob over every partition. */
+export function fullSource(data: string, source: SourceConfig): SourceRead {
+  const files = listSourceFiles(data, source);
+  if (files.length === 0) return { sql: emptyRelation(source), files: 0 };
+  return { sql: readCall(glob(data, source), source), files: files.length };
+}
+
+/** Only the partitions whose hour is at or after `since` (the watermark's hour minus the lookback). */
+export function sourceSince(data: string, source: SourceConfig, since: Date): SourceRead {
+  if (!prunableByHour(source)) return fullSource(data, source);
+  const files = listSourceFiles(data, source).filter((f) => f.hour && f.hour.getTime() >= since.getTime());
+  if (files.length === 0) return { sql: emptyRelation(source), files: 0 };
+  return {
+    sql: readCall(
+      files.map((f) => f.path),
+      source,
+    ),
+    files: files.length,
+  };
+}

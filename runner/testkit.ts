@@ -1,0 +1,98 @@
+// Helpers for the runner's tests: small model projects and raw event files in temp folders.
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { type RunnerOptions, runProject } from "./index.ts";
+
+export const eventsSource = `
+sources:
+  events:
+    path: raw
+    format: ndjson
+    columns: { event_id: VARCHAR, event_type: VARCHAR, session_id: VARCHAR, event_ts: VARCHAR, ingest_ts: VARCHAR, page_path: VARCHAR, scroll_pct: INTEGER, props: JSON }
+    partitions: { year: INTEGER, month: INTEGER, day: INTEGER, hour: INTEGER }
+    lookback_hours: 1
+`;
+
+export interface TempProject {
+  root: string;
+  models: string;
+  data: string;
+}
+
+/** A temp folder with models/ (project.yml + the given files) and data/. */
+export function tempProject(files: Record<string, string>, projectYml?: string): TempProject {
+  const root = mkdtempSync(join(tmpdir(), "ownstats-runner-"));
+  const models = join(root, "models");
+  const data = join(root, "data");
+  mkdirSync(data, { recursive: true });
+  writeFiles(models, {
+    "project.yml":
+      projectYml ?? `name: demo\nvars:\n  conversion_events: [cta_click]\n  min_scroll: 50\n${eventsSource}`,
+    ...files,
+  });
+  return { root, models, data };
+}
+
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(dir, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  }
+}
+
+export function partitionDir(data: string, hour: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return join(
+    data,
+    "raw",
+    `year=${hour.getUTCFullYear()}`,
+    `month=${p(hour.getUTCMonth() + 1)}`,
+    `day=${p(hour.getUTCDate())}`,
+    `hour=${p(hour.getUTCHours())}`,
+  );
+}
+
+/** Writes events into the hour partition of their ingest time, as the delivery does. */
+export function writeEvents(
+  data: string,
+  hour: Date,
+  events: Record<string, unknown>[],
+  file = "part-0.gz",
+): string {
+  const dir = partitionDir(data, hour);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, file);
+  writeFileSync(path, gzipSync(events.map((e) => JSON.stringify(e)).join("\n") + "\n"));
+  return path;
+}
+
+export function event(id: string, at: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    event_id: id,
+    event_type: "page_view",
+    session_id: `s-${id}`,
+    event_ts: at,
+    ingest_ts: at,
+    page_path: "/",
+    ...extra,
+  };
+}
+
+export async function run(
+  step: "build" | "run" | "test",
+  p: TempProject,
+  extra: Partial<RunnerOptions> = {},
+): Promise<{ code: number; lines: string[]; output: string }> {
+  const lines: string[] = [];
+  const code = await runProject(step, {
+    data: p.data,
+    models: p.models,
+    fullRefresh: false,
+    log: (l) => lines.push(l),
+    ...extra,
+  });
+  return { code, lines, output: lines.join("\n") };
+}

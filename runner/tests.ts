@@ -1,0 +1,176 @@
+// Data tests: the four generic column tests from schema.yml and singular tests from models/tests/*.sql.
+// Each compiles to a query whose rows are failures.
+import type { CompiledProject } from "./compile.ts";
+import type { ProjectError, ProjectFiles } from "./project.ts";
+import { quoteIdent, relationName, sqlLiteral } from "./sql.ts";
+import { renderTemplate } from "./template.ts";
+
+export type Severity = "error" | "warn";
+export type TestKind = "not_null" | "unique" | "accepted_values" | "relationships" | "singular";
+
+export interface DataTest {
+  name: string;
+  kind: TestKind;
+  file: string;
+  line?: number;
+  /** The model the test belongs to (for generic tests), whose descendants an error failure skips. */
+  model?: string;
+  column?: string;
+  severity: Severity;
+  /** Every model the query reads. */
+  parents: string[];
+  sql: string;
+  lineMap?: number[];
+}
+
+const genericKinds = ["not_null", "unique", "accepted_values", "relationships"] as const;
+
+export function buildDataTests(
+  files: ProjectFiles,
+  project: CompiledProject,
+  errors: ProjectError[],
+): DataTest[] {
+  const tests: DataTest[] = [];
+  const names = new Set<string>();
+  const uniqueName = (base: string) => {
+    let name = base.replace(/[^A-Za-z0-9_]+/g, "_").slice(0, 120);
+    for (let i = 2; names.has(name); i++) name = `${base}_${i}`;
+    names.add(name);
+    return name;
+  };
+  const schemaFile = `${files.top}/schema.yml`;
+  for (const entry of files.schema.models) {
+    if (!project.models.has(entry.name)) {
+      errors.push({
+        file: schemaFile,
+        line: entry.line,
+        message: `schema.yml describes a model that does not exist: "${entry.name}"`,
+      });
+      continue;
+    }
+    const add = (raw: unknown, column: string | undefined) => {
+      const test = genericTest(raw, entry.name, column, project, (message) =>
+        errors.push({
+          file: schemaFile,
+          line: entry.line,
+          message: `model "${entry.name}"${column ? ` column "${column}"` : ""}: ${message}`,
+        }),
+      );
+      if (test) tests.push({ ...test, name: uniqueName(test.name), file: schemaFile, line: entry.line });
+    };
+    for (const raw of entry.tests ?? []) add(raw, undefined);
+    for (const column of entry.columns ?? []) for (const raw of column.tests ?? []) add(raw, column.name);
+  }
+  const knownSources = new Set(Object.keys(files.config.sources));
+  for (const file of files.singularTests) {
+    const rendered = renderTemplate({
+      text: file.text,
+      vars: project.vars,
+      isIncremental: false,
+      self: relationName(file.name),
+      relationOf: relationName,
+      knownSources,
+    });
+    for (const e of rendered.errors) errors.push({ file: file.file, line: e.line, message: e.message });
+    for (const ref of rendered.refs)
+      if (!project.models.has(ref.name))
+        errors.push({
+          file: file.file,
+          line: ref.line,
+          message: `ref to a model that does not exist: "${ref.name}"`,
+        });
+    const severity = rendered.config?.args.severity;
+    if (severity !== undefined && severity !== "warn" && severity !== "error")
+      errors.push({
+        file: file.file,
+        line: rendered.config?.line,
+        message: 'severity must be "warn" or "error"',
+      });
+    if (rendered.errors.length) continue;
+    tests.push({
+      name: uniqueName(file.name),
+      kind: "singular",
+      file: file.file,
+      severity: severity === "warn" ? "warn" : "error",
+      parents: [...new Set(rendered.refs.map((r) => r.name))],
+      sql: rendered.sql,
+      lineMap: rendered.lineMap,
+    });
+  }
+  return tests;
+}
+
+type Generic = Omit<DataTest, "file" | "line">;
+
+function genericTest(
+  raw: unknown,
+  model: string,
+  column: string | undefined,
+  project: CompiledProject,
+  fail: (message: string) => void,
+): Generic | undefined {
+  let kind: string;
+  let args: Record<string, unknown> = {};
+  if (typeof raw === "string") kind = raw;
+  else if (raw && typeof raw === "object" && !Array.isArray(raw) && Object.keys(raw).length === 1) {
+    const [key, value] = Object.entries(raw)[0] as [string, unknown];
+    kind = key;
+    if (value !== null && value !== undefined) {
+      if (typeof value !== "object" || Array.isArray(value))
+        return void fail(`the arguments of ${key} must be a mapping`);
+      args = value as Record<string, unknown>;
+    }
+  } else return void fail(`a test must be a name or a one-key mapping, got ${JSON.stringify(raw)}`);
+  if (!(genericKinds as readonly string[]).includes(kind))
+    return void fail(`unknown test "${kind}" (known: ${genericKinds.join(", ")})`);
+  const config = (args.config ?? {}) as Record<string, unknown>;
+  const severity = String(args.severity ?? config.severity ?? "error").toLowerCase();
+  if (severity !== "error" && severity !== "warn")
+    return void fail(`severity must be "warn" or "error", not "${severity}"`);
+  const col = (typeof args.column_name === "string" ? args.column_name : undefined) ?? column;
+  if (!col) return void fail(`${kind} needs a column (put it under columns:, or give column_name)`);
+  const rel = relationName(model);
+  const c = quoteIdent(col);
+  const base = { kind: kind as Generic["kind"], model, column: col, severity: severity as Severity };
+  switch (kind) {
+    case "not_null":
+      return {
+        ...base,
+        name: `not_null_${model}_${col}`,
+        parents: [model],
+        sql: `select * from ${rel} where ${c} is null`,
+      };
+    case "unique":
+      return {
+        ...base,
+        name: `unique_${model}_${col}`,
+        parents: [model],
+        sql: `select ${c} as unique_field, count(*) as n_records from ${rel} where ${c} is not null group by ${c} having count(*) > 1`,
+      };
+    case "accepted_values": {
+      const values = args.values;
+      if (!Array.isArray(values) || values.length === 0)
+        return void fail("accepted_values needs values: [...]");
+      return {
+        ...base,
+        name: `accepted_values_${model}_${col}`,
+        parents: [model],
+        sql: `select ${c} as value_field, count(*) as n_records from ${rel} where ${c} is not null and ${c} not in (${values.map(sqlLiteral).join(", ")}) group by ${c}`,
+      };
+    }
+    default: {
+      const to =
+        typeof args.to === "string" ? args.to.replace(/^ref\(\s*['"](.+)['"]\s*\)$/, "$1") : undefined;
+      const field = typeof args.field === "string" ? args.field : undefined;
+      if (!to || !field) return void fail("relationships needs to: model and field: column");
+      if (!project.models.has(to))
+        return void fail(`relationships points to a model that does not exist: "${to}"`);
+      return {
+        ...base,
+        name: `relationships_${model}_${col}__${field}__${to}`,
+        parents: [...new Set([model, to])],
+        sql: `select child.${c} as from_field from ${rel} as child left join ${relationName(to)} as parent on child.${c} = parent.${quoteIdent(field)} where child.${c} is not null and parent.${quoteIdent(field)} is null`,
+      };
+    }
+  }
+}
