@@ -1,0 +1,122 @@
+// The ingest app: POST /v1/events → validate → sanitize and enrich → sink → 202. It has no AWS
+// imports; lambda.ts and server.ts adapt it, and the sink decides where events go.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { countryOfTimezone, parseClient, siteOfOrigin } from "./enrich.ts";
+import {
+  type CollectResponse,
+  type ErrorResponse,
+  MAX_BODY_BYTES,
+  SCHEMA_VERSION,
+  type StoredEvent,
+  type WireEvent,
+} from "./event.ts";
+import { parseBody } from "./parse-body.ts";
+import { sanitizePath, sanitizeReferrer } from "./sanitize.ts";
+import type { Sink } from "./sink.ts";
+
+export interface AppOptions {
+  sink: Sink;
+  /** Origins allowed to send events (full origins or bare hosts); empty or unset means any. */
+  allowedOrigins?: string[];
+  /** @default () => new Date() */
+  now?: () => Date;
+  /** Where operational errors are reported; they never carry event content. @default console.error */
+  logError?: (message: string) => void;
+}
+
+/** Parses ALLOWED_ORIGINS ("https://a.com, b.org", or "*" / empty for any). */
+export function parseAllowedOrigins(value: string | undefined): string[] {
+  const list = (value ?? "")
+    .split(",")
+    .map((entry) => entry.trim().toLowerCase().replace(/\/+$/, ""))
+    .filter(Boolean);
+  return list.includes("*") ? [] : list;
+}
+
+export function createApp({
+  sink,
+  allowedOrigins = [],
+  now = () => new Date(),
+  logError = console.error,
+}: AppOptions): Hono {
+  const app = new Hono();
+  const isAllowed = (origin: string | undefined): boolean => {
+    if (allowedOrigins.length === 0) return true;
+    if (!origin) return false;
+    const normalized = origin.toLowerCase();
+    const host = siteOfOrigin(normalized);
+    return allowedOrigins.some((entry) => entry === normalized || entry === host);
+  };
+
+  app.use(
+    "/v1/*",
+    cors({
+      origin: (origin) => (allowedOrigins.length === 0 ? "*" : isAllowed(origin) ? origin : null),
+      allowMethods: ["POST", "OPTIONS"],
+      allowHeaders: ["Content-Type"],
+      maxAge: 86_400,
+    }),
+  );
+
+  app.post(
+    "/v1/events",
+    async (c, next) => {
+      if (isAllowed(c.req.header("origin"))) return next();
+      return c.json<ErrorResponse>({ error: "origin not allowed to send events" }, 403);
+    },
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json<ErrorResponse>({ error: `body larger than ${MAX_BODY_BYTES} bytes` }, 413),
+    }),
+    async (c) => {
+      const parsed = parseBody(await c.req.arrayBuffer());
+      if (!parsed.ok) return c.json<ErrorResponse>({ error: parsed.error }, 400);
+      const { events, rejected } = parsed;
+      if (events.length === 0) {
+        const error = rejected.length === 1 ? "the event was rejected" : "every event was rejected";
+        return c.json<ErrorResponse & CollectResponse>({ error, accepted: 0, rejected }, 400);
+      }
+      const server = {
+        ingest_ts: now().toISOString(),
+        site: siteOfOrigin(c.req.header("origin")),
+        ...parseClient(c.req.header("user-agent")),
+      };
+      const stored = events.map((event) => toStored(event, server));
+      try {
+        await sink.put(stored);
+      } catch (error) {
+        logError(`collect: events not stored: ${error instanceof Error ? error.message : String(error)}`);
+        return c.json<ErrorResponse>({ error: "events could not be stored; send them again later" }, 503);
+      }
+      return c.json<CollectResponse>({ accepted: stored.length, rejected }, 202);
+    },
+  );
+
+  app.get("/v1/health", (c) => c.json({ ok: true }));
+  app.notFound((c) => c.json<ErrorResponse>({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((error, c) => {
+    logError(`collect: unexpected error: ${error.message}`);
+    return c.json<ErrorResponse>({ error: "internal error" }, 500);
+  });
+  return app;
+}
+
+type RequestFields = Omit<StoredEvent, keyof WireEvent | "country" | "schema_version">;
+
+function toStored(event: WireEvent, server: RequestFields): StoredEvent {
+  const stored: StoredEvent = {
+    ...event,
+    page_path: sanitizePath(event.page_path),
+    ...server,
+    country: countryOfTimezone(event.timezone),
+    schema_version: SCHEMA_VERSION,
+  };
+  if (event.referrer !== undefined) {
+    const referrer = sanitizeReferrer(event.referrer);
+    if (referrer === undefined) delete stored.referrer;
+    else stored.referrer = referrer;
+  }
+  return stored;
+}

@@ -1,0 +1,69 @@
+// What the server derives from the request: browser family from the user agent (which is then
+// dropped), bot flag, country from the IANA time zone (never from an IP), site from the Origin.
+import Bowser from "bowser";
+import ct from "countries-and-timezones";
+import { isbot } from "isbot";
+import type { DeviceType } from "./event.ts";
+
+export interface Client {
+  browser: string | null;
+  browser_version: number | null;
+  os: string | null;
+  device_type: DeviceType;
+  is_bot: boolean;
+}
+
+const UNKNOWN_CLIENT: Client = {
+  browser: null,
+  browser_version: null,
+  os: null,
+  device_type: "other",
+  // A request without a user agent is not a browser.
+  is_bot: true,
+};
+
+// Parsing a user agent costs far more than the rest of an event; real traffic repeats a few
+// hundred of them, so the parsed form is kept (never the string itself outside this process).
+const cache = new Map<string, Client>();
+const CACHE_LIMIT = 2_000;
+
+export function parseClient(userAgent: string | undefined): Client {
+  if (!userAgent) return UNKNOWN_CLIENT;
+  const known = cache.get(userAgent);
+  if (known) return known;
+  const client = parseUncached(userAgent);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(userAgent, client);
+  return client;
+}
+
+function parseUncached(userAgent: string): Client {
+  const parsed = Bowser.parse(userAgent);
+  const major = Number.parseInt(parsed.browser.version ?? "", 10);
+  const platform = parsed.platform.type;
+  const device_type: DeviceType =
+    platform === "desktop" || platform === "mobile" || platform === "tablet" ? platform : "other";
+  return {
+    browser: parsed.browser.name || null,
+    browser_version: Number.isFinite(major) ? major : null,
+    os: parsed.os.name || null,
+    device_type,
+    is_bot: isbot(userAgent) || platform === "bot",
+  };
+}
+
+/** ISO 3166-1 alpha-2 country of an IANA time zone, or null (UTC, unknown or malformed zones). */
+export function countryOfTimezone(timezone: string | undefined): string | null {
+  if (!timezone || !/^[A-Za-z0-9_+\-/]+$/.test(timezone)) return null;
+  return ct.getCountryForTimezone(timezone)?.id ?? null;
+}
+
+/** The host (with a non-default port) of an Origin header, or null when absent or opaque. */
+export function siteOfOrigin(origin: string | undefined): string | null {
+  if (!origin || origin === "null") return null;
+  try {
+    return new URL(origin).host || null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,156 @@
+// The wire contract of POST /v1/events (design §4) and the stored record every sink receives.
+// Unknown fields are stripped by the object schemas; nothing outside this list is ever stored.
+import { z } from "zod";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_EVENTS_PER_BATCH = 50;
+export const SCHEMA_VERSION = 1;
+
+export const EVENT_TYPES = [
+  "page_view",
+  "cta_click",
+  "scroll_depth",
+  "time_on_page",
+  "form_start",
+  "form_submit",
+  "exit_intent",
+  "experiment_exposure",
+  "custom",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const DEVICE_TYPES = ["desktop", "mobile", "tablet", "other"] as const;
+export type DeviceType = (typeof DEVICE_TYPES)[number];
+
+/** Property names that would reach an object's prototype if assigned; never accepted as props keys. */
+const PROTOTYPE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Lone UTF-16 surrogates (legal in JSON escapes, invalid in UTF-8 files) become U+FFFD. */
+export const wellFormed = (s: string): string => s.replace(LONE_SURROGATE, "\ufffd");
+
+/** An error message that says "is required" when the field is missing and `expected` otherwise. */
+const expect = (expected: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : expected),
+});
+
+const text = (max: number) =>
+  z.string(expect("must be a string")).max(max, `must be at most ${max} characters`).transform(wellFormed);
+const identifier = z
+  .string(expect("must be a string"))
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 characters of A-Z, a-z, 0-9, _ or -");
+const dimension = z
+  .int(expect("must be a whole number"))
+  .min(0, "must be at least 0")
+  .max(20_000, "must be at most 20000");
+
+const props = z
+  .record(
+    z
+      .string()
+      .max(50, "prop names must be at most 50 characters")
+      .refine((key) => !PROTOTYPE_KEYS.has(key), "prop name is reserved"),
+    z.union([text(200), z.number(), z.boolean()], "prop values must be a string (≤ 200), number or boolean"),
+  )
+  .refine((value) => Object.keys(value).length <= 20, "must have at most 20 keys");
+
+export const wireEventSchema = z
+  .object({
+    event_type: z.enum(EVENT_TYPES, expect(`must be one of ${EVENT_TYPES.join(", ")}`)),
+    event_id: z.guid(expect("must be a UUID")).transform((id) => id.toLowerCase()),
+    session_id: identifier,
+    visitor_id: identifier.optional(),
+    event_ts: z.iso
+      .datetime({
+        offset: true,
+        ...expect("must be an ISO-8601 date-time with a zone, e.g. 2026-01-31T12:00:00Z"),
+      })
+      .transform((ts) => new Date(ts).toISOString()),
+    page_path: z
+      .string(expect("must be a string"))
+      .startsWith("/", "must start with /")
+      .max(2_000, "must be at most 2000 characters")
+      .transform(wellFormed),
+    page_title: text(300).optional(),
+    referrer: z.url("must be a URL").max(2_000, "must be at most 2000 characters").optional(),
+    utm_source: text(200).optional(),
+    utm_medium: text(200).optional(),
+    utm_campaign: text(200).optional(),
+    utm_term: text(200).optional(),
+    utm_content: text(200).optional(),
+    screen_width: dimension.optional(),
+    screen_height: dimension.optional(),
+    viewport_width: dimension.optional(),
+    language: text(35).optional(),
+    timezone: text(64).optional(),
+    scroll_pct: z.literal([25, 50, 75, 100], "must be 25, 50, 75 or 100").optional(),
+    seconds: z
+      .int("must be a whole number")
+      .min(0, "must be at least 0")
+      .max(7 * 24 * 3600, "must be at most a week (604800)")
+      .optional(),
+    element: text(200).optional(),
+    experiment: text(100).optional(),
+    variant: text(100).optional(),
+    name: text(50).optional(),
+    props: props.optional(),
+  })
+  .superRefine((event, ctx) => {
+    const required = REQUIRED_BY_TYPE[event.event_type] ?? [];
+    for (const field of required) {
+      if (event[field] === undefined)
+        ctx.addIssue({ code: "custom", path: [field], message: `is required for ${event.event_type}` });
+    }
+  });
+
+const REQUIRED_BY_TYPE: Partial<Record<EventType, (keyof WireEvent)[]>> = {
+  scroll_depth: ["scroll_pct"],
+  time_on_page: ["seconds"],
+  experiment_exposure: ["experiment", "variant"],
+  custom: ["name"],
+};
+
+/** A valid event as the client sends it, before sanitizing (what the tracker builds). */
+export type WireEventInput = z.input<typeof wireEventSchema>;
+/** A valid event after parsing: unknown fields gone, `event_ts` in UTC. */
+export type WireEvent = z.output<typeof wireEventSchema>;
+
+/** What the server adds to every event. */
+export interface ServerFields {
+  ingest_ts: string;
+  site: string | null;
+  browser: string | null;
+  browser_version: number | null;
+  os: string | null;
+  device_type: DeviceType;
+  is_bot: boolean;
+  country: string | null;
+  schema_version: number;
+}
+
+/** One line of a raw object: the sanitized wire fields plus the server's. */
+export type StoredEvent = WireEvent & ServerFields;
+
+export interface Rejection {
+  index: number;
+  error: string;
+}
+/** Body of a 202 (and of a 400 when every event of the body was rejected). */
+export interface CollectResponse {
+  accepted: number;
+  rejected: Rejection[];
+}
+export interface ErrorResponse {
+  error: string;
+}
+
+/** A readable one-line reason for a rejected event, naming each field that is wrong. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => {
+      const path = issue.path.map(String).join(".");
+      return path ? `${path} ${issue.message}` : issue.message;
+    })
+    .join("; ");
+}

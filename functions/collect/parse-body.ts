@@ -1,0 +1,70 @@
+// Turns a request body into valid events and named rejections. A body that is not JSON, or not
+// an event or {"events":[…]}, is a client error for the whole request; a bad event in a good
+// batch only rejects that event.
+import {
+  describeIssues,
+  MAX_EVENTS_PER_BATCH,
+  type Rejection,
+  type WireEvent,
+  wireEventSchema,
+} from "./event.ts";
+
+export type ParsedBody =
+  | { ok: true; events: WireEvent[]; rejected: Rejection[]; total: number }
+  | { ok: false; error: string };
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+export function parseBody(body: ArrayBuffer): ParsedBody {
+  if (body.byteLength === 0) return { ok: false, error: 'empty body: expected an event or {"events":[…]}' };
+  let text: string;
+  try {
+    text = decoder.decode(body);
+  } catch {
+    return { ok: false, error: "body is not valid UTF-8" };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? `: ${error.message}` : "";
+    return { ok: false, error: `body is not valid JSON${reason}` };
+  }
+  const items = eventsOf(json);
+  if (typeof items === "string") return { ok: false, error: items };
+
+  const events: WireEvent[] = [];
+  const rejected: Rejection[] = [];
+  items.forEach((item, index) => {
+    if (!isPlainObject(item)) {
+      rejected.push({ index, error: `event must be a JSON object, got ${kindOf(item)}` });
+      return;
+    }
+    const result = wireEventSchema.safeParse(item);
+    if (result.success) events.push(result.data);
+    else rejected.push({ index, error: describeIssues(result.error) });
+  });
+  return { ok: true, events, rejected, total: items.length };
+}
+
+/** The list of events in a body, or a message saying why there is none. */
+function eventsOf(json: unknown): unknown[] | string {
+  if (!isPlainObject(json)) return `expected an event object or {"events":[…]}, got ${kindOf(json)}`;
+  if (!Object.hasOwn(json, "events")) return [json];
+  const events = json.events;
+  if (!Array.isArray(events)) return `"events" must be an array, got ${kindOf(events)}`;
+  if (events.length === 0) return `"events" is empty: send at least one event`;
+  if (events.length > MAX_EVENTS_PER_BATCH)
+    return `"events" holds ${events.length} events; at most ${MAX_EVENTS_PER_BATCH} per request`;
+  return events;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}

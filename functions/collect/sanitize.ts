@@ -1,0 +1,46 @@
+// Removes what must never be stored from the URLs a client sends: query strings, fragments,
+// and path segments that look like an email address or a long number (account, phone, card).
+export const REDACTED = "[redacted]";
+
+const EMAIL = /[^\s@/]+@[^\s@/]+\.[^\s@/]+/;
+// Nine digits or more, once spaces, dots, dashes, parentheses and plus signs are ignored:
+// phone, card and account numbers, while dates like 2026-05-01 (eight digits) stay readable.
+const LONG_NUMBER = /\d{9,}/;
+const NUMBER_SEPARATORS = /[\s().+-]/g;
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function isPersonal(segment: string): boolean {
+  const decoded = decode(segment);
+  return EMAIL.test(decoded) || LONG_NUMBER.test(decoded.replace(NUMBER_SEPARATORS, ""));
+}
+
+/** A path with its query string and fragment removed and personal-looking segments redacted. */
+export function sanitizePath(path: string): string {
+  const end = path.search(/[?#]/);
+  const bare = end === -1 ? path : path.slice(0, end);
+  return bare
+    .split("/")
+    .map((segment) => (segment && isPersonal(segment) ? REDACTED : segment))
+    .join("/");
+}
+
+/** A referrer reduced to origin + path (sanitized), or undefined when it has no usable origin. */
+export function sanitizeReferrer(referrer: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(referrer);
+  } catch {
+    return undefined;
+  }
+  // Opaque origins (android-app://, about:) still name their host; data: and the like do not.
+  const origin = url.origin !== "null" ? url.origin : url.host ? `${url.protocol}//${url.host}` : undefined;
+  if (!origin) return undefined;
+  return origin + sanitizePath(url.pathname);
+}
