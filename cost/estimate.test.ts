@@ -45,7 +45,7 @@ describe("estimateCost, 100k events/month, Kinesis off", () => {
     expect(goalCase.lines.some((l) => l.service === "Kinesis")).toBe(false);
   });
 
-  it("bills Firehose each 600-byte record as 5 KB", () => {
+  it("bills Firehose each 500-byte record as 5 KB", () => {
     // 100,000 × 5,120 B = 512,000,000 B = 0.476837 GB × $0.029 = $0.0138283
     expect(line(goalCase, "firehose").quantity).toBeCloseTo(0.476837, 6);
     expect(line(goalCase, "firehose").usd).toBeCloseTo(0.0138283, 6);
@@ -58,10 +58,10 @@ describe("estimateCost, 100k events/month, Kinesis off", () => {
     expect(line(goalCase, "s3Put").usd).toBeCloseTo(0.034685, 6);
   });
 
-  it("stores twelve months of gzip output at a 6× ratio", () => {
-    // 100,000 × 600 B / 6 = 10,000,000 B a month = 0.00931323 GB × 12 = 0.111759 GB-month × $0.023 = $0.00257045
-    expect(line(goalCase, "s3Storage").quantity).toBeCloseTo(0.111759, 6);
-    expect(line(goalCase, "s3Storage").usd).toBeCloseTo(0.00257045, 7);
+  it("stores thirteen months of gzip output at a 5.5× ratio", () => {
+    // 100,000 × 500 B / 5.5 = 9,090,909 B a month = 0.00846657 GB × 13 = 0.110065 GB-month × $0.023 = $0.00253150
+    expect(line(goalCase, "s3Storage").quantity).toBeCloseTo(0.110065, 6);
+    expect(line(goalCase, "s3Storage").usd).toBeCloseTo(0.0025315, 7);
   });
 
   it("lists once per hourly sync and gets each object once", () => {
@@ -70,19 +70,19 @@ describe("estimateCost, 100k events/month, Kinesis off", () => {
     expect(line(goalCase, "s3Get").usd).toBeCloseTo(0.0027748, 7);
   });
 
-  it("bills CloudWatch Logs for 450 bytes per invocation at $0.50/GB", () => {
-    // 33,334 × 450 B = 15,000,300 B = 0.0139701 GB × $0.50 = $0.00698506
-    expect(line(goalCase, "logs").usd).toBeCloseTo(0.00698506, 7);
+  it("bills CloudWatch Logs for 5 bytes per invocation at $0.50/GB", () => {
+    // 33,334 × 5 B = 166,670 B = 0.000155223 GB × $0.50 = $0.0000776117
+    expect(line(goalCase, "logs").usd).toBeCloseTo(0.0000776117, 9);
   });
 
   it("bills transfer out for responses and sync downloads at $0.09/GB", () => {
-    // 33,334 × 250 B + 10,000,000 B = 18,333,500 B = 0.0170744 GB × $0.09 = $0.00153670
-    expect(line(goalCase, "transferOut").usd).toBeCloseTo(0.0015367, 7);
+    // 33,334 × 250 B + 9,090,909 B = 17,424,409 B = 0.0162277 GB × $0.09 = $0.00146050
+    expect(line(goalCase, "transferOut").usd).toBeCloseTo(0.0014605, 7);
   });
 
-  it("totals about 11 cents, inside the 50-cent goal", () => {
-    // sum of the lines above = $0.111729
-    expect(goalCase.totalUsd).toBeCloseTo(0.111729, 5);
+  it("totals about 10.5 cents, inside the 50-cent goal", () => {
+    // sum of the lines above = $0.104706
+    expect(goalCase.totalUsd).toBeCloseTo(0.104706, 5);
     expect(goalCase.totalUsd).toBeLessThanOrEqual(0.5);
   });
 
@@ -91,8 +91,8 @@ describe("estimateCost, 100k events/month, Kinesis off", () => {
     expect(line(goalCase, "lambdaCompute").usdAlwaysFree).toBe(0);
     expect(line(goalCase, "logs").usdAlwaysFree).toBe(0);
     expect(line(goalCase, "httpApi").usdAlwaysFree).toBe(line(goalCase, "httpApi").usd);
-    // $0.111729 − 0.0066668 − 0.00277785 − 0.00292001 − 0.00698506 − 0.0015367 = $0.0908427
-    expect(goalCase.totalUsdAlwaysFree).toBeCloseTo(0.0908427, 5);
+    // $0.104706 − 0.0066668 − 0.00277785 − 0.00292001 − 0.0000776117 − 0.0014605 = $0.0908036
+    expect(goalCase.totalUsdAlwaysFree).toBeCloseTo(0.0908036, 5);
   });
 });
 
@@ -124,7 +124,7 @@ describe("record packing and batching", () => {
       { events: 100_000, kinesis: false, bufferSeconds: 300, eventsPerRequest: 3 },
       { ...DEFAULT_ASSUMPTIONS, recordPer: "request" },
     );
-    // 3 × 600 B = 1,800 B → one 5 KB unit per request: 33,334 × 5,120 B = 0.158948 GB × $0.029 = $0.00460951
+    // 3 × 500 B = 1,500 B → one 5 KB unit per request: 33,334 × 5,120 B = 0.158948 GB × $0.029 = $0.00460951
     expect(line(packed, "firehose").usd).toBeCloseTo(0.00460951, 7);
   });
 

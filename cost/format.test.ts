@@ -31,6 +31,6 @@ describe("formatting", () => {
       "\n",
     );
     expect(table).toHaveLength(4);
-    expect(table[3]).toMatch(/^\| 100,000 \| \$0\.1117 \| \$0\.0908 \| \$11\.\d\d \|/);
+    expect(table[3]).toMatch(/^\| 100,000 \| \$0\.1047 \| \$0\.0908 \| \$11\.\d\d \|/);
   });
 });

@@ -17,7 +17,7 @@ describe("ownstats cost", () => {
     for (const service of ["API Gateway", "Lambda", "Firehose", "S3", "CloudWatch Logs", "Data transfer"])
       expect(stdout).toContain(service);
     expect(stdout).not.toContain("Kinesis  ");
-    expect(stdout).toMatch(/^Total\s+\$0\.1117\s+\$0\.0908$/m);
+    expect(stdout).toMatch(/^Total\s+\$0\.1047\s+\$0\.0908$/m);
     expect(stdout).toContain("The article's pipeline: about $12/month");
     expect(stdout).toContain("3 events per request");
   });
