@@ -1,0 +1,175 @@
+{{config materialized="table" tags="marts"}}
+-- Per experiment × variant: exposed sessions, conversions after exposure, uplift against the control,
+-- a two-proportion z-test p-value and the Bayesian probability of being the best variant.
+
+with events as (
+  select * from {{ref "stg_events"}} where not is_bot and session_id is not null and event_ts is not null
+),
+
+-- A session belongs to the first variant it saw in each experiment.
+exposures as (
+  select experiment, variant, session_id, event_ts as exposed_at
+  from events
+  where event_type = 'experiment_exposure' and experiment is not null and variant is not null
+  qualify row_number() over (partition by experiment, session_id order by event_ts, event_id) = 1
+),
+
+last_conversion as (
+  select session_id, max(event_ts) as converted_at
+  from events
+  where list_contains({{var "conversion_events"}}, event_type)
+  group by session_id
+),
+
+variants as (
+  select
+    experiment,
+    variant,
+    count(*)::INTEGER as sessions,
+    (count(*) filter (where last_conversion.converted_at >= exposures.exposed_at))::INTEGER as conversions
+  from exposures
+  left join last_conversion using (session_id)
+  group by experiment, variant
+),
+
+rated as (
+  select
+    *,
+    conversions / sessions as conversion_rate,
+    first_value(variant) over (partition by experiment order by variant <> 'control', variant) as control
+  from variants
+),
+
+against_control as (
+  select
+    rated.*,
+    rated.variant = rated.control as is_control,
+    control_row.sessions as control_sessions,
+    control_row.conversions as control_conversions,
+    control_row.conversion_rate as control_rate,
+    (rated.conversions + control_row.conversions) / (rated.sessions + control_row.sessions) as pooled_rate
+  from rated
+  join rated as control_row
+    on control_row.experiment = rated.experiment and control_row.variant = rated.control
+),
+
+z_tested as (
+  select
+    *,
+    abs(conversion_rate - control_rate)
+      / sqrt(pooled_rate * (1 - pooled_rate) * (1 / sessions + 1 / control_sessions)) as abs_z
+  from against_control
+  where pooled_rate > 0 and pooled_rate < 1 and not is_control
+),
+
+-- Two-sided p = erfc(|z| / √2), erfc by the Chebyshev fit of Numerical Recipes (relative error < 1.2e-7).
+p_values as (
+  select
+    experiment,
+    variant,
+    t * exp(
+      -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+      + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+    ) as p_value
+  from (select experiment, variant, abs_z / sqrt(2) as x, 1 / (1 + 0.5 * abs_z / sqrt(2)) as t from z_tested)
+),
+
+-- prob_best = ∫ pdf_i(x) · Π_{j≠i} cdf_j(x) dx for the posteriors Beta(1 + conversions, 1 + failures),
+-- integrated with the trapezoid rule on 20,001 points spanning every variant's mean ± 20 sd.
+posteriors as (
+  select
+    experiment,
+    variant,
+    1.0 + conversions as a,
+    1.0 + sessions - conversions as b
+  from variants
+),
+
+spans as (
+  select
+    experiment,
+    greatest(0.0, min(a / (a + b) - 20 * sqrt(a * b / ((a + b) ^ 2 * (a + b + 1))))) as lo,
+    least(1.0, max(a / (a + b) + 20 * sqrt(a * b / ((a + b) ^ 2 * (a + b + 1))))) as hi
+  from posteriors
+  group by experiment
+),
+
+grid as (
+  select experiment, k, lo + (hi - lo) * k / 20000 as x, case when k in (0, 20000) then 0.5 else 1.0 end as w
+  from spans, range(0, 20001) as steps(k)
+),
+
+log_density as (
+  select
+    grid.experiment,
+    posteriors.variant,
+    grid.k,
+    grid.w,
+    (posteriors.a - 1) * ln(greatest(grid.x, 1e-300)) + (posteriors.b - 1) * ln(greatest(1 - grid.x, 1e-300))
+      as log_pdf
+  from grid
+  join posteriors using (experiment)
+),
+
+density as (
+  select
+    experiment,
+    variant,
+    k,
+    w,
+    exp(log_pdf - max(log_pdf) over (partition by experiment, variant)) as pdf
+  from log_density
+),
+
+cumulative as (
+  select
+    *,
+    sum(w * pdf) over (partition by experiment, variant) as total,
+    sum(pdf) over (partition by experiment, variant order by k rows unbounded preceding)
+      - (first_value(pdf) over (partition by experiment, variant order by k) + pdf) / 2 as area_below
+  from density
+),
+
+distribution as (
+  select experiment, variant, k, w, pdf / total as pdf, area_below / total as cdf from cumulative
+),
+
+others_below as (
+  select
+    mine.experiment,
+    mine.variant,
+    mine.k,
+    mine.w,
+    mine.pdf,
+    coalesce(product(other.cdf) filter (where other.variant <> mine.variant), 1.0) as others_cdf
+  from distribution as mine
+  join distribution as other on other.experiment = mine.experiment and other.k = mine.k
+  group by mine.experiment, mine.variant, mine.k, mine.w, mine.pdf
+),
+
+prob_best as (
+  select experiment, variant, sum(w * pdf * others_cdf) as prob_best
+  from others_below
+  group by experiment, variant
+)
+
+select
+  against_control.experiment,
+  against_control.variant,
+  against_control.sessions,
+  against_control.conversions,
+  against_control.conversion_rate::DOUBLE as conversion_rate,
+  against_control.is_control,
+  case
+    when against_control.is_control then 0.0
+    when against_control.control_rate > 0 then against_control.conversion_rate / against_control.control_rate - 1
+  end::DOUBLE as uplift,
+  case
+    when against_control.is_control then null
+    else coalesce(p_values.p_value, 1.0)
+  end::DOUBLE as p_value,
+  least(1.0, greatest(0.0, prob_best.prob_best))::DOUBLE as prob_best
+from against_control
+left join p_values using (experiment, variant)
+join prob_best using (experiment, variant)
+order by against_control.experiment, against_control.is_control desc, against_control.variant

@@ -1,0 +1,68 @@
+{{config materialized="table" tags="marts"}}
+-- One row per session_id, from its non-bot events. "First" and "last" are by (event_ts, event_id).
+
+with events as (
+  select *
+  from {{ref "stg_events"}}
+  where not is_bot and session_id is not null and event_ts is not null
+),
+
+-- One pass per session; arg_min_null/arg_max_null keep NULLs of the chosen event (a first event
+-- without a visitor_id gives a session without one).
+per_session as (
+  select
+    session_id,
+    min(event_ts) as started_at,
+    max(event_ts) as ended_at,
+    arg_min_null(
+      {'visitor_id': visitor_id, 'device_type': device_type, 'country': country, 'site': site},
+      (event_ts, event_id)
+    ) as first_event,
+    -- The session's touch: its landing (first) page view, or its first event when it has no page view.
+    arg_min_null(
+      {
+        'is_page_view': event_type = 'page_view',
+        'page_path': page_path,
+        'utm_source': utm_source,
+        'utm_medium': utm_medium,
+        'utm_campaign': utm_campaign,
+        'channel': channel,
+        'referrer_host': referrer_host
+      },
+      (event_type <> 'page_view', event_ts, event_id)
+    ) as touch,
+    arg_max_null(page_path, (event_ts, event_id)) filter (where event_type = 'page_view') as exit_page,
+    count(*) filter (where event_type = 'page_view') as page_views,
+    count(*) as events,
+    coalesce(max(scroll_pct) filter (where event_type = 'scroll_depth'), 0) as max_scroll_pct,
+    coalesce(max(seconds) filter (where event_type = 'time_on_page'), 0) as engaged_s,
+    min(event_ts) filter (where list_contains({{var "conversion_events"}}, event_type)) as converted_at
+  from events
+  group by session_id
+)
+
+select
+  session_id,
+  first_event.visitor_id,
+  started_at,
+  ended_at,
+  ((epoch_us(ended_at) - epoch_us(started_at)) // 1000000)::INTEGER as duration_s,
+  case when touch.is_page_view then touch.page_path end as landing_page,
+  exit_page,
+  touch.utm_source,
+  touch.utm_medium,
+  touch.utm_campaign,
+  touch.channel,
+  touch.referrer_host,
+  page_views::INTEGER as page_views,
+  events::INTEGER as events,
+  max_scroll_pct,
+  engaged_s,
+  converted_at is not null as converted,
+  converted_at,
+  page_views <= 1 and converted_at is null and engaged_s < 30 and max_scroll_pct < 50 as is_bounce,
+  first_event.device_type,
+  first_event.country,
+  first_event.site
+from per_session
+order by started_at, session_id

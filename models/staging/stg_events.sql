@@ -1,0 +1,120 @@
+{{config materialized="incremental" unique_key="event_id" watermark="ingest_ts" tags="staging"}}
+-- One row per event_id: typed, UTC, UTM cleaned, referrer host and channel derived.
+-- Incremental: a run reads only the raw partitions from the stored watermark (minus the source's
+-- lookback) and adds only event_ids not stored yet, so a late duplicate never replaces the stored one.
+
+with raw as (
+  select * from {{source "events"}}
+),
+
+-- ISO-8601 with any offset to a UTC TIMESTAMP. Casting a TIMESTAMPTZ to TIMESTAMP would shift it
+-- into the machine's time zone, so the instant goes through epoch microseconds instead; a value
+-- without an offset is read as UTC. Minute-only times ("10:00Z") get their seconds added first.
+parsed as (
+  select
+    *,
+    regexp_replace(upper(trim(event_ts)), '^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d)($|[Z+-])', '\1:00\2') as event_ts_iso,
+    regexp_replace(upper(trim(ingest_ts)), '^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d)($|[Z+-])', '\1:00\2') as ingest_ts_iso
+  from raw
+  where event_id is not null
+),
+
+typed as (
+  select
+    event_id,
+    event_type,
+    session_id,
+    nullif(trim(visitor_id), '') as visitor_id,
+    case
+      when event_ts_iso ~ '.*[T ]\d\d:\d\d:\d\d(\.\d+)?\s*(Z|[+-]\d\d(:?\d\d)?)$'
+        then make_timestamp(epoch_us(try_cast(event_ts_iso as TIMESTAMPTZ)))
+      else try_cast(event_ts_iso as TIMESTAMP)
+    end as event_ts,
+    case
+      when ingest_ts_iso ~ '.*[T ]\d\d:\d\d:\d\d(\.\d+)?\s*(Z|[+-]\d\d(:?\d\d)?)$'
+        then make_timestamp(epoch_us(try_cast(ingest_ts_iso as TIMESTAMPTZ)))
+      else try_cast(ingest_ts_iso as TIMESTAMP)
+    end as ingest_ts,
+    nullif(lower(trim(site)), '') as site,
+    page_path,
+    page_title,
+    referrer,
+    nullif(lower(regexp_extract(referrer, '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/@]*@)?([^/:?#]+)', 1)), '')
+      as referrer_host,
+    nullif(lower(trim(utm_source)), '') as utm_source,
+    nullif(lower(trim(utm_medium)), '') as utm_medium,
+    nullif(lower(trim(utm_campaign)), '') as utm_campaign,
+    nullif(lower(trim(utm_term)), '') as utm_term,
+    nullif(lower(trim(utm_content)), '') as utm_content,
+    screen_width,
+    screen_height,
+    viewport_width,
+    language,
+    timezone,
+    country,
+    browser,
+    browser_version,
+    os,
+    device_type,
+    coalesce(is_bot, false) as is_bot,
+    scroll_pct,
+    seconds,
+    element,
+    experiment,
+    variant,
+    name,
+    props,
+    schema_version
+  from parsed
+),
+
+-- The earliest arrival of each event_id wins inside this batch.
+deduplicated as (
+  select *
+  from typed
+  qualify row_number() over (
+    partition by event_id order by ingest_ts nulls last, event_ts nulls last, session_id
+  ) = 1
+),
+
+-- Host rules: a listed domain matches itself and its subdomains (t.co, not microsoft.com); a bare
+-- name or label sequence (google, search.brave) matches any host that has it as whole labels
+-- (www.google.co.uk). A referrer from the event's own site (with or without www.) is internal.
+classified as (
+  select
+    *,
+    coalesce(
+      regexp_matches(referrer_host, '(^|\.)(linkedin|twitter|facebook|instagram|reddit|youtube|mastodon|bsky)(\.|$)')
+        or regexp_matches(referrer_host, '(^|\.)(lnkd\.in|x\.com|t\.co|news\.ycombinator\.com)$'),
+      false
+    ) as from_social_host,
+    coalesce(
+      regexp_matches(referrer_host, '(^|\.)(google|bing|duckduckgo|yahoo|ecosia|baidu|yandex|search\.brave)(\.|$)'),
+      false
+    ) as from_search_host,
+    referrer_host is not null
+      and referrer_host not in (coalesce(site, ''), 'www.' || coalesce(site, ''))
+      and coalesce(site, '') <> 'www.' || referrer_host as from_other_host
+  from deduplicated
+)
+
+select
+  * exclude (from_social_host, from_search_host, from_other_host),
+  case
+    when utm_medium in ('cpc', 'ppc', 'paid', 'paidsocial', 'paid_social', 'display', 'cpm') then 'paid'
+    when utm_medium = 'email' or utm_source in ('newsletter', 'email') then 'email'
+    when utm_medium = 'social'
+      or utm_source in (
+        'linkedin', 'twitter', 'x', 'facebook', 'instagram', 'reddit', 'youtube', 'mastodon', 'bluesky',
+        'hackernews', 'lnkd.in', 'x.com', 't.co', 'bsky', 'news.ycombinator.com'
+      )
+      or from_social_host
+      then 'social'
+    when utm_medium = 'organic' or from_search_host then 'search'
+    when utm_source is not null or from_other_host then 'referral'
+    else 'direct'
+  end as channel
+from classified
+{{#if is_incremental}}
+where not exists (select 1 from {{self}} as stored where stored.event_id = classified.event_id)
+{{/if}}
