@@ -6,7 +6,7 @@ export interface GraphNode {
   tags: string[];
 }
 
-/** Every cycle found, each as the chain of names that closes it: a > b > a. */
+/** Every cycle found, each as the chain of refs that closes it: a > b > a (a refs b, b refs a). */
 export function findCycles(nodes: Map<string, GraphNode>): string[][] {
   const state = new Map<string, "active" | "done">();
   const stack: string[] = [];
@@ -31,8 +31,7 @@ export function findCycles(nodes: Map<string, GraphNode>): string[][] {
     state.set(name, "done");
   };
   for (const name of [...nodes.keys()].sort()) visit(name);
-  // Parents were followed, so each chain runs child > parent; print it in build order.
-  return cycles.map((c) => c.reverse());
+  return cycles;
 }
 
 /** A stable topological order (ties by name); assumes no cycles. */

@@ -70,16 +70,21 @@ export interface ProjectFiles {
   errors: ProjectError[];
 }
 
+/** A test entry of schema.yml as written, with its line. */
+export interface SchemaTest {
+  raw: unknown;
+  line?: number;
+}
 export interface SchemaColumn {
   name: string;
   description?: string;
-  tests?: unknown[];
+  tests: SchemaTest[];
 }
 export interface SchemaModel {
   name: string;
   description?: string;
-  columns?: SchemaColumn[];
-  tests?: unknown[];
+  columns: SchemaColumn[];
+  tests: SchemaTest[];
   line?: number;
 }
 export interface SchemaFile {
@@ -185,17 +190,25 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
     const loaded = readYaml(schemaPath, display(schemaPath), schemaSchema, errors);
     if (loaded) {
       files.schema = {
-        models: loaded.value.models.map((m, i) => ({
-          name: m.name,
-          description: m.description,
-          tests: [...(m.tests ?? []), ...(m.data_tests ?? [])],
-          columns: m.columns?.map((c) => ({
-            name: c.name,
-            description: c.description,
-            tests: [...(c.tests ?? []), ...(c.data_tests ?? [])],
-          })),
-          line: loaded.lineOf(["models", i]),
-        })),
+        models: loaded.value.models.map((m, i) => {
+          const at = (...keys: (string | number)[]) => loaded.lineOf(["models", i, ...keys]);
+          const tests = (list: unknown[] | undefined, key: string, ...prefix: (string | number)[]) =>
+            (list ?? []).map((raw, k) => ({ raw, line: at(...prefix, key, k) }));
+          return {
+            name: m.name,
+            description: m.description,
+            tests: [...tests(m.tests, "tests"), ...tests(m.data_tests, "data_tests")],
+            columns: (m.columns ?? []).map((c, j) => ({
+              name: c.name,
+              description: c.description,
+              tests: [
+                ...tests(c.tests, "tests", "columns", j),
+                ...tests(c.data_tests, "data_tests", "columns", j),
+              ],
+            })),
+            line: at(),
+          };
+        }),
       };
     }
   }

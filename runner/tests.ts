@@ -1,7 +1,7 @@
 // Data tests: the four generic column tests from schema.yml and singular tests from models/tests/*.sql.
 // Each compiles to a query whose rows are failures.
 import type { CompiledProject } from "./compile.ts";
-import type { ProjectError, ProjectFiles } from "./project.ts";
+import type { ProjectError, ProjectFiles, SchemaTest } from "./project.ts";
 import { quoteIdent, relationName, sqlLiteral } from "./sql.ts";
 import { renderTemplate } from "./template.ts";
 
@@ -48,18 +48,18 @@ export function buildDataTests(
       });
       continue;
     }
-    const add = (raw: unknown, column: string | undefined) => {
+    const add = ({ raw, line }: SchemaTest, column: string | undefined) => {
       const test = genericTest(raw, entry.name, column, project, (message) =>
         errors.push({
           file: schemaFile,
-          line: entry.line,
+          line,
           message: `model "${entry.name}"${column ? ` column "${column}"` : ""}: ${message}`,
         }),
       );
-      if (test) tests.push({ ...test, name: uniqueName(test.name), file: schemaFile, line: entry.line });
+      if (test) tests.push({ ...test, name: uniqueName(test.name), file: schemaFile, line });
     };
-    for (const raw of entry.tests ?? []) add(raw, undefined);
-    for (const column of entry.columns ?? []) for (const raw of column.tests ?? []) add(raw, column.name);
+    for (const t of entry.tests) add(t, undefined);
+    for (const column of entry.columns) for (const t of column.tests) add(t, column.name);
   }
   const knownSources = new Set(Object.keys(files.config.sources));
   for (const file of files.singularTests) {

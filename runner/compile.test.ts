@@ -1,0 +1,102 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileProject } from "./compile.ts";
+import { eventsSource, run, tempProject } from "./testkit.ts";
+
+describe("compileProject", () => {
+  it("records refs as dependencies and applies folder defaults under the in-file config", () => {
+    const p = tempProject(
+      {
+        "staging/stg.sql": 'select * from {{source "events"}}',
+        "marts/sessions.sql": 'select session_id from {{ref "stg"}}',
+        "marts/daily.sql":
+          '{{config materialized="view" tags="nightly, kpi"}}\nselect * from {{ref "sessions"}}',
+      },
+      `name: demo\nfolders:\n  staging: { materialized: view }\n  marts: { materialized: table, tags: [marts] }\n${eventsSource}`,
+    );
+    const project = compileProject(p.models);
+    expect(project.errors).toEqual([]);
+    expect(project.models.get("daily")?.parents).toEqual(["sessions"]);
+    expect(project.models.get("stg")?.config.materialized).toBe("view");
+    expect(project.models.get("sessions")?.config).toMatchObject({ materialized: "table", tags: ["marts"] });
+    expect(project.models.get("daily")?.config).toMatchObject({
+      materialized: "view",
+      tags: ["marts", "nightly", "kpi"],
+    });
+  });
+
+  it("collects every project error with file and line, and the run exits 2", async () => {
+    const p = tempProject({
+      "a.sql": 'select * from {{ref "b"}}',
+      "b.sql": '-- b reads c\nselect * from {{ref "c"}}',
+      "c.sql": 'select 1\nunion all\nselect * from {{ref "a"}}',
+      "d.sql": 'select 1\n\nfrom {{ref "nowhere"}}',
+      "e.sql": "select 1\nfrom {{#if}}",
+      "sub/e.sql": "select 2",
+      "f.sql": '{{config materialized="incremental"}}\nselect 1',
+    });
+    const project = compileProject(p.models);
+    const where = project.errors.map((e) => `${e.file}:${e.line ?? "-"} ${e.message.split("\n")[0]}`);
+    expect(where).toEqual(
+      expect.arrayContaining([
+        'models/d.sql:3 ref to a model that does not exist: "nowhere"',
+        "models/a.sql:1 dependency cycle: a > b > c > a",
+        'models/sub/e.sql:- two models are named "e": models/e.sql and models/sub/e.sql (model names must be unique)',
+        'models/f.sql:1 an incremental model needs unique_key="column"',
+      ]),
+    );
+    expect(where.some((w) => w.startsWith("models/e.sql:2 "))).toBe(true);
+    const { code, output } = await run("run", p);
+    expect(code).toBe(2);
+    expect(output).toContain("Compilation Error in models/d.sql:3");
+    expect(output).toContain("dependency cycle: a > b > c > a");
+  });
+
+  it("validates project.yml and names the key that is wrong", async () => {
+    const p = tempProject(
+      { "a.sql": "select 1" },
+      "name: demo\nsources:\n  events:\n    path: raw\n    columns: { event_id: 'VARCHAR; drop table x' }\n    lookback_hours: -1\n    colums: {}\n",
+    );
+    const errors = compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`);
+    expect(errors.some((e) => /^models\/project\.yml:5 sources\.events\.columns\.event_id: /.test(e))).toBe(
+      true,
+    );
+    expect(errors.some((e) => /^models\/project\.yml:6 sources\.events\.lookback_hours: /.test(e))).toBe(
+      true,
+    );
+    expect(errors.some((e) => /colums/.test(e))).toBe(true);
+    expect((await run("build", p)).code).toBe(2);
+  });
+
+  it("checks schema.yml tests and names the model and column", () => {
+    const p = tempProject({
+      "a.sql": "select 1 as id",
+      "schema.yml":
+        "models:\n  - name: a\n    columns:\n      - name: id\n        tests: [not_nul, {relationships: {to: zz, field: id}}]\n  - name: ghost\n",
+    });
+    const messages = compileProject(p.models).errors.map((e) => e.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'model "a" column "id": unknown test "not_nul" (known: not_null, unique, accepted_values, relationships)',
+        'model "a" column "id": relationships points to a model that does not exist: "zz"',
+        'schema.yml describes a model that does not exist: "ghost"',
+      ]),
+    );
+  });
+
+  it("compiles the full and the incremental query of each model into target/compiled", async () => {
+    const p = tempProject({
+      "stg.sql":
+        '{{config materialized="incremental" unique_key="event_id" watermark="ingest_ts"}}\nselect * from {{source "events"}}\n{{#if is_incremental}}where ingest_ts > (select max(ingest_ts) from {{self}}){{/if}}\n',
+    });
+    const { code } = await run("run", p);
+    expect(code).toBe(0);
+    const full = readFileSync(join(p.data, "target/compiled/models/stg.sql"), "utf8");
+    const inc = readFileSync(join(p.data, "target/compiled/models/stg.incremental.sql"), "utf8");
+    expect(full).not.toContain("max(ingest_ts)");
+    expect(inc).toContain('where ingest_ts > (select max(ingest_ts) from main."stg")');
+    // No files yet: the source is an empty relation with the declared columns.
+    expect(full).toContain('CAST(NULL AS VARCHAR) AS "event_id"');
+  });
+});

@@ -1,0 +1,190 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Manifest, RunResults } from "./artifacts.ts";
+import { event, run, tempProject, writeEvents, writeFiles } from "./testkit.ts";
+import { openWarehouse } from "./warehouse.ts";
+
+const readJson = <T>(data: string, file: string) =>
+  JSON.parse(readFileSync(join(data, "target", file), "utf8")) as T;
+
+describe("runProject", () => {
+  it("runs in DAG order with dbt's console lines and writes run results and the manifest", async () => {
+    const p = tempProject({
+      "staging/stg.sql": 'select event_id, page_path from {{source "events"}}',
+      "marts/pages.sql":
+        '{{config materialized="table"}}\nselect page_path, count(*) as views from {{ref "stg"}} group by 1',
+      "schema.yml":
+        "models:\n  - name: pages\n    description: One row per page\n    columns:\n      - name: page_path\n        description: The path\n        tests: [unique, not_null]\n",
+    });
+    writeEvents(p.data, new Date("2026-03-01T05:00:00Z"), [
+      event("a", "2026-03-01T05:10:00Z"),
+      event("b", "2026-03-01T05:11:00Z"),
+    ]);
+    const { code, lines } = await run("build", p);
+    expect(code).toBe(0);
+    expect(lines).toContain(
+      "1 of 4 START sql view model main.stg ........................................... [RUN]",
+    );
+    expect(
+      lines.some((l) => /^1 of 4 OK created sql view model main\.stg \.{3,} \[OK in \d+\.\d\ds\]$/.test(l)),
+    ).toBe(true);
+    expect(lines.some((l) => /^2 of 4 START sql table model main\.pages \.+ \[RUN\]$/.test(l))).toBe(true);
+    expect(
+      lines.some((l) => /^[34] of 4 PASS unique_pages_page_path \.+ \[PASS in \d+\.\d\ds\]$/.test(l)),
+    ).toBe(true);
+    expect(lines.at(-1)).toBe("Done. PASS=4 WARN=0 ERROR=0 SKIP=0 TOTAL=4");
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select * from pages")).toEqual([{ page_path: "/", views: 2 }]);
+    wh.close();
+
+    const results = readJson<RunResults>(p.data, "run_results.json");
+    const pages = results.results.find((r) => r.unique_id === "model.demo.pages");
+    expect(pages).toMatchObject({ status: "success", adapter_response: { rows_affected: 1, mode: "full" } });
+    expect(pages?.timing[0]?.started_at).toMatch(/Z$/);
+    const manifest = readJson<Manifest>(p.data, "manifest.json");
+    expect(manifest.nodes["model.demo.pages"]).toMatchObject({
+      depends_on: { nodes: ["model.demo.stg"] },
+      description: "One row per page",
+      columns: { page_path: { name: "page_path", description: "The path" } },
+      config: { materialized: "table" },
+      tests: ["test.demo.unique_pages_page_path", "test.demo.not_null_pages_page_path"],
+      compiled_path: "target/compiled/models/marts/pages.sql",
+    });
+    expect(manifest.child_map["model.demo.stg"]).toEqual(["model.demo.pages"]);
+  });
+
+  it("skips the descendants of a failed error test but not of a warning, and exits 1", async () => {
+    const p = tempProject({
+      "base.sql":
+        "{{config materialized=\"table\"}}\nselect * from (values (1, 'a'), (1, 'b'), (2, 'zz')) t(id, kind)",
+      "child.sql": 'select * from {{ref "base"}}',
+      "grandchild.sql": 'select * from {{ref "child"}}',
+      "loose.sql": 'select * from {{ref "base"}}',
+      "loose_child.sql": 'select * from {{ref "loose"}}',
+      "schema.yml": [
+        "models:",
+        "  - name: base",
+        "    columns:",
+        "      - name: id",
+        "        tests: [unique]",
+        "  - name: loose",
+        "    columns:",
+        "      - name: kind",
+        "        tests:",
+        "          - accepted_values: { values: [a, b], severity: warn }",
+      ].join("\n"),
+      "tests/no_big_ids.sql":
+        '-- rows returned are failures\nselect * from {{ref "loose"}} where id > {{var "min_scroll"}}',
+    });
+    const { code, lines } = await run("build", p);
+    expect(code).toBe(1);
+    const text = lines.join("\n");
+    expect(text).toMatch(/FAIL 1 unique_base_id \.+ \[FAIL 1 in/);
+    expect(text).toMatch(/SKIP relation main\.child \.+ \[SKIP\]/);
+    expect(text).toMatch(/SKIP relation main\.grandchild \.+ \[SKIP\]/);
+    // loose reads the failed base too, so it is skipped; its warn test never runs.
+    expect(text).toMatch(/SKIP relation main\.loose /);
+    expect(text).toContain("Failure in test unique_base_id (models/schema.yml:5)");
+    expect(text).toContain("Got 1 result, configured to fail if != 0");
+    expect(lines.at(-1)).toBe("Done. PASS=1 WARN=0 ERROR=1 SKIP=6 TOTAL=8");
+
+    // With the id fixed, the warning shows but nothing is skipped and the exit is 0.
+    writeFiles(p.models, {
+      "base.sql":
+        "{{config materialized=\"table\"}}\nselect * from (values (1, 'a'), (2, 'b'), (3, 'zz')) t(id, kind)",
+      "tests/no_big_ids.sql": 'select * from {{ref "loose"}} where id > 100',
+    });
+    const second = await run("build", p);
+    expect(second.output).toMatch(/WARN 1 accepted_values_loose_kind \.+ \[WARN 1 in/);
+    expect(second.output).toContain("Warning in test accepted_values_loose_kind");
+    expect(second.lines.at(-1)).toBe("Done. PASS=7 WARN=1 ERROR=0 SKIP=0 TOTAL=8");
+    expect(second.code).toBe(0);
+    const results = readJson<RunResults>(p.data, "run_results.json");
+    expect(results.results.find((r) => r.name === "accepted_values_loose_kind")).toMatchObject({
+      status: "warn",
+      failures: 1,
+    });
+  });
+
+  it("names the model file and its line when DuckDB rejects the SQL, and runs the rest", async () => {
+    const p = tempProject({
+      "ok.sql": "select 1 as x",
+      "broken.sql": [
+        '{{config materialized="table"}}',
+        "-- a comment line",
+        "select",
+        "  x,",
+        "{{#each vars.conversion_events}}",
+        "  {{literal this}} as ev,",
+        "{{/each}}",
+        "  no_such_column",
+        'from {{ref "ok"}}',
+      ].join("\n"),
+      "after_broken.sql": 'select * from {{ref "broken"}}',
+    });
+    const { code, output } = await run("run", p);
+    expect(code).toBe(1);
+    expect(output).toMatch(/ERROR creating sql table model main\.broken \.+ \[ERROR in/);
+    expect(output).toMatch(/SKIP relation main\.after_broken/);
+    expect(output).toContain("Runtime Error in model broken (models/broken.sql:8)");
+    expect(output).toContain('Referenced column "no_such_column" not found');
+    expect(output).toContain("LINE 8:");
+    expect(output).toMatch(/OK created sql view model main\.ok/);
+    const results = readJson<RunResults>(p.data, "run_results.json");
+    expect(results.results.find((r) => r.name === "broken")).toMatchObject({ status: "error", line: 8 });
+  });
+
+  it("keeps the previous table when a rebuild fails", async () => {
+    const p = tempProject({ "t.sql": '{{config materialized="table"}}\nselect 41 + 1 as answer' });
+    expect((await run("run", p)).code).toBe(0);
+    // Fails only at run time, after rows started to flow: a cast error mid-query.
+    writeFiles(p.models, {
+      "t.sql": "{{config materialized=\"table\"}}\nselect 'not a number'::INTEGER as answer",
+    });
+    const failed = await run("run", p);
+    expect(failed.code).toBe(1);
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select * from t")).toEqual([{ answer: 42 }]);
+    expect(await wh.all("select table_name from duckdb_tables() where table_name like '%ownstats%'")).toEqual(
+      [],
+    );
+    wh.close();
+  });
+
+  it("runs only the selected models, with ancestors, descendants, tags and exclusions", async () => {
+    const p = tempProject({
+      "a.sql": "select 1 as x",
+      "b.sql": '{{config tags="daily"}}\nselect * from {{ref "a"}}',
+      "c.sql": 'select * from {{ref "b"}}',
+      "d.sql": "select 2 as y",
+    });
+    const ran = async (extra: { select?: string[]; exclude?: string[] }) => {
+      const { lines } = await run("run", p, extra);
+      return lines.flatMap((l) => /OK created sql view model main\.(\w+)/.exec(l)?.[1] ?? []).sort();
+    };
+    expect(await ran({})).toEqual(["a", "b", "c", "d"]);
+    expect(await ran({ select: ["b"] })).toEqual(["b"]);
+    expect(await ran({ select: ["+b"] })).toEqual(["a", "b"]);
+    expect(await ran({ select: ["b+"] })).toEqual(["b", "c"]);
+    expect(await ran({ select: ["tag:daily", "d"] })).toEqual(["b", "d"]);
+    expect(await ran({ exclude: ["a+"] })).toEqual(["d"]);
+    const bad = await run("run", p, { select: ["zzz"] });
+    expect(bad.code).toBe(2);
+    expect(bad.output).toContain('no model named "zzz"');
+  });
+
+  it("runs data tests alone with `test`, failing on a relation that was never built", async () => {
+    const p = tempProject({
+      "a.sql": "select 1 as id",
+      "schema.yml": "models:\n  - name: a\n    columns:\n      - name: id\n        tests: [not_null]\n",
+    });
+    const before = await run("test", p);
+    expect(before.code).toBe(1);
+    expect(before.output).toMatch(/ERROR not_null_a_id/);
+    await run("run", p);
+    const after = await run("test", p);
+    expect(after.code).toBe(0);
+    expect(after.lines.at(-1)).toBe("Done. PASS=1 WARN=0 ERROR=0 SKIP=0 TOTAL=1");
+  });
+});

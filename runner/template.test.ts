@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { sqlLiteral } from "./sql.ts";
+import { renderTemplate } from "./template.ts";
+
+const render = (text: string, vars: Record<string, unknown> = {}, isIncremental = false) =>
+  renderTemplate({
+    text,
+    vars,
+    isIncremental,
+    self: 'main."me"',
+    relationOf: (m) => `main."${m}"`,
+    knownSources: new Set(["events"]),
+  });
+
+describe("renderTemplate", () => {
+  it("maps every output line back to its line in the model file, across blocks and config", () => {
+    const text = [
+      '{{config materialized="incremental" unique_key="id" watermark="ts"}}', // 1
+      "select *", // 2
+      'from {{ref "a"}}', // 3
+      "{{#if is_incremental}}", // 4
+      "where ts > (select max(ts) from {{self}})", // 5
+      "{{/if}}", // 6
+      '  and x = {{var "n"}}', // 7
+    ].join("\n");
+    const full = render(text, { n: 3 });
+    expect(full.errors).toEqual([]);
+    const fullLines = full.sql.split("\n");
+    expect(fullLines[full.lineMap.findIndex((l) => l === 7)]).toBe("  and x = 3");
+    const inc = render(text, { n: 3 }, true);
+    const incLines = inc.sql.split("\n");
+    const at = (source: number) => incLines[inc.lineMap.indexOf(source)];
+    expect(at(3)).toBe('from main."a"');
+    expect(at(5)).toBe('where ts > (select max(ts) from main."me")');
+    expect(at(7)).toBe("  and x = 3");
+    expect(inc.config).toEqual({
+      args: { materialized: "incremental", unique_key: "id", watermark: "ts" },
+      line: 1,
+    });
+    expect(inc.refs).toEqual([{ name: "a", line: 3 }]);
+  });
+
+  it("renders variables as SQL literals and exposes them for structure", () => {
+    const r = render(
+      'select {{var "events"}}, {{var "name"}}, {{var "z"}}, {{var "on"}}\n{{#each vars.steps}}{{literal name}}{{#unless @last}},{{/unless}}{{/each}}',
+      {
+        events: ["cta_click", "it's"],
+        name: "o'hara",
+        z: 3.5,
+        on: true,
+        steps: [{ name: "a" }, { name: "b" }],
+      },
+    );
+    expect(r.errors).toEqual([]);
+    expect(r.sql).toBe("select ['cta_click', 'it''s'], 'o''hara', 3.5, TRUE\n'a','b'");
+  });
+
+  it("is strict: a missing variable or helper is an error with its line, not an empty string", () => {
+    expect(render('select 1\nfrom {{var "nope"}}').errors).toEqual([
+      { line: 2, message: 'unknown variable "nope" (project.yml vars: none)' },
+    ]);
+    expect(render("select 1\n\n{{missing_thing}}").errors[0]).toEqual({
+      line: 3,
+      message: '"missing_thing" is not defined (a missing helper or variable)',
+    });
+    expect(render("select {{ref 'a'").errors[0]?.line).toBe(1);
+    expect(render('select 1 from {{source "nope"}}').errors[0]?.message).toMatch(/unknown source "nope"/);
+  });
+
+  it("never HTML-escapes", () => {
+    expect(render("select {{literal vars.s}}", { s: `<a href="x">&</a>` }).sql).toBe(
+      `select '<a href="x">&</a>'`,
+    );
+  });
+});
+
+describe("sqlLiteral", () => {
+  it("quotes strings, lists arrays, and refuses values SQL cannot hold", () => {
+    expect(sqlLiteral(null)).toBe("NULL");
+    expect(sqlLiteral([1, "a", [false]])).toBe("[1, 'a', [FALSE]]");
+    expect(sqlLiteral({ k: "v" })).toBe("{'k': 'v'}");
+    expect(() => sqlLiteral(Number.NaN)).toThrow(/NaN/);
+  });
+});
