@@ -1,9 +1,115 @@
-// The static reports' face. Filled in by the reports work.
+// The static reports' face: renders DATA/site/ from the warehouse. Every page declares its
+// queries; the first that fails stops the build, naming the page and the query, and leaves the
+// previous site as it was (nothing is written until every page has rendered).
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { openWarehouse, type Row, type Warehouse } from "../runner/warehouse.ts";
+import { isoHour } from "./format.ts";
+import { type Page, type PageInput, ReportQueryError } from "./page.ts";
+
+export { ReportQueryError };
+
+import { pages } from "./pages/all.ts";
+import { reportPeriod } from "./period.ts";
+import { exportMarts, installEngine } from "./playground.ts";
+import { renderTemplate } from "./templates.ts";
+
 export interface SiteOptions {
   data: string;
   days: number;
 }
 
-export async function renderSite(_opts: SiteOptions): Promise<number> {
-  throw new Error("the reports are not available in this build yet");
+export interface RenderedSite {
+  folder: string;
+  files: { path: string; bytes: number }[];
+}
+
+export async function renderSite(opts: SiteOptions): Promise<number> {
+  const started = performance.now();
+  try {
+    const site = await buildSite(opts);
+    const pagesWritten = site.files.filter((f) => f.path.endsWith(".html")).length;
+    const bytes = site.files.reduce((sum, f) => sum + f.bytes, 0);
+    console.log(
+      `report: wrote ${pagesWritten} pages and ${site.files.length - pagesWritten} other files ` +
+        `(${(bytes / 1024).toFixed(0)} KiB, engine files aside) to ${site.folder} in ${Math.round(performance.now() - started)} ms`,
+    );
+    return 0;
+  } catch (error) {
+    console.error(`report: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+/** Renders every page and writes the site; throws ReportQueryError naming a failing page and query. */
+export async function buildSite(opts: SiteOptions, now = new Date()): Promise<RenderedSite> {
+  const warehouse = await openWarehouse(opts.data);
+  try {
+    const latest = await latestEventTime(warehouse);
+    const input: PageInput = {
+      period: reportPeriod(opts.days, latest, now),
+      data: opts.data,
+      builtAt: `${now.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+      latest,
+    };
+    const rendered: { path: string; content: string | Uint8Array }[] = [];
+    for (const page of pages)
+      rendered.push({ path: `${page.slug}.html`, content: await renderPage(warehouse, page, input) });
+    const folder = join(opts.data, "site");
+    const exported = await exportMarts(warehouse, folder);
+    const files = [...rendered, ...assetFiles()].map(({ path, content }) => {
+      writeAtomically(join(folder, path), content);
+      return { path, bytes: typeof content === "string" ? Buffer.byteLength(content) : content.byteLength };
+    });
+    installEngine(folder);
+    return { folder, files: [...files, ...exported] };
+  } finally {
+    warehouse.close();
+  }
+}
+
+async function latestEventTime(warehouse: Warehouse): Promise<string | null> {
+  try {
+    const [row] = await warehouse.all("SELECT max(event_ts) AS latest FROM stg_events");
+    return typeof row?.latest === "string" ? row.latest : null;
+  } catch (error) {
+    throw new ReportQueryError("every page", "latest event time", error);
+  }
+}
+
+async function renderPage(warehouse: Warehouse, page: Page, input: PageInput): Promise<string> {
+  const results: Record<string, Row[]> = {};
+  for (const [name, sql] of Object.entries(page.queries(input))) {
+    try {
+      results[name] = await warehouse.all(sql);
+    } catch (error) {
+      throw new ReportQueryError(`${page.slug}.html`, name, error);
+    }
+  }
+  const body = renderTemplate(page.slug, await page.view(results, input));
+  const { period } = input;
+  return renderTemplate("layout", {
+    title: page.title,
+    body,
+    nav: pages.map((p) => ({ href: `${p.slug}.html`, label: p.nav, current: p === page })),
+    periodText: `${period.start} to ${period.end} (${period.days} days), compared with ${period.previousStart} to ${period.previousEnd}`,
+    latest: input.latest ? isoHour(input.latest) : "no data yet",
+    builtAt: input.builtAt,
+  });
+}
+
+const assets = ["style.css", "sql.js", "playground.js"];
+
+function assetFiles() {
+  return assets.map((name) => ({
+    path: `assets/${name}`,
+    content: new Uint8Array(readFileSync(join(import.meta.dirname, "assets", name))),
+  }));
+}
+
+function writeAtomically(path: string, content: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, path);
 }

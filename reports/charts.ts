@@ -1,0 +1,202 @@
+// Charts rendered at build time with ECharts' server-side SVG renderer: readable with no JavaScript.
+import * as echarts from "echarts";
+import { accessibleSvg } from "./svg.ts";
+
+/** Mid-tone colours that stay readable on both the light and the dark page background. */
+export const palette = [
+  "#4e79a7",
+  "#f28e2b",
+  "#59a14f",
+  "#e15759",
+  "#76b7b2",
+  "#edc948",
+  "#b07aa1",
+  "#ff9da7",
+];
+
+export interface Chart {
+  title: string;
+  svg: string;
+}
+
+type Option = echarts.EChartsCoreOption;
+
+export function renderChart(title: string, option: Option, width = 720, height = 320): Chart {
+  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
+  try {
+    chart.setOption({
+      animation: false,
+      color: palette,
+      textStyle: { fontFamily: "system-ui, sans-serif" },
+      ...option,
+    });
+    return { title, svg: accessibleSvg(chart.renderToSVGString(), title) };
+  } finally {
+    chart.dispose();
+  }
+}
+
+const legend = { top: 0, type: "plain" as const };
+const grid = { left: 8, right: 16, top: 36, bottom: 8, containLabel: true };
+
+export interface Series {
+  name: string;
+  values: number[];
+}
+
+export function lineChart(title: string, categories: string[], series: Series[], yName?: string): Chart {
+  return renderChart(title, {
+    legend,
+    grid,
+    xAxis: { type: "category", data: categories, boundaryGap: false },
+    yAxis: { type: "value", name: yName, minInterval: 1 },
+    series: series.map((s) => ({ name: s.name, type: "line", data: s.values, showSymbol: false })),
+  });
+}
+
+export function barChart(
+  title: string,
+  categories: string[],
+  series: Series[],
+  opts: { horizontal?: boolean; stacked?: boolean; percent?: boolean; height?: number } = {},
+): Chart {
+  const category = { type: "category", data: categories, axisLabel: { interval: 0, hideOverlap: true } };
+  const value = {
+    type: "value",
+    minInterval: opts.percent ? undefined : 1,
+    max: opts.percent ? 100 : undefined,
+    axisLabel: opts.percent ? { formatter: "{value} %" } : {},
+  };
+  const horizontal = opts.horizontal ?? false;
+  return renderChart(
+    title,
+    {
+      legend: series.length > 1 ? legend : undefined,
+      grid: { ...grid, top: series.length > 1 ? 36 : 12 },
+      xAxis: horizontal ? value : category,
+      yAxis: horizontal ? { ...category, inverse: true } : value,
+      series: series.map((s) => ({
+        name: s.name,
+        type: "bar",
+        data: s.values,
+        stack: opts.stacked ? "total" : undefined,
+        label:
+          series.length === 1 && horizontal ? { show: true, position: "right", color: "inherit" } : undefined,
+      })),
+    },
+    720,
+    opts.height ?? (horizontal ? Math.max(160, 40 + categories.length * 32) : 320),
+  );
+}
+
+/** Cohort retention: rows × columns of shares 0–1, null where the week has not happened yet. */
+export function heatmapChart(
+  title: string,
+  rows: string[],
+  columns: string[],
+  cells: [number, number, number][],
+): Chart {
+  return renderChart(
+    title,
+    {
+      grid: { left: 8, right: 16, top: 8, bottom: 48, containLabel: true },
+      xAxis: { type: "category", data: columns, name: "weeks since", nameLocation: "middle", nameGap: 28 },
+      yAxis: { type: "category", data: rows, inverse: true },
+      visualMap: {
+        min: 0,
+        max: 100,
+        show: false,
+        inRange: { color: ["#d6e4f0", "#4e79a7", "#1d3f66"] },
+      },
+      series: [
+        {
+          type: "heatmap",
+          data: cells.map(([x, y, share]) => [x, y, Math.round(share * 1000) / 10]),
+          label: {
+            show: true,
+            formatter: (p: { value: number[] }) => `${p.value[2]}`,
+            color: "#fff",
+            fontSize: 10,
+          },
+        },
+      ],
+    },
+    720,
+    Math.max(160, 70 + rows.length * 26),
+  );
+}
+
+/** Hourly counts with the flagged hours marked as points on the line. */
+export function anomalyChart(title: string, hours: string[], counts: number[], flagged: boolean[]): Chart {
+  return renderChart(title, {
+    legend,
+    grid,
+    xAxis: { type: "category", data: hours, boundaryGap: false },
+    yAxis: { type: "value", name: "events", minInterval: 1 },
+    series: [
+      { name: "events per hour", type: "line", data: counts, showSymbol: false, lineStyle: { width: 1 } },
+      {
+        name: "anomaly",
+        type: "scatter",
+        symbolSize: 9,
+        color: palette[3],
+        data: counts.map((count, i) => (flagged[i] ? [i, count] : null)).filter((p) => p !== null),
+      },
+    ],
+  });
+}
+
+export interface GraphNode {
+  name: string;
+  layer: number;
+  status?: string;
+}
+
+/** The models' lineage: nodes in layers by depth (sources left, marts right), arrows along refs. */
+export function lineageChart(title: string, nodes: GraphNode[], edges: [string, string][]): Chart {
+  const layers = Math.max(1, ...nodes.map((n) => n.layer + 1));
+  const perLayer = new Map<number, number>();
+  const positioned = nodes.map((node) => {
+    const index = perLayer.get(node.layer) ?? 0;
+    perLayer.set(node.layer, index + 1);
+    return { node, index };
+  });
+  const tallest = Math.max(1, ...perLayer.values());
+  const width = 720;
+  const height = Math.max(200, tallest * 56 + 40);
+  const statusColour = (status?: string) =>
+    status === "success" || status === "pass" ? palette[2] : status ? palette[3] : palette[0];
+  return renderChart(
+    title,
+    {
+      series: [
+        {
+          type: "graph",
+          layout: "none",
+          left: 70,
+          right: 70,
+          top: 24,
+          bottom: 24,
+          symbol: "roundRect",
+          symbolSize: [120, 28],
+          edgeSymbol: ["none", "arrow"],
+          edgeSymbolSize: 8,
+          label: { show: true, color: "#fff", fontSize: 11 },
+          lineStyle: { color: "#888", width: 1.2, curveness: 0.1 },
+          data: positioned.map(({ node, index }) => {
+            const count = perLayer.get(node.layer) ?? 1;
+            return {
+              name: node.name,
+              x: layers === 1 ? width / 2 : (node.layer / (layers - 1)) * width,
+              y: ((index + 1) / (count + 1)) * height,
+              itemStyle: { color: statusColour(node.status) },
+            };
+          }),
+          links: edges.map(([source, target]) => ({ source, target })),
+        },
+      ],
+    },
+    width,
+    height,
+  );
+}

@@ -1,0 +1,94 @@
+// Number and text formatting for the report pages. Everything is formatted in TypeScript so the
+// templates stay free of logic, and every figure reads the same on every page.
+import type { Plain } from "../runner/warehouse.ts";
+
+/** A cell read from a row: a missing column reads as undefined. */
+export type Value = Plain | undefined;
+
+export function num(value: Value): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)))
+    return Number(value);
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return Number.NaN;
+}
+
+export function formatCount(value: Value): string {
+  const n = num(value);
+  return Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "–";
+}
+
+/** A share (0–1) as a percentage. */
+export function formatShare(value: Value, digits = 1): string {
+  const n = num(value);
+  return Number.isFinite(n) ? `${(n * 100).toFixed(digits)} %` : "–";
+}
+
+/** A value that is already a percentage (0–100). */
+export function formatPercent(value: Value, digits = 1): string {
+  const n = num(value);
+  return Number.isFinite(n) ? `${n.toFixed(digits)} %` : "–";
+}
+
+export function formatDecimal(value: Value, digits = 2): string {
+  const n = num(value);
+  return Number.isFinite(n) ? n.toFixed(digits) : "–";
+}
+
+export function formatSeconds(value: Value): string {
+  const n = num(value);
+  if (!Number.isFinite(n)) return "–";
+  const s = Math.round(n);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return s % 60 === 0 ? `${m} min` : `${m} min ${s % 60} s`;
+}
+
+export function formatPValue(value: Value): string {
+  const n = num(value);
+  if (!Number.isFinite(n)) return "–";
+  return n < 0.001 ? "< 0.001" : n.toFixed(3);
+}
+
+/** The date part of an ISO timestamp or date, as YYYY-MM-DD. */
+export function isoDate(value: Value): string {
+  return typeof value === "string" ? value.slice(0, 10) : "–";
+}
+
+/** "2026-11-25 14:00 UTC" from an ISO timestamp. */
+export function isoHour(value: Value): string {
+  return typeof value === "string" ? `${value.slice(0, 10)} ${value.slice(11, 16)} UTC` : "–";
+}
+
+export interface Change {
+  text: string;
+  direction: "up" | "down" | "flat" | "none";
+}
+
+/** The relative change of a figure against the previous period, for the KPI tiles. */
+export function change(current: number, previous: number): Change {
+  if (!Number.isFinite(current) || !Number.isFinite(previous) || previous === 0) {
+    return { text: "no previous data", direction: "none" };
+  }
+  const ratio = current / previous - 1;
+  if (Math.abs(ratio) < 0.0005) return { text: "±0 % vs previous period", direction: "flat" };
+  const sign = ratio > 0 ? "+" : "−";
+  return {
+    text: `${sign}${Math.abs(ratio * 100).toFixed(1)} % vs previous period`,
+    direction: ratio > 0 ? "up" : "down",
+  };
+}
+
+/** A change in percentage points, for rates where a relative change would mislead. */
+export function changePoints(current: number, previous: number): Change {
+  if (!Number.isFinite(current) || !Number.isFinite(previous)) {
+    return { text: "no previous data", direction: "none" };
+  }
+  const points = (current - previous) * 100;
+  if (Math.abs(points) < 0.05) return { text: "±0 pt vs previous period", direction: "flat" };
+  const sign = points > 0 ? "+" : "−";
+  return {
+    text: `${sign}${Math.abs(points).toFixed(1)} pt vs previous period`,
+    direction: points > 0 ? "up" : "down",
+  };
+}

@@ -1,0 +1,67 @@
+// What a report page is: its file, its title, the queries it declares (each named, so a failure
+// names the page and the query) and the view that turns their rows into the template's context.
+import type { Row } from "../runner/warehouse.ts";
+import type { Period } from "./period.ts";
+
+export interface PageInput {
+  period: Period;
+  data: string;
+  builtAt: string;
+  /** The latest event time in the warehouse, for the freshness line. */
+  latest: string | null;
+}
+
+export interface Page {
+  slug: string;
+  title: string;
+  /** Short text for the navigation. */
+  nav: string;
+  queries(input: PageInput): Record<string, string>;
+  view(
+    rows: Record<string, Row[]>,
+    input: PageInput,
+  ): Promise<Record<string, unknown>> | Record<string, unknown>;
+}
+
+export interface TableColumn {
+  label: string;
+  numeric: boolean;
+}
+
+export interface Table {
+  caption: string;
+  columns: TableColumn[];
+  rows: { text: string; numeric: boolean }[][];
+  empty: string;
+}
+
+/** A table whose columns are text unless named with a trailing "#" (numbers, right-aligned). */
+export function table(caption: string, columns: string[], rows: string[][], empty = "No data yet."): Table {
+  const cols = columns.map((c) =>
+    c.endsWith("#") ? { label: c.slice(0, -1), numeric: true } : { label: c, numeric: false },
+  );
+  return {
+    caption,
+    columns: cols,
+    rows: rows.map((row) => row.map((text, i) => ({ text, numeric: cols[i]?.numeric ?? false }))),
+    empty,
+  };
+}
+
+/** SQL string literal, for the few values (names from the manifest) that go into a query. */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** A query of a page failed: the build stops and says which. */
+export class ReportQueryError extends Error {
+  constructor(
+    readonly page: string,
+    readonly query: string,
+    cause: unknown,
+  ) {
+    super(
+      `page "${page}", query "${query}" failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+  }
+}

@@ -1,0 +1,103 @@
+// Pages and engagement: scroll reach per page, time milestones, exits.
+import { barChart } from "../charts.ts";
+import { formatCount, formatSeconds, formatShare, num } from "../format.ts";
+import { type Page, table } from "../page.ts";
+
+const milestones = [30, 60, 180, 300];
+const depths = [25, 50, 75, 100];
+
+export const engagement: Page = {
+  slug: "pages",
+  title: "Pages and engagement",
+  nav: "Pages",
+  queries: ({ period }) => ({
+    pages: `
+      SELECT page_path, views, sessions, reach_25, reach_50, reach_75, reach_100, avg_engaged_s, exits
+      FROM pages ORDER BY views DESC, page_path LIMIT 25`,
+    milestones: `
+      SELECT count(*) AS sessions,
+             ${milestones.map((s) => `count(*) FILTER (WHERE engaged_s >= ${s}) AS engaged_${s}`).join(", ")}
+      FROM sessions
+      WHERE started_at >= ${period.from} AND started_at < ${period.until}`,
+    exits: `
+      SELECT page_path, exits, sessions FROM pages WHERE exits > 0
+      ORDER BY exits DESC, page_path LIMIT 10`,
+  }),
+  view(rows) {
+    const pageRows = rows.pages ?? [];
+    const top = pageRows.slice(0, 8);
+    const m = rows.milestones?.[0] ?? {};
+    const sessions = num(m.sessions ?? 0);
+    const exits = rows.exits ?? [];
+    return {
+      reachChart: top.length
+        ? barChart(
+            "Share of sessions scrolling to each depth, top pages",
+            top.map((r) => String(r.page_path)),
+            depths.map((d) => ({
+              name: `${d} %`,
+              values: top.map((r) => Math.round(num(r[`reach_${d}`] ?? 0) * 1000) / 10),
+            })),
+            { horizontal: true, percent: true, height: 80 + top.length * 60 },
+          )
+        : { title: "Share of sessions scrolling to each depth, top pages", svg: "" },
+      milestonesChart: sessions
+        ? barChart(
+            "Share of sessions engaged for at least 30 s, 1 min, 3 min and 5 min",
+            milestones.map((s) => formatSeconds(s)),
+            [
+              {
+                name: "sessions",
+                values: milestones.map(
+                  (s) => Math.round((num(m[`engaged_${s}`] ?? 0) / sessions) * 1000) / 10,
+                ),
+              },
+            ],
+            { percent: true },
+          )
+        : { title: "Share of sessions engaged for at least 30 s, 1 min, 3 min and 5 min", svg: "" },
+      milestonesTable: table(
+        "Time milestones (sessions of the period)",
+        ["Engaged for at least", "Sessions#", "Share#"],
+        sessions
+          ? milestones.map((s) => [
+              formatSeconds(s),
+              formatCount(m[`engaged_${s}`] ?? 0),
+              formatShare(num(m[`engaged_${s}`] ?? 0) / sessions),
+            ])
+          : [],
+      ),
+      pagesTable: table(
+        "Pages by views (all data)",
+        [
+          "Page",
+          "Views#",
+          "Sessions#",
+          "Reach 25 %#",
+          "Reach 50 %#",
+          "Reach 75 %#",
+          "Reach 100 %#",
+          "Engaged time#",
+          "Exits#",
+        ],
+        pageRows.map((r) => [
+          String(r.page_path),
+          formatCount(r.views ?? null),
+          formatCount(r.sessions ?? null),
+          ...depths.map((d) => formatShare(r[`reach_${d}`] ?? null)),
+          formatSeconds(r.avg_engaged_s ?? null),
+          formatCount(r.exits ?? null),
+        ]),
+      ),
+      exitsTable: table(
+        "Where sessions end (all data)",
+        ["Page", "Exits#", "Exit rate#"],
+        exits.map((r) => [
+          String(r.page_path),
+          formatCount(r.exits),
+          formatShare(num(r.exits) / num(r.sessions)),
+        ]),
+      ),
+    };
+  },
+};

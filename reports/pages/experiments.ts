@@ -1,0 +1,69 @@
+// Experiments: each variant's sessions, conversion rate, uplift against the control, p-value,
+// probability to be best, and a verdict in plain words.
+import { barChart } from "../charts.ts";
+import { formatCount, formatPValue, formatShare, num } from "../format.ts";
+import { type Page, table } from "../page.ts";
+import { experimentVerdict, type VariantResult } from "../verdict.ts";
+
+export const experiments: Page = {
+  slug: "experiments",
+  title: "Experiments",
+  nav: "Experiments",
+  queries: () => ({
+    experiments: `
+      SELECT experiment, variant, sessions, conversions, conversion_rate, uplift, p_value, prob_best
+      FROM experiments ORDER BY experiment, variant`,
+  }),
+  view(rows) {
+    const byExperiment = new Map<string, VariantResult[]>();
+    for (const r of rows.experiments ?? []) {
+      const name = String(r.experiment);
+      const list = byExperiment.get(name) ?? [];
+      list.push({
+        variant: String(r.variant),
+        sessions: num(r.sessions),
+        conversions: num(r.conversions),
+        conversion_rate: num(r.conversion_rate),
+        uplift: r.uplift === null ? null : num(r.uplift),
+        p_value: r.p_value === null ? null : num(r.p_value),
+        prob_best: num(r.prob_best),
+      });
+      byExperiment.set(name, list);
+    }
+    return {
+      experiments: [...byExperiment].map(([name, variants], index) => ({
+        id: `experiment-${index + 1}`,
+        name,
+        verdict: experimentVerdict(variants),
+        chart: barChart(
+          `Conversion rate by variant in ${name}`,
+          variants.map((v) => v.variant),
+          [
+            {
+              name: "conversion rate",
+              values: variants.map((v) => Math.round(v.conversion_rate * 1000) / 10),
+            },
+          ],
+          { horizontal: true, percent: true },
+        ),
+        table: table(
+          `Variants of ${name}`,
+          ["Variant", "Sessions#", "Conversions#", "Rate#", "Uplift#", "p-value#", "Probability best#"],
+          variants.map((v) => [
+            v.variant,
+            formatCount(v.sessions),
+            formatCount(v.conversions),
+            formatShare(v.conversion_rate),
+            v.p_value === null ? "control" : v.uplift === null ? "–" : signed(v.uplift),
+            formatPValue(v.p_value),
+            formatShare(v.prob_best),
+          ]),
+        ),
+      })),
+    };
+  },
+};
+
+function signed(share: number): string {
+  return `${share >= 0 ? "+" : "−"}${formatShare(Math.abs(share))}`;
+}

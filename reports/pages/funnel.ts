@@ -1,0 +1,43 @@
+// Funnel: sessions reaching each ordered step, with conversion and drop-off between steps.
+import { barChart } from "../charts.ts";
+import { formatCount, formatShare, num } from "../format.ts";
+import { type Page, table } from "../page.ts";
+
+export const funnel: Page = {
+  slug: "funnel",
+  title: "Funnel",
+  nav: "Funnel",
+  queries: () => ({
+    funnel:
+      "SELECT step, step_name, sessions, conversion_from_previous, conversion_from_start FROM funnel ORDER BY step",
+  }),
+  view(rows) {
+    const steps = rows.funnel ?? [];
+    return {
+      funnelChart: steps.length
+        ? barChart(
+            "Sessions reaching each funnel step",
+            steps.map((r) => `${r.step}. ${r.step_name}`),
+            [{ name: "sessions", values: steps.map((r) => num(r.sessions)) }],
+            { horizontal: true },
+          )
+        : { title: "Sessions reaching each funnel step", svg: "" },
+      funnelTable: table(
+        "Funnel steps (all data)",
+        ["Step", "Sessions#", "From previous step#", "Dropped#", "From start#"],
+        steps.map((r, i) => {
+          const previous = i === 0 ? num(r.sessions) : num(steps[i - 1]?.sessions ?? 0);
+          return [
+            `${r.step}. ${r.step_name}`,
+            formatCount(r.sessions),
+            formatShare(r.conversion_from_previous),
+            i === 0
+              ? "–"
+              : `${formatCount(previous - num(r.sessions))} (${formatShare(1 - num(r.conversion_from_previous))})`,
+            formatShare(r.conversion_from_start),
+          ];
+        }),
+      ),
+    };
+  },
+};

@@ -1,0 +1,73 @@
+// Models: the lineage graph and, per model, its description, columns, tests and last run, read
+// from the runner's artifacts: the analysts' documentation.
+import { layers, readLineage } from "../artifacts.ts";
+import { lineageChart } from "../charts.ts";
+import { formatCount, formatDecimal, num } from "../format.ts";
+import { type Page, table } from "../page.ts";
+
+export const models: Page = {
+  slug: "models",
+  title: "Models",
+  nav: "Models",
+  queries: () => ({
+    tables:
+      "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name",
+  }),
+  view(rows, { data }) {
+    const lineage = readLineage(data);
+    const rowCount = new Map(
+      (rows.tables ?? []).map((r) => [String(r.table_name), r.estimated_size ?? null]),
+    );
+    const depth = layers(lineage);
+    const nameOf = new Map<string, string>([
+      ...lineage.sources.map((s) => [s.id, `source: ${s.name}`] as [string, string]),
+      ...lineage.models.map((m) => [m.id, m.name] as [string, string]),
+    ]);
+    const nodes = [
+      ...lineage.sources.map((s) => ({ name: nameOf.get(s.id) ?? s.id, layer: 0 })),
+      ...lineage.models.map((m) => ({
+        name: m.name,
+        layer: depth.get(m.id) ?? 0,
+        status: m.status === "not run" ? undefined : m.status,
+      })),
+    ];
+    const edges = lineage.models.flatMap((m) =>
+      m.dependsOn.filter((d) => nameOf.has(d)).map((d) => [nameOf.get(d) ?? d, m.name] as [string, string]),
+    );
+    return {
+      problem: lineage.problem,
+      generatedAt: lineage.generatedAt ?? "unknown",
+      runAt: lineage.runAt ?? "never",
+      graph: lineage.models.length
+        ? lineageChart("Model lineage: sources on the left, each model right of what it reads", nodes, edges)
+        : { title: "Model lineage", svg: "" },
+      summary: table(
+        "Models and their last run",
+        ["Model", "Materialized", "Status", "Seconds#", "Rows#"],
+        lineage.models.map((m) => [
+          m.name,
+          m.materialized || "–",
+          m.status,
+          m.seconds === null ? "–" : formatDecimal(m.seconds, 2),
+          rowCount.has(m.name) ? formatCount(num(rowCount.get(m.name) ?? null)) : "–",
+        ]),
+        "No models in the manifest.",
+      ),
+      models: lineage.models.map((m) => ({
+        anchor: `model-${m.name.replace(/[^A-Za-z0-9_-]/g, "-")}`,
+        name: m.name,
+        description: m.description || "No description.",
+        dependsOn: m.dependsOn.map((d) => nameOf.get(d) ?? d).join(", ") || "nothing",
+        status: m.status,
+        message: m.message,
+        columns: table(
+          `Columns of ${m.name}`,
+          ["Column", "Type", "Meaning"],
+          m.columns.map((c) => [c.name, c.type || "–", c.description || "–"]),
+          "No documented columns.",
+        ),
+        tests: m.tests.map((t) => `${t.name}: ${t.status}`).join(" · ") || "none",
+      })),
+    };
+  },
+};

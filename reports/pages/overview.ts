@@ -1,0 +1,110 @@
+// Overview: KPI tiles against the previous period, daily visitors and sessions, top pages and
+// sources of the period, and when the data was last updated.
+import type { Row } from "../../runner/warehouse.ts";
+import { barChart, lineChart } from "../charts.ts";
+import { change, changePoints, formatCount, formatSeconds, formatShare, isoDate, num } from "../format.ts";
+import { type Page, table } from "../page.ts";
+import { periodDays } from "../period.ts";
+
+export const overview: Page = {
+  slug: "index",
+  title: "Overview",
+  nav: "Overview",
+  queries: ({ period }) => ({
+    kpis: `
+      SELECT CASE WHEN started_at >= ${period.from} THEN 'current' ELSE 'previous' END AS part,
+             count(DISTINCT coalesce(visitor_id, session_id)) AS visitors,
+             count(*) AS sessions,
+             coalesce(sum(page_views), 0) AS page_views,
+             count(*) FILTER (WHERE converted) AS conversions,
+             avg(CASE WHEN is_bounce THEN 1.0 ELSE 0.0 END) AS bounce_rate,
+             avg(engaged_s) AS engaged_s
+      FROM sessions
+      WHERE started_at >= ${period.previousFrom} AND started_at < ${period.until}
+      GROUP BY part`,
+    daily: `
+      SELECT CAST("date" AS DATE) AS day, visitors, sessions
+      FROM daily
+      WHERE "date" >= DATE '${period.start}' AND "date" <= DATE '${period.end}'
+      ORDER BY day`,
+    top_pages: `
+      SELECT page_path, count(*) AS views, count(DISTINCT session_id) AS sessions
+      FROM stg_events
+      WHERE event_type = 'page_view' AND NOT coalesce(is_bot, false)
+        AND event_ts >= ${period.from} AND event_ts < ${period.until}
+      GROUP BY page_path ORDER BY views DESC, page_path LIMIT 10`,
+    top_sources: `
+      SELECT coalesce(utm_source, '(direct)') AS source, count(*) AS sessions,
+             count(*) FILTER (WHERE converted) AS conversions
+      FROM sessions
+      WHERE started_at >= ${period.from} AND started_at < ${period.until}
+      GROUP BY source ORDER BY sessions DESC, source LIMIT 10`,
+  }),
+  view(rows, input) {
+    const days = periodDays(input.period);
+    const byDay = new Map((rows.daily ?? []).map((r) => [isoDate(r.day ?? null), r]));
+    const series = (field: string) => days.map((d) => num(byDay.get(d)?.[field] ?? 0) || 0);
+    const topPages = rows.top_pages ?? [];
+    const topSources = rows.top_sources ?? [];
+    return {
+      kpis: kpiTiles(rows.kpis ?? []),
+      dailyChart: lineChart("Daily visitors and sessions", days, [
+        { name: "visitors", values: series("visitors") },
+        { name: "sessions", values: series("sessions") },
+      ]),
+      pagesChart: topPages.length
+        ? barChart(
+            "Top pages by page views",
+            topPages.map((r) => String(r.page_path)),
+            [{ name: "page views", values: topPages.map((r) => num(r.views)) }],
+            { horizontal: true },
+          )
+        : { title: "Top pages by page views", svg: "" },
+      pagesTable: table(
+        "Top pages",
+        ["Page", "Page views#", "Sessions#"],
+        topPages.map((r) => [String(r.page_path), formatCount(r.views), formatCount(r.sessions)]),
+      ),
+      sourcesTable: table(
+        "Top sources",
+        ["Source", "Sessions#", "Conversions#", "Conversion rate#"],
+        topSources.map((r) => [
+          String(r.source),
+          formatCount(r.sessions),
+          formatCount(r.conversions),
+          formatShare(num(r.conversions) / num(r.sessions)),
+        ]),
+      ),
+    };
+  },
+};
+
+function kpiTiles(rows: Row[]) {
+  const current = rows.find((r) => r.part === "current") ?? {};
+  const previous = rows.find((r) => r.part === "previous") ?? {};
+  const rate = (r: Row) => num(r.conversions ?? null) / num(r.sessions ?? null);
+  const tile = (label: string, value: string, c: ReturnType<typeof change>) => ({ label, value, change: c });
+  const count = (field: string, label: string) =>
+    tile(
+      label,
+      formatCount(current[field] ?? 0),
+      change(num(current[field] ?? 0), num(previous[field] ?? 0)),
+    );
+  return [
+    count("visitors", "Visitors"),
+    count("sessions", "Sessions"),
+    count("page_views", "Page views"),
+    count("conversions", "Conversions"),
+    tile("Conversion rate", formatShare(rate(current)), changePoints(rate(current), rate(previous))),
+    tile(
+      "Bounce rate",
+      formatShare(current.bounce_rate ?? null),
+      changePoints(num(current.bounce_rate ?? null), num(previous.bounce_rate ?? null)),
+    ),
+    tile(
+      "Engaged time per session",
+      formatSeconds(current.engaged_s ?? null),
+      change(num(current.engaged_s ?? null), num(previous.engaged_s ?? null)),
+    ),
+  ];
+}

@@ -1,0 +1,84 @@
+// Sources and campaigns: the `sources` mart, channels over the period, and attribution by model
+// side by side.
+import { barChart } from "../charts.ts";
+import { formatCount, formatDecimal, formatPercent, isoDate, num } from "../format.ts";
+import { type Page, table } from "../page.ts";
+import { periodDays } from "../period.ts";
+
+export const attributionModels = ["first_touch", "last_touch", "linear", "position_based"] as const;
+
+export const sources: Page = {
+  slug: "sources",
+  title: "Sources and campaigns",
+  nav: "Sources",
+  queries: ({ period }) => ({
+    sources:
+      "SELECT source, sessions, conversions, conversion_rate FROM sources ORDER BY conversion_rate DESC, sessions DESC, source",
+    channels: `
+      SELECT CAST(started_at AS DATE) AS day, coalesce(channel, 'direct') AS channel, count(*) AS sessions
+      FROM sessions
+      WHERE started_at >= ${period.from} AND started_at < ${period.until}
+      GROUP BY ALL ORDER BY day, channel`,
+    attribution_by_channel: `
+      SELECT channel, ${attributionModels.map((m) => `coalesce(sum(conversions) FILTER (WHERE model = '${m}'), 0) AS ${m}`).join(", ")}
+      FROM attribution GROUP BY channel ORDER BY last_touch DESC, channel`,
+    attribution_detail: `
+      SELECT channel, source, campaign,
+             ${attributionModels.map((m) => `coalesce(sum(conversions) FILTER (WHERE model = '${m}'), 0) AS ${m}`).join(", ")}
+      FROM attribution GROUP BY ALL ORDER BY last_touch DESC, linear DESC, channel, source, campaign LIMIT 25`,
+  }),
+  view(rows, { period }) {
+    const days = periodDays(period);
+    const channelRows = rows.channels ?? [];
+    const channelNames = [...new Set(channelRows.map((r) => String(r.channel)))].sort();
+    const counts = new Map(
+      channelRows.map((r) => [`${isoDate(r.day ?? null)}|${r.channel}`, num(r.sessions)]),
+    );
+    const byChannel = rows.attribution_by_channel ?? [];
+    const modelColumns = attributionModels.map((m) => `${m.replace("_", " ")}#`);
+    return {
+      sourcesTable: table(
+        "Sessions and conversions by source (all data)",
+        ["Source", "Sessions#", "Conversions#", "Conversion rate#"],
+        (rows.sources ?? []).map((r) => [
+          String(r.source),
+          formatCount(r.sessions),
+          formatCount(r.conversions),
+          formatPercent(r.conversion_rate),
+        ]),
+      ),
+      channelsChart: channelRows.length
+        ? barChart(
+            "Sessions per day by channel",
+            days,
+            channelNames.map((name) => ({ name, values: days.map((d) => counts.get(`${d}|${name}`) ?? 0) })),
+            { stacked: true },
+          )
+        : { title: "Sessions per day by channel", svg: "" },
+      attributionChart: byChannel.length
+        ? barChart(
+            "Conversions credited to each channel, by attribution model",
+            byChannel.map((r) => String(r.channel)),
+            attributionModels.map((m) => ({
+              name: m.replace("_", " "),
+              values: byChannel.map((r) => round2(num(r[m] ?? 0))),
+            })),
+          )
+        : { title: "Conversions credited to each channel, by attribution model", svg: "" },
+      attributionTable: table(
+        "Conversion credit by channel, source and campaign, per attribution model (all data)",
+        ["Channel", "Source", "Campaign", ...modelColumns],
+        (rows.attribution_detail ?? []).map((r) => [
+          String(r.channel),
+          String(r.source),
+          String(r.campaign),
+          ...attributionModels.map((m) => formatDecimal(r[m] ?? null)),
+        ]),
+      ),
+    };
+  },
+};
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,58 @@
+// SQL: a playground running DuckDB-WASM in the page over Parquet exports of the marts.
+import { type Page, sqlString, table } from "../page.ts";
+import { publishedMarts } from "../playground.ts";
+
+export const exampleQueries = [
+  {
+    title: "Which traffic sources convert best? (the article's query, on the sources mart)",
+    sql: "SELECT source, sessions, conversions, conversion_rate\nFROM sources\nORDER BY conversion_rate DESC, sessions DESC",
+  },
+  {
+    title: "The last 14 days",
+    sql: 'SELECT "date", visitors, sessions, page_views, conversions, round(100 * bounce_rate, 1) AS bounce_pct\nFROM daily\nORDER BY "date" DESC\nLIMIT 14',
+  },
+  {
+    title: "Attribution models side by side, per channel",
+    sql: "PIVOT (SELECT channel, model, conversions FROM attribution)\nON model USING round(sum(conversions), 2)\nGROUP BY channel\nORDER BY channel",
+  },
+  {
+    title: "Funnel drop-off",
+    sql: "SELECT step, step_name, sessions, round(100 * (1 - conversion_from_previous), 1) AS drop_pct\nFROM funnel\nORDER BY step",
+  },
+  {
+    title: "Pages people read to the end",
+    sql: "SELECT page_path, views, round(100 * reach_100, 1) AS read_to_end_pct\nFROM pages\nWHERE views >= 10\nORDER BY reach_100 DESC\nLIMIT 10",
+  },
+];
+
+export const sql: Page = {
+  slug: "sql",
+  title: "SQL playground",
+  nav: "SQL",
+  queries: () => ({
+    columns: `
+      SELECT table_name, list(column_name || ' ' || data_type ORDER BY ordinal_position) AS columns
+      FROM information_schema.columns
+      WHERE table_schema = 'main' AND table_name IN (${publishedMarts.map(sqlString).join(", ")})
+      GROUP BY table_name`,
+  }),
+  view(rows) {
+    const columns = new Map((rows.columns ?? []).map((r) => [String(r.table_name), r.columns]));
+    const config = { tables: [...publishedMarts], examples: exampleQueries };
+    return {
+      examples: exampleQueries.map((e, index) => ({ index, title: e.title })),
+      firstExample: exampleQueries[0]?.sql ?? "",
+      // Escaped so no value can close the script element it sits in.
+      config: JSON.stringify(config).replace(/</g, "\\u003c"),
+      tables: table(
+        "Tables you can query",
+        ["Table", "Columns", "Download"],
+        publishedMarts.map((t) => [
+          t,
+          Array.isArray(columns.get(t)) ? (columns.get(t) as string[]).join(", ") : "–",
+          `data/${t}.parquet`,
+        ]),
+      ),
+    };
+  },
+};

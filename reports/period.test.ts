@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { periodDays, reportPeriod } from "./period.ts";
+
+describe("report period", () => {
+  it("ends on the day of the latest data and compares with the days before", () => {
+    const p = reportPeriod(28, "2026-11-25T13:45:00.000Z");
+    expect(p).toMatchObject({
+      start: "2026-10-29",
+      end: "2026-11-25",
+      previousStart: "2026-10-01",
+      previousEnd: "2026-10-28",
+      from: "TIMESTAMP '2026-10-29 00:00:00'",
+      until: "TIMESTAMP '2026-11-26 00:00:00'",
+    });
+    expect(periodDays(p)).toHaveLength(28);
+    expect(periodDays(p).at(-1)).toBe("2026-11-25");
+  });
+
+  it("falls back to today without data", () => {
+    expect(reportPeriod(7, null, new Date("2026-03-01T05:00:00Z")).start).toBe("2026-02-23");
+  });
+
+  it("rejects a period that is not a positive whole number of days", () => {
+    expect(() => reportPeriod(0, null)).toThrow(/--days/);
+  });
+});

@@ -1,0 +1,46 @@
+// The report period: the last N days ending at the latest data (or today when there is none),
+// and the N days before it for comparisons. Dates are UTC calendar days.
+const dayMs = 86_400_000;
+
+export interface Period {
+  days: number;
+  /** First and last day, inclusive, as YYYY-MM-DD. */
+  start: string;
+  end: string;
+  previousStart: string;
+  previousEnd: string;
+  /** SQL TIMESTAMP literals bounding the period (half-open: from ≤ t < until). */
+  from: string;
+  until: string;
+  previousFrom: string;
+}
+
+function day(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function reportPeriod(days: number, latest: string | null, now = new Date()): Period {
+  if (!Number.isInteger(days) || days < 1) throw new Error(`--days must be a whole number ≥ 1, got ${days}`);
+  const anchor = latest ? Date.parse(latest) : now.getTime();
+  if (Number.isNaN(anchor)) throw new Error(`latest data time "${latest}" is not a date`);
+  const endDay = Math.floor(anchor / dayMs) * dayMs;
+  const startDay = endDay - (days - 1) * dayMs;
+  const previousStartDay = startDay - days * dayMs;
+  return {
+    days,
+    start: day(startDay),
+    end: day(endDay),
+    previousStart: day(previousStartDay),
+    previousEnd: day(startDay - dayMs),
+    from: `TIMESTAMP '${day(startDay)} 00:00:00'`,
+    until: `TIMESTAMP '${day(endDay + dayMs)} 00:00:00'`,
+    previousFrom: `TIMESTAMP '${day(previousStartDay)} 00:00:00'`,
+  };
+}
+
+/** Every day of the period, for chart axes that must show days without data. */
+export function periodDays(period: Period): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${period.start}T00:00:00Z`); day(t) <= period.end; t += dayMs) out.push(day(t));
+  return out;
+}

@@ -1,0 +1,105 @@
+// The SQL playground's data and engine. Only the marts go out, as Parquet: aggregates, never raw
+// events or sessions, because the site may be published (GitHub Pages sites are public).
+// The engine is DuckDB-WASM 1.28.0 from the npm package (later versions fetch the parquet
+// extension from the internet), copied into the site so the page asks no other host for anything.
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
+import type { Warehouse } from "../runner/warehouse.ts";
+import { ReportQueryError } from "./page.ts";
+
+/** The tables the playground offers, in the order it lists them. */
+export const publishedMarts = [
+  "daily",
+  "sources",
+  "attribution",
+  "funnel",
+  "cohorts",
+  "experiments",
+  "pages",
+  "anomalies",
+] as const;
+
+export const engineFolder = "duckdb";
+
+const engineFiles = [
+  "duckdb-mvp.wasm",
+  "duckdb-eh.wasm",
+  "duckdb-browser-mvp.worker.js",
+  "duckdb-browser-eh.worker.js",
+];
+
+function packageDist(): string {
+  return dirname(fileURLToPath(import.meta.resolve("@duckdb/duckdb-wasm")));
+}
+
+export async function exportMarts(
+  warehouse: Warehouse,
+  site: string,
+): Promise<{ path: string; bytes: number }[]> {
+  const folder = join(site, "data");
+  mkdirSync(folder, { recursive: true });
+  const written: { path: string; bytes: number }[] = [];
+  for (const mart of publishedMarts) {
+    const target = join(folder, `${mart}.parquet`);
+    const temporary = `${target}.${process.pid}.tmp`;
+    try {
+      await warehouse.run(
+        `COPY (SELECT * FROM ${mart}) TO '${temporary.replace(/'/g, "''")}' (FORMAT parquet)`,
+      );
+    } catch (error) {
+      throw new ReportQueryError("sql.html", `export ${mart}`, error);
+    }
+    renameSync(temporary, target);
+    written.push({ path: `data/${mart}.parquet`, bytes: statSync(target).size });
+  }
+  return written;
+}
+
+/**
+ * Copies the engine into SITE/duckdb/ once (files unchanged since the last build are kept) and
+ * bundles the library's browser module with its Arrow dependency into one ES module.
+ */
+export function installEngine(site: string): void {
+  const dist = packageDist();
+  const folder = join(site, engineFolder);
+  mkdirSync(folder, { recursive: true });
+  for (const file of engineFiles) {
+    const from = join(dist, file);
+    const to = join(folder, file);
+    if (!existsSync(to) || statSync(to).size !== statSync(from).size) copyFileSync(from, to);
+  }
+  const version = JSON.parse(readFileSync(join(dist, "..", "package.json"), "utf8")).version as string;
+  const stamp = join(folder, "VERSION");
+  const bundle = join(folder, "duckdb-wasm.js");
+  if (existsSync(bundle) && existsSync(stamp) && readFileSync(stamp, "utf8") === version) return;
+  buildSync({
+    entryPoints: [join(dist, "duckdb-browser.mjs")],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    minify: true,
+    legalComments: "none",
+    outfile: bundle,
+    logLevel: "silent",
+  });
+  writeFileSync(stamp, version);
+}
+
+/** Bytes of the engine in a site folder, left out of the site-size budget. */
+export function engineBytes(site: string): number {
+  const folder = join(site, engineFolder);
+  return [...engineFiles, "duckdb-wasm.js", "VERSION"]
+    .map((file) => join(folder, file))
+    .filter((path) => existsSync(path))
+    .reduce((sum, path) => sum + statSync(path).size, 0);
+}

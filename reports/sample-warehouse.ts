@@ -1,0 +1,105 @@
+// A small hand-made warehouse with the columns of every model, for the reports' own tests while
+// they must not depend on the models being built (and to test one page failing on its own).
+// Deterministic: values come from hashes of row numbers, never from a random source.
+import type { Warehouse } from "../runner/warehouse.ts";
+
+/** The last day of the sample data; the report period anchors here. */
+export const sampleEnd = "2026-11-20";
+
+export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
+  await warehouse.run(`
+    CREATE OR REPLACE TABLE sessions AS
+    SELECT 'sess' || lpad(i::VARCHAR, 6, '0') AS session_id,
+           CASE WHEN i % 7 = 0 THEN NULL ELSE 'vis' || lpad((i % 140)::VARCHAR, 5, '0') END AS visitor_id,
+           TIMESTAMP '${sampleEnd} 23:00:00' - to_minutes(CAST(i * 41 % (56 * 1440) AS BIGINT)) AS started_at,
+           started_at + to_seconds(CAST((hash(i) % 600)::BIGINT AS BIGINT)) AS ended_at,
+           CAST((hash(i) % 600)::BIGINT AS INTEGER) AS duration_s,
+           ['/', '/blog/duckdb', '/pricing', '/about', '/blog/<tags>'][1 + i % 5] AS landing_page,
+           ['/', '/contact', '/pricing', '/blog/duckdb'][1 + i % 4] AS exit_page,
+           [NULL, 'linkedin', 'google', 'newsletter', 'twitter'][1 + i % 5] AS utm_source,
+           [NULL, 'social', 'organic', 'email', 'social'][1 + i % 5] AS utm_medium,
+           CASE WHEN i % 3 = 0 THEN 'launch' END AS utm_campaign,
+           ['direct', 'social', 'search', 'email', 'social'][1 + i % 5] AS channel,
+           NULL::VARCHAR AS referrer_host,
+           CAST(1 + (hash(i) % 4)::BIGINT AS INTEGER) AS page_views,
+           CAST(3 + (hash(i) % 9)::BIGINT AS INTEGER) AS events,
+           CAST([0, 25, 50, 75, 100][1 + (hash(i) % 5)::BIGINT] AS INTEGER) AS max_scroll_pct,
+           CAST([0, 30, 60, 180, 300][1 + (hash(i * 3) % 5)::BIGINT] AS INTEGER) AS engaged_s,
+           (hash(i * 7) % 9)::BIGINT = 0 AS converted,
+           CASE WHEN (hash(i * 7) % 9)::BIGINT = 0 THEN started_at + INTERVAL 1 MINUTE END AS converted_at,
+           (hash(i) % 4)::BIGINT = 0 AS is_bounce,
+           ['desktop', 'mobile', 'tablet'][1 + i % 3] AS device_type,
+           ['DE', 'US', 'FR', NULL][1 + i % 4] AS country
+    FROM range(3000) t(i);
+
+    CREATE OR REPLACE TABLE stg_events AS
+    SELECT 'ev' || s.session_id || '-' || n AS event_id,
+           CASE WHEN n = 0 THEN 'page_view' WHEN n = 1 THEN 'scroll_depth' ELSE 'time_on_page' END AS event_type,
+           s.session_id, s.visitor_id,
+           s.started_at + to_seconds(CAST(n * 20 AS BIGINT)) AS event_ts,
+           s.started_at + to_seconds(CAST(n * 20 + 3 AS BIGINT)) AS ingest_ts,
+           'example.com' AS site, s.landing_page AS page_path, 'Title' AS page_title,
+           NULL::VARCHAR AS referrer, s.utm_source, s.utm_medium, s.utm_campaign,
+           NULL::VARCHAR AS utm_term, NULL::VARCHAR AS utm_content,
+           false AS is_bot, s.referrer_host, s.channel
+    FROM sessions s, range(3) r(n);
+
+    CREATE OR REPLACE TABLE daily AS
+    SELECT CAST(started_at AS DATE) AS "date",
+           count(DISTINCT coalesce(visitor_id, session_id)) AS visitors, count(*) AS sessions,
+           sum(page_views) AS page_views, count(*) FILTER (WHERE converted) AS conversions,
+           avg(CASE WHEN is_bounce THEN 1.0 ELSE 0.0 END) AS bounce_rate, avg(engaged_s) AS avg_engaged_s
+    FROM sessions GROUP BY 1;
+
+    CREATE OR REPLACE TABLE sources AS
+    SELECT coalesce(utm_source, '(direct)') AS source, count(*) AS sessions,
+           count(*) FILTER (WHERE converted) AS conversions,
+           round(100.0 * count(*) FILTER (WHERE converted) / count(*), 1) AS conversion_rate
+    FROM sessions GROUP BY 1 ORDER BY conversion_rate DESC, sessions DESC;
+
+    CREATE OR REPLACE TABLE attribution AS
+    SELECT m.model, s.channel, coalesce(s.utm_source, '(direct)') AS source,
+           coalesce(s.utm_campaign, '(none)') AS campaign,
+           CAST(sum(1 + m.k * 0.1) AS DOUBLE) AS conversions
+    FROM sessions s,
+         (VALUES ('first_touch', 0), ('last_touch', 1), ('linear', 2), ('position_based', 3)) m(model, k)
+    WHERE s.converted GROUP BY ALL;
+
+    CREATE OR REPLACE TABLE funnel AS
+    SELECT * FROM (VALUES
+      (1, 'page_view', 3000, 1.0, 1.0),
+      (2, 'scroll_50', 1800, 0.6, 0.6),
+      (3, 'cta_click', 360, 0.2, 0.12),
+      (4, 'form_start', 180, 0.5, 0.06),
+      (5, 'form_submit', 90, 0.5, 0.03)
+    ) f(step, step_name, sessions, conversion_from_previous, conversion_from_start);
+
+    CREATE OR REPLACE TABLE cohorts AS
+    SELECT DATE '2026-09-28' + CAST(7 * w AS INTEGER) AS cohort_week, k AS weeks_since,
+           CAST(round(100 / (1 + k)) AS BIGINT) AS visitors, CAST(100 AS BIGINT) AS cohort_size,
+           round(100 / (1 + k)) / 100 AS retention
+    FROM range(8) a(w), range(8) b(k) WHERE w + k < 8;
+
+    CREATE OR REPLACE TABLE experiments AS
+    SELECT * FROM (VALUES
+      ('cta_copy', 'B', 1000, 114, 0.114, 0.14, 0.01, 0.986),
+      ('cta_copy', 'control', 1000, 100, 0.1, 0.0, NULL, 0.014),
+      ('hero_image', 'control', 400, 40, 0.1, 0.0, NULL, 0.45),
+      ('hero_image', 'photo', 400, 42, 0.105, 0.05, 0.74, 0.55)
+    ) e(experiment, variant, sessions, conversions, conversion_rate, uplift, p_value, prob_best);
+
+    CREATE OR REPLACE TABLE pages AS
+    SELECT landing_page AS page_path, count(*) * 3 AS views, count(*) AS sessions,
+           0.9 AS reach_25, 0.6 AS reach_50, 0.4 AS reach_75, 0.2 AS reach_100,
+           avg(engaged_s) AS avg_engaged_s, count(*) FILTER (WHERE exit_page = landing_page) AS exits
+    FROM sessions GROUP BY 1;
+
+    CREATE OR REPLACE TABLE anomalies AS
+    SELECT TIMESTAMP '${sampleEnd} 23:00:00' - to_hours(CAST(h AS BIGINT)) AS hour,
+           CAST(CASE WHEN h = 30 THEN 400 ELSE 20 + h % 24 END AS BIGINT) AS events,
+           CAST(20 + h % 24 AS DOUBLE) AS baseline,
+           CASE WHEN h = 30 THEN 12.5 ELSE 0.1 END AS z,
+           h = 30 AS is_anomaly
+    FROM range(24 * 40) t(h);
+  `);
+}

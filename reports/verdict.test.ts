@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { experimentVerdict, type VariantResult } from "./verdict.ts";
+
+const control: VariantResult = {
+  variant: "control",
+  sessions: 1000,
+  conversions: 100,
+  conversion_rate: 0.1,
+  uplift: 0,
+  p_value: null,
+  prob_best: 0.014,
+};
+
+describe("experiment verdict", () => {
+  it("names a significant winner with its uplift and probability to be best", () => {
+    const b = {
+      ...control,
+      variant: "B",
+      conversions: 114,
+      conversion_rate: 0.114,
+      uplift: 0.14,
+      p_value: 0.01,
+      prob_best: 0.986,
+    };
+    expect(experimentVerdict([control, b])).toBe(
+      "B converts 14 % better; 98.6 % likely best; significant at 5 %",
+    );
+  });
+
+  it("says there is not enough evidence when the leader is not significant", () => {
+    const b = { ...control, variant: "B", uplift: 0.03, p_value: 0.4, prob_best: 0.7 };
+    expect(experimentVerdict([{ ...control, prob_best: 0.3 }, b])).toBe(
+      "not enough evidence yet (B leads; 70.0 % likely best)",
+    );
+  });
+
+  it("says there is not enough evidence with too few sessions", () => {
+    const b = { ...control, variant: "B", sessions: 10, p_value: 0.01, prob_best: 0.99 };
+    expect(experimentVerdict([control, b])).toMatch(/^not enough evidence yet/);
+  });
+
+  it("reports a control that beats every variant significantly", () => {
+    const b = { ...control, variant: "B", uplift: -0.2, p_value: 0.001, prob_best: 0.001 };
+    expect(experimentVerdict([{ ...control, prob_best: 0.999 }, b])).toBe(
+      "control converts best (B 20 % worse); 99.9 % likely best; significant at 5 %",
+    );
+  });
+});

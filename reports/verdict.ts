@@ -1,0 +1,50 @@
+// The plain-language verdict of an experiment, read from the `experiments` model's columns.
+export interface VariantResult {
+  variant: string;
+  sessions: number;
+  conversions: number;
+  conversion_rate: number;
+  uplift: number | null;
+  p_value: number | null;
+  prob_best: number;
+}
+
+const significance = 0.05;
+/** Below this many exposed sessions per variant a verdict would only read noise. */
+const minimumSessions = 30;
+
+function percent(share: number, digits = 1): string {
+  return `${(share * 100).toFixed(digits)} %`;
+}
+
+/**
+ * "B converts 14 % better; 98.6 % likely best; significant at 5 %", or "not enough evidence yet"
+ * when the leader is not significantly different from the control.
+ */
+export function experimentVerdict(variants: VariantResult[]): string {
+  if (variants.length < 2) return "not enough evidence yet: the experiment has fewer than two variants";
+  if (variants.some((v) => v.sessions < minimumSessions)) {
+    return `not enough evidence yet: a variant has fewer than ${minimumSessions} sessions`;
+  }
+  const control = variants.find((v) => v.p_value === null) ?? variants[0];
+  const leader = variants.reduce((best, v) => (v.prob_best > best.prob_best ? v : best));
+  const likely = `${percent(leader.prob_best)} likely best`;
+  if (leader !== control) {
+    const p = leader.p_value ?? 1;
+    if (p >= significance) return `not enough evidence yet (${leader.variant} leads; ${likely})`;
+    const uplift = leader.uplift;
+    const better =
+      uplift === null
+        ? "converts where the control does not"
+        : `converts ${Math.round(uplift * 100)} % better`;
+    return `${leader.variant} ${better}; ${likely}; significant at 5 %`;
+  }
+  // The control leads: a verdict only when every other variant is significantly worse.
+  const others = variants.filter((v) => v !== control);
+  if (others.every((v) => (v.p_value ?? 1) < significance)) {
+    const closest = others.reduce((a, b) => ((a.uplift ?? -1) > (b.uplift ?? -1) ? a : b));
+    const worse = Math.round(Math.abs((closest.uplift ?? 0) * 100));
+    return `${control.variant} converts best (${closest.variant} ${worse} % worse); ${likely}; significant at 5 %`;
+  }
+  return `not enough evidence yet (${control.variant} leads; ${likely})`;
+}
