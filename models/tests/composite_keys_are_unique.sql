@@ -1,0 +1,15 @@
+-- The grains with composite keys hold one row per key.
+select 'attribution' as model, model || ' / ' || channel || ' / ' || source || ' / ' || campaign as key
+from {{ref "attribution"}}
+group by model, channel, source, campaign
+having count(*) > 1
+union all
+select 'cohorts', cohort_week || ' / ' || weeks_since
+from {{ref "cohorts"}}
+group by cohort_week, weeks_since
+having count(*) > 1
+union all
+select 'experiments', experiment || ' / ' || variant
+from {{ref "experiments"}}
+group by experiment, variant
+having count(*) > 1
