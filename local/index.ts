@@ -50,8 +50,21 @@ export async function demo(opts: DemoOptions): Promise<number> {
   console.log(formatDemoSummary(summary, opts.data));
   return 0;
 }
-export async function sync(_: SyncOptions): Promise<number> {
-  return notYet("sync");
+export async function sync(opts: SyncOptions): Promise<number> {
+  const { syncBucket } = await import("./sync.ts");
+  const source = `s3://${opts.bucket}/${opts.prefix}`;
+  try {
+    const summary = await syncBucket({ ...opts, log: (line) => console.log(line) });
+    const resumed = summary.resumed ? `, ${summary.resumed} resumed` : "";
+    console.log(
+      `sync: ${summary.downloaded} new objects (${(summary.bytes / 1e6).toFixed(1)} MB${resumed}) from ${source} into ${opts.data}/raw/` +
+        (summary.lastKey ? `; up to ${summary.lastKey}` : ""),
+    );
+    return 0;
+  } catch (error) {
+    console.error(`ownstats sync: ${source}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
 }
 export async function live(_: LiveOptions): Promise<number> {
   return notYet("live");

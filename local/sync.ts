@@ -1,0 +1,168 @@
+// `ownstats sync`: incremental download of the delivery's raw objects from S3 into DATA/raw/.
+// Keys are listed in order (ListObjectsV2, no delimiter) starting after the last key recorded in
+// DATA/sync-state.json, so each run fetches only what is new. Each object lands under a temporary
+// name (which the readers' `*.gz` glob does not match), is size-checked, then renamed into place.
+// A download cut short leaves its partial file behind; the next run continues it with a Range request.
+import { createWriteStream } from "node:fs";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+
+export interface SyncSettings {
+  bucket: string;
+  prefix: string;
+  data: string;
+  endpoint?: string;
+  /** A ready client (tests pass one with the server's credentials); otherwise built from the settings. */
+  client?: S3Client;
+  /** Objects downloaded at the same time. */
+  concurrency?: number;
+  log?: (line: string) => void;
+}
+
+export interface SyncSummary {
+  listed: number;
+  downloaded: number;
+  resumed: number;
+  bytes: number;
+  lastKey?: string;
+}
+
+interface SyncState {
+  [source: string]: { last_key: string; updated_at: string };
+}
+
+export function syncStatePath(data: string): string {
+  return join(data, "sync-state.json");
+}
+
+export function s3Client(endpoint?: string): S3Client {
+  return new S3Client({
+    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
+    // S3-compatible servers (s3rver, MinIO) are addressed by path, not by bucket subdomain.
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+  });
+}
+
+export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
+  const { bucket, data } = settings;
+  const prefix = settings.prefix;
+  const client = settings.client ?? s3Client(settings.endpoint);
+  const log = settings.log ?? (() => {});
+  const source = `s3://${bucket}/${prefix}`;
+  const state = await readState(data);
+  const summary: SyncSummary = {
+    listed: 0,
+    downloaded: 0,
+    resumed: 0,
+    bytes: 0,
+    lastKey: state[source]?.last_key,
+  };
+
+  let continuation: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix || undefined,
+        ...(continuation ? { ContinuationToken: continuation } : { StartAfter: summary.lastKey }),
+      }),
+    );
+    const objects = (page.Contents ?? []).filter((o) => o.Key && !o.Key.endsWith("/"));
+    summary.listed += objects.length;
+    // Downloads run side by side; the state moves past a batch only once all of it is in place.
+    const width = Math.max(1, settings.concurrency ?? 4);
+    for (let i = 0; i < objects.length; i += width) {
+      const batch = objects.slice(i, i + width);
+      // allSettled: a failure must not leave sibling downloads running after sync has returned.
+      const settled = await Promise.allSettled(
+        batch.map((o) =>
+          download(client, bucket, o.Key as string, o.Size ?? 0, localPath(data, prefix, o.Key as string)),
+        ),
+      );
+      const failed = settled.find((s) => s.status === "rejected");
+      if (failed) throw failed.reason;
+      for (const result of settled.map((s) => (s as PromiseFulfilledResult<Downloaded>).value)) {
+        summary.downloaded++;
+        summary.bytes += result.bytes;
+        if (result.resumed) summary.resumed++;
+      }
+      summary.lastKey = batch.at(-1)?.Key as string;
+      state[source] = { last_key: summary.lastKey, updated_at: new Date().toISOString() };
+      await writeState(data, state);
+      log(`synced ${summary.downloaded} objects (${summary.lastKey})`);
+    }
+    continuation = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (continuation);
+  return summary;
+}
+
+/** DATA/raw/<key without the prefix>; a key that would climb out of raw/ is refused. */
+export function localPath(data: string, prefix: string, key: string): string {
+  const relative = key.startsWith(prefix) ? key.slice(prefix.length) : key;
+  const parts = relative.split("/").filter((part) => part !== "");
+  if (parts.length === 0 || parts.some((part) => part === ".." || part === "." || part.includes("\\")))
+    throw new Error(`refusing S3 key ${JSON.stringify(key)}: it is not a plain path under the prefix`);
+  return join(data, "raw", ...parts);
+}
+
+interface Downloaded {
+  bytes: number;
+  resumed: boolean;
+}
+
+async function download(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  size: number,
+  target: string,
+): Promise<Downloaded> {
+  const partial = `${target}.part`;
+  await mkdir(dirname(target), { recursive: true });
+  const already = await stat(partial).then(
+    (s) => s.size,
+    () => 0,
+  );
+  // Continue an interrupted download; a partial as large as the object was cut before its rename.
+  const resumed = already > 0 && already < size;
+  const offset = resumed ? already : 0;
+  if (already < size || size === 0) {
+    const object = await client.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, ...(resumed ? { Range: `bytes=${offset}-` } : {}) }),
+    );
+    if (!object.Body) throw new Error(`S3 returned no body for ${key}`);
+    await pipeline(object.Body as Readable, createWriteStream(partial, { flags: resumed ? "a" : "w" }));
+  }
+  const written = (await stat(partial)).size;
+  if (written !== size)
+    throw new Error(
+      `download of ${key} is incomplete: ${written} of ${size} bytes; run sync again to resume`,
+    );
+  await rename(partial, target);
+  return { bytes: written - offset, resumed };
+}
+
+async function readState(data: string): Promise<SyncState> {
+  const path = syncStatePath(data);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    return {};
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as SyncState;
+  } catch {}
+  throw new Error(`${path} is not valid sync state; delete it to download everything again`);
+}
+
+async function writeState(data: string, state: SyncState): Promise<void> {
+  await mkdir(data, { recursive: true });
+  const path = syncStatePath(data);
+  await writeFile(`${path}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}

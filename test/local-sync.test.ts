@@ -1,0 +1,151 @@
+// `ownstats sync` against s3rver (in-process): full and incremental downloads, and a download cut
+// off halfway through by the network that the next run resumes with a Range request.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import S3rver from "s3rver";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeDemo } from "../local/demo.ts";
+import { syncBucket, syncStatePath } from "../local/sync.ts";
+
+const bucket = "ownstats-events";
+let s3rver: S3rver;
+let endpoint: string;
+let source: string;
+
+const clientFor = (url: string) =>
+  new S3Client({
+    endpoint: url,
+    forcePathStyle: true,
+    region: "us-east-1",
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+  });
+
+function gzFiles(root: string): string[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { recursive: true, encoding: "utf8" })
+    .filter((name) => name.endsWith(".gz"))
+    .sort();
+}
+
+async function upload(client: S3Client, relative: string, body: Buffer): Promise<void> {
+  await client.send(new PutObjectCommand({ Bucket: bucket, Key: `raw/${relative}`, Body: body }));
+}
+
+beforeAll(async () => {
+  s3rver = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory: mkdtempSync(join(tmpdir(), "ownstats-s3rver-")),
+    configureBuckets: [{ name: bucket }],
+  });
+  const address = await s3rver.run();
+  endpoint = `http://127.0.0.1:${address.port}`;
+  // The bucket holds what a deployed delivery would have written: demo objects by arrival hour.
+  source = mkdtempSync(join(tmpdir(), "ownstats-sync-source-"));
+  await writeDemo({ data: source, visitors: 60, days: 2, seed: 3, now: "2026-02-10T00:00:00Z" });
+  const client = clientFor(endpoint);
+  for (const relative of gzFiles(join(source, "raw")))
+    await upload(client, relative, readFileSync(join(source, "raw", relative)));
+});
+
+afterAll(async () => {
+  await s3rver?.close();
+});
+
+describe("sync", () => {
+  it("downloads every object, then only the new ones, keeping the layout", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-"));
+    const expected = gzFiles(join(source, "raw"));
+    const first = await syncBucket({ bucket, prefix: "raw/", data, client: clientFor(endpoint) });
+    expect(first.downloaded).toBe(expected.length);
+    expect(gzFiles(join(data, "raw"))).toEqual(expected);
+    for (const relative of expected)
+      expect(
+        readFileSync(join(data, "raw", relative)).equals(readFileSync(join(source, "raw", relative))),
+      ).toBe(true);
+    const state = JSON.parse(readFileSync(syncStatePath(data), "utf8"));
+    expect(state[`s3://${bucket}/raw/`].last_key).toBe(`raw/${expected.at(-1)}`);
+
+    const again = await syncBucket({ bucket, prefix: "raw/", data, client: clientFor(endpoint) });
+    expect(again).toMatchObject({ listed: 0, downloaded: 0 });
+
+    // A later hour arrives in the bucket: only that object is fetched.
+    const later = "year=2026/month=02/day=10/hour=00/ownstats-later.gz";
+    await upload(clientFor(endpoint), later, randomBytes(5000));
+    const third = await syncBucket({ bucket, prefix: "raw/", data, client: clientFor(endpoint) });
+    expect(third).toMatchObject({ listed: 1, downloaded: 1, bytes: 5000 });
+    expect(existsSync(join(data, "raw", later))).toBe(true);
+  });
+
+  it("resumes a download the network cut off, fetching only the missing bytes", async () => {
+    const big = "year=2026/month=02/day=10/hour=01/ownstats-big.gz";
+    const body = randomBytes(3_000_000);
+    await upload(clientFor(endpoint), big, body);
+    const proxy = await cuttingProxy(endpoint, "ownstats-big.gz");
+    try {
+      const data = mkdtempSync(join(tmpdir(), "ownstats-sync-cut-"));
+      await expect(
+        syncBucket({ bucket, prefix: "raw/", data, client: clientFor(proxy.url), concurrency: 1 }),
+      ).rejects.toThrow();
+      const target = join(data, "raw", big);
+      expect(existsSync(target)).toBe(false);
+      const partial = statSync(`${target}.part`).size;
+      expect(partial).toBeGreaterThan(0);
+      expect(partial).toBeLessThan(body.length);
+      // Everything before the cut object is in place and recorded; the cut object is not.
+      const state = JSON.parse(readFileSync(syncStatePath(data), "utf8"));
+      expect(state[`s3://${bucket}/raw/`].last_key < `raw/${big}`).toBe(true);
+
+      const resumed = await syncBucket({ bucket, prefix: "raw/", data, client: clientFor(proxy.url) });
+      expect(resumed.resumed).toBe(1);
+      // Buffer#equals: vitest's deep equality walks a 3 MB buffer byte by byte, slowly.
+      expect(readFileSync(target).equals(body)).toBe(true);
+      expect(existsSync(`${target}.part`)).toBe(false);
+      expect(proxy.ranges).toEqual([`bytes=${partial}-`]);
+    } finally {
+      proxy.server.close();
+    }
+  });
+});
+
+/** Forwards to s3rver, but the first full GET of `victim` is cut after half its body. */
+async function cuttingProxy(target: string, victim: string) {
+  const upstream = new URL(target);
+  const ranges: string[] = [];
+  let cut = false;
+  const server: Server = createServer((req, res) => {
+    const isVictim = req.method === "GET" && req.url?.includes(victim);
+    if (isVictim && req.headers.range) ranges.push(req.headers.range);
+    const forward = request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        if (!isVictim || cut || req.headers.range) return void answer.pipe(res);
+        cut = true;
+        const half = Number(answer.headers["content-length"]) / 2;
+        let sent = 0;
+        answer.on("data", (chunk: Buffer) => {
+          if (sent >= half) return;
+          res.write(chunk);
+          sent += chunk.length;
+          if (sent >= half) setTimeout(() => res.socket?.destroy(), 200);
+        });
+      },
+    );
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, ranges, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
