@@ -39,6 +39,12 @@ export interface Assumptions {
   listRequestsPerSync: number;
   /** Bytes of one 202 response with headers, sent back to the browser. */
   responseBytes: number;
+  /**
+   * KMS calls an hour per credential by the encrypted Kinesis stream: it renews a data key about every five minutes
+   * for each set of credentials writing or reading (the function's, Firehose's), and once more for
+   * each new set (every cold start).
+   */
+  kmsCallsPerCredentialHour: number;
   /** Busiest second ÷ average second, for sizing Kinesis shards. */
   peakToAverage: number;
 }
@@ -58,6 +64,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   syncRunsPerMonth: 730,
   listRequestsPerSync: 1,
   responseBytes: 250,
+  kmsCallsPerCredentialHour: 12,
   peakToAverage: 10,
 };
 

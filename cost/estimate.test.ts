@@ -111,6 +111,14 @@ describe("estimateCost, Kinesis on", () => {
     expect(line(on, "kinesisPut").usd).toBeCloseTo(0.14, 6);
   });
 
+  it("bills the KMS calls of the encrypted stream, writer and reader every five minutes plus cold starts", () => {
+    // 2 × 730 h × 12 + min(10,000,000, 4,380) = 21,900 calls × $0.000003 = $0.0657;
+    // always free: (21,900 − 20,000) × $0.000003 = $0.0057
+    expect(line(on, "kinesisKms").quantity).toBe(21_900);
+    expect(line(on, "kinesisKms").usd).toBeCloseTo(0.0657, 8);
+    expect(line(on, "kinesisKms").usdAlwaysFree).toBeCloseTo(0.0057, 8);
+  });
+
   it("adds shards when the busiest second passes 1,000 records", () => {
     // 1e9 / 2,628,000 × 10 = 3,805 records/s → 4 shards
     const big = estimateCost({ events: 1e9, kinesis: true, bufferSeconds: 300, eventsPerRequest: 1 });
@@ -159,8 +167,9 @@ describe("input checks", () => {
     expect(() => estimateCost(input)).toThrow(message);
   });
 
-  it("costs nothing but the idle shard when no events arrive", () => {
+  it("costs nothing but the idle stream when no events arrive", () => {
     expect(estimateCost({ ...ok, events: 0 }).totalUsd).toBe(0);
-    expect(estimateCost({ ...ok, events: 0, kinesis: true }).totalUsd).toBeCloseTo(10.95, 6);
+    // the shard, 730 h × $0.015 = $10.95, and the reader's KMS calls, 730 × 12 × $0.000003 = $0.02628
+    expect(estimateCost({ ...ok, events: 0, kinesis: true }).totalUsd).toBeCloseTo(10.97628, 6);
   });
 });

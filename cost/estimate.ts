@@ -27,6 +27,7 @@ export type LineId =
   | "lambdaInit"
   | "kinesisShards"
   | "kinesisPut"
+  | "kinesisKms"
   | "firehose"
   | "s3Storage"
   | "s3Put"
@@ -182,6 +183,13 @@ export function estimateCost(
       prices.kinesisShardHour,
     );
     add("kinesisPut", "Kinesis", "PUT payload units (25 KB)", putPayloadUnits, prices.kinesisPutPayloadUnit);
+    add(
+      "kinesisKms",
+      "Kinesis",
+      "KMS calls for stream encryption (aws/kinesis key)",
+      HOURS_PER_MONTH * a.kmsCallsPerCredentialHour * (input.events > 0 ? 2 : 1) + coldStarts,
+      prices.kmsRequest,
+    );
   }
   add(
     "firehose",
@@ -243,7 +251,7 @@ export function estimateCost(
   };
 }
 
-/** Lambda, CloudWatch Logs and data-transfer allowances renew every month for every account. */
+/** Lambda, CloudWatch Logs, KMS and data-transfer allowances renew every month for every account. */
 function applyAlwaysFreeTiers(lines: LineItem[]): void {
   const byId = (id: LineId) => lines.find((l) => l.id === id);
   const allow = (allowance: number, ...ids: LineId[]) => {
@@ -259,6 +267,7 @@ function applyAlwaysFreeTiers(lines: LineItem[]): void {
   allow(FREE_TIERS.lambdaRequests.amount, "lambdaRequests");
   allow(FREE_TIERS.lambdaGbSeconds.amount, "lambdaCompute", "lambdaInit");
   allow(FREE_TIERS.logsGb.amount, "logs");
+  allow(FREE_TIERS.kmsRequests.amount, "kinesisKms");
   allow(FREE_TIERS.dataTransferOutGb.amount, "transferOut");
 }
 

@@ -69,6 +69,13 @@ export const PRICES = {
     firstTierUpTo: 500 * 1024,
     caveat: "the $0.029/GB rate was not found on a stored copy of the AWS page; the 5 KB rounding was",
   },
+  kmsRequest: {
+    usd: 0.03 / 10_000,
+    unit: "request",
+    source:
+      "https://aws.amazon.com/kms/pricing/ (the aws/kinesis key is free, its API calls are not: https://docs.aws.amazon.com/streams/latest/dev/costs-performance.html)",
+    checked,
+  },
   s3StandardGbMonth: {
     usd: 0.023,
     unit: "GB-month",
@@ -130,6 +137,12 @@ export const FREE_TIERS = {
     unit: "GB out",
     kind: "always",
     source: "https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer",
+  },
+  kmsRequests: {
+    amount: 20_000,
+    unit: "requests",
+    kind: "always",
+    source: "https://aws.amazon.com/kms/pricing/",
   },
   httpApiRequests: {
     amount: 1e6,
