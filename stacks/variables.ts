@@ -1,0 +1,138 @@
+import { Fn, type IResolvable, TerraformVariable, Token, VariableType } from "cdktf";
+import type { Construct } from "constructs";
+
+/** Typed handles on the stack's input variables (all created at stack scope, so their names stay plain). */
+export interface AnalyticsVariables {
+  /** `var.kinesis_stream_enabled` as a boolean token. */
+  readonly kinesisStreamEnabled: IResolvable;
+  /** `1` when the Kinesis stream is enabled, else `0`: the `count` of every Kinesis-only resource. */
+  readonly kinesisCount: number;
+  readonly firehoseBufferSeconds: number;
+  readonly firehoseBufferMb: number;
+  readonly rawRetentionDays: number;
+  readonly allowedOrigins: string[];
+  readonly apiThrottleRate: number;
+  readonly apiThrottleBurst: number;
+  readonly lambdaReservedConcurrency: number;
+  readonly githubRepository: string;
+  readonly createGithubOidcProvider: IResolvable;
+  /** `1` when this stack creates the account's GitHub OIDC provider, else `0`. */
+  readonly githubOidcProviderCount: number;
+}
+
+// A variable's validation may only refer to the variable itself, by its Terraform name.
+const check = (condition: string, errorMessage: string) => [{ condition: `\${${condition}}`, errorMessage }];
+
+export function declareVariables(scope: Construct): AnalyticsVariables {
+  const kinesis = new TerraformVariable(scope, "kinesis_stream_enabled", {
+    type: VariableType.BOOL,
+    default: true,
+    nullable: false,
+    description:
+      "Put a Kinesis Data Stream (about $11 a month) between the collector and Firehose, for live tailing and replay. " +
+      "false: the collector writes to a DirectPut Firehose stream (no hourly cost).",
+  });
+  const bufferSeconds = new TerraformVariable(scope, "firehose_buffer_seconds", {
+    type: VariableType.NUMBER,
+    default: 300,
+    nullable: false,
+    description:
+      "Firehose flushes a file to S3 after this many seconds (0-900); fewer files means fewer S3 PUTs.",
+    validation: check(
+      "var.firehose_buffer_seconds >= 0 && var.firehose_buffer_seconds <= 900 && floor(var.firehose_buffer_seconds) == var.firehose_buffer_seconds",
+      "firehose_buffer_seconds must be a whole number from 0 to 900.",
+    ),
+  });
+  const bufferMb = new TerraformVariable(scope, "firehose_buffer_mb", {
+    type: VariableType.NUMBER,
+    default: 128,
+    nullable: false,
+    description: "Firehose flushes a file to S3 once this many MiB are buffered (1-128).",
+    validation: check(
+      "var.firehose_buffer_mb >= 1 && var.firehose_buffer_mb <= 128 && floor(var.firehose_buffer_mb) == var.firehose_buffer_mb",
+      "firehose_buffer_mb must be a whole number from 1 to 128.",
+    ),
+  });
+  const retention = new TerraformVariable(scope, "raw_retention_days", {
+    type: VariableType.NUMBER,
+    default: 395,
+    nullable: false,
+    description:
+      "Raw events under raw/ are deleted after this many days (395: thirteen months, for year-over-year).",
+    validation: check(
+      "var.raw_retention_days >= 1 && floor(var.raw_retention_days) == var.raw_retention_days",
+      "raw_retention_days must be a whole number of days, at least 1.",
+    ),
+  });
+  const origins = new TerraformVariable(scope, "allowed_origins", {
+    type: VariableType.list(VariableType.STRING),
+    nullable: false,
+    description:
+      'Origins of the sites allowed to send events, e.g. ["https://example.com"] (scheme and host, no path).',
+    validation: check(
+      'length(var.allowed_origins) > 0 && alltrue([for o in var.allowed_origins : can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]+)?$", o))])',
+      'allowed_origins must list at least one origin such as "https://example.com" (scheme and host, no path, no trailing slash).',
+    ),
+  });
+  const throttleRate = new TerraformVariable(scope, "api_throttle_rate", {
+    type: VariableType.NUMBER,
+    default: 50,
+    nullable: false,
+    description:
+      "Steady requests per second the events API accepts before answering 429 (abuse and cost guard).",
+    validation: check("var.api_throttle_rate > 0", "api_throttle_rate must be greater than 0."),
+  });
+  const throttleBurst = new TerraformVariable(scope, "api_throttle_burst", {
+    type: VariableType.NUMBER,
+    default: 100,
+    nullable: false,
+    description: "Requests the events API accepts in a burst above the steady rate.",
+    validation: check(
+      "var.api_throttle_burst >= 1 && floor(var.api_throttle_burst) == var.api_throttle_burst",
+      "api_throttle_burst must be a whole number, at least 1.",
+    ),
+  });
+  const concurrency = new TerraformVariable(scope, "lambda_reserved_concurrency", {
+    type: VariableType.NUMBER,
+    default: 10,
+    nullable: false,
+    description:
+      "Most collector instances running at once (cost guard). -1 removes the limit, for accounts whose " +
+      "concurrency quota is still the new-account 10 and cannot reserve any.",
+    validation: check(
+      "var.lambda_reserved_concurrency == -1 || (var.lambda_reserved_concurrency >= 1 && floor(var.lambda_reserved_concurrency) == var.lambda_reserved_concurrency)",
+      "lambda_reserved_concurrency must be -1 (no limit) or a whole number, at least 1.",
+    ),
+  });
+  const repository = new TerraformVariable(scope, "github_repository", {
+    type: VariableType.STRING,
+    nullable: false,
+    description: "owner/name of the GitHub repository whose main branch may read raw/ to build the reports.",
+    validation: check(
+      'can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))',
+      'github_repository must be "owner/name", e.g. "octocat/my-site".',
+    ),
+  });
+  const createOidc = new TerraformVariable(scope, "create_github_oidc_provider", {
+    type: VariableType.BOOL,
+    default: true,
+    nullable: false,
+    description:
+      "Create the account's GitHub Actions OIDC provider. An account holds one; set false if it exists already.",
+  });
+
+  return {
+    kinesisStreamEnabled: kinesis.booleanValue,
+    kinesisCount: Token.asNumber(Fn.conditional(kinesis.booleanValue, 1, 0)),
+    firehoseBufferSeconds: bufferSeconds.numberValue,
+    firehoseBufferMb: bufferMb.numberValue,
+    rawRetentionDays: retention.numberValue,
+    allowedOrigins: origins.listValue,
+    apiThrottleRate: throttleRate.numberValue,
+    apiThrottleBurst: throttleBurst.numberValue,
+    lambdaReservedConcurrency: concurrency.numberValue,
+    githubRepository: repository.stringValue,
+    createGithubOidcProvider: createOidc.booleanValue,
+    githubOidcProviderCount: Token.asNumber(Fn.conditional(createOidc.booleanValue, 1, 0)),
+  };
+}
