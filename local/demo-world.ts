@@ -288,7 +288,7 @@ export const experiment = {
   name: "cta_copy",
   variants: [
     { name: "control", ctaRate: 0.08 },
-    { name: "b", ctaRate: 0.16 },
+    { name: "b", ctaRate: 0.14 },
   ],
 } as const;
 
