@@ -98,7 +98,7 @@ export function markdownVolumeTable(
     const off = estimateCost({ ...settings, events, kinesis: false });
     const on = estimateCost({ ...settings, events, kinesis: true });
     const largest = [...off.lines].sort((a, b) => b.usd - a.usd)[0];
-    return `| ${events.toLocaleString("en-US")} | ${usd(off.totalUsd)} | ${usd(off.totalUsdAlwaysFree)} | ${usd(on.totalUsd)} | ${largest ? `${largest.service} ${largest.item} (${usd(largest.usd)})` : ""} |`;
+    return `| ${events.toLocaleString("en-US")} | ${usd(off.totalUsd)} | ${usd(off.totalUsdAlwaysFree)} | ${usd(on.totalUsd)} | ${largest ? `${largest.service} ${largest.item.replace(/ \(.*\)$/, "")} (${usd(largest.usd)})` : ""} |`;
   });
   return [
     "| events/month | Kinesis off | Kinesis off, always-free tiers | Kinesis on | largest line (Kinesis off) |",
