@@ -98,7 +98,7 @@ async function renderPage(warehouse: Warehouse, page: Page, input: PageInput): P
   });
 }
 
-const assets = ["style.css", "sql.js", "playground.js"];
+const assets = ["style.css", "favicon.svg", "sql.js", "playground.js"];
 
 function assetFiles() {
   return assets.map((name) => ({

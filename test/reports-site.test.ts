@@ -1,0 +1,246 @@
+// The reports rendered from `ownstats demo` data through `ownstats build`: every page exists and
+// links to every other, nothing points to another host, every chart is an inline SVG with a title,
+// the HTML validates; then Chromium opens every page (no console error, a screenshot that is not
+// blank) and runs the SQL playground's example query over HTTP.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+import { pathToFileURL } from "node:url";
+import { HtmlValidate } from "html-validate";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumOrWarn, launchChromium } from "./chromium.ts";
+
+const pageFiles = [
+  "index.html",
+  "sources.html",
+  "pages.html",
+  "funnel.html",
+  "cohorts.html",
+  "experiments.html",
+  "anomalies.html",
+  "models.html",
+  "sql.html",
+];
+
+const root = mkdtempSync(join(tmpdir(), "ownstats-reports-"));
+const data = join(root, "data");
+const site = join(data, "site");
+const html = (file: string) => readFileSync(join(site, file), "utf8");
+
+function ownstats(...args: string[]): string {
+  const result = spawnSync(process.execPath, ["bin/ownstats.js", ...args, "--data", data], {
+    encoding: "utf8",
+    env: { ...process.env, OWNSTATS_DEMO_NOW: "2026-11-20T18:00:00Z" },
+  });
+  if (result.status !== 0)
+    throw new Error(`ownstats ${args[0]} exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+beforeAll(() => {
+  ownstats("demo", "--visitors", "400", "--days", "42", "--seed", "7");
+  const out = ownstats("build");
+  expect(out).toMatch(/report: wrote 9 pages/);
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function attributes(page: string, name: "href" | "src"): string[] {
+  return [...page.matchAll(new RegExp(`\\s${name}="([^"]*)"`, "g"))].map((m) => m[1] ?? "");
+}
+
+describe("reports rendered from ownstats demo data", () => {
+  it("writes every page, and every page links to every other", () => {
+    for (const file of pageFiles) {
+      const links = new Set(attributes(html(file), "href"));
+      for (const other of pageFiles) expect(links, `${file} → ${other}`).toContain(other);
+    }
+  });
+
+  it("points no src or href to another host", () => {
+    for (const file of pageFiles) {
+      for (const url of [...attributes(html(file), "href"), ...attributes(html(file), "src")]) {
+        expect(url, `${file}: ${url}`).not.toMatch(/^([a-z][a-z0-9+.-]*:|\/\/)/i);
+      }
+    }
+    expect(readFileSync(join(site, "assets", "style.css"), "utf8")).not.toMatch(/url\(|@import/);
+  });
+
+  it("draws every chart as an inline SVG with a title, and charts on every report page", () => {
+    for (const file of pageFiles) {
+      const page = html(file);
+      expect(page, file).not.toMatch(/<(img|object|iframe|embed)\b/);
+      const svgs = page.match(/<svg\b[\s\S]*?<\/svg>/g) ?? [];
+      if (file !== "sql.html") expect(svgs.length, `${file} has a chart`).toBeGreaterThan(0);
+      for (const svg of svgs) {
+        const label = svg.match(/^<svg[^>]*\srole="img"[^>]*\saria-label="([^"]+)"/)?.[1];
+        expect(label, `${file}: chart without role and aria-label`).toBeTruthy();
+        expect(svg).toMatch(/^<svg[^>]*><title>[^<]+<\/title>/);
+      }
+    }
+  });
+
+  it("documents the models from the runner's manifest", () => {
+    const page = html("models.html");
+    for (const model of ["stg_events", "sessions", "sources", "attribution", "funnel", "daily"]) {
+      expect(page).toContain(`id="model-${model}"`);
+    }
+    expect(page).toMatch(/aria-label="Model lineage/);
+  });
+
+  it("validates with html-validate", async () => {
+    const validator = new HtmlValidate({ extends: ["html-validate:recommended"] });
+    for (const file of pageFiles) {
+      const report = await validator.validateString(html(file), file);
+      const messages = report.results.flatMap((r) =>
+        r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`),
+      );
+      expect(messages, file).toEqual([]);
+    }
+  });
+
+  it("exports only the marts as Parquet for the playground", () => {
+    const exported = readFileSync(join(site, "sql.html"), "utf8");
+    expect(exported).not.toMatch(/data\/(stg_events|sessions)\.parquet/);
+    for (const mart of ["daily", "sources", "attribution", "funnel"]) {
+      expect(
+        readFileSync(join(site, "data", `${mart}.parquet`))
+          .subarray(0, 4)
+          .toString(),
+      ).toBe("PAR1");
+    }
+  });
+});
+
+const executable = chromiumOrWarn("reports in Chromium");
+
+describe.runIf(executable)("reports in Chromium", () => {
+  const artifacts = join("test-results", "reports");
+
+  it("opens every page with no console error and a screenshot that is not blank", async () => {
+    mkdirSync(artifacts, { recursive: true });
+    const server = await serveFolder(site);
+    const browser = await launchChromium(executable as string);
+    try {
+      for (const scheme of ["light", "dark"] as const) {
+        const context = await browser.newContext({
+          colorScheme: scheme,
+          viewport: { width: 1100, height: 900 },
+        });
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on("console", (m) => m.type() === "error" && errors.push(`${m.text()} (${page.url()})`));
+        page.on("pageerror", (e) => errors.push(`${e.message} (${page.url()})`));
+        for (const file of pageFiles) {
+          await page.goto(`${server.url}/${file}`, { waitUntil: "load" });
+          const png = await page.screenshot({
+            fullPage: true,
+            path: join(artifacts, `${scheme}-${file}.png`),
+          });
+          expect(await distinctColours(page, png), `${scheme} ${file} screenshot`).toBeGreaterThan(8);
+        }
+        expect(errors).toEqual([]);
+        await context.close();
+      }
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+
+  it("runs the SQL playground's example query over HTTP and shows rows", async () => {
+    const server = await serveFolder(site);
+    const browser = await launchChromium(executable as string);
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`${server.url}/sql.html`);
+      await page.waitForSelector("#sql-run:not([disabled])", { timeout: 60_000 });
+      await page.click("#sql-run");
+      await page.waitForSelector("#sql-result tbody tr", { timeout: 30_000 });
+      const headers = await page.$$eval("#sql-result th", (ths) => ths.map((th) => th.textContent));
+      expect(headers).toEqual(["source", "sessions", "conversions", "conversion_rate"]);
+      const rows = await page.$$eval("#sql-result tbody tr", (trs) => trs.map((tr) => tr.textContent ?? ""));
+      expect(rows.length).toBeGreaterThan(1);
+      expect(rows.join(" ")).toContain("(direct)");
+      await page.screenshot({ path: join(artifacts, "sql-playground-result.png"), fullPage: true });
+      expect(errors).toEqual([]);
+      expect(server.requests.filter((path) => path.startsWith("/duckdb/")).length).toBeGreaterThan(0);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+
+  it("says the SQL page needs HTTP when opened from disk, without a console error", async () => {
+    const browser = await launchChromium(executable as string);
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      await page.goto(pathToFileURL(join(site, "sql.html")).href);
+      await expect.poll(() => page.textContent("#sql-status")).toMatch(/needs the site served over HTTP/);
+      expect(await page.isDisabled("#sql-run")).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+/** Decodes the screenshot in the browser and counts its colours: a blank page has one or two. */
+async function distinctColours(page: import("playwright-core").Page, png: Buffer): Promise<number> {
+  return page.evaluate(async (base64) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${base64}`;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext("2d");
+    if (!context) return 0;
+    context.drawImage(image, 0, 0);
+    const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Set<number>();
+    for (let i = 0; i < pixels.length && colours.size < 1000; i += 4 * 7) {
+      colours.add(((pixels[i] ?? 0) << 16) | ((pixels[i + 1] ?? 0) << 8) | (pixels[i + 2] ?? 0));
+    }
+    return colours.size;
+  }, png.toString("base64"));
+}
+
+const contentTypes: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css",
+  ".js": "text/javascript",
+  ".wasm": "application/wasm",
+  ".parquet": "application/octet-stream",
+};
+
+/** A tiny static host, as GitHub Pages or S3 would serve the site: files only, no server logic. */
+async function serveFolder(folder: string) {
+  const requests: string[] = [];
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname));
+    requests.push(path);
+    try {
+      const body = await readFile(join(folder, path.endsWith("/") ? `${path}index.html` : path));
+      res.writeHead(200, { "content-type": contentTypes[extname(path)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
