@@ -56,23 +56,45 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
   if (kind === "table" || existing !== "table" || ctx.fullRefresh || !model.incremental)
     return buildTable(wh, model, ctx, existing);
   const watermarkHour = await watermarkHourOf(wh, model);
+  // An empty table has no watermark: build it as a first run, so a fresh install fills up once data lands.
+  if (!watermarkHour) return buildTable(wh, model, ctx, existing);
   let readSince: Date | undefined;
   const { sql, files } = bind(model.incremental.sql, ctx, (lookbackHours) => {
-    if (!watermarkHour) return undefined;
     readSince = new Date(watermarkHour.getTime() - lookbackHours * 3_600_000);
     return readSince;
   });
   const batch = `${quoteIdent(`${model.name}__ownstats_batch`)}`;
   const keys = model.config.unique_key.map(quoteIdent);
   const match = keys.map((k) => `target.${k} is not distinct from batch.${k}`).join(" and ");
+  const keyList = keys.join(", ");
   const rows = await transaction(
     wh,
     model.incremental.lineMap,
     [
       `DROP TABLE IF EXISTS temp.${batch}`,
       { prefix: `CREATE TEMP TABLE ${batch} AS`, body: sql },
+      // delete+insert with two batch rows for one key would silently duplicate it in the table.
+      async () => {
+        const dup = await wh.all<{ n: number }>(
+          `select count(*) as n from (select ${keyList} from temp.${batch} group by all having count(*) > 1)`,
+        );
+        const n = dup[0]?.n ?? 0;
+        if (n > 0)
+          throw new ModelError(
+            `the incremental batch has ${n} ${model.config.unique_key.join(", ")} value(s) on more than one row; ` +
+              `deduplicate in the model (e.g. qualify row_number() over (partition by ${model.config.unique_key.join(", ")} order by …) = 1)`,
+          );
+      },
       `DELETE FROM ${model.relation} AS target USING temp.${batch} AS batch WHERE ${match}`,
-      `INSERT INTO ${model.relation} BY NAME SELECT * FROM temp.${batch}`,
+      async () => {
+        try {
+          await wh.run(`INSERT INTO ${model.relation} BY NAME SELECT * FROM temp.${batch}`);
+        } catch (error) {
+          throw new ModelError(
+            `${(error as Error).message}\n(the model's columns no longer match the table: run with --full-refresh to rebuild it)`,
+          );
+        }
+      },
       `DROP TABLE temp.${batch}`,
     ],
     `SELECT count(*) AS n FROM temp.${batch}`,
@@ -141,7 +163,7 @@ function bind(
   return { sql: stripTrailingSemicolons(bound), files };
 }
 
-type Statement = string | { prefix: string; body: string };
+type Statement = string | { prefix: string; body: string } | (() => Promise<void>);
 
 /**
  * Runs statements in one transaction (DuckDB auto-commits each statement of a multi-statement string,
@@ -160,6 +182,7 @@ async function transaction(
   try {
     for (const [i, statement] of statements.entries()) {
       if (typeof statement === "string") await wh.run(statement);
+      else if (typeof statement === "function") await statement();
       else {
         try {
           await wh.run(`${statement.prefix}\n${statement.body}`);

@@ -1,0 +1,138 @@
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { RunResults } from "./artifacts.ts";
+import { event, partitionDir, run, tempProject, writeEvents } from "./testkit.ts";
+import { openWarehouse } from "./warehouse.ts";
+
+const stg = [
+  '{{config materialized="incremental" unique_key="event_id" watermark="ingest_ts"}}',
+  "select event_id, page_path, ingest_ts::TIMESTAMPTZ::TIMESTAMP as ingest_ts, hour",
+  'from {{source "events"}}',
+  "{{#if is_incremental}}",
+  "where ingest_ts::TIMESTAMPTZ::TIMESTAMP > (select max(ingest_ts) - interval 1 hour from {{self}})",
+  "{{/if}}",
+  "qualify row_number() over (partition by event_id order by ingest_ts desc) = 1",
+].join("\n");
+
+const hourAt = (h: number) => new Date(Date.UTC(2026, 2, 1, h));
+const iso = (h: number, m: number) => new Date(Date.UTC(2026, 2, 1, h, m)).toISOString();
+
+describe("incremental models", () => {
+  it("build on a fresh install, then read only the partitions after the watermark and merge by key", async () => {
+    const p = tempProject({
+      "stg.sql": stg,
+      "per_hour.sql":
+        '{{config materialized="table"}}\nselect hour, count(*) as n from {{ref "stg"}} group by 1',
+    });
+    // No raw files at all yet: the models still build, empty.
+    const fresh = await run("run", p);
+    expect(fresh.code).toBe(0);
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select count(*) as n from stg")).toEqual([{ n: 0 }]);
+
+    // The empty table has no watermark, so the next run reads everything.
+    for (const h of [1, 2, 3, 4, 5]) writeEvents(p.data, hourAt(h), [event(`e${h}`, iso(h, 30))]);
+    expect((await run("run", p)).code).toBe(0);
+    expect(await wh.all("select count(*) as n from stg")).toEqual([{ n: 5 }]);
+
+    // An old partition that cannot be read: an incremental run must not open it.
+    writeFileSync(join(partitionDir(p.data, hourAt(1)), "corrupt.gz"), "this is not gzip");
+    // One more hour of data, plus a re-delivery of e5 (same key) with a changed path.
+    writeEvents(p.data, hourAt(6), [event("e6", iso(6, 5)), event("e5", iso(6, 6), { page_path: "/again" })]);
+    const next = await run("run", p);
+    expect(next.output).toMatch(/OK created sql incremental model main\.stg/);
+    expect(next.code).toBe(0);
+    const results = JSON.parse(readFileSync(join(p.data, "target/run_results.json"), "utf8")) as RunResults;
+    // Watermark 05:30 → its hour 05:00 minus the 1 h lookback: partitions 04, 05 and 06.
+    expect(results.results.find((r) => r.name === "stg")?.adapter_response).toMatchObject({
+      mode: "incremental",
+      files_read: 3,
+      read_since: "2026-03-01T04:00:00.000Z",
+      rows_affected: 2,
+    });
+    expect(await wh.all("select event_id, page_path, hour from stg order by event_id")).toEqual([
+      { event_id: "e1", page_path: "/", hour: 1 },
+      { event_id: "e2", page_path: "/", hour: 2 },
+      { event_id: "e3", page_path: "/", hour: 3 },
+      { event_id: "e4", page_path: "/", hour: 4 },
+      { event_id: "e5", page_path: "/again", hour: 6 },
+      { event_id: "e6", page_path: "/", hour: 6 },
+    ]);
+    expect(await wh.all("select hour, n from per_hour where hour = 6")).toEqual([{ hour: 6, n: 2 }]);
+
+    // A full refresh reads every partition again — including the unreadable one, proving it was skipped.
+    const full = await run("run", p, { fullRefresh: true });
+    expect(full.code).toBe(1);
+    expect(full.output).toMatch(/corrupt\.gz/);
+    expect(await wh.all("select count(*) as n from stg")).toEqual([{ n: 6 }]);
+    wh.close();
+  });
+
+  it("--full-refresh rebuilds from scratch while a normal run keeps merged rows", async () => {
+    const p = tempProject({ "stg.sql": stg });
+    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);
+    expect((await run("run", p)).code).toBe(0);
+    const wh = await openWarehouse(p.data);
+    // A row that no raw file holds any more (say, a deleted file): merges keep it, a full refresh drops it.
+    await wh.run("insert into stg values ('ghost', '/', timestamp '2026-03-01 01:10:00', 1)");
+    expect((await run("run", p)).code).toBe(0);
+    expect(await wh.all("select count(*) as n from stg")).toEqual([{ n: 2 }]);
+    const refreshed = await run("run", p, { fullRefresh: true });
+    expect(refreshed.code).toBe(0);
+    expect(await wh.all("select event_id from stg")).toEqual([{ event_id: "a" }]);
+    const results = JSON.parse(readFileSync(join(p.data, "target/run_results.json"), "utf8")) as RunResults;
+    expect(results.results[0]?.adapter_response.mode).toBe("full");
+    wh.close();
+  });
+
+  it("refuses to merge a batch that holds one key twice", async () => {
+    const p = tempProject({ "stg.sql": stg.replace(/\nqualify.*$/, "") });
+    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);
+    expect((await run("run", p)).code).toBe(0);
+    writeEvents(p.data, hourAt(2), [event("b", iso(2, 0)), event("b", iso(2, 1))]);
+    const failed = await run("run", p);
+    expect(failed.code).toBe(1);
+    expect(failed.output).toContain("the incremental batch has 1 event_id value(s) on more than one row");
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select event_id from stg")).toEqual([{ event_id: "a" }]);
+    wh.close();
+  });
+
+  it("leaves the table untouched when a merge fails after its delete", async () => {
+    // The incremental query grows a column the table lacks: the batch builds, the delete runs, the insert fails.
+    const p = tempProject({
+      "stg.sql": stg.replace(
+        "as ingest_ts, hour",
+        "as ingest_ts, hour{{#if is_incremental}}, 1 as new_column{{/if}}",
+      ),
+    });
+    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0)), event("b", iso(1, 1))]);
+    expect((await run("run", p)).code).toBe(0);
+    writeEvents(p.data, hourAt(2), [event("a", iso(2, 0), { page_path: "/changed" })]);
+    const failed = await run("run", p);
+    expect(failed.code).toBe(1);
+    expect(failed.output).toMatch(/new_column/);
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select event_id, page_path from stg order by 1")).toEqual([
+      { event_id: "a", page_path: "/" },
+      { event_id: "b", page_path: "/" },
+    ]);
+    // The way out the message points to: a full refresh takes the new shape.
+    expect((await run("run", p, { fullRefresh: true })).code).toBe(0);
+    wh.close();
+  });
+
+  it("names the model line when the incremental query fails", async () => {
+    const p = tempProject({ "stg.sql": stg });
+    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);
+    expect((await run("run", p)).code).toBe(0);
+    writeEvents(p.data, hourAt(2), [event("b", "not a time")]);
+    const failed = await run("run", p);
+    expect(failed.code).toBe(1);
+    expect(failed.output).toContain("Runtime Error in model stg (models/stg.sql");
+    expect(failed.output).toMatch(/not a time/);
+    rmSync(partitionDir(p.data, hourAt(2)), { recursive: true });
+    expect((await run("run", p)).code).toBe(0);
+  });
+});
