@@ -157,6 +157,12 @@ describe("CI", () => {
     expect(test.steps.some((s) => s.run === "bash .ci/run")).toBe(true);
   });
 
+  it("installs Terraform at an exact version, without the output wrapper", () => {
+    const setup = job(workflow, "test").steps.find(uses("hashicorp/setup-terraform"));
+    expect(String(setup?.with?.terraform_version)).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(setup?.with?.terraform_wrapper).toBe(false);
+  });
+
   it("runs in a Debian Node image pinned to an exact version, as root for apt-get", () => {
     expect(job(workflow, "test").container).toMatch(/^node:\d+\.\d+\.\d+-bookworm$/);
   });
