@@ -1,0 +1,40 @@
+// GET /analytics.js: the browser tracker, from tracker/dist/analytics.js when built, else bundled in
+// memory with esbuild on first request, so a fresh clone serves it without a build step.
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import type { Hono } from "hono";
+import { bundleTracker, trackerOutfile } from "../tracker/build.ts";
+
+interface Script {
+  body: string;
+  etag: string;
+}
+
+async function loadScript(file: string): Promise<Script> {
+  const body = await readFile(file, "utf8").catch(() => bundleTracker());
+  const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
+  return { body, etag };
+}
+
+/** Serves the tracker at GET /analytics.js with an ETag and a Cache-Control that sites can rely on. */
+export function mountTracker(app: Hono, { scriptFile = trackerOutfile }: { scriptFile?: string } = {}): void {
+  let script: Promise<Script> | undefined;
+  app.get("/analytics.js", async (c) => {
+    script ??= loadScript(scriptFile);
+    let loaded: Script;
+    try {
+      loaded = await script;
+    } catch (error) {
+      script = undefined; // try again on the next request
+      console.error(`analytics.js could not be built: ${(error as Error).message}`);
+      return c.text("analytics.js is not available right now", 503);
+    }
+    // An hour fresh, then revalidated by ETag: a new tracker reaches every site within the hour.
+    c.header("Cache-Control", "public, max-age=3600, stale-while-revalidate=86400");
+    c.header("ETag", loaded.etag);
+    const known = c.req.header("if-none-match");
+    if (known?.split(/\s*,\s*/).some((tag) => tag.replace(/^W\//, "") === loaded.etag))
+      return c.body(null, 304);
+    return c.body(loaded.body, 200, { "Content-Type": "text/javascript; charset=utf-8" });
+  });
+}

@@ -1,0 +1,45 @@
+// Builds the browser tracker: one minified IIFE, tracker/dist/analytics.js (`npm run build`).
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+export const trackerEntry = fileURLToPath(new URL("./src/index.ts", import.meta.url));
+export const trackerOutfile = fileURLToPath(new URL("./dist/analytics.js", import.meta.url));
+/** The budget for everything the tracker does, gzip -9. */
+export const GZIP_BUDGET_BYTES = 1500;
+
+/** The minified script, built in memory. */
+export async function bundleTracker(): Promise<string> {
+  const result = await build({
+    entryPoints: [trackerEntry],
+    bundle: true,
+    minify: true,
+    format: "iife",
+    // Safari 14 / Chrome 80 era: optional chaining stays, logical assignment is lowered.
+    target: "es2020",
+    legalComments: "none",
+    write: false,
+    logLevel: "silent",
+    // No "use strict" prologue: the bundle is an IIFE of ES module code, strict already where it matters.
+    tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
+  });
+  return (result.outputFiles[0]?.text ?? "").trim();
+}
+
+export function sizes(code: string): { raw: number; gzip: number } {
+  const raw = Buffer.from(code);
+  return { raw: raw.length, gzip: gzipSync(raw, { level: 9 }).length };
+}
+
+async function main(): Promise<void> {
+  const code = await bundleTracker();
+  await mkdir(dirname(trackerOutfile), { recursive: true });
+  await writeFile(trackerOutfile, code);
+  const { raw, gzip } = sizes(code);
+  console.log(`${trackerOutfile}: ${raw} B, ${gzip} B gzip -9 (budget ${GZIP_BUDGET_BYTES} B)`);
+  if (gzip > GZIP_BUDGET_BYTES) process.exitCode = 1;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

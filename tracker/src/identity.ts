@@ -1,0 +1,39 @@
+// Ids without cookies: random UUIDs kept in Web Storage (or in memory), the session rotated after
+// 30 idle minutes. Storage named properties read and write items directly, which keeps this short.
+import { storageMode } from "./config.ts";
+
+type Store = Record<string, string | number | undefined>;
+
+const IDLE_MS = 1_800_000; // 30 minutes
+let store: Store;
+
+/** A version 4 UUID from crypto.randomUUID (secure contexts only) or crypto.getRandomValues. */
+export const uuid = (): string =>
+  crypto.randomUUID
+    ? crypto.randomUUID()
+    : "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
+        (+c ^ ((crypto.getRandomValues(new Uint8Array(1))[0] as number) & (15 >> (+c / 4)))).toString(16),
+      );
+
+/** The ids for an event now; every event counts as activity and keeps the session alive. */
+export const identity = (): { session_id: string; visitor_id?: string } => {
+  try {
+    // Chosen on first use: "session" → sessionStorage, unset → localStorage. "none" names no
+    // storage, so the first read below throws, as it does where storage is disabled or full,
+    // and the catch keeps the ids in memory from then on.
+    store ||= (window as never)[`${storageMode || "local"}Storage`];
+    const now = Date.now();
+    if (!store.ownstats_sid || now - (store.ownstats_seen as number) > IDLE_MS) store.ownstats_sid = uuid();
+    store.ownstats_seen = now;
+    return {
+      session_id: store.ownstats_sid as string,
+      visitor_id: storageMode == "none" ? undefined : ((store.ownstats_vid ||= uuid()) as string),
+    };
+  } catch {
+    store = {};
+    return identity();
+  }
+};
+
+/** True the first time `value` is remembered under `key`; false when it already was. */
+export const remember = (key: string, value: string): unknown => store[key] != value && (store[key] = value);
