@@ -41,9 +41,7 @@ const notYet = (what: string): never => {
 export async function dev(_: DevOptions): Promise<number> {
   return notYet("dev");
 }
-export async function collect(_: CollectOptions): Promise<number> {
-  return notYet("collect");
-}
+export { collect } from "./collect.ts";
 export async function demo(opts: DemoOptions): Promise<number> {
   const { writeDemo, formatDemoSummary } = await import("./demo.ts");
   const summary = await writeDemo(opts);
@@ -66,9 +64,62 @@ export async function sync(opts: SyncOptions): Promise<number> {
     return 1;
   }
 }
-export async function live(_: LiveOptions): Promise<number> {
-  return notYet("live");
+export async function live(opts: LiveOptions): Promise<number> {
+  const [{ tailStream, formatEvent, formatMinute }, { createKinesisClient }] = await Promise.all([
+    import("./kinesis-tail.ts"),
+    import("../functions/collect/aws-clients.ts"),
+  ]);
+  const client = createKinesisClient({ endpoint: opts.endpoint });
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+  try {
+    const tail = tailStream({
+      client,
+      streamName: opts.stream,
+      signal: stop.signal,
+      onEvent: (event, arrival) => console.log(formatEvent(event, arrival)),
+      onMinute: (minute, counts) => console.log(formatMinute(minute, counts)),
+    });
+    await tail.ready;
+    console.log(`live: following every shard of ${opts.stream} from now on (Ctrl-C stops)`);
+    await tail.done;
+    return 0;
+  } catch (error) {
+    console.error(`ownstats live: stream ${opts.stream}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+    client.destroy();
+  }
 }
-export async function replay(_: ReplayOptions): Promise<number> {
-  return notYet("replay");
+
+export async function replay(opts: ReplayOptions): Promise<number> {
+  const [{ replayStream }, { parseDuration }, { createKinesisClient }] = await Promise.all([
+    import("./kinesis-replay.ts"),
+    import("./kinesis-shards.ts"),
+    import("../functions/collect/aws-clients.ts"),
+  ]);
+  let since: Date;
+  try {
+    since = new Date(Date.now() - parseDuration(opts.since));
+  } catch (error) {
+    console.error(`ownstats replay: ${(error as Error).message}`);
+    return 2;
+  }
+  const client = createKinesisClient({ endpoint: opts.endpoint });
+  try {
+    const summary = await replayStream({ client, streamName: opts.stream, data: opts.data, since });
+    const skipped = summary.skipped ? `; ${summary.skipped} records that are not events skipped` : "";
+    console.log(
+      `replay: ${summary.events} events since ${since.toISOString()} from ${summary.shards} shards of ${opts.stream} ` +
+        `into ${opts.data}/raw/ (${summary.objects} objects${skipped}); duplicates are removed by event_id in the next build`,
+    );
+    return 0;
+  } catch (error) {
+    console.error(`ownstats replay: stream ${opts.stream}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    client.destroy();
+  }
 }

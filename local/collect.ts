@@ -1,0 +1,180 @@
+// `ownstats collect`: the collector app on a local port with its sink, and the delivery that
+// lands events in DATA/raw/. With the file sink (default) that is the spool and its delivery;
+// with `kinesis` and a local endpoint, the stream is read back into raw/ as a Kinesis-sourced
+// Firehose would; with `firehose`, the real service delivers and nothing is read back here.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  type KinesisClient,
+} from "@aws-sdk/client-kinesis";
+import type { Hono } from "hono";
+import { createApp, parseAllowedOrigins } from "../functions/collect/app.ts";
+import { createFirehoseClient, createKinesisClient } from "../functions/collect/aws-clients.ts";
+import { FirehoseSink } from "../functions/collect/firehose-sink.ts";
+import { KinesisSink } from "../functions/collect/kinesis-sink.ts";
+import { serveApp } from "../functions/collect/server.ts";
+import type { Sink } from "../functions/collect/sink.ts";
+import { DEFAULT_FIREHOSE_STREAM, DEFAULT_KINESIS_STREAM } from "../functions/collect/sink-from-env.ts";
+import { SpoolDelivery } from "./delivery.ts";
+import { KinesisDelivery } from "./delivery-kinesis.ts";
+import type { CollectOptions } from "./index.ts";
+import { Spool } from "./spool.ts";
+
+export interface StartCollectorOptions {
+  port: number;
+  /** @default "127.0.0.1" */
+  host?: string;
+  data: string;
+  /** @default "file" */
+  sink?: "file" | "kinesis" | "firehose";
+  /** AWS endpoint for the kinesis and firehose sinks (kinesalite, a local stand-in). */
+  endpoint?: string;
+  /** How often the delivery lands what waits. @default 5000 */
+  deliveryIntervalMs?: number;
+  /** Adds routes to the app, e.g. GET /analytics.js. */
+  extend?: (app: Hono) => void;
+}
+
+export interface RunningCollector {
+  /** e.g. http://127.0.0.1:8787 (no trailing slash); events go to `${url}/v1/events`. */
+  url: string;
+  port: number;
+  app: Hono;
+  /** Stops taking requests, lets the sink finish, and lands what waits in the spool. */
+  close(): Promise<void>;
+}
+
+interface Pipeline {
+  sink: Sink;
+  stop(): Promise<void>;
+}
+
+export async function startCollector(options: StartCollectorOptions): Promise<RunningCollector> {
+  const {
+    port,
+    host = "127.0.0.1",
+    data,
+    sink: kind = "file",
+    endpoint,
+    deliveryIntervalMs,
+    extend,
+  } = options;
+  const pipeline = await startPipeline(kind, { data, endpoint, intervalMs: deliveryIntervalMs });
+  const app = createApp({
+    sink: pipeline.sink,
+    allowedOrigins: parseAllowedOrigins(process.env.ALLOWED_ORIGINS),
+  });
+  extend?.(app);
+  let running: Awaited<ReturnType<typeof serveApp>>;
+  try {
+    running = await serveApp(app, { port, hostname: host });
+  } catch (error) {
+    await pipeline.stop();
+    throw error;
+  }
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${running.port}`,
+    port: running.port,
+    app,
+    close: () => {
+      closing ??= running.close().finally(() => pipeline.stop());
+      return closing;
+    },
+  };
+}
+
+async function startPipeline(
+  kind: "file" | "kinesis" | "firehose",
+  { data, endpoint, intervalMs }: { data: string; endpoint?: string; intervalMs?: number },
+): Promise<Pipeline> {
+  if (kind === "file") {
+    let delivery: SpoolDelivery | undefined;
+    const spool = await Spool.open(resolve(data, "spool"), {
+      onAppend: (bytes) => delivery?.noteAppended(bytes),
+    });
+    delivery = new SpoolDelivery({ data, spool, intervalMs }).start();
+    // Whatever an earlier run acknowledged but did not land goes out first.
+    await delivery.deliver();
+    return {
+      sink: spool,
+      stop: async () => {
+        await spool.close();
+        await delivery.stop();
+      },
+    };
+  }
+  if (kind === "kinesis") {
+    const streamName = process.env.KINESIS_STREAM_NAME || DEFAULT_KINESIS_STREAM;
+    const client = createKinesisClient({ endpoint });
+    const sink = new KinesisSink(client, streamName);
+    if (!endpoint) return { sink, stop: () => sink.close() };
+    await ensureStream(client, streamName);
+    const delivery = new KinesisDelivery({ data, client, streamName, intervalMs }).start();
+    return {
+      sink,
+      stop: async () => {
+        await delivery.stop();
+        await delivery.deliver();
+        await sink.close();
+      },
+    };
+  }
+  const streamName = process.env.FIREHOSE_STREAM_NAME || DEFAULT_FIREHOSE_STREAM;
+  const sink = new FirehoseSink(createFirehoseClient({ endpoint }), streamName);
+  return { sink, stop: () => sink.close() };
+}
+
+/** On a local endpoint the stream may not exist yet: create it (one shard) and wait until active. */
+async function ensureStream(client: KinesisClient, streamName: string): Promise<void> {
+  const status = async () => {
+    try {
+      const { StreamDescriptionSummary } = await client.send(
+        new DescribeStreamSummaryCommand({ StreamName: streamName }),
+      );
+      return StreamDescriptionSummary?.StreamStatus;
+    } catch (error) {
+      if ((error as Error).name === "ResourceNotFoundException") return undefined;
+      throw error;
+    }
+  };
+  if ((await status()) === undefined)
+    await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
+  for (let i = 0; i < 100 && (await status()) !== "ACTIVE"; i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** The CLI face: runs until SIGINT or SIGTERM, then shuts down cleanly and resolves 0. */
+export async function collect(options: CollectOptions): Promise<number> {
+  const trackerRoute = fileURLToPath(new URL("./tracker-route.ts", import.meta.url));
+  let mountTracker: ((app: Hono) => void) | undefined;
+  if (existsSync(trackerRoute)) {
+    const module = (await import(trackerRoute)) as { mountTracker?: (app: Hono) => void };
+    mountTracker = module.mountTracker;
+  }
+  const collector = await startCollector({ ...options, extend: mountTracker });
+  const where =
+    options.sink === "file" || (options.sink === "kinesis" && options.endpoint)
+      ? `land in ${resolve(options.data, "raw")}`
+      : `go to ${options.sink === "kinesis" ? "Kinesis" : "Firehose"}${options.endpoint ? ` at ${options.endpoint}` : ""}`;
+  console.log(`ownstats collector listening on ${collector.url}`);
+  console.log(`send events: POST ${collector.url}/v1/events`);
+  if (mountTracker) console.log(`tracker script: ${collector.url}/analytics.js`);
+  console.log(`events ${where} (sink: ${options.sink})`);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      done();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  console.log("stopping: landing what waits…");
+  await collector.close();
+  console.log("stopped");
+  return 0;
+}

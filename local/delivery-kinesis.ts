@@ -1,0 +1,121 @@
+// Delivery from a Kinesis stream (kinesalite locally) into DATA/raw/, as a Kinesis-sourced
+// Firehose does: each shard read from its checkpoint (TRIM_HORIZON at first), objects by
+// arrival hour, the shard's checkpoint written after each object.
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type KinesisClient,
+  ListShardsCommand,
+} from "@aws-sdk/client-kinesis";
+import { type ArrivedLine, arrivalOf, runsByHour } from "./delivery-batch.ts";
+import { writeRawObject } from "./raw-object.ts";
+
+export interface KinesisDeliveryOptions {
+  data: string;
+  client: KinesisClient;
+  streamName: string;
+  /** @default 5000 */
+  intervalMs?: number;
+  /** @default console.error */
+  log?: (message: string) => void;
+}
+
+type Checkpoints = Record<string, string>;
+const decoder = new TextDecoder();
+
+export class KinesisDelivery {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private stopped = false;
+  private readonly checkpointFile: string;
+
+  constructor(private readonly options: KinesisDeliveryOptions) {
+    const safeName = options.streamName.replace(/[^A-Za-z0-9_.-]/g, "_");
+    this.checkpointFile = join(options.data, "spool", `kinesis-${safeName}.checkpoint.json`);
+  }
+
+  start(): this {
+    this.timer = setInterval(() => {
+      if (!this.stopped)
+        this.deliver().catch((error: Error) =>
+          (this.options.log ?? console.error)(`delivery from Kinesis: will retry: ${error.message}`),
+        );
+    }, this.options.intervalMs ?? 5_000);
+    this.timer.unref();
+    return this;
+  }
+
+  /** Reads every shard to its current end and lands what it found; resolves with the count. */
+  deliver(): Promise<number> {
+    this.running ??= this.deliverPending().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    while (this.running) await this.running.catch(() => 0);
+  }
+
+  private async deliverPending(): Promise<number> {
+    const { client, streamName } = this.options;
+    const checkpoints = await this.readCheckpoints();
+    const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: streamName }));
+    let delivered = 0;
+    for (const shard of Shards) {
+      const shardId = shard.ShardId as string;
+      const after = checkpoints[shardId];
+      let { ShardIterator: iterator } = await client.send(
+        new GetShardIteratorCommand({
+          StreamName: streamName,
+          ShardId: shardId,
+          ...(after
+            ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", StartingSequenceNumber: after }
+            : { ShardIteratorType: "TRIM_HORIZON" }),
+        }),
+      );
+      while (iterator) {
+        const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+        const lines: (ArrivedLine & { sequence: string })[] = [];
+        for (const record of page.Records ?? []) {
+          const line = decoder.decode(record.Data).trimEnd();
+          const arrival = arrivalOf(line) ?? record.ApproximateArrivalTimestamp ?? new Date();
+          lines.push({ line, arrival, sequence: record.SequenceNumber as string });
+        }
+        for (const run of runsByHour(lines)) {
+          await writeRawObject(
+            this.options.data,
+            run.map((l) => l.line),
+            (run[0] as ArrivedLine).arrival,
+          );
+          delivered += run.length;
+          checkpoints[shardId] = (run[run.length - 1] as { sequence: string }).sequence;
+          await this.writeCheckpoints(checkpoints);
+        }
+        // An empty page with no lag left means the shard has been read to its end for now.
+        if ((page.Records ?? []).length === 0 && (page.MillisBehindLatest ?? 0) === 0) break;
+        iterator = page.NextShardIterator;
+      }
+    }
+    return delivered;
+  }
+
+  private async readCheckpoints(): Promise<Checkpoints> {
+    try {
+      return JSON.parse(await readFile(this.checkpointFile, "utf8")) as Checkpoints;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
+      throw error;
+    }
+  }
+
+  private async writeCheckpoints(checkpoints: Checkpoints): Promise<void> {
+    await mkdir(join(this.options.data, "spool"), { recursive: true });
+    await writeFile(`${this.checkpointFile}.tmp`, JSON.stringify(checkpoints));
+    await rename(`${this.checkpointFile}.tmp`, this.checkpointFile);
+  }
+}

@@ -1,0 +1,177 @@
+// The local stand-in for Firehose: reads the spool from its checkpoint and lands gzip NDJSON
+// objects in DATA/raw/…/hour=HH/ by arrival hour, when the interval passes or enough bytes are
+// waiting. The checkpoint is written after each object, so a restart resumes where the last
+// object ended: an event is delivered at least once (event_id removes duplicates downstream).
+import { open, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type ArrivedLine, arrivalOf, runsByHour } from "./delivery-batch.ts";
+import { writeRawObject } from "./raw-object.ts";
+import { listSegments, type Spool, type SpoolPosition } from "./spool.ts";
+
+export interface DeliveryOptions {
+  data: string;
+  spool: Spool;
+  /** Deliver at least this often. @default 5000 */
+  intervalMs?: number;
+  /** Deliver as soon as this many bytes wait in the spool. @default 5 MiB */
+  maxBytes?: number;
+  /** Where problems are reported. @default console.error */
+  log?: (message: string) => void;
+}
+
+const READ_CHUNK = 16 * 1024 * 1024;
+const NEWLINE = 0x0a;
+
+export const checkpointPath = (spoolDir: string) => join(spoolDir, "checkpoint.json");
+
+export async function readCheckpoint(spoolDir: string): Promise<SpoolPosition | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(checkpointPath(spoolDir), "utf8")) as Partial<SpoolPosition>;
+    if (typeof parsed.segment === "string" && typeof parsed.offset === "number")
+      return { segment: parsed.segment, offset: parsed.offset };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  return undefined;
+}
+
+async function writeCheckpoint(spoolDir: string, position: SpoolPosition): Promise<void> {
+  const path = checkpointPath(spoolDir);
+  await writeFile(`${path}.tmp`, JSON.stringify(position));
+  await rename(`${path}.tmp`, path);
+}
+
+export class SpoolDelivery {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private waitingBytes = 0;
+  private stopped = false;
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly options: DeliveryOptions) {
+    this.log = options.log ?? console.error;
+  }
+
+  start(): this {
+    const interval = this.options.intervalMs ?? 5_000;
+    this.timer = setInterval(() => void this.deliverSafely(), interval);
+    this.timer.unref();
+    return this;
+  }
+
+  /** Told by the spool after each append; starts a delivery early once enough bytes wait. */
+  noteAppended(bytes: number): void {
+    this.waitingBytes += bytes;
+    if (this.waitingBytes >= (this.options.maxBytes ?? 5 * 1024 * 1024)) void this.deliverSafely();
+  }
+
+  private async deliverSafely(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.deliver();
+    } catch (error) {
+      this.log(`delivery: will retry: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Lands everything durable in the spool now; resolves with the number of events written. */
+  deliver(): Promise<number> {
+    this.running ??= this.deliverPending().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Stops the timer, lets a delivery in progress finish, then lands what is left. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    while (this.running) await this.running.catch(() => 0);
+    await this.deliver();
+  }
+
+  private async deliverPending(): Promise<number> {
+    const { spool, data } = this.options;
+    this.waitingBytes = 0;
+    const head = spool.head;
+    let position = await readCheckpoint(spool.dir);
+    let delivered = 0;
+    for (const segment of await listSegments(spool.dir)) {
+      if (position && segment < position.segment) continue;
+      // Segments opened after this pass began may hold writes not yet on disk.
+      if (segment > head.segment) break;
+      const start = position?.segment === segment ? position.offset : 0;
+      const isHead = segment === head.segment;
+      const end = isHead ? head.offset : (await stat(join(spool.dir, segment))).size;
+      let offset = start;
+      while (offset < end) {
+        const chunk = await readRange(join(spool.dir, segment), offset, Math.min(end, offset + READ_CHUNK));
+        const lastNewline = chunk.lastIndexOf(NEWLINE);
+        if (lastNewline === -1) {
+          if (isHead || end - offset >= READ_CHUNK) break;
+          // A closed segment ending without a newline: the tail of a write cut short by a crash,
+          // never acknowledged. Step over it.
+          this.log(`delivery: skipped ${end - offset} bytes of an unfinished line in ${segment}`);
+          offset = end;
+          break;
+        }
+        const lines = splitLines(chunk, lastNewline + 1, offset);
+        const bad = lines.filter((l) => !l.arrival).length;
+        if (bad > 0) this.log(`delivery: skipped ${bad} unreadable lines in ${segment}`);
+        for (const run of runsByHour(lines.filter((l): l is LocatedLine => l.arrival !== undefined))) {
+          const first = run[0] as LocatedLine;
+          const last = run[run.length - 1] as LocatedLine;
+          await writeRawObject(
+            data,
+            run.map((l) => l.line),
+            first.arrival,
+          );
+          delivered += run.length;
+          await writeCheckpoint(spool.dir, { segment, offset: last.end });
+        }
+        offset += lastNewline + 1;
+      }
+      position = { segment, offset };
+      await writeCheckpoint(spool.dir, position);
+    }
+    if (position) await spool.prune(position);
+    return delivered;
+  }
+}
+
+interface LocatedLine extends ArrivedLine {
+  /** Offset in the segment just past this line's newline. */
+  end: number;
+}
+
+function splitLines(
+  chunk: Buffer,
+  length: number,
+  base: number,
+): (Omit<LocatedLine, "arrival"> & { arrival?: Date })[] {
+  const lines: (Omit<LocatedLine, "arrival"> & { arrival?: Date })[] = [];
+  let from = 0;
+  while (from < length) {
+    const newline = chunk.indexOf(NEWLINE, from);
+    const line = chunk.toString("utf8", from, newline);
+    if (line.length > 0) lines.push({ line, arrival: arrivalOf(line), end: base + newline + 1 });
+    from = newline + 1;
+  }
+  return lines;
+}
+
+async function readRange(path: string, from: number, to: number): Promise<Buffer> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(to - from);
+    let read = 0;
+    while (read < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, read, buffer.length - read, from + read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    return buffer.subarray(0, read);
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,156 @@
+// The local stand-in for a Kinesis stream: an append-only log of accepted events in
+// DATA/spool/, one NDJSON segment file at a time. `put` resolves only after the lines are on
+// disk (fsync), so an acknowledged event survives a crash. Concurrent puts share one write and
+// one fsync (group commit), which is what keeps the collector fast.
+//
+// Every start opens a new segment, so a line torn by a crash can only sit at the end of a
+// closed segment, where the delivery drops it. Segments older than the retention (24 h, like
+// Kinesis) that the delivery has passed are pruned.
+
+import type { FileHandle } from "node:fs/promises";
+import { mkdir, open, readdir, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { StoredEvent } from "../functions/collect/event.ts";
+import type { Sink } from "../functions/collect/sink.ts";
+
+export interface SpoolOptions {
+  /** How long delivered segments are kept. @default 24 h */
+  retentionMs?: number;
+  /** A segment is closed once it holds this many bytes. @default 64 MiB */
+  segmentBytes?: number;
+  /** Called after every durable append with the bytes appended. */
+  onAppend?: (bytes: number) => void;
+}
+
+/** A place in the log: a segment and a byte offset in it. */
+export interface SpoolPosition {
+  segment: string;
+  offset: number;
+}
+
+const SEGMENT = /^\d{16}-\d{6}\.ndjson$/;
+const DAY_MS = 24 * 3600 * 1000;
+
+interface PendingAppend {
+  data: Buffer;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export class Spool implements Sink {
+  private handle: FileHandle | undefined;
+  private segment = "";
+  private committed = 0;
+  private sequence = 0;
+  private queue: PendingAppend[] = [];
+  private writing: Promise<void> | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    private readonly options: SpoolOptions,
+  ) {}
+
+  static async open(dir: string, options: SpoolOptions = {}): Promise<Spool> {
+    await mkdir(dir, { recursive: true });
+    const spool = new Spool(dir, options);
+    await spool.rotate();
+    return spool;
+  }
+
+  /** The segment being written and how many of its bytes are durable. */
+  get head(): SpoolPosition {
+    return { segment: this.segment, offset: this.committed };
+  }
+
+  async put(events: StoredEvent[]): Promise<void> {
+    let text = "";
+    for (const event of events) text += `${JSON.stringify(event)}\n`;
+    return this.append(Buffer.from(text, "utf8"));
+  }
+
+  /** Appends complete NDJSON lines (ending with "\n") and resolves once they are on disk. */
+  append(data: Buffer): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("the spool is closed"));
+    if (data.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ data, resolve, reject });
+      this.writing ??= this.drain().finally(() => {
+        this.writing = undefined;
+      });
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      const data =
+        batch.length === 1 ? (batch[0] as PendingAppend).data : Buffer.concat(batch.map((b) => b.data));
+      try {
+        if (this.committed >= (this.options.segmentBytes ?? 64 * 1024 * 1024)) await this.rotate();
+        await this.write(data);
+        this.committed += data.length;
+        for (const pending of batch) pending.resolve();
+        this.options.onAppend?.(data.length);
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+        // The segment may now end in half a line: continue in a fresh one.
+        await this.rotate().catch(() => {});
+      }
+    }
+  }
+
+  private async write(data: Buffer): Promise<void> {
+    const handle = this.handle;
+    if (!handle) throw new Error("the spool has no open segment");
+    let offset = 0;
+    while (offset < data.length) {
+      const { bytesWritten } = await handle.write(data, offset, data.length - offset);
+      offset += bytesWritten;
+    }
+    await handle.datasync();
+  }
+
+  private async rotate(): Promise<void> {
+    await this.handle?.close();
+    this.handle = undefined;
+    const stamp = String(Date.now()).padStart(16, "0");
+    this.segment = `${stamp}-${String(this.sequence++ % 1_000_000).padStart(6, "0")}.ndjson`;
+    this.handle = await open(join(this.dir, this.segment), "a");
+    this.committed = 0;
+  }
+
+  /** Waits for appends in flight, then closes the segment; later puts are refused. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.writing) await this.writing;
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+
+  /** Deletes segments that lie wholly before `delivered` and were last written before the retention. */
+  async prune(delivered: SpoolPosition, now = Date.now()): Promise<string[]> {
+    const retention = this.options.retentionMs ?? DAY_MS;
+    const removed: string[] = [];
+    for (const segment of await listSegments(this.dir)) {
+      if (segment >= delivered.segment || segment === this.segment) break;
+      const path = join(this.dir, segment);
+      const { mtimeMs } = await stat(path);
+      if (now - mtimeMs < retention) continue;
+      await rm(path, { force: true });
+      removed.push(segment);
+    }
+    return removed;
+  }
+}
+
+/** The spool's segment files, oldest first. */
+export async function listSegments(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((name) => SEGMENT.test(name)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+}
