@@ -100,9 +100,10 @@ const events: RawEvent[] = [
     page_path: "/bot",
     is_bot: true,
   }),
-  // B: the first event has no visitor_id (a later one does): the session has none; one page view → bounce.
+  // B: the first event (same instant, smaller event_id) has no visitor_id; the next one does: the session has none; one page view → bounce.
   ev({
     session_id: "B",
+    event_id: "d0000000-0000-4000-8000-000000000000",
     visitor_id: undefined,
     event_ts: monday("10:00"),
     page_path: "/landing",
@@ -111,6 +112,7 @@ const events: RawEvent[] = [
   }),
   ev({
     session_id: "B",
+    event_id: "d9000000-0000-4000-8000-000000000000",
     visitor_id: "visitor-late",
     event_type: "exit_intent",
     event_ts: monday("10:00"),
