@@ -47,7 +47,6 @@ export interface LineItem {
   usd: number;
   /** The same after the always-free monthly allowances. */
   usdAlwaysFree: number;
-  note?: string;
 }
 
 export interface CostEstimate {
@@ -134,14 +133,7 @@ export function estimateCost(
   const firehoseGb = (records * Math.ceil(recordBytes / (5 * KB)) * 5 * KB) / GB;
 
   const lines: LineItem[] = [];
-  const add = (
-    id: LineId,
-    service: string,
-    item: string,
-    quantity: number,
-    unitPrice: Price,
-    note?: string,
-  ) => {
+  const add = (id: LineId, service: string, item: string, quantity: number, unitPrice: Price) => {
     const usd = quantity * unitPrice.usd;
     lines.push({
       id,
@@ -152,7 +144,6 @@ export function estimateCost(
       unitPrice,
       usd,
       usdAlwaysFree: usd,
-      note,
     });
     if (unitPrice.firstTierUpTo !== undefined && quantity > unitPrice.firstTierUpTo)
       notes.push(`${service} ${item}: past the first price tier; the figure is an upper bound.`);

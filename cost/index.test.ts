@@ -28,6 +28,7 @@ describe("ownstats cost", () => {
     expect(stdout).toMatch(
       /Kinesis\s+1 provisioned shard × 730 h\s+730\s+\$0\.015 per shard-hour\s+\$10\.95/,
     );
+    expect(stdout).toContain("With --kinesis off (DirectPut Firehose, no stream): $0.1047/month");
   });
 
   it("exits 2 and names the option on bad input", async () => {

@@ -1,6 +1,6 @@
 // `ownstats cost`: an itemized monthly AWS estimate for a traffic level and the stack's settings.
 import { estimateCost } from "./estimate.ts";
-import { formatEstimate } from "./format.ts";
+import { formatEstimate, usd } from "./format.ts";
 
 export interface CostOptions {
   events: number;
@@ -24,6 +24,12 @@ export async function printCost(opts: CostOptions): Promise<number> {
       eventsPerRequest: opts.eventsPerRequest,
     });
     console.log(formatEstimate(estimate));
+    if (estimate.input.kinesis) {
+      const without = estimateCost({ ...estimate.input, kinesis: false });
+      console.log(
+        `With --kinesis off (DirectPut Firehose, no stream): ${usd(without.totalUsd)}/month; \`ownstats live\` and \`replay\` need the stream.`,
+      );
+    }
     return 0;
   } catch (error) {
     if (error instanceof RangeError) {
