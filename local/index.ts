@@ -86,7 +86,9 @@ export async function live(opts: LiveOptions): Promise<number> {
     await tail.done;
     return 0;
   } catch (error) {
-    console.error(`ownstats live: stream ${opts.stream}: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `ownstats live: stream ${opts.stream}: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return 1;
   } finally {
     process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
@@ -117,7 +119,9 @@ export async function replay(opts: ReplayOptions): Promise<number> {
     );
     return 0;
   } catch (error) {
-    console.error(`ownstats replay: stream ${opts.stream}: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `ownstats replay: stream ${opts.stream}: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return 1;
   } finally {
     client.destroy();

@@ -1,0 +1,52 @@
+// What `live` and `replay` share: every shard of a stream, and reading "2h" as a duration.
+import { type KinesisClient, ListShardsCommand, type Shard } from "@aws-sdk/client-kinesis";
+
+/** Every shard of the stream, open and closed, following ListShards' pages. */
+export async function listAllShards(client: KinesisClient, streamName: string): Promise<Shard[]> {
+  const shards: Shard[] = [];
+  let nextToken: string | undefined;
+  do {
+    // A follow-up page is asked for by its token alone; the API refuses the stream name beside it.
+    const page = await client.send(
+      new ListShardsCommand(nextToken ? { NextToken: nextToken } : { StreamName: streamName }),
+    );
+    shards.push(...(page.Shards ?? []));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return shards;
+}
+
+const units: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "90m", "2h", "1d", "30s" → milliseconds; anything else is a clear error. */
+export function parseDuration(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$/.exec(text);
+  const amount = match ? Number(match[1]) : Number.NaN;
+  if (!match || !(amount > 0))
+    throw new Error(`--since must be a duration such as 30m, 2h or 1d, got ${JSON.stringify(text)}`);
+  return amount * (units[match[2] as string] as number);
+}
+
+/** A line of the stream: one stored event record as JSON, or undefined when it is something else. */
+export function parseRecord(data: Uint8Array): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(data));
+    return value && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
