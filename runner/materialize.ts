@@ -130,19 +130,21 @@ async function buildTable(wh: Warehouse, model: ModelNode, ctx: BuildContext, ex
 /** The hour (UTC) of the largest watermark value in the existing table; undefined when it is empty. */
 async function watermarkHourOf(wh: Warehouse, model: ModelNode): Promise<Date | undefined> {
   const column = quoteIdent(model.config.watermark as string);
-  let rows: { hour: string | null }[];
+  let rows: { us: string | number | null }[];
   try {
-    // Through TIMESTAMPTZ so that an ISO string with an offset lands on the right UTC hour.
-    rows = await wh.all<{ hour: string | null }>(
-      `select strftime(date_trunc('hour', max(${column})::TIMESTAMPTZ::TIMESTAMP), '%Y-%m-%dT%H:00:00Z') as hour from ${model.relation}`,
+    // Per row through TIMESTAMPTZ (an ISO string's offset counts), then epoch microseconds: no zone involved.
+    rows = await wh.all<{ us: string | number | null }>(
+      `select epoch_us(max(${column}::TIMESTAMPTZ)) as us from ${model.relation}`,
     );
   } catch (error) {
     throw new ModelError(
       `cannot read the watermark column "${model.config.watermark}" of ${model.relation}: ${(error as Error).message}`,
     );
   }
-  const hour = rows[0]?.hour;
-  return hour ? new Date(hour) : undefined;
+  const us = rows[0]?.us;
+  if (us === null || us === undefined) return undefined;
+  const ms = Number(BigInt(us) / 1000n);
+  return new Date(ms - (((ms % 3_600_000) + 3_600_000) % 3_600_000));
 }
 
 /** Fills the source placeholders; `since` gives the first partition hour to read (all when undefined). */

@@ -15,6 +15,16 @@ describe("warehouse", () => {
     wh.close();
   });
 
+  it("works in UTC whatever the machine's TZ, so TIMESTAMPTZ casts never shift an hour", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-wh-"));
+    const wh = await openWarehouse(data);
+    const [row] = await wh.all(
+      "select current_setting('TimeZone') as zone, strftime('2026-03-01T05:10:00+02:00'::TIMESTAMPTZ::TIMESTAMP, '%H:%M') as utc",
+    );
+    expect(row).toEqual({ zone: "UTC", utc: "03:10" });
+    wh.close();
+  });
+
   it("shares one database between two opens of the same folder in a process", async () => {
     const data = mkdtempSync(join(tmpdir(), "ownstats-wh-"));
     const a = await openWarehouse(data);

@@ -25,9 +25,11 @@ export function warehousePath(data: string): string {
 export async function openWarehouse(data: string): Promise<Warehouse> {
   mkdirSync(data, { recursive: true });
   const path = warehousePath(data);
-  // Built without ICU (no extension downloads offline), DuckDB keeps TIMESTAMPTZ in UTC whatever TZ says.
   const instance = await DuckDBInstance.fromCache(path);
   const connection = await instance.connect();
+  // A connection starts in the machine's zone (TZ), and TIMESTAMPTZ → TIMESTAMP casts follow it;
+  // pinned to UTC, results never depend on where the pipeline runs. The setting is per connection.
+  await connection.run("SET TimeZone = 'UTC'");
   return {
     path,
     connection,
