@@ -37,6 +37,21 @@ export function renderChart(title: string, option: Option, width = 720, height =
 }
 
 const legend = { top: 0, type: "plain" as const };
+
+/** Category labels longer than this are shortened with an ellipsis so the plot keeps its width. */
+const maxLabel = 28;
+
+function shortLabel(label: string): string {
+  return label.length > maxLabel ? `${label.slice(0, maxLabel - 1)}…` : label;
+}
+
+const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "Nov 20" from "2026-11-20": short enough that a month of days fits on a phone's axis. */
+export function shortDay(isoDay: string): string {
+  const month = months[Number(isoDay.slice(5, 7)) - 1];
+  return month ? `${month} ${Number(isoDay.slice(8, 10))}` : isoDay;
+}
 const grid = { left: 8, right: 16, top: 36, bottom: 8, containLabel: true };
 
 export interface Series {
@@ -48,7 +63,7 @@ export function lineChart(title: string, categories: string[], series: Series[],
   return renderChart(title, {
     legend,
     grid,
-    xAxis: { type: "category", data: categories, boundaryGap: false },
+    xAxis: { type: "category", data: categories.map(shortDay), boundaryGap: false },
     yAxis: { type: "value", name: yName, minInterval: 1 },
     series: series.map((s) => ({ name: s.name, type: "line", data: s.values, showSymbol: false })),
   });
@@ -58,21 +73,31 @@ export function barChart(
   title: string,
   categories: string[],
   series: Series[],
-  opts: { horizontal?: boolean; stacked?: boolean; percent?: boolean; height?: number } = {},
+  opts: { horizontal?: boolean; stacked?: boolean; percent?: boolean; max?: number; height?: number } = {},
 ): Chart {
-  const category = { type: "category", data: categories, axisLabel: { interval: 0, hideOverlap: true } };
+  const horizontal = opts.horizontal ?? false;
+  const category = {
+    type: "category",
+    data: categories.map(shortLabel),
+    axisLabel: horizontal ? { interval: 0 } : { hideOverlap: true },
+  };
   const value = {
     type: "value",
     minInterval: opts.percent ? undefined : 1,
-    max: opts.percent ? 100 : undefined,
+    max: opts.max,
     axisLabel: opts.percent ? { formatter: "{value} %" } : {},
   };
-  const horizontal = opts.horizontal ?? false;
   return renderChart(
     title,
     {
       legend: series.length > 1 ? legend : undefined,
-      grid: { ...grid, top: series.length > 1 ? 36 : 12 },
+      // Labels are measured on the server with estimated font metrics; the margin absorbs wider fonts.
+      grid: {
+        ...grid,
+        left: horizontal ? 28 : grid.left,
+        right: horizontal ? 40 : grid.right,
+        top: series.length > 1 ? 36 : 12,
+      },
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? { ...category, inverse: true } : value,
       series: series.map((s) => ({

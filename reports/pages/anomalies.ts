@@ -1,7 +1,10 @@
 // Anomalies: hourly events over the period, flagged hours marked on the chart and listed.
-import { anomalyChart } from "../charts.ts";
+import { anomalyChart, shortDay } from "../charts.ts";
 import { formatCount, formatDecimal, isoHour, num } from "../format.ts";
 import { type Page, table } from "../page.ts";
+
+/** The list shows the strongest flags; the chart marks them all. */
+const listed = 25;
 
 export const anomalies: Page = {
   slug: "anomalies",
@@ -17,19 +20,22 @@ export const anomalies: Page = {
   view(rows) {
     const hours = rows.hours ?? [];
     const flagged = hours.filter((r) => r.is_anomaly === true);
+    const strongest = [...flagged].sort((a, b) => Math.abs(num(b.z)) - Math.abs(num(a.z))).slice(0, listed);
     return {
       chart: hours.length
         ? anomalyChart(
             "Events per hour, anomalies marked",
-            hours.map((r) => isoHour(r.hour ?? null).slice(5, 16)),
+            hours.map((r) => `${shortDay(String(r.hour).slice(0, 10))} ${String(r.hour).slice(11, 16)}`),
             hours.map((r) => num(r.events)),
             hours.map((r) => r.is_anomaly === true),
           )
         : { title: "Events per hour", svg: "" },
       flaggedTable: table(
-        "Flagged hours in the period",
+        flagged.length > listed
+          ? `${flagged.length} hours flagged in the period; the ${listed} furthest from their baseline`
+          : `${flagged.length} hour${flagged.length === 1 ? "" : "s"} flagged in the period`,
         ["Hour", "Events#", "Baseline#", "Robust z#", "Direction"],
-        flagged.map((r) => [
+        strongest.map((r) => [
           isoHour(r.hour ?? null),
           formatCount(r.events),
           formatDecimal(r.baseline ?? null, 1),

@@ -38,7 +38,7 @@ export const engagement: Page = {
               name: `${d} %`,
               values: top.map((r) => Math.round(num(r[`reach_${d}`] ?? 0) * 1000) / 10),
             })),
-            { horizontal: true, percent: true, height: 80 + top.length * 60 },
+            { horizontal: true, percent: true, max: 100, height: 80 + top.length * 60 },
           )
         : { title: "Share of sessions scrolling to each depth, top pages", svg: "" },
       milestonesChart: sessions
@@ -53,7 +53,7 @@ export const engagement: Page = {
                 ),
               },
             ],
-            { percent: true },
+            { percent: true, max: 100 },
           )
         : { title: "Share of sessions engaged for at least 30 s, 1 min, 3 min and 5 min", svg: "" },
       milestonesTable: table(

@@ -1,6 +1,6 @@
 // Sources and campaigns: the `sources` mart, channels over the period, and attribution by model
 // side by side.
-import { barChart } from "../charts.ts";
+import { barChart, shortDay } from "../charts.ts";
 import { formatCount, formatDecimal, formatPercent, isoDate, num } from "../format.ts";
 import { type Page, table } from "../page.ts";
 import { periodDays } from "../period.ts";
@@ -50,7 +50,7 @@ export const sources: Page = {
       channelsChart: channelRows.length
         ? barChart(
             "Sessions per day by channel",
-            days,
+            days.map(shortDay),
             channelNames.map((name) => ({ name, values: days.map((d) => counts.get(`${d}|${name}`) ?? 0) })),
             { stacked: true },
           )
