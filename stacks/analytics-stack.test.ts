@@ -1,0 +1,433 @@
+import { Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { AnalyticsStack } from "./analytics-stack.ts";
+import {
+  type Block,
+  onlyResource,
+  policyDocuments,
+  resourcesOf,
+  type Statement,
+  type Synthesized,
+  statementsOf,
+} from "./synthesized.ts";
+
+// One synth for the whole file: it bundles the collector, which is the slow part.
+const stack = new AnalyticsStack(Testing.app(), "ownstats", { region: "eu-west-1" });
+const text = Testing.synth(stack);
+const tf = JSON.parse(text) as Synthesized;
+
+const KINESIS_COUNT = "${var.kinesis_stream_enabled ? 1 : 0}";
+const kinesisStream = Object.keys(resourcesOf(tf, "aws_kinesis_stream"))[0] as string;
+const firehoseStreams = resourcesOf(tf, "aws_kinesis_firehose_delivery_stream");
+const directFirehose = onlyResource(tf, "aws_kinesis_firehose_delivery_stream", "direct-delivery");
+const streamFirehose = onlyResource(tf, "aws_kinesis_firehose_delivery_stream", "stream-delivery");
+const lambda = onlyResource(tf, "aws_lambda_function");
+const rolePolicy = (nameHint: string) =>
+  statementsOf(tf, onlyResource(tf, "aws_iam_role_policy", nameHint).policy);
+const trustOf = (nameHint: string) =>
+  statementsOf(tf, onlyResource(tf, "aws_iam_role", nameHint).assume_role_policy);
+const sorted = (values: string[]) => [...values].sort();
+
+describe("variables", () => {
+  it("declares every input with its default, and requires the two that have no safe one", () => {
+    const defaults = Object.fromEntries(Object.entries(tf.variable).map(([name, v]) => [name, v.default]));
+    expect(defaults).toEqual({
+      kinesis_stream_enabled: true,
+      firehose_buffer_seconds: 300,
+      firehose_buffer_mb: 128,
+      raw_retention_days: 395,
+      allowed_origins: undefined,
+      api_throttle_rate: 50,
+      api_throttle_burst: 100,
+      lambda_reserved_concurrency: 10,
+      github_repository: undefined,
+      create_github_oidc_provider: true,
+    });
+    expect(tf.variable.kinesis_stream_enabled?.type).toBe("bool");
+    expect(tf.variable.allowed_origins?.type).toBe("list(string)");
+  });
+
+  it("validates ranges and formats where Terraform can", () => {
+    const validated = Object.entries(tf.variable)
+      .filter(([, v]) => Array.isArray(v.validation) && v.validation.length > 0)
+      .map(([name]) => name);
+    expect(sorted(validated)).toEqual(
+      sorted([
+        "firehose_buffer_seconds",
+        "firehose_buffer_mb",
+        "raw_retention_days",
+        "allowed_origins",
+        "api_throttle_rate",
+        "api_throttle_burst",
+        "lambda_reserved_concurrency",
+        "github_repository",
+      ]),
+    );
+    const bufferCheck = (tf.variable.firehose_buffer_seconds?.validation as { condition: string }[])[0];
+    expect(bufferCheck?.condition).toContain("var.firehose_buffer_seconds <= 900");
+  });
+});
+
+describe("event store", () => {
+  it("blocks every kind of public access and disables ACLs", () => {
+    expect(onlyResource(tf, "aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(onlyResource(tf, "aws_s3_bucket_ownership_controls").rule).toEqual({
+      object_ownership: "BucketOwnerEnforced",
+    });
+  });
+
+  it("encrypts by default and keeps no old versions of deleted events", () => {
+    const encryption = onlyResource(tf, "aws_s3_bucket_server_side_encryption_configuration");
+    expect(encryption.rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" }, bucket_key_enabled: true },
+    ]);
+    expect(resourcesOf(tf, "aws_s3_bucket_versioning")).toEqual({});
+    expect(onlyResource(tf, "aws_s3_bucket")).toMatchObject({
+      bucket_prefix: "ownstats-events-",
+      force_destroy: false,
+    });
+  });
+
+  it("denies every request made without TLS 1.2", () => {
+    const statements = statementsOf(tf, onlyResource(tf, "aws_s3_bucket_policy").policy);
+    expect(statements).toHaveLength(2);
+    for (const s of statements) {
+      expect(s).toMatchObject({
+        effect: "Deny",
+        actions: ["s3:*"],
+        principals: [{ type: "*", identifiers: ["*"] }],
+      });
+      expect(s.resources).toHaveLength(2);
+    }
+    expect(statements.map((s) => s.condition)).toEqual([
+      [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+      [{ test: "NumericLessThan", variable: "s3:TlsVersion", values: ["1.2"] }],
+    ]);
+  });
+
+  it("expires raw events, delivery errors and unfinished uploads", () => {
+    const rules = onlyResource(tf, "aws_s3_bucket_lifecycle_configuration").rule as Block[];
+    const byPrefix = Object.fromEntries(
+      rules.map((r) => [(r.filter as { prefix?: string }[])[0]?.prefix ?? "(all)", r]),
+    );
+    expect(byPrefix["raw/"]?.expiration).toEqual([{ days: "${var.raw_retention_days}" }]);
+    expect(byPrefix["errors/"]?.expiration).toEqual([{ days: 30 }]);
+    expect(byPrefix["(all)"]?.abort_incomplete_multipart_upload).toEqual([{ days_after_initiation: 1 }]);
+    expect(rules.every((r) => r.status === "Enabled")).toBe(true);
+  });
+});
+
+describe("stream and delivery", () => {
+  it("creates the Kinesis stream only when enabled: one encrypted provisioned shard, 24 h", () => {
+    expect(resourcesOf(tf, "aws_kinesis_stream")[kinesisStream]).toMatchObject({
+      count: KINESIS_COUNT,
+      shard_count: 1,
+      retention_period: 24,
+      encryption_type: "KMS",
+      kms_key_id: "alias/aws/kinesis",
+      stream_mode_details: { stream_mode: "PROVISIONED" },
+    });
+  });
+
+  it("always has a DirectPut stream and, gated by the same count, a stream-fed one", () => {
+    expect(Object.keys(firehoseStreams)).toHaveLength(2);
+    expect(directFirehose.count).toBeUndefined();
+    expect(directFirehose.kinesis_source_configuration).toBeUndefined();
+    expect(directFirehose.server_side_encryption).toEqual({ enabled: true, key_type: "AWS_OWNED_CMK" });
+    expect(streamFirehose.count).toBe(KINESIS_COUNT);
+    expect(streamFirehose.kinesis_source_configuration).toMatchObject({
+      kinesis_stream_arn: `\${aws_kinesis_stream.${kinesisStream}.0.arn}`,
+    });
+  });
+
+  it("writes gzip into Hive folders by arrival hour, errors apart, buffered per the variables, logged", () => {
+    for (const stream of [directFirehose, streamFirehose]) {
+      const s3 = stream.extended_s3_configuration as Block;
+      expect(stream.destination).toBe("extended_s3");
+      expect(s3).toMatchObject({
+        prefix: "raw/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/",
+        compression_format: "GZIP",
+        buffering_interval: "${var.firehose_buffer_seconds}",
+        buffering_size: "${var.firehose_buffer_mb}",
+        cloudwatch_logging_options: { enabled: true },
+      });
+      expect(s3.error_output_prefix).toMatch(/^errors\/.*!\{firehose:error-output-type\}/);
+    }
+  });
+});
+
+describe("collector", () => {
+  it("runs Node 22 on arm64 from the bundled asset, with a concurrency cap", () => {
+    expect(lambda).toMatchObject({
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      reserved_concurrent_executions: "${var.lambda_reserved_concurrency}",
+      logging_config: { log_format: "JSON", application_log_level: "WARN" },
+    });
+    expect(lambda.filename).toMatch(/^assets\/collector_bundle_[0-9A-F]+\/[0-9A-F]+\/archive\.zip$/);
+  });
+
+  it("picks its sink and names from the same switch as the stream", () => {
+    const env = (lambda.environment as { variables: Record<string, string> }).variables;
+    expect(env.SINK).toBe('${var.kinesis_stream_enabled ? "kinesis" : "firehose"}');
+    expect(env.KINESIS_STREAM_NAME).toBe(
+      `\${var.kinesis_stream_enabled ? aws_kinesis_stream.${kinesisStream}.0.name : ""}`,
+    );
+    expect(env.FIREHOSE_STREAM_NAME).toMatch(
+      /^\$\{aws_kinesis_firehose_delivery_stream\.direct-delivery_[^.]+\.name\}$/,
+    );
+    expect(env.ALLOWED_ORIGINS).toBe('${join(",", var.allowed_origins)}');
+  });
+
+  it("keeps its logs for a bounded time", () => {
+    expect(onlyResource(tf, "aws_cloudwatch_log_group", "collector")).toMatchObject({
+      name: "/aws/lambda/ownstats-collector",
+      retention_in_days: 14,
+    });
+  });
+
+  it("sits behind an HTTP API route with CORS for the allowed origins and stage throttling", () => {
+    expect(onlyResource(tf, "aws_apigatewayv2_api")).toMatchObject({
+      protocol_type: "HTTP",
+      cors_configuration: { allow_origins: "${var.allowed_origins}", allow_methods: ["POST", "OPTIONS"] },
+    });
+    expect(onlyResource(tf, "aws_apigatewayv2_route").route_key).toBe("POST /v1/events");
+    expect(onlyResource(tf, "aws_apigatewayv2_stage")).toMatchObject({
+      name: "$default",
+      auto_deploy: true,
+      default_route_settings: {
+        throttling_rate_limit: "${var.api_throttle_rate}",
+        throttling_burst_limit: "${var.api_throttle_burst}",
+      },
+    });
+    expect(onlyResource(tf, "aws_apigatewayv2_stage").access_log_settings).toBeUndefined();
+    const permission = onlyResource(tf, "aws_lambda_permission");
+    expect(permission).toMatchObject({
+      action: "lambda:InvokeFunction",
+      principal: "apigateway.amazonaws.com",
+    });
+    expect(permission.source_arn).toMatch(/\.execution_arn\}\/\*\/POST\/v1\/events$/);
+  });
+});
+
+describe("least privilege", () => {
+  const allStatements = policyDocuments(tf).flatMap(([name, statements]) =>
+    statements.map((s) => ({ name, s })),
+  );
+
+  it("grants no wildcard action and no wildcard resource", () => {
+    expect(allStatements.length).toBeGreaterThan(10);
+    for (const { name, s } of allStatements.filter(({ s }) => s.effect === "Allow")) {
+      for (const action of s.actions) expect(action, `${name}: ${action}`).not.toMatch(/^\*$|:\*$/);
+      for (const resource of s.resources ?? []) expect(resource, `${name}: ${resource}`).not.toBe("*");
+    }
+    // The only Deny statements are the bucket's TLS guard.
+    const denies = allStatements.filter(({ s }) => s.effect === "Deny").map(({ name }) => name);
+    expect(new Set(denies)).toEqual(new Set([expect.stringContaining("tls-only")]));
+  });
+
+  it("lets the collector put only to its delivery stream, its stream (when enabled) and its own logs", () => {
+    const base = rolePolicy("collector_policy");
+    expect(base.map((s) => sorted(s.actions))).toEqual([
+      ["logs:CreateLogStream", "logs:PutLogEvents"],
+      ["firehose:PutRecord", "firehose:PutRecordBatch"],
+    ]);
+    expect(base[0]?.resources).toEqual([
+      expect.stringMatching(/aws_cloudwatch_log_group\.collector_logs_[^.]+\.arn\}:log-stream:\*$/),
+    ]);
+    expect(base[1]?.resources).toEqual([
+      expect.stringMatching(/^\$\{aws_kinesis_firehose_delivery_stream\.direct-delivery_[^.]+\.arn\}$/),
+    ]);
+
+    const kinesisPolicy = onlyResource(tf, "aws_iam_role_policy", "collector_kinesis-policy");
+    expect(kinesisPolicy.count).toBe(KINESIS_COUNT);
+    expect(statementsOf(tf, kinesisPolicy.policy)).toEqual([
+      expect.objectContaining({
+        actions: ["kinesis:PutRecord", "kinesis:PutRecords"],
+        resources: [`\${aws_kinesis_stream.${kinesisStream}.0.arn}`],
+      }),
+    ]);
+  });
+
+  it("gives each Firehose role only the documented S3 actions on this bucket, its log stream and its source", () => {
+    for (const hint of ["direct-delivery", "stream-delivery"]) {
+      const statements = rolePolicy(`${hint}_policy`);
+      const bySid = Object.fromEntries(statements.map((s) => [s.sid, s]));
+      expect(
+        sorted([...(bySid.FindBucket?.actions ?? []), ...(bySid.WriteEventObjects?.actions ?? [])]),
+      ).toEqual([
+        "s3:AbortMultipartUpload",
+        "s3:GetBucketLocation",
+        "s3:GetObject",
+        "s3:ListBucket",
+        "s3:ListBucketMultipartUploads",
+        "s3:PutObject",
+      ]);
+      expect(bySid.WriteEventObjects?.resources).toEqual([
+        expect.stringMatching(/\.arn\}\/raw\/\*$/),
+        expect.stringMatching(/\.arn\}\/errors\/\*$/),
+      ]);
+      expect(bySid.LogDeliveryErrors?.actions).toEqual(["logs:PutLogEvents"]);
+    }
+    expect(rolePolicy("direct-delivery_policy").some((s) => s.sid === "ReadSourceStream")).toBe(false);
+    const read = rolePolicy("stream-delivery_policy").find((s) => s.sid === "ReadSourceStream") as Statement;
+    expect(sorted(read.actions)).toEqual([
+      "kinesis:DescribeStream",
+      "kinesis:GetRecords",
+      "kinesis:GetShardIterator",
+      "kinesis:ListShards",
+    ]);
+    expect(read.resources).toEqual([`\${aws_kinesis_stream.${kinesisStream}.0.arn}`]);
+  });
+
+  it("binds every service role to this account", () => {
+    for (const [hint, service] of [
+      ["collector_role", "lambda.amazonaws.com"],
+      ["direct-delivery_role", "firehose.amazonaws.com"],
+      ["stream-delivery_role", "firehose.amazonaws.com"],
+    ]) {
+      const [trust] = trustOf(hint as string);
+      expect(trust?.principals).toEqual([{ type: "Service", identifiers: [service] }]);
+      expect(trust?.condition).toEqual([
+        { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringContaining("), 4)}")] },
+      ]);
+    }
+  });
+
+  it("refers to counted resources only through an instance index", () => {
+    const counted = Object.entries(tf.resource).flatMap(([type, blocks]) =>
+      Object.entries(blocks)
+        .filter(([, b]) => b.count !== undefined)
+        .map(([name]) => `${type}.${name}`),
+    );
+    expect(counted.length).toBeGreaterThanOrEqual(6);
+    for (const address of counted) {
+      const bareAttribute = new RegExp(`${address.replace(/[.]/g, "\\.")}\\.[a-z_]`);
+      expect(text, address).not.toMatch(bareAttribute);
+    }
+  });
+});
+
+describe("report access", () => {
+  it("creates the GitHub OIDC provider only when asked", () => {
+    expect(onlyResource(tf, "aws_iam_openid_connect_provider")).toMatchObject({
+      count: "${var.create_github_oidc_provider ? 1 : 0}",
+      url: "https://token.actions.githubusercontent.com",
+      client_id_list: ["sts.amazonaws.com"],
+    });
+  });
+
+  it("can be assumed only by the main branch of the configured repository", () => {
+    const [trust] = trustOf("report-access_role");
+    expect(trust?.actions).toEqual(["sts:AssumeRoleWithWebIdentity"]);
+    expect(trust?.principals?.[0]?.type).toBe("Federated");
+    expect(trust?.principals?.[0]?.identifiers[0]).toMatch(
+      /oidc-provider\/token\.actions\.githubusercontent\.com/,
+    );
+    expect(trust?.condition).toEqual([
+      {
+        test: "StringEquals",
+        variable: "token.actions.githubusercontent.com:aud",
+        values: ["sts.amazonaws.com"],
+      },
+      {
+        test: "StringEquals",
+        variable: "token.actions.githubusercontent.com:sub",
+        values: ["repo:${var.github_repository}:ref:refs/heads/main"],
+      },
+    ]);
+  });
+
+  it("may list raw/ and read raw/ objects, nothing else", () => {
+    const statements = rolePolicy("report-access_read-raw");
+    expect(statements.map((s) => s.actions)).toEqual([["s3:ListBucket"], ["s3:GetObject"]]);
+    expect(statements[0]?.condition).toEqual([
+      { test: "StringLike", variable: "s3:prefix", values: ["raw/", "raw/*"] },
+    ]);
+    expect(statements[1]?.resources).toEqual([expect.stringMatching(/\.arn\}\/raw\/\*$/)]);
+  });
+});
+
+describe("query catalog", () => {
+  const table = onlyResource(tf, "aws_glue_catalog_table");
+  const parameters = table.parameters as Record<string, string>;
+
+  it("projects the Hive partitions instead of crawling them", () => {
+    expect(parameters["projection.enabled"]).toBe("true");
+    expect(parameters["projection.hour.range"]).toBe("0,23");
+    expect(parameters["projection.month.digits"]).toBe("2");
+    // `$${…}` in Terraform JSON is a literal `${…}` for Athena, not an interpolation.
+    expect(parameters["storage.location.template"]).toMatch(
+      /^s3:\/\/\$\{aws_s3_bucket\.[^}]+\.bucket\}\/raw\/year=\$\$\{year\}\/month=\$\$\{month\}\/day=\$\$\{day\}\/hour=\$\$\{hour\}\/$/,
+    );
+    expect(table.partition_keys).toEqual(
+      ["year", "month", "day", "hour"].map((name) => ({ name, type: "int" })),
+    );
+  });
+
+  it("reads every field of the stored event record with the JSON SerDe", () => {
+    const storage = table.storage_descriptor as Block;
+    expect((storage.ser_de_info as Block).serialization_library).toBe("org.openx.data.jsonserde.JsonSerDe");
+    const columns = Object.fromEntries(
+      (storage.columns as { name: string; type: string }[]).map((c) => [c.name, c.type]),
+    );
+    const ints = [
+      "screen_width",
+      "screen_height",
+      "viewport_width",
+      "browser_version",
+      "scroll_pct",
+      "seconds",
+      "schema_version",
+    ];
+    expect(Object.keys(columns)).toHaveLength(34);
+    for (const name of ints) expect(columns[name], name).toBe("int");
+    expect(columns.is_bot).toBe("boolean");
+    for (const name of ["event_id", "event_ts", "ingest_ts", "site", "country", "props"])
+      expect(columns[name], name).toBe("string");
+  });
+
+  it("limits what one Athena query may scan and keeps results in their own prefix", () => {
+    const configuration = onlyResource(tf, "aws_athena_workgroup").configuration as Block;
+    expect(configuration).toMatchObject({
+      enforce_workgroup_configuration: true,
+      bytes_scanned_cutoff_per_query: 10 * 1024 ** 3,
+      result_configuration: { encryption_configuration: { encryption_option: "SSE_S3" } },
+    });
+    expect((configuration.result_configuration as Block).output_location).toMatch(/\/athena-results\/$/);
+  });
+});
+
+describe("outputs", () => {
+  it("tells the user where to send events, where they land and how to read them", () => {
+    expect(Object.keys(tf.output).sort()).toEqual([
+      "athena_workgroup",
+      "bucket_name",
+      "direct_delivery_stream_name",
+      "events_endpoint",
+      "glue_table",
+      "kinesis_delivery_stream_name",
+      "kinesis_stream_name",
+      "report_role_arn",
+    ]);
+    expect(tf.output.events_endpoint?.value).toMatch(/\.api_endpoint\}\/v1\/events$/);
+    expect(tf.output.kinesis_stream_name?.value).toMatch(/^\$\{var\.kinesis_stream_enabled \? .* : ""\}$/);
+  });
+});
+
+describe("snapshot", () => {
+  it("matches the reviewed Terraform, with volatile values scrubbed", async () => {
+    const scrubbed = text
+      .replace(/collector_bundle_([0-9A-F]+)\/[0-9A-F]{32}\//g, "collector_bundle_$1/<ASSET_HASH>/")
+      .replace(/"source_code_hash": "[0-9A-F]{32}"/g, '"source_code_hash": "<ASSET_HASH>"')
+      .replace(/"path": "[^"]*terraform\.ownstats\.tfstate"/g, '"path": "<STATE_FILE>"');
+    expect(scrubbed).not.toMatch(/[0-9A-F]{32}/);
+    await expect(`${scrubbed}\n`).toMatchFileSnapshot("__snapshots__/ownstats.cdk.tf.json");
+  });
+});

@@ -1,0 +1,212 @@
+// The synthesized stack checked by the real terraform binary and AWS provider, offline:
+// init from the provider mirror in TF_PLUGIN_DIR, validate, and plan with credential checks skipped.
+import { execFile } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Testing } from "cdktf";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AnalyticsStack } from "./analytics-stack.ts";
+
+const run = promisify(execFile);
+const pluginDir = process.env.TF_PLUGIN_DIR;
+const terraformBinary = process.env.TERRAFORM_BINARY_NAME ?? "terraform";
+const slow = 300_000;
+
+if (!pluginDir) {
+  console.warn(
+    "\n*** SKIPPED stacks/terraform.test.ts: TF_PLUGIN_DIR is not set. Point it at the folder holding " +
+      "registry.terraform.io/hashicorp/aws/5.100.0 (.ci/run finds it) to validate and plan the stack. ***\n",
+  );
+}
+
+const REQUIRED_VARS = [
+  "-var",
+  'allowed_origins=["https://example.com"]',
+  "-var",
+  "github_repository=octocat/site",
+];
+
+/** Provider settings that let a plan run without an AWS account; written only into the test's copy. */
+const OFFLINE_PROVIDER = {
+  provider: {
+    aws: {
+      access_key: "AKIAIOSFODNN7EXAMPLE",
+      secret_key: "offline-plan-only",
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: "true",
+      skip_region_validation: true,
+    },
+  },
+};
+
+interface PlannedChange {
+  address: string;
+  type: string;
+  mode: "managed" | "data";
+  change: { actions: string[] };
+}
+interface Plan {
+  resource_changes: PlannedChange[];
+  planned_values: {
+    outputs: Record<string, { value?: unknown }>;
+    root_module: { resources: { type: string; values: Record<string, unknown> }[] };
+  };
+}
+
+describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
+  let workdir = "";
+  const env = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: "/dev/null",
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    CHECKPOINT_DISABLE: "1",
+  };
+  const terraform = async (...args: string[]) => {
+    try {
+      return await run(terraformBinary, args, { cwd: workdir, env, maxBuffer: 256 * 1024 * 1024 });
+    } catch (error) {
+      const { stderr, stdout } = error as { stderr?: string; stdout?: string };
+      throw new Error(`terraform ${args[0]} failed:\n${stderr || stdout || String(error)}`);
+    }
+  };
+  const plan = async (name: string, vars: string[]): Promise<Plan> => {
+    await terraform("plan", "-refresh=false", "-lock=false", "-no-color", `-out=${name}.tfplan`, ...vars);
+    const { stdout } = await terraform("show", "-json", `${name}.tfplan`);
+    return JSON.parse(stdout) as Plan;
+  };
+  const created = (p: Plan) => p.resource_changes.filter((c) => c.mode === "managed");
+  const addresses = (p: Plan) => new Set(created(p).map((c) => c.address));
+  const lambdaEnv = (p: Plan) => {
+    const lambda = p.planned_values.root_module.resources.find((r) => r.type === "aws_lambda_function");
+    return (lambda?.values.environment as { variables: Record<string, string> }[])[0]?.variables ?? {};
+  };
+
+  let kinesisOn: Plan;
+  let kinesisOff: Plan;
+
+  beforeAll(async () => {
+    const outdir = Testing.fullSynth(new AnalyticsStack(Testing.app(), "ownstats", { region: "eu-west-1" }));
+    workdir = mkdtempSync(join(tmpdir(), "ownstats-terraform-"));
+    cpSync(join(outdir, "stacks", "ownstats"), workdir, { recursive: true });
+    // The copy plans without a backend: Terraform falls back to a local state nobody writes.
+    const stackFile = join(workdir, "cdk.tf.json");
+    const config = JSON.parse(readFileSync(stackFile, "utf8"));
+    delete config.terraform.backend;
+    writeFileSync(stackFile, JSON.stringify(config));
+    writeFileSync(join(workdir, "offline_override.tf.json"), JSON.stringify(OFFLINE_PROVIDER));
+    await terraform("init", "-backend=false", `-plugin-dir=${pluginDir}`, "-no-color");
+    kinesisOn = await plan("kinesis-on", ["-var", "kinesis_stream_enabled=true", ...REQUIRED_VARS]);
+    kinesisOff = await plan("kinesis-off", ["-var", "kinesis_stream_enabled=false", ...REQUIRED_VARS]);
+  }, slow);
+
+  afterAll(() => {
+    if (workdir) rmSync(workdir, { recursive: true, force: true });
+  });
+
+  it("is valid Terraform for the AWS provider", async () => {
+    const { stdout } = await terraform("validate", "-json");
+    const result = JSON.parse(stdout) as { valid: boolean; error_count: number; diagnostics: unknown[] };
+    expect(result.diagnostics).toEqual([]);
+    expect(result).toMatchObject({ valid: true, error_count: 0 });
+  });
+
+  it("plans only creations, and the whole pipeline in both modes", () => {
+    for (const p of [kinesisOn, kinesisOff]) {
+      expect(created(p).every((c) => c.change.actions.join() === "create")).toBe(true);
+      const types = new Set(created(p).map((c) => c.type));
+      for (const type of [
+        "aws_s3_bucket",
+        "aws_s3_bucket_public_access_block",
+        "aws_s3_bucket_ownership_controls",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "aws_s3_bucket_policy",
+        "aws_s3_bucket_lifecycle_configuration",
+        "aws_kinesis_firehose_delivery_stream",
+        "aws_lambda_function",
+        "aws_lambda_permission",
+        "aws_apigatewayv2_api",
+        "aws_apigatewayv2_route",
+        "aws_apigatewayv2_stage",
+        "aws_iam_openid_connect_provider",
+        "aws_glue_catalog_table",
+        "aws_athena_workgroup",
+      ]) {
+        expect(types, type).toContain(type);
+      }
+    }
+  });
+
+  it("adds the Kinesis stream and its Firehose stream only when enabled, and everything else in both", () => {
+    const on = addresses(kinesisOn);
+    const off = addresses(kinesisOff);
+    for (const address of off) expect(on, address).toContain(address);
+    const onlyWhenEnabled = [...on].filter((a) => !off.has(a)).sort();
+    expect(onlyWhenEnabled).toEqual([
+      expect.stringMatching(/^aws_cloudwatch_log_stream\.stream-delivery_.*\[0\]$/),
+      expect.stringMatching(/^aws_iam_role\.stream-delivery_.*\[0\]$/),
+      expect.stringMatching(/^aws_iam_role_policy\.collector_kinesis-policy_.*\[0\]$/),
+      expect.stringMatching(/^aws_iam_role_policy\.stream-delivery_.*\[0\]$/),
+      expect.stringMatching(/^aws_kinesis_firehose_delivery_stream\.stream-delivery_.*\[0\]$/),
+      expect.stringMatching(/^aws_kinesis_stream\.event-stream_.*\[0\]$/),
+    ]);
+    expect(created(kinesisOff).filter((c) => c.type === "aws_kinesis_firehose_delivery_stream")).toHaveLength(
+      1,
+    );
+  });
+
+  it("points the collector at the sink the switch selects", () => {
+    expect(lambdaEnv(kinesisOn)).toMatchObject({ SINK: "kinesis", KINESIS_STREAM_NAME: "ownstats-events" });
+    expect(lambdaEnv(kinesisOff)).toMatchObject({ SINK: "firehose", KINESIS_STREAM_NAME: "" });
+    for (const p of [kinesisOn, kinesisOff]) {
+      expect(lambdaEnv(p)).toMatchObject({
+        FIREHOSE_STREAM_NAME: "ownstats-direct",
+        ALLOWED_ORIGINS: "https://example.com",
+      });
+    }
+    expect(kinesisOff.planned_values.outputs.kinesis_stream_name?.value).toBe("");
+    expect(kinesisOn.planned_values.outputs.kinesis_delivery_stream_name?.value).toBe("ownstats-from-stream");
+  });
+
+  it(
+    "leaves an existing GitHub OIDC provider alone when told the account has one",
+    async () => {
+      const existing = await plan("existing-oidc", [
+        "-var",
+        "create_github_oidc_provider=false",
+        ...REQUIRED_VARS,
+      ]);
+      const types = created(existing).map((c) => c.type);
+      expect(types).not.toContain("aws_iam_openid_connect_provider");
+      expect(created(existing).map((c) => c.address)).toContainEqual(
+        expect.stringMatching(/^aws_iam_role\.report-access_/),
+      );
+    },
+    slow,
+  );
+
+  it(
+    "rejects out-of-range and malformed variables with a message naming them",
+    async () => {
+      const attempt = terraform(
+        "plan",
+        "-refresh=false",
+        "-lock=false",
+        "-no-color",
+        "-var",
+        "firehose_buffer_seconds=901",
+        "-var",
+        'allowed_origins=["https://example.com/"]',
+        "-var",
+        "github_repository=not-a-repository",
+      );
+      await expect(attempt).rejects.toThrow(/firehose_buffer_seconds must be a whole number from 0 to 900/);
+      await expect(attempt).rejects.toThrow(/allowed_origins must list at least one origin/);
+      await expect(attempt).rejects.toThrow(/github_repository must be "owner\/name"/);
+    },
+    slow,
+  );
+});
