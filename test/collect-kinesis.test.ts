@@ -1,0 +1,162 @@
+// KinesisSink against kinesalite: chunks of ≤ 500, partition key = session_id, a throttled
+// partial failure retried until every record is in the stream, a 503 when retries run out.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type KinesisClient,
+  ListShardsCommand,
+} from "@aws-sdk/client-kinesis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../functions/collect/app.ts";
+import type { StoredEvent } from "../functions/collect/event.ts";
+import { KinesisSink } from "../functions/collect/kinesis-sink.ts";
+import { SinkUnavailableError } from "../functions/collect/sink.ts";
+import { startCollector } from "../local/collect.ts";
+import { pageView, readRaw, waitFor } from "./collect-helpers.ts";
+import {
+  createKinesisClient,
+  createStream,
+  type RunningEndpoint,
+  startKinesalite,
+  startThrottlingProxy,
+} from "./kinesalite.ts";
+
+let kinesis: RunningEndpoint;
+let client: KinesisClient;
+beforeAll(async () => {
+  kinesis = await startKinesalite();
+  client = createKinesisClient({ endpoint: kinesis.endpoint });
+});
+afterAll(async () => {
+  client.destroy();
+  await kinesis.close();
+});
+
+function stored(i: number): StoredEvent {
+  return {
+    ...(pageView({ session_id: `session_${String(i % 7).padStart(4, "0")}` }) as StoredEvent),
+    ingest_ts: new Date().toISOString(),
+    site: "example.com",
+    browser: "Firefox",
+    browser_version: 120,
+    os: "Linux",
+    device_type: "desktop",
+    is_bot: false,
+    country: "DE",
+    schema_version: 1,
+  };
+}
+
+async function readStream(streamName: string): Promise<{ data: StoredEvent; key: string }[]> {
+  const out: { data: StoredEvent; key: string }[] = [];
+  const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: streamName }));
+  for (const shard of Shards) {
+    let { ShardIterator: iterator } = await client.send(
+      new GetShardIteratorCommand({
+        StreamName: streamName,
+        ShardId: shard.ShardId,
+        ShardIteratorType: "TRIM_HORIZON",
+      }),
+    );
+    while (iterator) {
+      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      if (!page.Records?.length) break;
+      for (const r of page.Records)
+        out.push({ data: JSON.parse(new TextDecoder().decode(r.Data)), key: r.PartitionKey ?? "" });
+      iterator = page.NextShardIterator;
+    }
+  }
+  return out;
+}
+
+describe("KinesisSink on kinesalite", () => {
+  it("puts more than 500 records in chunks, keyed by session_id", async () => {
+    await createStream(client, "chunks", 2);
+    const events = Array.from({ length: 1_201 }, (_, i) => stored(i));
+    await new KinesisSink(client, "chunks").put(events);
+    const records = await readStream("chunks");
+    expect(records.map((r) => r.data.event_id).sort()).toEqual(events.map((e) => e.event_id).sort());
+    for (const r of records) expect(r.key).toBe(r.data.session_id);
+  });
+
+  it("retries the throttled records of a partial failure until all are in the stream", async () => {
+    await createStream(client, "throttled");
+    const proxy = await startThrottlingProxy(kinesis.endpoint, 3);
+    const proxied = createKinesisClient({ endpoint: proxy.endpoint });
+    try {
+      const events = Array.from({ length: 40 }, (_, i) => stored(i));
+      await new KinesisSink(proxied, "throttled", { baseDelayMs: 5 }).put(events);
+      // 20 of 40 throttled, then 10 of those 20, then 5 of those 10.
+      expect(proxy.throttled).toBe(35);
+      const ids = (await readStream("throttled")).map((r) => r.data.event_id);
+      expect(ids.sort()).toEqual(events.map((e) => e.event_id).sort());
+    } finally {
+      proxied.destroy();
+      await proxy.close();
+    }
+  });
+
+  it("gives up after its attempts and the collector answers 503", async () => {
+    await createStream(client, "hot");
+    const proxy = await startThrottlingProxy(kinesis.endpoint, 1_000, { every: true });
+    const proxied = createKinesisClient({ endpoint: proxy.endpoint });
+    const errors: string[] = [];
+    try {
+      const sink = new KinesisSink(proxied, "hot", { attempts: 3, baseDelayMs: 1 });
+      await expect(sink.put([stored(1), stored(2)])).rejects.toBeInstanceOf(SinkUnavailableError);
+      const app = createApp({ sink, logError: (m) => errors.push(m) });
+      const res = await app.request("/v1/events", {
+        method: "POST",
+        body: JSON.stringify({ events: [pageView(), pageView()] }),
+      });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ error: "events could not be stored; send them again later" });
+      expect(errors.join("\n")).toMatch(/not accepted after 3 attempts/);
+    } finally {
+      proxied.destroy();
+      await proxy.close();
+    }
+  });
+
+  it("a missing stream is a 503, not a 500", async () => {
+    const app = createApp({
+      sink: new KinesisSink(client, "no-such-stream", { attempts: 1 }),
+      logError: () => {},
+    });
+    const res = await app.request("/v1/events", { method: "POST", body: JSON.stringify(pageView()) });
+    expect(res.status).toBe(503);
+  });
+});
+
+describe("ownstats collect --sink kinesis", () => {
+  it("lands events read back from the stream in raw/", async () => {
+    const data = await mkdtemp(join(tmpdir(), "ownstats-kinesis-"));
+    const collector = await startCollector({
+      port: 0,
+      data,
+      sink: "kinesis",
+      endpoint: kinesis.endpoint,
+      deliveryIntervalMs: 200,
+    });
+    try {
+      const events = [pageView(), pageView({ page_path: "/a?b=c" })];
+      const res = await fetch(`${collector.url}/v1/events`, {
+        method: "POST",
+        body: JSON.stringify({ events }),
+      });
+      expect(res.status).toBe(202);
+      const raw = await waitFor("events in raw/", async () => {
+        const rows = await readRaw(data);
+        return rows.length >= 2 ? rows : undefined;
+      });
+      expect(raw.map((r) => r.event_id).sort()).toEqual(events.map((e) => e.event_id).sort());
+      expect(raw.find((r) => r.event_id === events[1]?.event_id)?.page_path).toBe("/a");
+    } finally {
+      await collector.close();
+      await rm(data, { recursive: true, force: true });
+    }
+  });
+});

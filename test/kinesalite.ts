@@ -1,0 +1,140 @@
+// Kinesis for tests and local commands: kinesalite (a Kinesis API implementation) in this
+// process, in memory, on a random loopback port; and a client for it.
+import { once } from "node:events";
+import { createServer, request, type Server } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  type KinesisClient,
+} from "@aws-sdk/client-kinesis";
+import { createKinesisClient } from "../functions/collect/aws-clients.ts";
+
+export { createKinesisClient };
+
+type Kinesalite = (options: {
+  createStreamMs?: number;
+  deleteStreamMs?: number;
+  updateStreamMs?: number;
+}) => Server;
+const kinesalite = createRequire(import.meta.url)("kinesalite") as Kinesalite;
+
+export interface RunningEndpoint {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export async function startKinesalite(): Promise<RunningEndpoint> {
+  const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Creates a stream and waits until it is ACTIVE. */
+export async function createStream(client: KinesisClient, streamName: string, shards = 1): Promise<void> {
+  await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shards }));
+  for (let i = 0; i < 100; i++) {
+    const { StreamDescriptionSummary } = await client.send(
+      new DescribeStreamSummaryCommand({ StreamName: streamName }),
+    );
+    if (StreamDescriptionSummary?.StreamStatus === "ACTIVE") return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`stream ${streamName} did not become ACTIVE`);
+}
+
+interface PutRecordsBody {
+  StreamName: string;
+  Records: { Data: string; PartitionKey: string }[];
+}
+
+/**
+ * A proxy in front of a Kinesis endpoint that throttles part of each of the first `times`
+ * PutRecords calls, as a hot shard does: the records at odd positions (or all, with
+ * `every: true`) are not forwarded and come back with ProvisionedThroughputExceededException;
+ * the rest reach the stream.
+ */
+export async function startThrottlingProxy(
+  upstream: string,
+  times: number,
+  { every = false } = {},
+): Promise<RunningEndpoint & { throttled: number }> {
+  const throttles = (i: number) => every || i % 2 === 1;
+  let remaining = times;
+  const state = { throttled: 0 };
+  const target = new URL(upstream);
+  const forward = (headers: Record<string, string | string[] | undefined>, path: string, body: Buffer) =>
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
+      (resolve, reject) => {
+        const req = request(
+          {
+            host: target.hostname,
+            port: target.port,
+            method: "POST",
+            path,
+            headers: { ...headers, "content-length": body.length },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () =>
+              resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }),
+            );
+          },
+        );
+        req.on("error", reject);
+        req.end(body);
+      },
+    );
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let body = Buffer.concat(chunks);
+    const isPut = req.headers["x-amz-target"] === "Kinesis_20131202.PutRecords";
+    const throttle = isPut && remaining > 0;
+    let original: PutRecordsBody | undefined;
+    if (throttle) {
+      remaining--;
+      original = JSON.parse(body.toString("utf8")) as PutRecordsBody;
+      const kept = original.Records.filter((_, i) => !throttles(i));
+      body = Buffer.from(JSON.stringify({ ...original, Records: kept }));
+    }
+    // Signatures are not checked by kinesalite, so a rewritten body still passes.
+    const answer = await forward(req.headers, req.url ?? "/", body);
+    if (!throttle || !original || answer.status !== 200) {
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
+      return;
+    }
+    const upstreamRecords = (JSON.parse(answer.body.toString("utf8")) as { Records: object[] }).Records;
+    let next = 0;
+    const records = original.Records.map((_, i) => {
+      if (!throttles(i)) return upstreamRecords[next++];
+      state.throttled++;
+      return { ErrorCode: "ProvisionedThroughputExceededException", ErrorMessage: "Rate exceeded for shard" };
+    });
+    const failed = records.filter((r) => r && "ErrorCode" in r).length;
+    const payload = JSON.stringify({ FailedRecordCount: failed, Records: records });
+    res.writeHead(200, {
+      "content-type": "application/x-amz-json-1.1",
+      "content-length": Buffer.byteLength(payload),
+    });
+    res.end(payload);
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    get throttled() {
+      return state.throttled;
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
