@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { barChart, lineageChart, lineChart, shortDay } from "./charts.ts";
+
+describe("charts", () => {
+  it("renders an inline SVG named for screen readers, with theme-following text", () => {
+    const chart = lineChart(
+      "Daily <visitors>",
+      ["2026-11-01", "2026-11-02"],
+      [{ name: "visitors", values: [3, 5] }],
+    );
+    expect(chart.svg).toMatch(
+      /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" viewBox="0 0 720 320"[^>]* role="img" aria-label="Daily &#60;visitors&#62;"/,
+    );
+    expect(chart.svg).toContain("<title>Daily &#60;visitors&#62;</title>");
+    expect(chart.svg).toContain('fill="currentColor"');
+    expect(chart.svg).not.toMatch(/ style="|<style|ecmeta_/);
+    expect(chart.svg).toContain(">Nov 1<");
+  });
+
+  it("escapes category labels and gives every chart its own ids", () => {
+    const a = barChart("A", ["<b>&"], [{ name: "n", values: [1] }]);
+    const b = barChart("B", ["x"], [{ name: "n", values: [1] }]);
+    expect(a.svg).toContain("&lt;b&gt;&amp;");
+    const ids = (svg: string) => [...svg.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids(a.svg).filter((id) => ids(b.svg).includes(id))).toEqual([]);
+  });
+
+  it("draws the lineage with a node per model", () => {
+    const chart = lineageChart(
+      "Lineage",
+      [
+        { name: "stg", layer: 0 },
+        { name: "daily", layer: 1, status: "success" },
+      ],
+      [["stg", "daily"]],
+    );
+    expect(chart.svg).toContain(">stg<");
+    expect(chart.svg).toContain(">daily<");
+  });
+
+  it("shortens days for the axis", () => {
+    expect(shortDay("2026-02-09")).toBe("Feb 9");
+  });
+});

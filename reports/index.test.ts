@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { openWarehouse } from "../runner/warehouse.ts";
+import { buildSite, ReportQueryError, renderSite } from "./index.ts";
+import { sampleEnd, seedSampleWarehouse } from "./sample-warehouse.ts";
+
+const folders: string[] = [];
+
+async function sampleData(): Promise<string> {
+  const data = mkdtempSync(join(tmpdir(), "ownstats-report-unit-"));
+  folders.push(data);
+  const warehouse = await openWarehouse(data);
+  await seedSampleWarehouse(warehouse);
+  warehouse.close();
+  return data;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+describe("renderSite", () => {
+  it("anchors the period at the latest data and compares KPIs with the previous period", async () => {
+    const data = await sampleData();
+    await buildSite({ data, days: 7 });
+    const page = readFileSync(join(data, "site", "index.html"), "utf8");
+    expect(page).toContain("2026-11-14 to 2026-11-20 (7 days), compared with 2026-11-07 to 2026-11-13");
+    const warehouse = await openWarehouse(data);
+    const [counts] = await warehouse.all(`
+      SELECT count(*) FILTER (WHERE started_at >= TIMESTAMP '2026-11-14') AS current,
+             count(*) FILTER (WHERE started_at < TIMESTAMP '2026-11-14') AS previous
+      FROM sessions WHERE started_at >= TIMESTAMP '2026-11-07' AND started_at < TIMESTAMP '2026-11-21'`);
+    warehouse.close();
+    const current = Number(counts?.current);
+    const previous = Number(counts?.previous);
+    const expected = `${current.toLocaleString("en-US")}</span>`;
+    const tile = page.match(
+      /Sessions<\/span>\s*<span class="kpi-value">([\s\S]*?)<span class="kpi-change [a-z]+">([^<]+)</,
+    );
+    expect(`${tile?.[1]?.trim()}`).toBe(expected);
+    const ratio = ((current / previous - 1) * 100).toFixed(1);
+    expect(tile?.[2]).toContain(`${Math.abs(Number(ratio)).toFixed(1)} % vs previous period`);
+    expect(sampleEnd).toBe("2026-11-20");
+  });
+
+  it("escapes values from the data in the HTML", async () => {
+    const data = await sampleData();
+    await buildSite({ data, days: 28 });
+    const page = readFileSync(join(data, "site", "pages.html"), "utf8");
+    expect(page).toContain("/blog/&lt;tags&gt;");
+    expect(page).not.toContain("/blog/<tags>");
+  });
+
+  it("fails naming the page and the query, and leaves the previous site as it was", async () => {
+    const data = await sampleData();
+    expect(await renderSite({ data, days: 28 })).toBe(0);
+    const before = statSync(join(data, "site", "index.html")).mtimeMs;
+    const warehouse = await openWarehouse(data);
+    await warehouse.run("DROP TABLE funnel");
+    warehouse.close();
+    const errors: string[] = [];
+    vi.spyOn(console, "error").mockImplementation((message: string) => void errors.push(message));
+    expect(await renderSite({ data, days: 28 })).toBe(1);
+    expect(errors.join("\n")).toMatch(/page "funnel\.html", query "funnel" failed: .*funnel/);
+    expect(statSync(join(data, "site", "index.html")).mtimeMs).toBe(before);
+    await expect(buildSite({ data, days: 28 })).rejects.toBeInstanceOf(ReportQueryError);
+  });
+
+  it("says what is missing when the models were never built", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-report-empty-"));
+    folders.push(data);
+    const errors: string[] = [];
+    vi.spyOn(console, "error").mockImplementation((message: string) => void errors.push(message));
+    expect(await renderSite({ data, days: 28 })).toBe(1);
+    expect(errors.join("\n")).toMatch(/query "latest event time" failed: .*stg_events/);
+  });
+});
