@@ -1,9 +1,17 @@
-// The GitHub workflows: valid against GitHub's workflow schema (action-validator), and carrying the
-// keys the scheduled reports and CI depend on.
-import { readFileSync } from "node:fs";
+// The GitHub workflows: valid against GitHub's workflow schema (action-validator), carrying the keys
+// the scheduled reports and CI depend on; and the report job's own commands, run here against s3rver.
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { describe, expect, it } from "vitest";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import S3rver from "s3rver";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
+import { writeDemo } from "../local/demo.ts";
 
 const require = createRequire(import.meta.url);
 const { validateWorkflow } = require("@action-validator/core") as typeof import("@action-validator/core");
@@ -166,4 +174,98 @@ describe("CI", () => {
   it("runs in a Debian Node image pinned to an exact version, as root for apt-get", () => {
     expect(job(workflow, "test").container).toMatch(/^node:\d+\.\d+\.\d+-bookworm$/);
   });
+});
+
+describe("the report job's commands, against s3rver", () => {
+  const repository = fileURLToPath(new URL("..", import.meta.url));
+  const build = job(load("reports.yml"), "build");
+  const commands = build.steps.flatMap((s) => (s.run && !s.run.startsWith("npm ci") ? [s.run] : []));
+  const bucket = "ownstats-events-test";
+  let s3rver: S3rver;
+  let endpoint: string;
+  let data: string;
+  let uploaded: number;
+
+  const gzFiles = (root: string) =>
+    existsSync(root)
+      ? readdirSync(root, { recursive: true, encoding: "utf8" }).filter((n) => n.endsWith(".gz"))
+      : [];
+
+  /** Runs one step's script as the runner would (bash), in the checkout, with the job's variables. */
+  const step = (script: string, env: Record<string, string>) =>
+    promisify(execFile)("bash", ["-e", "-c", script], {
+      cwd: repository,
+      env: { ...process.env, ...env },
+    }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+
+  beforeAll(async () => {
+    s3rver = new S3rver({
+      address: "127.0.0.1",
+      port: 0,
+      silent: true,
+      directory: mkdtempSync(join(tmpdir(), "ownstats-workflow-s3-")),
+      configureBuckets: [{ name: bucket }],
+    });
+    endpoint = `http://127.0.0.1:${(await s3rver.run()).port}`;
+    // What the deployed delivery would have written: demo objects under raw/ by arrival hour.
+    const source = mkdtempSync(join(tmpdir(), "ownstats-workflow-source-"));
+    await writeDemo({ data: source, visitors: 40, days: 7, seed: 5 });
+    const client = new S3Client({
+      endpoint,
+      forcePathStyle: true,
+      region: "us-east-1",
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    });
+    const files = gzFiles(join(source, "raw"));
+    for (const relative of files) {
+      const body = readFileSync(join(source, "raw", relative));
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: `raw/${relative}`, Body: body }));
+    }
+    uploaded = files.length;
+    data = mkdtempSync(join(tmpdir(), "ownstats-workflow-data-"));
+  });
+
+  afterAll(async () => {
+    await s3rver?.close();
+  });
+
+  const variables = () => ({
+    OWNSTATS_BUCKET: bucket,
+    OWNSTATS_REPORT_ROLE_ARN: "arn:aws:iam::123456789012:role/ownstats-report-reader",
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "S3RVER",
+    AWS_SECRET_ACCESS_KEY: "S3RVER",
+    OWNSTATS_DATA: data,
+  });
+
+  it("stops with a clear error when a repository variable is missing", async () => {
+    const check = commands.find((c) => c.includes("OWNSTATS_REPORT_ROLE_ARN"));
+    expect(check).toBeDefined();
+    const missing = await step(check ?? "", { ...variables(), OWNSTATS_BUCKET: "" });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain("::error::Repository variable OWNSTATS_BUCKET is not set");
+    expect((await step(check ?? "", variables())).code).toBe(0);
+  });
+
+  it("downloads the new objects, builds, and leaves the site where the upload step looks", async () => {
+    // Each run step in order; the sync step is pointed at s3rver instead of AWS.
+    for (const command of commands) {
+      const script = command.startsWith("npx ownstats sync") ? `${command} --endpoint ${endpoint}` : command;
+      const result = await step(script, variables());
+      expect(result.code, `${script}\n${result.stderr}`).toBe(0);
+    }
+    expect(gzFiles(join(data, "raw"))).toHaveLength(uploaded);
+    expect(existsSync(join(data, "site", "index.html"))).toBe(true);
+    const upload = build.steps.find(uses("actions/upload-pages-artifact"));
+    expect(upload?.with?.path).toBe("data/site");
+
+    // The next hour's run, with the cached data folder, downloads nothing it already has.
+    const sync = commands.find((c) => c.startsWith("npx ownstats sync")) ?? "";
+    const again = await step(`${sync} --endpoint ${endpoint}`, variables());
+    expect(again.code).toBe(0);
+    expect(gzFiles(join(data, "raw"))).toHaveLength(uploaded);
+  }, 180_000);
 });
