@@ -1,7 +1,7 @@
 // Builds the shipped models (models/) through the runner on small hand-written event sets, written as
 // raw gzip NDJSON objects by arrival hour exactly as the delivery writes them.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,8 +53,17 @@ export function ev(fields: RawEvent): RawEvent {
   return record;
 }
 
+const made: string[] = [];
+
 export function tempData(): string {
-  return mkdtempSync(join(tmpdir(), "ownstats-models-"));
+  const dir = mkdtempSync(join(tmpdir(), "ownstats-models-"));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every data folder this test file made (call it from afterAll). */
+export function removeTempData(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Writes events into objects by the UTC hour of their ingest_ts. */

@@ -166,7 +166,7 @@ select
   end::DOUBLE as uplift,
   case
     when against_control.is_control then null
-    else coalesce(p_values.p_value, 1.0)
+    else least(1.0, coalesce(p_values.p_value, 1.0))
   end::DOUBLE as p_value,
   least(1.0, greatest(0.0, prob_best.prob_best))::DOUBLE as prob_best
 from against_control
