@@ -155,7 +155,12 @@ export async function collect(options: CollectOptions): Promise<number> {
     const module = (await import(trackerRoute)) as { mountTracker?: (app: Hono) => void };
     mountTracker = module.mountTracker;
   }
-  const collector = await startCollector({ ...options, extend: mountTracker });
+  const interval = Number(process.env.OWNSTATS_DELIVERY_INTERVAL_MS);
+  const collector = await startCollector({
+    ...options,
+    deliveryIntervalMs: Number.isInteger(interval) && interval > 0 ? interval : undefined,
+    extend: mountTracker,
+  });
   const where =
     options.sink === "file" || (options.sink === "kinesis" && options.endpoint)
       ? `land in ${resolve(options.data, "raw")}`

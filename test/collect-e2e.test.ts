@@ -1,0 +1,112 @@
+// End to end through the real command: `ownstats collect` as a child process on a random port,
+// a batch POSTed and found in raw/; then kill -9 after acknowledgements and before delivery,
+// a restart, and every acknowledged event_id lands.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { WireEventInput } from "../functions/collect/event.ts";
+import { pageView, readRaw, waitFor } from "./collect-helpers.ts";
+
+const bin = fileURLToPath(new URL("../bin/ownstats.js", import.meta.url));
+let data: string;
+const children: ChildProcess[] = [];
+
+beforeEach(async () => {
+  data = await mkdtemp(join(tmpdir(), "ownstats-e2e-"));
+});
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+  await rm(data, { recursive: true, force: true });
+});
+
+/** Starts `ownstats collect --port 0` and resolves with its URL once it prints one. */
+function startCollect(env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [bin, "collect", "--port", "0", "--data", data], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /POST (http:\/\/127\.0\.0\.1:\d+)\/v1\/events/.exec(output);
+      if (match?.[1]) resolve({ child, url: match[1] });
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on("exit", (code) => reject(new Error(`collect exited with ${code} before listening:\n${output}`)));
+  });
+}
+
+const post = (url: string, events: WireEventInput[]) =>
+  fetch(`${url}/v1/events`, {
+    method: "POST",
+    headers: { "content-type": "text/plain", origin: "https://example.com" },
+    body: JSON.stringify({ events }),
+  });
+
+async function rawIds(): Promise<Set<string>> {
+  return new Set((await readRaw(data)).map((r) => r.event_id));
+}
+
+describe("ownstats collect end to end", () => {
+  it("lands a POSTed batch in raw/ within seconds, and stops cleanly on SIGTERM", async () => {
+    const { child, url } = await startCollect();
+    const events = Array.from({ length: 20 }, (_, i) => pageView({ page_path: `/e2e/${i}` }));
+    const res = await post(url, events);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ accepted: 20, rejected: [] });
+    const landed = await waitFor("the batch in raw/", async () => {
+      const rows = await readRaw(data);
+      return rows.length >= 20 ? rows : undefined;
+    });
+    expect(landed.map((r) => r.event_id).sort()).toEqual(events.map((e) => e.event_id).sort());
+    expect(landed.every((r) => r.site === "example.com" && r.schema_version === 1)).toBe(true);
+    child.kill("SIGTERM");
+    const [code] = await new Promise<[number | null]>((resolve) => child.on("exit", (c) => resolve([c])));
+    expect(code).toBe(0);
+  });
+
+  it("loses no acknowledged event when killed with SIGKILL before delivery", async () => {
+    // A long delivery interval keeps acknowledged events in the spool when the kill comes.
+    const first = await startCollect({ OWNSTATS_DELIVERY_INTERVAL_MS: "600000" });
+    const batches = Array.from({ length: 30 }, (_, b) =>
+      Array.from({ length: 20 }, (_, i) => pageView({ page_path: `/kill/${b}/${i}` })),
+    );
+    const acknowledged: string[] = [];
+    let answered = 0;
+    const killed = new Promise<void>((resolve) => {
+      for (const batch of batches) {
+        post(first.url, batch)
+          .then((res) => {
+            if (res.status === 202) acknowledged.push(...batch.map((e) => e.event_id));
+          })
+          .catch(() => {})
+          .finally(() => {
+            // Kill while the remaining requests are still in flight.
+            if (++answered === 10) {
+              first.child.kill("SIGKILL");
+              resolve();
+            }
+          });
+      }
+    });
+    await killed;
+    await new Promise((resolve) => first.child.once("exit", resolve));
+    expect(acknowledged.length).toBeGreaterThanOrEqual(200);
+    // Nothing was delivered before the kill: the events are only in the spool.
+    expect((await rawIds()).size).toBe(0);
+
+    await startCollect();
+    const ids = await waitFor("every acknowledged event in raw/", async () => {
+      const found = await rawIds();
+      return acknowledged.every((id) => found.has(id)) ? found : undefined;
+    });
+    for (const id of acknowledged) expect(ids.has(id)).toBe(true);
+  });
+});
