@@ -1,0 +1,250 @@
+// What the tracker sends by itself, in Debian's Chromium, to the real local collector.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { chromiumOrWarn, launchChromium } from "./chromium.ts";
+import { setHidden, startTrackerSite, type TrackerSite, UUID } from "./tracker-harness.ts";
+
+const executable = chromiumOrWarn("tracker events");
+const START = Date.parse("2026-03-02T09:00:00Z");
+
+describe.runIf(executable)("tracker: the events it sends", () => {
+  let site: TrackerSite;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    site = await startTrackerSite();
+    browser = await launchChromium(executable as string);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+  beforeEach(async () => {
+    context = await browser.newContext({
+      viewport: { width: 1000, height: 600 },
+      screen: { width: 1440, height: 900 },
+      locale: "de-DE",
+      timezoneId: "Europe/Berlin",
+    });
+    page = await context.newPage();
+    // A paused fake clock: time moves only when a test says so.
+    await page.clock.install({ time: START });
+    await page.clock.pauseAt(START + 1_000);
+  });
+  afterEach(async () => {
+    await context.close();
+    // Beacons of the closed pages may still be on their way; the next test starts clean.
+    await site.settle();
+    site.forget();
+  });
+
+  /** Lets the tracker's 3-second batch timer fire and waits for the request to show. */
+  async function flushed(type: string, count: number) {
+    await page.clock.runFor(3_100);
+    await expect.poll(() => site.ofType(type as never).length).toBe(count);
+  }
+
+  it("sends page_view with path (no query), title, referrer, UTM, screen, viewport, language and time zone", async () => {
+    const utm =
+      "?utm_source=Newsletter&utm_medium=email&utm_campaign=spring_sale&utm_term=crm&utm_content=top&token=secret-42";
+    await page.goto(site.page("article.html", utm), { referer: "https://news.example.org/item?id=7&who=me" });
+    await flushed("page_view", 1);
+    const [view] = site.ofType("page_view");
+    expect(view).toMatchObject({
+      page_path: "/site/article.html",
+      page_title: "Pricing for small teams",
+      referrer: "https://news.example.org/item",
+      utm_source: "Newsletter",
+      utm_medium: "email",
+      utm_campaign: "spring_sale",
+      utm_term: "crm",
+      utm_content: "top",
+      screen_width: 1440,
+      screen_height: 900,
+      viewport_width: 1000,
+      language: "de-DE",
+      timezone: "Europe/Berlin",
+    });
+    expect(view?.event_id).toMatch(UUID);
+    expect(view?.session_id).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    expect(view?.visitor_id).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    expect(Date.parse(view?.event_ts as string)).not.toBeNaN();
+    // Nothing of the query but the utm_* values, nothing of the page's text.
+    const sent = JSON.stringify(site.events());
+    expect(sent).not.toContain("secret-42");
+    expect(sent).not.toContain("who=me");
+    expect(sent).not.toContain("Confidential");
+  });
+
+  it("sends scroll_depth at 25, 50, 75 and 100 % once per page view, and 100 % at once for a page that fits", async () => {
+    await page.goto(site.page("article.html"));
+    await page.clock.runFor(100);
+    // 600 px of a 4,000 px page is 15 %: no milestone yet.
+    await page.evaluate(() => scrollTo(0, 1_500)); // (1,500 + 600) / 4,000 = 52 %
+    await page.clock.runFor(100);
+    await page.evaluate(() => scrollTo(0, 0));
+    await page.clock.runFor(100);
+    await page.evaluate(() => scrollTo(0, 1_600));
+    await page.clock.runFor(100);
+    await flushed("scroll_depth", 2);
+    expect(site.ofType("scroll_depth").map((e) => e.scroll_pct)).toEqual([25, 50]);
+
+    await page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+    await flushed("scroll_depth", 4);
+    expect(site.ofType("scroll_depth").map((e) => e.scroll_pct)).toEqual([25, 50, 75, 100]);
+
+    await page.goto(site.page("short.html"));
+    await flushed("scroll_depth", 8);
+    const short = site.ofType("scroll_depth").filter((e) => e.page_path === "/site/short.html");
+    expect(short.map((e) => e.scroll_pct)).toEqual([25, 50, 75, 100]);
+  });
+
+  it("sends time_on_page at 30, 60, 180 and 300 s of visible time, the clock paused while hidden", async () => {
+    await page.goto(site.page("article.html"));
+    /** Marks the moment, hides the tab (which flushes by sendBeacon), and returns the seconds sent so far. */
+    const secondsSent = async (mark: string) => {
+      await page.evaluate(
+        (name) => (window as never as { ownstats: { track(n: string): void } }).ownstats.track(name),
+        mark,
+      );
+      await setHidden(page, true);
+      await expect.poll(() => site.ofType("custom").some((e) => e.name === mark)).toBe(true);
+      return site.ofType("time_on_page").map((e) => e.seconds);
+    };
+    await page.clock.runFor(29_000);
+    expect(await secondsSent("at-29")).toEqual([]);
+    await setHidden(page, false);
+    await page.clock.runFor(1_000);
+    expect(await secondsSent("at-30")).toEqual([30]);
+    await page.clock.runFor(120_000); // hidden: the clock does not move
+    await setHidden(page, false);
+    await page.clock.runFor(29_000);
+    expect(await secondsSent("at-59")).toEqual([30]);
+    await setHidden(page, false);
+    await page.clock.runFor(1_000);
+    expect(await secondsSent("at-60")).toEqual([30, 60]);
+    await setHidden(page, false);
+    await page.clock.runFor(240_000);
+    expect(await secondsSent("at-300")).toEqual([30, 60, 180, 300]);
+    await setHidden(page, false);
+    await page.clock.runFor(600_000);
+    expect(await secondsSent("at-900")).toEqual([30, 60, 180, 300]);
+    // Hiding flushed by sendBeacon: a text/plain no-cors request.
+    const beacons = site.received.filter((r) => r.path === "/v1/events" && r.fetchMode === "no-cors");
+    expect(beacons.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it("sends cta_click for elements with data-cta or inside one, named by data-cta only", async () => {
+    await page.goto(site.page("article.html"));
+    await page.click("#plain-cta");
+    await page.click("#nested-child b");
+    await page.click("#not-a-cta");
+    await flushed("cta_click", 2);
+    expect(site.ofType("cta_click").map((e) => e.element)).toEqual(["hero-signup", "see-plans"]);
+    expect(JSON.stringify(site.events())).not.toMatch(/Start your trial|See|Nothing to track/);
+  });
+
+  it("sends form_start once per form per page view and form_submit on submit, named by id or name", async () => {
+    await page.goto(site.page("article.html"));
+    await page.fill("#signup-email", "someone@example.com");
+    await page.fill("#signup-company", "Acme");
+    await page.fill("#newsletter-name", "Ada");
+    await flushed("form_start", 2);
+    expect(site.ofType("form_start").map((e) => e.element)).toEqual(["signup", "newsletter"]);
+
+    // The submit navigates away: the pagehide flush carries form_submit.
+    await page.click("#signup-submit");
+    await page.waitForURL(/thanks\.html/);
+    await expect.poll(() => site.ofType("form_submit").map((e) => e.element)).toEqual(["signup"]);
+    expect(JSON.stringify(site.events())).not.toMatch(/someone@example\.com|Acme|Ada/);
+  });
+
+  it("sends exit_intent once per page view when the pointer leaves through the top", async () => {
+    await page.goto(site.page("article.html"));
+    await page.mouse.move(300, 300);
+    await page.mouse.move(300, 590);
+    await page.mouse.move(300, 700); // out through the bottom: not an exit intent
+    await page.mouse.move(300, 300);
+    await page.mouse.move(300, -5);
+    await page.mouse.move(300, 300);
+    await page.mouse.move(300, -5);
+    await flushed("exit_intent", 1);
+    expect(site.ofType("exit_intent")[0]?.page_path).toBe("/site/article.html");
+  });
+
+  it("sends page_view on SPA navigation (pushState, replaceState, back) but not for a query change", async () => {
+    await page.goto(site.page("spa.html"));
+    await page.click("#push");
+    await page.clock.runFor(1_000);
+    await page.click("#replace");
+    await page.clock.runFor(1_000);
+    await page.click("#same-path");
+    await page.clock.runFor(1_000);
+    await page.goBack(); // to /site/app/profile?sort… → same path: nothing
+    await page.clock.runFor(1_000);
+    await page.goBack(); // replaceState replaced the settings entry: back to spa.html
+    await page.clock.runFor(1_000);
+    await flushed("page_view", 4);
+    expect(site.ofType("page_view").map((e) => e.page_path)).toEqual([
+      "/site/spa.html",
+      "/site/app/settings",
+      "/site/app/profile",
+      "/site/spa.html",
+    ]);
+    // Each page view restarts the milestones: the short SPA pages count as fully scrolled each time.
+    await expect.poll(() => site.ofType("scroll_depth").filter((e) => e.scroll_pct === 100).length).toBe(4);
+    const session = site.events()[0]?.session_id;
+    expect(site.events().every((e) => e.session_id === session)).toBe(true);
+  });
+
+  it("ownstats.track sends custom; ownstats.variant sends experiment_exposure once per session per experiment", async () => {
+    await page.goto(site.page("article.html"));
+    await page.evaluate(() => {
+      const api = (
+        window as unknown as {
+          ownstats: { track(n: string, p?: object): void; variant(e: string, v: string): void };
+        }
+      ).ownstats;
+      api.track("download", { file: "report.pdf", pages: 12, gated: false });
+      api.variant("pricing-layout", "cards");
+      api.variant("pricing-layout", "cards");
+      api.variant("cta-colour", "green");
+    });
+    await flushed("custom", 1);
+    expect(site.ofType("custom")[0]).toMatchObject({
+      name: "download",
+      props: { file: "report.pdf", pages: 12, gated: false },
+    });
+    expect(site.ofType("experiment_exposure").map((e) => [e.experiment, e.variant])).toEqual([
+      ["pricing-layout", "cards"],
+      ["cta-colour", "green"],
+    ]);
+    // A reload is the same session: no new exposure.
+    await page.reload();
+    await page.evaluate(() =>
+      (window as unknown as { ownstats: { variant(e: string, v: string): void } }).ownstats.variant(
+        "pricing-layout",
+        "cards",
+      ),
+    );
+    await flushed("page_view", 2);
+    expect(site.ofType("experiment_exposure")).toHaveLength(2);
+  });
+
+  it("replays calls queued by the snippet stub after the first page_view", async () => {
+    await page.goto(site.page("stub.html"));
+    await flushed("custom", 1);
+    const types = site.events().map((e) => e.event_type);
+    expect(types.indexOf("page_view")).toBeLessThan(types.indexOf("custom"));
+    expect(site.ofType("custom")[0]).toMatchObject({
+      name: "signup",
+      props: { plan: "pro", seats: 3, annual: true },
+    });
+    expect(site.ofType("experiment_exposure")[0]).toMatchObject({
+      experiment: "hero-copy",
+      variant: "short",
+    });
+  });
+});

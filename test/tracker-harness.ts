@@ -1,0 +1,176 @@
+// Shared by the tracker's browser tests: the real local collector serving the fixture pages and
+// /analytics.js, a second origin for cross-origin pages, and readers for what the browser sent
+// and what landed in raw/.
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+import { Hono } from "hono";
+import type { BrowserContext, Page, Request } from "playwright-core";
+import type { StoredEvent, WireEventInput } from "../functions/collect/event.ts";
+import { serveApp } from "../functions/collect/server.ts";
+import { type RunningCollector, startCollector } from "../local/collect.ts";
+import { mountTracker } from "../local/tracker-route.ts";
+
+const fixtures = fileURLToPath(new URL("./fixtures/tracker/", import.meta.url));
+
+/** GET /site/<name>.html from test/fixtures/tracker, with {{collector}} replaced. */
+function serveFixtures(app: Hono, collectorUrl: () => string): void {
+  app.get("/site/:name", async (c) => {
+    const name = c.req.param("name");
+    if (!/^[\w-]+\.html$/.test(name)) return c.text("no such fixture", 404);
+    const html = await readFile(join(fixtures, name), "utf8").catch(() => undefined);
+    if (html === undefined) return c.text("no such fixture", 404);
+    return c.html(html.replaceAll("{{collector}}", collectorUrl()));
+  });
+}
+
+/** One request as the collector saw it. */
+export interface Received {
+  method: string;
+  path: string;
+  contentType?: string;
+  /** "no-cors" for sendBeacon with a text/plain body, "cors" for fetch. */
+  fetchMode?: string;
+  events: WireEventInput[];
+}
+
+export interface TrackerSite {
+  data: string;
+  collector: RunningCollector;
+  /** Every request that reached the collector, CORS preflights and sendBeacon posts included. */
+  received: Received[];
+  /** The events of every POST /v1/events the collector received, in order. */
+  events(): WireEventInput[];
+  ofType(type: WireEventInput["event_type"]): WireEventInput[];
+  /** Forgets what was received so far (between tests sharing one site). */
+  forget(): void;
+  /** Resolves once no request has reached the collector for a moment. */
+  settle(): Promise<void>;
+  /** A fixture page on the collector's own origin. */
+  page(name: string, query?: string): string;
+  /** A fixture page on a second origin, whose script and events go to the collector. */
+  otherOriginPage(name: string): string;
+  /** Stops both servers; the collector lands what waits in its spool first. */
+  close(): Promise<void>;
+  /** Closes, then reads every event that landed in raw/. */
+  landedEvents(): Promise<StoredEvent[]>;
+}
+
+export async function startTrackerSite(): Promise<TrackerSite> {
+  const data = await mkdtemp(join(tmpdir(), "ownstats-tracker-"));
+  let collectorUrl = "";
+  const received: Received[] = [];
+  const collector = await startCollector({
+    port: 0,
+    data,
+    extend: (app) => {
+      mountTracker(app);
+      serveFixtures(app, () => collectorUrl);
+      // A log in front of the app: a browser shows neither its preflights nor the beacons of a
+      // page being left to the page's own request events.
+      const handle = app.fetch;
+      app.fetch = async (request, ...rest) => {
+        const entry: Received = {
+          method: request.method,
+          path: new URL(request.url).pathname,
+          contentType: request.headers.get("content-type") ?? undefined,
+          fetchMode: request.headers.get("sec-fetch-mode") ?? undefined,
+          events: [],
+        };
+        if (entry.method === "POST" && entry.path === "/v1/events") {
+          try {
+            entry.events =
+              (JSON.parse(await request.clone().text()) as { events?: WireEventInput[] }).events ?? [];
+          } catch {}
+        }
+        received.push(entry);
+        return handle(request, ...rest);
+      };
+    },
+  });
+  collectorUrl = collector.url;
+  const otherApp = new Hono();
+  serveFixtures(otherApp, () => collectorUrl);
+  // Reached as "localhost" rather than 127.0.0.1: another host and port, so another origin and site.
+  const other = await serveApp(otherApp, { port: 0, hostname: "127.0.0.1" });
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= Promise.all([collector.close(), other.close()]).then(() => undefined);
+    return closed;
+  };
+  const events = () => received.flatMap((r) => r.events);
+  return {
+    data,
+    collector,
+    received,
+    events,
+    ofType: (type) => events().filter((e) => e.event_type === type),
+    forget: () => {
+      received.length = 0;
+    },
+    settle: async () => {
+      let count = -1;
+      while (count !== received.length) {
+        count = received.length;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    },
+    page: (name, query = "") => `${collector.url}/site/${name}${query}`,
+    otherOriginPage: (name) => `http://localhost:${other.port}/site/${name}`,
+    close,
+    landedEvents: async () => {
+      await close();
+      const events = await readRaw(data);
+      await rm(data, { recursive: true, force: true });
+      return events;
+    },
+  };
+}
+
+/** Every event in DATA/raw/**.gz. */
+export async function readRaw(data: string): Promise<StoredEvent[]> {
+  const root = join(data, "raw");
+  const files = (await readdir(root, { recursive: true }).catch(() => [] as string[])).filter((f) =>
+    f.endsWith(".gz"),
+  );
+  const events: StoredEvent[] = [];
+  for (const file of files.sort()) {
+    const text = gunzipSync(await readFile(join(root, file))).toString("utf8");
+    for (const line of text.split("\n")) if (line.trim()) events.push(JSON.parse(line) as StoredEvent);
+  }
+  return events;
+}
+
+/** Every request the pages of a context make, as the browser reports them to the page. */
+export function watchRequests(context: BrowserContext): Request[] {
+  const requests: Request[] = [];
+  context.on("request", (request) => requests.push(request));
+  return requests;
+}
+
+/** Emulates the tab being hidden or shown: document.hidden, visibilityState and the event. */
+export async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((hide) => {
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => hide });
+    Object.defineProperty(document, "visibilityState", {
+      configurable: true,
+      get: () => (hide ? "hidden" : "visible"),
+    });
+    document.dispatchEvent(new Event("visibilitychange"));
+  }, hidden);
+}
+
+/** The ownstats_* items of the page's localStorage and sessionStorage. */
+export async function storedIds(
+  page: Page,
+): Promise<{ local: Record<string, string>; session: Record<string, string> }> {
+  return page.evaluate(() => {
+    const pick = (storage: Storage) =>
+      Object.fromEntries(Object.entries(storage).filter(([key]) => key.startsWith("ownstats")));
+    return { local: pick(localStorage), session: pick(sessionStorage) };
+  });
+}
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
