@@ -1,4 +1,6 @@
 // Reading a synthesized stack (cdk.tf.json) in tests: blocks by type, and policy documents behind references.
+import { Testing } from "cdktf";
+import { AnalyticsStack } from "./analytics-stack.ts";
 
 export type Block = Record<string, unknown> & { count?: unknown };
 
@@ -54,4 +56,10 @@ export function policyDocuments(tf: Synthesized): [string, Statement[]][] {
 /** A block's `count` as written, e.g. `${var.kinesis_stream_enabled ? 1 : 0}`. */
 export function countOf(block: Block): unknown {
   return block.count;
+}
+
+/** Synthesizes the stack as tests see it (fixed region, testing app) and parses the Terraform JSON. */
+export function synthesizeStack(): { text: string; tf: Synthesized } {
+  const text = Testing.synth(new AnalyticsStack(Testing.app(), "ownstats", { region: "eu-west-1" }));
+  return { text, tf: JSON.parse(text) as Synthesized };
 }

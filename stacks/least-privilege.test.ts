@@ -1,0 +1,158 @@
+// IAM of the synthesized stack: every grant is named, narrow, and bound to this account.
+import { describe, expect, it } from "vitest";
+import {
+  onlyResource,
+  policyDocuments,
+  resourcesOf,
+  type Statement,
+  statementsOf,
+  synthesizeStack,
+} from "./synthesized.ts";
+
+const { text, tf } = synthesizeStack();
+
+const KINESIS_COUNT = "${var.kinesis_stream_enabled ? 1 : 0}";
+const kinesisStream = Object.keys(resourcesOf(tf, "aws_kinesis_stream"))[0] as string;
+const rolePolicy = (nameHint: string) =>
+  statementsOf(tf, onlyResource(tf, "aws_iam_role_policy", nameHint).policy);
+const trustOf = (nameHint: string) =>
+  statementsOf(tf, onlyResource(tf, "aws_iam_role", nameHint).assume_role_policy);
+const sorted = (values: string[]) => [...values].sort();
+
+describe("least privilege", () => {
+  const allStatements = policyDocuments(tf).flatMap(([name, statements]) =>
+    statements.map((s) => ({ name, s })),
+  );
+
+  it("grants no wildcard action and no wildcard resource", () => {
+    expect(allStatements.length).toBeGreaterThan(10);
+    for (const { name, s } of allStatements.filter(({ s }) => s.effect === "Allow")) {
+      for (const action of s.actions) expect(action, `${name}: ${action}`).not.toMatch(/^\*$|:\*$/);
+      for (const resource of s.resources ?? []) expect(resource, `${name}: ${resource}`).not.toBe("*");
+    }
+    // The only Deny statements are the bucket's TLS guard.
+    const denies = allStatements.filter(({ s }) => s.effect === "Deny").map(({ name }) => name);
+    expect(new Set(denies)).toEqual(new Set([expect.stringContaining("tls-only")]));
+  });
+
+  it("lets the collector put only to its delivery stream, its stream (when enabled) and its own logs", () => {
+    const base = rolePolicy("collector_policy");
+    expect(base.map((s) => sorted(s.actions))).toEqual([
+      ["logs:CreateLogStream", "logs:PutLogEvents"],
+      ["firehose:PutRecord", "firehose:PutRecordBatch"],
+    ]);
+    expect(base[0]?.resources).toEqual([
+      expect.stringMatching(/aws_cloudwatch_log_group\.collector_logs_[^.]+\.arn\}:log-stream:\*$/),
+    ]);
+    expect(base[1]?.resources).toEqual([
+      expect.stringMatching(/^\$\{aws_kinesis_firehose_delivery_stream\.direct-delivery_[^.]+\.arn\}$/),
+    ]);
+
+    const kinesisPolicy = onlyResource(tf, "aws_iam_role_policy", "collector_kinesis-policy");
+    expect(kinesisPolicy.count).toBe(KINESIS_COUNT);
+    expect(statementsOf(tf, kinesisPolicy.policy)).toEqual([
+      expect.objectContaining({
+        actions: ["kinesis:PutRecord", "kinesis:PutRecords"],
+        resources: [`\${aws_kinesis_stream.${kinesisStream}.0.arn}`],
+      }),
+    ]);
+  });
+
+  it("gives each Firehose role only the documented S3 actions on this bucket, its log stream and its source", () => {
+    for (const hint of ["direct-delivery", "stream-delivery"]) {
+      const statements = rolePolicy(`${hint}_policy`);
+      const bySid = Object.fromEntries(statements.map((s) => [s.sid, s]));
+      expect(
+        sorted([...(bySid.FindBucket?.actions ?? []), ...(bySid.WriteEventObjects?.actions ?? [])]),
+      ).toEqual([
+        "s3:AbortMultipartUpload",
+        "s3:GetBucketLocation",
+        "s3:GetObject",
+        "s3:ListBucket",
+        "s3:ListBucketMultipartUploads",
+        "s3:PutObject",
+      ]);
+      expect(bySid.WriteEventObjects?.resources).toEqual([
+        expect.stringMatching(/\.arn\}\/raw\/\*$/),
+        expect.stringMatching(/\.arn\}\/errors\/\*$/),
+      ]);
+      expect(bySid.LogDeliveryErrors?.actions).toEqual(["logs:PutLogEvents"]);
+    }
+    expect(rolePolicy("direct-delivery_policy").some((s) => s.sid === "ReadSourceStream")).toBe(false);
+    const read = rolePolicy("stream-delivery_policy").find((s) => s.sid === "ReadSourceStream") as Statement;
+    expect(sorted(read.actions)).toEqual([
+      "kinesis:DescribeStream",
+      "kinesis:GetRecords",
+      "kinesis:GetShardIterator",
+      "kinesis:ListShards",
+    ]);
+    expect(read.resources).toEqual([`\${aws_kinesis_stream.${kinesisStream}.0.arn}`]);
+  });
+
+  it("binds every service role to this account", () => {
+    for (const [hint, service] of [
+      ["collector_role", "lambda.amazonaws.com"],
+      ["direct-delivery_role", "firehose.amazonaws.com"],
+      ["stream-delivery_role", "firehose.amazonaws.com"],
+    ]) {
+      const [trust] = trustOf(hint as string);
+      expect(trust?.principals).toEqual([{ type: "Service", identifiers: [service] }]);
+      expect(trust?.condition).toEqual([
+        { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringContaining("), 4)}")] },
+      ]);
+    }
+  });
+
+  it("refers to counted resources only through an instance index", () => {
+    const counted = Object.entries(tf.resource).flatMap(([type, blocks]) =>
+      Object.entries(blocks)
+        .filter(([, b]) => b.count !== undefined)
+        .map(([name]) => `${type}.${name}`),
+    );
+    expect(counted.length).toBeGreaterThanOrEqual(6);
+    for (const address of counted) {
+      const bareAttribute = new RegExp(`${address.replace(/[.]/g, "\\.")}\\.[a-z_]`);
+      expect(text, address).not.toMatch(bareAttribute);
+    }
+  });
+});
+
+describe("report access", () => {
+  it("creates the GitHub OIDC provider only when asked", () => {
+    expect(onlyResource(tf, "aws_iam_openid_connect_provider")).toMatchObject({
+      count: "${var.create_github_oidc_provider ? 1 : 0}",
+      url: "https://token.actions.githubusercontent.com",
+      client_id_list: ["sts.amazonaws.com"],
+    });
+  });
+
+  it("can be assumed only by the main branch of the configured repository", () => {
+    const [trust] = trustOf("report-access_role");
+    expect(trust?.actions).toEqual(["sts:AssumeRoleWithWebIdentity"]);
+    expect(trust?.principals?.[0]?.type).toBe("Federated");
+    expect(trust?.principals?.[0]?.identifiers[0]).toMatch(
+      /oidc-provider\/token\.actions\.githubusercontent\.com/,
+    );
+    expect(trust?.condition).toEqual([
+      {
+        test: "StringEquals",
+        variable: "token.actions.githubusercontent.com:aud",
+        values: ["sts.amazonaws.com"],
+      },
+      {
+        test: "StringEquals",
+        variable: "token.actions.githubusercontent.com:sub",
+        values: ["repo:${var.github_repository}:ref:refs/heads/main"],
+      },
+    ]);
+  });
+
+  it("may list raw/ and read raw/ objects, nothing else", () => {
+    const statements = rolePolicy("report-access_read-raw");
+    expect(statements.map((s) => s.actions)).toEqual([["s3:ListBucket"], ["s3:GetObject"]]);
+    expect(statements[0]?.condition).toEqual([
+      { test: "StringLike", variable: "s3:prefix", values: ["raw/", "raw/*"] },
+    ]);
+    expect(statements[1]?.resources).toEqual([expect.stringMatching(/\.arn\}\/raw\/\*$/)]);
+  });
+});
