@@ -156,7 +156,10 @@ describe.runIf(executable)("reports in Chromium", () => {
     const server = await serveFolder(site);
     const browser = await launchChromium(executable as string);
     try {
-      const page = await browser.newPage();
+      const context = await browser.newContext();
+      const requested: string[] = [];
+      context.on("request", (request) => void requested.push(request.url()));
+      const page = await context.newPage();
       const errors: string[] = [];
       page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
       page.on("pageerror", (e) => errors.push(e.message));
@@ -172,6 +175,10 @@ describe.runIf(executable)("reports in Chromium", () => {
       await page.screenshot({ path: join(artifacts, "sql-playground-result.png"), fullPage: true });
       expect(errors).toEqual([]);
       expect(server.requests.filter((path) => path.startsWith("/duckdb/")).length).toBeGreaterThan(0);
+      // The page, its engine and the worker ask nothing of any other host.
+      expect(
+        requested.filter((url) => !url.startsWith(`${server.url}/`) && !url.startsWith("blob:")),
+      ).toEqual([]);
     } finally {
       await browser.close();
       await server.close();
