@@ -1,4 +1,5 @@
 // Reading a synthesized stack (cdk.tf.json) in tests: blocks by type, and policy documents behind references.
+import { rmSync } from "node:fs";
 import { Testing } from "cdktf";
 import { AnalyticsStack } from "./analytics-stack.ts";
 
@@ -60,6 +61,9 @@ export function countOf(block: Block): unknown {
 
 /** Synthesizes the stack as tests see it (fixed region, testing app) and parses the Terraform JSON. */
 export function synthesizeStack(): { text: string; tf: Synthesized } {
-  const text = Testing.synth(new AnalyticsStack(Testing.app(), "ownstats", { region: "eu-west-1" }));
+  const app = Testing.app();
+  const text = Testing.synth(new AnalyticsStack(app, "ownstats", { region: "eu-west-1" }));
+  // The testing app writes into a fresh temporary folder (with the collector bundle); nothing reads it later.
+  rmSync(app.outdir, { recursive: true, force: true });
   return { text, tf: JSON.parse(text) as Synthesized };
 }

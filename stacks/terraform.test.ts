@@ -58,6 +58,7 @@ interface Plan {
 
 describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
   let workdir = "";
+  let synthOutdir = "";
   const env = {
     ...process.env,
     TF_CLI_CONFIG_FILE: "/dev/null",
@@ -89,9 +90,9 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
   let kinesisOff: Plan;
 
   beforeAll(async () => {
-    const outdir = Testing.fullSynth(new AnalyticsStack(Testing.app(), "ownstats", { region: "eu-west-1" }));
+    synthOutdir = Testing.fullSynth(new AnalyticsStack(Testing.app(), "ownstats", { region: "eu-west-1" }));
     workdir = mkdtempSync(join(tmpdir(), "ownstats-terraform-"));
-    cpSync(join(outdir, "stacks", "ownstats"), workdir, { recursive: true });
+    cpSync(join(synthOutdir, "stacks", "ownstats"), workdir, { recursive: true });
     // The copy plans without a backend: Terraform falls back to a local state nobody writes.
     const stackFile = join(workdir, "cdk.tf.json");
     const config = JSON.parse(readFileSync(stackFile, "utf8"));
@@ -104,7 +105,7 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
   }, slow);
 
   afterAll(() => {
-    if (workdir) rmSync(workdir, { recursive: true, force: true });
+    for (const dir of [workdir, synthOutdir]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("is valid Terraform for the AWS provider", async () => {
