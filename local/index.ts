@@ -35,11 +35,9 @@ export interface ReplayOptions {
   endpoint?: string;
 }
 
-const notYet = (what: string): never => {
-  throw new Error(`ownstats ${what} is not available in this build yet`);
-};
-export async function dev(_: DevOptions): Promise<number> {
-  return notYet("dev");
+export async function dev(opts: DevOptions): Promise<number> {
+  const { runDev } = await import("./dev.ts");
+  return runDev(opts);
 }
 export { collect } from "./collect.ts";
 export async function demo(opts: DemoOptions): Promise<number> {

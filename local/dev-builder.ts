@@ -1,0 +1,188 @@
+// The dev server's incremental build: run the models and their tests whenever new raw objects have
+// landed (at most one build at a time, not more often than every couple of seconds), and render the
+// reports after a build, at most every few seconds more. The warehouse has new data as soon as the
+// models ran; the slower report rendering trails behind without holding the next build up.
+// The runner's console lines are captured and shown only when something failed.
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { buildSite } from "../reports/index.ts";
+import { runProject } from "../runner/index.ts";
+
+export interface BuilderOptions {
+  data: string;
+  models: string;
+  /** Report period in days. @default 28 */
+  days?: number;
+  /** Quiet time after new files before a build starts, so a burst of objects makes one build. @default 300 */
+  settleMs?: number;
+  /** Least time between the starts of two model builds. @default 2000 */
+  minIntervalMs?: number;
+  /** Least time between two report renders. @default 15000 */
+  reportEveryMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface BuildOutcome {
+  ok: boolean;
+  code: number;
+  seconds: number;
+  /** When the models had the new data (the warehouse is queryable from then on). */
+  finishedAt: number;
+  lines: string[];
+}
+
+type Job = "models" | "reports";
+
+export class IncrementalBuilder {
+  private running: Promise<unknown> | undefined;
+  private modelsDue = false;
+  private reportsDue = false;
+  private timer: NodeJS.Timeout | undefined;
+  private lastModels = 0;
+  private lastReports = 0;
+  private stopped = false;
+  private readonly listeners = new Set<(outcome: BuildOutcome) => void>();
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: BuilderOptions) {
+    this.log = options.log ?? ((line) => console.log(line));
+  }
+
+  /** Called for every burst of new raw objects. */
+  notify(): void {
+    this.modelsDue = true;
+    this.schedule(this.options.settleMs ?? 300);
+  }
+
+  onBuilt(listener: (outcome: BuildOutcome) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Builds the models and renders the reports now, after any job in progress. */
+  async buildNow(reason: string): Promise<BuildOutcome> {
+    while (this.running) await this.running.catch(() => undefined);
+    const outcome = await this.runJob(() => this.buildModels(reason));
+    await this.runJob(() => this.renderReports());
+    return outcome;
+  }
+
+  /** Stops scheduling and waits for a job in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    while (this.running) await this.running.catch(() => undefined);
+  }
+
+  private async runJob<T>(job: () => Promise<T>): Promise<T> {
+    const run = job();
+    this.running = run;
+    try {
+      return await run;
+    } finally {
+      this.running = undefined;
+      releaseWarehouse();
+      this.schedule(0);
+    }
+  }
+
+  private next(): { job: Job; wait: number } | undefined {
+    const now = Date.now();
+    if (this.modelsDue)
+      return { job: "models", wait: this.lastModels + (this.options.minIntervalMs ?? 2_000) - now };
+    if (this.reportsDue)
+      return { job: "reports", wait: this.lastReports + (this.options.reportEveryMs ?? 15_000) - now };
+    return undefined;
+  }
+
+  private schedule(settle: number): void {
+    if (this.stopped || this.running) return;
+    const next = this.next();
+    if (!next) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(
+      () => {
+        if (this.stopped || this.running) return;
+        const due = this.next();
+        if (due?.job === "models") void this.runJob(() => this.buildModels("new raw objects"));
+        else if (due?.job === "reports") void this.runJob(() => this.renderReports());
+      },
+      Math.max(settle, next.wait),
+    );
+  }
+
+  private async buildModels(reason: string): Promise<BuildOutcome> {
+    this.modelsDue = false;
+    this.lastModels = Date.now();
+    const lines: string[] = [];
+    const started = performance.now();
+    let code: number;
+    try {
+      code = await runProject("build", {
+        data: this.options.data,
+        models: this.options.models,
+        fullRefresh: false,
+        log: (line) => lines.push(line),
+      });
+    } catch (error) {
+      lines.push(`build failed: ${(error as Error).message}`);
+      code = 1;
+    }
+    const outcome: BuildOutcome = {
+      ok: code === 0,
+      code,
+      seconds: (performance.now() - started) / 1000,
+      finishedAt: Date.now(),
+      lines,
+    };
+    const time = new Date().toISOString().slice(11, 19);
+    // Another process (an `ownstats query` in a terminal) may hold the database for a moment.
+    const busy = lines.some((line) => line.includes("Conflicting lock"));
+    if (busy) {
+      this.modelsDue = true;
+      this.log(`build ${time}: the warehouse is in use by another process; trying again shortly`);
+    } else if (outcome.ok) {
+      this.reportsDue = true;
+      this.log(`build ${time} (${reason}): models and tests ok in ${outcome.seconds.toFixed(1)} s`);
+    } else {
+      // Renders what the models could build, and shows the lines that say what went wrong.
+      this.reportsDue = code !== 2;
+      this.log(`build ${time} (${reason}): FAILED (exit ${code}) in ${outcome.seconds.toFixed(1)} s`);
+      const telling = lines.filter((l) => /ERROR|FAIL|WARN|rror|failed/.test(l));
+      for (const line of telling.slice(0, 20)) this.log(`  ${line}`);
+      this.log(`  details: ${this.options.data}/target/run_results.json`);
+    }
+    for (const listener of this.listeners) listener(outcome);
+    return outcome;
+  }
+
+  private async renderReports(): Promise<void> {
+    this.reportsDue = false;
+    this.lastReports = Date.now();
+    const started = performance.now();
+    const time = new Date().toISOString().slice(11, 19);
+    try {
+      await buildSite({ data: this.options.data, days: this.options.days ?? 28 });
+      this.log(`reports ${time}: rendered in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message.includes("Conflicting lock")) this.reportsDue = true;
+      this.log(`reports ${time}: not rendered: ${message.split("\n")[0]}`);
+    }
+  }
+}
+
+let collectGarbage: (() => void) | undefined;
+
+/**
+ * DuckDB keeps its database file locked until every handle on it is garbage collected. The runner
+ * and the reports close their connections; a collection now frees the file for other processes
+ * (`ownstats query` in another terminal) until the next build.
+ */
+export function releaseWarehouse(): void {
+  if (!collectGarbage) {
+    setFlagsFromString("--expose-gc");
+    collectGarbage = runInNewContext("gc") as () => void;
+  }
+  collectGarbage();
+}

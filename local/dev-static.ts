@@ -1,0 +1,84 @@
+// Static files for the dev server: the rendered reports under /reports/ and the demo site at /.
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Context, Hono } from "hono";
+
+const types: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".csv": "text/csv; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".parquet": "application/vnd.apache.parquet",
+  ".arrow": "application/vnd.apache.arrow.file",
+};
+
+/** The file under `root` for a URL path, or undefined when the path would leave it. */
+export function fileUnder(root: string, urlPath: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes("\0")) return undefined;
+  const path = normalize(join(root, decoded));
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep) ? path : undefined;
+}
+
+async function sendFile(c: Context, path: string): Promise<Response | undefined> {
+  try {
+    let file = path;
+    if ((await stat(file)).isDirectory()) file = join(file, "index.html");
+    const body = await readFile(file);
+    return c.body(body, 200, {
+      "Content-Type": types[extname(file)] ?? "application/octet-stream",
+      // Rebuilt every few seconds: always revalidate.
+      "Cache-Control": "no-cache",
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+const notBuiltYet = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="3">
+<title>Reports — building</title></head><body style="font-family:system-ui;margin:2rem">
+<h1>The reports are being built</h1><p>This page reloads itself in a few seconds.</p></body></html>`;
+
+/** GET /reports/…: DATA/site/, with a placeholder until the first build has rendered it. */
+export function mountReports(app: Hono, data: string): void {
+  const root = normalize(join(data, "site"));
+  app.get("/reports", (c) => c.redirect("/reports/"));
+  app.get("/reports/*", async (c) => {
+    const rest = c.req.path.slice("/reports".length) || "/";
+    const path = fileUnder(root, rest);
+    if (!path) return c.text("not found", 404);
+    const response = await sendFile(c, path);
+    if (response) return response;
+    if (rest === "/" || rest === "/index.html") return c.html(notBuiltYet, 503, { "Retry-After": "3" });
+    return c.text(`no report file ${rest}`, 404);
+  });
+}
+
+export const demoSiteFolder = fileURLToPath(new URL("./demo-site/", import.meta.url));
+
+/** The demo website's pages, each at a clean path, all loading /analytics.js. */
+const demoPages: Record<string, string> = {
+  "/": "index.html",
+  "/pricing": "pricing.html",
+  "/blog/own-your-analytics": "blog/own-your-analytics.html",
+  "/demo-site.css": "site.css",
+};
+
+export function mountDemoSite(app: Hono): void {
+  for (const [route, file] of Object.entries(demoPages)) {
+    app.get(route, async (c) => (await sendFile(c, join(demoSiteFolder, file))) ?? c.text("not found", 404));
+  }
+}

@@ -1,0 +1,142 @@
+// `ownstats dev` (= `npm start`): the whole pipeline on one machine. The collector with its spool and
+// delivery, the tracker, the demo site, the live page, the reports, and a build whenever new raw
+// objects land. Demo data is written into an empty data folder so every report has something to show.
+import { readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Hono } from "hono";
+import { type RunningCollector, startCollector } from "./collect.ts";
+import { formatDemoSummary, writeDemo } from "./demo.ts";
+import { IncrementalBuilder } from "./dev-builder.ts";
+import { acquireDevLock, type DevLock, DevStartError, ensureWritable } from "./dev-guard.ts";
+import { mountDemoSite, mountReports } from "./dev-static.ts";
+import { RawWatcher } from "./dev-watch.ts";
+import type { DevOptions } from "./index.ts";
+import { LiveFeed } from "./live-feed.ts";
+import { type LiveRoutes, mountLive } from "./live-routes.ts";
+import { mountTracker } from "./tracker-route.ts";
+
+/** The package's own model project, wherever the command is run from. */
+export const packageModels = fileURLToPath(new URL("../models/", import.meta.url));
+
+export interface DevServerOptions extends DevOptions {
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** Stops the server as SIGINT/SIGTERM do (tests use it). */
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+export async function runDev(options: DevServerOptions): Promise<number> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const data = resolve(options.data);
+  let lock: DevLock;
+  try {
+    ensureWritable(data);
+    lock = acquireDevLock(data);
+  } catch (error) {
+    return startFailed(error);
+  }
+
+  const emptyAtStart = !hasRawObjects(data);
+  const feed = new LiveFeed(data);
+  let live: LiveRoutes | undefined;
+  let collector: RunningCollector;
+  try {
+    collector = await startCollector({
+      port: options.port,
+      host: options.host,
+      data,
+      sink: "file",
+      // Freshness matters more than object count here: land what arrived every second.
+      deliveryIntervalMs: 1_000,
+      extend: (app: Hono) => {
+        mountTracker(app);
+        live = mountLive(app, feed);
+        mountReports(app, data);
+        mountDemoSite(app);
+      },
+    });
+  } catch (error) {
+    lock.release();
+    return startFailed(error);
+  }
+  await feed.start();
+  lock.update({ url: collector.url });
+
+  const builder = new IncrementalBuilder({ data, models: packageModels, log });
+  const watcher = new RawWatcher({ data, onNew: () => builder.notify() });
+  try {
+    if (emptyAtStart && options.demo) {
+      log("writing demo data into an empty data folder (--no-demo skips this)…");
+      log(formatDemoSummary(await writeDemo({ data, visitors: 2000, days: 56, seed: 1 }), data));
+    }
+    await watcher.start();
+  } catch (error) {
+    await collector.close();
+    lock.release();
+    throw error;
+  }
+
+  const url = collector.url;
+  log("");
+  log("ownstats dev — the whole pipeline on this machine");
+  log(`  demo site   ${url}/`);
+  log(`  reports     ${url}/reports/`);
+  log(`  live        ${url}/live`);
+  log(`  tracker     ${url}/analytics.js`);
+  log(`  collector   POST ${url}/v1/events`);
+  log(`  data        ${data}`);
+  log("Ctrl-C stops (everything acknowledged is landed first).");
+  log("");
+  void builder.buildNow("start");
+
+  await stopRequested(options.signal);
+  log("stopping: no new requests; landing what the spool holds…");
+  live?.closeStreams();
+  feed.stop();
+  watcher.stop();
+  try {
+    await collector.close();
+    await builder.stop();
+  } finally {
+    lock.release();
+  }
+  log("stopped");
+  return 0;
+}
+
+function startFailed(error: unknown): number {
+  const message = error instanceof Error ? error.message : String(error);
+  // Every start-up problem is one line and exit 2, as usage errors are.
+  if (error instanceof DevStartError || /already in use|EACCES|EROFS|ENOTDIR/.test(message)) {
+    console.error(`ownstats dev: ${message.split("\n")[0]}`);
+    return 2;
+  }
+  throw error;
+}
+
+function hasRawObjects(data: string): boolean {
+  try {
+    return readdirSync(join(data, "raw"), { recursive: true, encoding: "utf8" }).some((n) =>
+      n.endsWith(".gz"),
+    );
+  } catch {
+    return false;
+  }
+}
+
+function stopRequested(signal?: AbortSignal): Promise<void> {
+  return new Promise((done) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      signal?.removeEventListener("abort", stop);
+      done();
+    };
+    if (signal?.aborted) return stop();
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    signal?.addEventListener("abort", stop, { once: true });
+  });
+}

@@ -1,0 +1,170 @@
+// The dev server's real-time feed. It follows the spool (the durable log the collector appends to
+// before it acknowledges), so the /live page shows exactly the events that were accepted, the moment
+// they are on disk, enriched as they will be stored. Identifiers never leave the server.
+import { open, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { listSegments } from "./spool.ts";
+
+/** What the live page gets of an event: enough to recognise it, nothing that identifies anyone. */
+export interface LiveEvent {
+  time: string;
+  event_type: string;
+  site: string | null;
+  page_path: string | null;
+  detail: string | null;
+  browser: string | null;
+  device_type: string | null;
+  country: string | null;
+  is_bot: boolean;
+}
+
+export interface MinuteCount {
+  minute: string;
+  events: number;
+}
+
+type Listener = (event: LiveEvent) => void;
+
+const MINUTES_KEPT = 60;
+
+export class LiveFeed {
+  private readonly listeners = new Set<Listener>();
+  private readonly perMinute = new Map<number, number>();
+  private readonly recent: LiveEvent[] = [];
+  private readonly offsets = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+  private readonly spoolDir: string;
+
+  constructor(
+    data: string,
+    private readonly pollMs = 250,
+  ) {
+    this.spoolDir = join(data, "spool");
+  }
+
+  /** Starts at the spool's current end: the feed shows what arrives from now on. */
+  async start(): Promise<this> {
+    for (const segment of await listSegments(this.spoolDir)) {
+      const { size } = await stat(join(this.spoolDir, segment));
+      this.offsets.set(segment, size);
+    }
+    this.timer = setInterval(() => void this.poll(), this.pollMs);
+    this.timer.unref();
+    return this;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.listeners.clear();
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The last hour's counts per minute, oldest first, minutes without events included. */
+  minutes(now = Date.now()): MinuteCount[] {
+    const current = now - (now % 60_000);
+    const out: MinuteCount[] = [];
+    for (let m = current - (MINUTES_KEPT - 1) * 60_000; m <= current; m += 60_000)
+      out.push({ minute: new Date(m).toISOString(), events: this.perMinute.get(m) ?? 0 });
+    return out;
+  }
+
+  /** The last few events, newest last, for a page that just connected. */
+  latest(): LiveEvent[] {
+    return [...this.recent];
+  }
+
+  /** Reads what was appended since the last look. */
+  async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const segments = await listSegments(this.spoolDir);
+      for (const segment of segments) {
+        const path = join(this.spoolDir, segment);
+        const from = this.offsets.get(segment) ?? 0;
+        const { size } = await stat(path).catch(() => ({ size: from }));
+        if (size <= from) continue;
+        const chunk = await readRange(path, from, size);
+        // Only whole lines are taken; the rest of a write still in progress is read next time.
+        const end = chunk.lastIndexOf(0x0a) + 1;
+        if (end === 0) continue;
+        this.offsets.set(segment, from + end);
+        this.take(chunk.toString("utf8", 0, end));
+      }
+      // Segments pruned by the delivery are forgotten.
+      for (const segment of this.offsets.keys())
+        if (!segments.includes(segment)) this.offsets.delete(segment);
+    } catch (error) {
+      console.error(`live: reading the spool failed, will retry: ${(error as Error).message}`);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private take(text: string): void {
+    for (const line of text.split("\n")) {
+      const event = toLiveEvent(line);
+      if (event) this.publish(event);
+    }
+  }
+
+  publish(event: LiveEvent): void {
+    const time = Date.parse(event.time);
+    const minute = time - (time % 60_000);
+    this.perMinute.set(minute, (this.perMinute.get(minute) ?? 0) + 1);
+    for (const key of this.perMinute.keys())
+      if (key < minute - MINUTES_KEPT * 60_000) this.perMinute.delete(key);
+    this.recent.push(event);
+    if (this.recent.length > 50) this.recent.shift();
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+export function toLiveEvent(line: string): LiveEvent | undefined {
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (typeof record.event_type !== "string") return undefined;
+  const text = (key: string) => (typeof record[key] === "string" ? (record[key] as string) : null);
+  const number = (key: string) => (typeof record[key] === "number" ? (record[key] as number) : null);
+  const scroll = number("scroll_pct");
+  const seconds = number("seconds");
+  const detail =
+    text("element") ??
+    (scroll !== null ? `${scroll} %` : null) ??
+    (seconds !== null ? `${seconds} s` : null) ??
+    (text("experiment") ? `${text("experiment")} = ${text("variant")}` : null) ??
+    text("name") ??
+    text("utm_source") ??
+    null;
+  return {
+    time: text("ingest_ts") ?? new Date().toISOString(),
+    event_type: record.event_type,
+    site: text("site"),
+    page_path: text("page_path"),
+    detail,
+    browser: text("browser"),
+    device_type: text("device_type"),
+    country: text("country"),
+    is_bot: record.is_bot === true,
+  };
+}
+
+async function readRange(path: string, from: number, to: number): Promise<Buffer> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(to - from);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, from);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,97 @@
+// The /live page: one self-contained HTML file (no external requests), fed by /live/events.
+export const livePage = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Live — ownstats</title>
+<style>
+  :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
+  body { margin: 0 auto; max-width: 64rem; padding: 1rem 1.25rem 3rem; }
+  header { display: flex; align-items: baseline; gap: 1rem; flex-wrap: wrap; }
+  h1 { font-size: 1.4rem; margin: 0.5rem 0; }
+  .status { font-size: 0.9rem; }
+  .status[data-state="open"]::before { content: "● "; color: #1a7f37; }
+  .status[data-state="closed"]::before { content: "● "; color: #cf222e; }
+  .numbers { display: flex; gap: 2rem; margin: 1rem 0; }
+  .numbers strong { display: block; font-size: 1.8rem; font-variant-numeric: tabular-nums; }
+  .chart { display: flex; align-items: flex-end; gap: 2px; height: 120px; border-bottom: 1px solid #8888; }
+  .chart div { flex: 1; background: #4c6ef5; min-height: 1px; }
+  .chart div:last-child { background: #f59f00; }
+  .axis { display: flex; justify-content: space-between; font-size: 0.8rem; opacity: 0.7; }
+  table { width: 100%; border-collapse: collapse; margin-top: 1.5rem; font-size: 0.9rem; }
+  th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid #8883; }
+  td.time { font-variant-numeric: tabular-nums; white-space: nowrap; }
+  tr.fresh { animation: flash 1.5s ease-out; }
+  @keyframes flash { from { background: #f59f0055; } to { background: transparent; } }
+  nav a { margin-right: 1rem; }
+</style>
+</head>
+<body>
+<header>
+  <h1>Live events</h1>
+  <span class="status" id="status" data-state="connecting" role="status">connecting…</span>
+</header>
+<nav><a href="/">Demo site</a><a href="/reports/">Reports</a></nav>
+<section class="numbers" aria-label="Counts">
+  <div><strong id="this-minute">0</strong>events this minute</div>
+  <div><strong id="last-hour">0</strong>events in the last hour</div>
+</section>
+<figure>
+  <div class="chart" id="chart" role="img" aria-label="Events per minute, last 60 minutes"></div>
+  <div class="axis"><span>60 min ago</span><span>now</span></div>
+  <figcaption>Events per minute, by arrival (UTC)</figcaption>
+</figure>
+<table>
+  <caption style="text-align:left">Latest events, newest first</caption>
+  <thead><tr><th scope="col">Time</th><th scope="col">Event</th><th scope="col">Page</th><th scope="col">Detail</th><th scope="col">Browser · device · country</th></tr></thead>
+  <tbody id="events"></tbody>
+</table>
+<script>
+  const rows = document.getElementById("events");
+  const chart = document.getElementById("chart");
+  const status = document.getElementById("status");
+  let minutes = [];
+  function drawMinutes() {
+    const max = Math.max(1, ...minutes.map((m) => m.events));
+    chart.replaceChildren(...minutes.map((m) => {
+      const bar = document.createElement("div");
+      bar.style.height = (100 * m.events / max) + "%";
+      bar.title = m.minute.slice(11, 16) + " UTC: " + m.events + " events";
+      return bar;
+    }));
+    document.getElementById("this-minute").textContent = minutes.length ? minutes[minutes.length - 1].events : 0;
+    document.getElementById("last-hour").textContent = minutes.reduce((sum, m) => sum + m.events, 0);
+  }
+  function cell(text, className) {
+    const td = document.createElement("td");
+    td.textContent = text == null ? "" : String(text);
+    if (className) td.className = className;
+    return td;
+  }
+  function addEvent(e, counted) {
+    const tr = document.createElement("tr");
+    tr.className = "fresh";
+    tr.append(
+      cell(e.time.slice(11, 19), "time"),
+      cell(e.event_type + (e.is_bot ? " (bot)" : "")),
+      cell((e.site || "") + (e.page_path || "")),
+      cell(e.detail),
+      cell([e.browser, e.device_type, e.country].filter(Boolean).join(" · ")),
+    );
+    rows.prepend(tr);
+    while (rows.children.length > 200) rows.lastChild.remove();
+    const minute = e.time.slice(0, 16);
+    const last = minutes[minutes.length - 1];
+    if (!counted && last && last.minute.slice(0, 16) === minute) { last.events++; drawMinutes(); }
+  }
+  const source = new EventSource("/live/events");
+  source.addEventListener("open", () => { status.dataset.state = "open"; status.textContent = "connected"; });
+  source.addEventListener("error", () => { status.dataset.state = "closed"; status.textContent = "reconnecting…"; });
+  source.addEventListener("minutes", (m) => { minutes = JSON.parse(m.data); drawMinutes(); });
+  source.addEventListener("event", (m) => addEvent(JSON.parse(m.data), false));
+  source.addEventListener("backlog", (m) => addEvent(JSON.parse(m.data), true));
+</script>
+</body>
+</html>
+`;

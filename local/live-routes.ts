@@ -1,0 +1,61 @@
+// GET /live (the real-time page) and GET /live/events (its Server-Sent Events): each accepted event
+// as it arrives, and the per-minute counts of the last hour every few seconds.
+import type { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import type { LiveEvent, LiveFeed } from "./live-feed.ts";
+import { livePage } from "./live-page.ts";
+
+export interface LiveRoutes {
+  /** Ends every open stream, so the server can close at once. */
+  closeStreams(): void;
+}
+
+export function mountLive(app: Hono, feed: LiveFeed): LiveRoutes {
+  const closers = new Set<() => void>();
+
+  app.get("/live", (c) => c.html(livePage));
+
+  app.get("/live/events", (c) =>
+    streamSSE(c, async (stream) => {
+      let closed = false;
+      let wake: () => void = () => {};
+      const finished = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      const close = () => {
+        closed = true;
+        wake();
+      };
+      closers.add(close);
+      stream.onAbort(close);
+
+      // Writes are chained so messages never interleave.
+      let queue = Promise.resolve();
+      const send = (event: string, data: unknown) => {
+        queue = queue
+          .then(() => (closed ? undefined : stream.writeSSE({ event, data: JSON.stringify(data) })))
+          .catch(close);
+      };
+      send("minutes", feed.minutes());
+      // Recent events fill the table; they are in the counts already.
+      for (const event of feed.latest()) send("backlog", event);
+      const unsubscribe = feed.subscribe((event: LiveEvent) => send("event", event));
+      // Counts move on with the clock even when nothing arrives; the write also keeps proxies from timing out.
+      const ticker = setInterval(() => send("minutes", feed.minutes()), 5_000);
+      try {
+        await finished;
+      } finally {
+        clearInterval(ticker);
+        unsubscribe();
+        closers.delete(close);
+        await queue;
+      }
+    }),
+  );
+
+  return {
+    closeStreams() {
+      for (const close of [...closers]) close();
+    },
+  };
+}
