@@ -58,13 +58,15 @@ export interface TrackerSite {
   landedEvents(): Promise<StoredEvent[]>;
 }
 
-export async function startTrackerSite(): Promise<TrackerSite> {
+/** `failingSink`: a Firehose sink at a closed port, so every POST of events is answered 503. */
+export async function startTrackerSite({ failingSink = false } = {}): Promise<TrackerSite> {
   const data = await mkdtemp(join(tmpdir(), "ownstats-tracker-"));
   let collectorUrl = "";
   const received: Received[] = [];
   const collector = await startCollector({
     port: 0,
     data,
+    ...(failingSink ? { sink: "firehose", endpoint: "http://127.0.0.1:9" } : {}),
     extend: (app) => {
       mountTracker(app);
       serveFixtures(app, () => collectorUrl);

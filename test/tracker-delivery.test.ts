@@ -1,0 +1,169 @@
+// Delivery in Debian's Chromium: batching, the flush on leaving, cross-origin without preflight,
+// the single retry, and the events landing in raw/ through the real collector.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { StoredEvent } from "../functions/collect/event.ts";
+import { chromiumOrWarn, launchChromium } from "./chromium.ts";
+import { startTrackerSite, type TrackerSite, watchRequests } from "./tracker-harness.ts";
+
+const executable = chromiumOrWarn("tracker delivery");
+const START = Date.parse("2026-03-02T09:00:00Z");
+
+describe.runIf(executable)("tracker: delivery", () => {
+  let site: TrackerSite;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  /** Every event the collector acknowledged in this file, by event_id, to compare with raw/. */
+  const acknowledged = new Map<string, unknown>();
+
+  beforeAll(async () => {
+    site = await startTrackerSite();
+    browser = await launchChromium(executable as string);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+    await site.settle();
+    for (const event of site.events()) acknowledged.set(event.event_id, event);
+    site.forget();
+  });
+
+  async function openPage(): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ timezoneId: "Europe/Berlin" });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.clock.install({ time: START });
+    await page.clock.pauseAt(START + 1_000);
+    return { context, page };
+  }
+
+  const eventPosts = () => site.received.filter((r) => r.method === "POST" && r.path === "/v1/events");
+
+  it("batches events, at most 50 to a request, as text/plain", async () => {
+    const { page } = await openPage();
+    await page.goto(site.page("article.html"));
+    await page.evaluate(() => {
+      const api = (window as never as { ownstats: { track(n: string, p: object): void } }).ownstats;
+      for (let i = 0; i < 120; i++) api.track("burst", { i });
+    });
+    await page.clock.runFor(3_100);
+    await expect.poll(() => site.ofType("custom").length).toBe(120);
+    expect(site.ofType("custom").map((e) => e.props?.i)).toEqual([...Array(120).keys()]);
+    const sizes = eventPosts().map((r) => r.events.length);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(121); // with the page_view
+    expect(eventPosts().length).toBeLessThanOrEqual(4);
+    for (const post of eventPosts()) expect(post.contentType).toBe("text/plain;charset=UTF-8");
+  });
+
+  it("waits a few seconds to batch, and flushes at once by sendBeacon on pagehide", async () => {
+    const { page } = await openPage();
+    await page.goto(site.page("article.html"));
+    await page.click("#plain-cta");
+    await page.clock.runFor(2_000);
+    await site.settle();
+    expect(eventPosts()).toEqual([]); // still batching
+    await page.goto(site.page("thanks.html")); // no time passes: pagehide sends the batch
+    await expect.poll(() => site.ofType("cta_click").length).toBe(1);
+    expect(site.ofType("page_view")).toHaveLength(1);
+    expect(eventPosts().map((r) => r.fetchMode)).toEqual(["no-cors"]); // a beacon
+  });
+
+  it("posts to another origin with no CORS preflight", async () => {
+    const { context, page } = await openPage();
+    const requests = watchRequests(context);
+    await page.goto(site.otherOriginPage("cross-origin.html"));
+    await page.click("[data-cta=cross]");
+    await page.clock.runFor(3_100);
+    await expect.poll(() => site.ofType("cta_click").length).toBe(1);
+    expect(site.ofType("page_view")[0]?.page_path).toBe("/site/cross-origin.html");
+    const post = requests.find((r) => r.method() === "POST");
+    expect(new URL(post?.url() ?? "").origin).toBe(site.collector.url);
+    expect(new URL(page.url()).origin).not.toBe(site.collector.url);
+    expect(post?.headers()["content-type"]).toBe("text/plain;charset=UTF-8");
+    expect((await post?.response())?.status()).toBe(202);
+    expect(site.received.filter((r) => r.method === "OPTIONS")).toEqual([]);
+
+    // The watch works: the same post as application/json is preflighted.
+    await page.evaluate(
+      (url) => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }),
+      `${site.collector.url}/v1/events`,
+    );
+    await expect
+      .poll(() => site.received.filter((r) => r.method === "OPTIONS").map((r) => r.path))
+      .toEqual(["/v1/events"]);
+  });
+
+  it("retries a send once after a network failure", async () => {
+    const { page } = await openPage();
+    let attempts = 0;
+    await page.route("**/v1/events", (route) =>
+      ++attempts === 1 ? route.abort("connectionreset") : route.continue(),
+    );
+    await page.goto(site.page("short.html"));
+    await page.clock.runFor(3_100);
+    await expect.poll(() => attempts).toBe(1);
+    await site.settle();
+    expect(eventPosts()).toEqual([]);
+    await page.clock.runFor(3_100);
+    await expect.poll(() => site.ofType("page_view").length).toBe(1);
+    expect(attempts).toBe(2);
+    expect(site.events()).toHaveLength(5); // the page view and four scroll milestones, once
+  });
+
+  it("retries a 503 from the collector once, then gives up", async () => {
+    const failing = await startTrackerSite({ failingSink: true });
+    try {
+      const { page } = await openPage();
+      const statuses: number[] = [];
+      page.on("response", (response) => {
+        if (response.url().endsWith("/v1/events")) statuses.push(response.status());
+      });
+      await page.goto(failing.page("short.html"));
+      await page.clock.runFor(3_100);
+      await expect.poll(() => statuses, { timeout: 30_000 }).toEqual([503]);
+      await page.clock.runFor(3_100);
+      await expect.poll(() => statuses, { timeout: 30_000 }).toEqual([503, 503]);
+      await page.clock.runFor(20_000); // no third attempt (and, at 26 s, no time milestone yet)
+      await failing.settle();
+      const posts = failing.received.filter((r) => r.path === "/v1/events");
+      expect(posts).toHaveLength(2);
+      expect(posts[1]?.events).toEqual(posts[0]?.events); // the same batch, sent again
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it("lands every acknowledged event in raw/ through the collector, enriched and without query strings", async () => {
+    const { page } = await openPage();
+    await page.goto(site.page("article.html", "?utm_source=Mastodon&ref=secret"), {
+      referer: "https://social.example/@someone/post?x=1",
+    });
+    await page.clock.runFor(3_100);
+    await expect.poll(() => site.ofType("page_view").length).toBe(1);
+    await site.settle();
+    for (const event of site.events()) acknowledged.set(event.event_id, event);
+    site.forget();
+    for (const context of contexts.splice(0)) await context.close();
+
+    const landed = await site.landedEvents();
+    const byId = new Map<string, StoredEvent>(landed.map((e) => [e.event_id, e]));
+    expect(acknowledged.size).toBeGreaterThan(5); // with the earlier tests of this file, over 130
+    for (const id of acknowledged.keys()) expect(byId.has(id), `event ${id} landed`).toBe(true);
+    const view = landed.find((e) => e.event_type === "page_view" && e.utm_source === "Mastodon");
+    expect(view).toMatchObject({
+      page_path: "/site/article.html",
+      referrer: "https://social.example/@someone/post",
+      site: new URL(site.collector.url).host,
+      browser: "Chrome",
+      device_type: "desktop",
+      timezone: "Europe/Berlin",
+      country: "DE",
+      schema_version: 1,
+    });
+    expect(JSON.stringify(landed)).not.toMatch(/secret|x=1/);
+  });
+});
