@@ -17,12 +17,12 @@ export async function bundleTracker(): Promise<string> {
     bundle: true,
     minify: true,
     format: "iife",
-    // Safari 14 / Chrome 80 era: optional chaining stays, logical assignment is lowered.
+    // Browsers since 2020 (Chrome 80, Firefox 74, Safari 13.1): ?. and ?? stay, ||= is lowered.
     target: "es2020",
     legalComments: "none",
     write: false,
     logLevel: "silent",
-    // No "use strict" prologue: the bundle is an IIFE of ES module code, strict already where it matters.
+    // No "use strict" prologue (13 bytes): the code declares every name and never relies on `this`.
     tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
   });
   return (result.outputFiles[0]?.text ?? "").trim();
