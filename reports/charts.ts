@@ -204,10 +204,9 @@ export function lineageChart(title: string, nodes: GraphNode[], edges: [string, 
           bottom: 24,
           symbol: "roundRect",
           symbolSize: [120, 28],
-          edgeSymbol: ["none", "arrow"],
-          edgeSymbolSize: 8,
+          // No arrowheads: they would end under the boxes; the left-to-right layers give the direction.
           label: { show: true, color: "#fff", fontSize: 11 },
-          lineStyle: { color: "#888", width: 1.2, curveness: 0.1 },
+          lineStyle: { color: "#888", width: 1.2, curveness: 0 },
           data: positioned.map(({ node, index }) => {
             const count = perLayer.get(node.layer) ?? 1;
             return {

@@ -60,6 +60,13 @@ export function isoHour(value: Value): string {
   return typeof value === "string" ? `${value.slice(0, 10)} ${value.slice(11, 16)} UTC` : "–";
 }
 
+/** "2026-11-25 14:07 UTC" from an ISO timestamp. */
+export function isoMinute(value: Value): string {
+  return typeof value === "string" && value.length >= 16
+    ? `${value.slice(0, 10)} ${value.slice(11, 16)} UTC`
+    : "–";
+}
+
 export interface Change {
   text: string;
   direction: "up" | "down" | "flat" | "none";

@@ -41,6 +41,8 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
            'example.com' AS site, s.landing_page AS page_path, 'Title' AS page_title,
            NULL::VARCHAR AS referrer, s.utm_source, s.utm_medium, s.utm_campaign,
            NULL::VARCHAR AS utm_term, NULL::VARCHAR AS utm_content,
+           CASE WHEN n = 1 THEN 50 END AS scroll_pct,
+           CASE WHEN n = 2 THEN s.engaged_s END AS seconds,
            false AS is_bot, s.referrer_host, s.channel
     FROM sessions s, range(3) r(n);
 

@@ -19,6 +19,21 @@ export const engagement: Page = {
              ${milestones.map((s) => `count(*) FILTER (WHERE engaged_s >= ${s}) AS engaged_${s}`).join(", ")}
       FROM sessions
       WHERE started_at >= ${period.from} AND started_at < ${period.until}`,
+    // One pass over the period's events: per page and session, whether it was viewed and its longest time.
+    page_milestones: `
+      WITH per_session AS (
+        SELECT page_path, session_id,
+               bool_or(event_type = 'page_view') AS viewed,
+               max(seconds) FILTER (WHERE event_type = 'time_on_page') AS seconds
+        FROM stg_events
+        WHERE event_type IN ('page_view', 'time_on_page') AND NOT coalesce(is_bot, false)
+          AND event_ts >= ${period.from} AND event_ts < ${period.until}
+        GROUP BY page_path, session_id
+      )
+      SELECT page_path, count(*) FILTER (WHERE viewed) AS sessions,
+             ${milestones.map((s) => `count(*) FILTER (WHERE viewed AND seconds >= ${s}) AS engaged_${s}`).join(", ")}
+      FROM per_session GROUP BY page_path HAVING count(*) FILTER (WHERE viewed) > 0
+      ORDER BY sessions DESC, page_path LIMIT 15`,
     exits: `
       SELECT page_path, exits, sessions FROM pages WHERE exits > 0
       ORDER BY exits DESC, page_path LIMIT 10`,
@@ -66,6 +81,15 @@ export const engagement: Page = {
               formatShare(num(m[`engaged_${s}`] ?? 0) / sessions),
             ])
           : [],
+      ),
+      pageMilestonesTable: table(
+        "Share of a page's sessions still on it after 30 s, 1 min, 3 min and 5 min (sessions of the period)",
+        ["Page", "Sessions#", ...milestones.map((s) => `${formatSeconds(s)}#`)],
+        (rows.page_milestones ?? []).map((r) => [
+          String(r.page_path),
+          formatCount(r.sessions),
+          ...milestones.map((s) => formatShare(num(r[`engaged_${s}`]) / num(r.sessions))),
+        ]),
       ),
       pagesTable: table(
         "Pages by views (all data)",

@@ -2,7 +2,7 @@
 // from the runner's artifacts: the analysts' documentation.
 import { layers, readLineage } from "../artifacts.ts";
 import { lineageChart } from "../charts.ts";
-import { formatCount, formatDecimal, num } from "../format.ts";
+import { formatCount, formatDecimal, isoMinute, num } from "../format.ts";
 import { type Page, table } from "../page.ts";
 
 export const models: Page = {
@@ -36,8 +36,8 @@ export const models: Page = {
     );
     return {
       problem: lineage.problem,
-      generatedAt: lineage.generatedAt ?? "unknown",
-      runAt: lineage.runAt ?? "never",
+      generatedAt: lineage.generatedAt ? isoMinute(lineage.generatedAt) : "unknown",
+      runAt: lineage.runAt ? isoMinute(lineage.runAt) : "never",
       graph: lineage.models.length
         ? lineageChart("Model lineage: sources on the left, each model right of what it reads", nodes, edges)
         : { title: "Model lineage", svg: "" },
