@@ -1,0 +1,67 @@
+// `ownstats dev` in Chromium: a visitor opens the demo site, goes to the pricing page and clicks
+// "Book a call". The click shows on the /live page as it arrives, and `ownstats query` finds it in
+// the warehouse within 10 seconds of the tracker sending it.
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumOrWarn, launchChromium } from "./chromium.ts";
+import { type DevProcess, queryRows, startDev } from "./dev-server.ts";
+
+const chromiumPath = chromiumOrWarn("dev server browser test");
+
+describe.skipIf(!chromiumPath)("ownstats dev in a browser", () => {
+  let dev: DevProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // No demo data: the click is then the only cta_click there is.
+    [dev, browser] = await Promise.all([startDev(["--no-demo"]), launchChromium(chromiumPath as string)]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await dev?.stop();
+  });
+
+  it("shows a CTA click live and makes it queryable within 10 seconds", async () => {
+    const context = await browser.newContext();
+    const live = await context.newPage();
+    await live.goto(`${dev.url}/live`);
+    await live.waitForSelector("#status[data-state=open]");
+
+    const page = await context.newPage();
+    await page.goto(`${dev.url}/`);
+    await expect(page.title()).resolves.toBe("Ownstats — analytics you own");
+    await page.click('a[href="/pricing"] >> nth=0');
+    await page.waitForURL(`${dev.url}/pricing`);
+    const sent = page.waitForResponse(
+      (response) =>
+        response.url() === `${dev.url}/v1/events` &&
+        (response.request().postData() ?? "").includes("cta_click"),
+    );
+    await page.click('[data-cta="book_call"]');
+    const response = await sent;
+    expect(response.status()).toBe(202);
+    const sentAt = Date.now();
+
+    await live.waitForSelector("#events tr:has-text('cta_click')", { timeout: 10_000 });
+    await expect(live.textContent("#events")).resolves.toContain("book_call");
+
+    // Poll `ownstats query` (a process of its own, as a user would run it) until the click is there.
+    let startedAt = 0;
+    let rows: Record<string, unknown>[] | undefined;
+    for (;;) {
+      startedAt = Date.now();
+      rows = await queryRows(
+        dev.data,
+        "select element, page_path, site from stg_events where event_type = 'cta_click'",
+      );
+      if (rows?.length) break;
+      if (startedAt - sentAt > 10_000) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(rows).toEqual([{ element: "book_call", page_path: "/pricing", site: new URL(dev.url).host }]);
+    // The query that first saw it had started within 10 s of the tracker's POST.
+    expect(startedAt - sentAt).toBeLessThanOrEqual(10_000);
+    await context.close();
+  });
+});
