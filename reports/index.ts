@@ -52,11 +52,25 @@ export async function buildSite(opts: SiteOptions, now = new Date()): Promise<Re
       builtAt: `${now.toISOString().slice(0, 16).replace("T", " ")} UTC`,
       latest,
     };
-    const rendered: { path: string; content: string | Uint8Array }[] = [];
-    for (const page of pages)
-      rendered.push({ path: `${page.slug}.html`, content: await renderPage(warehouse, page, input) });
     const folder = join(opts.data, "site");
-    const exported = await exportMarts(warehouse, folder);
+    // Pages run on connections of their own, so one page's charts are drawn while another's
+    // queries run; a failure is reported for the first failing page in navigation order.
+    const outcomes = await Promise.allSettled([
+      exportMarts(warehouse, folder),
+      ...pages.map((page) => renderPageOnOwnConnection(opts.data, page, input)),
+    ]);
+    const failed = outcomes.slice(1).find((o) => o.status === "rejected") ?? outcomes[0];
+    if (failed?.status === "rejected") throw failed.reason;
+    const exported =
+      outcomes[0]?.status === "fulfilled"
+        ? (outcomes[0].value as Awaited<ReturnType<typeof exportMarts>>)
+        : [];
+    const rendered = outcomes
+      .slice(1)
+      .map((o, i) => ({
+        path: `${pages[i]?.slug}.html`,
+        content: o.status === "fulfilled" ? (o.value as string) : "",
+      }));
     const files = [...rendered, ...assetFiles()].map(({ path, content }) => {
       writeAtomically(join(folder, path), content);
       return { path, bytes: typeof content === "string" ? Buffer.byteLength(content) : content.byteLength };
@@ -74,6 +88,15 @@ async function latestEventTime(warehouse: Warehouse): Promise<string | null> {
     return typeof row?.latest === "string" ? row.latest : null;
   } catch (error) {
     throw new ReportQueryError("every page", "latest event time", error);
+  }
+}
+
+async function renderPageOnOwnConnection(data: string, page: Page, input: PageInput): Promise<string> {
+  const warehouse = await openWarehouse(data);
+  try {
+    return await renderPage(warehouse, page, input);
+  } finally {
+    warehouse.close();
   }
 }
 
