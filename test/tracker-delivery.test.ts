@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { StoredEvent } from "../functions/collect/event.ts";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
-import { startTrackerSite, type TrackerSite, watchRequests } from "./tracker-harness.ts";
+import { poll, startTrackerSite, type TrackerSite, watchRequests } from "./tracker-harness.ts";
 
 const executable = chromiumOrWarn("tracker delivery");
 const START = Date.parse("2026-03-02T09:00:00Z");
@@ -50,7 +50,7 @@ describe.runIf(executable)("tracker: delivery", () => {
       for (let i = 0; i < 120; i++) api.track("burst", { i });
     });
     await page.clock.runFor(3_100);
-    await expect.poll(() => site.ofType("custom").length).toBe(120);
+    await poll(() => site.ofType("custom").length).toBe(120);
     expect(site.ofType("custom").map((e) => e.props?.i)).toEqual([...Array(120).keys()]);
     const sizes = eventPosts().map((r) => r.events.length);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
@@ -67,7 +67,7 @@ describe.runIf(executable)("tracker: delivery", () => {
     await site.settle();
     expect(eventPosts()).toEqual([]); // still batching
     await page.goto(site.page("thanks.html")); // no time passes: pagehide sends the batch
-    await expect.poll(() => site.ofType("cta_click").length).toBe(1);
+    await poll(() => site.ofType("cta_click").length).toBe(1);
     expect(site.ofType("page_view")).toHaveLength(1);
     expect(eventPosts().map((r) => r.fetchMode)).toEqual(["no-cors"]); // a beacon
   });
@@ -78,7 +78,7 @@ describe.runIf(executable)("tracker: delivery", () => {
     await page.goto(site.otherOriginPage("cross-origin.html"));
     await page.click("[data-cta=cross]");
     await page.clock.runFor(3_100);
-    await expect.poll(() => site.ofType("cta_click").length).toBe(1);
+    await poll(() => site.ofType("cta_click").length).toBe(1);
     expect(site.ofType("page_view")[0]?.page_path).toBe("/site/cross-origin.html");
     const post = requests.find((r) => r.method() === "POST");
     expect(new URL(post?.url() ?? "").origin).toBe(site.collector.url);
@@ -92,9 +92,9 @@ describe.runIf(executable)("tracker: delivery", () => {
       (url) => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }),
       `${site.collector.url}/v1/events`,
     );
-    await expect
-      .poll(() => site.received.filter((r) => r.method === "OPTIONS").map((r) => r.path))
-      .toEqual(["/v1/events"]);
+    await poll(() => site.received.filter((r) => r.method === "OPTIONS").map((r) => r.path)).toEqual([
+      "/v1/events",
+    ]);
   });
 
   it("retries a send once after a network failure", async () => {
@@ -105,11 +105,11 @@ describe.runIf(executable)("tracker: delivery", () => {
     );
     await page.goto(site.page("short.html"));
     await page.clock.runFor(3_100);
-    await expect.poll(() => attempts).toBe(1);
+    await poll(() => attempts).toBe(1);
     await site.settle();
     expect(eventPosts()).toEqual([]);
     await page.clock.runFor(3_100);
-    await expect.poll(() => site.ofType("page_view").length).toBe(1);
+    await poll(() => site.ofType("page_view").length).toBe(1);
     expect(attempts).toBe(2);
     expect(site.events()).toHaveLength(5); // the page view and four scroll milestones, once
   });
@@ -124,9 +124,9 @@ describe.runIf(executable)("tracker: delivery", () => {
       });
       await page.goto(failing.page("short.html"));
       await page.clock.runFor(3_100);
-      await expect.poll(() => statuses, { timeout: 30_000 }).toEqual([503]);
+      await poll(() => statuses).toEqual([503]);
       await page.clock.runFor(3_100);
-      await expect.poll(() => statuses, { timeout: 30_000 }).toEqual([503, 503]);
+      await poll(() => statuses).toEqual([503, 503]);
       await page.clock.runFor(20_000); // no third attempt (and, at 26 s, no time milestone yet)
       await failing.settle();
       const posts = failing.received.filter((r) => r.path === "/v1/events");
@@ -143,7 +143,7 @@ describe.runIf(executable)("tracker: delivery", () => {
       referer: "https://social.example/@someone/post?x=1",
     });
     await page.clock.runFor(3_100);
-    await expect.poll(() => site.ofType("page_view").length).toBe(1);
+    await poll(() => site.ofType("page_view").length).toBe(1);
     await site.settle();
     for (const event of site.events()) acknowledged.set(event.event_id, event);
     site.forget();

@@ -2,7 +2,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
-import { setHidden, startTrackerSite, type TrackerSite, UUID } from "./tracker-harness.ts";
+import { poll, scrollPage, setHidden, startTrackerSite, type TrackerSite, UUID } from "./tracker-harness.ts";
 
 const executable = chromiumOrWarn("tracker events");
 const START = Date.parse("2026-03-02T09:00:00Z");
@@ -43,7 +43,7 @@ describe.runIf(executable)("tracker: the events it sends", () => {
   /** Lets the tracker's 3-second batch timer fire and waits for the request to show. */
   async function flushed(type: string, count: number) {
     await page.clock.runFor(3_100);
-    await expect.poll(() => site.ofType(type as never).length).toBe(count);
+    await poll(() => site.ofType(type as never).length).toBe(count);
   }
 
   it("sends page_view with path (no query), title, referrer, UTM, screen, viewport, language and time zone", async () => {
@@ -82,16 +82,13 @@ describe.runIf(executable)("tracker: the events it sends", () => {
     await page.goto(site.page("article.html"));
     await page.clock.runFor(100);
     // 600 px of a 4,000 px page is 15 %: no milestone yet.
-    await page.evaluate(() => scrollTo(0, 1_500)); // (1,500 + 600) / 4,000 = 52 %
-    await page.clock.runFor(100);
-    await page.evaluate(() => scrollTo(0, 0));
-    await page.clock.runFor(100);
-    await page.evaluate(() => scrollTo(0, 1_600));
-    await page.clock.runFor(100);
+    await scrollPage(page, 1_500); // (1,500 + 600) / 4,000 = 52 %
+    await scrollPage(page, 0);
+    await scrollPage(page, 1_600);
     await flushed("scroll_depth", 2);
     expect(site.ofType("scroll_depth").map((e) => e.scroll_pct)).toEqual([25, 50]);
 
-    await page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+    await scrollPage(page, 4_000);
     await flushed("scroll_depth", 4);
     expect(site.ofType("scroll_depth").map((e) => e.scroll_pct)).toEqual([25, 50, 75, 100]);
 
@@ -110,7 +107,7 @@ describe.runIf(executable)("tracker: the events it sends", () => {
         mark,
       );
       await setHidden(page, true);
-      await expect.poll(() => site.ofType("custom").some((e) => e.name === mark)).toBe(true);
+      await poll(() => site.ofType("custom").some((e) => e.name === mark)).toBe(true);
       return site.ofType("time_on_page").map((e) => e.seconds);
     };
     await page.clock.runFor(29_000);
@@ -157,7 +154,7 @@ describe.runIf(executable)("tracker: the events it sends", () => {
     // The submit navigates away: the pagehide flush carries form_submit.
     await page.click("#signup-submit");
     await page.waitForURL(/thanks\.html/);
-    await expect.poll(() => site.ofType("form_submit").map((e) => e.element)).toEqual(["signup"]);
+    await poll(() => site.ofType("form_submit").map((e) => e.element)).toEqual(["signup"]);
     expect(JSON.stringify(site.events())).not.toMatch(/someone@example\.com|Acme|Ada/);
   });
 
@@ -194,7 +191,7 @@ describe.runIf(executable)("tracker: the events it sends", () => {
       "/site/spa.html",
     ]);
     // Each page view restarts the milestones: the short SPA pages count as fully scrolled each time.
-    await expect.poll(() => site.ofType("scroll_depth").filter((e) => e.scroll_pct === 100).length).toBe(4);
+    await poll(() => site.ofType("scroll_depth").filter((e) => e.scroll_pct === 100).length).toBe(4);
     const session = site.events()[0]?.session_id;
     expect(site.events().every((e) => e.session_id === session)).toBe(true);
   });

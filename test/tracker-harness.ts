@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { Hono } from "hono";
 import type { BrowserContext, Page, Request } from "playwright-core";
+import { expect } from "vitest";
 import type { StoredEvent, WireEventInput } from "../functions/collect/event.ts";
 import { serveApp } from "../functions/collect/server.ts";
 import { type RunningCollector, startCollector } from "../local/collect.ts";
@@ -164,6 +165,22 @@ export async function setHidden(page: Page, hidden: boolean): Promise<void> {
   }, hidden);
 }
 
+/**
+ * Scrolls to `y` and waits for the scroll event, which the browser fires on its next rendering
+ * frame (real time, not the fake clock); then runs the fake clock past the tracker's animation frame.
+ */
+export async function scrollPage(page: Page, y: number): Promise<void> {
+  await page.evaluate(
+    (top) =>
+      new Promise<void>((resolve) => {
+        addEventListener("scroll", () => resolve(), { once: true });
+        scrollTo(0, top);
+      }),
+    y,
+  );
+  await page.clock.runFor(100);
+}
+
 /** The ownstats_* items of the page's localStorage and sessionStorage. */
 export async function storedIds(
   page: Page,
@@ -176,3 +193,6 @@ export async function storedIds(
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** expect.poll with room for a busy machine: requests and the spool may take a while. */
+export const poll = <T>(read: () => T) => expect.poll(read, { timeout: 15_000, interval: 50 });

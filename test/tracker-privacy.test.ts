@@ -2,7 +2,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
-import { startTrackerSite, storedIds, type TrackerSite, UUID } from "./tracker-harness.ts";
+import { poll, scrollPage, startTrackerSite, storedIds, type TrackerSite, UUID } from "./tracker-harness.ts";
 
 const executable = chromiumOrWarn("tracker privacy");
 const START = Date.parse("2026-03-02T09:00:00Z");
@@ -41,7 +41,7 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
   async function browseArticle(page: Page): Promise<void> {
     await page.goto(site.page("article.html"));
     await page.clock.runFor(100);
-    await page.evaluate(() => scrollTo(0, 4_000));
+    await scrollPage(page, 4_000);
     await page.click("#plain-cta");
     await page.fill("#signup-email", "a@example.com");
     await page.mouse.move(300, 300);
@@ -66,7 +66,7 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
     const second = await context.newPage();
     await second.goto(site.page("article.html"));
     await second.clock.runFor(3_100); // one clock for the whole context
-    await expect.poll(() => site.ofType("page_view").length).toBe(2);
+    await poll(() => site.ofType("page_view").length).toBe(2);
     const [first, other] = site.ofType("page_view");
     expect(first?.visitor_id).toMatch(ID);
     expect(other?.visitor_id).toBe(first?.visitor_id);
@@ -83,7 +83,7 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
     const second = await context.newPage();
     await second.goto(site.page("storage-session.html"));
     await second.clock.runFor(3_100);
-    await expect.poll(() => site.ofType("page_view").length).toBe(2);
+    await poll(() => site.ofType("page_view").length).toBe(2);
     const [first, other] = site.ofType("page_view");
     expect(first?.visitor_id).toMatch(ID);
     expect(other?.visitor_id).toMatch(ID);
@@ -108,7 +108,7 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
     await page.clock.runFor(3_100);
     await page.reload();
     await page.clock.runFor(3_100);
-    await expect.poll(() => site.ofType("page_view").length).toBe(2);
+    await poll(() => site.ofType("page_view").length).toBe(2);
     const events = site.events();
     expect(events.length).toBeGreaterThanOrEqual(7); // 2 page views, 4 scroll milestones, 1 exposure
     for (const event of events) {
@@ -132,7 +132,7 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
     await page.clock.fastForward("30:01");
     await page.click("#plain-cta");
     await page.clock.runFor(3_100);
-    await expect.poll(() => site.ofType("cta_click").length).toBe(3);
+    await poll(() => site.ofType("cta_click").length).toBe(3);
     const [view] = site.ofType("page_view");
     const clicks = site.ofType("cta_click");
     expect(clicks[0]?.session_id).toBe(view?.session_id);
@@ -153,7 +153,7 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
     await page.clock.fastForward("31:00");
     await expose();
     await page.clock.runFor(3_100);
-    await expect.poll(() => site.ofType("experiment_exposure").length).toBe(2);
+    await poll(() => site.ofType("experiment_exposure").length).toBe(2);
     const [early, late] = site.ofType("experiment_exposure");
     expect(late?.session_id).not.toBe(early?.session_id);
   });
@@ -161,7 +161,7 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
   it("sends nothing, ever, and stores nothing under Global Privacy Control", async () => {
     const { page: control } = await openPage();
     await browseArticle(control);
-    await expect.poll(() => eventPosts().length).toBeGreaterThan(0); // the same visit, without GPC, is counted
+    await poll(() => eventPosts().length).toBeGreaterThan(0); // the same visit, without GPC, is counted
     await site.settle();
     site.forget();
 
@@ -186,9 +186,7 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
 
     await page.goto(site.page("dnt-ignored.html"));
     await page.clock.runFor(3_100);
-    await expect
-      .poll(() => site.ofType("page_view").map((e) => e.page_path))
-      .toEqual(["/site/dnt-ignored.html"]);
+    await poll(() => site.ofType("page_view").map((e) => e.page_path)).toEqual(["/site/dnt-ignored.html"]);
   });
 
   it("makes valid random UUIDs without crypto.randomUUID (pages that are not a secure context)", async () => {
@@ -198,7 +196,7 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
     await page.goto(site.page("short.html"));
     expect(await page.evaluate(() => typeof crypto.randomUUID)).toBe("undefined");
     await page.clock.runFor(3_100);
-    await expect.poll(() => site.events().length).toBe(5); // page_view and four scroll milestones
+    await poll(() => site.events().length).toBe(5); // page_view and four scroll milestones
     const events = site.events();
     const ids = [...events.map((e) => e.event_id), events[0]?.session_id, events[0]?.visitor_id];
     for (const id of ids) expect(id).toMatch(UUID);
