@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { HtmlValidate } from "html-validate";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openWarehouse } from "../runner/warehouse.ts";
 import { buildSite, ReportQueryError, renderSite } from "./index.ts";
@@ -67,6 +68,49 @@ describe("renderSite", () => {
     expect(errors.join("\n")).toMatch(/page "funnel\.html", query "funnel" failed: .*funnel/);
     expect(statSync(join(data, "site", "index.html")).mtimeMs).toBe(before);
     await expect(buildSite({ data, days: 28 })).rejects.toBeInstanceOf(ReportQueryError);
+  });
+
+  it("renders valid pages that say so when the models hold no rows yet", async () => {
+    const data = await sampleData();
+    const warehouse = await openWarehouse(data);
+    for (const table of [
+      "stg_events",
+      "sessions",
+      "daily",
+      "sources",
+      "attribution",
+      "funnel",
+      "cohorts",
+      "experiments",
+      "pages",
+      "anomalies",
+    ]) {
+      await warehouse.run(`DELETE FROM ${table}`);
+    }
+    warehouse.close();
+    const site = await buildSite({ data, days: 28 }, new Date("2026-11-26T10:00:00Z"));
+    expect(site.files.filter((f) => f.path.endsWith(".html"))).toHaveLength(9);
+    const validator = new HtmlValidate({ extends: ["html-validate:recommended"] });
+    for (const file of [
+      "index.html",
+      "experiments.html",
+      "funnel.html",
+      "anomalies.html",
+      "cohorts.html",
+      "models.html",
+    ]) {
+      const report = await validator.validateString(readFileSync(join(data, "site", file), "utf8"), file);
+      expect(
+        report.results.flatMap((r) => r.messages.map((m) => m.message)),
+        file,
+      ).toEqual([]);
+    }
+    const overview = readFileSync(join(data, "site", "index.html"), "utf8");
+    expect(overview).toContain("No data yet · built at 2026-11-26 10:00 UTC");
+    expect(readFileSync(join(data, "site", "experiments.html"), "utf8")).toContain(
+      "No experiment has exposures yet",
+    );
+    expect(readFileSync(join(data, "site", "models.html"), "utf8")).toContain("no target/manifest.json yet");
   });
 
   it("says what is missing when the models were never built", async () => {

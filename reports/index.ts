@@ -65,12 +65,10 @@ export async function buildSite(opts: SiteOptions, now = new Date()): Promise<Re
       outcomes[0]?.status === "fulfilled"
         ? (outcomes[0].value as Awaited<ReturnType<typeof exportMarts>>)
         : [];
-    const rendered = outcomes
-      .slice(1)
-      .map((o, i) => ({
-        path: `${pages[i]?.slug}.html`,
-        content: o.status === "fulfilled" ? (o.value as string) : "",
-      }));
+    const rendered = outcomes.slice(1).map((o, i) => ({
+      path: `${pages[i]?.slug}.html`,
+      content: o.status === "fulfilled" ? (o.value as string) : "",
+    }));
     const files = [...rendered, ...assetFiles()].map(({ path, content }) => {
       writeAtomically(join(folder, path), content);
       return { path, bytes: typeof content === "string" ? Buffer.byteLength(content) : content.byteLength };
@@ -116,7 +114,7 @@ async function renderPage(warehouse: Warehouse, page: Page, input: PageInput): P
     body,
     nav: pages.map((p) => ({ href: `${p.slug}.html`, label: p.nav, current: p === page })),
     periodText: `${period.start} to ${period.end} (${period.days} days), compared with ${period.previousStart} to ${period.previousEnd}`,
-    latest: input.latest ? isoHour(input.latest) : "no data yet",
+    freshness: input.latest ? `Data up to ${isoHour(input.latest)}` : "No data yet",
     builtAt: input.builtAt,
   });
 }
