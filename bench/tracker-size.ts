@@ -12,30 +12,38 @@ const PEERS_GZIP_BYTES: Record<string, number> = {
 
 export async function run(): Promise<BenchResult> {
   const { raw, gzip } = sizes(await bundleTracker());
+  // Same run, same sources, no minifier: what the size work buys.
+  const plain = sizes(await bundleTracker({ minify: false }));
   const smallestPeer = Math.min(...Object.values(PEERS_GZIP_BYTES));
   return {
     bench: "tracker-size",
     figures: [
-      { name: "analytics.js minified", value: raw, unit: "B" },
+      {
+        name: "analytics.js minified",
+        value: raw,
+        unit: "B",
+        baseline: { name: "same bundle unminified", value: plain.raw, unit: "B" },
+        ratio: raw / plain.raw,
+      },
       {
         name: "analytics.js gzip -9",
         value: gzip,
         unit: "B",
-        baseline: { name: "smallest peer (Umami v3.1.0) gzip -9", value: smallestPeer, unit: "B" },
-        ratio: gzip / smallestPeer,
-        goal: `≤ ${GZIP_BUDGET_BYTES} B and smaller than every peer (ratio < 1)`,
+        baseline: { name: "same bundle unminified, gzip -9", value: plain.gzip, unit: "B" },
+        ratio: gzip / plain.gzip,
+        goal: `≤ ${GZIP_BUDGET_BYTES} B and below the smallest peer (${smallestPeer} B)`,
         met: gzip <= GZIP_BUDGET_BYTES && gzip < smallestPeer,
       },
       ...Object.entries(PEERS_GZIP_BYTES).map(([peer, bytes]) => ({
-        name: `${peer} gzip -9 (published figure)`,
-        value: bytes,
-        unit: "B",
-        ratio: gzip / bytes,
+        name: `ours ÷ ${peer}`,
+        value: gzip / bytes,
+        unit: "×",
+        baseline: { name: `${peer} gzip -9 (published script)`, value: bytes, unit: "B" },
+        goal: "< 1",
+        met: gzip < bytes,
       })),
     ],
-    notes: [
-      "peer sizes are gzip -9 of each published script, measured once from their releases; ratio = ours ÷ theirs",
-    ],
+    notes: ["peer sizes: gzip -9 of each published script, measured from their releases (not rebuilt here)"],
   };
 }
 

@@ -10,12 +10,12 @@ export const trackerOutfile = fileURLToPath(new URL("./dist/analytics.js", impor
 /** The budget for everything the tracker does, gzip -9. */
 export const GZIP_BUDGET_BYTES = 1500;
 
-/** The minified script, built in memory. */
-export async function bundleTracker(): Promise<string> {
+/** The minified script, built in memory (`minify: false` only for comparisons). */
+export async function bundleTracker({ minify = true } = {}): Promise<string> {
   const result = await build({
     entryPoints: [trackerEntry],
     bundle: true,
-    minify: true,
+    minify,
     format: "iife",
     // Browsers since 2020 (Chrome 80, Firefox 74, Safari 13.1): ?. and ?? stay, ||= is lowered.
     target: "es2020",
