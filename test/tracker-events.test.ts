@@ -196,6 +196,21 @@ describe.runIf(executable)("tracker: the events it sends", () => {
     expect(site.events().every((e) => e.session_id === session)).toBe(true);
   });
 
+  it("sends page_view again for a page shown again from the back/forward cache", async () => {
+    await page.goto(site.page("short.html"));
+    await page.clock.runFor(1_000);
+    // What the cache does to a page's script: pagehide, frozen timers, then timers resume. (This
+    // headless Chromium under automation reloads instead of caching, so the event is dispatched.)
+    await page.evaluate(() => dispatchEvent(new PageTransitionEvent("pagehide", { persisted: true })));
+    await page.clock.runFor(1_000);
+    await page.clock.runFor(1_000); // no third page view: the path is known again
+    await flushed("page_view", 2);
+    expect(site.ofType("page_view").map((e) => e.page_path)).toEqual([
+      "/site/short.html",
+      "/site/short.html",
+    ]);
+  });
+
   it("ownstats.track sends custom; ownstats.variant sends experiment_exposure once per session per experiment", async () => {
     await page.goto(site.page("article.html"));
     await page.evaluate(() => {

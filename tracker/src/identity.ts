@@ -7,13 +7,15 @@ type Store = Record<string, string | number | undefined>;
 const IDLE_MS = 1_800_000; // 30 minutes
 let store: Store;
 
-/** A version 4 UUID from crypto.randomUUID (secure contexts only) or crypto.getRandomValues. */
+/**
+ * A version 4 UUID from crypto.getRandomValues: the template's 1s, 0s and 8s become random hex
+ * digits, the 8 keeping the variant bits. crypto.randomUUID would be no more random, exists only
+ * in secure contexts, and a second path would cost 16 of the budget's bytes.
+ */
 export const uuid = (): string =>
-  crypto.randomUUID
-    ? crypto.randomUUID()
-    : "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
-        (+c ^ ((crypto.getRandomValues(new Uint8Array(1))[0] as number) & (15 >> (+c / 4)))).toString(16),
-      );
+  "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
+    (+c ^ ((crypto.getRandomValues(new Uint8Array(1))[0] as number) & (15 >> (+c / 4)))).toString(16),
+  );
 
 /** The ids for an event now; every event counts as activity and keeps the session alive. */
 export const identity = (): { session_id: string; visitor_id?: string } => {

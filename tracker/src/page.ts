@@ -7,7 +7,7 @@
 // 1,500-byte budget has no room for. The page_view of a new path follows within a second.
 import { startPage } from "./behaviour.ts";
 import { doc, loc, nav } from "./config.ts";
-import { type Fields, track } from "./track.ts";
+import { type Fields, on, track } from "./track.ts";
 
 let currentPath: string;
 // Query strings never leave the browser, except the utm_* values in their own fields
@@ -32,3 +32,7 @@ export const pageView = (): void => {
     startPage();
   }
 };
+
+// Leaving forgets the path: a page restored from the back/forward cache sends its page_view again
+// on the next tick. (A page really unloading never ticks again.)
+on("pagehide", () => (currentPath = ""));
