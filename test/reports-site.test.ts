@@ -152,6 +152,41 @@ describe.runIf(executable)("reports in Chromium", () => {
     }
   });
 
+  it("fits a phone's width, and draws chart text in the page's colour in dark mode", async () => {
+    const server = await serveFolder(site);
+    const browser = await launchChromium(executable as string);
+    try {
+      const context = await browser.newContext({
+        colorScheme: "dark",
+        viewport: { width: 390, height: 844 },
+        isMobile: true,
+      });
+      const page = await context.newPage();
+      for (const file of pageFiles) {
+        await page.goto(`${server.url}/${file}`);
+        // Wide tables and charts scroll inside their own boxes; the page itself never scrolls sideways.
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `${file} is wider than the phone`).toBeLessThanOrEqual(0);
+      }
+      await page.goto(`${server.url}/index.html`);
+      await page.screenshot({ path: join(artifacts, "phone-dark-index.html.png"), fullPage: true });
+      // Charts keep a readable size (12 px labels drawn at no less than 70 %) and scroll in their box.
+      const chartWidth = await page.evaluate(
+        () => document.querySelector("svg.chart")?.getBoundingClientRect().width ?? 0,
+      );
+      expect(chartWidth).toBeGreaterThanOrEqual(0.7 * 720);
+      const colours = await page.evaluate(() => {
+        const text = document.querySelector("svg.chart text");
+        return { text: text ? getComputedStyle(text).fill : "", body: getComputedStyle(document.body).color };
+      });
+      expect(colours.text).toBe(colours.body);
+      expect(colours.body).not.toBe("rgb(0, 0, 0)");
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+
   it("runs the SQL playground's example query over HTTP and shows rows", async () => {
     const server = await serveFolder(site);
     const browser = await launchChromium(executable as string);
