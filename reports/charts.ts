@@ -180,12 +180,25 @@ export interface GraphNode {
 /** The models' lineage: nodes in layers by depth (sources left, marts right), arrows along refs. */
 export function lineageChart(title: string, nodes: GraphNode[], edges: [string, string][]): Chart {
   const layers = Math.max(1, ...nodes.map((n) => n.layer + 1));
+  const parents = new Map<string, string[]>();
+  for (const [from, to] of edges) parents.set(to, [...(parents.get(to) ?? []), from]);
+  // Each layer is ordered by where its parents sit (the barycentre rule), so fewer edges cross.
+  const height01 = new Map<string, number>();
   const perLayer = new Map<number, number>();
-  const positioned = nodes.map((node) => {
-    const index = perLayer.get(node.layer) ?? 0;
-    perLayer.set(node.layer, index + 1);
-    return { node, index };
-  });
+  const positioned: { node: GraphNode; index: number }[] = [];
+  for (let layer = 0; layer < layers; layer++) {
+    const here = nodes.filter((n) => n.layer === layer);
+    const centre = (n: GraphNode) => {
+      const ys = (parents.get(n.name) ?? []).map((p) => height01.get(p) ?? 0.5);
+      return ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : 0.5;
+    };
+    here.sort((a, b) => centre(a) - centre(b) || a.name.localeCompare(b.name));
+    here.forEach((node, index) => {
+      height01.set(node.name, (index + 1) / (here.length + 1));
+      positioned.push({ node, index });
+    });
+    perLayer.set(layer, here.length);
+  }
   const tallest = Math.max(1, ...perLayer.values());
   const width = 720;
   const height = Math.max(200, tallest * 56 + 40);
