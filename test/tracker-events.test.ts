@@ -190,6 +190,8 @@ describe.runIf(executable)("tracker: the events it sends", () => {
       "/site/app/profile",
       "/site/spa.html",
     ]);
+    // Routers set the title after the URL; the page view, a tick later, has the new one.
+    expect(site.ofType("page_view")[1]?.page_title).toBe("Settings");
     // Each page view restarts the milestones: the short SPA pages count as fully scrolled each time.
     await poll(() => site.ofType("scroll_depth").filter((e) => e.scroll_pct === 100).length).toBe(4);
     const session = site.events()[0]?.session_id;

@@ -4,7 +4,8 @@
 // visible time, rather than by wrapping history.pushState/replaceState and listening to popstate:
 // it sees every kind of navigation (push, replace, back, forward, routers that kept the original
 // pushState) and costs about 4 gzipped bytes where the wrapping costs about 70, which the
-// 1,500-byte budget has no room for. The page_view of a new path follows within a second.
+// 1,500-byte budget has no room for. The page_view of a new path follows within a second, by
+// when routers have usually set the new page's title too (wrapping would see the old one).
 import { startPage } from "./behaviour.ts";
 import { doc, loc, nav } from "./config.ts";
 import { type Fields, on, track } from "./track.ts";
