@@ -45,7 +45,23 @@ export function loadProject(opts: Pick<RunnerOptions, "data" | "models" | "vars"
   return project;
 }
 
+// One build at a time per data folder in this process: two overlapping runs would write the same
+// tables from two transactions, and one of them would fail on the conflict.
+const running = new Map<string, Promise<unknown>>();
+
 export async function runProject(step: Step, opts: RunnerOptions): Promise<number> {
+  const key = resolve(opts.data);
+  const previous = running.get(key) ?? Promise.resolve();
+  const current = previous.catch(() => undefined).then(() => runOnce(step, opts));
+  running.set(key, current);
+  try {
+    return await current;
+  } finally {
+    if (running.get(key) === current) running.delete(key);
+  }
+}
+
+async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const started = Date.now();
   const project = loadProject(opts);

@@ -174,6 +174,12 @@ describe("runProject", () => {
     expect(bad.output).toContain('no model named "zzz"');
   });
 
+  it("runs overlapping builds of one data folder one after the other", async () => {
+    const p = tempProject({ "t.sql": '{{config materialized="table"}}\nselect * from range(100000) r(i)' });
+    const results = await Promise.all([run("run", p), run("run", p), run("run", p)]);
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+  });
+
   it("runs data tests alone with `test`, failing on a relation that was never built", async () => {
     const p = tempProject({
       "a.sql": "select 1 as id",
