@@ -5,8 +5,18 @@ export interface ArrivedLine {
   arrival: Date;
 }
 
+const INGEST_KEY = '"ingest_ts":"';
+
 /** The arrival (ingest_ts) of a stored line, or undefined when the line is not one of ours. */
 export function arrivalOf(line: string): Date | undefined {
+  // The collector writes ingest_ts after every client field, so the last occurrence of the key
+  // is the server's (a quote inside a value is escaped, so a value cannot imitate it).
+  const at = line.lastIndexOf(INGEST_KEY);
+  if (at !== -1 && line.startsWith("{") && line.endsWith("}")) {
+    const start = at + INGEST_KEY.length;
+    const arrival = new Date(line.slice(start, line.indexOf('"', start)));
+    if (!Number.isNaN(arrival.getTime())) return arrival;
+  }
   try {
     const record: unknown = JSON.parse(line);
     if (typeof record !== "object" || record === null) return undefined;

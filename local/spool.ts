@@ -41,6 +41,8 @@ export class Spool implements Sink {
   private handle: FileHandle | undefined;
   private segment = "";
   private committed = 0;
+  /** Bytes written to the segment whose datasync has not finished yet. */
+  private writtenAhead = 0;
   private sequence = 0;
   private queue: PendingAppend[] = [];
   private writing: Promise<void> | undefined;
@@ -81,27 +83,57 @@ export class Spool implements Sink {
     });
   }
 
+  // One batch is written while the fsync of the one before is still running: a datasync that
+  // starts after a write has completed covers that write, so each batch is acknowledged by its
+  // own datasync (in order), and the disk's fsync latency is paid once per batch of requests.
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
+    const inFlight = new Set<Promise<void>>();
+    let previous: Promise<unknown> = Promise.resolve();
+    for (;;) {
+      if (this.queue.length === 0 || inFlight.size >= 2) {
+        if (inFlight.size === 0) return;
+        await Promise.race(inFlight);
+        continue;
+      }
       const batch = this.queue;
       this.queue = [];
       const data =
         batch.length === 1 ? (batch[0] as PendingAppend).data : Buffer.concat(batch.map((b) => b.data));
       try {
-        if (this.committed >= (this.options.segmentBytes ?? 64 * 1024 * 1024)) await this.rotate();
-        await this.write(data);
-        this.committed += data.length;
-        for (const pending of batch) pending.resolve();
-        this.options.onAppend?.(data.length);
+        if (this.committed + this.writtenAhead >= (this.options.segmentBytes ?? 64 * 1024 * 1024)) {
+          await Promise.all(inFlight);
+          await this.rotate();
+        }
+        const handle = await this.write(data);
+        this.writtenAhead += data.length;
+        const synced = Promise.all([previous, handle.datasync()]).then(
+          () => {
+            this.writtenAhead -= data.length;
+            this.committed += data.length;
+            for (const pending of batch) pending.resolve();
+            this.options.onAppend?.(data.length);
+          },
+          (error: unknown) => this.fail(batch, error),
+        );
+        previous = synced;
+        const tracked: Promise<void> = synced.then(() => {
+          inFlight.delete(tracked);
+        });
+        inFlight.add(tracked);
       } catch (error) {
-        for (const pending of batch) pending.reject(error);
-        // The segment may now end in half a line: continue in a fresh one.
-        await this.rotate().catch(() => {});
+        await Promise.all(inFlight);
+        await this.fail(batch, error);
       }
     }
   }
 
-  private async write(data: Buffer): Promise<void> {
+  private async fail(batch: PendingAppend[], error: unknown): Promise<void> {
+    for (const pending of batch) pending.reject(error);
+    // The segment may now end in half a line: continue in a fresh one.
+    await this.rotate().catch(() => {});
+  }
+
+  private async write(data: Buffer): Promise<FileHandle> {
     const handle = this.handle;
     if (!handle) throw new Error("the spool has no open segment");
     let offset = 0;
@@ -109,7 +141,7 @@ export class Spool implements Sink {
       const { bytesWritten } = await handle.write(data, offset, data.length - offset);
       offset += bytesWritten;
     }
-    await handle.datasync();
+    return handle;
   }
 
   private async rotate(): Promise<void> {
@@ -119,6 +151,7 @@ export class Spool implements Sink {
     this.segment = `${stamp}-${String(this.sequence++ % 1_000_000).padStart(6, "0")}.ndjson`;
     this.handle = await open(join(this.dir, this.segment), "a");
     this.committed = 0;
+    this.writtenAhead = 0;
   }
 
   /** Waits for appends in flight, then closes the segment; later puts are refused. */

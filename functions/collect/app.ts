@@ -105,18 +105,46 @@ export function createApp({
 
 type RequestFields = Omit<StoredEvent, keyof WireEvent | "country" | "schema_version">;
 
+/**
+ * Builds the stored record field by field, in one fixed order: V8 then gives every record the
+ * same shape (spreads and deletes would not), which keeps this and JSON.stringify fast.
+ */
 function toStored(event: WireEvent, server: RequestFields): StoredEvent {
-  const stored: StoredEvent = {
-    ...event,
+  const referrer = event.referrer === undefined ? undefined : sanitizeReferrer(event.referrer);
+  return {
+    event_type: event.event_type,
+    event_id: event.event_id,
+    session_id: event.session_id,
+    visitor_id: event.visitor_id,
+    event_ts: event.event_ts,
     page_path: sanitizePath(event.page_path),
-    ...server,
+    page_title: event.page_title,
+    referrer,
+    utm_source: event.utm_source,
+    utm_medium: event.utm_medium,
+    utm_campaign: event.utm_campaign,
+    utm_term: event.utm_term,
+    utm_content: event.utm_content,
+    screen_width: event.screen_width,
+    screen_height: event.screen_height,
+    viewport_width: event.viewport_width,
+    language: event.language,
+    timezone: event.timezone,
+    scroll_pct: event.scroll_pct,
+    seconds: event.seconds,
+    element: event.element,
+    experiment: event.experiment,
+    variant: event.variant,
+    name: event.name,
+    props: event.props,
+    ingest_ts: server.ingest_ts,
+    site: server.site,
+    browser: server.browser,
+    browser_version: server.browser_version,
+    os: server.os,
+    device_type: server.device_type,
+    is_bot: server.is_bot,
     country: countryOfTimezone(event.timezone),
     schema_version: SCHEMA_VERSION,
   };
-  if (event.referrer !== undefined) {
-    const referrer = sanitizeReferrer(event.referrer);
-    if (referrer === undefined) delete stored.referrer;
-    else stored.referrer = referrer;
-  }
-  return stored;
 }

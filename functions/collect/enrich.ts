@@ -54,9 +54,16 @@ function parseUncached(userAgent: string): Client {
 
 /** ISO 3166-1 alpha-2 country of an IANA time zone, or null (UTC, unknown or malformed zones). */
 export function countryOfTimezone(timezone: string | undefined): string | null {
-  if (!timezone || !/^[A-Za-z0-9_+\-/]+$/.test(timezone)) return null;
-  return ct.getCountryForTimezone(timezone)?.id ?? null;
+  if (!timezone) return null;
+  let country = countries.get(timezone);
+  if (country === undefined) {
+    country = /^[A-Za-z0-9_+\-/]+$/.test(timezone) ? (ct.getCountryForTimezone(timezone)?.id ?? null) : null;
+    if (countries.size >= 1_000) countries.clear();
+    countries.set(timezone, country);
+  }
+  return country;
 }
+const countries = new Map<string, string | null>();
 
 /** The host (with a non-default port) of an Origin header, or null when absent or opaque. */
 export function siteOfOrigin(origin: string | undefined): string | null {

@@ -25,9 +25,12 @@ export type DeviceType = (typeof DEVICE_TYPES)[number];
 /** Property names that would reach an object's prototype if assigned; never accepted as props keys. */
 const PROTOTYPE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 /** Lone UTF-16 surrogates (legal in JSON escapes, invalid in UTF-8 files) become U+FFFD. */
-export const wellFormed = (s: string): string => s.replace(LONE_SURROGATE, "\ufffd");
+export const wellFormed = (s: string): string => (s as unknown as WellFormedString).toWellFormed();
+// ES2024 string methods, present in Node 20 but not in the ES2023 library this project targets.
+interface WellFormedString {
+  toWellFormed(): string;
+}
 
 /** An error message that says "is required" when the field is missing and `expected` otherwise. */
 const expect = (expected: string) => ({

@@ -16,8 +16,13 @@ function decode(segment: string): string {
   }
 }
 
+const DIGIT = /\d/g;
+
 function isPersonal(segment: string): boolean {
-  const decoded = decode(segment);
+  // Cheap checks first: most segments have no "@", no escape and fewer than nine digits.
+  const mayHideSomething = segment.includes("%");
+  if (!mayHideSomething && !segment.includes("@") && (segment.match(DIGIT)?.length ?? 0) < 9) return false;
+  const decoded = mayHideSomething ? decode(segment) : segment;
   return EMAIL.test(decoded) || LONG_NUMBER.test(decoded.replace(NUMBER_SEPARATORS, ""));
 }
 
@@ -31,8 +36,20 @@ export function sanitizePath(path: string): string {
     .join("/");
 }
 
+// Referrers repeat (search engines, social sites, the site itself): keep recent answers.
+const referrerCache = new Map<string, string | undefined>();
+const REFERRER_CACHE_LIMIT = 5_000;
+
 /** A referrer reduced to origin + path (sanitized), or undefined when it has no usable origin. */
 export function sanitizeReferrer(referrer: string): string | undefined {
+  if (referrerCache.has(referrer)) return referrerCache.get(referrer);
+  const sanitized = sanitizeReferrerUncached(referrer);
+  if (referrerCache.size >= REFERRER_CACHE_LIMIT) referrerCache.clear();
+  referrerCache.set(referrer, sanitized);
+  return sanitized;
+}
+
+function sanitizeReferrerUncached(referrer: string): string | undefined {
   let url: URL;
   try {
     url = new URL(referrer);

@@ -1,0 +1,156 @@
+// Collector throughput on loopback: autocannon POSTs batches of 20 events to `ownstats collect`
+// (validation, enrichment, fsync'd spool) and, in the same run, to a bare node:http server that
+// reads the body and answers 202, the ceiling any Node HTTP service on this machine can reach.
+// Each server runs in its own process so that autocannon does not share its event loop.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BenchResult, runIfMain } from "./results.ts";
+
+/** The part of autocannon's API used here (the package ships no types). */
+interface LoadResult {
+  "2xx": number;
+  non2xx: number;
+  errors: number;
+  duration: number;
+  latency: { p99: number };
+}
+const autocannon = createRequire(import.meta.url)("autocannon") as (options: object) => Promise<LoadResult>;
+
+const EVENTS_PER_REQUEST = 20;
+const DURATION_S = Number(process.env.BENCH_COLLECT_SECONDS ?? 10);
+const MAX_REQUESTS = 2_000_000;
+const CONNECTIONS = 100;
+const bin = fileURLToPath(new URL("../bin/ownstats.js", import.meta.url));
+
+const BARE_SERVER = `
+const http = require("node:http");
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on("data", (c) => chunks.push(c));
+  req.on("end", () => {
+    res.writeHead(202, { "content-type": "application/json" });
+    res.end('{"accepted":20,"rejected":[]}');
+  });
+});
+server.listen(0, "127.0.0.1", () => console.log("POST http://127.0.0.1:" + server.address().port + "/v1/events"));
+`;
+
+function body(): string {
+  const now = new Date().toISOString();
+  const events = Array.from({ length: EVENTS_PER_REQUEST }, (_, i) => ({
+    event_type: i === 0 ? "page_view" : "scroll_depth",
+    event_id: randomUUID(),
+    session_id: "bench_session_0001",
+    visitor_id: "bench_visitor_0001",
+    event_ts: now,
+    page_path: `/blog/post-${i}?utm_source=x`,
+    page_title: "A post about privacy-first analytics",
+    referrer: "https://www.google.com/search?q=analytics",
+    screen_width: 1920,
+    screen_height: 1080,
+    viewport_width: 1280,
+    language: "en-GB",
+    timezone: "Europe/London",
+    ...(i === 0 ? {} : { scroll_pct: 50 }),
+  }));
+  return JSON.stringify({ events });
+}
+
+function startServer(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /POST (http:\/\/[^\s]+\/v1\/events)/.exec(output);
+      if (match?.[1]) resolve({ child, url: match[1] });
+    });
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+  });
+}
+
+async function load(url: string) {
+  const result = await autocannon({
+    url,
+    method: "POST",
+    headers: {
+      "content-type": "text/plain",
+      origin: "https://example.com",
+      "user-agent":
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+    },
+    body: body(),
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    maxOverallRequests: MAX_REQUESTS,
+  });
+  const ok = result["2xx"];
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${result.non2xx} non-2xx answers and ${result.errors} errors against ${url}`);
+  return { requestsPerSecond: ok / (result.duration || DURATION_S), p99: result.latency.p99 };
+}
+
+async function measure(args: string[]) {
+  const { child, url } = await startServer(args);
+  try {
+    await load(url).catch(() => undefined); // warm-up: JIT, caches, first spool segment
+    return await load(url);
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((resolve) => child.once("exit", resolve));
+  }
+}
+
+export async function run(): Promise<BenchResult> {
+  const data = await mkdtemp(join(tmpdir(), "ownstats-bench-collect-"));
+  try {
+    const bare = await measure(["-e", BARE_SERVER]);
+    const collector = await measure([bin, "collect", "--port", "0", "--data", data]);
+    const eventsPerSecond = collector.requestsPerSecond * EVENTS_PER_REQUEST;
+    const ratio = collector.requestsPerSecond / bare.requestsPerSecond;
+    return {
+      bench: "collect",
+      figures: [
+        {
+          name: `events/s at ${EVENTS_PER_REQUEST} events per request (file sink, fsync before 202)`,
+          value: eventsPerSecond,
+          unit: "events/s",
+          baseline: {
+            name: "bare node:http 202 server",
+            value: bare.requestsPerSecond * EVENTS_PER_REQUEST,
+            unit: "events/s",
+          },
+          ratio,
+          goal: "≥ 20,000 events/s and ratio ≥ 0.5",
+          met: eventsPerSecond >= 20_000 && ratio >= 0.5,
+        },
+        {
+          name: "requests/s",
+          value: collector.requestsPerSecond,
+          unit: "req/s",
+          baseline: { name: "bare node:http 202 server", value: bare.requestsPerSecond, unit: "req/s" },
+          ratio,
+        },
+        {
+          name: "p99 latency",
+          value: collector.p99,
+          unit: "ms",
+          baseline: { name: "bare node:http 202 server", value: bare.p99, unit: "ms" },
+          ratio: bare.p99 > 0 ? collector.p99 / bare.p99 : undefined,
+        },
+      ],
+      notes: [
+        `${CONNECTIONS} connections, ${DURATION_S} s per server after a warm-up of the same length, loopback, servers in their own processes`,
+      ],
+    };
+  } finally {
+    await rm(data, { recursive: true, force: true });
+  }
+}
+
+await runIfMain(import.meta.url, run);
