@@ -72,6 +72,18 @@ describe.runIf(executable)("tracker: delivery", () => {
     expect(eventPosts().map((r) => r.fetchMode)).toEqual(["no-cors"]); // a beacon
   });
 
+  it("falls back to fetch with keepalive when the browser refuses the beacon", async () => {
+    const { context, page } = await openPage();
+    await context.addInitScript(() => {
+      Navigator.prototype.sendBeacon = () => false; // as when the beacon quota is used up
+    });
+    await page.goto(site.page("article.html"));
+    await page.click("#plain-cta");
+    await page.goto(site.page("thanks.html"));
+    await poll(() => site.ofType("cta_click").length).toBe(1);
+    expect(eventPosts().map((r) => r.fetchMode)).toEqual(["cors"]); // a fetch, not a beacon
+  });
+
   it("posts to another origin with no CORS preflight", async () => {
     const { context, page } = await openPage();
     const requests = watchRequests(context);
