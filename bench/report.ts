@@ -1,6 +1,7 @@
 // Rendering the static reports once the models are built on about 1 M demo events: every page's
 // render (queries, charts, templates, Parquet exports, writes) against the bare time of running the
 // same pages' queries, and the size of the site without the SQL playground's engine files.
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,7 @@ import { openWarehouse } from "../runner/warehouse.ts";
 import { type BenchResult, runIfMain } from "./results.ts";
 
 const models = fileURLToPath(new URL("../models", import.meta.url));
+const repo = fileURLToPath(new URL("..", import.meta.url));
 const root = process.env.OWNSTATS_BENCH_DATA ?? join(tmpdir(), "ownstats-bench-report");
 // About 1 M events over 56 days with the demo's behaviour (the same settings as the build bench).
 const demo = { visitors: 59_000, days: 56, seed: 7, now: "2026-03-01T00:00:00Z" };
@@ -47,12 +49,25 @@ async function queriesOnly(data: string): Promise<number> {
     const [row] = await warehouse.all("SELECT max(event_ts) AS latest FROM stg_events");
     const latest = typeof row?.latest === "string" ? row.latest : null;
     const input: PageInput = { period: reportPeriod(days, latest), data, builtAt: "", latest };
+    // Each distinct query once, as the renderer runs a query shared by two pages once.
+    const distinct = new Set(pages.flatMap((page) => Object.values(page.queries(input))));
     const started = performance.now();
-    for (const page of pages) for (const sql of Object.values(page.queries(input))) await warehouse.all(sql);
+    for (const sql of distinct) await warehouse.all(sql);
     return (performance.now() - started) / 1000;
   } finally {
     warehouse.close();
   }
+}
+
+/** Runs `ownstats report` as a user would and reads the time it prints for the render itself. */
+function coldReport(data: string): number {
+  const result = spawnSync(process.execPath, [join(repo, "bin", "ownstats.js"), "report", "--data", data], {
+    encoding: "utf8",
+  });
+  const ms = result.stdout.match(/ in (\d+) ms/)?.[1];
+  if (result.status !== 0 || !ms)
+    throw new Error(`ownstats report failed: ${result.stderr || result.stdout}`);
+  return Number(ms) / 1000;
 }
 
 function folderBytes(folder: string, skip: string): number {
@@ -81,6 +96,7 @@ export async function run(): Promise<BenchResult> {
     renders.push((performance.now() - started) / 1000);
   }
   const render = median(renders);
+  const cold = coldReport(data);
   const baseline = median(bare);
   const site = join(data, "site");
   const siteBytes = folderBytes(site, engineFolder);
@@ -95,6 +111,13 @@ export async function run(): Promise<BenchResult> {
         ratio: render / baseline,
         goal: "≤ 2 s",
         met: render <= 2,
+      },
+      {
+        name: "`ownstats report` in a new process (cold DuckDB cache and JIT; the render's own timing)",
+        value: cold,
+        unit: "s",
+        baseline: { name: "the same render in a warm process", value: render, unit: "s" },
+        ratio: cold / render,
       },
       {
         name: "site size without the playground's engine files",

@@ -55,9 +55,10 @@ export async function buildSite(opts: SiteOptions, now = new Date()): Promise<Re
     const folder = join(opts.data, "site");
     // Pages run on connections of their own, so one page's charts are drawn while another's
     // queries run; a failure is reported for the first failing page in navigation order.
+    const cache: QueryCache = new Map();
     const outcomes = await Promise.allSettled([
       exportMarts(warehouse, folder),
-      ...pages.map((page) => renderPageOnOwnConnection(opts.data, page, input)),
+      ...pages.map((page) => renderPageOnOwnConnection(opts.data, page, input, cache)),
     ]);
     const failed = outcomes.slice(1).find((o) => o.status === "rejected") ?? outcomes[0];
     if (failed?.status === "rejected") throw failed.reason;
@@ -89,20 +90,38 @@ async function latestEventTime(warehouse: Warehouse): Promise<string | null> {
   }
 }
 
-async function renderPageOnOwnConnection(data: string, page: Page, input: PageInput): Promise<string> {
+/** Query results by SQL text: pages that declare the same query share one run of it. */
+type QueryCache = Map<string, Promise<Row[]>>;
+
+async function renderPageOnOwnConnection(
+  data: string,
+  page: Page,
+  input: PageInput,
+  cache: QueryCache,
+): Promise<string> {
   const warehouse = await openWarehouse(data);
   try {
-    return await renderPage(warehouse, page, input);
+    return await renderPage(warehouse, page, input, cache);
   } finally {
     warehouse.close();
   }
 }
 
-async function renderPage(warehouse: Warehouse, page: Page, input: PageInput): Promise<string> {
+async function renderPage(
+  warehouse: Warehouse,
+  page: Page,
+  input: PageInput,
+  cache: QueryCache,
+): Promise<string> {
   const results: Record<string, Row[]> = {};
   for (const [name, sql] of Object.entries(page.queries(input))) {
     try {
-      results[name] = await warehouse.all(sql);
+      let rows = cache.get(sql);
+      if (!rows) {
+        rows = warehouse.all(sql);
+        cache.set(sql, rows);
+      }
+      results[name] = await rows;
     } catch (error) {
       throw new ReportQueryError(`${page.slug}.html`, name, error);
     }

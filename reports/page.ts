@@ -31,19 +31,36 @@ export interface TableColumn {
 export interface Table {
   caption: string;
   columns: TableColumn[];
-  rows: { text: string; numeric: boolean }[][];
+  rows: { text: string; numeric: boolean; href: string | null }[][];
   empty: string;
 }
 
+/** A cell that links somewhere in the site (a relative path, never another host). */
+export interface LinkCell {
+  text: string;
+  href: string;
+}
+
 /** A table whose columns are text unless named with a trailing "#" (numbers, right-aligned). */
-export function table(caption: string, columns: string[], rows: string[][], empty = "No data yet."): Table {
+export function table(
+  caption: string,
+  columns: string[],
+  rows: (string | LinkCell)[][],
+  empty = "No data yet.",
+): Table {
   const cols = columns.map((c) =>
     c.endsWith("#") ? { label: c.slice(0, -1), numeric: true } : { label: c, numeric: false },
   );
   return {
     caption,
     columns: cols,
-    rows: rows.map((row) => row.map((text, i) => ({ text, numeric: cols[i]?.numeric ?? false }))),
+    rows: rows.map((row) =>
+      row.map((cell, i) => ({
+        text: typeof cell === "string" ? cell : cell.text,
+        href: typeof cell === "string" ? null : cell.href,
+        numeric: cols[i]?.numeric ?? false,
+      })),
+    ),
     empty,
   };
 }

@@ -2,8 +2,9 @@
 import { barChart } from "../charts.ts";
 import { formatCount, formatSeconds, formatShare, num } from "../format.ts";
 import { type Page, table } from "../page.ts";
+import { periodPagesSql, timeMilestones } from "../period-pages.ts";
 
-const milestones = [30, 60, 180, 300];
+const milestones = timeMilestones;
 const depths = [25, 50, 75, 100];
 
 export const engagement: Page = {
@@ -19,21 +20,7 @@ export const engagement: Page = {
              ${milestones.map((s) => `count(*) FILTER (WHERE engaged_s >= ${s}) AS engaged_${s}`).join(", ")}
       FROM sessions
       WHERE started_at >= ${period.from} AND started_at < ${period.until}`,
-    // One pass over the period's events: per page and session, whether it was viewed and its longest time.
-    page_milestones: `
-      WITH per_session AS (
-        SELECT page_path, session_id,
-               bool_or(event_type = 'page_view') AS viewed,
-               max(seconds) FILTER (WHERE event_type = 'time_on_page') AS seconds
-        FROM stg_events
-        WHERE event_type IN ('page_view', 'time_on_page') AND NOT coalesce(is_bot, false)
-          AND event_ts >= ${period.from} AND event_ts < ${period.until}
-        GROUP BY page_path, session_id
-      )
-      SELECT page_path, count(*) FILTER (WHERE viewed) AS sessions,
-             ${milestones.map((s) => `count(*) FILTER (WHERE viewed AND seconds >= ${s}) AS engaged_${s}`).join(", ")}
-      FROM per_session GROUP BY page_path HAVING count(*) FILTER (WHERE viewed) > 0
-      ORDER BY sessions DESC, page_path LIMIT 15`,
+    page_milestones: periodPagesSql(period),
     exits: `
       SELECT page_path, exits, sessions FROM pages WHERE exits > 0
       ORDER BY exits DESC, page_path LIMIT 10`,
@@ -83,7 +70,7 @@ export const engagement: Page = {
           : [],
       ),
       pageMilestonesTable: table(
-        "Share of a page's sessions still on it after 30 s, 1 min, 3 min and 5 min (sessions of the period)",
+        "Share of a page's sessions still on it after 30 s, 1 min, 3 min and 5 min (top pages of the period)",
         ["Page", "Sessions#", ...milestones.map((s) => `${formatSeconds(s)}#`)],
         (rows.page_milestones ?? []).map((r) => [
           String(r.page_path),

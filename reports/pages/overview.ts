@@ -5,6 +5,7 @@ import { barChart, lineChart } from "../charts.ts";
 import { change, changePoints, formatCount, formatSeconds, formatShare, isoDate, num } from "../format.ts";
 import { type Page, table } from "../page.ts";
 import { periodDays } from "../period.ts";
+import { periodPagesSql } from "../period-pages.ts";
 
 export const overview: Page = {
   slug: "index",
@@ -27,12 +28,7 @@ export const overview: Page = {
       FROM daily
       WHERE "date" >= DATE '${period.start}' AND "date" <= DATE '${period.end}'
       ORDER BY day`,
-    top_pages: `
-      SELECT page_path, count(*) AS views, count(DISTINCT session_id) AS sessions
-      FROM stg_events
-      WHERE event_type = 'page_view' AND NOT coalesce(is_bot, false)
-        AND event_ts >= ${period.from} AND event_ts < ${period.until}
-      GROUP BY page_path ORDER BY views DESC, page_path LIMIT 10`,
+    top_pages: periodPagesSql(period),
     top_sources: `
       SELECT coalesce(utm_source, '(direct)') AS source, count(*) AS sessions,
              count(*) FILTER (WHERE converted) AS conversions
@@ -44,7 +40,7 @@ export const overview: Page = {
     const days = periodDays(input.period);
     const byDay = new Map((rows.daily ?? []).map((r) => [isoDate(r.day ?? null), r]));
     const series = (field: string) => days.map((d) => num(byDay.get(d)?.[field] ?? 0) || 0);
-    const topPages = rows.top_pages ?? [];
+    const topPages = (rows.top_pages ?? []).slice(0, 10);
     const topSources = rows.top_sources ?? [];
     return {
       kpis: kpiTiles(rows.kpis ?? []),

@@ -50,7 +50,7 @@ export const sql: Page = {
         publishedMarts.map((t) => [
           t,
           Array.isArray(columns.get(t)) ? (columns.get(t) as string[]).join(", ") : "–",
-          `data/${t}.parquet`,
+          { text: `${t}.parquet`, href: `data/${t}.parquet` },
         ]),
       ),
     };
