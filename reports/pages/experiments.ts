@@ -47,7 +47,7 @@ export const experiments: Page = {
           { horizontal: true, percent: true },
         ),
         table: table(
-          `Variants of ${name}`,
+          `Variants of ${name} (all data)`,
           ["Variant", "Sessions#", "Conversions#", "Rate#", "Uplift#", "p-value#", "Probability best#"],
           variants.map((v) => [
             v.variant,
