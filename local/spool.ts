@@ -8,7 +8,7 @@
 // Kinesis) that the delivery has passed are pruned.
 
 import type { FileHandle } from "node:fs/promises";
-import { mkdir, open, readdir, rm, stat } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { StoredEvent } from "../functions/collect/event.ts";
 import type { Sink } from "../functions/collect/sink.ts";
@@ -176,6 +176,16 @@ export class Spool implements Sink {
     }
     return removed;
   }
+}
+
+/** Every line the spool holds, oldest first (for inspection and tests; the delivery streams instead). */
+export async function readSpoolLines(dir: string): Promise<string[]> {
+  const lines: string[] = [];
+  for (const segment of await listSegments(dir)) {
+    const text = await readFile(join(dir, segment), "utf8");
+    lines.push(...text.split("\n").filter(Boolean));
+  }
+  return lines;
 }
 
 /** The spool's segment files, oldest first. */

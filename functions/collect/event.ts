@@ -22,8 +22,8 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export const DEVICE_TYPES = ["desktop", "mobile", "tablet", "other"] as const;
 export type DeviceType = (typeof DEVICE_TYPES)[number];
 
-/** Property names that would reach an object's prototype if assigned; never accepted as props keys. */
-const PROTOTYPE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** Assigning this key would replace an object's prototype: it is never accepted as a props key. */
+const PROTOTYPE_KEY = "__proto__";
 
 /** Lone UTF-16 surrogates (legal in JSON escapes, invalid in UTF-8 files) become U+FFFD. */
 export const wellFormed = (s: string): string => (s as unknown as WellFormedString).toWellFormed();
@@ -52,7 +52,7 @@ const props = z
     z
       .string()
       .max(50, "prop names must be at most 50 characters")
-      .refine((key) => !PROTOTYPE_KEYS.has(key), "prop name is reserved"),
+      .refine((key) => key !== PROTOTYPE_KEY, "prop name is reserved"),
     z.union([text(200), z.number(), z.boolean()], "prop values must be a string (≤ 200), number or boolean"),
   )
   .refine((value) => Object.keys(value).length <= 20, "must have at most 20 keys");
@@ -153,6 +153,8 @@ export function describeIssues(error: z.ZodError): string {
     .slice(0, 5)
     .map((issue) => {
       const path = issue.path.map(String).join(".");
+      // A bad props key is reported by zod as "invalid key"; say which rule it broke.
+      if (issue.code === "invalid_key" && issue.issues[0]) return `${path} ${issue.issues[0].message}`;
       return path ? `${path} ${issue.message}` : issue.message;
     })
     .join("; ");

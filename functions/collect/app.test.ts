@@ -1,0 +1,216 @@
+// The app through app.request(), with the real spool as its sink: status codes and response
+// shapes of design §4, CORS, origins, limits, and what reaches the sink (and what never does).
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readSpoolLines, Spool } from "../../local/spool.ts";
+import { createApp, parseAllowedOrigins } from "./app.ts";
+import type { WireEventInput } from "./event.ts";
+
+let dir: string;
+let spool: Spool;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "ownstats-app-"));
+  spool = await Spool.open(dir);
+});
+afterEach(async () => {
+  await spool.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const CHROME =
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
+let counter = 0;
+function event(overrides: Record<string, unknown> = {}): WireEventInput {
+  counter++;
+  return {
+    event_type: "page_view",
+    event_id: `00000000-0000-4000-8000-${String(counter).padStart(12, "0")}`,
+    session_id: "session_0001",
+    event_ts: "2026-03-01T10:00:00+02:00",
+    page_path: "/pricing?plan=pro",
+    timezone: "Europe/Paris",
+    ...overrides,
+  } as WireEventInput;
+}
+
+async function post(app: ReturnType<typeof createApp>, body: unknown, headers: Record<string, string> = {}) {
+  const res = await app.request("/v1/events", {
+    method: "POST",
+    headers: {
+      "content-type": "text/plain",
+      origin: "https://example.com",
+      "user-agent": CHROME,
+      ...headers,
+    },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown>, headers: res.headers };
+}
+const stored = async () =>
+  (await readSpoolLines(dir)).map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe("POST /v1/events", () => {
+  const now = () => new Date("2026-03-01T08:00:05.000Z");
+
+  it("accepts one event, enriches it and hands it to the sink before answering 202", async () => {
+    const app = createApp({ sink: spool, now });
+    const one = event({ referrer: "https://www.google.com/search?q=me" });
+    const res = await post(app, one);
+    expect(res.status).toBe(202);
+    expect(res.json).toEqual({ accepted: 1, rejected: [] });
+    expect(await stored()).toEqual([
+      {
+        event_type: "page_view",
+        event_id: one.event_id,
+        session_id: "session_0001",
+        event_ts: "2026-03-01T08:00:00.000Z",
+        page_path: "/pricing",
+        referrer: "https://www.google.com/search",
+        timezone: "Europe/Paris",
+        ingest_ts: "2026-03-01T08:00:05.000Z",
+        site: "example.com",
+        browser: "Chrome",
+        browser_version: 124,
+        os: "Windows",
+        device_type: "desktop",
+        is_bot: false,
+        country: "FR",
+        schema_version: 1,
+      },
+    ]);
+  });
+
+  it("lands the good events of a batch and names each rejected index and why", async () => {
+    const app = createApp({ sink: spool, now });
+    const good = [event(), event()];
+    const res = await post(app, { events: [good[0], { ...event(), session_id: "x" }, good[1], 42] });
+    expect(res.status).toBe(202);
+    expect(res.json).toEqual({
+      accepted: 2,
+      rejected: [
+        { index: 1, error: expect.stringMatching(/session_id must be 8–64/) },
+        { index: 3, error: "event must be a JSON object, got a number" },
+      ],
+    });
+    expect((await stored()).map((e) => e.event_id)).toEqual(good.map((e) => e.event_id));
+  });
+
+  it("answers 400 when every event is rejected, with the reasons", async () => {
+    const res = await post(createApp({ sink: spool }), { events: [{ event_type: "page_view" }] });
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({
+      accepted: 0,
+      rejected: [{ index: 0, error: expect.stringMatching(/event_id is required/) }],
+    });
+    expect(await stored()).toEqual([]);
+  });
+
+  it.each([
+    ["", /empty body/],
+    ["{nope", /body is not valid JSON/],
+    ["[1,2]", /expected an event object or \{"events":\[…\]\}, got an array/],
+    ['"text"', /got a string/],
+    ['{"events":{}}', /"events" must be an array, got an object/],
+    ['{"events":[]}', /"events" is empty/],
+  ])("answers 400 with a clear message for %j", async (body, message) => {
+    const res = await post(createApp({ sink: spool }), body);
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatch(message);
+  });
+
+  it("answers 400 for more than 50 events and for invalid UTF-8", async () => {
+    const app = createApp({ sink: spool });
+    const many = await post(app, { events: Array.from({ length: 51 }, () => event()) });
+    expect(many.status).toBe(400);
+    expect(many.json.error).toMatch(/holds 51 events; at most 50/);
+    const res = await app.request("/v1/events", {
+      method: "POST",
+      body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: "body is not valid UTF-8" });
+  });
+
+  it("answers 413 above 64 KiB", async () => {
+    const res = await post(createApp({ sink: spool }), {
+      events: [event({ page_title: "x".repeat(70_000) })],
+    });
+    expect(res.status).toBe(413);
+    expect(res.json.error).toMatch(/larger than 65536 bytes/);
+  });
+
+  it("never stores the IP, the user agent or a cookie", async () => {
+    const app = createApp({ sink: spool });
+    await post(app, event({ ip: "203.0.113.9" }), {
+      cookie: "session=secret",
+      "x-forwarded-for": "203.0.113.9",
+    });
+    const line = (await readSpoolLines(dir)).join("\n");
+    expect(line).not.toContain("203.0.113.9");
+    expect(line).not.toContain("secret");
+    expect(line).not.toContain("Mozilla");
+  });
+
+  it("answers 503 when the sink fails, and logs no event content", async () => {
+    const logged: string[] = [];
+    await spool.close();
+    const app = createApp({ sink: spool, logError: (m) => logged.push(m) });
+    const res = await post(app, event({ page_title: "private title" }));
+    expect(res.status).toBe(503);
+    expect(res.json.error).toMatch(/send them again later/);
+    expect(logged.join("\n")).toMatch(/events not stored/);
+    expect(logged.join("\n")).not.toContain("private title");
+  });
+});
+
+describe("CORS and origins", () => {
+  it("answers the preflight and allows any origin when none is configured", async () => {
+    const app = createApp({ sink: spool });
+    const res = await app.request("/v1/events", {
+      method: "OPTIONS",
+      headers: { origin: "https://anywhere.example", "access-control-request-method": "POST" },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("access-control-allow-methods")).toContain("POST");
+    expect(
+      (await post(app, event(), { origin: "https://anywhere.example" })).headers.get(
+        "access-control-allow-origin",
+      ),
+    ).toBe("*");
+  });
+
+  it("answers 403 for an origin outside ALLOWED_ORIGINS, and echoes allowed ones", async () => {
+    const app = createApp({
+      sink: spool,
+      allowedOrigins: parseAllowedOrigins("https://example.com, blog.example.org"),
+    });
+    const allowed = await post(app, event());
+    expect(allowed.status).toBe(202);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://example.com");
+    expect((await post(app, event(), { origin: "http://blog.example.org" })).status).toBe(202);
+    const denied = await post(app, event(), { origin: "https://evil.example" });
+    expect(denied.status).toBe(403);
+    expect(denied.json.error).toMatch(/origin not allowed/);
+    const withoutOrigin = await app.request("/v1/events", { method: "POST", body: JSON.stringify(event()) });
+    expect(withoutOrigin.status).toBe(403);
+  });
+
+  it("reads ALLOWED_ORIGINS leniently", () => {
+    expect(parseAllowedOrigins(undefined)).toEqual([]);
+    expect(parseAllowedOrigins("*")).toEqual([]);
+    expect(parseAllowedOrigins(" https://A.com/ ,b.org,")).toEqual(["https://a.com", "b.org"]);
+  });
+});
+
+describe("other routes", () => {
+  it("has a health check and JSON 404s", async () => {
+    const app = createApp({ sink: spool });
+    expect(await (await app.request("/v1/health")).json()).toEqual({ ok: true });
+    const missing = await app.request("/nope");
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: "no route for GET /nope" });
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { countryOfTimezone, parseClient, siteOfOrigin } from "./enrich.ts";
+
+const UA = {
+  chromeWindows:
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+  safariIphone:
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+  safariIpad:
+    "Mozilla/5.0 (iPad; CPU OS 16_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.0 Mobile/15E148 Safari/604.1",
+  googlebot: "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+  smartTv:
+    "Mozilla/5.0 (SMART-TV; Linux; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/4.0 Chrome/76.0.3809.146 TV Safari/537.36",
+};
+
+describe("parseClient", () => {
+  it("derives browser, major version, os and device type", () => {
+    expect(parseClient(UA.chromeWindows)).toEqual({
+      browser: "Chrome",
+      browser_version: 124,
+      os: "Windows",
+      device_type: "desktop",
+      is_bot: false,
+    });
+    expect(parseClient(UA.safariIphone)).toMatchObject({
+      browser: "Safari",
+      browser_version: 17,
+      os: "iOS",
+      device_type: "mobile",
+    });
+    expect(parseClient(UA.safariIpad)).toMatchObject({ device_type: "tablet" });
+    expect(parseClient(UA.smartTv)).toMatchObject({ device_type: "other" });
+  });
+  it("flags bots, and requests without a user agent", () => {
+    expect(parseClient(UA.googlebot).is_bot).toBe(true);
+    expect(parseClient("curl/8.5.0").is_bot).toBe(true);
+    expect(parseClient(undefined)).toMatchObject({
+      browser: null,
+      os: null,
+      device_type: "other",
+      is_bot: true,
+    });
+    expect(parseClient("")).toMatchObject({ is_bot: true });
+  });
+  it("never returns the user agent itself", () => {
+    expect(JSON.stringify(parseClient(UA.chromeWindows))).not.toContain("Mozilla");
+  });
+});
+
+describe("countryOfTimezone", () => {
+  it("maps an IANA zone to an ISO 3166-1 alpha-2 country", () => {
+    expect(countryOfTimezone("Europe/Berlin")).toBe("DE");
+    expect(countryOfTimezone("America/New_York")).toBe("US");
+    expect(countryOfTimezone("Asia/Calcutta")).toBe("IN");
+  });
+  it("is null for zones without a country and for junk", () => {
+    expect(countryOfTimezone("UTC")).toBeNull();
+    expect(countryOfTimezone("Mars/Olympus")).toBeNull();
+    expect(countryOfTimezone("__proto__")).toBeNull();
+    expect(countryOfTimezone(undefined)).toBeNull();
+  });
+});
+
+describe("siteOfOrigin", () => {
+  it("is the Origin's host", () => {
+    expect(siteOfOrigin("https://example.com")).toBe("example.com");
+    expect(siteOfOrigin("https://Blog.Example.com:8443")).toBe("blog.example.com:8443");
+    expect(siteOfOrigin("http://127.0.0.1:8787")).toBe("127.0.0.1:8787");
+  });
+  it("is null without a usable Origin", () => {
+    expect(siteOfOrigin(undefined)).toBeNull();
+    expect(siteOfOrigin("null")).toBeNull();
+    expect(siteOfOrigin("garbage")).toBeNull();
+  });
+});

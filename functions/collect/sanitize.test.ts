@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { REDACTED, sanitizePath, sanitizeReferrer } from "./sanitize.ts";
+
+describe("sanitizePath", () => {
+  it("removes the query string and the fragment", () => {
+    expect(sanitizePath("/pricing?utm_source=x&email=a@b.c#plans")).toBe("/pricing");
+    expect(sanitizePath("/a#b?c")).toBe("/a");
+  });
+  it("redacts email-looking segments, plain or percent-encoded", () => {
+    expect(sanitizePath("/users/jane.doe@example.com/settings")).toBe(`/users/${REDACTED}/settings`);
+    expect(sanitizePath("/u/jane%40example.com")).toBe(`/u/${REDACTED}`);
+  });
+  it("redacts long numbers, also written with separators", () => {
+    expect(sanitizePath("/orders/123456789")).toBe(`/orders/${REDACTED}`);
+    expect(sanitizePath("/call/+44-20-7946-0958")).toBe(`/call/${REDACTED}`);
+    expect(sanitizePath("/card/4111 1111 1111 1111")).toBe(`/card/${REDACTED}`);
+  });
+  it("keeps short numbers and dates", () => {
+    expect(sanitizePath("/blog/2026/05/01/post-12")).toBe("/blog/2026/05/01/post-12");
+    expect(sanitizePath("/archive/2026-05-01")).toBe("/archive/2026-05-01");
+    expect(sanitizePath("/")).toBe("/");
+  });
+  it("survives malformed percent escapes", () => {
+    expect(sanitizePath("/a/%E0%A4%A/b")).toBe("/a/%E0%A4%A/b");
+  });
+});
+
+describe("sanitizeReferrer", () => {
+  it("keeps origin and path only", () => {
+    expect(sanitizeReferrer("https://www.google.com/search?q=secret#x")).toBe(
+      "https://www.google.com/search",
+    );
+    expect(sanitizeReferrer("https://user:pass@news.ycombinator.com:8443/item?id=1")).toBe(
+      "https://news.ycombinator.com:8443/item",
+    );
+  });
+  it("redacts personal path segments of the referrer too", () => {
+    expect(sanitizeReferrer("https://mail.example.com/u/jane@example.com/inbox")).toBe(
+      `https://mail.example.com/u/${REDACTED}/inbox`,
+    );
+  });
+  it("keeps the host of app referrers and drops those without one", () => {
+    expect(sanitizeReferrer("android-app://com.google.android.gm/")).toBe(
+      "android-app://com.google.android.gm/",
+    );
+    expect(sanitizeReferrer("data:text/html,hello")).toBeUndefined();
+    expect(sanitizeReferrer("not a url")).toBeUndefined();
+  });
+});
