@@ -1,24 +1,7 @@
 {{config materialized="table" tags="marts"}}
 -- One row per page_path that had a page view: views, sessions, scroll reach, engaged time, exits.
 
-with events as (
-  select * from {{ref "stg_events"}} where not is_bot and session_id is not null and page_path is not null
-),
-
--- Each session's behaviour on each path it viewed.
-session_pages as (
-  select
-    page_path,
-    session_id,
-    count(*) filter (where event_type = 'page_view') as views,
-    coalesce(max(scroll_pct) filter (where event_type = 'scroll_depth'), 0) as max_scroll_pct,
-    coalesce(max(seconds) filter (where event_type = 'time_on_page'), 0) as engaged_s
-  from events
-  group by page_path, session_id
-  having count(*) filter (where event_type = 'page_view') > 0
-),
-
-exits as (
+with exits as (
   select exit_page as page_path, count(*) as exits
   from {{ref "sessions"}}
   where exit_page is not null
@@ -40,7 +23,7 @@ select
   avg(case when engaged_s >= 180 then 1.0 else 0.0 end)::DOUBLE as engaged_180s,
   avg(case when engaged_s >= 300 then 1.0 else 0.0 end)::DOUBLE as engaged_300s,
   coalesce(any_value(exits.exits), 0)::INTEGER as exits
-from session_pages
+from {{ref "int_session_pages"}} as session_pages
 left join exits on exits.page_path = session_pages.page_path
 group by session_pages.page_path
 order by views desc, session_pages.page_path

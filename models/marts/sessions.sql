@@ -1,10 +1,17 @@
-{{config materialized="table" tags="marts"}}
+{{config materialized="incremental" unique_key="session_id" watermark="loaded_at" tags="marts"}}
 -- One row per session_id, from its non-bot events. "First" and "last" are by (event_ts, event_id).
+-- Incremental: a run recomputes, from all their events, only the sessions that have events stored
+-- in stg_events since this table's last load (loaded_at).
 
 with events as (
   select *
   from {{ref "stg_events"}}
   where not is_bot and session_id is not null and event_ts is not null
+  {{#if is_incremental}}
+    and session_id in (
+      select session_id from {{ref "stg_events"}} where loaded_at > (select max(loaded_at) from {{self}})
+    )
+  {{/if}}
 ),
 
 -- One pass per session; arg_min_null/arg_max_null keep NULLs of the chosen event (a first event
@@ -36,7 +43,8 @@ per_session as (
     count(*) as events,
     coalesce(max(scroll_pct) filter (where event_type = 'scroll_depth'), 0) as max_scroll_pct,
     coalesce(max(seconds) filter (where event_type = 'time_on_page'), 0) as engaged_s,
-    min(event_ts) filter (where list_contains({{var "conversion_events"}}, event_type)) as converted_at
+    min(event_ts) filter (where list_contains({{var "conversion_events"}}, event_type)) as converted_at,
+    max(loaded_at) as loaded_at
   from events
   group by session_id
 )
@@ -63,6 +71,7 @@ select
   page_views <= 1 and converted_at is null and engaged_s < 30 and max_scroll_pct < 50 as is_bounce,
   first_event.device_type,
   first_event.country,
-  first_event.site
+  first_event.site,
+  loaded_at
 from per_session
 order by started_at, session_id

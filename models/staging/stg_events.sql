@@ -8,30 +8,39 @@ with raw as (
 ),
 
 -- ISO-8601 with any offset to a UTC TIMESTAMP. Casting a TIMESTAMPTZ to TIMESTAMP would shift it
--- into the machine's time zone, so the instant goes through epoch microseconds instead; a value
--- without an offset is read as UTC. Minute-only times ("10:00Z") get their seconds added first.
+-- into the session's time zone and a plain TIMESTAMP cast drops offsets, so an offset goes through
+-- epoch microseconds; the collector's own form (ending in Z) is read directly, and a value without an
+-- offset is read as UTC. Minute-only times ("10:00Z") get their seconds added first.
 parsed as (
   select
     *,
-    regexp_replace(upper(trim(event_ts)), '^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d)($|[Z+-])', '\1:00\2') as event_ts_iso,
-    regexp_replace(upper(trim(ingest_ts)), '^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d)($|[Z+-])', '\1:00\2') as ingest_ts_iso
+    case
+      when event_ts like '____-__-__T__:__:__%Z' then event_ts
+      else regexp_replace(upper(trim(event_ts)), '^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d)($|[Z+-])', '\1:00\2')
+    end as event_ts_iso,
+    case
+      when ingest_ts like '____-__-__T__:__:__%Z' then ingest_ts
+      else regexp_replace(upper(trim(ingest_ts)), '^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d)($|[Z+-])', '\1:00\2')
+    end as ingest_ts_iso
   from raw
   where event_id is not null
 ),
 
-typed as (
+typed as materialized (
   select
     event_id,
     event_type,
     session_id,
     nullif(trim(visitor_id), '') as visitor_id,
     case
-      when event_ts_iso ~ '.*[T ]\d\d:\d\d:\d\d(\.\d+)?\s*(Z|[+-]\d\d(:?\d\d)?)$'
+      when event_ts_iso like '%Z' then try_cast(event_ts_iso as TIMESTAMP)
+      when event_ts_iso ~ '.*[T ]\d\d:\d\d:\d\d(\.\d+)?\s*[+-]\d\d(:?\d\d)?$'
         then make_timestamp(epoch_us(try_cast(event_ts_iso as TIMESTAMPTZ)))
       else try_cast(event_ts_iso as TIMESTAMP)
     end as event_ts,
     case
-      when ingest_ts_iso ~ '.*[T ]\d\d:\d\d:\d\d(\.\d+)?\s*(Z|[+-]\d\d(:?\d\d)?)$'
+      when ingest_ts_iso like '%Z' then try_cast(ingest_ts_iso as TIMESTAMP)
+      when ingest_ts_iso ~ '.*[T ]\d\d:\d\d:\d\d(\.\d+)?\s*[+-]\d\d(:?\d\d)?$'
         then make_timestamp(epoch_us(try_cast(ingest_ts_iso as TIMESTAMPTZ)))
       else try_cast(ingest_ts_iso as TIMESTAMP)
     end as ingest_ts,
@@ -64,17 +73,30 @@ typed as (
     variant,
     name,
     props,
-    schema_version
+    schema_version,
+    -- When this row was stored (the run's start, UTC): downstream incremental models pick up the
+    -- sessions touched since their own last load.
+    make_timestamp(epoch_us(current_timestamp)) as loaded_at
   from parsed
 ),
 
--- The earliest arrival of each event_id wins inside this batch.
+-- The earliest arrival of each event_id wins inside this batch. Duplicates are rare, so only their
+-- rows go through the window (ordering every row of a large batch would cost more than the read).
+duplicated as (
+  select event_id from typed group by event_id having count(*) > 1
+),
+
 deduplicated as (
-  select *
-  from typed
-  qualify row_number() over (
-    partition by event_id order by ingest_ts nulls last, event_ts nulls last, session_id
-  ) = 1
+  select * from typed where event_id not in (select event_id from duplicated)
+  union all
+  (
+    select *
+    from typed
+    where event_id in (select event_id from duplicated)
+    qualify row_number() over (
+      partition by event_id order by ingest_ts nulls last, event_ts nulls last, session_id
+    ) = 1
+  )
 ),
 
 -- Host rules: a listed domain matches itself and its subdomains (t.co, not microsoft.com); a bare

@@ -13,3 +13,8 @@ select 'experiments', experiment || ' / ' || variant
 from {{ref "experiments"}}
 group by experiment, variant
 having count(*) > 1
+union all
+select 'int_session_pages', session_id || ' / ' || page_path
+from {{ref "int_session_pages"}}
+group by session_id, page_path
+having count(*) > 1

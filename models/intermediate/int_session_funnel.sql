@@ -1,0 +1,55 @@
+{{config materialized="incremental" unique_key="session_id" watermark="loaded_at" tags="intermediate"}}
+-- How far each session got in the ordered steps of var funnel_steps: it reaches step 1 at its
+-- earliest matching event, and step k at its earliest matching event at or after it reached step k-1.
+-- Incremental like sessions. funnel_steps_key records the steps the row was computed with: after
+-- changing funnel_steps, rebuild with --full-refresh (the funnel_steps_are_current test says so).
+
+with recursive events as (
+  select *
+  from {{ref "stg_events"}}
+  where not is_bot and session_id is not null and event_ts is not null
+  {{#if is_incremental}}
+    and session_id in (
+      select session_id from {{ref "stg_events"}} where loaded_at > (select max(loaded_at) from {{self}})
+    )
+  {{/if}}
+),
+
+matches(step, session_id, event_ts) as (
+  {{#each vars.funnel_steps}}
+  {{#unless @first}}union all{{/unless}}
+  select {{@index}} + 1, session_id, event_ts
+  from events
+  where event_type = {{literal event_type}}{{#if condition}} and ({{condition}}){{/if}}
+  {{/each}}
+),
+
+reached(step, session_id, reached_at) as (
+  select 1, session_id, min(event_ts) from matches where step = 1 group by session_id
+  union all
+  select matches.step, matches.session_id, min(matches.event_ts)
+  from reached
+  join matches
+    on matches.session_id = reached.session_id
+    and matches.step = reached.step + 1
+    and matches.event_ts >= reached.reached_at
+  group by matches.step, matches.session_id
+),
+
+loads as (
+  select session_id, max(loaded_at) as loaded_at from events group by session_id
+)
+
+select
+  reached.session_id,
+  max(reached.step)::INTEGER as steps_reached,
+  concat_ws(
+    ' > '
+    {{#each vars.funnel_steps}}
+    , {{literal name}} || ':' || {{literal event_type}}{{#if condition}} || ':' || {{literal condition}}{{/if}}
+    {{/each}}
+  ) as funnel_steps_key,
+  any_value(loads.loaded_at) as loaded_at
+from reached
+join loads on loads.session_id = reached.session_id
+group by reached.session_id

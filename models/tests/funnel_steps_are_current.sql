@@ -1,0 +1,11 @@
+-- int_session_funnel was computed with the current var funnel_steps; if not, rebuild it with
+-- `ownstats build --full-refresh` (an incremental run only recomputes the sessions it touches).
+select session_id, funnel_steps_key
+from {{ref "int_session_funnel"}}
+where funnel_steps_key <> concat_ws(
+  ' > '
+  {{#each vars.funnel_steps}}
+  , {{literal name}} || ':' || {{literal event_type}}{{#if condition}} || ':' || {{literal condition}}{{/if}}
+  {{/each}}
+)
+limit 10
