@@ -24,6 +24,15 @@ export function formatShare(value: Value, digits = 1): string {
   return Number.isFinite(n) ? `${(n * 100).toFixed(digits)} %` : "–";
 }
 
+/** A probability as a percentage; near-certainties are not rounded up to a certain 100 %. */
+export function formatProbability(value: Value): string {
+  const n = num(value);
+  if (!Number.isFinite(n)) return "–";
+  if (n > 0.999) return "> 99.9 %";
+  if (n < 0.001) return "< 0.1 %";
+  return `${(n * 100).toFixed(1)} %`;
+}
+
 /** A value that is already a percentage (0–100). */
 export function formatPercent(value: Value, digits = 1): string {
   const n = num(value);

@@ -27,6 +27,13 @@ describe("experiment verdict", () => {
     );
   });
 
+  it("never rounds a near-certainty up to 100 %", () => {
+    const b = { ...control, variant: "B", uplift: 0.67, p_value: 0.0001, prob_best: 0.99999 };
+    expect(experimentVerdict([control, b])).toBe(
+      "B converts 67 % better; > 99.9 % likely best; significant at 5 %",
+    );
+  });
+
   it("says there is not enough evidence when the leader is not significant", () => {
     const b = { ...control, variant: "B", uplift: 0.03, p_value: 0.4, prob_best: 0.7 };
     expect(experimentVerdict([{ ...control, prob_best: 0.3 }, b])).toBe(

@@ -1,4 +1,5 @@
 // The plain-language verdict of an experiment, read from the `experiments` model's columns.
+import { formatProbability } from "./format.ts";
 export interface VariantResult {
   variant: string;
   sessions: number;
@@ -13,10 +14,6 @@ const significance = 0.05;
 /** Below this many exposed sessions per variant a verdict would only read noise. */
 const minimumSessions = 30;
 
-function percent(share: number, digits = 1): string {
-  return `${(share * 100).toFixed(digits)} %`;
-}
-
 /**
  * "B converts 14 % better; 98.6 % likely best; significant at 5 %", or "not enough evidence yet"
  * when the leader is not significantly different from the control.
@@ -28,7 +25,7 @@ export function experimentVerdict(variants: VariantResult[]): string {
   }
   const control = variants.find((v) => v.p_value === null) ?? variants[0];
   const leader = variants.reduce((best, v) => (v.prob_best > best.prob_best ? v : best));
-  const likely = `${percent(leader.prob_best)} likely best`;
+  const likely = `${formatProbability(leader.prob_best)} likely best`;
   if (leader !== control) {
     const p = leader.p_value ?? 1;
     if (p >= significance) return `not enough evidence yet (${leader.variant} leads; ${likely})`;

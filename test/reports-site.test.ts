@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { HtmlValidate } from "html-validate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
@@ -32,10 +32,14 @@ const site = join(data, "site");
 const html = (file: string) => readFileSync(join(site, file), "utf8");
 
 function ownstats(...args: string[]): string {
-  const result = spawnSync(process.execPath, ["bin/ownstats.js", ...args, "--data", data], {
-    encoding: "utf8",
-    env: { ...process.env, OWNSTATS_DEMO_NOW: "2026-11-20T18:00:00Z" },
-  });
+  const result = spawnSync(
+    process.execPath,
+    [fileURLToPath(new URL("../bin/ownstats.js", import.meta.url)), ...args, "--data", data],
+    {
+      encoding: "utf8",
+      env: { ...process.env, OWNSTATS_DEMO_NOW: "2026-11-20T18:00:00Z" },
+    },
+  );
   if (result.status !== 0)
     throw new Error(`ownstats ${args[0]} exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;

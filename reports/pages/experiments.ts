@@ -1,7 +1,7 @@
 // Experiments: each variant's sessions, conversion rate, uplift against the control, p-value,
 // probability to be best, and a verdict in plain words.
 import { barChart } from "../charts.ts";
-import { formatCount, formatPValue, formatShare, num } from "../format.ts";
+import { formatCount, formatProbability, formatPValue, formatShare, num } from "../format.ts";
 import { type Page, table } from "../page.ts";
 import { experimentVerdict, type VariantResult } from "../verdict.ts";
 
@@ -56,7 +56,7 @@ export const experiments: Page = {
             formatShare(v.conversion_rate),
             v.p_value === null ? "control" : v.uplift === null ? "–" : signed(v.uplift),
             formatPValue(v.p_value),
-            formatShare(v.prob_best),
+            formatProbability(v.prob_best),
           ]),
         ),
       })),
