@@ -270,4 +270,26 @@ describe("incremental stg_events", () => {
       { step_name: "clicked", sessions: 1 },
     ]);
   });
+
+  it("fills the marts when the first events arrive after a build on no data", async () => {
+    const data = tempData();
+    const empty = await build(data);
+    expect(empty.code, empty.output).toBe(0);
+    expect(await query(data, "select count(*) as n from sessions")).toEqual([{ n: 0 }]);
+    await writeRaw(data, [
+      ev({ session_id: "s1", event_ts: "2026-03-02T10:00:00Z", page_path: "/a" }),
+      ev({ session_id: "s1", event_type: "cta_click", event_ts: "2026-03-02T10:01:00Z" }),
+    ]);
+    const next = await build(data);
+    expect(next.code, next.output).toBe(0);
+    expect(await query(data, "select session_id, converted from sessions")).toEqual([
+      { session_id: "s1", converted: true },
+    ]);
+    expect(await query(data, "select page_path, views from pages")).toEqual([{ page_path: "/a", views: 1 }]);
+    expect(await query(data, "select step, sessions from funnel where step <= 3 order by step")).toEqual([
+      { step: 1, sessions: 1 },
+      { step: 2, sessions: 0 },
+      { step: 3, sessions: 0 },
+    ]);
+  });
 });
