@@ -106,7 +106,15 @@ export function barChart(
         data: s.values,
         stack: opts.stacked ? "total" : undefined,
         label:
-          series.length === 1 && horizontal ? { show: true, position: "right", color: "inherit" } : undefined,
+          series.length === 1 && horizontal
+            ? {
+                show: true,
+                position: "right",
+                color: "inherit",
+                formatter: (p: { value: number }) =>
+                  `${p.value.toLocaleString("en-US")}${opts.percent ? " %" : ""}`,
+              }
+            : undefined,
       })),
     },
     720,
