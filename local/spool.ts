@@ -43,7 +43,6 @@ export class Spool implements Sink {
   private committed = 0;
   /** Bytes written to the segment whose datasync has not finished yet. */
   private writtenAhead = 0;
-  private sequence = 0;
   private queue: PendingAppend[] = [];
   private writing: Promise<void> | undefined;
   private closed = false;
@@ -147,9 +146,13 @@ export class Spool implements Sink {
   private async rotate(): Promise<void> {
     await this.handle?.close();
     this.handle = undefined;
-    const stamp = String(Date.now()).padStart(16, "0");
-    this.segment = `${stamp}-${String(this.sequence++ % 1_000_000).padStart(6, "0")}.ndjson`;
-    this.handle = await open(join(this.dir, this.segment), "a");
+    // Names sort in log order: a new segment always sorts after every existing one.
+    const newest = (await listSegments(this.dir)).at(-1);
+    const newestStamp = newest ? Number(newest.slice(0, 16)) : 0;
+    const stamp = String(Math.max(Date.now(), newestStamp + 1)).padStart(16, "0");
+    this.segment = `${stamp}-${String(process.pid % 1_000_000).padStart(6, "0")}.ndjson`;
+    // "ax" fails rather than share a file with another writer.
+    this.handle = await open(join(this.dir, this.segment), "ax");
     this.committed = 0;
     this.writtenAhead = 0;
   }

@@ -1,0 +1,74 @@
+import { mkdtemp, readdir, rm, stat, utimes } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { listSegments, readSpoolLines, Spool } from "./spool.ts";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "ownstats-spool-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const line = (i: number) => Buffer.from(`${JSON.stringify({ i, ingest_ts: new Date().toISOString() })}\n`);
+
+describe("Spool", () => {
+  it("keeps every concurrent append, whole and in one log, once each resolves", async () => {
+    const spool = await Spool.open(dir);
+    await Promise.all(Array.from({ length: 500 }, (_, i) => spool.append(line(i))));
+    const head = spool.head;
+    expect(head.offset).toBe((await stat(join(dir, head.segment))).size);
+    await spool.close();
+    const values = (await readSpoolLines(dir)).map((l) => (JSON.parse(l) as { i: number }).i);
+    expect(values.sort((a, b) => a - b)).toEqual(Array.from({ length: 500 }, (_, i) => i));
+  });
+
+  it("starts a new segment on every open and when a segment is full", async () => {
+    const first = await Spool.open(dir);
+    await first.append(line(1));
+    await first.close();
+    const second = await Spool.open(dir, { segmentBytes: 60 }); // about one and a half lines
+    for (let i = 0; i < 5; i++) await second.append(line(i));
+    await second.close();
+    expect(await listSegments(dir)).toHaveLength(4); // 1 + [0,1] [2,3] [4]
+    expect(await readSpoolLines(dir)).toHaveLength(6);
+  });
+
+  it("refuses appends once closed", async () => {
+    const spool = await Spool.open(dir);
+    await spool.close();
+    await expect(spool.append(line(1))).rejects.toThrow(/closed/);
+  });
+
+  it("prunes delivered segments past the retention, and keeps the rest", async () => {
+    const old = await Spool.open(dir);
+    await old.append(line(1));
+    await old.close();
+    const mid = await Spool.open(dir);
+    await mid.append(line(2));
+    await mid.close();
+    const spool = await Spool.open(dir, { retentionMs: 60_000 });
+    const [oldest, middle] = await listSegments(dir);
+    const longAgo = new Date(Date.now() - 3_600_000);
+    await utimes(join(dir, oldest as string), longAgo, longAgo);
+    await utimes(join(dir, middle as string), longAgo, longAgo);
+    // Delivered up to the middle segment: only the oldest is behind it.
+    expect(await spool.prune({ segment: middle as string, offset: 0 })).toEqual([oldest]);
+    // Not yet old enough: kept even though delivered.
+    expect(
+      await spool.prune({ segment: spool.head.segment, offset: 0 }, Date.now() - 3_600_000 + 1_000),
+    ).toEqual([]);
+    expect(await spool.prune({ segment: spool.head.segment, offset: 0 })).toEqual([middle]);
+    await spool.close();
+    expect(await readdir(dir)).toEqual([spool.head.segment]);
+  });
+
+  it("puts stored events as NDJSON lines", async () => {
+    const spool = await Spool.open(dir);
+    await spool.put([{ event_id: "a" }, { event_id: "b" }] as never);
+    await spool.close();
+    expect(await readSpoolLines(dir)).toEqual(['{"event_id":"a"}', '{"event_id":"b"}']);
+  });
+});
