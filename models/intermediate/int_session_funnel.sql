@@ -4,7 +4,7 @@
 -- Incremental like sessions. funnel_steps_key records the steps the row was computed with: after
 -- changing funnel_steps, rebuild with --full-refresh (the funnel_steps_are_current test says so).
 
-with recursive events as (
+with recursive events as materialized (
   select *
   from {{ref "stg_events"}}
   where not is_bot and session_id is not null and event_ts is not null
