@@ -1,0 +1,117 @@
+// The Lambda entry as deployed: lambda.ts with SINK=kinesis pointed at kinesalite, invoked with
+// API Gateway HTTP API (v2) and REST API (v1) events.
+import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pageView } from "./collect-helpers.ts";
+import { createKinesisClient, createStream, type RunningEndpoint, startKinesalite } from "./kinesalite.ts";
+
+type Handler = (
+  event: unknown,
+  context: unknown,
+) => Promise<{ statusCode: number; body: string; headers?: Record<string, string> }>;
+
+let kinesis: RunningEndpoint;
+let client: KinesisClient;
+let handler: Handler;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  kinesis = await startKinesalite();
+  client = createKinesisClient({ endpoint: kinesis.endpoint });
+  await createStream(client, "lambda-events");
+  Object.assign(process.env, {
+    SINK: "kinesis",
+    KINESIS_STREAM_NAME: "lambda-events",
+    AWS_ENDPOINT_URL: kinesis.endpoint,
+    ALLOWED_ORIGINS: "https://example.com",
+  });
+  ({ handler } = (await import("../functions/collect/lambda.ts")) as unknown as { handler: Handler });
+});
+afterAll(async () => {
+  process.env = saved;
+  client.destroy();
+  await kinesis.close();
+});
+
+async function streamIds(): Promise<string[]> {
+  const { ShardIterator } = await client.send(
+    new GetShardIteratorCommand({
+      StreamName: "lambda-events",
+      ShardId: "shardId-000000000000",
+      ShardIteratorType: "TRIM_HORIZON",
+    }),
+  );
+  const { Records = [] } = await client.send(new GetRecordsCommand({ ShardIterator }));
+  return Records.map((r) => (JSON.parse(new TextDecoder().decode(r.Data)) as { event_id: string }).event_id);
+}
+
+const headers = {
+  "content-type": "text/plain",
+  origin: "https://example.com",
+  "user-agent": "Mozilla/5.0 Firefox/120.0",
+};
+
+describe("lambda.ts", () => {
+  it("handles an HTTP API (v2) event and puts the events on the stream", async () => {
+    const events = [pageView(), pageView()];
+    const result = await handler(
+      {
+        version: "2.0",
+        routeKey: "POST /v1/events",
+        rawPath: "/v1/events",
+        rawQueryString: "",
+        headers,
+        requestContext: {
+          http: { method: "POST", path: "/v1/events", sourceIp: "203.0.113.9" },
+          stage: "$default",
+        },
+        body: JSON.stringify({ events }),
+        isBase64Encoded: false,
+      },
+      {},
+    );
+    expect(result.statusCode).toBe(202);
+    expect(JSON.parse(result.body)).toEqual({ accepted: 2, rejected: [] });
+    expect(await streamIds()).toEqual(expect.arrayContaining(events.map((e) => e.event_id)));
+  });
+
+  it("handles a REST API (v1) event, base64 body included", async () => {
+    const event = pageView();
+    const result = await handler(
+      {
+        httpMethod: "POST",
+        path: "/v1/events",
+        resource: "/v1/events",
+        headers,
+        multiValueHeaders: {},
+        requestContext: {
+          httpMethod: "POST",
+          path: "/prod/v1/events",
+          stage: "prod",
+          identity: { sourceIp: "203.0.113.9" },
+        },
+        body: Buffer.from(JSON.stringify(event)).toString("base64"),
+        isBase64Encoded: true,
+      },
+      {},
+    );
+    expect(result.statusCode).toBe(202);
+    expect(await streamIds()).toContain(event.event_id);
+  });
+
+  it("answers 403 to an origin outside ALLOWED_ORIGINS", async () => {
+    const result = await handler(
+      {
+        version: "2.0",
+        rawPath: "/v1/events",
+        rawQueryString: "",
+        headers: { ...headers, origin: "https://evil.example" },
+        requestContext: { http: { method: "POST", path: "/v1/events" } },
+        body: JSON.stringify(pageView()),
+        isBase64Encoded: false,
+      },
+      {},
+    );
+    expect(result.statusCode).toBe(403);
+  });
+});
