@@ -292,4 +292,25 @@ describe("incremental stg_events", () => {
       { step: 3, sessions: 0 },
     ]);
   });
+
+  it("follows var conversion_events, and says to rebuild after it changed", async () => {
+    const data = tempData();
+    await writeRaw(data, [
+      ev({ session_id: "s1", event_ts: "2026-03-02T10:00:00Z" }),
+      ev({ session_id: "s1", event_type: "cta_click", event_ts: "2026-03-02T10:01:00Z" }),
+      ev({ session_id: "s2", event_ts: "2026-03-02T11:00:00Z" }),
+      ev({ session_id: "s2", event_type: "form_submit", event_ts: "2026-03-02T11:02:00Z" }),
+    ]);
+    expect((await build(data)).code).toBe(0);
+    const converted = () =>
+      query(data, "select session_id, converted_at from sessions where converted order by 1");
+    expect(await converted()).toEqual([{ session_id: "s1", converted_at: "2026-03-02T10:01:00.000Z" }]);
+    const vars = { conversion_events: ["form_submit"] };
+    const stale = await build(data, { vars });
+    expect(stale.code).toBe(1);
+    expect(stale.output).toMatch(/FAIL 2 sessions_conversions_are_current/);
+    const rebuilt = await build(data, { vars, fullRefresh: true });
+    expect(rebuilt.code, rebuilt.output).toBe(0);
+    expect(await converted()).toEqual([{ session_id: "s2", converted_at: "2026-03-02T11:02:00.000Z" }]);
+  });
 });
