@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HtmlValidate } from "html-validate";
@@ -111,6 +111,15 @@ describe("renderSite", () => {
       "No experiment has exposures yet",
     );
     expect(readFileSync(join(data, "site", "models.html"), "utf8")).toContain("no target/manifest.json yet");
+  });
+
+  it("renders one site at a time when two renders of one folder overlap", async () => {
+    const data = await sampleData();
+    const [a, b] = await Promise.all([buildSite({ data, days: 28 }), buildSite({ data, days: 7 })]);
+    expect(a.files.length).toBe(b.files.length);
+    // The later render wins: its period is the one on disk.
+    expect(readFileSync(join(data, "site", "index.html"), "utf8")).toContain("(7 days)");
+    expect(readdirSync(join(data, "site")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
   it("says what is missing when the models were never built", async () => {

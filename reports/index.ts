@@ -1,8 +1,9 @@
 // The static reports' face: renders DATA/site/ from the warehouse. Every page declares its
 // queries; the first that fails stops the build, naming the page and the query, and leaves the
 // previous site as it was (nothing is written until every page has rendered).
+import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { openWarehouse, type Row, type Warehouse } from "../runner/warehouse.ts";
 import { isoHour } from "./format.ts";
 import { type Page, type PageInput, ReportQueryError } from "./page.ts";
@@ -41,8 +42,23 @@ export async function renderSite(opts: SiteOptions): Promise<number> {
   }
 }
 
+/** The render in progress per site folder: a second one (the dev server after a quick rebuild) waits its turn. */
+const rendering = new Map<string, Promise<unknown>>();
+
 /** Renders every page and writes the site; throws ReportQueryError naming a failing page and query. */
 export async function buildSite(opts: SiteOptions, now = new Date()): Promise<RenderedSite> {
+  const key = resolve(opts.data);
+  const previous = rendering.get(key) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => renderOnce(opts, now));
+  rendering.set(key, next);
+  try {
+    return await next;
+  } finally {
+    if (rendering.get(key) === next) rendering.delete(key);
+  }
+}
+
+async function renderOnce(opts: SiteOptions, now: Date): Promise<RenderedSite> {
   const warehouse = await openWarehouse(opts.data);
   try {
     const latest = await latestEventTime(warehouse);
@@ -149,7 +165,7 @@ function assetFiles() {
 
 function writeAtomically(path: string, content: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
+  const temporary = `${path}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`;
   writeFileSync(temporary, content);
   renameSync(temporary, path);
 }

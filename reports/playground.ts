@@ -2,6 +2,7 @@
 // events or sessions, because the site may be published (GitHub Pages sites are public).
 // The engine is DuckDB-WASM 1.28.0 from the npm package (later versions fetch the parquet
 // extension from the internet), copied into the site so the page asks no other host for anything.
+import { randomUUID } from "node:crypto";
 import {
   copyFileSync,
   existsSync,
@@ -51,7 +52,7 @@ export async function exportMarts(
   const written: { path: string; bytes: number }[] = [];
   for (const mart of publishedMarts) {
     const target = join(folder, `${mart}.parquet`);
-    const temporary = `${target}.${process.pid}.tmp`;
+    const temporary = `${target}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`;
     try {
       await warehouse.run(
         `COPY (SELECT * FROM ${mart}) TO '${temporary.replace(/'/g, "''")}' (FORMAT parquet)`,
