@@ -52,7 +52,13 @@ export function shortDay(isoDay: string): string {
   const month = months[Number(isoDay.slice(5, 7)) - 1];
   return month ? `${month} ${Number(isoDay.slice(8, 10))}` : isoDay;
 }
-const grid = { left: 8, right: 16, top: 36, bottom: 8, containLabel: true };
+// The plot keeps its axis labels and names inside the picture (ECharts 6's replacement of containLabel).
+const grid = { left: 8, right: 16, top: 36, bottom: 8, outerBoundsMode: "same", outerBoundsContain: "all" };
+
+/** A value axis's name, written along the axis so it never collides with the legend. */
+function axisName(name: string | undefined, horizontal: boolean) {
+  return name ? { name, nameLocation: "middle", nameGap: horizontal ? 28 : 44 } : {};
+}
 
 export interface Series {
   name: string;
@@ -62,9 +68,10 @@ export interface Series {
 export function lineChart(title: string, categories: string[], series: Series[], yName?: string): Chart {
   return renderChart(title, {
     legend,
-    grid,
+    // Room on the right for the last day's label, centred on the plot's edge.
+    grid: { ...grid, right: 28 },
     xAxis: { type: "category", data: categories.map(shortDay), boundaryGap: false },
-    yAxis: { type: "value", name: yName, minInterval: 1 },
+    yAxis: { type: "value", minInterval: 1, ...axisName(yName, false) },
     series: series.map((s) => ({ name: s.name, type: "line", data: s.values, showSymbol: false })),
   });
 }
@@ -73,7 +80,14 @@ export function barChart(
   title: string,
   categories: string[],
   series: Series[],
-  opts: { horizontal?: boolean; stacked?: boolean; percent?: boolean; max?: number; height?: number } = {},
+  opts: {
+    horizontal?: boolean;
+    stacked?: boolean;
+    percent?: boolean;
+    max?: number;
+    height?: number;
+    valueName?: string;
+  } = {},
 ): Chart {
   const horizontal = opts.horizontal ?? false;
   const category = {
@@ -86,6 +100,7 @@ export function barChart(
     minInterval: opts.percent ? undefined : 1,
     max: opts.max,
     axisLabel: opts.percent ? { formatter: "{value} %" } : {},
+    ...axisName(opts.valueName, horizontal),
   };
   return renderChart(
     title,
@@ -132,7 +147,7 @@ export function heatmapChart(
   return renderChart(
     title,
     {
-      grid: { left: 8, right: 16, top: 8, bottom: 48, containLabel: true },
+      grid: { ...grid, top: 8 },
       xAxis: { type: "category", data: columns, name: "weeks since", nameLocation: "middle", nameGap: 28 },
       yAxis: { type: "category", data: rows, inverse: true },
       visualMap: {
@@ -165,7 +180,7 @@ export function anomalyChart(title: string, hours: string[], counts: number[], f
     legend,
     grid,
     xAxis: { type: "category", data: hours, boundaryGap: false },
-    yAxis: { type: "value", name: "events", minInterval: 1 },
+    yAxis: { type: "value", minInterval: 1, ...axisName("events per hour", false) },
     series: [
       { name: "events per hour", type: "line", data: counts, showSymbol: false, lineStyle: { width: 1 } },
       {

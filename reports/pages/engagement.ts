@@ -40,7 +40,13 @@ export const engagement: Page = {
               name: `${d} %`,
               values: top.map((r) => Math.round(num(r[`reach_${d}`] ?? 0) * 1000) / 10),
             })),
-            { horizontal: true, percent: true, max: 100, height: 80 + top.length * 60 },
+            {
+              horizontal: true,
+              percent: true,
+              max: 100,
+              height: 100 + top.length * 60,
+              valueName: "share of the page's sessions",
+            },
           )
         : { title: "Share of sessions scrolling to each depth, top pages", svg: "" },
       milestonesChart: sessions
@@ -55,7 +61,7 @@ export const engagement: Page = {
                 ),
               },
             ],
-            { percent: true, max: 100 },
+            { percent: true, max: 100, valueName: "share of sessions" },
           )
         : { title: "Share of sessions engaged for at least 30 s, 1 min, 3 min and 5 min", svg: "" },
       milestonesTable: table(

@@ -44,7 +44,7 @@ export const experiments: Page = {
               values: variants.map((v) => Math.round(v.conversion_rate * 1000) / 10),
             },
           ],
-          { horizontal: true, percent: true },
+          { horizontal: true, percent: true, valueName: "conversion rate" },
         ),
         table: table(
           `Variants of ${name} (all data)`,

@@ -19,7 +19,7 @@ export const funnel: Page = {
             "Sessions reaching each funnel step",
             steps.map((r) => `${r.step}. ${r.step_name}`),
             [{ name: "sessions", values: steps.map((r) => num(r.sessions)) }],
-            { horizontal: true },
+            { horizontal: true, valueName: "sessions" },
           )
         : { title: "Sessions reaching each funnel step", svg: "" },
       funnelTable: table(

@@ -44,16 +44,21 @@ export const overview: Page = {
     const topSources = rows.top_sources ?? [];
     return {
       kpis: kpiTiles(rows.kpis ?? []),
-      dailyChart: lineChart("Daily visitors and sessions", days, [
-        { name: "visitors", values: series("visitors") },
-        { name: "sessions", values: series("sessions") },
-      ]),
+      dailyChart: lineChart(
+        "Daily visitors and sessions",
+        days,
+        [
+          { name: "visitors", values: series("visitors") },
+          { name: "sessions", values: series("sessions") },
+        ],
+        "per day",
+      ),
       pagesChart: topPages.length
         ? barChart(
             "Top pages by page views",
             topPages.map((r) => String(r.page_path)),
             [{ name: "page views", values: topPages.map((r) => num(r.views)) }],
-            { horizontal: true },
+            { horizontal: true, valueName: "page views" },
           )
         : { title: "Top pages by page views", svg: "" },
       pagesTable: table(

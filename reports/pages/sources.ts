@@ -52,7 +52,7 @@ export const sources: Page = {
             "Sessions per day by channel",
             days.map(shortDay),
             channelNames.map((name) => ({ name, values: days.map((d) => counts.get(`${d}|${name}`) ?? 0) })),
-            { stacked: true },
+            { stacked: true, valueName: "sessions" },
           )
         : { title: "Sessions per day by channel", svg: "" },
       attributionChart: byChannel.length
@@ -63,6 +63,7 @@ export const sources: Page = {
               name: m.replace("_", " "),
               values: byChannel.map((r) => round2(num(r[m] ?? 0))),
             })),
+            { valueName: "conversions credited" },
           )
         : { title: "Conversions credited to each channel, by attribution model", svg: "" },
       attributionTable: table(
