@@ -82,6 +82,27 @@ describe("POST /v1/events", () => {
     ]);
   });
 
+  it("normalizes ids, times and strings in the stored record", async () => {
+    const app = createApp({ sink: spool, now });
+    const upper = "3F2504E0-4F89-41D3-9A0C-0305E82C3301";
+    await post(
+      app,
+      event({
+        event_id: upper,
+        event_ts: "2026-03-01T05:30:00-04:00",
+        page_title: "a\ud800b",
+        props: { k: "x\udc00" },
+      }),
+    );
+    const [record] = await stored();
+    expect(record).toMatchObject({
+      event_id: upper.toLowerCase(),
+      event_ts: "2026-03-01T09:30:00.000Z",
+      page_title: "a\ufffdb",
+      props: { k: "x\ufffd" },
+    });
+  });
+
   it("lands the good events of a batch and names each rejected index and why", async () => {
     const app = createApp({ sink: spool, now });
     const good = [event(), event()];

@@ -11,6 +11,7 @@ import {
   SCHEMA_VERSION,
   type StoredEvent,
   type WireEvent,
+  wellFormed,
 } from "./event.ts";
 import { parseBody } from "./parse-body.ts";
 import { sanitizePath, sanitizeReferrer } from "./sanitize.ts";
@@ -105,38 +106,49 @@ export function createApp({
 
 type RequestFields = Omit<StoredEvent, keyof WireEvent | "country" | "schema_version">;
 
+const text = (value: string | undefined) => (value === undefined ? undefined : wellFormed(value));
+
+function wellFormedProps(props: WireEvent["props"]): WireEvent["props"] {
+  if (props === undefined) return undefined;
+  const out: NonNullable<WireEvent["props"]> = {};
+  for (const [key, value] of Object.entries(props))
+    out[wellFormed(key)] = typeof value === "string" ? wellFormed(value) : value;
+  return out;
+}
+
 /**
  * Builds the stored record field by field, in one fixed order: V8 then gives every record the
- * same shape (spreads and deletes would not), which keeps this and JSON.stringify fast.
+ * same shape (spreads and deletes would not), which keeps this and JSON.stringify fast. Strings
+ * are made well-formed (lone surrogates → U+FFFD), ids lower-cased, times put in UTC.
  */
 function toStored(event: WireEvent, server: RequestFields): StoredEvent {
   const referrer = event.referrer === undefined ? undefined : sanitizeReferrer(event.referrer);
   return {
     event_type: event.event_type,
-    event_id: event.event_id,
+    event_id: event.event_id.toLowerCase(),
     session_id: event.session_id,
     visitor_id: event.visitor_id,
-    event_ts: event.event_ts,
-    page_path: sanitizePath(event.page_path),
-    page_title: event.page_title,
+    event_ts: new Date(event.event_ts).toISOString(),
+    page_path: sanitizePath(wellFormed(event.page_path)),
+    page_title: text(event.page_title),
     referrer,
-    utm_source: event.utm_source,
-    utm_medium: event.utm_medium,
-    utm_campaign: event.utm_campaign,
-    utm_term: event.utm_term,
-    utm_content: event.utm_content,
+    utm_source: text(event.utm_source),
+    utm_medium: text(event.utm_medium),
+    utm_campaign: text(event.utm_campaign),
+    utm_term: text(event.utm_term),
+    utm_content: text(event.utm_content),
     screen_width: event.screen_width,
     screen_height: event.screen_height,
     viewport_width: event.viewport_width,
-    language: event.language,
-    timezone: event.timezone,
+    language: text(event.language),
+    timezone: text(event.timezone),
     scroll_pct: event.scroll_pct,
     seconds: event.seconds,
-    element: event.element,
-    experiment: event.experiment,
-    variant: event.variant,
-    name: event.name,
-    props: event.props,
+    element: text(event.element),
+    experiment: text(event.experiment),
+    variant: text(event.variant),
+    name: text(event.name),
+    props: wellFormedProps(event.props),
     ingest_ts: server.ingest_ts,
     site: server.site,
     browser: server.browser,
