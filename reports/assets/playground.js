@@ -20,6 +20,9 @@ async function start() {
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), new Worker(bundle.mainWorker));
   await db.instantiate(bundle.mainModule);
   const connection = await db.connect();
+  // The page asks no other host for anything: a query needing an extension fails with a clear
+  // message instead of fetching it from the extension repository.
+  await connection.query("SET autoinstall_known_extensions = false");
   for (const table of config.tables) {
     const response = await fetch(new URL(`../data/${table}.parquet`, import.meta.url));
     if (!response.ok) throw new Error(`data/${table}.parquet: HTTP ${response.status}`);
