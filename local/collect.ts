@@ -2,9 +2,7 @@
 // lands events in DATA/raw/. With the file sink (default) that is the spool and its delivery;
 // with `kinesis` and a local endpoint, the stream is read back into raw/ as a Kinesis-sourced
 // Firehose would; with `firehose`, the real service delivers and nothing is read back here.
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -149,17 +147,13 @@ async function ensureStream(client: KinesisClient, streamName: string): Promise<
 
 /** The CLI face: runs until SIGINT or SIGTERM, then shuts down cleanly and resolves 0. */
 export async function collect(options: CollectOptions): Promise<number> {
-  const trackerRoute = fileURLToPath(new URL("./tracker-route.ts", import.meta.url));
-  let mountTracker: ((app: Hono) => void) | undefined;
-  if (existsSync(trackerRoute)) {
-    const module = (await import(trackerRoute)) as { mountTracker?: (app: Hono) => void };
-    mountTracker = module.mountTracker;
-  }
+  // Loaded only here: the tracker route may build the script with esbuild on first use.
+  const { mountTracker } = await import("./tracker-route.ts");
   const interval = Number(process.env.OWNSTATS_DELIVERY_INTERVAL_MS);
   const collector = await startCollector({
     ...options,
     deliveryIntervalMs: Number.isInteger(interval) && interval > 0 ? interval : undefined,
-    extend: mountTracker,
+    extend: (app) => mountTracker(app),
   });
   const where =
     options.sink === "file" || (options.sink === "kinesis" && options.endpoint)
@@ -167,7 +161,7 @@ export async function collect(options: CollectOptions): Promise<number> {
       : `go to ${options.sink === "kinesis" ? "Kinesis" : "Firehose"}${options.endpoint ? ` at ${options.endpoint}` : ""}`;
   console.log(`ownstats collector listening on ${collector.url}`);
   console.log(`send events: POST ${collector.url}/v1/events`);
-  if (mountTracker) console.log(`tracker script: ${collector.url}/analytics.js`);
+  console.log(`tracker script: ${collector.url}/analytics.js`);
   console.log(`events ${where} (sink: ${options.sink})`);
   await new Promise<void>((done) => {
     const stop = () => {
