@@ -132,6 +132,44 @@ describe("KinesisSink on kinesalite", () => {
 });
 
 describe("ownstats collect --sink kinesis", () => {
+  it("resumes from its shard checkpoints after a restart, landing each record once", async () => {
+    const data = await mkdtemp(join(tmpdir(), "ownstats-kinesis-resume-"));
+    const options = {
+      port: 0,
+      data,
+      sink: "kinesis" as const,
+      endpoint: kinesis.endpoint,
+      deliveryIntervalMs: 200,
+    };
+    process.env.KINESIS_STREAM_NAME = "resume";
+    try {
+      const first = await startCollector(options);
+      const before = [pageView(), pageView()];
+      expect(
+        (await fetch(`${first.url}/v1/events`, { method: "POST", body: JSON.stringify({ events: before }) }))
+          .status,
+      ).toBe(202);
+      await waitFor("the first batch", async () => ((await readRaw(data)).length >= 2 ? true : undefined));
+      await first.close();
+
+      const second = await startCollector(options);
+      const after = [pageView()];
+      expect(
+        (await fetch(`${second.url}/v1/events`, { method: "POST", body: JSON.stringify({ events: after }) }))
+          .status,
+      ).toBe(202);
+      const rows = await waitFor("the second batch", async () => {
+        const found = await readRaw(data);
+        return found.length >= 3 ? found : undefined;
+      });
+      await second.close();
+      expect(rows.map((r) => r.event_id).sort()).toEqual([...before, ...after].map((e) => e.event_id).sort());
+    } finally {
+      delete process.env.KINESIS_STREAM_NAME;
+      await rm(data, { recursive: true, force: true });
+    }
+  });
+
   it("lands events read back from the stream in raw/", async () => {
     const data = await mkdtemp(join(tmpdir(), "ownstats-kinesis-"));
     const collector = await startCollector({
