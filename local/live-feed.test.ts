@@ -1,0 +1,58 @@
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { type LiveEvent, LiveFeed, toLiveEvent } from "./live-feed.ts";
+
+const line = (fields: Record<string, unknown>) =>
+  `${JSON.stringify({
+    event_id: "00000000-0000-4000-8000-000000000001",
+    session_id: "a-session-id",
+    visitor_id: "a-visitor-id",
+    event_type: "page_view",
+    page_path: "/",
+    ingest_ts: "2026-05-01T10:00:30.000Z",
+    site: "example.com",
+    is_bot: false,
+    ...fields,
+  })}\n`;
+
+describe("live feed", () => {
+  it("publishes what is appended to the spool after it started, whole lines only", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-live-"));
+    const spool = join(data, "spool");
+    mkdirSync(spool);
+    const segment = join(spool, "0000001777000000-000000.ndjson");
+    writeFileSync(segment, line({ page_path: "/before-start" }));
+    const feed = await new LiveFeed(data, 60_000).start();
+    const seen: LiveEvent[] = [];
+    feed.subscribe((event) => seen.push(event));
+
+    const half = line({ event_type: "cta_click", element: "book_call", page_path: "/pricing" });
+    appendFileSync(segment, half.slice(0, 40));
+    await feed.poll();
+    expect(seen).toEqual([]);
+    appendFileSync(segment, half.slice(40));
+    writeFileSync(
+      join(spool, "0000001777000001-000001.ndjson"),
+      line({ event_type: "scroll_depth", scroll_pct: 75 }),
+    );
+    await feed.poll();
+    feed.stop();
+
+    expect(seen.map((e) => [e.event_type, e.page_path, e.detail])).toEqual([
+      ["cta_click", "/pricing", "book_call"],
+      ["scroll_depth", "/", "75 %"],
+    ]);
+    expect(JSON.stringify(seen)).not.toMatch(/a-session-id|a-visitor-id|00000000-/);
+    const minutes = feed.minutes(Date.parse("2026-05-01T10:05:00Z"));
+    expect(minutes).toHaveLength(60);
+    expect(minutes.find((m) => m.minute === "2026-05-01T10:00:00.000Z")?.events).toBe(2);
+  });
+
+  it("ignores lines that are not events", () => {
+    expect(toLiveEvent("not json")).toBeUndefined();
+    expect(toLiveEvent('{"no_type":1}')).toBeUndefined();
+    expect(toLiveEvent(line({ event_type: "time_on_page", seconds: 30 }).trim())?.detail).toBe("30 s");
+  });
+});
