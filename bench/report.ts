@@ -6,13 +6,11 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeDemo } from "../local/demo.ts";
 import { buildSite } from "../reports/index.ts";
 import type { PageInput } from "../reports/page.ts";
 import { pages } from "../reports/pages/all.ts";
 import { reportPeriod } from "../reports/period.ts";
 import { engineBytes, engineFolder } from "../reports/playground.ts";
-import { runProject } from "../runner/index.ts";
 import { openWarehouse } from "../runner/warehouse.ts";
 import { type BenchResult, runIfMain } from "./results.ts";
 
@@ -26,16 +24,39 @@ const rounds = 3;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-async function ensureBuilt(data: string): Promise<number> {
+/**
+ * Demo data and models, built once and kept between runs (the marker records the settings). Built in
+ * child processes: DuckDB lets one process hold the file, and the cold figure needs a fresh process.
+ */
+function ensureBuilt(data: string): void {
   const marker = join(data, "bench-report.json");
   const wanted = JSON.stringify(demo);
-  if (!(existsSync(marker) && readFileSync(marker, "utf8") === wanted)) {
-    rmSync(data, { recursive: true, force: true });
-    await writeDemo({ data, ...demo });
-    const code = await runProject("run", { data, models, fullRefresh: true, log: () => undefined });
-    if (code !== 0) throw new Error(`the models did not build on the demo data (see ${data}/target)`);
-    writeFileSync(marker, wanted);
-  }
+  if (existsSync(marker) && readFileSync(marker, "utf8") === wanted) return;
+  rmSync(data, { recursive: true, force: true });
+  const env = { ...process.env, OWNSTATS_DEMO_NOW: demo.now };
+  const demoArgs = [
+    "--visitors",
+    String(demo.visitors),
+    "--days",
+    String(demo.days),
+    "--seed",
+    String(demo.seed),
+  ];
+  ownstats(["demo", "--data", data, ...demoArgs], env);
+  ownstats(["run", "--data", data, "--models", models, "--full-refresh"], env);
+  writeFileSync(marker, wanted);
+}
+
+function ownstats(args: string[], env: NodeJS.ProcessEnv = process.env): string {
+  const result = spawnSync(process.execPath, [join(repo, "bin", "ownstats.js"), ...args], {
+    encoding: "utf8",
+    env,
+  });
+  if (result.status !== 0) throw new Error(`ownstats ${args[0]} failed: ${result.stderr || result.stdout}`);
+  return result.stdout;
+}
+
+async function countEvents(data: string): Promise<number> {
   const warehouse = await openWarehouse(data);
   const [row] = await warehouse.all("SELECT count(*) AS n FROM stg_events");
   warehouse.close();
@@ -59,14 +80,21 @@ async function queriesOnly(data: string): Promise<number> {
   }
 }
 
-/** Runs `ownstats report` as a user would and reads the time it prints for the render itself. */
-function coldReport(data: string): number {
-  const result = spawnSync(process.execPath, [join(repo, "bin", "ownstats.js"), "report", "--data", data], {
-    encoding: "utf8",
-  });
-  const ms = result.stdout.match(/ in (\d+) ms/)?.[1];
-  if (result.status !== 0 || !ms)
-    throw new Error(`ownstats report failed: ${result.stderr || result.stdout}`);
+/**
+ * Runs `ownstats <step>` as a user would and reads the time it prints for the render itself. A build
+ * whose data tests warn or fail still renders; only the render's line matters here.
+ */
+function renderTimeOf(step: "report" | "build", data: string): number {
+  const args = [
+    join(repo, "bin", "ownstats.js"),
+    step,
+    "--data",
+    data,
+    ...(step === "build" ? ["--models", models] : []),
+  ];
+  const result = spawnSync(process.execPath, args, { encoding: "utf8" });
+  const ms = result.stdout.match(/report: wrote .* in (\d+) ms/)?.[1];
+  if (!ms) throw new Error(`ownstats ${step} printed no render time: ${result.stderr || result.stdout}`);
   return Number(ms) / 1000;
 }
 
@@ -82,8 +110,12 @@ function folderBytes(folder: string, skip: string): number {
 
 export async function run(): Promise<BenchResult> {
   const data = join(root, "1m");
-  const events = await ensureBuilt(data);
+  ensureBuilt(data);
   rmSync(join(data, "site"), { recursive: true, force: true });
+  ownstats(["report", "--data", data]); // copies the engine into the site, so the cold run measures the render
+  const cold = renderTimeOf("report", data);
+  const inBuild = renderTimeOf("build", data);
+  const events = await countEvents(data);
   const first = performance.now();
   await buildSite({ data, days });
   const firstSeconds = (performance.now() - first) / 1000;
@@ -96,7 +128,6 @@ export async function run(): Promise<BenchResult> {
     renders.push((performance.now() - started) / 1000);
   }
   const render = median(renders);
-  const cold = coldReport(data);
   const baseline = median(bare);
   const site = join(data, "site");
   const siteBytes = folderBytes(site, engineFolder);
@@ -111,6 +142,13 @@ export async function run(): Promise<BenchResult> {
         ratio: render / baseline,
         goal: "≤ 2 s",
         met: render <= 2,
+      },
+      {
+        name: "render inside `ownstats build` (models just run, nothing new: warm DuckDB, cold JIT)",
+        value: inBuild,
+        unit: "s",
+        baseline: { name: "the same render in a warm process", value: render, unit: "s" },
+        ratio: inBuild / render,
       },
       {
         name: "`ownstats report` in a new process (cold DuckDB cache and JIT; the render's own timing)",
@@ -134,7 +172,7 @@ export async function run(): Promise<BenchResult> {
       },
     ],
     notes: [
-      `median of ${rounds} renders after a first one of ${firstSeconds.toFixed(2)} s (the first copies the engine into the site and bundles its module)`,
+      `median of ${rounds} renders after a first in-process one of ${firstSeconds.toFixed(2)} s (cold JIT, warm DuckDB file cache)`,
     ],
   };
 }
