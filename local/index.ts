@@ -39,7 +39,10 @@ export async function dev(opts: DevOptions): Promise<number> {
   const { runDev } = await import("./dev.ts");
   return runDev(opts);
 }
-export { collect } from "./collect.ts";
+export async function collect(opts: CollectOptions): Promise<number> {
+  const { collect: runCollector } = await import("./collect.ts");
+  return runCollector(opts);
+}
 export async function demo(opts: DemoOptions): Promise<number> {
   const { writeDemo, formatDemoSummary } = await import("./demo.ts");
   const summary = await writeDemo(opts);

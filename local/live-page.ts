@@ -1,5 +1,5 @@
 // The /live page: one self-contained HTML file (no external requests), fed by /live/events.
-export const livePage = `<!doctype html>
+export const livePage = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -25,6 +25,7 @@ export const livePage = `<!doctype html>
   tr.fresh { animation: flash 1.5s ease-out; }
   @keyframes flash { from { background: #f59f0055; } to { background: transparent; } }
   nav a { margin-right: 1rem; }
+  caption { text-align: left; }
 </style>
 </head>
 <body>
@@ -43,7 +44,7 @@ export const livePage = `<!doctype html>
   <figcaption>Events per minute, by arrival (UTC)</figcaption>
 </figure>
 <table>
-  <caption style="text-align:left">Latest events, newest first</caption>
+  <caption>Latest events, newest first</caption>
   <thead><tr><th scope="col">Time</th><th scope="col">Event</th><th scope="col">Page</th><th scope="col">Detail</th><th scope="col">Browser · device · country</th></tr></thead>
   <tbody id="events"></tbody>
 </table>
