@@ -36,6 +36,23 @@ describe("Spool", () => {
     expect(await readSpoolLines(dir)).toHaveLength(6);
   });
 
+  it("is written by one process at a time, and takes over the lock of a dead one", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { writeFile } = await import("node:fs/promises");
+    // A live process other than this one holds the spool.
+    await writeFile(join(dir, "spool.lock"), String(process.ppid));
+    await expect(Spool.open(dir)).rejects.toThrow(/another ownstats process \(pid \d+\) is collecting into/);
+    // A process that has exited left its lock behind.
+    const gone = spawnSync(process.execPath, [
+      "-e",
+      "process.stdout.write(String(process.pid))",
+    ]).stdout.toString();
+    await writeFile(join(dir, "spool.lock"), gone);
+    const spool = await Spool.open(dir);
+    await spool.close();
+    expect(await readdir(dir)).not.toContain("spool.lock");
+  });
+
   it("refuses appends once closed", async () => {
     const spool = await Spool.open(dir);
     await spool.close();

@@ -8,7 +8,7 @@
 // Kinesis) that the delivery has passed are pruned.
 
 import type { FileHandle } from "node:fs/promises";
-import { mkdir, open, readdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { StoredEvent } from "../functions/collect/event.ts";
 import type { Sink } from "../functions/collect/sink.ts";
@@ -54,6 +54,7 @@ export class Spool implements Sink {
 
   static async open(dir: string, options: SpoolOptions = {}): Promise<Spool> {
     await mkdir(dir, { recursive: true });
+    await takeLock(dir);
     const spool = new Spool(dir, options);
     await spool.rotate();
     return spool;
@@ -163,6 +164,7 @@ export class Spool implements Sink {
     while (this.writing) await this.writing;
     await this.handle?.close();
     this.handle = undefined;
+    await releaseLock(this.dir);
   }
 
   /** Deletes segments that lie wholly before `delivered` and were last written before the retention. */
@@ -178,6 +180,43 @@ export class Spool implements Sink {
       removed.push(segment);
     }
     return removed;
+  }
+}
+
+const lockFile = (dir: string) => join(dir, "spool.lock");
+
+/** One process writes a spool (its delivery owns the checkpoint); a lock of a dead process is taken over. */
+async function takeLock(dir: string): Promise<void> {
+  const path = lockFile(dir);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(path, String(process.pid), { flag: "wx" });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number(await readFile(path, "utf8").catch(() => ""));
+      if (holder === process.pid) return;
+      if (Number.isInteger(holder) && holder > 0 && isAlive(holder))
+        throw new Error(
+          `another ownstats process (pid ${holder}) is collecting into ${dir}; stop it or choose another --data`,
+        );
+      await rm(path, { force: true });
+    }
+  }
+  throw new Error(`could not take the lock ${path}; remove it if no ownstats collector is running`);
+}
+
+async function releaseLock(dir: string): Promise<void> {
+  const holder = Number(await readFile(lockFile(dir), "utf8").catch(() => ""));
+  if (holder === process.pid) await rm(lockFile(dir), { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
