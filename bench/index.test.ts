@@ -84,6 +84,8 @@ describe("bench runner", () => {
     expect(markdown).toContain("## boom: failed");
     expect(markdown).toContain("`disk full`");
     expect(markdown).toContain("- a | pipe stays inside its cell");
+    expect(markdown).toContain("| load average (1 min) at start |");
+    expect(markdown).not.toContain("Unfinished run");
   });
 
   it("runs only the named benchmarks and leaves RESULTS.md alone", async () => {
@@ -94,6 +96,11 @@ describe("bench runner", () => {
     await expect(runBenches({ dir, only: ["nope"], log: () => {} })).rejects.toThrow(
       "no benchmark named nope",
     );
+  });
+
+  it("marks a file written mid-run as unfinished, naming what is still to run", () => {
+    const markdown = renderResults(describeMachine(), new Date(0), [], ["build", "report"]);
+    expect(markdown).toContain("**Unfinished run**: still to run when this was written: build, report.");
   });
 
   it("escapes pipes in table cells and names a failed bench's error", () => {

@@ -17,6 +17,8 @@ export interface Machine {
   memoryGiB: number;
   node: string;
   os: string;
+  /** The 1-minute load average when the run started: other work on the machine skews every figure. */
+  load: number;
 }
 
 /** Files that are not benchmarks: this runner, the shared result shape, tests and helpers (`_x.ts`). */
@@ -39,6 +41,7 @@ export function describeMachine(): Machine {
     memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
+    load: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 
@@ -87,17 +90,23 @@ export async function runBenches(options: RunOptions): Promise<BenchOutcome[]> {
     files = files.filter((f) => options.only?.includes(path.basename(f, ".ts")));
   }
   const outcomes: BenchOutcome[] = [];
-  for (const file of files) {
+  const machine = describeMachine();
+  const date = options.now ?? new Date();
+  // Written after every benchmark, so a run cut short still leaves what it measured, marked unfinished.
+  const record = async (pending: string[]) => {
+    if (!options.resultsFile || options.only?.length) return;
+    await writeFile(options.resultsFile, renderResults(machine, date, outcomes, pending));
+  };
+  const names = files.map((f) => path.basename(f, ".ts"));
+  for (const [index, file] of files.entries()) {
     log(`running ${path.basename(file)} …`);
     const outcome = await runBench(file, options.timeoutMs ?? 15 * 60_000);
     log(outcome.ok ? formatResult(outcome.result) : `${outcome.bench}\n  FAILED: ${outcome.error}`);
     outcomes.push(outcome);
+    await record(names.slice(index + 1));
   }
-  if (options.resultsFile && !options.only?.length) {
-    const markdown = renderResults(describeMachine(), options.now ?? new Date(), outcomes);
-    await writeFile(options.resultsFile, markdown);
+  if (options.resultsFile && !options.only?.length)
     log(`wrote ${path.relative(process.cwd(), options.resultsFile) || options.resultsFile}`);
-  }
   return outcomes;
 }
 
@@ -118,7 +127,12 @@ function figureRow(f: Figure): string {
   } | ${cell(f.goal ?? "")} | ${met} |`;
 }
 
-export function renderResults(machine: Machine, date: Date, outcomes: BenchOutcome[]): string {
+export function renderResults(
+  machine: Machine,
+  date: Date,
+  outcomes: BenchOutcome[],
+  pending: string[] = [],
+): string {
   const failed = outcomes.filter((o) => !o.ok).length;
   const lines = [
     "# Benchmark results",
@@ -132,9 +146,12 @@ export function renderResults(machine: Machine, date: Date, outcomes: BenchOutco
     `| memory | ${machine.memoryGiB} GiB |`,
     `| Node | ${machine.node} |`,
     `| OS | ${cell(machine.os)} |`,
+    `| load average (1 min) at start | ${machine.load} |`,
     "",
     `${outcomes.length} benchmark${outcomes.length === 1 ? "" : "s"}, ${failed} failed.`,
   ];
+  if (pending.length)
+    lines.push("", `**Unfinished run**: still to run when this was written: ${pending.join(", ")}.`);
   for (const outcome of outcomes) {
     lines.push("");
     if (!outcome.ok) {
