@@ -90,7 +90,7 @@ async function renderOnce(opts: SiteOptions, now: Date): Promise<RenderedSite> {
       writeAtomically(join(folder, path), content);
       return { path, bytes: typeof content === "string" ? Buffer.byteLength(content) : content.byteLength };
     });
-    installEngine(folder);
+    await installEngine(folder);
     return { folder, files: [...files, ...exported] };
   } finally {
     warehouse.close();

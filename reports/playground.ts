@@ -14,7 +14,6 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildSync } from "esbuild";
 import type { Warehouse } from "../runner/warehouse.ts";
 import { ReportQueryError } from "./page.ts";
 
@@ -70,7 +69,7 @@ export async function exportMarts(
  * Copies the engine into SITE/duckdb/ once (files unchanged since the last build are kept) and
  * bundles the library's browser module with its Arrow dependency into one ES module.
  */
-export function installEngine(site: string): void {
+export async function installEngine(site: string): Promise<void> {
   const dist = packageDist();
   const folder = join(site, engineFolder);
   mkdirSync(folder, { recursive: true });
@@ -83,7 +82,9 @@ export function installEngine(site: string): void {
   const stamp = join(folder, "VERSION");
   const bundle = join(folder, "duckdb-wasm.js");
   if (existsSync(bundle) && existsSync(stamp) && readFileSync(stamp, "utf8") === version) return;
-  buildSync({
+  // Loaded only when the bundle is missing: most builds find it in place.
+  const { build } = await import("esbuild");
+  await build({
     entryPoints: [join(dist, "duckdb-browser.mjs")],
     bundle: true,
     format: "esm",
