@@ -67,6 +67,8 @@ describe("renderSite", () => {
     expect(await renderSite({ data, days: 28 })).toBe(1);
     expect(errors.join("\n")).toMatch(/page "funnel\.html", query "funnel" failed: .*funnel/);
     expect(statSync(join(data, "site", "index.html")).mtimeMs).toBe(before);
+    expect(statSync(join(data, "site", "data", "daily.parquet")).mtimeMs).toBeLessThanOrEqual(before);
+    expect(readdirSync(join(data, "site", "data")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
     await expect(buildSite({ data, days: 28 })).rejects.toBeInstanceOf(ReportQueryError);
   });
 

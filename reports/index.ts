@@ -12,7 +12,7 @@ export { ReportQueryError };
 
 import { pages } from "./pages/all.ts";
 import { reportPeriod } from "./period.ts";
-import { exportMarts, installEngine } from "./playground.ts";
+import { exportMarts, installEngine, type MartExports } from "./playground.ts";
 import { renderTemplate } from "./templates.ts";
 
 export interface SiteOptions {
@@ -76,12 +76,13 @@ async function renderOnce(opts: SiteOptions, now: Date): Promise<RenderedSite> {
       exportMarts(warehouse, folder),
       ...pages.map((page) => renderPageOnOwnConnection(opts.data, page, input, cache)),
     ]);
+    const exports = outcomes[0]?.status === "fulfilled" ? (outcomes[0].value as MartExports) : null;
     const failed = outcomes.slice(1).find((o) => o.status === "rejected") ?? outcomes[0];
-    if (failed?.status === "rejected") throw failed.reason;
-    const exported =
-      outcomes[0]?.status === "fulfilled"
-        ? (outcomes[0].value as Awaited<ReturnType<typeof exportMarts>>)
-        : [];
+    if (failed?.status === "rejected") {
+      exports?.discard();
+      throw failed.reason;
+    }
+    if (!exports) throw new Error("the marts' Parquet exports did not finish");
     const rendered = outcomes.slice(1).map((o, i) => ({
       path: `${pages[i]?.slug}.html`,
       content: o.status === "fulfilled" ? (o.value as string) : "",
@@ -90,8 +91,9 @@ async function renderOnce(opts: SiteOptions, now: Date): Promise<RenderedSite> {
       writeAtomically(join(folder, path), content);
       return { path, bytes: typeof content === "string" ? Buffer.byteLength(content) : content.byteLength };
     });
+    exports.publish();
     await installEngine(folder);
-    return { folder, files: [...files, ...exported] };
+    return { folder, files: [...files, ...exports.files] };
   } finally {
     warehouse.close();
   }

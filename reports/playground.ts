@@ -9,6 +9,7 @@ import {
   mkdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -42,27 +43,44 @@ function packageDist(): string {
   return dirname(fileURLToPath(import.meta.resolve("@duckdb/duckdb-wasm")));
 }
 
-export async function exportMarts(
-  warehouse: Warehouse,
-  site: string,
-): Promise<{ path: string; bytes: number }[]> {
+export interface MartExports {
+  files: { path: string; bytes: number }[];
+  /** Moves the exports into place: called once every page has rendered. */
+  publish(): void;
+  /** Removes the exports: called when a page failed, so the previous site stays whole. */
+  discard(): void;
+}
+
+/** Writes each mart as Parquet under a temporary name beside its place in SITE/data/. */
+export async function exportMarts(warehouse: Warehouse, site: string): Promise<MartExports> {
   const folder = join(site, "data");
   mkdirSync(folder, { recursive: true });
-  const written: { path: string; bytes: number }[] = [];
+  const pending: { temporary: string; target: string }[] = [];
+  const discard = () => {
+    for (const { temporary } of pending) rmSync(temporary, { force: true });
+  };
+  const files: { path: string; bytes: number }[] = [];
   for (const mart of publishedMarts) {
     const target = join(folder, `${mart}.parquet`);
     const temporary = `${target}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`;
+    pending.push({ temporary, target });
     try {
       await warehouse.run(
         `COPY (SELECT * FROM ${mart}) TO '${temporary.replace(/'/g, "''")}' (FORMAT parquet)`,
       );
     } catch (error) {
+      discard();
       throw new ReportQueryError("sql.html", `export ${mart}`, error);
     }
-    renameSync(temporary, target);
-    written.push({ path: `data/${mart}.parquet`, bytes: statSync(target).size });
+    files.push({ path: `data/${mart}.parquet`, bytes: statSync(temporary).size });
   }
-  return written;
+  return {
+    files,
+    publish: () => {
+      for (const { temporary, target } of pending) renameSync(temporary, target);
+    },
+    discard,
+  };
 }
 
 /**
