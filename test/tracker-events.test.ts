@@ -171,27 +171,38 @@ describe.runIf(executable)("tracker: the events it sends", () => {
     expect(site.ofType("exit_intent")[0]?.page_path).toBe("/site/article.html");
   });
 
-  it("sends page_view on SPA navigation (pushState, replaceState, back) but not for a query change", async () => {
+  it("sends one page_view per SPA navigation (pushState, replaceState, back) with the new path and title, none for a query change", async () => {
     await page.goto(site.page("spa.html"));
+    /**
+     * Runs the clock 400 ms, well under the second a polling timer would wait, sends the queue by
+     * hiding the tab, and returns [path, title] of every page view once `count` have arrived.
+     */
+    const viewsAfter = async (count: number) => {
+      await page.clock.runFor(400);
+      await setHidden(page, true);
+      await setHidden(page, false);
+      await site.settle();
+      await poll(() => site.ofType("page_view").length).toBe(count);
+      return site.ofType("page_view").map((e) => [e.page_path, e.page_title]);
+    };
+    const load = ["/site/spa.html", "Single-page app"];
+    const settings = ["/site/app/settings", "Settings"];
+    const profile = ["/site/app/profile", "Profile"];
+    expect(await viewsAfter(1)).toEqual([load]);
+    // The fixture's router sets each title 100 ms after the URL; the page view carries the new one.
     await page.click("#push");
-    await page.clock.runFor(1_000);
+    expect(await viewsAfter(2)).toEqual([load, settings]);
     await page.click("#replace");
-    await page.clock.runFor(1_000);
-    await page.click("#same-path");
-    await page.clock.runFor(1_000);
-    await page.goBack(); // to /site/app/profile?sort… → same path: nothing
-    await page.clock.runFor(1_000);
-    await page.goBack(); // replaceState replaced the settings entry: back to spa.html
-    await page.clock.runFor(1_000);
+    expect(await viewsAfter(3)).toEqual([load, settings, profile]);
+    await page.click("#same-path"); // pushState of the same path with a query: no page view
+    expect(await viewsAfter(3)).toEqual([load, settings, profile]);
+    await page.goBack(); // popstate to /site/app/profile, without the query: the same path
+    expect(await viewsAfter(3)).toEqual([load, settings, profile]);
+    await page.goBack(); // replaceState replaced the settings entry: popstate back to spa.html
+    expect(await viewsAfter(4)).toEqual([load, settings, profile, load]);
+    // Nothing more comes later: one page view per navigation.
     await flushed("page_view", 4);
-    expect(site.ofType("page_view").map((e) => e.page_path)).toEqual([
-      "/site/spa.html",
-      "/site/app/settings",
-      "/site/app/profile",
-      "/site/spa.html",
-    ]);
-    // Routers set the title after the URL; the page view, a tick later, has the new one.
-    expect(site.ofType("page_view")[1]?.page_title).toBe("Settings");
+    expect(site.ofType("page_view")).toHaveLength(4);
     // Each page view restarts the milestones: the short SPA pages count as fully scrolled each time.
     await poll(() => site.ofType("scroll_depth").filter((e) => e.scroll_pct === 100).length).toBe(4);
     const session = site.events()[0]?.session_id;
@@ -201,11 +212,14 @@ describe.runIf(executable)("tracker: the events it sends", () => {
   it("sends page_view again for a page shown again from the back/forward cache", async () => {
     await page.goto(site.page("short.html"));
     await page.clock.runFor(1_000);
-    // What the cache does to a page's script: pagehide, frozen timers, then timers resume. (This
-    // headless Chromium under automation reloads instead of caching, so the event is dispatched.)
-    await page.evaluate(() => dispatchEvent(new PageTransitionEvent("pagehide", { persisted: true })));
-    await page.clock.runFor(1_000);
-    await page.clock.runFor(1_000); // no third page view: the path is known again
+    // What the cache does to a page's script: pagehide, frozen timers, pageshow. (This headless
+    // Chromium under automation reloads instead of caching, so the events are dispatched.)
+    await page.evaluate(() => {
+      dispatchEvent(new PageTransitionEvent("pagehide", { persisted: true }));
+      dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true }));
+    });
+    await page.clock.runFor(400);
+    await page.clock.runFor(2_000); // no third page view: the path is known again
     await flushed("page_view", 2);
     expect(site.ofType("page_view").map((e) => e.page_path)).toEqual([
       "/site/short.html",

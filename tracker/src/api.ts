@@ -20,10 +20,10 @@ const api = {
 };
 
 type Stub = { q?: [keyof typeof api, [never, never]][] };
+type Global = { ownstats?: Stub | typeof api };
 
-export const installApi = (): void => {
-  const global = window as { ownstats?: Stub | typeof api };
-  const queued = (global.ownstats as Stub | undefined)?.q;
-  global.ownstats = api;
-  queued?.map(([method, args]) => api[method]?.(...args));
-};
+// Installed when this module runs, after page.ts sent the first page_view (see index.ts); then
+// the calls the stub queued are replayed, as they would have run after it.
+const queued = ((window as Global).ownstats as Stub | undefined)?.q;
+(window as Global).ownstats = api;
+queued?.map(([method, args]) => api[method]?.(...args));

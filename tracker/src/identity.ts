@@ -4,7 +4,6 @@ import { storageMode } from "./config.ts";
 
 type Store = Record<string, string | number | undefined>;
 
-const IDLE_MS = 1_800_000; // 30 minutes
 let store: Store;
 
 /**
@@ -24,9 +23,10 @@ export const identity = (): { session_id: string; visitor_id?: string } => {
     // storage, so the first read below throws, as it does where storage is disabled or full,
     // and the catch keeps the ids in memory from then on.
     store ||= (window as never)[`${storageMode || "local"}Storage`];
-    const now = Date.now();
-    if (!store.ownstats_sid || now - (store.ownstats_seen as number) > IDLE_MS) store.ownstats_sid = uuid();
-    store.ownstats_seen = now;
+    // A new session after 30 idle minutes; a missing time makes NaN, which compares false: new too.
+    store.ownstats_sid =
+      (Date.now() - (store.ownstats_seen as number) < 1_800_000 && store.ownstats_sid) || uuid();
+    store.ownstats_seen = Date.now();
     return {
       session_id: store.ownstats_sid as string,
       visitor_id: storageMode == "none" ? undefined : ((store.ownstats_vid ||= uuid()) as string),

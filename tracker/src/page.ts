@@ -1,19 +1,22 @@
-// page_view on load and on every SPA navigation that changes the path.
-//
-// Navigation is noticed by comparing the path once a second, on the timer that also counts
-// visible time, rather than by wrapping history.pushState/replaceState and listening to popstate:
-// it sees every kind of navigation (push, replace, back, forward, routers that kept the original
-// pushState) and costs about 4 gzipped bytes where the wrapping costs about 70, which the
-// 1,500-byte budget has no room for. The page_view of a new path follows within a second, by
-// when routers have usually set the new page's title too (wrapping would see the old one).
-import { startPage } from "./behaviour.ts";
+// One page view: the page_view event, on load and on every SPA navigation that changes the path,
+// and what is counted once per page view (scroll and visible-time milestones, forms started, the
+// exit intent).
+import type { EventType } from "../../functions/collect/event.ts";
 import { doc, loc, nav } from "./config.ts";
 import { type Fields, on, track } from "./track.ts";
 
 let currentPath: string;
+// What this page view already sent once: started forms, scroll milestones, the exit intent.
+let sent: unknown[];
+let visibleSeconds: number;
+let frame = 0;
 // Query strings never leave the browser, except the utm_* values in their own fields
 // (a referrer never carries a fragment).
 const referrer = doc.referrer.split("?")[0] || undefined;
+
+/** Tracks an event the first time `key` turns up in this page view. */
+export const once = (key: unknown, type: EventType, fields?: Fields): unknown =>
+  !sent.includes(key) && sent.push(key) && track(type, fields);
 
 export const pageView = (): void => {
   if (currentPath != (currentPath = loc.pathname)) {
@@ -28,12 +31,47 @@ export const pageView = (): void => {
     };
     // Any utm_* parameter rides along; the collector keeps the five it knows and drops the rest.
     for (const [key, value] of new URLSearchParams(loc.search))
-      key.startsWith("utm_") && ((fields as Record<string, string>)[key] = value.slice(0, 200));
+      /^utm_/.test(key) && ((fields as Record<string, string>)[key] = value.slice(0, 200));
     track("page_view", fields);
-    startPage();
+    sent = [];
+    visibleSeconds = 0;
+    measureSoon();
   }
 };
 
-// Leaving forgets the path: a page restored from the back/forward cache sends its page_view again
-// on the next tick. (A page really unloading never ticks again.)
+const measureScroll = (): void => {
+  frame = 0;
+  // A page that fits in the viewport is fully seen; the pixel of slack absorbs fractional offsets.
+  const percent = ((scrollY + innerHeight + 1) / doc.documentElement.scrollHeight) * 100;
+  for (const milestone of [25, 50, 75, 100] as const)
+    percent >= milestone && once(milestone, "scroll_depth", { scroll_pct: milestone });
+};
+
+// At most one layout read per animation frame, however fast the scroll events come.
+export const measureSoon = (): void => {
+  frame ||= requestAnimationFrame(measureScroll);
+};
+
+// The visible-time clock ticks every second, and counts only while the tab is visible.
+setInterval(
+  () =>
+    doc.hidden ||
+    ([30, 60, 180, 300].includes(++visibleSeconds) && track("time_on_page", { seconds: visibleSeconds })),
+  1000,
+);
+
+// SPA navigation: the history methods are wrapped and back/forward heard. The page_view waits
+// 300 ms, by when routers have usually set the new page's title, which they do after the URL.
+// A change of the query string alone keeps the path, so it is no page view.
+const pageViewSoon = () => setTimeout(pageView, 300);
+for (const method of ["pushState", "replaceState"] as const) {
+  const original = history[method];
+  history[method] = (...args) => (pageViewSoon(), original.apply(history, args));
+}
+on("popstate", pageViewSoon);
+// Leaving forgets the path, so a page shown again from the back/forward cache sends a page_view.
 on("pagehide", () => (currentPath = ""));
+on("pageshow", pageViewSoon);
+
+// The page view of the load itself.
+pageView();

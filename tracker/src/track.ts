@@ -1,23 +1,50 @@
-// Builds one wire event (design §4) with the fields every event carries.
+// Builds one wire event (design §4) with the fields every event carries, and delivers the events:
+// they queue up and leave together as {"events":[…]} in a text/plain body, a CORS "simple
+// request", so a cross-origin endpoint costs no preflight.
 import type { EventType, WireEventInput } from "../../functions/collect/event.ts";
-import { loc, optedOut } from "./config.ts";
+import { endpoint, loc, nav, optedOut } from "./config.ts";
 import { identity, uuid } from "./identity.ts";
-import { enqueue } from "./transport.ts";
 
 /** The fields of one event type, beyond those every event carries. */
 export type Fields = Omit<Partial<WireEventInput>, "event_type" | "event_id" | "session_id" | "event_ts">;
 
+const queue: WireEventInput[] = [];
+let timer: ReturnType<typeof setTimeout> | 0 = 0;
+
 export const track = (event_type: EventType, fields?: Fields): void => {
   optedOut ||
-    enqueue({
+    (queue.push({
       event_type,
       event_id: uuid(),
       ...identity(),
       event_ts: new Date().toISOString(),
       page_path: loc.pathname,
       ...fields,
-    } satisfies WireEventInput);
+    }),
+    // A batch leaves 3 seconds after its first event; the collector takes at most 50 per request.
+    (timer ||= setTimeout(flush, 3000)),
+    queue[49] && flush());
 };
+
+/**
+ * Sends the whole queue; `leaving` (the page is going away) prefers sendBeacon, which outlives the
+ * page. The body is built in a default parameter: every caller passes at most one argument.
+ */
+export const flush = (
+  leaving?: unknown,
+  body = queue[0] && JSON.stringify({ events: queue.splice(0) }),
+): void => {
+  // A timer still pending after an early flush only sends the next batch sooner.
+  timer = 0;
+  body && ((leaving && nav.sendBeacon(endpoint, body)) || post(body, 1));
+};
+
+// A network error or a 5xx (the collector's sink failed) is retried once, a few seconds later.
+const post = (body: string, retry?: number, again = () => retry && setTimeout(post, 3000, body)) =>
+  fetch(endpoint, { method: "POST", body, keepalive: true }).then(
+    (response) => response.status < 500 || again(),
+    again,
+  );
 
 /**
  * Listeners sit on window in the capture phase, which sees every document event first, so a
