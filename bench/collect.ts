@@ -4,12 +4,12 @@
 // Each server runs in its own process so that autocannon does not share its event loop.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BenchResult, runIfMain } from "./results.ts";
+import { type BenchResult, type Figure, runIfMain } from "./results.ts";
 
 /** The part of autocannon's API used here (the package ships no types). */
 interface LoadResult {
@@ -95,11 +95,31 @@ async function load(url: string) {
   return { requestsPerSecond: ok / (result.duration || DURATION_S), p99: result.latency.p99 };
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of the line, counted in clock ticks (100 per second).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 async function measure(args: string[]) {
   const { child, url } = await startServer(args);
   try {
     await load(url).catch(() => undefined); // warm-up: JIT, caches, first spool segment
-    return await load(url);
+    const cpuBefore = await cpuSeconds(child.pid);
+    const result = await load(url);
+    const cpuAfter = await cpuSeconds(child.pid);
+    const requests = result.requestsPerSecond * (DURATION_S || 1);
+    const cpuPerRequestMs =
+      cpuBefore === undefined || cpuAfter === undefined
+        ? undefined
+        : ((cpuAfter - cpuBefore) * 1000) / requests;
+    return { ...result, cpuPerRequestMs };
   } finally {
     child.kill("SIGTERM");
     await new Promise((resolve) => child.once("exit", resolve));
@@ -143,14 +163,36 @@ export async function run(): Promise<BenchResult> {
           baseline: { name: "bare node:http 202 server", value: bare.p99, unit: "ms" },
           ratio: bare.p99 > 0 ? collector.p99 / bare.p99 : undefined,
         },
+        ...cpuFigures(collector.cpuPerRequestMs, bare.cpuPerRequestMs),
       ],
       notes: [
+        "on a shared machine the throughput figures move with other load; CPU time per request does not, and one free core would serve about 1000 ÷ (ms per request) requests/s",
         `${CONNECTIONS} connections, ${DURATION_S} s per server after a warm-up of the same length, loopback, servers in their own processes`,
       ],
     };
   } finally {
     await rm(data, { recursive: true, force: true });
   }
+}
+
+function cpuFigures(collector: number | undefined, bare: number | undefined): Figure[] {
+  if (collector === undefined || bare === undefined) return [];
+  return [
+    {
+      name: "server CPU time per request of 20 events",
+      value: collector,
+      unit: "ms",
+      baseline: { name: "bare node:http 202 server", value: bare, unit: "ms" },
+      ratio: bare > 0 ? collector / bare : undefined,
+    },
+    {
+      name: "events/s one free core would serve (from CPU time per request)",
+      value: (1000 / collector) * EVENTS_PER_REQUEST,
+      unit: "events/s",
+      goal: "≥ 20,000 events/s",
+      met: (1000 / collector) * EVENTS_PER_REQUEST >= 20_000,
+    },
+  ];
 }
 
 await runIfMain(import.meta.url, run);

@@ -1,7 +1,6 @@
 // The ingest app: POST /v1/events → validate → sanitize and enrich → sink → 202. It has no AWS
 // imports; lambda.ts and server.ts adapt it, and the sink decides where events go.
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { countryOfTimezone, parseClient, siteOfOrigin } from "./enrich.ts";
 import {
@@ -14,6 +13,7 @@ import {
   wellFormed,
 } from "./event.ts";
 import { parseBody } from "./parse-body.ts";
+import { readBody } from "./read-body.ts";
 import { sanitizePath, sanitizeReferrer } from "./sanitize.ts";
 import type { Sink } from "./sink.ts";
 
@@ -67,12 +67,10 @@ export function createApp({
       if (isAllowed(c.req.header("origin"))) return next();
       return c.json<ErrorResponse>({ error: "origin not allowed to send events" }, 403);
     },
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json<ErrorResponse>({ error: `body larger than ${MAX_BODY_BYTES} bytes` }, 413),
-    }),
     async (c) => {
-      const parsed = parseBody(await c.req.arrayBuffer());
+      const read = await readBody(c, MAX_BODY_BYTES);
+      if (!read.ok) return c.json<ErrorResponse>({ error: `body larger than ${MAX_BODY_BYTES} bytes` }, 413);
+      const parsed = parseBody(read.body);
       if (!parsed.ok) return c.json<ErrorResponse>({ error: parsed.error }, 400);
       const { events, rejected } = parsed;
       if (events.length === 0) {

@@ -15,7 +15,7 @@ export type ParsedBody =
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-export function parseBody(body: ArrayBuffer): ParsedBody {
+export function parseBody(body: Uint8Array): ParsedBody {
   if (body.byteLength === 0) return { ok: false, error: 'empty body: expected an event or {"events":[…]}' };
   let text: string;
   try {
