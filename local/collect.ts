@@ -95,9 +95,8 @@ async function startPipeline(
     const spool = await Spool.open(resolve(data, "spool"), {
       onAppend: (bytes) => delivery?.noteAppended(bytes),
     });
+    // Whatever an earlier run acknowledged but did not land goes out first, without delaying the start.
     delivery = new SpoolDelivery({ data, spool, intervalMs }).start();
-    // Whatever an earlier run acknowledged but did not land goes out first.
-    await delivery.deliver();
     return {
       sink: spool,
       stop: async () => {

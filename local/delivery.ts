@@ -52,7 +52,9 @@ export class SpoolDelivery {
     this.log = options.log ?? console.error;
   }
 
+  /** Lands what an earlier run left in the spool right away, then delivers on the interval. */
   start(): this {
+    void this.deliverSafely();
     const interval = this.options.intervalMs ?? 5_000;
     this.timer = setInterval(() => void this.deliverSafely(), interval);
     this.timer.unref();
