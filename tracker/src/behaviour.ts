@@ -9,19 +9,20 @@ const formName = (form: Element) => form.getAttribute("id") || form.getAttribute
 
 addEventListener("scroll", measureSoon, { passive: true });
 
-on("click", (event: MouseEvent) => {
-  const cta = (event.target as HTMLElement).closest<HTMLElement>("[data-cta]");
-  cta && track("cta_click", { element: cta.dataset.cta });
-});
+// A listener is called with the event alone: a second parameter serves as a local variable.
+on(
+  "click",
+  (event: MouseEvent, cta = (event.target as HTMLElement).closest<HTMLElement>("[data-cta]")) =>
+    cta && track("cta_click", { element: cta.dataset.cta }),
+);
 
-on("input", (event: Event) => {
-  const form = (event.target as HTMLInputElement).form;
-  form && once(form, "form_start", { element: formName(form) });
-});
+on(
+  "input",
+  (event: Event, form = (event.target as HTMLInputElement).form) =>
+    form && once(form, "form_start", { element: formName(form) }),
+);
 
 on("submit", (event: Event) => track("form_submit", { element: formName(event.target as Element) }));
 
 // Leaving through the top edge: towards the tab bar, the address bar or the close button.
-on("mouseout", (event: MouseEvent) => {
-  !event.relatedTarget && event.clientY < 1 && once(doc, "exit_intent");
-});
+on("mouseout", (event: MouseEvent) => !event.relatedTarget && event.clientY < 1 && once(doc, "exit_intent"));

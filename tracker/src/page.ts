@@ -5,14 +5,11 @@ import type { EventType } from "../../functions/collect/event.ts";
 import { doc, loc, nav } from "./config.ts";
 import { type Fields, on, track } from "./track.ts";
 
-let currentPath: string;
+let currentPath: string | 0;
 // What this page view already sent once: started forms, scroll milestones, the exit intent.
 let sent: unknown[];
 let visibleSeconds: number;
 let frame = 0;
-// Query strings never leave the browser, except the utm_* values in their own fields
-// (a referrer never carries a fragment).
-const referrer = doc.referrer.split("?")[0] || undefined;
 
 /** Tracks an event the first time `key` turns up in this page view. */
 export const once = (key: unknown, type: EventType, fields?: Fields): unknown =>
@@ -22,7 +19,9 @@ export const pageView = (): void => {
   if (currentPath != (currentPath = loc.pathname)) {
     const fields: Fields = {
       page_title: doc.title.slice(0, 300),
-      referrer,
+      // Query strings never leave the browser, except the utm_* values in their own fields
+      // (a referrer never carries a fragment).
+      referrer: doc.referrer.split("?")[0] || undefined,
       screen_width: screen.width,
       screen_height: screen.height,
       viewport_width: innerWidth,
@@ -48,9 +47,7 @@ const measureScroll = (): void => {
 };
 
 // At most one layout read per animation frame, however fast the scroll events come.
-export const measureSoon = (): void => {
-  frame ||= requestAnimationFrame(measureScroll);
-};
+export const measureSoon = (): unknown => frame || (frame = requestAnimationFrame(measureScroll));
 
 // The visible-time clock ticks every second, and counts only while the tab is visible.
 setInterval(
@@ -69,8 +66,9 @@ for (const method of ["pushState", "replaceState"] as const) {
   history[method] = (...args) => (pageViewSoon(), original.apply(history, args));
 }
 on("popstate", pageViewSoon);
-// Leaving forgets the path, so a page shown again from the back/forward cache sends a page_view.
-on("pagehide", () => (currentPath = ""));
+// Leaving forgets the path (0 equals no path), so a page shown again from the back/forward cache
+// sends a page_view.
+on("pagehide", () => (currentPath = 0));
 on("pageshow", pageViewSoon);
 
 // The page view of the load itself.
