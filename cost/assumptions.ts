@@ -4,7 +4,8 @@
 export interface Assumptions {
   /**
    * Bytes of one stored NDJSON line, newline included: 493 B on average over the demo generator's
-   * event mix (page views 632 B, scroll and time milestones about 450 B), measured 2026-11-26.
+   * event mix (page views 632 B, scroll and time milestones about 450 B), measured 2026-11-26; the
+   * collector stores about 580 B per event when every event carries a referrer.
    */
   storedEventBytes: number;
   /** Bytes of one event as the tracker sends it, before enrichment. */
@@ -16,9 +17,9 @@ export interface Assumptions {
   lambdaMemoryMb: number;
   /**
    * Billed duration of a warm invocation: validate, enrich, one PutRecordBatch/PutRecords round trip.
-   * The collector app took 1.06 ms of one core per 3-event request here (2026-11-26, in process, no
-   * sink latency); 128 MB gets about 128/1769 of a vCPU, so about 15 ms, plus 20–35 ms for the
-   * in-region Firehose or Kinesis call (not measured: no AWS account here).
+   * The collector app took 0.3–1.1 ms of one core per 3-event request here (2026-11-26, in process,
+   * no sink latency, a shared machine); 128 MB gets about 128/1769 of a vCPU, so 4–15 ms, plus
+   * 20–35 ms for the in-region Firehose or Kinesis call (not measured: no AWS account here).
    */
   lambdaWarmMs: number;
   /** Billed INIT phase of a cold start (Lambda bills INIT for managed runtimes since August 2025). */
