@@ -69,6 +69,23 @@ describe("incremental models", () => {
     wh.close();
   });
 
+  it("reads a text watermark with its offset: 07:30+02:00 is hour 05 UTC", async () => {
+    const p = tempProject({
+      "raw_copy.sql":
+        '{{config materialized="incremental" unique_key="event_id" watermark="ingest_ts"}}\nselect event_id, ingest_ts from {{source "events"}}',
+    });
+    writeEvents(p.data, hourAt(5), [event("a", "2026-03-01T07:30:00+02:00")]);
+    expect((await run("run", p)).code).toBe(0);
+    writeEvents(p.data, hourAt(6), [event("b", iso(6, 0))]);
+    expect((await run("run", p)).code).toBe(0);
+    const results = JSON.parse(readFileSync(join(p.data, "target/run_results.json"), "utf8")) as RunResults;
+    expect(results.results[0]?.adapter_response).toMatchObject({
+      mode: "incremental",
+      read_since: "2026-03-01T04:00:00.000Z",
+      files_read: 2,
+    });
+  });
+
   it("--full-refresh rebuilds from scratch while a normal run keeps merged rows", async () => {
     const p = tempProject({ "stg.sql": stg });
     writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);

@@ -132,9 +132,18 @@ async function watermarkHourOf(wh: Warehouse, model: ModelNode): Promise<Date | 
   const column = quoteIdent(model.config.watermark as string);
   let rows: { us: string | number | null }[];
   try {
-    // Per row through TIMESTAMPTZ (an ISO string's offset counts), then epoch microseconds: no zone involved.
+    const [type] = await wh.all<{ t: string }>(
+      `select data_type as t from duckdb_columns() where schema_name = 'main' and table_name = ${quoteString(model.name)} and column_name = ${quoteString(model.config.watermark as string)}`,
+    );
+    if (!type) throw new Error(`the table has no column "${model.config.watermark}"`);
+    // A time column: the max first, one cast after (a per-row cast costs a scan of the whole history).
+    // Text: each value through TIMESTAMPTZ, so an ISO string's offset counts. Then epoch microseconds,
+    // which no zone setting touches.
+    const max = /CHAR|TEXT|STRING/i.test(type.t)
+      ? `max(${column}::TIMESTAMPTZ)`
+      : `max(${column})::TIMESTAMPTZ`;
     rows = await wh.all<{ us: string | number | null }>(
-      `select epoch_us(max(${column}::TIMESTAMPTZ)) as us from ${model.relation}`,
+      `select epoch_us(${max}) as us from ${model.relation}`,
     );
   } catch (error) {
     throw new ModelError(

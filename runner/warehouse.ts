@@ -1,7 +1,7 @@
 // One DuckDB database file per data folder. DuckDB allows one writer per file, so every part of one
 // process (builds, reports, queries in the dev server) shares one instance through DuckDB's cache.
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 
 /** A JSON-safe value: DuckDB's BIGINT/HUGEINT become numbers (strings past 2^53), times ISO strings. */
@@ -18,6 +18,21 @@ export interface Warehouse {
   close(): void;
 }
 
+// DuckDBInstance.fromCache was seen to never settle on a later call for a path whose connections
+// had come and gone (a build stalled forever), so each path is asked of it once per process.
+const instances = new Map<string, Promise<DuckDBInstance>>();
+
+function instanceFor(path: string): Promise<DuckDBInstance> {
+  const key = resolve(path);
+  let instance = instances.get(key);
+  if (!instance) {
+    instance = DuckDBInstance.fromCache(path);
+    instances.set(key, instance);
+    instance.catch(() => instances.delete(key));
+  }
+  return instance;
+}
+
 export function warehousePath(data: string): string {
   return join(data, "warehouse.duckdb");
 }
@@ -25,7 +40,7 @@ export function warehousePath(data: string): string {
 export async function openWarehouse(data: string): Promise<Warehouse> {
   mkdirSync(data, { recursive: true });
   const path = warehousePath(data);
-  const instance = await DuckDBInstance.fromCache(path);
+  const instance = await instanceFor(path);
   const connection = await instance.connect();
   // A connection starts in the machine's zone (TZ), and TIMESTAMPTZ → TIMESTAMP casts follow it;
   // pinned to UTC, results never depend on where the pipeline runs. The setting is per connection.
