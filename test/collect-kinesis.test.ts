@@ -51,7 +51,7 @@ function stored(i: number): StoredEvent {
 }
 
 async function readStream(streamName: string): Promise<{ data: StoredEvent; key: string }[]> {
-  const out: { data: StoredEvent; key: string }[] = [];
+  const out: { data: StoredEvent; key: string; text: string }[] = [];
   const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: streamName }));
   for (const shard of Shards) {
     let { ShardIterator: iterator } = await client.send(
@@ -64,8 +64,10 @@ async function readStream(streamName: string): Promise<{ data: StoredEvent; key:
     while (iterator) {
       const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator }));
       if (!page.Records?.length) break;
-      for (const r of page.Records)
-        out.push({ data: JSON.parse(new TextDecoder().decode(r.Data)), key: r.PartitionKey ?? "" });
+      for (const r of page.Records) {
+        const text = new TextDecoder().decode(r.Data);
+        out.push({ data: JSON.parse(text), key: r.PartitionKey ?? "", text });
+      }
       iterator = page.NextShardIterator;
     }
   }
@@ -80,6 +82,8 @@ describe("KinesisSink on kinesalite", () => {
     const records = await readStream("chunks");
     expect(records.map((r) => r.data.event_id).sort()).toEqual(events.map((e) => e.event_id).sort());
     for (const r of records) expect(r.key).toBe(r.data.session_id);
+    // Firehose concatenates Kinesis records as they are: each must end its own NDJSON line.
+    for (const r of records) expect(r.text).toMatch(/^\{[^\n]*\}\n$/);
   });
 
   it("retries the throttled records of a partial failure until all are in the stream", async () => {

@@ -1,5 +1,6 @@
 // Kinesis Data Streams sink: PutRecords in chunks of at most 500 records and 5 MiB, partition
-// key session_id (a session's events stay in order on one shard), failed records retried.
+// key session_id (a session's events stay in order on one shard), failed records retried. Each record
+// ends with "\n": the Kinesis-sourced Firehose stream concatenates records into its objects as they are.
 import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from "@aws-sdk/client-kinesis";
 import type { StoredEvent } from "./event.ts";
 import { chunk, putWithRetries, type RetryOptions, type Sink } from "./sink.ts";
@@ -17,7 +18,7 @@ export class KinesisSink implements Sink {
 
   async put(events: StoredEvent[]): Promise<void> {
     const entries: PutRecordsRequestEntry[] = events.map((event) => ({
-      Data: encoder.encode(JSON.stringify(event)),
+      Data: encoder.encode(`${JSON.stringify(event)}\n`),
       PartitionKey: event.session_id,
     }));
     const size = (entry: PutRecordsRequestEntry) =>
