@@ -101,7 +101,8 @@ deduplicated as (
 
 -- Host rules: a listed domain matches itself and its subdomains (t.co, not microsoft.com); a bare
 -- name or label sequence (google, search.brave) matches any host that has it as whole labels
--- (www.google.co.uk). A referrer from the event's own site (with or without www.) is internal.
+-- (www.google.co.uk). A referrer from the event's own site (with or without www.) is internal;
+-- the site is the Origin's host, which keeps a non-default port, and referrer_host never has one.
 classified as (
   select
     *,
@@ -115,13 +116,13 @@ classified as (
       false
     ) as from_search_host,
     referrer_host is not null
-      and referrer_host not in (coalesce(site, ''), 'www.' || coalesce(site, ''))
-      and coalesce(site, '') <> 'www.' || referrer_host as from_other_host
-  from deduplicated
+      and referrer_host not in (site_host, 'www.' || site_host)
+      and site_host <> 'www.' || referrer_host as from_other_host
+  from (select *, regexp_replace(coalesce(site, ''), ':[0-9]+$', '') as site_host from deduplicated)
 )
 
 select
-  * exclude (from_social_host, from_search_host, from_other_host),
+  * exclude (from_social_host, from_search_host, from_other_host, site_host),
   case
     when utm_medium in ('cpc', 'ppc', 'paid', 'paidsocial', 'paid_social', 'display', 'cpm') then 'paid'
     when utm_medium = 'email' or utm_source in ('newsletter', 'email') then 'email'
