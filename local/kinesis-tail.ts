@@ -107,6 +107,9 @@ export function tailStream(options: TailOptions): Tail {
       minutes.flushBefore(Number.POSITIVE_INFINITY);
     }
   })();
+  // Callers await one or the other; neither may surface as an unhandled rejection.
+  ready.catch(() => {});
+  done.catch(() => {});
   return { ready, done };
 }
 
