@@ -2,11 +2,30 @@
 // landed (at most one build at a time, not more often than every couple of seconds), and render the
 // reports after a build, at most every few seconds more. The warehouse has new data as soon as the
 // models ran; the slower report rendering trails behind without holding the next build up.
-// The runner's console lines are captured and shown only when something failed.
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
-import { buildSite } from "../reports/index.ts";
-import { runProject } from "../runner/index.ts";
+// The runner's console lines are captured and shown only when something failed. Each step runs in
+// a child process (dev-build-job.ts), so the database file is free between builds.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const jobFile = fileURLToPath(new URL("./dev-build-job.ts", import.meta.url));
+
+/** Runs one build step in a child process; resolves with its exit code and output lines. */
+function runJob(args: string[]): Promise<{ code: number; lines: string[] }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), jobFile, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    child.on("error", (error) => resolve({ code: 1, lines: [`build failed to start: ${error.message}`] }));
+    child.on("close", (code) => resolve({ code: code ?? 1, lines: output.split("\n").filter(Boolean) }));
+  });
+}
 
 export interface BuilderOptions {
   data: string;
@@ -81,7 +100,6 @@ export class IncrementalBuilder {
       return await run;
     } finally {
       this.running = undefined;
-      releaseWarehouse();
       this.schedule(0);
     }
   }
@@ -114,20 +132,8 @@ export class IncrementalBuilder {
   private async buildModels(reason: string): Promise<BuildOutcome> {
     this.modelsDue = false;
     this.lastModels = Date.now();
-    const lines: string[] = [];
     const started = performance.now();
-    let code: number;
-    try {
-      code = await runProject("build", {
-        data: this.options.data,
-        models: this.options.models,
-        fullRefresh: false,
-        log: (line) => lines.push(line),
-      });
-    } catch (error) {
-      lines.push(`build failed: ${(error as Error).message}`);
-      code = 1;
-    }
+    const { code, lines } = await runJob(["models", this.options.data, this.options.models, "0"]);
     const outcome: BuildOutcome = {
       ok: code === 0,
       code,
@@ -161,28 +167,14 @@ export class IncrementalBuilder {
     this.lastReports = Date.now();
     const started = performance.now();
     const time = new Date().toISOString().slice(11, 19);
-    try {
-      await buildSite({ data: this.options.data, days: this.options.days ?? 28 });
+    const days = String(this.options.days ?? 28);
+    const { code, lines } = await runJob(["reports", this.options.data, this.options.models, days]);
+    if (code === 0)
       this.log(`reports ${time}: rendered in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    } catch (error) {
-      const message = (error as Error).message;
-      if (message.includes("Conflicting lock")) this.reportsDue = true;
-      this.log(`reports ${time}: not rendered: ${message.split("\n")[0]}`);
+    else {
+      if (lines.some((line) => line.includes("Conflicting lock"))) this.reportsDue = true;
+      const reason = lines.find((line) => line.startsWith("report:")) ?? lines.at(-1) ?? `exit ${code}`;
+      this.log(`reports ${time}: not rendered: ${reason}`);
     }
   }
-}
-
-let collectGarbage: (() => void) | undefined;
-
-/**
- * DuckDB keeps its database file locked until every handle on it is garbage collected. The runner
- * and the reports close their connections; a collection now frees the file for other processes
- * (`ownstats query` in another terminal) until the next build.
- */
-export function releaseWarehouse(): void {
-  if (!collectGarbage) {
-    setFlagsFromString("--expose-gc");
-    collectGarbage = runInNewContext("gc") as () => void;
-  }
-  collectGarbage();
 }

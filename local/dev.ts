@@ -64,8 +64,8 @@ export async function runDev(options: DevServerOptions): Promise<number> {
   await feed.start();
   lock.update({ url: collector.url });
 
-  const builder = new IncrementalBuilder({ data, models: packageModels, log });
-  const watcher = new RawWatcher({ data, onNew: () => builder.notify() });
+  const builder = new IncrementalBuilder({ data, models: packageModels, log, settleMs: 150 });
+  const watcher = new RawWatcher({ data, onNew: () => builder.notify(), recentEveryMs: 250 });
   try {
     if (emptyAtStart && options.demo) {
       log("writing demo data into an empty data folder (--no-demo skips this)…");

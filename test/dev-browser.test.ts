@@ -23,6 +23,9 @@ describe.skipIf(!chromiumPath)("ownstats dev in a browser", () => {
   });
 
   it("shows a CTA click live and makes it queryable within 10 seconds", async () => {
+    // Ready means the start-up build has rendered the reports; later builds follow new data only.
+    for (let ready = false; !ready; await new Promise((r) => setTimeout(r, 250)))
+      ready = (await fetch(`${dev.url}/reports/`)).status === 200;
     const context = await browser.newContext();
     const live = await context.newPage();
     await live.goto(`${dev.url}/live`);
@@ -63,5 +66,5 @@ describe.skipIf(!chromiumPath)("ownstats dev in a browser", () => {
     // The query that first saw it had started within 10 s of the tracker's POST.
     expect(startedAt - sentAt).toBeLessThanOrEqual(10_000);
     await context.close();
-  });
+  }, 120_000);
 });

@@ -50,7 +50,8 @@ describe("ownstats dev", () => {
       await dev.stop();
     }
     expect(existsSync(join(dev.data, "dev.lock"))).toBe(false);
-  });
+    // Demo data, a first build and the reports: on a busy machine this takes a while.
+  }, 180_000);
 
   it("refuses a second dev server on the same data folder, a taken port and an unwritable folder", async () => {
     const first = await startDev(["--no-demo"]);
@@ -97,7 +98,7 @@ describe("ownstats dev", () => {
       blocker.close();
       await first.stop();
     }
-  });
+  }, 120_000);
 
   it("lands every acknowledged event in raw/ when stopped by SIGTERM in the middle of a load", async () => {
     const dev = await startDev(["--no-demo"]);
@@ -140,5 +141,5 @@ describe("ownstats dev", () => {
     const lost = acknowledged.filter((id) => !landed.has(id));
     expect(lost).toEqual([]);
     expect(acknowledged.length).toBeGreaterThanOrEqual(2_000);
-  });
+  }, 120_000);
 });
