@@ -14,6 +14,8 @@ function runJob(args: string[]): Promise<{ code: number; lines: string[] }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), jobFile, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
+      // A group of its own: Ctrl-C in the terminal stops the server, which lets a running build finish.
+      detached: true,
     });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => {
