@@ -50,7 +50,7 @@ function stored(i: number): StoredEvent {
   };
 }
 
-async function readStream(streamName: string): Promise<{ data: StoredEvent; key: string }[]> {
+async function readStream(streamName: string): Promise<{ data: StoredEvent; key: string; text: string }[]> {
   const out: { data: StoredEvent; key: string; text: string }[] = [];
   const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: streamName }));
   for (const shard of Shards) {
