@@ -82,7 +82,8 @@ describe("SpoolDelivery", () => {
     const spool = await Spool.open(spoolDir, { onAppend: (bytes) => delivery?.noteAppended(bytes) });
     delivery = new SpoolDelivery({ data, spool, intervalMs: 3_600_000, maxBytes: 1 }).start();
     await spool.put([record("a", "2026-03-01T09:00:00.000Z")]);
-    for (let i = 0; i < 100 && (await rawObjects().catch(() => [])).length === 0; i++)
+    // Poll generously: on a busy machine the early delivery can take seconds to be scheduled.
+    for (let i = 0; i < 1_000 && (await rawObjects().catch(() => [])).length === 0; i++)
       await new Promise((r) => setTimeout(r, 20));
     expect((await rawObjects()).flatMap((o) => o.ids)).toEqual(["a"]);
     await spool.put([record("b", "2026-03-01T09:00:00.000Z")]);
