@@ -44,6 +44,7 @@ async function writeCheckpoint(spoolDir: string, position: SpoolPosition): Promi
 export class SpoolDelivery {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
+  private queued: Promise<number> | undefined;
   private waitingBytes = 0;
   private stopped = false;
   private readonly log: (message: string) => void;
@@ -78,7 +79,20 @@ export class SpoolDelivery {
 
   /** Lands everything durable in the spool now; resolves with the number of events written. */
   deliver(): Promise<number> {
-    this.running ??= this.deliverPending().finally(() => {
+    if (!this.running) return this.startPass();
+    // The pass in progress may have read the spool's head before the caller's append, so one more
+    // pass follows it; callers arriving meanwhile share that one.
+    this.queued ??= this.running
+      .catch(() => 0)
+      .then(() => {
+        this.queued = undefined;
+        return this.running ? this.deliver() : this.startPass();
+      });
+    return this.queued;
+  }
+
+  private startPass(): Promise<number> {
+    this.running = this.deliverPending().finally(() => {
       this.running = undefined;
     });
     return this.running;
@@ -88,7 +102,7 @@ export class SpoolDelivery {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    while (this.running) await this.running.catch(() => 0);
+    while (this.running || this.queued) await (this.queued ?? this.running)?.catch(() => 0);
     await this.deliver();
   }
 
