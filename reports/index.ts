@@ -3,7 +3,8 @@
 // previous site as it was (nothing is written until every page has rendered).
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
+import { takeTurnsPerFolder } from "../runner/turns.ts";
 import { openWarehouse, type Row, type Warehouse } from "../runner/warehouse.ts";
 import { isoHour } from "./format.ts";
 import { type Page, type PageInput, ReportQueryError } from "./page.ts";
@@ -42,20 +43,12 @@ export async function renderSite(opts: SiteOptions): Promise<number> {
   }
 }
 
-/** The render in progress per site folder: a second one (the dev server after a quick rebuild) waits its turn. */
-const rendering = new Map<string, Promise<unknown>>();
+/** A second render of one site folder (the dev server after a quick rebuild) waits its turn. */
+const renderTurn = takeTurnsPerFolder();
 
 /** Renders every page and writes the site; throws ReportQueryError naming a failing page and query. */
-export async function buildSite(opts: SiteOptions, now = new Date()): Promise<RenderedSite> {
-  const key = resolve(opts.data);
-  const previous = rendering.get(key) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(() => renderOnce(opts, now));
-  rendering.set(key, next);
-  try {
-    return await next;
-  } finally {
-    if (rendering.get(key) === next) rendering.delete(key);
-  }
+export function buildSite(opts: SiteOptions, now = new Date()): Promise<RenderedSite> {
+  return renderTurn(opts.data, () => renderOnce(opts, now));
 }
 
 async function renderOnce(opts: SiteOptions, now: Date): Promise<RenderedSite> {

@@ -7,6 +7,7 @@ import { SelectorError, selectNodes } from "./graph.ts";
 import { execute, type Step } from "./run.ts";
 import { fullSource } from "./source.ts";
 import { bindSources } from "./template.ts";
+import { takeTurnsPerFolder } from "./turns.ts";
 import { openWarehouse } from "./warehouse.ts";
 
 export type { Manifest, ManifestNode, NodeResult, NodeStatus, RunResults } from "./artifacts.ts";
@@ -16,6 +17,7 @@ export { compileProject } from "./compile.ts";
 export type { ProjectError } from "./project.ts";
 export { type QueryOptions, query } from "./query.ts";
 export type { DataTest } from "./tests.ts";
+export { type InTurn, takeTurnsPerFolder } from "./turns.ts";
 
 export interface RunnerOptions {
   data: string;
@@ -47,18 +49,10 @@ export function loadProject(opts: Pick<RunnerOptions, "data" | "models" | "vars"
 
 // One build at a time per data folder in this process: two overlapping runs would write the same
 // tables from two transactions, and one of them would fail on the conflict.
-const running = new Map<string, Promise<unknown>>();
+const buildTurn = takeTurnsPerFolder();
 
-export async function runProject(step: Step, opts: RunnerOptions): Promise<number> {
-  const key = resolve(opts.data);
-  const previous = running.get(key) ?? Promise.resolve();
-  const current = previous.catch(() => undefined).then(() => runOnce(step, opts));
-  running.set(key, current);
-  try {
-    return await current;
-  } finally {
-    if (running.get(key) === current) running.delete(key);
-  }
+export function runProject(step: Step, opts: RunnerOptions): Promise<number> {
+  return buildTurn(opts.data, () => runOnce(step, opts));
 }
 
 async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
