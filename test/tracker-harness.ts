@@ -1,11 +1,10 @@
 // Shared by the tracker's browser tests: the real local collector serving the fixture pages and
 // /analytics.js, a second origin for cross-origin pages, and readers for what the browser sent
 // and what landed in raw/.
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gunzipSync } from "node:zlib";
 import { Hono } from "hono";
 import type { BrowserContext, Page, Request } from "playwright-core";
 import { expect } from "vitest";
@@ -13,6 +12,7 @@ import type { StoredEvent, WireEventInput } from "../functions/collect/event.ts"
 import { serveApp } from "../functions/collect/server.ts";
 import { type RunningCollector, startCollector } from "../local/collect.ts";
 import { mountTracker } from "../local/tracker-route.ts";
+import { readRaw } from "./collect-helpers.ts";
 
 const fixtures = fileURLToPath(new URL("./fixtures/tracker/", import.meta.url));
 
@@ -130,20 +130,6 @@ export async function startTrackerSite({ failingSink = false } = {}): Promise<Tr
       return events;
     },
   };
-}
-
-/** Every event in DATA/raw/**.gz. */
-export async function readRaw(data: string): Promise<StoredEvent[]> {
-  const root = join(data, "raw");
-  const files = (await readdir(root, { recursive: true }).catch(() => [] as string[])).filter((f) =>
-    f.endsWith(".gz"),
-  );
-  const events: StoredEvent[] = [];
-  for (const file of files.sort()) {
-    const text = gunzipSync(await readFile(join(root, file))).toString("utf8");
-    for (const line of text.split("\n")) if (line.trim()) events.push(JSON.parse(line) as StoredEvent);
-  }
-  return events;
 }
 
 /** Every request the pages of a context make, as the browser reports them to the page. */
