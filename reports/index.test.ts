@@ -5,6 +5,7 @@ import { HtmlValidate } from "html-validate";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openWarehouse } from "../runner/warehouse.ts";
 import { buildSite, ReportQueryError, renderSite } from "./index.ts";
+import { publishedMarts } from "./playground.ts";
 import { sampleEnd, seedSampleWarehouse } from "./sample-warehouse.ts";
 
 const folders: string[] = [];
@@ -75,18 +76,7 @@ describe("renderSite", () => {
   it("renders valid pages that say so when the models hold no rows yet", async () => {
     const data = await sampleData();
     const warehouse = await openWarehouse(data);
-    for (const table of [
-      "stg_events",
-      "sessions",
-      "daily",
-      "sources",
-      "attribution",
-      "funnel",
-      "cohorts",
-      "experiments",
-      "pages",
-      "anomalies",
-    ]) {
+    for (const table of ["stg_events", "sessions", ...publishedMarts]) {
       await warehouse.run(`DELETE FROM ${table}`);
     }
     warehouse.close();
