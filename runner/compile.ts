@@ -115,11 +115,12 @@ function compileModel(
   knownSources: ReadonlySet<string>,
   errors: ProjectError[],
 ): ModelNode | undefined {
-  const render = (isIncremental: boolean) =>
+  const render = (isIncremental: boolean, watermark?: string) =>
     renderTemplate({
       text: file.text,
       vars,
       isIncremental,
+      watermark,
       self: relationName(file.name),
       relationOf: relationName,
       knownSources,
@@ -136,7 +137,7 @@ function compileModel(
   if (!modelConfig) return undefined;
   let incremental: Rendered | undefined;
   if (modelConfig.materialized === "incremental") {
-    incremental = render(true);
+    incremental = render(true, modelConfig.watermark);
     report(incremental);
     if (incremental.errors.length) return undefined;
   }

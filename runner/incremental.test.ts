@@ -86,6 +86,37 @@ describe("incremental models", () => {
     });
   });
 
+  it("binds {{watermark}} to the stored maximum as a literal of the column's type", async () => {
+    const p = tempProject({
+      "stg.sql": stg,
+      "per_event.sql": [
+        '{{config materialized="incremental" unique_key="event_id" watermark="seen_at"}}',
+        'select event_id, ingest_ts as seen_at from {{ref "stg"}}',
+        "{{#if is_incremental}}where ingest_ts > {{watermark}}{{/if}}",
+      ].join("\n"),
+    });
+    writeEvents(p.data, hourAt(1), [event("a", iso(1, 10)), event("b", "2026-03-01T01:20:00.123456Z")]);
+    expect((await run("run", p)).code).toBe(0);
+    writeEvents(p.data, hourAt(2), [event("c", iso(2, 0))]);
+    expect((await run("run", p)).code).toBe(0);
+    const executed = readFileSync(join(p.data, "target/run/models/per_event.sql"), "utf8");
+    expect(executed).toContain("where ingest_ts > CAST('2026-03-01 01:20:00.123456' AS TIMESTAMP)");
+    const results = JSON.parse(readFileSync(join(p.data, "target/run_results.json"), "utf8")) as RunResults;
+    expect(results.results.find((r) => r.name === "per_event")?.adapter_response).toMatchObject({
+      mode: "incremental",
+      rows_affected: 1,
+    });
+    const compiled = readFileSync(join(p.data, "target/compiled/models/per_event.incremental.sql"), "utf8");
+    expect(compiled).toContain('where ingest_ts > (select max("seen_at") from main."per_event")');
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select event_id from per_event order by 1")).toEqual([
+      { event_id: "a" },
+      { event_id: "b" },
+      { event_id: "c" },
+    ]);
+    wh.close();
+  });
+
   it("--full-refresh rebuilds from scratch while a normal run keeps merged rows", async () => {
     const p = tempProject({ "stg.sql": stg });
     writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);

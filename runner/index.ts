@@ -6,7 +6,7 @@ import { projectErrorLines, summaryLines } from "./console.ts";
 import { SelectorError, selectNodes } from "./graph.ts";
 import { execute, type Step } from "./run.ts";
 import { fullSource } from "./source.ts";
-import { bindSources } from "./template.ts";
+import { bindSources, bindWatermark } from "./template.ts";
 import { takeTurnsPerFolder } from "./turns.ts";
 import { openWarehouse } from "./warehouse.ts";
 
@@ -37,7 +37,7 @@ export function loadProject(opts: Pick<RunnerOptions, "data" | "models" | "vars"
     const target = join(opts.data, "target");
     // Compiled files show the source as it would read every file now.
     writeCompiled(project, target, (sql) =>
-      bindSources(sql, (name) => {
+      bindSources(bindWatermark(sql), (name) => {
         const source = project.config.sources[name];
         return source ? fullSource(opts.data, source).sql : name;
       }),

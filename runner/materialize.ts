@@ -3,7 +3,7 @@
 import type { CompiledProject, ModelNode } from "./compile.ts";
 import { fullSource, type SourceRead, sourceSince } from "./source.ts";
 import { quoteIdent, quoteString, stripTrailingSemicolons } from "./sql.ts";
-import { bindSources } from "./template.ts";
+import { bindSources, bindWatermark } from "./template.ts";
 import type { Warehouse } from "./warehouse.ts";
 
 export interface BuildContext {
@@ -55,14 +55,18 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
   }
   if (kind === "table" || existing !== "table" || ctx.fullRefresh || !model.incremental)
     return buildTable(wh, model, ctx, existing);
-  const watermarkHour = await watermarkHourOf(wh, model);
+  const watermark = await watermarkOf(wh, model);
   // An empty table has no watermark: build it as a first run, so a fresh install fills up once data lands.
-  if (!watermarkHour) return buildTable(wh, model, ctx, existing);
+  if (!watermark) return buildTable(wh, model, ctx, existing);
   let readSince: Date | undefined;
-  const { sql, files } = bind(model.incremental.sql, ctx, (lookbackHours) => {
-    readSince = new Date(watermarkHour.getTime() - lookbackHours * 3_600_000);
-    return readSince;
-  });
+  const { sql, files } = bind(
+    bindWatermark(model.incremental.sql, watermark.literal),
+    ctx,
+    (lookbackHours) => {
+      readSince = new Date(watermark.hour.getTime() - lookbackHours * 3_600_000);
+      return readSince;
+    },
+  );
   const batch = `${quoteIdent(`${model.name}__ownstats_batch`)}`;
   const keys = model.config.unique_key.map(quoteIdent);
   const match = keys.map((k) => `target.${k} is not distinct from batch.${k}`).join(" and ");
@@ -127,10 +131,16 @@ async function buildTable(wh: Warehouse, model: ModelNode, ctx: BuildContext, ex
   return { mode: "full" as const, sql, rowsAffected: rows, filesRead: files };
 }
 
-/** The hour (UTC) of the largest watermark value in the existing table; undefined when it is empty. */
-async function watermarkHourOf(wh: Warehouse, model: ModelNode): Promise<Date | undefined> {
+/**
+ * The largest watermark value in the existing table, as a SQL literal of the column's type (for
+ * `{{watermark}}`) and as the hour (UTC) it falls in (for source pruning); undefined when it is empty.
+ */
+async function watermarkOf(
+  wh: Warehouse,
+  model: ModelNode,
+): Promise<{ literal: string; hour: Date } | undefined> {
   const column = quoteIdent(model.config.watermark as string);
-  let rows: { us: string | number | null }[];
+  let rows: { us: string | number | null; value: string | null; type: string }[];
   try {
     const [type] = await wh.all<{ t: string }>(
       `select data_type as t from duckdb_columns() where schema_name = 'main' and table_name = ${quoteString(model.name)} and column_name = ${quoteString(model.config.watermark as string)}`,
@@ -142,18 +152,22 @@ async function watermarkHourOf(wh: Warehouse, model: ModelNode): Promise<Date | 
     const max = /CHAR|TEXT|STRING/i.test(type.t)
       ? `max(${column}::TIMESTAMPTZ)`
       : `max(${column})::TIMESTAMPTZ`;
-    rows = await wh.all<{ us: string | number | null }>(
-      `select epoch_us(${max}) as us from ${model.relation}`,
+    rows = await wh.all(
+      `select epoch_us(${max}) as us, max(${column})::VARCHAR as value, typeof(max(${column})) as type from ${model.relation}`,
     );
   } catch (error) {
     throw new ModelError(
       `cannot read the watermark column "${model.config.watermark}" of ${model.relation}: ${(error as Error).message}`,
     );
   }
-  const us = rows[0]?.us;
-  if (us === null || us === undefined) return undefined;
-  const ms = Number(BigInt(us) / 1000n);
-  return new Date(ms - (((ms % 3_600_000) + 3_600_000) % 3_600_000));
+  const [row] = rows;
+  if (row?.us === null || row?.us === undefined || row.value === null) return undefined;
+  const ms = Number(BigInt(row.us) / 1000n);
+  return {
+    // The text form of a value cast back to its type is the same value (to the microsecond).
+    literal: `CAST(${quoteString(row.value)} AS ${row.type})`,
+    hour: new Date(ms - (((ms % 3_600_000) + 3_600_000) % 3_600_000)),
+  };
 }
 
 /** Fills the source placeholders; `since` gives the first partition hour to read (all when undefined). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sqlLiteral } from "./sql.ts";
-import { renderTemplate } from "./template.ts";
+import { bindWatermark, renderTemplate } from "./template.ts";
 
 const render = (text: string, vars: Record<string, unknown> = {}, isIncremental = false) =>
   renderTemplate({
@@ -65,6 +65,31 @@ describe("renderTemplate", () => {
     });
     expect(render("select {{ref 'a'").errors[0]?.line).toBe(1);
     expect(render('select 1 from {{source "nope"}}').errors[0]?.message).toMatch(/unknown source "nope"/);
+  });
+
+  it("renders {{watermark}} as the self subquery between marks, only in an incremental render", () => {
+    const text = "select * from t\n{{#if is_incremental}}where ts > {{watermark}}{{/if}}";
+    const inc = renderTemplate({
+      text,
+      vars: {},
+      isIncremental: true,
+      self: 'main."me"',
+      relationOf: (m) => `main."${m}"`,
+      knownSources: new Set(),
+      watermark: "ts",
+    });
+    expect(inc.errors).toEqual([]);
+    expect(bindWatermark(inc.sql)).toBe('select * from t\nwhere ts > (select max("ts") from main."me")');
+    expect(bindWatermark(inc.sql, "CAST('2026-03-01 05:30:00' AS TIMESTAMP)")).toBe(
+      "select * from t\nwhere ts > CAST('2026-03-01 05:30:00' AS TIMESTAMP)",
+    );
+    // Outside an incremental render it has no value: an error naming the line, not an empty string.
+    expect(render("select 1\nwhere ts > {{watermark}}").errors).toEqual([
+      {
+        line: 2,
+        message: expect.stringMatching(/^\{\{watermark\}\} has a value only in an incremental run/),
+      },
+    ]);
   });
 
   it("never HTML-escapes", () => {

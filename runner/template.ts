@@ -1,7 +1,7 @@
 // Renders one model template with Handlebars, keeping track of where each output line came from so
 // that a DuckDB error on line N of the compiled SQL can name the line of the model file.
 import Handlebars from "handlebars";
-import { sqlLiteral } from "./sql.ts";
+import { quoteIdent, sqlLiteral } from "./sql.ts";
 
 export interface Located {
   name: string;
@@ -27,10 +27,13 @@ export interface RenderInput {
   self: string;
   relationOf: (model: string) => string;
   knownSources: ReadonlySet<string>;
+  /** The incremental model's watermark column, for `{{watermark}}` (only in the incremental render). */
+  watermark?: string;
 }
 
 const lineMark = "\u0001";
 const sourceMark = "\u0002";
+const watermarkMark = "\u0003";
 
 class TemplateError extends Error {
   constructor(
@@ -48,6 +51,19 @@ interface HelperOptions {
 
 export function sourcePlaceholder(name: string): string {
   return `${sourceMark}${name}${sourceMark}`;
+}
+
+/**
+ * `{{watermark}}` renders as `(select max(column) from self)` between marks. At run time the runner
+ * puts the stored value in its place as a literal: a constant lets DuckDB skip row groups by their
+ * min/max, where the subquery would make it scan the whole history. Shown without the marks, the SQL
+ * is the same query.
+ */
+export function bindWatermark(sql: string, literal?: string): string {
+  return sql.replace(
+    new RegExp(`${watermarkMark}([^${watermarkMark}]*)${watermarkMark}`, "g"),
+    (_m, query: string) => literal ?? query,
+  );
 }
 
 /** Replaces source placeholders with the relation chosen at run time (full glob or pruned files). */
@@ -93,6 +109,16 @@ export function renderTemplate(input: RenderInput): Rendered {
     }
     out.sources.push({ name, line: lineOf(options) });
     return sourcePlaceholder(name);
+  });
+  hb.registerHelper("watermark", (...args: unknown[]) => {
+    const options = args[args.length - 1] as HelperOptions;
+    if (args.length !== 1) throw new TemplateError("{{watermark}} takes no arguments", lineOf(options));
+    if (!input.watermark)
+      throw new TemplateError(
+        '{{watermark}} has a value only in an incremental run: use it inside {{#if is_incremental}} of a model with materialized="incremental" and watermark="column"',
+        lineOf(options),
+      );
+    return `${watermarkMark}(select max(${quoteIdent(input.watermark)}) from ${input.self})${watermarkMark}`;
   });
   hb.registerHelper("var", (...args: unknown[]) => {
     const { name, options } = nameArg("var", args);

@@ -14,7 +14,7 @@ from {{ref "stg_events"}}
 where not is_bot and session_id is not null and page_path is not null
 {{#if is_incremental}}
   and session_id in (
-    select session_id from {{ref "stg_events"}} where loaded_at > (select coalesce(max(loaded_at), '-infinity'::TIMESTAMP) from {{self}})
+    select session_id from {{ref "stg_events"}} where loaded_at > {{watermark}}
   )
 {{/if}}
 group by session_id, page_path
