@@ -219,6 +219,31 @@ describe("CORS and origins", () => {
     expect(withoutOrigin.status).toBe(403);
   });
 
+  it("puts the CORS headers on every answer under /v1, also errors and 404s", async () => {
+    const open = createApp({ sink: spool });
+    const restricted = createApp({ sink: spool, allowedOrigins: ["https://example.com"] });
+    const answers = [
+      (await post(open, event())).headers,
+      (await post(open, "not json")).headers,
+      (await post(restricted, event())).headers,
+      (await post(restricted, { events: [] })).headers,
+      (await restricted.request("/v1/nope", { headers: { origin: "https://example.com" } })).headers,
+    ];
+    expect(answers.map((h) => h.get("access-control-allow-origin"))).toEqual([
+      "*",
+      "*",
+      "https://example.com",
+      "https://example.com",
+      "https://example.com",
+    ]);
+    for (const headers of answers) {
+      expect(headers.get("vary")).toBe("Origin");
+      expect(headers.get("content-type")).toBe("application/json");
+    }
+    const denied = await post(restricted, event(), { origin: "https://evil.example" });
+    expect(denied.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
   it("reads ALLOWED_ORIGINS leniently", () => {
     expect(parseAllowedOrigins(undefined)).toEqual([]);
     expect(parseAllowedOrigins("*")).toEqual([]);
