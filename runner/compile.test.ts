@@ -35,6 +35,7 @@ describe("compileProject", () => {
       "e.sql": "select 1\nfrom {{#if}}",
       "sub/e.sql": "select 2",
       "f.sql": '{{config materialized="incremental"}}\nselect 1',
+      "g.sql": '{{config materialized="incremental" watermark="t" incremental_strategy="merge"}}\nselect 1',
     });
     const project = compileProject(p.models);
     const where = project.errors.map((e) => `${e.file}:${e.line ?? "-"} ${e.message.split("\n")[0]}`);
@@ -43,7 +44,8 @@ describe("compileProject", () => {
         'models/d.sql:3 ref to a model that does not exist: "nowhere"',
         "models/a.sql:1 dependency cycle: a > b > c > a",
         'models/sub/e.sql:- two models are named "e": models/e.sql and models/sub/e.sql (model names must be unique)',
-        'models/f.sql:1 an incremental model needs unique_key="column"',
+        'models/f.sql:1 an incremental model needs unique_key="column" (or incremental_strategy="append")',
+        "models/g.sql:1 incremental_strategy must be one of delete+insert, append, not 'merge'",
       ]),
     );
     expect(where.some((w) => w.startsWith("models/e.sql:2 "))).toBe(true);

@@ -16,10 +16,19 @@ import { relationName, sqlLiteral } from "./sql.ts";
 import { type Rendered, renderTemplate } from "./template.ts";
 import { buildDataTests, type DataTest } from "./tests.ts";
 
+export const incrementalStrategies = ["delete+insert", "append"] as const;
+export type IncrementalStrategy = (typeof incrementalStrategies)[number];
+
 export interface ModelConfig {
   materialized: Materialization;
   unique_key: string[];
   watermark?: string;
+  /**
+   * How an incremental batch enters the table: `delete+insert` replaces the stored rows of the batch's
+   * keys; `append` inserts the batch as it is, for a model whose query already leaves out what is
+   * stored (it saves the delete's scan of the whole table). @default "delete+insert"
+   */
+  incremental_strategy: IncrementalStrategy;
   tags: string[];
 }
 
@@ -156,7 +165,7 @@ function compileModel(
   };
 }
 
-const configKeys = new Set(["materialized", "unique_key", "watermark", "tags"]);
+const configKeys = new Set(["materialized", "unique_key", "watermark", "incremental_strategy", "tags"]);
 
 function resolveConfig(
   file: ModelFile,
@@ -184,13 +193,25 @@ function resolveConfig(
     );
   const uniqueKey = typeof args.unique_key === "string" ? splitTags(args.unique_key) : [];
   const watermark = typeof args.watermark === "string" ? args.watermark : undefined;
+  const strategy = (args.incremental_strategy ?? "delete+insert") as IncrementalStrategy;
+  if (!incrementalStrategies.includes(strategy))
+    fail(
+      `incremental_strategy must be one of ${incrementalStrategies.join(", ")}, not ${sqlLiteral(String(strategy))}`,
+    );
   if (materialized === "incremental") {
-    if (uniqueKey.length === 0) fail('an incremental model needs unique_key="column"');
+    if (uniqueKey.length === 0 && strategy === "delete+insert")
+      fail('an incremental model needs unique_key="column" (or incremental_strategy="append")');
     if (!watermark) fail('an incremental model needs watermark="column" (a time column of the model)');
   }
   const tags = [...(folder?.tags ?? []), ...(typeof args.tags === "string" ? splitTags(args.tags) : [])];
   if (!ok) return undefined;
-  return { materialized, unique_key: uniqueKey, watermark, tags: [...new Set(tags)] };
+  return {
+    materialized,
+    unique_key: uniqueKey,
+    watermark,
+    incremental_strategy: strategy,
+    tags: [...new Set(tags)],
+  };
 }
 
 export function graphOf(project: CompiledProject): Map<string, GraphNode> {

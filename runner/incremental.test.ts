@@ -117,6 +117,28 @@ describe("incremental models", () => {
     wh.close();
   });
 
+  it("appends the batch without deleting stored keys under incremental_strategy=append", async () => {
+    const p = tempProject({
+      "log.sql": [
+        '{{config materialized="incremental" incremental_strategy="append" watermark="ingest_ts"}}',
+        "select event_id, page_path, ingest_ts::TIMESTAMPTZ::TIMESTAMP as ingest_ts",
+        'from {{source "events"}}',
+        "{{#if is_incremental}}where ingest_ts::TIMESTAMPTZ::TIMESTAMP > {{watermark}}{{/if}}",
+      ].join("\n"),
+    });
+    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);
+    expect((await run("run", p)).code).toBe(0);
+    // A later copy of "a": delete+insert would replace the stored row; append keeps both.
+    writeEvents(p.data, hourAt(2), [event("a", iso(2, 0), { page_path: "/later" })]);
+    expect((await run("run", p)).code).toBe(0);
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select event_id, page_path from log order by ingest_ts")).toEqual([
+      { event_id: "a", page_path: "/" },
+      { event_id: "a", page_path: "/later" },
+    ]);
+    wh.close();
+  });
+
   it("--full-refresh rebuilds from scratch while a normal run keeps merged rows", async () => {
     const p = tempProject({ "stg.sql": stg });
     writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);

@@ -77,8 +77,9 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
     [
       `DROP TABLE IF EXISTS temp.${batch}`,
       { prefix: `CREATE TEMP TABLE ${batch} AS`, body: sql },
-      // delete+insert with two batch rows for one key would silently duplicate it in the table.
+      // Two batch rows for one key would silently duplicate it in the table.
       async () => {
+        if (keys.length === 0) return;
         const dup = await wh.all<{ n: number }>(
           `select count(*) as n from (select ${keyList} from temp.${batch} group by all having count(*) > 1)`,
         );
@@ -89,7 +90,9 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
               `deduplicate in the model (e.g. qualify row_number() over (partition by ${model.config.unique_key.join(", ")} order by …) = 1)`,
           );
       },
-      `DELETE FROM ${model.relation} AS target USING temp.${batch} AS batch WHERE ${match}`,
+      ...(model.config.incremental_strategy === "append"
+        ? []
+        : [`DELETE FROM ${model.relation} AS target USING temp.${batch} AS batch WHERE ${match}`]),
       async () => {
         try {
           await wh.run(`INSERT INTO ${model.relation} BY NAME SELECT * FROM temp.${batch}`);

@@ -1,7 +1,7 @@
-{{config materialized="incremental" unique_key="event_id" watermark="ingest_ts" tags="staging"}}
+{{config materialized="incremental" incremental_strategy="append" unique_key="event_id" watermark="ingest_ts" tags="staging"}}
 -- One row per event_id: typed, UTC, UTM cleaned, referrer host and channel derived.
 -- Incremental: a run reads only the raw partitions from the stored watermark (minus the source's
--- lookback) and adds only event_ids not stored yet, so a late duplicate never replaces the stored one.
+-- lookback) and appends only event_ids not stored yet, so a late duplicate never replaces the stored one.
 
 with raw as (
   select * from {{source "events"}}
