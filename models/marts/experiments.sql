@@ -2,23 +2,20 @@
 -- Per experiment × variant: exposed sessions, conversions after exposure, uplift against the control,
 -- a two-proportion z-test p-value and the Bayesian probability of being the best variant.
 
-with events as (
-  select * from {{ref "stg_events"}} where not is_bot and session_id is not null and event_ts is not null
-),
-
--- A session belongs to the first variant it saw in each experiment.
-exposures as (
-  select experiment, variant, session_id, event_ts as exposed_at
-  from events
-  where event_type = 'experiment_exposure' and experiment is not null and variant is not null
-  qualify row_number() over (partition by experiment, session_id order by event_ts, event_id) = 1
-),
-
-last_conversion as (
-  select session_id, max(event_ts) as converted_at
-  from events
-  where list_contains({{var "conversion_events"}}, event_type)
-  group by session_id
+-- A session belongs to the first variant it saw in each experiment (sessions lists its exposures in
+-- order); it converted when its last conversion is at or after that exposure.
+with exposures as (
+  select experiment, variant, session_id, exposed_at, last_converted_at
+  from (
+    select
+      session_id,
+      last_converted_at,
+      unnest(experiment_exposures, recursive := true),
+      unnest(range(len(experiment_exposures))) as position
+    from {{ref "sessions"}}
+    where experiment_exposures is not null
+  )
+  qualify row_number() over (partition by experiment, session_id order by position) = 1
 ),
 
 variants as (
@@ -26,9 +23,8 @@ variants as (
     experiment,
     variant,
     count(*)::INTEGER as sessions,
-    (count(*) filter (where last_conversion.converted_at >= exposures.exposed_at))::INTEGER as conversions
+    (count(*) filter (where last_converted_at >= exposed_at))::INTEGER as conversions
   from exposures
-  left join last_conversion using (session_id)
   group by experiment, variant
 ),
 
