@@ -2,10 +2,7 @@
 -- Hourly event counts against the same hour of day over the previous 14 days, with a robust z-score.
 
 with counted as (
-  select date_trunc('hour', event_ts) as hour, count(*) as events
-  from {{ref "stg_events"}}
-  where not is_bot and event_ts is not null
-  group by 1
+  select hour, events from {{ref "int_hourly_events"}}
 ),
 
 -- Every hour between the first and the last hour of data, 0 where nothing happened.
