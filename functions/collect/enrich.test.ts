@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countryOfTimezone, parseClient, siteOfOrigin } from "./enrich.ts";
+import { countryOfTimezone, parseClient, parseUserAgent, siteOfOrigin } from "./enrich.ts";
 
 const UA = {
   chromeWindows:
@@ -44,6 +44,15 @@ describe("parseClient", () => {
   });
   it("never returns the user agent itself", () => {
     expect(JSON.stringify(parseClient(UA.chromeWindows))).not.toContain("Mozilla");
+  });
+  it("answers from memory as a fresh parse does, also once more agents came than it keeps", () => {
+    const many = Array.from({ length: 2_500 }, (_, i) => `${UA.chromeWindows.replace("124.0", `${i}.0`)}`);
+    for (const agent of many) parseClient(agent);
+    for (const agent of [...Object.values(UA), many[0] as string, many[2_499] as string]) {
+      expect(parseClient(agent)).toEqual(parseUserAgent(agent));
+      expect(parseClient(agent)).toEqual(parseUserAgent(agent));
+    }
+    expect(parseClient(many[2_499])).toMatchObject({ browser: "Chrome", browser_version: 2499 });
   });
 });
 

@@ -3,6 +3,7 @@
 import Bowser from "bowser";
 import ct from "countries-and-timezones";
 import { isbot } from "isbot";
+import { boundedMemo } from "./bounded-memo.ts";
 import type { DeviceType } from "./event.ts";
 
 export interface Client {
@@ -22,22 +23,13 @@ const UNKNOWN_CLIENT: Client = {
   is_bot: true,
 };
 
-// Parsing a user agent costs far more than the rest of an event; real traffic repeats a few
-// hundred of them, so the parsed form is kept (never the string itself outside this process).
-const cache = new Map<string, Client>();
-const CACHE_LIMIT = 2_000;
-
+/** Browser, major version, OS, device type and bot flag of a user agent (never the string itself). */
 export function parseClient(userAgent: string | undefined): Client {
-  if (!userAgent) return UNKNOWN_CLIENT;
-  const known = cache.get(userAgent);
-  if (known) return known;
-  const client = parseUncached(userAgent);
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(userAgent, client);
-  return client;
+  return userAgent ? parseKnownClient(userAgent) : UNKNOWN_CLIENT;
 }
 
-function parseUncached(userAgent: string): Client {
+/** The same as parseClient, parsed afresh each time. */
+export function parseUserAgent(userAgent: string): Client {
   const parsed = Bowser.parse(userAgent);
   const major = Number.parseInt(parsed.browser.version ?? "", 10);
   const platform = parsed.platform.type;
@@ -52,18 +44,17 @@ function parseUncached(userAgent: string): Client {
   };
 }
 
+// Parsing a user agent costs far more than the rest of an event; real traffic repeats a few
+// hundred of them, so the parsed form is remembered, keyed by the string, in memory only.
+const parseKnownClient = boundedMemo(2_000, parseUserAgent);
+
 /** ISO 3166-1 alpha-2 country of an IANA time zone, or null (UTC, unknown or malformed zones). */
 export function countryOfTimezone(timezone: string | undefined): string | null {
-  if (!timezone) return null;
-  let country = countries.get(timezone);
-  if (country === undefined) {
-    country = /^[A-Za-z0-9_+\-/]+$/.test(timezone) ? (ct.getCountryForTimezone(timezone)?.id ?? null) : null;
-    if (countries.size >= 1_000) countries.clear();
-    countries.set(timezone, country);
-  }
-  return country;
+  return timezone ? countryOfZone(timezone) : null;
 }
-const countries = new Map<string, string | null>();
+const countryOfZone = boundedMemo(1_000, (timezone) =>
+  /^[A-Za-z0-9_+\-/]+$/.test(timezone) ? (ct.getCountryForTimezone(timezone)?.id ?? null) : null,
+);
 
 /** The host (with a non-default port) of an Origin header, or null when absent or opaque. */
 export function siteOfOrigin(origin: string | undefined): string | null {

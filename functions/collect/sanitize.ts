@@ -1,5 +1,7 @@
 // Removes what must never be stored from the URLs a client sends: query strings, fragments,
 // and path segments that look like an email address or a long number (account, phone, card).
+import { boundedMemo } from "./bounded-memo.ts";
+
 export const REDACTED = "[redacted]";
 
 const EMAIL = /[^\s@/]+@[^\s@/]+\.[^\s@/]+/;
@@ -28,28 +30,21 @@ function isPersonal(segment: string): boolean {
 
 /** A path with its query string and fragment removed and personal-looking segments redacted. */
 export function sanitizePath(path: string): string {
-  const end = path.search(/[?#]/);
-  const bare = end === -1 ? path : path.slice(0, end);
-  return bare
+  const end = path.search(QUERY_OR_FRAGMENT);
+  // Only the bare path is remembered: query strings (click ids, tokens) are never kept.
+  return redactPath(end === -1 ? path : path.slice(0, end));
+}
+const QUERY_OR_FRAGMENT = /[?#]/;
+
+const redactPath = boundedMemo(5_000, (path) =>
+  path
     .split("/")
     .map((segment) => (segment && isPersonal(segment) ? REDACTED : segment))
-    .join("/");
-}
-
-// Referrers repeat (search engines, social sites, the site itself): keep recent answers.
-const referrerCache = new Map<string, string | undefined>();
-const REFERRER_CACHE_LIMIT = 5_000;
+    .join("/"),
+);
 
 /** A referrer reduced to origin + path (sanitized), or undefined when it has no usable origin. */
-export function sanitizeReferrer(referrer: string): string | undefined {
-  if (referrerCache.has(referrer)) return referrerCache.get(referrer);
-  const sanitized = sanitizeReferrerUncached(referrer);
-  if (referrerCache.size >= REFERRER_CACHE_LIMIT) referrerCache.clear();
-  referrerCache.set(referrer, sanitized);
-  return sanitized;
-}
-
-function sanitizeReferrerUncached(referrer: string): string | undefined {
+export const sanitizeReferrer = boundedMemo(5_000, (referrer): string | undefined => {
   let url: URL;
   try {
     url = new URL(referrer);
@@ -60,4 +55,4 @@ function sanitizeReferrerUncached(referrer: string): string | undefined {
   const origin = url.origin !== "null" ? url.origin : url.host ? `${url.protocol}//${url.host}` : undefined;
   if (!origin) return undefined;
   return origin + sanitizePath(url.pathname);
-}
+});
