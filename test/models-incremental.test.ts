@@ -178,6 +178,8 @@ describe("incremental stg_events", () => {
           page_path: `/p${i % 4}`,
         }),
       );
+      if (i % 6 === 1)
+        first.push(ev({ ...session, event_type: "cta_click", event_ts: t(2), page_path: `/p${i % 4}` }));
       if (i % 5 === 0)
         first.push(
           ev({
@@ -210,6 +212,16 @@ describe("incremental stg_events", () => {
     }
     second.push(
       ev({ session_id: "new", visitor_id: "v1", event_ts: "2026-03-02T16:30:00Z", utm_source: "partner" }),
+      // A conversion whose touchpoints are v1's sessions of the first batch.
+      ev({ session_id: "new", visitor_id: "v1", event_type: "cta_click", event_ts: "2026-03-02T16:31:00Z" }),
+      // A session of v2 from before all others, delivered late: a new first touch of v2's conversions.
+      ev({
+        session_id: "late",
+        visitor_id: "v2",
+        event_ts: "2026-03-02T07:00:00Z",
+        ingest_ts: "2026-03-02T17:00:00Z",
+        utm_source: "podcast",
+      }),
     );
     second.push(ev({ session_id: "bots", event_ts: "2026-03-02T16:30:00Z", is_bot: true }));
 
@@ -221,8 +233,10 @@ describe("incremental stg_events", () => {
     expect(next.code, next.output).toBe(0);
     expect(resultOf(stepwise, "sessions")?.adapter_response).toMatchObject({
       mode: "incremental",
-      rows_affected: 21,
+      rows_affected: 22,
     });
+    for (const model of ["int_conversion_touches", "int_hourly_events", "int_session_funnel"])
+      expect(resultOf(stepwise, model)?.adapter_response.mode, model).toBe("incremental");
 
     const whole = tempData();
     await writeRaw(whole, [...first, ...second]);
@@ -291,6 +305,23 @@ describe("incremental stg_events", () => {
       { step: 2, sessions: 0 },
       { step: 3, sessions: 0 },
     ]);
+  });
+
+  it("recomputes every conversion's touchpoints when attribution_window_days changes", async () => {
+    const data = tempData();
+    await writeRaw(data, [
+      ev({ session_id: "s1", visitor_id: "v", event_ts: "2026-03-02T10:00:00Z", utm_source: "news" }),
+      ev({ session_id: "s2", visitor_id: "v", event_ts: "2026-03-05T10:00:00Z", utm_source: "ads" }),
+      ev({ session_id: "s2", visitor_id: "v", event_type: "cta_click", event_ts: "2026-03-05T10:01:00Z" }),
+    ]);
+    expect((await build(data)).code).toBe(0);
+    const firstTouch = () =>
+      query(data, "select source, conversions from attribution where model = 'first_touch' order by 1");
+    expect(await firstTouch()).toEqual([{ source: "news", conversions: 1 }]);
+    // No new data and no --full-refresh: a 1-day window leaves s1 out of s2's touchpoints.
+    const narrower = await build(data, { vars: { attribution_window_days: 1 } });
+    expect(narrower.code, narrower.output).toBe(0);
+    expect(await firstTouch()).toEqual([{ source: "ads", conversions: 1 }]);
   });
 
   it("follows var conversion_events, and says to rebuild after it changed", async () => {

@@ -1,0 +1,96 @@
+{{config materialized="incremental" unique_key="conversion_id" watermark="loaded_at" tags="intermediate"}}
+-- Each conversion (a converted session) with its touchpoints, in order, and each touchpoint's credit
+-- under the four attribution models (the rules are in schema.yml; attribution sums them up).
+-- Incremental: a run recomputes the conversions of every visitor with a session loaded since this
+-- table's last load (a new or late session can be a touchpoint of a later conversion), of every
+-- conversion that listed such a session (its visitor may have changed), and all of them when
+-- var attribution_window_days differs from the one the stored rows were computed with.
+
+with sessions as (
+  select session_id, visitor_id, started_at, converted, channel, utm_source, utm_campaign, loaded_at
+  from {{ref "sessions"}}
+  {{#if is_incremental}}
+  where (select count(*) > 0 from {{self}} where window_days <> {{var "attribution_window_days"}})
+    or visitor_id in (
+      select visitor_id from {{ref "sessions"}} where loaded_at > {{watermark}}
+      union all
+      select stored.visitor_id
+      from {{self}} as stored
+      where list_has_any(
+        list_transform(stored.touches, lambda touch: touch.session_id),
+        (select list(session_id) from {{ref "sessions"}} where loaded_at > {{watermark}})
+      )
+    )
+    or (visitor_id is null and loaded_at > {{watermark}})
+  {{/if}}
+),
+
+conversions as (
+  select session_id, visitor_id, started_at from sessions where converted
+),
+
+-- The converting session itself, and the visitor's earlier sessions inside the window.
+touchpoints as (
+  select session_id as conversion_id, session_id, started_at, channel, utm_source, utm_campaign
+  from sessions
+  where converted
+  union all
+  select
+    conversions.session_id,
+    earlier.session_id,
+    earlier.started_at,
+    earlier.channel,
+    earlier.utm_source,
+    earlier.utm_campaign
+  from conversions
+  join sessions as earlier on earlier.visitor_id = conversions.visitor_id
+  where earlier.started_at >= conversions.started_at
+      - to_microseconds(CAST(round({{var "attribution_window_days"}} * 86400e6) AS BIGINT))
+    and (
+      earlier.started_at < conversions.started_at
+      or (earlier.started_at = conversions.started_at and earlier.session_id < conversions.session_id)
+    )
+),
+
+positioned as (
+  select
+    *,
+    row_number() over (partition by conversion_id order by started_at, session_id) as position,
+    count(*) over (partition by conversion_id) as touch_count
+  from touchpoints
+),
+
+-- Every session of the visitor was read, so the latest of their loads is the row's watermark.
+visitor_loads as (
+  select coalesce(visitor_id, session_id) as owner, max(loaded_at) as loaded_at
+  from sessions
+  group by 1
+)
+
+select
+  positioned.conversion_id,
+  any_value(conversions.visitor_id) as visitor_id,
+  list(
+    {
+      'session_id': positioned.session_id,
+      'channel': positioned.channel,
+      'source': coalesce(positioned.utm_source, '(direct)'),
+      'campaign': coalesce(positioned.utm_campaign, '(none)'),
+      'first_touch': case when position = 1 then 1.0 else 0.0 end::DOUBLE,
+      'last_touch': case when position = touch_count then 1.0 else 0.0 end::DOUBLE,
+      'linear': (1.0 / touch_count)::DOUBLE,
+      'position_based': case
+        when touch_count = 1 then 1.0
+        when touch_count = 2 then 0.5
+        when position = 1 or position = touch_count then 0.4
+        else 0.2 / (touch_count - 2)
+      end::DOUBLE
+    }
+    order by position
+  ) as touches,
+  {{var "attribution_window_days"}} as window_days,
+  any_value(visitor_loads.loaded_at) as loaded_at
+from positioned
+join conversions on conversions.session_id = positioned.conversion_id
+join visitor_loads on visitor_loads.owner = coalesce(conversions.visitor_id, conversions.session_id)
+group by positioned.conversion_id
