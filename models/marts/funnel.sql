@@ -9,10 +9,16 @@ with steps(step, step_name) as (
   {{/each}}
 ),
 
+-- Sessions by the last step they reached, then summed over the steps at or past each step: the
+-- join is over a handful of rows instead of every session.
+furthest as (
+  select steps_reached, count(*) as sessions from {{ref "int_session_funnel"}} group by steps_reached
+),
+
 counts as (
-  select steps.step, steps.step_name, count(progress.session_id)::INTEGER as sessions
+  select steps.step, steps.step_name, coalesce(sum(furthest.sessions), 0)::INTEGER as sessions
   from steps
-  left join {{ref "int_session_funnel"}} as progress on progress.steps_reached >= steps.step
+  left join furthest on furthest.steps_reached >= steps.step
   group by steps.step, steps.step_name
 )
 
