@@ -6,22 +6,38 @@
 -- conversion that listed such a session (its visitor may have changed), and all of them when
 -- var attribution_window_days differs from the one the stored rows were computed with.
 
-with sessions as (
+with
+{{#if is_incremental}}
+changed as (
+  select session_id, visitor_id from {{ref "sessions"}} where loaded_at > {{watermark}}
+),
+
+recompute as (
+  select visitor_id from changed
+  union
+  select stored.visitor_id
+  from (select visitor_id, unnest(touches).session_id as session_id from {{self}}) as stored
+  where stored.session_id in (select session_id from changed)
+  union
+  select visitor_id
+  from {{ref "sessions"}}
+  where (select count(*) > 0 from {{self}} where window_days <> {{var "attribution_window_days"}})
+),
+{{/if}}
+
+sessions as (
   select session_id, visitor_id, started_at, converted, channel, utm_source, utm_campaign, loaded_at
   from {{ref "sessions"}}
   {{#if is_incremental}}
-  where (select count(*) > 0 from {{self}} where window_days <> {{var "attribution_window_days"}})
-    or visitor_id in (
-      select visitor_id from {{ref "sessions"}} where loaded_at > {{watermark}}
-      union all
-      select stored.visitor_id
-      from {{self}} as stored
-      where list_has_any(
-        list_transform(stored.touches, lambda touch: touch.session_id),
-        (select list(session_id) from {{ref "sessions"}} where loaded_at > {{watermark}})
-      )
+  where visitor_id in (select visitor_id from recompute)
+  union all
+  select session_id, visitor_id, started_at, converted, channel, utm_source, utm_campaign, loaded_at
+  from {{ref "sessions"}}
+  where visitor_id is null
+    and (
+      session_id in (select session_id from changed)
+      or (select count(*) > 0 from {{self}} where window_days <> {{var "attribution_window_days"}})
     )
-    or (visitor_id is null and loaded_at > {{watermark}})
   {{/if}}
 ),
 
