@@ -28,6 +28,39 @@ export function arrivalOf(line: string): Date | undefined {
   }
 }
 
+const INGEST_KEY_BYTES = Buffer.from(INGEST_KEY);
+const QUOTE = 0x22;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+/**
+ * Reads arrivals straight from a buffer of stored lines, as arrivalOf does from each line's text,
+ * without decoding every line: the key and the time are ASCII, and a UTF-8 sequence never holds
+ * an ASCII byte. The lines of one request share their ingest_ts, so each time is parsed once.
+ */
+export function arrivalReader(): (chunk: Buffer, start: number, end: number) => Date | undefined {
+  let lastStamp = "";
+  let lastArrival: Date | undefined;
+  return (chunk, start, end) => {
+    const at = end - start > INGEST_KEY_BYTES.length ? chunk.lastIndexOf(INGEST_KEY_BYTES, end - 1) : -1;
+    if (at >= start && chunk[start] === OPEN_BRACE && chunk[end - 1] === CLOSE_BRACE) {
+      const from = at + INGEST_KEY_BYTES.length;
+      const quote = chunk.indexOf(QUOTE, from);
+      if (quote !== -1 && quote < end) {
+        const stamp = chunk.toString("utf8", from, quote);
+        if (stamp === lastStamp && lastArrival) return lastArrival;
+        const arrival = new Date(stamp);
+        if (!Number.isNaN(arrival.getTime())) {
+          lastStamp = stamp;
+          lastArrival = arrival;
+          return arrival;
+        }
+      }
+    }
+    return arrivalOf(chunk.toString("utf8", start, end));
+  };
+}
+
 const hourKey = (date: Date) => Math.floor(date.getTime() / 3_600_000);
 
 /** Splits `items` into consecutive runs that share an arrival hour. */

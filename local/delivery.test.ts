@@ -77,6 +77,42 @@ describe("SpoolDelivery", () => {
     await second.close();
   });
 
+  it("lands each readable line byte for byte, stepping over empty and unreadable ones", async () => {
+    const spool = await Spool.open(spoolDir);
+    await spool.put([
+      record("a", "2026-03-01T09:00:00.000Z"),
+      {
+        event_id: "b",
+        page_title: 'Café ☕ \u2028 "quoted"',
+        ingest_ts: "2026-03-01T09:00:01.000Z",
+      } as never,
+    ]);
+    await spool.append(Buffer.from('\n{"event_id":"junk"}\nnot json\n'));
+    await spool.put([record("c", "2026-03-01T09:00:02.000Z"), record("d", "2026-03-01T10:00:00.000Z")]);
+    const logged: string[] = [];
+    const delivery = new SpoolDelivery({ data, spool, log: (m) => logged.push(m) });
+    expect(await delivery.deliver()).toBe(4);
+    expect(logged.join("\n")).toMatch(/skipped 2 unreadable lines/);
+    const files = (await readdir(join(data, "raw"), { recursive: true }))
+      .filter((f) => f.endsWith(".gz"))
+      .sort();
+    const texts = await Promise.all(
+      files.map(async (f) => gunzipSync(await readFile(join(data, "raw", f))).toString("utf8")),
+    );
+    const line = (record: object) => JSON.stringify(record);
+    expect(texts).toEqual([
+      [
+        line({ event_id: "a", ingest_ts: "2026-03-01T09:00:00.000Z" }),
+        line({ event_id: "b", page_title: 'Café ☕ \u2028 "quoted"', ingest_ts: "2026-03-01T09:00:01.000Z" }),
+        line({ event_id: "c", ingest_ts: "2026-03-01T09:00:02.000Z" }),
+        "",
+      ].join("\n"),
+      `${line({ event_id: "d", ingest_ts: "2026-03-01T10:00:00.000Z" })}\n`,
+    ]);
+    expect(await readCheckpoint(spoolDir)).toEqual(spool.head);
+    await spool.close();
+  });
+
   it("delivers early once enough bytes wait, and lands the rest on stop", async () => {
     let delivery: SpoolDelivery | undefined;
     const spool = await Spool.open(spoolDir, { onAppend: (bytes) => delivery?.noteAppended(bytes) });

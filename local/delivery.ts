@@ -2,10 +2,11 @@
 // objects in DATA/raw/…/hour=HH/ by arrival hour, when the interval passes or enough bytes are
 // waiting. The checkpoint is written after each object, so a restart resumes where the last
 // object ended: an event is delivered at least once (event_id removes duplicates downstream).
+import { isUtf8 } from "node:buffer";
 import { open, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type ArrivedLine, arrivalOf, runsByHour } from "./delivery-batch.ts";
-import { writeRawObject } from "./raw-object.ts";
+import { arrivalReader, runsByHour } from "./delivery-batch.ts";
+import { writeRawNdjson } from "./raw-object.ts";
 import { listSegments, type Spool, type SpoolPosition } from "./spool.ts";
 
 export interface DeliveryOptions {
@@ -112,6 +113,7 @@ export class SpoolDelivery {
     const head = spool.head;
     let position = await readCheckpoint(spool.dir);
     let delivered = 0;
+    const readArrival = arrivalReader();
     for (const segment of await listSegments(spool.dir)) {
       if (position && segment < position.segment) continue;
       // Segments opened after this pass began may hold writes not yet on disk.
@@ -131,19 +133,15 @@ export class SpoolDelivery {
           offset = end;
           break;
         }
-        const lines = splitLines(chunk, lastNewline + 1, offset);
+        const lines = locateLines(chunk, lastNewline + 1, readArrival);
         const bad = lines.filter((l) => !l.arrival).length;
         if (bad > 0) this.log(`delivery: skipped ${bad} unreadable lines in ${segment}`);
         for (const run of runsByHour(lines.filter((l): l is LocatedLine => l.arrival !== undefined))) {
           const first = run[0] as LocatedLine;
           const last = run[run.length - 1] as LocatedLine;
-          await writeRawObject(
-            data,
-            run.map((l) => l.line),
-            first.arrival,
-          );
+          await writeRawNdjson(data, bytesOf(chunk, run), first.arrival);
           delivered += run.length;
-          await writeCheckpoint(spool.dir, { segment, offset: last.end });
+          await writeCheckpoint(spool.dir, { segment, offset: offset + last.end });
         }
         offset += lastNewline + 1;
       }
@@ -155,25 +153,47 @@ export class SpoolDelivery {
   }
 }
 
-interface LocatedLine extends ArrivedLine {
-  /** Offset in the segment just past this line's newline. */
+/** A line of a chunk: its bytes are [start, end) of the chunk, newline included. */
+interface LocatedLine {
+  start: number;
   end: number;
+  arrival: Date;
 }
 
-function splitLines(
+// The lines stay bytes of the chunk: decoding each into a string, then joining and encoding them
+// again for the object, cost as much as everything else the delivery does.
+function locateLines(
   chunk: Buffer,
   length: number,
-  base: number,
+  readArrival: ReturnType<typeof arrivalReader>,
 ): (Omit<LocatedLine, "arrival"> & { arrival?: Date })[] {
   const lines: (Omit<LocatedLine, "arrival"> & { arrival?: Date })[] = [];
   let from = 0;
   while (from < length) {
     const newline = chunk.indexOf(NEWLINE, from);
-    const line = chunk.toString("utf8", from, newline);
-    if (line.length > 0) lines.push({ line, arrival: arrivalOf(line), end: base + newline + 1 });
+    if (newline > from)
+      lines.push({ start: from, end: newline + 1, arrival: readArrival(chunk, from, newline) });
     from = newline + 1;
   }
   return lines;
+}
+
+/** The NDJSON bytes of a run of lines: one slice when they lie side by side, as they almost always do. */
+function bytesOf(chunk: Buffer, run: LocatedLine[]): Buffer {
+  const slices: Buffer[] = [];
+  let start = -1;
+  let end = -1;
+  for (const line of run) {
+    if (line.start !== end) {
+      if (start !== -1) slices.push(chunk.subarray(start, end));
+      start = line.start;
+    }
+    end = line.end;
+  }
+  if (start !== -1) slices.push(chunk.subarray(start, end));
+  const bytes = slices.length === 1 ? (slices[0] as Buffer) : Buffer.concat(slices);
+  // Lines the spool wrote are UTF-8; anything else is re-encoded as decoding it would have been.
+  return isUtf8(bytes) ? bytes : Buffer.from(bytes.toString("utf8"), "utf8");
 }
 
 async function readRange(path: string, from: number, to: number): Promise<Buffer> {

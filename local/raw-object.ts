@@ -33,11 +33,20 @@ function objectName(arrival: Date): string {
  * returns its final path.
  */
 export async function writeRawObject(data: string, lines: string[], arrival: Date): Promise<string> {
+  const body = lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+  return writeRawNdjson(data, Buffer.from(body, "utf8"), arrival);
+}
+
+/**
+ * Writes `ndjson` (UTF-8 records, each ending with a newline) as one gzip object, for a writer
+ * that already holds the bytes: decoding them into lines only to join and encode them again
+ * would cost more than the gzip.
+ */
+export async function writeRawNdjson(data: string, ndjson: Uint8Array, arrival: Date): Promise<string> {
   if (Number.isNaN(arrival.getTime())) throw new TypeError(`Expected a valid arrival date, got ${arrival}`);
   const folder = join(data, rawPartition(arrival));
   await mkdir(folder, { recursive: true });
-  const body = lines.length === 0 ? "" : `${lines.join("\n")}\n`;
-  const compressed = await gzipAsync(Buffer.from(body, "utf8"));
+  const compressed = await gzipAsync(ndjson);
   const finalPath = join(folder, objectName(arrival));
   const temporaryPath = `${finalPath}.tmp`;
   const handle = await open(temporaryPath, "w");
