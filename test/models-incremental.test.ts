@@ -235,7 +235,12 @@ describe("incremental stg_events", () => {
       mode: "incremental",
       rows_affected: 22,
     });
-    for (const model of ["int_conversion_touches", "int_hourly_events", "int_session_funnel"])
+    for (const model of [
+      "int_conversion_touches",
+      "int_hourly_events",
+      "int_session_exposures",
+      "int_session_funnel",
+    ])
       expect(resultOf(stepwise, model)?.adapter_response.mode, model).toBe("incremental");
 
     const whole = tempData();

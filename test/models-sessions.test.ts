@@ -60,25 +60,6 @@ const events: RawEvent[] = [
     event_ts: monday("09:04"),
     page_path: "/landing",
   }),
-  // Two experiments seen at one instant: listed by event_id.
-  ev({
-    session_id: "A",
-    event_id: "a9200000-0000-4000-8000-000000000000",
-    event_type: "experiment_exposure",
-    experiment: "pricing",
-    variant: "control",
-    event_ts: monday("09:01"),
-    page_path: "/landing",
-  }),
-  ev({
-    session_id: "A",
-    event_id: "a9100000-0000-4000-8000-000000000000",
-    event_type: "experiment_exposure",
-    experiment: "hero",
-    variant: "b",
-    event_ts: monday("09:01"),
-    page_path: "/landing",
-  }),
   ev({
     session_id: "A",
     event_id: "a7000000-0000-4000-8000-000000000000",
@@ -244,19 +225,14 @@ describe("sessions", () => {
       channel: "social",
       referrer_host: "www.linkedin.com",
       page_views: 4,
-      events: 12,
+      events: 10,
       max_scroll_pct: 75,
       engaged_s: 60,
       converted: true,
       converted_at: monday("09:04"),
-      last_converted_at: monday("09:05"),
       is_bounce: false,
       device_type: "desktop",
       country: "DE",
-      experiment_exposures: [
-        { experiment: "hero", variant: "b", exposed_at: monday("09:01") },
-        { experiment: "pricing", variant: "control", exposed_at: monday("09:01") },
-      ],
     });
   });
 

@@ -2,20 +2,8 @@
 -- Per experiment × variant: exposed sessions, conversions after exposure, uplift against the control,
 -- a two-proportion z-test p-value and the Bayesian probability of being the best variant.
 
--- A session belongs to the first variant it saw in each experiment (sessions lists its exposures in
--- order); it converted when its last conversion is at or after that exposure.
 with exposures as (
-  select experiment, variant, session_id, exposed_at, last_converted_at
-  from (
-    select
-      session_id,
-      last_converted_at,
-      unnest(experiment_exposures, recursive := true),
-      unnest(range(len(experiment_exposures))) as position
-    from {{ref "sessions"}}
-    where experiment_exposures is not null
-  )
-  qualify row_number() over (partition by experiment, session_id order by position) = 1
+  select * from {{ref "int_session_exposures"}}
 ),
 
 variants as (
@@ -23,7 +11,7 @@ variants as (
     experiment,
     variant,
     count(*)::INTEGER as sessions,
-    (count(*) filter (where last_converted_at >= exposed_at))::INTEGER as conversions
+    (count(*) filter (where converted))::INTEGER as conversions
   from exposures
   group by experiment, variant
 ),

@@ -44,12 +44,6 @@ per_session as (
     coalesce(max(scroll_pct) filter (where event_type = 'scroll_depth'), 0) as max_scroll_pct,
     coalesce(max(seconds) filter (where event_type = 'time_on_page'), 0) as engaged_s,
     min(event_ts) filter (where list_contains({{var "conversion_events"}}, event_type)) as converted_at,
-    max(event_ts) filter (where list_contains({{var "conversion_events"}}, event_type)) as last_converted_at,
-    list(
-      {'experiment': experiment, 'variant': variant, 'exposed_at': event_ts}
-      order by event_ts, event_id
-    ) filter (where event_type = 'experiment_exposure' and experiment is not null and variant is not null)
-      as experiment_exposures,
     max(loaded_at) as loaded_at
   from events
   group by session_id
@@ -74,12 +68,10 @@ select
   engaged_s,
   converted_at is not null as converted,
   converted_at,
-  last_converted_at,
   page_views <= 1 and converted_at is null and engaged_s < 30 and max_scroll_pct < 50 as is_bounce,
   first_event.device_type,
   first_event.country,
   first_event.site,
-  experiment_exposures,
   loaded_at
 from per_session
 order by started_at, session_id

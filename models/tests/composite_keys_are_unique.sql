@@ -18,3 +18,8 @@ select 'int_session_pages', session_id || ' / ' || page_path
 from {{ref "int_session_pages"}}
 group by session_id, page_path
 having count(*) > 1
+union all
+select 'int_session_exposures', session_id || ' / ' || experiment
+from {{ref "int_session_exposures"}}
+group by session_id, experiment
+having count(*) > 1

@@ -1,0 +1,42 @@
+{{config materialized="incremental" unique_key="session_id,experiment" watermark="loaded_at" tags="intermediate"}}
+-- Each session's first exposure in each experiment (by event_ts, then event_id) and whether the
+-- session converted at or after it. Only sessions with an exposure have rows.
+-- Incremental like sessions: the sessions with events loaded since this table's last load are
+-- recomputed from all their events. The events are read twice on purpose (not materialized): the
+-- exposures are few, and holding every event for a second look would cost more than reading again.
+
+with events as not materialized (
+  select session_id, event_id, event_type, event_ts, experiment, variant, loaded_at
+  from {{ref "stg_events"}}
+  where not is_bot and session_id is not null and event_ts is not null
+  {{#if is_incremental}}
+    and session_id in (select session_id from {{ref "stg_events"}} where loaded_at > {{watermark}})
+  {{/if}}
+),
+
+exposures as (
+  select session_id, experiment, variant, event_ts as exposed_at
+  from events
+  where event_type = 'experiment_exposure' and experiment is not null and variant is not null
+  qualify row_number() over (partition by experiment, session_id order by event_ts, event_id) = 1
+),
+
+exposed_sessions as (
+  select
+    session_id,
+    max(event_ts) filter (where list_contains({{var "conversion_events"}}, event_type)) as last_converted_at,
+    max(loaded_at) as loaded_at
+  from events
+  where session_id in (select session_id from exposures)
+  group by session_id
+)
+
+select
+  exposures.session_id,
+  exposures.experiment,
+  exposures.variant,
+  exposures.exposed_at,
+  coalesce(exposed_sessions.last_converted_at >= exposures.exposed_at, false) as converted,
+  exposed_sessions.loaded_at
+from exposures
+join exposed_sessions using (session_id)
