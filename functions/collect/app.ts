@@ -16,6 +16,7 @@ import { parseBody } from "./parse-body.ts";
 import { readBody } from "./read-body.ts";
 import { sanitizePath, sanitizeReferrer } from "./sanitize.ts";
 import type { Sink } from "./sink.ts";
+import { toUtcIso } from "./utc-time.ts";
 
 export interface AppOptions {
   sink: Sink;
@@ -135,7 +136,7 @@ function toStored(event: WireEvent, server: RequestFields): StoredEvent {
     event_id: event.event_id.toLowerCase(),
     session_id: event.session_id,
     visitor_id: event.visitor_id,
-    event_ts: new Date(event.event_ts).toISOString(),
+    event_ts: toUtcIso(event.event_ts),
     page_path: sanitizePath(wellFormed(event.page_path)),
     page_title: text(event.page_title),
     referrer,
