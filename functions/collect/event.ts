@@ -41,9 +41,10 @@ const expect = (expected: string) => ({
 // stored record is built, which keeps parsing more than twice as fast as zod transforms would.
 const text = (max: number) =>
   z.string(expect("must be a string")).max(max, `must be at most ${max} characters`);
+export const IDENTIFIER = /^[A-Za-z0-9_-]{8,64}$/;
 const identifier = z
   .string(expect("must be a string"))
-  .regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 characters of A-Z, a-z, 0-9, _ or -");
+  .regex(IDENTIFIER, "must be 8–64 characters of A-Z, a-z, 0-9, _ or -");
 const dimension = z
   .int(expect("must be a whole number"))
   .min(0, "must be at least 0")
@@ -105,7 +106,8 @@ export const wireEventSchema = z
     }
   });
 
-const REQUIRED_BY_TYPE: Partial<Record<EventType, (keyof WireEvent)[]>> = {
+/** Fields that some event types require beyond those every event has. */
+export const REQUIRED_BY_TYPE: Partial<Record<EventType, (keyof WireEvent)[]>> = {
   scroll_depth: ["scroll_pct"],
   time_on_page: ["seconds"],
   experiment_exposure: ["experiment", "variant"],

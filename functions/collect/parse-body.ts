@@ -8,6 +8,7 @@ import {
   type WireEvent,
   wireEventSchema,
 } from "./event.ts";
+import { plainWireEvent } from "./plain-event.ts";
 
 export type ParsedBody =
   | { ok: true; events: WireEvent[]; rejected: Rejection[]; total: number }
@@ -38,6 +39,11 @@ export function parseBody(body: Uint8Array): ParsedBody {
   items.forEach((item, index) => {
     if (!isPlainObject(item)) {
       rejected.push({ index, error: `event must be a JSON object, got ${kindOf(item)}` });
+      return;
+    }
+    const plain = plainWireEvent(item);
+    if (plain) {
+      events.push(plain);
       return;
     }
     const result = wireEventSchema.safeParse(item);
