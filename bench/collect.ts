@@ -1,6 +1,7 @@
 // Collector throughput on loopback: autocannon POSTs batches of 20 events to `ownstats collect`
 // (validation, enrichment, fsync'd spool) and, in the same run, to a bare node:http server that
-// reads the body and answers 202, the ceiling any Node HTTP service on this machine can reach.
+// reads the body and answers 202, the ceiling any Node HTTP service on this machine can reach,
+// and to a floor server that only parses, serializes and durably appends what it is sent.
 // Each server runs in its own process so that autocannon does not share its event loop.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -35,6 +36,53 @@ const server = http.createServer((req, res) => {
   req.on("end", () => {
     res.writeHead(202, { "content-type": "application/json" });
     res.end('{"accepted":20,"rejected":[]}');
+  });
+});
+server.listen(0, "127.0.0.1", () => console.log("POST http://127.0.0.1:" + server.address().port + "/v1/events"));
+`;
+
+// The least any Node collector that stores what it is sent must do: parse the body, serialize
+// each event as a line, append the lines with one write and answer only after an fdatasync
+// (shared by the requests that wait together, as the spool does). No validation, enrichment,
+// framework or delivery: the ceiling for a collector, where the bare server is the ceiling for
+// any HTTP service.
+const FLOOR_SERVER = `
+const http = require("node:http");
+const fs = require("node:fs");
+const fd = fs.openSync(process.argv[1], "a");
+let waiting = [];
+let syncing = false;
+function commit() {
+  if (syncing || waiting.length === 0) return;
+  syncing = true;
+  const batch = waiting;
+  waiting = [];
+  const data = Buffer.concat(batch.map((w) => w.data));
+  fs.write(fd, data, 0, data.length, null, (error) => {
+    if (error) throw error;
+    fs.fdatasync(fd, (error) => {
+      if (error) throw error;
+      syncing = false;
+      for (const w of batch) w.done();
+      commit();
+    });
+  });
+}
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on("data", (c) => chunks.push(c));
+  req.on("end", () => {
+    const { events } = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    const lines = events.map((event) => JSON.stringify(event));
+    lines.push("");
+    waiting.push({
+      data: Buffer.from(lines.join("\\n")),
+      done: () => {
+        res.writeHead(202, { "content-type": "application/json" });
+        res.end('{"accepted":' + events.length + ',"rejected":[]}');
+      },
+    });
+    commit();
   });
 });
 server.listen(0, "127.0.0.1", () => console.log("POST http://127.0.0.1:" + server.address().port + "/v1/events"));
@@ -130,6 +178,7 @@ export async function run(): Promise<BenchResult> {
   const data = await mkdtemp(join(tmpdir(), "ownstats-bench-collect-"));
   try {
     const bare = await measure(["-e", BARE_SERVER]);
+    const floor = await measure(["-e", FLOOR_SERVER, join(data, "floor.ndjson")]);
     const collector = await measure([bin, "collect", "--port", "0", "--data", data]);
     const eventsPerSecond = collector.requestsPerSecond * EVENTS_PER_REQUEST;
     const ratio = collector.requestsPerSecond / bare.requestsPerSecond;
@@ -157,17 +206,32 @@ export async function run(): Promise<BenchResult> {
           ratio,
         },
         {
+          name: "requests/s of the floor: parse, serialize, fsync'd append, nothing else",
+          value: floor.requestsPerSecond,
+          unit: "req/s",
+          baseline: { name: "bare node:http 202 server", value: bare.requestsPerSecond, unit: "req/s" },
+          ratio: floor.requestsPerSecond / bare.requestsPerSecond,
+        },
+        {
+          name: "requests/s against the floor",
+          value: collector.requestsPerSecond,
+          unit: "req/s",
+          baseline: { name: "floor", value: floor.requestsPerSecond, unit: "req/s" },
+          ratio: collector.requestsPerSecond / floor.requestsPerSecond,
+        },
+        {
           name: "p99 latency",
           value: collector.p99,
           unit: "ms",
           baseline: { name: "bare node:http 202 server", value: bare.p99, unit: "ms" },
           ratio: bare.p99 > 0 ? collector.p99 / bare.p99 : undefined,
         },
-        ...cpuFigures(collector.cpuPerRequestMs, bare.cpuPerRequestMs),
+        ...cpuFigures(collector.cpuPerRequestMs, bare.cpuPerRequestMs, floor.cpuPerRequestMs),
       ],
       notes: [
         "on a shared machine the throughput figures move with other load; CPU time per request does not, and one free core would serve about 1000 ÷ (ms per request) requests/s",
         `${CONNECTIONS} connections, ${DURATION_S} s per server after a warm-up of the same length, loopback, servers in their own processes`,
+        "the floor parses each body, writes every event back as a JSON line and answers after a shared fdatasync: what any Node collector that stores the body must do, so its ratio to the bare server bounds the collector's",
       ],
     };
   } finally {
@@ -175,8 +239,12 @@ export async function run(): Promise<BenchResult> {
   }
 }
 
-function cpuFigures(collector: number | undefined, bare: number | undefined): Figure[] {
-  if (collector === undefined || bare === undefined) return [];
+function cpuFigures(
+  collector: number | undefined,
+  bare: number | undefined,
+  floor: number | undefined,
+): Figure[] {
+  if (collector === undefined || bare === undefined || floor === undefined) return [];
   return [
     {
       name: "server CPU time per request of 20 events",
@@ -184,6 +252,20 @@ function cpuFigures(collector: number | undefined, bare: number | undefined): Fi
       unit: "ms",
       baseline: { name: "bare node:http 202 server", value: bare, unit: "ms" },
       ratio: bare > 0 ? collector / bare : undefined,
+    },
+    {
+      name: "server CPU time per request of the floor",
+      value: floor,
+      unit: "ms",
+      baseline: { name: "bare node:http 202 server", value: bare, unit: "ms" },
+      ratio: bare > 0 ? floor / bare : undefined,
+    },
+    {
+      name: "server CPU time per request against the floor",
+      value: collector,
+      unit: "ms",
+      baseline: { name: "floor", value: floor, unit: "ms" },
+      ratio: floor > 0 ? collector / floor : undefined,
     },
     {
       name: "events/s one free core would serve (from CPU time per request)",
