@@ -60,9 +60,9 @@ export function createApp({
     allowHeaders: ["Content-Type"],
     maxAge: 86_400,
   });
-  // Hono's cors sets its headers on c.res before the handler runs, so every answer is built as a
-  // full web Response and then copied: a third of the HTTP cost of a request. Headers prepared with
-  // c.header() go straight into the one response the handler builds; the headers are the same.
+  // Hono's cors sets its headers on c.res before the handler runs, so every answer was built twice,
+  // the second time as a full web Response with a body stream. Headers prepared with c.header()
+  // go straight into the one light response the handler builds; the headers sent are the same.
   app.use("/v1/*", async (c, next) => {
     if (c.req.method === "OPTIONS") return preflight(c, next);
     const allowed = allowOrigin(c.req.header("origin") || "");
