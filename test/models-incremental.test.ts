@@ -214,6 +214,16 @@ describe("incremental stg_events", () => {
       ev({ session_id: "new", visitor_id: "v1", event_ts: "2026-03-02T16:30:00Z", utm_source: "partner" }),
       // A conversion whose touchpoints are v1's sessions of the first batch.
       ev({ session_id: "new", visitor_id: "v1", event_type: "cta_click", event_ts: "2026-03-02T16:31:00Z" }),
+      // A stored session gets an event from before its start.
+      ev({
+        session_id: "s4",
+        visitor_id: "v4",
+        event_type: "scroll_depth",
+        scroll_pct: 100,
+        event_ts: "2026-03-02T07:30:00Z",
+        ingest_ts: "2026-03-02T17:00:00Z",
+        page_path: "/p0",
+      }),
       // A session of v2 from before all others, delivered late: a new first touch of v2's conversions.
       ev({
         session_id: "late",
