@@ -322,6 +322,49 @@ describe("incremental stg_events", () => {
     ]);
   });
 
+  it("recomputes a touched session from all its events, also those hours older than the new ones", async () => {
+    const data = tempData();
+    const x = { session_id: "x", visitor_id: "vx", page_path: "/a" };
+    await writeRaw(data, [
+      ev({ ...x, event_ts: "2026-03-02T10:00:00Z" }),
+      ev({
+        ...x,
+        event_type: "experiment_exposure",
+        experiment: "hero",
+        variant: "b",
+        event_ts: "2026-03-02T10:01:00Z",
+      }),
+      ev({ ...x, event_type: "scroll_depth", scroll_pct: 80, event_ts: "2026-03-02T10:05:00Z" }),
+      // Other traffic, so that the old events are not in the newest row groups alone.
+      ...Array.from({ length: 50 }, (_, i) =>
+        ev({
+          session_id: `o${i}`,
+          event_ts: new Date(Date.parse("2026-03-02T11:00:00Z") + i * 60_000).toISOString(),
+        }),
+      ),
+    ]);
+    expect((await build(data, { step: "run" })).code).toBe(0);
+    await writeRaw(data, [
+      ev({ ...x, event_ts: "2026-03-02T14:00:00Z" }),
+      ev({ ...x, event_type: "cta_click", event_ts: "2026-03-02T14:01:00Z" }),
+    ]);
+    expect((await build(data, { step: "run" })).code).toBe(0);
+    for (const model of ["sessions", "int_session_pages", "int_session_funnel", "int_session_exposures"])
+      expect(resultOf(data, model)?.adapter_response.mode, model).toBe("incremental");
+    expect(
+      await query(data, "select views, max_scroll_pct from int_session_pages where session_id = 'x'"),
+    ).toEqual([{ views: 2, max_scroll_pct: 80 }]);
+    expect(await query(data, "select steps_reached from int_session_funnel where session_id = 'x'")).toEqual([
+      { steps_reached: 3 },
+    ]);
+    expect(
+      await query(data, "select variant, converted from int_session_exposures where session_id = 'x'"),
+    ).toEqual([{ variant: "b", converted: true }]);
+    expect(await query(data, "select page_views, started_at from sessions where session_id = 'x'")).toEqual([
+      { page_views: 2, started_at: "2026-03-02T10:00:00.000Z" },
+    ]);
+  });
+
   it("recomputes every conversion's touchpoints when attribution_window_days changes", async () => {
     const data = tempData();
     await writeRaw(data, [
