@@ -5,35 +5,12 @@
 -- recomputed from all their events. The events are read twice on purpose (not materialized): the
 -- exposures are few, and holding every event for a second look would cost more than reading again.
 
-with
-{{#if is_incremental}}
-touched as (
-  select distinct session_id
-  from {{ref "stg_events"}}
-  where loaded_at > {{watermark}} and not is_bot and session_id is not null and event_ts is not null
-),
-
--- No event of a touched session is older than its start in sessions, or than an event that
--- sessions has not read yet: that bound on event_ts lets DuckDB skip the row groups of older events.
-since as (
-  select least(
-    (select min(started_at) from {{ref "sessions"}} where session_id in (select session_id from touched)),
-    (
-      select min(event_ts)
-      from {{ref "stg_events"}}
-      where loaded_at > least({{watermark}}, (select max(loaded_at) from {{ref "sessions"}}))
-    )
-  ) as event_ts
-),
-{{/if}}
-
-events as not materialized (
+with events as not materialized (
   select session_id, event_id, event_type, event_ts, experiment, variant, loaded_at
   from {{ref "stg_events"}}
   where not is_bot and session_id is not null and event_ts is not null
   {{#if is_incremental}}
-    and session_id in (select session_id from touched)
-    and event_ts >= (select event_ts from since)
+    and session_id in (select session_id from {{ref "stg_events"}} where loaded_at > {{watermark}})
   {{/if}}
 ),
 

@@ -4,35 +4,14 @@
 -- Incremental like sessions. funnel_steps_key records the steps the row was computed with: after
 -- changing funnel_steps, rebuild with --full-refresh (the funnel_steps_are_current test says so).
 
-with recursive
-{{#if is_incremental}}
-touched as (
-  select distinct session_id
-  from {{ref "stg_events"}}
-  where loaded_at > {{watermark}} and not is_bot and session_id is not null and event_ts is not null
-),
-
--- No event of a touched session is older than its start in sessions, or than an event that
--- sessions has not read yet: that bound on event_ts lets DuckDB skip the row groups of older events.
-since as (
-  select least(
-    (select min(started_at) from {{ref "sessions"}} where session_id in (select session_id from touched)),
-    (
-      select min(event_ts)
-      from {{ref "stg_events"}}
-      where loaded_at > least({{watermark}}, (select max(loaded_at) from {{ref "sessions"}}))
-    )
-  ) as event_ts
-),
-{{/if}}
-
-events as materialized (
+with recursive events as materialized (
   select *
   from {{ref "stg_events"}}
   where not is_bot and session_id is not null and event_ts is not null
   {{#if is_incremental}}
-    and session_id in (select session_id from touched)
-    and event_ts >= (select event_ts from since)
+    and session_id in (
+      select session_id from {{ref "stg_events"}} where loaded_at > {{watermark}}
+    )
   {{/if}}
 ),
 

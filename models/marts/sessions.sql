@@ -1,29 +1,15 @@
 {{config materialized="incremental" unique_key="session_id" watermark="loaded_at" tags="marts"}}
 -- One row per session_id, from its non-bot events. "First" and "last" are by (event_ts, event_id).
 -- Incremental: a run recomputes, from all their events, only the sessions that have events stored
--- in stg_events since this table's last load (loaded_at). None of their events is older than the
--- earliest of their stored starts and their new events: that bound on event_ts lets DuckDB skip the
--- row groups of older events, and the session list keeps the result exact.
+-- in stg_events since this table's last load (loaded_at).
 
-with
-{{#if is_incremental}}
-touched as (
-  select session_id, min(event_ts) as earliest_new
-  from {{ref "stg_events"}}
-  where loaded_at > {{watermark}} and not is_bot and session_id is not null and event_ts is not null
-  group by session_id
-),
-{{/if}}
-
-events as (
+with events as (
   select *
   from {{ref "stg_events"}}
   where not is_bot and session_id is not null and event_ts is not null
   {{#if is_incremental}}
-    and session_id in (select session_id from touched)
-    and event_ts >= least(
-      (select min(earliest_new) from touched),
-      (select min(started_at) from {{self}} where session_id in (select session_id from touched))
+    and session_id in (
+      select session_id from {{ref "stg_events"}} where loaded_at > {{watermark}}
     )
   {{/if}}
 ),
