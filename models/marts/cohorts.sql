@@ -1,25 +1,21 @@
 {{config materialized="table" tags="marts"}}
 -- Weekly retention of visitors with a visitor_id, by the ISO week (Monday) of their first session.
 
-with visitor_weeks as (
-  select distinct visitor_id, date_trunc('week', started_at)::DATE as active_week
+-- One row per visitor with the distinct weeks they were active in: one grouping pass, where a
+-- distinct (visitor, week) list, a per-visitor minimum and a join back would take three.
+with visitors as (
+  select visitor_id, list_distinct(list(date_trunc('week', started_at)::DATE)) as weeks
   from {{ref "sessions"}}
   where visitor_id is not null
-),
-
-cohort_of as (
-  select visitor_id, min(active_week) as cohort_week
-  from visitor_weeks
   group by visitor_id
 ),
 
 activity as (
   select
-    cohort_of.cohort_week,
-    ((visitor_weeks.active_week - cohort_of.cohort_week) // 7)::INTEGER as weeks_since,
-    count(distinct visitor_weeks.visitor_id)::INTEGER as visitors
-  from visitor_weeks
-  join cohort_of on cohort_of.visitor_id = visitor_weeks.visitor_id
+    cohort_week,
+    ((active_week - cohort_week) // 7)::INTEGER as weeks_since,
+    count(*)::INTEGER as visitors
+  from (select list_min(weeks) as cohort_week, unnest(weeks) as active_week from visitors)
   group by 1, 2
 )
 
