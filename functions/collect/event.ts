@@ -37,6 +37,30 @@ const expect = (expected: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : expected),
 });
 
+/** The contract's limits, read by the schema below and by the plain-event shortcut alike. */
+export const LIMITS = {
+  /** Longest text per optional text field. */
+  text: {
+    page_title: 300,
+    utm_source: 200,
+    utm_medium: 200,
+    utm_campaign: 200,
+    utm_term: 200,
+    utm_content: 200,
+    language: 35,
+    timezone: 64,
+    element: 200,
+    experiment: 100,
+    variant: 100,
+    name: 50,
+  },
+  url: 2_000,
+  dimension: 20_000,
+  seconds: 7 * 24 * 3600,
+  scrollSteps: [25, 50, 75, 100],
+} as const;
+export const DIMENSION_FIELDS = ["screen_width", "screen_height", "viewport_width"] as const;
+
 // Validation only: normalizing (lower-case ids, UTC times, well-formed strings) happens when the
 // stored record is built, which keeps parsing more than twice as fast as zod transforms would.
 const text = (max: number) =>
@@ -48,7 +72,7 @@ const identifier = z
 const dimension = z
   .int(expect("must be a whole number"))
   .min(0, "must be at least 0")
-  .max(20_000, "must be at most 20000");
+  .max(LIMITS.dimension, `must be at most ${LIMITS.dimension}`);
 
 const props = z
   .record(
@@ -73,29 +97,29 @@ export const wireEventSchema = z
     page_path: z
       .string(expect("must be a string"))
       .startsWith("/", "must start with /")
-      .max(2_000, "must be at most 2000 characters"),
-    page_title: text(300).optional(),
-    referrer: z.url("must be a URL").max(2_000, "must be at most 2000 characters").optional(),
-    utm_source: text(200).optional(),
-    utm_medium: text(200).optional(),
-    utm_campaign: text(200).optional(),
-    utm_term: text(200).optional(),
-    utm_content: text(200).optional(),
+      .max(LIMITS.url, `must be at most ${LIMITS.url} characters`),
+    page_title: text(LIMITS.text.page_title).optional(),
+    referrer: z.url("must be a URL").max(LIMITS.url, `must be at most ${LIMITS.url} characters`).optional(),
+    utm_source: text(LIMITS.text.utm_source).optional(),
+    utm_medium: text(LIMITS.text.utm_medium).optional(),
+    utm_campaign: text(LIMITS.text.utm_campaign).optional(),
+    utm_term: text(LIMITS.text.utm_term).optional(),
+    utm_content: text(LIMITS.text.utm_content).optional(),
     screen_width: dimension.optional(),
     screen_height: dimension.optional(),
     viewport_width: dimension.optional(),
-    language: text(35).optional(),
-    timezone: text(64).optional(),
-    scroll_pct: z.literal([25, 50, 75, 100], "must be 25, 50, 75 or 100").optional(),
+    language: text(LIMITS.text.language).optional(),
+    timezone: text(LIMITS.text.timezone).optional(),
+    scroll_pct: z.literal(LIMITS.scrollSteps, "must be 25, 50, 75 or 100").optional(),
     seconds: z
       .int("must be a whole number")
       .min(0, "must be at least 0")
-      .max(7 * 24 * 3600, "must be at most a week (604800)")
+      .max(LIMITS.seconds, `must be at most a week (${LIMITS.seconds})`)
       .optional(),
-    element: text(200).optional(),
-    experiment: text(100).optional(),
-    variant: text(100).optional(),
-    name: text(50).optional(),
+    element: text(LIMITS.text.element).optional(),
+    experiment: text(LIMITS.text.experiment).optional(),
+    variant: text(LIMITS.text.variant).optional(),
+    name: text(LIMITS.text.name).optional(),
     props: props.optional(),
   })
   .superRefine((event, ctx) => {

@@ -4,9 +4,11 @@
 // stays the contract and names what is wrong. plain-event.test.ts holds the two together, rule by
 // rule and at every limit.
 import {
+  DIMENSION_FIELDS,
   EVENT_TYPES,
   type EventType,
   IDENTIFIER,
+  LIMITS,
   REQUIRED_BY_TYPE,
   type WireEvent,
   wireEventSchema,
@@ -17,6 +19,8 @@ const TYPES = new Set<string>(EVENT_TYPES);
 const UUID = wireEventSchema.shape.event_id.def.pattern as RegExp;
 const DATE_TIME = wireEventSchema.shape.event_ts.def.pattern as RegExp;
 const TAB_OR_NEWLINE = /[\t\n\r]/;
+const TEXT_LIMITS = Object.entries(LIMITS.text);
+const SCROLL_STEPS = new Set<unknown>(LIMITS.scrollSteps);
 
 const text = (value: unknown, max: number) =>
   value === undefined || (typeof value === "string" && value.length <= max);
@@ -27,7 +31,7 @@ const identifier = (value: unknown) => typeof value === "string" && IDENTIFIER.t
 /** A URL that z.url() accepts unchanged: nothing to trim, no tab or newline for it to strip. */
 const plainUrl = (value: unknown) =>
   typeof value === "string" &&
-  value.length <= 2_000 &&
+  value.length <= LIMITS.url &&
   value.trim() === value &&
   !TAB_OR_NEWLINE.test(value) &&
   URL.canParse(value);
@@ -40,34 +44,14 @@ export function plainWireEvent(item: Record<string, unknown>): WireEvent | undef
   if (!identifier(item.session_id)) return undefined;
   if (item.visitor_id !== undefined && !identifier(item.visitor_id)) return undefined;
   if (typeof event_ts !== "string" || !DATE_TIME.test(event_ts)) return undefined;
-  if (typeof page_path !== "string" || !page_path.startsWith("/") || page_path.length > 2_000)
+  if (typeof page_path !== "string" || !page_path.startsWith("/") || page_path.length > LIMITS.url)
     return undefined;
   if (referrer !== undefined && !plainUrl(referrer)) return undefined;
   if (item.props !== undefined) return undefined;
-  if (
-    !text(item.page_title, 300) ||
-    !text(item.utm_source, 200) ||
-    !text(item.utm_medium, 200) ||
-    !text(item.utm_campaign, 200) ||
-    !text(item.utm_term, 200) ||
-    !text(item.utm_content, 200) ||
-    !wholeNumber(item.screen_width, 20_000) ||
-    !wholeNumber(item.screen_height, 20_000) ||
-    !wholeNumber(item.viewport_width, 20_000) ||
-    !text(item.language, 35) ||
-    !text(item.timezone, 64) ||
-    (scroll_pct !== undefined &&
-      scroll_pct !== 25 &&
-      scroll_pct !== 50 &&
-      scroll_pct !== 75 &&
-      scroll_pct !== 100) ||
-    !wholeNumber(seconds, 7 * 24 * 3600) ||
-    !text(item.element, 200) ||
-    !text(item.experiment, 100) ||
-    !text(item.variant, 100) ||
-    !text(item.name, 50)
-  )
-    return undefined;
+  for (const [field, max] of TEXT_LIMITS) if (!text(item[field], max)) return undefined;
+  for (const field of DIMENSION_FIELDS) if (!wholeNumber(item[field], LIMITS.dimension)) return undefined;
+  if (scroll_pct !== undefined && !SCROLL_STEPS.has(scroll_pct)) return undefined;
+  if (!wholeNumber(seconds, LIMITS.seconds)) return undefined;
   for (const field of REQUIRED_BY_TYPE[event_type as EventType] ?? [])
     if (item[field] === undefined) return undefined;
   // Every field in one fixed order, as zod's output holds them (an absent one is undefined).
