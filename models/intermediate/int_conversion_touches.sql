@@ -12,6 +12,10 @@ changed as (
   select session_id, visitor_id from {{ref "sessions"}} where loaded_at > {{watermark}}
 ),
 
+window_changed as (
+  select count(*) > 0 as yes from {{self}} where window_days <> {{var "attribution_window_days"}}
+),
+
 recompute as (
   select visitor_id from changed
   union
@@ -21,7 +25,7 @@ recompute as (
   union
   select visitor_id
   from {{ref "sessions"}}
-  where (select count(*) > 0 from {{self}} where window_days <> {{var "attribution_window_days"}})
+  where (select yes from window_changed)
 ),
 {{/if}}
 
@@ -36,7 +40,7 @@ sessions as (
   where visitor_id is null
     and (
       session_id in (select session_id from changed)
-      or (select count(*) > 0 from {{self}} where window_days <> {{var "attribution_window_days"}})
+      or (select yes from window_changed)
     )
   {{/if}}
 ),
