@@ -1,7 +1,7 @@
 // target/manifest.json and target/run_results.json, close to dbt's shapes so existing tools can read them.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CompiledProject } from "./compile.ts";
+import { type CompiledProject, compiledPath, incrementalPath } from "./compile.ts";
 import type { DataTest } from "./tests.ts";
 
 export type NodeStatus = "success" | "error" | "skipped" | "pass" | "fail" | "warn";
@@ -108,15 +108,9 @@ export function buildManifest(project: CompiledProject): Manifest {
         m.columns.map((c) => [c.name, { name: c.name, description: c.description ?? "" }]),
       ),
       tests: testsOf.get(m.name) ?? [],
-      compiled_path: join("target", "compiled", m.file),
+      compiled_path: join("target", "compiled", compiledPath(m)),
       ...(m.incremental
-        ? {
-            compiled_incremental_path: join(
-              "target",
-              "compiled",
-              m.file.replace(/\.sql$/, ".incremental.sql"),
-            ),
-          }
+        ? { compiled_incremental_path: join("target", "compiled", incrementalPath(compiledPath(m))) }
         : {}),
     };
   }
