@@ -93,6 +93,8 @@ beforeAll(async () => {
       ingest_ts: at(90),
     }),
     ev({ event_id: "30000000-0000-4000-8000-000000000001", session_id: "session-bot", is_bot: true }),
+    // Not a UUID (the collector never accepts one; raw files from elsewhere might hold it).
+    ev({ event_id: "not-a-uuid", session_id: "session-bad-id" }),
   );
   built = await buildWith(events);
 });
@@ -173,6 +175,15 @@ describe("stg_events", () => {
       "select page_path, ingest_ts from stg_events where event_id = '20000000-0000-4000-8000-000000000001'",
     );
     expect(rows).toEqual([{ page_path: "/first", ingest_ts: at(10) }]);
+  });
+
+  it("stores event_id as a UUID and leaves out a row whose event_id is not one", async () => {
+    expect(await query(built.data, "select distinct typeof(event_id) as type from stg_events")).toEqual([
+      { type: "UUID" },
+    ]);
+    expect(
+      await query(built.data, "select count(*) as n from stg_events where session_id = 'session-bad-id'"),
+    ).toEqual([{ n: 0 }]);
   });
 
   it("keeps bots, flagged, and the marts leave them out", async () => {
