@@ -141,5 +141,12 @@ select
   end as channel
 from classified
 {{#if is_incremental}}
-where not exists (select 1 from {{self}} as stored where stored.event_id = classified.event_id)
+-- Most rows read again from the lookback partitions are stored already, with the same ingest_ts: they
+-- are left out first against the stored rows from the batch's earliest ingest_ts on (DuckDB skips the
+-- older row groups), so the check against every stored event_id only probes for the few new rows.
+where event_id not in (
+  select event_id from {{self}}
+  where ingest_ts >= (select min(ingest_ts) from deduplicated) and event_id is not null
+)
+  and not exists (select 1 from {{self}} as stored where stored.event_id = classified.event_id)
 {{/if}}
