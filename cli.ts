@@ -64,7 +64,10 @@ for (const step of ["build", "run", "test", "report"] as const) {
     .description(about)
     .addOption(dataOption())
     .option("--models <dir>", "the model project folder", "./models")
-    .option("-s, --select <selectors...>", "models to run: name, +name, name+, tag:x")
+    .option(
+      "-s, --select <selectors...>",
+      "models to run: name, +name, name+, 2+name, @name, tag:x, path:dir, config.materialized:x; a,b intersects",
+    )
     .option("--exclude <selectors...>", "models to leave out")
     .option("--full-refresh", "rebuild incremental models from scratch", false)
     .option("--vars <json>", "override project variables", json)

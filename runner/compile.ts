@@ -218,7 +218,13 @@ export function graphOf(project: CompiledProject): Map<string, GraphNode> {
   return new Map(
     [...project.models.values()].map((m) => [
       m.name,
-      { name: m.name, parents: m.parents, tags: m.config.tags },
+      {
+        name: m.name,
+        parents: m.parents,
+        tags: m.config.tags,
+        file: m.file,
+        materialized: m.config.materialized,
+      },
     ]),
   );
 }

@@ -37,3 +37,59 @@ describe("graph", () => {
     expect(() => selectNodes(g, ["tag:none"])).toThrow(/no model has the tag "none"/);
   });
 });
+
+describe("dbt's richer selectors", () => {
+  // a → b → c → d, and x → c (x has no parents); files and materializations for path: and config.
+  const chain = new Map<string, GraphNode>(
+    [
+      { name: "a", parents: [], tags: ["raw"], file: "models/staging/a.sql", materialized: "incremental" },
+      { name: "b", parents: ["a"], tags: [], file: "models/intermediate/b.sql", materialized: "incremental" },
+      { name: "x", parents: [], tags: [], file: "models/intermediate/x.sql", materialized: "view" },
+      { name: "c", parents: ["b", "x"], tags: ["marts"], file: "models/marts/c.sql", materialized: "table" },
+      { name: "d", parents: ["c"], tags: ["marts"], file: "models/marts/d.sql", materialized: "table" },
+    ].map((n) => [n.name, n]),
+  );
+  const sel = (...s: string[]) => [...selectNodes(chain, s)].sort();
+
+  it("limits graph operators to a depth: 1+name, name+1", () => {
+    expect(sel("1+c")).toEqual(["b", "c", "x"]);
+    expect(sel("2+c")).toEqual(["a", "b", "c", "x"]);
+    expect(sel("a+1")).toEqual(["a", "b"]);
+    expect(sel("a+2")).toEqual(["a", "b", "c"]);
+    expect(sel("1+b+1")).toEqual(["a", "b", "c"]);
+  });
+
+  it("@name takes the descendants and every ancestor they need", () => {
+    expect(sel("@b")).toEqual(["a", "b", "c", "d", "x"]);
+    expect(sel("@x")).toEqual(["a", "b", "c", "d", "x"]);
+    expect(sel("@d")).toEqual(["a", "b", "c", "d", "x"]);
+    expect(sel("@a")).toEqual(["a", "b", "c", "d", "x"]);
+    expect(() => sel("@a+")).toThrow(/"@" cannot be combined with "\+"/);
+  });
+
+  it("selects by path (from the project or the models folder), materialization and wildcard", () => {
+    expect(sel("path:models/marts")).toEqual(["c", "d"]);
+    expect(sel("path:intermediate")).toEqual(["b", "x"]);
+    expect(sel("path:marts/d.sql")).toEqual(["d"]);
+    expect(sel("config.materialized:incremental")).toEqual(["a", "b"]);
+    expect(sel("?")).toEqual(["a", "b", "c", "d", "x"]);
+    expect(sel("tag:mar*")).toEqual(["c", "d"]);
+    expect(() => sel("path:nowhere")).toThrow(/no model file is at "nowhere"/);
+    expect(() => sel("config.materialized:ephemeral")).toThrow(/no model is materialized as "ephemeral"/);
+    expect(() => sel("owner:me")).toThrow(/unknown selector method "owner"/);
+  });
+
+  it("intersects comma-joined parts and unions space-separated items", () => {
+    expect(sel("tag:marts,c+")).toEqual(["c", "d"]);
+    expect(sel("path:intermediate,+c")).toEqual(["b", "x"]);
+    expect(sel("tag:marts,tag:raw")).toEqual([]);
+    expect(sel("a tag:marts,d")).toEqual(["a", "d"]);
+    expect(() => sel("a,")).toThrow(/has an empty part/);
+    expect([...selectNodes(chain, ["+d"], ["path:intermediate,config.materialized:view"])].sort()).toEqual([
+      "a",
+      "b",
+      "c",
+      "d",
+    ]);
+  });
+});

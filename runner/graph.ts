@@ -1,9 +1,14 @@
-// The model DAG: cycle detection (reported as a chain) and node selection (name, +name, name+, tag:x).
+// The model DAG: cycle detection (reported as a chain) and dbt's node selection (graph operators
+// with depths, @, tag:, path:, config.materialized:, wildcards, unions and intersections).
 
 export interface GraphNode {
   name: string;
   parents: string[];
   tags: string[];
+  /** The model's file, e.g. `models/marts/sessions.sql` (for `path:` selectors). */
+  file?: string;
+  /** table, view or incremental (for `config.materialized:` selectors). */
+  materialized?: string;
 }
 
 /** Every cycle found, each as the chain of refs that closes it: a > b > a (a refs b, b refs a). */
@@ -54,23 +59,42 @@ export function children(nodes: Map<string, GraphNode>): Map<string, string[]> {
   return out;
 }
 
-function closure(start: string, next: (name: string) => string[]): Set<string> {
+/** The nodes reached from start in at most `depth` steps (breadth first, start itself left out). */
+function closure(start: string, next: (name: string) => string[], depth: number): Set<string> {
   const out = new Set<string>();
-  const todo = [start];
-  while (todo.length) {
-    const name = todo.pop() as string;
-    for (const n of next(name))
-      if (!out.has(n)) {
-        out.add(n);
-        todo.push(n);
-      }
+  let frontier = [start];
+  for (let step = 0; step < depth && frontier.length; step++) {
+    const reached: string[] = [];
+    for (const name of frontier)
+      for (const n of next(name))
+        if (!out.has(n) && n !== start) {
+          out.add(n);
+          reached.push(n);
+        }
+    frontier = reached;
   }
   return out;
 }
 
 export class SelectorError extends Error {}
 
-/** Resolves dbt-style selectors; with none, every node is selected. Space-separated items are unions. */
+// One selector item, as dbt writes it: [@][N]+? method:value +?[N], e.g. `2+sessions`, `stg_events+1`,
+// `@sessions`, `tag:marts`, `path:models/marts`, `config.materialized:incremental`, `stg_*`.
+const ITEM = /^(@)?(?:(\d*)(\+))?(.+?)(?:(\+)(\d*))?$/;
+
+/** A shell-style pattern (`*`, `?`) as an anchored regular expression. */
+function glob(pattern: string): RegExp {
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${escaped}$`);
+}
+
+/**
+ * Resolves dbt-style selectors; with none, every node is selected. Space-separated items are
+ * unions, comma-joined parts of one item an intersection (`tag:marts,sessions+`).
+ */
 export function selectNodes(
   nodes: Map<string, GraphNode>,
   select?: string[],
@@ -78,34 +102,77 @@ export function selectNodes(
 ): Set<string> {
   const kids = children(nodes);
   const parentsOf = (n: string) => nodes.get(n)?.parents.filter((p) => nodes.has(p)) ?? [];
-  const resolveOne = (raw: string): Set<string> => {
-    let selector = raw.trim();
-    const up = selector.startsWith("+");
-    const down = selector.endsWith("+");
-    selector = selector.replace(/^\+/, "").replace(/\+$/, "");
-    let base: string[];
-    if (selector.startsWith("tag:")) {
-      const tag = selector.slice(4);
-      base = [...nodes.values()].filter((n) => n.tags.includes(tag)).map((n) => n.name);
-      if (base.length === 0) throw new SelectorError(`no model has the tag "${tag}" (selector "${raw}")`);
-    } else if (selector === "*") {
-      base = [...nodes.keys()];
-    } else {
-      if (!nodes.has(selector)) throw new SelectorError(`no model named "${selector}" (selector "${raw}")`);
-      base = [selector];
+  const childrenOf = (n: string) => kids.get(n) ?? [];
+  const matching = (method: string, value: string, raw: string): string[] => {
+    const all = [...nodes.values()];
+    const pattern = glob(value);
+    const found = (() => {
+      switch (method) {
+        case "":
+          return all.filter((n) => pattern.test(n.name));
+        case "tag":
+          return all.filter((n) => n.tags.some((t) => pattern.test(t)));
+        case "path": {
+          // Relative to the project (models/marts) or to the models folder (marts); a folder or a file.
+          const wanted = value.replace(/^\.\//, "").replace(/\/+$/, "");
+          return all.filter((n) => {
+            const file = n.file ?? "";
+            const inModels = file.slice(file.indexOf("/") + 1);
+            return [file, inModels].some(
+              (f) => f === wanted || f.startsWith(`${wanted}/`) || glob(wanted).test(f),
+            );
+          });
+        }
+        case "config.materialized":
+          return all.filter((n) => n.materialized !== undefined && pattern.test(n.materialized));
+        default:
+          throw new SelectorError(
+            `unknown selector method "${method}" in "${raw}" (use a name, tag:, path: or config.materialized:)`,
+          );
+      }
+    })();
+    if (found.length === 0) {
+      const none: Record<string, string> = {
+        "": "no model named",
+        tag: "no model has the tag",
+        path: "no model file is at",
+        "config.materialized": "no model is materialized as",
+      };
+      throw new SelectorError(`${none[method]} "${value}" (selector "${raw}")`);
     }
+    return found.map((n) => n.name);
+  };
+  const resolvePart = (raw: string): Set<string> => {
+    const match = ITEM.exec(raw);
+    if (!match) throw new SelectorError(`cannot read the selector "${raw}"`);
+    const [, at, upDepth, up, body = "", down, downDepth] = match;
+    if (at && (up || down)) throw new SelectorError(`"@" cannot be combined with "+" (selector "${raw}")`);
+    const colon = body.indexOf(":");
+    const [method, value] = colon < 0 ? ["", body] : [body.slice(0, colon), body.slice(colon + 1)];
+    if (value === "") throw new SelectorError(`the selector "${raw}" names nothing`);
+    const base = matching(method, value, raw);
+    const depth = (digits: string | undefined) => (digits ? Number(digits) : Number.POSITIVE_INFINITY);
     const out = new Set(base);
     for (const b of base) {
-      if (up) for (const a of closure(b, parentsOf)) out.add(a);
-      if (down) for (const d of closure(b, (n) => kids.get(n) ?? [])) out.add(d);
+      if (up) for (const a of closure(b, parentsOf, depth(upDepth))) out.add(a);
+      if (down || at) for (const d of closure(b, childrenOf, depth(downDepth))) out.add(d);
     }
+    // @name: its descendants and every ancestor of them, so that they can all be built.
+    if (at)
+      for (const d of [...out]) for (const a of closure(d, parentsOf, Number.POSITIVE_INFINITY)) out.add(a);
     return out;
+  };
+  const resolveItem = (item: string): Set<string> => {
+    const parts = item.split(",").map((p) => p.trim());
+    if (parts.some((p) => p === "")) throw new SelectorError(`the selector "${item}" has an empty part`);
+    const [first, ...rest] = parts.map(resolvePart);
+    return new Set([...(first ?? [])].filter((n) => rest.every((r) => r.has(n))));
   };
   const expand = (list: string[]) => list.flatMap((item) => item.split(/\s+/)).filter(Boolean);
   const chosen = new Set<string>();
   const selectors = expand(select ?? []);
   if (selectors.length === 0) for (const n of nodes.keys()) chosen.add(n);
-  for (const s of selectors) for (const n of resolveOne(s)) chosen.add(n);
-  for (const s of expand(exclude ?? [])) for (const n of resolveOne(s)) chosen.delete(n);
+  for (const s of selectors) for (const n of resolveItem(s)) chosen.add(n);
+  for (const s of expand(exclude ?? [])) for (const n of resolveItem(s)) chosen.delete(n);
   return chosen;
 }
