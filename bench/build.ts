@@ -157,7 +157,9 @@ export async function run(): Promise<BenchResult> {
         added = addHour(data, events, limit);
         const inc = await time(() => runProject("run", { data, models, fullRefresh: false, log: quiet }));
         if (inc.value !== 0) throw new Error(`the incremental build failed at ${size.label} events`);
-        progress(`${size.label}: ${added.events} events in hour ${added.hour}, built in ${inc.seconds.toFixed(2)} s`);
+        progress(
+          `${size.label}: ${added.events} events in hour ${added.hour}, built in ${inc.seconds.toFixed(2)} s`,
+        );
         rounds.push(inc.seconds);
       }
       return { seconds: median(rounds), events: added.events };
