@@ -92,7 +92,14 @@ program
   .addOption(
     new Option("--format <format>", "output format").choices(["table", "csv", "json"]).default("table"),
   )
-  .action(async (sql: string, opts) => finish(await (await import("./runner/index.ts")).query(sql, opts)));
+  .addOption(
+    new Option("--wait <seconds>", "how long to wait while a build holds the warehouse")
+      .argParser(integer("--wait"))
+      .default(30),
+  )
+  .action(async (sql: string, opts) =>
+    finish(await (await import("./runner/index.ts")).query(sql, { ...opts, waitMs: opts.wait * 1000 })),
+  );
 
 program
   .command("sync")

@@ -1,6 +1,9 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { query } from "./query.ts";
 import { openWarehouse } from "./warehouse.ts";
@@ -55,5 +58,68 @@ describe("ownstats query", () => {
       0,
     );
     expect(out).toEqual(["visitors\n7"]);
+  });
+});
+
+describe("ownstats query while another process holds the warehouse", () => {
+  // A second process opens the warehouse read-write (as a dev build does), says so, holds it for
+  // holdMs and exits.
+  async function holdWarehouse(data: string, holdMs: number) {
+    const script = `
+      import { DuckDBInstance } from "@duckdb/node-api";
+      const instance = await DuckDBInstance.create(${JSON.stringify(join(data, "warehouse.duckdb"))});
+      const connection = await instance.connect();
+      await connection.run("create table if not exists t as select 42 as answer");
+      console.log("held");
+      setTimeout(() => { connection.closeSync(); instance.closeSync(); }, ${holdMs});
+    `;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const exited = once(child, "exit");
+    await new Promise<void>((held, failed) => {
+      child.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("held") && held());
+      child.on("exit", (code) => failed(new Error(`the holding process exited (${code})`)));
+    });
+    return { child, exited };
+  }
+
+  it("waits until the other process lets go, then answers", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-query-"));
+    const { exited } = await holdWarehouse(data, 1500);
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await query("select answer from t", {
+      data,
+      format: "csv",
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+    });
+    expect(code).toBe(0);
+    expect(out.join("\n")).toBe("answer\n42");
+    expect(err).toEqual([
+      "ownstats query: the warehouse is in use by another process (a build?); waiting for it",
+    ]);
+    await exited;
+  });
+
+  it("gives up with a clear message after waitMs", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-query-"));
+    const { child, exited } = await holdWarehouse(data, 3000);
+    const err: string[] = [];
+    const code = await query("select 1", {
+      data,
+      format: "csv",
+      waitMs: 400,
+      out: () => {},
+      err: (t) => err.push(t),
+    });
+    expect(code).toBe(1);
+    expect(err.at(-1)).toBe(
+      "ownstats query: the warehouse is still in use by another process after 0.4 s; try again",
+    );
+    child.kill();
+    await exited;
   });
 });

@@ -4,6 +4,11 @@ import { openWarehouse, type Plain, toPlain } from "./warehouse.ts";
 export interface QueryOptions {
   data: string;
   format: "table" | "csv" | "json";
+  /**
+   * How long to wait while another process (a build of `ownstats dev`) holds the warehouse, which
+   * DuckDB lets only one process open. @default 30_000 ms
+   */
+  waitMs?: number;
   /** Where output goes; stdout by default. */
   out?: (text: string) => void;
   err?: (text: string) => void;
@@ -12,7 +17,8 @@ export interface QueryOptions {
 export async function query(sql: string, opts: QueryOptions): Promise<number> {
   const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
   const err = opts.err ?? ((t: string) => process.stderr.write(`${t}\n`));
-  const wh = await openWarehouse(opts.data);
+  const wh = await openWhenFree(opts.data, opts.waitMs ?? 30_000, err);
+  if (!wh) return 1;
   try {
     const reader = await wh.connection.runAndReadAll(sql);
     const columns = reader.columnNames();
@@ -24,6 +30,29 @@ export async function query(sql: string, opts: QueryOptions): Promise<number> {
     return 1;
   } finally {
     wh.close();
+  }
+}
+
+const isLocked = (error: unknown) => error instanceof Error && error.message.includes("Conflicting lock");
+
+/** Opens the warehouse, waiting while another process holds it; undefined (said on err) after waitMs. */
+async function openWhenFree(data: string, waitMs: number, err: (text: string) => void) {
+  const deadline = Date.now() + waitMs;
+  for (let waited = false; ; waited = true) {
+    try {
+      return await openWarehouse(data);
+    } catch (error) {
+      if (!isLocked(error)) throw error;
+      if (Date.now() >= deadline) {
+        err(
+          `ownstats query: the warehouse is still in use by another process after ${waitMs / 1000} s; try again`,
+        );
+        return undefined;
+      }
+      if (!waited)
+        err("ownstats query: the warehouse is in use by another process (a build?); waiting for it");
+      await new Promise((done) => setTimeout(done, 200));
+    }
   }
 }
 
