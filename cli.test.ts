@@ -1,4 +1,8 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
@@ -26,6 +30,8 @@ describe("ownstats command", () => {
       "live",
       "replay",
       "cost",
+      "compile",
+      "ls|list",
     ]) {
       expect(stdout).toMatch(new RegExp(`^  ${command} `, "m"));
     }
@@ -38,5 +44,20 @@ describe("ownstats command", () => {
     const badNumber = await ownstats("demo", "--visitors", "many");
     expect(badNumber.code).toBe(2);
     expect(badNumber.stderr).toContain("--visitors must be a whole number");
+  });
+
+  it("stops quietly when the reader of its output closes the pipe (ownstats ls | head -1)", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const child = spawn(process.execPath, ["bin/ownstats.js", "ls", "--data", data], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.stdout.once("data", () => child.stdout.destroy());
+    const [code] = await once(child, "exit");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
   });
 });

@@ -22,12 +22,26 @@ function json(value: string): Record<string, unknown> {
   throw new InvalidArgumentError(`expected a JSON object such as '{"anomaly_z": 3}'`);
 }
 
+// `ownstats ls | head` closes the pipe early: that is the reader being done, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const program = new Command("ownstats")
   .description("Privacy-first web analytics you run and own")
   .showHelpAfterError()
   .exitOverride();
 
 const dataOption = () => new Option("--data <dir>", "data folder").default(defaultData);
+const modelsOption = () => new Option("--models <dir>", "the model project folder").default("./models");
+const varsOption = () => new Option("--vars <json>", "override project variables").argParser(json);
+const selectOption = () =>
+  new Option(
+    "-s, --select <selectors...>",
+    "models to run: name, +name, name+, 2+name, @name, tag:x, path:dir, config.materialized:x; a,b intersects",
+  );
+const excludeOption = () => new Option("--exclude <selectors...>", "models to leave out");
 const portOption = () =>
   new Option("--port <n>", "port to listen on").argParser(integer("--port")).default(8787);
 
@@ -63,17 +77,39 @@ for (const step of ["build", "run", "test", "report"] as const) {
     .command(step)
     .description(about)
     .addOption(dataOption())
-    .option("--models <dir>", "the model project folder", "./models")
-    .option(
-      "-s, --select <selectors...>",
-      "models to run: name, +name, name+, 2+name, @name, tag:x, path:dir, config.materialized:x; a,b intersects",
-    )
-    .option("--exclude <selectors...>", "models to leave out")
+    .addOption(modelsOption())
+    .addOption(selectOption())
+    .addOption(excludeOption())
     .option("--full-refresh", "rebuild incremental models from scratch", false)
-    .option("--vars <json>", "override project variables", json)
+    .addOption(varsOption())
     .option("--days <n>", "report period in days", integer("--days", 1), 28)
     .action(async (opts) => finish(await (await import("./pipeline.ts")).pipelineStep(step, opts)));
 }
+
+program
+  .command("compile")
+  .description("compile the models and data tests into DATA/target/compiled (no database needed)")
+  .addOption(dataOption())
+  .addOption(modelsOption())
+  .addOption(varsOption())
+  .action(async (opts) => finish((await import("./runner/index.ts")).compile(opts)));
+
+program
+  .command("ls")
+  .alias("list")
+  .description("list the models and data tests a selection picks, in the order build runs them")
+  .addOption(dataOption())
+  .addOption(modelsOption())
+  .addOption(selectOption())
+  .addOption(excludeOption())
+  .addOption(varsOption())
+  .addOption(
+    new Option("--output <format>", "what to print").choices(["name", "path", "json"]).default("name"),
+  )
+  .addOption(
+    new Option("--resource-type <type>", "which nodes").choices(["model", "test", "all"]).default("all"),
+  )
+  .action(async (opts) => finish((await import("./runner/index.ts")).list(opts)));
 
 program
   .command("demo")

@@ -1,12 +1,10 @@
-// The model runner's face: `ownstats run|test|build` (runProject) and `ownstats query` (query).
-import { join, resolve } from "node:path";
-import { buildManifest, type RunResults, writeJson } from "./artifacts.ts";
-import { type CompiledProject, compileProject, graphOf, writeCompiled } from "./compile.ts";
-import { projectErrorLines, summaryLines } from "./console.ts";
-import { SelectorError, selectNodes } from "./graph.ts";
+// The model runner's face: `ownstats run|test|build` (runProject), `compile` and `ls` (inspect.ts) and
+// `ownstats query` (query).
+import { join } from "node:path";
+import { type RunResults, writeJson } from "./artifacts.ts";
+import { summaryLines } from "./console.ts";
+import { loadSelection } from "./load.ts";
 import { execute, type Step } from "./run.ts";
-import { fullSource } from "./source.ts";
-import { bindSources, bindWatermark } from "./template.ts";
 import { takeTurnsPerFolder } from "./turns.ts";
 import { openWarehouse } from "./warehouse.ts";
 
@@ -15,9 +13,12 @@ export { buildManifest, readManifest, readRunResults } from "./artifacts.ts";
 export type { CompiledProject, ModelConfig, ModelNode } from "./compile.ts";
 export { compileProject } from "./compile.ts";
 export type { ProjectError } from "./project.ts";
+export { compile, type ListOptions, list } from "./inspect.ts";
 export { type QueryOptions, query } from "./query.ts";
 export type { DataTest } from "./tests.ts";
 export { type InTurn, takeTurnsPerFolder } from "./turns.ts";
+
+export { loadProject, loadSelection } from "./load.ts";
 
 export interface RunnerOptions {
   data: string;
@@ -28,23 +29,6 @@ export interface RunnerOptions {
   vars?: Record<string, unknown>;
   /** Where console lines go (the dev server captures them); console.log by default. */
   log?: (line: string) => void;
-}
-
-/** Compiles a project and writes target/compiled and target/manifest.json; no database needed. */
-export function loadProject(opts: Pick<RunnerOptions, "data" | "models" | "vars">): CompiledProject {
-  const project = compileProject(resolve(opts.models), { vars: opts.vars });
-  if (project.errors.length === 0) {
-    const target = join(opts.data, "target");
-    // Compiled files show the source as it would read every file now.
-    writeCompiled(project, target, (sql) =>
-      bindSources(bindWatermark(sql), (name) => {
-        const source = project.config.sources[name];
-        return source ? fullSource(opts.data, source).sql : name;
-      }),
-    );
-    writeJson(target, "manifest.json", buildManifest(project));
-  }
-  return project;
 }
 
 // One build at a time per data folder in this process: two overlapping runs would write the same
@@ -58,21 +42,9 @@ export function runProject(step: Step, opts: RunnerOptions): Promise<number> {
 async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const started = Date.now();
-  const project = loadProject(opts);
-  if (project.errors.length) {
-    for (const l of projectErrorLines(project.errors)) log(l);
-    return 2;
-  }
-  let selected: Set<string>;
-  try {
-    selected = selectNodes(graphOf(project), opts.select, opts.exclude);
-  } catch (error) {
-    if (error instanceof SelectorError) {
-      log(`Selection error: ${error.message}`);
-      return 2;
-    }
-    throw error;
-  }
+  const loaded = loadSelection(opts, log);
+  if (!loaded) return 2;
+  const { project, selected } = loaded;
   const tests = project.tests.length;
   log(
     `Found ${project.models.size} models, ${tests} data tests, ${Object.keys(project.config.sources).length} sources`,

@@ -1,0 +1,89 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compile, list } from "./inspect.ts";
+import { tempProject } from "./testkit.ts";
+
+// stg (view) → sessions (table, tested) → daily (table); pages (table) reads stg.
+const files = {
+  "staging/stg.sql": 'select event_id, session_id, page_path from {{source "events"}}',
+  "marts/sessions.sql":
+    '{{config materialized="table" tags="marts"}}\nselect session_id, count(*) as events from {{ref "stg"}} group by 1',
+  "marts/daily.sql":
+    '{{config materialized="table" tags="marts"}}\nselect count(*) as sessions from {{ref "sessions"}}',
+  "marts/pages.sql":
+    '{{config materialized="table"}}\nselect page_path, count(*) as views from {{ref "stg"}} group by 1',
+  "schema.yml":
+    "models:\n  - name: sessions\n    columns:\n      - name: session_id\n        tests: [unique]\n",
+};
+
+function capture<T>(fn: (log: (line: string) => void) => T): { result: T; lines: string[] } {
+  const lines: string[] = [];
+  return { result: fn((line) => lines.push(line)), lines };
+}
+
+describe("ownstats ls", () => {
+  it("lists the selected models and their tests in build order", () => {
+    const p = tempProject(files);
+    const all = capture((log) => list({ ...p, log }));
+    expect(all.result).toBe(0);
+    expect(all.lines).toEqual(["stg", "sessions", "unique_sessions_session_id", "daily", "pages"]);
+    const marts = capture((log) =>
+      list({ ...p, select: ["tag:marts,sessions+"], resourceType: "model", log }),
+    );
+    expect(marts.lines).toEqual(["sessions", "daily"]);
+    const paths = capture((log) => list({ ...p, select: ["+daily"], exclude: ["stg"], output: "path", log }));
+    expect(paths.lines).toEqual(["models/marts/sessions.sql", "models/schema.yml", "models/marts/daily.sql"]);
+  });
+
+  it("prints one JSON object per node", () => {
+    const p = tempProject(files);
+    const { lines } = capture((log) => list({ ...p, select: ["sessions"], output: "json", log }));
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      {
+        name: "sessions",
+        resource_type: "model",
+        file: "models/marts/sessions.sql",
+        materialized: "table",
+        tags: ["marts"],
+        depends_on: ["stg"],
+      },
+      {
+        name: "unique_sessions_session_id",
+        resource_type: "test",
+        file: "models/schema.yml",
+        severity: "error",
+        depends_on: ["sessions"],
+      },
+    ]);
+  });
+
+  it("exits 2 on a bad selector or a project error, saying which", () => {
+    const p = tempProject(files);
+    const bad = capture((log) => list({ ...p, select: ["nope"], log }));
+    expect(bad.result).toBe(2);
+    expect(bad.lines).toEqual(['Selection error: no model named "nope" (selector "nope")']);
+    const broken = tempProject({ ...files, "marts/daily.sql": 'select * from {{ref "gone"}}' });
+    const errors = capture((log) => list({ ...broken, log }));
+    expect(errors.result).toBe(2);
+    expect(errors.lines.join("\n")).toContain(
+      'Compilation Error in models/marts/daily.sql:1\n    ref to a model that does not exist: "gone"',
+    );
+  });
+});
+
+describe("ownstats compile", () => {
+  it("writes every model's compiled SQL and the manifest without a warehouse", () => {
+    const p = tempProject(files);
+    const { result, lines } = capture((log) => compile({ ...p, log }));
+    expect(result).toBe(0);
+    expect(lines).toEqual([
+      `Compiled 4 models (0 with an incremental query) and 1 data tests into ${join(p.data, "target", "compiled")}`,
+    ]);
+    expect(
+      readFileSync(join(p.data, "target", "compiled", "models", "marts", "daily.sql"), "utf8"),
+    ).toContain('from main."sessions"');
+    expect(existsSync(join(p.data, "target", "manifest.json"))).toBe(true);
+    expect(existsSync(join(p.data, "warehouse.duckdb"))).toBe(false);
+  });
+});

@@ -1,0 +1,61 @@
+// `ownstats compile` and `ownstats ls`, as dbt's: what a project compiles to and what a selector
+// picks, without opening the warehouse.
+import { join } from "node:path";
+import { type LoadOptions, loadSelection } from "./load.ts";
+import { plan } from "./run.ts";
+
+interface Inspect extends LoadOptions {
+  /** Where lines go; console.log by default. */
+  log?: (line: string) => void;
+}
+
+/** Compiles every model and data test into DATA/target/compiled/ (and manifest.json). Exit 0 or 2. */
+export function compile(opts: Inspect): number {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const loaded = loadSelection(opts, log);
+  if (!loaded) return 2;
+  const { models, tests } = loaded.project;
+  const incremental = [...models.values()].filter((m) => m.incremental).length;
+  log(
+    `Compiled ${models.size} models (${incremental} with an incremental query) and ${tests.length} data tests into ${join(opts.data, "target", "compiled")}`,
+  );
+  return 0;
+}
+
+export interface ListOptions extends Inspect {
+  /** name: one per line; path: the files; json: one object per line. @default "name" */
+  output?: "name" | "path" | "json";
+  /** Which nodes: models, data tests or both. @default "all" */
+  resourceType?: "model" | "test" | "all";
+}
+
+/** Prints the selected models and their data tests in the order `build` would run them. Exit 0 or 2. */
+export function list(opts: ListOptions): number {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const loaded = loadSelection(opts, log);
+  if (!loaded) return 2;
+  const kind = opts.resourceType ?? "all";
+  for (const item of plan(loaded.project, "build", loaded.selected)) {
+    if (kind !== "all" && kind !== item.kind) continue;
+    const node =
+      item.kind === "model"
+        ? {
+            name: item.model.name,
+            resource_type: "model",
+            file: item.model.file,
+            materialized: item.model.config.materialized,
+            tags: item.model.config.tags,
+            depends_on: item.model.parents,
+          }
+        : {
+            name: item.test.name,
+            resource_type: "test",
+            file: item.test.file,
+            severity: item.test.severity,
+            depends_on: item.test.parents,
+          };
+    if (opts.output === "json") log(JSON.stringify(node));
+    else log(opts.output === "path" ? node.file : node.name);
+  }
+  return 0;
+}

@@ -1,0 +1,56 @@
+// Loading a project for a command: compile it (writing target/compiled and the manifest, no database
+// needed) and resolve the command's selectors.
+import { join, resolve } from "node:path";
+import { buildManifest, writeJson } from "./artifacts.ts";
+import { type CompiledProject, compileProject, graphOf, writeCompiled } from "./compile.ts";
+import { projectErrorLines } from "./console.ts";
+import { SelectorError, selectNodes } from "./graph.ts";
+import { fullSource } from "./source.ts";
+import { bindSources, bindWatermark } from "./template.ts";
+
+export interface LoadOptions {
+  data: string;
+  models: string;
+  vars?: Record<string, unknown>;
+  select?: string[];
+  exclude?: string[];
+}
+
+/** Compiles a project and writes target/compiled and target/manifest.json; no database needed. */
+export function loadProject(opts: Pick<LoadOptions, "data" | "models" | "vars">): CompiledProject {
+  const project = compileProject(resolve(opts.models), { vars: opts.vars });
+  if (project.errors.length === 0) {
+    const target = join(opts.data, "target");
+    // Compiled files show the source as it would read every file now.
+    writeCompiled(project, target, (sql) =>
+      bindSources(bindWatermark(sql), (name) => {
+        const source = project.config.sources[name];
+        return source ? fullSource(opts.data, source).sql : name;
+      }),
+    );
+    writeJson(target, "manifest.json", buildManifest(project));
+  }
+  return project;
+}
+
+/**
+ * The compiled project and the models its selectors choose; undefined after printing the project's
+ * errors or a bad selector (exit code 2).
+ */
+export function loadSelection(
+  opts: LoadOptions,
+  log: (line: string) => void,
+): { project: CompiledProject; selected: Set<string> } | undefined {
+  const project = loadProject(opts);
+  if (project.errors.length) {
+    for (const l of projectErrorLines(project.errors)) log(l);
+    return undefined;
+  }
+  try {
+    return { project, selected: selectNodes(graphOf(project), opts.select, opts.exclude) };
+  } catch (error) {
+    if (!(error instanceof SelectorError)) throw error;
+    log(`Selection error: ${error.message}`);
+    return undefined;
+  }
+}
