@@ -12,13 +12,12 @@ export type { Manifest, ManifestNode, NodeResult, NodeStatus, RunResults } from 
 export { buildManifest, readManifest, readRunResults } from "./artifacts.ts";
 export type { CompiledProject, ModelConfig, ModelNode } from "./compile.ts";
 export { compileProject } from "./compile.ts";
-export type { ProjectError } from "./project.ts";
 export { compile, type ListOptions, list } from "./inspect.ts";
+export { loadProject, loadSelection } from "./load.ts";
+export type { ProjectError } from "./project.ts";
 export { type QueryOptions, query } from "./query.ts";
 export type { DataTest } from "./tests.ts";
 export { type InTurn, takeTurnsPerFolder } from "./turns.ts";
-
-export { loadProject, loadSelection } from "./load.ts";
 
 export interface RunnerOptions {
   data: string;
