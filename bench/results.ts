@@ -25,9 +25,13 @@ export interface BenchResult {
 export function formatResult(result: BenchResult): string {
   const lines = [`${result.bench}`];
   for (const f of result.figures) {
-    const base = f.baseline ? `  baseline ${f.baseline.name}: ${round(f.baseline.value)} ${f.baseline.unit}` : "";
+    const base = f.baseline
+      ? `  baseline ${f.baseline.name}: ${round(f.baseline.value)} ${f.baseline.unit}`
+      : "";
     const ratio = f.ratio === undefined ? "" : `  ratio ${round(f.ratio)}`;
-    const goal = f.goal ? `  goal ${f.goal}${f.met === undefined ? "" : f.met ? " (met)" : " (NOT met)"}` : "";
+    const goal = f.goal
+      ? `  goal ${f.goal}${f.met === undefined ? "" : f.met ? " (met)" : " (NOT met)"}`
+      : "";
     lines.push(`  ${f.name}: ${round(f.value)} ${f.unit}${base}${ratio}${goal}`);
   }
   for (const note of result.notes ?? []) lines.push(`  note: ${note}`);
