@@ -94,7 +94,8 @@ export function buildManifest(project: CompiledProject): Manifest {
       name: m.name,
       package_name: project.name,
       original_file_path: m.file,
-      relation_name: m.relation,
+      // dbt gives ephemeral models no relation: they exist only inside a run.
+      relation_name: m.config.materialized === "ephemeral" ? null : m.relation,
       depends_on: {
         nodes: [
           ...m.parents.map((p) => modelId(project.name, p)),

@@ -12,7 +12,7 @@ import {
   type ProjectError,
   splitTags,
 } from "./project.ts";
-import { relationName, sqlLiteral } from "./sql.ts";
+import { ephemeralRelationName, relationName, sqlLiteral } from "./sql.ts";
 import { type Rendered, renderTemplate } from "./template.ts";
 import { buildDataTests, type DataTest } from "./tests.ts";
 
@@ -54,6 +54,8 @@ export interface CompiledProject {
   models: Map<string, ModelNode>;
   tests: DataTest[];
   errors: ProjectError[];
+  /** The relation a ref to this model names: main."x", or temp."x" for an ephemeral model. */
+  relationOf: (model: string) => string;
 }
 
 export interface CompileOptions {
@@ -72,6 +74,7 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     models: new Map(),
     tests: [],
     errors,
+    relationOf: relationName,
   };
   const byName = new Map<string, ModelFile>();
   for (const file of files.models) {
@@ -86,8 +89,17 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     byName.set(file.name, file);
   }
   const knownSources = new Set(Object.keys(files.config.sources));
+  // A model's materialization is in its own template, and a ref to an ephemeral model names another
+  // relation: a first pass finds the ephemeral models, the second compiles with their relations.
+  const ephemeral = new Set(
+    [...byName.values()]
+      .map((file) => compileModel(file, files.config, vars, knownSources, [], relationName))
+      .filter((node) => node?.config.materialized === "ephemeral")
+      .map((node) => node?.name as string),
+  );
+  project.relationOf = (model) => (ephemeral.has(model) ? ephemeralRelationName : relationName)(model);
   for (const file of byName.values()) {
-    const node = compileModel(file, files.config, vars, knownSources, errors);
+    const node = compileModel(file, files.config, vars, knownSources, errors, project.relationOf);
     if (node) project.models.set(node.name, node);
   }
   // Refs are checked once every model is known, so one pass reports all of them.
@@ -123,6 +135,7 @@ function compileModel(
   vars: Record<string, unknown>,
   knownSources: ReadonlySet<string>,
   errors: ProjectError[],
+  relationOf: (model: string) => string,
 ): ModelNode | undefined {
   const render = (isIncremental: boolean, watermark?: string) =>
     renderTemplate({
@@ -130,8 +143,8 @@ function compileModel(
       vars,
       isIncremental,
       watermark,
-      self: relationName(file.name),
-      relationOf: relationName,
+      self: relationOf(file.name),
+      relationOf,
       knownSources,
     });
   const full = render(false);
@@ -155,7 +168,7 @@ function compileModel(
     name: file.name,
     file: file.file,
     folder: file.folder,
-    relation: relationName(file.name),
+    relation: relationOf(file.name),
     config: modelConfig,
     full,
     incremental,

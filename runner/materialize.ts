@@ -43,8 +43,16 @@ export async function existingRelation(wh: Warehouse, name: string): Promise<Exi
 }
 
 export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildContext): Promise<ModelBuild> {
-  const existing = await existingRelation(wh, model.name);
   const kind = model.config.materialized;
+  if (kind === "ephemeral") {
+    // A temporary view: its dependents and tests in this run read it; nothing stays in the warehouse.
+    const { sql, files } = bind(model.full.sql, ctx, () => undefined);
+    await transaction(wh, model.full.lineMap, [
+      { prefix: `CREATE OR REPLACE TEMP VIEW ${quoteIdent(model.name)} AS`, body: sql },
+    ]);
+    return { mode: "full", sql, filesRead: files };
+  }
+  const existing = await existingRelation(wh, model.name);
   if (kind === "view") {
     const { sql, files } = bind(model.full.sql, ctx, () => undefined);
     await transaction(wh, model.full.lineMap, [

@@ -17,7 +17,7 @@ const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain
 const columnType = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_]*(\([0-9, ]+\))?(\[\])*$/, "must be a DuckDB type name");
-export const materializations = ["table", "view", "incremental"] as const;
+export const materializations = ["table", "view", "incremental", "ephemeral"] as const;
 export type Materialization = (typeof materializations)[number];
 
 const sourceSchema = z.strictObject({

@@ -27,11 +27,31 @@ export interface ExecuteOptions {
 type Planned = { kind: "model"; model: ModelNode } | { kind: "test"; test: DataTest };
 
 export function plan(project: CompiledProject, step: Step, selected: Set<string>): Planned[] {
-  const order = topoOrder(graphOf(project)).filter((n) => selected.has(n));
+  const isEphemeral = (name: string) => project.models.get(name)?.config.materialized === "ephemeral";
+  // The ephemeral models that the selected ones (or their tests) read are built whatever the selection:
+  // they exist only for the run, as dbt inlines them.
+  const needed = new Set(selected);
+  const addEphemeralParents = (name: string) => {
+    for (const parent of project.models.get(name)?.parents ?? [])
+      if (isEphemeral(parent) && !needed.has(parent)) {
+        needed.add(parent);
+        addEphemeralParents(parent);
+      }
+  };
+  for (const name of selected) addEphemeralParents(name);
+  if (step !== "run")
+    for (const test of project.tests)
+      if (test.parents.some((p) => selected.has(p)))
+        for (const parent of test.parents)
+          if (isEphemeral(parent) && !needed.has(parent)) {
+            needed.add(parent);
+            addEphemeralParents(parent);
+          }
+  const order = topoOrder(graphOf(project)).filter((n) => needed.has(n));
   const position = new Map(order.map((n, i) => [n, i]));
   const items: { at: number; item: Planned }[] = [];
-  if (step !== "test")
-    for (const name of order)
+  for (const name of order)
+    if (step !== "test" || isEphemeral(name))
       items.push({
         at: position.get(name) as number,
         item: { kind: "model", model: project.models.get(name) as ModelNode },
@@ -39,6 +59,7 @@ export function plan(project: CompiledProject, step: Step, selected: Set<string>
   if (step !== "run") {
     for (const test of project.tests) {
       // A test runs when any model it reads is selected, right after the last of them.
+      if (!test.parents.some((p) => selected.has(p))) continue;
       const at = test.parents.map((p) => position.get(p)).filter((i) => i !== undefined);
       if (at.length === 0) continue;
       items.push({ at: Math.max(...at) + 0.5, item: { kind: "test", test } });

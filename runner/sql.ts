@@ -33,6 +33,11 @@ export function relationName(model: string): string {
   return `${schemaName}.${quoteIdent(model)}`;
 }
 
+/** An ephemeral model is a temporary view of the run's connection: nothing of it stays in the warehouse. */
+export function ephemeralRelationName(model: string): string {
+  return `temp.${quoteIdent(model)}`;
+}
+
 /** The model body as a subquery-safe statement: trailing semicolons and blank tail removed. */
 export function stripTrailingSemicolons(sql: string): string {
   return sql.replace(/[\s;]+$/, "");

@@ -68,7 +68,7 @@ export function buildDataTests(
       vars: project.vars,
       isIncremental: false,
       self: relationName(file.name),
-      relationOf: relationName,
+      relationOf: project.relationOf,
       knownSources,
     });
     for (const e of rendered.errors) errors.push({ file: file.file, line: e.line, message: e.message });
@@ -129,7 +129,7 @@ function genericTest(
     return void fail(`severity must be "warn" or "error", not "${severity}"`);
   const col = (typeof args.column_name === "string" ? args.column_name : undefined) ?? column;
   if (!col) return void fail(`${kind} needs a column (put it under columns:, or give column_name)`);
-  const rel = relationName(model);
+  const rel = project.relationOf(model);
   const c = quoteIdent(col);
   const base = { kind: kind as Generic["kind"], model, column: col, severity: severity as Severity };
   switch (kind) {
@@ -169,7 +169,7 @@ function genericTest(
         ...base,
         name: `relationships_${model}_${col}__${field}__${to}`,
         parents: [...new Set([model, to])],
-        sql: `select child.${c} as from_field from ${rel} as child left join ${relationName(to)} as parent on child.${c} = parent.${quoteIdent(field)} where child.${c} is not null and parent.${quoteIdent(field)} is null`,
+        sql: `select child.${c} as from_field from ${rel} as child left join ${project.relationOf(to)} as parent on child.${c} = parent.${quoteIdent(field)} where child.${c} is not null and parent.${quoteIdent(field)} is null`,
       };
     }
   }
