@@ -88,18 +88,24 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     }
     byName.set(file.name, file);
   }
-  const knownSources = new Set(Object.keys(files.config.sources));
+  const context: ModelContext = {
+    config: files.config,
+    vars,
+    knownSources: new Set(Object.keys(files.config.sources)),
+    macros: files.macros,
+    relationOf: relationName,
+  };
   // A model's materialization is in its own template, and a ref to an ephemeral model names another
   // relation: a first pass finds the ephemeral models, the second compiles with their relations.
   const ephemeral = new Set(
     [...byName.values()]
-      .map((file) => compileModel(file, files.config, vars, knownSources, [], relationName))
+      .map((file) => compileModel(file, context, []))
       .filter((node) => node?.config.materialized === "ephemeral")
       .map((node) => node?.name as string),
   );
   project.relationOf = (model) => (ephemeral.has(model) ? ephemeralRelationName : relationName)(model);
   for (const file of byName.values()) {
-    const node = compileModel(file, files.config, vars, knownSources, errors, project.relationOf);
+    const node = compileModel(file, { ...context, relationOf: project.relationOf }, errors);
     if (node) project.models.set(node.name, node);
   }
   // Refs are checked once every model is known, so one pass reports all of them.
@@ -129,23 +135,27 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
   return project;
 }
 
-function compileModel(
-  file: ModelFile,
-  config: ProjectConfig,
-  vars: Record<string, unknown>,
-  knownSources: ReadonlySet<string>,
-  errors: ProjectError[],
-  relationOf: (model: string) => string,
-): ModelNode | undefined {
+/** What every model of a project compiles against. */
+interface ModelContext {
+  config: ProjectConfig;
+  vars: Record<string, unknown>;
+  knownSources: ReadonlySet<string>;
+  macros: Record<string, string>;
+  relationOf: (model: string) => string;
+}
+
+function compileModel(file: ModelFile, context: ModelContext, errors: ProjectError[]): ModelNode | undefined {
+  const { relationOf } = context;
   const render = (isIncremental: boolean, watermark?: string) =>
     renderTemplate({
       text: file.text,
-      vars,
+      vars: context.vars,
       isIncremental,
       watermark,
       self: relationOf(file.name),
       relationOf,
-      knownSources,
+      knownSources: context.knownSources,
+      macros: context.macros,
     });
   const full = render(false);
   const report = (r: Rendered) => {
@@ -155,7 +165,7 @@ function compileModel(
   };
   report(full);
   if (full.errors.length) return undefined;
-  const modelConfig = resolveConfig(file, config, full.config, errors);
+  const modelConfig = resolveConfig(file, context.config, full.config, errors);
   if (!modelConfig) return undefined;
   let incremental: Rendered | undefined;
   if (modelConfig.materialized === "incremental") {

@@ -66,6 +66,8 @@ export interface ProjectFiles {
   config: ProjectConfig;
   models: ModelFile[];
   singularTests: ModelFile[];
+  /** models/macros/*.sql: templates that models and tests include with {{> name}}. */
+  macros: Record<string, string>;
   schema: SchemaFile;
   errors: ProjectError[];
 }
@@ -171,6 +173,7 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
     config: empty,
     models: [],
     singularTests: [],
+    macros: {},
     schema: { models: [] },
     errors,
   };
@@ -213,8 +216,9 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
     }
   }
   const testsDir = join(modelsDir, "tests");
+  const macrosDir = join(modelsDir, "macros");
+  const macroFiles = new Map<string, string>();
   for (const abs of walkSql(modelsDir)) {
-    const isTest = abs.startsWith(testsDir + sep);
     const rel = relative(modelsDir, abs).split(sep);
     const file: ModelFile = {
       name: basename(abs, ".sql"),
@@ -222,7 +226,16 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
       folder: rel.slice(0, -1).join("/"),
       text: readFileSync(abs, "utf8"),
     };
-    (isTest ? files.singularTests : files.models).push(file);
+    if (abs.startsWith(macrosDir + sep)) {
+      const other = macroFiles.get(file.name);
+      if (other)
+        errors.push({
+          file: file.file,
+          message: `two macros are named "${file.name}": ${other} and ${file.file} (macro names must be unique)`,
+        });
+      macroFiles.set(file.name, file.file);
+      files.macros[file.name] = file.text.replace(/\n$/, "");
+    } else (abs.startsWith(testsDir + sep) ? files.singularTests : files.models).push(file);
   }
   return files;
 }

@@ -29,6 +29,8 @@ export interface RenderInput {
   knownSources: ReadonlySet<string>;
   /** The incremental model's watermark column, for `{{watermark}}` (only in the incremental render). */
   watermark?: string;
+  /** Macros by name (models/macros/*.sql), included with `{{> name param="value"}}`. */
+  macros?: Record<string, string>;
 }
 
 const lineMark = "\u0001";
@@ -43,6 +45,8 @@ class TemplateError extends Error {
     super(message);
   }
 }
+
+type RuntimeOptions = Handlebars.RuntimeOptions;
 
 interface HelperOptions {
   hash: Record<string, unknown>;
@@ -134,6 +138,21 @@ export function renderTemplate(input: RenderInput): Rendered {
     return literalOrThrow(args[0], lineOf(options));
   });
 
+  // A macro's own errors name the macro and its line: Handlebars reports a line of the macro's text,
+  // which would otherwise pass for a line of the model that includes it.
+  for (const [name, text] of Object.entries(input.macros ?? {})) {
+    const macro = hb.compile(text, { noEscape: true, strict: true });
+    hb.registerPartial(name, ((context: unknown, options: unknown) => {
+      try {
+        return macro(context, options as RuntimeOptions);
+      } catch (error) {
+        if (error instanceof TemplateError && error.message.startsWith("in macro ")) throw error;
+        const { line, message } = templateError(error);
+        throw new TemplateError(`in macro ${name}${line ? ` (its line ${line})` : ""}: ${message}`);
+      }
+    }) as HandlebarsTemplateDelegate);
+  }
+
   let ast: hbs.AST.Program;
   try {
     ast = hb.parse(input.text);
@@ -193,6 +212,8 @@ function templateError(error: unknown): { line?: number; message: string } {
       line: Number(strict[2]),
       message: `"${strict[1]}" is not defined (a missing helper or variable)`,
     };
+  const partial = /^The partial (.+) could not be found/.exec(message);
+  if (partial) return { message: `unknown macro {{> ${partial[1]}}} (macros are models/macros/*.sql)` };
   const helper = /^Missing helper: "?([^"]+)"?/.exec(message);
   if (helper) return { message: `unknown helper {{${helper[1]}}}` };
   return { message };

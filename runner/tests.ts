@@ -70,6 +70,7 @@ export function buildDataTests(
       self: relationName(file.name),
       relationOf: project.relationOf,
       knownSources,
+      macros: files.macros,
     });
     for (const e of rendered.errors) errors.push({ file: file.file, line: e.line, message: e.message });
     for (const ref of rendered.refs)

@@ -13,9 +13,7 @@ select
 from {{ref "stg_events"}}
 where not is_bot and session_id is not null and page_path is not null
 {{#if is_incremental}}
-  and session_id in (
-    select session_id from {{ref "stg_events"}} where loaded_at > {{watermark}}
-  )
+  and {{> touched_sessions}}
 {{/if}}
 group by session_id, page_path
 having count(*) filter (where event_type = 'page_view') > 0

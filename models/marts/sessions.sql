@@ -8,9 +8,7 @@ with events as (
   from {{ref "stg_events"}}
   where not is_bot and session_id is not null and event_ts is not null
   {{#if is_incremental}}
-    and session_id in (
-      select session_id from {{ref "stg_events"}} where loaded_at > {{watermark}}
-    )
+    and {{> touched_sessions}}
   {{/if}}
 ),
 
