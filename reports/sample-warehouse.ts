@@ -33,7 +33,7 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
     FROM range(3000) t(i);
 
     CREATE OR REPLACE TABLE stg_events AS
-    SELECT 'ev' || s.session_id || '-' || n AS event_id,
+    SELECT md5('ev' || s.session_id || '-' || n)::UUID AS event_id,
            CASE WHEN n = 0 THEN 'page_view' WHEN n = 1 THEN 'scroll_depth' ELSE 'time_on_page' END AS event_type,
            s.session_id, s.visitor_id,
            s.started_at + to_seconds(CAST(n * 20 AS BIGINT)) AS event_ts,
