@@ -190,6 +190,17 @@ describe("stg_events", () => {
     ).toEqual([{ n: 0 }]);
   });
 
+  it("leaves out a row whose event_id is not a UUID also in a batch without duplicates", async () => {
+    const alone = await buildWith([
+      ev({ event_id: "40000000-0000-4000-8000-000000000001", session_id: "session-ok" }),
+      ev({ event_id: "not-a-uuid", session_id: "session-bad-id" }),
+    ]);
+    expect(alone.output).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0/);
+    expect(await query(alone.data, "select session_id from stg_events")).toEqual([
+      { session_id: "session-ok" },
+    ]);
+  });
+
   it("keeps bots, flagged, and the marts leave them out", async () => {
     expect(await query(built.data, "select is_bot from stg_events where session_id = 'session-bot'")).toEqual(
       [{ is_bot: true }],

@@ -23,14 +23,15 @@ parsed as (
       else regexp_replace(upper(trim(ingest_ts)), '^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d)($|[Z+-])', '\1:00\2')
     end as ingest_ts_iso
   from raw
-  where try_cast(event_id as UUID) is not null
+  where event_id is not null
 ),
 
 typed as materialized (
   select
     -- As a UUID (16 bytes, ordered as its lower-case text): the duplicate check against every stored
-    -- event_id compares these rather than 36-character strings, about 4× faster.
-    event_id::UUID as event_id,
+    -- event_id compares these rather than 36-character strings, about 4× faster. A row whose
+    -- event_id is not a UUID is left out below.
+    try_cast(event_id as UUID) as event_id,
     event_type,
     session_id,
     nullif(trim(visitor_id), '') as visitor_id,
@@ -89,7 +90,7 @@ duplicated as (
 ),
 
 deduplicated as (
-  select * from typed where event_id not in (select event_id from duplicated)
+  select * from typed where event_id is not null and event_id not in (select event_id from duplicated)
   union all
   (
     select *
