@@ -31,22 +31,16 @@ export function plan(project: CompiledProject, step: Step, selected: Set<string>
   // The ephemeral models that the selected ones (or their tests) read are built whatever the selection:
   // they exist only for the run, as dbt inlines them.
   const needed = new Set(selected);
-  const addEphemeralParents = (name: string) => {
-    for (const parent of project.models.get(name)?.parents ?? [])
-      if (isEphemeral(parent) && !needed.has(parent)) {
-        needed.add(parent);
-        addEphemeralParents(parent);
-      }
+  const parentsOf = (name: string) => project.models.get(name)?.parents ?? [];
+  const needEphemeral = (name: string) => {
+    if (!isEphemeral(name) || needed.has(name)) return;
+    needed.add(name);
+    for (const parent of parentsOf(name)) needEphemeral(parent);
   };
-  for (const name of selected) addEphemeralParents(name);
+  for (const name of selected) for (const parent of parentsOf(name)) needEphemeral(parent);
   if (step !== "run")
     for (const test of project.tests)
-      if (test.parents.some((p) => selected.has(p)))
-        for (const parent of test.parents)
-          if (isEphemeral(parent) && !needed.has(parent)) {
-            needed.add(parent);
-            addEphemeralParents(parent);
-          }
+      if (test.parents.some((p) => selected.has(p))) for (const parent of test.parents) needEphemeral(parent);
   const order = topoOrder(graphOf(project)).filter((n) => needed.has(n));
   const position = new Map(order.map((n, i) => [n, i]));
   const items: { at: number; item: Planned }[] = [];
