@@ -88,26 +88,29 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     }
     byName.set(file.name, file);
   }
-  const context: ModelContext = {
+  const context: Omit<ModelContext, "relationOf"> = {
     config: files.config,
     vars,
     knownSources: new Set(Object.keys(files.config.sources)),
     macros: files.macros,
-    relationOf: relationName,
+  };
+  const compileAll = (relationOf: (model: string) => string) => {
+    const found: ProjectError[] = [];
+    const nodes = [...byName.values()].map((file) => compileModel(file, { ...context, relationOf }, found));
+    return { nodes, errors: found };
   };
   // A model's materialization is in its own template, and a ref to an ephemeral model names another
-  // relation: a first pass finds the ephemeral models, the second compiles with their relations.
+  // relation: when the first pass finds ephemeral models, a second compiles with their relations.
+  let compiled = compileAll(relationName);
   const ephemeral = new Set(
-    [...byName.values()]
-      .map((file) => compileModel(file, context, []))
-      .filter((node) => node?.config.materialized === "ephemeral")
-      .map((node) => node?.name as string),
+    compiled.nodes.filter((n) => n?.config.materialized === "ephemeral").map((n) => n?.name as string),
   );
-  project.relationOf = (model) => (ephemeral.has(model) ? ephemeralRelationName : relationName)(model);
-  for (const file of byName.values()) {
-    const node = compileModel(file, { ...context, relationOf: project.relationOf }, errors);
-    if (node) project.models.set(node.name, node);
+  if (ephemeral.size > 0) {
+    project.relationOf = (model) => (ephemeral.has(model) ? ephemeralRelationName : relationName)(model);
+    compiled = compileAll(project.relationOf);
   }
+  errors.push(...compiled.errors);
+  for (const node of compiled.nodes) if (node) project.models.set(node.name, node);
   // Refs are checked once every model is known, so one pass reports all of them.
   for (const node of project.models.values()) {
     for (const ref of [...node.full.refs, ...(node.incremental?.refs ?? [])]) {
