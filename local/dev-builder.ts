@@ -6,6 +6,7 @@
 // a child process (dev-build-job.ts), so the database file is free between builds.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { heldByAnotherProcess } from "../runner/lock.ts";
 
 const jobFile = fileURLToPath(new URL("./dev-build-job.ts", import.meta.url));
 
@@ -145,7 +146,7 @@ export class IncrementalBuilder {
     };
     const time = new Date().toISOString().slice(11, 19);
     // Another process (an `ownstats query` in a terminal) may hold the database for a moment.
-    const busy = lines.some((line) => line.includes("Conflicting lock"));
+    const busy = lines.some(heldByAnotherProcess);
     if (busy) {
       this.modelsDue = true;
       this.log(`build ${time}: the warehouse is in use by another process; trying again shortly`);
@@ -174,7 +175,7 @@ export class IncrementalBuilder {
     if (code === 0)
       this.log(`reports ${time}: rendered in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     else {
-      if (lines.some((line) => line.includes("Conflicting lock"))) this.reportsDue = true;
+      if (lines.some(heldByAnotherProcess)) this.reportsDue = true;
       const reason = lines.find((line) => line.startsWith("report:")) ?? lines.at(-1) ?? `exit ${code}`;
       this.log(`reports ${time}: not rendered: ${reason}`);
     }

@@ -1,4 +1,5 @@
 // `ownstats query "SQL"`: ad-hoc SQL on the warehouse as a table, CSV or JSON.
+import { heldByAnotherProcess } from "./lock.ts";
 import { openWarehouse, type Plain, toPlain } from "./warehouse.ts";
 
 export interface QueryOptions {
@@ -33,7 +34,7 @@ export async function query(sql: string, opts: QueryOptions): Promise<number> {
   }
 }
 
-const isLocked = (error: unknown) => error instanceof Error && error.message.includes("Conflicting lock");
+const isLocked = (error: unknown) => error instanceof Error && heldByAnotherProcess(error.message);
 
 /** Opens the warehouse, waiting while another process holds it; undefined (said on err) after waitMs. */
 async function openWhenFree(data: string, waitMs: number, err: (text: string) => void) {
