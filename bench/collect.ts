@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BenchResult, type Figure, runIfMain } from "./results.ts";
+import { type BenchResult, compared, type Figure, runIfMain } from "./results.ts";
 
 /** The part of autocannon's API used here (the package ships no types). */
 interface LoadResult {
@@ -23,6 +23,7 @@ interface LoadResult {
 const autocannon = createRequire(import.meta.url)("autocannon") as (options: object) => Promise<LoadResult>;
 
 const EVENTS_PER_REQUEST = 20;
+const bareName = "bare node:http 202 server";
 const DURATION_S = Number(process.env.BENCH_COLLECT_SECONDS ?? 10);
 const MAX_REQUESTS = 2_000_000;
 const CONNECTIONS = 100;
@@ -182,50 +183,32 @@ export async function run(): Promise<BenchResult> {
     const collector = await measure([bin, "collect", "--port", "0", "--data", data]);
     const eventsPerSecond = collector.requestsPerSecond * EVENTS_PER_REQUEST;
     const ratio = collector.requestsPerSecond / bare.requestsPerSecond;
+    const bareRequests = { name: bareName, value: bare.requestsPerSecond };
     return {
       bench: "collect",
       figures: [
         {
-          name: `events/s at ${EVENTS_PER_REQUEST} events per request (file sink, fsync before 202)`,
-          value: eventsPerSecond,
-          unit: "events/s",
-          baseline: {
-            name: "bare node:http 202 server",
-            value: bare.requestsPerSecond * EVENTS_PER_REQUEST,
-            unit: "events/s",
-          },
-          ratio,
+          ...compared(
+            `events/s at ${EVENTS_PER_REQUEST} events per request (file sink, fsync before 202)`,
+            eventsPerSecond,
+            "events/s",
+            { name: bareName, value: bare.requestsPerSecond * EVENTS_PER_REQUEST },
+          ),
           goal: "≥ 20,000 events/s and ratio ≥ 0.5",
           met: eventsPerSecond >= 20_000 && ratio >= 0.5,
         },
-        {
-          name: "requests/s",
-          value: collector.requestsPerSecond,
-          unit: "req/s",
-          baseline: { name: "bare node:http 202 server", value: bare.requestsPerSecond, unit: "req/s" },
-          ratio,
-        },
-        {
-          name: "requests/s of the floor: parse, serialize, fsync'd append, nothing else",
+        compared("requests/s", collector.requestsPerSecond, "req/s", bareRequests),
+        compared(
+          "requests/s of the floor: parse, serialize, fsync'd append, nothing else",
+          floor.requestsPerSecond,
+          "req/s",
+          bareRequests,
+        ),
+        compared("requests/s against the floor", collector.requestsPerSecond, "req/s", {
+          name: "floor",
           value: floor.requestsPerSecond,
-          unit: "req/s",
-          baseline: { name: "bare node:http 202 server", value: bare.requestsPerSecond, unit: "req/s" },
-          ratio: floor.requestsPerSecond / bare.requestsPerSecond,
-        },
-        {
-          name: "requests/s against the floor",
-          value: collector.requestsPerSecond,
-          unit: "req/s",
-          baseline: { name: "floor", value: floor.requestsPerSecond, unit: "req/s" },
-          ratio: collector.requestsPerSecond / floor.requestsPerSecond,
-        },
-        {
-          name: "p99 latency",
-          value: collector.p99,
-          unit: "ms",
-          baseline: { name: "bare node:http 202 server", value: bare.p99, unit: "ms" },
-          ratio: bare.p99 > 0 ? collector.p99 / bare.p99 : undefined,
-        },
+        }),
+        compared("p99 latency", collector.p99, "ms", { name: bareName, value: bare.p99 }),
         ...cpuFigures(collector.cpuPerRequestMs, bare.cpuPerRequestMs, floor.cpuPerRequestMs),
       ],
       notes: [
@@ -246,27 +229,15 @@ function cpuFigures(
 ): Figure[] {
   if (collector === undefined || bare === undefined || floor === undefined) return [];
   return [
-    {
-      name: "server CPU time per request of 20 events",
-      value: collector,
-      unit: "ms",
-      baseline: { name: "bare node:http 202 server", value: bare, unit: "ms" },
-      ratio: bare > 0 ? collector / bare : undefined,
-    },
-    {
-      name: "server CPU time per request of the floor",
+    compared(`server CPU time per request of ${EVENTS_PER_REQUEST} events`, collector, "ms", {
+      name: bareName,
+      value: bare,
+    }),
+    compared("server CPU time per request of the floor", floor, "ms", { name: bareName, value: bare }),
+    compared("server CPU time per request against the floor", collector, "ms", {
+      name: "floor",
       value: floor,
-      unit: "ms",
-      baseline: { name: "bare node:http 202 server", value: bare, unit: "ms" },
-      ratio: bare > 0 ? floor / bare : undefined,
-    },
-    {
-      name: "server CPU time per request against the floor",
-      value: collector,
-      unit: "ms",
-      baseline: { name: "floor", value: floor, unit: "ms" },
-      ratio: floor > 0 ? collector / floor : undefined,
-    },
+    }),
     {
       name: "events/s one free core would serve (from CPU time per request)",
       value: (1000 / collector) * EVENTS_PER_REQUEST,

@@ -16,6 +16,22 @@ export interface Figure {
   met?: boolean;
 }
 
+/** A figure read against a baseline in the same unit: the ratio is value ÷ baseline (none when it is 0). */
+export function compared(
+  name: string,
+  value: number,
+  unit: string,
+  baseline: { name: string; value: number },
+): Figure {
+  return {
+    name,
+    value,
+    unit,
+    baseline: { ...baseline, unit },
+    ratio: baseline.value > 0 ? value / baseline.value : undefined,
+  };
+}
+
 export interface BenchResult {
   bench: string;
   figures: Figure[];
