@@ -36,6 +36,9 @@ describe("compileProject", () => {
       "sub/e.sql": "select 2",
       "f.sql": '{{config materialized="incremental"}}\nselect 1',
       "g.sql": '{{config materialized="incremental" watermark="t" incremental_strategy="merge"}}\nselect 1',
+      "h.sql":
+        '{{config materialized="incremental" watermark="t" incremental_strategy="time_range"}}\nselect 1',
+      "i.sql": '{{config materialized="table" time_column="t"}}\nselect 1',
     });
     const project = compileProject(p.models);
     const where = project.errors.map((e) => `${e.file}:${e.line ?? "-"} ${e.message.split("\n")[0]}`);
@@ -44,8 +47,10 @@ describe("compileProject", () => {
         'models/d.sql:3 ref to a model that does not exist: "nowhere"',
         "models/a.sql:1 dependency cycle: a > b > c > a",
         'models/sub/e.sql:- two models are named "e": models/e.sql and models/sub/e.sql (model names must be unique)',
-        'models/f.sql:1 an incremental model needs unique_key="column" (or incremental_strategy="append")',
-        "models/g.sql:1 incremental_strategy must be one of delete+insert, append, not 'merge'",
+        'models/f.sql:1 an incremental model needs unique_key="column" (or incremental_strategy="append" or "time_range")',
+        "models/g.sql:1 incremental_strategy must be one of delete+insert, append, time_range, not 'merge'",
+        'models/h.sql:1 incremental_strategy="time_range" needs time_column="column" (the column whose range a batch replaces)',
+        'models/i.sql:1 time_column is only read with incremental_strategy="time_range"',
       ]),
     );
     expect(where.some((w) => w.startsWith("models/e.sql:2 "))).toBe(true);

@@ -16,7 +16,7 @@ import { ephemeralRelationName, relationName, sqlLiteral } from "./sql.ts";
 import { type Rendered, renderTemplate } from "./template.ts";
 import { buildDataTests, type DataTest } from "./tests.ts";
 
-export const incrementalStrategies = ["delete+insert", "append"] as const;
+export const incrementalStrategies = ["delete+insert", "append", "time_range"] as const;
 export type IncrementalStrategy = (typeof incrementalStrategies)[number];
 
 export interface ModelConfig {
@@ -26,9 +26,13 @@ export interface ModelConfig {
   /**
    * How an incremental batch enters the table: `delete+insert` replaces the stored rows of the batch's
    * keys; `append` inserts the batch as it is, for a model whose query already leaves out what is
-   * stored (it saves the delete's scan of the whole table). @default "delete+insert"
+   * stored (it saves the delete's scan of the whole table); `time_range` replaces every stored row
+   * whose `time_column` is at or after the batch's earliest one, for a rollup whose incremental query
+   * recomputes all its rows from some time on (a row the batch no longer has goes). @default "delete+insert"
    */
   incremental_strategy: IncrementalStrategy;
+  /** For `incremental_strategy="time_range"`: the column whose range the batch replaces. */
+  time_column?: string;
   tags: string[];
 }
 
@@ -191,7 +195,14 @@ function compileModel(file: ModelFile, context: ModelContext, errors: ProjectErr
   };
 }
 
-const configKeys = new Set(["materialized", "unique_key", "watermark", "incremental_strategy", "tags"]);
+const configKeys = new Set([
+  "materialized",
+  "unique_key",
+  "watermark",
+  "incremental_strategy",
+  "time_column",
+  "tags",
+]);
 
 function resolveConfig(
   file: ModelFile,
@@ -219,6 +230,7 @@ function resolveConfig(
     );
   const uniqueKey = typeof args.unique_key === "string" ? splitTags(args.unique_key) : [];
   const watermark = typeof args.watermark === "string" ? args.watermark : undefined;
+  const timeColumn = typeof args.time_column === "string" ? args.time_column : undefined;
   const strategy = (args.incremental_strategy ?? "delete+insert") as IncrementalStrategy;
   if (!incrementalStrategies.includes(strategy))
     fail(
@@ -226,9 +238,17 @@ function resolveConfig(
     );
   if (materialized === "incremental") {
     if (uniqueKey.length === 0 && strategy === "delete+insert")
-      fail('an incremental model needs unique_key="column" (or incremental_strategy="append")');
+      fail(
+        'an incremental model needs unique_key="column" (or incremental_strategy="append" or "time_range")',
+      );
     if (!watermark) fail('an incremental model needs watermark="column" (a time column of the model)');
+    if (strategy === "time_range" && !timeColumn)
+      fail(
+        'incremental_strategy="time_range" needs time_column="column" (the column whose range a batch replaces)',
+      );
   }
+  if (timeColumn && strategy !== "time_range")
+    fail('time_column is only read with incremental_strategy="time_range"');
   const tags = [...(folder?.tags ?? []), ...(typeof args.tags === "string" ? splitTags(args.tags) : [])];
   if (!ok) return undefined;
   return {
@@ -236,6 +256,7 @@ function resolveConfig(
     unique_key: uniqueKey,
     watermark,
     incremental_strategy: strategy,
+    ...(timeColumn ? { time_column: timeColumn } : {}),
     tags: [...new Set(tags)],
   };
 }

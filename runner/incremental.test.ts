@@ -139,6 +139,80 @@ describe("incremental models", () => {
     wh.close();
   });
 
+  it("replaces the stored rows from the batch's earliest time on under incremental_strategy=time_range", async () => {
+    const p = tempProject({
+      "stg.sql": [
+        '{{config materialized="incremental" unique_key="event_id" watermark="ingest_ts"}}',
+        "select event_id, session_id, event_ts::TIMESTAMPTZ::TIMESTAMP as event_ts,",
+        "  ingest_ts::TIMESTAMPTZ::TIMESTAMP as ingest_ts",
+        'from {{source "events"}}',
+        "{{#if is_incremental}}where ingest_ts::TIMESTAMPTZ::TIMESTAMP > {{watermark}}{{/if}}",
+      ].join("\n"),
+      // Sessions by the hour of their first event: a late, earlier event moves a session to an earlier hour.
+      "starts.sql": [
+        '{{config materialized="incremental" incremental_strategy="time_range" time_column="hour" watermark="ingest_ts"}}',
+        "with sessions as (",
+        "  select session_id, date_trunc('hour', min(event_ts)) as hour, max(ingest_ts) as ingest_ts",
+        '  from {{ref "stg"}} group by 1',
+        ")",
+        "select hour, count(*) as sessions, max(ingest_ts) as ingest_ts from sessions",
+        "{{#if is_incremental}}where hour >= (select min(hour) from sessions where ingest_ts > {{watermark}}){{/if}}",
+        "group by 1",
+      ].join("\n"),
+    });
+    writeEvents(p.data, hourAt(5), [
+      event("a", iso(1, 10), { session_id: "x", ingest_ts: iso(5, 0) }),
+      event("b", iso(3, 10), { session_id: "y", ingest_ts: iso(5, 1) }),
+      event("c", iso(5, 10), { session_id: "z" }),
+    ]);
+    expect((await run("run", p)).code).toBe(0);
+    const wh = await openWarehouse(p.data);
+    const rows = () => wh.all("select hour::VARCHAR as hour, sessions from starts order by hour");
+    // A stored row before the next batch's earliest hour: the merge must leave it as it is.
+    await wh.run("update starts set sessions = 99 where hour = timestamp '2026-03-01 01:00'");
+
+    // y gets an event from 02:30; w is new at 05:40. The batch holds the hours from 02:00 on.
+    writeEvents(p.data, hourAt(6), [
+      event("d", iso(2, 30), { session_id: "y", ingest_ts: iso(6, 0) }),
+      event("e", iso(5, 40), { session_id: "w", ingest_ts: iso(6, 1) }),
+    ]);
+    expect((await run("run", p)).code).toBe(0);
+    const afterMove = [
+      { hour: "2026-03-01 01:00:00", sessions: 99 },
+      { hour: "2026-03-01 02:00:00", sessions: 1 },
+      // 03:00 had only y: the batch has no such row, so it goes.
+      { hour: "2026-03-01 05:00:00", sessions: 2 },
+    ];
+    expect(await rows()).toEqual(afterMove);
+
+    // No new data: an empty batch replaces nothing.
+    expect((await run("run", p)).code).toBe(0);
+    expect(await rows()).toEqual(afterMove);
+    expect(
+      (JSON.parse(readFileSync(join(p.data, "target/run_results.json"), "utf8")) as RunResults).results.find(
+        (r) => r.name === "starts",
+      )?.adapter_response,
+    ).toMatchObject({ mode: "incremental", rows_affected: 0 });
+    wh.close();
+  });
+
+  it("refuses a time_range batch with a row that has no time", async () => {
+    const p = tempProject({
+      "per_day.sql": [
+        '{{config materialized="incremental" incremental_strategy="time_range" time_column="day" watermark="at"}}',
+        "select {{#if is_incremental}}NULL::DATE{{else}}DATE '2026-03-01'{{/if}} as day, 1 as n,",
+        "  TIMESTAMP '2026-03-01 10:00' as at",
+      ].join("\n"),
+    });
+    expect((await run("run", p)).code).toBe(0);
+    const failed = await run("run", p);
+    expect(failed.code).toBe(1);
+    expect(failed.output).toContain("the incremental batch has 1 row(s) without a day");
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select day::VARCHAR as day, n from per_day")).toEqual([{ day: "2026-03-01", n: 1 }]);
+    wh.close();
+  });
+
   it("--full-refresh rebuilds from scratch while a normal run keeps merged rows", async () => {
     const p = tempProject({ "stg.sql": stg });
     writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);

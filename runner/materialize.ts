@@ -98,9 +98,20 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
               `deduplicate in the model (e.g. qualify row_number() over (partition by ${model.config.unique_key.join(", ")} order by …) = 1)`,
           );
       },
-      ...(model.config.incremental_strategy === "append"
-        ? []
-        : [`DELETE FROM ${model.relation} AS target USING temp.${batch} AS batch WHERE ${match}`]),
+      // A row without a time would never be replaced: every later batch would add it again.
+      async () => {
+        const column = model.config.time_column;
+        if (model.config.incremental_strategy !== "time_range" || !column) return;
+        const missing = await wh.all<{ n: number }>(
+          `select count(*) as n from temp.${batch} where ${quoteIdent(column)} is null`,
+        );
+        const n = missing[0]?.n ?? 0;
+        if (n > 0)
+          throw new ModelError(
+            `the incremental batch has ${n} row(s) without a ${column}; a time_range batch replaces rows by ${column}, so every row needs one`,
+          );
+      },
+      ...replaceStatements(model, batch, match),
       async () => {
         try {
           await wh.run(`INSERT INTO ${model.relation} BY NAME SELECT * FROM temp.${batch}`);
@@ -121,6 +132,18 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
     filesRead: files,
     readSince: readSince?.toISOString(),
   };
+}
+
+/** What an incremental batch replaces before it is inserted, by the model's strategy. */
+function replaceStatements(model: ModelNode, batch: string, match: string): string[] {
+  const { incremental_strategy: strategy, time_column: timeColumn } = model.config;
+  if (strategy === "append") return [];
+  if (strategy === "time_range") {
+    const column = quoteIdent(timeColumn as string);
+    // An empty batch has no earliest time (NULL): nothing is replaced.
+    return [`DELETE FROM ${model.relation} WHERE ${column} >= (SELECT min(${column}) FROM temp.${batch})`];
+  }
+  return [`DELETE FROM ${model.relation} AS target USING temp.${batch} AS batch WHERE ${match}`];
 }
 
 async function buildTable(wh: Warehouse, model: ModelNode, ctx: BuildContext, existing: Existing) {
