@@ -191,7 +191,8 @@ async function watermarkOf(
     );
   } catch (error) {
     throw new ModelError(
-      `cannot read the watermark column "${model.config.watermark}" of ${model.relation}: ${(error as Error).message}`,
+      `cannot read the watermark column "${model.config.watermark}" of ${model.relation}: ${(error as Error).message} ` +
+        "(if the model became incremental or its columns changed, run with --full-refresh to rebuild it)",
     );
   }
   const [row] = rows;

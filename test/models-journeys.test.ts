@@ -256,17 +256,44 @@ describe("cohorts", () => {
   });
 
   it("counts retained visitors by ISO week of their first session", async () => {
-    expect(await query(cohorts.data, "select * from cohorts order by cohort_week, weeks_since")).toEqual([
-      { cohort_week: "2026-03-02T00:00:00.000Z", weeks_since: 0, visitors: 2, cohort_size: 2, retention: 1 },
-      { cohort_week: "2026-03-02T00:00:00.000Z", weeks_since: 1, visitors: 2, cohort_size: 2, retention: 1 },
+    const rows = await query(
+      cohorts.data,
+      "select cohort_week, weeks_since, active_week, visitors, cohort_size, retention from cohorts order by all",
+    );
+    const week = (d: string) => `${d}T00:00:00.000Z`;
+    expect(rows).toEqual([
       {
-        cohort_week: "2026-03-02T00:00:00.000Z",
+        cohort_week: week("2026-03-02"),
+        weeks_since: 0,
+        active_week: week("2026-03-02"),
+        visitors: 2,
+        cohort_size: 2,
+        retention: 1,
+      },
+      {
+        cohort_week: week("2026-03-02"),
+        weeks_since: 1,
+        active_week: week("2026-03-09"),
+        visitors: 2,
+        cohort_size: 2,
+        retention: 1,
+      },
+      {
+        cohort_week: week("2026-03-02"),
         weeks_since: 3,
+        active_week: week("2026-03-23"),
         visitors: 1,
         cohort_size: 2,
         retention: 0.5,
       },
-      { cohort_week: "2026-03-09T00:00:00.000Z", weeks_since: 0, visitors: 1, cohort_size: 1, retention: 1 },
+      {
+        cohort_week: week("2026-03-09"),
+        weeks_since: 0,
+        active_week: week("2026-03-09"),
+        visitors: 1,
+        cohort_size: 1,
+        retention: 1,
+      },
     ]);
     expect(cohorts.output).toMatch(/PASS cohorts_week_zero_retention_is_one/);
   });

@@ -310,7 +310,7 @@ describe("daily", () => {
     // Monday: A B C D E F G; visitors: visitor-a, B's own session_id, visitor-c, visitor-d, visitor-e,
     // visitor-f (F and G) = 6. Page views 4+1+2+0+1+1+1 = 10. Bounces: B and G of 7.
     // Engaged: 60 + 0 + 0 + 0 + 30 + 0 + 29 = 119 over 7. Tuesday: I alone.
-    expect(await query(built.data, "select * from daily order by date")).toEqual([
+    expect(await query(built.data, "select * exclude (loaded_at) from daily order by date")).toEqual([
       {
         date: "2026-03-02T00:00:00.000Z",
         visitors: 6,

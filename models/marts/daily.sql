@@ -1,5 +1,9 @@
-{{config materialized="table" tags="marts"}}
+{{config materialized="incremental" incremental_strategy="time_range" time_column="date" watermark="loaded_at" tags="marts"}}
 -- One row per UTC date that has sessions, by the date of each session's start.
+-- Incremental: a session's start only moves earlier as its events arrive, so every date whose figures
+-- can change (a session's old date and its new one) lies at or after the earliest start among the
+-- sessions loaded since this table's last load. Those dates are recomputed and replace the stored
+-- ones from that date on (time_range); a date left without sessions goes.
 
 select
   started_at::DATE as date,
@@ -8,7 +12,11 @@ select
   sum(page_views)::INTEGER as page_views,
   (count(*) filter (where converted))::INTEGER as conversions,
   avg(case when is_bounce then 1.0 else 0.0 end)::DOUBLE as bounce_rate,
-  avg(engaged_s)::DOUBLE as avg_engaged_s
+  avg(engaged_s)::DOUBLE as avg_engaged_s,
+  max(loaded_at) as loaded_at
 from {{ref "sessions"}}
+{{#if is_incremental}}
+where started_at >= (select min(started_at)::DATE from {{ref "sessions"}} where loaded_at > {{watermark}})
+{{/if}}
 group by 1
 order by 1
