@@ -12,12 +12,16 @@ describe("demo Random", () => {
     for (const x of draw(3)) expect(x >= 0 && x < 1).toBe(true);
   });
 
-  it("draws version 4 UUIDs the collector accepts", () => {
+  it("draws version 7 UUIDs the collector accepts, starting with their time", () => {
     const random = new Random(5);
-    const ids = Array.from({ length: 2000 }, () => random.uuid());
+    const start = Date.parse("2026-03-02T10:00:00Z");
+    const ids = Array.from({ length: 2000 }, (_, i) => random.uuid(start + i * 1000));
     for (const id of ids)
-      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Set(ids).size).toBe(ids.length);
+    expect(Number.parseInt(ids[3]!.replace(/-/g, "").slice(0, 12), 16)).toBe(start + 3000);
+    // Made later sorts later, as text and as DuckDB's UUID type.
+    expect([...ids].sort()).toEqual(ids);
   });
 
   it("draws weighted options in proportion to their weights", () => {

@@ -27,7 +27,7 @@ const q = JSON.stringify;
 export function writeSession(random: Random, session: PlannedSession, emit: EmitEvent): void {
   const { visitor } = session;
   const device = visitor.isBot ? { ...visitor.device, ...botDevice } : visitor.device;
-  const ids = `,"session_id":${q(random.uuid())},"visitor_id":${q(visitor.id)}`;
+  const ids = `,"session_id":${q(random.uuid(session.start))},"visitor_id":${q(visitor.id)}`;
   const context =
     `,"screen_width":${device.screen[0]},"screen_height":${device.screen[1]},"viewport_width":${device.viewport}` +
     `,"language":${q(visitor.place.language)},"timezone":${q(visitor.place.timezone)}`;
@@ -41,7 +41,7 @@ export function writeSession(random: Random, session: PlannedSession, emit: Emit
     const arrival = at + 150 + Math.floor(random.next() * 3200);
     emit(
       arrival,
-      `{"event_id":"${random.uuid()}","event_type":"${type}"${ids},"event_ts":"${iso(at)}","page_path":"${path}"` +
+      `{"event_id":"${random.uuid(at)}","event_type":"${type}"${ids},"event_ts":"${iso(at)}","page_path":"${path}"` +
         `${fields},"ingest_ts":"${iso(arrival)}"${server}`,
     );
   };

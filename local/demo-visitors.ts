@@ -58,7 +58,7 @@ export function planVisits(random: Random, visitorCount: number, days: number, n
     const isBot = i >= visitorCount - botCount;
     const inSpike = !isBot && i < spikeCount;
     const visitor: Visitor = {
-      id: random.uuid(),
+      id: "", // made at the first visit, below
       device: devices.draw(random),
       place: places.draw(random),
       variant: random.pick(experiment.variants),
@@ -76,6 +76,7 @@ export function planVisits(random: Random, visitorCount: number, days: number, n
       if (start < windowStart) start += DAY;
       if (start >= now) start -= DAY;
     }
+    visitor.id = random.uuid(start);
     const returnChance = isBot ? 0.85 : inSpike ? 0.25 : 0.5;
     const meanGapDays = isBot ? 2 : 6;
     for (let visit = 0; visit < 20; visit++) {

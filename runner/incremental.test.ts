@@ -230,6 +230,28 @@ describe("incremental models", () => {
     wh.close();
   });
 
+  it("replaces a stored row whose key is NULL", async () => {
+    const p = tempProject({
+      "per_path.sql": [
+        '{{config materialized="incremental" unique_key="page_path" watermark="at"}}',
+        "select page_path, count(*) as n, max(ingest_ts::TIMESTAMPTZ::TIMESTAMP) as at",
+        'from {{source "events"}}',
+        "group by 1",
+      ].join("\n"),
+    });
+    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0)), event("b", iso(1, 1), { page_path: null })]);
+    expect((await run("run", p)).code).toBe(0);
+    // The batch reads hours 1 and 2 again: both keys, NULL among them, come back with new counts.
+    writeEvents(p.data, hourAt(2), [event("c", iso(2, 0)), event("d", iso(2, 1), { page_path: null })]);
+    expect((await run("run", p)).code).toBe(0);
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select page_path, n from per_path order by page_path nulls last")).toEqual([
+      { page_path: "/", n: 2 },
+      { page_path: null, n: 2 },
+    ]);
+    wh.close();
+  });
+
   it("refuses to merge a batch that holds one key twice", async () => {
     const p = tempProject({ "stg.sql": stg.replace(/\nqualify.*$/, "") });
     writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);

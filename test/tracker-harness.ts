@@ -178,7 +178,11 @@ export async function storedIds(
   });
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** A version 7 UUID (RFC 9562): 48 bits of Unix milliseconds, then random bits. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** The creation time (Unix ms) a version 7 UUID starts with. */
+export const uuidTime = (id: string): number => Number.parseInt(id.replace(/-/g, "").slice(0, 12), 16);
 
 /** expect.poll with room for a busy machine: requests and the spool may take a while. */
 export const poll = <T>(read: () => T) => expect.poll(read, { timeout: 15_000, interval: 50 });

@@ -2,7 +2,15 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
-import { poll, scrollPage, startTrackerSite, storedIds, type TrackerSite, UUID } from "./tracker-harness.ts";
+import {
+  poll,
+  scrollPage,
+  startTrackerSite,
+  storedIds,
+  type TrackerSite,
+  UUID,
+  uuidTime,
+} from "./tracker-harness.ts";
 
 const executable = chromiumOrWarn("tracker privacy");
 const START = Date.parse("2026-03-02T09:00:00Z");
@@ -189,7 +197,7 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
     await poll(() => site.ofType("page_view").map((e) => e.page_path)).toEqual(["/site/dnt-ignored.html"]);
   });
 
-  it("makes valid random UUIDs without crypto.randomUUID (pages that are not a secure context)", async () => {
+  it("makes time-ordered random UUIDs without crypto.randomUUID (pages that are not a secure context)", async () => {
     const { page } = await openPage(() =>
       Object.defineProperty(Crypto.prototype, "randomUUID", { value: undefined, configurable: true }),
     );
@@ -201,6 +209,15 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
     const ids = [...events.map((e) => e.event_id), events[0]?.session_id, events[0]?.visitor_id];
     for (const id of ids) expect(id).toMatch(UUID);
     expect(new Set(ids).size).toBe(7);
+    // Each id starts with the page's time when it was made: the session's before its events' and
+    // none after now, so a warehouse can find a session's rows among the recent ones.
+    const now = await page.evaluate(() => Date.now());
+    const sessionTime = uuidTime(events[0]?.session_id as string);
+    expect(sessionTime).toBeGreaterThan(now - 60_000);
+    for (const e of events) {
+      expect(uuidTime(e.event_id as string)).toBeGreaterThanOrEqual(sessionTime);
+      expect(uuidTime(e.event_id as string)).toBeLessThanOrEqual(now);
+    }
     expect(events.every((e) => e.session_id === events[0]?.session_id)).toBe(true);
   });
 });

@@ -114,3 +114,6 @@ from positioned
 join conversions on conversions.session_id = positioned.conversion_id
 join visitor_loads on visitor_loads.owner = coalesce(conversions.visitor_id, conversions.session_id)
 group by positioned.conversion_id
+-- Stored in id order: the tracker's ids start with their time, so a run's lookups and merges by id
+-- skip the row groups of older sessions.
+order by positioned.conversion_id

@@ -40,3 +40,6 @@ select
   exposed_sessions.loaded_at
 from exposures
 join exposed_sessions using (session_id)
+-- Stored in id order: the tracker's ids start with their time, so a run's lookups and merges by id
+-- skip the row groups of older sessions.
+order by exposures.session_id

@@ -51,3 +51,6 @@ select
 from reached
 join loads on loads.session_id = reached.session_id
 group by reached.session_id
+-- Stored in id order: the tracker's ids start with their time, so a run's lookups and merges by id
+-- skip the row groups of older sessions.
+order by reached.session_id

@@ -17,3 +17,6 @@ where not is_bot and session_id is not null and page_path is not null
 {{/if}}
 group by session_id, page_path
 having count(*) filter (where event_type = 'page_view') > 0
+-- Stored in id order: the tracker's ids start with their time, so a run's lookups and merges by id
+-- skip the row groups of older sessions.
+order by session_id, page_path

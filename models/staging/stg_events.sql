@@ -142,12 +142,11 @@ select
   end as channel
 from classified
 {{#if is_incremental}}
--- Most rows read again from the lookback partitions are stored already, with the same ingest_ts: they
--- are left out first against the stored rows from the batch's earliest ingest_ts on (DuckDB skips the
--- older row groups), so the check against every stored event_id only probes for the few new rows.
+-- Rows stored already are left out: the lookback partitions are read again, and a late duplicate may
+-- arrive. The stored ones are found by probing the table with this batch's ids, which lets DuckDB skip
+-- the row groups outside the batch's id range (the tracker's ids start with their time); an anti-join
+-- against the table would hash every stored id instead.
 where event_id not in (
-  select event_id from {{self}}
-  where ingest_ts >= (select min(ingest_ts) from deduplicated) and event_id is not null
+  select event_id from {{self}} where event_id in (select event_id from classified)
 )
-  and not exists (select 1 from {{self}} as stored where stored.event_id = classified.event_id)
 {{/if}}
