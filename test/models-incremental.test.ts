@@ -250,6 +250,7 @@ describe("incremental stg_events", () => {
       ev({ session_id: "old1", visitor_id: "vold", event_ts: "2026-02-16T10:00:00Z" }),
       ev({ session_id: "old2", visitor_id: "vold2", event_ts: "2026-02-16T11:00:00Z" }),
       ev({ session_id: "old3", visitor_id: "vold", event_ts: "2026-03-02T11:00:00Z" }),
+      ev({ session_id: "night", visitor_id: "vn", event_ts: "2026-03-02T00:10:00Z", page_path: "/night" }),
     );
     const late = { ingest_ts: "2026-03-02T17:10:00Z" };
     second.push(
@@ -258,6 +259,17 @@ describe("incremental stg_events", () => {
       ev({ session_id: "s6", visitor_id: "v6", event_ts: "2026-03-01T23:50:00Z", page_path: "/p2", ...late }),
       // An earlier event of another visitor: "switch" now belongs to vb, and va, with no session left, goes.
       ev({ session_id: "switch", visitor_id: "vb", event_ts: "2026-03-02T09:59:00Z", ...late }),
+      // A scroll two days before "night"'s only page view: its start and exit move to 02-28, before
+      // any first view that changed.
+      ev({
+        session_id: "night",
+        visitor_id: "vn",
+        event_type: "scroll_depth",
+        scroll_pct: 25,
+        event_ts: "2026-02-28T23:55:00Z",
+        page_path: "/night",
+        ...late,
+      }),
     );
 
     const stepwise = tempData();
@@ -268,7 +280,7 @@ describe("incremental stg_events", () => {
     expect(next.code, next.output).toBe(0);
     expect(resultOf(stepwise, "sessions")?.adapter_response).toMatchObject({
       mode: "incremental",
-      rows_affected: 24,
+      rows_affected: 25,
     });
     for (const model of [
       "int_conversion_touches",
@@ -277,6 +289,7 @@ describe("incremental stg_events", () => {
       "int_session_funnel",
       "daily",
       "cohorts",
+      "int_daily_pages",
     ])
       expect(resultOf(stepwise, model)?.adapter_response.mode, model).toBe("incremental");
 

@@ -9,6 +9,7 @@ select
   (count(*) filter (where event_type = 'page_view'))::INTEGER as views,
   coalesce(max(scroll_pct) filter (where event_type = 'scroll_depth'), 0) as max_scroll_pct,
   coalesce(max(seconds) filter (where event_type = 'time_on_page'), 0) as engaged_s,
+  min(event_ts) filter (where event_type = 'page_view') as first_viewed_at,
   max(loaded_at) as loaded_at
 from {{ref "stg_events"}}
 where not is_bot and session_id is not null and page_path is not null

@@ -1,0 +1,69 @@
+{{config materialized="incremental" incremental_strategy="time_range" time_column="date" watermark="loaded_at" tags="intermediate"}}
+-- Per UTC date and page_path, the counts and sums behind the pages mart, so that it adds up days
+-- rather than every session. A session's views of a path count on the date of its first view of it,
+-- its exit on the date the session started. Both only move earlier as events arrive, so every date a
+-- newly loaded row changes lies at or after the earliest of their dates: an incremental run
+-- recomputes the dates from there on (time_range), and a date a row moved away from goes with them.
+
+with
+{{#if is_incremental}}
+since as (
+  select least(
+    (select min(first_viewed_at) from {{ref "int_session_pages"}} where loaded_at > {{watermark}}),
+    (select min(started_at) from {{ref "sessions"}} where loaded_at > {{watermark}})
+  )::DATE as date
+),
+{{/if}}
+
+viewed as (
+  select
+    first_viewed_at::DATE as date,
+    page_path,
+    sum(views) as views,
+    count(*) as sessions,
+    count(*) filter (where max_scroll_pct >= 25) as reached_25,
+    count(*) filter (where max_scroll_pct >= 50) as reached_50,
+    count(*) filter (where max_scroll_pct >= 75) as reached_75,
+    count(*) filter (where max_scroll_pct >= 100) as reached_100,
+    sum(engaged_s) as engaged_s,
+    count(*) filter (where engaged_s >= 30) as engaged_30s,
+    count(*) filter (where engaged_s >= 60) as engaged_60s,
+    count(*) filter (where engaged_s >= 180) as engaged_180s,
+    count(*) filter (where engaged_s >= 300) as engaged_300s,
+    max(loaded_at) as loaded_at
+  from {{ref "int_session_pages"}}
+  {{#if is_incremental}}
+  where first_viewed_at >= (select date from since)
+  {{/if}}
+  group by 1, 2
+),
+
+exited as (
+  select started_at::DATE as date, exit_page as page_path, count(*) as exits, max(loaded_at) as loaded_at
+  from {{ref "sessions"}}
+  where exit_page is not null
+  {{#if is_incremental}}
+    and started_at >= (select date from since)
+  {{/if}}
+  group by 1, 2
+)
+
+select
+  date,
+  page_path,
+  coalesce(viewed.views, 0)::BIGINT as views,
+  coalesce(viewed.sessions, 0)::BIGINT as sessions,
+  coalesce(viewed.reached_25, 0)::BIGINT as reached_25,
+  coalesce(viewed.reached_50, 0)::BIGINT as reached_50,
+  coalesce(viewed.reached_75, 0)::BIGINT as reached_75,
+  coalesce(viewed.reached_100, 0)::BIGINT as reached_100,
+  coalesce(viewed.engaged_s, 0)::BIGINT as engaged_s,
+  coalesce(viewed.engaged_30s, 0)::BIGINT as engaged_30s,
+  coalesce(viewed.engaged_60s, 0)::BIGINT as engaged_60s,
+  coalesce(viewed.engaged_180s, 0)::BIGINT as engaged_180s,
+  coalesce(viewed.engaged_300s, 0)::BIGINT as engaged_300s,
+  coalesce(exited.exits, 0)::BIGINT as exits,
+  greatest(viewed.loaded_at, exited.loaded_at) as loaded_at
+from viewed
+full join exited using (date, page_path)
+order by date, page_path
