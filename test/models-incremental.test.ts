@@ -290,6 +290,8 @@ describe("incremental stg_events", () => {
       "daily",
       "cohorts",
       "int_daily_pages",
+      "int_daily_sources",
+      "int_daily_attribution",
     ])
       expect(resultOf(stepwise, model)?.adapter_response.mode, model).toBe("incremental");
 
@@ -422,6 +424,55 @@ describe("incremental stg_events", () => {
     const narrower = await build(data, { vars: { attribution_window_days: 1 } });
     expect(narrower.code, narrower.output).toBe(0);
     expect(await firstTouch()).toEqual([{ source: "ads", conversions: 1 }]);
+  });
+
+  it("gives the same touchpoints incrementally when a late session falls between two conversions", async () => {
+    const vars = { attribution_window_days: 1 };
+    const first = [
+      ev({ session_id: "s0", visitor_id: "v", event_ts: "2026-03-05T09:30:00Z", utm_source: "x" }),
+      ev({ session_id: "s1", visitor_id: "v", event_ts: "2026-03-05T20:00:00Z", utm_source: "m" }),
+      ev({ session_id: "s3", visitor_id: "v", event_ts: "2026-03-06T09:00:00Z", utm_source: "y" }),
+      ev({ session_id: "s3", visitor_id: "v", event_type: "cta_click", event_ts: "2026-03-06T09:01:00Z" }),
+      ev({ session_id: "s4", visitor_id: "v", event_ts: "2026-03-06T11:00:00Z", utm_source: "z" }),
+      ev({ session_id: "s4", visitor_id: "v", event_type: "cta_click", event_ts: "2026-03-06T11:01:00Z" }),
+    ];
+    // A session delivered late, between the two conversions (1-day window): s4's touchpoints change
+    // and still include s1 and s3 before it; s3's stay, s0 among them, more than a window before s5.
+    const second = [
+      ev({
+        session_id: "s5",
+        visitor_id: "v",
+        event_ts: "2026-03-06T10:30:00Z",
+        ingest_ts: "2026-03-06T15:00:00Z",
+        utm_source: "w",
+      }),
+    ];
+    const stepwise = tempData();
+    await writeRaw(stepwise, first);
+    expect((await build(stepwise, { vars, step: "run" })).code).toBe(0);
+    await writeRaw(stepwise, second);
+    const next = await build(stepwise, { vars });
+    expect(next.code, next.output).toBe(0);
+    // Both of the visitor's conversions are recomputed.
+    expect(resultOf(stepwise, "int_conversion_touches")?.adapter_response).toMatchObject({
+      mode: "incremental",
+      rows_affected: 2,
+    });
+    const whole = tempData();
+    await writeRaw(whole, [...first, ...second]);
+    expect((await build(whole, { vars, step: "run" })).code).toBe(0);
+    const touches = (data: string) =>
+      query(
+        data,
+        "select conversion_id, list_transform(touches, t -> t.source) as sources from int_conversion_touches order by 1",
+      );
+    expect(await touches(stepwise)).toEqual([
+      { conversion_id: "s3", sources: ["x", "m", "y"] },
+      { conversion_id: "s4", sources: ["m", "y", "w", "z"] },
+    ]);
+    expect(await touches(whole)).toEqual(await touches(stepwise));
+    const attribution = (data: string) => query(data, "select * from attribution order by all");
+    expect(await attribution(stepwise)).toEqual(await attribution(whole));
   });
 
   it("follows var conversion_events, and says to rebuild after it changed", async () => {

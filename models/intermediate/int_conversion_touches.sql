@@ -3,13 +3,15 @@
 -- under the four attribution models (the rules are in schema.yml; attribution sums them up).
 -- Incremental: a run recomputes the conversions of every visitor with a session loaded since this
 -- table's last load (a new or late session can be a touchpoint of a later conversion), of every
--- conversion that listed such a session (its visitor may have changed), and all of them when
--- var attribution_window_days differs from the one the stored rows were computed with.
+-- conversion that listed such a session (its visitor may have changed; a touchpoint is never later
+-- than its conversion and a session's start only moves earlier, so only conversions from the
+-- earliest such start on are looked at), and all of them when var attribution_window_days differs
+-- from the one the stored rows were computed with.
 
 with
 {{#if is_incremental}}
 changed as (
-  select session_id, visitor_id from {{ref "sessions"}} where loaded_at > {{watermark}}
+  select session_id, visitor_id, started_at from {{ref "sessions"}} where loaded_at > {{watermark}}
 ),
 
 window_changed as (
@@ -20,7 +22,12 @@ recompute as (
   select visitor_id from changed
   union
   select stored.visitor_id
-  from (select visitor_id, unnest(touches).session_id as session_id from {{self}}) as stored
+  from (
+    select visitor_id, unnest(touches).session_id as session_id
+    from {{self}}
+    -- A conversion that started before every changed session cannot list one.
+    where started_at >= (select min(started_at) from changed)
+  ) as stored
   where stored.session_id in (select session_id from changed)
   union
   select visitor_id
@@ -90,6 +97,7 @@ visitor_loads as (
 select
   positioned.conversion_id,
   any_value(conversions.visitor_id) as visitor_id,
+  any_value(conversions.started_at) as started_at,
   list(
     {
       'session_id': positioned.session_id,

@@ -1,13 +1,11 @@
 {{config materialized="table" tags="marts"}}
--- Which traffic sources convert: sessions and converted sessions per source.
+-- Which traffic sources convert: sessions and converted sessions per source, summed over the days
+-- of int_daily_sources.
 
 with by_source as (
-  select
-    coalesce(utm_source, '(direct)') as source,
-    count(*)::INTEGER as sessions,
-    (count(*) filter (where converted))::INTEGER as conversions
-  from {{ref "sessions"}}
-  group by 1
+  select source, sum(sessions)::INTEGER as sessions, sum(conversions)::INTEGER as conversions
+  from {{ref "int_daily_sources"}}
+  group by source
 )
 
 select
