@@ -450,9 +450,15 @@ describe("incremental stg_events", () => {
     const stepwise = tempData();
     await writeRaw(stepwise, first);
     expect((await build(stepwise, { vars, step: "run" })).code).toBe(0);
+    const changedAt = (id: string) =>
+      query(stepwise, `select changed_at from int_conversion_touches where conversion_id = '${id}'`);
+    const [s3Before, s4Before] = [await changedAt("s3"), await changedAt("s4")];
     await writeRaw(stepwise, second);
     const next = await build(stepwise, { vars });
     expect(next.code, next.output).toBe(0);
+    // s3 came out as it was, so it keeps its changed_at (int_daily_attribution leaves its day alone).
+    expect(await changedAt("s3")).toEqual(s3Before);
+    expect(await changedAt("s4")).not.toEqual(s4Before);
     // Both of the visitor's conversions are recomputed.
     expect(resultOf(stepwise, "int_conversion_touches")?.adapter_response).toMatchObject({
       mode: "incremental",

@@ -92,36 +92,60 @@ visitor_loads as (
   select coalesce(visitor_id, session_id) as owner, max(loaded_at) as loaded_at
   from sessions
   group by 1
+),
+
+computed as (
+  select
+    positioned.conversion_id,
+    any_value(conversions.visitor_id) as visitor_id,
+    any_value(conversions.started_at) as started_at,
+    list(
+      {
+        'session_id': positioned.session_id,
+        'channel': positioned.channel,
+        'source': coalesce(positioned.utm_source, '(direct)'),
+        'campaign': coalesce(positioned.utm_campaign, '(none)'),
+        'first_touch': case when position = 1 then 1.0 else 0.0 end::DOUBLE,
+        'last_touch': case when position = touch_count then 1.0 else 0.0 end::DOUBLE,
+        'linear': (1.0 / touch_count)::DOUBLE,
+        'position_based': case
+          when touch_count = 1 then 1.0
+          when touch_count = 2 then 0.5
+          when position = 1 or position = touch_count then 0.4
+          else 0.2 / (touch_count - 2)
+        end::DOUBLE
+      }
+      order by position
+    ) as touches,
+    {{var "attribution_window_days"}} as window_days,
+    any_value(visitor_loads.loaded_at) as loaded_at
+  from positioned
+  join conversions on conversions.session_id = positioned.conversion_id
+  join visitor_loads on visitor_loads.owner = coalesce(conversions.visitor_id, conversions.session_id)
+  group by positioned.conversion_id
 )
 
+-- changed_at: when the row last changed. A recomputed conversion whose touchpoints came out the same
+-- keeps the stored one, so int_daily_attribution re-adds only the days of conversions that changed
+-- (a visitor's new session recomputes all their conversions, most of them as they were).
 select
-  positioned.conversion_id,
-  any_value(conversions.visitor_id) as visitor_id,
-  any_value(conversions.started_at) as started_at,
-  list(
-    {
-      'session_id': positioned.session_id,
-      'channel': positioned.channel,
-      'source': coalesce(positioned.utm_source, '(direct)'),
-      'campaign': coalesce(positioned.utm_campaign, '(none)'),
-      'first_touch': case when position = 1 then 1.0 else 0.0 end::DOUBLE,
-      'last_touch': case when position = touch_count then 1.0 else 0.0 end::DOUBLE,
-      'linear': (1.0 / touch_count)::DOUBLE,
-      'position_based': case
-        when touch_count = 1 then 1.0
-        when touch_count = 2 then 0.5
-        when position = 1 or position = touch_count then 0.4
-        else 0.2 / (touch_count - 2)
-      end::DOUBLE
-    }
-    order by position
-  ) as touches,
-  {{var "attribution_window_days"}} as window_days,
-  any_value(visitor_loads.loaded_at) as loaded_at
-from positioned
-join conversions on conversions.session_id = positioned.conversion_id
-join visitor_loads on visitor_loads.owner = coalesce(conversions.visitor_id, conversions.session_id)
-group by positioned.conversion_id
+  computed.*,
+  {{#if is_incremental}}
+  case
+    when stored.touches = computed.touches
+      and stored.visitor_id is not distinct from computed.visitor_id
+      and stored.started_at = computed.started_at
+      and stored.window_days = computed.window_days
+      then stored.changed_at
+    else computed.loaded_at
+  end as changed_at
+  {{else}}
+  loaded_at as changed_at
+  {{/if}}
+from computed
+{{#if is_incremental}}
+left join {{self}} as stored using (conversion_id)
+{{/if}}
 -- Stored in id order: the tracker's ids start with their time, so a run's lookups and merges by id
 -- skip the row groups of older sessions.
-order by positioned.conversion_id
+order by conversion_id

@@ -1,11 +1,11 @@
-{{config materialized="incremental" incremental_strategy="time_range" time_column="date" watermark="loaded_at" tags="intermediate"}}
+{{config materialized="incremental" incremental_strategy="time_range" time_column="date" watermark="changed_at" tags="intermediate"}}
 -- Conversion credit per UTC date of the converting session's start × model × channel × source ×
 -- campaign, so that attribution adds up days rather than every conversion's touchpoints.
 -- Incremental: a conversion's start only moves earlier as events arrive and conversions never go, so
--- the dates from the earliest start among conversions loaded since this table's last load are
--- recomputed and replace the stored ones (time_range); all of them when var attribution_window_days
--- differs from the one the stored rows were summed with (int_conversion_touches then recomputed
--- every conversion without loading anything new).
+-- the dates from the earliest start among conversions changed since this table's last load
+-- (changed_at) are recomputed and replace the stored ones (time_range); all of them when var
+-- attribution_window_days differs from the one the stored rows were summed with (int_conversion_touches
+-- then recomputed every conversion without loading anything new).
 
 with
 {{#if is_incremental}}
@@ -15,14 +15,14 @@ since as (
       when (select count(*) > 0 from {{self}} where window_days <> {{var "attribution_window_days"}})
         then '-infinity'::TIMESTAMP
       else (
-        select min(started_at)::DATE from {{ref "int_conversion_touches"}} where loaded_at > {{watermark}}
+        select min(started_at)::DATE from {{ref "int_conversion_touches"}} where changed_at > {{watermark}}
       )
     end as t
 ),
 {{/if}}
 
 conversions as (
-  select started_at::DATE as date, touches, loaded_at
+  select started_at::DATE as date, touches, changed_at
   from {{ref "int_conversion_touches"}}
   {{#if is_incremental}}
   where started_at >= (select t from since)
@@ -30,8 +30,8 @@ conversions as (
 ),
 
 credited as (
-  select date, loaded_at, touch.*
-  from (select date, loaded_at, unnest(touches) as touch from conversions)
+  select date, changed_at, touch.*
+  from (select date, changed_at, unnest(touches) as touch from conversions)
 ),
 
 by_model as (
@@ -46,7 +46,7 @@ select
   campaign,
   sum(credit)::DOUBLE as conversions,
   {{var "attribution_window_days"}} as window_days,
-  max(loaded_at) as loaded_at
+  max(changed_at) as changed_at
 from by_model
 group by date, model, channel, source, campaign
 order by date, model, channel, source, campaign
