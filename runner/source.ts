@@ -13,8 +13,12 @@ export interface PartitionFile {
 
 const timeKeys = ["year", "month", "day", "hour"] as const;
 
-/** Every `.gz` file under the source folder, in its `key=value/…` partition folders. */
-export function listSourceFiles(data: string, source: SourceConfig): PartitionFile[] {
+/**
+ * Every `.gz` file under the source folder, in its `key=value/…` partition folders. With `since`, a
+ * folder whose year, month, day or hour all lies before it is not walked into, so a run that reads the
+ * last hours does not list years of history.
+ */
+export function listSourceFiles(data: string, source: SourceConfig, since?: Date): PartitionFile[] {
   const root = resolve(data, source.path);
   const keys = Object.keys(source.partitions);
   const out: PartitionFile[] = [];
@@ -24,7 +28,10 @@ export function listSourceFiles(data: string, source: SourceConfig): PartitionFi
       if (depth < keys.length) {
         const match = /^([^=]+)=(.+)$/.exec(entry.name);
         if (!entry.isDirectory() || !match || match[1] !== keys[depth]) continue;
-        walk(join(dir, entry.name), depth + 1, { ...values, [match[1] as string]: Number(match[2]) });
+        const next = { ...values, [match[1] as string]: Number(match[2]) };
+        const end = since && endOfPrefix(keys.slice(0, depth + 1), next);
+        if (end !== undefined && end <= (since as Date).getTime()) continue;
+        walk(join(dir, entry.name), depth + 1, next);
       } else if (entry.isFile() && entry.name.endsWith(".gz")) {
         out.push({ path: join(dir, entry.name), hour: partitionHour(values) });
       }
@@ -32,6 +39,20 @@ export function listSourceFiles(data: string, source: SourceConfig): PartitionFi
   };
   walk(root, 0, {});
   return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/**
+ * The end (UTC ms, exclusive) of the time a folder covers when its keys so far are year, month, day,
+ * hour in that order (`year=2026/month=03` ends at April); undefined when they are not.
+ */
+function endOfPrefix(keys: string[], values: Record<string, number>): number | undefined {
+  if (keys.some((k, i) => k !== timeKeys[i]) || keys.some((k) => !Number.isInteger(values[k])))
+    return undefined;
+  const { year = 0, month = 1, day = 1, hour = 0 } = values;
+  if (keys.length === 1) return Date.UTC(year + 1, 0, 1);
+  if (keys.length === 2) return Date.UTC(year, month, 1);
+  if (keys.length === 3) return Date.UTC(year, month - 1, day + 1);
+  return Date.UTC(year, month - 1, day, hour + 1);
 }
 
 function partitionHour(values: Record<string, number>): Date | undefined {
@@ -87,7 +108,9 @@ export function fullSource(data: string, source: SourceConfig): SourceRead {
 /** Only the partitions whose hour is at or after `since` (the watermark's hour minus the lookback). */
 export function sourceSince(data: string, source: SourceConfig, since: Date): SourceRead {
   if (!prunableByHour(source)) return fullSource(data, source);
-  const files = listSourceFiles(data, source).filter((f) => f.hour && f.hour.getTime() >= since.getTime());
+  const files = listSourceFiles(data, source, since).filter(
+    (f) => f.hour && f.hour.getTime() >= since.getTime(),
+  );
   if (files.length === 0) return { sql: emptyRelation(source), files: 0 };
   return {
     sql: readCall(
