@@ -1,7 +1,9 @@
 // The model build on `ownstats demo` data at about 1 M and 5 M events: the full build of every model
 // against the lower bound (a bare DuckDB scan of the same raw files), and the incremental build after
-// one more hour of data, which should cost about the same whatever the history holds: both sizes get
-// an hour of the same number of events, so only the history differs.
+// one more hour of data, which should cost about the same whatever the history holds. The 5 M site of
+// the goal is the 1 M site with five times the history (280 days instead of 56, the same traffic), and
+// both get an hour of the same events, so only the history differs. A third site has five times the
+// traffic over 56 days: what a busier site's hour costs, for reference.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,15 +20,16 @@ const models = fileURLToPath(new URL("../models", import.meta.url));
 const root = process.env.OWNSTATS_BENCH_DATA ?? join(tmpdir(), "ownstats-bench-build");
 // `ids` names the demo's id format (version 7 UUIDs, as the tracker makes), so data made with
 // another one is generated again.
-const demo = { days: 56, seed: 7, now: "2026-03-01T00:00:00Z", ids: "uuid7" };
-// Visitors that give about 1 M and 5 M events over 56 days with the demo's behaviour.
+const demo = { seed: 7, now: "2026-03-01T00:00:00Z", ids: "uuid7" };
+// About 1,050 visitors a day give about 1 M events over 56 days with the demo's behaviour.
 const sizes = [
-  { label: "1 M", folder: "1m", visitors: 59_000 },
-  { label: "5 M", folder: "5m", visitors: 295_000 },
+  { label: "1 M", folder: "1m", visitors: 59_000, days: 56, denser: false },
+  { label: "5 M", folder: "5m-history", visitors: 295_000, days: 280, denser: false },
+  { label: "5 M at 5× the traffic", folder: "5m", visitors: 295_000, days: 56, denser: true },
 ];
 const extraPrefix = "bench-extra-";
-// The incremental goal compares history, so both sizes get the same new hour: the 1 M site's hour
-// holds about 400 events (the 5 M site's own hour is about 3,000; it is measured too, for reference).
+// The incremental goal compares history, so every site gets the same new hour: the 1 M site's hour
+// holds about 400 events (the busier site's own hour about 3,000; it is measured too, for reference).
 const newHourEvents = 400;
 const incrementalRounds = 3;
 const HOUR = 3_600_000;
@@ -42,12 +45,12 @@ const quiet = () => undefined;
 const progress = (text: string) => process.stderr.write(`build bench: ${text}\n`);
 
 /** Demo data for one size, generated once and kept between runs (the marker records its settings). */
-async function ensureDemo(data: string, visitors: number): Promise<void> {
+async function ensureDemo(data: string, visitors: number, days: number): Promise<void> {
   const marker = join(data, "bench-demo.json");
-  const wanted = JSON.stringify({ visitors, ...demo });
+  const wanted = JSON.stringify({ visitors, days, ...demo });
   if (existsSync(marker) && JSON.stringify(JSON.parse(readFileSync(marker, "utf8"))) === wanted) return;
   rmSync(data, { recursive: true, force: true });
-  await writeDemo({ data, visitors, days: demo.days, seed: demo.seed, now: demo.now });
+  await writeDemo({ data, visitors, days, seed: demo.seed, now: demo.now });
   writeFileSync(marker, wanted);
 }
 
@@ -124,7 +127,7 @@ export async function run(): Promise<BenchResult> {
   const only = process.env.OWNSTATS_BENCH_SIZES?.split(",");
   for (const size of sizes.filter((s) => !only || only.includes(s.folder))) {
     const data = join(root, size.folder);
-    await ensureDemo(data, size.visitors);
+    await ensureDemo(data, size.visitors, size.days);
     reset(data, events);
     const wh = await openWarehouse(data);
     const scanSql = `select count(*) as n from ${fullSource(data, events).sql}`;
@@ -169,12 +172,12 @@ export async function run(): Promise<BenchResult> {
     };
     const inc = await incremental(newHourEvents);
     const stg = readRunResults(data)?.results.find((r) => r.name === "stg_events");
-    const ownHour = size.folder === "1m" ? undefined : await incremental(Number.POSITIVE_INFINITY);
+    const ownHour = size.denser ? await incremental(Number.POSITIVE_INFINITY) : undefined;
     const stgOnly = await time(async () => {
       addHour(data, events, newHourEvents); // one hour more: new ids, so the merge has real work
       return runProject("run", { data, models, fullRefresh: false, select: ["stg_events"], log: progress });
     });
-    const label = `${count.toLocaleString("en-US")} events`;
+    const label = `${count.toLocaleString("en-US")} events over ${size.days} days`;
     figures.push({
       name: `full build of every model, ${label}`,
       value: full.seconds,
@@ -212,8 +215,14 @@ export async function run(): Promise<BenchResult> {
             baseline: { name: "the same at 1 M events", value: incremental1m, unit: "s" },
             ratio: inc.seconds / incremental1m,
           }),
-      goal: incremental1m === undefined ? "≤ 2 s" : "≤ 2 s and about the same as at 1 M (ratio ≤ 1.5)",
-      met: inc.seconds <= 2 && (incremental1m === undefined || inc.seconds / incremental1m <= 1.5),
+      // The goal compares history; the busier site's figure shows what traffic adds.
+      goal:
+        incremental1m === undefined || size.denser
+          ? "≤ 2 s"
+          : "≤ 2 s and about the same as at 1 M (ratio ≤ 1.5)",
+      met:
+        inc.seconds <= 2 &&
+        (incremental1m === undefined || size.denser || inc.seconds / incremental1m <= 1.5),
     });
     if (ownHour)
       figures.push({
