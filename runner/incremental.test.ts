@@ -266,11 +266,12 @@ describe("incremental models", () => {
   });
 
   it("leaves the table untouched when a merge fails after its delete", async () => {
-    // The incremental query grows a column the table lacks: the batch builds, the delete runs, the insert fails.
+    // The incremental query gives hour a value the table's INTEGER cannot take: the batch builds, the
+    // delete runs, the insert fails.
     const p = tempProject({
       "stg.sql": stg.replace(
         "as ingest_ts, hour",
-        "as ingest_ts, hour{{#if is_incremental}}, 1 as new_column{{/if}}",
+        "as ingest_ts, {{#if is_incremental}}'not an hour'{{else}}hour{{/if}} as hour",
       ),
     });
     writeEvents(p.data, hourAt(1), [event("a", iso(1, 0)), event("b", iso(1, 1))]);
@@ -278,7 +279,7 @@ describe("incremental models", () => {
     writeEvents(p.data, hourAt(2), [event("a", iso(2, 0), { page_path: "/changed" })]);
     const failed = await run("run", p);
     expect(failed.code).toBe(1);
-    expect(failed.output).toMatch(/new_column/);
+    expect(failed.output).toMatch(/not an hour/);
     const wh = await openWarehouse(p.data);
     expect(await wh.all("select event_id, page_path from stg order by 1")).toEqual([
       { event_id: "a", page_path: "/" },
@@ -287,6 +288,45 @@ describe("incremental models", () => {
     // The way out the message points to: a full refresh takes the new shape.
     expect((await run("run", p, { fullRefresh: true })).code).toBe(0);
     wh.close();
+  });
+
+  it("rebuilds an incremental model in full when its columns changed or it had no watermark column", async () => {
+    const p = tempProject({
+      "stg.sql": '{{config materialized="table"}}\nselect event_id, page_path from {{source "events"}}',
+    });
+    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0)), event("b", iso(1, 1))]);
+    expect((await run("run", p)).code).toBe(0);
+    const results = () =>
+      (JSON.parse(readFileSync(join(p.data, "target/run_results.json"), "utf8")) as RunResults).results[0];
+
+    // The table becomes incremental: its stored table has no watermark column yet.
+    writeFileSync(join(p.models, "stg.sql"), stg);
+    const first = await run("run", p);
+    expect(first.code, first.output).toBe(0);
+    expect(first.output).toContain('stg was rebuilt in full: the table has no watermark column "ingest_ts"');
+    expect(results()?.adapter_response.mode).toBe("full");
+
+    // A new version of the model adds a column: the next run rebuilds instead of failing on the insert.
+    writeFileSync(
+      join(p.models, "stg.sql"),
+      stg.replace("as ingest_ts, hour", "as ingest_ts, hour, 1 as version"),
+    );
+    writeEvents(p.data, hourAt(2), [event("c", iso(2, 0))]);
+    const second = await run("run", p);
+    expect(second.code, second.output).toBe(0);
+    expect(second.output).toContain("stg was rebuilt in full: its columns changed (+version)");
+    expect(results()?.message).toBe("rebuilt in full: its columns changed (+version)");
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select event_id, version from stg order by 1")).toEqual([
+      { event_id: "a", version: 1 },
+      { event_id: "b", version: 1 },
+      { event_id: "c", version: 1 },
+    ]);
+    wh.close();
+    // And then merges again.
+    writeEvents(p.data, hourAt(3), [event("d", iso(3, 0))]);
+    expect((await run("run", p)).code).toBe(0);
+    expect(results()?.adapter_response.mode).toBe("incremental");
   });
 
   it("names the model line when the incremental query fails", async () => {

@@ -19,7 +19,12 @@ export interface ModelBuild {
   filesRead: number;
   /** For incremental runs: the hour from which source partitions were read. */
   readSince?: string;
+  /** Why an incremental model was built in full although its table existed (its columns changed). */
+  rebuilt?: string;
 }
+
+/** The incremental batch's columns are not the table's: the model changed shape, so it is rebuilt. */
+class ColumnsChanged extends Error {}
 
 /** A failure, with the line of the model file it points to when DuckDB named one. */
 export class ModelError extends Error {
@@ -63,9 +68,53 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
   }
   if (kind === "table" || existing !== "table" || ctx.fullRefresh || !model.incremental)
     return buildTable(wh, model, ctx, existing);
-  const watermark = await watermarkOf(wh, model);
+  // A model that became incremental, or whose columns changed (a new version of ownstats, an edit),
+  // is rebuilt in full rather than failing every run until someone passes --full-refresh.
+  const stored = await columnsOf(wh, "main", model.name);
+  const watermarkColumn = stored.find((c) => c.name === model.config.watermark);
+  if (!watermarkColumn)
+    return rebuild(wh, model, ctx, existing, `the table has no watermark column "${model.config.watermark}"`);
+  try {
+    return await mergeIncremental(wh, model, ctx, stored, watermarkColumn.type);
+  } catch (error) {
+    if (!(error instanceof ColumnsChanged)) throw error;
+    return rebuild(wh, model, ctx, existing, error.message);
+  }
+}
+
+async function rebuild(
+  wh: Warehouse,
+  model: ModelNode,
+  ctx: BuildContext,
+  existing: Existing,
+  reason: string,
+): Promise<ModelBuild> {
+  return { ...(await buildTable(wh, model, ctx, existing)), rebuilt: reason };
+}
+
+interface Column {
+  name: string;
+  type: string;
+}
+
+/** The columns of a table of the warehouse (`main`) or of this connection's temporary ones, in order. */
+async function columnsOf(wh: Warehouse, where: "main" | "temp", table: string): Promise<Column[]> {
+  return wh.all<{ name: string; type: string }>(
+    `select name, type from pragma_table_info(${quoteString(`${where}.${quoteIdent(table)}`)})`,
+  );
+}
+
+async function mergeIncremental(
+  wh: Warehouse,
+  model: ModelNode,
+  ctx: BuildContext,
+  stored: Column[],
+  watermarkType: string,
+): Promise<ModelBuild> {
+  if (!model.incremental) throw new Error(`${model.name} has no incremental query`);
+  const watermark = await watermarkOf(wh, model, watermarkType);
   // An empty table has no watermark: build it as a first run, so a fresh install fills up once data lands.
-  if (!watermark) return buildTable(wh, model, ctx, existing);
+  if (!watermark) return buildTable(wh, model, ctx, "table");
   let readSince: Date | undefined;
   const { sql, files } = bind(
     bindWatermark(model.incremental.sql, watermark.literal),
@@ -84,6 +133,16 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
     [
       `DROP TABLE IF EXISTS temp.${batch}`,
       { prefix: `CREATE TEMP TABLE ${batch} AS`, body: sql },
+      async () => {
+        const names = (columns: Column[]) => columns.map((c) => c.name);
+        const columns = names(await columnsOf(wh, "temp", `${model.name}__ownstats_batch`));
+        const added = columns.filter((c) => !names(stored).includes(c));
+        const gone = names(stored).filter((c) => !columns.includes(c));
+        if (added.length || gone.length)
+          throw new ColumnsChanged(
+            `its columns changed (${[...added.map((c) => `+${c}`), ...gone.map((c) => `-${c}`)].join(", ")})`,
+          );
+      },
       // Two batch rows for one key would silently duplicate it in the table.
       async () => {
         if (keys.length === 0) return;
@@ -116,7 +175,7 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
           await wh.run(`INSERT INTO ${model.relation} BY NAME SELECT * FROM temp.${batch}`);
         } catch (error) {
           throw new ModelError(
-            `${(error as Error).message}\n(the model's columns no longer match the table: run with --full-refresh to rebuild it)`,
+            `${(error as Error).message}\n(the model's column types no longer match the table: run with --full-refresh to rebuild it)`,
           );
         }
       },
@@ -184,18 +243,15 @@ async function buildTable(wh: Warehouse, model: ModelNode, ctx: BuildContext, ex
 async function watermarkOf(
   wh: Warehouse,
   model: ModelNode,
+  type: string,
 ): Promise<{ literal: string; hour: Date } | undefined> {
   const column = quoteIdent(model.config.watermark as string);
   let rows: { us: string | number | null; value: string | null; type: string }[];
   try {
-    const [type] = await wh.all<{ t: string }>(
-      `select data_type as t from duckdb_columns() where schema_name = 'main' and table_name = ${quoteString(model.name)} and column_name = ${quoteString(model.config.watermark as string)}`,
-    );
-    if (!type) throw new Error(`the table has no column "${model.config.watermark}"`);
     // A time column: the max first, one cast after (a per-row cast costs a scan of the whole history).
     // Text: each value through TIMESTAMPTZ, so an ISO string's offset counts. Then epoch microseconds,
     // which no zone setting touches.
-    const max = /CHAR|TEXT|STRING/i.test(type.t)
+    const max = /CHAR|TEXT|STRING/i.test(type)
       ? `max(${column}::TIMESTAMPTZ)`
       : `max(${column})::TIMESTAMPTZ`;
     rows = await wh.all(
@@ -203,8 +259,7 @@ async function watermarkOf(
     );
   } catch (error) {
     throw new ModelError(
-      `cannot read the watermark column "${model.config.watermark}" of ${model.relation}: ${(error as Error).message} ` +
-        "(if the model became incremental or its columns changed, run with --full-refresh to rebuild it)",
+      `cannot read the watermark column "${model.config.watermark}" of ${model.relation}: ${(error as Error).message}`,
     );
   }
   const [row] = rows;
@@ -267,7 +322,7 @@ async function transaction(
     await wh.run("COMMIT");
   } catch (error) {
     await wh.run("ROLLBACK").catch(() => undefined);
-    if (error instanceof ModelError) throw error;
+    if (error instanceof ModelError || error instanceof ColumnsChanged) throw error;
     throw new ModelError((error as Error).message);
   }
   return rows;

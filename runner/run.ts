@@ -100,6 +100,7 @@ export async function execute(
         const build = await materialize(wh, m, { data: opts.data, project, fullRefresh: opts.fullRefresh });
         const elapsed = (Date.now() - started.getTime()) / 1000;
         writeRunSql(opts.target, m.file, build.sql);
+        if (build.rebuilt) opts.log(`${m.name} was rebuilt in full: ${build.rebuilt}`);
         opts.log(line(index, total, `OK created ${description}`, `OK in ${seconds(elapsed)}`));
         const r = modelResult(
           project,
@@ -107,7 +108,11 @@ export async function execute(
           "success",
           started,
           elapsed,
-          build.mode === "incremental" ? `merged ${build.rowsAffected ?? 0} rows` : "OK",
+          build.mode === "incremental"
+            ? `merged ${build.rowsAffected ?? 0} rows`
+            : build.rebuilt
+              ? `rebuilt in full: ${build.rebuilt}`
+              : "OK",
         );
         r.adapter_response = {
           rows_affected: build.rowsAffected,
