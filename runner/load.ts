@@ -5,7 +5,7 @@ import { buildManifest, writeJson } from "./artifacts.ts";
 import { type CompiledProject, compileProject, graphOf, writeCompiled } from "./compile.ts";
 import { projectErrorLines } from "./console.ts";
 import { SelectorError, selectNodes } from "./graph.ts";
-import { fullSource } from "./source.ts";
+import { fullSourceSql } from "./source.ts";
 import { bindSources, bindWatermark } from "./template.ts";
 
 export interface LoadOptions {
@@ -25,7 +25,7 @@ export function loadProject(opts: Pick<LoadOptions, "data" | "models" | "vars">)
     writeCompiled(project, target, (sql) =>
       bindSources(bindWatermark(sql), (name) => {
         const source = project.config.sources[name];
-        return source ? fullSource(opts.data, source).sql : name;
+        return source ? fullSourceSql(opts.data, source) : name;
       }),
     );
     writeJson(target, "manifest.json", buildManifest(project));

@@ -7,7 +7,7 @@ import { type CompiledProject, graphOf, type ModelNode } from "./compile.ts";
 import { line, seconds } from "./console.ts";
 import { topoOrder } from "./graph.ts";
 import { ModelError, mapError, materialize } from "./materialize.ts";
-import { fullSource } from "./source.ts";
+import { fullSourceSql } from "./source.ts";
 import { stripTrailingSemicolons } from "./sql.ts";
 import { bindSources } from "./template.ts";
 import type { DataTest } from "./tests.ts";
@@ -180,7 +180,7 @@ async function countFailures(
     bindSources(test.sql, (name) => {
       const source = project.config.sources[name];
       if (!source) throw new ModelError(`unknown source "${name}"`);
-      return fullSource(data, source).sql;
+      return fullSourceSql(data, source);
     }),
   );
   try {
