@@ -6,11 +6,12 @@ import { modelId, type NodeResult, type NodeStatus, testId } from "./artifacts.t
 import { type CompiledProject, graphOf, type ModelNode } from "./compile.ts";
 import { line, seconds } from "./console.ts";
 import { topoOrder } from "./graph.ts";
-import { ModelError, mapError, materialize } from "./materialize.ts";
+import { materialize } from "./materialize.ts";
 import { fullSourceSql } from "./source.ts";
 import { stripTrailingSemicolons } from "./sql.ts";
 import { bindSources } from "./template.ts";
 import type { DataTest } from "./tests.ts";
+import { ModelError, mapError } from "./transaction.ts";
 import type { Warehouse } from "./warehouse.ts";
 
 export type Step = "build" | "run" | "test";

@@ -3,7 +3,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { SourceConfig } from "./project.ts";
-import { quoteIdent, quoteString } from "./sql.ts";
+import { quoteIdent, quoteString, stripTrailingSemicolons } from "./sql.ts";
+import { bindSources } from "./template.ts";
+import { ModelError } from "./transaction.ts";
 
 export interface PartitionFile {
   path: string;
@@ -139,4 +141,26 @@ export function sourceSince(data: string, source: SourceConfig, since: Date): So
     ),
     files: files.length,
   };
+}
+
+/**
+ * Fills a model's source placeholders with their reads; `since` gives the first partition hour to
+ * read (all when undefined).
+ */
+export function bindModelSources(
+  sql: string,
+  data: string,
+  sources: Record<string, SourceConfig>,
+  since: (lookbackHours: number) => Date | undefined,
+): { sql: string; files: number } {
+  let files = 0;
+  const bound = bindSources(sql, (name) => {
+    const source = sources[name];
+    if (!source) throw new ModelError(`unknown source "${name}"`);
+    const from = since(source.lookback_hours);
+    const read = from ? sourceSince(data, source, from) : fullSource(data, source);
+    files += read.files;
+    return read.sql;
+  });
+  return { sql: stripTrailingSemicolons(bound), files };
 }

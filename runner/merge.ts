@@ -1,0 +1,174 @@
+// The incremental merge: the batch of new rows, checked, then merged into the stored table by the
+// model's strategy (delete+insert by key, append, or a time range), all in one transaction.
+import type { ModelNode } from "./compile.ts";
+import type { BuildContext, ModelBuild } from "./materialize.ts";
+import { bindModelSources } from "./source.ts";
+import { quoteIdent, quoteString } from "./sql.ts";
+import { bindWatermark } from "./template.ts";
+import { ModelError, type Statement, transaction } from "./transaction.ts";
+import type { Warehouse } from "./warehouse.ts";
+
+/** The incremental batch's columns are not the table's: the model changed shape, so it is rebuilt. */
+export class ColumnsChanged extends ModelError {}
+
+export interface Column {
+  name: string;
+  type: string;
+}
+
+/** The columns of a table of the warehouse (`main`) or of this connection's temporary ones, in order. */
+export async function columnsOf(wh: Warehouse, where: "main" | "temp", table: string): Promise<Column[]> {
+  return wh.all<{ name: string; type: string }>(
+    `select name, type from pragma_table_info(${quoteString(`${where}.${quoteIdent(table)}`)})`,
+  );
+}
+
+export async function mergeIncremental(
+  wh: Warehouse,
+  model: ModelNode,
+  ctx: BuildContext,
+  stored: Column[],
+  watermarkType: string,
+): Promise<ModelBuild | undefined> {
+  if (!model.incremental) throw new Error(`${model.name} has no incremental query`);
+  const watermark = await watermarkOf(wh, model, watermarkType);
+  // An empty table has no watermark: the caller builds it as a first run.
+  if (!watermark) return undefined;
+  let readSince: Date | undefined;
+  const { sql, files } = bindModelSources(
+    bindWatermark(model.incremental.sql, watermark.literal),
+    ctx.data,
+    ctx.project.config.sources,
+    (lookbackHours) => {
+      readSince = new Date(watermark.hour.getTime() - lookbackHours * 3_600_000);
+      return readSince;
+    },
+  );
+  const batch = `${quoteIdent(`${model.name}__ownstats_batch`)}`;
+  const keys = model.config.unique_key.map(quoteIdent);
+  const keyList = keys.join(", ");
+  const rows = await transaction(
+    wh,
+    model.incremental.lineMap,
+    [
+      `DROP TABLE IF EXISTS temp.${batch}`,
+      { prefix: `CREATE TEMP TABLE ${batch} AS`, body: sql },
+      async () => {
+        const names = (columns: Column[]) => columns.map((c) => c.name);
+        const columns = names(await columnsOf(wh, "temp", `${model.name}__ownstats_batch`));
+        const added = columns.filter((c) => !names(stored).includes(c));
+        const gone = names(stored).filter((c) => !columns.includes(c));
+        if (added.length || gone.length)
+          throw new ColumnsChanged(
+            `its columns changed (${[...added.map((c) => `+${c}`), ...gone.map((c) => `-${c}`)].join(", ")})`,
+          );
+      },
+      // Two batch rows for one key would silently duplicate it in the table.
+      async () => {
+        if (keys.length === 0) return;
+        const dup = await wh.all<{ n: number }>(
+          `select count(*) as n from (select ${keyList} from temp.${batch} group by all having count(*) > 1)`,
+        );
+        const n = dup[0]?.n ?? 0;
+        if (n > 0)
+          throw new ModelError(
+            `the incremental batch has ${n} ${model.config.unique_key.join(", ")} value(s) on more than one row; ` +
+              `deduplicate in the model (e.g. qualify row_number() over (partition by ${model.config.unique_key.join(", ")} order by …) = 1)`,
+          );
+      },
+      // A row without a time would never be replaced: every later batch would add it again.
+      async () => {
+        const column = model.config.time_column;
+        if (model.config.incremental_strategy !== "time_range" || !column) return;
+        const missing = await wh.all<{ n: number }>(
+          `select count(*) as n from temp.${batch} where ${quoteIdent(column)} is null`,
+        );
+        const n = missing[0]?.n ?? 0;
+        if (n > 0)
+          throw new ModelError(
+            `the incremental batch has ${n} row(s) without a ${column}; a time_range batch replaces rows by ${column}, so every row needs one`,
+          );
+      },
+      ...replaceStatements(wh, model, batch),
+      async () => {
+        try {
+          await wh.run(`INSERT INTO ${model.relation} BY NAME SELECT * FROM temp.${batch}`);
+        } catch (error) {
+          throw new ModelError(
+            `${(error as Error).message}\n(the model's column types no longer match the table: run with --full-refresh to rebuild it)`,
+          );
+        }
+      },
+      `DROP TABLE temp.${batch}`,
+    ],
+    `SELECT count(*) AS n FROM temp.${batch}`,
+  );
+  return {
+    mode: "incremental",
+    sql,
+    rowsAffected: rows,
+    filesRead: files,
+    readSince: readSince?.toISOString(),
+  };
+}
+
+/** What an incremental batch replaces before it is inserted, by the model's strategy. */
+function replaceStatements(wh: Warehouse, model: ModelNode, batch: string): Statement[] {
+  const { incremental_strategy: strategy, time_column: timeColumn } = model.config;
+  if (strategy === "append") return [];
+  if (strategy === "time_range") {
+    const column = quoteIdent(timeColumn as string);
+    // An empty batch has no earliest time (NULL): nothing is replaced.
+    return [`DELETE FROM ${model.relation} WHERE ${column} >= (SELECT min(${column}) FROM temp.${batch})`];
+  }
+  const keys = model.config.unique_key.map(quoteIdent);
+  return [
+    async () => {
+      // An equality join lets DuckDB skip the table's row groups whose key range misses the batch's
+      // keys (time-ordered ids keep a recent batch to the last few); it never matches NULL, so a
+      // batch with a NULL key matches with "is not distinct from", which reads every row group.
+      const [nulls] = await wh.all<{ n: number }>(
+        `select count(*) as n from temp.${batch} where ${keys.map((k) => `${k} is null`).join(" or ")}`,
+      );
+      const equal = nulls?.n === 0 ? "=" : "is not distinct from";
+      const match = keys.map((k) => `target.${k} ${equal} batch.${k}`).join(" and ");
+      await wh.run(`DELETE FROM ${model.relation} AS target USING temp.${batch} AS batch WHERE ${match}`);
+    },
+  ];
+}
+
+/**
+ * The largest watermark value in the existing table, as a SQL literal of the column's type (for
+ * `{{watermark}}`) and as the hour (UTC) it falls in (for source pruning); undefined when it is empty.
+ */
+async function watermarkOf(
+  wh: Warehouse,
+  model: ModelNode,
+  type: string,
+): Promise<{ literal: string; hour: Date } | undefined> {
+  const column = quoteIdent(model.config.watermark as string);
+  let rows: { us: string | number | null; value: string | null; type: string }[];
+  try {
+    // A time column: the max first, one cast after (a per-row cast costs a scan of the whole history).
+    // Text: each value through TIMESTAMPTZ, so an ISO string's offset counts. Then epoch microseconds,
+    // which no zone setting touches.
+    const max = /CHAR|TEXT|STRING/i.test(type)
+      ? `max(${column}::TIMESTAMPTZ)`
+      : `max(${column})::TIMESTAMPTZ`;
+    rows = await wh.all(
+      `select epoch_us(${max}) as us, max(${column})::VARCHAR as value, typeof(max(${column})) as type from ${model.relation}`,
+    );
+  } catch (error) {
+    throw new ModelError(
+      `cannot read the watermark column "${model.config.watermark}" of ${model.relation}: ${(error as Error).message}`,
+    );
+  }
+  const [row] = rows;
+  if (row?.us === null || row?.us === undefined || row.value === null) return undefined;
+  const ms = Number(BigInt(row.us) / 1000n);
+  return {
+    // The text form of a value cast back to its type is the same value (to the microsecond).
+    literal: `CAST(${quoteString(row.value)} AS ${row.type})`,
+    hour: new Date(ms - (((ms % 3_600_000) + 3_600_000) % 3_600_000)),
+  };
+}
