@@ -292,6 +292,7 @@ describe("incremental stg_events", () => {
       "int_daily_pages",
       "int_daily_sources",
       "int_daily_attribution",
+      "int_hourly_scores",
     ])
       expect(resultOf(stepwise, model)?.adapter_response.mode, model).toBe("incremental");
 
@@ -479,6 +480,36 @@ describe("incremental stg_events", () => {
     expect(await touches(whole)).toEqual(await touches(stepwise));
     const attribution = (data: string) => query(data, "select * from attribution order by all");
     expect(await attribution(stepwise)).toEqual(await attribution(whole));
+  });
+
+  it("scores the hours after a late recount again, from the 14 days before it", async () => {
+    // 20 days of one hour of day; then a late event on day 10 and a new day 21.
+    const day = (d: number) => `2026-03-${String(d).padStart(2, "0")}T10:15:00Z`;
+    const first: RawEvent[] = [];
+    for (let d = 1; d <= 20; d++)
+      for (let n = 0; n < 4 + (d % 3); n++) first.push(ev({ session_id: `d${d}-${n}`, event_ts: day(d) }));
+    const second = [
+      ev({ session_id: "late", event_ts: day(10), ingest_ts: "2026-03-21T10:30:00Z" }),
+      ...Array.from({ length: 30 }, (_, n) => ev({ session_id: `spike-${n}`, event_ts: day(21) })),
+    ];
+    const stepwise = tempData();
+    await writeRaw(stepwise, first);
+    expect((await build(stepwise, { step: "run" })).code).toBe(0);
+    await writeRaw(stepwise, second);
+    expect((await build(stepwise, { step: "run" })).code).toBe(0);
+    expect(resultOf(stepwise, "int_hourly_scores")?.adapter_response.mode).toBe("incremental");
+    const whole = tempData();
+    await writeRaw(whole, [...first, ...second]);
+    expect((await build(whole, { step: "run" })).code).toBe(0);
+    const scores = (data: string) =>
+      query(
+        data,
+        "select hour, events, baseline, z, is_anomaly from anomalies where events > 0 order by hour",
+      );
+    const stepwiseScores = await scores(stepwise);
+    expect(stepwiseScores).toEqual(await scores(whole));
+    // Day 21's spike is scored against the 14 days before it, day 10's late event among them.
+    expect(stepwiseScores.at(-1)).toMatchObject({ events: 30, is_anomaly: true });
   });
 
   it("follows var conversion_events, and says to rebuild after it changed", async () => {

@@ -1,0 +1,91 @@
+{{config materialized="incremental" incremental_strategy="time_range" time_column="hour" watermark="loaded_at" tags="intermediate"}}
+-- Hourly event counts against the same hour of day over the previous 14 days, with a robust z-score
+-- (anomalies adds the threshold).
+-- Incremental: an hour's score reads only the 14 days before it, so a recount of some hours changes
+-- the scores from the earliest of them on. Those hours are recomputed, reading 14 days before them,
+-- and replace the stored ones (time_range).
+
+with
+{{#if is_incremental}}
+since as (
+  select min(hour) as hour from {{ref "int_hourly_events"}} where loaded_at > {{watermark}}
+),
+{{/if}}
+
+-- The hours to lay out: every hour between the first and the last hour of data (from 14 days
+-- before the earliest recount, in an incremental run; none when nothing was recounted).
+bounds as (
+  select
+    {{#if is_incremental}}
+    case when (select hour from since) is not null
+      then greatest(min(hour), (select hour from since) - interval 14 day)
+    end as first_hour,
+    {{else}}
+    min(hour) as first_hour,
+    {{/if}}
+    max(hour) as last_hour
+  from {{ref "int_hourly_events"}}
+),
+
+-- 0 where nothing happened.
+hourly as (
+  select series.hour, coalesce(counted.events, 0)::INTEGER as events, counted.loaded_at
+  from (
+    select unnest(generate_series(first_hour, last_hour, interval 1 hour)) as hour from bounds
+  ) as series
+  left join {{ref "int_hourly_events"}} as counted on counted.hour = series.hour
+),
+
+-- The same hour of day on each of the previous 14 days that lie within the data.
+history as (
+  select
+    hourly.hour,
+    hourly.events,
+    hourly.loaded_at,
+    list(earlier.events::DOUBLE) filter (where earlier.hour is not null) as points
+  from hourly
+  left join hourly as earlier
+    on earlier.hour < hourly.hour
+    and earlier.hour >= hourly.hour - interval 14 day
+    and hour(earlier.hour) = hour(hourly.hour)
+  {{#if is_incremental}}
+  where hourly.hour >= (select hour from since)
+  {{/if}}
+  group by hourly.hour, hourly.events, hourly.loaded_at
+),
+
+baselined as (
+  select
+    hour,
+    events,
+    loaded_at,
+    points,
+    case when len(points) >= 7 then list_aggregate(points, 'median') end as baseline
+  from history
+),
+
+spread as (
+  select
+    *,
+    list_aggregate(list_transform(points, x -> abs(x - baseline)), 'median') as mad,
+    list_aggregate(list_transform(points, x -> abs(x - baseline)), 'avg') as mean_abs_dev
+  from baselined
+),
+
+scored as (
+  select
+    hour,
+    events,
+    loaded_at,
+    baseline,
+    case
+      when baseline is null then null
+      when mad > 0 then (events - baseline) / (1.4826 * mad)
+      when mean_abs_dev > 0 then (events - baseline) / (1.2533 * mean_abs_dev)
+    end as z
+  from spread
+)
+
+select hour, events, baseline::DOUBLE as baseline, z::DOUBLE as z, loaded_at
+from scored
+order by hour
