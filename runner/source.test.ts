@@ -29,5 +29,7 @@ describe("source partitions", () => {
     expect(iso(listSourceFiles(p.data, source, new Date("2026-03-01T00:00:00Z")))).toEqual(hours.slice(5));
     expect(iso(listSourceFiles(p.data, source, new Date("2027-01-01T05:00:00Z")))).toEqual(hours.slice(6));
     expect(listSourceFiles(p.data, source, new Date("2027-01-01T06:00:00Z"))).toEqual([]);
+    // A limit stops the walk: one file says whether the source has any.
+    expect(listSourceFiles(p.data, source, undefined, 1)).toHaveLength(1);
   });
 });

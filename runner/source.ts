@@ -18,15 +18,21 @@ const timeKeys = ["year", "month", "day", "hour"] as const;
 /**
  * Every `.gz` file under the source folder, in its `key=value/…` partition folders. With `since`, a
  * folder whose year, month, day or hour all lies before it is not walked into, so a run that reads the
- * last hours does not list years of history.
+ * last hours does not list years of history. With `limit`, the walk stops after that many files.
  */
-export function listSourceFiles(data: string, source: SourceConfig, since?: Date): PartitionFile[] {
+export function listSourceFiles(
+  data: string,
+  source: SourceConfig,
+  since?: Date,
+  limit = Number.POSITIVE_INFINITY,
+): PartitionFile[] {
   const root = resolve(data, source.path);
   const keys = Object.keys(source.partitions);
   const out: PartitionFile[] = [];
   const walk = (dir: string, depth: number, values: Record<string, number>) => {
     if (!existsSync(dir)) return;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (out.length >= limit) return;
       if (depth < keys.length) {
         const match = /^([^=]+)=(.+)$/.exec(entry.name);
         if (!entry.isDirectory() || !match || match[1] !== keys[depth]) continue;
@@ -105,19 +111,9 @@ export interface SourceRead {
  * need only the SQL (listing years of partitions on every run would cost more than the run).
  */
 export function fullSourceSql(data: string, source: SourceConfig): string {
-  return hasSourceFile(resolve(data, source.path))
+  return listSourceFiles(data, source, undefined, 1).length
     ? readCall(glob(data, source), source)
     : emptyRelation(source);
-}
-
-/** Whether any `.gz` file lies in the folder or below it; stops at the first. */
-function hasSourceFile(dir: string): boolean {
-  if (!existsSync(dir)) return false;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isFile() && entry.name.endsWith(".gz")) return true;
-    if (entry.isDirectory() && hasSourceFile(join(dir, entry.name))) return true;
-  }
-  return false;
 }
 
 /** The whole source: a glob over every partition. */
