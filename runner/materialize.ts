@@ -63,7 +63,7 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
   if (!watermarkColumn)
     return rebuild(wh, model, ctx, existing, `the table has no watermark column "${model.config.watermark}"`);
   try {
-    // An empty table has no watermark: it is built as a first run, so a fresh install fills up once data lands.
+    // Undefined for an empty table (no watermark): built as a first run, so a fresh install fills up.
     return (
       (await mergeIncremental(wh, model, ctx, stored, watermarkColumn.type)) ??
       (await buildTable(wh, model, ctx, existing))

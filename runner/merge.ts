@@ -44,9 +44,11 @@ export async function mergeIncremental(
       return readSince;
     },
   );
-  const batch = `${quoteIdent(`${model.name}__ownstats_batch`)}`;
-  const keys = model.config.unique_key.map(quoteIdent);
-  const keyList = keys.join(", ");
+  const batchName = `${model.name}__ownstats_batch`;
+  const batch = quoteIdent(batchName);
+  const { unique_key: uniqueKey, time_column: timeColumn } = model.config;
+  const countIn = async (where: string) =>
+    Number((await wh.all<{ n: number }>(`select count(*) as n from temp.${batch} ${where}`))[0]?.n ?? 0);
   const rows = await transaction(
     wh,
     model.incremental.lineMap,
@@ -54,42 +56,37 @@ export async function mergeIncremental(
       `DROP TABLE IF EXISTS temp.${batch}`,
       { prefix: `CREATE TEMP TABLE ${batch} AS`, body: sql },
       async () => {
-        const names = (columns: Column[]) => columns.map((c) => c.name);
-        const columns = names(await columnsOf(wh, "temp", `${model.name}__ownstats_batch`));
-        const added = columns.filter((c) => !names(stored).includes(c));
-        const gone = names(stored).filter((c) => !columns.includes(c));
+        const columns = (await columnsOf(wh, "temp", batchName)).map((c) => c.name);
+        const storedNames = stored.map((c) => c.name);
+        const added = columns.filter((c) => !storedNames.includes(c)).map((c) => `+${c}`);
+        const gone = storedNames.filter((c) => !columns.includes(c)).map((c) => `-${c}`);
         if (added.length || gone.length)
-          throw new ColumnsChanged(
-            `its columns changed (${[...added.map((c) => `+${c}`), ...gone.map((c) => `-${c}`)].join(", ")})`,
-          );
+          throw new ColumnsChanged(`its columns changed (${[...added, ...gone].join(", ")})`);
       },
       // Two batch rows for one key would silently duplicate it in the table.
       async () => {
-        if (keys.length === 0) return;
-        const dup = await wh.all<{ n: number }>(
+        if (uniqueKey.length === 0) return;
+        const keyList = uniqueKey.map(quoteIdent).join(", ");
+        const [dup] = await wh.all<{ n: number }>(
           `select count(*) as n from (select ${keyList} from temp.${batch} group by all having count(*) > 1)`,
         );
-        const n = dup[0]?.n ?? 0;
+        const n = dup?.n ?? 0;
         if (n > 0)
           throw new ModelError(
-            `the incremental batch has ${n} ${model.config.unique_key.join(", ")} value(s) on more than one row; ` +
-              `deduplicate in the model (e.g. qualify row_number() over (partition by ${model.config.unique_key.join(", ")} order by …) = 1)`,
+            `the incremental batch has ${n} ${uniqueKey.join(", ")} value(s) on more than one row; ` +
+              `deduplicate in the model (e.g. qualify row_number() over (partition by ${uniqueKey.join(", ")} order by …) = 1)`,
           );
       },
       // A row without a time would never be replaced: every later batch would add it again.
       async () => {
-        const column = model.config.time_column;
-        if (model.config.incremental_strategy !== "time_range" || !column) return;
-        const missing = await wh.all<{ n: number }>(
-          `select count(*) as n from temp.${batch} where ${quoteIdent(column)} is null`,
-        );
-        const n = missing[0]?.n ?? 0;
+        if (model.config.incremental_strategy !== "time_range" || !timeColumn) return;
+        const n = await countIn(`where ${quoteIdent(timeColumn)} is null`);
         if (n > 0)
           throw new ModelError(
-            `the incremental batch has ${n} row(s) without a ${column}; a time_range batch replaces rows by ${column}, so every row needs one`,
+            `the incremental batch has ${n} row(s) without a ${timeColumn}; a time_range batch replaces rows by ${timeColumn}, so every row needs one`,
           );
       },
-      ...replaceStatements(wh, model, batch),
+      ...replaceStatements(wh, model, batch, countIn),
       async () => {
         try {
           await wh.run(`INSERT INTO ${model.relation} BY NAME SELECT * FROM temp.${batch}`);
@@ -113,7 +110,12 @@ export async function mergeIncremental(
 }
 
 /** What an incremental batch replaces before it is inserted, by the model's strategy. */
-function replaceStatements(wh: Warehouse, model: ModelNode, batch: string): Statement[] {
+function replaceStatements(
+  wh: Warehouse,
+  model: ModelNode,
+  batch: string,
+  countIn: (where: string) => Promise<number>,
+): Statement[] {
   const { incremental_strategy: strategy, time_column: timeColumn } = model.config;
   if (strategy === "append") return [];
   if (strategy === "time_range") {
@@ -127,10 +129,8 @@ function replaceStatements(wh: Warehouse, model: ModelNode, batch: string): Stat
       // An equality join lets DuckDB skip the table's row groups whose key range misses the batch's
       // keys (time-ordered ids keep a recent batch to the last few); it never matches NULL, so a
       // batch with a NULL key matches with "is not distinct from", which reads every row group.
-      const [nulls] = await wh.all<{ n: number }>(
-        `select count(*) as n from temp.${batch} where ${keys.map((k) => `${k} is null`).join(" or ")}`,
-      );
-      const equal = nulls?.n === 0 ? "=" : "is not distinct from";
+      const nulls = await countIn(`where ${keys.map((k) => `${k} is null`).join(" or ")}`);
+      const equal = nulls === 0 ? "=" : "is not distinct from";
       const match = keys.map((k) => `target.${k} ${equal} batch.${k}`).join(" and ");
       await wh.run(`DELETE FROM ${model.relation} AS target USING temp.${batch} AS batch WHERE ${match}`);
     },
