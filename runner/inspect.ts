@@ -2,7 +2,7 @@
 // picks, without opening the warehouse.
 import { join } from "node:path";
 import { type LoadOptions, loadSelection } from "./load.ts";
-import { plan } from "./run.ts";
+import { plan } from "./plan.ts";
 
 interface Inspect extends LoadOptions {
   /** Where lines go; console.log by default. */

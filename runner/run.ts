@@ -3,10 +3,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { modelId, type NodeResult, type NodeStatus, testId } from "./artifacts.ts";
-import { type CompiledProject, graphOf, type ModelNode } from "./compile.ts";
+import type { CompiledProject, ModelNode } from "./compile.ts";
 import { line, seconds } from "./console.ts";
-import { topoOrder } from "./graph.ts";
 import { materialize } from "./materialize.ts";
+import { plan } from "./plan.ts";
 import { fullSourceSql } from "./source.ts";
 import { stripTrailingSemicolons } from "./sql.ts";
 import { bindSources } from "./template.ts";
@@ -23,44 +23,6 @@ export interface ExecuteOptions {
   fullRefresh: boolean;
   selectedModels: Set<string>;
   log: (line: string) => void;
-}
-
-type Planned = { kind: "model"; model: ModelNode } | { kind: "test"; test: DataTest };
-
-export function plan(project: CompiledProject, step: Step, selected: Set<string>): Planned[] {
-  const isEphemeral = (name: string) => project.models.get(name)?.config.materialized === "ephemeral";
-  // The ephemeral models that the selected ones (or their tests) read are built whatever the selection:
-  // they exist only for the run, as dbt inlines them.
-  const needed = new Set(selected);
-  const parentsOf = (name: string) => project.models.get(name)?.parents ?? [];
-  const needEphemeral = (name: string) => {
-    if (!isEphemeral(name) || needed.has(name)) return;
-    needed.add(name);
-    for (const parent of parentsOf(name)) needEphemeral(parent);
-  };
-  for (const name of selected) for (const parent of parentsOf(name)) needEphemeral(parent);
-  if (step !== "run")
-    for (const test of project.tests)
-      if (test.parents.some((p) => selected.has(p))) for (const parent of test.parents) needEphemeral(parent);
-  const order = topoOrder(graphOf(project)).filter((n) => needed.has(n));
-  const position = new Map(order.map((n, i) => [n, i]));
-  const items: { at: number; item: Planned }[] = [];
-  for (const name of order)
-    if (step !== "test" || isEphemeral(name))
-      items.push({
-        at: position.get(name) as number,
-        item: { kind: "model", model: project.models.get(name) as ModelNode },
-      });
-  if (step !== "run") {
-    for (const test of project.tests) {
-      // A test runs when any model it reads is selected, right after the last of them.
-      if (!test.parents.some((p) => selected.has(p))) continue;
-      const at = test.parents.map((p) => position.get(p)).filter((i) => i !== undefined);
-      if (at.length === 0) continue;
-      items.push({ at: Math.max(...at) + 0.5, item: { kind: "test", test } });
-    }
-  }
-  return items.sort((a, b) => a.at - b.at).map((i) => i.item);
 }
 
 export async function execute(

@@ -2,7 +2,7 @@
 // Each compiles to a query whose rows are failures.
 import type { CompiledProject } from "./compile.ts";
 import type { ProjectError, ProjectFiles, SchemaTest } from "./project.ts";
-import { quoteIdent, relationName, sqlLiteral } from "./sql.ts";
+import { quoteIdent, quoteString, relationName, sqlLiteral } from "./sql.ts";
 import { renderTemplate } from "./template.ts";
 
 export type Severity = "error" | "warn";
@@ -19,11 +19,18 @@ export interface DataTest {
   severity: Severity;
   /** Every model the query reads. */
   parents: string[];
+  /** Every source the query reads. */
+  sources: string[];
   sql: string;
   lineMap?: number[];
 }
 
 const genericKinds = ["not_null", "unique", "accepted_values", "relationships"] as const;
+const commonArgs = ["severity", "config", "column_name"];
+const kindArgs: Record<string, string[]> = {
+  accepted_values: ["values", "quote"],
+  relationships: ["to", "field"],
+};
 
 export function buildDataTests(
   files: ProjectFiles,
@@ -94,6 +101,7 @@ export function buildDataTests(
       file: file.file,
       severity: severity === "warn" ? "warn" : "error",
       parents: [...new Set(rendered.refs.map((r) => r.name))],
+      sources: [...new Set(rendered.sources.map((s) => s.name))],
       sql: rendered.sql,
       lineMap: rendered.lineMap,
     });
@@ -124,7 +132,14 @@ function genericTest(
   } else return void fail(`a test must be a name or a one-key mapping, got ${JSON.stringify(raw)}`);
   if (!(genericKinds as readonly string[]).includes(kind))
     return void fail(`unknown test "${kind}" (known: ${genericKinds.join(", ")})`);
+  // A misspelt argument (severty:) or one of dbt's this runner lacks (where:) would otherwise be
+  // ignored without a word, and the test would check something else than what it says.
+  const known = [...commonArgs, ...(kindArgs[kind] ?? [])];
+  const unknown = Object.keys(args).find((key) => !known.includes(key));
+  if (unknown) return void fail(`${kind} has no argument "${unknown}" (it takes: ${known.join(", ")})`);
   const config = (args.config ?? {}) as Record<string, unknown>;
+  const unknownConfig = Object.keys(config).find((key) => key !== "severity");
+  if (unknownConfig) return void fail(`${kind} has no config "${unknownConfig}" (it takes: severity)`);
   const severity = String(args.severity ?? config.severity ?? "error").toLowerCase();
   if (severity !== "error" && severity !== "warn")
     return void fail(`severity must be "warn" or "error", not "${severity}"`);
@@ -132,7 +147,13 @@ function genericTest(
   if (!col) return void fail(`${kind} needs a column (put it under columns:, or give column_name)`);
   const rel = project.relationOf(model);
   const c = quoteIdent(col);
-  const base = { kind: kind as Generic["kind"], model, column: col, severity: severity as Severity };
+  const base = {
+    kind: kind as Generic["kind"],
+    model,
+    column: col,
+    severity: severity as Severity,
+    sources: [],
+  };
   switch (kind) {
     case "not_null":
       return {
@@ -152,11 +173,15 @@ function genericTest(
       const values = args.values;
       if (!Array.isArray(values) || values.length === 0)
         return void fail("accepted_values needs values: [...]");
+      if (args.quote !== undefined && typeof args.quote !== "boolean")
+        return void fail("quote must be true or false");
+      // As dbt: values are compared as strings unless quote: false (then as written: numbers, booleans).
+      const literal = (v: unknown) => (args.quote === false ? sqlLiteral(v) : quoteString(String(v)));
       return {
         ...base,
         name: `accepted_values_${model}_${col}`,
         parents: [model],
-        sql: `select ${c} as value_field, count(*) as n_records from ${rel} where ${c} is not null and ${c} not in (${values.map(sqlLiteral).join(", ")}) group by ${c}`,
+        sql: `select ${c} as value_field, count(*) as n_records from ${rel} where ${c} is not null and ${c} not in (${values.map(literal).join(", ")}) group by ${c}`,
       };
     }
     default: {
