@@ -60,6 +60,30 @@ describe("compileProject", () => {
     expect(output).toContain("dependency cycle: a > b > c > a");
   });
 
+  it("reports every missing ref, those of a model with other errors too, and names that differ in case only", () => {
+    const p = tempProject({
+      "m1.sql": 'select * from {{ref "x"}} join {{ref "y"}} using (id)',
+      "m2.sql": 'select * from {{source "evnts"}}\njoin {{ref "gone"}} using (id)',
+      "Daily.sql": "select 1",
+      "marts/daily.sql": "select 2",
+      "eph.sql": '{{config materialized="ephemeral"}}\nselect 1 as x',
+      "v.sql": 'select x from {{ref "eph"}}',
+      "t.sql": '{{config materialized="table"}}\nselect x from {{ref "eph"}}',
+    });
+    const where = compileProject(p.models).errors.map((e) => `${e.file}:${e.line ?? "-"} ${e.message}`);
+    expect(where).toEqual(
+      expect.arrayContaining([
+        'models/m1.sql:1 ref to a model that does not exist: "x"',
+        'models/m1.sql:1 ref to a model that does not exist: "y"',
+        'models/m2.sql:2 ref to a model that does not exist: "gone"',
+        'models/marts/daily.sql:- two models are named "daily": models/Daily.sql and models/marts/daily.sql (model names must be unique)',
+        'models/v.sql:1 the view "v" refs the ephemeral model "eph", which is gone once the run ends: make one of them a table or a view',
+      ]),
+    );
+    expect(where.some((w) => w.startsWith("models/m2.sql:1 unknown source"))).toBe(true);
+    expect(where.some((w) => w.startsWith("models/t.sql"))).toBe(false);
+  });
+
   it("validates project.yml and names the key that is wrong", async () => {
     const p = tempProject(
       { "a.sql": "select 1" },

@@ -81,8 +81,10 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     relationOf: relationName,
   };
   const byName = new Map<string, ModelFile>();
+  // DuckDB's names ignore case, so Daily.sql and daily.sql would be one table.
+  const byFoldedName = new Map<string, ModelFile>();
   for (const file of files.models) {
-    const other = byName.get(file.name);
+    const other = byFoldedName.get(file.name.toLowerCase());
     if (other) {
       errors.push({
         file: file.file,
@@ -91,6 +93,7 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
       continue;
     }
     byName.set(file.name, file);
+    byFoldedName.set(file.name.toLowerCase(), file);
   }
   const context: Omit<ModelContext, "relationOf"> = {
     config: files.config,
@@ -100,8 +103,11 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
   };
   const compileAll = (relationOf: (model: string) => string) => {
     const found: ProjectError[] = [];
-    const nodes = [...byName.values()].map((file) => compileModel(file, { ...context, relationOf }, found));
-    return { nodes, errors: found };
+    const refs: FileRefs[] = [];
+    const nodes = [...byName.values()].map((file) =>
+      compileModel(file, { ...context, relationOf }, found, refs),
+    );
+    return { nodes, errors: found, refs };
   };
   // A model's materialization is in its own template, and a ref to an ephemeral model names another
   // relation: when the first pass finds ephemeral models, a second compiles with their relations.
@@ -115,16 +121,27 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
   }
   errors.push(...compiled.errors);
   for (const node of compiled.nodes) if (node) project.models.set(node.name, node);
-  // Refs are checked once every model is known, so one pass reports all of them.
+  // Refs are checked once every model is known, so one pass reports all of them, those of models
+  // with other errors too.
+  for (const { file, refs } of compiled.refs)
+    for (const ref of refs) {
+      const message = `ref to a model that does not exist: "${ref.name}"`;
+      if (
+        !byName.has(ref.name) &&
+        !errors.some((e) => e.file === file && e.line === ref.line && e.message === message)
+      )
+        errors.push({ file, line: ref.line, message });
+    }
+  // An ephemeral model lives only as long as the run's connection; a view is read after it.
   for (const node of project.models.values()) {
-    for (const ref of [...node.full.refs, ...(node.incremental?.refs ?? [])]) {
-      if (!byName.has(ref.name) && !errors.some((e) => e.file === node.file && e.line === ref.line))
+    if (node.config.materialized !== "view") continue;
+    for (const ref of node.full.refs)
+      if (ephemeral.has(ref.name) && !errors.some((e) => e.file === node.file && e.line === ref.line))
         errors.push({
           file: node.file,
           line: ref.line,
-          message: `ref to a model that does not exist: "${ref.name}"`,
+          message: `the view "${node.name}" refs the ephemeral model "${ref.name}", which is gone once the run ends: make one of them a table or a view`,
         });
-    }
   }
   for (const chain of findCycles(graphOf(project))) {
     const first = project.models.get(chain[0] as string);
@@ -151,7 +168,18 @@ interface ModelContext {
   relationOf: (model: string) => string;
 }
 
-function compileModel(file: ModelFile, context: ModelContext, errors: ProjectError[]): ModelNode | undefined {
+/** The refs one render of a model found, kept even when the model has other errors. */
+interface FileRefs {
+  file: string;
+  refs: Rendered["refs"];
+}
+
+function compileModel(
+  file: ModelFile,
+  context: ModelContext,
+  errors: ProjectError[],
+  refs: FileRefs[],
+): ModelNode | undefined {
   const { relationOf } = context;
   const render = (isIncremental: boolean, watermark?: string) =>
     renderTemplate({
@@ -171,6 +199,7 @@ function compileModel(file: ModelFile, context: ModelContext, errors: ProjectErr
         errors.push({ file: file.file, line: e.line, message: e.message });
   };
   report(full);
+  refs.push({ file: file.file, refs: full.refs });
   if (full.errors.length) return undefined;
   const modelConfig = resolveConfig(file, context.config, full.config, errors);
   if (!modelConfig) return undefined;
@@ -178,6 +207,7 @@ function compileModel(file: ModelFile, context: ModelContext, errors: ProjectErr
   if (modelConfig.materialized === "incremental") {
     incremental = render(true, modelConfig.watermark);
     report(incremental);
+    refs.push({ file: file.file, refs: incremental.refs });
     if (incremental.errors.length) return undefined;
   }
   const parents = [...new Set([...full.refs, ...(incremental?.refs ?? [])].map((r) => r.name))];
