@@ -39,7 +39,7 @@ describe("macros", () => {
     wh.close();
   });
 
-  it("name a missing macro, a missing parameter and a duplicate, each with its file", () => {
+  it("name a missing macro, a missing parameter and a duplicate, each with its file and line", () => {
     const p = tempProject({
       ...macros,
       "macros/more/page_views.sql": "select 1",
@@ -55,10 +55,10 @@ describe("macros", () => {
       'models/macros/page_views.sql two macros are named "page_views": models/macros/more/page_views.sql and models/macros/page_views.sql (macro names must be unique)',
     );
     expect(messages).toContain(
-      "models/marts/a.sql unknown macro {{> nope}} (macros are models/macros/*.sql)",
+      "models/marts/a.sql:1 unknown macro {{> nope}} (macros are models/macros/*.sql)",
     );
     expect(messages).toContain(
-      'models/marts/b.sql in macro by_column (its line 1): "column" is not defined (a missing helper or variable)',
+      'models/marts/b.sql:2 in macro by_column (its line 1): "column" is not defined (a missing helper or variable)',
     );
   });
 

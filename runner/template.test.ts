@@ -67,6 +67,65 @@ describe("renderTemplate", () => {
     expect(render('select 1 from {{source "nope"}}').errors[0]?.message).toMatch(/unknown source "nope"/);
   });
 
+  it("is strict where Handlebars is not: names given to helpers and blocks, and root names in {{#each}}", () => {
+    const vars = {
+      steps: [
+        { name: "a", event_type: "x" },
+        { name: "b", evnt_type: "y" },
+      ],
+      opt: null,
+    };
+    const errors = (text: string, incremental = false) => render(text, vars, incremental).errors;
+    expect(errors("select 1\nwhere {{literal vars.typo}}")).toEqual([
+      { line: 2, message: 'unknown variable "vars.typo" (project.yml vars: steps, opt)' },
+    ]);
+    expect(errors("select 1\n{{#each vars.typo}}x{{/each}}")[0]?.line).toBe(2);
+    expect(errors("select 1\n\n{{#if is_incremntal}}x{{/if}}")).toEqual([
+      { line: 3, message: '"is_incremntal" is not defined (a missing helper or variable)' },
+    ]);
+    expect(errors("{{#each vars.steps}}\n{{literal event_type}}{{/each}}")).toEqual([
+      { line: 2, message: "{{literal}} was given a name that has no value (is it spelt right?)" },
+    ]);
+    expect(errors("{{#each vars.steps}}\n{{#if is_incremental}}x{{/if}}{{/each}}", true)).toEqual([
+      {
+        line: 2,
+        message:
+          'inside {{#each}} or {{#with}}, "is_incremental" is read from the item; write @root.is_incremental',
+      },
+    ]);
+    expect(errors("select 1\n{{#if}}x{{/if}}")).toEqual([
+      { line: 2, message: "{{#if}} takes exactly one value" },
+    ]);
+    // What stays allowed: YAML nulls, optional fields tested with #if, and @root inside blocks.
+    const ok = render(
+      "{{literal vars.opt}}{{#each vars.steps}}{{#if event_type}}{{literal event_type}}{{/if}}{{#if @root.is_incremental}}!{{/if}}{{/each}}",
+      vars,
+      true,
+    );
+    expect(ok.errors).toEqual([]);
+    expect(ok.sql).toBe("NULL'x'!!");
+  });
+
+  it("names the line that includes a macro when the macro is unknown or fails", () => {
+    const withMacros = (text: string) =>
+      renderTemplate({
+        text,
+        vars: {},
+        isIncremental: false,
+        self: 'main."me"',
+        relationOf: (m) => `main."${m}"`,
+        knownSources: new Set(),
+        macros: { broken: "x\n{{nothing_here}}" },
+      }).errors;
+    expect(withMacros("select 1\n{{> nomac}}")).toEqual([
+      { line: 2, message: "unknown macro {{> nomac}} (macros are models/macros/*.sql)" },
+    ]);
+    expect(withMacros("select 1\n\n{{> broken}}")[0]).toMatchObject({
+      line: 3,
+      message: expect.stringMatching(/^in macro broken \(its line 2\): "nothing_here" is not defined/),
+    });
+  });
+
   it("renders {{watermark}} as the self subquery between marks, only in an incremental render", () => {
     const text = "select * from t\n{{#if is_incremental}}where ts > {{watermark}}{{/if}}";
     const inc = renderTemplate({

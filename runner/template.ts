@@ -2,6 +2,7 @@
 // that a DuckDB error on line N of the compiled SQL can name the line of the model file.
 import Handlebars from "handlebars";
 import { quoteIdent, sqlLiteral } from "./sql.ts";
+import { strictContext, templateFacts } from "./template-ast.ts";
 
 export interface Located {
   name: string;
@@ -135,8 +136,26 @@ export function renderTemplate(input: RenderInput): Rendered {
   hb.registerHelper("literal", (...args: unknown[]) => {
     const options = args[args.length - 1] as HelperOptions;
     if (args.length !== 2) throw new TemplateError("{{literal}} takes one value", lineOf(options));
+    // YAML's null renders NULL; a field that is not there at all is a misspelt name.
+    if (args[0] === undefined)
+      throw new TemplateError(
+        "{{literal}} was given a name that has no value (is it spelt right?)",
+        lineOf(options),
+      );
     return literalOrThrow(args[0], lineOf(options));
   });
+
+  let ast: hbs.AST.Program;
+  try {
+    ast = hb.parse(input.text);
+  } catch (error) {
+    out.errors.push(templateError(error));
+    return out;
+  }
+  // Its errors are reported with their lines; the render still runs, for the refs it records.
+  const facts = templateFacts(ast, new Set(["vars", "is_incremental", "self"]));
+  out.errors.push(...facts.errors);
+  markLines(ast);
 
   // A macro's own errors name the macro and its line: Handlebars reports a line of the macro's text,
   // which would otherwise pass for a line of the model that includes it.
@@ -148,30 +167,38 @@ export function renderTemplate(input: RenderInput): Rendered {
       } catch (error) {
         if (error instanceof TemplateError && error.message.startsWith("in macro ")) throw error;
         const { line, message } = templateError(error);
-        throw new TemplateError(`in macro ${name}${line ? ` (its line ${line})` : ""}: ${message}`);
+        throw new TemplateError(
+          `in macro ${name}${line ? ` (its line ${line})` : ""}: ${message}`,
+          facts.macroLines.get(name),
+        );
       }
     }) as HandlebarsTemplateDelegate);
   }
 
-  let ast: hbs.AST.Program;
-  try {
-    ast = hb.parse(input.text);
-  } catch (error) {
-    out.errors.push(templateError(error));
-    return out;
-  }
-  markLines(ast);
+  const vars = strictContext(input.vars, (name) => {
+    const known = Object.keys(input.vars).join(", ") || "none";
+    throw new TemplateError(
+      `unknown variable "vars.${name}" (project.yml vars: ${known})`,
+      facts.nameLines.get(`vars.${name}`),
+    );
+  });
+  const context = strictContext({ vars, is_incremental: input.isIncremental, self: input.self }, (name) => {
+    throw new TemplateError(
+      `"${name}" is not defined (a missing helper or variable)`,
+      facts.nameLines.get(name),
+    );
+  });
   let rendered: string;
   try {
-    rendered = hb.compile(ast, { noEscape: true, strict: true })({
-      vars: input.vars,
-      is_incremental: input.isIncremental,
-      self: input.self,
-    });
+    rendered = hb.compile(ast, { noEscape: true, strict: true })(context);
   } catch (error) {
-    out.errors.push(templateError(error));
+    const found = templateError(error);
+    const macro = /^unknown macro \{\{> (.+)\}\}/.exec(found.message)?.[1];
+    if (facts.errors.length === 0)
+      out.errors.push(macro && !found.line ? { ...found, line: facts.macroLines.get(macro) } : found);
     return out;
   }
+  if (facts.errors.length) return out;
   const lastLine = input.text.split("\n").length;
   const lines = rendered.split("\n");
   const marked = new RegExp(`${lineMark}(\\d+)${lineMark}`, "g");

@@ -46,8 +46,11 @@ export function buildDataTests(
     return name;
   };
   const schemaFile = `${files.top}/schema.yml`;
+  // A model that failed to compile has its own error; the tests that name it do not add more.
+  const modelFiles = new Set(files.models.map((file) => file.name));
   for (const entry of files.schema.models) {
     if (!project.models.has(entry.name)) {
+      if (modelFiles.has(entry.name)) continue;
       errors.push({
         file: schemaFile,
         line: entry.line,
@@ -81,7 +84,7 @@ export function buildDataTests(
     });
     for (const e of rendered.errors) errors.push({ file: file.file, line: e.line, message: e.message });
     for (const ref of rendered.refs)
-      if (!project.models.has(ref.name))
+      if (!modelFiles.has(ref.name))
         errors.push({
           file: file.file,
           line: ref.line,

@@ -1,0 +1,88 @@
+// Walks over a model template's Handlebars syntax tree: the line of each name and macro it uses (for
+// errors Handlebars raises without one), and the mistakes its runtime would pass over in silence.
+
+type Node = hbs.AST.Node & {
+  body?: hbs.AST.Statement[];
+  program?: hbs.AST.Program;
+  inverse?: hbs.AST.Program;
+  path?: hbs.AST.PathExpression | hbs.AST.Literal;
+  name?: hbs.AST.PathExpression | hbs.AST.SubExpression;
+  params?: hbs.AST.Expression[];
+  hash?: hbs.AST.Hash;
+};
+
+export interface TemplateFacts {
+  /** The first line where each name (`vars`, `vars.typo`, `is_incremental`) is read. */
+  nameLines: Map<string, number>;
+  /** The first line where each macro is included. */
+  macroLines: Map<string, number>;
+  errors: { line: number; message: string }[];
+}
+
+/** Block helpers that take exactly one value; without it Handlebars throws with no line. */
+const oneValueBlocks = new Set(["if", "unless", "each", "with"]);
+/** Blocks whose body reads names from another object than the model's context. */
+const scopedBlocks = new Set(["each", "with"]);
+
+/**
+ * Collects the facts of a template. `rootNames` are the context's own names: read inside
+ * `{{#each}}` or `{{#with}}`, one of them means a field of the item, which is a mistake that
+ * renders as false or empty, so it is reported (the fix is `@root.name`).
+ */
+export function templateFacts(ast: hbs.AST.Program, rootNames: ReadonlySet<string>): TemplateFacts {
+  const facts: TemplateFacts = { nameLines: new Map(), macroLines: new Map(), errors: [] };
+  const note = (map: Map<string, number>, key: string, line: number) => {
+    if (!map.has(key)) map.set(key, line);
+  };
+  const visit = (node: Node | undefined, scoped: boolean): void => {
+    if (!node) return;
+    const line = node.loc?.start.line ?? 0;
+    if (node.type === "PathExpression") {
+      const path = node as hbs.AST.PathExpression;
+      const head = path.parts[0];
+      const plain = !path.data && path.depth === 0 && !/^(\.|this\b)/.test(path.original);
+      if (!plain || head === undefined) return;
+      note(facts.nameLines, head, line);
+      note(facts.nameLines, path.original, line);
+      if (scoped && rootNames.has(head))
+        facts.errors.push({
+          line,
+          message: `inside {{#each}} or {{#with}}, "${path.original}" is read from the item; write @root.${path.original}`,
+        });
+      return;
+    }
+    if (node.type === "PartialStatement" || node.type === "PartialBlockStatement") {
+      const name = node.name;
+      if (name?.type === "PathExpression")
+        note(facts.macroLines, (name as hbs.AST.PathExpression).original, line);
+    }
+    const helper = node.path?.type === "PathExpression" ? (node.path as hbs.AST.PathExpression).original : "";
+    if (node.type === "BlockStatement" && oneValueBlocks.has(helper) && node.params?.length !== 1)
+      facts.errors.push({ line, message: `{{#${helper}}} takes exactly one value` });
+    if (node.type !== "PathExpression") visit(node.path as Node | undefined, scoped);
+    for (const param of node.params ?? []) visit(param as Node, scoped);
+    for (const pair of node.hash?.pairs ?? []) visit(pair.value as Node, scoped);
+    for (const statement of node.body ?? []) visit(statement as Node, scoped);
+    visit(
+      node.program as Node | undefined,
+      scoped || (node.type === "BlockStatement" && scopedBlocks.has(helper)),
+    );
+    visit(node.inverse as Node | undefined, scoped);
+  };
+  visit(ast as Node, false);
+  return facts;
+}
+
+/**
+ * The context a template renders with, made strict where Handlebars is not: a name passed to a
+ * helper or a block (`{{literal vars.typo}}`, `{{#if is_incremntal}}`) that the context does not
+ * have throws `fail(name)` instead of reading as undefined.
+ */
+export function strictContext<T extends object>(target: T, fail: (name: string) => never): T {
+  return new Proxy(target, {
+    get(object, key, receiver) {
+      if (typeof key === "string" && !(key in object)) fail(key);
+      return Reflect.get(object, key, receiver);
+    },
+  });
+}
