@@ -118,6 +118,13 @@ export async function replay(opts: ReplayOptions): Promise<number> {
       `replay: ${summary.events} events since ${since.toISOString()} from ${summary.shards} shards of ${opts.stream} ` +
         `into ${opts.data}/raw/ (${summary.objects} objects${skipped}); duplicates are removed by event_id in the next build`,
     );
+    // An incremental build reads the raw hours from its watermark minus the source's lookback_hours:
+    // objects landed in hours before that are read only by a full rebuild.
+    if (summary.earliestHour)
+      console.log(
+        `replay: the objects are in the hours of their events' arrival, from ${summary.earliestHour.toISOString()} on; ` +
+          "if the warehouse already holds later events, include these with `ownstats build --full-refresh`",
+      );
     return 0;
   } catch (error) {
     console.error(

@@ -21,6 +21,8 @@ export interface ReplaySummary {
   events: number;
   skipped: number;
   objects: number;
+  /** The earliest arrival hour an object was written to, if any. */
+  earliestHour?: Date;
 }
 
 /** Lines held before they are written, per shard. */
@@ -35,12 +37,15 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
 
   const land = async (lines: ArrivedLine[]) => {
     for (const run of runsByHour(lines)) {
+      const arrival = (run[0] as ArrivedLine).arrival;
       await writeRawObject(
         options.data,
         run.map((l) => l.line),
-        (run[0] as ArrivedLine).arrival,
+        arrival,
       );
       summary.objects++;
+      const hour = new Date(Math.floor(arrival.getTime() / 3_600_000) * 3_600_000);
+      if (!summary.earliestHour || hour < summary.earliestHour) summary.earliestHour = hour;
     }
     summary.events += lines.length;
     lines.length = 0;

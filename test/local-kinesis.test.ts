@@ -108,7 +108,12 @@ describe("replay", () => {
 
     const data = mkdtempSync(join(tmpdir(), "ownstats-replay-"));
     const summary = await replayStream({ client, streamName: "replay-events", data, since });
-    expect(summary).toMatchObject({ shards: 2, events: 20, skipped: 1 });
+    expect(summary).toMatchObject({
+      shards: 2,
+      events: 20,
+      skipped: 1,
+      earliestHour: new Date("2026-05-01T09:00:00Z"),
+    });
 
     const landed = (hour: string) => {
       const folder = join(data, "raw", "year=2026", "month=05", "day=01", `hour=${hour}`);
