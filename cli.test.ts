@@ -1,6 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -44,6 +44,22 @@ describe("ownstats command", () => {
     const badNumber = await ownstats("demo", "--visitors", "many");
     expect(badNumber.code).toBe(2);
     expect(badNumber.stderr).toContain("--visitors must be a whole number");
+  });
+
+  it("builds a project of other models without the reports, which `report` alone names as missing", async () => {
+    const root = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const models = join(root, "models");
+    mkdirSync(models);
+    writeFileSync(join(models, "project.yml"), "name: custom\n");
+    writeFileSync(join(models, "a.sql"), "select 1 as x");
+    const data = join(root, "data");
+    const built = await ownstats("build", "--models", models, "--data", data);
+    expect(built.code).toBe(0);
+    expect(built.stdout).toContain("Done. PASS=1 WARN=0 ERROR=0 SKIP=0 TOTAL=1");
+    expect(built.stdout).toContain("report: skipped, the warehouse has no stg_events, sessions");
+    const report = await ownstats("report", "--data", data);
+    expect(report.code).toBe(1);
+    expect(report.stderr).toContain("report: the warehouse has no stg_events");
   });
 
   it("stops quietly when the reader of its output closes the pipe (ownstats ls | head -1)", async () => {

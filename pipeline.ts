@@ -10,7 +10,8 @@ export async function pipelineStep(step: PipelineStep, opts: PipelineOptions): P
   if (step !== "report") code = await runner.runProject(step, opts);
   if ((step === "build" && code !== 2) || step === "report") {
     const reports = await import("./reports/index.ts");
-    code = Math.max(code, await reports.renderSite({ data: opts.data, days: opts.days }));
+    const optional = step === "build";
+    code = Math.max(code, await reports.renderSite({ data: opts.data, days: opts.days, optional }));
   }
   return code;
 }

@@ -21,14 +21,39 @@ export interface SiteOptions {
   days: number;
 }
 
+/** The models the pages read: those of the project in models/. */
+const reportModels = [
+  "stg_events",
+  "sessions",
+  "daily",
+  "pages",
+  "sources",
+  "attribution",
+  "funnel",
+  "cohorts",
+  "experiments",
+  "anomalies",
+];
+
 export interface RenderedSite {
   folder: string;
   files: { path: string; bytes: number }[];
 }
 
-export async function renderSite(opts: SiteOptions): Promise<number> {
+/**
+ * Renders the site and says how it went; the exit code. With `optional` (as in `build`), a warehouse
+ * without the models the pages read (a project of other models) is skipped with a note instead.
+ */
+export async function renderSite(opts: SiteOptions & { optional?: boolean }): Promise<number> {
   const started = performance.now();
   try {
+    const missing = await missingModels(opts.data);
+    if (missing.length > 0) {
+      const what = `the warehouse has no ${missing.join(", ")}: the reports read the models of ownstats' own project`;
+      if (opts.optional) console.log(`report: skipped, ${what}`);
+      else console.error(`report: ${what}`);
+      return opts.optional ? 0 : 1;
+    }
     const site = await buildSite(opts);
     const pagesWritten = site.files.filter((f) => f.path.endsWith(".html")).length;
     const bytes = site.files.reduce((sum, f) => sum + f.bytes, 0);
@@ -40,6 +65,19 @@ export async function renderSite(opts: SiteOptions): Promise<number> {
   } catch (error) {
     console.error(`report: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
+  }
+}
+
+async function missingModels(data: string): Promise<string[]> {
+  const warehouse = await openWarehouse(data);
+  try {
+    const rows = await warehouse.all<{ name: string }>(
+      "select table_name as name from information_schema.tables where table_schema = 'main'",
+    );
+    const present = new Set(rows.map((row) => row.name));
+    return reportModels.filter((name) => !present.has(name));
+  } finally {
+    warehouse.close();
   }
 }
 
