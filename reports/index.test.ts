@@ -122,6 +122,8 @@ describe("renderSite", () => {
     const errors: string[] = [];
     vi.spyOn(console, "error").mockImplementation((message: string) => void errors.push(message));
     expect(await renderSite({ data, days: 28 })).toBe(1);
-    expect(errors.join("\n")).toMatch(/^report: the warehouse has no stg_events, sessions, daily, .*, anomalies: /);
+    expect(errors.join("\n")).toMatch(
+      /^report: the warehouse has no stg_events, sessions, daily, .*, anomalies: /,
+    );
   });
 });
