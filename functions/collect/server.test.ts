@@ -1,7 +1,10 @@
 // The app behind Node's HTTP server: bodies sent in chunks without a Content-Length are read and
-// limited the same way, and close() lets a request in flight finish.
+// limited the same way (a 413 closes the connection, so no client is left waiting on it), and
+// close() lets a request in flight finish.
+import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -24,7 +27,7 @@ afterEach(async () => {
 });
 
 /** POSTs `parts` as a chunked body (no Content-Length). */
-function postChunked(parts: string[]): Promise<{ status: number; body: string }> {
+function postChunked(parts: string[]): Promise<{ status: number; connection?: string; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -39,7 +42,9 @@ function postChunked(parts: string[]): Promise<{ status: number; body: string }>
         res.on("data", (c: Buffer) => {
           body += c.toString();
         });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }),
+        );
       },
     );
     req.on("error", reject);
@@ -52,7 +57,8 @@ const event = JSON.stringify({
   event_type: "page_view",
   event_id: "6f1c2a4e-8b0d-4c3e-9f51-2d7a9c1e0b34",
   session_id: "session_0001",
-  event_ts: "2026-01-31T12:00:00Z",
+  // Within the collector's window around its clock.
+  event_ts: new Date().toISOString(),
   page_path: "/",
 });
 
@@ -66,6 +72,51 @@ describe("serveApp", () => {
   it("answers 413 to a chunked body past 64 KiB without reading all of it", async () => {
     const res = await postChunked(Array.from({ length: 20 }, () => "x".repeat(8 * 1024)));
     expect(res.status).toBe(413);
+    expect(res.connection).toBe("close");
     expect(JSON.parse(res.body)).toEqual({ error: "body larger than 65536 bytes" });
+  });
+
+  it("closes the connection after a 413 to an endless chunked body, and answers the next one", async () => {
+    const socket = connect(server.port, "127.0.0.1");
+    socket.on("error", () => {});
+    await once(socket, "connect");
+    let received = "";
+    socket.on("data", (chunk: Buffer) => {
+      received += chunk.toString();
+    });
+    const closed = once(socket, "close").then(() => "closed by the server");
+    socket.write(
+      "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n",
+    );
+    const part = "x".repeat(8 * 1024);
+    // 72 KiB and no last chunk: the body could go on for ever.
+    for (let i = 0; i < 9; i++) socket.write(`${part.length.toString(16)}\r\n${part}\r\n`);
+    // A server that leaves the socket open is caught here, well before the test's own timeout.
+    let timer: NodeJS.Timeout | undefined;
+    const stillOpen = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve("still open"), 3_000);
+    });
+    const outcome = await Promise.race([closed, stillOpen]);
+    clearTimeout(timer);
+    socket.destroy();
+    expect(received).toMatch(/^HTTP\/1\.1 413 /);
+    expect(received).toMatch(/\r\nConnection: close\r\n/i);
+    expect(received).toContain('{"error":"body larger than 65536 bytes"}');
+    expect(outcome).toBe("closed by the server");
+
+    const next = await postChunked([event]);
+    expect(next.status).toBe(202);
+    expect(await readSpoolLines(dir)).toHaveLength(1);
+  });
+
+  it("closes the connection after a 413 to a declared Content-Length past 64 KiB", async () => {
+    const res = await fetch(`http://127.0.0.1:${server.port}/v1/events`, {
+      method: "POST",
+      body: "x".repeat(65 * 1024),
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get("connection")).toBe("close");
+    await res.text();
+    expect((await fetch(`http://127.0.0.1:${server.port}/v1/health`)).status).toBe(200);
   });
 });
