@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { readCheckpoint, SpoolDelivery } from "./delivery.ts";
 import { listSegments, Spool } from "./spool.ts";
 
@@ -13,6 +13,7 @@ beforeEach(async () => {
   spoolDir = join(data, "spool");
 });
 afterEach(async () => {
+  vi.useRealTimers();
   await rm(data, { recursive: true, force: true });
 });
 
@@ -75,6 +76,25 @@ describe("SpoolDelivery", () => {
     expect((await rawObjects()).flatMap((o) => o.ids)).toEqual(["a", "b", "c"]);
     expect(logged.join("\n")).toMatch(/unfinished line/);
     await second.close();
+  });
+
+  it("follows the spool into the segment that follows one closed by age, and prunes the one behind", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] }); // the files are real; the clock moves only when told
+    const spool = await Spool.open(spoolDir, { segmentMs: 60_000, retentionMs: 0 });
+    const delivery = new SpoolDelivery({ data, spool });
+    await spool.put([record("a", "2026-03-01T09:00:00.000Z")]);
+    expect(await delivery.deliver()).toBe(1);
+    vi.setSystemTime(Date.now() + 61_000);
+    await spool.put([record("b", "2026-03-01T09:01:01.000Z")]);
+    await spool.put([record("c", "2026-03-01T09:01:02.000Z")]);
+    expect(await listSegments(spoolDir)).toHaveLength(2);
+    expect(await delivery.deliver()).toBe(2);
+    expect(await listSegments(spoolDir)).toEqual([spool.head.segment]);
+    expect(await readCheckpoint(spoolDir)).toEqual(spool.head);
+    await spool.put([record("d", "2026-03-01T09:01:03.000Z")]);
+    expect(await delivery.deliver()).toBe(1);
+    expect((await rawObjects()).flatMap((o) => o.ids)).toEqual(["a", "b", "c", "d"]);
+    await spool.close();
   });
 
   it("lands each readable line byte for byte, stepping over empty and unreadable ones", async () => {

@@ -2,11 +2,13 @@
 // objects in DATA/raw/…/hour=HH/ by arrival hour, when the interval passes or enough bytes are
 // waiting. The checkpoint is written after each object, so a restart resumes where the last
 // object ended: an event is delivered at least once (event_id removes duplicates downstream).
+// Both the object and the checkpoint are synced with their folders, the object first, so after a
+// power loss the checkpoint never covers an object that is not on disk.
 import { isUtf8 } from "node:buffer";
-import { open, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { arrivalReader, runsByHour } from "./delivery-batch.ts";
-import { writeRawNdjson } from "./raw-object.ts";
+import { writeFileDurably, writeRawNdjson } from "./raw-object.ts";
 import { listSegments, type Spool, type SpoolPosition } from "./spool.ts";
 
 export interface DeliveryOptions {
@@ -37,9 +39,7 @@ export async function readCheckpoint(spoolDir: string): Promise<SpoolPosition | 
 }
 
 async function writeCheckpoint(spoolDir: string, position: SpoolPosition): Promise<void> {
-  const path = checkpointPath(spoolDir);
-  await writeFile(`${path}.tmp`, JSON.stringify(position));
-  await rename(`${path}.tmp`, path);
+  await writeFileDurably(checkpointPath(spoolDir), JSON.stringify(position));
 }
 
 export class SpoolDelivery {
@@ -145,8 +145,11 @@ export class SpoolDelivery {
         }
         offset += lastNewline + 1;
       }
-      position = { segment, offset };
-      await writeCheckpoint(spool.dir, position);
+      // An idle pass leaves the checkpoint as it was rather than paying two fsyncs to rewrite it.
+      if (position?.segment !== segment || position.offset !== offset) {
+        position = { segment, offset };
+        await writeCheckpoint(spool.dir, position);
+      }
     }
     if (position) await spool.prune(position);
     return delivered;

@@ -1,14 +1,16 @@
 import { mkdtemp, readdir, rm, stat, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { listSegments, readSpoolLines, Spool } from "./spool.ts";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { readCheckpoint, SpoolDelivery } from "./delivery.ts";
+import { listSegments, readSpoolLines, Spool, type SpoolPosition } from "./spool.ts";
 
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "ownstats-spool-"));
 });
 afterEach(async () => {
+  vi.useRealTimers();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -80,6 +82,25 @@ describe("Spool", () => {
     expect(await spool.prune({ segment: spool.head.segment, offset: 0 })).toEqual([middle]);
     await spool.close();
     expect(await readdir(dir)).toEqual([spool.head.segment]);
+  });
+
+  it("closes a segment once its first line is segmentMs old, so its delivered lines are pruned", async () => {
+    // Only Date is faked (the files are real): the clock stands still unless moved.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const spoolDir = join(dir, "spool");
+    const spool = await Spool.open(spoolDir, { segmentMs: 60_000 });
+    await spool.put([{ event_id: "delivered", ingest_ts: "2026-03-01T09:00:00.000Z" }] as never);
+    expect(await new SpoolDelivery({ data: dir, spool }).deliver()).toBe(1);
+    const checkpoint = (await readCheckpoint(spoolDir)) as SpoolPosition;
+    vi.setSystemTime(Date.now() + 61_000);
+    await spool.put([{ event_id: "waiting", ingest_ts: "2026-03-01T09:01:01.000Z" }] as never);
+    // A day later the closed, delivered segment goes; the open one, not yet delivered, stays.
+    expect(await spool.prune(checkpoint, Date.now() + 25 * 3_600_000)).toEqual([checkpoint.segment]);
+    expect(await listSegments(spoolDir)).toEqual([spool.head.segment]);
+    expect(await readSpoolLines(spoolDir)).toEqual([
+      '{"event_id":"waiting","ingest_ts":"2026-03-01T09:01:01.000Z"}',
+    ]);
+    await spool.close();
   });
 
   it("puts stored events as NDJSON lines", async () => {

@@ -4,20 +4,27 @@
 // one fsync (group commit), which is what keeps the collector fast.
 //
 // Every start opens a new segment, so a line torn by a crash can only sit at the end of a
-// closed segment, where the delivery drops it. Segments older than the retention (24 h, like
-// Kinesis) that the delivery has passed are pruned.
+// closed segment, where the delivery drops it. A segment is closed when it is full or its first
+// line is an hour old (at the next append), and closed segments older than the retention (24 h,
+// like Kinesis) that the delivery has passed are pruned: the open one never is.
 
 import type { FileHandle } from "node:fs/promises";
-import { mkdir, open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { StoredEvent } from "../functions/collect/event.ts";
 import type { Sink } from "../functions/collect/sink.ts";
+import { makeDirectoryDurably, syncDirectory } from "./raw-object.ts";
 
 export interface SpoolOptions {
   /** How long delivered segments are kept. @default 24 h */
   retentionMs?: number;
   /** A segment is closed once it holds this many bytes. @default 64 MiB */
   segmentBytes?: number;
+  /**
+   * A segment is closed at the first append once its first line is this old, so a quiet spool
+   * still hands its delivered lines to the pruning. @default 1 h
+   */
+  segmentMs?: number;
   /** Called after every durable append with the bytes appended. */
   onAppend?: (bytes: number) => void;
 }
@@ -29,7 +36,8 @@ export interface SpoolPosition {
 }
 
 const SEGMENT = /^\d{16}-\d{6}\.ndjson$/;
-const DAY_MS = 24 * 3600 * 1000;
+const HOUR_MS = 3600 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 interface PendingAppend {
   data: Buffer;
@@ -43,6 +51,8 @@ export class Spool implements Sink {
   private committed = 0;
   /** Bytes written to the segment whose datasync has not finished yet. */
   private writtenAhead = 0;
+  /** When the first line of the segment was written (meaningful once it holds a byte). */
+  private firstAppendAt = 0;
   private queue: PendingAppend[] = [];
   private writing: Promise<void> | undefined;
   private closed = false;
@@ -53,7 +63,7 @@ export class Spool implements Sink {
   ) {}
 
   static async open(dir: string, options: SpoolOptions = {}): Promise<Spool> {
-    await mkdir(dir, { recursive: true });
+    await makeDirectoryDurably(dir);
     await takeLock(dir);
     const spool = new Spool(dir, options);
     await spool.rotate();
@@ -102,10 +112,14 @@ export class Spool implements Sink {
       const data =
         batch.length === 1 ? (batch[0] as PendingAppend).data : Buffer.concat(batch.map((b) => b.data));
       try {
-        if (this.committed + this.writtenAhead >= (this.options.segmentBytes ?? 64 * 1024 * 1024)) {
+        const size = this.committed + this.writtenAhead;
+        const full = size >= (this.options.segmentBytes ?? 64 * 1024 * 1024);
+        const old = size > 0 && Date.now() - this.firstAppendAt >= (this.options.segmentMs ?? HOUR_MS);
+        if (full || old) {
           await Promise.all(inFlight);
           await this.rotate();
         }
+        if (this.committed + this.writtenAhead === 0) this.firstAppendAt = Date.now();
         const handle = await this.write(data);
         this.writtenAhead += data.length;
         const synced = Promise.all([previous, handle.datasync()]).then(
@@ -153,9 +167,19 @@ export class Spool implements Sink {
     const newest = (await listSegments(this.dir)).at(-1);
     const newestStamp = newest ? Number(newest.slice(0, 16)) : 0;
     const stamp = String(Math.max(Date.now(), newestStamp + 1)).padStart(16, "0");
-    this.segment = `${stamp}-${String(process.pid % 1_000_000).padStart(6, "0")}.ndjson`;
+    const segment = `${stamp}-${String(process.pid % 1_000_000).padStart(6, "0")}.ndjson`;
     // "ax" fails rather than share a file with another writer.
-    this.handle = await open(join(this.dir, this.segment), "ax");
+    const handle = await open(join(this.dir, segment), "ax");
+    // The new file's name is durable only once the folder is synced: without it a power loss could
+    // take the segment away together with appends in it that were acknowledged.
+    try {
+      await syncDirectory(this.dir);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    this.handle = handle;
+    this.segment = segment;
     this.committed = 0;
     this.writtenAhead = 0;
   }
@@ -169,14 +193,17 @@ export class Spool implements Sink {
     await releaseLock(this.dir);
   }
 
-  /** Deletes segments that lie wholly before `delivered` and were last written before the retention. */
+  /** Deletes closed segments that lie wholly before `delivered` and were last written before the retention. */
   async prune(delivered: SpoolPosition, now = Date.now()): Promise<string[]> {
     const retention = this.options.retentionMs ?? DAY_MS;
     const removed: string[] = [];
     for (const segment of await listSegments(this.dir)) {
-      if (segment >= delivered.segment || segment === this.segment) break;
+      if (segment > delivered.segment || segment === this.segment) break;
       const path = join(this.dir, segment);
-      const { mtimeMs } = await stat(path);
+      const { mtimeMs, size } = await stat(path);
+      // A closed segment the delivery has read to its end is behind it too (the delivery goes on
+      // from the next segment once this one is gone).
+      if (segment === delivered.segment && delivered.offset < size) break;
       if (now - mtimeMs < retention) continue;
       await rm(path, { force: true });
       removed.push(segment);
