@@ -51,9 +51,10 @@ async function post(app: ReturnType<typeof createApp>, body: unknown, headers: R
 const stored = async () =>
   (await readSpoolLines(dir)).map((line) => JSON.parse(line) as Record<string, unknown>);
 
-describe("POST /v1/events", () => {
-  const now = () => new Date("2026-03-01T08:00:05.000Z");
+/** The collector's clock in these tests: the events' times lie around it. */
+const now = () => new Date("2026-03-01T08:00:05.000Z");
 
+describe("POST /v1/events", () => {
   it("accepts one event, enriches it and hands it to the sink before answering 202", async () => {
     const app = createApp({ sink: spool, now });
     const one = event({ referrer: "https://www.google.com/search?q=me" });
@@ -118,8 +119,36 @@ describe("POST /v1/events", () => {
     expect((await stored()).map((e) => e.event_id)).toEqual(good.map((e) => e.event_id));
   });
 
+  it("rejects an event whose time is far from the collector's clock, naming the limit", async () => {
+    const app = createApp({ now, sink: spool });
+    const inside = [event({ event_ts: "2026-02-26T08:01:00Z" }), event({ event_ts: "2026-03-02T08:00:00Z" })];
+    const res = await post(app, {
+      events: [
+        ...inside,
+        event({ event_ts: "2026-02-26T07:59:00Z" }),
+        event({ event_ts: "2026-03-02T08:01:00+00:00" }),
+        // Valid ISO, but past year 9999 once put in UTC; and year 0.
+        event({ event_ts: "9999-12-31T23:59:59-23:59" }),
+        event({ event_ts: "0000-01-01T00:00:00+00:00" }),
+      ],
+    });
+    expect(res.status).toBe(202);
+    const before = "event_ts: more than 72 hours before the collector's clock";
+    const after = "event_ts: more than 24 hours after the collector's clock";
+    expect(res.json).toEqual({
+      accepted: 2,
+      rejected: [
+        { index: 2, error: before },
+        { index: 3, error: after },
+        { index: 4, error: after },
+        { index: 5, error: before },
+      ],
+    });
+    expect((await stored()).map((e) => e.event_id)).toEqual(inside.map((e) => e.event_id));
+  });
+
   it("answers 400 when every event is rejected, with the reasons", async () => {
-    const res = await post(createApp({ sink: spool }), { events: [{ event_type: "page_view" }] });
+    const res = await post(createApp({ now, sink: spool }), { events: [{ event_type: "page_view" }] });
     expect(res.status).toBe(400);
     expect(res.json).toMatchObject({
       accepted: 0,
@@ -136,13 +165,13 @@ describe("POST /v1/events", () => {
     ['{"events":{}}', /"events" must be an array, got an object/],
     ['{"events":[]}', /"events" is empty/],
   ])("answers 400 with a clear message for %j", async (body, message) => {
-    const res = await post(createApp({ sink: spool }), body);
+    const res = await post(createApp({ now, sink: spool }), body);
     expect(res.status).toBe(400);
     expect(res.json.error).toMatch(message);
   });
 
   it("answers 400 for more than 50 events and for invalid UTF-8", async () => {
-    const app = createApp({ sink: spool });
+    const app = createApp({ now, sink: spool });
     const many = await post(app, { events: Array.from({ length: 51 }, () => event()) });
     expect(many.status).toBe(400);
     expect(many.json.error).toMatch(/holds 51 events; at most 50/);
@@ -155,7 +184,7 @@ describe("POST /v1/events", () => {
   });
 
   it("answers 413 above 64 KiB", async () => {
-    const res = await post(createApp({ sink: spool }), {
+    const res = await post(createApp({ now, sink: spool }), {
       events: [event({ page_title: "x".repeat(70_000) })],
     });
     expect(res.status).toBe(413);
@@ -163,7 +192,7 @@ describe("POST /v1/events", () => {
   });
 
   it("never stores the IP, the user agent or a cookie", async () => {
-    const app = createApp({ sink: spool });
+    const app = createApp({ now, sink: spool });
     await post(app, event({ ip: "203.0.113.9" }), {
       cookie: "session=secret",
       "x-forwarded-for": "203.0.113.9",
@@ -177,7 +206,7 @@ describe("POST /v1/events", () => {
   it("answers 503 when the sink fails, and logs no event content", async () => {
     const logged: string[] = [];
     await spool.close();
-    const app = createApp({ sink: spool, logError: (m) => logged.push(m) });
+    const app = createApp({ now, sink: spool, logError: (m) => logged.push(m) });
     const res = await post(app, event({ page_title: "private title" }));
     expect(res.status).toBe(503);
     expect(res.json.error).toMatch(/send them again later/);
@@ -188,7 +217,7 @@ describe("POST /v1/events", () => {
 
 describe("CORS and origins", () => {
   it("answers the preflight and allows any origin when none is configured", async () => {
-    const app = createApp({ sink: spool });
+    const app = createApp({ now, sink: spool });
     const res = await app.request("/v1/events", {
       method: "OPTIONS",
       headers: { origin: "https://anywhere.example", "access-control-request-method": "POST" },
@@ -205,6 +234,7 @@ describe("CORS and origins", () => {
 
   it("answers 403 for an origin outside ALLOWED_ORIGINS, and echoes allowed ones", async () => {
     const app = createApp({
+      now,
       sink: spool,
       allowedOrigins: parseAllowedOrigins("https://example.com, blog.example.org"),
     });
@@ -220,8 +250,8 @@ describe("CORS and origins", () => {
   });
 
   it("puts the CORS headers on every answer under /v1, also errors and 404s", async () => {
-    const open = createApp({ sink: spool });
-    const restricted = createApp({ sink: spool, allowedOrigins: ["https://example.com"] });
+    const open = createApp({ now, sink: spool });
+    const restricted = createApp({ now, sink: spool, allowedOrigins: ["https://example.com"] });
     const answers = [
       (await post(open, event())).headers,
       (await post(open, "not json")).headers,
@@ -253,7 +283,7 @@ describe("CORS and origins", () => {
 
 describe("other routes", () => {
   it("has a health check and JSON 404s", async () => {
-    const app = createApp({ sink: spool });
+    const app = createApp({ now, sink: spool });
     expect(await (await app.request("/v1/health")).json()).toEqual({ ok: true });
     const missing = await app.request("/nope");
     expect(missing.status).toBe(404);

@@ -80,7 +80,8 @@ export function createApp({
     async (c) => {
       const read = await readBody(c, MAX_BODY_BYTES);
       if (!read.ok) return c.json<ErrorResponse>({ error: `body larger than ${MAX_BODY_BYTES} bytes` }, 413);
-      const parsed = parseBody(read.body);
+      const receivedAt = now();
+      const parsed = parseBody(read.body, receivedAt.getTime());
       if (!parsed.ok) return c.json<ErrorResponse>({ error: parsed.error }, 400);
       const { events, rejected } = parsed;
       if (events.length === 0) {
@@ -88,7 +89,7 @@ export function createApp({
         return c.json<ErrorResponse & CollectResponse>({ error, accepted: 0, rejected }, 400);
       }
       const server = {
-        ingest_ts: now().toISOString(),
+        ingest_ts: receivedAt.toISOString(),
         site: siteOfOrigin(c.req.header("origin")),
         ...parseClient(c.req.header("user-agent")),
       };

@@ -3,6 +3,7 @@
 // batch only rejects that event.
 import {
   describeIssues,
+  EVENT_TS_WINDOW,
   MAX_EVENTS_PER_BATCH,
   type Rejection,
   type WireEvent,
@@ -16,7 +17,10 @@ export type ParsedBody =
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-export function parseBody(body: Uint8Array): ParsedBody {
+const HOUR_MS = 3_600_000;
+
+/** Parses a body received at `now` (epoch ms): an event_ts far from it rejects its event. */
+export function parseBody(body: Uint8Array, now = Date.now()): ParsedBody {
   if (body.byteLength === 0) return { ok: false, error: 'empty body: expected an event or {"events":[…]}' };
   let text: string;
   try {
@@ -41,14 +45,27 @@ export function parseBody(body: Uint8Array): ParsedBody {
       rejected.push({ index, error: `event must be a JSON object, got ${kindOf(item)}` });
       return;
     }
-    const plain = plainWireEvent(item);
-    if (plain) {
-      events.push(plain);
-      return;
+    let event = plainWireEvent(item);
+    if (!event) {
+      const result = wireEventSchema.safeParse(item);
+      if (!result.success) {
+        rejected.push({ index, error: describeIssues(result.error) });
+        return;
+      }
+      event = result.data;
     }
-    const result = wireEventSchema.safeParse(item);
-    if (result.success) events.push(result.data);
-    else rejected.push({ index, error: describeIssues(result.error) });
+    const time = Date.parse(event.event_ts);
+    if (time < now - EVENT_TS_WINDOW.pastHours * HOUR_MS)
+      rejected.push({
+        index,
+        error: `event_ts: more than ${EVENT_TS_WINDOW.pastHours} hours before the collector's clock`,
+      });
+    else if (time > now + EVENT_TS_WINDOW.futureHours * HOUR_MS)
+      rejected.push({
+        index,
+        error: `event_ts: more than ${EVENT_TS_WINDOW.futureHours} hours after the collector's clock`,
+      });
+    else events.push(event);
   });
   return { ok: true, events, rejected, total: items.length };
 }
