@@ -134,4 +134,24 @@ describe("FirehoseSink", () => {
     await expect(sink.put([event(1)])).rejects.toBeInstanceOf(SinkUnavailableError);
     expect(firehose.requests).toHaveLength(4);
   });
+
+  it("gives up at its deadline when Firehose does not answer, aborting the request", async () => {
+    // Takes the request and never answers: the put must still end, as a 503 would.
+    const silent = createServer(() => {});
+    silent.listen(0, "127.0.0.1");
+    await once(silent, "listening");
+    closeEndpoint = () => {
+      silent.closeAllConnections();
+      return new Promise((r) => silent.close(r));
+    };
+    const { port } = silent.address() as AddressInfo;
+    const sink = new FirehoseSink(createFirehoseClient({ endpoint: `http://127.0.0.1:${port}` }), "s", {
+      deadlineMs: 300,
+    });
+    const put = sink.put([event(1)]);
+    await expect(put).rejects.toBeInstanceOf(SinkUnavailableError);
+    await expect(put).rejects.toThrow(
+      /1 of 1 records not accepted after 1 attempts: no answer within 300 ms/,
+    );
+  });
 });

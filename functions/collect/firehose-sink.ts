@@ -23,7 +23,7 @@ export class FirehoseSink implements Sink {
     for (const part of chunk(records, size, MAX_RECORDS, MAX_REQUEST_BYTES)) {
       await putWithRetries(
         part,
-        (pending) => this.send(pending),
+        (pending, signal) => this.send(pending, signal),
         `Firehose stream ${this.deliveryStreamName}`,
         this.retry,
       );
@@ -31,9 +31,10 @@ export class FirehoseSink implements Sink {
   }
 
   /** Returns the records Firehose did not take. */
-  private async send(records: _Record[]): Promise<_Record[]> {
+  private async send(records: _Record[], abortSignal: AbortSignal): Promise<_Record[]> {
     const result = await this.client.send(
       new PutRecordBatchCommand({ DeliveryStreamName: this.deliveryStreamName, Records: records }),
+      { abortSignal },
     );
     if (!result.FailedPutCount) return [];
     return records.filter((_, i) => result.RequestResponses?.[i]?.ErrorCode);

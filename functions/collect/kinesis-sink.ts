@@ -26,7 +26,7 @@ export class KinesisSink implements Sink {
     for (const part of chunk(entries, size, MAX_RECORDS, MAX_REQUEST_BYTES)) {
       await putWithRetries(
         part,
-        (pending) => this.send(pending),
+        (pending, signal) => this.send(pending, signal),
         `Kinesis stream ${this.streamName}`,
         this.retry,
       );
@@ -34,9 +34,13 @@ export class KinesisSink implements Sink {
   }
 
   /** Returns the entries the stream did not take. */
-  private async send(entries: PutRecordsRequestEntry[]): Promise<PutRecordsRequestEntry[]> {
+  private async send(
+    entries: PutRecordsRequestEntry[],
+    abortSignal: AbortSignal,
+  ): Promise<PutRecordsRequestEntry[]> {
     const result = await this.client.send(
       new PutRecordsCommand({ StreamName: this.streamName, Records: entries }),
+      { abortSignal },
     );
     if (!result.FailedRecordCount) return [];
     return entries.filter((_, i) => result.Records?.[i]?.ErrorCode);

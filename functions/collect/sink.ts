@@ -20,6 +20,12 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** @default 2000 */
   maxDelayMs?: number;
+  /**
+   * How long one put may take with its retries before it gives up and the collector answers 503:
+   * under the collector Lambda's 10 s timeout, so a client gets the 503 and not a gateway error.
+   * A request still running then is aborted. @default 8000
+   */
+  deadlineMs?: number;
 }
 
 /** Full-jitter exponential backoff (AWS Architecture Blog): a random wait up to base·2ⁿ, capped. */
@@ -34,30 +40,45 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /**
  * Sends `items` with `send`, which returns the items that failed (a partial failure), and sends
- * those again after a jittered backoff until none is left or the attempts are spent.
+ * those again after a jittered backoff until none is left, the attempts are spent or the deadline
+ * has passed (`send` gets a signal that aborts then).
  */
 export async function putWithRetries<T>(
   items: T[],
-  send: (items: T[]) => Promise<T[]>,
+  send: (items: T[], signal: AbortSignal) => Promise<T[]>,
   what: string,
   options: RetryOptions = {},
 ): Promise<void> {
   const attempts = options.attempts ?? 6;
+  const deadlineMs = options.deadlineMs ?? 8_000;
+  const started = Date.now();
+  const signal = AbortSignal.timeout(deadlineMs);
   let pending = items;
   let lastError: unknown;
-  for (let attempt = 0; attempt < attempts && pending.length > 0; attempt++) {
-    if (attempt > 0) await sleep(backoffDelay(attempt, options));
+  let made = 0;
+  while (made < attempts && pending.length > 0) {
+    if (made > 0) {
+      const wait = backoffDelay(made, options);
+      if (Date.now() - started + wait >= deadlineMs) break;
+      await sleep(wait);
+    }
+    made++;
     try {
-      pending = await send(pending);
+      pending = await send(pending, signal);
       lastError = undefined;
     } catch (error) {
       lastError = error;
+      if (signal.aborted) break;
     }
   }
   if (pending.length > 0) {
-    const reason = lastError instanceof Error ? `: ${lastError.message}` : "";
+    const reason = signal.aborted
+      ? `: no answer within ${deadlineMs} ms`
+      : lastError instanceof Error
+        ? `: ${lastError.message}`
+        : "";
     throw new SinkUnavailableError(
-      `${what}: ${pending.length} of ${items.length} records not accepted after ${attempts} attempts${reason}`,
+      `${what}: ${pending.length} of ${items.length} records not accepted after ${made} attempts${reason}`,
     );
   }
 }
