@@ -4,10 +4,9 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { StoredEvent } from "../functions/collect/event.ts";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
-import { poll, startTrackerSite, type TrackerSite, watchRequests } from "./tracker-harness.ts";
+import { poll, START, startTrackerSite, type TrackerSite, watchRequests } from "./tracker-harness.ts";
 
 const executable = chromiumOrWarn("tracker delivery");
-const START = Date.parse("2026-03-02T09:00:00Z");
 
 describe.runIf(executable)("tracker: delivery", () => {
   let site: TrackerSite;

@@ -2,10 +2,17 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
-import { poll, scrollPage, setHidden, startTrackerSite, type TrackerSite, UUID } from "./tracker-harness.ts";
+import {
+  poll,
+  START,
+  scrollPage,
+  setHidden,
+  startTrackerSite,
+  type TrackerSite,
+  UUID,
+} from "./tracker-harness.ts";
 
 const executable = chromiumOrWarn("tracker events");
-const START = Date.parse("2026-03-02T09:00:00Z");
 
 describe.runIf(executable)("tracker: the events it sends", () => {
   let site: TrackerSite;

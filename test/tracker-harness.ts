@@ -59,6 +59,12 @@ export interface TrackerSite {
   landedEvents(): Promise<StoredEvent[]>;
 }
 
+/**
+ * Where the pages' fake clocks start: the current minute, since the collector refuses an event
+ * time far from its own clock.
+ */
+export const START = Math.floor(Date.now() / 60_000) * 60_000;
+
 /** `failingSink`: a Firehose sink at a closed port, so every POST of events is answered 503. */
 export async function startTrackerSite({ failingSink = false } = {}): Promise<TrackerSite> {
   const data = await mkdtemp(join(tmpdir(), "ownstats-tracker-"));

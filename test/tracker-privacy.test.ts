@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
 import {
   poll,
+  START,
   scrollPage,
   startTrackerSite,
   storedIds,
@@ -13,7 +14,6 @@ import {
 } from "./tracker-harness.ts";
 
 const executable = chromiumOrWarn("tracker privacy");
-const START = Date.parse("2026-03-02T09:00:00Z");
 const ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 describe.runIf(executable)("tracker: identity and privacy", () => {
