@@ -7,11 +7,16 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
-const ownstats = (...args: string[]) =>
-  run(process.execPath, ["bin/ownstats.js", ...args]).then(
+/** Runs the command with extra environment; one that starts a server instead is stopped after 20 s. */
+const ownstatsWith = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+  run(process.execPath, ["bin/ownstats.js", ...args], {
+    env: { ...process.env, ...env },
+    timeout: 20_000,
+  }).then(
     (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => e,
+    (e: { code: number | null; stdout: string; stderr: string }) => e,
   );
+const ownstats = (...args: string[]) => ownstatsWith({}, ...args);
 
 describe("ownstats command", () => {
   it("lists every command of the design in its help", async () => {
@@ -44,6 +49,26 @@ describe("ownstats command", () => {
     const badNumber = await ownstats("demo", "--visitors", "many");
     expect(badNumber.code).toBe(2);
     expect(badNumber.stderr).toContain("--visitors must be a whole number");
+  });
+
+  it("collect refuses a SINK or --sink it does not know, naming it and the sinks, before it listens", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const fromEnv = await ownstatsWith({ SINK: "bogus" }, "collect", "--port", "0", "--data", data);
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('Expected SINK to be one of file, kinesis, firehose, got "bogus"');
+    expect(fromEnv.stdout).not.toContain("listening");
+    const fromFlag = await ownstatsWith(
+      { SINK: "" },
+      "collect",
+      "--port",
+      "0",
+      "--data",
+      data,
+      "--sink",
+      "bogus",
+    );
+    expect(fromFlag.code).toBe(2);
+    expect(fromFlag.stderr).toContain('Expected --sink to be one of file, kinesis, firehose, got "bogus"');
   });
 
   it("builds a project of other models without the reports, which `report` alone names as missing", async () => {

@@ -58,11 +58,9 @@ program
   .description("the collector alone, with its spool and delivery")
   .addOption(portOption())
   .addOption(dataOption())
-  .addOption(
-    new Option("--sink <sink>", "where accepted events go")
-      .choices(["file", "kinesis", "firehose"])
-      .default(process.env.SINK ?? "file"),
-  )
+  // Not a commander default: commander does not check one against choices, and collect checks
+  // the flag and SINK alike before it starts.
+  .option("--sink <sink>", "where accepted events go: file, kinesis or firehose (default: SINK, else file)")
   .option("--endpoint <url>", "AWS endpoint for the kinesis or firehose sink")
   .action(async (opts) => finish(await (await import("./local/index.ts")).collect(opts)));
 

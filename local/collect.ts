@@ -15,7 +15,12 @@ import { FirehoseSink } from "../functions/collect/firehose-sink.ts";
 import { KinesisSink } from "../functions/collect/kinesis-sink.ts";
 import { serveApp } from "../functions/collect/server.ts";
 import type { Sink } from "../functions/collect/sink.ts";
-import { DEFAULT_FIREHOSE_STREAM, DEFAULT_KINESIS_STREAM } from "../functions/collect/sink-from-env.ts";
+import {
+  DEFAULT_FIREHOSE_STREAM,
+  DEFAULT_KINESIS_STREAM,
+  type SinkKind,
+  sinkKind,
+} from "../functions/collect/sink-from-env.ts";
 import { SpoolDelivery } from "./delivery.ts";
 import { KinesisDelivery } from "./delivery-kinesis.ts";
 import type { CollectOptions } from "./index.ts";
@@ -27,7 +32,7 @@ export interface StartCollectorOptions {
   host?: string;
   data: string;
   /** @default "file" */
-  sink?: "file" | "kinesis" | "firehose";
+  sink?: SinkKind;
   /** AWS endpoint for the kinesis and firehose sinks (kinesalite, a local stand-in). */
   endpoint?: string;
   /** How often the delivery lands what waits. @default 5000 */
@@ -87,7 +92,7 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
 }
 
 async function startPipeline(
-  kind: "file" | "kinesis" | "firehose",
+  kind: SinkKind,
   { data, endpoint, intervalMs }: { data: string; endpoint?: string; intervalMs?: number },
 ): Promise<Pipeline> {
   if (kind === "file") {
@@ -146,22 +151,36 @@ async function ensureStream(client: KinesisClient, streamName: string): Promise<
 
 /** The CLI face: runs until SIGINT or SIGTERM, then shuts down cleanly and resolves 0. */
 export async function collect(options: CollectOptions): Promise<number> {
+  let sink: SinkKind;
+  try {
+    // The flag wins over SINK; either is checked, so a misspelt value never picks a sink silently.
+    sink =
+      options.sink === undefined
+        ? sinkKind(process.env.SINK, "file")
+        : sinkKind(options.sink, "file", "--sink");
+  } catch (error) {
+    console.error(`ownstats collect: ${(error as Error).message}`);
+    return 2;
+  }
   // Loaded only here: the tracker route may build the script with esbuild on first use.
   const { mountTracker } = await import("./tracker-route.ts");
   const interval = Number(process.env.OWNSTATS_DELIVERY_INTERVAL_MS);
   const collector = await startCollector({
-    ...options,
+    port: options.port,
+    data: options.data,
+    sink,
+    endpoint: options.endpoint,
     deliveryIntervalMs: Number.isInteger(interval) && interval > 0 ? interval : undefined,
     extend: (app) => mountTracker(app),
   });
   const where =
-    options.sink === "file" || (options.sink === "kinesis" && options.endpoint)
+    sink === "file" || (sink === "kinesis" && options.endpoint)
       ? `land in ${resolve(options.data, "raw")}`
-      : `go to ${options.sink === "kinesis" ? "Kinesis" : "Firehose"}${options.endpoint ? ` at ${options.endpoint}` : ""}`;
+      : `go to ${sink === "kinesis" ? "Kinesis" : "Firehose"}${options.endpoint ? ` at ${options.endpoint}` : ""}`;
   console.log(`ownstats collector listening on ${collector.url}`);
   console.log(`send events: POST ${collector.url}/v1/events`);
   console.log(`tracker script: ${collector.url}/analytics.js`);
-  console.log(`events ${where} (sink: ${options.sink})`);
+  console.log(`events ${where} (sink: ${sink})`);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off("SIGINT", stop);

@@ -7,7 +7,8 @@ export interface DevOptions {
 export interface CollectOptions {
   port: number;
   data: string;
-  sink: "file" | "kinesis" | "firehose";
+  /** As given with --sink, checked before anything starts; unset: SINK, else file. */
+  sink?: string;
   endpoint?: string;
 }
 export interface DemoOptions {

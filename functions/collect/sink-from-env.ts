@@ -10,10 +10,11 @@ export type SinkKind = (typeof SINK_KINDS)[number];
 export const DEFAULT_KINESIS_STREAM = "ownstats-events";
 export const DEFAULT_FIREHOSE_STREAM = "ownstats-events-direct";
 
-export function sinkKind(value: string | undefined, fallback: SinkKind): SinkKind {
+/** Checks a sink name; `from` names where it was given (the SINK variable, or `--sink`). */
+export function sinkKind(value: string | undefined, fallback: SinkKind, from = "SINK"): SinkKind {
   if (value === undefined || value === "") return fallback;
   if ((SINK_KINDS as readonly string[]).includes(value)) return value as SinkKind;
-  throw new Error(`Expected SINK to be one of ${SINK_KINDS.join(", ")}, got "${value}"`);
+  throw new Error(`Expected ${from} to be one of ${SINK_KINDS.join(", ")}, got "${value}"`);
 }
 
 export interface AwsSinkOptions {
