@@ -71,6 +71,24 @@ describe("ownstats command", () => {
     expect(fromFlag.stderr).toContain('Expected --sink to be one of file, kinesis, firehose, got "bogus"');
   });
 
+  it("collect refuses a delivery source that cannot hold its events", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const collect = (...args: string[]) =>
+      ownstatsWith({ SINK: "" }, "collect", "--port", "0", "--data", data, ...args);
+    const noStream = await collect("--source", "kinesis");
+    expect(noStream.code).toBe(2);
+    expect(noStream.stderr).toContain("with --sink file there is no stream to read");
+    const firehose = await collect("--sink", "firehose", "--source", "kinesis");
+    expect(firehose.code).toBe(2);
+    expect(firehose.stderr).toContain("with --sink firehose there is no stream to read");
+    const spool = await collect("--sink", "kinesis", "--source", "spool");
+    expect(spool.code).toBe(2);
+    expect(spool.stderr).toContain("--source spool reads the spool that --sink file writes");
+    const unknown = await collect("--source", "s3");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Allowed choices are spool, kinesis.");
+  });
+
   it("builds a project of other models without the reports, which `report` alone names as missing", async () => {
     const root = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
     const models = join(root, "models");

@@ -58,9 +58,15 @@ program
   .description("the collector alone, with its spool and delivery")
   .addOption(portOption())
   .addOption(dataOption())
-  // Not a commander default: commander does not check one against choices, and collect checks
-  // the flag and SINK alike before it starts.
+  // Neither a commander default nor choices: commander checks no default against choices, so
+  // collect checks the flag and SINK alike, with the sink check the Lambda uses, before it starts.
   .option("--sink <sink>", "where accepted events go: file, kinesis or firehose (default: SINK, else file)")
+  .addOption(
+    new Option(
+      "--source <source>",
+      "what the delivery reads into DATA/raw (default: spool with --sink file; kinesis with --sink kinesis and --endpoint)",
+    ).choices(["spool", "kinesis"]),
+  )
   .option("--endpoint <url>", "AWS endpoint for the kinesis or firehose sink")
   .action(async (opts) => finish(await (await import("./local/index.ts")).collect(opts)));
 

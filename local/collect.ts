@@ -1,7 +1,8 @@
 // `ownstats collect`: the collector app on a local port with its sink, and the delivery that
-// lands events in DATA/raw/. With the file sink (default) that is the spool and its delivery;
-// with `kinesis` and a local endpoint, the stream is read back into raw/ as a Kinesis-sourced
-// Firehose would; with `firehose`, the real service delivers and nothing is read back here.
+// lands events in DATA/raw/ from its source. With the file sink (default) the source is the spool;
+// with `kinesis`, the stream is read back into raw/ as a Kinesis-sourced Firehose would (by default
+// only on a local endpoint: on AWS the stack's Firehose delivers); with `firehose`, the real service
+// delivers and nothing is read back here.
 import { resolve } from "node:path";
 import {
   CreateStreamCommand,
@@ -33,6 +34,8 @@ export interface StartCollectorOptions {
   data: string;
   /** @default "file" */
   sink?: SinkKind;
+  /** What the delivery reads into raw/. @default as {@link deliverySource} picks for the sink */
+  source?: DeliverySource;
   /** AWS endpoint for the kinesis and firehose sinks (kinesalite, a local stand-in). */
   endpoint?: string;
   /** How often the delivery lands what waits. @default 5000 */
@@ -55,6 +58,43 @@ interface Pipeline {
   stop(): Promise<void>;
 }
 
+export type DeliverySource = "spool" | "kinesis";
+
+/** Options that cannot work together: `ownstats collect` exits 2 with the message. */
+export class CollectOptionsError extends Error {}
+
+/**
+ * What the delivery reads into raw/ for a sink: the spool the file sink writes, the stream the
+ * kinesis sink writes (by default only on a local endpoint: on AWS the stack's Firehose delivers it),
+ * or nothing (undefined) when the Firehose service delivers. A source that holds none of the
+ * collector's events is refused: acknowledged events would never land.
+ */
+export function deliverySource(
+  sink: SinkKind,
+  source: DeliverySource | undefined,
+  endpoint: string | undefined,
+): DeliverySource | undefined {
+  if (sink === "file") {
+    if (source === "kinesis")
+      throw new CollectOptionsError(
+        "--source kinesis reads the stream that --sink kinesis writes; with --sink file there is no stream to read, the events wait in the spool (--source spool)",
+      );
+    return "spool";
+  }
+  if (sink === "kinesis") {
+    if (source === "spool")
+      throw new CollectOptionsError(
+        "--source spool reads the spool that --sink file writes; with --sink kinesis the events are in the stream (--source kinesis)",
+      );
+    return source ?? (endpoint ? "kinesis" : undefined);
+  }
+  if (source)
+    throw new CollectOptionsError(
+      `--source ${source}: with --sink firehose there is no ${source === "kinesis" ? "stream" : "spool"} to read, the Firehose service delivers the events (--sink kinesis --source kinesis reads a stream back)`,
+    );
+  return undefined;
+}
+
 export async function startCollector(options: StartCollectorOptions): Promise<RunningCollector> {
   const {
     port,
@@ -65,7 +105,8 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     deliveryIntervalMs,
     extend,
   } = options;
-  const pipeline = await startPipeline(kind, { data, endpoint, intervalMs: deliveryIntervalMs });
+  const source = deliverySource(kind, options.source, endpoint);
+  const pipeline = await startPipeline(kind, source, { data, endpoint, intervalMs: deliveryIntervalMs });
   const app = createApp({
     sink: pipeline.sink,
     allowedOrigins: parseAllowedOrigins(process.env.ALLOWED_ORIGINS),
@@ -93,6 +134,7 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
 
 async function startPipeline(
   kind: SinkKind,
+  source: DeliverySource | undefined,
   { data, endpoint, intervalMs }: { data: string; endpoint?: string; intervalMs?: number },
 ): Promise<Pipeline> {
   if (kind === "file") {
@@ -114,8 +156,9 @@ async function startPipeline(
     const streamName = process.env.KINESIS_STREAM_NAME || DEFAULT_KINESIS_STREAM;
     const client = createKinesisClient({ endpoint });
     const sink = new KinesisSink(client, streamName);
-    if (!endpoint) return { sink, stop: () => sink.close() };
-    await ensureStream(client, streamName);
+    if (source !== "kinesis") return { sink, stop: () => sink.close() };
+    // Only a local endpoint gets its stream made here: on AWS the stack owns it.
+    if (endpoint) await ensureStream(client, streamName);
     const delivery = new KinesisDelivery({ data, client, streamName, intervalMs }).start();
     return {
       sink,
@@ -152,12 +195,14 @@ async function ensureStream(client: KinesisClient, streamName: string): Promise<
 /** The CLI face: runs until SIGINT or SIGTERM, then shuts down cleanly and resolves 0. */
 export async function collect(options: CollectOptions): Promise<number> {
   let sink: SinkKind;
+  let source: DeliverySource | undefined;
   try {
     // The flag wins over SINK; either is checked, so a misspelt value never picks a sink silently.
     sink =
       options.sink === undefined
         ? sinkKind(process.env.SINK, "file")
         : sinkKind(options.sink, "file", "--sink");
+    source = deliverySource(sink, options.source, options.endpoint);
   } catch (error) {
     console.error(`ownstats collect: ${(error as Error).message}`);
     return 2;
@@ -169,18 +214,24 @@ export async function collect(options: CollectOptions): Promise<number> {
     port: options.port,
     data: options.data,
     sink,
+    source,
     endpoint: options.endpoint,
     deliveryIntervalMs: Number.isInteger(interval) && interval > 0 ? interval : undefined,
     extend: (app) => mountTracker(app),
   });
+  const raw = resolve(options.data, "raw");
+  const at = options.endpoint ? ` at ${options.endpoint}` : "";
   const where =
-    sink === "file" || (sink === "kinesis" && options.endpoint)
-      ? `land in ${resolve(options.data, "raw")}`
-      : `go to ${sink === "kinesis" ? "Kinesis" : "Firehose"}${options.endpoint ? ` at ${options.endpoint}` : ""}`;
+    sink === "file"
+      ? `events land in ${raw} (sink: file, delivered from the spool)`
+      : sink === "kinesis"
+        ? `events go to the Kinesis stream ${process.env.KINESIS_STREAM_NAME || DEFAULT_KINESIS_STREAM}${at}` +
+          (source === "kinesis" ? ` and land in ${raw}, read back from it` : "; its Firehose delivers them")
+        : `events go to the Firehose stream ${process.env.FIREHOSE_STREAM_NAME || DEFAULT_FIREHOSE_STREAM}${at}, which delivers them`;
   console.log(`ownstats collector listening on ${collector.url}`);
   console.log(`send events: POST ${collector.url}/v1/events`);
   console.log(`tracker script: ${collector.url}/analytics.js`);
-  console.log(`events ${where} (sink: ${sink})`);
+  console.log(where);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off("SIGINT", stop);

@@ -1,4 +1,6 @@
 // The local stand-ins for AWS: the face cli.ts calls. Each command's code is imported lazily.
+import type { DeliverySource } from "./collect.ts";
+
 export interface DevOptions {
   port: number;
   data: string;
@@ -9,6 +11,8 @@ export interface CollectOptions {
   data: string;
   /** As given with --sink, checked before anything starts; unset: SINK, else file. */
   sink?: string;
+  /** What the delivery reads into raw/; unset: what the sink implies. */
+  source?: DeliverySource;
   endpoint?: string;
 }
 export interface DemoOptions {

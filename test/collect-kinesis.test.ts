@@ -1,8 +1,12 @@
 // KinesisSink against kinesalite: chunks of ≤ 500, partition key = session_id, a throttled
-// partial failure retried until every record is in the stream, a 503 when retries run out.
+// partial failure retried until every record is in the stream, a 503 when retries run out; and
+// `ownstats collect --sink kinesis` reading the stream back into raw/.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -198,6 +202,47 @@ describe("ownstats collect --sink kinesis", () => {
       expect(raw.find((r) => r.event_id === events[1]?.event_id)?.page_path).toBe("/a");
     } finally {
       await collector.close();
+      await rm(data, { recursive: true, force: true });
+    }
+  });
+
+  it("with --source kinesis, the command lands what it reads from the stream and stops on SIGTERM", async () => {
+    const data = await mkdtemp(join(tmpdir(), "ownstats-kinesis-source-"));
+    const bin = fileURLToPath(new URL("../bin/ownstats.js", import.meta.url));
+    const args = ["collect", "--port", "0", "--data", data, "--sink", "kinesis", "--source", "kinesis"];
+    const child = spawn(process.execPath, [bin, ...args, "--endpoint", kinesis.endpoint], {
+      env: { ...process.env, KINESIS_STREAM_NAME: "from-source", OWNSTATS_DELIVERY_INTERVAL_MS: "200" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    try {
+      const url = await waitFor("the collector's address", async () => {
+        if (child.exitCode !== null) throw new Error(`collect exited with ${child.exitCode}:\n${output}`);
+        return /POST (http:\/\/127\.0\.0\.1:\d+)\/v1\/events/.exec(output)?.[1];
+      });
+      expect(output).toContain("events go to the Kinesis stream from-source at");
+      const events = [pageView(), pageView()];
+      const res = await fetch(`${url}/v1/events`, { method: "POST", body: JSON.stringify({ events }) });
+      expect(res.status).toBe(202);
+      const raw = await waitFor("events in raw/", async () => {
+        const rows = await readRaw(data);
+        return rows.length >= 2 ? rows : undefined;
+      });
+      expect(raw.map((r) => r.event_id).sort()).toEqual(events.map((e) => e.event_id).sort());
+      expect((await readStream("from-source")).map((r) => r.data.event_id).sort()).toEqual(
+        events.map((e) => e.event_id).sort(),
+      );
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      expect((await exited)[0]).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
       await rm(data, { recursive: true, force: true });
     }
   });
