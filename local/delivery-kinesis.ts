@@ -1,7 +1,7 @@
 // Delivery from a Kinesis stream (kinesalite locally) into DATA/raw/, as a Kinesis-sourced
 // Firehose does: each shard read from its checkpoint (TRIM_HORIZON at first), objects by
 // arrival hour, the shard's checkpoint written after each object.
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   GetRecordsCommand,
@@ -10,7 +10,7 @@ import {
   ListShardsCommand,
 } from "@aws-sdk/client-kinesis";
 import { type ArrivedLine, arrivalOf, runsByHour } from "./delivery-batch.ts";
-import { writeRawObject } from "./raw-object.ts";
+import { writeFileDurably, writeRawObject } from "./raw-object.ts";
 
 export interface KinesisDeliveryOptions {
   data: string;
@@ -115,7 +115,7 @@ export class KinesisDelivery {
 
   private async writeCheckpoints(checkpoints: Checkpoints): Promise<void> {
     await mkdir(join(this.options.data, "spool"), { recursive: true });
-    await writeFile(`${this.checkpointFile}.tmp`, JSON.stringify(checkpoints));
-    await rename(`${this.checkpointFile}.tmp`, this.checkpointFile);
+    // As the spool delivery's: a power loss leaves the previous checkpoint or this one, never half a file.
+    await writeFileDurably(this.checkpointFile, JSON.stringify(checkpoints));
   }
 }
