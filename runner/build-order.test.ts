@@ -8,21 +8,20 @@ const order = (lines: string[]) =>
     return m ? [m[1] ?? m[2] ?? `skip ${m[3]}`] : [];
   });
 
+/** Model a (ids 1 and 2), whose id must be found in `to`, plus the given models. */
+const relatedProject = (to: string, models: Record<string, string>) =>
+  tempProject({
+    "a.sql": '{{config materialized="table"}}\nselect * from (values (1), (2)) t(id)',
+    ...models,
+    "schema.yml": `models:\n  - name: a\n    columns:\n      - name: id\n        tests:\n          - relationships: { to: ${to}, field: id }\n`,
+  });
+
 describe("build order", () => {
   it("runs a model's error tests before its readers, whatever their names, so a failure skips them", async () => {
-    const p = tempProject({
-      "a.sql": '{{config materialized="table"}}\nselect * from (values (1), (2)) t(id)',
+    const p = relatedProject("z", {
       "b.sql": 'select * from {{ref "a"}}',
       "zz.sql": 'select * from {{ref "a"}}',
       "z.sql": '{{config materialized="table"}}\nselect 1 as id',
-      "schema.yml": [
-        "models:",
-        "  - name: a",
-        "    columns:",
-        "      - name: id",
-        "        tests:",
-        "          - relationships: { to: z, field: id }",
-      ].join("\n"),
     });
     const { code, lines } = await run("build", p);
     expect(code).toBe(1);
@@ -32,17 +31,8 @@ describe("build order", () => {
   });
 
   it("does not wait for a test that needs the reader itself built", async () => {
-    const p = tempProject({
-      "a.sql": '{{config materialized="table"}}\nselect * from (values (1), (2)) t(id)',
+    const p = relatedProject("b", {
       "b.sql": '{{config materialized="table"}}\nselect id from {{ref "a"}} where id = 1',
-      "schema.yml": [
-        "models:",
-        "  - name: a",
-        "    columns:",
-        "      - name: id",
-        "        tests:",
-        "          - relationships: { to: b, field: id }",
-      ].join("\n"),
     });
     const { code, lines } = await run("build", p);
     expect(code).toBe(1);
