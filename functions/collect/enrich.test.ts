@@ -44,6 +44,11 @@ describe("parseClient", () => {
   });
   it("never returns the user agent itself", () => {
     expect(JSON.stringify(parseClient(UA.chromeWindows))).not.toContain("Mozilla");
+    // Bowser would name this browser "AcmeKiosk for jane.doe@corp.example serial 123456789012 build".
+    expect(
+      parseClient("AcmeKiosk for jane.doe@corp.example serial 123456789012 build/3.1 (Windows NT 10.0)"),
+    ).toMatchObject({ browser: null, browser_version: null, os: "Windows" });
+    expect(parseClient(`${"A".repeat(8_000)} b/1 c`).browser).toBeNull();
   });
   it("answers from memory as a fresh parse does, also once more agents came than it keeps", () => {
     const many = Array.from({ length: 2_500 }, (_, i) => `${UA.chromeWindows.replace("124.0", `${i}.0`)}`);

@@ -28,6 +28,8 @@ export function parseClient(userAgent: string | undefined): Client {
   return userAgent ? parseKnownClient(userAgent) : UNKNOWN_CLIENT;
 }
 
+const KNOWN_BROWSERS = new Set(Object.values(Bowser.BROWSER_MAP));
+
 /** The same as parseClient, parsed afresh each time. */
 export function parseUserAgent(userAgent: string): Client {
   const parsed = Bowser.parse(userAgent);
@@ -35,9 +37,12 @@ export function parseUserAgent(userAgent: string): Client {
   const platform = parsed.platform.type;
   const device_type: DeviceType =
     platform === "desktop" || platform === "mobile" || platform === "tablet" ? platform : "other";
+  // Bowser names a browser it does not know by whatever text comes before the user agent's last "/",
+  // which can be most of the string (an email, a serial number): only the names it knows are kept.
+  const known = KNOWN_BROWSERS.has(parsed.browser.name ?? "");
   return {
-    browser: parsed.browser.name || null,
-    browser_version: Number.isFinite(major) ? major : null,
+    browser: known ? (parsed.browser.name as string) : null,
+    browser_version: known && Number.isFinite(major) ? major : null,
     os: parsed.os.name || null,
     device_type,
     is_bot: isbot(userAgent) || platform === "bot",

@@ -6,6 +6,9 @@ describe("sanitizePath", () => {
     expect(sanitizePath("/pricing?utm_source=x&email=a@b.c#plans")).toBe("/pricing");
     expect(sanitizePath("/a#b?c")).toBe("/a");
   });
+  it("redacts email-looking segments encoded twice", () => {
+    expect(sanitizePath("/u/john%2540example.com")).toBe(`/u/${REDACTED}`);
+  });
   it("redacts email-looking segments, plain or percent-encoded", () => {
     expect(sanitizePath("/users/jane.doe@example.com/settings")).toBe(`/users/${REDACTED}/settings`);
     expect(sanitizePath("/u/jane%40example.com")).toBe(`/u/${REDACTED}`);
@@ -20,8 +23,11 @@ describe("sanitizePath", () => {
     expect(sanitizePath("/archive/2026-05-01")).toBe("/archive/2026-05-01");
     expect(sanitizePath("/")).toBe("/");
   });
-  it("survives malformed percent escapes", () => {
+  it("survives malformed percent escapes, without letting them hide an email or a number", () => {
     expect(sanitizePath("/a/%E0%A4%A/b")).toBe("/a/%E0%A4%A/b");
+    expect(sanitizePath("/unsubscribe/j%F6rg%40example.de")).toBe(`/unsubscribe/${REDACTED}`);
+    expect(sanitizePath("/save-100%-john%40example.com")).toBe(`/${REDACTED}`);
+    expect(sanitizePath("/caf%E9/4111%201111%201111%201111%E9")).toBe(`/caf%E9/${REDACTED}`);
   });
 });
 
@@ -44,6 +50,11 @@ describe("sanitizeReferrer", () => {
       "android-app://com.google.android.gm/",
     );
     expect(sanitizeReferrer("data:text/html,hello")).toBeUndefined();
+    // A blob: URL's page is the referrer, reduced like any other.
+    expect(sanitizeReferrer("blob:https://user:secret@localhost:3000/4111111111111111?x=1")).toBe(
+      `https://localhost:3000/${REDACTED}`,
+    );
+    expect(sanitizeReferrer("blob:null/abc")).toBeUndefined();
     expect(sanitizeReferrer("not a url")).toBeUndefined();
   });
 });

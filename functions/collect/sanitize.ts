@@ -14,17 +14,28 @@ function decode(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    return segment;
+    // One escape that is not UTF-8 (a Latin-1 %F6, a bare %) must not hide the others: the ASCII
+    // escapes, which are all an email or a number is made of, are decoded one by one.
+    return segment.replace(ASCII_ESCAPE, (_escape, hex: string) =>
+      String.fromCharCode(Number.parseInt(hex, 16)),
+    );
   }
 }
+const ASCII_ESCAPE = /%([0-7][0-9A-Fa-f])/g;
 
 const DIGIT = /\d/g;
 
 function isPersonal(segment: string): boolean {
   // Cheap checks first: most segments have no "@", no escape and fewer than nine digits.
-  const mayHideSomething = segment.includes("%");
-  if (!mayHideSomething && !segment.includes("@") && (segment.match(DIGIT)?.length ?? 0) < 9) return false;
-  const decoded = mayHideSomething ? decode(segment) : segment;
+  if (!segment.includes("%") && !segment.includes("@") && (segment.match(DIGIT)?.length ?? 0) < 9)
+    return false;
+  // Links passed through a mailer or a redirect are often encoded twice (%2540 for @).
+  let decoded = segment;
+  for (let pass = 0; pass < 3 && decoded.includes("%"); pass++) {
+    const next = decode(decoded);
+    if (next === decoded) break;
+    decoded = next;
+  }
   return EMAIL.test(decoded) || LONG_NUMBER.test(decoded.replace(NUMBER_SEPARATORS, ""));
 }
 
@@ -48,6 +59,8 @@ export const sanitizeReferrer = boundedMemo(5_000, (referrer): string | undefine
   let url: URL;
   try {
     url = new URL(referrer);
+    // blob:https://site/uuid names its page's URL after "blob:": that URL is the referrer.
+    if (url.protocol === "blob:") url = new URL(url.pathname);
   } catch {
     return undefined;
   }
