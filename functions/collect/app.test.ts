@@ -278,6 +278,11 @@ describe("CORS and origins", () => {
     expect(parseAllowedOrigins(undefined)).toEqual([]);
     expect(parseAllowedOrigins("*")).toEqual([]);
     expect(parseAllowedOrigins(" https://A.com/ ,b.org,")).toEqual(["https://a.com", "b.org"]);
+    // As browsers send them: punycode hosts, no default port.
+    expect(parseAllowedOrigins("https://münchen.de:443, bücher.example")).toEqual([
+      "https://xn--mnchen-3ya.de",
+      "xn--bcher-kva.example",
+    ]);
   });
 });
 

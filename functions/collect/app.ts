@@ -34,7 +34,19 @@ export function parseAllowedOrigins(value: string | undefined): string[] {
     .split(",")
     .map((entry) => entry.trim().toLowerCase().replace(/\/+$/, ""))
     .filter(Boolean);
-  return list.includes("*") ? [] : list;
+  return list.includes("*") ? [] : list.map(asBrowsersSendIt);
+}
+
+/**
+ * An origin as a browser's Origin header has it (https://münchen.de:443 → https://xn--mnchen-3ya.de),
+ * and a bare host as its URL host, so that an entry written either way matches.
+ */
+function asBrowsersSendIt(entry: string): string {
+  try {
+    return entry.includes("://") ? new URL(entry).origin : new URL(`https://${entry}`).host;
+  } catch {
+    return entry;
+  }
 }
 
 export function createApp({
