@@ -504,12 +504,28 @@ describe("incremental stg_events", () => {
     const scores = (data: string) =>
       query(
         data,
-        "select hour, events, baseline, z, is_anomaly from anomalies where events > 0 order by hour",
+        "select hour, events, baseline, z, is_anomaly from anomalies order by hour",
       );
     const stepwiseScores = await scores(stepwise);
     expect(stepwiseScores).toEqual(await scores(whole));
     // Day 21's spike is scored against the 14 days before it, day 10's late event among them.
     expect(stepwiseScores.at(-1)).toMatchObject({ events: 30, is_anomaly: true });
+  });
+
+  it("lays out the empty hours between one run's last hour and the next run's first", async () => {
+    const stepwise = tempData();
+    const ten = [ev({ session_id: "a", event_ts: "2026-03-02T10:15:00Z" })];
+    const twelve = [ev({ session_id: "b", event_ts: "2026-03-02T12:15:00Z" })];
+    await writeRaw(stepwise, ten);
+    expect((await build(stepwise, { step: "run" })).code).toBe(0);
+    await writeRaw(stepwise, twelve);
+    expect((await build(stepwise, { step: "run" })).code).toBe(0);
+    const hours = (data: string) => query(data, "select hour, events from anomalies order by hour");
+    expect(await hours(stepwise)).toEqual([
+      { hour: "2026-03-02T10:00:00.000Z", events: 1 },
+      { hour: "2026-03-02T11:00:00.000Z", events: 0 },
+      { hour: "2026-03-02T12:00:00.000Z", events: 1 },
+    ]);
   });
 
   it("follows var conversion_events, and says to rebuild after it changed", async () => {

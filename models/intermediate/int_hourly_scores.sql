@@ -3,12 +3,19 @@
 -- (anomalies adds the threshold).
 -- Incremental: an hour's score reads only the 14 days before it, so a recount of some hours changes
 -- the scores from the earliest of them on. Those hours are recomputed, reading 14 days before them,
--- and replace the stored ones (time_range).
+-- and replace the stored ones (time_range); so are the empty hours between the last stored hour and
+-- the recount, which no recount names.
 
 with
 {{#if is_incremental}}
 since as (
-  select min(hour) as hour from {{ref "int_hourly_events"}} where loaded_at > {{watermark}}
+  select
+    case when recounted.hour is not null
+      then least(recounted.hour, (select max(hour) + interval 1 hour from {{self}}))
+    end as hour
+  from (
+    select min(hour) as hour from {{ref "int_hourly_events"}} where loaded_at > {{watermark}}
+  ) as recounted
 ),
 {{/if}}
 
