@@ -87,7 +87,12 @@ export interface Built {
 /** `ownstats build` minus the reports: runs the models and their data tests. */
 export async function build(
   data: string,
-  opts: { vars?: Record<string, unknown>; fullRefresh?: boolean; step?: "build" | "run" } = {},
+  opts: {
+    vars?: Record<string, unknown>;
+    fullRefresh?: boolean;
+    step?: "build" | "run";
+    select?: string[];
+  } = {},
 ): Promise<Built> {
   const lines: string[] = [];
   const code = await runProject(opts.step ?? "build", {
@@ -95,6 +100,7 @@ export async function build(
     models: modelsDir,
     fullRefresh: opts.fullRefresh ?? false,
     vars: opts.vars,
+    select: opts.select,
     log: (line) => lines.push(line),
   });
   return { data, code, output: lines.join("\n") };

@@ -4,13 +4,21 @@
 -- its exit on the date the session started. Both only move earlier as events arrive, so every date a
 -- newly loaded row changes lies at or after the earliest of their dates: an incremental run
 -- recomputes the dates from there on (time_range), and a date a row moved away from goes with them.
+-- Each of the two inputs has its own watermark (views_loaded_at, exits_loaded_at): a run that
+-- selected only one of them built would otherwise leave the other's new rows behind for good.
 
 with
 {{#if is_incremental}}
 since as (
   select least(
-    (select min(first_viewed_at) from {{ref "int_session_pages"}} where loaded_at > {{watermark}}),
-    (select min(started_at) from {{ref "sessions"}} where loaded_at > {{watermark}})
+    (
+      select min(first_viewed_at) from {{ref "int_session_pages"}}
+      where loaded_at > (select max(views_loaded_at) from {{self}})
+    ),
+    (
+      select min(started_at) from {{ref "sessions"}}
+      where loaded_at > (select max(exits_loaded_at) from {{self}})
+    )
   )::DATE as date
 ),
 {{/if}}
@@ -63,6 +71,8 @@ select
   coalesce(viewed.engaged_180s, 0)::BIGINT as engaged_180s,
   coalesce(viewed.engaged_300s, 0)::BIGINT as engaged_300s,
   coalesce(exited.exits, 0)::BIGINT as exits,
+  viewed.loaded_at as views_loaded_at,
+  exited.loaded_at as exits_loaded_at,
   greatest(viewed.loaded_at, exited.loaded_at) as loaded_at
 from viewed
 full join exited using (date, page_path)
