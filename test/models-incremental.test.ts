@@ -551,6 +551,35 @@ describe("incremental stg_events", () => {
     ]);
   });
 
+  it("takes a touchpoint away from a conversion when its session moves to another visitor", async () => {
+    const first = [
+      ev({ session_id: "sx", visitor_id: "va", event_ts: "2026-03-02T09:00:00Z", utm_source: "news" }),
+      ev({ session_id: "sc", visitor_id: "va", event_ts: "2026-03-03T10:00:00Z", utm_source: "ads" }),
+      ev({ session_id: "sc", visitor_id: "va", event_type: "cta_click", event_ts: "2026-03-03T10:01:00Z" }),
+    ];
+    // An earlier event of sx, from another visitor: sx is now theirs.
+    const second = [
+      ev({
+        session_id: "sx",
+        visitor_id: "vb",
+        event_ts: "2026-03-02T08:59:00Z",
+        ingest_ts: "2026-03-03T12:00:00Z",
+      }),
+    ];
+    const stepwise = tempData();
+    await writeRaw(stepwise, first);
+    expect((await build(stepwise, { step: "run" })).code).toBe(0);
+    await writeRaw(stepwise, second);
+    expect((await build(stepwise, { step: "run" })).code).toBe(0);
+    const whole = tempData();
+    await writeRaw(whole, [...first, ...second]);
+    expect((await build(whole, { step: "run" })).code).toBe(0);
+    const credit = (data: string) =>
+      query(data, "select model, source, conversions from attribution order by 1, 2");
+    expect(await credit(stepwise)).toEqual(await credit(whole));
+    expect(await credit(stepwise)).toContainEqual({ model: "first_touch", source: "ads", conversions: 1 });
+  });
+
   it("follows var conversion_events, and says to rebuild after it changed", async () => {
     const data = tempData();
     await writeRaw(data, [

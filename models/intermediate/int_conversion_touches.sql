@@ -11,7 +11,7 @@
 with
 {{#if is_incremental}}
 changed as (
-  select session_id, visitor_id, started_at from {{ref "sessions"}} where loaded_at > {{watermark}}
+  select session_id, visitor_id, started_at, loaded_at from {{ref "sessions"}} where loaded_at > {{watermark}}
 ),
 
 window_changed as (
@@ -137,7 +137,9 @@ select
       and stored.started_at = computed.started_at
       and stored.window_days = computed.window_days
       then stored.changed_at
-    else computed.loaded_at
+    -- Not before this run's loads: a conversion can change through a session that left its visitor,
+    -- whose load is not among the visitor's own.
+    else greatest(computed.loaded_at, coalesce((select max(changed.loaded_at) from changed), computed.loaded_at))
   end as changed_at
   {{else}}
   loaded_at as changed_at
