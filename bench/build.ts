@@ -171,7 +171,7 @@ export async function run(): Promise<BenchResult> {
       return { seconds: median(rounds), events: added.events };
     };
     const inc = await incremental(newHourEvents);
-    const stg = readRunResults(data)?.results.find((r) => r.name === "stg_events");
+    const stg = readRunResults(data)?.results.find((r) => r.unique_id.endsWith(".stg_events"));
     const ownHour = size.denser ? await incremental(Number.POSITIVE_INFINITY) : undefined;
     addHour(data, events, newHourEvents); // one hour more: new ids, so the merge has real work
     const stgOnly = await time(() =>

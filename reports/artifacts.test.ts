@@ -26,7 +26,7 @@ const manifest = {
       name: "stg_events",
       description: "One row per event.",
       config: { materialized: "incremental" },
-      depends_on: { nodes: ["source.ownstats.events"] },
+      depends_on: { nodes: ["source.ownstats.events.events"] },
       columns: { event_id: { name: "event_id", description: "The idempotency key." } },
     },
     "model.ownstats.sessions": {
@@ -43,7 +43,7 @@ const manifest = {
       depends_on: { nodes: ["model.ownstats.stg_events"] },
     },
   },
-  sources: { "source.ownstats.events": { name: "events" } },
+  sources: { "source.ownstats.events.events": { source_name: "events", name: "events" } },
 };
 
 const runResults = {
@@ -75,7 +75,7 @@ describe("reading the runner's artifacts", () => {
     expect(sessions).toMatchObject({ name: "sessions", status: "error", message: "Binder Error", tests: [] });
     const depth = layers(lineage);
     expect([
-      depth.get("source.ownstats.events"),
+      depth.get("source.ownstats.events.events"),
       depth.get("model.ownstats.stg_events"),
       depth.get("model.ownstats.sessions"),
     ]).toEqual([0, 1, 2]);
@@ -91,5 +91,14 @@ describe("reading the runner's artifacts", () => {
     expect(readLineage(dataWith({})).problem).toMatch(/no target\/manifest.json yet/);
     expect(readLineage(dataWith({ "manifest.json": "{ not json" })).problem).toMatch(/unreadable artifact/);
     expect(readLineage(dataWith({ "manifest.json": '{"nodes": []}' })).models).toEqual([]);
+  });
+
+  it("names a source by its table, and by source and table where dbt's two differ", () => {
+    const sources = {
+      "source.ownstats.events.events": { source_name: "events", name: "events" },
+      "source.shop.raw.orders": { source_name: "raw", name: "orders" },
+    };
+    const lineage = readLineage(dataWith({ "manifest.json": JSON.stringify({ nodes: {}, sources }) }));
+    expect(lineage.sources.map((s) => s.name)).toEqual(["events", "raw.orders"]);
   });
 });

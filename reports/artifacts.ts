@@ -115,10 +115,19 @@ export function readLineage(data: string): Lineage {
     })
     .sort((a, b) => a.name.localeCompare(b.name));
   const sourceIds = new Set(models.flatMap((m) => m.dependsOn).filter((d) => !d.startsWith("model.")));
-  for (const id of Object.keys(record(manifest.sources))) sourceIds.add(id);
+  const sourceEntries = record(manifest.sources);
+  for (const id of Object.keys(sourceEntries)) sourceIds.add(id);
+  // dbt's source ids are source.<project>.<source>.<table>; the runner's sources have one table of
+  // their own name, shown once.
+  const sourceName = (id: string) => {
+    const entry = record(sourceEntries[id]);
+    const [group, table] = [text(entry.source_name), text(entry.name)];
+    if (table) return group && group !== table ? `${group}.${table}` : table;
+    return id.split(".").slice(2).join(".") || id;
+  };
   return {
     models,
-    sources: [...sourceIds].sort().map((id) => ({ id, name: id.split(".").slice(2).join(".") || id })),
+    sources: [...sourceIds].sort().map((id) => ({ id, name: sourceName(id) })),
     generatedAt: text(record(manifest.metadata).generated_at) || null,
     runAt: text(record(runResults?.metadata).generated_at) || null,
     problem: null,

@@ -1,37 +1,72 @@
-// target/manifest.json and target/run_results.json, close to dbt's shapes so existing tools can read them.
+// target/manifest.json and target/run_results.json in dbt's shapes (manifest v12, run-results v6), so
+// that tools written for dbt read them: both schemas forbid keys they do not define, so this runner's
+// own facts go where dbt has a place for them (the manifest node, a node's config, adapter_response).
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { type CompiledProject, compiledPath, incrementalPath } from "./compile.ts";
+import { basename, join, posix } from "node:path";
+import { type CompiledProject, compiledPath, type ModelNode } from "./compile.ts";
+import { schemaName } from "./sql.ts";
 import type { DataTest } from "./tests.ts";
 
 export type NodeStatus = "success" | "error" | "skipped" | "pass" | "fail" | "warn";
 
-export interface NodeResult {
-  unique_id: string;
-  name: string;
-  resource_type: "model" | "test";
-  materialized?: string;
+/** The dbt release whose artifact schemas these files follow; readers look at it to choose a parser. */
+export const dbtVersion = "1.9.0";
+/** The catalog DuckDB gives DATA/warehouse.duckdb. */
+const database = "warehouse";
+
+/** An open object in dbt's schema: what the warehouse did for the node. */
+export interface AdapterResponse {
+  rows_affected?: number;
+  files_read?: number;
+  mode?: "full" | "incremental";
+  read_since?: string;
+  /** For a node that failed, erred or warned: the line of its file the console names. */
+  line?: number;
+}
+
+/** One result in run_results.json, dbt's RunResultOutput: these keys and no others. */
+export interface RunResultOutput {
   status: NodeStatus;
   timing: { name: "execute"; started_at: string; completed_at: string }[];
   thread_id: string;
   execution_time: number;
+  adapter_response: AdapterResponse;
   message: string | null;
   failures: number | null;
-  adapter_response: {
-    rows_affected?: number;
-    files_read?: number;
-    mode?: "full" | "incremental";
-    read_since?: string;
-  };
+  unique_id: string;
+  compiled: boolean | null;
+  /** The query as run: for a model built, the one under target/run/; else the compiled one. */
+  compiled_code: string | null;
   relation_name: string | null;
+}
+
+/**
+ * A result as the run keeps it for the console: the file's fields but the compiled code, and the node's
+ * name, kind and file (in the file they are the manifest node's).
+ */
+export interface NodeResult extends Omit<RunResultOutput, "compiled" | "compiled_code"> {
+  name: string;
+  resource_type: "model" | "test";
+  materialized?: string;
   original_file_path: string;
-  /** The model file's line an error points to. */
+  /** The file's line an error points to (a test's: where it is declared). */
   line?: number;
-  compiled_path?: string;
+  /** Under the data folder. */
+  compiled_path: string;
 }
 
 export interface RunResults {
-  metadata: { dbt_schema_version: string; generator: string; generated_at: string; invocation_id: string };
+  metadata: {
+    dbt_schema_version: string;
+    dbt_version: string;
+    generated_at: string;
+    /** The manifest's of the same command. */
+    invocation_id: string;
+    env: Record<string, string>;
+  };
+  results: RunResultOutput[];
+  elapsed_time: number;
   args: {
     which: string;
     select?: string[];
@@ -39,126 +74,409 @@ export interface RunResults {
     full_refresh: boolean;
     vars?: Record<string, unknown>;
   };
-  elapsed_time: number;
-  results: NodeResult[];
 }
 
-export interface ManifestNode {
-  unique_id: string;
-  resource_type: "model" | "test";
+export interface ColumnInfo {
+  name: string;
+  description: string;
+  meta: Record<string, unknown>;
+  data_type: string | null;
+  tags: string[];
+}
+
+interface NodeCommon {
+  database: string;
+  schema: string;
   name: string;
   package_name: string;
+  /** Relative to the models folder. */
+  path: string;
   original_file_path: string;
-  relation_name: string | null;
-  depends_on: { nodes: string[] };
+  unique_id: string;
+  fqn: string[];
+  alias: string;
+  checksum: { name: "sha256" | "none"; checksum: string };
   config: Record<string, unknown>;
   tags: string[];
   description: string;
-  columns: Record<string, { name: string; description: string }>;
-  /** For models: the generic tests attached to them. */
-  tests?: string[];
-  /** For tests: the model and column tested. */
-  attached_node?: string | null;
-  column_name?: string | null;
-  test_kind?: string;
+  columns: Record<string, ColumnInfo>;
+  meta: Record<string, unknown>;
+  docs: { show: boolean; node_color: string | null };
+  relation_name: string | null;
+  raw_code: string;
+  language: "sql";
+  refs: { name: string; package: null; version: null }[];
+  sources: [string, string][];
+  metrics: string[][];
+  depends_on: { macros: string[]; nodes: string[] };
+  /** Under the data folder; an incremental model's incremental query is beside it as `.incremental.sql`. */
   compiled_path: string;
-  compiled_incremental_path?: string;
 }
 
+export interface ModelManifestNode extends NodeCommon {
+  resource_type: "model";
+}
+
+export interface TestManifestNode extends NodeCommon {
+  resource_type: "test";
+  /** Generic tests only (schema.yml), as dbt's GenericTest. */
+  test_metadata?: { name: string; kwargs: Record<string, unknown>; namespace: string | null };
+  column_name?: string | null;
+  file_key_name?: string;
+  attached_node?: string | null;
+}
+
+export type ManifestNode = ModelManifestNode | TestManifestNode;
+
+/** A source of project.yml as dbt's SourceDefinition (its raw files as an external table). */
+export interface ManifestSource {
+  database: string | null;
+  schema: string;
+  name: string;
+  resource_type: "source";
+  package_name: string;
+  path: string;
+  original_file_path: string;
+  unique_id: string;
+  fqn: string[];
+  source_name: string;
+  source_description: string;
+  loader: string;
+  identifier: string;
+  external: {
+    /** Under the data folder. */
+    location: string;
+    file_format: string;
+    partitions: { name: string; data_type: string; description: string; meta: Record<string, unknown> }[];
+  };
+  description: string;
+  columns: Record<string, ColumnInfo>;
+  meta: Record<string, unknown>;
+  source_meta: Record<string, unknown>;
+  tags: string[];
+  config: { enabled: boolean };
+  relation_name: string | null;
+}
+
+type Empty = Record<string, never>;
+
 export interface Manifest {
-  metadata: { dbt_schema_version: string; generator: string; generated_at: string; project_name: string };
+  metadata: {
+    dbt_schema_version: string;
+    dbt_version: string;
+    generated_at: string;
+    invocation_id: string;
+    env: Record<string, string>;
+    project_name: string;
+    project_id: string;
+    user_id: null;
+    send_anonymous_usage_stats: boolean;
+    adapter_type: string;
+  };
   nodes: Record<string, ManifestNode>;
-  sources: Record<string, { unique_id: string; name: string; path: string; columns: Record<string, string> }>;
+  sources: Record<string, ManifestSource>;
+  macros: Empty;
+  docs: Empty;
+  exposures: Empty;
+  metrics: Empty;
+  groups: Empty;
+  selectors: Empty;
+  disabled: Empty;
   parent_map: Record<string, string[]>;
   child_map: Record<string, string[]>;
+  group_map: Empty;
+  saved_queries: Empty;
+  semantic_models: Empty;
+  unit_tests: Empty;
 }
 
 export const modelId = (project: string, name: string) => `model.${project}.${name}`;
 export const testId = (project: string, name: string) => `test.${project}.${name}`;
+/** A project.yml source is a dbt source with one table of the same name: `{{source "events"}}` is `source('events', 'events')`. */
+export const sourceId = (project: string, name: string) => `source.${project}.${name}.${name}`;
 
 export function testParents(project: CompiledProject, test: DataTest): string[] {
   return test.parents.map((p) => modelId(project.name, p));
 }
 
+/** A display path (`models/staging/x.sql`) relative to the models folder. */
+const inModels = (file: string) => file.split("/").slice(1).join("/");
+
+function fqn(project: string, file: string, name: string): string[] {
+  const folder = posix.dirname(inModels(file));
+  return [project, ...(folder === "." ? [] : folder.split("/")), name];
+}
+
+function fileText(project: CompiledProject, file: string): string {
+  try {
+    return readFileSync(join(project.modelsDir, inModels(file)), "utf8");
+  } catch {
+    return "";
+  }
+}
+
+const sha256 = (text: string) => ({
+  name: "sha256" as const,
+  checksum: createHash("sha256").update(text).digest("hex"),
+});
+
+function columnInfo(name: string, description = "", dataType: string | null = null): ColumnInfo {
+  return { name, description, meta: {}, data_type: dataType, tags: [] };
+}
+
+function modelNode(project: CompiledProject, m: ModelNode): ModelManifestNode {
+  const id = modelId(project.name, m.name);
+  const raw = fileText(project, m.file);
+  const keys = m.config.unique_key;
+  return {
+    database,
+    schema: schemaName,
+    name: m.name,
+    resource_type: "model",
+    package_name: project.name,
+    path: inModels(m.file),
+    original_file_path: m.file,
+    unique_id: id,
+    fqn: fqn(project.name, m.file, m.name),
+    alias: m.name,
+    checksum: sha256(raw),
+    config: {
+      enabled: true,
+      ...m.config,
+      unique_key: keys.length === 0 ? null : keys.length === 1 ? keys[0] : keys,
+      // As dbt's: a strategy only where there is an incremental query.
+      ...(m.config.materialized === "incremental" ? {} : { incremental_strategy: null }),
+      meta: {},
+    },
+    tags: m.config.tags,
+    description: m.description ?? "",
+    columns: Object.fromEntries(m.columns.map((c) => [c.name, columnInfo(c.name, c.description)])),
+    meta: {},
+    docs: { show: true, node_color: null },
+    // dbt gives ephemeral models no relation: they exist only inside a run.
+    relation_name: m.config.materialized === "ephemeral" ? null : m.relation,
+    raw_code: raw,
+    language: "sql",
+    refs: m.parents.map((name) => ({ name, package: null, version: null })),
+    sources: m.sources.map((s) => [s, s]),
+    metrics: [],
+    depends_on: {
+      macros: [],
+      nodes: [
+        ...m.parents.map((p) => modelId(project.name, p)),
+        ...m.sources.map((s) => sourceId(project.name, s)),
+      ],
+    },
+    compiled_path: join("target", "compiled", compiledPath(m)),
+  };
+}
+
+function testNode(project: CompiledProject, t: DataTest): TestManifestNode {
+  const id = testId(project.name, t.name);
+  const singular = t.kind === "singular";
+  const raw = singular ? fileText(project, t.file) : "";
+  const node: TestManifestNode = {
+    database,
+    schema: schemaName,
+    name: t.name,
+    resource_type: "test",
+    package_name: project.name,
+    // dbt's path of a generic test is the file it compiles to; a singular test's, its own file.
+    path: singular ? inModels(t.file) : `${t.name}.sql`,
+    original_file_path: t.file,
+    unique_id: id,
+    fqn: fqn(project.name, t.file, t.name),
+    alias: t.name,
+    // As dbt: a generic test has no file of its own to hash.
+    checksum: singular ? sha256(raw) : { name: "none", checksum: "" },
+    config: {
+      enabled: true,
+      materialized: "test",
+      severity: t.severity.toUpperCase(),
+      fail_calc: "count(*)",
+      warn_if: "!= 0",
+      error_if: "!= 0",
+      tags: [],
+      meta: {},
+    },
+    tags: [],
+    description: "",
+    columns: {},
+    meta: {},
+    docs: { show: true, node_color: null },
+    relation_name: null,
+    raw_code: raw,
+    language: "sql",
+    refs: t.parents.map((name) => ({ name, package: null, version: null })),
+    sources: t.sources.map((s) => [s, s]),
+    metrics: [],
+    depends_on: {
+      macros: [],
+      nodes: [...testParents(project, t), ...t.sources.map((s) => sourceId(project.name, s))],
+    },
+    compiled_path: join("target", "compiled", "tests", `${t.name}.sql`),
+  };
+  if (singular) return node;
+  return {
+    ...node,
+    test_metadata: {
+      name: t.kind,
+      kwargs: {
+        ...(t.column ? { column_name: t.column } : {}),
+        ...(t.model ? { model: `{{ get_where_subquery(ref('${t.model}')) }}` } : {}),
+      },
+      namespace: null,
+    },
+    column_name: t.column ?? null,
+    ...(t.model ? { file_key_name: `models.${t.model}` } : {}),
+    attached_node: t.model ? modelId(project.name, t.model) : null,
+  };
+}
+
+function sourceNode(project: CompiledProject, name: string): ManifestSource {
+  const s = project.config.sources[name];
+  if (!s) throw new Error(`unknown source "${name}"`);
+  const file = `${basename(project.modelsDir) || "models"}/project.yml`;
+  return {
+    database: null,
+    schema: name,
+    name,
+    resource_type: "source",
+    package_name: project.name,
+    path: file,
+    original_file_path: file,
+    unique_id: sourceId(project.name, name),
+    fqn: [project.name, name, name],
+    source_name: name,
+    source_description: "",
+    loader: "",
+    identifier: name,
+    external: {
+      location: s.path,
+      file_format: s.format,
+      partitions: Object.entries(s.partitions).map(([p, type]) => ({
+        name: p,
+        data_type: type,
+        description: "",
+        meta: {},
+      })),
+    },
+    description: "",
+    columns: Object.fromEntries(Object.entries(s.columns).map(([c, type]) => [c, columnInfo(c, "", type)])),
+    meta: {},
+    source_meta: {},
+    tags: [],
+    config: { enabled: true },
+    // Read through read_ndjson(...) over the files of the run, not a relation of the warehouse.
+    relation_name: null,
+  };
+}
+
 export function buildManifest(project: CompiledProject): Manifest {
   const nodes: Record<string, ManifestNode> = {};
-  const testsOf = new Map<string, string[]>();
-  for (const test of project.tests)
-    if (test.model)
-      testsOf.set(test.model, [...(testsOf.get(test.model) ?? []), testId(project.name, test.name)]);
-  for (const m of project.models.values()) {
-    const id = modelId(project.name, m.name);
-    nodes[id] = {
-      unique_id: id,
-      resource_type: "model",
-      name: m.name,
-      package_name: project.name,
-      original_file_path: m.file,
-      // dbt gives ephemeral models no relation: they exist only inside a run.
-      relation_name: m.config.materialized === "ephemeral" ? null : m.relation,
-      depends_on: {
-        nodes: [
-          ...m.parents.map((p) => modelId(project.name, p)),
-          ...m.sources.map((s) => `source.${project.name}.${s}`),
-        ],
-      },
-      config: { ...m.config, unique_key: m.config.unique_key.join(",") || undefined },
-      tags: m.config.tags,
-      description: m.description ?? "",
-      columns: Object.fromEntries(
-        m.columns.map((c) => [c.name, { name: c.name, description: c.description ?? "" }]),
-      ),
-      tests: testsOf.get(m.name) ?? [],
-      compiled_path: join("target", "compiled", compiledPath(m)),
-      ...(m.incremental
-        ? { compiled_incremental_path: join("target", "compiled", incrementalPath(compiledPath(m))) }
-        : {}),
-    };
-  }
-  for (const t of project.tests) {
-    const id = testId(project.name, t.name);
-    nodes[id] = {
-      unique_id: id,
-      resource_type: "test",
-      name: t.name,
-      package_name: project.name,
-      original_file_path: t.file,
-      relation_name: null,
-      depends_on: { nodes: testParents(project, t) },
-      config: { severity: t.severity },
-      tags: [],
-      description: "",
-      columns: {},
-      attached_node: t.model ? modelId(project.name, t.model) : null,
-      column_name: t.column ?? null,
-      test_kind: t.kind,
-      compiled_path: join("target", "compiled", "tests", `${t.name}.sql`),
-    };
-  }
+  for (const m of project.models.values()) nodes[modelId(project.name, m.name)] = modelNode(project, m);
+  for (const t of project.tests) nodes[testId(project.name, t.name)] = testNode(project, t);
+  const sources = Object.fromEntries(
+    Object.keys(project.config.sources).map((name) => [
+      sourceId(project.name, name),
+      sourceNode(project, name),
+    ]),
+  );
   const parent_map: Record<string, string[]> = {};
   const child_map: Record<string, string[]> = {};
+  for (const id of Object.keys(sources)) {
+    parent_map[id] = [];
+    child_map[id] = [];
+  }
   for (const node of Object.values(nodes)) {
     parent_map[node.unique_id] = node.depends_on.nodes;
     child_map[node.unique_id] ??= [];
     for (const p of node.depends_on.nodes) (child_map[p] ??= []).push(node.unique_id);
   }
-  const sources = Object.fromEntries(
-    Object.entries(project.config.sources).map(([name, s]) => {
-      const id = `source.${project.name}.${name}`;
-      return [id, { unique_id: id, name, path: s.path, columns: s.columns }];
-    }),
-  );
   return {
     metadata: {
       dbt_schema_version: "https://schemas.getdbt.com/dbt/manifest/v12.json",
-      generator: "ownstats",
+      dbt_version: dbtVersion,
       generated_at: new Date().toISOString(),
+      invocation_id: crypto.randomUUID(),
+      env: {},
       project_name: project.name,
+      // As dbt's: the project name's md5.
+      project_id: createHash("md5").update(project.name).digest("hex"),
+      user_id: null,
+      send_anonymous_usage_stats: false,
+      adapter_type: "duckdb",
     },
     nodes,
     sources,
+    macros: {},
+    docs: {},
+    exposures: {},
+    metrics: {},
+    groups: {},
+    selectors: {},
+    disabled: {},
     parent_map,
     child_map,
+    group_map: {},
+    saved_queries: {},
+    semantic_models: {},
+    unit_tests: {},
+  };
+}
+
+/** The statuses whose line the console names (and run_results.json keeps in adapter_response). */
+const flagged = new Set<NodeStatus>(["error", "fail", "warn"]);
+
+/** A result as run_results.json holds it; the compiled code is read back from target/. */
+export function runResultOutput(data: string, r: NodeResult): RunResultOutput {
+  // A model built wrote the query it ran (its sources pruned for an incremental run) under target/run/.
+  const path =
+    r.resource_type === "model" && r.status === "success"
+      ? join("target", "run", r.original_file_path)
+      : r.compiled_path;
+  let code: string | null;
+  try {
+    code = readFileSync(join(data, path), "utf8").replace(/\n$/, "");
+  } catch {
+    code = null;
+  }
+  return {
+    status: r.status,
+    timing: r.timing,
+    thread_id: r.thread_id,
+    execution_time: r.execution_time,
+    adapter_response: {
+      ...r.adapter_response,
+      ...(r.line !== undefined && flagged.has(r.status) ? { line: r.line } : {}),
+    },
+    message: r.message,
+    failures: r.failures,
+    unique_id: r.unique_id,
+    compiled: code !== null,
+    compiled_code: code,
+    relation_name: r.relation_name,
+  };
+}
+
+/** run_results.json of a command over DATA, with the invocation id of the manifest it wrote. */
+export function buildRunResults(
+  data: string,
+  results: NodeResult[],
+  elapsed: number,
+  args: RunResults["args"],
+): RunResults {
+  return {
+    metadata: {
+      dbt_schema_version: "https://schemas.getdbt.com/dbt/run-results/v6.json",
+      dbt_version: dbtVersion,
+      generated_at: new Date().toISOString(),
+      invocation_id: readManifest(data)?.metadata.invocation_id ?? crypto.randomUUID(),
+      env: {},
+    },
+    results: results.map((r) => runResultOutput(data, r)),
+    elapsed_time: elapsed,
+    args,
   };
 }
 

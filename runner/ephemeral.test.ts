@@ -88,10 +88,10 @@ describe("ephemeral models", () => {
     expect(lines.some((l) => /ERROR creating sql ephemeral model temp\.visits/.test(l))).toBe(true);
     expect(lines.some((l) => /SKIP relation main\.pages/.test(l))).toBe(true);
     const results = JSON.parse(readFileSync(join(p.data, "target", "run_results.json"), "utf8")) as {
-      results: { unique_id: string; status: string; line?: number }[];
+      results: { unique_id: string; status: string; adapter_response: { line?: number } }[];
     };
     const visits = results.results.find((r) => r.unique_id === "model.demo.visits");
     expect(visits?.status).toBe("error");
-    expect(visits?.line).toBe(3);
+    expect(visits?.adapter_response.line).toBe(3);
   });
 });

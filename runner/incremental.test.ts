@@ -45,7 +45,7 @@ describe("incremental models", () => {
     expect(next.code).toBe(0);
     const results = JSON.parse(readFileSync(join(p.data, "target/run_results.json"), "utf8")) as RunResults;
     // Watermark 05:30 → its hour 05:00 minus the 1 h lookback: partitions 04, 05 and 06.
-    expect(results.results.find((r) => r.name === "stg")?.adapter_response).toMatchObject({
+    expect(results.results.find((r) => r.unique_id === "model.demo.stg")?.adapter_response).toMatchObject({
       mode: "incremental",
       files_read: 3,
       read_since: "2026-03-01T04:00:00.000Z",
@@ -102,7 +102,9 @@ describe("incremental models", () => {
     const executed = readFileSync(join(p.data, "target/run/models/per_event.sql"), "utf8");
     expect(executed).toContain("where ingest_ts > CAST('2026-03-01 01:20:00.123456' AS TIMESTAMP)");
     const results = JSON.parse(readFileSync(join(p.data, "target/run_results.json"), "utf8")) as RunResults;
-    expect(results.results.find((r) => r.name === "per_event")?.adapter_response).toMatchObject({
+    expect(
+      results.results.find((r) => r.unique_id === "model.demo.per_event")?.adapter_response,
+    ).toMatchObject({
       mode: "incremental",
       rows_affected: 1,
     });
@@ -190,7 +192,7 @@ describe("incremental models", () => {
     expect(await rows()).toEqual(afterMove);
     expect(
       (JSON.parse(readFileSync(join(p.data, "target/run_results.json"), "utf8")) as RunResults).results.find(
-        (r) => r.name === "starts",
+        (r) => r.unique_id === "model.demo.starts",
       )?.adapter_response,
     ).toMatchObject({ mode: "incremental", rows_affected: 0 });
     wh.close();

@@ -1,7 +1,7 @@
 // The model runner's face: `ownstats run|test|build` (runProject), `compile` and `ls` (inspect.ts) and
 // `ownstats query` (query).
 import { join } from "node:path";
-import { type RunResults, writeJson } from "./artifacts.ts";
+import { buildRunResults, type NodeResult, writeJson } from "./artifacts.ts";
 import { summaryLines } from "./console.ts";
 import { loadSelection } from "./load.ts";
 import { execute, type Step } from "./run.ts";
@@ -51,7 +51,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
   log("");
   const target = join(opts.data, "target");
   const wh = await openWarehouse(opts.data);
-  let results: RunResults["results"] = [];
+  let results: NodeResult[] = [];
   try {
     results = await execute(wh, project, {
       step,
@@ -65,23 +65,13 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     wh.close();
   }
   const elapsed = (Date.now() - started) / 1000;
-  const runResults: RunResults = {
-    metadata: {
-      dbt_schema_version: "https://schemas.getdbt.com/dbt/run-results/v6.json",
-      generator: "ownstats",
-      generated_at: new Date().toISOString(),
-      invocation_id: crypto.randomUUID(),
-    },
-    args: {
-      which: step,
-      select: opts.select,
-      exclude: opts.exclude,
-      full_refresh: opts.fullRefresh,
-      vars: opts.vars,
-    },
-    elapsed_time: elapsed,
-    results,
-  };
+  const runResults = buildRunResults(opts.data, results, elapsed, {
+    which: step,
+    select: opts.select,
+    exclude: opts.exclude,
+    full_refresh: opts.fullRefresh,
+    vars: opts.vars,
+  });
   writeJson(target, "run_results.json", runResults);
   for (const l of summaryLines(results, elapsed)) log(l);
   return results.some((r) => r.status === "error" || r.status === "fail") ? 1 : 0;

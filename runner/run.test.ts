@@ -48,10 +48,13 @@ describe("runProject", () => {
       description: "One row per page",
       columns: { page_path: { name: "page_path", description: "The path" } },
       config: { materialized: "table" },
-      tests: ["test.demo.unique_pages_page_path", "test.demo.not_null_pages_page_path"],
       compiled_path: "target/compiled/models/marts/pages.sql",
     });
     expect(manifest.child_map["model.demo.stg"]).toEqual(["model.demo.pages"]);
+    expect(manifest.child_map["model.demo.pages"]).toEqual([
+      "test.demo.unique_pages_page_path",
+      "test.demo.not_null_pages_page_path",
+    ]);
   });
 
   it("skips the descendants of a failed error test but not of a warning, and exits 1", async () => {
@@ -101,10 +104,8 @@ describe("runProject", () => {
     expect(second.lines.at(-1)).toBe("Done. PASS=7 WARN=1 ERROR=0 SKIP=0 TOTAL=8");
     expect(second.code).toBe(0);
     const results = readJson<RunResults>(p.data, "run_results.json");
-    expect(results.results.find((r) => r.name === "accepted_values_loose_kind")).toMatchObject({
-      status: "warn",
-      failures: 1,
-    });
+    const loose = results.results.find((r) => r.unique_id === "test.demo.accepted_values_loose_kind");
+    expect(loose).toMatchObject({ status: "warn", failures: 1 });
   });
 
   it("names the model file and its line when DuckDB rejects the SQL, and runs the rest", async () => {
@@ -132,7 +133,10 @@ describe("runProject", () => {
     expect(output).toContain("LINE 8:");
     expect(output).toMatch(/OK created sql view model main\.ok/);
     const results = readJson<RunResults>(p.data, "run_results.json");
-    expect(results.results.find((r) => r.name === "broken")).toMatchObject({ status: "error", line: 8 });
+    expect(results.results.find((r) => r.unique_id === "model.demo.broken")).toMatchObject({
+      status: "error",
+      adapter_response: { line: 8 },
+    });
   });
 
   it("keeps the previous table when a rebuild fails", async () => {

@@ -192,7 +192,8 @@ function modelResult(
     message,
     failures: null,
     adapter_response: {},
-    relation_name: m.relation,
+    // As in the manifest: an ephemeral model leaves no relation.
+    relation_name: m.config.materialized === "ephemeral" ? null : m.relation,
     original_file_path: m.file,
     compiled_path: join("target", "compiled", m.file),
   };
