@@ -1,7 +1,8 @@
 // dbt's console lines, which analysts read daily:
 // `1 of 7 START sql table model main.sessions ........ [RUN]` and the Done. summary.
-import type { NodeResult } from "./artifacts.ts";
+
 import type { ProjectError } from "./project.ts";
+import type { NodeResult } from "./run-results.ts";
 
 const width = 80;
 

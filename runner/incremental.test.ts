@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RunResults } from "./artifacts.ts";
+import type { RunResults } from "./run-results.ts";
 import { event, partitionDir, run, tempProject, writeEvents } from "./testkit.ts";
 import { openWarehouse } from "./warehouse.ts";
 

@@ -1,21 +1,24 @@
 // The model runner's face: `ownstats run|test|build` (runProject), `compile` and `ls` (inspect.ts) and
 // `ownstats query` (query).
 import { join } from "node:path";
-import { buildRunResults, type NodeResult, writeJson } from "./artifacts.ts";
+import { writeJson } from "./artifacts.ts";
 import { summaryLines } from "./console.ts";
 import { loadSelection } from "./load.ts";
 import { execute, type Step } from "./run.ts";
+import { buildRunResults, type NodeResult } from "./run-results.ts";
 import { takeTurnsPerFolder } from "./turns.ts";
 import { openWarehouse } from "./warehouse.ts";
 
-export type { Manifest, ManifestNode, NodeResult, NodeStatus, RunResults } from "./artifacts.ts";
-export { buildManifest, readManifest, readRunResults } from "./artifacts.ts";
+export type { Manifest, ManifestNode } from "./artifacts.ts";
+export { buildManifest, readManifest } from "./artifacts.ts";
 export type { CompiledProject, ModelConfig, ModelNode } from "./compile.ts";
 export { compileProject } from "./compile.ts";
 export { compile, type ListOptions, list } from "./inspect.ts";
 export { loadProject, loadSelection } from "./load.ts";
 export type { ProjectError } from "./project.ts";
 export { type QueryOptions, query } from "./query.ts";
+export type { NodeResult, NodeStatus, RunResults } from "./run-results.ts";
+export { readRunResults } from "./run-results.ts";
 export type { DataTest } from "./tests.ts";
 export { type InTurn, takeTurnsPerFolder } from "./turns.ts";
 

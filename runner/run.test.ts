@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Manifest, RunResults } from "./artifacts.ts";
+import type { Manifest } from "./artifacts.ts";
+import type { RunResults } from "./run-results.ts";
 import { event, run, tempProject, writeEvents, writeFiles } from "./testkit.ts";
 import { openWarehouse } from "./warehouse.ts";
 

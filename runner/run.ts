@@ -2,11 +2,12 @@
 // A failed model, or an error-severity test of a model, marks the model's descendants SKIP.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { modelId, type NodeResult, type NodeStatus, testId } from "./artifacts.ts";
+import { modelId, testId } from "./artifacts.ts";
 import type { CompiledProject, ModelNode } from "./compile.ts";
 import { line, seconds } from "./console.ts";
 import { materialize } from "./materialize.ts";
 import { plan } from "./plan.ts";
+import type { NodeResult, NodeStatus } from "./run-results.ts";
 import { fullSourceSql } from "./source.ts";
 import { stripTrailingSemicolons } from "./sql.ts";
 import { bindSources } from "./template.ts";
