@@ -84,7 +84,8 @@ const manifestMetadata: Shape = {
     "quoting",
   ],
 };
-const nodeRequired = [
+/** What every resource of the manifest has, a node or a source. */
+const resourceRequired = [
   "database",
   "schema",
   "name",
@@ -94,9 +95,8 @@ const nodeRequired = [
   "original_file_path",
   "unique_id",
   "fqn",
-  "alias",
-  "checksum",
 ];
+const nodeRequired = [...resourceRequired, "alias", "checksum"];
 const compiledResource = [
   "config",
   "tags",
@@ -143,21 +143,7 @@ const genericTestShape: Shape = {
   optional: [...compiledResource, "column_name", "file_key_name", "attached_node"],
 };
 const sourceShape: Shape = {
-  required: [
-    "database",
-    "schema",
-    "name",
-    "resource_type",
-    "package_name",
-    "path",
-    "original_file_path",
-    "unique_id",
-    "fqn",
-    "source_name",
-    "source_description",
-    "loader",
-    "identifier",
-  ],
+  required: [...resourceRequired, "source_name", "source_description", "loader", "identifier"],
   optional: [
     "quoting",
     "loaded_at_field",

@@ -97,13 +97,17 @@ export interface ManifestSource {
 
 type Empty = Record<string, never>;
 
+/** What both artifacts' metadata hold; run_results.json has the invocation_id of its manifest. */
+export interface ArtifactMetadata {
+  dbt_schema_version: string;
+  dbt_version: string;
+  generated_at: string;
+  invocation_id: string;
+  env: Record<string, string>;
+}
+
 export interface Manifest {
-  metadata: {
-    dbt_schema_version: string;
-    dbt_version: string;
-    generated_at: string;
-    invocation_id: string;
-    env: Record<string, string>;
+  metadata: ArtifactMetadata & {
     project_name: string;
     project_id: string;
     user_id: null;

@@ -2,7 +2,7 @@
 // so the runner's own facts about a result go in adapter_response, an open object.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { dbtVersion, readJson, readManifest } from "./artifacts.ts";
+import { type ArtifactMetadata, dbtVersion, readJson, readManifest } from "./artifacts.ts";
 
 export type NodeStatus = "success" | "error" | "skipped" | "pass" | "fail" | "warn";
 
@@ -48,14 +48,7 @@ export interface NodeResult extends Omit<RunResultOutput, "compiled" | "compiled
 }
 
 export interface RunResults {
-  metadata: {
-    dbt_schema_version: string;
-    dbt_version: string;
-    generated_at: string;
-    /** The manifest's of the same command. */
-    invocation_id: string;
-    env: Record<string, string>;
-  };
+  metadata: ArtifactMetadata;
   results: RunResultOutput[];
   elapsed_time: number;
   args: {

@@ -12,6 +12,7 @@ import {
   type RawEvent,
   removeTempData,
   runResults,
+  stepwiseAndWhole,
   tempData,
   writeRaw,
 } from "./models-kit.ts";
@@ -492,15 +493,8 @@ describe("incremental stg_events", () => {
       ev({ session_id: "late", event_ts: day(10), ingest_ts: "2026-03-21T10:30:00Z" }),
       ...Array.from({ length: 30 }, (_, n) => ev({ session_id: `spike-${n}`, event_ts: day(21) })),
     ];
-    const stepwise = tempData();
-    await writeRaw(stepwise, first);
-    expect((await build(stepwise, { step: "run" })).code).toBe(0);
-    await writeRaw(stepwise, second);
-    expect((await build(stepwise, { step: "run" })).code).toBe(0);
+    const { stepwise, whole } = await stepwiseAndWhole([first, second]);
     expect(resultOf(stepwise, "int_hourly_scores")?.adapter_response.mode).toBe("incremental");
-    const whole = tempData();
-    await writeRaw(whole, [...first, ...second]);
-    expect((await build(whole, { step: "run" })).code).toBe(0);
     const scores = (data: string) =>
       query(data, "select hour, events, baseline, z, is_anomaly from anomalies order by hour");
     const stepwiseScores = await scores(stepwise);
@@ -510,14 +504,12 @@ describe("incremental stg_events", () => {
   });
 
   it("lays out the empty hours between one run's last hour and the next run's first", async () => {
-    const stepwise = tempData();
-    const ten = [ev({ session_id: "a", event_ts: "2026-03-02T10:15:00Z" })];
-    const twelve = [ev({ session_id: "b", event_ts: "2026-03-02T12:15:00Z" })];
-    await writeRaw(stepwise, ten);
-    expect((await build(stepwise, { step: "run" })).code).toBe(0);
-    await writeRaw(stepwise, twelve);
-    expect((await build(stepwise, { step: "run" })).code).toBe(0);
+    const { stepwise, whole } = await stepwiseAndWhole([
+      [ev({ session_id: "a", event_ts: "2026-03-02T10:15:00Z" })],
+      [ev({ session_id: "b", event_ts: "2026-03-02T12:15:00Z" })],
+    ]);
     const hours = (data: string) => query(data, "select hour, events from anomalies order by hour");
+    expect(await hours(stepwise)).toEqual(await hours(whole));
     expect(await hours(stepwise)).toEqual([
       { hour: "2026-03-02T10:00:00.000Z", events: 1 },
       { hour: "2026-03-02T11:00:00.000Z", events: 0 },
@@ -566,14 +558,7 @@ describe("incremental stg_events", () => {
         ingest_ts: "2026-03-03T12:00:00Z",
       }),
     ];
-    const stepwise = tempData();
-    await writeRaw(stepwise, first);
-    expect((await build(stepwise, { step: "run" })).code).toBe(0);
-    await writeRaw(stepwise, second);
-    expect((await build(stepwise, { step: "run" })).code).toBe(0);
-    const whole = tempData();
-    await writeRaw(whole, [...first, ...second]);
-    expect((await build(whole, { step: "run" })).code).toBe(0);
+    const { stepwise, whole } = await stepwiseAndWhole([first, second]);
     const credit = (data: string) =>
       query(data, "select model, source, conversions from attribution order by 1, 2");
     expect(await credit(stepwise)).toEqual(await credit(whole));

@@ -115,6 +115,24 @@ export async function buildWith(events: RawEvent[], vars?: Record<string, unknow
   return built;
 }
 
+/**
+ * The same raw events built two ways: `stepwise` runs after each batch lands, `whole` once over all
+ * of them. An incremental model is exact when every table comes out the same.
+ */
+export async function stepwiseAndWhole(batches: RawEvent[][]): Promise<{ stepwise: string; whole: string }> {
+  const stepwise = tempData();
+  for (const batch of batches) {
+    await writeRaw(stepwise, batch);
+    const built = await build(stepwise, { step: "run" });
+    if (built.code !== 0) throw new Error(`a stepwise run failed:\n${built.output}`);
+  }
+  const whole = tempData();
+  await writeRaw(whole, batches.flat());
+  const built = await build(whole, { step: "run" });
+  if (built.code !== 0) throw new Error(`the whole build failed:\n${built.output}`);
+  return { stepwise, whole };
+}
+
 export async function query<T extends Row = Row>(data: string, sql: string): Promise<T[]> {
   const wh = await openWarehouse(data);
   try {
