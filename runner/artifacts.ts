@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, posix } from "node:path";
-import { type CompiledProject, compiledPath, type ModelNode } from "./compile.ts";
+import { type CompiledProject, compiledPath, compiledTestPath, type ModelNode } from "./compile.ts";
 import { schemaName } from "./sql.ts";
 import type { DataTest } from "./tests.ts";
 
@@ -255,7 +255,7 @@ function testNode(project: CompiledProject, t: DataTest): TestManifestNode {
       macros: [],
       nodes: [...testParents(project, t), ...t.sources.map((s) => sourceId(project.name, s))],
     },
-    compiled_path: join("target", "compiled", "tests", `${t.name}.sql`),
+    compiled_path: join("target", "compiled", compiledTestPath(t)),
   };
   if (singular) return node;
   return {

@@ -317,7 +317,7 @@ export function writeCompiled(project: CompiledProject, target: string, show: (s
     if (model.incremental) writeFileSync(incrementalPath(base), `${show(model.incremental.sql)}\n`);
   }
   for (const test of project.tests) {
-    const path = join(root, "tests", `${test.name}.sql`);
+    const path = join(root, compiledTestPath(test));
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${show(test.sql)}\n`);
   }
@@ -325,6 +325,11 @@ export function writeCompiled(project: CompiledProject, target: string, show: (s
 
 export function compiledPath(model: Pick<ModelNode, "file">): string {
   return model.file;
+}
+
+/** A data test's compiled query, under target/compiled/. */
+export function compiledTestPath(test: Pick<DataTest, "name">): string {
+  return join("tests", `${test.name}.sql`);
 }
 
 export function incrementalPath(path: string): string {

@@ -60,7 +60,11 @@ export function children(nodes: Map<string, GraphNode>): Map<string, string[]> {
 }
 
 /** The nodes reached from start in at most `depth` steps (breadth first, start itself left out). */
-function closure(start: string, next: (name: string) => string[], depth: number): Set<string> {
+export function closure(
+  start: string,
+  next: (name: string) => string[],
+  depth = Number.POSITIVE_INFINITY,
+): Set<string> {
   const out = new Set<string>();
   let frontier = [start];
   for (let step = 0; step < depth && frontier.length; step++) {

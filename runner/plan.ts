@@ -1,7 +1,7 @@
 // The order of a run: the selected models in DAG order, and for test and build the data tests that
 // read them, each as early as it can run and before the models that read what it tests.
 import { type CompiledProject, graphOf, type ModelNode } from "./compile.ts";
-import { topoOrder } from "./graph.ts";
+import { closure, topoOrder } from "./graph.ts";
 import type { Step } from "./run.ts";
 import type { DataTest } from "./tests.ts";
 
@@ -65,16 +65,7 @@ function interleave(models: ModelNode[], tests: DataTest[]): Planned[] {
     after: new Set(model.parents.filter((p) => byName.has(p))),
     tests: new Set(),
   }));
-  const upstreamOf = (names: string[]): Set<string> => {
-    const seen = new Set<string>();
-    const visit = (name: string) => {
-      if (seen.has(name)) return;
-      seen.add(name);
-      for (const parent of byName.get(name)?.parents ?? []) visit(parent);
-    };
-    for (const name of names) visit(name);
-    return seen;
-  };
+  const parentsOf = (name: string) => byName.get(name)?.parents ?? [];
   for (const test of tests) {
     // A space never appears in a model's name, so a test's key cannot clash with one.
     const key = `test ${test.name}`;
@@ -86,7 +77,8 @@ function interleave(models: ModelNode[], tests: DataTest[]): Planned[] {
       after: new Set(parents),
       tests: new Set(),
     });
-    const upstream = upstreamOf(parents);
+    // The models the test needs built: its own parents and everything they read.
+    const upstream = new Set(parents.flatMap((p) => [p, ...closure(p, parentsOf)]));
     const tested = test.model ? [test.model] : test.parents;
     for (const entry of entries)
       if (

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { modelId, testId } from "./artifacts.ts";
-import type { CompiledProject, ModelNode } from "./compile.ts";
+import { type CompiledProject, compiledPath, compiledTestPath, type ModelNode } from "./compile.ts";
 import { line, seconds } from "./console.ts";
 import { materialize } from "./materialize.ts";
 import { plan } from "./plan.ts";
@@ -196,7 +196,7 @@ function modelResult(
     // As in the manifest: an ephemeral model leaves no relation.
     relation_name: m.config.materialized === "ephemeral" ? null : m.relation,
     original_file_path: m.file,
-    compiled_path: join("target", "compiled", m.file),
+    compiled_path: join("target", "compiled", compiledPath(m)),
   };
 }
 
@@ -221,6 +221,6 @@ function testResult(
     relation_name: null,
     original_file_path: t.file,
     line: t.line,
-    compiled_path: join("target", "compiled", "tests", `${t.name}.sql`),
+    compiled_path: join("target", "compiled", compiledTestPath(t)),
   };
 }
