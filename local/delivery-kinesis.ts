@@ -10,7 +10,8 @@ import {
   ListShardsCommand,
 } from "@aws-sdk/client-kinesis";
 import { type ArrivedLine, arrivalOf, runsByHour } from "./delivery-batch.ts";
-import { writeFileDurably, writeRawObject } from "./raw-object.ts";
+import { writeFileDurably } from "./durable-file.ts";
+import { writeRawObject } from "./raw-object.ts";
 
 export interface KinesisDeliveryOptions {
   data: string;

@@ -8,7 +8,8 @@ import { isUtf8 } from "node:buffer";
 import { open, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { arrivalReader, runsByHour } from "./delivery-batch.ts";
-import { writeFileDurably, writeRawNdjson } from "./raw-object.ts";
+import { writeFileDurably } from "./durable-file.ts";
+import { writeRawNdjson } from "./raw-object.ts";
 import { listSegments, type Spool, type SpoolPosition } from "./spool.ts";
 
 export interface DeliveryOptions {

@@ -3,12 +3,12 @@
 // The object is written under a temporary name (which the `*.gz` glob of readers does not
 // match), flushed to disk, then renamed, so a reader never sees half a file; the folder is
 // synced after the rename, so the object survives a power loss before anything (the delivery's
-// checkpoint) records it as written. The spool and the checkpoint use the same helpers.
+// checkpoint) records it as written.
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, rm } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
+import { makeDirectoryDurably, writeFileDurably } from "./durable-file.ts";
 
 const gzipAsync = promisify(gzip);
 
@@ -52,46 +52,4 @@ export async function writeRawNdjson(data: string, ndjson: Uint8Array, arrival: 
   const finalPath = join(folder, objectName(arrival));
   await writeFileDurably(finalPath, compressed);
   return finalPath;
-}
-
-/**
- * Replaces `path` with `bytes` through `path.tmp`: the data is fsynced before the rename and the
- * folder after it, so once this resolves the file is on disk whole, even across a power loss.
- */
-export async function writeFileDurably(path: string, bytes: Uint8Array | string): Promise<void> {
-  const temporaryPath = `${path}.tmp`;
-  const handle = await open(temporaryPath, "w");
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(temporaryPath, { force: true });
-    throw error;
-  }
-  await handle.close();
-  await rename(temporaryPath, path);
-  // A rename lives in the folder's entries, which the file's fsync does not cover.
-  await syncDirectory(dirname(path));
-}
-
-/** Flushes a folder's entries (files created, renamed or removed in it) to disk. */
-export async function syncDirectory(path: string): Promise<void> {
-  const handle = await open(path, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** `mkdir -p` that also syncs the parent of each folder it made, so the new folders outlive a power loss. */
-export async function makeDirectoryDurably(path: string): Promise<void> {
-  const target = resolve(path);
-  const first = await mkdir(target, { recursive: true });
-  if (first === undefined) return;
-  for (let folder = target; dirname(folder) !== folder; folder = dirname(folder)) {
-    await syncDirectory(dirname(folder));
-    if (folder === first) return;
-  }
 }

@@ -13,7 +13,7 @@ import { open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { StoredEvent } from "../functions/collect/event.ts";
 import type { Sink } from "../functions/collect/sink.ts";
-import { makeDirectoryDurably, syncDirectory } from "./raw-object.ts";
+import { makeDirectoryDurably, syncDirectory } from "./durable-file.ts";
 
 export interface SpoolOptions {
   /** How long delivered segments are kept. @default 24 h */

@@ -1,0 +1,47 @@
+// Writes that survive a power loss, not only a crash: data fsynced before a rename, and the folder
+// whose entries changed (a file created, renamed or a folder made) synced after it. Raw objects,
+// spool segments and delivery checkpoints are written through these.
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+
+/**
+ * Replaces `path` with `bytes` through `path.tmp`: the data is fsynced before the rename and the
+ * folder after it, so once this resolves the file is on disk whole, even across a power loss.
+ */
+export async function writeFileDurably(path: string, bytes: Uint8Array | string): Promise<void> {
+  const temporaryPath = `${path}.tmp`;
+  const handle = await open(temporaryPath, "w");
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temporaryPath, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(temporaryPath, path);
+  // A rename lives in the folder's entries, which the file's fsync does not cover.
+  await syncDirectory(dirname(path));
+}
+
+/** Flushes a folder's entries (files created, renamed or removed in it) to disk. */
+export async function syncDirectory(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `mkdir -p` that also syncs the parent of each folder it made, so the new folders outlive a power loss. */
+export async function makeDirectoryDurably(path: string): Promise<void> {
+  const target = resolve(path);
+  const first = await mkdir(target, { recursive: true });
+  if (first === undefined) return;
+  for (let folder = target; dirname(folder) !== folder; folder = dirname(folder)) {
+    await syncDirectory(dirname(folder));
+    if (folder === first) return;
+  }
+}
