@@ -192,23 +192,44 @@ function modelNode(project: CompiledProject, m: ModelNode): ModelManifestNode {
     tags: m.config.tags,
     description: m.description ?? "",
     columns: Object.fromEntries(m.columns.map((c) => [c.name, columnInfo(c.name, c.description)])),
+    ...codeFields(project, {
+      raw,
+      // dbt gives ephemeral models no relation: they exist only inside a run.
+      relation: m.config.materialized === "ephemeral" ? null : m.relation,
+      refs: m.parents,
+      parentIds: m.parents.map((p) => modelId(project.name, p)),
+      sources: m.sources,
+      compiledPath: compiledPath(m),
+    }),
+  };
+}
+
+/** What a model's and a test's manifest nodes both say of their code and what it reads. */
+function codeFields(
+  project: CompiledProject,
+  code: {
+    raw: string;
+    relation: string | null;
+    refs: string[];
+    parentIds: string[];
+    sources: string[];
+    compiledPath: string;
+  },
+) {
+  return {
     meta: {},
     docs: { show: true, node_color: null },
-    // dbt gives ephemeral models no relation: they exist only inside a run.
-    relation_name: m.config.materialized === "ephemeral" ? null : m.relation,
-    raw_code: raw,
-    language: "sql",
-    refs: m.parents.map((name) => ({ name, package: null, version: null })),
-    sources: m.sources.map((s) => [s, s]),
+    relation_name: code.relation,
+    raw_code: code.raw,
+    language: "sql" as const,
+    refs: code.refs.map((name) => ({ name, package: null, version: null })),
+    sources: code.sources.map((s): [string, string] => [s, s]),
     metrics: [],
     depends_on: {
       macros: [],
-      nodes: [
-        ...m.parents.map((p) => modelId(project.name, p)),
-        ...m.sources.map((s) => sourceId(project.name, s)),
-      ],
+      nodes: [...code.parentIds, ...code.sources.map((s) => sourceId(project.name, s))],
     },
-    compiled_path: join("target", "compiled", compiledPath(m)),
+    compiled_path: join("target", "compiled", code.compiledPath),
   };
 }
 
@@ -243,19 +264,14 @@ function testNode(project: CompiledProject, t: DataTest): TestManifestNode {
     tags: [],
     description: "",
     columns: {},
-    meta: {},
-    docs: { show: true, node_color: null },
-    relation_name: null,
-    raw_code: raw,
-    language: "sql",
-    refs: t.parents.map((name) => ({ name, package: null, version: null })),
-    sources: t.sources.map((s) => [s, s]),
-    metrics: [],
-    depends_on: {
-      macros: [],
-      nodes: [...testParents(project, t), ...t.sources.map((s) => sourceId(project.name, s))],
-    },
-    compiled_path: join("target", "compiled", compiledTestPath(t)),
+    ...codeFields(project, {
+      raw,
+      relation: null,
+      refs: t.parents,
+      parentIds: testParents(project, t),
+      sources: t.sources,
+      compiledPath: compiledTestPath(t),
+    }),
   };
   if (singular) return node;
   return {
