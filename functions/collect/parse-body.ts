@@ -54,20 +54,19 @@ export function parseBody(body: Uint8Array, now = Date.now()): ParsedBody {
       }
       event = result.data;
     }
-    const time = Date.parse(event.event_ts);
-    if (time < now - EVENT_TS_WINDOW.pastHours * HOUR_MS)
-      rejected.push({
-        index,
-        error: `event_ts: more than ${EVENT_TS_WINDOW.pastHours} hours before the collector's clock`,
-      });
-    else if (time > now + EVENT_TS_WINDOW.futureHours * HOUR_MS)
-      rejected.push({
-        index,
-        error: `event_ts: more than ${EVENT_TS_WINDOW.futureHours} hours after the collector's clock`,
-      });
+    const problem = timeProblem(Date.parse(event.event_ts), now);
+    if (problem) rejected.push({ index, error: `event_ts: ${problem} the collector's clock` });
     else events.push(event);
   });
   return { ok: true, events, rejected, total: items.length };
+}
+
+/** What is wrong with an event time received at `now`, if it lies outside EVENT_TS_WINDOW. */
+function timeProblem(time: number, now: number): string | undefined {
+  const { pastHours, futureHours } = EVENT_TS_WINDOW;
+  if (time < now - pastHours * HOUR_MS) return `more than ${pastHours} hours before`;
+  if (time > now + futureHours * HOUR_MS) return `more than ${futureHours} hours after`;
+  return undefined;
 }
 
 /** The list of events in a body, or a message saying why there is none. */
