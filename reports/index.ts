@@ -13,7 +13,7 @@ export { ReportQueryError };
 
 import { pages } from "./pages/all.ts";
 import { reportPeriod } from "./period.ts";
-import { exportMarts, installEngine, type MartExports } from "./playground.ts";
+import { exportMarts, installEngine, type MartExports, publishedMarts } from "./playground.ts";
 import { renderTemplate } from "./templates.ts";
 
 export interface SiteOptions {
@@ -21,19 +21,8 @@ export interface SiteOptions {
   days: number;
 }
 
-/** The models the pages read: those of the project in models/. */
-const reportModels = [
-  "stg_events",
-  "sessions",
-  "daily",
-  "pages",
-  "sources",
-  "attribution",
-  "funnel",
-  "cohorts",
-  "experiments",
-  "anomalies",
-];
+/** The models the pages read: the marts they publish, and the two they query beside them. */
+const reportModels = ["stg_events", "sessions", ...publishedMarts];
 
 export interface RenderedSite {
   folder: string;
