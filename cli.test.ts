@@ -1,6 +1,7 @@
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -87,6 +88,44 @@ describe("ownstats command", () => {
     const unknown = await collect("--source", "s3");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Allowed choices are spool, kinesis.");
+  });
+
+  it("collect names a bad --port or --data and exits 2 before it listens, without a stack trace", async () => {
+    const root = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const collect = (...args: string[]) => ownstatsWith({ SINK: "" }, "collect", ...args);
+    const outOfRange = await collect("--port", "70000", "--data", root);
+    expect(outOfRange.code).toBe(2);
+    expect(outOfRange.stderr).toContain("--port must be a whole number from 0 to 65535");
+    const notANumber = await collect("--port", "abc", "--data", root);
+    expect(notANumber.code).toBe(2);
+    expect(notANumber.stderr).toContain("--port must be a whole number from 0 to 65535");
+    const file = join(root, "plain-file");
+    writeFileSync(file, "");
+    const dataIsFile = await collect("--port", "0", "--data", file);
+    expect(dataIsFile.code).toBe(2);
+    expect(dataIsFile.stderr).toMatch(/plain-file is not writable \(E\w+\); choose another with --data/);
+    for (const result of [outOfRange, dataIsFile]) {
+      expect(result.stdout).not.toContain("listening");
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+
+  it("collect names a port in use and exits 2", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const taken = createServer();
+    taken.listen(0, "127.0.0.1");
+    await once(taken, "listening");
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const result = await ownstatsWith({ SINK: "" }, "collect", "--port", String(port), "--data", data);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `port ${port} on 127.0.0.1 is already in use; choose another with --port`,
+      );
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      taken.close();
+    }
   });
 
   it("builds a project of other models without the reports, which `report` alone names as missing", async () => {

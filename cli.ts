@@ -4,11 +4,15 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 
 const defaultData = process.env.OWNSTATS_DATA ?? "./data";
 
-function integer(name: string, min = 0) {
+function integer(name: string, min = 0, max?: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}`);
+    if (!Number.isInteger(n) || n < min || (max !== undefined && n > max))
+      throw new InvalidArgumentError(
+        max === undefined
+          ? `${name} must be a whole number ≥ ${min}`
+          : `${name} must be a whole number from ${min} to ${max}`,
+      );
     return n;
   };
 }
@@ -43,7 +47,9 @@ const selectOption = () =>
   );
 const excludeOption = () => new Option("--exclude <selectors...>", "models to leave out");
 const portOption = () =>
-  new Option("--port <n>", "port to listen on").argParser(integer("--port")).default(8787);
+  new Option("--port <n>", "port to listen on (0: any free port)")
+    .argParser(integer("--port", 0, 65_535))
+    .default(8787);
 
 program
   .command("dev")

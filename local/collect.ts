@@ -24,6 +24,7 @@ import {
 } from "../functions/collect/sink-from-env.ts";
 import { SpoolDelivery } from "./delivery.ts";
 import { KinesisDelivery } from "./delivery-kinesis.ts";
+import { ensureWritable } from "./dev-guard.ts";
 import type { CollectOptions } from "./index.ts";
 import { Spool } from "./spool.ts";
 
@@ -203,6 +204,9 @@ export async function collect(options: CollectOptions): Promise<number> {
         ? sinkKind(process.env.SINK, "file")
         : sinkKind(options.sink, "file", "--sink");
     source = deliverySource(sink, options.source, options.endpoint);
+    // Only a delivery writes into the data folder; a file or read-only folder there would otherwise
+    // surface as a bare ENOTDIR or EACCES from deep inside the spool.
+    if (source) ensureWritable(options.data);
   } catch (error) {
     console.error(`ownstats collect: ${(error as Error).message}`);
     return 2;
@@ -210,15 +214,24 @@ export async function collect(options: CollectOptions): Promise<number> {
   // Loaded only here: the tracker route may build the script with esbuild on first use.
   const { mountTracker } = await import("./tracker-route.ts");
   const interval = Number(process.env.OWNSTATS_DELIVERY_INTERVAL_MS);
-  const collector = await startCollector({
-    port: options.port,
-    data: options.data,
-    sink,
-    source,
-    endpoint: options.endpoint,
-    deliveryIntervalMs: Number.isInteger(interval) && interval > 0 ? interval : undefined,
-    extend: (app) => mountTracker(app),
-  });
+  let collector: RunningCollector;
+  try {
+    collector = await startCollector({
+      port: options.port,
+      data: options.data,
+      sink,
+      source,
+      endpoint: options.endpoint,
+      deliveryIntervalMs: Number.isInteger(interval) && interval > 0 ? interval : undefined,
+      extend: (app) => mountTracker(app),
+    });
+  } catch (error) {
+    // A port in use is fixed with a flag, as a usage error is: one line, exit 2 (as `ownstats dev`).
+    const message = (error as Error).message;
+    if (!/already in use/.test(message)) throw error;
+    console.error(`ownstats collect: ${message}`);
+    return 2;
+  }
   const raw = resolve(options.data, "raw");
   const at = options.endpoint ? ` at ${options.endpoint}` : "";
   const where =

@@ -1,5 +1,6 @@
-// What `ownstats dev` checks before it opens anything: the data folder can be written, and no other
-// dev server uses it (DuckDB allows one writer per database file). A lock file holds the owner's pid.
+// What `ownstats dev` checks before it opens anything: the data folder can be written (`collect`
+// checks that too), and no other dev server uses it (DuckDB allows one writer per database file).
+// A lock file holds the owner's pid.
 import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
