@@ -91,6 +91,8 @@ export function createApp({
     },
     async (c) => {
       const read = await readBody(c, MAX_BODY_BYTES);
+      if (!read.ok && "incomplete" in read)
+        return c.json<ErrorResponse>({ error: "the connection closed before the body's end" }, 400);
       if (!read.ok) return c.json<ErrorResponse>({ error: `body larger than ${MAX_BODY_BYTES} bytes` }, 413);
       const receivedAt = now();
       const parsed = parseBody(read.body, receivedAt.getTime());

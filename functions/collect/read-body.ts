@@ -4,7 +4,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context } from "hono";
 
-export type BodyResult = { ok: true; body: Uint8Array } | { ok: false; tooLarge: true };
+export type BodyResult =
+  | { ok: true; body: Uint8Array }
+  | { ok: false; tooLarge: true }
+  /** The client closed the connection before the body's end: nobody is left to answer. */
+  | { ok: false; incomplete: true };
 
 export async function readBody(c: Context, maxBytes: number): Promise<BodyResult> {
   const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
@@ -22,11 +26,17 @@ export async function readBody(c: Context, maxBytes: number): Promise<BodyResult
   if (onNode && !incoming.readableDidRead) {
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of incoming) {
-      size += (chunk as Buffer).length;
-      // Stop reading at the limit: a body without Content-Length may be endless.
-      if (size > maxBytes) return tooLarge();
-      chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of incoming) {
+        size += (chunk as Buffer).length;
+        // Stop reading at the limit: a body without Content-Length may be endless.
+        if (size > maxBytes) return tooLarge();
+        chunks.push(chunk as Buffer);
+      }
+    } catch {
+      // The only way reading an IncomingMessage fails ("aborted", ECONNRESET): the client went away
+      // mid-body. That is the client's doing, not an error of the collector's.
+      return { ok: false, incomplete: true };
     }
     return { ok: true, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) };
   }

@@ -1,12 +1,13 @@
 // The app behind Node's HTTP server: bodies sent in chunks without a Content-Length are read and
-// limited the same way (a 413 closes the connection, so no client is left waiting on it), and
-// close() lets a request in flight finish.
+// limited the same way (a 413 closes the connection, so no client is left waiting on it), a client
+// that goes away mid-body is no server error, and close() lets a request in flight finish.
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readSpoolLines, Spool } from "../../local/spool.ts";
 import { createApp } from "./app.ts";
@@ -118,5 +119,34 @@ describe("serveApp", () => {
     expect(res.headers.get("connection")).toBe("close");
     await res.text();
     expect((await fetch(`http://127.0.0.1:${server.port}/v1/health`)).status).toBe(200);
+  });
+
+  it("takes a client that disconnects mid-body as the client's doing: no error logged, no 500", async () => {
+    const errors: string[] = [];
+    const answered: number[] = [];
+    // An outer app sees the status the collector's handler settled on, though nobody receives it.
+    const outer = new Hono();
+    outer.use(async (c, next) => {
+      await next();
+      answered.push(c.res.status);
+    });
+    outer.route("/", createApp({ sink: spool, logError: (m) => errors.push(m) }));
+    const running = await serveApp(outer, { port: 0 });
+    try {
+      const socket = connect(running.port, "127.0.0.1");
+      await once(socket, "connect");
+      socket.write(
+        "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n",
+      );
+      socket.write(event.slice(0, 40));
+      await new Promise((r) => setTimeout(r, 50));
+      socket.destroy();
+      for (let i = 0; i < 100 && answered.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(answered).toEqual([400]);
+      expect(errors).toEqual([]);
+      expect(await readSpoolLines(dir)).toHaveLength(0);
+    } finally {
+      await running.close();
+    }
   });
 });
