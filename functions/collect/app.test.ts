@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readSpoolLines, Spool } from "../../local/spool.ts";
 import { createApp, parseAllowedOrigins } from "./app.ts";
@@ -181,6 +182,21 @@ describe("POST /v1/events", () => {
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: "body is not valid UTF-8" });
+  });
+
+  it("names a compressed body as such, and takes one sent with Content-Encoding: identity", async () => {
+    const app = createApp({ now, sink: spool });
+    const res = await app.request("/v1/events", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      body: gzipSync(JSON.stringify(event())),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: "Content-Encoding gzip is not supported: send the body uncompressed",
+    });
+    expect(await stored()).toEqual([]);
+    expect((await post(app, event(), { "content-encoding": "identity" })).status).toBe(202);
   });
 
   it("answers 413 above 64 KiB", async () => {

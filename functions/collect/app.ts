@@ -94,6 +94,13 @@ export function createApp({
       if (!read.ok && "incomplete" in read)
         return c.json<ErrorResponse>({ error: "the connection closed before the body's end" }, 400);
       if (!read.ok) return c.json<ErrorResponse>({ error: `body larger than ${MAX_BODY_BYTES} bytes` }, 413);
+      // A compressed body would otherwise be reported as "not valid UTF-8"; browsers never compress one.
+      const encoding = c.req.header("content-encoding")?.trim();
+      if (encoding && encoding.toLowerCase() !== "identity")
+        return c.json<ErrorResponse>(
+          { error: `Content-Encoding ${encoding} is not supported: send the body uncompressed` },
+          400,
+        );
       const receivedAt = now();
       const parsed = parseBody(read.body, receivedAt.getTime());
       if (!parsed.ok) return c.json<ErrorResponse>({ error: parsed.error }, 400);
