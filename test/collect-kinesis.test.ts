@@ -107,6 +107,23 @@ describe("KinesisSink on kinesalite", () => {
     }
   });
 
+  it("takes no record as in the stream that a reply counting failures does not name", async () => {
+    await createStream(client, "unlisted");
+    const proxy = await startThrottlingProxy(kinesis.endpoint, 1, { unlisted: true });
+    const proxied = createKinesisClient({ endpoint: proxy.endpoint });
+    try {
+      const events = Array.from({ length: 10 }, (_, i) => stored(i));
+      await new KinesisSink(proxied, "unlisted", { baseDelayMs: 5 }).put(events);
+      expect(proxy.throttled).toBe(5);
+      // Sent again, the records that did land are there twice; event_id removes them later.
+      const ids = new Set((await readStream("unlisted")).map((r) => r.data.event_id));
+      expect([...ids].sort()).toEqual(events.map((e) => e.event_id).sort());
+    } finally {
+      proxied.destroy();
+      await proxy.close();
+    }
+  });
+
   it("gives up after its attempts and the collector answers 503", async () => {
     await createStream(client, "hot");
     const proxy = await startThrottlingProxy(kinesis.endpoint, 1_000, { every: true });

@@ -58,12 +58,13 @@ interface PutRecordsBody {
  * A proxy in front of a Kinesis endpoint that throttles part of each of the first `times`
  * PutRecords calls, as a hot shard does: the records at odd positions (or all, with
  * `every: true`) are not forwarded and come back with ProvisionedThroughputExceededException;
- * the rest reach the stream.
+ * the rest reach the stream. With `unlisted: true` the reply keeps only FailedRecordCount and leaves
+ * out the per-record list that says which records failed.
  */
 export async function startThrottlingProxy(
   upstream: string,
   times: number,
-  { every = false } = {},
+  { every = false, unlisted = false } = {},
 ): Promise<RunningEndpoint & { throttled: number }> {
   const throttles = (i: number) => every || i % 2 === 1;
   let remaining = times;
@@ -120,7 +121,7 @@ export async function startThrottlingProxy(
       return { ErrorCode: "ProvisionedThroughputExceededException", ErrorMessage: "Rate exceeded for shard" };
     });
     const failed = records.filter((r) => r && "ErrorCode" in r).length;
-    const payload = JSON.stringify({ FailedRecordCount: failed, Records: records });
+    const payload = JSON.stringify({ FailedRecordCount: failed, ...(unlisted ? {} : { Records: records }) });
     res.writeHead(200, {
       "content-type": "application/x-amz-json-1.1",
       "content-length": Buffer.byteLength(payload),

@@ -1,6 +1,7 @@
 // FirehoseSink against a local endpoint that speaks the Firehose JSON protocol (no local Firehose
 // exists): the exact PutRecordBatch requests, newline-terminated records, ≤ 500 records and
-// ≤ 4 MiB per request, FailedPutCount retried, and a SinkUnavailableError when retries run out.
+// ≤ 4 MiB per request, FailedPutCount retried (a record is taken only when the reply names it), and
+// a SinkUnavailableError when retries run out.
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -16,8 +17,14 @@ interface SeenRequest {
   body: { DeliveryStreamName: string; Records: { Data: string }[] };
 }
 
-/** Answers PutRecordBatch; `fail(call, index)` picks the records it refuses on each call. */
-async function startFirehoseEndpoint(fail: (call: number, index: number) => boolean) {
+/**
+ * Answers PutRecordBatch; `fail(call, index)` picks the records it refuses on each call, and
+ * `unlisted(call)` leaves the per-record answers out of that call's reply (only the count stays).
+ */
+async function startFirehoseEndpoint(
+  fail: (call: number, index: number) => boolean,
+  unlisted: (call: number) => boolean = () => false,
+) {
   const requests: SeenRequest[] = [];
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -36,7 +43,8 @@ async function startFirehoseEndpoint(fail: (call: number, index: number) => bool
     );
     const failed = responses.filter((r) => "ErrorCode" in r).length;
     res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
-    res.end(JSON.stringify({ FailedPutCount: failed, Encrypted: false, RequestResponses: responses }));
+    const listed = unlisted(call) ? {} : { RequestResponses: responses };
+    res.end(JSON.stringify({ FailedPutCount: failed, Encrypted: false, ...listed }));
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -105,6 +113,23 @@ describe("FirehoseSink", () => {
       [events[1]?.event_id, events[3]?.event_id],
       [events[1]?.event_id],
     ]);
+  });
+
+  it("takes no record as accepted that a reply counting failures does not name", async () => {
+    // The first reply says one record failed but names none: all three are sent again.
+    const firehose = await startFirehoseEndpoint(
+      (call, i) => call === 0 && i === 1,
+      (call) => call === 0,
+    );
+    closeEndpoint = firehose.close;
+    const events = [0, 1, 2].map((i) => event(i));
+    await new FirehoseSink(createFirehoseClient({ endpoint: firehose.endpoint }), "s", {
+      baseDelayMs: 1,
+    }).put(events);
+    const ids = firehose.requests.map((r) =>
+      r.body.Records.map((rec) => JSON.parse(decode(rec.Data)).event_id),
+    );
+    expect(ids).toEqual([events.map((e) => e.event_id), events.map((e) => e.event_id)]);
   });
 
   it("splits at 500 records and at 4 MiB per request", async () => {

@@ -36,8 +36,9 @@ export class FirehoseSink implements Sink {
       new PutRecordBatchCommand({ DeliveryStreamName: this.deliveryStreamName, Records: records }),
       { abortSignal },
     );
-    if (!result.FailedPutCount) return [];
-    return records.filter((_, i) => result.RequestResponses?.[i]?.ErrorCode);
+    // Only a record the answer gives a RecordId is taken: an answer that counts failures but leaves
+    // a record out of its list must not acknowledge that record.
+    return records.filter((_, i) => !result.RequestResponses?.[i]?.RecordId);
   }
 
   async close(): Promise<void> {

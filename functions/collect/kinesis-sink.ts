@@ -42,8 +42,9 @@ export class KinesisSink implements Sink {
       new PutRecordsCommand({ StreamName: this.streamName, Records: entries }),
       { abortSignal },
     );
-    if (!result.FailedRecordCount) return [];
-    return entries.filter((_, i) => result.Records?.[i]?.ErrorCode);
+    // Only a record the answer gives a sequence number is in the stream: an answer that counts
+    // failures but leaves a record out of its list must not acknowledge that record.
+    return entries.filter((_, i) => !result.Records?.[i]?.SequenceNumber);
   }
 
   async close(): Promise<void> {
