@@ -110,6 +110,28 @@ describe("ownstats command", () => {
     }
   });
 
+  it("names an --endpoint that is no http(s) URL and exits 2, before anything starts", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const collect = await ownstatsWith(
+      { SINK: "" },
+      "collect",
+      "--port",
+      "0",
+      "--data",
+      data,
+      "--sink",
+      "kinesis",
+      "--endpoint",
+      "localhost:4567",
+    );
+    expect(collect.code).toBe(2);
+    expect(collect.stderr).toContain("--endpoint must be an http:// or https:// URL");
+    expect(collect.stdout).not.toContain("listening");
+    const live = await ownstats("live", "--stream", "events", "--endpoint", "not a url");
+    expect(live.code).toBe(2);
+    expect(live.stderr).toContain("--endpoint must be an http:// or https:// URL");
+  });
+
   it("collect names a port in use and exits 2", async () => {
     const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
     const taken = createServer();

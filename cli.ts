@@ -17,6 +17,19 @@ function integer(name: string, min = 0, max?: number) {
   };
 }
 
+/** An endpoint URL: checked here, so a typo is named as the flag and not as the SDK's "Invalid URL". */
+function endpointUrl(value: string): string {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {}
+  if (protocol !== "http:" && protocol !== "https:")
+    throw new InvalidArgumentError(
+      "--endpoint must be an http:// or https:// URL, e.g. http://127.0.0.1:4567",
+    );
+  return value;
+}
+
 function json(value: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(value);
@@ -73,7 +86,7 @@ program
       "what the delivery reads into DATA/raw (default: spool with --sink file; kinesis with --sink kinesis and --endpoint)",
     ).choices(["spool", "kinesis"]),
   )
-  .option("--endpoint <url>", "AWS endpoint for the kinesis or firehose sink")
+  .option("--endpoint <url>", "AWS endpoint for the kinesis or firehose sink", endpointUrl)
   .action(async (opts) => finish(await (await import("./local/index.ts")).collect(opts)));
 
 for (const step of ["build", "run", "test", "report"] as const) {
@@ -153,14 +166,14 @@ program
   .requiredOption("--bucket <name>", "the event store bucket")
   .option("--prefix <prefix>", "key prefix", "raw/")
   .addOption(dataOption())
-  .option("--endpoint <url>", "S3-compatible endpoint")
+  .option("--endpoint <url>", "S3-compatible endpoint", endpointUrl)
   .action(async (opts) => finish(await (await import("./local/index.ts")).sync(opts)));
 
 program
   .command("live")
   .description("tail a Kinesis stream: events as they arrive and per-minute counts")
   .requiredOption("--stream <name>", "Kinesis stream name")
-  .option("--endpoint <url>", "Kinesis endpoint")
+  .option("--endpoint <url>", "Kinesis endpoint", endpointUrl)
   .action(async (opts) => finish(await (await import("./local/index.ts")).live(opts)));
 
 program
@@ -169,7 +182,7 @@ program
   .requiredOption("--stream <name>", "Kinesis stream name")
   .requiredOption("--since <duration>", "how far back, e.g. 2h, 90m, 1d")
   .addOption(dataOption())
-  .option("--endpoint <url>", "Kinesis endpoint")
+  .option("--endpoint <url>", "Kinesis endpoint", endpointUrl)
   .action(async (opts) => finish(await (await import("./local/index.ts")).replay(opts)));
 
 program
