@@ -132,6 +132,34 @@ describe("ownstats command", () => {
     expect(live.stderr).toContain("--endpoint must be an http:// or https:// URL");
   });
 
+  it("collect names a Kinesis --endpoint that does not answer and exits 2", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    // A port just freed: nothing listens there.
+    const probe = createServer();
+    probe.listen(0, "127.0.0.1");
+    await once(probe, "listening");
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const endpoint = `http://127.0.0.1:${port}`;
+    const result = await ownstatsWith(
+      { SINK: "" },
+      "collect",
+      "--port",
+      "0",
+      "--data",
+      data,
+      "--sink",
+      "kinesis",
+      "--endpoint",
+      endpoint,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`could not make the stream ownstats-events ready at ${endpoint}`);
+    expect(result.stderr).toContain("ECONNREFUSED");
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stdout).not.toContain("listening");
+  });
+
   it("collect names a port in use and exits 2", async () => {
     const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
     const taken = createServer();

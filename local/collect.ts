@@ -159,7 +159,17 @@ async function startPipeline(
     const sink = new KinesisSink(client, streamName);
     if (source !== "kinesis") return { sink, stop: () => sink.close() };
     // Only a local endpoint gets its stream made here: on AWS the stack owns it.
-    if (endpoint) await ensureStream(client, streamName);
+    if (endpoint) {
+      try {
+        await ensureStream(client, streamName);
+      } catch (error) {
+        client.destroy();
+        // Most often the endpoint is wrong or not started yet: say where, not just ECONNREFUSED.
+        throw new CollectOptionsError(
+          `could not make the stream ${streamName} ready at ${endpoint} (${(error as Error).message}); is it running? check --endpoint`,
+        );
+      }
+    }
     const delivery = new KinesisDelivery({ data, client, streamName, intervalMs }).start();
     return {
       sink,
@@ -226,9 +236,10 @@ export async function collect(options: CollectOptions): Promise<number> {
       extend: (app) => mountTracker(app),
     });
   } catch (error) {
-    // A port in use is fixed with a flag, as a usage error is: one line, exit 2 (as `ownstats dev`).
+    // A port in use or an endpoint that does not answer is fixed with a flag, as a usage error is:
+    // one line, exit 2 (as `ownstats dev`).
     const message = (error as Error).message;
-    if (!/already in use/.test(message)) throw error;
+    if (!(error instanceof CollectOptionsError) && !/already in use/.test(message)) throw error;
     console.error(`ownstats collect: ${message}`);
     return 2;
   }
