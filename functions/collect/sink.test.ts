@@ -51,4 +51,35 @@ describe("putWithRetries", () => {
     expect(calls).toBeGreaterThan(1);
     expect(calls).toBeLessThan(1_000);
   });
+
+  it("names the sink's last refusal when the deadline ends the retries, not a missing answer", async () => {
+    const put = putWithRetries(
+      [1],
+      async (_items, signal) => {
+        // Answers with a refusal, after the deadline has aborted the signal.
+        await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+        throw Object.assign(new Error("Rate exceeded for shard"), {
+          name: "ProvisionedThroughputExceededException",
+        });
+      },
+      "test stream",
+      { attempts: 3, baseDelayMs: 1, deadlineMs: 50 },
+    );
+    await expect(put).rejects.toThrow(
+      /^test stream: 1 of 1 records not accepted after 1 attempts: Rate exceeded for shard$/,
+    );
+  });
+
+  it("says no answer came when the deadline aborted the request", async () => {
+    const put = putWithRetries(
+      [1],
+      async (_items, signal) => {
+        await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+        throw signal.reason;
+      },
+      "test stream",
+      { attempts: 3, baseDelayMs: 1, deadlineMs: 50 },
+    );
+    await expect(put).rejects.toThrow(/not accepted after 1 attempts: no answer within 50 ms$/);
+  });
 });

@@ -72,10 +72,14 @@ export async function putWithRetries<T>(
     }
   }
   if (pending.length > 0) {
-    const reason = signal.aborted
-      ? `: no answer within ${deadlineMs} ms`
-      : lastError instanceof Error
-        ? `: ${lastError.message}`
+    // The sink's own refusal (a throttling error, say) tells more than the deadline that ended the
+    // retries; "no answer" only when the deadline cut a request short.
+    const answered =
+      lastError instanceof Error && lastError.name !== "AbortError" && lastError.name !== "TimeoutError";
+    const reason = answered
+      ? `: ${(lastError as Error).message}`
+      : signal.aborted
+        ? `: no answer within ${deadlineMs} ms`
         : "";
     throw new SinkUnavailableError(
       `${what}: ${pending.length} of ${items.length} records not accepted after ${made} attempts${reason}`,
