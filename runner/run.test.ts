@@ -109,6 +109,29 @@ describe("runProject", () => {
     expect(loose).toMatchObject({ status: "warn", failures: 1 });
   });
 
+  it("runs every test of a model after one of them fails, and skips only its readers", async () => {
+    const p = tempProject({
+      "base.sql": '{{config materialized="table"}}\nselect * from (values (1), (1), (null)) t(id)',
+      "reader.sql": 'select * from {{ref "base"}}',
+      "schema.yml": [
+        "models:",
+        "  - name: base",
+        "    columns:",
+        "      - name: id",
+        "        tests: [not_null, unique]",
+        "      - name: no_such_column",
+        "        tests: [not_null]",
+      ].join("\n"),
+    });
+    const { code, output, lines } = await run("build", p);
+    expect(code).toBe(1);
+    expect(output).toMatch(/FAIL 1 not_null_base_id \.+ \[FAIL 1 in/);
+    expect(output).toMatch(/FAIL 1 unique_base_id \.+ \[FAIL 1 in/);
+    expect(output).toMatch(/ERROR not_null_base_no_such_column \.+ \[ERROR in/);
+    expect(output).toMatch(/SKIP relation main\.reader /);
+    expect(lines.at(-1)).toBe("Done. PASS=1 WARN=0 ERROR=3 SKIP=1 TOTAL=5");
+  });
+
   it("names the model file and its line when DuckDB rejects the SQL, and runs the rest", async () => {
     const p = tempProject({
       "ok.sql": "select 1 as x",

@@ -37,6 +37,10 @@ export async function execute(
   // Models whose descendants must not run: failed, skipped, or failed an error-severity test.
   const blocked = new Set<string>();
   const blockedBy = (parents: string[]) => parents.find((p) => blocked.has(p));
+  // Models that are not there to test: failed or skipped. A model that failed one test is still
+  // tested by its others, as dbt does: one failure does not hide what the other tests would find.
+  const unbuilt = new Set<string>();
+  const unbuiltOf = (parents: string[]) => parents.find((p) => unbuilt.has(p));
   for (const [i, item] of items.entries()) {
     const index = i + 1;
     if (item.kind === "model") {
@@ -45,6 +49,7 @@ export async function execute(
       const cause = blockedBy(m.parents);
       if (cause) {
         blocked.add(m.name);
+        unbuilt.add(m.name);
         opts.log(line(index, total, `SKIP relation ${m.relation.replace(/"/g, "")}`, "SKIP"));
         results.push(
           modelResult(
@@ -87,6 +92,7 @@ export async function execute(
         results.push(r);
       } catch (error) {
         blocked.add(m.name);
+        unbuilt.add(m.name);
         const elapsed = (Date.now() - started.getTime()) / 1000;
         opts.log(line(index, total, `ERROR creating ${description}`, `ERROR in ${seconds(elapsed)}`));
         const r = modelResult(project, m, "error", started, elapsed, (error as Error).message);
@@ -96,7 +102,7 @@ export async function execute(
       continue;
     }
     const t = item.test;
-    const cause = blockedBy(t.parents);
+    const cause = unbuiltOf(t.parents);
     if (cause && opts.step === "build") {
       opts.log(line(index, total, `SKIP test ${t.name}`, "SKIP"));
       results.push(testResult(project, t, "skipped", new Date(), 0, null, `skipped: ${cause} did not build`));
