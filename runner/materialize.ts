@@ -26,11 +26,14 @@ export interface ModelBuild {
 
 type Existing = "table" | "view" | undefined;
 
+// DuckDB's names ignore case: after daily.sql is renamed Daily.sql, the relation "daily" is the
+// model's own, to replace, not another that blocks the new name.
 export async function existingRelation(wh: Warehouse, name: string): Promise<Existing> {
+  const lower = `lower(${quoteString(name)})`;
   const rows = await wh.all(
-    `select 'table' as kind from duckdb_tables() where schema_name = 'main' and table_name = ${quoteString(name)} and not temporary
+    `select 'table' as kind from duckdb_tables() where schema_name = 'main' and lower(table_name) = ${lower} and not temporary
      union all
-     select 'view' from duckdb_views() where schema_name = 'main' and view_name = ${quoteString(name)} and not temporary`,
+     select 'view' from duckdb_views() where schema_name = 'main' and lower(view_name) = ${lower} and not temporary`,
   );
   return rows[0]?.kind as Existing;
 }

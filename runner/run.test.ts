@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Manifest } from "./artifacts.ts";
@@ -177,6 +177,22 @@ describe("runProject", () => {
     expect(await wh.all("select table_name from duckdb_tables() where table_name like '%ownstats%'")).toEqual(
       [],
     );
+    wh.close();
+  });
+
+  it("rebuilds a model whose file was renamed with other letter case", async () => {
+    const p = tempProject({ "daily.sql": '{{config materialized="table"}}\nselect 1 as v' });
+    expect((await run("run", p)).code).toBe(0);
+    rmSync(join(p.models, "daily.sql"));
+    writeFiles(p.models, { "Daily.sql": '{{config materialized="table"}}\nselect 2 as v' });
+    const renamed = await run("run", p);
+    expect(renamed.output).not.toContain("Error");
+    expect(renamed.code).toBe(0);
+    rmSync(join(p.models, "Daily.sql"));
+    writeFiles(p.models, { "DAILY.sql": '{{config materialized="view"}}\nselect 3 as v' });
+    expect((await run("run", p)).code).toBe(0);
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select v from daily")).toEqual([{ v: 3 }]);
     wh.close();
   });
 
