@@ -100,6 +100,21 @@ describe("compileProject", () => {
     expect((await run("build", p)).code).toBe(2);
   });
 
+  it("names the line of a YAML syntax error and of an unknown key, and adds no errors of the models", () => {
+    const models = {
+      "a.sql": 'select {{var "n"}} as n from {{source "events"}}',
+      "schema.yml": "models:\n  - name: a\n    columns:\n      - name: n\n       tests: [not_null\n",
+    };
+    const broken = tempProject(models, `name: demo\nvars:\n  n: [1\n${eventsSource}`);
+    const where = compileProject(broken.models).errors.map((e) => `${e.file}:${e.line ?? "-"}`);
+    expect(where.length).toBeGreaterThan(0);
+    expect(where.every((w) => /^models\/(project|schema)\.yml:\d+$/.test(w))).toBe(true);
+    const unknownKey = tempProject(models, `name: demo\nvars: { n: 1 }\nvar: { n: 2 }\n${eventsSource}`);
+    expect(
+      compileProject(unknownKey.models).errors.map((e) => `${e.file}:${e.line ?? "-"} ${e.message}`),
+    ).toContain('models/project.yml:3 (top level): Unrecognized key: "var"');
+  });
+
   it("checks schema.yml tests and names the model and column", () => {
     const p = tempProject({
       "a.sql": "select 1 as id",

@@ -80,6 +80,9 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     errors,
     relationOf: relationName,
   };
+  // Models compiled against an empty stand-in would each report its vars and sources as unknown,
+  // burying the one mistake in project.yml under errors that are not.
+  if (!files.configRead) return project;
   const byName = new Map<string, ModelFile>();
   // DuckDB's names ignore case, so Daily.sql and daily.sql would be one table.
   const byFoldedName = new Map<string, ModelFile>();

@@ -64,6 +64,8 @@ export interface ProjectFiles {
   /** How the models folder is named in messages, e.g. `models`. */
   top: string;
   config: ProjectConfig;
+  /** False when project.yml is missing or invalid: then `config` is an empty stand-in. */
+  configRead: boolean;
   models: ModelFile[];
   singularTests: ModelFile[];
   /** models/macros/*.sql: templates that models and tests include with {{> name}}. */
@@ -129,17 +131,20 @@ function readYaml<T>(
   const text = readFileSync(path, "utf8");
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
+    // Without prettyErrors the parser leaves linePos out; the offset it always gives has the line.
     for (const e of doc.errors)
-      errors.push({ file: display, line: e.linePos?.[0]?.line, message: e.message });
+      errors.push({ file: display, line: text.slice(0, e.pos[0]).split("\n").length, message: e.message });
     return undefined;
   }
   const parsed = schema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = issue.path.join(".") || "(top level)";
+      // An unknown key's own line, rather than its parent's (the top of the file for a top-level key).
+      const at = issue.code === "unrecognized_keys" ? [...issue.path, ...issue.keys.slice(0, 1)] : issue.path;
       errors.push({
         file: display,
-        line: lineOf(doc, text, issue.path),
+        line: lineOf(doc, text, at),
         message: `${key}: ${issue.message}`,
       });
     }
@@ -171,6 +176,7 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
     root: modelsDir,
     top,
     config: empty,
+    configRead: false,
     models: [],
     singularTests: [],
     macros: {},
@@ -186,7 +192,10 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
     errors.push({ file: display(projectPath), message: "project.yml is missing" });
   } else {
     const loaded = readYaml(projectPath, display(projectPath), projectSchema, errors);
-    if (loaded) files.config = loaded.value;
+    if (loaded) {
+      files.config = loaded.value;
+      files.configRead = true;
+    }
   }
   const schemaPath = join(modelsDir, "schema.yml");
   if (existsSync(schemaPath)) {
