@@ -131,6 +131,16 @@ describe("compileProject", () => {
     );
   });
 
+  it("checks the config keys of a singular test", () => {
+    const p = tempProject({
+      "a.sql": "select 1 as id",
+      "tests/few.sql": '{{config severty="warn"}}\nselect * from {{ref "a"}} where id > 1',
+    });
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      'models/tests/few.sql:1 unknown config key "severty" of a data test (it takes: severity)',
+    ]);
+  });
+
   it("compiles the full and the incremental query of each model into target/compiled", async () => {
     const p = tempProject({
       "stg.sql":

@@ -90,6 +90,14 @@ export function buildDataTests(
           line: ref.line,
           message: `ref to a model that does not exist: "${ref.name}"`,
         });
+    // As for generic tests: a misspelt key (severty=) would leave the test checking at another severity.
+    for (const key of Object.keys(rendered.config?.args ?? {}))
+      if (key !== "severity")
+        errors.push({
+          file: file.file,
+          line: rendered.config?.line,
+          message: `unknown config key "${key}" of a data test (it takes: severity)`,
+        });
     const severity = rendered.config?.args.severity;
     if (severity !== undefined && severity !== "warn" && severity !== "error")
       errors.push({
