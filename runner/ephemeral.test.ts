@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { event, run, tempProject, writeEvents } from "./testkit.ts";
+import { event, run, tempProject, writeEvents, writeFiles } from "./testkit.ts";
 import { openWarehouse } from "./warehouse.ts";
 
 const files = {
@@ -76,6 +76,14 @@ describe("ephemeral models", () => {
     expect(tests.code).toBe(0);
     expect(tests.output).toMatch(/PASS unique_visits_event_id/);
     expect(tests.output).toMatch(/PASS not_null_visits_event_id/);
+    // A test of pages reads the table, not what pages read: `test` builds nothing for it.
+    writeFiles(p.models, {
+      "schema.yml":
+        "models:\n  - name: pages\n    columns:\n      - name: views\n        tests: [not_null]\n",
+    });
+    const pagesTests = await run("test", p, { select: ["pages"] });
+    expect(pagesTests.output).not.toContain("ephemeral model");
+    expect(pagesTests.lines.at(-1)).toBe("Done. PASS=1 WARN=0 ERROR=0 SKIP=0 TOTAL=1");
   });
 
   it("skip their dependents when they fail, naming the line", async () => {

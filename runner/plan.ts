@@ -10,15 +10,16 @@ export type Planned = { kind: "model"; model: ModelNode } | { kind: "test"; test
 export function plan(project: CompiledProject, step: Step, selected: Set<string>): Planned[] {
   const isEphemeral = (name: string) => project.models.get(name)?.config.materialized === "ephemeral";
   // The ephemeral models that the selected ones (or their tests) read are built whatever the selection:
-  // they exist only for the run, as dbt inlines them.
-  const needed = new Set(selected);
+  // they exist only for the run, as dbt inlines them. `test` builds no model, so only those its tests read.
+  const needed = new Set(step === "test" ? [] : selected);
   const parentsOf = (name: string) => project.models.get(name)?.parents ?? [];
   const needEphemeral = (name: string) => {
     if (!isEphemeral(name) || needed.has(name)) return;
     needed.add(name);
     for (const parent of parentsOf(name)) needEphemeral(parent);
   };
-  for (const name of selected) for (const parent of parentsOf(name)) needEphemeral(parent);
+  if (step !== "test")
+    for (const name of selected) for (const parent of parentsOf(name)) needEphemeral(parent);
   const tests = step === "run" ? [] : project.tests.filter((test) => runsWith(test, project, selected));
   for (const test of tests) for (const parent of test.parents) needEphemeral(parent);
   const order = topoOrder(graphOf(project)).filter((n) => needed.has(n));
