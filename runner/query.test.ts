@@ -42,6 +42,29 @@ describe("ownstats query", () => {
     ]);
   });
 
+  it("prints dates, times, intervals, decimals and timestamps to the microsecond as DuckDB holds them", async () => {
+    const r = await ask(
+      "select date '2026-03-01' as day, time '01:02:03' as t, interval 3 hour as span, " +
+        "timestamp '2026-03-01 12:00:00.123456' as at, 'infinity'::timestamp as never, " +
+        "123456789012345678.12::decimal(38,2) as wide, 0.25::decimal(4,2) as share, " +
+        "[date '2026-03-02'] as days",
+      "json",
+    );
+    expect(r.err).toBe("");
+    expect(JSON.parse(r.out)).toEqual([
+      {
+        day: "2026-03-01",
+        t: "01:02:03",
+        span: "03:00:00",
+        at: "2026-03-01T12:00:00.123456Z",
+        never: "infinity",
+        wide: "123456789012345678.12",
+        share: 0.25,
+        days: ["2026-03-02"],
+      },
+    ]);
+  });
+
   it("reports a SQL error clearly and exits 1", async () => {
     const r = await ask("select * from no_such_table", "table");
     expect(r.code).toBe(1);

@@ -1,6 +1,7 @@
 // `ownstats query "SQL"`: ad-hoc SQL on the warehouse as a table, CSV or JSON.
 import { heldByAnotherProcess } from "./lock.ts";
-import { openWarehouse, type Plain, toPlain } from "./warehouse.ts";
+import { queryValue } from "./query-values.ts";
+import { openWarehouse, type Plain } from "./warehouse.ts";
 
 export interface QueryOptions {
   data: string;
@@ -23,7 +24,7 @@ export async function query(sql: string, opts: QueryOptions): Promise<number> {
   try {
     const reader = await wh.connection.runAndReadAll(sql);
     const columns = reader.columnNames();
-    const rows = reader.getRowsJS().map((row) => row.map(toPlain));
+    const rows = reader.getRows().map((row) => row.map(queryValue));
     out(format(columns, rows, opts.format));
     return 0;
   } catch (error) {
