@@ -131,6 +131,16 @@ describe("compileProject", () => {
     );
   });
 
+  it("names a folder default that applies to no model", () => {
+    const p = tempProject(
+      { "marts/daily.sql": "select 1 as v", "staging/web/stg.sql": "select 2 as v" },
+      "name: demo\nfolders:\n  staging: { materialized: view }\n  mart: { materialized: table }\n",
+    );
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      "models/project.yml:4 folders.mart: no model is in models/mart/",
+    ]);
+  });
+
   it("checks the config keys of a singular test", () => {
     const p = tempProject({
       "a.sql": "select 1 as id",

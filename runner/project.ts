@@ -187,6 +187,7 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
     errors.push({ file: top, message: `the models folder ${modelsDir} does not exist` });
     return files;
   }
+  let folderLineOf: (key: string) => number | undefined = () => undefined;
   const projectPath = join(modelsDir, "project.yml");
   if (!existsSync(projectPath)) {
     errors.push({ file: display(projectPath), message: "project.yml is missing" });
@@ -195,6 +196,7 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
     if (loaded) {
       files.config = loaded.value;
       files.configRead = true;
+      folderLineOf = (key) => loaded.lineOf(["folders", key]);
     }
   }
   const schemaPath = join(modelsDir, "schema.yml");
@@ -246,6 +248,14 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
       files.macros[file.name] = file.text.replace(/\n$/, "");
     } else (abs.startsWith(testsDir + sep) ? files.singularTests : files.models).push(file);
   }
+  // A misspelt folder (mart: for marts/) would silently leave its models with the default view.
+  for (const key of Object.keys(files.config.folders))
+    if (!files.models.some((m) => m.folder === key || m.folder.startsWith(`${key}/`)))
+      errors.push({
+        file: display(projectPath),
+        line: folderLineOf(key),
+        message: `folders.${key}: no model is in ${top}/${key}/`,
+      });
   return files;
 }
 
