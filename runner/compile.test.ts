@@ -131,14 +131,17 @@ describe("compileProject", () => {
     );
   });
 
-  it("names a folder default that applies to no model", () => {
+  it("warns of a folder default that applies to no model, and builds", async () => {
     const p = tempProject(
       { "marts/daily.sql": "select 1 as v", "staging/web/stg.sql": "select 2 as v" },
       "name: demo\nfolders:\n  staging: { materialized: view }\n  mart: { materialized: table }\n",
     );
-    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
-      "models/project.yml:4 folders.mart: no model is in models/mart/",
-    ]);
+    expect(compileProject(p.models).errors).toEqual([]);
+    const { code, lines } = await run("run", p);
+    expect(code).toBe(0);
+    expect(lines[0]).toBe(
+      "[WARNING]: models/project.yml:4 folders.mart applies to no model: nothing is in models/mart/",
+    );
   });
 
   it("checks the config keys of a singular test", () => {

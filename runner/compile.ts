@@ -58,6 +58,8 @@ export interface CompiledProject {
   models: Map<string, ModelNode>;
   tests: DataTest[];
   errors: ProjectError[];
+  /** Printed before a command runs; they stop nothing. */
+  warnings: ProjectError[];
   /** The relation a ref to this model names: main."x", or temp."x" for an ephemeral model. */
   relationOf: (model: string) => string;
 }
@@ -78,6 +80,7 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     models: new Map(),
     tests: [],
     errors,
+    warnings: files.warnings,
     relationOf: relationName,
   };
   // Models compiled against an empty stand-in would each report its vars and sources as unknown,

@@ -24,6 +24,10 @@ export function projectErrorLines(errors: ProjectError[]): string[] {
   return out;
 }
 
+export function projectWarningLines(warnings: ProjectError[]): string[] {
+  return warnings.map((w) => `[WARNING]: ${w.line ? `${w.file}:${w.line}` : w.file} ${w.message}`);
+}
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export function summaryLines(results: NodeResult[], elapsed: number): string[] {

@@ -32,7 +32,7 @@ export interface ListOptions extends Inspect {
 /** Prints the selected models and their data tests in the order `build` would run them. Exit 0 or 2. */
 export function list(opts: ListOptions): number {
   const log = opts.log ?? ((line: string) => console.log(line));
-  const loaded = loadSelection(opts, log);
+  const loaded = loadSelection(opts, log, (line) => console.error(line));
   if (!loaded) return 2;
   const kind = opts.resourceType ?? "all";
   for (const item of plan(loaded.project, "build", loaded.selected)) {

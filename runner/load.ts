@@ -3,7 +3,7 @@
 import { join, resolve } from "node:path";
 import { buildManifest, writeJson } from "./artifacts.ts";
 import { type CompiledProject, compileProject, graphOf, writeCompiled } from "./compile.ts";
-import { projectErrorLines } from "./console.ts";
+import { projectErrorLines, projectWarningLines } from "./console.ts";
 import { SelectorError, selectNodes } from "./graph.ts";
 import { fullSourceSql } from "./source.ts";
 import { bindSources, bindWatermark } from "./template.ts";
@@ -35,13 +35,15 @@ export function loadProject(opts: Pick<LoadOptions, "data" | "models" | "vars">)
 
 /**
  * The compiled project and the models its selectors choose; undefined after printing the project's
- * errors or a bad selector (exit code 2).
+ * errors or a bad selector (exit code 2). Warnings go to `warn` (`ls` keeps its output to the list).
  */
 export function loadSelection(
   opts: LoadOptions,
   log: (line: string) => void,
+  warn: (line: string) => void = log,
 ): { project: CompiledProject; selected: Set<string> } | undefined {
   const project = loadProject(opts);
+  for (const l of projectWarningLines(project.warnings)) warn(l);
   if (project.errors.length) {
     for (const l of projectErrorLines(project.errors)) log(l);
     return undefined;

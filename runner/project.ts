@@ -72,6 +72,8 @@ export interface ProjectFiles {
   macros: Record<string, string>;
   schema: SchemaFile;
   errors: ProjectError[];
+  /** Mistakes that change nothing built, such as a folders entry no model is in: printed, not fatal. */
+  warnings: ProjectError[];
 }
 
 /** A test entry of schema.yml as written, with its line. */
@@ -182,6 +184,7 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
     macros: {},
     schema: { models: [] },
     errors,
+    warnings: [],
   };
   if (!existsSync(modelsDir)) {
     errors.push({ file: top, message: `the models folder ${modelsDir} does not exist` });
@@ -248,13 +251,14 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
       files.macros[file.name] = file.text.replace(/\n$/, "");
     } else (abs.startsWith(testsDir + sep) ? files.singularTests : files.models).push(file);
   }
-  // A misspelt folder (mart: for marts/) would silently leave its models with the default view.
+  // A misspelt folder (mart: for marts/) would silently leave its models with the default view. As in
+  // dbt it is a warning: a folder whose last model was deleted must not stop the build.
   for (const key of Object.keys(files.config.folders))
     if (!files.models.some((m) => m.folder === key || m.folder.startsWith(`${key}/`)))
-      errors.push({
+      files.warnings.push({
         file: display(projectPath),
         line: folderLineOf(key),
-        message: `folders.${key}: no model is in ${top}/${key}/`,
+        message: `folders.${key} applies to no model: nothing is in ${top}/${key}/`,
       });
   return files;
 }
