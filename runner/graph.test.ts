@@ -33,8 +33,18 @@ describe("graph", () => {
     expect(sel(["stg+"], ["tag:web"])).toEqual(["daily", "sessions", "stg"]);
     expect(sel(["daily other"])).toEqual(["daily", "other"]);
     expect(sel([])).toHaveLength(5);
-    expect(() => selectNodes(g, ["nope"])).toThrow(SelectorError);
-    expect(() => selectNodes(g, ["tag:none"])).toThrow(/no model has the tag "none"/);
+    expect(() => selectNodes(g, ["kind:table"])).toThrow(SelectorError);
+  });
+
+  it("selects nothing for a selector that matches no model, and says so, as dbt does", () => {
+    const warnings: string[] = [];
+    const warn = (m: string) => warnings.push(m);
+    expect([...selectNodes(g, ["nope"], undefined, warn)]).toEqual([]);
+    expect([...selectNodes(g, ["daily"], ["tag:none"], warn)]).toEqual(["daily"]);
+    expect(warnings).toEqual([
+      'the selector "nope" matches nothing: no model named "nope"',
+      'the selector "tag:none" matches nothing: no model has the tag "none"',
+    ]);
   });
 });
 
@@ -74,8 +84,13 @@ describe("dbt's richer selectors", () => {
     expect(sel("config.materialized:incremental")).toEqual(["a", "b"]);
     expect(sel("?")).toEqual(["a", "b", "c", "d", "x"]);
     expect(sel("tag:mar*")).toEqual(["c", "d"]);
-    expect(() => sel("path:nowhere")).toThrow(/no model file is at "nowhere"/);
-    expect(() => sel("config.materialized:ephemeral")).toThrow(/no model is materialized as "ephemeral"/);
+    const warnings: string[] = [];
+    for (const s of ["path:nowhere", "config.materialized:ephemeral"])
+      expect([...selectNodes(chain, [s], undefined, (m) => warnings.push(m))]).toEqual([]);
+    expect(warnings).toEqual([
+      'the selector "path:nowhere" matches nothing: no model file is at "nowhere"',
+      'the selector "config.materialized:ephemeral" matches nothing: no model is materialized as "ephemeral"',
+    ]);
     expect(() => sel("owner:me")).toThrow(/unknown selector method "owner"/);
   });
 

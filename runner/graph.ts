@@ -97,12 +97,15 @@ function glob(pattern: string): RegExp {
 
 /**
  * Resolves dbt-style selectors; with none, every node is selected. Space-separated items are
- * unions, comma-joined parts of one item an intersection (`tag:marts,sessions+`).
+ * unions, comma-joined parts of one item an intersection (`tag:marts,sessions+`). A selector that
+ * matches no model selects nothing and is reported to `warn`, as dbt does: `--exclude tag:slow` in a
+ * script must not fail once the last slow model is gone. A selector that cannot be read throws.
  */
 export function selectNodes(
   nodes: Map<string, GraphNode>,
   select?: string[],
   exclude?: string[],
+  warn: (message: string) => void = () => {},
 ): Set<string> {
   const kids = children(nodes);
   const parentsOf = (n: string) => nodes.get(n)?.parents.filter((p) => nodes.has(p)) ?? [];
@@ -142,7 +145,7 @@ export function selectNodes(
         path: "no model file is at",
         "config.materialized": "no model is materialized as",
       };
-      throw new SelectorError(`${none[method]} "${value}" (selector "${raw}")`);
+      warn(`the selector "${raw}" matches nothing: ${none[method]} "${value}"`);
     }
     return found.map((n) => n.name);
   };

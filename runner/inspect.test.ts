@@ -60,9 +60,11 @@ describe("ownstats ls", () => {
 
   it("exits 2 on a bad selector or a project error, saying which", () => {
     const p = tempProject(files);
-    const bad = capture((log) => list({ ...p, select: ["nope"], log }));
+    const bad = capture((log) => list({ ...p, select: ["kind:table"], log }));
     expect(bad.result).toBe(2);
-    expect(bad.lines).toEqual(['Selection error: no model named "nope" (selector "nope")']);
+    expect(bad.lines).toEqual([
+      'Selection error: unknown selector method "kind" in "kind:table" (use a name, tag:, path: or config.materialized:)',
+    ]);
     const broken = tempProject({ ...files, "marts/daily.sql": 'select * from {{ref "gone"}}' });
     const errors = capture((log) => list({ ...broken, log }));
     expect(errors.result).toBe(2);

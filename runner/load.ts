@@ -49,7 +49,10 @@ export function loadSelection(
     return undefined;
   }
   try {
-    return { project, selected: selectNodes(graphOf(project), opts.select, opts.exclude) };
+    const selected = selectNodes(graphOf(project), opts.select, opts.exclude, (m) => warn(`[WARNING]: ${m}`));
+    if (selected.size === 0 && project.models.size > 0)
+      warn("[WARNING]: Nothing to do. Try checking your model configs and model specification args");
+    return { project, selected };
   } catch (error) {
     if (!(error instanceof SelectorError)) throw error;
     log(`Selection error: ${error.message}`);

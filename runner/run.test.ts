@@ -213,9 +213,15 @@ describe("runProject", () => {
     expect(await ran({ select: ["b+"] })).toEqual(["b", "c"]);
     expect(await ran({ select: ["tag:daily", "d"] })).toEqual(["b", "d"]);
     expect(await ran({ exclude: ["a+"] })).toEqual(["d"]);
-    const bad = await run("run", p, { select: ["zzz"] });
-    expect(bad.code).toBe(2);
-    expect(bad.output).toContain('no model named "zzz"');
+    // As dbt: a selector that matches nothing is a warning, and an empty selection runs nothing.
+    const none = await run("run", p, { select: ["zzz"] });
+    expect(none.code).toBe(0);
+    expect(none.lines.slice(0, 2)).toEqual([
+      '[WARNING]: the selector "zzz" matches nothing: no model named "zzz"',
+      "[WARNING]: Nothing to do. Try checking your model configs and model specification args",
+    ]);
+    expect(none.output).toContain("TOTAL=0");
+    expect(await ran({ exclude: ["tag:gone"] })).toEqual(["a", "b", "c", "d"]);
   });
 
   it("runs overlapping builds of one data folder one after the other", async () => {
