@@ -9,7 +9,15 @@ export interface GraphNode {
   file?: string;
   /** table, view or incremental (for `config.materialized:` selectors). */
   materialized?: string;
+  /**
+   * A data test, keyed `test:name` so that a singular test may share a model's name. It is chosen by
+   * its name or path, or, as dbt's indirect selection does, when a model it reads is chosen.
+   */
+  test?: boolean;
 }
+
+/** The key of a data test in a selection graph. */
+export const testKey = (name: string) => `test:${name}`;
 
 /** Every cycle found, each as the chain of refs that closes it: a > b > a (a refs b, b refs a). */
 export function findCycles(nodes: Map<string, GraphNode>): string[][] {
@@ -55,7 +63,7 @@ export function topoOrder(nodes: Map<string, GraphNode>): string[] {
 
 export function children(nodes: Map<string, GraphNode>): Map<string, string[]> {
   const out = new Map<string, string[]>([...nodes.keys()].map((k) => [k, []]));
-  for (const node of nodes.values()) for (const parent of node.parents) out.get(parent)?.push(node.name);
+  for (const [key, node] of nodes) for (const parent of node.parents) out.get(parent)?.push(key);
   return out;
 }
 
@@ -112,6 +120,7 @@ export function selectNodes(
   const childrenOf = (n: string) => kids.get(n) ?? [];
   const matching = (method: string, value: string, raw: string): string[] => {
     const all = [...nodes.values()];
+    const keyOf = new Map([...nodes].map(([key, node]) => [node, key]));
     const pattern = glob(value);
     const found = (() => {
       switch (method) {
@@ -147,7 +156,7 @@ export function selectNodes(
       };
       warn(`the selector "${raw}" matches nothing: ${none[method]} "${value}"`);
     }
-    return found.map((n) => n.name);
+    return found.map((n) => keyOf.get(n) as string);
   };
   const resolvePart = (raw: string): Set<string> => {
     const match = ITEM.exec(raw);
@@ -178,8 +187,15 @@ export function selectNodes(
   const expand = (list: string[]) => list.flatMap((item) => item.split(/\s+/)).filter(Boolean);
   const chosen = new Set<string>();
   const selectors = expand(select ?? []);
-  if (selectors.length === 0) for (const n of nodes.keys()) chosen.add(n);
+  if (selectors.length === 0) for (const [key, node] of nodes) if (!node.test) chosen.add(key);
   for (const s of selectors) for (const n of resolveItem(s)) chosen.add(n);
-  for (const s of expand(exclude ?? [])) for (const n of resolveItem(s)) chosen.delete(n);
+  const excluded = new Set(expand(exclude ?? []).flatMap((s) => [...resolveItem(s)]));
+  // dbt's eager indirect selection: a test comes along with any model it reads that is chosen, and
+  // goes with any model it reads that is excluded.
+  for (const [key, node] of nodes)
+    if (node.test && node.parents.some((p) => excluded.has(p))) excluded.add(key);
+  for (const n of excluded) chosen.delete(n);
+  for (const [key, node] of nodes)
+    if (node.test && !excluded.has(key) && node.parents.some((p) => chosen.has(p))) chosen.add(key);
   return chosen;
 }

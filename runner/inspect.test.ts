@@ -36,6 +36,27 @@ describe("ownstats ls", () => {
     expect(paths.lines).toEqual(["models/marts/sessions.sql", "models/schema.yml", "models/marts/daily.sql"]);
   });
 
+  it("selects data tests by name and path, and leaves out the tests it excludes, as dbt does", () => {
+    const p = tempProject({
+      ...files,
+      // A singular test may share a model's name.
+      "tests/daily.sql": 'select * from {{ref "daily"}} where sessions < 0',
+      "tests/pages_have_views.sql": 'select * from {{ref "pages"}} where views = 0',
+    });
+    const ls = (select: string[], exclude?: string[]) =>
+      capture((log) => list({ ...p, select, exclude, log })).lines;
+    expect(ls(["unique_sessions_session_id"])).toEqual(["unique_sessions_session_id"]);
+    expect(ls(["path:tests"])).toEqual(["daily", "pages_have_views"]);
+    expect(ls(["daily"])).toEqual(["daily", "daily"]);
+    expect(
+      capture((log) => list({ ...p, select: ["daily"], output: "json", log })).lines.map(
+        (l) => JSON.parse(l).resource_type,
+      ),
+    ).toEqual(["model", "test"]);
+    expect(ls(["sessions+"], ["unique_sessions_session_id"])).toEqual(["sessions", "daily", "daily"]);
+    expect(ls(["stg+"], ["sessions"])).toEqual(["stg", "daily", "daily", "pages", "pages_have_views"]);
+  });
+
   it("prints one JSON object per node", () => {
     const p = tempProject(files);
     const { lines } = capture((log) => list({ ...p, select: ["sessions"], output: "json", log }));

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { buildManifest, writeJson } from "./artifacts.ts";
 import { type CompiledProject, compileProject, graphOf, writeCompiled } from "./compile.ts";
 import { projectErrorLines, projectWarningLines } from "./console.ts";
-import { SelectorError, selectNodes } from "./graph.ts";
+import { type GraphNode, SelectorError, selectNodes, testKey } from "./graph.ts";
 import { fullSourceSql } from "./source.ts";
 import { bindSources, bindWatermark } from "./template.ts";
 
@@ -49,7 +49,9 @@ export function loadSelection(
     return undefined;
   }
   try {
-    const selected = selectNodes(graphOf(project), opts.select, opts.exclude, (m) => warn(`[WARNING]: ${m}`));
+    const selected = selectNodes(selectionGraph(project), opts.select, opts.exclude, (m) =>
+      warn(`[WARNING]: ${m}`),
+    );
     if (selected.size === 0 && project.models.size > 0)
       warn("[WARNING]: Nothing to do. Try checking your model configs and model specification args");
     return { project, selected };
@@ -58,4 +60,18 @@ export function loadSelection(
     log(`Selection error: ${error.message}`);
     return undefined;
   }
+}
+
+/** The models and, keyed by testKey, the data tests: what --select and --exclude choose from. */
+function selectionGraph(project: CompiledProject): Map<string, GraphNode> {
+  const graph = graphOf(project);
+  for (const test of project.tests)
+    graph.set(testKey(test.name), {
+      name: test.name,
+      parents: test.parents,
+      tags: [],
+      file: test.file,
+      test: true,
+    });
+  return graph;
 }

@@ -1,7 +1,7 @@
 // The order of a run: the selected models in DAG order, and for test and build the data tests that
 // read them, each as early as it can run and before the models that read what it tests.
 import { type CompiledProject, graphOf, type ModelNode } from "./compile.ts";
-import { closure, topoOrder } from "./graph.ts";
+import { closure, testKey, topoOrder } from "./graph.ts";
 import type { Step } from "./run.ts";
 import type { DataTest } from "./tests.ts";
 
@@ -30,11 +30,13 @@ export function plan(project: CompiledProject, step: Step, selected: Set<string>
 }
 
 /**
- * A test runs when a model it reads is selected. One that reads no model (only a source) runs when a
- * selected model reads one of its sources, or with any selection when it reads no source either.
+ * A test runs when the selection chose it (by name, path, or through a model it reads). One that reads
+ * no model (only a source) runs when a selected model reads one of its sources, or with any selection
+ * when it reads no source either.
  */
 function runsWith(test: DataTest, project: CompiledProject, selected: Set<string>): boolean {
-  if (test.parents.length > 0) return test.parents.some((p) => selected.has(p));
+  if (selected.has(testKey(test.name))) return true;
+  if (test.parents.length > 0) return false;
   if (test.sources.length === 0) return true;
   return [...selected].some((name) =>
     project.models.get(name)?.sources.some((source) => test.sources.includes(source)),

@@ -224,6 +224,23 @@ describe("runProject", () => {
     expect(await ran({ exclude: ["tag:gone"] })).toEqual(["a", "b", "c", "d"]);
   });
 
+  it("runs one data test chosen by name, and builds no model for it", async () => {
+    const p = tempProject({
+      "a.sql": '{{config materialized="table"}}\nselect 1 as id',
+      "schema.yml":
+        "models:\n  - name: a\n    columns:\n      - name: id\n        tests: [not_null, unique]\n",
+    });
+    expect((await run("run", p)).code).toBe(0);
+    for (const step of ["test", "build"] as const) {
+      const { code, output } = await run(step, p, { select: ["unique_a_id"] });
+      expect(code, output).toBe(0);
+      expect(output).toContain("PASS unique_a_id");
+      expect(output).not.toContain("not_null_a_id");
+      expect(output).not.toContain("model main.a");
+      expect(output).toContain("TOTAL=1");
+    }
+  });
+
   it("runs overlapping builds of one data folder one after the other", async () => {
     const p = tempProject({ "t.sql": '{{config materialized="table"}}\nselect * from range(100000) r(i)' });
     const results = await Promise.all([run("run", p), run("run", p), run("run", p)]);
