@@ -18,6 +18,9 @@ const ownstatsWith = (env: NodeJS.ProcessEnv, ...args: string[]) =>
     (e: { code: number | null; stdout: string; stderr: string }) => e,
   );
 const ownstats = (...args: string[]) => ownstatsWith({}, ...args);
+/** `collect` on any free port into `data`, with SINK unset so that only the flags choose the sink. */
+const collectInto = (data: string, ...args: string[]) =>
+  ownstatsWith({ SINK: "" }, "collect", "--port", "0", "--data", data, ...args);
 
 describe("ownstats command", () => {
   it("lists every command of the design in its help", async () => {
@@ -58,24 +61,14 @@ describe("ownstats command", () => {
     expect(fromEnv.code).toBe(2);
     expect(fromEnv.stderr).toContain('Expected SINK to be one of file, kinesis, firehose, got "bogus"');
     expect(fromEnv.stdout).not.toContain("listening");
-    const fromFlag = await ownstatsWith(
-      { SINK: "" },
-      "collect",
-      "--port",
-      "0",
-      "--data",
-      data,
-      "--sink",
-      "bogus",
-    );
+    const fromFlag = await collectInto(data, "--sink", "bogus");
     expect(fromFlag.code).toBe(2);
     expect(fromFlag.stderr).toContain('Expected --sink to be one of file, kinesis, firehose, got "bogus"');
   });
 
   it("collect refuses a delivery source that cannot hold its events", async () => {
     const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
-    const collect = (...args: string[]) =>
-      ownstatsWith({ SINK: "" }, "collect", "--port", "0", "--data", data, ...args);
+    const collect = (...args: string[]) => collectInto(data, ...args);
     const noStream = await collect("--source", "kinesis");
     expect(noStream.code).toBe(2);
     expect(noStream.stderr).toContain("with --sink file there is no stream to read");
@@ -112,18 +105,7 @@ describe("ownstats command", () => {
 
   it("names an --endpoint that is no http(s) URL and exits 2, before anything starts", async () => {
     const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
-    const collect = await ownstatsWith(
-      { SINK: "" },
-      "collect",
-      "--port",
-      "0",
-      "--data",
-      data,
-      "--sink",
-      "kinesis",
-      "--endpoint",
-      "localhost:4567",
-    );
+    const collect = await collectInto(data, "--sink", "kinesis", "--endpoint", "localhost:4567");
     expect(collect.code).toBe(2);
     expect(collect.stderr).toContain("--endpoint must be an http:// or https:// URL");
     expect(collect.stdout).not.toContain("listening");
@@ -141,18 +123,7 @@ describe("ownstats command", () => {
     const { port } = probe.address() as AddressInfo;
     await new Promise((resolve) => probe.close(resolve));
     const endpoint = `http://127.0.0.1:${port}`;
-    const result = await ownstatsWith(
-      { SINK: "" },
-      "collect",
-      "--port",
-      "0",
-      "--data",
-      data,
-      "--sink",
-      "kinesis",
-      "--endpoint",
-      endpoint,
-    );
+    const result = await collectInto(data, "--sink", "kinesis", "--endpoint", endpoint);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`could not make the stream ownstats-events ready at ${endpoint}`);
     expect(result.stderr).toContain("ECONNREFUSED");
