@@ -9,12 +9,13 @@ import { buildRunResults, type NodeResult } from "./run-results.ts";
 import { takeTurnsPerFolder } from "./turns.ts";
 import { openWarehouse } from "./warehouse.ts";
 
-export type { Manifest, ManifestNode } from "./artifacts.ts";
+export type { Manifest } from "./artifacts.ts";
 export { buildManifest, readManifest } from "./artifacts.ts";
 export type { CompiledProject, ModelConfig, ModelNode } from "./compile.ts";
 export { compileProject } from "./compile.ts";
 export { compile, type ListOptions, list } from "./inspect.ts";
 export { loadProject, loadSelection } from "./load.ts";
+export type { ManifestNode } from "./manifest-nodes.ts";
 export type { ProjectError } from "./project.ts";
 export { type QueryOptions, query } from "./query.ts";
 export type { NodeResult, NodeStatus, RunResults } from "./run-results.ts";

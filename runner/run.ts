@@ -2,9 +2,9 @@
 // A failed model, or an error-severity test of a model, marks the model's descendants SKIP.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { modelId, testId } from "./artifacts.ts";
 import { type CompiledProject, compiledPath, compiledTestPath, type ModelNode } from "./compile.ts";
 import { line, seconds } from "./console.ts";
+import { modelId, testId } from "./manifest-nodes.ts";
 import { materialize } from "./materialize.ts";
 import { plan } from "./plan.ts";
 import type { NodeResult, NodeStatus } from "./run-results.ts";

@@ -1,0 +1,293 @@
+// The resources of target/manifest.json in dbt's shapes (manifest v12): a model as dbt's Model, a data
+// test as its GenericTest or SingularTest, a project.yml source as its SourceDefinition. The schema
+// closes each of them (additionalProperties: false), so the runner's own facts go where dbt has a place
+// for them (the node's config, its compiled_path).
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { basename, join, posix } from "node:path";
+import { type CompiledProject, compiledPath, compiledTestPath, type ModelNode } from "./compile.ts";
+import { schemaName } from "./sql.ts";
+import type { DataTest } from "./tests.ts";
+
+/** The catalog DuckDB gives DATA/warehouse.duckdb. */
+const database = "warehouse";
+
+export interface ColumnInfo {
+  name: string;
+  description: string;
+  meta: Record<string, unknown>;
+  data_type: string | null;
+  tags: string[];
+}
+
+interface NodeCommon {
+  database: string;
+  schema: string;
+  name: string;
+  package_name: string;
+  /** Relative to the models folder. */
+  path: string;
+  original_file_path: string;
+  unique_id: string;
+  fqn: string[];
+  alias: string;
+  checksum: { name: "sha256" | "none"; checksum: string };
+  config: Record<string, unknown>;
+  tags: string[];
+  description: string;
+  columns: Record<string, ColumnInfo>;
+  meta: Record<string, unknown>;
+  docs: { show: boolean; node_color: string | null };
+  relation_name: string | null;
+  raw_code: string;
+  language: "sql";
+  refs: { name: string; package: null; version: null }[];
+  sources: [string, string][];
+  metrics: string[][];
+  depends_on: { macros: string[]; nodes: string[] };
+  /** Under the data folder; an incremental model's incremental query is beside it as `.incremental.sql`. */
+  compiled_path: string;
+}
+
+export interface ModelManifestNode extends NodeCommon {
+  resource_type: "model";
+}
+
+export interface TestManifestNode extends NodeCommon {
+  resource_type: "test";
+  /** Generic tests only (schema.yml), as dbt's GenericTest. */
+  test_metadata?: { name: string; kwargs: Record<string, unknown>; namespace: string | null };
+  column_name?: string | null;
+  file_key_name?: string;
+  attached_node?: string | null;
+}
+
+export type ManifestNode = ModelManifestNode | TestManifestNode;
+
+/** A source of project.yml as dbt's SourceDefinition (its raw files as an external table). */
+export interface ManifestSource {
+  database: string | null;
+  schema: string;
+  name: string;
+  resource_type: "source";
+  package_name: string;
+  path: string;
+  original_file_path: string;
+  unique_id: string;
+  fqn: string[];
+  source_name: string;
+  source_description: string;
+  loader: string;
+  identifier: string;
+  external: {
+    /** Under the data folder. */
+    location: string;
+    file_format: string;
+    partitions: { name: string; data_type: string; description: string; meta: Record<string, unknown> }[];
+  };
+  description: string;
+  columns: Record<string, ColumnInfo>;
+  meta: Record<string, unknown>;
+  source_meta: Record<string, unknown>;
+  tags: string[];
+  config: { enabled: boolean };
+  relation_name: string | null;
+}
+
+export const modelId = (project: string, name: string) => `model.${project}.${name}`;
+export const testId = (project: string, name: string) => `test.${project}.${name}`;
+/** A project.yml source is a dbt source with one table of the same name: `{{source "events"}}` is `source('events', 'events')`. */
+export const sourceId = (project: string, name: string) => `source.${project}.${name}.${name}`;
+
+export function testParents(project: CompiledProject, test: DataTest): string[] {
+  return test.parents.map((p) => modelId(project.name, p));
+}
+
+/** A display path (`models/staging/x.sql`) relative to the models folder. */
+const inModels = (file: string) => file.split("/").slice(1).join("/");
+
+function fqn(project: string, file: string, name: string): string[] {
+  const folder = posix.dirname(inModels(file));
+  return [project, ...(folder === "." ? [] : folder.split("/")), name];
+}
+
+function fileText(project: CompiledProject, file: string): string {
+  try {
+    return readFileSync(join(project.modelsDir, inModels(file)), "utf8");
+  } catch {
+    return "";
+  }
+}
+
+const sha256 = (text: string) => ({
+  name: "sha256" as const,
+  checksum: createHash("sha256").update(text).digest("hex"),
+});
+
+function columnInfo(name: string, description = "", dataType: string | null = null): ColumnInfo {
+  return { name, description, meta: {}, data_type: dataType, tags: [] };
+}
+
+export function modelNode(project: CompiledProject, m: ModelNode): ModelManifestNode {
+  const id = modelId(project.name, m.name);
+  const raw = fileText(project, m.file);
+  const keys = m.config.unique_key;
+  return {
+    database,
+    schema: schemaName,
+    name: m.name,
+    resource_type: "model",
+    package_name: project.name,
+    path: inModels(m.file),
+    original_file_path: m.file,
+    unique_id: id,
+    fqn: fqn(project.name, m.file, m.name),
+    alias: m.name,
+    checksum: sha256(raw),
+    config: {
+      enabled: true,
+      ...m.config,
+      unique_key: keys.length === 0 ? null : keys.length === 1 ? keys[0] : keys,
+      // As dbt's: a strategy only where there is an incremental query.
+      ...(m.config.materialized === "incremental" ? {} : { incremental_strategy: null }),
+      meta: {},
+    },
+    tags: m.config.tags,
+    description: m.description ?? "",
+    columns: Object.fromEntries(m.columns.map((c) => [c.name, columnInfo(c.name, c.description)])),
+    ...codeFields(project, {
+      raw,
+      // dbt gives ephemeral models no relation: they exist only inside a run.
+      relation: m.config.materialized === "ephemeral" ? null : m.relation,
+      refs: m.parents,
+      parentIds: m.parents.map((p) => modelId(project.name, p)),
+      sources: m.sources,
+      compiledPath: compiledPath(m),
+    }),
+  };
+}
+
+/** What a model's and a test's manifest nodes both say of their code and what it reads. */
+function codeFields(
+  project: CompiledProject,
+  code: {
+    raw: string;
+    relation: string | null;
+    refs: string[];
+    parentIds: string[];
+    sources: string[];
+    compiledPath: string;
+  },
+) {
+  return {
+    meta: {},
+    docs: { show: true, node_color: null },
+    relation_name: code.relation,
+    raw_code: code.raw,
+    language: "sql" as const,
+    refs: code.refs.map((name) => ({ name, package: null, version: null })),
+    sources: code.sources.map((s): [string, string] => [s, s]),
+    metrics: [],
+    depends_on: {
+      macros: [],
+      nodes: [...code.parentIds, ...code.sources.map((s) => sourceId(project.name, s))],
+    },
+    compiled_path: join("target", "compiled", code.compiledPath),
+  };
+}
+
+export function testNode(project: CompiledProject, t: DataTest): TestManifestNode {
+  const id = testId(project.name, t.name);
+  const singular = t.kind === "singular";
+  const raw = singular ? fileText(project, t.file) : "";
+  const node: TestManifestNode = {
+    database,
+    schema: schemaName,
+    name: t.name,
+    resource_type: "test",
+    package_name: project.name,
+    // dbt's path of a generic test is the file it compiles to; a singular test's, its own file.
+    path: singular ? inModels(t.file) : `${t.name}.sql`,
+    original_file_path: t.file,
+    unique_id: id,
+    fqn: fqn(project.name, t.file, t.name),
+    alias: t.name,
+    // As dbt: a generic test has no file of its own to hash.
+    checksum: singular ? sha256(raw) : { name: "none", checksum: "" },
+    config: {
+      enabled: true,
+      materialized: "test",
+      severity: t.severity.toUpperCase(),
+      fail_calc: "count(*)",
+      warn_if: "!= 0",
+      error_if: "!= 0",
+      tags: [],
+      meta: {},
+    },
+    tags: [],
+    description: "",
+    columns: {},
+    ...codeFields(project, {
+      raw,
+      relation: null,
+      refs: t.parents,
+      parentIds: testParents(project, t),
+      sources: t.sources,
+      compiledPath: compiledTestPath(t),
+    }),
+  };
+  if (singular) return node;
+  return {
+    ...node,
+    test_metadata: {
+      name: t.kind,
+      kwargs: {
+        ...(t.column ? { column_name: t.column } : {}),
+        ...(t.model ? { model: `{{ get_where_subquery(ref('${t.model}')) }}` } : {}),
+      },
+      namespace: null,
+    },
+    column_name: t.column ?? null,
+    ...(t.model ? { file_key_name: `models.${t.model}` } : {}),
+    attached_node: t.model ? modelId(project.name, t.model) : null,
+  };
+}
+
+export function sourceNode(project: CompiledProject, name: string): ManifestSource {
+  const s = project.config.sources[name];
+  if (!s) throw new Error(`unknown source "${name}"`);
+  const file = `${basename(project.modelsDir) || "models"}/project.yml`;
+  return {
+    database: null,
+    schema: name,
+    name,
+    resource_type: "source",
+    package_name: project.name,
+    path: file,
+    original_file_path: file,
+    unique_id: sourceId(project.name, name),
+    fqn: [project.name, name, name],
+    source_name: name,
+    source_description: "",
+    loader: "",
+    identifier: name,
+    external: {
+      location: s.path,
+      file_format: s.format,
+      partitions: Object.entries(s.partitions).map(([p, type]) => ({
+        name: p,
+        data_type: type,
+        description: "",
+        meta: {},
+      })),
+    },
+    description: "",
+    columns: Object.fromEntries(Object.entries(s.columns).map(([c, type]) => [c, columnInfo(c, "", type)])),
+    meta: {},
+    source_meta: {},
+    tags: [],
+    config: { enabled: true },
+    // Read through read_ndjson(...) over the files of the run, not a relation of the warehouse.
+    relation_name: null,
+  };
+}
