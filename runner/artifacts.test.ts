@@ -346,7 +346,11 @@ describe("manifest.json", () => {
       config: { severity: "WARN", materialized: "test" },
       test_metadata: {
         name: "accepted_values",
-        kwargs: { column_name: "page_path", model: "{{ get_where_subquery(ref('pages')) }}" },
+        kwargs: {
+          values: ["/"],
+          column_name: "page_path",
+          model: "{{ get_where_subquery(ref('pages')) }}",
+        },
         namespace: null,
       },
       column_name: "page_path",

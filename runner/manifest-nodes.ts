@@ -242,6 +242,7 @@ export function testNode(project: CompiledProject, t: DataTest): TestManifestNod
     test_metadata: {
       name: t.kind,
       kwargs: {
+        ...t.args,
         ...(t.column ? { column_name: t.column } : {}),
         ...(t.model ? { model: `{{ get_where_subquery(ref('${t.model}')) }}` } : {}),
       },

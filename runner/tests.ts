@@ -16,6 +16,8 @@ export interface DataTest {
   /** The model the test belongs to (for generic tests), whose descendants an error failure skips. */
   model?: string;
   column?: string;
+  /** A generic test's own arguments as dbt's test_metadata.kwargs holds them: values and quote, to as `ref('x')` and field. */
+  args?: Record<string, unknown>;
   severity: Severity;
   /** Every model the query reads. */
   parents: string[];
@@ -191,6 +193,7 @@ function genericTest(
       return {
         ...base,
         name: `accepted_values_${model}_${col}`,
+        args: { values, ...(args.quote === undefined ? {} : { quote: args.quote }) },
         parents: [model],
         sql: `select ${c} as value_field, count(*) as n_records from ${rel} where ${c} is not null and ${c} not in (${values.map(literal).join(", ")}) group by ${c}`,
       };
@@ -205,6 +208,7 @@ function genericTest(
       return {
         ...base,
         name: `relationships_${model}_${col}__${field}__${to}`,
+        args: { to: `ref('${to}')`, field },
         parents: [...new Set([model, to])],
         sql: `select child.${c} as from_field from ${rel} as child left join ${project.relationOf(to)} as parent on child.${c} = parent.${quoteIdent(field)} where child.${c} is not null and parent.${quoteIdent(field)} is null`,
       };

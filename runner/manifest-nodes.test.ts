@@ -1,0 +1,96 @@
+// The manifest's generic tests carry their arguments in test_metadata.kwargs, as dbt writes them, so that
+// tools reading dbt's manifest (docs, lineage, linters) see what a test checks.
+import { describe, expect, it } from "vitest";
+import { buildManifest } from "./artifacts.ts";
+import { compileProject } from "./compile.ts";
+import { tempProject } from "./testkit.ts";
+
+type Manifest = ReturnType<typeof buildManifest>;
+
+function kwargsOf(manifest: Manifest, id: string) {
+  const node = manifest.nodes[id];
+  return node && "test_metadata" in node ? node.test_metadata?.kwargs : undefined;
+}
+
+function manifestOf(files: Record<string, string>) {
+  const p = tempProject(files);
+  const project = compileProject(p.models);
+  expect(project.errors).toEqual([]);
+  return buildManifest(project);
+}
+
+describe("a generic test's test_metadata", () => {
+  const manifest = manifestOf({
+    "staging/stg.sql": 'select event_id, session_id, page_path from {{source "events"}}',
+    "marts/visits.sql": 'select session_id, count(*) as n from {{ref "stg"}} group by 1',
+    "schema.yml": [
+      "models:",
+      "  - name: stg",
+      "    columns:",
+      "      - name: page_path",
+      "        tests:",
+      "          - accepted_values: { values: ['/', '/pricing'] }",
+      "      - name: event_id",
+      "        tests:",
+      "          - not_null",
+      "  - name: visits",
+      "    columns:",
+      "      - name: session_id",
+      "        tests:",
+      "          - relationships: { to: stg, field: session_id }",
+      "      - name: n",
+      "        tests:",
+      "          - accepted_values: { values: [1, 2], quote: false }",
+    ].join("\n"),
+  });
+  const kwargs = (name: string) => kwargsOf(manifest, `test.demo.${name}`);
+
+  it("holds accepted_values' values, and quote where it is given", () => {
+    expect(kwargs("accepted_values_stg_page_path")).toEqual({
+      values: ["/", "/pricing"],
+      column_name: "page_path",
+      model: "{{ get_where_subquery(ref('stg')) }}",
+    });
+    expect(kwargs("accepted_values_visits_n")).toEqual({
+      values: [1, 2],
+      quote: false,
+      column_name: "n",
+      model: "{{ get_where_subquery(ref('visits')) }}",
+    });
+  });
+
+  it("holds relationships' to as dbt's ref string and its field", () => {
+    expect(kwargs("relationships_visits_session_id__session_id__stg")).toEqual({
+      to: "ref('stg')",
+      field: "session_id",
+      column_name: "session_id",
+      model: "{{ get_where_subquery(ref('visits')) }}",
+    });
+  });
+
+  it("holds only the column and the model for a test without arguments", () => {
+    expect(kwargs("not_null_stg_event_id")).toEqual({
+      column_name: "event_id",
+      model: "{{ get_where_subquery(ref('stg')) }}",
+    });
+  });
+
+  it("writes to as ref('x') whether schema.yml names the model or its ref", () => {
+    const m = manifestOf({
+      "a.sql": "select 1 as id",
+      "b.sql": 'select id from {{ref "a"}}',
+      "schema.yml": [
+        "models:",
+        "  - name: b",
+        "    columns:",
+        "      - name: id",
+        "        tests:",
+        "          - relationships: { to: \"ref('a')\", field: id }",
+      ].join("\n"),
+    });
+    expect(kwargsOf(m, "test.demo.relationships_b_id__id__a")).toMatchObject({
+      to: "ref('a')",
+      field: "id",
+    });
+  });
+});
