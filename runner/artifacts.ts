@@ -7,8 +7,11 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CompiledProject } from "./compile.ts";
 import {
+  type ManifestMacro,
   type ManifestNode,
   type ManifestSource,
+  macroId,
+  macroNode,
   modelId,
   modelNode,
   sourceId,
@@ -41,7 +44,7 @@ export interface Manifest {
   };
   nodes: Record<string, ManifestNode>;
   sources: Record<string, ManifestSource>;
-  macros: Empty;
+  macros: Record<string, ManifestMacro>;
   docs: Empty;
   exposures: Empty;
   metrics: Empty;
@@ -64,6 +67,12 @@ export function buildManifest(project: CompiledProject): Manifest {
     Object.keys(project.config.sources).map((name) => [
       sourceId(project.name, name),
       sourceNode(project, name),
+    ]),
+  );
+  const macros = Object.fromEntries(
+    Object.entries(project.macroFiles).map(([name, file]) => [
+      macroId(project.name, name),
+      macroNode(project, name, file),
     ]),
   );
   const parent_map: Record<string, string[]> = {};
@@ -93,7 +102,7 @@ export function buildManifest(project: CompiledProject): Manifest {
     },
     nodes,
     sources,
-    macros: {},
+    macros,
     docs: {},
     exposures: {},
     metrics: {},

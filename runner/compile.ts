@@ -57,6 +57,8 @@ export interface CompiledProject {
   vars: Record<string, unknown>;
   models: Map<string, ModelNode>;
   tests: DataTest[];
+  /** Each macro of models/macros/ by name, and its file as messages name it. */
+  macroFiles: Record<string, string>;
   errors: ProjectError[];
   /** Printed before a command runs; they stop nothing. */
   warnings: ProjectError[];
@@ -79,6 +81,7 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     vars,
     models: new Map(),
     tests: [],
+    macroFiles: files.macroFiles,
     errors,
     warnings: files.warnings,
     relationOf: relationName,

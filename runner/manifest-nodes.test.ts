@@ -1,5 +1,5 @@
-// The manifest's generic tests carry their arguments in test_metadata.kwargs, as dbt writes them, so that
-// tools reading dbt's manifest (docs, lineage, linters) see what a test checks.
+// The manifest's generic tests carry their arguments in test_metadata.kwargs, and its macros list
+// models/macros/, as dbt writes them, so that tools reading dbt's manifest see what a test checks.
 import { describe, expect, it } from "vitest";
 import { buildManifest } from "./artifacts.ts";
 import { compileProject } from "./compile.ts";
@@ -92,5 +92,40 @@ describe("a generic test's test_metadata", () => {
       to: "ref('a')",
       field: "id",
     });
+  });
+});
+
+describe("the manifest's macros", () => {
+  const macroText = "{{!-- The visited pages. --}}\npage_path is not null\n";
+  const manifest = manifestOf({
+    "macros/visited.sql": macroText,
+    "stg.sql": 'select page_path from {{source "events"}} where {{> visited}}',
+  });
+
+  it("has one entry per models/macros/*.sql, in dbt's Macro shape, and no node for it", () => {
+    expect(Object.keys(manifest.macros)).toEqual(["macro.demo.visited"]);
+    expect(manifest.macros["macro.demo.visited"]).toEqual({
+      name: "visited",
+      resource_type: "macro",
+      package_name: "demo",
+      path: "macros/visited.sql",
+      original_file_path: "models/macros/visited.sql",
+      unique_id: "macro.demo.visited",
+      macro_sql: macroText,
+      depends_on: { macros: [] },
+      description: "",
+      meta: {},
+      docs: { show: true, node_color: null },
+      patch_path: null,
+      arguments: [],
+      created_at: expect.any(Number),
+      supported_languages: null,
+    });
+    expect(Object.keys(manifest.nodes)).toEqual(["model.demo.stg"]);
+    expect(manifest.parent_map).not.toHaveProperty("macro.demo.visited");
+  });
+
+  it("is empty for a project without macros", () => {
+    expect(manifestOf({ "stg.sql": "select 1 as id" }).macros).toEqual({});
   });
 });

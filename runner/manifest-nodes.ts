@@ -94,10 +94,32 @@ export interface ManifestSource {
   relation_name: string | null;
 }
 
+/** A macro of models/macros/ as dbt's Macro (a Handlebars partial here, where dbt's is Jinja). */
+export interface ManifestMacro {
+  name: string;
+  resource_type: "macro";
+  package_name: string;
+  /** Relative to the models folder. */
+  path: string;
+  original_file_path: string;
+  unique_id: string;
+  macro_sql: string;
+  depends_on: { macros: string[] };
+  description: string;
+  meta: Record<string, unknown>;
+  docs: { show: boolean; node_color: string | null };
+  patch_path: string | null;
+  arguments: { name: string; type: string | null; description: string }[];
+  /** Seconds since the epoch, as dbt's. */
+  created_at: number;
+  supported_languages: ("sql" | "python")[] | null;
+}
+
 export const modelId = (project: string, name: string) => `model.${project}.${name}`;
 export const testId = (project: string, name: string) => `test.${project}.${name}`;
 /** A project.yml source is a dbt source with one table of the same name: `{{source "events"}}` is `source('events', 'events')`. */
 export const sourceId = (project: string, name: string) => `source.${project}.${name}.${name}`;
+export const macroId = (project: string, name: string) => `macro.${project}.${name}`;
 
 export function testParents(project: CompiledProject, test: DataTest): string[] {
   return test.parents.map((p) => modelId(project.name, p));
@@ -290,5 +312,25 @@ export function sourceNode(project: CompiledProject, name: string): ManifestSour
     config: { enabled: true },
     // Read through read_ndjson(...) over the files of the run, not a relation of the warehouse.
     relation_name: null,
+  };
+}
+
+export function macroNode(project: CompiledProject, name: string, file: string): ManifestMacro {
+  return {
+    name,
+    resource_type: "macro",
+    package_name: project.name,
+    path: inModels(file),
+    original_file_path: file,
+    unique_id: macroId(project.name, name),
+    macro_sql: fileText(project, file),
+    depends_on: { macros: [] },
+    description: "",
+    meta: {},
+    docs: { show: true, node_color: null },
+    patch_path: null,
+    arguments: [],
+    created_at: Date.now() / 1000,
+    supported_languages: null,
   };
 }

@@ -70,6 +70,8 @@ export interface ProjectFiles {
   singularTests: ModelFile[];
   /** models/macros/*.sql: templates that models and tests include with {{> name}}. */
   macros: Record<string, string>;
+  /** Each macro's file, as messages name it (`models/macros/x.sql`). */
+  macroFiles: Record<string, string>;
   schema: SchemaFile;
   errors: ProjectError[];
   /** Mistakes that change nothing built, such as a folders entry no model is in: printed, not fatal. */
@@ -182,6 +184,7 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
     models: [],
     singularTests: [],
     macros: {},
+    macroFiles: {},
     schema: { models: [] },
     errors,
     warnings: [],
@@ -231,7 +234,6 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
   }
   const testsDir = join(modelsDir, "tests");
   const macrosDir = join(modelsDir, "macros");
-  const macroFiles = new Map<string, string>();
   for (const abs of walkSql(modelsDir)) {
     const rel = relative(modelsDir, abs).split(sep);
     const file: ModelFile = {
@@ -241,13 +243,13 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
       text: readFileSync(abs, "utf8"),
     };
     if (abs.startsWith(macrosDir + sep)) {
-      const other = macroFiles.get(file.name);
+      const other = files.macroFiles[file.name];
       if (other)
         errors.push({
           file: file.file,
           message: `two macros are named "${file.name}": ${other} and ${file.file} (macro names must be unique)`,
         });
-      macroFiles.set(file.name, file.file);
+      files.macroFiles[file.name] = file.file;
       files.macros[file.name] = file.text.replace(/\n$/, "");
     } else (abs.startsWith(testsDir + sep) ? files.singularTests : files.models).push(file);
   }
