@@ -125,6 +125,25 @@ describe("the manifest's macros", () => {
     expect(manifest.parent_map).not.toHaveProperty("macro.demo.visited");
   });
 
+  it("names the macros a model or a singular test includes in its depends_on, also through another macro", () => {
+    const uses = manifestOf({
+      "macros/visited.sql": macroText,
+      "macros/visited_pages.sql": 'select page_path from {{ref "stg"}} where {{> visited}}',
+      "stg.sql": 'select page_path from {{source "events"}}',
+      "pages.sql": "{{> visited_pages}}",
+      "tests/no_pages.sql": "{{> visited_pages}} and false",
+    });
+    expect(uses.nodes["model.demo.stg"]?.depends_on.macros).toEqual([]);
+    expect(uses.nodes["model.demo.pages"]?.depends_on.macros).toEqual([
+      "macro.demo.visited_pages",
+      "macro.demo.visited",
+    ]);
+    expect(uses.nodes["test.demo.no_pages"]?.depends_on.macros).toEqual([
+      "macro.demo.visited_pages",
+      "macro.demo.visited",
+    ]);
+  });
+
   it("is empty for a project without macros", () => {
     expect(manifestOf({ "stg.sql": "select 1 as id" }).macros).toEqual({});
   });

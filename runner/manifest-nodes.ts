@@ -184,6 +184,7 @@ export function modelNode(project: CompiledProject, m: ModelNode): ModelManifest
       refs: m.parents,
       parentIds: m.parents.map((p) => modelId(project.name, p)),
       sources: m.sources,
+      macros: [...new Set([...m.full.macros, ...(m.incremental?.macros ?? [])])],
       compiledPath: compiledPath(m),
     }),
   };
@@ -198,6 +199,7 @@ function codeFields(
     refs: string[];
     parentIds: string[];
     sources: string[];
+    macros: string[];
     compiledPath: string;
   },
 ) {
@@ -211,7 +213,7 @@ function codeFields(
     sources: code.sources.map((s): [string, string] => [s, s]),
     metrics: [],
     depends_on: {
-      macros: [],
+      macros: code.macros.map((name) => macroId(project.name, name)),
       nodes: [...code.parentIds, ...code.sources.map((s) => sourceId(project.name, s))],
     },
     compiled_path: join("target", "compiled", code.compiledPath),
@@ -255,6 +257,7 @@ export function testNode(project: CompiledProject, t: DataTest): TestManifestNod
       refs: t.parents,
       parentIds: testParents(project, t),
       sources: t.sources,
+      macros: t.macros ?? [],
       compiledPath: compiledTestPath(t),
     }),
   };

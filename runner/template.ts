@@ -16,6 +16,8 @@ export interface Rendered {
   lineMap: number[];
   refs: Located[];
   sources: Located[];
+  /** The macros the render included, also those a macro includes (the manifest's depends_on.macros). */
+  macros: string[];
   config?: { args: Record<string, unknown>; line: number };
   errors: { line?: number; message: string }[];
 }
@@ -79,7 +81,7 @@ export function bindSources(sql: string, relationOf: (source: string) => string)
 }
 
 export function renderTemplate(input: RenderInput): Rendered {
-  const out: Rendered = { sql: "", lineMap: [], refs: [], sources: [], errors: [] };
+  const out: Rendered = { sql: "", lineMap: [], refs: [], sources: [], macros: [], errors: [] };
   const hb = Handlebars.create();
   const lineOf = (options: HelperOptions | undefined) => options?.loc?.start.line ?? 0;
   const nameArg = (helper: string, args: unknown[]): { name: string; options: HelperOptions } => {
@@ -162,6 +164,7 @@ export function renderTemplate(input: RenderInput): Rendered {
   for (const [name, text] of Object.entries(input.macros ?? {})) {
     const macro = hb.compile(text, { noEscape: true, strict: true });
     hb.registerPartial(name, ((context: unknown, options: unknown) => {
+      if (!out.macros.includes(name)) out.macros.push(name);
       try {
         return macro(context, options as RuntimeOptions);
       } catch (error) {

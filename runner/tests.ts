@@ -23,6 +23,8 @@ export interface DataTest {
   parents: string[];
   /** Every source the query reads. */
   sources: string[];
+  /** The macros a singular test's query includes. */
+  macros?: string[];
   sql: string;
   lineMap?: number[];
 }
@@ -115,6 +117,7 @@ export function buildDataTests(
       severity: severity === "warn" ? "warn" : "error",
       parents: [...new Set(rendered.refs.map((r) => r.name))],
       sources: [...new Set(rendered.sources.map((s) => s.name))],
+      macros: rendered.macros,
       sql: rendered.sql,
       lineMap: rendered.lineMap,
     });
