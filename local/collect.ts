@@ -26,6 +26,7 @@ import { SpoolDelivery } from "./delivery.ts";
 import { KinesisDelivery } from "./delivery-kinesis.ts";
 import { ensureWritable } from "./dev-guard.ts";
 import type { CollectOptions } from "./index.ts";
+import { removeStaleTemporaries } from "./raw-object.ts";
 import { Spool } from "./spool.ts";
 
 export interface StartCollectorOptions {
@@ -138,6 +139,8 @@ async function startPipeline(
   source: DeliverySource | undefined,
   { data, endpoint, intervalMs }: { data: string; endpoint?: string; intervalMs?: number },
 ): Promise<Pipeline> {
+  // An earlier run killed while it wrote an object left that object's temporary file.
+  if (source) await removeStaleTemporaries(data);
   if (kind === "file") {
     let delivery: SpoolDelivery | undefined;
     const spool = await Spool.open(resolve(data, "spool"), {

@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { rawPartition, writeRawObject } from "./raw-object.ts";
+import { rawPartition, removeStaleTemporaries, writeRawObject } from "./raw-object.ts";
 
 let data: string;
 beforeEach(async () => {
@@ -53,5 +53,26 @@ describe("writeRawObject", () => {
 
   it("rejects an invalid date with a clear error", async () => {
     await expect(writeRawObject(data, ["{}"], new Date("nope"))).rejects.toThrow(/valid arrival date/);
+  });
+});
+
+describe("removeStaleTemporaries", () => {
+  it("removes the temporary files a killed writer left, and none still being written", async () => {
+    const kept = await writeRawObject(data, ["{}"], new Date("2026-03-04T05:00:00Z"));
+    const folder = join(data, rawPartition(new Date("2026-03-04T05:00:00Z")));
+    const stale = join(folder, "ownstats-20260304T050000000Z-aaaaaaaaaaaa.gz.tmp");
+    const young = join(folder, "ownstats-20260304T050000000Z-bbbbbbbbbbbb.gz.tmp");
+    await writeFile(stale, "half an objec");
+    await writeFile(young, "being writ");
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(stale, hourAgo, hourAgo);
+    expect(await removeStaleTemporaries(data)).toBe(1);
+    expect((await readdir(folder)).sort()).toEqual([kept.split(sep).pop(), young.split(sep).pop()].sort());
+  });
+
+  it("finds nothing to do in a data folder without raw objects", async () => {
+    expect(await removeStaleTemporaries(data)).toBe(0);
+    await mkdir(join(data, "raw"));
+    expect(await removeStaleTemporaries(data)).toBe(0);
   });
 });

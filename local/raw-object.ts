@@ -5,6 +5,7 @@
 // synced after the rename, so the object survives a power loss before anything (the delivery's
 // checkpoint) records it as written.
 import { randomBytes } from "node:crypto";
+import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
@@ -52,4 +53,35 @@ export async function writeRawNdjson(data: string, ndjson: Uint8Array, arrival: 
   const finalPath = join(folder, objectName(arrival));
   await writeFileDurably(finalPath, compressed);
   return finalPath;
+}
+
+/** No object takes this long to write: a temporary file this old was left by a writer that died. */
+const STALE_TEMPORARY_MS = 10 * 60 * 1000;
+
+/**
+ * Removes the temporary files that writers killed mid-write left under DATA/raw (readers never match
+ * them, but nothing else would ever remove them); one still being written is too young to go.
+ * Returns how many went.
+ */
+export async function removeStaleTemporaries(data: string, now = Date.now()): Promise<number> {
+  const raw = join(data, "raw");
+  let names: string[];
+  try {
+    names = await readdir(raw, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
+    throw error;
+  }
+  let removed = 0;
+  for (const name of names.filter((n) => n.endsWith(".gz.tmp"))) {
+    const path = join(raw, name);
+    const written = await stat(path).then(
+      (s) => s.mtimeMs,
+      () => now,
+    );
+    if (now - written < STALE_TEMPORARY_MS) continue;
+    await rm(path, { force: true });
+    removed++;
+  }
+  return removed;
 }

@@ -2,7 +2,7 @@
 // a batch POSTed and found in raw/; then kill -9 after acknowledgements and before delivery,
 // a restart, and every acknowledged event_id lands.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -102,11 +102,19 @@ describe("ownstats collect end to end", () => {
     // Nothing was delivered before the kill: the events are only in the spool.
     expect((await rawIds()).size).toBe(0);
 
+    // What a kill in the middle of an object's write leaves: its temporary file, from long ago.
+    const oldHour = join(data, "raw", "year=2026", "month=01", "day=01", "hour=00");
+    await mkdir(oldHour, { recursive: true });
+    const torn = join(oldHour, "ownstats-20260101T000000000Z-0123456789ab.gz.tmp");
+    await writeFile(torn, "half an obj");
+    await utimes(torn, new Date("2026-01-01T00:00:00Z"), new Date("2026-01-01T00:00:00Z"));
+
     await startCollect();
     const ids = await waitFor("every acknowledged event in raw/", async () => {
       const found = await rawIds();
       return acknowledged.every((id) => found.has(id)) ? found : undefined;
     });
     for (const id of acknowledged) expect(ids.has(id)).toBe(true);
+    expect(await readdir(oldHour)).toEqual([]);
   });
 });
