@@ -86,6 +86,29 @@ describe("incremental models", () => {
     });
   });
 
+  it("binds a text watermark to the stored value of the latest instant, whatever its offset", async () => {
+    const p = tempProject({
+      "log.sql": [
+        '{{config materialized="incremental" incremental_strategy="append" watermark="ingest_ts"}}',
+        'select event_id, ingest_ts from {{source "events"}}',
+        "{{#if is_incremental}}where ingest_ts::TIMESTAMPTZ > {{watermark}}::TIMESTAMPTZ{{/if}}",
+      ].join("\n"),
+    });
+    // 03:20+02:00 is 01:20 UTC: the largest string, but not the latest time (b, at 01:30 UTC).
+    writeEvents(p.data, hourAt(1), [event("a", "2026-03-01T03:20:00+02:00"), event("b", iso(1, 30))]);
+    expect((await run("run", p)).code).toBe(0);
+    // No new data: an append that reads from the wrong watermark would store b a second time.
+    expect((await run("run", p)).code).toBe(0);
+    const executed = readFileSync(join(p.data, "target/run/models/log.sql"), "utf8");
+    expect(executed).toContain(`> CAST('${iso(1, 30)}' AS VARCHAR)::TIMESTAMPTZ`);
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select event_id from log order by 1")).toEqual([
+      { event_id: "a" },
+      { event_id: "b" },
+    ]);
+    wh.close();
+  });
+
   it("binds {{watermark}} to the stored maximum as a literal of the column's type", async () => {
     const p = tempProject({
       "stg.sql": stg,

@@ -147,16 +147,17 @@ async function watermarkOf(
   type: string,
 ): Promise<{ literal: string; hour: Date } | undefined> {
   const column = quoteIdent(model.config.watermark as string);
+  // A time column: the max first, one cast after (a per-row cast costs a scan of the whole history).
+  // Text: each value through TIMESTAMPTZ, so an ISO string's offset counts, and the value is the one
+  // of the latest instant (the largest string is not: '03:20+02:00' sorts after '01:30Z'). Then epoch
+  // microseconds, which no zone setting touches.
+  const [value, us] = /CHAR|TEXT|STRING/i.test(type)
+    ? [`arg_max(${column}, ${column}::TIMESTAMPTZ)`, `epoch_us(max(${column}::TIMESTAMPTZ))`]
+    : [`max(${column})`, `epoch_us(max(${column})::TIMESTAMPTZ)`];
   let rows: { us: string | number | null; value: string | null; type: string }[];
   try {
-    // A time column: the max first, one cast after (a per-row cast costs a scan of the whole history).
-    // Text: each value through TIMESTAMPTZ, so an ISO string's offset counts. Then epoch microseconds,
-    // which no zone setting touches.
-    const max = /CHAR|TEXT|STRING/i.test(type)
-      ? `max(${column}::TIMESTAMPTZ)`
-      : `max(${column})::TIMESTAMPTZ`;
     rows = await wh.all(
-      `select epoch_us(${max}) as us, max(${column})::VARCHAR as value, typeof(max(${column})) as type from ${model.relation}`,
+      `select ${us} as us, ${value}::VARCHAR as value, typeof(${value}) as type from ${model.relation}`,
     );
   } catch (error) {
     throw new ModelError(
