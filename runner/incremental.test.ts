@@ -109,6 +109,33 @@ describe("incremental models", () => {
     wh.close();
   });
 
+  it("takes an epoch number as watermark: {{watermark}} is bound and the source is read in full", async () => {
+    const p = tempProject({
+      "stg.sql": [
+        '{{config materialized="incremental" unique_key="event_id" watermark="ingested"}}',
+        'select event_id, epoch(ingest_ts::TIMESTAMPTZ)::BIGINT as ingested from {{source "events"}}',
+        "{{#if is_incremental}}where epoch(ingest_ts::TIMESTAMPTZ)::BIGINT > {{watermark}}{{/if}}",
+      ].join("\n"),
+    });
+    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);
+    expect((await run("run", p)).code).toBe(0);
+    writeEvents(p.data, hourAt(2), [event("b", iso(2, 0))]);
+    const next = await run("run", p);
+    expect(next.code, next.output).toBe(0);
+    const executed = readFileSync(join(p.data, "target/run/models/stg.sql"), "utf8");
+    expect(executed).toContain(`> CAST('${Date.UTC(2026, 2, 1, 1) / 1000}' AS BIGINT)`);
+    const results = JSON.parse(readFileSync(join(p.data, "target/run_results.json"), "utf8")) as RunResults;
+    // A number has no hour to prune partitions by: every partition is read.
+    expect(results.results[0]?.adapter_response).toMatchObject({ mode: "incremental", files_read: 2 });
+    expect(results.results[0]?.adapter_response.read_since).toBeUndefined();
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select event_id from stg order by 1")).toEqual([
+      { event_id: "a" },
+      { event_id: "b" },
+    ]);
+    wh.close();
+  });
+
   it("binds {{watermark}} to the stored maximum as a literal of the column's type", async () => {
     const p = tempProject({
       "stg.sql": stg,

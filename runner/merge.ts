@@ -40,6 +40,7 @@ export async function mergeIncremental(
     ctx.data,
     ctx.project.config.sources,
     (lookbackHours) => {
+      if (!watermark.hour) return undefined;
       readSince = new Date(watermark.hour.getTime() - lookbackHours * 3_600_000);
       return readSince;
     },
@@ -139,21 +140,25 @@ function replaceStatements(
 
 /**
  * The largest watermark value in the existing table, as a SQL literal of the column's type (for
- * `{{watermark}}`) and as the hour (UTC) it falls in (for source pruning); undefined when it is empty.
+ * `{{watermark}}`) and, for a time, as the hour (UTC) it falls in (for source pruning); undefined when
+ * it is empty. A number (an epoch) has no hour: its model reads its sources in full.
  */
 async function watermarkOf(
   wh: Warehouse,
   model: ModelNode,
   type: string,
-): Promise<{ literal: string; hour: Date } | undefined> {
+): Promise<{ literal: string; hour?: Date } | undefined> {
   const column = quoteIdent(model.config.watermark as string);
   // A time column: the max first, one cast after (a per-row cast costs a scan of the whole history).
   // Text: each value through TIMESTAMPTZ, so an ISO string's offset counts, and the value is the one
   // of the latest instant (the largest string is not: '03:20+02:00' sorts after '01:30Z'). Then epoch
-  // microseconds, which no zone setting touches.
+  // microseconds, which no zone setting touches. A number (epoch seconds or milliseconds: the runner
+  // cannot tell which) gives no hour.
   const [value, us] = /CHAR|TEXT|STRING/i.test(type)
     ? [`arg_max(${column}, ${column}::TIMESTAMPTZ)`, `epoch_us(max(${column}::TIMESTAMPTZ))`]
-    : [`max(${column})`, `epoch_us(max(${column})::TIMESTAMPTZ)`];
+    : /^(TIMESTAMP|DATE)/i.test(type)
+      ? [`max(${column})`, `epoch_us(max(${column})::TIMESTAMPTZ)`]
+      : [`max(${column})`, "NULL"];
   let rows: { us: string | number | null; value: string | null; type: string }[];
   try {
     rows = await wh.all(
@@ -165,11 +170,10 @@ async function watermarkOf(
     );
   }
   const [row] = rows;
-  if (row?.us === null || row?.us === undefined || row.value === null) return undefined;
+  if (row?.value === null || row?.value === undefined) return undefined;
+  // The text form of a value cast back to its type is the same value (to the microsecond).
+  const literal = `CAST(${quoteString(row.value)} AS ${row.type})`;
+  if (row.us === null) return { literal };
   const ms = Number(BigInt(row.us) / 1000n);
-  return {
-    // The text form of a value cast back to its type is the same value (to the microsecond).
-    literal: `CAST(${quoteString(row.value)} AS ${row.type})`,
-    hour: new Date(ms - (((ms % 3_600_000) + 3_600_000) % 3_600_000)),
-  };
+  return { literal, hour: new Date(ms - (((ms % 3_600_000) + 3_600_000) % 3_600_000)) };
 }
