@@ -381,6 +381,30 @@ describe("incremental models", () => {
     expect(results()?.adapter_response.mode).toBe("incremental");
   });
 
+  it("finds the watermark and key columns whatever the case of their names in the config", async () => {
+    const p = tempProject({
+      "stg.sql": stg.replace(
+        'unique_key="event_id" watermark="ingest_ts"',
+        'unique_key="Event_ID" watermark="Ingest_TS"',
+      ),
+    });
+    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);
+    expect((await run("run", p)).code).toBe(0);
+    writeEvents(p.data, hourAt(2), [event("b", iso(2, 0)), event("a", iso(2, 1), { page_path: "/again" })]);
+    const next = await run("run", p);
+    expect(next.code, next.output).toBe(0);
+    // DuckDB's names ignore case: the stored column ingest_ts is the watermark, not a reason to rebuild.
+    expect(next.output).not.toContain("rebuilt in full");
+    const results = JSON.parse(readFileSync(join(p.data, "target/run_results.json"), "utf8")) as RunResults;
+    expect(results.results[0]?.adapter_response.mode).toBe("incremental");
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select event_id, page_path from stg order by 1")).toEqual([
+      { event_id: "a", page_path: "/again" },
+      { event_id: "b", page_path: "/" },
+    ]);
+    wh.close();
+  });
+
   it("names the model line when the incremental query fails", async () => {
     const p = tempProject({ "stg.sql": stg });
     writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);

@@ -62,7 +62,9 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
   // A model that became incremental, or whose columns changed (a new version of ownstats, an edit),
   // is rebuilt in full rather than failing every run until someone passes --full-refresh.
   const stored = await columnsOf(wh, "main", model.name);
-  const watermarkColumn = stored.find((c) => c.name === model.config.watermark);
+  // DuckDB's names ignore case: watermark="Ingest_TS" names the column ingest_ts.
+  const watermark = model.config.watermark?.toLowerCase();
+  const watermarkColumn = stored.find((c) => c.name.toLowerCase() === watermark);
   if (!watermarkColumn)
     return rebuild(wh, model, ctx, existing, `the table has no watermark column "${model.config.watermark}"`);
   try {
