@@ -57,12 +57,20 @@ export async function mergeIncremental(
       `DROP TABLE IF EXISTS temp.${batch}`,
       { prefix: `CREATE TEMP TABLE ${batch} AS`, body: sql },
       async () => {
-        const columns = (await columnsOf(wh, "temp", batchName)).map((c) => c.name);
+        const batchColumns = await columnsOf(wh, "temp", batchName);
+        const columns = batchColumns.map((c) => c.name);
         const storedNames = stored.map((c) => c.name);
         const added = columns.filter((c) => !storedNames.includes(c)).map((c) => `+${c}`);
         const gone = storedNames.filter((c) => !columns.includes(c)).map((c) => `-${c}`);
         if (added.length || gone.length)
           throw new ColumnsChanged(`its columns changed (${[...added, ...gone].join(", ")})`);
+        // A batch value cast into a column's old type would be changed silently (a TIMESTAMP into a
+        // DATE loses its time, and a time_range delete then misses the row it should replace).
+        const retyped = batchColumns.flatMap((c) => {
+          const old = stored.find((s) => s.name === c.name)?.type;
+          return old && old !== c.type ? [`${c.name} ${old} → ${c.type}`] : [];
+        });
+        if (retyped.length) throw new ColumnsChanged(`its column types changed (${retyped.join(", ")})`);
       },
       // Two batch rows for one key would silently duplicate it in the table.
       async () => {
@@ -88,15 +96,7 @@ export async function mergeIncremental(
           );
       },
       ...replaceStatements(wh, model, batch, countIn),
-      async () => {
-        try {
-          await wh.run(`INSERT INTO ${model.relation} BY NAME SELECT * FROM temp.${batch}`);
-        } catch (error) {
-          throw new ModelError(
-            `${(error as Error).message}\n(the model's column types no longer match the table: run with --full-refresh to rebuild it)`,
-          );
-        }
-      },
+      `INSERT INTO ${model.relation} BY NAME SELECT * FROM temp.${batch}`,
       `DROP TABLE temp.${batch}`,
     ],
     `SELECT count(*) AS n FROM temp.${batch}`,
