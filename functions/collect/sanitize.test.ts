@@ -18,6 +18,16 @@ describe("sanitizePath", () => {
     expect(sanitizePath("/call/+44-20-7946-0958")).toBe(`/call/${REDACTED}`);
     expect(sanitizePath("/card/4111 1111 1111 1111")).toBe(`/card/${REDACTED}`);
   });
+  it("keeps UUIDs, whatever digits they happen to hold, and still redacts a long number beside one", () => {
+    // Joined up, this UUID's groups hold a run of twelve digits; one with letters there does not.
+    expect(sanitizePath("/orders/123e4567-e89b-12d3-a456-426614174000")).toBe(
+      "/orders/123e4567-e89b-12d3-a456-426614174000",
+    );
+    expect(sanitizePath("/orders/A0B1C2D3-E4F5-A6B7-C8D9-E0F1A2B3C4D5/items")).toBe(
+      "/orders/A0B1C2D3-E4F5-A6B7-C8D9-E0F1A2B3C4D5/items",
+    );
+    expect(sanitizePath("/123e4567-e89b-12d3-a456-426614174000-4111111111111111")).toBe(`/${REDACTED}`);
+  });
   it("keeps short numbers and dates", () => {
     expect(sanitizePath("/blog/2026/05/01/post-12")).toBe("/blog/2026/05/01/post-12");
     expect(sanitizePath("/archive/2026-05-01")).toBe("/archive/2026-05-01");

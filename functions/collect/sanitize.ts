@@ -9,6 +9,10 @@ const EMAIL = /[^\s@/]+@[^\s@/]+\.[^\s@/]+/;
 // phone, card and account numbers, while dates like 2026-05-01 (eight digits) stay readable.
 const LONG_NUMBER = /\d{9,}/;
 const NUMBER_SEPARATORS = /[\s().+-]/g;
+// A UUID is an identifier, not a number: with its dashes ignored, about one in seven holds nine
+// digits in a row by chance, which would redact some pages of a kind (/orders/<uuid>) and not others.
+// It is cut out (leaving a "/", which no number spans) before the digits are counted.
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 function decode(segment: string): string {
   try {
@@ -36,7 +40,7 @@ function isPersonal(segment: string): boolean {
     if (next === decoded) break;
     decoded = next;
   }
-  return EMAIL.test(decoded) || LONG_NUMBER.test(decoded.replace(NUMBER_SEPARATORS, ""));
+  return EMAIL.test(decoded) || LONG_NUMBER.test(decoded.replace(UUID, "/").replace(NUMBER_SEPARATORS, ""));
 }
 
 /** A path with its query string and fragment removed and personal-looking segments redacted. */
