@@ -31,6 +31,14 @@ describe("parseClient", () => {
     expect(parseClient(UA.safariIpad)).toMatchObject({ device_type: "tablet" });
     expect(parseClient(UA.smartTv)).toMatchObject({ device_type: "other" });
   });
+  it("names the browsers Bowser knows but leaves out of its BROWSER_MAP", () => {
+    const miui =
+      "Mozilla/5.0 (Linux; U; Android 13; en-in; 22101316I Build/TP1A.220624.014) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/112.0.5615.136 Mobile Safari/537.36 XiaoMi/MiuiBrowser/14.3.0-gn";
+    const operaTouch =
+      "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36 OPT/4.4.2";
+    expect(parseClient(miui)).toMatchObject({ browser: "Miui", browser_version: 14, device_type: "mobile" });
+    expect(parseClient(operaTouch)).toMatchObject({ browser: "Opera Touch", browser_version: 4 });
+  });
   it("flags bots, and requests without a user agent", () => {
     expect(parseClient(UA.googlebot).is_bot).toBe(true);
     expect(parseClient("curl/8.5.0").is_bot).toBe(true);

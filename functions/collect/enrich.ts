@@ -28,7 +28,10 @@ export function parseClient(userAgent: string | undefined): Client {
   return userAgent ? parseKnownClient(userAgent) : UNKNOWN_CLIENT;
 }
 
-const KNOWN_BROWSERS = new Set(Object.values(Bowser.BROWSER_MAP));
+// Bowser's parsers name a few browsers its BROWSER_MAP leaves out (MIUI Browser, shipped on most
+// Xiaomi phones, among them): without them those visitors would have no browser at all.
+const NAMED_BY_BOWSER_OUTSIDE_ITS_MAP = ["Miui", "Opera Touch", "PlayStation 4", "SlimerJS"];
+const KNOWN_BROWSERS = new Set([...Object.values(Bowser.BROWSER_MAP), ...NAMED_BY_BOWSER_OUTSIDE_ITS_MAP]);
 
 /** The same as parseClient, parsed afresh each time. */
 export function parseUserAgent(userAgent: string): Client {
