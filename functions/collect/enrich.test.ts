@@ -88,6 +88,9 @@ describe("siteOfOrigin", () => {
     expect(siteOfOrigin("https://example.com")).toBe("example.com");
     expect(siteOfOrigin("https://Blog.Example.com:8443")).toBe("blog.example.com:8443");
     expect(siteOfOrigin("http://127.0.0.1:8787")).toBe("127.0.0.1:8787");
+    // A page opened as example.com. (the DNS root's trailing dot) is the same site.
+    expect(siteOfOrigin("https://example.com.")).toBe("example.com");
+    expect(siteOfOrigin("https://example.com.:8443")).toBe("example.com:8443");
   });
   it("is null without a usable Origin", () => {
     expect(siteOfOrigin(undefined)).toBeNull();

@@ -5,6 +5,7 @@ import ct from "countries-and-timezones";
 import { isbot } from "isbot";
 import { boundedMemo } from "./bounded-memo.ts";
 import type { DeviceType } from "./event.ts";
+import { withoutRootDot } from "./sanitize.ts";
 
 export interface Client {
   browser: string | null;
@@ -68,7 +69,7 @@ const countryOfZone = boundedMemo(1_000, (timezone) =>
 export function siteOfOrigin(origin: string | undefined): string | null {
   if (!origin || origin === "null") return null;
   try {
-    return new URL(origin).host || null;
+    return withoutRootDot(new URL(origin)).host || null;
   } catch {
     return null;
   }

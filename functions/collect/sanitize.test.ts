@@ -50,6 +50,15 @@ describe("sanitizeReferrer", () => {
       "https://news.ycombinator.com:8443/item",
     );
   });
+  it("stores the same referrer for the same source", () => {
+    // A host written with the DNS root's trailing dot is the same host.
+    expect(sanitizeReferrer("https://t.co./AbC123")).toBe("https://t.co/AbC123");
+    expect(sanitizeReferrer("https://www.example.com.:8443/a")).toBe("https://www.example.com:8443/a");
+    // Android sends an app referrer with or without the final slash.
+    expect(sanitizeReferrer("android-app://com.google.android.gm")).toBe(
+      "android-app://com.google.android.gm/",
+    );
+  });
   it("redacts personal path segments of the referrer too", () => {
     expect(sanitizeReferrer("https://mail.example.com/u/jane@example.com/inbox")).toBe(
       `https://mail.example.com/u/${REDACTED}/inbox`,

@@ -68,8 +68,16 @@ export const sanitizeReferrer = boundedMemo(5_000, (referrer): string | undefine
   } catch {
     return undefined;
   }
+  withoutRootDot(url);
   // Opaque origins (android-app://, about:) still name their host; data: and the like do not.
   const origin = url.origin !== "null" ? url.origin : url.host ? `${url.protocol}//${url.host}` : undefined;
   if (!origin) return undefined;
-  return origin + sanitizePath(url.pathname);
+  // An app referrer comes with or without its final slash (android-app://com.google.android.gm).
+  return origin + sanitizePath(url.pathname || "/");
 });
+
+/** Drops the DNS root's trailing dot from a URL's host: example.com. is example.com, one source. */
+export function withoutRootDot(url: URL): URL {
+  if (url.hostname.endsWith(".")) url.hostname = url.hostname.replace(/\.+$/, "");
+  return url;
+}
