@@ -69,16 +69,7 @@ export class KinesisDelivery {
     let delivered = 0;
     for (const shard of Shards) {
       const shardId = shard.ShardId as string;
-      const after = checkpoints[shardId];
-      let { ShardIterator: iterator } = await client.send(
-        new GetShardIteratorCommand({
-          StreamName: streamName,
-          ShardId: shardId,
-          ...(after
-            ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", StartingSequenceNumber: after }
-            : { ShardIteratorType: "TRIM_HORIZON" }),
-        }),
-      );
+      let iterator = await this.iteratorAfterCheckpoint(shardId, checkpoints);
       while (iterator) {
         const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
         const lines: (ArrivedLine & { sequence: string })[] = [];
@@ -103,6 +94,46 @@ export class KinesisDelivery {
       }
     }
     return delivered;
+  }
+
+  /** Where the shard's reading resumes: after its checkpoint, or at its oldest record when it has none. */
+  private async iteratorAfterCheckpoint(
+    shardId: string,
+    checkpoints: Checkpoints,
+  ): Promise<string | undefined> {
+    const { client, streamName } = this.options;
+    const after = checkpoints[shardId];
+    if (after) {
+      try {
+        const { ShardIterator } = await client.send(
+          new GetShardIteratorCommand({
+            StreamName: streamName,
+            ShardId: shardId,
+            ShardIteratorType: "AFTER_SEQUENCE_NUMBER",
+            StartingSequenceNumber: after,
+          }),
+        );
+        return ShardIterator;
+      } catch (error) {
+        // A stream deleted and made again under the same name has the same shard ids but new sequence
+        // numbers, which the old checkpoint does not belong to: asking with it again would fail forever
+        // and nothing would land. Reading the shard from its start loses nothing; copies are removed by event_id.
+        if ((error as Error).name !== "InvalidArgumentException") throw error;
+        (this.options.log ?? console.error)(
+          `delivery from Kinesis: the checkpoint of ${shardId} is not a position in stream ${streamName} (was the stream made again?); reading the shard from its oldest record`,
+        );
+        delete checkpoints[shardId];
+        await this.writeCheckpoints(checkpoints);
+      }
+    }
+    const { ShardIterator } = await client.send(
+      new GetShardIteratorCommand({
+        StreamName: streamName,
+        ShardId: shardId,
+        ShardIteratorType: "TRIM_HORIZON",
+      }),
+    );
+    return ShardIterator;
   }
 
   private async readCheckpoints(): Promise<Checkpoints> {

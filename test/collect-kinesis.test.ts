@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  DeleteStreamCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
   type KinesisClient,
@@ -19,6 +20,7 @@ import type { StoredEvent } from "../functions/collect/event.ts";
 import { KinesisSink } from "../functions/collect/kinesis-sink.ts";
 import { SinkUnavailableError } from "../functions/collect/sink.ts";
 import { startCollector } from "../local/collect.ts";
+import { KinesisDelivery } from "../local/delivery-kinesis.ts";
 import { pageView, readRaw, waitFor } from "./collect-helpers.ts";
 import {
   createKinesisClient,
@@ -260,6 +262,44 @@ describe("ownstats collect --sink kinesis", () => {
       expect((await exited)[0]).toBe(0);
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
+      await rm(data, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("delivery from a Kinesis stream", () => {
+  it("reads a stream deleted and made again under the same name from its start, not from the old checkpoint", async () => {
+    const data = await mkdtemp(join(tmpdir(), "ownstats-kinesis-remade-"));
+    const logged: string[] = [];
+    const delivery = new KinesisDelivery({ data, client, streamName: "remade", log: (m) => logged.push(m) });
+    try {
+      await createStream(client, "remade");
+      const before = [stored(1), stored(2)];
+      await new KinesisSink(client, "remade").put(before);
+      expect(await delivery.deliver()).toBe(2);
+
+      await client.send(new DeleteStreamCommand({ StreamName: "remade" }));
+      await waitFor("the stream to go", async () =>
+        (await client.send(new ListShardsCommand({ StreamName: "remade" })).catch(() => undefined))
+          ? undefined
+          : true,
+      );
+      // Kinesalite tells streams apart by their creation second.
+      await new Promise((r) => setTimeout(r, 1_100));
+      await createStream(client, "remade");
+      const after = [stored(3)];
+      await new KinesisSink(client, "remade").put(after);
+
+      expect(await delivery.deliver()).toBe(1);
+      expect((await readRaw(data)).map((r) => r.event_id).sort()).toEqual(
+        [...before, ...after].map((e) => e.event_id).sort(),
+      );
+      expect(logged).toEqual([expect.stringMatching(/checkpoint of shardId-000000000000 .*oldest record/)]);
+      // The stale checkpoint is gone: the next pass neither complains again nor lands anything twice.
+      expect(await delivery.deliver()).toBe(0);
+      expect(logged).toHaveLength(1);
+    } finally {
+      await delivery.stop();
       await rm(data, { recursive: true, force: true });
     }
   });
