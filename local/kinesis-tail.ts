@@ -78,10 +78,18 @@ export function tailStream(options: TailOptions): Tail {
 
   const start = async (fromStart: boolean) => {
     const shards = await listAllShards(client, streamName);
-    const fresh = shards.filter(
-      (s) => s.ShardId && !followed.has(s.ShardId) && !s.SequenceNumberRange?.EndingSequenceNumber,
-    );
-    const iterators = await Promise.all(fresh.map((s) => follow(s.ShardId as string, fromStart)));
+    const fresh: string[] = [];
+    // Shards are listed parents first, so a grandchild sees its parent already taken up.
+    for (const { ShardId: id, ParentShardId, AdjacentParentShardId, SequenceNumberRange } of shards) {
+      if (!id || followed.has(id)) continue;
+      // A shard born since the last look may be closed already (split, then merged again before the
+      // tail looked): its events came after the tail started, so it is read to its end all the same.
+      const bornWhileFollowed = [ParentShardId, AdjacentParentShardId].some((p) => p && followed.has(p));
+      if (SequenceNumberRange?.EndingSequenceNumber && !bornWhileFollowed) continue;
+      fresh.push(id);
+      followed.add(id);
+    }
+    const iterators = await Promise.all(fresh.map((id) => follow(id, fromStart)));
     for (const iterator of iterators)
       readers.push(
         read(iterator).catch((error: unknown) => {

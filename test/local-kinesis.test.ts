@@ -5,7 +5,13 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { type KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
+import {
+  DescribeStreamSummaryCommand,
+  type KinesisClient,
+  MergeShardsCommand,
+  PutRecordsCommand,
+  SplitShardCommand,
+} from "@aws-sdk/client-kinesis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replay } from "../local/index.ts";
 import { replayStream } from "../local/kinesis-replay.ts";
@@ -66,6 +72,18 @@ async function until(condition: () => boolean, what: string, timeoutMs = 20_000)
   }
 }
 
+/** After a split or a merge the stream is UPDATING for a moment; the next reshard must wait for ACTIVE. */
+async function waitUntilActive(stream: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const { StreamDescriptionSummary } = await client.send(
+      new DescribeStreamSummaryCommand({ StreamName: stream }),
+    );
+    if (StreamDescriptionSummary?.StreamStatus === "ACTIVE") return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`${stream} did not become ACTIVE`);
+}
+
 describe("live", () => {
   it("prints what arrives on every shard after it started, and counts it per minute", async () => {
     await createStream(client, "live-events", 2);
@@ -91,6 +109,51 @@ describe("live", () => {
     expect(seen.map((e) => e.page_path).sort()).toEqual(sent.map((e) => e.page_path).sort());
     // The foreign record is counted, not shown; the minute's count covers both.
     expect(minutes.reduce((a, b) => a + b, 0)).toBe(31);
+  });
+
+  it("shows the events of child shards that a split made and a merge closed between two looks", async () => {
+    await createStream(client, "live-resharded");
+    const seen: unknown[] = [];
+    const stop = new AbortController();
+    const tail = tailStream({
+      client,
+      streamName: "live-resharded",
+      signal: stop.signal,
+      pollMs: 50,
+      relistMs: 1_500,
+      onEvent: (event) => seen.push(event.page_path),
+      onMinute: () => {},
+    });
+    await tail.ready;
+    const sent: string[] = [];
+    const putSome = async (label: string) => {
+      const events = Array.from({ length: 6 }, (_, i) => storedEvent({ page_path: `/${label}/${i}` }));
+      await put("live-resharded", events);
+      sent.push(...events.map((e) => e.page_path as string));
+    };
+    await putSome("parent");
+    await client.send(
+      new SplitShardCommand({
+        StreamName: "live-resharded",
+        ShardToSplit: "shardId-000000000000",
+        NewStartingHashKey: (2n ** 127n).toString(),
+      }),
+    );
+    await waitUntilActive("live-resharded");
+    await putSome("children");
+    await client.send(
+      new MergeShardsCommand({
+        StreamName: "live-resharded",
+        ShardToMerge: "shardId-000000000001",
+        AdjacentShardToMerge: "shardId-000000000002",
+      }),
+    );
+    await waitUntilActive("live-resharded");
+    await putSome("merged");
+    await until(() => seen.length >= sent.length, "the tail to show every event");
+    stop.abort();
+    await tail.done;
+    expect(seen.sort()).toEqual(sent.sort());
   });
 });
 
