@@ -39,28 +39,49 @@ export function tailStream(options: TailOptions): Tail {
   const followed = new Set<string>();
   const readers: Promise<void>[] = [];
 
-  const follow = async (shardId: string, fromStart: boolean): Promise<string | undefined> => {
-    followed.add(shardId);
+  /** Where a shard is read from: after the last event shown, or since a time, or from its start, or from now on. */
+  type Position = { after: string } | { since: Date } | { fromStart: boolean };
+  const iteratorFor = async (shardId: string, position: Position) => {
     const { ShardIterator } = await client.send(
       new GetShardIteratorCommand({
         StreamName: streamName,
         ShardId: shardId,
-        // Shards born after the tail started are read from their beginning, or their first events would be missed.
-        ShardIteratorType: fromStart ? "TRIM_HORIZON" : "LATEST",
+        ...("after" in position
+          ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", StartingSequenceNumber: position.after }
+          : "since" in position
+            ? { ShardIteratorType: "AT_TIMESTAMP", Timestamp: position.since }
+            : // Shards born after the tail started are read from their beginning, or their first events would be missed.
+              { ShardIteratorType: position.fromStart ? "TRIM_HORIZON" : "LATEST" }),
       }),
     );
     return ShardIterator;
   };
 
-  const read = async (first: string | undefined): Promise<void> => {
+  const read = async (
+    shardId: string,
+    fromStart: boolean,
+    followedAt: Date,
+    first?: string,
+  ): Promise<void> => {
     let iterator = first;
+    let lastSequence: string | undefined;
     while (iterator && !signal.aborted) {
       let page: GetRecordsCommandOutput;
       try {
         page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
       } catch (error) {
+        const name = (error as Error).name;
+        if (name === "ExpiredIteratorException") {
+          // An iterator lives five minutes, and a tail outlives a machine's sleep: go on after the last
+          // event shown, or, on a shard that showed none yet, from where its reading began.
+          iterator = await iteratorFor(
+            shardId,
+            lastSequence ? { after: lastSequence } : fromStart ? { fromStart } : { since: followedAt },
+          );
+          continue;
+        }
         // Over the shard's read limit (shared with other readers, such as Firehose): back off and retry.
-        if ((error as Error).name !== "ProvisionedThroughputExceededException") throw error;
+        if (name !== "ProvisionedThroughputExceededException") throw error;
         await sleep(pollMs, signal);
         continue;
       }
@@ -69,6 +90,7 @@ export function tailStream(options: TailOptions): Tail {
         const event = record.Data ? parseRecord(record.Data) : undefined;
         minutes.add(arrival, typeof event?.event_type === "string" ? event.event_type : "(not an event)");
         if (event) options.onEvent(event, arrival);
+        lastSequence = record.SequenceNumber;
       }
       iterator = page.NextShardIterator;
       if ((page.Records ?? []).length === 0 || (page.MillisBehindLatest ?? 0) === 0)
@@ -89,10 +111,11 @@ export function tailStream(options: TailOptions): Tail {
       fresh.push(id);
       followed.add(id);
     }
-    const iterators = await Promise.all(fresh.map((id) => follow(id, fromStart)));
-    for (const iterator of iterators)
+    const followedAt = new Date();
+    const iterators = await Promise.all(fresh.map((id) => iteratorFor(id, { fromStart })));
+    for (const [i, iterator] of iterators.entries())
       readers.push(
-        read(iterator).catch((error: unknown) => {
+        read(fresh[i] as string, fromStart, followedAt, iterator).catch((error: unknown) => {
           failure ??= error;
           stop.abort();
         }),

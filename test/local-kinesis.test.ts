@@ -12,7 +12,7 @@ import {
   PutRecordsCommand,
   SplitShardCommand,
 } from "@aws-sdk/client-kinesis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { replay } from "../local/index.ts";
 import { replayStream } from "../local/kinesis-replay.ts";
 import { tailStream } from "../local/kinesis-tail.ts";
@@ -154,6 +154,43 @@ describe("live", () => {
     stop.abort();
     await tail.done;
     expect(seen.sort()).toEqual(sent.sort());
+  });
+  it.each([
+    ["from the last event it showed", ["/before-the-pause"]],
+    ["on a shard that showed none yet", []],
+  ])("goes on after a pause longer than an iterator lives, %s", async (_, before) => {
+    const stream = `live-paused-${before.length}`;
+    await createStream(client, stream);
+    const seen: unknown[] = [];
+    const stop = new AbortController();
+    const tail = tailStream({
+      client,
+      streamName: stream,
+      signal: stop.signal,
+      pollMs: 50,
+      onEvent: (event) => seen.push(event.page_path),
+      onMinute: () => {},
+    });
+    await tail.ready;
+    try {
+      if (before.length)
+        await put(
+          stream,
+          before.map((page_path) => storedEvent({ page_path })),
+        );
+      await until(() => seen.length === before.length, "the events before the pause");
+      // Kinesalite runs in this process: moving the clock on expires the tail's iterators, as a
+      // machine's sleep does; the event that arrives meanwhile must still be shown.
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(Date.now() + 6 * 60_000);
+      await put(stream, [storedEvent({ page_path: "/after-the-pause" })]);
+      await until(() => seen.length === before.length + 1, "the event after the pause");
+    } finally {
+      vi.useRealTimers();
+      stop.abort();
+    }
+    await tail.done;
+    expect(seen).toEqual([...before, "/after-the-pause"]);
   });
 });
 
