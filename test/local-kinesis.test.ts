@@ -84,6 +84,23 @@ async function waitUntilActive(stream: string): Promise<void> {
   throw new Error(`${stream} did not become ACTIVE`);
 }
 
+/** Tails a stream and collects the page paths it shows; `stop` ends the tail, `done` settles after. */
+async function tailPaths(streamName: string, relistMs?: number) {
+  const seen: unknown[] = [];
+  const stop = new AbortController();
+  const tail = tailStream({
+    client,
+    streamName,
+    signal: stop.signal,
+    pollMs: 50,
+    ...(relistMs ? { relistMs } : {}),
+    onEvent: (event) => seen.push(event.page_path),
+    onMinute: () => {},
+  });
+  await tail.ready;
+  return { seen, stop, done: tail.done };
+}
+
 describe("live", () => {
   it("prints what arrives on every shard after it started, and counts it per minute", async () => {
     await createStream(client, "live-events", 2);
@@ -113,18 +130,7 @@ describe("live", () => {
 
   it("shows the events of child shards that a split made and a merge closed between two looks", async () => {
     await createStream(client, "live-resharded");
-    const seen: unknown[] = [];
-    const stop = new AbortController();
-    const tail = tailStream({
-      client,
-      streamName: "live-resharded",
-      signal: stop.signal,
-      pollMs: 50,
-      relistMs: 1_500,
-      onEvent: (event) => seen.push(event.page_path),
-      onMinute: () => {},
-    });
-    await tail.ready;
+    const { seen, stop, done } = await tailPaths("live-resharded", 1_500);
     const sent: string[] = [];
     const putSome = async (label: string) => {
       const events = Array.from({ length: 6 }, (_, i) => storedEvent({ page_path: `/${label}/${i}` }));
@@ -152,7 +158,7 @@ describe("live", () => {
     await putSome("merged");
     await until(() => seen.length >= sent.length, "the tail to show every event");
     stop.abort();
-    await tail.done;
+    await done;
     expect(seen.sort()).toEqual(sent.sort());
   });
   it.each([
@@ -161,17 +167,7 @@ describe("live", () => {
   ])("goes on after a pause longer than an iterator lives, %s", async (_, before) => {
     const stream = `live-paused-${before.length}`;
     await createStream(client, stream);
-    const seen: unknown[] = [];
-    const stop = new AbortController();
-    const tail = tailStream({
-      client,
-      streamName: stream,
-      signal: stop.signal,
-      pollMs: 50,
-      onEvent: (event) => seen.push(event.page_path),
-      onMinute: () => {},
-    });
-    await tail.ready;
+    const { seen, stop, done } = await tailPaths(stream);
     try {
       if (before.length)
         await put(
@@ -189,7 +185,7 @@ describe("live", () => {
       vi.useRealTimers();
       stop.abort();
     }
-    await tail.done;
+    await done;
     expect(seen).toEqual([...before, "/after-the-pause"]);
   });
 });
