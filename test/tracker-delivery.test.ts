@@ -148,6 +148,50 @@ describe.runIf(executable)("tracker: delivery", () => {
     }
   });
 
+  it("refuses a track() call whose props cannot be sent, and loses none of the other events", async () => {
+    const { page } = await openPage();
+    await page.goto(site.page("article.html"));
+    await page.click("#plain-cta");
+    const refusal = await page.evaluate(() => {
+      const api = (window as never as { ownstats: { track(n: string, p?: object): void } }).ownstats;
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      const errors = [{ count: BigInt(1) }, cyclic].map((props) => {
+        try {
+          api.track("unsendable", props);
+        } catch (error) {
+          return (error as Error).name;
+        }
+      });
+      api.track("sendable");
+      return errors;
+    });
+    await page.clock.runFor(3_100);
+    await poll(() => site.ofType("custom").map((e) => e.name)).toEqual(["sendable"]);
+    expect(site.ofType("page_view")).toHaveLength(1);
+    expect(site.ofType("cta_click")).toHaveLength(1);
+    expect(refusal).toEqual(["TypeError", "TypeError"]); // the caller hears of it at once
+    // Later events still leave after a few seconds, not only when the page is left.
+    await page.click("#plain-cta");
+    await page.clock.runFor(3_100);
+    await poll(() => site.ofType("cta_click").length).toBe(2);
+  });
+
+  it("still sends the queue when the page is left after a call queued by the stub threw", async () => {
+    const { context, page } = await openPage();
+    await context.addInitScript(() => {
+      (window as never as { ownstats: unknown }).ownstats = {
+        q: [["track", ["unsendable", { n: BigInt(1) }]]],
+      };
+    });
+    await page.goto(site.page("article.html"));
+    await page.click("#plain-cta");
+    await page.goto(site.page("thanks.html")); // no time passes: only the flush on leaving sends
+    await poll(() => site.ofType("cta_click").length).toBe(1);
+    expect(site.ofType("page_view")).toHaveLength(1);
+    expect(site.ofType("custom")).toEqual([]);
+  });
+
   it("lands every acknowledged event in raw/ through the collector, enriched and without query strings", async () => {
     const { page } = await openPage();
     await page.goto(site.page("article.html", "?utm_source=Mastodon&ref=secret"), {

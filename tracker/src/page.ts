@@ -3,7 +3,7 @@
 // exit intent).
 import type { EventType } from "../../functions/collect/event.ts";
 import { doc, loc, nav } from "./config.ts";
-import { type Fields, on, track } from "./track.ts";
+import { type Fields, flush, on, track } from "./track.ts";
 
 let currentPath: string | 0;
 // What this page view already sent once: started forms, scroll milestones, the exit intent.
@@ -66,10 +66,16 @@ for (const method of ["pushState", "replaceState"] as const) {
   history[method] = (...args) => (pageViewSoon(), original.apply(history, args));
 }
 on("popstate", pageViewSoon);
+// Leaving, or hiding (the last moment a mobile page is sure to see): send now, by sendBeacon.
+// Becoming visible again flushes too, which finds the queue empty or sends it just as well.
+// (Heard from here, before api.ts replays the stub's calls: one of those that throws cannot
+// keep the page's last events from leaving.)
+on("pagehide", flush);
 // Leaving forgets the path (0 equals no path), so a page shown again from the back/forward cache
 // sends a page_view.
 on("pagehide", () => (currentPath = 0));
 on("pageshow", pageViewSoon);
+on("visibilitychange", flush);
 
 // The page view of the load itself.
 pageView();

@@ -8,19 +8,24 @@ import { identity, uuid } from "./identity.ts";
 /** The fields of one event type, beyond those every event carries. */
 export type Fields = Omit<Partial<WireEventInput>, "event_type" | "event_id" | "session_id" | "event_ts">;
 
-const queue: WireEventInput[] = [];
+// Each event is serialized as it is tracked: props that JSON cannot carry (a BigInt, a cycle) throw
+// to the caller then, instead of taking the rest of the batch down with them when it is sent.
+const queue: string[] = [];
 let timer: ReturnType<typeof setTimeout> | 0 = 0;
 
 export const track = (event_type: EventType, fields?: Fields): void => {
   optedOut ||
-    (queue.push({
-      event_type,
-      event_id: uuid(),
-      ...identity(),
-      event_ts: new Date().toISOString(),
-      page_path: loc.pathname,
-      ...fields,
-    }),
+    (queue.push(
+      JSON.stringify({
+        event_type,
+        event_id: uuid(),
+        ...identity(),
+        // A Date becomes its ISO-8601 UTC string in JSON.
+        event_ts: new Date() as never,
+        page_path: loc.pathname,
+        ...fields,
+      } satisfies WireEventInput),
+    ),
     // A batch leaves 3 seconds after its first event; the collector takes at most 50 per request.
     (timer ||= setTimeout(flush, 3000)),
     queue[49] && flush());
@@ -30,10 +35,7 @@ export const track = (event_type: EventType, fields?: Fields): void => {
  * Sends the whole queue; `leaving` (the page is going away) prefers sendBeacon, which outlives the
  * page. The body is built in a default parameter: every caller passes at most one argument.
  */
-export const flush = (
-  leaving?: unknown,
-  body = queue[0] && JSON.stringify({ events: queue.splice(0) }),
-): void => {
+export const flush = (leaving?: unknown, body = queue[0] && `{"events":[${queue.splice(0)}]}`): void => {
   // A timer still pending after an early flush only sends the next batch sooner.
   timer = 0;
   body && ((leaving && nav.sendBeacon(endpoint, body)) || post(body, 1));
