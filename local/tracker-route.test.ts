@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
@@ -37,6 +37,17 @@ describe("GET /analytics.js", () => {
     const withFile = new Hono();
     mountTracker(withFile, { scriptFile });
     expect(await (await withFile.request("/analytics.js")).text()).toBe("/* built */");
+    await rm(folder, { recursive: true });
+  });
+
+  it("bundles the sources in memory when the built file is older than a source", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "ownstats-tracker-"));
+    const scriptFile = join(folder, "analytics.js");
+    await writeFile(scriptFile, "/* built before the sources last changed */");
+    await utimes(scriptFile, new Date(0), new Date(0));
+    const stale = new Hono();
+    mountTracker(stale, { scriptFile });
+    expect(await (await stale.request("/analytics.js")).text()).toBe(await bundleTracker());
     await rm(folder, { recursive: true });
   });
 

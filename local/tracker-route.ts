@@ -1,17 +1,29 @@
-// GET /analytics.js: the browser tracker, from tracker/dist/analytics.js when built, else bundled in
-// memory with esbuild on first request, so a fresh clone serves it without a build step.
+// GET /analytics.js: the browser tracker, from tracker/dist/analytics.js when built since its sources
+// last changed, else bundled in memory with esbuild on first request, so a fresh clone serves it
+// without a build step and an edited tracker is never served from a build that predates the edit.
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { Hono } from "hono";
-import { bundleTracker, trackerOutfile } from "../tracker/build.ts";
+import { bundleTracker, trackerEntry, trackerOutfile } from "../tracker/build.ts";
 
 interface Script {
   body: string;
   etag: string;
 }
 
+/** Whether `file` was written after the last change to any tracker source (false when it is missing). */
+async function builtSinceSources(file: string): Promise<boolean> {
+  const built = await stat(file).catch(() => undefined);
+  if (!built) return false;
+  const sourceDir = dirname(trackerEntry);
+  const sources = await readdir(sourceDir);
+  const changed = await Promise.all(sources.map(async (name) => (await stat(join(sourceDir, name))).mtimeMs));
+  return built.mtimeMs >= Math.max(...changed);
+}
+
 async function loadScript(file: string): Promise<Script> {
-  const body = await readFile(file, "utf8").catch(() => bundleTracker());
+  const body = (await builtSinceSources(file)) ? await readFile(file, "utf8") : await bundleTracker();
   const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
   return { body, etag };
 }
