@@ -168,6 +168,12 @@ describe("collector", () => {
     expect(env.ALLOWED_ORIGINS).toBe('${join(",", var.allowed_origins)}');
   });
 
+  it("turns to the Kinesis stream only once the Firehose stream reading it exists", () => {
+    // A Kinesis-fed Firehose stream starts reading at LATEST: records put before it exists never land.
+    const streamFirehoseName = Object.entries(firehoseStreams).find(([, b]) => b === streamFirehose)?.[0];
+    expect(lambda.depends_on).toContain(`aws_kinesis_firehose_delivery_stream.${streamFirehoseName}`);
+  });
+
   it("keeps its logs for a bounded time", () => {
     expect(onlyResource(tf, "aws_cloudwatch_log_group", "collector")).toMatchObject({
       name: "/aws/lambda/ownstats-collector",

@@ -80,7 +80,12 @@ export class AnalyticsStack extends TerraformStack {
       entry: props.collectorEntry,
       accountId: identity.accountId,
       sink: whenStreamEnabled("kinesis", "firehose"),
-      kinesis: { name: streamName, arn: stream.arn, count: vars.kinesisCount },
+      kinesis: {
+        name: streamName,
+        arn: stream.arn,
+        count: vars.kinesisCount,
+        reader: streamDelivery.deliveryStream,
+      },
       delivery: { name: directDelivery.deliveryStream.name, arn: directDelivery.arn },
       allowedOrigins: vars.allowedOrigins,
       reservedConcurrency: vars.lambdaReservedConcurrency,

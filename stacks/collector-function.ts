@@ -3,7 +3,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
-import { App, AssetType, Fn, TerraformAsset } from "cdktf";
+import { App, AssetType, Fn, type ITerraformDependable, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { bundleCollector, COLLECTOR_ENTRY, COLLECTOR_HANDLER } from "./collector-bundle.ts";
 import { policyDocument, serviceTrustPolicy } from "./policy.ts";
@@ -17,8 +17,17 @@ export interface CollectorFunctionProps {
   readonly accountId: string;
   /** `SINK`: "kinesis" or "firehose" (a token from `kinesis_stream_enabled`). */
   readonly sink: string;
-  /** The Kinesis stream the function may write to, gated by the same count as the stream. */
-  readonly kinesis: { readonly name: string; readonly arn: string; readonly count: number };
+  /**
+   * The Kinesis stream the function may write to, gated by the same count as the stream, and the
+   * Firehose stream that reads it: a Kinesis-fed Firehose stream starts reading at the stream's
+   * latest record, so the function is pointed at the stream only once its reader exists.
+   */
+  readonly kinesis: {
+    readonly name: string;
+    readonly arn: string;
+    readonly count: number;
+    readonly reader: ITerraformDependable;
+  };
   /** The always-present DirectPut delivery stream. */
   readonly delivery: { readonly name: string; readonly arn: string };
   /** Origins allowed to send events, passed as the comma list `ALLOWED_ORIGINS`. */
@@ -125,7 +134,7 @@ export class CollectorFunction extends Construct {
         applicationLogLevel: "WARN",
         systemLogLevel: "WARN",
       },
-      dependsOn: [basePolicy, kinesisPolicy],
+      dependsOn: [basePolicy, kinesisPolicy, props.kinesis.reader],
     });
   }
 }
