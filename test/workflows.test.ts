@@ -1,7 +1,7 @@
 // The GitHub workflows: valid against GitHub's workflow schema (action-validator), carrying the keys
 // the scheduled reports and CI depend on; and the report job's own commands, run here against s3rver.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
 import { writeDemo } from "../local/demo.ts";
+import { synthesizeStack } from "../stacks/synthesized.ts";
 
 const require = createRequire(import.meta.url);
 const { validateWorkflow } = require("@action-validator/core") as typeof import("@action-validator/core");
@@ -174,6 +175,48 @@ describe("CI", () => {
   it("runs in a Debian Node image pinned to an exact version, as root for apt-get", () => {
     expect(job(workflow, "test").container).toMatch(/^node:\d+\.\d+\.\d+-bookworm$/);
   });
+
+  it.skipIf(!process.env.TF_PLUGIN_DIR)(
+    "fetches the AWS provider the stack pins into TF_PLUGIN_DIR before the tests, so they validate and plan it",
+    async () => {
+      const steps = job(workflow, "test").steps;
+      const fetch = stepIndex(steps, runs("TF_PLUGIN_DIR="), "fetching the provider");
+      expect(fetch).toBeLessThan(stepIndex(steps, runs("bash .ci/run"), "the CI script"));
+      expect(fetch).toBeGreaterThan(stepIndex(steps, uses("hashicorp/setup-terraform"), "setup-terraform"));
+
+      // This machine has no registry access: a CLI config installs from the local mirror instead.
+      const scratch = mkdtempSync(join(tmpdir(), "ownstats-ci-provider-"));
+      const cliConfig = join(scratch, "cli.tfrc");
+      writeFileSync(
+        cliConfig,
+        `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(process.env.TF_PLUGIN_DIR)}\n  }\n}\n`,
+      );
+      const githubEnv = join(scratch, "github_env");
+      writeFileSync(githubEnv, "");
+      const env = {
+        ...process.env,
+        RUNNER_TEMP: scratch,
+        GITHUB_ENV: githubEnv,
+        TF_CLI_CONFIG_FILE: cliConfig,
+      };
+      await promisify(execFile)("bash", ["-e", "-c", steps[fetch]?.run ?? ""], { cwd: scratch, env });
+
+      const exported = /^TF_PLUGIN_DIR=(.+)$/m.exec(readFileSync(githubEnv, "utf8"))?.[1];
+      expect(exported).toBeDefined();
+      // The synthesized stack's provider requirement initializes from that folder alone, as the tests do.
+      const stack = join(scratch, "stack");
+      mkdirSync(stack);
+      const { text } = synthesizeStack();
+      const required = { terraform: { required_providers: JSON.parse(text).terraform.required_providers } };
+      writeFileSync(join(stack, "main.tf.json"), JSON.stringify(required));
+      await promisify(execFile)(
+        "terraform",
+        ["init", "-backend=false", "-input=false", "-no-color", `-plugin-dir=${exported}`],
+        { cwd: stack, env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" } },
+      );
+    },
+    120_000,
+  );
 });
 
 describe("the report job's commands, against s3rver", () => {
