@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
@@ -10,6 +10,12 @@ export const COLLECTOR_ENTRY = fileURLToPath(new URL("../functions/collect/lambd
 export const COLLECTOR_HANDLER = "index.handler";
 
 /**
+ * The bundle's file time. The zip of the asset records it, so a time of its own would make every
+ * synth a different archive, and every deploy replace the function's code although it is the same.
+ */
+const BUNDLE_FILE_TIME = new Date("2000-01-01T00:00:00Z");
+
+/**
  * Bundles the collector into one minified ESM file, `<outdir>/index.mjs`, for Node 22 on Lambda.
  * `outdir` is emptied first, so the asset never carries a stale file. Returns `outdir`.
  */
@@ -19,9 +25,10 @@ export function bundleCollector(entry: string, outdir: string): string {
   }
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
+  const outfile = join(outdir, "index.mjs");
   const result = buildSync({
     entryPoints: [entry],
-    outfile: join(outdir, "index.mjs"),
+    outfile,
     bundle: true,
     platform: "node",
     target: "node22",
@@ -35,5 +42,6 @@ export function bundleCollector(entry: string, outdir: string): string {
   if (result.errors.length > 0) {
     throw new Error(`bundling ${entry} failed: ${result.errors.map((e) => e.text).join("; ")}`);
   }
+  utimesSync(outfile, BUNDLE_FILE_TIME, BUNDLE_FILE_TIME);
   return outdir;
 }

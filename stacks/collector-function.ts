@@ -115,7 +115,9 @@ export class CollectorFunction extends Construct {
       architectures: ["arm64"],
       handler: COLLECTOR_HANDLER,
       filename: bundle.path,
-      sourceCodeHash: bundle.assetHash,
+      // What Lambda reports as CodeSha256 and the provider stores: the asset's own hash would differ
+      // from it, and every plan would update the function.
+      sourceCodeHash: Fn.filebase64sha256(bundle.path),
       memorySize: props.memoryMb ?? 128,
       timeout: props.timeoutSeconds ?? 10,
       reservedConcurrentExecutions: props.reservedConcurrency ?? 10,

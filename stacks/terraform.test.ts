@@ -1,6 +1,7 @@
 // The synthesized stack checked by the real terraform binary and AWS provider, offline:
 // init from the provider mirror in TF_PLUGIN_DIR, validate, and plan with credential checks skipped.
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -170,6 +171,16 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
     }
     expect(kinesisOff.planned_values.outputs.kinesis_stream_name?.value).toBe("");
     expect(kinesisOn.planned_values.outputs.kinesis_delivery_stream_name?.value).toBe("ownstats-from-stream");
+  });
+
+  it("plans the collector's code hash as Lambda reports it, so an unchanged collector plans no update", () => {
+    // Lambda reports CodeSha256, the base64 SHA-256 of the zip, and the provider stores it as
+    // source_code_hash: any other value in the configuration is a change on every plan.
+    const lambda = kinesisOn.planned_values.root_module.resources.find(
+      (r) => r.type === "aws_lambda_function",
+    );
+    const archive = readFileSync(join(workdir, String(lambda?.values.filename)));
+    expect(lambda?.values.source_code_hash).toBe(createHash("sha256").update(archive).digest("base64"));
   });
 
   it(
