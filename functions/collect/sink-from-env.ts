@@ -8,7 +8,7 @@ import type { Sink } from "./sink.ts";
 export const SINK_KINDS = ["file", "kinesis", "firehose"] as const;
 export type SinkKind = (typeof SINK_KINDS)[number];
 export const DEFAULT_KINESIS_STREAM = "ownstats-events";
-export const DEFAULT_FIREHOSE_STREAM = "ownstats-events-direct";
+export const DEFAULT_FIREHOSE_STREAM = "ownstats-direct";
 
 /** Checks a sink name; `from` names where it was given (the SINK variable, or `--sink`). */
 export function sinkKind(value: string | undefined, fallback: SinkKind, from = "SINK"): SinkKind {
