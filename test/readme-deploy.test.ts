@@ -1,0 +1,39 @@
+// The README's deploy guide, followed in order as a user would: each npm script it names exists, and
+// each file it tells you to copy is made by a command it gives before.
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { trackerOutfile } from "../tracker/build.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+const scripts = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
+  .scripts as Record<string, string>;
+
+function section(heading: string): string {
+  const start = readme.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`README has no section ${heading}`);
+  const end = readme.indexOf("\n## ", start + heading.length + 2);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
+
+describe("README: Deploy to AWS", () => {
+  const guide = section("## Deploy to AWS");
+
+  it("names only npm scripts that exist", () => {
+    const named = [...guide.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1] as string);
+    expect(named.length).toBeGreaterThan(0);
+    for (const name of named) expect(scripts, name).toHaveProperty(name);
+  });
+
+  it("builds the tracker before it tells you to copy it to your site", () => {
+    const tracker = relative(root, trackerOutfile);
+    const copy = guide.indexOf(`copy \`${tracker}\``);
+    expect(copy).toBeGreaterThan(-1);
+    const build = guide.indexOf("npm run build");
+    expect(build).toBeGreaterThan(-1);
+    expect(build).toBeLessThan(copy);
+    expect(scripts.build).toBe("tsx tracker/build.ts");
+  });
+});
