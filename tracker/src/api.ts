@@ -2,7 +2,7 @@
 // queue, ownstats.q = [[method, arguments], …], and are replayed here in order.
 
 import { optedOut } from "./config.ts";
-import { identity, remember } from "./identity.ts";
+import { identity, store } from "./identity.ts";
 import { track } from "./track.ts";
 
 const api = {
@@ -12,9 +12,12 @@ const api = {
   },
   /** An `experiment_exposure`, sent once per session per experiment. */
   variant(experiment: string, variant: string): void {
-    // Checked first so that an opted-out visitor's storage is never touched.
+    // Checked first so that an opted-out visitor's storage is never touched. identity() runs
+    // before the store is read: it may replace the store, and it keeps the session id there.
+    // The experiment's item holds the session it was sent in; sent when that is another one.
     optedOut ||
-      (remember(`ownstats_x_${experiment}`, identity().session_id) &&
+      (identity(),
+      store[`ownstats_x_${experiment}`] != (store[`ownstats_x_${experiment}`] = store.ownstats_sid) &&
         track("experiment_exposure", { experiment, variant }));
   },
 };

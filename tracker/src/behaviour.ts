@@ -7,7 +7,7 @@ import { on, track } from "./track.ts";
 // getAttribute, because form.id and form.name return a field when one is named "id" or "name".
 const formName = (form: Element) => form.getAttribute("id") || form.getAttribute("name") || undefined;
 
-addEventListener("scroll", measureSoon, { passive: true });
+addEventListener("scroll", measureSoon, { passive: 1 as never });
 
 // A listener is called with the event alone: a second parameter serves as a local variable.
 on(

@@ -4,7 +4,8 @@ import { storageMode } from "./config.ts";
 
 type Store = Record<string, string | number | undefined>;
 
-let store: Store;
+/** Where the ids live; experiments exposed in this session are remembered here too (api.ts). */
+export let store: Store;
 
 /**
  * A version 7 UUID: the first 48 bits are the time in milliseconds, so ids sort by when they were
@@ -38,6 +39,3 @@ export const identity = (): { session_id: string; visitor_id?: string } => {
     return identity();
   }
 };
-
-/** True the first time `value` is remembered under `key`; false when it already was. */
-export const remember = (key: string, value: string): unknown => store[key] != value && (store[key] = value);

@@ -9,7 +9,8 @@ let currentPath: string | 0;
 // What this page view already sent once: started forms, scroll milestones, the exit intent.
 let sent: unknown[];
 let visibleSeconds: number;
-let frame = 0;
+// The pending animation frame's id (never 0); 0 or unset when none is pending.
+let frame: number | undefined;
 
 /** Tracks an event the first time `key` turns up in this page view. */
 export const once = (key: unknown, type: EventType, fields?: Fields): unknown =>

@@ -11,18 +11,20 @@ export type Fields = Omit<Partial<WireEventInput>, "event_type" | "event_id" | "
 // Each event is serialized as it is tracked: props that JSON cannot carry (a BigInt, a cycle) throw
 // to the caller then, instead of taking the rest of the batch down with them when it is sent.
 const queue: string[] = [];
-let timer: ReturnType<typeof setTimeout> | 0 = 0;
+// Unset (undefined) until the first batch timer: falsy as 0 is.
+let timer: ReturnType<typeof setTimeout> | 0 | undefined;
 
 export const track = (event_type: EventType, fields?: Fields): void => {
   optedOut ||
     (queue.push(
+      // The collector reads the fields by name; this order is the one that gzips smallest.
       JSON.stringify({
-        event_type,
+        page_path: loc.pathname,
         event_id: uuid(),
+        event_type,
         ...identity(),
         // A Date becomes its ISO-8601 UTC string in JSON.
         event_ts: new Date() as never,
-        page_path: loc.pathname,
         ...fields,
       } satisfies WireEventInput),
     ),
@@ -43,14 +45,16 @@ export const flush = (leaving?: unknown, body = queue[0] && `{"events":[${queue.
 
 // A network error or a 5xx (the collector's sink failed) is retried once, a few seconds later.
 const post = (body: string, retry?: number, again = () => retry && setTimeout(post, 3000, body)) =>
-  fetch(endpoint, { method: "POST", body, keepalive: true }).then(
+  // (Web APIs read 1 as true for a boolean option, and it is shorter than !0.)
+  fetch(endpoint, { method: "POST", body, keepalive: 1 as never }).then(
     (response) => response.status < 500 || again(),
     again,
   );
 
 /**
  * Listeners sit on window in the capture phase, which sees every document event first, so a
- * page's own stopPropagation cannot hide them. None of them ever calls preventDefault.
+ * page's own stopPropagation cannot hide them. None of them ever calls preventDefault. (1 as the
+ * third argument is `capture: true`.)
  */
 export const on = <E extends Event>(type: string, listener: (event: E) => unknown) =>
-  addEventListener(type, listener as EventListener, true);
+  addEventListener(type, listener as EventListener, 1 as never);
