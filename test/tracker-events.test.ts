@@ -150,6 +150,21 @@ describe.runIf(executable)("tracker: the events it sends", () => {
     expect(JSON.stringify(site.events())).not.toMatch(/Start your trial|See|Nothing to track/);
   });
 
+  it("hears a click dispatched on the document or the window without an error in the page", async () => {
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(site.page("article.html"));
+    // As scripts do to close their menus: the target has no closest().
+    await page.evaluate(() => {
+      document.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+      dispatchEvent(new MouseEvent("click"));
+    });
+    await page.click("#plain-cta");
+    await flushed("cta_click", 1);
+    expect(site.ofType("cta_click").map((e) => e.element)).toEqual(["hero-signup"]);
+    expect(errors).toEqual([]);
+  });
+
   it("sends form_start once per form per page view and form_submit on submit, named by id or name", async () => {
     await page.goto(site.page("article.html"));
     await page.fill("#signup-email", "someone@example.com");

@@ -10,9 +10,10 @@ const formName = (form: Element) => form.getAttribute("id") || form.getAttribute
 addEventListener("scroll", measureSoon, { passive: 1 as never });
 
 // A listener is called with the event alone: a second parameter serves as a local variable.
+// A click dispatched on the document or the window has a target without closest(): no CTA.
 on(
   "click",
-  (event: MouseEvent, cta = (event.target as HTMLElement).closest<HTMLElement>("[data-cta]")) =>
+  (event: MouseEvent, cta = (event.target as HTMLElement).closest?.<HTMLElement>("[data-cta]")) =>
     cta && track("cta_click", { element: cta.dataset.cta }),
 );
 
