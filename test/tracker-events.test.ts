@@ -283,6 +283,38 @@ describe.runIf(executable)("tracker: the events it sends", () => {
     expect(site.ofType("experiment_exposure")).toHaveLength(2);
   });
 
+  it("counts a page once when the tag is included twice or run again by a page swap", async () => {
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(site.page("twice.html"));
+    await page.click("#twice-cta");
+    await scrollPage(page, 4_000);
+    await page.evaluate(() =>
+      (window as never as { ownstats: { track(n: string): void } }).ownstats.track("after-load"),
+    );
+    // What Turbo or PJAX does: a new URL, then the new body's scripts run once more.
+    await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          history.pushState({}, "", "/site/swapped");
+          const script = document.createElement("script");
+          script.src = "/analytics.js";
+          script.onload = resolve;
+          document.body.append(script);
+        }),
+    );
+    await page.clock.runFor(400);
+    await page.click("#twice-cta");
+    await flushed("page_view", 2);
+    await site.settle();
+    expect(site.ofType("page_view").map((e) => e.page_path)).toEqual(["/site/twice.html", "/site/swapped"]);
+    expect(site.ofType("cta_click").map((e) => e.page_path)).toEqual(["/site/twice.html", "/site/swapped"]);
+    const firstScrolls = site.ofType("scroll_depth").filter((e) => e.page_path === "/site/twice.html");
+    expect(firstScrolls.map((e) => e.scroll_pct)).toEqual([25, 50, 75, 100]);
+    expect(site.ofType("custom").map((e) => e.name)).toEqual(["queued", "after-load"]);
+    expect(errors).toEqual([]);
+  });
+
   it("replays calls queued by the snippet stub after the first page_view", async () => {
     await page.goto(site.page("stub.html"));
     await flushed("custom", 1);

@@ -1,7 +1,7 @@
 // The public face, window.ownstats. Calls made before the script loaded sit in the snippet stub's
 // queue, ownstats.q = [[method, arguments], …], and are replayed here in order.
 
-import { optedOut } from "./config.ts";
+import { queued, silent } from "./config.ts";
 import { identity, store } from "./identity.ts";
 import { track } from "./track.ts";
 
@@ -15,7 +15,7 @@ const api = {
     // Checked first so that an opted-out visitor's storage is never touched. identity() runs
     // before the store is read: it may replace the store, and it keeps the session id there.
     // The experiment's item holds the session it was sent in; sent when that is another one.
-    optedOut ||
+    silent ||
       (identity(),
       store[`ownstats_x_${experiment}`] != (store[`ownstats_x_${experiment}`] = store.ownstats_sid) &&
         track("experiment_exposure", { experiment, variant }));
@@ -26,7 +26,7 @@ type Stub = { q?: [keyof typeof api, [never, never]][] };
 type Global = { ownstats?: Stub | typeof api };
 
 // Installed when this module runs, after page.ts sent the first page_view (see index.ts); then
-// the calls the stub queued are replayed, as they would have run after it.
-const queued = ((window as Global).ownstats as Stub | undefined)?.q;
-(window as Global).ownstats = api;
-queued?.map(([method, args]) => api[method]?.(...args));
+// the calls the stub queued are replayed, as they would have run after it. map's second argument,
+// evaluated before the replay, installs the API. A copy of the script that finds another copy's API
+// (no queue) leaves it in place and stays silent.
+(queued as Stub["q"])?.map(([method, args]) => api[method]?.(...args), ((window as Global).ownstats = api));

@@ -14,9 +14,19 @@ export const endpoint = data.endpoint || new URL("/v1/events", (doc.currentScrip
 /** data-storage: "local" (the default), "session" or "none", where the ids live. */
 export const storageMode = data.storage;
 
+// What window.ownstats holds as this copy starts: nothing, the snippet stub with its queue, or the
+// API of a copy of this script that already counts the page (a page that includes the tag twice,
+// or a Turbo/PJAX swap that runs the body's scripts again).
+const installed = (window as { ownstats?: { q?: [] } }).ownstats;
+
+/** The calls the stub queued ([] without a stub); none when another copy already counts the page. */
+export const queued = installed ? installed.q : [];
+
 /**
- * Global Privacy Control always wins; Do Not Track wins unless the site sets data-respect-dnt="false".
+ * Nothing is sent and nothing is stored when another copy counts the page (each event would
+ * arrive twice), or when the visitor opted out: Global Privacy Control always wins; Do Not Track
+ * wins unless the site sets data-respect-dnt="false".
  * (`== 1` is true for the "1" browsers report, and a byte shorter.)
  */
-export const optedOut =
-  nav.globalPrivacyControl || ((nav.doNotTrack as unknown) == 1 && data.respectDnt != "false");
+export const silent =
+  !queued || nav.globalPrivacyControl || ((nav.doNotTrack as unknown) == 1 && data.respectDnt != "false");

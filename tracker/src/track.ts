@@ -2,7 +2,7 @@
 // they queue up and leave together as {"events":[…]} in a text/plain body, a CORS "simple
 // request", so a cross-origin endpoint costs no preflight.
 import type { EventType, WireEventInput } from "../../functions/collect/event.ts";
-import { endpoint, loc, nav, optedOut } from "./config.ts";
+import { endpoint, loc, nav, silent } from "./config.ts";
 import { identity, uuid } from "./identity.ts";
 
 /** The fields of one event type, beyond those every event carries. */
@@ -15,7 +15,7 @@ const queue: string[] = [];
 let timer: ReturnType<typeof setTimeout> | 0 | undefined;
 
 export const track = (event_type: EventType, fields?: Fields): void => {
-  optedOut ||
+  silent ||
     (queue.push(
       // The collector reads the fields by name; this order is the one that gzips smallest.
       JSON.stringify({
