@@ -56,6 +56,33 @@ describe("renderSite", () => {
     expect(page).not.toContain("/blog/<tags>");
   });
 
+  it("shows 0 % for a cohort's past weeks without a returning visitor, and blanks only weeks to come", async () => {
+    const data = await sampleData();
+    const warehouse = await openWarehouse(data);
+    // The model writes no row for a week nobody came back in: here the oldest cohort's weeks 6
+    // and 7 (Nov 9 and Nov 16), both before the latest data (Nov 20).
+    await warehouse.run("DELETE FROM cohorts WHERE cohort_week = DATE '2026-09-28' AND weeks_since >= 6");
+    await warehouse.run(
+      "UPDATE cohorts SET retention = 0.004 WHERE cohort_week = DATE '2026-10-05' AND weeks_since = 6",
+    );
+    warehouse.close();
+    await buildSite({ data, days: 28 });
+    const page = readFileSync(join(data, "site", "cohorts.html"), "utf8");
+    const cells = (week: string) =>
+      [
+        ...(page.match(new RegExp(`<tr><td>${week}</td>(.*?)</tr>`))?.[1] ?? "").matchAll(
+          /<td[^>]*>([^<]*)</g,
+        ),
+      ].map((m) => m[1]);
+    expect(page).toContain('<th scope="col" class="num">Week 7</th>');
+    expect(cells("2026-09-28")).toEqual(["100", "50 %", "33 %", "25 %", "20 %", "17 %", "0 %", "0 %"]);
+    expect(cells("2026-10-05").slice(-2)).toEqual(["&lt; 1 %", ""]);
+    expect(cells("2026-11-16")).toEqual(["100", "", "", "", "", "", "", ""]);
+    const heatmapCells = page.match(/<figure class="chart">[\s\S]*?<\/figure>/)?.[0] ?? "";
+    // Week 0 of eight cohorts plus the 28 later weeks that have happened, each a labelled cell.
+    expect([...heatmapCells.matchAll(/<text[^>]*fill="#fff"[^>]*>[^<]*<\/text>/g)]).toHaveLength(36);
+  });
+
   it("fails naming the page and the query, and leaves the previous site as it was", async () => {
     const data = await sampleData();
     expect(await renderSite({ data, days: 28 })).toBe(0);

@@ -7,6 +7,14 @@ import { type Page, table } from "../page.ts";
 /** Recent cohorts only: older rows would make the heatmap unreadable on a phone. */
 const shownCohorts = 12;
 
+const weekMs = 7 * 86_400_000;
+
+/** The Monday (UTC) of the week holding an ISO date or timestamp, in ms. */
+function mondayOf(value: string): number {
+  const day = Date.parse(`${value.slice(0, 10)}T00:00:00Z`);
+  return day - ((new Date(day).getUTCDay() + 6) % 7) * 86_400_000;
+}
+
 export const cohorts: Page = {
   slug: "cohorts",
   title: "Cohorts",
@@ -18,22 +26,30 @@ export const cohorts: Page = {
       WHERE cohort_week >= (SELECT max(cohort_week) FROM cohorts) - INTERVAL ${7 * (shownCohorts - 1)} DAY
       ORDER BY cohort_week, weeks_since`,
   }),
-  view(rows) {
+  view(rows, { latest }) {
     const data = rows.cohorts ?? [];
     const weeks = [...new Set(data.map((r) => isoDate(r.cohort_week ?? null)))];
-    const maxSince = Math.max(0, ...data.map((r) => num(r.weeks_since)));
-    const columns = Array.from({ length: maxSince + 1 }, (_, i) => String(i));
-    const cells = data.map(
-      (r) =>
-        [num(r.weeks_since), weeks.indexOf(isoDate(r.cohort_week ?? null)), num(r.retention)] as [
-          number,
-          number,
-          number,
-        ],
+    // The model writes no row for a week in which nobody of a cohort came back: every week up to
+    // the latest data's has happened, so its missing cells are 0 %, and only later ones are blank.
+    const lastWeek = Math.max(
+      ...data.map((r) => mondayOf(isoDate(r.cohort_week ?? null)) + num(r.weeks_since) * weekMs),
+      latest ? mondayOf(latest) : Number.NEGATIVE_INFINITY,
     );
+    const elapsed = (week: string) => Math.round((lastWeek - mondayOf(week)) / weekMs);
+    const maxSince = Math.max(0, ...weeks.map(elapsed));
+    const columns = Array.from({ length: maxSince + 1 }, (_, i) => String(i));
     const size = new Map(data.map((r) => [isoDate(r.cohort_week ?? null), r.cohort_size ?? null]));
     const retention = new Map(
       data.map((r) => [`${isoDate(r.cohort_week ?? null)}|${r.weeks_since}`, r.retention ?? null]),
+    );
+    /** A cohort's share in a week: 0 when the week has passed with no one back, undefined when it is to come. */
+    const share = (week: string, since: number) =>
+      since > elapsed(week) ? undefined : (retention.get(`${week}|${since}`) ?? 0);
+    const cells = weeks.flatMap((week, y) =>
+      columns.flatMap((_, x): [number, number, number][] => {
+        const value = share(week, x);
+        return value === undefined ? [] : [[x, y, num(value)]];
+      }),
     );
     return {
       heatmap: data.length
@@ -51,8 +67,10 @@ export const cohorts: Page = {
           w,
           formatCount(size.get(w) ?? null),
           ...columns.slice(1).map((c) => {
-            const share = retention.get(`${w}|${c}`);
-            return share === undefined ? "" : formatShare(share, 0);
+            const value = share(w, Number(c));
+            if (value === undefined) return "";
+            // "0 %" says nobody came back: a few who did are not rounded away.
+            return num(value) > 0 && num(value) < 0.005 ? "< 1 %" : formatShare(value, 0);
           }),
         ]),
       ),
