@@ -79,32 +79,52 @@ export function isoMinute(value: Value): string {
 export interface Change {
   text: string;
   direction: "up" | "down" | "flat" | "none";
+  /** Whether the change is good news: a falling bounce rate is, a falling visitor count is not. */
+  tone: "better" | "worse" | "neutral";
+}
+
+/** Figures where a fall is the good news. */
+export type Polarity = "higher is better" | "lower is better";
+
+function toneOf(direction: Change["direction"], polarity: Polarity): Change["tone"] {
+  if (direction !== "up" && direction !== "down") return "neutral";
+  return (direction === "up") === (polarity === "higher is better") ? "better" : "worse";
 }
 
 /** The relative change of a figure against the previous period, for the KPI tiles. */
-export function change(current: number, previous: number): Change {
+export function change(current: number, previous: number, polarity: Polarity = "higher is better"): Change {
   if (!Number.isFinite(current) || !Number.isFinite(previous) || previous === 0) {
-    return { text: "no previous data", direction: "none" };
+    return { text: "no previous data", direction: "none", tone: "neutral" };
   }
   const ratio = current / previous - 1;
-  if (Math.abs(ratio) < 0.0005) return { text: "±0 % vs previous period", direction: "flat" };
+  if (Math.abs(ratio) < 0.0005)
+    return { text: "±0 % vs previous period", direction: "flat", tone: "neutral" };
   const sign = ratio > 0 ? "+" : "−";
+  const direction = ratio > 0 ? "up" : "down";
   return {
     text: `${sign}${Math.abs(ratio * 100).toFixed(1)} % vs previous period`,
-    direction: ratio > 0 ? "up" : "down",
+    direction,
+    tone: toneOf(direction, polarity),
   };
 }
 
 /** A change in percentage points, for rates where a relative change would mislead. */
-export function changePoints(current: number, previous: number): Change {
+export function changePoints(
+  current: number,
+  previous: number,
+  polarity: Polarity = "higher is better",
+): Change {
   if (!Number.isFinite(current) || !Number.isFinite(previous)) {
-    return { text: "no previous data", direction: "none" };
+    return { text: "no previous data", direction: "none", tone: "neutral" };
   }
   const points = (current - previous) * 100;
-  if (Math.abs(points) < 0.05) return { text: "±0 pt vs previous period", direction: "flat" };
+  if (Math.abs(points) < 0.05)
+    return { text: "±0 pt vs previous period", direction: "flat", tone: "neutral" };
   const sign = points > 0 ? "+" : "−";
+  const direction = points > 0 ? "up" : "down";
   return {
     text: `${sign}${Math.abs(points).toFixed(1)} pt vs previous period`,
-    direction: points > 0 ? "up" : "down",
+    direction,
+    tone: toneOf(direction, polarity),
   };
 }

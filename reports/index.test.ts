@@ -40,12 +40,31 @@ describe("renderSite", () => {
     const previous = Number(counts?.previous);
     const expected = `${current.toLocaleString("en-US")}</span>`;
     const tile = page.match(
-      /Sessions<\/span>\s*<span class="kpi-value">([\s\S]*?)<span class="kpi-change [a-z]+">([^<]+)</,
+      /Sessions<\/span>\s*<span class="kpi-value">([\s\S]*?)<span class="kpi-change [a-z ]+">([^<]+)</,
     );
     expect(`${tile?.[1]?.trim()}`).toBe(expected);
     const ratio = ((current / previous - 1) * 100).toFixed(1);
     expect(tile?.[2]).toContain(`${Math.abs(Number(ratio)).toFixed(1)} % vs previous period`);
     expect(sampleEnd).toBe("2026-11-20");
+  });
+
+  it("shows a falling bounce rate as good news and a falling visitor count as bad", async () => {
+    const data = await sampleData();
+    const warehouse = await openWarehouse(data);
+    // The last 7 days: no bounce, and one session in three (fewer visitors than the week before).
+    await warehouse.run(`
+      UPDATE sessions SET is_bounce = false WHERE started_at >= TIMESTAMP '2026-11-14';
+      DELETE FROM sessions WHERE started_at >= TIMESTAMP '2026-11-14' AND hash(session_id) % 3 <> 0`);
+    warehouse.close();
+    await buildSite({ data, days: 7 });
+    const page = readFileSync(join(data, "site", "index.html"), "utf8");
+    const changeOf = (label: string) =>
+      page.match(new RegExp(`${label}</span>[\\s\\S]*?<span class="kpi-change ([^"]+)">([^<]+)<`))?.slice(1);
+    expect(changeOf("Bounce rate")).toEqual(["down better", expect.stringMatching(/^−\d+\.\d pt/)]);
+    expect(changeOf("Visitors")).toEqual(["down worse", expect.stringMatching(/^−\d+\.\d %/)]);
+    const css = readFileSync(join(data, "site", "assets", "style.css"), "utf8");
+    expect(css).toMatch(/\.kpi-change\.better \{\s*color: var\(--better\)/);
+    expect(css).toMatch(/\.kpi-change\.worse \{\s*color: var\(--worse\)/);
   });
 
   it("escapes values from the data in the HTML", async () => {

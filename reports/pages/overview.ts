@@ -100,7 +100,7 @@ function kpiTiles(rows: Row[]) {
     tile(
       "Bounce rate",
       formatShare(current.bounce_rate ?? null),
-      changePoints(num(current.bounce_rate ?? null), num(previous.bounce_rate ?? null)),
+      changePoints(num(current.bounce_rate ?? null), num(previous.bounce_rate ?? null), "lower is better"),
     ),
     tile(
       "Engaged time per session",
