@@ -1,4 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HtmlValidate } from "html-validate";
@@ -165,11 +174,34 @@ describe("renderSite", () => {
   it("says what is missing when the models were never built", async () => {
     const data = mkdtempSync(join(tmpdir(), "ownstats-report-empty-"));
     folders.push(data);
+    (await openWarehouse(data)).close();
     const errors: string[] = [];
     vi.spyOn(console, "error").mockImplementation((message: string) => void errors.push(message));
     expect(await renderSite({ data, days: 28 })).toBe(1);
     expect(errors.join("\n")).toMatch(
       /^report: the warehouse has no stg_events, sessions, daily, .*, anomalies: /,
     );
+  });
+
+  it("names a data folder without a warehouse, and leaves it as it was", async () => {
+    const root = mkdtempSync(join(tmpdir(), "ownstats-report-none-"));
+    folders.push(root);
+    const errors: string[] = [];
+    vi.spyOn(console, "error").mockImplementation((message: string) => void errors.push(message));
+    const misspelt = join(root, "dta");
+    expect(await renderSite({ data: misspelt, days: 28 })).toBe(1);
+    expect(existsSync(misspelt)).toBe(false);
+    const empty = join(root, "empty");
+    mkdirSync(empty);
+    expect(await renderSite({ data: empty, days: 28 })).toBe(1);
+    expect(readdirSync(empty)).toEqual([]);
+    const file = join(root, "file");
+    writeFileSync(file, "");
+    expect(await renderSite({ data: file, days: 28 })).toBe(1);
+    expect(errors).toEqual([
+      `report: no data folder ${misspelt}: run \`ownstats build --data ${misspelt}\` first`,
+      `report: no warehouse in ${empty}: run \`ownstats build --data ${empty}\` first`,
+      `report: --data ${file} is a file, not a data folder`,
+    ]);
   });
 });

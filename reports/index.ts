@@ -2,10 +2,10 @@
 // queries; the first that fails stops the build, naming the page and the query, and leaves the
 // previous site as it was (nothing is written until every page has rendered).
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { takeTurnsPerFolder } from "../runner/turns.ts";
-import { openWarehouse, type Row, type Warehouse } from "../runner/warehouse.ts";
+import { openWarehouse, type Row, type Warehouse, warehousePath } from "../runner/warehouse.ts";
 import { isoHour } from "./format.ts";
 import { type Page, type PageInput, ReportQueryError } from "./page.ts";
 
@@ -36,6 +36,19 @@ export interface RenderedSite {
 export async function renderSite(opts: SiteOptions & { optional?: boolean }): Promise<number> {
   const started = performance.now();
   try {
+    // Opening a warehouse creates it: a misspelt --data would leave a new folder and an empty file.
+    if (!existsSync(warehousePath(opts.data))) {
+      const folder = statSync(opts.data, { throwIfNoEntry: false });
+      const build = `run \`ownstats build --data ${opts.data}\` first`;
+      console.error(
+        !folder
+          ? `report: no data folder ${opts.data}: ${build}`
+          : folder.isDirectory()
+            ? `report: no warehouse in ${opts.data}: ${build}`
+            : `report: --data ${opts.data} is a file, not a data folder`,
+      );
+      return 1;
+    }
     const missing = await missingModels(opts.data);
     if (missing.length > 0) {
       const what = `the warehouse has no ${missing.join(", ")}: the reports read the models of ownstats' own project`;
