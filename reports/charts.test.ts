@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { barChart, lineageChart, lineChart, shortDay } from "./charts.ts";
+import { barChart, heatmapChart, lineageChart, lineChart, shortDay } from "./charts.ts";
 
 describe("charts", () => {
   it("renders an inline SVG named for screen readers, with theme-following text", () => {
@@ -36,6 +36,22 @@ describe("charts", () => {
     );
     expect(chart.svg).toContain(">stg<");
     expect(chart.svg).toContain(">daily<");
+  });
+
+  it("labels pale heatmap cells in dark text and dark cells in white, so each figure is legible", () => {
+    const chart = heatmapChart(
+      "Retention",
+      ["2026-11-02"],
+      ["w0", "w1", "w2"],
+      [
+        [0, 0, 1],
+        [1, 0, 0.12],
+        [2, 0, 0],
+      ],
+    );
+    const label = (text: string) =>
+      chart.svg.match(new RegExp(`<text[^>]* fill="([^"]+)"[^>]*>${text}</text>`))?.[1];
+    expect([label("100"), label("12"), label("0")]).toEqual(["#fff", "#1d2330", "#1d2330"]);
   });
 
   it("shortens days for the axis", () => {

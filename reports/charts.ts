@@ -137,6 +137,9 @@ export function barChart(
   );
 }
 
+/** Dark text for the pale heatmap cells, whose colour is the same in light and dark mode. */
+const heatmapInk = "#1d2330";
+
 /** Cohort retention: rows × columns of shares 0–1, null where the week has not happened yet. */
 export function heatmapChart(
   title: string,
@@ -159,11 +162,14 @@ export function heatmapChart(
       series: [
         {
           type: "heatmap",
-          data: cells.map(([x, y, share]) => [x, y, Math.round(share * 1000) / 10]),
+          // White text only on the darker half of the scale: on the pale cells it would all but vanish.
+          data: cells.map(([x, y, share]) => {
+            const percent = Math.round(share * 1000) / 10;
+            return { value: [x, y, percent], label: { color: percent >= 45 ? "#fff" : heatmapInk } };
+          }),
           label: {
             show: true,
             formatter: (p: { value: number[] }) => `${p.value[2]}`,
-            color: "#fff",
             fontSize: 10,
           },
         },

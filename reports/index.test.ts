@@ -108,7 +108,9 @@ describe("renderSite", () => {
     expect(cells("2026-11-16")).toEqual(["100", "", "", "", "", "", "", ""]);
     const heatmapCells = page.match(/<figure class="chart">[\s\S]*?<\/figure>/)?.[0] ?? "";
     // Week 0 of eight cohorts plus the 28 later weeks that have happened, each a labelled cell.
-    expect([...heatmapCells.matchAll(/<text[^>]*fill="#fff"[^>]*>[^<]*<\/text>/g)]).toHaveLength(36);
+    expect([...heatmapCells.matchAll(/<text[^>]*fill="(#fff|#1d2330)"[^>]*>[^<]*<\/text>/g)]).toHaveLength(
+      36,
+    );
   });
 
   it("fails naming the page and the query, and leaves the previous site as it was", async () => {
