@@ -224,6 +224,39 @@ describe.runIf(executable)("reports in Chromium", () => {
     }
   });
 
+  it("draws the lineage with no box over another and every model's name inside its box", async () => {
+    const browser = await launchChromium(executable as string);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      await page.goto(pathToFileURL(join(site, "models.html")).href);
+      const drawn = await page.evaluate(() => {
+        const svg = document.querySelector("svg.chart");
+        const box = (e: Element) => {
+          const r = e.getBoundingClientRect();
+          return { text: e.textContent ?? "", left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+        };
+        return {
+          boxes: [...(svg?.querySelectorAll("path:not([fill='none'])") ?? [])].map(box),
+          names: [...(svg?.querySelectorAll("text") ?? [])].map(box),
+        };
+      });
+      type Box = (typeof drawn.boxes)[number];
+      const overlap = (a: Box, b: Box) =>
+        a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+      const inside = (t: Box, b: Box) =>
+        t.left >= b.left - 1 && t.right <= b.right + 1 && t.top >= b.top - 1 && t.bottom <= b.bottom + 1;
+      expect(drawn.boxes.length).toBeGreaterThan(10);
+      const overlapping = drawn.boxes.flatMap((a, i) =>
+        drawn.boxes.slice(i + 1).filter((b) => overlap(a, b)),
+      );
+      expect(overlapping).toEqual([]);
+      const outside = drawn.names.filter((name) => !drawn.boxes.some((b) => inside(name, b)));
+      expect(outside.map((name) => name.text)).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("says the SQL page needs HTTP when opened from disk, without a console error", async () => {
     const browser = await launchChromium(executable as string);
     try {
