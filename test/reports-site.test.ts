@@ -224,6 +224,36 @@ describe.runIf(executable)("reports in Chromium", () => {
     }
   });
 
+  it("runs every example query of the SQL playground to rows", async () => {
+    const server = await serveFolder(site);
+    const browser = await launchChromium(executable as string);
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/sql.html`);
+      await page.waitForSelector("#sql-run:not([disabled])", { timeout: 60_000 });
+      const examples = await page.$$eval("#sql-example option", (options) =>
+        options.map((o) => o.getAttribute("value") ?? ""),
+      );
+      expect(examples.length).toBeGreaterThan(1);
+      const outcomes: string[] = [];
+      for (const example of examples) {
+        await page.selectOption("#sql-example", example);
+        await page.click("#sql-run");
+        await page.waitForSelector("#sql-run:not([disabled])");
+        const rows = await page.$$eval("#sql-result tbody tr", (trs) => trs.length);
+        outcomes.push(
+          `${example}: ${await page.textContent("#sql-status")} ${rows > 0 ? "rows" : "no rows"}`,
+        );
+      }
+      expect(outcomes).toEqual(
+        examples.map((e) => expect.stringMatching(new RegExp(`^${e}: Done in \\d+ ms\\. rows$`))),
+      );
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+
   it("draws the lineage with no box over another and every model's name inside its box", async () => {
     const browser = await launchChromium(executable as string);
     try {

@@ -13,7 +13,8 @@ export const exampleQueries = [
   },
   {
     title: "Attribution models side by side, per channel",
-    sql: "PIVOT (SELECT channel, model, conversions FROM attribution)\nON model USING round(sum(conversions), 2)\nGROUP BY channel\nORDER BY channel",
+    // The page's engine (DuckDB 0.9) takes only an aggregate in PIVOT's USING: rounding comes after.
+    sql: "SELECT channel, round(first_touch, 2) AS first_touch, round(last_touch, 2) AS last_touch,\n       round(linear, 2) AS linear, round(position_based, 2) AS position_based\nFROM (PIVOT attribution ON model USING sum(conversions) GROUP BY channel)\nORDER BY channel",
   },
   {
     title: "Funnel drop-off",
