@@ -254,6 +254,41 @@ describe.runIf(executable)("reports in Chromium", () => {
     }
   });
 
+  it("shows the playground's numbers, dates and times as DuckDB writes them", async () => {
+    const server = await serveFolder(site);
+    const browser = await launchChromium(executable as string);
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/sql.html`);
+      await page.waitForSelector("#sql-run:not([disabled])", { timeout: 60_000 });
+      const result = await runInPlayground(
+        page,
+        `SELECT sum(x) AS total, -1.5::DECIMAL(10, 2) AS price, 123456789012345678.12::DECIMAL(38, 2) AS wide,
+                DATE '2026-01-01' AS day, TIMESTAMP '2026-01-01 10:00:00.123456' AS at,
+                TIMESTAMPTZ '2026-01-01 10:00:00+02' AS zoned, TIME '10:00:01.5' AS clock, 'x\\xAA'::BLOB AS bytes
+         FROM (VALUES (40), (2)) t(x)`,
+      );
+      expect(result.headers).toEqual(["total", "price", "wide", "day", "at", "zoned", "clock", "bytes"]);
+      expect(result.rows).toEqual([
+        [
+          "42",
+          "-1.50",
+          "123456789012345678.12",
+          "2026-01-01",
+          "2026-01-01 10:00:00.123456",
+          "2026-01-01 08:00:00+00",
+          "10:00:01.5",
+          "x\\xAA",
+        ],
+      ]);
+      const hours = await runInPlayground(page, "SELECT hour FROM anomalies ORDER BY hour LIMIT 1");
+      expect(hours.rows[0]?.[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:00:00$/);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+
   it("draws the lineage with no box over another and every model's name inside its box", async () => {
     const browser = await launchChromium(executable as string);
     try {
@@ -351,5 +386,20 @@ async function serveFolder(folder: string) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Runs one query in the playground page and reads the table it shows. */
+async function runInPlayground(page: import("playwright-core").Page, sql: string) {
+  await page.fill("#sql-text", sql);
+  await page.click("#sql-run");
+  await page.waitForSelector("#sql-run:not([disabled])");
+  const status = await page.textContent("#sql-status");
+  if (!status?.startsWith("Done")) throw new Error(`${sql}: ${status}`);
+  return {
+    headers: await page.$$eval("#sql-result th", (ths) => ths.map((th) => th.textContent)),
+    rows: await page.$$eval("#sql-result tbody tr", (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent)),
+    ),
   };
 }

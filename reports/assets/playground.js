@@ -32,33 +32,90 @@ async function start() {
   return connection;
 }
 
-function cell(value) {
+// Arrow type ids (apache-arrow's Type enum) of the values that need more than String().
+const arrowType = { binary: 4, decimal: 7, date: 8, time: 9, timestamp: 10, largeBinary: 19 };
+
+/** An integer string with `scale` digits after the point: DECIMAL, and HUGEINT (what sum() of integers gives). */
+function decimalText(unscaled, scale) {
+  const digits = String(unscaled);
+  if (!scale) return digits;
+  const sign = digits.startsWith("-") ? "-" : "";
+  const whole = digits.slice(sign.length).padStart(scale + 1, "0");
+  return `${sign}${whole.slice(0, -scale)}.${whole.slice(-scale)}`;
+}
+
+/** Milliseconds since the epoch (with a fraction for microseconds) as DuckDB writes a timestamp. */
+function timestampText(ms, zoned) {
+  let whole = Math.floor(ms);
+  let micros = Math.round((ms - whole) * 1000);
+  if (micros === 1000) {
+    whole += 1;
+    micros = 0;
+  }
+  const iso = new Date(whole).toISOString();
+  const fraction = `${iso.slice(20, 23)}${String(micros).padStart(3, "0")}`.replace(/0+$/, "");
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction ? `.${fraction}` : ""}${zoned ? "+00" : ""}`;
+}
+
+/** A time of day in the column's unit (seconds to nanoseconds) as HH:MM:SS[.ffffff]. */
+function timeText(value, unit) {
+  const micros = (BigInt(value) * 1_000_000n) / 10n ** BigInt(unit * 3);
+  const seconds = micros / 1_000_000n;
+  const pad = (n) => String(n).padStart(2, "0");
+  const fraction = String(micros % 1_000_000n)
+    .padStart(6, "0")
+    .replace(/0+$/, "");
+  return `${pad(seconds / 3600n)}:${pad((seconds / 60n) % 60n)}:${pad(seconds % 60n)}${fraction ? `.${fraction}` : ""}`;
+}
+
+/** Bytes as DuckDB writes a BLOB: printable ASCII as is, every other byte as \xNN. */
+function blobText(bytes) {
+  return Array.from(bytes, (b) =>
+    b >= 0x20 && b < 0x7f && b !== 0x5c
+      ? String.fromCharCode(b)
+      : `\\x${b.toString(16).toUpperCase().padStart(2, "0")}`,
+  ).join("");
+}
+
+function cell(value, type) {
   if (value === null || value === undefined) return "NULL";
+  switch (type.typeId) {
+    case arrowType.decimal:
+      return decimalText(value, type.scale);
+    case arrowType.timestamp:
+      return timestampText(Number(value), Boolean(type.timezone));
+    case arrowType.date:
+      return new Date(value instanceof Date ? value.getTime() : Number(value)).toISOString().slice(0, 10);
+    case arrowType.time:
+      return timeText(value, type.unit);
+    case arrowType.binary:
+    case arrowType.largeBinary:
+      return blobText(value);
+  }
   if (typeof value === "bigint") return value.toString();
-  if (value instanceof Date) return value.toISOString();
   if (typeof value === "object")
     return JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v));
   return String(value);
 }
 
 function show(table) {
-  const names = table.schema.fields.map((field) => field.name);
+  const fields = table.schema.fields;
   const rows = table.toArray().slice(0, maxRows);
   const element = document.createElement("table");
   const caption = element.createCaption();
   caption.textContent = `${table.numRows} row${table.numRows === 1 ? "" : "s"}${table.numRows > maxRows ? `, first ${maxRows} shown` : ""}`;
   const head = element.createTHead().insertRow();
-  for (const name of names) {
+  for (const field of fields) {
     const th = document.createElement("th");
     th.scope = "col";
-    th.textContent = name;
+    th.textContent = field.name;
     head.appendChild(th);
   }
   const body = element.createTBody();
   for (const row of rows) {
     const tr = body.insertRow();
     const values = row.toJSON();
-    for (const name of names) tr.insertCell().textContent = cell(values[name]);
+    for (const field of fields) tr.insertCell().textContent = cell(values[field.name], field.type);
   }
   result.replaceChildren(element);
 }
