@@ -254,7 +254,7 @@ describe.runIf(executable)("reports in Chromium", () => {
     }
   });
 
-  it("shows the playground's numbers, dates and times as DuckDB writes them", async () => {
+  it("shows each playground column's own values, numbers, dates and times as DuckDB writes them", async () => {
     const server = await serveFolder(site);
     const browser = await launchChromium(executable as string);
     try {
@@ -281,6 +281,9 @@ describe.runIf(executable)("reports in Chromium", () => {
           "x\\xAA",
         ],
       ]);
+      // Two columns of one name (a join's two ids, say) each keep their own values.
+      const twins = await runInPlayground(page, "SELECT 1 AS step, 2 AS step");
+      expect(twins).toEqual({ headers: ["step", "step"], rows: [["1", "2"]] });
       const hours = await runInPlayground(page, "SELECT hour FROM anomalies ORDER BY hour LIMIT 1");
       expect(hours.rows[0]?.[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:00:00$/);
     } finally {

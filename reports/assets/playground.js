@@ -99,11 +99,13 @@ function cell(value, type) {
 }
 
 function show(table) {
+  // By position, not by name: a result may hold two columns of one name (SELECT 1 AS a, 2 AS a).
   const fields = table.schema.fields;
-  const rows = table.toArray().slice(0, maxRows);
+  const columns = fields.map((_, i) => table.getChildAt(i));
+  const rowCount = Math.max(table.numRows, ...columns.map((column) => column?.length ?? 0));
   const element = document.createElement("table");
   const caption = element.createCaption();
-  caption.textContent = `${table.numRows} row${table.numRows === 1 ? "" : "s"}${table.numRows > maxRows ? `, first ${maxRows} shown` : ""}`;
+  caption.textContent = `${rowCount} row${rowCount === 1 ? "" : "s"}${rowCount > maxRows ? `, first ${maxRows} shown` : ""}`;
   const head = element.createTHead().insertRow();
   for (const field of fields) {
     const th = document.createElement("th");
@@ -112,10 +114,11 @@ function show(table) {
     head.appendChild(th);
   }
   const body = element.createTBody();
-  for (const row of rows) {
+  for (let row = 0; row < Math.min(rowCount, maxRows); row++) {
     const tr = body.insertRow();
-    const values = row.toJSON();
-    for (const field of fields) tr.insertCell().textContent = cell(values[field.name], field.type);
+    fields.forEach((field, i) => {
+      tr.insertCell().textContent = cell(columns[i]?.get(row), field.type);
+    });
   }
   result.replaceChildren(element);
 }
