@@ -91,12 +91,16 @@ function toneOf(direction: Change["direction"], polarity: Polarity): Change["ton
   return (direction === "up") === (polarity === "higher is better") ? "better" : "worse";
 }
 
-/** The relative change of a figure against the previous period, for the KPI tiles. */
+/** The relative change of a figure against the previous period, for the KPI tiles; NaN: no previous period. */
 export function change(current: number, previous: number, polarity: Polarity = "higher is better"): Change {
-  if (!Number.isFinite(current) || !Number.isFinite(previous) || previous === 0) {
+  if (!Number.isFinite(current) || !Number.isFinite(previous)) {
     return { text: "no previous data", direction: "none", tone: "neutral" };
   }
-  const ratio = current / previous - 1;
+  // The previous period had data, and none of this figure: no ratio, but not "no data" either.
+  if (previous === 0 && current !== 0) {
+    return { text: "up from 0 in the previous period", direction: "up", tone: toneOf("up", polarity) };
+  }
+  const ratio = previous === 0 ? 0 : current / previous - 1;
   if (Math.abs(ratio) < 0.0005)
     return { text: "±0 % vs previous period", direction: "flat", tone: "neutral" };
   const sign = ratio > 0 ? "+" : "−";

@@ -76,6 +76,27 @@ describe("renderSite", () => {
     expect(css).toMatch(/\.kpi-change\.worse \{\s*color: var\(--worse\)/);
   });
 
+  it("says a figure rose from 0 when the previous period had sessions but none of it", async () => {
+    const data = await sampleData();
+    const warehouse = await openWarehouse(data);
+    await warehouse.run("UPDATE sessions SET converted = false WHERE started_at < TIMESTAMP '2026-11-14'");
+    warehouse.close();
+    await buildSite({ data, days: 7 });
+    const tileChange = (page: string, label: string) =>
+      page.match(new RegExp(`${label}</span>[\\s\\S]*?<span class="kpi-change [^"]+">([^<]+)<`))?.[1];
+    const page = readFileSync(join(data, "site", "index.html"), "utf8");
+    expect(tileChange(page, "Conversions")).toBe("up from 0 in the previous period");
+    expect(tileChange(page, "Sessions")).toMatch(/ % vs previous period$/);
+    const empty = await openWarehouse(data);
+    await empty.run("DELETE FROM sessions WHERE started_at < TIMESTAMP '2026-11-14'");
+    empty.close();
+    await buildSite({ data, days: 7 });
+    const alone = readFileSync(join(data, "site", "index.html"), "utf8");
+    for (const label of ["Visitors", "Sessions", "Conversions", "Conversion rate"]) {
+      expect(tileChange(alone, label), label).toBe("no previous data");
+    }
+  });
+
   it("escapes values from the data in the HTML", async () => {
     const data = await sampleData();
     await buildSite({ data, days: 28 });

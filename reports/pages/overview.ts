@@ -89,7 +89,8 @@ function kpiTiles(rows: Row[]) {
     tile(
       label,
       formatCount(current[field] ?? 0),
-      change(num(current[field] ?? 0), num(previous[field] ?? 0)),
+      // Without a previous row the previous period had no session: NaN says "no previous data".
+      change(num(current[field] ?? 0), num(previous[field] ?? null)),
     );
   return [
     count("visitors", "Visitors"),
