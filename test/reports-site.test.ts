@@ -281,6 +281,12 @@ describe.runIf(executable)("reports in Chromium", () => {
           "x\\xAA",
         ],
       ]);
+      // Subtracting timestamps gives an INTERVAL.
+      const spans = await runInPlayground(
+        page,
+        "SELECT TIMESTAMP '2026-01-03 12:00:00' - TIMESTAMP '2026-01-01 09:30:00' AS span, INTERVAL '14 months 1 day 3 seconds' AS long, INTERVAL '-90 minutes' AS back",
+      );
+      expect(spans.rows).toEqual([["2 days 02:30:00", "1 year 2 months 1 day 00:00:03", "-01:30:00"]]);
       // Two columns of one name (a join's two ids, say) each keep their own values.
       const twins = await runInPlayground(page, "SELECT 1 AS step, 2 AS step");
       expect(twins).toEqual({ headers: ["step", "step"], rows: [["1", "2"]] });

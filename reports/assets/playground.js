@@ -33,7 +33,8 @@ async function start() {
 }
 
 // Arrow type ids (apache-arrow's Type enum) of the values that need more than String().
-const arrowType = { binary: 4, decimal: 7, date: 8, time: 9, timestamp: 10, largeBinary: 19 };
+const arrowType = { binary: 4, decimal: 7, date: 8, time: 9, timestamp: 10, interval: 11, largeBinary: 19 };
+const monthDayNano = 2;
 
 /** An integer string with `scale` digits after the point: DECIMAL, and HUGEINT (what sum() of integers gives). */
 function decimalText(unscaled, scale) {
@@ -57,15 +58,48 @@ function timestampText(ms, zoned) {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction ? `.${fraction}` : ""}${zoned ? "+00" : ""}`;
 }
 
-/** A time of day in the column's unit (seconds to nanoseconds) as HH:MM:SS[.ffffff]. */
-function timeText(value, unit) {
-  const micros = (BigInt(value) * 1_000_000n) / 10n ** BigInt(unit * 3);
-  const seconds = micros / 1_000_000n;
+/** Microseconds as [-]HH:MM:SS[.ffffff], the clock part of a TIME or an INTERVAL. */
+function clockText(micros) {
+  const sign = micros < 0n ? "-" : "";
+  const abs = micros < 0n ? -micros : micros;
+  const seconds = abs / 1_000_000n;
   const pad = (n) => String(n).padStart(2, "0");
-  const fraction = String(micros % 1_000_000n)
+  const fraction = String(abs % 1_000_000n)
     .padStart(6, "0")
     .replace(/0+$/, "");
-  return `${pad(seconds / 3600n)}:${pad((seconds / 60n) % 60n)}:${pad(seconds % 60n)}${fraction ? `.${fraction}` : ""}`;
+  return `${sign}${pad(seconds / 3600n)}:${pad((seconds / 60n) % 60n)}:${pad(seconds % 60n)}${fraction ? `.${fraction}` : ""}`;
+}
+
+/** A time of day in the column's unit (seconds to nanoseconds) as HH:MM:SS[.ffffff]. */
+function timeText(value, unit) {
+  return clockText((BigInt(value) * 1_000_000n) / 10n ** BigInt(unit * 3));
+}
+
+/**
+ * An INTERVAL as DuckDB writes it ("1 month 2 days 00:00:03"). DuckDB sends Arrow's month-day-nano
+ * intervals, which this Arrow version reads wrongly, so the row's 16 bytes are read as they are:
+ * months and days (int32 each), then nanoseconds (int64).
+ */
+function intervalText(column, row) {
+  let index = row;
+  for (const chunk of column.data) {
+    if (index >= chunk.length) {
+      index -= chunk.length;
+      continue;
+    }
+    const words = chunk.values;
+    const at = (chunk.offset + index) * 4;
+    const [months, days] = [words[at], words[at + 1]];
+    const nanos = (BigInt(words[at + 3]) << 32n) + BigInt(words[at + 2] >>> 0);
+    const plural = (n, unit) => `${n} ${unit}${Math.abs(n) === 1 ? "" : "s"}`;
+    const parts = [];
+    if (Math.trunc(months / 12)) parts.push(plural(Math.trunc(months / 12), "year"));
+    if (months % 12) parts.push(plural(months % 12, "month"));
+    if (days) parts.push(plural(days, "day"));
+    if (nanos !== 0n || parts.length === 0) parts.push(clockText(nanos / 1000n));
+    return parts.join(" ");
+  }
+  return "NULL";
 }
 
 /** Bytes as DuckDB writes a BLOB: printable ASCII as is, every other byte as \xNN. */
@@ -77,7 +111,10 @@ function blobText(bytes) {
   ).join("");
 }
 
-function cell(value, type) {
+function cell(column, row, type) {
+  if (!column?.isValid(row)) return "NULL";
+  if (type.typeId === arrowType.interval && type.unit === monthDayNano) return intervalText(column, row);
+  const value = column.get(row);
   if (value === null || value === undefined) return "NULL";
   switch (type.typeId) {
     case arrowType.decimal:
@@ -117,7 +154,7 @@ function show(table) {
   for (let row = 0; row < Math.min(rowCount, maxRows); row++) {
     const tr = body.insertRow();
     fields.forEach((field, i) => {
-      tr.insertCell().textContent = cell(columns[i]?.get(row), field.type);
+      tr.insertCell().textContent = cell(columns[i], row, field.type);
     });
   }
   result.replaceChildren(element);
