@@ -97,6 +97,27 @@ describe("renderSite", () => {
     }
   });
 
+  it("names every chart of whole-history data as such, beside the page's period", async () => {
+    const data = await sampleData();
+    await buildSite({ data, days: 28 });
+    const labels = (file: string) =>
+      [...readFileSync(join(data, "site", file), "utf8").matchAll(/<svg[^>]* aria-label="([^"]+)"/g)].map(
+        (m) => m[1],
+      );
+    expect(labels("pages.html")[0]).toBe("Share of sessions scrolling to each depth, top pages (all data)");
+    expect(labels("funnel.html")).toEqual(["Sessions reaching each funnel step (all data)"]);
+    expect(labels("cohorts.html")).toEqual([
+      "Retention by cohort week: % of the cohort active N weeks later (all data)",
+    ]);
+    expect(labels("experiments.html")).toEqual([
+      "Conversion rate by variant in cta_copy (all data)",
+      "Conversion rate by variant in hero_image (all data)",
+    ]);
+    expect(labels("sources.html")[1]).toBe(
+      "Conversions credited to each channel, by attribution model (all data)",
+    );
+  });
+
   it("escapes values from the data in the HTML", async () => {
     const data = await sampleData();
     await buildSite({ data, days: 28 });

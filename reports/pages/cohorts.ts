@@ -54,12 +54,12 @@ export const cohorts: Page = {
     return {
       heatmap: data.length
         ? heatmapChart(
-            "Retention by cohort week (% of the cohort active N weeks later)",
+            "Retention by cohort week: % of the cohort active N weeks later (all data)",
             weeks,
             columns,
             cells,
           )
-        : { title: "Retention by cohort week", svg: "" },
+        : { title: "Retention by cohort week (all data)", svg: "" },
       cohortTable: table(
         "Retention by cohort week (all data, the last 12 cohorts)",
         ["Cohort week", "Visitors#", ...columns.slice(1).map((c) => `Week ${c}#`)],

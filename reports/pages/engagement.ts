@@ -34,7 +34,7 @@ export const engagement: Page = {
     return {
       reachChart: top.length
         ? barChart(
-            "Share of sessions scrolling to each depth, top pages",
+            "Share of sessions scrolling to each depth, top pages (all data)",
             top.map((r) => String(r.page_path)),
             depths.map((d) => ({
               name: `${d} %`,
@@ -48,7 +48,7 @@ export const engagement: Page = {
               valueName: "share of the page's sessions",
             },
           )
-        : { title: "Share of sessions scrolling to each depth, top pages", svg: "" },
+        : { title: "Share of sessions scrolling to each depth, top pages (all data)", svg: "" },
       milestonesChart: sessions
         ? barChart(
             "Share of sessions engaged for at least 30 s, 1 min, 3 min and 5 min",

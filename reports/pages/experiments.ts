@@ -36,7 +36,7 @@ export const experiments: Page = {
         name,
         verdict: experimentVerdict(variants),
         chart: barChart(
-          `Conversion rate by variant in ${name}`,
+          `Conversion rate by variant in ${name} (all data)`,
           variants.map((v) => v.variant),
           [
             {

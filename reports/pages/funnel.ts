@@ -16,12 +16,12 @@ export const funnel: Page = {
     return {
       funnelChart: steps.length
         ? barChart(
-            "Sessions reaching each funnel step",
+            "Sessions reaching each funnel step (all data)",
             steps.map((r) => `${r.step}. ${r.step_name}`),
             [{ name: "sessions", values: steps.map((r) => num(r.sessions)) }],
             { horizontal: true, valueName: "sessions" },
           )
-        : { title: "Sessions reaching each funnel step", svg: "" },
+        : { title: "Sessions reaching each funnel step (all data)", svg: "" },
       funnelTable: table(
         "Funnel steps (all data)",
         ["Step", "Sessions#", "From previous step#", "Dropped#", "From start#"],

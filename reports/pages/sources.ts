@@ -57,7 +57,7 @@ export const sources: Page = {
         : { title: "Sessions per day by channel", svg: "" },
       attributionChart: byChannel.length
         ? barChart(
-            "Conversions credited to each channel, by attribution model",
+            "Conversions credited to each channel, by attribution model (all data)",
             byChannel.map((r) => String(r.channel)),
             attributionModels.map((m) => ({
               name: m.replace("_", " "),
@@ -65,7 +65,7 @@ export const sources: Page = {
             })),
             { valueName: "conversions credited" },
           )
-        : { title: "Conversions credited to each channel, by attribution model", svg: "" },
+        : { title: "Conversions credited to each channel, by attribution model (all data)", svg: "" },
       attributionTable: table(
         "Conversion credit by channel, source and campaign, per attribution model (all data)",
         ["Channel", "Source", "Campaign", ...modelColumns],
