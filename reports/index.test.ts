@@ -204,6 +204,10 @@ describe("renderSite", () => {
       "No experiment has exposures yet",
     );
     expect(readFileSync(join(data, "site", "models.html"), "utf8")).toContain("no target/manifest.json yet");
+    expect(readFileSync(join(data, "site", "funnel.html"), "utf8")).toContain(
+      "Sessions reaching each funnel step (all data): no data yet.",
+    );
+    expect(overview).toContain("Top pages by page views: no data in this period.");
   });
 
   it("renders one site at a time when two renders of one folder overlap", async () => {

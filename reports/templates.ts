@@ -14,6 +14,11 @@ for (const file of readdirSync(join(folder, "partials"))) {
 }
 
 html.registerHelper("eq", (a: unknown, b: unknown) => a === b);
+/** A chart of whole-history data: when empty it has no data at all, not just none in the period. */
+html.registerHelper(
+  "wholeHistory",
+  (title: unknown) => typeof title === "string" && title.endsWith("(all data)"),
+);
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
