@@ -118,6 +118,29 @@ describe("renderSite", () => {
     );
   });
 
+  it("says when a table shows only the first rows of more", async () => {
+    const data = await sampleData();
+    await buildSite({ data, days: 28 });
+    const captions = (file: string) =>
+      [...readFileSync(join(data, "site", file), "utf8").matchAll(/<caption>([^<]*)</g)].map((m) => m[1]);
+    expect(captions("pages.html")).toContain("Pages by views (all data)");
+    const warehouse = await openWarehouse(data);
+    await warehouse.run(`
+      INSERT INTO pages SELECT '/more/' || i, 1, 1, 0, 0, 0, 0, 0, 1 FROM range(40) t(i);
+      INSERT INTO attribution SELECT 'last_touch', 'referral', 'site' || i, '(none)', 0.5 FROM range(30) t(i)`);
+    warehouse.close();
+    await buildSite({ data, days: 28 });
+    expect(captions("pages.html")).toContain("The 25 most viewed of 45 pages (all data)");
+    expect(captions("pages.html")).toContainEqual(
+      expect.stringMatching(/^Where sessions end: the 10 pages with the most exits, of 4\d \(all data\)$/),
+    );
+    expect(captions("sources.html")).toContainEqual(
+      expect.stringMatching(
+        /^Conversion credit per attribution model: the 25 channel, source and campaign combinations with the most last-touch credit, of \d+ \(all data\)$/,
+      ),
+    );
+  });
+
   it("escapes values from the data in the HTML", async () => {
     const data = await sampleData();
     await buildSite({ data, days: 28 });

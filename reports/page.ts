@@ -65,6 +65,15 @@ export function table(
   };
 }
 
+/**
+ * A table's caption that says when it shows only the first rows of more: `rows` carry the count of
+ * all rows before the LIMIT as `total` (count(*) OVER ()).
+ */
+export function shownOf(rows: Row[], whole: string, part: (shown: number, total: number) => string): string {
+  const total = Number(rows[0]?.total ?? 0);
+  return total > rows.length ? part(rows.length, total) : whole;
+}
+
 /** SQL string literal, for the few values (names from the manifest) that go into a query. */
 export function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;

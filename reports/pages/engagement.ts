@@ -1,7 +1,7 @@
 // Pages and engagement: scroll reach per page, time milestones, exits.
 import { barChart } from "../charts.ts";
 import { formatCount, formatSeconds, formatShare, num } from "../format.ts";
-import { type Page, table } from "../page.ts";
+import { type Page, shownOf, table } from "../page.ts";
 import { periodPagesSql, timeMilestones } from "../period-pages.ts";
 
 const milestones = timeMilestones;
@@ -13,7 +13,8 @@ export const engagement: Page = {
   nav: "Pages",
   queries: ({ period }) => ({
     pages: `
-      SELECT page_path, views, sessions, reach_25, reach_50, reach_75, reach_100, avg_engaged_s, exits
+      SELECT page_path, views, sessions, reach_25, reach_50, reach_75, reach_100, avg_engaged_s, exits,
+             count(*) OVER () AS total
       FROM pages ORDER BY views DESC, page_path LIMIT 25`,
     milestones: `
       SELECT count(*) AS sessions,
@@ -22,7 +23,7 @@ export const engagement: Page = {
       WHERE started_at >= ${period.from} AND started_at < ${period.until}`,
     page_milestones: periodPagesSql(period),
     exits: `
-      SELECT page_path, exits, sessions FROM pages WHERE exits > 0
+      SELECT page_path, exits, sessions, count(*) OVER () AS total FROM pages WHERE exits > 0
       ORDER BY exits DESC, page_path LIMIT 10`,
   }),
   view(rows) {
@@ -85,7 +86,11 @@ export const engagement: Page = {
         ]),
       ),
       pagesTable: table(
-        "Pages by views (all data)",
+        shownOf(
+          pageRows,
+          "Pages by views (all data)",
+          (n, total) => `The ${n} most viewed of ${total} pages (all data)`,
+        ),
         [
           "Page",
           "Views#",
@@ -107,7 +112,11 @@ export const engagement: Page = {
         ]),
       ),
       exitsTable: table(
-        "Where sessions end (all data)",
+        shownOf(
+          exits,
+          "Where sessions end (all data)",
+          (n, total) => `Where sessions end: the ${n} pages with the most exits, of ${total} (all data)`,
+        ),
         ["Page", "Exits#", "Exit rate#"],
         exits.map((r) => [
           String(r.page_path),

@@ -2,7 +2,7 @@
 // side by side.
 import { barChart, shortDay } from "../charts.ts";
 import { formatCount, formatDecimal, formatPercent, isoDate, num } from "../format.ts";
-import { type Page, table } from "../page.ts";
+import { type Page, shownOf, table } from "../page.ts";
 import { periodDays } from "../period.ts";
 
 export const attributionModels = ["first_touch", "last_touch", "linear", "position_based"] as const;
@@ -24,8 +24,10 @@ export const sources: Page = {
       FROM attribution GROUP BY channel ORDER BY last_touch DESC, channel`,
     attribution_detail: `
       SELECT channel, source, campaign,
-             ${attributionModels.map((m) => `coalesce(sum(conversions) FILTER (WHERE model = '${m}'), 0) AS ${m}`).join(", ")}
-      FROM attribution GROUP BY ALL ORDER BY last_touch DESC, linear DESC, channel, source, campaign LIMIT 25`,
+             ${attributionModels.map((m) => `coalesce(sum(conversions) FILTER (WHERE model = '${m}'), 0) AS ${m}`).join(", ")},
+             count(*) OVER () AS total
+      FROM attribution GROUP BY channel, source, campaign
+      ORDER BY last_touch DESC, linear DESC, channel, source, campaign LIMIT 25`,
   }),
   view(rows, { period }) {
     const days = periodDays(period);
@@ -67,7 +69,12 @@ export const sources: Page = {
           )
         : { title: "Conversions credited to each channel, by attribution model (all data)", svg: "" },
       attributionTable: table(
-        "Conversion credit by channel, source and campaign, per attribution model (all data)",
+        shownOf(
+          rows.attribution_detail ?? [],
+          "Conversion credit by channel, source and campaign, per attribution model (all data)",
+          (n, total) =>
+            `Conversion credit per attribution model: the ${n} channel, source and campaign combinations with the most last-touch credit, of ${total} (all data)`,
+        ),
         ["Channel", "Source", "Campaign", ...modelColumns],
         (rows.attribution_detail ?? []).map((r) => [
           String(r.channel),
