@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { localPath } from "./sync.ts";
+import { listingStart, localPath } from "./sync.ts";
 
 describe("sync localPath", () => {
   it("maps a key under the prefix into DATA/raw/", () => {
@@ -12,5 +12,18 @@ describe("sync localPath", () => {
   it("refuses keys that would climb out of raw/ or name a folder", () => {
     for (const key of ["raw/../escape.gz", "raw/year=2026/../../x.gz", "raw/", "raw/a\\..\\b.gz"])
       expect(() => localPath("/d", "raw/", key)).toThrow(/refusing S3 key/);
+  });
+});
+
+describe("sync listingStart", () => {
+  it("starts listing two hour folders before the last key's, across a day boundary", () => {
+    expect(listingStart("raw/year=2026/month=03/day=01/hour=01/ownstats-direct-1-x.gz")).toBe(
+      "raw/year=2026/month=02/day=28/hour=23/",
+    );
+  });
+
+  it("starts just after a key outside the hourly layout, and at the start with none", () => {
+    expect(listingStart("exports/a.gz")).toBe("exports/a.gz");
+    expect(listingStart(undefined)).toBeUndefined();
   });
 });

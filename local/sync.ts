@@ -1,6 +1,9 @@
 // `ownstats sync`: incremental download of the delivery's raw objects from S3 into DATA/raw/.
 // Keys are listed in order (ListObjectsV2, no delimiter) starting after the last key recorded in
-// DATA/sync-state.json, so each run fetches only what is new. Each object lands under a temporary
+// DATA/sync-state.json, so each run fetches only what is new. Firehose can still write an object into
+// an hour folder the last run already passed (a buffer flushed up to 15 minutes after it opened, or the
+// other delivery stream, whose names sort first, taking over), so each run lists again from a few hours
+// before that key and fetches what is not here yet. Each object lands under a temporary
 // name (which the readers' `*.gz` glob does not match), is size-checked, then renamed into place.
 // A download cut short leaves its partial file behind; the next run continues it with a Range request.
 import { createWriteStream } from "node:fs";
@@ -46,6 +49,41 @@ export function s3Client(endpoint?: string): S3Client {
   });
 }
 
+/** Hours before the last synced key's hour folder that each run lists again for late objects. */
+export const LOOKBACK_HOURS = 2;
+
+/**
+ * Where a run starts listing: the hour folder LOOKBACK_HOURS before the last key's, when the key
+ * is in the delivery's year=/month=/day=/hour= layout; otherwise just after the last key.
+ */
+export function listingStart(lastKey: string | undefined): string | undefined {
+  const match = lastKey?.match(/^(.*?)year=(\d{4})\/month=(\d\d)\/day=(\d\d)\/hour=(\d\d)\//);
+  if (!match) return lastKey;
+  const [, head, year, month, day, hour] = match.map(String) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const start = new Date(Date.UTC(+year, +month - 1, +day, +hour) - LOOKBACK_HOURS * 3_600_000);
+  if (Number.isNaN(start.getTime())) return lastKey;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return (
+    `${head}year=${start.getUTCFullYear()}/month=${pad(start.getUTCMonth() + 1)}` +
+    `/day=${pad(start.getUTCDate())}/hour=${pad(start.getUTCHours())}/`
+  );
+}
+
+/** An object already in place at its full size was fetched by an earlier run. */
+async function alreadyHere(path: string, size: number): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isFile() && s.size === size,
+    () => false,
+  );
+}
+
 export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
   const { bucket, data } = settings;
   const prefix = settings.prefix;
@@ -61,16 +99,22 @@ export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
     lastKey: state[source]?.last_key,
   };
 
+  const startAfter = listingStart(summary.lastKey);
   let continuation: string | undefined;
   do {
     const page = await client.send(
       new ListObjectsV2Command({
         Bucket: bucket,
         Prefix: prefix || undefined,
-        ...(continuation ? { ContinuationToken: continuation } : { StartAfter: summary.lastKey }),
+        ...(continuation ? { ContinuationToken: continuation } : { StartAfter: startAfter }),
       }),
     );
-    const objects = (page.Contents ?? []).filter((o) => o.Key && !o.Key.endsWith("/"));
+    const objects = [];
+    for (const o of page.Contents ?? []) {
+      if (!o.Key || o.Key.endsWith("/")) continue;
+      if (await alreadyHere(localPath(data, prefix, o.Key), o.Size ?? 0)) continue;
+      objects.push(o);
+    }
     summary.listed += objects.length;
     // Downloads run side by side; the state moves past a batch only once all of it is in place.
     const width = Math.max(1, settings.concurrency ?? 4);
@@ -89,7 +133,9 @@ export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
         summary.bytes += result.bytes;
         if (result.resumed) summary.resumed++;
       }
-      summary.lastKey = batch.at(-1)?.Key as string;
+      // A late object fetched from the look-back does not move the recorded position back.
+      const batchLast = batch.at(-1)?.Key as string;
+      if (summary.lastKey === undefined || batchLast > summary.lastKey) summary.lastKey = batchLast;
       state[source] = { last_key: summary.lastKey, updated_at: new Date().toISOString() };
       await writeState(data, state);
       log(`synced ${summary.downloaded} objects (${summary.lastKey})`);

@@ -6,7 +6,7 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeDemo } from "../local/demo.ts";
@@ -81,6 +81,34 @@ describe("sync", () => {
     const third = await syncBucket({ bucket, prefix: "raw/", data, client: clientFor(endpoint) });
     expect(third).toMatchObject({ listed: 1, downloaded: 1, bytes: 5000 });
     expect(existsSync(join(data, "raw", later))).toBe(true);
+  });
+
+  it("fetches an object that lands late in an hour already synced, as when the other delivery stream takes over", async () => {
+    const late = "ownstats-late";
+    const client = clientFor(endpoint);
+    await client.send(new CreateBucketCommand({ Bucket: late }));
+    const put = (key: string, bytes: number) =>
+      client.send(new PutObjectCommand({ Bucket: late, Key: `raw/${key}`, Body: randomBytes(bytes) }));
+    const hour = "year=2026/month=02/day=10/hour=12";
+    await put(`year=2026/month=02/day=10/hour=11/ownstats-from-stream-1-2026-02-10-11-50-00-a.gz`, 100);
+    await put(`${hour}/ownstats-from-stream-1-2026-02-10-12-00-00-b.gz`, 200);
+    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-late-"));
+    expect(await syncBucket({ bucket: late, prefix: "raw/", data, client })).toMatchObject({ downloaded: 2 });
+
+    // The direct stream's names sort before the stream-fed one's, in the same and the previous hour.
+    await put(`${hour}/ownstats-direct-1-2026-02-10-12-05-00-c.gz`, 300);
+    await put(`year=2026/month=02/day=10/hour=11/ownstats-direct-1-2026-02-10-11-58-00-d.gz`, 400);
+    const next = await syncBucket({ bucket: late, prefix: "raw/", data, client });
+    expect(next).toMatchObject({ listed: 2, downloaded: 2, bytes: 700 });
+    expect(gzFiles(join(data, "raw"))).toHaveLength(4);
+    const state = JSON.parse(readFileSync(syncStatePath(data), "utf8"));
+    expect(state[`s3://${late}/raw/`].last_key).toBe(
+      `raw/${hour}/ownstats-from-stream-1-2026-02-10-12-00-00-b.gz`,
+    );
+    expect(await syncBucket({ bucket: late, prefix: "raw/", data, client })).toMatchObject({
+      listed: 0,
+      downloaded: 0,
+    });
   });
 
   it("resumes a download the network cut off, fetching only the missing bytes", async () => {
