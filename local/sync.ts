@@ -11,7 +11,12 @@ import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  S3Client,
+} from "@aws-sdk/client-s3";
 
 export interface SyncSettings {
   bucket: string;
@@ -102,12 +107,10 @@ export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
   const startAfter = listingStart(summary.lastKey);
   let continuation: string | undefined;
   do {
-    const page = await client.send(
-      new ListObjectsV2Command({
-        Bucket: bucket,
-        Prefix: prefix || undefined,
-        ...(continuation ? { ContinuationToken: continuation } : { StartAfter: startAfter }),
-      }),
+    const page = await listPage(
+      client,
+      settings,
+      continuation ? { ContinuationToken: continuation } : { StartAfter: startAfter },
     );
     const objects = [];
     for (const o of page.Contents ?? []) {
@@ -143,6 +146,41 @@ export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
     continuation = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (continuation);
   return summary;
+}
+
+/**
+ * One page of the listing. A server that is not S3 (a wrong port or host in --endpoint) answers
+ * with a web page, which the SDK turns into "UnknownError" or, for a 200, into an empty listing:
+ * either is named as the endpoint's fault instead.
+ */
+async function listPage(
+  client: S3Client,
+  settings: SyncSettings,
+  from: { ContinuationToken: string } | { StartAfter: string | undefined },
+): Promise<ListObjectsV2CommandOutput> {
+  const where = settings.endpoint ?? "S3";
+  const notS3 = (status: number | undefined) =>
+    new Error(
+      `${where} answered the listing of bucket ${settings.bucket} with HTTP ${status ?? "?"} but no S3 answer; ` +
+        "is --endpoint the S3 server's URL?",
+    );
+  let page: ListObjectsV2CommandOutput;
+  try {
+    page = await client.send(
+      new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: settings.prefix || undefined, ...from }),
+    );
+  } catch (error) {
+    const { message, $metadata } = error as { message?: string; $metadata?: { httpStatusCode?: number } };
+    if (
+      $metadata?.httpStatusCode &&
+      /^UnknownError$|Deserialization error|XML parse error/.test(message ?? "")
+    )
+      throw notS3($metadata.httpStatusCode);
+    throw error;
+  }
+  // Every S3 listing names its bucket; a page without one did not come from S3.
+  if (page.Name === undefined) throw notS3(page.$metadata.httpStatusCode);
+  return page;
 }
 
 /** DATA/raw/<key without the prefix>; a key that would climb out of raw/ is refused. */

@@ -111,6 +111,30 @@ describe("sync", () => {
     });
   });
 
+  it("names an endpoint that is no S3 server, whether it answers 404 or 200, instead of syncing nothing", async () => {
+    for (const status of [404, 200]) {
+      const web = createServer((_req, res) => {
+        res.writeHead(status, { "Content-Type": "text/html" });
+        res.end("<!doctype html><title>a web site</title><p>hello</p>");
+      });
+      await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
+      const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+      try {
+        const data = mkdtempSync(join(tmpdir(), "ownstats-sync-web-"));
+        await expect(
+          syncBucket({ bucket, prefix: "raw/", data, endpoint: url, client: clientFor(url) }),
+        ).rejects.toThrow(
+          new RegExp(
+            `^${url} answered the listing of bucket ${bucket} with HTTP ${status} but no S3 answer; is --endpoint the S3 server's URL\\?$`,
+          ),
+        );
+        expect(existsSync(syncStatePath(data))).toBe(false);
+      } finally {
+        web.close();
+      }
+    }
+  });
+
   it("resumes a download the network cut off, fetching only the missing bytes", async () => {
     const big = "year=2026/month=02/day=10/hour=01/ownstats-big.gz";
     const body = randomBytes(3_000_000);
