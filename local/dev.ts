@@ -63,6 +63,14 @@ export async function runDev(options: DevServerOptions): Promise<number> {
   }
   await feed.start();
   lock.update({ url: collector.url });
+  // Taken from here on, so a Ctrl-C while the demo data is written lets that finish first: killed
+  // halfway, it would leave part of the demo behind, and the next start writes none into a folder
+  // that already has raw objects.
+  const stop = stopRequested(options.signal);
+  let stopping = false;
+  void stop.done.then(() => {
+    stopping = true;
+  });
 
   const builder = new IncrementalBuilder({ data, models: packageModels, log, settleMs: 150 });
   const watcher = new RawWatcher({ data, onNew: () => builder.notify(), recentEveryMs: 250 });
@@ -71,27 +79,16 @@ export async function runDev(options: DevServerOptions): Promise<number> {
       log("writing demo data into an empty data folder (--no-demo skips this)…");
       log(formatDemoSummary(await writeDemo({ data, visitors: 2000, days: 56, seed: 1 }), data));
     }
-    await watcher.start();
+    if (!stopping) await watcher.start();
   } catch (error) {
+    stop.cancel();
     await collector.close();
     lock.release();
     throw error;
   }
+  if (!stopping) announceAndBuild(collector.url, data, log, builder);
 
-  const url = collector.url;
-  log("");
-  log("ownstats dev — the whole pipeline on this machine");
-  log(`  demo site   ${url}/`);
-  log(`  reports     ${url}/reports/`);
-  log(`  live        ${url}/live`);
-  log(`  tracker     ${url}/analytics.js`);
-  log(`  collector   POST ${url}/v1/events`);
-  log(`  data        ${data}`);
-  log("Ctrl-C stops (everything acknowledged is landed first).");
-  log("");
-  void builder.buildNow("start");
-
-  await stopRequested(options.signal);
+  await stop.done;
   log("stopping: no new requests; landing what the spool holds…");
   live?.closeStreams();
   feed.stop();
@@ -104,6 +101,25 @@ export async function runDev(options: DevServerOptions): Promise<number> {
   }
   log("stopped");
   return 0;
+}
+
+function announceAndBuild(
+  url: string,
+  data: string,
+  log: (line: string) => void,
+  builder: IncrementalBuilder,
+): void {
+  log("");
+  log("ownstats dev — the whole pipeline on this machine");
+  log(`  demo site   ${url}/`);
+  log(`  reports     ${url}/reports/`);
+  log(`  live        ${url}/live`);
+  log(`  tracker     ${url}/analytics.js`);
+  log(`  collector   POST ${url}/v1/events`);
+  log(`  data        ${data}`);
+  log("Ctrl-C stops (everything acknowledged is landed first).");
+  log("");
+  void builder.buildNow("start");
 }
 
 function startFailed(error: unknown): number {
@@ -126,17 +142,25 @@ function hasRawObjects(data: string): boolean {
   }
 }
 
-function stopRequested(signal?: AbortSignal): Promise<void> {
-  return new Promise((done) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      signal?.removeEventListener("abort", stop);
-      done();
+/** SIGINT, SIGTERM or the signal; `cancel` lets the process's own signal handling back in. */
+function stopRequested(signal?: AbortSignal): { done: Promise<void>; cancel(): void } {
+  let stop = () => {};
+  const done = new Promise<void>((resolve) => {
+    stop = () => {
+      cancel();
+      resolve();
     };
-    if (signal?.aborted) return stop();
+  });
+  const cancel = () => {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+    signal?.removeEventListener("abort", stop);
+  };
+  if (signal?.aborted) stop();
+  else {
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
     signal?.addEventListener("abort", stop, { once: true });
-  });
+  }
+  return { done, cancel };
 }

@@ -1,11 +1,13 @@
 // `ownstats dev` as a process: demo data on first run and populated reports; one-line start-up
 // errors with exit code 2; and a SIGTERM in the middle of a load that loses nothing acknowledged.
+
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { landedEventIds, ownstats, queryRows, startDev, tempData } from "./dev-server.ts";
+import { landedEventIds, ownstats, ownstatsBin, queryRows, startDev, tempData } from "./dev-server.ts";
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -52,6 +54,31 @@ describe("ownstats dev", () => {
     expect(existsSync(join(dev.data, "dev.lock"))).toBe(false);
     // Demo data, a first build and the reports: on a busy machine this takes a while.
   }, 180_000);
+
+  it("finishes writing the demo data when stopped during it, so the next start has all of it", async () => {
+    const data = tempData();
+    const child = spawn(process.execPath, [ownstatsBin, "dev", "--port", "0", "--data", data], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    await until(async () => (output.includes("writing demo data") ? true : undefined), "the demo to start");
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+    const written = /written +([\d,]+) objects/.exec(output)?.[1];
+    expect(written, output).toBeDefined();
+    const objects = readdirSync(join(data, "raw"), { recursive: true, encoding: "utf8" }).filter((n) =>
+      n.endsWith(".gz"),
+    );
+    expect(objects.length).toBe(Number(written?.replaceAll(",", "")));
+    expect(output).toContain("stopped");
+    expect(existsSync(join(data, "dev.lock"))).toBe(false);
+  }, 120_000);
 
   it("refuses a second dev server on the same data folder, a taken port and an unwritable folder", async () => {
     const first = await startDev(["--no-demo"]);
