@@ -55,6 +55,16 @@ describe("ownstats command", () => {
     expect(badNumber.stderr).toContain("--visitors must be a whole number");
   });
 
+  it("sync names an empty --bucket (an unset variable) and a bucket given as a URL, and exits 2", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const empty = await ownstats("sync", "--bucket", "", "--data", data);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("--bucket is empty");
+    const url = await ownstats("sync", "--bucket", "s3://my-events/raw/", "--data", data);
+    expect(url.code).toBe(2);
+    expect(url.stderr).toContain("--bucket takes the bucket's name alone (my-events)");
+  });
+
   it("collect refuses a SINK or --sink it does not know, naming it and the sinks, before it listens", async () => {
     const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
     const fromEnv = await ownstatsWith({ SINK: "bogus" }, "collect", "--port", "0", "--data", data);

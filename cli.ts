@@ -30,6 +30,21 @@ function endpointUrl(value: string): string {
   return value;
 }
 
+/** A bucket's name alone: an empty one (an unset variable) or a URL is named here, not by the SDK. */
+function bucketName(value: string): string {
+  if (value.trim() === "")
+    throw new InvalidArgumentError(
+      "--bucket is empty; give the event bucket's name (the stack's bucket_name output)",
+    );
+  if (value.includes("/") || value.includes(":")) {
+    const name = value.replace(/^[a-z0-9]+:\/\//i, "").split("/")[0] || "NAME";
+    throw new InvalidArgumentError(
+      `--bucket takes the bucket's name alone (${name}), not a URL or path; a key prefix goes in --prefix`,
+    );
+  }
+  return value;
+}
+
 function json(value: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(value);
@@ -163,7 +178,7 @@ program
 program
   .command("sync")
   .description("download new raw objects from S3")
-  .requiredOption("--bucket <name>", "the event store bucket")
+  .requiredOption("--bucket <name>", "the event store bucket", bucketName)
   .option("--prefix <prefix>", "key prefix", "raw/")
   .addOption(dataOption())
   .option("--endpoint <url>", "S3-compatible endpoint", endpointUrl)
