@@ -47,9 +47,12 @@ const BOT_SHARE = 0.01;
 export function planVisits(random: Random, visitorCount: number, days: number, now: number): Plan {
   const windowStart = now - days * DAY;
   const dayOfFirstVisit = firstVisitDays(windowStart, days);
-  // The launch post goes out at 14:00 UTC about 60 % into the period (never on the very last day).
-  const spikeDay = Math.min(Math.floor(days * 0.6), Math.max(0, days - 2));
-  const spikeStart = windowStart - (windowStart % DAY) + spikeDay * DAY + 14 * HOUR;
+  // The launch post goes out at 14:00 UTC about 60 % into the period. In a period of a day or two
+  // that 14:00 can fall before the period starts (an anchor after 14:00): then it moves a day on,
+  // and back, where the period allows, so that its three hours end before now.
+  let spikeStart = windowStart - (windowStart % DAY) + Math.floor(days * 0.6) * DAY + 14 * HOUR;
+  while (spikeStart + 3 * HOUR > now && spikeStart - DAY >= windowStart) spikeStart -= DAY;
+  while (spikeStart < windowStart) spikeStart += DAY;
   const spikeCount = Math.round(visitorCount * SPIKE_SHARE);
   const botCount = Math.round(visitorCount * BOT_SHARE);
 

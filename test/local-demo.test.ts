@@ -55,6 +55,21 @@ describe("demo determinism", () => {
     expect(partitions.at(-1)).toBe("raw/year=2025/month=07/day=01/hour=11");
   });
 
+  it("puts the spike inside a short period whatever the hour, so every visitor asked for is there", async () => {
+    for (const days of [1, 2]) {
+      const summary = await writeDemo({
+        data: tempData(),
+        visitors: 400,
+        days,
+        seed: 1,
+        now: "2026-03-02T20:00:00Z",
+      });
+      expect(summary.spike.start >= summary.from, `--days ${days}`).toBe(true);
+      expect(summary.spike.end <= summary.to, `--days ${days}`).toBe(true);
+      expect(summary.visitors, `--days ${days}`).toBe(400);
+    }
+  });
+
   it("names a bad anchor", async () => {
     await expect(
       writeDemo({ data: tempData(), visitors: 5, days: 1, seed: 1, now: "yesterday" }),
