@@ -218,7 +218,18 @@ async function download(
       new GetObjectCommand({ Bucket: bucket, Key: key, ...(resumed ? { Range: `bytes=${offset}-` } : {}) }),
     );
     if (!object.Body) throw new Error(`S3 returned no body for ${key}`);
-    await pipeline(object.Body as Readable, createWriteStream(partial, { flags: resumed ? "a" : "w" }));
+    try {
+      await pipeline(object.Body as Readable, createWriteStream(partial, { flags: resumed ? "a" : "w" }));
+    } catch (error) {
+      // The network's own word ("aborted", "socket hang up") names neither the object nor the way on.
+      const kept = await stat(partial).then(
+        (s) => s.size,
+        () => 0,
+      );
+      throw new Error(
+        `download of ${key} stopped after ${kept} of ${size} bytes (${(error as Error).message}); run sync again to resume it`,
+      );
+    }
   }
   const written = (await stat(partial)).size;
   if (written !== size)
