@@ -27,3 +27,17 @@ describe("sync listingStart", () => {
     expect(listingStart(undefined)).toBeUndefined();
   });
 });
+
+describe("sync localPath under a narrower prefix", () => {
+  it("keeps the year= folder when the prefix names a year, a day or an hour", () => {
+    const key = "raw/year=2026/month=01/day=02/hour=03/a.gz";
+    const expected = join("/d", "raw", "year=2026", "month=01", "day=02", "hour=03", "a.gz");
+    for (const prefix of [
+      "raw/year=2026/",
+      "raw/year=2026/month=01/day=02/",
+      "raw/year=2026/month=01/day=02/hour=03/",
+    ])
+      expect(localPath("/d", prefix, key)).toBe(expected);
+    expect(localPath("/d", "year=2026/", "year=2026/month=01/day=02/hour=03/a.gz")).toBe(expected);
+  });
+});

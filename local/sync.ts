@@ -183,9 +183,15 @@ async function listPage(
   return page;
 }
 
-/** DATA/raw/<key without the prefix>; a key that would climb out of raw/ is refused. */
+/**
+ * DATA/raw/<key without the prefix's root>; a key that would climb out of raw/ is refused. The root
+ * is the prefix up to its year= folder, so a prefix that narrows the download to a year, month, day
+ * or hour still lands the objects in DATA/raw/year=…/, the only layout the models read.
+ */
 export function localPath(data: string, prefix: string, key: string): string {
-  const relative = key.startsWith(prefix) ? key.slice(prefix.length) : key;
+  const hive = prefix.search(/(^|\/)year=/);
+  const root = hive < 0 ? prefix : prefix.slice(0, hive === 0 ? 0 : hive + 1);
+  const relative = key.startsWith(root) ? key.slice(root.length) : key;
   const parts = relative.split("/").filter((part) => part !== "");
   if (parts.length === 0 || parts.some((part) => part === ".." || part === "." || part.includes("\\")))
     throw new Error(`refusing S3 key ${JSON.stringify(key)}: it is not a plain path under the prefix`);

@@ -83,6 +83,16 @@ describe("sync", () => {
     expect(existsSync(join(data, "raw", later))).toBe(true);
   });
 
+  it("keeps the year=/month=/day=/hour= layout when --prefix narrows the download to one day", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-day-"));
+    const day = "year=2026/month=02/day=09/";
+    const expected = gzFiles(join(source, "raw")).filter((relative) => relative.startsWith(day));
+    expect(expected.length).toBeGreaterThan(5);
+    const summary = await syncBucket({ bucket, prefix: `raw/${day}`, data, client: clientFor(endpoint) });
+    expect(summary.downloaded).toBe(expected.length);
+    expect(gzFiles(join(data, "raw"))).toEqual(expected);
+  });
+
   it("fetches an object that lands late in an hour already synced, as when the other delivery stream takes over", async () => {
     const late = "ownstats-late";
     const client = clientFor(endpoint);
