@@ -109,10 +109,13 @@ export class IncrementalBuilder {
 
   private next(): { job: Job; wait: number } | undefined {
     const now = Date.now();
+    const reportsAt = this.lastReports + (this.options.reportEveryMs ?? 15_000);
+    // Reports whose time has come go before the models: with steady traffic new objects land during
+    // every build, so the models are always due again and would never let a render in.
+    if (this.reportsDue && (!this.modelsDue || reportsAt <= now))
+      return { job: "reports", wait: reportsAt - now };
     if (this.modelsDue)
       return { job: "models", wait: this.lastModels + (this.options.minIntervalMs ?? 2_000) - now };
-    if (this.reportsDue)
-      return { job: "reports", wait: this.lastReports + (this.options.reportEveryMs ?? 15_000) - now };
     return undefined;
   }
 
