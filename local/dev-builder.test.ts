@@ -4,9 +4,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { openWarehouse } from "../runner/warehouse.ts";
 import { writeDemo } from "./demo.ts";
 import { packageModels } from "./dev.ts";
 import { IncrementalBuilder } from "./dev-builder.ts";
+import { writeRawObject } from "./raw-object.ts";
 
 describe("dev builder", () => {
   it("renders the reports between model builds while new objects keep arriving", async () => {
@@ -33,5 +35,41 @@ describe("dev builder", () => {
     await builder.stop();
     expect(lines.filter((line) => line.startsWith("build ")).every((l) => l.includes("ok"))).toBe(true);
     expect(rendered(), lines.join("\n")).toBe(true);
+  }, 120_000);
+
+  it("loads objects that land in hours older than the warehouse's lookback, as sync, replay or demo write them", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-builder-old-"));
+    // Up to the start of this hour, so the warehouse's watermark is recent.
+    await writeDemo({ data, visitors: 40, days: 2, seed: 6 });
+    const builder = new IncrementalBuilder({ data, models: packageModels, settleMs: 0, log: () => {} });
+    expect((await builder.buildNow("start")).ok).toBe(true);
+
+    const arrival = new Date(Date.now() - 10 * 3_600_000);
+    const event = {
+      event_id: "0193a000-0000-7000-8000-00000000abcd",
+      event_type: "page_view",
+      session_id: "an-old-session",
+      event_ts: arrival.toISOString(),
+      page_path: "/from-an-older-hour",
+      ingest_ts: arrival.toISOString(),
+      site: "example.com",
+      is_bot: false,
+      schema_version: 1,
+    };
+    const file = await writeRawObject(data, [JSON.stringify(event)], arrival);
+    const built = new Promise<boolean>((resolve) => builder.onBuilt((outcome) => resolve(outcome.ok)));
+    builder.notify([file]);
+    expect(await built).toBe(true);
+    await builder.stop();
+
+    const warehouse = await openWarehouse(data);
+    try {
+      const rows = await warehouse.all(
+        "select count(*)::int as n from stg_events where page_path = '/from-an-older-hour'",
+      );
+      expect(rows).toEqual([{ n: 1 }]);
+    } finally {
+      warehouse.close();
+    }
   }, 120_000);
 });

@@ -30,6 +30,14 @@ function runJob(args: string[]): Promise<{ code: number; lines: string[] }> {
   });
 }
 
+/** The start of the hour of a raw object's year=/month=/day=/hour= folder, in UTC ms. */
+function partitionHour(file: string): number | undefined {
+  const match = /year=(\d{4})[\\/]month=(\d\d)[\\/]day=(\d\d)[\\/]hour=(\d\d)[\\/][^\\/]*$/.exec(file);
+  return match
+    ? Date.UTC(+(match[1] as string), +(match[2] as string) - 1, +(match[3] as string), +(match[4] as string))
+    : undefined;
+}
+
 export interface BuilderOptions {
   data: string;
   models: string;
@@ -41,6 +49,11 @@ export interface BuilderOptions {
   minIntervalMs?: number;
   /** Least time between two report renders. @default 15000 */
   reportEveryMs?: number;
+  /**
+   * The raw source's lookback: an incremental build reads the hours from its watermark's hour minus
+   * this many, so objects that land in older hours (sync, replay, demo) need a full refresh. @default 2
+   */
+  lookbackHours?: number;
   log?: (line: string) => void;
 }
 
@@ -58,6 +71,7 @@ type Job = "models" | "reports";
 export class IncrementalBuilder {
   private running: Promise<unknown> | undefined;
   private modelsDue = false;
+  private fullRefreshDue = false;
   private reportsDue = false;
   private timer: NodeJS.Timeout | undefined;
   private lastModels = 0;
@@ -70,8 +84,11 @@ export class IncrementalBuilder {
     this.log = options.log ?? ((line) => console.log(line));
   }
 
-  /** Called for every burst of new raw objects. */
-  notify(): void {
+  /** Called for every burst of new raw objects, with their paths. */
+  notify(files: string[] = []): void {
+    const hour = 3_600_000;
+    const readFrom = Math.floor(Date.now() / hour) * hour - (this.options.lookbackHours ?? 2) * hour;
+    if (files.some((file) => (partitionHour(file) ?? readFrom) < readFrom)) this.fullRefreshDue = true;
     this.modelsDue = true;
     this.schedule(this.options.settleMs ?? 300);
   }
@@ -135,11 +152,15 @@ export class IncrementalBuilder {
     );
   }
 
-  private async buildModels(reason: string): Promise<BuildOutcome> {
+  private async buildModels(cause: string): Promise<BuildOutcome> {
+    const full = this.fullRefreshDue;
+    const reason = full ? `${cause} in older hours, full refresh` : cause;
     this.modelsDue = false;
+    this.fullRefreshDue = false;
     this.lastModels = Date.now();
     const started = performance.now();
-    const { code, lines } = await runJob(["models", this.options.data, this.options.models, "0"]);
+    const refresh = full ? "full" : "incremental";
+    const { code, lines } = await runJob(["models", this.options.data, this.options.models, "0", refresh]);
     const outcome: BuildOutcome = {
       ok: code === 0,
       code,
@@ -152,6 +173,7 @@ export class IncrementalBuilder {
     const busy = lines.some(heldByAnotherProcess);
     if (busy) {
       this.modelsDue = true;
+      this.fullRefreshDue ||= full;
       this.log(`build ${time}: the warehouse is in use by another process; trying again shortly`);
     } else if (outcome.ok) {
       this.reportsDue = true;

@@ -5,6 +5,7 @@ import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Hono } from "hono";
+import { loadProjectFiles } from "../runner/project.ts";
 import { type RunningCollector, startCollector } from "./collect.ts";
 import { formatDemoSummary, writeDemo } from "./demo.ts";
 import { IncrementalBuilder } from "./dev-builder.ts";
@@ -72,8 +73,14 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     stopping = true;
   });
 
-  const builder = new IncrementalBuilder({ data, models: packageModels, log, settleMs: 150 });
-  const watcher = new RawWatcher({ data, onNew: () => builder.notify(), recentEveryMs: 250 });
+  const builder = new IncrementalBuilder({
+    data,
+    models: packageModels,
+    log,
+    settleMs: 150,
+    lookbackHours: sourceLookbackHours(packageModels),
+  });
+  const watcher = new RawWatcher({ data, onNew: (files) => builder.notify(files), recentEveryMs: 250 });
   try {
     if (emptyAtStart && options.demo) {
       log("writing demo data into an empty data folder (--no-demo skips this)…");
@@ -120,6 +127,12 @@ function announceAndBuild(
   log("Ctrl-C stops (everything acknowledged is landed first).");
   log("");
   void builder.buildNow("start");
+}
+
+/** The longest lookback of the project's sources (2 hours when the project does not say). */
+function sourceLookbackHours(models: string): number {
+  const sources = Object.values(loadProjectFiles(models).config.sources);
+  return sources.length > 0 ? Math.max(...sources.map((source) => source.lookback_hours)) : 2;
 }
 
 function startFailed(error: unknown): number {
