@@ -38,6 +38,11 @@ function partitionHour(file: string): number | undefined {
     : undefined;
 }
 
+/** The lines of a failed build's output that say what went wrong. */
+export function failureLines(lines: string[]): string[] {
+  return lines.filter((l) => /ERROR|FAIL|WARN|rror|failed/.test(l)).slice(0, 20);
+}
+
 export interface BuilderOptions {
   data: string;
   models: string;
@@ -182,8 +187,7 @@ export class IncrementalBuilder {
       // Renders what the models could build, and shows the lines that say what went wrong.
       this.reportsDue = code !== 2;
       this.log(`build ${time} (${reason}): FAILED (exit ${code}) in ${outcome.seconds.toFixed(1)} s`);
-      const telling = lines.filter((l) => /ERROR|FAIL|WARN|rror|failed/.test(l));
-      for (const line of telling.slice(0, 20)) this.log(`  ${line}`);
+      for (const line of failureLines(lines)) this.log(`  ${line}`);
       this.log(`  details: ${this.options.data}/target/run_results.json`);
     }
     for (const listener of this.listeners) listener(outcome);

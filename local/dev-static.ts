@@ -52,8 +52,25 @@ const notBuiltYet = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Reports — building</title></head><body style="font-family:system-ui;margin:2rem">
 <h1>The reports are being built</h1><p>This page reloads itself in a few seconds.</p></body></html>`;
 
-/** GET /reports/…: DATA/site/, with a placeholder until the first build has rendered it. */
-export function mountReports(app: Hono, data: string): void {
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch] as string);
+
+const buildFailed = (
+  why: string,
+) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
+<title>Reports — build failed</title></head><body style="font-family:system-ui;margin:2rem">
+<h1>The last build failed</h1><pre style="white-space:pre-wrap">${escapeHtml(why)}</pre>
+<p>The terminal running <code>ownstats dev</code> shows the failing steps. The next build starts when new events land; this page reloads itself.</p></body></html>`;
+
+/**
+ * GET /reports/…: DATA/site/, with a placeholder until the first build has rendered it; `problem`
+ * says why the last build failed, when it did, so the placeholder does not promise reports forever.
+ */
+export function mountReports(
+  app: Hono,
+  data: string,
+  problem: () => string | undefined = () => undefined,
+): void {
   const root = normalize(join(data, "site"));
   app.get("/reports", (c) => c.redirect("/reports/"));
   app.get("/reports/*", async (c) => {
@@ -62,7 +79,10 @@ export function mountReports(app: Hono, data: string): void {
     if (!path) return c.text("not found", 404);
     const response = await sendFile(c, path);
     if (response) return response;
-    if (rest === "/" || rest === "/index.html") return c.html(notBuiltYet, 503, { "Retry-After": "3" });
+    if (rest === "/" || rest === "/index.html") {
+      const why = problem();
+      return c.html(why === undefined ? notBuiltYet : buildFailed(why), 503, { "Retry-After": "3" });
+    }
     return c.text(`no report file ${rest}`, 404);
   });
 }

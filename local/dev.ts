@@ -5,10 +5,11 @@ import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Hono } from "hono";
+import { heldByAnotherProcess } from "../runner/lock.ts";
 import { loadProjectFiles } from "../runner/project.ts";
 import { type RunningCollector, startCollector } from "./collect.ts";
 import { formatDemoSummary, writeDemo } from "./demo.ts";
-import { IncrementalBuilder } from "./dev-builder.ts";
+import { failureLines, IncrementalBuilder } from "./dev-builder.ts";
 import { acquireDevLock, type DevLock, DevStartError, ensureWritable } from "./dev-guard.ts";
 import { mountDemoSite, mountReports } from "./dev-static.ts";
 import { RawWatcher } from "./dev-watch.ts";
@@ -41,6 +42,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
 
   const emptyAtStart = !hasRawObjects(data);
   const feed = new LiveFeed(data);
+  let lastBuildProblem: string | undefined;
   let live: LiveRoutes | undefined;
   let collector: RunningCollector;
   try {
@@ -54,7 +56,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
       extend: (app: Hono) => {
         mountTracker(app);
         live = mountLive(app, feed);
-        mountReports(app, data);
+        mountReports(app, data, () => lastBuildProblem);
         mountDemoSite(app);
       },
     });
@@ -79,6 +81,12 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     log,
     settleMs: 150,
     lookbackHours: sourceLookbackHours(packageModels),
+  });
+  builder.onBuilt(({ ok, code, lines }) => {
+    if (ok) lastBuildProblem = undefined;
+    // A warehouse another process holds for a moment is no failure: the build is retried.
+    else if (!lines.some(heldByAnotherProcess))
+      lastBuildProblem = [`exit ${code}`, ...failureLines(lines).map((line) => line.trim())].join("\n");
   });
   const watcher = new RawWatcher({ data, onNew: (files) => builder.notify(files), recentEveryMs: 250 });
   try {

@@ -3,7 +3,7 @@
 
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -78,6 +78,30 @@ describe("ownstats dev", () => {
     expect(objects.length).toBe(Number(written?.replaceAll(",", "")));
     expect(output).toContain("stopped");
     expect(existsSync(join(data, "dev.lock"))).toBe(false);
+  }, 120_000);
+
+  it("says on /reports/ that the first build failed and why, instead of that the reports are being built", async () => {
+    const data = tempData();
+    const hour = join(data, "raw", "year=2026", "month=03", "day=01", "hour=10");
+    mkdirSync(hour, { recursive: true });
+    writeFileSync(join(hour, "broken.gz"), "this is not gzip");
+    const dev = await startDev(["--no-demo"], data);
+    try {
+      const page = await until(
+        async () => {
+          const response = await fetch(`${dev.url}/reports/`);
+          const text = await response.text();
+          return text.includes("being built") ? undefined : { status: response.status, text };
+        },
+        "the first build's outcome on /reports/",
+        60_000,
+      );
+      expect(page.status).toBe(503);
+      expect(page.text).toContain("The last build failed");
+      expect(page.text).toContain("not a GZIP stream");
+    } finally {
+      await dev.stop();
+    }
   }, 120_000);
 
   it("refuses a second dev server on the same data folder, a taken port and an unwritable folder", async () => {
