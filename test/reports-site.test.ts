@@ -127,9 +127,7 @@ describe.runIf(executable)("reports in Chromium", () => {
 
   it("opens every page with no console error and a screenshot that is not blank", async () => {
     mkdirSync(artifacts, { recursive: true });
-    const server = await serveFolder(site);
-    const browser = await launchChromium(executable as string);
-    try {
+    await withServedSite(async (browser, server) => {
       for (const scheme of ["light", "dark"] as const) {
         const context = await browser.newContext({
           colorScheme: scheme,
@@ -150,16 +148,11 @@ describe.runIf(executable)("reports in Chromium", () => {
         expect(errors).toEqual([]);
         await context.close();
       }
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    });
   });
 
   it("fits a phone's width, and draws chart text in the page's colour in dark mode", async () => {
-    const server = await serveFolder(site);
-    const browser = await launchChromium(executable as string);
-    try {
+    await withServedSite(async (browser, server) => {
       const context = await browser.newContext({
         colorScheme: "dark",
         viewport: { width: 390, height: 844 },
@@ -185,16 +178,11 @@ describe.runIf(executable)("reports in Chromium", () => {
       });
       expect(colours.text).toBe(colours.body);
       expect(colours.body).not.toBe("rgb(0, 0, 0)");
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    });
   });
 
   it("runs the SQL playground's example query over HTTP and shows rows", async () => {
-    const server = await serveFolder(site);
-    const browser = await launchChromium(executable as string);
-    try {
+    await withServedSite(async (browser, server) => {
       const context = await browser.newContext();
       const requested: string[] = [];
       context.on("request", (request) => void requested.push(request.url()));
@@ -202,8 +190,7 @@ describe.runIf(executable)("reports in Chromium", () => {
       const errors: string[] = [];
       page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
       page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(`${server.url}/sql.html`);
-      await page.waitForSelector("#sql-run:not([disabled])", { timeout: 60_000 });
+      await openPlayground(page, server.url);
       await page.click("#sql-run");
       await page.waitForSelector("#sql-result tbody tr", { timeout: 30_000 });
       const headers = await page.$$eval("#sql-result th", (ths) => ths.map((th) => th.textContent));
@@ -218,19 +205,12 @@ describe.runIf(executable)("reports in Chromium", () => {
       expect(
         requested.filter((url) => !url.startsWith(`${server.url}/`) && !url.startsWith("blob:")),
       ).toEqual([]);
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    });
   });
 
   it("runs every example query of the SQL playground to rows", async () => {
-    const server = await serveFolder(site);
-    const browser = await launchChromium(executable as string);
-    try {
-      const page = await browser.newPage();
-      await page.goto(`${server.url}/sql.html`);
-      await page.waitForSelector("#sql-run:not([disabled])", { timeout: 60_000 });
+    await withServedSite(async (browser, server) => {
+      const page = await openPlayground(await browser.newPage(), server.url);
       const examples = await page.$$eval("#sql-example option", (options) =>
         options.map((o) => o.getAttribute("value") ?? ""),
       );
@@ -248,19 +228,12 @@ describe.runIf(executable)("reports in Chromium", () => {
       expect(outcomes).toEqual(
         examples.map((e) => expect.stringMatching(new RegExp(`^${e}: Done in \\d+ ms\\. rows$`))),
       );
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    });
   });
 
   it("shows each playground column's own values, numbers, dates and times as DuckDB writes them", async () => {
-    const server = await serveFolder(site);
-    const browser = await launchChromium(executable as string);
-    try {
-      const page = await browser.newPage();
-      await page.goto(`${server.url}/sql.html`);
-      await page.waitForSelector("#sql-run:not([disabled])", { timeout: 60_000 });
+    await withServedSite(async (browser, server) => {
+      const page = await openPlayground(await browser.newPage(), server.url);
       const result = await runInPlayground(
         page,
         `SELECT sum(x) AS total, -1.5::DECIMAL(10, 2) AS price, 123456789012345678.12::DECIMAL(38, 2) AS wide,
@@ -292,10 +265,7 @@ describe.runIf(executable)("reports in Chromium", () => {
       expect(twins).toEqual({ headers: ["step", "step"], rows: [["1", "2"]] });
       const hours = await runInPlayground(page, "SELECT hour FROM anomalies ORDER BY hour LIMIT 1");
       expect(hours.rows[0]?.[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:00:00$/);
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    });
   });
 
   it("draws the lineage with no box over another and every model's name inside its box", async () => {
@@ -375,6 +345,30 @@ const contentTypes: Record<string, string> = {
   ".wasm": "application/wasm",
   ".parquet": "application/octet-stream",
 };
+
+/** Serves the site over HTTP to a fresh Chromium for `use`, and closes both after it. */
+async function withServedSite(
+  use: (
+    browser: import("playwright-core").Browser,
+    server: Awaited<ReturnType<typeof serveFolder>>,
+  ) => Promise<void>,
+): Promise<void> {
+  const server = await serveFolder(site);
+  const browser = await launchChromium(executable as string);
+  try {
+    await use(browser, server);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** Opens the SQL playground in `page` and waits until its engine is ready to run a query. */
+async function openPlayground(page: import("playwright-core").Page, url: string) {
+  await page.goto(`${url}/sql.html`);
+  await page.waitForSelector("#sql-run:not([disabled])", { timeout: 60_000 });
+  return page;
+}
 
 /** A tiny static host, as GitHub Pages or S3 would serve the site: files only, no server logic. */
 async function serveFolder(folder: string) {
