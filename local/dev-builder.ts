@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { heldByAnotherProcess } from "../runner/lock.ts";
+import { partitionHour } from "./raw-object.ts";
 
 const jobFile = fileURLToPath(new URL("./dev-build-job.ts", import.meta.url));
 
@@ -28,14 +29,6 @@ function runJob(args: string[]): Promise<{ code: number; lines: string[] }> {
     child.on("error", (error) => resolve({ code: 1, lines: [`build failed to start: ${error.message}`] }));
     child.on("close", (code) => resolve({ code: code ?? 1, lines: output.split("\n").filter(Boolean) }));
   });
-}
-
-/** The start of the hour of a raw object's year=/month=/day=/hour= folder, in UTC ms. */
-function partitionHour(file: string): number | undefined {
-  const match = /year=(\d{4})[\\/]month=(\d\d)[\\/]day=(\d\d)[\\/]hour=(\d\d)[\\/][^\\/]*$/.exec(file);
-  return match
-    ? Date.UTC(+(match[1] as string), +(match[2] as string) - 1, +(match[3] as string), +(match[4] as string))
-    : undefined;
 }
 
 /** The lines of a failed build's output that say what went wrong. */

@@ -64,6 +64,11 @@ export async function sync(opts: SyncOptions): Promise<number> {
       `sync: ${summary.downloaded} new objects (${(summary.bytes / 1e6).toFixed(1)} MB${resumed}) from ${source} into ${opts.data}/raw/` +
         (summary.lastKey ? `; up to ${summary.lastKey}` : ""),
     );
+    if (summary.behindWarehouseFrom)
+      console.log(
+        `sync: some objects are in hours from ${summary.behindWarehouseFrom.toISOString()} on, older than what ${opts.data}/raw/ held; ` +
+          "an incremental build reads only from its watermark minus lookback_hours, so include them with `ownstats build --full-refresh`",
+      );
     return 0;
   } catch (error) {
     console.error(`ownstats sync: ${source}: ${error instanceof Error ? error.message : String(error)}`);

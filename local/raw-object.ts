@@ -25,6 +25,33 @@ export function rawPartition(arrival: Date): string {
   );
 }
 
+/** The start of the hour of a raw object's year=/month=/day=/hour= folder (a path or an S3 key), in UTC ms. */
+export function partitionHour(file: string): number | undefined {
+  const match = /year=(\d{4})[\\/]month=(\d\d)[\\/]day=(\d\d)[\\/]hour=(\d\d)[\\/][^\\/]*$/.exec(file);
+  return match
+    ? Date.UTC(+(match[1] as string), +(match[2] as string) - 1, +(match[3] as string), +(match[4] as string))
+    : undefined;
+}
+
+/** The newest hour folder under DATA/raw/ that holds a file, in UTC ms (undefined when none does). */
+export async function newestPartitionHour(data: string): Promise<number | undefined> {
+  const newestIn = async (folder: string, depth: number): Promise<number | undefined> => {
+    const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+    if (depth === 4) {
+      const file = entries.find((e) => e.isFile() && e.name.endsWith(".gz"));
+      return file ? partitionHour(join(folder, file.name)) : undefined;
+    }
+    // Folder names sort by time (zero-padded): the newest one holding a file wins.
+    const folders = entries.filter((e) => e.isDirectory() && e.name.includes("=")).map((e) => e.name);
+    for (const name of folders.sort().reverse()) {
+      const hour = await newestIn(join(folder, name), depth + 1);
+      if (hour !== undefined) return hour;
+    }
+    return undefined;
+  };
+  return newestIn(join(data, "raw"), 0);
+}
+
 /** A name that sorts by arrival and never collides between writers. */
 function objectName(arrival: Date): string {
   const stamp = arrival.toISOString().replace(/[-:.]/g, "");

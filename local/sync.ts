@@ -18,6 +18,8 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 
+import { newestPartitionHour, partitionHour } from "./raw-object.ts";
+
 export interface SyncSettings {
   bucket: string;
   prefix: string;
@@ -36,7 +38,16 @@ export interface SyncSummary {
   resumed: number;
   bytes: number;
   lastKey?: string;
+  /**
+   * The earliest hour fetched, when it lies more than MODELS_LOOKBACK_HOURS before the newest hour
+   * that DATA/raw/ already held: an incremental build of a warehouse that holds those later hours
+   * reads from its watermark minus the lookback, so it needs `--full-refresh` to read these.
+   */
+  behindWarehouseFrom?: Date;
 }
+
+/** The raw source's default `lookback_hours` in models/project.yml. */
+const MODELS_LOOKBACK_HOURS = 2;
 
 interface SyncState {
   [source: string]: { last_key: string; updated_at: string };
@@ -104,6 +115,8 @@ export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
     lastKey: state[source]?.last_key,
   };
 
+  const newestBefore = await newestPartitionHour(data);
+  let earliestFetched: number | undefined;
   const startAfter = listingStart(summary.lastKey);
   let continuation: string | undefined;
   do {
@@ -131,6 +144,11 @@ export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
       );
       const failed = settled.find((s) => s.status === "rejected");
       if (failed) throw failed.reason;
+      for (const o of batch) {
+        const hour = partitionHour(o.Key as string);
+        if (hour !== undefined && (earliestFetched === undefined || hour < earliestFetched))
+          earliestFetched = hour;
+      }
       for (const result of settled.map((s) => (s as PromiseFulfilledResult<Downloaded>).value)) {
         summary.downloaded++;
         summary.bytes += result.bytes;
@@ -145,6 +163,12 @@ export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
     }
     continuation = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (continuation);
+  if (
+    newestBefore !== undefined &&
+    earliestFetched !== undefined &&
+    earliestFetched < newestBefore - MODELS_LOOKBACK_HOURS * 3_600_000
+  )
+    summary.behindWarehouseFrom = new Date(earliestFetched);
   return summary;
 }
 

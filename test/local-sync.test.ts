@@ -1,7 +1,15 @@
 // `ownstats sync` against s3rver (in-process): full and incremental downloads, and a download cut
 // off halfway through by the network that the next run resumes with a Range request.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -64,6 +72,8 @@ describe("sync", () => {
     const expected = gzFiles(join(source, "raw"));
     const first = await syncBucket({ bucket, prefix: "raw/", data, client: clientFor(endpoint) });
     expect(first.downloaded).toBe(expected.length);
+    // Into an empty folder: nothing lies behind what was there.
+    expect(first.behindWarehouseFrom).toBeUndefined();
     expect(gzFiles(join(data, "raw"))).toEqual(expected);
     for (const relative of expected)
       expect(
@@ -110,6 +120,8 @@ describe("sync", () => {
     await put(`year=2026/month=02/day=10/hour=11/ownstats-direct-1-2026-02-10-11-58-00-d.gz`, 400);
     const next = await syncBucket({ bucket: late, prefix: "raw/", data, client });
     expect(next).toMatchObject({ listed: 2, downloaded: 2, bytes: 700 });
+    // Within the models' lookback of the newest hour already here: an incremental build reads them.
+    expect(next.behindWarehouseFrom).toBeUndefined();
     expect(gzFiles(join(data, "raw"))).toHaveLength(4);
     const state = JSON.parse(readFileSync(syncStatePath(data), "utf8"));
     expect(state[`s3://${late}/raw/`].last_key).toBe(
@@ -119,6 +131,18 @@ describe("sync", () => {
       listed: 0,
       downloaded: 0,
     });
+  });
+
+  it("says from which hour a sync into a folder holding later hours needs a full refresh to be read", async () => {
+    // The folder already holds (say) demo data up to March; the bucket's hours are in February.
+    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-behind-"));
+    const newer = join(data, "raw", "year=2026", "month=03", "day=01", "hour=05");
+    mkdirSync(newer, { recursive: true });
+    writeFileSync(join(newer, "ownstats-demo.gz"), "");
+    const summary = await syncBucket({ bucket, prefix: "raw/", data, client: clientFor(endpoint) });
+    const earliest = gzFiles(join(source, "raw"))[0] as string;
+    const [, year, month, day, hour] = /year=(\d+)\/month=(\d+)\/day=(\d+)\/hour=(\d+)/.exec(earliest) ?? [];
+    expect(summary.behindWarehouseFrom?.toISOString()).toBe(`${year}-${month}-${day}T${hour}:00:00.000Z`);
   });
 
   it("names an endpoint that is no S3 server, whether it answers 404 or 200, instead of syncing nothing", async () => {
