@@ -8,6 +8,7 @@ import {
   query,
   type RawEvent,
   removeTempData,
+  resultOf,
   runResults,
   stepwiseAndWhole,
   tempData,
@@ -15,9 +16,6 @@ import {
 } from "./models-kit.ts";
 
 afterAll(removeTempData);
-
-const resultOf = (data: string, model: string) =>
-  runResults(data).results.find((r) => r.unique_id === `model.ownstats.${model}`);
 
 describe("incremental marts", () => {
   it("says to rebuild when funnel_steps changed since the last full build", async () => {

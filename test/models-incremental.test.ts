@@ -11,6 +11,7 @@ import {
   query,
   type RawEvent,
   removeTempData,
+  resultOf,
   runResults,
   tempData,
   writeRaw,
@@ -18,8 +19,6 @@ import {
 
 afterAll(removeTempData);
 
-const resultOf = (data: string, model: string) =>
-  runResults(data).results.find((r) => r.unique_id === `model.ownstats.${model}`);
 const stgResult = (data: string) => resultOf(data, "stg_events");
 
 describe("incremental stg_events", () => {

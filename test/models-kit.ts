@@ -145,3 +145,7 @@ export async function query<T extends Row = Row>(data: string, sql: string): Pro
 export function runResults(data: string): RunResults {
   return JSON.parse(readFileSync(join(data, "target", "run_results.json"), "utf8")) as RunResults;
 }
+
+/** The last run's result for one model of the project. */
+export const resultOf = (data: string, model: string) =>
+  runResults(data).results.find((r) => r.unique_id === `model.ownstats.${model}`);
