@@ -13,16 +13,18 @@ import { makeDirectoryDurably, writeFileDurably } from "./durable-file.ts";
 
 const gzipAsync = promisify(gzip);
 
+/** The Hive hour folder of an arrival time, in UTC, as an S3 key part: `year=YYYY/month=MM/day=DD/hour=HH`. */
+export function hourFolder(arrival: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return (
+    `year=${arrival.getUTCFullYear()}/month=${pad(arrival.getUTCMonth() + 1)}` +
+    `/day=${pad(arrival.getUTCDate())}/hour=${pad(arrival.getUTCHours())}`
+  );
+}
+
 /** The Hive partition folder (relative to the data folder) for an arrival time, in UTC. */
 export function rawPartition(arrival: Date): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return join(
-    "raw",
-    `year=${arrival.getUTCFullYear()}`,
-    `month=${pad(arrival.getUTCMonth() + 1)}`,
-    `day=${pad(arrival.getUTCDate())}`,
-    `hour=${pad(arrival.getUTCHours())}`,
-  );
+  return join("raw", ...hourFolder(arrival).split("/"));
 }
 
 /** The start of the hour of a raw object's year=/month=/day=/hour= folder (a path or an S3 key), in UTC ms. */

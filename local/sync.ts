@@ -18,7 +18,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 
-import { newestPartitionHour, partitionHour } from "./raw-object.ts";
+import { hourFolder, newestPartitionHour, partitionHour } from "./raw-object.ts";
 
 export interface SyncSettings {
   bucket: string;
@@ -73,23 +73,10 @@ export const LOOKBACK_HOURS = 2;
  * is in the delivery's year=/month=/day=/hour= layout; otherwise just after the last key.
  */
 export function listingStart(lastKey: string | undefined): string | undefined {
-  const match = lastKey?.match(/^(.*?)year=(\d{4})\/month=(\d\d)\/day=(\d\d)\/hour=(\d\d)\//);
-  if (!match) return lastKey;
-  const [, head, year, month, day, hour] = match.map(String) as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  const start = new Date(Date.UTC(+year, +month - 1, +day, +hour) - LOOKBACK_HOURS * 3_600_000);
-  if (Number.isNaN(start.getTime())) return lastKey;
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return (
-    `${head}year=${start.getUTCFullYear()}/month=${pad(start.getUTCMonth() + 1)}` +
-    `/day=${pad(start.getUTCDate())}/hour=${pad(start.getUTCHours())}/`
-  );
+  const hour = lastKey === undefined ? undefined : partitionHour(lastKey);
+  if (lastKey === undefined || hour === undefined) return lastKey;
+  const head = lastKey.slice(0, lastKey.lastIndexOf("year="));
+  return `${head}${hourFolder(new Date(hour - LOOKBACK_HOURS * 3_600_000))}/`;
 }
 
 /** An object already in place at its full size was fetched by an earlier run. */
