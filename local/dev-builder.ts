@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { heldByAnotherProcess } from "../runner/lock.ts";
+import { DEFAULT_LOOKBACK_HOURS } from "../runner/project.ts";
 import { partitionHour } from "./raw-object.ts";
 
 const jobFile = fileURLToPath(new URL("./dev-build-job.ts", import.meta.url));
@@ -85,7 +86,8 @@ export class IncrementalBuilder {
   /** Called for every burst of new raw objects, with their paths. */
   notify(files: string[] = []): void {
     const hour = 3_600_000;
-    const readFrom = Math.floor(Date.now() / hour) * hour - (this.options.lookbackHours ?? 2) * hour;
+    const readFrom =
+      Math.floor(Date.now() / hour) * hour - (this.options.lookbackHours ?? DEFAULT_LOOKBACK_HOURS) * hour;
     if (files.some((file) => (partitionHour(file) ?? readFrom) < readFrom)) this.fullRefreshDue = true;
     this.modelsDue = true;
     this.schedule(this.options.settleMs ?? 300);

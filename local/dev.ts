@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Hono } from "hono";
 import { heldByAnotherProcess } from "../runner/lock.ts";
-import { loadProjectFiles } from "../runner/project.ts";
+import { DEFAULT_LOOKBACK_HOURS, loadProjectFiles } from "../runner/project.ts";
 import { type RunningCollector, startCollector } from "./collect.ts";
 import { formatDemoSummary, writeDemo } from "./demo.ts";
 import { failureLines, IncrementalBuilder } from "./dev-builder.ts";
@@ -140,7 +140,9 @@ function announceAndBuild(
 /** The longest lookback of the project's sources (2 hours when the project does not say). */
 function sourceLookbackHours(models: string): number {
   const sources = Object.values(loadProjectFiles(models).config.sources);
-  return sources.length > 0 ? Math.max(...sources.map((source) => source.lookback_hours)) : 2;
+  return sources.length > 0
+    ? Math.max(...sources.map((source) => source.lookback_hours))
+    : DEFAULT_LOOKBACK_HOURS;
 }
 
 function startFailed(error: unknown): number {

@@ -18,6 +18,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 
+import { DEFAULT_LOOKBACK_HOURS } from "../runner/project.ts";
 import { hourFolder, newestPartitionHour, partitionHour } from "./raw-object.ts";
 
 export interface SyncSettings {
@@ -39,15 +40,12 @@ export interface SyncSummary {
   bytes: number;
   lastKey?: string;
   /**
-   * The earliest hour fetched, when it lies more than MODELS_LOOKBACK_HOURS before the newest hour
+   * The earliest hour fetched, when it lies more than DEFAULT_LOOKBACK_HOURS before the newest hour
    * that DATA/raw/ already held: an incremental build of a warehouse that holds those later hours
    * reads from its watermark minus the lookback, so it needs `--full-refresh` to read these.
    */
   behindWarehouseFrom?: Date;
 }
-
-/** The raw source's default `lookback_hours` in models/project.yml. */
-const MODELS_LOOKBACK_HOURS = 2;
 
 interface SyncState {
   [source: string]: { last_key: string; updated_at: string };
@@ -153,7 +151,7 @@ export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
   if (
     newestBefore !== undefined &&
     earliestFetched !== undefined &&
-    earliestFetched < newestBefore - MODELS_LOOKBACK_HOURS * 3_600_000
+    earliestFetched < newestBefore - DEFAULT_LOOKBACK_HOURS * 3_600_000
   )
     summary.behindWarehouseFrom = new Date(earliestFetched);
   return summary;

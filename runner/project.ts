@@ -20,6 +20,9 @@ const columnType = z
 export const materializations = ["table", "view", "incremental", "ephemeral"] as const;
 export type Materialization = (typeof materializations)[number];
 
+/** How many hours before its watermark's an incremental build reads a source from, unless the source says. */
+export const DEFAULT_LOOKBACK_HOURS = 2;
+
 const sourceSchema = z.strictObject({
   path: z.string().min(1),
   format: z.literal("ndjson").default("ndjson"),
@@ -27,7 +30,7 @@ const sourceSchema = z.strictObject({
     .record(identifier, columnType)
     .refine((c) => Object.keys(c).length > 0, "needs at least one column"),
   partitions: z.record(identifier, columnType).default({}),
-  lookback_hours: z.number().int().min(0).default(2),
+  lookback_hours: z.number().int().min(0).default(DEFAULT_LOOKBACK_HOURS),
 });
 export type SourceConfig = z.infer<typeof sourceSchema>;
 
