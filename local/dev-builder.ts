@@ -63,6 +63,8 @@ export interface BuildOutcome {
   /** When the models had the new data (the warehouse is queryable from then on). */
   finishedAt: number;
   lines: string[];
+  /** Another process held the warehouse: no failure, the build is tried again shortly. */
+  busy: boolean;
 }
 
 type Job = "models" | "reports";
@@ -167,11 +169,11 @@ export class IncrementalBuilder {
       seconds: (performance.now() - started) / 1000,
       finishedAt: Date.now(),
       lines,
+      // Another process (an `ownstats query` in a terminal) may hold the database for a moment.
+      busy: lines.some(heldByAnotherProcess),
     };
     const time = new Date().toISOString().slice(11, 19);
-    // Another process (an `ownstats query` in a terminal) may hold the database for a moment.
-    const busy = lines.some(heldByAnotherProcess);
-    if (busy) {
+    if (outcome.busy) {
       this.modelsDue = true;
       this.fullRefreshDue ||= full;
       this.log(`build ${time}: the warehouse is in use by another process; trying again shortly`);

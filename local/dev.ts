@@ -5,7 +5,6 @@ import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Hono } from "hono";
-import { heldByAnotherProcess } from "../runner/lock.ts";
 import { DEFAULT_LOOKBACK_HOURS, loadProjectFiles } from "../runner/project.ts";
 import { type RunningCollector, startCollector } from "./collect.ts";
 import { formatDemoSummary, writeDemo } from "./demo.ts";
@@ -82,10 +81,9 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     settleMs: 150,
     lookbackHours: sourceLookbackHours(packageModels),
   });
-  builder.onBuilt(({ ok, code, lines }) => {
+  builder.onBuilt(({ ok, code, lines, busy }) => {
     if (ok) lastBuildProblem = undefined;
-    // A warehouse another process holds for a moment is no failure: the build is retried.
-    else if (!lines.some(heldByAnotherProcess))
+    else if (!busy)
       lastBuildProblem = [`exit ${code}`, ...failureLines(lines).map((line) => line.trim())].join("\n");
   });
   const watcher = new RawWatcher({ data, onNew: (files) => builder.notify(files), recentEveryMs: 250 });
