@@ -21,11 +21,11 @@ const root = process.env.OWNSTATS_BENCH_DATA ?? join(tmpdir(), "ownstats-bench-b
 // `ids` names the demo's id format (version 7 UUIDs, as the tracker makes), so data made with
 // another one is generated again.
 const demo = { seed: 7, now: "2026-03-01T00:00:00Z", ids: "uuid7" };
-// About 1,050 visitors a day give about 1 M events over 56 days with the demo's behaviour.
+// About 1,450 visitors a day give about 1 M events over 56 days with the demo's behaviour.
 const sizes = [
-  { label: "1 M", folder: "1m", visitors: 59_000, days: 56, denser: false },
-  { label: "5 M", folder: "5m-history", visitors: 295_000, days: 280, denser: false },
-  { label: "5 M at 5× the traffic", folder: "5m", visitors: 295_000, days: 56, denser: true },
+  { label: "1 M", folder: "1m", visitors: 81_000, days: 56, denser: false },
+  { label: "5 M", folder: "5m-history", visitors: 405_000, days: 280, denser: false },
+  { label: "5 M at 5× the traffic", folder: "5m", visitors: 405_000, days: 56, denser: true },
 ];
 const extraPrefix = "bench-extra-";
 // The incremental goal compares history, so every site gets the same new hour: the 1 M site's hour

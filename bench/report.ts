@@ -18,7 +18,7 @@ const models = fileURLToPath(new URL("../models", import.meta.url));
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const root = process.env.OWNSTATS_BENCH_DATA ?? join(tmpdir(), "ownstats-bench-report");
 // About 1 M events over 56 days with the demo's behaviour (the same settings as the build bench).
-const demo = { visitors: 59_000, days: 56, seed: 7, now: "2026-03-01T00:00:00Z" };
+const demo = { visitors: 81_000, days: 56, seed: 7, now: "2026-03-01T00:00:00Z" };
 const days = 28;
 const rounds = 3;
 

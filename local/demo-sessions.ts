@@ -22,6 +22,9 @@ export const CTA_ELEMENT = "book_call";
 export const FORM_ELEMENT = "book_call_form";
 
 const MAX_PAGES = 12;
+/** Shares of sessions that only glance at their landing page; returning visitors come with intent. */
+const FIRST_GLANCE = 0.45;
+const RETURNING_GLANCE = 0.2;
 const q = JSON.stringify;
 
 export function writeSession(random: Random, session: PlannedSession, emit: EmitEvent): void {
@@ -73,8 +76,12 @@ export function writeSession(random: Random, session: PlannedSession, emit: Emit
         (previous ? "" : campaign) +
         context,
     );
-    const dwell = Math.min(900, Math.max(2, random.logNormal(page.dwell, 2.2))) * 1000;
-    const reach = Math.min(1, page.reach * random.logNormal(1, 1.7));
+    // Many visitors look at the page they land on for a few seconds and leave: the bounces.
+    const glance = count === 0 && random.chance(returning ? RETURNING_GLANCE : FIRST_GLANCE);
+    const dwell = glance
+      ? Math.min(25, Math.max(2, random.logNormal(8, 1.8))) * 1000
+      : Math.min(900, Math.max(2, random.logNormal(page.dwell, 2.2))) * 1000;
+    const reach = Math.min(1, page.reach * random.logNormal(glance ? 0.4 : 1, 1.7));
     for (const pct of SCROLL_MILESTONES) {
       if (pct / 100 > reach) break;
       event("scroll_depth", t + dwell * (pct / 100) * 0.8, page.path, `,"scroll_pct":${pct}`);
@@ -84,14 +91,16 @@ export function writeSession(random: Random, session: PlannedSession, emit: Emit
       event("time_on_page", t + seconds * 1000, page.path, `,"seconds":${seconds}`);
     }
 
-    let next: PageKey | "exit" = nextPage[key].draw(random);
-    if (key === "pricing") {
-      // Exposed once per session, as the tracker's ownstats.variant() does.
-      if (!exposed) {
-        exposed = true;
-        const variant = `,"experiment":"${experiment.name}","variant":"${visitor.variant.name}"`;
-        event("experiment_exposure", t + 300, page.path, variant);
-      }
+    // Exposed on the page's load, once per session, as the tracker's ownstats.variant() does.
+    if (key === "pricing" && !exposed) {
+      exposed = true;
+      const variant = `,"experiment":"${experiment.name}","variant":"${visitor.variant.name}"`;
+      event("experiment_exposure", t + 300, page.path, variant);
+    }
+    let next: PageKey | "exit" = glance ? "exit" : nextPage[key].draw(random);
+    if (glance) {
+      // Gone before doing anything on the page.
+    } else if (key === "pricing") {
       const clickRate = visitor.variant.ctaRate * (returning ? 1.4 : 1);
       if (random.chance(clickRate)) {
         const clickAt = t + dwell * 0.5;

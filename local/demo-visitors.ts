@@ -42,7 +42,7 @@ export interface Plan {
 
 /** Share of visitors who arrive with the spike, and of visitors that are crawlers. */
 const SPIKE_SHARE = 0.07;
-const BOT_SHARE = 0.01;
+const BOT_SHARE = 0.0075;
 
 export function planVisits(random: Random, visitorCount: number, days: number, now: number): Plan {
   const windowStart = now - days * DAY;

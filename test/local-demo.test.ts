@@ -161,6 +161,18 @@ describe("demo shape", () => {
     expect(Number(hours[0]?.n)).toBeGreaterThan(median * 10);
   });
 
+  it("has a bounce rate like a real site's: many visitors glance at one page and leave", async () => {
+    // The sessions model's bounce: one page view at most, no conversion, under 30 s engaged, under 50 % scrolled.
+    const [row] = await wh.all(`select avg(bounced::int) as bounce_rate, avg(pages) as pages from (
+      select count(*) filter (where event_type = 'page_view') as pages,
+        pages <= 1 and count(*) filter (where event_type = 'cta_click') = 0
+          and coalesce(max(seconds), 0) < 30 and coalesce(max(scroll_pct), 0) < 50 as bounced
+      from events where not is_bot group by session_id)`);
+    expect(Number(row?.bounce_rate)).toBeGreaterThan(0.2);
+    expect(Number(row?.bounce_rate)).toBeLessThan(0.5);
+    expect(Number(row?.pages)).toBeGreaterThan(1.3);
+  });
+
   it("flags 2–3 % of events as bots", async () => {
     const [row] = await wh.all("select avg(is_bot::int) as share from events");
     expect(Number(row?.share)).toBeGreaterThanOrEqual(0.015);
