@@ -53,6 +53,12 @@ describe("ownstats command", () => {
     const badNumber = await ownstats("demo", "--visitors", "many");
     expect(badNumber.code).toBe(2);
     expect(badNumber.stderr).toContain("--visitors must be a whole number");
+    const tooMany = await ownstats("demo", "--visitors", "100000000");
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toContain("--visitors must be a whole number from 1 to 1000000");
+    const tooLong = await ownstats("demo", "--days", "100000000");
+    expect(tooLong.code).toBe(2);
+    expect(tooLong.stderr).toContain("--days must be a whole number from 1 to 3650");
   });
 
   it("sync names an empty --bucket (an unset variable) and a bucket given as a URL, and exits 2", async () => {

@@ -153,8 +153,10 @@ program
   .command("demo")
   .description("write realistic synthetic raw events (deterministic for a seed)")
   .addOption(dataOption())
-  .option("--visitors <n>", "distinct visitors", integer("--visitors", 1), 2000)
-  .option("--days <n>", "days of history, ending now", integer("--days", 1), 56)
+  // Bounded so that a typo fails as a usage error instead of running out of memory or never ending:
+  // a million visitors already make about 12 M events (6 GB of NDJSON).
+  .option("--visitors <n>", "distinct visitors", integer("--visitors", 1, 1_000_000), 2000)
+  .option("--days <n>", "days of history, ending now", integer("--days", 1, 3650), 56)
   .option("--seed <n>", "random seed", integer("--seed"), 1)
   .action(async (opts) => finish(await (await import("./local/index.ts")).demo(opts)));
 
