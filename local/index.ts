@@ -64,6 +64,11 @@ export async function sync(opts: SyncOptions): Promise<number> {
       `sync: ${summary.downloaded} new objects (${(summary.bytes / 1e6).toFixed(1)} MB${resumed}) from ${source} into ${opts.data}/raw/` +
         (summary.lastKey ? `; up to ${summary.lastKey}` : ""),
     );
+    if (summary.firstSkipped)
+      console.log(
+        `sync: left ${summary.skipped} objects that are not in a year=/month=/day=/hour= folder under ${source} (the first: ${summary.firstSkipped}); ` +
+          "--prefix names the folder that holds the year= folders (raw/, the default)",
+      );
     if (summary.behindWarehouseFrom)
       console.log(
         `sync: some objects are in hours from ${summary.behindWarehouseFrom.toISOString()} on, older than what ${opts.data}/raw/ held; ` +

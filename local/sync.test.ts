@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { listingStart, localPath } from "./sync.ts";
+import { inRawLayout, listingStart, localPath } from "./sync.ts";
 
 describe("sync localPath", () => {
   it("maps a key under the prefix into DATA/raw/", () => {
@@ -39,5 +39,22 @@ describe("sync localPath under a narrower prefix", () => {
     ])
       expect(localPath("/d", prefix, key)).toBe(expected);
     expect(localPath("/d", "year=2026/", "year=2026/month=01/day=02/hour=03/a.gz")).toBe(expected);
+  });
+});
+
+describe("sync inRawLayout", () => {
+  it("takes only objects in the year=/month=/day=/hour= folders under the prefix's root", () => {
+    const key = "raw/year=2026/month=01/day=02/hour=03/a.gz";
+    for (const prefix of ["raw/", "raw", "raw/year=2026/month=01/"])
+      expect(inRawLayout(prefix, key)).toBe(true);
+    // A prefix that stops mid-name or above raw/ would put the objects where no build reads them.
+    for (const prefix of ["", "ra"]) expect(inRawLayout(prefix, key), prefix).toBe(false);
+    for (const other of [
+      "raw/README.txt",
+      "raw/year=2026/month=01/day=02/a.gz",
+      "raw/year=2026/month=01/day=02/hour=03/processing-failed/b.gz",
+      "errors/processing-failed/year=2026/month=01/day=02/hour=03/b.gz",
+    ])
+      expect(inRawLayout("raw/", other), other).toBe(false);
   });
 });

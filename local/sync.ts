@@ -39,6 +39,9 @@ export interface SyncSummary {
   resumed: number;
   bytes: number;
   lastKey?: string;
+  /** Objects listed that are not in the year=/month=/day=/hour= layout under the prefix, left in S3. */
+  skipped: number;
+  firstSkipped?: string;
   /**
    * The earliest hour fetched, when it lies more than DEFAULT_LOOKBACK_HOURS before the newest hour
    * that DATA/raw/ already held: an incremental build of a warehouse that holds those later hours
@@ -97,6 +100,7 @@ export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
     downloaded: 0,
     resumed: 0,
     bytes: 0,
+    skipped: 0,
     lastKey: state[source]?.last_key,
   };
 
@@ -113,6 +117,11 @@ export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
     const objects = [];
     for (const o of page.Contents ?? []) {
       if (!o.Key || o.Key.endsWith("/")) continue;
+      if (!inRawLayout(prefix, o.Key)) {
+        summary.skipped++;
+        summary.firstSkipped ??= o.Key;
+        continue;
+      }
       if (await alreadyHere(localPath(data, prefix, o.Key), o.Size ?? 0)) continue;
       objects.push(o);
     }
@@ -198,13 +207,26 @@ async function listPage(
  * or hour still lands the objects in DATA/raw/year=…/, the only layout the models read.
  */
 export function localPath(data: string, prefix: string, key: string): string {
-  const hive = prefix.search(/(^|\/)year=/);
-  const root = hive < 0 ? prefix : prefix.slice(0, hive === 0 ? 0 : hive + 1);
-  const relative = key.startsWith(root) ? key.slice(root.length) : key;
-  const parts = relative.split("/").filter((part) => part !== "");
+  const parts = partsUnderRoot(prefix, key);
   if (parts.length === 0 || parts.some((part) => part === ".." || part === "." || part.includes("\\")))
     throw new Error(`refusing S3 key ${JSON.stringify(key)}: it is not a plain path under the prefix`);
   return join(data, "raw", ...parts);
+}
+
+/**
+ * Whether the key is an object of the delivery's layout under the prefix's root, the only objects the
+ * models read: anything else (a prefix that stops mid-name or above raw/, Firehose's errors/ folder,
+ * a stray file) would land where no build looks, or among the events when it is not one.
+ */
+export function inRawLayout(prefix: string, key: string): boolean {
+  return /^year=\d{4}\/month=\d\d\/day=\d\d\/hour=\d\d\/[^/\\]+$/.test(partsUnderRoot(prefix, key).join("/"));
+}
+
+function partsUnderRoot(prefix: string, key: string): string[] {
+  const hive = prefix.search(/(^|\/)year=/);
+  const root = hive < 0 ? prefix : prefix.slice(0, hive === 0 ? 0 : hive + 1);
+  const relative = key.startsWith(root) ? key.slice(root.length) : key;
+  return relative.split("/").filter((part) => part !== "");
 }
 
 interface Downloaded {

@@ -133,6 +133,31 @@ describe("sync", () => {
     });
   });
 
+  it("leaves objects outside the hourly layout in S3 and counts them, so an empty --prefix fetches no error records", async () => {
+    const mixed = "ownstats-mixed";
+    const client = clientFor(endpoint);
+    await client.send(new CreateBucketCommand({ Bucket: mixed }));
+    const put = (key: string) =>
+      client.send(new PutObjectCommand({ Bucket: mixed, Key: key, Body: randomBytes(50) }));
+    const event = "raw/year=2026/month=02/day=10/hour=12/ownstats-direct-1-a.gz";
+    await put(event);
+    await put("raw/notes.txt");
+    await put("errors/processing-failed/year=2026/month=02/day=10/hour=12/ownstats-direct-1-b.gz");
+
+    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-mixed-"));
+    const everything = await syncBucket({ bucket: mixed, prefix: "", data, client });
+    expect(everything).toMatchObject({
+      downloaded: 0,
+      skipped: 3,
+      firstSkipped: "errors/processing-failed/year=2026/month=02/day=10/hour=12/ownstats-direct-1-b.gz",
+    });
+    expect(existsSync(join(data, "raw"))).toBe(false);
+
+    const raw = await syncBucket({ bucket: mixed, prefix: "raw/", data, client });
+    expect(raw).toMatchObject({ downloaded: 1, skipped: 1, firstSkipped: "raw/notes.txt" });
+    expect(gzFiles(join(data, "raw"))).toEqual([event.slice("raw/".length)]);
+  });
+
   it("says from which hour a sync into a folder holding later hours needs a full refresh to be read", async () => {
     // The folder already holds (say) demo data up to March; the bucket's hours are in February.
     const data = mkdtempSync(join(tmpdir(), "ownstats-sync-behind-"));
