@@ -1,6 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,6 +59,22 @@ describe("ownstats command", () => {
     const tooLong = await ownstats("demo", "--days", "100000000");
     expect(tooLong.code).toBe(2);
     expect(tooLong.stderr).toContain("--days must be a whole number from 1 to 3650");
+  });
+
+  it("takes --vars as a YAML mapping, as dbt does, JSON included, and names one that is not a mapping", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-vars-"));
+    for (const vars of ["anomaly_z: 9.25", '{"anomaly_z": 9.25}']) {
+      const compiled = await ownstats("compile", "--data", data, "--vars", vars);
+      expect(compiled.code, vars).toBe(0);
+      const sql = readFileSync(join(data, "target", "compiled", "models", "marts", "anomalies.sql"), "utf8");
+      expect(sql, vars).toContain("> 9.25");
+    }
+    const list = await ownstats("compile", "--data", data, "--vars", "[anomaly_z]");
+    expect(list.code).toBe(2);
+    expect(list.stderr).toContain("expected a mapping such as '{anomaly_z: 3}'");
+    const broken = await ownstats("compile", "--data", data, "--vars", "{anomaly_z: [");
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain("not valid YAML or JSON");
   });
 
   it("sync names an empty --bucket (an unset variable) and a bucket given as a URL, and exits 2", async () => {

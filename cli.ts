@@ -1,5 +1,6 @@
 // The `ownstats` command: parses arguments and calls the parts. Each part is imported lazily,
 // so `ownstats query` does not pay for loading the collector or the AWS SDK.
+import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 
 const defaultData = process.env.OWNSTATS_DATA ?? "./data";
@@ -45,13 +46,20 @@ function bucketName(value: string): string {
   return value;
 }
 
-function json(value: string): Record<string, unknown> {
+/** A mapping in YAML, as dbt's --vars takes it; JSON is YAML too. */
+function varsMapping(value: string): Record<string, unknown> {
+  // Required here, synchronously, so that commands without --vars do not load the YAML parser.
+  const { parse } = createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(value);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
-  } catch {}
-  throw new InvalidArgumentError(`expected a JSON object such as '{"anomaly_z": 3}'`);
+    parsed = parse(value);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new InvalidArgumentError(`not valid YAML or JSON (${reason})`);
+  }
+  if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+    return parsed as Record<string, unknown>;
+  throw new InvalidArgumentError(`expected a mapping such as '{anomaly_z: 3}' or '{"anomaly_z": 3}'`);
 }
 
 // `ownstats ls | head` closes the pipe early: that is the reader being done, not an error.
@@ -67,7 +75,8 @@ const program = new Command("ownstats")
 
 const dataOption = () => new Option("--data <dir>", "data folder").default(defaultData);
 const modelsOption = () => new Option("--models <dir>", "the model project folder").default("./models");
-const varsOption = () => new Option("--vars <json>", "override project variables").argParser(json);
+const varsOption = () =>
+  new Option("--vars <yaml>", "override project variables (a YAML or JSON mapping)").argParser(varsMapping);
 const selectOption = () =>
   new Option(
     "-s, --select <selectors...>",
