@@ -268,6 +268,33 @@ describe.runIf(executable)("reports in Chromium", () => {
     });
   });
 
+  it("downloads a playground result as CSV: every row, quoted as RFC 4180, visitors' text never a formula", async () => {
+    await withServedSite(async (browser, server) => {
+      const page = await openPlayground(await browser.newPage(), server.url);
+      const result = await runInPlayground(
+        page,
+        `SELECT n, CASE n WHEN 0 THEN 'a, "quoted"' || chr(10) || 'line' WHEN 1 THEN '=HYPERLINK("x")'
+                WHEN 2 THEN NULL ELSE '/pricing' END AS page, -1.5::DECIMAL(10, 2) AS price
+         FROM range(600) t(n)`,
+      );
+      expect(result.rows).toHaveLength(500);
+      expect(await page.textContent("#sql-download")).toBe("Download CSV (600 rows)");
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("#sql-download")]);
+      expect(download.suggestedFilename()).toBe("ownstats-query.csv");
+      const lines = (await readFile(await download.path(), "utf8")).split("\r\n");
+      expect(lines.slice(0, 5)).toEqual([
+        "n,page,price",
+        '0,"a, ""quoted""\nline",-1.50',
+        `1,"'=HYPERLINK(""x"")",-1.50`,
+        "2,,-1.50",
+        "3,/pricing,-1.50",
+      ]);
+      // 600 rows, the header and the empty string after the last line break.
+      expect(lines).toHaveLength(602);
+      expect(lines.at(-2)).toBe("599,/pricing,-1.50");
+    });
+  });
+
   it("draws the lineage with no box over another and every model's name inside its box", async () => {
     const browser = await launchChromium(executable as string);
     try {

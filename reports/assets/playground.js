@@ -33,7 +33,16 @@ async function start() {
 }
 
 // Arrow type ids (apache-arrow's Type enum) of the values that need more than String().
-const arrowType = { binary: 4, decimal: 7, date: 8, time: 9, timestamp: 10, interval: 11, largeBinary: 19 };
+const arrowType = {
+  binary: 4,
+  utf8: 5,
+  decimal: 7,
+  date: 8,
+  time: 9,
+  timestamp: 10,
+  interval: 11,
+  largeBinary: 19,
+};
 const monthDayNano = 2;
 
 /** An integer string with `scale` digits after the point: DECIMAL, and HUGEINT (what sum() of integers gives). */
@@ -135,6 +144,40 @@ function cell(column, row, type) {
   return String(value);
 }
 
+/** A CSV field (RFC 4180): quoted when it holds a quote, a comma or a line break. */
+function csvText(text) {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * A value as a CSV field; NULL is an empty one. Text a spreadsheet would run as a formula (=, +, -,
+ * @ first) is prefixed with ', as OWASP advises: page paths and UTM values come from visitors.
+ */
+function csvField(column, row, type) {
+  if (!column?.isValid(row)) return "";
+  const text = cell(column, row, type);
+  return csvText(type.typeId === arrowType.utf8 && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+}
+
+let download;
+
+/** A link to the whole result as CSV: every row, not only those shown. */
+function csvLink(fields, columns, rowCount) {
+  const lines = [fields.map((field) => csvText(field.name)).join(",")];
+  for (let row = 0; row < rowCount; row++)
+    lines.push(fields.map((field, i) => csvField(columns[i], row, field.type)).join(","));
+  if (download) URL.revokeObjectURL(download);
+  download = URL.createObjectURL(new Blob([`${lines.join("\r\n")}\r\n`], { type: "text/csv" }));
+  const link = document.createElement("a");
+  link.id = "sql-download";
+  link.href = download;
+  link.download = "ownstats-query.csv";
+  link.textContent = `Download CSV (${rowCount} row${rowCount === 1 ? "" : "s"})`;
+  const paragraph = document.createElement("p");
+  paragraph.append(link);
+  return paragraph;
+}
+
 function show(table) {
   // By position, not by name: a result may hold two columns of one name (SELECT 1 AS a, 2 AS a).
   const fields = table.schema.fields;
@@ -157,7 +200,7 @@ function show(table) {
       tr.insertCell().textContent = cell(columns[i], row, field.type);
     });
   }
-  result.replaceChildren(element);
+  result.replaceChildren(csvLink(fields, columns, rowCount), element);
 }
 
 example.addEventListener("change", () => {
