@@ -53,6 +53,16 @@ describe("ownstats command", () => {
     const badNumber = await ownstats("demo", "--visitors", "many");
     expect(badNumber.code).toBe(2);
     expect(badNumber.stderr).toContain("--visitors must be a whole number");
+    // A step is offered only the options it reads, so none is silently ignored.
+    for (const args of [
+      ["report", "--full-refresh"],
+      ["report", "--select", "daily"],
+      ["run", "--days", "7"],
+    ]) {
+      const ignored = await ownstats(...args);
+      expect(ignored.code, args.join(" ")).toBe(2);
+      expect(ignored.stderr).toContain(`unknown option '${args[1]}'`);
+    }
     const tooMany = await ownstats("demo", "--visitors", "100000000");
     expect(tooMany.code).toBe(2);
     expect(tooMany.stderr).toContain("--visitors must be a whole number from 1 to 1000000");

@@ -120,17 +120,19 @@ for (const step of ["build", "run", "test", "report"] as const) {
     test: "run the data tests",
     report: "render the static reports into DATA/site",
   }[step];
-  program
-    .command(step)
-    .description(about)
-    .addOption(dataOption())
-    .addOption(modelsOption())
-    .addOption(selectOption())
-    .addOption(excludeOption())
-    .option("--full-refresh", "rebuild incremental models from scratch", false)
-    .addOption(varsOption())
-    .option("--days <n>", "report period in days", integer("--days", 1), 28)
-    .action(async (opts) => finish(await (await import("./pipeline.ts")).pipelineStep(step, opts)));
+  const command = program.command(step).description(about).addOption(dataOption());
+  // Each step offers only the options it reads: `report` renders the warehouse as it is, so a
+  // --full-refresh or --select given to it would be silently ignored.
+  if (step !== "report")
+    command
+      .addOption(modelsOption())
+      .addOption(selectOption())
+      .addOption(excludeOption())
+      .option("--full-refresh", "rebuild incremental models from scratch", false)
+      .addOption(varsOption());
+  if (step === "build" || step === "report")
+    command.option("--days <n>", "report period in days", integer("--days", 1), 28);
+  command.action(async (opts) => finish(await (await import("./pipeline.ts")).pipelineStep(step, opts)));
 }
 
 program
