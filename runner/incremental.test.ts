@@ -28,12 +28,18 @@ describe("incremental models", () => {
     // No raw files at all yet: the models still build, empty.
     const fresh = await run("run", p);
     expect(fresh.code).toBe(0);
+    // Said, in case --data names the wrong folder.
+    expect(fresh.output).toContain(
+      `[WARNING]: source "events" has no files under ${join(p.data, "raw")} yet, so the models that read it are built empty`,
+    );
     const wh = await openWarehouse(p.data);
     expect(await wh.all("select count(*) as n from stg")).toEqual([{ n: 0 }]);
 
     // The empty table has no watermark, so the next run reads everything.
     for (const h of [1, 2, 3, 4, 5]) writeEvents(p.data, hourAt(h), [event(`e${h}`, iso(h, 30))]);
-    expect((await run("run", p)).code).toBe(0);
+    const withData = await run("run", p);
+    expect(withData.code).toBe(0);
+    expect(withData.output).not.toContain("[WARNING]");
     expect(await wh.all("select count(*) as n from stg")).toEqual([{ n: 5 }]);
 
     // An old partition that cannot be read: an incremental run must not open it.

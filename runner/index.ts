@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { writeJson } from "./artifacts.ts";
 import { summaryLines } from "./console.ts";
-import { loadSelection } from "./load.ts";
+import { emptySourceLines, loadSelection } from "./load.ts";
 import { execute, type Step } from "./run.ts";
 import { buildRunResults, type NodeResult } from "./run-results.ts";
 import { takeTurnsPerFolder } from "./turns.ts";
@@ -52,6 +52,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
   log(
     `Found ${project.models.size} models, ${tests} data tests, ${Object.keys(project.config.sources).length} sources`,
   );
+  for (const line of emptySourceLines(project, selected, opts.data)) log(line);
   log("");
   const target = join(opts.data, "target");
   const wh = await openWarehouse(opts.data);

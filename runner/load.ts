@@ -5,7 +5,7 @@ import { buildManifest, writeJson } from "./artifacts.ts";
 import { type CompiledProject, compileProject, graphOf, writeCompiled } from "./compile.ts";
 import { projectErrorLines, projectWarningLines } from "./console.ts";
 import { type GraphNode, SelectorError, selectNodes, testKey } from "./graph.ts";
-import { fullSourceSql } from "./source.ts";
+import { fullSourceSql, listSourceFiles } from "./source.ts";
 import { bindSources, bindWatermark } from "./template.ts";
 
 export interface LoadOptions {
@@ -74,4 +74,19 @@ function selectionGraph(project: CompiledProject): Map<string, GraphNode> {
       test: true,
     });
   return graph;
+}
+
+/**
+ * A warning for each source that a selected model reads and that has no files yet: the models are
+ * built empty, which is right on a fresh install and a surprise when --data names the wrong folder.
+ */
+export function emptySourceLines(project: CompiledProject, selected: Set<string>, data: string): string[] {
+  const read = new Set([...selected].flatMap((name) => project.models.get(name)?.sources ?? []));
+  return [...read].flatMap((name) => {
+    const source = project.config.sources[name];
+    if (!source || listSourceFiles(data, source, undefined, 1).length > 0) return [];
+    return [
+      `[WARNING]: source "${name}" has no files under ${resolve(data, source.path)} yet, so the models that read it are built empty`,
+    ];
+  });
 }
