@@ -38,11 +38,14 @@ describe("renderSite", () => {
     const data = await sampleData();
     await buildSite({ data, days: 7 });
     const page = readFileSync(join(data, "site", "index.html"), "utf8");
-    expect(page).toContain("2026-11-14 to 2026-11-20 (7 days), compared with 2026-11-07 to 2026-11-13");
+    // The sample's latest event is at 23:00:40 on its last day: the previous period stops there too.
+    expect(page).toContain(
+      "2026-11-14 to 2026-11-20 (7 days), compared with 2026-11-07 to 2026-11-13; both up to 23:00 UTC on their last day",
+    );
     const warehouse = await openWarehouse(data);
     const [counts] = await warehouse.all(`
       SELECT count(*) FILTER (WHERE started_at >= TIMESTAMP '2026-11-14') AS current,
-             count(*) FILTER (WHERE started_at < TIMESTAMP '2026-11-14') AS previous
+             count(*) FILTER (WHERE started_at <= TIMESTAMP '2026-11-13 23:00:40') AS previous
       FROM sessions WHERE started_at >= TIMESTAMP '2026-11-07' AND started_at < TIMESTAMP '2026-11-21'`);
     warehouse.close();
     const current = Number(counts?.current);
@@ -52,8 +55,12 @@ describe("renderSite", () => {
       /Sessions<\/span>\s*<span class="kpi-value">([\s\S]*?)<span class="kpi-change [a-z ]+">([^<]+)</,
     );
     expect(`${tile?.[1]?.trim()}`).toBe(expected);
-    const ratio = ((current / previous - 1) * 100).toFixed(1);
-    expect(tile?.[2]).toContain(`${Math.abs(Number(ratio)).toFixed(1)} % vs previous period`);
+    const ratio = (current / previous - 1) * 100;
+    expect(tile?.[2]).toContain(
+      Math.abs(ratio) < 0.05
+        ? "±0 % vs previous period"
+        : `${Math.abs(ratio).toFixed(1)} % vs previous period`,
+    );
     expect(sampleEnd).toBe("2026-11-20");
   });
 

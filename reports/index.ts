@@ -183,7 +183,9 @@ async function renderPage(
     title: page.title,
     body,
     nav: pages.map((p) => ({ href: `${p.slug}.html`, label: p.nav, current: p === page })),
-    periodText: `${period.start} to ${period.end} (${period.days} days), compared with ${period.previousStart} to ${period.previousEnd}`,
+    periodText:
+      `${period.start} to ${period.end} (${period.days} days), compared with ${period.previousStart} to ` +
+      `${period.previousEnd}; both up to ${period.cutTime} UTC on their last day`,
     freshness: input.latest ? `Data up to ${isoHour(input.latest)}` : "No data yet",
     builtAt: input.builtAt,
   });

@@ -16,6 +16,18 @@ describe("report period", () => {
     expect(periodDays(p).at(-1)).toBe("2026-11-25");
   });
 
+  it("ends the previous period as far into its last day as the data reaches into the period's", () => {
+    const p = reportPeriod(28, "2026-11-25T02:58:58.191Z");
+    expect(p.previousFrom).toBe("TIMESTAMP '2026-10-01 00:00:00'");
+    expect(p.previousUntil).toBe("TIMESTAMP '2026-10-28 02:58:58.192'");
+    expect(p.cutTime).toBe("02:58");
+    // Both spans: 27 days, 2 hours, 58 minutes and 58.192 seconds.
+    const ms = (literal: string) => Date.parse(`${literal.slice(11, -1).replace(" ", "T")}Z`);
+    expect(ms(p.previousUntil) - ms(p.previousFrom)).toBe(
+      Date.parse("2026-11-25T02:58:58.192Z") - ms(p.from),
+    );
+  });
+
   it("falls back to today without data", () => {
     expect(reportPeriod(7, null, new Date("2026-03-01T05:00:00Z")).start).toBe("2026-02-23");
   });

@@ -13,10 +13,23 @@ export interface Period {
   from: string;
   until: string;
   previousFrom: string;
+  /**
+   * The previous period's exclusive end: as far into its last day as the data reaches into the
+   * period's last day, so that both spans are equally long. The period's last day is usually still
+   * filling (the reports are rebuilt every hour), and a whole previous day against a few hours of
+   * today would read as a fall.
+   */
+  previousUntil: string;
+  /** "HH:MM", the time of day (UTC) where both spans stop on their last day. */
+  cutTime: string;
 }
 
 function day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
+}
+
+function timestamp(ms: number): string {
+  return `TIMESTAMP '${new Date(ms).toISOString().slice(0, 23).replace("T", " ")}'`;
 }
 
 export function reportPeriod(days: number, latest: string | null, now = new Date()): Period {
@@ -35,6 +48,9 @@ export function reportPeriod(days: number, latest: string | null, now = new Date
     from: `TIMESTAMP '${day(startDay)} 00:00:00'`,
     until: `TIMESTAMP '${day(endDay + dayMs)} 00:00:00'`,
     previousFrom: `TIMESTAMP '${day(previousStartDay)} 00:00:00'`,
+    // Times are read to the millisecond: the latest one itself is inside the span.
+    previousUntil: timestamp(anchor + 1 - days * dayMs),
+    cutTime: new Date(anchor).toISOString().slice(11, 16),
   };
 }
 

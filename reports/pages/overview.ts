@@ -21,7 +21,8 @@ export const overview: Page = {
              avg(CASE WHEN is_bounce THEN 1.0 ELSE 0.0 END) AS bounce_rate,
              avg(engaged_s) AS engaged_s
       FROM sessions
-      WHERE started_at >= ${period.previousFrom} AND started_at < ${period.until}
+      WHERE (started_at >= ${period.previousFrom} AND started_at < ${period.previousUntil})
+         OR (started_at >= ${period.from} AND started_at < ${period.until})
       GROUP BY part`,
     daily: `
       SELECT CAST("date" AS DATE) AS day, visitors, sessions
