@@ -67,9 +67,12 @@ async function countEvents(data: string): Promise<number> {
 async function queriesOnly(data: string): Promise<number> {
   const warehouse = await openWarehouse(data);
   try {
-    const [row] = await warehouse.all("SELECT max(event_ts) AS latest FROM stg_events");
-    const latest = typeof row?.latest === "string" ? row.latest : null;
-    const input: PageInput = { period: reportPeriod(days, latest), data, builtAt: "", latest };
+    const [row] = await warehouse.all(
+      "SELECT min(event_ts) AS earliest, max(event_ts) AS latest FROM stg_events",
+    );
+    const time = (value: unknown) => (typeof value === "string" ? value : null);
+    const span = { earliest: time(row?.earliest), latest: time(row?.latest) };
+    const input: PageInput = { period: reportPeriod(days, span), data, builtAt: "", latest: span.latest };
     // Each distinct query once, as the renderer runs a query shared by two pages once.
     const distinct = new Set(pages.flatMap((page) => Object.values(page.queries(input))));
     const started = performance.now();

@@ -12,7 +12,7 @@ import { type Page, type PageInput, ReportQueryError } from "./page.ts";
 export { ReportQueryError };
 
 import { pages } from "./pages/all.ts";
-import { reportPeriod } from "./period.ts";
+import { type DataSpan, reportPeriod } from "./period.ts";
 import { exportMarts, installEngine, type MartExports, publishedMarts } from "./playground.ts";
 import { renderTemplate } from "./templates.ts";
 
@@ -94,12 +94,12 @@ export function buildSite(opts: SiteOptions, now = new Date()): Promise<Rendered
 async function renderOnce(opts: SiteOptions, now: Date): Promise<RenderedSite> {
   const warehouse = await openWarehouse(opts.data);
   try {
-    const latest = await latestEventTime(warehouse);
+    const span = await dataSpan(warehouse);
     const input: PageInput = {
-      period: reportPeriod(opts.days, latest, now),
+      period: reportPeriod(opts.days, span, now),
       data: opts.data,
       builtAt: `${now.toISOString().slice(0, 16).replace("T", " ")} UTC`,
-      latest,
+      latest: span.latest,
     };
     const folder = join(opts.data, "site");
     // Pages run on connections of their own, so one page's charts are drawn while another's
@@ -132,12 +132,15 @@ async function renderOnce(opts: SiteOptions, now: Date): Promise<RenderedSite> {
   }
 }
 
-async function latestEventTime(warehouse: Warehouse): Promise<string | null> {
+async function dataSpan(warehouse: Warehouse): Promise<DataSpan> {
   try {
-    const [row] = await warehouse.all("SELECT max(event_ts) AS latest FROM stg_events");
-    return typeof row?.latest === "string" ? row.latest : null;
+    const [row] = await warehouse.all(
+      "SELECT min(event_ts) AS earliest, max(event_ts) AS latest FROM stg_events",
+    );
+    const time = (value: unknown) => (typeof value === "string" ? value : null);
+    return { earliest: time(row?.earliest), latest: time(row?.latest) };
   } catch (error) {
-    throw new ReportQueryError("every page", "latest event time", error);
+    throw new ReportQueryError("every page", "first and latest event time", error);
   }
 }
 

@@ -22,6 +22,14 @@ export interface Period {
   previousUntil: string;
   /** "HH:MM", the time of day (UTC) where both spans stop on their last day. */
   cutTime: string;
+  /** Whether the data reaches back to the previous period's first day: else a comparison misleads. */
+  previousCovered: boolean;
+}
+
+/** The first and the latest event time in the warehouse (ISO-8601, UTC), or null without data. */
+export interface DataSpan {
+  earliest: string | null;
+  latest: string | null;
 }
 
 function day(ms: number): string {
@@ -32,13 +40,19 @@ function timestamp(ms: number): string {
   return `TIMESTAMP '${new Date(ms).toISOString().slice(0, 23).replace("T", " ")}'`;
 }
 
-export function reportPeriod(days: number, latest: string | null, now = new Date()): Period {
+function parsed(name: string, value: string): number {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new Error(`${name} data time "${value}" is not a date`);
+  return ms;
+}
+
+export function reportPeriod(days: number, span: DataSpan, now = new Date()): Period {
   if (!Number.isInteger(days) || days < 1) throw new Error(`--days must be a whole number ≥ 1, got ${days}`);
-  const anchor = latest ? Date.parse(latest) : now.getTime();
-  if (Number.isNaN(anchor)) throw new Error(`latest data time "${latest}" is not a date`);
+  const anchor = span.latest ? parsed("latest", span.latest) : now.getTime();
   const endDay = Math.floor(anchor / dayMs) * dayMs;
   const startDay = endDay - (days - 1) * dayMs;
   const previousStartDay = startDay - days * dayMs;
+  const earliest = span.earliest ? parsed("earliest", span.earliest) : null;
   return {
     days,
     start: day(startDay),
@@ -51,6 +65,7 @@ export function reportPeriod(days: number, latest: string | null, now = new Date
     // Times are read to the millisecond: the latest one itself is inside the span.
     previousUntil: timestamp(anchor + 1 - days * dayMs),
     cutTime: new Date(anchor).toISOString().slice(11, 16),
+    previousCovered: earliest !== null && earliest < previousStartDay + dayMs,
   };
 }
 

@@ -82,4 +82,20 @@ describe("overview key figures", () => {
     });
     expect(page).toContain(`both up to ${latest.slice(11, 16)} UTC on their last day`);
   });
+
+  it("make no comparison with a previous period the data covers only part of", async () => {
+    // Data from Nov 10 on: the previous 7 days (Nov 7–13) hold four of theirs.
+    const data = await sampleData(`
+      DELETE FROM sessions WHERE started_at < TIMESTAMP '2026-11-10';
+      DELETE FROM stg_events WHERE event_ts < TIMESTAMP '2026-11-10'`);
+    const page = await overviewOf(data, 7);
+    for (const label of ["Visitors", "Sessions", "Conversions", "Conversion rate", "Bounce rate"]) {
+      expect(tile(page, label).change, label).toBe("previous period only partly in the data");
+    }
+    // From the previous period's first day on, it is compared.
+    const covered = await sampleData(`
+      DELETE FROM sessions WHERE started_at < TIMESTAMP '2026-11-07 08:00';
+      DELETE FROM stg_events WHERE event_ts < TIMESTAMP '2026-11-07 08:00'`);
+    expect(tile(await overviewOf(covered, 7), "Sessions").change).toMatch(/ % vs previous period$/);
+  });
 });

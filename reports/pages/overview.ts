@@ -2,7 +2,16 @@
 // sources of the period, and when the data was last updated.
 import type { Row } from "../../runner/warehouse.ts";
 import { barChart, lineChart } from "../charts.ts";
-import { change, changePoints, formatCount, formatSeconds, formatShare, isoDate, num } from "../format.ts";
+import {
+  type Change,
+  change,
+  changePoints,
+  formatCount,
+  formatSeconds,
+  formatShare,
+  isoDate,
+  num,
+} from "../format.ts";
 import { type Page, table } from "../page.ts";
 import { periodDays } from "../period.ts";
 import { periodPagesSql } from "../period-pages.ts";
@@ -44,7 +53,7 @@ export const overview: Page = {
     const topPages = (rows.top_pages ?? []).slice(0, 10);
     const topSources = rows.top_sources ?? [];
     return {
-      kpis: kpiTiles(rows.kpis ?? []),
+      kpis: kpiTiles(rows.kpis ?? [], input.period.previousCovered),
       dailyChart: lineChart(
         "Daily visitors and sessions",
         days,
@@ -81,11 +90,23 @@ export const overview: Page = {
   },
 };
 
-function kpiTiles(rows: Row[]) {
+/** The previous period has sessions, but the data starts after its first day: a change would read growth. */
+const partlyRecorded: Change = {
+  text: "previous period only partly in the data",
+  direction: "none",
+  tone: "neutral",
+};
+
+function kpiTiles(rows: Row[], previousCovered: boolean) {
   const current = rows.find((r) => r.part === "current") ?? {};
   const previous = rows.find((r) => r.part === "previous") ?? {};
   const rate = (r: Row) => num(r.conversions ?? null) / num(r.sessions ?? null);
-  const tile = (label: string, value: string, c: ReturnType<typeof change>) => ({ label, value, change: c });
+  const comparable = previousCovered || !rows.some((r) => r.part === "previous");
+  const tile = (label: string, value: string, c: Change) => ({
+    label,
+    value,
+    change: comparable ? c : partlyRecorded,
+  });
   const count = (field: string, label: string) =>
     tile(
       label,
