@@ -18,10 +18,17 @@ export function formatCount(value: Value): string {
   return Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "–";
 }
 
-/** A share (0–1) as a percentage. */
+/**
+ * A share (0–1) as a percentage. "0 %" and "100 %" say none and all: a share that only rounds to
+ * them (1 conversion in 3,000 sessions, 2,999 of 3,000 scrolling) reads "< 0.1 %" or "> 99.9 %".
+ */
 export function formatShare(value: Value, digits = 1): string {
   const n = num(value);
-  return Number.isFinite(n) ? `${(n * 100).toFixed(digits)} %` : "–";
+  if (!Number.isFinite(n)) return "–";
+  const step = 10 ** -digits;
+  if (n > 0 && n * 100 < step / 2) return `< ${step.toFixed(digits)} %`;
+  if (n < 1 && n * 100 >= 100 - step / 2) return `> ${(100 - step).toFixed(digits)} %`;
+  return `${(n * 100).toFixed(digits)} %`;
 }
 
 /** A probability as a percentage; near-certainties are not rounded up to a certain 100 %. */

@@ -68,9 +68,7 @@ export const cohorts: Page = {
           formatCount(size.get(w) ?? null),
           ...columns.slice(1).map((c) => {
             const value = share(w, Number(c));
-            if (value === undefined) return "";
-            // "0 %" says nobody came back: a few who did are not rounded away.
-            return num(value) > 0 && num(value) < 0.005 ? "< 1 %" : formatShare(value, 0);
+            return value === undefined ? "" : formatShare(value, 0);
           }),
         ]),
       ),

@@ -1,7 +1,7 @@
 // Experiments: each variant's sessions, conversion rate, uplift against the control, p-value,
 // probability to be best, and a verdict in plain words.
 import { barChart } from "../charts.ts";
-import { formatCount, formatProbability, formatPValue, formatShare, num } from "../format.ts";
+import { formatCount, formatPercent, formatProbability, formatPValue, formatShare, num } from "../format.ts";
 import { type Page, table } from "../page.ts";
 import { experimentVerdict, type VariantResult } from "../verdict.ts";
 
@@ -64,6 +64,7 @@ export const experiments: Page = {
   },
 };
 
-function signed(share: number): string {
-  return `${share >= 0 ? "+" : "−"}${formatShare(Math.abs(share))}`;
+/** An uplift is a ratio, not a share: it may exceed 100 %. */
+function signed(uplift: number): string {
+  return `${uplift >= 0 ? "+" : "−"}${formatPercent(Math.abs(uplift) * 100)}`;
 }
