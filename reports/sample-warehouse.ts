@@ -1,7 +1,10 @@
 // A small hand-made warehouse with the columns of every model, for the reports' own tests while
 // they must not depend on the models being built (and to test one page failing on its own).
 // Deterministic: values come from hashes of row numbers, never from a random source.
-import type { Warehouse } from "../runner/warehouse.ts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openWarehouse, type Warehouse } from "../runner/warehouse.ts";
 
 /** The last day of the sample data; the report period anchors here. */
 export const sampleEnd = "2026-11-20";
@@ -104,4 +107,17 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
            h = 30 AS is_anomaly
     FROM range(24 * 40) t(h);
   `);
+}
+
+/** A new temporary data folder holding the sample warehouse, changed by `sql`; the caller removes it. */
+export async function sampleDataFolder(sql = ""): Promise<string> {
+  const data = mkdtempSync(join(tmpdir(), "ownstats-report-sample-"));
+  const warehouse = await openWarehouse(data);
+  try {
+    await seedSampleWarehouse(warehouse);
+    if (sql) await warehouse.run(sql);
+  } finally {
+    warehouse.close();
+  }
+  return data;
 }

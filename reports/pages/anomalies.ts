@@ -1,4 +1,5 @@
 // Anomalies: hourly events over the period, flagged hours marked on the chart and listed.
+import type { Row } from "../../runner/warehouse.ts";
 import { anomalyChart, shortDay } from "../charts.ts";
 import { formatCount, formatDecimal, isoHour, num } from "../format.ts";
 import { type Page, table } from "../page.ts";
@@ -17,9 +18,14 @@ export const anomalies: Page = {
       WHERE hour >= ${period.from} AND hour < ${period.until}
       ORDER BY hour`,
   }),
-  view(rows) {
+  view(rows, { latest }) {
+    // The hour of the latest data is still filling (the reports are rebuilt within it): its count
+    // can only grow, so a spike in it is one already, but a drop is most likely the hour's rest to come.
+    const filling = latest?.slice(0, 13);
+    const isFlagged = (r: Row) =>
+      r.is_anomaly === true && !(String(r.hour).slice(0, 13) === filling && num(r.z) < 0);
     const hours = rows.hours ?? [];
-    const flagged = hours.filter((r) => r.is_anomaly === true);
+    const flagged = hours.filter(isFlagged);
     const strongest = [...flagged].sort((a, b) => Math.abs(num(b.z)) - Math.abs(num(a.z))).slice(0, listed);
     return {
       chart: hours.length
@@ -27,7 +33,7 @@ export const anomalies: Page = {
             "Events per hour, anomalies marked",
             hours.map((r) => `${shortDay(String(r.hour).slice(0, 10))} ${String(r.hour).slice(11, 16)}`),
             hours.map((r) => num(r.events)),
-            hours.map((r) => r.is_anomaly === true),
+            hours.map(isFlagged),
           )
         : { title: "Events per hour", svg: "" },
       flaggedTable: table(

@@ -1,10 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openWarehouse } from "../../runner/warehouse.ts";
 import { buildSite } from "../index.ts";
-import { seedSampleWarehouse } from "../sample-warehouse.ts";
+import { sampleDataFolder } from "../sample-warehouse.ts";
 
 const folders: string[] = [];
 
@@ -14,12 +13,8 @@ afterEach(() => {
 
 /** The sample warehouse, after `sql` has changed it. */
 async function sampleData(sql = ""): Promise<string> {
-  const data = mkdtempSync(join(tmpdir(), "ownstats-overview-"));
+  const data = await sampleDataFolder(sql);
   folders.push(data);
-  const warehouse = await openWarehouse(data);
-  await seedSampleWarehouse(warehouse);
-  if (sql) await warehouse.run(sql);
-  warehouse.close();
   return data;
 }
 

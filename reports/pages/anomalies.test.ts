@@ -1,0 +1,42 @@
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { buildSite } from "../index.ts";
+import { sampleDataFolder } from "../sample-warehouse.ts";
+
+const folders: string[] = [];
+
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+/** The flagged hours' table: its caption and each row's hour and direction. */
+async function flaggedHours(sql: string): Promise<{ caption: string; rows: string[] }> {
+  const data = await sampleDataFolder(sql);
+  folders.push(data);
+  await buildSite({ data, days: 7 });
+  const page = readFileSync(join(data, "site", "anomalies.html"), "utf8");
+  const table = page.match(/<caption>([^<]*)<\/caption>([\s\S]*?)<\/table>/);
+  const rows = [...(table?.[2] ?? "").matchAll(/<tr><td>([^<]*)<\/td>.*?<td>(spike|drop)<\/td><\/tr>/g)];
+  return { caption: table?.[1] ?? "", rows: rows.map((m) => `${m[1]} ${m[2]}`) };
+}
+
+// The sample's latest event is at 23:00:40 on Nov 20: its 23:00 hour has only begun.
+const latestHour = "TIMESTAMP '2026-11-20 23:00:00'";
+
+describe("anomalies page", () => {
+  it("flags no drop in the hour the data is still filling, and every other flag", async () => {
+    const { caption, rows } = await flaggedHours(`
+      UPDATE anomalies SET events = 1, z = -9.5, is_anomaly = true WHERE hour = ${latestHour};
+      UPDATE anomalies SET events = 1, z = -9.0, is_anomaly = true WHERE hour = ${latestHour} - INTERVAL 5 HOUR`);
+    expect(caption).toBe("2 hours flagged in the period");
+    expect(rows).toEqual(["2026-11-19 17:00 UTC spike", "2026-11-20 18:00 UTC drop"]);
+  });
+
+  it("flags a spike in the hour the data is still filling", async () => {
+    const { rows } = await flaggedHours(
+      `UPDATE anomalies SET events = 900, z = 15, is_anomaly = true WHERE hour = ${latestHour}`,
+    );
+    expect(rows).toEqual(["2026-11-20 23:00 UTC spike", "2026-11-19 17:00 UTC spike"]);
+  });
+});
