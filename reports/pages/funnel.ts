@@ -27,14 +27,16 @@ export const funnel: Page = {
         ["Step", "Sessions#", "From previous step#", "Dropped#", "From start#"],
         steps.map((r, i) => {
           const previous = i === 0 ? num(r.sessions) : num(steps[i - 1]?.sessions ?? 0);
+          // No session reached the step before (the model writes 0 for it): nobody could go on or drop.
+          const reachedBefore = previous > 0;
           return [
             `${r.step}. ${r.step_name}`,
             formatCount(r.sessions),
-            formatShare(r.conversion_from_previous),
-            i === 0
+            reachedBefore ? formatShare(r.conversion_from_previous) : "–",
+            i === 0 || !reachedBefore
               ? "–"
               : `${formatCount(previous - num(r.sessions))} (${formatShare(1 - num(r.conversion_from_previous))})`,
-            formatShare(r.conversion_from_start),
+            num(steps[0]?.sessions ?? 0) > 0 ? formatShare(r.conversion_from_start) : "–",
           ];
         }),
       ),

@@ -1,0 +1,38 @@
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { buildSite } from "../index.ts";
+import { sampleDataFolder } from "../sample-warehouse.ts";
+
+const folders: string[] = [];
+
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+async function funnelRows(sql: string): Promise<string[][]> {
+  const data = await sampleDataFolder(sql);
+  folders.push(data);
+  await buildSite({ data, days: 28 });
+  const page = readFileSync(join(data, "site", "funnel.html"), "utf8");
+  const body = page.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? "";
+  return [...body.matchAll(/<tr>(.*?)<\/tr>/g)].map((row) =>
+    [...(row[1] ?? "").matchAll(/<t[dh][^>]*>([^<]*)</g)].map((cell) => cell[1] ?? ""),
+  );
+}
+
+describe("funnel page", () => {
+  it("shows conversion and drop-off between steps", async () => {
+    const rows = await funnelRows("");
+    expect(rows[2]).toEqual(["3. cta_click", "360", "20.0 %", "1,440 (80.0 %)", "12.0 %"]);
+  });
+
+  it("shows no share of a step that no session reached", async () => {
+    // Nobody clicked: the model writes 0 for the later steps' conversion from the step before.
+    const rows = await funnelRows(`
+      UPDATE funnel SET sessions = 0, conversion_from_previous = 0, conversion_from_start = 0 WHERE step >= 3`);
+    expect(rows[2]).toEqual(["3. cta_click", "0", "0.0 %", "1,800 (100.0 %)", "0.0 %"]);
+    expect(rows[3]).toEqual(["4. form_start", "0", "–", "–", "0.0 %"]);
+    expect(rows[4]).toEqual(["5. form_submit", "0", "–", "–", "0.0 %"]);
+  });
+});
