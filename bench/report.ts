@@ -72,7 +72,14 @@ async function queriesOnly(data: string): Promise<number> {
     );
     const time = (value: unknown) => (typeof value === "string" ? value : null);
     const span = { earliest: time(row?.earliest), latest: time(row?.latest) };
-    const input: PageInput = { period: reportPeriod(days, span), data, builtAt: "", latest: span.latest };
+    const tables = await warehouse.all("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'");
+    const input: PageInput = {
+      period: reportPeriod(days, span),
+      data,
+      builtAt: "",
+      latest: span.latest,
+      tables: tables.map((row) => String(row.table_name)),
+    };
     // Each distinct query once, as the renderer runs a query shared by two pages once.
     const distinct = new Set(pages.flatMap((page) => Object.values(page.queries(input))));
     const started = performance.now();

@@ -100,6 +100,7 @@ async function renderOnce(opts: SiteOptions, now: Date): Promise<RenderedSite> {
       data: opts.data,
       builtAt: `${now.toISOString().slice(0, 16).replace("T", " ")} UTC`,
       latest: span.latest,
+      tables: await tableNames(warehouse),
     };
     const folder = join(opts.data, "site");
     // Pages run on connections of their own, so one page's charts are drawn while another's
@@ -141,6 +142,15 @@ async function dataSpan(warehouse: Warehouse): Promise<DataSpan> {
     return { earliest: time(row?.earliest), latest: time(row?.latest) };
   } catch (error) {
     throw new ReportQueryError("every page", "first and latest event time", error);
+  }
+}
+
+async function tableNames(warehouse: Warehouse): Promise<string[]> {
+  try {
+    const rows = await warehouse.all("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'");
+    return rows.map((row) => String(row.table_name));
+  } catch (error) {
+    throw new ReportQueryError("every page", "table names", error);
   }
 }
 

@@ -9,6 +9,8 @@ export interface PageInput {
   builtAt: string;
   /** The latest event time in the warehouse, for the freshness line. */
   latest: string | null;
+  /** The warehouse's tables (views aside), for a page that reads tables by the names in the manifest. */
+  tables: string[];
 }
 
 export interface Page {
@@ -77,6 +79,11 @@ export function shownOf(rows: Row[], whole: string, part: (shown: number, total:
 /** SQL string literal, for the few values (names from the manifest) that go into a query. */
 export function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** SQL identifier, for a table named in the manifest. */
+export function sqlIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** A query of a page failed: the build stops and says which. */

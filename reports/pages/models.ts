@@ -3,21 +3,31 @@
 import { layers, readLineage } from "../artifacts.ts";
 import { lineageChart } from "../charts.ts";
 import { formatCount, formatDecimal, isoMinute, num } from "../format.ts";
-import { type Page, table } from "../page.ts";
+import { type Page, sqlIdentifier, sqlString, table } from "../page.ts";
 
 export const models: Page = {
   slug: "models",
   title: "Models",
   nav: "Models",
-  queries: () => ({
-    tables:
-      "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name",
-  }),
+  // Counted, not DuckDB's estimated_size: that one keeps the rows an incremental run deleted
+  // (the days it replaced, the sessions it merged), so it grows with every build.
+  queries: ({ data, tables }) => {
+    const present = new Set(tables);
+    const counts = readLineage(data)
+      .models.filter((m) => present.has(m.name))
+      .map(
+        (m) =>
+          `SELECT ${sqlString(m.name)} AS table_name, count(*) AS row_count FROM ${sqlIdentifier(m.name)}`,
+      );
+    return {
+      row_counts: counts.length
+        ? counts.join("\nUNION ALL ")
+        : "SELECT NULL AS table_name, 0 AS row_count WHERE false",
+    };
+  },
   view(rows, { data }) {
     const lineage = readLineage(data);
-    const rowCount = new Map(
-      (rows.tables ?? []).map((r) => [String(r.table_name), r.estimated_size ?? null]),
-    );
+    const rowCount = new Map((rows.row_counts ?? []).map((r) => [String(r.table_name), r.row_count ?? null]));
     const depth = layers(lineage);
     const nameOf = new Map<string, string>([
       ...lineage.sources.map((s) => [s.id, `source: ${s.name}`] as [string, string]),

@@ -1,0 +1,56 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { openWarehouse } from "../../runner/warehouse.ts";
+import { buildSite } from "../index.ts";
+import { sampleDataFolder } from "../sample-warehouse.ts";
+
+const folders: string[] = [];
+
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+function model(name: string, materialized: string) {
+  return [
+    `model.ownstats.${name}`,
+    { resource_type: "model", name, config: { materialized }, depends_on: { nodes: [] }, columns: {} },
+  ];
+}
+
+describe("models page", () => {
+  it("counts each model's rows as they are after incremental runs replaced some", async () => {
+    // Twenty hourly runs, each replacing the last day of daily as a time_range model does.
+    const replacements = Array.from(
+      { length: 20 },
+      () => `
+        DELETE FROM daily WHERE "date" >= DATE '2026-11-20';
+        INSERT INTO daily SELECT DATE '2026-11-20', 1, 1, 1, 0, 0.0, 0.0;`,
+    ).join("");
+    const data = await sampleDataFolder(replacements);
+    folders.push(data);
+    mkdirSync(join(data, "target"));
+    const manifest = {
+      nodes: Object.fromEntries([
+        model("daily", "incremental"),
+        model("sessions", "incremental"),
+        model("never_built", "table"),
+      ]),
+    };
+    writeFileSync(join(data, "target", "manifest.json"), JSON.stringify(manifest));
+    const warehouse = await openWarehouse(data);
+    const [counts] = await warehouse.all(
+      "SELECT (SELECT count(*) FROM daily) AS daily, (SELECT count(*) FROM sessions) AS sessions",
+    );
+    warehouse.close();
+    await buildSite({ data, days: 28 });
+    const page = readFileSync(join(data, "site", "models.html"), "utf8");
+    const rowsOf = (name: string) =>
+      page.match(
+        new RegExp(`<tr><td>${name}</td>(?:<td[^>]*>[^<]*</td>){3}<td class="num">([^<]*)</td></tr>`),
+      )?.[1];
+    expect(rowsOf("daily")).toBe(Number(counts?.daily).toLocaleString("en-US"));
+    expect(rowsOf("sessions")).toBe("3,000");
+    expect(rowsOf("never_built")).toBe("–");
+  });
+});
