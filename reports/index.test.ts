@@ -160,7 +160,7 @@ describe("renderSite", () => {
     const data = await sampleData();
     const warehouse = await openWarehouse(data);
     // The model writes no row for a week nobody came back in: here the oldest cohort's weeks 6
-    // and 7 (Nov 9 and Nov 16), both before the latest data (Nov 20).
+    // and 7 (Nov 9 and Nov 16); the latest data (Nov 20) is in the second, which is still under way.
     await warehouse.run("DELETE FROM cohorts WHERE cohort_week = DATE '2026-09-28' AND weeks_since >= 6");
     await warehouse.run(
       "UPDATE cohorts SET retention = 0.004 WHERE cohort_week = DATE '2026-10-05' AND weeks_since = 6",
@@ -175,8 +175,9 @@ describe("renderSite", () => {
         ),
       ].map((m) => m[1]);
     expect(page).toContain('<th scope="col" class="num">Week 7</th>');
-    expect(cells("2026-09-28")).toEqual(["100", "50 %", "33 %", "25 %", "20 %", "17 %", "0 %", "0 %"]);
-    expect(cells("2026-10-05").slice(-2)).toEqual(["&lt; 1 %", ""]);
+    expect(cells("2026-09-28")).toEqual(["100", "50 %", "33 %", "25 %", "20 %", "17 %", "0 %", "0 % so far"]);
+    expect(cells("2026-10-05").slice(-2)).toEqual(["&lt; 1 % so far", ""]);
+    expect(cells("2026-11-09")).toEqual(["100", "50 % so far", "", "", "", "", "", ""]);
     expect(cells("2026-11-16")).toEqual(["100", "", "", "", "", "", "", ""]);
     const heatmapCells = page.match(/<figure class="chart">[\s\S]*?<\/figure>/)?.[0] ?? "";
     // Week 0 of eight cohorts plus the 28 later weeks that have happened, each a labelled cell.

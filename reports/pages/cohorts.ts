@@ -45,6 +45,10 @@ export const cohorts: Page = {
     /** A cohort's share in a week: 0 when the week has passed with no one back, undefined when it is to come. */
     const share = (week: string, since: number) =>
       since > elapsed(week) ? undefined : (retention.get(`${week}|${since}`) ?? 0);
+    // The latest data's week is still under way: its shares can only grow, so they say "so far"
+    // rather than compare with the whole weeks beside them.
+    const currentWeek = latest ? mondayOf(latest) : Number.NaN;
+    const isCurrent = (week: string, since: number) => mondayOf(week) + since * weekMs === currentWeek;
     const cells = weeks.flatMap((week, y) =>
       columns.flatMap((_, x): [number, number, number][] => {
         const value = share(week, x);
@@ -68,7 +72,8 @@ export const cohorts: Page = {
           formatCount(size.get(w) ?? null),
           ...columns.slice(1).map((c) => {
             const value = share(w, Number(c));
-            return value === undefined ? "" : formatShare(value, 0);
+            if (value === undefined) return "";
+            return `${formatShare(value, 0)}${isCurrent(w, Number(c)) ? " so far" : ""}`;
           }),
         ]),
       ),
