@@ -9,7 +9,8 @@ export const exampleQueries = [
   },
   {
     title: "The last 14 days",
-    sql: 'SELECT "date", visitors, sessions, page_views, conversions, round(100 * bounce_rate, 1) AS bounce_pct\nFROM daily\nORDER BY "date" DESC\nLIMIT 14',
+    // By date, not the 14 latest rows: daily has no row for a day without sessions.
+    sql: 'SELECT "date", visitors, sessions, page_views, conversions, round(100 * bounce_rate, 1) AS bounce_pct\nFROM daily\nWHERE "date" > (SELECT max("date") FROM daily) - 14\nORDER BY "date" DESC',
   },
   {
     title: "Attribution models side by side, per channel",
