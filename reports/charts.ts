@@ -65,7 +65,13 @@ export interface Series {
   values: number[];
 }
 
-export function lineChart(title: string, categories: string[], series: Series[], yName?: string): Chart {
+/** A line's values; null where nothing was recorded yet, drawn as a gap rather than as 0. */
+export interface LineSeries {
+  name: string;
+  values: (number | null)[];
+}
+
+export function lineChart(title: string, categories: string[], series: LineSeries[], yName?: string): Chart {
   return renderChart(title, {
     legend,
     // Room on the right for the last day's label, centred on the plot's edge.

@@ -35,6 +35,8 @@ describe("report period", () => {
     expect(reportPeriod(28, span("2026-10-01T23:59:00.000Z", latest)).previousCovered).toBe(true);
     expect(reportPeriod(28, span("2026-10-02T00:00:00.000Z", latest)).previousCovered).toBe(false);
     expect(reportPeriod(28, span(null, null)).previousCovered).toBe(false);
+    expect(reportPeriod(28, span("2026-10-02T00:00:00.000Z", latest)).dataStart).toBe("2026-10-02");
+    expect(reportPeriod(28, span(null, null)).dataStart).toBe(null);
   });
 
   it("falls back to today without data", () => {

@@ -24,6 +24,8 @@ export interface Period {
   cutTime: string;
   /** Whether the data reaches back to the previous period's first day: else a comparison misleads. */
   previousCovered: boolean;
+  /** The first day with data (YYYY-MM-DD), or null without data: days before it were not recorded. */
+  dataStart: string | null;
 }
 
 /** The first and the latest event time in the warehouse (ISO-8601, UTC), or null without data. */
@@ -66,6 +68,7 @@ export function reportPeriod(days: number, span: DataSpan, now = new Date()): Pe
     previousUntil: timestamp(anchor + 1 - days * dayMs),
     cutTime: new Date(anchor).toISOString().slice(11, 16),
     previousCovered: earliest !== null && earliest < previousStartDay + dayMs,
+    dataStart: earliest === null ? null : day(earliest),
   };
 }
 

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openWarehouse } from "../../runner/warehouse.ts";
 import { buildSite } from "../index.ts";
 import { sampleDataFolder } from "../sample-warehouse.ts";
+import { dailySeries } from "./overview.ts";
 
 const folders: string[] = [];
 
@@ -92,5 +93,17 @@ describe("overview key figures", () => {
       DELETE FROM sessions WHERE started_at < TIMESTAMP '2026-11-07 08:00';
       DELETE FROM stg_events WHERE event_ts < TIMESTAMP '2026-11-07 08:00'`);
     expect(tile(await overviewOf(covered, 7), "Sessions").change).toMatch(/ % vs previous period$/);
+  });
+});
+
+describe("daily series", () => {
+  it("is 0 on a day without sessions and null before the data starts", () => {
+    const days = ["2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"];
+    const daily = [
+      { day: "2026-11-18T00:00:00.000Z", visitors: 4 },
+      { day: "2026-11-20T00:00:00.000Z", visitors: 7 },
+    ];
+    expect(dailySeries(days, daily, "visitors", "2026-11-18")).toEqual([null, 4, 0, 7]);
+    expect(dailySeries(days, daily, "visitors", null)).toEqual([null, null, null, null]);
   });
 });

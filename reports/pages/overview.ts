@@ -48,8 +48,7 @@ export const overview: Page = {
   }),
   view(rows, input) {
     const days = periodDays(input.period);
-    const byDay = new Map((rows.daily ?? []).map((r) => [isoDate(r.day ?? null), r]));
-    const series = (field: string) => days.map((d) => num(byDay.get(d)?.[field] ?? 0) || 0);
+    const series = (field: string) => dailySeries(days, rows.daily ?? [], field, input.period.dataStart);
     const topPages = (rows.top_pages ?? []).slice(0, 10);
     const topSources = rows.top_sources ?? [];
     return {
@@ -89,6 +88,20 @@ export const overview: Page = {
     };
   },
 };
+
+/**
+ * A field of the daily mart for each day of the period: 0 on a day without sessions, null before
+ * the data starts, where nobody could have been counted (a chart draws no line there, not a zero).
+ */
+export function dailySeries(
+  days: string[],
+  daily: Row[],
+  field: string,
+  dataStart: string | null,
+): (number | null)[] {
+  const byDay = new Map(daily.map((r) => [isoDate(r.day ?? null), r]));
+  return days.map((d) => (dataStart === null || d < dataStart ? null : num(byDay.get(d)?.[field] ?? 0) || 0));
+}
 
 /** The previous period has sessions, but the data starts after its first day: a change would read growth. */
 const partlyRecorded: Change = {
