@@ -15,7 +15,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { openWarehouse } from "../runner/warehouse.ts";
 import { buildSite, ReportQueryError, renderSite } from "./index.ts";
 import { publishedMarts } from "./playground.ts";
-import { sampleEnd, seedSampleWarehouse } from "./sample-warehouse.ts";
+import { sampleDataFolder, sampleEnd, seedSampleWarehouse } from "./sample-warehouse.ts";
 
 const folders: string[] = [];
 
@@ -34,6 +34,34 @@ afterEach(() => {
 });
 
 describe("renderSite", () => {
+  it("ends the period at the latest visitor event as it arrived: neither a bot nor a clock running ahead moves it", async () => {
+    const data = await sampleDataFolder(`
+      INSERT INTO stg_events BY NAME SELECT * REPLACE (
+        TIMESTAMP '${sampleEnd} 23:30:00' + INTERVAL 20 HOUR AS event_ts, TIMESTAMP '${sampleEnd} 23:30:00' AS ingest_ts)
+      FROM stg_events LIMIT 1;
+      INSERT INTO stg_events BY NAME SELECT * REPLACE (
+        TIMESTAMP '${sampleEnd} 23:50:00' + INTERVAL 2 DAY AS event_ts, TIMESTAMP '${sampleEnd} 23:50:00' + INTERVAL 2 DAY AS ingest_ts, true AS is_bot)
+      FROM stg_events LIMIT 1;`);
+    folders.push(data);
+    await buildSite({ data, days: 7 });
+    const page = readFileSync(join(data, "site", "index.html"), "utf8");
+    // The ahead-running event arrived at 23:30 on the sample's last day: the period ends there.
+    expect(page).toContain(
+      "2026-11-14 to 2026-11-20 (7 days), compared with 2026-11-07 to 2026-11-13; both up to 23:30 UTC on their last day",
+    );
+    expect(page).toContain(`Data up to ${sampleEnd} 23:30 UTC`);
+  });
+
+  it("says a period of one day in the singular, and that a site without conversions has no attribution yet", async () => {
+    const data = await sampleDataFolder("DELETE FROM attribution");
+    folders.push(data);
+    await buildSite({ data, days: 1 });
+    expect(readFileSync(join(data, "site", "index.html"), "utf8")).toContain(
+      "2026-11-20 to 2026-11-20 (1 day), compared with",
+    );
+    expect(readFileSync(join(data, "site", "sources.html"), "utf8")).toContain("No conversions yet.");
+  });
+
   it("anchors the period at the latest data and compares KPIs with the previous period", async () => {
     const data = await sampleData();
     await buildSite({ data, days: 7 });

@@ -136,7 +136,11 @@ async function renderOnce(opts: SiteOptions, now: Date): Promise<RenderedSite> {
 async function dataSpan(warehouse: Warehouse): Promise<DataSpan> {
   try {
     const [row] = await warehouse.all(
-      "SELECT min(event_ts) AS earliest, max(event_ts) AS latest FROM stg_events",
+      // Bots are in no report. A visitor's clock may run ahead (the collector takes event_ts up to a
+      // day ahead), so an event counts no later than it arrived: one such clock must not move the
+      // period into tomorrow.
+      `SELECT min(event_ts) AS earliest, max(least(event_ts, coalesce(ingest_ts, event_ts))) AS latest
+       FROM stg_events WHERE NOT is_bot`,
     );
     const time = (value: unknown) => (typeof value === "string" ? value : null);
     return { earliest: time(row?.earliest), latest: time(row?.latest) };
@@ -197,7 +201,7 @@ async function renderPage(
     body,
     nav: pages.map((p) => ({ href: `${p.slug}.html`, label: p.nav, current: p === page })),
     periodText:
-      `${period.start} to ${period.end} (${period.days} days), compared with ${period.previousStart} to ` +
+      `${period.start} to ${period.end} (${period.days} ${period.days === 1 ? "day" : "days"}), compared with ${period.previousStart} to ` +
       `${period.previousEnd}; both up to ${period.cutTime} UTC on their last day`,
     freshness: input.latest ? `Data up to ${isoHour(input.latest)}` : "No data yet",
     builtAt: input.builtAt,

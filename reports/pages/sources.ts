@@ -82,6 +82,8 @@ export const sources: Page = {
           String(r.campaign),
           ...attributionModels.map((m) => formatDecimal(r[m] ?? null)),
         ]),
+        // Attribution has rows only for conversions: sessions without any are still data.
+        "No conversions yet.",
       ),
     };
   },
