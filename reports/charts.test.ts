@@ -54,6 +54,23 @@ describe("charts", () => {
     expect([label("100"), label("12"), label("0")]).toEqual(["#fff", "#1d2330", "#1d2330"]);
   });
 
+  it("labels heatmap cells as the cohort table reads: a few returning visitors are <0.1, not 0", () => {
+    const chart = heatmapChart(
+      "Retention",
+      ["2026-11-02"],
+      ["w0", "w1", "w2", "w3"],
+      [
+        [0, 0, 1],
+        [1, 0, 0.0004],
+        [2, 0, 0.235],
+        [3, 0, 0.9996],
+      ],
+    );
+    const labels = [...chart.svg.matchAll(/<text[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
+    expect(labels).toEqual(expect.arrayContaining(["100", "&lt;0.1", "23.5", "&gt;99.9"]));
+    expect(labels).not.toContain("0");
+  });
+
   it("shortens days for the axis", () => {
     expect(shortDay("2026-02-09")).toBe("Feb 9");
   });

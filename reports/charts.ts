@@ -1,5 +1,6 @@
 // Charts rendered at build time with ECharts' server-side SVG renderer: readable with no JavaScript.
 import * as echarts from "echarts";
+import { formatShare } from "./format.ts";
 import { accessibleSvg } from "./svg.ts";
 
 /** Mid-tone colours that stay readable on both the light and the dark page background. */
@@ -171,13 +172,14 @@ export function heatmapChart(
           // White text only on the darker half of the scale: on the pale cells it would all but vanish.
           data: cells.map(([x, y, share]) => {
             const percent = Math.round(share * 1000) / 10;
-            return { value: [x, y, percent], label: { color: percent >= 45 ? "#fff" : heatmapInk } };
+            // As the table beside it reads, without the % sign: a few returning visitors are "<0.1", not 0.
+            const text = formatShare(share).replace(/ %$/, "").replace(" ", "").replace(/\.0$/, "");
+            return {
+              value: [x, y, percent],
+              label: { color: percent >= 45 ? "#fff" : heatmapInk, formatter: text },
+            };
           }),
-          label: {
-            show: true,
-            formatter: (p: { value: number[] }) => `${p.value[2]}`,
-            fontSize: 10,
-          },
+          label: { show: true, fontSize: 10 },
         },
       ],
     },
