@@ -48,6 +48,10 @@ const channelCases: [string, RawEvent, string][] = [
     "referral",
   ],
   ["a blank source is no source", { utm_source: "   " }, "direct"],
+  // URL-decoded utm values can carry %09, %0A or %C2%A0 at their ends.
+  ["source newsletter after a tab and a line break", { utm_source: "\tNewsletter\n" }, "email"],
+  ["medium cpc between no-break spaces", { utm_medium: "\u00a0cpc\u00a0" }, "paid"],
+  ["a source of only a tab and a line break is no source", { utm_source: "\t\r\n" }, "direct"],
   ["nothing", {}, "direct"],
 ];
 
