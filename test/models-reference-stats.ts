@@ -1,0 +1,140 @@
+// The anomalies and experiments tables worked out in plain TypeScript from their definitions
+// (models/schema.yml), for the random-event test: medians and spreads by sorting, the normal tail
+// and the Beta posteriors by direct numerical integration.
+import { DAY, eventsBySession, iso, mean, type Row, type Stg, type Vars } from "./models-reference.ts";
+
+const HOUR = 3_600_000;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+export function anomalies(stg: Stg[], vars: Vars): Row[] {
+  const counts = new Map<number, number>();
+  for (const e of stg.filter((x) => !x.is_bot)) {
+    const hour = Math.floor(e.ts / HOUR) * HOUR;
+    counts.set(hour, (counts.get(hour) ?? 0) + 1);
+  }
+  if (counts.size === 0) return [];
+  const first = Math.min(...counts.keys());
+  const last = Math.max(...counts.keys());
+  const rows: Row[] = [];
+  for (let hour = first; hour <= last; hour += HOUR) {
+    const events = counts.get(hour) ?? 0;
+    const points: number[] = [];
+    for (let d = 1; d <= 14 && hour - d * DAY >= first; d++) points.push(counts.get(hour - d * DAY) ?? 0);
+    let baseline: number | null = null;
+    let z: number | null = null;
+    if (points.length >= 7) {
+      baseline = median(points);
+      const deviations = points.map((p) => Math.abs(p - (baseline as number)));
+      const mad = median(deviations);
+      const spread = mad > 0 ? 1.4826 * mad : 1.2533 * mean(deviations);
+      z = spread > 0 ? (events - baseline) / spread : null;
+    }
+    rows.push({
+      hour: iso(hour),
+      events,
+      baseline,
+      z,
+      is_anomaly: z !== null && Math.abs(z) > vars.anomaly_z,
+    });
+  }
+  return rows;
+}
+
+/** Simpson's rule with `intervals` (even) pieces. */
+function integrate(f: (x: number) => number, from: number, to: number, intervals: number): number {
+  const h = (to - from) / intervals;
+  let sum = f(from) + f(to);
+  for (let i = 1; i < intervals; i++) sum += (i % 2 ? 4 : 2) * f(from + i * h);
+  return (sum * h) / 3;
+}
+
+/** erfc(x) for x ≥ 0: the tail integral of e^(−t²) is negligible past x + 12. */
+const erfc = (x: number) => (2 / Math.sqrt(Math.PI)) * integrate((t) => Math.exp(-t * t), x, x + 12, 6000);
+
+const logFactorial = (n: number) => {
+  let sum = 0;
+  for (let i = 2; i <= n; i++) sum += Math.log(i);
+  return sum;
+};
+
+/** Beta(a, b) with whole a, b: its density, and its distribution function as a binomial tail. */
+function beta(a: number, b: number) {
+  const n = a + b - 1;
+  const logNorm = logFactorial(n) - logFactorial(a - 1) - logFactorial(b - 1);
+  const logChoose = (k: number) => logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+  const pow = (x: number, k: number) => (k === 0 ? 1 : x ** k);
+  return {
+    pdf: (x: number) => Math.exp(logNorm) * pow(x, a - 1) * pow(1 - x, b - 1),
+    cdf: (x: number) => {
+      let tail = 0;
+      for (let k = a; k <= n; k++) tail += Math.exp(logChoose(k)) * pow(x, k) * pow(1 - x, n - k);
+      return tail;
+    },
+  };
+}
+
+export function experiments(stg: Stg[], vars: Vars): Row[] {
+  const tally = new Map<string, Map<string, { sessions: number; conversions: number }>>();
+  for (const ordered of eventsBySession(stg).values()) {
+    const firstExposure = new Map<string, Stg>();
+    for (const e of ordered)
+      if (e.event_type === "experiment_exposure" && e.experiment !== null && e.variant !== null)
+        if (!firstExposure.has(e.experiment)) firstExposure.set(e.experiment, e);
+    for (const [experiment, exposure] of firstExposure) {
+      const converted = ordered.some(
+        (e) => vars.conversion_events.includes(e.event_type) && e.ts >= exposure.ts,
+      );
+      const variants = tally.get(experiment) ?? new Map();
+      tally.set(experiment, variants);
+      const counts = variants.get(exposure.variant!) ?? { sessions: 0, conversions: 0 };
+      variants.set(exposure.variant!, counts);
+      counts.sessions += 1;
+      if (converted) counts.conversions += 1;
+    }
+  }
+  const rows: Row[] = [];
+  for (const [experiment, variants] of tally) {
+    const names = [...variants.keys()].sort();
+    const control = names.includes("control") ? "control" : names[0]!;
+    const c = variants.get(control)!;
+    const controlRate = c.conversions / c.sessions;
+    const posteriors = names.map((v) =>
+      beta(1 + variants.get(v)!.conversions, 1 + variants.get(v)!.sessions - variants.get(v)!.conversions),
+    );
+    for (const [i, variant] of names.entries()) {
+      const { sessions, conversions } = variants.get(variant)!;
+      const rate = conversions / sessions;
+      const isControl = variant === control;
+      const pooled = (conversions + c.conversions) / (sessions + c.sessions);
+      let p_value: number | null = null;
+      if (!isControl) {
+        const z =
+          pooled > 0 && pooled < 1
+            ? Math.abs(rate - controlRate) /
+              Math.sqrt(pooled * (1 - pooled) * (1 / sessions + 1 / c.sessions))
+            : 0;
+        p_value = Math.min(1, erfc(z / Math.SQRT2));
+      }
+      const mine = posteriors[i]!;
+      const others = posteriors.filter((_, j) => j !== i);
+      const prob_best = integrate((x) => mine.pdf(x) * others.reduce((p, o) => p * o.cdf(x), 1), 0, 1, 8000);
+      rows.push({
+        experiment,
+        variant,
+        sessions,
+        conversions,
+        conversion_rate: rate,
+        is_control: isControl,
+        uplift: isControl ? 0 : controlRate > 0 ? rate / controlRate - 1 : null,
+        p_value,
+        prob_best,
+      });
+    }
+  }
+  return rows;
+}
