@@ -43,7 +43,7 @@ export function formatTs(r: Random, ms: number): string {
   const form = r.int(0, 5);
   if (form <= 1) return new Date(ms).toISOString();
   if (form === 2 && ms % 1000 === 0) return new Date(ms).toISOString().replace(".000Z", "Z");
-  const offset = r.pick([120, -330, 345, -600, 840, 0, 60, -480]);
+  const offset = r.pick([120, -330, 345, -600, 840, 0, 60, -480, -30, -570]);
   const local = new Date(ms + offset * MINUTE).toISOString().slice(0, 23);
   const sign = offset < 0 ? "-" : "+";
   const [h, m] = [pad(Math.trunc(offset / 60)), pad(offset % 60)];
