@@ -169,6 +169,8 @@ describe("renderSite", () => {
     expect(captions("pages.html")).toContainEqual(
       expect.stringMatching(/^Where sessions end: the 10 pages with the most exits, of 4\d \(all data\)$/),
     );
+    // Exits over the page's sessions, which the header names: not the exits-over-views "exit rate".
+    expect(readFileSync(join(data, "site", "pages.html"), "utf8")).toMatch(/>Share of its sessions<\/th>/);
     expect(captions("sources.html")).toContainEqual(
       expect.stringMatching(
         /^Conversion credit per attribution model: the 25 channel, source and campaign combinations with the most last-touch credit, of \d+ \(all data\)$/,

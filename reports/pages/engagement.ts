@@ -117,7 +117,8 @@ export const engagement: Page = {
           "Where sessions end (all data)",
           (n, total) => `Where sessions end: the ${n} pages with the most exits, of ${total} (all data)`,
         ),
-        ["Page", "Exits#", "Exit rate#"],
+        // Not exits over page views, as some tools define an exit rate: a reload would lower it.
+        ["Page", "Exits#", "Share of its sessions#"],
         exits.map((r) => [
           String(r.page_path),
           formatCount(r.exits),
