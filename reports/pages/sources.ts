@@ -1,7 +1,7 @@
 // Sources and campaigns: the `sources` mart, channels over the period, and attribution by model
 // side by side.
 import { barChart, shortDay } from "../charts.ts";
-import { formatCount, formatDecimal, formatPercent, isoDate, num } from "../format.ts";
+import { formatCount, formatDecimal, formatShare, isoDate, num } from "../format.ts";
 import { type Page, shownOf, table } from "../page.ts";
 import { periodDays } from "../period.ts";
 
@@ -46,7 +46,8 @@ export const sources: Page = {
           String(r.source),
           formatCount(r.sessions),
           formatCount(r.conversions),
-          formatPercent(r.conversion_rate),
+          // From the counts: the mart's rate is rounded to one decimal, which reads 0.0 % beside a conversion.
+          formatShare(num(r.conversions) / num(r.sessions)),
         ]),
       ),
       channelsChart: channelRows.length
