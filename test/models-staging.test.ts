@@ -42,6 +42,8 @@ const channelCases: [string, RawEvent, string][] = [
   ["own site", { referrer: "https://example.com/pricing" }, "direct"],
   ["own site with www", { referrer: "https://www.example.com/" }, "direct"],
   ["own site on a port", { site: "127.0.0.1:8787", referrer: "http://127.0.0.1:8787/pricing" }, "direct"],
+  // An IPv6 host is bracketed, and its colons are no port.
+  ["own site on IPv6 loopback", { site: "[::1]:8787", referrer: "http://[::1]:8787/pricing" }, "direct"],
   [
     "another port of a listed host",
     { site: "example.com:8443", referrer: "https://other.example/" },

@@ -51,7 +51,7 @@ typed as materialized (
     page_path,
     page_title,
     referrer,
-    nullif(lower(regexp_extract(referrer, '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/@]*@)?([^/:?#]+)', 1)), '')
+    nullif(lower(regexp_extract(referrer, '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/@]*@)?(\[[^\]/]*\]|[^/:?#]+)', 1)), '')
       as referrer_host,
     nullif(lower(regexp_replace(utm_source, {{> edge_whitespace}}, '', 'g')), '') as utm_source,
     nullif(lower(regexp_replace(utm_medium, {{> edge_whitespace}}, '', 'g')), '') as utm_medium,
