@@ -71,6 +71,19 @@ describe("ownstats command", () => {
     expect(tooLong.stderr).toContain("--days must be a whole number from 1 to 3650");
   });
 
+  it("demo refuses a data folder that already holds events unless --add says to mix them in", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-demo-"));
+    const args = ["demo", "--data", data, "--visitors", "5", "--days", "1"];
+    expect((await ownstats(...args)).code).toBe(0);
+    const again = await ownstats(...args);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`${join(data, "raw")} already holds events`);
+    expect(again.stderr).toContain("--add to add them anyway");
+    const added = await ownstats(...args, "--add");
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/^demo: \d+ events/);
+  });
+
   it("takes --vars as a YAML mapping, as dbt does, JSON included, and names one that is not a mapping", async () => {
     const data = mkdtempSync(join(tmpdir(), "ownstats-cli-vars-"));
     for (const vars of ["anomaly_z: 9.25", '{"anomaly_z": 9.25}']) {

@@ -169,6 +169,7 @@ program
   .option("--visitors <n>", "distinct visitors", integer("--visitors", 1, 1_000_000), 2000)
   .option("--days <n>", "days of history, ending now", integer("--days", 1, 3650), 56)
   .option("--seed <n>", "random seed", integer("--seed"), 1)
+  .option("--add", "add to a data folder that already holds events (refused otherwise)", false)
   .action(async (opts) => finish(await (await import("./local/index.ts")).demo(opts)));
 
 program

@@ -1,4 +1,5 @@
 // The local stand-ins for AWS: the face cli.ts calls. Each command's code is imported lazily.
+import { join } from "node:path";
 import type { DeliverySource } from "./collect.ts";
 
 export interface DevOptions {
@@ -48,8 +49,20 @@ export async function collect(opts: CollectOptions): Promise<number> {
   const { collect: runCollector } = await import("./collect.ts");
   return runCollector(opts);
 }
-export async function demo(opts: DemoOptions): Promise<number> {
-  const { writeDemo, formatDemoSummary } = await import("./demo.ts");
+export async function demo(opts: DemoOptions & { add?: boolean }): Promise<number> {
+  const [{ writeDemo, formatDemoSummary }, { newestPartitionHour }] = await Promise.all([
+    import("./demo.ts"),
+    import("./raw-object.ts"),
+  ]);
+  // Synthetic events mixed into real ones could not be told apart in any report afterwards.
+  const newest = opts.add ? undefined : await newestPartitionHour(opts.data);
+  if (newest !== undefined) {
+    console.error(
+      `ownstats demo: ${join(opts.data, "raw")} already holds events (up to the hour of ${new Date(newest).toISOString()}); ` +
+        "demo events would be mixed into them for good. Give an empty --data folder, or --add to add them anyway",
+    );
+    return 2;
+  }
   const summary = await writeDemo(opts);
   console.log(formatDemoSummary(summary, opts.data));
   return 0;
