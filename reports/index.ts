@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { takeTurnsPerFolder } from "../runner/turns.ts";
-import { openWarehouse, type Row, type Warehouse, warehousePath } from "../runner/warehouse.ts";
+import { noWarehouseReason, openWarehouse, type Row, type Warehouse } from "../runner/warehouse.ts";
 import { isoHour } from "./format.ts";
 import { type Page, type PageInput, ReportQueryError } from "./page.ts";
 
@@ -36,17 +36,9 @@ export interface RenderedSite {
 export async function renderSite(opts: SiteOptions & { optional?: boolean }): Promise<number> {
   const started = performance.now();
   try {
-    // Opening a warehouse creates it: a misspelt --data would leave a new folder and an empty file.
-    if (!existsSync(warehousePath(opts.data))) {
-      const folder = statSync(opts.data, { throwIfNoEntry: false });
-      const build = `run \`ownstats build --data ${opts.data}\` first`;
-      console.error(
-        !folder
-          ? `report: no data folder ${opts.data}: ${build}`
-          : folder.isDirectory()
-            ? `report: no warehouse in ${opts.data}: ${build}`
-            : `report: --data ${opts.data} is a file, not a data folder`,
-      );
+    const noWarehouse = noWarehouseReason(opts.data);
+    if (noWarehouse) {
+      console.error(`report: ${noWarehouse}`);
       return 1;
     }
     const missing = await missingModels(opts.data);

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +10,7 @@ import { openWarehouse } from "./warehouse.ts";
 
 async function ask(sql: string, format: "table" | "csv" | "json") {
   const data = mkdtempSync(join(tmpdir(), "ownstats-query-"));
+  (await openWarehouse(data)).close();
   const out: string[] = [];
   const err: string[] = [];
   const code = await query(sql, { data, format, out: (t) => out.push(t), err: (t) => err.push(t) });
@@ -69,6 +70,24 @@ describe("ownstats query", () => {
     const r = await ask("select * from no_such_table", "table");
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^ownstats query: Catalog Error: Table with name no_such_table does not exist/);
+  });
+
+  it("names a --data folder without a warehouse and creates nothing there", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "ownstats-query-none-"));
+    const err: string[] = [];
+    const run = (data: string) =>
+      query("select 1", { data, format: "table", out: () => {}, err: (t) => err.push(t) });
+    const misspelt = join(parent, "dta");
+    expect(await run(misspelt)).toBe(1);
+    expect(err.pop()).toBe(
+      `ownstats query: no data folder ${misspelt}: run \`ownstats build --data ${misspelt}\` first`,
+    );
+    expect(existsSync(misspelt)).toBe(false);
+    expect(await run(parent)).toBe(1);
+    expect(err.pop()).toBe(
+      `ownstats query: no warehouse in ${parent}: run \`ownstats build --data ${parent}\` first`,
+    );
+    expect(readdirSync(parent)).toEqual([]);
   });
 
   it("reads the tables the runner built", async () => {

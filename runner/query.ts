@@ -1,7 +1,7 @@
 // `ownstats query "SQL"`: ad-hoc SQL on the warehouse as a table, CSV or JSON.
 import { heldByAnotherProcess } from "./lock.ts";
 import { queryValue } from "./query-values.ts";
-import { openWarehouse, type Plain } from "./warehouse.ts";
+import { noWarehouseReason, openWarehouse, type Plain } from "./warehouse.ts";
 
 export interface QueryOptions {
   data: string;
@@ -19,6 +19,11 @@ export interface QueryOptions {
 export async function query(sql: string, opts: QueryOptions): Promise<number> {
   const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
   const err = opts.err ?? ((t: string) => process.stderr.write(`${t}\n`));
+  const noWarehouse = noWarehouseReason(opts.data);
+  if (noWarehouse) {
+    err(`ownstats query: ${noWarehouse}`);
+    return 1;
+  }
   const wh = await openWhenFree(opts.data, opts.waitMs ?? 30_000, err);
   if (!wh) return 1;
   try {

@@ -1,6 +1,6 @@
 // One DuckDB database file per data folder. DuckDB allows one writer per file, so every part of one
 // process (builds, reports, queries in the dev server) shares one instance through DuckDB's cache.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 
@@ -35,6 +35,20 @@ function instanceFor(path: string): Promise<DuckDBInstance> {
 
 export function warehousePath(data: string): string {
   return join(data, "warehouse.duckdb");
+}
+
+/**
+ * Why `data` holds no warehouse to read, or undefined when it does. Opening a warehouse creates it,
+ * so a command that only reads asks first: a misspelt --data would leave a new folder and an empty file.
+ */
+export function noWarehouseReason(data: string): string | undefined {
+  if (existsSync(warehousePath(data))) return undefined;
+  const folder = statSync(data, { throwIfNoEntry: false });
+  const build = `run \`ownstats build --data ${data}\` first`;
+  if (!folder) return `no data folder ${data}: ${build}`;
+  return folder.isDirectory()
+    ? `no warehouse in ${data}: ${build}`
+    : `--data ${data} is a file, not a data folder`;
 }
 
 export async function openWarehouse(data: string): Promise<Warehouse> {
