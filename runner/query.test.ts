@@ -66,6 +66,20 @@ describe("ownstats query", () => {
     ]);
   });
 
+  it("runs each statement in turn and prints the last one's result, as psql -c does", async () => {
+    const r = await ask("select 5 as a; create temp table t as select 7 as b; select b from t;", "json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual([{ b: 7 }]);
+  });
+
+  it("names SQL that holds no statement, instead of DuckDB's bare native error", async () => {
+    for (const sql of ["", " ; ", "-- a comment", "/* a comment */"]) {
+      const r = await ask(sql, "table");
+      expect(r.code, sql).toBe(1);
+      expect(r.err, sql).toBe("ownstats query: no SQL statement given");
+    }
+  });
+
   it("reports a SQL error clearly and exits 1", async () => {
     const r = await ask("select * from no_such_table", "table");
     expect(r.code).toBe(1);

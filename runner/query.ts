@@ -27,7 +27,12 @@ export async function query(sql: string, opts: QueryOptions): Promise<number> {
   const wh = await openWhenFree(opts.data, opts.waitMs ?? 30_000, err);
   if (!wh) return 1;
   try {
-    const reader = await wh.connection.runAndReadAll(sql);
+    // Each statement runs in turn and the last one's result is printed, as `psql -c` does.
+    // (DuckDB answers SQL without a statement with a bare "Error in native callback".)
+    if (sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|[\s;]/g, "") === "") throw new Error("no SQL statement given");
+    const statements = await wh.connection.extractStatements(sql);
+    let reader = await (await statements.prepare(0)).runAndReadAll();
+    for (let i = 1; i < statements.count; i++) reader = await (await statements.prepare(i)).runAndReadAll();
     const columns = reader.columnNames();
     const rows = reader.getRows().map((row) => row.map(queryValue));
     out(format(columns, rows, opts.format));
