@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { synthesizeStack } from "../stacks/synthesized.ts";
 import { trackerOutfile } from "../tracker/build.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -16,6 +17,17 @@ function section(heading: string): string {
   if (start < 0) throw new Error(`README has no section ${heading}`);
   const end = readme.indexOf("\n## ", start + heading.length + 2);
   return readme.slice(start, end < 0 ? undefined : end);
+}
+
+/** Each `npx cdktf …` command the README gives, from shell blocks (continued lines joined) and inline code with arguments. */
+function cdktfCommands(text: string): string[] {
+  const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) =>
+    (m[1] as string).replace(/\\\n\s*/g, " ").split("\n"),
+  );
+  const inline = [...text.matchAll(/`(npx cdktf \w+ [^`]+)`/g)].map((m) => m[1] as string);
+  return [...blocks, ...inline]
+    .map((c) => c.trim())
+    .filter((c) => c.startsWith("npx cdktf") || c.includes(" npx cdktf "));
 }
 
 describe("README: Deploy to AWS", () => {
@@ -35,5 +47,15 @@ describe("README: Deploy to AWS", () => {
     expect(build).toBeGreaterThan(-1);
     expect(build).toBeLessThan(copy);
     expect(scripts.build).toBe("tsx tracker/build.ts");
+  });
+
+  it("passes every variable without a default to each deploy and destroy, as cdktf stops at Terraform's prompt for one", () => {
+    const variables = synthesizeStack().tf.variable;
+    const required = Object.keys(variables).filter((name) => !("default" in (variables[name] ?? {})));
+    expect(required.sort()).toEqual(["allowed_origins", "github_repository"]);
+    const applying = cdktfCommands(readme).filter((c) => /(^| )npx cdktf (deploy|destroy)\b/.test(c));
+    expect(applying.some((c) => c.includes("cdktf destroy"))).toBe(true);
+    for (const command of applying)
+      for (const name of required) expect(command, command).toMatch(new RegExp(`--var[ =]'?${name}=`));
   });
 });
