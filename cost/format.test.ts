@@ -26,6 +26,12 @@ describe("formatting", () => {
     expect(compareWithArticle(24)).toContain("2.0× more");
   });
 
+  it("gives no ratio to an estimate of nothing", () => {
+    expect(compareWithArticle(0)).toBe(
+      "The article's pipeline: about $12/month ($11 of it the Kinesis shard). This estimate: $0/month.",
+    );
+  });
+
   it("renders a markdown row per volume", () => {
     const table = markdownVolumeTable([10_000, 100_000], { bufferSeconds: 300, eventsPerRequest: 3 }).split(
       "\n",

@@ -81,12 +81,15 @@ export function formatEstimate(estimate: CostEstimate): string {
 }
 
 export function compareWithArticle(totalUsd: number): string {
-  const ratio = ARTICLE_MONTHLY_USD / Math.max(totalUsd, 0.0001);
+  const article = `The article's pipeline: about $${ARTICLE_MONTHLY_USD}/month ($11 of it the Kinesis shard).`;
+  // No ratio to $0 means anything: "120000× less" would only echo the display's rounding.
+  if (totalUsd < 0.0001) return `${article} This estimate: ${usd(totalUsd)}/month.`;
+  const ratio = ARTICLE_MONTHLY_USD / totalUsd;
   const relation =
     totalUsd < ARTICLE_MONTHLY_USD
       ? `${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}× less`
       : `${(totalUsd / ARTICLE_MONTHLY_USD).toFixed(1)}× more`;
-  return `The article's pipeline: about $${ARTICLE_MONTHLY_USD}/month ($11 of it the Kinesis shard). This estimate: ${usd(totalUsd)}/month, ${relation}.`;
+  return `${article} This estimate: ${usd(totalUsd)}/month, ${relation}.`;
 }
 
 /** The README's table: totals for several volumes, both Kinesis settings, and the largest line. */
