@@ -80,3 +80,12 @@ export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 /** AWS's billing GB is 2^30 bytes. */
 export const GB = 1024 ** 3;
 export const KB = 1024;
+
+/**
+ * The stack's defaults that cap how much traffic it takes (stacks/variables.ts): past them the API
+ * answers 429, and the tracker does not resend a batch refused with a 4xx, so those events are lost.
+ */
+export const STACK_DEFAULTS = {
+  apiThrottleRate: 50,
+  lambdaReservedConcurrency: 10,
+};

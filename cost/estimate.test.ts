@@ -1,7 +1,8 @@
 // Each line item against figures worked out by hand (shown in the comments), for the goal case:
 // 100,000 events a month, Kinesis off, a 300 s buffer and 3 events per request.
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ASSUMPTIONS } from "./assumptions.ts";
+import { synthesizeStack } from "../stacks/synthesized.ts";
+import { DEFAULT_ASSUMPTIONS, STACK_DEFAULTS } from "./assumptions.ts";
 import { type CostEstimate, deliveredObjects, estimateCost, type LineId } from "./estimate.ts";
 
 const goalCase = estimateCost({ events: 100_000, kinesis: false, bufferSeconds: 300, eventsPerRequest: 3 });
@@ -152,6 +153,35 @@ describe("record packing and batching", () => {
     expect(dense).toBeLessThan(8760);
     expect(dense).toBeGreaterThan(8759.9);
     expect(deliveredObjects(0, 300, 0)).toBe(0);
+  });
+});
+
+describe("traffic past what the stack takes by default", () => {
+  const settings = { kinesis: false, bufferSeconds: 300, eventsPerRequest: 3 };
+
+  it("says nothing while the busiest second stays under the API's throttle", () => {
+    // 39,000,000 / 3 = 13,000,000 requests / 2,628,000 s × 10 = 49.5 requests/s ≤ 50
+    expect(estimateCost({ ...settings, events: 39_000_000 }).notes).toEqual([]);
+  });
+
+  it("names the throttle variable once the busiest second passes it", () => {
+    // 100,000,000 / 3 = 33,333,334 requests / 2,628,000 s × 10 = 126.8 requests/s > 50;
+    // 126.8 × 0.05 s = 6.3 collectors at once ≤ 10
+    const notes = estimateCost({ ...settings, events: 100_000_000 }).notes;
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/about 127 requests\/s, above the stack's default api_throttle_rate of 50/);
+  });
+
+  it("names the reserved concurrency once the collectors needed at once pass it", () => {
+    // 1e9 / 3 requests / 2,628,000 s × 10 = 1,268 requests/s × 0.05 s = 63.4 collectors > 10
+    const notes = estimateCost({ ...settings, events: 1e9 }).notes;
+    expect(notes.some((n) => /about 64 collectors .* lambda_reserved_concurrency of 10/.test(n))).toBe(true);
+  });
+
+  it("uses the stack's own defaults", () => {
+    const variables = synthesizeStack().tf.variable;
+    expect(variables.api_throttle_rate?.default).toBe(STACK_DEFAULTS.apiThrottleRate);
+    expect(variables.lambda_reserved_concurrency?.default).toBe(STACK_DEFAULTS.lambdaReservedConcurrency);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   HOURS_PER_MONTH,
   KB,
   SECONDS_PER_MONTH,
+  STACK_DEFAULTS,
 } from "./assumptions.ts";
 import { FREE_TIERS, PRICES, type Price, type PriceBook } from "./prices.ts";
 
@@ -220,6 +221,7 @@ export function estimateCost(
     prices.dataTransferOutGb,
   );
 
+  notes.push(...capacityNotes(requests, a));
   applyAlwaysFreeTiers(lines);
   const totalUsd = sum(lines.map((l) => l.usd));
   const totalUsdAlwaysFree = sum(lines.map((l) => l.usdAlwaysFree));
@@ -240,6 +242,22 @@ export function estimateCost(
     totalUsdAlwaysFree,
     notes,
   };
+}
+
+/** Where the busiest second needs more than the stack takes by default, so the estimate's traffic would not all land. */
+export function capacityNotes(requests: number, a: Assumptions): string[] {
+  const peakRequestsPerSecond = (requests / SECONDS_PER_MONTH) * a.peakToAverage;
+  const concurrency = peakRequestsPerSecond * (a.lambdaWarmMs / 1000);
+  const notes: string[] = [];
+  if (peakRequestsPerSecond > STACK_DEFAULTS.apiThrottleRate)
+    notes.push(
+      `the busiest second (${a.peakToAverage}× the average) brings about ${Math.ceil(peakRequestsPerSecond).toLocaleString("en-US")} requests/s, above the stack's default api_throttle_rate of ${STACK_DEFAULTS.apiThrottleRate}: deploy with higher api_throttle_rate and api_throttle_burst, or requests past them get a 429 and their events are lost.`,
+    );
+  if (concurrency > STACK_DEFAULTS.lambdaReservedConcurrency)
+    notes.push(
+      `that second keeps about ${Math.ceil(concurrency).toLocaleString("en-US")} collectors busy at once, above the stack's default lambda_reserved_concurrency of ${STACK_DEFAULTS.lambdaReservedConcurrency}: raise it too.`,
+    );
+  return notes;
 }
 
 /** Lambda, CloudWatch Logs, KMS and data-transfer allowances renew every month for every account. */
