@@ -156,26 +156,40 @@ describe("record packing and batching", () => {
   });
 });
 
-describe("traffic past what the stack takes by default", () => {
+describe("traffic past what the stack and the report workflow take by default", () => {
   const settings = { kinesis: false, bufferSeconds: 300, eventsPerRequest: 3 };
 
   it("says nothing while the busiest second stays under the API's throttle", () => {
     // 39,000,000 / 3 = 13,000,000 requests / 2,628,000 s × 10 = 49.5 requests/s ≤ 50
-    expect(estimateCost({ ...settings, events: 39_000_000 }).notes).toEqual([]);
+    const notes = estimateCost({ ...settings, events: 39_000_000 }).notes;
+    expect(notes.filter((n) => n.includes("api_throttle_rate"))).toEqual([]);
   });
 
   it("names the throttle variable once the busiest second passes it", () => {
     // 100,000,000 / 3 = 33,333,334 requests / 2,628,000 s × 10 = 126.8 requests/s > 50;
     // 126.8 × 0.05 s = 6.3 collectors at once ≤ 10
     const notes = estimateCost({ ...settings, events: 100_000_000 }).notes;
-    expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatch(/about 127 requests\/s, above the stack's default api_throttle_rate of 50/);
+    expect(notes.filter((n) => n.includes("api_throttle_rate"))).toEqual([
+      expect.stringMatching(/about 127 requests\/s, above the stack's default api_throttle_rate of 50/),
+    ]);
+    expect(notes.filter((n) => n.includes("lambda_reserved_concurrency"))).toEqual([]);
   });
 
   it("names the reserved concurrency once the collectors needed at once pass it", () => {
     // 1e9 / 3 requests / 2,628,000 s × 10 = 1,268 requests/s × 0.05 s = 63.4 collectors > 10
     const notes = estimateCost({ ...settings, events: 1e9 }).notes;
     expect(notes.some((n) => /about 64 collectors .* lambda_reserved_concurrency of 10/.test(n))).toBe(true);
+  });
+
+  it("says when the report workflow's data folder outgrows GitHub's Actions cache within the months kept", () => {
+    // 10,000,000 × (500 / 5.5 + 103 B) = 1.93909e9 B a month = 1.81 GiB; 10 GiB / that = 5.54 months ≤ 13
+    const notes = estimateCost({ ...settings, events: 10_000_000 }).notes;
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(
+      /grows by about 1\.81 GB a month .* 10 GB Actions cache limit after about 5 months/,
+    );
+    // 4,000,000 × 193.909 B = 7.756e8 B a month: 13.8 months > 13
+    expect(estimateCost({ ...settings, events: 4_000_000 }).notes).toEqual([]);
   });
 
   it("uses the stack's own defaults", () => {

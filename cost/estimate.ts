@@ -1,6 +1,7 @@
 // The monthly AWS cost of the deployed pipeline as a pure function of traffic, settings, prices and
 // assumptions. Each line item is quantity × unit price, so every figure can be checked by hand.
 import {
+  ACTIONS_CACHE_LIMIT_BYTES,
   type Assumptions,
   DEFAULT_ASSUMPTIONS,
   GB,
@@ -222,6 +223,8 @@ export function estimateCost(
   );
 
   notes.push(...capacityNotes(requests, a));
+  const cacheNote = reportCacheNote(input.events, a);
+  if (cacheNote) notes.push(cacheNote);
   applyAlwaysFreeTiers(lines);
   const totalUsd = sum(lines.map((l) => l.usd));
   const totalUsdAlwaysFree = sum(lines.map((l) => l.usdAlwaysFree));
@@ -258,6 +261,26 @@ export function capacityNotes(requests: number, a: Assumptions): string[] {
       `that second keeps about ${Math.ceil(concurrency).toLocaleString("en-US")} collectors busy at once, above the stack's default lambda_reserved_concurrency of ${STACK_DEFAULTS.lambdaReservedConcurrency}: raise it too.`,
     );
   return notes;
+}
+
+/**
+ * The report workflow keeps its data folder (raw objects and warehouse) in the Actions cache, so each
+ * run fetches only new objects. The folder only grows (sync keeps what it fetched after S3 expires it),
+ * and once it passes GitHub's cache limit it is no longer saved: every run then downloads the whole
+ * bucket again, GETs and transfer out that the line items do not count. Said when that happens
+ * within the months the bucket keeps.
+ */
+export function reportCacheNote(events: number, a: Assumptions): string | undefined {
+  const bytesPerMonth = events * (a.storedEventBytes / a.gzipRatio + a.warehouseBytesPerEvent);
+  const months = ACTIONS_CACHE_LIMIT_BYTES / bytesPerMonth;
+  if (!(months <= a.retainedMonths)) return undefined;
+  const after =
+    months < 1 ? "within a month" : `after about ${Math.floor(months)} month${months < 2 ? "" : "s"}`;
+  return `the report workflow's data folder grows by about ${quantity(bytesPerMonth / GB)} GB a month (raw objects and warehouse) and passes GitHub's 10 GB Actions cache limit ${after}; from then on it is not saved, and each hourly run downloads the whole bucket again, which the S3 GET and transfer lines do not count: run the reports on a machine that keeps its data folder.`;
+}
+
+function quantity(value: number): string {
+  return Number(value.toPrecision(3)).toString();
 }
 
 /** Lambda, CloudWatch Logs, KMS and data-transfer allowances renew every month for every account. */
