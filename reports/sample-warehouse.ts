@@ -1,10 +1,11 @@
 // A small hand-made warehouse with the columns of every model, for the reports' own tests while
 // they must not depend on the models being built (and to test one page failing on its own).
 // Deterministic: values come from hashes of row numbers, never from a random source.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openWarehouse, type Warehouse } from "../runner/warehouse.ts";
+import { buildSite } from "./index.ts";
 
 /** The last day of the sample data; the report period anchors here. */
 export const sampleEnd = "2026-11-20";
@@ -120,4 +121,15 @@ export async function sampleDataFolder(sql = ""): Promise<string> {
     warehouse.close();
   }
   return data;
+}
+
+/** One page of the site rendered from the sample warehouse after `sql` changed it; nothing is left behind. */
+export async function renderedSamplePage(page: string, { sql = "", days = 28 } = {}): Promise<string> {
+  const data = await sampleDataFolder(sql);
+  try {
+    await buildSite({ data, days });
+    return readFileSync(join(data, "site", page), "utf8");
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
 }

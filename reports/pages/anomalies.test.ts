@@ -1,21 +1,9 @@
-import { readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { buildSite } from "../index.ts";
-import { sampleDataFolder } from "../sample-warehouse.ts";
-
-const folders: string[] = [];
-
-afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
+import { describe, expect, it } from "vitest";
+import { renderedSamplePage } from "../sample-warehouse.ts";
 
 /** The flagged hours' table: its caption and each row's hour and direction. */
 async function flaggedHours(sql: string): Promise<{ caption: string; rows: string[] }> {
-  const data = await sampleDataFolder(sql);
-  folders.push(data);
-  await buildSite({ data, days: 7 });
-  const page = readFileSync(join(data, "site", "anomalies.html"), "utf8");
+  const page = await renderedSamplePage("anomalies.html", { sql, days: 7 });
   const table = page.match(/<caption>([^<]*)<\/caption>([\s\S]*?)<\/table>/);
   const rows = [...(table?.[2] ?? "").matchAll(/<tr><td>([^<]*)<\/td>.*?<td>(spike|drop)<\/td><\/tr>/g)];
   return { caption: table?.[1] ?? "", rows: rows.map((m) => `${m[1]} ${m[2]}`) };

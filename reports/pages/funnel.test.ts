@@ -1,20 +1,8 @@
-import { readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { buildSite } from "../index.ts";
-import { sampleDataFolder } from "../sample-warehouse.ts";
-
-const folders: string[] = [];
-
-afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
+import { describe, expect, it } from "vitest";
+import { renderedSamplePage } from "../sample-warehouse.ts";
 
 async function funnelRows(sql: string): Promise<string[][]> {
-  const data = await sampleDataFolder(sql);
-  folders.push(data);
-  await buildSite({ data, days: 28 });
-  const page = readFileSync(join(data, "site", "funnel.html"), "utf8");
+  const page = await renderedSamplePage("funnel.html", { sql });
   const body = page.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? "";
   return [...body.matchAll(/<tr>(.*?)<\/tr>/g)].map((row) =>
     [...(row[1] ?? "").matchAll(/<t[dh][^>]*>([^<]*)</g)].map((cell) => cell[1] ?? ""),
