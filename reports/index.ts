@@ -2,7 +2,7 @@
 // queries; the first that fails stops the build, naming the page and the query, and leaves the
 // previous site as it was (nothing is written until every page has rendered).
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { takeTurnsPerFolder } from "../runner/turns.ts";
 import { noWarehouseReason, openWarehouse, type Row, type Warehouse } from "../runner/warehouse.ts";

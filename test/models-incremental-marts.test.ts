@@ -9,7 +9,6 @@ import {
   type RawEvent,
   removeTempData,
   resultOf,
-  runResults,
   stepwiseAndWhole,
   tempData,
   writeRaw,

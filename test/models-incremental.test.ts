@@ -12,7 +12,6 @@ import {
   type RawEvent,
   removeTempData,
   resultOf,
-  runResults,
   tempData,
   writeRaw,
 } from "./models-kit.ts";

@@ -1,12 +1,12 @@
 // Builds the shipped models (models/) through the runner on small hand-written event sets, written as
 // raw gzip NDJSON objects by arrival hour exactly as the delivery writes them.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeRawObject } from "../local/raw-object.ts";
-import { type RunResults, runProject } from "../runner/index.ts";
+import { readRunResults, runProject } from "../runner/index.ts";
 import { openWarehouse, type Row } from "../runner/warehouse.ts";
 
 export const modelsDir = resolve(fileURLToPath(new URL("../models", import.meta.url)));
@@ -142,10 +142,6 @@ export async function query<T extends Row = Row>(data: string, sql: string): Pro
   }
 }
 
-export function runResults(data: string): RunResults {
-  return JSON.parse(readFileSync(join(data, "target", "run_results.json"), "utf8")) as RunResults;
-}
-
 /** The last run's result for one model of the project. */
 export const resultOf = (data: string, model: string) =>
-  runResults(data).results.find((r) => r.unique_id === `model.ownstats.${model}`);
+  readRunResults(data)?.results.find((r) => r.unique_id === `model.ownstats.${model}`);
