@@ -219,7 +219,8 @@ export function localPath(data: string, prefix: string, key: string): string {
  * a stray file) would land where no build looks, or among the events when it is not one.
  */
 export function inRawLayout(prefix: string, key: string): boolean {
-  return /^year=\d{4}\/month=\d\d\/day=\d\d\/hour=\d\d\/[^/\\]+$/.test(partsUnderRoot(prefix, key).join("/"));
+  const relative = partsUnderRoot(prefix, key).join("/");
+  return relative.startsWith("year=") && partitionHour(relative) !== undefined;
 }
 
 function partsUnderRoot(prefix: string, key: string): string[] {
