@@ -1,8 +1,7 @@
 // `ownstats dev` (= `npm start`): the whole pipeline on one machine. The collector with its spool and
 // delivery, the tracker, the demo site, the live page, the reports, and a build whenever new raw
 // objects land. Demo data is written into an empty data folder so every report has something to show.
-import { readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Hono } from "hono";
 import { DEFAULT_LOOKBACK_HOURS, loadProjectFiles } from "../runner/project.ts";
@@ -15,6 +14,7 @@ import { RawWatcher } from "./dev-watch.ts";
 import type { DevOptions } from "./index.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { type LiveRoutes, mountLive } from "./live-routes.ts";
+import { newestPartitionHour } from "./raw-object.ts";
 import { mountTracker } from "./tracker-route.ts";
 
 /** The package's own model project, wherever the command is run from. */
@@ -39,7 +39,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     return startFailed(error);
   }
 
-  const emptyAtStart = !hasRawObjects(data);
+  const emptyAtStart = (await newestPartitionHour(data)) === undefined;
   const feed = new LiveFeed(data);
   let lastBuildProblem: string | undefined;
   let live: LiveRoutes | undefined;
@@ -151,16 +151,6 @@ function startFailed(error: unknown): number {
     return 2;
   }
   throw error;
-}
-
-function hasRawObjects(data: string): boolean {
-  try {
-    return readdirSync(join(data, "raw"), { recursive: true, encoding: "utf8" }).some((n) =>
-      n.endsWith(".gz"),
-    );
-  } catch {
-    return false;
-  }
 }
 
 /** SIGINT, SIGTERM or the signal; `cancel` lets the process's own signal handling back in. */
