@@ -161,18 +161,28 @@ function csvField(column, row, type) {
 
 let download;
 
-/** A link to the whole result as CSV: every row, not only those shown. */
+/**
+ * A link to the whole result as CSV: every row, not only those shown. The file is made when the link
+ * is first clicked, so a large result that nobody downloads costs nothing more.
+ */
 function csvLink(fields, columns, rowCount) {
-  const lines = [fields.map((field) => csvText(field.name)).join(",")];
-  for (let row = 0; row < rowCount; row++)
-    lines.push(fields.map((field, i) => csvField(columns[i], row, field.type)).join(","));
-  if (download) URL.revokeObjectURL(download);
-  download = URL.createObjectURL(new Blob([`${lines.join("\r\n")}\r\n`], { type: "text/csv" }));
   const link = document.createElement("a");
   link.id = "sql-download";
-  link.href = download;
+  link.href = "#";
   link.download = "ownstats-query.csv";
   link.textContent = `Download CSV (${rowCount} row${rowCount === 1 ? "" : "s"})`;
+  link.addEventListener(
+    "click",
+    () => {
+      const lines = [fields.map((field) => csvText(field.name)).join(",")];
+      for (let row = 0; row < rowCount; row++)
+        lines.push(fields.map((field, i) => csvField(columns[i], row, field.type)).join(","));
+      if (download) URL.revokeObjectURL(download);
+      download = URL.createObjectURL(new Blob([`${lines.join("\r\n")}\r\n`], { type: "text/csv" }));
+      link.href = download;
+    },
+    { once: true },
+  );
   const paragraph = document.createElement("p");
   paragraph.append(link);
   return paragraph;
