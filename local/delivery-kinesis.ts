@@ -3,14 +3,10 @@
 // arrival hour, the shard's checkpoint written after each object.
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type KinesisClient,
-  ListShardsCommand,
-} from "@aws-sdk/client-kinesis";
+import { GetRecordsCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
 import { type ArrivedLine, arrivalOf, runsByHour } from "./delivery-batch.ts";
 import { writeFileDurably } from "./durable-file.ts";
+import { listAllShards, shardIterator } from "./kinesis-shards.ts";
 import { writeRawObject } from "./raw-object.ts";
 
 export interface KinesisDeliveryOptions {
@@ -65,9 +61,8 @@ export class KinesisDelivery {
   private async deliverPending(): Promise<number> {
     const { client, streamName } = this.options;
     const checkpoints = await this.readCheckpoints();
-    const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: streamName }));
     let delivered = 0;
-    for (const shard of Shards) {
+    for (const shard of await listAllShards(client, streamName)) {
       const shardId = shard.ShardId as string;
       let iterator = await this.iteratorAfterCheckpoint(shardId, checkpoints);
       while (iterator) {
@@ -105,15 +100,7 @@ export class KinesisDelivery {
     const after = checkpoints[shardId];
     if (after) {
       try {
-        const { ShardIterator } = await client.send(
-          new GetShardIteratorCommand({
-            StreamName: streamName,
-            ShardId: shardId,
-            ShardIteratorType: "AFTER_SEQUENCE_NUMBER",
-            StartingSequenceNumber: after,
-          }),
-        );
-        return ShardIterator;
+        return await shardIterator(client, streamName, shardId, { after });
       } catch (error) {
         // A stream deleted and made again under the same name has the same shard ids but new sequence
         // numbers, which the old checkpoint does not belong to: asking with it again would fail forever
@@ -126,14 +113,7 @@ export class KinesisDelivery {
         await this.writeCheckpoints(checkpoints);
       }
     }
-    const { ShardIterator } = await client.send(
-      new GetShardIteratorCommand({
-        StreamName: streamName,
-        ShardId: shardId,
-        ShardIteratorType: "TRIM_HORIZON",
-      }),
-    );
-    return ShardIterator;
+    return shardIterator(client, streamName, shardId, "oldest");
   }
 
   private async readCheckpoints(): Promise<Checkpoints> {

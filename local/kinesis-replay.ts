@@ -1,9 +1,9 @@
 // `ownstats replay`: reads a Kinesis stream's retention from a point in time on every shard and lands
 // the events in DATA/raw/ through the delivery's writer, one object per arrival hour. Events that the
 // delivery already landed come again; stg_events removes the duplicates by event_id.
-import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
+import { GetRecordsCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
 import { type ArrivedLine, arrivalOf, runsByHour } from "./delivery-batch.ts";
-import { listAllShards, sleep } from "./kinesis-shards.ts";
+import { listAllShards, shardIterator, sleep } from "./kinesis-shards.ts";
 import { writeRawObject } from "./raw-object.ts";
 
 export interface ReplayOptions {
@@ -52,14 +52,7 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
   };
 
   for (const shard of shards) {
-    let { ShardIterator: iterator } = await client.send(
-      new GetShardIteratorCommand({
-        StreamName: streamName,
-        ShardId: shard.ShardId,
-        ShardIteratorType: "AT_TIMESTAMP",
-        Timestamp: options.since,
-      }),
-    );
+    let iterator = await shardIterator(client, streamName, shard.ShardId as string, { since: options.since });
     const pending: ArrivedLine[] = [];
     while (iterator) {
       let page: Awaited<ReturnType<typeof getRecords>>;

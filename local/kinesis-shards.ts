@@ -1,5 +1,11 @@
-// What `live` and `replay` share: every shard of a stream, and reading "2h" as a duration.
-import { type KinesisClient, ListShardsCommand, type Shard } from "@aws-sdk/client-kinesis";
+// What the Kinesis readers share (delivery, `live`, `replay`): every shard of a stream, an iterator
+// at a position in a shard, and reading "2h" as a duration.
+import {
+  GetShardIteratorCommand,
+  type KinesisClient,
+  ListShardsCommand,
+  type Shard,
+} from "@aws-sdk/client-kinesis";
 
 /** Every shard of the stream, open and closed, following ListShards' pages. */
 export async function listAllShards(client: KinesisClient, streamName: string): Promise<Shard[]> {
@@ -14,6 +20,31 @@ export async function listAllShards(client: KinesisClient, streamName: string): 
     nextToken = page.NextToken;
   } while (nextToken);
   return shards;
+}
+
+/** Where a shard is read from: after a sequence number, from a time on, from its oldest record, or from now on. */
+export type ShardPosition = { after: string } | { since: Date } | "oldest" | "latest";
+
+export async function shardIterator(
+  client: KinesisClient,
+  streamName: string,
+  shardId: string,
+  position: ShardPosition,
+): Promise<string | undefined> {
+  const { ShardIterator } = await client.send(
+    new GetShardIteratorCommand({
+      StreamName: streamName,
+      ShardId: shardId,
+      ...(position === "oldest"
+        ? { ShardIteratorType: "TRIM_HORIZON" }
+        : position === "latest"
+          ? { ShardIteratorType: "LATEST" }
+          : "after" in position
+            ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", StartingSequenceNumber: position.after }
+            : { ShardIteratorType: "AT_TIMESTAMP", Timestamp: position.since }),
+    }),
+  );
+  return ShardIterator;
 }
 
 const units: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -1,13 +1,8 @@
 // `ownstats live`: tails every shard of a Kinesis stream from LATEST, printing each event on one
 // line as it arrives and a count per minute. Shards are re-listed now and then, so the children of
 // a resharded stream are followed too.
-import {
-  GetRecordsCommand,
-  type GetRecordsCommandOutput,
-  GetShardIteratorCommand,
-  type KinesisClient,
-} from "@aws-sdk/client-kinesis";
-import { listAllShards, parseRecord, sleep } from "./kinesis-shards.ts";
+import { GetRecordsCommand, type GetRecordsCommandOutput, type KinesisClient } from "@aws-sdk/client-kinesis";
+import { listAllShards, parseRecord, type ShardPosition, shardIterator, sleep } from "./kinesis-shards.ts";
 
 export interface TailOptions {
   client: KinesisClient;
@@ -39,23 +34,10 @@ export function tailStream(options: TailOptions): Tail {
   const followed = new Set<string>();
   const readers: Promise<void>[] = [];
 
-  /** Where a shard is read from: after the last event shown, or since a time, or from its start, or from now on. */
-  type Position = { after: string } | { since: Date } | { fromStart: boolean };
-  const iteratorFor = async (shardId: string, position: Position) => {
-    const { ShardIterator } = await client.send(
-      new GetShardIteratorCommand({
-        StreamName: streamName,
-        ShardId: shardId,
-        ...("after" in position
-          ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", StartingSequenceNumber: position.after }
-          : "since" in position
-            ? { ShardIteratorType: "AT_TIMESTAMP", Timestamp: position.since }
-            : // Shards born after the tail started are read from their beginning, or their first events would be missed.
-              { ShardIteratorType: position.fromStart ? "TRIM_HORIZON" : "LATEST" }),
-      }),
-    );
-    return ShardIterator;
-  };
+  // Shards born after the tail started are read from their beginning, or their first events would be missed.
+  const startOf = (fromStart: boolean): ShardPosition => (fromStart ? "oldest" : "latest");
+  const iteratorFor = (shardId: string, position: ShardPosition) =>
+    shardIterator(client, streamName, shardId, position);
 
   const read = async (
     shardId: string,
@@ -76,7 +58,7 @@ export function tailStream(options: TailOptions): Tail {
           // event shown, or, on a shard that showed none yet, from where its reading began.
           iterator = await iteratorFor(
             shardId,
-            lastSequence ? { after: lastSequence } : fromStart ? { fromStart } : { since: followedAt },
+            lastSequence ? { after: lastSequence } : fromStart ? "oldest" : { since: followedAt },
           );
           continue;
         }
@@ -112,7 +94,7 @@ export function tailStream(options: TailOptions): Tail {
       followed.add(id);
     }
     const followedAt = new Date();
-    const iterators = await Promise.all(fresh.map((id) => iteratorFor(id, { fromStart })));
+    const iterators = await Promise.all(fresh.map((id) => iteratorFor(id, startOf(fromStart))));
     for (const [i, iterator] of iterators.entries())
       readers.push(
         read(fresh[i] as string, fromStart, followedAt, iterator).catch((error: unknown) => {
