@@ -6,10 +6,8 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildSite } from "../reports/index.ts";
-import type { PageInput } from "../reports/page.ts";
+import { buildSite, pageInput } from "../reports/index.ts";
 import { pages } from "../reports/pages/all.ts";
-import { reportPeriod } from "../reports/period.ts";
 import { engineBytes, engineFolder } from "../reports/playground.ts";
 import { openWarehouse } from "../runner/warehouse.ts";
 import { type BenchResult, runIfMain } from "./results.ts";
@@ -67,19 +65,7 @@ async function countEvents(data: string): Promise<number> {
 async function queriesOnly(data: string): Promise<number> {
   const warehouse = await openWarehouse(data);
   try {
-    const [row] = await warehouse.all(
-      "SELECT min(event_ts) AS earliest, max(event_ts) AS latest FROM stg_events",
-    );
-    const time = (value: unknown) => (typeof value === "string" ? value : null);
-    const span = { earliest: time(row?.earliest), latest: time(row?.latest) };
-    const tables = await warehouse.all("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'");
-    const input: PageInput = {
-      period: reportPeriod(days, span),
-      data,
-      builtAt: "",
-      latest: span.latest,
-      tables: tables.map((row) => String(row.table_name)),
-    };
+    const input = await pageInput(warehouse, { data, days });
     // Each distinct query once, as the renderer runs a query shared by two pages once.
     const distinct = new Set(pages.flatMap((page) => Object.values(page.queries(input))));
     const started = performance.now();

@@ -86,14 +86,7 @@ export function buildSite(opts: SiteOptions, now = new Date()): Promise<Rendered
 async function renderOnce(opts: SiteOptions, now: Date): Promise<RenderedSite> {
   const warehouse = await openWarehouse(opts.data);
   try {
-    const span = await dataSpan(warehouse);
-    const input: PageInput = {
-      period: reportPeriod(opts.days, span, now),
-      data: opts.data,
-      builtAt: `${now.toISOString().slice(0, 16).replace("T", " ")} UTC`,
-      latest: span.latest,
-      tables: await tableNames(warehouse),
-    };
+    const input = await pageInput(warehouse, opts, now);
     const folder = join(opts.data, "site");
     // Pages run on connections of their own, so one page's charts are drawn while another's
     // queries run; a failure is reported for the first failing page in navigation order.
@@ -123,6 +116,22 @@ async function renderOnce(opts: SiteOptions, now: Date): Promise<RenderedSite> {
   } finally {
     warehouse.close();
   }
+}
+
+/** What every page is rendered from: the period, read from the data's span, and the warehouse's tables. */
+export async function pageInput(
+  warehouse: Warehouse,
+  opts: SiteOptions,
+  now = new Date(),
+): Promise<PageInput> {
+  const span = await dataSpan(warehouse);
+  return {
+    period: reportPeriod(opts.days, span, now),
+    data: opts.data,
+    builtAt: `${now.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+    latest: span.latest,
+    tables: await tableNames(warehouse),
+  };
 }
 
 async function dataSpan(warehouse: Warehouse): Promise<DataSpan> {
