@@ -2,6 +2,7 @@
 // definitions' edges: ties in event_ts, sessions across midnight and ISO weeks, visitors without an
 // id, bots, duplicate event_ids, every event type, messy UTM values, referrers of every kind and
 // event_ts with any ISO-8601 offset.
+import type { Random } from "../local/demo-random.ts";
 import type { RawEvent } from "./models-kit.ts";
 import { parseIso, type Vars } from "./models-reference.ts";
 
@@ -10,27 +11,6 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 /** A Wednesday: the sets span a Sunday→Monday week boundary or two. */
 const origin = Date.parse("2026-03-04T00:00:00Z");
-
-export interface Random {
-  next(): number;
-  int(lo: number, hi: number): number;
-  pick<T>(items: readonly T[]): T;
-  chance(p: number): boolean;
-}
-
-/** mulberry32: small, fast and the same on every machine. */
-export function seeded(seed: number): Random {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  return { next, int, pick: (items) => items[int(0, items.length - 1)]!, chance: (p) => next() < p };
-}
 
 const hex = (r: Random, n: number) => Array.from({ length: n }, () => r.int(0, 15).toString(16)).join("");
 const uuid = (r: Random) =>

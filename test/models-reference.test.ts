@@ -2,9 +2,10 @@
 // random event sets: built in one go, and built incrementally with one more hour of arrivals.
 // A failure names its seed; `vitest run test/models-reference -t "seed 7003:"` repeats just that set.
 import { afterAll, describe, expect, it } from "vitest";
+import { Random } from "../local/demo-random.ts";
 import { openWarehouse } from "../runner/warehouse.ts";
 import { build, type RawEvent, removeTempData, tempData, writeRaw } from "./models-kit.ts";
-import { hourlySeries, randomEventSet, seeded } from "./models-random-events.ts";
+import { hourlySeries, randomEventSet } from "./models-random-events.ts";
 import * as ref from "./models-reference.ts";
 import { anomalies, experiments } from "./models-reference-stats.ts";
 
@@ -132,7 +133,7 @@ describe("models against the metric definitions", () => {
   const seeds = Array.from({ length: SETS }, (_, i) => FIRST_SEED + i);
 
   it.each(seeds)("random event set, seed %i: full and incremental builds", async (seed) => {
-    const { vars, base, extra } = randomEventSet(seeded(seed));
+    const { vars, base, extra } = randomEventSet(new Random(seed));
     const context = `seed ${seed}, vars ${JSON.stringify(vars)}`;
 
     const stepwise = tempData();
@@ -155,7 +156,7 @@ describe("models against the metric definitions", () => {
   });
 
   it("scores twenty days of hourly counts as defined (seed 9001)", async () => {
-    const events = hourlySeries(seeded(9_001));
+    const events = hourlySeries(new Random(9_001));
     const data = tempData();
     await writeRaw(data, events);
     await built(data, ref.defaultVars, "build");
