@@ -328,6 +328,44 @@ describe.runIf(executable)("reports in Chromium", () => {
     }
   });
 
+  it("keeps each chart legend's labels clear of the next entry's mark, in the browser's own font", async () => {
+    const browser = await launchChromium(executable as string);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      const clashes: string[] = [];
+      let legends = 0;
+      for (const file of pageFiles.filter((f) => f !== "models.html" && f !== "sql.html")) {
+        await page.goto(pathToFileURL(join(site, file)).href);
+        const charts = await page.evaluate(() =>
+          [...document.querySelectorAll("svg.chart")].map((svg) => {
+            const top = svg.getBoundingClientRect().top;
+            // The legend is the band above the plot; ECharts' invisible hit areas are left out.
+            const marks = [...svg.querySelectorAll("text, path")]
+              .filter((e) => e.getAttribute("fill") !== "none" && e.getAttribute("fill-opacity") !== "0")
+              .map((e) => {
+                const r = e.getBoundingClientRect();
+                return { text: e.tagName === "text" ? (e.textContent ?? "") : null, ...r.toJSON() };
+              })
+              .filter((m) => m.bottom - top <= 32 && m.width > 0);
+            return { title: svg.getAttribute("aria-label") ?? "", marks };
+          }),
+        );
+        for (const { title, marks } of charts) {
+          const labels = marks.filter((m) => m.text !== null);
+          if (labels.length > 1) legends++;
+          for (const label of labels)
+            for (const other of marks.filter((m) => m !== label))
+              if (label.left < other.right - 0.5 && other.left < label.right - 0.5)
+                clashes.push(`${file} "${title}": "${label.text}" runs into ${other.text ?? "a mark"}`);
+        }
+      }
+      expect(legends).toBeGreaterThanOrEqual(5);
+      expect(clashes).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("says the SQL page needs HTTP when opened from disk, without a console error", async () => {
     const browser = await launchChromium(executable as string);
     try {
