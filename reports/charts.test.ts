@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { barChart, heatmapChart, lineageChart, lineChart, shortDay } from "./charts.ts";
+import { anomalyChart, barChart, heatmapChart, lineageChart, lineChart, shortDay } from "./charts.ts";
 
 describe("charts", () => {
   it("renders an inline SVG named for screen readers, with theme-following text", () => {
@@ -73,5 +73,20 @@ describe("charts", () => {
 
   it("shortens days for the axis", () => {
     expect(shortDay("2026-02-09")).toBe("Feb 9");
+  });
+
+  it("labels an hourly axis at midnights only, at most about eight of them", () => {
+    const hours = Array.from({ length: 28 * 24 }, (_, i) => {
+      const t = new Date(Date.UTC(2026, 9, 31, i));
+      return `${shortDay(t.toISOString().slice(0, 10))} ${t.toISOString().slice(11, 16)}`;
+    });
+    const svg = anomalyChart(
+      "Hourly",
+      hours,
+      hours.map(() => 5),
+      hours.map(() => false),
+    ).svg;
+    const labels = [...svg.matchAll(/<text[^>]*>([A-Z][a-z]{2} \d+[^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(labels).toEqual(["Oct 31", "Nov 4", "Nov 8", "Nov 12", "Nov 16", "Nov 20", "Nov 24"]);
   });
 });

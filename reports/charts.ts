@@ -190,12 +190,36 @@ export function heatmapChart(
   );
 }
 
-/** Hourly counts with the flagged hours marked as points on the line. */
+/** A category interval that keeps the "… 00:00" hours of every k-th day, at most about eight of them. */
+function midnightEvery(hours: string[]) {
+  const midnights = hours.filter((h) => h.endsWith(" 00:00")).length;
+  const step = Math.max(1, Math.ceil(midnights / 8));
+  const kept = new Set(
+    hours
+      .map((h, i) => [h, i] as const)
+      .filter(([h]) => h.endsWith(" 00:00"))
+      .filter((_, n) => n % step === 0)
+      .map(([, i]) => i),
+  );
+  return (index: number) => kept.has(index);
+}
+
+/** Hourly counts with the flagged hours marked as points on the line; hours as "Nov 20 14:00". */
 export function anomalyChart(title: string, hours: string[], counts: number[], flagged: boolean[]): Chart {
   return renderChart(title, {
     legend,
     grid,
-    xAxis: { type: "category", data: hours, boundaryGap: false },
+    xAxis: {
+      type: "category",
+      data: hours,
+      boundaryGap: false,
+      // Ticks and labels at midnight only, every few days: ECharts' own spacing lands on odd hours.
+      axisTick: { interval: midnightEvery(hours) },
+      axisLabel: {
+        interval: midnightEvery(hours),
+        formatter: (label: string) => label.replace(/ 00:00$/, ""),
+      },
+    },
     yAxis: { type: "value", minInterval: 1, ...axisName("events per hour", false) },
     series: [
       { name: "events per hour", type: "line", data: counts, showSymbol: false, lineStyle: { width: 1 } },
