@@ -75,6 +75,21 @@ describe("charts", () => {
     expect(shortDay("2026-02-09")).toBe("Feb 9");
   });
 
+  it("dashes the line into a last day that is only partly counted, keeping one legend entry per series", () => {
+    const days = ["2026-11-01", "2026-11-02", "2026-11-03"];
+    const series = [
+      { name: "visitors", values: [30, 32, 4] },
+      { name: "sessions", values: [40, 41, 5] },
+    ];
+    const legendEntries = (svg: string) => [...svg.matchAll(/>(visitors|sessions)</g)].length;
+    const partial = lineChart("Daily", days, series, "per day", true).svg;
+    expect(partial.match(/stroke-dasharray=/g)).toHaveLength(2);
+    expect(legendEntries(partial)).toBe(2);
+    const whole = lineChart("Daily", days, series, "per day").svg;
+    expect(whole).not.toContain("stroke-dasharray=");
+    expect(legendEntries(whole)).toBe(2);
+  });
+
   it("labels an hourly axis at midnights only, at most about eight of them", () => {
     const hours = Array.from({ length: 28 * 24 }, (_, i) => {
       const t = new Date(Date.UTC(2026, 9, 31, i));

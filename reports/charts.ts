@@ -74,14 +74,38 @@ export interface LineSeries {
   values: (number | null)[];
 }
 
-export function lineChart(title: string, categories: string[], series: LineSeries[], yName?: string): Chart {
+/**
+ * Days as lines. With `lastPartial`, the segment into the last day is dashed: that day is counted
+ * only up to the latest data, and a solid line would read its lower count as a fall.
+ */
+export function lineChart(
+  title: string,
+  categories: string[],
+  series: LineSeries[],
+  yName?: string,
+  lastPartial = false,
+): Chart {
+  const last = categories.length - 1;
+  const dashed = lastPartial && last > 0;
   return renderChart(title, {
     legend,
     // Room on the right for the last day's label, centred on the plot's edge.
     grid: { ...grid, right: 28 },
     xAxis: { type: "category", data: categories.map(shortDay), boundaryGap: false },
     yAxis: { type: "value", minInterval: 1, ...axisName(yName, false) },
-    series: series.map((s) => ({ name: s.name, type: "line", data: s.values, showSymbol: false })),
+    series: series.flatMap((s, i) => {
+      const line = { name: s.name, type: "line", showSymbol: false, color: palette[i % palette.length] };
+      if (!dashed) return [{ ...line, data: s.values }];
+      return [
+        { ...line, data: s.values.map((v, day) => (day === last ? null : v)) },
+        // The same name merges it into the solid line's legend entry.
+        {
+          ...line,
+          data: s.values.map((v, day) => (day >= last - 1 ? v : null)),
+          lineStyle: { type: "dashed" },
+        },
+      ];
+    }),
   });
 }
 

@@ -88,6 +88,14 @@ describe("reports rendered from ownstats demo data", () => {
     }
   });
 
+  it("dashes the overview's last day, which the data covers only up to its latest event", () => {
+    // The demo's clock stops at 18:00 UTC, so the last day is counted up to a few minutes before.
+    const page = html("index.html");
+    expect(page).toMatch(/The last day, 2026-11-20, is drawn dashed: it is counted only up to 17:\d\d UTC\./);
+    const daily = page.match(/<svg\b[^>]*aria-label="Daily visitors and sessions"[\s\S]*?<\/svg>/)?.[0] ?? "";
+    expect(daily.match(/stroke-dasharray=/g)).toHaveLength(2);
+  });
+
   it("documents the models from the runner's manifest", () => {
     const page = html("models.html");
     for (const model of ["stg_events", "sessions", "sources", "attribution", "funnel", "daily"]) {

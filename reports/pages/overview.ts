@@ -51,6 +51,8 @@ export const overview: Page = {
     const series = (field: string) => dailySeries(days, rows.daily ?? [], field, input.period.dataStart);
     const topPages = (rows.top_pages ?? []).slice(0, 10);
     const topSources = rows.top_sources ?? [];
+    // The last day runs only to the latest data, unless that reached the day's last minute.
+    const lastDayPartial = input.period.dataStart !== null && input.period.cutTime !== "23:59";
     return {
       kpis: kpiTiles(rows.kpis ?? [], input.period.previousCovered),
       dailyChart: lineChart(
@@ -61,7 +63,11 @@ export const overview: Page = {
           { name: "sessions", values: series("sessions") },
         ],
         "per day",
+        lastDayPartial,
       ),
+      lastDayNote: lastDayPartial
+        ? `The last day, ${input.period.end}, is drawn dashed: it is counted only up to ${input.period.cutTime} UTC.`
+        : "",
       pagesChart: topPages.length
         ? barChart(
             "Top pages by page views",
