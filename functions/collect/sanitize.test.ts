@@ -18,6 +18,17 @@ describe("sanitizePath", () => {
     expect(sanitizePath("/call/+44-20-7946-0958")).toBe(`/call/${REDACTED}`);
     expect(sanitizePath("/card/4111 1111 1111 1111")).toBe(`/card/${REDACTED}`);
   });
+  it("redacts emails and long numbers written in full-width forms or digits of other scripts", () => {
+    // As a browser's location.pathname sends them (percent-encoded UTF-8), and as other clients may.
+    expect(sanitizePath("/u/jane%EF%BC%A0example.com")).toBe(`/u/${REDACTED}`);
+    expect(sanitizePath("/u/jane＠example．com")).toBe(`/u/${REDACTED}`);
+    expect(sanitizePath("/tel/０９０－１２３４－５６７８")).toBe(`/tel/${REDACTED}`);
+    expect(
+      sanitizePath("/tel/%EF%BC%90%EF%BC%99%EF%BC%90%EF%BC%91%EF%BC%92%EF%BC%93%EF%BC%94%EF%BC%95%EF%BC%96"),
+    ).toBe(`/tel/${REDACTED}`);
+    expect(sanitizePath("/account/١٢٣٤٥٦٧٨٩")).toBe(`/account/${REDACTED}`);
+    expect(sanitizePath("/blog/２０２６/café")).toBe("/blog/２０２６/café");
+  });
   it("keeps UUIDs, whatever digits they happen to hold, and still redacts a long number beside one", () => {
     // Joined up, this UUID's groups hold a run of twelve digits; one with letters there does not.
     expect(sanitizePath("/orders/123e4567-e89b-12d3-a456-426614174000")).toBe(

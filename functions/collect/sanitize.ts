@@ -7,7 +7,8 @@ export const REDACTED = "[redacted]";
 const EMAIL = /[^\s@/]+@[^\s@/]+\.[^\s@/]+/;
 // Nine digits or more, once spaces, dots, dashes, parentheses and plus signs are ignored:
 // phone, card and account numbers, while dates like 2026-05-01 (eight digits) stay readable.
-const LONG_NUMBER = /\d{9,}/;
+// Digits of any script count (١٢٣, ０１２ as much as 012).
+const LONG_NUMBER = /\p{Nd}{9,}/u;
 const NUMBER_SEPARATORS = /[\s().+-]/g;
 // A UUID is an identifier, not a number: with its dashes ignored, about one in seven holds nine
 // digits in a row by chance, which would redact some pages of a kind (/orders/<uuid>) and not others.
@@ -28,10 +29,16 @@ function decode(segment: string): string {
 const ASCII_ESCAPE = /%([0-7][0-9A-Fa-f])/g;
 
 const DIGIT = /\d/g;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 function isPersonal(segment: string): boolean {
-  // Cheap checks first: most segments have no "@", no escape and fewer than nine digits.
-  if (!segment.includes("%") && !segment.includes("@") && (segment.match(DIGIT)?.length ?? 0) < 9)
+  // Cheap checks first: most segments are ASCII with no "@", no escape and fewer than nine digits.
+  if (
+    !segment.includes("%") &&
+    !segment.includes("@") &&
+    !NON_ASCII.test(segment) &&
+    (segment.match(DIGIT)?.length ?? 0) < 9
+  )
     return false;
   // Links passed through a mailer or a redirect are often encoded twice (%2540 for @).
   let decoded = segment;
@@ -40,6 +47,9 @@ function isPersonal(segment: string): boolean {
     if (next === decoded) break;
     decoded = next;
   }
+  // Full-width and compatibility forms (＠, ０-９, －, ＋) read as the ASCII they stand for, as people
+  // typing on a CJK keyboard send them.
+  decoded = decoded.normalize("NFKC");
   return EMAIL.test(decoded) || LONG_NUMBER.test(decoded.replace(UUID, "/").replace(NUMBER_SEPARATORS, ""));
 }
 
