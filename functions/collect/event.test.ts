@@ -108,6 +108,8 @@ describe("wire contract", () => {
     rejects({ ...base, props: { a: "x".repeat(201) } }, /props\.a/);
     rejects({ ...base, props: { a: { nested: 1 } } }, /props\.a prop values must be/);
     rejects({ ...base, props: { a: null } }, /props\.a/);
+    for (const props of [["pro"], "plan=pro", null])
+      rejects({ ...base, props }, /^props must be an object of prop names to values$/);
   });
 
   it("never lets a props key reach the prototype", () => {

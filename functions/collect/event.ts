@@ -85,6 +85,8 @@ const propsRecord = z
   .record(
     z.string().max(50, "prop names must be at most 50 characters"),
     z.union([text(200), z.number(), z.boolean()], "prop values must be a string (≤ 200), number or boolean"),
+    // zod's own message would say "expected record", a word of zod's rather than of this contract.
+    "must be an object of prop names to values",
   )
   .refine((value) => Object.keys(value).length <= 20, "must have at most 20 keys");
 
