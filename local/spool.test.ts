@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtemp, readdir, rm, stat, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,15 @@ afterEach(async () => {
   vi.useRealTimers();
   await rm(dir, { recursive: true, force: true });
 });
+
+function hasPrlimit(): boolean {
+  return process.platform === "linux" && spawnSync("prlimit", ["--version"]).status === 0;
+}
+/** Sets the soft limit on the size of files this process writes (the hard limit stays unlimited). */
+function setLargestFileSize(soft: string): void {
+  const result = spawnSync("prlimit", ["--pid", String(process.pid), `--fsize=${soft}:unlimited`]);
+  if (result.status !== 0) throw new Error(`prlimit failed: ${result.stderr.toString()}`);
+}
 
 const line = (i: number) => Buffer.from(`${JSON.stringify({ i, ingest_ts: new Date().toISOString() })}\n`);
 
@@ -54,6 +64,25 @@ describe("Spool", () => {
     await spool.close();
     expect(await readdir(dir)).not.toContain("spool.lock");
   });
+
+  // prlimit lowers this process's largest file size to nothing, so every write is refused before
+  // its first byte, as on a full disk; it is raised again before anything else writes.
+  it.skipIf(!hasPrlimit())(
+    "answers every write refused outright with an error, without leaving an empty segment per refusal",
+    async () => {
+      const spool = await Spool.open(dir);
+      setLargestFileSize("0");
+      try {
+        for (let i = 0; i < 5; i++) await expect(spool.append(line(i))).rejects.toThrow(/EFBIG/);
+      } finally {
+        setLargestFileSize("unlimited");
+      }
+      await spool.append(line(5));
+      await spool.close();
+      expect(await listSegments(dir)).toHaveLength(1);
+      expect((await readSpoolLines(dir)).map((l) => (JSON.parse(l) as { i: number }).i)).toEqual([5]);
+    },
+  );
 
   it("refuses appends once closed", async () => {
     const spool = await Spool.open(dir);

@@ -145,8 +145,20 @@ export class Spool implements Sink {
 
   private async fail(batch: PendingAppend[], error: unknown): Promise<void> {
     for (const pending of batch) pending.reject(error);
+    // A write refused before its first byte, into a segment that holds nothing yet (a full disk),
+    // left nothing to step over: the segment is kept. A fresh one each time would leave one empty
+    // segment behind per refused request for as long as the disk stays full.
+    if (this.committed + this.writtenAhead === 0 && (await this.segmentIsEmpty())) return;
     // The segment may now end in half a line: continue in a fresh one.
     await this.rotate().catch(() => {});
+  }
+
+  private async segmentIsEmpty(): Promise<boolean> {
+    const size = await this.handle?.stat().then(
+      (s) => s.size,
+      () => undefined,
+    );
+    return size === 0;
   }
 
   private async write(data: Buffer): Promise<FileHandle> {
