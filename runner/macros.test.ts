@@ -62,6 +62,39 @@ describe("macros", () => {
     );
   });
 
+  it("included on a line of their own, end that line, also inside a macro and a block", async () => {
+    const p = tempProject({
+      "macros/kind.sql": "event_type -- what happened\n",
+      "macros/columns.sql": "event_id,\n  {{> kind}}\n",
+      "staging/stg.sql": 'select * from {{source "events"}}',
+      "marts/m.sql": [
+        '{{config materialized="table"}}',
+        "select",
+        "  {{> columns}}",
+        'from {{ref "stg"}}',
+        "{{#unless is_incremental}}",
+        "  where event_type = 'page_view' and",
+        "    {{> kind}}",
+        "    is not null",
+        "{{/unless}}",
+      ].join("\n"),
+      "macros/unknown_column.sql": "no_such_column,\n",
+      "marts/broken.sql": 'select\n  {{> unknown_column}}\n  1 as one\nfrom {{ref "stg"}}',
+    });
+    writeEvents(p.data, new Date("2026-03-01T05:00:00Z"), [
+      event("a", "2026-03-01T05:10:00Z"),
+      event("b", "2026-03-01T05:11:00Z", { event_type: "cta_click" }),
+    ]);
+    const { code, output } = await run("run", p);
+    expect(output).toMatch(/models\/marts\/broken\.sql:2\)/);
+    expect(code).toBe(1);
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select event_id, event_type from m")).toEqual([
+      { event_id: "a", event_type: "page_view" },
+    ]);
+    wh.close();
+  });
+
   it("map a DuckDB error on a macro's line to the line that includes it", async () => {
     const p = tempProject({
       "macros/broken.sql": 'select no_such_column from {{ref "stg"}}',

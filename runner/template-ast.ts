@@ -86,3 +86,31 @@ export function strictContext<T extends object>(target: T, fail: (name: string) 
     },
   });
 }
+
+/**
+ * Gives back the line end that Handlebars takes from after a macro included on a line of its own
+ * (`  {{> columns}}`). Handlebars expects a partial's text to end with its own newline; a macro's is
+ * cut, so that `where {{> filter}} and …` stays one line. Without this, the macro's last line and the
+ * model's next one would run together, and `x -- note` followed by `from t` would comment out the
+ * `from`. A `~}}` that asks for the whitespace to go is left as written.
+ */
+export function keepLineEndsAfterMacros<T extends hbs.AST.Node>(node: T): T {
+  const visit = (n: Node | undefined) => {
+    if (!n) return;
+    const body = n.body ?? [];
+    body.forEach((statement, i) => {
+      const next = body[i + 1] as (hbs.AST.ContentStatement & { rightStripped?: boolean }) | undefined;
+      const partial = statement as hbs.AST.PartialStatement;
+      if (statement.type !== "PartialStatement" || partial.strip?.close) return;
+      if (next?.type !== "ContentStatement" || !next.rightStripped) return;
+      // The typings call it StripFlags; at run time it is the text as written.
+      const lineEnd = /^[ \t]*(\r?\n)/.exec(next.original as unknown as string)?.[1];
+      if (lineEnd && !next.value.startsWith(lineEnd)) next.value = lineEnd + next.value;
+    });
+    for (const statement of body) visit(statement as Node);
+    visit(n.program as Node | undefined);
+    visit(n.inverse as Node | undefined);
+  };
+  visit(node as Node);
+  return node;
+}

@@ -2,7 +2,7 @@
 // that a DuckDB error on line N of the compiled SQL can name the line of the model file.
 import Handlebars from "handlebars";
 import { quoteIdent, sqlLiteral } from "./sql.ts";
-import { strictContext, templateFacts } from "./template-ast.ts";
+import { keepLineEndsAfterMacros, strictContext, templateFacts } from "./template-ast.ts";
 
 export interface Located {
   name: string;
@@ -149,7 +149,7 @@ export function renderTemplate(input: RenderInput): Rendered {
 
   let ast: hbs.AST.Program;
   try {
-    ast = hb.parse(input.text);
+    ast = keepLineEndsAfterMacros(hb.parse(input.text));
   } catch (error) {
     out.errors.push(templateError(error));
     return out;
@@ -162,10 +162,12 @@ export function renderTemplate(input: RenderInput): Rendered {
   // A macro's own errors name the macro and its line: Handlebars reports a line of the macro's text,
   // which would otherwise pass for a line of the model that includes it.
   for (const [name, text] of Object.entries(input.macros ?? {})) {
-    const macro = hb.compile(text, { noEscape: true, strict: true });
+    let macro: HandlebarsTemplateDelegate | undefined;
     hb.registerPartial(name, ((context: unknown, options: unknown) => {
       if (!out.macros.includes(name)) out.macros.push(name);
       try {
+        // Parsed on first use, as Handlebars would, so that a syntax error names the macro.
+        macro ??= hb.compile(keepLineEndsAfterMacros(hb.parse(text)), { noEscape: true, strict: true });
         return macro(context, options as RuntimeOptions);
       } catch (error) {
         if (error instanceof TemplateError && error.message.startsWith("in macro ")) throw error;
