@@ -21,6 +21,20 @@ export interface TemplateFacts {
 
 /** Block helpers that take exactly one value; without it Handlebars throws with no line. */
 const oneValueBlocks = new Set(["if", "unless", "each", "with"]);
+/**
+ * Names of the whole context or of all variables, which render as `[object Object]`: `{{this}}` is
+ * what a dbt model writes for its own relation, and here it would become a syntax error at run time.
+ */
+const contextHint = (name: string) =>
+  `{{${name}}} is the template's context, not the model's relation as in dbt: write {{self}}`;
+const varsHint = (name: string) => `{{${name}}} holds every variable: write {{var "name"}} for one`;
+const wholeContextMessages = new Map([
+  ["this", contextHint],
+  [".", contextHint],
+  ["@root", contextHint],
+  ["vars", varsHint],
+  ["@root.vars", varsHint],
+]);
 /** Blocks whose body reads names from another object than the model's context. */
 const scopedBlocks = new Set(["each", "with"]);
 
@@ -57,6 +71,9 @@ export function templateFacts(ast: hbs.AST.Program, rootNames: ReadonlySet<strin
         note(facts.macroLines, (name as hbs.AST.PathExpression).original, line);
     }
     const helper = node.path?.type === "PathExpression" ? (node.path as hbs.AST.PathExpression).original : "";
+    const wholeContext = wholeContextMessages.get(helper);
+    if (node.type === "MustacheStatement" && wholeContext && !scoped && !node.params?.length && !node.hash)
+      facts.errors.push({ line, message: wholeContext(helper) });
     if (node.type === "BlockStatement" && oneValueBlocks.has(helper) && node.params?.length !== 1)
       facts.errors.push({ line, message: `{{#${helper}}} takes exactly one value` });
     if (node.type !== "PathExpression") visit(node.path as Node | undefined, scoped);

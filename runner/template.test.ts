@@ -106,6 +106,22 @@ describe("renderTemplate", () => {
     expect(ok.sql).toBe("NULL'x'!!");
   });
 
+  it("refuses {{this}} and {{vars}}, which would render as [object Object], but not an item's {{this}}", () => {
+    const errors = (text: string) => render(text, { cols: ["a", "b"] }, true).errors;
+    expect(errors("select 1 as x\nwhere x > (select max(x) from {{ this }})")).toEqual([
+      {
+        line: 2,
+        message: "{{this}} is the template's context, not the model's relation as in dbt: write {{self}}",
+      },
+    ]);
+    expect(errors("select {{{vars}}}")).toEqual([
+      { line: 1, message: '{{vars}} holds every variable: write {{var "name"}} for one' },
+    ]);
+    const items = render("select {{#each vars.cols}}{{this}}, {{/each}}1", { cols: ["a", "b"] });
+    expect(items.errors).toEqual([]);
+    expect(items.sql).toBe("select a, b, 1");
+  });
+
   it("names the line that includes a macro when the macro is unknown or fails", () => {
     const withMacros = (text: string) =>
       renderTemplate({
