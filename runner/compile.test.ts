@@ -131,6 +131,21 @@ describe("compileProject", () => {
     );
   });
 
+  it("refuses a model config in schema.yml, which it would otherwise ignore, naming its line", () => {
+    const p = tempProject({
+      "a.sql": "select 1 as id",
+      "schema.yml": "models:\n  - name: a\n    config:\n      materialized: table\n",
+    });
+    expect(compileProject(p.models).errors).toEqual([
+      {
+        file: "models/schema.yml",
+        line: 4,
+        message:
+          'models.0.config: a model\'s config is not read from schema.yml: write {{config materialized="table"}} at the top of the model, or a folders: entry in project.yml',
+      },
+    ]);
+  });
+
   it("warns of a folder default that applies to no model, and builds", async () => {
     const p = tempProject(
       { "marts/daily.sql": "select 1 as v", "staging/web/stg.sql": "select 2 as v" },

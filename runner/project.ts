@@ -122,7 +122,14 @@ const schemaSchema = z.strictObject({
           .optional(),
         tests: z.array(z.unknown()).optional(),
         data_tests: z.array(z.unknown()).optional(),
-        config: z.record(z.string(), z.unknown()).optional(),
+        // dbt reads a model's config here too; this runner reads it only from the model and
+        // project.yml, so one written here would be ignored (a model left a view it says is a table).
+        config: z
+          .never({
+            error:
+              'a model\'s config is not read from schema.yml: write {{config materialized="table"}} at the top of the model, or a folders: entry in project.yml',
+          })
+          .optional(),
       }),
     )
     .default([]),
