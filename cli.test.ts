@@ -57,6 +57,7 @@ describe("ownstats command", () => {
     for (const args of [
       ["report", "--full-refresh"],
       ["report", "--select", "daily"],
+      ["test", "--full-refresh"],
       ["run", "--days", "7"],
     ]) {
       const ignored = await ownstats(...args);

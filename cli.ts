@@ -128,11 +128,15 @@ for (const step of ["build", "run", "test", "report"] as const) {
       .addOption(modelsOption())
       .addOption(selectOption())
       .addOption(excludeOption())
-      .option("--full-refresh", "rebuild incremental models from scratch", false)
       .addOption(varsOption());
+  // `test` builds no incremental model, so it has nothing to refresh.
+  if (step === "build" || step === "run")
+    command.option("--full-refresh", "rebuild incremental models from scratch", false);
   if (step === "build" || step === "report")
     command.option("--days <n>", "report period in days", integer("--days", 1), 28);
-  command.action(async (opts) => finish(await (await import("./pipeline.ts")).pipelineStep(step, opts)));
+  command.action(async (opts) =>
+    finish(await (await import("./pipeline.ts")).pipelineStep(step, { fullRefresh: false, ...opts })),
+  );
 }
 
 program
