@@ -425,6 +425,26 @@ describe("incremental models", () => {
     wh.close();
   });
 
+  it("names a unique_key or watermark that is not a column of the model, on its first build", async () => {
+    const p = tempProject({
+      "stg.sql": stg.replace(
+        'unique_key="event_id" watermark="ingest_ts"',
+        'unique_key="evnt_id" watermark="ingested"',
+      ),
+      "keyed.sql": stg.replace('unique_key="event_id"', 'unique_key="event_id, page"'),
+    });
+    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);
+    const first = await run("run", p);
+    expect(first.code).toBe(1);
+    expect(first.output).toContain(
+      'unique_key "evnt_id", watermark "ingested" are not columns of the model (its columns: event_id, page_path, ingest_ts, hour)',
+    );
+    expect(first.output).toContain('unique_key "page" is not a column of the model');
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select count(*) as n from duckdb_tables()")).toEqual([{ n: 0 }]);
+    wh.close();
+  });
+
   it("names the model line when the incremental query fails", async () => {
     const p = tempProject({ "stg.sql": stg });
     writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);

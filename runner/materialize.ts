@@ -1,7 +1,7 @@
 // Builds one model in the warehouse, each in its own transaction so that a failure leaves the previous
 // version in place: tables build under a temporary name and swap; incremental models merge new rows.
 import type { CompiledProject, ModelNode } from "./compile.ts";
-import { ColumnsChanged, columnsOf, mergeIncremental } from "./merge.ts";
+import { ColumnsChanged, checkConfigColumns, columnsOf, mergeIncremental } from "./merge.ts";
 import { bindModelSources } from "./source.ts";
 import { quoteIdent, quoteString } from "./sql.ts";
 import { transaction } from "./transaction.ts";
@@ -103,6 +103,9 @@ async function buildTable(wh: Warehouse, model: ModelNode, ctx: BuildContext, ex
     [
       `DROP TABLE IF EXISTS main.${temp}`,
       { prefix: `CREATE TABLE main.${temp} AS`, body: sql },
+      ...(model.config.materialized === "incremental"
+        ? [() => checkConfigColumns(wh, model, "main", `${model.name}__ownstats_new`)]
+        : []),
       ...(existing === "table" ? [`DROP TABLE ${model.relation}`] : []),
       ...(existing === "view" ? [`DROP VIEW ${model.relation}`] : []),
       `ALTER TABLE main.${temp} RENAME TO ${quoteIdent(model.name)}`,

@@ -23,6 +23,33 @@ export async function columnsOf(wh: Warehouse, where: "main" | "temp", table: st
   );
 }
 
+/**
+ * The columns an incremental model's config names (unique_key, watermark, time_column) that its query
+ * does not return. Checked on every build, so that a misspelt name is said on the first run, and not
+ * as DuckDB's error about a query of the merge on the next.
+ */
+export async function checkConfigColumns(
+  wh: Warehouse,
+  model: ModelNode,
+  where: "main" | "temp",
+  table: string,
+) {
+  const { unique_key: uniqueKey, watermark, time_column: timeColumn } = model.config;
+  const columns = (await columnsOf(wh, where, table)).map((c) => c.name);
+  // DuckDB's names ignore case: unique_key="Event_ID" names the column event_id.
+  const has = (name: string) => columns.some((c) => c.toLowerCase() === name.toLowerCase());
+  const named: [string, string | undefined][] = [
+    ...uniqueKey.map((k): [string, string] => ["unique_key", k]),
+    ["watermark", watermark],
+    ["time_column", timeColumn],
+  ];
+  const missing = named.filter(([, name]) => name !== undefined && !has(name));
+  if (missing.length)
+    throw new ModelError(
+      `${missing.map(([key, name]) => `${key} "${name}"`).join(", ")} ${missing.length === 1 ? "is not a column" : "are not columns"} of the model (its columns: ${columns.join(", ")})`,
+    );
+}
+
 export async function mergeIncremental(
   wh: Warehouse,
   model: ModelNode,
@@ -72,6 +99,7 @@ export async function mergeIncremental(
         });
         if (retyped.length) throw new ColumnsChanged(`its column types changed (${retyped.join(", ")})`);
       },
+      () => checkConfigColumns(wh, model, "temp", batchName),
       // Two batch rows for one key would silently duplicate it in the table.
       async () => {
         if (uniqueKey.length === 0) return;
