@@ -106,6 +106,20 @@ describe("renderTemplate", () => {
     expect(ok.sql).toBe("NULL'x'!!");
   });
 
+  it("refuses {{#each}} over a text or a number, which Handlebars renders as an empty list", () => {
+    const vars = { steps: "page_view", n: 3, none: null, list: ["a"] };
+    expect(render("select 1\n{{#each vars.steps}}{{name}}{{/each}}", vars).errors).toEqual([
+      { line: 2, message: '{{#each}} needs a list or a mapping, not the text "page_view"' },
+    ]);
+    expect(render("{{#each vars.n}}x{{/each}}", vars).errors[0]?.message).toBe(
+      "{{#each}} needs a list or a mapping, not the number 3",
+    );
+    // A YAML null is an empty list, as before; a list is read as ever.
+    expect(
+      render("{{#each vars.none}}x{{else}}none{{/each}}{{#each vars.list}}{{this}}{{/each}}", vars).sql,
+    ).toBe("nonea");
+  });
+
   it("refuses {{this}} and {{vars}}, which would render as [object Object], but not an item's {{this}}", () => {
     const errors = (text: string) => render(text, { cols: ["a", "b"] }, true).errors;
     expect(errors("select 1 as x\nwhere x > (select max(x) from {{ this }})")).toEqual([

@@ -94,6 +94,17 @@ export function renderTemplate(input: RenderInput): Rendered {
       );
     return { name, options };
   };
+  // Handlebars renders {{#each}} over a text or a number as over an empty list: a variable given the
+  // wrong kind of value (--vars '{funnel_steps: page_view}') would leave the SQL without its items.
+  const each = hb.helpers.each as Handlebars.HelperDelegate;
+  hb.registerHelper("each", function (this: unknown, list: unknown, options: HelperOptions) {
+    if (list !== null && list !== undefined && typeof list !== "object" && typeof list !== "function")
+      throw new TemplateError(
+        `{{#each}} needs a list or a mapping, not the ${typeof list === "string" ? "text" : typeof list} ${JSON.stringify(list)}`,
+        lineOf(options),
+      );
+    return each.call(this, list, options);
+  });
   hb.registerHelper("config", (...args: unknown[]) => {
     const options = args[args.length - 1] as HelperOptions;
     if (out.config) out.errors.push({ line: lineOf(options), message: "{{config}} appears twice" });
