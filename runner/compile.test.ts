@@ -146,6 +146,17 @@ describe("compileProject", () => {
     ]);
   });
 
+  it("reads a folders entry written with a trailing slash (staging/) as its folder", () => {
+    const p = tempProject(
+      { "marts/daily.sql": "select 1 as v", "staging/web/stg.sql": "select 2 as v" },
+      "name: demo\nfolders:\n  staging/: { materialized: table }\n  marts/: { materialized: table, tags: marts }\n",
+    );
+    const project = compileProject(p.models);
+    expect(project.warnings).toEqual([]);
+    expect(project.models.get("daily")?.config).toMatchObject({ materialized: "table", tags: ["marts"] });
+    expect(project.models.get("stg")?.config.materialized).toBe("table");
+  });
+
   it("warns of a folder default that applies to no model, and builds", async () => {
     const p = tempProject(
       { "marts/daily.sql": "select 1 as v", "staging/web/stg.sql": "select 2 as v" },

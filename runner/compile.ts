@@ -4,6 +4,8 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { findCycles, type GraphNode } from "./graph.ts";
 import {
+  entryFolder,
+  folderEntryCovers,
   loadProjectFiles,
   type Materialization,
   type ModelFile,
@@ -251,8 +253,8 @@ function resolveConfig(
 ): ModelConfig | undefined {
   // The most specific folder entry wins: "staging/web" over "staging".
   const folderKey = Object.keys(project.folders)
-    .filter((k) => file.folder === k || file.folder.startsWith(`${k}/`))
-    .sort((a, b) => b.length - a.length)[0];
+    .filter((k) => folderEntryCovers(k, file.folder))
+    .sort((a, b) => entryFolder(b).length - entryFolder(a).length)[0];
   const folder = folderKey ? project.folders[folderKey] : undefined;
   const args = inFile?.args ?? {};
   const line = inFile?.line;

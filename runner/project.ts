@@ -48,6 +48,16 @@ const projectSchema = z.strictObject({
 });
 export type ProjectConfig = z.infer<typeof projectSchema>;
 
+/** The model folder a folders entry of project.yml names: `staging/` is written as often as `staging`. */
+export function entryFolder(key: string): string {
+  return key.replace(/\/+$/, "");
+}
+
+/** Whether a folders entry applies to a model folder: the folder itself or one inside it. */
+export function folderEntryCovers(key: string, folder: string): boolean {
+  return folder === entryFolder(key) || folder.startsWith(`${entryFolder(key)}/`);
+}
+
 export function splitTags(tags: string | string[]): string[] {
   const list = Array.isArray(tags) ? tags : tags.split(",");
   return list.map((t) => t.trim()).filter(Boolean);
@@ -266,11 +276,11 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
   // A misspelt folder (mart: for marts/) would silently leave its models with the default view. As in
   // dbt it is a warning: a folder whose last model was deleted must not stop the build.
   for (const key of Object.keys(files.config.folders))
-    if (!files.models.some((m) => m.folder === key || m.folder.startsWith(`${key}/`)))
+    if (!files.models.some((m) => folderEntryCovers(key, m.folder)))
       files.warnings.push({
         file: display(projectPath),
         line: folderLineOf(key),
-        message: `folders.${key} applies to no model: nothing is in ${top}/${key}/`,
+        message: `folders.${key} applies to no model: nothing is in ${top}/${entryFolder(key)}/`,
       });
   return files;
 }
