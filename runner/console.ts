@@ -30,6 +30,11 @@ export function projectWarningLines(warnings: ProjectError[]): string[] {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
+/** dbt's first line: `Found 7 models, 12 data tests, 1 source`. */
+export function foundLine(models: number, tests: number, sources: number): string {
+  return `Found ${plural(models, "model")}, ${plural(tests, "data test")}, ${plural(sources, "source")}`;
+}
+
 export function summaryLines(results: NodeResult[], elapsed: number): string[] {
   const kinds = new Map<string, number>();
   for (const r of results) {

@@ -2,7 +2,7 @@
 // `ownstats query` (query).
 import { join } from "node:path";
 import { writeJson } from "./artifacts.ts";
-import { summaryLines } from "./console.ts";
+import { foundLine, summaryLines } from "./console.ts";
 import { emptySourceLines, loadSelection } from "./load.ts";
 import { execute, type Step } from "./run.ts";
 import { buildRunResults, type NodeResult } from "./run-results.ts";
@@ -48,10 +48,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
   const loaded = loadSelection(opts, log);
   if (!loaded) return 2;
   const { project, selected } = loaded;
-  const tests = project.tests.length;
-  log(
-    `Found ${project.models.size} models, ${tests} data tests, ${Object.keys(project.config.sources).length} sources`,
-  );
+  log(foundLine(project.models.size, project.tests.length, Object.keys(project.config.sources).length));
   for (const line of emptySourceLines(project, selected, opts.data)) log(line);
   log("");
   const target = join(opts.data, "target");

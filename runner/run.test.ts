@@ -24,6 +24,7 @@ describe("runProject", () => {
     ]);
     const { code, lines } = await run("build", p);
     expect(code).toBe(0);
+    expect(lines[0]).toBe("Found 2 models, 2 data tests, 1 source");
     expect(lines).toContain(
       "1 of 4 START sql view model main.stg ........................................... [RUN]",
     );
