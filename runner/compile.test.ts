@@ -180,6 +180,18 @@ describe("compileProject", () => {
     ]);
   });
 
+  it("reads a singular test's severity in either case, as schema.yml's", () => {
+    const p = tempProject({
+      "a.sql": "select 1 as id",
+      "tests/few.sql": '{{config severity="WARN"}}\nselect * from {{ref "a"}} where id > 1',
+      "schema.yml":
+        "models:\n  - name: a\n    columns:\n      - name: id\n        tests: [{unique: {severity: WARN}}]\n",
+    });
+    const project = compileProject(p.models);
+    expect(project.errors).toEqual([]);
+    expect(project.tests.map((t) => `${t.name} ${t.severity}`)).toEqual(["unique_a_id warn", "few warn"]);
+  });
+
   it("compiles the full and the incremental query of each model into target/compiled", async () => {
     const p = tempProject({
       "stg.sql":

@@ -102,7 +102,9 @@ export function buildDataTests(
           line: rendered.config?.line,
           message: `unknown config key "${key}" of a data test (it takes: severity)`,
         });
-    const severity = rendered.config?.args.severity;
+    // As in schema.yml (and dbt), WARN and warn are one severity.
+    const written = rendered.config?.args.severity;
+    const severity = typeof written === "string" ? written.toLowerCase() : written;
     if (severity !== undefined && severity !== "warn" && severity !== "error")
       errors.push({
         file: file.file,
