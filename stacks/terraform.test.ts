@@ -221,4 +221,33 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
     },
     slow,
   );
+
+  it(
+    "rejects an origin that API Gateway's CORS would never match against a browser's Origin header",
+    async () => {
+      // Browsers send the scheme and host in lower case and leave out the default port; the API's
+      // CORS compares the list as written, so such an entry leaves its site's requests unanswered.
+      for (const origin of ["https://Example.com", "https://example.com:443", "http://example.com:80"]) {
+        const attempt = terraform(
+          "plan",
+          "-refresh=false",
+          "-lock=false",
+          "-no-color",
+          "-var",
+          `allowed_origins=["${origin}"]`,
+          "-var",
+          "github_repository=octocat/site",
+        );
+        await expect(attempt, origin).rejects.toThrow(/allowed_origins must list at least one origin/);
+      }
+      const accepted = await plan("origins-with-ports", [
+        "-var",
+        'allowed_origins=["https://example.com:8443","http://localhost:3000"]',
+        "-var",
+        "github_repository=octocat/site",
+      ]);
+      expect(created(accepted).length).toBeGreaterThan(0);
+    },
+    slow,
+  );
 });

@@ -69,9 +69,11 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     nullable: false,
     description:
       'Origins of the sites allowed to send events, e.g. ["https://example.com"] (scheme and host, no path).',
+    // The API's CORS compares these with the browser's Origin header as written, and browsers send
+    // the scheme and host in lower case without a default port: any other spelling never matches.
     validation: check(
-      'length(var.allowed_origins) > 0 && alltrue([for o in var.allowed_origins : can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]+)?$", o))])',
-      'allowed_origins must list at least one origin such as "https://example.com" (scheme and host, no path, no trailing slash).',
+      'length(var.allowed_origins) > 0 && alltrue([for o in var.allowed_origins : can(regex("^https?://[a-z0-9.-]+(:[0-9]+)?$", o)) && !can(regex("^(https://.*:443|http://.*:80)$", o))])',
+      'allowed_origins must list at least one origin as browsers send it, such as "https://example.com": scheme and host in lower case, no default port (:443, :80), no path, no trailing slash.',
     ),
   });
   const throttleRate = new TerraformVariable(scope, "api_throttle_rate", {
