@@ -179,6 +179,26 @@ describe("collector", () => {
     expect(lambda.depends_on).toContain(`aws_kinesis_firehose_delivery_stream.${streamFirehoseName}`);
   });
 
+  it("turns away from the Kinesis stream before the stream, its reader and its put permission go", () => {
+    // Turning the switch off, Terraform destroys what the function depends on before it updates the
+    // function, unless those are create-before-destroy: without it the function keeps putting to a
+    // stream that has lost its reader (acknowledged events never land) or its permission (503s).
+    const usedByLambda = JSON.stringify([lambda.depends_on, lambda.environment]);
+    const gatedAndUsed = Object.entries(tf.resource).flatMap(([type, blocks]) =>
+      Object.entries(blocks)
+        .filter(([name, block]) => block.count === KINESIS_COUNT && usedByLambda.includes(`${type}.${name}`))
+        .map(([name, block]) => [`${type}.${name}`, block] as const),
+    );
+    expect(gatedAndUsed.map(([address]) => address.split(".")[0]).sort()).toEqual([
+      "aws_iam_role_policy",
+      "aws_kinesis_firehose_delivery_stream",
+      "aws_kinesis_stream",
+    ]);
+    for (const [address, block] of gatedAndUsed) {
+      expect(block.lifecycle, address).toEqual({ create_before_destroy: true });
+    }
+  });
+
   it("keeps its logs for a bounded time", () => {
     expect(onlyResource(tf, "aws_cloudwatch_log_group", "collector")).toMatchObject({
       name: "/aws/lambda/ownstats-collector",

@@ -6,6 +6,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js
 import { App, AssetType, Fn, type ITerraformDependable, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { bundleCollector, COLLECTOR_ENTRY, COLLECTOR_HANDLER } from "./collector-bundle.ts";
+import { REMOVED_AFTER_COLLECTOR_MOVES } from "./counted.ts";
 import { policyDocument, serviceTrustPolicy } from "./policy.ts";
 
 export interface CollectorFunctionProps {
@@ -98,6 +99,8 @@ export class CollectorFunction extends Construct {
         ],
         props.kinesis.count,
       ),
+      // Revoked only after the function has turned to the DirectPut stream.
+      lifecycle: REMOVED_AFTER_COLLECTOR_MOVES,
     });
 
     const bundleDir = join(App.of(this).outdir, "bundles", name);

@@ -16,3 +16,11 @@ export function attributeOf(element: Addressable, attribute: string, counted: bo
     ? Token.asString(propertyAccess(element.fqn, [0, attribute]))
     : element.getStringAttribute(attribute);
 }
+
+/**
+ * Lifecycle of a resource that turning `kinesis_stream_enabled` off removes while the collector
+ * still writes to it. Terraform destroys what a resource depends on before it updates that
+ * resource, unless the dependency is create-before-destroy: then the collector is pointed at the
+ * DirectPut stream first, and the stream, its reader and the permission to put go after.
+ */
+export const REMOVED_AFTER_COLLECTOR_MOVES = { createBeforeDestroy: true } as const;

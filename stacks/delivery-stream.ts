@@ -3,7 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { KinesisFirehoseDeliveryStream } from "@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream/index.js";
 import { Construct } from "constructs";
-import { attributeOf } from "./counted.ts";
+import { attributeOf, REMOVED_AFTER_COLLECTOR_MOVES } from "./counted.ts";
 import type { DeliveryLogGroup } from "./delivery-log-group.ts";
 import { ERRORS_PREFIX, RAW_PREFIX } from "./event-store.ts";
 import { type PolicyStatement, policyDocument, serviceTrustPolicy } from "./policy.ts";
@@ -128,6 +128,8 @@ export class DeliveryStream extends Construct {
       },
       // Firehose checks its role's permissions when the stream is created.
       dependsOn: [policy],
+      // A stream that comes and goes is removed only once the collector no longer writes past it.
+      lifecycle: counted ? REMOVED_AFTER_COLLECTOR_MOVES : undefined,
     });
     this.arn = attributeOf(this.deliveryStream, "arn", counted);
   }

@@ -1,6 +1,7 @@
 import { KinesisStream } from "@cdktf/provider-aws/lib/kinesis-stream/index.js";
 import { propertyAccess, Token } from "cdktf";
 import { Construct } from "constructs";
+import { REMOVED_AFTER_COLLECTOR_MOVES } from "./counted.ts";
 
 export interface EventStreamProps {
   /** Stream name, chosen at synth time so the collector can be told it without a reference. */
@@ -33,6 +34,8 @@ export class EventStream extends Construct {
       encryptionType: "KMS",
       // The AWS-managed key costs nothing; a customer key would add a monthly fee.
       kmsKeyId: "alias/aws/kinesis",
+      // Deleted only after the collector has turned to the DirectPut stream.
+      lifecycle: REMOVED_AFTER_COLLECTOR_MOVES,
     });
     // A counted resource has instances, not attributes: address the first one explicitly.
     this.arn = Token.asString(propertyAccess(this.stream.fqn, [0, "arn"]));
