@@ -17,7 +17,7 @@ const api = {
     // The experiment's item holds the session it was sent in; sent when that is another one.
     silent ||
       (identity(),
-      store[`ownstats_x_${experiment}`] != (store[`ownstats_x_${experiment}`] = store.ownstats_sid) &&
+      store["ownstats_x_" + experiment] != (store["ownstats_x_" + experiment] = store.ownstats_sid) &&
         track("experiment_exposure", { experiment, variant }));
   },
 };

@@ -2,7 +2,6 @@
 
 // Short local names for the globals used most; a minifier cannot alias globals by itself.
 export const doc = document;
-export const loc = location;
 export const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
 
 // A classic <script src> (defer or async) is its own document.currentScript while it runs.

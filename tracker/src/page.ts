@@ -2,7 +2,7 @@
 // and what is counted once per page view (scroll and visible-time milestones, forms started, the
 // exit intent).
 import type { EventType } from "../../functions/collect/event.ts";
-import { doc, loc, nav } from "./config.ts";
+import { doc, nav } from "./config.ts";
 import { type Fields, flush, on, track } from "./track.ts";
 
 let currentPath: string | 0;
@@ -17,7 +17,7 @@ export const once = (key: unknown, type: EventType, fields?: Fields): unknown =>
   !sent.includes(key) && sent.push(key) && track(type, fields);
 
 export const pageView = (): void => {
-  if (currentPath != (currentPath = loc.pathname)) {
+  if (currentPath != (currentPath = location.pathname)) {
     const fields: Fields = {
       page_title: doc.title.slice(0, 300),
       // Query strings never leave the browser, except the utm_* values in their own fields
@@ -30,7 +30,7 @@ export const pageView = (): void => {
       timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     };
     // Any utm_* parameter rides along; the collector keeps the five it knows and drops the rest.
-    for (const [key, value] of new URLSearchParams(loc.search))
+    for (const [key, value] of new URLSearchParams(location.search))
       /^utm_/.test(key) && ((fields as Record<string, string>)[key] = value.slice(0, 200));
     track("page_view", fields);
     sent = [];

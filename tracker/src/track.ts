@@ -2,7 +2,7 @@
 // they queue up and leave together as {"events":[…]} in a text/plain body, a CORS "simple
 // request", so a cross-origin endpoint costs no preflight.
 import type { EventType, WireEventInput } from "../../functions/collect/event.ts";
-import { endpoint, loc, nav, silent } from "./config.ts";
+import { endpoint, nav, silent } from "./config.ts";
 import { identity, uuid } from "./identity.ts";
 
 /** The fields of one event type, beyond those every event carries. */
@@ -11,15 +11,16 @@ export type Fields = Omit<Partial<WireEventInput>, "event_type" | "event_id" | "
 // Each event is serialized as it is tracked: props that JSON cannot carry (a BigInt, a cycle) throw
 // to the caller then, instead of taking the rest of the batch down with them when it is sent.
 const queue: string[] = [];
-// Unset (undefined) until the first batch timer: falsy as 0 is.
-let timer: ReturnType<typeof setTimeout> | 0 | undefined;
 
+// A batch leaves 3 seconds after its first event, the one that finds the queue empty (a timer still
+// pending after an early flush only sends the next batch sooner); the collector takes at most 50
+// events per request.
 export const track = (event_type: EventType, fields?: Fields): void => {
   silent ||
     (queue.push(
       // The collector reads the fields by name; this order is the one that gzips smallest.
       JSON.stringify({
-        page_path: loc.pathname,
+        page_path: location.pathname,
         event_id: uuid(),
         event_type,
         ...identity(),
@@ -27,9 +28,7 @@ export const track = (event_type: EventType, fields?: Fields): void => {
         event_ts: new Date() as never,
         ...fields,
       } satisfies WireEventInput),
-    ),
-    // A batch leaves 3 seconds after its first event; the collector takes at most 50 per request.
-    (timer ||= setTimeout(flush, 3000)),
+    ) < 2 && setTimeout(flush, 3000),
     queue[49] && flush());
 };
 
@@ -37,11 +36,8 @@ export const track = (event_type: EventType, fields?: Fields): void => {
  * Sends the whole queue; `leaving` (the page is going away) prefers sendBeacon, which outlives the
  * page. The body is built in a default parameter: every caller passes at most one argument.
  */
-export const flush = (leaving?: unknown, body = queue[0] && `{"events":[${queue.splice(0)}]}`): void => {
-  // A timer still pending after an early flush only sends the next batch sooner.
-  timer = 0;
+export const flush = (leaving?: unknown, body = queue[0] && `{"events":[${queue.splice(0)}]}`): unknown =>
   body && ((leaving && nav.sendBeacon(endpoint, body)) || post(body, 1));
-};
 
 // A network error or a 5xx (the collector's sink failed) is retried once, a few seconds later.
 const post = (body: string, retry?: number, again = () => retry && setTimeout(post, 3000, body)) =>
