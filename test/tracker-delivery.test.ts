@@ -2,7 +2,7 @@
 // the single retry, and the events landing in raw/ through the real collector.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { StoredEvent } from "../functions/collect/event.ts";
+import { MAX_BODY_BYTES, type StoredEvent } from "../functions/collect/event.ts";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
 import { poll, START, startTrackerSite, type TrackerSite, watchRequests } from "./tracker-harness.ts";
 
@@ -56,6 +56,38 @@ describe.runIf(executable)("tracker: delivery", () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(121); // with the page_view
     expect(eventPosts().length).toBeLessThanOrEqual(4);
     for (const post of eventPosts()) expect(post.contentType).toBe("text/plain;charset=UTF-8");
+  });
+
+  it("splits a burst larger than 64 KiB into bodies the browser and the collector accept, losing none", async () => {
+    const { page } = await openPage();
+    const statuses: number[] = [];
+    page.on("response", (response) => {
+      if (response.url().endsWith("/v1/events")) statuses.push(response.status());
+    });
+    await page.goto(site.page("article.html"));
+    await page.evaluate(() => {
+      const api = (window as never as { ownstats: { track(n: string, p: object): void } }).ownstats;
+      // 19 props of 200 two-byte characters and a number: 8 KB an event, 40 events, 310 KB in all.
+      const props = Object.fromEntries([...Array(19).keys()].map((i) => [`p${i}`, "é".repeat(200)]));
+      for (let i = 0; i < 40; i++) api.track("large", { ...props, i });
+    });
+    // Moves the page's clock on while waiting: the batch timer and the retries run on it.
+    await expect
+      .poll(
+        async () => {
+          await page.clock.runFor(500);
+          return site.ofType("custom").length;
+        },
+        { timeout: 15_000, interval: 50 },
+      )
+      .toBe(40);
+    expect(site.ofType("page_view")).toHaveLength(1);
+    expect(new Set(site.ofType("custom").map((e) => e.props?.i)).size).toBe(40);
+    for (const post of eventPosts())
+      expect(Buffer.byteLength(JSON.stringify({ events: post.events }))).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    await site.settle();
+    expect(statuses.length).toBe(eventPosts().length);
+    expect(new Set(statuses)).toEqual(new Set([202]));
   });
 
   it("waits a few seconds to batch, and flushes at once by sendBeacon on pagehide", async () => {

@@ -13,8 +13,10 @@ export type Fields = Omit<Partial<WireEventInput>, "event_type" | "event_id" | "
 const queue: string[] = [];
 
 // A batch leaves 3 seconds after its first event, the one that finds the queue empty (a timer still
-// pending after an early flush only sends the next batch sooner); the collector takes at most 50
-// events per request.
+// pending after an early flush only sends the next batch sooner), or at once when it holds 50
+// events (the most the collector takes in one request) or over 20 kB. A body over 64 KiB is refused
+// by the collector, by sendBeacon and by keepalive fetch, whose 64 KiB are for all their requests
+// in flight; a batch stays under it even when its last event is the largest the contract allows.
 export const track = (event_type: EventType, fields?: Fields): void => {
   silent ||
     (queue.push(
@@ -29,7 +31,7 @@ export const track = (event_type: EventType, fields?: Fields): void => {
         ...fields,
       } satisfies WireEventInput),
     ) < 2 && setTimeout(flush, 3000),
-    queue[49] && flush());
+    (queue[49] || new Blob(queue).size > 2e4) && flush());
 };
 
 /**
@@ -39,10 +41,12 @@ export const track = (event_type: EventType, fields?: Fields): void => {
 export const flush = (leaving?: unknown, body = queue[0] && `{"events":[${queue.splice(0)}]}`): unknown =>
   body && ((leaving && nav.sendBeacon(endpoint, body)) || post(body, 1));
 
-// A network error or a 5xx (the collector's sink failed) is retried once, a few seconds later.
+// A network error or a 5xx (the collector's sink failed) is retried once, a few seconds later. The
+// first attempt is keepalive, to outlive the page; the retry is not, since a keepalive fetch fails at
+// once while those in flight hold the browser's 64 KiB, as a burst of batches may.
 const post = (body: string, retry?: number, again = () => retry && setTimeout(post, 3000, body)) =>
-  // (Web APIs read 1 as true for a boolean option, and it is shorter than !0.)
-  fetch(endpoint, { method: "POST", body, keepalive: 1 as never }).then(
+  // (Web APIs read 1 as true for a boolean option, and undefined as false.)
+  fetch(endpoint, { method: "POST", body, keepalive: retry as never }).then(
     (response) => response.status < 500 || again(),
     again,
   );
