@@ -85,6 +85,25 @@ describe.runIf(executable)("tracker: the events it sends", () => {
     expect(sent).not.toContain("Confidential");
   });
 
+  it("keeps a page whose path or referrer is longer than the collector takes, cut to its 2,000 characters", async () => {
+    const answers: Promise<{ rejected: unknown[] }>[] = [];
+    page.on("response", (response) => {
+      if (response.url().endsWith("/v1/events")) answers.push(response.json());
+    });
+    const long = "x".repeat(2_100);
+    await page.goto(site.page("spa.html"), { referer: `https://news.example.org/${long}?id=7` });
+    await page.evaluate((path) => history.pushState({}, "", path), `/site/app/${long}`);
+    await page.clock.runFor(400);
+    await flushed("page_view", 2);
+    await site.settle();
+    // Every batch answered (these long events fill more than one), none of their events refused.
+    expect(answers).toHaveLength(site.received.filter((r) => r.path === "/v1/events").length);
+    expect((await Promise.all(answers)).flatMap((answer) => answer.rejected)).toEqual([]);
+    const [load, navigation] = site.ofType("page_view");
+    expect(load?.referrer === `https://news.example.org/${long}`.slice(0, 2_000)).toBe(true);
+    expect(navigation?.page_path === `/site/app/${long}`.slice(0, 2_000)).toBe(true);
+  });
+
   it("sends scroll_depth at 25, 50, 75 and 100 % once per page view, and 100 % at once for a page that fits", async () => {
     await page.goto(site.page("article.html"));
     await page.clock.runFor(100);

@@ -21,8 +21,9 @@ export const pageView = (): void => {
     const fields: Fields = {
       page_title: doc.title.slice(0, 300),
       // Query strings never leave the browser, except the utm_* values in their own fields
-      // (a referrer never carries a fragment).
-      referrer: doc.referrer.split("?")[0] || undefined,
+      // (a referrer never carries a fragment). The collector refuses a referrer over 2,000
+      // characters; cut before the query is split off, it is cut all the same.
+      referrer: doc.referrer.slice(0, 2e3).split("?")[0] || undefined,
       screen_width: screen.width,
       screen_height: screen.height,
       viewport_width: innerWidth,

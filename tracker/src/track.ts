@@ -22,7 +22,8 @@ export const track = (event_type: EventType, fields?: Fields): void => {
     (queue.push(
       // The collector reads the fields by name; this order is the one that gzips smallest.
       JSON.stringify({
-        page_path: location.pathname,
+        // The collector takes 2,000 characters at most, and refuses the event for a longer one.
+        page_path: location.pathname.slice(0, 2e3),
         event_id: uuid(),
         event_type,
         ...identity(),
