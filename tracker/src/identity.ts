@@ -10,12 +10,12 @@ export let store: Store;
 /**
  * A version 7 UUID: the first 48 bits are the time in milliseconds, so ids sort by when they were
  * made and a warehouse finds a recent session's rows without reading older ones. The rest is from
- * crypto.getRandomValues: the template's 0s and 1s become random hex digits, the 8 keeping the
+ * crypto.getRandomValues: the template's 0s become random hex digits, the 8 keeping the
  * variant bits. crypto.randomUUID (version 4) exists only in secure contexts.
  */
 export const uuid = (): string =>
   ("0" + Date.now().toString(16)).replace(/^.{8}/, "$&-") +
-  "-7000-8000-100000000000".replace(/[018]/g, (c) =>
+  "-7000-8000-000000000000".replace(/[08]/g, (c) =>
     (+c ^ ((crypto.getRandomValues(new Uint8Array(1))[0] as number) & (15 >> (+c / 4)))).toString(16),
   );
 
