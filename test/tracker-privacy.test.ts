@@ -1,11 +1,17 @@
 // Identity and privacy in Debian's Chromium: storage modes, session rotation, GPC and DNT.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { bundleTracker } from "../tracker/build.ts";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
 import {
   poll,
   START,
   scrollPage,
+  setHidden,
   startTrackerSite,
   storedIds,
   type TrackerSite,
@@ -195,6 +201,32 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
     await page.goto(site.page("dnt-ignored.html"));
     await page.clock.runFor(3_100);
     await poll(() => site.ofType("page_view").map((e) => e.page_path)).toEqual(["/site/dnt-ignored.html"]);
+  });
+
+  it("sends nothing from a page opened from a file, and throws nothing into it", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "ownstats-saved-page-"));
+    try {
+      const page = (script: string) =>
+        `<!doctype html><title>Saved</title><script src="${script}"></script><button data-cta="saved">Go</button>`;
+      // Saved as HTML only, the copy still loads the script from the site; saved complete, from the disk.
+      await writeFile(join(folder, "html-only.html"), page(`${site.collector.url}/analytics.js`));
+      await writeFile(join(folder, "complete.html"), page("analytics.js"));
+      await writeFile(join(folder, "analytics.js"), await bundleTracker());
+      const { page: tab } = await openPage();
+      const errors: string[] = [];
+      tab.on("pageerror", (error) => errors.push(error.message));
+      for (const name of ["html-only.html", "complete.html"]) {
+        await tab.goto(pathToFileURL(join(folder, name)).href);
+        await tab.click("[data-cta]");
+        await tab.clock.runFor(3_100);
+        await setHidden(tab, true); // sends the queue by sendBeacon
+      }
+      await site.settle();
+      expect(eventPosts()).toEqual([]); // no path on the visitor's disk ever leaves
+      expect(errors).toEqual([]);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it("makes time-ordered random UUIDs without crypto.randomUUID (pages that are not a secure context)", async () => {

@@ -24,8 +24,14 @@ export const queued = installed ? installed.q : [];
 /**
  * Nothing is sent and nothing is stored when another copy counts the page (each event would
  * arrive twice), or when the visitor opted out: Global Privacy Control always wins; Do Not Track
- * wins unless the site sets data-respect-dnt="false".
+ * wins unless the site sets data-respect-dnt="false". Nor on a page without a host (a saved copy
+ * opened from a file, an about:blank or srcdoc frame): it belongs to no site, its path is a place
+ * on the visitor's disk or none, and a copy saved with its script posts to a file:// endpoint,
+ * which sendBeacon answers by throwing.
  * (`== 1` is true for the "1" browsers report, and a byte shorter.)
  */
 export const silent =
-  !queued || nav.globalPrivacyControl || ((nav.doNotTrack as unknown) == 1 && data.respectDnt != "false");
+  !queued ||
+  nav.globalPrivacyControl ||
+  ((nav.doNotTrack as unknown) == 1 && data.respectDnt != "false") ||
+  !location.host;
