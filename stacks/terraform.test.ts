@@ -75,8 +75,11 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
       throw new Error(`terraform ${args[0]} failed:\n${stderr || stdout || String(error)}`);
     }
   };
+  /** A plan with no state or lock, as validation of the variables needs no more. */
+  const planOnly = (...args: string[]) =>
+    terraform("plan", "-refresh=false", "-lock=false", "-no-color", ...args);
   const plan = async (name: string, vars: string[]): Promise<Plan> => {
-    await terraform("plan", "-refresh=false", "-lock=false", "-no-color", `-out=${name}.tfplan`, ...vars);
+    await planOnly(`-out=${name}.tfplan`, ...vars);
     const { stdout } = await terraform("show", "-json", `${name}.tfplan`);
     return JSON.parse(stdout) as Plan;
   };
@@ -203,11 +206,7 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
   it(
     "rejects out-of-range and malformed variables with a message naming them",
     async () => {
-      const attempt = terraform(
-        "plan",
-        "-refresh=false",
-        "-lock=false",
-        "-no-color",
+      const attempt = planOnly(
         "-var",
         "firehose_buffer_seconds=901",
         "-var",
@@ -228,11 +227,7 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
       // Browsers send the scheme and host in lower case and leave out the default port; the API's
       // CORS compares the list as written, so such an entry leaves its site's requests unanswered.
       for (const origin of ["https://Example.com", "https://example.com:443", "http://example.com:80"]) {
-        const attempt = terraform(
-          "plan",
-          "-refresh=false",
-          "-lock=false",
-          "-no-color",
+        const attempt = planOnly(
           "-var",
           `allowed_origins=["${origin}"]`,
           "-var",
