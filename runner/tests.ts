@@ -29,6 +29,12 @@ export interface DataTest {
   lineMap?: number[];
 }
 
+/** A test's severity as written, in either case as dbt reads it ("error" when none is given); null for another word. */
+function severityOf(written: unknown): Severity | null {
+  const severity = String(written ?? "error").toLowerCase();
+  return severity === "warn" || severity === "error" ? severity : null;
+}
+
 const genericKinds = ["not_null", "unique", "accepted_values", "relationships"] as const;
 const commonArgs = ["severity", "config", "column_name"];
 const kindArgs: Record<string, string[]> = {
@@ -102,10 +108,8 @@ export function buildDataTests(
           line: rendered.config?.line,
           message: `unknown config key "${key}" of a data test (it takes: severity)`,
         });
-    // As in schema.yml (and dbt), WARN and warn are one severity.
-    const written = rendered.config?.args.severity;
-    const severity = typeof written === "string" ? written.toLowerCase() : written;
-    if (severity !== undefined && severity !== "warn" && severity !== "error")
+    const severity = severityOf(rendered.config?.args.severity);
+    if (!severity)
       errors.push({
         file: file.file,
         line: rendered.config?.line,
@@ -116,7 +120,7 @@ export function buildDataTests(
       name: uniqueName(file.name),
       kind: "singular",
       file: file.file,
-      severity: severity === "warn" ? "warn" : "error",
+      severity: severity ?? "error",
       parents: [...new Set(rendered.refs.map((r) => r.name))],
       sources: [...new Set(rendered.sources.map((s) => s.name))],
       macros: rendered.macros,
@@ -158,9 +162,10 @@ function genericTest(
   const config = (args.config ?? {}) as Record<string, unknown>;
   const unknownConfig = Object.keys(config).find((key) => key !== "severity");
   if (unknownConfig) return void fail(`${kind} has no config "${unknownConfig}" (it takes: severity)`);
-  const severity = String(args.severity ?? config.severity ?? "error").toLowerCase();
-  if (severity !== "error" && severity !== "warn")
-    return void fail(`severity must be "warn" or "error", not "${severity}"`);
+  const written = args.severity ?? config.severity;
+  const severity = severityOf(written);
+  if (!severity)
+    return void fail(`severity must be "warn" or "error", not "${String(written).toLowerCase()}"`);
   const col = (typeof args.column_name === "string" ? args.column_name : undefined) ?? column;
   if (!col) return void fail(`${kind} needs a column (put it under columns:, or give column_name)`);
   const rel = project.relationOf(model);
