@@ -96,7 +96,8 @@ async function rebuild(
 
 async function buildTable(wh: Warehouse, model: ModelNode, ctx: BuildContext, existing: Existing) {
   const { sql, files } = fullQuery(model, ctx);
-  const temp = quoteIdent(`${model.name}__ownstats_new`);
+  const tempName = `${model.name}__ownstats_new`;
+  const temp = quoteIdent(tempName);
   const rows = await transaction(
     wh,
     model.full.lineMap,
@@ -104,7 +105,7 @@ async function buildTable(wh: Warehouse, model: ModelNode, ctx: BuildContext, ex
       `DROP TABLE IF EXISTS main.${temp}`,
       { prefix: `CREATE TABLE main.${temp} AS`, body: sql },
       ...(model.config.materialized === "incremental"
-        ? [() => checkConfigColumns(wh, model, "main", `${model.name}__ownstats_new`)]
+        ? [() => checkConfigColumns(wh, model, "main", tempName)]
         : []),
       ...(existing === "table" ? [`DROP TABLE ${model.relation}`] : []),
       ...(existing === "view" ? [`DROP VIEW ${model.relation}`] : []),
