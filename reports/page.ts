@@ -9,7 +9,7 @@ export interface PageInput {
   builtAt: string;
   /** The latest event time in the warehouse, for the freshness line. */
   latest: string | null;
-  /** The warehouse's tables (views aside), for a page that reads tables by the names in the manifest. */
+  /** The warehouse's tables in main (views aside). */
   tables: string[];
 }
 

@@ -11,20 +11,17 @@ export const models: Page = {
   nav: "Models",
   // Counted, not DuckDB's estimated_size: that one keeps the rows an incremental run deleted
   // (the days it replaced, the sessions it merged), so it grows with every build.
-  queries: ({ data, tables }) => {
-    const present = new Set(tables);
-    const counts = readLineage(data)
-      .models.filter((m) => present.has(m.name))
-      .map(
-        (m) =>
-          `SELECT ${sqlString(m.name)} AS table_name, count(*) AS row_count FROM ${sqlIdentifier(m.name)}`,
-      );
-    return {
-      row_counts: counts.length
-        ? counts.join("\nUNION ALL ")
-        : "SELECT NULL AS table_name, 0 AS row_count WHERE false",
-    };
-  },
+  // Every table is counted (the models' and the runner's own few); the view picks the models'.
+  queries: ({ tables }) => ({
+    row_counts: tables.length
+      ? tables
+          .map(
+            (name) =>
+              `SELECT ${sqlString(name)} AS table_name, count(*) AS row_count FROM ${sqlIdentifier(name)}`,
+          )
+          .join("\nUNION ALL ")
+      : "SELECT NULL AS table_name, 0 AS row_count WHERE false",
+  }),
   view(rows, { data }) {
     const lineage = readLineage(data);
     const rowCount = new Map((rows.row_counts ?? []).map((r) => [String(r.table_name), r.row_count ?? null]));
