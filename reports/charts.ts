@@ -216,15 +216,9 @@ export function heatmapChart(
 
 /** A category interval that keeps the "… 00:00" hours of every k-th day, at most about eight of them. */
 function midnightEvery(hours: string[]) {
-  const midnights = hours.filter((h) => h.endsWith(" 00:00")).length;
-  const step = Math.max(1, Math.ceil(midnights / 8));
-  const kept = new Set(
-    hours
-      .map((h, i) => [h, i] as const)
-      .filter(([h]) => h.endsWith(" 00:00"))
-      .filter((_, n) => n % step === 0)
-      .map(([, i]) => i),
-  );
+  const midnights = hours.flatMap((hour, i) => (hour.endsWith(" 00:00") ? [i] : []));
+  const step = Math.max(1, Math.ceil(midnights.length / 8));
+  const kept = new Set(midnights.filter((_, n) => n % step === 0));
   return (index: number) => kept.has(index);
 }
 
