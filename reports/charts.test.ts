@@ -90,6 +90,21 @@ describe("charts", () => {
     expect(legendEntries(whole)).toBe(2);
   });
 
+  it("draws the bars of a last category that is only partly counted paler, leaving the legend as it is", () => {
+    const series = [
+      { name: "search", values: [3, 4, 1] },
+      { name: "social", values: [2, 2, 1] },
+    ];
+    const bars = (svg: string) => svg.match(/<path d="M[^"]*Z" fill="#[0-9a-f]{6}"[^>]*>/g) ?? [];
+    const partial = bars(
+      barChart("Daily", ["a", "b", "c"], series, { stacked: true, lastPartial: true }).svg,
+    );
+    expect(partial.filter((bar) => bar.includes('fill-opacity="0.45"'))).toHaveLength(2);
+    const whole = bars(barChart("Daily", ["a", "b", "c"], series, { stacked: true }).svg);
+    expect(whole.filter((bar) => bar.includes("fill-opacity"))).toHaveLength(0);
+    expect(partial.length).toBe(whole.length);
+  });
+
   it("labels an hourly axis at midnights only, at most about eight of them", () => {
     const hours = Array.from({ length: 28 * 24 }, (_, i) => {
       const t = new Date(Date.UTC(2026, 9, 31, i));

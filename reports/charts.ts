@@ -120,9 +120,12 @@ export function barChart(
     max?: number;
     height?: number;
     valueName?: string;
+    /** The last category is only partly counted (a day still filling): its bars are drawn paler. */
+    lastPartial?: boolean;
   } = {},
 ): Chart {
   const horizontal = opts.horizontal ?? false;
+  const last = categories.length - 1;
   const category = {
     type: "category",
     data: categories.map(shortLabel),
@@ -151,7 +154,9 @@ export function barChart(
       series: series.map((s) => ({
         name: s.name,
         type: "bar",
-        data: s.values,
+        data: opts.lastPartial
+          ? s.values.map((value, i) => (i === last ? { value, itemStyle: { opacity: 0.45 } } : value))
+          : s.values,
         stack: opts.stacked ? "total" : undefined,
         label:
           series.length === 1 && horizontal

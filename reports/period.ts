@@ -78,3 +78,15 @@ export function periodDays(period: Period): string[] {
   for (let t = Date.parse(`${period.start}T00:00:00Z`); day(t) <= period.end; t += dayMs) out.push(day(t));
   return out;
 }
+
+/** The period's last day runs only to the latest data, unless that reached the day's last minute. */
+export function lastDayPartial(period: Period): boolean {
+  return period.dataStart !== null && period.cutTime !== "23:59";
+}
+
+/** The line under a daily chart that says how its last day is drawn, or "" when that day is whole. */
+export function lastDayNote(period: Period, drawn: string): string {
+  return lastDayPartial(period)
+    ? `The last day, ${period.end}, is drawn ${drawn}: it is counted only up to ${period.cutTime} UTC.`
+    : "";
+}

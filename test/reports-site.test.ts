@@ -96,6 +96,18 @@ describe("reports rendered from ownstats demo data", () => {
     expect(daily.match(/stroke-dasharray=/g)).toHaveLength(2);
   });
 
+  it("draws the last day's bars of the channels chart paler, and says why", () => {
+    const page = html("sources.html");
+    expect(page).toMatch(/The last day, 2026-11-20, is drawn paler: it is counted only up to 17:\d\d UTC\./);
+    const chart = page.match(/<svg\b[^>]*aria-label="Sessions per day by channel"[\s\S]*?<\/svg>/)?.[0] ?? "";
+    const channels = chart.match(/<path d="M[^"]*Z" fill="#[0-9a-f]{6}"(?! transform)[^>]*>/g) ?? [];
+    const paler = channels.filter((bar) => bar.includes('fill-opacity="0.45"'));
+    // One bar per channel on the last day, none on the others.
+    expect(paler.length).toBeGreaterThan(0);
+    expect(new Set(paler.map((bar) => bar.match(/^<path d="M([\d.]+)/)?.[1])).size).toBe(1);
+    expect(paler.length).toBeLessThan(channels.length);
+  });
+
   it("documents the models from the runner's manifest", () => {
     const page = html("models.html");
     for (const model of ["stg_events", "sessions", "sources", "attribution", "funnel", "daily"]) {

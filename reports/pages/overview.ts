@@ -13,7 +13,7 @@ import {
   num,
 } from "../format.ts";
 import { type Page, table } from "../page.ts";
-import { periodDays } from "../period.ts";
+import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
 import { periodPagesSql } from "../period-pages.ts";
 
 export const overview: Page = {
@@ -51,8 +51,6 @@ export const overview: Page = {
     const series = (field: string) => dailySeries(days, rows.daily ?? [], field, input.period.dataStart);
     const topPages = (rows.top_pages ?? []).slice(0, 10);
     const topSources = rows.top_sources ?? [];
-    // The last day runs only to the latest data, unless that reached the day's last minute.
-    const lastDayPartial = input.period.dataStart !== null && input.period.cutTime !== "23:59";
     return {
       kpis: kpiTiles(rows.kpis ?? [], input.period.previousCovered),
       dailyChart: lineChart(
@@ -63,11 +61,9 @@ export const overview: Page = {
           { name: "sessions", values: series("sessions") },
         ],
         "per day",
-        lastDayPartial,
+        lastDayPartial(input.period),
       ),
-      lastDayNote: lastDayPartial
-        ? `The last day, ${input.period.end}, is drawn dashed: it is counted only up to ${input.period.cutTime} UTC.`
-        : "",
+      lastDayNote: lastDayNote(input.period, "dashed"),
       pagesChart: topPages.length
         ? barChart(
             "Top pages by page views",

@@ -3,7 +3,7 @@
 import { barChart, shortDay } from "../charts.ts";
 import { formatCount, formatDecimal, formatShare, isoDate, num } from "../format.ts";
 import { type Page, shownOf, table } from "../page.ts";
-import { periodDays } from "../period.ts";
+import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
 
 export const attributionModels = ["first_touch", "last_touch", "linear", "position_based"] as const;
 
@@ -55,9 +55,10 @@ export const sources: Page = {
             "Sessions per day by channel",
             days.map(shortDay),
             channelNames.map((name) => ({ name, values: days.map((d) => counts.get(`${d}|${name}`) ?? 0) })),
-            { stacked: true, valueName: "sessions" },
+            { stacked: true, valueName: "sessions", lastPartial: lastDayPartial(period) },
           )
         : { title: "Sessions per day by channel", svg: "" },
+      channelsNote: channelRows.length ? lastDayNote(period, "paler") : "",
       attributionChart: byChannel.length
         ? barChart(
             "Conversions credited to each channel, by attribution model (all data)",
