@@ -291,9 +291,22 @@ describe("outputs", () => {
       "kinesis_delivery_stream_name",
       "kinesis_stream_name",
       "report_role_arn",
+      "report_role_subjects",
     ]);
     expect(tf.output.events_endpoint?.value).toMatch(/\.api_endpoint\}\/v1\/events$/);
     expect(tf.output.kinesis_stream_name?.value).toMatch(/^\$\{var\.kinesis_stream_enabled \? .* : ""\}$/);
+  });
+
+  it("are each named in both of the README's lists of outputs", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const lists = [
+      ...readme.matchAll(/^(?:\*\*Outputs:\*\*|The outputs \(also[^)]*\):)([\s\S]*?)(?:\n\n)/gm),
+    ];
+    expect(lists).toHaveLength(2);
+    for (const [, list] of lists) {
+      const named = [...(list ?? "").matchAll(/`([a-z_]+)`/g)].map((m) => m[1]).sort();
+      expect(named).toEqual(Object.keys(tf.output).sort());
+    }
   });
 });
 

@@ -134,6 +134,11 @@ export class AnalyticsStack extends TerraformStack {
       "Kinesis-sourced Firehose stream, empty when kinesis_stream_enabled is false",
     );
     output("report_role_arn", reports.role.arn, "Role the report workflow assumes through GitHub OIDC");
+    new TerraformOutput(this, "report_role_subjects", {
+      value: reports.trustedSubjects,
+      description:
+        "OIDC subjects the report role trusts; a workflow run refused by AWS has another (case matters)",
+    });
     output("athena_workgroup", catalog.workgroup.name, "Athena workgroup for queries over raw/");
     output(
       "glue_table",

@@ -140,9 +140,12 @@ describe("report access", () => {
         values: ["sts.amazonaws.com"],
       },
       {
-        test: "StringEquals",
+        test: "StringLike",
         variable: "token.actions.githubusercontent.com:sub",
-        values: ["repo:${var.github_repository}:ref:refs/heads/main"],
+        values: [
+          "repo:${var.github_repository}:ref:refs/heads/main",
+          'repo:${element(split("/", var.github_repository), 0)}@*/${element(split("/", var.github_repository), 1)}@*:ref:refs/heads/main',
+        ],
       },
     ]);
   });

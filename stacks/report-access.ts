@@ -34,6 +34,8 @@ export interface ReportAccessProps {
  */
 export class ReportAccess extends Construct {
   readonly role: IamRole;
+  /** The OIDC subjects (`sub`) the role trusts, as IAM `StringLike` patterns. */
+  readonly trustedSubjects: string[];
 
   constructor(scope: Construct, id: string, props: ReportAccessProps) {
     super(scope, id);
@@ -49,6 +51,8 @@ export class ReportAccess extends Construct {
       Fn.conditional(props.createOidcProvider, propertyAccess(provider.fqn, [0, "arn"]), existingProviderArn),
     );
 
+    this.trustedSubjects = trustedSubjects(props.githubRepository, props.branch ?? "main");
+
     this.role = new IamRole(this, "role", {
       name: props.name ?? "ownstats-report-reader",
       description: "GitHub Actions report build: read raw events",
@@ -62,9 +66,9 @@ export class ReportAccess extends Construct {
             { test: "StringEquals", variable: `${GITHUB_OIDC_HOST}:aud`, values: ["sts.amazonaws.com"] },
             {
               // Exactly one repository and branch; a job with `environment:` has another subject and is refused.
-              test: "StringEquals",
+              test: "StringLike",
               variable: `${GITHUB_OIDC_HOST}:sub`,
-              values: [`repo:${props.githubRepository}:ref:refs/heads/${props.branch ?? "main"}`],
+              values: this.trustedSubjects,
             },
           ],
         },
@@ -91,4 +95,21 @@ export class ReportAccess extends Construct {
       ]),
     });
   }
+}
+
+/**
+ * The subjects GitHub gives a run on `branch` of `owner/name`. Repositories created (or renamed or
+ * transferred) since mid-2026 carry immutable ids in it, `repo:owner@123/name@456:ref:…`; older ones
+ * the bare names. Both are trusted: `*` stands only where an id goes, and neither an owner nor a
+ * repository name may hold `@` or `/`, nor a branch `:`, so no other repository or branch matches.
+ * IAM compares case-sensitively and has no case-insensitive wildcard operator: the names must be
+ * spelled as GitHub spells them.
+ */
+export function trustedSubjects(repository: string, branch: string): string[] {
+  const owner = Fn.element(Fn.split("/", repository), 0);
+  const name = Fn.element(Fn.split("/", repository), 1);
+  return [
+    `repo:${repository}:ref:refs/heads/${branch}`,
+    `repo:${owner}@*/${name}@*:ref:refs/heads/${branch}`,
+  ];
 }

@@ -43,6 +43,15 @@ const OFFLINE_PROVIDER = {
   },
 };
 
+/** IAM's StringLike: case-sensitive, `*` any run of characters, `?` any one character. */
+function iamStringLike(pattern: string, value: string): boolean {
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${regex}$`).test(value);
+}
+
 interface PlannedChange {
   address: string;
   type: string;
@@ -199,6 +208,37 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
       expect(created(existing).map((c) => c.address)).toContainEqual(
         expect.stringMatching(/^aws_iam_role\.report-access_/),
       );
+    },
+    slow,
+  );
+
+  it(
+    "trusts the run of the repository's main branch in both of GitHub's subject formats, and no other",
+    async () => {
+      const p = await plan("subjects", [
+        "-var",
+        'allowed_origins=["https://example.com"]',
+        "-var",
+        "github_repository=Octo-Cat/My.Site",
+      ]);
+      const patterns = p.planned_values.outputs.report_role_subjects?.value as string[];
+      const trusts = (subject: string) => patterns.some((pattern) => iamStringLike(pattern, subject));
+      // Repositories from before mid-2026 carry the names alone; newer ones (and renamed ones) carry ids too.
+      expect(trusts("repo:Octo-Cat/My.Site:ref:refs/heads/main")).toBe(true);
+      expect(trusts("repo:Octo-Cat@5417/My.Site@90210:ref:refs/heads/main")).toBe(true);
+      for (const other of [
+        "repo:Octo-Cat/My.Site:ref:refs/heads/feature",
+        "repo:Octo-Cat/My.Site:pull_request",
+        "repo:Octo-Cat/My.Site:environment:github-pages",
+        "repo:Octo-Cat/My.Site2:ref:refs/heads/main",
+        "repo:Octo-Cat@5417/My.Site-fork@1:ref:refs/heads/main",
+        "repo:Octo-Cat@5417/My.Site@90210:ref:refs/heads/mainline",
+        "repo:Other@1/My.Site@2:ref:refs/heads/main",
+        // IAM's StringLike is case-sensitive: the README says to spell the name as GitHub does.
+        "repo:octo-cat/my.site:ref:refs/heads/main",
+      ]) {
+        expect(trusts(other), other).toBe(false);
+      }
     },
     slow,
   );

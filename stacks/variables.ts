@@ -109,7 +109,9 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
   const repository = new TerraformVariable(scope, "github_repository", {
     type: VariableType.STRING,
     nullable: false,
-    description: "owner/name of the GitHub repository whose main branch may read raw/ to build the reports.",
+    description:
+      "owner/name of the GitHub repository whose main branch may read raw/ to build the reports, spelled " +
+      "exactly as GitHub shows it, capitals included: AWS compares it case-sensitively with the run's identity.",
     validation: check(
       'can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))',
       'github_repository must be "owner/name", e.g. "octocat/my-site".',

@@ -20,6 +20,8 @@ const { validateWorkflow } = require("@action-validator/core") as typeof import(
 interface Step {
   name?: string;
   id?: string;
+  if?: string;
+  env?: Record<string, string>;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -110,6 +112,26 @@ describe("scheduled reports", () => {
       "role-to-assume": "${{ vars.OWNSTATS_REPORT_ROLE_ARN }}",
       "aws-region": "${{ vars.AWS_REGION }}",
     });
+  });
+
+  it("names the run's repository and branch when AWS refuses the role, and only then", async () => {
+    const credentials = stepIndex(steps, uses("aws-actions/configure-aws-credentials"), "credentials");
+    const explain = steps[credentials + 1];
+    expect(steps[credentials]?.id).toBe("credentials");
+    expect(explain?.if).toBe("failure() && steps.credentials.outcome == 'failure'");
+    expect(explain?.env).toEqual({ REPOSITORY: "${{ github.repository }}", REF: "${{ github.ref }}" });
+    const result = await promisify(execFile)("bash", ["-e", "-c", explain?.run ?? ""], {
+      env: { ...process.env, REPOSITORY: "Octo-Cat/My-Site", REF: "refs/heads/main" },
+    }).then(
+      () => ({ code: 0, stdout: "" }),
+      (e: { code: number; stdout: string }) => e,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("::error::AWS did not let this run (Octo-Cat/My-Site, refs/heads/main)");
+    expect(result.stdout).toContain(
+      "repo:Octo-Cat/My-Site:ref:refs/heads/main with the report_role_subjects output",
+    );
+    expect(result.stdout).toContain("github_repository=Octo-Cat/My-Site");
   });
 
   it("caches the data folder across runs", () => {
@@ -222,7 +244,10 @@ describe("CI", () => {
 describe("the report job's commands, against s3rver", () => {
   const repository = fileURLToPath(new URL("..", import.meta.url));
   const build = job(load("reports.yml"), "build");
-  const commands = build.steps.flatMap((s) => (s.run && !s.run.startsWith("npm ci") ? [s.run] : []));
+  // The steps a successful run goes through (not those that only explain a failure).
+  const commands = build.steps.flatMap((s) =>
+    s.run && !s.run.startsWith("npm ci") && !s.if?.includes("failure()") ? [s.run] : [],
+  );
   const bucket = "ownstats-events-test";
   let s3rver: S3rver;
   let endpoint: string;
