@@ -258,7 +258,7 @@ export function capacityNotes(requests: number, a: Assumptions): string[] {
     );
   if (concurrency > STACK_DEFAULTS.lambdaReservedConcurrency)
     notes.push(
-      `that second keeps about ${Math.ceil(concurrency).toLocaleString("en-US")} collectors busy at once, above the stack's default lambda_reserved_concurrency of ${STACK_DEFAULTS.lambdaReservedConcurrency}: raise it too.`,
+      `that second keeps about ${Math.ceil(concurrency).toLocaleString("en-US")} collectors busy at once, above the stack's default lambda_reserved_concurrency of ${STACK_DEFAULTS.lambdaReservedConcurrency}: raise it too, or requests past it get a 500 from API Gateway (Lambda throttled), which the tracker resends once, 3 s later, before their events are lost.`,
     );
   return notes;
 }

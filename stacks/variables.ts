@@ -99,7 +99,8 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     default: 10,
     nullable: false,
     description:
-      "Most collector instances running at once (cost guard). -1 removes the limit, for accounts whose " +
+      "Most collector instances running at once (cost guard); past it API Gateway answers 500 (Lambda throttled), " +
+      "which the tracker resends once. -1 removes the limit, for accounts whose " +
       "concurrency quota is still the new-account 10 and cannot reserve any.",
     validation: check(
       "var.lambda_reserved_concurrency == -1 || (var.lambda_reserved_concurrency >= 1 && floor(var.lambda_reserved_concurrency) == var.lambda_reserved_concurrency)",

@@ -180,6 +180,32 @@ describe.runIf(executable)("tracker: delivery", () => {
     }
   });
 
+  it("resends once what API Gateway refuses with a 500 (throttled collector), never what it refuses with a 429", async () => {
+    // Past lambda_reserved_concurrency the HTTP API answers 500; past api_throttle_rate, 429.
+    for (const [status, message, expected] of [
+      [500, "Internal Server Error", 2],
+      [429, "Too Many Requests", 1],
+    ] as const) {
+      const { page } = await openPage();
+      let attempts = 0;
+      await page.route("**/v1/events", (route) => {
+        attempts++;
+        return route.fulfill({
+          status,
+          contentType: "application/json",
+          headers: { "access-control-allow-origin": "*" },
+          body: JSON.stringify({ message }),
+        });
+      });
+      await page.goto(site.page("short.html"));
+      await page.clock.runFor(3_100);
+      await poll(() => attempts).toBe(1);
+      await page.clock.runFor(20_000);
+      await page.waitForTimeout(200);
+      expect(attempts, String(status)).toBe(expected);
+    }
+  });
+
   it("refuses a track() call whose props cannot be sent, and loses none of the other events", async () => {
     const { page } = await openPage();
     await page.goto(site.page("article.html"));
