@@ -310,6 +310,20 @@ describe("outputs", () => {
   });
 });
 
+describe("README", () => {
+  it("runs its Athena example in the stack's workgroup, which holds the result location, on the stack's table", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const example =
+      /aws athena start-query-execution --work-group (\S+) \\\n\s*--query-string "([^"]+)"/.exec(readme);
+    const workgroup = onlyResource(tf, "aws_athena_workgroup");
+    expect(example?.[1]).toBe(workgroup.name);
+    expect(workgroup.configuration).toMatchObject({ enforce_workgroup_configuration: true });
+    const database = onlyResource(tf, "aws_glue_catalog_database").name;
+    const table = onlyResource(tf, "aws_glue_catalog_table").name;
+    expect(example?.[2]).toContain(`FROM ${database}.${table} WHERE year = `);
+  });
+});
+
 describe("collector archive", () => {
   const archiveDigest = () => {
     const outdir = Testing.fullSynth(new AnalyticsStack(Testing.app(), "ownstats", { region: "eu-west-1" }));
