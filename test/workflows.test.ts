@@ -102,8 +102,10 @@ describe("scheduled reports", () => {
     expect(workflow.on).toHaveProperty("workflow_dispatch");
   });
 
-  it("asks for an OIDC token, read access to the code and Pages deployment", () => {
-    expect(workflow.permissions).toEqual({ "id-token": "write", contents: "read", pages: "write" });
+  it("gives the build an OIDC token and read access to the code, and only the deploy the right to publish", () => {
+    expect(workflow.permissions).toEqual({});
+    expect(build.permissions).toEqual({ "id-token": "write", contents: "read" });
+    expect(job(workflow, "deploy").permissions).toEqual({ pages: "write", "id-token": "write" });
   });
 
   it("assumes the report role from the repository variables", () => {
