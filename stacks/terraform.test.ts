@@ -262,6 +262,23 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
   );
 
   it(
+    "refuses a github_repository that would widen the role's trust through IAM's wildcards",
+    async () => {
+      // The trust condition is a StringLike: a `*` or `?` typed here would let other repositories in.
+      for (const repository of ["octocat/*", "*/*", "octocat/site?", "octocat/site:ref:refs/heads/dev"]) {
+        const attempt = planOnly(
+          "-var",
+          'allowed_origins=["https://example.com"]',
+          "-var",
+          `github_repository=${repository}`,
+        );
+        await expect(attempt, repository).rejects.toThrow(/github_repository must be "owner\/name"/);
+      }
+    },
+    slow,
+  );
+
+  it(
     "rejects an origin that API Gateway's CORS would never match against a browser's Origin header",
     async () => {
       // Browsers send the scheme and host in lower case and leave out the default port; the API's
