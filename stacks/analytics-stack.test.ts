@@ -29,6 +29,7 @@ describe("variables", () => {
       api_throttle_burst: 100,
       lambda_reserved_concurrency: 10,
       github_repository: undefined,
+      github_branch: "main",
       create_github_oidc_provider: true,
     });
     expect(tf.variable.kinesis_stream_enabled?.type).toBe("bool");
@@ -49,6 +50,7 @@ describe("variables", () => {
         "api_throttle_burst",
         "lambda_reserved_concurrency",
         "github_repository",
+        "github_branch",
       ]),
     );
     const bufferCheck = (tf.variable.firehose_buffer_seconds?.validation as { condition: string }[])[0];

@@ -103,6 +103,7 @@ export class AnalyticsStack extends TerraformStack {
       name: `${prefix}-report-reader`,
       identity,
       githubRepository: vars.githubRepository,
+      branch: vars.githubBranch,
       oidcProviderCount: vars.githubOidcProviderCount,
       createOidcProvider: vars.createGithubOidcProvider,
       bucketArn,

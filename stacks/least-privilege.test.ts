@@ -126,7 +126,7 @@ describe("report access", () => {
     });
   });
 
-  it("can be assumed only by the main branch of the configured repository", () => {
+  it("can be assumed only by the configured branch of the configured repository", () => {
     const [trust] = trustOf("report-access_role");
     expect(trust?.actions).toEqual(["sts:AssumeRoleWithWebIdentity"]);
     expect(trust?.principals?.[0]?.type).toBe("Federated");
@@ -143,8 +143,8 @@ describe("report access", () => {
         test: "StringLike",
         variable: "token.actions.githubusercontent.com:sub",
         values: [
-          "repo:${var.github_repository}:ref:refs/heads/main",
-          'repo:${element(split("/", var.github_repository), 0)}@*/${element(split("/", var.github_repository), 1)}@*:ref:refs/heads/main',
+          "repo:${var.github_repository}:ref:refs/heads/${var.github_branch}",
+          'repo:${element(split("/", var.github_repository), 0)}@*/${element(split("/", var.github_repository), 1)}@*:ref:refs/heads/${var.github_branch}',
         ],
       },
     ]);

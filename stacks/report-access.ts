@@ -16,7 +16,7 @@ export interface ReportAccessProps {
   readonly identity: AccountIdentity;
   /** `owner/name` whose main branch may assume the role (a token from `github_repository`). */
   readonly githubRepository: string;
-  /** Branch allowed to assume the role. @default "main" */
+  /** Branch allowed to assume the role (a token from `github_branch`). @default "main" */
   readonly branch?: string;
   /** `count` of the OIDC provider: 1 to create it here, 0 when the account has one (a token). */
   readonly oidcProviderCount: number;

@@ -262,6 +262,22 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
   );
 
   it(
+    "trusts the branch github_branch names, for a repository whose default branch is not main",
+    async () => {
+      const p = await plan("branch", [...REQUIRED_VARS, "-var", "github_branch=master"]);
+      expect(p.planned_values.outputs.report_role_subjects?.value).toEqual([
+        "repo:octocat/site:ref:refs/heads/master",
+        "repo:octocat@*/site@*:ref:refs/heads/master",
+      ]);
+      for (const branch of ["*", "ma?n", "main:environment", "/main", "release//site"]) {
+        const attempt = planOnly(...REQUIRED_VARS, "-var", `github_branch=${branch}`);
+        await expect(attempt, branch).rejects.toThrow(/github_branch must be a branch name such as "main"/);
+      }
+    },
+    slow,
+  );
+
+  it(
     "refuses a github_repository that would widen the role's trust through IAM's wildcards",
     async () => {
       // The trust condition is a StringLike: a `*` or `?` typed here would let other repositories in.

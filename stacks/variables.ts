@@ -15,6 +15,7 @@ export interface AnalyticsVariables {
   readonly apiThrottleBurst: number;
   readonly lambdaReservedConcurrency: number;
   readonly githubRepository: string;
+  readonly githubBranch: string;
   readonly createGithubOidcProvider: IResolvable;
   /** `1` when this stack creates the account's GitHub OIDC provider, else `0`. */
   readonly githubOidcProviderCount: number;
@@ -118,6 +119,19 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
       'github_repository must be "owner/name", e.g. "octocat/my-site".',
     ),
   });
+  const branch = new TerraformVariable(scope, "github_branch", {
+    type: VariableType.STRING,
+    default: "main",
+    nullable: false,
+    description:
+      "Branch of github_repository whose runs may assume the report role: its default branch, the only one " +
+      "GitHub runs scheduled workflows from.",
+    // The role's trust is an IAM StringLike: a `*` or `?` here would let other branches in.
+    validation: check(
+      'can(regex("^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", var.github_branch))',
+      'github_branch must be a branch name such as "main" or "release/site": letters, digits, ".", "_", "-" and "/" between parts, no wildcards.',
+    ),
+  });
   const createOidc = new TerraformVariable(scope, "create_github_oidc_provider", {
     type: VariableType.BOOL,
     default: true,
@@ -137,6 +151,7 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     apiThrottleBurst: throttleBurst.numberValue,
     lambdaReservedConcurrency: concurrency.numberValue,
     githubRepository: repository.stringValue,
+    githubBranch: branch.stringValue,
     createGithubOidcProvider: createOidc.booleanValue,
     githubOidcProviderCount: Token.asNumber(Fn.conditional(createOidc.booleanValue, 1, 0)),
   };
