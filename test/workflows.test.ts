@@ -190,6 +190,14 @@ describe("CI", () => {
     expect(test.steps.some((s) => s.run === "bash .ci/run")).toBe(true);
   });
 
+  it("cancels superseded runs of branches and pull requests, never a run of main", () => {
+    const { concurrency } = workflow as Workflow & { concurrency?: Record<string, unknown> };
+    expect(concurrency).toEqual({
+      group: "ci-${{ github.ref }}",
+      "cancel-in-progress": "${{ github.ref != 'refs/heads/main' }}",
+    });
+  });
+
   it("installs Terraform at an exact version, without the output wrapper", () => {
     const setup = job(workflow, "test").steps.find(uses("hashicorp/setup-terraform"));
     expect(String(setup?.with?.terraform_version)).toMatch(/^\d+\.\d+\.\d+$/);
