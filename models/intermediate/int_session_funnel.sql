@@ -1,6 +1,8 @@
 {{config materialized="incremental" unique_key="session_id" watermark="loaded_at" tags="intermediate"}}
 -- How far each session got in the ordered steps of var funnel_steps: it reaches step 1 at its
--- earliest matching event, and step k at its earliest matching event at or after it reached step k-1.
+-- earliest matching event, and step k at its earliest matching event at or after it reached step k-1
+-- that filled no earlier step. One event fills one step: otherwise a single page view would reach
+-- both "a page" and "a second page", or both "any page" and "the pricing page".
 -- Incremental like sessions. funnel_steps_key records the steps the row was computed with: after
 -- changing funnel_steps, rebuild with --full-refresh (the funnel_steps_are_current test says so).
 
@@ -13,24 +15,34 @@ with recursive events as materialized (
   {{/if}}
 ),
 
-matches(step, session_id, event_ts) as (
+matches(step, session_id, event_ts, event_id) as (
   {{#each vars.funnel_steps}}
   {{#unless @first}}union all{{/unless}}
-  select {{@index}} + 1, session_id, event_ts
+  select {{@index}} + 1, session_id, event_ts, event_id
   from events
   where event_type = {{literal event_type}}{{#if condition}} and ({{condition}}){{/if}}
   {{/each}}
 ),
 
-reached(step, session_id, reached_at) as (
-  select 1, session_id, min(event_ts) from matches where step = 1 group by session_id
+-- used: the events that filled the steps so far. They all lie at or before reached_at, so the list
+-- is looked at only for a candidate at that very instant.
+reached(step, session_id, reached_at, used) as (
+  select 1, session_id, min(event_ts), [arg_min(event_id, (event_ts, event_id))]
+  from matches
+  where step = 1
+  group by session_id
   union all
-  select matches.step, matches.session_id, min(matches.event_ts)
+  select
+    matches.step,
+    matches.session_id,
+    min(matches.event_ts),
+    list_append(any_value(reached.used), arg_min(matches.event_id, (matches.event_ts, matches.event_id)))
   from reached
   join matches
     on matches.session_id = reached.session_id
     and matches.step = reached.step + 1
     and matches.event_ts >= reached.reached_at
+    and not (matches.event_ts = reached.reached_at and list_contains(reached.used, matches.event_id))
   group by matches.step, matches.session_id
 ),
 
