@@ -162,10 +162,12 @@ describe("demo shape", () => {
   });
 
   it("has a bounce rate like a real site's: many visitors glance at one page and leave", async () => {
-    // The sessions model's bounce: one page view at most, no conversion, under 30 s engaged, under 50 % scrolled.
+    // The sessions model's bounce: one page view at most, no conversion or other interaction, under 30 s
+    // engaged, under 50 % scrolled.
     const [row] = await wh.all(`select avg(bounced::int) as bounce_rate, avg(pages) as pages from (
       select count(*) filter (where event_type = 'page_view') as pages,
-        pages <= 1 and count(*) filter (where event_type = 'cta_click') = 0
+        pages <= 1
+          and count(*) filter (where event_type in ('cta_click', 'form_start', 'form_submit', 'custom')) = 0
           and coalesce(max(seconds), 0) < 30 and coalesce(max(scroll_pct), 0) < 50 as bounced
       from events where not is_bot group by session_id)`);
     expect(Number(row?.bounce_rate)).toBeGreaterThan(0.2);

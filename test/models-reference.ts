@@ -181,6 +181,9 @@ export function eventsBySession(stg: Stg[]): Map<string, Stg[]> {
   return out;
 }
 
+/** Events the visitor makes happen on a page: a session with one makes no bounce. */
+const INTERACTIONS = ["cta_click", "form_start", "form_submit", "custom"];
+
 export function sessions(stg: Stg[], vars: Vars): Session[] {
   return [...eventsBySession(stg)].map(([session_id, ordered]) => {
     const first = ordered[0]!;
@@ -208,7 +211,12 @@ export function sessions(stg: Stg[], vars: Vars): Session[] {
       max_scroll_pct,
       engaged_s,
       converted_at: conversion?.ts ?? null,
-      is_bounce: views.length <= 1 && !conversion && engaged_s < 30 && max_scroll_pct < 50,
+      is_bounce:
+        views.length <= 1 &&
+        !conversion &&
+        !ordered.some((e) => INTERACTIONS.includes(e.event_type)) &&
+        engaged_s < 30 &&
+        max_scroll_pct < 50,
       device_type: first.device_type,
       country: first.country,
       site: first.site,

@@ -42,6 +42,9 @@ per_session as (
     coalesce(max(scroll_pct) filter (where event_type = 'scroll_depth'), 0) as max_scroll_pct,
     coalesce(max(seconds) filter (where event_type = 'time_on_page'), 0) as engaged_s,
     min(event_ts) filter (where list_contains({{var "conversion_events"}}, event_type)) as converted_at,
+    -- Something the visitor did on the page, as Plausible counts interactive events: a visitor who
+    -- lands on the contact page and sends its form has not bounced, whatever conversion_events says.
+    bool_or(event_type in ('cta_click', 'form_start', 'form_submit', 'custom')) as interacted,
     max(loaded_at) as loaded_at
   from events
   group by session_id
@@ -66,7 +69,8 @@ select
   engaged_s,
   converted_at is not null as converted,
   converted_at,
-  page_views <= 1 and converted_at is null and engaged_s < 30 and max_scroll_pct < 50 as is_bounce,
+  page_views <= 1 and converted_at is null and not interacted and engaged_s < 30 and max_scroll_pct < 50
+    as is_bounce,
   first_event.device_type,
   first_event.country,
   first_event.site,

@@ -1,0 +1,46 @@
+// How engaged a session was: what makes a one-page session more than a bounce.
+import { afterAll, describe, expect, it } from "vitest";
+import { at, buildWith, ev, query, removeTempData } from "./models-kit.ts";
+
+afterAll(removeTempData);
+
+/** A one-page session: its page view, then events of these types a few seconds later. */
+const onePage = (session_id: string, minute: number, types: string[]) => [
+  ev({ session_id, event_ts: at(minute), page_path: "/contact" }),
+  ...types.map((event_type, i) =>
+    ev({
+      session_id,
+      event_type,
+      event_ts: new Date(Date.parse(at(minute)) + (i + 1) * 5_000).toISOString(),
+      page_path: "/contact",
+      element: event_type.startsWith("form") ? "contact" : undefined,
+      name: event_type === "custom" ? "download" : undefined,
+      experiment: event_type === "experiment_exposure" ? "hero" : undefined,
+      variant: event_type === "experiment_exposure" ? "b" : undefined,
+    }),
+  ),
+];
+
+describe("bounce", () => {
+  it("is not a bounce when the visitor acted on the page, even without a conversion event", async () => {
+    const built = await buildWith([
+      // Filled in and sent the contact form (conversion_events is [cta_click]).
+      ...onePage("submitted", 0, ["form_start", "form_submit"]),
+      // Started the form only.
+      ...onePage("started", 10, ["form_start"]),
+      // An event the site sends itself, e.g. a download.
+      ...onePage("downloaded", 20, ["custom"]),
+      // What happens without the visitor doing anything: still a bounce.
+      ...onePage("glanced", 30, ["experiment_exposure", "exit_intent"]),
+    ]);
+    expect(
+      await query(built.data, "select session_id, converted, is_bounce from sessions order by 1"),
+    ).toEqual([
+      { session_id: "downloaded", converted: false, is_bounce: false },
+      { session_id: "glanced", converted: false, is_bounce: true },
+      { session_id: "started", converted: false, is_bounce: false },
+      { session_id: "submitted", converted: false, is_bounce: false },
+    ]);
+    expect(await query(built.data, "select bounce_rate from daily")).toEqual([{ bounce_rate: 0.25 }]);
+  });
+});
