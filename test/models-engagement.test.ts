@@ -44,3 +44,36 @@ describe("bounce", () => {
     expect(await query(built.data, "select bounce_rate from daily")).toEqual([{ bounce_rate: 0.25 }]);
   });
 });
+
+describe("engaged time", () => {
+  it("adds up the time on each page the session read, as the tracker's clock restarts on each page view", async () => {
+    const read = (session_id: string, minute: number, page_path: string, seconds: number[]) => [
+      ev({ session_id, event_ts: at(minute), page_path }),
+      ...seconds.map((s) =>
+        ev({
+          session_id,
+          event_type: "time_on_page",
+          seconds: s,
+          event_ts: new Date(Date.parse(at(minute)) + s * 1000).toISOString(),
+          page_path,
+        }),
+      ),
+    ];
+    const built = await buildWith([
+      // Two articles, 1 and 3 minutes: 60 + 180 s.
+      ...read("two_articles", 0, "/blog/a", [30, 60]),
+      ...read("two_articles", 2, "/blog/b", [30, 60, 180]),
+      // One page, 5 minutes: its largest milestone.
+      ...read("one_page", 60, "/docs", [30, 60, 180, 300]),
+      // A page read, then a glance at another: 30 s.
+      ...read("glance", 120, "/pricing", [30]),
+      ...read("glance", 121, "/", []),
+    ]);
+    expect(await query(built.data, "select session_id, engaged_s from sessions order by 1")).toEqual([
+      { session_id: "glance", engaged_s: 30 },
+      { session_id: "one_page", engaged_s: 300 },
+      { session_id: "two_articles", engaged_s: 240 },
+    ]);
+    expect(await query(built.data, "select avg_engaged_s from daily")).toEqual([{ avg_engaged_s: 190 }]);
+  });
+});

@@ -193,7 +193,10 @@ export function sessions(stg: Stg[], vars: Vars): Session[] {
     const max_scroll_pct = maxOf(
       ordered.filter((e) => e.event_type === "scroll_depth").map((e) => e.scroll_pct),
     );
-    const engaged_s = maxOf(ordered.filter((e) => e.event_type === "time_on_page").map((e) => e.seconds));
+    const longestOnPath = new Map<string | null, number>();
+    for (const e of ordered.filter((x) => x.event_type === "time_on_page"))
+      longestOnPath.set(e.page_path, Math.max(longestOnPath.get(e.page_path) ?? 0, e.seconds ?? 0));
+    const engaged_s = [...longestOnPath.values()].reduce((sum, s) => sum + s, 0);
     return {
       session_id,
       visitor_id: first.visitor_id,

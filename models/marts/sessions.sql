@@ -40,13 +40,25 @@ per_session as (
     count(*) filter (where event_type = 'page_view') as page_views,
     count(*) as events,
     coalesce(max(scroll_pct) filter (where event_type = 'scroll_depth'), 0) as max_scroll_pct,
-    coalesce(max(seconds) filter (where event_type = 'time_on_page'), 0) as engaged_s,
     min(event_ts) filter (where list_contains({{var "conversion_events"}}, event_type)) as converted_at,
     -- Something the visitor did on the page, as Plausible counts interactive events: a visitor who
     -- lands on the contact page and sends its form has not bounced, whatever conversion_events says.
     bool_or(event_type in ('cta_click', 'form_start', 'form_submit', 'custom')) as interacted,
     max(loaded_at) as loaded_at
   from events
+  group by session_id
+),
+
+-- The tracker's visible-time clock restarts with each page view, so a session's engaged time adds up
+-- its pages: the largest time_on_page milestone on each path it was on, summed.
+engagement as (
+  select session_id, sum(seconds)::INTEGER as engaged_s
+  from (
+    select session_id, max(seconds) as seconds
+    from events
+    where event_type = 'time_on_page'
+    group by session_id, page_path
+  )
   group by session_id
 )
 
@@ -66,14 +78,15 @@ select
   page_views::INTEGER as page_views,
   events::INTEGER as events,
   max_scroll_pct,
-  engaged_s,
+  coalesce(engagement.engaged_s, 0) as engaged_s,
   converted_at is not null as converted,
   converted_at,
-  page_views <= 1 and converted_at is null and not interacted and engaged_s < 30 and max_scroll_pct < 50
-    as is_bounce,
+  page_views <= 1 and converted_at is null and not interacted and coalesce(engagement.engaged_s, 0) < 30
+    and max_scroll_pct < 50 as is_bounce,
   first_event.device_type,
   first_event.country,
   first_event.site,
   loaded_at
 from per_session
+left join engagement using (session_id)
 order by started_at, session_id
