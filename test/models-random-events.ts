@@ -235,7 +235,7 @@ export function randomEventSet(r: Random): EventSet {
 
 /**
  * Twenty days of page views with a daily rhythm, the odd spike, one hour of day that never varies
- * (no spread: no score) and one that seldom does (no MAD: the mean absolute deviation instead).
+ * (no spread: the one-event floor) and one that seldom does (no MAD: the mean absolute deviation instead).
  */
 export function hourlySeries(r: Random): RawEvent[] {
   const events: RawEvent[] = [];

@@ -31,8 +31,8 @@ export function anomalies(stg: Stg[], vars: Vars): Row[] {
       baseline = median(points);
       const deviations = points.map((p) => Math.abs(p - (baseline as number)));
       const mad = median(deviations);
-      const spread = mad > 0 ? 1.4826 * mad : 1.2533 * mean(deviations);
-      z = spread > 0 ? (events - baseline) / spread : null;
+      const spread = Math.max(mad > 0 ? 1.4826 * mad : 1.2533 * mean(deviations), 1);
+      z = (events - baseline) / spread;
     }
     rows.push({
       hour: iso(hour),

@@ -79,6 +79,10 @@ spread as (
   from baselined
 ),
 
+-- The spread is at least one event: counts are whole, and a history that never moved (every day 0,
+-- or every day 10) has no spread at all, which left a flood in such an hour unscored and unflagged,
+-- while a quiet hour whose history moved once by two events got a spread of a fraction of an event
+-- and was flagged for every event more.
 scored as (
   select
     hour,
@@ -87,8 +91,10 @@ scored as (
     baseline,
     case
       when baseline is null then null
-      when mad > 0 then (events - baseline) / (1.4826 * mad)
-      when mean_abs_dev > 0 then (events - baseline) / (1.2533 * mean_abs_dev)
+      else (events - baseline) / greatest(
+        case when mad > 0 then 1.4826 * mad else 1.2533 * mean_abs_dev end,
+        1.0
+      )
     end as z
   from spread
 )
