@@ -78,8 +78,35 @@ function beta(a: number, b: number) {
   };
 }
 
+/**
+ * The chi-square distribution's upper tail by its closed forms: for even k, e^(−x/2) Σ_{j<k/2}
+ * (x/2)^j / j!; for odd k, erfc(√(x/2)) + √(2x/π) e^(−x/2) Σ_{j=1}^{(k−1)/2} x^(j−1) / (1·3···(2j−1)).
+ */
+function chiSquareTail(x: number, k: number): number {
+  let sum = 0;
+  let term = 1;
+  if (k % 2 === 0) {
+    for (let j = 0; j < k / 2; j++, term *= x / 2 / j) sum += term;
+    return Math.exp(-x / 2) * sum;
+  }
+  for (let j = 1; j <= (k - 1) / 2; j++) {
+    term = j === 1 ? 1 : (term * x) / (2 * j - 1);
+    sum += term;
+  }
+  return erfc(Math.sqrt(x / 2)) + Math.sqrt((2 * x) / Math.PI) * Math.exp(-x / 2) * sum;
+}
+
+/** Pearson's chi-square of the variants' exposed visitors against an even split; NULL with one variant. */
+function splitPValue(visitors: number[]): number | null {
+  if (visitors.length < 2) return null;
+  const expected = mean(visitors);
+  const chiSquare = visitors.reduce((sum, n) => sum + (n - expected) ** 2 / expected, 0);
+  return chiSquare <= 0 ? 1 : chiSquareTail(chiSquare, visitors.length - 1);
+}
+
 export function experiments(stg: Stg[], vars: Vars): Row[] {
-  const tally = new Map<string, Map<string, { sessions: number; conversions: number }>>();
+  type Tally = { sessions: number; conversions: number; visitors: Set<string> };
+  const tally = new Map<string, Map<string, Tally>>();
   for (const ordered of eventsBySession(stg).values()) {
     const firstExposure = new Map<string, Stg>();
     for (const e of ordered)
@@ -91,9 +118,11 @@ export function experiments(stg: Stg[], vars: Vars): Row[] {
       );
       const variants = tally.get(experiment) ?? new Map();
       tally.set(experiment, variants);
-      const counts = variants.get(exposure.variant!) ?? { sessions: 0, conversions: 0 };
+      const counts = variants.get(exposure.variant!) ?? { sessions: 0, conversions: 0, visitors: new Set() };
       variants.set(exposure.variant!, counts);
       counts.sessions += 1;
+      // The session's visitor is its first event's; a session without one counts as a visitor.
+      counts.visitors.add(ordered[0]!.visitor_id ?? ordered[0]!.session_id);
       if (converted) counts.conversions += 1;
     }
   }
@@ -103,6 +132,7 @@ export function experiments(stg: Stg[], vars: Vars): Row[] {
     const control = names.includes("control") ? "control" : names[0]!;
     const c = variants.get(control)!;
     const controlRate = c.conversions / c.sessions;
+    const srm_p_value = splitPValue(names.map((v) => variants.get(v)!.visitors.size));
     const posteriors = names.map((v) =>
       beta(1 + variants.get(v)!.conversions, 1 + variants.get(v)!.sessions - variants.get(v)!.conversions),
     );
@@ -133,6 +163,7 @@ export function experiments(stg: Stg[], vars: Vars): Row[] {
         uplift: isControl ? 0 : controlRate > 0 ? rate / controlRate - 1 : null,
         p_value,
         prob_best,
+        srm_p_value,
       });
     }
   }

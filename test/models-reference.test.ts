@@ -75,7 +75,7 @@ const TABLES: Record<string, Table> = {
 };
 
 // The integration behind prob_best and the normal tail differ between the two sides by design.
-const TOLERANCE: Record<string, number> = { prob_best: 1e-6, p_value: 1e-6 };
+const TOLERANCE: Record<string, number> = { prob_best: 1e-6, p_value: 1e-6, srm_p_value: 1e-6 };
 
 const keyOf = (row: ref.Row, key: string[]) => JSON.stringify(key.map((k) => row[k]));
 const sortBy = (rows: ref.Row[], key: string[]) =>

@@ -1,6 +1,7 @@
 {{config materialized="table" tags="marts"}}
 -- Per experiment × variant: exposed sessions, conversions after exposure, uplift against the control,
--- a two-proportion z-test p-value and the Bayesian probability of being the best variant.
+-- a two-proportion z-test p-value, the Bayesian probability of being the best variant, and the
+-- experiment's sample ratio check.
 
 with exposures as (
   select * from {{ref "int_session_exposures"}}
@@ -56,6 +57,50 @@ p_values as (
       + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
     ) as p_value
   from (select experiment, variant, abs_z / sqrt(2) as x, 1 / (1 + 0.5 * abs_z / sqrt(2)) as t from z_tested)
+),
+
+-- Sample ratio mismatch: a split of visitors far from even means the assignment or the tracking of
+-- some variant is broken, and every other figure of the experiment is suspect. Visitors, not
+-- sessions: a variant that brings its visitors back more often has more sessions by its effect, and
+-- one visitor's sessions are no independent draws. A session without a visitor_id counts as one.
+-- Pearson's chi-square against an even split, with k − 1 degrees of freedom; its upper tail Q(a, x) = 1 − P(a, x) for
+-- a = (k − 1) / 2, x = chi-square / 2, with P summed from its series Σ x^(a+n) e^(−x) / Γ(a+n+1),
+-- whose terms fall away after n ≈ x (the range reaches 12 standard deviations beyond).
+exposed_visitors as (
+  select
+    exposures.experiment,
+    exposures.variant,
+    count(distinct coalesce(sessions.visitor_id, exposures.session_id)) as visitors
+  from exposures
+  left join {{ref "sessions"}} as sessions using (session_id)
+  group by exposures.experiment, exposures.variant
+),
+
+split_tests as (
+  select
+    experiment,
+    count(*) as variant_count,
+    sum((visitors - expected) ^ 2 / expected) as chi_square
+  from (
+    select experiment, visitors, avg(visitors) over (partition by experiment) as expected
+    from exposed_visitors
+  )
+  group by experiment
+),
+
+split_p_values as (
+  select
+    experiment,
+    -- ln(x) is evaluated for an even split's x = 0 too, whatever the case picks: hence the greatest.
+    case
+      when variant_count < 2 then null
+      when chi_square <= 0 then 1.0
+      else greatest(0.0, 1.0 - sum(exp((a + n) * ln(greatest(x, 1e-300)) - x - lgamma(a + n + 1))))
+    end as srm_p_value
+  from
+    (select *, (variant_count - 1) / 2 as a, chi_square / 2 as x from split_tests),
+    range(0, ceil(chi_square / 2 + 12 * sqrt(chi_square / 2) + 30)::BIGINT) as series(n)
+  group by experiment, variant_count, chi_square
 ),
 
 -- prob_best = ∫ pdf_i(x) · Π_{j≠i} cdf_j(x) dx for the posteriors Beta(1 + conversions, 1 + failures),
@@ -152,8 +197,10 @@ select
     when against_control.is_control then null
     else least(1.0, coalesce(p_values.p_value, 1.0))
   end::DOUBLE as p_value,
-  least(1.0, greatest(0.0, prob_best.prob_best))::DOUBLE as prob_best
+  least(1.0, greatest(0.0, prob_best.prob_best))::DOUBLE as prob_best,
+  split_p_values.srm_p_value::DOUBLE as srm_p_value
 from against_control
 left join p_values using (experiment, variant)
 join prob_best using (experiment, variant)
+join split_p_values using (experiment)
 order by against_control.experiment, against_control.is_control desc, against_control.variant
