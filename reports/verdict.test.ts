@@ -9,6 +9,7 @@ const control: VariantResult = {
   uplift: 0,
   p_value: null,
   prob_best: 0.014,
+  srm_p_value: 0.8,
 };
 
 describe("experiment verdict", () => {
@@ -50,6 +51,22 @@ describe("experiment verdict", () => {
     const b = { ...control, variant: "B", uplift: -0.2, p_value: 0.001, prob_best: 0.001 };
     expect(experimentVerdict([{ ...control, prob_best: 0.999 }, b])).toBe(
       "control converts best (B 20 % worse); 99.9 % likely best; significant at 5 %",
+    );
+  });
+
+  it("gives no winner when the visitors are not split evenly: the split itself is broken", () => {
+    const split = { srm_p_value: 0.0004 };
+    const b = {
+      ...control,
+      ...split,
+      variant: "B",
+      sessions: 1100,
+      uplift: 0.5,
+      p_value: 0.0001,
+      prob_best: 0.999,
+    };
+    expect(experimentVerdict([{ ...control, ...split }, b])).toBe(
+      "no verdict: the visitors are not split evenly (sample ratio p < 0.001); look for a fault in the assignment or the tracking of a variant",
     );
   });
 });

@@ -8,9 +8,13 @@ export interface VariantResult {
   uplift: number | null;
   p_value: number | null;
   prob_best: number;
+  /** The experiment's sample ratio check of its visitors against an even split (NULL with one variant). */
+  srm_p_value: number | null;
 }
 
 const significance = 0.05;
+/** A split this unlikely under an even assignment is a fault, not chance (the usual SRM alarm). */
+const sampleRatioAlarm = 0.001;
 /** Below this many exposed sessions per variant a verdict would only read noise. */
 const minimumSessions = 30;
 
@@ -22,6 +26,10 @@ export function experimentVerdict(variants: VariantResult[]): string {
   if (variants.length < 2) return "not enough evidence yet: the experiment has fewer than two variants";
   if (variants.some((v) => v.sessions < minimumSessions)) {
     return `not enough evidence yet: a variant has fewer than ${minimumSessions} sessions`;
+  }
+  const split = variants[0]?.srm_p_value ?? null;
+  if (split !== null && split < sampleRatioAlarm) {
+    return `no verdict: the visitors are not split evenly (sample ratio p < ${sampleRatioAlarm}); look for a fault in the assignment or the tracking of a variant`;
   }
   const control = variants.find((v) => v.p_value === null) ?? variants[0];
   const leader = variants.reduce((best, v) => (v.prob_best > best.prob_best ? v : best));

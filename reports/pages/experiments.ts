@@ -11,7 +11,7 @@ export const experiments: Page = {
   nav: "Experiments",
   queries: () => ({
     experiments: `
-      SELECT experiment, variant, sessions, conversions, conversion_rate, uplift, p_value, prob_best
+      SELECT experiment, variant, sessions, conversions, conversion_rate, uplift, p_value, prob_best, srm_p_value
       FROM experiments ORDER BY experiment, variant`,
   }),
   view(rows) {
@@ -27,6 +27,7 @@ export const experiments: Page = {
         uplift: r.uplift === null ? null : num(r.uplift),
         p_value: r.p_value === null ? null : num(r.p_value),
         prob_best: num(r.prob_best),
+        srm_p_value: r.srm_p_value === null ? null : num(r.srm_p_value),
       });
       byExperiment.set(name, list);
     }
