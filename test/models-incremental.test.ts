@@ -286,7 +286,7 @@ describe("incremental stg_events", () => {
       "int_session_exposures",
       "int_session_funnel",
       "daily",
-      "cohorts",
+      "int_cohort_activity",
       "int_daily_pages",
       "int_daily_sources",
       "int_daily_attribution",
