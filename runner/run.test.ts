@@ -110,6 +110,19 @@ describe("runProject", () => {
     expect(loose).toMatchObject({ status: "warn", failures: 1 });
   });
 
+  it("runs a data test whose query ends with a semicolon and a comment, as dbt users write them", async () => {
+    const p = tempProject({
+      "ids.sql": "select * from (values (1), (2), (300)) t(id); -- one row per id",
+      "tests/no_big_ids.sql": 'select * from {{ref "ids"}} where id > 100; -- failing rows',
+      "tests/no_negative_ids.sql": 'select * from {{ref "ids"}} where id < 0;\n-- none expected\n',
+    });
+    const { code, output } = await run("build", p);
+    expect(output).toMatch(/FAIL 1 no_big_ids \.+ \[FAIL 1 in/);
+    expect(output).toMatch(/PASS no_negative_ids \.+ \[PASS in/);
+    expect(output).toContain("Done. PASS=2 WARN=0 ERROR=1 SKIP=0 TOTAL=3");
+    expect(code).toBe(1);
+  });
+
   it("runs every test of a model after one of them fails, and skips only its readers", async () => {
     const p = tempProject({
       "base.sql": '{{config materialized="table"}}\nselect * from (values (1), (1), (null)) t(id)',

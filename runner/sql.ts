@@ -38,7 +38,71 @@ export function ephemeralRelationName(model: string): string {
   return `temp.${quoteIdent(model)}`;
 }
 
-/** The model body as a subquery-safe statement: trailing semicolons and blank tail removed. */
+/**
+ * The query as a subquery-safe statement: what follows its last token is removed. A test's query is
+ * wrapped in `select count(*) from (…)`, where the `;` of `select … ; -- note`, as dbt users end their
+ * files, would be a syntax error.
+ */
 export function stripTrailingSemicolons(sql: string): string {
-  return sql.replace(/[\s;]+$/, "");
+  let end = 0;
+  let i = 0;
+  while (i < sql.length) {
+    const next = skipNonCode(sql, i);
+    if (next > i) {
+      i = next;
+      continue;
+    }
+    const ch = sql[i] as string;
+    if (ch === ";" || /\s/.test(ch)) {
+      i++;
+      continue;
+    }
+    i = quotedEnd(sql, i) ?? i + 1;
+    end = i;
+  }
+  return sql.slice(0, end);
+}
+
+/** Where a comment starting at `i` ends (DuckDB's block comments nest); `i` when none starts there. */
+function skipNonCode(sql: string, i: number): number {
+  if (sql.startsWith("--", i)) {
+    const lineEnd = sql.indexOf("\n", i);
+    return lineEnd < 0 ? sql.length : lineEnd;
+  }
+  if (!sql.startsWith("/*", i)) return i;
+  let depth = 0;
+  let at = i;
+  while (at < sql.length) {
+    if (sql.startsWith("/*", at)) {
+      depth++;
+      at += 2;
+    } else if (sql.startsWith("*/", at)) {
+      at += 2;
+      if (--depth === 0) return at;
+    } else at++;
+  }
+  return sql.length;
+}
+
+/** Where a quoted string, name or `$tag$` string starting at `i` ends; undefined when none starts there. */
+function quotedEnd(sql: string, i: number): number | undefined {
+  const ch = sql[i];
+  if (ch === "'" || ch === '"') {
+    // A doubled quote stands for one; in an E'…' string a backslash escapes the next character.
+    const escapes = ch === "'" && /[eE]/.test(sql[i - 1] ?? "") && !/\w/.test(sql[i - 2] ?? "");
+    for (let at = i + 1; at < sql.length; at++) {
+      if (escapes && sql[at] === "\\") at++;
+      else if (sql[at] === ch) {
+        if (sql[at + 1] !== ch) return at + 1;
+        at++;
+      }
+    }
+    return sql.length;
+  }
+  // `a$b` is a name, not the start of a `$b$…$b$` string.
+  const dollar = ch === "$" && !/\w/.test(sql[i - 1] ?? "");
+  const tag = dollar ? /^\$(?:[A-Za-z_]\w*)?\$/.exec(sql.slice(i))?.[0] : undefined;
+  if (!tag) return undefined;
+  const close = sql.indexOf(tag, i + tag.length);
+  return close < 0 ? sql.length : close + tag.length;
 }

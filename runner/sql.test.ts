@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { stripTrailingSemicolons } from "./sql.ts";
+
+describe("stripTrailingSemicolons", () => {
+  it("removes the semicolons, comments and blank lines after the last token", () => {
+    expect(stripTrailingSemicolons("select 1; -- failing rows")).toBe("select 1");
+    expect(stripTrailingSemicolons("select 1\n;\n-- a note\n/* and /* nested */ one */\n\n")).toBe(
+      "select 1",
+    );
+    expect(stripTrailingSemicolons("select 1 -- no semicolon")).toBe("select 1");
+  });
+
+  it("keeps what only looks like a comment or a semicolon inside quotes", () => {
+    for (const sql of [
+      "select '; -- not a comment'",
+      'select 1 as "a;--b"',
+      "select 'it''s;'",
+      "select E'a\\'; --'",
+      "select $$ ; -- $$",
+      "select $q$ ;-- $q$",
+    ])
+      expect(stripTrailingSemicolons(`${sql}; -- end`)).toBe(sql);
+  });
+});
