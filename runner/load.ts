@@ -6,7 +6,7 @@ import { type CompiledProject, compileProject, graphOf, writeCompiled } from "./
 import { projectErrorLines, projectWarningLines } from "./console.ts";
 import { type GraphNode, SelectorError, selectNodes, testKey } from "./graph.ts";
 import { fullSourceSql, listSourceFiles } from "./source.ts";
-import { bindSources, bindWatermark } from "./template.ts";
+import { bindSources, bindWatermark } from "./template-marks.ts";
 
 export interface LoadOptions {
   data: string;

@@ -4,7 +4,7 @@ import type { ModelNode } from "./compile.ts";
 import type { BuildContext, ModelBuild } from "./materialize.ts";
 import { bindModelSources } from "./source.ts";
 import { quoteIdent, quoteString } from "./sql.ts";
-import { bindWatermark } from "./template.ts";
+import { bindWatermark } from "./template-marks.ts";
 import { ModelError, type Statement, transaction } from "./transaction.ts";
 import type { Warehouse } from "./warehouse.ts";
 

@@ -10,7 +10,7 @@ import { plan } from "./plan.ts";
 import type { NodeResult, NodeStatus } from "./run-results.ts";
 import { fullSourceSql } from "./source.ts";
 import { stripTrailingSemicolons } from "./sql.ts";
-import { bindSources } from "./template.ts";
+import { bindSources } from "./template-marks.ts";
 import type { DataTest } from "./tests.ts";
 import { ModelError, mapError } from "./transaction.ts";
 import type { Warehouse } from "./warehouse.ts";

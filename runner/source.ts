@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { SourceConfig } from "./project.ts";
 import { quoteIdent, quoteString, stripTrailingSemicolons } from "./sql.ts";
-import { bindSources } from "./template.ts";
+import { bindSources } from "./template-marks.ts";
 import { ModelError } from "./transaction.ts";
 
 export interface PartitionFile {

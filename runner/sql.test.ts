@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { stripTrailingSemicolons } from "./sql.ts";
+import { sqlLiteral, stripTrailingSemicolons } from "./sql.ts";
 
 describe("stripTrailingSemicolons", () => {
   it("removes the semicolons, comments and blank lines after the last token", () => {
@@ -20,5 +20,14 @@ describe("stripTrailingSemicolons", () => {
       "select $q$ ;-- $q$",
     ])
       expect(stripTrailingSemicolons(`${sql}; -- end`)).toBe(sql);
+  });
+});
+
+describe("sqlLiteral", () => {
+  it("quotes strings, lists arrays, and refuses values SQL cannot hold", () => {
+    expect(sqlLiteral(null)).toBe("NULL");
+    expect(sqlLiteral([1, "a", [false]])).toBe("[1, 'a', [FALSE]]");
+    expect(sqlLiteral({ k: "v" })).toBe("{'k': 'v'}");
+    expect(() => sqlLiteral(Number.NaN)).toThrow(/NaN/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { sqlLiteral } from "./sql.ts";
-import { bindWatermark, renderTemplate } from "./template.ts";
+import { renderTemplate } from "./template.ts";
+import { bindWatermark } from "./template-marks.ts";
 
 const render = (text: string, vars: Record<string, unknown> = {}, isIncremental = false) =>
   renderTemplate({
@@ -185,14 +185,5 @@ describe("renderTemplate", () => {
     expect(render("select {{literal vars.s}}", { s: `<a href="x">&</a>` }).sql).toBe(
       `select '<a href="x">&</a>'`,
     );
-  });
-});
-
-describe("sqlLiteral", () => {
-  it("quotes strings, lists arrays, and refuses values SQL cannot hold", () => {
-    expect(sqlLiteral(null)).toBe("NULL");
-    expect(sqlLiteral([1, "a", [false]])).toBe("[1, 'a', [FALSE]]");
-    expect(sqlLiteral({ k: "v" })).toBe("{'k': 'v'}");
-    expect(() => sqlLiteral(Number.NaN)).toThrow(/NaN/);
   });
 });

@@ -1,0 +1,35 @@
+// The parts of a rendered model that are only known at run time: each `{{source}}` and `{{watermark}}`
+// renders as a placeholder between control characters, which the runner fills when it runs the model.
+import { quoteIdent } from "./sql.ts";
+
+const sourceMark = "\u0002";
+const watermarkMark = "\u0003";
+
+export function sourcePlaceholder(name: string): string {
+  return `${sourceMark}${name}${sourceMark}`;
+}
+
+/** `{{watermark}}`: the largest stored value of the column, as a subquery until a run binds it. */
+export function watermarkPlaceholder(column: string, self: string): string {
+  return `${watermarkMark}(select max(${quoteIdent(column)}) from ${self})${watermarkMark}`;
+}
+
+/**
+ * `{{watermark}}` renders as `(select max(column) from self)` between marks. At run time the runner
+ * puts the stored value in its place as a literal: a constant lets DuckDB skip row groups by their
+ * min/max, where the subquery would make it scan the whole history. Shown without the marks, the SQL
+ * is the same query.
+ */
+export function bindWatermark(sql: string, literal?: string): string {
+  return sql.replace(
+    new RegExp(`${watermarkMark}([^${watermarkMark}]*)${watermarkMark}`, "g"),
+    (_m, query: string) => literal ?? query,
+  );
+}
+
+/** Replaces source placeholders with the relation chosen at run time (full glob or pruned files). */
+export function bindSources(sql: string, relationOf: (source: string) => string): string {
+  return sql.replace(new RegExp(`${sourceMark}([A-Za-z0-9_]+)${sourceMark}`, "g"), (_m, name: string) =>
+    relationOf(name),
+  );
+}
