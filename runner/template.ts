@@ -4,6 +4,7 @@ import Handlebars from "handlebars";
 import { keepLineEndsAfterMacros, strictContext, templateFacts } from "./template-ast.ts";
 import { TemplateError, templateError } from "./template-errors.ts";
 import { registerHelpers } from "./template-helpers.ts";
+import { jinjaMistakes } from "./template-jinja.ts";
 import { markLines, unmarkLines } from "./template-lines.ts";
 
 export interface Located {
@@ -45,15 +46,18 @@ export function renderTemplate(input: RenderInput): Rendered {
   const hb = Handlebars.create();
   registerHelpers(hb, input, out);
 
+  // Jinja a dbt user writes out of habit: `{{ ref('x') }}` fails to parse, and `{% if %}` would not.
+  const jinja = jinjaMistakes(input.text, Object.keys(input.macros ?? {}));
   let ast: hbs.AST.Program;
   try {
     ast = keepLineEndsAfterMacros(hb.parse(input.text));
   } catch (error) {
-    out.errors.push(templateError(error));
+    out.errors.push(...(jinja.length ? jinja : [templateError(error)]));
     return out;
   }
   // Its errors are reported with their lines; the render still runs, for the refs it records.
   const facts = templateFacts(ast, new Set(["vars", "is_incremental", "self"]));
+  facts.errors.push(...jinja);
   out.errors.push(...facts.errors);
   markLines(ast);
 

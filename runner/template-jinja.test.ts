@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { compileProject } from "./compile.ts";
+import { run, tempProject } from "./testkit.ts";
+
+describe("Jinja in a model", () => {
+  it("is a compile error naming the file, the line and the Handlebars to write instead", async () => {
+    const p = tempProject({
+      "base.sql": "select 1 as id, now() as ts",
+      "inc.sql": [
+        '{{config materialized="incremental" unique_key="id" watermark="ts"}}',
+        'select * from {{ref "base"}}',
+        "{% if is_incremental() %}",
+        "where ts > (select max(ts) from {{self}})",
+        "{% endif %}",
+      ].join("\n"),
+      "noted.sql": '{# the ids #}\nselect id from {{ref "base"}}',
+      "called.sql": "select *\nfrom {{ ref('base') }}",
+      "macros/recent.sql": "where ts > now() - interval 1 day",
+      "with_macro.sql": '{% set days = 3 %}\nselect * from {{ref "base"}}\n{{ recent() }}',
+      "tests/no_future.sql": 'select * from {{ref "base"}}\n{%- if true %} where ts > now() {% endif %}',
+    });
+    const where = compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`);
+    const tag = "is a Jinja tag, which models do not run (they are Handlebars): write";
+    expect(where).toEqual(
+      expect.arrayContaining([
+        `models/inc.sql:3 {% if is_incremental() %} ${tag} {{#if is_incremental}} … {{/if}}`,
+        `models/inc.sql:5 {% endif %} ${tag} {{/if}} (or {{/unless}})`,
+        "models/noted.sql:1 {# … #} is a Jinja comment, which would reach DuckDB as text: write {{!-- … --}} or -- …",
+        `models/called.sql:2 {{ ref(…) }} is Jinja's call syntax: write {{ref "name"}}`,
+        `models/with_macro.sql:1 {% set days = 3 %} ${tag} a variable in project.yml vars, read with {{var "name"}}`,
+        `models/with_macro.sql:3 {{ recent(…) }} is Jinja's call syntax: write {{> recent param="value"}} (a macro)`,
+        `models/tests/no_future.sql:2 {%- if true %} ${tag} {{#if name}} … {{/if}} (it tests one value, no expression)`,
+      ]),
+    );
+    expect(where).toHaveLength(8);
+    const { code, output } = await run("run", p);
+    expect(code).toBe(2);
+    expect(output).toContain("Compilation Error in models/inc.sql:3");
+  });
+
+  it("is left alone inside a Handlebars comment", () => {
+    const p = tempProject({ "a.sql": "{{!-- was: {% if is_incremental() %} --}}\nselect 1" });
+    expect(compileProject(p.models).errors).toEqual([]);
+  });
+});

@@ -1,0 +1,72 @@
+// dbt's Jinja in a model, which Handlebars would pass on to DuckDB as text (`{% if … %}`, `{# … #}`)
+// or reject with a parse error that does not say why (`{{ ref('x') }}`). Each is named with its line
+// and, where there is one, the Handlebars that does the same here.
+
+const tagHints: Record<string, string> = {
+  if: "{{#if name}} … {{/if}} (it tests one value, no expression)",
+  elif: "{{else if name}}",
+  else: "{{else}}",
+  endif: "{{/if}} (or {{/unless}})",
+  for: "{{#each vars.list}} … {{/each}} (the item is {{this}}, its fields {{field}})",
+  endfor: "{{/each}}",
+  set: 'a variable in project.yml vars, read with {{var "name"}}',
+  macro: 'a macro file, models/macros/name.sql, included with {{> name param="value"}}',
+  endmacro: "the end of the macro file",
+  include: "{{> name}} (a macro file, models/macros/name.sql)",
+  raw: "\\{{ for a {{ that stays as written",
+  endraw: "\\{{ for a {{ that stays as written",
+};
+
+const callHints: Record<string, string> = {
+  ref: '{{ref "name"}}',
+  source: '{{source "name"}} (one name: the source as project.yml declares it)',
+  var: '{{var "name"}}',
+  config: '{{config materialized="table" unique_key="id"}}',
+  is_incremental: "{{#if is_incremental}} … {{/if}}",
+};
+
+/** Handlebars comments may quote Jinja; they are blanked, keeping their line ends for the line count. */
+function withoutComments(text: string): string {
+  return text.replace(/\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g, (comment) =>
+    comment.replace(/[^\n]/g, " "),
+  );
+}
+
+/** `macros`: the names of models/macros/*.sql, which dbt users would call as `{{ name(…) }}`. */
+export function jinjaMistakes(
+  text: string,
+  macros: readonly string[] = [],
+): { line: number; message: string }[] {
+  const code = withoutComments(text);
+  const lineAt = (index: number) => (code.slice(0, index).match(/\n/g)?.length ?? 0) + 1;
+  const found: { at: number; message: string }[] = [];
+  for (const tag of code.matchAll(/\{%-?\s*([A-Za-z_]\w*)([\s\S]*?)-?%\}/g)) {
+    const keyword = tag[1] as string;
+    const condition = tag[2] ?? "";
+    const oneLine = tag[0].replace(/\s+/g, " ");
+    const written = oneLine.length > 60 ? `${oneLine.slice(0, 50)}… %}` : oneLine;
+    let hint = tagHints[keyword];
+    if ((keyword === "if" || keyword === "elif") && /\bis_incremental\b/.test(condition))
+      hint = /^\s*not\b/.test(condition)
+        ? "{{#unless is_incremental}} … {{/unless}}"
+        : `${keyword === "if" ? "{{#if is_incremental}}" : "{{else if is_incremental}}"} … {{/if}}`;
+    found.push({
+      at: tag.index,
+      message: `${written} is a Jinja tag, which models do not run (they are Handlebars): ${hint ? `write ${hint}` : "there is no equivalent here"}`,
+    });
+  }
+  for (const comment of code.matchAll(/\{#[\s\S]*?#\}/g))
+    found.push({
+      at: comment.index,
+      message: "{# … #} is a Jinja comment, which would reach DuckDB as text: write {{!-- … --}} or -- …",
+    });
+  for (const call of code.matchAll(/\{\{-?\s*([A-Za-z_]\w*)\s*\(/g)) {
+    const name = call[1] as string;
+    const hint = macros.includes(name) ? `{{> ${name} param="value"}} (a macro)` : callHints[name];
+    found.push({
+      at: call.index,
+      message: `{{ ${name}(…) }} is Jinja's call syntax: ${hint ? `write ${hint}` : `helpers take their arguments after a space, {{${name} "value"}}`}`,
+    });
+  }
+  return found.sort((a, b) => a.at - b.at).map(({ at, message }) => ({ line: lineAt(at), message }));
+}
