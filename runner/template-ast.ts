@@ -1,5 +1,5 @@
-// Walks over a model template's Handlebars syntax tree: the line of each name and macro it uses (for
-// errors Handlebars raises without one), and the mistakes its runtime would pass over in silence.
+// Walks over a model template's Handlebars syntax tree for the mistakes its runtime would pass over in
+// silence.
 
 type Node = hbs.AST.Node & {
   body?: hbs.AST.Statement[];
@@ -12,10 +12,6 @@ type Node = hbs.AST.Node & {
 };
 
 export interface TemplateFacts {
-  /** The first line where each name (`vars`, `vars.typo`, `is_incremental`) is read. */
-  nameLines: Map<string, number>;
-  /** The first line where each macro is included. */
-  macroLines: Map<string, number>;
   errors: { line: number; message: string }[];
 }
 
@@ -44,10 +40,7 @@ const scopedBlocks = new Set(["each", "with"]);
  * renders as false or empty, so it is reported (the fix is `@root.name`).
  */
 export function templateFacts(ast: hbs.AST.Program, rootNames: ReadonlySet<string>): TemplateFacts {
-  const facts: TemplateFacts = { nameLines: new Map(), macroLines: new Map(), errors: [] };
-  const note = (map: Map<string, number>, key: string, line: number) => {
-    if (!map.has(key)) map.set(key, line);
-  };
+  const facts: TemplateFacts = { errors: [] };
   const visit = (node: Node | undefined, scoped: boolean): void => {
     if (!node) return;
     const line = node.loc?.start.line ?? 0;
@@ -56,19 +49,12 @@ export function templateFacts(ast: hbs.AST.Program, rootNames: ReadonlySet<strin
       const head = path.parts[0];
       const plain = !path.data && path.depth === 0 && !/^(\.|this\b)/.test(path.original);
       if (!plain || head === undefined) return;
-      note(facts.nameLines, head, line);
-      note(facts.nameLines, path.original, line);
       if (scoped && rootNames.has(head))
         facts.errors.push({
           line,
           message: `inside {{#each}} or {{#with}}, "${path.original}" is read from the item; write @root.${path.original}`,
         });
       return;
-    }
-    if (node.type === "PartialStatement" || node.type === "PartialBlockStatement") {
-      const name = node.name;
-      if (name?.type === "PathExpression")
-        note(facts.macroLines, (name as hbs.AST.PathExpression).original, line);
     }
     const helper = node.path?.type === "PathExpression" ? (node.path as hbs.AST.PathExpression).original : "";
     const wholeContext = wholeContextMessages.get(helper);

@@ -1,5 +1,6 @@
 // A template's mistakes as the runner reports them: with the line of the model file, and in the
 // model's words rather than Handlebars' ("missing helper", "[object Object]").
+import type Handlebars from "handlebars";
 
 /** A mistake found while rendering; `line` is a line of the template being rendered. */
 export class TemplateError extends Error {
@@ -28,5 +29,66 @@ export function templateError(error: unknown): { line?: number; message: string 
   if (partial) return { message: `unknown macro {{> ${partial[1]}}} (macros are models/macros/*.sql)` };
   const helper = /^Missing helper: "?([^"]+)"?/.exec(message);
   if (helper) return { message: `unknown helper {{${helper[1]}}}` };
+  // strict mode reading a field of a text or a number: `{{self.x}}`, `{{vars.days.x}}`
+  const field = /^Cannot use 'in' operator to search for '(.+)' in ([\s\S]*)$/.exec(message);
+  if (field)
+    return { message: `"${field[1]}" is not defined: it is read from ${field[2]}, which has no fields` };
+  // Handlebars' own exceptions that know their node: `Invalid path: foo/this - 2:2`
+  const lineNumber = (error as { lineNumber?: unknown } | undefined)?.lineNumber;
+  if (typeof lineNumber === "number")
+    return { line: lineNumber, message: message.replace(/ - \d+:\d+$/, "") };
   return { message };
+}
+
+/** A helper name no template writes: `{{[…] n}}` would be the only way to call it. */
+const lineHelper = "line of the template";
+
+/**
+ * Where a render is, for the errors Handlebars raises without a line: a lookup inside a helper
+ * (`{{lookup vars "x"}}`), a field of a text (`{{self.x}}`), a name read from a missing parent. Before
+ * each statement of a template, `trackLines` puts a call of a helper that records the statement's
+ * line in the returned object; the error then belongs to the last line recorded.
+ */
+export function lineTracker(hb: typeof Handlebars): { line?: number } {
+  const at: { line?: number } = {};
+  hb.registerHelper(lineHelper, (line: number) => {
+    at.line = line;
+    return "";
+  });
+  return at;
+}
+
+type Node = hbs.AST.Node & {
+  body?: hbs.AST.Statement[];
+  program?: hbs.AST.Program;
+  inverse?: hbs.AST.Program;
+};
+
+/** Puts the line tracker's call before every statement of the template, in blocks too. */
+export function trackLines<T extends hbs.AST.Node>(node: T): T {
+  const visit = (n: Node | undefined) => {
+    if (!n) return;
+    if (n.body)
+      n.body = n.body.flatMap((statement) => {
+        visit(statement as Node);
+        return [lineCall(statement.loc), statement];
+      });
+    visit(n.program as Node | undefined);
+    visit(n.inverse as Node | undefined);
+  };
+  visit(node as Node);
+  return node;
+}
+
+function lineCall(loc: hbs.AST.SourceLocation): hbs.AST.MustacheStatement {
+  const line = loc.start.line;
+  return {
+    type: "MustacheStatement",
+    path: { type: "PathExpression", data: false, depth: 0, parts: [lineHelper], original: lineHelper, loc },
+    params: [{ type: "NumberLiteral", value: line, original: line, loc } as hbs.AST.NumberLiteral],
+    hash: undefined as unknown as hbs.AST.Hash,
+    escaped: false,
+    strip: { open: false, close: false },
+    loc,
+  };
 }

@@ -156,6 +156,42 @@ describe("renderTemplate", () => {
     });
   });
 
+  it("names the line of the errors Handlebars raises without one, in macros too", () => {
+    const withMacros = (text: string) =>
+      renderTemplate({
+        text,
+        vars: { days: 3 },
+        isIncremental: false,
+        self: 'main."me"',
+        relationOf: (m) => `main."${m}"`,
+        knownSources: new Set(),
+        macros: { outer: "x\n{{> inner}}", inner: "{{nothing_here}}", pick: "{{literal col}}" },
+      }).errors;
+    expect(withMacros('select 1\n{{lookup vars "dayz"}}')).toEqual([
+      { line: 2, message: 'unknown variable "vars.dayz" (project.yml vars: days)' },
+    ]);
+    expect(withMacros("select 1\n\nwhere {{vars.days.x}}")).toEqual([
+      { line: 3, message: '"x" is not defined: it is read from 3, which has no fields' },
+    ]);
+    expect(withMacros("select 1\n{{#with vars}}\n{{../../x}}{{/with}}")).toEqual([
+      { line: 3, message: '"x" is not defined (a missing helper or variable)' },
+    ]);
+    expect(withMacros("select 1\n{{> outer}}")).toEqual([
+      {
+        line: 2,
+        message:
+          'in macro outer (its line 2): in macro inner (its line 1): "nothing_here" is not defined (a missing helper or variable)',
+      },
+    ]);
+    // The include that fails, not the macro's first one.
+    expect(withMacros("select {{> pick col=1}}\n, {{> pick}}")).toEqual([
+      {
+        line: 2,
+        message: 'in macro pick (its line 1): "col" is not defined (a missing helper or variable)',
+      },
+    ]);
+  });
+
   it("renders {{watermark}} as the self subquery between marks, only in an incremental render", () => {
     const text = "select * from t\n{{#if is_incremental}}where ts > {{watermark}}{{/if}}";
     const inc = renderTemplate({

@@ -2,7 +2,7 @@
 // mistakes reported with their lines, and a map from each output line to the model file's line.
 import Handlebars from "handlebars";
 import { keepLineEndsAfterMacros, strictContext, templateFacts } from "./template-ast.ts";
-import { TemplateError, templateError } from "./template-errors.ts";
+import { lineTracker, TemplateError, templateError, trackLines } from "./template-errors.ts";
 import { registerHelpers } from "./template-helpers.ts";
 import { jinjaMistakes } from "./template-jinja.ts";
 import { markLines, unmarkLines } from "./template-lines.ts";
@@ -45,6 +45,7 @@ export function renderTemplate(input: RenderInput): Rendered {
   const out: Rendered = { sql: "", lineMap: [], refs: [], sources: [], macros: [], errors: [] };
   const hb = Handlebars.create();
   registerHelpers(hb, input, out);
+  const at = lineTracker(hb);
 
   // Jinja a dbt user writes out of habit: `{{ ref('x') }}` fails to parse, and `{% if %}` would not.
   const jinja = jinjaMistakes(input.text, Object.keys(input.macros ?? {}));
@@ -60,49 +61,45 @@ export function renderTemplate(input: RenderInput): Rendered {
   facts.errors.push(...jinja);
   out.errors.push(...facts.errors);
   markLines(ast);
+  trackLines(ast);
 
-  // A macro's own errors name the macro and its line: Handlebars reports a line of the macro's text,
-  // which would otherwise pass for a line of the model that includes it.
+  // A macro's own errors name the macro and its line, and belong to the line that includes it: the
+  // line Handlebars reports is one of the macro's text, which would pass for a line of the model.
   for (const [name, text] of Object.entries(input.macros ?? {})) {
     let macro: HandlebarsTemplateDelegate | undefined;
     hb.registerPartial(name, ((context: unknown, options: unknown) => {
       if (!out.macros.includes(name)) out.macros.push(name);
+      const includedAt = at.line;
       try {
         // Parsed on first use, as Handlebars would, so that a syntax error names the macro.
-        macro ??= hb.compile(keepLineEndsAfterMacros(hb.parse(text)), { noEscape: true, strict: true });
+        macro ??= hb.compile(trackLines(keepLineEndsAfterMacros(hb.parse(text))), {
+          noEscape: true,
+          strict: true,
+        });
         return macro(context, options as RuntimeOptions);
       } catch (error) {
-        if (error instanceof TemplateError && error.message.startsWith("in macro ")) throw error;
         const { line, message } = templateError(error);
-        throw new TemplateError(
-          `in macro ${name}${line ? ` (its line ${line})` : ""}: ${message}`,
-          facts.macroLines.get(name),
-        );
+        throw new TemplateError(`in macro ${name} (its line ${line ?? at.line}): ${message}`, includedAt);
+      } finally {
+        at.line = includedAt;
       }
     }) as HandlebarsTemplateDelegate);
   }
 
   const vars = strictContext(input.vars, (name) => {
     const known = Object.keys(input.vars).join(", ") || "none";
-    throw new TemplateError(
-      `unknown variable "vars.${name}" (project.yml vars: ${known})`,
-      facts.nameLines.get(`vars.${name}`),
-    );
+    throw new TemplateError(`unknown variable "vars.${name}" (project.yml vars: ${known})`);
   });
   const context = strictContext({ vars, is_incremental: input.isIncremental, self: input.self }, (name) => {
-    throw new TemplateError(
-      `"${name}" is not defined (a missing helper or variable)`,
-      facts.nameLines.get(name),
-    );
+    throw new TemplateError(`"${name}" is not defined (a missing helper or variable)`);
   });
   let rendered: string;
   try {
     rendered = hb.compile(ast, { noEscape: true, strict: true })(context);
   } catch (error) {
+    // An error Handlebars raised without a line belongs to the statement the render was at.
     const found = templateError(error);
-    const macro = /^unknown macro \{\{> (.+)\}\}/.exec(found.message)?.[1];
-    if (facts.errors.length === 0)
-      out.errors.push(macro && !found.line ? { ...found, line: facts.macroLines.get(macro) } : found);
+    if (facts.errors.length === 0) out.errors.push({ ...found, line: found.line ?? at.line });
     return out;
   }
   if (facts.errors.length) return out;
