@@ -26,6 +26,21 @@ describe("compileProject", () => {
     });
   });
 
+  it("refuses a --vars key that project.yml does not declare, naming the declared ones, and exits 2", async () => {
+    const p = tempProject({ "a.sql": 'select {{var "min_scroll"}} as s' });
+    expect(compileProject(p.models, { vars: { min_scroll: 75 } }).errors).toEqual([]);
+    expect(compileProject(p.models, { vars: { min_scrol: 75, min_scroll: 75 } }).errors).toEqual([
+      {
+        file: "--vars",
+        message:
+          'unknown variable "min_scrol" (project.yml vars: conversion_events, min_scroll); a new variable is declared in project.yml with its default',
+      },
+    ]);
+    const { code, output } = await run("run", p, { vars: { min_scrol: 75 } });
+    expect(code).toBe(2);
+    expect(output).toContain("Compilation Error in --vars");
+  });
+
   it("collects every project error with file and line, and the run exits 2", async () => {
     const p = tempProject({
       "a.sql": 'select * from {{ref "b"}}',

@@ -91,6 +91,15 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
   // Models compiled against an empty stand-in would each report its vars and sources as unknown,
   // burying the one mistake in project.yml under errors that are not.
   if (!files.configRead) return project;
+  // Unlike dbt, which takes any key, vars are declared here with their defaults: a key that none
+  // declares (anomaly_zz) would be read by nothing, and the run would go on with the default.
+  const declared = Object.keys(files.config.vars);
+  for (const key of Object.keys(opts.vars ?? {}))
+    if (!declared.includes(key))
+      errors.push({
+        file: "--vars",
+        message: `unknown variable "${key}" (project.yml vars: ${declared.join(", ") || "none"}); a new variable is declared in project.yml with its default`,
+      });
   const byName = new Map<string, ModelFile>();
   // DuckDB's names ignore case, so Daily.sql and daily.sql would be one table.
   const byFoldedName = new Map<string, ModelFile>();
