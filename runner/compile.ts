@@ -321,6 +321,7 @@ export function graphOf(project: CompiledProject): Map<string, GraphNode> {
         tags: m.config.tags,
         file: m.file,
         materialized: m.config.materialized,
+        sources: m.sources,
       },
     ]),
   );

@@ -36,6 +36,27 @@ describe("graph", () => {
     expect(() => selectNodes(g, ["kind:table"])).toThrow(SelectorError);
   });
 
+  it("selects what reads a source with source:name+, as dbt does, tests included", () => {
+    const nodes = new Map<string, GraphNode>([
+      ["stg", { name: "stg", parents: [], tags: [], sources: ["events"] }],
+      ["sessions", { name: "sessions", parents: ["stg"], tags: [] }],
+      ["seeds", { name: "seeds", parents: [], tags: [], sources: ["lookups"] }],
+      ["test:raw_ids", { name: "raw_ids", parents: [], tags: [], sources: ["events"], test: true }],
+    ]);
+    const warnings: string[] = [];
+    const sel = (s: string[], e?: string[]) => [...selectNodes(nodes, s, e, (w) => warnings.push(w))].sort();
+    expect(sel(["source:events+"])).toEqual(["sessions", "stg", "test:raw_ids"]);
+    expect(sel(["source:events+1"])).toEqual(["stg", "test:raw_ids"]);
+    expect(sel(["source:*"])).toEqual([]);
+    expect(sel(["@source:lookups"])).toEqual(["seeds"]);
+    expect(sel([], ["source:events+"])).toEqual(["seeds"]);
+    expect(sel(["source:raw+"])).toEqual([]);
+    expect(warnings).toEqual([
+      'the selector "source:*" takes the source itself, which does not run: source:*+ takes what reads it',
+      'the selector "source:raw+" matches nothing: no model or test reads a source named "raw"',
+    ]);
+  });
+
   it("selects nothing for a selector that matches no model, and says so, as dbt does", () => {
     const warnings: string[] = [];
     const warn = (m: string) => warnings.push(m);

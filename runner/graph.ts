@@ -1,5 +1,5 @@
 // The model DAG: cycle detection (reported as a chain) and dbt's node selection (graph operators
-// with depths, @, tag:, path:, config.materialized:, wildcards, unions and intersections).
+// with depths, @, tag:, path:, source:, config.materialized:, wildcards, unions and intersections).
 
 export interface GraphNode {
   name: string;
@@ -9,6 +9,8 @@ export interface GraphNode {
   file?: string;
   /** table, view or incremental (for `config.materialized:` selectors). */
   materialized?: string;
+  /** The sources it reads with `{{source}}` (for `source:` selectors). */
+  sources?: string[];
   /**
    * A data test, keyed `test:name` so that a singular test may share a model's name. It is chosen by
    * its name or path, or, as dbt's indirect selection does, when a model it reads is chosen.
@@ -18,6 +20,12 @@ export interface GraphNode {
 
 /** The key of a data test in a selection graph. */
 export const testKey = (name: string) => `test:${name}`;
+
+/**
+ * A source, as a selector reaches it: not a node that runs, but the parent of the nodes that read
+ * it, so that `source:events+` takes them and their descendants, as in dbt.
+ */
+const sourceKey = (name: string) => `source:${name}`;
 
 /** Every cycle found, each as the chain of refs that closes it: a > b > a (a refs b, b refs a). */
 export function findCycles(nodes: Map<string, GraphNode>): string[][] {
@@ -117,7 +125,11 @@ export function selectNodes(
 ): Set<string> {
   const kids = children(nodes);
   const parentsOf = (n: string) => nodes.get(n)?.parents.filter((p) => nodes.has(p)) ?? [];
-  const childrenOf = (n: string) => kids.get(n) ?? [];
+  const readers = new Map<string, string[]>();
+  for (const [key, node] of nodes)
+    for (const source of node.sources ?? [])
+      readers.set(sourceKey(source), [...(readers.get(sourceKey(source)) ?? []), key]);
+  const childrenOf = (n: string) => kids.get(n) ?? readers.get(n) ?? [];
   const matching = (method: string, value: string, raw: string): string[] => {
     const all = [...nodes.values()];
     const keyOf = new Map([...nodes].map(([key, node]) => [node, key]));
@@ -141,12 +153,20 @@ export function selectNodes(
         }
         case "config.materialized":
           return all.filter((n) => n.materialized !== undefined && pattern.test(n.materialized));
+        case "source":
+          return [];
         default:
           throw new SelectorError(
-            `unknown selector method "${method}" in "${raw}" (use a name, tag:, path: or config.materialized:)`,
+            `unknown selector method "${method}" in "${raw}" (use a name, tag:, path:, source: or config.materialized:)`,
           );
       }
     })();
+    if (method === "source") {
+      const sources = [...readers.keys()].filter((key) => pattern.test(key.slice("source:".length)));
+      if (sources.length === 0)
+        warn(`the selector "${raw}" matches nothing: no model or test reads a source named "${value}"`);
+      return sources;
+    }
     if (found.length === 0) {
       const none: Record<string, string> = {
         "": "no model named",
@@ -167,6 +187,8 @@ export function selectNodes(
     const [method, value] = colon < 0 ? ["", body] : [body.slice(0, colon), body.slice(colon + 1)];
     if (value === "") throw new SelectorError(`the selector "${raw}" names nothing`);
     const base = matching(method, value, raw);
+    if (method === "source" && !down && !at && base.length)
+      warn(`the selector "${raw}" takes the source itself, which does not run: ${raw}+ takes what reads it`);
     const depth = (digits: string | undefined) => (digits ? Number(digits) : Number.POSITIVE_INFINITY);
     const out = new Set(base);
     for (const b of base) {
@@ -176,6 +198,7 @@ export function selectNodes(
     // @name: its descendants and every ancestor of them, so that they can all be built.
     if (at)
       for (const d of [...out]) for (const a of closure(d, parentsOf, Number.POSITIVE_INFINITY)) out.add(a);
+    for (const key of out) if (readers.has(key)) out.delete(key);
     return out;
   };
   const resolveItem = (item: string): Set<string> => {

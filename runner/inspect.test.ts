@@ -84,7 +84,7 @@ describe("ownstats ls", () => {
     const bad = capture((log) => list({ ...p, select: ["kind:table"], log }));
     expect(bad.result).toBe(2);
     expect(bad.lines).toEqual([
-      'Selection error: unknown selector method "kind" in "kind:table" (use a name, tag:, path: or config.materialized:)',
+      'Selection error: unknown selector method "kind" in "kind:table" (use a name, tag:, path:, source: or config.materialized:)',
     ]);
     const broken = tempProject({ ...files, "marts/daily.sql": 'select * from {{ref "gone"}}' });
     const errors = capture((log) => list({ ...broken, log }));

@@ -71,6 +71,7 @@ function selectionGraph(project: CompiledProject): Map<string, GraphNode> {
       parents: test.parents,
       tags: [],
       file: test.file,
+      sources: test.sources,
       test: true,
     });
   return graph;
