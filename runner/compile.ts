@@ -16,6 +16,7 @@ import {
 } from "./project.ts";
 import { ephemeralRelationName, relationName, sqlLiteral } from "./sql.ts";
 import { type Rendered, renderTemplate } from "./template.ts";
+import { jinjaMistakes } from "./template-jinja.ts";
 import { buildDataTests, type DataTest } from "./tests.ts";
 
 export const incrementalStrategies = ["delete+insert", "append", "time_range"] as const;
@@ -91,6 +92,11 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
   // Models compiled against an empty stand-in would each report its vars and sources as unknown,
   // burying the one mistake in project.yml under errors that are not.
   if (!files.configRead) return project;
+  // A macro is checked once, in its own file, whether or not a model includes it yet.
+  const macroNames = Object.keys(files.macros);
+  for (const [name, text] of Object.entries(files.macros))
+    for (const mistake of jinjaMistakes(text, macroNames))
+      errors.push({ file: files.macroFiles[name] ?? name, ...mistake });
   // Unlike dbt, which takes any key, vars are declared here with their defaults: a key that none
   // declares (anomaly_zz) would be read by nothing, and the run would go on with the default.
   const declared = Object.keys(files.config.vars);

@@ -38,6 +38,21 @@ describe("Jinja in a model", () => {
     expect(output).toContain("Compilation Error in models/inc.sql:3");
   });
 
+  it("is a compile error in a macro file too, named with the macro file's line", () => {
+    const p = tempProject({
+      "macros/recent.sql":
+        "{% macro recent(days) %}\nwhere ts > now() - interval {{days}} day\n{% endmacro %}",
+      "a.sql": "select 1",
+    });
+    const where = compileProject(p.models).errors.map(
+      (e) => `${e.file}:${e.line} ${e.message.split(":")[0]}`,
+    );
+    expect(where).toEqual([
+      "models/macros/recent.sql:1 {% macro recent(days) %} is a Jinja tag, which models do not run (they are Handlebars)",
+      "models/macros/recent.sql:3 {% endmacro %} is a Jinja tag, which models do not run (they are Handlebars)",
+    ]);
+  });
+
   it("is left alone inside a Handlebars comment", () => {
     const p = tempProject({ "a.sql": "{{!-- was: {% if is_incremental() %} --}}\nselect 1" });
     expect(compileProject(p.models).errors).toEqual([]);

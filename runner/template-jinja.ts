@@ -10,8 +10,9 @@ const tagHints: Record<string, string> = {
   for: "{{#each vars.list}} … {{/each}} (the item is {{this}}, its fields {{field}})",
   endfor: "{{/each}}",
   set: 'a variable in project.yml vars, read with {{var "name"}}',
-  macro: 'a macro file, models/macros/name.sql, included with {{> name param="value"}}',
-  endmacro: "the end of the macro file",
+  macro:
+    'a file models/macros/name.sql, whose text is the macro, included with {{> name param="value"}} (its parameters are {{param}} inside)',
+  endmacro: "nothing: the macro ends with its file",
   include: "{{> name}} (a macro file, models/macros/name.sql)",
   raw: "\\{{ for a {{ that stays as written",
   endraw: "\\{{ for a {{ that stays as written",
