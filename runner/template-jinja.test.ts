@@ -14,7 +14,7 @@ describe("Jinja in a model", () => {
         "{% endif %}",
       ].join("\n"),
       "noted.sql": '{# the ids #}\nselect id from {{ref "base"}}',
-      "called.sql": "select *\nfrom {{ ref('base') }}",
+      "called.sql": "select {{ dbt_utils.star(ref('base')) }}\nfrom {{ ref('base') }}",
       "macros/recent.sql": "where ts > now() - interval 1 day",
       "with_macro.sql": '{% set days = 3 %}\nselect * from {{ref "base"}}\n{{ recent() }}',
       "tests/no_future.sql": 'select * from {{ref "base"}}\n{%- if true %} where ts > now() {% endif %}',
@@ -26,13 +26,14 @@ describe("Jinja in a model", () => {
         `models/inc.sql:3 {% if is_incremental() %} ${tag} {{#if is_incremental}} … {{/if}}`,
         `models/inc.sql:5 {% endif %} ${tag} {{/if}} (or {{/unless}})`,
         "models/noted.sql:1 {# … #} is a Jinja comment, which would reach DuckDB as text: write {{!-- … --}} or -- …",
+        "models/called.sql:1 {{ dbt_utils.star(…) }} is Jinja's call syntax: dbt packages' macros do not exist here; a macro of your own is a file models/macros/name.sql",
         `models/called.sql:2 {{ ref(…) }} is Jinja's call syntax: write {{ref "name"}}`,
         `models/with_macro.sql:1 {% set days = 3 %} ${tag} a variable in project.yml vars, read with {{var "name"}}`,
         `models/with_macro.sql:3 {{ recent(…) }} is Jinja's call syntax: write {{> recent param="value"}} (a macro)`,
         `models/tests/no_future.sql:2 {%- if true %} ${tag} {{#if name}} … {{/if}} (it tests one value, no expression)`,
       ]),
     );
-    expect(where).toHaveLength(8);
+    expect(where).toHaveLength(9);
     const { code, output } = await run("run", p);
     expect(code).toBe(2);
     expect(output).toContain("Compilation Error in models/inc.sql:3");

@@ -61,12 +61,16 @@ export function jinjaMistakes(
       at: comment.index,
       message: "{# … #} is a Jinja comment, which would reach DuckDB as text: write {{!-- … --}} or -- …",
     });
-  for (const call of code.matchAll(/\{\{-?\s*([A-Za-z_]\w*)\s*\(/g)) {
+  for (const call of code.matchAll(/\{\{-?\s*([A-Za-z_][\w.]*)\s*\(/g)) {
     const name = call[1] as string;
     const hint = macros.includes(name) ? `{{> ${name} param="value"}} (a macro)` : callHints[name];
+    // dbt_utils.star(…): a package's macro, and this runner reads no dbt package.
+    const otherwise = name.includes(".")
+      ? "dbt packages' macros do not exist here; a macro of your own is a file models/macros/name.sql"
+      : `helpers take their arguments after a space, {{${name} "value"}}`;
     found.push({
       at: call.index,
-      message: `{{ ${name}(…) }} is Jinja's call syntax: ${hint ? `write ${hint}` : `helpers take their arguments after a space, {{${name} "value"}}`}`,
+      message: `{{ ${name}(…) }} is Jinja's call syntax: ${hint ? `write ${hint}` : otherwise}`,
     });
   }
   return found.sort((a, b) => a.at - b.at).map(({ at, message }) => ({ line: lineAt(at), message }));
