@@ -169,7 +169,9 @@ function genericTest(
   const col = (typeof args.column_name === "string" ? args.column_name : undefined) ?? column;
   if (!col) return void fail(`${kind} needs a column (put it under columns:, or give column_name)`);
   const rel = project.relationOf(model);
-  const c = quoteIdent(col);
+  // As in dbt, a column_name may be an expression, e.g. `country || '-' || order_id` for a unique
+  // combination; a name is quoted, so that any column works.
+  const c = isName(col) || col === column ? quoteIdent(col) : `(${col})`;
   const base = {
     kind: kind as Generic["kind"],
     model,
@@ -220,8 +222,10 @@ function genericTest(
         name: `relationships_${model}_${col}__${field}__${to}`,
         args: { to: `ref('${to}')`, field },
         parents: [...new Set([model, to])],
-        sql: `select child.${c} as from_field from ${rel} as child left join ${project.relationOf(to)} as parent on child.${c} = parent.${quoteIdent(field)} where child.${c} is not null and parent.${quoteIdent(field)} is null`,
+        sql: `select child.from_field from (select ${c} as from_field from ${rel}) as child left join ${project.relationOf(to)} as parent on child.from_field = parent.${quoteIdent(field)} where child.from_field is not null and parent.${quoteIdent(field)} is null`,
       };
     }
   }
 }
+
+const isName = (column: string) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(column);
