@@ -26,6 +26,23 @@ describe("compileProject", () => {
     });
   });
 
+  it("names the line of a model's ref to itself, in its incremental query too, pointing to {{self}}", () => {
+    const p = tempProject({
+      "inc.sql": [
+        '{{config materialized="incremental" unique_key="id" watermark="ts"}}',
+        "select 1 as id, now() as ts",
+        '{{#if is_incremental}}where ts > (select max(ts) from {{ref "inc"}}){{/if}}',
+      ].join("\n"),
+    });
+    expect(compileProject(p.models).errors).toEqual([
+      {
+        file: "models/inc.sql",
+        line: 3,
+        message: "dependency cycle: inc > inc (a model reads its own table with {{self}}, not {{ref}})",
+      },
+    ]);
+  });
+
   it("refuses a --vars key that project.yml does not declare, naming the declared ones, and exits 2", async () => {
     const p = tempProject({ "a.sql": 'select {{var "min_scroll"}} as s' });
     expect(compileProject(p.models, { vars: { min_scroll: 75 } }).errors).toEqual([]);

@@ -144,8 +144,14 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
   }
   for (const chain of findCycles(graphOf(project))) {
     const first = project.models.get(chain[0] as string);
-    const line = first?.full.refs.find((r) => r.name === chain[1])?.line;
-    errors.push({ file: first?.file ?? "models", line, message: `dependency cycle: ${chain.join(" > ")}` });
+    // The ref may be only in the incremental query, where a model reading its own table belongs.
+    const refs = [...(first?.full.refs ?? []), ...(first?.incremental?.refs ?? [])];
+    const line = refs.find((r) => r.name === chain[1])?.line;
+    const message =
+      chain.length === 2
+        ? `dependency cycle: ${chain.join(" > ")} (a model reads its own table with {{self}}, not {{ref}})`
+        : `dependency cycle: ${chain.join(" > ")}`;
+    errors.push({ file: first?.file ?? "models", line, message });
   }
   // Descriptions and columns from schema.yml.
   for (const entry of files.schema.models) {
