@@ -54,8 +54,11 @@ describe("Jinja in a model", () => {
     ]);
   });
 
-  it("is left alone inside a Handlebars comment", () => {
-    const p = tempProject({ "a.sql": "{{!-- was: {% if is_incremental() %} --}}\nselect 1" });
+  it("is left alone inside a Handlebars comment, and a Handlebars subexpression is not taken for it", () => {
+    const p = tempProject({
+      "a.sql": "{{!-- was: {% if is_incremental() %} --}}\nselect 1",
+      "b.sql": 'select {{literal (lookup vars "min_scroll")}} as s',
+    });
     expect(compileProject(p.models).errors).toEqual([]);
   });
 });

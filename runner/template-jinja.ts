@@ -61,7 +61,8 @@ export function jinjaMistakes(
       at: comment.index,
       message: "{# … #} is a Jinja comment, which would reach DuckDB as text: write {{!-- … --}} or -- …",
     });
-  for (const call of code.matchAll(/\{\{-?\s*([A-Za-z_][\w.]*)\s*\(/g)) {
+  // `ref(` is Jinja's call; `ref (var "x")`, with a space, is Handlebars' subexpression.
+  for (const call of code.matchAll(/\{\{-?\s*([A-Za-z_][\w.]*)\(/g)) {
     const name = call[1] as string;
     const hint = macros.includes(name) ? `{{> ${name} param="value"}} (a macro)` : callHints[name];
     // dbt_utils.star(…): a package's macro, and this runner reads no dbt package.
