@@ -9,6 +9,7 @@ import { ephemeralRelationName, relationName } from "./sql.ts";
 import { type Rendered, renderTemplate } from "./template.ts";
 import { jinjaMistakes } from "./template-jinja.ts";
 import { buildDataTests, type DataTest } from "./tests.ts";
+import { varsErrors } from "./vars.ts";
 
 export type { ModelConfig } from "./model-config.ts";
 
@@ -70,15 +71,7 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
   for (const [name, text] of Object.entries(files.macros))
     for (const mistake of jinjaMistakes(text, macroNames))
       errors.push({ file: files.macroFiles[name] ?? name, ...mistake });
-  // Unlike dbt, which takes any key, vars are declared here with their defaults: a key that none
-  // declares (anomaly_zz) would be read by nothing, and the run would go on with the default.
-  const declared = Object.keys(files.config.vars);
-  for (const key of Object.keys(opts.vars ?? {}))
-    if (!declared.includes(key))
-      errors.push({
-        file: "--vars",
-        message: `unknown variable "${key}" (project.yml vars: ${declared.join(", ") || "none"}); a new variable is declared in project.yml with its default`,
-      });
+  errors.push(...varsErrors(files.config.vars, opts.vars ?? {}));
   const byName = new Map<string, ModelFile>();
   // DuckDB's names ignore case, so Daily.sql and daily.sql would be one table.
   const byFoldedName = new Map<string, ModelFile>();
