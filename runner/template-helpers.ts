@@ -25,7 +25,7 @@ export function registerHelpers(hb: typeof Handlebars, input: RenderInput, out: 
     return { name, options };
   };
   // Handlebars renders {{#each}} over a text or a number as over an empty list: a variable given the
-  // wrong kind of value (--vars '{funnel_steps: page_view}') would leave the SQL without its items.
+  // wrong kind of value (funnel_steps: page_view in project.yml) would leave the SQL without its items.
   const each = hb.helpers.each as Handlebars.HelperDelegate;
   hb.registerHelper("each", function (this: unknown, list: unknown, options: HelperOptions) {
     if (list !== null && list !== undefined && typeof list !== "object" && typeof list !== "function")
