@@ -141,9 +141,13 @@ for (const step of ["build", "run", "test", "report"] as const) {
 
 program
   .command("compile")
-  .description("compile the models and data tests into DATA/target/compiled (no database needed)")
+  .description(
+    "compile the models and data tests into DATA/target/compiled (no database needed); with --select, print the selected models' SQL",
+  )
   .addOption(dataOption())
   .addOption(modelsOption())
+  .addOption(selectOption())
+  .addOption(excludeOption())
   .addOption(varsOption())
   .action(async (opts) => finish((await import("./runner/index.ts")).compile(opts)));
 

@@ -109,4 +109,30 @@ describe("ownstats compile", () => {
     expect(existsSync(join(p.data, "target", "manifest.json"))).toBe(true);
     expect(existsSync(join(p.data, "warehouse.duckdb"))).toBe(false);
   });
+
+  it("prints the compiled SQL of the selected models with --select, as dbt compile -s does", () => {
+    const p = tempProject({
+      ...files,
+      "marts/visits.sql":
+        '{{config materialized="incremental" unique_key="session_id" watermark="at"}}\nselect session_id, now() as at from {{ref "stg"}}\n{{#if is_incremental}}where true{{/if}}',
+    });
+    const { result, lines } = capture((log) => compile({ ...p, select: ["daily", "visits"], log }));
+    expect(result).toBe(0);
+    expect(lines.slice(1).join("\n")).toBe(
+      [
+        "",
+        "Compiled node 'daily' is:",
+        'select count(*) as sessions from main."sessions"',
+        "",
+        "Compiled node 'visits' is:",
+        'select session_id, now() as at from main."stg"',
+        "",
+        "Compiled node 'visits' (its incremental query) is:",
+        'select session_id, now() as at from main."stg"\nwhere true',
+      ].join("\n"),
+    );
+    // A data test chosen by itself is printed too.
+    const test = capture((log) => compile({ ...p, select: ["unique_sessions_session_id"], log }));
+    expect(test.lines[1]).toMatch(/^\nCompiled node 'unique_sessions_session_id' is:\nselect "session_id"/);
+  });
 });

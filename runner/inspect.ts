@@ -1,7 +1,7 @@
 // `ownstats compile` and `ownstats ls`, as dbt's: what a project compiles to and what a selector
 // picks, without opening the warehouse.
 import { join } from "node:path";
-import { type LoadOptions, loadSelection } from "./load.ts";
+import { type LoadOptions, loadSelection, shownSql } from "./load.ts";
 import { plan } from "./plan.ts";
 
 interface Inspect extends LoadOptions {
@@ -9,16 +9,40 @@ interface Inspect extends LoadOptions {
   log?: (line: string) => void;
 }
 
-/** Compiles every model and data test into DATA/target/compiled/ (and manifest.json). Exit 0 or 2. */
+/**
+ * Compiles every model and data test into DATA/target/compiled/ (and manifest.json). With --select,
+ * it prints the compiled SQL of the selected models, as `dbt compile -s` does, or of the selected
+ * data tests when no model is selected. Exit 0 or 2.
+ */
 export function compile(opts: Inspect): number {
   const log = opts.log ?? ((line: string) => console.log(line));
   const loaded = loadSelection(opts, log);
   if (!loaded) return 2;
-  const { models, tests } = loaded.project;
+  const { project, selected } = loaded;
+  const { models, tests } = project;
   const incremental = [...models.values()].filter((m) => m.incremental).length;
   log(
     `Compiled ${models.size} models (${incremental} with an incremental query) and ${tests.length} data tests into ${join(opts.data, "target", "compiled")}`,
   );
+  if (!opts.select?.length) return 0;
+  const nodes = plan(project, "build", selected).filter(
+    (item) => item.kind !== "model" || selected.has(item.model.name),
+  );
+  const anyModel = nodes.some((item) => item.kind === "model");
+  const show = (node: string, sql: string, which = "") =>
+    log(
+      `\nCompiled node '${node}'${which} is:\n${shownSql(project, opts.data, sql)
+        .replace(/^\s*\n/, "")
+        .trimEnd()}`,
+    );
+  for (const item of nodes) {
+    if (item.kind === "test") {
+      if (!anyModel) show(item.test.name, item.test.sql);
+      continue;
+    }
+    show(item.model.name, item.model.full.sql);
+    if (item.model.incremental) show(item.model.name, item.model.incremental.sql, " (its incremental query)");
+  }
   return 0;
 }
 

@@ -21,16 +21,18 @@ export function loadProject(opts: Pick<LoadOptions, "data" | "models" | "vars">)
   const project = compileProject(resolve(opts.models), { vars: opts.vars });
   if (project.errors.length === 0) {
     const target = join(opts.data, "target");
-    // Compiled files show the source as it would read every file now.
-    writeCompiled(project, target, (sql) =>
-      bindSources(bindWatermark(sql), (name) => {
-        const source = project.config.sources[name];
-        return source ? fullSourceSql(opts.data, source) : name;
-      }),
-    );
+    writeCompiled(project, target, (sql) => shownSql(project, opts.data, sql));
     writeJson(target, "manifest.json", buildManifest(project));
   }
   return project;
+}
+
+/** A compiled query as target/compiled shows it: each source read in full as its files are now. */
+export function shownSql(project: CompiledProject, data: string, sql: string): string {
+  return bindSources(bindWatermark(sql), (name) => {
+    const source = project.config.sources[name];
+    return source ? fullSourceSql(data, source) : name;
+  });
 }
 
 /**
