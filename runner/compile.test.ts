@@ -43,6 +43,19 @@ describe("compileProject", () => {
     ]);
   });
 
+  it("refuses a model or test of two statements, which a view would cut to the first, naming the ';'", () => {
+    const p = tempProject({
+      "two.sql": "select 1 as a; -- the first\nselect 2 as a",
+      "one.sql": "select 1 as a; -- one query, then a comment\n",
+      "tests/two_checks.sql": 'select * from {{ref "one"}} where a < 0\n;\nselect 1',
+    });
+    const message = "this ';' ends the query before the rest: a model or a data test is one query";
+    expect(compileProject(p.models).errors).toEqual([
+      { file: "models/two.sql", line: 1, message },
+      { file: "models/tests/two_checks.sql", line: 2, message },
+    ]);
+  });
+
   it("refuses a --vars key that project.yml does not declare, naming the declared ones, and exits 2", async () => {
     const p = tempProject({ "a.sql": 'select {{var "min_scroll"}} as s' });
     expect(compileProject(p.models, { vars: { min_scroll: 75 } }).errors).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sqlLiteral, stripTrailingSemicolons } from "./sql.ts";
+import { innerStatementEnd, sqlLiteral, stripTrailingSemicolons } from "./sql.ts";
 
 describe("stripTrailingSemicolons", () => {
   it("removes the semicolons, comments and blank lines after the last token", () => {
@@ -20,6 +20,14 @@ describe("stripTrailingSemicolons", () => {
       "select $q$ ;-- $q$",
     ])
       expect(stripTrailingSemicolons(`${sql}; -- end`)).toBe(sql);
+  });
+});
+
+describe("innerStatementEnd", () => {
+  it("finds a ';' with more code after it, not one in quotes or comments, nor the last one", () => {
+    expect(innerStatementEnd("select 1; select 2")).toBe(8);
+    expect(innerStatementEnd("select ';' as a; -- end\n;")).toBeUndefined();
+    expect(innerStatementEnd("select 1 /* ; */ -- ;\n")).toBeUndefined();
   });
 });
 

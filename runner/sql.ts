@@ -45,6 +45,25 @@ export function ephemeralRelationName(model: string): string {
  */
 export function stripTrailingSemicolons(sql: string): string {
   let end = 0;
+  for (const token of codeTokens(sql)) if (sql[token.start] !== ";") end = token.end;
+  return sql.slice(0, end);
+}
+
+/**
+ * Where a `;` ends the statement before more code follows (`select 1; select 2`), or undefined. Run as
+ * one statement, the text after it would run on its own, and a view would keep only the first query.
+ */
+export function innerStatementEnd(sql: string): number | undefined {
+  let semicolon: number | undefined;
+  for (const { start } of codeTokens(sql)) {
+    if (sql[start] === ";") semicolon ??= start;
+    else if (semicolon !== undefined) return semicolon;
+  }
+  return undefined;
+}
+
+/** The query's code, token by token: each character, or a whole quoted text; no comment or blank. */
+function* codeTokens(sql: string): Generator<{ start: number; end: number }> {
   let i = 0;
   while (i < sql.length) {
     const next = skipNonCode(sql, i);
@@ -52,15 +71,14 @@ export function stripTrailingSemicolons(sql: string): string {
       i = next;
       continue;
     }
-    const ch = sql[i] as string;
-    if (ch === ";" || /\s/.test(ch)) {
+    if (/\s/.test(sql[i] as string)) {
       i++;
       continue;
     }
+    const start = i;
     i = quotedEnd(sql, i) ?? i + 1;
-    end = i;
+    yield { start, end: i };
   }
-  return sql.slice(0, end);
 }
 
 /** Where a comment starting at `i` ends (DuckDB's block comments nest); `i` when none starts there. */

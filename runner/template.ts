@@ -1,6 +1,7 @@
 // Renders one model template with Handlebars in strict mode: the context and macros a model sees, its
 // mistakes reported with their lines, and a map from each output line to the model file's line.
 import Handlebars from "handlebars";
+import { innerStatementEnd } from "./sql.ts";
 import { keepLineEndsAfterMacros, strictContext, templateFacts } from "./template-ast.ts";
 import { lineTracker, TemplateError, templateError, trackLines } from "./template-errors.ts";
 import { registerHelpers } from "./template-helpers.ts";
@@ -106,5 +107,13 @@ export function renderTemplate(input: RenderInput): Rendered {
   const { sql, lineMap } = unmarkLines(rendered, input.text.split("\n").length);
   out.sql = sql;
   out.lineMap = lineMap;
+  // A model or test is one query: run as one statement, what follows a `;` would run on its own, and
+  // a view would keep only the query before it.
+  const end = innerStatementEnd(sql);
+  if (end !== undefined)
+    out.errors.push({
+      line: lineMap[sql.slice(0, end).split("\n").length - 1],
+      message: "this ';' ends the query before the rest: a model or a data test is one query",
+    });
   return out;
 }
