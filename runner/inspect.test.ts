@@ -57,13 +57,16 @@ describe("ownstats ls", () => {
     expect(ls(["stg+"], ["sessions"])).toEqual(["stg", "daily", "daily", "pages", "pages_have_views"]);
   });
 
-  it("prints one JSON object per node", () => {
+  it("prints one JSON object per node, with dbt's unique_id, package_name and original_file_path", () => {
     const p = tempProject(files);
     const { lines } = capture((log) => list({ ...p, select: ["sessions"], output: "json", log }));
     expect(lines.map((l) => JSON.parse(l))).toEqual([
       {
         name: "sessions",
         resource_type: "model",
+        unique_id: "model.demo.sessions",
+        package_name: "demo",
+        original_file_path: "models/marts/sessions.sql",
         file: "models/marts/sessions.sql",
         materialized: "table",
         tags: ["marts"],
@@ -72,6 +75,9 @@ describe("ownstats ls", () => {
       {
         name: "unique_sessions_session_id",
         resource_type: "test",
+        unique_id: "test.demo.unique_sessions_session_id",
+        package_name: "demo",
+        original_file_path: "models/schema.yml",
         file: "models/schema.yml",
         severity: "error",
         depends_on: ["sessions"],

@@ -2,6 +2,7 @@
 // picks, without opening the warehouse.
 import { join } from "node:path";
 import { type LoadOptions, loadSelection, shownSql } from "./load.ts";
+import { modelId, testId } from "./manifest-nodes.ts";
 import { plan } from "./plan.ts";
 
 interface Inspect extends LoadOptions {
@@ -59,13 +60,18 @@ export function list(opts: ListOptions): number {
   const loaded = loadSelection(opts, log, (line) => console.error(line));
   if (!loaded) return 2;
   const kind = opts.resourceType ?? "all";
-  for (const item of plan(loaded.project, "build", loaded.selected)) {
+  const { project } = loaded;
+  for (const item of plan(project, "build", loaded.selected)) {
     if (kind !== "all" && kind !== item.kind) continue;
+    // unique_id, package_name and original_file_path as dbt ls prints them, for scripts written for dbt.
     const node =
       item.kind === "model"
         ? {
             name: item.model.name,
             resource_type: "model",
+            unique_id: modelId(project.name, item.model.name),
+            package_name: project.name,
+            original_file_path: item.model.file,
             file: item.model.file,
             materialized: item.model.config.materialized,
             tags: item.model.config.tags,
@@ -74,6 +80,9 @@ export function list(opts: ListOptions): number {
         : {
             name: item.test.name,
             resource_type: "test",
+            unique_id: testId(project.name, item.test.name),
+            package_name: project.name,
+            original_file_path: item.test.file,
             file: item.test.file,
             severity: item.test.severity,
             depends_on: item.test.parents,
