@@ -76,11 +76,14 @@ const program = new Command("ownstats")
 const dataOption = () => new Option("--data <dir>", "data folder").default(defaultData);
 const modelsOption = () => new Option("--models <dir>", "the model project folder").default("./models");
 const varsOption = () =>
-  new Option("--vars <yaml>", "override project variables (a YAML or JSON mapping)").argParser(varsMapping);
+  new Option(
+    "--vars <yaml>",
+    "override variables that project.yml declares (a YAML or JSON mapping)",
+  ).argParser(varsMapping);
 const selectOption = () =>
   new Option(
     "-s, --select <selectors...>",
-    "models to run: name, +name, name+, 2+name, @name, tag:x, path:dir, config.materialized:x; a,b intersects",
+    "models to run: name, +name, name+, 2+name, @name, tag:x, path:dir, source:x+, config.materialized:x; a,b intersects",
   );
 const excludeOption = () => new Option("--exclude <selectors...>", "models to leave out");
 const portOption = () =>
