@@ -85,16 +85,19 @@ describe("ownstats ls", () => {
     ]);
   });
 
-  it("exits 2 on a bad selector or a project error, saying which", () => {
+  it("exits 2 on a bad selector or a project error, saying which apart from the list", () => {
     const p = tempProject(files);
-    const bad = capture((log) => list({ ...p, select: ["kind:table"], log }));
+    const listed: string[] = [];
+    const log = (line: string) => listed.push(line);
+    const bad = capture((errorLog) => list({ ...p, select: ["kind:table"], log, errorLog }));
     expect(bad.result).toBe(2);
     expect(bad.lines).toEqual([
       'Selection error: unknown selector method "kind" in "kind:table" (use a name, tag:, path:, source: or config.materialized:)',
     ]);
     const broken = tempProject({ ...files, "marts/daily.sql": 'select * from {{ref "gone"}}' });
-    const errors = capture((log) => list({ ...broken, log }));
+    const errors = capture((errorLog) => list({ ...broken, log, errorLog }));
     expect(errors.result).toBe(2);
+    expect(listed).toEqual([]);
     expect(errors.lines.join("\n")).toContain(
       'Compilation Error in models/marts/daily.sql:1\n    ref to a model that does not exist: "gone"',
     );

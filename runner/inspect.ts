@@ -52,12 +52,18 @@ export interface ListOptions extends Inspect {
   output?: "name" | "path" | "json";
   /** Which nodes: models, data tests or both. @default "all" */
   resourceType?: "model" | "test" | "all";
+  /**
+   * Where errors and warnings go; stderr by default, so that what a script reads from `ls` is the
+   * list alone (`for m in $(ownstats ls)` must not loop over the words of an error).
+   */
+  errorLog?: (line: string) => void;
 }
 
 /** Prints the selected models and their data tests in the order `build` would run them. Exit 0 or 2. */
 export function list(opts: ListOptions): number {
   const log = opts.log ?? ((line: string) => console.log(line));
-  const loaded = loadSelection(opts, log, (line) => console.error(line));
+  const errorLog = opts.errorLog ?? ((line: string) => console.error(line));
+  const loaded = loadSelection(opts, errorLog, errorLog);
   if (!loaded) return 2;
   const kind = opts.resourceType ?? "all";
   const { project } = loaded;
