@@ -440,6 +440,8 @@ describe("incremental models", () => {
       'unique_key "evnt_id", watermark "ingested" are not columns of the model (its columns: event_id, page_path, ingest_ts, hour)',
     );
     expect(first.output).toContain('unique_key "page" is not a column of the model');
+    // The error points to the {{config}} line that names the column.
+    expect(first.output).toContain("Runtime Error in model keyed (models/keyed.sql:1)");
     const wh = await openWarehouse(p.data);
     expect(await wh.all("select count(*) as n from duckdb_tables()")).toEqual([{ n: 0 }]);
     wh.close();

@@ -47,6 +47,7 @@ export async function checkConfigColumns(
   if (missing.length)
     throw new ModelError(
       `${missing.map(([key, name]) => `${key} "${name}"`).join(", ")} ${missing.length === 1 ? "is not a column" : "are not columns"} of the model (its columns: ${columns.join(", ")})`,
+      model.full.config?.line,
     );
 }
 
