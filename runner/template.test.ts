@@ -106,6 +106,20 @@ describe("renderTemplate", () => {
     expect(ok.sql).toBe("NULL'x'!!");
   });
 
+  it("refuses a printed field of a block parameter that has no value, which printed nothing", () => {
+    const vars = { steps: [{ name: "a", opt: null }] };
+    expect(render("select 1\n{{#each vars.steps as |s|}}{{s.nmae}}{{/each}}", vars).errors).toEqual([
+      { line: 2, message: "{{s.nmae}} has no value (is it spelt right?)" },
+    ]);
+    // Fields that are there print as before, a YAML null as nothing, and #if still tests a missing one.
+    const ok = render(
+      "{{#each vars.steps as |s|}}{{s.name}}{{this.name}}{{s.opt}}{{#if s.gone}}x{{/if}}{{/each}}",
+      vars,
+    );
+    expect(ok.errors).toEqual([]);
+    expect(ok.sql).toBe("aa");
+  });
+
   it("refuses {{#each}} over a text or a number, which Handlebars renders as an empty list", () => {
     const vars = { steps: "page_view", n: 3, none: null, list: ["a"] };
     expect(render("select 1\n{{#each vars.steps}}{{name}}{{/each}}", vars).errors).toEqual([

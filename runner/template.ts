@@ -7,6 +7,7 @@ import { lineTracker, TemplateError, templateError, trackLines } from "./templat
 import { registerHelpers } from "./template-helpers.ts";
 import { jinjaMistakes } from "./template-jinja.ts";
 import { markLines, unmarkLines } from "./template-lines.ts";
+import { registerStrictOutputs, strictOutputs } from "./template-outputs.ts";
 
 export interface Located {
   name: string;
@@ -47,6 +48,7 @@ export function renderTemplate(input: RenderInput): Rendered {
   const hb = Handlebars.create();
   registerHelpers(hb, input, out);
   const at = lineTracker(hb);
+  registerStrictOutputs(hb);
 
   // Jinja a dbt user writes out of habit: `{{ ref('x') }}` fails to parse, and `{% if %}` would not.
   const jinja = jinjaMistakes(input.text, Object.keys(input.macros ?? {}));
@@ -62,6 +64,7 @@ export function renderTemplate(input: RenderInput): Rendered {
   facts.errors.push(...jinja);
   out.errors.push(...facts.errors);
   markLines(ast);
+  strictOutputs(ast);
   trackLines(ast);
 
   // A macro's own errors name the macro and its line, and belong to the line that includes it: the
@@ -73,7 +76,7 @@ export function renderTemplate(input: RenderInput): Rendered {
       const includedAt = at.line;
       try {
         // Parsed on first use, as Handlebars would, so that a syntax error names the macro.
-        macro ??= hb.compile(trackLines(keepLineEndsAfterMacros(hb.parse(text))), {
+        macro ??= hb.compile(trackLines(strictOutputs(keepLineEndsAfterMacros(hb.parse(text)))), {
           noEscape: true,
           strict: true,
         });
