@@ -1,7 +1,8 @@
 // Walks over a model template's Handlebars syntax tree for the mistakes its runtime would pass over in
 // silence.
 
-type Node = hbs.AST.Node & {
+/** Any node of the syntax tree, with the fields a walk over it reads. */
+export type TemplateNode = hbs.AST.Node & {
   body?: hbs.AST.Statement[];
   program?: hbs.AST.Program;
   inverse?: hbs.AST.Program;
@@ -41,7 +42,7 @@ const scopedBlocks = new Set(["each", "with"]);
  */
 export function templateFacts(ast: hbs.AST.Program, rootNames: ReadonlySet<string>): TemplateFacts {
   const facts: TemplateFacts = { errors: [] };
-  const visit = (node: Node | undefined, scoped: boolean): void => {
+  const visit = (node: TemplateNode | undefined, scoped: boolean): void => {
     if (!node) return;
     const line = node.loc?.start.line ?? 0;
     if (node.type === "PathExpression") {
@@ -62,17 +63,17 @@ export function templateFacts(ast: hbs.AST.Program, rootNames: ReadonlySet<strin
       facts.errors.push({ line, message: wholeContext(helper) });
     if (node.type === "BlockStatement" && oneValueBlocks.has(helper) && node.params?.length !== 1)
       facts.errors.push({ line, message: `{{#${helper}}} takes exactly one value` });
-    if (node.type !== "PathExpression") visit(node.path as Node | undefined, scoped);
-    for (const param of node.params ?? []) visit(param as Node, scoped);
-    for (const pair of node.hash?.pairs ?? []) visit(pair.value as Node, scoped);
-    for (const statement of node.body ?? []) visit(statement as Node, scoped);
+    if (node.type !== "PathExpression") visit(node.path as TemplateNode | undefined, scoped);
+    for (const param of node.params ?? []) visit(param as TemplateNode, scoped);
+    for (const pair of node.hash?.pairs ?? []) visit(pair.value as TemplateNode, scoped);
+    for (const statement of node.body ?? []) visit(statement as TemplateNode, scoped);
     visit(
-      node.program as Node | undefined,
+      node.program as TemplateNode | undefined,
       scoped || (node.type === "BlockStatement" && scopedBlocks.has(helper)),
     );
-    visit(node.inverse as Node | undefined, scoped);
+    visit(node.inverse as TemplateNode | undefined, scoped);
   };
-  visit(ast as Node, false);
+  visit(ast as TemplateNode, false);
   return facts;
 }
 
@@ -98,7 +99,7 @@ export function strictContext<T extends object>(target: T, fail: (name: string) 
  * `from`. A `~}}` that asks for the whitespace to go is left as written.
  */
 export function keepLineEndsAfterMacros<T extends hbs.AST.Node>(node: T): T {
-  const visit = (n: Node | undefined) => {
+  const visit = (n: TemplateNode | undefined) => {
     if (!n) return;
     const body = n.body ?? [];
     body.forEach((statement, i) => {
@@ -110,10 +111,10 @@ export function keepLineEndsAfterMacros<T extends hbs.AST.Node>(node: T): T {
       const lineEnd = /^[ \t]*(\r?\n)/.exec(next.original as unknown as string)?.[1];
       if (lineEnd && !next.value.startsWith(lineEnd)) next.value = lineEnd + next.value;
     });
-    for (const statement of body) visit(statement as Node);
-    visit(n.program as Node | undefined);
-    visit(n.inverse as Node | undefined);
+    for (const statement of body) visit(statement as TemplateNode);
+    visit(n.program as TemplateNode | undefined);
+    visit(n.inverse as TemplateNode | undefined);
   };
-  visit(node as Node);
+  visit(node as TemplateNode);
   return node;
 }

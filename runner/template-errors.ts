@@ -1,6 +1,7 @@
 // A template's mistakes as the runner reports them: with the line of the model file, and in the
 // model's words rather than Handlebars' ("missing helper", "[object Object]").
 import type Handlebars from "handlebars";
+import type { TemplateNode as Node } from "./template-ast.ts";
 
 /** A mistake found while rendering; `line` is a line of the template being rendered. */
 export class TemplateError extends Error {
@@ -57,12 +58,6 @@ export function lineTracker(hb: typeof Handlebars): { line?: number } {
   });
   return at;
 }
-
-type Node = hbs.AST.Node & {
-  body?: hbs.AST.Statement[];
-  program?: hbs.AST.Program;
-  inverse?: hbs.AST.Program;
-};
 
 /** Puts the line tracker's call before every statement of the template, in blocks too. */
 export function trackLines<T extends hbs.AST.Node>(node: T): T {

@@ -1,14 +1,9 @@
 // Where each line of a rendered model came from: every newline of the template's literal text carries
 // a mark with its line number through the render, so that a DuckDB error on line N of the compiled
 // SQL can name the line of the model file.
+import type { TemplateNode as Node } from "./template-ast.ts";
 
 const lineMark = "\u0001";
-
-type Node = hbs.AST.Node & {
-  program?: hbs.AST.Program;
-  inverse?: hbs.AST.Program;
-  body?: hbs.AST.Statement[];
-};
 
 /** Appends a line marker to every newline of the template's literal text (not inside `{{ }}`). */
 export function markLines(node: Node | undefined): void {

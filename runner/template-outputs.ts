@@ -2,6 +2,7 @@
 // context and of an item, but not the field of a block parameter (`{{#each vars.steps as |s|}}
 // {{s.nmae}}`), which prints nothing, and the SQL goes on without it.
 import type Handlebars from "handlebars";
+import type { TemplateNode as Node } from "./template-ast.ts";
 import { TemplateError } from "./template-errors.ts";
 
 /** A helper name no template writes: `{{[…] x}}` would be the only way to call it. */
@@ -20,12 +21,6 @@ export function registerStrictOutputs(hb: typeof Handlebars): void {
     },
   );
 }
-
-type Node = hbs.AST.Node & {
-  body?: hbs.AST.Statement[];
-  program?: hbs.AST.Program;
-  inverse?: hbs.AST.Program;
-};
 
 /** Routes each printed field that strict mode would not check through the helper that does. */
 export function strictOutputs<T extends hbs.AST.Node>(node: T): T {
