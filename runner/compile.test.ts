@@ -215,6 +215,13 @@ describe("compileProject", () => {
     );
   });
 
+  it("names the config keys a model takes when it is given another, as dbt's enabled=false", () => {
+    const p = tempProject({ "a.sql": '{{config materialized="table" enabled=false}}\nselect 1 as id' });
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      'models/a.sql:1 unknown config key "enabled" (it takes: materialized, unique_key, watermark, incremental_strategy, time_column, tags)',
+    ]);
+  });
+
   it("checks the config keys of a singular test", () => {
     const p = tempProject({
       "a.sql": "select 1 as id",

@@ -59,7 +59,9 @@ export function resolveConfig(
     errors.push({ file: file.file, line, message });
     ok = false;
   };
-  for (const key of Object.keys(args)) if (!configKeys.has(key)) fail(`unknown config key "${key}"`);
+  // dbt's other keys (enabled, schema, alias, …) have no meaning here; say which ones do.
+  for (const key of Object.keys(args))
+    if (!configKeys.has(key)) fail(`unknown config key "${key}" (it takes: ${[...configKeys].join(", ")})`);
   const materialized = (args.materialized ?? folder?.materialized ?? "view") as Materialization;
   if (!materializations.includes(materialized))
     fail(
