@@ -215,6 +215,21 @@ describe("compileProject", () => {
     );
   });
 
+  it("names the model a misspelt ref most likely meant, in a model and in a singular test", () => {
+    const p = tempProject({
+      "sessions.sql": "select 1 as id",
+      "Daily_Visits.sql": 'select * from {{ref "sesions"}}',
+      "b.sql": 'select * from {{ref "daily_visits"}}\nunion all select * from {{ref "xyz"}}',
+      "tests/t.sql": 'select * from {{ref "sessionz"}} where id < 0',
+    });
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      'models/b.sql:1 ref to a model that does not exist: "daily_visits" (did you mean "Daily_Visits"?)',
+      'models/b.sql:2 ref to a model that does not exist: "xyz"',
+      'models/Daily_Visits.sql:1 ref to a model that does not exist: "sesions" (did you mean "sessions"?)',
+      'models/tests/t.sql:1 ref to a model that does not exist: "sessionz" (did you mean "sessions"?)',
+    ]);
+  });
+
   it("names the config keys a model takes when it is given another, as dbt's enabled=false", () => {
     const p = tempProject({ "a.sql": '{{config materialized="table" enabled=false}}\nselect 1 as id' });
     expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([

@@ -6,6 +6,7 @@ import { findCycles, type GraphNode } from "./graph.ts";
 import { type ModelConfig, resolveConfig } from "./model-config.ts";
 import { loadProjectFiles, type ModelFile, type ProjectConfig, type ProjectError } from "./project.ts";
 import { ephemeralRelationName, relationName } from "./sql.ts";
+import { missingRefMessage } from "./suggest.ts";
 import { type Rendered, renderTemplate } from "./template.ts";
 import { jinjaMistakes } from "./template-jinja.ts";
 import { buildDataTests, type DataTest } from "./tests.ts";
@@ -117,7 +118,7 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
   // with other errors too.
   for (const { file, refs } of compiled.refs)
     for (const ref of refs) {
-      const message = `ref to a model that does not exist: "${ref.name}"`;
+      const message = missingRefMessage(ref.name, byName.keys());
       if (
         !byName.has(ref.name) &&
         !errors.some((e) => e.file === file && e.line === ref.line && e.message === message)

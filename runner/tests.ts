@@ -3,6 +3,7 @@
 import type { CompiledProject } from "./compile.ts";
 import type { ProjectError, ProjectFiles, SchemaTest } from "./project.ts";
 import { quoteIdent, quoteString, relationName, sqlLiteral } from "./sql.ts";
+import { missingRefMessage } from "./suggest.ts";
 import { renderTemplate } from "./template.ts";
 
 export type Severity = "error" | "warn";
@@ -98,7 +99,7 @@ export function buildDataTests(
         errors.push({
           file: file.file,
           line: ref.line,
-          message: `ref to a model that does not exist: "${ref.name}"`,
+          message: missingRefMessage(ref.name, modelFiles),
         });
     // As for generic tests: a misspelt key (severty=) would leave the test checking at another severity.
     for (const key of Object.keys(rendered.config?.args ?? {}))
