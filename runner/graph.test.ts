@@ -62,9 +62,12 @@ describe("graph", () => {
     const warn = (m: string) => warnings.push(m);
     expect([...selectNodes(g, ["nope"], undefined, warn)]).toEqual([]);
     expect([...selectNodes(g, ["daily"], ["tag:none"], warn)]).toEqual(["daily"]);
+    expect([...selectNodes(g, ["sesions+", "tag:nigthly"], undefined, warn)]).toEqual([]);
     expect(warnings).toEqual([
       'the selector "nope" matches nothing: no model named "nope"',
       'the selector "tag:none" matches nothing: no model has the tag "none"',
+      'the selector "sesions+" matches nothing: no model named "sesions" (did you mean "sessions"?)',
+      'the selector "tag:nigthly" matches nothing: no model has the tag "nigthly" (did you mean "nightly"?)',
     ]);
   });
 });

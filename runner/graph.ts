@@ -1,5 +1,6 @@
 // The model DAG: cycle detection (reported as a chain) and dbt's node selection (graph operators
 // with depths, @, tag:, path:, source:, config.materialized:, wildcards, unions and intersections).
+import { closestName } from "./suggest.ts";
 
 export interface GraphNode {
   name: string;
@@ -174,7 +175,11 @@ export function selectNodes(
         path: "no model file is at",
         "config.materialized": "no model is materialized as",
       };
-      warn(`the selector "${raw}" matches nothing: ${none[method]} "${value}"`);
+      const known: Record<string, string[]> = { "": all.map((n) => n.name), tag: all.flatMap((n) => n.tags) };
+      const meant = closestName(value, known[method] ?? []);
+      warn(
+        `the selector "${raw}" matches nothing: ${none[method]} "${value}"${meant ? ` (did you mean "${meant}"?)` : ""}`,
+      );
     }
     return found.map((n) => keyOf.get(n) as string);
   };

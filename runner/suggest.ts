@@ -1,19 +1,24 @@
 // A name that is not there, and the one it most likely meant.
 
-/**
- * The error for a ref to a model that is not there, with the name it most likely meant: the same
- * name in other letter case, or one a letter or two away (`sesions` for `sessions`); a short name
- * is close to too many others to guess.
- */
+/** The error for a ref to a model that is not there, with the model it most likely meant. */
 export function missingRefMessage(name: string, models: Iterable<string>): string {
   const message = `ref to a model that does not exist: "${name}"`;
+  const meant = closestName(name, models);
+  return meant ? `${message} (did you mean "${meant}"?)` : message;
+}
+
+/**
+ * The name a misspelt one most likely meant: the same in other letter case, or one a letter or two
+ * away (`sesions` for `sessions`); a short name is close to too many others to guess.
+ */
+export function closestName(name: string, names: Iterable<string>): string | undefined {
   const allowed = name.length <= 3 ? 0 : name.length <= 6 ? 1 : 2;
-  let best: { model: string; distance: number } | undefined;
-  for (const model of models) {
-    const distance = editDistance(model.toLowerCase(), name.toLowerCase());
-    if (distance <= allowed && (!best || distance < best.distance)) best = { model, distance };
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of names) {
+    const distance = editDistance(candidate.toLowerCase(), name.toLowerCase());
+    if (distance <= allowed && (!best || distance < best.distance)) best = { name: candidate, distance };
   }
-  return best ? `${message} (did you mean "${best.model}"?)` : message;
+  return best?.name;
 }
 
 /** Levenshtein distance: the fewest letters to insert, delete or change to turn one into the other. */
