@@ -1,4 +1,5 @@
 // A name that is not there, and the one it most likely meant.
+import { distance as editDistance } from "fastest-levenshtein";
 
 /** The error for a ref to a model that is not there, with the model it most likely meant. */
 export function missingRefMessage(name: string, models: Iterable<string>): string {
@@ -19,20 +20,4 @@ export function closestName(name: string, names: Iterable<string>): string | und
     if (distance <= allowed && (!best || distance < best.distance)) best = { name: candidate, distance };
   }
   return best?.name;
-}
-
-/** Levenshtein distance: the fewest letters to insert, delete or change to turn one into the other. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    previous = current;
-  }
-  return previous[b.length] as number;
 }
