@@ -1,6 +1,7 @@
 // Builds one model in the warehouse, each in its own transaction so that a failure leaves the previous
 // version in place: tables build under a temporary name and swap; incremental models merge new rows.
 import type { CompiledProject, ModelNode } from "./compile.ts";
+import { definitionChange, definitionComment, storedComment } from "./definition.ts";
 import { ColumnsChanged, checkConfigColumns, columnsOf, mergeIncremental } from "./merge.ts";
 import { bindModelSources } from "./source.ts";
 import { quoteIdent, quoteString } from "./sql.ts";
@@ -20,7 +21,10 @@ export interface ModelBuild {
   filesRead: number;
   /** For incremental runs: the hour from which source partitions were read. */
   readSince?: string;
-  /** Why an incremental model was built in full although its table existed (its columns changed). */
+  /**
+   * Why an incremental model was built in full although its table existed: its columns or its
+   * definition (or that of a model it reads) changed.
+   */
   rebuilt?: string;
 }
 
@@ -67,6 +71,8 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
   const watermarkColumn = stored.find((c) => c.name.toLowerCase() === watermark);
   if (!watermarkColumn)
     return rebuild(wh, model, ctx, existing, `the table has no watermark column "${model.config.watermark}"`);
+  const changed = definitionChange(await storedComment(wh, model), definitionComment(model, ctx.project));
+  if (changed) return rebuild(wh, model, ctx, existing, changed);
   try {
     // Undefined for an empty table (no watermark): built as a first run, so a fresh install fills up.
     return (
@@ -105,7 +111,10 @@ async function buildTable(wh: Warehouse, model: ModelNode, ctx: BuildContext, ex
       `DROP TABLE IF EXISTS main.${temp}`,
       { prefix: `CREATE TABLE main.${temp} AS`, body: sql },
       ...(model.config.materialized === "incremental"
-        ? [() => checkConfigColumns(wh, model, "main", tempName)]
+        ? [
+            () => checkConfigColumns(wh, model, "main", tempName),
+            `COMMENT ON TABLE main.${temp} IS ${quoteString(definitionComment(model, ctx.project))}`,
+          ]
         : []),
       ...(existing === "table" ? [`DROP TABLE ${model.relation}`] : []),
       ...(existing === "view" ? [`DROP VIEW ${model.relation}`] : []),

@@ -1,6 +1,6 @@
 // The marts catch up incrementally with what changed upstream: late events of an old session, a
 // conversion's touchpoints when a session moves or the window changes, hours scored again after a
-// late recount, and vars whose change needs a rebuild.
+// late recount, and vars whose change rebuilds them.
 import { afterAll, describe, expect, it } from "vitest";
 import {
   build,
@@ -17,7 +17,7 @@ import {
 afterAll(removeTempData);
 
 describe("incremental marts", () => {
-  it("says to rebuild when funnel_steps changed since the last full build", async () => {
+  it("rebuild the funnel in full when funnel_steps changed", async () => {
     const data = tempData();
     await writeRaw(data, [
       ev({ session_id: "s1", event_ts: "2026-03-02T10:00:00Z" }),
@@ -25,11 +25,9 @@ describe("incremental marts", () => {
     ]);
     expect((await build(data)).code).toBe(0);
     const steps = [{ name: "clicked", event_type: "cta_click" }];
-    const stale = await build(data, { vars: { funnel_steps: steps } });
-    expect(stale.code).toBe(1);
-    expect(stale.output).toMatch(/FAIL 1 funnel_steps_are_current/);
-    const rebuilt = await build(data, { vars: { funnel_steps: steps }, fullRefresh: true });
-    expect(rebuilt.code, rebuilt.output).toBe(0);
+    const changed = await build(data, { vars: { funnel_steps: steps } });
+    expect(changed.code, changed.output).toBe(0);
+    expect(changed.output).toContain("int_session_funnel was rebuilt in full: its definition changed");
     expect(await query(data, "select step_name, sessions from funnel")).toEqual([
       { step_name: "clicked", sessions: 1 },
     ]);
@@ -254,7 +252,7 @@ describe("incremental marts", () => {
     expect(await credit(stepwise)).toContainEqual({ model: "first_touch", source: "ads", conversions: 1 });
   });
 
-  it("follows var conversion_events, and says to rebuild after it changed", async () => {
+  it("follows var conversion_events, rebuilding the sessions in full after it changed", async () => {
     const data = tempData();
     await writeRaw(data, [
       ev({ session_id: "s1", event_ts: "2026-03-02T10:00:00Z" }),
@@ -267,11 +265,9 @@ describe("incremental marts", () => {
       query(data, "select session_id, converted_at from sessions where converted order by 1");
     expect(await converted()).toEqual([{ session_id: "s1", converted_at: "2026-03-02T10:01:00.000Z" }]);
     const vars = { conversion_events: ["form_submit"] };
-    const stale = await build(data, { vars });
-    expect(stale.code).toBe(1);
-    expect(stale.output).toMatch(/FAIL 2 sessions_conversions_are_current/);
-    const rebuilt = await build(data, { vars, fullRefresh: true });
+    const rebuilt = await build(data, { vars });
     expect(rebuilt.code, rebuilt.output).toBe(0);
+    expect(rebuilt.output).toContain("sessions was rebuilt in full: its definition changed");
     expect(await converted()).toEqual([{ session_id: "s2", converted_at: "2026-03-02T11:02:00.000Z" }]);
   });
 });

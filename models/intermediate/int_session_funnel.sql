@@ -3,8 +3,8 @@
 -- earliest matching event, and step k at its earliest matching event at or after it reached step k-1
 -- that filled no earlier step. One event fills one step: otherwise a single page view would reach
 -- both "a page" and "a second page", or both "any page" and "the pricing page".
--- Incremental like sessions. funnel_steps_key records the steps the row was computed with: after
--- changing funnel_steps, rebuild with --full-refresh (the funnel_steps_are_current test says so).
+-- Incremental like sessions. funnel_steps_key records the steps the row was computed with; after a
+-- change of funnel_steps the runner rebuilds the model in full (its definition changed).
 
 with recursive events as materialized (
   select *

@@ -1,5 +1,5 @@
--- int_session_funnel was computed with the current var funnel_steps; if not, rebuild it with
--- `ownstats build --full-refresh` (an incremental run only recomputes the sessions it touches).
+-- int_session_funnel was computed with the current var funnel_steps: the runner rebuilds it in full
+-- when funnel_steps changes, since an incremental run only recomputes the sessions it touches.
 select session_id, funnel_steps_key
 from {{ref "int_session_funnel"}}
 where funnel_steps_key <> concat_ws(

@@ -1,5 +1,5 @@
--- sessions.converted agrees with var conversion_events. sessions is incremental: after changing
--- conversion_events, rebuild with `ownstats build --full-refresh` (or this test fails).
+-- sessions.converted agrees with var conversion_events. sessions is incremental, and the runner
+-- rebuilds it in full when conversion_events changes: merged rows must agree with the stored ones.
 with converting as (
   select distinct session_id
   from {{ref "stg_events"}}

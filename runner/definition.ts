@@ -1,0 +1,53 @@
+// What an incremental model's stored rows were computed with. An incremental run merges only new
+// rows, so after an edit of the model (or of a model it reads, a macro, a var or a source, or a new
+// version of ownstats) the rows it kept would follow the old definition while new ones follow the
+// new. The definition's checksum is kept as the table's comment, which travels with the table through
+// the swap of a full build, and a mismatch rebuilds the model in full.
+import { createHash } from "node:crypto";
+import type { CompiledProject, ModelNode } from "./compile.ts";
+import { quoteString } from "./sql.ts";
+import type { Warehouse } from "./warehouse.ts";
+
+const prefix = "ownstats definition sha256:";
+
+/** The table comment that records the model's current definition. */
+export function definitionComment(model: ModelNode, project: CompiledProject): string {
+  return `${prefix}${checksum(model, project, new Map())}`;
+}
+
+// A model's definition includes its parents': rows merged from a parent that now computes them
+// otherwise would mix the two, whichever of the models a run selected.
+function checksum(model: ModelNode, project: CompiledProject, known: Map<string, string>): string {
+  const seen = known.get(model.name);
+  if (seen) return seen;
+  known.set(model.name, "in a cycle"); // compile refuses cycles; this only keeps the walk finite
+  const definition = {
+    full: model.full.sql,
+    incremental: model.incremental?.sql,
+    config: model.config,
+    sources: model.sources.map((name) => project.config.sources[name]),
+    parents: model.parents.map((name) => {
+      const parent = project.models.get(name);
+      return parent ? checksum(parent, project, known) : name;
+    }),
+  };
+  const sum = createHash("sha256").update(JSON.stringify(definition)).digest("hex");
+  known.set(model.name, sum);
+  return sum;
+}
+
+/** The comment of the warehouse's table of the model, or undefined when it has none. */
+export async function storedComment(wh: Warehouse, model: ModelNode): Promise<string | undefined> {
+  const [row] = await wh.all<{ comment: string | null }>(
+    `select comment from duckdb_tables() where schema_name = 'main' and lower(table_name) = lower(${quoteString(model.name)}) and not temporary`,
+  );
+  return row?.comment ?? undefined;
+}
+
+/** Why the stored rows cannot be merged into, as a rebuild reason; undefined when they can. */
+export function definitionChange(stored: string | undefined, current: string): string | undefined {
+  if (stored === current) return undefined;
+  return stored?.startsWith(prefix)
+    ? "its definition changed since its last build (its SQL or config, a model it reads, a macro, a var or a source)"
+    : "its table does not record the definition its rows were built with";
+}
