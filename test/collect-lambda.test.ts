@@ -99,6 +99,41 @@ describe("lambda.ts", () => {
     expect(await streamIds()).toContain(event.event_id);
   });
 
+  it("answers 400 with a JSON error to a body marked base64 that is not base64, in v1 and v2 events", async () => {
+    const body = "{not base64!}";
+    const v2 = await handler(
+      {
+        version: "2.0",
+        rawPath: "/v1/events",
+        rawQueryString: "",
+        headers,
+        requestContext: { http: { method: "POST", path: "/v1/events" } },
+        body,
+        isBase64Encoded: true,
+      },
+      {},
+    );
+    const v1 = await handler(
+      {
+        httpMethod: "POST",
+        path: "/v1/events",
+        headers,
+        multiValueHeaders: {},
+        requestContext: { httpMethod: "POST", path: "/prod/v1/events", stage: "prod" },
+        body,
+        isBase64Encoded: true,
+      },
+      {},
+    );
+    for (const result of [v2, v1]) {
+      expect(result.statusCode).toBe(400);
+      expect(JSON.parse(result.body)).toEqual({
+        error: "the event's body is marked isBase64Encoded but is not valid base64",
+      });
+    }
+    expect(v2.headers?.["content-type"]).toMatch(/^application\/json/);
+  });
+
   it("answers 403 to an origin outside ALLOWED_ORIGINS", async () => {
     const result = await handler(
       {
