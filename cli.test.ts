@@ -152,10 +152,33 @@ describe("ownstats command", () => {
     writeFileSync(file, "");
     const dataIsFile = await collect("--port", "0", "--data", file);
     expect(dataIsFile.code).toBe(2);
-    expect(dataIsFile.stderr).toMatch(/plain-file is not writable \(E\w+\); choose another with --data/);
+    expect(dataIsFile.stderr).toContain(
+      `the data folder ${file} is a file, not a folder; choose another with --data`,
+    );
     for (const result of [outOfRange, dataIsFile]) {
       expect(result.stdout).not.toContain("listening");
       expect(result.stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+
+  it("collect and demo name a file that stands where DATA/raw or DATA/spool must be a folder, and exit 2", async () => {
+    for (const [name, command] of [
+      ["raw", "collect"],
+      ["spool", "collect"],
+      ["raw", "demo"],
+    ] as const) {
+      const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+      writeFileSync(join(data, name), "");
+      const result =
+        command === "collect"
+          ? await collectInto(data)
+          : await ownstats("demo", "--data", data, "--days", "1");
+      expect(result.code, `${command} with ${name} a file`).toBe(2);
+      expect(result.stderr).toContain(
+        `ownstats ${command}: ${join(data, name)} is a file, but it must be the folder`,
+      );
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.stdout).not.toContain("listening");
     }
   });
 

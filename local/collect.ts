@@ -219,7 +219,7 @@ export async function collect(options: CollectOptions): Promise<number> {
     source = deliverySource(sink, options.source, options.endpoint);
     // Only a delivery writes into the data folder; a file or read-only folder there would otherwise
     // surface as a bare ENOTDIR or EACCES from deep inside the spool.
-    if (source) ensureWritable(options.data);
+    if (source) ensureWritable(options.data, source === "spool" ? ["raw", "spool"] : ["raw"]);
   } catch (error) {
     console.error(`ownstats collect: ${(error as Error).message}`);
     return 2;

@@ -35,10 +35,30 @@ describe("dev lock", () => {
     lock.release();
   });
 
-  it("names a data folder that cannot be written", () => {
+  it("names a data folder that is a file, or sits under one", () => {
     const file = join(temp(), "plain-file");
     writeFileSync(file, "");
-    expect(() => ensureWritable(file)).toThrow(/the data folder .*plain-file is not writable \(E\w+\)/);
+    expect(() => ensureWritable(file)).toThrow(
+      `the data folder ${file} is a file, not a folder; choose another with --data`,
+    );
+    expect(() => ensureWritable(join(file, "data"))).toThrow(
+      `the data folder ${join(file, "data")} cannot be made: ${file} is a file, not a folder; choose another with --data`,
+    );
+  });
+
+  it("names a file that stands where raw/ or spool/ must be a folder", () => {
+    for (const name of ["raw", "spool"] as const) {
+      const data = temp();
+      writeFileSync(join(data, name), "");
+      expect(() => ensureWritable(data, [name])).toThrow(DevStartError);
+      expect(() => ensureWritable(data, [name])).toThrow(
+        new RegExp(
+          `^${join(data, name)} is a file, but it must be the folder that holds .*; move the file away or choose another --data$`,
+        ),
+      );
+      // A command that does not write there is not stopped by it.
+      expect(() => ensureWritable(data)).not.toThrow();
+    }
   });
 });
 

@@ -1,8 +1,8 @@
 // What `ownstats dev` checks before it opens anything: the data folder can be written (`collect`
 // checks that too), and no other dev server uses it (DuckDB allows one writer per database file).
 // A lock file holds the owner's pid.
-import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync, readFileSync, rmSync, type Stats, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 
 /** A start-up problem the user can fix: printed as one line, exit code 2. */
 export class DevStartError extends Error {}
@@ -18,8 +18,27 @@ export function lockPath(data: string): string {
   return join(data, "dev.lock");
 }
 
-export function ensureWritable(data: string): void {
+/** What ownstats keeps in each folder of DATA that a command writes, to name it when a file is in the way. */
+const DATA_SUBFOLDERS = {
+  raw: "the delivered event objects (raw/year=…/hour=…/*.gz)",
+  spool: "the accepted events that wait for delivery",
+} as const;
+export type DataSubfolder = keyof typeof DATA_SUBFOLDERS;
+
+/**
+ * Checks that the data folder can be written and that `subfolders` of it, where they exist, are
+ * folders: a file in their place would otherwise surface as a bare ENOTDIR or EEXIST from deep
+ * inside the spool or the delivery.
+ */
+export function ensureWritable(data: string, subfolders: readonly DataSubfolder[] = []): void {
   const folder = resolve(data);
+  const blocker = fileInPlaceOf(folder);
+  if (blocker === folder)
+    throw new DevStartError(`the data folder ${folder} is a file, not a folder; choose another with --data`);
+  if (blocker)
+    throw new DevStartError(
+      `the data folder ${folder} cannot be made: ${blocker} is a file, not a folder; choose another with --data`,
+    );
   const probe = join(folder, `.write-check-${process.pid}`);
   try {
     mkdirSync(folder, { recursive: true });
@@ -30,6 +49,32 @@ export function ensureWritable(data: string): void {
     throw new DevStartError(
       `the data folder ${folder} is not writable (${code}); choose another with --data`,
     );
+  }
+  for (const name of subfolders) {
+    const path = join(folder, name);
+    if (statOf(path)?.isDirectory() === false)
+      throw new DevStartError(
+        `${path} is a file, but it must be the folder that holds ${DATA_SUBFOLDERS[name]}; ` +
+          "move the file away or choose another --data",
+      );
+  }
+}
+
+/** The path itself or its nearest existing parent when that is not a folder (undefined when it is). */
+function fileInPlaceOf(path: string): string | undefined {
+  for (let current = path; ; current = dirname(current)) {
+    const found = statOf(current);
+    if (found) return found.isDirectory() ? undefined : current;
+    if (dirname(current) === current) return undefined;
+  }
+}
+
+/** What is at `path`, if anything can be seen there (a folder that cannot be read is the probe's to report). */
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
   }
 }
 

@@ -33,7 +33,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
   const data = resolve(options.data);
   let lock: DevLock;
   try {
-    ensureWritable(data);
+    ensureWritable(data, ["raw", "spool"]);
     lock = acquireDevLock(data);
   } catch (error) {
     return startFailed(error);

@@ -49,7 +49,20 @@ export async function collect(opts: CollectOptions): Promise<number> {
   const { collect: runCollector } = await import("./collect.ts");
   return runCollector(opts);
 }
+/** Says so and answers true when DATA, or DATA/raw where it exists, cannot take raw objects. */
+async function rawFolderRefused(command: string, data: string): Promise<boolean> {
+  const { ensureWritable } = await import("./dev-guard.ts");
+  try {
+    ensureWritable(data, ["raw"]);
+    return false;
+  } catch (error) {
+    console.error(`ownstats ${command}: ${(error as Error).message}`);
+    return true;
+  }
+}
+
 export async function demo(opts: DemoOptions & { add?: boolean }): Promise<number> {
+  if (await rawFolderRefused("demo", opts.data)) return 2;
   const [{ writeDemo, formatDemoSummary }, { newestPartitionHour }] = await Promise.all([
     import("./demo.ts"),
     import("./raw-object.ts"),
@@ -68,6 +81,7 @@ export async function demo(opts: DemoOptions & { add?: boolean }): Promise<numbe
   return 0;
 }
 export async function sync(opts: SyncOptions): Promise<number> {
+  if (await rawFolderRefused("sync", opts.data)) return 2;
   const { syncBucket } = await import("./sync.ts");
   const source = `s3://${opts.bucket}/${opts.prefix}`;
   try {
@@ -138,6 +152,7 @@ export async function replay(opts: ReplayOptions): Promise<number> {
     console.error(`ownstats replay: ${(error as Error).message}`);
     return 2;
   }
+  if (await rawFolderRefused("replay", opts.data)) return 2;
   const client = createKinesisClient({ endpoint: opts.endpoint });
   try {
     const summary = await replayStream({ client, streamName: opts.stream, data: opts.data, since });

@@ -140,7 +140,7 @@ describe("ownstats dev", () => {
       expect(unwritable.code).toBe(2);
       expect(oneLine(unwritable.stderr)).toEqual([
         expect.stringMatching(
-          /^ownstats dev: the data folder .*a-file is not writable \(\w+\); choose another with --data$/,
+          /^ownstats dev: the data folder .*a-file is a file, not a folder; choose another with --data$/,
         ),
       ]);
       // The first server is unharmed.
