@@ -182,6 +182,25 @@ describe("ownstats command", () => {
     }
   });
 
+  it("collect refuses an OWNSTATS_DELIVERY_INTERVAL_MS that is no whole number of milliseconds, and exits 2", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    for (const value of ["abc", "-5", "0", "5s", "1e3", "9999999999"]) {
+      const result = await ownstatsWith(
+        { SINK: "", OWNSTATS_DELIVERY_INTERVAL_MS: value },
+        "collect",
+        "--port",
+        "0",
+        "--data",
+        data,
+      );
+      expect(result.code, value).toBe(2);
+      expect(result.stderr).toContain(
+        `ownstats collect: OWNSTATS_DELIVERY_INTERVAL_MS must be milliseconds as a whole number from 1 to 2147483647, e.g. 5000 (the default), got "${value}"`,
+      );
+      expect(result.stdout).not.toContain("listening");
+    }
+  });
+
   it("names an --endpoint that is no http(s) URL and exits 2, before anything starts", async () => {
     const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
     const collect = await collectInto(data, "--sink", "kinesis", "--endpoint", "localhost:4567");

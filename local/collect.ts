@@ -28,6 +28,7 @@ import { ensureWritable } from "./dev-guard.ts";
 import type { CollectOptions } from "./index.ts";
 import { removeStaleTemporaries } from "./raw-object.ts";
 import { Spool } from "./spool.ts";
+import { wholeNumber, wholeNumberForm } from "./whole-number.ts";
 
 export interface StartCollectorOptions {
   port: number;
@@ -206,10 +207,25 @@ async function ensureStream(client: KinesisClient, streamName: string): Promise<
   for (let i = 0; i < 100 && (await status()) !== "ACTIVE"; i++) await new Promise((r) => setTimeout(r, 100));
 }
 
+// Timers take at most 2^31 - 1 ms; Node runs a longer interval every millisecond instead.
+const MAX_INTERVAL_MS = 2_147_483_647;
+
+/** OWNSTATS_DELIVERY_INTERVAL_MS, checked: unset or empty leaves the default. */
+export function deliveryIntervalFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const interval = wholeNumber(value, 1, MAX_INTERVAL_MS);
+  if (interval === undefined)
+    throw new CollectOptionsError(
+      `OWNSTATS_DELIVERY_INTERVAL_MS must be milliseconds as ${wholeNumberForm(1, MAX_INTERVAL_MS)}, e.g. 5000 (the default), got "${value}"`,
+    );
+  return interval;
+}
+
 /** The CLI face: runs until SIGINT or SIGTERM, then shuts down cleanly and resolves 0. */
 export async function collect(options: CollectOptions): Promise<number> {
   let sink: SinkKind;
   let source: DeliverySource | undefined;
+  let deliveryIntervalMs: number | undefined;
   try {
     // The flag wins over SINK; either is checked, so a misspelt value never picks a sink silently.
     sink =
@@ -217,6 +233,7 @@ export async function collect(options: CollectOptions): Promise<number> {
         ? sinkKind(process.env.SINK, "file")
         : sinkKind(options.sink, "file", "--sink");
     source = deliverySource(sink, options.source, options.endpoint);
+    deliveryIntervalMs = deliveryIntervalFromEnv(process.env.OWNSTATS_DELIVERY_INTERVAL_MS);
     // Only a delivery writes into the data folder; a file or read-only folder there would otherwise
     // surface as a bare ENOTDIR or EACCES from deep inside the spool.
     if (source) ensureWritable(options.data, source === "spool" ? ["raw", "spool"] : ["raw"]);
@@ -226,7 +243,6 @@ export async function collect(options: CollectOptions): Promise<number> {
   }
   // Loaded only here: the tracker route may build the script with esbuild on first use.
   const { mountTracker } = await import("./tracker-route.ts");
-  const interval = Number(process.env.OWNSTATS_DELIVERY_INTERVAL_MS);
   let collector: RunningCollector;
   try {
     collector = await startCollector({
@@ -235,7 +251,7 @@ export async function collect(options: CollectOptions): Promise<number> {
       sink,
       source,
       endpoint: options.endpoint,
-      deliveryIntervalMs: Number.isInteger(interval) && interval > 0 ? interval : undefined,
+      deliveryIntervalMs,
       extend: (app) => mountTracker(app),
     });
   } catch (error) {
