@@ -148,6 +148,13 @@ describe("ownstats command", () => {
     const notANumber = await collect("--port", "abc", "--data", root);
     expect(notANumber.code).toBe(2);
     expect(notANumber.stderr).toContain("--port must be a whole number from 0 to 65535");
+    // Number() would read "" (an unset variable) as 0, any free port, and 0x50 or 1e3 as other ports.
+    for (const value of ["", "0x50", "1e3", "80.0", " 80"]) {
+      const odd = await collect("--port", value, "--data", root);
+      expect(odd.code, `--port "${value}"`).toBe(2);
+      expect(odd.stderr).toContain("--port must be a whole number from 0 to 65535");
+      expect(odd.stdout).not.toContain("listening");
+    }
     const file = join(root, "plain-file");
     writeFileSync(file, "");
     const dataIsFile = await collect("--port", "0", "--data", file);

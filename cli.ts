@@ -2,18 +2,14 @@
 // so `ownstats query` does not pay for loading the collector or the AWS SDK.
 import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { wholeNumber, wholeNumberForm } from "./local/whole-number.ts";
 
 const defaultData = process.env.OWNSTATS_DATA ?? "./data";
 
 function integer(name: string, min = 0, max?: number) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || (max !== undefined && n > max))
-      throw new InvalidArgumentError(
-        max === undefined
-          ? `${name} must be a whole number ≥ ${min}`
-          : `${name} must be a whole number from ${min} to ${max}`,
-      );
+    const n = wholeNumber(value, min, max);
+    if (n === undefined) throw new InvalidArgumentError(`${name} must be ${wholeNumberForm(min, max)}`);
     return n;
   };
 }
