@@ -1,6 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,6 +70,26 @@ describe("ownstats command", () => {
     const tooLong = await ownstats("demo", "--days", "100000000");
     expect(tooLong.code).toBe(2);
     expect(tooLong.stderr).toContain("--days must be a whole number from 1 to 3650");
+  });
+
+  it("takes an empty OWNSTATS_DATA as unset and refuses an empty --data, never filling the current folder", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "ownstats-cli-cwd-"));
+    const inCwd = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+      run(process.execPath, [join(process.cwd(), "bin/ownstats.js"), ...args], {
+        cwd,
+        env: { ...process.env, ...env },
+        timeout: 20_000,
+      }).then(
+        (r) => ({ code: 0, ...r }),
+        (e: { code: number | null; stdout: string; stderr: string }) => e,
+      );
+    const fromEnv = await inCwd({ OWNSTATS_DATA: "" }, "demo", "--visitors", "5", "--days", "1");
+    expect(fromEnv.code).toBe(0);
+    expect(readdirSync(cwd)).toEqual(["data"]);
+    const fromFlag = await inCwd({}, "demo", "--data", "", "--visitors", "5", "--days", "1", "--add");
+    expect(fromFlag.code).toBe(2);
+    expect(fromFlag.stderr).toContain("--data is empty; give a folder, e.g. --data ./data");
+    expect(readdirSync(cwd)).toEqual(["data"]);
   });
 
   it("demo refuses a data folder that already holds events unless --add says to mix them in", async () => {

@@ -4,7 +4,8 @@ import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { wholeNumber, wholeNumberForm } from "./local/whole-number.ts";
 
-const defaultData = process.env.OWNSTATS_DATA ?? "./data";
+// Empty is unset, as for the other variables: "" would otherwise make the current folder the data folder.
+const defaultData = process.env.OWNSTATS_DATA || "./data";
 
 function integer(name: string, min = 0, max?: number) {
   return (value: string): number => {
@@ -24,6 +25,13 @@ function endpointUrl(value: string): string {
     throw new InvalidArgumentError(
       "--endpoint must be an http:// or https:// URL, e.g. http://127.0.0.1:4567",
     );
+  return value;
+}
+
+/** A data folder: an empty one (an unset variable) would be the current folder, filled with raw/ and spool/. */
+function dataFolder(value: string): string {
+  if (value.trim() === "")
+    throw new InvalidArgumentError("--data is empty; give a folder, e.g. --data ./data");
   return value;
 }
 
@@ -69,7 +77,7 @@ const program = new Command("ownstats")
   .showHelpAfterError()
   .exitOverride();
 
-const dataOption = () => new Option("--data <dir>", "data folder").default(defaultData);
+const dataOption = () => new Option("--data <dir>", "data folder").argParser(dataFolder).default(defaultData);
 const modelsOption = () => new Option("--models <dir>", "the model project folder").default("./models");
 const varsOption = () =>
   new Option(
