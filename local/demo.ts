@@ -31,11 +31,20 @@ export interface DemoSummary {
   seconds: number;
 }
 
-/** The anchor hour: explicit, then OWNSTATS_DEMO_NOW, then now — always floored to the hour. */
+// A date, or a date and time with its zone: a time without one is read in the machine's zone, and
+// Date.parse also takes forms such as "1" (the year 2001), so the same setting could give other data.
+const ISO_ANCHOR = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d))?$/i;
+
+/** The anchor hour: explicit, then OWNSTATS_DEMO_NOW (empty is unset), then now — always floored to the hour. */
 export function demoAnchor(now?: Date | string): number {
-  const given = now ?? process.env.OWNSTATS_DEMO_NOW;
+  const fromEnv = now === undefined ? process.env.OWNSTATS_DEMO_NOW || undefined : undefined;
+  const given = now ?? fromEnv;
   const ms = given === undefined ? Date.now() : new Date(given).getTime();
-  if (Number.isNaN(ms)) throw new Error(`the demo's "now" must be an ISO-8601 time, got ${String(given)}`);
+  if (Number.isNaN(ms) || (typeof given === "string" && !ISO_ANCHOR.test(given)))
+    throw new Error(
+      `${fromEnv === undefined ? `the demo's "now"` : "OWNSTATS_DEMO_NOW"} must be an ISO-8601 time with its zone ` +
+        `(2026-03-01T00:00:00Z) or a date (2026-03-01, UTC), got "${String(given)}"`,
+    );
   return ms - (ms % HOUR);
 }
 

@@ -63,10 +63,16 @@ async function rawFolderRefused(command: string, data: string): Promise<boolean>
 
 export async function demo(opts: DemoOptions & { add?: boolean }): Promise<number> {
   if (await rawFolderRefused("demo", opts.data)) return 2;
-  const [{ writeDemo, formatDemoSummary }, { newestPartitionHour }] = await Promise.all([
+  const [{ writeDemo, formatDemoSummary, demoAnchor }, { newestPartitionHour }] = await Promise.all([
     import("./demo.ts"),
     import("./raw-object.ts"),
   ]);
+  try {
+    demoAnchor(opts.now);
+  } catch (error) {
+    console.error(`ownstats demo: ${(error as Error).message}`);
+    return 2;
+  }
   // Synthetic events mixed into real ones could not be told apart in any report afterwards.
   const newest = opts.add ? undefined : await newestPartitionHour(opts.data);
   if (newest !== undefined) {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { writeDemo } from "../local/demo.ts";
+import { demoAnchor, writeDemo } from "../local/demo.ts";
 import { openWarehouse, type Warehouse } from "../runner/warehouse.ts";
 
 const now = "2026-03-02T10:00:00Z";
@@ -73,7 +73,30 @@ describe("demo determinism", () => {
   it("names a bad anchor", async () => {
     await expect(
       writeDemo({ data: tempData(), visitors: 5, days: 1, seed: 1, now: "yesterday" }),
-    ).rejects.toThrow(/"now" must be an ISO-8601 time, got yesterday/);
+    ).rejects.toThrow(/"now" must be an ISO-8601 time with its zone .*, got "yesterday"/);
+  });
+
+  it("refuses an OWNSTATS_DEMO_NOW that is no ISO-8601 date or time with its zone, naming the variable", () => {
+    try {
+      // "1" is the year 2001 to Date.parse; a time without a zone is read in the machine's zone.
+      for (const value of ["yesterday", "1", "2026-03-01T10:00", "March 1, 2026"]) {
+        process.env.OWNSTATS_DEMO_NOW = value;
+        expect(() => demoAnchor(), value).toThrow(
+          `OWNSTATS_DEMO_NOW must be an ISO-8601 time with its zone (2026-03-01T00:00:00Z) or a date (2026-03-01, UTC), got "${value}"`,
+        );
+      }
+      for (const [value, hour] of [
+        ["2026-03-01", "2026-03-01T00:00:00.000Z"],
+        ["2026-03-01T10:30:00+02:00", "2026-03-01T08:00:00.000Z"],
+        ["", undefined],
+      ] as const) {
+        process.env.OWNSTATS_DEMO_NOW = value;
+        if (hour) expect(new Date(demoAnchor()).toISOString()).toBe(hour);
+        else expect(demoAnchor()).toBeLessThanOrEqual(Date.now());
+      }
+    } finally {
+      delete process.env.OWNSTATS_DEMO_NOW;
+    }
   });
 });
 
