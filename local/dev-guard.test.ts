@@ -35,6 +35,19 @@ describe("dev lock", () => {
     lock.release();
   });
 
+  it.skipIf(!existsSync("/proc/sys/kernel/random/boot_id"))(
+    "takes over a lock whose pid now belongs to another process, as after a reboot",
+    () => {
+      const data = temp();
+      const earlierBoot = { pid: process.ppid, instance: "00000000-0000-0000-0000-000000000000/4242" };
+      writeFileSync(lockPath(data), JSON.stringify({ ...earlierBoot, url: "http://127.0.0.1:8787" }));
+      expect(runningDev(data)).toBeUndefined();
+      const lock = acquireDevLock(data);
+      expect(JSON.parse(readFileSync(lockPath(data), "utf8")).pid).toBe(process.pid);
+      lock.release();
+    },
+  );
+
   it("names a data folder that is a file, or sits under one", () => {
     const file = join(temp(), "plain-file");
     writeFileSync(file, "");

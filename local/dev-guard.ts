@@ -3,6 +3,7 @@
 // A lock file holds the owner's pid.
 import { mkdirSync, readFileSync, rmSync, type Stats, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { isRunning, type LockOwner, ownerOf, thisProcess } from "./lock-owner.ts";
 
 /** A start-up problem the user can fix: printed as one line, exit code 2. */
 export class DevStartError extends Error {}
@@ -78,23 +79,22 @@ function statOf(path: string): Stats | undefined {
   }
 }
 
-/** Takes DATA/dev.lock, or explains who holds it. A lock left by a process that is gone is taken over. */
+/**
+ * Takes DATA/dev.lock, or explains who holds it. A lock whose process has ended, or whose pid now
+ * belongs to another process (after a reboot), is taken over.
+ */
 export function acquireDevLock(data: string): DevLock {
   const path = lockPath(data);
+  const record = (info: { url?: string } = {}) =>
+    JSON.stringify({ ...thisProcess(), started: new Date().toISOString(), ...info });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      writeFileSync(path, JSON.stringify({ pid: process.pid, started: new Date().toISOString() }), {
-        flag: "wx",
-      });
+      writeFileSync(path, record(), { flag: "wx" });
       let released = false;
       return {
         path,
         update(info) {
-          if (!released)
-            writeFileSync(
-              path,
-              JSON.stringify({ pid: process.pid, started: new Date().toISOString(), ...info }),
-            );
+          if (!released) writeFileSync(path, record(info));
         },
         release() {
           if (released) return;
@@ -105,10 +105,10 @@ export function acquireDevLock(data: string): DevLock {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = readHolder(path);
-      if (holder && isAlive(holder.pid))
+      if (holder && isRunning(holder))
         throw new DevStartError(
           `another ownstats dev (pid ${holder.pid}${holder.url ? `, ${holder.url}` : ""}) is using ${resolve(data)}; ` +
-            "stop it or choose another folder with --data",
+            `stop it or choose another folder with --data (if pid ${holder.pid} is no ownstats dev, delete ${path})`,
         );
       rmSync(path, { force: true });
     }
@@ -119,26 +119,16 @@ export function acquireDevLock(data: string): DevLock {
 /** The dev server that holds the data folder, if one is running. */
 export function runningDev(data: string): { pid: number; url?: string } | undefined {
   const holder = readHolder(lockPath(data));
-  return holder && isAlive(holder.pid) ? holder : undefined;
+  return holder && isRunning(holder) ? { pid: holder.pid, url: holder.url } : undefined;
 }
 
-function readHolder(path: string): { pid: number; url?: string } | undefined {
+function readHolder(path: string): (LockOwner & { url?: string }) | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(path, "utf8")) as { pid?: unknown; url?: unknown };
-    if (typeof parsed.pid !== "number") return undefined;
-    return { pid: parsed.pid, url: typeof parsed.url === "string" ? parsed.url : undefined };
+    const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
+    const owner = ownerOf(parsed);
+    const url = (parsed as { url?: unknown }).url;
+    return owner && { ...owner, url: typeof url === "string" ? url : undefined };
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

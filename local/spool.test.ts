@@ -1,9 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readdir, rm, stat, utimes } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, stat, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { readCheckpoint, SpoolDelivery } from "./delivery.ts";
+import { instanceOf } from "./lock-owner.ts";
 import { listSegments, readSpoolLines, Spool, type SpoolPosition } from "./spool.ts";
 
 let dir: string;
@@ -64,6 +66,26 @@ describe("Spool", () => {
     await spool.close();
     expect(await readdir(dir)).not.toContain("spool.lock");
   });
+
+  it.skipIf(!existsSync("/proc/sys/kernel/random/boot_id"))(
+    "takes over a lock whose pid now belongs to another process, as after a reboot",
+    async () => {
+      const { writeFile } = await import("node:fs/promises");
+      const parent = { pid: process.ppid, instance: instanceOf(process.ppid) };
+      await writeFile(join(dir, "spool.lock"), JSON.stringify(parent));
+      await expect(Spool.open(dir)).rejects.toThrow(`another ownstats process (pid ${process.ppid})`);
+      // The parent process is alive, but the lock was written by a process of another boot.
+      const earlierBoot = { pid: process.ppid, instance: "00000000-0000-0000-0000-000000000000/4242" };
+      await writeFile(join(dir, "spool.lock"), JSON.stringify(earlierBoot));
+      const spool = await Spool.open(dir);
+      expect(JSON.parse(await readFile(join(dir, "spool.lock"), "utf8"))).toEqual({
+        pid: process.pid,
+        instance: instanceOf(process.pid),
+      });
+      await spool.close();
+      expect(await readdir(dir)).not.toContain("spool.lock");
+    },
+  );
 
   // prlimit lowers this process's largest file size to nothing, so every write is refused before
   // its first byte, as on a full disk; it is raised again before anything else writes.

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import type { StoredEvent } from "../functions/collect/event.ts";
 import type { Sink } from "../functions/collect/sink.ts";
 import { makeDirectoryDurably, syncDirectory } from "./durable-file.ts";
+import { isRunning, type LockOwner, ownerOf, thisProcess } from "./lock-owner.ts";
 
 export interface SpoolOptions {
   /** How long delivered segments are kept. @default 24 h */
@@ -226,20 +227,23 @@ export class Spool implements Sink {
 
 const lockFile = (dir: string) => join(dir, "spool.lock");
 
-/** One process writes a spool (its delivery owns the checkpoint); a lock of a dead process is taken over. */
+/**
+ * One process writes a spool (its delivery owns the checkpoint). A lock whose process has ended, or
+ * whose pid now belongs to another process (after a reboot), is taken over.
+ */
 async function takeLock(dir: string): Promise<void> {
   const path = lockFile(dir);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      await writeFile(path, String(process.pid), { flag: "wx" });
+      await writeFile(path, JSON.stringify(thisProcess()), { flag: "wx" });
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = Number(await readFile(path, "utf8").catch(() => ""));
-      if (holder === process.pid) return;
-      if (Number.isInteger(holder) && holder > 0 && isAlive(holder))
+      const holder = await readHolder(path);
+      if (holder && holder.pid !== process.pid && isRunning(holder))
         throw new Error(
-          `another ownstats process (pid ${holder}) is collecting into ${dir}; stop it or choose another --data`,
+          `another ownstats process (pid ${holder.pid}) is collecting into ${dir}; stop it or choose another --data ` +
+            `(if pid ${holder.pid} is no ownstats process, delete ${path})`,
         );
       await rm(path, { force: true });
     }
@@ -247,18 +251,17 @@ async function takeLock(dir: string): Promise<void> {
   throw new Error(`could not take the lock ${path}; remove it if no ownstats collector is running`);
 }
 
-async function releaseLock(dir: string): Promise<void> {
-  const holder = Number(await readFile(lockFile(dir), "utf8").catch(() => ""));
-  if (holder === process.pid) await rm(lockFile(dir), { force: true });
+async function readHolder(path: string): Promise<LockOwner | undefined> {
+  try {
+    return ownerOf(JSON.parse(await readFile(path, "utf8")));
+  } catch {
+    return undefined;
+  }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+async function releaseLock(dir: string): Promise<void> {
+  const holder = await readHolder(lockFile(dir));
+  if (holder?.pid === process.pid) await rm(lockFile(dir), { force: true });
 }
 
 /** Every line the spool holds, oldest first (for inspection and tests; the delivery streams instead). */

@@ -1,0 +1,67 @@
+// Who holds a lock file (the spool's, the dev server's). A pid alone is not enough: after a reboot, or
+// long after the owner died, another process may have that pid, and a start would be refused for
+// good. Where Linux's /proc shows them, the boot id and the process's start (clock ticks since boot)
+// name one process for certain; elsewhere the pid alone is checked, as before.
+import { readFileSync } from "node:fs";
+
+export interface LockOwner {
+  pid: number;
+  /** "<boot id>/<start ticks>" of the process, where /proc shows it. */
+  instance?: string;
+}
+
+/** This process, as a lock records it. */
+export function thisProcess(): LockOwner {
+  const instance = instanceOf(process.pid);
+  return instance === undefined ? { pid: process.pid } : { pid: process.pid, instance };
+}
+
+/** Whether the process that wrote the lock is still running. */
+export function isRunning(owner: LockOwner): boolean {
+  if (owner.instance !== undefined) {
+    const boot = bootId();
+    if (boot !== undefined && !owner.instance.startsWith(`${boot}/`)) return false;
+    const now = instanceOf(owner.pid);
+    if (now !== undefined) return now === owner.instance;
+  }
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Reads an owner from a lock's parsed JSON: { pid, instance } or, as older locks hold it, a bare pid. */
+export function ownerOf(parsed: unknown): LockOwner | undefined {
+  if (typeof parsed === "number") return Number.isInteger(parsed) && parsed > 0 ? { pid: parsed } : undefined;
+  if (typeof parsed !== "object" || parsed === null) return undefined;
+  const { pid, instance } = parsed as { pid?: unknown; instance?: unknown };
+  if (typeof pid !== "number" || !Number.isInteger(pid) || pid <= 0) return undefined;
+  return typeof instance === "string" ? { pid, instance } : { pid };
+}
+
+function bootId(): string | undefined {
+  try {
+    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The "<boot id>/<start ticks>" of a running process, where /proc shows it. */
+export function instanceOf(pid: number): string | undefined {
+  const boot = bootId();
+  if (boot === undefined) return undefined;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) is in parentheses and may hold spaces or ")": fields are counted
+  // after its last ")"; the start time is field 22, the 20th after the name.
+  const start = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  return start && /^\d+$/.test(start) ? `${boot}/${start}` : undefined;
+}
