@@ -256,6 +256,20 @@ describe("ownstats command", () => {
     expect(result.stdout).not.toContain("listening");
   });
 
+  it("collect names another process that writes the same spool, in one line, and exits 2", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    mkdirSync(join(data, "spool"));
+    // This test's process is alive, and is not the command's.
+    writeFileSync(join(data, "spool", "spool.lock"), String(process.pid));
+    const result = await collectInto(data);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `ownstats collect: another ownstats process (pid ${process.pid}) is collecting into ${join(data, "spool")}`,
+    );
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stdout).not.toContain("listening");
+  });
+
   it("collect names a port in use and exits 2", async () => {
     const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
     const taken = createServer();

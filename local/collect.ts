@@ -27,7 +27,7 @@ import { KinesisDelivery } from "./delivery-kinesis.ts";
 import { ensureWritable } from "./dev-guard.ts";
 import type { CollectOptions } from "./index.ts";
 import { removeStaleTemporaries } from "./raw-object.ts";
-import { Spool } from "./spool.ts";
+import { Spool, SpoolLockedError } from "./spool.ts";
 import { wholeNumber, wholeNumberForm } from "./whole-number.ts";
 
 export interface StartCollectorOptions {
@@ -258,7 +258,8 @@ export async function collect(options: CollectOptions): Promise<number> {
     // A port in use or an endpoint that does not answer is fixed with a flag, as a usage error is:
     // one line, exit 2 (as `ownstats dev`).
     const message = (error as Error).message;
-    if (!(error instanceof CollectOptionsError) && !/already in use/.test(message)) throw error;
+    const startProblem = error instanceof CollectOptionsError || error instanceof SpoolLockedError;
+    if (!startProblem && !/already in use/.test(message)) throw error;
     console.error(`ownstats collect: ${message}`);
     return 2;
   }

@@ -227,6 +227,9 @@ export class Spool implements Sink {
 
 const lockFile = (dir: string) => join(dir, "spool.lock");
 
+/** Another running process writes the spool: a start-up problem the user fixes, not a crash. */
+export class SpoolLockedError extends Error {}
+
 /**
  * One process writes a spool (its delivery owns the checkpoint). A lock whose process has ended, or
  * whose pid now belongs to another process (after a reboot), is taken over.
@@ -241,7 +244,7 @@ async function takeLock(dir: string): Promise<void> {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = await readHolder(path);
       if (holder && holder.pid !== process.pid && isRunning(holder))
-        throw new Error(
+        throw new SpoolLockedError(
           `another ownstats process (pid ${holder.pid}) is collecting into ${dir}; stop it or choose another --data ` +
             `(if pid ${holder.pid} is no ownstats process, delete ${path})`,
         );
