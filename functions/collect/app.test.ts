@@ -219,6 +219,25 @@ describe("POST /v1/events", () => {
     expect(line).not.toContain("Mozilla");
   });
 
+  it("redacts an email address in the title, the UTM values and the props, as in the path", async () => {
+    const app = createApp({ now, sink: spool });
+    const email = "jane.doe@example.com";
+    await post(app, {
+      events: [
+        event({ page_title: `Inbox – ${email}`, utm_term: email, utm_content: "jane%40example.com" }),
+        event({ event_type: "custom", name: "signup", props: { who: `${email} `, plan: "pro", seats: 3 } }),
+      ],
+    });
+    const [view, custom] = await stored();
+    expect(view).toMatchObject({
+      page_title: "[redacted]",
+      utm_term: "[redacted]",
+      utm_content: "[redacted]",
+    });
+    expect(custom?.props).toEqual({ who: "[redacted]", plan: "pro", seats: 3 });
+    expect((await readSpoolLines(dir)).join("\n")).not.toMatch(/jane/);
+  });
+
   it("answers 503 when the sink fails, and logs no event content", async () => {
     const logged: string[] = [];
     await spool.close();

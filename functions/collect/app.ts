@@ -14,7 +14,7 @@ import {
 } from "./event.ts";
 import { parseBody } from "./parse-body.ts";
 import { readBody } from "./read-body.ts";
-import { sanitizePath, sanitizeReferrer } from "./sanitize.ts";
+import { redactEmail, sanitizePath, sanitizeReferrer } from "./sanitize.ts";
 import type { Sink } from "./sink.ts";
 import { toUtcIso } from "./utc-time.ts";
 
@@ -137,12 +137,14 @@ export function createApp({
 type RequestFields = Omit<StoredEvent, keyof WireEvent | "country" | "schema_version">;
 
 const text = (value: string | undefined) => (value === undefined ? undefined : wellFormed(value));
+/** Text a page or a link sets, where a visitor's email address can turn up (a newsletter's utm_term). */
+const freeText = (value: string | undefined) => redactEmail(text(value));
 
 function wellFormedProps(props: WireEvent["props"]): WireEvent["props"] {
   if (props === undefined) return undefined;
   const out: NonNullable<WireEvent["props"]> = {};
   for (const [key, value] of Object.entries(props))
-    out[wellFormed(key)] = typeof value === "string" ? wellFormed(value) : value;
+    out[wellFormed(key)] = typeof value === "string" ? redactEmail(wellFormed(value)) : value;
   return out;
 }
 
@@ -160,13 +162,13 @@ function toStored(event: WireEvent, server: RequestFields): StoredEvent {
     visitor_id: event.visitor_id,
     event_ts: toUtcIso(event.event_ts),
     page_path: sanitizePath(wellFormed(event.page_path)),
-    page_title: text(event.page_title),
+    page_title: freeText(event.page_title),
     referrer,
-    utm_source: text(event.utm_source),
-    utm_medium: text(event.utm_medium),
-    utm_campaign: text(event.utm_campaign),
-    utm_term: text(event.utm_term),
-    utm_content: text(event.utm_content),
+    utm_source: freeText(event.utm_source),
+    utm_medium: freeText(event.utm_medium),
+    utm_campaign: freeText(event.utm_campaign),
+    utm_term: freeText(event.utm_term),
+    utm_content: freeText(event.utm_content),
     screen_width: event.screen_width,
     screen_height: event.screen_height,
     viewport_width: event.viewport_width,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REDACTED, sanitizePath, sanitizeReferrer } from "./sanitize.ts";
+import { REDACTED, redactEmail, sanitizePath, sanitizeReferrer } from "./sanitize.ts";
 
 describe("sanitizePath", () => {
   it("removes the query string and the fragment", () => {
@@ -49,6 +49,32 @@ describe("sanitizePath", () => {
     expect(sanitizePath("/unsubscribe/j%F6rg%40example.de")).toBe(`/unsubscribe/${REDACTED}`);
     expect(sanitizePath("/save-100%-john%40example.com")).toBe(`/${REDACTED}`);
     expect(sanitizePath("/caf%E9/4111%201111%201111%201111%E9")).toBe(`/caf%E9/${REDACTED}`);
+  });
+});
+
+describe("redactEmail", () => {
+  it("replaces text holding an email address, however it is written, as a path segment", () => {
+    for (const text of [
+      "jane@example.com",
+      "Welcome back, jane.doe@example.co.uk!",
+      "jane%40example.com",
+      "jane%2540example.com",
+      "jane＠example．com",
+      "jane﹫example.com",
+    ])
+      expect(redactEmail(text), text).toBe(REDACTED);
+  });
+  it("keeps other text, handles, prices and long numbers included", () => {
+    for (const text of [
+      "Pricing – ownstats",
+      "follow @ownstats",
+      "a @ b.com",
+      "50% off",
+      "order 123456789",
+      "日本語",
+    ])
+      expect(redactEmail(text), text).toBe(text);
+    expect(redactEmail(undefined)).toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
-// Removes what must never be stored from the URLs a client sends: query strings, fragments,
-// and path segments that look like an email address or a long number (account, phone, card).
+// Removes what must never be stored from what a client sends: query strings, fragments, path
+// segments that look like an email address or a long number (account, phone, card), and free text
+// that holds an email address.
 import { boundedMemo } from "./bounded-memo.ts";
 
 export const REDACTED = "[redacted]";
@@ -40,8 +41,14 @@ function isPersonal(segment: string): boolean {
     (segment.match(DIGIT)?.length ?? 0) < 9
   )
     return false;
+  const decoded = readable(segment);
+  return EMAIL.test(decoded) || LONG_NUMBER.test(decoded.replace(UUID, "/").replace(NUMBER_SEPARATORS, ""));
+}
+
+/** Text as a person reads it: percent escapes decoded, compatibility forms as the ASCII they stand for. */
+function readable(text: string): string {
   // Links passed through a mailer or a redirect are often encoded twice (%2540 for @).
-  let decoded = segment;
+  let decoded = text;
   for (let pass = 0; pass < 3 && decoded.includes("%"); pass++) {
     const next = decode(decoded);
     if (next === decoded) break;
@@ -49,8 +56,20 @@ function isPersonal(segment: string): boolean {
   }
   // Full-width and compatibility forms (＠, ０-９, －, ＋) read as the ASCII they stand for, as people
   // typing on a CJK keyboard send them.
-  decoded = decoded.normalize("NFKC");
-  return EMAIL.test(decoded) || LONG_NUMBER.test(decoded.replace(UUID, "/").replace(NUMBER_SEPARATORS, ""));
+  return decoded.normalize("NFKC");
+}
+
+// Every way an "@" reaches the collector: plain, percent-encoded once or more, or full-width or small
+// (NFKC reads ＠ and ﹫ as @). Text without one of them holds no email, whatever else it holds.
+const MAYBE_AT = /[@\uFF20\uFE6B]|%(?:25)*40/;
+
+/**
+ * Free text a page or a link sets (a title, a UTM value, a prop value) replaced whole by [redacted]
+ * when it holds an email-looking part, as a path segment is. Long numbers stay: there they are
+ * prices, counts and campaign codes more often than anything personal.
+ */
+export function redactEmail<T extends string | undefined>(text: T): T {
+  return text !== undefined && MAYBE_AT.test(text) && EMAIL.test(readable(text)) ? (REDACTED as T) : text;
 }
 
 /** A path with its query string and fragment removed and personal-looking segments redacted. */
