@@ -154,6 +154,11 @@ describe("ownstats command", () => {
     const spool = await collect("--sink", "kinesis", "--source", "spool");
     expect(spool.code).toBe(2);
     expect(spool.stderr).toContain("--source spool reads the spool that --sink file writes");
+    const endpointUnused = await collect("--endpoint", "http://127.0.0.1:4567");
+    expect(endpointUnused.code).toBe(2);
+    expect(endpointUnused.stderr).toContain(
+      "--endpoint http://127.0.0.1:4567 is for the kinesis and firehose sinks; with --sink file the events wait in the spool",
+    );
     const unknown = await collect("--source", "s3");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Allowed choices are spool, kinesis.");

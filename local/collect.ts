@@ -78,6 +78,11 @@ export function deliverySource(
   endpoint: string | undefined,
 ): DeliverySource | undefined {
   if (sink === "file") {
+    // Most often --sink kinesis was forgotten: the events would go to the spool, not to that endpoint.
+    if (endpoint)
+      throw new CollectOptionsError(
+        `--endpoint ${endpoint} is for the kinesis and firehose sinks; with --sink file the events wait in the spool (add --sink kinesis or --sink firehose)`,
+      );
     if (source === "kinesis")
       throw new CollectOptionsError(
         "--source kinesis reads the stream that --sink kinesis writes; with --sink file there is no stream to read, the events wait in the spool (--source spool)",
