@@ -72,6 +72,29 @@ describe("ownstats command", () => {
     expect(tooLong.stderr).toContain("--days must be a whole number from 1 to 3650");
   });
 
+  it("demo stopped by Ctrl-C removes what it wrote, so the next demo is not refused", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-demo-"));
+    const objects = () =>
+      readdirSync(data, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".gz"));
+    const child = spawn(
+      process.execPath,
+      ["bin/ownstats.js", "demo", "--data", data, "--visitors", "300000", "--days", "365"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = once(child, "exit");
+    while (objects().length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill("SIGINT");
+    const [code] = await exited;
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/ownstats demo: stopped; the \d+ objects already written were removed/);
+    expect(objects()).toEqual([]);
+    expect((await ownstats("demo", "--data", data, "--visitors", "5", "--days", "1")).code).toBe(0);
+  }, 60_000);
+
   it("takes an empty OWNSTATS_DATA as unset and refuses an empty --data, never filling the current folder", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "ownstats-cli-cwd-"));
     const inCwd = (env: NodeJS.ProcessEnv, ...args: string[]) =>

@@ -1,5 +1,6 @@
 // `ownstats demo`: realistic synthetic raw events, written straight into raw/ in the delivery's layout.
 // Deterministic: the same seed and the same anchor hour give the same events in the same partitions.
+import { rm } from "node:fs/promises";
 import { Random } from "./demo-random.ts";
 import { writeSession } from "./demo-sessions.ts";
 import { planVisits } from "./demo-visitors.ts";
@@ -16,6 +17,15 @@ export interface DemoSettings {
   seed: number;
   /** The end of the period; defaults to OWNSTATS_DEMO_NOW, else the start of the current hour. */
   now?: Date | string;
+  /** Stops the writing; the objects already written are removed again (see {@link DemoStopped}). */
+  signal?: AbortSignal;
+}
+
+/** The demo was stopped (or failed) part-way and removed the objects it had written. */
+export class DemoStopped extends Error {
+  constructor(readonly removed: number) {
+    super(`stopped; the ${removed} objects already written were removed, so the data folder is as it was`);
+  }
 }
 
 export interface DemoSummary {
@@ -63,6 +73,9 @@ export async function writeDemo(settings: DemoSettings): Promise<DemoSummary> {
   let objects = 0;
   let bytes = 0;
   let failure: unknown;
+  // Part of a demo would look like a finished one to the next `demo` and to `dev`, which then write
+  // none: a run stopped or failed part-way takes its objects away again.
+  const written: string[] = [];
 
   const writeHour = async (hour: number): Promise<void> => {
     const bucket = buckets.get(hour) ?? [];
@@ -72,6 +85,7 @@ export async function writeDemo(settings: DemoSettings): Promise<DemoSummary> {
     for (const line of lines) bytes += line.length + 1;
     objects++;
     const write: Promise<unknown> = writeRawObject(settings.data, lines, new Date(hour))
+      .then((path) => written.push(path))
       .catch((error: unknown) => {
         failure ??= error;
       })
@@ -85,22 +99,29 @@ export async function writeDemo(settings: DemoSettings): Promise<DemoSummary> {
     for (const hour of done) await writeHour(hour);
   };
 
-  for (const session of plan.sessions) {
-    await flushBefore(session.start);
-    writeSession(random, session, (arrival, line) => {
-      // Events are generated up to "now" only; the collector owns everything later.
-      if (arrival >= now) return;
-      const hour = arrival - (arrival % HOUR);
-      let bucket = buckets.get(hour);
-      if (!bucket) buckets.set(hour, (bucket = []));
-      bucket.push([arrival, line]);
-      events++;
-      if (session.visitor.isBot) botEvents++;
-    });
+  try {
+    for (const session of plan.sessions) {
+      if (settings.signal?.aborted) throw new DemoStopped(0);
+      await flushBefore(session.start);
+      writeSession(random, session, (arrival, line) => {
+        // Events are generated up to "now" only; the collector owns everything later.
+        if (arrival >= now) return;
+        const hour = arrival - (arrival % HOUR);
+        let bucket = buckets.get(hour);
+        if (!bucket) buckets.set(hour, (bucket = []));
+        bucket.push([arrival, line]);
+        events++;
+        if (session.visitor.isBot) botEvents++;
+      });
+    }
+    await flushBefore(Number.POSITIVE_INFINITY);
+    await Promise.all(inFlight);
+    if (failure) throw failure;
+  } catch (error) {
+    await Promise.all(inFlight);
+    await Promise.all(written.map((path) => rm(path, { force: true })));
+    throw error instanceof DemoStopped ? new DemoStopped(written.length) : error;
   }
-  await flushBefore(Number.POSITIVE_INFINITY);
-  await Promise.all(inFlight);
-  if (failure) throw failure;
 
   return {
     events,

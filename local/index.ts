@@ -63,10 +63,8 @@ async function rawFolderRefused(command: string, data: string): Promise<boolean>
 
 export async function demo(opts: DemoOptions & { add?: boolean }): Promise<number> {
   if (await rawFolderRefused("demo", opts.data)) return 2;
-  const [{ writeDemo, formatDemoSummary, demoAnchor }, { newestPartitionHour }] = await Promise.all([
-    import("./demo.ts"),
-    import("./raw-object.ts"),
-  ]);
+  const [{ writeDemo, formatDemoSummary, demoAnchor, DemoStopped }, { newestPartitionHour }] =
+    await Promise.all([import("./demo.ts"), import("./raw-object.ts")]);
   try {
     demoAnchor(opts.now);
   } catch (error) {
@@ -82,9 +80,21 @@ export async function demo(opts: DemoOptions & { add?: boolean }): Promise<numbe
     );
     return 2;
   }
-  const summary = await writeDemo(opts);
-  console.log(formatDemoSummary(summary, opts.data));
-  return 0;
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  // Once: a second Ctrl-C ends the process at once, as usual.
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+  try {
+    const summary = await writeDemo({ ...opts, signal: stop.signal });
+    console.log(formatDemoSummary(summary, opts.data));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof DemoStopped)) throw error;
+    console.error(`ownstats demo: ${error.message}`);
+    return 130;
+  } finally {
+    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+  }
 }
 export async function sync(opts: SyncOptions): Promise<number> {
   if (await rawFolderRefused("sync", opts.data)) return 2;
