@@ -95,6 +95,14 @@ describe("ownstats command", () => {
     expect((await ownstats("demo", "--data", data, "--visitors", "5", "--days", "1")).code).toBe(0);
   }, 60_000);
 
+  it("dev names a bad OWNSTATS_DEMO_NOW in one line and exits 2 before it starts", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const result = await ownstatsWith({ OWNSTATS_DEMO_NOW: "1" }, "dev", "--port", "0", "--data", data);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("ownstats dev: OWNSTATS_DEMO_NOW must be an ISO-8601 time with its zone");
+    expect(result.stdout).not.toContain("writing demo data");
+  });
+
   it("takes an empty OWNSTATS_DATA as unset and refuses an empty --data, never filling the current folder", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "ownstats-cli-cwd-"));
     const inCwd = (env: NodeJS.ProcessEnv, ...args: string[]) =>

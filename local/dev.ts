@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { Hono } from "hono";
 import { DEFAULT_LOOKBACK_HOURS, loadProjectFiles } from "../runner/project.ts";
 import { type RunningCollector, startCollector } from "./collect.ts";
-import { formatDemoSummary, writeDemo } from "./demo.ts";
+import { demoAnchor, formatDemoSummary, writeDemo } from "./demo.ts";
 import { failureLines, IncrementalBuilder } from "./dev-builder.ts";
 import { acquireDevLock, type DevLock, DevStartError, ensureWritable } from "./dev-guard.ts";
 import { mountDemoSite, mountReports } from "./dev-static.ts";
@@ -35,6 +35,8 @@ export async function runDev(options: DevServerOptions): Promise<number> {
   let lock: DevLock;
   try {
     ensureWritable(data, ["raw", "spool"]);
+    // Checked before anything starts, not once the demo data is due.
+    if (options.demo) checkDemoAnchor();
     lock = acquireDevLock(data);
   } catch (error) {
     return startFailed(error);
@@ -142,6 +144,14 @@ function sourceLookbackHours(models: string): number {
   return sources.length > 0
     ? Math.max(...sources.map((source) => source.lookback_hours))
     : DEFAULT_LOOKBACK_HOURS;
+}
+
+function checkDemoAnchor(): void {
+  try {
+    demoAnchor();
+  } catch (error) {
+    throw new DevStartError((error as Error).message);
+  }
 }
 
 function startFailed(error: unknown): number {
