@@ -2,7 +2,7 @@
 // so `ownstats query` does not pay for loading the collector or the AWS SDK.
 import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { wholeNumber, wholeNumberForm } from "./local/whole-number.ts";
+import { wholeNumber, wholeNumberForm } from "./functions/collect/whole-number.ts";
 
 // Empty is unset, as for the other variables: "" would otherwise make the current folder the data folder.
 const defaultData = process.env.OWNSTATS_DATA || "./data";

@@ -22,13 +22,13 @@ import {
   type SinkKind,
   sinkKind,
 } from "../functions/collect/sink-from-env.ts";
+import { wholeNumber, wholeNumberForm } from "../functions/collect/whole-number.ts";
 import { SpoolDelivery } from "./delivery.ts";
 import { KinesisDelivery } from "./delivery-kinesis.ts";
 import { ensureWritable } from "./dev-guard.ts";
 import type { CollectOptions } from "./index.ts";
 import { removeStaleTemporaries } from "./raw-object.ts";
 import { Spool, SpoolLockedError } from "./spool.ts";
-import { wholeNumber, wholeNumberForm } from "./whole-number.ts";
 
 export interface StartCollectorOptions {
   port: number;

@@ -9,6 +9,7 @@ import { createAdaptorServer } from "@hono/node-server";
 import type { Hono } from "hono";
 import { createApp, parseAllowedOrigins } from "./app.ts";
 import { sinkFromEnv } from "./sink-from-env.ts";
+import { wholeNumber, wholeNumberForm } from "./whole-number.ts";
 
 export interface RunningServer {
   server: Server;
@@ -53,13 +54,25 @@ export async function serveApp(
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const app = createApp({
-    sink: sinkFromEnv(process.env),
-    allowedOrigins: parseAllowedOrigins(process.env.ALLOWED_ORIGINS),
-  });
-  const { port } = await serveApp(app, {
-    port: Number(process.env.PORT ?? 8787),
-    hostname: process.env.HOST,
-  });
-  console.log(`collector listening on http://${process.env.HOST ?? "127.0.0.1"}:${port}/v1/events`);
+  try {
+    const port = portFromEnv(process.env.PORT);
+    const app = createApp({
+      sink: sinkFromEnv(process.env),
+      allowedOrigins: parseAllowedOrigins(process.env.ALLOWED_ORIGINS),
+    });
+    const running = await serveApp(app, { port, hostname: process.env.HOST || undefined });
+    console.log(`collector listening on http://${process.env.HOST || "127.0.0.1"}:${running.port}/v1/events`);
+  } catch (error) {
+    // Settings are fixed in the environment: one line naming the variable, not a stack trace.
+    console.error(`collector: ${(error as Error).message}`);
+    process.exitCode = 2;
+  }
+}
+
+/** PORT, checked: unset or empty is 8787; "" is not 0 (any port) and "abc" not a crash in listen(). */
+function portFromEnv(value: string | undefined): number {
+  if (value === undefined || value === "") return 8787;
+  const port = wholeNumber(value, 0, 65_535);
+  if (port === undefined) throw new Error(`PORT must be ${wholeNumberForm(0, 65_535)}, got "${value}"`);
+  return port;
 }
