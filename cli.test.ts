@@ -264,6 +264,16 @@ describe("ownstats command", () => {
     }
   });
 
+  it("live and replay name an empty --stream (an unset variable) and exit 2", async () => {
+    for (const args of [["live"], ["replay", "--since", "2h"]]) {
+      const result = await ownstats(...args, "--stream", "", "--endpoint", "http://127.0.0.1:9");
+      expect(result.code, args[0]).toBe(2);
+      expect(result.stderr).toContain(
+        "--stream is empty; give the stream's name (the stack's kinesis_stream_name output)",
+      );
+    }
+  });
+
   it("names an --endpoint that is no http(s) URL and exits 2, before anything starts", async () => {
     const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
     const collect = await collectInto(data, "--sink", "kinesis", "--endpoint", "localhost:4567");

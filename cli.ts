@@ -50,6 +50,15 @@ function bucketName(value: string): string {
   return value;
 }
 
+/** A Kinesis stream's name: an empty one (an unset variable) is named here, not as "stream : …" by the SDK. */
+function streamName(value: string): string {
+  if (value.trim() === "")
+    throw new InvalidArgumentError(
+      "--stream is empty; give the stream's name (the stack's kinesis_stream_name output)",
+    );
+  return value;
+}
+
 /** A mapping in YAML, as dbt's --vars takes it; JSON is YAML too. */
 function varsMapping(value: string): Record<string, unknown> {
   // Required here, synchronously, so that commands without --vars do not load the YAML parser.
@@ -216,14 +225,14 @@ program
 program
   .command("live")
   .description("tail a Kinesis stream: events as they arrive and per-minute counts")
-  .requiredOption("--stream <name>", "Kinesis stream name")
+  .requiredOption("--stream <name>", "Kinesis stream name", streamName)
   .option("--endpoint <url>", "Kinesis endpoint", endpointUrl)
   .action(async (opts) => finish(await (await import("./local/index.ts")).live(opts)));
 
 program
   .command("replay")
   .description("re-land events from Kinesis retention into raw/")
-  .requiredOption("--stream <name>", "Kinesis stream name")
+  .requiredOption("--stream <name>", "Kinesis stream name", streamName)
   .requiredOption("--since <duration>", "how far back, e.g. 2h, 90m, 1d")
   .addOption(dataOption())
   .option("--endpoint <url>", "Kinesis endpoint", endpointUrl)
