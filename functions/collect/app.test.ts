@@ -329,4 +329,16 @@ describe("other routes", () => {
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: "no route for GET /nope" });
   });
+
+  it("answers 405 naming POST to another method on /v1/events, such as a browser's GET", async () => {
+    const app = createApp({ now, sink: spool });
+    for (const method of ["GET", "PUT", "DELETE"]) {
+      const res = await app.request("/v1/events", { method });
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get("allow")).toBe("POST, OPTIONS");
+      expect(await res.json()).toEqual({
+        error: `/v1/events takes events by POST (a JSON event or {"events":[…]}), not by ${method}`,
+      });
+    }
+  });
 });

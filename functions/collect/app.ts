@@ -125,6 +125,12 @@ export function createApp({
     },
   );
 
+  // Registered after POST and the preflight, so it answers only the other methods.
+  app.all("/v1/events", (c) => {
+    c.header("Allow", "POST, OPTIONS");
+    const error = `/v1/events takes events by POST (a JSON event or {"events":[…]}), not by ${c.req.method}`;
+    return c.json<ErrorResponse>({ error }, 405);
+  });
   app.get("/v1/health", (c) => c.json({ ok: true }));
   app.notFound((c) => c.json<ErrorResponse>({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
