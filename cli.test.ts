@@ -316,6 +316,18 @@ describe("ownstats command", () => {
     expect(result.stdout).not.toContain("listening");
   });
 
+  it("collect names a damaged delivery checkpoint and what to do, and exits 2 before it acknowledges anything", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    mkdirSync(join(data, "spool"));
+    const checkpoint = join(data, "spool", "checkpoint.json");
+    writeFileSync(checkpoint, '{"segment":"0001');
+    const result = await collectInto(data);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`ownstats collect: ${checkpoint} is not a delivery checkpoint (`);
+    expect(result.stderr).toContain("delete it to deliver the spool from its start");
+    expect(result.stdout).not.toContain("listening");
+  });
+
   it("collect names a port in use and exits 2", async () => {
     const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
     const taken = createServer();

@@ -23,12 +23,13 @@ import {
   sinkKind,
 } from "../functions/collect/sink-from-env.ts";
 import { wholeNumber, wholeNumberForm } from "../functions/collect/whole-number.ts";
-import { SpoolDelivery } from "./delivery.ts";
+import { readCheckpoint, SpoolDelivery } from "./delivery.ts";
 import { KinesisDelivery } from "./delivery-kinesis.ts";
 import { ensureWritable } from "./dev-guard.ts";
 import type { CollectOptions } from "./index.ts";
 import { removeStaleTemporaries } from "./raw-object.ts";
-import { Spool, SpoolLockedError } from "./spool.ts";
+import { Spool } from "./spool.ts";
+import { StartProblem } from "./start-problem.ts";
 
 export interface StartCollectorOptions {
   port: number;
@@ -64,7 +65,7 @@ interface Pipeline {
 export type DeliverySource = "spool" | "kinesis";
 
 /** Options that cannot work together: `ownstats collect` exits 2 with the message. */
-export class CollectOptionsError extends Error {}
+export class CollectOptionsError extends StartProblem {}
 
 /**
  * What the delivery reads into raw/ for a sink: the spool the file sink writes, the stream the
@@ -148,6 +149,8 @@ async function startPipeline(
   // An earlier run killed while it wrote an object left that object's temporary file.
   if (source) await removeStaleTemporaries(data);
   if (kind === "file") {
+    // An unreadable checkpoint would stop every delivery: it is named before anything is acknowledged.
+    await readCheckpoint(resolve(data, "spool"));
     let delivery: SpoolDelivery | undefined;
     const spool = await Spool.open(resolve(data, "spool"), {
       onAppend: (bytes) => delivery?.noteAppended(bytes),
@@ -263,8 +266,7 @@ export async function collect(options: CollectOptions): Promise<number> {
     // A port in use or an endpoint that does not answer is fixed with a flag, as a usage error is:
     // one line, exit 2 (as `ownstats dev`).
     const message = (error as Error).message;
-    const startProblem = error instanceof CollectOptionsError || error instanceof SpoolLockedError;
-    if (!startProblem && !/already in use/.test(message)) throw error;
+    if (!(error instanceof StartProblem) && !/already in use/.test(message)) throw error;
     console.error(`ownstats collect: ${message}`);
     return 2;
   }

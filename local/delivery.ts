@@ -11,6 +11,7 @@ import { arrivalReader, runsByHour } from "./delivery-batch.ts";
 import { writeFileDurably } from "./durable-file.ts";
 import { writeRawNdjson } from "./raw-object.ts";
 import { listSegments, type Spool, type SpoolPosition } from "./spool.ts";
+import { StartProblem } from "./start-problem.ts";
 
 export interface DeliveryOptions {
   data: string;
@@ -29,12 +30,20 @@ const NEWLINE = 0x0a;
 export const checkpointPath = (spoolDir: string) => join(spoolDir, "checkpoint.json");
 
 export async function readCheckpoint(spoolDir: string): Promise<SpoolPosition | undefined> {
+  const path = checkpointPath(spoolDir);
   try {
-    const parsed = JSON.parse(await readFile(checkpointPath(spoolDir), "utf8")) as Partial<SpoolPosition>;
-    if (typeof parsed.segment === "string" && typeof parsed.offset === "number")
+    const parsed = JSON.parse(await readFile(path, "utf8")) as Partial<SpoolPosition> | null;
+    if (typeof parsed?.segment === "string" && typeof parsed.offset === "number")
       return { segment: parsed.segment, offset: parsed.offset };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    // Written whole or not at all, so only a hand edit or a damaged disk gets here; the way out is the user's.
+    if (error instanceof SyntaxError)
+      throw new StartProblem(
+        `${path} is not a delivery checkpoint (${error.message}); delete it to deliver the spool from its start ` +
+          "(events already in raw/ then land again; the next build removes the duplicates by event_id)",
+      );
+    throw error;
   }
   return undefined;
 }

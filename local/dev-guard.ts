@@ -4,9 +4,10 @@
 import { mkdirSync, readFileSync, rmSync, type Stats, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { isRunning, type LockOwner, ownerOf, thisProcess } from "./lock-owner.ts";
+import { StartProblem } from "./start-problem.ts";
 
 /** A start-up problem the user can fix: printed as one line, exit code 2. */
-export class DevStartError extends Error {}
+export class DevStartError extends StartProblem {}
 
 export interface DevLock {
   path: string;

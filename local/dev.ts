@@ -15,7 +15,7 @@ import type { DevOptions } from "./index.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { type LiveRoutes, mountLive } from "./live-routes.ts";
 import { newestPartitionHour } from "./raw-object.ts";
-import { SpoolLockedError } from "./spool.ts";
+import { StartProblem } from "./start-problem.ts";
 import { mountTracker } from "./tracker-route.ts";
 
 /** The package's own model project, wherever the command is run from. */
@@ -157,8 +157,7 @@ function checkDemoAnchor(): void {
 function startFailed(error: unknown): number {
   const message = error instanceof Error ? error.message : String(error);
   // Every start-up problem is one line and exit 2, as usage errors are.
-  const startProblem = error instanceof DevStartError || error instanceof SpoolLockedError;
-  if (startProblem || /already in use|EACCES|EROFS|ENOTDIR/.test(message)) {
+  if (error instanceof StartProblem || /already in use|EACCES|EROFS|ENOTDIR/.test(message)) {
     console.error(`ownstats dev: ${message.split("\n")[0]}`);
     return 2;
   }

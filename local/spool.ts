@@ -15,6 +15,7 @@ import type { StoredEvent } from "../functions/collect/event.ts";
 import type { Sink } from "../functions/collect/sink.ts";
 import { makeDirectoryDurably, syncDirectory } from "./durable-file.ts";
 import { isRunning, type LockOwner, ownerOf, thisProcess } from "./lock-owner.ts";
+import { StartProblem } from "./start-problem.ts";
 
 export interface SpoolOptions {
   /** How long delivered segments are kept. @default 24 h */
@@ -227,9 +228,6 @@ export class Spool implements Sink {
 
 const lockFile = (dir: string) => join(dir, "spool.lock");
 
-/** Another running process writes the spool: a start-up problem the user fixes, not a crash. */
-export class SpoolLockedError extends Error {}
-
 /**
  * One process writes a spool (its delivery owns the checkpoint). A lock whose process has ended, or
  * whose pid now belongs to another process (after a reboot), is taken over.
@@ -244,7 +242,7 @@ async function takeLock(dir: string): Promise<void> {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = await readHolder(path);
       if (holder && holder.pid !== process.pid && isRunning(holder))
-        throw new SpoolLockedError(
+        throw new StartProblem(
           `another ownstats process (pid ${holder.pid}) is collecting into ${dir}; stop it or choose another --data ` +
             `(if pid ${holder.pid} is no ownstats process, delete ${path})`,
         );
