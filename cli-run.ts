@@ -1,0 +1,23 @@
+// Runs the `ownstats` command as a user does, for the command's tests: exit code, stdout and stderr.
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL("./bin/ownstats.js", import.meta.url));
+
+/**
+ * Runs the command with extra environment (in `cwd`, if given); one that starts a server instead is
+ * stopped after 20 s.
+ */
+export const ownstatsIn = (cwd: string | undefined, env: NodeJS.ProcessEnv, ...args: string[]) =>
+  run(process.execPath, [bin, ...args], { cwd, env: { ...process.env, ...env }, timeout: 20_000 }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number | null; stdout: string; stderr: string }) => e,
+  );
+export const ownstatsWith = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+  ownstatsIn(undefined, env, ...args);
+export const ownstats = (...args: string[]) => ownstatsWith({}, ...args);
+/** `collect` on any free port into `data`, with SINK unset so that only the flags choose the sink. */
+export const collectInto = (data: string, ...args: string[]) =>
+  ownstatsWith({ SINK: "" }, "collect", "--port", "0", "--data", data, ...args);

@@ -1,0 +1,203 @@
+// `collect` and `dev`, and the commands that reach Kinesis, refuse bad flags, variables, folders and
+// state before they start: one line naming what is wrong, exit code 2, nothing listening.
+import { once } from "node:events";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { collectInto, ownstats, ownstatsWith } from "./cli-run.ts";
+
+describe("ownstats command, before it starts", () => {
+  it("dev names a bad OWNSTATS_DEMO_NOW in one line and exits 2 before it starts", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const result = await ownstatsWith({ OWNSTATS_DEMO_NOW: "1" }, "dev", "--port", "0", "--data", data);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("ownstats dev: OWNSTATS_DEMO_NOW must be an ISO-8601 time with its zone");
+    expect(result.stdout).not.toContain("writing demo data");
+  });
+
+  it("collect refuses a SINK or --sink it does not know, naming it and the sinks, before it listens", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const fromEnv = await ownstatsWith({ SINK: "bogus" }, "collect", "--port", "0", "--data", data);
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('Expected SINK to be one of file, kinesis, firehose, got "bogus"');
+    expect(fromEnv.stdout).not.toContain("listening");
+    const fromFlag = await collectInto(data, "--sink", "bogus");
+    expect(fromFlag.code).toBe(2);
+    expect(fromFlag.stderr).toContain('Expected --sink to be one of file, kinesis, firehose, got "bogus"');
+  });
+
+  it("collect refuses a delivery source that cannot hold its events", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const collect = (...args: string[]) => collectInto(data, ...args);
+    const noStream = await collect("--source", "kinesis");
+    expect(noStream.code).toBe(2);
+    expect(noStream.stderr).toContain("with --sink file there is no stream to read");
+    const firehose = await collect("--sink", "firehose", "--source", "kinesis");
+    expect(firehose.code).toBe(2);
+    expect(firehose.stderr).toContain("with --sink firehose there is no stream to read");
+    const spool = await collect("--sink", "kinesis", "--source", "spool");
+    expect(spool.code).toBe(2);
+    expect(spool.stderr).toContain("--source spool reads the spool that --sink file writes");
+    const endpointUnused = await collect("--endpoint", "http://127.0.0.1:4567");
+    expect(endpointUnused.code).toBe(2);
+    expect(endpointUnused.stderr).toContain(
+      "--endpoint http://127.0.0.1:4567 is for the kinesis and firehose sinks; with --sink file the events wait in the spool",
+    );
+    const unknown = await collect("--source", "s3");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Allowed choices are spool, kinesis.");
+  });
+
+  it("collect names a bad --port or --data and exits 2 before it listens, without a stack trace", async () => {
+    const root = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const collect = (...args: string[]) => ownstatsWith({ SINK: "" }, "collect", ...args);
+    const outOfRange = await collect("--port", "70000", "--data", root);
+    expect(outOfRange.code).toBe(2);
+    expect(outOfRange.stderr).toContain("--port must be a whole number from 0 to 65535");
+    const notANumber = await collect("--port", "abc", "--data", root);
+    expect(notANumber.code).toBe(2);
+    expect(notANumber.stderr).toContain("--port must be a whole number from 0 to 65535");
+    // Number() would read "" (an unset variable) as 0, any free port, and 0x50 or 1e3 as other ports.
+    for (const value of ["", "0x50", "1e3", "80.0", " 80"]) {
+      const odd = await collect("--port", value, "--data", root);
+      expect(odd.code, `--port "${value}"`).toBe(2);
+      expect(odd.stderr).toContain("--port must be a whole number from 0 to 65535");
+      expect(odd.stdout).not.toContain("listening");
+    }
+    const file = join(root, "plain-file");
+    writeFileSync(file, "");
+    const dataIsFile = await collect("--port", "0", "--data", file);
+    expect(dataIsFile.code).toBe(2);
+    expect(dataIsFile.stderr).toContain(
+      `the data folder ${file} is a file, not a folder; choose another with --data`,
+    );
+    for (const result of [outOfRange, dataIsFile]) {
+      expect(result.stdout).not.toContain("listening");
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+
+  it("collect and demo name a file that stands where DATA/raw or DATA/spool must be a folder, and exit 2", async () => {
+    for (const [name, command] of [
+      ["raw", "collect"],
+      ["spool", "collect"],
+      ["raw", "demo"],
+    ] as const) {
+      const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+      writeFileSync(join(data, name), "");
+      const result =
+        command === "collect"
+          ? await collectInto(data)
+          : await ownstats("demo", "--data", data, "--days", "1");
+      expect(result.code, `${command} with ${name} a file`).toBe(2);
+      expect(result.stderr).toContain(
+        `ownstats ${command}: ${join(data, name)} is a file, but it must be the folder`,
+      );
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.stdout).not.toContain("listening");
+    }
+  });
+
+  it("collect refuses an OWNSTATS_DELIVERY_INTERVAL_MS that is no whole number of milliseconds, and exits 2", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    for (const value of ["abc", "-5", "0", "5s", "1e3", "9999999999"]) {
+      const result = await ownstatsWith(
+        { SINK: "", OWNSTATS_DELIVERY_INTERVAL_MS: value },
+        "collect",
+        "--port",
+        "0",
+        "--data",
+        data,
+      );
+      expect(result.code, value).toBe(2);
+      expect(result.stderr).toContain(
+        `ownstats collect: OWNSTATS_DELIVERY_INTERVAL_MS must be milliseconds as a whole number from 1 to 2147483647, e.g. 5000 (the default), got "${value}"`,
+      );
+      expect(result.stdout).not.toContain("listening");
+    }
+  });
+
+  it("live and replay name an empty --stream (an unset variable) and exit 2", async () => {
+    for (const args of [["live"], ["replay", "--since", "2h"]]) {
+      const result = await ownstats(...args, "--stream", "", "--endpoint", "http://127.0.0.1:9");
+      expect(result.code, args[0]).toBe(2);
+      expect(result.stderr).toContain(
+        "--stream is empty; give the stream's name (the stack's kinesis_stream_name output)",
+      );
+    }
+  });
+
+  it("names an --endpoint that is no http(s) URL and exits 2, before anything starts", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const collect = await collectInto(data, "--sink", "kinesis", "--endpoint", "localhost:4567");
+    expect(collect.code).toBe(2);
+    expect(collect.stderr).toContain("--endpoint must be an http:// or https:// URL");
+    expect(collect.stdout).not.toContain("listening");
+    const live = await ownstats("live", "--stream", "events", "--endpoint", "not a url");
+    expect(live.code).toBe(2);
+    expect(live.stderr).toContain("--endpoint must be an http:// or https:// URL");
+  });
+
+  it("collect names a Kinesis --endpoint that does not answer and exits 2", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    // A port just freed: nothing listens there.
+    const probe = createServer();
+    probe.listen(0, "127.0.0.1");
+    await once(probe, "listening");
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const endpoint = `http://127.0.0.1:${port}`;
+    const result = await collectInto(data, "--sink", "kinesis", "--endpoint", endpoint);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`could not make the stream ownstats-events ready at ${endpoint}`);
+    expect(result.stderr).toContain("ECONNREFUSED");
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stdout).not.toContain("listening");
+  });
+
+  it("collect names another process that writes the same spool, in one line, and exits 2", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    mkdirSync(join(data, "spool"));
+    // This test's process is alive, and is not the command's.
+    writeFileSync(join(data, "spool", "spool.lock"), String(process.pid));
+    const result = await collectInto(data);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `ownstats collect: another ownstats process (pid ${process.pid}) is collecting into ${join(data, "spool")}`,
+    );
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stdout).not.toContain("listening");
+  });
+
+  it("collect names a damaged delivery checkpoint and what to do, and exits 2 before it acknowledges anything", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    mkdirSync(join(data, "spool"));
+    const checkpoint = join(data, "spool", "checkpoint.json");
+    writeFileSync(checkpoint, '{"segment":"0001');
+    const result = await collectInto(data);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`ownstats collect: ${checkpoint} is not a delivery checkpoint (`);
+    expect(result.stderr).toContain("delete it to deliver the spool from its start");
+    expect(result.stdout).not.toContain("listening");
+  });
+
+  it("collect names a port in use and exits 2", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const taken = createServer();
+    taken.listen(0, "127.0.0.1");
+    await once(taken, "listening");
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const result = await ownstatsWith({ SINK: "" }, "collect", "--port", String(port), "--data", data);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `port ${port} on 127.0.0.1 is already in use; choose another with --port`,
+      );
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      taken.close();
+    }
+  });
+});
