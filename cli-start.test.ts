@@ -9,6 +9,17 @@ import { describe, expect, it } from "vitest";
 import { collectInto, ownstats, ownstatsWith } from "./cli-run.ts";
 
 describe("ownstats command, before it starts", () => {
+  it("dev names a file that stands where DATA/site must be a folder, and exits 2 before it starts", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    writeFileSync(join(data, "site"), "");
+    const result = await ownstats("dev", "--no-demo", "--port", "0", "--data", data);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `ownstats dev: ${join(data, "site")} is a file, but it must be the folder that holds the rendered reports`,
+    );
+    expect(result.stdout).not.toContain("ownstats dev — the whole pipeline");
+  });
+
   it("dev names a bad OWNSTATS_DEMO_NOW in one line and exits 2 before it starts", async () => {
     const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
     const result = await ownstatsWith({ OWNSTATS_DEMO_NOW: "1" }, "dev", "--port", "0", "--data", data);

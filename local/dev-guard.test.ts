@@ -59,8 +59,8 @@ describe("dev lock", () => {
     );
   });
 
-  it("names a file that stands where raw/ or spool/ must be a folder", () => {
-    for (const name of ["raw", "spool"] as const) {
+  it("names a file that stands where raw/, spool/, site/ or target/ must be a folder", () => {
+    for (const name of ["raw", "spool", "site", "target"] as const) {
       const data = temp();
       writeFileSync(join(data, name), "");
       expect(() => ensureWritable(data, [name])).toThrow(DevStartError);

@@ -24,6 +24,8 @@ export function lockPath(data: string): string {
 const DATA_SUBFOLDERS = {
   raw: "the delivered event objects (raw/year=…/hour=…/*.gz)",
   spool: "the accepted events that wait for delivery",
+  site: "the rendered reports",
+  target: "the build's artifacts (manifest.json, run_results.json)",
 } as const;
 export type DataSubfolder = keyof typeof DATA_SUBFOLDERS;
 

@@ -34,7 +34,9 @@ export async function runDev(options: DevServerOptions): Promise<number> {
   const data = resolve(options.data);
   let lock: DevLock;
   try {
-    ensureWritable(data, ["raw", "spool"]);
+    // site/ and target/ too: the builds and renders in child processes would otherwise fail with a
+    // bare ENOTDIR, and /reports/ would say that the reports are being built for as long as dev runs.
+    ensureWritable(data, ["raw", "spool", "site", "target"]);
     // Checked before anything starts, not once the demo data is due.
     if (options.demo) checkDemoAnchor();
     lock = acquireDevLock(data);
