@@ -9,23 +9,27 @@ import { describe, expect, it } from "vitest";
 import { collectInto, ownstats, ownstatsWith } from "./cli-run.ts";
 
 describe("ownstats command, before it starts", () => {
-  it("dev names a file that stands where DATA/site must be a folder, and exits 2 before it starts", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
-    writeFileSync(join(data, "site"), "");
-    const result = await ownstats("dev", "--no-demo", "--port", "0", "--data", data);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(
-      `ownstats dev: ${join(data, "site")} is a file, but it must be the folder that holds the rendered reports`,
-    );
-    expect(result.stdout).not.toContain("ownstats dev — the whole pipeline");
-  });
-
-  it("dev names a bad OWNSTATS_DEMO_NOW in one line and exits 2 before it starts", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
-    const result = await ownstatsWith({ OWNSTATS_DEMO_NOW: "1" }, "dev", "--port", "0", "--data", data);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("ownstats dev: OWNSTATS_DEMO_NOW must be an ISO-8601 time with its zone");
-    expect(result.stdout).not.toContain("writing demo data");
+  it("dev names a file where DATA/site must be a folder, and a bad OWNSTATS_DEMO_NOW, and exits 2 before it starts", async () => {
+    const siteIsFile = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    writeFileSync(join(siteIsFile, "site"), "");
+    for (const [data, env, message] of [
+      [
+        siteIsFile,
+        {},
+        `ownstats dev: ${join(siteIsFile, "site")} is a file, but it must be the folder that holds the rendered reports`,
+      ],
+      [
+        mkdtempSync(join(tmpdir(), "ownstats-cli-")),
+        { OWNSTATS_DEMO_NOW: "1" },
+        "ownstats dev: OWNSTATS_DEMO_NOW must be an ISO-8601 time with its zone",
+      ],
+    ] as const) {
+      const result = await ownstatsWith(env, "dev", "--port", "0", "--data", data);
+      expect(result.code, message).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stdout).not.toContain("writing demo data");
+      expect(result.stdout).not.toContain("ownstats dev — the whole pipeline");
+    }
   });
 
   it("collect refuses a SINK or --sink it does not know, naming it and the sinks, before it listens", async () => {
