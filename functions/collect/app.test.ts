@@ -219,13 +219,13 @@ describe("POST /v1/events", () => {
     expect(line).not.toContain("Mozilla");
   });
 
-  it("redacts an email address in the title, the UTM values and the props, as in the path", async () => {
+  it("redacts an email address in the title, the UTM values and the props' keys and values, as in the path", async () => {
     const app = createApp({ now, sink: spool });
     const email = "jane.doe@example.com";
     await post(app, {
       events: [
         event({ page_title: `Inbox – ${email}`, utm_term: email, utm_content: "jane%40example.com" }),
-        event({ event_type: "custom", name: "signup", props: { who: `${email} `, plan: "pro", seats: 3 } }),
+        event({ event_type: "custom", name: "signup", props: { who: `${email} `, plan: "pro", [email]: 3 } }),
       ],
     });
     const [view, custom] = await stored();
@@ -234,7 +234,7 @@ describe("POST /v1/events", () => {
       utm_term: "[redacted]",
       utm_content: "[redacted]",
     });
-    expect(custom?.props).toEqual({ who: "[redacted]", plan: "pro", seats: 3 });
+    expect(custom?.props).toEqual({ who: "[redacted]", plan: "pro", "[redacted]": 3 });
     expect((await readSpoolLines(dir)).join("\n")).not.toMatch(/jane/);
   });
 

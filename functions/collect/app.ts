@@ -149,8 +149,9 @@ const freeText = (value: string | undefined) => redactEmail(text(value));
 function wellFormedProps(props: WireEvent["props"]): WireEvent["props"] {
   if (props === undefined) return undefined;
   const out: NonNullable<WireEvent["props"]> = {};
+  // A key can carry an address as well as a value can (track("vote", { [email]: true })).
   for (const [key, value] of Object.entries(props))
-    out[wellFormed(key)] = typeof value === "string" ? redactEmail(wellFormed(value)) : value;
+    out[redactEmail(wellFormed(key))] = typeof value === "string" ? redactEmail(wellFormed(value)) : value;
   return out;
 }
 
