@@ -79,6 +79,7 @@ export class IncrementalBuilder {
   private lastReports = 0;
   private stopped = false;
   private readonly listeners = new Set<(outcome: BuildOutcome) => void>();
+  private readonly renderListeners = new Set<(problem: string | undefined) => void>();
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: BuilderOptions) {
@@ -98,6 +99,12 @@ export class IncrementalBuilder {
   onBuilt(listener: (outcome: BuildOutcome) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Called after each report render with why it failed, or undefined when it rendered. */
+  onRendered(listener: (problem: string | undefined) => void): () => void {
+    this.renderListeners.add(listener);
+    return () => this.renderListeners.delete(listener);
   }
 
   /** Builds the models and renders the reports now, after any job in progress. */
@@ -198,12 +205,18 @@ export class IncrementalBuilder {
     const time = new Date().toISOString().slice(11, 19);
     const days = String(this.options.days ?? 28);
     const { code, lines } = await runJob(["reports", this.options.data, this.options.models, days]);
+    let problem: string | undefined;
     if (code === 0)
       this.log(`reports ${time}: rendered in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     else {
-      if (lines.some(heldByAnotherProcess)) this.reportsDue = true;
+      const busy = lines.some(heldByAnotherProcess);
+      if (busy) this.reportsDue = true;
       const reason = lines.find((line) => line.startsWith("report:")) ?? lines.at(-1) ?? `exit ${code}`;
       this.log(`reports ${time}: not rendered: ${reason}`);
+      // A warehouse held by a query is retried shortly: nothing for the user to fix.
+      if (busy) return;
+      problem = reason;
     }
+    for (const listener of this.renderListeners) listener(problem);
   }
 }

@@ -55,21 +55,29 @@ const notBuiltYet = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch] as string);
 
-const buildFailed = (
-  why: string,
-) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
-<title>Reports — build failed</title></head><body style="font-family:system-ui;margin:2rem">
-<h1>The last build failed</h1><pre style="white-space:pre-wrap">${escapeHtml(why)}</pre>
+/** Why there are no reports to show: a failed build, or a render that failed after a good one. */
+export interface ReportsProblem {
+  heading: string;
+  detail: string;
+}
+
+const reportsFailed = ({
+  heading,
+  detail,
+}: ReportsProblem) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
+<title>Reports — ${escapeHtml(heading)}</title></head><body style="font-family:system-ui;margin:2rem">
+<h1>${escapeHtml(heading)}</h1><pre style="white-space:pre-wrap">${escapeHtml(detail)}</pre>
 <p>The terminal running <code>ownstats dev</code> shows the failing steps. The next build starts when new events land; this page reloads itself.</p></body></html>`;
 
 /**
  * GET /reports/…: DATA/site/, with a placeholder until the first build has rendered it; `problem`
- * says why the last build failed, when it did, so the placeholder does not promise reports forever.
+ * says why the last build or render failed, when one did, so the placeholder does not promise
+ * reports forever.
  */
 export function mountReports(
   app: Hono,
   data: string,
-  problem: () => string | undefined = () => undefined,
+  problem: () => ReportsProblem | undefined = () => undefined,
 ): void {
   const root = normalize(join(data, "site"));
   app.get("/reports", (c) => c.redirect("/reports/"));
@@ -81,7 +89,7 @@ export function mountReports(
     if (response) return response;
     if (rest === "/" || rest === "/index.html") {
       const why = problem();
-      return c.html(why === undefined ? notBuiltYet : buildFailed(why), 503, { "Retry-After": "3" });
+      return c.html(why === undefined ? notBuiltYet : reportsFailed(why), 503, { "Retry-After": "3" });
     }
     return c.text(`no report file ${rest}`, 404);
   });

@@ -9,7 +9,7 @@ import { type RunningCollector, startCollector } from "./collect.ts";
 import { demoAnchor, formatDemoSummary, writeDemo } from "./demo.ts";
 import { failureLines, IncrementalBuilder } from "./dev-builder.ts";
 import { acquireDevLock, type DevLock, DevStartError, ensureWritable } from "./dev-guard.ts";
-import { mountDemoSite, mountReports } from "./dev-static.ts";
+import { mountDemoSite, mountReports, type ReportsProblem } from "./dev-static.ts";
 import { RawWatcher } from "./dev-watch.ts";
 import type { DevOptions } from "./index.ts";
 import { LiveFeed } from "./live-feed.ts";
@@ -47,6 +47,13 @@ export async function runDev(options: DevServerOptions): Promise<number> {
   const emptyAtStart = (await newestPartitionHour(data)) === undefined;
   const feed = new LiveFeed(data);
   let lastBuildProblem: string | undefined;
+  let lastRenderProblem: string | undefined;
+  const reportsProblem = (): ReportsProblem | undefined =>
+    lastBuildProblem !== undefined
+      ? { heading: "The last build failed", detail: lastBuildProblem }
+      : lastRenderProblem !== undefined
+        ? { heading: "The reports could not be rendered", detail: lastRenderProblem }
+        : undefined;
   let live: LiveRoutes | undefined;
   let collector: RunningCollector;
   try {
@@ -60,7 +67,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
       extend: (app: Hono) => {
         mountTracker(app);
         live = mountLive(app, feed);
-        mountReports(app, data, () => lastBuildProblem);
+        mountReports(app, data, reportsProblem);
         mountDemoSite(app);
       },
     });
@@ -90,6 +97,9 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     if (ok) lastBuildProblem = undefined;
     else if (!busy)
       lastBuildProblem = [`exit ${code}`, ...failureLines(lines).map((line) => line.trim())].join("\n");
+  });
+  builder.onRendered((problem) => {
+    lastRenderProblem = problem;
   });
   const watcher = new RawWatcher({ data, onNew: (files) => builder.notify(files), recentEveryMs: 250 });
   try {

@@ -80,29 +80,38 @@ describe("ownstats dev", () => {
     expect(existsSync(join(data, "dev.lock"))).toBe(false);
   }, 120_000);
 
-  it("says on /reports/ that the first build failed and why, instead of that the reports are being built", async () => {
-    const data = tempData();
-    const hour = join(data, "raw", "year=2026", "month=03", "day=01", "hour=10");
+  it("says on /reports/ why the first build or render failed, instead of that the reports are being built", async () => {
+    const brokenObject = tempData();
+    const hour = join(brokenObject, "raw", "year=2026", "month=03", "day=01", "hour=10");
     mkdirSync(hour, { recursive: true });
     writeFileSync(join(hour, "broken.gz"), "this is not gzip");
-    const dev = await startDev(["--no-demo"], data);
-    try {
-      const page = await until(
-        async () => {
-          const response = await fetch(`${dev.url}/reports/`);
-          const text = await response.text();
-          return text.includes("being built") ? undefined : { status: response.status, text };
-        },
-        "the first build's outcome on /reports/",
-        60_000,
-      );
-      expect(page.status).toBe(503);
-      expect(page.text).toContain("The last build failed");
-      expect(page.text).toContain("not a GZIP stream");
-    } finally {
-      await dev.stop();
+    // The models build; the reports cannot be written where a file stands in their way.
+    const blockedSite = tempData();
+    mkdirSync(join(blockedSite, "site"));
+    writeFileSync(join(blockedSite, "site", "data"), "");
+    for (const [data, heading, detail] of [
+      [brokenObject, "The last build failed", "not a GZIP stream"],
+      [blockedSite, "The reports could not be rendered", join(blockedSite, "site", "data")],
+    ]) {
+      const dev = await startDev(["--no-demo"], data);
+      try {
+        const page = await until(
+          async () => {
+            const response = await fetch(`${dev.url}/reports/`);
+            const text = await response.text();
+            return text.includes("being built") ? undefined : { status: response.status, text };
+          },
+          "the first build's outcome on /reports/",
+          60_000,
+        );
+        expect(page.status).toBe(503);
+        expect(page.text).toContain(heading);
+        expect(page.text).toContain(detail);
+      } finally {
+        await dev.stop();
+      }
     }
-  }, 120_000);
+  }, 180_000);
 
   it("refuses a second dev server on the same data folder, a taken port and an unwritable folder", async () => {
     const first = await startDev(["--no-demo"]);
