@@ -182,7 +182,14 @@ async function startPipeline(
         );
       }
     }
-    const delivery = new KinesisDelivery({ data, client, streamName, intervalMs }).start();
+    const delivery = new KinesisDelivery({ data, client, streamName, intervalMs });
+    try {
+      await delivery.checkCheckpoints();
+    } catch (error) {
+      client.destroy();
+      throw error;
+    }
+    delivery.start();
     return {
       sink,
       stop: async () => {

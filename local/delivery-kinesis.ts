@@ -8,6 +8,7 @@ import { type ArrivedLine, arrivalOf, runsByHour } from "./delivery-batch.ts";
 import { writeFileDurably } from "./durable-file.ts";
 import { listAllShards, shardIterator } from "./kinesis-shards.ts";
 import { writeRawObject } from "./raw-object.ts";
+import { damagedCheckpoint } from "./start-problem.ts";
 
 export interface KinesisDeliveryOptions {
   data: string;
@@ -116,11 +117,18 @@ export class KinesisDelivery {
     return shardIterator(client, streamName, shardId, "oldest");
   }
 
+  /** Names a checkpoint file that cannot be read (a StartProblem), before anything is delivered. */
+  async checkCheckpoints(): Promise<void> {
+    await this.readCheckpoints();
+  }
+
   private async readCheckpoints(): Promise<Checkpoints> {
     try {
       return JSON.parse(await readFile(this.checkpointFile, "utf8")) as Checkpoints;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
+      if (error instanceof SyntaxError)
+        throw damagedCheckpoint(this.checkpointFile, error, "read the stream from its oldest record");
       throw error;
     }
   }

@@ -11,7 +11,7 @@ import { arrivalReader, runsByHour } from "./delivery-batch.ts";
 import { writeFileDurably } from "./durable-file.ts";
 import { writeRawNdjson } from "./raw-object.ts";
 import { listSegments, type Spool, type SpoolPosition } from "./spool.ts";
-import { StartProblem } from "./start-problem.ts";
+import { damagedCheckpoint } from "./start-problem.ts";
 
 export interface DeliveryOptions {
   data: string;
@@ -37,12 +37,8 @@ export async function readCheckpoint(spoolDir: string): Promise<SpoolPosition | 
       return { segment: parsed.segment, offset: parsed.offset };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    // Written whole or not at all, so only a hand edit or a damaged disk gets here; the way out is the user's.
     if (error instanceof SyntaxError)
-      throw new StartProblem(
-        `${path} is not a delivery checkpoint (${error.message}); delete it to deliver the spool from its start ` +
-          "(events already in raw/ then land again; the next build removes the duplicates by event_id)",
-      );
+      throw damagedCheckpoint(path, error, "deliver the spool from its start");
     throw error;
   }
   return undefined;

@@ -3,7 +3,7 @@
 // `ownstats collect --sink kinesis` reading the stream back into raw/.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -268,6 +268,21 @@ describe("ownstats collect --sink kinesis", () => {
 });
 
 describe("delivery from a Kinesis stream", () => {
+  it("refuses to start on a damaged checkpoint of the stream, naming the file and what to do", async () => {
+    const data = await mkdtemp(join(tmpdir(), "ownstats-kinesis-damaged-"));
+    const streamName = process.env.KINESIS_STREAM_NAME || "ownstats-events";
+    const checkpoint = join(data, "spool", `kinesis-${streamName}.checkpoint.json`);
+    await mkdir(join(data, "spool"));
+    await writeFile(checkpoint, '{"shardId-000000000000":"4959');
+    try {
+      await expect(
+        startCollector({ port: 0, data, sink: "kinesis", source: "kinesis", endpoint: kinesis.endpoint }),
+      ).rejects.toThrow(`${checkpoint} is not a delivery checkpoint`);
+    } finally {
+      await rm(data, { recursive: true, force: true });
+    }
+  });
+
   it("reads a stream deleted and made again under the same name from its start, not from the old checkpoint", async () => {
     const data = await mkdtemp(join(tmpdir(), "ownstats-kinesis-remade-"));
     const logged: string[] = [];
