@@ -22,8 +22,7 @@ import {
   type SinkKind,
   sinkKind,
 } from "../functions/collect/sink-from-env.ts";
-import { wholeNumber, wholeNumberForm } from "../functions/collect/whole-number.ts";
-import { readCheckpoint, SpoolDelivery } from "./delivery.ts";
+import { deliveryIntervalFromEnv, readCheckpoint, SpoolDelivery } from "./delivery.ts";
 import { KinesisDelivery } from "./delivery-kinesis.ts";
 import { ensureWritable } from "./dev-guard.ts";
 import type { CollectOptions } from "./index.ts";
@@ -220,20 +219,6 @@ async function ensureStream(client: KinesisClient, streamName: string): Promise<
   if ((await status()) === undefined)
     await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
   for (let i = 0; i < 100 && (await status()) !== "ACTIVE"; i++) await new Promise((r) => setTimeout(r, 100));
-}
-
-// Timers take at most 2^31 - 1 ms; Node runs a longer interval every millisecond instead.
-const MAX_INTERVAL_MS = 2_147_483_647;
-
-/** OWNSTATS_DELIVERY_INTERVAL_MS, checked: unset or empty leaves the default. */
-export function deliveryIntervalFromEnv(value: string | undefined): number | undefined {
-  if (value === undefined || value === "") return undefined;
-  const interval = wholeNumber(value, 1, MAX_INTERVAL_MS);
-  if (interval === undefined)
-    throw new CollectOptionsError(
-      `OWNSTATS_DELIVERY_INTERVAL_MS must be milliseconds as ${wholeNumberForm(1, MAX_INTERVAL_MS)}, e.g. 5000 (the default), got "${value}"`,
-    );
-  return interval;
 }
 
 /** The CLI face: runs until SIGINT or SIGTERM, then shuts down cleanly and resolves 0. */

@@ -7,11 +7,12 @@
 import { isUtf8 } from "node:buffer";
 import { open, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { wholeNumber, wholeNumberForm } from "../functions/collect/whole-number.ts";
 import { arrivalReader, runsByHour } from "./delivery-batch.ts";
 import { writeFileDurably } from "./durable-file.ts";
 import { writeRawNdjson } from "./raw-object.ts";
 import { listSegments, type Spool, type SpoolPosition } from "./spool.ts";
-import { damagedCheckpoint } from "./start-problem.ts";
+import { damagedCheckpoint, StartProblem } from "./start-problem.ts";
 
 export interface DeliveryOptions {
   data: string;
@@ -26,6 +27,20 @@ export interface DeliveryOptions {
 
 const READ_CHUNK = 16 * 1024 * 1024;
 const NEWLINE = 0x0a;
+
+// Timers take at most 2^31 - 1 ms; Node runs a longer interval every millisecond instead.
+const MAX_INTERVAL_MS = 2_147_483_647;
+
+/** OWNSTATS_DELIVERY_INTERVAL_MS, checked: unset or empty leaves the default. */
+export function deliveryIntervalFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const interval = wholeNumber(value, 1, MAX_INTERVAL_MS);
+  if (interval === undefined)
+    throw new StartProblem(
+      `OWNSTATS_DELIVERY_INTERVAL_MS must be milliseconds as ${wholeNumberForm(1, MAX_INTERVAL_MS)}, e.g. 5000 (the default), got "${value}"`,
+    );
+  return interval;
+}
 
 export const checkpointPath = (spoolDir: string) => join(spoolDir, "checkpoint.json");
 
