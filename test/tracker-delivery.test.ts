@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES, type StoredEvent } from "../functions/collect/event.ts";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
-import { poll, START, startTrackerSite, type TrackerSite, watchRequests } from "./tracker-harness.ts";
+import { pauseClock, poll, startTrackerSite, type TrackerSite, watchRequests } from "./tracker-harness.ts";
 
 const executable = chromiumOrWarn("tracker delivery");
 
@@ -34,8 +34,7 @@ describe.runIf(executable)("tracker: delivery", () => {
     const context = await browser.newContext({ timezoneId: "Europe/Berlin" });
     contexts.push(context);
     const page = await context.newPage();
-    await page.clock.install({ time: START });
-    await page.clock.pauseAt(START + 1_000);
+    await pauseClock(page);
     return { context, page };
   }
 

@@ -3,8 +3,8 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
 import {
+  pauseClock,
   poll,
-  START,
   scrollPage,
   setHidden,
   startTrackerSite,
@@ -36,9 +36,7 @@ describe.runIf(executable)("tracker: the events it sends", () => {
       timezoneId: "Europe/Berlin",
     });
     page = await context.newPage();
-    // A paused fake clock: time moves only when a test says so.
-    await page.clock.install({ time: START });
-    await page.clock.pauseAt(START + 1_000);
+    await pauseClock(page);
   });
   afterEach(async () => {
     await context.close();

@@ -65,6 +65,18 @@ export interface TrackerSite {
  */
 export const START = Math.floor(Date.now() / 60_000) * 60_000;
 
+/**
+ * Installs a fake clock at START and pauses it: time then moves only when a test says so. The
+ * installed clock runs until paused, and pausing at a fixed START + 1 s failed ("Cannot fast-forward
+ * to the past") when a busy machine took longer than that between the two calls; it pauses a margin
+ * after the time the page reads instead.
+ */
+export async function pauseClock(page: Page): Promise<void> {
+  await page.clock.install({ time: START });
+  const now = await page.evaluate(() => Date.now());
+  await page.clock.pauseAt(now + 30_000);
+}
+
 /** `failingSink`: a Firehose sink at a closed port, so every POST of events is answered 503. */
 export async function startTrackerSite({ failingSink = false } = {}): Promise<TrackerSite> {
   const data = await mkdtemp(join(tmpdir(), "ownstats-tracker-"));

@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bundleTracker } from "../tracker/build.ts";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
 import {
+  pauseClock,
   poll,
-  START,
   scrollPage,
   setHidden,
   startTrackerSite,
@@ -46,8 +46,7 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
     contexts.push(context);
     if (init) await context.addInitScript(init);
     const page = await context.newPage();
-    await page.clock.install({ time: START });
-    await page.clock.pauseAt(START + 1_000);
+    await pauseClock(page);
     return { context, page };
   }
 
