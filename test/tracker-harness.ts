@@ -171,7 +171,8 @@ export async function setHidden(page: Page, hidden: boolean): Promise<void> {
 
 /**
  * Scrolls to `y` and waits for the scroll event, which the browser fires on its next rendering
- * frame (real time, not the fake clock); then runs the fake clock past the tracker's animation frame.
+ * frame (real time, not the fake clock); then runs the fake clock a second, through the tracker's
+ * next look at the scroll position.
  */
 export async function scrollPage(page: Page, y: number): Promise<void> {
   await page.evaluate(
@@ -182,7 +183,7 @@ export async function scrollPage(page: Page, y: number): Promise<void> {
       }),
     y,
   );
-  await page.clock.runFor(100);
+  await page.clock.runFor(1_000);
 }
 
 /** The ownstats_* items of the page's localStorage and sessionStorage. */

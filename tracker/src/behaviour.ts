@@ -1,16 +1,11 @@
-// What visitors do on a page: scrolling, CTA clicks, forms, exit intent. Never reads the page's
-// text: a CTA is named by its data-cta value, a form by its id or name.
+// What visitors do on a page: CTA clicks, forms, exit intent (page.ts follows the scrolling).
+// Never reads the page's text: a CTA is named by its data-cta value, a form by its id or name.
 import { doc } from "./config.ts";
-import { measureSoon, once } from "./page.ts";
+import { once } from "./page.ts";
 import { on, track } from "./track.ts";
 
 // getAttribute, because form.id and form.name return a field when one is named "id" or "name".
 const formName = (form: Element) => form.getAttribute("id") || form.getAttribute("name") || undefined;
-
-// A scroll listener never holds scrolling up (the event comes after the scroll and cannot be
-// cancelled), so it needs no passive option; heard in the capture phase like the others, it also
-// hears elements scrolling, and measures the page then as well.
-on("scroll", measureSoon);
 
 // A listener is called with the event alone: a second parameter serves as a local variable.
 // A click dispatched on the document or the window has a target without closest(): no CTA.

@@ -9,8 +9,6 @@ let currentPath: string | 0;
 // What this page view already sent once: started forms, scroll milestones, the exit intent.
 let sent: unknown[];
 let visibleSeconds: number;
-// The pending animation frame's id (never 0); 0 or unset when none is pending.
-let frame: number | undefined;
 
 /** Tracks an event the first time `key` turns up in this page view. */
 export const once = (key: unknown, type: EventType, fields?: Fields): unknown =>
@@ -36,25 +34,24 @@ export const pageView = (): void => {
     track("page_view", fields);
     sent = [];
     visibleSeconds = 0;
-    measureSoon();
   }
 };
 
 const measureScroll = (): void => {
-  frame = 0;
   // A page that fits in the viewport is fully seen; the pixel of slack absorbs fractional offsets.
   const percent = ((scrollY + innerHeight + 1) / doc.documentElement.scrollHeight) * 100;
   for (const milestone of [25, 50, 75, 100] as const)
     percent >= milestone && once(milestone, "scroll_depth", { scroll_pct: milestone });
 };
 
-// At most one layout read per animation frame, however fast the scroll events come.
-export const measureSoon = (): unknown => frame || (frame = requestAnimationFrame(measureScroll));
-
-// The visible-time clock ticks every second, and counts only while the tab is visible.
+// The visible-time clock ticks every second, and counts only while the tab is visible. Each tick
+// also looks at the scroll position: one layout read a second, none while scrolling, and no scroll
+// listener (a second's delay costs nothing, since events wait up to 3 s to leave anyway); a
+// page that fits counts as fully seen only once the visitor had a second to see it.
 setInterval(
   () =>
     doc.hidden ||
+    measureScroll() ||
     ([30, 60, 180, 300].includes(++visibleSeconds) && track("time_on_page", { seconds: visibleSeconds })),
   1000,
 );
@@ -77,7 +74,8 @@ on("pagehide", flush);
 // sends a page_view.
 on("pagehide", () => (currentPath = 0));
 on("pageshow", pageViewSoon);
-on("visibilitychange", flush);
+// Hiding looks at the scroll position first: a milestone reached since the last tick goes out too.
+on("visibilitychange", (event: Event) => (measureScroll(), flush(event)));
 
 // The page view of the load itself.
 pageView();
