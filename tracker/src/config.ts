@@ -3,12 +3,20 @@
 // Short local names for the globals used most; a minifier cannot alias globals by itself.
 export const doc = document;
 export const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
+type Tag = HTMLScriptElement | null;
 
-// A classic <script src> (defer or async) is its own document.currentScript while it runs.
-const data = (doc.currentScript as HTMLScriptElement).dataset;
+// A classic <script src> (defer or async) is its own document.currentScript while it runs. A
+// module script has none, so it takes the defaults; a copy pasted inline has no src.
+// (Read twice rather than kept in a variable: the repeat gzips smaller.)
+const data = (doc.currentScript as Tag)?.dataset || {};
 
-/** Where batches are posted: data-endpoint, else /v1/events on the script's own origin. */
-export const endpoint = data.endpoint || new URL("/v1/events", (doc.currentScript as HTMLScriptElement).src);
+/**
+ * Where batches are posted: data-endpoint, else /v1/events on the script's own origin, or on the
+ * page's when the script cannot tell its own (a module script or an inline copy; the origin that
+ * served the page served the script too, unless a site proxies neither).
+ */
+export const endpoint =
+  data.endpoint || new URL("/v1/events", (doc.currentScript as Tag)?.src || (location as never));
 
 /** data-storage: "local" (the default), "session" or "none", where the ids live. */
 export const storageMode = data.storage;
