@@ -1,5 +1,5 @@
-// Tags placed other than as the README shows, in Debian's Chromium: the tracker counts the page
-// and throws nothing into it.
+// Tags placed other than as the README shows, and pages that get in the tracker's way, in Debian's
+// Chromium: the tracker counts the page and throws nothing into it.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { bundleTracker } from "../tracker/build.ts";
@@ -8,7 +8,7 @@ import { pauseClock, poll, startTrackerSite, type TrackerSite } from "./tracker-
 
 const executable = chromiumOrWarn("tracker install");
 
-describe.runIf(executable)("tracker: how the tag is placed", () => {
+describe.runIf(executable)("tracker: unusual tags and pages", () => {
   let site: TrackerSite;
   let browser: Browser;
   let context: BrowserContext;
@@ -70,6 +70,15 @@ describe.runIf(executable)("tracker: how the tag is placed", () => {
       expect.arrayContaining(["page_view", "cta_click", "custom"]),
     );
     expect(site.ofType("page_view")[0]?.page_path).toBe("/site/inline.html");
+    expect(errors).toEqual([]);
+  });
+
+  it("counts a page with an element whose id is ownstats, and installs its API over it", async () => {
+    await page.goto(site.page("named-ownstats.html"));
+    await useAndSend();
+    await poll(() => site.events().map((e) => e.event_type)).toEqual(
+      expect.arrayContaining(["page_view", "cta_click", "custom"]),
+    );
     expect(errors).toEqual([]);
   });
 });

@@ -21,13 +21,14 @@ export const endpoint =
 /** data-storage: "local" (the default), "session" or "none", where the ids live. */
 export const storageMode = data.storage;
 
-// What window.ownstats holds as this copy starts: nothing, the snippet stub with its queue, or the
+// What window.ownstats holds as this copy starts: nothing, the snippet stub with its queue, the
 // API of a copy of this script that already counts the page (a page that includes the tag twice,
-// or a Turbo/PJAX swap that runs the body's scripts again).
-const installed = (window as { ownstats?: { q?: [] } }).ownstats;
+// or a Turbo/PJAX swap that runs the body's scripts again), or an element whose id or name is
+// "ownstats", which the browser shows as a global of that name. Both the stub and the API have track().
+const installed = (window as { ownstats?: { q?: []; track?: unknown } }).ownstats;
 
 /** The calls the stub queued ([] without a stub); none when another copy already counts the page. */
-export const queued = installed ? installed.q : [];
+export const queued = installed?.track ? installed.q : [];
 
 /**
  * Nothing is sent and nothing is stored when another copy counts the page (each event would
