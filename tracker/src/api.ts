@@ -29,4 +29,4 @@ type Global = { ownstats?: Stub | typeof api };
 // the calls the stub queued are replayed, as they would have run after it. map's second argument,
 // evaluated before the replay, installs the API. A copy of the script that finds another copy's API
 // (no queue) leaves it in place and stays silent.
-(queued as Stub["q"])?.map(([method, args]) => api[method]?.(...args), ((window as Global).ownstats = api));
+(queued as Stub["q"])?.map(([method, args]) => api[method]?.(...args), ((self as Global).ownstats = api));

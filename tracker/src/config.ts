@@ -1,6 +1,7 @@
 // Configuration, read once from the <script> tag's data-* attributes.
 
-// Short local names for the globals used most; a minifier cannot alias globals by itself.
+// Short local names for the globals used most; a minifier cannot alias globals by itself. (The
+// modules name the window `self`, its shorter alias.)
 export const doc = document;
 export const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
 type Tag = HTMLScriptElement | null;
@@ -25,7 +26,7 @@ export const storageMode = data.storage;
 // API of a copy of this script that already counts the page (a page that includes the tag twice,
 // or a Turbo/PJAX swap that runs the body's scripts again), or an element whose id or name is
 // "ownstats", which the browser shows as a global of that name. Both the stub and the API have track().
-const installed = (window as { ownstats?: { q?: []; track?: unknown } }).ownstats;
+const installed = (self as { ownstats?: { q?: []; track?: unknown } }).ownstats;
 
 /** The calls the stub queued ([] without a stub); none when another copy already counts the page. */
 export const queued = installed?.track ? installed.q : [];

@@ -25,7 +25,7 @@ export const identity = (): { session_id: string; visitor_id?: string } => {
     // Chosen on first use: "session" → sessionStorage, unset → localStorage. "none" names no
     // storage, so the first read below throws, as it does where storage is disabled or full,
     // and the catch keeps the ids in memory from then on.
-    store ||= (window as never)[(storageMode || "local") + "Storage"];
+    store ||= (self as never)[(storageMode || "local") + "Storage"];
     // A new session after 30 idle minutes; a missing time makes NaN, which compares false: new too.
     store.ownstats_sid =
       (Date.now() - (store.ownstats_seen as number) < 1_800_000 && store.ownstats_sid) || uuid();

@@ -14,28 +14,28 @@ let visibleSeconds: number;
 export const once = (key: unknown, type: EventType, fields?: Fields): unknown =>
   !sent.includes(key) && sent.push(key) && track(type, fields);
 
-export const pageView = (): void => {
-  if (currentPath != (currentPath = location.pathname)) {
-    const fields: Fields = {
-      page_title: doc.title.slice(0, 300),
-      // Query strings never leave the browser, except the utm_* values in their own fields
-      // (a referrer never carries a fragment). The collector refuses a referrer over 2,000
-      // characters; cut before the query is split off, it is cut all the same.
-      referrer: doc.referrer.slice(0, 2e3).split("?")[0] || undefined,
-      screen_width: screen.width,
-      screen_height: screen.height,
-      viewport_width: innerWidth,
-      language: nav.language,
-      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-    };
-    // Any utm_* parameter rides along; the collector keeps the five it knows and drops the rest.
-    for (const [key, value] of new URLSearchParams(location.search))
-      /^utm_/.test(key) && ((fields as Record<string, string>)[key] = value.slice(0, 200));
-    track("page_view", fields);
-    sent = [];
-    visibleSeconds = 0;
-  }
-};
+// (`fields` is a parameter that serves as a local variable: the function fits in one expression.)
+export const pageView = (fields?: Fields): unknown =>
+  currentPath != (currentPath = location.pathname) &&
+  ((fields = {
+    page_title: doc.title.slice(0, 300),
+    // Query strings never leave the browser, except the utm_* values in their own fields
+    // (a referrer never carries a fragment). The collector refuses a referrer over 2,000
+    // characters; cut before the query is split off, it is cut all the same.
+    referrer: doc.referrer.slice(0, 2e3).split("?")[0] || undefined,
+    screen_width: screen.width,
+    screen_height: screen.height,
+    viewport_width: innerWidth,
+    language: nav.language,
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  }),
+  // Any utm_* parameter rides along; the collector keeps the five it knows and drops the rest.
+  new URLSearchParams(location.search).forEach(
+    (value, key) => /^utm_/.test(key) && ((fields as Record<string, string>)[key] = value.slice(0, 200)),
+  ),
+  track("page_view", fields),
+  (sent = []),
+  (visibleSeconds = 0));
 
 const measureScroll = (): void => {
   // A page that fits in the viewport is fully seen; the pixel of slack absorbs fractional offsets.
