@@ -6,9 +6,12 @@ import { identity, store } from "./identity.ts";
 import { track } from "./track.ts";
 
 const api = {
-  /** A `custom` event named by the site. */
+  /**
+   * A `custom` event named by the site. The collector refuses a name over 50 characters, and the
+   * event with it: a longer one is cut to 50. A missing name stays missing (and is refused).
+   */
   track(name: string, props?: Record<string, string | number | boolean>): void {
-    track("custom", { name, props });
+    track("custom", { name: name?.slice(0, 50), props });
   },
   /** An `experiment_exposure`, sent once per session per experiment. */
   variant(experiment: string, variant: string): void {

@@ -9,10 +9,12 @@ const formName = (form: Element) => form.getAttribute("id") || form.getAttribute
 
 // A listener is called with the event alone: a second parameter serves as a local variable.
 // A click dispatched on the document or the window has a target without closest(): no CTA.
+// The collector refuses an element over 200 characters, and the event with it: a longer
+// data-cta value is cut to 200.
 on(
   "click",
   (event: MouseEvent, cta = (event.target as HTMLElement).closest?.<HTMLElement>("[data-cta]")) =>
-    cta && track("cta_click", { element: cta.dataset.cta }),
+    cta && track("cta_click", { element: (cta.dataset.cta as string).slice(0, 200) }),
 );
 
 on(
