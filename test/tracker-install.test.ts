@@ -81,4 +81,38 @@ describe.runIf(executable)("tracker: unusual tags and pages", () => {
     );
     expect(errors).toEqual([]);
   });
+
+  it("counts a prerendered page when the visitor opens it, not before", async () => {
+    // Chromium prerenders nothing headless: the page is told it is prerendered (and so hidden) until
+    // activate() shows it, as a browser does.
+    await context.addInitScript(() => {
+      let prerendering = true;
+      for (const [property, value] of [
+        ["prerendering", () => prerendering],
+        ["hidden", () => prerendering],
+        ["visibilityState", () => (prerendering ? "hidden" : "visible")],
+      ] as const)
+        Object.defineProperty(Document.prototype, property, { configurable: true, get: value });
+      (window as never as { activate(): void }).activate = () => {
+        prerendering = false;
+        document.dispatchEvent(new Event("visibilitychange"));
+        document.dispatchEvent(new Event("prerenderingchange"));
+      };
+    });
+    await page.goto(site.page("short.html"));
+    await page.clock.runFor(10_000);
+    await site.settle();
+    expect(site.events()).toEqual([]);
+
+    await page.evaluate(() => (window as never as { activate(): void }).activate());
+    await page.clock.runFor(3_100);
+    await poll(() => site.events().map((e) => e.event_type)).toEqual([
+      "page_view",
+      "scroll_depth",
+      "scroll_depth",
+      "scroll_depth",
+      "scroll_depth",
+    ]);
+    expect(errors).toEqual([]);
+  });
 });

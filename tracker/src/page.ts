@@ -14,8 +14,11 @@ let visibleSeconds: number;
 export const once = (key: unknown, type: EventType, fields?: Fields): unknown =>
   !sent.includes(key) && sent.push(key) && track(type, fields);
 
+// A page is viewed once the visitor sees it: one that loads hidden (prerendered by the browser on
+// a guess, or opened in a background tab) sends its page_view when first shown, and none if never.
 // (`fields` is a parameter that serves as a local variable: the function fits in one expression.)
 export const pageView = (fields?: Fields): unknown =>
+  !doc.hidden &&
   currentPath != (currentPath = location.pathname) &&
   ((fields = {
     page_title: doc.title.slice(0, 300),
@@ -74,8 +77,10 @@ on("pagehide", flush);
 // sends a page_view.
 on("pagehide", () => (currentPath = 0));
 on("pageshow", pageViewSoon);
-// Hiding looks at the scroll position first: a milestone reached since the last tick goes out too.
-on("visibilitychange", (event: Event) => (measureScroll(), flush(event)));
+// Showing a page that loaded hidden sends its page_view (otherwise pageView finds the path
+// unchanged). Hiding looks at the scroll position first: a milestone reached since the last tick
+// goes out too.
+on("visibilitychange", (event: Event) => (pageView(), measureScroll(), flush(event)));
 
 // The page view of the load itself.
 pageView();
