@@ -38,14 +38,15 @@ describe.runIf(executable)("tracker: values over the collector's limits", () => 
     site.forget();
   });
 
-  it("cuts a data-cta value to 200 characters and a custom event's name to 50, and the collector takes them", async () => {
+  it("cuts a data-cta value and a form's id to 200 characters and a custom event's name to 50, and the collector takes them", async () => {
     const long = "a-very-descriptive-name-".repeat(20); // 480 characters
     await page.goto(site.page("article.html"));
-    await page.evaluate(
-      (value) => document.querySelector("#plain-cta")?.setAttribute("data-cta", value),
-      long,
-    );
+    await page.evaluate((value) => {
+      document.querySelector("#plain-cta")?.setAttribute("data-cta", value);
+      document.querySelector("#signup")?.setAttribute("id", value);
+    }, long);
     await page.click("#plain-cta");
+    await page.fill("#signup-email", "a@example.com");
     await page.evaluate((name) => {
       const api = (window as never as { ownstats: { track(name?: string): void } }).ownstats;
       api.track(name);
@@ -54,6 +55,7 @@ describe.runIf(executable)("tracker: values over the collector's limits", () => 
     await page.clock.runFor(3_100);
     await poll(() => site.ofType("custom").length).toBe(2);
     expect(site.ofType("cta_click")[0]?.element).toBe(long.slice(0, LIMITS.text.element));
+    expect(site.ofType("form_start")[0]?.element).toBe(long.slice(0, LIMITS.text.element));
     expect(site.ofType("custom")[0]?.name).toBe(long.slice(0, LIMITS.text.name));
     await site.settle();
     const rejected = (await Promise.all(answers)).flatMap((answer) => answer.rejected);

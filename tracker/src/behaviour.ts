@@ -5,12 +5,14 @@ import { once } from "./page.ts";
 import { on, track } from "./track.ts";
 
 // getAttribute, because form.id and form.name return a field when one is named "id" or "name".
-const formName = (form: Element) => form.getAttribute("id") || form.getAttribute("name") || undefined;
+// Cut to the 200 characters the collector takes, which refuses the event with a longer one.
+const formName = (form: Element) =>
+  (form.getAttribute("id") || form.getAttribute("name"))?.slice(0, 200) || undefined;
 
 // A listener is called with the event alone: a second parameter serves as a local variable.
 // A click dispatched on the document or the window has a target without closest(): no CTA.
 // The collector refuses an element over 200 characters, and the event with it: a longer
-// data-cta value is cut to 200.
+// data-cta value is cut to 200, as a form's name is.
 on(
   "click",
   (event: MouseEvent, cta = (event.target as HTMLElement).closest?.<HTMLElement>("[data-cta]")) =>
