@@ -6,12 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
-import type { BrowserContext, Page, Request } from "playwright-core";
-import { expect } from "vitest";
+import type { Browser, BrowserContext, Page, Request } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import type { StoredEvent, WireEventInput } from "../functions/collect/event.ts";
 import { serveApp } from "../functions/collect/server.ts";
 import { type RunningCollector, startCollector } from "../local/collect.ts";
 import { mountTracker } from "../local/tracker-route.ts";
+import { launchChromium } from "./chromium.ts";
 import { readRaw } from "./collect-helpers.ts";
 
 const fixtures = fileURLToPath(new URL("./fixtures/tracker/", import.meta.url));
@@ -148,6 +149,44 @@ export async function startTrackerSite({ failingSink = false } = {}): Promise<Tr
       return events;
     },
   };
+}
+
+/** What the tests of a suite share (the site) and what each test has its own of (context, page). */
+export interface TrackerSuite {
+  site: TrackerSite;
+  context: BrowserContext;
+  /** A page of the context, its clock paused at START. */
+  page: Page;
+}
+
+/**
+ * Registers a browser suite's hooks: one site and one Chromium for the suite, a new context and
+ * page for each test, and after each test the site forgets what it received. The fields are set
+ * by the hooks, so tests read them when they run.
+ */
+export function useTrackerSuite(executable: string): TrackerSuite {
+  const suite = {} as TrackerSuite;
+  let browser: Browser;
+  beforeAll(async () => {
+    suite.site = await startTrackerSite();
+    browser = await launchChromium(executable);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await suite.site?.close();
+  });
+  beforeEach(async () => {
+    suite.context = await browser.newContext();
+    suite.page = await suite.context.newPage();
+    await pauseClock(suite.page);
+  });
+  afterEach(async () => {
+    await suite.context.close();
+    // Beacons of the closed page may still be on their way; the next test starts clean.
+    await suite.site.settle();
+    suite.site.forget();
+  });
+  return suite;
 }
 
 /** Every request the pages of a context make, as the browser reports them to the page. */
