@@ -187,6 +187,17 @@ describe.runIf(executable)("reports in Chromium", () => {
           () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
         );
         expect(overflow, `${file} is wider than the phone`).toBeLessThanOrEqual(0);
+        // A wide table scrolls, but its caption wraps within the screen instead of being cut at its edge.
+        const cutCaptions = await page.evaluate(() =>
+          Array.from(document.querySelectorAll(".table-wrap caption"), (caption) => {
+            const text = document.createRange();
+            text.selectNodeContents(caption);
+            const right = Math.max(...Array.from(text.getClientRects(), (line) => line.right));
+            const edge = caption.closest(".table-wrap")?.getBoundingClientRect().right ?? window.innerWidth;
+            return right > edge + 1 ? caption.textContent : "";
+          }).filter(Boolean),
+        );
+        expect(cutCaptions, `${file}: captions cut at the phone's edge`).toEqual([]);
       }
       await page.goto(`${server.url}/index.html`);
       await page.screenshot({ path: join(artifacts, "phone-dark-index.html.png"), fullPage: true });
