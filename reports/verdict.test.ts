@@ -69,4 +69,12 @@ describe("experiment verdict", () => {
       "no verdict: the visitors are not split evenly (sample ratio p < 0.001); look for a fault in the assignment or the tracking of a variant",
     );
   });
+
+  it("names a broken split before waiting for sessions: a variant that is barely tracked never fills up", () => {
+    const split = { srm_p_value: 0.00001 };
+    const b = { ...control, ...split, variant: "B", sessions: 12, conversions: 2, conversion_rate: 0.17 };
+    expect(experimentVerdict([{ ...control, ...split }, b])).toMatch(
+      /^no verdict: the visitors are not split evenly/,
+    );
+  });
 });

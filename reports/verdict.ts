@@ -24,12 +24,13 @@ const minimumSessions = 30;
  */
 export function experimentVerdict(variants: VariantResult[]): string {
   if (variants.length < 2) return "not enough evidence yet: the experiment has fewer than two variants";
-  if (variants.some((v) => v.sessions < minimumSessions)) {
-    return `not enough evidence yet: a variant has fewer than ${minimumSessions} sessions`;
-  }
+  // Before the wait for sessions: a variant whose tracking is broken may never reach them.
   const split = variants[0]?.srm_p_value ?? null;
   if (split !== null && split < sampleRatioAlarm) {
     return `no verdict: the visitors are not split evenly (sample ratio p < ${sampleRatioAlarm}); look for a fault in the assignment or the tracking of a variant`;
+  }
+  if (variants.some((v) => v.sessions < minimumSessions)) {
+    return `not enough evidence yet: a variant has fewer than ${minimumSessions} sessions`;
   }
   const control = variants.find((v) => v.p_value === null) ?? variants[0];
   const leader = variants.reduce((best, v) => (v.prob_best > best.prob_best ? v : best));
