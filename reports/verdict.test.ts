@@ -77,4 +77,12 @@ describe("experiment verdict", () => {
       /^no verdict: the visitors are not split evenly/,
     );
   });
+
+  it("names no leader while no variant has converted: equal zero rates are no lead", () => {
+    const none = { ...control, conversions: 0, conversion_rate: 0 };
+    const b = { ...none, variant: "B", sessions: 1020, uplift: null, p_value: 1, prob_best: 0.49 };
+    expect(experimentVerdict([{ ...none, prob_best: 0.51 }, b])).toBe(
+      "not enough evidence yet: no variant has a conversion yet",
+    );
+  });
 });

@@ -32,6 +32,9 @@ export function experimentVerdict(variants: VariantResult[]): string {
   if (variants.some((v) => v.sessions < minimumSessions)) {
     return `not enough evidence yet: a variant has fewer than ${minimumSessions} sessions`;
   }
+  // With no conversion anywhere the posteriors differ only by sample size: no variant leads.
+  if (variants.every((v) => v.conversions === 0))
+    return "not enough evidence yet: no variant has a conversion yet";
   const control = variants.find((v) => v.p_value === null) ?? variants[0];
   const leader = variants.reduce((best, v) => (v.prob_best > best.prob_best ? v : best));
   const likely = `${formatProbability(leader.prob_best)} likely best`;
