@@ -18,6 +18,8 @@ export const palette = [
 export interface Chart {
   title: string;
   svg: string;
+  /** What an empty chart says, when "no data" would mislead (there is data, just nothing to draw). */
+  empty?: string;
 }
 
 type Option = echarts.EChartsCoreOption;

@@ -14,11 +14,16 @@ for (const file of readdirSync(join(folder, "partials"))) {
 }
 
 html.registerHelper("eq", (a: unknown, b: unknown) => a === b);
-/** A chart of whole-history data: when empty it has no data at all, not just none in the period. */
-html.registerHelper(
-  "wholeHistory",
-  (title: unknown) => typeof title === "string" && title.endsWith("(all data)"),
-);
+/**
+ * What an empty chart says: its own words, else "no data yet" for whole-history data (there is none
+ * at all), else "no data in this period".
+ */
+html.registerHelper("emptyChartText", (chart: { title?: unknown; empty?: unknown }) => {
+  if (typeof chart.empty === "string") return chart.empty;
+  return typeof chart.title === "string" && chart.title.endsWith("(all data)")
+    ? "no data yet"
+    : "no data in this period";
+});
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 

@@ -16,4 +16,12 @@ describe("sources page", () => {
     expect(row("rare")).toEqual(["3,000", "1", "&lt; 0.1 %"]);
     expect(row("half")).toEqual(["8", "4", "50.0 %"]);
   });
+
+  it("says a site without conversions has none to credit, not that it has no data", async () => {
+    const page = await renderedSamplePage("sources.html", { sql: "DELETE FROM attribution" });
+    expect(page).toContain(
+      "Conversions credited to each channel, by attribution model (all data): no conversions yet.",
+    );
+    expect(page).not.toMatch(/no data yet/);
+  });
 });

@@ -69,7 +69,12 @@ export const sources: Page = {
             })),
             { valueName: "conversions credited" },
           )
-        : { title: "Conversions credited to each channel, by attribution model (all data)", svg: "" },
+        : {
+            title: "Conversions credited to each channel, by attribution model (all data)",
+            svg: "",
+            // Attribution has rows only for conversions: sessions without any are still data.
+            empty: "no conversions yet",
+          },
       attributionTable: table(
         shownOf(
           rows.attribution_detail ?? [],
