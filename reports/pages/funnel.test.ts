@@ -23,4 +23,13 @@ describe("funnel page", () => {
     expect(rows[3]).toEqual(["4. form_start", "0", "–", "–", "0.0 %"]);
     expect(rows[4]).toEqual(["5. form_submit", "0", "–", "–", "0.0 %"]);
   });
+
+  it("draws no chart of zero bars when no session has entered the funnel yet", async () => {
+    // The model writes every step with 0 sessions when there are none.
+    const page = await renderedSamplePage("funnel.html", {
+      sql: "UPDATE funnel SET sessions = 0, conversion_from_previous = CASE WHEN step = 1 THEN 1 ELSE 0 END, conversion_from_start = 0",
+    });
+    expect(page).toContain("Sessions reaching each funnel step (all data): no data yet.");
+    expect(page).not.toMatch(/<svg/);
+  });
 });

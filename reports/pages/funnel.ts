@@ -13,8 +13,10 @@ export const funnel: Page = {
   }),
   view(rows) {
     const steps = rows.funnel ?? [];
+    // The model writes every step with 0 sessions before any session: zero bars would look like a drawing error.
+    const entered = num(steps[0]?.sessions ?? 0) > 0;
     return {
-      funnelChart: steps.length
+      funnelChart: entered
         ? barChart(
             "Sessions reaching each funnel step (all data)",
             steps.map((r) => `${r.step}. ${r.step_name}`),
@@ -36,7 +38,7 @@ export const funnel: Page = {
             i === 0 || !reachedBefore
               ? "–"
               : `${formatCount(previous - num(r.sessions))} (${formatShare(1 - num(r.conversion_from_previous))})`,
-            num(steps[0]?.sessions ?? 0) > 0 ? formatShare(r.conversion_from_start) : "–",
+            entered ? formatShare(r.conversion_from_start) : "–",
           ];
         }),
       ),
