@@ -94,6 +94,13 @@ describe("overview key figures", () => {
       DELETE FROM stg_events WHERE event_ts < TIMESTAMP '2026-11-07 08:00'`);
     expect(tile(await overviewOf(covered, 7), "Sessions").change).toMatch(/ % vs previous period$/);
   });
+
+  it("say a site without data has none, instead of drawing an empty frame for its days", async () => {
+    const data = await sampleData("DELETE FROM stg_events; DELETE FROM sessions; DELETE FROM daily");
+    const page = await overviewOf(data, 28);
+    expect(page).toContain("Daily visitors and sessions: no data yet.");
+    expect(page).not.toMatch(/aria-label="Daily visitors and sessions"/);
+  });
 });
 
 describe("daily series", () => {

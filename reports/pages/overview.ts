@@ -53,16 +53,20 @@ export const overview: Page = {
     const topSources = rows.top_sources ?? [];
     return {
       kpis: kpiTiles(rows.kpis ?? [], input.period.previousCovered),
-      dailyChart: lineChart(
-        "Daily visitors and sessions",
-        days,
-        [
-          { name: "visitors", values: series("visitors") },
-          { name: "sessions", values: series("sessions") },
-        ],
-        "per day",
-        lastDayPartial(input.period),
-      ),
+      // Without any data every day is null: the chart would be an empty frame.
+      dailyChart:
+        input.period.dataStart === null
+          ? { title: "Daily visitors and sessions", svg: "", empty: "no data yet" }
+          : lineChart(
+              "Daily visitors and sessions",
+              days,
+              [
+                { name: "visitors", values: series("visitors") },
+                { name: "sessions", values: series("sessions") },
+              ],
+              "per day",
+              lastDayPartial(input.period),
+            ),
       lastDayNote: lastDayNote(input.period, "dashed"),
       pagesChart: topPages.length
         ? barChart(
