@@ -36,6 +36,7 @@ export const experiments: Page = {
         id: `experiment-${index + 1}`,
         name,
         verdict: experimentVerdict(variants),
+        split: sampleRatioNote(variants[0]?.srm_p_value ?? null),
         chart: barChart(
           `Conversion rate by variant in ${name} (all data)`,
           variants.map((v) => v.variant),
@@ -64,6 +65,13 @@ export const experiments: Page = {
     };
   },
 };
+
+/** The check behind a verdict of a broken split, shown always so that a reader sees how near it is. */
+function sampleRatioNote(srmPValue: number | null): string {
+  return srmPValue === null
+    ? ""
+    : `Sample ratio check (the split of visitors against an even one): p-value ${formatPValue(srmPValue)}.`;
+}
 
 /** An uplift is a ratio, not a share: it may exceed 100 %. */
 function signed(uplift: number): string {
