@@ -17,6 +17,14 @@ describe("charts", () => {
     expect(chart.svg).toContain(">Nov 1<");
   });
 
+  it("writes a bar's value in the page's text colour: the bar's blue is too faint on the dark page for small text", () => {
+    const chart = barChart("Rates", ["b", "control"], [{ name: "rate", values: [17.4, 9.6] }], {
+      horizontal: true,
+      percent: true,
+    });
+    expect(chart.svg).toMatch(/<text [^>]*fill="currentColor"[^>]*>17\.4 %<\/text>/);
+  });
+
   it("escapes category labels and gives every chart its own ids", () => {
     const a = barChart("A", ["<b>&"], [{ name: "n", values: [1] }]);
     const b = barChart("B", ["x"], [{ name: "n", values: [1] }]);

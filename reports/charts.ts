@@ -165,7 +165,9 @@ export function barChart(
             ? {
                 show: true,
                 position: "right",
-                color: "inherit",
+                // ECharts' text grey, which the SVG pass turns into the page's text colour: the bar's
+                // own blue reads at under 4:1 on the dark page, too faint for a small figure.
+                color: "#333",
                 formatter: (p: { value: number }) =>
                   `${p.value.toLocaleString("en-US")}${opts.percent ? " %" : ""}`,
               }
