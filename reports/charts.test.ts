@@ -83,6 +83,16 @@ describe("charts", () => {
     expect(shortDay("2026-02-09")).toBe("Feb 9");
   });
 
+  it("draws a dot for a day with no recorded day beside it, which has no line: a site's first day is not blank", () => {
+    // An empty circle, as ECharts draws a line's symbol; the legend draws one per series too.
+    const circles = (svg: string) => (svg.match(/A[\d.]+ [\d.]+ 0 1 1 /g) ?? []).length;
+    const daily = (days: string[], values: (number | null)[]) =>
+      lineChart("Daily", days, [{ name: "visitors", values }], "per day", true).svg;
+    expect(circles(daily(["2026-11-27"], [29]))).toBe(2);
+    expect(circles(daily(["2026-11-25", "2026-11-26", "2026-11-27"], [null, null, 29]))).toBe(2);
+    expect(circles(daily(["2026-11-25", "2026-11-26", "2026-11-27"], [30, 32, 4]))).toBe(1);
+  });
+
   it("dashes the line into a last day that is only partly counted, keeping one legend entry per series", () => {
     const days = ["2026-11-01", "2026-11-02", "2026-11-03"];
     const series = [

@@ -96,16 +96,19 @@ export function lineChart(
     xAxis: { type: "category", data: categories.map(shortDay), boundaryGap: false },
     yAxis: { type: "value", minInterval: 1, ...axisName(yName, false) },
     series: series.flatMap((s, i) => {
-      const line = { name: s.name, type: "line", showSymbol: false, color: palette[i % palette.length] };
-      if (!dashed) return [{ ...line, data: s.values }];
+      const line = (data: (number | null)[]) => ({
+        name: s.name,
+        type: "line",
+        data,
+        // A day with no recorded day beside it has no line to draw: its dot is all there is to see.
+        showSymbol: data.some((v, day) => v !== null && data[day - 1] == null && data[day + 1] == null),
+        color: palette[i % palette.length],
+      });
+      if (!dashed) return [line(s.values)];
       return [
-        { ...line, data: s.values.map((v, day) => (day === last ? null : v)) },
+        line(s.values.map((v, day) => (day === last ? null : v))),
         // The same name merges it into the solid line's legend entry.
-        {
-          ...line,
-          data: s.values.map((v, day) => (day >= last - 1 ? v : null)),
-          lineStyle: { type: "dashed" },
-        },
+        { ...line(s.values.map((v, day) => (day >= last - 1 ? v : null))), lineStyle: { type: "dashed" } },
       ];
     }),
   });
