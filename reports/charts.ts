@@ -68,6 +68,8 @@ function axisName(name: string | undefined, horizontal: boolean) {
 export interface Series {
   name: string;
   values: number[];
+  /** A fixed colour, for a series that must look the same whichever others are drawn beside it. */
+  colour?: string;
 }
 
 /** A line's values; null where nothing was recorded yet, drawn as a gap rather than as 0. */
@@ -159,6 +161,7 @@ export function barChart(
       series: series.map((s) => ({
         name: s.name,
         type: "bar",
+        color: s.colour,
         data: opts.lastPartial
           ? s.values.map((value, i) => (i === last ? { value, itemStyle: { opacity: 0.45 } } : value))
           : s.values,

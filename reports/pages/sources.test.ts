@@ -24,4 +24,19 @@ describe("sources page", () => {
     );
     expect(page).not.toMatch(/no data yet/);
   });
+
+  it("keeps a channel's colour when other channels are absent from the period", async () => {
+    const legendColour = (page: string, channel: string) => {
+      const chart =
+        page.match(/<svg\b[^>]*aria-label="Sessions per day by channel"[\s\S]*?<\/svg>/)?.[0] ?? "";
+      return chart.match(new RegExp(`fill="(#[0-9a-f]{6})"></path>\\s*<text[^>]*>${channel}</text>`))?.[1];
+    };
+    const all = await renderedSamplePage("sources.html");
+    const withoutEmail = await renderedSamplePage("sources.html", {
+      sql: "DELETE FROM sessions WHERE channel = 'email'",
+    });
+    expect(legendColour(all, "search")).toMatch(/^#/);
+    expect(legendColour(withoutEmail, "search")).toBe(legendColour(all, "search"));
+    expect(legendColour(withoutEmail, "social")).toBe(legendColour(all, "social"));
+  });
 });

@@ -1,11 +1,14 @@
 // Sources and campaigns: the `sources` mart, channels over the period, and attribution by model
 // side by side.
-import { barChart, shortDay } from "../charts.ts";
+import { barChart, palette, shortDay } from "../charts.ts";
 import { formatCount, formatDecimal, formatShare, isoDate, num } from "../format.ts";
 import { type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
 
 export const attributionModels = ["first_touch", "last_touch", "linear", "position_based"] as const;
+
+/** The channels the models derive: each keeps its colour whichever of them a period holds. */
+const channelOrder = ["direct", "email", "paid", "referral", "search", "social"];
 
 export const sources: Page = {
   slug: "sources",
@@ -33,6 +36,7 @@ export const sources: Page = {
     const days = periodDays(period);
     const channelRows = rows.channels ?? [];
     const channelNames = [...new Set(channelRows.map((r) => String(r.channel)))].sort();
+    const colourOrder = [...channelOrder, ...channelNames.filter((c) => !channelOrder.includes(c))];
     const counts = new Map(
       channelRows.map((r) => [`${isoDate(r.day ?? null)}|${r.channel}`, num(r.sessions)]),
     );
@@ -54,7 +58,11 @@ export const sources: Page = {
         ? barChart(
             "Sessions per day by channel",
             days.map(shortDay),
-            channelNames.map((name) => ({ name, values: days.map((d) => counts.get(`${d}|${name}`) ?? 0) })),
+            channelNames.map((name) => ({
+              name,
+              values: days.map((d) => counts.get(`${d}|${name}`) ?? 0),
+              colour: palette[colourOrder.indexOf(name) % palette.length],
+            })),
             { stacked: true, valueName: "sessions", lastPartial: lastDayPartial(period) },
           )
         : { title: "Sessions per day by channel", svg: "" },
