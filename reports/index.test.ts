@@ -200,7 +200,7 @@ describe("renderSite", () => {
     const page = readFileSync(join(data, "site", "cohorts.html"), "utf8");
     const cells = (week: string) =>
       [
-        ...(page.match(new RegExp(`<tr><td>${week}</td>(.*?)</tr>`))?.[1] ?? "").matchAll(
+        ...(page.match(new RegExp(`<tr><td[^>]*>${week}</td>(.*?)</tr>`))?.[1] ?? "").matchAll(
           /<td[^>]*>([^<]*)</g,
         ),
       ].map((m) => m[1]);

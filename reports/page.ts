@@ -28,12 +28,14 @@ export interface Page {
 export interface TableColumn {
   label: string;
   numeric: boolean;
+  /** Dates and times: kept on one line, where a narrow screen would break them at their hyphens. */
+  time: boolean;
 }
 
 export interface Table {
   caption: string;
   columns: TableColumn[];
-  rows: { text: string; numeric: boolean; href: string | null }[][];
+  rows: { text: string; numeric: boolean; time: boolean; href: string | null }[][];
   empty: string;
 }
 
@@ -43,16 +45,21 @@ export interface LinkCell {
   href: string;
 }
 
-/** A table whose columns are text unless named with a trailing "#" (numbers, right-aligned). */
+/**
+ * A table whose columns are text unless named with a trailing "#" (numbers, right-aligned) or "@"
+ * (dates and times, never broken across lines).
+ */
 export function table(
   caption: string,
   columns: string[],
   rows: (string | LinkCell)[][],
   empty = "No data yet.",
 ): Table {
-  const cols = columns.map((c) =>
-    c.endsWith("#") ? { label: c.slice(0, -1), numeric: true } : { label: c, numeric: false },
-  );
+  const cols = columns.map((c) => {
+    const numeric = c.endsWith("#");
+    const time = c.endsWith("@");
+    return { label: numeric || time ? c.slice(0, -1) : c, numeric, time };
+  });
   return {
     caption,
     columns: cols,
@@ -61,6 +68,7 @@ export function table(
         text: typeof cell === "string" ? cell : cell.text,
         href: typeof cell === "string" ? null : cell.href,
         numeric: cols[i]?.numeric ?? false,
+        time: cols[i]?.time ?? false,
       })),
     ),
     empty,

@@ -199,6 +199,20 @@ describe.runIf(executable)("reports in Chromium", () => {
         );
         expect(cutCaptions, `${file}: captions cut at the phone's edge`).toEqual([]);
       }
+      // A date or an hour reads on one line, not broken at its hyphens into "2026- / 11-04 / 14:00 / UTC".
+      for (const file of ["anomalies.html", "cohorts.html"]) {
+        await page.goto(`${server.url}/${file}`);
+        const broken = await page.evaluate(() =>
+          Array.from(document.querySelectorAll("tbody tr td:first-child"), (cell) => {
+            const text = document.createRange();
+            text.selectNodeContents(cell);
+            return new Set(Array.from(text.getClientRects(), (line) => Math.round(line.top))).size > 1
+              ? cell.textContent
+              : "";
+          }).filter(Boolean),
+        );
+        expect(broken, `${file}: dates broken across lines`).toEqual([]);
+      }
       await page.goto(`${server.url}/index.html`);
       await page.screenshot({ path: join(artifacts, "phone-dark-index.html.png"), fullPage: true });
       // Charts keep a readable size (12 px labels drawn at no less than 70 %) and scroll in their box.

@@ -5,7 +5,7 @@ import { renderedSamplePage } from "../sample-warehouse.ts";
 async function flaggedHours(sql: string): Promise<{ caption: string; rows: string[] }> {
   const page = await renderedSamplePage("anomalies.html", { sql, days: 7 });
   const table = page.match(/<caption>([^<]*)<\/caption>([\s\S]*?)<\/table>/);
-  const rows = [...(table?.[2] ?? "").matchAll(/<tr><td>([^<]*)<\/td>.*?<td>(spike|drop)<\/td><\/tr>/g)];
+  const rows = [...(table?.[2] ?? "").matchAll(/<tr><td[^>]*>([^<]*)<\/td>.*?<td>(spike|drop)<\/td><\/tr>/g)];
   return { caption: table?.[1] ?? "", rows: rows.map((m) => `${m[1]} ${m[2]}`) };
 }
 

@@ -40,7 +40,7 @@ export const anomalies: Page = {
         flagged.length > listed
           ? `${flagged.length} hours flagged in the period; the ${listed} furthest from their baseline`
           : `${flagged.length} hour${flagged.length === 1 ? "" : "s"} flagged in the period`,
-        ["Hour", "Events#", "Baseline#", "Robust z#", "Direction"],
+        ["Hour@", "Events#", "Baseline#", "Robust z#", "Direction"],
         strongest.map((r) => [
           isoHour(r.hour ?? null),
           formatCount(r.events),

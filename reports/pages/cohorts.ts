@@ -66,7 +66,7 @@ export const cohorts: Page = {
         : { title: "Retention by cohort week (all data)", svg: "" },
       cohortTable: table(
         "Retention by cohort week (all data, the last 12 cohorts)",
-        ["Cohort week", "Visitors#", ...columns.slice(1).map((c) => `Week ${c}#`)],
+        ["Cohort week@", "Visitors#", ...columns.slice(1).map((c) => `Week ${c}#`)],
         weeks.map((w) => [
           w,
           formatCount(size.get(w) ?? null),
