@@ -188,12 +188,18 @@ export function barChart(
 /** Dark text for the pale heatmap cells, whose colour is the same in light and dark mode. */
 const heatmapInk = "#1d2330";
 
-/** Cohort retention: rows × columns of shares 0–1, null where the week has not happened yet. */
+/** A dashed outline in ECharts' text grey, which the SVG pass turns into the page's text colour. */
+const partialCell = { borderColor: "#333", borderWidth: 1.5, borderType: "dashed" };
+
+/**
+ * Cohort retention: rows × columns of shares 0–1, null where the week has not happened yet. A cell
+ * marked partial (a week still under way) is outlined with a dashed line: its share can only grow.
+ */
 export function heatmapChart(
   title: string,
   rows: string[],
   columns: string[],
-  cells: [number, number, number][],
+  cells: [number, number, number, boolean?][],
 ): Chart {
   return renderChart(
     title,
@@ -211,13 +217,15 @@ export function heatmapChart(
         {
           type: "heatmap",
           // White text only on the darker half of the scale: on the pale cells it would all but vanish.
-          data: cells.map(([x, y, share]) => {
+          data: cells.map(([x, y, share, partial]) => {
             const percent = Math.round(share * 1000) / 10;
             // As the table beside it reads, without the % sign: a few returning visitors are "<0.1", not 0.
             const text = formatShare(share).replace(/ %$/, "").replace(" ", "").replace(/\.0$/, "");
             return {
               value: [x, y, percent],
               label: { color: percent >= 45 ? "#fff" : heatmapInk, formatter: text },
+              // Outlined, not paler: a paler cell would fade its figure into the dark page.
+              ...(partial ? { itemStyle: partialCell } : {}),
             };
           }),
           label: { show: true, fontSize: 10 },

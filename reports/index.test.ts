@@ -214,6 +214,9 @@ describe("renderSite", () => {
     expect([...heatmapCells.matchAll(/<text[^>]*fill="(#fff|#1d2330)"[^>]*>[^<]*<\/text>/g)]).toHaveLength(
       36,
     );
+    // The cells of the week under way, as the table's "so far", are outlined: 2026-09-28's week 7,
+    // 2026-10-05's week 6 … 2026-11-09's week 1 (week 0 of 2026-11-16 is 100 % by definition).
+    expect(heatmapCells.match(/stroke-dasharray=/g)).toHaveLength(7);
   });
 
   it("fails naming the page and the query, and leaves the previous site as it was", async () => {

@@ -50,9 +50,10 @@ export const cohorts: Page = {
     const currentWeek = latest ? mondayOf(latest) : Number.NaN;
     const isCurrent = (week: string, since: number) => mondayOf(week) + since * weekMs === currentWeek;
     const cells = weeks.flatMap((week, y) =>
-      columns.flatMap((_, x): [number, number, number][] => {
+      columns.flatMap((_, x): [number, number, number, boolean][] => {
         const value = share(week, x);
-        return value === undefined ? [] : [[x, y, num(value)]];
+        // Week 0 is whole by definition (100 %), even while under way.
+        return value === undefined ? [] : [[x, y, num(value), x > 0 && isCurrent(week, x)]];
       }),
     );
     return {
