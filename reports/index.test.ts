@@ -264,6 +264,9 @@ describe("renderSite", () => {
     }
     const overview = readFileSync(join(data, "site", "index.html"), "utf8");
     expect(overview).toContain("No data yet · built at 2026-11-26 10:00 UTC");
+    // Nothing to compare and no latest data to stop at: the period line claims neither.
+    expect(overview).toContain("2026-10-30 to 2026-11-26 (28 days); no data yet");
+    expect(overview).not.toMatch(/compared with|on their last day/);
     expect(readFileSync(join(data, "site", "experiments.html"), "utf8")).toContain(
       "No experiment has exposures yet",
     );

@@ -12,7 +12,7 @@ import { type Page, type PageInput, ReportQueryError } from "./page.ts";
 export { ReportQueryError };
 
 import { pages } from "./pages/all.ts";
-import { type DataSpan, reportPeriod } from "./period.ts";
+import { type DataSpan, type Period, reportPeriod } from "./period.ts";
 import { exportMarts, installEngine, type MartExports, publishedMarts } from "./playground.ts";
 import { renderTemplate } from "./templates.ts";
 
@@ -201,12 +201,18 @@ async function renderPage(
     title: page.title,
     body,
     nav: pages.map((p) => ({ href: `${p.slug}.html`, label: p.nav, current: p === page })),
-    periodText:
-      `${period.start} to ${period.end} (${period.days} ${period.days === 1 ? "day" : "days"}), compared with ${period.previousStart} to ` +
-      `${period.previousEnd}; both up to ${period.cutTime} UTC on their last day`,
+    periodText: periodLine(period),
     freshness: input.latest ? `Data up to ${isoHour(input.latest)}` : "No data yet",
     builtAt: input.builtAt,
   });
+}
+
+/** The line under each page's title: the period, and what it is compared with when there is data. */
+function periodLine(period: Period): string {
+  const span = `${period.start} to ${period.end} (${period.days} ${period.days === 1 ? "day" : "days"})`;
+  // Without data the period ends at the build's day: there is no latest data to cut at, nothing to compare.
+  if (period.dataStart === null) return `${span}; no data yet`;
+  return `${span}, compared with ${period.previousStart} to ${period.previousEnd}; both up to ${period.cutTime} UTC on their last day`;
 }
 
 const assets = ["style.css", "favicon.svg", "sql.js", "playground.js"];
