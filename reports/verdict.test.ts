@@ -54,7 +54,7 @@ describe("experiment verdict", () => {
     );
   });
 
-  it("gives no winner when the visitors are not split evenly: the split itself is broken", () => {
+  it("gives no winner when the visitors are not split as intended: the split itself is broken", () => {
     const split = { srm_p_value: 0.0004 };
     const b = {
       ...control,
@@ -66,7 +66,7 @@ describe("experiment verdict", () => {
       prob_best: 0.999,
     };
     expect(experimentVerdict([{ ...control, ...split }, b])).toBe(
-      "no verdict: the visitors are not split evenly (sample ratio p < 0.001); look for a fault in the assignment or the tracking of a variant",
+      "no verdict: the visitors are not split as intended (sample ratio p < 0.001); look for a fault in the assignment or the tracking of a variant",
     );
   });
 
@@ -74,7 +74,7 @@ describe("experiment verdict", () => {
     const split = { srm_p_value: 0.00001 };
     const b = { ...control, ...split, variant: "B", sessions: 12, conversions: 2, conversion_rate: 0.17 };
     expect(experimentVerdict([{ ...control, ...split }, b])).toMatch(
-      /^no verdict: the visitors are not split evenly/,
+      /^no verdict: the visitors are not split as intended/,
     );
   });
 

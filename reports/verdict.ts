@@ -8,7 +8,7 @@ export interface VariantResult {
   uplift: number | null;
   p_value: number | null;
   prob_best: number;
-  /** The experiment's sample ratio check of its visitors against an even split (NULL with one variant). */
+  /** The experiment's sample ratio check of its visitors against the intended split (NULL with one variant). */
   srm_p_value: number | null;
 }
 
@@ -27,7 +27,7 @@ export function experimentVerdict(variants: VariantResult[]): string {
   // Before the wait for sessions: a variant whose tracking is broken may never reach them.
   const split = variants[0]?.srm_p_value ?? null;
   if (split !== null && split < sampleRatioAlarm) {
-    return `no verdict: the visitors are not split evenly (sample ratio p < ${sampleRatioAlarm}); look for a fault in the assignment or the tracking of a variant`;
+    return `no verdict: the visitors are not split as intended (sample ratio p < ${sampleRatioAlarm}); look for a fault in the assignment or the tracking of a variant`;
   }
   if (variants.some((v) => v.sessions < minimumSessions)) {
     return `not enough evidence yet: a variant has fewer than ${minimumSessions} sessions`;

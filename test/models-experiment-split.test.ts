@@ -1,5 +1,5 @@
-// experiments: the sample ratio check, a chi-square test of the variants' exposed visitors against an
-// even split. The expected p-values were computed independently with SciPy (scipy.stats.chi2.sf).
+// experiments: the sample ratio check, a chi-square test of the variants' exposed visitors against the
+// intended split (even by default). The expected p-values were computed independently with SciPy (scipy.stats.chi2.sf).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Built, buildWith, clock, ev, query, type RawEvent, removeTempData } from "./models-kit.ts";
 
@@ -62,5 +62,45 @@ describe("experiments' sample ratio check", () => {
 
   it("counts visitors, not sessions: a variant that brings visitors back more often is no broken split", async () => {
     expect(await splitOf("returns")).toBe(1);
+  });
+
+  it("tests the split against the weights of var experiment_splits where it gives them", async () => {
+    const intended = await buildWith(
+      [
+        ...arm("ninety", "control", 90),
+        ...arm("ninety", "b", 10),
+        ...arm("lost", "control", 50), // b was intended half the visitors and got none
+        ...arm("extra", "control", 50),
+        ...arm("extra", "c", 5), // c was not intended any
+        ...arm("even", "control", 25),
+        ...arm("even", "b", 25),
+      ],
+      {
+        experiment_splits: {
+          ninety: { control: 9, b: 1 },
+          lost: { control: 1, b: 1 },
+          extra: { control: 1 },
+        },
+      },
+    );
+    const splitIn = async (experiment: string) =>
+      (
+        await query<{ srm_p_value: number | null }>(
+          intended.data,
+          `select distinct srm_p_value from experiments where experiment = '${experiment}'`,
+        )
+      )[0]?.srm_p_value;
+    expect(await splitIn("ninety")).toBe(1);
+    // SciPy: chi2.sf(50, 1), to the precision of 1 − Σ; the variant nobody reached is still a cell.
+    expect(await splitIn("lost")).toBeCloseTo(1.537459794428033e-12, 13);
+    expect(await splitIn("extra")).toBe(0);
+    expect(await splitIn("even")).toBe(1);
+    // The same 90/10 split where nothing says it was intended: a fault (SciPy: chi2.sf(64, 1) ≈ 1.2e-15).
+    const unsaid = await buildWith([...arm("ninety", "control", 90), ...arm("ninety", "b", 10)]);
+    const [row] = await query<{ srm_p_value: number }>(
+      unsaid.data,
+      "select distinct srm_p_value from experiments where experiment = 'ninety'",
+    );
+    expect(row?.srm_p_value).toBeLessThan(1e-9);
   });
 });

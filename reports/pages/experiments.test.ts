@@ -9,16 +9,16 @@ describe("experiments page", () => {
     const section = (name: string) =>
       page.match(new RegExp(`<h2[^>]*>${name}</h2>([\\s\\S]*?)</section>`))?.[1];
     expect(section("cta_copy")).toContain(
-      "Sample ratio check (the split of visitors against an even one): p-value 1.000.",
+      "Sample ratio check (the split of visitors against the intended one): p-value 1.000.",
     );
     expect(section("hero_image")).toMatch(
-      /no verdict: the visitors are not split evenly \(sample ratio p &lt; 0\.001\)/,
+      /no verdict: the visitors are not split as intended \(sample ratio p &lt; 0\.001\)/,
     );
     expect(section("hero_image")).toContain(
-      "Sample ratio check (the split of visitors against an even one): p-value &lt; 0.001.",
+      "Sample ratio check (the split of visitors against the intended one): p-value &lt; 0.001.",
     );
     expect(page).toMatch(
-      /the sample ratio check compares the number of visitors of each variant with an even split/,
+      /the sample ratio check compares the number of visitors of each variant with the intended split, even unless the variable experiment_splits gives other weights/,
     );
   });
 });

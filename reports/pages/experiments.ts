@@ -70,7 +70,7 @@ export const experiments: Page = {
 function sampleRatioNote(srmPValue: number | null): string {
   return srmPValue === null
     ? ""
-    : `Sample ratio check (the split of visitors against an even one): p-value ${formatPValue(srmPValue)}.`;
+    : `Sample ratio check (the split of visitors against the intended one): p-value ${formatPValue(srmPValue)}.`;
 }
 
 /** An uplift is a ratio, not a share: it may exceed 100 %. */
