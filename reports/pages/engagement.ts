@@ -78,9 +78,11 @@ export const engagement: Page = {
       ),
       pageMilestonesTable: table(
         "Share of a page's sessions still on it after 30 s, 1 min, 3 min and 5 min (top pages of the period)",
-        ["Page", "Sessions#", ...milestones.map((s) => `${formatSeconds(s)}#`)],
+        // Page views shown too: the pages are the period's most viewed, in that order.
+        ["Page", "Page views#", "Sessions#", ...milestones.map((s) => `${formatSeconds(s)}#`)],
         (rows.page_milestones ?? []).map((r) => [
           String(r.page_path),
+          formatCount(r.views),
           formatCount(r.sessions),
           ...milestones.map((s) => formatShare(num(r[`engaged_${s}`]) / num(r.sessions))),
         ]),
