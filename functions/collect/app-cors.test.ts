@@ -1,0 +1,75 @@
+// CORS and ALLOWED_ORIGINS: the preflight, the 403 for another origin, and the CORS headers on
+// every answer under /v1, errors included.
+import { describe, expect, it } from "vitest";
+import { createApp, parseAllowedOrigins } from "./app.ts";
+import { event, now, post, spoolPerTest } from "./app-test-kit.ts";
+
+const collector = spoolPerTest();
+
+describe("CORS and origins", () => {
+  it("answers the preflight and allows any origin when none is configured", async () => {
+    const app = createApp({ now, sink: collector.spool });
+    const res = await app.request("/v1/events", {
+      method: "OPTIONS",
+      headers: { origin: "https://anywhere.example", "access-control-request-method": "POST" },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("access-control-allow-methods")).toContain("POST");
+    expect(
+      (await post(app, event(), { origin: "https://anywhere.example" })).headers.get(
+        "access-control-allow-origin",
+      ),
+    ).toBe("*");
+  });
+  it("answers 403 for an origin outside ALLOWED_ORIGINS, and echoes allowed ones", async () => {
+    const app = createApp({
+      now,
+      sink: collector.spool,
+      allowedOrigins: parseAllowedOrigins("https://example.com, blog.example.org"),
+    });
+    const allowed = await post(app, event());
+    expect(allowed.status).toBe(202);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://example.com");
+    expect((await post(app, event(), { origin: "http://blog.example.org" })).status).toBe(202);
+    const denied = await post(app, event(), { origin: "https://evil.example" });
+    expect(denied.status).toBe(403);
+    expect(denied.json.error).toMatch(/origin not allowed/);
+    const withoutOrigin = await app.request("/v1/events", { method: "POST", body: JSON.stringify(event()) });
+    expect(withoutOrigin.status).toBe(403);
+  });
+  it("puts the CORS headers on every answer under /v1, also errors and 404s", async () => {
+    const open = createApp({ now, sink: collector.spool });
+    const restricted = createApp({ now, sink: collector.spool, allowedOrigins: ["https://example.com"] });
+    const answers = [
+      (await post(open, event())).headers,
+      (await post(open, "not json")).headers,
+      (await post(restricted, event())).headers,
+      (await post(restricted, { events: [] })).headers,
+      (await restricted.request("/v1/nope", { headers: { origin: "https://example.com" } })).headers,
+    ];
+    expect(answers.map((h) => h.get("access-control-allow-origin"))).toEqual([
+      "*",
+      "*",
+      "https://example.com",
+      "https://example.com",
+      "https://example.com",
+    ]);
+    for (const headers of answers) {
+      expect(headers.get("vary")).toBe("Origin");
+      expect(headers.get("content-type")).toBe("application/json");
+    }
+    const denied = await post(restricted, event(), { origin: "https://evil.example" });
+    expect(denied.headers.get("access-control-allow-origin")).toBeNull();
+  });
+  it("reads ALLOWED_ORIGINS leniently", () => {
+    expect(parseAllowedOrigins(undefined)).toEqual([]);
+    expect(parseAllowedOrigins("*")).toEqual([]);
+    expect(parseAllowedOrigins(" https://A.com/ ,b.org,")).toEqual(["https://a.com", "b.org"]);
+    // As browsers send them: punycode hosts, no default port.
+    expect(parseAllowedOrigins("https://münchen.de:443, bücher.example")).toEqual([
+      "https://xn--mnchen-3ya.de",
+      "xn--bcher-kva.example",
+    ]);
+  });
+});

@@ -1,0 +1,86 @@
+// What the app stores for an accepted event: the server's fields added, strings, ids and times
+// normalized, and nothing a visitor could be found by (IP, user agent, cookie, email addresses).
+import { describe, expect, it } from "vitest";
+import { createApp } from "./app.ts";
+import { event, now, post, spoolPerTest } from "./app-test-kit.ts";
+
+const collector = spoolPerTest();
+
+describe("the stored record", () => {
+  it("accepts one event, enriches it and hands it to the sink before answering 202", async () => {
+    const app = createApp({ sink: collector.spool, now });
+    const one = event({ referrer: "https://www.google.com/search?q=me" });
+    const res = await post(app, one);
+    expect(res.status).toBe(202);
+    expect(res.json).toEqual({ accepted: 1, rejected: [] });
+    expect(await collector.stored()).toEqual([
+      {
+        event_type: "page_view",
+        event_id: one.event_id,
+        session_id: "session_0001",
+        event_ts: "2026-03-01T08:00:00.000Z",
+        page_path: "/pricing",
+        referrer: "https://www.google.com/search",
+        timezone: "Europe/Paris",
+        ingest_ts: "2026-03-01T08:00:05.000Z",
+        site: "example.com",
+        browser: "Chrome",
+        browser_version: 124,
+        os: "Windows",
+        device_type: "desktop",
+        is_bot: false,
+        country: "FR",
+        schema_version: 1,
+      },
+    ]);
+  });
+  it("normalizes ids, times and strings in the stored record", async () => {
+    const app = createApp({ sink: collector.spool, now });
+    const upper = "3F2504E0-4F89-41D3-9A0C-0305E82C3301";
+    await post(
+      app,
+      event({
+        event_id: upper,
+        event_ts: "2026-03-01T05:30:00-04:00",
+        page_title: "a\ud800b",
+        props: { k: "x\udc00" },
+      }),
+    );
+    const [record] = await collector.stored();
+    expect(record).toMatchObject({
+      event_id: upper.toLowerCase(),
+      event_ts: "2026-03-01T09:30:00.000Z",
+      page_title: "a\ufffdb",
+      props: { k: "x\ufffd" },
+    });
+  });
+  it("never stores the IP, the user agent or a cookie", async () => {
+    const app = createApp({ now, sink: collector.spool });
+    await post(app, event({ ip: "203.0.113.9" }), {
+      cookie: "session=secret",
+      "x-forwarded-for": "203.0.113.9",
+    });
+    const line = (await collector.lines()).join("\n");
+    expect(line).not.toContain("203.0.113.9");
+    expect(line).not.toContain("secret");
+    expect(line).not.toContain("Mozilla");
+  });
+  it("redacts an email address in the title, the UTM values and the props' keys and values, as in the path", async () => {
+    const app = createApp({ now, sink: collector.spool });
+    const email = "jane.doe@example.com";
+    await post(app, {
+      events: [
+        event({ page_title: `Inbox – ${email}`, utm_term: email, utm_content: "jane%40example.com" }),
+        event({ event_type: "custom", name: "signup", props: { who: `${email} `, plan: "pro", [email]: 3 } }),
+      ],
+    });
+    const [view, custom] = await collector.stored();
+    expect(view).toMatchObject({
+      page_title: "[redacted]",
+      utm_term: "[redacted]",
+      utm_content: "[redacted]",
+    });
+    expect(custom?.props).toEqual({ who: "[redacted]", plan: "pro", "[redacted]": 3 });
+    expect((await collector.lines()).join("\n")).not.toMatch(/jane/);
+  });
+});
