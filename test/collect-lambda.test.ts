@@ -134,6 +134,40 @@ describe("lambda.ts", () => {
     expect(v2.headers?.["content-type"]).toMatch(/^application\/json/);
   });
 
+  it("answers 400 with a JSON error to a hand-made event without a method, or one that is no HTTP request", async () => {
+    const body = JSON.stringify(pageView());
+    const noMethod =
+      "the Lambda event has no HTTP method: requestContext.http.method in an HTTP API (v2) event, httpMethod in a REST API (v1) event";
+    const malformed =
+      "the Lambda event is not a valid HTTP request: its method, host or a header is malformed";
+    const cases: [unknown, string][] = [
+      [
+        {
+          version: "2.0",
+          rawPath: "/v1/events",
+          headers,
+          requestContext: { http: { path: "/v1/events" } },
+          body,
+        },
+        noMethod,
+      ],
+      // Without a body Hono would take it as a GET, and the answer would be a 405 "not by GET".
+      [{ path: "/v1/events", headers, multiValueHeaders: {}, requestContext: { stage: "prod" } }, noMethod],
+      [{ httpMethod: "PO ST", path: "/v1/events", headers, body }, malformed],
+      [{ httpMethod: "POST", path: "/v1/events", headers: { ...headers, host: "a b" }, body }, malformed],
+      [null, "the Lambda event must be an API Gateway request object, got null"],
+      ["POST /v1/events", "the Lambda event must be an API Gateway request object, got a string"],
+    ];
+    for (const [event, error] of cases) {
+      const result = await handler(event, {});
+      expect(result.statusCode, JSON.stringify(event)).toBe(400);
+      expect(JSON.parse(result.body)).toEqual({ error });
+    }
+    const v1 = (await handler(cases[1]?.[0], {})) as { multiValueHeaders?: Record<string, string[]> };
+    expect(v1.multiValueHeaders?.["content-type"]).toEqual(["application/json"]);
+    expect((await handler(cases[0]?.[0], {})).headers?.["content-type"]).toBe("application/json");
+  });
+
   it("answers 403 to an origin outside ALLOWED_ORIGINS", async () => {
     const result = await handler(
       {

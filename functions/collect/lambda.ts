@@ -1,7 +1,6 @@
 // The AWS Lambda entry (API Gateway HTTP API v2 and REST v1 events): the same app, with the sink
 // chosen by SINK (kinesis | firehose) and the stream names from the environment.
-import { Hono } from "hono";
-import { handle } from "hono/aws-lambda";
+import { type APIGatewayProxyResult, handle, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import { createApp, parseAllowedOrigins } from "./app.ts";
 import type { ErrorResponse } from "./event.ts";
 import { sinkFromEnv } from "./sink-from-env.ts";
@@ -13,27 +12,70 @@ export const app = createApp({
 
 const handleWithApp = handle(app);
 
-// Hono decodes a base64 body before the app sees the request, and answers a 500 when it cannot. The
-// client sent that body, so it gets a 400 instead, shaped by Hono for the event's kind (v1 or v2).
-const notBase64 = new Hono().all("*", (c) =>
-  c.json<ErrorResponse>({ error: "the event's body is marked isBase64Encoded but is not valid base64" }, 400),
-);
-const handleNotBase64 = handle(notBase64);
+/** Hono's own answer to an event it cannot turn into a Request: plain text, unlike every other error. */
+const HONO_INVALID_REQUEST = "Invalid request";
 
-type LambdaEvent = Parameters<typeof handleWithApp>[0];
+export async function handler(event: LambdaEvent, context?: LambdaContext): Promise<APIGatewayProxyResult> {
+  const unreadable = whyUnreadable(event);
+  if (unreadable) return jsonError(event, unreadable);
+  const result = await handleWithApp(event, context);
+  if (result.statusCode === 400 && result.body === HONO_INVALID_REQUEST)
+    return jsonError(
+      event,
+      "the Lambda event is not a valid HTTP request: its method, host or a header is malformed",
+    );
+  return result;
+}
 
-export const handler = (event: LambdaEvent, context: Parameters<typeof handleWithApp>[1]) =>
-  isUndecodable(event)
-    ? handleNotBase64({ ...event, body: null, isBase64Encoded: false } as LambdaEvent, context)
-    : handleWithApp(event, context);
+/**
+ * What keeps an event (one made by hand, say, in the Lambda console) from being read, in the
+ * collector's words. Without a method Hono would take it as a GET, and the app would answer a
+ * misleading 405; with an undecodable base64 body Hono would answer a 500.
+ */
+function whyUnreadable(event: unknown): string | undefined {
+  if (typeof event !== "object" || event === null || Array.isArray(event))
+    return `the Lambda event must be an API Gateway request object, got ${event === null ? "null" : Array.isArray(event) ? "an array" : `a ${typeof event}`}`;
+  const {
+    httpMethod,
+    method: latticeMethod,
+    requestContext,
+    body,
+    isBase64Encoded,
+  } = event as {
+    httpMethod?: unknown;
+    method?: unknown;
+    requestContext?: { http?: { method?: unknown } };
+    body?: unknown;
+    isBase64Encoded?: unknown;
+  };
+  const method = requestContext?.http ? requestContext.http.method : (httpMethod ?? latticeMethod);
+  if (typeof method !== "string" || method === "")
+    return "the Lambda event has no HTTP method: requestContext.http.method in an HTTP API (v2) event, httpMethod in a REST API (v1) event";
+  if (isBase64Encoded && body && !isBase64(body as string))
+    return "the event's body is marked isBase64Encoded but is not valid base64";
+  return undefined;
+}
 
-function isUndecodable(event: LambdaEvent): boolean {
-  const { body, isBase64Encoded } = event as { body?: unknown; isBase64Encoded?: unknown };
-  if (!isBase64Encoded || !body) return false;
+function isBase64(text: string): boolean {
   try {
-    atob(body as string);
-    return false;
-  } catch {
+    atob(text);
     return true;
+  } catch {
+    return false;
   }
+}
+
+/** A 400 with the collector's JSON error, in the result shape the event's kind expects (v1 or v2). */
+function jsonError(event: unknown, error: string): APIGatewayProxyResult {
+  const result = {
+    statusCode: 400,
+    body: JSON.stringify({ error } satisfies ErrorResponse),
+    isBase64Encoded: false,
+  };
+  const contentType = "application/json";
+  const multiValue =
+    typeof event === "object" && event !== null && "multiValueHeaders" in event && event.multiValueHeaders;
+  return multiValue
+    ? { ...result, multiValueHeaders: { "content-type": [contentType] } }
+    : { ...result, headers: { "content-type": contentType } };
 }
