@@ -83,4 +83,33 @@ describe("the stored record", () => {
     expect(custom?.props).toEqual({ who: "[redacted]", plan: "pro", "[redacted]": 3 });
     expect((await collector.lines()).join("\n")).not.toMatch(/jane/);
   });
+
+  it("redacts an email address in a CTA or form name, an event name, an experiment and its variant, the language and time zone", async () => {
+    const app = createApp({ now, sink: collector.spool });
+    const email = "jane.doe@example.com";
+    const res = await post(app, {
+      events: [
+        event({ event_type: "cta_click", element: `share-with-${email}` }),
+        event({ event_type: "form_submit", element: "jane%40example.com" }),
+        event({ event_type: "custom", name: `signup ${email}` }),
+        event({ event_type: "experiment_exposure", experiment: email, variant: `b-${email}` }),
+        event({ language: email, timezone: email }),
+        event({
+          event_type: "experiment_exposure",
+          experiment: "cta_copy",
+          variant: "b",
+          element: "book-call",
+        }),
+      ],
+    });
+    expect(res.json).toEqual({ accepted: 6, rejected: [] });
+    const [cta, form, custom, exposure, view, plain] = await collector.stored();
+    expect(cta?.element).toBe("[redacted]");
+    expect(form?.element).toBe("[redacted]");
+    expect(custom?.name).toBe("[redacted]");
+    expect(exposure).toMatchObject({ experiment: "[redacted]", variant: "[redacted]" });
+    expect(view).toMatchObject({ language: "[redacted]", timezone: "[redacted]" });
+    expect(plain).toMatchObject({ experiment: "cta_copy", variant: "b", element: "book-call" });
+    expect((await collector.lines()).join("\n")).not.toMatch(/jane/);
+  });
 });

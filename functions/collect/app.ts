@@ -142,9 +142,14 @@ export function createApp({
 
 type RequestFields = Omit<StoredEvent, keyof WireEvent | "country" | "schema_version">;
 
-const text = (value: string | undefined) => (value === undefined ? undefined : wellFormed(value));
-/** Text a page or a link sets, where a visitor's email address can turn up (a newsletter's utm_term). */
-const freeText = (value: string | undefined) => redactEmail(text(value));
+/**
+ * Every text field a client sets, made well-formed and redacted when it holds an email address. A
+ * visitor's address turns up where a page or a link puts it (a title, a newsletter's utm_term, a
+ * form or CTA named after an account, an event name or variant built from account data), so no
+ * field is trusted to be free of one: a false match costs a "[redacted]" label, a miss a stored address.
+ */
+const text = (value: string | undefined) =>
+  value === undefined ? undefined : redactEmail(wellFormed(value));
 
 function wellFormedProps(props: WireEvent["props"]): WireEvent["props"] {
   if (props === undefined) return undefined;
@@ -169,13 +174,13 @@ function toStored(event: WireEvent, server: RequestFields): StoredEvent {
     visitor_id: event.visitor_id,
     event_ts: toUtcIso(event.event_ts),
     page_path: sanitizePath(wellFormed(event.page_path)),
-    page_title: freeText(event.page_title),
+    page_title: text(event.page_title),
     referrer,
-    utm_source: freeText(event.utm_source),
-    utm_medium: freeText(event.utm_medium),
-    utm_campaign: freeText(event.utm_campaign),
-    utm_term: freeText(event.utm_term),
-    utm_content: freeText(event.utm_content),
+    utm_source: text(event.utm_source),
+    utm_medium: text(event.utm_medium),
+    utm_campaign: text(event.utm_campaign),
+    utm_term: text(event.utm_term),
+    utm_content: text(event.utm_content),
     screen_width: event.screen_width,
     screen_height: event.screen_height,
     viewport_width: event.viewport_width,
