@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -54,6 +54,18 @@ describe("ownstats command", () => {
     const tooLong = await ownstats("demo", "--days", "100000000");
     expect(tooLong.code).toBe(2);
     expect(tooLong.stderr).toContain("--days must be a whole number from 1 to 3650");
+    // The demo's generator has 32 bits of state: a larger seed would silently repeat a smaller one.
+    const scratch = mkdtempSync(join(tmpdir(), "ownstats-cli-seed-"));
+    const tinyDemo = ["demo", "--data", scratch, "--visitors", "1", "--days", "1"];
+    for (const seed of ["4294967296", "9007199254740993"]) {
+      const bigSeed = await ownstats(...tinyDemo, "--seed", seed);
+      expect(bigSeed.code, seed).toBe(2);
+      expect(bigSeed.stderr).toContain("--seed must be a whole number from 0 to 4294967295");
+    }
+    rmSync(scratch, { recursive: true, force: true });
+    const hugeCount = await ownstats("cost", "--events", "9007199254740993");
+    expect(hugeCount.code).toBe(2);
+    expect(hugeCount.stderr).toContain("--events must be a whole number from 0 to 9007199254740991");
   });
 
   it("demo stopped by Ctrl-C removes what it wrote, so the next demo is not refused", async () => {

@@ -3,6 +3,7 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { wholeNumber, wholeNumberForm } from "./functions/collect/whole-number.ts";
+import { MAX_SEED } from "./local/demo-random.ts";
 
 // Empty is unset, as for the other variables: "" would otherwise make the current folder the data folder.
 const defaultData = process.env.OWNSTATS_DATA || "./data";
@@ -10,8 +11,12 @@ const defaultData = process.env.OWNSTATS_DATA || "./data";
 function integer(name: string, min = 0, max?: number) {
   return (value: string): number => {
     const n = wholeNumber(value, min, max);
-    if (n === undefined) throw new InvalidArgumentError(`${name} must be ${wholeNumberForm(min, max)}`);
-    return n;
+    if (n !== undefined) return n;
+    // Without a stated maximum the bound is the largest exact number: "≥ 0" would not say what is wrong.
+    const tooLarge = max === undefined && /^\d+$/.test(value) && Number(value) > Number.MAX_SAFE_INTEGER;
+    throw new InvalidArgumentError(
+      `${name} must be ${wholeNumberForm(min, tooLarge ? Number.MAX_SAFE_INTEGER : max)}`,
+    );
   };
 }
 
@@ -192,7 +197,7 @@ program
   // a million visitors already make about 12 M events (6 GB of NDJSON).
   .option("--visitors <n>", "distinct visitors", integer("--visitors", 1, 1_000_000), 2000)
   .option("--days <n>", "days of history, ending now", integer("--days", 1, 3650), 56)
-  .option("--seed <n>", "random seed", integer("--seed"), 1)
+  .option("--seed <n>", "random seed", integer("--seed", 0, MAX_SEED), 1)
   .option("--add", "add to a data folder that already holds events (refused otherwise)", false)
   .action(async (opts) => finish(await (await import("./local/index.ts")).demo(opts)));
 

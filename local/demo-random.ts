@@ -1,6 +1,9 @@
 // A small seeded PRNG and the draws the demo generator needs. Math.random cannot be seeded, and the
 // demo must write the same files for the same seed, so every random choice goes through here.
 
+/** The largest seed the generator tells apart: its state is 32 bits, so a larger seed repeats a smaller one. */
+export const MAX_SEED = 0xffff_ffff;
+
 export class Random {
   private state: number;
 
