@@ -1,8 +1,10 @@
-import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { StoredEvent } from "../functions/collect/event.ts";
 import { type LiveEvent, LiveFeed, toLiveEvent } from "./live-feed.ts";
+import { Spool } from "./spool.ts";
 
 const line = (fields: Record<string, unknown>) =>
   `${JSON.stringify({
@@ -24,6 +26,9 @@ describe("live feed", () => {
     mkdirSync(spool);
     const segment = join(spool, "0000001777000000-000000.ndjson");
     writeFileSync(segment, line({ page_path: "/before-start" }));
+    // Last written two hours ago: nothing in it belongs to the last hour the feed reads back.
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    utimesSync(segment, twoHoursAgo, twoHoursAgo);
     const feed = await new LiveFeed(data, 60_000).start();
     const seen: LiveEvent[] = [];
     feed.subscribe((event) => seen.push(event));
@@ -48,6 +53,27 @@ describe("live feed", () => {
     const minutes = feed.minutes(Date.parse("2026-05-01T10:05:00Z"));
     expect(minutes).toHaveLength(60);
     expect(minutes.find((m) => m.minute === "2026-05-01T10:00:00.000Z")?.events).toBe(2);
+  });
+
+  it("starts with the spool's last hour, so a restarted dev server still shows its counts and latest events", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-live-"));
+    const spool = await Spool.open(join(data, "spool"));
+    const now = Date.now();
+    const minuteAgo = new Date(now - 60_000).toISOString();
+    await spool.put([
+      { event_type: "page_view", page_path: "/a", ingest_ts: minuteAgo },
+      { event_type: "cta_click", element: "book_call", page_path: "/pricing", ingest_ts: minuteAgo },
+    ] as StoredEvent[]);
+    await spool.close();
+
+    const feed = await new LiveFeed(data, 60_000).start();
+    feed.stop();
+    const minute = new Date(Date.parse(minuteAgo) - (Date.parse(minuteAgo) % 60_000)).toISOString();
+    expect(feed.minutes(now).find((m) => m.minute === minute)?.events).toBe(2);
+    expect(feed.latest().map((e) => [e.page_path, e.detail])).toEqual([
+      ["/a", null],
+      ["/pricing", "book_call"],
+    ]);
   });
 
   it("ignores lines that are not events", () => {

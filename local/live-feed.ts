@@ -43,12 +43,18 @@ export class LiveFeed {
     this.spoolDir = join(data, "spool");
   }
 
-  /** Starts at the spool's current end: the feed shows what arrives from now on. */
+  /**
+   * Starts with what the spool took in during the last hour, so that after a restart of the dev
+   * server the page still shows the last hour's counts and latest events, not zeros.
+   */
   async start(): Promise<this> {
+    const hourAgo = Date.now() - MINUTES_KEPT * 60_000;
     for (const segment of await listSegments(this.spoolDir)) {
-      const { size } = await stat(join(this.spoolDir, segment));
-      this.offsets.set(segment, size);
+      const { size, mtimeMs } = await stat(join(this.spoolDir, segment));
+      // A segment last written before the hour began holds nothing the page counts: left unread.
+      this.offsets.set(segment, mtimeMs < hourAgo ? size : 0);
     }
+    await this.poll();
     this.timer = setInterval(() => void this.poll(), this.pollMs);
     this.timer.unref();
     return this;
