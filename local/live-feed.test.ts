@@ -70,7 +70,7 @@ describe("live feed", () => {
     feed.stop();
     const minute = new Date(Date.parse(minuteAgo) - (Date.parse(minuteAgo) % 60_000)).toISOString();
     expect(feed.minutes(now).find((m) => m.minute === minute)?.events).toBe(2);
-    expect(feed.latest().map((e) => [e.page_path, e.detail])).toEqual([
+    expect(feed.latest().map(({ event }) => [event.page_path, event.detail])).toEqual([
       ["/a", null],
       ["/pricing", "book_call"],
     ]);

@@ -23,14 +23,21 @@ export interface MinuteCount {
   events: number;
 }
 
-type Listener = (event: LiveEvent) => void;
+/**
+ * Where an event sits in the spool (segment, then the byte offset of its line's end), as text that
+ * sorts in log order. It stays the same across restarts, so a page that reconnects can say, by
+ * Last-Event-ID, which events it already shows. It is a place in a file, not a visitor's id.
+ */
+export type SpoolPosition = string;
+
+type Listener = (event: LiveEvent, position: SpoolPosition) => void;
 
 const MINUTES_KEPT = 60;
 
 export class LiveFeed {
   private readonly listeners = new Set<Listener>();
   private readonly perMinute = new Map<number, number>();
-  private readonly recent: LiveEvent[] = [];
+  private readonly recent: { event: LiveEvent; position: SpoolPosition }[] = [];
   private readonly offsets = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
@@ -79,9 +86,9 @@ export class LiveFeed {
     return out;
   }
 
-  /** The last few events, newest last, for a page that just connected. */
-  latest(): LiveEvent[] {
-    return [...this.recent];
+  /** The last few events, newest last, for a page that just connected: those after `after`, when given. */
+  latest(after?: SpoolPosition): { event: LiveEvent; position: SpoolPosition }[] {
+    return this.recent.filter(({ position }) => after === undefined || position > after);
   }
 
   /** Reads what was appended since the last look. */
@@ -100,7 +107,7 @@ export class LiveFeed {
         const end = chunk.lastIndexOf(0x0a) + 1;
         if (end === 0) continue;
         this.offsets.set(segment, from + end);
-        this.take(chunk.toString("utf8", 0, end));
+        this.take(segment, from, chunk.subarray(0, end));
       }
       // Segments pruned by the delivery are forgotten.
       for (const segment of this.offsets.keys())
@@ -112,24 +119,29 @@ export class LiveFeed {
     }
   }
 
-  private take(text: string): void {
-    for (const line of text.split("\n")) {
-      const event = toLiveEvent(line);
-      if (event) this.publish(event);
+  private take(segment: string, from: number, lines: Buffer): void {
+    let start = 0;
+    for (let end = lines.indexOf(0x0a); end !== -1; start = end + 1, end = lines.indexOf(0x0a, start)) {
+      const event = toLiveEvent(lines.toString("utf8", start, end));
+      if (event) this.publish(event, spoolPosition(segment, from + end + 1));
     }
   }
 
-  publish(event: LiveEvent): void {
+  publish(event: LiveEvent, position: SpoolPosition): void {
     const time = Date.parse(event.time);
     const minute = time - (time % 60_000);
     this.perMinute.set(minute, (this.perMinute.get(minute) ?? 0) + 1);
     for (const key of this.perMinute.keys())
       if (key < minute - MINUTES_KEPT * 60_000) this.perMinute.delete(key);
-    this.recent.push(event);
+    this.recent.push({ event, position });
     if (this.recent.length > 50) this.recent.shift();
-    for (const listener of this.listeners) listener(event);
+    for (const listener of this.listeners) listener(event, position);
   }
 }
+
+// Segment names have a fixed width; offsets are padded to one, so text order is log order.
+const spoolPosition = (segment: string, offset: number): SpoolPosition =>
+  `${segment.replace(/\.ndjson$/, "")}-${String(offset).padStart(15, "0")}`;
 
 export function toLiveEvent(line: string): LiveEvent | undefined {
   let record: Record<string, unknown>;

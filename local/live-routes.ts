@@ -2,7 +2,7 @@
 // as it arrives, and the per-minute counts of the last hour every few seconds.
 import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { LiveEvent, LiveFeed } from "./live-feed.ts";
+import type { LiveEvent, LiveFeed, SpoolPosition } from "./live-feed.ts";
 import { livePage } from "./live-page.ts";
 
 export interface LiveRoutes {
@@ -31,15 +31,17 @@ export function mountLive(app: Hono, feed: LiveFeed): LiveRoutes {
 
       // Writes are chained so messages never interleave.
       let queue = Promise.resolve();
-      const send = (event: string, data: unknown) => {
+      const send = (event: string, data: unknown, id?: SpoolPosition) => {
         queue = queue
-          .then(() => (closed ? undefined : stream.writeSSE({ event, data: JSON.stringify(data) })))
+          .then(() => (closed ? undefined : stream.writeSSE({ event, data: JSON.stringify(data), id })))
           .catch(close);
       };
       send("minutes", feed.minutes());
-      // Recent events fill the table; they are in the counts already.
-      for (const event of feed.latest()) send("backlog", event);
-      const unsubscribe = feed.subscribe((event: LiveEvent) => send("event", event));
+      // Recent events fill the table; they are in the counts already. A page that reconnects (to a
+      // restarted dev server, say) sends the id of the last event it has, and gets only later ones.
+      const shown = c.req.header("last-event-id") || undefined;
+      for (const { event, position } of feed.latest(shown)) send("backlog", event, position);
+      const unsubscribe = feed.subscribe((event: LiveEvent, position) => send("event", event, position));
       // Counts move on with the clock even when nothing arrives; the write also keeps proxies from timing out.
       const ticker = setInterval(() => send("minutes", feed.minutes()), 5_000);
       try {
