@@ -1,4 +1,6 @@
 // The /live page: one self-contained HTML file (no external requests), fed by /live/events.
+import { liveWorkerPath } from "./live-worker.ts";
+
 export const livePage = `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -86,12 +88,28 @@ export const livePage = `<!DOCTYPE html>
     const last = minutes[minutes.length - 1];
     if (!counted && last && last.minute.slice(0, 16) === minute) { last.events++; drawMinutes(); }
   }
-  const source = new EventSource("/live/events");
-  source.addEventListener("open", () => { status.dataset.state = "open"; status.textContent = "connected"; });
-  source.addEventListener("error", () => { status.dataset.state = "closed"; status.textContent = "reconnecting…"; });
-  source.addEventListener("minutes", (m) => { minutes = JSON.parse(m.data); drawMinutes(); });
-  source.addEventListener("event", (m) => addEvent(JSON.parse(m.data), false));
-  source.addEventListener("backlog", (m) => addEvent(JSON.parse(m.data), true));
+  const handlers = {
+    status: (state) => {
+      status.dataset.state = state;
+      status.textContent = state === "open" ? "connected" : state === "closed" ? "reconnecting…" : "connecting…";
+    },
+    minutes: (data) => { minutes = data; drawMinutes(); },
+    event: (e) => addEvent(e, false),
+    backlog: (e) => addEvent(e, true),
+  };
+  // Every /live tab shares one stream through the worker (see live-worker.ts); a browser without
+  // shared workers opens its own.
+  if (window.SharedWorker) {
+    const worker = new SharedWorker("${liveWorkerPath}");
+    worker.port.onmessage = (m) => handlers[m.data.type](m.data.data);
+    addEventListener("pagehide", () => worker.port.postMessage("closing"));
+  } else {
+    const source = new EventSource("/live/events");
+    source.addEventListener("open", () => handlers.status("open"));
+    source.addEventListener("error", () => handlers.status("closed"));
+    for (const type of ["minutes", "event", "backlog"])
+      source.addEventListener(type, (m) => handlers[type](JSON.parse(m.data)));
+  }
 </script>
 </body>
 </html>

@@ -4,6 +4,7 @@ import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { LiveEvent, LiveFeed, SpoolPosition } from "./live-feed.ts";
 import { livePage } from "./live-page.ts";
+import { liveWorker, liveWorkerPath } from "./live-worker.ts";
 
 export interface LiveRoutes {
   /** Ends every open stream, so the server can close at once. */
@@ -14,6 +15,12 @@ export function mountLive(app: Hono, feed: LiveFeed): LiveRoutes {
   const closers = new Set<() => void>();
 
   app.get("/live", (c) => c.html(livePage));
+  app.get(liveWorkerPath, (c) =>
+    c.body(liveWorker, 200, {
+      "Content-Type": "text/javascript; charset=utf-8",
+      "Cache-Control": "no-cache",
+    }),
+  );
 
   app.get("/live/events", (c) =>
     streamSSE(c, async (stream) => {

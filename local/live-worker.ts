@@ -1,0 +1,41 @@
+// The shared worker behind every /live tab of one browser: it holds the single event stream and
+// passes its messages on to each tab. A browser opens at most six HTTP/1.1 connections to a host
+// and a stream holds one for as long as it is open, so a stream per tab would leave none for a
+// seventh tab, the demo site, the reports or the tracker's POSTs.
+export const liveWorkerPath = "/live/stream-worker.js";
+
+export const liveWorker = `"use strict";
+const tabs = new Set();
+let status = "connecting";
+let minutes;
+// What a tab's table shows at most, newest last, for a tab that opens later.
+const recent = [];
+const tell = (type, data) => { for (const tab of tabs) tab.postMessage({ type, data }); };
+const setStatus = (state) => { status = state; tell("status", state); };
+
+// EventSource reconnects by itself, with the id of the last event it had.
+const source = new EventSource("/live/events");
+source.addEventListener("open", () => setStatus("open"));
+source.addEventListener("error", () => setStatus("closed"));
+source.addEventListener("minutes", (m) => { minutes = JSON.parse(m.data); tell("minutes", minutes); });
+for (const type of ["event", "backlog"])
+  source.addEventListener(type, (m) => {
+    const event = JSON.parse(m.data);
+    recent.push(event);
+    if (recent.length > 200) recent.shift();
+    // Counted as the tabs count it, so a tab opening before the next minutes message starts right.
+    const last = minutes && minutes[minutes.length - 1];
+    if (type === "event" && last && last.minute.slice(0, 16) === event.time.slice(0, 16)) last.events++;
+    tell(type, event);
+  });
+
+onconnect = (connection) => {
+  const tab = connection.ports[0];
+  tabs.add(tab);
+  tab.onmessage = (m) => { if (m.data === "closing") tabs.delete(tab); };
+  tab.postMessage({ type: "status", data: status });
+  if (minutes) tab.postMessage({ type: "minutes", data: minutes });
+  // In the minutes already: shown, not counted again.
+  for (const event of recent) tab.postMessage({ type: "backlog", data: event });
+};
+`;
