@@ -109,4 +109,13 @@ export function mountDemoSite(app: Hono): void {
   for (const [route, file] of Object.entries(demoPages)) {
     app.get(route, async (c) => (await sendFile(c, join(demoSiteFolder, file))) ?? c.text("not found", 404));
   }
+  // Browsers ask every site for /favicon.ico; without one, the first page each visitor opens (the
+  // demo site, /live) logs a failed request in the console. The reports' icon serves them all.
+  app.get("/favicon.ico", async (c) =>
+    c.body(await readFile(reportsIcon), 200, {
+      "Content-Type": "image/svg+xml",
+      "Cache-Control": "public, max-age=3600",
+    }),
+  );
 }
+const reportsIcon = fileURLToPath(new URL("../reports/assets/favicon.svg", import.meta.url));

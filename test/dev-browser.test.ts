@@ -1,6 +1,6 @@
 // `ownstats dev` in Chromium: a visitor opens the demo site, goes to the pricing page and clicks
 // "Book a call". The click shows on the /live page as it arrives, and `ownstats query` finds it in
-// the warehouse within 10 seconds of the tracker sending it.
+// the warehouse within 10 seconds of the tracker sending it. The pages load without a failed request.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
@@ -67,4 +67,28 @@ describe.skipIf(!chromiumPath)("ownstats dev in a browser", () => {
     expect(startedAt - sentAt).toBeLessThanOrEqual(10_000);
     await context.close();
   }, 120_000);
+
+  it("loads the demo site and /live without a failed request or a console error", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("response", (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(message.text());
+    });
+    for (const path of ["/", "/pricing", "/blog/own-your-analytics"]) {
+      await page.goto(`${dev.url}${path}`);
+      await page.waitForLoadState("networkidle");
+    }
+    await page.goto(`${dev.url}/live`);
+    await page.waitForSelector("#status[data-state=open]");
+    // Browsers ask every site for /favicon.ico (outside the page's own requests); a 404 there is
+    // the console error "Failed to load resource" on the first page a visitor opens.
+    const icon = await fetch(`${dev.url}/favicon.ico`);
+    expect([icon.status, icon.headers.get("content-type")]).toEqual([200, "image/svg+xml"]);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
 });
