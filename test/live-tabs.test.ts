@@ -3,38 +3,29 @@
 // stream each would leave no connection for a seventh, for the demo site, the reports or the
 // tracker's POSTs. The tabs share one stream instead.
 import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumOrWarn, launchChromium } from "./chromium.ts";
-import { type DevProcess, startDev } from "./dev-server.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { chromiumOrWarn } from "./chromium.ts";
+import { devAndChromium } from "./dev-browser-kit.ts";
 
 const chromiumPath = chromiumOrWarn("live tabs browser test");
 
 describe.skipIf(!chromiumPath)("/live in many tabs", () => {
-  let dev: DevProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [dev, browser] = await Promise.all([startDev(["--no-demo"]), launchChromium(chromiumPath as string)]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await dev?.stop();
-  });
+  const running = devAndChromium(chromiumPath);
 
   it("keeps the site, the collector and every tab working with eight /live tabs open", async () => {
-    const context = await browser.newContext();
+    const context = await running.browser.newContext();
     const tabs: Page[] = [];
     for (let i = 0; i < 8; i++) {
       const tab = await context.newPage();
-      await tab.goto(`${dev.url}/live`, { timeout: 10_000 });
+      await tab.goto(`${running.dev.url}/live`, { timeout: 10_000 });
       await tab.waitForSelector("#status[data-state=open]", { timeout: 10_000 });
       tabs.push(tab);
     }
     const site = await context.newPage();
     // Without its tracker, so that the one event below is the only one the tabs count.
     await site.route("**/analytics.js", (route) => route.abort());
-    await site.goto(`${dev.url}/`, { timeout: 10_000 });
+    await site.goto(`${running.dev.url}/`, { timeout: 10_000 });
     // The tracker's POST goes out of the same browser, on the connections the tabs leave free.
     const posted = await site.evaluate(
       async (event) => {
@@ -58,16 +49,16 @@ describe.skipIf(!chromiumPath)("/live in many tabs", () => {
     }
     // A tab opened later gets the event as the others show it, counted once.
     const late = await context.newPage();
-    await late.goto(`${dev.url}/live`);
+    await late.goto(`${running.dev.url}/live`);
     await late.waitForSelector("#events tr:has-text('many_tabs')", { timeout: 10_000 });
     await expect(late.textContent("#last-hour")).resolves.toBe("1");
     await context.close();
 
     // A browser without shared workers (Chrome on Android) opens a stream of its own.
-    const withoutWorkers = await browser.newContext();
+    const withoutWorkers = await running.browser.newContext();
     await withoutWorkers.addInitScript(() => Reflect.deleteProperty(window, "SharedWorker"));
     const plain = await withoutWorkers.newPage();
-    await plain.goto(`${dev.url}/live`);
+    await plain.goto(`${running.dev.url}/live`);
     await plain.waitForSelector("#status[data-state=open]");
     await plain.waitForSelector("#events tr:has-text('many_tabs')", { timeout: 10_000 });
     await expect(plain.textContent("#last-hour")).resolves.toBe("1");
