@@ -72,7 +72,7 @@ export const livePage = `<!DOCTYPE html>
     if (className) td.className = className;
     return td;
   }
-  function addEvent(e, counted) {
+  function row(e) {
     const tr = document.createElement("tr");
     tr.className = "fresh";
     tr.append(
@@ -82,18 +82,39 @@ export const livePage = `<!DOCTYPE html>
       cell(e.detail),
       cell([e.browser, e.device_type, e.country].filter(Boolean).join(" · ")),
     );
-    rows.prepend(tr);
-    while (rows.children.length > 200) rows.lastChild.remove();
+    return tr;
+  }
+  // Drawn once a frame, not once an event: a burst of thousands of events would otherwise rebuild
+  // the chart and the table thousands of times and freeze the page. Only the newest rows can show.
+  const MAX_ROWS = 200;
+  let undrawn = [];
+  let drawPending = false;
+  function drawSoon() {
+    if (drawPending) return;
+    drawPending = true;
+    requestAnimationFrame(() => {
+      drawPending = false;
+      rows.prepend(...undrawn.slice(-MAX_ROWS).reverse().map(row));
+      undrawn = [];
+      while (rows.children.length > MAX_ROWS) rows.lastChild.remove();
+      drawMinutes();
+    });
+  }
+  function addEvent(e, counted) {
+    undrawn.push(e);
+    // A hidden tab gets no frames until it is shown again.
+    if (undrawn.length > 2 * MAX_ROWS) undrawn = undrawn.slice(-MAX_ROWS);
     const minute = e.time.slice(0, 16);
     const last = minutes[minutes.length - 1];
-    if (!counted && last && last.minute.slice(0, 16) === minute) { last.events++; drawMinutes(); }
+    if (!counted && last && last.minute.slice(0, 16) === minute) last.events++;
+    drawSoon();
   }
   const handlers = {
     status: (state) => {
       status.dataset.state = state;
       status.textContent = state === "open" ? "connected" : state === "closed" ? "reconnecting…" : "connecting…";
     },
-    minutes: (data) => { minutes = data; drawMinutes(); },
+    minutes: (data) => { minutes = data; drawSoon(); },
     event: (e) => addEvent(e, false),
     backlog: (e) => addEvent(e, true),
   };
