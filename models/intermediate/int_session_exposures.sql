@@ -6,7 +6,7 @@
 -- exposures are few, and holding every event for a second look would cost more than reading again.
 
 with events as not materialized (
-  select session_id, event_id, event_type, event_ts, experiment, variant, loaded_at
+  select session_id, event_id, event_type, event_ts, experiment, variant, visitor_id, loaded_at
   from {{ref "stg_events"}}
   where not is_bot and session_id is not null and event_ts is not null
   {{#if is_incremental}}
@@ -25,6 +25,9 @@ exposed_sessions as (
   select
     session_id,
     max(event_ts) filter (where list_contains({{var "conversion_events"}}, event_type)) as last_converted_at,
+    -- The session's visitor as sessions has it (its first event's), so that the experiments' split
+    -- check counts visitors without reading every session.
+    arg_min_null(visitor_id, (event_ts, event_id)) as visitor_id,
     max(loaded_at) as loaded_at
   from events
   where session_id in (select session_id from exposures)
@@ -37,6 +40,7 @@ select
   exposures.variant,
   exposures.exposed_at,
   coalesce(exposed_sessions.last_converted_at >= exposures.exposed_at, false) as converted,
+  exposed_sessions.visitor_id,
   exposed_sessions.loaded_at
 from exposures
 join exposed_sessions using (session_id)

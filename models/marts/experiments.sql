@@ -69,13 +69,9 @@ p_values as (
 -- a = (k − 1) / 2, x = chi-square / 2, with P summed from its series Σ x^(a+n) e^(−x) / Γ(a+n+1),
 -- whose terms fall away after n ≈ x (the range reaches 12 standard deviations beyond).
 exposed_visitors as (
-  select
-    exposures.experiment,
-    exposures.variant,
-    count(distinct coalesce(sessions.visitor_id, exposures.session_id)) as visitors
+  select experiment, variant, count(distinct coalesce(visitor_id, session_id)) as visitors
   from exposures
-  left join {{ref "sessions"}} as sessions using (session_id)
-  group by exposures.experiment, exposures.variant
+  group by experiment, variant
 ),
 
 intended_splits(experiment, variant, weight) as (
