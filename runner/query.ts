@@ -1,6 +1,7 @@
 // `ownstats query "SQL"`: ad-hoc SQL on the warehouse as a table, CSV or JSON.
 import { heldByAnotherProcess } from "./lock.ts";
 import { queryValue } from "./query-values.ts";
+import { stripTrailingSemicolons } from "./sql.ts";
 import { noWarehouseReason, openWarehouse, type Plain } from "./warehouse.ts";
 
 export interface QueryOptions {
@@ -29,7 +30,7 @@ export async function query(sql: string, opts: QueryOptions): Promise<number> {
   try {
     // Each statement runs in turn and the last one's result is printed, as `psql -c` does.
     // (DuckDB answers SQL without a statement with a bare "Error in native callback".)
-    if (sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|[\s;]/g, "") === "") throw new Error("no SQL statement given");
+    if (stripTrailingSemicolons(sql) === "") throw new Error("no SQL statement given");
     const statements = await wh.connection.extractStatements(sql);
     let reader = await (await statements.prepare(0)).runAndReadAll();
     for (let i = 1; i < statements.count; i++) reader = await (await statements.prepare(i)).runAndReadAll();
