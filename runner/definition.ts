@@ -5,8 +5,6 @@
 // the swap of a full build, and a mismatch rebuilds the model in full.
 import { createHash } from "node:crypto";
 import type { CompiledProject, ModelNode } from "./compile.ts";
-import { quoteString } from "./sql.ts";
-import type { Warehouse } from "./warehouse.ts";
 
 const prefix = "ownstats definition sha256:";
 
@@ -34,14 +32,6 @@ function checksum(model: ModelNode, project: CompiledProject, known: Map<string,
   const sum = createHash("sha256").update(JSON.stringify(definition)).digest("hex");
   known.set(model.name, sum);
   return sum;
-}
-
-/** The comment of the warehouse's table of the model, or undefined when it has none. */
-export async function storedComment(wh: Warehouse, model: ModelNode): Promise<string | undefined> {
-  const [row] = await wh.all<{ comment: string | null }>(
-    `select comment from duckdb_tables() where schema_name = 'main' and lower(table_name) = lower(${quoteString(model.name)}) and not temporary`,
-  );
-  return row?.comment ?? undefined;
 }
 
 /** Why the stored rows cannot be merged into, as a rebuild reason; undefined when they can. */

@@ -1,7 +1,7 @@
 // Builds one model in the warehouse, each in its own transaction so that a failure leaves the previous
 // version in place: tables build under a temporary name and swap; incremental models merge new rows.
 import type { CompiledProject, ModelNode } from "./compile.ts";
-import { definitionChange, definitionComment, storedComment } from "./definition.ts";
+import { definitionChange, definitionComment } from "./definition.ts";
 import { ColumnsChanged, checkConfigColumns, columnsOf, mergeIncremental } from "./merge.ts";
 import { bindModelSources } from "./source.ts";
 import { quoteIdent, quoteString } from "./sql.ts";
@@ -31,15 +31,19 @@ export interface ModelBuild {
 type Existing = "table" | "view" | undefined;
 
 // DuckDB's names ignore case: after daily.sql is renamed Daily.sql, the relation "daily" is the
-// model's own, to replace, not another that blocks the new name.
-export async function existingRelation(wh: Warehouse, name: string): Promise<Existing> {
+// model's own, to replace, not another that blocks the new name. The comment is a table's record of
+// the definition it was built with (definition.ts).
+async function existingRelation(
+  wh: Warehouse,
+  name: string,
+): Promise<{ kind: Existing; comment?: string } | undefined> {
   const lower = `lower(${quoteString(name)})`;
-  const rows = await wh.all(
-    `select 'table' as kind from duckdb_tables() where schema_name = 'main' and lower(table_name) = ${lower} and not temporary
+  const [row] = await wh.all<{ kind: "table" | "view"; comment: string | null }>(
+    `select 'table' as kind, comment from duckdb_tables() where schema_name = 'main' and lower(table_name) = ${lower} and not temporary
      union all
-     select 'view' from duckdb_views() where schema_name = 'main' and lower(view_name) = ${lower} and not temporary`,
+     select 'view', comment from duckdb_views() where schema_name = 'main' and lower(view_name) = ${lower} and not temporary`,
   );
-  return rows[0]?.kind as Existing;
+  return row && { kind: row.kind, comment: row.comment ?? undefined };
 }
 
 export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildContext): Promise<ModelBuild> {
@@ -52,7 +56,8 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
     ]);
     return { mode: "full", sql, filesRead: files };
   }
-  const existing = await existingRelation(wh, model.name);
+  const relation = await existingRelation(wh, model.name);
+  const existing = relation?.kind;
   if (kind === "view") {
     const { sql, files } = fullQuery(model, ctx);
     await transaction(wh, model.full.lineMap, [
@@ -71,7 +76,7 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
   const watermarkColumn = stored.find((c) => c.name.toLowerCase() === watermark);
   if (!watermarkColumn)
     return rebuild(wh, model, ctx, existing, `the table has no watermark column "${model.config.watermark}"`);
-  const changed = definitionChange(await storedComment(wh, model), definitionComment(model, ctx.project));
+  const changed = definitionChange(relation?.comment, definitionComment(model, ctx.project));
   if (changed) return rebuild(wh, model, ctx, existing, changed);
   try {
     // Undefined for an empty table (no watermark): built as a first run, so a fresh install fills up.
