@@ -60,6 +60,20 @@ function stepIndex(steps: Step[], match: (s: Step) => boolean, what: string): nu
 const uses = (prefix: string) => (s: Step) => s.uses?.startsWith(`${prefix}@`) ?? false;
 const runs = (command: string) => (s: Step) => s.run?.includes(command) ?? false;
 
+const majorOf = (version: string) => Number(version.split(".")[0]);
+/** "20.19" from package.json's `engines.node` of ">=20.19". */
+const enginesFloor = () =>
+  String(JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).engines.node).replace(
+    ">=",
+    "",
+  );
+/** The Node versions CI's test job runs in. */
+const ciNodeVersions = () =>
+  (
+    (load("ci.yml").jobs.test as Job & { strategy?: { matrix?: { node?: string[] } } }).strategy?.matrix
+      ?.node ?? []
+  ).map(String);
+
 describe.each(["reports.yml", "ci.yml"])("%s", (name) => {
   it("parses as YAML without warnings", () => {
     const doc = parseDocument(source(name));
@@ -158,16 +172,13 @@ describe("scheduled reports", () => {
     expect(steps[upload]?.with).toEqual({ path: "data/site" });
   });
 
-  it("installs the Node version the package supports, pinned exactly", () => {
+  it("installs a Node version pinned exactly, the newest one CI tests and one the package supports", () => {
     const setup = steps[stepIndex(steps, uses("actions/setup-node"), "setup-node")];
     const version = String(setup?.with?.["node-version"]);
-    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
-    const engines = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).engines
-      .node;
-    const [major, minor] = String(engines).replace(">=", "").split(".").map(Number);
-    const [vMajor, vMinor] = version.split(".").map(Number);
-    expect(vMajor).toBe(major);
-    expect(vMinor).toBeGreaterThanOrEqual(minor ?? 0);
+    const tested = ciNodeVersions();
+    expect(tested).toContain(version);
+    expect(majorOf(version)).toBe(Math.max(...tested.map(majorOf)));
+    expect(majorOf(version)).toBeGreaterThanOrEqual(majorOf(enginesFloor()));
   });
 
   it("deploys the artifact to the github-pages environment in a second job", () => {
@@ -204,8 +215,16 @@ describe("CI", () => {
     expect(setup?.with?.terraform_wrapper).toBe(false);
   });
 
-  it("runs in a Debian Node image pinned to an exact version, as root for apt-get", () => {
-    expect(job(workflow, "test").container).toMatch(/^node:\d+\.\d+\.\d+-bookworm$/);
+  it("runs in Debian Node images pinned to exact versions, as root for apt-get", () => {
+    expect(job(workflow, "test").container).toBe("node:${{ matrix.node }}-bookworm");
+    for (const version of ciNodeVersions()) expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("tests the oldest Node the package supports", () => {
+    const [floorMajor, floorMinor] = enginesFloor().split(".").map(Number);
+    const oldest = ciNodeVersions().find((v) => majorOf(v) === floorMajor);
+    expect(oldest).toBeDefined();
+    expect(Number(oldest?.split(".")[1])).toBeGreaterThanOrEqual(floorMinor ?? 0);
   });
 
   it.skipIf(!process.env.TF_PLUGIN_DIR)(
