@@ -1,6 +1,6 @@
 {{config materialized="incremental" incremental_strategy="time_range" time_column="active_week" watermark="loaded_at" tags="intermediate"}}
--- The rows of cohorts: weekly retention of visitors with a visitor_id, by the ISO week (Monday) of
--- their first session.
+-- The rows of cohorts: weekly retention of visitors with a visitor_id, by the ISO week (Monday, in
+-- var timezone) of their first session; timezone names the zone the weeks are in.
 -- Incremental: sessions only gain events, so a session's start only moves earlier. Every change that
 -- sessions loaded since this table's last load can make (a visitor's new or lost week, a visitor
 -- moved to an earlier cohort or out of one) falls on an activity week at or after the earliest of
@@ -14,7 +14,7 @@
 with
 {{#if is_incremental}}
 since as (
-  select date_trunc('week', min(started_at))::DATE as week, max(loaded_at) as loaded_at
+  select date_trunc('week', min({{> local_time at="started_at"}}))::DATE as week, max(loaded_at) as loaded_at
   from {{ref "sessions"}}
   where loaded_at > {{watermark}}
 ),
@@ -26,13 +26,14 @@ since as (
 visitors as (
   select
     visitor_id,
-    list_distinct(list(date_trunc('week', started_at)::DATE)) as weeks,
+    list_distinct(list(date_trunc('week', {{> local_time at="started_at"}})::DATE)) as weeks,
     max(loaded_at) as loaded_at
   from {{ref "sessions"}}
   where visitor_id is not null
   {{#if is_incremental}}
     and visitor_id in (
-      select visitor_id from {{ref "sessions"}} where started_at >= (select week from since)
+      select visitor_id from {{ref "sessions"}}
+      where {{> local_time at="started_at"}}::DATE >= (select week from since)
     )
   {{/if}}
   group by visitor_id
@@ -64,12 +65,13 @@ select
   visitors,
   cohort_size,
   (visitors / cohort_size)::DOUBLE as retention,
+  {{var "timezone"}} as timezone,
   loaded_at
 from activity
 join sizes using (cohort_week)
 {{#if is_incremental}}
 union all
-select week, 0, week, 0, 0, 0.0, loaded_at
+select week, 0, week, 0, 0, 0.0, {{var "timezone"}}, loaded_at
 from since
 where week is not null and not exists (select 1 from activity where active_week = since.week)
 {{/if}}

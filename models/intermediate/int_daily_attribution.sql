@@ -1,6 +1,7 @@
 {{config materialized="incremental" incremental_strategy="time_range" time_column="date" watermark="changed_at" tags="intermediate"}}
--- Conversion credit per UTC date of the converting session's start × model × channel × source ×
--- campaign, so that attribution adds up days rather than every conversion's touchpoints.
+-- Conversion credit per local date (var timezone) of the converting session's start × model ×
+-- channel × source × campaign, so that attribution adds up days rather than every conversion's
+-- touchpoints.
 -- Incremental: a conversion's start only moves earlier as events arrive and conversions never go, so
 -- the dates from the earliest start among conversions changed since this table's last load
 -- (changed_at) are recomputed and replace the stored ones (time_range); all of them when var
@@ -15,17 +16,18 @@ since as (
       when (select count(*) > 0 from {{self}} where window_days <> {{var "attribution_window_days"}})
         then '-infinity'::TIMESTAMP
       else (
-        select min(started_at)::DATE from {{ref "int_conversion_touches"}} where changed_at > {{watermark}}
+        select min({{> local_time at="started_at"}})::DATE from {{ref "int_conversion_touches"}}
+        where changed_at > {{watermark}}
       )
     end as t
 ),
 {{/if}}
 
 conversions as (
-  select started_at::DATE as date, touches, changed_at
+  select {{> local_time at="started_at"}}::DATE as date, touches, changed_at
   from {{ref "int_conversion_touches"}}
   {{#if is_incremental}}
-  where started_at >= (select t from since)
+  where {{> local_time at="started_at"}} >= (select t from since)
   {{/if}}
 ),
 

@@ -1,6 +1,6 @@
 {{config materialized="incremental" incremental_strategy="time_range" time_column="date" watermark="loaded_at" tags="intermediate"}}
--- Per UTC date and page_path, the counts and sums behind the pages mart, so that it adds up days
--- rather than every session. A session's views of a path count on the date of its first view of it,
+-- Per local date (var timezone) and page_path, the counts and sums behind the pages mart, so that it
+-- adds up days rather than every session. A session's views of a path count on the date of its first view of it,
 -- its exit on the date the session started. Both only move earlier as events arrive, so every date a
 -- newly loaded row changes lies at or after the earliest of their dates: an incremental run
 -- recomputes the dates from there on (time_range), and a date a row moved away from goes with them.
@@ -12,11 +12,11 @@ with
 since as (
   select least(
     (
-      select min(first_viewed_at) from {{ref "int_session_pages"}}
+      select min({{> local_time at="first_viewed_at"}}) from {{ref "int_session_pages"}}
       where loaded_at > (select max(views_loaded_at) from {{self}})
     ),
     (
-      select min(started_at) from {{ref "sessions"}}
+      select min({{> local_time at="started_at"}}) from {{ref "sessions"}}
       where loaded_at > (select max(exits_loaded_at) from {{self}})
     )
   )::DATE as date
@@ -25,7 +25,7 @@ since as (
 
 viewed as (
   select
-    first_viewed_at::DATE as date,
+    {{> local_time at="first_viewed_at"}}::DATE as date,
     page_path,
     sum(views) as views,
     count(*) as sessions,
@@ -41,17 +41,21 @@ viewed as (
     max(loaded_at) as loaded_at
   from {{ref "int_session_pages"}}
   {{#if is_incremental}}
-  where first_viewed_at >= (select date from since)
+  where {{> local_time at="first_viewed_at"}}::DATE >= (select date from since)
   {{/if}}
   group by 1, 2
 ),
 
 exited as (
-  select started_at::DATE as date, exit_page as page_path, count(*) as exits, max(loaded_at) as loaded_at
+  select
+    {{> local_time at="started_at"}}::DATE as date,
+    exit_page as page_path,
+    count(*) as exits,
+    max(loaded_at) as loaded_at
   from {{ref "sessions"}}
   where exit_page is not null
   {{#if is_incremental}}
-    and started_at >= (select date from since)
+    and {{> local_time at="started_at"}}::DATE >= (select date from since)
   {{/if}}
   group by 1, 2
 )

@@ -1,19 +1,21 @@
 {{config materialized="incremental" incremental_strategy="time_range" time_column="date" watermark="loaded_at" tags="intermediate"}}
--- Sessions and converted sessions per UTC date of the session's start × traffic source, so that
+-- Sessions and converted sessions per local date (var timezone) of the session's start × traffic source, so that
 -- sources adds up days rather than every session.
 -- Incremental: a session's start only moves earlier as its events arrive, so the dates from the
 -- earliest start among sessions loaded since this table's last load are recomputed and replace the
 -- stored ones (time_range).
 
 select
-  started_at::DATE as date,
+  {{> local_time at="started_at"}}::DATE as date,
   coalesce(utm_source, '(direct)') as source,
   count(*)::BIGINT as sessions,
   (count(*) filter (where converted))::BIGINT as conversions,
   max(loaded_at) as loaded_at
 from {{ref "sessions"}}
 {{#if is_incremental}}
-where started_at >= (select min(started_at)::DATE from {{ref "sessions"}} where loaded_at > {{watermark}})
+where {{> local_time at="started_at"}}::DATE >= (
+  select min({{> local_time at="started_at"}})::DATE from {{ref "sessions"}} where loaded_at > {{watermark}}
+)
 {{/if}}
 group by 1, 2
 order by 1, 2
