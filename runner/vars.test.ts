@@ -3,6 +3,8 @@ import { compileProject } from "./compile.ts";
 import { tempProject } from "./testkit.ts";
 import { varsErrors } from "./vars.ts";
 
+const zoneProject = (timezone: string) => `name: demo\nvars:\n  timezone: ${timezone}\n`;
+
 describe("--vars", () => {
   it("refuses a value of another shape than its default: a text for a list, a list for a number", () => {
     const p = tempProject({ "a.sql": "select list_contains({{var \"conversion_events\"}}, 'x') as c" });
@@ -23,5 +25,27 @@ describe("--vars", () => {
     const declared = { events: ["a"], z: 3.5, since: null, name: "x" };
     expect(varsErrors(declared, { events: ["b", "c"], z: 4, since: [1], name: "y" })).toEqual([]);
     expect(varsErrors(declared, { z: null, name: 7, events: [] })).toEqual([]);
+  });
+
+  it("refuses a timezone that is not an IANA name, naming the variable, the value and where it came from", () => {
+    const p = tempProject({ "a.sql": 'select {{var "timezone"}} as zone' }, zoneProject("UTC"));
+    const errorsWith = (timezone: unknown) =>
+      compileProject(p.models, { vars: { timezone } }).errors.map((e) => `${e.file}: ${e.message}`);
+    expect(errorsWith("Berlin")).toEqual([
+      '--vars: variable "timezone": "Berlin" is not a known time zone; give an IANA time zone name such as Europe/Berlin, America/Los_Angeles or UTC',
+    ]);
+    expect(errorsWith("+01:00")).toEqual([
+      '--vars: variable "timezone": "+01:00" is not an IANA time zone name such as Europe/Berlin, America/Los_Angeles or UTC',
+    ]);
+    expect(errorsWith("europe/berlin")).toEqual([
+      '--vars: variable "timezone": "europe/berlin" is spelt "Europe/Berlin"',
+    ]);
+    expect(errorsWith(null)[0]).toMatch(/^--vars: variable "timezone": null is not an IANA/);
+    for (const zone of ["Europe/Berlin", "America/St_Johns", "Pacific/Auckland", "UTC", "Etc/GMT+5"])
+      expect(errorsWith(zone), zone).toEqual([]);
+    const declaredWrong = tempProject({ "a.sql": "select 1" }, zoneProject("Mars/Olympus"));
+    expect(compileProject(declaredWrong.models).errors.map((e) => `${e.file}: ${e.message}`)).toEqual([
+      'project.yml: variable "timezone": "Mars/Olympus" is not a known time zone; give an IANA time zone name such as Europe/Berlin, America/Los_Angeles or UTC',
+    ]);
   });
 });

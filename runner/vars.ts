@@ -40,5 +40,33 @@ export function varsErrors(
         message: `variable "${key}" is ${expected} in project.yml (${JSON.stringify(fallback)}), so --vars must give ${expected} too, not ${JSON.stringify(value)}`,
       });
   }
+  if (Object.hasOwn(declared, "timezone")) {
+    const overridden = Object.hasOwn(given, "timezone");
+    const problem = timeZoneProblem(overridden ? given.timezone : declared.timezone);
+    if (problem)
+      errors.push({
+        file: overridden ? "--vars" : "project.yml",
+        message: `variable "timezone": ${problem}`,
+      });
+  }
   return errors;
+}
+
+/**
+ * Why a value is not an IANA time zone name, or undefined when it is one. The models count days in
+ * var timezone: DuckDB would refuse an unknown zone only inside the first model that converts, as a
+ * SQL error, and a wrongly cased one (europe/berlin) would label every report time in that spelling.
+ */
+export function timeZoneProblem(value: unknown): string | undefined {
+  const example = "an IANA time zone name such as Europe/Berlin, America/Los_Angeles or UTC";
+  if (typeof value !== "string" || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value))
+    return `${JSON.stringify(value)} is not ${example}`;
+  let known: string;
+  try {
+    known = new Intl.DateTimeFormat("en", { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    return `"${value}" is not a known time zone; give ${example}`;
+  }
+  if (known !== value && known.toLowerCase() === value.toLowerCase()) return `"${value}" is spelt "${known}"`;
+  return undefined;
 }
