@@ -119,16 +119,19 @@ export async function buildWith(events: RawEvent[], vars?: Record<string, unknow
  * The same raw events built two ways: `stepwise` runs after each batch lands, `whole` once over all
  * of them. An incremental model is exact when every table comes out the same.
  */
-export async function stepwiseAndWhole(batches: RawEvent[][]): Promise<{ stepwise: string; whole: string }> {
+export async function stepwiseAndWhole(
+  batches: RawEvent[][],
+  vars?: Record<string, unknown>,
+): Promise<{ stepwise: string; whole: string }> {
   const stepwise = tempData();
   for (const batch of batches) {
     await writeRaw(stepwise, batch);
-    const built = await build(stepwise, { step: "run" });
+    const built = await build(stepwise, { step: "run", vars });
     if (built.code !== 0) throw new Error(`a stepwise run failed:\n${built.output}`);
   }
   const whole = tempData();
   await writeRaw(whole, batches.flat());
-  const built = await build(whole, { step: "run" });
+  const built = await build(whole, { step: "run", vars });
   if (built.code !== 0) throw new Error(`the whole build failed:\n${built.output}`);
   return { stepwise, whole };
 }

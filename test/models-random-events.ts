@@ -162,11 +162,15 @@ export interface EventSet {
   extra: RawEvent[];
 }
 
-export function randomEventSet(r: Random): EventSet {
+/**
+ * `midnight` is where the sets' days begin (default Wednesday 4 March 00:00 UTC): a zone's local
+ * midnight puts their late evenings across that zone's midnights.
+ */
+export function randomEventSet(r: Random, midnight = origin): EventSet {
   const plans: { plan: SessionPlan; start: number }[] = [];
   const visitors = r.int(2, 5);
   for (let v = 0; v < visitors; v++) {
-    let start = origin + r.int(0, 5) * DAY;
+    let start = midnight + r.int(0, 5) * DAY;
     for (let s = r.int(1, 4); s > 0; s--) {
       const plan = {
         session_id: `s-${v}-${s}-${hex(r, 4)}`,
@@ -192,7 +196,7 @@ export function randomEventSet(r: Random): EventSet {
         country: "FR",
         bot: false,
       },
-      start: origin + r.int(0, 10 * 1440) * MINUTE,
+      start: midnight + r.int(0, 10 * 1440) * MINUTE,
     });
   if (r.chance(0.5))
     plans.push({
@@ -204,7 +208,7 @@ export function randomEventSet(r: Random): EventSet {
         country: "US",
         bot: true,
       },
-      start: origin + r.int(0, 10 * 1440) * MINUTE,
+      start: midnight + r.int(0, 10 * 1440) * MINUTE,
     });
 
   const base = plans.flatMap(({ plan, start }) => sessionEvents(r, plan, start));
@@ -222,7 +226,7 @@ export function randomEventSet(r: Random): EventSet {
   }
   const { plan } = r.pick(plans);
   const later = { ...plan, session_id: `late-${hex(r, 6)}` };
-  extra.push(...arriving(sessionEvents(r, later, origin + r.int(0, 10 * 1440) * MINUTE)));
+  extra.push(...arriving(sessionEvents(r, later, midnight + r.int(0, 10 * 1440) * MINUTE)));
   extra.push(...arriving(Array.from({ length: r.int(1, 2) }, () => redelivery(r, r.pick(base), 0))));
 
   const vars: Vars = {
