@@ -233,6 +233,9 @@ export function randomEventSet(r: Random, midnight = origin): EventSet {
     attribution_window_days: r.pick([30, 30, 2, 1]),
     conversion_events: r.pick([["cta_click"], ["cta_click"], ["cta_click", "form_submit"]]),
     anomaly_z: r.pick([3.5, 2]),
+    // Days and weeks of a zone half an hour off UTC with a clock change in the sets, of one far from
+    // UTC, and of UTC.
+    timezone: r.pick(["UTC", "UTC", "Europe/Berlin", "America/St_Johns", "Pacific/Auckland"]),
   };
   return { vars, base, extra };
 }

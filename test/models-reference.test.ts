@@ -52,7 +52,7 @@ const TABLES: Record<string, Table> = {
   cohorts: {
     sql: "select * exclude (loaded_at) from cohorts",
     key: ["cohort_week", "weeks_since"],
-    expected: (_, s) => ref.cohorts(s),
+    expected: (_, s, vars) => ref.cohorts(s, vars),
   },
   anomalies: {
     sql: "select * from anomalies",
@@ -70,7 +70,7 @@ const TABLES: Record<string, Table> = {
     sql: "select * exclude (loaded_at) from daily",
     key: ["date"],
     ordered: true,
-    expected: (_, s) => ref.daily(s),
+    expected: (_, s, vars) => ref.daily(s, vars),
   },
 };
 

@@ -1,17 +1,20 @@
 // Every table of the models worked out in plain TypeScript, straight from the metric definitions
 // (models/schema.yml, design §5), without reading the SQL: the random-event test compares the
 // models' rows against these.
+import { wallClock } from "../reports/zone.ts";
 import type { RawEvent } from "./models-kit.ts";
 
 export interface Vars {
   attribution_window_days: number;
   conversion_events: string[];
   anomaly_z: number;
+  timezone: string;
 }
 export const defaultVars: Vars = {
   attribution_window_days: 30,
   conversion_events: ["cta_click"],
   anomaly_z: 3.5,
+  timezone: "UTC",
 };
 
 export type Row = Record<string, string | number | boolean | null>;
@@ -21,6 +24,8 @@ export const iso = (ms: number) => new Date(ms).toISOString();
 const dayOf = (ms: number) => Math.floor(ms / DAY) * DAY;
 // Day 0 (1970-01-01) was a Thursday, three days after a Monday.
 const mondayOf = (ms: number) => dayOf(ms) - ((Math.floor(ms / DAY) + 3) % 7) * DAY;
+/** An instant's wall-clock time in the zone, as the ms of that wall time in UTC: days of it are local days. */
+const local = (ms: number, zone: string) => Date.parse(`${wallClock(zone, ms)}Z`);
 
 /** ISO-8601 with Z, ±HH:MM, ±HHMM or ±HH, with or without seconds and fractions, to epoch ms. */
 export function parseIso(text: string): number {
@@ -326,10 +331,13 @@ export function funnel(all: Session[]): Row[] {
   }));
 }
 
-export function cohorts(all: Session[]): Row[] {
+export function cohorts(all: Session[], vars: Vars): Row[] {
   const weeksOf = new Map<string, Set<number>>();
   for (const s of all.filter((x) => x.visitor_id !== null))
-    weeksOf.set(s.visitor_id!, (weeksOf.get(s.visitor_id!) ?? new Set()).add(mondayOf(s.started)));
+    weeksOf.set(
+      s.visitor_id!,
+      (weeksOf.get(s.visitor_id!) ?? new Set()).add(mondayOf(local(s.started, vars.timezone))),
+    );
   const active = new Map<string, number>();
   for (const weeks of weeksOf.values()) {
     const cohort = Math.min(...weeks);
@@ -345,6 +353,7 @@ export function cohorts(all: Session[]): Row[] {
       visitors,
       cohort_size,
       retention: visitors / cohort_size,
+      timezone: vars.timezone,
     };
   });
 }
@@ -398,8 +407,8 @@ export function pages(all: Session[]): Row[] {
   });
 }
 
-export function daily(all: Session[]): Row[] {
-  return [...countBy(all, (s) => iso(dayOf(s.started)))].map(([date, list]) => ({
+export function daily(all: Session[], vars: Vars): Row[] {
+  return [...countBy(all, (s) => iso(dayOf(local(s.started, vars.timezone))))].map(([date, list]) => ({
     date,
     visitors: new Set(list.map((s) => s.visitor_id ?? s.session_id)).size,
     sessions: list.length,
@@ -407,5 +416,6 @@ export function daily(all: Session[]): Row[] {
     conversions: list.filter((s) => s.converted_at !== null).length,
     bounce_rate: list.filter((s) => s.is_bounce).length / list.length,
     avg_engaged_s: mean(list.map((s) => s.engaged_s)),
+    timezone: vars.timezone,
   }));
 }
