@@ -1,6 +1,7 @@
 // Number and text formatting for the report pages. Everything is formatted in TypeScript so the
 // templates stay free of logic, and every figure reads the same on every page.
 import type { Plain } from "../runner/warehouse.ts";
+import { zonedMinute } from "./zone.ts";
 
 /** A cell read from a row: a missing column reads as undefined. */
 export type Value = Plain | undefined;
@@ -71,16 +72,9 @@ export function isoDate(value: Value): string {
   return typeof value === "string" ? value.slice(0, 10) : "–";
 }
 
-/** "2026-11-25 14:00 UTC" from an ISO timestamp. */
-export function isoHour(value: Value): string {
-  return typeof value === "string" ? `${value.slice(0, 10)} ${value.slice(11, 16)} UTC` : "–";
-}
-
-/** "2026-11-25 14:07 UTC" from an ISO timestamp. */
-export function isoMinute(value: Value): string {
-  return typeof value === "string" && value.length >= 16
-    ? `${value.slice(0, 10)} ${value.slice(11, 16)} UTC`
-    : "–";
+/** "2026-11-25 15:07 Europe/Berlin" from an ISO timestamp (UTC), in the reporting time zone. */
+export function zonedTime(value: Value, zone: string): string {
+  return typeof value === "string" && !Number.isNaN(Date.parse(value)) ? zonedMinute(zone, value) : "–";
 }
 
 export interface Change {

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { takeTurnsPerFolder } from "../runner/turns.ts";
 import { noWarehouseReason, openWarehouse, type Row, type Warehouse } from "../runner/warehouse.ts";
-import { isoHour } from "./format.ts";
+import { zonedTime } from "./format.ts";
 import { type Page, type PageInput, ReportQueryError } from "./page.ts";
 
 export { ReportQueryError };
@@ -15,6 +15,7 @@ import { pages } from "./pages/all.ts";
 import { type DataSpan, type Period, reportPeriod } from "./period.ts";
 import { exportMarts, installEngine, type MartExports, publishedMarts } from "./playground.ts";
 import { renderTemplate } from "./templates.ts";
+import { warehouseZone, zonedMinute } from "./zone.ts";
 
 export interface SiteOptions {
   data: string;
@@ -125,10 +126,11 @@ export async function pageInput(
   now = new Date(),
 ): Promise<PageInput> {
   const span = await dataSpan(warehouse);
+  const zone = await timeZone(warehouse);
   return {
-    period: reportPeriod(opts.days, span, now),
+    period: reportPeriod(opts.days, span, now, zone),
     data: opts.data,
-    builtAt: `${now.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+    builtAt: zonedMinute(zone, now.getTime()),
     latest: span.latest,
     tables: await tableNames(warehouse),
   };
@@ -147,6 +149,14 @@ async function dataSpan(warehouse: Warehouse): Promise<DataSpan> {
     return { earliest: time(row?.earliest), latest: time(row?.latest) };
   } catch (error) {
     throw new ReportQueryError("every page", "first and latest event time", error);
+  }
+}
+
+async function timeZone(warehouse: Warehouse): Promise<string> {
+  try {
+    return await warehouseZone(warehouse);
+  } catch (error) {
+    throw new ReportQueryError("every page", "time zone", error);
   }
 }
 
@@ -202,8 +212,9 @@ async function renderPage(
     body,
     nav: pages.map((p) => ({ href: `${p.slug}.html`, label: p.nav, current: p === page })),
     periodText: periodLine(period),
-    freshness: input.latest ? `Data up to ${isoHour(input.latest)}` : "No data yet",
+    freshness: input.latest ? `Data up to ${zonedTime(input.latest, period.zone)}` : "No data yet",
     builtAt: input.builtAt,
+    zone: period.zone,
   });
 }
 
@@ -212,7 +223,7 @@ function periodLine(period: Period): string {
   const span = `${period.start} to ${period.end} (${period.days} ${period.days === 1 ? "day" : "days"})`;
   // Without data the period ends at the build's day: there is no latest data to cut at, nothing to compare.
   if (period.dataStart === null) return `${span}; no data yet`;
-  return `${span}, compared with ${period.previousStart} to ${period.previousEnd}; both up to ${period.cutTime} UTC on their last day`;
+  return `${span}, compared with ${period.previousStart} to ${period.previousEnd}; both up to ${period.cutTime} ${period.zone} on their last day`;
 }
 
 const assets = ["style.css", "favicon.svg", "sql.js", "playground.js"];

@@ -2,6 +2,7 @@
 // them (the overview's top pages, the engagement page's time milestones): the build runs a query
 // text once however many pages declare it.
 import type { Period } from "./period.ts";
+import { localRangeSql } from "./zone.ts";
 
 export const timeMilestones = [30, 60, 180, 300];
 
@@ -13,7 +14,7 @@ export function periodPagesSql(period: Period): string {
              max(seconds) FILTER (WHERE event_type = 'time_on_page') AS seconds
       FROM stg_events
       WHERE event_type IN ('page_view', 'time_on_page') AND NOT coalesce(is_bot, false)
-        AND event_ts >= ${period.from} AND event_ts < ${period.until}
+        AND ${localRangeSql("event_ts", period.from, period.until, period.zone)}
       GROUP BY page_path, session_id
     )
     SELECT page_path, sum(views) AS views, count(*) FILTER (WHERE views > 0) AS sessions,

@@ -46,4 +46,37 @@ describe("report period", () => {
   it("rejects a period that is not a positive whole number of days", () => {
     expect(() => reportPeriod(0, span(null, null))).toThrow(/--days/);
   });
+
+  it("counts days and the last day's cut on the clock of the reporting time zone", () => {
+    // 21:30 UTC on Sunday 29 March is 23:30 in Berlin, on the day its clocks moved to summer time.
+    const berlin = reportPeriod(
+      7,
+      span("2026-03-01T00:00:00.000Z", "2026-03-29T21:30:00.000Z"),
+      undefined,
+      "Europe/Berlin",
+    );
+    expect(berlin).toMatchObject({
+      zone: "Europe/Berlin",
+      start: "2026-03-23",
+      end: "2026-03-29",
+      from: "TIMESTAMP '2026-03-23 00:00:00'",
+      until: "TIMESTAMP '2026-03-30 00:00:00'",
+      cutTime: "23:30",
+      // The same time of day a week before, on winter time.
+      previousUntil: "TIMESTAMP '2026-03-22 23:30:00.001'",
+    });
+    // 02:00 UTC is still the evening before in St John's (UTC−3:30).
+    const stJohns = reportPeriod(
+      7,
+      span("2026-02-01T00:00:00.000Z", "2026-03-02T02:00:00.000Z"),
+      undefined,
+      "America/St_Johns",
+    );
+    expect([stJohns.end, stJohns.cutTime]).toEqual(["2026-03-01", "22:30"]);
+    // Without data the period ends on the build's day there: already Monday in Auckland.
+    expect(reportPeriod(1, span(null, null), new Date("2026-03-01T12:00:00Z"), "Pacific/Auckland").end).toBe(
+      "2026-03-02",
+    );
+    expect(reportPeriod(1, span(null, null), new Date("2026-03-01T12:00:00Z")).end).toBe("2026-03-01");
+  });
 });

@@ -1,15 +1,21 @@
 // The report period: the last N days ending at the latest data (or today when there is none),
-// and the N days before it for comparisons. Dates are UTC calendar days.
+// and the N days before it for comparisons. Dates are calendar days of the reporting time zone:
+// everything here is wall-clock time there, and the SQL bounds are compared with stored UTC times
+// converted to it (localRangeSql).
+import { wallClock } from "./zone.ts";
+
 const dayMs = 86_400_000;
 
 export interface Period {
   days: number;
+  /** The IANA time zone whose calendar days these are, and whose clock every time shown reads. */
+  zone: string;
   /** First and last day, inclusive, as YYYY-MM-DD. */
   start: string;
   end: string;
   previousStart: string;
   previousEnd: string;
-  /** SQL TIMESTAMP literals bounding the period (half-open: from ≤ t < until). */
+  /** SQL TIMESTAMP literals of wall-clock time in the zone bounding the period (half-open: from ≤ t < until). */
   from: string;
   until: string;
   previousFrom: string;
@@ -20,7 +26,7 @@ export interface Period {
    * today would read as a fall.
    */
   previousUntil: string;
-  /** "HH:MM", the time of day (UTC) where both spans stop on their last day. */
+  /** "HH:MM", the time of day (in the zone) where both spans stop on their last day. */
   cutTime: string;
   /** Whether the data reaches back to the previous period's first day: else a comparison misleads. */
   previousCovered: boolean;
@@ -42,21 +48,23 @@ function timestamp(ms: number): string {
   return `TIMESTAMP '${new Date(ms).toISOString().slice(0, 23).replace("T", " ")}'`;
 }
 
-function parsed(name: string, value: string): number {
+/** The wall-clock time in the zone of an ISO instant, as ms of the same wall time in UTC. */
+function parsed(name: string, value: string, zone: string): number {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw new Error(`${name} data time "${value}" is not a date`);
-  return ms;
+  return Date.parse(`${wallClock(zone, ms)}Z`);
 }
 
-export function reportPeriod(days: number, span: DataSpan, now = new Date()): Period {
+export function reportPeriod(days: number, span: DataSpan, now = new Date(), zone = "UTC"): Period {
   if (!Number.isInteger(days) || days < 1) throw new Error(`--days must be a whole number ≥ 1, got ${days}`);
-  const anchor = span.latest ? parsed("latest", span.latest) : now.getTime();
+  const anchor = parsed("latest", span.latest ?? now.toISOString(), zone);
   const endDay = Math.floor(anchor / dayMs) * dayMs;
   const startDay = endDay - (days - 1) * dayMs;
   const previousStartDay = startDay - days * dayMs;
-  const earliest = span.earliest ? parsed("earliest", span.earliest) : null;
+  const earliest = span.earliest ? parsed("earliest", span.earliest, zone) : null;
   return {
     days,
+    zone,
     start: day(startDay),
     end: day(endDay),
     previousStart: day(previousStartDay),
@@ -87,6 +95,6 @@ export function lastDayPartial(period: Period): boolean {
 /** The line under a daily chart that says how its last day is drawn, or "" when that day is whole. */
 export function lastDayNote(period: Period, drawn: string): string {
   return lastDayPartial(period)
-    ? `The last day, ${period.end}, is drawn ${drawn}: it is counted only up to ${period.cutTime} UTC.`
+    ? `The last day, ${period.end}, is drawn ${drawn}: it is counted only up to ${period.cutTime} ${period.zone}.`
     : "";
 }

@@ -1,8 +1,10 @@
-// Anomalies: hourly events over the period, flagged hours marked on the chart and listed.
+// Anomalies: hourly events over the period, flagged hours marked on the chart and listed. The model's
+// hours are UTC hours; each is shown by its start in the reporting time zone.
 import type { Row } from "../../runner/warehouse.ts";
 import { anomalyChart, shortDay } from "../charts.ts";
-import { formatCount, formatDecimal, isoHour, num } from "../format.ts";
+import { formatCount, formatDecimal, num, zonedTime } from "../format.ts";
 import { type Page, table } from "../page.ts";
+import { localRangeSql, wallClock } from "../zone.ts";
 
 /** The list shows the strongest flags; the chart marks them all. */
 const listed = 25;
@@ -15,10 +17,10 @@ export const anomalies: Page = {
     hours: `
       SELECT CAST(hour AS TIMESTAMP) AS hour, events, baseline, z, coalesce(is_anomaly, false) AS is_anomaly
       FROM anomalies
-      WHERE hour >= ${period.from} AND hour < ${period.until}
+      WHERE ${localRangeSql("hour", period.from, period.until, period.zone)}
       ORDER BY hour`,
   }),
-  view(rows, { latest }) {
+  view(rows, { latest, period }) {
     // The hour of the latest data is still filling (the reports are rebuilt within it): its count
     // can only grow, so a spike in it is one already, but a drop is most likely the hour's rest to come.
     const filling = latest?.slice(0, 13);
@@ -31,7 +33,10 @@ export const anomalies: Page = {
       chart: hours.length
         ? anomalyChart(
             "Events per hour, anomalies marked",
-            hours.map((r) => `${shortDay(String(r.hour).slice(0, 10))} ${String(r.hour).slice(11, 16)}`),
+            hours.map((r) => {
+              const wall = wallClock(period.zone, String(r.hour));
+              return `${shortDay(wall.slice(0, 10))} ${wall.slice(11, 16)}`;
+            }),
             hours.map((r) => num(r.events)),
             hours.map(isFlagged),
           )
@@ -42,7 +47,7 @@ export const anomalies: Page = {
           : `${flagged.length} hour${flagged.length === 1 ? "" : "s"} flagged in the period`,
         ["Hour@", "Events#", "Baseline#", "Robust z#", "Direction"],
         strongest.map((r) => [
-          isoHour(r.hour ?? null),
+          zonedTime(r.hour ?? null, period.zone),
           formatCount(r.events),
           formatDecimal(r.baseline ?? null, 1),
           formatDecimal(r.z ?? null, 1),

@@ -3,13 +3,14 @@
 import { heatmapChart } from "../charts.ts";
 import { formatCount, formatShare, isoDate, num } from "../format.ts";
 import { type Page, table } from "../page.ts";
+import { wallClock } from "../zone.ts";
 
 /** Recent cohorts only: older rows would make the heatmap unreadable on a phone. */
 const shownCohorts = 12;
 
 const weekMs = 7 * 86_400_000;
 
-/** The Monday (UTC) of the week holding an ISO date or timestamp, in ms. */
+/** The Monday of the week holding an ISO date or wall-clock timestamp, in ms. */
 function mondayOf(value: string): number {
   const day = Date.parse(`${value.slice(0, 10)}T00:00:00Z`);
   return day - ((new Date(day).getUTCDay() + 6) % 7) * 86_400_000;
@@ -26,8 +27,10 @@ export const cohorts: Page = {
       WHERE cohort_week >= (SELECT max(cohort_week) FROM cohorts) - INTERVAL ${7 * (shownCohorts - 1)} DAY
       ORDER BY cohort_week, weeks_since`,
   }),
-  view(rows, { latest }) {
+  view(rows, { latest: latestUtc, period }) {
     const data = rows.cohorts ?? [];
+    // Cohort weeks are weeks of the reporting time zone: so is the latest data's week.
+    const latest = latestUtc ? wallClock(period.zone, latestUtc) : null;
     const weeks = [...new Set(data.map((r) => isoDate(r.cohort_week ?? null)))];
     // The model writes no row for a week in which nobody of a cohort came back: every week up to
     // the latest data's has happened, so its missing cells are 0 %, and only later ones are blank.
@@ -57,6 +60,7 @@ export const cohorts: Page = {
       }),
     );
     return {
+      zone: period.zone,
       heatmap: data.length
         ? heatmapChart(
             "Retention by cohort week: % of the cohort active N weeks later (all data)",

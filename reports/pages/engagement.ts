@@ -3,6 +3,7 @@ import { barChart } from "../charts.ts";
 import { formatCount, formatSeconds, formatShare, num } from "../format.ts";
 import { type Page, shownOf, table } from "../page.ts";
 import { periodPagesSql, timeMilestones } from "../period-pages.ts";
+import { localRangeSql } from "../zone.ts";
 
 const milestones = timeMilestones;
 const depths = [25, 50, 75, 100];
@@ -20,7 +21,7 @@ export const engagement: Page = {
       SELECT count(*) AS sessions,
              ${milestones.map((s) => `count(*) FILTER (WHERE engaged_s >= ${s}) AS engaged_${s}`).join(", ")}
       FROM sessions
-      WHERE started_at >= ${period.from} AND started_at < ${period.until}`,
+      WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}`,
     page_milestones: periodPagesSql(period),
     exits: `
       SELECT page_path, exits, sessions, count(*) OVER () AS total FROM pages WHERE exits > 0

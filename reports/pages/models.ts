@@ -2,7 +2,7 @@
 // from the runner's artifacts: the analysts' documentation.
 import { layers, readLineage } from "../artifacts.ts";
 import { lineageChart } from "../charts.ts";
-import { formatCount, formatDecimal, isoMinute, num } from "../format.ts";
+import { formatCount, formatDecimal, num, zonedTime } from "../format.ts";
 import { type Page, sqlIdentifier, sqlString, table } from "../page.ts";
 
 export const models: Page = {
@@ -22,7 +22,7 @@ export const models: Page = {
           .join("\nUNION ALL ")
       : "SELECT NULL AS table_name, 0 AS row_count WHERE false",
   }),
-  view(rows, { data }) {
+  view(rows, { data, period }) {
     const lineage = readLineage(data);
     const rowCount = new Map((rows.row_counts ?? []).map((r) => [String(r.table_name), r.row_count ?? null]));
     const depth = layers(lineage);
@@ -43,8 +43,8 @@ export const models: Page = {
     );
     return {
       problem: lineage.problem,
-      generatedAt: lineage.generatedAt ? isoMinute(lineage.generatedAt) : "unknown",
-      runAt: lineage.runAt ? isoMinute(lineage.runAt) : "never",
+      generatedAt: lineage.generatedAt ? zonedTime(lineage.generatedAt, period.zone) : "unknown",
+      runAt: lineage.runAt ? zonedTime(lineage.runAt, period.zone) : "never",
       graph: lineage.models.length
         ? lineageChart("Model lineage: sources on the left, each model right of what it reads", nodes, edges)
         : { title: "Model lineage", svg: "" },

@@ -15,6 +15,7 @@ import {
 import { type Page, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
 import { periodPagesSql } from "../period-pages.ts";
+import { localRangeSql, localSql } from "../zone.ts";
 
 export const overview: Page = {
   slug: "index",
@@ -22,7 +23,7 @@ export const overview: Page = {
   nav: "Overview",
   queries: ({ period }) => ({
     kpis: `
-      SELECT CASE WHEN started_at >= ${period.from} THEN 'current' ELSE 'previous' END AS part,
+      SELECT CASE WHEN ${localSql("started_at", period.zone)} >= ${period.from} THEN 'current' ELSE 'previous' END AS part,
              count(DISTINCT coalesce(visitor_id, session_id)) AS visitors,
              count(*) AS sessions,
              coalesce(sum(page_views), 0) AS page_views,
@@ -30,8 +31,8 @@ export const overview: Page = {
              avg(CASE WHEN is_bounce THEN 1.0 ELSE 0.0 END) AS bounce_rate,
              avg(engaged_s) AS engaged_s
       FROM sessions
-      WHERE (started_at >= ${period.previousFrom} AND started_at < ${period.previousUntil})
-         OR (started_at >= ${period.from} AND started_at < ${period.until})
+      WHERE (${localRangeSql("started_at", period.previousFrom, period.previousUntil, period.zone)})
+         OR (${localRangeSql("started_at", period.from, period.until, period.zone)})
       GROUP BY part`,
     daily: `
       SELECT CAST("date" AS DATE) AS day, visitors, sessions
@@ -43,7 +44,7 @@ export const overview: Page = {
       SELECT coalesce(utm_source, '(direct)') AS source, count(*) AS sessions,
              count(*) FILTER (WHERE converted) AS conversions
       FROM sessions
-      WHERE started_at >= ${period.from} AND started_at < ${period.until}
+      WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}
       GROUP BY source ORDER BY sessions DESC, source LIMIT 10`,
   }),
   view(rows, input) {

@@ -4,6 +4,7 @@ import { barChart, palette, shortDay } from "../charts.ts";
 import { formatCount, formatDecimal, formatShare, isoDate, num } from "../format.ts";
 import { type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
+import { localRangeSql, localSql } from "../zone.ts";
 
 export const attributionModels = ["first_touch", "last_touch", "linear", "position_based"] as const;
 
@@ -18,9 +19,10 @@ export const sources: Page = {
     sources:
       "SELECT source, sessions, conversions, conversion_rate FROM sources ORDER BY conversion_rate DESC, sessions DESC, source",
     channels: `
-      SELECT CAST(started_at AS DATE) AS day, coalesce(channel, 'direct') AS channel, count(*) AS sessions
+      SELECT CAST(${localSql("started_at", period.zone)} AS DATE) AS day, coalesce(channel, 'direct') AS channel,
+             count(*) AS sessions
       FROM sessions
-      WHERE started_at >= ${period.from} AND started_at < ${period.until}
+      WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}
       GROUP BY ALL ORDER BY day, channel`,
     attribution_by_channel: `
       SELECT channel, ${attributionModels.map((m) => `coalesce(sum(conversions) FILTER (WHERE model = '${m}'), 0) AS ${m}`).join(", ")}

@@ -1,0 +1,93 @@
+// The reporting time zone. The models count days and weeks in var timezone and record it beside
+// them (daily.timezone, cohorts.timezone); the reports read it from there, not from the project,
+// so a site rendered from a warehouse built with another zone cannot label its days wrongly.
+// Stored times are UTC: the reports convert what they show and the bounds they filter by.
+import { timeZoneProblem } from "../runner/vars.ts";
+import type { Warehouse } from "../runner/warehouse.ts";
+
+/** The tables whose dates are calendar days (weeks) of the zone they name. */
+const zonedTables = ["daily", "cohorts"];
+
+/**
+ * The zone the warehouse's days are in. A table built before the zone was recorded, or one without
+ * rows, says nothing (those were UTC); two zones at once (a selection rebuilt one table with
+ * another zone) is an error, as any label would be wrong for some figures.
+ */
+export async function warehouseZone(warehouse: Warehouse): Promise<string> {
+  const recording = await warehouse.all<{ table_name: string }>(
+    `SELECT table_name FROM duckdb_columns()
+     WHERE schema_name = 'main' AND column_name = 'timezone'
+       AND table_name IN (${zonedTables.map((t) => `'${t}'`).join(", ")})
+     ORDER BY table_name`,
+  );
+  const found = new Map<string, string[]>();
+  for (const { table_name: table } of recording) {
+    const rows = await warehouse.all<{ zone: string }>(`SELECT DISTINCT timezone AS zone FROM "${table}"`);
+    for (const { zone } of rows) found.set(zone, [...(found.get(zone) ?? []), table]);
+  }
+  if (found.size > 1) {
+    const zones = [...found].map(([zone, tables]) => `${tables.join(" and ")} in ${zone}`).join(", ");
+    throw new Error(
+      `the warehouse's days are in more than one time zone (${zones}): build every model with one timezone, e.g. ownstats build --vars '{timezone: ${[...found.keys()][0]}}'`,
+    );
+  }
+  const [zone = "UTC"] = found.keys();
+  const problem = timeZoneProblem(zone);
+  if (problem) throw new Error(`the warehouse's time zone: ${problem}`);
+  return zone;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function partsIn(zone: string, ms: number): Record<string, string> {
+  let format = formatters.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(zone, format);
+  }
+  return Object.fromEntries(format.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+}
+
+/**
+ * The wall-clock time in `zone` of an instant (ISO-8601 with its offset, or epoch ms), as an ISO text
+ * without offset: "2026-03-03T00:30:00.000". Date arithmetic on it (as if it were UTC) is calendar
+ * arithmetic in the zone, whatever its clock changes.
+ */
+export function wallClock(zone: string, instant: string | number): string {
+  const ms = typeof instant === "number" ? instant : Date.parse(instant);
+  if (zone === "UTC") return new Date(ms).toISOString().slice(0, 23);
+  const p = partsIn(zone, ms);
+  const millis = String(((ms % 1000) + 1000) % 1000).padStart(3, "0");
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}.${millis}`;
+}
+
+/** "2026-11-25 14:00 Europe/Berlin": an instant's date, hour and minute in the zone, named. */
+export function zonedMinute(zone: string, instant: string | number): string {
+  const wall = wallClock(zone, instant);
+  return `${wall.slice(0, 10)} ${wall.slice(11, 16)} ${zone}`;
+}
+
+/** SQL for a stored UTC TIMESTAMP column as wall-clock time in the zone; in UTC the column itself. */
+export function localSql(column: string, zone: string): string {
+  return zone === "UTC" ? column : `timezone('${zone}', timezone('UTC', ${column}))`;
+}
+
+/**
+ * SQL: the column's wall-clock time in the zone is in [from, until), SQL TIMESTAMP literals of wall
+ * time. The UTC bounds widened by 14 hours (the furthest any zone is from UTC) come first, so that
+ * DuckDB still skips the row groups outside them.
+ */
+export function localRangeSql(column: string, from: string, until: string, zone: string): string {
+  if (zone === "UTC") return `${column} >= ${from} AND ${column} < ${until}`;
+  const local = localSql(column, zone);
+  return `${column} >= ${from} - INTERVAL 14 HOUR AND ${column} < ${until} + INTERVAL 14 HOUR AND ${local} >= ${from} AND ${local} < ${until}`;
+}

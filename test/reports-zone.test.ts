@@ -1,0 +1,69 @@
+// The reports in the zone the warehouse was built with (var timezone, recorded in daily and
+// cohorts): the period's days, the last day's cut, "built at" and every time shown read that zone's
+// clock and name it; a warehouse whose tables disagree is refused rather than labelled.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildSite } from "../reports/index.ts";
+import { build, ev, removeTempData, tempData, writeRaw } from "./models-kit.ts";
+
+afterAll(removeTempData);
+
+// 23:30 UTC on Monday 2 March is 00:30 on Tuesday 3 March in Berlin; 10:00 UTC is 11:00 there.
+const events = [
+  ev({ session_id: "night", visitor_id: "v1", event_ts: "2026-03-02T23:30:00Z" }),
+  ev({ session_id: "morning", visitor_id: "v2", event_ts: "2026-03-03T10:00:00Z" }),
+];
+const now = new Date("2026-03-03T12:00:00Z");
+
+async function siteBuiltIn(timezone?: string): Promise<(file: string) => string> {
+  const data = tempData();
+  await writeRaw(data, events);
+  const built = await build(data, { step: "run", vars: timezone ? { timezone } : undefined });
+  expect(built.code, built.output).toBe(0);
+  await buildSite({ data, days: 1 }, now);
+  return (file) => readFileSync(join(data, "site", file), "utf8");
+}
+
+const sessionsTile = (page: string) =>
+  /<span class="kpi-label">Sessions<\/span>\s*<span class="kpi-value">(\d+)<\/span>/.exec(page)?.[1];
+
+describe("reports in the warehouse's time zone", () => {
+  it("count the period's days, cut its last day and show every time in Berlin, and say so", async () => {
+    const html = await siteBuiltIn("Europe/Berlin");
+    const overview = html("index.html");
+    expect(overview).toContain(
+      "2026-03-03 to 2026-03-03 (1 day), compared with 2026-03-02 to 2026-03-02; both up to 11:00 Europe/Berlin on their last day",
+    );
+    // Both sessions started on Tuesday in Berlin.
+    expect(sessionsTile(overview)).toBe("2");
+    expect(overview).toContain(
+      "Data up to 2026-03-03 11:00 Europe/Berlin · built at 2026-03-03 13:00 Europe/Berlin",
+    );
+    expect(overview).toContain("all times Europe/Berlin.");
+    expect(overview).toContain("it is counted only up to 11:00 Europe/Berlin.");
+    expect(html("cohorts.html")).toContain("the week (Monday, Europe/Berlin) of their first session");
+    expect(html("anomalies.html")).not.toMatch(/\bUTC\b/);
+  });
+
+  it("stay in UTC for a warehouse built with the default", async () => {
+    const html = await siteBuiltIn();
+    const overview = html("index.html");
+    expect(overview).toContain("both up to 10:00 UTC on their last day");
+    // The night session started on Monday in UTC: the previous period's.
+    expect(sessionsTile(overview)).toBe("1");
+    expect(overview).toContain("Data up to 2026-03-03 10:00 UTC · built at 2026-03-03 12:00 UTC");
+    expect(overview).toContain("all times UTC.");
+  });
+
+  it("refuse a warehouse whose days are in two zones, naming the tables", async () => {
+    const data = tempData();
+    await writeRaw(data, events);
+    expect((await build(data, { step: "run" })).code).toBe(0);
+    const one = await build(data, { step: "run", select: ["daily"], vars: { timezone: "Europe/Berlin" } });
+    expect(one.code, one.output).toBe(0);
+    await expect(buildSite({ data, days: 1 }, now)).rejects.toThrow(
+      /time zone" failed: the warehouse's days are in more than one time zone \(cohorts in UTC, daily in Europe\/Berlin\): build every model with one timezone/,
+    );
+  });
+});
