@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { anomalyChart, barChart, heatmapChart, lineageChart, lineChart, shortDay } from "./charts.ts";
+import {
+  anomalyChart,
+  barChart,
+  heatmapChart,
+  lineageChart,
+  lineChart,
+  shortDay,
+  shortDays,
+} from "./charts.ts";
 
 describe("charts", () => {
   it("renders an inline SVG named for screen readers, with theme-following text", () => {
@@ -81,6 +89,13 @@ describe("charts", () => {
 
   it("shortens days for the axis", () => {
     expect(shortDay("2026-02-09")).toBe("Feb 9");
+  });
+
+  it("gives days the year when they span two, where Jan 3 alone would not say which January", () => {
+    expect(shortDays(["2026-02-09", "2026-02-10"])).toEqual(["Feb 9", "Feb 10"]);
+    expect(shortDays(["2025-12-31", "2026-01-01"])).toEqual(["Dec 31 2025", "Jan 1 2026"]);
+    const svg = lineChart("Daily", ["2025-12-31", "2026-01-01"], [{ name: "visitors", values: [1, 2] }]).svg;
+    expect(svg).toContain("Jan 1 2026");
   });
 
   it("draws a dot for a day with no recorded day beside it, which has no line: a site's first day is not blank", () => {

@@ -1,6 +1,6 @@
 // Charts rendered at build time with ECharts' server-side SVG renderer: readable with no JavaScript.
 import * as echarts from "echarts";
-import { formatShare } from "./format.ts";
+import { formatShareBrief } from "./format.ts";
 import { accessibleSvg } from "./svg.ts";
 
 /** Mid-tone colours that stay readable on both the light and the dark page background. */
@@ -57,6 +57,15 @@ export function shortDay(isoDay: string): string {
   const month = months[Number(isoDay.slice(5, 7)) - 1];
   return month ? `${month} ${Number(isoDay.slice(8, 10))}` : isoDay;
 }
+
+/**
+ * Days for an axis: "Nov 20", or "Dec 30 2025" on every day when they span more than one year
+ * (a 365-day period), where "Jan 3" alone would not say which January.
+ */
+export function shortDays(isoDays: string[]): string[] {
+  const years = new Set(isoDays.map((day) => day.slice(0, 4)));
+  return isoDays.map((day) => (years.size > 1 ? `${shortDay(day)} ${day.slice(0, 4)}` : shortDay(day)));
+}
 // The plot keeps its axis labels and names inside the picture (ECharts 6's replacement of containLabel).
 const grid = { left: 8, right: 16, top: 36, bottom: 8, outerBoundsMode: "same", outerBoundsContain: "all" };
 
@@ -95,7 +104,7 @@ export function lineChart(
     legend,
     // Room on the right for the last day's label, centred on the plot's edge.
     grid: { ...grid, right: 28 },
-    xAxis: { type: "category", data: categories.map(shortDay), boundaryGap: false },
+    xAxis: { type: "category", data: shortDays(categories), boundaryGap: false },
     yAxis: { type: "value", minInterval: 1, ...axisName(yName, false) },
     series: series.flatMap((s, i) => {
       const line = (data: (number | null)[]) => ({
@@ -220,7 +229,7 @@ export function heatmapChart(
           data: cells.map(([x, y, share, partial]) => {
             const percent = Math.round(share * 1000) / 10;
             // As the table beside it reads, without the % sign: a few returning visitors are "<0.1", not 0.
-            const text = formatShare(share).replace(/ %$/, "").replace(" ", "").replace(/\.0$/, "");
+            const text = formatShareBrief(share).replace(/ %$/, "").replace(" ", "");
             return {
               value: [x, y, percent],
               label: { color: percent >= 45 ? "#fff" : heatmapInk, formatter: text },

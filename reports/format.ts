@@ -32,6 +32,11 @@ export function formatShare(value: Value, digits = 1): string {
   return `${(n * 100).toFixed(digits)} %`;
 }
 
+/** A share with one decimal where it says something: "50 %", "33.3 %", "< 0.1 %" (retention cells). */
+export function formatShareBrief(value: Value): string {
+  return formatShare(value).replace(/\.0 %$/, " %");
+}
+
 /** A probability as a percentage; near-certainties are not rounded up to a certain 100 %. */
 export function formatProbability(value: Value): string {
   const n = num(value);

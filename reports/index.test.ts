@@ -205,8 +205,9 @@ describe("renderSite", () => {
         ),
       ].map((m) => m[1]);
     expect(page).toContain('<th scope="col" class="num">Week 7</th>');
+    // One decimal where it says something, as the heatmap's cells have it.
     expect(cells("2026-09-28")).toEqual(["100", "50 %", "33 %", "25 %", "20 %", "17 %", "0 %", "0 % so far"]);
-    expect(cells("2026-10-05").slice(-2)).toEqual(["&lt; 1 % so far", ""]);
+    expect(cells("2026-10-05").slice(-2)).toEqual(["0.4 % so far", ""]);
     expect(cells("2026-11-09")).toEqual(["100", "50 % so far", "", "", "", "", "", ""]);
     expect(cells("2026-11-16")).toEqual(["100", "", "", "", "", "", "", ""]);
     const heatmapCells = page.match(/<figure class="chart">[\s\S]*?<\/figure>/)?.[0] ?? "";

@@ -1,7 +1,7 @@
 // Anomalies: hourly events over the period, flagged hours marked on the chart and listed. The model's
 // hours are UTC hours; each is shown by its start in the reporting time zone.
 import type { Row } from "../../runner/warehouse.ts";
-import { anomalyChart, shortDay } from "../charts.ts";
+import { anomalyChart, shortDays } from "../charts.ts";
 import { formatCount, formatDecimal, num, zonedTime } from "../format.ts";
 import { type Page, table } from "../page.ts";
 import { localRangeSql, wallClock } from "../zone.ts";
@@ -33,10 +33,7 @@ export const anomalies: Page = {
       chart: hours.length
         ? anomalyChart(
             "Events per hour, anomalies marked",
-            hours.map((r) => {
-              const wall = wallClock(period.zone, String(r.hour));
-              return `${shortDay(wall.slice(0, 10))} ${wall.slice(11, 16)}`;
-            }),
+            hourLabels(hours.map((r) => wallClock(period.zone, String(r.hour)))),
             hours.map((r) => num(r.events)),
             hours.map(isFlagged),
           )
@@ -58,3 +55,9 @@ export const anomalies: Page = {
     };
   },
 };
+
+/** "Nov 20 14:00" from wall-clock "2026-11-20 14:00…" times, with the year when they span two. */
+function hourLabels(wallTimes: string[]): string[] {
+  const days = shortDays(wallTimes.map((wall) => wall.slice(0, 10)));
+  return wallTimes.map((wall, i) => `${days[i]} ${wall.slice(11, 16)}`);
+}

@@ -1,6 +1,6 @@
 // Sources and campaigns: the `sources` mart, channels over the period, and attribution by model
 // side by side.
-import { barChart, palette, shortDay } from "../charts.ts";
+import { barChart, palette, shortDays } from "../charts.ts";
 import { formatCount, formatDecimal, formatShare, isoDate, num } from "../format.ts";
 import { type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
@@ -59,7 +59,7 @@ export const sources: Page = {
       channelsChart: channelRows.length
         ? barChart(
             "Sessions per day by channel",
-            days.map(shortDay),
+            shortDays(days),
             channelNames.map((name) => ({
               name,
               values: days.map((d) => counts.get(`${d}|${name}`) ?? 0),
