@@ -1,13 +1,13 @@
 // Runs the selected nodes in DAG order: models (run), tests (test), or both interleaved (build).
 // A failed model, or an error-severity test of a model, marks the model's descendants SKIP.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { type CompiledProject, compiledPath, compiledTestPath, type ModelNode } from "./compile.ts";
 import { line, seconds } from "./console.ts";
 import { modelId, testId } from "./manifest-nodes.ts";
 import { materialize } from "./materialize.ts";
 import { plan } from "./plan.ts";
 import type { NodeResult, NodeStatus } from "./run-results.ts";
+import { pruneRunSql, writeRunSql } from "./run-sql.ts";
 import { fullSourceSql } from "./source.ts";
 import { stripTrailingSemicolons } from "./sql.ts";
 import { bindSources } from "./template-marks.ts";
@@ -32,6 +32,7 @@ export async function execute(
   opts: ExecuteOptions,
 ): Promise<NodeResult[]> {
   const items = plan(project, opts.step, opts.selectedModels);
+  pruneRunSql(opts.target, project);
   const total = items.length;
   const results: NodeResult[] = [];
   // Models whose descendants must not run: failed, skipped, or failed an error-severity test.
@@ -159,12 +160,6 @@ async function countFailures(
   } catch (error) {
     throw test.lineMap ? mapError(error, test.lineMap, 1) : new ModelError((error as Error).message);
   }
-}
-
-function writeRunSql(target: string, file: string, sql: string): void {
-  const path = join(target, "run", file);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${sql}\n`);
 }
 
 function base(started: Date, elapsed: number) {
