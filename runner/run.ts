@@ -158,8 +158,19 @@ async function countFailures(
     const rows = await wh.all(`select count(*) as failures from (\n${body}\n) as failing_rows`);
     return Number(rows[0]?.failures ?? 0);
   } catch (error) {
-    throw test.lineMap ? mapError(error, test.lineMap, 1) : new ModelError((error as Error).message);
+    if (test.lineMap) throw mapError(error, test.lineMap, 1);
+    throw new ModelError(genericTestError((error as Error).message, test));
   }
+}
+
+/**
+ * DuckDB's `LINE n:` and caret point into the query the runner wrote for a schema.yml test, which is
+ * no line the analyst wrote: the message names the test, its model and column and its compiled query.
+ */
+function genericTestError(message: string, test: DataTest): string {
+  const reason = message.replace(/\n*LINE \d+:[^\n]*(\n[ \t]*\^[ \t]*)?$/, "").trimEnd();
+  const where = test.line ? `${test.file}:${test.line}` : test.file;
+  return `${reason}\nin the ${test.kind} test of model "${test.model}" column "${test.column}" (${where}); its query is ${join("target", "compiled", compiledTestPath(test))}`;
 }
 
 function base(started: Date, elapsed: number) {

@@ -22,4 +22,25 @@ describe("generic data tests", () => {
     expect(output).toMatch(/FAIL 1 relationships_orders_lower_customer_/);
     expect(output).toContain("Done. PASS=3 WARN=1 ERROR=1 SKIP=0 TOTAL=5");
   });
+
+  it("name the schema.yml test, its model and column when DuckDB rejects their query, not a line of it", async () => {
+    const p = tempProject({
+      "orders.sql": "select 1 as order_id",
+      "schema.yml": [
+        "models:",
+        "  - name: orders",
+        "    columns:",
+        "      - name: order_idd",
+        "        tests: [unique]",
+      ].join("\n"),
+    });
+    const { code, output } = await run("build", p);
+    expect(code).toBe(1);
+    expect(output).toContain("Runtime Error in test unique_orders_order_idd (models/schema.yml:5)");
+    expect(output).toContain('Referenced column "order_idd" not found');
+    expect(output).toContain(
+      'in the unique test of model "orders" column "order_idd" (models/schema.yml:5); its query is target/compiled/tests/unique_orders_order_idd.sql',
+    );
+    expect(output).not.toMatch(/LINE \d+:|\^/);
+  });
 });
