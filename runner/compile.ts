@@ -208,6 +208,12 @@ function compileModel(
     report(incremental);
     refs.push({ file: file.file, refs: incremental.refs });
     if (incremental.errors.length) return undefined;
+    if (incremental.rangeStart && modelConfig.incremental_strategy !== "time_range")
+      return void errors.push({
+        file: file.file,
+        line: incremental.rangeStart.line,
+        message: `{{#range_start}} declares where a time_range batch starts: it needs incremental_strategy="time_range", not "${modelConfig.incremental_strategy}"`,
+      });
   }
   const parents = [...new Set([...full.refs, ...(incremental?.refs ?? [])].map((r) => r.name))];
   return {

@@ -6,7 +6,7 @@ import { type CompiledProject, compileProject, graphOf, writeCompiled } from "./
 import { projectErrorLines, projectWarningLines } from "./console.ts";
 import { type GraphNode, SelectorError, selectNodes, testKey } from "./graph.ts";
 import { fullSourceSql, listSourceFiles } from "./source.ts";
-import { bindSources, bindWatermark } from "./template-marks.ts";
+import { bindRangeStart, bindSources, bindWatermark } from "./template-marks.ts";
 
 export interface LoadOptions {
   data: string;
@@ -29,7 +29,7 @@ export function loadProject(opts: Pick<LoadOptions, "data" | "models" | "vars">)
 
 /** A compiled query as target/compiled shows it: each source read in full as its files are now. */
 export function shownSql(project: CompiledProject, data: string, sql: string): string {
-  return bindSources(bindWatermark(sql), (name) => {
+  return bindSources(bindWatermark(bindRangeStart(sql)), (name) => {
     const source = project.config.sources[name];
     return source ? fullSourceSql(data, source) : name;
   });

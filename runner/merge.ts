@@ -2,9 +2,10 @@
 // model's strategy (delete+insert by key, append, or a time range), all in one transaction.
 import type { ModelNode } from "./compile.ts";
 import type { BuildContext, ModelBuild } from "./materialize.ts";
+import { declaredRangeStart } from "./range-start.ts";
 import { bindModelSources } from "./source.ts";
 import { quoteIdent, quoteString } from "./sql.ts";
-import { bindWatermark } from "./template-marks.ts";
+import { bindRangeStart, bindWatermark } from "./template-marks.ts";
 import { ModelError, type Statement, transaction } from "./transaction.ts";
 import type { Warehouse } from "./warehouse.ts";
 
@@ -63,16 +64,19 @@ export async function mergeIncremental(
   // An empty table has no watermark: the caller builds it as a first run.
   if (!watermark) return undefined;
   let readSince: Date | undefined;
-  const { sql, files } = bindModelSources(
-    bindWatermark(model.incremental.sql, watermark.literal),
-    ctx.data,
-    ctx.project.config.sources,
-    (lookbackHours) => {
-      if (!watermark.hour) return undefined;
-      readSince = new Date(watermark.hour.getTime() - lookbackHours * 3_600_000);
-      return readSince;
-    },
-  );
+  const bindRun = (query: string) =>
+    bindModelSources(
+      bindWatermark(query, watermark.literal),
+      ctx.data,
+      ctx.project.config.sources,
+      (lookbackHours) => {
+        if (!watermark.hour) return undefined;
+        readSince = new Date(watermark.hour.getTime() - lookbackHours * 3_600_000);
+        return readSince;
+      },
+    );
+  const rangeStart = await declaredRangeStart(wh, model, (query) => bindRun(query).sql);
+  const { sql, files } = bindRun(bindRangeStart(model.incremental.sql, rangeStart));
   const batchName = `${model.name}__ownstats_batch`;
   const batch = quoteIdent(batchName);
   const { unique_key: uniqueKey, time_column: timeColumn } = model.config;
@@ -124,7 +128,7 @@ export async function mergeIncremental(
             `the incremental batch has ${n} row(s) without a ${timeColumn}; a time_range batch replaces rows by ${timeColumn}, so every row needs one`,
           );
       },
-      ...replaceStatements(wh, model, batch, countIn),
+      ...replaceStatements(wh, model, batch, countIn, rangeStart),
       `INSERT INTO ${model.relation} BY NAME SELECT * FROM temp.${batch}`,
       `DROP TABLE temp.${batch}`,
     ],
@@ -145,13 +149,26 @@ function replaceStatements(
   model: ModelNode,
   batch: string,
   countIn: (where: string) => Promise<number>,
+  rangeStart: string | undefined,
 ): Statement[] {
   const { incremental_strategy: strategy, time_column: timeColumn } = model.config;
   if (strategy === "append") return [];
   if (strategy === "time_range") {
     const column = quoteIdent(timeColumn as string);
     // An empty batch has no earliest time (NULL): nothing is replaced.
-    return [`DELETE FROM ${model.relation} WHERE ${column} >= (SELECT min(${column}) FROM temp.${batch})`];
+    if (rangeStart === undefined)
+      return [`DELETE FROM ${model.relation} WHERE ${column} >= (SELECT min(${column}) FROM temp.${batch})`];
+    return [
+      // A row before the declared start would be added beside the stored one it should replace.
+      async () => {
+        const n = await countIn(`where (${column} >= ${rangeStart}) is not true`);
+        if (n > 0)
+          throw new ModelError(
+            `the incremental batch has ${n} row(s) with ${timeColumn} before its {{#range_start}} (${rangeStart}); the batch replaces the stored rows from that start on, so it must hold none before it`,
+          );
+      },
+      `DELETE FROM ${model.relation} WHERE ${column} >= ${rangeStart}`,
+    ];
   }
   const keys = model.config.unique_key.map(quoteIdent);
   return [

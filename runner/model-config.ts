@@ -23,8 +23,9 @@ export interface ModelConfig {
    * How an incremental batch enters the table: `delete+insert` replaces the stored rows of the batch's
    * keys; `append` inserts the batch as it is, for a model whose query already leaves out what is
    * stored (it saves the delete's scan of the whole table); `time_range` replaces every stored row
-   * whose `time_column` is at or after the batch's earliest one, for a rollup whose incremental query
-   * recomputes all its rows from some time on (a row the batch no longer has goes). @default "delete+insert"
+   * whose `time_column` is at or after the batch's start (its `{{#range_start}}`, or else its earliest
+   * time), for a rollup whose incremental query recomputes all its rows from some time on (a row the
+   * batch no longer has goes). @default "delete+insert"
    */
   incremental_strategy: IncrementalStrategy;
   /** For `incremental_strategy="time_range"`: the column whose range the batch replaces. */

@@ -4,11 +4,14 @@ import type Handlebars from "handlebars";
 import { sqlLiteral } from "./sql.ts";
 import type { Rendered, RenderInput } from "./template.ts";
 import { TemplateError } from "./template-errors.ts";
-import { sourcePlaceholder, watermarkPlaceholder } from "./template-marks.ts";
+import { unmarkLines } from "./template-lines.ts";
+import { rangeStartPlaceholder, sourcePlaceholder, watermarkPlaceholder } from "./template-marks.ts";
 
 export interface HelperOptions {
   hash: Record<string, unknown>;
   loc?: { start: { line: number } };
+  /** A block's body, rendered. */
+  fn?: (context: unknown) => string;
 }
 
 const lineOf = (options: HelperOptions | undefined) => options?.loc?.start.line ?? 0;
@@ -67,6 +70,32 @@ export function registerHelpers(hb: typeof Handlebars, input: RenderInput, out: 
         lineOf(options),
       );
     return watermarkPlaceholder(input.watermark, input.self);
+  });
+  // {{#range_start}}query{{/range_start}} declares where a time_range batch starts, whether or not it
+  // has rows there; {{range_start}} reads it in the query. Rendered only in the incremental query.
+  hb.registerHelper("range_start", function (this: unknown, ...args: unknown[]) {
+    const options = args[args.length - 1] as HelperOptions;
+    const line = lineOf(options);
+    if (args.length !== 1) throw new TemplateError("{{range_start}} takes no arguments", line);
+    if (!input.isIncremental)
+      throw new TemplateError(
+        '{{range_start}} has a value only in an incremental run: put it inside {{#if is_incremental}} of a model with incremental_strategy="time_range"',
+        line,
+      );
+    if (options.fn) {
+      if (out.rangeStart) throw new TemplateError("{{#range_start}} appears twice", line);
+      const { sql, lineMap } = unmarkLines(options.fn(this), line);
+      out.rangeStart = { sql: sql.trim() ? sql : "", lineMap, line };
+      if (!out.rangeStart.sql)
+        throw new TemplateError("{{#range_start}} holds no query (one value: the start of the range)", line);
+      return "";
+    }
+    if (!out.rangeStart)
+      throw new TemplateError(
+        "{{range_start}} comes before its {{#range_start}} query … {{/range_start}}, which declares it",
+        line,
+      );
+    return rangeStartPlaceholder(out.rangeStart.sql);
   });
   hb.registerHelper("var", (...args: unknown[]) => {
     const { name, options } = nameArg("var", args);

@@ -33,3 +33,25 @@ export function bindSources(sql: string, relationOf: (source: string) => string)
     relationOf(name),
   );
 }
+
+const rangeStartMark = "\u0004";
+
+/**
+ * `{{range_start}}`: the start that the model's `{{#range_start}}` query declares, shown as that
+ * query (a subquery) until a run binds its value, as `{{watermark}}` is.
+ */
+export function rangeStartPlaceholder(query: string): string {
+  return `${rangeStartMark}(${query})${rangeStartMark}`;
+}
+
+/**
+ * Puts the run's range start in place of each `{{range_start}}`. The literal is followed by as many
+ * line ends as the subquery held, so that a DuckDB error still names the model file's line.
+ */
+export function bindRangeStart(sql: string, literal?: string): string {
+  return sql.replace(
+    new RegExp(`${rangeStartMark}([^${rangeStartMark}]*)${rangeStartMark}`, "g"),
+    (_m, query: string) =>
+      literal === undefined ? query : literal + "\n".repeat(query.split("\n").length - 1),
+  );
+}

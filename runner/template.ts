@@ -24,6 +24,11 @@ export interface Rendered {
   /** The macros the render included, also those a macro includes (the manifest's depends_on.macros). */
   macros: string[];
   config?: { args: Record<string, unknown>; line: number };
+  /**
+   * The `{{#range_start}}` query of a time_range model: the start of the range its batch replaces.
+   * Its own lineMap maps its lines to the model file's.
+   */
+  rangeStart?: { sql: string; lineMap: number[]; line: number };
   errors: { line?: number; message: string }[];
 }
 
