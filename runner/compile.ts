@@ -239,7 +239,6 @@ export function graphOf(project: CompiledProject): Map<string, GraphNode> {
         parents: m.parents,
         tags: m.config.tags,
         file: m.file,
-        materialized: m.config.materialized,
         sources: m.sources,
       },
     ]),

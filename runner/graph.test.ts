@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { findCycles, type GraphNode, SelectorError, selectNodes, topoOrder } from "./graph.ts";
+import { findCycles, type GraphNode, topoOrder } from "./graph.ts";
+import { SelectorError, selectNodes } from "./select.ts";
 
 const graph = (edges: Record<string, string[]>, tags: Record<string, string[]> = {}) =>
   new Map<string, GraphNode>(
@@ -76,11 +77,41 @@ describe("dbt's richer selectors", () => {
   // a → b → c → d, and x → c (x has no parents); files and materializations for path: and config.
   const chain = new Map<string, GraphNode>(
     [
-      { name: "a", parents: [], tags: ["raw"], file: "models/staging/a.sql", materialized: "incremental" },
-      { name: "b", parents: ["a"], tags: [], file: "models/intermediate/b.sql", materialized: "incremental" },
-      { name: "x", parents: [], tags: [], file: "models/intermediate/x.sql", materialized: "view" },
-      { name: "c", parents: ["b", "x"], tags: ["marts"], file: "models/marts/c.sql", materialized: "table" },
-      { name: "d", parents: ["c"], tags: ["marts"], file: "models/marts/d.sql", materialized: "table" },
+      {
+        name: "a",
+        parents: [],
+        tags: ["raw"],
+        file: "models/staging/a.sql",
+        config: { materialized: "incremental" },
+      },
+      {
+        name: "b",
+        parents: ["a"],
+        tags: [],
+        file: "models/intermediate/b.sql",
+        config: { materialized: "incremental" },
+      },
+      {
+        name: "x",
+        parents: [],
+        tags: [],
+        file: "models/intermediate/x.sql",
+        config: { materialized: "view" },
+      },
+      {
+        name: "c",
+        parents: ["b", "x"],
+        tags: ["marts"],
+        file: "models/marts/c.sql",
+        config: { materialized: "table" },
+      },
+      {
+        name: "d",
+        parents: ["c"],
+        tags: ["marts"],
+        file: "models/marts/d.sql",
+        config: { materialized: "table" },
+      },
     ].map((n) => [n.name, n]),
   );
   const sel = (...s: string[]) => [...selectNodes(chain, s)].sort();

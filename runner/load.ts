@@ -2,9 +2,10 @@
 // needed) and resolve the command's selectors.
 import { join, resolve } from "node:path";
 import { buildManifest, writeJson } from "./artifacts.ts";
-import { type CompiledProject, compileProject, graphOf, writeCompiled } from "./compile.ts";
+import { type CompiledProject, compileProject, writeCompiled } from "./compile.ts";
 import { projectErrorLines, projectWarningLines } from "./console.ts";
-import { type GraphNode, SelectorError, selectNodes, testKey } from "./graph.ts";
+import { SelectorError, selectNodes } from "./select.ts";
+import { selectionGraph } from "./select-graph.ts";
 import { fullSourceSql, listSourceFiles } from "./source.ts";
 import { bindRangeStart, bindSources, bindWatermark } from "./template-marks.ts";
 
@@ -62,21 +63,6 @@ export function loadSelection(
     log(`Selection error: ${error.message}`);
     return undefined;
   }
-}
-
-/** The models and, keyed by testKey, the data tests: what --select and --exclude choose from. */
-function selectionGraph(project: CompiledProject): Map<string, GraphNode> {
-  const graph = graphOf(project);
-  for (const test of project.tests)
-    graph.set(testKey(test.name), {
-      name: test.name,
-      parents: test.parents,
-      tags: [],
-      file: test.file,
-      sources: test.sources,
-      test: true,
-    });
-  return graph;
 }
 
 /**

@@ -128,7 +128,8 @@ export function testParents(project: CompiledProject, test: DataTest): string[] 
 /** A display path (`models/staging/x.sql`) relative to the models folder. */
 const inModels = (file: string) => file.split("/").slice(1).join("/");
 
-function fqn(project: string, file: string, name: string): string[] {
+/** dbt's fully qualified name of a node: the project, the folders under models/, the name. */
+export function fqn(project: string, file: string, name: string): string[] {
   const folder = posix.dirname(inModels(file));
   return [project, ...(folder === "." ? [] : folder.split("/")), name];
 }

@@ -1,0 +1,31 @@
+// What --select and --exclude choose from: the models and, keyed by testKey, the data tests, with the
+// facts dbt's selector methods read (fqn, config, test type).
+import { type CompiledProject, graphOf } from "./compile.ts";
+import { type GraphNode, testKey } from "./graph.ts";
+import { fqn } from "./manifest-nodes.ts";
+
+export function selectionGraph(project: CompiledProject): Map<string, GraphNode> {
+  const graph = graphOf(project);
+  for (const node of graph.values()) {
+    const model = project.models.get(node.name);
+    if (!model) continue;
+    node.fqn = fqn(project.name, model.file, model.name);
+    // As in dbt, a model that is not incremental has no incremental_strategy to select it by.
+    const { incremental_strategy, ...config } = model.config;
+    node.config = config.materialized === "incremental" ? { ...config, incremental_strategy } : config;
+  }
+  for (const test of project.tests)
+    graph.set(testKey(test.name), {
+      name: test.name,
+      parents: test.parents,
+      tags: [],
+      file: test.file,
+      sources: test.sources,
+      test: true,
+      testType: test.kind === "singular" ? "singular" : "generic",
+      ...(test.kind === "singular" ? {} : { testName: test.kind }),
+      fqn: fqn(project.name, test.file, test.name),
+      config: { severity: test.severity },
+    });
+  return graph;
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { list } from "./inspect.ts";
+import { tempProject } from "./testkit.ts";
+
+// stg (view) → sessions (incremental, tested) → daily (table); a singular test reads daily.
+const p = tempProject({
+  "staging/stg.sql": 'select event_id, session_id, event_ts from {{source "events"}}',
+  "marts/sessions.sql": [
+    '{{config materialized="incremental" unique_key="session_id" watermark="at" tags="marts,core"}}',
+    'select session_id, max(event_ts) as at from {{ref "stg"}} group by 1',
+  ].join("\n"),
+  "marts/daily.sql": '{{config materialized="table"}}\nselect count(*) as sessions from {{ref "sessions"}}',
+  "schema.yml": [
+    "models:",
+    "  - name: sessions",
+    "    columns:",
+    "      - name: session_id",
+    "        tests: [unique, { not_null: { severity: warn } }]",
+  ].join("\n"),
+  "tests/daily_not_empty.sql": 'select 1 from {{ref "daily"}} having count(*) = 0',
+});
+
+function ls(select: string[], exclude?: string[]) {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const code = list({ ...p, select, exclude, log: (l) => lines.push(l), errorLog: (l) => errors.push(l) });
+  return { code, lines, errors };
+}
+
+describe("dbt's selector methods", () => {
+  it("selects a folder by its bare name or fqn, as dbt's default fqn method does", () => {
+    expect(ls(["marts"]).lines).toEqual([
+      "sessions",
+      "unique_sessions_session_id",
+      "not_null_sessions_session_id",
+      "daily",
+      "daily_not_empty",
+    ]);
+    expect(ls(["fqn:demo.marts.daily"]).lines).toEqual(["daily", "daily_not_empty"]);
+    // A bare value that looks like a file is a path, as in dbt.
+    expect(ls(["models/marts/daily.sql"]).lines).toEqual(["daily", "daily_not_empty"]);
+    expect(ls(["fqn:marts.s*"]).lines).toEqual([
+      "sessions",
+      "unique_sessions_session_id",
+      "not_null_sessions_session_id",
+    ]);
+    expect(ls(["file:stg.sql", "file:daily"]).lines).toEqual(["stg", "daily", "daily_not_empty"]);
+    expect(ls(["package:demo"], ["marts"]).lines).toEqual(["stg"]);
+  });
+
+  it("selects by resource_type, test_type, test_name and any config key", () => {
+    expect(ls(["resource_type:test"]).lines).toEqual([
+      "unique_sessions_session_id",
+      "not_null_sessions_session_id",
+      "daily_not_empty",
+    ]);
+    expect(ls(["resource_type:model"], ["resource_type:test"]).lines).toEqual(["stg", "sessions", "daily"]);
+    expect(ls(["resource_type:source+1"]).lines).toEqual(["stg"]);
+    expect(ls(["test_type:singular"]).lines).toEqual(["daily_not_empty"]);
+    expect(ls(["test_type:generic,test_name:not_null"]).lines).toEqual(["not_null_sessions_session_id"]);
+    expect(ls(["config.severity:warn"]).lines).toEqual(["not_null_sessions_session_id"]);
+    expect(ls(["config.tags:core", "config.incremental_strategy:delete+insert"]).lines[0]).toBe("sessions");
+    expect(ls(["config.unique_key:session_id"], ["resource_type:test"]).lines).toEqual(["sessions"]);
+  });
+
+  it("warns for a dbt resource type the project has none of, and names the methods for an unknown one", () => {
+    const seeds = ls(["resource_type:seed"]);
+    expect(seeds.code).toBe(0);
+    expect(seeds.errors).toContain(
+      '[WARNING]: the selector "resource_type:seed" matches nothing: the project has no seed',
+    );
+    expect(ls(["resource_type:modle"]).errors).toEqual([
+      'Selection error: unknown resource type "modle" in "resource_type:modle" (a project here has model, test and source)',
+    ]);
+    expect(ls(["test_type:unique"]).errors).toEqual([
+      'Selection error: unknown test type "unique" in "test_type:unique" (use generic or singular)',
+    ]);
+    const state = ls(["state:modified+"]);
+    expect(state.code).toBe(2);
+    expect(state.errors[0]).toContain('unknown selector method "state" in "state:modified+"');
+    expect(state.errors[0]).toContain("(use a name, fqn:, tag:, path:, file:");
+  });
+});

@@ -1,0 +1,86 @@
+// dbt's node selection: graph operators with depths, @, the selector methods (a name or fqn, tag:,
+// path:, file:, fqn:, package:, config.<key>:, resource_type:, test_type:, test_name:, source:),
+// wildcards, unions and intersections.
+import { children, closure, type GraphNode } from "./graph.ts";
+import { matcherOf, SelectorError, sourceKey } from "./select-methods.ts";
+
+export { SelectorError } from "./select-methods.ts";
+
+// One selector item, as dbt writes it: [@][N]+? method:value +?[N], e.g. `2+sessions`, `stg_events+1`,
+// `@sessions`, `tag:marts`, `path:models/marts`, `config.materialized:incremental`, `stg_*`.
+const ITEM = /^(@)?(?:(\d*)(\+))?(.+?)(?:(\+)(\d*))?$/;
+
+/**
+ * Resolves dbt-style selectors; with none, every node is selected. Space-separated items are
+ * unions, comma-joined parts of one item an intersection (`tag:marts,sessions+`). A selector that
+ * matches no model selects nothing and is reported to `warn`, as dbt does: `--exclude tag:slow` in a
+ * script must not fail once the last slow model is gone. A selector that cannot be read throws.
+ */
+export function selectNodes(
+  nodes: Map<string, GraphNode>,
+  select?: string[],
+  exclude?: string[],
+  warn: (message: string) => void = () => {},
+): Set<string> {
+  const kids = children(nodes);
+  const parentsOf = (n: string) => nodes.get(n)?.parents.filter((p) => nodes.has(p)) ?? [];
+  const readers = new Map<string, string[]>();
+  for (const [key, node] of nodes)
+    for (const source of node.sources ?? [])
+      readers.set(sourceKey(source), [...(readers.get(sourceKey(source)) ?? []), key]);
+  const childrenOf = (n: string) => kids.get(n) ?? readers.get(n) ?? [];
+  const matching = (method: string, value: string, raw: string): string[] => {
+    const matcher = matcherOf(method, value, raw, [...nodes.values()]);
+    if (matcher.sources) {
+      const sources = [...readers.keys()].filter((key) => matcher.sources?.(key.slice("source:".length)));
+      if (sources.length === 0) warn(`the selector "${raw}" matches nothing: ${matcher.none}`);
+      return sources;
+    }
+    const found = [...nodes].filter(([, node]) => matcher.node(node)).map(([key]) => key);
+    if (found.length === 0) warn(`the selector "${raw}" matches nothing: ${matcher.none}`);
+    return found;
+  };
+  const resolvePart = (raw: string): Set<string> => {
+    const match = ITEM.exec(raw);
+    if (!match) throw new SelectorError(`cannot read the selector "${raw}"`);
+    const [, at, upDepth, up, body = "", down, downDepth] = match;
+    if (at && (up || down)) throw new SelectorError(`"@" cannot be combined with "+" (selector "${raw}")`);
+    const colon = body.indexOf(":");
+    const [method, value] = colon < 0 ? ["", body] : [body.slice(0, colon), body.slice(colon + 1)];
+    if (value === "") throw new SelectorError(`the selector "${raw}" names nothing`);
+    const base = matching(method, value, raw);
+    if (base.some((key) => readers.has(key)) && !down && !at)
+      warn(`the selector "${raw}" takes the source itself, which does not run: ${raw}+ takes what reads it`);
+    const depth = (digits: string | undefined) => (digits ? Number(digits) : Number.POSITIVE_INFINITY);
+    const out = new Set(base);
+    for (const b of base) {
+      if (up) for (const a of closure(b, parentsOf, depth(upDepth))) out.add(a);
+      if (down || at) for (const d of closure(b, childrenOf, depth(downDepth))) out.add(d);
+    }
+    // @name: its descendants and every ancestor of them, so that they can all be built.
+    if (at)
+      for (const d of [...out]) for (const a of closure(d, parentsOf, Number.POSITIVE_INFINITY)) out.add(a);
+    for (const key of out) if (readers.has(key)) out.delete(key);
+    return out;
+  };
+  const resolveItem = (item: string): Set<string> => {
+    const parts = item.split(",").map((p) => p.trim());
+    if (parts.some((p) => p === "")) throw new SelectorError(`the selector "${item}" has an empty part`);
+    const [first, ...rest] = parts.map(resolvePart);
+    return new Set([...(first ?? [])].filter((n) => rest.every((r) => r.has(n))));
+  };
+  const expand = (list: string[]) => list.flatMap((item) => item.split(/\s+/)).filter(Boolean);
+  const chosen = new Set<string>();
+  const selectors = expand(select ?? []);
+  if (selectors.length === 0) for (const [key, node] of nodes) if (!node.test) chosen.add(key);
+  for (const s of selectors) for (const n of resolveItem(s)) chosen.add(n);
+  const excluded = new Set(expand(exclude ?? []).flatMap((s) => [...resolveItem(s)]));
+  // dbt's eager indirect selection: a test comes along with any model it reads that is chosen, and
+  // goes with any model it reads that is excluded.
+  for (const [key, node] of nodes)
+    if (node.test && node.parents.some((p) => excluded.has(p))) excluded.add(key);
+  for (const n of excluded) chosen.delete(n);
+  for (const [key, node] of nodes)
+    if (node.test && !excluded.has(key) && node.parents.some((p) => chosen.has(p))) chosen.add(key);
+  return chosen;
+}
