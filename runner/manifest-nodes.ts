@@ -243,6 +243,7 @@ export function testNode(project: CompiledProject, t: DataTest): TestManifestNod
       enabled: true,
       materialized: "test",
       severity: t.severity.toUpperCase(),
+      ...(t.where === undefined ? {} : { where: t.where }),
       fail_calc: "count(*)",
       warn_if: "!= 0",
       error_if: "!= 0",

@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { run, tempProject } from "./testkit.ts";
+import { run, tempProject, writeFiles } from "./testkit.ts";
 
 describe("generic data tests", () => {
   it("take an expression as column_name, as dbt does, for a unique combination", async () => {
@@ -42,5 +44,34 @@ describe("generic data tests", () => {
       'in the unique test of model "orders" column "order_idd" (models/schema.yml:5); its query is target/compiled/tests/unique_orders_order_idd.sql',
     );
     expect(output).not.toMatch(/LINE \d+:|\^/);
+  });
+
+  it("test only the rows their where config keeps, as dbt's do", async () => {
+    const p = tempProject({
+      "orders.sql":
+        "select * from (values (1, 'paid'), (1, 'paid'), (2, 'draft'), (NULL, 'draft')) t(order_id, state)",
+      "schema.yml": [
+        "models:",
+        "  - name: orders",
+        "    columns:",
+        "      - name: order_id",
+        "        tests:",
+        "          - not_null: { config: { where: \"state = 'paid'\" } }",
+        "          - unique: { where: \"state = 'draft'\" }",
+        "          - accepted_values: { values: [2], quote: false, config: { where: \"state <> 'paid'\" } }",
+        "      - name: state",
+        "        tests:",
+        '          - not_null: { where: "" }',
+      ].join("\n"),
+    });
+    const refused = await run("build", p);
+    expect(refused.code).toBe(2);
+    expect(refused.output).toContain('model "orders" column "state": where must be a SQL condition');
+    writeFiles(p.models, {
+      "schema.yml": readFileSync(join(p.models, "schema.yml"), "utf8").replace(/\n.*state\n.*\n.*$/, ""),
+    });
+    const { code, output } = await run("build", p);
+    expect(output).toContain("Done. PASS=4 WARN=0 ERROR=0 SKIP=0 TOTAL=4");
+    expect(code).toBe(0);
   });
 });

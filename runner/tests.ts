@@ -20,6 +20,8 @@ export interface DataTest {
   /** A generic test's own arguments as dbt's test_metadata.kwargs holds them: values and quote, to as `ref('x')` and field. */
   args?: Record<string, unknown>;
   severity: Severity;
+  /** A generic test's `where` config: the condition on the model's rows that it tests. */
+  where?: string;
   /** Every model the query reads. */
   parents: string[];
   /** Every source the query reads. */
@@ -37,7 +39,8 @@ function severityOf(written: unknown): Severity | null {
 }
 
 const genericKinds = ["not_null", "unique", "accepted_values", "relationships"] as const;
-const commonArgs = ["severity", "config", "column_name"];
+const commonArgs = ["severity", "where", "config", "column_name"];
+const configKeys = ["severity", "where"];
 const kindArgs: Record<string, string[]> = {
   accepted_values: ["values", "quote"],
   relationships: ["to", "field"],
@@ -161,15 +164,23 @@ function genericTest(
   const unknown = Object.keys(args).find((key) => !known.includes(key));
   if (unknown) return void fail(`${kind} has no argument "${unknown}" (it takes: ${known.join(", ")})`);
   const config = (args.config ?? {}) as Record<string, unknown>;
-  const unknownConfig = Object.keys(config).find((key) => key !== "severity");
-  if (unknownConfig) return void fail(`${kind} has no config "${unknownConfig}" (it takes: severity)`);
+  const unknownConfig = Object.keys(config).find((key) => !configKeys.includes(key));
+  if (unknownConfig)
+    return void fail(`${kind} has no config "${unknownConfig}" (it takes: ${configKeys.join(", ")})`);
+  // As dbt's where config: the test reads only the model's rows that match it.
+  const where = args.where ?? config.where;
+  if (where !== undefined && (typeof where !== "string" || where.trim() === ""))
+    return void fail('where must be a SQL condition, such as where: "event_ts > now() - interval 7 days"');
   const written = args.severity ?? config.severity;
   const severity = severityOf(written);
   if (!severity)
     return void fail(`severity must be "warn" or "error", not "${String(written).toLowerCase()}"`);
   const col = (typeof args.column_name === "string" ? args.column_name : undefined) ?? column;
   if (!col) return void fail(`${kind} needs a column (put it under columns:, or give column_name)`);
-  const rel = project.relationOf(model);
+  const rel =
+    where === undefined
+      ? project.relationOf(model)
+      : `(select * from ${project.relationOf(model)} where ${where}) as dbt_subquery`;
   // As in dbt, a column_name may be an expression, e.g. `country || '-' || order_id` for a unique
   // combination; a name is quoted, so that any column works.
   const c = isName(col) || col === column ? quoteIdent(col) : `(${col})`;
@@ -179,6 +190,7 @@ function genericTest(
     column: col,
     severity: severity as Severity,
     sources: [],
+    ...(where === undefined ? {} : { where }),
   };
   switch (kind) {
     case "not_null":
