@@ -6,20 +6,17 @@
 -- moved to an earlier cohort or out of one) falls on an activity week at or after the earliest of
 -- their starts' weeks. The rows of those activity weeks are recomputed and replace the stored ones
 -- (time_range); an earlier cohort's size is read from its stored week-0 row, which cannot change.
--- time_range replaces from the batch's earliest week, so when the first of those weeks comes out
--- without any visitor (its sessions turned out to have no visitor_id), the run writes a row of 0
--- visitors there: without it that week's stored rows, and those of the empty weeks after it, would
--- stay. cohorts leaves such rows out.
+-- The recompute starts at that week (range_start, below), and the run replaces the stored rows from it
+-- on, also when that week comes out without any visitor (its sessions turned out to have no
+-- visitor_id).
 
-with
 {{#if is_incremental}}
-since as (
-  select date_trunc('week', min({{> local_time at="started_at"}}))::DATE as week, max(loaded_at) as loaded_at
-  from {{ref "sessions"}}
-  where loaded_at > {{watermark}}
-),
+{{#range_start}}
+select date_trunc('week', min({{> local_time at="started_at"}}))::DATE from {{ref "sessions"}}
+where loaded_at > {{watermark}}
+{{/range_start}}
 {{/if}}
-
+with
 -- One row per visitor with the distinct weeks they were active in: one grouping pass, where a
 -- distinct (visitor, week) list, a per-visitor minimum and a join back would take three. An
 -- incremental run needs only the visitors active since then, with all their weeks.
@@ -33,7 +30,7 @@ visitors as (
   {{#if is_incremental}}
     and visitor_id in (
       select visitor_id from {{ref "sessions"}}
-      where {{> local_time at="started_at"}}::DATE >= (select week from since)
+      where {{> local_time at="started_at"}}::DATE >= {{range_start}}
     )
   {{/if}}
   group by visitor_id
@@ -43,7 +40,7 @@ activity as (
   select cohort_week, active_week, count(*)::INTEGER as visitors, max(loaded_at) as loaded_at
   from (select list_min(weeks) as cohort_week, unnest(weeks) as active_week, loaded_at from visitors)
   {{#if is_incremental}}
-  where active_week >= (select week from since)
+  where active_week >= {{range_start}}
   {{/if}}
   group by 1, 2
 ),
@@ -54,7 +51,7 @@ sizes as (
   union all
   select cohort_week, cohort_size
   from {{self}}
-  where cohort_week < (select week from since) and weeks_since = 0 and cohort_size > 0
+  where cohort_week < {{range_start}} and weeks_since = 0
   {{/if}}
 )
 
@@ -69,10 +66,4 @@ select
   loaded_at
 from activity
 join sizes using (cohort_week)
-{{#if is_incremental}}
-union all
-select week, 0, week, 0, 0, 0.0, {{var "timezone"}}, loaded_at
-from since
-where week is not null and not exists (select 1 from activity where active_week = since.week)
-{{/if}}
 order by cohort_week, weeks_since
