@@ -12,6 +12,11 @@ export interface BuildContext {
   data: string;
   project: CompiledProject;
   fullRefresh: boolean;
+  /**
+   * Told each query before it runs (target/run keeps it), so that a failed build shows the SQL that
+   * failed, not the last one that worked.
+   */
+  onSql?: (sql: string) => void;
 }
 
 export interface ModelBuild {
@@ -92,7 +97,9 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
 
 /** The model's full query with its sources read in full. */
 function fullQuery(model: ModelNode, ctx: BuildContext): { sql: string; files: number } {
-  return bindModelSources(model.full.sql, ctx.data, ctx.project.config.sources, () => undefined);
+  const query = bindModelSources(model.full.sql, ctx.data, ctx.project.config.sources, () => undefined);
+  ctx.onSql?.(query.sql);
+  return query;
 }
 
 async function rebuild(

@@ -77,6 +77,7 @@ export async function mergeIncremental(
     );
   const rangeStart = await declaredRangeStart(wh, model, (query) => bindRun(query).sql);
   const { sql, files } = bindRun(bindRangeStart(model.incremental.sql, rangeStart));
+  ctx.onSql?.(sql);
   const batchName = `${model.name}__ownstats_batch`;
   const batch = quoteIdent(batchName);
   const { unique_key: uniqueKey, time_column: timeColumn } = model.config;

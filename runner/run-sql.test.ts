@@ -34,4 +34,14 @@ describe("target/run", () => {
     ]);
     expect(readFileSync(join(target, "run", "models/marts/new_name.sql"), "utf8")).toContain('main."kept"');
   });
+
+  it("holds the SQL of a model whose build failed, not that of its last build that worked", async () => {
+    const p = tempProject({ "t.sql": '{{config materialized="table"}}\nselect 1 as v' });
+    expect((await run("run", p)).code).toBe(0);
+    writeFiles(p.models, { "t.sql": '{{config materialized="table"}}\nselect 1 as v, no_such_column' });
+    expect((await run("run", p)).code).toBe(1);
+    expect(readFileSync(join(p.data, "target", "run", "models", "t.sql"), "utf8")).toContain(
+      "no_such_column",
+    );
+  });
 });

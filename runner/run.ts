@@ -67,9 +67,13 @@ export async function execute(
       opts.log(line(index, total, `START ${description}`, "RUN"));
       const started = new Date();
       try {
-        const build = await materialize(wh, m, { data: opts.data, project, fullRefresh: opts.fullRefresh });
+        const build = await materialize(wh, m, {
+          data: opts.data,
+          project,
+          fullRefresh: opts.fullRefresh,
+          onSql: (sql) => writeRunSql(opts.target, m.file, sql),
+        });
         const elapsed = (Date.now() - started.getTime()) / 1000;
-        writeRunSql(opts.target, m.file, build.sql);
         if (build.rebuilt) opts.log(`${m.name} was rebuilt in full: ${build.rebuilt}`);
         opts.log(line(index, total, `OK created ${description}`, `OK in ${seconds(elapsed)}`));
         const r = modelResult(
