@@ -56,6 +56,20 @@ describe("compileProject", () => {
     ]);
   });
 
+  it("refuses a model or test that holds no query, which DuckDB would call a syntax error at end of input", () => {
+    const p = tempProject({
+      "draft.sql": '{{config materialized="table"}}\n-- to do: weekly paths\n',
+      "ok.sql": "select 1 as a",
+      "tests/nothing_yet.sql": "/* later */ ;",
+    });
+    const message = (what: string) =>
+      `the ${what} holds no query, only comments or config: a model or a data test is one SELECT`;
+    expect(compileProject(p.models).errors).toEqual([
+      { file: "models/draft.sql", message: message("file") },
+      { file: "models/tests/nothing_yet.sql", message: message("file") },
+    ]);
+  });
+
   it("refuses a --vars key that project.yml does not declare, naming the declared ones, and exits 2", async () => {
     const p = tempProject({ "a.sql": 'select {{var "min_scroll"}} as s' });
     expect(compileProject(p.models, { vars: { min_scroll: 75 } }).errors).toEqual([]);

@@ -1,7 +1,7 @@
 // Renders one model template with Handlebars in strict mode: the context and macros a model sees, its
 // mistakes reported with their lines, and a map from each output line to the model file's line.
 import Handlebars from "handlebars";
-import { innerStatementEnd } from "./sql.ts";
+import { innerStatementEnd, stripTrailingSemicolons } from "./sql.ts";
 import { keepLineEndsAfterMacros, strictContext, templateFacts } from "./template-ast.ts";
 import { lineTracker, TemplateError, templateError, trackLines } from "./template-errors.ts";
 import { registerHelpers } from "./template-helpers.ts";
@@ -115,6 +115,13 @@ export function renderTemplate(input: RenderInput): Rendered {
   const { sql, lineMap } = unmarkLines(rendered, input.text.split("\n").length);
   out.sql = sql;
   out.lineMap = lineMap;
+  // DuckDB would answer an empty query with "syntax error at end of input", naming nothing.
+  if (stripTrailingSemicolons(sql) === "") {
+    out.errors.push({
+      message: `the ${input.isIncremental ? "incremental query" : "file"} holds no query, only comments or config: a model or a data test is one SELECT`,
+    });
+    return out;
+  }
   // A model or test is one query: run as one statement, what follows a `;` would run on its own, and
   // a view would keep only the query before it.
   const end = innerStatementEnd(sql);
