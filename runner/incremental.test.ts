@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunResults } from "./run-results.ts";
-import { event, partitionDir, run, tempProject, writeEvents } from "./testkit.ts";
+import { event, hourAt, iso, partitionDir, run, tempProject, writeEvents } from "./testkit.ts";
 import { openWarehouse } from "./warehouse.ts";
 
 const stg = [
@@ -14,9 +14,6 @@ const stg = [
   "{{/if}}",
   "qualify row_number() over (partition by event_id order by ingest_ts desc) = 1",
 ].join("\n");
-
-const hourAt = (h: number) => new Date(Date.UTC(2026, 2, 1, h));
-const iso = (h: number, m: number) => new Date(Date.UTC(2026, 2, 1, h, m)).toISOString();
 
 describe("incremental models", () => {
   it("build on a fresh install, then read only the partitions after the watermark and merge by key", async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { event, run, tempProject, writeEvents } from "./testkit.ts";
+import { event, hourAt, iso, run, tempProject, writeEvents } from "./testkit.ts";
 import { openWarehouse } from "./warehouse.ts";
 
 const stg = [
@@ -35,9 +35,6 @@ const touchedStart = [
   "select date_trunc('hour', min(event_ts)) from {{ref \"stg\"}}",
   'where session_id in (select session_id from {{ref "stg"}} where ingest_ts > {{watermark}})',
 ].join("\n");
-
-const hourAt = (h: number) => new Date(Date.UTC(2026, 2, 1, h));
-const iso = (h: number, m: number) => new Date(Date.UTC(2026, 2, 1, h, m)).toISOString();
 
 describe("{{#range_start}} of a time_range model", () => {
   it("replaces the rows from the declared start on, also those of a first period the batch has no rows for", async () => {

@@ -43,6 +43,11 @@ export function writeFiles(dir: string, files: Record<string, string>): void {
   }
 }
 
+/** Hour h of 1 March 2026 (UTC), the day the incremental tests' events fall on. */
+export const hourAt = (h: number) => new Date(Date.UTC(2026, 2, 1, h));
+/** h:m on 1 March 2026 (UTC), as an ISO time. */
+export const iso = (h: number, m: number) => new Date(Date.UTC(2026, 2, 1, h, m)).toISOString();
+
 export function partitionDir(data: string, hour: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
   return join(
