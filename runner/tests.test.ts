@@ -74,4 +74,31 @@ describe("generic data tests", () => {
     expect(output).toContain("Done. PASS=4 WARN=0 ERROR=0 SKIP=0 TOTAL=4");
     expect(code).toBe(0);
   });
+
+  it("read their arguments from dbt 1.10's arguments: mapping, beside their config", async () => {
+    const schema = (args: string) =>
+      [
+        "models:",
+        "  - name: orders",
+        "    columns:",
+        "      - name: state",
+        "        data_tests:",
+        "          - accepted_values:",
+        `              arguments: ${args}`,
+        "              config: { severity: warn }",
+      ].join("\n");
+    const p = tempProject({
+      "orders.sql": "select * from (values ('paid'), ('lost')) t(state)",
+      "schema.yml": schema("{ values: [paid, draft] }"),
+    });
+    const { code, output } = await run("build", p);
+    expect(output).toMatch(/WARN 1 accepted_values_orders_state \.+ \[WARN 1/);
+    expect(code).toBe(0);
+    writeFiles(p.models, { "schema.yml": schema("{ values: [paid], severity: warn }") });
+    const refused = await run("build", p);
+    expect(refused.code).toBe(2);
+    expect(refused.output).toContain(
+      'accepted_values has no argument "severity" (under arguments: it takes: column_name, values, quote)',
+    );
+  });
 });

@@ -158,7 +158,22 @@ function genericTest(
   } else return void fail(`a test must be a name or a one-key mapping, got ${JSON.stringify(raw)}`);
   if (!(genericKinds as readonly string[]).includes(kind))
     return void fail(`unknown test "${kind}" (known: ${genericKinds.join(", ")})`);
-  // A misspelt argument (severty:) or one of dbt's this runner lacks (where:) would otherwise be
+  // dbt 1.10 writes a test's own arguments under arguments:, apart from its config.
+  if (args.arguments !== undefined) {
+    const { arguments: nested, ...rest } = args;
+    const own = ["column_name", ...(kindArgs[kind] ?? [])];
+    if (!nested || typeof nested !== "object" || Array.isArray(nested))
+      return void fail(`the arguments: of ${kind} must be a mapping`);
+    const other = Object.keys(nested).find((key) => !own.includes(key) || key in rest);
+    if (other)
+      return void fail(
+        other in rest
+          ? `${kind} is given "${other}" twice, under arguments: and beside it`
+          : `${kind} has no argument "${other}" (under arguments: it takes: ${own.join(", ")})`,
+      );
+    args = { ...rest, ...nested };
+  }
+  // A misspelt argument (severty:) or one of dbt's this runner lacks (limit:) would otherwise be
   // ignored without a word, and the test would check something else than what it says.
   const known = [...commonArgs, ...(kindArgs[kind] ?? [])];
   const unknown = Object.keys(args).find((key) => !known.includes(key));
