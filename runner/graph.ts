@@ -21,6 +21,8 @@ export interface GraphNode {
   /** A data test's kind, for `test_type:` (generic or singular) and `test_name:` (not_null, unique …). */
   testType?: "generic" | "singular";
   testName?: string;
+  /** Its status in the last run's target/run_results.json, for `result:` (error, fail, success …). */
+  result?: string;
 }
 
 /** The key of a data test in a selection graph. */

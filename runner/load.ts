@@ -52,7 +52,7 @@ export function loadSelection(
     return undefined;
   }
   try {
-    const selected = selectNodes(selectionGraph(project), opts.select, opts.exclude, (m) =>
+    const selected = selectNodes(selectionGraph(project, opts.data), opts.select, opts.exclude, (m) =>
       warn(`[WARNING]: ${m}`),
     );
     if (selected.size === 0 && project.models.size > 0)

@@ -1,15 +1,19 @@
 // What --select and --exclude choose from: the models and, keyed by testKey, the data tests, with the
-// facts dbt's selector methods read (fqn, config, test type).
+// facts dbt's selector methods read (fqn, config, test type, the last run's status).
 import { type CompiledProject, graphOf } from "./compile.ts";
 import { type GraphNode, testKey } from "./graph.ts";
-import { fqn } from "./manifest-nodes.ts";
+import { fqn, modelId, testId } from "./manifest-nodes.ts";
+import { readRunResults } from "./run-results.ts";
 
-export function selectionGraph(project: CompiledProject): Map<string, GraphNode> {
+export function selectionGraph(project: CompiledProject, data: string): Map<string, GraphNode> {
   const graph = graphOf(project);
+  // dbt reads them with --state; here they are the data folder's own, written by the last run.
+  const lastStatus = new Map((readRunResults(data)?.results ?? []).map((r) => [r.unique_id, r.status]));
   for (const node of graph.values()) {
     const model = project.models.get(node.name);
     if (!model) continue;
     node.fqn = fqn(project.name, model.file, model.name);
+    node.result = lastStatus.get(modelId(project.name, model.name));
     // As in dbt, a model that is not incremental has no incremental_strategy to select it by.
     const { incremental_strategy, ...config } = model.config;
     node.config = config.materialized === "incremental" ? { ...config, incremental_strategy } : config;
@@ -26,6 +30,7 @@ export function selectionGraph(project: CompiledProject): Map<string, GraphNode>
       ...(test.kind === "singular" ? {} : { testName: test.kind }),
       fqn: fqn(project.name, test.file, test.name),
       config: { severity: test.severity },
+      result: lastStatus.get(testId(project.name, test.name)),
     });
   return graph;
 }

@@ -21,7 +21,8 @@ export interface Matcher {
 export const sourceKey = (name: string) => `source:${name}`;
 
 const methods =
-  "a name, fqn:, tag:, path:, file:, package:, config.<key>:, resource_type:, test_type:, test_name:, source:";
+  "a name, fqn:, tag:, path:, file:, package:, config.<key>:, resource_type:, test_type:, test_name:, result:, source:";
+const statuses = ["success", "error", "skipped", "pass", "fail", "warn"];
 // dbt's resource types that a project of this runner never has: selecting them matches nothing.
 const absentTypes = [
   "seed",
@@ -131,9 +132,16 @@ export function matcherOf(method: string, value: string, raw: string, all: Graph
         node: (n) => !!n.testName && pattern.test(n.testName),
         none: `no data test is a "${value}" test`,
       };
+    case "result":
+      if (!statuses.some((s) => pattern.test(s)))
+        throw new SelectorError(`unknown status "${value}" in "${raw}" (use ${statuses.join(", ")})`);
+      return {
+        node: (n) => n.result !== undefined && pattern.test(n.result),
+        none: `nothing has the status "${value}" in the last run's target/run_results.json`,
+      };
     default:
       throw new SelectorError(
-        `unknown selector method "${method}" in "${raw}"${method === "state" || method === "result" ? " (the runner keeps no earlier state to compare with)" : ""} (use ${methods})`,
+        `unknown selector method "${method}" in "${raw}"${method === "state" ? " (the runner keeps no earlier state to compare with; result: reads the last run's)" : ""} (use ${methods})`,
       );
   }
 }

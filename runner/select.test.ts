@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { list } from "./inspect.ts";
-import { tempProject } from "./testkit.ts";
+import { run, tempProject, writeFiles } from "./testkit.ts";
 
 // stg (view) → sessions (incremental, tested) → daily (table); a singular test reads daily.
 const p = tempProject({
@@ -79,5 +79,31 @@ describe("dbt's selector methods", () => {
     expect(state.code).toBe(2);
     expect(state.errors[0]).toContain('unknown selector method "state" in "state:modified+"');
     expect(state.errors[0]).toContain("(use a name, fqn:, tag:, path:, file:");
+  });
+
+  it("selects by the last run's status with result:, to run again what failed and what it skipped", async () => {
+    const q = tempProject({
+      "ok.sql": "select 1 as id",
+      "broken.sql": 'select id, nope from {{ref "ok"}}',
+      "after.sql": 'select * from {{ref "broken"}}',
+      "schema.yml":
+        "models:\n  - name: ok\n    columns:\n      - name: id\n        tests: [{ accepted_values: { values: [2], quote: false, severity: warn } }]\n",
+    });
+    expect((await run("build", q)).code).toBe(1);
+    const selected = (select: string) => {
+      const lines: string[] = [];
+      list({ ...q, select: [select], log: (l) => lines.push(l), errorLog: () => {} });
+      return lines;
+    };
+    expect(selected("result:error+")).toEqual(["broken", "after"]);
+    expect(selected("result:warn")).toEqual(["accepted_values_ok_id"]);
+    expect(selected("result:skipped")).toEqual(["after"]);
+    writeFiles(q.models, { "broken.sql": 'select id from {{ref "ok"}}' });
+    const again = await run("run", q, { select: ["result:error+", "result:skipped+"] });
+    expect(again.output).toContain("Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2");
+    expect(selected("result:error")).toEqual([]);
+    expect(ls(["result:errors"]).errors).toEqual([
+      'Selection error: unknown status "errors" in "result:errors" (use success, error, skipped, pass, fail, warn)',
+    ]);
   });
 });
