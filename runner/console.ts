@@ -58,7 +58,7 @@ export function summaryLines(results: NodeResult[], elapsed: number): string[] {
     else out.push(`${r.status === "warn" ? "Warning" : "Failure"} in test ${r.name} (${where})`);
     const message =
       r.resource_type === "test" && r.status !== "error"
-        ? `Got ${plural(r.failures ?? 0, "result")}, configured to ${r.status === "warn" ? "warn" : "fail"} if != 0`
+        ? `Got ${plural(r.failures ?? 0, "result")}, configured to ${r.status === "warn" ? "warn" : "fail"} if ${r.condition ?? "!= 0"}`
         : (r.message ?? "");
     out.push(`  ${message.replace(/\n/g, "\n  ")}`);
   }

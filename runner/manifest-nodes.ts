@@ -8,6 +8,7 @@ import { basename, join, posix } from "node:path";
 import { type CompiledProject, compiledPath, compiledTestPath, type ModelNode } from "./compile.ts";
 import { schemaName } from "./sql.ts";
 import type { DataTest } from "./tests.ts";
+import { anyFailure } from "./thresholds.ts";
 
 /** The catalog DuckDB gives DATA/warehouse.duckdb. */
 const database = "warehouse";
@@ -245,8 +246,8 @@ export function testNode(project: CompiledProject, t: DataTest): TestManifestNod
       severity: t.severity.toUpperCase(),
       ...(t.where === undefined ? {} : { where: t.where }),
       fail_calc: "count(*)",
-      warn_if: "!= 0",
-      error_if: "!= 0",
+      warn_if: t.warnIf ?? anyFailure,
+      error_if: t.errorIf ?? anyFailure,
       tags: [],
       meta: {},
     },

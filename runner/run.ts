@@ -12,6 +12,7 @@ import { fullSourceSql } from "./source.ts";
 import { stripTrailingSemicolons } from "./sql.ts";
 import { bindSources } from "./template-marks.ts";
 import type { DataTest } from "./tests.ts";
+import { anyFailure, testStatus } from "./thresholds.ts";
 import { ModelError, mapError } from "./transaction.ts";
 import type { Warehouse } from "./warehouse.ts";
 
@@ -118,20 +119,20 @@ export async function execute(
     try {
       const failures = await countFailures(wh, t, opts.data, project);
       const elapsed = (Date.now() - started.getTime()) / 1000;
-      const status: NodeStatus = failures === 0 ? "pass" : t.severity === "warn" ? "warn" : "fail";
+      const status: NodeStatus = testStatus(failures, t);
       const label = status === "pass" ? "PASS" : `${status.toUpperCase()} ${failures}`;
       opts.log(line(index, total, `${label} ${t.name}`, `${label} in ${seconds(elapsed)}`));
-      results.push(
-        testResult(
-          project,
-          t,
-          status,
-          started,
-          elapsed,
-          failures,
-          status === "pass" ? null : `Got ${failures} failing rows`,
-        ),
+      const r = testResult(
+        project,
+        t,
+        status,
+        started,
+        elapsed,
+        failures,
+        status === "pass" ? null : `Got ${failures} failing rows`,
       );
+      if (status !== "pass") r.condition = (status === "warn" ? t.warnIf : t.errorIf) ?? anyFailure;
+      results.push(r);
       if (status === "fail") for (const m of t.model ? [t.model] : t.parents) blocked.add(m);
     } catch (error) {
       const elapsed = (Date.now() - started.getTime()) / 1000;

@@ -101,4 +101,36 @@ describe("generic data tests", () => {
       'accepted_values has no argument "severity" (under arguments: it takes: column_name, values, quote)',
     );
   });
+
+  it("warn or fail by dbt's warn_if and error_if on the count of failing rows", async () => {
+    const schema = (warnIf: string) =>
+      [
+        "models:",
+        "  - name: orders",
+        "    columns:",
+        "      - name: order_id",
+        "        tests:",
+        `          - not_null: { config: { warn_if: "${warnIf}", error_if: ">100" } }`,
+        "          - accepted_values: { values: [1], quote: false, error_if: '>10' }",
+      ].join("\n");
+    const p = tempProject({
+      "orders.sql": "select case when i % 2 = 0 then i end as order_id from range(10) t(i)",
+      "schema.yml": schema(">10"),
+      "tests/few_orders.sql":
+        '{{config warn_if=">1" error_if=">= 5"}}\nselect * from {{ref "orders"}} where order_id is null',
+    });
+    const { code, output } = await run("build", p);
+    expect(output).toMatch(/PASS not_null_orders_order_id \.+ \[PASS/);
+    expect(output).toMatch(/WARN 5 accepted_values_orders_order_id \.+ \[WARN 5/);
+    expect(output).toMatch(/FAIL 5 few_orders \.+ \[FAIL 5/);
+    expect(output).toContain("Got 5 results, configured to warn if != 0");
+    expect(output).toContain("Got 5 results, configured to fail if >= 5");
+    expect(code).toBe(1);
+    writeFiles(p.models, { "schema.yml": schema("lots") });
+    const refused = await run("build", p);
+    expect(refused.code).toBe(2);
+    expect(refused.output).toContain(
+      'warn_if must compare the failing rows with a number, such as ">10" or "!= 0", not "lots"',
+    );
+  });
 });

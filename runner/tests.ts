@@ -5,6 +5,7 @@ import type { ProjectError, ProjectFiles, SchemaTest } from "./project.ts";
 import { quoteIdent, quoteString, relationName, sqlLiteral } from "./sql.ts";
 import { missingRefMessage } from "./suggest.ts";
 import { renderTemplate } from "./template.ts";
+import { thresholdKeys, thresholdsOf } from "./thresholds.ts";
 
 export type Severity = "error" | "warn";
 export type TestKind = "not_null" | "unique" | "accepted_values" | "relationships" | "singular";
@@ -20,6 +21,9 @@ export interface DataTest {
   /** A generic test's own arguments as dbt's test_metadata.kwargs holds them: values and quote, to as `ref('x')` and field. */
   args?: Record<string, unknown>;
   severity: Severity;
+  /** dbt's warn_if and error_if, as "> 10" (when not given, any failing row counts: "!= 0"). */
+  warnIf?: string;
+  errorIf?: string;
   /** A generic test's `where` config: the condition on the model's rows that it tests. */
   where?: string;
   /** Every model the query reads. */
@@ -39,8 +43,9 @@ function severityOf(written: unknown): Severity | null {
 }
 
 const genericKinds = ["not_null", "unique", "accepted_values", "relationships"] as const;
-const commonArgs = ["severity", "where", "config", "column_name"];
-const configKeys = ["severity", "where"];
+const commonArgs = ["severity", "where", ...thresholdKeys, "config", "column_name"];
+const configKeys = ["severity", "where", ...thresholdKeys];
+const singularConfigKeys = ["severity", ...thresholdKeys];
 const kindArgs: Record<string, string[]> = {
   accepted_values: ["values", "quote"],
   relationships: ["to", "field"],
@@ -106,12 +111,15 @@ export function buildDataTests(
         });
     // As for generic tests: a misspelt key (severty=) would leave the test checking at another severity.
     for (const key of Object.keys(rendered.config?.args ?? {}))
-      if (key !== "severity")
+      if (!singularConfigKeys.includes(key))
         errors.push({
           file: file.file,
           line: rendered.config?.line,
-          message: `unknown config key "${key}" of a data test (it takes: severity)`,
+          message: `unknown config key "${key}" of a data test (it takes: ${singularConfigKeys.join(", ")})`,
         });
+    const thresholds = thresholdsOf((key) => rendered.config?.args[key]);
+    if (typeof thresholds === "string")
+      errors.push({ file: file.file, line: rendered.config?.line, message: thresholds });
     const severity = severityOf(rendered.config?.args.severity);
     if (!severity)
       errors.push({
@@ -125,6 +133,7 @@ export function buildDataTests(
       kind: "singular",
       file: file.file,
       severity: severity ?? "error",
+      ...(typeof thresholds === "string" ? {} : thresholds),
       parents: [...new Set(rendered.refs.map((r) => r.name))],
       sources: [...new Set(rendered.sources.map((s) => s.name))],
       macros: rendered.macros,
@@ -186,6 +195,8 @@ function genericTest(
   const where = args.where ?? config.where;
   if (where !== undefined && (typeof where !== "string" || where.trim() === ""))
     return void fail('where must be a SQL condition, such as where: "event_ts > now() - interval 7 days"');
+  const thresholds = thresholdsOf((key) => args[key] ?? config[key]);
+  if (typeof thresholds === "string") return void fail(thresholds);
   const written = args.severity ?? config.severity;
   const severity = severityOf(written);
   if (!severity)
@@ -204,6 +215,7 @@ function genericTest(
     model,
     column: col,
     severity: severity as Severity,
+    ...thresholds,
     sources: [],
     ...(where === undefined ? {} : { where }),
   };
