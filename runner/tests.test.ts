@@ -1,7 +1,19 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { run, tempProject, writeFiles } from "./testkit.ts";
+import { run, type TempProject, tempProject, writeFiles } from "./testkit.ts";
+
+/** schema.yml with one model's column and the lines of its tests. */
+const columnTests = (model: string, column: string, tests: string[]) =>
+  ["models:", `  - name: ${model}`, "    columns:", `      - name: ${column}`, ...tests].join("\n");
+
+/** Writes schema.yml and expects the build to stop on a project error that says `message`. */
+async function refusedWith(p: TempProject, schema: string, message: string) {
+  writeFiles(p.models, { "schema.yml": schema });
+  const refused = await run("build", p);
+  expect(refused.code).toBe(2);
+  expect(refused.output).toContain(message);
+}
 
 describe("generic data tests", () => {
   it("take an expression as column_name, as dbt does, for a unique combination", async () => {
@@ -28,13 +40,7 @@ describe("generic data tests", () => {
   it("name the schema.yml test, its model and column when DuckDB rejects their query, not a line of it", async () => {
     const p = tempProject({
       "orders.sql": "select 1 as order_id",
-      "schema.yml": [
-        "models:",
-        "  - name: orders",
-        "    columns:",
-        "      - name: order_idd",
-        "        tests: [unique]",
-      ].join("\n"),
+      "schema.yml": columnTests("orders", "order_idd", ["        tests: [unique]"]),
     });
     const { code, output } = await run("build", p);
     expect(code).toBe(1);
@@ -77,16 +83,12 @@ describe("generic data tests", () => {
 
   it("read their arguments from dbt 1.10's arguments: mapping, beside their config", async () => {
     const schema = (args: string) =>
-      [
-        "models:",
-        "  - name: orders",
-        "    columns:",
-        "      - name: state",
+      columnTests("orders", "state", [
         "        data_tests:",
         "          - accepted_values:",
         `              arguments: ${args}`,
         "              config: { severity: warn }",
-      ].join("\n");
+      ]);
     const p = tempProject({
       "orders.sql": "select * from (values ('paid'), ('lost')) t(state)",
       "schema.yml": schema("{ values: [paid, draft] }"),
@@ -94,25 +96,20 @@ describe("generic data tests", () => {
     const { code, output } = await run("build", p);
     expect(output).toMatch(/WARN 1 accepted_values_orders_state \.+ \[WARN 1/);
     expect(code).toBe(0);
-    writeFiles(p.models, { "schema.yml": schema("{ values: [paid], severity: warn }") });
-    const refused = await run("build", p);
-    expect(refused.code).toBe(2);
-    expect(refused.output).toContain(
+    await refusedWith(
+      p,
+      schema("{ values: [paid], severity: warn }"),
       'accepted_values has no argument "severity" (under arguments: it takes: column_name, values, quote)',
     );
   });
 
   it("warn or fail by dbt's warn_if and error_if on the count of failing rows", async () => {
     const schema = (warnIf: string) =>
-      [
-        "models:",
-        "  - name: orders",
-        "    columns:",
-        "      - name: order_id",
+      columnTests("orders", "order_id", [
         "        tests:",
         `          - not_null: { config: { warn_if: "${warnIf}", error_if: ">100" } }`,
         "          - accepted_values: { values: [1], quote: false, error_if: '>10' }",
-      ].join("\n");
+      ]);
     const p = tempProject({
       "orders.sql": "select case when i % 2 = 0 then i end as order_id from range(10) t(i)",
       "schema.yml": schema(">10"),
@@ -126,10 +123,9 @@ describe("generic data tests", () => {
     expect(output).toContain("Got 5 results, configured to warn if != 0");
     expect(output).toContain("Got 5 results, configured to fail if >= 5");
     expect(code).toBe(1);
-    writeFiles(p.models, { "schema.yml": schema("lots") });
-    const refused = await run("build", p);
-    expect(refused.code).toBe(2);
-    expect(refused.output).toContain(
+    await refusedWith(
+      p,
+      schema("lots"),
       'warn_if must compare the failing rows with a number, such as ">10" or "!= 0", not "lots"',
     );
   });
