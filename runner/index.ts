@@ -54,6 +54,20 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
   const target = join(opts.data, "target");
   const wh = await openWarehouse(opts.data);
   let results: NodeResult[] = [];
+  // Ctrl-C cancels the running query (its transaction rolls back) and skips the rest, so that the
+  // summary and run_results.json say what was built; a second Ctrl-C quits at once. Only when nothing
+  // else in the process handles SIGINT: the dev server stops its builds itself.
+  let interrupted = false;
+  let cancelling: NodeJS.Timeout | undefined;
+  const onInterrupt = () => {
+    interrupted = true;
+    log("Interrupted: cancelling the running query (Ctrl-C again quits at once)");
+    // DuckDB cancels only a query that is running: the signal may come between two statements.
+    wh.connection.interrupt();
+    cancelling = setInterval(() => wh.connection.interrupt(), 50);
+  };
+  const interruptible = process.listenerCount("SIGINT") === 0;
+  if (interruptible) process.once("SIGINT", onInterrupt);
   try {
     results = await execute(wh, project, {
       step,
@@ -62,8 +76,11 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
       fullRefresh: opts.fullRefresh,
       selectedModels: selected,
       log,
+      interrupted: () => interrupted,
     });
   } finally {
+    if (interruptible) process.off("SIGINT", onInterrupt);
+    clearInterval(cancelling);
     wh.close();
   }
   const elapsed = (Date.now() - started) / 1000;
@@ -76,5 +93,9 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
   });
   writeJson(target, "run_results.json", runResults);
   for (const l of summaryLines(results, elapsed)) log(l);
+  if (interrupted) {
+    log("Exited because of keyboard interrupt");
+    return 130;
+  }
   return results.some((r) => r.status === "error" || r.status === "fail") ? 1 : 0;
 }

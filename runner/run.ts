@@ -25,6 +25,8 @@ export interface ExecuteOptions {
   fullRefresh: boolean;
   selectedModels: Set<string>;
   log: (line: string) => void;
+  /** Whether the run was interrupted (Ctrl-C): what has not started yet is skipped. */
+  interrupted?: () => boolean;
 }
 
 export async function execute(
@@ -45,6 +47,16 @@ export async function execute(
   const unbuiltOf = (parents: string[]) => parents.find((p) => unbuilt.has(p));
   for (const [i, item] of items.entries()) {
     const index = i + 1;
+    if (opts.interrupted?.()) {
+      const why = "skipped: the run was interrupted";
+      for (const rest of items.slice(i))
+        results.push(
+          rest.kind === "model"
+            ? modelResult(project, rest.model, "skipped", new Date(), 0, why)
+            : testResult(project, rest.test, "skipped", new Date(), 0, null, why),
+        );
+      break;
+    }
     if (item.kind === "model") {
       const m = item.model;
       const description = `sql ${m.config.materialized} model ${m.relation.replace(/"/g, "")}`;

@@ -1,0 +1,53 @@
+// Ctrl-C during a run, as a user presses it: the running query is cancelled, the rest is skipped, and
+// the summary and run_results.json say what was built.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import type { RunResults } from "./run-results.ts";
+import { tempProject } from "./testkit.ts";
+
+const bin = fileURLToPath(new URL("../bin/ownstats.js", import.meta.url));
+
+describe("an interrupted run", () => {
+  it("cancels the running model on Ctrl-C, skips the rest, writes its results and exits 130", async () => {
+    const p = tempProject({
+      "fast.sql": '{{config materialized="table"}}\nselect 1 as id',
+      // Long enough to be running when the signal comes.
+      "slow.sql":
+        '{{config materialized="table"}}\nselect sum(a.range * b.range) as s from range(1000000) a, range(1000000) b, {{ref "fast"}}',
+      "after.sql": 'select * from {{ref "slow"}}',
+    });
+    const child = spawn(process.execPath, [bin, "run", "--data", p.data, "--models", p.models]);
+    let output = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    try {
+      await Promise.race([
+        exited,
+        new Promise<void>((started) =>
+          child.stdout.on("data", (chunk: Buffer) => {
+            output += chunk.toString();
+            if (output.includes("START sql table model main.slow")) started();
+          }),
+        ),
+      ]);
+      child.kill("SIGINT");
+      expect(await exited, output).toBe(130);
+    } finally {
+      child.kill("SIGKILL");
+    }
+    expect(output).toMatch(/OK created sql table model main\.fast/);
+    expect(output).toMatch(/ERROR creating sql table model main\.slow/);
+    expect(output).toContain("Done. PASS=1 WARN=0 ERROR=1 SKIP=1 TOTAL=3");
+    expect(output).toContain("Exited because of keyboard interrupt");
+    const results = JSON.parse(readFileSync(`${p.data}/target/run_results.json`, "utf8")) as RunResults;
+    expect(results.results.map((r) => [r.unique_id, r.status])).toEqual([
+      ["model.demo.fast", "success"],
+      ["model.demo.slow", "error"],
+      ["model.demo.after", "skipped"],
+    ]);
+  }, 60_000);
+});
