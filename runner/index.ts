@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { writeJson } from "./artifacts.ts";
 import { foundLine, summaryLines } from "./console.ts";
 import { emptySourceLines, loadSelection } from "./load.ts";
+import { heldByAnotherProcess } from "./lock.ts";
 import { execute, type Step } from "./run.ts";
 import { buildRunResults, type NodeResult } from "./run-results.ts";
 import { takeTurnsPerFolder } from "./turns.ts";
-import { openWarehouse } from "./warehouse.ts";
+import { openWarehouse, type Warehouse } from "./warehouse.ts";
 
 export type { Manifest } from "./artifacts.ts";
 export { buildManifest, readManifest } from "./artifacts.ts";
@@ -52,7 +53,17 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
   for (const line of emptySourceLines(project, selected, opts.data)) log(line);
   log("");
   const target = join(opts.data, "target");
-  const wh = await openWarehouse(opts.data);
+  let wh: Warehouse;
+  try {
+    wh = await openWarehouse(opts.data);
+  } catch (error) {
+    if (!(error instanceof Error) || !heldByAnotherProcess(error.message)) throw error;
+    // DuckDB's own words stay in the line: the dev server tells a busy warehouse by them.
+    log(
+      `Cannot build: another process has the warehouse open (a running \`ownstats dev\` builds the models itself: stop it, or wait for the other command). ${error.message}`,
+    );
+    return 1;
+  }
   let results: NodeResult[] = [];
   // Ctrl-C cancels the running query (its transaction rolls back) and skips the rest, so that the
   // summary and run_results.json say what was built; a second Ctrl-C quits at once. Only when nothing

@@ -1,0 +1,38 @@
+// `ownstats run` while another process (the dev server, a long query) has the warehouse open.
+import { spawn } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { heldByAnotherProcess } from "./lock.ts";
+import { run, tempProject } from "./testkit.ts";
+
+const warehouseModule = new URL("./warehouse.ts", import.meta.url).href;
+
+describe("a warehouse another process holds", () => {
+  it("stops the run with a line that says so, keeping DuckDB's words the dev server looks for", async () => {
+    const p = tempProject({ "m.sql": "select 1 as id" });
+    const holder = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        `const { openWarehouse } = await import(${JSON.stringify(warehouseModule)});
+         await openWarehouse(${JSON.stringify(p.data)});
+         console.log("held");
+         process.stdin.on("end", () => process.exit(0)).resume();`,
+      ],
+      { stdio: ["pipe", "pipe", "inherit"] },
+    );
+    try {
+      await new Promise<void>((held) => holder.stdout.on("data", () => held()));
+      const { code, output } = await run("run", p);
+      expect(code).toBe(1);
+      expect(output).toContain(
+        "Cannot build: another process has the warehouse open (a running `ownstats dev` builds the models itself",
+      );
+      expect(heldByAnotherProcess(output)).toBe(true);
+    } finally {
+      holder.kill();
+    }
+  }, 30_000);
+});
