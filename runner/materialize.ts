@@ -31,6 +31,8 @@ export interface ModelBuild {
    * definition (or that of a model it reads) changed.
    */
   rebuilt?: string;
+  /** Something about the build the run prints as a warning. */
+  warning?: string;
 }
 
 type Existing = "table" | "view" | undefined;

@@ -64,14 +64,20 @@ export async function mergeIncremental(
   // An empty table has no watermark: the caller builds it as a first run.
   if (!watermark) return undefined;
   let readSince: Date | undefined;
+  // Raw files land in the hour they arrive. A watermark past the current hour (an event time from a
+  // client whose clock runs ahead) would skip every file that arrives until then: the files are read
+  // from the current hour instead, and the run says why.
+  const currentHour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+  const ahead = watermark.hour && watermark.hour > currentHour ? watermark.hour : undefined;
+  const readFrom = ahead ? currentHour : watermark.hour;
   const bindRun = (query: string) =>
     bindModelSources(
       bindWatermark(query, watermark.literal),
       ctx.data,
       ctx.project.config.sources,
       (lookbackHours) => {
-        if (!watermark.hour) return undefined;
-        readSince = new Date(watermark.hour.getTime() - lookbackHours * 3_600_000);
+        if (!readFrom) return undefined;
+        readSince = new Date(readFrom.getTime() - lookbackHours * 3_600_000);
         return readSince;
       },
     );
@@ -141,6 +147,9 @@ export async function mergeIncremental(
     rowsAffected: rows,
     filesRead: files,
     readSince: readSince?.toISOString(),
+    ...(ahead && {
+      warning: `its watermark "${model.config.watermark}" is at ${ahead.toISOString()}, after the current hour (an event time from a client whose clock runs ahead?): the raw files are read from the current hour on, but a query that filters on {{watermark}} leaves out the rows before it; a load time such as ingest_ts makes a better watermark`,
+    }),
   };
 }
 

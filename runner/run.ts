@@ -88,6 +88,7 @@ export async function execute(
         });
         const elapsed = (Date.now() - started.getTime()) / 1000;
         if (build.rebuilt) opts.log(`${m.name} was rebuilt in full: ${build.rebuilt}`);
+        if (build.warning) opts.log(`[WARNING]: ${m.name}: ${build.warning}`);
         opts.log(line(index, total, `OK created ${description}`, `OK in ${seconds(elapsed)}`));
         const r = modelResult(
           project,
