@@ -8,7 +8,8 @@ export async function pipelineStep(step: PipelineStep, opts: PipelineOptions): P
   const runner = await import("./runner/index.ts");
   let code = 0;
   if (step !== "report") code = await runner.runProject(step, opts);
-  if ((step === "build" && code !== 2) || step === "report") {
+  // A project error (2) leaves nothing to render; an interrupted run (130, Ctrl-C) was asked to stop.
+  if ((step === "build" && code !== 2 && code !== 130) || step === "report") {
     const reports = await import("./reports/index.ts");
     const optional = step === "build";
     code = Math.max(code, await reports.renderSite({ data: opts.data, days: opts.days, optional }));
