@@ -75,6 +75,12 @@ export const livePage = `<!DOCTYPE html>
   function row(e) {
     const tr = document.createElement("tr");
     tr.className = "fresh";
+    if (e.missed) {
+      const td = cell(e.missed + (e.missed === 1 ? " event" : " events") + " not listed here: this page fell behind (they are in the counts)");
+      td.colSpan = 5;
+      tr.append(td);
+      return tr;
+    }
     tr.append(
       cell(e.time.slice(11, 19), "time"),
       cell(e.event_type + (e.is_bot ? " (bot)" : "")),
@@ -117,6 +123,8 @@ export const livePage = `<!DOCTYPE html>
     minutes: (data) => { minutes = data; drawSoon(); },
     event: (e) => addEvent(e, false),
     backlog: (e) => addEvent(e, true),
+    // The server dropped events this page did not read in time; fresh counts follow.
+    missed: (n) => { undrawn.push({ missed: n }); drawSoon(); },
   };
   // Every /live tab shares one stream through the worker (see live-worker.ts); a browser without
   // shared workers opens its own.
@@ -128,7 +136,7 @@ export const livePage = `<!DOCTYPE html>
     const source = new EventSource("/live/events");
     source.addEventListener("open", () => handlers.status("open"));
     source.addEventListener("error", () => handlers.status("closed"));
-    for (const type of ["minutes", "event", "backlog"])
+    for (const type of ["minutes", "event", "backlog", "missed"])
       source.addEventListener(type, (m) => handlers[type](JSON.parse(m.data)));
   }
 </script>

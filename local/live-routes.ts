@@ -2,7 +2,8 @@
 // as it arrives, and the per-minute counts of the last hour every few seconds.
 import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { LiveEvent, LiveFeed, SpoolPosition } from "./live-feed.ts";
+import type { LiveEvent, LiveFeed } from "./live-feed.ts";
+import { LiveOutbox } from "./live-outbox.ts";
 import { livePage } from "./live-page.ts";
 import { liveWorker, liveWorkerPath } from "./live-worker.ts";
 
@@ -36,28 +37,46 @@ export function mountLive(app: Hono, feed: LiveFeed): LiveRoutes {
       closers.add(close);
       stream.onAbort(close);
 
-      // Writes are chained so messages never interleave.
-      let queue = Promise.resolve();
-      const send = (event: string, data: unknown, id?: SpoolPosition) => {
-        queue = queue
-          .then(() => (closed ? undefined : stream.writeSSE({ event, data: JSON.stringify(data), id })))
-          .catch(close);
+      // One writer at a time, so messages never interleave; what waits is bounded (see live-outbox.ts).
+      const outbox = new LiveOutbox(() => feed.minutes());
+      let writing: Promise<void> = Promise.resolve();
+      let writerRunning = false;
+      const write = () => {
+        if (writerRunning || closed) return;
+        writerRunning = true;
+        writing = (async () => {
+          try {
+            for (let message = outbox.take(); message && !closed; message = outbox.take())
+              await stream.writeSSE(message);
+          } catch {
+            close();
+          } finally {
+            writerRunning = false;
+          }
+        })();
       };
-      send("minutes", feed.minutes());
+      outbox.addMinutes();
       // Recent events fill the table; they are in the counts already. A page that reconnects (to a
       // restarted dev server, say) sends the id of the last event it has, and gets only later ones.
       const shown = c.req.header("last-event-id") || undefined;
-      for (const { event, position } of feed.latest(shown)) send("backlog", event, position);
-      const unsubscribe = feed.subscribe((event: LiveEvent, position) => send("event", event, position));
+      for (const { event, position } of feed.latest(shown)) outbox.addEvent("backlog", event, position);
+      write();
+      const unsubscribe = feed.subscribe((event: LiveEvent, position) => {
+        outbox.addEvent("event", event, position);
+        write();
+      });
       // Counts move on with the clock even when nothing arrives; the write also keeps proxies from timing out.
-      const ticker = setInterval(() => send("minutes", feed.minutes()), 5_000);
+      const ticker = setInterval(() => {
+        outbox.addMinutes();
+        write();
+      }, 5_000);
       try {
         await finished;
       } finally {
         clearInterval(ticker);
         unsubscribe();
         closers.delete(close);
-        await queue;
+        await writing;
       }
     }),
   );

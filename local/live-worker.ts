@@ -29,6 +29,8 @@ for (const type of ["event", "backlog"])
     tell(type, event);
   });
 
+source.addEventListener("missed", (m) => tell("missed", Number(m.data)));
+
 onconnect = (connection) => {
   const tab = connection.ports[0];
   tabs.add(tab);

@@ -1,0 +1,89 @@
+// A /live/events reader that stops reading (a frozen tab, `curl | less`) while events keep coming:
+// the server keeps a bounded number of messages for it, not every event, and when the reader reads
+// again it learns how many it missed and gets the last hour's counts, which include them.
+import { mkdtempSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Hono } from "hono";
+import { afterEach, expect, it } from "vitest";
+import { serveApp } from "../functions/collect/server.ts";
+import { LiveFeed } from "../local/live-feed.ts";
+import { MAX_WAITING } from "../local/live-outbox.ts";
+import { mountLive } from "../local/live-routes.ts";
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+interface Message {
+  event: string;
+  data: string;
+}
+
+function parse(text: string): Message[] {
+  return text
+    .split("\n\n")
+    .filter((block) => /^event: /m.test(block))
+    .map((block) => ({
+      event: /^event: (.*)$/m.exec(block)?.[1] as string,
+      data: /^data: (.*)$/m.exec(block)?.[1] as string,
+    }));
+}
+
+it("holds a bounded number of messages for a reader that stopped, then tells it how many it missed", async () => {
+  const feed = await new LiveFeed(mkdtempSync(join(tmpdir(), "ownstats-live-stalled-")), 60_000).start();
+  cleanup.push(() => feed.stop());
+  const app = new Hono();
+  const routes = mountLive(app, feed);
+  const server = await serveApp(app, { port: 0 });
+  cleanup.push(() => server.close());
+  cleanup.push(() => routes.closeStreams());
+
+  const socket: Socket = connect(server.port, "127.0.0.1");
+  cleanup.push(() => void socket.destroy());
+  let received = "";
+  socket.on("data", (chunk: Buffer) => {
+    received += chunk.toString("latin1");
+  });
+  socket.write(`GET /live/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+  while (!received.includes("event: minutes")) await pause();
+  // The reader stops reading: what the server writes piles up in the socket buffers, then on the server.
+  socket.pause();
+
+  // Large events (a long page path), so the socket buffers fill after a few thousand of them.
+  const total = 30_000;
+  const path = `/${"p".repeat(1_999)}`;
+  const now = new Date().toISOString();
+  for (let i = 0; i < total; i++) {
+    const event = { time: now, event_type: "page_view", site: "example.com", page_path: path } as const;
+    feed.publish(
+      { ...event, detail: `n${i}`, browser: null, device_type: null, country: null, is_bot: false },
+      `p-${String(i).padStart(15, "0")}`,
+    );
+    if (i % 500 === 0) await turn();
+  }
+
+  // The reader reads again: everything the server still held comes, then the stream goes on.
+  socket.resume();
+  const messages = () => parse(received);
+  while (!messages().some((m) => m.event === "event" && m.data.includes(`"n${total - 1}"`))) await pause();
+
+  const all = messages();
+  const missed = all.filter((m) => m.event === "missed").reduce((sum, m) => sum + Number(m.data), 0);
+  const listed = all.filter((m) => m.event === "event" || m.event === "backlog").length;
+  expect(missed).toBeGreaterThan(0);
+  expect(missed + listed).toBe(total);
+  // The server held at most its bound for it; the socket buffers took the rest of what it got.
+  expect(listed).toBeLessThan(total - MAX_WAITING);
+  // The page counts as the last counts sent say, plus each "event" after them (a "backlog" event is
+  // in the counts already): every event, those it missed included.
+  const last = all.findLastIndex((m) => m.event === "minutes");
+  const minutes = JSON.parse((all[last] as Message).data) as { events: number }[];
+  const countedAfter = all.slice(last).filter((m) => m.event === "event").length;
+  expect(minutes.reduce((sum, m) => sum + m.events, 0) + countedAfter).toBe(total);
+}, 60_000);
