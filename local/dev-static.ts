@@ -108,6 +108,7 @@ const demoPages: Record<string, string> = {
 export function mountDemoSite(app: Hono): void {
   for (const [route, file] of Object.entries(demoPages)) {
     app.get(route, async (c) => (await sendFile(c, join(demoSiteFolder, file))) ?? c.text("not found", 404));
+    if (file.endsWith(".html")) redirectOtherSpellings(app, route, file);
   }
   // Browsers ask every site for /favicon.ico; without one, the first page each visitor opens (the
   // demo site, /live) logs a failed request in the console. The reports' icon serves them all.
@@ -118,4 +119,16 @@ export function mountDemoSite(app: Hono): void {
     }),
   );
 }
+/**
+ * A static host answers `/pricing/` and `/pricing.html` as well as `/pricing`; so does the demo site,
+ * by redirecting to the clean path with the query string (its UTM parameters) kept, so that each
+ * page is counted under one path.
+ */
+function redirectOtherSpellings(app: Hono, route: string, file: string): void {
+  const spellings = new Set([route === "/" ? "/index.html" : `${route}/`, `/${file}`]);
+  spellings.delete(route);
+  for (const spelling of spellings)
+    app.get(spelling, (c) => c.redirect(route + new URL(c.req.url).search, 301));
+}
+
 const reportsIcon = fileURLToPath(new URL("../reports/assets/favicon.svg", import.meta.url));

@@ -16,6 +16,8 @@ export function mountLive(app: Hono, feed: LiveFeed): LiveRoutes {
   const closers = new Set<() => void>();
 
   app.get("/live", (c) => c.html(livePage));
+  // As a static host answers a folder's path with or without its slash.
+  app.get("/live/", (c) => c.redirect("/live", 301));
   app.get(liveWorkerPath, (c) =>
     c.body(liveWorker, 200, {
       "Content-Type": "text/javascript; charset=utf-8",
