@@ -47,7 +47,7 @@ export const livePage = `<!DOCTYPE html>
 </figure>
 <table>
   <caption>Latest events, newest first</caption>
-  <thead><tr><th scope="col">Time</th><th scope="col">Event</th><th scope="col">Page</th><th scope="col">Detail</th><th scope="col">Browser · device · country</th></tr></thead>
+  <thead><tr><th scope="col">Time (UTC)</th><th scope="col">Event</th><th scope="col">Page</th><th scope="col">Detail</th><th scope="col">Browser · device · country</th></tr></thead>
   <tbody id="events"></tbody>
 </table>
 <script>
@@ -72,6 +72,17 @@ export const livePage = `<!DOCTYPE html>
     if (className) td.className = className;
     return td;
   }
+  // Arrival times are shown in UTC, as the counts and the reports count them; said in the header and
+  // on each time, so nobody reads them as the clock on their wall.
+  function timeCell(iso) {
+    const td = cell("", "time");
+    const time = document.createElement("time");
+    time.dateTime = iso;
+    time.title = iso.slice(0, 10) + " " + iso.slice(11, 19) + " UTC";
+    time.textContent = iso.slice(11, 19);
+    td.append(time);
+    return td;
+  }
   function row(e) {
     const tr = document.createElement("tr");
     tr.className = "fresh";
@@ -82,7 +93,7 @@ export const livePage = `<!DOCTYPE html>
       return tr;
     }
     tr.append(
-      cell(e.time.slice(11, 19), "time"),
+      timeCell(e.time),
       cell(e.event_type + (e.is_bot ? " (bot)" : "")),
       cell((e.site || "") + (e.page_path || "")),
       cell(e.detail),

@@ -37,6 +37,11 @@ describe.skipIf(!chromiumPath)("ownstats dev in a browser", () => {
 
     await live.waitForSelector("#events tr:has-text('cta_click')", { timeout: 10_000 });
     await expect(live.textContent("#events")).resolves.toContain("book_call");
+    // Its time is in UTC, and says so: in the column's header and on the time itself.
+    await expect(live.textContent("thead th >> nth=0")).resolves.toBe("Time (UTC)");
+    const time = live.locator("#events tr:has-text('cta_click') time");
+    await expect(time.getAttribute("datetime")).resolves.toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/);
+    await expect(time.getAttribute("title")).resolves.toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
 
     // Poll `ownstats query` (a process of its own, as a user would run it) until the click is there.
     let startedAt = 0;
