@@ -1,8 +1,9 @@
-// `ownstats demo`: realistic synthetic raw events, written straight into raw/ in the delivery's layout.
+// `ownstats demo`: realistic synthetic raw events, written into raw/ in the delivery's layout.
 // Deterministic: the same seed and the same anchor hour give the same events in the same partitions.
 import { rm } from "node:fs/promises";
 import { Random } from "./demo-random.ts";
 import { writeSession } from "./demo-sessions.ts";
+import { openDemoStaging, publishDemoStaging } from "./demo-staging.ts";
 import { planVisits } from "./demo-visitors.ts";
 import { writeRawObject } from "./raw-object.ts";
 
@@ -74,8 +75,10 @@ export async function writeDemo(settings: DemoSettings): Promise<DemoSummary> {
   let bytes = 0;
   let failure: unknown;
   // Part of a demo would look like a finished one to the next `demo` and to `dev`, which then write
-  // none: a run stopped or failed part-way takes its objects away again.
-  const written: string[] = [];
+  // none: a run stopped or failed part-way takes its objects away again, and one killed never moved
+  // them into raw/ (see demo-staging.ts).
+  let written = 0;
+  const staging = await openDemoStaging(settings.data);
 
   const writeHour = async (hour: number): Promise<void> => {
     const bucket = buckets.get(hour) ?? [];
@@ -84,8 +87,8 @@ export async function writeDemo(settings: DemoSettings): Promise<DemoSummary> {
     const lines = bucket.map(([, line]) => line);
     for (const line of lines) bytes += line.length + 1;
     objects++;
-    const write: Promise<unknown> = writeRawObject(settings.data, lines, new Date(hour))
-      .then((path) => written.push(path))
+    const write: Promise<unknown> = writeRawObject(staging, lines, new Date(hour))
+      .then(() => written++)
       .catch((error: unknown) => {
         failure ??= error;
       })
@@ -119,9 +122,10 @@ export async function writeDemo(settings: DemoSettings): Promise<DemoSummary> {
     if (failure) throw failure;
   } catch (error) {
     await Promise.all(inFlight);
-    await Promise.all(written.map((path) => rm(path, { force: true })));
-    throw error instanceof DemoStopped ? new DemoStopped(written.length) : error;
+    await rm(staging, { recursive: true, force: true });
+    throw error instanceof DemoStopped ? new DemoStopped(written) : error;
   }
+  await publishDemoStaging(settings.data);
 
   return {
     events,

@@ -7,6 +7,7 @@ import type { Hono } from "hono";
 import { DEFAULT_LOOKBACK_HOURS, loadProjectFiles } from "../runner/project.ts";
 import { type RunningCollector, startCollector } from "./collect.ts";
 import { demoAnchor, formatDemoSummary, writeDemo } from "./demo.ts";
+import { recoverDemoStaging } from "./demo-staging.ts";
 import { failureLines, IncrementalBuilder } from "./dev-builder.ts";
 import { acquireDevLock, type DevLock, DevStartError, ensureWritable } from "./dev-guard.ts";
 import { mountDemoSite, mountReports, type ReportsProblem } from "./dev-static.ts";
@@ -44,7 +45,25 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     return startFailed(error);
   }
 
+  // Before raw/ is looked at: a demo that an earlier start was writing when it was killed is either
+  // moved in whole or discarded and written again.
+  let unfinishedDemo: Awaited<ReturnType<typeof recoverDemoStaging>>;
+  try {
+    unfinishedDemo = await recoverDemoStaging(data);
+    if (unfinishedDemo === "busy")
+      throw new DevStartError(
+        `another ownstats process is writing demo data into ${data}; wait for it or choose another folder with --data`,
+      );
+  } catch (error) {
+    lock.release();
+    return startFailed(error);
+  }
   const emptyAtStart = (await newestPartitionHour(data)) === undefined;
+  if (unfinishedDemo === "finished") log("moved the demo data an earlier start had written into raw/");
+  if (unfinishedDemo === "discarded")
+    log(
+      `the demo data an earlier start was writing was cut short and removed${emptyAtStart && options.demo ? "; it is written again" : ""}`,
+    );
   const feed = new LiveFeed(data);
   let lastBuildProblem: string | undefined;
   let lastRenderProblem: string | undefined;

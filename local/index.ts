@@ -63,10 +63,18 @@ async function rawFolderRefused(command: string, data: string): Promise<boolean>
 
 export async function demo(opts: DemoOptions & { add?: boolean }): Promise<number> {
   if (await rawFolderRefused("demo", opts.data)) return 2;
-  const [{ writeDemo, formatDemoSummary, demoAnchor, DemoStopped }, { newestPartitionHour }] =
-    await Promise.all([import("./demo.ts"), import("./raw-object.ts")]);
+  const [
+    { writeDemo, formatDemoSummary, demoAnchor, DemoStopped },
+    { newestPartitionHour },
+    { recoverDemoStaging },
+  ] = await Promise.all([import("./demo.ts"), import("./raw-object.ts"), import("./demo-staging.ts")]);
   try {
     demoAnchor(opts.now);
+    // A demo killed part-way left its objects outside raw/: moved in when all were written, else removed.
+    if ((await recoverDemoStaging(opts.data)) === "busy")
+      throw new Error(
+        `another ownstats process is writing demo data into ${opts.data}; wait for it or choose another --data`,
+      );
   } catch (error) {
     console.error(`ownstats demo: ${(error as Error).message}`);
     return 2;
