@@ -45,6 +45,11 @@ export interface StartCollectorOptions {
   deliveryIntervalMs?: number;
   /** Adds routes to the app, e.g. GET /analytics.js. */
   extend?: (app: Hono) => void;
+  /**
+   * Takes events from pages this server serves (the dev server's demo site) also when
+   * ALLOWED_ORIGINS lists other origins.
+   */
+  allowOwnOrigin?: boolean;
 }
 
 export interface RunningCollector {
@@ -115,10 +120,8 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
   } = options;
   const source = deliverySource(kind, options.source, endpoint);
   const pipeline = await startPipeline(kind, source, { data, endpoint, intervalMs: deliveryIntervalMs });
-  const app = createApp({
-    sink: pipeline.sink,
-    allowedOrigins: parseAllowedOrigins(process.env.ALLOWED_ORIGINS),
-  });
+  const allowedOrigins = parseAllowedOrigins(process.env.ALLOWED_ORIGINS);
+  const app = createApp({ sink: pipeline.sink, allowedOrigins });
   extend?.(app);
   let running: Awaited<ReturnType<typeof serveApp>>;
   try {
@@ -128,6 +131,9 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     throw error;
   }
   const shownHost = host.includes(":") ? `[${host}]` : host;
+  // The port is known only now; the app reads the same list on each request. An empty list takes any origin.
+  if (options.allowOwnOrigin && allowedOrigins.length > 0)
+    allowedOrigins.push(...ownOrigins(shownHost, running.port));
   let closing: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${running.port}`,
@@ -138,6 +144,13 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
       return closing;
     },
   };
+}
+
+/** The origins a browser sends from this server's own pages: its host, and localhost for a loopback one. */
+function ownOrigins(host: string, port: number): string[] {
+  const loopback = ["127.0.0.1", "localhost", "[::1]"];
+  const hosts = loopback.includes(host) ? loopback : [host];
+  return hosts.map((name) => `http://${name}:${port}`);
 }
 
 async function startPipeline(

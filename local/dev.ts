@@ -83,6 +83,8 @@ export async function runDev(options: DevServerOptions): Promise<number> {
       sink: "file",
       // Freshness matters more than object count here: land what arrived every second.
       deliveryIntervalMs: 1_000,
+      // ALLOWED_ORIGINS names the sites of a deployment; the demo site here must still be counted.
+      allowOwnOrigin: true,
       extend: (app: Hono) => {
         mountTracker(app);
         live = mountLive(app, feed);
@@ -164,6 +166,10 @@ function announceAndBuild(
   log(`  tracker     ${url}/analytics.js`);
   log(`  collector   POST ${url}/v1/events`);
   log(`  data        ${data}`);
+  // Set for a deployment, it would otherwise refuse every site but the demo here without a word.
+  const origins = process.env.ALLOWED_ORIGINS?.trim();
+  if (origins && origins !== "*")
+    log(`  origins     ${origins} and this server's own pages (ALLOWED_ORIGINS)`);
   log("Ctrl-C stops (everything acknowledged is landed first).");
   log("");
   void builder.buildNow("start");
