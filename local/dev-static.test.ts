@@ -1,9 +1,12 @@
-// The demo site as a visitor reaches it: every page at its clean path, and at the other spellings a
+// The demo site and the reports as a visitor reaches them. The demo site: every page at its clean path, and at the other spellings a
 // static host also answers (a trailing slash, the file's name), which redirect with the query
 // string kept, so a campaign link typed either way is counted under one path with its UTM.
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Hono } from "hono";
 import { expect, it } from "vitest";
-import { mountDemoSite } from "./dev-static.ts";
+import { mountDemoSite, mountReports, type ReportsProblem } from "./dev-static.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { mountLive } from "./live-routes.ts";
 
@@ -39,4 +42,39 @@ it.each([
 it("still answers 404 for a page the site does not have", async () => {
   expect((await app.request("/pricing/extra")).status).toBe(404);
   expect((await app.request("/blog/")).status).toBe(404);
+});
+
+it("marks every report page when the last build failed, since the pages shown are from the build before", async () => {
+  const data = mkdtempSync(join(tmpdir(), "ownstats-dev-static-"));
+  mkdirSync(join(data, "site"));
+  writeFileSync(
+    join(data, "site", "index.html"),
+    '<!doctype html><html lang="en"><body class="r"><h1>Overview</h1></body></html>',
+  );
+  writeFileSync(join(data, "site", "style.css"), "body{}");
+  let problem: ReportsProblem | undefined;
+  const reports = new Hono();
+  mountReports(reports, data, () => problem);
+
+  const fine = await (await reports.request("/reports/")).text();
+  expect(fine).not.toContain('role="alert"');
+
+  problem = {
+    heading: "The last build failed",
+    detail: "exit 1\nIO Error: Input is not a GZIP stream: <raw>/x.gz",
+  };
+  for (const path of ["/reports/", "/reports/index.html"]) {
+    const res = await reports.request(path);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toMatch(
+      /<body class="r"><div role="alert"[^>]*><details><summary><strong>The last build failed<\/strong>/,
+    );
+    expect(html).toContain("IO Error: Input is not a GZIP stream: &lt;raw&gt;/x.gz");
+    expect(html).toContain("<h1>Overview</h1>");
+  }
+  expect(await (await reports.request("/reports/style.css")).text()).toBe("body{}");
+
+  problem = undefined;
+  expect(await (await reports.request("/reports/")).text()).not.toContain('role="alert"');
 });

@@ -33,11 +33,16 @@ export function fileUnder(root: string, urlPath: string): string | undefined {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep) ? path : undefined;
 }
 
-async function sendFile(c: Context, path: string): Promise<Response | undefined> {
+async function sendFile(
+  c: Context,
+  path: string,
+  editHtml?: (html: string) => string,
+): Promise<Response | undefined> {
   try {
     let file = path;
     if ((await stat(file)).isDirectory()) file = join(file, "index.html");
-    const body = await readFile(file);
+    const bytes = await readFile(file);
+    const body = editHtml && extname(file) === ".html" ? editHtml(bytes.toString("utf8")) : bytes;
     return c.body(body, 200, {
       "Content-Type": types[extname(file)] ?? "application/octet-stream",
       // Rebuilt every few seconds: always revalidate.
@@ -70,6 +75,18 @@ const reportsFailed = ({
 <p>The terminal running <code>ownstats dev</code> shows the failing steps. The next build starts when new events land; this page reloads itself.</p></body></html>`;
 
 /**
+ * A build or render that fails after a good one leaves the reports of that one in place: each page
+ * says so on top, or they would look current while the events since are missing from them.
+ */
+function withProblemNotice(html: string, { heading, detail }: ReportsProblem): string {
+  const notice =
+    `<div role="alert" style="font-family:system-ui;background:#fff3cd;color:#5c4400;padding:0.75rem 1rem;border-bottom:1px solid #d9b64a"><details>` +
+    `<summary><strong>${escapeHtml(heading)}</strong>: these reports are from the last build that worked, so the events since are missing from them. ` +
+    `The next build starts when new events land.</summary><pre style="white-space:pre-wrap">${escapeHtml(detail)}</pre></details></div>`;
+  return html.replace(/<body[^>]*>/i, (body) => body + notice);
+}
+
+/**
  * GET /reports/…: DATA/site/, with a placeholder until the first build has rendered it; `problem`
  * says why the last build or render failed, when one did, so the placeholder does not promise
  * reports forever.
@@ -85,10 +102,10 @@ export function mountReports(
     const rest = c.req.path.slice("/reports".length) || "/";
     const path = fileUnder(root, rest);
     if (!path) return c.text("not found", 404);
-    const response = await sendFile(c, path);
+    const why = problem();
+    const response = await sendFile(c, path, why && ((html) => withProblemNotice(html, why)));
     if (response) return response;
     if (rest === "/" || rest === "/index.html") {
-      const why = problem();
       return c.html(why === undefined ? notBuiltYet : reportsFailed(why), 503, { "Retry-After": "3" });
     }
     return c.text(`no report file ${rest}`, 404);
