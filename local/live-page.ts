@@ -1,4 +1,5 @@
 // The /live page: one self-contained HTML file (no external requests), fed by /live/events.
+import { countEventScript } from "./live-count.ts";
 import { liveWorkerPath } from "./live-worker.ts";
 
 export const livePage = `<!DOCTYPE html>
@@ -51,6 +52,7 @@ export const livePage = `<!DOCTYPE html>
   <tbody id="events"></tbody>
 </table>
 <script>
+  ${countEventScript}
   const rows = document.getElementById("events");
   const chart = document.getElementById("chart");
   const status = document.getElementById("status");
@@ -121,9 +123,7 @@ export const livePage = `<!DOCTYPE html>
     undrawn.push(e);
     // A hidden tab gets no frames until it is shown again.
     if (undrawn.length > 2 * MAX_ROWS) undrawn = undrawn.slice(-MAX_ROWS);
-    const minute = e.time.slice(0, 16);
-    const last = minutes[minutes.length - 1];
-    if (!counted && last && last.minute.slice(0, 16) === minute) last.events++;
+    if (!counted) countEvent(minutes, e.time);
     drawSoon();
   }
   const handlers = {

@@ -2,9 +2,12 @@
 // passes its messages on to each tab. A browser opens at most six HTTP/1.1 connections to a host
 // and a stream holds one for as long as it is open, so a stream per tab would leave none for a
 // seventh tab, the demo site, the reports or the tracker's POSTs.
+import { countEventScript } from "./live-count.ts";
+
 export const liveWorkerPath = "/live/stream-worker.js";
 
 export const liveWorker = `"use strict";
+${countEventScript}
 const tabs = new Set();
 let status = "connecting";
 let minutes;
@@ -24,8 +27,7 @@ for (const type of ["event", "backlog"])
     recent.push(event);
     if (recent.length > 200) recent.shift();
     // Counted as the tabs count it, so a tab opening before the next minutes message starts right.
-    const last = minutes && minutes[minutes.length - 1];
-    if (type === "event" && last && last.minute.slice(0, 16) === event.time.slice(0, 16)) last.events++;
+    if (type === "event" && minutes) countEvent(minutes, event.time);
     tell(type, event);
   });
 
