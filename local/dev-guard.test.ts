@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -24,6 +24,16 @@ describe("dev lock", () => {
     lock.release();
     expect(existsSync(lockPath(data))).toBe(false);
     expect(runningDev(data)).toBeUndefined();
+  });
+
+  it("names a folder that stands where the lock file must be, and leaves it alone", () => {
+    const data = temp();
+    mkdirSync(join(lockPath(data), "notes"), { recursive: true });
+    expect(() => acquireDevLock(data)).toThrow(DevStartError);
+    expect(() => acquireDevLock(data)).toThrow(
+      `${lockPath(data)} is a folder, but ownstats dev keeps its lock file there`,
+    );
+    expect(existsSync(join(lockPath(data), "notes"))).toBe(true);
   });
 
   it("takes over a lock left by a process that is gone", () => {

@@ -107,6 +107,11 @@ export function acquireDevLock(data: string): DevLock {
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      // Not a lock a crash could leave: someone's folder, which is not removed for them.
+      if (statOf(path)?.isDirectory())
+        throw new DevStartError(
+          `${path} is a folder, but ownstats dev keeps its lock file there; move the folder away or choose another --data`,
+        );
       const holder = readHolder(path);
       if (holder && isRunning(holder))
         throw new DevStartError(
