@@ -38,6 +38,8 @@ export class LiveFeed {
   private readonly listeners = new Set<Listener>();
   private readonly perMinute = new Map<number, number>();
   private readonly recent: { event: LiveEvent; position: SpoolPosition }[] = [];
+  /** The newest event no longer among the recent ones. */
+  private lastDropped: SpoolPosition | undefined;
   private readonly offsets = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
@@ -91,6 +93,14 @@ export class LiveFeed {
     return this.recent.filter(({ position }) => after === undefined || position > after);
   }
 
+  /**
+   * Whether events after `after` are no longer among the recent ones: a page that reconnects from
+   * there (after a laptop slept, say) gets the recent ones, and would not know of the gap before them.
+   */
+  missedAfter(after: SpoolPosition): boolean {
+    return this.lastDropped !== undefined && after < this.lastDropped;
+  }
+
   /** Reads what was appended since the last look. */
   async poll(): Promise<void> {
     if (this.polling) return;
@@ -134,7 +144,7 @@ export class LiveFeed {
     for (const key of this.perMinute.keys())
       if (key < minute - MINUTES_KEPT * 60_000) this.perMinute.delete(key);
     this.recent.push({ event, position });
-    if (this.recent.length > 50) this.recent.shift();
+    if (this.recent.length > 50) this.lastDropped = this.recent.shift()?.position;
     for (const listener of this.listeners) listener(event, position);
   }
 }

@@ -32,6 +32,11 @@ export class LiveOutbox {
     this.waiting.push(this.minutesMessage());
   }
 
+  /** Tells the page that events before the next ones are not sent, without knowing how many. */
+  addGap(): void {
+    this.waiting.push({ event: "missed", data: "null" });
+  }
+
   /** `event` is counted by the page on arrival; `backlog` is in the counts already. */
   addEvent(kind: "event" | "backlog", event: LiveEvent, position: SpoolPosition): void {
     let counted = kind === "backlog";

@@ -88,8 +88,10 @@ export const livePage = `<!DOCTYPE html>
   function row(e) {
     const tr = document.createElement("tr");
     tr.className = "fresh";
-    if (e.missed) {
-      const td = cell(e.missed + (e.missed === 1 ? " event" : " events") + " not listed here: this page fell behind (they are in the counts)");
+    if ("missed" in e) {
+      const td = cell(e.missed === null
+        ? "Earlier events not listed here: this page was away (they are in the counts)"
+        : e.missed + (e.missed === 1 ? " event" : " events") + " not listed here: this page fell behind (they are in the counts)");
       td.colSpan = 5;
       tr.append(td);
       return tr;
@@ -134,7 +136,7 @@ export const livePage = `<!DOCTYPE html>
     minutes: (data) => { minutes = data; drawSoon(); },
     event: (e) => addEvent(e, false),
     backlog: (e) => addEvent(e, true),
-    // The server dropped events this page did not read in time; fresh counts follow.
+    // The server dropped events this page did not read in time (n), or that it was away for (null).
     missed: (n) => { undrawn.push({ missed: n }); drawSoon(); },
   };
   // Every /live tab shares one stream through the worker (see live-worker.ts); a browser without

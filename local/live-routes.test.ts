@@ -85,3 +85,37 @@ it("sends a page that reconnects only the events after the last one it shows, so
     ["event", "/live-2"],
   ]);
 });
+
+it("tells a page that reconnects after more events than the recent ones kept that it missed some", async () => {
+  const data = mkdtempSync(join(tmpdir(), "ownstats-live-routes-"));
+  const spool = await Spool.open(join(data, "spool"));
+  cleanup.push(() => spool.close());
+  await spool.put(["/seen"].map(pageView));
+  const feed = await new LiveFeed(data, 60_000).start();
+  cleanup.push(() => feed.stop());
+  const app = new Hono();
+  const routes = mountLive(app, feed);
+  cleanup.push(() => routes.closeStreams());
+  const sendLive = async () => {
+    await spool.put([pageView("/live")]);
+    await feed.poll();
+  };
+  const first = await connect(app, sendLive);
+  const seen = first.find((m) => m.event === "backlog")?.id as string;
+
+  // The page is away (a laptop asleep) while more events arrive than the server keeps to resend.
+  await spool.put(Array.from({ length: 80 }, (_, i) => pageView(`/while-away-${i}`)));
+  await feed.poll();
+  const again = await connect(app, sendLive, seen);
+  expect(again.slice(0, 3).map((m) => [m.event, JSON.parse(m.data)?.page_path])).toEqual([
+    ["minutes", undefined],
+    ["missed", undefined],
+    ["backlog", "/while-away-30"],
+  ]);
+  expect(again[1]?.data).toBe("null");
+
+  // A page that was away for fewer events than that gets all of them, and no such note.
+  const last = again.filter((m) => m.event === "backlog").at(-1)?.id as string;
+  const third = await connect(app, sendLive, last);
+  expect(third.map((m) => m.event)).toEqual(["minutes", "backlog", "event"]);
+});

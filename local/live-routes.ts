@@ -61,6 +61,7 @@ export function mountLive(app: Hono, feed: LiveFeed): LiveRoutes {
       // Recent events fill the table; they are in the counts already. A page that reconnects (to a
       // restarted dev server, say) sends the id of the last event it has, and gets only later ones.
       const shown = c.req.header("last-event-id") || undefined;
+      if (shown !== undefined && feed.missedAfter(shown)) outbox.addGap();
       for (const { event, position } of feed.latest(shown)) outbox.addEvent("backlog", event, position);
       write();
       const unsubscribe = feed.subscribe((event: LiveEvent, position) => {

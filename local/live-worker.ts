@@ -31,7 +31,7 @@ for (const type of ["event", "backlog"])
     tell(type, event);
   });
 
-source.addEventListener("missed", (m) => tell("missed", Number(m.data)));
+source.addEventListener("missed", (m) => tell("missed", JSON.parse(m.data)));
 
 onconnect = (connection) => {
   const tab = connection.ports[0];
