@@ -91,11 +91,14 @@ describe("ownstats command", () => {
     expect((await ownstats("demo", "--data", data, "--visitors", "5", "--days", "1")).code).toBe(0);
   }, 60_000);
 
-  it("takes an empty OWNSTATS_DATA as unset and refuses an empty --data, never filling the current folder", async () => {
+  it("takes an empty or blank OWNSTATS_DATA as unset and refuses an empty --data, never filling the current folder", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "ownstats-cli-cwd-"));
     const inCwd = (env: NodeJS.ProcessEnv, ...args: string[]) => ownstatsIn(cwd, env, ...args);
     const fromEnv = await inCwd({ OWNSTATS_DATA: "" }, "demo", "--visitors", "5", "--days", "1");
     expect(fromEnv.code).toBe(0);
+    expect(readdirSync(cwd)).toEqual(["data"]);
+    const blank = await inCwd({ OWNSTATS_DATA: "  " }, "demo", "--visitors", "5", "--days", "1", "--add");
+    expect(blank.code).toBe(0);
     expect(readdirSync(cwd)).toEqual(["data"]);
     const fromFlag = await inCwd({}, "demo", "--data", "", "--visitors", "5", "--days", "1", "--add");
     expect(fromFlag.code).toBe(2);

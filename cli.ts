@@ -5,8 +5,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { wholeNumber, wholeNumberForm } from "./functions/collect/whole-number.ts";
 import { MAX_SEED } from "./local/demo-random.ts";
 
-// Empty is unset, as for the other variables: "" would otherwise make the current folder the data folder.
-const defaultData = process.env.OWNSTATS_DATA || "./data";
+// Empty (or blank, as a templated .env can leave it) is unset, as for the other variables: "" would
+// otherwise make the current folder the data folder, and " " a folder named by a space.
+const defaultData = process.env.OWNSTATS_DATA?.trim() ? process.env.OWNSTATS_DATA : "./data";
 
 function integer(name: string, min = 0, max?: number) {
   return (value: string): number => {
