@@ -6,13 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
 import { expect, it } from "vitest";
-import { mountDemoSite, mountReports, type ReportsProblem } from "./dev-static.ts";
+import { mountDemoSite, mountPageNotFound, mountReports, type ReportsProblem } from "./dev-static.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { mountLive } from "./live-routes.ts";
 
 const app = new Hono();
 mountDemoSite(app);
 mountLive(app, new LiveFeed("unused"));
+mountPageNotFound(app);
 
 const pages = ["/", "/pricing", "/blog/own-your-analytics"];
 
@@ -39,9 +40,20 @@ it.each([
   expect(followed.status).toBe(200);
 });
 
-it("still answers 404 for a page the site does not have", async () => {
-  expect((await app.request("/pricing/extra")).status).toBe(404);
-  expect((await app.request("/blog/")).status).toBe(404);
+it("answers a browser asking for a page the site does not have with an HTML 404 that links to the pages", async () => {
+  for (const path of ["/pricing/extra", "/blog/", "/about"]) {
+    const res = await app.request(path, { headers: { Accept: "text/html,application/xhtml+xml,*/*;q=0.8" } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    const html = await res.text();
+    expect(html).toContain(`<h1>Nothing at ${path}</h1>`);
+    for (const link of ["/", "/pricing", "/blog/own-your-analytics", "/live", "/reports/"])
+      expect(html).toContain(`href="${link}"`);
+  }
+  // A script keeps the collector's answer.
+  const res = await app.request("/about", { headers: { Accept: "application/json" } });
+  expect(res.status).toBe(404);
+  expect(res.headers.get("content-type")).not.toContain("text/html");
 });
 
 it("marks every report page when the last build failed, since the pages shown are from the build before", async () => {

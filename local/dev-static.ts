@@ -148,4 +148,21 @@ function redirectOtherSpellings(app: Hono, route: string, file: string): void {
     app.get(spelling, (c) => c.redirect(route + new URL(c.req.url).search, 301));
 }
 
+/**
+ * A GET no route took: a browser gets a page it can leave by a link, anything else (a script, curl)
+ * the collector's JSON answer. Mounted after every other route, which it would otherwise shadow.
+ */
+export function mountPageNotFound(app: Hono): void {
+  app.get("*", async (c, next) => {
+    if (!c.req.header("accept")?.includes("text/html")) return next();
+    return c.html(pageNotFound(c.req.path), 404);
+  });
+}
+
+const pageNotFound = (path: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Not found — ownstats dev</title></head><body style="font-family:system-ui;margin:2rem">
+<h1>Nothing at ${escapeHtml(path)}</h1><p>This server has the <a href="/">demo site</a>
+(with its <a href="/pricing">pricing page</a> and <a href="/blog/own-your-analytics">article</a>),
+the <a href="/live">live events</a> and the <a href="/reports/">reports</a>.</p></body></html>`;
+
 const reportsIcon = fileURLToPath(new URL("../reports/assets/favicon.svg", import.meta.url));

@@ -10,7 +10,7 @@ import { demoAnchor, formatDemoSummary, writeDemo } from "./demo.ts";
 import { recoverDemoStaging } from "./demo-staging.ts";
 import { failureLines, IncrementalBuilder } from "./dev-builder.ts";
 import { acquireDevLock, type DevLock, DevStartError, ensureWritable } from "./dev-guard.ts";
-import { mountDemoSite, mountReports, type ReportsProblem } from "./dev-static.ts";
+import { mountDemoSite, mountPageNotFound, mountReports, type ReportsProblem } from "./dev-static.ts";
 import { RawWatcher } from "./dev-watch.ts";
 import type { DevOptions } from "./index.ts";
 import { LiveFeed } from "./live-feed.ts";
@@ -90,6 +90,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
         live = mountLive(app, feed);
         mountReports(app, data, reportsProblem);
         mountDemoSite(app);
+        mountPageNotFound(app);
       },
     });
   } catch (error) {
