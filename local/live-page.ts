@@ -24,6 +24,9 @@ export const livePage = `<!DOCTYPE html>
   .axis { display: flex; justify-content: space-between; font-size: 0.8rem; opacity: 0.7; }
   table { width: 100%; border-collapse: collapse; margin-top: 1.5rem; font-size: 0.9rem; }
   th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid #8883; }
+  /* Long paths and names break anywhere, so the table fits a phone's width instead of running off it. */
+  td { overflow-wrap: anywhere; }
+  figure { margin: 1rem 0; }
   td.time { font-variant-numeric: tabular-nums; white-space: nowrap; }
   tr.fresh { animation: flash 1.5s ease-out; }
   @keyframes flash { from { background: #f59f0055; } to { background: transparent; } }
