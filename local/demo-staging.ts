@@ -5,7 +5,7 @@
 // its objects are moved on (already moving) at the next start.
 import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { makeDirectoryDurably, syncDirectory } from "./durable-file.ts";
+import { makeDirectoryDurably, syncDirectory, writeFileDurably } from "./durable-file.ts";
 import { isRunning, type LockOwner, ownerOf, thisProcess } from "./lock-owner.ts";
 import { StartProblem } from "./start-problem.ts";
 
@@ -81,8 +81,19 @@ async function moveObjects(staging: string, data: string): Promise<void> {
       await makeDirectoryDurably(dirname(target));
       folders.add(dirname(target));
     }
-    await rename(join(staging, "raw", name), target);
+    await moveFile(join(staging, "raw", name), target);
   }
   // A rename lives in the folder's entries: synced once per folder, after its objects moved in.
   for (const folder of folders) await syncDirectory(folder);
+}
+
+/** A rename; across disks (raw/ a link to a bigger one, say), a durable copy, then the original removed. */
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+    await writeFileDurably(to, await readFile(from));
+    await rm(from);
+  }
 }

@@ -1,9 +1,11 @@
 // `ownstats dev` killed (kill -9, a crash, a closed terminal) while its first start writes the demo
-// data: the next start must not find part of a demo in raw/ and take it for a finished one.
+// data: the next start must not find part of a demo in raw/ and take it for a finished one. The demo
+// is written aside and moved into raw/ once whole, also when raw/ is on another disk.
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { writeDemo } from "../local/demo.ts";
 import { recoverDemoStaging } from "../local/demo-staging.ts";
 import { ownstatsBin, startDev, tempData } from "./dev-server.ts";
 
@@ -62,3 +64,16 @@ it("moves in a demo whose objects were all written when the kill came, and remov
   await expect(recoverDemoStaging(data)).resolves.toBe("busy");
   expect(readdirSync(complete)).toEqual(["owner.json"]);
 });
+
+it.skipIf(!existsSync("/dev/shm"))(
+  "writes the demo into a raw/ folder that links to another disk",
+  async () => {
+    const data = tempData();
+    const elsewhere = mkdtempSync(join("/dev/shm", "ownstats-raw-"));
+    symlinkSync(elsewhere, join(data, "raw"));
+    const summary = await writeDemo({ data, visitors: 20, days: 2, seed: 1 });
+    expect(objectsUnder(elsewhere)).toBe(summary.objects);
+    expect(readdirSync(data)).toEqual(["raw"]);
+    rmSync(elsewhere, { recursive: true });
+  },
+);
