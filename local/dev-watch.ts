@@ -1,4 +1,4 @@
-// Notices new raw objects under DATA/raw/. The delivery writes into the current arrival hour, so the
+// Notices new raw objects under DATA/raw/, and objects removed from it. The delivery writes into the current arrival hour, so the
 // last two hour folders are looked at often; a full scan now and then catches what `sync`, `replay`
 // or `demo` put into older hours while the dev server runs.
 import { readdir } from "node:fs/promises";
@@ -8,6 +8,8 @@ import { rawPartition } from "./raw-object.ts";
 export interface RawWatcherOptions {
   data: string;
   onNew: (files: string[]) => void;
+  /** Objects that were there and are gone (a broken one deleted by hand, say), seen by the full scans. */
+  onRemoved?: (files: string[]) => void;
   /** @default 500 */
   recentEveryMs?: number;
   /** @default 15000 */
@@ -45,6 +47,12 @@ export class RawWatcher {
       if (full) this.lastFull = Date.now();
       const fresh = files.filter((file) => !this.known.has(file));
       for (const file of fresh) this.known.add(file);
+      if (full) {
+        const present = new Set(files);
+        const removed = [...this.known].filter((file) => !present.has(file));
+        for (const file of removed) this.known.delete(file);
+        if (removed.length > 0) this.options.onRemoved?.(removed);
+      }
       if (fresh.length > 0) this.options.onNew(fresh);
       return fresh;
     } catch (error) {

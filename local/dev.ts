@@ -123,7 +123,13 @@ export async function runDev(options: DevServerOptions): Promise<number> {
   builder.onRendered((problem) => {
     lastRenderProblem = problem;
   });
-  const watcher = new RawWatcher({ data, onNew: (files) => builder.notify(files), recentEveryMs: 250 });
+  const watcher = new RawWatcher({
+    data,
+    onNew: (files) => builder.notify(files),
+    // A build that failed on a broken object is tried again once the object is deleted.
+    onRemoved: () => builder.notify(),
+    recentEveryMs: 250,
+  });
   try {
     if (emptyAtStart && options.demo) {
       log("writing demo data into an empty data folder (--no-demo skips this)…");

@@ -1,0 +1,43 @@
+// A broken object in raw/ makes the dev server's build fail; deleting it, as the failure page asks,
+// brings the reports back without waiting for a new event or a restart.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { startDev, tempData, until } from "./dev-server.ts";
+
+async function reportsPage(url: string): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${url}/reports/`);
+  return { status: response.status, text: await response.text() };
+}
+
+it("builds again once a broken object is deleted from raw/", async () => {
+  const data = tempData();
+  const hour = join(data, "raw", "year=2026", "month=03", "day=01", "hour=10");
+  mkdirSync(hour, { recursive: true });
+  writeFileSync(join(hour, "broken.gz"), "this is not gzip");
+  const dev = await startDev(["--no-demo"], data);
+  try {
+    const failed = await until(
+      async () => {
+        const page = await reportsPage(dev.url);
+        return page.text.includes("The last build failed") ? page : undefined;
+      },
+      "the failed build on /reports/",
+      60_000,
+    );
+    expect(failed.status).toBe(503);
+
+    rmSync(join(hour, "broken.gz"));
+    const page = await until(
+      async () => {
+        const page = await reportsPage(dev.url);
+        return page.status === 200 ? page : undefined;
+      },
+      "the reports after the broken object was deleted",
+      60_000,
+    );
+    expect(page.text).not.toContain("The last build failed");
+  } finally {
+    await dev.stop();
+  }
+}, 180_000);
