@@ -35,6 +35,8 @@ describe("dev builder", () => {
     await builder.stop();
     expect(lines.filter((line) => line.startsWith("build ")).every((l) => l.includes("ok"))).toBe(true);
     expect(rendered(), lines.join("\n")).toBe(true);
+    // Each line's time says its zone, which is not the terminal's clock for most people.
+    for (const line of lines) expect(line).toMatch(/^(build|reports) \d\d:\d\d:\d\d UTC\b/);
   }, 120_000);
 
   it("loads objects that land in hours older than the warehouse's lookback, as sync, replay or demo write them", async () => {

@@ -32,6 +32,9 @@ function runJob(args: string[]): Promise<{ code: number; lines: string[] }> {
   });
 }
 
+/** Now, as the build lines show it: in UTC, as the reports count, and saying so. */
+const clockTime = () => `${new Date().toISOString().slice(11, 19)} UTC`;
+
 /** The lines of a failed build's output that say what went wrong. */
 export function failureLines(lines: string[]): string[] {
   return lines.filter((l) => /ERROR|FAIL|WARN|rror|failed/.test(l)).slice(0, 20);
@@ -179,7 +182,7 @@ export class IncrementalBuilder {
       // Another process (an `ownstats query` in a terminal) may hold the database for a moment.
       busy: lines.some(heldByAnotherProcess),
     };
-    const time = new Date().toISOString().slice(11, 19);
+    const time = clockTime();
     if (outcome.busy) {
       this.modelsDue = true;
       this.fullRefreshDue ||= full;
@@ -202,7 +205,7 @@ export class IncrementalBuilder {
     this.reportsDue = false;
     this.lastReports = Date.now();
     const started = performance.now();
-    const time = new Date().toISOString().slice(11, 19);
+    const time = clockTime();
     const days = String(this.options.days ?? 28);
     const { code, lines } = await runJob(["reports", this.options.data, this.options.models, days]);
     let problem: string | undefined;
