@@ -145,6 +145,16 @@ describe("ownstats command", () => {
     expect(url.stderr).toContain("--bucket takes the bucket's name alone (my-events)");
   });
 
+  it("builds the package's models when run from a folder without ./models, as dev does", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "ownstats-cli-cwd-"));
+    const data = join(cwd, "data");
+    expect((await ownstats("demo", "--data", data, "--visitors", "5", "--days", "1")).code).toBe(0);
+    const run = await ownstatsIn(cwd, {}, "run", "--data", "data", "--select", "stg_events");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Done. PASS=1 WARN=0 ERROR=0 SKIP=0 TOTAL=1");
+  });
+
   it("builds a project of other models without the reports, which `report` alone names as missing", async () => {
     const root = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
     const models = join(root, "models");
