@@ -3,7 +3,8 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { startDev, tempData, until } from "./dev-server.ts";
+import { waitFor } from "./collect-helpers.ts";
+import { startDev, tempData } from "./dev-server.ts";
 
 async function reportsPage(url: string): Promise<{ status: number; text: string }> {
   const response = await fetch(`${url}/reports/`);
@@ -17,23 +18,23 @@ it("builds again once a broken object is deleted from raw/", async () => {
   writeFileSync(join(hour, "broken.gz"), "this is not gzip");
   const dev = await startDev(["--no-demo"], data);
   try {
-    const failed = await until(
+    const failed = await waitFor(
+      "the failed build on /reports/",
       async () => {
         const page = await reportsPage(dev.url);
         return page.text.includes("The last build failed") ? page : undefined;
       },
-      "the failed build on /reports/",
       60_000,
     );
     expect(failed.status).toBe(503);
 
     rmSync(join(hour, "broken.gz"));
-    const page = await until(
+    const page = await waitFor(
+      "the reports after the broken object was deleted",
       async () => {
         const page = await reportsPage(dev.url);
         return page.status === 200 ? page : undefined;
       },
-      "the reports after the broken object was deleted",
       60_000,
     );
     expect(page.text).not.toContain("The last build failed");

@@ -7,7 +7,17 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { landedEventIds, ownstats, ownstatsBin, queryRows, startDev, tempData, until } from "./dev-server.ts";
+import { landedEventIds, ownstats, ownstatsBin, queryRows, startDev, tempData } from "./dev-server.ts";
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
 
 describe("ownstats dev", () => {
   it("writes demo data into an empty folder and serves populated reports, the site and the tracker", async () => {

@@ -97,18 +97,3 @@ export function landedEventIds(data: string): Set<string> {
   }
   return ids;
 }
-
-/** Polls `probe` until it gives a value; fails naming `what` after `timeoutMs`. */
-export async function until<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
