@@ -74,6 +74,11 @@ export class LiveFeed {
     this.listeners.clear();
   }
 
+  /** How many streams follow the feed (pages, or anything else reading /live/events). */
+  get watchers(): number {
+    return this.listeners.size;
+  }
+
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -25,8 +25,11 @@ export function mountLive(app: Hono, feed: LiveFeed): LiveRoutes {
     }),
   );
 
-  app.get("/live/events", (c) =>
-    streamSSE(c, async (stream) => {
+  app.get("/live/events", (c) => {
+    // Hono answers HEAD with the GET handler's headers and drops its body without cancelling it: a
+    // stream started here would stay subscribed, holding messages for nobody, for as long as dev runs.
+    if (c.req.method === "HEAD") return c.body(null, 200, { "Content-Type": "text/event-stream" });
+    return streamSSE(c, async (stream) => {
       let closed = false;
       let wake: () => void = () => {};
       const finished = new Promise<void>((resolve) => {
@@ -81,8 +84,8 @@ export function mountLive(app: Hono, feed: LiveFeed): LiveRoutes {
         closers.delete(close);
         await writing;
       }
-    }),
-  );
+    });
+  });
 
   return {
     closeStreams() {

@@ -1,6 +1,7 @@
 // A /live/events reader that stops reading (a frozen tab, `curl | less`) while events keep coming:
 // the server keeps a bounded number of messages for it, not every event, and when the reader reads
-// again it learns how many it missed and gets the last hour's counts, which include them.
+// again it learns how many it missed and gets the last hour's counts, which include them. A HEAD
+// request holds nothing at all.
 import { mkdtempSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -87,3 +88,29 @@ it("holds a bounded number of messages for a reader that stopped, then tells it 
   const countedAfter = all.slice(last).filter((m) => m.event === "event").length;
   expect(minutes.reduce((sum, m) => sum + m.events, 0) + countedAfter).toBe(total);
 }, 60_000);
+
+it("follows the feed only for readers of the stream, not for HEAD requests (a monitor's checks)", async () => {
+  const feed = await new LiveFeed(mkdtempSync(join(tmpdir(), "ownstats-live-head-")), 60_000).start();
+  cleanup.push(() => feed.stop());
+  const app = new Hono();
+  const routes = mountLive(app, feed);
+  const server = await serveApp(app, { port: 0 });
+  cleanup.push(() => server.close());
+  cleanup.push(() => routes.closeStreams());
+  const url = `http://127.0.0.1:${server.port}/live/events`;
+
+  for (let i = 0; i < 5; i++) {
+    const res = await fetch(url, { method: "HEAD" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+  }
+  await pause();
+  expect(feed.watchers).toBe(0);
+
+  const reader = new AbortController();
+  const res = await fetch(url, { signal: reader.signal });
+  await (res.body as ReadableStream<Uint8Array>).getReader().read();
+  expect(feed.watchers).toBe(1);
+  reader.abort();
+  while (feed.watchers > 0) await pause();
+});
