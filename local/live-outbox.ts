@@ -22,10 +22,6 @@ export class LiveOutbox {
     private readonly limit = MAX_WAITING,
   ) {}
 
-  get size(): number {
-    return this.waiting.length;
-  }
-
   /** The counts as they are now. They replace the page's counts, so older waiting ones are dropped. */
   addMinutes(): void {
     this.waiting = this.waiting.filter((message) => message.event !== "minutes");
@@ -60,11 +56,14 @@ export class LiveOutbox {
 
   private dropOldest(): void {
     const dropped = this.waiting.splice(0, this.waiting.length - Math.floor(this.limit / 2));
-    this.missed += dropped.filter((message) => message.event !== "minutes").length;
+    this.missed += dropped.filter(({ event }) => event === "event" || event === "backlog").length;
     // Fresh counts include the events still waiting, so those are sent as already counted.
     const kept = this.waiting
       .filter((message) => message.event !== "minutes")
-      .map((message): OutgoingMessage => ({ ...message, event: "backlog" }));
+      .map(
+        (message): OutgoingMessage =>
+          message.event === "event" ? { ...message, event: "backlog" } : message,
+      );
     this.waiting = [this.minutesMessage(), ...kept];
   }
 
