@@ -21,6 +21,18 @@ afterEach(async () => {
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
 
+/** /live on a real HTTP server, over an empty data folder's feed; stopped after the test. */
+async function serveLive(): Promise<{ feed: LiveFeed; port: number }> {
+  const feed = await new LiveFeed(mkdtempSync(join(tmpdir(), "ownstats-live-server-")), 60_000).start();
+  cleanup.push(() => feed.stop());
+  const app = new Hono();
+  const routes = mountLive(app, feed);
+  const server = await serveApp(app, { port: 0 });
+  cleanup.push(() => server.close());
+  cleanup.push(() => routes.closeStreams());
+  return { feed, port: server.port };
+}
+
 interface Message {
   event: string;
   data: string;
@@ -37,15 +49,9 @@ function parse(text: string): Message[] {
 }
 
 it("holds a bounded number of messages for a reader that stopped, then tells it how many it missed", async () => {
-  const feed = await new LiveFeed(mkdtempSync(join(tmpdir(), "ownstats-live-stalled-")), 60_000).start();
-  cleanup.push(() => feed.stop());
-  const app = new Hono();
-  const routes = mountLive(app, feed);
-  const server = await serveApp(app, { port: 0 });
-  cleanup.push(() => server.close());
-  cleanup.push(() => routes.closeStreams());
+  const { feed, port } = await serveLive();
 
-  const socket: Socket = connect(server.port, "127.0.0.1");
+  const socket: Socket = connect(port, "127.0.0.1");
   cleanup.push(() => void socket.destroy());
   let received = "";
   socket.on("data", (chunk: Buffer) => {
@@ -90,14 +96,8 @@ it("holds a bounded number of messages for a reader that stopped, then tells it 
 }, 60_000);
 
 it("follows the feed only for readers of the stream, not for HEAD requests (a monitor's checks)", async () => {
-  const feed = await new LiveFeed(mkdtempSync(join(tmpdir(), "ownstats-live-head-")), 60_000).start();
-  cleanup.push(() => feed.stop());
-  const app = new Hono();
-  const routes = mountLive(app, feed);
-  const server = await serveApp(app, { port: 0 });
-  cleanup.push(() => server.close());
-  cleanup.push(() => routes.closeStreams());
-  const url = `http://127.0.0.1:${server.port}/live/events`;
+  const { feed, port } = await serveLive();
+  const url = `http://127.0.0.1:${port}/live/events`;
 
   for (let i = 0; i < 5; i++) {
     const res = await fetch(url, { method: "HEAD" });
