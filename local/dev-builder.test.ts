@@ -1,6 +1,6 @@
 // The dev server's builder under steady traffic: new raw objects keep arriving during every build,
 // and the reports must still be rendered now and then, not only the models built.
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -74,4 +74,43 @@ describe("dev builder", () => {
       warehouse.close();
     }
   }, 120_000);
+
+  it.skipIf(!existsSync("/proc/self/stat"))(
+    "says that a build process was killed, which prints nothing itself",
+    async () => {
+      const data = mkdtempSync(join(tmpdir(), "ownstats-builder-"));
+      await writeDemo({ data, visitors: 40, days: 2, seed: 5, now: "2026-03-02T10:00:00Z" });
+      const lines: string[] = [];
+      const builder = new IncrementalBuilder({
+        data,
+        models: packageModels,
+        log: (line) => lines.push(line),
+      });
+      const building = builder.buildNow("start");
+      // The build runs in a child process of this one; killed as the out-of-memory killer would.
+      let child: number | undefined;
+      while (child === undefined) {
+        child = buildChildOf(process.pid);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      process.kill(child, "SIGKILL");
+      const outcome = await building;
+      await builder.stop();
+      expect(outcome.ok).toBe(false);
+      expect(lines).toContain("  failed: the build process was ended by SIGKILL (out of memory?)");
+    },
+    120_000,
+  );
 });
+
+/** The pid of a running dev build job whose parent is `parent`. */
+function buildChildOf(parent: number): number | undefined {
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      const ppid = Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[1]);
+      if (ppid === parent && cmdline.includes("dev-build-job.ts")) return Number(pid);
+    } catch {}
+  }
+  return undefined;
+}

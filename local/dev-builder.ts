@@ -28,7 +28,15 @@ function runJob(args: string[]): Promise<{ code: number; lines: string[] }> {
       output += chunk.toString("utf8");
     });
     child.on("error", (error) => resolve({ code: 1, lines: [`build failed to start: ${error.message}`] }));
-    child.on("close", (code) => resolve({ code: code ?? 1, lines: output.split("\n").filter(Boolean) }));
+    child.on("close", (code, signal) => {
+      const lines = output.split("\n").filter(Boolean);
+      // Ended from outside, it printed nothing about why: most often the kernel's out-of-memory killer.
+      if (signal)
+        lines.push(
+          `failed: the build process was ended by ${signal}${signal === "SIGKILL" ? " (out of memory?)" : ""}`,
+        );
+      resolve({ code: code ?? 1, lines });
+    });
   });
 }
 
