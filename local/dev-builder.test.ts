@@ -97,7 +97,7 @@ describe("dev builder", () => {
       const outcome = await building;
       await builder.stop();
       expect(outcome.ok).toBe(false);
-      expect(lines).toContain("  failed: the build process was ended by SIGKILL (out of memory?)");
+      expect(lines).toContain("  failed: its process was ended by SIGKILL (out of memory?)");
     },
     120_000,
   );

@@ -33,7 +33,7 @@ function runJob(args: string[]): Promise<{ code: number; lines: string[] }> {
       // Ended from outside, it printed nothing about why: most often the kernel's out-of-memory killer.
       if (signal)
         lines.push(
-          `failed: the build process was ended by ${signal}${signal === "SIGKILL" ? " (out of memory?)" : ""}`,
+          `failed: its process was ended by ${signal}${signal === "SIGKILL" ? " (out of memory?)" : ""}`,
         );
       resolve({ code: code ?? 1, lines });
     });
