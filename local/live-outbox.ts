@@ -10,38 +10,43 @@ export interface OutgoingMessage {
   id?: SpoolPosition;
 }
 
-/** Messages a connection may have waiting; a page shows at most 200 events, so this is plenty. */
-export const MAX_WAITING = 1_000;
+/**
+ * Bytes of messages a connection may have waiting: thousands of events, so that a burst read in one
+ * look at the spool reaches a page that keeps up whole, while one that stopped holds little.
+ */
+export const MAX_WAITING_BYTES = 2 * 1024 * 1024;
 
 export class LiveOutbox {
   private waiting: OutgoingMessage[] = [];
+  private waitingBytes = 0;
   private missed = 0;
 
   constructor(
     private readonly minutes: () => MinuteCount[],
-    private readonly limit = MAX_WAITING,
+    private readonly limitBytes = MAX_WAITING_BYTES,
   ) {}
 
   /** The counts as they are now. They replace the page's counts, so older waiting ones are dropped. */
   addMinutes(): void {
-    this.waiting = this.waiting.filter((message) => message.event !== "minutes");
-    this.waiting.push(this.minutesMessage());
+    this.replace(this.waiting.filter((message) => message.event !== "minutes"));
+    this.push(this.minutesMessage());
   }
 
   /** Tells the page that events before the next ones are not sent, without knowing how many. */
   addGap(): void {
-    this.waiting.push({ event: "missed", data: "null" });
+    this.push({ event: "missed", data: "null" });
   }
 
   /** `event` is counted by the page on arrival; `backlog` is in the counts already. */
   addEvent(kind: "event" | "backlog", event: LiveEvent, position: SpoolPosition): void {
+    const data = JSON.stringify(event);
     let counted = kind === "backlog";
-    if (this.waiting.length >= this.limit) {
+    if (this.waitingBytes + data.length > this.limitBytes) {
       this.dropOldest();
       // The feed counts an event before it passes it on, so the fresh counts include this one too.
       counted = true;
     }
-    this.waiting.push({ event: counted ? "backlog" : "event", data: JSON.stringify(event), id: position });
+    this.push({ event: counted ? "backlog" : "event", data, id: position });
   }
 
   /** The next message to write: first, how many events were dropped since the last one taken. */
@@ -51,20 +56,38 @@ export class LiveOutbox {
       this.missed = 0;
       return { event: "missed", data: String(missed) };
     }
-    return this.waiting.shift();
+    const message = this.waiting.shift();
+    if (message) this.waitingBytes -= message.data.length;
+    return message;
   }
 
+  /** Drops the oldest messages until at most half the bound waits; the newest events stay. */
   private dropOldest(): void {
-    const dropped = this.waiting.splice(0, this.waiting.length - Math.floor(this.limit / 2));
+    let bytes = this.waitingBytes;
+    let first = 0;
+    while (first < this.waiting.length && bytes > this.limitBytes / 2)
+      bytes -= (this.waiting[first++] as OutgoingMessage).data.length;
+    const dropped = this.waiting.slice(0, first);
     this.missed += dropped.filter(({ event }) => event === "event" || event === "backlog").length;
     // Fresh counts include the events still waiting, so those are sent as already counted.
     const kept = this.waiting
+      .slice(first)
       .filter((message) => message.event !== "minutes")
       .map(
         (message): OutgoingMessage =>
           message.event === "event" ? { ...message, event: "backlog" } : message,
       );
-    this.waiting = [this.minutesMessage(), ...kept];
+    this.replace([this.minutesMessage(), ...kept]);
+  }
+
+  private push(message: OutgoingMessage): void {
+    this.waiting.push(message);
+    this.waitingBytes += message.data.length;
+  }
+
+  private replace(messages: OutgoingMessage[]): void {
+    this.waiting = messages;
+    this.waitingBytes = messages.reduce((sum, message) => sum + message.data.length, 0);
   }
 
   private minutesMessage(): OutgoingMessage {

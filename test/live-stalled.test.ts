@@ -10,7 +10,6 @@ import { Hono } from "hono";
 import { afterEach, expect, it } from "vitest";
 import { serveApp } from "../functions/collect/server.ts";
 import { LiveFeed } from "../local/live-feed.ts";
-import { MAX_WAITING } from "../local/live-outbox.ts";
 import { mountLive } from "../local/live-routes.ts";
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -85,8 +84,9 @@ it("holds a bounded number of messages for a reader that stopped, then tells it 
   const listed = all.filter((m) => m.event === "event" || m.event === "backlog").length;
   expect(missed).toBeGreaterThan(0);
   expect(missed + listed).toBe(total);
-  // The server held at most its bound for it; the socket buffers took the rest of what it got.
-  expect(listed).toBeLessThan(total - MAX_WAITING);
+  // Of some 60 MB of events, the reader got what the socket buffers took and the server's bound
+  // (2 MiB) held: far from all of them.
+  expect(listed).toBeLessThan(total / 2);
   // The page counts as the last counts sent say, plus each "event" after them (a "backlog" event is
   // in the counts already): every event, those it missed included.
   const last = all.findLastIndex((m) => m.event === "minutes");
