@@ -7,22 +7,12 @@ import { describe, expect, it } from "vitest";
 import { openWarehouse } from "../runner/warehouse.ts";
 import { writeDemo } from "./demo.ts";
 import { packageModels } from "./dev.ts";
-import { IncrementalBuilder } from "./dev-builder.ts";
+import { type BuilderOptions, IncrementalBuilder } from "./dev-builder.ts";
 import { writeRawObject } from "./raw-object.ts";
 
 describe("dev builder", () => {
   it("renders the reports between model builds while new objects keep arriving", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-builder-"));
-    await writeDemo({ data, visitors: 40, days: 2, seed: 5, now: "2026-03-02T10:00:00Z" });
-    const lines: string[] = [];
-    const builder = new IncrementalBuilder({
-      data,
-      models: packageModels,
-      settleMs: 0,
-      minIntervalMs: 0,
-      reportEveryMs: 0,
-      log: (line) => lines.push(line),
-    });
+    const { builder, lines } = await demoBuilder({ settleMs: 0, minIntervalMs: 0, reportEveryMs: 0 });
     let modelBuilds = 0;
     builder.onBuilt(() => {
       modelBuilds++;
@@ -78,14 +68,7 @@ describe("dev builder", () => {
   it.skipIf(!existsSync("/proc/self/stat"))(
     "says that a build process was killed, which prints nothing itself",
     async () => {
-      const data = mkdtempSync(join(tmpdir(), "ownstats-builder-"));
-      await writeDemo({ data, visitors: 40, days: 2, seed: 5, now: "2026-03-02T10:00:00Z" });
-      const lines: string[] = [];
-      const builder = new IncrementalBuilder({
-        data,
-        models: packageModels,
-        log: (line) => lines.push(line),
-      });
+      const { builder, lines } = await demoBuilder();
       const building = builder.buildNow("start");
       // The build runs in a child process of this one; killed as the out-of-memory killer would.
       let child: number | undefined;
@@ -102,6 +85,20 @@ describe("dev builder", () => {
     120_000,
   );
 });
+
+/** A builder over a small demo data folder, with its log lines. */
+async function demoBuilder(options: Partial<BuilderOptions> = {}) {
+  const data = mkdtempSync(join(tmpdir(), "ownstats-builder-"));
+  await writeDemo({ data, visitors: 40, days: 2, seed: 5, now: "2026-03-02T10:00:00Z" });
+  const lines: string[] = [];
+  const builder = new IncrementalBuilder({
+    data,
+    models: packageModels,
+    log: (line) => lines.push(line),
+    ...options,
+  });
+  return { builder, lines };
+}
 
 /** The pid of a running dev build job whose parent is `parent`. */
 function buildChildOf(parent: number): number | undefined {
