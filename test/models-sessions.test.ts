@@ -306,7 +306,7 @@ describe("sources", () => {
 });
 
 describe("daily", () => {
-  it("aggregates sessions by the UTC date they started", async () => {
+  it("aggregates sessions by the date they started, in UTC by default, and names the zone", async () => {
     // Monday: A B C D E F G; visitors: visitor-a, B's own session_id, visitor-c, visitor-d, visitor-e,
     // visitor-f (F and G) = 6. Page views 4+1+2+0+1+1+1 = 10. Bounces: B and G of 7.
     // Engaged: 60 + 0 + 0 + 0 + 30 + 0 + 29 = 119 over 7. Tuesday: I alone.
@@ -319,6 +319,7 @@ describe("daily", () => {
         conversions: 2,
         bounce_rate: 2 / 7,
         avg_engaged_s: 119 / 7,
+        timezone: "UTC",
       },
       {
         date: "2026-03-03T00:00:00.000Z",
@@ -328,6 +329,7 @@ describe("daily", () => {
         conversions: 0,
         bounce_rate: 1,
         avg_engaged_s: 0,
+        timezone: "UTC",
       },
     ]);
   });
