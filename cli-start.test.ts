@@ -9,22 +9,30 @@ import { describe, expect, it } from "vitest";
 import { collectInto, ownstats, ownstatsWith } from "./cli-run.ts";
 
 describe("ownstats command, before it starts", () => {
-  it("dev names a file where DATA/site must be a folder, and a bad OWNSTATS_DEMO_NOW, and exits 2 before it starts", async () => {
+  it("dev names a file where DATA/site must be a folder, a bad OWNSTATS_DEMO_NOW and a --vars zone that is none, and exits 2 before it starts", async () => {
     const siteIsFile = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
     writeFileSync(join(siteIsFile, "site"), "");
-    for (const [data, env, message] of [
+    for (const [data, env, vars, message] of [
       [
         siteIsFile,
         {},
+        [],
         `ownstats dev: ${join(siteIsFile, "site")} is a file, but it must be the folder that holds the rendered reports`,
       ],
       [
         mkdtempSync(join(tmpdir(), "ownstats-cli-")),
         { OWNSTATS_DEMO_NOW: "1" },
+        [],
         "ownstats dev: OWNSTATS_DEMO_NOW must be an ISO-8601 time with its zone",
       ],
+      [
+        mkdtempSync(join(tmpdir(), "ownstats-cli-")),
+        {},
+        ["--vars", "{timezone: Berlin}"],
+        'ownstats dev: --vars: variable "timezone": "Berlin" is not',
+      ],
     ] as const) {
-      const result = await ownstatsWith(env, "dev", "--port", "0", "--data", data);
+      const result = await ownstatsWith(env, "dev", "--port", "0", "--data", data, ...vars);
       expect(result.code, message).toBe(2);
       expect(result.stderr).toContain(message);
       expect(result.stdout).not.toContain("writing demo data");

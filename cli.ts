@@ -124,6 +124,7 @@ program
   .addOption(portOption())
   .addOption(dataOption())
   .option("--no-demo", "do not write demo data into an empty data folder")
+  .addOption(varsOption())
   .action(async (opts) => finish(await (await import("./local/index.ts")).dev(opts)));
 
 program

@@ -65,6 +65,21 @@ describe("dev builder", () => {
     }
   }, 120_000);
 
+  it("builds and renders in the time zone given with dev --vars, without an edit of the package's project.yml", async () => {
+    const { builder, data } = await demoBuilder({ vars: { timezone: "Pacific/Auckland" } });
+    expect((await builder.buildNow("start")).ok).toBe(true);
+    await builder.stop();
+    const warehouse = await openWarehouse(data);
+    try {
+      expect(await warehouse.all("select distinct timezone from daily")).toEqual([
+        { timezone: "Pacific/Auckland" },
+      ]);
+    } finally {
+      warehouse.close();
+    }
+    expect(readFileSync(join(data, "site", "index.html"), "utf8")).toContain("all times Pacific/Auckland");
+  }, 120_000);
+
   it.skipIf(!existsSync("/proc/self/stat"))(
     "says that a build process was killed, which prints nothing itself",
     async () => {
@@ -97,7 +112,7 @@ async function demoBuilder(options: Partial<BuilderOptions> = {}) {
     log: (line) => lines.push(line),
     ...options,
   });
-  return { builder, lines };
+  return { builder, lines, data };
 }
 
 /** The pid of a running dev build job whose parent is `parent`. */

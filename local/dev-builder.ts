@@ -51,6 +51,8 @@ export function failureLines(lines: string[]): string[] {
 export interface BuilderOptions {
   data: string;
   models: string;
+  /** Variables for the models (--vars), over project.yml's. */
+  vars?: Record<string, unknown>;
   /** Report period in days. @default 28 */
   days?: number;
   /** Quiet time after new files before a build starts, so a burst of objects makes one build. @default 300 */
@@ -180,7 +182,14 @@ export class IncrementalBuilder {
     this.lastModels = Date.now();
     const started = performance.now();
     const refresh = full ? "full" : "incremental";
-    const { code, lines } = await runJob(["models", this.options.data, this.options.models, "0", refresh]);
+    const { code, lines } = await runJob([
+      "models",
+      this.options.data,
+      this.options.models,
+      "0",
+      refresh,
+      JSON.stringify(this.options.vars ?? {}),
+    ]);
     const outcome: BuildOutcome = {
       ok: code === 0,
       code,

@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Hono } from "hono";
 import { DEFAULT_LOOKBACK_HOURS, loadProjectFiles } from "../runner/project.ts";
+import { varsErrors } from "../runner/vars.ts";
 import { type RunningCollector, startCollector } from "./collect.ts";
 import { demoAnchor, formatDemoSummary, writeDemo } from "./demo.ts";
 import { recoverDemoStaging } from "./demo-staging.ts";
@@ -25,6 +26,8 @@ export const packageModels = fileURLToPath(new URL("../models/", import.meta.url
 export interface DevServerOptions extends DevOptions {
   /** @default "127.0.0.1" */
   host?: string;
+  /** --vars for every build, as `ownstats build --vars` takes them (the package's models are not the user's to edit). */
+  vars?: Record<string, unknown>;
   /** Stops the server as SIGINT/SIGTERM do (tests use it). */
   signal?: AbortSignal;
   log?: (line: string) => void;
@@ -40,6 +43,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     ensureWritable(data, ["raw", "spool", "site", "target"]);
     // Checked before anything starts, not once the demo data is due.
     if (options.demo) checkDemoAnchor();
+    checkVars(options.vars);
     lock = acquireDevLock(data);
   } catch (error) {
     return startFailed(error);
@@ -111,6 +115,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
   const builder = new IncrementalBuilder({
     data,
     models: packageModels,
+    vars: options.vars,
     log,
     settleMs: 150,
     lookbackHours: sourceLookbackHours(packageModels),
@@ -188,6 +193,12 @@ function sourceLookbackHours(models: string): number {
   return sources.length > 0
     ? Math.max(...sources.map((source) => source.lookback_hours))
     : DEFAULT_LOOKBACK_HOURS;
+}
+
+/** A bad --vars (an unknown zone) would fail every build: named once at the start instead. */
+function checkVars(vars: Record<string, unknown> | undefined): void {
+  const [problem] = varsErrors(loadProjectFiles(packageModels).config.vars, vars ?? {});
+  if (problem) throw new DevStartError(`${problem.file}: ${problem.message}`);
 }
 
 function checkDemoAnchor(): void {
