@@ -246,9 +246,19 @@ export function heatmapChart(
   );
 }
 
-/** A category interval that keeps the "… 00:00" hours of every k-th day, at most about eight of them. */
-function midnightEvery(hours: string[]) {
-  const midnights = hours.flatMap((hour, i) => (hour.endsWith(" 00:00") ? [i] : []));
+/** The day of an hour's label: "Nov 20" of "Nov 20 14:30". */
+const dayOfHour = (hour: string) => hour.replace(/ \d\d:\d\d$/, "");
+
+/**
+ * A category interval that keeps the first hour of every k-th day, at most about eight of them.
+ * A day's first hour, not its "00:00": in a zone half an hour off UTC (India, Newfoundland) the
+ * hours read "00:30", and on a day whose clock jumps at midnight (Chile) there is no 00:00 at all.
+ * The chart's first hour starts a day only when it is in the day's first clock hour.
+ */
+function dayStartsEvery(hours: string[]) {
+  const midnights = hours.flatMap((hour, i) =>
+    (i === 0 ? / 00:\d\d$/.test(hour) : dayOfHour(hour) !== dayOfHour(hours[i - 1] ?? "")) ? [i] : [],
+  );
   const step = Math.max(1, Math.ceil(midnights.length / 8));
   const kept = new Set(midnights.filter((_, n) => n % step === 0));
   return (index: number) => kept.has(index);
@@ -263,11 +273,11 @@ export function anomalyChart(title: string, hours: string[], counts: number[], f
       type: "category",
       data: hours,
       boundaryGap: false,
-      // Ticks and labels at midnight only, every few days: ECharts' own spacing lands on odd hours.
-      axisTick: { interval: midnightEvery(hours) },
+      // Ticks and labels at a day's start only, every few days: ECharts' own spacing lands on odd hours.
+      axisTick: { interval: dayStartsEvery(hours) },
       axisLabel: {
-        interval: midnightEvery(hours),
-        formatter: (label: string) => label.replace(/ 00:00$/, ""),
+        interval: dayStartsEvery(hours),
+        formatter: dayOfHour,
       },
     },
     yAxis: { type: "value", minInterval: 1, ...axisName("events per hour", false) },
