@@ -70,10 +70,38 @@ export function wallClock(zone: string, instant: string | number): string {
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}.${millis}`;
 }
 
-/** "2026-11-25 14:00 Europe/Berlin": an instant's date, hour and minute in the zone, named. */
+/**
+ * "2026-11-25 14:00 Europe/Berlin": an instant's date, hour and minute in the zone, named. In the
+ * hour that a clock change back repeats, each of the two is told by its offset ("01:00
+ * America/Los_Angeles (UTC−7)" and "(UTC−8)"): two flagged hours would otherwise read the same.
+ */
 export function zonedMinute(zone: string, instant: string | number): string {
-  const wall = wallClock(zone, instant);
-  return `${wall.slice(0, 10)} ${wall.slice(11, 16)} ${zone}`;
+  const ms = typeof instant === "number" ? instant : Date.parse(instant);
+  const wall = wallClock(zone, ms).slice(0, 16);
+  const named = `${wall.slice(0, 10)} ${wall.slice(11, 16)} ${zone}`;
+  // The same wall minute under the offset in force a few hours before or after, if it is another instant.
+  const wallMs = Date.parse(`${wall}Z`);
+  const repeated = [ms - 3 * hourMs, ms + 3 * hourMs].some((near) => {
+    const other = wallMs - offsetMs(zone, near);
+    return Math.abs(other - ms) >= 60_000 && wallClock(zone, other).slice(0, 16) === wall;
+  });
+  return repeated ? `${named} (${utcOffset(zone, ms)})` : named;
+}
+
+const hourMs = 3_600_000;
+
+/** How far the zone's clock is ahead of UTC at an instant, in ms. */
+function offsetMs(zone: string, ms: number): number {
+  return Date.parse(`${wallClock(zone, ms)}Z`) - ms;
+}
+
+/** "UTC−7", "UTC+10:30": the zone's offset at an instant. */
+function utcOffset(zone: string, ms: number): string {
+  const minutes = Math.round(offsetMs(zone, ms) / 60_000);
+  const sign = minutes < 0 ? "−" : "+";
+  const abs = Math.abs(minutes);
+  const rest = abs % 60 ? `:${String(abs % 60).padStart(2, "0")}` : "";
+  return `UTC${sign}${Math.floor(abs / 60)}${rest}`;
 }
 
 /** SQL for a stored UTC TIMESTAMP column as wall-clock time in the zone; in UTC the column itself. */
