@@ -12,29 +12,18 @@ describe("the reporting time zone", () => {
   });
 
   it("tells the two hours a clock change back repeats apart by their offset, and no other hour", () => {
-    // Los Angeles goes from UTC−7 back to UTC−8 at 02:00 local time on Sunday 1 November 2026.
-    expect(zonedMinute("America/Los_Angeles", "2026-11-01T07:00:00Z")).toBe(
-      "2026-11-01 00:00 America/Los_Angeles",
-    );
-    expect(zonedMinute("America/Los_Angeles", "2026-11-01T08:00:00Z")).toBe(
-      "2026-11-01 01:00 America/Los_Angeles (UTC−7)",
-    );
-    expect(zonedMinute("America/Los_Angeles", "2026-11-01T09:00:00Z")).toBe(
-      "2026-11-01 01:00 America/Los_Angeles (UTC−8)",
-    );
-    expect(zonedMinute("America/Los_Angeles", "2026-11-01T10:00:00Z")).toBe(
-      "2026-11-01 02:00 America/Los_Angeles",
-    );
-    // Lord Howe Island turns back by half an hour: 01:30–02:00 comes twice on Sunday 5 April 2026.
-    expect(zonedMinute("Australia/Lord_Howe", "2026-04-04T14:45:00Z")).toBe(
-      "2026-04-05 01:45 Australia/Lord_Howe (UTC+11)",
-    );
-    expect(zonedMinute("Australia/Lord_Howe", "2026-04-04T15:15:00Z")).toBe(
-      "2026-04-05 01:45 Australia/Lord_Howe (UTC+10:30)",
-    );
-    expect(zonedMinute("Australia/Lord_Howe", "2026-04-04T15:45:00Z")).toBe(
-      "2026-04-05 02:15 Australia/Lord_Howe",
-    );
+    const cases = [
+      // Los Angeles goes from UTC−7 back to UTC−8 at 02:00 local time on Sunday 1 November 2026.
+      ["America/Los_Angeles", "2026-11-01T07:00:00Z", "2026-11-01 00:00 America/Los_Angeles"],
+      ["America/Los_Angeles", "2026-11-01T08:00:00Z", "2026-11-01 01:00 America/Los_Angeles (UTC−7)"],
+      ["America/Los_Angeles", "2026-11-01T09:00:00Z", "2026-11-01 01:00 America/Los_Angeles (UTC−8)"],
+      ["America/Los_Angeles", "2026-11-01T10:00:00Z", "2026-11-01 02:00 America/Los_Angeles"],
+      // Lord Howe Island turns back by half an hour: 01:30–02:00 comes twice on Sunday 5 April 2026.
+      ["Australia/Lord_Howe", "2026-04-04T14:45:00Z", "2026-04-05 01:45 Australia/Lord_Howe (UTC+11)"],
+      ["Australia/Lord_Howe", "2026-04-04T15:15:00Z", "2026-04-05 01:45 Australia/Lord_Howe (UTC+10:30)"],
+      ["Australia/Lord_Howe", "2026-04-04T15:45:00Z", "2026-04-05 02:15 Australia/Lord_Howe"],
+    ] as const;
+    for (const [zone, instant, shown] of cases) expect(zonedMinute(zone, instant)).toBe(shown);
   });
 
   it("filters stored UTC times by local days in DuckDB, and leaves UTC's filter as it was", async () => {
