@@ -40,7 +40,7 @@ function runJob(args: string[]): Promise<{ code: number; lines: string[] }> {
   });
 }
 
-/** Now, as the build lines show it: in UTC, as the reports count, and saying so. */
+/** Now, as the build lines show it: in UTC, saying so (the reports name the zone they count in). */
 const clockTime = () => `${new Date().toISOString().slice(11, 19)} UTC`;
 
 /** The lines of a failed build's output that say what went wrong. */
