@@ -1,0 +1,21 @@
+// The README's figures about the demo data, checked on what `ownstats demo` writes with its defaults
+// (2,000 visitors, 56 days, seed 1): the first thing a new user sees.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, expect, it } from "vitest";
+import { writeDemo } from "../local/demo.ts";
+
+const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+const data = mkdtempSync(join(tmpdir(), "ownstats-readme-demo-"));
+
+afterAll(() => rmSync(data, { recursive: true, force: true }));
+
+it("flags the share of bot events the README gives", async () => {
+  const range = /about (\d+)–(\d+) % of events from headless crawlers/.exec(readme);
+  expect(range, "the README's bot share").not.toBeNull();
+  const summary = await writeDemo({ data, visitors: 2000, days: 56, seed: 1, now: "2026-03-01T00:00:00Z" });
+  const percent = (100 * summary.botEvents) / summary.events;
+  expect(percent).toBeGreaterThanOrEqual(Number(range?.[1]));
+  expect(percent).toBeLessThanOrEqual(Number(range?.[2]));
+});
