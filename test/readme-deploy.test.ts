@@ -59,3 +59,29 @@ describe("README: Deploy to AWS", () => {
       for (const name of required) expect(command, command).toMatch(new RegExp(`--var[ =]'?${name}=`));
   });
 });
+
+/** A default as the README's table writes it: `required` (none), a number, a boolean or a text. */
+const tableDefault = (cell: string): unknown =>
+  cell === "required" ? undefined : /^(-?[\d.]+|true|false)$/.test(cell) ? JSON.parse(cell) : cell;
+
+describe("README: the stack's variables", () => {
+  it("lists every variable with the default the stack gives it", () => {
+    const table = /\*\*Variables\.\*\*\n\n([\s\S]*?)\n\n/.exec(readme)?.[1] ?? "";
+    const listed: Record<string, unknown> = {};
+    for (const row of table.split("\n").slice(2)) {
+      const [names = "", defaults = ""] = row
+        .split("|")
+        .slice(1, 3)
+        .map((cell) => cell.replaceAll("`", ""));
+      const values = defaults.split(" / ");
+      names.split(" / ").forEach((name, i) => {
+        listed[name.trim()] = tableDefault((values[i] ?? "").trim());
+      });
+    }
+    expect(Object.keys(listed).length).toBeGreaterThan(5);
+    const variables = synthesizeStack().tf.variable;
+    expect(listed).toEqual(
+      Object.fromEntries(Object.entries(variables).map(([name, v]) => [name, v?.default])),
+    );
+  });
+});
