@@ -1,5 +1,5 @@
-// anomalies where the history of an hour barely varies: a flat or empty history, and a quiet hour
-// that moves by an event or two. Scores are worked out here by hand.
+// anomalies where the history of an hour barely varies: a flat or empty history, a quiet hour that
+// moves by an event or two, and a daily habit across a clock change. Scores are worked out here by hand.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Built, buildWith, clock, ev, query, type RawEvent, removeTempData } from "./models-kit.ts";
 
@@ -51,5 +51,38 @@ describe("anomalies on a history with little or no spread", () => {
   it("does not flag a quiet hour for two events more than usual", async () => {
     // Thirteen 1s and one 3: median 1, MAD 0, mean absolute deviation 2/14; 1.2533 × 2/14 < 1 event.
     expect(await scoreAt(14, 4)).toEqual({ events: 3, baseline: 1, z: 2, is_anomaly: false });
+  });
+});
+
+describe("anomalies across a clock change", () => {
+  // Ten visits every day at 09:00 in Berlin, from March 12 to April 10, 2026: 08:00 UTC until the
+  // clocks go forward on Sunday, March 29 (day 27), 07:00 UTC from then on.
+  const firstDay = 10;
+  const lastDay = 39;
+  const changeDay = 27;
+  let built: Built;
+
+  beforeAll(async () => {
+    built = await buildWith(
+      Array.from({ length: lastDay - firstDay + 1 }, (_, i) => firstDay + i).flatMap((days) =>
+        Array.from({ length: 10 }, (_, n) =>
+          ev({
+            session_id: `d${days}n${n}`,
+            event_ts: clock(`${days < changeDay ? "08" : "07"}:${String(n).padStart(2, "0")}`, days),
+          }),
+        ),
+      ),
+      { timezone: "Europe/Berlin" },
+    );
+  });
+
+  it("compares an hour with the same hour of the zone's clock, so the change flags nothing", async () => {
+    expect(await query(built.data, "select hour from anomalies where is_anomaly")).toEqual([]);
+    // The first 09:00 after the change, against the fourteen 09:00s before it, most of them 08:00 UTC.
+    const [after] = await query(
+      built.data,
+      `select events, baseline, z from anomalies where hour = '${clock("07:00", changeDay + 1).replace("Z", "")}'`,
+    );
+    expect(after).toEqual({ events: 10, baseline: 10, z: 0 });
   });
 });

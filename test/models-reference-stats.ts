@@ -1,7 +1,7 @@
 // The anomalies and experiments tables worked out in plain TypeScript from their definitions
 // (models/schema.yml), for the random-event test: medians and spreads by sorting, the normal tail
 // and the Beta posteriors by direct numerical integration.
-import { DAY, eventsBySession, iso, mean, type Row, type Stg, type Vars } from "./models-reference.ts";
+import { DAY, eventsBySession, iso, local, mean, type Row, type Stg, type Vars } from "./models-reference.ts";
 
 const HOUR = 3_600_000;
 
@@ -23,8 +23,12 @@ export function anomalies(stg: Stg[], vars: Vars): Row[] {
   const rows: Row[] = [];
   for (let hour = first; hour <= last; hour += HOUR) {
     const events = counts.get(hour) ?? 0;
+    // The same hour of day on the zone's clock, within the 14 days before (13 or 15 of them around a
+    // clock change).
+    const hourOfDay = (ms: number) => new Date(local(ms, vars.timezone)).getUTCHours();
     const points: number[] = [];
-    for (let d = 1; d <= 14 && hour - d * DAY >= first; d++) points.push(counts.get(hour - d * DAY) ?? 0);
+    for (let earlier = Math.max(first, hour - 14 * DAY); earlier < hour; earlier += HOUR)
+      if (hourOfDay(earlier) === hourOfDay(hour)) points.push(counts.get(earlier) ?? 0);
     let baseline: number | null = null;
     let z: number | null = null;
     if (points.length >= 7) {

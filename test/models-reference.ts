@@ -25,7 +25,7 @@ const dayOf = (ms: number) => Math.floor(ms / DAY) * DAY;
 // Day 0 (1970-01-01) was a Thursday, three days after a Monday.
 const mondayOf = (ms: number) => dayOf(ms) - ((Math.floor(ms / DAY) + 3) % 7) * DAY;
 /** An instant's wall-clock time in the zone, as the ms of that wall time in UTC: days of it are local days. */
-const local = (ms: number, zone: string) => Date.parse(`${wallClock(zone, ms)}Z`);
+export const local = (ms: number, zone: string) => Date.parse(`${wallClock(zone, ms)}Z`);
 
 /** ISO-8601 with Z, ±HH:MM, ±HHMM or ±HH, with or without seconds and fractions, to epoch ms. */
 export function parseIso(text: string): number {

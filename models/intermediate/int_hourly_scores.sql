@@ -1,6 +1,8 @@
 {{config materialized="incremental" incremental_strategy="time_range" time_column="hour" watermark="loaded_at" tags="intermediate"}}
 -- Hourly event counts against the same hour of day over the previous 14 days, with a robust z-score
--- (anomalies adds the threshold).
+-- (anomalies adds the threshold). Hours are UTC hours; "the same hour of day" is on the clock of var
+-- timezone, which visitors live by: after a clock change, 09:00 is still compared with 09:00.
+-- (Around the change a 14-day window holds 13 or 15 such hours.)
 -- Incremental: an hour's score reads only the 14 days before it, so a recount of some hours changes
 -- the scores from the earliest of them on. Those hours are recomputed, reading 14 days before them,
 -- and replace the stored ones (time_range); so are the empty hours between the last stored hour and
@@ -54,7 +56,7 @@ history as (
   left join hourly as earlier
     on earlier.hour < hourly.hour
     and earlier.hour >= hourly.hour - interval 14 day
-    and hour(earlier.hour) = hour(hourly.hour)
+    and hour({{> local_time at="earlier.hour"}}) = hour({{> local_time at="hourly.hour"}})
   {{#if is_incremental}}
   where hourly.hour >= (select hour from since)
   {{/if}}
