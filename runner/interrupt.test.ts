@@ -1,13 +1,9 @@
 // Ctrl-C during a run, as a user presses it: the running query is cancelled, the rest is skipped, and
 // the summary and run_results.json say what was built.
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { RunResults } from "./run-results.ts";
-import { tempProject } from "./testkit.ts";
-
-const bin = fileURLToPath(new URL("../bin/ownstats.js", import.meta.url));
+import { interruptAt, tempProject } from "./testkit.ts";
 
 describe("an interrupted run", () => {
   it("cancels the running model on Ctrl-C, skips the rest, writes its results and exits 130", async () => {
@@ -18,27 +14,11 @@ describe("an interrupted run", () => {
         '{{config materialized="table"}}\nselect sum(a.range * b.range) as s from range(1000000) a, range(1000000) b, {{ref "fast"}}',
       "after.sql": 'select * from {{ref "slow"}}',
     });
-    const child = spawn(process.execPath, [bin, "run", "--data", p.data, "--models", p.models]);
-    let output = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-    try {
-      await Promise.race([
-        exited,
-        new Promise<void>((started) =>
-          child.stdout.on("data", (chunk: Buffer) => {
-            output += chunk.toString();
-            if (output.includes("START sql table model main.slow")) started();
-          }),
-        ),
-      ]);
-      child.kill("SIGINT");
-      expect(await exited, output).toBe(130);
-    } finally {
-      child.kill("SIGKILL");
-    }
+    const { code, output } = await interruptAt(
+      ["run", "--data", p.data, "--models", p.models],
+      "START sql table model main.slow",
+    );
+    expect(code, output).toBe(130);
     expect(output).toMatch(/OK created sql table model main\.fast/);
     expect(output).toMatch(/ERROR creating sql table model main\.slow/);
     expect(output).toContain("Done. PASS=1 WARN=0 ERROR=1 SKIP=1 TOTAL=3");

@@ -1,7 +1,9 @@
 // Helpers for the runner's tests: small model projects and raw event files in temp folders.
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { type RunnerOptions, runProject } from "./index.ts";
 
@@ -100,4 +102,36 @@ export async function run(
     ...extra,
   });
   return { code, lines, output: lines.join("\n") };
+}
+
+/**
+ * Runs `ownstats <args>` as a user does and presses Ctrl-C (SIGINT) once its output shows `startLine`;
+ * the exit code and everything it printed.
+ */
+export async function interruptAt(
+  args: string[],
+  startLine: string,
+): Promise<{ code: number | null; output: string }> {
+  const bin = fileURLToPath(new URL("../bin/ownstats.js", import.meta.url));
+  const child = spawn(process.execPath, [bin, ...args]);
+  let output = "";
+  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  child.stderr.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  try {
+    await Promise.race([
+      exited,
+      new Promise<void>((started) =>
+        child.stdout.on("data", (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes(startLine)) started();
+        }),
+      ),
+    ]);
+    child.kill("SIGINT");
+    return { code: await exited, output };
+  } finally {
+    child.kill("SIGKILL");
+  }
 }
