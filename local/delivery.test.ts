@@ -1,9 +1,11 @@
-import { appendFile, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createKinesisClient } from "../functions/collect/aws-clients.ts";
 import { readCheckpoint, SpoolDelivery } from "./delivery.ts";
+import { KinesisDelivery } from "./delivery-kinesis.ts";
 import { listSegments, Spool } from "./spool.ts";
 
 let data: string;
@@ -36,6 +38,34 @@ async function rawObjects(): Promise<{ partition: string; ids: string[] }[]> {
 }
 
 describe("SpoolDelivery", () => {
+  it("names a folder where a checkpoint file must be, for the spool and for a stream", async () => {
+    await mkdir(join(spoolDir, "checkpoint.json"), { recursive: true });
+    await expect(readCheckpoint(spoolDir)).rejects.toThrow(
+      `${join(spoolDir, "checkpoint.json")} is a folder, but it must be the file that holds how far the delivery has landed the spool`,
+    );
+    const streamCheckpoint = join(spoolDir, "kinesis-events.checkpoint.json.tmp");
+    await mkdir(streamCheckpoint);
+    const client = createKinesisClient({ endpoint: "http://127.0.0.1:9" });
+    const delivery = new KinesisDelivery({ data, client, streamName: "events" });
+    await expect(delivery.checkCheckpoints()).rejects.toThrow(
+      `${streamCheckpoint} is a folder, but it must be the file that holds how far the delivery has landed stream events`,
+    );
+    client.destroy();
+  });
+
+  it("lands the spool past a folder named like a segment that was made while it runs", async () => {
+    const spool = await Spool.open(spoolDir);
+    await spool.put([record("a", "2026-03-01T09:00:00.000Z")]);
+    // Sorts before the open segment, among the closed ones the delivery reads.
+    await mkdir(join(spoolDir, "0000000000000001-000001.ndjson"));
+    const log: string[] = [];
+    const delivery = new SpoolDelivery({ data, spool, log: (line) => log.push(line) });
+    expect(await delivery.deliver()).toBe(1);
+    expect((await rawObjects()).flatMap((o) => o.ids)).toEqual(["a"]);
+    expect(log).toEqual([]);
+    await spool.close();
+  });
+
   it("lands the spool as one object per arrival hour and checkpoints the end", async () => {
     const spool = await Spool.open(spoolDir);
     await spool.put([

@@ -12,7 +12,7 @@ import { arrivalReader, runsByHour } from "./delivery-batch.ts";
 import { writeFileDurably } from "./durable-file.ts";
 import { writeRawNdjson } from "./raw-object.ts";
 import { listSegments, type Spool, type SpoolPosition } from "./spool.ts";
-import { damagedCheckpoint, StartProblem } from "./start-problem.ts";
+import { damagedCheckpoint, refuseFolderAt, StartProblem } from "./start-problem.ts";
 
 export interface DeliveryOptions {
   data: string;
@@ -44,8 +44,13 @@ export function deliveryIntervalFromEnv(value: string | undefined): number | und
 
 export const checkpointPath = (spoolDir: string) => join(spoolDir, "checkpoint.json");
 
+const CHECKPOINT_HOLDS = "how far the delivery has landed the spool in raw/ (its checkpoint)";
+
 export async function readCheckpoint(spoolDir: string): Promise<SpoolPosition | undefined> {
   const path = checkpointPath(spoolDir);
+  await refuseFolderAt(path, CHECKPOINT_HOLDS);
+  // The checkpoint is written through this name: a folder here fails every write of it.
+  await refuseFolderAt(`${path}.tmp`, `${CHECKPOINT_HOLDS} while it is written`);
   try {
     const parsed = JSON.parse(await readFile(path, "utf8")) as Partial<SpoolPosition> | null;
     if (typeof parsed?.segment === "string" && typeof parsed.offset === "number")

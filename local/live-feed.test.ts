@@ -1,7 +1,7 @@
-import { appendFileSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { StoredEvent } from "../functions/collect/event.ts";
 import { type LiveEvent, LiveFeed, toLiveEvent } from "./live-feed.ts";
 import { Spool } from "./spool.ts";
@@ -18,6 +18,10 @@ const line = (fields: Record<string, unknown>) =>
     is_bot: false,
     ...fields,
   })}\n`;
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe("live feed", () => {
   it("publishes what is appended to the spool after it started, whole lines only", async () => {
@@ -80,5 +84,34 @@ describe("live feed", () => {
     expect(toLiveEvent("not json")).toBeUndefined();
     expect(toLiveEvent('{"no_type":1}')).toBeUndefined();
     expect(toLiveEvent(line({ event_type: "time_on_page", seconds: 30 }).trim())?.detail).toBe("30 s");
+  });
+
+  it("passes over a folder named like a segment, and says once, not at every poll, that the spool cannot be read", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-live-"));
+    const spool = join(data, "spool");
+    mkdirSync(spool);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const feed = await new LiveFeed(data, 60_000).start();
+    const seen: LiveEvent[] = [];
+    feed.subscribe((event) => seen.push(event));
+    mkdirSync(join(spool, "0000001777000000-000000.ndjson"));
+    writeFileSync(join(spool, "0000001777000001-000000.ndjson"), line({ page_path: "/after" }));
+    await feed.poll();
+    expect(seen.map((e) => e.page_path)).toEqual(["/after"]);
+    expect(errors).not.toHaveBeenCalled();
+
+    rmSync(spool, { recursive: true });
+    writeFileSync(spool, "");
+    for (let i = 0; i < 5; i++) await feed.poll();
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(String(errors.mock.calls[0]?.[0])).toMatch(/^live: reading the spool failed, will retry: ENOTDIR/);
+    rmSync(spool);
+    mkdirSync(spool);
+    await feed.poll();
+    feed.stop();
+    expect(errors.mock.calls.map((call) => call[0])).toEqual([
+      expect.stringMatching(/^live: reading the spool failed/),
+      "live: reading the spool works again",
+    ]);
   });
 });

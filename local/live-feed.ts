@@ -43,6 +43,8 @@ export class LiveFeed {
   private readonly offsets = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
+  /** The failure last logged: a spool that stays unreadable is said once, not at every poll (4 a second). */
+  private failureLogged: string | undefined;
   private readonly spoolDir: string;
 
   constructor(
@@ -127,8 +129,13 @@ export class LiveFeed {
       // Segments pruned by the delivery are forgotten.
       for (const segment of this.offsets.keys())
         if (!segments.includes(segment)) this.offsets.delete(segment);
+      if (this.failureLogged !== undefined) console.error("live: reading the spool works again");
+      this.failureLogged = undefined;
     } catch (error) {
-      console.error(`live: reading the spool failed, will retry: ${(error as Error).message}`);
+      const message = (error as Error).message;
+      if (message !== this.failureLogged)
+        console.error(`live: reading the spool failed, will retry: ${message}`);
+      this.failureLogged = message;
     } finally {
       this.polling = false;
     }

@@ -15,7 +15,7 @@ import type { StoredEvent } from "../functions/collect/event.ts";
 import type { Sink } from "../functions/collect/sink.ts";
 import { makeDirectoryDurably, syncDirectory } from "./durable-file.ts";
 import { isRunning, type LockOwner, ownerOf, thisProcess } from "./lock-owner.ts";
-import { StartProblem } from "./start-problem.ts";
+import { refuseFolderAt, StartProblem } from "./start-problem.ts";
 
 export interface SpoolOptions {
   /** How long delivered segments are kept. @default 24 h */
@@ -66,6 +66,7 @@ export class Spool implements Sink {
 
   static async open(dir: string, options: SpoolOptions = {}): Promise<Spool> {
     await makeDirectoryDurably(dir);
+    await refuseFolders(dir);
     await takeLock(dir);
     const spool = new Spool(dir, options);
     await spool.rotate();
@@ -228,6 +229,14 @@ export class Spool implements Sink {
 
 const lockFile = (dir: string) => join(dir, "spool.lock");
 
+/** Names a folder that stands where the spool keeps a file, before anything is acknowledged. */
+async function refuseFolders(dir: string): Promise<void> {
+  await refuseFolderAt(lockFile(dir), "the pid of the process that collects into this spool (spool.lock)");
+  for (const entry of await readdir(dir, { withFileTypes: true }))
+    if (SEGMENT.test(entry.name) && entry.isDirectory())
+      await refuseFolderAt(join(dir, entry.name), "accepted events waiting for delivery (a spool segment)");
+}
+
 /**
  * One process writes a spool (its delivery owns the checkpoint). A lock whose process has ended, or
  * whose pid now belongs to another process (after a reboot), is taken over.
@@ -275,10 +284,16 @@ export async function readSpoolLines(dir: string): Promise<string[]> {
   return lines;
 }
 
-/** The spool's segment files, oldest first. */
+/**
+ * The spool's segment files, oldest first. A folder with a segment's name, made while the spool runs
+ * (a start refuses one), is no segment: reading it would fail on every delivery and every live poll.
+ */
 export async function listSegments(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir)).filter((name) => SEGMENT.test(name)).sort();
+    return (await readdir(dir, { withFileTypes: true }))
+      .filter((entry) => SEGMENT.test(entry.name) && !entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;

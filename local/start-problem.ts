@@ -1,5 +1,7 @@
 // A problem that stops `collect` or `dev` before it serves, which the user fixes (a flag, a folder, a
 // lock, a checkpoint): printed as one line with exit code 2, never as a stack trace.
+import { stat } from "node:fs/promises";
+
 export class StartProblem extends Error {}
 
 /**
@@ -11,4 +13,16 @@ export function damagedCheckpoint(path: string, error: SyntaxError, restart: str
     `${path} is not a delivery checkpoint (${error.message}); delete it to ${restart} ` +
       "(events already in raw/ then land again; the next build removes the duplicates by event_id)",
   );
+}
+
+/**
+ * Refuses a folder standing where ownstats keeps the file that holds `holds`: every read or write of
+ * it would fail with a bare EISDIR, on every delivery, for as long as the process runs.
+ */
+export async function refuseFolderAt(path: string, holds: string): Promise<void> {
+  const found = await stat(path).catch(() => undefined);
+  if (found?.isDirectory())
+    throw new StartProblem(
+      `${path} is a folder, but it must be the file that holds ${holds}; move the folder away or choose another --data`,
+    );
 }

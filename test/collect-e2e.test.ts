@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { collectInto } from "../cli-run.ts";
 import type { WireEventInput } from "../functions/collect/event.ts";
 import { pageView, readRaw, waitFor } from "./collect-helpers.ts";
 
@@ -116,5 +117,24 @@ describe("ownstats collect end to end", () => {
     });
     for (const id of acknowledged) expect(ids.has(id)).toBe(true);
     expect(await readdir(oldHour)).toEqual([]);
+  });
+
+  it("names a folder that stands where the spool keeps a file, and exits 2 before it listens", async () => {
+    for (const [name, holds] of [
+      ["0001777000000000-000001.ndjson", "accepted events waiting for delivery (a spool segment)"],
+      ["checkpoint.json", "how far the delivery has landed the spool in raw/ (its checkpoint)"],
+      ["checkpoint.json.tmp", "how far the delivery has landed the spool in raw/ (its checkpoint) while"],
+      ["spool.lock", "the pid of the process that collects into this spool"],
+    ] as const) {
+      await mkdir(join(data, "spool", name), { recursive: true });
+      const result = await collectInto(data);
+      expect(result.code, name).toBe(2);
+      expect(result.stderr).toContain(
+        `ownstats collect: ${join(data, "spool", name)} is a folder, but it must be the file that holds ${holds}`,
+      );
+      expect(result.stderr).not.toMatch(/EISDIR|^\s+at /m);
+      expect(result.stdout).not.toContain("listening");
+      await rm(join(data, "spool", name), { recursive: true });
+    }
   });
 });
