@@ -3,6 +3,7 @@
 // they are on disk, enriched as they will be stored. Identifiers never leave the server.
 import { open, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { readBacklog } from "./live-backlog.ts";
 import { listSegments } from "./spool.ts";
 
 /** What the live page gets of an event: enough to recognise it, nothing that identifies anyone. */
@@ -33,6 +34,8 @@ export type SpoolPosition = string;
 type Listener = (event: LiveEvent, position: SpoolPosition) => void;
 
 const MINUTES_KEPT = 60;
+/** Events a page that connects gets to fill its table. */
+const RECENT_KEPT = 50;
 
 export class LiveFeed {
   private readonly listeners = new Set<Listener>();
@@ -59,11 +62,25 @@ export class LiveFeed {
    * server the page still shows the last hour's counts and latest events, not zeros.
    */
   async start(): Promise<this> {
-    const hourAgo = Date.now() - MINUTES_KEPT * 60_000;
-    for (const segment of await listSegments(this.spoolDir)) {
-      const { size, mtimeMs } = await stat(join(this.spoolDir, segment));
-      // A segment last written before the hour began holds nothing the page counts: left unread.
-      this.offsets.set(segment, mtimeMs < hourAgo ? size : 0);
+    let segments: string[] = [];
+    try {
+      segments = await listSegments(this.spoolDir);
+      const since = Date.now() - MINUTES_KEPT * 60_000;
+      const backlog = await readBacklog(this.spoolDir, segments, since, RECENT_KEPT);
+      for (const [segment, end] of backlog.ends) this.offsets.set(segment, end);
+      for (const [minute, events] of backlog.perMinute) this.perMinute.set(minute, events);
+      for (const { segment, end, text } of backlog.latest) {
+        const event = toLiveEvent(text);
+        if (event) this.recent.push({ event, position: spoolPosition(segment, end) });
+      }
+      if (backlog.dropped) this.lastDropped = spoolPosition(backlog.dropped.segment, backlog.dropped.end);
+    } catch (error) {
+      // The page then starts from what arrives, rather than from reading every segment whole.
+      console.error(`live: reading the spool's last hour failed: ${(error as Error).message}`);
+      for (const segment of segments) {
+        const { size } = await stat(join(this.spoolDir, segment)).catch(() => ({ size: 0 }));
+        if (!this.offsets.has(segment)) this.offsets.set(segment, size);
+      }
     }
     await this.poll();
     this.timer = setInterval(() => void this.poll(), this.pollMs);
@@ -156,7 +173,7 @@ export class LiveFeed {
     for (const key of this.perMinute.keys())
       if (key < minute - MINUTES_KEPT * 60_000) this.perMinute.delete(key);
     this.recent.push({ event, position });
-    if (this.recent.length > 50) this.lastDropped = this.recent.shift()?.position;
+    if (this.recent.length > RECENT_KEPT) this.lastDropped = this.recent.shift()?.position;
     for (const listener of this.listeners) listener(event, position);
   }
 }
