@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -33,5 +33,30 @@ describe("warehouse", () => {
     expect(await b.all("select x from t")).toEqual([{ x: 1 }]);
     a.close();
     b.close();
+  });
+
+  it("names a damaged warehouse file, and how to rebuild it from raw/", async () => {
+    const whole = mkdtempSync(join(tmpdir(), "ownstats-wh-"));
+    const wh = await openWarehouse(whole);
+    await wh.run("create table t as select range as x from range(100000)");
+    await wh.run("checkpoint");
+    wh.close();
+    for (const damaged of [
+      "not a database",
+      readFileSync(join(whole, "warehouse.duckdb")).subarray(0, 100),
+    ]) {
+      const data = mkdtempSync(join(tmpdir(), "ownstats-wh-"));
+      const path = join(data, "warehouse.duckdb");
+      writeFileSync(path, damaged);
+      await expect(openWarehouse(data)).rejects.toThrow(`${path} is damaged or not a DuckDB database (`);
+      await expect(openWarehouse(data)).rejects.toThrow(
+        `It holds only what the models derive from ${join(data, "raw")}: delete it and run \`ownstats build --full-refresh --data ${data}\``,
+      );
+      // The way out it names works.
+      rmSync(path);
+      const rebuilt = await openWarehouse(data);
+      expect(await rebuilt.all("select 1 as x")).toEqual([{ x: 1 }]);
+      rebuilt.close();
+    }
   });
 });

@@ -51,10 +51,26 @@ export function noWarehouseReason(data: string): string | undefined {
     : `--data ${data} is a file, not a data folder`;
 }
 
+// What DuckDB says when the file is not a whole database: another file under the name, or one cut
+// short (a full disk, a copy that stopped).
+const DAMAGED = /not a valid DuckDB database file|Could not read enough bytes from file/;
+
 export async function openWarehouse(data: string): Promise<Warehouse> {
   mkdirSync(data, { recursive: true });
   const path = warehousePath(data);
-  const instance = await instanceFor(path);
+  let instance: DuckDBInstance;
+  try {
+    instance = await instanceFor(path);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (!DAMAGED.test(message)) throw error;
+    // Everything in the warehouse is built from raw/, so the way out loses nothing.
+    throw new Error(
+      `${path} is damaged or not a DuckDB database (${message.replace(/^IO Error: /, "")}). ` +
+        `It holds only what the models derive from ${join(data, "raw")}: delete it and run ` +
+        `\`ownstats build --full-refresh --data ${data}\` to rebuild it from the raw events`,
+    );
+  }
   const connection = await instance.connect();
   // A connection starts in the machine's zone (TZ), and TIMESTAMPTZ → TIMESTAMP casts follow it;
   // pinned to UTC, results never depend on where the pipeline runs. The setting is per connection.
