@@ -28,7 +28,7 @@ import { ensureWritable } from "./dev-guard.ts";
 import type { CollectOptions } from "./index.ts";
 import { removeStaleTemporaries } from "./raw-object.ts";
 import { Spool } from "./spool.ts";
-import { StartProblem } from "./start-problem.ts";
+import { refusedWrite, StartProblem } from "./start-problem.ts";
 
 export interface StartCollectorOptions {
   port: number;
@@ -166,6 +166,8 @@ async function startPipeline(
     let delivery: SpoolDelivery | undefined;
     const spool = await Spool.open(resolve(data, "spool"), {
       onAppend: (bytes) => delivery?.noteAppended(bytes),
+    }).catch((error: unknown) => {
+      throw refusedWrite(error, data);
     });
     // Whatever an earlier run acknowledged but did not land goes out first, without delaying the start.
     delivery = new SpoolDelivery({ data, spool, intervalMs }).start();

@@ -26,3 +26,27 @@ export async function refuseFolderAt(path: string, holds: string): Promise<void>
       `${path} is a folder, but it must be the file that holds ${holds}; move the folder away or choose another --data`,
     );
 }
+
+/** Why a write into the data folder was refused, in the user's words, for the errors a user can fix. */
+const REFUSED: Record<string, string> = {
+  ENOSPC: "its disk is full",
+  EDQUOT: "the disk quota is used up",
+  EFBIG: "a file size limit (ulimit -f) is reached",
+  EROFS: "its file system is read-only",
+  EACCES: "permission is denied",
+  EPERM: "permission is denied",
+};
+
+/**
+ * A start-up write into `data` that the disk refused, as a StartProblem naming the file and why; any
+ * other error as it was. Reached past the writable check, which an empty probe file passes on a full disk.
+ */
+export function refusedWrite(error: unknown, data: string): unknown {
+  const { code, path } = error as NodeJS.ErrnoException;
+  const reason = code ? REFUSED[code] : undefined;
+  if (!reason) return error;
+  return new StartProblem(
+    `cannot write ${path ?? `into the data folder ${data}`}: ${reason} (${code}); ` +
+      "free some space or fix it, or choose another --data",
+  );
+}

@@ -1,7 +1,7 @@
 // End to end through the real command: `ownstats collect` as a child process on a random port,
 // a batch POSTed and found in raw/; then kill -9 after acknowledgements and before delivery,
 // a restart, and every acknowledged event_id lands.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -137,4 +137,22 @@ describe("ownstats collect end to end", () => {
       await rm(join(data, "spool", name), { recursive: true });
     }
   });
+
+  // prlimit makes every write of a byte fail (EFBIG) as a full disk does (ENOSPC), while the empty
+  // file of the writable check still passes, as it does on a full disk.
+  it.skipIf(process.platform !== "linux" || spawnSync("prlimit", ["--version"]).status !== 0)(
+    "names a data folder it cannot write a byte into, and exits 2 before it listens",
+    () => {
+      const result = spawnSync(
+        "prlimit",
+        ["--fsize=0", process.execPath, bin, "collect", "--port", "0", "--data", data],
+        { env: { ...process.env, SINK: "" }, encoding: "utf8", timeout: 20_000 },
+      );
+      expect(result.stderr).toContain(
+        `ownstats collect: cannot write into the data folder ${data}: a file size limit (ulimit -f) is reached (EFBIG); free some space`,
+      );
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.status).toBe(2);
+    },
+  );
 });
