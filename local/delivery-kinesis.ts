@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { GetRecordsCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
 import { type ArrivedLine, arrivalOf, runsByHour } from "./delivery-batch.ts";
 import { writeFileDurably } from "./durable-file.ts";
+import { FailureLog } from "./failure-log.ts";
 import { listAllShards, shardIterator } from "./kinesis-shards.ts";
 import { writeRawObject } from "./raw-object.ts";
 import { damagedCheckpoint, refuseFolderAt } from "./start-problem.ts";
@@ -35,10 +36,12 @@ export class KinesisDelivery {
   }
 
   start(): this {
+    const failures = new FailureLog(this.options.log ?? console.error, "delivery from Kinesis: works again");
     this.timer = setInterval(() => {
       if (!this.stopped)
-        this.deliver().catch((error: Error) =>
-          (this.options.log ?? console.error)(`delivery from Kinesis: will retry: ${error.message}`),
+        this.deliver().then(
+          () => failures.succeeded(),
+          (error: Error) => failures.failed(`delivery from Kinesis: will retry: ${error.message}`),
         );
     }, this.options.intervalMs ?? 5_000);
     this.timer.unref();

@@ -53,6 +53,25 @@ describe("SpoolDelivery", () => {
     client.destroy();
   });
 
+  it("has the delivery from a stream that does not answer say so once, not at every retry", async () => {
+    const client = createKinesisClient({ endpoint: "http://127.0.0.1:9" });
+    const log: string[] = [];
+    const delivery = new KinesisDelivery({
+      data,
+      client,
+      streamName: "events",
+      intervalMs: 5,
+      log: (l) => log.push(l),
+    });
+    delivery.start();
+    await vi.waitFor(() => expect(log.length).toBeGreaterThan(0), 5_000);
+    // Many more retries at 5 ms.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await delivery.stop();
+    client.destroy();
+    expect(log).toEqual([expect.stringMatching(/^delivery from Kinesis: will retry: /)]);
+  });
+
   it("lands the spool past a folder named like a segment that was made while it runs", async () => {
     const spool = await Spool.open(spoolDir);
     await spool.put([record("a", "2026-03-01T09:00:00.000Z")]);

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { wholeNumber, wholeNumberForm } from "../functions/collect/whole-number.ts";
 import { arrivalReader, runsByHour } from "./delivery-batch.ts";
 import { writeFileDurably } from "./durable-file.ts";
+import { FailureLog } from "./failure-log.ts";
 import { writeRawNdjson } from "./raw-object.ts";
 import { listSegments, type Spool, type SpoolPosition } from "./spool.ts";
 import { damagedCheckpoint, refuseFolderAt, StartProblem } from "./start-problem.ts";
@@ -75,9 +76,11 @@ export class SpoolDelivery {
   private waitingBytes = 0;
   private stopped = false;
   private readonly log: (message: string) => void;
+  private readonly failures: FailureLog;
 
   constructor(private readonly options: DeliveryOptions) {
     this.log = options.log ?? console.error;
+    this.failures = new FailureLog(this.log, "delivery: works again, landing what the spool kept");
   }
 
   /** Lands what an earlier run left in the spool right away, then delivers on the interval. */
@@ -99,8 +102,12 @@ export class SpoolDelivery {
     if (this.stopped) return;
     try {
       await this.deliver();
+      this.failures.succeeded();
     } catch (error) {
-      this.log(`delivery: will retry: ${error instanceof Error ? error.message : String(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      this.failures.failed(
+        `delivery: cannot land events in raw/, the spool keeps them; will retry: ${message}`,
+      );
     }
   }
 

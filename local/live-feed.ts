@@ -3,6 +3,7 @@
 // they are on disk, enriched as they will be stored. Identifiers never leave the server.
 import { open, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { FailureLog } from "./failure-log.ts";
 import { readBacklog } from "./live-backlog.ts";
 import { listSegments } from "./spool.ts";
 
@@ -46,8 +47,10 @@ export class LiveFeed {
   private readonly offsets = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
-  /** The failure last logged: a spool that stays unreadable is said once, not at every poll (4 a second). */
-  private failureLogged: string | undefined;
+  private readonly failures = new FailureLog(
+    (line) => console.error(line),
+    "live: reading the spool works again",
+  );
   private readonly spoolDir: string;
 
   constructor(
@@ -146,13 +149,9 @@ export class LiveFeed {
       // Segments pruned by the delivery are forgotten.
       for (const segment of this.offsets.keys())
         if (!segments.includes(segment)) this.offsets.delete(segment);
-      if (this.failureLogged !== undefined) console.error("live: reading the spool works again");
-      this.failureLogged = undefined;
+      this.failures.succeeded();
     } catch (error) {
-      const message = (error as Error).message;
-      if (message !== this.failureLogged)
-        console.error(`live: reading the spool failed, will retry: ${message}`);
-      this.failureLogged = message;
+      this.failures.failed(`live: reading the spool failed, will retry: ${(error as Error).message}`);
     } finally {
       this.polling = false;
     }

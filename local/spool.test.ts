@@ -106,6 +106,36 @@ describe("Spool", () => {
     },
   );
 
+  it.skipIf(!hasPrlimit())(
+    "has its delivery say once, not at every retry, that it cannot write, and when it works again",
+    async () => {
+      const spool = await Spool.open(join(dir, "spool"));
+      await spool.append(line(1));
+      const log: string[] = [];
+      const delivery = new SpoolDelivery({ data: dir, spool, intervalMs: 5, log: (l) => log.push(l) });
+      setLargestFileSize("0");
+      try {
+        delivery.start();
+        // Many retries at 5 ms.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      } finally {
+        setLargestFileSize("unlimited");
+      }
+      await vi.waitFor(
+        async () => expect(await readCheckpoint(join(dir, "spool"))).toEqual(spool.head),
+        5_000,
+      );
+      await delivery.stop();
+      await spool.close();
+      expect(log).toEqual([
+        expect.stringMatching(
+          /^delivery: cannot land events in raw\/, the spool keeps them; will retry: EFBIG/,
+        ),
+        "delivery: works again, landing what the spool kept",
+      ]);
+    },
+  );
+
   it("refuses appends once closed", async () => {
     const spool = await Spool.open(dir);
     await spool.close();
