@@ -134,7 +134,7 @@ export class KinesisDelivery {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
       if (error instanceof SyntaxError)
-        throw damagedCheckpoint(this.checkpointFile, error, "read the stream from its oldest record");
+        throw damagedCheckpoint(this.checkpointFile, error.message, "read the stream from its oldest record");
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -70,6 +70,35 @@ describe("SpoolDelivery", () => {
     await delivery.stop();
     client.destroy();
     expect(log).toEqual([expect.stringMatching(/^delivery from Kinesis: will retry: /)]);
+  });
+
+  it("names a checkpoint that is no position in the spool, rather than skip events or start over silently", async () => {
+    const spool = await Spool.open(spoolDir);
+    await spool.put([record("a", "2026-03-01T09:00:00.000Z")]);
+    const { segment, offset } = spool.head;
+    await spool.close();
+    const path = join(spoolDir, "checkpoint.json");
+    const shape =
+      'expected {"segment": the name of a spool segment, "offset": the bytes of it delivered}, got';
+    for (const [checkpoint, reason] of [
+      [
+        { segment, offset: offset + 1 },
+        `it says ${offset + 1} bytes of ${segment} were delivered, but it holds ${offset}`,
+      ],
+      [{ segment, offset: 1e300 }, shape],
+      [{ segment, offset: -5 }, shape],
+      [{ segment, offset: 1.5 }, shape],
+      [{ segment, offset: "3" }, shape],
+      [{ segment: "../elsewhere", offset: 0 }, shape],
+      [[], `${shape} []`],
+    ] as const) {
+      await writeFile(path, JSON.stringify(checkpoint));
+      await expect(readCheckpoint(spoolDir), JSON.stringify(checkpoint)).rejects.toThrow(
+        `${path} is not a delivery checkpoint (${reason}`,
+      );
+    }
+    await writeFile(path, JSON.stringify({ segment, offset }));
+    expect(await readCheckpoint(spoolDir)).toEqual({ segment, offset });
   });
 
   it("lands the spool past a folder named like a segment that was made while it runs", async () => {

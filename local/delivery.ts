@@ -12,7 +12,7 @@ import { arrivalReader, runsByHour } from "./delivery-batch.ts";
 import { writeFileDurably } from "./durable-file.ts";
 import { FailureLog } from "./failure-log.ts";
 import { writeRawNdjson } from "./raw-object.ts";
-import { listSegments, type Spool, type SpoolPosition } from "./spool.ts";
+import { isSegmentName, listSegments, type Spool, type SpoolPosition } from "./spool.ts";
 import { damagedCheckpoint, refuseFolderAt, StartProblem } from "./start-problem.ts";
 
 export interface DeliveryOptions {
@@ -45,6 +45,7 @@ export function deliveryIntervalFromEnv(value: string | undefined): number | und
 
 export const checkpointPath = (spoolDir: string) => join(spoolDir, "checkpoint.json");
 
+const RESTART = "deliver the spool from its start";
 const CHECKPOINT_HOLDS = "how far the delivery has landed the spool in raw/ (its checkpoint)";
 
 export async function readCheckpoint(spoolDir: string): Promise<SpoolPosition | undefined> {
@@ -52,17 +53,39 @@ export async function readCheckpoint(spoolDir: string): Promise<SpoolPosition | 
   await refuseFolderAt(path, CHECKPOINT_HOLDS);
   // The checkpoint is written through this name: a folder here fails every write of it.
   await refuseFolderAt(`${path}.tmp`, `${CHECKPOINT_HOLDS} while it is written`);
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(await readFile(path, "utf8")) as Partial<SpoolPosition> | null;
-    if (typeof parsed?.segment === "string" && typeof parsed.offset === "number")
-      return { segment: parsed.segment, offset: parsed.offset };
+    parsed = JSON.parse(await readFile(path, "utf8"));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    if (error instanceof SyntaxError)
-      throw damagedCheckpoint(path, error, "deliver the spool from its start");
+    if (error instanceof SyntaxError) throw damagedCheckpoint(path, error.message, RESTART);
     throw error;
   }
-  return undefined;
+  const { segment, offset } = (parsed ?? {}) as Partial<Record<keyof SpoolPosition, unknown>>;
+  // A hand-edited position would otherwise be taken as no checkpoint at all, or skip past the end of
+  // a segment, whose events would then never land.
+  if (
+    typeof segment !== "string" ||
+    !isSegmentName(segment) ||
+    !Number.isSafeInteger(offset) ||
+    (offset as number) < 0
+  )
+    throw damagedCheckpoint(
+      path,
+      `expected {"segment": the name of a spool segment, "offset": the bytes of it delivered}, got ${JSON.stringify(parsed).slice(0, 120)}`,
+      RESTART,
+    );
+  const size = await stat(join(spoolDir, segment)).then(
+    (found) => found.size,
+    () => undefined,
+  );
+  if (size !== undefined && (offset as number) > size)
+    throw damagedCheckpoint(
+      path,
+      `it says ${offset} bytes of ${segment} were delivered, but it holds ${size}`,
+      RESTART,
+    );
+  return { segment, offset: offset as number };
 }
 
 async function writeCheckpoint(spoolDir: string, position: SpoolPosition): Promise<void> {

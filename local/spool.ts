@@ -38,6 +38,7 @@ export interface SpoolPosition {
 }
 
 const SEGMENT = /^\d{16}-\d{6}\.ndjson$/;
+export const isSegmentName = (name: string) => SEGMENT.test(name);
 const HOUR_MS = 3600 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 

@@ -8,9 +8,9 @@ export class StartProblem extends Error {}
  * A delivery checkpoint that is not JSON. Checkpoints are written whole or not at all, so only a hand
  * edit or a damaged disk gets here, and the way out (`restart`: where reading starts again) is the user's.
  */
-export function damagedCheckpoint(path: string, error: SyntaxError, restart: string): StartProblem {
+export function damagedCheckpoint(path: string, reason: string, restart: string): StartProblem {
   return new StartProblem(
-    `${path} is not a delivery checkpoint (${error.message}); delete it to ${restart} ` +
+    `${path} is not a delivery checkpoint (${reason}); delete it to ${restart} ` +
       "(events already in raw/ then land again; the next build removes the duplicates by event_id)",
   );
 }
