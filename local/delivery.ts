@@ -5,12 +5,13 @@
 // Both the object and the checkpoint are synced with their folders, the object first, so after a
 // power loss the checkpoint never covers an object that is not on disk.
 import { isUtf8 } from "node:buffer";
-import { open, readFile, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { wholeNumber, wholeNumberForm } from "../functions/collect/whole-number.ts";
 import { arrivalReader, runsByHour } from "./delivery-batch.ts";
 import { writeFileDurably } from "./durable-file.ts";
 import { FailureLog } from "./failure-log.ts";
+import { readRange } from "./file-range.ts";
 import { writeRawNdjson } from "./raw-object.ts";
 import { isSegmentName, listSegments, type Spool, type SpoolPosition } from "./spool.ts";
 import { damagedCheckpoint, refuseFolderAt, StartProblem } from "./start-problem.ts";
@@ -253,20 +254,4 @@ function bytesOf(chunk: Buffer, run: LocatedLine[]): Buffer {
   const bytes = slices.length === 1 ? (slices[0] as Buffer) : Buffer.concat(slices);
   // Lines the spool wrote are UTF-8; anything else is re-encoded as decoding it would have been.
   return isUtf8(bytes) ? bytes : Buffer.from(bytes.toString("utf8"), "utf8");
-}
-
-async function readRange(path: string, from: number, to: number): Promise<Buffer> {
-  const handle = await open(path, "r");
-  try {
-    const buffer = Buffer.alloc(to - from);
-    let read = 0;
-    while (read < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, read, buffer.length - read, from + read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
-    }
-    return buffer.subarray(0, read);
-  } finally {
-    await handle.close();
-  }
 }

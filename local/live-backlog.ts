@@ -5,6 +5,7 @@
 import { type FileHandle, open, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { arrivalReader } from "./delivery-batch.ts";
+import { readAt } from "./file-range.ts";
 
 const CHUNK = 1024 * 1024;
 /** Longer than any line the collector writes (a request is at most 64 KiB): what lies before is no spool. */
@@ -123,15 +124,4 @@ async function visitLinesFromEnd(
     pos = from;
   }
   return wholeEnd ?? 0;
-}
-
-async function readAt(handle: FileHandle, from: number, to: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(to - from);
-  let read = 0;
-  while (read < buffer.length) {
-    const { bytesRead } = await handle.read(buffer, read, buffer.length - read, from + read);
-    if (bytesRead === 0) break;
-    read += bytesRead;
-  }
-  return buffer.subarray(0, read);
 }

@@ -1,9 +1,10 @@
 // The dev server's real-time feed. It follows the spool (the durable log the collector appends to
 // before it acknowledges), so the /live page shows exactly the events that were accepted, the moment
 // they are on disk, enriched as they will be stored. Identifiers never leave the server.
-import { open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { FailureLog } from "./failure-log.ts";
+import { readRange } from "./file-range.ts";
 import { readBacklog } from "./live-backlog.ts";
 import { listSegments } from "./spool.ts";
 
@@ -212,15 +213,4 @@ export function toLiveEvent(line: string): LiveEvent | undefined {
     country: text("country"),
     is_bot: record.is_bot === true,
   };
-}
-
-async function readRange(path: string, from: number, to: number): Promise<Buffer> {
-  const handle = await open(path, "r");
-  try {
-    const buffer = Buffer.alloc(to - from);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, from);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }
