@@ -300,7 +300,17 @@ export async function collect(options: CollectOptions): Promise<number> {
     process.on("SIGTERM", stop);
   });
   console.log("stopping: landing what waits…");
-  await collector.close();
+  try {
+    await collector.close();
+  } catch (error) {
+    // Nothing acknowledged is lost (it stays where it waits), but the user must know it did not land.
+    const where = source === "spool" ? resolve(options.data, "spool") : "the stream";
+    console.error(
+      `ownstats collect: stopped, but the acknowledged events that wait in ${where} could not be landed in ${raw} ` +
+        `(${(error as Error).message}); they land at the next start`,
+    );
+    return 1;
+  }
   console.log("stopped");
   return 0;
 }

@@ -138,6 +138,37 @@ describe("ownstats collect end to end", () => {
     }
   });
 
+  it.skipIf(process.platform !== "linux" || spawnSync("prlimit", ["--version"]).status !== 0)(
+    "stopped when it can no longer write, says that the acknowledged events wait in the spool, and lands them at the next start",
+    async () => {
+      const first = await startCollect({ OWNSTATS_DELIVERY_INTERVAL_MS: "600000" });
+      let stderr = "";
+      first.child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const events = Array.from({ length: 10 }, (_, i) => pageView({ page_path: `/full/${i}` }));
+      expect((await post(first.url, events)).status).toBe(202);
+      // From here on the process cannot write a byte, as on a disk that just filled up.
+      const limit = spawnSync("prlimit", ["--pid", String(first.child.pid), "--fsize=0:unlimited"]);
+      expect(limit.status).toBe(0);
+      first.child.kill("SIGTERM");
+      const [code] = await new Promise<[number | null]>((resolve) =>
+        first.child.on("exit", (c) => resolve([c])),
+      );
+      expect(code).toBe(1);
+      expect(stderr).toContain(
+        `ownstats collect: stopped, but the acknowledged events that wait in ${join(data, "spool")} could not be landed in ${join(data, "raw")} (EFBIG`,
+      );
+      expect(stderr).toContain("they land at the next start");
+      expect(stderr).not.toMatch(/^\s+at /m);
+
+      const second = await startCollect();
+      await waitFor("the events in raw/", async () => ((await rawIds()).size >= 10 ? true : undefined));
+      expect(await rawIds()).toEqual(new Set(events.map((e) => e.event_id)));
+      second.child.kill("SIGTERM");
+    },
+  );
+
   // prlimit makes every write of a byte fail (EFBIG) as a full disk does (ENOSPC), while the empty
   // file of the writable check still passes, as it does on a full disk.
   it.skipIf(process.platform !== "linux" || spawnSync("prlimit", ["--version"]).status !== 0)(
