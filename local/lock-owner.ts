@@ -18,6 +18,11 @@ export function thisProcess(): LockOwner {
 
 /** Whether the process that wrote the lock is still running. */
 export function isRunning(owner: LockOwner): boolean {
+  // A process killed (kill -9) whose parent has not collected it yet is a zombie: it still has its pid
+  // and /proc entry, but holds nothing. Under an init that never collects orphans (a container's
+  // pid 1, often) it stays one, and its lock would be refused for good.
+  const state = procStat(owner.pid)?.[0];
+  if (state === "Z" || state === "X") return false;
   if (owner.instance !== undefined) {
     const boot = bootId();
     if (boot !== undefined && !owner.instance.startsWith(`${boot}/`)) return false;
@@ -54,6 +59,13 @@ function bootId(): string | undefined {
 export function instanceOf(pid: number): string | undefined {
   const boot = bootId();
   if (boot === undefined) return undefined;
+  // The start time is field 22, the 20th after the name.
+  const start = procStat(pid)?.[19];
+  return start && /^\d+$/.test(start) ? `${boot}/${start}` : undefined;
+}
+
+/** The fields of /proc/<pid>/stat after the command name (the state first), where /proc shows them. */
+function procStat(pid: number): string[] | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -61,7 +73,6 @@ export function instanceOf(pid: number): string | undefined {
     return undefined;
   }
   // The command name (field 2) is in parentheses and may hold spaces or ")": fields are counted
-  // after its last ")"; the start time is field 22, the 20th after the name.
-  const start = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
-  return start && /^\d+$/.test(start) ? `${boot}/${start}` : undefined;
+  // after its last ")".
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
 }

@@ -1,6 +1,7 @@
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm, stat, utimes } from "node:fs/promises";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -133,6 +134,29 @@ describe("Spool", () => {
         ),
         "delivery: works again, landing what the spool kept",
       ]);
+    },
+  );
+
+  it.skipIf(!existsSync("/proc/self/stat"))(
+    "takes over the lock of a collector killed with kill -9 that no parent has collected yet (a zombie)",
+    async () => {
+      // `sleep 30` does not collect the child it inherits: once that child exits it stays a zombie.
+      const parent = spawn("sh", ["-c", "sleep 0.1 & echo $!; exec sleep 30"], {
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      try {
+        const [output] = (await once(parent.stdout, "data")) as [Buffer];
+        const zombie = Number(output.toString().trim());
+        await vi.waitFor(() => expect(readFileSync(`/proc/${zombie}/stat`, "utf8")).toMatch(/\) Z /), 5_000);
+        await writeFile(
+          join(dir, "spool.lock"),
+          JSON.stringify({ pid: zombie, instance: instanceOf(zombie) }),
+        );
+        const spool = await Spool.open(dir);
+        await spool.close();
+      } finally {
+        parent.kill("SIGKILL");
+      }
     },
   );
 
