@@ -4,9 +4,9 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GetRecordsCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
+import { FailureLog } from "../functions/collect/failure-log.ts";
 import { type ArrivedLine, arrivalOf, runsByHour } from "./delivery-batch.ts";
 import { writeFileDurably } from "./durable-file.ts";
-import { FailureLog } from "./failure-log.ts";
 import { listAllShards, shardIterator } from "./kinesis-shards.ts";
 import { writeRawObject } from "./raw-object.ts";
 import { damagedCheckpoint, refuseFolderAt } from "./start-problem.ts";

@@ -7,10 +7,10 @@
 import { isUtf8 } from "node:buffer";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { FailureLog } from "../functions/collect/failure-log.ts";
 import { wholeNumber, wholeNumberForm } from "../functions/collect/whole-number.ts";
 import { arrivalReader, runsByHour } from "./delivery-batch.ts";
 import { writeFileDurably } from "./durable-file.ts";
-import { FailureLog } from "./failure-log.ts";
 import { readRange } from "./file-range.ts";
 import { writeRawNdjson } from "./raw-object.ts";
 import { isSegmentName, listSegments, type Spool, type SpoolPosition } from "./spool.ts";

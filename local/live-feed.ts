@@ -3,7 +3,7 @@
 // they are on disk, enriched as they will be stored. Identifiers never leave the server.
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { FailureLog } from "./failure-log.ts";
+import { FailureLog } from "../functions/collect/failure-log.ts";
 import { readRange } from "./file-range.ts";
 import { readBacklog } from "./live-backlog.ts";
 import { listSegments } from "./spool.ts";

@@ -115,6 +115,22 @@ describe("POST /v1/events", () => {
     expect(logged.join("\n")).toMatch(/events not stored/);
     expect(logged.join("\n")).not.toContain("private title");
   });
+  it("logs a sink that stays down once, and once when it is back, not at every request", async () => {
+    const logged: string[] = [];
+    let down = true;
+    const sink = {
+      put: (events: Parameters<typeof collector.spool.put>[0]) =>
+        down ? Promise.reject(new Error("ENOSPC: no space left on device")) : collector.spool.put(events),
+    };
+    const app = createApp({ now, sink, logError: (m) => logged.push(m) });
+    for (let i = 0; i < 5; i++) expect((await post(app, event())).status).toBe(503);
+    down = false;
+    for (let i = 0; i < 2; i++) expect((await post(app, event())).status).toBe(202);
+    expect(logged).toEqual([
+      "collect: events not stored: ENOSPC: no space left on device",
+      "collect: events are stored again",
+    ]);
+  });
 });
 
 describe("other routes", () => {

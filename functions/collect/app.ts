@@ -12,6 +12,7 @@ import {
   type WireEvent,
   wellFormed,
 } from "./event.ts";
+import { FailureLog } from "./failure-log.ts";
 import { parseBody } from "./parse-body.ts";
 import { readBody } from "./read-body.ts";
 import { redactEmail, sanitizePath, sanitizeReferrer } from "./sanitize.ts";
@@ -56,6 +57,8 @@ export function createApp({
   logError = console.error,
 }: AppOptions): Hono {
   const app = new Hono();
+  // A sink that stays down (a full disk) fails every request: one line when it starts, not one each.
+  const storeFailures = new FailureLog(logError, "collect: events are stored again");
   const isAllowed = (origin: string | undefined): boolean => {
     if (allowedOrigins.length === 0) return true;
     if (!origin) return false;
@@ -118,9 +121,12 @@ export function createApp({
       try {
         await sink.put(stored);
       } catch (error) {
-        logError(`collect: events not stored: ${error instanceof Error ? error.message : String(error)}`);
+        storeFailures.failed(
+          `collect: events not stored: ${error instanceof Error ? error.message : String(error)}`,
+        );
         return c.json<ErrorResponse>({ error: "events could not be stored; send them again later" }, 503);
       }
+      storeFailures.succeeded();
       return c.json<CollectResponse>({ accepted: stored.length, rejected }, 202);
     },
   );
