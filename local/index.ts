@@ -164,11 +164,13 @@ export async function live(opts: LiveOptions): Promise<number> {
 }
 
 export async function replay(opts: ReplayOptions): Promise<number> {
-  const [{ replayStream }, { parseDuration }, { createKinesisClient }] = await Promise.all([
-    import("./kinesis-replay.ts"),
-    import("./kinesis-shards.ts"),
-    import("../functions/collect/aws-clients.ts"),
-  ]);
+  const [{ replayStream, replaySummaryLine }, { parseDuration }, { createKinesisClient }] = await Promise.all(
+    [
+      import("./kinesis-replay.ts"),
+      import("./kinesis-shards.ts"),
+      import("../functions/collect/aws-clients.ts"),
+    ],
+  );
   let since: Date;
   try {
     since = new Date(Date.now() - parseDuration(opts.since));
@@ -180,11 +182,7 @@ export async function replay(opts: ReplayOptions): Promise<number> {
   const client = createKinesisClient({ endpoint: opts.endpoint });
   try {
     const summary = await replayStream({ client, streamName: opts.stream, data: opts.data, since });
-    const skipped = summary.skipped ? `; ${summary.skipped} records that are not events skipped` : "";
-    console.log(
-      `replay: ${summary.events} events since ${since.toISOString()} from ${summary.shards} shards of ${opts.stream} ` +
-        `into ${opts.data}/raw/ (${summary.objects} objects${skipped}); duplicates are removed by event_id in the next build`,
-    );
+    console.log(replaySummaryLine(summary, since, opts.stream, opts.data));
     // An incremental build reads the raw hours from its watermark minus the source's lookback_hours:
     // objects landed in hours before that are read only by a full rebuild.
     if (summary.earliestHour)

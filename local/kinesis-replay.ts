@@ -2,6 +2,7 @@
 // the events in DATA/raw/ through the delivery's writer, one object per arrival hour. Events that the
 // delivery already landed come again; stg_events removes the duplicates by event_id.
 import { GetRecordsCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
+import { plural } from "../runner/console.ts";
 import { type ArrivedLine, arrivalOf, runsByHour } from "./delivery-batch.ts";
 import { listAllShards, shardIterator, sleep } from "./kinesis-shards.ts";
 import { writeRawObject } from "./raw-object.ts";
@@ -92,4 +93,15 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
 
 function getRecords(client: KinesisClient, iterator: string) {
   return client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+}
+
+/** What `ownstats replay` prints when it is done. */
+export function replaySummaryLine(summary: ReplaySummary, since: Date, stream: string, data: string): string {
+  const skipped = summary.skipped
+    ? `; ${plural(summary.skipped, "record")} that ${summary.skipped === 1 ? "is no event" : "are not events"} skipped`
+    : "";
+  return (
+    `replay: ${plural(summary.events, "event")} since ${since.toISOString()} from ${plural(summary.shards, "shard")} of ${stream} ` +
+    `into ${data}/raw/ (${plural(summary.objects, "object")}${skipped}); duplicates are removed by event_id in the next build`
+  );
 }

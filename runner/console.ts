@@ -28,7 +28,8 @@ export function projectWarningLines(warnings: ProjectError[]): string[] {
   return warnings.map((w) => `[WARNING]: ${w.line ? `${w.file}:${w.line}` : w.file} ${w.message}`);
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+/** "1 model", "2 models". */
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** dbt's first line: `Found 7 models, 12 data tests, 1 source`. */
 export function foundLine(models: number, tests: number, sources: number): string {

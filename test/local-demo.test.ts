@@ -198,7 +198,7 @@ describe("demo shape", () => {
     expect(Number(row?.pages)).toBeGreaterThan(1.3);
   });
 
-  it("flags 2–3 % of events as bots", async () => {
+  it("flags about 3 % of events as bots", async () => {
     const [row] = await wh.all("select avg(is_bot::int) as share from events");
     expect(Number(row?.share)).toBeGreaterThanOrEqual(0.015);
     expect(Number(row?.share)).toBeLessThanOrEqual(0.035);
