@@ -1,5 +1,6 @@
 // `collect` and `dev`, and the commands that reach Kinesis, refuse bad flags, variables, folders and
 // state before they start: one line naming what is wrong, exit code 2, nothing listening.
+import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
@@ -9,6 +10,26 @@ import { describe, expect, it } from "vitest";
 import { collectInto, ownstats, ownstatsWith } from "./cli-run.ts";
 
 describe("ownstats command, before it starts", () => {
+  // prlimit makes every write of a byte fail (EFBIG) as a full disk does (ENOSPC), while the empty
+  // file of the writable check still passes, as it does on a full disk.
+  it.skipIf(process.platform !== "linux" || spawnSync("prlimit", ["--version"]).status !== 0)(
+    "dev names a data folder it cannot write a byte into, and exits 2 before it starts",
+    () => {
+      const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+      const bin = new URL("./bin/ownstats.js", import.meta.url).pathname;
+      const result = spawnSync(
+        "prlimit",
+        ["--fsize=0", process.execPath, bin, "dev", "--port", "0", "--no-demo", "--data", data],
+        { encoding: "utf8", timeout: 20_000 },
+      );
+      expect(result.stderr).toContain(
+        `ownstats dev: cannot write into the data folder ${data}: a file size limit (ulimit -f) is reached (EFBIG); free some space`,
+      );
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.status).toBe(2);
+    },
+  );
+
   it("dev names a file where DATA/site must be a folder, a bad OWNSTATS_DEMO_NOW and a --vars zone that is none, and exits 2 before it starts", async () => {
     const siteIsFile = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
     writeFileSync(join(siteIsFile, "site"), "");

@@ -17,7 +17,7 @@ import type { DevOptions } from "./index.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { type LiveRoutes, mountLive } from "./live-routes.ts";
 import { newestPartitionHour } from "./raw-object.ts";
-import { StartProblem } from "./start-problem.ts";
+import { refusedWrite, StartProblem } from "./start-problem.ts";
 import { mountTracker } from "./tracker-route.ts";
 
 /** The package's own model project, wherever the command is run from. */
@@ -46,7 +46,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     checkVars(options.vars);
     lock = acquireDevLock(data);
   } catch (error) {
-    return startFailed(error);
+    return startFailed(error, data);
   }
 
   // Before raw/ is looked at: a demo that an earlier start was writing when it was killed is either
@@ -60,7 +60,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
       );
   } catch (error) {
     lock.release();
-    return startFailed(error);
+    return startFailed(error, data);
   }
   const emptyAtStart = (await newestPartitionHour(data)) === undefined;
   if (unfinishedDemo === "finished") log("moved the demo data an earlier start had written into raw/");
@@ -99,7 +99,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     });
   } catch (error) {
     lock.release();
-    return startFailed(error);
+    return startFailed(error, data);
   }
   await feed.start();
   lock.update({ url: collector.url });
@@ -209,7 +209,9 @@ function checkDemoAnchor(): void {
   }
 }
 
-function startFailed(error: unknown): number {
+function startFailed(thrown: unknown, data: string): number {
+  // A full disk passes the writable check (an empty file) and fails at the lock's first byte.
+  const error = refusedWrite(thrown, data);
   const message = error instanceof Error ? error.message : String(error);
   // Every start-up problem is one line and exit 2, as usage errors are.
   if (error instanceof StartProblem || /already in use|EACCES|EROFS|ENOTDIR/.test(message)) {
