@@ -20,6 +20,7 @@ import {
 
 import { DEFAULT_LOOKBACK_HOURS } from "../runner/project.ts";
 import { hourFolder, newestPartitionHour, partitionHour } from "./raw-object.ts";
+import { listingError, notS3 } from "./sync-listing-error.ts";
 
 export interface SyncSettings {
   bucket: string;
@@ -166,38 +167,22 @@ export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
   return summary;
 }
 
-/**
- * One page of the listing. A server that is not S3 (a wrong port or host in --endpoint) answers
- * with a web page, which the SDK turns into "UnknownError" or, for a 200, into an empty listing:
- * either is named as the endpoint's fault instead.
- */
+/** One page of the listing; a failure is said in words that name what is wrong (see listingError). */
 async function listPage(
   client: S3Client,
   settings: SyncSettings,
   from: { ContinuationToken: string } | { StartAfter: string | undefined },
 ): Promise<ListObjectsV2CommandOutput> {
-  const where = settings.endpoint ?? "S3";
-  const notS3 = (status: number | undefined) =>
-    new Error(
-      `${where} answered the listing of bucket ${settings.bucket} with HTTP ${status ?? "?"} but no S3 answer; ` +
-        "is --endpoint the S3 server's URL?",
-    );
   let page: ListObjectsV2CommandOutput;
   try {
     page = await client.send(
       new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: settings.prefix || undefined, ...from }),
     );
   } catch (error) {
-    const { message, $metadata } = error as { message?: string; $metadata?: { httpStatusCode?: number } };
-    if (
-      $metadata?.httpStatusCode &&
-      /^UnknownError$|Deserialization error|XML parse error/.test(message ?? "")
-    )
-      throw notS3($metadata.httpStatusCode);
-    throw error;
+    throw listingError(error, settings.bucket, await client.config.region(), settings.endpoint);
   }
   // Every S3 listing names its bucket; a page without one did not come from S3.
-  if (page.Name === undefined) throw notS3(page.$metadata.httpStatusCode);
+  if (page.Name === undefined) throw notS3(settings.bucket, page.$metadata.httpStatusCode, settings.endpoint);
   return page;
 }
 

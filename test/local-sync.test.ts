@@ -194,6 +194,28 @@ describe("sync", () => {
     }
   });
 
+  it("names the bucket's region when AWS_REGION is another one, instead of S3's bare 'addressed using the specified endpoint'", async () => {
+    // What S3 answers a listing sent to another region than the bucket's.
+    const s3 = createServer((_req, res) => {
+      res.writeHead(301, { "Content-Type": "application/xml", "x-amz-bucket-region": "eu-central-1" });
+      res.end(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.</Message>' +
+          `<Endpoint>${bucket}.s3.eu-central-1.amazonaws.com</Endpoint><Bucket>${bucket}</Bucket><RequestId>R</RequestId><HostId>H</HostId></Error>`,
+      );
+    });
+    await new Promise<void>((resolve) => s3.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(s3.address() as AddressInfo).port}`;
+    try {
+      const data = mkdtempSync(join(tmpdir(), "ownstats-sync-region-"));
+      await expect(syncBucket({ bucket, prefix: "raw/", data, client: clientFor(url) })).rejects.toThrow(
+        `bucket ${bucket} is in region eu-central-1, not us-east-1: set AWS_REGION=eu-central-1`,
+      );
+      expect(existsSync(syncStatePath(data))).toBe(false);
+    } finally {
+      s3.close();
+    }
+  });
+
   it("resumes a download the network cut off, fetching only the missing bytes", async () => {
     const big = "year=2026/month=02/day=10/hour=01/ownstats-big.gz";
     const body = randomBytes(3_000_000);
