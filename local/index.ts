@@ -120,6 +120,11 @@ export async function sync(opts: SyncOptions): Promise<number> {
         `sync: left ${summary.skipped} objects that are not in a year=/month=/day=/hour= folder under ${source} (the first: ${summary.firstSkipped}); ` +
           "--prefix names the folder that holds the year= folders (raw/, the default)",
       );
+    if (summary.firstGone)
+      console.log(
+        `sync: ${summary.gone} objects were deleted from ${source} between the listing and their download (the first: ${summary.firstGone}), ` +
+          "as the bucket's lifecycle rule expires old hours",
+      );
     if (summary.behindWarehouseFrom)
       console.log(
         `sync: some objects are in hours from ${summary.behindWarehouseFrom.toISOString()} on, older than what ${opts.data}/raw/ held; ` +

@@ -7,7 +7,7 @@
 // name (which the readers' `*.gz` glob does not match), is size-checked, then renamed into place.
 // A download cut short leaves its partial file behind; the next run continues it with a Range request.
 import { createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -43,6 +43,9 @@ export interface SyncSummary {
   /** Objects listed that are not in the year=/month=/day=/hour= layout under the prefix, left in S3. */
   skipped: number;
   firstSkipped?: string;
+  /** Objects listed but deleted before their download (the bucket's lifecycle rule expires old hours). */
+  gone: number;
+  firstGone?: string;
   /**
    * The earliest hour fetched, when it lies more than DEFAULT_LOOKBACK_HOURS before the newest hour
    * that DATA/raw/ already held: an incremental build of a warehouse that holds those later hours
@@ -102,6 +105,7 @@ export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
     resumed: 0,
     bytes: 0,
     skipped: 0,
+    gone: 0,
     lastKey: state[source]?.last_key,
   };
 
@@ -144,7 +148,14 @@ export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
         if (hour !== undefined && (earliestFetched === undefined || hour < earliestFetched))
           earliestFetched = hour;
       }
-      for (const result of settled.map((s) => (s as PromiseFulfilledResult<Downloaded>).value)) {
+      for (const [j, result] of settled
+        .map((s) => (s as PromiseFulfilledResult<Downloaded>).value)
+        .entries()) {
+        if (result.gone) {
+          summary.gone++;
+          summary.firstGone ??= batch[j]?.Key;
+          continue;
+        }
         summary.downloaded++;
         summary.bytes += result.bytes;
         if (result.resumed) summary.resumed++;
@@ -218,6 +229,8 @@ function partsUnderRoot(prefix: string, key: string): string[] {
 interface Downloaded {
   bytes: number;
   resumed: boolean;
+  /** S3 no longer holds the object: nothing was written. */
+  gone?: boolean;
 }
 
 async function download(
@@ -237,9 +250,18 @@ async function download(
   const resumed = already > 0 && already < size;
   const offset = resumed ? already : 0;
   if (already < size || size === 0) {
-    const object = await client.send(
-      new GetObjectCommand({ Bucket: bucket, Key: key, ...(resumed ? { Range: `bytes=${offset}-` } : {}) }),
-    );
+    const object = await client
+      .send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, ...(resumed ? { Range: `bytes=${offset}-` } : {}) }),
+      )
+      .catch((error: { name?: string }) => {
+        if (error?.name === "NoSuchKey") return undefined;
+        throw error;
+      });
+    if (!object) {
+      await rm(partial, { force: true });
+      return { bytes: 0, resumed: false, gone: true };
+    }
     if (!object.Body) throw new Error(`S3 returned no body for ${key}`);
     try {
       await pipeline(object.Body as Readable, createWriteStream(partial, { flags: resumed ? "a" : "w" }));

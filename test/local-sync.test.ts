@@ -7,6 +7,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -22,6 +23,7 @@ import { syncBucket, syncStatePath } from "../local/sync.ts";
 
 const bucket = "ownstats-events";
 let s3rver: S3rver;
+let s3rverFolder: string;
 let endpoint: string;
 let source: string;
 
@@ -45,11 +47,12 @@ async function upload(client: S3Client, relative: string, body: Buffer): Promise
 }
 
 beforeAll(async () => {
+  s3rverFolder = mkdtempSync(join(tmpdir(), "ownstats-s3rver-"));
   s3rver = new S3rver({
     address: "127.0.0.1",
     port: 0,
     silent: true,
-    directory: mkdtempSync(join(tmpdir(), "ownstats-s3rver-")),
+    directory: s3rverFolder,
     configureBuckets: [{ name: bucket }],
   });
   const address = await s3rver.run();
@@ -214,6 +217,42 @@ describe("sync", () => {
     } finally {
       s3.close();
     }
+  });
+
+  it("goes on past an object the bucket's lifecycle rule deleted between the listing and its download", async () => {
+    const expiring = "ownstats-expiring";
+    const client = clientFor(endpoint);
+    await client.send(new CreateBucketCommand({ Bucket: expiring }));
+    const keys = ["00", "01", "02"].map(
+      (hour) => `raw/year=2025/month=01/day=01/hour=${hour}/ownstats-direct-1-2025-01-01-${hour}-00-00-a.gz`,
+    );
+    for (const key of keys)
+      await client.send(new PutObjectCommand({ Bucket: expiring, Key: key, Body: randomBytes(100) }));
+    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-expired-"));
+    // Deleted the way S3 does it, behind the listing's back: once the first object is in place.
+    const deleteFromS3 = (key: string) => {
+      const name = key.split("/").at(-1) as string;
+      for (const file of readdirSync(join(s3rverFolder, expiring), { recursive: true, encoding: "utf8" }))
+        if (file.split("/").at(-1)?.startsWith(`${name}._S3rver_`))
+          rmSync(join(s3rverFolder, expiring, file));
+    };
+    let deleted = false;
+    const summary = await syncBucket({
+      bucket: expiring,
+      prefix: "raw/",
+      data,
+      client,
+      concurrency: 1,
+      log: () => {
+        if (!deleted) deleteFromS3(keys[1] as string);
+        deleted = true;
+      },
+    });
+    expect(summary.downloaded).toBe(2);
+    expect(summary.gone).toBe(1);
+    expect(summary.firstGone).toBe(keys[1]);
+    expect(gzFiles(join(data, "raw"))).toEqual([keys[0], keys[2]].map((key) => key?.slice("raw/".length)));
+    expect(summary.lastKey).toBe(keys[2]);
   });
 
   it("resumes a download the network cut off, fetching only the missing bytes", async () => {
