@@ -246,10 +246,11 @@ async function download(
     (s) => s.size,
     () => 0,
   );
-  // Continue an interrupted download; a partial as large as the object was cut before its rename.
+  // Continue an interrupted download; a partial as large as the object was cut before its rename. One
+  // larger than the object (two syncs appending at once) holds bytes of neither: start it over.
   const resumed = already > 0 && already < size;
   const offset = resumed ? already : 0;
-  if (already < size || size === 0) {
+  if (already !== size || size === 0) {
     const object = await client
       .send(
         new GetObjectCommand({ Bucket: bucket, Key: key, ...(resumed ? { Range: `bytes=${offset}-` } : {}) }),

@@ -255,6 +255,18 @@ describe("sync", () => {
     expect(summary.lastKey).toBe(keys[2]);
   });
 
+  it("downloads again an object whose leftover partial file is larger than the object, instead of failing on every run", async () => {
+    // Two syncs run at once into one folder both append to the same partial file.
+    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-overlong-"));
+    const relative = gzFiles(join(source, "raw"))[0] as string;
+    const original = readFileSync(join(source, "raw", relative));
+    mkdirSync(join(data, "raw", relative, ".."), { recursive: true });
+    writeFileSync(join(data, "raw", `${relative}.part`), Buffer.concat([original, original]));
+    await syncBucket({ bucket, prefix: "raw/", data, client: clientFor(endpoint) });
+    expect(readFileSync(join(data, "raw", relative)).equals(original)).toBe(true);
+    expect(existsSync(join(data, "raw", `${relative}.part`))).toBe(false);
+  });
+
   it("resumes a download the network cut off, fetching only the missing bytes", async () => {
     const big = "year=2026/month=02/day=10/hour=01/ownstats-big.gz";
     const body = randomBytes(3_000_000);
