@@ -21,6 +21,7 @@ import {
 import { DEFAULT_LOOKBACK_HOURS } from "../runner/project.ts";
 import { hourFolder, newestPartitionHour, partitionHour } from "./raw-object.ts";
 import { listingError, notS3 } from "./sync-listing-error.ts";
+import { lockSync } from "./sync-lock.ts";
 
 export interface SyncSettings {
   bucket: string;
@@ -93,6 +94,16 @@ async function alreadyHere(path: string, size: number): Promise<boolean> {
 }
 
 export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
+  await mkdir(settings.data, { recursive: true });
+  const unlock = await lockSync(settings.data);
+  try {
+    return await syncLocked(settings);
+  } finally {
+    await unlock();
+  }
+}
+
+async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
   const { bucket, data } = settings;
   const prefix = settings.prefix;
   const client = settings.client ?? s3Client(settings.endpoint);

@@ -1,5 +1,7 @@
 // `ownstats sync` against s3rver (in-process): full and incremental downloads, and a download cut
 // off halfway through by the network that the next run resumes with a Range request.
+
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
   existsSync,
@@ -19,7 +21,9 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeDemo } from "../local/demo.ts";
+import { instanceOf } from "../local/lock-owner.ts";
 import { syncBucket, syncStatePath } from "../local/sync.ts";
+import { syncLockPath } from "../local/sync-lock.ts";
 
 const bucket = "ownstats-events";
 let s3rver: S3rver;
@@ -265,6 +269,25 @@ describe("sync", () => {
     await syncBucket({ bucket, prefix: "raw/", data, client: clientFor(endpoint) });
     expect(readFileSync(join(data, "raw", relative)).equals(original)).toBe(true);
     expect(existsSync(join(data, "raw", `${relative}.part`))).toBe(false);
+  });
+
+  it("refuses a second sync into a folder another sync is downloading into, and takes over a killed one's lock", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-locked-"));
+    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
+    try {
+      const pid = other.pid as number;
+      writeFileSync(syncLockPath(data), JSON.stringify({ pid, instance: instanceOf(pid) }));
+      await expect(syncBucket({ bucket, prefix: "raw/", data, client: clientFor(endpoint) })).rejects.toThrow(
+        `another ownstats sync (pid ${pid}) is downloading into ${data}; wait for it to finish`,
+      );
+      expect(gzFiles(join(data, "raw"))).toEqual([]);
+    } finally {
+      other.kill("SIGKILL");
+      await new Promise((resolve) => other.once("exit", resolve));
+    }
+    const summary = await syncBucket({ bucket, prefix: "raw/", data, client: clientFor(endpoint) });
+    expect(summary.downloaded).toBeGreaterThan(0);
+    expect(existsSync(syncLockPath(data))).toBe(false);
   });
 
   it("resumes a download the network cut off, fetching only the missing bytes", async () => {
