@@ -88,7 +88,8 @@ describe.each(["reports.yml", "ci.yml"])("%s", (name) => {
   it("pins every action to an exact release or commit", () => {
     const all = Object.values(load(name).jobs).flatMap((j) => j.steps.map((s) => s.uses).filter(Boolean));
     expect(all.length).toBeGreaterThan(0);
-    for (const ref of all) expect(ref).toMatch(/^[\w.-]+\/[\w.-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/);
+    for (const ref of all)
+      expect(ref).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w.-]+)*@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/);
   });
 });
 
@@ -150,15 +151,24 @@ describe("scheduled reports", () => {
     expect(result.stdout).toContain("github_repository=Octo-Cat/My-Site");
   });
 
-  it("caches the data folder across runs", () => {
-    const cache = steps[stepIndex(steps, uses("actions/cache"), "cache")];
-    expect(cache?.with?.path).toBe("data");
-    expect(String(cache?.with?.key)).toContain("${{ github.run_id }}");
-    expect(String(cache?.with?.["restore-keys"]).trim()).toBe("ownstats-data-");
+  it("caches the data folder across runs, saving what sync fetched even when the build fails", () => {
+    const restore = steps[stepIndex(steps, uses("actions/cache/restore"), "cache restore")];
+    expect(restore?.with?.path).toBe("data");
+    expect(String(restore?.with?.key)).toContain("${{ github.run_id }}");
+    expect(String(restore?.with?.["restore-keys"]).trim()).toBe("ownstats-data-");
+    const saveAt = stepIndex(steps, uses("actions/cache/save"), "cache save");
+    expect(saveAt).toBeGreaterThan(stepIndex(steps, runs("npx ownstats build"), "build"));
+    const save = steps[saveAt];
+    expect(save?.with).toEqual({ path: "data", key: restore?.with?.key });
+    // A failed step skips every later step that has no `if`; this one runs after a failed sync or build.
+    expect(save?.if).toBe(
+      "${{ !cancelled() && (steps.sync.outcome == 'success' || steps.sync.outcome == 'failure') }}",
+    );
+    expect(steps.find(runs("npx ownstats sync"))?.id).toBe("sync");
   });
 
   it("syncs the bucket named by the repository variable, then builds, then uploads data/site", () => {
-    const cache = stepIndex(steps, uses("actions/cache"), "cache");
+    const cache = stepIndex(steps, uses("actions/cache/restore"), "cache");
     const credentials = stepIndex(steps, uses("aws-actions/configure-aws-credentials"), "credentials");
     const sync = stepIndex(steps, runs("npx ownstats sync --bucket"), "sync");
     const buildStep = stepIndex(steps, runs("npx ownstats build"), "build");
