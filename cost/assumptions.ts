@@ -46,8 +46,11 @@ export interface Assumptions {
   retainedMonths: number;
   /** Report workflow runs per month (hourly). */
   syncRunsPerMonth: number;
-  /** LIST requests per sync run (an incremental listing that starts after the last key it has). */
-  listRequestsPerSync: number;
+  /**
+   * Hours of delivered objects each sync run lists: it lists again from two hour folders before the
+   * last key it has (for objects Firehose writes late) up to now. A LIST returns at most 1,000 keys.
+   */
+  syncListedHours: number;
   /** Bytes of one 202 response with headers, sent back to the browser. */
   responseBytes: number;
   /**
@@ -74,7 +77,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   warehouseBytesPerEvent: 103,
   retainedMonths: 13,
   syncRunsPerMonth: 730,
-  listRequestsPerSync: 1,
+  syncListedHours: 3,
   responseBytes: 250,
   kmsCallsPerCredentialHour: 12,
   peakToAverage: 10,

@@ -100,6 +100,11 @@ export function deliveredObjects(requests: number, bufferSeconds: number, rawByt
   return Math.max(Math.min(byTime, requests), rawBytes / (128 * 1024 * 1024));
 }
 
+/** LIST requests of one sync run: one per 1,000 keys in the hours it lists, at least one. */
+export function listRequestsPerSync(objectsPerMonth: number, listedHours: number): number {
+  return Math.max(1, Math.ceil(((objectsPerMonth / HOURS_PER_MONTH) * listedHours) / 1000));
+}
+
 export function estimateCost(
   input: CostInput,
   assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
@@ -203,7 +208,7 @@ export function estimateCost(
     "s3List",
     "S3",
     "LIST by the hourly report sync",
-    input.events > 0 ? a.syncRunsPerMonth * a.listRequestsPerSync : 0,
+    input.events > 0 ? a.syncRunsPerMonth * listRequestsPerSync(objects, a.syncListedHours) : 0,
     prices.s3PutOrList,
   );
   add("s3Get", "S3", "GET by the hourly report sync (each object once)", objects, prices.s3Get);
