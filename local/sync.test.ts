@@ -1,6 +1,8 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { inRawLayout, listingStart, localPath } from "./sync.ts";
+import { inRawLayout, listingStart, localPath, s3Client } from "./sync.ts";
 
 describe("sync localPath", () => {
   it("maps a key under the prefix into DATA/raw/", () => {
@@ -56,5 +58,23 @@ describe("sync inRawLayout", () => {
       "errors/processing-failed/year=2026/month=01/day=02/hour=03/b.gz",
     ])
       expect(inRawLayout("raw/", other), other).toBe(false);
+  });
+
+  it("takes the region of the profile in the AWS config file when AWS_REGION is unset, else us-east-1", async () => {
+    const saved = { ...process.env };
+    const folder = mkdtempSync(join(tmpdir(), "ownstats-aws-config-"));
+    try {
+      for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"]) delete process.env[name];
+      process.env.AWS_CONFIG_FILE = join(folder, "config");
+      writeFileSync(process.env.AWS_CONFIG_FILE, "[profile reports]\nregion = eu-central-1\n");
+      process.env.AWS_PROFILE = "reports";
+      expect(await (await s3Client()).config.region()).toBe("eu-central-1");
+      delete process.env.AWS_PROFILE;
+      expect(await (await s3Client()).config.region()).toBe("us-east-1");
+      process.env.AWS_REGION = "ap-south-1";
+      expect(await (await s3Client()).config.region()).toBe("ap-south-1");
+    } finally {
+      process.env = saved;
+    }
   });
 });

@@ -63,9 +63,20 @@ export function syncStatePath(data: string): string {
   return join(data, "sync-state.json");
 }
 
-export function s3Client(endpoint?: string): S3Client {
+/**
+ * The region is AWS_REGION (or AWS_DEFAULT_REGION), else the profile's in ~/.aws/config, as the AWS CLI
+ * reads it, else us-east-1: a bucket in the profile's region is then found without setting AWS_REGION.
+ */
+export async function s3Client(endpoint?: string): Promise<S3Client> {
+  let region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  if (!region) {
+    // The SDK's own region chain (environment, then the shared config file), read through a bare client.
+    const probe = new S3Client({});
+    region = await probe.config.region().catch(() => "us-east-1");
+    probe.destroy();
+  }
   return new S3Client({
-    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
+    region,
     // S3-compatible servers (s3rver, MinIO) are addressed by path, not by bucket subdomain.
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
   });
@@ -106,7 +117,7 @@ export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
 async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
   const { bucket, data } = settings;
   const prefix = settings.prefix;
-  const client = settings.client ?? s3Client(settings.endpoint);
+  const client = settings.client ?? (await s3Client(settings.endpoint));
   const log = settings.log ?? (() => {});
   const source = `s3://${bucket}/${prefix}`;
   const state = await readState(data);
