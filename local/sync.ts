@@ -3,23 +3,14 @@
 // DATA/sync-state.json, so each run fetches only what is new. Firehose can still write an object into
 // an hour folder the last run already passed (a buffer flushed up to 15 minutes after it opened, or the
 // other delivery stream, whose names sort first, taking over), so each run lists again from a few hours
-// before that key and fetches what is not here yet. Each object lands under a temporary
-// name (which the readers' `*.gz` glob does not match), is size-checked, then renamed into place.
-// A download cut short leaves its partial file behind; the next run continues it with a Range request.
-import { createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  type ListObjectsV2CommandOutput,
-  S3Client,
-} from "@aws-sdk/client-s3";
+// before that key and fetches what is not here yet. How one object lands in place: sync-download.ts.
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput, S3Client } from "@aws-sdk/client-s3";
 
 import { DEFAULT_LOOKBACK_HOURS } from "../runner/project.ts";
 import { hourFolder, newestPartitionHour, partitionHour } from "./raw-object.ts";
+import { type Downloaded, download } from "./sync-download.ts";
 import { listingError, notS3 } from "./sync-listing-error.ts";
 import { lockSync } from "./sync-lock.ts";
 
@@ -246,66 +237,6 @@ function partsUnderRoot(prefix: string, key: string): string[] {
   const root = hive < 0 ? prefix : prefix.slice(0, hive === 0 ? 0 : hive + 1);
   const relative = key.startsWith(root) ? key.slice(root.length) : key;
   return relative.split("/").filter((part) => part !== "");
-}
-
-interface Downloaded {
-  bytes: number;
-  resumed: boolean;
-  /** S3 no longer holds the object: nothing was written. */
-  gone?: boolean;
-}
-
-async function download(
-  client: S3Client,
-  bucket: string,
-  key: string,
-  size: number,
-  target: string,
-): Promise<Downloaded> {
-  const partial = `${target}.part`;
-  await mkdir(dirname(target), { recursive: true });
-  const already = await stat(partial).then(
-    (s) => s.size,
-    () => 0,
-  );
-  // Continue an interrupted download; a partial as large as the object was cut before its rename. One
-  // larger than the object (two syncs appending at once) holds bytes of neither: start it over.
-  const resumed = already > 0 && already < size;
-  const offset = resumed ? already : 0;
-  if (already !== size || size === 0) {
-    const object = await client
-      .send(
-        new GetObjectCommand({ Bucket: bucket, Key: key, ...(resumed ? { Range: `bytes=${offset}-` } : {}) }),
-      )
-      .catch((error: { name?: string }) => {
-        if (error?.name === "NoSuchKey") return undefined;
-        throw error;
-      });
-    if (!object) {
-      await rm(partial, { force: true });
-      return { bytes: 0, resumed: false, gone: true };
-    }
-    if (!object.Body) throw new Error(`S3 returned no body for ${key}`);
-    try {
-      await pipeline(object.Body as Readable, createWriteStream(partial, { flags: resumed ? "a" : "w" }));
-    } catch (error) {
-      // The network's own word ("aborted", "socket hang up") names neither the object nor the way on.
-      const kept = await stat(partial).then(
-        (s) => s.size,
-        () => 0,
-      );
-      throw new Error(
-        `download of ${key} stopped after ${kept} of ${size} bytes (${(error as Error).message}); run sync again to resume it`,
-      );
-    }
-  }
-  const written = (await stat(partial)).size;
-  if (written !== size)
-    throw new Error(
-      `download of ${key} is incomplete: ${written} of ${size} bytes; run sync again to resume`,
-    );
-  await rename(partial, target);
-  return { bytes: written - offset, resumed };
 }
 
 async function readState(data: string): Promise<SyncState> {

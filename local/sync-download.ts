@@ -1,0 +1,69 @@
+// One object of `ownstats sync`: written under a temporary `.part` name (which the readers' `*.gz`
+// glob does not match), size-checked, then renamed into place; a partial file left by a download cut
+// short is continued with a Range request.
+import { createWriteStream } from "node:fs";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+
+export interface Downloaded {
+  bytes: number;
+  resumed: boolean;
+  /** S3 no longer holds the object: nothing was written. */
+  gone?: boolean;
+}
+
+export async function download(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  size: number,
+  target: string,
+): Promise<Downloaded> {
+  const partial = `${target}.part`;
+  await mkdir(dirname(target), { recursive: true });
+  const already = await stat(partial).then(
+    (s) => s.size,
+    () => 0,
+  );
+  // Continue an interrupted download; a partial as large as the object was cut before its rename. One
+  // larger than the object (two syncs appending at once) holds bytes of neither: start it over.
+  const resumed = already > 0 && already < size;
+  const offset = resumed ? already : 0;
+  if (already !== size || size === 0) {
+    const object = await client
+      .send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, ...(resumed ? { Range: `bytes=${offset}-` } : {}) }),
+      )
+      .catch((error: { name?: string }) => {
+        if (error?.name === "NoSuchKey") return undefined;
+        throw error;
+      });
+    if (!object) {
+      await rm(partial, { force: true });
+      return { bytes: 0, resumed: false, gone: true };
+    }
+    if (!object.Body) throw new Error(`S3 returned no body for ${key}`);
+    try {
+      await pipeline(object.Body as Readable, createWriteStream(partial, { flags: resumed ? "a" : "w" }));
+    } catch (error) {
+      // The network's own word ("aborted", "socket hang up") names neither the object nor the way on.
+      const kept = await stat(partial).then(
+        (s) => s.size,
+        () => 0,
+      );
+      throw new Error(
+        `download of ${key} stopped after ${kept} of ${size} bytes (${(error as Error).message}); run sync again to resume it`,
+      );
+    }
+  }
+  const written = (await stat(partial)).size;
+  if (written !== size)
+    throw new Error(
+      `download of ${key} is incomplete: ${written} of ${size} bytes; run sync again to resume`,
+    );
+  await rename(partial, target);
+  return { bytes: written - offset, resumed };
+}
