@@ -414,6 +414,37 @@ describe.runIf(executable)("reports in Chromium", () => {
     }
   });
 
+  it("offers a keyboard user a visible skip link past the nav on every page", async () => {
+    const browser = await launchChromium(executable as string);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      for (const file of pageFiles) {
+        await page.goto(pathToFileURL(join(site, file)).href);
+        await page.keyboard.press("Tab");
+        const first = await page.evaluate(() => {
+          const focused = document.activeElement as HTMLElement;
+          const box = focused.getBoundingClientRect();
+          return {
+            text: focused.textContent,
+            visible: box.top >= 0 && box.left >= 0 && box.width > 0 && box.bottom <= window.innerHeight,
+          };
+        });
+        expect(first, file).toEqual({ text: "Skip to the report", visible: true });
+        await page.keyboard.press("Enter");
+        await page.keyboard.press("Tab");
+        // The next Tab goes on from the report, not through the nav's links.
+        const next = await page.evaluate(() => ({
+          inNav: Boolean(document.activeElement?.closest("header")),
+          id: document.activeElement?.id,
+        }));
+        expect(next.inNav, file).toBe(false);
+        if (file === "sql.html") expect(next.id).toBe("sql-example");
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("says the SQL page needs HTTP when opened from disk, without a console error", async () => {
     const browser = await launchChromium(executable as string);
     try {
