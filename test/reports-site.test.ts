@@ -274,7 +274,7 @@ describe.runIf(executable)("reports in Chromium", () => {
         );
       }
       expect(outcomes).toEqual(
-        examples.map((e) => expect.stringMatching(new RegExp(`^${e}: Done in \\d+ ms\\. rows$`))),
+        examples.map((e) => expect.stringMatching(new RegExp(`^${e}: Done in \\d+ ms: \\d+ rows?\\. rows$`))),
       );
     });
   });
@@ -313,6 +313,20 @@ describe.runIf(executable)("reports in Chromium", () => {
       expect(twins).toEqual({ headers: ["step", "step"], rows: [["1", "2"]] });
       const hours = await runInPlayground(page, "SELECT hour FROM anomalies ORDER BY hour LIMIT 1");
       expect(hours.rows[0]?.[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:00:00$/);
+    });
+  });
+
+  it("announces a playground result by its row count, without reading the whole table aloud", async () => {
+    await withServedSite(async (browser, server) => {
+      const page = await openPlayground(await browser.newPage(), server.url);
+      await runInPlayground(page, "SELECT n, 'page ' || n AS page FROM range(600) t(n)");
+      expect(await page.textContent("#sql-status")).toMatch(/^Done in \d+ ms: 600 rows, first 500 shown\.$/);
+      // The status is the live region; a cell inside one would have a screen reader read 500 rows.
+      const announced = await page.$$eval("#sql-status, #sql-result td", (elements) =>
+        elements.map((e) => Boolean(e.closest("[aria-live], [role=status], [role=alert], [role=log]"))),
+      );
+      expect(announced[0]).toBe(true);
+      expect(announced.slice(1).filter(Boolean)).toEqual([]);
     });
   });
 

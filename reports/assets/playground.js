@@ -188,6 +188,10 @@ function csvLink(fields, columns, rowCount) {
   return paragraph;
 }
 
+function rowsText(rowCount) {
+  return `${rowCount} row${rowCount === 1 ? "" : "s"}${rowCount > maxRows ? `, first ${maxRows} shown` : ""}`;
+}
+
 function show(table) {
   // By position, not by name: a result may hold two columns of one name (SELECT 1 AS a, 2 AS a).
   const fields = table.schema.fields;
@@ -195,7 +199,7 @@ function show(table) {
   const rowCount = Math.max(table.numRows, ...columns.map((column) => column?.length ?? 0));
   const element = document.createElement("table");
   const caption = element.createCaption();
-  caption.textContent = `${rowCount} row${rowCount === 1 ? "" : "s"}${rowCount > maxRows ? `, first ${maxRows} shown` : ""}`;
+  caption.textContent = rowsText(rowCount);
   const head = element.createTHead().insertRow();
   for (const field of fields) {
     const th = document.createElement("th");
@@ -211,6 +215,7 @@ function show(table) {
     });
   }
   result.replaceChildren(csvLink(fields, columns, rowCount), element);
+  return rowCount;
 }
 
 example.addEventListener("change", () => {
@@ -227,8 +232,9 @@ try {
     status.textContent = "Running…";
     try {
       const started = performance.now();
-      show(await connection.query(text.value));
-      status.textContent = `Done in ${Math.round(performance.now() - started)} ms.`;
+      const rowCount = show(await connection.query(text.value));
+      // The status alone is announced: a live result area would read every cell of the table aloud.
+      status.textContent = `Done in ${Math.round(performance.now() - started)} ms: ${rowsText(rowCount)}.`;
     } catch (error) {
       status.textContent = `Query failed: ${error.message}`;
       result.replaceChildren();
