@@ -330,6 +330,19 @@ describe.runIf(executable)("reports in Chromium", () => {
     });
   });
 
+  it("says the playground's SQL box is empty instead of showing an empty result", async () => {
+    await withServedSite(async (browser, server) => {
+      const page = await openPlayground(await browser.newPage(), server.url);
+      await runInPlayground(page, "SELECT 1 AS one");
+      await page.fill("#sql-text", "  \n ");
+      await page.click("#sql-run");
+      await expect
+        .poll(() => page.textContent("#sql-status"))
+        .toBe("Nothing to run: the SQL box is empty. Write a query or pick an example.");
+      expect(await page.$$eval("#sql-result > *", (children) => children.length)).toBe(0);
+    });
+  });
+
   it("downloads a playground result as CSV: every row, quoted as RFC 4180, visitors' text never a formula", async () => {
     await withServedSite(async (browser, server) => {
       const page = await openPlayground(await browser.newPage(), server.url);

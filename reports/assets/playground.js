@@ -228,6 +228,12 @@ try {
   run.disabled = false;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    // DuckDB answers an empty query with an empty result, which would read as "no rows".
+    if (!text.value.trim()) {
+      status.textContent = "Nothing to run: the SQL box is empty. Write a query or pick an example.";
+      result.replaceChildren();
+      return;
+    }
     run.disabled = true;
     status.textContent = "Running…";
     try {
