@@ -343,6 +343,29 @@ describe.runIf(executable)("reports in Chromium", () => {
     });
   });
 
+  it("shows a failed playground query's error with its ^ under the word it points at", async () => {
+    await withServedSite(async (browser, server) => {
+      const page = await openPlayground(await browser.newPage(), server.url);
+      await page.fill("#sql-text", "SELECT * FROM nope");
+      await page.click("#sql-run");
+      await page.waitForSelector("#sql-run:not([disabled])");
+      const status = (await page.textContent("#sql-status")) ?? "";
+      expect(status).toMatch(/^Query failed: Catalog Error: Table with name nope does not exist!/);
+      const [caret, word] = await page.evaluate(() => {
+        const node = document.getElementById("sql-status")?.firstChild as Text;
+        const left = (at: number) => {
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + 1);
+          return Math.round(range.getBoundingClientRect().left);
+        };
+        const text = node.data;
+        return [left(text.lastIndexOf("^")), left(text.lastIndexOf("nope"))];
+      });
+      expect(caret).toBe(word);
+    });
+  });
+
   it("downloads a playground result as CSV: every row, quoted as RFC 4180, visitors' text never a formula", async () => {
     await withServedSite(async (browser, server) => {
       const page = await openPlayground(await browser.newPage(), server.url);

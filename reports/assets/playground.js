@@ -235,6 +235,7 @@ try {
       return;
     }
     run.disabled = true;
+    status.classList.remove("failed");
     status.textContent = "Running…";
     try {
       const started = performance.now();
@@ -242,6 +243,8 @@ try {
       // The status alone is announced: a live result area would read every cell of the table aloud.
       status.textContent = `Done in ${Math.round(performance.now() - started)} ms: ${rowsText(rowCount)}.`;
     } catch (error) {
+      // DuckDB's message marks the error with a ^ under the query's line: kept aligned in monospace.
+      status.classList.add("failed");
       status.textContent = `Query failed: ${error.message}`;
       result.replaceChildren();
     } finally {
