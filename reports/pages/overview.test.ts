@@ -103,6 +103,38 @@ describe("overview key figures", () => {
   });
 });
 
+describe("overview daily chart", () => {
+  it("gives its figures as a table too, for a reader who cannot see the chart", async () => {
+    const data = await sampleData();
+    const page = await overviewOf(data, 7);
+    const figures =
+      page.match(/<caption>Visitors and sessions per day<\/caption>[\s\S]*?<\/table>/)?.[0] ?? "";
+    const rows = [
+      ...figures.matchAll(
+        /<tr><td class="time">([^<]+)<\/td><td class="num">([^<]+)<\/td><td class="num">([^<]+)<\/td><\/tr>/g,
+      ),
+    ];
+    expect(rows.map((r) => r[1])).toEqual([
+      "2026-11-14",
+      "2026-11-15",
+      "2026-11-16",
+      "2026-11-17",
+      "2026-11-18",
+      "2026-11-19",
+      "2026-11-20",
+    ]);
+    const warehouse = await openWarehouse(data);
+    const [day] = await warehouse.all(
+      `SELECT visitors, sessions FROM daily WHERE "date" = DATE '2026-11-18'`,
+    );
+    warehouse.close();
+    expect(rows[4]?.slice(2)).toEqual([
+      Number(day?.visitors).toLocaleString("en-US"),
+      Number(day?.sessions).toLocaleString("en-US"),
+    ]);
+  });
+});
+
 describe("daily series", () => {
   it("is 0 on a day without sessions and null before the data starts", () => {
     const days = ["2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"];

@@ -50,6 +50,7 @@ export const overview: Page = {
   view(rows, input) {
     const days = periodDays(input.period);
     const series = (field: string) => dailySeries(days, rows.daily ?? [], field, input.period.dataStart);
+    const [visitors, sessions] = [series("visitors"), series("sessions")];
     const topPages = (rows.top_pages ?? []).slice(0, 10);
     const topSources = rows.top_sources ?? [];
     return {
@@ -62,11 +63,20 @@ export const overview: Page = {
               "Daily visitors and sessions",
               days,
               [
-                { name: "visitors", values: series("visitors") },
-                { name: "sessions", values: series("sessions") },
+                { name: "visitors", values: visitors },
+                { name: "sessions", values: sessions },
               ],
               "per day",
               lastDayPartial(input.period),
+            ),
+      // The chart's figures for a reader who cannot see it: its aria-label names it, no more.
+      dailyTable:
+        input.period.dataStart === null
+          ? null
+          : table(
+              "Visitors and sessions per day",
+              ["Day@", "Visitors#", "Sessions#"],
+              days.map((day, i) => [day, formatCount(visitors[i] ?? null), formatCount(sessions[i] ?? null)]),
             ),
       lastDayNote: lastDayNote(input.period, "dashed"),
       pagesChart: topPages.length
