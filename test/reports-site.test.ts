@@ -279,6 +279,20 @@ describe.runIf(executable)("reports in Chromium", () => {
     });
   });
 
+  it("lets Ctrl+Z bring back a query that picking an example replaced, with the keyboard on the list", async () => {
+    await withServedSite(async (browser, server) => {
+      const page = await openPlayground(await browser.newPage(), server.url);
+      await page.fill("#sql-text", "SELECT 'my own query'");
+      await page.focus("#sql-example");
+      await page.keyboard.press("ArrowDown");
+      expect(await page.inputValue("#sql-text")).toMatch(/^SELECT "date", visitors/);
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("sql-example");
+      await page.focus("#sql-text");
+      await page.keyboard.press("Control+Z");
+      expect(await page.inputValue("#sql-text")).toBe("SELECT 'my own query'");
+    });
+  });
+
   it("shows each playground column's own values, numbers, dates and times as DuckDB writes them", async () => {
     await withServedSite(async (browser, server) => {
       const page = await openPlayground(await browser.newPage(), server.url);

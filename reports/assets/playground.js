@@ -218,8 +218,17 @@ function show(table) {
   return rowCount;
 }
 
+// Typed into the box as an edit, so Ctrl+Z brings back the query it replaced: arrow keys on the
+// focused list change the example at once, and a keyboard user would otherwise lose their query.
 example.addEventListener("change", () => {
-  text.value = config.examples[Number(example.value)].sql;
+  const sql = config.examples[Number(example.value)].sql;
+  const focused = document.activeElement;
+  text.focus();
+  text.select();
+  if (!document.execCommand("insertText", false, sql)) text.value = sql;
+  text.setSelectionRange(0, 0);
+  text.scrollTop = 0;
+  focused?.focus();
 });
 
 try {
