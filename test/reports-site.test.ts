@@ -380,6 +380,20 @@ describe.runIf(executable)("reports in Chromium", () => {
     });
   });
 
+  it("says a playground result too large for the browser's memory is, and how to make it fit", async () => {
+    await withServedSite(async (browser, server) => {
+      const page = await openPlayground(await browser.newPage(), server.url);
+      await page.fill("#sql-text", "SELECT repeat('x', 100000) AS s FROM range(100000)");
+      await page.click("#sql-run");
+      await page.waitForSelector("#sql-run:not([disabled])", { timeout: 60_000 });
+      expect(await page.textContent("#sql-status")).toMatch(
+        /^Query failed: the result does not fit in the browser's memory \(malloc of size \d+ failed\)\. Add a LIMIT, select fewer or shorter columns, or aggregate\.$/,
+      );
+      // The engine stays usable.
+      expect((await runInPlayground(page, "SELECT 1 AS one")).rows).toEqual([["1"]]);
+    });
+  });
+
   it("downloads a playground result as CSV: every row, quoted as RFC 4180, visitors' text never a formula", async () => {
     await withServedSite(async (browser, server) => {
       const page = await openPlayground(await browser.newPage(), server.url);

@@ -218,6 +218,14 @@ function show(table) {
   return rowCount;
 }
 
+/** DuckDB's message, with the way out added where the engine's own words name none. */
+function failureText(message) {
+  // The page's engine has a few GB at most; a wide result asks for more and fails in the allocator.
+  if (/^malloc of size \d+ failed/.test(message))
+    return `the result does not fit in the browser's memory (${message}). Add a LIMIT, select fewer or shorter columns, or aggregate.`;
+  return message;
+}
+
 // Typed into the box as an edit, so Ctrl+Z brings back the query it replaced: arrow keys on the
 // focused list change the example at once, and a keyboard user would otherwise lose their query.
 example.addEventListener("change", () => {
@@ -254,7 +262,7 @@ try {
     } catch (error) {
       // DuckDB's message marks the error with a ^ under the query's line: kept aligned in monospace.
       status.classList.add("failed");
-      status.textContent = `Query failed: ${error.message}`;
+      status.textContent = `Query failed: ${failureText(error.message)}`;
       result.replaceChildren();
     } finally {
       run.disabled = false;
