@@ -1,18 +1,14 @@
 // The reports rendered from `ownstats demo` data through `ownstats build`: every page exists and
 // links to every other, nothing points to another host, every chart is an inline SVG with a title,
 // the HTML validates; then Chromium opens every page (no console error, a screenshot that is not
-// blank) and runs the SQL playground's example query over HTTP.
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { extname, join, normalize } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+// blank, a skip link for the keyboard). The SQL playground has its own file.
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { HtmlValidate } from "html-validate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
+import { demoFolders, ownstats, withServedSite } from "./reports-kit.ts";
 
 const pageFiles = [
   "index.html",
@@ -26,28 +22,12 @@ const pageFiles = [
   "sql.html",
 ];
 
-const root = mkdtempSync(join(tmpdir(), "ownstats-reports-"));
-const data = join(root, "data");
-const site = join(data, "site");
+const { root, data, site } = demoFolders();
 const html = (file: string) => readFileSync(join(site, file), "utf8");
 
-function ownstats(...args: string[]): string {
-  const result = spawnSync(
-    process.execPath,
-    [fileURLToPath(new URL("../bin/ownstats.js", import.meta.url)), ...args, "--data", data],
-    {
-      encoding: "utf8",
-      env: { ...process.env, OWNSTATS_DEMO_NOW: "2026-11-20T18:00:00Z" },
-    },
-  );
-  if (result.status !== 0)
-    throw new Error(`ownstats ${args[0]} exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
-  return result.stdout;
-}
-
 beforeAll(() => {
-  ownstats("demo", "--visitors", "400", "--days", "42", "--seed", "7");
-  const out = ownstats("build");
+  ownstats(data, "demo", "--visitors", "400", "--days", "42", "--seed", "7");
+  const out = ownstats(data, "build");
   expect(out).toMatch(/report: wrote 9 pages/);
 });
 
@@ -141,13 +121,14 @@ describe("reports rendered from ownstats demo data", () => {
 });
 
 const executable = chromiumOrWarn("reports in Chromium");
+const served = (use: Parameters<typeof withServedSite>[2]) => withServedSite(site, executable as string, use);
 
 describe.runIf(executable)("reports in Chromium", () => {
   const artifacts = join("test-results", "reports");
 
   it("opens every page with no console error and a screenshot that is not blank", async () => {
     mkdirSync(artifacts, { recursive: true });
-    await withServedSite(async (browser, server) => {
+    await served(async (browser, server) => {
       for (const scheme of ["light", "dark"] as const) {
         const context = await browser.newContext({
           colorScheme: scheme,
@@ -172,7 +153,7 @@ describe.runIf(executable)("reports in Chromium", () => {
   });
 
   it("fits a phone's width, and draws chart text in the page's colour in dark mode", async () => {
-    await withServedSite(async (browser, server) => {
+    await served(async (browser, server) => {
       const context = await browser.newContext({
         colorScheme: "dark",
         viewport: { width: 390, height: 844 },
@@ -226,198 +207,6 @@ describe.runIf(executable)("reports in Chromium", () => {
       });
       expect(colours.text).toBe(colours.body);
       expect(colours.body).not.toBe("rgb(0, 0, 0)");
-    });
-  });
-
-  it("runs the SQL playground's example query over HTTP and shows rows", async () => {
-    await withServedSite(async (browser, server) => {
-      const context = await browser.newContext();
-      const requested: string[] = [];
-      context.on("request", (request) => void requested.push(request.url()));
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-      page.on("pageerror", (e) => errors.push(e.message));
-      await openPlayground(page, server.url);
-      await page.click("#sql-run");
-      await page.waitForSelector("#sql-result tbody tr", { timeout: 30_000 });
-      const headers = await page.$$eval("#sql-result th", (ths) => ths.map((th) => th.textContent));
-      expect(headers).toEqual(["source", "sessions", "conversions", "conversion_rate"]);
-      const rows = await page.$$eval("#sql-result tbody tr", (trs) => trs.map((tr) => tr.textContent ?? ""));
-      expect(rows.length).toBeGreaterThan(1);
-      expect(rows.join(" ")).toContain("(direct)");
-      await page.screenshot({ path: join(artifacts, "sql-playground-result.png"), fullPage: true });
-      expect(errors).toEqual([]);
-      expect(server.requests.filter((path) => path.startsWith("/duckdb/")).length).toBeGreaterThan(0);
-      // The page, its engine and the worker ask nothing of any other host.
-      expect(
-        requested.filter((url) => !url.startsWith(`${server.url}/`) && !url.startsWith("blob:")),
-      ).toEqual([]);
-    });
-  });
-
-  it("runs every example query of the SQL playground to rows", async () => {
-    await withServedSite(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
-      const examples = await page.$$eval("#sql-example option", (options) =>
-        options.map((o) => o.getAttribute("value") ?? ""),
-      );
-      expect(examples.length).toBeGreaterThan(1);
-      const outcomes: string[] = [];
-      for (const example of examples) {
-        await page.selectOption("#sql-example", example);
-        await page.click("#sql-run");
-        await page.waitForSelector("#sql-run:not([disabled])");
-        const rows = await page.$$eval("#sql-result tbody tr", (trs) => trs.length);
-        outcomes.push(
-          `${example}: ${await page.textContent("#sql-status")} ${rows > 0 ? "rows" : "no rows"}`,
-        );
-      }
-      expect(outcomes).toEqual(
-        examples.map((e) => expect.stringMatching(new RegExp(`^${e}: Done in \\d+ ms: \\d+ rows?\\. rows$`))),
-      );
-    });
-  });
-
-  it("lets Ctrl+Z bring back a query that picking an example replaced, with the keyboard on the list", async () => {
-    await withServedSite(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
-      await page.fill("#sql-text", "SELECT 'my own query'");
-      await page.focus("#sql-example");
-      await page.keyboard.press("ArrowDown");
-      expect(await page.inputValue("#sql-text")).toMatch(/^SELECT "date", visitors/);
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe("sql-example");
-      await page.focus("#sql-text");
-      await page.keyboard.press("Control+Z");
-      expect(await page.inputValue("#sql-text")).toBe("SELECT 'my own query'");
-    });
-  });
-
-  it("shows each playground column's own values, numbers, dates and times as DuckDB writes them", async () => {
-    await withServedSite(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
-      const result = await runInPlayground(
-        page,
-        `SELECT sum(x) AS total, -1.5::DECIMAL(10, 2) AS price, 123456789012345678.12::DECIMAL(38, 2) AS wide,
-                DATE '2026-01-01' AS day, TIMESTAMP '2026-01-01 10:00:00.123456' AS at,
-                TIMESTAMPTZ '2026-01-01 10:00:00+02' AS zoned, TIME '10:00:01.5' AS clock, 'x\\xAA'::BLOB AS bytes
-         FROM (VALUES (40), (2)) t(x)`,
-      );
-      expect(result.headers).toEqual(["total", "price", "wide", "day", "at", "zoned", "clock", "bytes"]);
-      expect(result.rows).toEqual([
-        [
-          "42",
-          "-1.50",
-          "123456789012345678.12",
-          "2026-01-01",
-          "2026-01-01 10:00:00.123456",
-          "2026-01-01 08:00:00+00",
-          "10:00:01.5",
-          "x\\xAA",
-        ],
-      ]);
-      // Subtracting timestamps gives an INTERVAL.
-      const spans = await runInPlayground(
-        page,
-        "SELECT TIMESTAMP '2026-01-03 12:00:00' - TIMESTAMP '2026-01-01 09:30:00' AS span, INTERVAL '14 months 1 day 3 seconds' AS long, INTERVAL '-90 minutes' AS back",
-      );
-      expect(spans.rows).toEqual([["2 days 02:30:00", "1 year 2 months 1 day 00:00:03", "-01:30:00"]]);
-      // Two columns of one name (a join's two ids, say) each keep their own values.
-      const twins = await runInPlayground(page, "SELECT 1 AS step, 2 AS step");
-      expect(twins).toEqual({ headers: ["step", "step"], rows: [["1", "2"]] });
-      const hours = await runInPlayground(page, "SELECT hour FROM anomalies ORDER BY hour LIMIT 1");
-      expect(hours.rows[0]?.[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:00:00$/);
-    });
-  });
-
-  it("announces a playground result by its row count, without reading the whole table aloud", async () => {
-    await withServedSite(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
-      await runInPlayground(page, "SELECT n, 'page ' || n AS page FROM range(600) t(n)");
-      expect(await page.textContent("#sql-status")).toMatch(/^Done in \d+ ms: 600 rows, first 500 shown\.$/);
-      // The status is the live region; a cell inside one would have a screen reader read 500 rows.
-      const announced = await page.$$eval("#sql-status, #sql-result td", (elements) =>
-        elements.map((e) => Boolean(e.closest("[aria-live], [role=status], [role=alert], [role=log]"))),
-      );
-      expect(announced[0]).toBe(true);
-      expect(announced.slice(1).filter(Boolean)).toEqual([]);
-    });
-  });
-
-  it("says the playground's SQL box is empty instead of showing an empty result", async () => {
-    await withServedSite(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
-      await runInPlayground(page, "SELECT 1 AS one");
-      await page.fill("#sql-text", "  \n ");
-      await page.click("#sql-run");
-      await expect
-        .poll(() => page.textContent("#sql-status"))
-        .toBe("Nothing to run: the SQL box is empty. Write a query or pick an example.");
-      expect(await page.$$eval("#sql-result > *", (children) => children.length)).toBe(0);
-    });
-  });
-
-  it("shows a failed playground query's error with its ^ under the word it points at", async () => {
-    await withServedSite(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
-      await page.fill("#sql-text", "SELECT * FROM nope");
-      await page.click("#sql-run");
-      await page.waitForSelector("#sql-run:not([disabled])");
-      const status = (await page.textContent("#sql-status")) ?? "";
-      expect(status).toMatch(/^Query failed: Catalog Error: Table with name nope does not exist!/);
-      const [caret, word] = await page.evaluate(() => {
-        const node = document.getElementById("sql-status")?.firstChild as Text;
-        const left = (at: number) => {
-          const range = document.createRange();
-          range.setStart(node, at);
-          range.setEnd(node, at + 1);
-          return Math.round(range.getBoundingClientRect().left);
-        };
-        const text = node.data;
-        return [left(text.lastIndexOf("^")), left(text.lastIndexOf("nope"))];
-      });
-      expect(caret).toBe(word);
-    });
-  });
-
-  it("says a playground result too large for the browser's memory is, and how to make it fit", async () => {
-    await withServedSite(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
-      await page.fill("#sql-text", "SELECT repeat('x', 100000) AS s FROM range(100000)");
-      await page.click("#sql-run");
-      await page.waitForSelector("#sql-run:not([disabled])", { timeout: 60_000 });
-      expect(await page.textContent("#sql-status")).toMatch(
-        /^Query failed: the result does not fit in the browser's memory \(malloc of size \d+ failed\)\. Add a LIMIT, select fewer or shorter columns, or aggregate\.$/,
-      );
-      // The engine stays usable.
-      expect((await runInPlayground(page, "SELECT 1 AS one")).rows).toEqual([["1"]]);
-    });
-  });
-
-  it("downloads a playground result as CSV: every row, quoted as RFC 4180, visitors' text never a formula", async () => {
-    await withServedSite(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
-      const result = await runInPlayground(
-        page,
-        `SELECT n, CASE n WHEN 0 THEN 'a, "quoted"' || chr(10) || 'line' WHEN 1 THEN '=HYPERLINK("x")'
-                WHEN 2 THEN NULL ELSE '/pricing' END AS page, -1.5::DECIMAL(10, 2) AS price
-         FROM range(600) t(n)`,
-      );
-      expect(result.rows).toHaveLength(500);
-      expect(await page.textContent("#sql-download")).toBe("Download CSV (600 rows)");
-      const [download] = await Promise.all([page.waitForEvent("download"), page.click("#sql-download")]);
-      expect(download.suggestedFilename()).toBe("ownstats-query.csv");
-      const lines = (await readFile(await download.path(), "utf8")).split("\r\n");
-      expect(lines.slice(0, 5)).toEqual([
-        "n,page,price",
-        '0,"a, ""quoted""\nline",-1.50',
-        `1,"'=HYPERLINK(""x"")",-1.50`,
-        "2,,-1.50",
-        "3,/pricing,-1.50",
-      ]);
-      // 600 rows, the header and the empty string after the last line break.
-      expect(lines).toHaveLength(602);
-      expect(lines.at(-2)).toBe("599,/pricing,-1.50");
     });
   });
 
@@ -522,21 +311,6 @@ describe.runIf(executable)("reports in Chromium", () => {
       await browser.close();
     }
   });
-
-  it("says the SQL page needs HTTP when opened from disk, without a console error", async () => {
-    const browser = await launchChromium(executable as string);
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-      await page.goto(pathToFileURL(join(site, "sql.html")).href);
-      await expect.poll(() => page.textContent("#sql-status")).toMatch(/needs the site served over HTTP/);
-      expect(await page.isDisabled("#sql-run")).toBe(true);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  });
 });
 
 /** Decodes the screenshot in the browser and counts its colours: a blank page has one or two. */
@@ -558,73 +332,4 @@ async function distinctColours(page: import("playwright-core").Page, png: Buffer
     }
     return colours.size;
   }, png.toString("base64"));
-}
-
-const contentTypes: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".css": "text/css",
-  ".js": "text/javascript",
-  ".wasm": "application/wasm",
-  ".parquet": "application/octet-stream",
-};
-
-/** Serves the site over HTTP to a fresh Chromium for `use`, and closes both after it. */
-async function withServedSite(
-  use: (
-    browser: import("playwright-core").Browser,
-    server: Awaited<ReturnType<typeof serveFolder>>,
-  ) => Promise<void>,
-): Promise<void> {
-  const server = await serveFolder(site);
-  const browser = await launchChromium(executable as string);
-  try {
-    await use(browser, server);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-}
-
-/** Opens the SQL playground in `page` and waits until its engine is ready to run a query. */
-async function openPlayground(page: import("playwright-core").Page, url: string) {
-  await page.goto(`${url}/sql.html`);
-  await page.waitForSelector("#sql-run:not([disabled])", { timeout: 60_000 });
-  return page;
-}
-
-/** A tiny static host, as GitHub Pages or S3 would serve the site: files only, no server logic. */
-async function serveFolder(folder: string) {
-  const requests: string[] = [];
-  const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname));
-    requests.push(path);
-    try {
-      const body = await readFile(join(folder, path.endsWith("/") ? `${path}index.html` : path));
-      res.writeHead(200, { "content-type": contentTypes[extname(path)] ?? "application/octet-stream" });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end("not found");
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** Runs one query in the playground page and reads the table it shows. */
-async function runInPlayground(page: import("playwright-core").Page, sql: string) {
-  await page.fill("#sql-text", sql);
-  await page.click("#sql-run");
-  await page.waitForSelector("#sql-run:not([disabled])");
-  const status = await page.textContent("#sql-status");
-  if (!status?.startsWith("Done")) throw new Error(`${sql}: ${status}`);
-  return {
-    headers: await page.$$eval("#sql-result th", (ths) => ths.map((th) => th.textContent)),
-    rows: await page.$$eval("#sql-result tbody tr", (trs) =>
-      trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent)),
-    ),
-  };
 }
