@@ -189,6 +189,28 @@ describe.runIf(executable)("SQL playground in Chromium", () => {
     });
   });
 
+  it("stops a long playground query from the keyboard, and runs the next one", async () => {
+    await served(async (browser, server) => {
+      const page = await openPlayground(await browser.newPage(), server.url);
+      await page.fill("#sql-text", "SELECT count(*) FROM range(1000000) a, range(1000000) b");
+      await page.focus("#sql-run");
+      await page.keyboard.press("Enter");
+      await expect.poll(() => page.textContent("#sql-status")).toBe("Running…");
+      // The keyboard's focus moved from the disabled Run to Stop.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("sql-stop");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("#sql-run:not([disabled])", { timeout: 60_000 });
+      expect(await page.textContent("#sql-status")).toMatch(
+        /^Stopped after [\d.]+ s; the engine restarted\. Ready: daily, sources,/,
+      );
+      expect(await page.isHidden("#sql-stop")).toBe(true);
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("sql-run");
+      expect((await runInPlayground(page, "SELECT count(*) AS n FROM sources")).rows[0]?.[0]).toMatch(
+        /^\d+$/,
+      );
+    });
+  });
+
   it("downloads a playground result as CSV: every row, quoted as RFC 4180, visitors' text never a formula", async () => {
     await served(async (browser, server) => {
       const page = await openPlayground(await browser.newPage(), server.url);

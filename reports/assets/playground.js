@@ -7,6 +7,7 @@ const form = document.getElementById("sql-form");
 const text = document.getElementById("sql-text");
 const example = document.getElementById("sql-example");
 const run = document.getElementById("sql-run");
+const stop = document.getElementById("sql-stop");
 const result = document.getElementById("sql-result");
 const config = JSON.parse(document.getElementById("sql-config").textContent);
 const maxRows = 500;
@@ -29,7 +30,7 @@ async function start() {
     await db.registerFileBuffer(`${table}.parquet`, new Uint8Array(await response.arrayBuffer()));
     await connection.query(`CREATE VIEW "${table}" AS SELECT * FROM read_parquet('${table}.parquet')`);
   }
-  return connection;
+  return { db, connection };
 }
 
 // Arrow type ids (apache-arrow's Type enum) of the values that need more than String().
@@ -240,9 +241,12 @@ example.addEventListener("change", () => {
 });
 
 try {
-  const connection = await start();
+  let engine = await start();
   status.textContent = `Ready: ${config.tables.join(", ")}.`;
   run.disabled = false;
+  // DuckDB-WASM cannot interrupt a query: Stop ends its worker and starts the engine afresh.
+  let stopped = () => {};
+  stop.addEventListener("click", () => stopped());
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     // DuckDB answers an empty query with an empty result, which would read as "no rows".
@@ -251,12 +255,32 @@ try {
       result.replaceChildren();
       return;
     }
+    // A disabled button loses the keyboard's focus: it goes to Stop, and back to Run after.
+    const keyboardOnRun = document.activeElement === run;
     run.disabled = true;
+    stop.hidden = false;
+    if (keyboardOnRun) stop.focus();
     status.classList.remove("failed");
     status.textContent = "Running…";
+    const started = performance.now();
+    const seconds = () => `${Math.round((performance.now() - started) / 100) / 10} s`;
     try {
-      const started = performance.now();
-      const rowCount = show(await connection.query(text.value));
+      const outcome = await Promise.race([
+        engine.connection.query(text.value),
+        new Promise((resolve) => {
+          stopped = () => resolve(null);
+        }),
+      ]);
+      if (outcome === null) {
+        stop.hidden = true;
+        status.textContent = `Stopped after ${seconds()}. Restarting the database engine…`;
+        await engine.db.terminate();
+        engine = await start();
+        status.textContent = `Stopped after ${seconds()}; the engine restarted. Ready: ${config.tables.join(", ")}.`;
+        result.replaceChildren();
+        return;
+      }
+      const rowCount = show(outcome);
       // The status alone is announced: a live result area would read every cell of the table aloud.
       status.textContent = `Done in ${Math.round(performance.now() - started)} ms: ${rowsText(rowCount)}.`;
     } catch (error) {
@@ -265,7 +289,10 @@ try {
       status.textContent = `Query failed: ${failureText(error.message)}`;
       result.replaceChildren();
     } finally {
+      const keyboardOnStop = document.activeElement === stop || document.activeElement === document.body;
+      stop.hidden = true;
       run.disabled = false;
+      if (keyboardOnRun && keyboardOnStop) run.focus();
     }
   });
 } catch (error) {
