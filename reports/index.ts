@@ -226,7 +226,7 @@ function periodLine(period: Period): string {
   return `${span}, compared with ${period.previousStart} to ${period.previousEnd}; both up to ${period.cutTime} ${period.zone} on their last day`;
 }
 
-const assets = ["style.css", "favicon.svg", "sql.js", "playground.js"];
+const assets = ["style.css", "favicon.svg", "sql.js", "playground.js", "values.js"];
 
 function assetFiles() {
   return assets.map((name) => ({
