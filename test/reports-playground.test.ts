@@ -88,6 +88,17 @@ describe.runIf(executable)("SQL playground in Chromium", () => {
     });
   });
 
+  it("keeps the playground's query through a reload of the page", async () => {
+    await served(async (browser, server) => {
+      const page = await openPlayground(await browser.newPage(), server.url);
+      await page.fill("#sql-text", "SELECT 'kept' AS query");
+      await page.reload();
+      await page.waitForSelector("#sql-run:not([disabled])", { timeout: 60_000 });
+      expect(await page.inputValue("#sql-text")).toBe("SELECT 'kept' AS query");
+      expect((await runInPlayground(page, await page.inputValue("#sql-text"))).rows).toEqual([["kept"]]);
+    });
+  });
+
   it("shows each playground column's own values, numbers, dates and times as DuckDB writes them", async () => {
     await served(async (browser, server) => {
       const page = await openPlayground(await browser.newPage(), server.url);

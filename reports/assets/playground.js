@@ -101,6 +101,24 @@ function failureText(message) {
   return message;
 }
 
+// The query survives a reload of the tab (the browser refills the box only sometimes), and stays in
+// this tab: session storage, never sent anywhere.
+const savedQuery = "ownstats-sql-query";
+function remember() {
+  try {
+    sessionStorage.setItem(savedQuery, text.value);
+  } catch {
+    // Storage refused (a private mode, a full quota): the query is simply not kept.
+  }
+}
+try {
+  const saved = sessionStorage.getItem(savedQuery);
+  if (saved !== null) text.value = saved;
+} catch {
+  // As above: nothing kept, nothing to restore.
+}
+text.addEventListener("input", remember);
+
 // Typed into the box as an edit, so Ctrl+Z brings back the query it replaced: arrow keys on the
 // focused list change the example at once, and a keyboard user would otherwise lose their query.
 example.addEventListener("change", () => {
@@ -109,6 +127,7 @@ example.addEventListener("change", () => {
   text.focus();
   text.select();
   if (!document.execCommand("insertText", false, sql)) text.value = sql;
+  remember();
   text.setSelectionRange(0, 0);
   text.scrollTop = 0;
   focused?.focus();
