@@ -20,6 +20,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const executable = chromiumOrWarn("SQL playground in Chromium");
 const served = (use: Parameters<typeof withServedSite>[2]) => withServedSite(site, executable as string, use);
+/** Runs `use` on the playground, served over HTTP and ready to run a query. */
+const withPlayground = (use: (page: import("playwright-core").Page) => Promise<void>) =>
+  served(async (browser, server) => use(await openPlayground(await browser.newPage(), server.url)));
 
 describe.runIf(executable)("SQL playground in Chromium", () => {
   const artifacts = join("test-results", "reports");
@@ -52,8 +55,7 @@ describe.runIf(executable)("SQL playground in Chromium", () => {
   });
 
   it("runs every example query of the SQL playground to rows", async () => {
-    await served(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
+    await withPlayground(async (page) => {
       const examples = await page.$$eval("#sql-example option", (options) =>
         options.map((o) => o.getAttribute("value") ?? ""),
       );
@@ -75,8 +77,7 @@ describe.runIf(executable)("SQL playground in Chromium", () => {
   });
 
   it("lets Ctrl+Z bring back a query that picking an example replaced, with the keyboard on the list", async () => {
-    await served(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
+    await withPlayground(async (page) => {
       await page.fill("#sql-text", "SELECT 'my own query'");
       await page.focus("#sql-example");
       await page.keyboard.press("ArrowDown");
@@ -89,8 +90,7 @@ describe.runIf(executable)("SQL playground in Chromium", () => {
   });
 
   it("keeps the playground's query through a reload of the page", async () => {
-    await served(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
+    await withPlayground(async (page) => {
       await page.fill("#sql-text", "SELECT 'kept' AS query");
       await page.reload();
       await page.waitForSelector("#sql-run:not([disabled])", { timeout: 60_000 });
@@ -100,8 +100,7 @@ describe.runIf(executable)("SQL playground in Chromium", () => {
   });
 
   it("shows each playground column's own values, numbers, dates and times as DuckDB writes them", async () => {
-    await served(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
+    await withPlayground(async (page) => {
       const result = await runInPlayground(
         page,
         `SELECT sum(x) AS total, -1.5::DECIMAL(10, 2) AS price, 123456789012345678.12::DECIMAL(38, 2) AS wide,
@@ -137,8 +136,7 @@ describe.runIf(executable)("SQL playground in Chromium", () => {
   });
 
   it("announces a playground result by its row count, without reading the whole table aloud", async () => {
-    await served(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
+    await withPlayground(async (page) => {
       await runInPlayground(page, "SELECT n, 'page ' || n AS page FROM range(600) t(n)");
       expect(await page.textContent("#sql-status")).toMatch(/^Done in \d+ ms: 600 rows, first 500 shown\.$/);
       // The status is the live region; a cell inside one would have a screen reader read 500 rows.
@@ -151,8 +149,7 @@ describe.runIf(executable)("SQL playground in Chromium", () => {
   });
 
   it("says the playground's SQL box is empty instead of showing an empty result", async () => {
-    await served(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
+    await withPlayground(async (page) => {
       await runInPlayground(page, "SELECT 1 AS one");
       await page.fill("#sql-text", "  \n ");
       await page.click("#sql-run");
@@ -164,8 +161,7 @@ describe.runIf(executable)("SQL playground in Chromium", () => {
   });
 
   it("shows a failed playground query's error with its ^ under the word it points at", async () => {
-    await served(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
+    await withPlayground(async (page) => {
       await page.fill("#sql-text", "SELECT * FROM nope");
       await page.click("#sql-run");
       await page.waitForSelector("#sql-run:not([disabled])");
@@ -187,8 +183,7 @@ describe.runIf(executable)("SQL playground in Chromium", () => {
   });
 
   it("says a playground result too large for the browser's memory is, and how to make it fit", async () => {
-    await served(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
+    await withPlayground(async (page) => {
       await page.fill("#sql-text", "SELECT repeat('x', 100000) AS s FROM range(100000)");
       await page.click("#sql-run");
       await page.waitForSelector("#sql-run:not([disabled])", { timeout: 60_000 });
@@ -201,8 +196,7 @@ describe.runIf(executable)("SQL playground in Chromium", () => {
   });
 
   it("stops a long playground query from the keyboard, and runs the next one", async () => {
-    await served(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
+    await withPlayground(async (page) => {
       await page.fill("#sql-text", "SELECT count(*) FROM range(1000000) a, range(1000000) b");
       await page.focus("#sql-run");
       await page.keyboard.press("Enter");
@@ -223,8 +217,7 @@ describe.runIf(executable)("SQL playground in Chromium", () => {
   });
 
   it("downloads a playground result as CSV: every row, quoted as RFC 4180, visitors' text never a formula", async () => {
-    await served(async (browser, server) => {
-      const page = await openPlayground(await browser.newPage(), server.url);
+    await withPlayground(async (page) => {
       const result = await runInPlayground(
         page,
         `SELECT n, CASE n WHEN 0 THEN 'a, "quoted"' || chr(10) || 'line' WHEN 1 THEN '=HYPERLINK("x")'
