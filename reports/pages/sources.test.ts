@@ -39,4 +39,15 @@ describe("sources page", () => {
     expect(legendColour(withoutEmail, "search")).toBe(legendColour(all, "search"));
     expect(legendColour(withoutEmail, "social")).toBe(legendColour(all, "social"));
   });
+  it("gives the channels chart's figures as a table too, for a reader who cannot see the chart", async () => {
+    const page = await renderedSamplePage("sources.html");
+    const figures = page.match(/<caption>Sessions per day by channel<\/caption>[\s\S]*?<\/table>/)?.[0] ?? "";
+    const headers = [...figures.matchAll(/<th scope="col"[^>]*>([^<]+)<\/th>/g)].map((m) => m[1]);
+    expect(headers[0]).toBe("Day");
+    expect(headers).toContain("search");
+    const lastDay = figures.match(
+      /<tr><td class="time">2026-11-20<\/td>((?:<td class="num">[\d,]+<\/td>)+)<\/tr>/,
+    );
+    expect(lastDay?.[1]?.match(/<td/g)).toHaveLength(headers.length - 1);
+  });
 });

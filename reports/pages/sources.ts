@@ -68,6 +68,14 @@ export const sources: Page = {
             { stacked: true, valueName: "sessions", lastPartial: lastDayPartial(period) },
           )
         : { title: "Sessions per day by channel", svg: "" },
+      // The chart's figures for a reader who cannot see it: its aria-label names it, no more.
+      channelsTable: channelRows.length
+        ? table(
+            "Sessions per day by channel",
+            ["Day@", ...channelNames.map((name) => `${name}#`)],
+            days.map((d) => [d, ...channelNames.map((name) => formatCount(counts.get(`${d}|${name}`) ?? 0))]),
+          )
+        : null,
       channelsNote: channelRows.length ? lastDayNote(period, "paler") : "",
       attributionChart: byChannel.length
         ? barChart(
