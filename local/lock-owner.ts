@@ -3,6 +3,7 @@
 // good. Where Linux's /proc shows them, the boot id and the process's start (clock ticks since boot)
 // name one process for certain; elsewhere the pid alone is checked, as before.
 import { readFileSync } from "node:fs";
+import { readFile, rm, writeFile } from "node:fs/promises";
 
 export interface LockOwner {
   pid: number;
@@ -45,6 +46,39 @@ export function ownerOf(parsed: unknown): LockOwner | undefined {
   const { pid, instance } = parsed as { pid?: unknown; instance?: unknown };
   if (typeof pid !== "number" || !Number.isInteger(pid) || pid <= 0) return undefined;
   return typeof instance === "string" ? { pid, instance } : { pid };
+}
+
+/** The owner a lock file names; undefined when it is gone, empty or unreadable (its writer was killed). */
+export async function readLockOwner(path: string): Promise<LockOwner | undefined> {
+  try {
+    return ownerOf(JSON.parse(await readFile(path, "utf8")));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Creates the lock file `path` naming this process. A lock whose process has ended (or, with
+ * `retakeOwn`, one this very process wrote) is taken over; one a running process holds is refused
+ * with `busy(holder)`; `raced` is thrown when another process took it over at the same moment.
+ */
+export async function takeLockFile(
+  path: string,
+  opts: { busy: (holder: LockOwner) => Error; raced: string; retakeOwn?: boolean },
+): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(path, JSON.stringify(thisProcess()), { flag: "wx" });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const holder = await readLockOwner(path);
+    if (holder && !(opts.retakeOwn && holder.pid === process.pid) && isRunning(holder))
+      throw opts.busy(holder);
+    await rm(path, { force: true });
+  }
+  throw new Error(opts.raced);
 }
 
 function bootId(): string | undefined {

@@ -9,12 +9,12 @@
 // like Kinesis) that the delivery has passed are pruned: the open one never is.
 
 import type { FileHandle } from "node:fs/promises";
-import { open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { open, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { StoredEvent } from "../functions/collect/event.ts";
 import type { Sink } from "../functions/collect/sink.ts";
 import { makeDirectoryDurably, syncDirectory } from "./durable-file.ts";
-import { isRunning, type LockOwner, ownerOf, thisProcess } from "./lock-owner.ts";
+import { readLockOwner, takeLockFile } from "./lock-owner.ts";
 import { refuseFolderAt, StartProblem } from "./start-problem.ts";
 
 export interface SpoolOptions {
@@ -242,36 +242,21 @@ async function refuseFolders(dir: string): Promise<void> {
  * One process writes a spool (its delivery owns the checkpoint). A lock whose process has ended, or
  * whose pid now belongs to another process (after a reboot), is taken over.
  */
-async function takeLock(dir: string): Promise<void> {
+function takeLock(dir: string): Promise<void> {
   const path = lockFile(dir);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(path, JSON.stringify(thisProcess()), { flag: "wx" });
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = await readHolder(path);
-      if (holder && holder.pid !== process.pid && isRunning(holder))
-        throw new StartProblem(
-          `another ownstats process (pid ${holder.pid}) is collecting into ${dir}; stop it or choose another --data ` +
-            `(if pid ${holder.pid} is no ownstats process, delete ${path})`,
-        );
-      await rm(path, { force: true });
-    }
-  }
-  throw new Error(`could not take the lock ${path}; remove it if no ownstats collector is running`);
-}
-
-async function readHolder(path: string): Promise<LockOwner | undefined> {
-  try {
-    return ownerOf(JSON.parse(await readFile(path, "utf8")));
-  } catch {
-    return undefined;
-  }
+  return takeLockFile(path, {
+    retakeOwn: true,
+    busy: (holder) =>
+      new StartProblem(
+        `another ownstats process (pid ${holder.pid}) is collecting into ${dir}; stop it or choose another --data ` +
+          `(if pid ${holder.pid} is no ownstats process, delete ${path})`,
+      ),
+    raced: `could not take the lock ${path}; remove it if no ownstats collector is running`,
+  });
 }
 
 async function releaseLock(dir: string): Promise<void> {
-  const holder = await readHolder(lockFile(dir));
+  const holder = await readLockOwner(lockFile(dir));
   if (holder?.pid === process.pid) await rm(lockFile(dir), { force: true });
 }
 
