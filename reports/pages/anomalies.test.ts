@@ -4,7 +4,7 @@ import { renderedSamplePage } from "../sample-warehouse.ts";
 /** The flagged hours' table: its caption and each row's hour and direction. */
 async function flaggedHours(sql: string): Promise<{ caption: string; rows: string[] }> {
   const page = await renderedSamplePage("anomalies.html", { sql, days: 7 });
-  const table = page.match(/<caption>([^<]*)<\/caption>([\s\S]*?)<\/table>/);
+  const table = page.match(/<caption>([^<]*flagged[^<]*)<\/caption>([\s\S]*?)<\/table>/);
   const rows = [...(table?.[2] ?? "").matchAll(/<tr><td[^>]*>([^<]*)<\/td>.*?<td>(spike|drop)<\/td><\/tr>/g)];
   return { caption: table?.[1] ?? "", rows: rows.map((m) => `${m[1]} ${m[2]}`) };
 }
@@ -26,5 +26,19 @@ describe("anomalies page", () => {
       `UPDATE anomalies SET events = 900, z = 15, is_anomaly = true WHERE hour = ${latestHour}`,
     );
     expect(rows).toEqual(["2026-11-20 23:00 UTC spike", "2026-11-19 17:00 UTC spike"]);
+  });
+
+  it("gives the chart's figures as a folded table: each hour's events, baseline and flag", async () => {
+    const page = await renderedSamplePage("anomalies.html", { days: 7 });
+    const figures = page.match(/<details><summary>[^<]*<\/summary>[\s\S]*?<\/details>/)?.[0] ?? "";
+    const headers = [...figures.matchAll(/<th scope="col"[^>]*>([^<]+)<\/th>/g)].map((m) => m[1]);
+    expect(headers).toEqual(["Hour", "Events", "Baseline", "Flagged"]);
+    const rows = [...figures.matchAll(/<tr><td class="time">([^<]*)<\/td>(.*?)<\/tr>/g)];
+    // Seven days of hours, the last of them the 23:00 hour still filling.
+    expect(rows).toHaveLength(7 * 24);
+    const cells = (hour: string) =>
+      [...(rows.find((m) => m[1] === hour)?.[2] ?? "").matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+    expect(cells("2026-11-19 17:00 UTC")).toEqual(["400", "26.0", "spike"]);
+    expect(cells("2026-11-19 18:00 UTC")).toEqual(["25", "25.0", "no"]);
   });
 });

@@ -38,6 +38,19 @@ export const anomalies: Page = {
             hours.map(isFlagged),
           )
         : { title: "Events per hour", svg: "" },
+      // The chart's figures for a reader who cannot see it: its aria-label names it, no more.
+      hoursTable: hours.length
+        ? table(
+            "Events per hour, each against its baseline",
+            ["Hour@", "Events#", "Baseline#", "Flagged"],
+            hours.map((r) => [
+              zonedTime(r.hour ?? null, period.zone),
+              formatCount(r.events),
+              formatDecimal(r.baseline ?? null, 1),
+              isFlagged(r) ? direction(r) : "no",
+            ]),
+          )
+        : null,
       flaggedTable: table(
         flagged.length > listed
           ? `${flagged.length} hours flagged in the period; the ${listed} furthest from their baseline`
@@ -48,13 +61,15 @@ export const anomalies: Page = {
           formatCount(r.events),
           formatDecimal(r.baseline ?? null, 1),
           formatDecimal(r.z ?? null, 1),
-          num(r.z ?? 0) > 0 ? "spike" : "drop",
+          direction(r),
         ]),
         "No hour was flagged in this period.",
       ),
     };
   },
 };
+
+const direction = (r: Row) => (num(r.z ?? 0) > 0 ? "spike" : "drop");
 
 /** "Nov 20 14:00" from wall-clock "2026-11-20 14:00…" times, with the year when they span two. */
 function hourLabels(wallTimes: string[]): string[] {
