@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  anomalyChart,
-  barChart,
-  heatmapChart,
-  lineageChart,
-  lineChart,
-  shortDay,
-  shortDays,
-} from "./charts.ts";
+import { anomalyChart, barChart, heatmapChart, lineChart, shortDay, shortDays } from "./charts.ts";
+import { lineageChart } from "./lineage-chart.ts";
 
 describe("charts", () => {
   it("renders an inline SVG named for screen readers, with theme-following text", () => {

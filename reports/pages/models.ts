@@ -1,8 +1,8 @@
 // Models: the lineage graph and, per model, its description, columns, tests and last run, read
 // from the runner's artifacts: the analysts' documentation.
 import { layers, readLineage } from "../artifacts.ts";
-import { lineageChart } from "../charts.ts";
 import { formatCount, formatDecimal, num, zonedTime } from "../format.ts";
+import { lineageChart } from "../lineage-chart.ts";
 import { type Page, sqlIdentifier, sqlString, table } from "../page.ts";
 
 export const models: Page = {
