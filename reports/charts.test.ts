@@ -44,7 +44,32 @@ describe("charts", () => {
       [["stg", "daily"]],
     );
     expect(chart.svg).toContain(">stg<");
-    expect(chart.svg).toContain(">daily<");
+    expect(chart.svg).toContain(">✓ daily<");
+  });
+
+  it("tells a failed model from a built one without colour: a mark in its box and a dashed outline", () => {
+    const chart = lineageChart(
+      "Lineage",
+      [
+        { name: "source: events", layer: 0 },
+        { name: "stg_events", layer: 1, status: "success" },
+        { name: "daily", layer: 2, status: "error" },
+        { name: "cohorts", layer: 2, status: "skipped" },
+      ],
+      [
+        ["source: events", "stg_events"],
+        ["stg_events", "daily"],
+        ["stg_events", "cohorts"],
+      ],
+    );
+    expect(chart.svg).toContain(">source: events<");
+    expect(chart.svg).toContain(">✓ stg_events<");
+    expect(chart.svg).toContain(">✗ daily<");
+    expect(chart.svg).toContain(">✗ cohorts<");
+    const outlined = [...chart.svg.matchAll(/<path [^>]*fill="([^"]+)"[^>]*stroke-dasharray/g)].map(
+      (m) => m[1],
+    );
+    expect(outlined).toEqual(["#e15759", "#e15759"]);
   });
 
   it("labels pale heatmap cells in dark text and dark cells in white, so each figure is legible", () => {

@@ -198,7 +198,7 @@ export function barChart(
 const heatmapInk = "#1d2330";
 
 /** A dashed outline in ECharts' text grey, which the SVG pass turns into the page's text colour. */
-const partialCell = { borderColor: "#333", borderWidth: 1.5, borderType: "dashed" };
+export const dashedOutline = { borderColor: "#333", borderWidth: 1.5, borderType: "dashed" };
 
 /**
  * Cohort retention: rows × columns of shares 0–1, null where the week has not happened yet. A cell
@@ -234,7 +234,7 @@ export function heatmapChart(
               value: [x, y, percent],
               label: { color: percent >= 45 ? "#fff" : heatmapInk, formatter: text },
               // Outlined, not paler: a paler cell would fade its figure into the dark page.
-              ...(partial ? { itemStyle: partialCell } : {}),
+              ...(partial ? { itemStyle: dashedOutline } : {}),
             };
           }),
           label: { show: true, fontSize: 10 },

@@ -1,5 +1,5 @@
 // The models' lineage graph, drawn with ECharts' graph series in layers by depth.
-import { type Chart, palette, renderChart } from "./charts.ts";
+import { type Chart, dashedOutline, palette, renderChart } from "./charts.ts";
 
 export interface GraphNode {
   name: string;
@@ -18,6 +18,17 @@ function twoLines(name: string): string {
     Math.abs(b - name.length / 2) < Math.abs(best - name.length / 2) ? b : best,
   );
   return `${name.slice(0, at)}\n${name.slice(at)}`;
+}
+
+const succeeded = (status?: string) => status === "success" || status === "pass";
+
+/**
+ * A model's last run in the box's text as well as its colour, for a reader who cannot tell green
+ * from red: ✓ built, ✗ failed or skipped; a source or a model not run yet has no mark.
+ */
+function marked(name: string, status?: string): string {
+  const label = twoLines(name);
+  return status ? `${succeeded(status) ? "✓" : "✗"} ${label}` : label;
 }
 
 /** The models' lineage: nodes in layers by depth (sources left, marts right), arrows along refs. */
@@ -47,8 +58,9 @@ export function lineageChart(title: string, nodes: GraphNode[], edges: [string, 
   const margin = lineageBox.width / 2 + 4;
   const width = Math.max(720, 2 * margin + (layers - 1) * (lineageBox.width + 14));
   const height = Math.max(200, tallest * 56 + 40);
+  const statusOf = new Map(nodes.map((n) => [n.name, n.status]));
   const statusColour = (status?: string) =>
-    status === "success" || status === "pass" ? palette[2] : status ? palette[3] : palette[0];
+    succeeded(status) ? palette[2] : status ? palette[3] : palette[0];
   return renderChart(
     title,
     {
@@ -71,7 +83,7 @@ export function lineageChart(title: string, nodes: GraphNode[], edges: [string, 
             lineHeight: 13,
             width: lineageBox.width - 10,
             overflow: "truncate",
-            formatter: (p: { name: string }) => twoLines(p.name),
+            formatter: (p: { name: string }) => marked(p.name, statusOf.get(p.name)),
           },
           lineStyle: { color: "#888", width: 1.2, curveness: 0 },
           data: positioned.map(({ node, index }) => {
@@ -80,7 +92,11 @@ export function lineageChart(title: string, nodes: GraphNode[], edges: [string, 
               name: node.name,
               x: layers === 1 ? width / 2 : margin + (node.layer / (layers - 1)) * (width - 2 * margin),
               y: ((index + 1) / (count + 1)) * height,
-              itemStyle: { color: statusColour(node.status) },
+              // A failed or skipped model is outlined too: a shape that says so without its red.
+              itemStyle: {
+                color: statusColour(node.status),
+                ...(node.status && !succeeded(node.status) ? dashedOutline : {}),
+              },
             };
           }),
           links: edges.map(([source, target]) => ({ source, target })),

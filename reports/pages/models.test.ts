@@ -53,4 +53,48 @@ describe("models page", () => {
     expect(rowsOf("sessions")).toBe("3,000");
     expect(rowsOf("never_built")).toBe("–");
   });
+
+  it("gives the lineage graph as a folded table: each model, what it reads and its last run", async () => {
+    const data = await sampleDataFolder();
+    folders.push(data);
+    mkdirSync(join(data, "target"));
+    const node = (name: string, parents: string[]) => [
+      `model.ownstats.${name}`,
+      {
+        resource_type: "model",
+        name,
+        config: { materialized: "table" },
+        depends_on: { nodes: parents },
+        columns: {},
+      },
+    ];
+    const manifest = {
+      nodes: Object.fromEntries([
+        node("daily", ["model.ownstats.sessions"]),
+        node("sessions", ["model.ownstats.stg_events"]),
+        node("stg_events", ["source.ownstats.events.events"]),
+      ]),
+      sources: { "source.ownstats.events.events": { source_name: "events", name: "events" } },
+    };
+    const results = {
+      metadata: { generated_at: "2026-11-20T23:00:00Z" },
+      results: [
+        { unique_id: "model.ownstats.stg_events", status: "success" },
+        { unique_id: "model.ownstats.sessions", status: "error" },
+        { unique_id: "model.ownstats.daily", status: "skipped" },
+      ],
+    };
+    writeFileSync(join(data, "target", "manifest.json"), JSON.stringify(manifest));
+    writeFileSync(join(data, "target", "run_results.json"), JSON.stringify(results));
+    await buildSite({ data, days: 28 });
+    const page = readFileSync(join(data, "site", "models.html"), "utf8");
+    const figures = page.match(/<details><summary>[^<]*<\/summary>[\s\S]*?<\/details>/)?.[0] ?? "";
+    const rows = [...figures.matchAll(/<tr><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g)];
+    expect(rows.map((m) => m.slice(1).join(" | "))).toEqual([
+      "stg_events | source: events | success",
+      "sessions | stg_events | error",
+      "daily | sessions | skipped",
+    ]);
+    expect(page).toContain("✗ red with a dashed outline: failed or skipped");
+  });
 });

@@ -1,6 +1,6 @@
 // Models: the lineage graph and, per model, its description, columns, tests and last run, read
 // from the runner's artifacts: the analysts' documentation.
-import { layers, readLineage } from "../artifacts.ts";
+import { layers, type ModelDoc, readLineage } from "../artifacts.ts";
 import { formatCount, formatDecimal, num, zonedTime } from "../format.ts";
 import { lineageChart } from "../lineage-chart.ts";
 import { type Page, sqlIdentifier, sqlString, table } from "../page.ts";
@@ -38,6 +38,11 @@ export const models: Page = {
         status: m.status === "not run" ? undefined : m.status,
       })),
     ];
+    const reads = (m: ModelDoc) => m.dependsOn.map((d) => nameOf.get(d) ?? d).join(", ") || "nothing";
+    // From sources to marts, as the graph reads left to right.
+    const inGraphOrder = [...lineage.models].sort(
+      (a, b) => (depth.get(a.id) ?? 0) - (depth.get(b.id) ?? 0) || a.name.localeCompare(b.name),
+    );
     const edges = lineage.models.flatMap((m) =>
       m.dependsOn.filter((d) => nameOf.has(d)).map((d) => [nameOf.get(d) ?? d, m.name] as [string, string]),
     );
@@ -48,6 +53,14 @@ export const models: Page = {
       graph: lineage.models.length
         ? lineageChart("Model lineage: sources on the left, each model right of what it reads", nodes, edges)
         : { title: "Model lineage", svg: "" },
+      // The graph for a reader who cannot see it: its aria-label names it, no more.
+      graphTable: lineage.models.length
+        ? table(
+            "Each model, what it reads and its last run, from sources to marts",
+            ["Model", "Reads", "Last run"],
+            inGraphOrder.map((m) => [m.name, reads(m), m.status]),
+          )
+        : null,
       summary: table(
         "Models and their last run",
         ["Model", "Materialized", "Status", "Seconds#", "Rows#"],
@@ -64,7 +77,7 @@ export const models: Page = {
         anchor: `model-${m.name.replace(/[^A-Za-z0-9_-]/g, "-")}`,
         name: m.name,
         description: m.description || "No description.",
-        dependsOn: m.dependsOn.map((d) => nameOf.get(d) ?? d).join(", ") || "nothing",
+        dependsOn: reads(m),
         status: m.status,
         message: m.message,
         columns: table(
