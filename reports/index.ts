@@ -2,7 +2,7 @@
 // queries; the first that fails stops the build, naming the page and the query, and leaves the
 // previous site as it was (nothing is written until every page has rendered).
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { takeTurnsPerFolder } from "../runner/turns.ts";
 import { noWarehouseReason, openWarehouse, type Row, type Warehouse } from "../runner/warehouse.ts";
@@ -15,11 +15,20 @@ import { pages } from "./pages/all.ts";
 import { type DataSpan, type Period, reportPeriod } from "./period.ts";
 import { exportMarts, installEngine, type MartExports, publishedMarts } from "./playground.ts";
 import { renderTemplate } from "./templates.ts";
-import { warehouseZone, zonedMinute } from "./zone.ts";
+import { projectZone, warehouseZone, zonedMinute } from "./zone.ts";
 
 export interface SiteOptions {
   data: string;
   days: number;
+  /**
+   * The model project, for the zone its builds use while the warehouse's days have no rows yet;
+   * by default ./models where the command runs, else the package's own, as the commands take it.
+   */
+  models?: string;
+}
+
+function defaultModels(): string {
+  return existsSync("models") ? "models" : join(import.meta.dirname, "..", "models");
 }
 
 /** The models the pages read: the marts they publish, and the two they query beside them. */
@@ -126,7 +135,7 @@ export async function pageInput(
   now = new Date(),
 ): Promise<PageInput> {
   const span = await dataSpan(warehouse);
-  const zone = await timeZone(warehouse);
+  const zone = await timeZone(warehouse, () => projectZone(opts.data, opts.models ?? defaultModels()));
   return {
     period: reportPeriod(opts.days, span, now, zone),
     data: opts.data,
@@ -152,9 +161,9 @@ async function dataSpan(warehouse: Warehouse): Promise<DataSpan> {
   }
 }
 
-async function timeZone(warehouse: Warehouse): Promise<string> {
+async function timeZone(warehouse: Warehouse, projectsZone: () => string): Promise<string> {
   try {
-    return await warehouseZone(warehouse);
+    return await warehouseZone(warehouse, projectsZone);
   } catch (error) {
     throw new ReportQueryError("every page", "time zone", error);
   }

@@ -1,7 +1,10 @@
 // The reporting time zone. The models count days and weeks in var timezone and record it beside
 // them (daily.timezone, cohorts.timezone); the reports read it from there, not from the project,
-// so a site rendered from a warehouse built with another zone cannot label its days wrongly.
+// so a site rendered from a warehouse built with another zone cannot label its days wrongly. Only
+// before those tables have rows do the reports take the zone the project builds with.
 // Stored times are UTC: the reports convert what they show and the bounds they filter by.
+import { loadProjectFiles } from "../runner/project.ts";
+import { readRunResults } from "../runner/run-results.ts";
 import { timeZoneProblem } from "../runner/vars.ts";
 import type { Warehouse } from "../runner/warehouse.ts";
 
@@ -9,11 +12,36 @@ import type { Warehouse } from "../runner/warehouse.ts";
 const zonedTables = ["daily", "cohorts"];
 
 /**
- * The zone the warehouse's days are in. A table built before the zone was recorded, or one without
- * rows, says nothing (those were UTC); two zones at once (a selection rebuilt one table with
- * another zone) is an error, as any label would be wrong for some figures.
+ * The zone the project builds its days in: var timezone of the --vars its last run of every model
+ * was given (`ownstats dev --vars`, a scheduled `build --vars`), else of its project.yml, else UTC.
+ * A run of a selection (`--select daily --vars …`) says nothing of what the others are built with.
  */
-export async function warehouseZone(warehouse: Warehouse): Promise<string> {
+export function projectZone(data: string, models: string): string {
+  const zone =
+    unlessUnreadable(() => {
+      const args = readRunResults(data)?.args;
+      return args && !args.select?.length && !args.exclude?.length ? args.vars?.timezone : undefined;
+    }) ?? unlessUnreadable(() => loadProjectFiles(models).config.vars.timezone);
+  // Neither says (the runner's own default is UTC), or the zone is none.
+  return typeof zone === "string" && !timeZoneProblem(zone) ? zone : "UTC";
+}
+
+/** A file that cannot be read or parsed says nothing, rather than stopping the render. */
+function unlessUnreadable(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The zone the warehouse's days are in. A table built before the zone was recorded says nothing
+ * (those were UTC); before daily and cohorts have rows, they are in the zone the project builds
+ * with. Two zones at once (a selection rebuilt one table with another zone) is an error, as any
+ * label would be wrong for some figures.
+ */
+export async function warehouseZone(warehouse: Warehouse, projectsZone: () => string): Promise<string> {
   const recording = await warehouse.all<{ table_name: string }>(
     `SELECT table_name FROM duckdb_columns()
      WHERE schema_name = 'main' AND column_name = 'timezone'
@@ -25,16 +53,18 @@ export async function warehouseZone(warehouse: Warehouse): Promise<string> {
     const rows = await warehouse.all<{ zone: string }>(`SELECT DISTINCT timezone AS zone FROM "${table}"`);
     for (const { zone } of rows) found.set(zone, [...(found.get(zone) ?? []), table]);
   }
-  if (found.size > 1) {
-    const zones = [...found].map(([zone, tables]) => `${tables.join(" and ")} in ${zone}`).join(", ");
-    throw new Error(
-      `the warehouse's days are in more than one time zone (${zones}): build every model with one timezone, e.g. ownstats build --vars '{timezone: ${[...found.keys()][0]}}'`,
-    );
-  }
-  const [zone = "UTC"] = found.keys();
+  if (found.size > 1) throw new Error(twoZones(found));
+  // A warehouse of tables that predate the recorded zone has tables but no zone: those were UTC.
+  const [zone = recording.length === zonedTables.length ? projectsZone() : "UTC"] = found.keys();
   const problem = timeZoneProblem(zone);
   if (problem) throw new Error(`the warehouse's time zone: ${problem}`);
   return zone;
+}
+
+/** Names each zone's tables, and a command that builds them in one. */
+function twoZones(found: Map<string, string[]>): string {
+  const zones = [...found].map(([zone, tables]) => `${tables.join(" and ")} in ${zone}`).join(", ");
+  return `the warehouse's days are in more than one time zone (${zones}): build every model with one timezone, e.g. ownstats build --vars '{timezone: ${[...found.keys()][0]}}'`;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -1,11 +1,12 @@
 // The reports in the zone the warehouse was built with (var timezone, recorded in daily and
 // cohorts): the period's days, the last day's cut, "built at" and every time shown read that zone's
 // clock and name it; a warehouse whose tables disagree is refused rather than labelled.
-import { readFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildSite } from "../reports/index.ts";
-import { build, ev, removeTempData, tempData, writeRaw } from "./models-kit.ts";
+import { runProject } from "../runner/index.ts";
+import { build, ev, modelsDir, removeTempData, tempData, writeRaw } from "./models-kit.ts";
 
 afterAll(removeTempData);
 
@@ -65,5 +66,33 @@ describe("reports in the warehouse's time zone", () => {
     await expect(buildSite({ data, days: 1 }, now)).rejects.toThrow(
       /time zone" failed: the warehouse's days are in more than one time zone \(cohorts in UTC, daily in Europe\/Berlin\): build every model with one timezone/,
     );
+  });
+
+  it("label a warehouse without any day yet with the zone its project.yml builds in", async () => {
+    const models = join(tempData(), "models");
+    cpSync(modelsDir, models, { recursive: true });
+    const project = join(models, "project.yml");
+    writeFileSync(project, readFileSync(project, "utf8").replace("timezone: UTC", "timezone: Europe/Berlin"));
+    const data = tempData();
+    expect(await runProject("run", { data, models, fullRefresh: false, log: () => {} })).toBe(0);
+    await buildSite({ data, days: 1, models }, now);
+    const overview = readFileSync(join(data, "site", "index.html"), "utf8");
+    expect(overview).toContain(
+      "No data yet · built at 2026-03-03 13:00 Europe/Berlin · all times Europe/Berlin.",
+    );
+    expect(overview).not.toMatch(/\bUTC\b/);
+  });
+
+  it("label a warehouse without any day yet with the zone the --vars of its last whole run gave", async () => {
+    const data = tempData();
+    expect((await build(data, { step: "run", vars: { timezone: "Europe/Berlin" } })).code).toBe(0);
+    await buildSite({ data, days: 1 }, now);
+    expect(readFileSync(join(data, "site", "index.html"), "utf8")).toContain("all times Europe/Berlin.");
+    // A selection built with another zone says nothing of the zone every model is built in.
+    expect(
+      (await build(data, { step: "run", select: ["daily"], vars: { timezone: "Asia/Tokyo" } })).code,
+    ).toBe(0);
+    await buildSite({ data, days: 1 }, now);
+    expect(readFileSync(join(data, "site", "index.html"), "utf8")).toContain("all times UTC.");
   });
 });
