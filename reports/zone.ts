@@ -53,7 +53,7 @@ export async function warehouseZone(warehouse: Warehouse, projectsZone: () => st
     const rows = await warehouse.all<{ zone: string }>(`SELECT DISTINCT timezone AS zone FROM "${table}"`);
     for (const { zone } of rows) found.set(zone, [...(found.get(zone) ?? []), table]);
   }
-  if (found.size > 1) throw new Error(twoZones(found));
+  if (found.size > 1) throw new Error(twoZones(found, projectsZone()));
   // A warehouse of tables that predate the recorded zone has tables but no zone: those were UTC.
   const [zone = recording.length === zonedTables.length ? projectsZone() : "UTC"] = found.keys();
   const problem = timeZoneProblem(zone);
@@ -61,10 +61,14 @@ export async function warehouseZone(warehouse: Warehouse, projectsZone: () => st
   return zone;
 }
 
-/** Names each zone's tables, and a command that builds them in one. */
-function twoZones(found: Map<string, string[]>): string {
+/** Names each zone's tables, and the command for each zone, the project's first. */
+function twoZones(found: Map<string, string[]>, projectsZone: string): string {
   const zones = [...found].map(([zone, tables]) => `${tables.join(" and ")} in ${zone}`).join(", ");
-  return `the warehouse's days are in more than one time zone (${zones}): build every model with one timezone, e.g. ownstats build --vars '{timezone: ${[...found.keys()][0]}}'`;
+  const choices = [projectsZone, ...[...found.keys()].filter((zone) => zone !== projectsZone)];
+  const commands = choices.map(
+    (zone) => `ownstats build --vars '{timezone: ${zone}}'${zone === projectsZone ? " (the project's)" : ""}`,
+  );
+  return `the warehouse's days are in more than one time zone (${zones}): build every model with one timezone: ${commands.join(", or ")}`;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -68,6 +68,25 @@ describe("reports in the warehouse's time zone", () => {
     );
   });
 
+  it("suggest the project's zone first when a selection rebuilt the tables it names first in another", async () => {
+    const data = tempData();
+    await writeRaw(data, events);
+    expect((await build(data, { step: "run" })).code).toBe(0);
+    const one = await build(data, { step: "run", select: ["+cohorts"], vars: { timezone: "Europe/Berlin" } });
+    expect(one.code, one.output).toBe(0);
+    const refused = await buildSite({ data, days: 1 }, now).then(
+      () => "",
+      (error: Error) => error.message,
+    );
+    expect(refused).toContain("(cohorts in Europe/Berlin, daily in UTC)");
+    expect(refused).toMatch(
+      /build every model with one timezone: ownstats build --vars '\{timezone: UTC\}' \(the project's\), or ownstats build --vars '\{timezone: Europe\/Berlin\}'$/,
+    );
+    // The command it suggests first mends the warehouse.
+    expect((await build(data, { step: "run", vars: { timezone: "UTC" } })).code).toBe(0);
+    await buildSite({ data, days: 1 }, now);
+  });
+
   it("label a warehouse without any day yet with the zone its project.yml builds in", async () => {
     const models = join(tempData(), "models");
     cpSync(modelsDir, models, { recursive: true });
