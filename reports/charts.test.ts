@@ -66,10 +66,26 @@ describe("charts", () => {
     expect(chart.svg).toContain(">✓ stg_events<");
     expect(chart.svg).toContain(">✗ daily<");
     expect(chart.svg).toContain(">✗ cohorts<");
-    const outlined = [...chart.svg.matchAll(/<path [^>]*fill="([^"]+)"[^>]*stroke-dasharray/g)].map(
-      (m) => m[1],
+    // The two red boxes, the failed and the skipped model, and no other.
+    expect(chart.svg.match(/<path [^>]*stroke-dasharray/g)).toHaveLength(2);
+  });
+
+  it("writes each lineage box's white name at 4.5:1 or more against the box, as small text needs", () => {
+    const chart = lineageChart(
+      "Lineage",
+      [
+        { name: "source: events", layer: 0 },
+        { name: "stg_events", layer: 1, status: "success" },
+        { name: "daily", layer: 2, status: "error" },
+      ],
+      [
+        ["source: events", "stg_events"],
+        ["stg_events", "daily"],
+      ],
     );
-    expect(outlined).toEqual(["#e15759", "#e15759"]);
+    const fills = [...chart.svg.matchAll(/<path [^>]*fill="(#[0-9a-f]{6})"/g)].map((m) => m[1] ?? "");
+    expect(fills).toHaveLength(3);
+    for (const fill of fills) expect(contrastWithWhite(fill), fill).toBeGreaterThanOrEqual(4.5);
   });
 
   it("labels pale heatmap cells in dark text and dark cells in white, so each figure is legible", () => {
@@ -186,4 +202,14 @@ function axisDays(hours: string[]): string[] {
     hours.map(() => false),
   ).svg;
   return [...svg.matchAll(/<text[^>]*>([A-Z][a-z]{2} \d+[^<]*)<\/text>/g)].map((m) => m[1] ?? "");
+}
+
+/** WCAG's contrast ratio of white text on a #rrggbb colour. */
+function contrastWithWhite(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const luminance = 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
+  return 1.05 / (luminance + 0.05);
 }
