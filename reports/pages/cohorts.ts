@@ -22,7 +22,8 @@ export const cohorts: Page = {
   nav: "Cohorts",
   queries: () => ({
     cohorts: `
-      SELECT CAST(cohort_week AS DATE) AS cohort_week, weeks_since, visitors, cohort_size, retention
+      SELECT CAST(cohort_week AS DATE) AS cohort_week, weeks_since, visitors, cohort_size, retention,
+             (SELECT count(DISTINCT cohort_week) FROM cohorts) AS total
       FROM cohorts
       WHERE cohort_week >= (SELECT max(cohort_week) FROM cohorts) - INTERVAL ${7 * (shownCohorts - 1)} DAY
       ORDER BY cohort_week, weeks_since`,
@@ -70,7 +71,10 @@ export const cohorts: Page = {
           )
         : { title: "Retention by cohort week (all data)", svg: "" },
       cohortTable: table(
-        "Retention by cohort week (all data, the last 12 cohorts)",
+        // Only a longer history is cut to its last weeks: "the last 12" of 9 would promise more than there is.
+        num(data[0]?.total ?? 0) > weeks.length
+          ? `Retention by cohort week (all data: the last ${weeks.length} of ${formatCount(data[0]?.total ?? null)} cohorts)`
+          : "Retention by cohort week (all data)",
         ["Cohort week@", "Visitors#", ...columns.slice(1).map((c) => `Week ${c}#`)],
         weeks.map((w) => [
           w,
