@@ -41,4 +41,12 @@ describe("anomalies page", () => {
     expect(cells("2026-11-19 17:00 UTC")).toEqual(["400", "26.0", "spike"]);
     expect(cells("2026-11-19 18:00 UTC")).toEqual(["25", "25.0", "no"]);
   });
+
+  it("says there is no data, not that no hour was flagged, when the period has no hours", async () => {
+    const { caption } = await flaggedHours("DELETE FROM anomalies");
+    expect(caption).toBe("Hours flagged in the period");
+    const page = await renderedSamplePage("anomalies.html", { sql: "DELETE FROM anomalies", days: 7 });
+    expect(page).toContain('<td colspan="5" class="empty">No data in this period.</td>');
+    expect(page).not.toContain("No hour was flagged");
+  });
 });

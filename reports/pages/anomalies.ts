@@ -52,9 +52,12 @@ export const anomalies: Page = {
           )
         : null,
       flaggedTable: table(
-        flagged.length > listed
-          ? `${flagged.length} hours flagged in the period; the ${listed} furthest from their baseline`
-          : `${flagged.length} hour${flagged.length === 1 ? "" : "s"} flagged in the period`,
+        // Without any hour there was nothing to flag: "0 hours flagged" would read as a quiet period.
+        hours.length === 0
+          ? "Hours flagged in the period"
+          : flagged.length > listed
+            ? `${flagged.length} hours flagged in the period; the ${listed} furthest from their baseline`
+            : `${flagged.length} hour${flagged.length === 1 ? "" : "s"} flagged in the period`,
         ["Hour@", "Events#", "Baseline#", "Robust z#", "Direction"],
         strongest.map((r) => [
           zonedTime(r.hour ?? null, period.zone),
@@ -63,7 +66,11 @@ export const anomalies: Page = {
           formatDecimal(r.z ?? null, 1),
           direction(r),
         ]),
-        "No hour was flagged in this period.",
+        hours.length
+          ? "No hour was flagged in this period."
+          : period.dataStart === null
+            ? "No data yet."
+            : "No data in this period.",
       ),
     };
   },
