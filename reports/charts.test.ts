@@ -48,20 +48,7 @@ describe("charts", () => {
   });
 
   it("tells a failed model from a built one without colour: a mark in its box and a dashed outline", () => {
-    const chart = lineageChart(
-      "Lineage",
-      [
-        { name: "source: events", layer: 0 },
-        { name: "stg_events", layer: 1, status: "success" },
-        { name: "daily", layer: 2, status: "error" },
-        { name: "cohorts", layer: 2, status: "skipped" },
-      ],
-      [
-        ["source: events", "stg_events"],
-        ["stg_events", "daily"],
-        ["stg_events", "cohorts"],
-      ],
-    );
+    const chart = lineageOfEveryOutcome();
     expect(chart.svg).toContain(">source: events<");
     expect(chart.svg).toContain(">✓ stg_events<");
     expect(chart.svg).toContain(">✗ daily<");
@@ -71,20 +58,9 @@ describe("charts", () => {
   });
 
   it("writes each lineage box's white name at 4.5:1 or more against the box, as small text needs", () => {
-    const chart = lineageChart(
-      "Lineage",
-      [
-        { name: "source: events", layer: 0 },
-        { name: "stg_events", layer: 1, status: "success" },
-        { name: "daily", layer: 2, status: "error" },
-      ],
-      [
-        ["source: events", "stg_events"],
-        ["stg_events", "daily"],
-      ],
-    );
+    const chart = lineageOfEveryOutcome();
     const fills = [...chart.svg.matchAll(/<path [^>]*fill="(#[0-9a-f]{6})"/g)].map((m) => m[1] ?? "");
-    expect(fills).toHaveLength(3);
+    expect(fills).toHaveLength(4);
     for (const fill of fills) expect(contrastWithWhite(fill), fill).toBeGreaterThanOrEqual(4.5);
   });
 
@@ -212,4 +188,22 @@ function contrastWithWhite(hex: string): number {
   });
   const luminance = 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
   return 1.05 / (luminance + 0.05);
+}
+
+/** A source, a built model, a failed one and one skipped after it. */
+function lineageOfEveryOutcome() {
+  return lineageChart(
+    "Lineage",
+    [
+      { name: "source: events", layer: 0 },
+      { name: "stg_events", layer: 1, status: "success" },
+      { name: "daily", layer: 2, status: "error" },
+      { name: "cohorts", layer: 2, status: "skipped" },
+    ],
+    [
+      ["source: events", "stg_events"],
+      ["stg_events", "daily"],
+      ["stg_events", "cohorts"],
+    ],
+  );
 }

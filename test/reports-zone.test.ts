@@ -26,6 +26,16 @@ async function siteBuiltIn(timezone?: string): Promise<(file: string) => string>
   return (file) => readFileSync(join(data, "site", file), "utf8");
 }
 
+/** A warehouse built in the project's UTC, then the selection again in Berlin. */
+async function builtInTwoZones(select: string[]): Promise<string> {
+  const data = tempData();
+  await writeRaw(data, events);
+  expect((await build(data, { step: "run" })).code).toBe(0);
+  const again = await build(data, { step: "run", select, vars: { timezone: "Europe/Berlin" } });
+  expect(again.code, again.output).toBe(0);
+  return data;
+}
+
 const sessionsTile = (page: string) =>
   /<span class="kpi-label">Sessions<\/span>\s*<span class="kpi-value">(\d+)<\/span>/.exec(page)?.[1];
 
@@ -58,22 +68,14 @@ describe("reports in the warehouse's time zone", () => {
   });
 
   it("refuse a warehouse whose days are in two zones, naming the tables", async () => {
-    const data = tempData();
-    await writeRaw(data, events);
-    expect((await build(data, { step: "run" })).code).toBe(0);
-    const one = await build(data, { step: "run", select: ["daily"], vars: { timezone: "Europe/Berlin" } });
-    expect(one.code, one.output).toBe(0);
+    const data = await builtInTwoZones(["daily"]);
     await expect(buildSite({ data, days: 1 }, now)).rejects.toThrow(
       /time zone" failed: the warehouse's days are in more than one time zone \(cohorts in UTC, daily in Europe\/Berlin\): build every model with one timezone/,
     );
   });
 
   it("suggest the project's zone first when a selection rebuilt the tables it names first in another", async () => {
-    const data = tempData();
-    await writeRaw(data, events);
-    expect((await build(data, { step: "run" })).code).toBe(0);
-    const one = await build(data, { step: "run", select: ["+cohorts"], vars: { timezone: "Europe/Berlin" } });
-    expect(one.code, one.output).toBe(0);
+    const data = await builtInTwoZones(["+cohorts"]);
     const refused = await buildSite({ data, days: 1 }, now).then(
       () => "",
       (error: Error) => error.message,
