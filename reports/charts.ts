@@ -24,7 +24,7 @@ export interface Chart {
 
 type Option = echarts.EChartsCoreOption;
 
-export function renderChart(title: string, option: Option, width = 720, height = 320): Chart {
+export function renderChart(title: string, option: Option, width = 720, height = 320, kind?: string): Chart {
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
   try {
     chart.setOption({
@@ -33,7 +33,7 @@ export function renderChart(title: string, option: Option, width = 720, height =
       textStyle: { fontFamily: "system-ui, sans-serif" },
       ...option,
     });
-    return { title, svg: accessibleSvg(chart.renderToSVGString(), title) };
+    return { title, svg: accessibleSvg(chart.renderToSVGString(), title, kind) };
   } finally {
     chart.dispose();
   }

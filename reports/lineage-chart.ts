@@ -111,5 +111,6 @@ export function lineageChart(title: string, nodes: GraphNode[], edges: [string, 
     },
     width,
     height,
+    "lineage",
   );
 }

@@ -32,7 +32,8 @@ function styleToAttributes(style: string): string {
     .join(" ");
 }
 
-export function accessibleSvg(raw: string, title: string): string {
+/** `kind`, a second class beside "chart", for a chart the CSS sizes apart from the others. */
+export function accessibleSvg(raw: string, title: string, kind?: string): string {
   const id = `c${++chartCounter}`;
   let svg = raw
     .replace(/<style\s*>[\s\S]*?<\/style>/g, "")
@@ -50,7 +51,7 @@ export function accessibleSvg(raw: string, title: string): string {
   svg = svg.replace(
     /^<svg width="(\d+)" height="(\d+)"[^>]*?viewBox="([^"]+)">/,
     (_, width: string, height: string, viewBox: string) =>
-      `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${viewBox}" width="${width}" height="${height}" role="img" aria-label="${label}" class="chart"><title>${label}</title>`,
+      `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${viewBox}" width="${width}" height="${height}" role="img" aria-label="${label}" class="chart${kind ? ` ${kind}` : ""}"><title>${label}</title>`,
   );
   if (!svg.includes("<title>")) throw new Error(`chart "${title}": unexpected SVG from ECharts`);
   return svg.trim();

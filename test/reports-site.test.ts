@@ -180,6 +180,19 @@ describe.runIf(executable)("reports in Chromium", () => {
         );
         expect(cutCaptions, `${file}: captions cut at the phone's edge`).toEqual([]);
       }
+      // The lineage is wider than the other charts: on a phone its names keep their drawn size.
+      await page.goto(`${server.url}/models.html`);
+      const smallest = await page.evaluate(() => {
+        const svg = document.querySelector("svg.chart");
+        const scale = (svg?.getBoundingClientRect().width ?? 0) / Number(svg?.getAttribute("width"));
+        return Math.min(
+          ...Array.from(
+            svg?.querySelectorAll("text") ?? [],
+            (t) => Number(t.getAttribute("font-size")) * scale,
+          ),
+        );
+      });
+      expect(smallest, "the lineage's smallest text, in px").toBeGreaterThanOrEqual(11);
       // A date or an hour reads on one line, not broken at its hyphens into "2026- / 11-04 / 14:00 / UTC".
       for (const file of ["anomalies.html", "cohorts.html"]) {
         await page.goto(`${server.url}/${file}`);
