@@ -237,7 +237,7 @@ export function heatmapChart(
               ...(partial ? { itemStyle: dashedOutline } : {}),
             };
           }),
-          label: { show: true, fontSize: 10 },
+          label: { show: true, fontSize: 12 },
         },
       ],
     },

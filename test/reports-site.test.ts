@@ -179,6 +179,15 @@ describe.runIf(executable)("reports in Chromium", () => {
           }).filter(Boolean),
         );
         expect(cutCaptions, `${file}: captions cut at the phone's edge`).toEqual([]);
+        // Charts shrink to fit a phone down to a floor: below 9 px their figures no longer read.
+        const tiny = await page.evaluate(() =>
+          Array.from(document.querySelectorAll("svg.chart text"), (text) => {
+            const svg = text.closest("svg");
+            const scale = (svg?.getBoundingClientRect().width ?? 0) / Number(svg?.getAttribute("width"));
+            return Number(text.getAttribute("font-size")) * scale < 9 ? text.textContent : "";
+          }).filter(Boolean),
+        );
+        expect(tiny, `${file}: chart text under 9 px`).toEqual([]);
       }
       // The lineage is wider than the other charts: on a phone its names keep their drawn size.
       await page.goto(`${server.url}/models.html`);
