@@ -189,8 +189,11 @@ export function barChart(
             : undefined,
       })),
     },
-    720,
+    // Horizontal bars are drawn narrower, to fit a phone whole (see style.css): scrolled sideways,
+    // their longest bars would all run off the screen's edge, looking equally long, their figures unseen.
+    horizontal ? 480 : 720,
     opts.height ?? (horizontal ? Math.max(160, 40 + categories.length * 32) : 320),
+    horizontal ? "bars" : undefined,
   );
 }
 
