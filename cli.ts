@@ -1,11 +1,10 @@
 // The `ownstats` command: parses arguments and calls the parts. Each part is imported lazily,
 // so `ownstats query` does not pay for loading the collector or the AWS SDK.
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { wholeNumber, wholeNumberForm } from "./functions/collect/whole-number.ts";
 import { MAX_SEED } from "./local/demo-random.ts";
+import { defaultModelsFolder } from "./runner/default-models.ts";
 
 // Empty (or blank, as a templated .env can leave it) is unset, as for the other variables: "" would
 // otherwise make the current folder the data folder, and " " a folder named by a space.
@@ -95,12 +94,7 @@ const program = new Command("ownstats")
   .exitOverride();
 
 const dataOption = () => new Option("--data <dir>", "data folder").argParser(dataFolder).default(defaultData);
-// ./models where the command runs (a project of your own, or this repository), else the package's own
-// models, which `ownstats dev` always builds: run from another folder (the data folder, say), `build`
-// would otherwise refuse a data folder that `dev` builds without a word.
-const defaultModels = existsSync("./models")
-  ? "./models"
-  : fileURLToPath(new URL("./models/", import.meta.url));
+const defaultModels = defaultModelsFolder();
 const modelsOption = () => new Option("--models <dir>", "the model project folder").default(defaultModels);
 const varsOption = () =>
   new Option(

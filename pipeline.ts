@@ -12,7 +12,10 @@ export async function pipelineStep(step: PipelineStep, opts: PipelineOptions): P
   if ((step === "build" && code !== 2 && code !== 130) || step === "report") {
     const reports = await import("./reports/index.ts");
     const optional = step === "build";
-    code = Math.max(code, await reports.renderSite({ data: opts.data, days: opts.days, optional }));
+    code = Math.max(
+      code,
+      await reports.renderSite({ data: opts.data, days: opts.days, models: opts.models, optional }),
+    );
   }
   return code;
 }

@@ -23,7 +23,7 @@ if (job === "models") {
 } else {
   const { buildSite } = await import("../reports/index.ts");
   try {
-    await buildSite({ data, days: Number(days) });
+    await buildSite({ data, days: Number(days), models });
   } catch (error) {
     console.log(`report: ${(error as Error).message}`);
     process.exitCode = 1;

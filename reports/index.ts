@@ -2,8 +2,9 @@
 // queries; the first that fails stops the build, naming the page and the query, and leaves the
 // previous site as it was (nothing is written until every page has rendered).
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { defaultModelsFolder } from "../runner/default-models.ts";
 import { takeTurnsPerFolder } from "../runner/turns.ts";
 import { noWarehouseReason, openWarehouse, type Row, type Warehouse } from "../runner/warehouse.ts";
 import { zonedTime } from "./format.ts";
@@ -25,10 +26,6 @@ export interface SiteOptions {
    * by default ./models where the command runs, else the package's own, as the commands take it.
    */
   models?: string;
-}
-
-function defaultModels(): string {
-  return existsSync("models") ? "models" : join(import.meta.dirname, "..", "models");
 }
 
 /** The models the pages read: the marts they publish, and the two they query beside them. */
@@ -135,7 +132,7 @@ export async function pageInput(
   now = new Date(),
 ): Promise<PageInput> {
   const span = await dataSpan(warehouse);
-  const zone = await timeZone(warehouse, () => projectZone(opts.data, opts.models ?? defaultModels()));
+  const zone = await timeZone(warehouse, () => projectZone(opts.data, opts.models ?? defaultModelsFolder()));
   return {
     period: reportPeriod(opts.days, span, now, zone),
     data: opts.data,

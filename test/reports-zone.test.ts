@@ -4,6 +4,7 @@
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { pipelineStep } from "../pipeline.ts";
 import { buildSite } from "../reports/index.ts";
 import { runProject } from "../runner/index.ts";
 import { build, ev, modelsDir, removeTempData, tempData, writeRaw } from "./models-kit.ts";
@@ -34,6 +35,15 @@ async function builtInTwoZones(select: string[]): Promise<string> {
   const again = await build(data, { step: "run", select, vars: { timezone: "Europe/Berlin" } });
   expect(again.code, again.output).toBe(0);
   return data;
+}
+
+/** A copy of the project whose project.yml builds in Berlin. */
+function berlinProject(): string {
+  const models = join(tempData(), "models");
+  cpSync(modelsDir, models, { recursive: true });
+  const project = join(models, "project.yml");
+  writeFileSync(project, readFileSync(project, "utf8").replace("timezone: UTC", "timezone: Europe/Berlin"));
+  return models;
 }
 
 const sessionsTile = (page: string) =>
@@ -90,10 +100,7 @@ describe("reports in the warehouse's time zone", () => {
   });
 
   it("label a warehouse without any day yet with the zone its project.yml builds in", async () => {
-    const models = join(tempData(), "models");
-    cpSync(modelsDir, models, { recursive: true });
-    const project = join(models, "project.yml");
-    writeFileSync(project, readFileSync(project, "utf8").replace("timezone: UTC", "timezone: Europe/Berlin"));
+    const models = berlinProject();
     const data = tempData();
     expect(await runProject("run", { data, models, fullRefresh: false, log: () => {} })).toBe(0);
     await buildSite({ data, days: 1, models }, now);
@@ -101,6 +108,16 @@ describe("reports in the warehouse's time zone", () => {
     expect(overview).toContain(
       "No data yet · built at 2026-03-03 13:00 Europe/Berlin · all times Europe/Berlin.",
     );
+    expect(overview).not.toMatch(/\bUTC\b/);
+  });
+
+  it("label a warehouse that `build` made of another folder's project with that project's zone", async () => {
+    const models = berlinProject();
+    const data = tempData();
+    const code = await pipelineStep("build", { data, models, days: 1, fullRefresh: false, log: () => {} });
+    expect(code).toBe(0);
+    const overview = readFileSync(join(data, "site", "index.html"), "utf8");
+    expect(overview).toContain("all times Europe/Berlin.");
     expect(overview).not.toMatch(/\bUTC\b/);
   });
 
