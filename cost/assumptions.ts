@@ -47,8 +47,10 @@ export interface Assumptions {
   /** Report workflow runs per month (hourly). */
   syncRunsPerMonth: number;
   /**
-   * Hours of delivered objects each sync run lists: it lists again from two hour folders before the
-   * last key it has (for objects Firehose writes late) up to now. A LIST returns at most 1,000 keys.
+   * Hours of delivered objects each sync run lists: it lists again from 25 hour folders before the last
+   * key it has (Firehose retries a failed delivery to S3 for a day, then writes the object in the
+   * folder of its first record's arrival), and an hourly run's last key is in the hour before its own:
+   * 27 folders up to now. A LIST returns at most 1,000 keys.
    */
   syncListedHours: number;
   /** Bytes of one 202 response with headers, sent back to the browser. */
@@ -77,7 +79,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   warehouseBytesPerEvent: 103,
   retainedMonths: 13,
   syncRunsPerMonth: 730,
-  syncListedHours: 3,
+  syncListedHours: 27,
   responseBytes: 250,
   kmsCallsPerCredentialHour: 12,
   peakToAverage: 10,

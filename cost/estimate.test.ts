@@ -71,12 +71,12 @@ describe("estimateCost, 100k events/month, Kinesis off", () => {
     expect(line(goalCase, "s3Get").usd).toBeCloseTo(0.0027748, 7);
   });
 
-  it("counts a LIST per 1,000 keys in the three hours each sync lists, when flushes are frequent", () => {
+  it("counts a LIST per 1,000 keys in the 27 hours each sync lists, when flushes are frequent", () => {
     // 10M events in 3,333,334 requests, 0 s buffer: about 3,333,334 objects, 4,566 an hour; a sync lists
-    // 3 hours of them, 13,699 keys: 14 LIST × 730 runs = 10,220 LIST × $0.000005 = $0.0511
+    // 27 hours of them, 123,288 keys: 124 LIST × 730 runs = 90,520 LIST × $0.000005 = $0.4526
     const busy = estimateCost({ events: 10_000_000, kinesis: false, bufferSeconds: 0, eventsPerRequest: 3 });
-    expect(line(busy, "s3List").quantity).toBe(10_220);
-    expect(line(busy, "s3List").usd).toBeCloseTo(0.0511, 6);
+    expect(line(busy, "s3List").quantity).toBe(90_520);
+    expect(line(busy, "s3List").usd).toBeCloseTo(0.4526, 6);
   });
 
   it("bills CloudWatch Logs for 5 bytes per invocation at $0.50/GB", () => {

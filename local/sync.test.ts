@@ -18,9 +18,9 @@ describe("sync localPath", () => {
 });
 
 describe("sync listingStart", () => {
-  it("starts listing two hour folders before the last key's, across a day boundary", () => {
+  it("starts listing 25 hour folders before the last key's (a day of Firehose retries and a buffer), across a month's end", () => {
     expect(listingStart("raw/year=2026/month=03/day=01/hour=01/ownstats-direct-1-x.gz")).toBe(
-      "raw/year=2026/month=02/day=28/hour=23/",
+      "raw/year=2026/month=02/day=28/hour=00/",
     );
   });
 

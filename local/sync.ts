@@ -1,9 +1,10 @@
 // `ownstats sync`: incremental download of the delivery's raw objects from S3 into DATA/raw/.
 // Keys are listed in order (ListObjectsV2, no delimiter) starting after the last key recorded in
 // DATA/sync-state.json, so each run fetches only what is new. Firehose can still write an object into
-// an hour folder the last run already passed (a buffer flushed up to 15 minutes after it opened, or the
-// other delivery stream, whose names sort first, taking over), so each run lists again from a few hours
-// before that key and fetches what is not here yet. How one object lands in place: sync-download.ts.
+// an hour folder the last run already passed (a delivery to S3 that failed and is retried for up to a
+// day, or the other delivery stream, whose names sort first, taking over), so each run lists again from
+// LATE_WRITE_HOURS before that key and fetches what is not here yet. How one object lands in place:
+// sync-download.ts.
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput, S3Client } from "@aws-sdk/client-s3";
@@ -73,18 +74,33 @@ export async function s3Client(endpoint?: string): Promise<S3Client> {
   });
 }
 
-/** Hours before the last synced key's hour folder that each run lists again for late objects. */
-export const LOOKBACK_HOURS = 2;
+/**
+ * Hours Firehose goes on retrying a delivery to S3 that fails: it keeps records for 24 hours (a
+ * DirectPut stream always; a Kinesis-fed one for the source stream's retention, which the stack sets
+ * to 24 hours) and retries until then. The S3 destination has no retry duration of its own to set.
+ */
+export const FIREHOSE_RETRY_HOURS = 24;
+/** The longest buffering interval the stack accepts (firehose_buffer_seconds, 0-900). */
+export const FIREHOSE_MAX_BUFFER_SECONDS = 900;
 
 /**
- * Where a run starts listing: the hour folder LOOKBACK_HOURS before the last key's, when the key
+ * Hour folders before the last synced key's that each run lists again. Firehose names an object's
+ * folder after the arrival hour of its oldest record, but writes it once its buffer flushes and S3
+ * takes it: up to FIREHOSE_RETRY_HOURS plus a buffering interval later. No object written after the
+ * last run can be in an older folder than this many before the newest one that run saw; relisting
+ * them costs one LIST per 1,000 keys (see the cost estimate's syncListedHours).
+ */
+export const LATE_WRITE_HOURS = Math.ceil(FIREHOSE_RETRY_HOURS + FIREHOSE_MAX_BUFFER_SECONDS / 3600);
+
+/**
+ * Where a run starts listing: the hour folder LATE_WRITE_HOURS before the last key's, when the key
  * is in the delivery's year=/month=/day=/hour= layout; otherwise just after the last key.
  */
 export function listingStart(lastKey: string | undefined): string | undefined {
   const hour = lastKey === undefined ? undefined : partitionHour(lastKey);
   if (lastKey === undefined || hour === undefined) return lastKey;
   const head = lastKey.slice(0, lastKey.lastIndexOf("year="));
-  return `${head}${hourFolder(new Date(hour - LOOKBACK_HOURS * 3_600_000))}/`;
+  return `${head}${hourFolder(new Date(hour - LATE_WRITE_HOURS * 3_600_000))}/`;
 }
 
 /** An object already in place at its full size was fetched by an earlier run. */

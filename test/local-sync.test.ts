@@ -17,50 +17,27 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import S3rver from "s3rver";
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeDemo } from "../local/demo.ts";
 import { instanceOf } from "../local/lock-owner.ts";
 import { syncBucket, syncStatePath } from "../local/sync.ts";
 import { syncLockPath } from "../local/sync-lock.ts";
+import { s3rverClient as clientFor, gzFiles, startS3rver, type TestS3 } from "./s3rver-kit.ts";
 
 const bucket = "ownstats-events";
-let s3rver: S3rver;
+let s3rver: TestS3;
 let s3rverFolder: string;
 let endpoint: string;
 let source: string;
-
-const clientFor = (url: string) =>
-  new S3Client({
-    endpoint: url,
-    forcePathStyle: true,
-    region: "us-east-1",
-    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-  });
-
-function gzFiles(root: string): string[] {
-  if (!existsSync(root)) return [];
-  return readdirSync(root, { recursive: true, encoding: "utf8" })
-    .filter((name) => name.endsWith(".gz"))
-    .sort();
-}
 
 async function upload(client: S3Client, relative: string, body: Buffer): Promise<void> {
   await client.send(new PutObjectCommand({ Bucket: bucket, Key: `raw/${relative}`, Body: body }));
 }
 
 beforeAll(async () => {
-  s3rverFolder = mkdtempSync(join(tmpdir(), "ownstats-s3rver-"));
-  s3rver = new S3rver({
-    address: "127.0.0.1",
-    port: 0,
-    silent: true,
-    directory: s3rverFolder,
-    configureBuckets: [{ name: bucket }],
-  });
-  const address = await s3rver.run();
-  endpoint = `http://127.0.0.1:${address.port}`;
+  s3rver = await startS3rver([bucket]);
+  ({ endpoint, folder: s3rverFolder } = s3rver);
   // The bucket holds what a deployed delivery would have written: demo objects by arrival hour.
   source = mkdtempSync(join(tmpdir(), "ownstats-sync-source-"));
   await writeDemo({ data: source, visitors: 60, days: 2, seed: 3, now: "2026-02-10T00:00:00Z" });
@@ -108,36 +85,6 @@ describe("sync", () => {
     const summary = await syncBucket({ bucket, prefix: `raw/${day}`, data, client: clientFor(endpoint) });
     expect(summary.downloaded).toBe(expected.length);
     expect(gzFiles(join(data, "raw"))).toEqual(expected);
-  });
-
-  it("fetches an object that lands late in an hour already synced, as when the other delivery stream takes over", async () => {
-    const late = "ownstats-late";
-    const client = clientFor(endpoint);
-    await client.send(new CreateBucketCommand({ Bucket: late }));
-    const put = (key: string, bytes: number) =>
-      client.send(new PutObjectCommand({ Bucket: late, Key: `raw/${key}`, Body: randomBytes(bytes) }));
-    const hour = "year=2026/month=02/day=10/hour=12";
-    await put(`year=2026/month=02/day=10/hour=11/ownstats-from-stream-1-2026-02-10-11-50-00-a.gz`, 100);
-    await put(`${hour}/ownstats-from-stream-1-2026-02-10-12-00-00-b.gz`, 200);
-    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-late-"));
-    expect(await syncBucket({ bucket: late, prefix: "raw/", data, client })).toMatchObject({ downloaded: 2 });
-
-    // The direct stream's names sort before the stream-fed one's, in the same and the previous hour.
-    await put(`${hour}/ownstats-direct-1-2026-02-10-12-05-00-c.gz`, 300);
-    await put(`year=2026/month=02/day=10/hour=11/ownstats-direct-1-2026-02-10-11-58-00-d.gz`, 400);
-    const next = await syncBucket({ bucket: late, prefix: "raw/", data, client });
-    expect(next).toMatchObject({ listed: 2, downloaded: 2, bytes: 700 });
-    // Within the models' lookback of the newest hour already here: an incremental build reads them.
-    expect(next.behindWarehouseFrom).toBeUndefined();
-    expect(gzFiles(join(data, "raw"))).toHaveLength(4);
-    const state = JSON.parse(readFileSync(syncStatePath(data), "utf8"));
-    expect(state[`s3://${late}/raw/`].last_key).toBe(
-      `raw/${hour}/ownstats-from-stream-1-2026-02-10-12-00-00-b.gz`,
-    );
-    expect(await syncBucket({ bucket: late, prefix: "raw/", data, client })).toMatchObject({
-      listed: 0,
-      downloaded: 0,
-    });
   });
 
   it("leaves objects outside the hourly layout in S3 and counts them, so an empty --prefix fetches no error records", async () => {

@@ -1,0 +1,96 @@
+// `ownstats sync` against s3rver (in-process): objects Firehose writes into hour folders a run has
+// already passed, by the other delivery stream taking over or by a delivery to S3 retried for a day.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  FIREHOSE_MAX_BUFFER_SECONDS,
+  FIREHOSE_RETRY_HOURS,
+  LATE_WRITE_HOURS,
+  syncBucket,
+  syncStatePath,
+} from "../local/sync.ts";
+import { resourcesOf, synthesizeStack } from "../stacks/synthesized.ts";
+import { gzFiles, s3rverClient, startS3rver, type TestS3 } from "./s3rver-kit.ts";
+
+let s3rver: TestS3;
+
+beforeAll(async () => {
+  s3rver = await startS3rver([]);
+});
+
+afterAll(async () => {
+  await s3rver?.close();
+});
+
+/** A new bucket and a function that puts an object of `bytes` random bytes under raw/ in it. */
+async function bucketOf(name: string) {
+  const client = s3rverClient(s3rver.endpoint);
+  await client.send(new CreateBucketCommand({ Bucket: name }));
+  const put = (key: string, bytes: number) =>
+    client.send(new PutObjectCommand({ Bucket: name, Key: `raw/${key}`, Body: randomBytes(bytes) }));
+  const sync = (data: string) => syncBucket({ bucket: name, prefix: "raw/", data, client });
+  return { put, sync };
+}
+
+describe("sync of late objects", () => {
+  it("fetches an object that lands late in an hour already synced, as when the other delivery stream takes over", async () => {
+    const late = "ownstats-late";
+    const { put, sync } = await bucketOf(late);
+    const hour = "year=2026/month=02/day=10/hour=12";
+    await put(`year=2026/month=02/day=10/hour=11/ownstats-from-stream-1-2026-02-10-11-50-00-a.gz`, 100);
+    await put(`${hour}/ownstats-from-stream-1-2026-02-10-12-00-00-b.gz`, 200);
+    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-late-"));
+    expect(await sync(data)).toMatchObject({ downloaded: 2 });
+
+    // The direct stream's names sort before the stream-fed one's, in the same and the previous hour.
+    await put(`${hour}/ownstats-direct-1-2026-02-10-12-05-00-c.gz`, 300);
+    await put(`year=2026/month=02/day=10/hour=11/ownstats-direct-1-2026-02-10-11-58-00-d.gz`, 400);
+    const next = await sync(data);
+    expect(next).toMatchObject({ listed: 2, downloaded: 2, bytes: 700 });
+    // Within the models' lookback of the newest hour already here: an incremental build reads them.
+    expect(next.behindWarehouseFrom).toBeUndefined();
+    expect(gzFiles(join(data, "raw"))).toHaveLength(4);
+    const state = JSON.parse(readFileSync(syncStatePath(data), "utf8"));
+    expect(state[`s3://${late}/raw/`].last_key).toBe(
+      `raw/${hour}/ownstats-from-stream-1-2026-02-10-12-00-00-b.gz`,
+    );
+    expect(await sync(data)).toMatchObject({ listed: 0, downloaded: 0 });
+  });
+
+  it("fetches the objects Firehose writes a day late, after S3 refused its deliveries, in hour folders far behind the newest", async () => {
+    const { put, sync } = await bucketOf("ownstats-retried");
+    await put("year=2026/month=02/day=10/hour=11/ownstats-direct-1-2026-02-10-11-10-00-a.gz", 100);
+    await put("year=2026/month=02/day=10/hour=12/ownstats-direct-1-2026-02-10-12-10-00-b.gz", 100);
+    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-retried-"));
+    expect(await sync(data)).toMatchObject({ downloaded: 2 });
+
+    // Written after that run, each after a day of retries: named after the arrival hour of its oldest
+    // record, up to 24 hours and a 15-minute buffer before the write, so as far back as 11:00 on the 9th.
+    const retried = [
+      "year=2026/month=02/day=09/hour=11/ownstats-direct-1-2026-02-09-11-59-00-c.gz",
+      "year=2026/month=02/day=09/hour=11/ownstats-from-stream-1-2026-02-09-11-58-00-d.gz",
+      "year=2026/month=02/day=09/hour=12/ownstats-direct-1-2026-02-09-12-30-00-e.gz",
+      "year=2026/month=02/day=10/hour=05/ownstats-direct-1-2026-02-10-05-00-00-f.gz",
+    ];
+    for (const key of retried) await put(key, 300);
+    const next = await sync(data);
+    expect(next).toMatchObject({ listed: 4, downloaded: 4, bytes: 1200 });
+    expect(gzFiles(join(data, "raw"))).toEqual(expect.arrayContaining(retried));
+  });
+
+  it("lists back as far as the deployed streams can still write: their retention and the longest buffer the stack accepts", () => {
+    const { tf } = synthesizeStack();
+    for (const stream of Object.values(resourcesOf(tf, "aws_kinesis_stream")))
+      expect(stream.retention_period).toBeLessThanOrEqual(FIREHOSE_RETRY_HOURS);
+    const bufferCheck = (tf.variable.firehose_buffer_seconds?.validation as { condition: string }[])[0];
+    expect(bufferCheck?.condition).toContain(`var.firehose_buffer_seconds <= ${FIREHOSE_MAX_BUFFER_SECONDS}`);
+    // Hour folders in UTC, as sync and the models read them: no custom time zone.
+    for (const delivery of Object.values(resourcesOf(tf, "aws_kinesis_firehose_delivery_stream")))
+      expect(JSON.stringify(delivery)).not.toContain("time_zone");
+    expect(LATE_WRITE_HOURS).toBe(25);
+  }, 60_000);
+});
