@@ -128,7 +128,7 @@ export async function sync(opts: SyncOptions): Promise<number> {
     if (summary.behindWarehouseFrom)
       console.log(
         `sync: some objects are in hours from ${summary.behindWarehouseFrom.toISOString()} on, older than what ${opts.data}/raw/ held; ` +
-          "an incremental build reads only from its watermark minus lookback_hours, so include them with `ownstats build --full-refresh`",
+          `an incremental build reads only from its watermark minus lookback_hours, so include them with \`ownstats build --full-refresh\`, then delete ${opts.data}/needs-full-refresh (the scheduled reports workflow does both)`,
       );
     return 0;
   } catch (error) {

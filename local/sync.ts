@@ -9,9 +9,9 @@ import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput, S3Client } from "@aws-sdk/client-s3";
 
-import { DEFAULT_LOOKBACK_HOURS } from "../runner/project.ts";
 import { hourFolder, newestPartitionHour, partitionHour } from "./raw-object.ts";
 import { type Downloaded, download } from "./sync-download.ts";
+import { incrementalReadFrom, markFullRefresh } from "./sync-full-refresh.ts";
 import { listingError, notS3 } from "./sync-listing-error.ts";
 import { lockSync } from "./sync-lock.ts";
 
@@ -40,9 +40,10 @@ export interface SyncSummary {
   gone: number;
   firstGone?: string;
   /**
-   * The earliest hour fetched, when it lies more than DEFAULT_LOOKBACK_HOURS before the newest hour
-   * that DATA/raw/ already held: an incremental build of a warehouse that holds those later hours
-   * reads from its watermark minus the lookback, so it needs `--full-refresh` to read these.
+   * The earliest hour fetched, when it lies more than the raw source's lookback before the newest
+   * hour that DATA/raw/ already held: an incremental build of a warehouse that holds those later hours
+   * reads from its watermark minus the lookback, so it needs `--full-refresh` to read these (marked
+   * for the next build in DATA/needs-full-refresh, see sync-full-refresh.ts).
    */
   behindWarehouseFrom?: Date;
 }
@@ -139,7 +140,7 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
   };
 
   const newestBefore = await newestPartitionHour(data);
-  let earliestFetched: number | undefined;
+  const readFrom = newestBefore === undefined ? undefined : incrementalReadFrom(newestBefore);
   const startAfter = listingStart(summary.lastKey);
   let continuation: string | undefined;
   do {
@@ -164,6 +165,9 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
     const width = Math.max(1, settings.concurrency ?? 4);
     for (let i = 0; i < objects.length; i += width) {
       const batch = objects.slice(i, i + width);
+      const hours = batch.map((o) => partitionHour(o.Key as string) ?? Number.POSITIVE_INFINITY);
+      const behind = readFrom === undefined ? [] : hours.filter((hour) => hour < readFrom);
+      if (behind.length) await markFullRefresh(data, new Date(Math.min(...behind)));
       // allSettled: a failure must not leave sibling downloads running after sync has returned.
       const settled = await Promise.allSettled(
         batch.map((o) =>
@@ -172,11 +176,6 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
       );
       const failed = settled.find((s) => s.status === "rejected");
       if (failed) throw failed.reason;
-      for (const o of batch) {
-        const hour = partitionHour(o.Key as string);
-        if (hour !== undefined && (earliestFetched === undefined || hour < earliestFetched))
-          earliestFetched = hour;
-      }
       for (const [j, result] of settled
         .map((s) => (s as PromiseFulfilledResult<Downloaded>).value)
         .entries()) {
@@ -188,6 +187,10 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
         summary.downloaded++;
         summary.bytes += result.bytes;
         if (result.resumed) summary.resumed++;
+        const hour = hours[j] as number;
+        const earliest = summary.behindWarehouseFrom?.getTime() ?? Number.POSITIVE_INFINITY;
+        if (readFrom !== undefined && hour < readFrom && hour < earliest)
+          summary.behindWarehouseFrom = new Date(hour);
       }
       // A late object fetched from the look-back does not move the recorded position back.
       const batchLast = batch.at(-1)?.Key as string;
@@ -198,12 +201,6 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
     }
     continuation = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (continuation);
-  if (
-    newestBefore !== undefined &&
-    earliestFetched !== undefined &&
-    earliestFetched < newestBefore - DEFAULT_LOOKBACK_HOURS * 3_600_000
-  )
-    summary.behindWarehouseFrom = new Date(earliestFetched);
   return summary;
 }
 

@@ -1,7 +1,7 @@
 // `ownstats sync` against s3rver (in-process): objects Firehose writes into hour folders a run has
 // already passed, by the other delivery stream taking over or by a delivery to S3 retried for a day.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
@@ -13,6 +13,7 @@ import {
   syncBucket,
   syncStatePath,
 } from "../local/sync.ts";
+import { fullRefreshMarked, fullRefreshMarkPath } from "../local/sync-full-refresh.ts";
 import { resourcesOf, synthesizeStack } from "../stacks/synthesized.ts";
 import { gzFiles, s3rverClient, startS3rver, type TestS3 } from "./s3rver-kit.ts";
 
@@ -32,7 +33,7 @@ async function bucketOf(name: string) {
   await client.send(new CreateBucketCommand({ Bucket: name }));
   const put = (key: string, bytes: number) =>
     client.send(new PutObjectCommand({ Bucket: name, Key: `raw/${key}`, Body: randomBytes(bytes) }));
-  const sync = (data: string) => syncBucket({ bucket: name, prefix: "raw/", data, client });
+  const sync = (data: string) => syncBucket({ bucket: name, prefix: "raw/", data, client, concurrency: 1 });
   return { put, sync };
 }
 
@@ -80,6 +81,31 @@ describe("sync of late objects", () => {
     const next = await sync(data);
     expect(next).toMatchObject({ listed: 4, downloaded: 4, bytes: 1200 });
     expect(gzFiles(join(data, "raw"))).toEqual(expect.arrayContaining(retried));
+  });
+
+  it("marks a late object older than an incremental build reads for a full refresh, even when the run stops after fetching it", async () => {
+    const { put, sync } = await bucketOf("ownstats-behind");
+    await put("year=2026/month=02/day=10/hour=12/ownstats-direct-1-2026-02-10-12-10-00-a.gz", 100);
+    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-behind-"));
+    expect(await sync(data)).toMatchObject({ downloaded: 1 });
+    expect(existsSync(fullRefreshMarkPath(data))).toBe(false);
+
+    // Two hours back is still read by an incremental build; 22 hours back is not.
+    await put("year=2026/month=02/day=10/hour=10/ownstats-direct-1-2026-02-10-10-50-00-b.gz", 100);
+    const recent = await sync(data);
+    expect(recent.downloaded).toBe(1);
+    expect(recent.behindWarehouseFrom).toBeUndefined();
+    expect(existsSync(fullRefreshMarkPath(data))).toBe(false);
+
+    const late = "year=2026/month=02/day=09/hour=14/ownstats-direct-1-2026-02-09-14-00-00-c.gz";
+    const next = "year=2026/month=02/day=10/hour=13/ownstats-direct-1-2026-02-10-13-00-00-d.gz";
+    await put(late, 100);
+    await put(next, 100);
+    // The next object cannot be written (a folder stands where its partial file goes): the run stops.
+    mkdirSync(join(data, "raw", `${next}.part`), { recursive: true });
+    await expect(sync(data)).rejects.toThrow();
+    expect(existsSync(join(data, "raw", late))).toBe(true);
+    expect((await fullRefreshMarked(data))?.toISOString()).toBe("2026-02-09T14:00:00.000Z");
   });
 
   it("lists back as far as the deployed streams can still write: their retention and the longest buffer the stack accepts", () => {

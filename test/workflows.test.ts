@@ -1,18 +1,20 @@
 // The GitHub workflows: valid against GitHub's workflow schema (action-validator), carrying the keys
 // the scheduled reports and CI depend on; and the report job's own commands, run here against s3rver.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import S3rver from "s3rver";
+import { gunzipSync } from "node:zlib";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
 import { writeDemo } from "../local/demo.ts";
+import { hourFolder, partitionHour } from "../local/raw-object.ts";
 import { synthesizeStack } from "../stacks/synthesized.ts";
+import { gzFiles, s3rverClient, startS3rver, type TestS3 } from "./s3rver-kit.ts";
 
 const require = createRequire(import.meta.url);
 const { validateWorkflow } = require("@action-validator/core") as typeof import("@action-validator/core");
@@ -165,6 +167,8 @@ describe("scheduled reports", () => {
       "${{ !cancelled() && (steps.sync.outcome == 'success' || steps.sync.outcome == 'failure') }}",
     );
     expect(steps.find(runs("npx ownstats sync"))?.id).toBe("sync");
+    // The commands and the build step's check of needs-full-refresh use the folder that is cached.
+    expect(build.env?.OWNSTATS_DATA).toBe(restore?.with?.path);
   });
 
   it("syncs the bucket named by the repository variable, then builds, then uploads data/site", () => {
@@ -288,15 +292,10 @@ describe("the report job's commands, against s3rver", () => {
     s.run && !s.run.startsWith("npm ci") && !s.if?.includes("failure()") ? [s.run] : [],
   );
   const bucket = "ownstats-events-test";
-  let s3rver: S3rver;
+  let s3rver: TestS3;
   let endpoint: string;
   let data: string;
   let uploaded: number;
-
-  const gzFiles = (root: string) =>
-    existsSync(root)
-      ? readdirSync(root, { recursive: true, encoding: "utf8" }).filter((n) => n.endsWith(".gz"))
-      : [];
 
   /** Runs one step's script as the runner would (bash), in the checkout, with the job's variables. */
   const step = (script: string, env: Record<string, string>) =>
@@ -309,23 +308,12 @@ describe("the report job's commands, against s3rver", () => {
     );
 
   beforeAll(async () => {
-    s3rver = new S3rver({
-      address: "127.0.0.1",
-      port: 0,
-      silent: true,
-      directory: mkdtempSync(join(tmpdir(), "ownstats-workflow-s3-")),
-      configureBuckets: [{ name: bucket }],
-    });
-    endpoint = `http://127.0.0.1:${(await s3rver.run()).port}`;
+    s3rver = await startS3rver([bucket]);
+    endpoint = s3rver.endpoint;
     // What the deployed delivery would have written: demo objects under raw/ by arrival hour.
     const source = mkdtempSync(join(tmpdir(), "ownstats-workflow-source-"));
     await writeDemo({ data: source, visitors: 40, days: 7, seed: 5 });
-    const client = new S3Client({
-      endpoint,
-      forcePathStyle: true,
-      region: "us-east-1",
-      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-    });
+    const client = s3rverClient(endpoint);
     const files = gzFiles(join(source, "raw"));
     for (const relative of files) {
       const body = readFileSync(join(source, "raw", relative));
@@ -374,5 +362,40 @@ describe("the report job's commands, against s3rver", () => {
     const again = await step(`${sync} --endpoint ${endpoint}`, variables());
     expect(again.code).toBe(0);
     expect(gzFiles(join(data, "raw"))).toHaveLength(uploaded);
+  }, 180_000);
+
+  it("reads the events of an object Firehose wrote a day late into an hour the warehouse has built past", async () => {
+    const events = () =>
+      step(`npx ownstats query "select count(*) as n from stg_events" --format json`, variables()).then((r) =>
+        Number(JSON.parse(r.stdout)[0].n),
+      );
+    const before = await events();
+    // Twenty hours behind the newest hour, after a day of retries: new events under a new name.
+    const newest = gzFiles(join(data, "raw")).sort().at(-1) as string;
+    const newestHour = partitionHour(newest) as number;
+    const other = mkdtempSync(join(tmpdir(), "ownstats-workflow-late-"));
+    await writeDemo({ data: other, visitors: 3, days: 1, seed: 6, now: new Date(newestHour).toISOString() });
+    const late = gzFiles(join(other, "raw"))[0] as string;
+    const body = readFileSync(join(other, "raw", late));
+    const key = `raw/${hourFolder(new Date(newestHour - 20 * 3_600_000))}/ownstats-direct-1-late.gz`;
+    await s3rverClient(endpoint).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    const lateEvents = gunzipSync(body).toString("utf8").trim().split("\n").length;
+
+    // The hourly run's sync and build steps, as in the workflow.
+    for (const command of commands.filter((c) => c.includes("npx ownstats"))) {
+      const isSync = command.startsWith("npx ownstats sync");
+      const script = isSync ? `${command} --endpoint ${endpoint}` : command;
+      const result = await step(script, variables());
+      expect(result.code, `${script}\n${result.stderr}`).toBe(0);
+      if (!isSync) continue;
+      expect(result.stdout).toContain(
+        `sync: some objects are in hours from ${new Date(newestHour - 20 * 3_600_000).toISOString()} on`,
+      );
+      expect(result.stdout).toContain(`then delete ${data}/needs-full-refresh`);
+    }
+    expect(existsSync(join(data, key))).toBe(true);
+    expect(await events()).toBe(before + lateEvents);
+    // Read once: the next run builds incrementally again.
+    expect(existsSync(join(data, "needs-full-refresh"))).toBe(false);
   }, 180_000);
 });
