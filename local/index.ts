@@ -115,6 +115,11 @@ export async function sync(opts: SyncOptions): Promise<number> {
       `sync: ${summary.downloaded} new objects (${(summary.bytes / 1e6).toFixed(1)} MB${resumed}) from ${source} into ${opts.data}/raw/` +
         (summary.lastKey ? `; up to ${summary.lastKey}` : ""),
     );
+    if (summary.nothingUnderPrefix)
+      console.log(
+        `sync: ${source} holds no objects: either nothing has been delivered yet, or --prefix is not the folder the delivery writes to ` +
+          `(raw/, the default; keys are case-sensitive${opts.prefix.startsWith("/") ? " and do not start with /" : ""})`,
+      );
     if (summary.firstSkipped)
       console.log(
         `sync: left ${summary.skipped} objects that are not in a year=/month=/day=/hour= folder under ${source} (the first: ${summary.firstSkipped}); ` +

@@ -36,6 +36,8 @@ export interface SyncSummary {
   /** Objects listed that are not in the year=/month=/day=/hour= layout under the prefix, left in S3. */
   skipped: number;
   firstSkipped?: string;
+  /** A first run found no object at all under the prefix: nothing delivered yet, or a wrong prefix. */
+  nothingUnderPrefix?: boolean;
   /** Objects listed but deleted before their download (the bucket's lifecycle rule expires old hours). */
   gone: number;
   firstGone?: string;
@@ -149,6 +151,8 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
       settings,
       continuation ? { ContinuationToken: continuation } : { StartAfter: startAfter },
     );
+    if (startAfter === undefined && !continuation && !page.Contents?.length)
+      summary.nothingUnderPrefix = true;
     const objects = [];
     for (const o of page.Contents ?? []) {
       if (!o.Key || o.Key.endsWith("/")) continue;

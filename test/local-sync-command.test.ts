@@ -1,0 +1,51 @@
+// `ownstats sync` run as a user runs it, against s3rver (in-process): what it says about its prefix.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ownstatsWith } from "../cli-run.ts";
+import { s3rverClient, startS3rver, type TestS3 } from "./s3rver-kit.ts";
+
+const bucket = "ownstats-command";
+let s3rver: TestS3;
+
+beforeAll(async () => {
+  s3rver = await startS3rver([bucket]);
+  await s3rverClient(s3rver.endpoint).send(
+    new PutObjectCommand({ Bucket: bucket, Key: "raw/year=2026/month=02/day=10/hour=12/a.gz", Body: "x" }),
+  );
+});
+
+afterAll(async () => {
+  await s3rver?.close();
+});
+
+const sync = (prefix: string) =>
+  ownstatsWith(
+    { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" },
+    "sync",
+    "--bucket",
+    bucket,
+    "--prefix",
+    prefix,
+    "--endpoint",
+    s3rver.endpoint,
+    "--data",
+    mkdtempSync(join(tmpdir(), "ownstats-sync-command-")),
+  );
+
+describe("ownstats sync", () => {
+  it("says a prefix that holds no object is either before the first delivery or the wrong folder, instead of only '0 new objects'", async () => {
+    for (const prefix of ["/raw/", "Raw/", "raw/year=2026/month=2/"]) {
+      const result = await sync(prefix);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain(
+        `sync: s3://${bucket}/${prefix} holds no objects: either nothing has been delivered yet, or --prefix is not the folder the delivery writes to (raw/, the default; keys are case-sensitive${prefix.startsWith("/") ? " and do not start with /" : ""})`,
+      );
+    }
+    const right = await sync("raw/");
+    expect(right.stdout).toContain("sync: 1 new object");
+    expect(right.stdout).not.toContain("holds no objects");
+  }, 60_000);
+});
