@@ -106,35 +106,14 @@ export async function demo(opts: DemoOptions & { add?: boolean }): Promise<numbe
 }
 export async function sync(opts: SyncOptions): Promise<number> {
   if (await rawFolderRefused("sync", opts.data)) return 2;
-  const { syncBucket } = await import("./sync.ts");
+  const [{ syncBucket }, { syncReport }] = await Promise.all([
+    import("./sync.ts"),
+    import("./sync-report.ts"),
+  ]);
   const source = `s3://${opts.bucket}/${opts.prefix}`;
   try {
     const summary = await syncBucket({ ...opts, log: (line) => console.log(line) });
-    const resumed = summary.resumed ? `, ${summary.resumed} resumed` : "";
-    console.log(
-      `sync: ${summary.downloaded} new objects (${(summary.bytes / 1e6).toFixed(1)} MB${resumed}) from ${source} into ${opts.data}/raw/` +
-        (summary.lastKey ? `; up to ${summary.lastKey}` : ""),
-    );
-    if (summary.nothingUnderPrefix)
-      console.log(
-        `sync: ${source} holds no objects: either nothing has been delivered yet, or --prefix is not the folder the delivery writes to ` +
-          `(raw/, the default; keys are case-sensitive${opts.prefix.startsWith("/") ? " and do not start with /" : ""})`,
-      );
-    if (summary.firstSkipped)
-      console.log(
-        `sync: left ${summary.skipped} objects that are not in a year=/month=/day=/hour= folder under ${source} (the first: ${summary.firstSkipped}); ` +
-          "--prefix names the folder that holds the year= folders (raw/, the default)",
-      );
-    if (summary.firstGone)
-      console.log(
-        `sync: ${summary.gone} objects were deleted from ${source} between the listing and their download (the first: ${summary.firstGone}), ` +
-          "as the bucket's lifecycle rule expires old hours",
-      );
-    if (summary.behindWarehouseFrom)
-      console.log(
-        `sync: some objects are in hours from ${summary.behindWarehouseFrom.toISOString()} on, older than what ${opts.data}/raw/ held; ` +
-          `an incremental build reads only from its watermark minus lookback_hours, so include them with \`ownstats build --full-refresh\`, then delete ${opts.data}/needs-full-refresh (the scheduled reports workflow does both)`,
-      );
+    for (const line of syncReport(summary, opts.data, source, opts.prefix)) console.log(line);
     return 0;
   } catch (error) {
     console.error(`ownstats sync: ${source}: ${error instanceof Error ? error.message : String(error)}`);

@@ -9,6 +9,7 @@ import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput, S3Client } from "@aws-sdk/client-s3";
 
+import { plural } from "../runner/console.ts";
 import { hourFolder, newestPartitionHour, partitionHour } from "./raw-object.ts";
 import { type Downloaded, download } from "./sync-download.ts";
 import { incrementalReadFrom, markFullRefresh } from "./sync-full-refresh.ts";
@@ -201,7 +202,7 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
       if (summary.lastKey === undefined || batchLast > summary.lastKey) summary.lastKey = batchLast;
       state[source] = { last_key: summary.lastKey, updated_at: new Date().toISOString() };
       await writeState(data, state);
-      log(`synced ${summary.downloaded} objects (${summary.lastKey})`);
+      log(`synced ${plural(summary.downloaded, "object")} (${summary.lastKey})`);
     }
     continuation = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (continuation);

@@ -45,7 +45,12 @@ describe("ownstats sync", () => {
       );
     }
     const right = await sync("raw/");
-    expect(right.stdout).toContain("sync: 1 new object");
     expect(right.stdout).not.toContain("holds no objects");
   }, 60_000);
+
+  it("counts one object in the singular ('1 new object', not '1 new objects')", async () => {
+    const result = await sync("raw/");
+    expect(result.stdout).toContain("synced 1 object (raw/year=2026/month=02/day=10/hour=12/a.gz)\n");
+    expect(result.stdout).toContain(`sync: 1 new object (0.0 MB) from s3://${bucket}/raw/ into `);
+  }, 30_000);
 });

@@ -1,0 +1,34 @@
+// What `ownstats sync` says once it is done: what it fetched, and what the person running it should
+// know about what it did not fetch or what the next build must do.
+import { plural } from "../runner/console.ts";
+import type { SyncSummary } from "./sync.ts";
+
+/** The lines to print for a finished sync of `source` (s3://bucket/prefix) into `data`. */
+export function syncReport(summary: SyncSummary, data: string, source: string, prefix: string): string[] {
+  const resumed = summary.resumed ? `, ${summary.resumed} resumed` : "";
+  const lines = [
+    `sync: ${plural(summary.downloaded, "new object")} (${(summary.bytes / 1e6).toFixed(1)} MB${resumed}) from ${source} into ${data}/raw/` +
+      (summary.lastKey ? `; up to ${summary.lastKey}` : ""),
+  ];
+  if (summary.nothingUnderPrefix)
+    lines.push(
+      `sync: ${source} holds no objects: either nothing has been delivered yet, or --prefix is not the folder the delivery writes to ` +
+        `(raw/, the default; keys are case-sensitive${prefix.startsWith("/") ? " and do not start with /" : ""})`,
+    );
+  if (summary.firstSkipped)
+    lines.push(
+      `sync: left ${plural(summary.skipped, "object")} that ${summary.skipped === 1 ? "is" : "are"} not in a year=/month=/day=/hour= folder under ${source} (the first: ${summary.firstSkipped}); ` +
+        "--prefix names the folder that holds the year= folders (raw/, the default)",
+    );
+  if (summary.firstGone)
+    lines.push(
+      `sync: ${plural(summary.gone, "object")} ${summary.gone === 1 ? "was" : "were"} deleted from ${source} between the listing and ${summary.gone === 1 ? "its" : "their"} download (the first: ${summary.firstGone}), ` +
+        "as the bucket's lifecycle rule expires old hours",
+    );
+  if (summary.behindWarehouseFrom)
+    lines.push(
+      `sync: some objects are in hours from ${summary.behindWarehouseFrom.toISOString()} on, older than what ${data}/raw/ held; ` +
+        `an incremental build reads only from its watermark minus lookback_hours, so include them with \`ownstats build --full-refresh\`, then delete ${data}/needs-full-refresh (the scheduled reports workflow does both)`,
+    );
+  return lines;
+}
