@@ -2,8 +2,8 @@
 // glob does not match), size-checked, then renamed into place; a partial file left by a download cut
 // short is continued with a Range request.
 import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
@@ -15,15 +15,39 @@ export interface Downloaded {
   gone?: boolean;
 }
 
+/**
+ * The partial file of one version of an object: named after its ETag, so that a partial left by a cut
+ * download of an object that has since been replaced under the same key is never continued with the
+ * new object's bytes (a file of the right size that is neither).
+ */
+export function partialPath(target: string, etag: string | undefined): string {
+  const version = etag?.replace(/[^A-Za-z0-9-]/g, "");
+  return version ? `${target}.${version}.part` : `${target}.part`;
+}
+
+/** Removes the partial files of the object's other versions: they will never be continued. */
+async function removeOtherPartials(target: string, keep: string): Promise<void> {
+  const name = basename(target);
+  // The version part has no dot, so another object's partial (`a.gz.b.gz.….part`) never matches.
+  const isPartial = (file: string) =>
+    file.startsWith(`${name}.`) && /^(\.[A-Za-z0-9-]+)?\.part$/.test(file.slice(name.length));
+  const others = (await readdir(dirname(target))).filter(
+    (file) => isPartial(file) && file !== basename(keep),
+  );
+  await Promise.all(others.map((file) => rm(join(dirname(target), file), { force: true })));
+}
+
 export async function download(
   client: S3Client,
   bucket: string,
   key: string,
   size: number,
   target: string,
+  etag?: string,
 ): Promise<Downloaded> {
-  const partial = `${target}.part`;
+  const partial = partialPath(target, etag);
   await mkdir(dirname(target), { recursive: true });
+  await removeOtherPartials(target, partial);
   const already = await stat(partial).then(
     (s) => s.size,
     () => 0,

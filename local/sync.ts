@@ -176,7 +176,14 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
       // allSettled: a failure must not leave sibling downloads running after sync has returned.
       const settled = await Promise.allSettled(
         batch.map((o) =>
-          download(client, bucket, o.Key as string, o.Size ?? 0, localPath(data, prefix, o.Key as string)),
+          download(
+            client,
+            bucket,
+            o.Key as string,
+            o.Size ?? 0,
+            localPath(data, prefix, o.Key as string),
+            o.ETag,
+          ),
         ),
       );
       const failed = settled.find((s) => s.status === "rejected");

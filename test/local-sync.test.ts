@@ -1,5 +1,5 @@
-// `ownstats sync` against s3rver (in-process): full and incremental downloads, and a download cut
-// off halfway through by the network that the next run resumes with a Range request.
+// `ownstats sync` against s3rver (in-process): full and incremental downloads, prefixes, objects
+// outside the layout or deleted meanwhile, and the lock. Cut downloads: local-sync-resume.test.ts.
 
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -10,10 +10,9 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from "node:fs";
-import { createServer, request, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -206,18 +205,6 @@ describe("sync", () => {
     expect(summary.lastKey).toBe(keys[2]);
   });
 
-  it("downloads again an object whose leftover partial file is larger than the object, instead of failing on every run", async () => {
-    // Two syncs run at once into one folder both append to the same partial file.
-    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-overlong-"));
-    const relative = gzFiles(join(source, "raw"))[0] as string;
-    const original = readFileSync(join(source, "raw", relative));
-    mkdirSync(join(data, "raw", relative, ".."), { recursive: true });
-    writeFileSync(join(data, "raw", `${relative}.part`), Buffer.concat([original, original]));
-    await syncBucket({ bucket, prefix: "raw/", data, client: clientFor(endpoint) });
-    expect(readFileSync(join(data, "raw", relative)).equals(original)).toBe(true);
-    expect(existsSync(join(data, "raw", `${relative}.part`))).toBe(false);
-  });
-
   it("refuses a second sync into a folder another sync is downloading into, and takes over a killed one's lock", async () => {
     const data = mkdtempSync(join(tmpdir(), "ownstats-sync-locked-"));
     const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
@@ -236,72 +223,4 @@ describe("sync", () => {
     expect(summary.downloaded).toBeGreaterThan(0);
     expect(existsSync(syncLockPath(data))).toBe(false);
   });
-
-  it("resumes a download the network cut off, fetching only the missing bytes", async () => {
-    const big = "year=2026/month=02/day=10/hour=01/ownstats-big.gz";
-    const body = randomBytes(3_000_000);
-    await upload(clientFor(endpoint), big, body);
-    const proxy = await cuttingProxy(endpoint, "ownstats-big.gz");
-    try {
-      const data = mkdtempSync(join(tmpdir(), "ownstats-sync-cut-"));
-      await expect(
-        syncBucket({ bucket, prefix: "raw/", data, client: clientFor(proxy.url), concurrency: 1 }),
-      ).rejects.toThrow(
-        /^download of raw\/year=2026\/month=02\/day=10\/hour=01\/ownstats-big\.gz stopped after \d+ of 3000000 bytes \(.+\); run sync again to resume it$/,
-      );
-      const target = join(data, "raw", big);
-      expect(existsSync(target)).toBe(false);
-      const partial = statSync(`${target}.part`).size;
-      expect(partial).toBeGreaterThan(0);
-      expect(partial).toBeLessThan(body.length);
-      // Everything before the cut object is in place and recorded; the cut object is not.
-      const state = JSON.parse(readFileSync(syncStatePath(data), "utf8"));
-      expect(state[`s3://${bucket}/raw/`].last_key < `raw/${big}`).toBe(true);
-
-      const resumed = await syncBucket({ bucket, prefix: "raw/", data, client: clientFor(proxy.url) });
-      expect(resumed.resumed).toBe(1);
-      // Buffer#equals: vitest's deep equality walks a 3 MB buffer byte by byte, slowly.
-      expect(readFileSync(target).equals(body)).toBe(true);
-      expect(existsSync(`${target}.part`)).toBe(false);
-      expect(proxy.ranges).toEqual([`bytes=${partial}-`]);
-    } finally {
-      proxy.server.close();
-    }
-  });
 });
-
-/** Forwards to s3rver, but the first full GET of `victim` is cut after half its body. */
-async function cuttingProxy(target: string, victim: string) {
-  const upstream = new URL(target);
-  const ranges: string[] = [];
-  let cut = false;
-  const server: Server = createServer((req, res) => {
-    const isVictim = req.method === "GET" && req.url?.includes(victim);
-    if (isVictim && req.headers.range) ranges.push(req.headers.range);
-    const forward = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        if (!isVictim || cut || req.headers.range) return void answer.pipe(res);
-        cut = true;
-        const half = Number(answer.headers["content-length"]) / 2;
-        let sent = 0;
-        answer.on("data", (chunk: Buffer) => {
-          if (sent >= half) return;
-          res.write(chunk);
-          sent += chunk.length;
-          if (sent >= half) setTimeout(() => res.socket?.destroy(), 200);
-        });
-      },
-    );
-    req.pipe(forward);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, ranges, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
