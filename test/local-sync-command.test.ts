@@ -2,23 +2,16 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ownstatsWith } from "../cli-run.ts";
-import { s3rverClient, startS3rver, type TestS3 } from "./s3rver-kit.ts";
+import { createBucket, s3rverForFile } from "./s3rver-kit.ts";
 
 const bucket = "ownstats-command";
-let s3rver: TestS3;
+const s3rver = s3rverForFile();
 
 beforeAll(async () => {
-  s3rver = await startS3rver([bucket]);
-  await s3rverClient(s3rver.endpoint).send(
-    new PutObjectCommand({ Bucket: bucket, Key: "raw/year=2026/month=02/day=10/hour=12/a.gz", Body: "x" }),
-  );
-});
-
-afterAll(async () => {
-  await s3rver?.close();
+  const put = await createBucket(s3rver(), bucket);
+  await put("year=2026/month=02/day=10/hour=12/a.gz", Buffer.from("x"));
 });
 
 const sync = (prefix: string) =>
@@ -30,7 +23,7 @@ const sync = (prefix: string) =>
     "--prefix",
     prefix,
     "--endpoint",
-    s3rver.endpoint,
+    s3rver().endpoint,
     "--data",
     mkdtempSync(join(tmpdir(), "ownstats-sync-command-")),
   );

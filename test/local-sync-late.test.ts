@@ -1,11 +1,9 @@
 // `ownstats sync` against s3rver (in-process): objects Firehose writes into hour folders a run has
 // already passed, by the other delivery stream taking over or by a delivery to S3 retried for a day.
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   FIREHOSE_MAX_BUFFER_SECONDS,
   FIREHOSE_RETRY_HOURS,
@@ -15,24 +13,14 @@ import {
 } from "../local/sync.ts";
 import { fullRefreshMarked, fullRefreshMarkPath } from "../local/sync-full-refresh.ts";
 import { resourcesOf, synthesizeStack } from "../stacks/synthesized.ts";
-import { gzFiles, s3rverClient, startS3rver, type TestS3 } from "./s3rver-kit.ts";
+import { createBucket, gzFiles, s3rverClient, s3rverForFile } from "./s3rver-kit.ts";
 
-let s3rver: TestS3;
+const s3rver = s3rverForFile();
 
-beforeAll(async () => {
-  s3rver = await startS3rver([]);
-});
-
-afterAll(async () => {
-  await s3rver?.close();
-});
-
-/** A new bucket and a function that puts an object of `bytes` random bytes under raw/ in it. */
+/** A new bucket, a function that puts an object of `bytes` random bytes under raw/ in it, and its sync. */
 async function bucketOf(name: string) {
-  const client = s3rverClient(s3rver.endpoint);
-  await client.send(new CreateBucketCommand({ Bucket: name }));
-  const put = (key: string, bytes: number) =>
-    client.send(new PutObjectCommand({ Bucket: name, Key: `raw/${key}`, Body: randomBytes(bytes) }));
+  const put = await createBucket(s3rver(), name);
+  const client = s3rverClient(s3rver().endpoint);
   const sync = (data: string) => syncBucket({ bucket: name, prefix: "raw/", data, client, concurrency: 1 });
   return { put, sync };
 }

@@ -14,29 +14,17 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { syncBucket, syncStatePath } from "../local/sync.ts";
 import { partialPath } from "../local/sync-download.ts";
-import { s3rverClient, startS3rver, type TestS3 } from "./s3rver-kit.ts";
+import { createBucket, s3rverClient, s3rverForFile } from "./s3rver-kit.ts";
 
-let s3rver: TestS3;
-
-beforeAll(async () => {
-  s3rver = await startS3rver([]);
-});
-
-afterAll(async () => {
-  await s3rver?.close();
-});
+const s3rver = s3rverForFile();
 
 /** A new bucket holding one small object in hour 00, and a function that puts one under raw/. */
 async function bucketOf(name: string) {
-  const client = s3rverClient(s3rver.endpoint);
-  await client.send(new CreateBucketCommand({ Bucket: name }));
-  const put = (key: string, body: Buffer) =>
-    client.send(new PutObjectCommand({ Bucket: name, Key: `raw/${key}`, Body: body }));
-  await put("year=2026/month=02/day=10/hour=00/ownstats-small.gz", randomBytes(100));
+  const put = await createBucket(s3rver(), name);
+  await put("year=2026/month=02/day=10/hour=00/ownstats-small.gz", 100);
   return put;
 }
 
@@ -68,7 +56,7 @@ describe("sync of a cut download", () => {
     const put = await bucketOf(bucket);
     const body = randomBytes(3_000_000);
     await put(big, body);
-    const proxy = await cuttingProxy(s3rver.endpoint, "ownstats-big.gz");
+    const proxy = await cuttingProxy(s3rver().endpoint, "ownstats-big.gz");
     try {
       const data = mkdtempSync(join(tmpdir(), "ownstats-sync-cut-"));
       const { target, kept } = await cutDownload(bucket, data, proxy.url);
@@ -91,7 +79,7 @@ describe("sync of a cut download", () => {
     const bucket = "ownstats-replaced";
     const put = await bucketOf(bucket);
     await put(big, randomBytes(3_000_000));
-    const proxy = await cuttingProxy(s3rver.endpoint, "ownstats-big.gz");
+    const proxy = await cuttingProxy(s3rver().endpoint, "ownstats-big.gz");
     try {
       const data = mkdtempSync(join(tmpdir(), "ownstats-sync-replaced-"));
       const { target } = await cutDownload(bucket, data, proxy.url);
@@ -120,7 +108,7 @@ describe("sync of a cut download", () => {
     // s3rver's ETag is the body's MD5, as S3's is for an object put in one piece.
     const etag = `"${createHash("md5").update(original).digest("hex")}"`;
     writeFileSync(partialPath(target, etag), Buffer.concat([original, original]));
-    await syncBucket({ bucket, prefix: "raw/", data, client: s3rverClient(s3rver.endpoint) });
+    await syncBucket({ bucket, prefix: "raw/", data, client: s3rverClient(s3rver().endpoint) });
     expect(readFileSync(target).equals(original)).toBe(true);
     expect(partials(target)).toEqual([]);
   });

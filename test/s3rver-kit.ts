@@ -1,9 +1,11 @@
 // s3rver for the tests of `ownstats sync`: in-process, in a temporary folder, on a random loopback port.
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
+import { afterAll, beforeAll } from "vitest";
 
 export interface TestS3 {
   endpoint: string;
@@ -23,6 +25,35 @@ export async function startS3rver(buckets: string[]): Promise<TestS3> {
   });
   const address = await server.run();
   return { endpoint: `http://127.0.0.1:${address.port}`, folder, close: () => server.close() };
+}
+
+/** Starts s3rver before the file's tests and closes it after them; the function returned gives it. */
+export function s3rverForFile(buckets: string[] = []): () => TestS3 {
+  let s3: TestS3 | undefined;
+  beforeAll(async () => {
+    s3 = await startS3rver(buckets);
+  });
+  afterAll(async () => {
+    await s3?.close();
+  });
+  return () => {
+    if (!s3) throw new Error("s3rver has not started");
+    return s3;
+  };
+}
+
+/** Creates a bucket; the function returned puts a body (or that many random bytes) under raw/ in it. */
+export async function createBucket(s3: TestS3, name: string) {
+  const client = s3rverClient(s3.endpoint);
+  await client.send(new CreateBucketCommand({ Bucket: name }));
+  return (key: string, body: Buffer | number) =>
+    client.send(
+      new PutObjectCommand({
+        Bucket: name,
+        Key: `raw/${key}`,
+        Body: typeof body === "number" ? randomBytes(body) : body,
+      }),
+    );
 }
 
 /** A client of the S3 server at `url`, signing with the keys s3rver accepts. */
