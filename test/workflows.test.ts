@@ -171,6 +171,18 @@ describe("scheduled reports", () => {
     expect(build.env?.OWNSTATS_DATA).toBe(restore?.with?.path);
   });
 
+  it("stops a long first sync before the job times out, so the cache save keeps what it fetched for the next run", () => {
+    const sync = steps[stepIndex(steps, runs("npx ownstats sync"), "sync")] as Step & {
+      "timeout-minutes"?: number;
+    };
+    const jobTimeout = (build as Job & { "timeout-minutes"?: number })["timeout-minutes"] ?? 360;
+    // A job past its timeout is cancelled, and `!cancelled()` then skips the save; a step past its own fails.
+    expect(sync["timeout-minutes"]).toBeGreaterThan(0);
+    expect(sync["timeout-minutes"]).toBeLessThanOrEqual(jobTimeout - 10);
+    const save = steps[stepIndex(steps, uses("actions/cache/save"), "cache save")];
+    expect(save?.if).toContain("steps.sync.outcome == 'failure'");
+  });
+
   it("syncs the bucket named by the repository variable, then builds, then uploads data/site", () => {
     const cache = stepIndex(steps, uses("actions/cache/restore"), "cache");
     const credentials = stepIndex(steps, uses("aws-actions/configure-aws-credentials"), "credentials");
