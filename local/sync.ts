@@ -142,6 +142,14 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
     lastKey: state[source]?.last_key,
   };
 
+  // The next run starts from the recorded key; a late object fetched from the look-back, which sorts
+  // before it, does not move it back.
+  const recordPosition = async (key: string) => {
+    if (summary.lastKey !== undefined && key <= summary.lastKey) return;
+    summary.lastKey = key;
+    state[source] = { last_key: key, updated_at: new Date().toISOString() };
+    await writeState(data, state);
+  };
   const newestBefore = await newestPartitionHour(data);
   const readFrom = newestBefore === undefined ? undefined : incrementalReadFrom(newestBefore);
   const startAfter = listingStart(summary.lastKey);
@@ -155,6 +163,7 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
     if (startAfter === undefined && !continuation && !page.Contents?.length)
       summary.nothingUnderPrefix = true;
     const objects = [];
+    let pageLast: string | undefined;
     for (const o of page.Contents ?? []) {
       if (!o.Key || o.Key.endsWith("/")) continue;
       if (!inRawLayout(prefix, o.Key)) {
@@ -162,6 +171,7 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
         summary.firstSkipped ??= o.Key;
         continue;
       }
+      pageLast = o.Key;
       if (await alreadyHere(localPath(data, prefix, o.Key), o.Size ?? 0)) continue;
       objects.push(o);
     }
@@ -204,13 +214,13 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
         if (readFrom !== undefined && hour < readFrom && hour < earliest)
           summary.behindWarehouseFrom = new Date(hour);
       }
-      // A late object fetched from the look-back does not move the recorded position back.
-      const batchLast = batch.at(-1)?.Key as string;
-      if (summary.lastKey === undefined || batchLast > summary.lastKey) summary.lastKey = batchLast;
-      state[source] = { last_key: summary.lastKey, updated_at: new Date().toISOString() };
-      await writeState(data, state);
+      await recordPosition(batch.at(-1)?.Key as string);
       log(`synced ${plural(summary.downloaded, "object")} (${summary.lastKey})`);
     }
+    // Every object of the page is in place now, those found here too: without recording them, a folder
+    // that already held them (a copy, or sync-state.json deleted) would be listed from the start again
+    // at every run until a new object arrived.
+    if (pageLast !== undefined) await recordPosition(pageLast);
     continuation = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (continuation);
   return summary;

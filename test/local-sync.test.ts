@@ -22,7 +22,7 @@ import { writeDemo } from "../local/demo.ts";
 import { instanceOf } from "../local/lock-owner.ts";
 import { syncBucket, syncStatePath } from "../local/sync.ts";
 import { syncLockPath } from "../local/sync-lock.ts";
-import { s3rverClient as clientFor, gzFiles, startS3rver, type TestS3 } from "./s3rver-kit.ts";
+import { s3rverClient as clientFor, createBucket, gzFiles, startS3rver, type TestS3 } from "./s3rver-kit.ts";
 
 const bucket = "ownstats-events";
 let s3rver: TestS3;
@@ -74,6 +74,29 @@ describe("sync", () => {
     const third = await syncBucket({ bucket, prefix: "raw/", data, client: clientFor(endpoint) });
     expect(third).toMatchObject({ listed: 1, downloaded: 1, bytes: 5000 });
     expect(existsSync(join(data, "raw", later))).toBe(true);
+  });
+
+  it("records where it is when the folder already holds every object (a copy, or sync-state.json deleted), so the next run does not list the bucket from the start again", async () => {
+    const put = await createBucket(s3rver, "ownstats-copied");
+    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-copied-"));
+    const keys = ["00", "01", "02"].map(
+      (hour) => `year=2026/month=02/day=10/hour=${hour}/ownstats-direct-1-a.gz`,
+    );
+    for (const key of keys) {
+      const body = randomBytes(100);
+      await put(key, body);
+      mkdirSync(join(data, "raw", key, ".."), { recursive: true });
+      writeFileSync(join(data, "raw", key), body);
+    }
+    const summary = await syncBucket({
+      bucket: "ownstats-copied",
+      prefix: "raw/",
+      data,
+      client: clientFor(endpoint),
+    });
+    expect(summary).toMatchObject({ downloaded: 0, lastKey: `raw/${keys[2]}` });
+    const state = JSON.parse(readFileSync(syncStatePath(data), "utf8"));
+    expect(state["s3://ownstats-copied/raw/"].last_key).toBe(`raw/${keys[2]}`);
   });
 
   it("keeps the year=/month=/day=/hour= layout when --prefix narrows the download to one day", async () => {
