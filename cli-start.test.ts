@@ -123,6 +123,32 @@ describe("ownstats command, before it starts", () => {
     }
   });
 
+  it("collect and dev name a --host they cannot listen on, and exit 2 before they start", async () => {
+    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    for (const [host, message] of [
+      ["", "--host is empty; give an address, e.g. 0.0.0.0"],
+      ["http://0.0.0.0:8787", "--host takes an address alone, not a URL or path"],
+      ["0.0.0.0:8787", "--host takes an address alone; the port goes in --port (--host 0.0.0.0 --port 8787)"],
+      ["my laptop", '--host "my laptop" is no IP address or host name'],
+      // An address of the documentation range (TEST-NET-3): no interface of a real machine has it.
+      [
+        "203.0.113.77",
+        "cannot listen on 203.0.113.77: no network interface of this machine has that address (EADDRNOTAVAIL); choose another with --host",
+      ],
+      ["no-such-host.invalid", "cannot listen on no-such-host.invalid: that host name does not resolve"],
+    ] as const) {
+      for (const command of ["collect", "dev"]) {
+        const args = [command, "--port", "0", "--host", host, "--data", data, "--no-demo"];
+        const result = await ownstatsWith({ SINK: "" }, ...(command === "dev" ? args : args.slice(0, -1)));
+        expect(result.code, `${command} --host "${host}"`).toBe(2);
+        expect(result.stderr).toContain(message);
+        expect(result.stderr).not.toMatch(/^\s+at /m);
+        expect(result.stdout).not.toContain("listening");
+        expect(result.stdout).not.toContain("the whole pipeline");
+      }
+    }
+  });
+
   it("collect and demo name a file that stands where DATA/raw or DATA/spool must be a folder, and exit 2", async () => {
     for (const [name, command] of [
       ["raw", "collect"],

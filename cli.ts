@@ -1,6 +1,7 @@
 // The `ownstats` command: parses arguments and calls the parts. Each part is imported lazily,
 // so `ownstats query` does not pay for loading the collector or the AWS SDK.
 import { createRequire } from "node:module";
+import { isIP } from "node:net";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { wholeNumber, wholeNumberForm } from "./functions/collect/whole-number.ts";
 import { MAX_SEED } from "./local/demo-random.ts";
@@ -33,6 +34,25 @@ function endpointUrl(value: string): string {
       "--endpoint must be an http:// or https:// URL, e.g. http://127.0.0.1:4567",
     );
   return value;
+}
+
+/**
+ * An address to listen on, checked here so that a URL or a host:port is named as the flag, not as
+ * listen()'s ENOTFOUND. An IPv6 address may come in brackets, as in a URL.
+ */
+function listenAddress(value: string): string {
+  const host = value.trim().replace(/^\[(.*)\]$/, "$1");
+  const example = "e.g. 0.0.0.0 (every interface, as in a container) or 127.0.0.1 (this machine only)";
+  if (host === "") throw new InvalidArgumentError(`--host is empty; give an address, ${example}`);
+  if (host.includes("/"))
+    throw new InvalidArgumentError(`--host takes an address alone, not a URL or path; ${example}`);
+  if (isIP(host) === 0 && host.includes(":"))
+    throw new InvalidArgumentError(
+      `--host takes an address alone; the port goes in --port (--host ${host.split(":")[0] || "0.0.0.0"} --port ${host.split(":").at(-1)})`,
+    );
+  if (isIP(host) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host))
+    throw new InvalidArgumentError(`--host "${value}" is no IP address or host name; ${example}`);
+  return host;
 }
 
 /** A data folder: an empty one (an unset variable) would be the current folder, filled with raw/ and spool/. */
@@ -111,11 +131,19 @@ const portOption = () =>
   new Option("--port <n>", "port to listen on (0: any free port)")
     .argParser(integer("--port", 0, 65_535))
     .default(8787);
+const hostOption = () =>
+  new Option(
+    "--host <address>",
+    "address to listen on (0.0.0.0: every interface, for other machines or a container)",
+  )
+    .argParser(listenAddress)
+    .default("127.0.0.1");
 
 program
   .command("dev")
   .description("the whole pipeline on this machine: collector, delivery, builds, reports, tracker, demo site")
   .addOption(portOption())
+  .addOption(hostOption())
   .addOption(dataOption())
   .option("--no-demo", "do not write demo data into an empty data folder")
   .addOption(varsOption())
@@ -125,6 +153,7 @@ program
   .command("collect")
   .description("the collector alone, with its spool and delivery")
   .addOption(portOption())
+  .addOption(hostOption())
   .addOption(dataOption())
   // Neither a commander default nor choices: commander checks no default against choices, so
   // collect checks the flag and SINK alike, with the sink check the Lambda uses, before it starts.

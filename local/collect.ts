@@ -26,6 +26,7 @@ import { deliveryIntervalFromEnv, readCheckpoint, SpoolDelivery } from "./delive
 import { KinesisDelivery } from "./delivery-kinesis.ts";
 import { ensureWritable } from "./dev-guard.ts";
 import type { CollectOptions } from "./index.ts";
+import { listenProblem, listenUrls, networkLines } from "./listen-address.ts";
 import { removeStaleTemporaries } from "./raw-object.ts";
 import { Spool } from "./spool.ts";
 import { refusedWrite, StartProblem } from "./start-problem.ts";
@@ -55,6 +56,10 @@ export interface StartCollectorOptions {
 export interface RunningCollector {
   /** e.g. http://127.0.0.1:8787 (no trailing slash); events go to `${url}/v1/events`. */
   url: string;
+  /** Listening on every interface: the URLs other machines reach it at (this machine's addresses). */
+  networkUrls: string[];
+  /** The address it listens on, as --host gave it. */
+  host: string;
   port: number;
   app: Hono;
   /** Stops taking requests, lets the sink finish, and lands what waits in the spool. */
@@ -128,15 +133,17 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     running = await serveApp(app, { port, hostname: host });
   } catch (error) {
     await pipeline.stop();
-    throw error;
+    throw listenProblem(error, host, port);
   }
-  const shownHost = host.includes(":") ? `[${host}]` : host;
+  const { url, network } = listenUrls(host, running.port);
   // The port is known only now; the app reads the same list on each request. An empty list takes any origin.
   if (options.allowOwnOrigin && allowedOrigins.length > 0)
-    allowedOrigins.push(...ownOrigins(shownHost, running.port));
+    allowedOrigins.push(...ownOrigins(new URL(url), network));
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${shownHost}:${running.port}`,
+    url,
+    networkUrls: network,
+    host,
     port: running.port,
     app,
     close: () => {
@@ -146,11 +153,17 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
   };
 }
 
-/** The origins a browser sends from this server's own pages: its host, and localhost for a loopback one. */
-function ownOrigins(host: string, port: number): string[] {
+/**
+ * The origins a browser sends from this server's own pages: its host, localhost for a loopback one,
+ * and on every interface this machine's network addresses too.
+ */
+function ownOrigins(url: URL, networkUrls: string[]): string[] {
   const loopback = ["127.0.0.1", "localhost", "[::1]"];
-  const hosts = loopback.includes(host) ? loopback : [host];
-  return hosts.map((name) => `http://${name}:${port}`);
+  const hosts = loopback.includes(url.hostname) ? loopback : [url.hostname];
+  // As a browser sends it: port 80 is left out.
+  return [...hosts.map((name) => `http://${name}:${url.port || 80}`), ...networkUrls].map(
+    (origin) => new URL(origin).origin,
+  );
 }
 
 async function startPipeline(
@@ -262,6 +275,7 @@ export async function collect(options: CollectOptions): Promise<number> {
   try {
     collector = await startCollector({
       port: options.port,
+      host: options.host,
       data: options.data,
       sink,
       source,
@@ -290,6 +304,7 @@ export async function collect(options: CollectOptions): Promise<number> {
   console.log(`send events: POST ${collector.url}/v1/events`);
   console.log(`tracker script: ${collector.url}/analytics.js`);
   console.log(where);
+  for (const line of networkLines(collector, "send events")) console.log(line);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off("SIGINT", stop);

@@ -14,6 +14,7 @@ import { acquireDevLock, type DevLock, DevStartError, ensureWritable } from "./d
 import { mountDemoSite, mountPageNotFound, mountReports, type ReportsProblem } from "./dev-static.ts";
 import { RawWatcher } from "./dev-watch.ts";
 import type { DevOptions } from "./index.ts";
+import { networkLines } from "./listen-address.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { type LiveRoutes, mountLive } from "./live-routes.ts";
 import { newestPartitionHour } from "./raw-object.ts";
@@ -24,8 +25,6 @@ import { mountTracker } from "./tracker-route.ts";
 export const packageModels = fileURLToPath(new URL("../models/", import.meta.url));
 
 export interface DevServerOptions extends DevOptions {
-  /** @default "127.0.0.1" */
-  host?: string;
   /** --vars for every build, as `ownstats build --vars` takes them (the package's models are not the user's to edit). */
   vars?: Record<string, unknown>;
   /** Stops the server as SIGINT/SIGTERM do (tests use it). */
@@ -147,7 +146,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     lock.release();
     throw error;
   }
-  if (!stopping) announceAndBuild(collector.url, data, log, builder);
+  if (!stopping) announceAndBuild(collector, data, log, builder);
 
   await stop.done;
   log("stopping: no new requests; landing what the spool holds…");
@@ -165,11 +164,12 @@ export async function runDev(options: DevServerOptions): Promise<number> {
 }
 
 function announceAndBuild(
-  url: string,
+  collector: RunningCollector,
   data: string,
   log: (line: string) => void,
   builder: IncrementalBuilder,
 ): void {
+  const { url } = collector;
   log("");
   log("ownstats dev — the whole pipeline on this machine");
   log(`  demo site   ${url}/`);
@@ -182,6 +182,7 @@ function announceAndBuild(
   const origins = process.env.ALLOWED_ORIGINS?.trim();
   if (origins && origins !== "*")
     log(`  origins     ${origins} and this server's own pages (ALLOWED_ORIGINS)`);
+  for (const line of networkLines(collector, "read the reports and send events")) log(`  ${line}`);
   log("Ctrl-C stops (everything acknowledged is landed first).");
   log("");
   void builder.buildNow("start");

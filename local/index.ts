@@ -4,11 +4,15 @@ import type { DeliverySource } from "./collect.ts";
 
 export interface DevOptions {
   port: number;
+  /** The address to listen on. @default "127.0.0.1" */
+  host?: string;
   data: string;
   demo: boolean;
 }
 export interface CollectOptions {
   port: number;
+  /** The address to listen on. @default "127.0.0.1" */
+  host?: string;
   data: string;
   /** As given with --sink, checked before anything starts; unset: SINK, else file. */
   sink?: string;

@@ -1,0 +1,85 @@
+// --host: a collector on every interface is reached from this machine's network address, prints URLs
+// a browser can open, warns that the network can reach it, and still counts its own pages' events.
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { networkInterfaces, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { pageView, waitFor } from "../test/collect-helpers.ts";
+import { type RunningCollector, startCollector } from "./collect.ts";
+
+const temp = () => mkdtempSync(join(tmpdir(), "ownstats-host-"));
+/** One IPv4 address of this machine that other machines can reach, where it has one. */
+const networkAddress = Object.values(networkInterfaces())
+  .flatMap((addresses) => addresses ?? [])
+  .find((a) => !a.internal && a.family === "IPv4")?.address;
+
+const post = (url: string, origin: string) =>
+  fetch(`${url}/v1/events`, {
+    method: "POST",
+    headers: { Origin: origin, "Content-Type": "text/plain" },
+    body: JSON.stringify(pageView()),
+  }).then((res) => res.status);
+
+describe("a collector on every interface (--host 0.0.0.0)", () => {
+  let collector: RunningCollector | undefined;
+  const origins = process.env.ALLOWED_ORIGINS;
+  afterEach(async () => {
+    await collector?.close();
+    if (origins === undefined) delete process.env.ALLOWED_ORIGINS;
+    else process.env.ALLOWED_ORIGINS = origins;
+  });
+
+  it.skipIf(networkAddress === undefined)(
+    "gives a loopback URL to open and takes its own pages' events from the network address too",
+    async () => {
+      process.env.ALLOWED_ORIGINS = "https://example.com";
+      collector = await startCollector({ port: 0, host: "0.0.0.0", data: temp(), allowOwnOrigin: true });
+      const atNetwork = `http://${networkAddress}:${collector.port}`;
+      expect(collector.url).toBe(`http://127.0.0.1:${collector.port}`);
+      expect(collector.networkUrls).toContain(atNetwork);
+      // A phone on the LAN opens the demo site at the network address: that is this server's own page.
+      expect(await post(atNetwork, atNetwork)).toBe(202);
+      expect(await post(collector.url, collector.url)).toBe(202);
+      expect(await post(atNetwork, "https://elsewhere.example")).toBe(403);
+    },
+  );
+});
+
+it.skipIf(networkAddress === undefined)(
+  "ownstats collect --host 0.0.0.0 is reached from the network, names its URLs and warns",
+  async () => {
+    const bin = fileURLToPath(new URL("../bin/ownstats.js", import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [bin, "collect", "--port", "0", "--host", "0.0.0.0", "--data", temp()],
+      { env: { ...process.env, SINK: "", ALLOWED_ORIGINS: "" } },
+    );
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    try {
+      const port = await waitFor(
+        "the collector's URL",
+        async () => /listening on http:\/\/127\.0\.0\.1:(\d+)\n/.exec(output)?.[1],
+      );
+      const atNetwork = `http://${networkAddress}:${port}`;
+      await waitFor("the network URL", async () => (output.includes("warning:") ? true : undefined));
+      expect(output).toContain(`on the network: ${atNetwork}\n`);
+      expect(output).toContain(
+        `warning: listening on 0.0.0.0, so any machine that reaches port ${port} can send events`,
+      );
+      expect(await post(atNetwork, "https://example.com")).toBe(202);
+    } finally {
+      child.kill("SIGINT");
+      await exited;
+    }
+  },
+  30_000,
+);
