@@ -30,6 +30,50 @@ describe("ownstats command, before it starts", () => {
     },
   );
 
+  // A user namespace lets any user mount a read-only file system for the command alone.
+  const canMountReadOnly =
+    process.platform === "linux" &&
+    spawnSync("unshare", ["-rm", "sh", "-c", "mount -t tmpfs -o ro tmpfs /mnt"]).status === 0;
+  it.skipIf(!canMountReadOnly)(
+    "collect names a data folder on a read-only file system, and the folder it could not be made in",
+    () => {
+      const mountPoint = mkdtempSync(join(tmpdir(), "ownstats-ro-"));
+      const bin = new URL("./bin/ownstats.js", import.meta.url).pathname;
+      const collectOnReadOnly = (data: string) =>
+        spawnSync(
+          "unshare",
+          [
+            "-rm",
+            "sh",
+            "-c",
+            'mount -t tmpfs -o ro tmpfs "$1" && shift && exec "$@"',
+            "sh",
+            mountPoint,
+            process.execPath,
+            bin,
+            "collect",
+            "--port",
+            "0",
+            "--data",
+            data,
+          ],
+          { encoding: "utf8", timeout: 20_000, env: { ...process.env, SINK: "" } },
+        );
+      const existing = collectOnReadOnly(mountPoint);
+      expect(existing.stderr).toContain(
+        `ownstats collect: the data folder ${mountPoint} cannot be written: its file system is read-only (EROFS); choose another with --data`,
+      );
+      expect(existing.status).toBe(2);
+      const data = join(mountPoint, "stats", "data");
+      const toMake = collectOnReadOnly(data);
+      expect(toMake.stderr).toContain(
+        `ownstats collect: the data folder ${data} cannot be made in ${mountPoint}: its file system is read-only (EROFS); choose another with --data`,
+      );
+      expect(toMake.status).toBe(2);
+      expect(toMake.stdout).not.toContain("listening");
+    },
+  );
+
   it("dev names a file where DATA/site must be a folder, a bad OWNSTATS_DEMO_NOW and a --vars zone that is none, and exits 2 before it starts", async () => {
     const siteIsFile = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
     writeFileSync(join(siteIsFile, "site"), "");

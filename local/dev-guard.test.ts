@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -67,6 +67,16 @@ describe("dev lock", () => {
     expect(() => ensureWritable(join(file, "data"))).toThrow(
       `the data folder ${join(file, "data")} cannot be made: ${file} is a file, not a folder; choose another with --data`,
     );
+  });
+
+  it("names a link to nowhere (an unmounted drive) that the data folder lies under, not a bare ENOENT", () => {
+    const root = temp();
+    const link = join(root, "usb");
+    symlinkSync(join(root, "media", "usb-drive"), link);
+    for (const data of [link, join(link, "stats")])
+      expect(() => ensureWritable(data)).toThrow(
+        `the data folder ${data} cannot be made: ${link} is a link to ${join(root, "media", "usb-drive")}, which does not exist (ENOENT); choose another with --data`,
+      );
   });
 
   it("names a file that stands where raw/, spool/, site/ or target/ must be a folder", () => {

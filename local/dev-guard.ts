@@ -1,10 +1,20 @@
 // What `ownstats dev` checks before it opens anything: the data folder can be written (`collect`
 // checks that too), and no other dev server uses it (DuckDB allows one writer per database file).
 // A lock file holds the owner's pid.
-import { mkdirSync, readFileSync, rmSync, type Stats, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { isRunning, type LockOwner, ownerOf, thisProcess } from "./lock-owner.ts";
-import { StartProblem } from "./start-problem.ts";
+import { REFUSED, StartProblem } from "./start-problem.ts";
 
 /** A start-up problem the user can fix: printed as one line, exit code 2. */
 export class DevStartError extends StartProblem {}
@@ -43,15 +53,22 @@ export function ensureWritable(data: string, subfolders: readonly DataSubfolder[
     throw new DevStartError(
       `the data folder ${folder} cannot be made: ${blocker} is a file, not a folder; choose another with --data`,
     );
-  const probe = join(folder, `.write-check-${process.pid}`);
   try {
     mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw new DevStartError(
+      `the data folder ${folder} cannot be made${whyNotMade(folder, error as NodeJS.ErrnoException)}; choose another with --data`,
+    );
+  }
+  const probe = join(folder, `.write-check-${process.pid}`);
+  try {
     writeFileSync(probe, "");
     unlinkSync(probe);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const { code, message } = error as NodeJS.ErrnoException;
+    const why = (code && REFUSED[code]) ?? "writing a file into it failed";
     throw new DevStartError(
-      `the data folder ${folder} is not writable (${code}); choose another with --data`,
+      `the data folder ${folder} cannot be written: ${why} (${code ?? message}); choose another with --data`,
     );
   }
   for (const name of subfolders) {
@@ -62,6 +79,45 @@ export function ensureWritable(data: string, subfolders: readonly DataSubfolder[
           "move the file away or choose another --data",
       );
   }
+}
+
+/**
+ * Why mkdir -p of the data folder failed, naming the folder it stopped at. mkdir -p reports ENOENT
+ * for the data folder whatever stopped it at a parent (a read-only file system, a permission), so
+ * the first folder it had to make is made again here to learn the real cause.
+ */
+function whyNotMade(folder: string, error: NodeJS.ErrnoException): string {
+  const link = danglingLinkOn(folder);
+  if (link) return `: ${link.path} is a link to ${link.target}, which does not exist (ENOENT)`;
+  let parent = dirname(folder);
+  let first = folder;
+  while (!statOf(parent) && dirname(parent) !== parent) {
+    first = parent;
+    parent = dirname(parent);
+  }
+  let code = error.code;
+  try {
+    mkdirSync(first);
+  } catch (cause) {
+    code = (cause as NodeJS.ErrnoException).code ?? code;
+  }
+  return ` in ${parent}: ${(code && REFUSED[code]) ?? "making a folder there failed"} (${code ?? error.message})`;
+}
+
+/** The first link on the way to `path` whose target does not exist. */
+function danglingLinkOn(path: string): { path: string; target: string } | undefined {
+  const parts: string[] = [];
+  for (let current = path; dirname(current) !== current; current = dirname(current)) parts.unshift(current);
+  for (const current of parts) {
+    let isLink = false;
+    try {
+      isLink = lstatSync(current).isSymbolicLink();
+    } catch {
+      return undefined;
+    }
+    if (isLink && !statOf(current)) return { path: current, target: readlinkSync(current) };
+  }
+  return undefined;
 }
 
 /** The path itself or its nearest existing parent when that is not a folder (undefined when it is). */

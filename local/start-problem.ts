@@ -28,7 +28,7 @@ export async function refuseFolderAt(path: string, holds: string): Promise<void>
 }
 
 /** Why a write into the data folder was refused, in the user's words, for the errors a user can fix. */
-const REFUSED: Record<string, string> = {
+export const REFUSED: Record<string, string> = {
   ENOSPC: "its disk is full",
   EDQUOT: "the disk quota is used up",
   EFBIG: "a file size limit (ulimit -f) is reached",
