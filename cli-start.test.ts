@@ -214,6 +214,35 @@ describe("ownstats command, before it starts", () => {
     }
   });
 
+  it.skipIf(process.platform === "win32" || spawnSync("mkfifo", ["--version"]).status !== 0)(
+    "collect and dev name a named pipe where they keep a file, and exit 2 instead of hanging on it",
+    async () => {
+      for (const [command, name, holds] of [
+        ["collect", "spool/0001777000000000-000001.ndjson", "accepted events waiting for delivery"],
+        ["collect", "spool/spool.lock", "the pid of the process that collects into this spool"],
+        ["collect", "spool/checkpoint.json", "how far the delivery has landed the spool"],
+        ["dev", "dev.lock", ""],
+      ] as const) {
+        const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+        mkdirSync(join(data, "spool"));
+        const pipe = join(data, name);
+        expect(spawnSync("mkfifo", [pipe]).status).toBe(0);
+        const result =
+          command === "collect"
+            ? await collectInto(data)
+            : await ownstats("dev", "--port", "0", "--no-demo", "--data", data);
+        expect(result.code, name).toBe(2);
+        expect(result.stderr).toContain(
+          command === "dev"
+            ? `ownstats dev: ${pipe} is a named pipe (FIFO), but ownstats dev keeps its lock file there`
+            : `ownstats collect: ${pipe} is a named pipe (FIFO), but it must be the file that holds ${holds}`,
+        );
+        expect(result.stdout).not.toContain("listening");
+      }
+    },
+    90_000,
+  );
+
   it("collect refuses an OWNSTATS_DELIVERY_INTERVAL_MS that is no whole number of milliseconds, and exits 2", async () => {
     const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
     for (const value of ["abc", "-5", "0", "5s", "1e3", "9999999999"]) {

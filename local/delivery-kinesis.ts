@@ -9,7 +9,7 @@ import { type ArrivedLine, arrivalOf, runsByHour } from "./delivery-batch.ts";
 import { writeFileDurably } from "./durable-file.ts";
 import { listAllShards, shardIterator } from "./kinesis-shards.ts";
 import { writeRawObject } from "./raw-object.ts";
-import { damagedCheckpoint, refuseFolderAt } from "./start-problem.ts";
+import { damagedCheckpoint, refuseNonFileAt } from "./start-problem.ts";
 
 export interface KinesisDeliveryOptions {
   data: string;
@@ -123,8 +123,8 @@ export class KinesisDelivery {
   /** Names a checkpoint file that cannot be read (a StartProblem), before anything is delivered. */
   async checkCheckpoints(): Promise<void> {
     const holds = `how far the delivery has landed stream ${this.options.streamName} in raw/ (its checkpoint)`;
-    await refuseFolderAt(this.checkpointFile, holds);
-    await refuseFolderAt(`${this.checkpointFile}.tmp`, `${holds} while it is written`);
+    await refuseNonFileAt(this.checkpointFile, holds);
+    await refuseNonFileAt(`${this.checkpointFile}.tmp`, `${holds} while it is written`);
     await this.readCheckpoints();
   }
 

@@ -14,7 +14,7 @@ import { writeFileDurably } from "./durable-file.ts";
 import { readRange } from "./file-range.ts";
 import { writeRawNdjson } from "./raw-object.ts";
 import { isSegmentName, listSegments, type Spool, type SpoolPosition } from "./spool.ts";
-import { damagedCheckpoint, refuseFolderAt, StartProblem } from "./start-problem.ts";
+import { damagedCheckpoint, refuseNonFileAt, StartProblem } from "./start-problem.ts";
 
 export interface DeliveryOptions {
   data: string;
@@ -51,9 +51,9 @@ const CHECKPOINT_HOLDS = "how far the delivery has landed the spool in raw/ (its
 
 export async function readCheckpoint(spoolDir: string): Promise<SpoolPosition | undefined> {
   const path = checkpointPath(spoolDir);
-  await refuseFolderAt(path, CHECKPOINT_HOLDS);
+  await refuseNonFileAt(path, CHECKPOINT_HOLDS);
   // The checkpoint is written through this name: a folder here fails every write of it.
-  await refuseFolderAt(`${path}.tmp`, `${CHECKPOINT_HOLDS} while it is written`);
+  await refuseNonFileAt(`${path}.tmp`, `${CHECKPOINT_HOLDS} while it is written`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(path, "utf8"));

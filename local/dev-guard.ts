@@ -14,7 +14,7 @@ import {
 } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { isRunning, type LockOwner, ownerOf, thisProcess } from "./lock-owner.ts";
-import { REFUSED, StartProblem } from "./start-problem.ts";
+import { notAFile, REFUSED, StartProblem } from "./start-problem.ts";
 
 /** A start-up problem the user can fix: printed as one line, exit code 2. */
 export class DevStartError extends StartProblem {}
@@ -163,10 +163,12 @@ export function acquireDevLock(data: string): DevLock {
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      // Not a lock a crash could leave: someone's folder, which is not removed for them.
-      if (statOf(path)?.isDirectory())
+      // Not a lock a crash could leave: someone's folder, which is not removed for them, or a named
+      // pipe, whose reading would block the start for good.
+      const what = notAFile(statOf(path));
+      if (what)
         throw new DevStartError(
-          `${path} is a folder, but ownstats dev keeps its lock file there; move the folder away or choose another --data`,
+          `${path} is ${what}, but ownstats dev keeps its lock file there; move it away or choose another --data`,
         );
       const holder = readHolder(path);
       if (holder && isRunning(holder))

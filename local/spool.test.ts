@@ -27,6 +27,12 @@ function setLargestFileSize(soft: string): void {
   if (result.status !== 0) throw new Error(`prlimit failed: ${result.stderr.toString()}`);
 }
 
+const canMakeFifo = process.platform !== "win32" && spawnSync("mkfifo", ["--version"]).status === 0;
+function makeFifo(path: string): void {
+  const result = spawnSync("mkfifo", [path]);
+  if (result.status !== 0) throw new Error(`mkfifo failed: ${result.stderr.toString()}`);
+}
+
 const line = (i: number) => Buffer.from(`${JSON.stringify({ i, ingest_ts: new Date().toISOString() })}\n`);
 
 describe("Spool", () => {
@@ -157,6 +163,25 @@ describe("Spool", () => {
       } finally {
         parent.kill("SIGKILL");
       }
+    },
+  );
+
+  it.skipIf(!canMakeFifo)(
+    "refuses a named pipe named like a segment at the start, by name, and reads past one made while it runs",
+    async () => {
+      const pipe = join(dir, "0001777000000000-000001.ndjson");
+      makeFifo(pipe);
+      // Read as a segment, the pipe would block the delivery until something writes into it: never.
+      await expect(Spool.open(dir)).rejects.toThrow(
+        `${pipe} is a named pipe (FIFO), but it must be the file that holds accepted events waiting for delivery (a spool segment); move it away or choose another --data`,
+      );
+      await rm(pipe);
+      const spool = await Spool.open(dir);
+      await spool.put([{ event_id: "a" } as never]);
+      makeFifo(pipe);
+      expect(await listSegments(dir)).toEqual([spool.head.segment]);
+      expect(await readSpoolLines(dir)).toEqual(['{"event_id":"a"}']);
+      await spool.close();
     },
   );
 

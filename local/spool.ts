@@ -15,7 +15,7 @@ import type { StoredEvent } from "../functions/collect/event.ts";
 import type { Sink } from "../functions/collect/sink.ts";
 import { makeDirectoryDurably, syncDirectory } from "./durable-file.ts";
 import { readLockOwner, takeLockFile } from "./lock-owner.ts";
-import { refuseFolderAt, StartProblem } from "./start-problem.ts";
+import { refuseNonFileAt, StartProblem } from "./start-problem.ts";
 
 export interface SpoolOptions {
   /** How long delivered segments are kept. @default 24 h */
@@ -67,7 +67,7 @@ export class Spool implements Sink {
 
   static async open(dir: string, options: SpoolOptions = {}): Promise<Spool> {
     await makeDirectoryDurably(dir);
-    await refuseFolders(dir);
+    await refuseNonFiles(dir);
     await takeLock(dir);
     const spool = new Spool(dir, options);
     await spool.rotate();
@@ -230,12 +230,13 @@ export class Spool implements Sink {
 
 const lockFile = (dir: string) => join(dir, "spool.lock");
 
-/** Names a folder that stands where the spool keeps a file, before anything is acknowledged. */
-async function refuseFolders(dir: string): Promise<void> {
-  await refuseFolderAt(lockFile(dir), "the pid of the process that collects into this spool (spool.lock)");
+/** Names a folder or named pipe that stands where the spool keeps a file, before anything is acknowledged. */
+async function refuseNonFiles(dir: string): Promise<void> {
+  await refuseNonFileAt(lockFile(dir), "the pid of the process that collects into this spool (spool.lock)");
+  // A link is followed: one to a segment file is a segment.
   for (const entry of await readdir(dir, { withFileTypes: true }))
-    if (SEGMENT.test(entry.name) && entry.isDirectory())
-      await refuseFolderAt(join(dir, entry.name), "accepted events waiting for delivery (a spool segment)");
+    if (SEGMENT.test(entry.name) && !entry.isFile())
+      await refuseNonFileAt(join(dir, entry.name), "accepted events waiting for delivery (a spool segment)");
 }
 
 /**
@@ -271,13 +272,14 @@ export async function readSpoolLines(dir: string): Promise<string[]> {
 }
 
 /**
- * The spool's segment files, oldest first. A folder with a segment's name, made while the spool runs
- * (a start refuses one), is no segment: reading it would fail on every delivery and every live poll.
+ * The spool's segment files, oldest first. A folder or named pipe with a segment's name, made while
+ * the spool runs (a start refuses one), is no segment: reading a folder would fail on every delivery
+ * and every live poll, and reading a pipe would never end.
  */
 export async function listSegments(dir: string): Promise<string[]> {
   try {
     return (await readdir(dir, { withFileTypes: true }))
-      .filter((entry) => SEGMENT.test(entry.name) && !entry.isDirectory())
+      .filter((entry) => SEGMENT.test(entry.name) && (entry.isFile() || entry.isSymbolicLink()))
       .map((entry) => entry.name)
       .sort();
   } catch (error) {

@@ -1,5 +1,6 @@
 // A problem that stops `collect` or `dev` before it serves, which the user fixes (a flag, a folder, a
 // lock, a checkpoint): printed as one line with exit code 2, never as a stack trace.
+import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 
 export class StartProblem extends Error {}
@@ -15,15 +16,26 @@ export function damagedCheckpoint(path: string, reason: string, restart: string)
   );
 }
 
+/** What stands at a path that is not a file, in the user's words (undefined for a file). */
+export function notAFile(found: Stats | undefined): string | undefined {
+  if (!found || found.isFile()) return undefined;
+  if (found.isDirectory()) return "a folder";
+  if (found.isFIFO()) return "a named pipe (FIFO)";
+  if (found.isSocket()) return "a socket";
+  if (found.isCharacterDevice() || found.isBlockDevice()) return "a device";
+  return "no regular file";
+}
+
 /**
- * Refuses a folder standing where ownstats keeps the file that holds `holds`: every read or write of
- * it would fail with a bare EISDIR, on every delivery, for as long as the process runs.
+ * Refuses a folder, named pipe, socket or device standing where ownstats keeps the file that holds
+ * `holds`: reading a folder fails with a bare EISDIR on every delivery, and reading a named pipe
+ * blocks until something writes into it, which nothing does: the start or the delivery would hang.
  */
-export async function refuseFolderAt(path: string, holds: string): Promise<void> {
-  const found = await stat(path).catch(() => undefined);
-  if (found?.isDirectory())
+export async function refuseNonFileAt(path: string, holds: string): Promise<void> {
+  const what = notAFile(await stat(path).catch(() => undefined));
+  if (what)
     throw new StartProblem(
-      `${path} is a folder, but it must be the file that holds ${holds}; move the folder away or choose another --data`,
+      `${path} is ${what}, but it must be the file that holds ${holds}; move it away or choose another --data`,
     );
 }
 
