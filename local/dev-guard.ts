@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { isRunning, type LockOwner, ownerOf, thisProcess } from "./lock-owner.ts";
+import { isRunning, type LockOwner, ownerOf, takeLockFile, thisProcess } from "./lock-owner.ts";
 import { notAFile, REFUSED, StartProblem } from "./start-problem.ts";
 
 /** A start-up problem the user can fix: printed as one line, exit code 2. */
@@ -144,42 +144,36 @@ function statOf(path: string): Stats | undefined {
  */
 export function acquireDevLock(data: string): DevLock {
   const path = lockPath(data);
-  const record = (info: { url?: string } = {}) =>
-    JSON.stringify({ ...thisProcess(), started: new Date().toISOString(), ...info });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, record(), { flag: "wx" });
-      let released = false;
-      return {
-        path,
-        update(info) {
-          if (!released) writeFileSync(path, record(info));
-        },
-        release() {
-          if (released) return;
-          released = true;
-          rmSync(path, { force: true });
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      // Not a lock a crash could leave: someone's folder, which is not removed for them, or a named
-      // pipe, whose reading would block the start for good.
-      const what = notAFile(statOf(path));
-      if (what)
-        throw new DevStartError(
-          `${path} is ${what}, but ownstats dev keeps its lock file there; move it away or choose another --data`,
-        );
-      const holder = readHolder(path);
-      if (holder && isRunning(holder))
-        throw new DevStartError(
-          `another ownstats dev (pid ${holder.pid}${holder.url ? `, ${holder.url}` : ""}) is using ${resolve(data)}; ` +
-            `stop it or choose another folder with --data (if pid ${holder.pid} is no ownstats dev, delete ${path})`,
-        );
+  // Not a lock a crash could leave: someone's folder, which is not removed for them, or a named
+  // pipe, whose reading would block the start for good.
+  const what = notAFile(statOf(path));
+  if (what)
+    throw new DevStartError(
+      `${path} is ${what}, but ownstats dev keeps its lock file there; move it away or choose another --data`,
+    );
+  const record = (info: { url?: string } = {}) => ({ started: new Date().toISOString(), ...info });
+  takeLockFile(path, {
+    record: record(),
+    readHolder,
+    busy: (holder) =>
+      new DevStartError(
+        `another ownstats dev (pid ${holder.pid}${holder.url ? `, ${holder.url}` : ""}) is using ${resolve(data)}; ` +
+          `stop it or choose another folder with --data (if pid ${holder.pid} is no ownstats dev, delete ${path})`,
+      ),
+    raced: `could not take the lock ${path}; remove it if no ownstats dev is running`,
+  });
+  let released = false;
+  return {
+    path,
+    update(info) {
+      if (!released) writeFileSync(path, JSON.stringify({ ...thisProcess(), ...record(info) }));
+    },
+    release() {
+      if (released) return;
+      released = true;
       rmSync(path, { force: true });
-    }
-  }
-  throw new DevStartError(`could not take the lock ${path}; remove it if no ownstats dev is running`);
+    },
+  };
 }
 
 /** The dev server that holds the data folder, if one is running. */

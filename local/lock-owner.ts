@@ -2,8 +2,8 @@
 // long after the owner died, another process may have that pid, and a start would be refused for
 // good. Where Linux's /proc shows them, the boot id and the process's start (clock ticks since boot)
 // name one process for certain; elsewhere the pid alone is checked, as before.
-import { readFileSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { StartProblem } from "./start-problem.ts";
 
 export interface LockOwner {
   pid: number;
@@ -49,36 +49,45 @@ export function ownerOf(parsed: unknown): LockOwner | undefined {
 }
 
 /** The owner a lock file names; undefined when it is gone, empty or unreadable (its writer was killed). */
-export async function readLockOwner(path: string): Promise<LockOwner | undefined> {
+export function readLockOwner(path: string): LockOwner | undefined {
   try {
-    return ownerOf(JSON.parse(await readFile(path, "utf8")));
+    return ownerOf(JSON.parse(readFileSync(path, "utf8")));
   } catch {
     return undefined;
   }
 }
 
 /**
- * Creates the lock file `path` naming this process. A lock whose process has ended (or, with
- * `retakeOwn`, one this very process wrote) is taken over; one a running process holds is refused
- * with `busy(holder)`; `raced` is thrown when another process took it over at the same moment.
+ * Creates the lock file `path` naming this process (and what else `record` holds). A lock whose
+ * process has ended (or, with `retakeOwn`, one this very process wrote) is taken over; one a running
+ * process holds is refused with `busy(holder)`, the holder as `readHolder` reads it; a StartProblem
+ * saying `raced` is thrown when another process took it over at the same moment. Synchronous: it is
+ * taken once at a start, and the dev server takes it before anything else runs.
  */
-export async function takeLockFile(
+export function takeLockFile<Holder extends LockOwner = LockOwner>(
   path: string,
-  opts: { busy: (holder: LockOwner) => Error; raced: string; retakeOwn?: boolean },
-): Promise<void> {
+  opts: {
+    busy: (holder: Holder) => Error;
+    raced: string;
+    retakeOwn?: boolean;
+    record?: Record<string, unknown>;
+    readHolder?: (path: string) => Holder | undefined;
+  },
+): void {
+  const readHolder = opts.readHolder ?? (readLockOwner as (path: string) => Holder | undefined);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      await writeFile(path, JSON.stringify(thisProcess()), { flag: "wx" });
+      writeFileSync(path, JSON.stringify({ ...thisProcess(), ...opts.record }), { flag: "wx" });
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    const holder = await readLockOwner(path);
+    const holder = readHolder(path);
     if (holder && !(opts.retakeOwn && holder.pid === process.pid) && isRunning(holder))
       throw opts.busy(holder);
-    await rm(path, { force: true });
+    rmSync(path, { force: true });
   }
-  throw new Error(opts.raced);
+  throw new StartProblem(opts.raced);
 }
 
 function bootId(): string | undefined {

@@ -68,7 +68,7 @@ export class Spool implements Sink {
   static async open(dir: string, options: SpoolOptions = {}): Promise<Spool> {
     await makeDirectoryDurably(dir);
     await refuseNonFiles(dir);
-    await takeLock(dir);
+    takeLock(dir);
     const spool = new Spool(dir, options);
     await spool.rotate();
     return spool;
@@ -243,9 +243,9 @@ async function refuseNonFiles(dir: string): Promise<void> {
  * One process writes a spool (its delivery owns the checkpoint). A lock whose process has ended, or
  * whose pid now belongs to another process (after a reboot), is taken over.
  */
-function takeLock(dir: string): Promise<void> {
+function takeLock(dir: string): void {
   const path = lockFile(dir);
-  return takeLockFile(path, {
+  takeLockFile(path, {
     retakeOwn: true,
     busy: (holder) =>
       new StartProblem(
@@ -257,7 +257,7 @@ function takeLock(dir: string): Promise<void> {
 }
 
 async function releaseLock(dir: string): Promise<void> {
-  const holder = await readLockOwner(lockFile(dir));
+  const holder = readLockOwner(lockFile(dir));
   if (holder?.pid === process.pid) await rm(lockFile(dir), { force: true });
 }
 
