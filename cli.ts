@@ -283,6 +283,12 @@ program
   .addOption(new Option("--kinesis <state>", "Kinesis stream").choices(["on", "off"]).default("off"))
   .option("--buffer-seconds <s>", "Firehose buffering interval", integer("--buffer-seconds"), 300)
   .option(
+    "--buffer-mb <n>",
+    "Firehose buffer size in MiB (1-128; with the interval, how many S3 objects are written)",
+    integer("--buffer-mb", 1, 128),
+    128,
+  )
+  .option(
     "--events-per-request <n>",
     "events the tracker sends together",
     integer("--events-per-request", 1),

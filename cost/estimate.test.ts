@@ -228,3 +228,28 @@ describe("input checks", () => {
     expect(estimateCost({ ...ok, events: 0, kinesis: true }).totalUsd).toBeCloseTo(10.97628, 6);
   });
 });
+
+describe("the Firehose buffer size (--buffer-mb)", () => {
+  it("sets how many objects a busy stream writes, and so the S3 PUTs and GETs", () => {
+    const input = { events: 1e9, kinesis: false, bufferSeconds: 300, eventsPerRequest: 3 };
+    // 1e9 events × 500 B = 476,837 MiB before compression a month: one object per MiB with a 1 MiB
+    // buffer, many more than the 8,760 flushes of a 300 s interval.
+    const small = estimateCost({ ...input, bufferMb: 1 });
+    expect(small.volumes.objects).toBeCloseTo((1e9 * 500) / 2 ** 20, 0);
+    const put = small.lines.find((line) => line.id === "s3Put");
+    expect(put?.item).toBe("PUT per Firehose flush (300 s / 1 MiB buffer)");
+    expect(put?.quantity).toBe(small.volumes.objects);
+    // The stack's default of 128 MiB: the interval sets the count.
+    expect(estimateCost(input).volumes.objects).toBeCloseTo(8760, -1);
+    expect(estimateCost({ ...input, bufferMb: 128 }).totalUsd).toBe(estimateCost(input).totalUsd);
+    expect(small.totalUsd).toBeGreaterThan(estimateCost(input).totalUsd);
+  });
+
+  it("is refused outside Firehose's 1-128 MiB", () => {
+    const input = { events: 1000, kinesis: false, bufferSeconds: 300, eventsPerRequest: 3 };
+    for (const bufferMb of [0, 129, 1.5])
+      expect(() => estimateCost({ ...input, bufferMb })).toThrow(
+        `--buffer-mb must be a whole number from 1 to 128, got ${bufferMb}`,
+      );
+  });
+});

@@ -18,6 +18,8 @@ export interface CostInput {
   kinesis: boolean;
   /** Firehose buffering interval, 0–900 s. */
   bufferSeconds: number;
+  /** Firehose buffer size, 1–128 MiB of data before compression. @default 128 (the stack's default) */
+  bufferMb?: number;
   /** Events the tracker sends in one request, 1–50. */
   eventsPerRequest: number;
 }
@@ -72,6 +74,8 @@ export interface CostEstimate {
 
 export const LIMITS = {
   bufferSeconds: { min: 0, max: 900 },
+  /** Firehose's own limits for an S3 destination. */
+  bufferMb: { min: 1, max: 128 },
   eventsPerRequest: { min: 1, max: 50 },
   events: { min: 0, max: 1e12 },
 };
@@ -84,20 +88,35 @@ export function checkInput(input: CostInput): void {
   };
   whole("--events", input.events, LIMITS.events);
   whole("--buffer-seconds", input.bufferSeconds, LIMITS.bufferSeconds);
+  if (input.bufferMb !== undefined) whole("--buffer-mb", input.bufferMb, LIMITS.bufferMb);
   whole("--events-per-request", input.eventsPerRequest, LIMITS.eventsPerRequest);
 }
 
 /**
- * Firehose opens a buffer at the first record and flushes it `bufferSeconds` later. With requests
- * arriving at random (Poisson, rate λ per second), the next buffer opens on average 1/λ after a
- * flush, so one object is written every bufferSeconds + 1/λ seconds — never more objects than
- * requests, and never fewer than the 128 MiB size limit forces.
+ * Firehose opens a buffer at the first record and flushes it `bufferSeconds` later, or sooner once it
+ * holds `bufferMb` MiB (counted before compression). With requests arriving at random (Poisson, rate
+ * λ per second), the next buffer opens on average 1/λ after a flush, so one object is written every
+ * bufferSeconds + 1/λ seconds — never more objects than requests, and never fewer than the size
+ * limit forces.
  */
-export function deliveredObjects(requests: number, bufferSeconds: number, rawBytes: number): number {
+export function deliveredObjects(
+  requests: number,
+  bufferSeconds: number,
+  rawBytes: number,
+  bufferMb = DEFAULT_BUFFER_MB,
+): number {
   if (requests <= 0) return 0;
   const rate = requests / SECONDS_PER_MONTH;
   const byTime = SECONDS_PER_MONTH / (bufferSeconds + 1 / rate);
-  return Math.max(Math.min(byTime, requests), rawBytes / (128 * 1024 * 1024));
+  return Math.max(Math.min(byTime, requests), rawBytes / (bufferMb * 1024 * 1024));
+}
+
+/** The stack's firehose_buffer_mb default. */
+export const DEFAULT_BUFFER_MB = 128;
+
+/** "300 s", with the size when it is not the default: "300 s / 1 MiB". */
+export function bufferLabel({ bufferSeconds, bufferMb = DEFAULT_BUFFER_MB }: CostInput): string {
+  return `${bufferSeconds} s${bufferMb === DEFAULT_BUFFER_MB ? "" : ` / ${bufferMb} MiB`}`;
 }
 
 /** LIST requests of one sync run: one per 1,000 keys in the hours it lists, at least one. */
@@ -119,7 +138,7 @@ export function estimateCost(
   const recordBytes = perRequest ? input.eventsPerRequest * a.storedEventBytes : a.storedEventBytes;
   const rawBytes = input.events * a.storedEventBytes;
   const gzipBytes = rawBytes / a.gzipRatio;
-  const objects = deliveredObjects(requests, input.bufferSeconds, rawBytes);
+  const objects = deliveredObjects(requests, input.bufferSeconds, rawBytes, input.bufferMb);
 
   const requestBytes = input.eventsPerRequest * a.wireEventBytes + a.requestOverheadBytes;
   const apiUnits = requests * Math.ceil(requestBytes / (512 * KB));
@@ -203,7 +222,7 @@ export function estimateCost(
     (gzipBytes / GB) * a.retainedMonths,
     prices.s3StandardGbMonth,
   );
-  add("s3Put", "S3", `PUT per Firehose flush (${input.bufferSeconds} s buffer)`, objects, prices.s3PutOrList);
+  add("s3Put", "S3", `PUT per Firehose flush (${bufferLabel(input)} buffer)`, objects, prices.s3PutOrList);
   add(
     "s3List",
     "S3",

@@ -1,5 +1,5 @@
 // Renders a cost estimate as a plain-text table for the terminal and as markdown for the README.
-import { type CostEstimate, type CostInput, estimateCost } from "./estimate.ts";
+import { bufferLabel, type CostEstimate, type CostInput, estimateCost } from "./estimate.ts";
 import { ARTICLE_MONTHLY_USD, type Price } from "./prices.ts";
 
 export function usd(value: number): string {
@@ -37,7 +37,7 @@ function table(header: string[], rows: string[][], align: ("l" | "r")[]): string
 }
 
 export function describeInput(input: CostInput): string {
-  return `${input.events.toLocaleString("en-US")} events/month, Kinesis ${input.kinesis ? "on" : "off"}, ${input.bufferSeconds} s Firehose buffer, ${input.eventsPerRequest} event${input.eventsPerRequest === 1 ? "" : "s"} per request`;
+  return `${input.events.toLocaleString("en-US")} events/month, Kinesis ${input.kinesis ? "on" : "off"}, ${bufferLabel(input)} Firehose buffer, ${input.eventsPerRequest} event${input.eventsPerRequest === 1 ? "" : "s"} per request`;
 }
 
 export function formatEstimate(estimate: CostEstimate): string {

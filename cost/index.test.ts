@@ -31,10 +31,22 @@ describe("ownstats cost", () => {
     expect(stdout).toContain("With --kinesis off (DirectPut Firehose, no stream): $0.1047/month");
   });
 
+  it("takes the Firehose buffer size, which sets the S3 objects of a busy stream", async () => {
+    const { code, stdout } = await ownstats("cost", "--events", "1000000000", "--buffer-mb", "1");
+    expect(code).toBe(0);
+    expect(stdout).toContain("300 s / 1 MiB Firehose buffer");
+    expect(stdout).toMatch(/PUT per Firehose flush \(300 s \/ 1 MiB buffer\)\s+476,837 /);
+  });
+
   it("exits 2 and names the option on bad input", async () => {
     const tooLong = await ownstats("cost", "--events", "1000", "--buffer-seconds", "901");
     expect(tooLong.code).toBe(2);
     expect(tooLong.stderr).toContain("--buffer-seconds must be a whole number from 0 to 900");
+    for (const size of ["0", "129", "64.5", "1e2"]) {
+      const badSize = await ownstats("cost", "--events", "1000", "--buffer-mb", size);
+      expect(badSize.code, size).toBe(2);
+      expect(badSize.stderr).toContain("--buffer-mb must be a whole number from 1 to 128");
+    }
     const badState = await ownstats("cost", "--events", "1000", "--kinesis", "maybe");
     expect(badState.code).toBe(2);
     expect(badState.stderr).toContain("--kinesis");

@@ -6,6 +6,7 @@ export interface CostOptions {
   events: number;
   kinesis: "on" | "off";
   bufferSeconds: number;
+  bufferMb: number;
   eventsPerRequest: number;
 }
 
@@ -21,6 +22,7 @@ export async function printCost(opts: CostOptions): Promise<number> {
       events: opts.events,
       kinesis: opts.kinesis === "on",
       bufferSeconds: opts.bufferSeconds,
+      bufferMb: opts.bufferMb,
       eventsPerRequest: opts.eventsPerRequest,
     });
     console.log(formatEstimate(estimate));
