@@ -90,3 +90,18 @@ it("marks every report page when the last build failed, since the pages shown ar
   problem = undefined;
   expect(await (await reports.request("/reports/")).text()).not.toContain('role="alert"');
 });
+
+it("answers /reports/sources with sources.html, as GitHub Pages where the reports are published does", async () => {
+  const data = mkdtempSync(join(tmpdir(), "ownstats-dev-static-"));
+  mkdirSync(join(data, "site"));
+  writeFileSync(join(data, "site", "sources.html"), "<!doctype html><h1>Sources</h1>");
+  const reports = new Hono();
+  mountReports(reports, data);
+  for (const path of ["/reports/sources", "/reports/sources.html"]) {
+    const res = await reports.request(path);
+    expect(res.status, path).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(await res.text()).toContain("<h1>Sources</h1>");
+  }
+  expect((await reports.request("/reports/nothing")).status).toBe(404);
+});

@@ -103,7 +103,12 @@ export function mountReports(
     const path = fileUnder(root, rest);
     if (!path) return c.text("not found", 404);
     const why = problem();
-    const response = await sendFile(c, path, why && ((html) => withProblemNotice(html, why)));
+    const edit = why && ((html: string) => withProblemNotice(html, why));
+    // GitHub Pages, where the reports are published, answers /reports/sources with sources.html:
+    // a link or bookmark written that way works here too.
+    const response =
+      (await sendFile(c, path, edit)) ??
+      (extname(path) === "" ? await sendFile(c, `${path}.html`, edit) : undefined);
     if (response) return response;
     if (rest === "/" || rest === "/index.html") {
       return c.html(why === undefined ? notBuiltYet : reportsFailed(why), 503, { "Retry-After": "3" });
