@@ -105,3 +105,22 @@ it("answers /reports/sources with sources.html, as GitHub Pages where the report
   }
   expect((await reports.request("/reports/nothing")).status).toBe(404);
 });
+
+it("answers a browser asking for a report page there is none of with the HTML 404 that links to the reports", async () => {
+  const data = mkdtempSync(join(tmpdir(), "ownstats-dev-static-"));
+  mkdirSync(join(data, "site"));
+  writeFileSync(join(data, "site", "index.html"), "<!doctype html><h1>Overview</h1>");
+  const reports = new Hono();
+  mountReports(reports, data);
+  const res = await reports.request("/reports/session.html", {
+    headers: { Accept: "text/html,application/xhtml+xml,*/*;q=0.8" },
+  });
+  expect(res.status).toBe(404);
+  expect(res.headers.get("content-type")).toContain("text/html");
+  const html = await res.text();
+  expect(html).toContain("<h1>Nothing at /reports/session.html</h1>");
+  expect(html).toContain('href="/reports/"');
+  const script = await reports.request("/reports/session.html");
+  expect(script.status).toBe(404);
+  expect(await script.text()).toBe("no report file /session.html");
+});

@@ -113,6 +113,8 @@ export function mountReports(
     if (rest === "/" || rest === "/index.html") {
       return c.html(why === undefined ? notBuiltYet : reportsFailed(why), 503, { "Retry-After": "3" });
     }
+    // A browser gets the page with links that any other unknown page gets, not a bare line of text.
+    if (c.req.header("accept")?.includes("text/html")) return c.html(pageNotFound(c.req.path), 404);
     return c.text(`no report file ${rest}`, 404);
   });
 }
