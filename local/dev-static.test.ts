@@ -91,12 +91,18 @@ it("marks every report page when the last build failed, since the pages shown ar
   expect(await (await reports.request("/reports/")).text()).not.toContain('role="alert"');
 });
 
-it("answers /reports/sources with sources.html, as GitHub Pages where the reports are published does", async () => {
+/** The /reports/ routes over a rendered site that holds one page. */
+function reportsWithPage(name: string, html: string): Hono {
   const data = mkdtempSync(join(tmpdir(), "ownstats-dev-static-"));
   mkdirSync(join(data, "site"));
-  writeFileSync(join(data, "site", "sources.html"), "<!doctype html><h1>Sources</h1>");
+  writeFileSync(join(data, "site", name), html);
   const reports = new Hono();
   mountReports(reports, data);
+  return reports;
+}
+
+it("answers /reports/sources with sources.html, as GitHub Pages where the reports are published does", async () => {
+  const reports = reportsWithPage("sources.html", "<!doctype html><h1>Sources</h1>");
   for (const path of ["/reports/sources", "/reports/sources.html"]) {
     const res = await reports.request(path);
     expect(res.status, path).toBe(200);
@@ -107,11 +113,7 @@ it("answers /reports/sources with sources.html, as GitHub Pages where the report
 });
 
 it("answers a browser asking for a report page there is none of with the HTML 404 that links to the reports", async () => {
-  const data = mkdtempSync(join(tmpdir(), "ownstats-dev-static-"));
-  mkdirSync(join(data, "site"));
-  writeFileSync(join(data, "site", "index.html"), "<!doctype html><h1>Overview</h1>");
-  const reports = new Hono();
-  mountReports(reports, data);
+  const reports = reportsWithPage("index.html", "<!doctype html><h1>Overview</h1>");
   const res = await reports.request("/reports/session.html", {
     headers: { Accept: "text/html,application/xhtml+xml,*/*;q=0.8" },
   });
