@@ -50,7 +50,7 @@ export async function dev(opts: DevOptions): Promise<number> {
   return runDev(opts);
 }
 export async function collect(opts: CollectOptions): Promise<number> {
-  const { collect: runCollector } = await import("./collect.ts");
+  const { collect: runCollector } = await import("./collect-command.ts");
   return runCollector(opts);
 }
 /** Says so and answers true when DATA, or DATA/raw where it exists, cannot take raw objects. */
