@@ -1,106 +1,21 @@
 // The `ownstats` command: parses arguments and calls the parts. Each part is imported lazily,
 // so `ownstats query` does not pay for loading the collector or the AWS SDK.
-import { createRequire } from "node:module";
-import { isIP } from "node:net";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { wholeNumber, wholeNumberForm } from "./functions/collect/whole-number.ts";
+import { Command, CommanderError, Option } from "commander";
+import {
+  bucketName,
+  dataFolder,
+  endpointUrl,
+  integer,
+  listenAddress,
+  streamName,
+  varsMapping,
+} from "./cli-arguments.ts";
 import { MAX_SEED } from "./local/demo-random.ts";
 import { defaultModelsFolder } from "./runner/default-models.ts";
 
 // Empty (or blank, as a templated .env can leave it) is unset, as for the other variables: "" would
 // otherwise make the current folder the data folder, and " " a folder named by a space.
 const defaultData = process.env.OWNSTATS_DATA?.trim() ? process.env.OWNSTATS_DATA : "./data";
-
-function integer(name: string, min = 0, max?: number) {
-  return (value: string): number => {
-    const n = wholeNumber(value, min, max);
-    if (n !== undefined) return n;
-    // Without a stated maximum the bound is the largest exact number: "≥ 0" would not say what is wrong.
-    const tooLarge = max === undefined && /^\d+$/.test(value) && Number(value) > Number.MAX_SAFE_INTEGER;
-    throw new InvalidArgumentError(
-      `${name} must be ${wholeNumberForm(min, tooLarge ? Number.MAX_SAFE_INTEGER : max)}`,
-    );
-  };
-}
-
-/** An endpoint URL: checked here, so a typo is named as the flag and not as the SDK's "Invalid URL". */
-function endpointUrl(value: string): string {
-  let protocol: string | undefined;
-  try {
-    protocol = new URL(value).protocol;
-  } catch {}
-  if (protocol !== "http:" && protocol !== "https:")
-    throw new InvalidArgumentError(
-      "--endpoint must be an http:// or https:// URL, e.g. http://127.0.0.1:4567",
-    );
-  return value;
-}
-
-/**
- * An address to listen on, checked here so that a URL or a host:port is named as the flag, not as
- * listen()'s ENOTFOUND. An IPv6 address may come in brackets, as in a URL.
- */
-function listenAddress(value: string): string {
-  const host = value.trim().replace(/^\[(.*)\]$/, "$1");
-  const example = "e.g. 0.0.0.0 (every interface, as in a container) or 127.0.0.1 (this machine only)";
-  if (host === "") throw new InvalidArgumentError(`--host is empty; give an address, ${example}`);
-  if (host.includes("/"))
-    throw new InvalidArgumentError(`--host takes an address alone, not a URL or path; ${example}`);
-  if (isIP(host) === 0 && host.includes(":"))
-    throw new InvalidArgumentError(
-      `--host takes an address alone; the port goes in --port (--host ${host.split(":")[0] || "0.0.0.0"} --port ${host.split(":").at(-1)})`,
-    );
-  if (isIP(host) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host))
-    throw new InvalidArgumentError(`--host "${value}" is no IP address or host name; ${example}`);
-  return host;
-}
-
-/** A data folder: an empty one (an unset variable) would be the current folder, filled with raw/ and spool/. */
-function dataFolder(value: string): string {
-  if (value.trim() === "")
-    throw new InvalidArgumentError("--data is empty; give a folder, e.g. --data ./data");
-  return value;
-}
-
-/** A bucket's name alone: an empty one (an unset variable) or a URL is named here, not by the SDK. */
-function bucketName(value: string): string {
-  if (value.trim() === "")
-    throw new InvalidArgumentError(
-      "--bucket is empty; give the event bucket's name (the stack's bucket_name output)",
-    );
-  if (value.includes("/") || value.includes(":")) {
-    const name = value.replace(/^[a-z0-9]+:\/\//i, "").split("/")[0] || "NAME";
-    throw new InvalidArgumentError(
-      `--bucket takes the bucket's name alone (${name}), not a URL or path; a key prefix goes in --prefix`,
-    );
-  }
-  return value;
-}
-
-/** A Kinesis stream's name: an empty one (an unset variable) is named here, not as "stream : …" by the SDK. */
-function streamName(value: string): string {
-  if (value.trim() === "")
-    throw new InvalidArgumentError(
-      "--stream is empty; give the stream's name (the stack's kinesis_stream_name output)",
-    );
-  return value;
-}
-
-/** A mapping in YAML, as dbt's --vars takes it; JSON is YAML too. */
-function varsMapping(value: string): Record<string, unknown> {
-  // Required here, synchronously, so that commands without --vars do not load the YAML parser.
-  const { parse } = createRequire(import.meta.url)("yaml") as typeof import("yaml");
-  let parsed: unknown;
-  try {
-    parsed = parse(value);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new InvalidArgumentError(`not valid YAML or JSON (${reason})`);
-  }
-  if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
-    return parsed as Record<string, unknown>;
-  throw new InvalidArgumentError(`expected a mapping such as '{anomaly_z: 3}' or '{"anomaly_z": 3}'`);
-}
 
 // `ownstats ls | head` closes the pipe early: that is the reader being done, not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
