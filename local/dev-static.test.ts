@@ -126,3 +126,21 @@ it("answers a browser asking for a report page there is none of with the HTML 40
   expect(script.status).toBe(404);
   expect(await script.text()).toBe("no report file /session.html");
 });
+
+it("lets a browser keep a report file that did not change (304), and sends it to one holding another version", async () => {
+  const wasm = "x".repeat(1000);
+  const reports = reportsWithPage("duckdb-eh.wasm", wasm);
+  const first = await reports.request("/reports/duckdb-eh.wasm");
+  expect(first.status).toBe(200);
+  expect(first.headers.get("cache-control")).toBe("no-cache");
+  const etag = first.headers.get("etag");
+  expect(etag).toBeTruthy();
+  const again = await reports.request("/reports/duckdb-eh.wasm", {
+    headers: { "If-None-Match": etag as string },
+  });
+  expect(again.status).toBe(304);
+  expect(await again.text()).toBe("");
+  const other = await reports.request("/reports/duckdb-eh.wasm", { headers: { "If-None-Match": 'W/"0-0"' } });
+  expect(other.status).toBe(200);
+  expect(await other.text()).toBe(wasm);
+});

@@ -40,13 +40,29 @@ async function sendFile(
 ): Promise<Response | undefined> {
   try {
     let file = path;
-    if ((await stat(file)).isDirectory()) file = join(file, "index.html");
+    let info = await stat(file);
+    if (info.isDirectory()) {
+      file = join(file, "index.html");
+      info = await stat(file);
+    }
+    const edited = editHtml !== undefined && extname(file) === ".html";
+    // Rebuilt every few seconds, so always revalidated; the validator lets a browser keep what did
+    // not change (the SQL page's 18 MB of DuckDB, say) instead of loading it again on every visit.
+    // A page with a notice edited in has none: its bytes are not the file's.
+    const etag = edited
+      ? undefined
+      : `W/"${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}"`;
+    const headers: Record<string, string> = { "Cache-Control": "no-cache", ...(etag && { ETag: etag }) };
+    const asked = c.req
+      .header("if-none-match")
+      ?.split(",")
+      .map((tag) => tag.trim());
+    if (etag && asked?.includes(etag)) return c.body(null, 304, headers);
     const bytes = await readFile(file);
-    const body = editHtml && extname(file) === ".html" ? editHtml(bytes.toString("utf8")) : bytes;
+    const body = edited ? editHtml(bytes.toString("utf8")) : bytes;
     return c.body(body, 200, {
+      ...headers,
       "Content-Type": types[extname(file)] ?? "application/octet-stream",
-      // Rebuilt every few seconds: always revalidate.
-      "Cache-Control": "no-cache",
     });
   } catch {
     return undefined;
