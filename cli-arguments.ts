@@ -2,6 +2,7 @@
 // usage error (exit 2) and never an error from deep inside a part.
 import { createRequire } from "node:module";
 import { isIP } from "node:net";
+import { homedir } from "node:os";
 import { InvalidArgumentError } from "commander";
 import { wholeNumber, wholeNumberForm } from "./functions/collect/whole-number.ts";
 
@@ -53,7 +54,16 @@ export function listenAddress(value: string): string {
 export function dataFolder(value: string): string {
   if (value.trim() === "")
     throw new InvalidArgumentError("--data is empty; give a folder, e.g. --data ./data");
-  return value;
+  return homeExpanded(value);
+}
+
+/**
+ * "~/stats" as a shell would expand it. OWNSTATS_DATA set in a .env file, a compose file or a unit's
+ * Environment= (or --data "~/stats" quoted) reaches us unexpanded, and would otherwise make a folder
+ * named "~" in the current one, which a later `rm -rf ~` meant for it takes the home folder with.
+ */
+export function homeExpanded(path: string): string {
+  return path === "~" || path.startsWith("~/") ? homedir() + path.slice(1) : path;
 }
 
 /** A bucket's name alone: an empty one (an unset variable) or a URL is named here, not by the SDK. */

@@ -106,6 +106,19 @@ describe("ownstats command", () => {
     expect(readdirSync(cwd)).toEqual(["data"]);
   });
 
+  it('takes "~/…" in OWNSTATS_DATA or a quoted --data as the home folder, never making a folder named "~"', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "ownstats-cli-cwd-"));
+    const home = mkdtempSync(join(tmpdir(), "ownstats-cli-home-"));
+    const demo = ["demo", "--visitors", "5", "--days", "1"];
+    const fromEnv = await ownstatsIn(cwd, { HOME: home, OWNSTATS_DATA: "~/stats" }, ...demo);
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    expect(readdirSync(join(home, "stats"))).toContain("raw");
+    const fromFlag = await ownstatsIn(cwd, { HOME: home }, ...demo, "--data", "~/other");
+    expect(fromFlag.code, fromFlag.stderr).toBe(0);
+    expect(readdirSync(join(home, "other"))).toContain("raw");
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   it("demo refuses a data folder that already holds events unless --add says to mix them in", async () => {
     const data = mkdtempSync(join(tmpdir(), "ownstats-cli-demo-"));
     const args = ["demo", "--data", data, "--visitors", "5", "--days", "1"];

@@ -5,6 +5,7 @@ import {
   bucketName,
   dataFolder,
   endpointUrl,
+  homeExpanded,
   integer,
   listenAddress,
   streamName,
@@ -15,7 +16,7 @@ import { defaultModelsFolder } from "./runner/default-models.ts";
 
 // Empty (or blank, as a templated .env can leave it) is unset, as for the other variables: "" would
 // otherwise make the current folder the data folder, and " " a folder named by a space.
-const defaultData = process.env.OWNSTATS_DATA?.trim() ? process.env.OWNSTATS_DATA : "./data";
+const defaultData = process.env.OWNSTATS_DATA?.trim() ? homeExpanded(process.env.OWNSTATS_DATA) : "./data";
 
 // `ownstats ls | head` closes the pipe early: that is the reader being done, not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
