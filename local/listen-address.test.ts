@@ -1,13 +1,13 @@
 // --host: a collector on every interface is reached from this machine's network address, prints URLs
 // a browser can open, warns that the network can reach it, and still counts its own pages' events.
 import { spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningCollector, startCollector } from "./collect.ts";
+import { postPageView } from "./collect-test-kit.ts";
 
 const temp = () => mkdtempSync(join(tmpdir(), "ownstats-host-"));
 /** One IPv4 address of this machine that other machines can reach, where it has one. */
@@ -15,18 +15,7 @@ const networkAddress = Object.values(networkInterfaces())
   .flatMap((addresses) => addresses ?? [])
   .find((a) => !a.internal && a.family === "IPv4")?.address;
 
-const post = (url: string, origin: string) =>
-  fetch(`${url}/v1/events`, {
-    method: "POST",
-    headers: { Origin: origin, "Content-Type": "text/plain" },
-    body: JSON.stringify({
-      event_type: "page_view",
-      event_id: randomUUID(),
-      session_id: "session_0001",
-      event_ts: new Date().toISOString(),
-      page_path: "/pricing",
-    }),
-  }).then((res) => res.status);
+const post = postPageView;
 
 describe("a collector on every interface (--host 0.0.0.0)", () => {
   let collector: RunningCollector | undefined;

@@ -1,7 +1,7 @@
 // ALLOWED_ORIGINS set in the shell (for `ownstats collect` or a deployment) while `ownstats dev`
 // runs: the listed sites are still the only others taken, but the demo site it serves is counted.
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { postPageView } from "../local/collect-test-kit.ts";
 import { type DevProcess, startDev } from "./dev-server.ts";
 
 let dev: DevProcess;
@@ -17,18 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => dev?.stop());
 
-const post = (origin: string) =>
-  fetch(`${dev.url}/v1/events`, {
-    method: "POST",
-    headers: { Origin: origin, "Content-Type": "text/plain" },
-    body: JSON.stringify({
-      event_type: "page_view",
-      event_id: randomUUID(),
-      session_id: "session_0001",
-      event_ts: new Date().toISOString(),
-      page_path: "/pricing",
-    }),
-  }).then((res) => res.status);
+const post = (origin: string) => postPageView(dev.url, origin);
 
 it("takes events from its own demo site and the listed origins, and says which it takes", async () => {
   const port = new URL(dev.url).port;
