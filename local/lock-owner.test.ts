@@ -1,6 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isRunning, ownerOf, thisProcess } from "./lock-owner.ts";
+import { isRunning, ownerOf, takeLockFile, thisProcess } from "./lock-owner.ts";
 
 const hasProc = existsSync("/proc/self/stat") && existsSync("/proc/sys/kernel/random/boot_id");
 
@@ -29,5 +32,19 @@ describe("lock owner", () => {
     expect(ownerOf(1234)).toEqual({ pid: 1234 });
     expect(ownerOf({ pid: 1234, instance: "b/5", url: "x" })).toEqual({ pid: 1234, instance: "b/5" });
     for (const bad of [null, "1234", 0, -3, 1.5, { pid: "1234" }, {}]) expect(ownerOf(bad)).toBeUndefined();
+  });
+
+  it("names a folder or named pipe where the lock file must be, instead of failing on it or blocking", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ownstats-lock-"));
+    const take = (path: string) => takeLockFile(path, { busy: () => new Error("busy"), raced: "raced" });
+    const folder = join(dir, "sync.lock");
+    mkdirSync(join(folder, "notes"), { recursive: true });
+    expect(() => take(folder)).toThrow(
+      `${folder} is a folder, but it must be the lock file that names the process using it; move it away`,
+    );
+    expect(existsSync(join(folder, "notes"))).toBe(true);
+    const pipe = join(dir, "other.lock");
+    if (spawnSync("mkfifo", [pipe]).status === 0)
+      expect(() => take(pipe)).toThrow(`${pipe} is a named pipe (FIFO), but it must be the lock file`);
   });
 });
