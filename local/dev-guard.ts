@@ -1,20 +1,10 @@
 // What `ownstats dev` checks before it opens anything: the data folder can be written (`collect`
 // checks that too), and no other dev server uses it (DuckDB allows one writer per database file).
 // A lock file holds the owner's pid.
-import {
-  lstatSync,
-  mkdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  type Stats,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { isRunning, type LockOwner, ownerOf, takeLockFile, thisProcess } from "./lock-owner.ts";
-import { notAFile, REFUSED, StartProblem } from "./start-problem.ts";
+import { notAFile, REFUSED, StartProblem, statOf } from "./start-problem.ts";
 
 /** A start-up problem the user can fix: printed as one line, exit code 2. */
 export class DevStartError extends StartProblem {}
@@ -126,15 +116,6 @@ function fileInPlaceOf(path: string): string | undefined {
     const found = statOf(current);
     if (found) return found.isDirectory() ? undefined : current;
     if (dirname(current) === current) return undefined;
-  }
-}
-
-/** What is at `path`, if anything can be seen there (a folder that cannot be read is the probe's to report). */
-function statOf(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
   }
 }
 

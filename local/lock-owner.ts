@@ -2,8 +2,8 @@
 // long after the owner died, another process may have that pid, and a start would be refused for
 // good. Where Linux's /proc shows them, the boot id and the process's start (clock ticks since boot)
 // name one process for certain; elsewhere the pid alone is checked, as before.
-import { readFileSync, rmSync, type Stats, statSync, writeFileSync } from "node:fs";
-import { notAFile, StartProblem } from "./start-problem.ts";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { notAFile, StartProblem, statOf } from "./start-problem.ts";
 
 export interface LockOwner {
   pid: number;
@@ -84,7 +84,7 @@ export function takeLockFile<Holder extends LockOwner = LockOwner>(
     }
     // No lock a crash could leave: a folder is not removed for its owner, and reading a named pipe
     // would block until something writes into it, which nothing does.
-    const what = notAFile(statOrUndefined(path));
+    const what = notAFile(statOf(path));
     if (what)
       throw new StartProblem(
         `${path} is ${what}, but it must be the lock file that names the process using it; move it away`,
@@ -95,14 +95,6 @@ export function takeLockFile<Holder extends LockOwner = LockOwner>(
     rmSync(path, { force: true });
   }
   throw new StartProblem(opts.raced);
-}
-
-function statOrUndefined(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 function bootId(): string | undefined {

@@ -1,6 +1,6 @@
 // A problem that stops `collect` or `dev` before it serves, which the user fixes (a flag, a folder, a
 // lock, a checkpoint): printed as one line with exit code 2, never as a stack trace.
-import type { Stats } from "node:fs";
+import { type Stats, statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 
 export class StartProblem extends Error {}
@@ -14,6 +14,15 @@ export function damagedCheckpoint(path: string, reason: string, restart: string)
     `${path} is not a delivery checkpoint (${reason}); delete it to ${restart} ` +
       "(events already in raw/ then land again; the next build removes the duplicates by event_id)",
   );
+}
+
+/** What is at `path`, if anything can be seen there. */
+export function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** What stands at a path that is not a file, in the user's words (undefined for a file). */
