@@ -2,8 +2,9 @@
 // singular tests. Nothing here needs a database; every problem becomes a ProjectError naming the file.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
-import { parseDocument } from "yaml";
 import { z } from "zod";
+import { readSchemaFile, type SchemaFile } from "./schema-file.ts";
+import { readYaml } from "./yaml-file.ts";
 
 export interface ProjectError {
   /** Path relative to the project folder's parent, e.g. `models/sessions.sql`. */
@@ -91,106 +92,6 @@ export interface ProjectFiles {
   warnings: ProjectError[];
 }
 
-/** A test entry of schema.yml as written, with its line. */
-export interface SchemaTest {
-  raw: unknown;
-  line?: number;
-}
-export interface SchemaColumn {
-  name: string;
-  description?: string;
-  tests: SchemaTest[];
-}
-export interface SchemaModel {
-  name: string;
-  description?: string;
-  columns: SchemaColumn[];
-  tests: SchemaTest[];
-  line?: number;
-}
-export interface SchemaFile {
-  models: SchemaModel[];
-}
-
-const schemaSchema = z.strictObject({
-  version: z.number().optional(),
-  models: z
-    .array(
-      z.strictObject({
-        name: z.string(),
-        description: z.string().optional(),
-        columns: z
-          .array(
-            z.strictObject({
-              name: z.string(),
-              description: z.string().optional(),
-              data_type: z.string().optional(),
-              tests: z.array(z.unknown()).optional(),
-              data_tests: z.array(z.unknown()).optional(),
-            }),
-          )
-          .optional(),
-        tests: z.array(z.unknown()).optional(),
-        data_tests: z.array(z.unknown()).optional(),
-        // dbt reads a model's config here too; this runner reads it only from the model and
-        // project.yml, so one written here would be ignored (a model left a view it says is a table).
-        config: z
-          .never({
-            error:
-              'a model\'s config is not read from schema.yml: write {{config materialized="table"}} at the top of the model, or a folders: entry in project.yml',
-          })
-          .optional(),
-      }),
-    )
-    .default([]),
-});
-
-/** Reads a YAML file and validates it; errors name the key and the line. */
-function readYaml<T>(
-  path: string,
-  display: string,
-  schema: z.ZodType<T>,
-  errors: ProjectError[],
-): { value: T; lineOf: (path: PropertyKey[]) => number | undefined } | undefined {
-  const text = readFileSync(path, "utf8");
-  const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0) {
-    // Without prettyErrors the parser leaves linePos out; the offset it always gives has the line.
-    for (const e of doc.errors)
-      errors.push({ file: display, line: text.slice(0, e.pos[0]).split("\n").length, message: e.message });
-    return undefined;
-  }
-  const parsed = schema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = issue.path.join(".") || "(top level)";
-      // An unknown key's own line, rather than its parent's (the top of the file for a top-level key).
-      const at = issue.code === "unrecognized_keys" ? [...issue.path, ...issue.keys.slice(0, 1)] : issue.path;
-      errors.push({
-        file: display,
-        line: lineOf(doc, text, at),
-        message: `${key}: ${issue.message}`,
-      });
-    }
-    return undefined;
-  }
-  return { value: parsed.data, lineOf: (keys) => lineOf(doc, text, keys) };
-}
-
-/** The line of a key path in a YAML document, for error messages. */
-function lineOf(
-  doc: ReturnType<typeof parseDocument>,
-  text: string,
-  path: PropertyKey[],
-): number | undefined {
-  for (let n = path.length; n > 0; n--) {
-    const node = doc.getIn(path.slice(0, n) as (string | number)[], true) as { range?: [number] } | undefined;
-    const start = node?.range?.[0];
-    if (start !== undefined) return text.slice(0, start).split("\n").length;
-  }
-  return undefined;
-}
-
 export function loadProjectFiles(modelsDir: string): ProjectFiles {
   const errors: ProjectError[] = [];
   const top = basename(modelsDir) || "models";
@@ -226,32 +127,7 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
     }
   }
   const schemaPath = join(modelsDir, "schema.yml");
-  if (existsSync(schemaPath)) {
-    const loaded = readYaml(schemaPath, display(schemaPath), schemaSchema, errors);
-    if (loaded) {
-      files.schema = {
-        models: loaded.value.models.map((m, i) => {
-          const at = (...keys: (string | number)[]) => loaded.lineOf(["models", i, ...keys]);
-          const tests = (list: unknown[] | undefined, key: string, ...prefix: (string | number)[]) =>
-            (list ?? []).map((raw, k) => ({ raw, line: at(...prefix, key, k) }));
-          return {
-            name: m.name,
-            description: m.description,
-            tests: [...tests(m.tests, "tests"), ...tests(m.data_tests, "data_tests")],
-            columns: (m.columns ?? []).map((c, j) => ({
-              name: c.name,
-              description: c.description,
-              tests: [
-                ...tests(c.tests, "tests", "columns", j),
-                ...tests(c.data_tests, "data_tests", "columns", j),
-              ],
-            })),
-            line: at(),
-          };
-        }),
-      };
-    }
-  }
+  if (existsSync(schemaPath)) files.schema = readSchemaFile(schemaPath, display(schemaPath), errors);
   const testsDir = join(modelsDir, "tests");
   const macrosDir = join(modelsDir, "macros");
   for (const abs of walkSql(modelsDir)) {

@@ -1,7 +1,8 @@
 // Data tests: the four generic column tests from schema.yml and singular tests from models/tests/*.sql.
 // Each compiles to a query whose rows are failures.
 import type { CompiledProject } from "./compile.ts";
-import type { ProjectError, ProjectFiles, SchemaTest } from "./project.ts";
+import type { ProjectError, ProjectFiles } from "./project.ts";
+import type { SchemaTest } from "./schema-file.ts";
 import { quoteIdent, quoteString, relationName, sqlLiteral } from "./sql.ts";
 import { missingRefMessage } from "./suggest.ts";
 import { renderTemplate } from "./template.ts";

@@ -1,0 +1,85 @@
+// models/schema.yml: each model's description, columns and data tests, with the lines they are on.
+import { z } from "zod";
+import type { ProjectError } from "./project.ts";
+import { readYaml } from "./yaml-file.ts";
+
+/** A test entry of schema.yml as written, with its line. */
+export interface SchemaTest {
+  raw: unknown;
+  line?: number;
+}
+export interface SchemaColumn {
+  name: string;
+  description?: string;
+  tests: SchemaTest[];
+}
+export interface SchemaModel {
+  name: string;
+  description?: string;
+  columns: SchemaColumn[];
+  tests: SchemaTest[];
+  line?: number;
+}
+export interface SchemaFile {
+  models: SchemaModel[];
+}
+
+const schemaSchema = z.strictObject({
+  version: z.number().optional(),
+  models: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        description: z.string().optional(),
+        columns: z
+          .array(
+            z.strictObject({
+              name: z.string(),
+              description: z.string().optional(),
+              data_type: z.string().optional(),
+              tests: z.array(z.unknown()).optional(),
+              data_tests: z.array(z.unknown()).optional(),
+            }),
+          )
+          .optional(),
+        tests: z.array(z.unknown()).optional(),
+        data_tests: z.array(z.unknown()).optional(),
+        // dbt reads a model's config here too; this runner reads it only from the model and
+        // project.yml, so one written here would be ignored (a model left a view it says is a table).
+        config: z
+          .never({
+            error:
+              'a model\'s config is not read from schema.yml: write {{config materialized="table"}} at the top of the model, or a folders: entry in project.yml',
+          })
+          .optional(),
+      }),
+    )
+    .default([]),
+});
+
+/** schema.yml's models with their tests and lines; no models when the file cannot be read (its errors say why). */
+export function readSchemaFile(path: string, display: string, errors: ProjectError[]): SchemaFile {
+  const loaded = readYaml(path, display, schemaSchema, errors);
+  if (!loaded) return { models: [] };
+  return {
+    models: loaded.value.models.map((m, i) => {
+      const at = (...keys: (string | number)[]) => loaded.lineOf(["models", i, ...keys]);
+      const tests = (list: unknown[] | undefined, key: string, ...prefix: (string | number)[]) =>
+        (list ?? []).map((raw, k) => ({ raw, line: at(...prefix, key, k) }));
+      return {
+        name: m.name,
+        description: m.description,
+        tests: [...tests(m.tests, "tests"), ...tests(m.data_tests, "data_tests")],
+        columns: (m.columns ?? []).map((c, j) => ({
+          name: c.name,
+          description: c.description,
+          tests: [
+            ...tests(c.tests, "tests", "columns", j),
+            ...tests(c.data_tests, "data_tests", "columns", j),
+          ],
+        })),
+        line: at(),
+      };
+    }),
+  };
+}
