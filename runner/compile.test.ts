@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileProject } from "./compile.ts";
-import { eventsSource, run, tempProject } from "./testkit.ts";
+import { eventsSource, run, tempProject, writeFiles } from "./testkit.ts";
 
 describe("compileProject", () => {
   it("records refs as dependencies and applies folder defaults under the in-file config", () => {
@@ -190,18 +190,37 @@ describe("compileProject", () => {
     );
   });
 
-  it("refuses a model config in schema.yml, which it would otherwise ignore, naming its line", () => {
-    const p = tempProject({
-      "a.sql": "select 1 as id",
-      "schema.yml": "models:\n  - name: a\n    config:\n      materialized: table\n",
-    });
-    expect(compileProject(p.models).errors).toEqual([
+  it("reads a model's config from schema.yml under its own {{config}}, and names a misspelt key's line", () => {
+    const p = tempProject(
       {
-        file: "models/schema.yml",
-        line: 4,
-        message:
-          'models.0.config: a model\'s config is not read from schema.yml: write {{config materialized="table"}} at the top of the model, or a folders: entry in project.yml',
+        "marts/a.sql": "select 1 as id",
+        "marts/b.sql": '{{config materialized="view" tags="own"}}\nselect 1 as id',
+        "schema.yml": [
+          "models:",
+          "  - name: a",
+          "    config: { materialized: table, tags: [kpi] }",
+          "  - name: b",
+          "    config:",
+          "      materialized: table",
+          "      tags: kpi",
+        ].join("\n"),
       },
+      "name: demo\nfolders:\n  marts: { materialized: ephemeral, tags: marts }\n",
+    );
+    const project = compileProject(p.models);
+    expect(project.errors).toEqual([]);
+    expect(project.models.get("a")?.config).toMatchObject({ materialized: "table", tags: ["marts", "kpi"] });
+    expect(project.models.get("b")?.config).toMatchObject({
+      materialized: "view",
+      tags: ["marts", "kpi", "own"],
+    });
+    writeFiles(p.models, {
+      "schema.yml":
+        "models:\n  - name: a\n    config:\n      materialised: table\n      materialized: tabel\n",
+    });
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      'models/schema.yml:4 unknown config key "materialised" (it takes: enabled, materialized, unique_key, watermark, incremental_strategy, time_column, tags)',
+      "models/schema.yml:5 materialized must be one of table, view, incremental, ephemeral, not 'tabel'",
     ]);
   });
 
@@ -244,10 +263,10 @@ describe("compileProject", () => {
     ]);
   });
 
-  it("names the config keys a model takes when it is given another, as dbt's enabled=false", () => {
-    const p = tempProject({ "a.sql": '{{config materialized="table" enabled=false}}\nselect 1 as id' });
+  it("names the config keys a model takes when it is given another, as dbt's alias=", () => {
+    const p = tempProject({ "a.sql": '{{config materialized="table" alias="b"}}\nselect 1 as id' });
     expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
-      'models/a.sql:1 unknown config key "enabled" (it takes: materialized, unique_key, watermark, incremental_strategy, time_column, tags)',
+      'models/a.sql:1 unknown config key "alias" (it takes: enabled, materialized, unique_key, watermark, incremental_strategy, time_column, tags)',
     ]);
   });
 

@@ -1,10 +1,9 @@
 // Compiles a model project without a database: every model to its full query and, if incremental,
 // its incremental query; data tests to failing-row queries. Errors are collected, never thrown.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { findCycles, type GraphNode } from "./graph.ts";
 import { type ModelConfig, resolveConfig } from "./model-config.ts";
 import { loadProjectFiles, type ModelFile, type ProjectConfig, type ProjectError } from "./project.ts";
+import type { SchemaModel } from "./schema-file.ts";
 import { ephemeralRelationName, relationName } from "./sql.ts";
 import { missingRefMessage } from "./suggest.ts";
 import { type Rendered, renderTemplate } from "./template.ts";
@@ -34,6 +33,8 @@ export interface CompiledProject {
   config: ProjectConfig;
   vars: Record<string, unknown>;
   models: Map<string, ModelNode>;
+  /** Models switched off with enabled: false, and their files: left out of everything built. */
+  disabled: Map<string, string>;
   tests: DataTest[];
   /** Each macro of models/macros/ by name, and its file as messages name it. */
   macroFiles: Record<string, string>;
@@ -58,6 +59,7 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     config: files.config,
     vars,
     models: new Map(),
+    disabled: new Map(),
     tests: [],
     macroFiles: files.macroFiles,
     errors,
@@ -88,8 +90,12 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     byName.set(file.name, file);
     byFoldedName.set(file.name.toLowerCase(), file);
   }
+  const schemaFile = `${files.top}/schema.yml`;
   const context: Omit<ModelContext, "relationOf"> = {
     config: files.config,
+    schemaConfig: new Map(
+      files.schema.models.flatMap((m) => (m.config ? [[m.name, { ...m.config, file: schemaFile }]] : [])),
+    ),
     vars,
     knownSources: new Set(Object.keys(files.config.sources)),
     macros: files.macros,
@@ -113,11 +119,24 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     compiled = compileAll(project.relationOf);
   }
   errors.push(...compiled.errors);
-  for (const node of compiled.nodes) if (node) project.models.set(node.name, node);
+  for (const node of compiled.nodes)
+    if (node?.config.enabled === false) project.disabled.set(node.name, node.file);
+    else if (node) project.models.set(node.name, node);
+  const disabledFiles = new Set(project.disabled.values());
   // Refs are checked once every model is known, so one pass reports all of them, those of models
-  // with other errors too.
+  // with other errors too. A disabled model's refs are not resolved, as in dbt.
   for (const { file, refs } of compiled.refs)
     for (const ref of refs) {
+      if (disabledFiles.has(file)) continue;
+      if (project.disabled.has(ref.name)) {
+        const name = files.models.find((m) => m.file === file)?.name ?? file;
+        errors.push({
+          file,
+          line: ref.line,
+          message: `Model '${name}' depends on a node named '${ref.name}' which is disabled (enabled: false in ${project.disabled.get(ref.name)})`,
+        });
+        continue;
+      }
       const message = missingRefMessage(ref.name, byName.keys());
       if (
         !byName.has(ref.name) &&
@@ -161,6 +180,8 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
 /** What every model of a project compiles against. */
 interface ModelContext {
   config: ProjectConfig;
+  /** Each model's config: from schema.yml, with that file's name. */
+  schemaConfig: Map<string, NonNullable<SchemaModel["config"]> & { file: string }>;
   vars: Record<string, unknown>;
   knownSources: ReadonlySet<string>;
   macros: Record<string, string>;
@@ -200,8 +221,17 @@ function compileModel(
   report(full);
   refs.push({ file: file.file, refs: full.refs });
   if (full.errors.length) return undefined;
-  const modelConfig = resolveConfig(file, context.config, full.config, errors);
+  const modelConfig = resolveConfig(
+    file,
+    context.config,
+    full.config,
+    errors,
+    context.schemaConfig.get(file.name),
+  );
   if (!modelConfig) return undefined;
+  const node = { name: file.name, file: file.file, folder: file.folder, relation: relationOf(file.name) };
+  if (!modelConfig.enabled)
+    return { ...node, config: modelConfig, full, parents: [], sources: [], columns: [] };
   let incremental: Rendered | undefined;
   if (modelConfig.materialized === "incremental") {
     incremental = render(true, modelConfig.watermark);
@@ -217,10 +247,7 @@ function compileModel(
   }
   const parents = [...new Set([...full.refs, ...(incremental?.refs ?? [])].map((r) => r.name))];
   return {
-    name: file.name,
-    file: file.file,
-    folder: file.folder,
-    relation: relationOf(file.name),
+    ...node,
     config: modelConfig,
     full,
     incremental,
@@ -243,34 +270,4 @@ export function graphOf(project: CompiledProject): Map<string, GraphNode> {
       },
     ]),
   );
-}
-
-/** Writes each model's compiled queries under target/compiled/ (sources shown as `{{source}}` text). */
-export function writeCompiled(project: CompiledProject, target: string, show: (sql: string) => string): void {
-  const root = join(target, "compiled");
-  rmSync(root, { recursive: true, force: true });
-  for (const model of project.models.values()) {
-    const base = join(root, compiledPath(model));
-    mkdirSync(dirname(base), { recursive: true });
-    writeFileSync(base, `${show(model.full.sql)}\n`);
-    if (model.incremental) writeFileSync(incrementalPath(base), `${show(model.incremental.sql)}\n`);
-  }
-  for (const test of project.tests) {
-    const path = join(root, compiledTestPath(test));
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${show(test.sql)}\n`);
-  }
-}
-
-export function compiledPath(model: Pick<ModelNode, "file">): string {
-  return model.file;
-}
-
-/** A data test's compiled query, under target/compiled/. */
-export function compiledTestPath(test: Pick<DataTest, "name">): string {
-  return join("tests", `${test.name}.sql`);
-}
-
-export function incrementalPath(path: string): string {
-  return path.replace(/\.sql$/, ".incremental.sql");
 }

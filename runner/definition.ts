@@ -19,10 +19,13 @@ function checksum(model: ModelNode, project: CompiledProject, known: Map<string,
   const seen = known.get(model.name);
   if (seen) return seen;
   known.set(model.name, "in a cycle"); // compile refuses cycles; this only keeps the walk finite
+  // Every model built is enabled: the key is left out so that the tables built before it existed
+  // keep their checksum and are not rebuilt in full for it.
+  const { enabled: _, ...config } = model.config;
   const definition = {
     full: model.full.sql,
     incremental: model.incremental?.sql,
-    config: model.config,
+    config,
     sources: model.sources.map((name) => project.config.sources[name]),
     parents: model.parents.map((name) => {
       const parent = project.models.get(name);

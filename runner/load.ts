@@ -2,7 +2,8 @@
 // needed) and resolve the command's selectors.
 import { join, resolve } from "node:path";
 import { buildManifest, writeJson } from "./artifacts.ts";
-import { type CompiledProject, compileProject, writeCompiled } from "./compile.ts";
+import { type CompiledProject, compileProject } from "./compile.ts";
+import { writeCompiled } from "./compiled-files.ts";
 import { projectErrorLines, projectWarningLines } from "./console.ts";
 import { SelectorError, selectNodes } from "./select.ts";
 import { selectionGraph } from "./select-graph.ts";

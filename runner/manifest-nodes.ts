@@ -5,7 +5,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename, join, posix } from "node:path";
-import { type CompiledProject, compiledPath, compiledTestPath, type ModelNode } from "./compile.ts";
+import type { CompiledProject, ModelNode } from "./compile.ts";
+import { compiledPath, compiledTestPath } from "./compiled-files.ts";
 import { schemaName } from "./sql.ts";
 import type { DataTest } from "./tests.ts";
 import { anyFailure } from "./thresholds.ts";
@@ -169,7 +170,6 @@ export function modelNode(project: CompiledProject, m: ModelNode): ModelManifest
     alias: m.name,
     checksum: sha256(raw),
     config: {
-      enabled: true,
       ...m.config,
       unique_key: keys.length === 0 ? null : keys.length === 1 ? keys[0] : keys,
       // As dbt's: a strategy only where there is an incremental query.

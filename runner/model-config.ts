@@ -9,6 +9,7 @@ import {
   type ProjectError,
   splitTags,
 } from "./project.ts";
+import type { SchemaModel } from "./schema-file.ts";
 import { sqlLiteral } from "./sql.ts";
 import type { Rendered } from "./template.ts";
 
@@ -31,9 +32,12 @@ export interface ModelConfig {
   /** For `incremental_strategy="time_range"`: the column whose range the batch replaces. */
   time_column?: string;
   tags: string[];
+  /** dbt's enabled: a disabled model is left out of the project, as if its file were not there. */
+  enabled: boolean;
 }
 
 const configKeys = new Set([
+  "enabled",
   "materialized",
   "unique_key",
   "watermark",
@@ -42,39 +46,77 @@ const configKeys = new Set([
   "tags",
 ]);
 
+/** A config key's list value, written as "a,b" or, in YAML, as a list. */
+const listOf = (value: unknown): string[] =>
+  typeof value === "string" || (Array.isArray(value) && value.every((v) => typeof v === "string"))
+    ? splitTags(value)
+    : [];
+
+/**
+ * A model's config as dbt layers it: its folder's defaults in project.yml, then its schema.yml
+ * config:, then its own {{config}} (tags add up); undefined after pushing what is wrong.
+ */
 export function resolveConfig(
   file: ModelFile,
   project: ProjectConfig,
   inFile: Rendered["config"],
   errors: ProjectError[],
+  inSchema?: SchemaModel["config"] & { file: string },
 ): ModelConfig | undefined {
   // The most specific folder entry wins: "staging/web" over "staging".
   const folderKey = Object.keys(project.folders)
     .filter((k) => folderEntryCovers(k, file.folder))
     .sort((a, b) => entryFolder(b).length - entryFolder(a).length)[0];
   const folder = folderKey ? project.folders[folderKey] : undefined;
-  const args = inFile?.args ?? {};
-  const line = inFile?.line;
+  const args = { ...(inSchema?.args ?? {}), ...(inFile?.args ?? {}) };
   let ok = true;
-  const fail = (message: string) => {
-    errors.push({ file: file.file, line, message });
+  const failAt = (where: { file: string; line?: number }, message: string) => {
+    errors.push({ file: where.file, line: where.line, message });
     ok = false;
   };
-  // dbt's other keys (enabled, schema, alias, …) have no meaning here; say which ones do.
-  for (const key of Object.keys(args))
-    if (!configKeys.has(key)) fail(`unknown config key "${key}" (it takes: ${[...configKeys].join(", ")})`);
+  const inSchemaAt = (key: string) => ({ file: inSchema?.file ?? file.file, line: inSchema?.lines[key] });
+  // A value is wrong where it is written: in the model, or in schema.yml.
+  const fail = (message: string, key?: string) =>
+    failAt(
+      inSchema && key && key in inSchema.args && !(key in (inFile?.args ?? {}))
+        ? inSchemaAt(key)
+        : { file: file.file, line: inFile?.line },
+      message,
+    );
+  // dbt's other keys (schema, alias, …) have no meaning here; say which ones do.
+  const unknownKeys = (
+    written: Record<string, unknown>,
+    at: (key: string) => { file: string; line?: number },
+  ) => {
+    for (const key of Object.keys(written))
+      if (!configKeys.has(key))
+        failAt(at(key), `unknown config key "${key}" (it takes: ${[...configKeys].join(", ")})`);
+  };
+  unknownKeys(inFile?.args ?? {}, () => ({ file: file.file, line: inFile?.line }));
+  if (inSchema) unknownKeys(inSchema.args, inSchemaAt);
+  const enabled = args.enabled ?? folder?.enabled ?? true;
+  if (typeof enabled !== "boolean")
+    fail(`enabled must be true or false (unquoted), not ${JSON.stringify(enabled)}`, "enabled");
+  const tags = [...(folder?.tags ?? []), ...listOf(inSchema?.args.tags), ...listOf(inFile?.args.tags)];
+  // A model switched off need not be finished: what it would build is not checked.
+  if (enabled === false)
+    return ok
+      ? { materialized: "view", unique_key: [], incremental_strategy: "delete+insert", tags, enabled }
+      : undefined;
   const materialized = (args.materialized ?? folder?.materialized ?? "view") as Materialization;
   if (!materializations.includes(materialized))
     fail(
       `materialized must be one of ${materializations.join(", ")}, not ${sqlLiteral(String(materialized))}`,
+      "materialized",
     );
-  const uniqueKey = typeof args.unique_key === "string" ? splitTags(args.unique_key) : [];
+  const uniqueKey = listOf(args.unique_key);
   const watermark = typeof args.watermark === "string" ? args.watermark : undefined;
   const timeColumn = typeof args.time_column === "string" ? args.time_column : undefined;
   const strategy = (args.incremental_strategy ?? "delete+insert") as IncrementalStrategy;
   if (!incrementalStrategies.includes(strategy))
     fail(
       `incremental_strategy must be one of ${incrementalStrategies.join(", ")}, not ${sqlLiteral(String(strategy))}`,
+      "incremental_strategy",
     );
   if (materialized === "incremental") {
     if (uniqueKey.length === 0 && strategy === "delete+insert")
@@ -89,7 +131,6 @@ export function resolveConfig(
   }
   if (timeColumn && strategy !== "time_range")
     fail('time_column is only read with incremental_strategy="time_range"');
-  const tags = [...(folder?.tags ?? []), ...(typeof args.tags === "string" ? splitTags(args.tags) : [])];
   if (!ok) return undefined;
   return {
     materialized,
@@ -98,5 +139,6 @@ export function resolveConfig(
     incremental_strategy: strategy,
     ...(timeColumn ? { time_column: timeColumn } : {}),
     tags: [...new Set(tags)],
+    enabled: true,
   };
 }

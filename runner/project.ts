@@ -39,6 +39,7 @@ const tagList = z.union([z.string(), z.array(z.string())]).transform(splitTags);
 const folderSchema = z.strictObject({
   materialized: z.enum(materializations).optional(),
   tags: tagList.optional(),
+  enabled: z.boolean().optional(),
 });
 
 const projectSchema = z.strictObject({

@@ -1,7 +1,8 @@
 // Runs the selected nodes in DAG order: models (run), tests (test), or both interleaved (build).
 // A failed model, or an error-severity test of a model, marks the model's descendants SKIP.
 import { join } from "node:path";
-import { type CompiledProject, compiledPath, compiledTestPath, type ModelNode } from "./compile.ts";
+import type { CompiledProject, ModelNode } from "./compile.ts";
+import { compiledPath, compiledTestPath } from "./compiled-files.ts";
 import { line, seconds } from "./console.ts";
 import { modelId, testId } from "./manifest-nodes.ts";
 import { materialize } from "./materialize.ts";

@@ -19,6 +19,8 @@ export interface SchemaModel {
   columns: SchemaColumn[];
   tests: SchemaTest[];
   line?: number;
+  /** The model's config: block, and the line of each of its keys. */
+  config?: { args: Record<string, unknown>; lines: Record<string, number | undefined> };
 }
 export interface SchemaFile {
   models: SchemaModel[];
@@ -44,14 +46,8 @@ const schemaSchema = z.strictObject({
           .optional(),
         tests: z.array(z.unknown()).optional(),
         data_tests: z.array(z.unknown()).optional(),
-        // dbt reads a model's config here too; this runner reads it only from the model and
-        // project.yml, so one written here would be ignored (a model left a view it says is a table).
-        config: z
-          .never({
-            error:
-              'a model\'s config is not read from schema.yml: write {{config materialized="table"}} at the top of the model, or a folders: entry in project.yml',
-          })
-          .optional(),
+        // As dbt's: under the model's own {{config}}, over its folder's defaults in project.yml.
+        config: z.record(z.string(), z.unknown()).optional(),
       }),
     )
     .default([]),
@@ -79,6 +75,14 @@ export function readSchemaFile(path: string, display: string, errors: ProjectErr
           ],
         })),
         line: at(),
+        ...(m.config
+          ? {
+              config: {
+                args: m.config,
+                lines: Object.fromEntries(Object.keys(m.config).map((k) => [k, at("config", k)])),
+              },
+            }
+          : {}),
       };
     }),
   };

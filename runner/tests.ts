@@ -79,12 +79,18 @@ export function buildDataTests(
       continue;
     }
     const add = ({ raw, line }: SchemaTest, column: string | undefined) => {
-      const test = genericTest(raw, entry.name, column, project, (message) =>
-        errors.push({
-          file: schemaFile,
-          line,
-          message: `model "${entry.name}"${column ? ` column "${column}"` : ""}: ${message}`,
-        }),
+      const test = genericTest(
+        raw,
+        entry.name,
+        column,
+        project,
+        (message) =>
+          errors.push({
+            file: schemaFile,
+            line,
+            message: `model "${entry.name}"${column ? ` column "${column}"` : ""}: ${message}`,
+          }),
+        (name, parent) => project.warnings.push(disabledParentWarning(schemaFile, line, name, parent)),
       );
       if (test) tests.push({ ...test, name: uniqueName(test.name), file: schemaFile, line });
     };
@@ -103,6 +109,11 @@ export function buildDataTests(
       macros: files.macros,
     });
     for (const e of rendered.errors) errors.push({ file: file.file, line: e.line, message: e.message });
+    const off = rendered.refs.find((ref) => project.disabled.has(ref.name));
+    if (off) {
+      project.warnings.push(disabledParentWarning(file.file, off.line, file.name, off.name));
+      continue;
+    }
     for (const ref of rendered.refs)
       if (!modelFiles.has(ref.name))
         errors.push({
@@ -147,12 +158,23 @@ export function buildDataTests(
 
 type Generic = Omit<DataTest, "file" | "line">;
 
+/** As dbt: a test that reads a disabled model is left out, with a warning rather than an error. */
+function disabledParentWarning(file: string, line: number | undefined, test: string, parent: string) {
+  return {
+    file,
+    line,
+    message: `test '${test}' depends on a node named '${parent}' which is disabled, so it does not run`,
+  };
+}
+
 function genericTest(
   raw: unknown,
   model: string,
   column: string | undefined,
   project: CompiledProject,
   fail: (message: string) => void,
+  /** Leaves out the test, which reads a disabled model. */
+  leaveOut: (name: string, parent: string) => void,
 ): Generic | undefined {
   let kind: string;
   let args: Record<string, unknown> = {};
@@ -256,11 +278,13 @@ function genericTest(
         typeof args.to === "string" ? args.to.replace(/^ref\(\s*['"](.+)['"]\s*\)$/, "$1") : undefined;
       const field = typeof args.field === "string" ? args.field : undefined;
       if (!to || !field) return void fail("relationships needs to: model and field: column");
+      const name = `relationships_${model}_${col}__${field}__${to}`;
+      if (project.disabled.has(to)) return void leaveOut(name, to);
       if (!project.models.has(to))
         return void fail(`relationships points to a model that does not exist: "${to}"`);
       return {
         ...base,
-        name: `relationships_${model}_${col}__${field}__${to}`,
+        name,
         args: { to: `ref('${to}')`, field },
         parents: [...new Set([model, to])],
         sql: `select child.from_field from (select ${c} as from_field from ${rel}) as child left join ${project.relationOf(to)} as parent on child.from_field = parent.${quoteIdent(field)} where child.from_field is not null and parent.${quoteIdent(field)} is null`,

@@ -1,0 +1,94 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileProject } from "./compile.ts";
+import { run, tempProject } from "./testkit.ts";
+
+const errorsOf = (models: string) =>
+  compileProject(models).errors.map((e) => `${e.file}:${e.line} ${e.message}`);
+
+describe("enabled: false", () => {
+  it("leaves a model out of the project, from its {{config}}, schema.yml or its folder, as dbt does", async () => {
+    const p = tempProject(
+      {
+        "kept.sql": "select 1 as id",
+        "off_in_file.sql": '{{config materialized="table" enabled=false}}\nselect * from {{ref "nowhere"}}',
+        "off_in_schema.sql": "select 2 as id",
+        "drafts/off_by_folder.sql": "select 3 as id",
+        "drafts/back_on.sql": "{{config enabled=true}}\nselect 4 as id",
+        "schema.yml": [
+          "models:",
+          "  - name: off_in_schema",
+          "    config: { enabled: false }",
+          "    columns:",
+          "      - name: id",
+          "        tests: [unique]",
+        ].join("\n"),
+      },
+      "name: demo\nfolders:\n  drafts: { enabled: false }\n",
+    );
+    const project = compileProject(p.models);
+    expect(project.errors).toEqual([]);
+    expect([...project.models.keys()].sort()).toEqual(["back_on", "kept"]);
+    expect(project.tests).toEqual([]);
+    const { code, output } = await run("build", p, { select: ["off_in_schema", "kept"] });
+    expect(code).toBe(0);
+    expect(output).toContain("Done. PASS=1 WARN=0 ERROR=0 SKIP=0 TOTAL=1");
+    expect(output).not.toContain("START sql view model main.off_");
+    const all = await run("build", p);
+    expect(all.output).toContain("Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2");
+    expect(existsSync(join(p.data, "target", "compiled", "models", "off_in_file.sql"))).toBe(false);
+  });
+
+  it("makes a model's ref to a disabled model a compile error naming both", async () => {
+    const p = tempProject({
+      "orders.sql": "{{config enabled=false}}\nselect 1 as id",
+      "revenue.sql": 'select * from\n{{ref "orders"}}',
+    });
+    expect(errorsOf(p.models)).toEqual([
+      "models/revenue.sql:2 Model 'revenue' depends on a node named 'orders' which is disabled (enabled: false in models/orders.sql)",
+    ]);
+    expect((await run("run", p)).code).toBe(2);
+  });
+
+  it("takes only true or false, where it is written", () => {
+    const p = tempProject({
+      "a.sql": '{{config enabled="false"}}\nselect 1 as id',
+      "b.sql": "select 1 as id",
+      "schema.yml": "models:\n  - name: b\n    config:\n      enabled: no way\n",
+    });
+    expect(errorsOf(p.models)).toEqual([
+      'models/a.sql:1 enabled must be true or false (unquoted), not "false"',
+      'models/schema.yml:4 enabled must be true or false (unquoted), not "no way"',
+    ]);
+  });
+});
+
+describe("a data test of a disabled model", () => {
+  it("is left out with a warning when it reads one, as dbt's, and the rest builds", async () => {
+    const p = tempProject({
+      "customers.sql": "{{config enabled=false}}\nselect 1 as id",
+      "orders.sql": "select 1 as id, 2 as customer_id",
+      "schema.yml": [
+        "models:",
+        "  - name: orders",
+        "    columns:",
+        "      - name: customer_id",
+        "        tests:",
+        "          - relationships: { to: ref('customers'), field: id }",
+        "          - not_null",
+      ].join("\n"),
+      "tests/orders_have_customers.sql":
+        'select * from {{ref "orders"}}\nwhere customer_id not in (select id from {{ref "customers"}})',
+    });
+    const { code, output } = await run("build", p);
+    expect(code).toBe(0);
+    expect(output).toContain(
+      "[WARNING]: models/schema.yml:6 test 'relationships_orders_customer_id__id__customers' depends on a node named 'customers' which is disabled, so it does not run",
+    );
+    expect(output).toContain(
+      "[WARNING]: models/tests/orders_have_customers.sql:2 test 'orders_have_customers' depends on a node named 'customers' which is disabled, so it does not run",
+    );
+    expect(output).toContain("Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2");
+  });
+});
