@@ -92,3 +92,43 @@ describe("a data test of a disabled model", () => {
     expect(output).toContain("Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2");
   });
 });
+
+describe("enabled: false on a data test", () => {
+  it("leaves the test out, in schema.yml (beside its arguments or under config:) and in a singular test", async () => {
+    const p = tempProject({
+      "orders.sql": "select * from (values (1), (1), (NULL)) t(id)",
+      "schema.yml": [
+        "models:",
+        "  - name: orders",
+        "    columns:",
+        "      - name: id",
+        "        tests:",
+        "          - unique: { config: { enabled: false } }",
+        "          - not_null: { enabled: false }",
+        "          - accepted_values: { values: [1], quote: false }",
+      ].join("\n"),
+      "tests/no_orders.sql": '{{config enabled=false}}\nselect * from {{ref "orders"}}',
+    });
+    const project = compileProject(p.models);
+    expect(project.errors).toEqual([]);
+    expect(project.tests.map((t) => t.name)).toEqual(["accepted_values_orders_id"]);
+    const { code, output } = await run("build", p);
+    expect(code).toBe(0);
+    expect(output).toContain("Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2");
+    const none = await run("test", p, { select: ["unique_orders_id"] });
+    expect(none.output).toContain('the selector "unique_orders_id" matches nothing');
+  });
+
+  it("takes only true or false", () => {
+    const p = tempProject({
+      "orders.sql": "select 1 as id",
+      "schema.yml":
+        "models:\n  - name: orders\n    columns:\n      - name: id\n        tests:\n          - unique: { enabled: 'no' }\n",
+      "tests/t.sql": '{{config enabled="false"}}\nselect * from {{ref "orders"}}',
+    });
+    expect(errorsOf(p.models)).toEqual([
+      'models/schema.yml:6 model "orders" column "id": enabled must be true or false (unquoted), not "no"',
+      'models/tests/t.sql:1 enabled must be true or false (unquoted), not "false"',
+    ]);
+  });
+});

@@ -6,7 +6,7 @@ import type { SchemaTest } from "./schema-file.ts";
 import { quoteIdent, quoteString, relationName, sqlLiteral } from "./sql.ts";
 import { missingRefMessage } from "./suggest.ts";
 import { renderTemplate } from "./template.ts";
-import { thresholdKeys, thresholdsOf } from "./thresholds.ts";
+import { readTestConfig, testConfigKeys } from "./test-config.ts";
 
 export type Severity = "error" | "warn";
 export type TestKind = "not_null" | "unique" | "accepted_values" | "relationships" | "singular";
@@ -37,16 +37,10 @@ export interface DataTest {
   lineMap?: number[];
 }
 
-/** A test's severity as written, in either case as dbt reads it ("error" when none is given); null for another word. */
-function severityOf(written: unknown): Severity | null {
-  const severity = String(written ?? "error").toLowerCase();
-  return severity === "warn" || severity === "error" ? severity : null;
-}
-
 const genericKinds = ["not_null", "unique", "accepted_values", "relationships"] as const;
-const commonArgs = ["severity", "where", ...thresholdKeys, "config", "column_name"];
-const configKeys = ["severity", "where", ...thresholdKeys];
-const singularConfigKeys = ["severity", ...thresholdKeys];
+const commonArgs = ["where", ...testConfigKeys, "config", "column_name"];
+const configKeys = ["where", ...testConfigKeys];
+const singularConfigKeys = testConfigKeys;
 const kindArgs: Record<string, string[]> = {
   accepted_values: ["values", "quote"],
   relationships: ["to", "field"],
@@ -129,23 +123,17 @@ export function buildDataTests(
           line: rendered.config?.line,
           message: `unknown config key "${key}" of a data test (it takes: ${singularConfigKeys.join(", ")})`,
         });
-    const thresholds = thresholdsOf((key) => rendered.config?.args[key]);
-    if (typeof thresholds === "string")
-      errors.push({ file: file.file, line: rendered.config?.line, message: thresholds });
-    const severity = severityOf(rendered.config?.args.severity);
-    if (!severity)
-      errors.push({
-        file: file.file,
-        line: rendered.config?.line,
-        message: 'severity must be "warn" or "error"',
-      });
-    if (rendered.errors.length) continue;
+    const config = readTestConfig((key) => rendered.config?.args[key]);
+    if (typeof config === "string")
+      errors.push({ file: file.file, line: rendered.config?.line, message: config });
+    if (rendered.errors.length || typeof config === "string" || !config.enabled) continue;
     tests.push({
       name: uniqueName(file.name),
       kind: "singular",
       file: file.file,
-      severity: severity ?? "error",
-      ...(typeof thresholds === "string" ? {} : thresholds),
+      severity: config.severity,
+      ...(config.warnIf ? { warnIf: config.warnIf } : {}),
+      ...(config.errorIf ? { errorIf: config.errorIf } : {}),
       parents: [...new Set(rendered.refs.map((r) => r.name))],
       sources: [...new Set(rendered.sources.map((s) => s.name))],
       macros: rendered.macros,
@@ -218,12 +206,9 @@ function genericTest(
   const where = args.where ?? config.where;
   if (where !== undefined && (typeof where !== "string" || where.trim() === ""))
     return void fail('where must be a SQL condition, such as where: "event_ts > now() - interval 7 days"');
-  const thresholds = thresholdsOf((key) => args[key] ?? config[key]);
-  if (typeof thresholds === "string") return void fail(thresholds);
-  const written = args.severity ?? config.severity;
-  const severity = severityOf(written);
-  if (!severity)
-    return void fail(`severity must be "warn" or "error", not "${String(written).toLowerCase()}"`);
+  const own = readTestConfig((key) => args[key] ?? config[key]);
+  if (typeof own === "string") return void fail(own);
+  if (!own.enabled) return undefined;
   const col = (typeof args.column_name === "string" ? args.column_name : undefined) ?? column;
   if (!col) return void fail(`${kind} needs a column (put it under columns:, or give column_name)`);
   const rel =
@@ -237,8 +222,9 @@ function genericTest(
     kind: kind as Generic["kind"],
     model,
     column: col,
-    severity: severity as Severity,
-    ...thresholds,
+    severity: own.severity,
+    ...(own.warnIf ? { warnIf: own.warnIf } : {}),
+    ...(own.errorIf ? { errorIf: own.errorIf } : {}),
     sources: [],
     ...(where === undefined ? {} : { where }),
   };
