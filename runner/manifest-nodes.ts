@@ -246,6 +246,7 @@ export function testNode(project: CompiledProject, t: DataTest): TestManifestNod
       severity: t.severity.toUpperCase(),
       ...(t.where === undefined ? {} : { where: t.where }),
       fail_calc: "count(*)",
+      limit: t.limit ?? null,
       warn_if: t.warnIf ?? anyFailure,
       error_if: t.errorIf ?? anyFailure,
       tags: [],

@@ -174,12 +174,21 @@ async function countFailures(
     }),
   );
   try {
-    const rows = await wh.all(`select count(*) as failures from (\n${body}\n) as failing_rows`);
+    const rows = await wh.all(`select count(*) as failures from ${failingRows(test, body)}`);
     return Number(rows[0]?.failures ?? 0);
   } catch (error) {
     if (test.lineMap) throw mapError(error, test.lineMap, 1);
     throw new ModelError(genericTestError((error as Error).message, test));
   }
+}
+
+/**
+ * The test's failing rows as a subquery, at most its limit of them (as dbt: the count is capped too).
+ * The test's own query starts on the second line, where its line map expects it.
+ */
+function failingRows(test: DataTest, body: string): string {
+  const rows = `(\n${body}\n) as failing_rows`;
+  return test.limit === undefined ? rows : `(select * from ${rows} limit ${test.limit}) as capped_rows`;
 }
 
 /**

@@ -3,9 +3,9 @@
 import { type DataTest, type Severity } from "./tests.ts";
 import { thresholdKeys, thresholdsOf } from "./thresholds.ts";
 
-export const testConfigKeys = ["severity", ...thresholdKeys, "enabled"];
+export const testConfigKeys = ["severity", ...thresholdKeys, "enabled", "limit"];
 
-export type TestConfig = Pick<DataTest, "severity" | "warnIf" | "errorIf"> & {
+export type TestConfig = Pick<DataTest, "severity" | "warnIf" | "errorIf" | "limit"> & {
   /** dbt's enabled: a disabled test is left out, as if it were not written. */
   enabled: boolean;
 };
@@ -21,5 +21,13 @@ export function readTestConfig(written: (key: string) => unknown): TestConfig | 
   const enabled = written("enabled") ?? true;
   if (typeof enabled !== "boolean")
     return `enabled must be true or false (unquoted), not ${JSON.stringify(enabled)}`;
-  return { severity: severity as Severity, ...thresholds, enabled };
+  const limit = written("limit");
+  if (limit !== undefined && !(Number.isInteger(limit) && (limit as number) > 0))
+    return `limit must be a whole number of failing rows above 0, such as 1000, not ${JSON.stringify(limit)}`;
+  return {
+    severity: severity as Severity,
+    ...thresholds,
+    enabled,
+    ...(limit === undefined ? {} : { limit: limit as number }),
+  };
 }

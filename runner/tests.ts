@@ -25,6 +25,8 @@ export interface DataTest {
   /** dbt's warn_if and error_if, as "> 10" (when not given, any failing row counts: "!= 0"). */
   warnIf?: string;
   errorIf?: string;
+  /** dbt's limit: at most this many failing rows are counted (and stored). */
+  limit?: number;
   /** A generic test's `where` config: the condition on the model's rows that it tests. */
   where?: string;
   /** Every model the query reads. */
@@ -134,6 +136,7 @@ export function buildDataTests(
       severity: config.severity,
       ...(config.warnIf ? { warnIf: config.warnIf } : {}),
       ...(config.errorIf ? { errorIf: config.errorIf } : {}),
+      ...(config.limit ? { limit: config.limit } : {}),
       parents: [...new Set(rendered.refs.map((r) => r.name))],
       sources: [...new Set(rendered.sources.map((s) => s.name))],
       macros: rendered.macros,
@@ -225,6 +228,7 @@ function genericTest(
     severity: own.severity,
     ...(own.warnIf ? { warnIf: own.warnIf } : {}),
     ...(own.errorIf ? { errorIf: own.errorIf } : {}),
+    ...(own.limit ? { limit: own.limit } : {}),
     sources: [],
     ...(where === undefined ? {} : { where }),
   };
