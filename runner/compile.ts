@@ -8,6 +8,7 @@ import { ephemeralRelationName, relationName } from "./sql.ts";
 import { missingRefMessage } from "./suggest.ts";
 import { type Rendered, renderTemplate } from "./template.ts";
 import { jinjaMistakes } from "./template-jinja.ts";
+import { storedViewErrors } from "./test-config.ts";
 import { buildDataTests, type DataTest } from "./tests.ts";
 import { varsErrors } from "./vars.ts";
 
@@ -174,6 +175,7 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     node.columns = (entry.columns ?? []).map((c) => ({ name: c.name, description: c.description }));
   }
   project.tests = buildDataTests(files, project, errors);
+  errors.push(...storedViewErrors(project.tests, project));
   return project;
 }
 

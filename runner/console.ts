@@ -62,6 +62,9 @@ export function summaryLines(results: NodeResult[], elapsed: number): string[] {
         ? `Got ${plural(r.failures ?? 0, "result")}, configured to ${r.status === "warn" ? "warn" : "fail"} if ${r.condition ?? "!= 0"}`
         : (r.message ?? "");
     out.push(`  ${message.replace(/\n/g, "\n  ")}`);
+    // As dbt prints it, so that the rows can be read at once (`ownstats query "select * from …"`).
+    if (r.resource_type === "test" && r.status !== "error" && r.relation_name)
+      out.push("", "  See test failures:", `  select * from ${r.relation_name}`);
   }
   out.push(
     "",

@@ -8,6 +8,7 @@ import { basename, join, posix } from "node:path";
 import type { CompiledProject, ModelNode } from "./compile.ts";
 import { compiledPath, compiledTestPath } from "./compiled-files.ts";
 import { schemaName } from "./sql.ts";
+import { failuresRelation, failuresSchema } from "./test-failures.ts";
 import type { DataTest } from "./tests.ts";
 import { anyFailure } from "./thresholds.ts";
 
@@ -228,7 +229,8 @@ export function testNode(project: CompiledProject, t: DataTest): TestManifestNod
   const raw = singular ? fileText(project, t.file) : "";
   const node: TestManifestNode = {
     database,
-    schema: schemaName,
+    // As dbt's: a test that stores its failures names the schema and the relation they are in.
+    schema: t.storeFailuresAs ? failuresSchema : schemaName,
     name: t.name,
     resource_type: "test",
     package_name: project.name,
@@ -247,6 +249,8 @@ export function testNode(project: CompiledProject, t: DataTest): TestManifestNod
       ...(t.where === undefined ? {} : { where: t.where }),
       fail_calc: "count(*)",
       limit: t.limit ?? null,
+      store_failures: t.storeFailuresAs ? true : null,
+      store_failures_as: t.storeFailuresAs ?? null,
       warn_if: t.warnIf ?? anyFailure,
       error_if: t.errorIf ?? anyFailure,
       tags: [],
@@ -257,7 +261,7 @@ export function testNode(project: CompiledProject, t: DataTest): TestManifestNod
     columns: {},
     ...codeFields(project, {
       raw,
-      relation: null,
+      relation: failuresRelation(t) ?? null,
       refs: t.parents,
       parentIds: testParents(project, t),
       sources: t.sources,

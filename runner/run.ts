@@ -9,12 +9,10 @@ import { materialize } from "./materialize.ts";
 import { plan } from "./plan.ts";
 import type { NodeResult, NodeStatus } from "./run-results.ts";
 import { pruneRunSql, writeRunSql } from "./run-sql.ts";
-import { fullSourceSql } from "./source.ts";
-import { stripTrailingSemicolons } from "./sql.ts";
-import { bindSources } from "./template-marks.ts";
+import { countFailures, failuresRelation } from "./test-failures.ts";
 import type { DataTest } from "./tests.ts";
 import { anyFailure, testStatus } from "./thresholds.ts";
-import { ModelError, mapError } from "./transaction.ts";
+import { ModelError } from "./transaction.ts";
 import type { Warehouse } from "./warehouse.ts";
 
 export type Step = "build" | "run" | "test";
@@ -160,47 +158,6 @@ export async function execute(
   return results;
 }
 
-async function countFailures(
-  wh: Warehouse,
-  test: DataTest,
-  data: string,
-  project: CompiledProject,
-): Promise<number> {
-  const body = stripTrailingSemicolons(
-    bindSources(test.sql, (name) => {
-      const source = project.config.sources[name];
-      if (!source) throw new ModelError(`unknown source "${name}"`);
-      return fullSourceSql(data, source);
-    }),
-  );
-  try {
-    const rows = await wh.all(`select count(*) as failures from ${failingRows(test, body)}`);
-    return Number(rows[0]?.failures ?? 0);
-  } catch (error) {
-    if (test.lineMap) throw mapError(error, test.lineMap, 1);
-    throw new ModelError(genericTestError((error as Error).message, test));
-  }
-}
-
-/**
- * The test's failing rows as a subquery, at most its limit of them (as dbt: the count is capped too).
- * The test's own query starts on the second line, where its line map expects it.
- */
-function failingRows(test: DataTest, body: string): string {
-  const rows = `(\n${body}\n) as failing_rows`;
-  return test.limit === undefined ? rows : `(select * from ${rows} limit ${test.limit}) as capped_rows`;
-}
-
-/**
- * DuckDB's `LINE n:` and caret point into the query the runner wrote for a schema.yml test, which is
- * no line the analyst wrote: the message names the test, its model and column and its compiled query.
- */
-function genericTestError(message: string, test: DataTest): string {
-  const reason = message.replace(/\n*LINE \d+:[^\n]*(\n[ \t]*\^[ \t]*)?$/, "").trimEnd();
-  const where = test.line ? `${test.file}:${test.line}` : test.file;
-  return `${reason}\nin the ${test.kind} test of model "${test.model}" column "${test.column}" (${where}); its query is ${join("target", "compiled", compiledTestPath(test))}`;
-}
-
 function base(started: Date, elapsed: number) {
   return {
     timing: [
@@ -258,7 +215,8 @@ function testResult(
     message,
     failures,
     adapter_response: {},
-    relation_name: null,
+    // As dbt's: where a test with store_failures keeps its failing rows.
+    relation_name: failuresRelation(t) ?? null,
     original_file_path: t.file,
     line: t.line,
     compiled_path: join("target", "compiled", compiledTestPath(t)),

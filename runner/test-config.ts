@@ -1,11 +1,20 @@
 // A data test's config as dbt reads it: in schema.yml beside the test's arguments or under its
 // config:, or in a singular test's {{config}}.
-import { type DataTest, type Severity } from "./tests.ts";
+import type { CompiledProject } from "./compile.ts";
+import type { ProjectError } from "./project.ts";
+import type { DataTest, Severity } from "./tests.ts";
 import { thresholdKeys, thresholdsOf } from "./thresholds.ts";
 
-export const testConfigKeys = ["severity", ...thresholdKeys, "enabled", "limit"];
+export const testConfigKeys = [
+  "severity",
+  ...thresholdKeys,
+  "enabled",
+  "limit",
+  "store_failures",
+  "store_failures_as",
+];
 
-export type TestConfig = Pick<DataTest, "severity" | "warnIf" | "errorIf" | "limit"> & {
+export type TestConfig = Pick<DataTest, "severity" | "warnIf" | "errorIf" | "limit" | "storeFailuresAs"> & {
   /** dbt's enabled: a disabled test is left out, as if it were not written. */
   enabled: boolean;
 };
@@ -24,10 +33,37 @@ export function readTestConfig(written: (key: string) => unknown): TestConfig | 
   const limit = written("limit");
   if (limit !== undefined && !(Number.isInteger(limit) && (limit as number) > 0))
     return `limit must be a whole number of failing rows above 0, such as 1000, not ${JSON.stringify(limit)}`;
+  const store = written("store_failures");
+  if (store !== undefined && typeof store !== "boolean")
+    return `store_failures must be true or false (unquoted), not ${JSON.stringify(store)}`;
+  // As dbt: store_failures_as wins over store_failures, and "ephemeral" stores nothing.
+  const storeAs = written("store_failures_as") ?? (store ? "table" : "ephemeral");
+  if (storeAs !== "table" && storeAs !== "view" && storeAs !== "ephemeral")
+    return `store_failures_as must be table, view or ephemeral, not ${JSON.stringify(storeAs)}`;
   return {
     severity: severity as Severity,
     ...thresholds,
     enabled,
     ...(limit === undefined ? {} : { limit: limit as number }),
+    ...(storeAs === "ephemeral" ? {} : { storeFailuresAs: storeAs }),
   };
+}
+
+/**
+ * A test whose failures are kept as a view must not read an ephemeral model: the view would read
+ * a relation that is gone once the run ends, and fail when the analyst queries it.
+ */
+export function storedViewErrors(tests: DataTest[], project: CompiledProject): ProjectError[] {
+  return tests.flatMap((test) => {
+    if (test.storeFailuresAs !== "view") return [];
+    const ephemeral = test.parents.find((p) => project.models.get(p)?.config.materialized === "ephemeral");
+    if (!ephemeral) return [];
+    return [
+      {
+        file: test.file,
+        line: test.line,
+        message: `the test "${test.name}" keeps its failures as a view that reads the ephemeral model "${ephemeral}", which is gone once the run ends: store them as a table (store_failures_as: table)`,
+      },
+    ];
+  });
 }

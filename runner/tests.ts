@@ -27,6 +27,8 @@ export interface DataTest {
   errorIf?: string;
   /** dbt's limit: at most this many failing rows are counted (and stored). */
   limit?: number;
+  /** dbt's store_failures(_as): the failing rows are kept in a table or a view of their own. */
+  storeFailuresAs?: "table" | "view";
   /** A generic test's `where` config: the condition on the model's rows that it tests. */
   where?: string;
   /** Every model the query reads. */
@@ -137,6 +139,7 @@ export function buildDataTests(
       ...(config.warnIf ? { warnIf: config.warnIf } : {}),
       ...(config.errorIf ? { errorIf: config.errorIf } : {}),
       ...(config.limit ? { limit: config.limit } : {}),
+      ...(config.storeFailuresAs ? { storeFailuresAs: config.storeFailuresAs } : {}),
       parents: [...new Set(rendered.refs.map((r) => r.name))],
       sources: [...new Set(rendered.sources.map((s) => s.name))],
       macros: rendered.macros,
@@ -229,6 +232,7 @@ function genericTest(
     ...(own.warnIf ? { warnIf: own.warnIf } : {}),
     ...(own.errorIf ? { errorIf: own.errorIf } : {}),
     ...(own.limit ? { limit: own.limit } : {}),
+    ...(own.storeFailuresAs ? { storeFailuresAs: own.storeFailuresAs } : {}),
     sources: [],
     ...(where === undefined ? {} : { where }),
   };
