@@ -42,7 +42,8 @@ const scopedBlocks = new Set(["each", "with"]);
  */
 export function templateFacts(ast: hbs.AST.Program, rootNames: ReadonlySet<string>): TemplateFacts {
   const facts: TemplateFacts = { errors: [] };
-  const visit = (node: TemplateNode | undefined, scoped: boolean): void => {
+  // `block`: the block helper the node is inside, if any.
+  const visit = (node: TemplateNode | undefined, scoped: boolean, block?: string): void => {
     if (!node) return;
     const line = node.loc?.start.line ?? 0;
     if (node.type === "PathExpression") {
@@ -61,17 +62,26 @@ export function templateFacts(ast: hbs.AST.Program, rootNames: ReadonlySet<strin
     const wholeContext = wholeContextMessages.get(helper);
     if (node.type === "MustacheStatement" && wholeContext && !scoped && !node.params?.length && !node.hash)
       facts.errors.push({ line, message: wholeContext(helper) });
+    // {{config}} runs only where its block renders: inside {{#if is_incremental}} a model would be
+    // built in full (its first run, and every --full-refresh) without it, as a view.
+    if (node.type === "MustacheStatement" && helper === "config" && block)
+      facts.errors.push({
+        line,
+        message: `{{config}} inside {{#${block}}} is read only when the block renders: put it at the top level of the model`,
+      });
     if (node.type === "BlockStatement" && oneValueBlocks.has(helper) && node.params?.length !== 1)
       facts.errors.push({ line, message: `{{#${helper}}} takes exactly one value` });
-    if (node.type !== "PathExpression") visit(node.path as TemplateNode | undefined, scoped);
-    for (const param of node.params ?? []) visit(param as TemplateNode, scoped);
-    for (const pair of node.hash?.pairs ?? []) visit(pair.value as TemplateNode, scoped);
-    for (const statement of node.body ?? []) visit(statement as TemplateNode, scoped);
+    if (node.type !== "PathExpression") visit(node.path as TemplateNode | undefined, scoped, block);
+    for (const param of node.params ?? []) visit(param as TemplateNode, scoped, block);
+    for (const pair of node.hash?.pairs ?? []) visit(pair.value as TemplateNode, scoped, block);
+    for (const statement of node.body ?? []) visit(statement as TemplateNode, scoped, block);
+    const inner = node.type === "BlockStatement" ? helper : block;
     visit(
       node.program as TemplateNode | undefined,
       scoped || (node.type === "BlockStatement" && scopedBlocks.has(helper)),
+      inner,
     );
-    visit(node.inverse as TemplateNode | undefined, scoped);
+    visit(node.inverse as TemplateNode | undefined, scoped, inner);
   };
   visit(ast as TemplateNode, false);
   return facts;

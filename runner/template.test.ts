@@ -106,6 +106,22 @@ describe("renderTemplate", () => {
     expect(ok.sql).toBe("NULL'x'!!");
   });
 
+  it("refuses a {{config}} inside a block, which a full build would not read (an incremental model built as a view)", () => {
+    const text = [
+      "{{#if is_incremental}}",
+      '{{config materialized="incremental" unique_key="id" watermark="ts"}}',
+      '{{else}}{{#unless is_incremental}}{{config tags="a"}}{{/unless}}',
+      "{{/if}}",
+      "select 1 as id, now() as ts",
+    ].join("\n");
+    const message = (block: string) =>
+      `{{config}} inside {{#${block}}} is read only when the block renders: put it at the top level of the model`;
+    expect(render(text).errors).toEqual([
+      { line: 2, message: message("if") },
+      { line: 3, message: message("unless") },
+    ]);
+  });
+
   it("refuses a printed field of a block parameter that has no value, which printed nothing", () => {
     const vars = { steps: [{ name: "a", opt: null }] };
     expect(render("select 1\n{{#each vars.steps as |s|}}{{s.nmae}}{{/each}}", vars).errors).toEqual([
