@@ -171,7 +171,24 @@ describe("compileProject", () => {
     const unknownKey = tempProject(models, `name: demo\nvars: { n: 1 }\nvar: { n: 2 }\n${eventsSource}`);
     expect(
       compileProject(unknownKey.models).errors.map((e) => `${e.file}:${e.line ?? "-"} ${e.message}`),
-    ).toContain('models/project.yml:3 (top level): Unrecognized key: "var"');
+    ).toContain(
+      'models/project.yml:3 (top level): Unrecognized key: "var" (it takes: name, vars, sources, folders)',
+    );
+  });
+
+  it("names an unknown key's own line, not its block value's, and what it meant or the keys there are", () => {
+    const p = tempProject(
+      {
+        "a.sql": "select 1 as id",
+        "schema.yml":
+          "models:\n  - name: a\n    columns:\n      - name: id\n        test:\n          - unique\n",
+      },
+      "name: demo\nfolders:\n  marts:\n    materialized: table\n    tag:\n      - kpi\n",
+    );
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      'models/project.yml:5 folders.marts: Unrecognized key: "tag" (it takes: materialized, tags, enabled)',
+      'models/schema.yml:5 models.0.columns.0: Unrecognized key: "test" (did you mean "tests"?)',
+    ]);
   });
 
   it("checks schema.yml tests and names the model and column", () => {

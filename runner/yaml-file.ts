@@ -1,9 +1,10 @@
 // Reading a YAML file of the project: parse errors and schema mismatches become ProjectErrors naming
 // the key and its line.
 import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
+import { isMap, isScalar, parseDocument } from "yaml";
 import type { z } from "zod";
 import type { ProjectError } from "./project.ts";
+import { closestName } from "./suggest.ts";
 
 /** Reads a YAML file and validates it; errors name the key and the line. */
 export function readYaml<T>(
@@ -24,11 +25,19 @@ export function readYaml<T>(
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = issue.path.join(".") || "(top level)";
-      // An unknown key's own line, rather than its parent's (the top of the file for a top-level key).
-      const at = issue.code === "unrecognized_keys" ? [...issue.path, ...issue.keys.slice(0, 1)] : issue.path;
+      if (issue.code === "unrecognized_keys") {
+        // The unknown key's own line, rather than its value's or its parent's, and what it may have meant.
+        const [unknown = ""] = issue.keys;
+        errors.push({
+          file: display,
+          line: keyLine(doc, text, issue.path, unknown) ?? lineOf(doc, text, issue.path),
+          message: `${key}: ${issue.message}${meantKey(unknown, keysAt(schema, issue.path))}`,
+        });
+        continue;
+      }
       errors.push({
         file: display,
-        line: lineOf(doc, text, at),
+        line: lineOf(doc, text, issue.path),
         message: `${key}: ${issue.message}`,
       });
     }
@@ -49,4 +58,48 @@ function lineOf(
     if (start !== undefined) return text.slice(0, start).split("\n").length;
   }
   return undefined;
+}
+
+/** The line of a key itself (a block value such as a list starts on the line after it). */
+function keyLine(
+  doc: ReturnType<typeof parseDocument>,
+  text: string,
+  parent: PropertyKey[],
+  key: string,
+): number | undefined {
+  const map = (parent.length ? doc.getIn(parent as (string | number)[], true) : doc.contents) as unknown;
+  if (!isMap(map)) return undefined;
+  const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
+  const start = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+  return start === undefined ? undefined : text.slice(0, start).split("\n").length;
+}
+
+/** The keys the schema takes at a path of the document, where it is a mapping of named keys. */
+function keysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
+  // Zod's definitions, as far as a walk down the project's schemas needs them.
+  type Def = {
+    type: string;
+    innerType?: Node;
+    shape?: Record<string, Node>;
+    element?: Node;
+    valueType?: Node;
+  };
+  type Node = { def: Def };
+  const unwrap = (node: Node | undefined) => {
+    let n = node;
+    while (n?.def.innerType) n = n.def.innerType;
+    return n;
+  };
+  let node = unwrap(schema as unknown as Node);
+  for (const step of path) {
+    const def = node?.def;
+    node = unwrap(def?.shape?.[String(step)] ?? def?.element ?? def?.valueType);
+  }
+  return Object.keys(node?.def.shape ?? {});
+}
+
+function meantKey(unknown: string, known: string[]): string {
+  if (known.length === 0) return "";
+  const meant = closestName(unknown, known);
+  return meant ? ` (did you mean "${meant}"?)` : ` (it takes: ${known.join(", ")})`;
 }
