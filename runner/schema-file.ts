@@ -57,6 +57,17 @@ const schemaSchema = z.strictObject({
 export function readSchemaFile(path: string, display: string, errors: ProjectError[]): SchemaFile {
   const loaded = readYaml(path, display, schemaSchema, errors);
   if (!loaded) return { models: [] };
+  // As dbt: a second entry would otherwise replace the first's description and config in silence.
+  const firstLine = new Map<string, number | undefined>();
+  loaded.value.models.forEach((m, i) => {
+    const line = loaded.lineOf(["models", i]);
+    if (!firstLine.has(m.name)) return void firstLine.set(m.name, line);
+    errors.push({
+      file: display,
+      line,
+      message: `model "${m.name}" is described twice (first on line ${firstLine.get(m.name)}): a model has one entry in schema.yml, as in dbt`,
+    });
+  });
   return {
     models: loaded.value.models.map((m, i) => {
       const at = (...keys: (string | number)[]) => loaded.lineOf(["models", i, ...keys]);
