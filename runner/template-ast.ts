@@ -69,6 +69,16 @@ export function templateFacts(ast: hbs.AST.Program, rootNames: ReadonlySet<strin
         line,
         message: `{{config}} inside {{#${block}}} is read only when the block renders: put it at the top level of the model`,
       });
+    // dbt's config(materialized='table') quotes its values; unquoted, Handlebars reads a variable.
+    if (node.type === "MustacheStatement" && helper === "config")
+      for (const pair of node.hash?.pairs ?? []) {
+        const value = pair.value as hbs.AST.PathExpression;
+        if (value.type === "PathExpression" && !value.data && !rootNames.has(value.parts[0] ?? ""))
+          facts.errors.push({
+            line,
+            message: `{{config ${pair.key}=${value.original}}} reads a variable named "${value.original}": quote the value, ${pair.key}="${value.original}"`,
+          });
+      }
     if (node.type === "BlockStatement" && oneValueBlocks.has(helper) && node.params?.length !== 1)
       facts.errors.push({ line, message: `{{#${helper}}} takes exactly one value` });
     if (node.type !== "PathExpression") visit(node.path as TemplateNode | undefined, scoped, block);

@@ -122,6 +122,16 @@ describe("renderTemplate", () => {
     ]);
   });
 
+  it("says to quote an unquoted config value, which Handlebars reads as a variable", () => {
+    expect(render('{{config materialized=table tags="a" enabled=false}}\nselect 1').errors).toEqual([
+      {
+        line: 1,
+        message:
+          '{{config materialized=table}} reads a variable named "table": quote the value, materialized="table"',
+      },
+    ]);
+  });
+
   it("refuses a printed field of a block parameter that has no value, which printed nothing", () => {
     const vars = { steps: [{ name: "a", opt: null }] };
     expect(render("select 1\n{{#each vars.steps as |s|}}{{s.nmae}}{{/each}}", vars).errors).toEqual([
