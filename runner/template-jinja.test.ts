@@ -27,7 +27,7 @@ describe("Jinja in a model", () => {
         `models/inc.sql:5 {% endif %} ${tag} {{/if}} (or {{/unless}})`,
         "models/noted.sql:1 {# … #} is a Jinja comment, which would reach DuckDB as text: write {{!-- … --}} or -- …",
         "models/called.sql:1 {{ dbt_utils.star(…) }} is Jinja's call syntax: dbt packages' macros do not exist here; a macro of your own is a file models/macros/name.sql",
-        `models/called.sql:2 {{ ref(…) }} is Jinja's call syntax: write {{ref "name"}}`,
+        `models/called.sql:2 {{ ref(…) }} is Jinja's call syntax: write {{ref "base"}}`,
         `models/with_macro.sql:1 {% set days = 3 %} ${tag} a variable in project.yml vars, read with {{var "name"}}`,
         `models/with_macro.sql:3 {{ recent(…) }} is Jinja's call syntax: write {{> recent param="value"}} (a macro)`,
         `models/tests/no_future.sql:2 {%- if true %} ${tag} {{#if name}} … {{/if}} (it tests one value, no expression)`,
@@ -37,6 +37,22 @@ describe("Jinja in a model", () => {
     const { code, output } = await run("run", p);
     expect(code).toBe(2);
     expect(output).toContain("Compilation Error in models/inc.sql:3");
+  });
+
+  it("names the very Handlebars to write for a ref, var or config call of plain values, in a test too", () => {
+    const p = tempProject({
+      "base.sql": `{{ config(materialized='table', tags=['a', "b"], enabled=False) }}\nselect {{ var("n") }} as id`,
+      "other.sql": "{{ config(unique_key=some_var) }}\nselect 1 as id",
+      "tests/few.sql":
+        "{{ config(severity = 'warn', error_if='>10') }}\nselect * from {{ ref('base') }} where id < 0",
+    });
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      `models/base.sql:1 {{ config(…) }} is Jinja's call syntax: write {{config materialized="table" tags="a,b" enabled=false}}`,
+      `models/base.sql:2 {{ var(…) }} is Jinja's call syntax: write {{var "n"}}`,
+      `models/other.sql:1 {{ config(…) }} is Jinja's call syntax: write {{config materialized="table" unique_key="id"}}`,
+      `models/tests/few.sql:1 {{ config(…) }} is Jinja's call syntax: write {{config severity="warn" error_if=">10"}}`,
+      `models/tests/few.sql:2 {{ ref(…) }} is Jinja's call syntax: write {{ref "base"}}`,
+    ]);
   });
 
   it("is a compile error in a macro file too, named with the macro file's line", () => {

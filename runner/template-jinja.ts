@@ -64,7 +64,9 @@ export function jinjaMistakes(
   // `ref(` is Jinja's call; `ref (var "x")`, with a space, is Handlebars' subexpression.
   for (const call of code.matchAll(/\{\{-?\s*([A-Za-z_][\w.]*)\(/g)) {
     const name = call[1] as string;
-    const hint = macros.includes(name) ? `{{> ${name} param="value"}} (a macro)` : callHints[name];
+    const whole = /^\{\{-?\s*[\w.]+\(([^{}]*)\)\s*-?\}\}/.exec(code.slice(call.index))?.[1];
+    const exact = whole === undefined ? undefined : handlebarsCall(name, whole);
+    const hint = exact ?? (macros.includes(name) ? `{{> ${name} param="value"}} (a macro)` : callHints[name]);
     // dbt_utils.star(…): a package's macro, and this runner reads no dbt package.
     const otherwise = name.includes(".")
       ? "dbt packages' macros do not exist here; a macro of your own is a file models/macros/name.sql"
@@ -75,4 +77,36 @@ export function jinjaMistakes(
     });
   }
   return found.sort((a, b) => a.at - b.at).map(({ at, message }) => ({ line: lineAt(at), message }));
+}
+
+/** Helpers whose Jinja call carries over word for word: `{{ ref('x') }}` is `{{ref "x"}}`. */
+const sameArguments = new Set(["ref", "var", "config"]);
+
+/**
+ * The Handlebars for a Jinja call of ref, var or config whose arguments are plain values (texts,
+ * numbers, booleans, lists of texts, as `tags=['a', 'b']`), so that the hint is the line to write.
+ */
+function handlebarsCall(name: string, args: string): string | undefined {
+  if (!sameArguments.has(name)) return undefined;
+  const parts = args.match(/(?:[^,'"[\]]|'[^']*'|"[^"]*"|\[[^\]]*\])+/g) ?? [];
+  const out: string[] = [];
+  for (const part of parts) {
+    const [, key, value = ""] = /^\s*(?:(\w+)\s*=)?\s*([\s\S]*?)\s*$/.exec(part) ?? [];
+    const plain = handlebarsValue(value);
+    if (plain === undefined) return undefined;
+    out.push(key ? `${key}=${plain}` : plain);
+  }
+  return `{{${[name, ...out].join(" ")}}}`;
+}
+
+function handlebarsValue(value: string): string | undefined {
+  const text = /^'([^'"]*)'$|^"([^'"]*)"$/.exec(value);
+  if (text) return `"${text[1] ?? text[2]}"`;
+  if (/^-?\d+(\.\d+)?$/.test(value)) return value;
+  if (/^(true|false)$/i.test(value)) return value.toLowerCase();
+  const list = /^\[([^\]]*)\]$/.exec(value);
+  if (!list) return undefined;
+  const items = (list[1] ?? "").split(",").map((item) => /^\s*(?:'([^'"]*)'|"([^'"]*)")\s*$/.exec(item));
+  if (items.some((item) => !item)) return undefined;
+  return `"${items.map((item) => item?.[1] ?? item?.[2]).join(",")}"`;
 }
