@@ -37,6 +37,25 @@ describe("generic data tests", () => {
     expect(output).toContain("Done. PASS=3 WARN=1 ERROR=1 SKIP=0 TOTAL=5");
   });
 
+  it("get a plain name when two test the same expression, not one with its spaces and slashes", async () => {
+    const p = tempProject({
+      "orders.sql": "select * from (values (10, 2, true), (10, 2, false)) t(amount, qty, paid)",
+      "schema.yml": [
+        "models:",
+        "  - name: orders",
+        "    tests:",
+        '      - unique: { column_name: "amount / qty", where: paid }',
+        '      - unique: { column_name: "amount / qty" }',
+      ].join("\n"),
+    });
+    const { output } = await run("build", p);
+    expect(output).toMatch(/PASS unique_orders_amount_qty \.+/);
+    expect(output).toMatch(/FAIL 1 unique_orders_amount_qty_2 \.+/);
+    expect(
+      readFileSync(join(p.data, "target", "compiled", "tests", "unique_orders_amount_qty_2.sql"), "utf8"),
+    ).toContain("(amount / qty)");
+  });
+
   it("name the schema.yml test, its model and column when DuckDB rejects their query, not a line of it", async () => {
     const p = tempProject({
       "orders.sql": "select 1 as order_id",

@@ -57,8 +57,10 @@ export function buildDataTests(
 ): DataTest[] {
   const tests: DataTest[] = [];
   const names = new Set<string>();
-  const uniqueName = (base: string) => {
-    let name = base.replace(/[^A-Za-z0-9_]+/g, "_").slice(0, 120);
+  const uniqueName = (written: string) => {
+    // A test's name becomes a file name under target/compiled (and a table's, with store_failures).
+    const base = written.replace(/[^A-Za-z0-9_]+/g, "_").slice(0, 120);
+    let name = base;
     for (let i = 2; names.has(name); i++) name = `${base}_${i}`;
     names.add(name);
     return name;
