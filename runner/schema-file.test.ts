@@ -19,4 +19,14 @@ describe("schema.yml", () => {
       'models/schema.yml:5 model "orders" is described twice (first on line 2): a model has one entry in schema.yml, as in dbt',
     );
   });
+
+  it("names the model a misspelt entry most likely meant", () => {
+    const p = tempProject({
+      "orders.sql": "select 1 as id",
+      "schema.yml": "models:\n  - name: order\n    columns:\n      - name: id\n        tests: [unique]\n",
+    });
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      'models/schema.yml:2 schema.yml describes a model that does not exist: "order" (did you mean "orders"?)',
+    ]);
+  });
 });

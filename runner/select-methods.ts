@@ -2,7 +2,7 @@
 // matches nothing.
 import { basename } from "node:path";
 import type { GraphNode } from "./graph.ts";
-import { closestName } from "./suggest.ts";
+import { didYouMean } from "./suggest.ts";
 
 export class SelectorError extends Error {}
 
@@ -54,10 +54,7 @@ function glob(pattern: string): RegExp {
 /** Throws a SelectorError naming what is wrong when the method or its value is not one dbt has. */
 export function matcherOf(method: string, value: string, raw: string, all: GraphNode[]): Matcher {
   const pattern = glob(value);
-  const meant = (names: string[]) => {
-    const name = closestName(value, names);
-    return name ? ` (did you mean "${name}"?)` : "";
-  };
+  const meant = (names: string[]) => didYouMean(value, names);
   if (method.startsWith("config.")) {
     const key = method.slice("config.".length);
     return {

@@ -3,9 +3,13 @@ import { distance as editDistance } from "fastest-levenshtein";
 
 /** The error for a ref to a model that is not there, with the model it most likely meant. */
 export function missingRefMessage(name: string, models: Iterable<string>): string {
-  const message = `ref to a model that does not exist: "${name}"`;
-  const meant = closestName(name, models);
-  return meant ? `${message} (did you mean "${meant}"?)` : message;
+  return `ref to a model that does not exist: "${name}"${didYouMean(name, models)}`;
+}
+
+/** ` (did you mean "x"?)` for the name a misspelt one most likely meant; "" when none is close. */
+export function didYouMean(name: string, names: Iterable<string>): string {
+  const meant = closestName(name, names);
+  return meant ? ` (did you mean "${meant}"?)` : "";
 }
 
 /**

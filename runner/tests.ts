@@ -4,7 +4,7 @@ import type { CompiledProject } from "./compile.ts";
 import type { ProjectError, ProjectFiles } from "./project.ts";
 import type { SchemaTest } from "./schema-file.ts";
 import { quoteIdent, quoteString, relationName, sqlLiteral } from "./sql.ts";
-import { missingRefMessage } from "./suggest.ts";
+import { didYouMean, missingRefMessage } from "./suggest.ts";
 import { renderTemplate } from "./template.ts";
 import { readTestConfig, testConfigKeys } from "./test-config.ts";
 
@@ -74,7 +74,7 @@ export function buildDataTests(
       errors.push({
         file: schemaFile,
         line: entry.line,
-        message: `schema.yml describes a model that does not exist: "${entry.name}"`,
+        message: `schema.yml describes a model that does not exist: "${entry.name}"${didYouMean(entry.name, modelFiles)}`,
       });
       continue;
     }

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { isMap, isScalar, parseDocument } from "yaml";
 import type { z } from "zod";
 import type { ProjectError } from "./project.ts";
-import { closestName } from "./suggest.ts";
+import { didYouMean } from "./suggest.ts";
 
 /** Reads a YAML file and validates it; errors name the key and the line. */
 export function readYaml<T>(
@@ -100,6 +100,5 @@ function keysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
 
 function meantKey(unknown: string, known: string[]): string {
   if (known.length === 0) return "";
-  const meant = closestName(unknown, known);
-  return meant ? ` (did you mean "${meant}"?)` : ` (it takes: ${known.join(", ")})`;
+  return didYouMean(unknown, known) || ` (it takes: ${known.join(", ")})`;
 }
