@@ -29,4 +29,23 @@ describe("schema.yml", () => {
       'models/schema.yml:2 schema.yml describes a model that does not exist: "order" (did you mean "orders"?)',
     ]);
   });
+
+  it("says to indent a test's arguments written beside its name, where YAML reads them as other keys", () => {
+    const p = tempProject({
+      "orders.sql": "select 1 as status",
+      "schema.yml": [
+        "models:",
+        "  - name: orders",
+        "    columns:",
+        "      - name: status",
+        "        tests:",
+        "          - accepted_values:",
+        "            values: [1, 2]",
+        "            quote: false",
+      ].join("\n"),
+    });
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      'models/schema.yml:6 model "orders" column "status": values, quote sit beside accepted_values: instead of under it: indent them two more spaces than "accepted_values"',
+    ]);
+  });
 });

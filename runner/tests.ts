@@ -183,7 +183,7 @@ function genericTest(
         return void fail(`the arguments of ${key} must be a mapping`);
       args = value as Record<string, unknown>;
     }
-  } else return void fail(`a test must be a name or a one-key mapping, got ${JSON.stringify(raw)}`);
+  } else return void fail(notOneKey(raw));
   if (!(genericKinds as readonly string[]).includes(kind))
     return void fail(`unknown test "${kind}" (known: ${genericKinds.join(", ")})`);
   // dbt 1.10 writes a test's own arguments under arguments:, apart from its config.
@@ -287,6 +287,22 @@ function genericTest(
       };
     }
   }
+}
+
+/**
+ * Why a test entry is not a name or a one-key mapping; most often its arguments are indented as
+ * deep as the test's name (`- accepted_values:` then `values:` under the dash), so YAML reads them
+ * as keys beside it.
+ */
+function notOneKey(raw: unknown): string {
+  const entries = raw && typeof raw === "object" && !Array.isArray(raw) ? Object.entries(raw) : [];
+  const bare = entries.filter(([key, value]) => value === null && genericKinds.some((k) => k === key));
+  if (bare.length === 1 && entries.length > 1) {
+    const kind = bare[0]?.[0];
+    const beside = entries.map(([key]) => key).filter((key) => key !== kind);
+    return `${beside.join(", ")} ${beside.length === 1 ? "sits" : "sit"} beside ${kind}: instead of under it: indent ${beside.length === 1 ? "it" : "them"} two more spaces than "${kind}"`;
+  }
+  return `a test must be a name or a one-key mapping, got ${JSON.stringify(raw)}`;
 }
 
 const isName = (column: string) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(column);
