@@ -1,9 +1,10 @@
 // Data tests: the four generic column tests from schema.yml and singular tests from models/tests/*.sql.
 // Each compiles to a query whose rows are failures.
 import type { CompiledProject } from "./compile.ts";
+import { genericTest } from "./generic-tests.ts";
 import type { ProjectError, ProjectFiles } from "./project.ts";
 import type { SchemaTest } from "./schema-file.ts";
-import { quoteIdent, quoteString, relationName, sqlLiteral } from "./sql.ts";
+import { relationName } from "./sql.ts";
 import { didYouMean, missingRefMessage } from "./suggest.ts";
 import { renderTemplate } from "./template.ts";
 import { readTestConfig, testConfigKeys } from "./test-config.ts";
@@ -41,14 +42,7 @@ export interface DataTest {
   lineMap?: number[];
 }
 
-const genericKinds = ["not_null", "unique", "accepted_values", "relationships"] as const;
-const commonArgs = ["where", ...testConfigKeys, "config", "column_name"];
-const configKeys = ["where", ...testConfigKeys];
 const singularConfigKeys = testConfigKeys;
-const kindArgs: Record<string, string[]> = {
-  accepted_values: ["values", "quote"],
-  relationships: ["to", "field"],
-};
 
 export function buildDataTests(
   files: ProjectFiles,
@@ -152,8 +146,6 @@ export function buildDataTests(
   return tests;
 }
 
-type Generic = Omit<DataTest, "file" | "line">;
-
 /** As dbt: a test that reads a disabled model is left out, with a warning rather than an error. */
 function disabledParentWarning(file: string, line: number | undefined, test: string, parent: string) {
   return {
@@ -162,147 +154,3 @@ function disabledParentWarning(file: string, line: number | undefined, test: str
     message: `test '${test}' depends on a node named '${parent}' which is disabled, so it does not run`,
   };
 }
-
-function genericTest(
-  raw: unknown,
-  model: string,
-  column: string | undefined,
-  project: CompiledProject,
-  fail: (message: string) => void,
-  /** Leaves out the test, which reads a disabled model. */
-  leaveOut: (name: string, parent: string) => void,
-): Generic | undefined {
-  let kind: string;
-  let args: Record<string, unknown> = {};
-  if (typeof raw === "string") kind = raw;
-  else if (raw && typeof raw === "object" && !Array.isArray(raw) && Object.keys(raw).length === 1) {
-    const [key, value] = Object.entries(raw)[0] as [string, unknown];
-    kind = key;
-    if (value !== null && value !== undefined) {
-      if (typeof value !== "object" || Array.isArray(value))
-        return void fail(`the arguments of ${key} must be a mapping`);
-      args = value as Record<string, unknown>;
-    }
-  } else return void fail(notOneKey(raw));
-  if (!(genericKinds as readonly string[]).includes(kind))
-    return void fail(`unknown test "${kind}" (known: ${genericKinds.join(", ")})`);
-  // dbt 1.10 writes a test's own arguments under arguments:, apart from its config.
-  if (args.arguments !== undefined) {
-    const { arguments: nested, ...rest } = args;
-    const own = ["column_name", ...(kindArgs[kind] ?? [])];
-    if (!nested || typeof nested !== "object" || Array.isArray(nested))
-      return void fail(`the arguments: of ${kind} must be a mapping`);
-    const other = Object.keys(nested).find((key) => !own.includes(key) || key in rest);
-    if (other)
-      return void fail(
-        other in rest
-          ? `${kind} is given "${other}" twice, under arguments: and beside it`
-          : `${kind} has no argument "${other}" (under arguments: it takes: ${own.join(", ")})`,
-      );
-    args = { ...rest, ...nested };
-  }
-  // A misspelt argument (severty:) or one of dbt's this runner lacks (limit:) would otherwise be
-  // ignored without a word, and the test would check something else than what it says.
-  const known = [...commonArgs, ...(kindArgs[kind] ?? [])];
-  const unknown = Object.keys(args).find((key) => !known.includes(key));
-  if (unknown) return void fail(`${kind} has no argument "${unknown}" (it takes: ${known.join(", ")})`);
-  const config = (args.config ?? {}) as Record<string, unknown>;
-  const unknownConfig = Object.keys(config).find((key) => !configKeys.includes(key));
-  if (unknownConfig)
-    return void fail(`${kind} has no config "${unknownConfig}" (it takes: ${configKeys.join(", ")})`);
-  // As dbt's where config: the test reads only the model's rows that match it.
-  const where = args.where ?? config.where;
-  if (where !== undefined && (typeof where !== "string" || where.trim() === ""))
-    return void fail('where must be a SQL condition, such as where: "event_ts > now() - interval 7 days"');
-  const own = readTestConfig((key) => args[key] ?? config[key]);
-  if (typeof own === "string") return void fail(own);
-  if (!own.enabled) return undefined;
-  const col = (typeof args.column_name === "string" ? args.column_name : undefined) ?? column;
-  if (!col) return void fail(`${kind} needs a column (put it under columns:, or give column_name)`);
-  const rel =
-    where === undefined
-      ? project.relationOf(model)
-      : `(select * from ${project.relationOf(model)} where ${where}) as dbt_subquery`;
-  // As in dbt, a column_name may be an expression, e.g. `country || '-' || order_id` for a unique
-  // combination; a name is quoted, so that any column works.
-  const c = isName(col) || col === column ? quoteIdent(col) : `(${col})`;
-  const base = {
-    kind: kind as Generic["kind"],
-    model,
-    column: col,
-    severity: own.severity,
-    ...(own.warnIf ? { warnIf: own.warnIf } : {}),
-    ...(own.errorIf ? { errorIf: own.errorIf } : {}),
-    ...(own.limit ? { limit: own.limit } : {}),
-    ...(own.storeFailuresAs ? { storeFailuresAs: own.storeFailuresAs } : {}),
-    sources: [],
-    ...(where === undefined ? {} : { where }),
-  };
-  switch (kind) {
-    case "not_null":
-      return {
-        ...base,
-        name: `not_null_${model}_${col}`,
-        parents: [model],
-        sql: `select * from ${rel} where ${c} is null`,
-      };
-    case "unique":
-      return {
-        ...base,
-        name: `unique_${model}_${col}`,
-        parents: [model],
-        sql: `select ${c} as unique_field, count(*) as n_records from ${rel} where ${c} is not null group by ${c} having count(*) > 1`,
-      };
-    case "accepted_values": {
-      const values = args.values;
-      if (!Array.isArray(values) || values.length === 0)
-        return void fail("accepted_values needs values: [...]");
-      if (args.quote !== undefined && typeof args.quote !== "boolean")
-        return void fail("quote must be true or false");
-      // As dbt: values are compared as strings unless quote: false (then as written: numbers, booleans).
-      const literal = (v: unknown) => (args.quote === false ? sqlLiteral(v) : quoteString(String(v)));
-      return {
-        ...base,
-        name: `accepted_values_${model}_${col}`,
-        args: { values, ...(args.quote === undefined ? {} : { quote: args.quote }) },
-        parents: [model],
-        sql: `select ${c} as value_field, count(*) as n_records from ${rel} where ${c} is not null and ${c} not in (${values.map(literal).join(", ")}) group by ${c}`,
-      };
-    }
-    default: {
-      const to =
-        typeof args.to === "string" ? args.to.replace(/^ref\(\s*['"](.+)['"]\s*\)$/, "$1") : undefined;
-      const field = typeof args.field === "string" ? args.field : undefined;
-      if (!to || !field) return void fail("relationships needs to: model and field: column");
-      const name = `relationships_${model}_${col}__${field}__${to}`;
-      if (project.disabled.has(to)) return void leaveOut(name, to);
-      if (!project.models.has(to))
-        return void fail(`relationships points to a model that does not exist: "${to}"`);
-      return {
-        ...base,
-        name,
-        args: { to: `ref('${to}')`, field },
-        parents: [...new Set([model, to])],
-        sql: `select child.from_field from (select ${c} as from_field from ${rel}) as child left join ${project.relationOf(to)} as parent on child.from_field = parent.${quoteIdent(field)} where child.from_field is not null and parent.${quoteIdent(field)} is null`,
-      };
-    }
-  }
-}
-
-/**
- * Why a test entry is not a name or a one-key mapping; most often its arguments are indented as
- * deep as the test's name (`- accepted_values:` then `values:` under the dash), so YAML reads them
- * as keys beside it.
- */
-function notOneKey(raw: unknown): string {
-  const entries = raw && typeof raw === "object" && !Array.isArray(raw) ? Object.entries(raw) : [];
-  const bare = entries.filter(([key, value]) => value === null && genericKinds.some((k) => k === key));
-  if (bare.length === 1 && entries.length > 1) {
-    const kind = bare[0]?.[0];
-    const beside = entries.map(([key]) => key).filter((key) => key !== kind);
-    return `${beside.join(", ")} ${beside.length === 1 ? "sits" : "sit"} beside ${kind}: instead of under it: indent ${beside.length === 1 ? "it" : "them"} two more spaces than "${kind}"`;
-  }
-  return `a test must be a name or a one-key mapping, got ${JSON.stringify(raw)}`;
-}
-
-const isName = (column: string) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(column);
