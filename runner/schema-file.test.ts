@@ -48,4 +48,14 @@ describe("schema.yml", () => {
       'models/schema.yml:6 model "orders" column "status": values, quote sit beside accepted_values: instead of under it: indent them two more spaces than "accepted_values"',
     ]);
   });
+
+  it("says how to write a list of tests when it is given one test as a text", () => {
+    const p = tempProject({
+      "orders.sql": "select 1 as id",
+      "schema.yml": "models:\n  - name: orders\n    columns:\n      - name: id\n        tests: unique\n",
+    });
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      'models/schema.yml:5 models.0.columns.0.tests: a list of tests: write [unique], or each test on a line of its own under it, after "- "',
+    ]);
+  });
 });

@@ -26,6 +26,16 @@ export interface SchemaFile {
   models: SchemaModel[];
 }
 
+// `tests: unique` is a text where YAML needs a list; say how to write one rather than "expected array".
+const testList = z
+  .array(z.unknown(), {
+    error: (issue) =>
+      issue.code === "invalid_type"
+        ? `a list of tests: write [${typeof issue.input === "string" ? issue.input : "unique, not_null"}], or each test on a line of its own under it, after "- "`
+        : undefined,
+  })
+  .optional();
+
 const schemaSchema = z.strictObject({
   version: z.number().optional(),
   models: z
@@ -39,13 +49,13 @@ const schemaSchema = z.strictObject({
               name: z.string(),
               description: z.string().optional(),
               data_type: z.string().optional(),
-              tests: z.array(z.unknown()).optional(),
-              data_tests: z.array(z.unknown()).optional(),
+              tests: testList,
+              data_tests: testList,
             }),
           )
           .optional(),
-        tests: z.array(z.unknown()).optional(),
-        data_tests: z.array(z.unknown()).optional(),
+        tests: testList,
+        data_tests: testList,
         // As dbt's: under the model's own {{config}}, over its folder's defaults in project.yml.
         config: z.record(z.string(), z.unknown()).optional(),
       }),
