@@ -134,7 +134,7 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
         errors.push({
           file,
           line: ref.line,
-          message: `Model '${name}' depends on a node named '${ref.name}' which is disabled (enabled: false in ${project.disabled.get(ref.name)})`,
+          message: `Model '${name}' depends on a node named '${ref.name}' which is disabled (enabled: false)`,
         });
         continue;
       }

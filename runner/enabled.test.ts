@@ -35,6 +35,9 @@ describe("enabled: false", () => {
     expect(code).toBe(0);
     expect(output).toContain("Done. PASS=1 WARN=0 ERROR=0 SKIP=0 TOTAL=1");
     expect(output).not.toContain("START sql view model main.off_");
+    expect(output).toContain(
+      '[WARNING]: the selector "off_in_schema" matches nothing: "off_in_schema" is a disabled model (enabled: false)',
+    );
     const all = await run("build", p);
     expect(all.output).toContain("Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2");
     expect(existsSync(join(p.data, "target", "compiled", "models", "off_in_file.sql"))).toBe(false);
@@ -46,7 +49,7 @@ describe("enabled: false", () => {
       "revenue.sql": 'select * from\n{{ref "orders"}}',
     });
     expect(errorsOf(p.models)).toEqual([
-      "models/revenue.sql:2 Model 'revenue' depends on a node named 'orders' which is disabled (enabled: false in models/orders.sql)",
+      "models/revenue.sql:2 Model 'revenue' depends on a node named 'orders' which is disabled (enabled: false)",
     ]);
     expect((await run("run", p)).code).toBe(2);
   });

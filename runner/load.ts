@@ -53,8 +53,12 @@ export function loadSelection(
     return undefined;
   }
   try {
-    const selected = selectNodes(selectionGraph(project, opts.data), opts.select, opts.exclude, (m) =>
-      warn(`[WARNING]: ${m}`),
+    const selected = selectNodes(
+      selectionGraph(project, opts.data),
+      opts.select,
+      opts.exclude,
+      (m) => warn(`[WARNING]: ${m}`),
+      project.disabled,
     );
     if (selected.size === 0 && project.models.size > 0)
       warn("[WARNING]: Nothing to do. Try checking your model configs and model specification args");

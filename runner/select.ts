@@ -21,6 +21,8 @@ export function selectNodes(
   select?: string[],
   exclude?: string[],
   warn: (message: string) => void = () => {},
+  /** Models switched off (enabled: false), said to be so when a selector names one. */
+  disabled: ReadonlyMap<string, string> = new Map(),
 ): Set<string> {
   const kids = children(nodes);
   const parentsOf = (n: string) => nodes.get(n)?.parents.filter((p) => nodes.has(p)) ?? [];
@@ -37,7 +39,9 @@ export function selectNodes(
       return sources;
     }
     const found = [...nodes].filter(([, node]) => matcher.node(node)).map(([key]) => key);
-    if (found.length === 0) warn(`the selector "${raw}" matches nothing: ${matcher.none}`);
+    const none =
+      method === "" && disabled.has(value) ? `"${value}" is a disabled model (enabled: false)` : matcher.none;
+    if (found.length === 0) warn(`the selector "${raw}" matches nothing: ${none}`);
     return found;
   };
   const resolvePart = (raw: string): Set<string> => {
