@@ -57,9 +57,20 @@ export async function countFailures(
     const rows = await wh.all(`select count(*) as failures from ${stored}`);
     return Number(rows[0]?.failures ?? 0);
   } catch (error) {
+    const unbuilt = unbuiltParent((error as Error).message, test);
+    if (unbuilt)
+      throw new ModelError(
+        `the model "${unbuilt}" is not in the warehouse yet: build it first (ownstats run --select ${unbuilt}, or ownstats build)`,
+      );
     if (test.lineMap) throw mapError(error, test.lineMap, 1);
     throw new ModelError(genericTestError((error as Error).message, test));
   }
+}
+
+/** The model a test reads that DuckDB says is not there: `test` before any `run` of it. */
+function unbuiltParent(message: string, test: DataTest): string | undefined {
+  const missing = /Table with name (\S+) does not exist/.exec(message)?.[1]?.toLowerCase();
+  return test.parents.find((parent) => parent.toLowerCase() === missing);
 }
 
 /**

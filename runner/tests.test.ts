@@ -56,6 +56,21 @@ describe("generic data tests", () => {
     ).toContain("(amount / qty)");
   });
 
+  it("say to build the model they read when the warehouse does not have it yet, in a singular test too", async () => {
+    const p = tempProject({
+      "orders.sql": "select 1 as id",
+      "schema.yml": columnTests("orders", "id", ["        tests: [unique]"]),
+      "tests/few_orders.sql": 'select * from {{ref "orders"}}\nwhere id < 0',
+    });
+    const { code, output } = await run("test", p);
+    expect(code).toBe(1);
+    const message =
+      'the model "orders" is not in the warehouse yet: build it first (ownstats run --select orders, or ownstats build)';
+    expect(output).toContain(`Runtime Error in test unique_orders_id (models/schema.yml:5)\n  ${message}`);
+    expect(output).toContain(`Runtime Error in test few_orders (models/tests/few_orders.sql)\n  ${message}`);
+    expect(output).not.toContain("pragma_database_list");
+  });
+
   it("name the schema.yml test, its model and column when DuckDB rejects their query, not a line of it", async () => {
     const p = tempProject({
       "orders.sql": "select 1 as order_id",
