@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileProject } from "./compile.ts";
-import { eventsSource, run, tempProject, writeFiles } from "./testkit.ts";
+import { eventsSource, run, tempProject } from "./testkit.ts";
 
 describe("compileProject", () => {
   it("records refs as dependencies and applies folder defaults under the in-file config", () => {
@@ -176,21 +176,6 @@ describe("compileProject", () => {
     );
   });
 
-  it("names an unknown key's own line, not its block value's, and what it meant or the keys there are", () => {
-    const p = tempProject(
-      {
-        "a.sql": "select 1 as id",
-        "schema.yml":
-          "models:\n  - name: a\n    columns:\n      - name: id\n        test:\n          - unique\n",
-      },
-      "name: demo\nfolders:\n  marts:\n    materialized: table\n    tag:\n      - kpi\n",
-    );
-    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
-      'models/project.yml:5 folders.marts: Unrecognized key: "tag" (it takes: materialized, tags, enabled)',
-      'models/schema.yml:5 models.0.columns.0: Unrecognized key: "test" (did you mean "tests"?)',
-    ]);
-  });
-
   it("checks schema.yml tests and names the model and column", () => {
     const p = tempProject({
       "a.sql": "select 1 as id",
@@ -205,40 +190,6 @@ describe("compileProject", () => {
         'schema.yml describes a model that does not exist: "ghost"',
       ]),
     );
-  });
-
-  it("reads a model's config from schema.yml under its own {{config}}, and names a misspelt key's line", () => {
-    const p = tempProject(
-      {
-        "marts/a.sql": "select 1 as id",
-        "marts/b.sql": '{{config materialized="view" tags="own"}}\nselect 1 as id',
-        "schema.yml": [
-          "models:",
-          "  - name: a",
-          "    config: { materialized: table, tags: [kpi] }",
-          "  - name: b",
-          "    config:",
-          "      materialized: table",
-          "      tags: kpi",
-        ].join("\n"),
-      },
-      "name: demo\nfolders:\n  marts: { materialized: ephemeral, tags: marts }\n",
-    );
-    const project = compileProject(p.models);
-    expect(project.errors).toEqual([]);
-    expect(project.models.get("a")?.config).toMatchObject({ materialized: "table", tags: ["marts", "kpi"] });
-    expect(project.models.get("b")?.config).toMatchObject({
-      materialized: "view",
-      tags: ["marts", "kpi", "own"],
-    });
-    writeFiles(p.models, {
-      "schema.yml":
-        "models:\n  - name: a\n    config:\n      materialised: table\n      materialized: tabel\n",
-    });
-    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
-      'models/schema.yml:4 unknown config key "materialised" (it takes: enabled, materialized, unique_key, watermark, incremental_strategy, time_column, tags)',
-      "models/schema.yml:5 materialized must be one of table, view, incremental, ephemeral, not 'tabel'",
-    ]);
   });
 
   it("reads a folders entry written with a trailing slash (staging/) as its folder", () => {

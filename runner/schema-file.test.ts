@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compileProject } from "./compile.ts";
-import { tempProject } from "./testkit.ts";
+import { tempProject, writeFiles } from "./testkit.ts";
 
 describe("schema.yml", () => {
   it("refuses a model described twice, whose second entry would replace the first's description and config", () => {
@@ -56,6 +56,55 @@ describe("schema.yml", () => {
     });
     expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
       'models/schema.yml:5 models.0.columns.0.tests: a list of tests: write [unique], or each test on a line of its own under it, after "- "',
+    ]);
+  });
+
+  it("reads a model's config from schema.yml under its own {{config}}, and names a misspelt key's line", () => {
+    const p = tempProject(
+      {
+        "marts/a.sql": "select 1 as id",
+        "marts/b.sql": '{{config materialized="view" tags="own"}}\nselect 1 as id',
+        "schema.yml": [
+          "models:",
+          "  - name: a",
+          "    config: { materialized: table, tags: [kpi] }",
+          "  - name: b",
+          "    config:",
+          "      materialized: table",
+          "      tags: kpi",
+        ].join("\n"),
+      },
+      "name: demo\nfolders:\n  marts: { materialized: ephemeral, tags: marts }\n",
+    );
+    const project = compileProject(p.models);
+    expect(project.errors).toEqual([]);
+    expect(project.models.get("a")?.config).toMatchObject({ materialized: "table", tags: ["marts", "kpi"] });
+    expect(project.models.get("b")?.config).toMatchObject({
+      materialized: "view",
+      tags: ["marts", "kpi", "own"],
+    });
+    writeFiles(p.models, {
+      "schema.yml":
+        "models:\n  - name: a\n    config:\n      materialised: table\n      materialized: tabel\n",
+    });
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      'models/schema.yml:4 unknown config key "materialised" (it takes: enabled, materialized, unique_key, watermark, incremental_strategy, time_column, tags)',
+      "models/schema.yml:5 materialized must be one of table, view, incremental, ephemeral, not 'tabel'",
+    ]);
+  });
+
+  it("names an unknown key's own line, not its block value's, and what it meant or the keys there are", () => {
+    const p = tempProject(
+      {
+        "a.sql": "select 1 as id",
+        "schema.yml":
+          "models:\n  - name: a\n    columns:\n      - name: id\n        test:\n          - unique\n",
+      },
+      "name: demo\nfolders:\n  marts:\n    materialized: table\n    tag:\n      - kpi\n",
+    );
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      'models/project.yml:5 folders.marts: Unrecognized key: "tag" (it takes: materialized, tags, enabled)',
+      'models/schema.yml:5 models.0.columns.0: Unrecognized key: "test" (did you mean "tests"?)',
     ]);
   });
 });
