@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileProject } from "./compile.ts";
-import { run, tempProject } from "./testkit.ts";
+import { columnTests, run, tempProject } from "./testkit.ts";
 
 const errorsOf = (models: string) =>
   compileProject(models).errors.map((e) => `${e.file}:${e.line} ${e.message}`);
@@ -72,15 +72,11 @@ describe("a data test of a disabled model", () => {
     const p = tempProject({
       "customers.sql": "{{config enabled=false}}\nselect 1 as id",
       "orders.sql": "select 1 as id, 2 as customer_id",
-      "schema.yml": [
-        "models:",
-        "  - name: orders",
-        "    columns:",
-        "      - name: customer_id",
+      "schema.yml": columnTests("orders", "customer_id", [
         "        tests:",
         "          - relationships: { to: ref('customers'), field: id }",
         "          - not_null",
-      ].join("\n"),
+      ]),
       "tests/orders_have_customers.sql":
         'select * from {{ref "orders"}}\nwhere customer_id not in (select id from {{ref "customers"}})',
     });
@@ -100,16 +96,12 @@ describe("enabled: false on a data test", () => {
   it("leaves the test out, in schema.yml (beside its arguments or under config:) and in a singular test", async () => {
     const p = tempProject({
       "orders.sql": "select * from (values (1), (1), (NULL)) t(id)",
-      "schema.yml": [
-        "models:",
-        "  - name: orders",
-        "    columns:",
-        "      - name: id",
+      "schema.yml": columnTests("orders", "id", [
         "        tests:",
         "          - unique: { config: { enabled: false } }",
         "          - not_null: { enabled: false }",
         "          - accepted_values: { values: [1], quote: false }",
-      ].join("\n"),
+      ]),
       "tests/no_orders.sql": '{{config enabled=false}}\nselect * from {{ref "orders"}}',
     });
     const project = compileProject(p.models);

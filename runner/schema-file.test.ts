@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compileProject } from "./compile.ts";
-import { tempProject, writeFiles } from "./testkit.ts";
+import { columnTests, tempProject, writeFiles } from "./testkit.ts";
 
 describe("schema.yml", () => {
   it("refuses a model described twice, whose second entry would replace the first's description and config", () => {
@@ -33,16 +33,12 @@ describe("schema.yml", () => {
   it("says to indent a test's arguments written beside its name, where YAML reads them as other keys", () => {
     const p = tempProject({
       "orders.sql": "select 1 as status",
-      "schema.yml": [
-        "models:",
-        "  - name: orders",
-        "    columns:",
-        "      - name: status",
+      "schema.yml": columnTests("orders", "status", [
         "        tests:",
         "          - accepted_values:",
         "            values: [1, 2]",
         "            quote: false",
-      ].join("\n"),
+      ]),
     });
     expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
       'models/schema.yml:6 model "orders" column "status": values, quote sit beside accepted_values: instead of under it: indent them two more spaces than "accepted_values"',

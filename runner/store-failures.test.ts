@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileProject } from "./compile.ts";
-import { run, tempProject, writeFiles } from "./testkit.ts";
+import { columnTests, run, tempProject, writeFiles } from "./testkit.ts";
 import { openWarehouse } from "./warehouse.ts";
 
 async function rowsOf(data: string, sql: string) {
@@ -21,15 +21,11 @@ describe("store_failures", () => {
   it("keeps a failing test's rows in dbt's schema for them, in a table named after the test, and says where", async () => {
     const p = tempProject({
       "orders.sql": ordersWithDuplicates,
-      "schema.yml": [
-        "models:",
-        "  - name: orders",
-        "    columns:",
-        "      - name: id",
+      "schema.yml": columnTests("orders", "id", [
         "        tests:",
         "          - unique: { config: { store_failures: true } }",
         "          - not_null: { store_failures: true }",
-      ].join("\n"),
+      ]),
     });
     const { code, output } = await run("build", p);
     expect(code).toBe(1);

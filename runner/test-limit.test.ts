@@ -2,21 +2,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileProject } from "./compile.ts";
-import { run, tempProject } from "./testkit.ts";
+import { columnTests, run, tempProject } from "./testkit.ts";
 
 describe("a data test's limit", () => {
   it("caps the failing rows counted, as dbt's limit config does, in schema.yml and in a singular test", async () => {
     const p = tempProject({
       "orders.sql": "select * from (values (NULL), (NULL), (NULL), (NULL), (NULL)) t(id)",
-      "schema.yml": [
-        "models:",
-        "  - name: orders",
-        "    columns:",
-        "      - name: id",
+      "schema.yml": columnTests("orders", "id", [
         "        tests:",
         "          - not_null: { config: { limit: 2 } }",
         "          - accepted_values: { values: [1], limit: 3 }",
-      ].join("\n"),
+      ]),
       "tests/no_null_ids.sql":
         '{{config limit=4}}\nselect * from {{ref "orders"}}\nwhere id is null\n-- every null id',
     });

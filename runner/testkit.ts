@@ -37,6 +37,10 @@ export function tempProject(files: Record<string, string>, projectYml?: string):
   return { root, models, data };
 }
 
+/** schema.yml with one model's column and the lines of its tests (indented under the column). */
+export const columnTests = (model: string, column: string, tests: string[]) =>
+  ["models:", `  - name: ${model}`, "    columns:", `      - name: ${column}`, ...tests].join("\n");
+
 export function writeFiles(dir: string, files: Record<string, string>): void {
   for (const [name, text] of Object.entries(files)) {
     const path = join(dir, name);

@@ -1,11 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { run, type TempProject, tempProject, writeFiles } from "./testkit.ts";
-
-/** schema.yml with one model's column and the lines of its tests. */
-const columnTests = (model: string, column: string, tests: string[]) =>
-  ["models:", `  - name: ${model}`, "    columns:", `      - name: ${column}`, ...tests].join("\n");
+import { columnTests, run, type TempProject, tempProject, writeFiles } from "./testkit.ts";
 
 /** Writes schema.yml and expects the build to stop on a project error that says `message`. */
 async function refusedWith(p: TempProject, schema: string, message: string) {
