@@ -122,15 +122,18 @@ export function resolveConfig(
     if (uniqueKey.length === 0 && strategy === "delete+insert")
       fail(
         'an incremental model needs unique_key="column" (or incremental_strategy="append" or "time_range")',
+        "materialized",
       );
-    if (!watermark) fail('an incremental model needs watermark="column" (a time column of the model)');
+    if (!watermark)
+      fail('an incremental model needs watermark="column" (a time column of the model)', "materialized");
     if (strategy === "time_range" && !timeColumn)
       fail(
         'incremental_strategy="time_range" needs time_column="column" (the column whose range a batch replaces)',
+        "incremental_strategy",
       );
   }
   if (timeColumn && strategy !== "time_range")
-    fail('time_column is only read with incremental_strategy="time_range"');
+    fail('time_column is only read with incremental_strategy="time_range"', "time_column");
   if (!ok) return undefined;
   return {
     materialized,

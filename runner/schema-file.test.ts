@@ -103,4 +103,15 @@ describe("schema.yml", () => {
       'models/schema.yml:5 models.0.columns.0: Unrecognized key: "test" (did you mean "tests"?)',
     ]);
   });
+
+  it("names schema.yml's line when the config written there is incomplete, not the model's file", () => {
+    const p = tempProject({
+      "events.sql": "select 1 as id, now() as ts",
+      "schema.yml":
+        "models:\n  - name: events\n    config:\n      materialized: incremental\n      unique_key: [id]\n",
+    });
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      'models/schema.yml:4 an incremental model needs watermark="column" (a time column of the model)',
+    ]);
+  });
 });
