@@ -32,6 +32,8 @@ const wholeContextMessages = new Map([
   ["vars", varsHint],
   ["@root.vars", varsHint],
 ]);
+/** Helpers that take a name as their value: `{{ref "x"}}`. */
+const namedHelpers = new Set(["ref", "var", "source"]);
 /** Blocks whose body reads names from another object than the model's context. */
 const scopedBlocks = new Set(["each", "with"]);
 
@@ -69,16 +71,27 @@ export function templateFacts(ast: hbs.AST.Program, rootNames: ReadonlySet<strin
         line,
         message: `{{config}} inside {{#${block}}} is read only when the block renders: put it at the top level of the model`,
       });
-    // dbt's config(materialized='table') quotes its values; unquoted, Handlebars reads a variable.
+    // dbt's config(materialized='table') and ref('x') quote their values; unquoted, Handlebars reads
+    // a variable of that name, and says only that it is not defined.
+    // Inside {{#each}} or {{#with}}, a bare name may be the item's field or a block parameter.
+    const unquoted = (value: hbs.AST.Node | undefined): value is hbs.AST.PathExpression =>
+      !scoped &&
+      value?.type === "PathExpression" &&
+      !(value as hbs.AST.PathExpression).data &&
+      !rootNames.has((value as hbs.AST.PathExpression).parts[0] ?? "");
     if (node.type === "MustacheStatement" && helper === "config")
-      for (const pair of node.hash?.pairs ?? []) {
-        const value = pair.value as hbs.AST.PathExpression;
-        if (value.type === "PathExpression" && !value.data && !rootNames.has(value.parts[0] ?? ""))
+      for (const pair of node.hash?.pairs ?? [])
+        if (unquoted(pair.value))
           facts.errors.push({
             line,
-            message: `{{config ${pair.key}=${value.original}}} reads a variable named "${value.original}": quote the value, ${pair.key}="${value.original}"`,
+            message: `{{config ${pair.key}=${pair.value.original}}} reads a variable named "${pair.value.original}": quote the value, ${pair.key}="${pair.value.original}"`,
           });
-      }
+    const named = node.params?.[0];
+    if (node.type === "MustacheStatement" && namedHelpers.has(helper) && unquoted(named))
+      facts.errors.push({
+        line,
+        message: `{{${helper} ${named.original}}} reads a variable named "${named.original}": quote the name, {{${helper} "${named.original}"}}`,
+      });
     if (node.type === "BlockStatement" && oneValueBlocks.has(helper) && node.params?.length !== 1)
       facts.errors.push({ line, message: `{{#${helper}}} takes exactly one value` });
     if (node.type !== "PathExpression") visit(node.path as TemplateNode | undefined, scoped, block);

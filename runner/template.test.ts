@@ -132,6 +132,24 @@ describe("renderTemplate", () => {
     ]);
   });
 
+  it("says to quote an unquoted name given to ref, var or source", () => {
+    expect(render("select {{var n}} from {{ref orders}}\njoin {{source events}} using (id)").errors).toEqual([
+      { line: 1, message: '{{var n}} reads a variable named "n": quote the name, {{var "n"}}' },
+      {
+        line: 1,
+        message: '{{ref orders}} reads a variable named "orders": quote the name, {{ref "orders"}}',
+      },
+      {
+        line: 2,
+        message: '{{source events}} reads a variable named "events": quote the name, {{source "events"}}',
+      },
+    ]);
+    // Inside a block, a bare name is the item's: {{ref this}}, {{ref t}} for `as |t|`.
+    const each = "{{#each vars.tables as |t|}}select * from {{ref t}} union all {{ref this}}{{/each}}";
+    const refs = render(each, { tables: ["a", "b"] }).refs.map((r) => r.name);
+    expect(refs).toEqual(["a", "a", "b", "b"]);
+  });
+
   it("refuses a printed field of a block parameter that has no value, which printed nothing", () => {
     const vars = { steps: [{ name: "a", opt: null }] };
     expect(render("select 1\n{{#each vars.steps as |s|}}{{s.nmae}}{{/each}}", vars).errors).toEqual([
