@@ -13,12 +13,28 @@ export class TemplateError extends Error {
   }
 }
 
+const parseHints: [RegExp, string][] = [
+  [
+    /OPEN_ENDBLOCK', got 'EOF'|got 'EOF'[\s\S]*OPEN_ENDBLOCK/,
+    "the file ends inside a block: a {{#if}}, {{#unless}} or {{#each}} above has no {{/if}}, {{/unless}} or {{/each}}",
+  ],
+  [
+    /got 'INVALID'$/,
+    'a {{…}} here cannot be read: closed with } instead of }}, or holding a comma or a [list] (helpers take values after spaces: {{config tags="a,b"}})',
+  ],
+];
+
 /** Any error of a render as `{ line, message }`, with Handlebars' own messages reworded. */
 export function templateError(error: unknown): { line?: number; message: string } {
   if (error instanceof TemplateError) return { line: error.line, message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   const parse = /^Parse error on line (\d+):/.exec(message);
-  if (parse) return { line: Number(parse[1]), message: message.replace(/\n/g, "\n  ") };
+  if (parse) {
+    // Handlebars' list of the tokens it expected says nothing to an analyst; what usually causes it does.
+    const hint = parseHints.find(([pattern]) => pattern.test(message))?.[1];
+    const said = hint ? message.replace(/\nExpecting [^\n]*$/, `\n${hint}`) : message;
+    return { line: Number(parse[1]), message: said.replace(/\n/g, "\n  ") };
+  }
   // strict mode: `"x" not defined in [object Object] - 3:4`
   const strict = /^"(.+)" not defined in .* - (\d+):\d+$/.exec(message);
   if (strict)

@@ -150,6 +150,17 @@ describe("renderTemplate", () => {
     expect(refs).toEqual(["a", "a", "b", "b"]);
   });
 
+  it("says what usually breaks Handlebars' parse: a }} written }, a block left open", () => {
+    const [unclosed] = render('select * from {{ref "a"}\nwhere 1 = 1').errors;
+    expect(unclosed?.line).toBe(1);
+    expect(unclosed?.message).toContain("a {{…}} here cannot be read: closed with } instead of }}");
+    expect(unclosed?.message).not.toContain("Expecting");
+    const [open] = render("select 1 as id\n{{#if is_incremental}}\nwhere 1=1\n").errors;
+    expect(open?.message).toContain(
+      "the file ends inside a block: a {{#if}}, {{#unless}} or {{#each}} above has no",
+    );
+  });
+
   it("refuses a printed field of a block parameter that has no value, which printed nothing", () => {
     const vars = { steps: [{ name: "a", opt: null }] };
     expect(render("select 1\n{{#each vars.steps as |s|}}{{s.nmae}}{{/each}}", vars).errors).toEqual([
