@@ -103,9 +103,13 @@ describe("enabled: false on a data test", () => {
         "          - accepted_values: { values: [1], quote: false }",
       ]),
       "tests/no_orders.sql": '{{config enabled=false}}\nselect * from {{ref "orders"}}',
+      // Not resolved, as in dbt: neither a model that is gone nor a disabled one is named.
+      "tests/old_check.sql": '{{config enabled=false}}\nselect * from {{ref "gone"}}, {{ref "draft"}}',
+      "draft.sql": "{{config enabled=false}}\nselect 1 as id",
     });
     const project = compileProject(p.models);
     expect(project.errors).toEqual([]);
+    expect(project.warnings).toEqual([]);
     expect(project.tests.map((t) => t.name)).toEqual(["accepted_values_orders_id"]);
     const { code, output } = await run("build", p);
     expect(code).toBe(0);

@@ -103,6 +103,19 @@ export function buildDataTests(
       macros: files.macros,
     });
     for (const e of rendered.errors) errors.push({ file: file.file, line: e.line, message: e.message });
+    // As for generic tests: a misspelt key (severty=) would leave the test checking at another severity.
+    for (const key of Object.keys(rendered.config?.args ?? {}))
+      if (!singularConfigKeys.includes(key))
+        errors.push({
+          file: file.file,
+          line: rendered.config?.line,
+          message: `unknown config key "${key}" of a data test (it takes: ${singularConfigKeys.join(", ")})`,
+        });
+    const config = readTestConfig((key) => rendered.config?.args[key]);
+    if (typeof config === "string")
+      errors.push({ file: file.file, line: rendered.config?.line, message: config });
+    // A disabled test is not resolved, as in dbt: what it reads need not exist.
+    if (typeof config !== "string" && !config.enabled) continue;
     const off = rendered.refs.find((ref) => project.disabled.has(ref.name));
     if (off) {
       project.warnings.push(disabledParentWarning(file.file, off.line, file.name, off.name));
@@ -115,18 +128,7 @@ export function buildDataTests(
           line: ref.line,
           message: missingRefMessage(ref.name, modelFiles),
         });
-    // As for generic tests: a misspelt key (severty=) would leave the test checking at another severity.
-    for (const key of Object.keys(rendered.config?.args ?? {}))
-      if (!singularConfigKeys.includes(key))
-        errors.push({
-          file: file.file,
-          line: rendered.config?.line,
-          message: `unknown config key "${key}" of a data test (it takes: ${singularConfigKeys.join(", ")})`,
-        });
-    const config = readTestConfig((key) => rendered.config?.args[key]);
-    if (typeof config === "string")
-      errors.push({ file: file.file, line: rendered.config?.line, message: config });
-    if (rendered.errors.length || typeof config === "string" || !config.enabled) continue;
+    if (rendered.errors.length || typeof config === "string") continue;
     tests.push({
       name: uniqueName(file.name),
       kind: "singular",
