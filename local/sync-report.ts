@@ -28,7 +28,7 @@ export function syncReport(summary: SyncSummary, data: string, source: string, p
   if (summary.behindWarehouseFrom)
     lines.push(
       `sync: some objects are in hours from ${summary.behindWarehouseFrom.toISOString()} on, older than what ${data}/raw/ held; ` +
-        `an incremental build reads only from its watermark minus lookback_hours, so include them with \`ownstats build --full-refresh\`, then delete ${data}/needs-full-refresh (the scheduled reports workflow does both)`,
+        `an incremental build reads only from its watermark minus lookback_hours, so the next whole \`ownstats build\` (or \`run\`) builds in full to read them, as ${data}/needs-full-refresh says until then`,
     );
   return lines;
 }

@@ -1,8 +1,10 @@
 // The model runner's face: `ownstats run|test|build` (runProject), `compile` and `ls` (inspect.ts) and
 // `ownstats query` (query).
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { writeJson } from "./artifacts.ts";
 import { foundLine, summaryLines } from "./console.ts";
+import { clearFullRefreshMark, fullRefreshMarked, fullRefreshMarkPath } from "./full-refresh-mark.ts";
 import { emptySourceLines, loadSelection } from "./load.ts";
 import { heldByAnotherProcess } from "./lock.ts";
 import { execute, type Step } from "./run.ts";
@@ -39,6 +41,27 @@ export interface RunnerOptions {
 // tables from two transactions, and one of them would fail on the conflict.
 const buildTurn = takeTurnsPerFolder();
 
+/**
+ * Whether sync left DATA/needs-full-refresh, and whether this run reads it: only a whole run rebuilds
+ * every incremental model, so a selection leaves the mark for the next whole one and says so.
+ */
+function fullRefreshNeeded(
+  opts: RunnerOptions,
+  log: (line: string) => void,
+): "whole" | "selection" | undefined {
+  if (!existsSync(fullRefreshMarkPath(opts.data))) return undefined;
+  const from = fullRefreshMarked(opts.data);
+  const what = `sync fetched events${from ? ` from ${from.toISOString()} on` : ""} after the incremental models had read past them (${fullRefreshMarkPath(opts.data)})`;
+  if (opts.select?.length || opts.exclude?.length) {
+    log(
+      `Note: ${what}; a selection does not read them: a whole \`ownstats build\` will, and removes the file`,
+    );
+    return "selection";
+  }
+  if (!opts.fullRefresh) log(`Building in full (--full-refresh): ${what}`);
+  return "whole";
+}
+
 export function runProject(step: Step, opts: RunnerOptions): Promise<number> {
   return buildTurn(opts.data, () => runOnce(step, opts));
 }
@@ -51,6 +74,8 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
   const { project, selected } = loaded;
   log(foundLine(project.models.size, project.tests.length, Object.keys(project.config.sources).length));
   for (const line of emptySourceLines(project, selected, opts.data)) log(line);
+  const marked = step === "test" ? undefined : fullRefreshNeeded(opts, log);
+  const fullRefresh = opts.fullRefresh || marked === "whole";
   log("");
   const target = join(opts.data, "target");
   let wh: Warehouse;
@@ -84,7 +109,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
       step,
       data: opts.data,
       target,
-      fullRefresh: opts.fullRefresh,
+      fullRefresh,
       selectedModels: selected,
       log,
       interrupted: () => interrupted,
@@ -99,7 +124,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     which: step,
     select: opts.select,
     exclude: opts.exclude,
-    full_refresh: opts.fullRefresh,
+    full_refresh: fullRefresh,
     vars: opts.vars,
   });
   writeJson(target, "run_results.json", runResults);
@@ -108,5 +133,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     log("Exited because of keyboard interrupt");
     return 130;
   }
+  if (marked === "whole" && results.every((r) => r.status !== "error" && r.status !== "skipped"))
+    clearFullRefreshMark(opts.data);
   return results.some((r) => r.status === "error" || r.status === "fail") ? 1 : 0;
 }

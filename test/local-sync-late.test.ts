@@ -11,7 +11,7 @@ import {
   syncBucket,
   syncStatePath,
 } from "../local/sync.ts";
-import { fullRefreshMarked, fullRefreshMarkPath } from "../local/sync-full-refresh.ts";
+import { fullRefreshMarked, fullRefreshMarkPath } from "../runner/full-refresh-mark.ts";
 import { resourcesOf, synthesizeStack } from "../stacks/synthesized.ts";
 import { createBucket, gzFiles, s3rverClient, s3rverForFile } from "./s3rver-kit.ts";
 

@@ -129,7 +129,7 @@ describe("scheduled reports", () => {
       "${{ !cancelled() && (steps.sync.outcome == 'success' || steps.sync.outcome == 'failure') }}",
     );
     expect(steps.find(runs("npx ownstats sync"))?.id).toBe("sync");
-    // The commands and the build step's check of needs-full-refresh use the folder that is cached.
+    // The commands (and the build's reading of needs-full-refresh) use the folder that is cached.
     expect(build.env?.OWNSTATS_DATA).toBe(restore?.with?.path);
   });
 
