@@ -31,6 +31,7 @@ describe("variables", () => {
       github_repository: undefined,
       github_branch: "main",
       create_github_oidc_provider: true,
+      alarm_email: "",
     });
     expect(tf.variable.kinesis_stream_enabled?.type).toBe("bool");
     expect(tf.variable.allowed_origins?.type).toBe("list(string)");
@@ -51,6 +52,7 @@ describe("variables", () => {
         "lambda_reserved_concurrency",
         "github_repository",
         "github_branch",
+        "alarm_email",
       ]),
     );
     const bufferCheck = (tf.variable.firehose_buffer_seconds?.validation as { condition: string }[])[0];
@@ -285,6 +287,7 @@ describe("query catalog", () => {
 describe("outputs", () => {
   it("tells the user where to send events, where they land and how to read them", () => {
     expect(Object.keys(tf.output).sort()).toEqual([
+      "alarm_topic_arn",
       "athena_workgroup",
       "bucket_name",
       "direct_delivery_stream_name",

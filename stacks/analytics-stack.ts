@@ -7,6 +7,7 @@ import { DeliveryStream } from "./delivery-stream.ts";
 import { EventStore } from "./event-store.ts";
 import { EventStream } from "./event-stream.ts";
 import { IngestApi } from "./ingest-api.ts";
+import { OperatorAlarms } from "./operator-alarms.ts";
 import { identityFromArn } from "./policy.ts";
 import { QueryCatalog } from "./query-catalog.ts";
 import { ReportAccess } from "./report-access.ts";
@@ -99,6 +100,15 @@ export class AnalyticsStack extends TerraformStack {
       throttleBurst: vars.apiThrottleBurst,
     });
 
+    const alarms = new OperatorAlarms(this, "alarms", {
+      prefix,
+      email: vars.alarmEmail,
+      apiId: api.api.id,
+      functionName: collector.function.functionName,
+      directDeliveryName: directDelivery.name,
+      kinesis: { streamName: stream.name, deliveryName: streamDelivery.name, count: vars.kinesisCount },
+    });
+
     const reports = new ReportAccess(this, "report-access", {
       name: `${prefix}-report-reader`,
       identity,
@@ -140,6 +150,7 @@ export class AnalyticsStack extends TerraformStack {
       description:
         "OIDC subjects the report role trusts; a workflow run refused by AWS has another (case matters)",
     });
+    output("alarm_topic_arn", alarms.topic.arn, "SNS topic every alarm publishes to (subscribe more there)");
     output("athena_workgroup", catalog.workgroup.name, "Athena workgroup for queries over raw/");
     output(
       "glue_table",

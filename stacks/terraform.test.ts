@@ -148,6 +148,8 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
         "aws_iam_openid_connect_provider",
         "aws_glue_catalog_table",
         "aws_athena_workgroup",
+        "aws_cloudwatch_metric_alarm",
+        "aws_sns_topic",
       ]) {
         expect(types, type).toContain(type);
       }
@@ -161,6 +163,8 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
     const onlyWhenEnabled = [...on].filter((a) => !off.has(a)).sort();
     expect(onlyWhenEnabled).toEqual([
       expect.stringMatching(/^aws_cloudwatch_log_stream\.stream-delivery_.*\[0\]$/),
+      expect.stringMatching(/^aws_cloudwatch_metric_alarm\.alarms_stream-delivery-late_.*\[0\]$/),
+      expect.stringMatching(/^aws_cloudwatch_metric_alarm\.alarms_stream-unread_.*\[0\]$/),
       expect.stringMatching(/^aws_iam_role\.stream-delivery_.*\[0\]$/),
       expect.stringMatching(/^aws_iam_role_policy\.collector_kinesis-policy_.*\[0\]$/),
       expect.stringMatching(/^aws_iam_role_policy\.stream-delivery_.*\[0\]$/),
@@ -194,6 +198,20 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
     const archive = readFileSync(join(workdir, String(lambda?.values.filename)));
     expect(lambda?.values.source_code_hash).toBe(createHash("sha256").update(archive).digest("base64"));
   });
+
+  it(
+    "mails the alarms to alarm_email only when one is given",
+    async () => {
+      const subscriptions = (p: Plan) =>
+        p.planned_values.root_module.resources.filter((r) => r.type === "aws_sns_topic_subscription");
+      expect(subscriptions(kinesisOff)).toEqual([]);
+      const mailed = await plan("alarm-email", [...REQUIRED_VARS, "-var", "alarm_email=ops@example.com"]);
+      expect(subscriptions(mailed).map((r) => r.values)).toEqual([
+        expect.objectContaining({ protocol: "email", endpoint: "ops@example.com" }),
+      ]);
+    },
+    slow,
+  );
 
   it(
     "leaves an existing GitHub OIDC provider alone when told the account has one",
@@ -253,10 +271,13 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
         'allowed_origins=["https://example.com/"]',
         "-var",
         "github_repository=not-a-repository",
+        "-var",
+        "alarm_email=ops at example.com",
       );
       await expect(attempt).rejects.toThrow(/firehose_buffer_seconds must be a whole number from 0 to 900/);
       await expect(attempt).rejects.toThrow(/allowed_origins must list at least one origin/);
       await expect(attempt).rejects.toThrow(/github_repository must be "owner\/name"/);
+      await expect(attempt).rejects.toThrow(/alarm_email must be an email address/);
     },
     slow,
   );

@@ -19,6 +19,8 @@ export interface AnalyticsVariables {
   readonly createGithubOidcProvider: IResolvable;
   /** `1` when this stack creates the account's GitHub OIDC provider, else `0`. */
   readonly githubOidcProviderCount: number;
+  /** Address the alarms mail, or "" for none. */
+  readonly alarmEmail: string;
 }
 
 // A variable's validation may only refer to the variable itself, by its Terraform name.
@@ -139,6 +141,17 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     description:
       "Create the account's GitHub Actions OIDC provider. An account holds one; set false if it exists already.",
   });
+  const alarmEmail = new TerraformVariable(scope, "alarm_email", {
+    type: VariableType.STRING,
+    default: "",
+    nullable: false,
+    description:
+      "Email address told when an alarm goes off or clears (AWS asks it to confirm once); empty: alarms only show in CloudWatch.",
+    validation: check(
+      'var.alarm_email == "" || can(regex("^[^@ ]+@[^@ ]+[.][^@ ]+$", var.alarm_email))',
+      'alarm_email must be an email address such as "ops@example.com", or empty for none.',
+    ),
+  });
 
   return {
     kinesisStreamEnabled: kinesis.booleanValue,
@@ -154,5 +167,6 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     githubBranch: branch.stringValue,
     createGithubOidcProvider: createOidc.booleanValue,
     githubOidcProviderCount: Token.asNumber(Fn.conditional(createOidc.booleanValue, 1, 0)),
+    alarmEmail: alarmEmail.stringValue,
   };
 }

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { DELIVERY_LATE_SECONDS, STREAM_BEHIND_MS } from "./operator-alarms.ts";
+import { type Block, onlyResource, resourcesOf, synthesizeStack } from "./synthesized.ts";
+
+const { tf } = synthesizeStack();
+
+const KINESIS_COUNT = "${var.kinesis_stream_enabled ? 1 : 0}";
+const alarms = Object.values(resourcesOf(tf, "aws_cloudwatch_metric_alarm"));
+const topicArn = `\${aws_sns_topic.${Object.keys(resourcesOf(tf, "aws_sns_topic"))[0]}.arn}`;
+const alarmOn = (namespace: string, metric: string) =>
+  alarms.filter((a) => a.namespace === namespace && a.metric_name === metric);
+const reference = (type: string, nameHint: string, attribute: string) =>
+  `\${${type}.${Object.keys(resourcesOf(tf, type)).find((n) => n.includes(nameHint))}.${attribute}}`;
+
+describe("operator alarms", () => {
+  it("tell the alarm topic when each goes off and clears, and stay quiet on a site without traffic", () => {
+    expect(alarms.length).toBeGreaterThanOrEqual(6);
+    for (const alarm of alarms) {
+      expect(alarm.alarm_actions, String(alarm.alarm_name)).toEqual([topicArn]);
+      expect(alarm.ok_actions, String(alarm.alarm_name)).toEqual([topicArn]);
+      expect(alarm.treat_missing_data).toBe("notBreaching");
+      expect(alarm.comparison_operator).toBe("GreaterThanThreshold");
+    }
+  });
+
+  it("watch the API's 5xx answers and the collector's errors and throttles", () => {
+    const [api5xx] = alarmOn("AWS/ApiGateway", "5xx");
+    expect(api5xx?.dimensions).toEqual({ ApiId: reference("aws_apigatewayv2_api", "ingest-api", "id") });
+    const functionName = reference("aws_lambda_function", "collector", "function_name");
+    for (const metric of ["Errors", "Throttles"]) {
+      const [alarm] = alarmOn("AWS/Lambda", metric);
+      expect(alarm, metric).toMatchObject({ dimensions: { FunctionName: functionName }, statistic: "Sum" });
+      expect(alarm?.threshold).toBe(0);
+    }
+  });
+
+  it("watch every Firehose stream's delivery to S3, and the Kinesis stream's reader only with the stream", () => {
+    const late = alarmOn("AWS/Firehose", "DeliveryToS3.DataFreshness");
+    const byStream = Object.fromEntries(
+      late.map((a) => [(a.dimensions as Record<string, string>).DeliveryStreamName, a]),
+    );
+    expect(Object.keys(byStream).sort()).toEqual(
+      Object.values(resourcesOf(tf, "aws_kinesis_firehose_delivery_stream"))
+        .map((s) => s.name)
+        .sort(),
+    );
+    expect(byStream["ownstats-direct"]?.count).toBeUndefined();
+    expect(byStream["ownstats-from-stream"]?.count).toBe(KINESIS_COUNT);
+    // Longer than the longest buffer Firehose may hold events for (900 s), or it would cry wolf.
+    for (const alarm of late) expect(alarm.threshold).toBe(DELIVERY_LATE_SECONDS);
+    expect(DELIVERY_LATE_SECONDS).toBeGreaterThan(900);
+
+    const [unread] = alarmOn("AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds");
+    expect(unread).toMatchObject({
+      count: KINESIS_COUNT,
+      dimensions: { StreamName: onlyResource(tf, "aws_kinesis_stream").name },
+      statistic: "Maximum",
+      threshold: STREAM_BEHIND_MS,
+    });
+    expect(STREAM_BEHIND_MS).toBeLessThan(
+      Number(onlyResource(tf, "aws_kinesis_stream").retention_period) * 3_600_000,
+    );
+  });
+
+  it("mail alarm_email only when one is given, and name the topic for other subscribers", () => {
+    const subscription = onlyResource(tf, "aws_sns_topic_subscription") as Block;
+    expect(subscription).toMatchObject({
+      count: "${length(compact([var.alarm_email]))}",
+      protocol: "email",
+      endpoint: "${var.alarm_email}",
+      topic_arn: topicArn,
+    });
+    expect(tf.output.alarm_topic_arn?.value).toBe(topicArn);
+  });
+});
