@@ -120,7 +120,9 @@ describe("the report job's commands, against s3rver", () => {
       expect(result.stdout).toContain(
         `sync: some objects are in hours from ${new Date(newestHour - 20 * 3_600_000).toISOString()} on`,
       );
-      expect(result.stdout).toContain(`builds in full to read them, as ${data}/needs-full-refresh says until then`);
+      expect(result.stdout).toContain(
+        `builds in full to read them, as ${data}/needs-full-refresh says until then`,
+      );
     }
     expect(existsSync(join(data, key))).toBe(true);
     expect(await events()).toBe(before + lateEvents);
