@@ -301,6 +301,7 @@ describe("incremental stg_events", () => {
     const marts = [
       "sessions",
       "sources",
+      "referrers",
       "attribution",
       "funnel",
       "cohorts",

@@ -7,6 +7,7 @@ import { openWarehouse } from "../runner/warehouse.ts";
 import { build, type RawEvent, removeTempData, tempData, writeRaw } from "./models-kit.ts";
 import { hourlySeries, randomEventSet } from "./models-random-events.ts";
 import * as ref from "./models-reference.ts";
+import { referrers } from "./models-reference-referrers.ts";
 import { anomalies, experiments } from "./models-reference-stats.ts";
 
 afterAll(removeTempData);
@@ -42,6 +43,12 @@ const TABLES: Record<string, Table> = {
     key: ["source"],
     ordered: true,
     expected: (_, s) => ref.sources(s),
+  },
+  referrers: {
+    sql: "select * from referrers",
+    key: ["referrer"],
+    ordered: true,
+    expected: (_, s) => referrers(s),
   },
   attribution: {
     sql: "select * from attribution",

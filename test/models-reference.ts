@@ -67,15 +67,19 @@ const SOCIAL_SOURCES = [
 ];
 const PAID = ["cpc", "ppc", "paid", "paidsocial", "paid_social", "display", "cpm"];
 
+/** A referrer host that is the site itself: the Origin's host without its port, with or without "www.". */
+export function isOwnHost(host: string, site: string | null): boolean {
+  const siteHost = (site ?? "").replace(/:\d+$/, "");
+  return host === siteHost || host === `www.${siteHost}` || siteHost === `www.${host}`;
+}
+
 export function channelOf(e: Stg): string {
   const host = e.referrer_host;
   const socialHost =
     host !== null &&
     (SOCIAL_NAMES.some((n) => hasLabels(host, n)) || SOCIAL_DOMAINS.some((d) => underDomain(host, d)));
   const searchHost = host !== null && SEARCH_NAMES.some((n) => hasLabels(host, n));
-  const siteHost = (e.site ?? "").replace(/:\d+$/, "");
-  const ownHost =
-    host !== null && (host === siteHost || host === `www.${siteHost}` || siteHost === `www.${host}`);
+  const ownHost = host !== null && isOwnHost(host, e.site);
   if (e.utm_medium !== null && PAID.includes(e.utm_medium)) return "paid";
   if (e.utm_medium === "email" || e.utm_source === "newsletter" || e.utm_source === "email") return "email";
   if (
@@ -244,7 +248,7 @@ export function sessionRows(all: Session[]): Row[] {
   }));
 }
 
-function countBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+export function countBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const item of items) out.set(key(item), [...(out.get(key(item)) ?? []), item]);
   return out;

@@ -1,0 +1,33 @@
+{{config materialized="table" tags="marts"}}
+-- Which sites send readers: per referring site of the sessions' first touch, summed over the days of
+-- int_daily_sources. Distinct visitors do not add up across days, so they alone are counted from
+-- sessions (four columns of it).
+
+with by_referrer as (
+  select
+    referrer,
+    sum(sessions)::INTEGER as sessions,
+    sum(conversions)::INTEGER as conversions,
+    sum(bounces) as bounces,
+    sum(engaged_s) as engaged_s
+  from {{ref "int_daily_sources"}}
+  group by referrer
+),
+
+visitors as (
+  select {{> referring_site}} as referrer, count(distinct coalesce(visitor_id, session_id))::INTEGER as visitors
+  from {{ref "sessions"}}
+  group by 1
+)
+
+select
+  referrer,
+  visitors.visitors,
+  sessions,
+  conversions,
+  round(100.0 * conversions / sessions, 1)::DOUBLE as conversion_rate,
+  (bounces / sessions)::DOUBLE as bounce_rate,
+  (engaged_s / sessions)::DOUBLE as avg_engaged_s
+from by_referrer
+join visitors using (referrer)
+order by visitors desc, sessions desc, referrer
