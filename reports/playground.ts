@@ -22,6 +22,7 @@ import { ReportQueryError } from "./page.ts";
 export const publishedMarts = [
   "daily",
   "sources",
+  "referrers",
   "attribution",
   "funnel",
   "cohorts",

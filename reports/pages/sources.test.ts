@@ -17,6 +17,27 @@ describe("sources page", () => {
     expect(row("half")).toEqual(["8", "4", "50.0 %"]);
   });
 
+  it("lists the referring sites that sent the most visitors, hosts escaped, and says how many it shows", async () => {
+    const page = await renderedSamplePage("sources.html", {
+      sql: "INSERT INTO referrers VALUES ('<img src=x onerror=alert(1)>.example', 9000, 9100, 91, 1.0, 0.25, 75.0)",
+    });
+    const section = page.match(/<h2 id="referrers-h">[\s\S]*?<\/table>/)?.[0] ?? "";
+    expect(section).toContain(
+      "<caption>The 25 referring sites that sent the most visitors, of 42 (all data)</caption>",
+    );
+    expect(section).not.toContain("<img");
+    const first = section.match(/<tbody>\s*<tr>(.*?)<\/tr>/)?.[1] ?? "";
+    expect([...first.matchAll(/>([^<]+)</g)].map((m) => m[1])).toEqual([
+      "&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;.example",
+      "9,000",
+      "9,100",
+      "1.0 %",
+      "25.0 %",
+      "1 min 15 s",
+    ]);
+    expect(section.match(/<tbody>[\s\S]*?<\/tbody>/)?.[0].match(/<tr>/g)).toHaveLength(25);
+  });
+
   it("says a site without conversions has none to credit, not that it has no data", async () => {
     const page = await renderedSamplePage("sources.html", { sql: "DELETE FROM attribution" });
     expect(page).toContain(

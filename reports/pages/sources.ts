@@ -1,12 +1,15 @@
-// Sources and campaigns: the `sources` mart, channels over the period, and attribution by model
-// side by side.
+// Sources and campaigns: the `sources` mart, the sites that sent visitors (`referrers`), channels over
+// the period, and attribution by model side by side.
 import { barChart, palette, shortDays } from "../charts.ts";
-import { formatCount, formatDecimal, formatShare, isoDate, num } from "../format.ts";
+import { formatCount, formatDecimal, formatSeconds, formatShare, isoDate, num } from "../format.ts";
 import { type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
 import { localRangeSql, localSql } from "../zone.ts";
 
 export const attributionModels = ["first_touch", "last_touch", "linear", "position_based"] as const;
+
+/** Referring sites shown: a site's long tail of one-visit hosts stays in the mart and the playground. */
+const topReferrers = 25;
 
 /** The channels the models derive: each keeps its colour whichever of them a period holds. */
 const channelOrder = ["direct", "email", "paid", "referral", "search", "social"];
@@ -18,6 +21,9 @@ export const sources: Page = {
   queries: ({ period }) => ({
     sources:
       "SELECT source, sessions, conversions, conversion_rate FROM sources ORDER BY conversion_rate DESC, sessions DESC, source",
+    referrers: `
+      SELECT referrer, visitors, sessions, conversions, bounce_rate, avg_engaged_s, count(*) OVER () AS total
+      FROM referrers ORDER BY visitors DESC, sessions DESC, referrer LIMIT ${topReferrers}`,
     channels: `
       SELECT CAST(${localSql("started_at", period.zone)} AS DATE) AS day, coalesce(channel, 'direct') AS channel,
              count(*) AS sessions
@@ -54,6 +60,23 @@ export const sources: Page = {
           formatCount(r.conversions),
           // From the counts: the mart's rate is rounded to one decimal, which reads 0.0 % beside a conversion.
           formatShare(num(r.conversions) / num(r.sessions)),
+        ]),
+      ),
+      // Hosts come from visitors' browsers: the table partial escapes every cell.
+      referrersTable: table(
+        shownOf(
+          rows.referrers ?? [],
+          "Visitors and sessions by referring site (all data)",
+          (n, total) => `The ${n} referring sites that sent the most visitors, of ${total} (all data)`,
+        ),
+        ["Site", "Visitors#", "Sessions#", "Conversion rate#", "Bounce rate#", "Engaged time#"],
+        (rows.referrers ?? []).map((r) => [
+          String(r.referrer),
+          formatCount(r.visitors),
+          formatCount(r.sessions),
+          formatShare(num(r.conversions) / num(r.sessions)),
+          formatShare(r.bounce_rate ?? null),
+          formatSeconds(r.avg_engaged_s ?? null),
         ]),
       ),
       channelsChart: channelRows.length
