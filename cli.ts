@@ -102,6 +102,11 @@ for (const step of ["build", "run", "test", "report"] as const) {
   // `test` builds no incremental model, so it has nothing to refresh.
   if (step === "build" || step === "run")
     command.option("--full-refresh", "rebuild incremental models from scratch", false);
+  if (step === "build" || step === "test")
+    command.option(
+      "--store-failures",
+      "keep the failing rows of every test that runs in main_dbt_test__audit (unless a test's config says store_failures: false)",
+    );
   if (step === "build" || step === "report")
     command.option("--days <n>", "report period in days", integer("--days", 1), 28);
   command.action(async (opts) =>

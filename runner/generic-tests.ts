@@ -2,7 +2,7 @@
 // written becomes a query whose rows are failures, or an error naming what is wrong in it.
 import type { CompiledProject } from "./compile.ts";
 import { quoteIdent, quoteString, sqlLiteral } from "./sql.ts";
-import { readTestConfig, testConfigKeys } from "./test-config.ts";
+import { configuredFields, readTestConfig, testConfigKeys } from "./test-config.ts";
 import type { DataTest } from "./tests.ts";
 
 const genericKinds = ["not_null", "unique", "accepted_values", "relationships"] as const;
@@ -82,11 +82,7 @@ export function genericTest(
     kind: kind as Generic["kind"],
     model,
     column: col,
-    severity: own.severity,
-    ...(own.warnIf ? { warnIf: own.warnIf } : {}),
-    ...(own.errorIf ? { errorIf: own.errorIf } : {}),
-    ...(own.limit ? { limit: own.limit } : {}),
-    ...(own.storeFailuresAs ? { storeFailuresAs: own.storeFailuresAs } : {}),
+    ...configuredFields(own),
     sources: [],
     ...(where === undefined ? {} : { where }),
   };

@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { writeJson } from "./artifacts.ts";
+import type { CompiledProject } from "./compile.ts";
 import { foundLine, summaryLines } from "./console.ts";
 import { clearFullRefreshMark, fullRefreshMarked, fullRefreshMarkPath } from "./full-refresh-mark.ts";
 import { emptySourceLines, loadSelection } from "./load.ts";
@@ -32,6 +33,8 @@ export interface RunnerOptions {
   select?: string[];
   exclude?: string[];
   fullRefresh: boolean;
+  /** dbt's --store-failures: every test that runs keeps its failing rows, unless its config says otherwise. */
+  storeFailures?: boolean;
   vars?: Record<string, unknown>;
   /** Where console lines go (the dev server captures them); console.log by default. */
   log?: (line: string) => void;
@@ -62,6 +65,14 @@ function fullRefreshNeeded(
   return "whole";
 }
 
+/** As dbt's --store-failures: a test whose config says neither store_failures nor store_failures_as keeps its failures in a table. */
+function storingFailures(project: CompiledProject): CompiledProject {
+  const tests = project.tests.map((test) =>
+    test.storeFailuresWritten ? test : { ...test, storeFailuresAs: "table" as const },
+  );
+  return { ...project, tests };
+}
+
 export function runProject(step: Step, opts: RunnerOptions): Promise<number> {
   return buildTurn(opts.data, () => runOnce(step, opts));
 }
@@ -71,7 +82,8 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
   const started = Date.now();
   const loaded = loadSelection(opts, log);
   if (!loaded) return 2;
-  const { project, selected } = loaded;
+  const { selected } = loaded;
+  const project = opts.storeFailures ? storingFailures(loaded.project) : loaded.project;
   log(foundLine(project.models.size, project.tests.length, Object.keys(project.config.sources).length));
   for (const line of emptySourceLines(project, selected, opts.data)) log(line);
   const marked = step === "test" ? undefined : fullRefreshNeeded(opts, log);
@@ -125,6 +137,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     select: opts.select,
     exclude: opts.exclude,
     full_refresh: fullRefresh,
+    ...(opts.storeFailures ? { store_failures: true } : {}),
     vars: opts.vars,
   });
   writeJson(target, "run_results.json", runResults);

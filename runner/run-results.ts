@@ -58,6 +58,7 @@ export interface RunResults {
     select?: string[];
     exclude?: string[];
     full_refresh: boolean;
+    store_failures?: boolean;
     vars?: Record<string, unknown>;
   };
 }

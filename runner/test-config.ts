@@ -14,7 +14,10 @@ export const testConfigKeys = [
   "store_failures_as",
 ];
 
-export type TestConfig = Pick<DataTest, "severity" | "warnIf" | "errorIf" | "limit" | "storeFailuresAs"> & {
+export type TestConfig = Pick<
+  DataTest,
+  "severity" | "warnIf" | "errorIf" | "limit" | "storeFailuresAs" | "storeFailuresWritten"
+> & {
   /** dbt's enabled: a disabled test is left out, as if it were not written. */
   enabled: boolean;
 };
@@ -46,7 +49,16 @@ export function readTestConfig(written: (key: string) => unknown): TestConfig | 
     enabled,
     ...(limit === undefined ? {} : { limit: limit as number }),
     ...(storeAs === "ephemeral" ? {} : { storeFailuresAs: storeAs }),
+    // As dbt: only a test that says neither follows the --store-failures flag.
+    ...(store === undefined && written("store_failures_as") === undefined
+      ? {}
+      : { storeFailuresWritten: true }),
   };
+}
+
+/** The fields of a DataTest that its config sets (enabled decides whether there is a test at all). */
+export function configuredFields({ enabled: _, ...fields }: TestConfig): Omit<TestConfig, "enabled"> {
+  return fields;
 }
 
 /**

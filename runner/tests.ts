@@ -7,7 +7,7 @@ import type { SchemaTest } from "./schema-file.ts";
 import { relationName } from "./sql.ts";
 import { didYouMean, missingRefMessage } from "./suggest.ts";
 import { renderTemplate } from "./template.ts";
-import { readTestConfig, testConfigKeys } from "./test-config.ts";
+import { configuredFields, readTestConfig, testConfigKeys } from "./test-config.ts";
 
 export type Severity = "error" | "warn";
 export type TestKind = "not_null" | "unique" | "accepted_values" | "relationships" | "singular";
@@ -30,6 +30,8 @@ export interface DataTest {
   limit?: number;
   /** dbt's store_failures(_as): the failing rows are kept in a table or a view of their own. */
   storeFailuresAs?: "table" | "view";
+  /** Whether the test's config says store_failures(_as): then the --store-failures flag does not change it. */
+  storeFailuresWritten?: true;
   /** A generic test's `where` config: the condition on the model's rows that it tests. */
   where?: string;
   /** Every model the query reads. */
@@ -133,11 +135,7 @@ export function buildDataTests(
       name: uniqueName(file.name),
       kind: "singular",
       file: file.file,
-      severity: config.severity,
-      ...(config.warnIf ? { warnIf: config.warnIf } : {}),
-      ...(config.errorIf ? { errorIf: config.errorIf } : {}),
-      ...(config.limit ? { limit: config.limit } : {}),
-      ...(config.storeFailuresAs ? { storeFailuresAs: config.storeFailuresAs } : {}),
+      ...configuredFields(config),
       parents: [...new Set(rendered.refs.map((r) => r.name))],
       sources: [...new Set(rendered.sources.map((s) => s.name))],
       macros: rendered.macros,
