@@ -50,7 +50,8 @@ export interface Manifest {
   metrics: Empty;
   groups: Empty;
   selectors: Empty;
-  disabled: Empty;
+  /** As dbt's: each disabled node's unique_id, with the node (config.enabled false) in a list. */
+  disabled: Record<string, ManifestNode[]>;
   parent_map: Record<string, string[]>;
   child_map: Record<string, string[]>;
   group_map: Empty;
@@ -108,7 +109,10 @@ export function buildManifest(project: CompiledProject): Manifest {
     metrics: {},
     groups: {},
     selectors: {},
-    disabled: {},
+    disabled: Object.fromEntries([
+      ...project.disabledModels.map((m) => [modelId(project.name, m.name), [modelNode(project, m)]]),
+      ...project.disabledTests.map((t) => [testId(project.name, t.name), [testNode(project, t)]]),
+    ]),
     parent_map,
     child_map,
     group_map: {},

@@ -36,6 +36,9 @@ export interface CompiledProject {
   models: Map<string, ModelNode>;
   /** Models switched off with enabled: false, and their files: left out of everything built. */
   disabled: Map<string, string>;
+  /** The disabled models and data tests as compiled, for the manifest's disabled section. */
+  disabledModels: ModelNode[];
+  disabledTests: DataTest[];
   tests: DataTest[];
   /** Each macro of models/macros/ by name, and its file as messages name it. */
   macroFiles: Record<string, string>;
@@ -61,6 +64,8 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     vars,
     models: new Map(),
     disabled: new Map(),
+    disabledModels: [],
+    disabledTests: [],
     tests: [],
     macroFiles: files.macroFiles,
     errors,
@@ -121,8 +126,10 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
   }
   errors.push(...compiled.errors);
   for (const node of compiled.nodes)
-    if (node?.config.enabled === false) project.disabled.set(node.name, node.file);
-    else if (node) project.models.set(node.name, node);
+    if (node?.config.enabled === false) {
+      project.disabled.set(node.name, node.file);
+      project.disabledModels.push(node);
+    } else if (node) project.models.set(node.name, node);
   const disabledFiles = new Set(project.disabled.values());
   // Refs are checked once every model is known, so one pass reports all of them, those of models
   // with other errors too. A disabled model's refs are not resolved, as in dbt.

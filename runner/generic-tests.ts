@@ -68,8 +68,24 @@ export function genericTest(
     return void fail('where must be a SQL condition, such as where: "event_ts > now() - interval 7 days"');
   const own = readTestConfig((key) => args[key] ?? config[key]);
   if (typeof own === "string") return void fail(own);
-  if (!own.enabled) return undefined;
   const col = (typeof args.column_name === "string" ? args.column_name : undefined) ?? column;
+  const to = typeof args.to === "string" ? args.to.replace(/^ref\(\s*['"](.+)['"]\s*\)$/, "$1") : undefined;
+  const field = typeof args.field === "string" ? args.field : undefined;
+  const name =
+    kind === "relationships" ? `relationships_${model}_${col}__${field}__${to}` : `${kind}_${model}_${col}`;
+  // As dbt: a disabled test is not resolved (what it reads need not exist), only listed as disabled.
+  if (!own.enabled)
+    return {
+      kind: kind as Generic["kind"],
+      name,
+      model,
+      ...(col ? { column: col } : {}),
+      ...configuredFields(own),
+      parents: [model],
+      sources: [],
+      sql: "",
+      disabled: true,
+    };
   if (!col) return void fail(`${kind} needs a column (put it under columns:, or give column_name)`);
   const rel =
     where === undefined
@@ -90,14 +106,14 @@ export function genericTest(
     case "not_null":
       return {
         ...base,
-        name: `not_null_${model}_${col}`,
+        name,
         parents: [model],
         sql: `select * from ${rel} where ${c} is null`,
       };
     case "unique":
       return {
         ...base,
-        name: `unique_${model}_${col}`,
+        name,
         parents: [model],
         sql: `select ${c} as unique_field, count(*) as n_records from ${rel} where ${c} is not null group by ${c} having count(*) > 1`,
       };
@@ -111,18 +127,14 @@ export function genericTest(
       const literal = (v: unknown) => (args.quote === false ? sqlLiteral(v) : quoteString(String(v)));
       return {
         ...base,
-        name: `accepted_values_${model}_${col}`,
+        name,
         args: { values, ...(args.quote === undefined ? {} : { quote: args.quote }) },
         parents: [model],
         sql: `select ${c} as value_field, count(*) as n_records from ${rel} where ${c} is not null and ${c} not in (${values.map(literal).join(", ")}) group by ${c}`,
       };
     }
     default: {
-      const to =
-        typeof args.to === "string" ? args.to.replace(/^ref\(\s*['"](.+)['"]\s*\)$/, "$1") : undefined;
-      const field = typeof args.field === "string" ? args.field : undefined;
       if (!to || !field) return void fail("relationships needs to: model and field: column");
-      const name = `relationships_${model}_${col}__${field}__${to}`;
       if (project.disabled.has(to)) return void leaveOut(name, to);
       if (!project.models.has(to))
         return void fail(`relationships points to a model that does not exist: "${to}"`);

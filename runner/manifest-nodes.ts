@@ -156,7 +156,7 @@ export function testNode(project: CompiledProject, t: DataTest): TestManifestNod
     // As dbt: a generic test has no file of its own to hash.
     checksum: singular ? sha256(raw) : { name: "none", checksum: "" },
     config: {
-      enabled: true,
+      enabled: !t.disabled,
       materialized: "test",
       severity: t.severity.toUpperCase(),
       ...(t.where === undefined ? {} : { where: t.where }),

@@ -34,6 +34,8 @@ export interface DataTest {
   storeFailuresWritten?: true;
   /** A generic test's `where` config: the condition on the model's rows that it tests. */
   where?: string;
+  /** dbt's enabled: false: the test never runs, and the manifest lists it under disabled. */
+  disabled?: true;
   /** Every model the query reads. */
   parents: string[];
   /** Every source the query reads. */
@@ -88,7 +90,13 @@ export function buildDataTests(
           }),
         (name, parent) => project.warnings.push(disabledParentWarning(schemaFile, line, name, parent)),
       );
-      if (test) tests.push({ ...test, name: uniqueName(test.name), file: schemaFile, line });
+      if (test)
+        (test.disabled ? project.disabledTests : tests).push({
+          ...test,
+          name: uniqueName(test.name),
+          file: schemaFile,
+          line,
+        });
     };
     for (const t of entry.tests) add(t, undefined);
     for (const column of entry.columns) for (const t of column.tests) add(t, column.name);
@@ -117,7 +125,19 @@ export function buildDataTests(
     if (typeof config === "string")
       errors.push({ file: file.file, line: rendered.config?.line, message: config });
     // A disabled test is not resolved, as in dbt: what it reads need not exist.
-    if (typeof config !== "string" && !config.enabled) continue;
+    if (typeof config !== "string" && !config.enabled) {
+      project.disabledTests.push({
+        name: uniqueName(file.name),
+        kind: "singular",
+        file: file.file,
+        ...configuredFields(config),
+        disabled: true,
+        parents: [...new Set(rendered.refs.map((r) => r.name))],
+        sources: [...new Set(rendered.sources.map((s) => s.name))],
+        sql: rendered.sql,
+      });
+      continue;
+    }
     const off = rendered.refs.find((ref) => project.disabled.has(ref.name));
     if (off) {
       project.warnings.push(disabledParentWarning(file.file, off.line, file.name, off.name));
