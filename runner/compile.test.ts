@@ -172,7 +172,7 @@ describe("compileProject", () => {
     expect(
       compileProject(unknownKey.models).errors.map((e) => `${e.file}:${e.line ?? "-"} ${e.message}`),
     ).toContain(
-      'models/project.yml:3 (top level): Unrecognized key: "var" (it takes: name, vars, sources, folders)',
+      'models/project.yml:3 (top level): Unrecognized key: "var" (it takes: name, vars, sources, folders, data_tests, tests)',
     );
   });
 

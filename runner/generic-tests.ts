@@ -3,6 +3,7 @@
 import type { CompiledProject } from "./compile.ts";
 import { quoteIdent, quoteString, sqlLiteral } from "./sql.ts";
 import { configuredFields, readTestConfig, testConfigKeys } from "./test-config.ts";
+import type { TestDefaults } from "./test-defaults.ts";
 import type { DataTest } from "./tests.ts";
 
 const genericKinds = ["not_null", "unique", "accepted_values", "relationships"] as const;
@@ -23,6 +24,8 @@ export function genericTest(
   fail: (message: string) => void,
   /** Leaves out the test, which reads a disabled model. */
   leaveOut: (name: string, parent: string) => void,
+  /** project.yml's data_tests: defaults for the model's folder, under the test's own config. */
+  defaults: TestDefaults = {},
 ): Generic | undefined {
   let kind: string;
   let args: Record<string, unknown> = {};
@@ -66,7 +69,7 @@ export function genericTest(
   const where = args.where ?? config.where;
   if (where !== undefined && (typeof where !== "string" || where.trim() === ""))
     return void fail('where must be a SQL condition, such as where: "event_ts > now() - interval 7 days"');
-  const own = readTestConfig((key) => args[key] ?? config[key]);
+  const own = readTestConfig((key) => args[key] ?? config[key] ?? defaults[key]);
   if (typeof own === "string") return void fail(own);
   const col = (typeof args.column_name === "string" ? args.column_name : undefined) ?? column;
   const to = typeof args.to === "string" ? args.to.replace(/^ref\(\s*['"](.+)['"]\s*\)$/, "$1") : undefined;

@@ -3,7 +3,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import { z } from "zod";
+import { entryFolder, folderEntryCovers } from "./project-folders.ts";
 import { readSchemaFile, type SchemaFile } from "./schema-file.ts";
+import { defaultEntries, type TestDefaults, testDefaultsSchema } from "./test-defaults.ts";
 import { readYaml } from "./yaml-file.ts";
 
 export interface ProjectError {
@@ -14,6 +16,9 @@ export interface ProjectError {
 }
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain SQL identifier");
+
+export { entryFolder, folderEntryCovers };
+
 // Column types end up inside SQL, so only type names and their parameters are accepted.
 const columnType = z
   .string()
@@ -47,18 +52,11 @@ const projectSchema = z.strictObject({
   vars: z.record(z.string(), z.unknown()).default({}),
   sources: z.record(identifier, sourceSchema).default({}),
   folders: z.record(z.string(), folderSchema).default({}),
+  // dbt's data_tests: block, and tests:, its name before dbt 1.8.
+  data_tests: testDefaultsSchema.optional(),
+  tests: testDefaultsSchema.optional(),
 });
 export type ProjectConfig = z.infer<typeof projectSchema>;
-
-/** The model folder a folders entry of project.yml names: `staging/` is written as often as `staging`. */
-export function entryFolder(key: string): string {
-  return key.replace(/\/+$/, "");
-}
-
-/** Whether a folders entry applies to a model folder: the folder itself or one inside it. */
-export function folderEntryCovers(key: string, folder: string): boolean {
-  return folder === entryFolder(key) || folder.startsWith(`${entryFolder(key)}/`);
-}
 
 export function splitTags(tags: string | string[]): string[] {
   const list = Array.isArray(tags) ? tags : tags.split(",");
@@ -115,7 +113,7 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
     errors.push({ file: top, message: `the models folder ${modelsDir} does not exist` });
     return files;
   }
-  let folderLineOf: (key: string) => number | undefined = () => undefined;
+  let lineOf: (keys: string[]) => number | undefined = () => undefined;
   const projectPath = join(modelsDir, "project.yml");
   if (!existsSync(projectPath)) {
     errors.push({ file: display(projectPath), message: "project.yml is missing" });
@@ -124,7 +122,7 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
     if (loaded) {
       files.config = loaded.value;
       files.configRead = true;
-      folderLineOf = (key) => loaded.lineOf(["folders", key]);
+      lineOf = loaded.lineOf;
     }
   }
   const schemaPath = join(modelsDir, "schema.yml");
@@ -156,10 +154,41 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
     if (!files.models.some((m) => folderEntryCovers(key, m.folder)))
       files.warnings.push({
         file: display(projectPath),
-        line: folderLineOf(key),
+        line: lineOf(["folders", key]),
         message: `folders.${key} applies to no model: nothing is in ${top}/${entryFolder(key)}/`,
       });
+  testDefaultsProblems(files, display(projectPath), lineOf);
   return files;
+}
+
+/** The data_tests: (or tests:) block of project.yml: the defaults of every data test. */
+export function testDefaultsOf(config: ProjectConfig): TestDefaults {
+  return config.data_tests ?? config.tests ?? {};
+}
+
+/** Both names of the block at once is an error, as in dbt; a folder no test is in, a warning as for folders:. */
+function testDefaultsProblems(
+  files: ProjectFiles,
+  file: string,
+  lineOf: (keys: string[]) => number | undefined,
+): void {
+  const { config } = files;
+  if (config.data_tests && config.tests)
+    files.errors.push({
+      file,
+      line: lineOf(["tests"]),
+      message:
+        "data_tests: and tests: are one block (tests: is its name before dbt 1.8): keep data_tests: alone",
+    });
+  const block = config.data_tests ? "data_tests" : "tests";
+  const folders = [...files.models, ...files.singularTests].map((f) => f.folder);
+  for (const key of defaultEntries(testDefaultsOf(config), config.name).keys())
+    if (key !== "" && !folders.some((folder) => folderEntryCovers(key, folder)))
+      files.warnings.push({
+        file,
+        line: lineOf([block, key.split("/")[0] as string]),
+        message: `${block}.${key} applies to no data test: nothing is in ${files.top}/${key}/`,
+      });
 }
 
 function walkSql(dir: string): string[] {

@@ -2,12 +2,13 @@
 // Each compiles to a query whose rows are failures.
 import type { CompiledProject } from "./compile.ts";
 import { genericTest } from "./generic-tests.ts";
-import type { ProjectError, ProjectFiles } from "./project.ts";
+import { type ProjectError, type ProjectFiles, testDefaultsOf } from "./project.ts";
 import type { SchemaTest } from "./schema-file.ts";
 import { relationName } from "./sql.ts";
 import { didYouMean, missingRefMessage } from "./suggest.ts";
 import { renderTemplate } from "./template.ts";
 import { configuredFields, readTestConfig, testConfigKeys } from "./test-config.ts";
+import { defaultEntries, defaultsFor } from "./test-defaults.ts";
 
 export type Severity = "error" | "warn";
 export type TestKind = "not_null" | "unique" | "accepted_values" | "relationships" | "singular";
@@ -64,6 +65,8 @@ export function buildDataTests(
     return name;
   };
   const schemaFile = `${files.top}/schema.yml`;
+  // As dbt's: a generic test takes the defaults of its model's folder, a singular test of its own.
+  const defaults = defaultEntries(testDefaultsOf(files.config), files.config.name);
   // A model that failed to compile has its own error; the tests that name it do not add more.
   const modelFiles = new Set(files.models.map((file) => file.name));
   for (const entry of files.schema.models) {
@@ -89,6 +92,7 @@ export function buildDataTests(
             message: `model "${entry.name}"${column ? ` column "${column}"` : ""}: ${message}`,
           }),
         (name, parent) => project.warnings.push(disabledParentWarning(schemaFile, line, name, parent)),
+        defaultsFor(defaults, project.models.get(entry.name)?.folder ?? ""),
       );
       if (test)
         (test.disabled ? project.disabledTests : tests).push({
@@ -121,7 +125,8 @@ export function buildDataTests(
           line: rendered.config?.line,
           message: `unknown config key "${key}" of a data test (it takes: ${singularConfigKeys.join(", ")})`,
         });
-    const config = readTestConfig((key) => rendered.config?.args[key]);
+    const folderDefaults = defaultsFor(defaults, file.folder);
+    const config = readTestConfig((key) => rendered.config?.args[key] ?? folderDefaults[key]);
     if (typeof config === "string")
       errors.push({ file: file.file, line: rendered.config?.line, message: config });
     // A disabled test is not resolved, as in dbt: what it reads need not exist.
