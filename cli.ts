@@ -99,6 +99,8 @@ for (const step of ["build", "run", "test", "report"] as const) {
       .addOption(selectOption())
       .addOption(excludeOption())
       .addOption(varsOption());
+  if (step !== "report")
+    command.option("-x, --fail-fast", "stop at the first model error or test failure; the rest is skipped");
   // `test` builds no incremental model, so it has nothing to refresh.
   if (step === "build" || step === "run")
     command.option("--full-refresh", "rebuild incremental models from scratch", false);

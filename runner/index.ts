@@ -35,6 +35,8 @@ export interface RunnerOptions {
   fullRefresh: boolean;
   /** dbt's --store-failures: every test that runs keeps its failing rows, unless its config says otherwise. */
   storeFailures?: boolean;
+  /** dbt's --fail-fast (-x): stop at the first model error or test failure. */
+  failFast?: boolean;
   vars?: Record<string, unknown>;
   /** Where console lines go (the dev server captures them); console.log by default. */
   log?: (line: string) => void;
@@ -122,6 +124,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
       data: opts.data,
       target,
       fullRefresh,
+      failFast: opts.failFast,
       selectedModels: selected,
       log,
       interrupted: () => interrupted,
@@ -138,6 +141,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     exclude: opts.exclude,
     full_refresh: fullRefresh,
     ...(opts.storeFailures ? { store_failures: true } : {}),
+    ...(opts.failFast ? { fail_fast: true } : {}),
     vars: opts.vars,
   });
   writeJson(target, "run_results.json", runResults);

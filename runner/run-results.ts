@@ -59,6 +59,7 @@ export interface RunResults {
     exclude?: string[];
     full_refresh: boolean;
     store_failures?: boolean;
+    fail_fast?: boolean;
     vars?: Record<string, unknown>;
   };
 }

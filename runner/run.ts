@@ -26,6 +26,8 @@ export interface ExecuteOptions {
   log: (line: string) => void;
   /** Whether the run was interrupted (Ctrl-C): what has not started yet is skipped. */
   interrupted?: () => boolean;
+  /** dbt's --fail-fast (-x): after the first model error or test failure, what has not started is skipped. */
+  failFast?: boolean;
 }
 
 export async function execute(
@@ -46,8 +48,14 @@ export async function execute(
   const unbuiltOf = (parents: string[]) => parents.find((p) => unbuilt.has(p));
   for (const [i, item] of items.entries()) {
     const index = i + 1;
-    if (opts.interrupted?.()) {
-      const why = "skipped: the run was interrupted";
+    const failed = opts.failFast
+      ? results.find((r) => r.status === "error" || r.status === "fail")
+      : undefined;
+    if (opts.interrupted?.() || failed) {
+      const why = failed
+        ? `skipped: --fail-fast stopped the run after ${failed.name} failed`
+        : "skipped: the run was interrupted";
+      if (failed) opts.log(`Failing early (--fail-fast): ${failed.resource_type} ${failed.name} failed`);
       for (const rest of items.slice(i))
         results.push(
           rest.kind === "model"
