@@ -57,32 +57,33 @@ describe("ownstats ls", () => {
     expect(ls(["stg+"], ["sessions"])).toEqual(["stg", "daily", "daily", "pages", "pages_have_views"]);
   });
 
-  it("prints one JSON object per node, with dbt's unique_id, package_name and original_file_path", () => {
+  it("prints one JSON object per node with dbt ls's keys, so that scripts written for dbt read it", () => {
     const p = tempProject(files);
     const { lines } = capture((log) => list({ ...p, select: ["sessions"], output: "json", log }));
-    expect(lines.map((l) => JSON.parse(l))).toEqual([
-      {
-        name: "sessions",
-        resource_type: "model",
-        unique_id: "model.demo.sessions",
-        package_name: "demo",
-        original_file_path: "models/marts/sessions.sql",
-        file: "models/marts/sessions.sql",
-        materialized: "table",
-        tags: ["marts"],
-        depends_on: ["stg"],
-      },
-      {
-        name: "unique_sessions_session_id",
-        resource_type: "test",
-        unique_id: "test.demo.unique_sessions_session_id",
-        package_name: "demo",
-        original_file_path: "models/schema.yml",
-        file: "models/schema.yml",
-        severity: "error",
-        depends_on: ["sessions"],
-      },
-    ]);
+    const [model, test] = lines.map((l) => JSON.parse(l));
+    expect(model).toMatchObject({
+      name: "sessions",
+      resource_type: "model",
+      unique_id: "model.demo.sessions",
+      package_name: "demo",
+      original_file_path: "models/marts/sessions.sql",
+      alias: "sessions",
+      config: { enabled: true, materialized: "table", tags: ["marts"] },
+      tags: ["marts"],
+      // As dbt's: `jq '.depends_on.nodes[]'` gives the unique_ids the node reads.
+      depends_on: { macros: [], nodes: ["model.demo.stg"] },
+      file: "models/marts/sessions.sql",
+      materialized: "table",
+    });
+    expect(test).toMatchObject({
+      name: "unique_sessions_session_id",
+      resource_type: "test",
+      unique_id: "test.demo.unique_sessions_session_id",
+      original_file_path: "models/schema.yml",
+      config: { severity: "ERROR" },
+      depends_on: { macros: [], nodes: ["model.demo.sessions"] },
+      severity: "error",
+    });
   });
 
   it("exits 2 on a bad selector or a project error, saying which apart from the list", () => {

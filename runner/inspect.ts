@@ -2,7 +2,7 @@
 // picks, without opening the warehouse.
 import { join } from "node:path";
 import { type LoadOptions, loadSelection, shownSql } from "./load.ts";
-import { modelId, testId } from "./manifest-nodes.ts";
+import { type ManifestNode, modelNode, testNode } from "./manifest-nodes.ts";
 import { plan } from "./plan.ts";
 
 interface Inspect extends LoadOptions {
@@ -69,32 +69,31 @@ export function list(opts: ListOptions): number {
   const { project } = loaded;
   for (const item of plan(project, "build", loaded.selected)) {
     if (kind !== "all" && kind !== item.kind) continue;
-    // unique_id, package_name and original_file_path as dbt ls prints them, for scripts written for dbt.
     const node =
       item.kind === "model"
-        ? {
-            name: item.model.name,
-            resource_type: "model",
-            unique_id: modelId(project.name, item.model.name),
-            package_name: project.name,
-            original_file_path: item.model.file,
-            file: item.model.file,
-            materialized: item.model.config.materialized,
-            tags: item.model.config.tags,
-            depends_on: item.model.parents,
-          }
-        : {
-            name: item.test.name,
-            resource_type: "test",
-            unique_id: testId(project.name, item.test.name),
-            package_name: project.name,
-            original_file_path: item.test.file,
-            file: item.test.file,
-            severity: item.test.severity,
-            depends_on: item.test.parents,
-          };
+        ? { ...lsKeys(modelNode(project, item.model)), materialized: item.model.config.materialized }
+        : { ...lsKeys(testNode(project, item.test)), severity: item.test.severity };
     if (opts.output === "json") log(JSON.stringify(node));
-    else log(opts.output === "path" ? node.file : node.name);
+    else log(opts.output === "path" ? node.original_file_path : node.name);
   }
   return 0;
+}
+
+/**
+ * A node as `dbt ls --output json` prints it (its default keys), for scripts written for dbt; `file`
+ * stays beside original_file_path for the scripts written for this list before.
+ */
+function lsKeys(node: ManifestNode) {
+  return {
+    name: node.name,
+    resource_type: node.resource_type,
+    package_name: node.package_name,
+    original_file_path: node.original_file_path,
+    unique_id: node.unique_id,
+    alias: node.alias,
+    config: node.config,
+    tags: node.tags,
+    depends_on: node.depends_on,
+    file: node.original_file_path,
+  };
 }
