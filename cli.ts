@@ -100,7 +100,10 @@ for (const step of ["build", "run", "test", "report"] as const) {
       .addOption(excludeOption())
       .addOption(varsOption());
   if (step !== "report")
-    command.option("-x, --fail-fast", "stop at the first model error or test failure; the rest is skipped");
+    command
+      .option("-x, --fail-fast", "stop at the first model error or test failure; the rest is skipped")
+      // Taken so that a dbt command line runs as written; the warehouse has one connection.
+      .option("--threads <n>", "as dbt's; nodes run one at a time here", integer("--threads", 1));
   // `test` builds no incremental model, so it has nothing to refresh.
   if (step === "build" || step === "run")
     command.option("--full-refresh", "rebuild incremental models from scratch", false);

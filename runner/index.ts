@@ -37,6 +37,8 @@ export interface RunnerOptions {
   storeFailures?: boolean;
   /** dbt's --fail-fast (-x): stop at the first model error or test failure. */
   failFast?: boolean;
+  /** dbt's --threads, taken so that a dbt command line runs: one connection builds one node at a time. */
+  threads?: number;
   vars?: Record<string, unknown>;
   /** Where console lines go (the dev server captures them); console.log by default. */
   log?: (line: string) => void;
@@ -87,6 +89,10 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
   const { selected } = loaded;
   const project = opts.storeFailures ? storingFailures(loaded.project) : loaded.project;
   log(foundLine(project.models.size, project.tests.length, Object.keys(project.config.sources).length));
+  if (opts.threads && opts.threads > 1)
+    log(
+      `Concurrency: 1 thread (--threads ${opts.threads}: the warehouse's one connection runs one node at a time)`,
+    );
   for (const line of emptySourceLines(project, selected, opts.data)) log(line);
   const marked = step === "test" ? undefined : fullRefreshNeeded(opts, log);
   const fullRefresh = opts.fullRefresh || marked === "whole";
