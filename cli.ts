@@ -146,6 +146,7 @@ program
   .addOption(
     new Option("--resource-type <type>", "which nodes").choices(["model", "test", "all"]).default("all"),
   )
+  .option("--output-keys <keys...>", "with --output json, only these keys (as dbt's: name unique_id …)")
   .action(async (opts) => finish((await import("./runner/index.ts")).list(opts)));
 
 program

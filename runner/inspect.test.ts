@@ -86,6 +86,24 @@ describe("ownstats ls", () => {
     });
   });
 
+  it("prints only the keys --output-keys names, as dbt ls does, and names a key no node has", () => {
+    const p = tempProject(files);
+    const keys = (outputKeys: string[], output: "json" | "name" = "json") =>
+      capture((errorLog) =>
+        list({ ...p, select: ["sessions"], output, outputKeys, log: errorLog, errorLog }),
+      );
+    expect(keys(["name", "unique_id"]).lines.map((l) => JSON.parse(l))).toEqual([
+      { name: "sessions", unique_id: "model.demo.sessions" },
+      { name: "unique_sessions_session_id", unique_id: "test.demo.unique_sessions_session_id" },
+    ]);
+    const bad = keys(["name", "uniqueid"]);
+    expect(bad.result).toBe(2);
+    expect(bad.lines[0]).toMatch(/^--output-keys: no key "uniqueid" \(a node has: name, resource_type, /);
+    expect(keys(["name"], "name").lines).toEqual([
+      "--output-keys chooses the keys of --output json: give that too",
+    ]);
+  });
+
   it("exits 2 on a bad selector or a project error, saying which apart from the list", () => {
     const p = tempProject(files);
     const listed: string[] = [];

@@ -50,6 +50,8 @@ export function compile(opts: Inspect): number {
 export interface ListOptions extends Inspect {
   /** name: one per line; path: the files; json: one object per line. @default "name" */
   output?: "name" | "path" | "json";
+  /** dbt's --output-keys: which keys each JSON line holds (all of dbt ls's by default). */
+  outputKeys?: string[];
   /** Which nodes: models, data tests or both. @default "all" */
   resourceType?: "model" | "test" | "all";
   /**
@@ -63,6 +65,15 @@ export interface ListOptions extends Inspect {
 export function list(opts: ListOptions): number {
   const log = opts.log ?? ((line: string) => console.log(line));
   const errorLog = opts.errorLog ?? ((line: string) => console.error(line));
+  const unknownKey = opts.outputKeys?.find((key) => !lsKeyNames.includes(key));
+  if (unknownKey) {
+    errorLog(`--output-keys: no key "${unknownKey}" (a node has: ${lsKeyNames.join(", ")})`);
+    return 2;
+  }
+  if (opts.outputKeys && opts.output !== "json") {
+    errorLog("--output-keys chooses the keys of --output json: give that too");
+    return 2;
+  }
   const loaded = loadSelection(opts, errorLog, errorLog);
   if (!loaded) return 2;
   const kind = opts.resourceType ?? "all";
@@ -73,7 +84,11 @@ export function list(opts: ListOptions): number {
       item.kind === "model"
         ? { ...lsKeys(modelNode(project, item.model)), materialized: item.model.config.materialized }
         : { ...lsKeys(testNode(project, item.test)), severity: item.test.severity };
-    if (opts.output === "json") log(JSON.stringify(node));
+    const keys = opts.outputKeys;
+    if (opts.output === "json")
+      log(
+        JSON.stringify(keys ? Object.fromEntries(keys.map((k) => [k, node[k as keyof typeof node]])) : node),
+      );
     else log(opts.output === "path" ? node.original_file_path : node.name);
   }
   return 0;
@@ -97,3 +112,6 @@ function lsKeys(node: ManifestNode) {
     file: node.original_file_path,
   };
 }
+
+// The keys lsKeys gives any node (read off an empty one, so that the two lists cannot drift apart).
+const lsKeyNames = [...Object.keys(lsKeys({} as ManifestNode)), "materialized", "severity"];
