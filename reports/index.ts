@@ -28,8 +28,8 @@ export interface SiteOptions {
   models?: string;
 }
 
-/** The models the pages read: the marts they publish, and the two they query beside them. */
-const reportModels = ["stg_events", "sessions", ...publishedMarts];
+/** The models the pages read: the marts they publish, and the three they query beside them. */
+const reportModels = ["stg_events", "sessions", "int_daily_sources", ...publishedMarts];
 
 export interface RenderedSite {
   folder: string;

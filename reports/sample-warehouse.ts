@@ -63,14 +63,24 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
            round(100.0 * count(*) FILTER (WHERE converted) / count(*), 1) AS conversion_rate
     FROM sessions GROUP BY 1 ORDER BY conversion_rate DESC, sessions DESC;
 
+    CREATE OR REPLACE TEMP VIEW session_referrers AS
+    SELECT *, CASE WHEN hash(session_id) % 3 = 0 THEN '(none)'
+                   ELSE 'site' || (hash(session_id) % 40)::VARCHAR || '.example' END AS referrer
+    FROM sessions;
+
+    CREATE OR REPLACE TABLE int_daily_sources AS
+    SELECT started_at::DATE AS date, coalesce(utm_source, '(direct)') AS source, referrer,
+           count(*) AS sessions, count(*) FILTER (WHERE converted) AS conversions,
+           count(*) FILTER (WHERE is_bounce) AS bounces, sum(engaged_s) AS engaged_s
+    FROM session_referrers
+    GROUP BY 1, 2, 3;
+
     CREATE OR REPLACE TABLE referrers AS
     SELECT referrer, count(DISTINCT coalesce(visitor_id, session_id)) AS visitors, count(*) AS sessions,
            count(*) FILTER (WHERE converted) AS conversions,
            round(100.0 * count(*) FILTER (WHERE converted) / count(*), 1) AS conversion_rate,
            avg(CASE WHEN is_bounce THEN 1.0 ELSE 0.0 END) AS bounce_rate, avg(engaged_s) AS avg_engaged_s
-    FROM (SELECT *, CASE WHEN hash(session_id) % 3 = 0 THEN '(none)'
-                         ELSE 'site' || (hash(session_id) % 40)::VARCHAR || '.example' END AS referrer
-          FROM sessions)
+    FROM session_referrers
     GROUP BY 1 ORDER BY visitors DESC, sessions DESC, referrer;
 
     CREATE OR REPLACE TABLE attribution AS

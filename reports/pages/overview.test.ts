@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openWarehouse } from "../../runner/warehouse.ts";
+import { formatShare } from "../format.ts";
 import { buildSite } from "../index.ts";
 import { sampleDataFolder } from "../sample-warehouse.ts";
 import { dailySeries } from "./overview.ts";
@@ -144,5 +145,26 @@ describe("daily series", () => {
     ];
     expect(dailySeries(days, daily, "visitors", "2026-11-18")).toEqual([null, 4, 0, 7]);
     expect(dailySeries(days, daily, "visitors", null)).toEqual([null, null, null, null]);
+  });
+});
+
+describe("overview top referring sites", () => {
+  it("add up the period's days of each referring site, leaving days before the period out", async () => {
+    const data = await sampleData(`
+      DELETE FROM int_daily_sources;
+      INSERT INTO int_daily_sources VALUES
+        (DATE '2026-11-19', '(direct)', 'news.ycombinator.com', 5, 1, 2, 300),
+        (DATE '2026-11-18', 'newsletter', 'news.ycombinator.com', 4, 0, 1, 60),
+        (DATE '2026-11-18', 'google', '<b>google.com</b>', 3, 3, 0, 90),
+        (DATE '2026-11-10', '(direct)', 'before.example', 100, 0, 0, 0)`);
+    const page = await overviewOf(data, 7);
+    const section = page.slice(page.indexOf('id="referrers-h"'), page.indexOf("All referring sites"));
+    const rows = [...section.matchAll(/<tr>(.*?)<\/tr>/gs)].map((m) =>
+      [...(m[1] ?? "").matchAll(/<t[dh][^>]*>(.*?)<\/t[dh]>/gs)].map((c) => c[1]?.trim()),
+    );
+    expect(rows.slice(1)).toEqual([
+      ["news.ycombinator.com", "9", "1", formatShare(1 / 9)],
+      ["&lt;b&gt;google.com&lt;/b&gt;", "3", "3", formatShare(1)],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
-// Overview: KPI tiles against the previous period, daily visitors and sessions, top pages and
-// sources of the period, and when the data was last updated.
+// Overview: KPI tiles against the previous period, daily visitors and sessions, top pages, sources
+// and referring sites of the period, and when the data was last updated.
 import type { Row } from "../../runner/warehouse.ts";
 import { barChart, lineChart } from "../charts.ts";
 import {
@@ -46,6 +46,13 @@ export const overview: Page = {
       FROM sessions
       WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}
       GROUP BY source ORDER BY sessions DESC, source LIMIT 10`,
+    // The days of int_daily_sources, the rollup the referrers mart sums: the same referring site of
+    // each session ("www." dropped, the site's own pages "(none)") without a rule of the page's own.
+    top_referrers: `
+      SELECT referrer, sum(sessions) AS sessions, sum(conversions) AS conversions
+      FROM int_daily_sources
+      WHERE "date" >= DATE '${period.start}' AND "date" <= DATE '${period.end}'
+      GROUP BY referrer ORDER BY sessions DESC, referrer LIMIT 10`,
   }),
   view(rows, input) {
     const days = periodDays(input.period);
@@ -97,6 +104,16 @@ export const overview: Page = {
         ["Source", "Sessions#", "Conversions#", "Conversion rate#"],
         topSources.map((r) => [
           String(r.source),
+          formatCount(r.sessions),
+          formatCount(r.conversions),
+          formatShare(num(r.conversions) / num(r.sessions)),
+        ]),
+      ),
+      referrersTable: table(
+        "Top referring sites",
+        ["Site", "Sessions#", "Conversions#", "Conversion rate#"],
+        (rows.top_referrers ?? []).map((r) => [
+          String(r.referrer),
           formatCount(r.sessions),
           formatCount(r.conversions),
           formatShare(num(r.conversions) / num(r.sessions)),
