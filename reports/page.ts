@@ -1,6 +1,7 @@
 // What a report page is: its file, its title, the queries it declares (each named, so a failure
 // names the page and the query) and the view that turns their rows into the template's context.
 import type { Row } from "../runner/warehouse.ts";
+import { formatCount, formatShare, num } from "./format.ts";
 import type { Period } from "./period.ts";
 
 export interface PageInput {
@@ -73,6 +74,23 @@ export function table(
     ),
     empty,
   };
+}
+
+/**
+ * Sessions, conversions and conversion rate per `key` (a source, a referring site). The rate is
+ * taken from the counts: a mart's rate is rounded to one decimal, which reads 0.0 % beside a conversion.
+ */
+export function conversionTable(caption: string, label: string, key: string, rows: Row[]): Table {
+  return table(
+    caption,
+    [label, "Sessions#", "Conversions#", "Conversion rate#"],
+    rows.map((r) => [
+      String(r[key]),
+      formatCount(r.sessions),
+      formatCount(r.conversions),
+      formatShare(num(r.conversions) / num(r.sessions)),
+    ]),
+  );
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   isoDate,
   num,
 } from "../format.ts";
-import { type Page, table } from "../page.ts";
+import { conversionTable, type Page, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
 import { periodPagesSql } from "../period-pages.ts";
 import { localRangeSql, localSql } from "../zone.ts";
@@ -59,7 +59,6 @@ export const overview: Page = {
     const series = (field: string) => dailySeries(days, rows.daily ?? [], field, input.period.dataStart);
     const [visitors, sessions] = [series("visitors"), series("sessions")];
     const topPages = (rows.top_pages ?? []).slice(0, 10);
-    const topSources = rows.top_sources ?? [];
     return {
       kpis: kpiTiles(rows.kpis ?? [], input.period.previousCovered),
       // Without any data every day is null: the chart would be an empty frame.
@@ -99,26 +98,8 @@ export const overview: Page = {
         ["Page", "Page views#", "Sessions#"],
         topPages.map((r) => [String(r.page_path), formatCount(r.views), formatCount(r.sessions)]),
       ),
-      sourcesTable: table(
-        "Top sources",
-        ["Source", "Sessions#", "Conversions#", "Conversion rate#"],
-        topSources.map((r) => [
-          String(r.source),
-          formatCount(r.sessions),
-          formatCount(r.conversions),
-          formatShare(num(r.conversions) / num(r.sessions)),
-        ]),
-      ),
-      referrersTable: table(
-        "Top referring sites",
-        ["Site", "Sessions#", "Conversions#", "Conversion rate#"],
-        (rows.top_referrers ?? []).map((r) => [
-          String(r.referrer),
-          formatCount(r.sessions),
-          formatCount(r.conversions),
-          formatShare(num(r.conversions) / num(r.sessions)),
-        ]),
-      ),
+      sourcesTable: conversionTable("Top sources", "Source", "source", rows.top_sources ?? []),
+      referrersTable: conversionTable("Top referring sites", "Site", "referrer", rows.top_referrers ?? []),
     };
   },
 };

@@ -2,7 +2,7 @@
 // the period, and attribution by model side by side.
 import { barChart, palette, shortDays } from "../charts.ts";
 import { formatCount, formatDecimal, formatSeconds, formatShare, isoDate, num } from "../format.ts";
-import { type Page, shownOf, table } from "../page.ts";
+import { conversionTable, type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
 import { localRangeSql, localSql } from "../zone.ts";
 
@@ -51,16 +51,11 @@ export const sources: Page = {
     const byChannel = rows.attribution_by_channel ?? [];
     const modelColumns = attributionModels.map((m) => `${m.replace("_", " ")}#`);
     return {
-      sourcesTable: table(
+      sourcesTable: conversionTable(
         "Sessions and conversions by source (all data)",
-        ["Source", "Sessions#", "Conversions#", "Conversion rate#"],
-        (rows.sources ?? []).map((r) => [
-          String(r.source),
-          formatCount(r.sessions),
-          formatCount(r.conversions),
-          // From the counts: the mart's rate is rounded to one decimal, which reads 0.0 % beside a conversion.
-          formatShare(num(r.conversions) / num(r.sessions)),
-        ]),
+        "Source",
+        "source",
+        rows.sources ?? [],
       ),
       // Hosts come from visitors' browsers: the table partial escapes every cell.
       referrersTable: table(
