@@ -3,9 +3,9 @@
 // (runner/project.ts), so those events reach the reports only through `ownstats build --full-refresh`.
 // A printed hint is lost in a scheduled job; a file is not: the next whole build reads it
 // (runner/full-refresh-mark.ts).
-import { rename, writeFile } from "node:fs/promises";
 import { fullRefreshMarked, fullRefreshMarkPath } from "../runner/full-refresh-mark.ts";
 import { DEFAULT_LOOKBACK_HOURS } from "../runner/project.ts";
+import { writeFileDurably } from "./durable-file.ts";
 
 /**
  * The first hour an incremental build of a warehouse built up to `newestHour` no longer reads; the
@@ -22,11 +22,9 @@ export const incrementalReadFrom = (newestHour: number): number =>
 export async function markFullRefresh(data: string, hour: Date): Promise<void> {
   const marked = fullRefreshMarked(data);
   if (marked && marked <= hour) return;
-  const path = fullRefreshMarkPath(data);
-  await writeFile(
-    `${path}.tmp`,
+  await writeFileDurably(
+    fullRefreshMarkPath(data),
     `${hour.toISOString()} events from this hour on were synced after an incremental build read past them; ` +
       "the next whole `ownstats build` (or `run`) builds in full to read them, then deletes this file\n",
   );
-  await rename(`${path}.tmp`, path);
 }
