@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: browser, terraform and DuckDB tests compete for them.
     maxWorkers: 2,
+    // Every temp folder of the run (tests, workers, the processes they start) goes into one folder,
+    // removed at the end of the run.
+    globalSetup: ["test/run-temp-folder.ts"],
   },
 });
