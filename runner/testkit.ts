@@ -1,10 +1,10 @@
 // Helpers for the runner's tests: small model projects and raw event files in temp folders.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { tempFolder } from "../test/temp-folders.ts";
 import { type RunnerOptions, runProject } from "./index.ts";
 
 export const eventsSource = `
@@ -25,7 +25,7 @@ export interface TempProject {
 
 /** A temp folder with models/ (project.yml + the given files) and data/. */
 export function tempProject(files: Record<string, string>, projectYml?: string): TempProject {
-  const root = mkdtempSync(join(tmpdir(), "ownstats-runner-"));
+  const root = tempFolder("ownstats-runner-");
   const models = join(root, "models");
   const data = join(root, "data");
   mkdirSync(data, { recursive: true });

@@ -1,11 +1,11 @@
 // Runs `ownstats dev` (and `ownstats query`) as real processes for the dev server's tests and the
 // freshness benchmark: a random port, a temp data folder, output captured.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import { tempFolder } from "./temp-folders.ts";
 
 export const ownstatsBin = fileURLToPath(new URL("../bin/ownstats.js", import.meta.url));
 
@@ -20,7 +20,7 @@ export interface DevProcess {
 }
 
 export function tempData(prefix = "ownstats-dev-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return tempFolder(prefix);
 }
 
 /** Starts `ownstats dev --port 0 --data DATA …args` and resolves once it prints its URLs. */

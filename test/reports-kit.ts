@@ -1,18 +1,17 @@
 // The demo site the report tests share: `ownstats demo` data built with `ownstats build` into a
 // temporary folder, a static host for it, and the SQL playground driven in Chromium.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launchChromium } from "./chromium.ts";
+import { tempFolder } from "./temp-folders.ts";
 
 /** A fresh data folder for demo data, and the site folder a build writes into it. */
 export function demoFolders() {
-  const root = mkdtempSync(join(tmpdir(), "ownstats-reports-"));
+  const root = tempFolder("ownstats-reports-");
   const data = join(root, "data");
   return { root, data, site: join(data, "site") };
 }

@@ -1,11 +1,10 @@
 // s3rver for the tests of `ownstats sync`: in-process, in a temporary folder, on a random loopback port.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
 import { afterAll, beforeAll } from "vitest";
+import { tempFolder } from "./temp-folders.ts";
 
 export interface TestS3 {
   endpoint: string;
@@ -15,7 +14,7 @@ export interface TestS3 {
 }
 
 export async function startS3rver(buckets: string[]): Promise<TestS3> {
-  const folder = mkdtempSync(join(tmpdir(), "ownstats-s3rver-"));
+  const folder = tempFolder("ownstats-s3rver-");
   const server = new S3rver({
     address: "127.0.0.1",
     port: 0,

@@ -1,8 +1,7 @@
 // Shared by the tracker's browser tests: the real local collector serving the fixture pages and
 // /analytics.js, a second origin for cross-origin pages, and readers for what the browser sent
 // and what landed in raw/.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
@@ -14,6 +13,7 @@ import { type RunningCollector, startCollector } from "../local/collect.ts";
 import { mountTracker } from "../local/tracker-route.ts";
 import { launchChromium } from "./chromium.ts";
 import { readRaw } from "./collect-helpers.ts";
+import { tempFolder } from "./temp-folders.ts";
 
 const fixtures = fileURLToPath(new URL("./fixtures/tracker/", import.meta.url));
 
@@ -80,7 +80,7 @@ export async function pauseClock(page: Page): Promise<void> {
 
 /** `failingSink`: a Firehose sink at a closed port, so every POST of events is answered 503. */
 export async function startTrackerSite({ failingSink = false } = {}): Promise<TrackerSite> {
-  const data = await mkdtemp(join(tmpdir(), "ownstats-tracker-"));
+  const data = tempFolder("ownstats-tracker-");
   let collectorUrl = "";
   const received: Received[] = [];
   const collector = await startCollector({
