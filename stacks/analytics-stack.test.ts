@@ -1,10 +1,15 @@
 import { createHash } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { AnalyticsStack } from "./analytics-stack.ts";
-import { type Block, onlyResource, resourcesOf, statementsOf, synthesizeStack } from "./synthesized.ts";
+import {
+  type Block,
+  onlyResource,
+  resourcesOf,
+  statementsOf,
+  synthesizeStack,
+  withFullSynth,
+} from "./synthesized.ts";
 
 // One synth for the whole file: it bundles the collector, which is the slow part.
 const { text, tf } = synthesizeStack();
@@ -330,19 +335,16 @@ describe("README", () => {
 });
 
 describe("collector archive", () => {
-  const archiveDigest = () => {
-    const outdir = Testing.fullSynth(new AnalyticsStack(Testing.app(), "ownstats", { region: "eu-west-1" }));
-    const stackDir = join(outdir, "stacks", "ownstats");
-    const filename = String(
-      onlyResource(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")), "aws_lambda_function")
-        .filename,
-    );
-    const digest = createHash("sha256")
-      .update(readFileSync(join(stackDir, filename)))
-      .digest("base64");
-    rmSync(outdir, { recursive: true, force: true });
-    return digest;
-  };
+  const archiveDigest = () =>
+    withFullSynth((stackDir) => {
+      const filename = String(
+        onlyResource(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")), "aws_lambda_function")
+          .filename,
+      );
+      return createHash("sha256")
+        .update(readFileSync(join(stackDir, filename)))
+        .digest("base64");
+    });
 
   it("is the same bytes on every synth of the same code, so a deploy does not replace unchanged code", async () => {
     const first = archiveDigest();

@@ -1,5 +1,6 @@
 // Reading a synthesized stack (cdk.tf.json) in tests: blocks by type, and policy documents behind references.
 import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { Testing } from "cdktf";
 import { AnalyticsStack } from "./analytics-stack.ts";
 
@@ -66,4 +67,19 @@ export function synthesizeStack(): { text: string; tf: Synthesized } {
   // The testing app writes into a fresh temporary folder (with the collector bundle); nothing reads it later.
   rmSync(app.outdir, { recursive: true, force: true });
   return { text, tf: JSON.parse(text) as Synthesized };
+}
+
+/**
+ * Synthesizes the stack as `cdktf synth` does, collector archive included, and gives `use` the stack's
+ * folder. Both temporary folders the synthesis makes (the testing app's, with the collector bundle,
+ * and the output's) are removed afterwards.
+ */
+export function withFullSynth<T>(use: (stackDir: string) => T): T {
+  const app = Testing.app();
+  const outdir = Testing.fullSynth(new AnalyticsStack(app, "ownstats", { region: "eu-west-1" }));
+  try {
+    return use(join(outdir, "stacks", "ownstats"));
+  } finally {
+    for (const dir of [outdir, app.outdir]) rmSync(dir, { recursive: true, force: true });
+  }
 }
