@@ -2,12 +2,12 @@
 // state before they start: one line naming what is wrong, exit code 2, nothing listening.
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collectInto, ownstats, ownstatsWith } from "./cli-run.ts";
+import { tempFolder } from "./test/temp-folders.ts";
 
 describe("ownstats command, before it starts", () => {
   // prlimit makes every write of a byte fail (EFBIG) as a full disk does (ENOSPC), while the empty
@@ -15,7 +15,7 @@ describe("ownstats command, before it starts", () => {
   it.skipIf(process.platform !== "linux" || spawnSync("prlimit", ["--version"]).status !== 0)(
     "dev names a data folder it cannot write a byte into, and exits 2 before it starts",
     () => {
-      const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+      const data = tempFolder("ownstats-cli-");
       const bin = new URL("./bin/ownstats.js", import.meta.url).pathname;
       const result = spawnSync(
         "prlimit",
@@ -37,7 +37,7 @@ describe("ownstats command, before it starts", () => {
   it.skipIf(!canMountReadOnly)(
     "collect names a data folder on a read-only file system, and the folder it could not be made in",
     () => {
-      const mountPoint = mkdtempSync(join(tmpdir(), "ownstats-ro-"));
+      const mountPoint = tempFolder("ownstats-ro-");
       const bin = new URL("./bin/ownstats.js", import.meta.url).pathname;
       const collectOnReadOnly = (data: string) =>
         spawnSync(
@@ -75,7 +75,7 @@ describe("ownstats command, before it starts", () => {
   );
 
   it("dev names a file where DATA/site must be a folder, a bad OWNSTATS_DEMO_NOW and a --vars zone that is none, and exits 2 before it starts", async () => {
-    const siteIsFile = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const siteIsFile = tempFolder("ownstats-cli-");
     writeFileSync(join(siteIsFile, "site"), "");
     for (const [data, env, vars, message] of [
       [
@@ -85,13 +85,13 @@ describe("ownstats command, before it starts", () => {
         `ownstats dev: ${join(siteIsFile, "site")} is a file, but it must be the folder that holds the rendered reports`,
       ],
       [
-        mkdtempSync(join(tmpdir(), "ownstats-cli-")),
+        tempFolder("ownstats-cli-"),
         { OWNSTATS_DEMO_NOW: "1" },
         [],
         "ownstats dev: OWNSTATS_DEMO_NOW must be an ISO-8601 time with its zone",
       ],
       [
-        mkdtempSync(join(tmpdir(), "ownstats-cli-")),
+        tempFolder("ownstats-cli-"),
         {},
         ["--vars", "{timezone: Berlin}"],
         'ownstats dev: --vars: variable "timezone": "Berlin" is not',
@@ -106,7 +106,7 @@ describe("ownstats command, before it starts", () => {
   });
 
   it("collect refuses a SINK or --sink it does not know, naming it and the sinks, before it listens", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const data = tempFolder("ownstats-cli-");
     const fromEnv = await ownstatsWith({ SINK: "bogus" }, "collect", "--port", "0", "--data", data);
     expect(fromEnv.code).toBe(2);
     expect(fromEnv.stderr).toContain('Expected SINK to be one of file, kinesis, firehose, got "bogus"');
@@ -117,7 +117,7 @@ describe("ownstats command, before it starts", () => {
   });
 
   it("collect refuses a delivery source that cannot hold its events", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const data = tempFolder("ownstats-cli-");
     const collect = (...args: string[]) => collectInto(data, ...args);
     const noStream = await collect("--source", "kinesis");
     expect(noStream.code).toBe(2);
@@ -139,7 +139,7 @@ describe("ownstats command, before it starts", () => {
   });
 
   it("collect names a bad --port or --data and exits 2 before it listens, without a stack trace", async () => {
-    const root = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const root = tempFolder("ownstats-cli-");
     const collect = (...args: string[]) => ownstatsWith({ SINK: "" }, "collect", ...args);
     const outOfRange = await collect("--port", "70000", "--data", root);
     expect(outOfRange.code).toBe(2);
@@ -168,7 +168,7 @@ describe("ownstats command, before it starts", () => {
   });
 
   it("collect and dev name a --host they cannot listen on, and exit 2 before they start", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const data = tempFolder("ownstats-cli-");
     for (const [host, message] of [
       ["", "--host is empty; give an address, e.g. 0.0.0.0"],
       ["http://0.0.0.0:8787", "--host takes an address alone, not a URL or path"],
@@ -199,7 +199,7 @@ describe("ownstats command, before it starts", () => {
       ["spool", "collect"],
       ["raw", "demo"],
     ] as const) {
-      const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+      const data = tempFolder("ownstats-cli-");
       writeFileSync(join(data, name), "");
       const result =
         command === "collect"
@@ -223,7 +223,7 @@ describe("ownstats command, before it starts", () => {
         ["collect", "spool/checkpoint.json", "how far the delivery has landed the spool"],
         ["dev", "dev.lock", ""],
       ] as const) {
-        const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+        const data = tempFolder("ownstats-cli-");
         mkdirSync(join(data, "spool"));
         const pipe = join(data, name);
         expect(spawnSync("mkfifo", [pipe]).status).toBe(0);
@@ -244,7 +244,7 @@ describe("ownstats command, before it starts", () => {
   );
 
   it("collect refuses an OWNSTATS_DELIVERY_INTERVAL_MS that is no whole number of milliseconds, and exits 2", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const data = tempFolder("ownstats-cli-");
     for (const value of ["abc", "-5", "0", "5s", "1e3", "9999999999"]) {
       const result = await ownstatsWith(
         { SINK: "", OWNSTATS_DELIVERY_INTERVAL_MS: value },
@@ -273,7 +273,7 @@ describe("ownstats command, before it starts", () => {
   });
 
   it("names an --endpoint that is no http(s) URL and exits 2, before anything starts", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const data = tempFolder("ownstats-cli-");
     const collect = await collectInto(data, "--sink", "kinesis", "--endpoint", "localhost:4567");
     expect(collect.code).toBe(2);
     expect(collect.stderr).toContain("--endpoint must be an http:// or https:// URL");
@@ -284,7 +284,7 @@ describe("ownstats command, before it starts", () => {
   });
 
   it("collect names a Kinesis --endpoint that does not answer and exits 2", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const data = tempFolder("ownstats-cli-");
     // A port just freed: nothing listens there.
     const probe = createServer();
     probe.listen(0, "127.0.0.1");
@@ -301,7 +301,7 @@ describe("ownstats command, before it starts", () => {
   });
 
   it("collect names another process that writes the same spool, in one line, and exits 2", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const data = tempFolder("ownstats-cli-");
     mkdirSync(join(data, "spool"));
     // This test's process is alive, and is not the command's.
     writeFileSync(join(data, "spool", "spool.lock"), String(process.pid));
@@ -315,7 +315,7 @@ describe("ownstats command, before it starts", () => {
   });
 
   it("collect names a damaged delivery checkpoint and what to do, and exits 2 before it acknowledges anything", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const data = tempFolder("ownstats-cli-");
     mkdirSync(join(data, "spool"));
     const checkpoint = join(data, "spool", "checkpoint.json");
     writeFileSync(checkpoint, '{"segment":"0001');
@@ -327,7 +327,7 @@ describe("ownstats command, before it starts", () => {
   });
 
   it("collect names a port in use and exits 2", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const data = tempFolder("ownstats-cli-");
     const taken = createServer();
     taken.listen(0, "127.0.0.1");
     await once(taken, "listening");

@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ownstats, ownstatsIn } from "./cli-run.ts";
+import { tempFolder } from "./test/temp-folders.ts";
 
 describe("ownstats command", () => {
   it("lists every command of the design in its help", async () => {
@@ -55,7 +55,7 @@ describe("ownstats command", () => {
     expect(tooLong.code).toBe(2);
     expect(tooLong.stderr).toContain("--days must be a whole number from 1 to 3650");
     // The demo's generator has 32 bits of state: a larger seed would silently repeat a smaller one.
-    const scratch = mkdtempSync(join(tmpdir(), "ownstats-cli-seed-"));
+    const scratch = tempFolder("ownstats-cli-seed-");
     const tinyDemo = ["demo", "--data", scratch, "--visitors", "1", "--days", "1"];
     for (const seed of ["4294967296", "9007199254740993"]) {
       const bigSeed = await ownstats(...tinyDemo, "--seed", seed);
@@ -69,7 +69,7 @@ describe("ownstats command", () => {
   });
 
   it("demo stopped by Ctrl-C removes what it wrote, so the next demo is not refused", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-demo-"));
+    const data = tempFolder("ownstats-cli-demo-");
     const objects = () =>
       readdirSync(data, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".gz"));
     const child = spawn(
@@ -92,7 +92,7 @@ describe("ownstats command", () => {
   }, 60_000);
 
   it("takes an empty or blank OWNSTATS_DATA as unset and refuses an empty --data, never filling the current folder", async () => {
-    const cwd = mkdtempSync(join(tmpdir(), "ownstats-cli-cwd-"));
+    const cwd = tempFolder("ownstats-cli-cwd-");
     const inCwd = (env: NodeJS.ProcessEnv, ...args: string[]) => ownstatsIn(cwd, env, ...args);
     const fromEnv = await inCwd({ OWNSTATS_DATA: "" }, "demo", "--visitors", "5", "--days", "1");
     expect(fromEnv.code).toBe(0);
@@ -107,8 +107,8 @@ describe("ownstats command", () => {
   });
 
   it('takes "~/…" in OWNSTATS_DATA or a quoted --data as the home folder, never making a folder named "~"', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), "ownstats-cli-cwd-"));
-    const home = mkdtempSync(join(tmpdir(), "ownstats-cli-home-"));
+    const cwd = tempFolder("ownstats-cli-cwd-");
+    const home = tempFolder("ownstats-cli-home-");
     const demo = ["demo", "--visitors", "5", "--days", "1"];
     const fromEnv = await ownstatsIn(cwd, { HOME: home, OWNSTATS_DATA: "~/stats" }, ...demo);
     expect(fromEnv.code, fromEnv.stderr).toBe(0);
@@ -120,7 +120,7 @@ describe("ownstats command", () => {
   });
 
   it("demo refuses a data folder that already holds events unless --add says to mix them in", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-demo-"));
+    const data = tempFolder("ownstats-cli-demo-");
     const args = ["demo", "--data", data, "--visitors", "5", "--days", "1"];
     expect((await ownstats(...args)).code).toBe(0);
     const again = await ownstats(...args);
@@ -133,7 +133,7 @@ describe("ownstats command", () => {
   });
 
   it("takes --vars as a YAML mapping, as dbt does, JSON included, and names one that is not a mapping", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-vars-"));
+    const data = tempFolder("ownstats-cli-vars-");
     for (const vars of ["anomaly_z: 9.25", '{"anomaly_z": 9.25}']) {
       const compiled = await ownstats("compile", "--data", data, "--vars", vars);
       expect(compiled.code, vars).toBe(0);
@@ -149,7 +149,7 @@ describe("ownstats command", () => {
   });
 
   it("sync names an empty --bucket (an unset variable) and a bucket given as a URL, and exits 2", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const data = tempFolder("ownstats-cli-");
     const empty = await ownstats("sync", "--bucket", "", "--data", data);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain("--bucket is empty");
@@ -159,7 +159,7 @@ describe("ownstats command", () => {
   });
 
   it("builds the package's models when run from a folder without ./models, as dev does", async () => {
-    const cwd = mkdtempSync(join(tmpdir(), "ownstats-cli-cwd-"));
+    const cwd = tempFolder("ownstats-cli-cwd-");
     const data = join(cwd, "data");
     expect((await ownstats("demo", "--data", data, "--visitors", "5", "--days", "1")).code).toBe(0);
     const run = await ownstatsIn(cwd, {}, "run", "--data", "data", "--select", "stg_events");
@@ -169,7 +169,7 @@ describe("ownstats command", () => {
   });
 
   it("builds a project of other models without the reports, which `report` alone names as missing", async () => {
-    const root = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const root = tempFolder("ownstats-cli-");
     const models = join(root, "models");
     mkdirSync(models);
     writeFileSync(join(models, "project.yml"), "name: custom\n");
@@ -185,7 +185,7 @@ describe("ownstats command", () => {
   });
 
   it("stops quietly when the reader of its output closes the pipe (ownstats ls | head -1)", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    const data = tempFolder("ownstats-cli-");
     const child = spawn(process.execPath, ["bin/ownstats.js", "ls", "--data", data], {
       stdio: ["ignore", "pipe", "pipe"],
     });

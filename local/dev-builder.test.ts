@@ -1,10 +1,10 @@
 // The dev server's builder under steady traffic: new raw objects keep arriving during every build,
 // and the reports must still be rendered now and then, not only the models built.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openWarehouse } from "../runner/warehouse.ts";
+import { tempFolder } from "../test/temp-folders.ts";
 import { writeDemo } from "./demo.ts";
 import { packageModels } from "./dev.ts";
 import { type BuilderOptions, IncrementalBuilder } from "./dev-builder.ts";
@@ -30,7 +30,7 @@ describe("dev builder", () => {
   }, 120_000);
 
   it("loads objects that land in hours older than the warehouse's lookback, as sync, replay or demo write them", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-builder-old-"));
+    const data = tempFolder("ownstats-builder-old-");
     // Up to the start of this hour, so the warehouse's watermark is recent.
     await writeDemo({ data, visitors: 40, days: 2, seed: 6 });
     const builder = new IncrementalBuilder({ data, models: packageModels, settleMs: 0, log: () => {} });
@@ -103,7 +103,7 @@ describe("dev builder", () => {
 
 /** A builder over a small demo data folder, with its log lines. */
 async function demoBuilder(options: Partial<BuilderOptions> = {}) {
-  const data = mkdtempSync(join(tmpdir(), "ownstats-builder-"));
+  const data = tempFolder("ownstats-builder-");
   await writeDemo({ data, visitors: 40, days: 2, seed: 5, now: "2026-03-02T10:00:00Z" });
   const lines: string[] = [];
   const builder = new IncrementalBuilder({

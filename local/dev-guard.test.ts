@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempFolder } from "../test/temp-folders.ts";
 import { acquireDevLock, DevStartError, ensureWritable, lockPath, runningDev } from "./dev-guard.ts";
 import { fileUnder } from "./dev-static.ts";
 
-const temp = () => mkdtempSync(join(tmpdir(), "ownstats-guard-"));
+const temp = () => tempFolder("ownstats-guard-");
 
 describe("dev lock", () => {
   it("is held once, records the URL, and is released", () => {

@@ -1,11 +1,11 @@
 // The demo site and the reports as a visitor reaches them. The demo site: every page at its clean path, and at the other spellings a
 // static host also answers (a trailing slash, the file's name), which redirect with the query
 // string kept, so a campaign link typed either way is counted under one path with its UTM.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Hono } from "hono";
 import { expect, it } from "vitest";
+import { tempFolder } from "../test/temp-folders.ts";
 import { mountDemoSite, mountPageNotFound, mountReports, type ReportsProblem } from "./dev-static.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { mountLive } from "./live-routes.ts";
@@ -57,7 +57,7 @@ it("answers a browser asking for a page the site does not have with an HTML 404 
 });
 
 it("marks every report page when the last build failed, since the pages shown are from the build before", async () => {
-  const data = mkdtempSync(join(tmpdir(), "ownstats-dev-static-"));
+  const data = tempFolder("ownstats-dev-static-");
   mkdirSync(join(data, "site"));
   writeFileSync(
     join(data, "site", "index.html"),
@@ -93,7 +93,7 @@ it("marks every report page when the last build failed, since the pages shown ar
 
 /** The /reports/ routes over a rendered site that holds one page. */
 function reportsWithPage(name: string, html: string): Hono {
-  const data = mkdtempSync(join(tmpdir(), "ownstats-dev-static-"));
+  const data = tempFolder("ownstats-dev-static-");
   mkdirSync(join(data, "site"));
   writeFileSync(join(data, "site", name), html);
   const reports = new Hono();

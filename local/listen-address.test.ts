@@ -1,15 +1,14 @@
 // --host: a collector on every interface is reached from this machine's network address, prints URLs
 // a browser can open, warns that the network can reach it, and still counts its own pages' events.
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { networkInterfaces, tmpdir } from "node:os";
-import { join } from "node:path";
+import { networkInterfaces } from "node:os";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { tempFolder } from "../test/temp-folders.ts";
 import { type RunningCollector, startCollector } from "./collect.ts";
 import { postPageView } from "./collect-test-kit.ts";
 
-const temp = () => mkdtempSync(join(tmpdir(), "ownstats-host-"));
+const temp = () => tempFolder("ownstats-host-");
 /** One IPv4 address of this machine that other machines can reach, where it has one. */
 const networkAddress = Object.values(networkInterfaces())
   .flatMap((addresses) => addresses ?? [])

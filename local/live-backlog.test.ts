@@ -1,9 +1,9 @@
 // The /live page after a restart of `dev`: the last hour's counts and latest events, read from the
 // end of the spool back to the hour, however large the segments before it are.
-import { appendFileSync, mkdirSync, mkdtempSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, mkdirSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { tempFolder } from "../test/temp-folders.ts";
 import { LiveFeed } from "./live-feed.ts";
 
 const line = (path: string, at: number) =>
@@ -13,7 +13,7 @@ const lines = (prefix: string, count: number, at: number) =>
 const minuteOf = (at: number) => new Date(at - (at % 60_000)).toISOString();
 
 it("counts the last hour and lists its latest events, reading back no further than the hour", async () => {
-  const data = mkdtempSync(join(tmpdir(), "ownstats-live-backlog-"));
+  const data = tempFolder("ownstats-live-backlog-");
   const spool = join(data, "spool");
   mkdirSync(spool);
   const now = Date.now();
@@ -59,7 +59,7 @@ it("counts the last hour and lists its latest events, reading back no further th
 });
 
 it("counts every line of an hour that spans many reads, lines of any length cut at any place", async () => {
-  const data = mkdtempSync(join(tmpdir(), "ownstats-live-backlog-"));
+  const data = tempFolder("ownstats-live-backlog-");
   const spool = join(data, "spool");
   mkdirSync(spool);
   const now = Date.now();

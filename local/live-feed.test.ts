@@ -1,8 +1,8 @@
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { StoredEvent } from "../functions/collect/event.ts";
+import { tempFolder } from "../test/temp-folders.ts";
 import { type LiveEvent, LiveFeed, toLiveEvent } from "./live-feed.ts";
 import { Spool } from "./spool.ts";
 
@@ -25,7 +25,7 @@ afterEach(() => {
 
 describe("live feed", () => {
   it("publishes what is appended to the spool after it started, whole lines only", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-live-"));
+    const data = tempFolder("ownstats-live-");
     const spool = join(data, "spool");
     mkdirSync(spool);
     const segment = join(spool, "0000001777000000-000000.ndjson");
@@ -60,7 +60,7 @@ describe("live feed", () => {
   });
 
   it("starts with the spool's last hour, so a restarted dev server still shows its counts and latest events", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-live-"));
+    const data = tempFolder("ownstats-live-");
     const spool = await Spool.open(join(data, "spool"));
     const now = Date.now();
     const minuteAgo = new Date(now - 60_000).toISOString();
@@ -87,7 +87,7 @@ describe("live feed", () => {
   });
 
   it("passes over a folder named like a segment, and says once, not at every poll, that the spool cannot be read", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-live-"));
+    const data = tempFolder("ownstats-live-");
     const spool = join(data, "spool");
     mkdirSync(spool);
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});

@@ -1,11 +1,8 @@
-// GET /live/events on a real spool and feed: what a page gets when it connects, and when it
-// reconnects with the id of the last event it shows (EventSource sends it as Last-Event-ID).
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
 import { afterEach, expect, it } from "vitest";
 import type { StoredEvent } from "../functions/collect/event.ts";
+import { tempFolder } from "../test/temp-folders.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { mountLive } from "./live-routes.ts";
 import { Spool } from "./spool.ts";
@@ -49,7 +46,7 @@ async function connect(app: Hono, sendLive: () => Promise<void>, lastEventId?: s
 }
 
 it("sends a page that reconnects only the events after the last one it shows, so none shows twice", async () => {
-  const data = mkdtempSync(join(tmpdir(), "ownstats-live-routes-"));
+  const data = tempFolder("ownstats-live-routes-");
   const spool = await Spool.open(join(data, "spool"));
   cleanup.push(() => spool.close());
   await spool.put(["/a", "/b", "/c"].map(pageView));
@@ -87,7 +84,7 @@ it("sends a page that reconnects only the events after the last one it shows, so
 });
 
 it("tells a page that reconnects after more events than the recent ones kept that it missed some", async () => {
-  const data = mkdtempSync(join(tmpdir(), "ownstats-live-routes-"));
+  const data = tempFolder("ownstats-live-routes-");
   const spool = await Spool.open(join(data, "spool"));
   cleanup.push(() => spool.close());
   await spool.put(["/seen"].map(pageView));

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempFolder } from "../test/temp-folders.ts";
 import { isRunning, ownerOf, takeLockFile, thisProcess } from "./lock-owner.ts";
 
 const hasProc = existsSync("/proc/self/stat") && existsSync("/proc/sys/kernel/random/boot_id");
@@ -35,7 +35,7 @@ describe("lock owner", () => {
   });
 
   it("names a folder or named pipe where the lock file must be, instead of failing on it or blocking", () => {
-    const dir = mkdtempSync(join(tmpdir(), "ownstats-lock-"));
+    const dir = tempFolder("ownstats-lock-");
     const take = (path: string) => takeLockFile(path, { busy: () => new Error("busy"), raced: "raced" });
     const folder = join(dir, "sync.lock");
     mkdirSync(join(folder, "notes"), { recursive: true });

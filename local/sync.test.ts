@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempFolder } from "../test/temp-folders.ts";
 import { inRawLayout, listingStart, localPath, s3Client } from "./sync.ts";
 
 describe("sync localPath", () => {
@@ -62,7 +62,7 @@ describe("sync inRawLayout", () => {
 
   it("takes the region of the profile in the AWS config file when AWS_REGION is unset, else us-east-1", async () => {
     const saved = { ...process.env };
-    const folder = mkdtempSync(join(tmpdir(), "ownstats-aws-config-"));
+    const folder = tempFolder("ownstats-aws-config-");
     try {
       for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"]) delete process.env[name];
       process.env.AWS_CONFIG_FILE = join(folder, "config");

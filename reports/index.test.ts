@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { HtmlValidate } from "html-validate";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openWarehouse } from "../runner/warehouse.ts";
+import { tempFolder } from "../test/temp-folders.ts";
 import { buildSite, ReportQueryError, renderSite } from "./index.ts";
 import { publishedMarts } from "./playground.ts";
 import { sampleDataFolder, sampleEnd, seedSampleWarehouse } from "./sample-warehouse.ts";
@@ -288,7 +289,7 @@ describe("renderSite", () => {
   });
 
   it("says what is missing when the models were never built", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-report-empty-"));
+    const data = tempFolder("ownstats-report-empty-");
     folders.push(data);
     (await openWarehouse(data)).close();
     const errors: string[] = [];
@@ -300,7 +301,7 @@ describe("renderSite", () => {
   });
 
   it("names a data folder without a warehouse, and leaves it as it was", async () => {
-    const root = mkdtempSync(join(tmpdir(), "ownstats-report-none-"));
+    const root = tempFolder("ownstats-report-none-");
     folders.push(root);
     const errors: string[] = [];
     vi.spyOn(console, "error").mockImplementation((message: string) => void errors.push(message));

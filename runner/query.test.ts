@@ -1,15 +1,15 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { tempFolder } from "../test/temp-folders.ts";
 import { query } from "./query.ts";
 import { openWarehouse } from "./warehouse.ts";
 
 async function ask(sql: string, format: "table" | "csv" | "json") {
-  const data = mkdtempSync(join(tmpdir(), "ownstats-query-"));
+  const data = tempFolder("ownstats-query-");
   (await openWarehouse(data)).close();
   const out: string[] = [];
   const err: string[] = [];
@@ -87,7 +87,7 @@ describe("ownstats query", () => {
   });
 
   it("names a --data folder without a warehouse and creates nothing there", async () => {
-    const parent = mkdtempSync(join(tmpdir(), "ownstats-query-none-"));
+    const parent = tempFolder("ownstats-query-none-");
     const err: string[] = [];
     const run = (data: string) =>
       query("select 1", { data, format: "table", out: () => {}, err: (t) => err.push(t) });
@@ -105,7 +105,7 @@ describe("ownstats query", () => {
   });
 
   it("reads the tables the runner built", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-query-"));
+    const data = tempFolder("ownstats-query-");
     const wh = await openWarehouse(data);
     await wh.run("create table daily as select 7 as visitors");
     wh.close();
@@ -142,7 +142,7 @@ describe("ownstats query while another process holds the warehouse", () => {
   }
 
   it("waits until the other process lets go, then answers", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-query-"));
+    const data = tempFolder("ownstats-query-");
     const { exited } = await holdWarehouse(data, 1500);
     const out: string[] = [];
     const err: string[] = [];
@@ -161,7 +161,7 @@ describe("ownstats query while another process holds the warehouse", () => {
   });
 
   it("gives up with a clear message after waitMs", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-query-"));
+    const data = tempFolder("ownstats-query-");
     const { child, exited } = await holdWarehouse(data, 3000);
     const err: string[] = [];
     const code = await query("select 1", {

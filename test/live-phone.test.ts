@@ -1,8 +1,3 @@
-// /live on a phone: the page fits the screen's width, long page paths included, so nothing is cut
-// off at the right edge and the page never scrolls sideways.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Hono } from "hono";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +5,7 @@ import { serveApp } from "../functions/collect/server.ts";
 import { LiveFeed } from "../local/live-feed.ts";
 import { mountLive } from "../local/live-routes.ts";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
+import { tempFolder } from "./temp-folders.ts";
 
 const chromiumPath = chromiumOrWarn("live phone browser test");
 
@@ -19,7 +15,7 @@ describe.skipIf(!chromiumPath)("/live on a phone", () => {
   let url: string;
   const stops: (() => unknown)[] = [];
   beforeAll(async () => {
-    feed = await new LiveFeed(mkdtempSync(join(tmpdir(), "ownstats-live-phone-")), 60_000).start();
+    feed = await new LiveFeed(tempFolder("ownstats-live-phone-"), 60_000).start();
     const app = new Hono();
     const routes = mountLive(app, feed);
     const server = await serveApp(app, { port: 0 });

@@ -1,16 +1,10 @@
-// A /live/events reader that stops reading (a frozen tab, `curl | less`) while events keep coming:
-// the server keeps a bounded number of messages for it, not every event, and when the reader reads
-// again it learns how many it missed and gets the last hour's counts, which include them. A HEAD
-// request holds nothing at all.
-import { mkdtempSync } from "node:fs";
 import { connect, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Hono } from "hono";
 import { afterEach, expect, it } from "vitest";
 import { serveApp } from "../functions/collect/server.ts";
 import { LiveFeed } from "../local/live-feed.ts";
 import { mountLive } from "../local/live-routes.ts";
+import { tempFolder } from "./temp-folders.ts";
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -22,7 +16,7 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 /** /live on a real HTTP server, over an empty data folder's feed; stopped after the test. */
 async function serveLive(): Promise<{ feed: LiveFeed; port: number }> {
-  const feed = await new LiveFeed(mkdtempSync(join(tmpdir(), "ownstats-live-server-")), 60_000).start();
+  const feed = await new LiveFeed(tempFolder("ownstats-live-server-"), 60_000).start();
   cleanup.push(() => feed.stop());
   const app = new Hono();
   const routes = mountLive(app, feed);

@@ -1,12 +1,12 @@
 // `ownstats demo`: the same seed and anchor give the same files; the data has every shape the
 // reports need (event types, channels, campaigns, the experiment's difference, the spike, bots).
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { demoAnchor, writeDemo } from "../local/demo.ts";
 import { openWarehouse, type Warehouse } from "../runner/warehouse.ts";
+import { tempFolder } from "./temp-folders.ts";
 
 const now = "2026-03-02T10:00:00Z";
 
@@ -27,7 +27,7 @@ function contentByPartition(data: string): Map<string, string> {
   return out;
 }
 
-const tempData = () => mkdtempSync(join(tmpdir(), "ownstats-demo-"));
+const tempData = () => tempFolder("ownstats-demo-");
 
 describe("demo determinism", () => {
   it("writes the same events into the same partitions for the same seed and anchor", async () => {

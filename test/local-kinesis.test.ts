@@ -1,8 +1,7 @@
 // `ownstats live` and `ownstats replay` against kinesalite (in-process, two shards): the tail shows
 // what arrives after it started, with per-minute counts; replay lands a time window of the stream's
 // retention in raw/, each event in the partition of its own ingest hour.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import {
@@ -17,6 +16,7 @@ import { replay } from "../local/index.ts";
 import { replayStream } from "../local/kinesis-replay.ts";
 import { tailStream } from "../local/kinesis-tail.ts";
 import { createKinesisClient, createStream, type RunningEndpoint, startKinesalite } from "./kinesalite.ts";
+import { tempFolder } from "./temp-folders.ts";
 
 let kinesis: RunningEndpoint;
 let client: KinesisClient;
@@ -202,7 +202,7 @@ describe("replay", () => {
     const ten = Array.from({ length: 11 }, () => storedEvent({ ingest_ts: "2026-05-01T10:00:00.000Z" }));
     await put("replay-events", [...nine, ...ten, "{ not an event"]);
 
-    const data = mkdtempSync(join(tmpdir(), "ownstats-replay-"));
+    const data = tempFolder("ownstats-replay-");
     const summary = await replayStream({ client, streamName: "replay-events", data, since });
     expect(summary).toMatchObject({
       shards: 2,
@@ -229,7 +229,7 @@ describe("replay", () => {
   });
 
   it("refuses a --since that is not a duration, with exit code 2", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-replay-"));
+    const data = tempFolder("ownstats-replay-");
     const code = await replay({
       stream: "replay-events",
       since: "yesterday",

@@ -1,10 +1,7 @@
-// `ownstats sync` run as a user runs it, against s3rver (in-process): what it says about its prefix.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ownstatsWith } from "../cli-run.ts";
 import { createBucket, s3rverForFile } from "./s3rver-kit.ts";
+import { tempFolder } from "./temp-folders.ts";
 
 const bucket = "ownstats-command";
 const s3rver = s3rverForFile();
@@ -25,7 +22,7 @@ const sync = (prefix: string) =>
     "--endpoint",
     s3rver().endpoint,
     "--data",
-    mkdtempSync(join(tmpdir(), "ownstats-sync-command-")),
+    tempFolder("ownstats-sync-command-"),
   );
 
 describe("ownstats sync", () => {

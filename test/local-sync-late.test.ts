@@ -1,7 +1,6 @@
 // `ownstats sync` against s3rver (in-process): objects Firehose writes into hour folders a run has
 // already passed, by the other delivery stream taking over or by a delivery to S3 retried for a day.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -14,6 +13,7 @@ import {
 import { fullRefreshMarked, fullRefreshMarkPath } from "../runner/full-refresh-mark.ts";
 import { resourcesOf, synthesizeStack } from "../stacks/synthesized.ts";
 import { createBucket, gzFiles, s3rverClient, s3rverForFile } from "./s3rver-kit.ts";
+import { tempFolder } from "./temp-folders.ts";
 
 const s3rver = s3rverForFile();
 
@@ -32,7 +32,7 @@ describe("sync of late objects", () => {
     const hour = "year=2026/month=02/day=10/hour=12";
     await put(`year=2026/month=02/day=10/hour=11/ownstats-from-stream-1-2026-02-10-11-50-00-a.gz`, 100);
     await put(`${hour}/ownstats-from-stream-1-2026-02-10-12-00-00-b.gz`, 200);
-    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-late-"));
+    const data = tempFolder("ownstats-sync-late-");
     expect(await sync(data)).toMatchObject({ downloaded: 2 });
 
     // The direct stream's names sort before the stream-fed one's, in the same and the previous hour.
@@ -54,7 +54,7 @@ describe("sync of late objects", () => {
     const { put, sync } = await bucketOf("ownstats-retried");
     await put("year=2026/month=02/day=10/hour=11/ownstats-direct-1-2026-02-10-11-10-00-a.gz", 100);
     await put("year=2026/month=02/day=10/hour=12/ownstats-direct-1-2026-02-10-12-10-00-b.gz", 100);
-    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-retried-"));
+    const data = tempFolder("ownstats-sync-retried-");
     expect(await sync(data)).toMatchObject({ downloaded: 2 });
 
     // Written after that run, each after a day of retries: named after the arrival hour of its oldest
@@ -74,7 +74,7 @@ describe("sync of late objects", () => {
   it("marks a late object older than an incremental build reads for a full refresh, even when the run stops after fetching it", async () => {
     const { put, sync } = await bucketOf("ownstats-behind");
     await put("year=2026/month=02/day=10/hour=12/ownstats-direct-1-2026-02-10-12-10-00-a.gz", 100);
-    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-behind-"));
+    const data = tempFolder("ownstats-sync-behind-");
     expect(await sync(data)).toMatchObject({ downloaded: 1 });
     expect(existsSync(fullRefreshMarkPath(data))).toBe(false);
 

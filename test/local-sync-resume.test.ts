@@ -1,23 +1,15 @@
 // `ownstats sync` against s3rver (in-process): a download cut off halfway through by the network is
 // resumed by the next run with a Range request, unless the object has been replaced meanwhile.
 import { createHash, randomBytes } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { syncBucket, syncStatePath } from "../local/sync.ts";
 import { partialPath } from "../local/sync-download.ts";
 import { createBucket, s3rverClient, s3rverForFile } from "./s3rver-kit.ts";
+import { tempFolder } from "./temp-folders.ts";
 
 const s3rver = s3rverForFile();
 
@@ -58,7 +50,7 @@ describe("sync of a cut download", () => {
     await put(big, body);
     const proxy = await cuttingProxy(s3rver().endpoint, "ownstats-big.gz");
     try {
-      const data = mkdtempSync(join(tmpdir(), "ownstats-sync-cut-"));
+      const data = tempFolder("ownstats-sync-cut-");
       const { target, kept } = await cutDownload(bucket, data, proxy.url);
       // Everything before the cut object is in place and recorded; the cut object is not.
       const state = JSON.parse(readFileSync(syncStatePath(data), "utf8"));
@@ -81,7 +73,7 @@ describe("sync of a cut download", () => {
     await put(big, randomBytes(3_000_000));
     const proxy = await cuttingProxy(s3rver().endpoint, "ownstats-big.gz");
     try {
-      const data = mkdtempSync(join(tmpdir(), "ownstats-sync-replaced-"));
+      const data = tempFolder("ownstats-sync-replaced-");
       const { target } = await cutDownload(bucket, data, proxy.url);
       // Uploaded again, corrected, at the same size: a resumed download would be right in size only.
       const replacement = randomBytes(3_000_000);
@@ -99,7 +91,7 @@ describe("sync of a cut download", () => {
     // Two syncs run at once into one folder both append to the same partial file.
     const bucket = "ownstats-overlong";
     const put = await bucketOf(bucket);
-    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-overlong-"));
+    const data = tempFolder("ownstats-sync-overlong-");
     const original = randomBytes(2000);
     const relative = "year=2026/month=02/day=10/hour=02/ownstats-c.gz";
     await put(relative, original);

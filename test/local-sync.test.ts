@@ -3,18 +3,9 @@
 
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,6 +14,7 @@ import { instanceOf } from "../local/lock-owner.ts";
 import { syncBucket, syncStatePath } from "../local/sync.ts";
 import { syncLockPath } from "../local/sync-lock.ts";
 import { s3rverClient as clientFor, createBucket, gzFiles, startS3rver, type TestS3 } from "./s3rver-kit.ts";
+import { tempFolder } from "./temp-folders.ts";
 
 const bucket = "ownstats-events";
 let s3rver: TestS3;
@@ -38,7 +30,7 @@ beforeAll(async () => {
   s3rver = await startS3rver([bucket]);
   ({ endpoint, folder: s3rverFolder } = s3rver);
   // The bucket holds what a deployed delivery would have written: demo objects by arrival hour.
-  source = mkdtempSync(join(tmpdir(), "ownstats-sync-source-"));
+  source = tempFolder("ownstats-sync-source-");
   await writeDemo({ data: source, visitors: 60, days: 2, seed: 3, now: "2026-02-10T00:00:00Z" });
   const client = clientFor(endpoint);
   for (const relative of gzFiles(join(source, "raw")))
@@ -51,7 +43,7 @@ afterAll(async () => {
 
 describe("sync", () => {
   it("downloads every object, then only the new ones, keeping the layout", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-"));
+    const data = tempFolder("ownstats-sync-");
     const expected = gzFiles(join(source, "raw"));
     const first = await syncBucket({ bucket, prefix: "raw/", data, client: clientFor(endpoint) });
     expect(first.downloaded).toBe(expected.length);
@@ -78,7 +70,7 @@ describe("sync", () => {
 
   it("records where it is when the folder already holds every object (a copy, or sync-state.json deleted), so the next run does not list the bucket from the start again", async () => {
     const put = await createBucket(s3rver, "ownstats-copied");
-    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-copied-"));
+    const data = tempFolder("ownstats-sync-copied-");
     const keys = ["00", "01", "02"].map(
       (hour) => `year=2026/month=02/day=10/hour=${hour}/ownstats-direct-1-a.gz`,
     );
@@ -100,7 +92,7 @@ describe("sync", () => {
   });
 
   it("keeps the year=/month=/day=/hour= layout when --prefix narrows the download to one day", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-day-"));
+    const data = tempFolder("ownstats-sync-day-");
     const day = "year=2026/month=02/day=09/";
     const expected = gzFiles(join(source, "raw")).filter((relative) => relative.startsWith(day));
     expect(expected.length).toBeGreaterThan(5);
@@ -120,7 +112,7 @@ describe("sync", () => {
     await put("raw/notes.txt");
     await put("errors/processing-failed/year=2026/month=02/day=10/hour=12/ownstats-direct-1-b.gz");
 
-    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-mixed-"));
+    const data = tempFolder("ownstats-sync-mixed-");
     const everything = await syncBucket({ bucket: mixed, prefix: "", data, client });
     expect(everything).toMatchObject({
       downloaded: 0,
@@ -136,7 +128,7 @@ describe("sync", () => {
 
   it("says from which hour a sync into a folder holding later hours needs a full refresh to be read", async () => {
     // The folder already holds (say) demo data up to March; the bucket's hours are in February.
-    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-behind-"));
+    const data = tempFolder("ownstats-sync-behind-");
     const newer = join(data, "raw", "year=2026", "month=03", "day=01", "hour=05");
     mkdirSync(newer, { recursive: true });
     writeFileSync(join(newer, "ownstats-demo.gz"), "");
@@ -155,7 +147,7 @@ describe("sync", () => {
       await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
       const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
       try {
-        const data = mkdtempSync(join(tmpdir(), "ownstats-sync-web-"));
+        const data = tempFolder("ownstats-sync-web-");
         await expect(
           syncBucket({ bucket, prefix: "raw/", data, endpoint: url, client: clientFor(url) }),
         ).rejects.toThrow(
@@ -182,7 +174,7 @@ describe("sync", () => {
     await new Promise<void>((resolve) => s3.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(s3.address() as AddressInfo).port}`;
     try {
-      const data = mkdtempSync(join(tmpdir(), "ownstats-sync-region-"));
+      const data = tempFolder("ownstats-sync-region-");
       await expect(syncBucket({ bucket, prefix: "raw/", data, client: clientFor(url) })).rejects.toThrow(
         `bucket ${bucket} is in region eu-central-1, not us-east-1: set AWS_REGION=eu-central-1`,
       );
@@ -201,7 +193,7 @@ describe("sync", () => {
     );
     for (const key of keys)
       await client.send(new PutObjectCommand({ Bucket: expiring, Key: key, Body: randomBytes(100) }));
-    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-expired-"));
+    const data = tempFolder("ownstats-sync-expired-");
     // Deleted the way S3 does it, behind the listing's back: once the first object is in place.
     const deleteFromS3 = (key: string) => {
       const name = key.split("/").at(-1) as string;
@@ -229,7 +221,7 @@ describe("sync", () => {
   });
 
   it("refuses a second sync into a folder another sync is downloading into, and takes over a killed one's lock", async () => {
-    const data = mkdtempSync(join(tmpdir(), "ownstats-sync-locked-"));
+    const data = tempFolder("ownstats-sync-locked-");
     const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
     try {
       const pid = other.pid as number;

@@ -1,7 +1,6 @@
 // The scheduled reports job's own commands, run step by step as the runner would, against s3rver.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeDemo } from "../local/demo.ts";
 import { hourFolder, partitionHour } from "../local/raw-object.ts";
 import { gzFiles, s3rverClient, startS3rver, type TestS3 } from "./s3rver-kit.ts";
+import { tempFolder } from "./temp-folders.ts";
 import { job, load, uses } from "./workflow-kit.ts";
 
 describe("the report job's commands, against s3rver", () => {
@@ -40,7 +40,7 @@ describe("the report job's commands, against s3rver", () => {
     s3rver = await startS3rver([bucket]);
     endpoint = s3rver.endpoint;
     // What the deployed delivery would have written: demo objects under raw/ by arrival hour.
-    const source = mkdtempSync(join(tmpdir(), "ownstats-workflow-source-"));
+    const source = tempFolder("ownstats-workflow-source-");
     await writeDemo({ data: source, visitors: 40, days: 7, seed: 5 });
     const client = s3rverClient(endpoint);
     const files = gzFiles(join(source, "raw"));
@@ -49,7 +49,7 @@ describe("the report job's commands, against s3rver", () => {
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: `raw/${relative}`, Body: body }));
     }
     uploaded = files.length;
-    data = mkdtempSync(join(tmpdir(), "ownstats-workflow-data-"));
+    data = tempFolder("ownstats-workflow-data-");
   });
 
   afterAll(async () => {
@@ -102,7 +102,7 @@ describe("the report job's commands, against s3rver", () => {
     // Twenty hours behind the newest hour, after a day of retries: new events under a new name.
     const newest = gzFiles(join(data, "raw")).sort().at(-1) as string;
     const newestHour = partitionHour(newest) as number;
-    const other = mkdtempSync(join(tmpdir(), "ownstats-workflow-late-"));
+    const other = tempFolder("ownstats-workflow-late-");
     await writeDemo({ data: other, visitors: 3, days: 1, seed: 6, now: new Date(newestHour).toISOString() });
     const late = gzFiles(join(other, "raw"))[0] as string;
     const body = readFileSync(join(other, "raw", late));

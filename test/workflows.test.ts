@@ -1,14 +1,14 @@
 // The GitHub workflows: valid against GitHub's workflow schema (action-validator), carrying the keys
 // the scheduled reports and CI depend on. The report job's commands run in workflows-reports-run.test.ts.
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { synthesizeStack } from "../stacks/synthesized.ts";
+import { tempFolder } from "./temp-folders.ts";
 import {
   type Job,
   job,
@@ -224,7 +224,7 @@ describe("CI", () => {
       expect(fetch).toBeGreaterThan(stepIndex(steps, uses("hashicorp/setup-terraform"), "setup-terraform"));
 
       // This machine has no registry access: a CLI config installs from the local mirror instead.
-      const scratch = mkdtempSync(join(tmpdir(), "ownstats-ci-provider-"));
+      const scratch = tempFolder("ownstats-ci-provider-");
       const cliConfig = join(scratch, "cli.tfrc");
       writeFileSync(
         cliConfig,
