@@ -130,17 +130,25 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
   `);
 }
 
-/** A new temporary data folder holding the sample warehouse, changed by `sql`; the caller removes it. */
+/**
+ * A new temporary data folder holding the sample warehouse, changed by `sql`; the caller removes it.
+ * When `sql` fails, the folder is removed here: the caller never learns its name.
+ */
 export async function sampleDataFolder(sql = ""): Promise<string> {
   const data = mkdtempSync(join(tmpdir(), "ownstats-report-sample-"));
-  const warehouse = await openWarehouse(data);
   try {
-    await seedSampleWarehouse(warehouse);
-    if (sql) await warehouse.run(sql);
-  } finally {
-    warehouse.close();
+    const warehouse = await openWarehouse(data);
+    try {
+      await seedSampleWarehouse(warehouse);
+      if (sql) await warehouse.run(sql);
+    } finally {
+      warehouse.close();
+    }
+    return data;
+  } catch (error) {
+    rmSync(data, { recursive: true, force: true });
+    throw error;
   }
-  return data;
 }
 
 /** One page of the site rendered from the sample warehouse after `sql` changed it; nothing is left behind. */
