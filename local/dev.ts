@@ -4,6 +4,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Hono } from "hono";
+import { projectZone } from "../reports/zone.ts";
 import { DEFAULT_LOOKBACK_HOURS, loadProjectFiles } from "../runner/project.ts";
 import { varsErrors } from "../runner/vars.ts";
 import { type RunningCollector, startCollector } from "./collect.ts";
@@ -90,7 +91,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
       allowOwnOrigin: true,
       extend: (app: Hono) => {
         mountTracker(app);
-        live = mountLive(app, feed);
+        live = mountLive(app, feed, () => projectZone(data, packageModels));
         mountReports(app, data, reportsProblem);
         mountDemoSite(app);
         mountPageNotFound(app);

@@ -2,7 +2,11 @@
 import { countEventScript } from "./live-count.ts";
 import { liveWorkerPath } from "./live-worker.ts";
 
-export const livePage = `<!DOCTYPE html>
+/**
+ * The page, with its times in `zone` (an IANA name the reports' zone logic has checked): the zone
+ * the reports show times in, so that an event reads the same time here as in them.
+ */
+export const livePage = (zone: string): string => `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -47,11 +51,11 @@ export const livePage = `<!DOCTYPE html>
 <figure>
   <div class="chart" id="chart" role="img" aria-label="Events per minute, last 60 minutes"></div>
   <div class="axis"><span>60 min ago</span><span>now</span></div>
-  <figcaption>Events per minute, by arrival (UTC)</figcaption>
+  <figcaption>Events per minute, by arrival (${zone})</figcaption>
 </figure>
 <table>
   <caption>Latest events, newest first</caption>
-  <thead><tr><th scope="col">Time (UTC)</th><th scope="col">Event</th><th scope="col">Page</th><th scope="col">Detail</th><th scope="col">Browser · device · country</th></tr></thead>
+  <thead><tr><th scope="col">Time (${zone})</th><th scope="col">Event</th><th scope="col">Page</th><th scope="col">Detail</th><th scope="col">Browser · device · country</th></tr></thead>
   <tbody id="events"></tbody>
 </table>
 <script>
@@ -60,12 +64,22 @@ export const livePage = `<!DOCTYPE html>
   const chart = document.getElementById("chart");
   const status = document.getElementById("status");
   let minutes = [];
+  const ZONE = ${JSON.stringify(zone)};
+  const zoneClock = new Intl.DateTimeFormat("en-US", {
+    timeZone: ZONE, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit",
+  });
+  // "2026-11-27 17:03:05": the wall-clock time in the zone of an ISO instant (stored times are UTC).
+  function wallTime(iso) {
+    const part = Object.fromEntries(zoneClock.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+    return part.year + "-" + part.month + "-" + part.day + " " + part.hour + ":" + part.minute + ":" + part.second;
+  }
   function drawMinutes() {
     const max = Math.max(1, ...minutes.map((m) => m.events));
     chart.replaceChildren(...minutes.map((m) => {
       const bar = document.createElement("div");
       bar.style.height = (100 * m.events / max) + "%";
-      bar.title = m.minute.slice(11, 16) + " UTC: " + m.events + " events";
+      bar.title = wallTime(m.minute).slice(11, 16) + " " + ZONE + ": " + m.events + " events";
       return bar;
     }));
     document.getElementById("this-minute").textContent = minutes.length ? minutes[minutes.length - 1].events : 0;
@@ -77,14 +91,15 @@ export const livePage = `<!DOCTYPE html>
     if (className) td.className = className;
     return td;
   }
-  // Arrival times are shown in UTC, as the counts and the reports count them; said in the header and
-  // on each time, so nobody reads them as the clock on their wall.
+  // Arrival times are shown in the reports' zone; said in the header and on each time, so nobody
+  // reads them as the clock on their own wall.
   function timeCell(iso) {
     const td = cell("", "time");
     const time = document.createElement("time");
+    const wall = wallTime(iso);
     time.dateTime = iso;
-    time.title = iso.slice(0, 10) + " " + iso.slice(11, 19) + " UTC";
-    time.textContent = iso.slice(11, 19);
+    time.title = wall + " " + ZONE;
+    time.textContent = wall.slice(11, 19);
     td.append(time);
     return td;
   }

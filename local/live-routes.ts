@@ -12,10 +12,14 @@ export interface LiveRoutes {
   closeStreams(): void;
 }
 
-export function mountLive(app: Hono, feed: LiveFeed): LiveRoutes {
+/**
+ * `zone` is the time zone the reports show times in, asked at each page load: the reports move to
+ * another zone when a build with another --vars timezone has rendered them.
+ */
+export function mountLive(app: Hono, feed: LiveFeed, zone: () => string = () => "UTC"): LiveRoutes {
   const closers = new Set<() => void>();
 
-  app.get("/live", (c) => c.html(livePage));
+  app.get("/live", (c) => c.html(livePage(zone())));
   // As a static host answers a folder's path with or without its slash.
   app.get("/live/", (c) => c.redirect("/live", 301));
   app.get(liveWorkerPath, (c) =>
