@@ -11,7 +11,7 @@ import { type DeliverySource, deliverySource, type RunningCollector, startCollec
 import { deliveryIntervalFromEnv } from "./delivery.ts";
 import { ensureWritable } from "./dev-guard.ts";
 import type { CollectOptions } from "./index.ts";
-import { networkLines } from "./listen-address.ts";
+import { listeningOn, networkLines } from "./listen-address.ts";
 import { StartProblem } from "./start-problem.ts";
 
 /** The CLI face: runs until SIGINT or SIGTERM, then shuts down cleanly and resolves 0. */
@@ -65,7 +65,7 @@ export async function collect(options: CollectOptions): Promise<number> {
         ? `events go to the Kinesis stream ${process.env.KINESIS_STREAM_NAME || DEFAULT_KINESIS_STREAM}${at}` +
           (source === "kinesis" ? ` and land in ${raw}, read back from it` : "; its Firehose delivers them")
         : `events go to the Firehose stream ${process.env.FIREHOSE_STREAM_NAME || DEFAULT_FIREHOSE_STREAM}${at}, which delivers them`;
-  console.log(`ownstats collector listening on ${collector.url}`);
+  console.log(`ownstats collector listening on ${listeningOn(collector)}`);
   console.log(`send events: POST ${collector.url}/v1/events`);
   console.log(`tracker script: ${collector.url}/analytics.js`);
   console.log(where);

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { tempFolder } from "../test/temp-folders.ts";
 import { type RunningCollector, startCollector } from "./collect.ts";
 import { postPageView } from "./collect-test-kit.ts";
+import { listeningOn } from "./listen-address.ts";
 
 const temp = () => tempFolder("ownstats-host-");
 /** One IPv4 address of this machine that other machines can reach, where it has one. */
@@ -45,9 +46,10 @@ it.skipIf(networkAddress === undefined)(
   "ownstats collect --host 0.0.0.0 is reached from the network, names its URLs and warns",
   async () => {
     const bin = fileURLToPath(new URL("../bin/ownstats.js", import.meta.url));
+    const data = temp();
     const child = spawn(
       process.execPath,
-      [bin, "collect", "--port", "0", "--host", "0.0.0.0", "--data", temp()],
+      [bin, "collect", "--port", "0", "--host", "0.0.0.0", "--data", data],
       { env: { ...process.env, SINK: "", ALLOWED_ORIGINS: "" } },
     );
     let output = "";
@@ -62,10 +64,19 @@ it.skipIf(networkAddress === undefined)(
       // The warning is the last line printed at the start.
       for (let waited = 0; !output.includes("warning:") && waited < 20_000; waited += 100)
         await new Promise((resolve) => setTimeout(resolve, 100));
-      const port = /listening on http:\/\/127\.0\.0\.1:(\d+)\n/.exec(output)?.[1];
+      const port = /on the network: http:\/\/[^\s]+:(\d+)\n/.exec(output)?.[1];
       expect(port, output).toBeDefined();
       const atNetwork = `http://${networkAddress}:${port}`;
       expect(output).toContain(`on the network: ${atNetwork}\n`);
+      // The first line says where it listens, and what another machine opens, not the loopback alone.
+      const [first] = output.split("\n");
+      expect(first).toMatch(
+        new RegExp(
+          `^ownstats collector listening on every interface \\(0\\.0\\.0\\.0\\), port ${port}: http://`,
+        ),
+      );
+      expect(first).toContain(` from other machines`);
+      expect(first).toContain(`http://127.0.0.1:${port} from this one`);
       expect(output).toContain(
         `warning: listening on 0.0.0.0, so any machine that reaches port ${port} can send events`,
       );
@@ -77,3 +88,12 @@ it.skipIf(networkAddress === undefined)(
   },
   30_000,
 );
+
+it("says where a server on every interface listens when this machine has no network address", () => {
+  expect(listeningOn({ host: "::", port: 8787, url: "http://127.0.0.1:8787", networkUrls: [] })).toBe(
+    "every interface, IPv4 and IPv6 (::), port 8787: this machine has no network address, http://127.0.0.1:8787 from this one",
+  );
+  expect(listeningOn({ host: "127.0.0.1", port: 8787, url: "http://127.0.0.1:8787", networkUrls: [] })).toBe(
+    "http://127.0.0.1:8787",
+  );
+});

@@ -40,6 +40,28 @@ export function listenUrls(host: string, port: number): ListenUrls {
 }
 
 /**
+ * Where the server listens, told as a user can use it: its URL, or for a wildcard that it listens on
+ * every interface, with the URL another machine opens (the first network address) and this one's.
+ */
+export function listeningOn({ host, port, url, networkUrls }: ListenTarget): string {
+  if (!isWildcard(host)) return url;
+  const interfaces = host === "::" ? "every interface, IPv4 and IPv6 (::)" : "every interface (0.0.0.0)";
+  const [first] = networkUrls;
+  const network = first
+    ? `${first} from other machines${networkUrls.length > 1 ? " (all addresses below)" : ""}`
+    : "this machine has no network address";
+  return `${interfaces}, port ${port}: ${network}, ${url} from this one`;
+}
+
+/** A server as the start-up lines tell of it. */
+interface ListenTarget {
+  host: string;
+  port: number;
+  url: string;
+  networkUrls: string[];
+}
+
+/**
  * An address that could not be listened on, as a StartProblem naming it and why; any other error as
  * it was (a port in use is named by the server already).
  */
@@ -64,10 +86,7 @@ export function listenProblem(error: unknown, host: string, port: number): unkno
  * Where other machines reach a server that is not on the loopback, and that they can `use` it: a
  * collector that listens on the network takes events from anyone who reaches it.
  */
-export function networkLines(
-  { host, port, networkUrls }: { host: string; port: number; networkUrls: string[] },
-  use: string,
-): string[] {
+export function networkLines({ host, port, networkUrls }: Omit<ListenTarget, "url">, use: string): string[] {
   if (isLoopback(host)) return [];
   const lines = networkUrls.map((url) => `on the network: ${url}`);
   const origins = process.env.ALLOWED_ORIGINS?.trim();
