@@ -1,24 +1,9 @@
 // Static files for the dev server: the rendered reports under /reports/ and the demo site at /.
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Context, Hono } from "hono";
-
-const types: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".json": "application/json",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ico": "image/x-icon",
-  ".csv": "text/csv; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".parquet": "application/vnd.apache.parquet",
-  ".arrow": "application/vnd.apache.arrow.file",
-};
+import type { Hono } from "hono";
+import { sendFile } from "./static-file.ts";
 
 /** The file under `root` for a URL path, or undefined when the path would leave it. */
 export function fileUnder(root: string, urlPath: string): string | undefined {
@@ -31,42 +16,6 @@ export function fileUnder(root: string, urlPath: string): string | undefined {
   if (decoded.includes("\0")) return undefined;
   const path = normalize(join(root, decoded));
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep) ? path : undefined;
-}
-
-async function sendFile(
-  c: Context,
-  path: string,
-  editHtml?: (html: string) => string,
-): Promise<Response | undefined> {
-  try {
-    let file = path;
-    let info = await stat(file);
-    if (info.isDirectory()) {
-      file = join(file, "index.html");
-      info = await stat(file);
-    }
-    const edited = editHtml !== undefined && extname(file) === ".html";
-    // Rebuilt every few seconds, so always revalidated; the validator lets a browser keep what did
-    // not change (the SQL page's 18 MB of DuckDB, say) instead of loading it again on every visit.
-    // A page with a notice edited in has none: its bytes are not the file's.
-    const etag = edited
-      ? undefined
-      : `W/"${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}"`;
-    const headers: Record<string, string> = { "Cache-Control": "no-cache", ...(etag && { ETag: etag }) };
-    const asked = c.req
-      .header("if-none-match")
-      ?.split(",")
-      .map((tag) => tag.trim());
-    if (etag && asked?.includes(etag)) return c.body(null, 304, headers);
-    const bytes = await readFile(file);
-    const body = edited ? editHtml(bytes.toString("utf8")) : bytes;
-    return c.body(body, 200, {
-      ...headers,
-      "Content-Type": types[extname(file)] ?? "application/octet-stream",
-    });
-  } catch {
-    return undefined;
-  }
 }
 
 const notBuiltYet = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="3">
