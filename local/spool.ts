@@ -7,15 +7,20 @@
 // closed segment, where the delivery drops it. A segment is closed when it is full or its first
 // line is an hour old (at the next append), and closed segments older than the retention (24 h,
 // like Kinesis) that the delivery has passed are pruned: the open one never is.
+// A segment deleted while it is written (the data folder removed to start afresh) is noticed
+// before its appends are acknowledged, and the spool starts over in a new folder (startOver).
 
 import type { FileHandle } from "node:fs/promises";
-import { open, readdir, readFile, rm, stat } from "node:fs/promises";
+import { open, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { StoredEvent } from "../functions/collect/event.ts";
 import type { Sink } from "../functions/collect/sink.ts";
 import { makeDirectoryDurably, syncDirectory } from "./durable-file.ts";
-import { readLockOwner, takeLockFile } from "./lock-owner.ts";
-import { refuseNonFileAt, StartProblem } from "./start-problem.ts";
+import { readAt } from "./file-range.ts";
+import { refuseNonFiles, releaseLock, takeLock } from "./spool-lock.ts";
+import { listSegments } from "./spool-segments.ts";
+
+export { isSegmentName, listSegments, readSpoolLines } from "./spool-segments.ts";
 
 export interface SpoolOptions {
   /** How long delivered segments are kept. @default 24 h */
@@ -37,8 +42,6 @@ export interface SpoolPosition {
   offset: number;
 }
 
-const SEGMENT = /^\d{16}-\d{6}\.ndjson$/;
-export const isSegmentName = (name: string) => SEGMENT.test(name);
 const HOUR_MS = 3600 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -59,6 +62,13 @@ export class Spool implements Sink {
   private queue: PendingAppend[] = [];
   private writing: Promise<void> | undefined;
   private closed = false;
+  /** Segments deleted under the spool while it wrote them (see startOver); closed once nothing is in flight. */
+  private readonly abandoned = new Set<FileHandle>();
+  private startingOver: Promise<void> | undefined;
+  /** Why appends are refused for good: the folder was deleted and another process took it. */
+  private refusal: Error | undefined;
+  /** How far the delivery has landed the spool, as it last said (see prune). */
+  private delivered: SpoolPosition | undefined;
 
   private constructor(
     readonly dir: string,
@@ -89,7 +99,7 @@ export class Spool implements Sink {
 
   /** Appends complete NDJSON lines (ending with "\n") and resolves once they are on disk. */
   append(data: Buffer): Promise<void> {
-    if (this.closed) return Promise.reject(new Error("the spool is closed"));
+    if (this.closed || this.refusal) return Promise.reject(this.refusal ?? new Error("the spool is closed"));
     if (data.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.queue.push({ data, resolve, reject });
@@ -106,11 +116,13 @@ export class Spool implements Sink {
     const inFlight = new Set<Promise<void>>();
     let previous: Promise<unknown> = Promise.resolve();
     for (;;) {
+      if (inFlight.size === 0) await this.closeAbandoned();
       if (this.queue.length === 0 || inFlight.size >= 2) {
         if (inFlight.size === 0) return;
         await Promise.race(inFlight);
         continue;
       }
+      await this.startingOver;
       const batch = this.queue;
       this.queue = [];
       const data =
@@ -127,13 +139,19 @@ export class Spool implements Sink {
         const handle = await this.write(data);
         this.writtenAhead += data.length;
         const synced = Promise.all([previous, handle.datasync()]).then(
-          () => {
+          async () => {
+            try {
+              if (await this.deletedUnder(handle)) return this.appendAgain(batch);
+            } catch (error) {
+              return this.fail(batch, error);
+            }
             this.writtenAhead -= data.length;
             this.committed += data.length;
             for (const pending of batch) pending.resolve();
             this.options.onAppend?.(data.length);
           },
-          (error: unknown) => this.fail(batch, error),
+          (error: unknown) =>
+            this.abandoned.has(handle) ? this.appendAgain(batch) : this.fail(batch, error),
         );
         previous = synced;
         const tracked: Promise<void> = synced.then(() => {
@@ -147,8 +165,64 @@ export class Spool implements Sink {
     }
   }
 
+  /**
+   * Whether the segment was deleted while the spool wrote it (the data folder removed to start
+   * afresh): its appends are then not acknowledged, and the spool starts over in a new folder.
+   */
+  private async deletedUnder(handle: FileHandle): Promise<boolean> {
+    if (this.abandoned.has(handle)) return true;
+    if (handle !== this.handle || (await handle.stat()).nlink > 0) return false;
+    this.abandoned.add(handle);
+    this.startingOver = this.startOver(handle).finally(() => {
+      this.startingOver = undefined;
+    });
+    await this.startingOver;
+    return true;
+  }
+
+  /**
+   * A new folder and segment that begins with what the deleted one held acknowledged and not yet
+   * delivered (still readable through the open file), which would otherwise be lost. What was
+   * delivered went with the folder, as its owner meant.
+   */
+  private async startOver(deleted: FileHandle): Promise<void> {
+    const from =
+      this.delivered?.segment === this.segment ? Math.min(this.delivered.offset, this.committed) : 0;
+    const acknowledged = await readAt(deleted, from, this.committed);
+    this.handle = undefined;
+    await makeDirectoryDurably(this.dir);
+    try {
+      takeLock(this.dir);
+    } catch (error) {
+      // Another collector started on the folder made again: two would share one delivery checkpoint.
+      this.refusal = new Error(
+        `${this.dir} was deleted and ${(error as Error).message}; this collector takes no more events`,
+      );
+      console.error(`spool: ${this.refusal.message}`);
+      throw this.refusal;
+    }
+    await this.rotate();
+    const handle = await this.write(acknowledged);
+    await handle.datasync();
+    this.committed = acknowledged.length;
+    console.error(
+      `spool: ${this.dir} was deleted while events were collected into it; it is made again, with the acknowledged events that were not yet delivered`,
+    );
+  }
+
+  /** A batch written into a deleted segment goes to the new one, and is acknowledged once it is there. */
+  private appendAgain(batch: PendingAppend[]): void {
+    this.queue.unshift(...batch);
+  }
+
+  private async closeAbandoned(): Promise<void> {
+    for (const handle of this.abandoned) await handle.close().catch(() => {});
+    this.abandoned.clear();
+  }
+
   private async fail(batch: PendingAppend[], error: unknown): Promise<void> {
-    for (const pending of batch) pending.reject(error);
+    for (const pending of batch) pending.reject(this.refusal ?? error);
+    if (this.refusal) return;
     // A write refused before its first byte, into a segment that holds nothing yet (a full disk),
     // left nothing to step over: the segment is kept. A fresh one each time would leave one empty
     // segment behind per refused request for as long as the disk stays full.
@@ -184,8 +258,8 @@ export class Spool implements Sink {
     const newestStamp = newest ? Number(newest.slice(0, 16)) : 0;
     const stamp = String(Math.max(Date.now(), newestStamp + 1)).padStart(16, "0");
     const segment = `${stamp}-${String(process.pid % 1_000_000).padStart(6, "0")}.ndjson`;
-    // "ax" fails rather than share a file with another writer.
-    const handle = await open(join(this.dir, segment), "ax");
+    // "ax+" fails rather than share a file with another writer; readable for startOver.
+    const handle = await open(join(this.dir, segment), "ax+");
     // The new file's name is durable only once the folder is synced: without it a power loss could
     // take the segment away together with appends in it that were acknowledged.
     try {
@@ -204,6 +278,7 @@ export class Spool implements Sink {
   async close(): Promise<void> {
     this.closed = true;
     while (this.writing) await this.writing;
+    await this.closeAbandoned();
     await this.handle?.close();
     this.handle = undefined;
     await releaseLock(this.dir);
@@ -211,6 +286,7 @@ export class Spool implements Sink {
 
   /** Deletes closed segments that lie wholly before `delivered` and were last written before the retention. */
   async prune(delivered: SpoolPosition, now = Date.now()): Promise<string[]> {
+    this.delivered = delivered;
     const retention = this.options.retentionMs ?? DAY_MS;
     const removed: string[] = [];
     for (const segment of await listSegments(this.dir)) {
@@ -225,65 +301,5 @@ export class Spool implements Sink {
       removed.push(segment);
     }
     return removed;
-  }
-}
-
-const lockFile = (dir: string) => join(dir, "spool.lock");
-
-/** Names a folder or named pipe that stands where the spool keeps a file, before anything is acknowledged. */
-async function refuseNonFiles(dir: string): Promise<void> {
-  await refuseNonFileAt(lockFile(dir), "the pid of the process that collects into this spool (spool.lock)");
-  // A link is followed: one to a segment file is a segment.
-  for (const entry of await readdir(dir, { withFileTypes: true }))
-    if (SEGMENT.test(entry.name) && !entry.isFile())
-      await refuseNonFileAt(join(dir, entry.name), "accepted events waiting for delivery (a spool segment)");
-}
-
-/**
- * One process writes a spool (its delivery owns the checkpoint). A lock whose process has ended, or
- * whose pid now belongs to another process (after a reboot), is taken over.
- */
-function takeLock(dir: string): void {
-  const path = lockFile(dir);
-  takeLockFile(path, {
-    retakeOwn: true,
-    busy: (holder) =>
-      new StartProblem(
-        `another ownstats process (pid ${holder.pid}) is collecting into ${dir}; stop it or choose another --data ` +
-          `(if pid ${holder.pid} is no ownstats process, delete ${path})`,
-      ),
-    raced: `could not take the lock ${path}; remove it if no ownstats collector is running`,
-  });
-}
-
-async function releaseLock(dir: string): Promise<void> {
-  const holder = readLockOwner(lockFile(dir));
-  if (holder?.pid === process.pid) await rm(lockFile(dir), { force: true });
-}
-
-/** Every line the spool holds, oldest first (for inspection and tests; the delivery streams instead). */
-export async function readSpoolLines(dir: string): Promise<string[]> {
-  const lines: string[] = [];
-  for (const segment of await listSegments(dir)) {
-    const text = await readFile(join(dir, segment), "utf8");
-    lines.push(...text.split("\n").filter(Boolean));
-  }
-  return lines;
-}
-
-/**
- * The spool's segment files, oldest first. A folder or named pipe with a segment's name, made while
- * the spool runs (a start refuses one), is no segment: reading a folder would fail on every delivery
- * and every live poll, and reading a pipe would never end.
- */
-export async function listSegments(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { withFileTypes: true }))
-      .filter((entry) => SEGMENT.test(entry.name) && (entry.isFile() || entry.isSymbolicLink()))
-      .map((entry) => entry.name)
-      .sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
   }
 }
