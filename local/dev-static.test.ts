@@ -91,10 +91,11 @@ it("marks every report page when the last build failed, since the pages shown ar
   expect(await (await reports.request("/reports/")).text()).not.toContain('role="alert"');
 });
 
-/** The /reports/ routes over a rendered site that holds one page. */
+/** The /reports/ routes over a rendered site (it always has an overview) that holds one page. */
 function reportsWithPage(name: string, html: string): Hono {
   const data = tempFolder("ownstats-dev-static-");
   mkdirSync(join(data, "site"));
+  writeFileSync(join(data, "site", "index.html"), "<!doctype html><h1>Overview</h1>");
   writeFileSync(join(data, "site", name), html);
   const reports = new Hono();
   mountReports(reports, data);
@@ -143,4 +144,24 @@ it("lets a browser keep a report file that did not change (304), and sends it to
   const other = await reports.request("/reports/duckdb-eh.wasm", { headers: { "If-None-Match": 'W/"0-0"' } });
   expect(other.status).toBe(200);
   expect(await other.text()).toBe(wasm);
+});
+
+it("tells a link to any report page, not only the overview, that the reports are being built before the first render", async () => {
+  const data = tempFolder("ownstats-dev-static-");
+  const reports = new Hono();
+  mountReports(reports, data);
+  for (const path of ["/reports/sources.html", "/reports/pages"]) {
+    const res = await reports.request(path, { headers: { Accept: "text/html" } });
+    expect(res.status, path).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("3");
+    expect(await res.text()).toContain("The reports are being built");
+  }
+  // A file that is no page stays a 404.
+  expect((await reports.request("/reports/style.css")).status).toBe(404);
+  // Once rendered, a page the site does not have is one.
+  mkdirSync(join(data, "site"));
+  writeFileSync(join(data, "site", "index.html"), "<!doctype html><h1>Overview</h1>");
+  expect((await reports.request("/reports/sources.html", { headers: { Accept: "text/html" } })).status).toBe(
+    404,
+  );
 });

@@ -1,4 +1,5 @@
 // Static files for the dev server: the rendered reports under /reports/ and the demo site at /.
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -75,7 +76,10 @@ export function mountReports(
       (await sendFile(c, path, edit)) ??
       (extname(path) === "" ? await sendFile(c, `${path}.html`, edit) : undefined);
     if (response) return response;
-    if (rest === "/" || rest === "/index.html") {
+    // Before the first render every page is missing, not only the overview: a bookmarked or shared
+    // link to one is told that the reports are being built too, not that there is no such page.
+    const page = [".html", ""].includes(extname(rest));
+    if (rest === "/" || rest === "/index.html" || (page && !existsSync(join(root, "index.html")))) {
       return c.html(why === undefined ? notBuiltYet : reportsFailed(why), 503, { "Retry-After": "3" });
     }
     // A browser gets the page with links that any other unknown page gets, not a bare line of text.
