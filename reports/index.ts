@@ -113,12 +113,22 @@ async function renderOnce(opts: SiteOptions, now: Date): Promise<RenderedSite> {
       path: `${pages[i]?.slug}.html`,
       content: o.status === "fulfilled" ? (o.value as string) : "",
     }));
-    const files = [...rendered, ...assetFiles()].map(({ path, content }) => {
+    // What the pages load goes first, and the overview last: the dev server shows the site from the
+    // moment the overview is there, and the SQL page opened then would find no engine or data.
+    try {
+      await installEngine(folder);
+    } catch (error) {
+      exports.discard();
+      throw error;
+    }
+    exports.publish();
+    const overviewLast = [...rendered].sort(
+      (a, b) => Number(a.path === "index.html") - Number(b.path === "index.html"),
+    );
+    const files = [...assetFiles(), ...overviewLast].map(({ path, content }) => {
       writeAtomically(join(folder, path), content);
       return { path, bytes: typeof content === "string" ? Buffer.byteLength(content) : content.byteLength };
     });
-    exports.publish();
-    await installEngine(folder);
     return { folder, files: [...files, ...exports.files] };
   } finally {
     warehouse.close();

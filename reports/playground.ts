@@ -95,7 +95,12 @@ export async function installEngine(site: string): Promise<void> {
   for (const file of engineFiles) {
     const from = join(dist, file);
     const to = join(folder, file);
-    if (!existsSync(to) || statSync(to).size !== statSync(from).size) copyFileSync(from, to);
+    if (existsSync(to) && statSync(to).size === statSync(from).size) continue;
+    // Under a temporary name first: a browser loading the SQL page meanwhile (the dev server serves
+    // the site while it is built) gets the whole old file or the whole new one, never part of one.
+    const temporary = `${to}.${process.pid}.tmp`;
+    copyFileSync(from, temporary);
+    renameSync(temporary, to);
   }
   const version = JSON.parse(readFileSync(join(dist, "..", "package.json"), "utf8")).version as string;
   const stamp = join(folder, "VERSION");
@@ -110,9 +115,10 @@ export async function installEngine(site: string): Promise<void> {
     platform: "browser",
     minify: true,
     legalComments: "none",
-    outfile: bundle,
+    outfile: `${bundle}.${process.pid}.tmp`,
     logLevel: "silent",
   });
+  renameSync(`${bundle}.${process.pid}.tmp`, bundle);
   writeFileSync(stamp, version);
 }
 
