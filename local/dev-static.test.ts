@@ -123,6 +123,10 @@ it("answers a browser asking for a report page there is none of with the HTML 40
   const html = await res.text();
   expect(html).toContain("<h1>Nothing at /reports/session.html</h1>");
   expect(html).toContain('href="/reports/"');
+  // A path that names no file (a %-escape cut short) is no different to a browser.
+  const garbled = await reports.request("/reports/%E0%A4%A", { headers: { Accept: "text/html" } });
+  expect(garbled.status).toBe(404);
+  expect(await garbled.text()).toContain("<h1>Nothing at /reports/%E0%A4%A</h1>");
   const script = await reports.request("/reports/session.html");
   expect(script.status).toBe(404);
   expect(await script.text()).toBe("no report file /session.html");

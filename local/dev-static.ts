@@ -66,8 +66,14 @@ export function mountReports(
   app.get("/reports", (c) => c.redirect("/reports/"));
   app.get("/reports/*", async (c) => {
     const rest = c.req.path.slice("/reports".length) || "/";
+    // A browser gets the page with links that any other unknown page gets, not a bare line of text:
+    // for a path that is not there, and for one that names no file at all (bad %-encoding, say).
+    const notFound = () =>
+      c.req.header("accept")?.includes("text/html")
+        ? c.html(pageNotFound(c.req.path), 404)
+        : c.text(`no report file ${rest}`, 404);
     const path = fileUnder(root, rest);
-    if (!path) return c.text("not found", 404);
+    if (!path) return notFound();
     const why = problem();
     const edit = why && ((html: string) => withProblemNotice(html, why));
     // GitHub Pages, where the reports are published, answers /reports/sources with sources.html:
@@ -82,9 +88,7 @@ export function mountReports(
     if (rest === "/" || rest === "/index.html" || (page && !existsSync(join(root, "index.html")))) {
       return c.html(why === undefined ? notBuiltYet : reportsFailed(why), 503, { "Retry-After": "3" });
     }
-    // A browser gets the page with links that any other unknown page gets, not a bare line of text.
-    if (c.req.header("accept")?.includes("text/html")) return c.html(pageNotFound(c.req.path), 404);
-    return c.text(`no report file ${rest}`, 404);
+    return notFound();
   });
 }
 
