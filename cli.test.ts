@@ -184,6 +184,36 @@ describe("ownstats command", () => {
     expect(report.stderr).toContain("report: the warehouse has no stg_events");
   });
 
+  it("ls lists the union of repeated --resource-type flags, as dbt ls does", async () => {
+    const root = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
+    try {
+      const models = join(root, "models");
+      mkdirSync(models);
+      writeFileSync(join(models, "project.yml"), "name: custom\n");
+      writeFileSync(join(models, "a.sql"), "select 1 as x");
+      writeFileSync(
+        join(models, "schema.yml"),
+        "models:\n  - name: a\n    columns:\n      - name: x\n        tests: [unique]\n",
+      );
+      const ls = (...types: string[]) =>
+        ownstats("ls", "--models", models, "--data", join(root, "data"), ...types);
+      for (const types of [
+        ["--resource-type", "model", "--resource-type", "test"],
+        ["--resource-type", "model", "test"],
+      ]) {
+        const both = await ls(...types);
+        expect(both.stderr, types.join(" ")).toBe("");
+        expect(both.stdout, types.join(" ")).toBe("a\nunique_a_x\n");
+      }
+      expect((await ls("--resource-type", "test")).stdout).toBe("unique_a_x\n");
+      const typo = await ls("--resource-type", "models");
+      expect(typo.code).toBe(2);
+      expect(typo.stderr).toContain("Allowed choices are model, test, all");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("stops quietly when the reader of its output closes the pipe (ownstats ls | head -1)", async () => {
     const data = tempFolder("ownstats-cli-");
     const child = spawn(process.execPath, ["bin/ownstats.js", "ls", "--data", data], {

@@ -144,7 +144,10 @@ program
     new Option("--output <format>", "what to print").choices(["name", "path", "json"]).default("name"),
   )
   .addOption(
-    new Option("--resource-type <type>", "which nodes").choices(["model", "test", "all"]).default("all"),
+    // Repeated or given several values, as dbt's (--resource-type model --resource-type test): the union.
+    new Option("--resource-type <types...>", "which nodes (one or more)")
+      .choices(["model", "test", "all"])
+      .default(["all"]),
   )
   .option("--output-keys <keys...>", "with --output json, only these keys (as dbt's: name unique_id …)")
   .action(async (opts) => finish((await import("./runner/index.ts")).list(opts)));

@@ -29,7 +29,7 @@ describe("ownstats ls", () => {
     expect(all.result).toBe(0);
     expect(all.lines).toEqual(["stg", "sessions", "unique_sessions_session_id", "daily", "pages"]);
     const marts = capture((log) =>
-      list({ ...p, select: ["tag:marts,sessions+"], resourceType: "model", log }),
+      list({ ...p, select: ["tag:marts,sessions+"], resourceType: ["model"], log }),
     );
     expect(marts.lines).toEqual(["sessions", "daily"]);
     const paths = capture((log) => list({ ...p, select: ["+daily"], exclude: ["stg"], output: "path", log }));

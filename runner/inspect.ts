@@ -52,8 +52,8 @@ export interface ListOptions extends Inspect {
   output?: "name" | "path" | "json";
   /** dbt's --output-keys: which keys each JSON line holds (all of dbt ls's by default). */
   outputKeys?: string[];
-  /** Which nodes: models, data tests or both. @default "all" */
-  resourceType?: "model" | "test" | "all";
+  /** Which nodes: models, data tests or both (the union of those given, as dbt's). @default ["all"] */
+  resourceType?: ("model" | "test" | "all")[];
   /**
    * Where errors and warnings go; stderr by default, so that what a script reads from `ls` is the
    * list alone (`for m in $(ownstats ls)` must not loop over the words of an error).
@@ -76,10 +76,10 @@ export function list(opts: ListOptions): number {
   }
   const loaded = loadSelection(opts, errorLog, errorLog);
   if (!loaded) return 2;
-  const kind = opts.resourceType ?? "all";
+  const kinds = opts.resourceType ?? ["all"];
   const { project } = loaded;
   for (const item of plan(project, "build", loaded.selected)) {
-    if (kind !== "all" && kind !== item.kind) continue;
+    if (!kinds.includes("all") && !kinds.includes(item.kind)) continue;
     const node =
       item.kind === "model"
         ? { ...lsKeys(modelNode(project, item.model)), materialized: item.model.config.materialized }
