@@ -74,8 +74,10 @@ export function genericTest(
   const col = (typeof args.column_name === "string" ? args.column_name : undefined) ?? column;
   const to = typeof args.to === "string" ? args.to.replace(/^ref\(\s*['"](.+)['"]\s*\)$/, "$1") : undefined;
   const field = typeof args.field === "string" ? args.field : undefined;
-  const name =
-    kind === "relationships" ? `relationships_${model}_${col}__${field}__${to}` : `${kind}_${model}_${col}`;
+  // As dbt's: the kind, the model, then the arguments given, so a disabled model-level test without a
+  // column is not_null_orders_ (never not_null_orders_undefined).
+  const named = kind === "relationships" ? [col, field, to] : [col];
+  const name = `${kind}_${model}_${named.filter((part) => part !== undefined).join("__")}`;
   // As dbt: a disabled test is not resolved (what it reads need not exist), only listed as disabled.
   if (!own.enabled)
     return {

@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildManifest } from "./artifacts.ts";
 import { compileProject } from "./compile.ts";
@@ -44,5 +45,28 @@ describe("the manifest's disabled section", () => {
       },
     ]);
     expect(Object.keys(manifest.nodes).sort()).toEqual(["model.demo.orders", "test.demo.unique_orders_id"]);
+  });
+
+  it("names a disabled model-level test without a column as dbt does, not with 'undefined'", () => {
+    const p = tempProject({
+      "orders.sql": "select 1 as id",
+      "schema.yml": [
+        "models:",
+        "  - name: orders",
+        "    data_tests:",
+        "      - not_null: { enabled: false }",
+        "      - relationships: { field: id, config: { enabled: false } }",
+      ].join("\n"),
+    });
+    try {
+      const project = compileProject(p.models);
+      expect(project.errors).toEqual([]);
+      expect(Object.keys(buildManifest(project).disabled).sort()).toEqual([
+        "test.demo.not_null_orders_",
+        "test.demo.relationships_orders_id",
+      ]);
+    } finally {
+      rmSync(p.root, { recursive: true, force: true });
+    }
   });
 });
