@@ -185,7 +185,7 @@ describe("compileProject", () => {
     const messages = compileProject(p.models).errors.map((e) => e.message);
     expect(messages).toEqual(
       expect.arrayContaining([
-        'model "a" column "id": unknown test "not_nul" (known: not_null, unique, accepted_values, relationships)',
+        'model "a" column "id": unknown test "not_nul" (did you mean "not_null"?)',
         'model "a" column "id": relationships points to a model that does not exist: "zz"',
         'schema.yml describes a model that does not exist: "ghost"',
       ]),

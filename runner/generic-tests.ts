@@ -5,6 +5,7 @@ import { quoteIdent, quoteString, sqlLiteral } from "./sql.ts";
 import { configuredFields, readTestConfig, testConfigKeys } from "./test-config.ts";
 import type { TestDefaults } from "./test-defaults.ts";
 import type { DataTest } from "./tests.ts";
+import { unknownTestMessage } from "./unknown-test.ts";
 
 const genericKinds = ["not_null", "unique", "accepted_values", "relationships"] as const;
 const commonArgs = ["where", ...testConfigKeys, "config", "column_name"];
@@ -40,7 +41,7 @@ export function genericTest(
     }
   } else return void fail(notOneKey(raw));
   if (!(genericKinds as readonly string[]).includes(kind))
-    return void fail(`unknown test "${kind}" (known: ${genericKinds.join(", ")})`);
+    return void fail(unknownTestMessage(kind, args, model, column, genericKinds));
   // dbt 1.10 writes a test's own arguments under arguments:, apart from its config.
   if (args.arguments !== undefined) {
     const { arguments: nested, ...rest } = args;

@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { compileProject } from "./compile.ts";
 import { columnTests, run, type TempProject, tempProject, writeFiles } from "./testkit.ts";
 
 /** Writes schema.yml and expects the build to stop on a project error that says `message`. */
@@ -31,6 +32,37 @@ describe("generic data tests", () => {
     expect(output).toMatch(/WARN 1 not_null_orders_nullif_country_de_ \.+ \[WARN 1/);
     expect(output).toMatch(/FAIL 1 relationships_orders_lower_customer_/);
     expect(output).toContain("Done. PASS=3 WARN=1 ERROR=1 SKIP=0 TOTAL=5");
+  });
+
+  it("that this runner lacks (dbt_utils', a custom one) say which singular test to write instead, at their line", () => {
+    const p = tempProject({
+      "orders.sql": "select 1 as id, 'a' as a, 'b' as b, 10 as amount",
+      "schema.yml": [
+        "models:",
+        "  - name: orders",
+        "    data_tests:",
+        `      - dbt_utils.expression_is_true: { expression: "amount > 0" }`,
+        "      - dbt_utils.unique_combination_of_columns: { combination_of_columns: [a, b] }",
+        "      - at_least_one",
+        "    columns:",
+        "      - name: amount",
+        `        tests: [{ dbt_utils.expression_is_true: { arguments: { expression: ">= 0" } } }, uniqe]`,
+      ].join("\n"),
+    });
+    try {
+      const errors = compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`);
+      const lacks = (test: string) =>
+        `no generic test "${test}" here (there are not_null, unique, accepted_values, relationships; dbt packages and tests/generic/ are not read): write the check as a singular test instead, `;
+      expect(errors).toEqual([
+        `models/schema.yml:4 model "orders": ${lacks("dbt_utils.expression_is_true")}models/tests/expression_is_true_orders.sql, a query returning the failing rows: select * from {{ref "orders"}} where not (amount > 0)`,
+        `models/schema.yml:5 model "orders": ${lacks("dbt_utils.unique_combination_of_columns")}models/tests/unique_combination_of_columns_orders.sql, a query returning the failing rows: select a, b from {{ref "orders"}} group by a, b having count(*) > 1`,
+        `models/schema.yml:6 model "orders": ${lacks("at_least_one")}models/tests/at_least_one_orders.sql, a query returning the failing rows: select * from {{ref "orders"}} where <the condition a failing row meets>`,
+        `models/schema.yml:9 model "orders" column "amount": ${lacks("dbt_utils.expression_is_true")}models/tests/expression_is_true_orders_amount.sql, a query returning the failing rows: select * from {{ref "orders"}} where not (amount >= 0)`,
+        'models/schema.yml:9 model "orders" column "amount": unknown test "uniqe" (did you mean "unique"?)',
+      ]);
+    } finally {
+      rmSync(p.root, { recursive: true, force: true });
+    }
   });
 
   it("get a plain name when two test the same expression, not one with its spaces and slashes", async () => {
