@@ -63,6 +63,26 @@ describe("dbt's selector methods", () => {
     expect(ls(["config.unique_key:session_id"], ["resource_type:test"]).lines).toEqual(["sessions"]);
   });
 
+  it("intersects with a model's tests, as dbt does (dbt test -s 'orders,test_type:generic')", () => {
+    expect(ls(["sessions,test_type:generic"]).lines).toEqual([
+      "unique_sessions_session_id",
+      "not_null_sessions_session_id",
+    ]);
+    expect(ls(["resource_type:test,daily"]).lines).toEqual(["daily_not_empty"]);
+    expect(ls(["marts,test_name:unique"]).lines).toEqual(["unique_sessions_session_id"]);
+    expect(ls(["resource_type:test,+daily"]).lines).toEqual([
+      "unique_sessions_session_id",
+      "not_null_sessions_session_id",
+      "daily_not_empty",
+    ]);
+    expect(ls(["sessions+"], ["test_type:singular,daily"]).lines).toEqual([
+      "sessions",
+      "unique_sessions_session_id",
+      "not_null_sessions_session_id",
+      "daily",
+    ]);
+  });
+
   it("warns for a dbt resource type the project has none of, and names the methods for an unknown one", () => {
     const seeds = ls(["resource_type:seed"]);
     expect(seeds.code).toBe(0);

@@ -67,10 +67,16 @@ export function selectNodes(
     for (const key of out) if (readers.has(key)) out.delete(key);
     return out;
   };
+  // dbt's eager indirect selection, applied to each part before an intersection, as dbt does: so
+  // `daily,test_type:generic` is daily's generic tests, not nothing.
+  const withTests = (part: Set<string>): Set<string> => {
+    for (const [key, node] of nodes) if (node.test && node.parents.some((p) => part.has(p))) part.add(key);
+    return part;
+  };
   const resolveItem = (item: string): Set<string> => {
     const parts = item.split(",").map((p) => p.trim());
     if (parts.some((p) => p === "")) throw new SelectorError(`the selector "${item}" has an empty part`);
-    const [first, ...rest] = parts.map(resolvePart);
+    const [first, ...rest] = parts.map((part) => withTests(resolvePart(part)));
     return new Set([...(first ?? [])].filter((n) => rest.every((r) => r.has(n))));
   };
   const expand = (list: string[]) => list.flatMap((item) => item.split(/\s+/)).filter(Boolean);
