@@ -37,9 +37,8 @@ const absentTypes = [
 const testTypes: Record<string, "generic" | "singular"> = {
   generic: "generic",
   singular: "singular",
-  // dbt's older names for them.
+  // dbt's older name for generic tests (data, once singular, is every data test since dbt 1.8).
   schema: "generic",
-  data: "singular",
 };
 
 /** A shell-style pattern (`*`, `?`) as an anchored regular expression. */
@@ -120,8 +119,9 @@ export function matcherOf(method: string, value: string, raw: string, all: Graph
     case "test_type": {
       const type = testTypes[value];
       if (value === "unit") return { node: () => false, none: "the project has no unit tests" };
+      if (value === "data") return { node: (n) => !!n.test, none: "the project has no data test" };
       if (!type)
-        throw new SelectorError(`unknown test type "${value}" in "${raw}" (use generic or singular)`);
+        throw new SelectorError(`unknown test type "${value}" in "${raw}" (use data, generic or singular)`);
       return { node: (n) => n.testType === type, none: `the project has no ${type} data test` };
     }
     case "test_name":

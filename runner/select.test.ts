@@ -59,6 +59,8 @@ describe("dbt's selector methods", () => {
     expect(ls(["test_type:singular"]).lines).toEqual(["daily_not_empty"]);
     expect(ls(["test_type:generic,test_name:not_null"]).lines).toEqual(["not_null_sessions_session_id"]);
     expect(ls(["config.severity:warn"]).lines).toEqual(["not_null_sessions_session_id"]);
+    // As dbt 1.8's: data is every data test, generic and singular.
+    expect(ls(["test_type:data"]).lines).toEqual(ls(["resource_type:test"]).lines);
     expect(ls(["config.tags:core", "config.incremental_strategy:delete+insert"]).lines[0]).toBe("sessions");
     expect(ls(["config.unique_key:session_id"], ["resource_type:test"]).lines).toEqual(["sessions"]);
   });
@@ -93,7 +95,7 @@ describe("dbt's selector methods", () => {
       'Selection error: unknown resource type "modle" in "resource_type:modle" (a project here has model, test and source)',
     ]);
     expect(ls(["test_type:unique"]).errors).toEqual([
-      'Selection error: unknown test type "unique" in "test_type:unique" (use generic or singular)',
+      'Selection error: unknown test type "unique" in "test_type:unique" (use data, generic or singular)',
     ]);
     const state = ls(["state:modified+"]);
     expect(state.code).toBe(2);
