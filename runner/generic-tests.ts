@@ -8,7 +8,7 @@ import type { DataTest } from "./tests.ts";
 import { unknownTestMessage } from "./unknown-test.ts";
 
 const genericKinds = ["not_null", "unique", "accepted_values", "relationships"] as const;
-const commonArgs = ["where", ...testConfigKeys, "config", "column_name"];
+const commonArgs = ["where", ...testConfigKeys, "config", "column_name", "name"];
 const configKeys = ["where", ...testConfigKeys];
 const kindArgs: Record<string, string[]> = {
   accepted_values: ["values", "quote"],
@@ -31,7 +31,14 @@ export function genericTest(
   let kind: string;
   let args: Record<string, unknown> = {};
   if (typeof raw === "string") kind = raw;
-  else if (raw && typeof raw === "object" && !Array.isArray(raw) && Object.keys(raw).length === 1) {
+  else if (isMapping(raw) && "test_name" in raw) {
+    // dbt's other form: `- name: orders_status_known` / `test_name: accepted_values` / its arguments beside.
+    const { test_name, ...rest } = raw;
+    if (typeof test_name !== "string")
+      return void fail("test_name must be the name of a test, such as unique");
+    kind = test_name;
+    args = rest;
+  } else if (raw && typeof raw === "object" && !Array.isArray(raw) && Object.keys(raw).length === 1) {
     const [key, value] = Object.entries(raw)[0] as [string, unknown];
     kind = key;
     if (value !== null && value !== undefined) {
@@ -78,7 +85,15 @@ export function genericTest(
   // As dbt's: the kind, the model, then the arguments given, so a disabled model-level test without a
   // column is not_null_orders_ (never not_null_orders_undefined).
   const named = kind === "relationships" ? [col, field, to] : [col];
-  const name = `${kind}_${model}_${named.filter((part) => part !== undefined).join("__")}`;
+  // As dbt's name: argument, a name of the user's own, which a selector and store_failures' table use.
+  if (args.name !== undefined && (typeof args.name !== "string" || !isName(args.name)))
+    return void fail(
+      `name must be letters, digits and _ (it names the test's compiled file and stored table), got ${JSON.stringify(args.name)}`,
+    );
+  const name =
+    typeof args.name === "string"
+      ? args.name
+      : `${kind}_${model}_${named.filter((part) => part !== undefined).join("__")}`;
   // As dbt: a disabled test is not resolved (what it reads need not exist), only listed as disabled.
   if (!own.enabled)
     return {
@@ -172,3 +187,5 @@ function notOneKey(raw: unknown): string {
 }
 
 const isName = (column: string) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(column);
+const isMapping = (raw: unknown): raw is Record<string, unknown> =>
+  !!raw && typeof raw === "object" && !Array.isArray(raw);

@@ -65,6 +65,45 @@ describe("generic data tests", () => {
     }
   });
 
+  it("take a name of the user's own, as dbt's name: (or its test_name: form), and refuse one given twice", async () => {
+    const p = tempProject({
+      "orders.sql": "select * from (values (1, 'a'), (2, 'b')) t(id, customer)",
+      "customers.sql": "select 'a' as id",
+      "schema.yml": [
+        "models:",
+        "  - name: orders",
+        "    data_tests:",
+        "      - unique: { name: orders_id_unique, column_name: id }",
+        "      - name: orders_customer_known",
+        "        test_name: relationships",
+        "        column_name: customer",
+        "        to: ref('customers')",
+        "        field: id",
+        "        config: { severity: warn }",
+      ].join("\n"),
+    });
+    try {
+      const { output } = await run("build", p);
+      expect(output).toMatch(/PASS orders_id_unique \.+ \[PASS/);
+      expect(output).toMatch(/WARN 1 orders_customer_known \.+ \[WARN 1/);
+      expect(output).toContain("Done. PASS=3 WARN=1 ERROR=0 SKIP=0 TOTAL=4");
+      const twice =
+        "models:\n  - name: orders\n    data_tests:\n      - unique: { name: orders_key, column_name: id }\n";
+      await refusedWith(
+        p,
+        `${twice}      - not_null: { name: orders_key, column_name: id }`,
+        'models/schema.yml:5\n    a second data test is named "orders_key": give each its own name',
+      );
+      await refusedWith(
+        p,
+        `${twice}      - not_null: { name: "orders key", column_name: id }`,
+        'got "orders key"',
+      );
+    } finally {
+      rmSync(p.root, { recursive: true, force: true });
+    }
+  });
+
   it("get a plain name when two test the same expression, not one with its spaces and slashes", async () => {
     const p = tempProject({
       "orders.sql": "select * from (values (10, 2, true), (10, 2, false)) t(amount, qty, paid)",

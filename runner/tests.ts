@@ -94,6 +94,13 @@ export function buildDataTests(
         (name, parent) => project.warnings.push(disabledParentWarning(schemaFile, line, name, parent)),
         defaultsFor(defaults, project.models.get(entry.name)?.folder ?? ""),
       );
+      // As dbt: a name of the user's own (name:) given twice is an error, where one made up gets _2.
+      if (test && isNamed(raw) && names.has(test.name))
+        return errors.push({
+          file: schemaFile,
+          line,
+          message: `a second data test is named "${test.name}": give each its own name`,
+        });
       if (test)
         (test.disabled ? project.disabledTests : tests).push({
           ...test,
@@ -169,6 +176,14 @@ export function buildDataTests(
     });
   }
   return tests;
+}
+
+/** Whether a schema.yml test entry gives its own name (dbt's name:, beside or under its test). */
+function isNamed(raw: unknown): boolean {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return false;
+  const entry = raw as Record<string, unknown>;
+  const args = "test_name" in entry ? entry : Object.values(entry)[0];
+  return !!args && typeof args === "object" && "name" in args;
 }
 
 /** As dbt: a test that reads a disabled model is left out, with a warning rather than an error. */
