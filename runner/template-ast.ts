@@ -82,10 +82,7 @@ export function templateFacts(ast: hbs.AST.Program, rootNames: ReadonlySet<strin
     if (node.type === "MustacheStatement" && helper === "config")
       for (const pair of node.hash?.pairs ?? [])
         if (unquoted(pair.value))
-          facts.errors.push({
-            line,
-            message: `{{config ${pair.key}=${pair.value.original}}} reads a variable named "${pair.value.original}": quote the value, ${pair.key}="${pair.value.original}"`,
-          });
+          facts.errors.push({ line, message: unquotedConfigMessage(pair.key, pair.value.original) });
     const named = node.params?.[0];
     if (node.type === "MustacheStatement" && namedHelpers.has(helper) && unquoted(named))
       facts.errors.push({
@@ -150,4 +147,16 @@ export function keepLineEndsAfterMacros<T extends hbs.AST.Node>(node: T): T {
   };
   visit(node as TemplateNode);
   return node;
+}
+
+/**
+ * An unquoted {{config}} value. dbt's list, tags=["a", "b"], reaches us as Handlebars' bracketed
+ * name `"a", "b"` (only brackets let a name hold quotes, commas or spaces): {{config}} takes it as
+ * one comma-separated text.
+ */
+function unquotedConfigMessage(key: string, value: string): string {
+  if (!/[\s,'"]/.test(value))
+    return `{{config ${key}=${value}}} reads a variable named "${value}": quote the value, ${key}="${value}"`;
+  const items = value.split(",").map((item) => item.trim().replace(/^['"]|['"]$/g, ""));
+  return `{{config ${key}=[${value}]}} is a list, which {{config}} takes as one quoted text: ${key}="${items.filter(Boolean).join(",")}"`;
 }

@@ -132,6 +132,16 @@ describe("renderTemplate", () => {
     ]);
   });
 
+  it("says to write dbt's list of tags as one quoted text, not to quote the list", () => {
+    for (const list of [`["a","b"]`, `['a', 'b']`])
+      expect(render(`{{config materialized="table" tags=${list}}}\nselect 1`).errors).toEqual([
+        {
+          line: 1,
+          message: `{{config tags=${list}}} is a list, which {{config}} takes as one quoted text: tags="a,b"`,
+        },
+      ]);
+  });
+
   it("says to quote an unquoted name given to ref, var or source", () => {
     expect(render("select {{var n}} from {{ref orders}}\njoin {{source events}} using (id)").errors).toEqual([
       { line: 1, message: '{{var n}} reads a variable named "n": quote the name, {{var "n"}}' },
