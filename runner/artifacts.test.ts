@@ -259,6 +259,8 @@ describe("run_results.json", () => {
     expect(result("test.demo.accepted_values_pages_page_path")).toMatchObject({
       status: "warn",
       failures: 1,
+      // dbt's own words, which tools that read run_results.json show.
+      message: "Got 1 result, configured to warn if != 0",
       adapter_response: { line: 9 },
     });
     expect(result("test.demo.few_views")).toMatchObject({

@@ -57,10 +57,7 @@ export function summaryLines(results: NodeResult[], elapsed: number): string[] {
     if (r.resource_type === "model") out.push(`Runtime Error in model ${r.name} (${where})`);
     else if (r.status === "error") out.push(`Runtime Error in test ${r.name} (${where})`);
     else out.push(`${r.status === "warn" ? "Warning" : "Failure"} in test ${r.name} (${where})`);
-    const message =
-      r.resource_type === "test" && r.status !== "error"
-        ? `Got ${plural(r.failures ?? 0, "result")}, configured to ${r.status === "warn" ? "warn" : "fail"} if ${r.condition ?? "!= 0"}`
-        : (r.message ?? "");
+    const message = r.message ?? "";
     out.push(`  ${message.replace(/\n/g, "\n  ")}`);
     // As dbt prints it, so that the rows can be read at once (`ownstats query "select * from …"`).
     if (r.resource_type === "test" && r.status !== "error" && r.relation_name)

@@ -45,8 +45,6 @@ export interface NodeResult extends Omit<RunResultOutput, "compiled" | "compiled
   line?: number;
   /** Under the data folder. */
   compiled_path: string;
-  /** For a test that warned or failed: the condition on its failing rows that made it (`!= 0`, `> 10`). */
-  condition?: string;
 }
 
 export interface RunResults {

@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import type { CompiledProject, ModelNode } from "./compile.ts";
 import { compiledPath, compiledTestPath } from "./compiled-files.ts";
-import { line, seconds } from "./console.ts";
+import { line, plural, seconds } from "./console.ts";
 import { modelId, testId } from "./manifest-nodes.ts";
 import { materialize } from "./materialize.ts";
 import { plan } from "./plan.ts";
@@ -142,6 +142,9 @@ export async function execute(
       const status: NodeStatus = testStatus(failures, t);
       const label = status === "pass" ? "PASS" : `${status.toUpperCase()} ${failures}`;
       opts.log(line(index, total, `${label} ${t.name}`, `${label} in ${seconds(elapsed)}`));
+      // dbt's words, which run_results.json and the summary give alike.
+      const condition = (status === "warn" ? t.warnIf : t.errorIf) ?? anyFailure;
+      const message = `Got ${plural(failures, "result")}, configured to ${status} if ${condition}`;
       const r = testResult(
         project,
         t,
@@ -149,9 +152,8 @@ export async function execute(
         started,
         elapsed,
         failures,
-        status === "pass" ? null : `Got ${failures} failing rows`,
+        status === "pass" ? null : message,
       );
-      if (status !== "pass") r.condition = (status === "warn" ? t.warnIf : t.errorIf) ?? anyFailure;
       results.push(r);
       if (status === "fail") for (const m of t.model ? [t.model] : t.parents) blocked.add(m);
     } catch (error) {
