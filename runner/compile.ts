@@ -96,11 +96,10 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     byName.set(file.name, file);
     byFoldedName.set(file.name.toLowerCase(), file);
   }
-  const schemaFile = `${files.top}/schema.yml`;
   const context: Omit<ModelContext, "relationOf"> = {
     config: files.config,
     schemaConfig: new Map(
-      files.schema.models.flatMap((m) => (m.config ? [[m.name, { ...m.config, file: schemaFile }]] : [])),
+      files.schema.models.flatMap((m) => (m.config ? [[m.name, { ...m.config, file: m.file }]] : [])),
     ),
     vars,
     knownSources: new Set(Object.keys(files.config.sources)),

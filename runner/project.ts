@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import { z } from "zod";
 import { entryFolder, folderEntryCovers } from "./project-folders.ts";
-import { readSchemaFile, type SchemaFile } from "./schema-file.ts";
+import { readSchemaFiles, type SchemaFile } from "./schema-file.ts";
 import { defaultEntries, type TestDefaults, testDefaultsSchema } from "./test-defaults.ts";
 import { readYaml } from "./yaml-file.ts";
 
@@ -125,11 +125,19 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
       lineOf = loaded.lineOf;
     }
   }
+  // As dbt: any .yml beside the models describes them (models/marts/_marts.yml), not schema.yml alone,
+  // whose tests would otherwise never run, without a word. schema.yml is read first.
   const schemaPath = join(modelsDir, "schema.yml");
-  if (existsSync(schemaPath)) files.schema = readSchemaFile(schemaPath, display(schemaPath), errors);
+  const propertyFiles = walk(modelsDir, (name) => /\.ya?ml$/.test(name))
+    .filter((abs) => abs !== projectPath)
+    .sort((a, b) => Number(b === schemaPath) - Number(a === schemaPath));
+  files.schema = readSchemaFiles(
+    propertyFiles.map((abs) => ({ path: abs, display: display(abs) })),
+    errors,
+  );
   const testsDir = join(modelsDir, "tests");
   const macrosDir = join(modelsDir, "macros");
-  for (const abs of walkSql(modelsDir)) {
+  for (const abs of walk(modelsDir, (name) => name.endsWith(".sql"))) {
     const rel = relative(modelsDir, abs).split(sep);
     const file: ModelFile = {
       name: basename(abs, ".sql"),
@@ -191,15 +199,16 @@ function testDefaultsProblems(
       });
 }
 
-function walkSql(dir: string): string[] {
+/** The files under dir whose name `wanted` takes, in name order; hidden ones left out. */
+function walk(dir: string, wanted: (name: string) => boolean): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
     a.name.localeCompare(b.name),
   )) {
     if (entry.name.startsWith(".")) continue;
     const abs = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walkSql(abs));
-    else if (entry.isFile() && entry.name.endsWith(".sql")) out.push(abs);
+    if (entry.isDirectory()) out.push(...walk(abs, wanted));
+    else if (entry.isFile() && wanted(entry.name)) out.push(abs);
   }
   return out;
 }

@@ -1,5 +1,7 @@
+import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compileProject } from "./compile.ts";
+import { list } from "./inspect.ts";
 import { columnTests, tempProject, writeFiles } from "./testkit.ts";
 
 describe("schema.yml", () => {
@@ -16,8 +18,45 @@ describe("schema.yml", () => {
       ].join("\n"),
     });
     expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toContain(
-      'models/schema.yml:5 model "orders" is described twice (first on line 2): a model has one entry in schema.yml, as in dbt',
+      `models/schema.yml:5 model "orders" is described twice (first on line 2): a model has one entry in the project's YAML files, as in dbt`,
     );
+  });
+
+  it("is read with every other .yml of models/, as dbt reads property files, naming each file in errors", () => {
+    const p = tempProject({
+      "staging/stg_orders.sql": "select 1 as id",
+      "marts/orders.sql": 'select * from {{ref "stg_orders"}}',
+      "schema.yml": "models:\n  - name: orders\n    columns:\n      - name: id\n        tests: [unique]\n",
+      "staging/_staging.yml": [
+        "version: 2",
+        "models:",
+        "  - name: stg_orders",
+        "    config: { materialized: table }",
+        "    columns:",
+        "      - name: id",
+        "        data_tests: [not_null]",
+      ].join("\n"),
+    });
+    try {
+      const lines: string[] = [];
+      expect(list({ ...p, output: "path", log: (l) => lines.push(l) })).toBe(0);
+      expect(lines).toEqual([
+        "models/staging/stg_orders.sql",
+        "models/staging/_staging.yml",
+        "models/marts/orders.sql",
+        "models/schema.yml",
+      ]);
+      expect(compileProject(p.models).models.get("stg_orders")?.config.materialized).toBe("table");
+      writeFiles(p.models, {
+        "marts/_marts.yml": "models:\n  - name: orders\n  - name: ordrs\n",
+      });
+      expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+        `models/marts/_marts.yml:2 model "orders" is described twice (first in models/schema.yml:2): a model has one entry in the project's YAML files, as in dbt`,
+        'models/marts/_marts.yml:3 _marts.yml describes a model that does not exist: "ordrs" (did you mean "orders"?)',
+      ]);
+    } finally {
+      rmSync(p.root, { recursive: true, force: true });
+    }
   });
 
   it("names the model a misspelt entry most likely meant", () => {

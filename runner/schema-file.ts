@@ -1,4 +1,5 @@
-// models/schema.yml: each model's description, columns and data tests, with the lines they are on.
+// The property files of models/ (schema.yml, and any other .yml beside the models, as in dbt): each
+// model's description, columns and data tests, with the file and lines they are on.
 import { z } from "zod";
 import type { ProjectError } from "./project.ts";
 import { readYaml } from "./yaml-file.ts";
@@ -15,6 +16,8 @@ export interface SchemaColumn {
 }
 export interface SchemaModel {
   name: string;
+  /** The YAML file it is described in, as messages name it (`models/marts/_marts.yml`). */
+  file: string;
   description?: string;
   columns: SchemaColumn[];
   tests: SchemaTest[];
@@ -63,48 +66,59 @@ const schemaSchema = z.strictObject({
     .default([]),
 });
 
-/** schema.yml's models with their tests and lines; no models when the file cannot be read (its errors say why). */
-export function readSchemaFile(path: string, display: string, errors: ProjectError[]): SchemaFile {
-  const loaded = readYaml(path, display, schemaSchema, errors);
-  if (!loaded) return { models: [] };
-  // As dbt: a second entry would otherwise replace the first's description and config in silence.
-  const firstLine = new Map<string, number | undefined>();
-  loaded.value.models.forEach((m, i) => {
-    const line = loaded.lineOf(["models", i]);
-    if (!firstLine.has(m.name)) return void firstLine.set(m.name, line);
+/**
+ * The models of every property file, in the order given; a model described twice (in one file or
+ * two) is an error, as in dbt: the second entry would otherwise replace the first's in silence.
+ */
+export function readSchemaFiles(
+  files: { path: string; display: string }[],
+  errors: ProjectError[],
+): SchemaFile {
+  const models = files.flatMap((f) => readSchemaFile(f.path, f.display, errors));
+  const first = new Map<string, SchemaModel>();
+  for (const m of models) {
+    const earlier = first.get(m.name);
+    if (!earlier) {
+      first.set(m.name, m);
+      continue;
+    }
+    const where = earlier.file === m.file ? `on line ${earlier.line}` : `in ${earlier.file}:${earlier.line}`;
     errors.push({
-      file: display,
-      line,
-      message: `model "${m.name}" is described twice (first on line ${firstLine.get(m.name)}): a model has one entry in schema.yml, as in dbt`,
+      file: m.file,
+      line: m.line,
+      message: `model "${m.name}" is described twice (first ${where}): a model has one entry in the project's YAML files, as in dbt`,
     });
+  }
+  return { models: models.filter((m) => first.get(m.name) === m) };
+}
+
+/** One property file's models with their tests and lines; none when the file cannot be read (its errors say why). */
+function readSchemaFile(path: string, display: string, errors: ProjectError[]): SchemaModel[] {
+  const loaded = readYaml(path, display, schemaSchema, errors);
+  if (!loaded) return [];
+  return loaded.value.models.map((m, i) => {
+    const at = (...keys: (string | number)[]) => loaded.lineOf(["models", i, ...keys]);
+    const tests = (list: unknown[] | undefined, key: string, ...prefix: (string | number)[]) =>
+      (list ?? []).map((raw, k) => ({ raw, line: at(...prefix, key, k) }));
+    return {
+      name: m.name,
+      file: display,
+      description: m.description,
+      tests: [...tests(m.tests, "tests"), ...tests(m.data_tests, "data_tests")],
+      columns: (m.columns ?? []).map((c, j) => ({
+        name: c.name,
+        description: c.description,
+        tests: [...tests(c.tests, "tests", "columns", j), ...tests(c.data_tests, "data_tests", "columns", j)],
+      })),
+      line: at(),
+      ...(m.config
+        ? {
+            config: {
+              args: m.config,
+              lines: Object.fromEntries(Object.keys(m.config).map((k) => [k, at("config", k)])),
+            },
+          }
+        : {}),
+    };
   });
-  return {
-    models: loaded.value.models.map((m, i) => {
-      const at = (...keys: (string | number)[]) => loaded.lineOf(["models", i, ...keys]);
-      const tests = (list: unknown[] | undefined, key: string, ...prefix: (string | number)[]) =>
-        (list ?? []).map((raw, k) => ({ raw, line: at(...prefix, key, k) }));
-      return {
-        name: m.name,
-        description: m.description,
-        tests: [...tests(m.tests, "tests"), ...tests(m.data_tests, "data_tests")],
-        columns: (m.columns ?? []).map((c, j) => ({
-          name: c.name,
-          description: c.description,
-          tests: [
-            ...tests(c.tests, "tests", "columns", j),
-            ...tests(c.data_tests, "data_tests", "columns", j),
-          ],
-        })),
-        line: at(),
-        ...(m.config
-          ? {
-              config: {
-                args: m.config,
-                lines: Object.fromEntries(Object.keys(m.config).map((k) => [k, at("config", k)])),
-              },
-            }
-          : {}),
-      };
-    }),
-  };
 }

@@ -64,18 +64,18 @@ export function buildDataTests(
     names.add(name);
     return name;
   };
-  const schemaFile = `${files.top}/schema.yml`;
   // As dbt's: a generic test takes the defaults of its model's folder, a singular test of its own.
   const defaults = defaultEntries(testDefaultsOf(files.config), files.config.name);
   // A model that failed to compile has its own error; the tests that name it do not add more.
   const modelFiles = new Set(files.models.map((file) => file.name));
   for (const entry of files.schema.models) {
+    const schemaFile = entry.file;
     if (!project.models.has(entry.name)) {
       if (modelFiles.has(entry.name)) continue;
       errors.push({
         file: schemaFile,
         line: entry.line,
-        message: `schema.yml describes a model that does not exist: "${entry.name}"${didYouMean(entry.name, modelFiles)}`,
+        message: `${entry.file.split("/").at(-1)} describes a model that does not exist: "${entry.name}"${didYouMean(entry.name, modelFiles)}`,
       });
       continue;
     }
