@@ -59,6 +59,23 @@ describe("schema.yml", () => {
     }
   });
 
+  it("says where dbt's sources:, unit_tests: and other blocks of a property file go, at their line", () => {
+    const p = tempProject({
+      "orders.sql": "select 1 as id",
+      "staging/_sources.yml": "version: 2\nsources:\n  - name: raw\n    tables: [{ name: events }]\n",
+      "schema.yml": "models:\n  - name: orders\nunit_tests:\n  - name: t\nexposures: []\n",
+    });
+    try {
+      expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+        "models/schema.yml:3 unit_tests: the runner has no unit tests: write the check as a singular test, models/tests/<name>.sql, a query returning the failing rows",
+        "models/schema.yml:5 exposures: dbt's exposures are not part of a project here: remove the block (a property file takes models: only)",
+        'models/staging/_sources.yml:2 sources: a source is declared in models/project.yml, under sources: (its path, columns and partitions), and read with {{source "name"}}',
+      ]);
+    } finally {
+      rmSync(p.root, { recursive: true, force: true });
+    }
+  });
+
   it("names the model a misspelt entry most likely meant", () => {
     const p = tempProject({
       "orders.sql": "select 1 as id",

@@ -39,8 +39,34 @@ const testList = z
   })
   .optional();
 
+// dbt's other blocks of a property file, which a project here declares elsewhere or has not: each is
+// answered with what to do, rather than "Unrecognized key".
+const otherBlocks: Record<string, string> = {
+  sources:
+    'a source is declared in models/project.yml, under sources: (its path, columns and partitions), and read with {{source "name"}}',
+  unit_tests:
+    "the runner has no unit tests: write the check as a singular test, models/tests/<name>.sql, a query returning the failing rows",
+  ...Object.fromEntries(
+    [
+      "seeds",
+      "snapshots",
+      "exposures",
+      "metrics",
+      "semantic_models",
+      "saved_queries",
+      "macros",
+      "groups",
+      "analyses",
+    ].map((key) => [
+      key,
+      `dbt's ${key} are not part of a project here: remove the block (a property file takes models: only)`,
+    ]),
+  ),
+};
+
 const schemaSchema = z.strictObject({
   version: z.number().optional(),
+  ...Object.fromEntries(Object.keys(otherBlocks).map((key) => [key, z.unknown().optional()])),
   models: z
     .array(
       z.strictObject({
@@ -96,6 +122,9 @@ export function readSchemaFiles(
 function readSchemaFile(path: string, display: string, errors: ProjectError[]): SchemaModel[] {
   const loaded = readYaml(path, display, schemaSchema, errors);
   if (!loaded) return [];
+  for (const [key, advice] of Object.entries(otherBlocks))
+    if (key in loaded.value)
+      errors.push({ file: display, line: loaded.keyLineOf([], key), message: `${key}: ${advice}` });
   return loaded.value.models.map((m, i) => {
     const at = (...keys: (string | number)[]) => loaded.lineOf(["models", i, ...keys]);
     const tests = (list: unknown[] | undefined, key: string, ...prefix: (string | number)[]) =>

@@ -12,7 +12,14 @@ export function readYaml<T>(
   display: string,
   schema: z.ZodType<T>,
   errors: ProjectError[],
-): { value: T; lineOf: (path: PropertyKey[]) => number | undefined } | undefined {
+):
+  | {
+      value: T;
+      lineOf: (path: PropertyKey[]) => number | undefined;
+      /** The line of a key itself, where lineOf gives its value's (a block's first item). */
+      keyLineOf: (parent: PropertyKey[], key: string) => number | undefined;
+    }
+  | undefined {
   const text = readFileSync(path, "utf8");
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -43,7 +50,11 @@ export function readYaml<T>(
     }
     return undefined;
   }
-  return { value: parsed.data, lineOf: (keys) => lineOf(doc, text, keys) };
+  return {
+    value: parsed.data,
+    lineOf: (keys) => lineOf(doc, text, keys),
+    keyLineOf: (parent, key) => keyLine(doc, text, parent, key),
+  };
 }
 
 /** The line of a key path in a YAML document, for error messages. */
