@@ -3,7 +3,7 @@
 import { findCycles, type GraphNode } from "./graph.ts";
 import { type ModelConfig, resolveConfig } from "./model-config.ts";
 import { loadProjectFiles, type ModelFile, type ProjectConfig, type ProjectError } from "./project.ts";
-import type { SchemaModel } from "./schema-file.ts";
+import type { Meta, SchemaModel } from "./schema-file.ts";
 import { ephemeralRelationName, relationName } from "./sql.ts";
 import { missingRefMessage } from "./suggest.ts";
 import { type Rendered, renderTemplate } from "./template.ts";
@@ -25,7 +25,9 @@ export interface ModelNode {
   parents: string[];
   sources: string[];
   description?: string;
-  columns: { name: string; description?: string }[];
+  /** schema.yml's meta, for the manifest. */
+  meta?: Meta;
+  columns: { name: string; description?: string; meta?: Meta }[];
 }
 
 export interface CompiledProject {
@@ -178,7 +180,12 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     const node = project.models.get(entry.name);
     if (!node) continue;
     node.description = entry.description;
-    node.columns = (entry.columns ?? []).map((c) => ({ name: c.name, description: c.description }));
+    node.meta = entry.meta;
+    node.columns = (entry.columns ?? []).map((c) => ({
+      name: c.name,
+      description: c.description,
+      meta: c.meta,
+    }));
   }
   project.tests = buildDataTests(files, project, errors);
   errors.push(...storedViewErrors(project.tests, project));

@@ -1,5 +1,6 @@
 // The manifest's generic tests carry their arguments in test_metadata.kwargs, and its macros list
 // models/macros/, as dbt writes them, so that tools reading dbt's manifest see what a test checks.
+import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildManifest } from "./artifacts.ts";
 import { compileProject } from "./compile.ts";
@@ -146,5 +147,26 @@ describe("the manifest's macros", () => {
 
   it("is empty for a project without macros", () => {
     expect(manifestOf({ "stg.sql": "select 1 as id" }).macros).toEqual({});
+  });
+});
+
+describe("a model's meta", () => {
+  it("is carried from schema.yml to the node, its config and its columns, as dbt's", () => {
+    const p = tempProject({
+      "orders.sql": "select 1 as id",
+      "schema.yml": [
+        "models:",
+        "  - name: orders",
+        "    meta: { owner: finance, contains_pii: true }",
+        "    columns:",
+        "      - name: id",
+        "        meta: { dimension: { type: number } }",
+      ].join("\n"),
+    });
+    const node = buildManifest(compileProject(p.models)).nodes["model.demo.orders"];
+    rmSync(p.root, { recursive: true, force: true });
+    expect(node?.meta).toEqual({ owner: "finance", contains_pii: true });
+    expect(node?.config.meta).toEqual({ owner: "finance", contains_pii: true });
+    expect(node?.columns.id?.meta).toEqual({ dimension: { type: "number" } });
   });
 });

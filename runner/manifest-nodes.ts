@@ -14,6 +14,7 @@ import type {
   ModelManifestNode,
   TestManifestNode,
 } from "./manifest-types.ts";
+import type { Meta } from "./schema-file.ts";
 import { schemaName } from "./sql.ts";
 import { failuresRelation, failuresSchema } from "./test-failures.ts";
 import type { DataTest } from "./tests.ts";
@@ -63,8 +64,13 @@ const sha256 = (text: string) => ({
   checksum: createHash("sha256").update(text).digest("hex"),
 });
 
-function columnInfo(name: string, description = "", dataType: string | null = null): ColumnInfo {
-  return { name, description, meta: {}, data_type: dataType, tags: [] };
+function columnInfo(
+  name: string,
+  description = "",
+  dataType: string | null = null,
+  meta: Meta = {},
+): ColumnInfo {
+  return { name, description, meta, data_type: dataType, tags: [] };
 }
 
 export function modelNode(project: CompiledProject, m: ModelNode): ModelManifestNode {
@@ -88,11 +94,13 @@ export function modelNode(project: CompiledProject, m: ModelNode): ModelManifest
       unique_key: keys.length === 0 ? null : keys.length === 1 ? keys[0] : keys,
       // As dbt's: a strategy only where there is an incremental query.
       ...(m.config.materialized === "incremental" ? {} : { incremental_strategy: null }),
-      meta: {},
+      meta: m.meta ?? {},
     },
     tags: m.config.tags,
     description: m.description ?? "",
-    columns: Object.fromEntries(m.columns.map((c) => [c.name, columnInfo(c.name, c.description)])),
+    columns: Object.fromEntries(
+      m.columns.map((c) => [c.name, columnInfo(c.name, c.description, null, c.meta)]),
+    ),
     ...codeFields(project, {
       raw,
       // dbt gives ephemeral models no relation: they exist only inside a run.
@@ -103,6 +111,8 @@ export function modelNode(project: CompiledProject, m: ModelNode): ModelManifest
       macros: [...new Set([...m.full.macros, ...(m.incremental?.macros ?? [])])],
       compiledPath: compiledPath(m),
     }),
+    // As dbt's: schema.yml's meta, in the node and its config alike.
+    meta: m.meta ?? {},
   };
 }
 

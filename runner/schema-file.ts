@@ -9,9 +9,12 @@ export interface SchemaTest {
   raw: unknown;
   line?: number;
 }
+/** dbt's meta: what the user keeps about a model or column, which the manifest carries and no build reads. */
+export type Meta = Record<string, unknown>;
 export interface SchemaColumn {
   name: string;
   description?: string;
+  meta?: Meta;
   tests: SchemaTest[];
 }
 export interface SchemaModel {
@@ -19,6 +22,7 @@ export interface SchemaModel {
   /** The YAML file it is described in, as messages name it (`models/marts/_marts.yml`). */
   file: string;
   description?: string;
+  meta?: Meta;
   columns: SchemaColumn[];
   tests: SchemaTest[];
   line?: number;
@@ -72,11 +76,13 @@ const schemaSchema = z.strictObject({
       z.strictObject({
         name: z.string(),
         description: z.string().optional(),
+        meta: z.record(z.string(), z.unknown()).optional(),
         columns: z
           .array(
             z.strictObject({
               name: z.string(),
               description: z.string().optional(),
+              meta: z.record(z.string(), z.unknown()).optional(),
               data_type: z.string().optional(),
               tests: testList,
               data_tests: testList,
@@ -133,10 +139,12 @@ function readSchemaFile(path: string, display: string, errors: ProjectError[]): 
       name: m.name,
       file: display,
       description: m.description,
+      meta: m.meta,
       tests: [...tests(m.tests, "tests"), ...tests(m.data_tests, "data_tests")],
       columns: (m.columns ?? []).map((c, j) => ({
         name: c.name,
         description: c.description,
+        meta: c.meta,
         tests: [...tests(c.tests, "tests", "columns", j), ...tests(c.data_tests, "data_tests", "columns", j)],
       })),
       line: at(),
