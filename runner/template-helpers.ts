@@ -4,6 +4,7 @@ import type Handlebars from "handlebars";
 import { sqlLiteral } from "./sql.ts";
 import type { Rendered, RenderInput } from "./template.ts";
 import { TemplateError } from "./template-errors.ts";
+import { oneOfTwoNames } from "./template-jinja.ts";
 import { unmarkLines } from "./template-lines.ts";
 import { rangeStartPlaceholder, sourcePlaceholder, watermarkPlaceholder } from "./template-marks.ts";
 
@@ -20,6 +21,13 @@ export function registerHelpers(hb: typeof Handlebars, input: RenderInput, out: 
   const nameArg = (helper: string, args: unknown[]): { name: string; options: HelperOptions } => {
     const options = args[args.length - 1] as HelperOptions;
     const name = args[0];
+    const given = args.slice(0, -1);
+    const two = typeof given[0] === "string" && oneOfTwoNames(helper, given.map(String));
+    if (two)
+      throw new TemplateError(
+        `{{${helper} ${given.map((n) => (typeof n === "string" ? `"${n}"` : String(n))).join(" ")}}} gives two names, where it takes one: write {{${helper} "${two.name}"}} (${two.why})`,
+        lineOf(options),
+      );
     if (args.length !== 2 || typeof name !== "string")
       throw new TemplateError(
         `{{${helper}}} takes one quoted name, e.g. {{${helper} "name"}}`,

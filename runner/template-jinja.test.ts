@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compileProject } from "./compile.ts";
+import { jinjaMistakes } from "./template-jinja.ts";
 import { run, tempProject } from "./testkit.ts";
 
 describe("Jinja in a model", () => {
@@ -52,6 +53,25 @@ describe("Jinja in a model", () => {
       `models/other.sql:1 {{ config(…) }} is Jinja's call syntax: write {{config materialized="table" unique_key="id"}}`,
       `models/tests/few.sql:1 {{ config(…) }} is Jinja's call syntax: write {{config severity="warn" error_if=">10"}}`,
       `models/tests/few.sql:2 {{ ref(…) }} is Jinja's call syntax: write {{ref "base"}}`,
+    ]);
+  });
+
+  it("names the one name to write for dbt's two-name source, ref and var calls", () => {
+    const text =
+      "select * from {{ source('raw', 'events') }}, {{ ref('shop', 'orders') }}\nwhere {{ var('n', 3) }}";
+    expect(jinjaMistakes(text)).toEqual([
+      {
+        line: 1,
+        message: `{{ source(…) }} is Jinja's call syntax: write {{source "events"}} (a source here has one name, the one project.yml declares)`,
+      },
+      {
+        line: 1,
+        message: `{{ ref(…) }} is Jinja's call syntax: write {{ref "orders"}} (a project here is one package, named by no ref)`,
+      },
+      {
+        line: 2,
+        message: `{{ var(…) }} is Jinja's call syntax: write {{var "n"}} (a variable's default goes in project.yml vars:)`,
+      },
     ]);
   });
 

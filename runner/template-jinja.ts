@@ -80,7 +80,21 @@ export function jinjaMistakes(
 }
 
 /** Helpers whose Jinja call carries over word for word: `{{ ref('x') }}` is `{{ref "x"}}`. */
-const sameArguments = new Set(["ref", "var", "config"]);
+const sameArguments = new Set(["ref", "var", "config", "source"]);
+
+/**
+ * dbt's two-name calls, where a helper here takes one: ref's package and model, source's source and
+ * table, var's name and default. The name to keep, and why the other goes.
+ */
+export function oneOfTwoNames(helper: string, names: string[]): { name: string; why: string } | undefined {
+  const [first, second] = names;
+  if (names.length !== 2 || first === undefined || second === undefined) return undefined;
+  if (helper === "ref") return { name: second, why: "a project here is one package, named by no ref" };
+  if (helper === "source")
+    return { name: second, why: "a source here has one name, the one project.yml declares" };
+  if (helper === "var") return { name: first, why: "a variable's default goes in project.yml vars:" };
+  return undefined;
+}
 
 /**
  * The Handlebars for a Jinja call of ref, var or config whose arguments are plain values (texts,
@@ -96,6 +110,8 @@ function handlebarsCall(name: string, args: string): string | undefined {
     if (plain === undefined) return undefined;
     out.push(key ? `${key}=${plain}` : plain);
   }
+  const two = oneOfTwoNames(name, out);
+  if (two) return `{{${name} ${two.name}}} (${two.why})`;
   return `{{${[name, ...out].join(" ")}}}`;
 }
 

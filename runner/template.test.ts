@@ -142,6 +142,19 @@ describe("renderTemplate", () => {
       ]);
   });
 
+  it("answers dbt's two names (package and model, source and table, name and default) with the one to write", () => {
+    const two = (text: string) => render(text).errors.map((e) => e.message);
+    expect(two('select * from {{source "raw" "events"}}')).toEqual([
+      '{{source "raw" "events"}} gives two names, where it takes one: write {{source "events"}} (a source here has one name, the one project.yml declares)',
+    ]);
+    expect(two('select * from {{ref "shop" "orders"}}')).toEqual([
+      '{{ref "shop" "orders"}} gives two names, where it takes one: write {{ref "orders"}} (a project here is one package, named by no ref)',
+    ]);
+    expect(two('select {{var "n" 3}}')).toEqual([
+      `{{var "n" 3}} gives two names, where it takes one: write {{var "n"}} (a variable's default goes in project.yml vars:)`,
+    ]);
+  });
+
   it("says to quote an unquoted name given to ref, var or source", () => {
     expect(render("select {{var n}} from {{ref orders}}\njoin {{source events}} using (id)").errors).toEqual([
       { line: 1, message: '{{var n}} reads a variable named "n": quote the name, {{var "n"}}' },
