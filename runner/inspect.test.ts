@@ -96,6 +96,8 @@ describe("ownstats ls", () => {
       { name: "sessions", unique_id: "model.demo.sessions" },
       { name: "unique_sessions_session_id", unique_id: "test.demo.unique_sessions_session_id" },
     ]);
+    // dbt's docs write them as one quoted argument: --output-keys "name unique_id".
+    expect(keys(["name unique_id"]).lines).toEqual(keys(["name", "unique_id"]).lines);
     const bad = keys(["name", "uniqueid"]);
     expect(bad.result).toBe(2);
     expect(bad.lines[0]).toMatch(/^--output-keys: no key "uniqueid" \(a node has: name, resource_type, /);

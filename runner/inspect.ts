@@ -65,12 +65,14 @@ export interface ListOptions extends Inspect {
 export function list(opts: ListOptions): number {
   const log = opts.log ?? ((line: string) => console.log(line));
   const errorLog = opts.errorLog ?? ((line: string) => console.error(line));
-  const unknownKey = opts.outputKeys?.find((key) => !lsKeyNames.includes(key));
+  // As dbt's, one argument may hold several keys: --output-keys "name unique_id".
+  const outputKeys = opts.outputKeys?.flatMap((keys) => keys.split(/[\s,]+/)).filter(Boolean);
+  const unknownKey = outputKeys?.find((key) => !lsKeyNames.includes(key));
   if (unknownKey) {
     errorLog(`--output-keys: no key "${unknownKey}" (a node has: ${lsKeyNames.join(", ")})`);
     return 2;
   }
-  if (opts.outputKeys && opts.output !== "json") {
+  if (outputKeys && opts.output !== "json") {
     errorLog("--output-keys chooses the keys of --output json: give that too");
     return 2;
   }
@@ -84,7 +86,7 @@ export function list(opts: ListOptions): number {
       item.kind === "model"
         ? { ...lsKeys(modelNode(project, item.model)), materialized: item.model.config.materialized }
         : { ...lsKeys(testNode(project, item.test)), severity: item.test.severity };
-    const keys = opts.outputKeys;
+    const keys = outputKeys;
     if (opts.output === "json")
       log(
         JSON.stringify(keys ? Object.fromEntries(keys.map((k) => [k, node[k as keyof typeof node]])) : node),
