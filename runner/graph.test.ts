@@ -66,9 +66,9 @@ describe("graph", () => {
     expect([...selectNodes(g, ["sesions+", "tag:nigthly"], undefined, warn)]).toEqual([]);
     expect(warnings).toEqual([
       'the selector "nope" matches nothing: no model named "nope"',
-      'the selector "tag:none" matches nothing: no model has the tag "none"',
+      'the selector "tag:none" matches nothing: no model or data test has the tag "none"',
       'the selector "sesions+" matches nothing: no model named "sesions" (did you mean "sessions"?)',
-      'the selector "tag:nigthly" matches nothing: no model has the tag "nigthly" (did you mean "nightly"?)',
+      'the selector "tag:nigthly" matches nothing: no model or data test has the tag "nigthly" (did you mean "nightly"?)',
     ]);
   });
 });

@@ -176,10 +176,10 @@ export function testNode(project: CompiledProject, t: DataTest): TestManifestNod
       store_failures_as: t.storeFailuresAs ?? null,
       warn_if: t.warnIf ?? anyFailure,
       error_if: t.errorIf ?? anyFailure,
-      tags: [],
+      tags: t.tags ?? [],
       meta: {},
     },
-    tags: [],
+    tags: t.tags ?? [],
     description: "",
     columns: {},
     ...codeFields(project, {

@@ -1,7 +1,7 @@
 // The property files of models/ (schema.yml, and any other .yml beside the models, as in dbt): each
 // model's description, columns and data tests, with the file and lines they are on.
 import { z } from "zod";
-import type { ProjectError } from "./project.ts";
+import { type ProjectError, splitTags } from "./project.ts";
 import { readYaml } from "./yaml-file.ts";
 
 /** A test entry of schema.yml as written, with its line. */
@@ -15,6 +15,8 @@ export interface SchemaColumn {
   name: string;
   description?: string;
   meta?: Meta;
+  /** dbt's column tags, which each of its tests takes. */
+  tags?: string[];
   tests: SchemaTest[];
 }
 export interface SchemaModel {
@@ -83,6 +85,10 @@ const schemaSchema = z.strictObject({
               name: z.string(),
               description: z.string().optional(),
               meta: z.record(z.string(), z.unknown()).optional(),
+              tags: z
+                .union([z.string(), z.array(z.string())])
+                .transform((tags) => splitTags(tags))
+                .optional(),
               data_type: z.string().optional(),
               tests: testList,
               data_tests: testList,
@@ -145,6 +151,7 @@ function readSchemaFile(path: string, display: string, errors: ProjectError[]): 
         name: c.name,
         description: c.description,
         meta: c.meta,
+        tags: c.tags,
         tests: [...tests(c.tests, "tests", "columns", j), ...tests(c.data_tests, "data_tests", "columns", j)],
       })),
       line: at(),

@@ -22,7 +22,7 @@ export function selectionGraph(project: CompiledProject, data: string): Map<stri
     graph.set(testKey(test.name), {
       name: test.name,
       parents: test.parents,
-      tags: [],
+      tags: test.tags ?? [],
       file: test.file,
       sources: test.sources,
       test: true,

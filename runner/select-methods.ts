@@ -78,7 +78,7 @@ export function matcherOf(method: string, value: string, raw: string, all: Graph
     case "tag":
       return {
         node: (n) => n.tags.some((t) => pattern.test(t)),
-        none: `no model has the tag "${value}"${meant(all.flatMap((n) => n.tags))}`,
+        none: `no model or data test has the tag "${value}"${meant(all.flatMap((n) => n.tags))}`,
       };
     case "path": {
       // Relative to the project (models/marts) or to the models folder (marts); a folder or a file.

@@ -1,6 +1,7 @@
+import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { list } from "./inspect.ts";
-import { run, tempProject, writeFiles } from "./testkit.ts";
+import { columnTests, run, tempProject, writeFiles } from "./testkit.ts";
 
 // stg (view) → sessions (incremental, tested) → daily (table); a singular test reads daily.
 const p = tempProject({
@@ -83,6 +84,45 @@ describe("dbt's selector methods", () => {
       "not_null_sessions_session_id",
       "daily",
     ]);
+  });
+
+  it("selects a data test by its tags, its column's and a singular test's, as dbt's tag: does", () => {
+    const q = tempProject({
+      "orders.sql": "select 1 as id",
+      "schema.yml": [
+        "models:",
+        "  - name: orders",
+        "    data_tests:",
+        "      - unique: { column_name: id, tags: [critical] }",
+        "    columns:",
+        "      - name: id",
+        "        tags: [key]",
+        "        data_tests: [{ not_null: { config: { tags: nightly } } }, { accepted_values: { values: [1] } }]",
+      ].join("\n"),
+      "tests/slow_check.sql": '{{config tags="slow,nightly"}}\nselect * from {{ref "orders"}} where id < 0',
+    });
+    try {
+      const tagged = (select: string) => {
+        const lines: string[] = [];
+        list({ ...q, select: [select], log: (l) => lines.push(l), errorLog: () => {} });
+        return lines;
+      };
+      expect(tagged("tag:critical")).toEqual(["unique_orders_id"]);
+      expect(tagged("tag:key")).toEqual(["not_null_orders_id", "accepted_values_orders_id"]);
+      expect(tagged("tag:nightly")).toEqual(["not_null_orders_id", "slow_check"]);
+      const bad = tempProject({
+        "orders.sql": "select 1 as id",
+        "schema.yml": columnTests("orders", "id", ["        tests: [{ unique: { tags: 3 } }]"]),
+      });
+      const errors: string[] = [];
+      list({ ...bad, log: () => {}, errorLog: (l) => errors.push(l) });
+      expect(errors.join("\n")).toContain(
+        "tags must be a text or a list of texts, such as [critical, nightly], not 3",
+      );
+      rmSync(bad.root, { recursive: true, force: true });
+    } finally {
+      rmSync(q.root, { recursive: true, force: true });
+    }
   });
 
   it("warns for a dbt resource type the project has none of, and names the methods for an unknown one", () => {

@@ -1,7 +1,7 @@
 // A data test's config as dbt reads it: in schema.yml beside the test's arguments or under its
 // config:, or in a singular test's {{config}}.
 import type { CompiledProject } from "./compile.ts";
-import type { ProjectError } from "./project.ts";
+import { type ProjectError, splitTags } from "./project.ts";
 import type { DataTest, Severity } from "./tests.ts";
 import { thresholdKeys, thresholdsOf } from "./thresholds.ts";
 
@@ -12,11 +12,12 @@ export const testConfigKeys = [
   "limit",
   "store_failures",
   "store_failures_as",
+  "tags",
 ];
 
 export type TestConfig = Pick<
   DataTest,
-  "severity" | "warnIf" | "errorIf" | "limit" | "storeFailuresAs" | "storeFailuresWritten"
+  "severity" | "warnIf" | "errorIf" | "limit" | "storeFailuresAs" | "storeFailuresWritten" | "tags"
 > & {
   /** dbt's enabled: a disabled test is left out, as if it were not written. */
   enabled: boolean;
@@ -43,8 +44,16 @@ export function readTestConfig(written: (key: string) => unknown): TestConfig | 
   const storeAs = written("store_failures_as") ?? (store ? "table" : "ephemeral");
   if (storeAs !== "table" && storeAs !== "view" && storeAs !== "ephemeral")
     return `store_failures_as must be table, view or ephemeral, not ${JSON.stringify(storeAs)}`;
+  const tags = written("tags");
+  if (
+    tags !== undefined &&
+    typeof tags !== "string" &&
+    !(Array.isArray(tags) && tags.every((tag) => typeof tag === "string"))
+  )
+    return `tags must be a text or a list of texts, such as [critical, nightly], not ${JSON.stringify(tags)}`;
   return {
     severity: severity as Severity,
+    ...(tags === undefined ? {} : { tags: splitTags(tags) }),
     ...thresholds,
     enabled,
     ...(limit === undefined ? {} : { limit: limit as number }),

@@ -35,6 +35,8 @@ export interface DataTest {
   storeFailuresWritten?: true;
   /** A generic test's `where` config: the condition on the model's rows that it tests. */
   where?: string;
+  /** dbt's tags: its own, and its column's, for tag: selectors. */
+  tags?: string[];
   /** dbt's enabled: false: the test never runs, and the manifest lists it under disabled. */
   disabled?: true;
   /** Every model the query reads. */
@@ -79,7 +81,7 @@ export function buildDataTests(
       });
       continue;
     }
-    const add = ({ raw, line }: SchemaTest, column: string | undefined) => {
+    const add = ({ raw, line }: SchemaTest, column: string | undefined, columnTags: string[] = []) => {
       const test = genericTest(
         raw,
         entry.name,
@@ -104,13 +106,17 @@ export function buildDataTests(
       if (test)
         (test.disabled ? project.disabledTests : tests).push({
           ...test,
+          // As dbt's: a column's tags go to each of its tests, with the test's own.
+          ...(columnTags.length || test.tags
+            ? { tags: [...new Set([...columnTags, ...(test.tags ?? [])])] }
+            : {}),
           name: uniqueName(test.name),
           file: schemaFile,
           line,
         });
     };
     for (const t of entry.tests) add(t, undefined);
-    for (const column of entry.columns) for (const t of column.tests) add(t, column.name);
+    for (const column of entry.columns) for (const t of column.tests) add(t, column.name, column.tags);
   }
   const knownSources = new Set(Object.keys(files.config.sources));
   for (const file of files.singularTests) {
