@@ -2,6 +2,7 @@
 // written becomes a query whose rows are failures, or an error naming what is wrong in it.
 import type { CompiledProject } from "./compile.ts";
 import { quoteIdent, quoteString, sqlLiteral } from "./sql.ts";
+import { didYouMean } from "./suggest.ts";
 import { configuredFields, readTestConfig, testConfigKeys } from "./test-config.ts";
 import type { TestDefaults } from "./test-defaults.ts";
 import type { DataTest } from "./tests.ts";
@@ -157,8 +158,17 @@ export function genericTest(
     default: {
       if (!to || !field) return void fail("relationships needs to: model and field: column");
       if (project.disabled.has(to)) return void leaveOut(name, to);
+      // dbt's source('raw', 'events'): the last name is the table, a source's one name here.
+      const source = to.startsWith("source(") ? [...to.matchAll(/['"]([^'"]+)['"]/g)].at(-1)?.[1] : undefined;
+      // A source is no relation here but a read of raw files: a singular test reads it with {{source}}.
+      if (source)
+        return void fail(
+          `relationships reads a model (to: ref('name')), not a source: write the check as a singular test, models/tests/${model}_${col}_in_${source}.sql: select * from {{ref "${model}"}} as child where child.${col} is not null and not exists (select 1 from {{source "${source}"}} as parent where parent.${field} = child.${col})`,
+        );
       if (!project.models.has(to))
-        return void fail(`relationships points to a model that does not exist: "${to}"`);
+        return void fail(
+          `relationships points to a model that does not exist: "${to}"${didYouMean(to, project.models.keys())}`,
+        );
       return {
         ...base,
         name,

@@ -104,6 +104,26 @@ describe("generic data tests", () => {
     }
   });
 
+  it("name the model a relationships test likely meant, and the singular test to write for one to a source", () => {
+    const p = tempProject({
+      "orders.sql": "select 1 as id",
+      "customers.sql": "select 1 as id",
+      "schema.yml": columnTests("orders", "id", [
+        "        data_tests:",
+        "          - relationships: { to: ref('customer'), field: id }",
+        "          - relationships: { arguments: { to: \"source('raw', 'events')\", field: event_id } }",
+      ]),
+    });
+    try {
+      expect(compileProject(p.models).errors.map((e) => `${e.line} ${e.message}`)).toEqual([
+        '6 model "orders" column "id": relationships points to a model that does not exist: "customer" (did you mean "customers"?)',
+        `7 model "orders" column "id": relationships reads a model (to: ref('name')), not a source: write the check as a singular test, models/tests/orders_id_in_events.sql: select * from {{ref "orders"}} as child where child.id is not null and not exists (select 1 from {{source "events"}} as parent where parent.event_id = child.id)`,
+      ]);
+    } finally {
+      rmSync(p.root, { recursive: true, force: true });
+    }
+  });
+
   it("get a plain name when two test the same expression, not one with its spaces and slashes", async () => {
     const p = tempProject({
       "orders.sql": "select * from (values (10, 2, true), (10, 2, false)) t(amount, qty, paid)",
