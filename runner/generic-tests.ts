@@ -3,6 +3,7 @@
 import type { CompiledProject } from "./compile.ts";
 import { quoteIdent, quoteString, sqlLiteral } from "./sql.ts";
 import { didYouMean } from "./suggest.ts";
+import { renderedArgument } from "./test-arguments.ts";
 import { configuredFields, readTestConfig, testConfigKeys } from "./test-config.ts";
 import type { TestDefaults } from "./test-defaults.ts";
 import type { DataTest } from "./tests.ts";
@@ -108,14 +109,21 @@ export function genericTest(
       sql: "",
       disabled: true,
     };
-  if (!col) return void fail(`${kind} needs a column (put it under columns:, or give column_name)`);
+  const sqlOf = (key: string, text: string | undefined) =>
+    text === undefined ? { sql: undefined } : renderedArgument(key, text, model, project);
+  const whereSql = sqlOf("where", where);
+  const colSql = sqlOf("column_name", col);
+  if ("error" in whereSql) return void fail(whereSql.error);
+  if ("error" in colSql) return void fail(colSql.error);
+  if (!col || !colSql.sql)
+    return void fail(`${kind} needs a column (put it under columns:, or give column_name)`);
   const rel =
-    where === undefined
+    whereSql.sql === undefined
       ? project.relationOf(model)
-      : `(select * from ${project.relationOf(model)} where ${where}) as dbt_subquery`;
+      : `(select * from ${project.relationOf(model)} where ${whereSql.sql}) as dbt_subquery`;
   // As in dbt, a column_name may be an expression, e.g. `country || '-' || order_id` for a unique
   // combination; a name is quoted, so that any column works.
-  const c = isName(col) || col === column ? quoteIdent(col) : `(${col})`;
+  const c = isName(colSql.sql) || col === column ? quoteIdent(colSql.sql) : `(${colSql.sql})`;
   const base = {
     kind: kind as Generic["kind"],
     model,
@@ -143,6 +151,10 @@ export function genericTest(
       const values = args.values;
       if (!Array.isArray(values) || values.length === 0)
         return void fail("accepted_values needs values: [...]");
+      if (values.some((v) => typeof v === "string" && v.includes("{{")))
+        return void fail(
+          "accepted_values compares its values as written, without rendering {{…}} in them: list the values themselves",
+        );
       if (args.quote !== undefined && typeof args.quote !== "boolean")
         return void fail("quote must be true or false");
       // As dbt: values are compared as strings unless quote: false (then as written: numbers, booleans).

@@ -202,6 +202,36 @@ describe("generic data tests", () => {
     expect(code).toBe(0);
   });
 
+  it("render {{var}} in a where or an expression column, as dbt renders its Jinja there", async () => {
+    const p = tempProject(
+      {
+        "orders.sql": "select * from (values (1), (2), (2)) t(id)",
+        "schema.yml": columnTests("orders", "id", [
+          "        data_tests:",
+          `          - unique: { where: "id < {{var 'first_shared'}}" }`,
+          `          - not_null: { column_name: "nullif(id, {{var 'first_shared'}})" }`,
+        ]),
+      },
+      "name: demo\nvars:\n  first_shared: 2\n",
+    );
+    try {
+      const { output } = await run("build", p, { vars: { first_shared: 1 } });
+      expect(output).toContain("Done. PASS=2 WARN=0 ERROR=1 SKIP=0 TOTAL=3");
+      expect(output).toMatch(/FAIL 1 not_null_orders_nullif_id_var_first_shared_ /);
+      const where = readFileSync(join(p.data, "target/compiled/tests/unique_orders_id.sql"), "utf8");
+      expect(where).toContain("where id < 1)");
+      await refusedWith(
+        p,
+        columnTests("orders", "id", [
+          "        data_tests: [{ accepted_values: { values: [\"{{var 'a'}}\"] } }]",
+        ]),
+        "accepted_values compares its values as written, without rendering {{…}} in them: list the values themselves",
+      );
+    } finally {
+      rmSync(p.root, { recursive: true, force: true });
+    }
+  });
+
   it("read their arguments from dbt 1.10's arguments: mapping, beside their config", async () => {
     const schema = (args: string) =>
       columnTests("orders", "state", [
