@@ -64,12 +64,15 @@ describe("schema.yml", () => {
       "orders.sql": "select 1 as id",
       "staging/_sources.yml": "version: 2\nsources:\n  - name: raw\n    tables: [{ name: events }]\n",
       "schema.yml": "models:\n  - name: orders\nunit_tests:\n  - name: t\nexposures: []\n",
+      "tests/_tests.yml": "data_tests:\n  - name: t\nmodel: []\n",
     });
     try {
       expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
         "models/schema.yml:3 unit_tests: the runner has no unit tests: write the check as a singular test, models/tests/<name>.sql, a query returning the failing rows",
         "models/schema.yml:5 exposures: dbt's exposures are not part of a project here: remove the block (a property file takes models: only)",
         'models/staging/_sources.yml:2 sources: a source is declared in models/project.yml, under sources: (its path, columns and partitions), and read with {{source "name"}}',
+        'models/tests/_tests.yml:1 data_tests: a singular test is described in its own file here: its config in a {{config severity="warn"}} line, its description in a comment',
+        'models/tests/_tests.yml:3 (top level): Unrecognized key: "model" (did you mean "models"?)',
       ]);
     } finally {
       rmSync(p.root, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 // model's description, columns and data tests, with the file and lines they are on.
 import { z } from "zod";
 import { type ProjectError, splitTags } from "./project.ts";
+import { didYouMean } from "./suggest.ts";
 import { readYaml } from "./yaml-file.ts";
 
 /** A test entry of schema.yml as written, with its line. */
@@ -52,6 +53,8 @@ const otherBlocks: Record<string, string> = {
     'a source is declared in models/project.yml, under sources: (its path, columns and partitions), and read with {{source "name"}}',
   unit_tests:
     "the runner has no unit tests: write the check as a singular test, models/tests/<name>.sql, a query returning the failing rows",
+  data_tests:
+    'a singular test is described in its own file here: its config in a {{config severity="warn"}} line, its description in a comment',
   ...Object.fromEntries(
     [
       "seeds",
@@ -70,9 +73,10 @@ const otherBlocks: Record<string, string> = {
   ),
 };
 
-const schemaSchema = z.strictObject({
+// Loose at the top, so that dbt's other blocks are answered below, and "it takes" lists only these.
+const topKeys = ["version", "models"];
+const schemaSchema = z.looseObject({
   version: z.number().optional(),
-  ...Object.fromEntries(Object.keys(otherBlocks).map((key) => [key, z.unknown().optional()])),
   models: z
     .array(
       z.strictObject({
@@ -134,9 +138,15 @@ export function readSchemaFiles(
 function readSchemaFile(path: string, display: string, errors: ProjectError[]): SchemaModel[] {
   const loaded = readYaml(path, display, schemaSchema, errors);
   if (!loaded) return [];
-  for (const [key, advice] of Object.entries(otherBlocks))
-    if (key in loaded.value)
-      errors.push({ file: display, line: loaded.keyLineOf([], key), message: `${key}: ${advice}` });
+  for (const key of Object.keys(loaded.value).filter((k) => !topKeys.includes(k)))
+    errors.push({
+      file: display,
+      line: loaded.keyLineOf([], key),
+      message:
+        key in otherBlocks
+          ? `${key}: ${otherBlocks[key]}`
+          : `(top level): Unrecognized key: "${key}"${didYouMean(key, topKeys) || ` (it takes: ${topKeys.join(", ")})`}`,
+    });
   return loaded.value.models.map((m, i) => {
     const at = (...keys: (string | number)[]) => loaded.lineOf(["models", i, ...keys]);
     const tests = (list: unknown[] | undefined, key: string, ...prefix: (string | number)[]) =>
