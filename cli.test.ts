@@ -214,6 +214,17 @@ describe("ownstats command", () => {
     }
   });
 
+  it("says what to run for a dbt command it does not have (show, retry), with the usual exit code 2", async () => {
+    const show = await ownstats("show", "--select", "daily");
+    expect(show.code).toBe(2);
+    expect(show.stderr).toContain(
+      `error: unknown command 'show'\n(dbt's show: ownstats query "select * from daily limit 5" prints a model's rows)`,
+    );
+    const retry = await ownstats("retry");
+    expect(retry.stderr).toContain("(dbt's retry: ownstats run -s result:error+ result:skipped+ runs again");
+    expect((await ownstats("shwo")).stderr).not.toContain("dbt's");
+  });
+
   it("stops quietly when the reader of its output closes the pipe (ownstats ls | head -1)", async () => {
     const data = tempFolder("ownstats-cli-");
     const child = spawn(process.execPath, ["bin/ownstats.js", "ls", "--data", data], {

@@ -11,6 +11,7 @@ import {
   streamName,
   varsMapping,
 } from "./cli-arguments.ts";
+import { withDbtCommandHint } from "./cli-dbt-commands.ts";
 import { MAX_SEED } from "./local/demo-random.ts";
 import { defaultModelsFolder } from "./runner/default-models.ts";
 
@@ -27,6 +28,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 const program = new Command("ownstats")
   .description("Privacy-first web analytics you run and own")
   .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(withDbtCommandHint(text)) })
   .exitOverride();
 
 const dataOption = () => new Option("--data <dir>", "data folder").argParser(dataFolder).default(defaultData);
