@@ -71,7 +71,11 @@ export function resolveConfig(
   const args = { ...(inSchema?.args ?? {}), ...(inFile?.args ?? {}) };
   let ok = true;
   const failAt = (where: { file: string; line?: number }, message: string) => {
-    errors.push({ file: where.file, line: where.line, message });
+    // Said as the file writes it: key: value in a YAML file, key="value" in a model's {{config}}.
+    const written = /\.ya?ml$/.test(where.file)
+      ? message.replace(/(\w+)="([^"]*)"/g, "$1: $2").replace(/ or "([^"]*)"/g, " or $1")
+      : message;
+    errors.push({ file: where.file, line: where.line, message: written });
     ok = false;
   };
   const inSchemaAt = (key: string) => ({ file: inSchema?.file ?? file.file, line: inSchema?.lines[key] });

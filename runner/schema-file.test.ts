@@ -163,14 +163,16 @@ describe("schema.yml", () => {
     ]);
   });
 
-  it("names schema.yml's line when the config written there is incomplete, not the model's file", () => {
+  it("names schema.yml's line when the config written there is incomplete, in YAML's words, not the model's file", () => {
     const p = tempProject({
       "events.sql": "select 1 as id, now() as ts",
       "schema.yml":
-        "models:\n  - name: events\n    config:\n      materialized: incremental\n      unique_key: [id]\n",
+        "models:\n  - name: events\n    config:\n      materialized: incremental\n      incremental_strategy: time_range\n",
     });
     expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
-      'models/schema.yml:4 an incremental model needs watermark="column" (a time column of the model)',
+      "models/schema.yml:4 an incremental model needs watermark: column (a time column of the model)",
+      "models/schema.yml:5 incremental_strategy: time_range needs time_column: column (the column whose range a batch replaces)",
     ]);
+    rmSync(p.root, { recursive: true, force: true });
   });
 });
