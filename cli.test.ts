@@ -185,33 +185,29 @@ describe("ownstats command", () => {
   });
 
   it("ls lists the union of repeated --resource-type flags, as dbt ls does", async () => {
-    const root = mkdtempSync(join(tmpdir(), "ownstats-cli-"));
-    try {
-      const models = join(root, "models");
-      mkdirSync(models);
-      writeFileSync(join(models, "project.yml"), "name: custom\n");
-      writeFileSync(join(models, "a.sql"), "select 1 as x");
-      writeFileSync(
-        join(models, "schema.yml"),
-        "models:\n  - name: a\n    columns:\n      - name: x\n        tests: [unique]\n",
-      );
-      const ls = (...types: string[]) =>
-        ownstats("ls", "--models", models, "--data", join(root, "data"), ...types);
-      for (const types of [
-        ["--resource-type", "model", "--resource-type", "test"],
-        ["--resource-type", "model", "test"],
-      ]) {
-        const both = await ls(...types);
-        expect(both.stderr, types.join(" ")).toBe("");
-        expect(both.stdout, types.join(" ")).toBe("a\nunique_a_x\n");
-      }
-      expect((await ls("--resource-type", "test")).stdout).toBe("unique_a_x\n");
-      const typo = await ls("--resource-type", "models");
-      expect(typo.code).toBe(2);
-      expect(typo.stderr).toContain("Allowed choices are model, test, all");
-    } finally {
-      rmSync(root, { recursive: true, force: true });
+    const root = tempFolder("ownstats-cli-");
+    const models = join(root, "models");
+    mkdirSync(models);
+    writeFileSync(join(models, "project.yml"), "name: custom\n");
+    writeFileSync(join(models, "a.sql"), "select 1 as x");
+    writeFileSync(
+      join(models, "schema.yml"),
+      "models:\n  - name: a\n    columns:\n      - name: x\n        tests: [unique]\n",
+    );
+    const ls = (...types: string[]) =>
+      ownstats("ls", "--models", models, "--data", join(root, "data"), ...types);
+    for (const types of [
+      ["--resource-type", "model", "--resource-type", "test"],
+      ["--resource-type", "model", "test"],
+    ]) {
+      const both = await ls(...types);
+      expect(both.stderr, types.join(" ")).toBe("");
+      expect(both.stdout, types.join(" ")).toBe("a\nunique_a_x\n");
     }
+    expect((await ls("--resource-type", "test")).stdout).toBe("unique_a_x\n");
+    const typo = await ls("--resource-type", "models");
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("Allowed choices are model, test, all");
   });
 
   it("says what to run for a dbt command it does not have (show, retry), with the usual exit code 2", async () => {
