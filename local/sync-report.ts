@@ -10,6 +10,10 @@ export function syncReport(summary: SyncSummary, data: string, source: string, p
     `sync: ${plural(summary.downloaded, "new object")} (${(summary.bytes / 1e6).toFixed(1)} MB${resumed}) from ${source} into ${data}/raw/` +
       (summary.lastKey ? `; up to ${summary.lastKey}` : ""),
   ];
+  if (summary.replaced)
+    lines.push(
+      `sync: ${plural(summary.replaced, "object")} of those had been replaced in ${source} under the same key since ${summary.replaced === 1 ? "its" : "their"} last download (another ETag), and ${summary.replaced === 1 ? "was" : "were"} fetched again`,
+    );
   if (summary.nothingUnderPrefix)
     lines.push(
       `sync: ${source} holds no objects: either nothing has been delivered yet, or --prefix is not the folder the delivery writes to ` +

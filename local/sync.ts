@@ -5,9 +5,14 @@
 // day, or the other delivery stream, whose names sort first, taking over), so each run lists again from
 // LATE_WRITE_HOURS before that key and fetches what is not here yet. How one object lands in place:
 // sync-download.ts.
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { ListObjectsV2Command, type ListObjectsV2CommandOutput, S3Client } from "@aws-sdk/client-s3";
+import {
+  type _Object,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  S3Client,
+} from "@aws-sdk/client-s3";
 
 import { plural } from "../runner/console.ts";
 import { hourFolder, newestPartitionHour, partitionHour } from "./raw-object.ts";
@@ -15,6 +20,7 @@ import { type Downloaded, download } from "./sync-download.ts";
 import { incrementalReadFrom, markFullRefresh } from "./sync-full-refresh.ts";
 import { listingError, notS3 } from "./sync-listing-error.ts";
 import { lockSync } from "./sync-lock.ts";
+import { SourceProgress } from "./sync-state.ts";
 
 export interface SyncSettings {
   bucket: string;
@@ -34,6 +40,8 @@ export interface SyncSummary {
   resumed: number;
   bytes: number;
   lastKey?: string;
+  /** Objects fetched again because S3 holds another version under their key (another ETag). */
+  replaced: number;
   /** Objects listed that are not in the year=/month=/day=/hour= layout under the prefix, left in S3. */
   skipped: number;
   firstSkipped?: string;
@@ -51,13 +59,7 @@ export interface SyncSummary {
   behindWarehouseFrom?: Date;
 }
 
-interface SyncState {
-  [source: string]: { last_key: string; updated_at: string };
-}
-
-export function syncStatePath(data: string): string {
-  return join(data, "sync-state.json");
-}
+export { syncStatePath } from "./sync-state.ts";
 
 /**
  * The region is AWS_REGION (or AWS_DEFAULT_REGION), else the profile's in ~/.aws/config, as the AWS CLI
@@ -107,12 +109,24 @@ export function listingStart(lastKey: string | undefined): string | undefined {
   return `${head}${hourFolder(new Date(hour - LATE_WRITE_HOURS * 3_600_000))}/`;
 }
 
-/** An object already in place at its full size was fetched by an earlier run. */
-async function alreadyHere(path: string, size: number): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isFile() && s.size === size,
-    () => false,
+/**
+ * Whether the listed object is in place: at its full size, and with the ETag it had when an earlier run
+ * fetched it, when that is known. An object replaced under the same key (delivered again, repaired) has
+ * another ETag, whatever its size.
+ */
+async function inPlace(
+  path: string,
+  size: number,
+  etag: string | undefined,
+  fetched: string | undefined,
+): Promise<"here" | "missing" | "replaced"> {
+  const localSize = await stat(path).then(
+    (s) => (s.isFile() ? s.size : undefined),
+    () => undefined,
   );
+  if (localSize === undefined) return "missing";
+  const sameVersion = etag === undefined || fetched === undefined || fetched === etag;
+  return localSize === size && sameVersion ? "here" : "replaced";
 }
 
 export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
@@ -131,28 +145,26 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
   const client = settings.client ?? (await s3Client(settings.endpoint));
   const log = settings.log ?? (() => {});
   const source = `s3://${bucket}/${prefix}`;
-  const state = await readState(data);
+  const progress = await SourceProgress.open(data, source);
   const summary: SyncSummary = {
     listed: 0,
     downloaded: 0,
     resumed: 0,
     bytes: 0,
+    replaced: 0,
     skipped: 0,
     gone: 0,
-    lastKey: state[source]?.last_key,
+    lastKey: progress.lastKey,
   };
-
-  // The next run starts from the recorded key; a late object fetched from the look-back, which sorts
-  // before it, does not move it back.
-  const recordPosition = async (key: string) => {
-    if (summary.lastKey !== undefined && key <= summary.lastKey) return;
-    summary.lastKey = key;
-    state[source] = { last_key: key, updated_at: new Date().toISOString() };
-    await writeState(data, state);
+  const record = async (objects: { Key?: string; ETag?: string }[], key: string | undefined) => {
+    const etags = objects.flatMap((o) => (o.Key && o.ETag ? [{ key: o.Key, etag: o.ETag }] : []));
+    await progress.record(etags, key, listingStart);
+    summary.lastKey = progress.lastKey;
   };
   const newestBefore = await newestPartitionHour(data);
   const readFrom = newestBefore === undefined ? undefined : incrementalReadFrom(newestBefore);
   const startAfter = listingStart(summary.lastKey);
+  const replaced = new Set<string>();
   let continuation: string | undefined;
   do {
     const page = await listPage(
@@ -163,6 +175,7 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
     if (startAfter === undefined && !continuation && !page.Contents?.length)
       summary.nothingUnderPrefix = true;
     const objects = [];
+    const found = [];
     let pageLast: string | undefined;
     for (const o of page.Contents ?? []) {
       if (!o.Key || o.Key.endsWith("/")) continue;
@@ -172,8 +185,15 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
         continue;
       }
       pageLast = o.Key;
-      if (await alreadyHere(localPath(data, prefix, o.Key), o.Size ?? 0)) continue;
-      objects.push(o);
+      const local = await inPlace(
+        localPath(data, prefix, o.Key),
+        o.Size ?? 0,
+        o.ETag,
+        progress.etagOf(o.Key),
+      );
+      if (local === "here") found.push(o);
+      else objects.push(o);
+      if (local === "replaced") replaced.add(o.Key);
     }
     summary.listed += objects.length;
     // Downloads run side by side; the state moves past a batch only once all of it is in place.
@@ -198,29 +218,33 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
       );
       const failed = settled.find((s) => s.status === "rejected");
       if (failed) throw failed.reason;
+      const fetched = [];
       for (const [j, result] of settled
         .map((s) => (s as PromiseFulfilledResult<Downloaded>).value)
         .entries()) {
+        const object = batch[j] as _Object;
         if (result.gone) {
           summary.gone++;
-          summary.firstGone ??= batch[j]?.Key;
+          summary.firstGone ??= object.Key;
           continue;
         }
+        fetched.push(object);
         summary.downloaded++;
         summary.bytes += result.bytes;
+        if (replaced.has(object.Key as string)) summary.replaced++;
         if (result.resumed) summary.resumed++;
         const hour = hours[j] as number;
         const earliest = summary.behindWarehouseFrom?.getTime() ?? Number.POSITIVE_INFINITY;
         if (readFrom !== undefined && hour < readFrom && hour < earliest)
           summary.behindWarehouseFrom = new Date(hour);
       }
-      await recordPosition(batch.at(-1)?.Key as string);
+      await record(fetched, batch.at(-1)?.Key);
       log(`synced ${plural(summary.downloaded, "object")} (${summary.lastKey})`);
     }
     // Every object of the page is in place now, those found here too: without recording them, a folder
     // that already held them (a copy, or sync-state.json deleted) would be listed from the start again
     // at every run until a new object arrived.
-    if (pageLast !== undefined) await recordPosition(pageLast);
+    if (pageLast !== undefined) await record(found, pageLast);
     continuation = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (continuation);
   return summary;
@@ -272,26 +296,4 @@ function partsUnderRoot(prefix: string, key: string): string[] {
   const root = hive < 0 ? prefix : prefix.slice(0, hive === 0 ? 0 : hive + 1);
   const relative = key.startsWith(root) ? key.slice(root.length) : key;
   return relative.split("/").filter((part) => part !== "");
-}
-
-async function readState(data: string): Promise<SyncState> {
-  const path = syncStatePath(data);
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch {
-    return {};
-  }
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as SyncState;
-  } catch {}
-  throw new Error(`${path} is not valid sync state; delete it to download everything again`);
-}
-
-async function writeState(data: string, state: SyncState): Promise<void> {
-  await mkdir(data, { recursive: true });
-  const path = syncStatePath(data);
-  await writeFile(`${path}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
 }

@@ -1,0 +1,88 @@
+// What `ownstats sync` remembers between runs in DATA/sync-state.json, per source: the last key it
+// holds (where the next run lists from) and the ETags of the objects in the hours each run lists again,
+// so that an object replaced in S3 under the same key, even at the same size, is fetched again.
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+interface SourceState {
+  last_key: string;
+  updated_at: string;
+  /** ETag of each object fetched (or found in place) from the first hour folder a run lists again on. */
+  etags?: Record<string, string>;
+}
+
+type StateFile = Record<string, SourceState>;
+
+export function syncStatePath(data: string): string {
+  return join(data, "sync-state.json");
+}
+
+/** The progress of one source in the data folder's state file. */
+export class SourceProgress {
+  private constructor(
+    private readonly data: string,
+    private readonly file: StateFile,
+    private readonly key: string,
+    private entry: SourceState | undefined,
+  ) {}
+
+  static async open(data: string, key: string): Promise<SourceProgress> {
+    const file = await readState(data);
+    return new SourceProgress(data, file, key, file[key]);
+  }
+
+  get lastKey(): string | undefined {
+    return this.entry?.last_key;
+  }
+
+  /** The ETag the object had when it was fetched, if it lies in the hours a run lists again. */
+  etagOf(key: string): string | undefined {
+    return this.entry?.etags?.[key];
+  }
+
+  /**
+   * Records the ETags of objects now in place and moves the position to `key` when it is later; a
+   * late object fetched from the look-back, which sorts before it, does not move it back. ETags of
+   * objects before `listedFrom(position)` are dropped: no run lists them again, and a first sync of a
+   * big bucket would otherwise grow the file with every object.
+   */
+  async record(
+    objects: { key: string; etag: string }[],
+    key: string | undefined,
+    listedFrom: (lastKey: string) => string | undefined,
+  ): Promise<void> {
+    const last = this.entry?.last_key;
+    const position = last === undefined || (key !== undefined && key > last) ? key : last;
+    if (position === undefined) return;
+    const from = listedFrom(position) ?? position;
+    const etags: Record<string, string> = {};
+    for (const [object, etag] of Object.entries(this.entry?.etags ?? {}))
+      if (object >= from) etags[object] = etag;
+    for (const object of objects) if (object.key >= from) etags[object.key] = object.etag;
+    this.entry = { last_key: position, updated_at: new Date().toISOString(), etags };
+    this.file[this.key] = this.entry;
+    await writeState(this.data, this.file);
+  }
+}
+
+async function readState(data: string): Promise<StateFile> {
+  const path = syncStatePath(data);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    return {};
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as StateFile;
+  } catch {}
+  throw new Error(`${path} is not valid sync state; delete it to download everything again`);
+}
+
+async function writeState(data: string, state: StateFile): Promise<void> {
+  await mkdir(data, { recursive: true });
+  const path = syncStatePath(data);
+  await writeFile(`${path}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}

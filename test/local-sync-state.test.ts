@@ -1,0 +1,64 @@
+// `ownstats sync` against s3rver (in-process): what it remembers between runs in DATA/sync-state.json,
+// and what it fetches again because of it.
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { syncBucket, syncStatePath } from "../local/sync.ts";
+import { fullRefreshMarked } from "../runner/full-refresh-mark.ts";
+import { createBucket, s3rverClient, s3rverForFile, tempFolders } from "./s3rver-kit.ts";
+
+const s3rver = s3rverForFile();
+const tempFolder = tempFolders();
+
+/** A new bucket, a function that puts an object under raw/ in it, and its sync. */
+async function bucketOf(name: string) {
+  const put = await createBucket(s3rver(), name);
+  const client = s3rverClient(s3rver().endpoint);
+  const sync = (data: string) => syncBucket({ bucket: name, prefix: "raw/", data, client, concurrency: 1 });
+  return { put, sync };
+}
+
+describe("sync state", () => {
+  it("fetches again an object replaced in S3 under the same key at the same size, and marks it for a full refresh when an incremental build has read past its hour", async () => {
+    const { put, sync } = await bucketOf("ownstats-same-size");
+    const early = "year=2026/month=02/day=10/hour=09/ownstats-direct-1-2026-02-10-09-10-00-a.gz";
+    const recent = "year=2026/month=02/day=10/hour=12/ownstats-direct-1-2026-02-10-12-10-00-b.gz";
+    await put(early, 500);
+    await put(recent, 500);
+    const data = tempFolder("sync-same-size");
+    expect(await sync(data)).toMatchObject({ downloaded: 2, replaced: 0 });
+
+    // Delivered again, repaired, at the same size: within the models' lookback of the newest hour.
+    const recentAgain = randomBytes(500);
+    await put(recent, recentAgain);
+    expect(await sync(data)).toMatchObject({ listed: 1, downloaded: 1, replaced: 1 });
+    expect(readFileSync(join(data, "raw", recent)).equals(recentAgain)).toBe(true);
+    expect(fullRefreshMarked(data)).toBeUndefined();
+
+    // Three hours before the newest: an incremental build has read past it.
+    const earlyAgain = randomBytes(500);
+    await put(early, earlyAgain);
+    const next = await sync(data);
+    expect(next).toMatchObject({ downloaded: 1, replaced: 1 });
+    expect(next.behindWarehouseFrom?.toISOString()).toBe("2026-02-10T09:00:00.000Z");
+    expect(readFileSync(join(data, "raw", early)).equals(earlyAgain)).toBe(true);
+    expect(fullRefreshMarked(data)?.toISOString()).toBe("2026-02-10T09:00:00.000Z");
+    expect(await sync(data)).toMatchObject({ listed: 0, downloaded: 0 });
+  });
+
+  it("keeps the ETags of the hours each run lists again only, so a first sync of a long history does not grow the state with every object", async () => {
+    const { put, sync } = await bucketOf("ownstats-long-history");
+    const keys = ["day=07/hour=00", "day=08/hour=23", "day=09/hour=12", "day=10/hour=12"].map(
+      (hour) => `raw/year=2026/month=02/${hour}/ownstats-direct-1-a.gz`,
+    );
+    for (const key of keys) await put(key.slice("raw/".length), 100);
+    const data = tempFolder("sync-long-history");
+    expect(await sync(data)).toMatchObject({ downloaded: 4 });
+    const [entry] = Object.values(JSON.parse(readFileSync(syncStatePath(data), "utf8"))) as {
+      etags: Record<string, string>;
+    }[];
+    // 25 hour folders before the last key's: from 11:00 on the 9th.
+    expect(Object.keys(entry?.etags ?? {})).toEqual(keys.slice(2));
+  });
+});
