@@ -3,6 +3,7 @@
 // so that an object replaced in S3 under the same key, even at the same size, is fetched again.
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { S3Client } from "@aws-sdk/client-s3";
 
 interface SourceState {
   last_key: string;
@@ -17,6 +18,28 @@ export function syncStatePath(data: string): string {
   return join(data, "sync-state.json");
 }
 
+/**
+ * The state's name for a source: its bucket and prefix, and where they are listed, the endpoint or else
+ * AWS's region. A bucket of the same name on another S3-compatible server (LocalStack, MinIO), or
+ * created again in another region, holds other objects: its sync must not start from this one's place.
+ */
+export async function sourceKey(client: S3Client, bucket: string, prefix: string): Promise<string> {
+  const source = legacySourceKey(bucket, prefix);
+  const endpoint = await client.config.endpoint?.();
+  if (endpoint) {
+    const port = endpoint.port ? `:${endpoint.port}` : "";
+    return `${source} at ${endpoint.protocol}//${endpoint.hostname}${port}${endpoint.path.replace(/\/$/, "")}`;
+  }
+  // The SDK also takes an endpoint from the environment, outside its client's settings.
+  const fromEnvironment = process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL;
+  if (fromEnvironment && process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== "true")
+    return `${source} at ${fromEnvironment.replace(/\/$/, "")}`;
+  return `${source} in ${await client.config.region()}`;
+}
+
+/** The name earlier versions gave a source, without where it was listed. */
+const legacySourceKey = (bucket: string, prefix: string) => `s3://${bucket}/${prefix}`;
+
 /** The progress of one source in the data folder's state file. */
 export class SourceProgress {
   private constructor(
@@ -24,11 +47,19 @@ export class SourceProgress {
     private readonly file: StateFile,
     private readonly key: string,
     private entry: SourceState | undefined,
+    private readonly adopted: string | undefined,
   ) {}
 
-  static async open(data: string, key: string): Promise<SourceProgress> {
+  /**
+   * A state written before sources were named with their endpoint keeps its place: the first sync of
+   * the source takes it over under the new name, so no other endpoint's sync starts from it.
+   */
+  static async open(data: string, client: S3Client, bucket: string, prefix: string): Promise<SourceProgress> {
     const file = await readState(data);
-    return new SourceProgress(data, file, key, file[key]);
+    const key = await sourceKey(client, bucket, prefix);
+    const legacy = legacySourceKey(bucket, prefix);
+    if (file[key] || !file[legacy]) return new SourceProgress(data, file, key, file[key], undefined);
+    return new SourceProgress(data, file, key, file[legacy], legacy);
   }
 
   get lastKey(): string | undefined {
@@ -61,6 +92,7 @@ export class SourceProgress {
     for (const object of objects) if (object.key >= from) etags[object.key] = object.etag;
     this.entry = { last_key: position, updated_at: new Date().toISOString(), etags };
     this.file[this.key] = this.entry;
+    if (this.adopted !== undefined) delete this.file[this.adopted];
     await writeState(this.data, this.file);
   }
 }

@@ -144,8 +144,7 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
   const prefix = settings.prefix;
   const client = settings.client ?? (await s3Client(settings.endpoint));
   const log = settings.log ?? (() => {});
-  const source = `s3://${bucket}/${prefix}`;
-  const progress = await SourceProgress.open(data, source);
+  const progress = await SourceProgress.open(data, client, bucket, prefix);
   const summary: SyncSummary = {
     listed: 0,
     downloaded: 0,

@@ -1,12 +1,12 @@
 // `ownstats sync` against s3rver (in-process): what it remembers between runs in DATA/sync-state.json,
 // and what it fetches again because of it.
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { syncBucket, syncStatePath } from "../local/sync.ts";
 import { fullRefreshMarked } from "../runner/full-refresh-mark.ts";
-import { createBucket, s3rverClient, s3rverForFile, tempFolders } from "./s3rver-kit.ts";
+import { createBucket, s3rverClient, s3rverForFile, startS3rver, tempFolders } from "./s3rver-kit.ts";
 
 const s3rver = s3rverForFile();
 const tempFolder = tempFolders();
@@ -60,5 +60,47 @@ describe("sync state", () => {
     }[];
     // 25 hour folders before the last key's: from 11:00 on the 9th.
     expect(Object.keys(entry?.etags ?? {})).toEqual(keys.slice(2));
+  });
+
+  it("keeps a position per endpoint: the same bucket and prefix on another S3 server is listed from its start, not from the first one's place", async () => {
+    const twin = "ownstats-twin";
+    const other = await startS3rver([]);
+    try {
+      const first = await createBucket(s3rver(), twin);
+      const second = await createBucket(other, twin);
+      await first("year=2026/month=02/day=10/hour=12/ownstats-direct-1-a.gz", 100);
+      const old = "year=2026/month=02/day=01/hour=00/ownstats-direct-1-b.gz";
+      await second(old, 100);
+      await second("year=2026/month=02/day=10/hour=12/ownstats-direct-1-c.gz", 100);
+      const data = tempFolder("sync-twin");
+      const sync = (endpoint: string) =>
+        syncBucket({ bucket: twin, prefix: "raw/", data, client: s3rverClient(endpoint) });
+      expect(await sync(s3rver().endpoint)).toMatchObject({ downloaded: 1 });
+      expect(await sync(other.endpoint)).toMatchObject({ downloaded: 2 });
+      expect(existsSync(join(data, "raw", old))).toBe(true);
+      expect(Object.keys(JSON.parse(readFileSync(syncStatePath(data), "utf8"))).sort()).toEqual(
+        [s3rver().endpoint, other.endpoint].map((url) => `s3://${twin}/raw/ at ${url}`).sort(),
+      );
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("keeps the place a state written without endpoints recorded, under the endpoint's name from then on", async () => {
+    const { put, sync } = await bucketOf("ownstats-upgraded");
+    const last = "raw/year=2026/month=02/day=10/hour=12/ownstats-direct-1-a.gz";
+    await put(last.slice("raw/".length), 100);
+    // Expired from the folder, say, long before the place recorded: a run from there does not list it.
+    await put("year=2026/month=02/day=01/hour=00/ownstats-direct-1-b.gz", 100);
+    const data = tempFolder("sync-upgraded");
+    const legacy = "s3://ownstats-upgraded/raw/";
+    writeFileSync(
+      syncStatePath(data),
+      JSON.stringify({ [legacy]: { last_key: last, updated_at: "2026-02-10T13:00:00.000Z" } }),
+    );
+    expect(await sync(data)).toMatchObject({ downloaded: 1, lastKey: last });
+    expect(existsSync(join(data, "raw", "year=2026/month=02/day=01"))).toBe(false);
+    const state = JSON.parse(readFileSync(syncStatePath(data), "utf8"));
+    expect(Object.keys(state)).toEqual([`${legacy} at ${s3rver().endpoint}`]);
   });
 });

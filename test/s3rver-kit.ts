@@ -1,6 +1,7 @@
 // s3rver for the tests of `ownstats sync`: in-process, in a temporary folder, on a random loopback port.
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
 import { afterAll, beforeAll } from "vitest";
@@ -39,6 +40,13 @@ export function s3rverForFile(buckets: string[] = []): () => TestS3 {
     if (!s3) throw new Error("s3rver has not started");
     return s3;
   };
+}
+
+/** The last key sync-state.json records in `data`, for the one source synced into it. */
+export function lastSyncedKey(data: string): string | undefined {
+  const sources = Object.values(JSON.parse(readFileSync(join(data, "sync-state.json"), "utf8")));
+  if (sources.length !== 1) throw new Error(`${data} holds the state of ${sources.length} sources`);
+  return (sources[0] as { last_key?: string }).last_key;
 }
 
 /** Makes new temporary folders named ownstats-NAME-…, removed after the file's tests. */
