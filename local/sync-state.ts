@@ -4,6 +4,7 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
+import { endpointOf } from "./sync-s3-error.ts";
 
 interface SourceState {
   last_key: string;
@@ -25,16 +26,8 @@ export function syncStatePath(data: string): string {
  */
 export async function sourceKey(client: S3Client, bucket: string, prefix: string): Promise<string> {
   const source = legacySourceKey(bucket, prefix);
-  const endpoint = await client.config.endpoint?.();
-  if (endpoint) {
-    const port = endpoint.port ? `:${endpoint.port}` : "";
-    return `${source} at ${endpoint.protocol}//${endpoint.hostname}${port}${endpoint.path.replace(/\/$/, "")}`;
-  }
-  // The SDK also takes an endpoint from the environment, outside its client's settings.
-  const fromEnvironment = process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL;
-  if (fromEnvironment && process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== "true")
-    return `${source} at ${fromEnvironment.replace(/\/$/, "")}`;
-  return `${source} in ${await client.config.region()}`;
+  const endpoint = await endpointOf(client);
+  return endpoint ? `${source} at ${endpoint}` : `${source} in ${await client.config.region()}`;
 }
 
 /** The name earlier versions gave a source, without where it was listed. */

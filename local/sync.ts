@@ -18,8 +18,8 @@ import { plural } from "../runner/console.ts";
 import { hourFolder, newestPartitionHour, partitionHour } from "./raw-object.ts";
 import { type Downloaded, download } from "./sync-download.ts";
 import { incrementalReadFrom, markFullRefresh } from "./sync-full-refresh.ts";
-import { listingError, notS3 } from "./sync-listing-error.ts";
 import { lockSync } from "./sync-lock.ts";
+import { endpointOf, notS3, s3Error } from "./sync-s3-error.ts";
 import { SourceProgress } from "./sync-state.ts";
 
 export interface SyncSettings {
@@ -216,7 +216,7 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
         ),
       );
       const failed = settled.find((s) => s.status === "rejected");
-      if (failed) throw failed.reason;
+      if (failed) throw await s3Error(failed.reason, bucket, client);
       const fetched = [];
       for (const [j, result] of settled
         .map((s) => (s as PromiseFulfilledResult<Downloaded>).value)
@@ -249,7 +249,7 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
   return summary;
 }
 
-/** One page of the listing; a failure is said in words that name what is wrong (see listingError). */
+/** One page of the listing; a failure is said in words that name what is wrong (see s3Error). */
 async function listPage(
   client: S3Client,
   settings: SyncSettings,
@@ -261,10 +261,11 @@ async function listPage(
       new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: settings.prefix || undefined, ...from }),
     );
   } catch (error) {
-    throw listingError(error, settings.bucket, await client.config.region(), settings.endpoint);
+    throw await s3Error(error, settings.bucket, client);
   }
   // Every S3 listing names its bucket; a page without one did not come from S3.
-  if (page.Name === undefined) throw notS3(settings.bucket, page.$metadata.httpStatusCode, settings.endpoint);
+  if (page.Name === undefined)
+    throw notS3(settings.bucket, page.$metadata.httpStatusCode, await endpointOf(client));
   return page;
 }
 

@@ -1,0 +1,167 @@
+// What `ownstats sync` says when S3 refuses it or is not there: the bucket, the endpoint or region,
+// and what to do, in one line; never the SDK's bare words or a stack trace.
+
+import { existsSync } from "node:fs";
+import { createServer, type OutgoingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it } from "vitest";
+import { ownstatsWith } from "../cli-run.ts";
+import { syncBucket, syncStatePath } from "../local/sync.ts";
+import { createBucket, s3rverClient, s3rverForFile, tempFolders } from "./s3rver-kit.ts";
+
+const s3rver = s3rverForFile();
+const tempFolder = tempFolders();
+
+/** A server answering every request with `status`, `headers` and `body`, while `use` runs. */
+async function answering(
+  status: number,
+  headers: OutgoingHttpHeaders,
+  body: string,
+  use: (url: string) => Promise<void>,
+): Promise<void> {
+  const server = createServer((_req, res) => {
+    res.writeHead(status, headers);
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.close();
+  }
+}
+
+/** What S3 answers with the error `code`. */
+const s3ErrorXml = (code: string, message: string, extra = "") =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${extra}<RequestId>R</RequestId><HostId>H</HostId></Error>`;
+
+/** A sync of `bucket` through the server at `url` that must fail with `message`, leaving no state. */
+async function failsWith(url: string, bucket: string, message: string | RegExp) {
+  const data = tempFolder("sync-refused");
+  await expect(syncBucket({ bucket, prefix: "raw/", data, client: s3rverClient(url) })).rejects.toThrow(
+    message,
+  );
+  expect(existsSync(syncStatePath(data))).toBe(false);
+}
+
+describe("sync refused", () => {
+  it("names an endpoint that is no S3 server, whether it answers 404 or 200, instead of syncing nothing", async () => {
+    for (const status of [404, 200])
+      await answering(status, { "Content-Type": "text/html" }, "<!doctype html><p>hello</p>", (url) =>
+        failsWith(
+          url,
+          "ownstats-events",
+          new RegExp(
+            `^${url} answered the listing of bucket ownstats-events with HTTP ${status} but no S3 answer; is --endpoint the S3 server's URL\\?$`,
+          ),
+        ),
+      );
+  });
+
+  it("names the bucket's region when AWS_REGION is another one, whether S3 redirects (301) or refuses the signature from the global endpoint (400), instead of its bare words", async () => {
+    const redirect = s3ErrorXml(
+      "PermanentRedirect",
+      "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.",
+      "<Endpoint>ownstats-events.s3.eu-central-1.amazonaws.com</Endpoint><Bucket>ownstats-events</Bucket>",
+    );
+    const malformed = s3ErrorXml(
+      "AuthorizationHeaderMalformed",
+      "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-central-1'",
+      "<Region>eu-central-1</Region>",
+    );
+    for (const [status, body] of [
+      [301, redirect],
+      [400, malformed],
+    ] as const)
+      await answering(
+        status,
+        { "Content-Type": "application/xml", "x-amz-bucket-region": "eu-central-1" },
+        body,
+        (url) =>
+          failsWith(
+            url,
+            "ownstats-events",
+            "bucket ownstats-events is in region eu-central-1, not us-east-1: set AWS_REGION=eu-central-1",
+          ),
+      );
+  });
+
+  it("says which permissions credentials that S3 denies access need, instead of its bare 'Access Denied'", async () => {
+    await answering(
+      403,
+      { "Content-Type": "application/xml" },
+      s3ErrorXml("AccessDenied", "Access Denied"),
+      (url) =>
+        failsWith(
+          url,
+          "ownstats-events",
+          `${url} denied these credentials access to bucket ownstats-events (AccessDenied): they need s3:ListBucket on the bucket and s3:GetObject on its objects`,
+        ),
+    );
+  });
+
+  it("names a bucket that does not exist, credentials S3 refuses or none at all, and an S3 server that is not running, with what to do", async () => {
+    const { endpoint } = s3rver();
+    await createBucket(s3rver(), "ownstats-there");
+    const keys = { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" };
+    const sync = (env: NodeJS.ProcessEnv, bucket: string, url = endpoint) =>
+      ownstatsWith(
+        { AWS_REGION: "us-east-1", AWS_PROFILE: "", ...keys, ...env },
+        "sync",
+        "--bucket",
+        bucket,
+        "--endpoint",
+        url,
+        "--data",
+        tempFolder("sync-refused"),
+      );
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const nothing = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const noCredentials = {
+      AWS_ACCESS_KEY_ID: "",
+      AWS_SECRET_ACCESS_KEY: "",
+      AWS_SHARED_CREDENTIALS_FILE: tempFolder("no-credentials"),
+      AWS_CONFIG_FILE: tempFolder("no-config"),
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
+    const cases: [NodeJS.ProcessEnv, string, string, string][] = [
+      [
+        {},
+        "ownstats-nowhere",
+        endpoint,
+        `ownstats sync: s3://ownstats-nowhere/raw/: bucket ownstats-nowhere does not exist at ${endpoint}: check --bucket, the bucket_name output of the deployed stack\n`,
+      ],
+      [
+        { AWS_ACCESS_KEY_ID: "AKIAWRONG" },
+        "ownstats-there",
+        endpoint,
+        `ownstats sync: s3://ownstats-there/raw/: ${endpoint} refused the credentials (InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.): check AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN for temporary ones)\n`,
+      ],
+      [
+        noCredentials,
+        "ownstats-there",
+        endpoint,
+        "ownstats sync: s3://ownstats-there/raw/: no AWS credentials were found: set AWS_PROFILE to a profile in ~/.aws/config, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n",
+      ],
+      [
+        {},
+        "ownstats-there",
+        nothing,
+        `ownstats sync: s3://ownstats-there/raw/: could not reach ${nothing} (ECONNREFUSED): is the S3 server running, and --endpoint its URL?\n`,
+      ],
+    ];
+    for (const [env, bucket, url, said] of cases) {
+      const result = await sync(env, bucket, url);
+      expect(result.code, result.stderr).toBe(1);
+      expect(
+        result.stderr
+          .split("\n")
+          .filter((line) => line.startsWith("ownstats sync:"))
+          .join("\n") + "\n",
+      ).toBe(said);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    }
+  }, 60_000);
+});
