@@ -24,6 +24,11 @@ export function syncReport(summary: SyncSummary, data: string, source: string, p
       `sync: left ${plural(summary.skipped, "object")} that ${summary.skipped === 1 ? "is" : "are"} not in a year=/month=/day=/hour= folder under ${source} (the first: ${summary.firstSkipped}); ` +
         "--prefix names the folder that holds the year= folders (raw/, the default)",
     );
+  if (summary.firstErrorOutput)
+    lines.push(
+      `sync: left ${plural(summary.errorOutput, "object")} under errors/, where Firehose writes the records it could not deliver: error reports, not events (the first: ${summary.firstErrorOutput}); ` +
+        "the events are under raw/ (--prefix raw/, the default)",
+    );
   if (summary.firstGone)
     lines.push(
       `sync: ${plural(summary.gone, "object")} ${summary.gone === 1 ? "was" : "were"} deleted from ${source} between the listing and ${summary.gone === 1 ? "its" : "their"} download (the first: ${summary.firstGone}), ` +

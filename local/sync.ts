@@ -6,7 +6,6 @@
 // LATE_WRITE_HOURS before that key and fetches what is not here yet. How one object lands in place:
 // sync-download.ts.
 import { mkdir, stat } from "node:fs/promises";
-import { join } from "node:path";
 import {
   type _Object,
   ListObjectsV2Command,
@@ -18,6 +17,7 @@ import { plural } from "../runner/console.ts";
 import { hourFolder, newestPartitionHour, partitionHour } from "./raw-object.ts";
 import { type Downloaded, download } from "./sync-download.ts";
 import { incrementalReadFrom, markFullRefresh } from "./sync-full-refresh.ts";
+import { ERROR_OUTPUT_FOLDER, inRawLayout, localPath } from "./sync-layout.ts";
 import { lockSync } from "./sync-lock.ts";
 import { endpointOf, notS3, s3Error } from "./sync-s3-error.ts";
 import { SourceProgress } from "./sync-state.ts";
@@ -42,6 +42,12 @@ export interface SyncSummary {
   lastKey?: string;
   /** Objects fetched again because S3 holds another version under their key (another ETag). */
   replaced: number;
+  /**
+   * Objects listed under errors/, where Firehose writes the records it could not deliver: they are in
+   * the hourly layout too, but hold error reports, not events.
+   */
+  errorOutput: number;
+  firstErrorOutput?: string;
   /** Objects listed that are not in the year=/month=/day=/hour= layout under the prefix, left in S3. */
   skipped: number;
   firstSkipped?: string;
@@ -59,6 +65,7 @@ export interface SyncSummary {
   behindWarehouseFrom?: Date;
 }
 
+export { ERROR_OUTPUT_FOLDER, inRawLayout, localPath } from "./sync-layout.ts";
 export { syncStatePath } from "./sync-state.ts";
 
 /**
@@ -151,6 +158,7 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
     resumed: 0,
     bytes: 0,
     replaced: 0,
+    errorOutput: 0,
     skipped: 0,
     gone: 0,
     lastKey: progress.lastKey,
@@ -178,6 +186,11 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
     let pageLast: string | undefined;
     for (const o of page.Contents ?? []) {
       if (!o.Key || o.Key.endsWith("/")) continue;
+      if (o.Key.startsWith(ERROR_OUTPUT_FOLDER)) {
+        summary.errorOutput++;
+        summary.firstErrorOutput ??= o.Key;
+        continue;
+      }
       if (!inRawLayout(prefix, o.Key)) {
         summary.skipped++;
         summary.firstSkipped ??= o.Key;
@@ -267,33 +280,4 @@ async function listPage(
   if (page.Name === undefined)
     throw notS3(settings.bucket, page.$metadata.httpStatusCode, await endpointOf(client));
   return page;
-}
-
-/**
- * DATA/raw/<key without the prefix's root>; a key that would climb out of raw/ is refused. The root
- * is the prefix up to its year= folder, so a prefix that narrows the download to a year, month, day
- * or hour still lands the objects in DATA/raw/year=…/, the only layout the models read.
- */
-export function localPath(data: string, prefix: string, key: string): string {
-  const parts = partsUnderRoot(prefix, key);
-  if (parts.length === 0 || parts.some((part) => part === ".." || part === "." || part.includes("\\")))
-    throw new Error(`refusing S3 key ${JSON.stringify(key)}: it is not a plain path under the prefix`);
-  return join(data, "raw", ...parts);
-}
-
-/**
- * Whether the key is an object of the delivery's layout under the prefix's root, the only objects the
- * models read: anything else (a prefix that stops mid-name or above raw/, Firehose's errors/ folder,
- * a stray file) would land where no build looks, or among the events when it is not one.
- */
-export function inRawLayout(prefix: string, key: string): boolean {
-  const relative = partsUnderRoot(prefix, key).join("/");
-  return relative.startsWith("year=") && partitionHour(relative) !== undefined;
-}
-
-function partsUnderRoot(prefix: string, key: string): string[] {
-  const hive = prefix.search(/(^|\/)year=/);
-  const root = hive < 0 ? prefix : prefix.slice(0, hive === 0 ? 0 : hive + 1);
-  const relative = key.startsWith(root) ? key.slice(root.length) : key;
-  return relative.split("/").filter((part) => part !== "");
 }

@@ -4,12 +4,14 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  ERROR_OUTPUT_FOLDER,
   FIREHOSE_MAX_BUFFER_SECONDS,
   FIREHOSE_RETRY_HOURS,
   LATE_WRITE_HOURS,
   syncBucket,
 } from "../local/sync.ts";
 import { fullRefreshMarked, fullRefreshMarkPath } from "../runner/full-refresh-mark.ts";
+import { ERRORS_PREFIX } from "../stacks/event-store.ts";
 import { resourcesOf, synthesizeStack } from "../stacks/synthesized.ts";
 import { createBucket, gzFiles, lastSyncedKey, s3rverClient, s3rverForFile } from "./s3rver-kit.ts";
 import { tempFolder } from "./temp-folders.ts";
@@ -102,5 +104,7 @@ describe("sync of late objects", () => {
     for (const delivery of Object.values(resourcesOf(tf, "aws_kinesis_firehose_delivery_stream")))
       expect(JSON.stringify(delivery)).not.toContain("time_zone");
     expect(LATE_WRITE_HOURS).toBe(25);
+    // Sync leaves the error output alone wherever the prefix points.
+    expect(ERROR_OUTPUT_FOLDER).toBe(ERRORS_PREFIX);
   }, 60_000);
 });

@@ -11,6 +11,7 @@ import { writeDemo } from "../local/demo.ts";
 import { instanceOf } from "../local/lock-owner.ts";
 import { syncBucket } from "../local/sync.ts";
 import { syncLockPath } from "../local/sync-lock.ts";
+import { syncReport } from "../local/sync-report.ts";
 import {
   s3rverClient as clientFor,
   createBucket,
@@ -104,7 +105,7 @@ describe("sync", () => {
     expect(gzFiles(join(data, "raw"))).toEqual(expected);
   });
 
-  it("leaves objects outside the hourly layout in S3 and counts them, so an empty --prefix fetches no error records", async () => {
+  it("leaves objects outside the hourly layout and Firehose's error output in S3 and counts them, so neither an empty --prefix nor one under errors/ fetches error records", async () => {
     const mixed = "ownstats-mixed";
     const client = clientFor(endpoint);
     await client.send(new CreateBucketCommand({ Bucket: mixed }));
@@ -117,11 +118,15 @@ describe("sync", () => {
 
     const data = tempFolder("ownstats-sync-mixed-");
     const everything = await syncBucket({ bucket: mixed, prefix: "", data, client });
-    expect(everything).toMatchObject({
-      downloaded: 0,
-      skipped: 3,
-      firstSkipped: "errors/processing-failed/year=2026/month=02/day=10/hour=12/ownstats-direct-1-b.gz",
-    });
+    const failed = "errors/processing-failed/year=2026/month=02/day=10/hour=12/ownstats-direct-1-b.gz";
+    expect(everything).toMatchObject({ downloaded: 0, skipped: 2, errorOutput: 1, firstErrorOutput: failed });
+    expect(existsSync(join(data, "raw"))).toBe(false);
+    // The error folder is in the hourly layout too: its records must not land among the events.
+    const errors = await syncBucket({ bucket: mixed, prefix: "errors/processing-failed/", data, client });
+    expect(errors).toMatchObject({ downloaded: 0, errorOutput: 1 });
+    expect(syncReport(errors, data, "s3://ownstats-mixed/errors/processing-failed/", "errors/")).toContain(
+      `sync: left 1 object under errors/, where Firehose writes the records it could not deliver: error reports, not events (the first: ${failed}); the events are under raw/ (--prefix raw/, the default)`,
+    );
     expect(existsSync(join(data, "raw"))).toBe(false);
 
     const raw = await syncBucket({ bucket: mixed, prefix: "raw/", data, client });
