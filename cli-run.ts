@@ -11,7 +11,17 @@ const bin = fileURLToPath(new URL("./bin/ownstats.js", import.meta.url));
  * stopped after 20 s.
  */
 export const ownstatsIn = (cwd: string | undefined, env: NodeJS.ProcessEnv, ...args: string[]) =>
-  run(process.execPath, [bin, ...args], { cwd, env: { ...process.env, ...env }, timeout: 20_000 }).then(
+  settled(run(process.execPath, [bin, ...args], { cwd, env: { ...process.env, ...env }, timeout: 20_000 }));
+/** The command under `prlimit` with `limits` (--fsize=0: no write of a byte, as on a full disk). */
+export const ownstatsLimited = (limits: string[], env: NodeJS.ProcessEnv, ...args: string[]) =>
+  settled(
+    run("prlimit", [...limits, process.execPath, bin, ...args], {
+      env: { ...process.env, ...env },
+      timeout: 20_000,
+    }),
+  );
+const settled = (running: Promise<{ stdout: string; stderr: string }>) =>
+  running.then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number | null; stdout: string; stderr: string }) => e,
   );

@@ -119,7 +119,9 @@ export async function sync(opts: SyncOptions): Promise<number> {
     const summary = await syncBucket({ ...opts, log: (line) => console.log(line) });
     for (const line of syncReport(summary, opts.data, source, opts.prefix)) console.log(line);
     return 0;
-  } catch (error) {
+  } catch (thrown) {
+    // A write the disk refused (the state, the lock, a folder) is named with the way out.
+    const error = (await import("./start-problem.ts")).refusedWrite(thrown, opts.data);
     console.error(`ownstats sync: ${source}: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }

@@ -7,6 +7,7 @@ import { basename, dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { REFUSED } from "./start-problem.ts";
 
 export interface Downloaded {
   bytes: number;
@@ -78,6 +79,13 @@ export async function download(
         (s) => s.size,
         () => 0,
       );
+      // A full disk is not cured by running again: the partial file stays, to be resumed once there is room.
+      const { code } = error as NodeJS.ErrnoException;
+      const refused = code ? REFUSED[code] : undefined;
+      if (refused)
+        throw new Error(
+          `cannot write ${partial}: ${refused} (${code}), after ${kept} of ${size} bytes of ${key}; free some space, then run sync again to resume it`,
+        );
       throw new Error(
         `download of ${key} stopped after ${kept} of ${size} bytes (${(error as Error).message}); run sync again to resume it`,
       );

@@ -1,11 +1,12 @@
 // What `ownstats sync` says when S3 refuses it or is not there: the bucket, the endpoint or region,
 // and what to do, in one line; never the SDK's bare words or a stack trace.
 
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer, type OutgoingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { ownstatsWith } from "../cli-run.ts";
+import { ownstatsLimited, ownstatsWith } from "../cli-run.ts";
 import { syncBucket, syncStatePath } from "../local/sync.ts";
 import { createBucket, s3rverClient, s3rverForFile, tempFolders } from "./s3rver-kit.ts";
 
@@ -164,4 +165,40 @@ describe("sync refused", () => {
       expect(result.stderr).not.toMatch(/^\s+at /m);
     }
   }, 60_000);
+
+  // prlimit makes every write past a size fail (EFBIG) as a full disk does (ENOSPC).
+  it.skipIf(process.platform !== "linux" || spawnSync("prlimit", ["--version"]).status !== 0)(
+    "names a disk that fills, during a download or before it, with the way out, and resumes the download once there is room",
+    async () => {
+      const put = await createBucket(s3rver(), "ownstats-full-disk");
+      const key = "year=2026/month=02/day=10/hour=12/ownstats-direct-1-a.gz";
+      await put(key, 20_000);
+      const sync = (data: string, ...limits: string[]) =>
+        ownstatsLimited(
+          limits,
+          { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" },
+          ...["sync", "--bucket", "ownstats-full-disk", "--endpoint", s3rver().endpoint, "--data", data],
+        );
+      const data = tempFolder("sync-full-disk");
+      const cut = await sync(data, "--fsize=10000");
+      expect(cut.code).toBe(1);
+      expect(cut.stderr).toMatch(
+        new RegExp(
+          `^ownstats sync: s3://ownstats-full-disk/raw/: cannot write ${data}/raw/${key}\\.\\w+\\.part: a file size limit \\(ulimit -f\\) is reached \\(EFBIG\\), after 10000 of 20000 bytes of raw/${key}; free some space, then run sync again to resume it$`,
+          "m",
+        ),
+      );
+      const resumed = await sync(data);
+      expect(resumed.stdout).toContain("sync: 1 new object (0.0 MB, 1 resumed)");
+
+      const nothing = tempFolder("sync-full-disk");
+      const refused = await sync(nothing, "--fsize=0");
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(
+        `ownstats sync: s3://ownstats-full-disk/raw/: cannot write into the data folder ${nothing}: a file size limit (ulimit -f) is reached (EFBIG); free some space or fix it, or choose another --data`,
+      );
+      for (const result of [cut, refused]) expect(result.stderr).not.toMatch(/^\s+at /m);
+    },
+    60_000,
+  );
 });
