@@ -110,14 +110,15 @@ export async function demo(opts: DemoOptions & { add?: boolean }): Promise<numbe
 }
 export async function sync(opts: SyncOptions): Promise<number> {
   if (await rawFolderRefused("sync", opts.data)) return 2;
-  const [{ syncBucket }, { syncReport }] = await Promise.all([
+  const [{ syncBucket, folderPrefix }, { syncReport }] = await Promise.all([
     import("./sync.ts"),
     import("./sync-report.ts"),
   ]);
-  const source = `s3://${opts.bucket}/${opts.prefix}`;
+  const prefix = folderPrefix(opts.prefix);
+  const source = `s3://${opts.bucket}/${prefix}`;
   try {
-    const summary = await syncBucket({ ...opts, log: (line) => console.log(line) });
-    for (const line of syncReport(summary, opts.data, source, opts.prefix)) console.log(line);
+    const summary = await syncBucket({ ...opts, prefix, log: (line) => console.log(line) });
+    for (const line of syncReport(summary, opts.data, source, prefix)) console.log(line);
     return 0;
   } catch (thrown) {
     // A write the disk refused (the state, the lock, a folder) is named with the way out.

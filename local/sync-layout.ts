@@ -7,6 +7,16 @@ import { partitionHour } from "./raw-object.ts";
 export const ERROR_OUTPUT_FOLDER = "errors/";
 
 /**
+ * The prefix with its trailing slash when it names a folder (`raw` is `raw/`): without it, S3 lists
+ * `raw-old/` too, and the stack's report reader role, allowed to list `raw/` and `raw/*` only, is
+ * denied the listing. A prefix that ends mid-value (`raw/year=2026/month=0`) narrows on purpose.
+ */
+export function folderPrefix(prefix: string): string {
+  const last = prefix.split("/").at(-1) ?? "";
+  return last === "" || last.includes("=") ? prefix : `${prefix}/`;
+}
+
+/**
  * DATA/raw/<key without the prefix's root>; a key that would climb out of raw/ is refused. The root
  * is the prefix up to its year= folder, so a prefix that narrows the download to a year, month, day
  * or hour still lands the objects in DATA/raw/year=…/, the only layout the models read.

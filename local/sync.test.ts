@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempFolder } from "../test/temp-folders.ts";
-import { inRawLayout, listingStart, localPath, s3Client } from "./sync.ts";
+import { folderPrefix, inRawLayout, listingStart, localPath, s3Client } from "./sync.ts";
 
 describe("sync localPath", () => {
   it("maps a key under the prefix into DATA/raw/", () => {
@@ -41,6 +41,14 @@ describe("sync localPath under a narrower prefix", () => {
     ])
       expect(localPath("/d", prefix, key)).toBe(expected);
     expect(localPath("/d", "year=2026/", "year=2026/month=01/day=02/hour=03/a.gz")).toBe(expected);
+  });
+});
+
+describe("sync folderPrefix", () => {
+  it("ends a prefix naming a folder with its slash, and leaves one that ends mid-value or is empty", () => {
+    expect(["raw", "raw/", "exports/raw"].map(folderPrefix)).toEqual(["raw/", "raw/", "exports/raw/"]);
+    for (const prefix of ["", "raw/year=2026", "raw/year=2026/month=0"])
+      expect(folderPrefix(prefix)).toBe(prefix);
   });
 });
 

@@ -17,7 +17,7 @@ import { plural } from "../runner/console.ts";
 import { hourFolder, newestPartitionHour, partitionHour } from "./raw-object.ts";
 import { type Downloaded, download } from "./sync-download.ts";
 import { incrementalReadFrom, markFullRefresh } from "./sync-full-refresh.ts";
-import { ERROR_OUTPUT_FOLDER, inRawLayout, localPath } from "./sync-layout.ts";
+import { ERROR_OUTPUT_FOLDER, folderPrefix, inRawLayout, localPath } from "./sync-layout.ts";
 import { lockSync } from "./sync-lock.ts";
 import { endpointOf, notS3, s3Error } from "./sync-s3-error.ts";
 import { SourceProgress } from "./sync-state.ts";
@@ -65,7 +65,7 @@ export interface SyncSummary {
   behindWarehouseFrom?: Date;
 }
 
-export { ERROR_OUTPUT_FOLDER, inRawLayout, localPath } from "./sync-layout.ts";
+export { ERROR_OUTPUT_FOLDER, folderPrefix, inRawLayout, localPath } from "./sync-layout.ts";
 export { syncStatePath } from "./sync-state.ts";
 
 /**
@@ -140,7 +140,7 @@ export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
   await mkdir(settings.data, { recursive: true });
   const unlock = await lockSync(settings.data);
   try {
-    return await syncLocked(settings);
+    return await syncLocked({ ...settings, prefix: folderPrefix(settings.prefix) });
   } finally {
     await unlock();
   }

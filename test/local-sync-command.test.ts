@@ -1,17 +1,19 @@
+// `ownstats sync` run as a user runs it, against s3rver (in-process): what it says about its prefix.
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ownstatsWith } from "../cli-run.ts";
-import { createBucket, s3rverForFile } from "./s3rver-kit.ts";
-import { tempFolder } from "./temp-folders.ts";
+import { createBucket, lastSyncedKey, s3rverClient, s3rverForFile, tempFolders } from "./s3rver-kit.ts";
 
 const bucket = "ownstats-command";
 const s3rver = s3rverForFile();
+const tempFolder = tempFolders();
 
 beforeAll(async () => {
   const put = await createBucket(s3rver(), bucket);
   await put("year=2026/month=02/day=10/hour=12/a.gz", Buffer.from("x"));
 });
 
-const sync = (prefix: string) =>
+const sync = (prefix: string, data = tempFolder("sync-command")) =>
   ownstatsWith(
     { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" },
     "sync",
@@ -22,7 +24,7 @@ const sync = (prefix: string) =>
     "--endpoint",
     s3rver().endpoint,
     "--data",
-    tempFolder("ownstats-sync-command-"),
+    data,
   );
 
 describe("ownstats sync", () => {
@@ -42,5 +44,23 @@ describe("ownstats sync", () => {
     const result = await sync("raw/");
     expect(result.stdout).toContain("synced 1 object (raw/year=2026/month=02/day=10/hour=12/a.gz)\n");
     expect(result.stdout).toContain(`sync: 1 new object (0.0 MB) from s3://${bucket}/raw/ into `);
+  }, 30_000);
+
+  it("takes a --prefix without its trailing slash as the folder it names: raw is raw/, not also raw-old/, and keeps one place for both", async () => {
+    const client = s3rverClient(s3rver().endpoint);
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: "raw-old/year=2025/month=01/day=01/hour=00/b.gz",
+        Body: "y",
+      }),
+    );
+    const data = tempFolder("sync-command");
+    expect((await sync("raw/", data)).code).toBe(0);
+    const bare = await sync("raw", data);
+    expect(bare.code, bare.stderr).toBe(0);
+    expect(bare.stdout).toContain(`sync: 0 new objects (0.0 MB) from s3://${bucket}/raw/ into `);
+    expect(bare.stdout).not.toContain("left 1 object");
+    expect(lastSyncedKey(data)).toBe("raw/year=2026/month=02/day=10/hour=12/a.gz");
   }, 30_000);
 });
