@@ -1,9 +1,10 @@
 // What `ownstats sync` remembers between runs in DATA/sync-state.json, per source: the last key it
 // holds (where the next run lists from) and the ETags of the objects in the hours each run lists again,
 // so that an object replaced in S3 under the same key, even at the same size, is fetched again.
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
+import { writeFileDurably } from "./durable-file.ts";
 import { endpointOf } from "./sync-s3-error.ts";
 
 interface SourceState {
@@ -102,12 +103,14 @@ async function readState(data: string): Promise<StateFile> {
     const parsed: unknown = JSON.parse(text);
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as StateFile;
   } catch {}
-  throw new Error(`${path} is not valid sync state; delete it to download everything again`);
+  // Deleting it costs a listing of the whole bucket, not a download of it: objects in place stay.
+  throw new Error(
+    `${path} is not valid sync state; delete it, and the next sync lists the bucket from the start and fetches only the objects not in raw/ yet`,
+  );
 }
 
+/** Durably: a rename without an fsync can leave an empty file after a power loss, and a refused sync. */
 async function writeState(data: string, state: StateFile): Promise<void> {
   await mkdir(data, { recursive: true });
-  const path = syncStatePath(data);
-  await writeFile(`${path}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+  await writeFileDurably(syncStatePath(data), `${JSON.stringify(state, null, 2)}\n`);
 }

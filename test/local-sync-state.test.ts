@@ -103,4 +103,14 @@ describe("sync state", () => {
     const state = JSON.parse(readFileSync(syncStatePath(data), "utf8"));
     expect(Object.keys(state)).toEqual([`${legacy} at ${s3rver().endpoint}`]);
   });
+
+  it("says that a damaged state file costs a listing of the bucket once deleted, not a download of everything again", async () => {
+    const { sync } = await bucketOf("ownstats-damaged");
+    const data = tempFolder("sync-damaged");
+    // What a rename without an fsync can leave after a power loss.
+    writeFileSync(syncStatePath(data), "");
+    await expect(sync(data)).rejects.toThrow(
+      `${syncStatePath(data)} is not valid sync state; delete it, and the next sync lists the bucket from the start and fetches only the objects not in raw/ yet`,
+    );
+  });
 });
