@@ -27,6 +27,9 @@ export async function endpointOf(client: S3Client): Promise<string | undefined> 
   return undefined;
 }
 
+/** The folder the stack's report reader role may list and read (its RAW_PREFIX). */
+export const REPORT_ROLE_FOLDER = "raw/";
+
 const REFUSED_CREDENTIALS = new Set([
   "InvalidAccessKeyId",
   "SignatureDoesNotMatch",
@@ -50,7 +53,12 @@ const UNREACHABLE = new Set([
  * or from the global endpoint that us-east-1 uses with a 400 AuthorizationHeaderMalformed, whose
  * messages name no region to set, though their x-amz-bucket-region header does.
  */
-export async function s3Error(error: unknown, bucket: string, client: S3Client): Promise<unknown> {
+export async function s3Error(
+  error: unknown,
+  bucket: string,
+  prefix: string,
+  client: S3Client,
+): Promise<unknown> {
   const { name = "", message = "", code, Region, $metadata, $response } = error as SdkError;
   const status = $metadata?.httpStatusCode;
   const [region, endpoint] = await Promise.all([client.config.region(), endpointOf(client)]);
@@ -78,7 +86,11 @@ export async function s3Error(error: unknown, bucket: string, client: S3Client):
     );
   if (name === "AccessDenied" || status === 403)
     return new Error(
-      `${server} denied these credentials access to bucket ${bucket} (${name || status}): they need s3:ListBucket on the bucket and s3:GetObject on its objects (as the stack's report reader role has); check AWS_PROFILE`,
+      `${server} denied these credentials access to bucket ${bucket} (${name || status}): they need s3:ListBucket on the bucket and s3:GetObject on its objects (as the stack's report reader role has); check AWS_PROFILE` +
+        // That role may list and read raw/ alone: a prefix above or beside it is denied to it.
+        (prefix.startsWith(REPORT_ROLE_FOLDER)
+          ? ""
+          : `, and --prefix: the report reader role may list ${REPORT_ROLE_FOLDER} and the folders under it only`),
     );
   if (code && UNREACHABLE.has(code))
     return new Error(

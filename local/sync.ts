@@ -229,7 +229,7 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
         ),
       );
       const failed = settled.find((s) => s.status === "rejected");
-      if (failed) throw await s3Error(failed.reason, bucket, client);
+      if (failed) throw await s3Error(failed.reason, bucket, prefix, client);
       const fetched = [];
       for (const [j, result] of settled
         .map((s) => (s as PromiseFulfilledResult<Downloaded>).value)
@@ -274,7 +274,7 @@ async function listPage(
       new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: settings.prefix || undefined, ...from }),
     );
   } catch (error) {
-    throw await s3Error(error, settings.bucket, client);
+    throw await s3Error(error, settings.bucket, settings.prefix, client);
   }
   // Every S3 listing names its bucket; a page without one did not come from S3.
   if (page.Name === undefined)

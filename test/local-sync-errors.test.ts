@@ -32,16 +32,16 @@ async function answering(
   }
 }
 
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /** What S3 answers with the error `code`. */
 const s3ErrorXml = (code: string, message: string, extra = "") =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${extra}<RequestId>R</RequestId><HostId>H</HostId></Error>`;
 
 /** A sync of `bucket` through the server at `url` that must fail with `message`, leaving no state. */
-async function failsWith(url: string, bucket: string, message: string | RegExp) {
+async function failsWith(url: string, bucket: string, message: string | RegExp, prefix = "raw/") {
   const data = tempFolder("sync-refused");
-  await expect(syncBucket({ bucket, prefix: "raw/", data, client: s3rverClient(url) })).rejects.toThrow(
-    message,
-  );
+  await expect(syncBucket({ bucket, prefix, data, client: s3rverClient(url) })).rejects.toThrow(message);
   expect(existsSync(syncStatePath(data))).toBe(false);
 }
 
@@ -87,17 +87,23 @@ describe("sync refused", () => {
       );
   });
 
-  it("says which permissions credentials that S3 denies access need, instead of its bare 'Access Denied'", async () => {
+  it("says which permissions credentials that S3 denies access need, and that the report reader role lists raw/ only, instead of its bare 'Access Denied'", async () => {
+    const denied = (url: string) =>
+      `${url} denied these credentials access to bucket ownstats-events (AccessDenied): they need s3:ListBucket on the bucket and s3:GetObject on its objects (as the stack's report reader role has); check AWS_PROFILE`;
     await answering(
       403,
       { "Content-Type": "application/xml" },
       s3ErrorXml("AccessDenied", "Access Denied"),
-      (url) =>
-        failsWith(
-          url,
-          "ownstats-events",
-          `${url} denied these credentials access to bucket ownstats-events (AccessDenied): they need s3:ListBucket on the bucket and s3:GetObject on its objects`,
-        ),
+      async (url) => {
+        await failsWith(url, "ownstats-events", new RegExp(`^${escape(denied(url))}$`));
+        for (const prefix of ["", "errors/"])
+          await failsWith(
+            url,
+            "ownstats-events",
+            `${denied(url)}, and --prefix: the report reader role may list raw/ and the folders under it only`,
+            prefix,
+          );
+      },
     );
   });
 

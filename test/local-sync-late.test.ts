@@ -10,8 +10,9 @@ import {
   LATE_WRITE_HOURS,
   syncBucket,
 } from "../local/sync.ts";
+import { REPORT_ROLE_FOLDER } from "../local/sync-s3-error.ts";
 import { fullRefreshMarked, fullRefreshMarkPath } from "../runner/full-refresh-mark.ts";
-import { ERRORS_PREFIX } from "../stacks/event-store.ts";
+import { ERRORS_PREFIX, RAW_PREFIX } from "../stacks/event-store.ts";
 import { resourcesOf, synthesizeStack } from "../stacks/synthesized.ts";
 import { createBucket, gzFiles, lastSyncedKey, s3rverClient, s3rverForFile } from "./s3rver-kit.ts";
 import { tempFolder } from "./temp-folders.ts";
@@ -106,5 +107,7 @@ describe("sync of late objects", () => {
     expect(LATE_WRITE_HOURS).toBe(25);
     // Sync leaves the error output alone wherever the prefix points.
     expect(ERROR_OUTPUT_FOLDER).toBe(ERRORS_PREFIX);
+    // A refused listing names the folder the report reader role may list.
+    expect(REPORT_ROLE_FOLDER).toBe(RAW_PREFIX);
   }, 60_000);
 });
