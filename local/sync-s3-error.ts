@@ -78,12 +78,7 @@ export async function s3Error(
     return new Error(
       `${server} refused the credentials (${name}: ${message}): check AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN for temporary ones)`,
     );
-  if (name === "CredentialsProviderError")
-    return new Error(
-      /from any providers/.test(message)
-        ? "no AWS credentials were found: set AWS_PROFILE to a profile in ~/.aws/config, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-        : `the AWS credentials could not be loaded: ${message}`,
-    );
+  if (name === "CredentialsProviderError") return noCredentials(message);
   if (name === "AccessDenied" || status === 403)
     return new Error(
       `${server} denied these credentials access to bucket ${bucket} (${name || status}): they need s3:ListBucket on the bucket and s3:GetObject on its objects (as the stack's report reader role has); check AWS_PROFILE` +
@@ -97,6 +92,20 @@ export async function s3Error(
       `could not reach ${endpoint ?? `S3 in region ${region}`} (${code}): ${endpoint ? "is the S3 server running, and --endpoint its URL?" : "check the network, and AWS_REGION"}`,
     );
   return error;
+}
+
+/** Credentials the SDK could not load; a profile that is set but gives none is named, not asked for. */
+function noCredentials(message: string): Error {
+  if (!/from any providers/.test(message))
+    return new Error(`the AWS credentials could not be loaded: ${message}`);
+  const profile = process.env.AWS_PROFILE;
+  if (profile)
+    return new Error(
+      `AWS_PROFILE=${profile} gives no credentials: ~/.aws/config and ~/.aws/credentials hold no such profile, or one without keys, SSO or a role to assume (aws configure list --profile ${profile} shows what it has)`,
+    );
+  return new Error(
+    "no AWS credentials were found: set AWS_PROFILE to a profile in ~/.aws/config, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+  );
 }
 
 /** A listing answered by something that is not S3. */

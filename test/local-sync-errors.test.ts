@@ -107,7 +107,7 @@ describe("sync refused", () => {
     );
   });
 
-  it("names a bucket that does not exist, credentials S3 refuses or none at all, and an S3 server that is not running, with what to do", async () => {
+  it("names a bucket that does not exist, credentials S3 refuses or none at all (or a profile that gives none), and an S3 server that is not running, with what to do", async () => {
     const { endpoint } = s3rver();
     await createBucket(s3rver(), "ownstats-there");
     const keys = { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" };
@@ -151,6 +151,12 @@ describe("sync refused", () => {
         "ownstats-there",
         endpoint,
         "ownstats sync: s3://ownstats-there/raw/: no AWS credentials were found: set AWS_PROFILE to a profile in ~/.aws/config, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n",
+      ],
+      [
+        { ...noCredentials, AWS_PROFILE: "reports" },
+        "ownstats-there",
+        endpoint,
+        "ownstats sync: s3://ownstats-there/raw/: AWS_PROFILE=reports gives no credentials: ~/.aws/config and ~/.aws/credentials hold no such profile, or one without keys, SSO or a role to assume (aws configure list --profile reports shows what it has)\n",
       ],
       [
         {},
