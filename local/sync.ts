@@ -136,6 +136,9 @@ async function inPlace(
   return localSize === size && sameVersion ? "here" : "replaced";
 }
 
+/** Downloaded objects between two progress lines. */
+export const PROGRESS_EVERY = 100;
+
 export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
   await mkdir(settings.data, { recursive: true });
   const unlock = await lockSync(settings.data);
@@ -172,6 +175,7 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
   const readFrom = newestBefore === undefined ? undefined : incrementalReadFrom(newestBefore);
   const startAfter = listingStart(summary.lastKey);
   const replaced = new Set<string>();
+  let logged = 0;
   let continuation: string | undefined;
   do {
     const page = await listPage(
@@ -251,7 +255,14 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
           summary.behindWarehouseFrom = new Date(hour);
       }
       await record(fetched, batch.at(-1)?.Key);
-      log(`synced ${plural(summary.downloaded, "object")} (${summary.lastKey})`);
+      // A line per batch would be thousands in a first sync of months (a scheduled job's log): the
+      // first batch says it started, then one line per PROGRESS_EVERY objects.
+      if (
+        logged === 0 ||
+        Math.floor(summary.downloaded / PROGRESS_EVERY) > Math.floor(logged / PROGRESS_EVERY)
+      )
+        log(`synced ${plural(summary.downloaded, "object")} (${summary.lastKey})`);
+      logged = summary.downloaded;
     }
     // Every object of the page is in place now, those found here too: without recording them, a folder
     // that already held them (a copy, or sync-state.json deleted) would be listed from the start again

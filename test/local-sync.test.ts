@@ -95,6 +95,28 @@ describe("sync", () => {
     expect(lastSyncedKey(data)).toBe(`raw/${keys[2]}`);
   });
 
+  it("says how far a first sync of many objects is once per 100 objects, not after every batch of downloads", async () => {
+    const put = await createBucket(s3rver, "ownstats-many");
+    const keys = Array.from({ length: 230 }, (_, i) => {
+      const hour = String(Math.floor(i / 10)).padStart(2, "0");
+      return `year=2026/month=02/day=10/hour=${hour}/ownstats-direct-1-${String(i).padStart(3, "0")}.gz`;
+    });
+    for (let i = 0; i < keys.length; i += 23)
+      await Promise.all(keys.slice(i, i + 23).map((key) => put(key, 10)));
+    const lines: string[] = [];
+    const data = tempFolder("sync-many");
+    const summary = await syncBucket({
+      bucket: "ownstats-many",
+      prefix: "raw/",
+      data,
+      client: clientFor(endpoint),
+      concurrency: 10,
+      log: (line) => lines.push(line),
+    });
+    expect(summary.downloaded).toBe(230);
+    expect(lines).toEqual([10, 100, 200].map((count) => `synced ${count} objects (raw/${keys[count - 1]})`));
+  });
+
   it("keeps the year=/month=/day=/hour= layout when --prefix narrows the download to one day", async () => {
     const data = tempFolder("ownstats-sync-day-");
     const day = "year=2026/month=02/day=09/";
