@@ -8,24 +8,17 @@ import {
   FIREHOSE_MAX_BUFFER_SECONDS,
   FIREHOSE_RETRY_HOURS,
   LATE_WRITE_HOURS,
-  syncBucket,
 } from "../local/sync.ts";
 import { REPORT_ROLE_FOLDER } from "../local/sync-s3-error.ts";
 import { fullRefreshMarked, fullRefreshMarkPath } from "../runner/full-refresh-mark.ts";
 import { ERRORS_PREFIX, RAW_PREFIX } from "../stacks/event-store.ts";
 import { resourcesOf, synthesizeStack } from "../stacks/synthesized.ts";
-import { createBucket, gzFiles, lastSyncedKey, s3rverClient, s3rverForFile } from "./s3rver-kit.ts";
+import { bucketToSync, gzFiles, lastSyncedKey, s3rverForFile } from "./s3rver-kit.ts";
 import { tempFolder } from "./temp-folders.ts";
 
 const s3rver = s3rverForFile();
 
-/** A new bucket, a function that puts an object of `bytes` random bytes under raw/ in it, and its sync. */
-async function bucketOf(name: string) {
-  const put = await createBucket(s3rver(), name);
-  const client = s3rverClient(s3rver().endpoint);
-  const sync = (data: string) => syncBucket({ bucket: name, prefix: "raw/", data, client, concurrency: 1 });
-  return { put, sync };
-}
+const bucketOf = (name: string) => bucketToSync(s3rver(), name);
 
 describe("sync of late objects", () => {
   it("fetches an object that lands late in an hour already synced, as when the other delivery stream takes over", async () => {

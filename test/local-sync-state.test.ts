@@ -6,18 +6,19 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { syncBucket, syncStatePath } from "../local/sync.ts";
 import { fullRefreshMarked } from "../runner/full-refresh-mark.ts";
-import { createBucket, s3rverClient, s3rverForFile, startS3rver, tempFolders } from "./s3rver-kit.ts";
+import {
+  bucketToSync,
+  createBucket,
+  s3rverClient,
+  s3rverForFile,
+  startS3rver,
+  tempFolders,
+} from "./s3rver-kit.ts";
 
 const s3rver = s3rverForFile();
 const tempFolder = tempFolders();
 
-/** A new bucket, a function that puts an object under raw/ in it, and its sync. */
-async function bucketOf(name: string) {
-  const put = await createBucket(s3rver(), name);
-  const client = s3rverClient(s3rver().endpoint);
-  const sync = (data: string) => syncBucket({ bucket: name, prefix: "raw/", data, client, concurrency: 1 });
-  return { put, sync };
-}
+const bucketOf = (name: string) => bucketToSync(s3rver(), name);
 
 describe("sync state", () => {
   it("fetches again an object replaced in S3 under the same key at the same size, and marks it for a full refresh when an incremental build has read past its hour", async () => {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
 import { afterAll, beforeAll } from "vitest";
+import { syncBucket } from "../local/sync.ts";
 import { tempFolder } from "./temp-folders.ts";
 
 export interface TestS3 {
@@ -66,6 +67,14 @@ export async function createBucket(s3: TestS3, name: string) {
         Body: typeof body === "number" ? randomBytes(body) : body,
       }),
     );
+}
+
+/** A new bucket, a function that puts an object under raw/ in it, and its sync (one download at a time). */
+export async function bucketToSync(s3: TestS3, name: string) {
+  const put = await createBucket(s3, name);
+  const client = s3rverClient(s3.endpoint);
+  const sync = (data: string) => syncBucket({ bucket: name, prefix: "raw/", data, client, concurrency: 1 });
+  return { put, sync };
 }
 
 /** A client of the S3 server at `url`, signing with the keys s3rver accepts. */
