@@ -67,6 +67,19 @@ export function homeExpanded(path: string): string {
 }
 
 /** A bucket's name alone: an empty one (an unset variable) or a URL is named here, not by the SDK. */
+/**
+ * A key prefix: an S3 URL pasted whole (s3://bucket/raw/) is named here, where it would be listed as a
+ * prefix that holds no object.
+ */
+export function keyPrefix(value: string): string {
+  const url = /^[a-z][a-z0-9+.-]*:\/\/[^/]*\/?(.*)$/i.exec(value);
+  if (url)
+    throw new InvalidArgumentError(
+      `--prefix takes the key prefix alone (${url[1] || "raw/"}), not a URL; the bucket goes in --bucket`,
+    );
+  return value;
+}
+
 export function bucketName(value: string): string {
   if (value.trim() === "")
     throw new InvalidArgumentError(

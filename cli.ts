@@ -7,6 +7,7 @@ import {
   endpointUrl,
   homeExpanded,
   integer,
+  keyPrefix,
   listenAddress,
   streamName,
   varsMapping,
@@ -187,7 +188,7 @@ program
   .command("sync")
   .description("download new raw objects from S3")
   .requiredOption("--bucket <name>", "the event store bucket", bucketName)
-  .option("--prefix <prefix>", "key prefix", "raw/")
+  .option("--prefix <prefix>", "key prefix", keyPrefix, "raw/")
   .addOption(dataOption())
   .option("--endpoint <url>", "S3-compatible endpoint", endpointUrl)
   .action(async (opts) => finish(await (await import("./local/index.ts")).sync(opts)));

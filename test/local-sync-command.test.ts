@@ -63,4 +63,13 @@ describe("ownstats sync", () => {
     expect(bare.stdout).not.toContain("left 1 object");
     expect(lastSyncedKey(data)).toBe("raw/year=2026/month=02/day=10/hour=12/a.gz");
   }, 30_000);
+
+  it("names a --prefix given as an S3 URL, and exits 2, instead of saying the prefix holds no objects", async () => {
+    const result = await sync(`s3://${bucket}/raw/`);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "--prefix takes the key prefix alone (raw/), not a URL; the bucket goes in --bucket",
+    );
+    expect(result.stdout).not.toContain("holds no objects");
+  }, 30_000);
 });
