@@ -81,7 +81,8 @@ export async function s3Error(
   if (name === "CredentialsProviderError") return noCredentials(message);
   if (name === "AccessDenied" || status === 403)
     return new Error(
-      `${server} denied these credentials access to bucket ${bucket} (${name || status}): they need s3:ListBucket on the bucket and s3:GetObject on its objects (as the stack's report reader role has); check AWS_PROFILE` +
+      // S3's own message names the identity and the action it was denied, when it says more than that.
+      `${server} denied these credentials access to bucket ${bucket} (${name || status}${/^access denied\.?$/i.test(message) || !message ? "" : `: ${message}`}): they need s3:ListBucket on the bucket and s3:GetObject on its objects (as the stack's report reader role has); check AWS_PROFILE` +
         // That role may list and read raw/ alone: a prefix above or beside it is denied to it.
         (prefix.startsWith(REPORT_ROLE_FOLDER)
           ? ""

@@ -213,4 +213,20 @@ describe("sync refused", () => {
     },
     60_000,
   );
+
+  it("keeps what S3 says about the identity it denied, when it says more than 'Access Denied'", async () => {
+    const said =
+      'User: arn:aws:sts::123456789012:assumed-role/laptop/me is not authorized to perform: s3:ListBucket on resource: "arn:aws:s3:::ownstats-events" because no identity-based policy allows the s3:ListBucket action';
+    await answering(
+      403,
+      { "Content-Type": "application/xml" },
+      s3ErrorXml("AccessDenied", said.replaceAll('"', "&quot;")),
+      (url) =>
+        failsWith(
+          url,
+          "ownstats-events",
+          `denied these credentials access to bucket ownstats-events (AccessDenied: ${said}): they need`,
+        ),
+    );
+  });
 });
