@@ -84,8 +84,17 @@ export async function s3Client(endpoint?: string): Promise<S3Client> {
     region,
     // S3-compatible servers (s3rver, MinIO) are addressed by path, not by bucket subdomain.
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    // Without them the SDK waits for ever on a connection that went silent (a laptop changing networks):
+    // sync would hang instead of stopping with the download to resume.
+    requestHandler: { connectionTimeout: 10_000, socketTimeout: S3_SILENCE_SECONDS * 1000 },
   });
 }
+
+/**
+ * Seconds without a byte from S3 after which a request is given up: a live S3 connection is never
+ * silent that long, and a cut download costs little, as the next run resumes it.
+ */
+export const S3_SILENCE_SECONDS = 30;
 
 /**
  * Hours Firehose goes on retrying a delivery to S3 that fails: it keeps records for 24 hours (a

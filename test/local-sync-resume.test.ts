@@ -6,7 +6,7 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { syncBucket } from "../local/sync.ts";
+import { S3_SILENCE_SECONDS, syncBucket } from "../local/sync.ts";
 import { partialPath } from "../local/sync-download.ts";
 import { createBucket, lastSyncedKey, s3rverClient, s3rverForFile } from "./s3rver-kit.ts";
 import { tempFolder } from "./temp-folders.ts";
@@ -86,6 +86,34 @@ describe("sync of a cut download", () => {
     }
   });
 
+  it(`gives up a download S3 went silent in after ${S3_SILENCE_SECONDS} s, instead of waiting for ever, and the next run resumes it`, async () => {
+    const bucket = "ownstats-silent";
+    const put = await bucketOf(bucket);
+    const body = randomBytes(3_000_000);
+    await put(big, body);
+    const proxy = await cuttingProxy(s3rver().endpoint, "ownstats-big.gz", true);
+    const saved = { ...process.env };
+    try {
+      // The client sync makes itself, as the command does: a test's own client has no timeouts.
+      Object.assign(process.env, {
+        AWS_ACCESS_KEY_ID: "S3RVER",
+        AWS_SECRET_ACCESS_KEY: "S3RVER",
+        AWS_REGION: "us-east-1",
+      });
+      const data = tempFolder("sync-silent");
+      const sync = () => syncBucket({ bucket, prefix: "raw/", data, endpoint: proxy.url, concurrency: 1 });
+      await expect(sync()).rejects.toThrow(
+        /^download of raw\/year=2026\/month=02\/day=10\/hour=01\/ownstats-big\.gz stopped after \d+ of 3000000 bytes \(.*inactivity.*\); run sync again to resume it$/,
+      );
+      expect((await sync()).resumed).toBe(1);
+      expect(readFileSync(join(data, "raw", big)).equals(body)).toBe(true);
+    } finally {
+      process.env = saved;
+      proxy.server.closeAllConnections();
+      proxy.server.close();
+    }
+  }, 90_000);
+
   it("downloads again an object whose leftover partial file is larger than the object, instead of failing on every run", async () => {
     // Two syncs run at once into one folder both append to the same partial file.
     const bucket = "ownstats-overlong";
@@ -105,8 +133,11 @@ describe("sync of a cut download", () => {
   });
 });
 
-/** Forwards to s3rver, but the first full GET of `victim` is cut after half its body. */
-async function cuttingProxy(target: string, victim: string) {
+/**
+ * Forwards to s3rver, but the first full GET of `victim` is cut after half its body: the connection
+ * closed, or with `silent`, left open with nothing more sent.
+ */
+async function cuttingProxy(target: string, victim: string, silent = false) {
   const upstream = new URL(target);
   const ranges: string[] = [];
   let cut = false;
@@ -131,7 +162,7 @@ async function cuttingProxy(target: string, victim: string) {
           if (sent >= half) return;
           res.write(chunk);
           sent += chunk.length;
-          if (sent >= half) setTimeout(() => res.socket?.destroy(), 200);
+          if (sent >= half && !silent) setTimeout(() => res.socket?.destroy(), 200);
         });
       },
     );
