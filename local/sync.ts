@@ -15,6 +15,7 @@ import {
 
 import { plural } from "../runner/console.ts";
 import { hourFolder, newestPartitionHour, partitionHour } from "./raw-object.ts";
+import { s3Client } from "./sync-client.ts";
 import { type Downloaded, download } from "./sync-download.ts";
 import { incrementalReadFrom, markFullRefresh } from "./sync-full-refresh.ts";
 import { ERROR_OUTPUT_FOLDER, folderPrefix, inRawLayout, localPath } from "./sync-layout.ts";
@@ -65,36 +66,9 @@ export interface SyncSummary {
   behindWarehouseFrom?: Date;
 }
 
+export { S3_SILENCE_SECONDS, s3Client } from "./sync-client.ts";
 export { ERROR_OUTPUT_FOLDER, folderPrefix, inRawLayout, localPath } from "./sync-layout.ts";
 export { syncStatePath } from "./sync-state.ts";
-
-/**
- * The region is AWS_REGION (or AWS_DEFAULT_REGION), else the profile's in ~/.aws/config, as the AWS CLI
- * reads it, else us-east-1: a bucket in the profile's region is then found without setting AWS_REGION.
- */
-export async function s3Client(endpoint?: string): Promise<S3Client> {
-  let region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-  if (!region) {
-    // The SDK's own region chain (environment, then the shared config file), read through a bare client.
-    const probe = new S3Client({});
-    region = await probe.config.region().catch(() => "us-east-1");
-    probe.destroy();
-  }
-  return new S3Client({
-    region,
-    // S3-compatible servers (s3rver, MinIO) are addressed by path, not by bucket subdomain.
-    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
-    // Without them the SDK waits for ever on a connection that went silent (a laptop changing networks):
-    // sync would hang instead of stopping with the download to resume.
-    requestHandler: { connectionTimeout: 10_000, socketTimeout: S3_SILENCE_SECONDS * 1000 },
-  });
-}
-
-/**
- * Seconds without a byte from S3 after which a request is given up: a live S3 connection is never
- * silent that long, and a cut download costs little, as the next run resumes it.
- */
-export const S3_SILENCE_SECONDS = 30;
 
 /**
  * Hours Firehose goes on retrying a delivery to S3 that fails: it keeps records for 24 hours (a

@@ -1,0 +1,31 @@
+// The S3 client `ownstats sync` makes for itself: the region as the AWS CLI finds it, path-style
+// addressing for S3-compatible servers, and timeouts that stop a silent connection.
+import { S3Client } from "@aws-sdk/client-s3";
+
+/**
+ * The region is AWS_REGION (or AWS_DEFAULT_REGION), else the profile's in ~/.aws/config, as the AWS CLI
+ * reads it, else us-east-1: a bucket in the profile's region is then found without setting AWS_REGION.
+ */
+export async function s3Client(endpoint?: string): Promise<S3Client> {
+  let region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  if (!region) {
+    // The SDK's own region chain (environment, then the shared config file), read through a bare client.
+    const probe = new S3Client({});
+    region = await probe.config.region().catch(() => "us-east-1");
+    probe.destroy();
+  }
+  return new S3Client({
+    region,
+    // S3-compatible servers (s3rver, MinIO) are addressed by path, not by bucket subdomain.
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    // Without them the SDK waits for ever on a connection that went silent (a laptop changing networks):
+    // sync would hang instead of stopping with the download to resume.
+    requestHandler: { connectionTimeout: 10_000, socketTimeout: S3_SILENCE_SECONDS * 1000 },
+  });
+}
+
+/**
+ * Seconds without a byte from S3 after which a request is given up: a live S3 connection is never
+ * silent that long, and a cut download costs little, as the next run resumes it.
+ */
+export const S3_SILENCE_SECONDS = 30;
