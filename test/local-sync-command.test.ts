@@ -2,18 +2,18 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ownstatsWith } from "../cli-run.ts";
-import { createBucket, lastSyncedKey, s3rverClient, s3rverForFile, tempFolders } from "./s3rver-kit.ts";
+import { createBucket, lastSyncedKey, s3rverClient, s3rverForFile } from "./s3rver-kit.ts";
+import { tempFolder } from "./temp-folders.ts";
 
 const bucket = "ownstats-command";
 const s3rver = s3rverForFile();
-const tempFolder = tempFolders();
 
 beforeAll(async () => {
   const put = await createBucket(s3rver(), bucket);
   await put("year=2026/month=02/day=10/hour=12/a.gz", Buffer.from("x"));
 });
 
-const sync = (prefix: string, data = tempFolder("sync-command")) =>
+const sync = (prefix: string, data = tempFolder("ownstats-sync-command-")) =>
   ownstatsWith(
     { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" },
     "sync",
@@ -55,7 +55,7 @@ describe("ownstats sync", () => {
         Body: "y",
       }),
     );
-    const data = tempFolder("sync-command");
+    const data = tempFolder("ownstats-sync-command-");
     expect((await sync("raw/", data)).code).toBe(0);
     const bare = await sync("raw", data);
     expect(bare.code, bare.stderr).toBe(0);

@@ -8,10 +8,10 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { ownstatsLimited, ownstatsWith } from "../cli-run.ts";
 import { syncBucket, syncStatePath } from "../local/sync.ts";
-import { createBucket, s3rverClient, s3rverForFile, tempFolders } from "./s3rver-kit.ts";
+import { createBucket, s3rverClient, s3rverForFile } from "./s3rver-kit.ts";
+import { tempFolder } from "./temp-folders.ts";
 
 const s3rver = s3rverForFile();
-const tempFolder = tempFolders();
 
 /** A server answering every request with `status`, `headers` and `body`, while `use` runs. */
 async function answering(
@@ -40,7 +40,7 @@ const s3ErrorXml = (code: string, message: string, extra = "") =>
 
 /** A sync of `bucket` through the server at `url` that must fail with `message`, leaving no state. */
 async function failsWith(url: string, bucket: string, message: string | RegExp, prefix = "raw/") {
-  const data = tempFolder("sync-refused");
+  const data = tempFolder("ownstats-sync-refused-");
   await expect(syncBucket({ bucket, prefix, data, client: s3rverClient(url) })).rejects.toThrow(message);
   expect(existsSync(syncStatePath(data))).toBe(false);
 }
@@ -120,7 +120,7 @@ describe("sync refused", () => {
         "--endpoint",
         url,
         "--data",
-        tempFolder("sync-refused"),
+        tempFolder("ownstats-sync-refused-"),
       );
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
@@ -129,8 +129,8 @@ describe("sync refused", () => {
     const noCredentials = {
       AWS_ACCESS_KEY_ID: "",
       AWS_SECRET_ACCESS_KEY: "",
-      AWS_SHARED_CREDENTIALS_FILE: tempFolder("no-credentials"),
-      AWS_CONFIG_FILE: tempFolder("no-config"),
+      AWS_SHARED_CREDENTIALS_FILE: tempFolder("ownstats-no-credentials-"),
+      AWS_CONFIG_FILE: tempFolder("ownstats-no-config-"),
       AWS_EC2_METADATA_DISABLED: "true",
     };
     const cases: [NodeJS.ProcessEnv, string, string, string][] = [
@@ -191,7 +191,7 @@ describe("sync refused", () => {
           { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" },
           ...["sync", "--bucket", "ownstats-full-disk", "--endpoint", s3rver().endpoint, "--data", data],
         );
-      const data = tempFolder("sync-full-disk");
+      const data = tempFolder("ownstats-sync-full-disk-");
       const cut = await sync(data, "--fsize=10000");
       expect(cut.code).toBe(1);
       expect(cut.stderr).toMatch(
@@ -203,7 +203,7 @@ describe("sync refused", () => {
       const resumed = await sync(data);
       expect(resumed.stdout).toContain("sync: 1 new object (0.0 MB, 1 resumed)");
 
-      const nothing = tempFolder("sync-full-disk");
+      const nothing = tempFolder("ownstats-sync-full-disk-");
       const refused = await sync(nothing, "--fsize=0");
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain(

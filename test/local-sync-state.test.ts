@@ -6,17 +6,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { syncBucket, syncStatePath } from "../local/sync.ts";
 import { fullRefreshMarked } from "../runner/full-refresh-mark.ts";
-import {
-  bucketToSync,
-  createBucket,
-  s3rverClient,
-  s3rverForFile,
-  startS3rver,
-  tempFolders,
-} from "./s3rver-kit.ts";
+import { bucketToSync, createBucket, s3rverClient, s3rverForFile, startS3rver } from "./s3rver-kit.ts";
+import { tempFolder } from "./temp-folders.ts";
 
 const s3rver = s3rverForFile();
-const tempFolder = tempFolders();
 
 const bucketOf = (name: string) => bucketToSync(s3rver(), name);
 
@@ -27,7 +20,7 @@ describe("sync state", () => {
     const recent = "year=2026/month=02/day=10/hour=12/ownstats-direct-1-2026-02-10-12-10-00-b.gz";
     await put(early, 500);
     await put(recent, 500);
-    const data = tempFolder("sync-same-size");
+    const data = tempFolder("ownstats-sync-same-size-");
     expect(await sync(data)).toMatchObject({ downloaded: 2, replaced: 0 });
 
     // Delivered again, repaired, at the same size: within the models' lookback of the newest hour.
@@ -54,7 +47,7 @@ describe("sync state", () => {
       (hour) => `raw/year=2026/month=02/${hour}/ownstats-direct-1-a.gz`,
     );
     for (const key of keys) await put(key.slice("raw/".length), 100);
-    const data = tempFolder("sync-long-history");
+    const data = tempFolder("ownstats-sync-long-history-");
     expect(await sync(data)).toMatchObject({ downloaded: 4 });
     const [entry] = Object.values(JSON.parse(readFileSync(syncStatePath(data), "utf8"))) as {
       etags: Record<string, string>;
@@ -73,7 +66,7 @@ describe("sync state", () => {
       const old = "year=2026/month=02/day=01/hour=00/ownstats-direct-1-b.gz";
       await second(old, 100);
       await second("year=2026/month=02/day=10/hour=12/ownstats-direct-1-c.gz", 100);
-      const data = tempFolder("sync-twin");
+      const data = tempFolder("ownstats-sync-twin-");
       const sync = (endpoint: string) =>
         syncBucket({ bucket: twin, prefix: "raw/", data, client: s3rverClient(endpoint) });
       expect(await sync(s3rver().endpoint)).toMatchObject({ downloaded: 1 });
@@ -93,7 +86,7 @@ describe("sync state", () => {
     await put(last.slice("raw/".length), 100);
     // Expired from the folder, say, long before the place recorded: a run from there does not list it.
     await put("year=2026/month=02/day=01/hour=00/ownstats-direct-1-b.gz", 100);
-    const data = tempFolder("sync-upgraded");
+    const data = tempFolder("ownstats-sync-upgraded-");
     const legacy = "s3://ownstats-upgraded/raw/";
     writeFileSync(
       syncStatePath(data),
@@ -107,7 +100,7 @@ describe("sync state", () => {
 
   it("says that a damaged state file costs a listing of the bucket once deleted, not a download of everything again", async () => {
     const { sync } = await bucketOf("ownstats-damaged");
-    const data = tempFolder("sync-damaged");
+    const data = tempFolder("ownstats-sync-damaged-");
     // What a rename without an fsync can leave after a power loss.
     writeFileSync(syncStatePath(data), "");
     await expect(sync(data)).rejects.toThrow(

@@ -50,11 +50,6 @@ export function lastSyncedKey(data: string): string | undefined {
   return (sources[0] as { last_key?: string }).last_key;
 }
 
-/** Makes new temporary folders named ownstats-NAME-…, removed after the file's tests. */
-export function tempFolders(): (name: string) => string {
-  return (name) => tempFolder(`ownstats-${name}-`);
-}
-
 /** Creates a bucket; the function returned puts a body (or that many random bytes) under raw/ in it. */
 export async function createBucket(s3: TestS3, name: string) {
   const client = s3rverClient(s3.endpoint);
