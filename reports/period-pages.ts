@@ -18,7 +18,8 @@ export function periodPagesSql(period: Period): string {
       GROUP BY page_path, session_id
     )
     SELECT page_path, sum(views) AS views, count(*) FILTER (WHERE views > 0) AS sessions,
-           ${timeMilestones.map((s) => `count(*) FILTER (WHERE views > 0 AND seconds >= ${s}) AS engaged_${s}`).join(", ")}
+           ${timeMilestones.map((s) => `count(*) FILTER (WHERE views > 0 AND seconds >= ${s}) AS engaged_${s}`).join(", ")},
+           count(*) OVER () AS total
     FROM per_session GROUP BY page_path HAVING sum(views) > 0
     ORDER BY views DESC, page_path LIMIT 15`;
 }

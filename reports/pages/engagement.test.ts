@@ -15,4 +15,21 @@ describe("pages and engagement page", () => {
     expect(views.length).toBeGreaterThan(1);
     expect(views).toEqual([...views].sort((a, b) => b - a));
   });
+
+  it("says how many of the period's pages its time milestones per page leave out", async () => {
+    // The sample's 5 pages and 20 more, all viewed in the period.
+    const page = await renderedSamplePage("pages.html", {
+      sql: `INSERT INTO stg_events
+        SELECT md5('extra' || i)::UUID, 'page_view', 'extra' || i, NULL, TIMESTAMP '2026-11-19 10:00:00',
+               TIMESTAMP '2026-11-19 10:00:01', 'example.com', '/extra/' || i, 'Title', NULL, NULL, NULL,
+               NULL, NULL, NULL, NULL, NULL, false, NULL, 'direct'
+        FROM range(20) t(i)`,
+    });
+    expect(page).toMatch(
+      /<caption>Share of a page[^<]*\(the 15 most viewed of 25 pages of the period\)<\/caption>/,
+    );
+    expect(await renderedSamplePage("pages.html")).toMatch(
+      /<caption>Share of a page[^<]*\(pages of the period\)<\/caption>/,
+    );
+  });
 });

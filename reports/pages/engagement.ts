@@ -78,7 +78,12 @@ export const engagement: Page = {
           : [],
       ),
       pageMilestonesTable: table(
-        "Share of a page's sessions still on it after 30 s, 1 min, 3 min and 5 min (top pages of the period)",
+        shownOf(
+          rows.page_milestones ?? [],
+          "Share of a page's sessions still on it after 30 s, 1 min, 3 min and 5 min (pages of the period)",
+          (n, total) =>
+            `Share of a page's sessions still on it after 30 s, 1 min, 3 min and 5 min (the ${n} most viewed of ${total} pages of the period)`,
+        ),
         // Page views shown too: the pages are the period's most viewed, in that order.
         ["Page", "Page views#", "Sessions#", ...milestones.map((s) => `${formatSeconds(s)}#`)],
         (rows.page_milestones ?? []).map((r) => [

@@ -168,3 +168,35 @@ describe("overview top referring sites", () => {
     ]);
   });
 });
+
+describe("overview top lists", () => {
+  it("say how many of the period's pages, sources and referring sites they leave out", async () => {
+    // 12 sources and 20 more pages in the period, besides the sample's 41 referring sites.
+    const data = await sampleData(`
+      UPDATE sessions SET utm_source = 'source' || (hash(session_id) % 12)::VARCHAR;
+      INSERT INTO stg_events
+      SELECT md5('extra' || i)::UUID, 'page_view', 'extra' || i, NULL, TIMESTAMP '2026-11-19 10:00:00',
+             TIMESTAMP '2026-11-19 10:00:01', 'example.com', '/extra/' || i, 'Title', NULL, NULL, NULL,
+             NULL, NULL, NULL, NULL, NULL, false, NULL, 'direct'
+      FROM range(20) t(i)`);
+    const page = await overviewOf(data, 7);
+    const warehouse = await openWarehouse(data);
+    const [totals] = await warehouse.all(`
+      SELECT (SELECT count(DISTINCT page_path) FROM stg_events
+              WHERE event_type = 'page_view' AND event_ts >= TIMESTAMP '2026-11-14') AS pages,
+             (SELECT count(DISTINCT utm_source) FROM sessions WHERE started_at >= TIMESTAMP '2026-11-14') AS sources,
+             (SELECT count(DISTINCT referrer) FROM int_daily_sources WHERE "date" >= DATE '2026-11-14') AS referrers`);
+    warehouse.close();
+    expect(page).toContain(`<caption>The 10 most viewed of ${totals?.pages} pages of the period</caption>`);
+    expect(page).toContain(
+      `<caption>The 10 sources with the most sessions, of ${totals?.sources} in the period</caption>`,
+    );
+    expect(page).toContain(
+      `<caption>The 10 referring sites with the most sessions, of ${totals?.referrers} in the period</caption>`,
+    );
+    // All of them shown: no count to give.
+    const whole = await overviewOf(await sampleData(), 7);
+    expect(whole).toContain("<caption>Top pages</caption>");
+    expect(whole).toContain("<caption>Top sources</caption>");
+  });
+});

@@ -12,7 +12,7 @@ import {
   isoDate,
   num,
 } from "../format.ts";
-import { conversionTable, type Page, table } from "../page.ts";
+import { conversionTable, type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
 import { periodPagesSql } from "../period-pages.ts";
 import { localRangeSql, localSql } from "../zone.ts";
@@ -42,14 +42,14 @@ export const overview: Page = {
     top_pages: periodPagesSql(period),
     top_sources: `
       SELECT coalesce(utm_source, '(direct)') AS source, count(*) AS sessions,
-             count(*) FILTER (WHERE converted) AS conversions
+             count(*) FILTER (WHERE converted) AS conversions, count(*) OVER () AS total
       FROM sessions
       WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}
       GROUP BY source ORDER BY sessions DESC, source LIMIT 10`,
     // The days of int_daily_sources, the rollup the referrers mart sums: the same referring site of
     // each session ("www." dropped, the site's own pages "(none)") without a rule of the page's own.
     top_referrers: `
-      SELECT referrer, sum(sessions) AS sessions, sum(conversions) AS conversions
+      SELECT referrer, sum(sessions) AS sessions, sum(conversions) AS conversions, count(*) OVER () AS total
       FROM int_daily_sources
       WHERE "date" >= DATE '${period.start}' AND "date" <= DATE '${period.end}'
       GROUP BY referrer ORDER BY sessions DESC, referrer LIMIT 10`,
@@ -94,12 +94,30 @@ export const overview: Page = {
           )
         : { title: "Top pages by page views", svg: "" },
       pagesTable: table(
-        "Top pages",
+        shownOf(topPages, "Top pages", (n, total) => `The ${n} most viewed of ${total} pages of the period`),
         ["Page", "Page views#", "Sessions#"],
         topPages.map((r) => [String(r.page_path), formatCount(r.views), formatCount(r.sessions)]),
       ),
-      sourcesTable: conversionTable("Top sources", "Source", "source", rows.top_sources ?? []),
-      referrersTable: conversionTable("Top referring sites", "Site", "referrer", rows.top_referrers ?? []),
+      sourcesTable: conversionTable(
+        shownOf(
+          rows.top_sources ?? [],
+          "Top sources",
+          (n, total) => `The ${n} sources with the most sessions, of ${total} in the period`,
+        ),
+        "Source",
+        "source",
+        rows.top_sources ?? [],
+      ),
+      referrersTable: conversionTable(
+        shownOf(
+          rows.top_referrers ?? [],
+          "Top referring sites",
+          (n, total) => `The ${n} referring sites with the most sessions, of ${total} in the period`,
+        ),
+        "Site",
+        "referrer",
+        rows.top_referrers ?? [],
+      ),
     };
   },
 };
