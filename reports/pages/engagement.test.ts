@@ -1,5 +1,9 @@
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderedSamplePage } from "../sample-warehouse.ts";
+import { openWarehouse } from "../../runner/warehouse.ts";
+import { buildSite } from "../index.ts";
+import { renderedSamplePage, sampleDataFolder } from "../sample-warehouse.ts";
 
 describe("pages and engagement page", () => {
   it("shows the page views by which the time milestones' pages are ordered", async () => {
@@ -31,5 +35,24 @@ describe("pages and engagement page", () => {
     expect(await renderedSamplePage("pages.html")).toMatch(
       /<caption>Share of a page[^<]*\(pages of the period\)<\/caption>/,
     );
+  });
+
+  it("names the sessions its time milestones' shares are of", async () => {
+    const data = await sampleDataFolder();
+    try {
+      await buildSite({ data, days: 7 });
+      const page = readFileSync(join(data, "site", "pages.html"), "utf8");
+      const warehouse = await openWarehouse(data);
+      const [row] = await warehouse.all(
+        "SELECT count(*) AS n FROM sessions WHERE started_at >= TIMESTAMP '2026-11-14'",
+      );
+      warehouse.close();
+      const sessions = Number(row?.n);
+      expect(page).toContain(
+        `<caption>Time milestones: shares of the period&#x27;s ${sessions.toLocaleString("en-US")} sessions</caption>`,
+      );
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 });

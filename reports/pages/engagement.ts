@@ -67,7 +67,10 @@ export const engagement: Page = {
           )
         : { title: "Share of sessions engaged for at least 30 s, 1 min, 3 min and 5 min", svg: "" },
       milestonesTable: table(
-        "Time milestones (sessions of the period)",
+        // The share's denominator, so that a reader can check it against the overview's sessions.
+        sessions
+          ? `Time milestones: shares of the period's ${formatCount(sessions)} sessions`
+          : "Time milestones (sessions of the period)",
         ["Engaged for at least", "Sessions#", "Share#"],
         sessions
           ? milestones.map((s) => [
