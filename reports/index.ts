@@ -239,7 +239,11 @@ function periodLine(period: Period): string {
   const span = `${period.start} to ${period.end} (${period.days} ${period.days === 1 ? "day" : "days"})`;
   // Without data the period ends at the build's day: there is no latest data to cut at, nothing to compare.
   if (period.dataStart === null) return `${span}; no data yet`;
-  return `${span}, compared with ${period.previousStart} to ${period.previousEnd}; both up to ${period.cutTime} ${period.zone} on their last day`;
+  // A young site: the period's figures cover fewer days than it names, and nothing came before.
+  if (period.dataStart >= period.start)
+    return `${span}; data from ${period.dataStart} on, so no earlier period to compare with`;
+  const partly = period.previousCovered ? "" : ` (data from ${period.dataStart} on)`;
+  return `${span}, compared with ${period.previousStart} to ${period.previousEnd}${partly}; both up to ${period.cutTime} ${period.zone} on their last day`;
 }
 
 const assets = ["style.css", "favicon.svg", "sql.js", "playground.js", "values.js"];

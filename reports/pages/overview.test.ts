@@ -89,11 +89,24 @@ describe("overview key figures", () => {
     for (const label of ["Visitors", "Sessions", "Conversions", "Conversion rate", "Bounce rate"]) {
       expect(tile(page, label).change, label).toBe("previous period only partly in the data");
     }
+    expect(page).toContain("compared with 2026-11-07 to 2026-11-13 (data from 2026-11-10 on); both up to");
     // From the previous period's first day on, it is compared.
     const covered = await sampleData(`
       DELETE FROM sessions WHERE started_at < TIMESTAMP '2026-11-07 08:00';
       DELETE FROM stg_events WHERE event_ts < TIMESTAMP '2026-11-07 08:00'`);
     expect(tile(await overviewOf(covered, 7), "Sessions").change).toMatch(/ % vs previous period$/);
+  });
+
+  it("say that the data starts inside the period, and that there is nothing before it to compare with", async () => {
+    const data = await sampleData(`
+      DELETE FROM sessions WHERE started_at < TIMESTAMP '2026-11-18 09:00';
+      DELETE FROM stg_events WHERE event_ts < TIMESTAMP '2026-11-18 09:00';
+      DELETE FROM daily WHERE "date" < DATE '2026-11-18'`);
+    const page = await overviewOf(data, 7);
+    expect(page).toContain(
+      "2026-11-14 to 2026-11-20 (7 days); data from 2026-11-18 on, so no earlier period to compare with",
+    );
+    expect(page).not.toContain("compared with 2026-11-07");
   });
 
   it("say a site without data has none, instead of drawing an empty frame for its days", async () => {
