@@ -17,4 +17,19 @@ describe("cohorts page", () => {
     });
     expect(caption(page)).toBe("Retention by cohort week (all data: the last 12 of 16 cohorts)");
   });
+
+  it("says that the first cohort's week began before the data, where its size read as a poor week", async () => {
+    // The sample's first cohort week is Monday 2026-09-28; the data now starts on the Thursday.
+    const page = await renderedSamplePage("cohorts.html", {
+      sql: `DELETE FROM sessions WHERE started_at < TIMESTAMP '2026-10-01';
+            DELETE FROM stg_events WHERE event_ts < TIMESTAMP '2026-10-01'`,
+    });
+    expect(page).toContain(
+      "The week of the cohort 2026-09-28 began before the data, which starts on 2026-10-01: that cohort holds only the visitors first seen on the days recorded.",
+    );
+    expect(page).toMatch(/<td class="time">2026-09-28 \(data from 2026-10-01\)<\/td>/);
+    expect(page).toMatch(/<td class="time">2026-10-05<\/td>/);
+    // A first cohort whose whole week is in the data is not marked.
+    expect(await renderedSamplePage("cohorts.html")).not.toContain("(data from");
+  });
 });

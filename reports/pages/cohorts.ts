@@ -60,8 +60,16 @@ export const cohorts: Page = {
         return value === undefined ? [] : [[x, y, num(value), x > 0 && isCurrent(week, x)]];
       }),
     );
+    // A cohort whose week began before the data did holds only the visitors of the days recorded
+    // (and anyone first seen then, however long they had been coming): small, and not like the others.
+    const dataStart = period.dataStart;
+    const startsBeforeData = (week: string) => dataStart !== null && week < dataStart;
+    const partial = weeks.find(startsBeforeData);
     return {
       zone: period.zone,
+      partialNote: partial
+        ? `The week of the cohort ${partial} began before the data, which starts on ${dataStart}: that cohort holds only the visitors first seen on the days recorded.`
+        : "",
       heatmap: data.length
         ? heatmapChart(
             "Retention by cohort week: % of the cohort active N weeks later (all data)",
@@ -77,7 +85,7 @@ export const cohorts: Page = {
           : "Retention by cohort week (all data)",
         ["Cohort week@", "Visitors#", ...columns.slice(1).map((c) => `Week ${c}#`)],
         weeks.map((w) => [
-          w,
+          startsBeforeData(w) ? `${w} (data from ${dataStart})` : w,
           formatCount(size.get(w) ?? null),
           ...columns.slice(1).map((c) => {
             const value = share(w, Number(c));
