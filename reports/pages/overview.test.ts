@@ -34,6 +34,12 @@ function tile(page: string, label: string): { value: string; change: string } {
   return { value: match?.[1] ?? "", change: match?.[2] ?? "" };
 }
 
+/** The previous period's figure a tile names, or undefined when it names none. */
+function previousOf(page: string, label: string): string | undefined {
+  const item = page.match(new RegExp(`${label}</span>[\\s\\S]*?</li>`))?.[0] ?? "";
+  return item.match(/<span class="kpi-previous">([^<]*)<\/span>/)?.[1];
+}
+
 async function count(data: string, where: string): Promise<number> {
   const warehouse = await openWarehouse(data);
   try {
@@ -77,6 +83,10 @@ describe("overview key figures", () => {
       value: current.toLocaleString("en-US"),
       change: relative(current, previous),
     });
+    // The figure the change is taken from is on the tile too.
+    expect(previousOf(page, "Sessions")).toBe(`previous period: ${previous.toLocaleString("en-US")}`);
+    // A rate keeps its unit beside it, on a phone's narrow tile too.
+    expect(previousOf(page, "Bounce rate")).toMatch(/^previous period: \d+\.\d\u00a0%$/);
     expect(page).toContain(`both up to ${latest.slice(11, 16)} UTC on their last day`);
   });
 
@@ -88,6 +98,7 @@ describe("overview key figures", () => {
     const page = await overviewOf(data, 7);
     for (const label of ["Visitors", "Sessions", "Conversions", "Conversion rate", "Bounce rate"]) {
       expect(tile(page, label).change, label).toBe("previous period only partly in the data");
+      expect(previousOf(page, label), label).toBeUndefined();
     }
     expect(page).toContain("compared with 2026-11-07 to 2026-11-13 (data from 2026-11-10 on); both up to");
     // From the previous period's first day on, it is compared.

@@ -147,11 +147,15 @@ function kpiTiles(rows: Row[], previousCovered: boolean) {
   const current = rows.find((r) => r.part === "current") ?? {};
   const previous = rows.find((r) => r.part === "previous") ?? {};
   const rate = (r: Row) => num(r.conversions ?? null) / num(r.sessions ?? null);
-  const comparable = previousCovered || !rows.some((r) => r.part === "previous");
-  const tile = (label: string, value: string, c: Change) => ({
+  const hasPrevious = rows.some((r) => r.part === "previous");
+  const comparable = previousCovered || !hasPrevious;
+  // The figure a change is taken from, so that a reader sees "−18.2 %" is 27 against 33, not 2,700 against 3,300.
+  const tile = (label: string, value: string, c: Change, previousValue: string) => ({
     label,
     value,
     change: comparable ? c : partlyRecorded,
+    // Kept on one line with its unit: "36.0" above a lone "%" on a phone's narrow tile misreads.
+    previous: comparable && hasPrevious ? `previous period: ${previousValue.replaceAll(" ", "\u00a0")}` : "",
   });
   const count = (field: string, label: string) =>
     tile(
@@ -159,22 +163,30 @@ function kpiTiles(rows: Row[], previousCovered: boolean) {
       formatCount(current[field] ?? 0),
       // Without a previous row the previous period had no session: NaN says "no previous data".
       change(num(current[field] ?? 0), num(previous[field] ?? null)),
+      formatCount(previous[field] ?? 0),
     );
   return [
     count("visitors", "Visitors"),
     count("sessions", "Sessions"),
     count("page_views", "Page views"),
     count("conversions", "Conversions"),
-    tile("Conversion rate", formatShare(rate(current)), changePoints(rate(current), rate(previous))),
+    tile(
+      "Conversion rate",
+      formatShare(rate(current)),
+      changePoints(rate(current), rate(previous)),
+      formatShare(rate(previous)),
+    ),
     tile(
       "Bounce rate",
       formatShare(current.bounce_rate ?? null),
       changePoints(num(current.bounce_rate ?? null), num(previous.bounce_rate ?? null), "lower is better"),
+      formatShare(previous.bounce_rate ?? null),
     ),
     tile(
       "Engaged time per session",
       formatSeconds(current.engaged_s ?? null),
       change(num(current.engaged_s ?? null), num(previous.engaged_s ?? null)),
+      formatSeconds(previous.engaged_s ?? null),
     ),
   ];
 }
