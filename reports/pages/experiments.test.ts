@@ -21,4 +21,24 @@ describe("experiments page", () => {
       /the sample ratio check compares the number of visitors of each variant with the intended split, even unless the variable experiment_splits gives other weights/,
     );
   });
+
+  it("lists the control first and names only it the control, also while a variant has no p-value either", async () => {
+    // Early on nobody converted on variant a nor the control: a has no p-value against it.
+    const page = await renderedSamplePage("experiments.html", {
+      sql: `INSERT INTO experiments VALUES
+              ('early', 'a', 60, 0, 0.0, NULL, NULL, 0.2, 0.9, false),
+              ('early', 'b', 60, 6, 0.1, NULL, 0.01, 0.7, 0.9, false),
+              ('early', 'control', 60, 0, 0.0, 0.0, NULL, 0.1, 0.9, true)`,
+    });
+    const table =
+      page.match(/<caption>Variants of early \(all data\)<\/caption>[\s\S]*?<\/table>/)?.[0] ?? "";
+    const rows = [
+      ...table.matchAll(/<tr><td>([^<]+)<\/td>(?:<td[^>]*>[^<]*<\/td>){3}<td class="num">([^<]*)<\/td>/g),
+    ];
+    expect(rows.map((r) => [r[1], r[2]])).toEqual([
+      ["control", "control"],
+      ["a", "–"],
+      ["b", "–"],
+    ]);
+  });
 });

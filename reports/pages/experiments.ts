@@ -11,11 +11,19 @@ export const experiments: Page = {
   nav: "Experiments",
   queries: () => ({
     experiments: `
-      SELECT experiment, variant, sessions, conversions, conversion_rate, uplift, p_value, prob_best, srm_p_value
-      FROM experiments ORDER BY experiment, variant`,
+      SELECT experiment, variant, is_control, sessions, conversions, conversion_rate, uplift, p_value, prob_best,
+             srm_p_value
+      FROM experiments ORDER BY experiment, is_control DESC, variant`,
   }),
   view(rows) {
+    // The control is listed first, the baseline its variants are read against; the verdict takes the
+    // first variant without a p-value for it, which another one also lacks while neither converted.
     const byExperiment = new Map<string, VariantResult[]>();
+    const controls = new Set(
+      (rows.experiments ?? [])
+        .filter((r) => r.is_control === true)
+        .map((r) => `${r.experiment}|${r.variant}`),
+    );
     for (const r of rows.experiments ?? []) {
       const name = String(r.experiment);
       const list = byExperiment.get(name) ?? [];
@@ -56,7 +64,7 @@ export const experiments: Page = {
             formatCount(v.sessions),
             formatCount(v.conversions),
             formatShare(v.conversion_rate),
-            v.p_value === null ? "control" : v.uplift === null ? "–" : signed(v.uplift),
+            controls.has(`${name}|${v.variant}`) ? "control" : v.uplift === null ? "–" : signed(v.uplift),
             formatPValue(v.p_value),
             formatProbability(v.prob_best),
           ]),
