@@ -223,4 +223,21 @@ describe("overview top lists", () => {
     expect(whole).toContain("<caption>Top pages</caption>");
     expect(whole).toContain("<caption>Top sources</caption>");
   });
+
+  it("link each list to the page with all of them, at its table", async () => {
+    const data = await sampleData();
+    const page = await overviewOf(data, 7);
+    const site = join(data, "site");
+    for (const [list, next] of [
+      ["pages-h", "All pages"],
+      ["sources-h", "All sources and campaigns"],
+      ["referrers-h", "All referring sites"],
+    ]) {
+      const section = page.slice(page.indexOf(`id="${list}"`));
+      const href = section.match(new RegExp(`<a href="([^"#]+)#?([^"]*)">${next}</a>`));
+      expect(href, list).not.toBeNull();
+      const target = readFileSync(join(site, href?.[1] ?? ""), "utf8");
+      if (href?.[2]) expect(target, list).toContain(`id="${href[2]}"`);
+    }
+  });
 });
