@@ -141,6 +141,7 @@ export function barChart(
   } = {},
 ): Chart {
   const horizontal = opts.horizontal ?? false;
+  const fitsPhone = horizontal || categories.length <= fewCategories;
   const last = categories.length - 1;
   const category = {
     type: "category",
@@ -189,13 +190,18 @@ export function barChart(
             : undefined,
       })),
     },
-    // Horizontal bars are drawn narrower, to fit a phone whole (see style.css): scrolled sideways,
-    // their longest bars would all run off the screen's edge, looking equally long, their figures unseen.
-    horizontal ? 480 : 720,
+    // Horizontal bars, and upright ones of a few categories (time milestones, attribution by channel),
+    // are drawn narrower, to fit a phone whole (see style.css): scrolled sideways, the longest bars would
+    // run off the screen's edge looking equally long, and the last categories would be out of sight.
+    // Only a long row of days scrolls, as the time charts do.
+    fitsPhone ? 480 : 720,
     opts.height ?? (horizontal ? Math.max(160, 40 + categories.length * 32) : 320),
-    horizontal ? "bars" : undefined,
+    fitsPhone ? "bars" : undefined,
   );
 }
+
+/** Upright bar charts of at most this many categories fit a phone; a week of days still does. */
+const fewCategories = 8;
 
 /** Dark text for the pale heatmap cells, whose colour is the same in light and dark mode. */
 const heatmapInk = "#1d2330";
