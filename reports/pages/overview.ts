@@ -98,29 +98,27 @@ export const overview: Page = {
         ["Page", "Page views#", "Sessions#"],
         topPages.map((r) => [String(r.page_path), formatCount(r.views), formatCount(r.sessions)]),
       ),
-      sourcesTable: conversionTable(
-        shownOf(
-          rows.top_sources ?? [],
-          "Top sources",
-          (n, total) => `The ${n} sources with the most sessions, of ${total} in the period`,
-        ),
-        "Source",
-        "source",
-        rows.top_sources ?? [],
-      ),
-      referrersTable: conversionTable(
-        shownOf(
-          rows.top_referrers ?? [],
-          "Top referring sites",
-          (n, total) => `The ${n} referring sites with the most sessions, of ${total} in the period`,
-        ),
+      sourcesTable: topConversionTable(rows.top_sources ?? [], "Top sources", "sources", "Source", "source"),
+      referrersTable: topConversionTable(
+        rows.top_referrers ?? [],
+        "Top referring sites",
+        "referring sites",
         "Site",
         "referrer",
-        rows.top_referrers ?? [],
       ),
     };
   },
 };
+
+/** The period's top sources or referring sites, whose caption says how many it leaves out. */
+function topConversionTable(rows: Row[], whole: string, plural: string, label: string, key: string) {
+  const caption = shownOf(
+    rows,
+    whole,
+    (n, total) => `The ${n} ${plural} with the most sessions, of ${total} in the period`,
+  );
+  return conversionTable(caption, label, key, rows);
+}
 
 /**
  * A field of the daily mart for each day of the period: 0 on a day without sessions, null before
