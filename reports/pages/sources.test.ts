@@ -17,6 +17,24 @@ describe("sources page", () => {
     expect(row("half")).toEqual(["8", "4", "50.0 %"]);
   });
 
+  it("lists the sources with the most sessions first, not a one-session source converting at 100 %", async () => {
+    const page = await renderedSamplePage("sources.html", {
+      sql: "INSERT INTO sources VALUES ('lucky', 1, 1, 100.0), ('big', 2000, 80, 4.0)",
+    });
+    const section = page.match(/<h2 id="sources-h">[\s\S]*?<\/table>/)?.[0] ?? "";
+    expect(section).toContain(
+      "<caption>Sessions and conversions by source, most sessions first (all data)</caption>",
+    );
+    const sources = [...section.matchAll(/<tr><td>([^<]+)<\/td><td class="num">([^<]+)</g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    expect(sources[0]).toEqual(["big", "2,000"]);
+    expect(sources.at(-1)).toEqual(["lucky", "1"]);
+    const sessions = sources.map(([, n]) => Number(n?.replaceAll(",", "")));
+    expect(sessions).toEqual([...sessions].sort((a, b) => b - a));
+  });
+
   it("lists the referring sites that sent the most visitors, hosts escaped, and says how many it shows", async () => {
     const page = await renderedSamplePage("sources.html", {
       sql: "INSERT INTO referrers VALUES ('<img src=x onerror=alert(1)>.example', 9000, 9100, 91, 1.0, 0.25, 75.0)",

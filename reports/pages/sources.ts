@@ -19,8 +19,10 @@ export const sources: Page = {
   title: "Sources and campaigns",
   nav: "Sources",
   queries: ({ period }) => ({
+    // By sessions, not by rate: one session with one conversion (100 %) would top 2,000 converting at
+    // 4 %. The rate stays beside each source, as Plausible and GA show it.
     sources:
-      "SELECT source, sessions, conversions, conversion_rate FROM sources ORDER BY conversion_rate DESC, sessions DESC, source",
+      "SELECT source, sessions, conversions, conversion_rate FROM sources ORDER BY sessions DESC, conversions DESC, source",
     referrers: `
       SELECT referrer, visitors, sessions, conversions, bounce_rate, avg_engaged_s, count(*) OVER () AS total
       FROM referrers ORDER BY visitors DESC, sessions DESC, referrer LIMIT ${topReferrers}`,
@@ -52,7 +54,7 @@ export const sources: Page = {
     const modelColumns = attributionModels.map((m) => `${m.replace("_", " ")}#`);
     return {
       sourcesTable: conversionTable(
-        "Sessions and conversions by source (all data)",
+        "Sessions and conversions by source, most sessions first (all data)",
         "Source",
         "source",
         rows.sources ?? [],
