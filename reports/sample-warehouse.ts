@@ -108,11 +108,11 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
 
     CREATE OR REPLACE TABLE experiments AS
     SELECT * FROM (VALUES
-      ('cta_copy', 'B', 1000, 114, 0.114, 0.14, 0.01, 0.986, 1.0, false),
-      ('cta_copy', 'control', 1000, 100, 0.1, 0.0, NULL, 0.014, 1.0, true),
-      ('hero_image', 'control', 400, 40, 0.1, 0.0, NULL, 0.45, 1.0, true),
-      ('hero_image', 'photo', 400, 42, 0.105, 0.05, 0.74, 0.55, 1.0, false)
-    ) e(experiment, variant, sessions, conversions, conversion_rate, uplift, p_value, prob_best, srm_p_value, is_control);
+      ('cta_copy', 'B', 820, 1000, 114, 0.114, 0.14, 0.01, 0.986, 1.0, false),
+      ('cta_copy', 'control', 810, 1000, 100, 0.1, 0.0, NULL, 0.014, 1.0, true),
+      ('hero_image', 'control', 350, 400, 40, 0.1, 0.0, NULL, 0.45, 1.0, true),
+      ('hero_image', 'photo', 340, 400, 42, 0.105, 0.05, 0.74, 0.55, 1.0, false)
+    ) e(experiment, variant, visitors, sessions, conversions, conversion_rate, uplift, p_value, prob_best, srm_p_value, is_control);
 
     CREATE OR REPLACE TABLE pages AS
     SELECT landing_page AS page_path, count(*) * 3 AS views, count(*) AS sessions,

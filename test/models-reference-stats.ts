@@ -141,7 +141,7 @@ export function experiments(stg: Stg[], vars: Vars): Row[] {
       beta(1 + variants.get(v)!.conversions, 1 + variants.get(v)!.sessions - variants.get(v)!.conversions),
     );
     for (const [i, variant] of names.entries()) {
-      const { sessions, conversions } = variants.get(variant)!;
+      const { sessions, conversions, visitors } = variants.get(variant)!;
       const rate = conversions / sessions;
       const isControl = variant === control;
       const pooled = (conversions + c.conversions) / (sessions + c.sessions);
@@ -160,6 +160,7 @@ export function experiments(stg: Stg[], vars: Vars): Row[] {
       rows.push({
         experiment,
         variant,
+        visitors: visitors.size,
         sessions,
         conversions,
         conversion_rate: rate,

@@ -1,5 +1,5 @@
 {{config materialized="table" tags="marts"}}
--- Per experiment × variant: exposed sessions, conversions after exposure, uplift against the control,
+-- Per experiment × variant: exposed visitors and sessions, conversions after exposure, uplift against the control,
 -- a two-proportion z-test p-value, the Bayesian probability of being the best variant, and the
 -- experiment's sample ratio check.
 
@@ -11,6 +11,8 @@ variants as (
   select
     experiment,
     variant,
+    -- The sample ratio check's figure, shown beside sessions so that a reader can see what it tests.
+    count(distinct coalesce(visitor_id, session_id))::INTEGER as visitors,
     count(*)::INTEGER as sessions,
     (count(*) filter (where converted))::INTEGER as conversions
   from exposures
@@ -68,12 +70,6 @@ p_values as (
 -- Pearson's chi-square against the intended split, with k − 1 degrees of freedom; its upper tail Q(a, x) = 1 − P(a, x) for
 -- a = (k − 1) / 2, x = chi-square / 2, with P summed from its series Σ x^(a+n) e^(−x) / Γ(a+n+1),
 -- whose terms fall away after n ≈ x (the range reaches 12 standard deviations beyond).
-exposed_visitors as (
-  select experiment, variant, count(distinct coalesce(visitor_id, session_id)) as visitors
-  from exposures
-  group by experiment, variant
-),
-
 intended_splits(experiment, variant, weight) as (
   select null::VARCHAR, null::VARCHAR, null::DOUBLE where false
   {{#each vars.experiment_splits}}
@@ -89,9 +85,9 @@ split_cells as (
     coalesce(seen.experiment, intended.experiment) as experiment,
     coalesce(seen.visitors, 0) as visitors,
     intended.weight
-  from exposed_visitors as seen
+  from variants as seen
   full join intended_splits as intended using (experiment, variant)
-  where coalesce(seen.experiment, intended.experiment) in (select experiment from exposed_visitors)
+  where coalesce(seen.experiment, intended.experiment) in (select experiment from variants)
 ),
 
 split_tests as (
@@ -215,6 +211,7 @@ prob_best as (
 select
   against_control.experiment,
   against_control.variant,
+  against_control.visitors,
   against_control.sessions,
   against_control.conversions,
   against_control.conversion_rate::DOUBLE as conversion_rate,

@@ -22,18 +22,35 @@ describe("experiments page", () => {
     );
   });
 
+  it("shows each variant's visitors, the figures its sample ratio check tests, beside its sessions", async () => {
+    const page = await renderedSamplePage("experiments.html", {
+      sql: "UPDATE experiments SET visitors = 310, srm_p_value = 0.0004 WHERE experiment = 'hero_image' AND variant = 'photo'",
+    });
+    const table =
+      page.match(/<caption>Variants of hero_image \(all data\)<\/caption>[\s\S]*?<\/table>/)?.[0] ?? "";
+    const headers = [...table.matchAll(/<th scope="col"[^>]*>([^<]+)<\/th>/g)].map((m) => m[1]);
+    expect(headers.slice(0, 3)).toEqual(["Variant", "Visitors", "Sessions"]);
+    const rows = [
+      ...table.matchAll(/<tr><td>([^<]+)<\/td><td class="num">([^<]+)<\/td><td class="num">([^<]+)</g),
+    ];
+    expect(rows.map((r) => [r[1], r[2], r[3]])).toEqual([
+      ["control", "350", "400"],
+      ["photo", "310", "400"],
+    ]);
+  });
+
   it("lists the control first and names only it the control, also while a variant has no p-value either", async () => {
     // Early on nobody converted on variant a nor the control: a has no p-value against it.
     const page = await renderedSamplePage("experiments.html", {
       sql: `INSERT INTO experiments VALUES
-              ('early', 'a', 60, 0, 0.0, NULL, NULL, 0.2, 0.9, false),
-              ('early', 'b', 60, 6, 0.1, NULL, 0.01, 0.7, 0.9, false),
-              ('early', 'control', 60, 0, 0.0, 0.0, NULL, 0.1, 0.9, true)`,
+              ('early', 'a', 55, 60, 0, 0.0, NULL, NULL, 0.2, 0.9, false),
+              ('early', 'b', 58, 60, 6, 0.1, NULL, 0.01, 0.7, 0.9, false),
+              ('early', 'control', 57, 60, 0, 0.0, 0.0, NULL, 0.1, 0.9, true)`,
     });
     const table =
       page.match(/<caption>Variants of early \(all data\)<\/caption>[\s\S]*?<\/table>/)?.[0] ?? "";
     const rows = [
-      ...table.matchAll(/<tr><td>([^<]+)<\/td>(?:<td[^>]*>[^<]*<\/td>){3}<td class="num">([^<]*)<\/td>/g),
+      ...table.matchAll(/<tr><td>([^<]+)<\/td>(?:<td[^>]*>[^<]*<\/td>){4}<td class="num">([^<]*)<\/td>/g),
     ];
     expect(rows.map((r) => [r[1], r[2]])).toEqual([
       ["control", "control"],

@@ -1,4 +1,4 @@
-// Experiments: each variant's sessions, conversion rate, uplift against the control, p-value,
+// Experiments: each variant's visitors and sessions, conversion rate, uplift against the control, p-value,
 // probability to be best, and a verdict in plain words.
 import { barChart } from "../charts.ts";
 import { formatCount, formatPercent, formatProbability, formatPValue, formatShare, num } from "../format.ts";
@@ -11,14 +11,14 @@ export const experiments: Page = {
   nav: "Experiments",
   queries: () => ({
     experiments: `
-      SELECT experiment, variant, is_control, sessions, conversions, conversion_rate, uplift, p_value, prob_best,
+      SELECT experiment, variant, is_control, visitors, sessions, conversions, conversion_rate, uplift, p_value, prob_best,
              srm_p_value
       FROM experiments ORDER BY experiment, is_control DESC, variant`,
   }),
   view(rows) {
     // The control is listed first, the baseline its variants are read against; the verdict takes the
     // first variant without a p-value for it, which another one also lacks while neither converted.
-    const byExperiment = new Map<string, VariantResult[]>();
+    const byExperiment = new Map<string, ShownVariant[]>();
     const controls = new Set(
       (rows.experiments ?? [])
         .filter((r) => r.is_control === true)
@@ -29,6 +29,7 @@ export const experiments: Page = {
       const list = byExperiment.get(name) ?? [];
       list.push({
         variant: String(r.variant),
+        visitors: num(r.visitors),
         sessions: num(r.sessions),
         conversions: num(r.conversions),
         conversion_rate: num(r.conversion_rate),
@@ -58,9 +59,19 @@ export const experiments: Page = {
         ),
         table: table(
           `Variants of ${name} (all data)`,
-          ["Variant", "Sessions#", "Conversions#", "Rate#", "Uplift#", "p-value#", "Probability best#"],
+          [
+            "Variant",
+            "Visitors#",
+            "Sessions#",
+            "Conversions#",
+            "Rate#",
+            "Uplift#",
+            "p-value#",
+            "Probability best#",
+          ],
           variants.map((v) => [
             v.variant,
+            formatCount(v.visitors),
             formatCount(v.sessions),
             formatCount(v.conversions),
             formatShare(v.conversion_rate),
@@ -73,6 +84,9 @@ export const experiments: Page = {
     };
   },
 };
+
+/** A variant's results and its visitors, the figures its experiment's sample ratio check tests. */
+type ShownVariant = VariantResult & { visitors: number };
 
 /** The check behind a verdict of a broken split, shown always so that a reader sees how near it is. */
 function sampleRatioNote(srmPValue: number | null): string {
