@@ -195,7 +195,7 @@ describe("overview top referring sites", () => {
 
 describe("overview top lists", () => {
   it("say how many of the period's pages, sources and referring sites they leave out", async () => {
-    // 12 sources and 20 more pages in the period, besides the sample's 41 referring sites.
+    // 12 sources and 20 more pages in the period, besides the sample's 40 referring sites and "(none)".
     const data = await sampleData(`
       UPDATE sessions SET utm_source = 'source' || (hash(session_id) % 12)::VARCHAR;
       INSERT INTO stg_events
@@ -209,7 +209,8 @@ describe("overview top lists", () => {
       SELECT (SELECT count(DISTINCT page_path) FROM stg_events
               WHERE event_type = 'page_view' AND event_ts >= TIMESTAMP '2026-11-14') AS pages,
              (SELECT count(DISTINCT utm_source) FROM sessions WHERE started_at >= TIMESTAMP '2026-11-14') AS sources,
-             (SELECT count(DISTINCT referrer) FROM int_daily_sources WHERE "date" >= DATE '2026-11-14') AS referrers`);
+             (SELECT count(DISTINCT referrer) FROM int_daily_sources
+              WHERE "date" >= DATE '2026-11-14' AND referrer <> '(none)') AS referrers`);
     warehouse.close();
     expect(page).toContain(`<caption>The 10 most viewed of ${totals?.pages} pages of the period</caption>`);
     expect(page).toContain(
@@ -222,6 +223,17 @@ describe("overview top lists", () => {
     const whole = await overviewOf(await sampleData(), 7);
     expect(whole).toContain("<caption>Top pages</caption>");
     expect(whole).toContain("<caption>Top sources</caption>");
+  });
+
+  it('list "(none)" last among the referring sites, saying what it is, however many sessions it has', async () => {
+    // In the sample "(none)" holds a third of the sessions, more than any site.
+    const page = await overviewOf(await sampleData(), 7);
+    const section = page.slice(page.indexOf('id="referrers-h"'));
+    const table = section.match(/<tbody>[\s\S]*?<\/tbody>/)?.[0] ?? "";
+    const sites = [...table.matchAll(/<tr><td>([^<]+)</g)].map((m) => m[1]);
+    expect(sites).toHaveLength(11);
+    expect(sites.at(-1)).toBe("(none): no referrer from another site");
+    expect(sites.slice(0, -1).every((site) => /^site\d+\.example$/.test(site ?? ""))).toBe(true);
   });
 
   it("link each list to the page with all of them, at its table", async () => {

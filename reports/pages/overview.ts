@@ -15,6 +15,7 @@ import {
 import { conversionTable, type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
 import { periodPagesSql } from "../period-pages.ts";
+import { referrerText, referringSites, topReferrersSql } from "../referring-sites.ts";
 import { localRangeSql, localSql } from "../zone.ts";
 
 export const overview: Page = {
@@ -48,11 +49,15 @@ export const overview: Page = {
       GROUP BY source ORDER BY sessions DESC, source LIMIT 10`,
     // The days of int_daily_sources, the rollup the referrers mart sums: the same referring site of
     // each session ("www." dropped, the site's own pages "(none)") without a rule of the page's own.
-    top_referrers: `
-      SELECT referrer, sum(sessions) AS sessions, sum(conversions) AS conversions, count(*) OVER () AS total
-      FROM int_daily_sources
-      WHERE "date" >= DATE '${period.start}' AND "date" <= DATE '${period.end}'
-      GROUP BY referrer ORDER BY sessions DESC, referrer LIMIT 10`,
+    top_referrers: topReferrersSql(
+      `(SELECT referrer, sum(sessions) AS sessions, sum(conversions) AS conversions
+        FROM int_daily_sources
+        WHERE "date" >= DATE '${period.start}' AND "date" <= DATE '${period.end}'
+        GROUP BY referrer)`,
+      "referrer, sessions, conversions",
+      "sessions DESC, referrer",
+      10,
+    ),
   }),
   view(rows, input) {
     const days = periodDays(input.period);
@@ -100,20 +105,31 @@ export const overview: Page = {
       ),
       sourcesTable: topConversionTable(rows.top_sources ?? [], "Top sources", "sources", "Source", "source"),
       referrersTable: topConversionTable(
-        rows.top_referrers ?? [],
+        (rows.top_referrers ?? []).map((r) => ({ ...r, referrer: referrerText(r.referrer) })),
         "Top referring sites",
         "referring sites",
         "Site",
         "referrer",
+        referringSites(rows.top_referrers ?? []),
       ),
     };
   },
 };
 
-/** The period's top sources or referring sites, whose caption says how many it leaves out. */
-function topConversionTable(rows: Row[], whole: string, plural: string, label: string, key: string) {
+/**
+ * The period's top sources or referring sites, whose caption says how many it leaves out: of the
+ * `counted` rows (the referring sites without "(none)"), all of them unless told.
+ */
+function topConversionTable(
+  rows: Row[],
+  whole: string,
+  plural: string,
+  label: string,
+  key: string,
+  counted: Row[] = rows,
+) {
   const caption = shownOf(
-    rows,
+    counted,
     whole,
     (n, total) => `The ${n} ${plural} with the most sessions, of ${total} in the period`,
   );

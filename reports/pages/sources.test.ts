@@ -35,13 +35,15 @@ describe("sources page", () => {
     expect(sessions).toEqual([...sessions].sort((a, b) => b - a));
   });
 
-  it("lists the referring sites that sent the most visitors, hosts escaped, and says how many it shows", async () => {
+  it("lists the referring sites that sent the most visitors, hosts escaped, and says how many sites it shows", async () => {
+    // "(none)" has the most visitors of all; the sample's 40 sites and this one are the sites.
     const page = await renderedSamplePage("sources.html", {
-      sql: "INSERT INTO referrers VALUES ('<img src=x onerror=alert(1)>.example', 9000, 9100, 91, 1.0, 0.25, 75.0)",
+      sql: `INSERT INTO referrers VALUES ('<img src=x onerror=alert(1)>.example', 9000, 9100, 91, 1.0, 0.25, 75.0);
+            UPDATE referrers SET visitors = 20000 WHERE referrer = '(none)'`,
     });
     const section = page.match(/<h2 id="referrers-h">[\s\S]*?<\/table>/)?.[0] ?? "";
     expect(section).toContain(
-      "<caption>The 25 referring sites that sent the most visitors, of 42 (all data)</caption>",
+      "<caption>The 25 referring sites that sent the most visitors, of 41 (all data)</caption>",
     );
     expect(section).not.toContain("<img");
     const first = section.match(/<tbody>\s*<tr>(.*?)<\/tr>/)?.[1] ?? "";
@@ -53,7 +55,11 @@ describe("sources page", () => {
       "25.0 %",
       "1 min 15 s",
     ]);
-    expect(section.match(/<tbody>[\s\S]*?<\/tbody>/)?.[0].match(/<tr>/g)).toHaveLength(25);
+    // 25 sites, then "(none)" last, saying what it is.
+    const body = section.match(/<tbody>[\s\S]*?<\/tbody>/)?.[0] ?? "";
+    expect(body.match(/<tr>/g)).toHaveLength(26);
+    expect(body.match(/<tr><td>([^<]+)<\/td><td class="num">20,000</g)?.length).toBe(1);
+    expect([...body.matchAll(/<tr><td>([^<]+)</g)].at(-1)?.[1]).toBe("(none): no referrer from another site");
   });
 
   it("says a site without conversions has none to credit, not that it has no data", async () => {

@@ -4,6 +4,7 @@ import { barChart, palette, shortDays } from "../charts.ts";
 import { formatCount, formatDecimal, formatSeconds, formatShare, isoDate, num } from "../format.ts";
 import { conversionTable, type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
+import { referrerText, referringSites, topReferrersSql } from "../referring-sites.ts";
 import { localRangeSql, localSql } from "../zone.ts";
 
 export const attributionModels = ["first_touch", "last_touch", "linear", "position_based"] as const;
@@ -23,9 +24,12 @@ export const sources: Page = {
     // 4 %. The rate stays beside each source, as Plausible and GA show it.
     sources:
       "SELECT source, sessions, conversions, conversion_rate FROM sources ORDER BY sessions DESC, conversions DESC, source",
-    referrers: `
-      SELECT referrer, visitors, sessions, conversions, bounce_rate, avg_engaged_s, count(*) OVER () AS total
-      FROM referrers ORDER BY visitors DESC, sessions DESC, referrer LIMIT ${topReferrers}`,
+    referrers: topReferrersSql(
+      "referrers",
+      "referrer, visitors, sessions, conversions, bounce_rate, avg_engaged_s",
+      "visitors DESC, sessions DESC, referrer",
+      topReferrers,
+    ),
     channels: `
       SELECT CAST(${localSql("started_at", period.zone)} AS DATE) AS day, coalesce(channel, 'direct') AS channel,
              count(*) AS sessions
@@ -62,13 +66,13 @@ export const sources: Page = {
       // Hosts come from visitors' browsers: the table partial escapes every cell.
       referrersTable: table(
         shownOf(
-          rows.referrers ?? [],
+          referringSites(rows.referrers ?? []),
           "Visitors and sessions by referring site (all data)",
           (n, total) => `The ${n} referring sites that sent the most visitors, of ${total} (all data)`,
         ),
         ["Site", "Visitors#", "Sessions#", "Conversion rate#", "Bounce rate#", "Engaged time#"],
         (rows.referrers ?? []).map((r) => [
-          String(r.referrer),
+          referrerText(r.referrer),
           formatCount(r.visitors),
           formatCount(r.sessions),
           formatShare(num(r.conversions) / num(r.sessions)),
