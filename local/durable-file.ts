@@ -20,7 +20,25 @@ export async function writeFileDurably(path: string, bytes: Uint8Array | string)
     throw error;
   }
   await handle.close();
-  await rename(temporaryPath, path);
+  await renameIntoPlace(temporaryPath, path);
+}
+
+/**
+ * Renames a complete file that was written some other way (streamed) over `path`, with the same
+ * guarantee as writeFileDurably: its data is fsynced before the rename and the folder after it.
+ */
+export async function renameDurably(from: string, path: string): Promise<void> {
+  const handle = await open(from, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await renameIntoPlace(from, path);
+}
+
+async function renameIntoPlace(from: string, path: string): Promise<void> {
+  await rename(from, path);
   // A rename lives in the folder's entries, which the file's fsync does not cover.
   await syncDirectory(dirname(path));
 }

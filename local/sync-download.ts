@@ -1,12 +1,15 @@
 // One object of `ownstats sync`: written under a temporary `.part` name (which the readers' `*.gz`
 // glob does not match), size-checked, then renamed into place; a partial file left by a download cut
-// short is continued with a Range request.
+// short is continued with a Range request. It is fsynced before its rename and its folder after it,
+// so an object the state records as synced is whole on disk even after a power loss: an empty or
+// short file left before the look-back window would never be fetched again.
 import { createWriteStream } from "node:fs";
-import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { makeDirectoryDurably, renameDurably } from "./durable-file.ts";
 import { REFUSED } from "./start-problem.ts";
 
 export interface Downloaded {
@@ -47,7 +50,7 @@ export async function download(
   etag?: string,
 ): Promise<Downloaded> {
   const partial = partialPath(target, etag);
-  await mkdir(dirname(target), { recursive: true });
+  await makeDirectoryDurably(dirname(target));
   await removeOtherPartials(target, partial);
   const already = await stat(partial).then(
     (s) => s.size,
@@ -96,6 +99,6 @@ export async function download(
     throw new Error(
       `download of ${key} is incomplete: ${written} of ${size} bytes; run sync again to resume`,
     );
-  await rename(partial, target);
+  await renameDurably(partial, target);
   return { bytes: written - offset, resumed };
 }

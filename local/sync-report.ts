@@ -14,6 +14,10 @@ export function syncReport(summary: SyncSummary, data: string, source: string, p
     lines.push(
       `sync: ${plural(summary.replaced, "object")} of those had been replaced in ${source} under the same key since ${summary.replaced === 1 ? "its" : "their"} last download (another ETag), and ${summary.replaced === 1 ? "was" : "were"} fetched again`,
     );
+  if (summary.incomplete)
+    lines.push(
+      `sync: ${plural(summary.incomplete, "object")} of those ${summary.incomplete === 1 ? "was" : "were"} in ${data}/raw/ at another size than in ${source} (cut short, as by a power loss or an interrupted copy), and ${summary.incomplete === 1 ? "was" : "were"} fetched again`,
+    );
   if (summary.nothingUnderPrefix)
     lines.push(
       `sync: ${source} holds no objects: either nothing has been delivered yet, or --prefix is not the folder the delivery writes to ` +

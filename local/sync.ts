@@ -43,6 +43,8 @@ export interface SyncSummary {
   lastKey?: string;
   /** Objects fetched again because S3 holds another version under their key (another ETag). */
   replaced: number;
+  /** Objects fetched again because their file in DATA/raw/ was shorter or longer than the same version in S3. */
+  incomplete: number;
   /**
    * Objects listed under errors/, where Firehose writes the records it could not deliver: they are in
    * the hourly layout too, but hold error reports, not events.
@@ -102,21 +104,23 @@ export function listingStart(lastKey: string | undefined): string | undefined {
 /**
  * Whether the listed object is in place: at its full size, and with the ETag it had when an earlier run
  * fetched it, when that is known. An object replaced under the same key (delivered again, repaired) has
- * another ETag, whatever its size.
+ * another ETag, whatever its size; a file of another size than the same version in S3 is a copy cut
+ * short here (a power loss before it reached the disk, a copy of the folder interrupted).
  */
 async function inPlace(
   path: string,
   size: number,
   etag: string | undefined,
   fetched: string | undefined,
-): Promise<"here" | "missing" | "replaced"> {
+): Promise<"here" | "missing" | "replaced" | "short"> {
   const localSize = await stat(path).then(
     (s) => (s.isFile() ? s.size : undefined),
     () => undefined,
   );
   if (localSize === undefined) return "missing";
-  const sameVersion = etag === undefined || fetched === undefined || fetched === etag;
-  return localSize === size && sameVersion ? "here" : "replaced";
+  if (etag !== undefined && fetched !== undefined && fetched !== etag) return "replaced";
+  if (localSize === size) return "here";
+  return fetched === undefined ? "replaced" : "short";
 }
 
 /** Downloaded objects between two progress lines. */
@@ -144,6 +148,7 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
     resumed: 0,
     bytes: 0,
     replaced: 0,
+    incomplete: 0,
     errorOutput: 0,
     skipped: 0,
     gone: 0,
@@ -157,7 +162,7 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
   const newestBefore = await newestPartitionHour(data);
   const readFrom = newestBefore === undefined ? undefined : incrementalReadFrom(newestBefore);
   const startAfter = listingStart(summary.lastKey);
-  const replaced = new Set<string>();
+  const refetched = new Map<string, "replaced" | "short">();
   let logged = 0;
   let continuation: string | undefined;
   do {
@@ -192,7 +197,7 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
       );
       if (local === "here") found.push(o);
       else objects.push(o);
-      if (local === "replaced") replaced.add(o.Key);
+      if (local === "replaced" || local === "short") refetched.set(o.Key, local);
     }
     summary.listed += objects.length;
     // Downloads run side by side; the state moves past a batch only once all of it is in place.
@@ -230,7 +235,9 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
         fetched.push(object);
         summary.downloaded++;
         summary.bytes += result.bytes;
-        if (replaced.has(object.Key as string)) summary.replaced++;
+        const again = refetched.get(object.Key as string);
+        if (again === "replaced") summary.replaced++;
+        if (again === "short") summary.incomplete++;
         if (result.resumed) summary.resumed++;
         const hour = hours[j] as number;
         const earliest = summary.behindWarehouseFrom?.getTime() ?? Number.POSITIVE_INFINITY;
