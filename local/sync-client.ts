@@ -6,7 +6,7 @@ import { S3Client } from "@aws-sdk/client-s3";
  * The region is AWS_REGION (or AWS_DEFAULT_REGION), else the profile's in ~/.aws/config, as the AWS CLI
  * reads it, else us-east-1: a bucket in the profile's region is then found without setting AWS_REGION.
  */
-export async function s3Client(endpoint?: string): Promise<S3Client> {
+export async function s3Client(endpoint?: string, silenceMs = S3_SILENCE_SECONDS * 1000): Promise<S3Client> {
   let region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
   if (!region) {
     // The SDK's own region chain (environment, then the shared config file), read through a bare client.
@@ -20,7 +20,7 @@ export async function s3Client(endpoint?: string): Promise<S3Client> {
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
     // Without them the SDK waits for ever on a connection that went silent (a laptop changing networks):
     // sync would hang instead of stopping with the download to resume.
-    requestHandler: { connectionTimeout: 10_000, socketTimeout: S3_SILENCE_SECONDS * 1000 },
+    requestHandler: { connectionTimeout: 10_000, socketTimeout: silenceMs },
   });
 }
 
@@ -29,3 +29,23 @@ export async function s3Client(endpoint?: string): Promise<S3Client> {
  * silent that long, and a cut download costs little, as the next run resumes it.
  */
 export const S3_SILENCE_SECONDS = 30;
+
+/**
+ * `send` given a signal that aborts it when it has not resolved within `silenceMs`. The socket timeout
+ * alone is retried by the SDK (three attempts, some 90 s on a server that accepts the connection and
+ * never answers) and then gives its own words; this bounds the wait for an answer, whatever client
+ * (a test's has no socket timeout). A listing page resolves once its whole answer is read, a download
+ * once its headers are: its body is bounded by the socket timeout alone.
+ */
+export async function answeredWithin<T>(
+  silenceMs: number,
+  send: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), silenceMs);
+  try {
+    return await send(controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -11,6 +11,7 @@ import { pipeline } from "node:stream/promises";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { makeDirectoryDurably, renameDurably } from "./durable-file.ts";
 import { REFUSED } from "./start-problem.ts";
+import { answeredWithin, S3_SILENCE_SECONDS } from "./sync-client.ts";
 
 export interface Downloaded {
   bytes: number;
@@ -48,6 +49,7 @@ export async function download(
   size: number,
   target: string,
   etag?: string,
+  silenceMs = S3_SILENCE_SECONDS * 1000,
 ): Promise<Downloaded> {
   const partial = partialPath(target, etag);
   await makeDirectoryDurably(dirname(target));
@@ -61,14 +63,15 @@ export async function download(
   const resumed = already > 0 && already < size;
   const offset = resumed ? already : 0;
   if (already !== size || size === 0) {
-    const object = await client
-      .send(
+    const object = await answeredWithin(silenceMs, (abortSignal) =>
+      client.send(
         new GetObjectCommand({ Bucket: bucket, Key: key, ...(resumed ? { Range: `bytes=${offset}-` } : {}) }),
-      )
-      .catch((error: { name?: string }) => {
-        if (error?.name === "NoSuchKey") return undefined;
-        throw error;
-      });
+        { abortSignal },
+      ),
+    ).catch((error: { name?: string }) => {
+      if (error?.name === "NoSuchKey") return undefined;
+      throw error;
+    });
     if (!object) {
       await rm(partial, { force: true });
       return { bytes: 0, resumed: false, gone: true };

@@ -58,6 +58,7 @@ export async function s3Error(
   bucket: string,
   prefix: string,
   client: S3Client,
+  silenceMs?: number,
 ): Promise<unknown> {
   const { name = "", message = "", code, Region, $metadata, $response } = error as SdkError;
   const status = $metadata?.httpStatusCode;
@@ -87,6 +88,11 @@ export async function s3Error(
         (prefix.startsWith(REPORT_ROLE_FOLDER)
           ? ""
           : `, and --prefix: the report reader role may list ${REPORT_ROLE_FOLDER} and the folders under it only`),
+    );
+  // The request was given up (answeredWithin) or its socket went silent (the client's socketTimeout).
+  if (silenceMs !== undefined && (name === "AbortError" || name === "TimeoutError"))
+    return new Error(
+      `${endpoint ?? `S3 in region ${region}`} accepted the connection but sent no answer for ${silenceMs / 1000} s: ${endpoint ? "check that the S3 server is working and that --endpoint is its URL" : "check the network (a VPN or proxy in the way)"}, then run sync again`,
     );
   if (code && UNREACHABLE.has(code))
     return new Error(

@@ -15,7 +15,7 @@ import {
 
 import { plural } from "../runner/console.ts";
 import { hourFolder, newestPartitionHour, partitionHour } from "./raw-object.ts";
-import { s3Client } from "./sync-client.ts";
+import { answeredWithin, S3_SILENCE_SECONDS, s3Client } from "./sync-client.ts";
 import { type Downloaded, download } from "./sync-download.ts";
 import { incrementalReadFrom, markFullRefresh } from "./sync-full-refresh.ts";
 import { ERROR_OUTPUT_FOLDER, folderPrefix, inRawLayout, localPath } from "./sync-layout.ts";
@@ -30,6 +30,11 @@ export interface SyncSettings {
   endpoint?: string;
   /** A ready client (tests pass one with the server's credentials); otherwise built from the settings. */
   client?: S3Client;
+  /**
+   * Milliseconds without an answer from S3 after which a request is given up (S3_SILENCE_SECONDS);
+   * tests shorten it.
+   */
+  silenceMs?: number;
   /** Objects downloaded at the same time. */
   concurrency?: number;
   log?: (line: string) => void;
@@ -139,7 +144,8 @@ export async function syncBucket(settings: SyncSettings): Promise<SyncSummary> {
 async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
   const { bucket, data } = settings;
   const prefix = settings.prefix;
-  const client = settings.client ?? (await s3Client(settings.endpoint));
+  const silenceMs = settings.silenceMs ?? S3_SILENCE_SECONDS * 1000;
+  const client = settings.client ?? (await s3Client(settings.endpoint, silenceMs));
   const log = settings.log ?? (() => {});
   const progress = await SourceProgress.open(data, client, bucket, prefix);
   const summary: SyncSummary = {
@@ -168,7 +174,7 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
   do {
     const page = await listPage(
       client,
-      settings,
+      { ...settings, silenceMs },
       continuation ? { ContinuationToken: continuation } : { StartAfter: startAfter },
     );
     if (startAfter === undefined && !continuation && !page.Contents?.length)
@@ -217,11 +223,12 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
             o.Size ?? 0,
             localPath(data, prefix, o.Key as string),
             o.ETag,
+            silenceMs,
           ),
         ),
       );
       const failed = settled.find((s) => s.status === "rejected");
-      if (failed) throw await s3Error(failed.reason, bucket, prefix, client);
+      if (failed) throw await s3Error(failed.reason, bucket, prefix, client, silenceMs);
       const fetched = [];
       for (const [j, result] of settled
         .map((s) => (s as PromiseFulfilledResult<Downloaded>).value)
@@ -266,16 +273,20 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
 /** One page of the listing; a failure is said in words that name what is wrong (see s3Error). */
 async function listPage(
   client: S3Client,
-  settings: SyncSettings,
+  settings: SyncSettings & { silenceMs: number },
   from: { ContinuationToken: string } | { StartAfter: string | undefined },
 ): Promise<ListObjectsV2CommandOutput> {
+  const { silenceMs } = settings;
   let page: ListObjectsV2CommandOutput;
   try {
-    page = await client.send(
-      new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: settings.prefix || undefined, ...from }),
+    page = await answeredWithin(silenceMs, (abortSignal) =>
+      client.send(
+        new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: settings.prefix || undefined, ...from }),
+        { abortSignal },
+      ),
     );
   } catch (error) {
-    throw await s3Error(error, settings.bucket, settings.prefix, client);
+    throw await s3Error(error, settings.bucket, settings.prefix, client, silenceMs);
   }
   // Every S3 listing names its bucket; a page without one did not come from S3.
   if (page.Name === undefined)

@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer, type OutgoingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { ownstatsLimited, ownstatsWith } from "../cli-run.ts";
 import { syncBucket, syncStatePath } from "../local/sync.ts";
@@ -213,6 +214,34 @@ describe("sync refused", () => {
     },
     60_000,
   );
+
+  it("gives up a listing that a server which accepted the connection never answers, naming it and what to do, instead of the SDK's words after three attempts", async () => {
+    const stalled = createServer(() => {});
+    await new Promise<void>((resolve) => stalled.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`;
+    const said = new RegExp(
+      `^${escape(url)} accepted the connection but sent no answer for 0\\.5 s: check that the S3 server is working and that --endpoint is its URL, then run sync again$`,
+    );
+    const saved = { ...process.env };
+    try {
+      // A ready client (without a socket timeout) and the one sync makes itself, as the command does.
+      const data = tempFolder("ownstats-sync-stalled-");
+      const sync = (settings: { client?: S3Client; endpoint?: string }) =>
+        syncBucket({ bucket: "ownstats-events", prefix: "raw/", data, silenceMs: 500, ...settings });
+      await expect(sync({ client: s3rverClient(url) })).rejects.toThrow(said);
+      Object.assign(process.env, {
+        AWS_ACCESS_KEY_ID: "S3RVER",
+        AWS_SECRET_ACCESS_KEY: "S3RVER",
+        AWS_REGION: "us-east-1",
+      });
+      await expect(sync({ endpoint: url })).rejects.toThrow(said);
+      expect(existsSync(syncStatePath(data))).toBe(false);
+    } finally {
+      process.env = saved;
+      stalled.closeAllConnections();
+      stalled.close();
+    }
+  });
 
   it("keeps what S3 says about the identity it denied, when it says more than 'Access Denied'", async () => {
     const said =
