@@ -13,6 +13,12 @@ export interface DevLock {
   path: string;
   /** Records where the server listens, for `ownstats` commands that look for a running dev server. */
   update(info: { url: string }): void;
+  /**
+   * Takes the lock again if it is gone while the data folder is there (the folder deleted while dev
+   * runs, and made again by the spool): without it, a second dev server could start on the folder and
+   * both would write into it. Returns the dev server that took the folder meanwhile, if one did.
+   */
+  keep(): { pid: number; url?: string } | undefined;
   release(): void;
 }
 
@@ -144,15 +150,30 @@ export function acquireDevLock(data: string): DevLock {
     raced: `could not take the lock ${path}; remove it if no ownstats dev is running`,
   });
   let released = false;
+  let url: string | undefined;
+  // Another dev server's lock, taken while this one's was gone, is neither written over nor removed.
+  const ours = () => readHolder(path)?.pid === process.pid;
   return {
     path,
     update(info) {
-      if (!released) writeFileSync(path, JSON.stringify({ ...thisProcess(), ...record(info) }));
+      url = info.url;
+      if (!released && ours()) writeFileSync(path, JSON.stringify({ ...thisProcess(), ...record(info) }));
+    },
+    keep() {
+      if (released || ours() || !statOf(dirname(path))?.isDirectory()) return undefined;
+      const holder = readHolder(path);
+      if (holder && isRunning(holder)) return holder;
+      try {
+        takeLockFile(path, { record: record({ url }), readHolder, busy: () => new Error(), raced: "" });
+      } catch {
+        // Taken by another process at this very moment, or the folder deleted again: the next check tells.
+      }
+      return undefined;
     },
     release() {
       if (released) return;
       released = true;
-      rmSync(path, { force: true });
+      if (ours()) rmSync(path, { force: true });
     },
   };
 }

@@ -103,10 +103,27 @@ export async function runDev(options: DevServerOptions): Promise<number> {
   }
   await feed.start();
   lock.update({ url: collector.url });
+  // The data folder deleted while dev runs loses dev.lock with it: taken again once the folder is back.
+  // Another dev server that started on the folder meanwhile keeps it, and this one stops.
+  const lockLost = new AbortController();
+  let tookOver: { pid: number; url?: string } | undefined;
+  const keepLock = setInterval(() => {
+    tookOver ??= lock.keep();
+    if (tookOver) {
+      clearInterval(keepLock);
+      log(
+        `stopping: ${data} was deleted, and another ownstats dev (pid ${tookOver.pid}${tookOver.url ? `, ${tookOver.url}` : ""}) started on it meanwhile; two would write into one folder`,
+      );
+      lockLost.abort();
+    }
+  }, LOCK_CHECK_MS);
+  keepLock.unref();
   // Taken from here on, so a Ctrl-C while the demo data is written lets that finish first: killed
   // halfway, it would leave part of the demo behind, and the next start writes none into a folder
   // that already has raw objects.
-  const stop = stopRequested(options.signal);
+  const stop = stopRequested(
+    options.signal ? AbortSignal.any([options.signal, lockLost.signal]) : lockLost.signal,
+  );
   let stopping = false;
   void stop.done.then(() => {
     stopping = true;
@@ -143,6 +160,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     if (!stopping) await watcher.start();
   } catch (error) {
     stop.cancel();
+    clearInterval(keepLock);
     await collector.close();
     lock.release();
     throw error;
@@ -150,6 +168,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
   if (!stopping) announceAndBuild(collector, data, log, builder);
 
   await stop.done;
+  clearInterval(keepLock);
   log("stopping: no new requests; landing what the spool holds…");
   live?.closeStreams();
   feed.stop();
@@ -161,8 +180,11 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     lock.release();
   }
   log("stopped");
-  return 0;
+  return tookOver ? 1 : 0;
 }
+
+/** How often dev checks that its lock is still there. */
+const LOCK_CHECK_MS = 1_000;
 
 function announceAndBuild(
   collector: RunningCollector,
