@@ -3,12 +3,11 @@
 // the disk) is fetched again while its hour is listed again, not reported as replaced in S3.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, truncateSync } from "node:fs";
-import { createServer, request } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { syncBucket, syncStatePath } from "../local/sync.ts";
 import { syncReport } from "../local/sync-report.ts";
+import { s3Proxy } from "./s3-proxy-kit.ts";
 import { bucketToSync, createBucket, s3rverClient, s3rverForFile } from "./s3rver-kit.ts";
 import { tempFolder } from "./temp-folders.ts";
 
@@ -71,7 +70,6 @@ describe("sync of a file cut short on disk", () => {
 
 /** Forwards to s3rver, holding the GET of `victim` after half its body until `release`. */
 async function holdingProxy(target: string, victim: string) {
-  const upstream = new URL(target);
   let release = () => {};
   const released = new Promise<void>((resolve) => {
     release = resolve;
@@ -80,32 +78,17 @@ async function holdingProxy(target: string, victim: string) {
   const holding = new Promise<void>((resolve) => {
     reached = resolve;
   });
-  const server = createServer((req, res) => {
-    const isVictim = req.method === "GET" && req.url?.includes(victim);
-    const forward = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        if (!isVictim) return void answer.pipe(res);
-        const body: Buffer[] = [];
-        answer.on("data", (chunk: Buffer) => body.push(chunk));
-        answer.on("end", async () => {
-          const whole = Buffer.concat(body);
-          res.write(whole.subarray(0, whole.length / 2));
-          reached();
-          await released;
-          res.end(whole.subarray(whole.length / 2));
-        });
-      },
-    );
-    req.pipe(forward);
+  const proxy = await s3Proxy(target, (req, answer, res) => {
+    if (req.method !== "GET" || !req.url?.includes(victim)) return void answer.pipe(res);
+    const body: Buffer[] = [];
+    answer.on("data", (chunk: Buffer) => body.push(chunk));
+    answer.on("end", async () => {
+      const whole = Buffer.concat(body);
+      res.write(whole.subarray(0, whole.length / 2));
+      reached();
+      await released;
+      res.end(whole.subarray(whole.length / 2));
+    });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, holding, release, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return { ...proxy, holding, release };
 }

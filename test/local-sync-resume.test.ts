@@ -2,12 +2,11 @@
 // resumed by the next run with a Range request, unless the object has been replaced meanwhile.
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { syncBucket } from "../local/sync.ts";
 import { partialPath } from "../local/sync-download.ts";
+import { s3Proxy } from "./s3-proxy-kit.ts";
 import { createBucket, lastSyncedKey, s3rverClient, s3rverForFile } from "./s3rver-kit.ts";
 import { tempFolder } from "./temp-folders.ts";
 
@@ -140,36 +139,21 @@ describe("sync of a cut download", () => {
  * closed, or with `silent`, left open with nothing more sent.
  */
 async function cuttingProxy(target: string, victim: string, silent = false) {
-  const upstream = new URL(target);
   const ranges: string[] = [];
   let cut = false;
-  const server: Server = createServer((req, res) => {
+  const proxy = await s3Proxy(target, (req, answer, res) => {
     const isVictim = req.method === "GET" && req.url?.includes(victim);
     if (isVictim && req.headers.range) ranges.push(req.headers.range);
-    const forward = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        if (!isVictim || cut || req.headers.range) return void answer.pipe(res);
-        cut = true;
-        const half = Number(answer.headers["content-length"]) / 2;
-        let sent = 0;
-        answer.on("data", (chunk: Buffer) => {
-          if (sent >= half) return;
-          res.write(chunk);
-          sent += chunk.length;
-          if (sent >= half && !silent) setTimeout(() => res.socket?.destroy(), 200);
-        });
-      },
-    );
-    req.pipe(forward);
+    if (!isVictim || cut || req.headers.range) return void answer.pipe(res);
+    cut = true;
+    const half = Number(answer.headers["content-length"]) / 2;
+    let sent = 0;
+    answer.on("data", (chunk: Buffer) => {
+      if (sent >= half) return;
+      res.write(chunk);
+      sent += chunk.length;
+      if (sent >= half && !silent) setTimeout(() => res.socket?.destroy(), 200);
+    });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, ranges, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return { ...proxy, ranges };
 }
