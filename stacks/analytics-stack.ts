@@ -30,8 +30,9 @@ export class AnalyticsStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: AnalyticsStackProps = {}) {
     super(scope, id);
     const prefix = props.namePrefix ?? "ownstats";
+    const region = props.region ?? "us-east-1";
     new AwsProvider(this, "aws", {
-      region: props.region ?? "us-east-1",
+      region,
       defaultTags: [{ tags: { application: prefix } }],
     });
     const vars = declareVariables(this);
@@ -128,6 +129,11 @@ export class AnalyticsStack extends TerraformStack {
     const output = (id: string, value: string, description: string) =>
       new TerraformOutput(this, id, { value, description });
     output("events_endpoint", api.eventsUrl, "URL the tracker posts events to");
+    output(
+      "region",
+      region,
+      "AWS region of every resource (the report workflow's AWS_REGION, and `ownstats sync`'s region)",
+    );
     output(
       "bucket_name",
       store.bucket.bucket,
