@@ -21,6 +21,12 @@ const directFirehose = onlyResource(tf, "aws_kinesis_firehose_delivery_stream", 
 const streamFirehose = onlyResource(tf, "aws_kinesis_firehose_delivery_stream", "stream-delivery");
 const lambda = onlyResource(tf, "aws_lambda_function");
 const sorted = (values: string[]) => [...values].sort();
+describe("terraform settings", () => {
+  it("requires the Terraform the README asks for, so an older one stops at init saying which it needs", () => {
+    expect(tf.terraform.required_version).toBe(">= 1.10");
+  });
+});
+
 describe("variables", () => {
   it("declares every input with its default, and requires the two that have no safe one", () => {
     const defaults = Object.fromEntries(Object.entries(tf.variable).map(([name, v]) => [name, v.default]));

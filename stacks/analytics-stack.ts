@@ -13,6 +13,13 @@ import { QueryCatalog } from "./query-catalog.ts";
 import { ReportAccess } from "./report-access.ts";
 import { declareVariables } from "./variables.ts";
 
+/**
+ * Oldest Terraform the stack is tested with and documented for: S3-native state locking
+ * (`use_lockfile`) arrived in 1.10. Declared, an older binary stops at `init` naming the version
+ * it needs, instead of failing on an unknown backend argument or planning with no lock.
+ */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.10";
+
 export interface AnalyticsStackProps {
   /** AWS region of every resource. @default "us-east-1" */
   readonly region?: string;
@@ -29,6 +36,7 @@ export interface AnalyticsStackProps {
 export class AnalyticsStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: AnalyticsStackProps = {}) {
     super(scope, id);
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     const prefix = props.namePrefix ?? "ownstats";
     const region = props.region ?? "us-east-1";
     new AwsProvider(this, "aws", {
