@@ -43,6 +43,7 @@ describe("variables", () => {
       github_branch: "main",
       create_github_oidc_provider: true,
       alarm_email: "",
+      tags: {},
     });
     expect(tf.variable.kinesis_stream_enabled?.type).toBe("bool");
     expect(tf.variable.allowed_origins?.type).toBe("list(string)");
@@ -64,6 +65,7 @@ describe("variables", () => {
         "github_repository",
         "github_branch",
         "alarm_email",
+        "tags",
       ]),
     );
     const bufferCheck = (tf.variable.firehose_buffer_seconds?.validation as { condition: string }[])[0];

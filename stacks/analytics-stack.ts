@@ -39,11 +39,12 @@ export class AnalyticsStack extends TerraformStack {
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     const prefix = props.namePrefix ?? "ownstats";
     const region = props.region ?? "us-east-1";
+    const vars = declareVariables(this);
     new AwsProvider(this, "aws", {
       region,
-      defaultTags: [{ tags: { application: prefix } }],
+      // The operator's tags win over `application`, so a tag policy that dictates its value can be met.
+      defaultTags: [{ tags: Token.asStringMap(Fn.merge([{ application: prefix }, vars.tags])) }],
     });
-    const vars = declareVariables(this);
 
     const deliveryLogs = new DeliveryLogGroup(this, "delivery-logs", {
       name: `/aws/kinesisfirehose/${prefix}`,

@@ -211,6 +211,23 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
   );
 
   it(
+    "puts the operator's tags on every taggable resource, beside application, and refuses AWS's reserved keys",
+    async () => {
+      const tagged = await plan("tags", [...REQUIRED_VARS, "-var", 'tags={"cost-center"="web"}']);
+      const taggable = tagged.planned_values.root_module.resources.filter(
+        (r) => "tags_all" in (r.values ?? {}),
+      );
+      expect(taggable.map((r) => r.type)).toContain("aws_s3_bucket");
+      for (const r of taggable) {
+        expect(r.values.tags_all, r.type).toEqual({ application: "ownstats", "cost-center": "web" });
+      }
+      const reserved = planOnly(...REQUIRED_VARS, "-var", 'tags={"aws:owner"="me"}');
+      await expect(reserved).rejects.toThrow(/tags must map keys of 1-128 characters/);
+    },
+    slow,
+  );
+
+  it(
     "leaves an existing GitHub OIDC provider alone when told the account has one",
     async () => {
       const existing = await plan("existing-oidc", [

@@ -21,6 +21,8 @@ export interface AnalyticsVariables {
   readonly githubOidcProviderCount: number;
   /** Address the alarms mail, or "" for none. */
   readonly alarmEmail: string;
+  /** Tags for every resource (a map token from `tags`), beside `application`. */
+  readonly tags: Record<string, string>;
 }
 
 // A variable's validation may only refer to the variable itself, by its Terraform name.
@@ -153,6 +155,20 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     ),
   });
 
+  const tags = new TerraformVariable(scope, "tags", {
+    type: VariableType.map(VariableType.STRING),
+    default: {},
+    nullable: false,
+    description:
+      'Tags put on every resource besides application, e.g. {"cost-center" = "web", "owner" = "marketing"}: ' +
+      "for cost allocation and for tag policies that refuse untagged resources.",
+    // AWS's limits on a tag, checked before the plan rather than by the first resource AWS refuses.
+    validation: check(
+      'alltrue([for k, v in var.tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])',
+      'tags must map keys of 1-128 characters, not starting with "aws:", to values of at most 256 characters.',
+    ),
+  });
+
   return {
     kinesisStreamEnabled: kinesis.booleanValue,
     kinesisCount: Token.asNumber(Fn.conditional(kinesis.booleanValue, 1, 0)),
@@ -168,5 +184,6 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     createGithubOidcProvider: createOidc.booleanValue,
     githubOidcProviderCount: Token.asNumber(Fn.conditional(createOidc.booleanValue, 1, 0)),
     alarmEmail: alarmEmail.stringValue,
+    tags: Token.asStringMap(tags.value),
   };
 }
