@@ -49,6 +49,13 @@ describe("variables", () => {
     expect(tf.variable.allowed_origins?.type).toBe("list(string)");
   });
 
+  it("describes github_repository by the branch github_branch names, not always main", () => {
+    // Terraform shows this text when it asks for the variable; a master-branch site must not read "main".
+    const description = String(tf.variable.github_repository?.description);
+    expect(description).toContain("github_branch");
+    expect(description).not.toMatch(/whose main branch/);
+  });
+
   it("validates ranges and formats where Terraform can", () => {
     const validated = Object.entries(tf.variable)
       .filter(([, v]) => Array.isArray(v.validation) && v.validation.length > 0)

@@ -14,7 +14,7 @@ export interface ReportAccessProps {
   readonly name?: string;
   /** Where the stack is deployed, to name an existing OIDC provider by ARN. */
   readonly identity: AccountIdentity;
-  /** `owner/name` whose main branch may assume the role (a token from `github_repository`). */
+  /** `owner/name` whose `branch` may assume the role (a token from `github_repository`). */
   readonly githubRepository: string;
   /** Branch allowed to assume the role (a token from `github_branch`). @default "main" */
   readonly branch?: string;
@@ -29,7 +29,7 @@ export interface ReportAccessProps {
 }
 
 /**
- * Read access for the scheduled report build: GitHub Actions of one repository's main branch
+ * Read access for the scheduled report build: GitHub Actions of one repository's one branch
  * assume a role through OIDC (no stored keys) that may list raw/ and read raw/ objects, nothing else.
  */
 export class ReportAccess extends Construct {

@@ -116,7 +116,7 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     type: VariableType.STRING,
     nullable: false,
     description:
-      "owner/name of the GitHub repository whose main branch may read raw/ to build the reports, spelled " +
+      "owner/name of the GitHub repository whose github_branch (default main) may read raw/ to build the reports, spelled " +
       "exactly as GitHub shows it, capitals included: AWS compares it case-sensitively with the run's identity.",
     validation: check(
       'can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))',
