@@ -4,6 +4,7 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy/index.js";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js";
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { policyDocument } from "./policy.ts";
 
@@ -17,9 +18,12 @@ export interface EventStoreProps {
   readonly bucketPrefix?: string;
   /** Days before objects under raw/ are deleted (a token from `raw_retention_days`). @default 395 */
   readonly rawRetentionDays?: number;
-  /** Days before Firehose's failed-delivery objects under errors/ are deleted. @default 30 */
+  /**
+   * Days before Firehose's failed-delivery objects under errors/ (raw events) are deleted; never
+   * longer than `rawRetentionDays`. @default 30
+   */
   readonly errorRetentionDays?: number;
-  /** Days before Athena query results are deleted. @default 7 */
+  /** Days before Athena query results (rows of raw/) are deleted; never longer than `rawRetentionDays`. @default 7 */
   readonly athenaResultRetentionDays?: number;
   /** Days before an unfinished multipart upload is aborted (its parts are billed until then). @default 1 */
   readonly abortIncompleteUploadDays?: number;
@@ -90,12 +94,20 @@ export class EventStore extends Construct {
       filter: [{ prefix }],
       expiration: [{ days }],
     });
+    const rawDays = props.rawRetentionDays ?? 395;
+    // Failed deliveries and query results are copies of raw events: a shorter raw retention (a
+    // privacy promise) must not leave them behind for longer.
+    const atMostRaw = (days: number) => Token.asNumber(Fn.min([days, rawDays]));
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket,
       rule: [
-        expire("expire-raw-events", RAW_PREFIX, props.rawRetentionDays ?? 395),
-        expire("expire-delivery-errors", ERRORS_PREFIX, props.errorRetentionDays ?? 30),
-        expire("expire-athena-results", ATHENA_RESULTS_PREFIX, props.athenaResultRetentionDays ?? 7),
+        expire("expire-raw-events", RAW_PREFIX, rawDays),
+        expire("expire-delivery-errors", ERRORS_PREFIX, atMostRaw(props.errorRetentionDays ?? 30)),
+        expire(
+          "expire-athena-results",
+          ATHENA_RESULTS_PREFIX,
+          atMostRaw(props.athenaResultRetentionDays ?? 7),
+        ),
         {
           id: "abort-incomplete-uploads",
           status: "Enabled",

@@ -228,6 +228,34 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
   );
 
   it(
+    "deletes failed deliveries and query results no later than raw events, when raw_retention_days is short",
+    async () => {
+      const expiryDays = async (rawDays: number) => {
+        const p = await plan(`retention-${rawDays}`, [
+          ...REQUIRED_VARS,
+          "-var",
+          `raw_retention_days=${rawDays}`,
+        ]);
+        const lifecycle = p.planned_values.root_module.resources.find(
+          (r) => r.type === "aws_s3_bucket_lifecycle_configuration",
+        );
+        const rules = lifecycle?.values.rule as {
+          filter: { prefix: string }[];
+          expiration: { days: number }[];
+        }[];
+        return Object.fromEntries(
+          rules
+            .filter((r) => r.expiration.length > 0)
+            .map((r) => [r.filter[0]?.prefix, r.expiration[0]?.days]),
+        );
+      };
+      expect(await expiryDays(3)).toEqual({ "raw/": 3, "errors/": 3, "athena-results/": 3 });
+      expect(await expiryDays(395)).toEqual({ "raw/": 395, "errors/": 30, "athena-results/": 7 });
+    },
+    slow,
+  );
+
+  it(
     "leaves an existing GitHub OIDC provider alone when told the account has one",
     async () => {
       const existing = await plan("existing-oidc", [
