@@ -1,96 +1,28 @@
-// The synthesized stack checked by the real terraform binary and AWS provider, offline:
-// init from the provider mirror in TF_PLUGIN_DIR, validate, and plan with credential checks skipped.
-import { execFile } from "node:child_process";
+// The synthesized stack checked by the real terraform binary and AWS provider, offline: validate,
+// and plans of both Kinesis modes and of the settings that change what is created.
 import { createHash } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withFullSynth } from "./synthesized.ts";
+import {
+  created,
+  type OfflineTerraform,
+  openOfflineTerraform,
+  type Plan,
+  pluginDir,
+  REQUIRED_VARS,
+  slow,
+  warnWhenSkipped,
+} from "./offline-terraform.ts";
 
-const run = promisify(execFile);
-const pluginDir = process.env.TF_PLUGIN_DIR;
-const terraformBinary = process.env.TERRAFORM_BINARY_NAME ?? "terraform";
-const slow = 300_000;
-
-if (!pluginDir) {
-  console.warn(
-    "\n*** SKIPPED stacks/terraform.test.ts: TF_PLUGIN_DIR is not set. Point it at the folder holding " +
-      "registry.terraform.io/hashicorp/aws/5.100.0 (.ci/run finds it) to validate and plan the stack. ***\n",
-  );
-}
-
-const REQUIRED_VARS = [
-  "-var",
-  'allowed_origins=["https://example.com"]',
-  "-var",
-  "github_repository=octocat/site",
-];
-
-/** Provider settings that let a plan run without an AWS account; written only into the test's copy. */
-const OFFLINE_PROVIDER = {
-  provider: {
-    aws: {
-      access_key: "AKIAIOSFODNN7EXAMPLE",
-      secret_key: "offline-plan-only",
-      skip_credentials_validation: true,
-      skip_requesting_account_id: true,
-      skip_metadata_api_check: "true",
-      skip_region_validation: true,
-    },
-  },
-};
-
-/** IAM's StringLike: case-sensitive, `*` any run of characters, `?` any one character. */
-function iamStringLike(pattern: string, value: string): boolean {
-  const regex = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${regex}$`).test(value);
-}
-
-interface PlannedChange {
-  address: string;
-  type: string;
-  mode: "managed" | "data";
-  change: { actions: string[] };
-}
-interface Plan {
-  resource_changes: PlannedChange[];
-  planned_values: {
-    outputs: Record<string, { value?: unknown }>;
-    root_module: { resources: { type: string; values: Record<string, unknown> }[] };
-  };
-}
+warnWhenSkipped("stacks/terraform.test.ts");
 
 describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
+  let tf: OfflineTerraform;
   let workdir = "";
-  const env = {
-    ...process.env,
-    TF_CLI_CONFIG_FILE: "/dev/null",
-    TF_IN_AUTOMATION: "1",
-    TF_INPUT: "0",
-    CHECKPOINT_DISABLE: "1",
-  };
-  const terraform = async (...args: string[]) => {
-    try {
-      return await run(terraformBinary, args, { cwd: workdir, env, maxBuffer: 256 * 1024 * 1024 });
-    } catch (error) {
-      const { stderr, stdout } = error as { stderr?: string; stdout?: string };
-      throw new Error(`terraform ${args[0]} failed:\n${stderr || stdout || String(error)}`);
-    }
-  };
-  /** A plan with no state or lock, as validation of the variables needs no more. */
-  const planOnly = (...args: string[]) =>
-    terraform("plan", "-refresh=false", "-lock=false", "-no-color", ...args);
-  const plan = async (name: string, vars: string[]): Promise<Plan> => {
-    await planOnly(`-out=${name}.tfplan`, ...vars);
-    const { stdout } = await terraform("show", "-json", `${name}.tfplan`);
-    return JSON.parse(stdout) as Plan;
-  };
-  const created = (p: Plan) => p.resource_changes.filter((c) => c.mode === "managed");
+  const terraform = (...args: string[]) => tf.terraform(...args);
+  const planOnly = (...args: string[]) => tf.planOnly(...args);
+  const plan = (name: string, vars: string[]) => tf.plan(name, vars);
   const addresses = (p: Plan) => new Set(created(p).map((c) => c.address));
   const lambdaEnv = (p: Plan) => {
     const lambda = p.planned_values.root_module.resources.find((r) => r.type === "aws_lambda_function");
@@ -101,22 +33,13 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
   let kinesisOff: Plan;
 
   beforeAll(async () => {
-    workdir = mkdtempSync(join(tmpdir(), "ownstats-terraform-"));
-    withFullSynth((stackDir) => cpSync(stackDir, workdir, { recursive: true }));
-    // The copy plans without a backend: Terraform falls back to a local state nobody writes.
-    const stackFile = join(workdir, "cdk.tf.json");
-    const config = JSON.parse(readFileSync(stackFile, "utf8"));
-    delete config.terraform.backend;
-    writeFileSync(stackFile, JSON.stringify(config));
-    writeFileSync(join(workdir, "offline_override.tf.json"), JSON.stringify(OFFLINE_PROVIDER));
-    await terraform("init", "-backend=false", `-plugin-dir=${pluginDir}`, "-no-color");
+    tf = await openOfflineTerraform();
+    workdir = tf.workdir;
     kinesisOn = await plan("kinesis-on", ["-var", "kinesis_stream_enabled=true", ...REQUIRED_VARS]);
     kinesisOff = await plan("kinesis-off", ["-var", "kinesis_stream_enabled=false", ...REQUIRED_VARS]);
   }, slow);
 
-  afterAll(() => {
-    if (workdir) rmSync(workdir, { recursive: true, force: true });
-  });
+  afterAll(() => tf?.close());
 
   it("is valid Terraform for the AWS provider", async () => {
     const { stdout } = await terraform("validate", "-json");
@@ -268,116 +191,6 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
       expect(created(existing).map((c) => c.address)).toContainEqual(
         expect.stringMatching(/^aws_iam_role\.report-access_/),
       );
-    },
-    slow,
-  );
-
-  it(
-    "trusts the run of the repository's main branch in both of GitHub's subject formats, and no other",
-    async () => {
-      const p = await plan("subjects", [
-        "-var",
-        'allowed_origins=["https://example.com"]',
-        "-var",
-        "github_repository=Octo-Cat/My.Site",
-      ]);
-      const patterns = p.planned_values.outputs.report_role_subjects?.value as string[];
-      const trusts = (subject: string) => patterns.some((pattern) => iamStringLike(pattern, subject));
-      // Repositories from before mid-2026 carry the names alone; newer ones (and renamed ones) carry ids too.
-      expect(trusts("repo:Octo-Cat/My.Site:ref:refs/heads/main")).toBe(true);
-      expect(trusts("repo:Octo-Cat@5417/My.Site@90210:ref:refs/heads/main")).toBe(true);
-      for (const other of [
-        "repo:Octo-Cat/My.Site:ref:refs/heads/feature",
-        "repo:Octo-Cat/My.Site:pull_request",
-        "repo:Octo-Cat/My.Site:environment:github-pages",
-        "repo:Octo-Cat/My.Site2:ref:refs/heads/main",
-        "repo:Octo-Cat@5417/My.Site-fork@1:ref:refs/heads/main",
-        "repo:Octo-Cat@5417/My.Site@90210:ref:refs/heads/mainline",
-        "repo:Other@1/My.Site@2:ref:refs/heads/main",
-        // IAM's StringLike is case-sensitive: the README says to spell the name as GitHub does.
-        "repo:octo-cat/my.site:ref:refs/heads/main",
-      ]) {
-        expect(trusts(other), other).toBe(false);
-      }
-    },
-    slow,
-  );
-
-  it(
-    "rejects out-of-range and malformed variables with a message naming them",
-    async () => {
-      const attempt = planOnly(
-        "-var",
-        "firehose_buffer_seconds=901",
-        "-var",
-        'allowed_origins=["https://example.com/"]',
-        "-var",
-        "github_repository=not-a-repository",
-        "-var",
-        "alarm_email=ops at example.com",
-      );
-      await expect(attempt).rejects.toThrow(/firehose_buffer_seconds must be a whole number from 0 to 900/);
-      await expect(attempt).rejects.toThrow(/allowed_origins must list at least one origin/);
-      await expect(attempt).rejects.toThrow(/github_repository must be "owner\/name"/);
-      await expect(attempt).rejects.toThrow(/alarm_email must be an email address/);
-    },
-    slow,
-  );
-
-  it(
-    "trusts the branch github_branch names, for a repository whose default branch is not main",
-    async () => {
-      const p = await plan("branch", [...REQUIRED_VARS, "-var", "github_branch=master"]);
-      expect(p.planned_values.outputs.report_role_subjects?.value).toEqual([
-        "repo:octocat/site:ref:refs/heads/master",
-        "repo:octocat@*/site@*:ref:refs/heads/master",
-      ]);
-      for (const branch of ["*", "ma?n", "main:environment", "/main", "release//site"]) {
-        const attempt = planOnly(...REQUIRED_VARS, "-var", `github_branch=${branch}`);
-        await expect(attempt, branch).rejects.toThrow(/github_branch must be a branch name such as "main"/);
-      }
-    },
-    slow,
-  );
-
-  it(
-    "refuses a github_repository that would widen the role's trust through IAM's wildcards",
-    async () => {
-      // The trust condition is a StringLike: a `*` or `?` typed here would let other repositories in.
-      for (const repository of ["octocat/*", "*/*", "octocat/site?", "octocat/site:ref:refs/heads/dev"]) {
-        const attempt = planOnly(
-          "-var",
-          'allowed_origins=["https://example.com"]',
-          "-var",
-          `github_repository=${repository}`,
-        );
-        await expect(attempt, repository).rejects.toThrow(/github_repository must be "owner\/name"/);
-      }
-    },
-    slow,
-  );
-
-  it(
-    "rejects an origin that API Gateway's CORS would never match against a browser's Origin header",
-    async () => {
-      // Browsers send the scheme and host in lower case and leave out the default port; the API's
-      // CORS compares the list as written, so such an entry leaves its site's requests unanswered.
-      for (const origin of ["https://Example.com", "https://example.com:443", "http://example.com:80"]) {
-        const attempt = planOnly(
-          "-var",
-          `allowed_origins=["${origin}"]`,
-          "-var",
-          "github_repository=octocat/site",
-        );
-        await expect(attempt, origin).rejects.toThrow(/allowed_origins must list at least one origin/);
-      }
-      const accepted = await plan("origins-with-ports", [
-        "-var",
-        'allowed_origins=["https://example.com:8443","http://localhost:3000"]',
-        "-var",
-        "github_repository=octocat/site",
-      ]);
-      expect(created(accepted).length).toBeGreaterThan(0);
     },
     slow,
   );

@@ -1,0 +1,137 @@
+// The stack's variables under the real terraform binary, offline: what each refuses, with a message
+// naming it, and the report role's trust that github_repository and github_branch write.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  created,
+  iamStringLike,
+  type OfflineTerraform,
+  openOfflineTerraform,
+  pluginDir,
+  REQUIRED_VARS,
+  slow,
+  warnWhenSkipped,
+} from "./offline-terraform.ts";
+
+warnWhenSkipped("stacks/terraform-variables.test.ts");
+
+describe.skipIf(!pluginDir)("terraform variables (offline)", () => {
+  let tf: OfflineTerraform;
+  const planOnly = (...args: string[]) => tf.planOnly(...args);
+  const plan = (name: string, vars: string[]) => tf.plan(name, vars);
+
+  beforeAll(async () => {
+    tf = await openOfflineTerraform();
+  }, slow);
+
+  afterAll(() => tf?.close());
+
+  it(
+    "trusts the run of the repository's main branch in both of GitHub's subject formats, and no other",
+    async () => {
+      const p = await plan("subjects", [
+        "-var",
+        'allowed_origins=["https://example.com"]',
+        "-var",
+        "github_repository=Octo-Cat/My.Site",
+      ]);
+      const patterns = p.planned_values.outputs.report_role_subjects?.value as string[];
+      const trusts = (subject: string) => patterns.some((pattern) => iamStringLike(pattern, subject));
+      // Repositories from before mid-2026 carry the names alone; newer ones (and renamed ones) carry ids too.
+      expect(trusts("repo:Octo-Cat/My.Site:ref:refs/heads/main")).toBe(true);
+      expect(trusts("repo:Octo-Cat@5417/My.Site@90210:ref:refs/heads/main")).toBe(true);
+      for (const other of [
+        "repo:Octo-Cat/My.Site:ref:refs/heads/feature",
+        "repo:Octo-Cat/My.Site:pull_request",
+        "repo:Octo-Cat/My.Site:environment:github-pages",
+        "repo:Octo-Cat/My.Site2:ref:refs/heads/main",
+        "repo:Octo-Cat@5417/My.Site-fork@1:ref:refs/heads/main",
+        "repo:Octo-Cat@5417/My.Site@90210:ref:refs/heads/mainline",
+        "repo:Other@1/My.Site@2:ref:refs/heads/main",
+        // IAM's StringLike is case-sensitive: the README says to spell the name as GitHub does.
+        "repo:octo-cat/my.site:ref:refs/heads/main",
+      ]) {
+        expect(trusts(other), other).toBe(false);
+      }
+    },
+    slow,
+  );
+
+  it(
+    "rejects out-of-range and malformed variables with a message naming them",
+    async () => {
+      const attempt = planOnly(
+        "-var",
+        "firehose_buffer_seconds=901",
+        "-var",
+        'allowed_origins=["https://example.com/"]',
+        "-var",
+        "github_repository=not-a-repository",
+        "-var",
+        "alarm_email=ops at example.com",
+      );
+      await expect(attempt).rejects.toThrow(/firehose_buffer_seconds must be a whole number from 0 to 900/);
+      await expect(attempt).rejects.toThrow(/allowed_origins must list at least one origin/);
+      await expect(attempt).rejects.toThrow(/github_repository must be "owner\/name"/);
+      await expect(attempt).rejects.toThrow(/alarm_email must be an email address/);
+    },
+    slow,
+  );
+
+  it(
+    "trusts the branch github_branch names, for a repository whose default branch is not main",
+    async () => {
+      const p = await plan("branch", [...REQUIRED_VARS, "-var", "github_branch=master"]);
+      expect(p.planned_values.outputs.report_role_subjects?.value).toEqual([
+        "repo:octocat/site:ref:refs/heads/master",
+        "repo:octocat@*/site@*:ref:refs/heads/master",
+      ]);
+      for (const branch of ["*", "ma?n", "main:environment", "/main", "release//site"]) {
+        const attempt = planOnly(...REQUIRED_VARS, "-var", `github_branch=${branch}`);
+        await expect(attempt, branch).rejects.toThrow(/github_branch must be a branch name such as "main"/);
+      }
+    },
+    slow,
+  );
+
+  it(
+    "refuses a github_repository that would widen the role's trust through IAM's wildcards",
+    async () => {
+      // The trust condition is a StringLike: a `*` or `?` typed here would let other repositories in.
+      for (const repository of ["octocat/*", "*/*", "octocat/site?", "octocat/site:ref:refs/heads/dev"]) {
+        const attempt = planOnly(
+          "-var",
+          'allowed_origins=["https://example.com"]',
+          "-var",
+          `github_repository=${repository}`,
+        );
+        await expect(attempt, repository).rejects.toThrow(/github_repository must be "owner\/name"/);
+      }
+    },
+    slow,
+  );
+
+  it(
+    "rejects an origin that API Gateway's CORS would never match against a browser's Origin header",
+    async () => {
+      // Browsers send the scheme and host in lower case and leave out the default port; the API's
+      // CORS compares the list as written, so such an entry leaves its site's requests unanswered.
+      for (const origin of ["https://Example.com", "https://example.com:443", "http://example.com:80"]) {
+        const attempt = planOnly(
+          "-var",
+          `allowed_origins=["${origin}"]`,
+          "-var",
+          "github_repository=octocat/site",
+        );
+        await expect(attempt, origin).rejects.toThrow(/allowed_origins must list at least one origin/);
+      }
+      const accepted = await plan("origins-with-ports", [
+        "-var",
+        'allowed_origins=["https://example.com:8443","http://localhost:3000"]',
+        "-var",
+        "github_repository=octocat/site",
+      ]);
+      expect(created(accepted).length).toBeGreaterThan(0);
+    },
+    slow,
+  );
+});
