@@ -60,9 +60,13 @@ describe("README: Deploy to AWS", () => {
   });
 });
 
-/** A default as the README's table writes it: `required` (none), a number, a boolean, a quoted string or a text. */
+/** A default as the README's table writes it: `required` (none), a number, a boolean, a quoted string, an empty map or list, or a text. */
 const tableDefault = (cell: string): unknown =>
-  cell === "required" ? undefined : /^(-?[\d.]+|true|false|"[^"]*")$/.test(cell) ? JSON.parse(cell) : cell;
+  cell === "required"
+    ? undefined
+    : /^(-?[\d.]+|true|false|"[^"]*"|\{\}|\[\])$/.test(cell)
+      ? JSON.parse(cell)
+      : cell;
 
 describe("README: the stack's variables", () => {
   it("lists every variable with the default the stack gives it", () => {
