@@ -1,9 +1,7 @@
 // anomalies where the history of an hour barely varies: a flat or empty history, a quiet hour that
 // moves by an event or two, and a daily habit across a clock change. Scores are worked out here by hand.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Built, buildWith, clock, ev, query, type RawEvent, removeTempData } from "./models-kit.ts";
-
-afterAll(removeTempData);
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Built, buildWith, clock, ev, query, type RawEvent } from "./models-kit.ts";
 
 const hour = (days: number, h: number) => clock(`${String(h).padStart(2, "0")}:00`, days);
 

@@ -1,8 +1,6 @@
 // How engaged a session was: what makes a one-page session more than a bounce.
-import { afterAll, describe, expect, it } from "vitest";
-import { at, buildWith, ev, query, removeTempData } from "./models-kit.ts";
-
-afterAll(removeTempData);
+import { describe, expect, it } from "vitest";
+import { at, buildWith, ev, query } from "./models-kit.ts";
 
 /** A one-page session: its page view, then events of these types a few seconds later. */
 const onePage = (session_id: string, minute: number, types: string[]) => [

@@ -1,9 +1,7 @@
 // experiments: the sample ratio check, a chi-square test of the variants' exposed visitors against the
 // intended split (even by default). The expected p-values were computed independently with SciPy (scipy.stats.chi2.sf).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Built, buildWith, clock, ev, query, type RawEvent, removeTempData } from "./models-kit.ts";
-
-afterAll(removeTempData);
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Built, buildWith, clock, ev, query, type RawEvent } from "./models-kit.ts";
 
 describe("experiments' sample ratio check", () => {
   let built: Built;

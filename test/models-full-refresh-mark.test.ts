@@ -3,13 +3,11 @@
 // selection leaves it for a whole build and says so.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hourFolder } from "../local/raw-object.ts";
 import { markFullRefresh } from "../local/sync-full-refresh.ts";
 import { fullRefreshMarkPath } from "../runner/full-refresh-mark.ts";
-import { build, clock, ev, query, removeTempData, tempData, writeRaw } from "./models-kit.ts";
-
-afterAll(removeTempData);
+import { build, clock, ev, query, tempData, writeRaw } from "./models-kit.ts";
 
 const stored = async (data: string) =>
   Number((await query<{ n: number }>(data, "select count(*) as n from stg_events"))[0]?.n);

@@ -1,9 +1,7 @@
 // funnel steps that more than one event could fill: a step repeated, or a later step that is a
 // narrower form of an earlier one. Each step needs an event of its own.
-import { afterAll, describe, expect, it } from "vitest";
-import { at, buildWith, ev, query, removeTempData } from "./models-kit.ts";
-
-afterAll(removeTempData);
+import { describe, expect, it } from "vitest";
+import { at, buildWith, ev, query } from "./models-kit.ts";
 
 const view = (session_id: string, minute: number, page_path = "/") =>
   ev({ session_id, event_ts: at(minute), page_path });

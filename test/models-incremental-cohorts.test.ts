@@ -1,9 +1,7 @@
 // cohorts built incrementally where a late event takes a session away from its visitor: the rows of
 // weeks left without any visitor must go, as a full build never had them.
-import { afterAll, describe, expect, it } from "vitest";
-import { ev, query, removeTempData, stepwiseAndWhole } from "./models-kit.ts";
-
-afterAll(removeTempData);
+import { describe, expect, it } from "vitest";
+import { ev, query, stepwiseAndWhole } from "./models-kit.ts";
 
 const rows = "select cohort_week, weeks_since, visitors, cohort_size from cohorts order by all";
 

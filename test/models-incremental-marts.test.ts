@@ -1,20 +1,17 @@
 // The marts catch up incrementally with what changed upstream: late events of an old session, a
 // conversion's touchpoints when a session moves or the window changes, hours scored again after a
 // late recount, and vars whose change rebuilds them.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   build,
   ev,
   query,
   type RawEvent,
-  removeTempData,
   resultOf,
   stepwiseAndWhole,
   tempData,
   writeRaw,
 } from "./models-kit.ts";
-
-afterAll(removeTempData);
 
 describe("incremental marts", () => {
   it("rebuild the funnel in full when funnel_steps changed", async () => {

@@ -2,12 +2,10 @@
 // after each arrival hour give every table the same rows as one build of all of them, in a zone half
 // an hour off UTC that changes to summer time inside the sets (St John's) and in one far from UTC
 // (Auckland). A failure names its zone and seed.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Random } from "../local/demo-random.ts";
-import { ev, query, type RawEvent, removeTempData, stepwiseAndWhole } from "./models-kit.ts";
+import { ev, query, type RawEvent, stepwiseAndWhole } from "./models-kit.ts";
 import { randomEventSet } from "./models-random-events.ts";
-
-afterAll(removeTempData);
 
 const HOUR = 3_600_000;
 

@@ -3,20 +3,9 @@
 // rebuild from it.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rawPartition } from "../local/raw-object.ts";
-import {
-  build,
-  ev,
-  query,
-  type RawEvent,
-  removeTempData,
-  resultOf,
-  tempData,
-  writeRaw,
-} from "./models-kit.ts";
-
-afterAll(removeTempData);
+import { build, ev, query, type RawEvent, resultOf, tempData, writeRaw } from "./models-kit.ts";
 
 const stgResult = (data: string) => resultOf(data, "stg_events");
 

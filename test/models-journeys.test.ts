@@ -1,8 +1,6 @@
 // attribution, funnel and cohorts on hand-written journeys whose right answers are worked out here.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { at, type Built, buildWith, clock, ev, query, type RawEvent, removeTempData } from "./models-kit.ts";
-
-afterAll(removeTempData);
+import { beforeAll, describe, expect, it } from "vitest";
+import { at, type Built, buildWith, clock, ev, query, type RawEvent } from "./models-kit.ts";
 
 type Touch = RawEvent & { session_id: string; event_ts: string; converts?: boolean };
 

@@ -1,13 +1,12 @@
 // Builds the shipped models (models/) through the runner on small hand-written event sets, written as
 // raw gzip NDJSON objects by arrival hour exactly as the delivery writes them.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeRawObject } from "../local/raw-object.ts";
 import { readRunResults, runProject } from "../runner/index.ts";
 import { openWarehouse, type Row } from "../runner/warehouse.ts";
+import { tempFolder } from "./temp-folders.ts";
 
 export const modelsDir = resolve(fileURLToPath(new URL("../models", import.meta.url)));
 
@@ -53,17 +52,9 @@ export function ev(fields: RawEvent): RawEvent {
   return record;
 }
 
-const made: string[] = [];
-
+/** A new data folder, removed after the current test file. */
 export function tempData(): string {
-  const dir = mkdtempSync(join(tmpdir(), "ownstats-models-"));
-  made.push(dir);
-  return dir;
-}
-
-/** Removes every data folder this test file made (call it from afterAll). */
-export function removeTempData(): void {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  return tempFolder("ownstats-models-");
 }
 
 /** Writes events into objects by the UTC hour of their ingest_ts. */

@@ -1,9 +1,7 @@
 // Days and ISO weeks in var timezone, worked out by hand: a session counts on the calendar day and
 // in the week (Monday) of its start where the site's owner lives, while stored times stay UTC.
-import { afterAll, describe, expect, it } from "vitest";
-import { build, buildWith, ev, query, removeTempData, tempData, writeRaw } from "./models-kit.ts";
-
-afterAll(removeTempData);
+import { describe, expect, it } from "vitest";
+import { build, buildWith, ev, query, tempData, writeRaw } from "./models-kit.ts";
 
 const session = (id: string, eventTs: string) =>
   ev({ session_id: id, visitor_id: `v-${id}`, event_ts: eventTs });

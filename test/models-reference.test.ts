@@ -1,16 +1,14 @@
 // Every table of the models against the same table worked out from the metric definitions, on seeded
 // random event sets: built in one go, and built incrementally with one more hour of arrivals.
 // A failure names its seed; `vitest run test/models-reference -t "seed 7003:"` repeats just that set.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Random } from "../local/demo-random.ts";
 import { openWarehouse } from "../runner/warehouse.ts";
-import { build, type RawEvent, removeTempData, tempData, writeRaw } from "./models-kit.ts";
+import { build, type RawEvent, tempData, writeRaw } from "./models-kit.ts";
 import { hourlySeries, randomEventSet } from "./models-random-events.ts";
 import * as ref from "./models-reference.ts";
 import { referrers } from "./models-reference-referrers.ts";
 import { anomalies, experiments } from "./models-reference-stats.ts";
-
-afterAll(removeTempData);
 
 // More or other sets for a longer search: MODELS_REFERENCE_SEED=1 MODELS_REFERENCE_SETS=500.
 const FIRST_SEED = Number(process.env.MODELS_REFERENCE_SEED ?? 7_001);

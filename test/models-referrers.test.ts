@@ -1,9 +1,7 @@
 // The referrers mart by hand: which sites sent the sessions, by their first touch, with "www." folded
 // and the site's own pages not counted as a referrer; and its daily rollup kept exact incrementally.
-import { afterAll, describe, expect, it } from "vitest";
-import { buildWith, clock, ev, query, removeTempData, stepwiseAndWhole } from "./models-kit.ts";
-
-afterAll(removeTempData);
+import { describe, expect, it } from "vitest";
+import { buildWith, clock, ev, query, stepwiseAndWhole } from "./models-kit.ts";
 
 const view = (session: string, visitor: string | undefined, referrer: string | undefined, more = {}) =>
   ev({ session_id: session, visitor_id: visitor, referrer, event_ts: clock("10:00"), ...more });

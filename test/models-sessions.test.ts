@@ -1,8 +1,6 @@
 // sessions, sources, daily and pages on hand-written sessions whose right answers are worked out here.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Built, buildWith, clock, ev, query, type RawEvent, removeTempData } from "./models-kit.ts";
-
-afterAll(removeTempData);
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Built, buildWith, clock, ev, query, type RawEvent } from "./models-kit.ts";
 
 const monday = (time: string) => clock(time, 0);
 const tuesday = (time: string) => clock(time, 1);

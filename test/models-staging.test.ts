@@ -1,9 +1,7 @@
 // stg_events on hand-written events: channel rules in order, host matching, UTM cleaning, ISO-8601
 // offsets to UTC, duplicates (earliest arrival wins) and bots kept for the marts to leave out.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { at, type Built, buildWith, ev, query, type RawEvent, removeTempData } from "./models-kit.ts";
-
-afterAll(removeTempData);
+import { beforeAll, describe, expect, it } from "vitest";
+import { at, type Built, buildWith, ev, query, type RawEvent } from "./models-kit.ts";
 
 // [case, utm fields and referrer, expected channel]
 const channelCases: [string, RawEvent, string][] = [

@@ -1,9 +1,7 @@
 // anomalies and experiments on hand-written counts whose right answers are worked out here; the
 // experiment figures were computed independently with SciPy (norm.sf, and quad over beta.pdf × beta.cdf).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Built, buildWith, clock, ev, query, type RawEvent, removeTempData } from "./models-kit.ts";
-
-afterAll(removeTempData);
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Built, buildWith, clock, ev, query, type RawEvent } from "./models-kit.ts";
 
 const hour = (days: number, h: number) => clock(`${String(h).padStart(2, "0")}:00`, days);
 

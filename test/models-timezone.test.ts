@@ -6,10 +6,8 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ev, modelsDir, query, removeTempData, tempData, writeRaw } from "./models-kit.ts";
-
-afterAll(removeTempData);
+import { beforeAll, describe, expect, it } from "vitest";
+import { ev, modelsDir, query, tempData, writeRaw } from "./models-kit.ts";
 
 const cli = resolve(fileURLToPath(new URL("../bin/ownstats.js", import.meta.url)));
 const pacific = { ...process.env, TZ: "America/Los_Angeles" };

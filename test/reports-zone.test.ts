@@ -3,13 +3,11 @@
 // clock and name it; a warehouse whose tables disagree is refused rather than labelled.
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pipelineStep } from "../pipeline.ts";
 import { buildSite } from "../reports/index.ts";
 import { runProject } from "../runner/index.ts";
-import { build, ev, modelsDir, removeTempData, tempData, writeRaw } from "./models-kit.ts";
-
-afterAll(removeTempData);
+import { build, ev, modelsDir, tempData, writeRaw } from "./models-kit.ts";
 
 // 23:30 UTC on Monday 2 March is 00:30 on Tuesday 3 March in Berlin; 10:00 UTC is 11:00 there.
 const events = [
