@@ -40,7 +40,7 @@ export function genericTest(
       return void fail("test_name must be the name of a test, such as unique");
     kind = test_name;
     args = rest;
-  } else if (raw && typeof raw === "object" && !Array.isArray(raw) && Object.keys(raw).length === 1) {
+  } else if (isMapping(raw) && Object.keys(raw).length === 1) {
     const [key, value] = Object.entries(raw)[0] as [string, unknown];
     kind = key;
     if (value !== null && value !== undefined) {
