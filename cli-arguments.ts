@@ -66,7 +66,6 @@ export function homeExpanded(path: string): string {
   return path === "~" || path.startsWith("~/") ? homedir() + path.slice(1) : path;
 }
 
-/** A bucket's name alone: an empty one (an unset variable) or a URL is named here, not by the SDK. */
 /**
  * A key prefix: an S3 URL pasted whole (s3://bucket/raw/) is named here, where it would be listed as a
  * prefix that holds no object.
@@ -80,6 +79,7 @@ export function keyPrefix(value: string): string {
   return value;
 }
 
+/** A bucket's name alone: an empty one (an unset variable) or a URL is named here, not by the SDK. */
 export function bucketName(value: string): string {
   if (value.trim() === "")
     throw new InvalidArgumentError(
