@@ -3,6 +3,7 @@ import { experimentVerdict, type VariantResult } from "./verdict.ts";
 
 const control: VariantResult = {
   variant: "control",
+  is_control: true,
   sessions: 1000,
   conversions: 100,
   conversion_rate: 0.1,
@@ -17,6 +18,7 @@ describe("experiment verdict", () => {
     const b = {
       ...control,
       variant: "B",
+      is_control: false,
       conversions: 114,
       conversion_rate: 0.114,
       uplift: 0.14,
@@ -29,26 +31,33 @@ describe("experiment verdict", () => {
   });
 
   it("never rounds a near-certainty up to 100 %", () => {
-    const b = { ...control, variant: "B", uplift: 0.67, p_value: 0.0001, prob_best: 0.99999 };
+    const b = {
+      ...control,
+      variant: "B",
+      is_control: false,
+      uplift: 0.67,
+      p_value: 0.0001,
+      prob_best: 0.99999,
+    };
     expect(experimentVerdict([control, b])).toBe(
       "B converts 67 % better; > 99.9 % likely best; significant at 5 %",
     );
   });
 
   it("says there is not enough evidence when the leader is not significant", () => {
-    const b = { ...control, variant: "B", uplift: 0.03, p_value: 0.4, prob_best: 0.7 };
+    const b = { ...control, variant: "B", is_control: false, uplift: 0.03, p_value: 0.4, prob_best: 0.7 };
     expect(experimentVerdict([{ ...control, prob_best: 0.3 }, b])).toBe(
       "not enough evidence yet (B leads; 70.0 % likely best)",
     );
   });
 
   it("says there is not enough evidence with too few sessions", () => {
-    const b = { ...control, variant: "B", sessions: 10, p_value: 0.01, prob_best: 0.99 };
+    const b = { ...control, variant: "B", is_control: false, sessions: 10, p_value: 0.01, prob_best: 0.99 };
     expect(experimentVerdict([control, b])).toMatch(/^not enough evidence yet/);
   });
 
   it("reports a control that beats every variant significantly", () => {
-    const b = { ...control, variant: "B", uplift: -0.2, p_value: 0.001, prob_best: 0.001 };
+    const b = { ...control, variant: "B", is_control: false, uplift: -0.2, p_value: 0.001, prob_best: 0.001 };
     expect(experimentVerdict([{ ...control, prob_best: 0.999 }, b])).toBe(
       "control converts best (B 20 % worse); 99.9 % likely best; significant at 5 %",
     );
@@ -60,6 +69,7 @@ describe("experiment verdict", () => {
       ...control,
       ...split,
       variant: "B",
+      is_control: false,
       sessions: 1100,
       uplift: 0.5,
       p_value: 0.0001,
@@ -72,7 +82,15 @@ describe("experiment verdict", () => {
 
   it("names a broken split before waiting for sessions: a variant that is barely tracked never fills up", () => {
     const split = { srm_p_value: 0.00001 };
-    const b = { ...control, ...split, variant: "B", sessions: 12, conversions: 2, conversion_rate: 0.17 };
+    const b = {
+      ...control,
+      ...split,
+      variant: "B",
+      is_control: false,
+      sessions: 12,
+      conversions: 2,
+      conversion_rate: 0.17,
+    };
     expect(experimentVerdict([{ ...control, ...split }, b])).toMatch(
       /^no verdict: the visitors are not split as intended/,
     );
@@ -80,7 +98,15 @@ describe("experiment verdict", () => {
 
   it("names no leader while no variant has converted: equal zero rates are no lead", () => {
     const none = { ...control, conversions: 0, conversion_rate: 0 };
-    const b = { ...none, variant: "B", sessions: 1020, uplift: null, p_value: 1, prob_best: 0.49 };
+    const b = {
+      ...none,
+      variant: "B",
+      is_control: false,
+      sessions: 1020,
+      uplift: null,
+      p_value: 1,
+      prob_best: 0.49,
+    };
     expect(experimentVerdict([{ ...none, prob_best: 0.51 }, b])).toBe(
       "not enough evidence yet: no variant has a conversion yet",
     );

@@ -2,6 +2,8 @@
 import { formatProbability } from "./format.ts";
 export interface VariantResult {
   variant: string;
+  /** The variant the others are read against (the mart's is_control). */
+  is_control: boolean;
   sessions: number;
   conversions: number;
   conversion_rate: number;
@@ -35,7 +37,8 @@ export function experimentVerdict(variants: VariantResult[]): string {
   // With no conversion anywhere the posteriors differ only by sample size: no variant leads.
   if (variants.every((v) => v.conversions === 0))
     return "not enough evidence yet: no variant has a conversion yet";
-  const control = variants.find((v) => v.p_value === null) ?? variants[0];
+  // Not "the variant without a p-value": early on, one whose rate and the control's are both 0 has none too.
+  const control = variants.find((v) => v.is_control) ?? variants[0];
   const leader = variants.reduce((best, v) => (v.prob_best > best.prob_best ? v : best));
   const likely = `${formatProbability(leader.prob_best)} likely best`;
   if (leader !== control) {

@@ -16,19 +16,14 @@ export const experiments: Page = {
       FROM experiments ORDER BY experiment, is_control DESC, variant`,
   }),
   view(rows) {
-    // The control is listed first, the baseline its variants are read against; the verdict takes the
-    // first variant without a p-value for it, which another one also lacks while neither converted.
+    // The control is listed first, the baseline its variants are read against.
     const byExperiment = new Map<string, ShownVariant[]>();
-    const controls = new Set(
-      (rows.experiments ?? [])
-        .filter((r) => r.is_control === true)
-        .map((r) => `${r.experiment}|${r.variant}`),
-    );
     for (const r of rows.experiments ?? []) {
       const name = String(r.experiment);
       const list = byExperiment.get(name) ?? [];
       list.push({
         variant: String(r.variant),
+        is_control: r.is_control === true,
         visitors: num(r.visitors),
         sessions: num(r.sessions),
         conversions: num(r.conversions),
@@ -75,7 +70,7 @@ export const experiments: Page = {
             formatCount(v.sessions),
             formatCount(v.conversions),
             formatShare(v.conversion_rate),
-            controls.has(`${name}|${v.variant}`) ? "control" : v.uplift === null ? "–" : signed(v.uplift),
+            v.is_control ? "control" : v.uplift === null ? "–" : signed(v.uplift),
             formatPValue(v.p_value),
             formatProbability(v.prob_best),
           ]),
