@@ -39,8 +39,16 @@ describe("ownstats dev with its data folder deleted", () => {
     const first = await startDev(["--no-demo"]);
     const pid = first.child.pid as number;
     try {
-      await rm(first.data, { recursive: true });
-      const second = await startDev(["--no-demo"], first.data);
+      // Paused while the folder is gone and the second starts: its own builds, making the folder again,
+      // would otherwise let it take the lock back before the second dev is up, and the second be refused.
+      process.kill(pid, "SIGSTOP");
+      let second: Awaited<ReturnType<typeof startDev>>;
+      try {
+        await rm(first.data, { recursive: true });
+        second = await startDev(["--no-demo"], first.data);
+      } finally {
+        process.kill(pid, "SIGCONT");
+      }
       try {
         // Bounded, so that without the check the servers are still stopped below.
         const code = await Promise.race([
