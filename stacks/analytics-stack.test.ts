@@ -43,6 +43,7 @@ describe("variables", () => {
       github_branch: "main",
       create_github_oidc_provider: true,
       alarm_email: "",
+      encrypt_alarm_topic: false,
       tags: {},
     });
     expect(tf.variable.kinesis_stream_enabled?.type).toBe("bool");

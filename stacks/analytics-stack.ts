@@ -117,6 +117,7 @@ export class AnalyticsStack extends TerraformStack {
       functionName: collector.function.functionName,
       directDeliveryName: directDelivery.name,
       kinesis: { streamName: stream.name, deliveryName: streamDelivery.name, count: vars.kinesisCount },
+      encryption: { enabled: vars.encryptAlarmTopic, count: vars.alarmTopicKeyCount, identity },
     });
 
     const reports = new ReportAccess(this, "report-access", {

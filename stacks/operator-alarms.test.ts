@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DELIVERY_LATE_SECONDS, STREAM_BEHIND_MS } from "./operator-alarms.ts";
-import { type Block, onlyResource, resourcesOf, synthesizeStack } from "./synthesized.ts";
+import { type Block, onlyResource, resourcesOf, statementsOf, synthesizeStack } from "./synthesized.ts";
 
 const { tf } = synthesizeStack();
 
@@ -71,5 +71,34 @@ describe("operator alarms", () => {
       topic_arn: topicArn,
     });
     expect(tf.output.alarm_topic_arn?.value).toBe(topicArn);
+  });
+
+  it("encrypt the topic, when encrypt_alarm_topic asks, with a key of its own that lets CloudWatch publish", () => {
+    expect(tf.variable.encrypt_alarm_topic).toMatchObject({ type: "bool", default: false });
+    const keyCount = "${var.encrypt_alarm_topic ? 1 : 0}";
+    const keyName = Object.keys(resourcesOf(tf, "aws_kms_key"))[0];
+    const key = onlyResource(tf, "aws_kms_key");
+    expect(key.count).toBe(keyCount);
+    expect(onlyResource(tf, "aws_kms_alias")).toMatchObject({
+      count: keyCount,
+      name: "alias/ownstats-alarms",
+    });
+    // The AWS-managed alias/aws/sns key would take the alarms' messages and drop them.
+    expect(onlyResource(tf, "aws_sns_topic").kms_master_key_id).toBe(
+      `\${var.encrypt_alarm_topic ? aws_kms_key.${keyName}.0.arn : null}`,
+    );
+
+    const statements = statementsOf(tf, key.policy);
+    const services = statements.flatMap((s) =>
+      (s.principals ?? []).filter((p) => p.type === "Service").flatMap((p) => p.identifiers),
+    );
+    expect(services).toEqual(["cloudwatch.amazonaws.com"]);
+    const cloudwatch = statements.find((s) => s.principals?.[0]?.type === "Service");
+    expect([...(cloudwatch?.actions ?? [])].sort()).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    // The account manages the key but reads nothing with it.
+    const account = statements.find((s) => s.principals?.[0]?.type === "AWS");
+    expect(account?.principals?.[0]?.identifiers).toEqual([expect.stringMatching(/^arn:.*:iam::.*:root$/)]);
+    for (const action of account?.actions ?? [])
+      expect(action).not.toMatch(/^kms:(\*|Decrypt|Encrypt|GenerateDataKey|ReEncrypt)/);
   });
 });

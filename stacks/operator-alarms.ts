@@ -1,8 +1,10 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription/index.js";
-import { Fn, Token } from "cdktf";
+import { Fn, type IResolvable, Token } from "cdktf";
 import { Construct } from "constructs";
+import { AlarmTopicKey } from "./alarm-topic-key.ts";
+import type { AccountIdentity } from "./policy.ts";
 
 export interface OperatorAlarmsProps {
   /** Start of the topic's and every alarm's name. */
@@ -17,6 +19,12 @@ export interface OperatorAlarmsProps {
   readonly directDeliveryName: string;
   /** The Kinesis stream and the Firehose stream reading it, with the `count` that gates both. */
   readonly kinesis: { readonly streamName: string; readonly deliveryName: string; readonly count: number };
+  /** Whether the topic is encrypted with a key of its own (`encrypt_alarm_topic`), and `count` of that key. */
+  readonly encryption: {
+    readonly enabled: IResolvable;
+    readonly count: number;
+    readonly identity: AccountIdentity;
+  };
 }
 
 /** Seconds events may wait in Firehose before it counts as stuck: the longest buffer (900 s) and then some. */
@@ -34,9 +42,18 @@ export class OperatorAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: OperatorAlarmsProps) {
     super(scope, id);
-    // Not encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS key, and an
-    // alarm carries no event data.
-    this.topic = new SnsTopic(this, "topic", { name: `${props.prefix}-alarms` });
+    const name = `${props.prefix}-alarms`;
+    // CloudWatch cannot publish to a topic under the AWS-managed SNS key, so encryption takes a key
+    // of its own, at $1 a month: opt-in, since an alarm carries no event data.
+    const key = new AlarmTopicKey(this, "key", {
+      name,
+      count: props.encryption.count,
+      identity: props.encryption.identity,
+    });
+    this.topic = new SnsTopic(this, "topic", {
+      name,
+      kmsMasterKeyId: Token.asString(Fn.conditional(props.encryption.enabled, key.arn, Token.nullValue())),
+    });
     new SnsTopicSubscription(this, "email", {
       // compact() drops an empty string: one subscription for an address, none without.
       count: Token.asNumber(Fn.lengthOf(Fn.compact([props.email]))),

@@ -134,6 +134,21 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
   );
 
   it(
+    "encrypts the alarm topic with a key of its own only when encrypt_alarm_topic asks",
+    async () => {
+      const ofType = (p: Plan, type: string) =>
+        p.planned_values.root_module.resources.filter((r) => r.type === type);
+      expect(ofType(kinesisOff, "aws_kms_key")).toEqual([]);
+      const encrypted = await plan("alarm-key", [...REQUIRED_VARS, "-var", "encrypt_alarm_topic=true"]);
+      expect(ofType(encrypted, "aws_kms_key").map((r) => r.values)).toEqual([
+        expect.objectContaining({ enable_key_rotation: false, deletion_window_in_days: 7 }),
+      ]);
+      expect(ofType(encrypted, "aws_kms_alias").map((r) => r.values.name)).toEqual(["alias/ownstats-alarms"]);
+    },
+    slow,
+  );
+
+  it(
     "puts the operator's tags on every taggable resource, beside application, and refuses AWS's reserved keys",
     async () => {
       const tagged = await plan("tags", [...REQUIRED_VARS, "-var", 'tags={"cost-center"="web"}']);

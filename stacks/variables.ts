@@ -21,6 +21,10 @@ export interface AnalyticsVariables {
   readonly githubOidcProviderCount: number;
   /** Address the alarms mail, or "" for none. */
   readonly alarmEmail: string;
+  /** `var.encrypt_alarm_topic` as a boolean token. */
+  readonly encryptAlarmTopic: IResolvable;
+  /** `1` when the alarm topic gets a KMS key of its own, else `0`. */
+  readonly alarmTopicKeyCount: number;
   /** Tags for every resource (a map token from `tags`), beside `application`. */
   readonly tags: Record<string, string>;
 }
@@ -154,6 +158,14 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
       'alarm_email must be an email address such as "ops@example.com", or empty for none.',
     ),
   });
+  const encryptAlarms = new TerraformVariable(scope, "encrypt_alarm_topic", {
+    type: VariableType.BOOL,
+    default: false,
+    nullable: false,
+    description:
+      "Encrypt the alarm topic with a customer-managed KMS key that only CloudWatch may use (about $1 a month), " +
+      "for policies that require every SNS topic encrypted; false: unencrypted (alarms carry no event data).",
+  });
 
   const tags = new TerraformVariable(scope, "tags", {
     type: VariableType.map(VariableType.STRING),
@@ -184,6 +196,8 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     createGithubOidcProvider: createOidc.booleanValue,
     githubOidcProviderCount: Token.asNumber(Fn.conditional(createOidc.booleanValue, 1, 0)),
     alarmEmail: alarmEmail.stringValue,
+    encryptAlarmTopic: encryptAlarms.booleanValue,
+    alarmTopicKeyCount: Token.asNumber(Fn.conditional(encryptAlarms.booleanValue, 1, 0)),
     tags: Token.asStringMap(tags.value),
   };
 }
