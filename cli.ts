@@ -227,6 +227,14 @@ program
     integer("--events-per-request", 1),
     3,
   )
+  .addOption(
+    new Option(
+      "--encrypt-alarm-topic <state>",
+      "the alarm topic's own KMS key (the stack's encrypt_alarm_topic)",
+    )
+      .choices(["on", "off"])
+      .default("off"),
+  )
   .action(async (opts) => finish(await (await import("./cost/index.ts")).printCost(opts)));
 
 function finish(code: number): void {

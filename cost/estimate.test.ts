@@ -207,6 +207,19 @@ describe("traffic past what the stack and the report workflow take by default", 
     const variables = synthesizeStack().tf.variable;
     expect(variables.api_throttle_rate?.default).toBe(STACK_DEFAULTS.apiThrottleRate);
     expect(variables.lambda_reserved_concurrency?.default).toBe(STACK_DEFAULTS.lambdaReservedConcurrency);
+    // Without the option the estimate has no alarm-topic key, as the stack has none by default.
+    expect(variables.encrypt_alarm_topic?.default).toBe(false);
+  });
+});
+
+describe("the alarm topic's own key (encrypt_alarm_topic)", () => {
+  it("adds $1 a month for the key only when asked", () => {
+    expect(goalCase.lines.some((l) => l.id === "alarmTopicKey")).toBe(false);
+    const encrypted = estimateCost({ ...goalCase.input, alarmTopicKey: true });
+    expect(line(encrypted, "alarmTopicKey")).toMatchObject({ service: "KMS", quantity: 1, usd: 1 });
+    // No free tier covers a key: the always-free column grows by the same dollar.
+    expect(encrypted.totalUsd).toBeCloseTo(goalCase.totalUsd + 1, 10);
+    expect(encrypted.totalUsdAlwaysFree).toBeCloseTo(goalCase.totalUsdAlwaysFree + 1, 10);
   });
 });
 

@@ -22,6 +22,8 @@ export interface CostInput {
   bufferMb?: number;
   /** Events the tracker sends in one request, 1–50. */
   eventsPerRequest: number;
+  /** The stack's encrypt_alarm_topic: the alarm topic under a KMS key of its own. @default false (the stack's default) */
+  alarmTopicKey?: boolean;
 }
 
 export type LineId =
@@ -38,6 +40,7 @@ export type LineId =
   | "s3List"
   | "s3Get"
   | "logs"
+  | "alarmTopicKey"
   | "transferOut";
 
 export interface LineItem {
@@ -238,6 +241,15 @@ export function estimateCost(
     (requests * a.logBytesPerInvocation) / GB,
     prices.logsIngestedGb,
   );
+  if (input.alarmTopicKey)
+    // CloudWatch calls KMS only when an alarm changes state: a handful of requests, inside the free tier.
+    add(
+      "alarmTopicKey",
+      "KMS",
+      "customer key of the alarm topic (encrypt_alarm_topic)",
+      1,
+      prices.kmsKeyMonth,
+    );
   add(
     "transferOut",
     "Data transfer",

@@ -31,6 +31,15 @@ describe("ownstats cost", () => {
     expect(stdout).toContain("With --kinesis off (DirectPut Firehose, no stream): $0.1047/month");
   });
 
+  it("adds the alarm topic's key when asked, as the stack's encrypt_alarm_topic does", async () => {
+    const { code, stdout } = await ownstats("cost", "--events", "100000", "--encrypt-alarm-topic", "on");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /KMS\s+customer key of the alarm topic \(encrypt_alarm_topic\)\s+1\s+\$1\.00 per key-month/,
+    );
+    expect(stdout).toMatch(/^Total\s+\$1\.10\d*\s+\$1\.09/m);
+  });
+
   it("takes the Firehose buffer size, which sets the S3 objects of a busy stream", async () => {
     const { code, stdout } = await ownstats("cost", "--events", "1000000000", "--buffer-mb", "1");
     expect(code).toBe(0);

@@ -8,6 +8,7 @@ export interface CostOptions {
   bufferSeconds: number;
   bufferMb: number;
   eventsPerRequest: number;
+  encryptAlarmTopic: "on" | "off";
 }
 
 export { estimateCost } from "./estimate.ts";
@@ -17,6 +18,12 @@ export async function printCost(opts: CostOptions): Promise<number> {
     console.error(`ownstats cost: --kinesis must be on or off, got ${String(opts.kinesis)}`);
     return 2;
   }
+  if (opts.encryptAlarmTopic !== "on" && opts.encryptAlarmTopic !== "off") {
+    console.error(
+      `ownstats cost: --encrypt-alarm-topic must be on or off, got ${String(opts.encryptAlarmTopic)}`,
+    );
+    return 2;
+  }
   try {
     const estimate = estimateCost({
       events: opts.events,
@@ -24,6 +31,7 @@ export async function printCost(opts: CostOptions): Promise<number> {
       bufferSeconds: opts.bufferSeconds,
       bufferMb: opts.bufferMb,
       eventsPerRequest: opts.eventsPerRequest,
+      alarmTopicKey: opts.encryptAlarmTopic === "on",
     });
     console.log(formatEstimate(estimate));
     if (estimate.input.kinesis) {

@@ -76,6 +76,13 @@ export const PRICES = {
       "https://aws.amazon.com/kms/pricing/ (the aws/kinesis key is free, its API calls are not: https://docs.aws.amazon.com/streams/latest/dev/costs-performance.html)",
     checked,
   },
+  kmsKeyMonth: {
+    usd: 1.0,
+    unit: "key-month",
+    source:
+      "https://aws.amazon.com/kms/pricing/ (each customer-managed key; automatic rotation, off for the alarm topic's key, adds $1 per new key version)",
+    checked,
+  },
   s3StandardGbMonth: {
     usd: 0.023,
     unit: "GB-month",
