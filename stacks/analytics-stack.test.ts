@@ -32,6 +32,7 @@ describe("variables", () => {
     const defaults = Object.fromEntries(Object.entries(tf.variable).map(([name, v]) => [name, v.default]));
     expect(defaults).toEqual({
       kinesis_stream_enabled: true,
+      kinesis_shard_count: 1,
       firehose_buffer_seconds: 300,
       firehose_buffer_mb: 128,
       raw_retention_days: 395,
@@ -63,6 +64,7 @@ describe("variables", () => {
       .map(([name]) => name);
     expect(sorted(validated)).toEqual(
       sorted([
+        "kinesis_shard_count",
         "firehose_buffer_seconds",
         "firehose_buffer_mb",
         "raw_retention_days",
@@ -137,10 +139,10 @@ describe("event store", () => {
 });
 
 describe("stream and delivery", () => {
-  it("creates the Kinesis stream only when enabled: one encrypted provisioned shard, 24 h", () => {
+  it("creates the Kinesis stream only when enabled: kinesis_shard_count encrypted provisioned shards, 24 h", () => {
     expect(resourcesOf(tf, "aws_kinesis_stream")[kinesisStream]).toMatchObject({
       count: KINESIS_COUNT,
-      shard_count: 1,
+      shard_count: "${var.kinesis_shard_count}",
       retention_period: 24,
       encryption_type: "KMS",
       kms_key_id: "alias/aws/kinesis",

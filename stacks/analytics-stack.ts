@@ -60,6 +60,7 @@ export class AnalyticsStack extends TerraformStack {
     const stream = new EventStream(this, "event-stream", {
       name: `${prefix}-events`,
       count: vars.kinesisCount,
+      shardCount: vars.kinesisShardCount,
     });
 
     const buffering = { bufferSeconds: vars.firehoseBufferSeconds, bufferMb: vars.firehoseBufferMb };

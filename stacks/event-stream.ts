@@ -8,7 +8,7 @@ export interface EventStreamProps {
   readonly name: string;
   /** `count` of the stream: 1 to create it, 0 to leave it out (a token from `kinesis_stream_enabled`). */
   readonly count: number;
-  /** Provisioned shards; one takes 1 MB/s or 1,000 records/s, far above a site's traffic. @default 1 */
+  /** Provisioned shards; each takes 1 MiB/s or 1,000 records/s of writes, far above most sites' traffic. @default 1 */
   readonly shardCount?: number;
   /** Hours a record stays readable, the window for `ownstats live` and `replay`. @default 24 */
   readonly retentionHours?: number;

@@ -14,7 +14,7 @@ const reference = (type: string, nameHint: string, attribute: string) =>
 
 describe("operator alarms", () => {
   it("tell the alarm topic when each goes off and clears, and stay quiet on a site without traffic", () => {
-    expect(alarms.length).toBeGreaterThanOrEqual(6);
+    expect(alarms.length).toBeGreaterThanOrEqual(7);
     for (const alarm of alarms) {
       expect(alarm.alarm_actions, String(alarm.alarm_name)).toEqual([topicArn]);
       expect(alarm.ok_actions, String(alarm.alarm_name)).toEqual([topicArn]);
@@ -60,6 +60,18 @@ describe("operator alarms", () => {
     expect(STREAM_BEHIND_MS).toBeLessThan(
       Number(onlyResource(tf, "aws_kinesis_stream").retention_period) * 3_600_000,
     );
+  });
+
+  it("watch the Kinesis stream's writes being throttled, only with the stream, naming the way out", () => {
+    const [throttled] = alarmOn("AWS/Kinesis", "WriteProvisionedThroughputExceeded");
+    expect(throttled).toMatchObject({
+      count: KINESIS_COUNT,
+      dimensions: { StreamName: onlyResource(tf, "aws_kinesis_stream").name },
+      statistic: "Sum",
+      threshold: 0,
+    });
+    expect(throttled?.alarm_description).toContain("kinesis_shard_count");
+    expect(onlyResource(tf, "aws_kinesis_stream").shard_count).toBe("${var.kinesis_shard_count}");
   });
 
   it("mail alarm_email only when one is given, and name the topic for other subscribers", () => {

@@ -35,7 +35,7 @@ export const STREAM_BEHIND_MS = 3_600_000;
 /**
  * Alarms for what loses or delays events without anyone seeing it: the API answering 5xx (events
  * refused), the collector failing or throttled, Firehose not delivering to S3, the Kinesis stream
- * not being read. They publish to one SNS topic, which mails `email` when one is set.
+ * not being read or refusing writes. They publish to one SNS topic, which mails `email` when one is set.
  */
 export class OperatorAlarms extends Construct {
   readonly topic: SnsTopic;
@@ -137,6 +137,17 @@ export class OperatorAlarms extends Construct {
       dimensions: { StreamName: props.kinesis.streamName },
       statistic: "Maximum",
       threshold: STREAM_BEHIND_MS,
+      count: props.kinesis.count,
+    });
+    // Caught before events are lost: the collector retries throttled records for up to 8 s, and
+    // only what is still refused then reaches visitors as a 503 (and the api-5xx alarm).
+    alarm("stream-throttled", {
+      description: `Kinesis stream ${props.kinesis.streamName} refused writes over its shards' limit (1 MiB/s or 1,000 records/s each): deploy with a higher kinesis_shard_count`,
+      namespace: "AWS/Kinesis",
+      metric: "WriteProvisionedThroughputExceeded",
+      dimensions: { StreamName: props.kinesis.streamName },
+      statistic: "Sum",
+      threshold: 0,
       count: props.kinesis.count,
     });
   }

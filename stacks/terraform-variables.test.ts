@@ -68,11 +68,14 @@ describe.skipIf(!pluginDir)("terraform variables (offline)", () => {
         "github_repository=not-a-repository",
         "-var",
         "alarm_email=ops at example.com",
+        "-var",
+        "kinesis_shard_count=0",
       );
       await expect(attempt).rejects.toThrow(/firehose_buffer_seconds must be a whole number from 0 to 900/);
       await expect(attempt).rejects.toThrow(/allowed_origins must list at least one origin/);
       await expect(attempt).rejects.toThrow(/github_repository must be "owner\/name"/);
       await expect(attempt).rejects.toThrow(/alarm_email must be an email address/);
+      await expect(attempt).rejects.toThrow(/kinesis_shard_count must be a whole number of shards/);
     },
     slow,
   );

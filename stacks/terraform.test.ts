@@ -84,6 +84,7 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
     expect(onlyWhenEnabled).toEqual([
       expect.stringMatching(/^aws_cloudwatch_log_stream\.stream-delivery_.*\[0\]$/),
       expect.stringMatching(/^aws_cloudwatch_metric_alarm\.alarms_stream-delivery-late_.*\[0\]$/),
+      expect.stringMatching(/^aws_cloudwatch_metric_alarm\.alarms_stream-throttled_.*\[0\]$/),
       expect.stringMatching(/^aws_cloudwatch_metric_alarm\.alarms_stream-unread_.*\[0\]$/),
       expect.stringMatching(/^aws_iam_role\.stream-delivery_.*\[0\]$/),
       expect.stringMatching(/^aws_iam_role_policy\.collector_kinesis-policy_.*\[0\]$/),

@@ -7,6 +7,8 @@ export interface AnalyticsVariables {
   readonly kinesisStreamEnabled: IResolvable;
   /** `1` when the Kinesis stream is enabled, else `0`: the `count` of every Kinesis-only resource. */
   readonly kinesisCount: number;
+  /** Provisioned shards of the Kinesis stream. */
+  readonly kinesisShardCount: number;
   readonly firehoseBufferSeconds: number;
   readonly firehoseBufferMb: number;
   readonly rawRetentionDays: number;
@@ -40,6 +42,18 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     description:
       "Put a Kinesis Data Stream (about $11 a month) between the collector and Firehose, for live tailing and replay. " +
       "false: the collector writes to a DirectPut Firehose stream (no hourly cost).",
+  });
+  const shards = new TerraformVariable(scope, "kinesis_shard_count", {
+    type: VariableType.NUMBER,
+    default: 1,
+    nullable: false,
+    description:
+      "Provisioned shards of the Kinesis stream, each taking 1 MiB/s or 1,000 records/s of writes (about $11 a month each). " +
+      "Raise it when the stream-throttled alarm goes off; AWS allows at most doubling it in one apply.",
+    validation: check(
+      "var.kinesis_shard_count >= 1 && floor(var.kinesis_shard_count) == var.kinesis_shard_count",
+      "kinesis_shard_count must be a whole number of shards, at least 1.",
+    ),
   });
   const bufferSeconds = new TerraformVariable(scope, "firehose_buffer_seconds", {
     type: VariableType.NUMBER,
@@ -184,6 +198,7 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
   return {
     kinesisStreamEnabled: kinesis.booleanValue,
     kinesisCount: Token.asNumber(Fn.conditional(kinesis.booleanValue, 1, 0)),
+    kinesisShardCount: shards.numberValue,
     firehoseBufferSeconds: bufferSeconds.numberValue,
     firehoseBufferMb: bufferMb.numberValue,
     rawRetentionDays: retention.numberValue,
