@@ -84,6 +84,18 @@ describe("least privilege", () => {
         expect.stringMatching(/\.arn\}\/errors\/\*$/),
       ]);
       expect(bySid.LogDeliveryErrors?.actions).toEqual(["logs:PutLogEvents"]);
+      // The one log stream this Firehose stream logs to, which Terraform creates: no CreateLogStream, no wildcard.
+      const firehose = Object.values(resourcesOf(tf, "aws_kinesis_firehose_delivery_stream")).find(
+        (f) => f.name === (hint === "direct-delivery" ? "ownstats-direct" : "ownstats-from-stream"),
+      );
+      const options = (firehose?.extended_s3_configuration as Record<string, Record<string, string>>)
+        .cloudwatch_logging_options;
+      const streamName = resourcesOf(tf, "aws_cloudwatch_log_stream")[
+        /aws_cloudwatch_log_stream\.([^.}]+)/.exec(String(options?.log_stream_name))?.[1] as string
+      ]?.name;
+      expect(bySid.LogDeliveryErrors?.resources).toEqual([
+        `\${aws_cloudwatch_log_group.${Object.keys(resourcesOf(tf, "aws_cloudwatch_log_group")).find((n) => n.startsWith("delivery-logs"))}.arn}:log-stream:${streamName}`,
+      ]);
     }
     expect(rolePolicy("direct-delivery_policy").some((s) => s.sid === "ReadSourceStream")).toBe(false);
     const read = rolePolicy("stream-delivery_policy").find((s) => s.sid === "ReadSourceStream") as Statement;
