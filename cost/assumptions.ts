@@ -102,6 +102,8 @@ export const KB = 1024;
 export const STACK_DEFAULTS = {
   apiThrottleRate: 50,
   lambdaReservedConcurrency: 10,
+  /** Past its shards' writes Kinesis refuses records: the collector retries them for 8 s, then answers 503. */
+  kinesisShardCount: 1,
 };
 
 /** The largest Actions cache GitHub saves (and a repository's whole cache allowance): 10 GiB. */

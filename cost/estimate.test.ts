@@ -203,10 +203,22 @@ describe("traffic past what the stack and the report workflow take by default", 
     expect(estimateCost({ ...settings, events: 4_000_000 }).notes).toEqual([]);
   });
 
+  it("names kinesis_shard_count when the busiest second needs more shards than the stack deploys", () => {
+    // 1e9 events / 2,628,000 s × 10 = 3,805 records/s at the busiest second: 4 shards of 1,000 records/s
+    const busy = estimateCost({ ...settings, kinesis: true, events: 1e9 });
+    expect(busy.volumes.shards).toBe(4);
+    expect(busy.notes.filter((n) => n.includes("kinesis_shard_count=4"))).toHaveLength(1);
+    // 262,000,000 events: 997 records/s, one shard, no note
+    const fits = estimateCost({ ...settings, kinesis: true, events: 262_000_000 });
+    expect(fits.volumes.shards).toBe(1);
+    expect(fits.notes.filter((n) => n.includes("kinesis_shard_count"))).toEqual([]);
+  });
+
   it("uses the stack's own defaults", () => {
     const variables = synthesizeStack().tf.variable;
     expect(variables.api_throttle_rate?.default).toBe(STACK_DEFAULTS.apiThrottleRate);
     expect(variables.lambda_reserved_concurrency?.default).toBe(STACK_DEFAULTS.lambdaReservedConcurrency);
+    expect(variables.kinesis_shard_count?.default).toBe(STACK_DEFAULTS.kinesisShardCount);
     // Without the option the estimate has no alarm-topic key, as the stack has none by default.
     expect(variables.encrypt_alarm_topic?.default).toBe(false);
   });

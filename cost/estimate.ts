@@ -259,6 +259,10 @@ export function estimateCost(
   );
 
   notes.push(...capacityNotes(requests, a));
+  if (shards > STACK_DEFAULTS.kinesisShardCount)
+    notes.push(
+      `the busiest second needs ${shards} Kinesis shards, priced above, but the stack deploys ${STACK_DEFAULTS.kinesisShardCount} by default: deploy with kinesis_shard_count=${shards}, or writes past the shards are refused (the stream-throttled alarm goes off) and events are lost once the collector's retries run out.`,
+    );
   const cacheNote = reportCacheNote(input.events, a);
   if (cacheNote) notes.push(cacheNote);
   applyAlwaysFreeTiers(lines);
