@@ -73,7 +73,7 @@ export class AlarmTopicKey extends Construct {
         props.count,
       ),
       // SNS keeps a message only until it is delivered: there is nothing old to re-key, and each
-      // rotation would add $1 a month for the first two years.
+      // of the first two yearly rotations would add $1 a month.
       enableKeyRotation: false,
       // Nothing stays encrypted under it, so a week is enough to undo a mistaken removal.
       deletionWindowInDays: 7,
