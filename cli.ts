@@ -46,6 +46,11 @@ const selectOption = () =>
     "models to run: name, +name, name+, 2+name, @name, tag:x, path:dir, source:x+, config.materialized:x; a,b intersects",
   );
 const excludeOption = () => new Option("--exclude <selectors...>", "models to leave out");
+const stateOption = () =>
+  new Option(
+    "--state <dir>",
+    "a folder holding an earlier run's manifest.json, for state:modified and state:new selectors",
+  ).argParser(homeExpanded);
 const portOption = () =>
   new Option("--port <n>", "port to listen on (0: any free port)")
     .argParser(integer("--port", 0, 65_535))
@@ -101,6 +106,7 @@ for (const step of ["build", "run", "test", "report"] as const) {
       .addOption(modelsOption())
       .addOption(selectOption())
       .addOption(excludeOption())
+      .addOption(stateOption())
       .addOption(varsOption());
   if (step !== "report")
     command
@@ -131,6 +137,7 @@ program
   .addOption(modelsOption())
   .addOption(selectOption())
   .addOption(excludeOption())
+  .addOption(stateOption())
   .addOption(varsOption())
   .action(async (opts) => finish((await import("./runner/index.ts")).compile(opts)));
 
@@ -142,6 +149,7 @@ program
   .addOption(modelsOption())
   .addOption(selectOption())
   .addOption(excludeOption())
+  .addOption(stateOption())
   .addOption(varsOption())
   .addOption(
     new Option("--output <format>", "what to print").choices(["name", "path", "json"]).default("name"),

@@ -340,11 +340,11 @@ describe("manifest.json", () => {
     });
   });
 
-  it("gives a generic test dbt's test_metadata and a singular test none, with severity in capitals", () => {
+  it("gives a generic test dbt's test_metadata and a checksum of its query, with severity in capitals", () => {
     expect(nodes()["test.demo.accepted_values_pages_page_path"]).toMatchObject({
       resource_type: "test",
       original_file_path: "models/schema.yml",
-      checksum: { name: "none", checksum: "" },
+      checksum: { name: "sha256", checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
       config: { severity: "WARN", materialized: "test" },
       test_metadata: {
         name: "accepted_values",

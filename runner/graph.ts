@@ -1,5 +1,6 @@
 // The model DAG: cycle detection (reported as a chain), build order and the walks that dbt's node
 // selection (select.ts) makes over it.
+import type { StateChange } from "./state-compare.ts";
 
 export interface GraphNode {
   name: string;
@@ -23,6 +24,8 @@ export interface GraphNode {
   testName?: string;
   /** Its status in the last run's target/run_results.json, for `result:` (error, fail, success …). */
   result?: string;
+  /** How it differs from the --state manifest's node, for `state:` (none: unmodified); unset without --state. */
+  state?: StateChange[];
 }
 
 /** The key of a data test in a selection graph. */

@@ -32,6 +32,8 @@ export interface RunnerOptions {
   models: string;
   select?: string[];
   exclude?: string[];
+  /** dbt's --state: a folder holding an earlier run's manifest.json, for `state:` selectors. */
+  state?: string;
   fullRefresh: boolean;
   /** dbt's --store-failures: every test that runs keeps its failing rows, unless its config says otherwise. */
   storeFailures?: boolean;
@@ -145,6 +147,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     which: step,
     select: opts.select,
     exclude: opts.exclude,
+    ...(opts.state === undefined ? {} : { state: opts.state }),
     full_refresh: fullRefresh,
     ...(opts.storeFailures ? { store_failures: true } : {}),
     ...(opts.failFast ? { fail_fast: true } : {}),

@@ -1,13 +1,14 @@
 // Loading a project for a command: compile it (writing target/compiled and the manifest, no database
 // needed) and resolve the command's selectors.
 import { join, resolve } from "node:path";
-import { buildManifest, writeJson } from "./artifacts.ts";
+import { buildManifest, type Manifest, writeJson } from "./artifacts.ts";
 import { type CompiledProject, compileProject } from "./compile.ts";
 import { writeCompiled } from "./compiled-files.ts";
 import { projectErrorLines, projectWarningLines } from "./console.ts";
 import { SelectorError, selectNodes } from "./select.ts";
-import { selectionGraph } from "./select-graph.ts";
+import { type StateFacts, selectionGraph, stateFacts } from "./select-graph.ts";
 import { fullSourceSql, listSourceFiles } from "./source.ts";
+import { readStateManifest, StateError } from "./state-manifest.ts";
 import { bindRangeStart, bindSources, bindWatermark } from "./template-marks.ts";
 
 export interface LoadOptions {
@@ -16,6 +17,8 @@ export interface LoadOptions {
   vars?: Record<string, unknown>;
   select?: string[];
   exclude?: string[];
+  /** dbt's --state: a folder holding an earlier run's manifest.json, for `state:` selectors. */
+  state?: string;
 }
 
 /** Compiles a project and writes target/compiled and target/manifest.json; no database needed. */
@@ -46,6 +49,15 @@ export function loadSelection(
   log: (line: string) => void,
   warn: (line: string) => void = log,
 ): { project: CompiledProject; selected: Set<string> } | undefined {
+  // Read before this run writes its own: --state DATA/target names the manifest it replaces.
+  let previous: Manifest | undefined;
+  try {
+    previous = opts.state === undefined ? undefined : readStateManifest(opts.state);
+  } catch (error) {
+    if (!(error instanceof StateError)) throw error;
+    log(`Usage error: ${error.message}`);
+    return undefined;
+  }
   const project = loadProject(opts);
   for (const l of projectWarningLines(project.warnings)) warn(l);
   if (project.errors.length) {
@@ -53,12 +65,14 @@ export function loadSelection(
     return undefined;
   }
   try {
+    const state: StateFacts | undefined = previous && stateFacts(project, previous);
     const selected = selectNodes(
-      selectionGraph(project, opts.data),
+      selectionGraph(project, opts.data, state),
       opts.select,
       opts.exclude,
       (m) => warn(`[WARNING]: ${m}`),
       project.disabled,
+      state?.sources,
     );
     if (selected.size === 0 && project.models.size > 0)
       warn("[WARNING]: Nothing to do. Try checking your model configs and model specification args");

@@ -163,8 +163,9 @@ export function testNode(project: CompiledProject, t: DataTest): TestManifestNod
     unique_id: id,
     fqn: fqn(project.name, t.file, t.name),
     alias: t.name,
-    // As dbt: a generic test has no file of its own to hash.
-    checksum: singular ? sha256(raw) : { name: "none", checksum: "" },
+    // A generic test has no file of its own (dbt's says "none"): its compiled query stands for it,
+    // so that state:modified sees a changed argument.
+    checksum: sha256(singular ? raw : t.sql),
     config: {
       enabled: !t.disabled,
       materialized: "test",

@@ -55,6 +55,7 @@ export interface RunResults {
     which: string;
     select?: string[];
     exclude?: string[];
+    state?: string;
     full_refresh: boolean;
     store_failures?: boolean;
     fail_fast?: boolean;

@@ -1,11 +1,34 @@
 // What --select and --exclude choose from: the models and, keyed by testKey, the data tests, with the
 // facts dbt's selector methods read (fqn, config, test type, the last run's status).
+import { buildManifest, type Manifest } from "./artifacts.ts";
 import { type CompiledProject, graphOf } from "./compile.ts";
 import { type GraphNode, testKey } from "./graph.ts";
-import { fqn, modelId, testId } from "./manifest-nodes.ts";
+import { fqn, modelId, sourceId, testId } from "./manifest-nodes.ts";
 import { readRunResults } from "./run-results.ts";
+import { nodeChanges, type StateChange, sourceChanges } from "./state-compare.ts";
 
-export function selectionGraph(project: CompiledProject, data: string): Map<string, GraphNode> {
+/** How this project's nodes and sources differ from the --state manifest's, for `state:`. */
+export interface StateFacts {
+  node: (id: string) => StateChange[];
+  /** By source name: `state:` reaches sources too, so that `state:modified+` takes what reads one. */
+  sources: Map<string, StateChange[]>;
+}
+
+export function stateFacts(project: CompiledProject, previous: Manifest): StateFacts {
+  const current = buildManifest(project);
+  const sources = Object.keys(project.config.sources).map((name): [string, StateChange[]] => [
+    name,
+    sourceChanges(current, previous, sourceId(project.name, name)),
+  ]);
+  return { node: (id) => nodeChanges(current, previous, id), sources: new Map(sources) };
+}
+
+export function selectionGraph(
+  project: CompiledProject,
+  data: string,
+  state?: StateFacts,
+): Map<string, GraphNode> {
+  const stateOf = (id: string) => state?.node(id);
   const graph = graphOf(project);
   // dbt reads them with --state; here they are the data folder's own, written by the last run.
   const lastStatus = new Map((readRunResults(data)?.results ?? []).map((r) => [r.unique_id, r.status]));
@@ -14,6 +37,7 @@ export function selectionGraph(project: CompiledProject, data: string): Map<stri
     if (!model) continue;
     node.fqn = fqn(project.name, model.file, model.name);
     node.result = lastStatus.get(modelId(project.name, model.name));
+    node.state = stateOf(modelId(project.name, model.name));
     // As in dbt, a model that is not incremental has no incremental_strategy to select it by.
     const { incremental_strategy, ...config } = model.config;
     node.config = config.materialized === "incremental" ? { ...config, incremental_strategy } : config;
@@ -31,6 +55,7 @@ export function selectionGraph(project: CompiledProject, data: string): Map<stri
       fqn: fqn(project.name, test.file, test.name),
       config: { severity: test.severity },
       result: lastStatus.get(testId(project.name, test.name)),
+      state: stateOf(testId(project.name, test.name)),
     });
   return graph;
 }

@@ -2,9 +2,12 @@
 // matches nothing.
 import { basename } from "node:path";
 import type { GraphNode } from "./graph.ts";
+import { SelectorError } from "./select-error.ts";
+import { stateMatcher } from "./select-state.ts";
+import type { StateChange } from "./state-compare.ts";
 import { didYouMean } from "./suggest.ts";
 
-export class SelectorError extends Error {}
+export { SelectorError };
 
 export interface Matcher {
   node: (node: GraphNode) => boolean;
@@ -21,7 +24,7 @@ export interface Matcher {
 export const sourceKey = (name: string) => `source:${name}`;
 
 const methods =
-  "a name, fqn:, tag:, path:, file:, package:, config.<key>:, resource_type:, test_type:, test_name:, result:, source:";
+  "a name, fqn:, tag:, path:, file:, package:, config.<key>:, resource_type:, test_type:, test_name:, result:, source:, state:";
 const statuses = ["success", "error", "skipped", "pass", "fail", "warn"];
 // dbt's resource types that a project of this runner never has: selecting them matches nothing.
 const absentTypes = [
@@ -50,8 +53,17 @@ function glob(pattern: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
-/** Throws a SelectorError naming what is wrong when the method or its value is not one dbt has. */
-export function matcherOf(method: string, value: string, raw: string, all: GraphNode[]): Matcher {
+/**
+ * Throws a SelectorError naming what is wrong when the method or its value is not one dbt has.
+ * `sourceState` is how each source differs from the --state manifest's, and unset without --state.
+ */
+export function matcherOf(
+  method: string,
+  value: string,
+  raw: string,
+  all: GraphNode[],
+  sourceState?: ReadonlyMap<string, StateChange[]>,
+): Matcher {
   const pattern = glob(value);
   const meant = (names: string[]) => didYouMean(value, names);
   if (method.startsWith("config.")) {
@@ -68,7 +80,8 @@ export function matcherOf(method: string, value: string, raw: string, all: Graph
     case "":
       // As dbt: a value that looks like a file is a path, any other an fqn (a name, or a folder such
       // as `marts`); a wildcard matches names too.
-      if (value.includes("/") || value.endsWith(".sql")) return matcherOf("path", value, raw, all);
+      if (value.includes("/") || value.endsWith(".sql"))
+        return matcherOf("path", value, raw, all, sourceState);
       return {
         node: (n) => pattern.test(n.name) || fqnMatches(n.fqn, value),
         none: `no model named "${value}"${meant(all.map((n) => n.name))}`,
@@ -136,10 +149,10 @@ export function matcherOf(method: string, value: string, raw: string, all: Graph
         node: (n) => n.result !== undefined && pattern.test(n.result),
         none: `nothing has the status "${value}" in the last run's target/run_results.json`,
       };
+    case "state":
+      return stateMatcher(value, raw, sourceState);
     default:
-      throw new SelectorError(
-        `unknown selector method "${method}" in "${raw}"${method === "state" ? " (the runner keeps no earlier state to compare with; result: reads the last run's)" : ""} (use ${methods})`,
-      );
+      throw new SelectorError(`unknown selector method "${method}" in "${raw}" (use ${methods})`);
   }
 }
 

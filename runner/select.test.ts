@@ -137,10 +137,10 @@ describe("dbt's selector methods", () => {
     expect(ls(["test_type:unique"]).errors).toEqual([
       'Selection error: unknown test type "unique" in "test_type:unique" (use data, generic or singular)',
     ]);
-    const state = ls(["state:modified+"]);
-    expect(state.code).toBe(2);
-    expect(state.errors[0]).toContain('unknown selector method "state" in "state:modified+"');
-    expect(state.errors[0]).toContain("(use a name, fqn:, tag:, path:, file:");
+    const unknown = ls(["exposure:weekly+"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.errors[0]).toContain('unknown selector method "exposure" in "exposure:weekly+"');
+    expect(unknown.errors[0]).toContain("(use a name, fqn:, tag:, path:, file:");
   });
 
   it("selects by the last run's status with result:, to run again what failed and what it skipped", async () => {

@@ -1,8 +1,9 @@
 // dbt's node selection: graph operators with depths, @, the selector methods (a name or fqn, tag:,
-// path:, file:, fqn:, package:, config.<key>:, resource_type:, test_type:, test_name:, source:),
+// path:, file:, fqn:, package:, config.<key>:, resource_type:, test_type:, test_name:, source:, state:),
 // wildcards, unions and intersections.
 import { children, closure, type GraphNode } from "./graph.ts";
 import { matcherOf, SelectorError, sourceKey } from "./select-methods.ts";
+import type { StateChange } from "./state-compare.ts";
 
 export { SelectorError } from "./select-methods.ts";
 
@@ -23,6 +24,8 @@ export function selectNodes(
   warn: (message: string) => void = () => {},
   /** Models switched off (enabled: false), said to be so when a selector names one. */
   disabled: ReadonlyMap<string, string> = new Map(),
+  /** How each source differs from the --state manifest's; unset without --state. */
+  sourceState?: ReadonlyMap<string, StateChange[]>,
 ): Set<string> {
   const kids = children(nodes);
   const parentsOf = (n: string) => nodes.get(n)?.parents.filter((p) => nodes.has(p)) ?? [];
@@ -32,17 +35,16 @@ export function selectNodes(
       readers.set(sourceKey(source), [...(readers.get(sourceKey(source)) ?? []), key]);
   const childrenOf = (n: string) => kids.get(n) ?? readers.get(n) ?? [];
   const matching = (method: string, value: string, raw: string): string[] => {
-    const matcher = matcherOf(method, value, raw, [...nodes.values()]);
-    if (matcher.sources) {
-      const sources = [...readers.keys()].filter((key) => matcher.sources?.(key.slice("source:".length)));
-      if (sources.length === 0) warn(`the selector "${raw}" matches nothing: ${matcher.none}`);
-      return sources;
-    }
+    const matcher = matcherOf(method, value, raw, [...nodes.values()], sourceState);
+    // A source does not run, but is the parent of what reads it (state: reaches nodes and sources).
+    const sources = matcher.sources
+      ? [...readers.keys()].filter((key) => matcher.sources?.(key.slice("source:".length)))
+      : [];
     const found = [...nodes].filter(([, node]) => matcher.node(node)).map(([key]) => key);
     const none =
       method === "" && disabled.has(value) ? `"${value}" is a disabled model (enabled: false)` : matcher.none;
-    if (found.length === 0) warn(`the selector "${raw}" matches nothing: ${none}`);
-    return found;
+    if (found.length === 0 && sources.length === 0) warn(`the selector "${raw}" matches nothing: ${none}`);
+    return [...sources, ...found];
   };
   const resolvePart = (raw: string): Set<string> => {
     const match = ITEM.exec(raw);
