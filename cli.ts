@@ -115,7 +115,12 @@ for (const step of ["build", "run", "test", "report"] as const) {
       .option("--threads <n>", "as dbt's; nodes run one at a time here", integer("--threads", 1));
   // `test` builds no incremental model, so it has nothing to refresh.
   if (step === "build" || step === "run")
-    command.option("--full-refresh", "rebuild incremental models from scratch", false);
+    command
+      .option("--full-refresh", "rebuild incremental models from scratch", false)
+      .option(
+        "--empty",
+        "build the models with no rows (refs and sources read none), to check their SQL and columns fast",
+      );
   if (step === "build" || step === "test")
     command.option(
       "--store-failures",

@@ -8,8 +8,11 @@ export async function pipelineStep(step: PipelineStep, opts: PipelineOptions): P
   const runner = await import("./runner/index.ts");
   let code = 0;
   if (step !== "report") code = await runner.runProject(step, opts);
-  // A project error (2) leaves nothing to render; an interrupted run (130, Ctrl-C) was asked to stop.
-  if ((step === "build" && code !== 2 && code !== 130) || step === "report") {
+  // A project error (2) leaves nothing to render; an interrupted run (130, Ctrl-C) was asked to stop;
+  // a build with --empty left the tables empty, and would replace the site with empty pages.
+  if (step === "build" && opts.empty && code !== 2 && code !== 130)
+    (opts.log ?? console.log)("Reports not rendered: --empty built the models with no rows");
+  else if ((step === "build" && code !== 2 && code !== 130) || step === "report") {
     const reports = await import("./reports/index.ts");
     const optional = step === "build";
     code = Math.max(

@@ -8,6 +8,7 @@ import { ephemeralRelationName, relationName } from "./sql.ts";
 import { missingRefMessage } from "./suggest.ts";
 import { type Rendered, renderTemplate } from "./template.ts";
 import { jinjaMistakes } from "./template-jinja.ts";
+import { refPlaceholder } from "./template-marks.ts";
 import { storedViewErrors } from "./test-config.ts";
 import { buildDataTests, type DataTest } from "./tests.ts";
 import { varsErrors } from "./vars.ts";
@@ -223,7 +224,8 @@ function compileModel(
       isIncremental,
       watermark,
       self: relationOf(file.name),
-      relationOf,
+      // Marked, so that a run with --empty can read each parent as zero rows.
+      relationOf: (model) => refPlaceholder(relationOf(model)),
       knownSources: context.knownSources,
       macros: context.macros,
     });

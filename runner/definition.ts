@@ -5,6 +5,7 @@
 // the swap of a full build, and a mismatch rebuilds the model in full.
 import { createHash } from "node:crypto";
 import type { CompiledProject, ModelNode } from "./compile.ts";
+import { bindRefs } from "./template-marks.ts";
 
 const prefix = "ownstats definition sha256:";
 
@@ -23,8 +24,9 @@ function checksum(model: ModelNode, project: CompiledProject, known: Map<string,
   // keep their checksum and are not rebuilt in full for it.
   const { enabled: _, ...config } = model.config;
   const definition = {
-    full: model.full.sql,
-    incremental: model.incremental?.sql,
+    // Without the marks of its refs: a table built before they were marked keeps its checksum.
+    full: bindRefs(model.full.sql),
+    incremental: model.incremental && bindRefs(model.incremental.sql),
     config,
     sources: model.sources.map((name) => project.config.sources[name]),
     parents: model.parents.map((name) => {

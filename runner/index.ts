@@ -35,6 +35,11 @@ export interface RunnerOptions {
   /** dbt's --state: a folder holding an earlier run's manifest.json, for `state:` selectors. */
   state?: string;
   fullRefresh: boolean;
+  /**
+   * dbt's --empty (run, build): every model is built from refs and sources that read no row, so its
+   * SQL and columns are checked in seconds; its tests run on the empty tables.
+   */
+  empty?: boolean;
   /** dbt's --store-failures: every test that runs keeps its failing rows, unless its config says otherwise. */
   storeFailures?: boolean;
   /** dbt's --fail-fast (-x): stop at the first model error or test failure. */
@@ -61,10 +66,9 @@ function fullRefreshNeeded(
   if (!existsSync(fullRefreshMarkPath(opts.data))) return undefined;
   const from = fullRefreshMarked(opts.data);
   const what = `sync fetched events${from ? ` from ${from.toISOString()} on` : ""} after the incremental models had read past them (${fullRefreshMarkPath(opts.data)})`;
-  if (opts.select?.length || opts.exclude?.length) {
-    log(
-      `Note: ${what}; a selection does not read them: a whole \`ownstats build\` will, and removes the file`,
-    );
+  if (opts.select?.length || opts.exclude?.length || opts.empty) {
+    const which = opts.empty ? "a run with --empty" : "a selection";
+    log(`Note: ${what}; ${which} does not read them: a whole \`ownstats build\` will, and removes the file`);
     return "selection";
   }
   if (!opts.fullRefresh) log(`Building in full (--full-refresh): ${what}`);
@@ -95,7 +99,11 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     log(
       `Concurrency: 1 thread (--threads ${opts.threads}: the warehouse's one connection runs one node at a time)`,
     );
-  for (const line of emptySourceLines(project, selected, opts.data)) log(line);
+  if (opts.empty)
+    log(
+      "Building with --empty: every ref and source reads no row (the tables are left empty; the next run builds them, incremental ones in full)",
+    );
+  else for (const line of emptySourceLines(project, selected, opts.data)) log(line);
   const marked = step === "test" ? undefined : fullRefreshNeeded(opts, log);
   const fullRefresh = opts.fullRefresh || marked === "whole";
   log("");
@@ -132,6 +140,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
       data: opts.data,
       target,
       fullRefresh,
+      empty: opts.empty,
       failFast: opts.failFast,
       selectedModels: selected,
       log,
@@ -149,6 +158,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     exclude: opts.exclude,
     ...(opts.state === undefined ? {} : { state: opts.state }),
     full_refresh: fullRefresh,
+    ...(opts.empty ? { empty: true } : {}),
     ...(opts.storeFailures ? { store_failures: true } : {}),
     ...(opts.failFast ? { fail_fast: true } : {}),
     vars: opts.vars,

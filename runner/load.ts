@@ -9,7 +9,7 @@ import { SelectorError, selectNodes } from "./select.ts";
 import { type StateFacts, selectionGraph, stateFacts } from "./select-graph.ts";
 import { fullSourceSql, listSourceFiles } from "./source.ts";
 import { readStateManifest, StateError } from "./state-manifest.ts";
-import { bindRangeStart, bindSources, bindWatermark } from "./template-marks.ts";
+import { bindRangeStart, bindRefs, bindSources, bindWatermark } from "./template-marks.ts";
 
 export interface LoadOptions {
   data: string;
@@ -34,7 +34,7 @@ export function loadProject(opts: Pick<LoadOptions, "data" | "models" | "vars">)
 
 /** A compiled query as target/compiled shows it: each source read in full as its files are now. */
 export function shownSql(project: CompiledProject, data: string, sql: string): string {
-  return bindSources(bindWatermark(bindRangeStart(sql)), (name) => {
+  return bindSources(bindRefs(bindWatermark(bindRangeStart(sql))), (name) => {
     const source = project.config.sources[name];
     return source ? fullSourceSql(data, source) : name;
   });

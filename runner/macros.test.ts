@@ -1,6 +1,7 @@
 // Macros: models/macros/*.sql, included with {{> name param="value"}} in models and singular tests.
 import { describe, expect, it } from "vitest";
 import { compileProject } from "./compile.ts";
+import { bindRefs } from "./template-marks.ts";
 import { event, run, tempProject, writeEvents } from "./testkit.ts";
 import { openWarehouse } from "./warehouse.ts";
 
@@ -23,7 +24,7 @@ describe("macros", () => {
     expect(project.errors).toEqual([]);
     expect([...project.models.keys()].sort()).toEqual(["pricing_views", "stg"]);
     expect(project.models.get("pricing_views")?.parents).toEqual(["stg"]);
-    expect(project.models.get("pricing_views")?.full.sql).toContain(
+    expect(bindRefs(project.models.get("pricing_views")?.full.sql ?? "")).toContain(
       `select * from main."stg" where event_type = 'page_view' and page_path = '/pricing'`,
     );
     writeEvents(p.data, new Date("2026-03-01T05:00:00Z"), [

@@ -13,6 +13,12 @@ export interface BuildContext {
   project: CompiledProject;
   fullRefresh: boolean;
   /**
+   * dbt's --empty: refs and sources read no row, so the model is built with its columns and none of
+   * its rows. An incremental table that holds rows merges none and keeps them; an empty one, with no
+   * watermark, is built in full by the next run.
+   */
+  empty?: boolean;
+  /**
    * Told each query before it runs (target/run keeps it), so that a failed build shows the SQL that
    * failed, not the last one that worked.
    */
@@ -99,7 +105,13 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
 
 /** The model's full query with its sources read in full. */
 function fullQuery(model: ModelNode, ctx: BuildContext): { sql: string; files: number } {
-  const query = bindModelSources(model.full.sql, ctx.data, ctx.project.config.sources, () => undefined);
+  const query = bindModelSources(
+    model.full.sql,
+    ctx.data,
+    ctx.project.config.sources,
+    () => undefined,
+    ctx.empty,
+  );
   ctx.onSql?.(query.sql);
   return query;
 }

@@ -80,6 +80,7 @@ export async function mergeIncremental(
         readSince = new Date(readFrom.getTime() - lookbackHours * 3_600_000);
         return readSince;
       },
+      ctx.empty,
     );
   const rangeStart = await declaredRangeStart(wh, model, (query) => bindRun(query).sql);
   const { sql, files } = bindRun(bindRangeStart(model.incremental.sql, rangeStart));

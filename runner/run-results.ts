@@ -57,6 +57,7 @@ export interface RunResults {
     exclude?: string[];
     state?: string;
     full_refresh: boolean;
+    empty?: boolean;
     store_failures?: boolean;
     fail_fast?: boolean;
     vars?: Record<string, unknown>;

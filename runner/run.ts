@@ -22,6 +22,8 @@ export interface ExecuteOptions {
   data: string;
   target: string;
   fullRefresh: boolean;
+  /** dbt's --empty: every ref and source of a model, and every source of a test, reads no row. */
+  empty?: boolean;
   selectedModels: Set<string>;
   log: (line: string) => void;
   /** Whether the run was interrupted (Ctrl-C): what has not started yet is skipped. */
@@ -91,6 +93,7 @@ export async function execute(
           data: opts.data,
           project,
           fullRefresh: opts.fullRefresh,
+          empty: opts.empty,
           onSql: (sql) => writeRunSql(opts.target, m.file, sql),
         });
         const elapsed = (Date.now() - started.getTime()) / 1000;
@@ -137,7 +140,7 @@ export async function execute(
     opts.log(line(index, total, `START test ${t.name}`, "RUN"));
     const started = new Date();
     try {
-      const failures = await countFailures(wh, t, opts.data, project);
+      const failures = await countFailures(wh, t, opts.data, project, opts.empty);
       const elapsed = (Date.now() - started.getTime()) / 1000;
       const status: NodeStatus = testStatus(failures, t);
       const label = status === "pass" ? "PASS" : `${status.toUpperCase()} ${failures}`;

@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { SourceConfig } from "./project.ts";
 import { quoteIdent, quoteString, stripTrailingSemicolons } from "./sql.ts";
-import { bindSources } from "./template-marks.ts";
+import { bindRefs, bindSources } from "./template-marks.ts";
 import { ModelError } from "./transaction.ts";
 
 export interface PartitionFile {
@@ -92,8 +92,11 @@ function readCall(files: string | string[], source: SourceConfig): string {
   return `read_ndjson(${target}, columns = {${columns}}${hive})`;
 }
 
-/** No files yet (a fresh install): an empty relation with the declared columns, so models still build. */
-function emptyRelation(source: SourceConfig): string {
+/**
+ * No files yet (a fresh install), or a run with --empty: an empty relation with the declared columns,
+ * so models still build.
+ */
+export function emptyRelation(source: SourceConfig): string {
   const columns = Object.entries({ ...source.columns, ...source.partitions })
     .map(([name, type]) => `CAST(NULL AS ${type}) AS ${quoteIdent(name)}`)
     .join(", ");
@@ -148,11 +151,14 @@ export function bindModelSources(
   data: string,
   sources: Record<string, SourceConfig>,
   since: (lookbackHours: number) => Date | undefined,
+  /** dbt's --empty: every ref and source reads no row (no file is listed or opened). */
+  empty = false,
 ): { sql: string; files: number } {
   let files = 0;
-  const bound = bindSources(sql, (name) => {
+  const bound = bindSources(bindRefs(sql, empty), (name) => {
     const source = sources[name];
     if (!source) throw new ModelError(`unknown source "${name}"`);
+    if (empty) return emptyRelation(source);
     const from = since(source.lookback_hours);
     const read = from ? sourceSince(data, source, from) : fullSource(data, source);
     files += read.files;

@@ -55,3 +55,21 @@ export function bindRangeStart(sql: string, literal?: string): string {
       literal === undefined ? query : literal + "\n".repeat(query.split("\n").length - 1),
   );
 }
+
+const refMark = "\u0005";
+
+/** A model's `{{ref}}`: the parent's relation between marks, which a run binds (bindRefs). */
+export function refPlaceholder(relation: string): string {
+  return `${refMark}${relation}${refMark}`;
+}
+
+/**
+ * Each `{{ref}}` as its relation or, for dbt's --empty, as a subquery of none of its rows (as dbt
+ * 1.8 renders it, without an alias), which keeps its columns and types: the model is built, and its
+ * SQL checked, without reading a row.
+ */
+export function bindRefs(sql: string, empty = false): string {
+  return sql.replace(new RegExp(`${refMark}([^${refMark}]*)${refMark}`, "g"), (_m, relation: string) =>
+    empty ? `(select * from ${relation} where false limit 0)` : relation,
+  );
+}

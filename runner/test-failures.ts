@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import type { CompiledProject } from "./compile.ts";
 import { compiledTestPath } from "./compiled-files.ts";
-import { fullSourceSql } from "./source.ts";
+import { emptyRelation, fullSourceSql } from "./source.ts";
 import { quoteIdent, quoteString, schemaName, stripTrailingSemicolons } from "./sql.ts";
 import { bindSources } from "./template-marks.ts";
 import type { DataTest } from "./tests.ts";
@@ -39,12 +39,14 @@ export async function countFailures(
   test: DataTest,
   data: string,
   project: CompiledProject,
+  /** dbt's --empty: a source reads no row, as the models that were built from it. */
+  empty = false,
 ): Promise<number> {
   const body = stripTrailingSemicolons(
     bindSources(test.sql, (name) => {
       const source = project.config.sources[name];
       if (!source) throw new ModelError(`unknown source "${name}"`);
-      return fullSourceSql(data, source);
+      return empty ? emptyRelation(source) : fullSourceSql(data, source);
     }),
   );
   try {
