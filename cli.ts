@@ -46,6 +46,8 @@ const selectOption = () =>
     "models to run: name, +name, name+, 2+name, @name, tag:x, path:dir, source:x+, config.materialized:x; a,b intersects",
   );
 const excludeOption = () => new Option("--exclude <selectors...>", "models to leave out");
+const selectorOption = () =>
+  new Option("--selector <name>", "a selection named in models/selectors.yml (in place of --select)");
 const stateOption = () =>
   new Option(
     "--state <dir>",
@@ -106,6 +108,7 @@ for (const step of ["build", "run", "test", "report"] as const) {
       .addOption(modelsOption())
       .addOption(selectOption())
       .addOption(excludeOption())
+      .addOption(selectorOption())
       .addOption(stateOption())
       .addOption(varsOption());
   if (step !== "report")
@@ -142,6 +145,7 @@ program
   .addOption(modelsOption())
   .addOption(selectOption())
   .addOption(excludeOption())
+  .addOption(selectorOption())
   .addOption(stateOption())
   .addOption(varsOption())
   .action(async (opts) => finish((await import("./runner/index.ts")).compile(opts)));
@@ -154,6 +158,7 @@ program
   .addOption(modelsOption())
   .addOption(selectOption())
   .addOption(excludeOption())
+  .addOption(selectorOption())
   .addOption(stateOption())
   .addOption(varsOption())
   .addOption(

@@ -34,6 +34,8 @@ export interface RunnerOptions {
   exclude?: string[];
   /** dbt's --state: a folder holding an earlier run's manifest.json, for `state:` selectors. */
   state?: string;
+  /** dbt's --selector: a selection named in models/selectors.yml. */
+  selector?: string;
   fullRefresh: boolean;
   /**
    * dbt's --empty (run, build): every model is built from refs and sources that read no row, so its
@@ -66,7 +68,7 @@ function fullRefreshNeeded(
   if (!existsSync(fullRefreshMarkPath(opts.data))) return undefined;
   const from = fullRefreshMarked(opts.data);
   const what = `sync fetched events${from ? ` from ${from.toISOString()} on` : ""} after the incremental models had read past them (${fullRefreshMarkPath(opts.data)})`;
-  if (opts.select?.length || opts.exclude?.length || opts.empty) {
+  if (opts.select?.length || opts.exclude?.length || opts.selector !== undefined || opts.empty) {
     const which = opts.empty ? "a run with --empty" : "a selection";
     log(`Note: ${what}; ${which} does not read them: a whole \`ownstats build\` will, and removes the file`);
     return "selection";
@@ -156,6 +158,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     which: step,
     select: opts.select,
     exclude: opts.exclude,
+    ...(opts.selector === undefined ? {} : { selector: opts.selector }),
     ...(opts.state === undefined ? {} : { state: opts.state }),
     full_refresh: fullRefresh,
     ...(opts.empty ? { empty: true } : {}),

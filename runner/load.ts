@@ -6,6 +6,7 @@ import { type CompiledProject, compileProject } from "./compile.ts";
 import { writeCompiled } from "./compiled-files.ts";
 import { projectErrorLines, projectWarningLines } from "./console.ts";
 import { SelectorError, selectNodes } from "./select.ts";
+import { selectNamed } from "./select-definition.ts";
 import { type StateFacts, selectionGraph, stateFacts } from "./select-graph.ts";
 import { fullSourceSql, listSourceFiles } from "./source.ts";
 import { readStateManifest, StateError } from "./state-manifest.ts";
@@ -19,6 +20,8 @@ export interface LoadOptions {
   exclude?: string[];
   /** dbt's --state: a folder holding an earlier run's manifest.json, for `state:` selectors. */
   state?: string;
+  /** dbt's --selector: a selection named in models/selectors.yml, in place of --select and --exclude. */
+  selector?: string;
 }
 
 /** Compiles a project and writes target/compiled and target/manifest.json; no database needed. */
@@ -49,6 +52,12 @@ export function loadSelection(
   log: (line: string) => void,
   warn: (line: string) => void = log,
 ): { project: CompiledProject; selected: Set<string> } | undefined {
+  if (opts.selector !== undefined && (opts.select?.length || opts.exclude?.length)) {
+    log(
+      `Usage error: --selector ${opts.selector} takes the place of --select and --exclude: give one or the other (or put the selection in selectors.yml)`,
+    );
+    return undefined;
+  }
   // Read before this run writes its own: --state DATA/target names the manifest it replaces.
   let previous: Manifest | undefined;
   try {
@@ -66,14 +75,17 @@ export function loadSelection(
   }
   try {
     const state: StateFacts | undefined = previous && stateFacts(project, previous);
-    const selected = selectNodes(
-      selectionGraph(project, opts.data, state),
-      opts.select,
-      opts.exclude,
-      (m) => warn(`[WARNING]: ${m}`),
-      project.disabled,
-      state?.sources,
-    );
+    const nodes = selectionGraph(project, opts.data, state);
+    const warning = (m: string) => warn(`[WARNING]: ${m}`);
+    const selected =
+      opts.selector === undefined
+        ? selectNodes(nodes, opts.select, opts.exclude, warning, project.disabled, state?.sources)
+        : selectNamed(opts.selector, project.modelsDir, {
+            nodes,
+            warn: warning,
+            disabled: project.disabled,
+            sourceState: state?.sources,
+          });
     if (selected.size === 0 && project.models.size > 0)
       warn("[WARNING]: Nothing to do. Try checking your model configs and model specification args");
     return { project, selected };

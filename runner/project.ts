@@ -5,6 +5,7 @@ import { basename, join, relative, sep } from "node:path";
 import { z } from "zod";
 import { entryFolder, folderEntryCovers } from "./project-folders.ts";
 import { readSchemaFiles, type SchemaFile } from "./schema-file.ts";
+import { selectorsPath } from "./selectors-file.ts";
 import { defaultEntries, type TestDefaults, testDefaultsSchema } from "./test-defaults.ts";
 import { readYaml } from "./yaml-file.ts";
 
@@ -129,7 +130,8 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
   // whose tests would otherwise never run, without a word. schema.yml is read first.
   const schemaPath = join(modelsDir, "schema.yml");
   const propertyFiles = walk(modelsDir, (name) => /\.ya?ml$/.test(name))
-    .filter((abs) => abs !== projectPath)
+    // selectors.yml, beside project.yml as dbt's beside dbt_project.yml, names selections (--selector).
+    .filter((abs) => abs !== projectPath && abs !== selectorsPath(modelsDir))
     .sort((a, b) => Number(b === schemaPath) - Number(a === schemaPath));
   files.schema = readSchemaFiles(
     propertyFiles.map((abs) => ({ path: abs, display: display(abs) })),

@@ -55,6 +55,7 @@ export interface RunResults {
     which: string;
     select?: string[];
     exclude?: string[];
+    selector?: string;
     state?: string;
     full_refresh: boolean;
     empty?: boolean;

@@ -1,0 +1,174 @@
+// dbt's selectors.yml (beside project.yml): named selections for --selector, in dbt's simple forms: a
+// selector string, `method`/`value` (with parents, children and their depths), a `tag: x` key-value
+// pair, and `union`/`intersection` lists with `exclude` items. An error names the file, the key and its line.
+import { existsSync } from "node:fs";
+import { basename, join } from "node:path";
+import { z } from "zod";
+import type { ProjectError } from "./project.ts";
+import { readYaml } from "./yaml-file.ts";
+
+/** A definition read: selector strings as the command line takes them, combined. */
+export type Definition =
+  | { text: string; at: string }
+  | { op: "union" | "intersection"; items: Definition[]; exclude: Definition[] };
+
+export interface SelectorsFile {
+  /** The file as messages name it, e.g. `models/selectors.yml`. */
+  display: string;
+  selectors: Map<string, Definition>;
+  /** Names of the selectors marked `default: true`, which this runner does not apply on its own. */
+  defaults: string[];
+}
+
+const fileSchema = z
+  .object({
+    selectors: z.array(
+      z
+        .object({
+          name: z.string().min(1),
+          description: z.string().optional(),
+          default: z.boolean().optional(),
+          definition: z.custom<unknown>((v) => v !== undefined, {
+            message: "missing: give the selection (a selector string, method/value, union or intersection)",
+          }),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+const graphKeys = ["children", "parents", "childrens_parents", "children_depth", "parents_depth"];
+
+export const selectorsPath = (modelsDir: string) => join(modelsDir, "selectors.yml");
+
+/** Reads models/selectors.yml; undefined (with `errors`) when it cannot be read. */
+export function readSelectorsFile(modelsDir: string, errors: ProjectError[]): SelectorsFile | undefined {
+  const path = selectorsPath(modelsDir);
+  const display = `${basename(modelsDir) || "models"}/selectors.yml`;
+  if (!existsSync(path)) return undefined;
+  const loaded = readYaml(path, display, fileSchema, errors);
+  if (!loaded) return undefined;
+  const selectors = new Map<string, Definition>();
+  const before = errors.length;
+  for (const [i, s] of loaded.value.selectors.entries()) {
+    const fail = (keys: PropertyKey[], message: string) =>
+      errors.push({ file: display, line: loaded.lineOf(keys), message });
+    if (selectors.has(s.name)) fail(["selectors", i, "name"], `two selectors are named "${s.name}"`);
+    const definition = parseDefinition(s.definition, ["selectors", i, "definition"], s.name, fail);
+    if (definition) selectors.set(s.name, definition);
+  }
+  if (errors.length > before) return undefined;
+  const defaults = loaded.value.selectors.filter((s) => s.default).map((s) => s.name);
+  return { display, selectors, defaults };
+}
+
+type Fail = (keys: PropertyKey[], message: string) => void;
+
+function parseDefinition(
+  value: unknown,
+  keys: PropertyKey[],
+  name: string,
+  fail: Fail,
+): Definition | undefined {
+  const at = `selector "${name}" (${keys.slice(2).join(".")})`;
+  const key = keys.slice(2).join(".");
+  if (typeof value === "string") {
+    if (value.trim() === "") return void fail(keys, `${key}: an empty selector`);
+    return { text: value, at };
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    return void fail(keys, `${key}: expected a selector string, method/value, union or intersection`);
+  const entries = Object.entries(value as Record<string, unknown>);
+  const op = entries.find(([k]) => k === "union" || k === "intersection")?.[0] as
+    | "union"
+    | "intersection"
+    | undefined;
+  if (op) return parseSet(op, value as Record<string, unknown>, keys, name, fail);
+  if ("method" in value) return parseMethod(value as Record<string, unknown>, keys, at, fail);
+  if (entries.length === 1 && entries[0]?.[0] !== "exclude") {
+    // dbt's key-value form: `tag: nightly`.
+    const [method, v] = entries[0] as [string, unknown];
+    if (typeof v !== "string" && typeof v !== "number")
+      return void fail([...keys, method], `${key}.${method}: expected a value such as "nightly"`);
+    return { text: `${method}:${v}`, at };
+  }
+  return void fail(keys, `${key}: expected a selector string, method/value, union or intersection`);
+}
+
+function parseSet(
+  op: "union" | "intersection",
+  value: Record<string, unknown>,
+  keys: PropertyKey[],
+  name: string,
+  fail: Fail,
+): Definition | undefined {
+  const key = keys.slice(2).join(".");
+  const other = Object.keys(value).find((k) => k !== op);
+  if (other) return void fail([...keys, other], `${key}: ${op} takes no "${other}" beside it`);
+  const list = value[op];
+  if (!Array.isArray(list) || list.length === 0)
+    return void fail([...keys, op], `${key}.${op}: expected a list of definitions`);
+  const items: Definition[] = [];
+  const exclude: Definition[] = [];
+  let ok = true;
+  for (const [i, item] of list.entries()) {
+    const path = [...keys, op, i];
+    const isExclude = item && typeof item === "object" && !Array.isArray(item) && "exclude" in item;
+    const excluded = isExclude ? (item as { exclude: unknown }).exclude : undefined;
+    if (isExclude && !(Array.isArray(excluded) && excluded.length > 0)) {
+      fail([...path, "exclude"], `${path.slice(2).join(".")}.exclude: expected a list of definitions`);
+      ok = false;
+      continue;
+    }
+    const parsed = isExclude
+      ? (excluded as unknown[]).map((e, j) => parseDefinition(e, [...path, "exclude", j], name, fail))
+      : [parseDefinition(item, path, name, fail)];
+    for (const d of parsed) if (d) (isExclude ? exclude : items).push(d);
+    ok &&= parsed.every(Boolean);
+  }
+  if (!ok) return undefined;
+  if (items.length === 0) return void fail([...keys, op], `${key}.${op}: it holds only exclude items`);
+  return { op, items, exclude };
+}
+
+/** `method`/`value` with dbt's graph keys, as the selector string the command line takes. */
+function parseMethod(value: Record<string, unknown>, keys: PropertyKey[], at: string, fail: Fail) {
+  const key = keys.slice(2).join(".");
+  const unknown = Object.keys(value).find(
+    (k) => !["method", "value", "indirect_selection", ...graphKeys].includes(k),
+  );
+  if (unknown)
+    return void fail(
+      [...keys, unknown],
+      `${key}: unknown key "${unknown}" (it takes method, value, ${graphKeys.join(", ")}, indirect_selection)`,
+    );
+  const { method, value: v, children, parents, childrens_parents: both, indirect_selection } = value;
+  if (typeof method !== "string" || method === "")
+    return void fail([...keys, "method"], `${key}.method: expected a method such as tag`);
+  if (typeof v !== "string" && typeof v !== "number")
+    return void fail([...keys, "value"], `${key}.value: expected a value such as "nightly"`);
+  if (indirect_selection !== undefined && indirect_selection !== "eager")
+    return void fail(
+      [...keys, "indirect_selection"],
+      `${key}.indirect_selection: only eager (dbt's default) is taken here: a test comes with any model it reads`,
+    );
+  for (const flag of ["children", "parents", "childrens_parents"])
+    if (value[flag] !== undefined && typeof value[flag] !== "boolean")
+      return void fail([...keys, flag], `${key}.${flag}: expected true or false`);
+  const depth = (k: string) => {
+    const d = value[k];
+    if (d === undefined) return "";
+    if (typeof d === "number" && Number.isInteger(d) && d >= 0) return String(d);
+    fail([...keys, k], `${key}.${k}: expected a whole number of steps`);
+    return undefined;
+  };
+  const up = depth("parents_depth");
+  const down = depth("children_depth");
+  if (up === undefined || down === undefined) return undefined;
+  const body = `${method}:${v}`;
+  if (both === true) return { text: `@${body}`, at };
+  return {
+    text: `${parents === true || up ? `${up}+` : ""}${body}${children === true || down ? `+${down}` : ""}`,
+    at,
+  };
+}
