@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ownstats } from "../cli-run.ts";
-import { list } from "./inspect.ts";
-import { tempProject, writeFiles } from "./testkit.ts";
+import { listNodes, type TempProject, tempProject, writeFiles } from "./testkit.ts";
 
 // stg → sessions (tagged nightly, tested) → daily; pages (tagged nightly, deprecated) reads stg.
 const files = {
@@ -13,12 +12,7 @@ const files = {
     "models:\n  - name: sessions\n    columns:\n      - name: session_id\n        tests: [not_null]",
 };
 
-function ls(p: ReturnType<typeof tempProject>, selector: string, select?: string[]) {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const code = list({ ...p, selector, select, log: (l) => lines.push(l), errorLog: (l) => errors.push(l) });
-  return { code, lines, errors };
-}
+const ls = (p: TempProject, selector: string, select?: string[]) => listNodes(p, { selector, select });
 
 const selectorsYml = `selectors:
   - name: cli_string
@@ -82,21 +76,20 @@ describe("--selector, from selectors.yml", () => {
     expect(ls(p, "both", ["daily"]).errors).toEqual([
       "Usage error: --selector both takes the place of --select and --exclude: give one or the other (or put the selection in selectors.yml)",
     ]);
+    const badDefinitions = [
+      "selectors:",
+      "  - name: a",
+      "    definition:",
+      "      method: tag",
+      "      vlaue: nightly",
+      "  - name: b",
+      "    definition: { union: [{ method: tag, value: nightly, indirect_selection: cautious }] }",
+      "  - name: c",
+      '    definition: "kind:table"',
+    ];
     const bad = tempProject({
       ...files,
-      "selectors.yml": [
-        "selectors:",
-        "  - name: a",
-        "    definition:",
-        "      method: tag",
-        "      vlaue: nightly",
-        "  - name: b",
-        "    definition: { union: [{ method: tag, value: nightly, indirect_selection: cautious }] }",
-        "  - name: c",
-        '    definition: "kind:table"',
-        "  - name: d",
-        "    defintion: daily",
-      ].join("\n"),
+      "selectors.yml": [...badDefinitions, "  - name: d", "    defintion: daily"].join("\n"),
     });
     expect(ls(bad, "c").errors).toEqual([
       [
@@ -104,19 +97,7 @@ describe("--selector, from selectors.yml", () => {
         'models/selectors.yml:11 selectors.3: Unrecognized key: "defintion" (did you mean "definition"?)',
       ].join("\n"),
     ]);
-    writeFiles(bad.models, {
-      "selectors.yml": [
-        "selectors:",
-        "  - name: a",
-        "    definition:",
-        "      method: tag",
-        "      vlaue: nightly",
-        "  - name: b",
-        "    definition: { union: [{ method: tag, value: nightly, indirect_selection: cautious }] }",
-        "  - name: c",
-        '    definition: "kind:table"',
-      ].join("\n"),
-    });
+    writeFiles(bad.models, { "selectors.yml": badDefinitions.join("\n") });
     expect(ls(bad, "c").errors).toEqual([
       [
         'Selection error: models/selectors.yml:5 definition: unknown key "vlaue" (it takes method, value, children, parents, childrens_parents, children_depth, parents_depth, indirect_selection)',

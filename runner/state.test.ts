@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ownstats } from "../cli-run.ts";
 import { tempFolder } from "../test/temp-folders.ts";
-import { list } from "./inspect.ts";
-import { eventsSource, run, type TempProject, tempProject, writeFiles } from "./testkit.ts";
+import { eventsSource, listNodes, run, type TempProject, tempProject, writeFiles } from "./testkit.ts";
 
 // stg (view, reads the source) → sessions (table, tested) → daily; pages includes a macro.
 const files = {
@@ -33,12 +32,7 @@ function projectWithState(): TempProject & { state: string } {
   return { ...p, state };
 }
 
-function ls(p: TempProject, select: string[], state: string | undefined) {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const code = list({ ...p, select, state, log: (l) => lines.push(l), errorLog: (l) => errors.push(l) });
-  return { code, lines, errors };
-}
+const ls = (p: TempProject, select: string[], state: string | undefined) => listNodes(p, { select, state });
 
 describe("state: selection against an earlier manifest (--state)", () => {
   it("selects nothing when nothing changed, and a model whose SQL changed, with its tests and, with +, what reads it", () => {
@@ -147,30 +141,11 @@ describe("state: selection against an earlier manifest (--state)", () => {
   it("takes --state on the command line, and exits 2 on a missing folder", async () => {
     const p = projectWithState();
     writeFiles(p.models, { "marts/new_one.sql": "select 1 as x" });
-    const listed = await ownstats(
-      "ls",
-      "--data",
-      p.data,
-      "--models",
-      p.models,
-      "-s",
-      "state:new",
-      "--state",
-      p.state,
-    );
-    expect(listed).toMatchObject({ code: 0, stdout: "new_one\n" });
+    const newOnes = (command: string, state: string) =>
+      ownstats(command, "--data", p.data, "--models", p.models, "-s", "state:new", "--state", state);
+    expect(await newOnes("ls", p.state)).toMatchObject({ code: 0, stdout: "new_one\n" });
     const missing = join(p.root, "nowhere");
-    const refused = await ownstats(
-      "run",
-      "--data",
-      p.data,
-      "--models",
-      p.models,
-      "-s",
-      "state:new",
-      "--state",
-      missing,
-    );
+    const refused = await newOnes("run", missing);
     expect(refused.code).toBe(2);
     expect(refused.stdout).toContain(`Usage error: --state ${missing}: no such folder`);
   });

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { tempFolder } from "../test/temp-folders.ts";
-import { type RunnerOptions, runProject } from "./index.ts";
+import { type ListOptions, list, type RunnerOptions, runProject } from "./index.ts";
 
 export const eventsSource = `
 sources:
@@ -106,6 +106,14 @@ export async function run(
     ...extra,
   });
   return { code, lines, output: lines.join("\n") };
+}
+
+/** `ownstats ls` on a project: its exit code, the names it printed, and its errors and warnings. */
+export function listNodes(p: TempProject, opts: Partial<ListOptions> = {}) {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const code = list({ ...p, ...opts, log: (l) => lines.push(l), errorLog: (l) => errors.push(l) });
+  return { code, lines, errors };
 }
 
 /**
