@@ -1,8 +1,9 @@
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ownstats } from "../cli-run.ts";
 import { tempFolder } from "../test/temp-folders.ts";
+import type { Manifest } from "./index.ts";
 import { eventsSource, listNodes, run, type TempProject, tempProject, writeFiles } from "./testkit.ts";
 
 // stg (view, reads the source) → sessions (table, tested) → daily; pages includes a macro.
@@ -94,6 +95,18 @@ describe("state: selection against an earlier manifest (--state)", () => {
     expect(sourceChanged.lines).toEqual([]);
     expect(sourceChanged.errors.join("\n")).toContain("state:modified+ takes what reads it");
     expect(ls(p, ["state:modified+1"], p.state).lines).toEqual(["stg"]);
+  });
+
+  it("compares a generic test by its name and arguments with a manifest that gives it no checksum, as dbt's", () => {
+    const p = projectWithState();
+    const path = join(p.state, "manifest.json");
+    const manifest = JSON.parse(readFileSync(path, "utf8")) as Manifest;
+    for (const node of Object.values(manifest.nodes))
+      if (node.resource_type === "test" && node.test_metadata) node.checksum = { name: "none", checksum: "" };
+    writeFileSync(path, JSON.stringify(manifest));
+    expect(ls(p, ["state:modified"], p.state).lines).toEqual([]);
+    writeFiles(p.models, { "schema.yml": files["schema.yml"].replace("[a, b]", "[a, c]") });
+    expect(ls(p, ["state:modified"], p.state).lines).toEqual(["accepted_values_sessions_session_id"]);
   });
 
   it("compares with the manifest a --state naming the data folder's target held, not the one the run writes", async () => {
