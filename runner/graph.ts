@@ -22,7 +22,7 @@ export interface GraphNode {
   /** A data test's kind, for `test_type:` (generic or singular) and `test_name:` (not_null, unique …). */
   testType?: "generic" | "singular";
   testName?: string;
-  /** Its status in the last run's target/run_results.json, for `result:` (error, fail, success …). */
+  /** Its status in the last run's run_results.json (--state's, or target's), for `result:` (error, fail …). */
   result?: string;
   /** How it differs from the --state manifest's node, for `state:` (none: unmodified); unset without --state. */
   state?: StateChange[];

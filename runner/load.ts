@@ -74,7 +74,8 @@ export function loadSelection(
     return undefined;
   }
   try {
-    const state: StateFacts | undefined = previous && stateFacts(project, previous);
+    const state: StateFacts | undefined =
+      previous && opts.state !== undefined ? stateFacts(project, previous, opts.state) : undefined;
     const nodes = selectionGraph(project, opts.data, state);
     const warning = (m: string) => warn(`[WARNING]: ${m}`);
     const selected =

@@ -1,26 +1,33 @@
 // What --select and --exclude choose from: the models and, keyed by testKey, the data tests, with the
 // facts dbt's selector methods read (fqn, config, test type, the last run's status).
-import { buildManifest, type Manifest } from "./artifacts.ts";
+import { join } from "node:path";
+import { buildManifest, type Manifest, readJson } from "./artifacts.ts";
 import { type CompiledProject, graphOf } from "./compile.ts";
 import { type GraphNode, testKey } from "./graph.ts";
 import { fqn, modelId, sourceId, testId } from "./manifest-nodes.ts";
-import { readRunResults } from "./run-results.ts";
+import { type RunResults, readRunResults } from "./run-results.ts";
 import { nodeChanges, type StateChange, sourceChanges } from "./state-compare.ts";
 
 /** How this project's nodes and sources differ from the --state manifest's, for `state:`. */
 export interface StateFacts {
   node: (id: string) => StateChange[];
+  /** The --state folder's run_results.json, which `result:` reads then, as dbt's. */
+  runResults: RunResults | undefined;
   /** By source name: `state:` reaches sources too, so that `state:modified+` takes what reads one. */
   sources: Map<string, StateChange[]>;
 }
 
-export function stateFacts(project: CompiledProject, previous: Manifest): StateFacts {
+export function stateFacts(project: CompiledProject, previous: Manifest, folder: string): StateFacts {
   const current = buildManifest(project);
   const sources = Object.keys(project.config.sources).map((name): [string, StateChange[]] => [
     name,
     sourceChanges(current, previous, sourceId(project.name, name)),
   ]);
-  return { node: (id) => nodeChanges(current, previous, id), sources: new Map(sources) };
+  return {
+    node: (id) => nodeChanges(current, previous, id),
+    runResults: readJson<RunResults>(join(folder, "run_results.json")),
+    sources: new Map(sources),
+  };
 }
 
 export function selectionGraph(
@@ -30,8 +37,9 @@ export function selectionGraph(
 ): Map<string, GraphNode> {
   const stateOf = (id: string) => state?.node(id);
   const graph = graphOf(project);
-  // dbt reads them with --state; here they are the data folder's own, written by the last run.
-  const lastStatus = new Map((readRunResults(data)?.results ?? []).map((r) => [r.unique_id, r.status]));
+  // As dbt's, the --state folder's; without one, the data folder's own, written by the last run.
+  const lastRun = state ? state.runResults : readRunResults(data);
+  const lastStatus = new Map((lastRun?.results ?? []).map((r) => [r.unique_id, r.status]));
   for (const node of graph.values()) {
     const model = project.models.get(node.name);
     if (!model) continue;

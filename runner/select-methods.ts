@@ -147,7 +147,7 @@ export function matcherOf(
         throw new SelectorError(`unknown status "${value}" in "${raw}" (use ${statuses.join(", ")})`);
       return {
         node: (n) => n.result !== undefined && pattern.test(n.result),
-        none: `nothing has the status "${value}" in the last run's target/run_results.json`,
+        none: `nothing has the status "${value}" in the last run's run_results.json (DATA/target's, or --state's)`,
       };
     case "state":
       return stateMatcher(value, raw, sourceState);

@@ -123,6 +123,18 @@ describe("state: selection against an earlier manifest (--state)", () => {
     expect(rerun.output).toContain("TOTAL=1");
   });
 
+  it("reads result: from the --state folder's run_results.json, as dbt's", async () => {
+    const p = tempProject({ "ok.sql": "select 1 as id", "broken.sql": 'select nope from {{ref "ok"}}' });
+    expect((await run("run", p)).code).toBe(1);
+    const state = tempFolder("ownstats-state-");
+    for (const file of ["manifest.json", "run_results.json"])
+      copyFileSync(join(p.data, "target", file), join(state, file));
+    writeFiles(p.models, { "broken.sql": 'select id from {{ref "ok"}}' });
+    expect((await run("run", p)).code).toBe(0);
+    expect(ls(p, ["result:error"], undefined).lines).toEqual([]);
+    expect(ls(p, ["result:error"], state).lines).toEqual(["broken"]);
+  });
+
   it("refuses a --state with no readable manifest, naming the path, and state: without --state", () => {
     const p = projectWithState();
     const missing = join(p.root, "nowhere");
