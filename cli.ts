@@ -48,6 +48,11 @@ const selectOption = () =>
 const excludeOption = () => new Option("--exclude <selectors...>", "models to leave out");
 const selectorOption = () =>
   new Option("--selector <name>", "a selection named in models/selectors.yml (in place of --select)");
+const indirectOption = () =>
+  new Option(
+    "--indirect-selection <mode>",
+    "which data tests come along with the chosen models: all that read one (eager), or only those reading nothing else (cautious), or nothing unbuilt (buildable), or none (empty)",
+  ).choices(["eager", "cautious", "buildable", "empty"]);
 const stateOption = () =>
   new Option(
     "--state <dir>",
@@ -109,6 +114,7 @@ for (const step of ["build", "run", "test", "report"] as const) {
       .addOption(selectOption())
       .addOption(excludeOption())
       .addOption(selectorOption())
+      .addOption(indirectOption())
       .addOption(stateOption())
       .addOption(varsOption());
   if (step !== "report")
@@ -146,6 +152,7 @@ program
   .addOption(selectOption())
   .addOption(excludeOption())
   .addOption(selectorOption())
+  .addOption(indirectOption())
   .addOption(stateOption())
   .addOption(varsOption())
   .action(async (opts) => finish((await import("./runner/index.ts")).compile(opts)));
@@ -159,6 +166,7 @@ program
   .addOption(selectOption())
   .addOption(excludeOption())
   .addOption(selectorOption())
+  .addOption(indirectOption())
   .addOption(stateOption())
   .addOption(varsOption())
   .addOption(

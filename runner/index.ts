@@ -10,6 +10,7 @@ import { emptySourceLines, loadSelection } from "./load.ts";
 import { heldByAnotherProcess } from "./lock.ts";
 import { execute, type Step } from "./run.ts";
 import { buildRunResults, type NodeResult } from "./run-results.ts";
+import type { IndirectSelection } from "./select-indirect.ts";
 import { takeTurnsPerFolder } from "./turns.ts";
 import { openWarehouse, type Warehouse } from "./warehouse.ts";
 
@@ -36,6 +37,8 @@ export interface RunnerOptions {
   state?: string;
   /** dbt's --selector: a selection named in models/selectors.yml. */
   selector?: string;
+  /** dbt's --indirect-selection: which data tests come along with the chosen models (eager). */
+  indirectSelection?: IndirectSelection;
   fullRefresh: boolean;
   /**
    * dbt's --empty (run, build): every model is built from refs and sources that read no row, so its
@@ -159,6 +162,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     select: opts.select,
     exclude: opts.exclude,
     ...(opts.selector === undefined ? {} : { selector: opts.selector }),
+    ...(opts.indirectSelection === undefined ? {} : { indirect_selection: opts.indirectSelection }),
     ...(opts.state === undefined ? {} : { state: opts.state }),
     full_refresh: fullRefresh,
     ...(opts.empty ? { empty: true } : {}),

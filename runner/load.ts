@@ -5,7 +5,7 @@ import { buildManifest, type Manifest, writeJson } from "./artifacts.ts";
 import { type CompiledProject, compileProject } from "./compile.ts";
 import { writeCompiled } from "./compiled-files.ts";
 import { projectErrorLines, projectWarningLines } from "./console.ts";
-import { SelectorError, selectNodes } from "./select.ts";
+import { type IndirectSelection, SelectorError, selectNodes } from "./select.ts";
 import { selectNamed } from "./select-definition.ts";
 import { type StateFacts, selectionGraph, stateFacts } from "./select-graph.ts";
 import { fullSourceSql, listSourceFiles } from "./source.ts";
@@ -22,6 +22,8 @@ export interface LoadOptions {
   state?: string;
   /** dbt's --selector: a selection named in models/selectors.yml, in place of --select and --exclude. */
   selector?: string;
+  /** dbt's --indirect-selection: which data tests come along with the chosen models (eager). */
+  indirectSelection?: IndirectSelection;
 }
 
 /** Compiles a project and writes target/compiled and target/manifest.json; no database needed. */
@@ -80,12 +82,16 @@ export function loadSelection(
     const warning = (m: string) => warn(`[WARNING]: ${m}`);
     const selected =
       opts.selector === undefined
-        ? selectNodes(nodes, opts.select, opts.exclude, warning, project.disabled, state?.sources)
+        ? selectNodes(nodes, opts.select, opts.exclude, warning, project.disabled, {
+            sourceState: state?.sources,
+            indirect: opts.indirectSelection,
+          })
         : selectNamed(opts.selector, project.modelsDir, {
             nodes,
             warn: warning,
             disabled: project.disabled,
             sourceState: state?.sources,
+            indirect: opts.indirectSelection,
           });
     if (selected.size === 0 && project.models.size > 0)
       warn("[WARNING]: Nothing to do. Try checking your model configs and model specification args");

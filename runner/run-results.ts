@@ -56,6 +56,7 @@ export interface RunResults {
     select?: string[];
     exclude?: string[];
     selector?: string;
+    indirect_selection?: string;
     state?: string;
     full_refresh: boolean;
     empty?: boolean;

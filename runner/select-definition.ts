@@ -2,7 +2,7 @@
 // command line's --select, then unions, intersections and excludes of what they chose.
 import type { GraphNode } from "./graph.ts";
 import type { ProjectError } from "./project.ts";
-import { SelectorError, selectNodes } from "./select.ts";
+import { type IndirectSelection, SelectorError, selectNodes } from "./select.ts";
 import { type Definition, readSelectorsFile, selectorsPath } from "./selectors-file.ts";
 import type { StateChange } from "./state-compare.ts";
 import { didYouMean } from "./suggest.ts";
@@ -12,6 +12,8 @@ export interface DefinitionContext {
   warn: (message: string) => void;
   disabled?: ReadonlyMap<string, string>;
   sourceState?: ReadonlyMap<string, StateChange[]>;
+  /** --indirect-selection, for a definition that sets no indirect_selection of its own. */
+  indirect?: IndirectSelection;
   /** The file as messages name it. */
   file: string;
 }
@@ -19,7 +21,10 @@ export interface DefinitionContext {
 export function resolveDefinition(definition: Definition, ctx: DefinitionContext): Set<string> {
   if ("text" in definition) {
     try {
-      return selectNodes(ctx.nodes, [definition.text], undefined, ctx.warn, ctx.disabled, ctx.sourceState);
+      return selectNodes(ctx.nodes, [definition.text], undefined, ctx.warn, ctx.disabled, {
+        sourceState: ctx.sourceState,
+        indirect: definition.indirect ?? ctx.indirect,
+      });
     } catch (error) {
       if (!(error instanceof SelectorError)) throw error;
       throw new SelectorError(`${ctx.file}, ${definition.at}: ${error.message}`);

@@ -2,9 +2,11 @@
 // path:, file:, fqn:, package:, config.<key>:, resource_type:, test_type:, test_name:, source:, state:),
 // wildcards, unions and intersections.
 import { children, closure, type GraphNode } from "./graph.ts";
+import { type IndirectSelection, indirectTests } from "./select-indirect.ts";
 import { matcherOf, SelectorError, sourceKey } from "./select-methods.ts";
 import type { StateChange } from "./state-compare.ts";
 
+export type { IndirectSelection } from "./select-indirect.ts";
 export { SelectorError } from "./select-methods.ts";
 
 // One selector item, as dbt writes it: [@][N]+? method:value +?[N], e.g. `2+sessions`, `stg_events+1`,
@@ -24,9 +26,15 @@ export function selectNodes(
   warn: (message: string) => void = () => {},
   /** Models switched off (enabled: false), said to be so when a selector names one. */
   disabled: ReadonlyMap<string, string> = new Map(),
-  /** How each source differs from the --state manifest's; unset without --state. */
-  sourceState?: ReadonlyMap<string, StateChange[]>,
+  more: {
+    /** How each source differs from the --state manifest's; unset without --state. */
+    sourceState?: ReadonlyMap<string, StateChange[]>;
+    /** dbt's --indirect-selection: which data tests come along with the models chosen. */
+    indirect?: IndirectSelection;
+  } = {},
 ): Set<string> {
+  const { sourceState } = more;
+  const takesTest = indirectTests(nodes, more.indirect ?? "eager");
   const kids = children(nodes);
   const parentsOf = (n: string) => nodes.get(n)?.parents.filter((p) => nodes.has(p)) ?? [];
   const readers = new Map<string, string[]>();
@@ -69,10 +77,11 @@ export function selectNodes(
     for (const key of out) if (readers.has(key)) out.delete(key);
     return out;
   };
-  // dbt's eager indirect selection, applied to each part before an intersection, as dbt does: so
+  // dbt's indirect selection, applied to each part before an intersection, as dbt does: so
   // `daily,test_type:generic` is daily's generic tests, not nothing.
   const withTests = (part: Set<string>): Set<string> => {
-    for (const [key, node] of nodes) if (node.test && node.parents.some((p) => part.has(p))) part.add(key);
+    const takes = takesTest(part);
+    for (const [key, node] of nodes) if (node.test && takes(node)) part.add(key);
     return part;
   };
   const resolveItem = (item: string): Set<string> => {
@@ -87,12 +96,12 @@ export function selectNodes(
   if (selectors.length === 0) for (const [key, node] of nodes) if (!node.test) chosen.add(key);
   for (const s of selectors) for (const n of resolveItem(s)) chosen.add(n);
   const excluded = new Set(expand(exclude ?? []).flatMap((s) => [...resolveItem(s)]));
-  // dbt's eager indirect selection: a test comes along with any model it reads that is chosen, and
-  // goes with any model it reads that is excluded.
+  // As dbt's indirect selection: a test comes along with the models it reads that are chosen (by the
+  // mode), and goes with any model it reads that is excluded.
   for (const [key, node] of nodes)
     if (node.test && node.parents.some((p) => excluded.has(p))) excluded.add(key);
   for (const n of excluded) chosen.delete(n);
-  for (const [key, node] of nodes)
-    if (node.test && !excluded.has(key) && node.parents.some((p) => chosen.has(p))) chosen.add(key);
+  const takes = takesTest(chosen);
+  for (const [key, node] of nodes) if (node.test && !excluded.has(key) && takes(node)) chosen.add(key);
   return chosen;
 }

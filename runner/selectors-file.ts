@@ -5,11 +5,12 @@ import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { z } from "zod";
 import type { ProjectError } from "./project.ts";
+import { type IndirectSelection, indirectSelections } from "./select-indirect.ts";
 import { readYaml } from "./yaml-file.ts";
 
 /** A definition read: selector strings as the command line takes them, combined. */
 export type Definition =
-  | { text: string; at: string }
+  | { text: string; at: string; indirect?: IndirectSelection }
   | { op: "union" | "intersection"; items: Definition[]; exclude: Definition[] };
 
 export interface SelectorsFile {
@@ -147,10 +148,11 @@ function parseMethod(value: Record<string, unknown>, keys: PropertyKey[], at: st
     return void fail([...keys, "method"], `${key}.method: expected a method such as tag`);
   if (typeof v !== "string" && typeof v !== "number")
     return void fail([...keys, "value"], `${key}.value: expected a value such as "nightly"`);
-  if (indirect_selection !== undefined && indirect_selection !== "eager")
+  const indirect = indirect_selection as IndirectSelection | undefined;
+  if (indirect !== undefined && !indirectSelections.includes(indirect))
     return void fail(
       [...keys, "indirect_selection"],
-      `${key}.indirect_selection: only eager (dbt's default) is taken here: a test comes with any model it reads`,
+      `${key}.indirect_selection: expected one of ${indirectSelections.join(", ")}`,
     );
   for (const flag of ["children", "parents", "childrens_parents"])
     if (value[flag] !== undefined && typeof value[flag] !== "boolean")
@@ -166,9 +168,10 @@ function parseMethod(value: Record<string, unknown>, keys: PropertyKey[], at: st
   const down = depth("children_depth");
   if (up === undefined || down === undefined) return undefined;
   const body = `${method}:${v}`;
-  if (both === true) return { text: `@${body}`, at };
+  if (both === true) return { text: `@${body}`, at, indirect };
   return {
     text: `${parents === true || up ? `${up}+` : ""}${body}${children === true || down ? `+${down}` : ""}`,
     at,
+    indirect,
   };
 }

@@ -83,7 +83,7 @@ describe("--selector, from selectors.yml", () => {
       "      method: tag",
       "      vlaue: nightly",
       "  - name: b",
-      "    definition: { union: [{ method: tag, value: nightly, indirect_selection: cautious }] }",
+      "    definition: { union: [{ method: tag, value: nightly, indirect_selection: strict }] }",
       "  - name: c",
       '    definition: "kind:table"',
     ];
@@ -101,7 +101,7 @@ describe("--selector, from selectors.yml", () => {
     expect(ls(bad, "c").errors).toEqual([
       [
         'Selection error: models/selectors.yml:5 definition: unknown key "vlaue" (it takes method, value, children, parents, childrens_parents, children_depth, parents_depth, indirect_selection)',
-        "models/selectors.yml:7 definition.union.0.indirect_selection: only eager (dbt's default) is taken here: a test comes with any model it reads",
+        "models/selectors.yml:7 definition.union.0.indirect_selection: expected one of eager, cautious, buildable, empty",
       ].join("\n"),
     ]);
     writeFiles(bad.models, {
