@@ -14,6 +14,7 @@ import {
 } from "@aws-sdk/client-s3";
 
 import { plural } from "../runner/console.ts";
+import { runInOrder } from "./in-order-pool.ts";
 import { hourFolder, newestPartitionHour, partitionHour } from "./raw-object.ts";
 import { answeredWithin, S3_SILENCE_SECONDS, s3Client } from "./sync-client.ts";
 import { type Downloaded, download } from "./sync-download.ts";
@@ -206,34 +207,28 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
       if (local === "replaced" || local === "short") refetched.set(o.Key, local);
     }
     summary.listed += objects.length;
-    // Downloads run side by side; the state moves past a batch only once all of it is in place.
-    const width = Math.max(1, settings.concurrency ?? 4);
-    for (let i = 0; i < objects.length; i += width) {
-      const batch = objects.slice(i, i + width);
-      const hours = batch.map((o) => partitionHour(o.Key as string) ?? Number.POSITIVE_INFINITY);
-      const behind = readFrom === undefined ? [] : hours.filter((hour) => hour < readFrom);
-      if (behind.length) await markFullRefresh(data, new Date(Math.min(...behind)));
-      // allSettled: a failure must not leave sibling downloads running after sync has returned.
-      const settled = await Promise.allSettled(
-        batch.map((o) =>
-          download(
-            client,
-            bucket,
-            o.Key as string,
-            o.Size ?? 0,
-            localPath(data, prefix, o.Key as string),
-            o.ETag,
-            silenceMs,
-          ),
-        ),
-      );
-      const failed = settled.find((s) => s.status === "rejected");
-      if (failed) throw await s3Error(failed.reason, bucket, prefix, client, silenceMs);
+    // Written before any of them is downloaded: a sync cut short would leave them in place, never
+    // listed as new again and never read by an incremental build.
+    const hourOf = (o: _Object) => partitionHour(o.Key as string) ?? Number.POSITIVE_INFINITY;
+    const behind = readFrom === undefined ? [] : objects.map(hourOf).filter((hour) => hour < readFrom);
+    if (behind.length) await markFullRefresh(data, new Date(Math.min(...behind)));
+    // Downloads run side by side, a new one as soon as any finishes; the state moves past a chunk of
+    // them only once it and everything before it are in place.
+    const fetch = (o: _Object) =>
+      download(
+        client,
+        bucket,
+        o.Key as string,
+        o.Size ?? 0,
+        localPath(data, prefix, o.Key as string),
+        o.ETag,
+        silenceMs,
+      ).catch(async (error: unknown) => {
+        throw await s3Error(error, bucket, prefix, client, silenceMs);
+      });
+    const settle = async (chunk: { item: _Object; result: Downloaded }[]) => {
       const fetched = [];
-      for (const [j, result] of settled
-        .map((s) => (s as PromiseFulfilledResult<Downloaded>).value)
-        .entries()) {
-        const object = batch[j] as _Object;
+      for (const { item: object, result } of chunk) {
         if (result.gone) {
           summary.gone++;
           summary.firstGone ??= object.Key;
@@ -246,21 +241,22 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
         if (again === "replaced") summary.replaced++;
         if (again === "short") summary.incomplete++;
         if (result.resumed) summary.resumed++;
-        const hour = hours[j] as number;
+        const hour = hourOf(object);
         const earliest = summary.behindWarehouseFrom?.getTime() ?? Number.POSITIVE_INFINITY;
         if (readFrom !== undefined && hour < readFrom && hour < earliest)
           summary.behindWarehouseFrom = new Date(hour);
       }
-      await record(fetched, batch.at(-1)?.Key);
-      // A line per batch would be thousands in a first sync of months (a scheduled job's log): the
-      // first batch says it started, then one line per PROGRESS_EVERY objects.
+      await record(fetched, chunk.at(-1)?.item.Key);
+      // A line per chunk would be thousands in a first sync of months (a scheduled job's log): the
+      // first chunk says it started, then one line per PROGRESS_EVERY objects.
       if (
         logged === 0 ||
         Math.floor(summary.downloaded / PROGRESS_EVERY) > Math.floor(logged / PROGRESS_EVERY)
       )
         log(`synced ${plural(summary.downloaded, "object")} (${summary.lastKey})`);
       logged = summary.downloaded;
-    }
+    };
+    await runInOrder(objects, settings.concurrency ?? 4, fetch, settle);
     // Every object of the page is in place now, those found here too: without recording them, a folder
     // that already held them (a copy, or sync-state.json deleted) would be listed from the start again
     // at every run until a new object arrived.

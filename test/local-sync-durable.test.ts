@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { syncBucket, syncStatePath } from "../local/sync.ts";
 import { syncReport } from "../local/sync-report.ts";
-import { s3Proxy } from "./s3-proxy-kit.ts";
+import { holdingProxy } from "./s3-proxy-kit.ts";
 import { bucketToSync, createBucket, s3rverClient, s3rverForFile } from "./s3rver-kit.ts";
 import { tempFolder } from "./temp-folders.ts";
 
@@ -67,28 +67,3 @@ describe("sync of a file cut short on disk", () => {
     }
   });
 });
-
-/** Forwards to s3rver, holding the GET of `victim` after half its body until `release`. */
-async function holdingProxy(target: string, victim: string) {
-  let release = () => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let reached = () => {};
-  const holding = new Promise<void>((resolve) => {
-    reached = resolve;
-  });
-  const proxy = await s3Proxy(target, (req, answer, res) => {
-    if (req.method !== "GET" || !req.url?.includes(victim)) return void answer.pipe(res);
-    const body: Buffer[] = [];
-    answer.on("data", (chunk: Buffer) => body.push(chunk));
-    answer.on("end", async () => {
-      const whole = Buffer.concat(body);
-      res.write(whole.subarray(0, whole.length / 2));
-      reached();
-      await released;
-      res.end(whole.subarray(whole.length / 2));
-    });
-  });
-  return { ...proxy, holding, release };
-}
