@@ -12,14 +12,17 @@ const bin = fileURLToPath(new URL("./bin/ownstats.js", import.meta.url));
  */
 export const ownstatsIn = (cwd: string | undefined, env: NodeJS.ProcessEnv, ...args: string[]) =>
   settled(run(process.execPath, [bin, ...args], { cwd, env: { ...process.env, ...env }, timeout: 20_000 }));
-/** The command under `prlimit` with `limits` (--fsize=0: no write of a byte, as on a full disk). */
-export const ownstatsLimited = (limits: string[], env: NodeJS.ProcessEnv, ...args: string[]) =>
+/** The command run by `wrapper` (a command that runs the rest of its arguments, as prlimit or unshare). */
+export const ownstatsUnder = (wrapper: string[], env: NodeJS.ProcessEnv, ...args: string[]) =>
   settled(
-    run("prlimit", [...limits, process.execPath, bin, ...args], {
+    run(wrapper[0] as string, [...wrapper.slice(1), process.execPath, bin, ...args], {
       env: { ...process.env, ...env },
       timeout: 20_000,
     }),
   );
+/** The command under `prlimit` with `limits` (--fsize=0: no write of a byte, as on a full disk). */
+export const ownstatsLimited = (limits: string[], env: NodeJS.ProcessEnv, ...args: string[]) =>
+  ownstatsUnder(["prlimit", ...limits], env, ...args);
 const settled = (running: Promise<{ stdout: string; stderr: string }>) =>
   running.then(
     (r) => ({ code: 0, ...r }),

@@ -2,6 +2,7 @@
 // lock, a checkpoint): printed as one line with exit code 2, never as a stack trace.
 import { type Stats, statSync } from "node:fs";
 import { stat } from "node:fs/promises";
+import { dirname } from "node:path";
 
 export class StartProblem extends Error {}
 
@@ -59,6 +60,16 @@ export const REFUSED: Record<string, string> = {
 };
 
 /**
+ * The way out of a refused write that room does not give: a read-only file system or a missing
+ * permission stays so however much is freed. Undefined for the refusals that room cures.
+ */
+export function wayOut(code: string | undefined, folder: string): string | undefined {
+  if (code === "EROFS") return "mount its file system read-write";
+  if (code === "EACCES" || code === "EPERM") return `let the user running ownstats write into ${folder}`;
+  return undefined;
+}
+
+/**
  * A start-up write into `data` that the disk refused, as a StartProblem naming the file and why; any
  * other error as it was. Reached past the writable check, which an empty probe file passes on a full disk.
  */
@@ -68,6 +79,6 @@ export function refusedWrite(error: unknown, data: string): unknown {
   if (!reason) return error;
   return new StartProblem(
     `cannot write ${path ?? `into the data folder ${data}`}: ${reason} (${code}); ` +
-      "free some space or fix it, or choose another --data",
+      `${wayOut(code, path ? dirname(path) : data) ?? "free some space or fix it"}, or choose another --data`,
   );
 }

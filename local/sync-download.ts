@@ -10,7 +10,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { makeDirectoryDurably, renameDurably } from "./durable-file.ts";
-import { REFUSED } from "./start-problem.ts";
+import { REFUSED, wayOut } from "./start-problem.ts";
 import { answeredWithin, S3_SILENCE_SECONDS } from "./sync-client.ts";
 
 export interface Downloaded {
@@ -85,12 +85,13 @@ export async function download(
         (s) => s.size,
         () => 0,
       );
-      // A full disk is not cured by running again: the partial file stays, to be resumed once there is room.
+      // A full disk is not cured by running again: the partial file stays, to be resumed once there is
+      // room, or once the file system is writable again or the permission given.
       const { code } = error as NodeJS.ErrnoException;
       const refused = code ? REFUSED[code] : undefined;
       if (refused)
         throw new Error(
-          `cannot write ${partial}: ${refused} (${code}), after ${kept} of ${size} bytes of ${key}; free some space, then run sync again to resume it`,
+          `cannot write ${partial}: ${refused} (${code}), after ${kept} of ${size} bytes of ${key}; ${wayOut(code, dirname(partial)) ?? "free some space"}, then run sync again to resume it`,
         );
       throw new Error(
         `download of ${key} stopped after ${kept} of ${size} bytes (${(error as Error).message}); run sync again to resume it`,
