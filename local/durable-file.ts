@@ -1,7 +1,7 @@
 // Writes that survive a power loss, not only a crash: data fsynced before a rename, and the folder
 // whose entries changed (a file created, renamed or a folder made) synced after it. Raw objects,
 // spool segments and delivery checkpoints are written through these.
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 
 /**
@@ -56,10 +56,38 @@ export async function syncDirectory(path: string): Promise<void> {
 /** `mkdir -p` that also syncs the parent of each folder it made, so the new folders outlive a power loss. */
 export async function makeDirectoryDurably(path: string): Promise<void> {
   const target = resolve(path);
-  const first = await mkdir(target, { recursive: true });
+  const first = await mkdir(target, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "ENOENT") throw error;
+    return makeOneByOne(target);
+  });
   if (first === undefined) return;
   for (let folder = target; dirname(folder) !== folder; folder = dirname(folder)) {
     await syncDirectory(dirname(folder));
     if (folder === first) return;
   }
+}
+
+/**
+ * mkdir -p reports ENOENT whatever stopped it at a parent (a read-only file system, a denied
+ * permission): making the missing folders one at a time throws the real cause, naming the folder.
+ * Returns the first folder made, as mkdir -p does.
+ */
+async function makeOneByOne(target: string): Promise<string | undefined> {
+  const missing = [];
+  for (let folder = target; dirname(folder) !== folder; folder = dirname(folder)) {
+    if (
+      await stat(folder).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    missing.unshift(folder);
+  }
+  for (const folder of missing)
+    await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
+      // Another download making the same hour folder meanwhile.
+      if (error.code !== "EEXIST") throw error;
+    });
+  return missing[0];
 }

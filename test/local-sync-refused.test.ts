@@ -64,6 +64,14 @@ describe("sync refused a write", () => {
       expect(deniedHour.text).toBe(
         `${source}: cannot write ${deniedHour.hour}/ownstats-direct-1-a.gz.part: permission is denied (EACCES), after 0 of 1000 bytes of raw/${key}; let the user running ownstats write into ${deniedHour.hour}, then run sync again to resume it`,
       );
+      const readOnlyRaw = await said(readOnlyAt, "raw");
+      expect(readOnlyRaw.text).toBe(
+        `${source}: cannot write ${join(readOnlyRaw.data, "raw", "year=2026")}: its file system is read-only (EROFS); mount its file system read-write, or choose another --data`,
+      );
+      const deniedRaw = await said((folder) => (chmodSync(folder, 0o555), withoutRoot), "raw");
+      expect(deniedRaw.text).toBe(
+        `${source}: cannot write ${join(deniedRaw.data, "raw", "year=2026")}: permission is denied (EACCES); let the user running ownstats write into ${join(deniedRaw.data, "raw")}, or choose another --data`,
+      );
     },
     60_000,
   );
