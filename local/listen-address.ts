@@ -3,6 +3,7 @@
 // browser can open, so the URLs name the loopback and this machine's network addresses instead.
 import { isIPv6 } from "node:net";
 import { networkInterfaces } from "node:os";
+import { portHolder } from "./port-holder.ts";
 import { StartProblem } from "./start-problem.ts";
 
 /** Every interface: IPv4's and IPv6's "any" address. */
@@ -63,10 +64,11 @@ interface ListenTarget {
 
 /**
  * An address that could not be listened on, as a StartProblem naming it and why; any other error as
- * it was (a port in use is named by the server already).
+ * it was.
  */
 export function listenProblem(error: unknown, host: string, port: number): unknown {
   const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE") return new StartProblem(portInUse(host, port));
   const why =
     code === "EADDRNOTAVAIL"
       ? "no network interface of this machine has that address"
@@ -80,6 +82,16 @@ export function listenProblem(error: unknown, host: string, port: number): unkno
   if (!why) return error;
   const hint = code === "EACCES" ? "" : "; choose another with --host (0.0.0.0: every interface)";
   return new StartProblem(`cannot listen on ${host}: ${why} (${code})${hint}`);
+}
+
+/** A port in use, naming what holds it when this machine shows it, else how to find it. */
+function portInUse(host: string, port: number): string {
+  const holder = portHolder(port);
+  const taken = `port ${port} on ${host} is already in use`;
+  if (holder?.ownstats)
+    return `${taken} by another ownstats ${holder.ownstats} (pid ${holder.pid}); stop it, or choose another port with --port`;
+  if (holder) return `${taken} by ${holder.name} (pid ${holder.pid}); choose another with --port`;
+  return `${taken} (\`lsof -i :${port}\` or \`ss -ltnp\` names the process that holds it); choose another with --port`;
 }
 
 /**

@@ -144,7 +144,11 @@ describe("ownstats dev", () => {
       ]);
       expect(portTaken.code).toBe(2);
       expect(oneLine(portTaken.stderr)).toEqual([
-        `ownstats dev: port ${takenPort} on 127.0.0.1 is already in use; choose another with --port`,
+        expect.stringMatching(
+          new RegExp(
+            `^ownstats dev: port ${takenPort} on 127\\.0\\.0\\.1 is already in use by .+ \\(pid ${process.pid}\\); choose another with --port$`,
+          ),
+        ),
       ]);
       expect(unwritable.code).toBe(2);
       expect(oneLine(unwritable.stderr)).toEqual([

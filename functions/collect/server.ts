@@ -29,7 +29,12 @@ export async function serveApp(
     const onError = (error: NodeJS.ErrnoException) => {
       reject(
         error.code === "EADDRINUSE"
-          ? new Error(`port ${port} on ${hostname} is already in use; choose another with --port`)
+          ? Object.assign(
+              new Error(`port ${port} on ${hostname} is already in use; choose another with --port`),
+              {
+                code: error.code,
+              },
+            )
           : error,
       );
     };
