@@ -6,20 +6,20 @@ import { fileURLToPath } from "node:url";
 import type { Hono } from "hono";
 import { projectZone } from "../reports/zone.ts";
 import { DEFAULT_LOOKBACK_HOURS, loadProjectFiles } from "../runner/project.ts";
-import { varsErrors } from "../runner/vars.ts";
 import { type RunningCollector, startCollector } from "./collect.ts";
-import { demoAnchor, formatDemoSummary, writeDemo } from "./demo.ts";
+import { formatDemoSummary, writeDemo } from "./demo.ts";
 import { recoverDemoStaging } from "./demo-staging.ts";
 import { failureLines, IncrementalBuilder } from "./dev-builder.ts";
 import { acquireDevLock, type DevLock, DevStartError, ensureWritable } from "./dev-guard.ts";
+import { checkDemoAnchor, checkVars, startFailed } from "./dev-start-checks.ts";
 import { mountDemoSite, mountPageNotFound, mountReports, type ReportsProblem } from "./dev-static.ts";
+import { stopRequested, watchLock } from "./dev-stop.ts";
 import { RawWatcher } from "./dev-watch.ts";
 import type { DevOptions } from "./index.ts";
 import { networkLines } from "./listen-address.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { type LiveRoutes, mountLive } from "./live-routes.ts";
 import { newestPartitionHour } from "./raw-object.ts";
-import { refusedWrite, StartProblem } from "./start-problem.ts";
 import { mountTracker } from "./tracker-route.ts";
 
 /** The package's own model project, wherever the command is run from. */
@@ -43,7 +43,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     ensureWritable(data, ["raw", "spool", "site", "target"]);
     // Checked before anything starts, not once the demo data is due.
     if (options.demo) checkDemoAnchor();
-    checkVars(options.vars);
+    checkVars(packageModels, options.vars);
     lock = acquireDevLock(data);
   } catch (error) {
     return startFailed(error, data);
@@ -103,26 +103,12 @@ export async function runDev(options: DevServerOptions): Promise<number> {
   }
   await feed.start();
   lock.update({ url: collector.url });
-  // The data folder deleted while dev runs loses dev.lock with it: taken again once the folder is back.
-  // Another dev server that started on the folder meanwhile keeps it, and this one stops.
-  const lockLost = new AbortController();
-  let tookOver: { pid: number; url?: string } | undefined;
-  const keepLock = setInterval(() => {
-    tookOver ??= lock.keep();
-    if (tookOver) {
-      clearInterval(keepLock);
-      log(
-        `stopping: ${data} was deleted, and another ownstats dev (pid ${tookOver.pid}${tookOver.url ? `, ${tookOver.url}` : ""}) started on it meanwhile; two would write into one folder`,
-      );
-      lockLost.abort();
-    }
-  }, LOCK_CHECK_MS);
-  keepLock.unref();
+  const lockWatch = watchLock(lock, data, log);
   // Taken from here on, so a Ctrl-C while the demo data is written lets that finish first: killed
   // halfway, it would leave part of the demo behind, and the next start writes none into a folder
   // that already has raw objects.
   const stop = stopRequested(
-    options.signal ? AbortSignal.any([options.signal, lockLost.signal]) : lockLost.signal,
+    options.signal ? AbortSignal.any([options.signal, lockWatch.lost]) : lockWatch.lost,
   );
   let stopping = false;
   void stop.done.then(() => {
@@ -160,7 +146,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     if (!stopping) await watcher.start();
   } catch (error) {
     stop.cancel();
-    clearInterval(keepLock);
+    lockWatch.stop();
     await collector.close();
     lock.release();
     throw error;
@@ -168,7 +154,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
   if (!stopping) announceAndBuild(collector, data, log, builder);
 
   await stop.done;
-  clearInterval(keepLock);
+  lockWatch.stop();
   log("stopping: no new requests; landing what the spool holds…");
   live?.closeStreams();
   feed.stop();
@@ -180,11 +166,8 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     lock.release();
   }
   log("stopped");
-  return tookOver ? 1 : 0;
+  return lockWatch.tookOver() ? 1 : 0;
 }
-
-/** How often dev checks that its lock is still there. */
-const LOCK_CHECK_MS = 1_000;
 
 function announceAndBuild(
   collector: RunningCollector,
@@ -217,53 +200,4 @@ function sourceLookbackHours(models: string): number {
   return sources.length > 0
     ? Math.max(...sources.map((source) => source.lookback_hours))
     : DEFAULT_LOOKBACK_HOURS;
-}
-
-/** A bad --vars (an unknown zone) would fail every build: named once at the start instead. */
-function checkVars(vars: Record<string, unknown> | undefined): void {
-  const [problem] = varsErrors(loadProjectFiles(packageModels).config.vars, vars ?? {});
-  if (problem) throw new DevStartError(`${problem.file}: ${problem.message}`);
-}
-
-function checkDemoAnchor(): void {
-  try {
-    demoAnchor();
-  } catch (error) {
-    throw new DevStartError((error as Error).message);
-  }
-}
-
-function startFailed(thrown: unknown, data: string): number {
-  // A full disk passes the writable check (an empty file) and fails at the lock's first byte.
-  const error = refusedWrite(thrown, data);
-  const message = error instanceof Error ? error.message : String(error);
-  // Every start-up problem is one line and exit 2, as usage errors are.
-  if (error instanceof StartProblem || /already in use|EACCES|EROFS|ENOTDIR/.test(message)) {
-    console.error(`ownstats dev: ${message.split("\n")[0]}`);
-    return 2;
-  }
-  throw error;
-}
-
-/** SIGINT, SIGTERM or the signal; `cancel` lets the process's own signal handling back in. */
-function stopRequested(signal?: AbortSignal): { done: Promise<void>; cancel(): void } {
-  let stop = () => {};
-  const done = new Promise<void>((resolve) => {
-    stop = () => {
-      cancel();
-      resolve();
-    };
-  });
-  const cancel = () => {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
-    signal?.removeEventListener("abort", stop);
-  };
-  if (signal?.aborted) stop();
-  else {
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-    signal?.addEventListener("abort", stop, { once: true });
-  }
-  return { done, cancel };
 }
