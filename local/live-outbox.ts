@@ -5,7 +5,7 @@
 import type { LiveEvent, MinuteCount, SpoolPosition } from "./live-feed.ts";
 
 export interface OutgoingMessage {
-  event: "minutes" | "event" | "backlog" | "missed";
+  event: "minutes" | "event" | "backlog" | "missed" | "zone";
   data: string;
   id?: SpoolPosition;
 }
@@ -30,6 +30,11 @@ export class LiveOutbox {
   addMinutes(): void {
     this.replace(this.waiting.filter((message) => message.event !== "minutes"));
     this.push(this.minutesMessage());
+  }
+
+  /** The zone the page shows times in, when it is not the one the page was told last. */
+  addZone(zone: string): void {
+    this.push({ event: "zone", data: JSON.stringify(zone) });
   }
 
   /** Tells the page that events before the next ones are not sent, without knowing how many. */

@@ -51,11 +51,11 @@ export const livePage = (zone: string): string => `<!DOCTYPE html>
 <figure>
   <div class="chart" id="chart" role="img" aria-label="Events per minute, last 60 minutes"></div>
   <div class="axis"><span>60 min ago</span><span>now</span></div>
-  <figcaption>Events per minute, by arrival (${zone})</figcaption>
+  <figcaption>Events per minute, by arrival (<span class="zone">${zone}</span>)</figcaption>
 </figure>
 <table>
   <caption>Latest events, newest first</caption>
-  <thead><tr><th scope="col">Time (${zone})</th><th scope="col">Event</th><th scope="col">Page</th><th scope="col">Detail</th><th scope="col">Browser · device · country</th></tr></thead>
+  <thead><tr><th scope="col">Time (<span class="zone">${zone}</span>)</th><th scope="col">Event</th><th scope="col">Page</th><th scope="col">Detail</th><th scope="col">Browser · device · country</th></tr></thead>
   <tbody id="events"></tbody>
 </table>
 <script>
@@ -64,11 +64,21 @@ export const livePage = (zone: string): string => `<!DOCTYPE html>
   const chart = document.getElementById("chart");
   const status = document.getElementById("status");
   let minutes = [];
-  const ZONE = ${JSON.stringify(zone)};
-  const zoneClock = new Intl.DateTimeFormat("en-US", {
-    timeZone: ZONE, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+  let ZONE = ${JSON.stringify(zone)};
+  const clockIn = (zone) => new Intl.DateTimeFormat("en-US", {
+    timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
     hour: "2-digit", minute: "2-digit", second: "2-digit",
   });
+  let zoneClock = clockIn(ZONE);
+  // The reports moved to another zone while this page was open: its names and times follow them.
+  function moveToZone(zone) {
+    if (zone === ZONE) return;
+    ZONE = zone;
+    zoneClock = clockIn(zone);
+    for (const name of document.querySelectorAll(".zone")) name.textContent = zone;
+    for (const time of rows.querySelectorAll("time")) showTime(time);
+    drawMinutes();
+  }
   // "2026-11-27 17:03:05": the wall-clock time in the zone of an ISO instant (stored times are UTC).
   function wallTime(iso) {
     const part = Object.fromEntries(zoneClock.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
@@ -96,12 +106,15 @@ export const livePage = (zone: string): string => `<!DOCTYPE html>
   function timeCell(iso) {
     const td = cell("", "time");
     const time = document.createElement("time");
-    const wall = wallTime(iso);
     time.dateTime = iso;
-    time.title = wall + " " + ZONE;
-    time.textContent = wall.slice(11, 19);
+    showTime(time);
     td.append(time);
     return td;
+  }
+  function showTime(time) {
+    const wall = wallTime(time.dateTime);
+    time.title = wall + " " + ZONE;
+    time.textContent = wall.slice(11, 19);
   }
   function row(e) {
     const tr = document.createElement("tr");
@@ -152,6 +165,7 @@ export const livePage = (zone: string): string => `<!DOCTYPE html>
       status.textContent = state === "open" ? "connected" : state === "closed" ? "reconnecting…" : "connecting…";
     },
     minutes: (data) => { minutes = data; drawSoon(); },
+    zone: moveToZone,
     event: (e) => addEvent(e, false),
     backlog: (e) => addEvent(e, true),
     // The server dropped events this page did not read in time (n), or that it was away for (null).
@@ -167,7 +181,7 @@ export const livePage = (zone: string): string => `<!DOCTYPE html>
     const source = new EventSource("/live/events");
     source.addEventListener("open", () => handlers.status("open"));
     source.addEventListener("error", () => handlers.status("closed"));
-    for (const type of ["minutes", "event", "backlog", "missed"])
+    for (const type of ["minutes", "event", "backlog", "missed", "zone"])
       source.addEventListener(type, (m) => handlers[type](JSON.parse(m.data)));
   }
 </script>

@@ -63,19 +63,23 @@ it("sends a page that reconnects only the events after the last one it shows, so
 
   const first = await connect(app, sendLive);
   expect(first.map((m) => [m.event, m.data && JSON.parse(m.data).page_path])).toEqual([
+    ["zone", undefined],
     ["minutes", undefined],
     ["backlog", "/a"],
     ["backlog", "/b"],
     ["backlog", "/c"],
     ["event", "/live-1"],
   ]);
-  const ids = first.filter((m) => m.event !== "minutes").map((m) => m.id);
+  // The zone the page shows times in comes first, so a page that reconnects after it changed follows.
+  expect(first[0]?.data).toBe('"UTC"');
+  const ids = first.filter((m) => m.event === "backlog" || m.event === "event").map((m) => m.id);
   expect(new Set(ids).size).toBe(4);
   expect(ids.every((id) => typeof id === "string" && !/[\r\n]/.test(id))).toBe(true);
 
   // The page showed everything up to /b when the connection dropped.
   const again = await connect(app, sendLive, ids[1]);
   expect(again.map((m) => [m.event, m.data && JSON.parse(m.data).page_path])).toEqual([
+    ["zone", undefined],
     ["minutes", undefined],
     ["backlog", "/c"],
     ["backlog", "/live-1"],
@@ -104,15 +108,16 @@ it("tells a page that reconnects after more events than the recent ones kept tha
   await spool.put(Array.from({ length: 80 }, (_, i) => pageView(`/while-away-${i}`)));
   await feed.poll();
   const again = await connect(app, sendLive, seen);
-  expect(again.slice(0, 3).map((m) => [m.event, JSON.parse(m.data)?.page_path])).toEqual([
+  expect(again.slice(0, 4).map((m) => [m.event, JSON.parse(m.data)?.page_path])).toEqual([
+    ["zone", undefined],
     ["minutes", undefined],
     ["missed", undefined],
     ["backlog", "/while-away-30"],
   ]);
-  expect(again[1]?.data).toBe("null");
+  expect(again[2]?.data).toBe("null");
 
   // A page that was away for fewer events than that gets all of them, and no such note.
   const last = again.filter((m) => m.event === "backlog").at(-1)?.id as string;
   const third = await connect(app, sendLive, last);
-  expect(third.map((m) => m.event)).toEqual(["minutes", "backlog", "event"]);
+  expect(third.map((m) => m.event)).toEqual(["zone", "minutes", "backlog", "event"]);
 });

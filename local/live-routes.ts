@@ -13,8 +13,9 @@ export interface LiveRoutes {
 }
 
 /**
- * `zone` is the time zone the reports show times in, asked at each page load: the reports move to
- * another zone when a build with another --vars timezone has rendered them.
+ * `zone` is the time zone the reports show times in, asked at each page load and at each tick of an
+ * open stream: the reports move to another zone when a build with another --vars timezone (or
+ * project.yml's) has rendered them, and an open page follows without a reload.
  */
 export function mountLive(app: Hono, feed: LiveFeed, zone: () => string = () => "UTC"): LiveRoutes {
   const closers = new Set<() => void>();
@@ -64,6 +65,8 @@ export function mountLive(app: Hono, feed: LiveFeed, zone: () => string = () => 
           }
         })();
       };
+      let toldZone = zone();
+      outbox.addZone(toldZone);
       outbox.addMinutes();
       // Recent events fill the table; they are in the counts already. A page that reconnects (to a
       // restarted dev server, say) sends the id of the last event it has, and gets only later ones.
@@ -77,6 +80,8 @@ export function mountLive(app: Hono, feed: LiveFeed, zone: () => string = () => 
       });
       // Counts move on with the clock even when nothing arrives; the write also keeps proxies from timing out.
       const ticker = setInterval(() => {
+        const now = zone();
+        if (now !== toldZone) outbox.addZone((toldZone = now));
         outbox.addMinutes();
         write();
       }, 5_000);

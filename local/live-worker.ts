@@ -11,6 +11,7 @@ ${countEventScript}
 const tabs = new Set();
 let status = "connecting";
 let minutes;
+let zone;
 // What a tab's table shows at most, newest last, for a tab that opens later.
 const recent = [];
 const tell = (type, data) => { for (const tab of tabs) tab.postMessage({ type, data }); };
@@ -32,12 +33,14 @@ for (const type of ["event", "backlog"])
   });
 
 source.addEventListener("missed", (m) => tell("missed", JSON.parse(m.data)));
+source.addEventListener("zone", (m) => { zone = JSON.parse(m.data); tell("zone", zone); });
 
 onconnect = (connection) => {
   const tab = connection.ports[0];
   tabs.add(tab);
   tab.onmessage = (m) => { if (m.data === "closing") tabs.delete(tab); };
   tab.postMessage({ type: "status", data: status });
+  if (zone) tab.postMessage({ type: "zone", data: zone });
   if (minutes) tab.postMessage({ type: "minutes", data: minutes });
   // In the minutes already: shown, not counted again.
   for (const event of recent) tab.postMessage({ type: "backlog", data: event });
