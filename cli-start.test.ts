@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collectInto, ownstats, ownstatsWith } from "./cli-run.ts";
 import { tempFolder } from "./test/temp-folders.ts";
+import { readOnlyAt } from "./test/user-namespace.ts";
 
 describe("ownstats command, before it starts", () => {
   // prlimit makes every write of a byte fail (EFBIG) as a full disk does (ENOSPC), while the empty
@@ -33,7 +34,7 @@ describe("ownstats command, before it starts", () => {
   // A user namespace lets any user mount a read-only file system for the command alone.
   const canMountReadOnly =
     process.platform === "linux" &&
-    spawnSync("unshare", ["-rm", "sh", "-c", "mount -t tmpfs -o ro tmpfs /mnt"]).status === 0;
+    spawnSync("unshare", [...readOnlyAt("/mnt").slice(1), "true"]).status === 0;
   it.skipIf(!canMountReadOnly)(
     "collect names a data folder on a read-only file system, and the folder it could not be made in",
     () => {
@@ -43,12 +44,7 @@ describe("ownstats command, before it starts", () => {
         spawnSync(
           "unshare",
           [
-            "-rm",
-            "sh",
-            "-c",
-            'mount -t tmpfs -o ro tmpfs "$1" && shift && exec "$@"',
-            "sh",
-            mountPoint,
+            ...readOnlyAt(mountPoint).slice(1),
             process.execPath,
             bin,
             "collect",

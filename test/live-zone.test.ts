@@ -2,9 +2,9 @@
 // in UTC and not in the browser's own zone: an analyst in Berlin reads the same time on both.
 import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { wallClock } from "../reports/zone.ts";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
 import { startDev } from "./dev-server.ts";
+import { expectTimesIn } from "./live-kit.ts";
 
 const chromiumPath = chromiumOrWarn("live time zone browser test");
 
@@ -35,17 +35,7 @@ describe.skipIf(!chromiumPath)("/live's time zone", () => {
 
       const time = live.locator("#events tr:has-text('/zone') time");
       await time.waitFor({ timeout: 10_000 });
-      const arrived = (await time.getAttribute("datetime")) as string;
-      const berlin = wallClock("Europe/Berlin", arrived);
-      await expect(time.textContent()).resolves.toBe(berlin.slice(11, 19));
-      await expect(time.getAttribute("title")).resolves.toBe(
-        `${berlin.slice(0, 10)} ${berlin.slice(11, 19)} Europe/Berlin`,
-      );
-      await expect(live.textContent("thead th >> nth=0")).resolves.toBe("Time (Europe/Berlin)");
-      await expect(live.textContent("figcaption")).resolves.toContain("(Europe/Berlin)");
-      await expect(live.locator("#chart div").last().getAttribute("title")).resolves.toMatch(
-        / Europe\/Berlin: \d+ events$/,
-      );
+      await expectTimesIn(live, time, "Europe/Berlin");
       await context.close();
     } finally {
       await browser.close();

@@ -7,26 +7,15 @@ import { describe, expect, it } from "vitest";
 import { ownstatsUnder } from "../cli-run.ts";
 import { createBucket, s3rverForFile } from "./s3rver-kit.ts";
 import { tempFolder } from "./temp-folders.ts";
+import { readOnlyAt, withoutRoot } from "./user-namespace.ts";
 
 const s3rver = s3rverForFile();
 const key = "year=2026/month=02/day=10/hour=12/ownstats-direct-1-a.gz";
 
-// A user namespace lets the command alone see a read-only mount, or run as a user without root's
-// power to write anywhere (mapped to nobody, it owns its files but obeys their permission bits).
-const readOnlyAt = (folder: string) => [
-  "unshare",
-  "-rm",
-  "sh",
-  "-c",
-  'mount -t tmpfs -o ro tmpfs "$1" && shift && exec "$@"',
-  "sh",
-  folder,
-];
-const withoutRoot = ["unshare", "--user", "--map-user=65534"];
 const namespaces =
   process.platform === "linux" &&
-  spawnSync("unshare", ["-rm", "sh", "-c", "mount -t tmpfs -o ro tmpfs /mnt"]).status === 0 &&
-  spawnSync("unshare", ["--user", "--map-user=65534", "true"]).status === 0;
+  spawnSync("unshare", [...readOnlyAt("/mnt").slice(1), "true"]).status === 0 &&
+  spawnSync("unshare", [...withoutRoot.slice(1), "true"]).status === 0;
 
 describe("sync refused a write", () => {
   it.skipIf(!namespaces)(

@@ -1,0 +1,21 @@
+// Commands run in a Linux user namespace, for tests of folders the command may not write into: any user
+// can mount a read-only file system there for the command alone, or run it without root's power to
+// write anywhere.
+
+/** A wrapper (the command follows its arguments) that runs the command with a read-only tmpfs on `folder`. */
+export const readOnlyAt = (folder: string): string[] => [
+  "unshare",
+  "-rm",
+  "sh",
+  "-c",
+  'mount -t tmpfs -o ro tmpfs "$1" && shift && exec "$@"',
+  "sh",
+  folder,
+];
+
+/**
+ * A wrapper that runs the command as nobody in a user namespace: mapped from the user running the test,
+ * it owns that user's files but obeys their permission bits, so a folder without write permission is
+ * refused even when the test runs as root.
+ */
+export const withoutRoot = ["unshare", "--user", "--map-user=65534"];
