@@ -65,4 +65,37 @@ describe("runInOrder", () => {
     expect(await outcome).toEqual({ error: "bad item", slowDone: true });
     expect(started).toEqual(["slow", "bad"]);
   });
+
+  it("stops on a failure to hand a chunk on, after the items in flight have finished", async () => {
+    const second = pending<number>();
+    const slow = pending<number>();
+    let slowDone = false;
+    const started: number[] = [];
+    const running = runInOrder(
+      [0, 1, 2, 3],
+      2,
+      (item) => {
+        started.push(item);
+        if (item === 1) return second.promise;
+        if (item !== 2) return Promise.resolve(item);
+        return slow.promise.then((value) => {
+          slowDone = true;
+          return value;
+        });
+      },
+      async (chunk) => {
+        if (chunk[0]?.item === 0) throw new Error("state not written");
+      },
+    );
+    const outcome = running.catch((error: Error) => ({ error: error.message, slowDone }));
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    await turn();
+    expect(started).toEqual([0, 1, 2]);
+    // The first chunk is complete and cannot be handed on while item 2 is still running.
+    second.resolve(1);
+    await turn();
+    slow.resolve(2);
+    expect(await outcome).toEqual({ error: "state not written", slowDone: true });
+    expect(started).toEqual([0, 1, 2]);
+  });
 });

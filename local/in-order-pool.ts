@@ -6,8 +6,9 @@
  * Runs `run` on each item, `width` at a time, starting the next item as soon as any one finishes.
  * `done` is handed the items with their results in list order, in chunks of `width` (the last one
  * shorter), each once all of its items and every item before them have finished; one call at a time.
- * On a failure no item is started any more; those in flight are waited for (nothing is left running
- * once this returns), then the first error is thrown and chunks not handed yet are not.
+ * On a failure of `run` or `done` no item is started any more; those in flight are waited for
+ * (nothing is left running once this returns), then the first error is thrown and chunks not
+ * handed yet are not.
  */
 export async function runInOrder<T, R>(
   items: readonly T[],
@@ -21,8 +22,13 @@ export async function runInOrder<T, R>(
   let failure: { error: unknown } | undefined;
   let started = 0;
   let handed = 0;
-  while (handed < items.length) {
-    while (!failure && started < items.length && inFlight.size < slots) {
+  for (;;) {
+    if (failure) {
+      await Promise.all(inFlight.values());
+      throw failure.error;
+    }
+    if (handed === items.length) return;
+    while (started < items.length && inFlight.size < slots) {
       const index = started++;
       const running = run(items[index] as T).then(
         (result) => void results.set(index, result),
@@ -35,21 +41,19 @@ export async function runInOrder<T, R>(
         running.then(() => index),
       );
     }
-    if (failure) {
-      await Promise.all(inFlight.values());
-      throw failure.error;
-    }
     inFlight.delete(await Promise.race(inFlight.values()));
-    for (;;) {
+    while (!failure) {
       const end = Math.min(handed + slots, items.length);
       const chunk = [];
       for (let i = handed; i < end && results.has(i); i++)
         chunk.push({ item: items[i] as T, result: results.get(i) as R });
-      if (chunk.length < end - handed) break;
+      if (chunk.length === 0 || chunk.length < end - handed) break;
       for (let i = handed; i < end; i++) results.delete(i);
       handed = end;
-      await done(chunk);
-      if (handed === items.length) break;
+      // A failure here (the state not written) also stops the pool once the items in flight finish.
+      await done(chunk).catch((error: unknown) => {
+        failure ??= { error };
+      });
     }
   }
 }
