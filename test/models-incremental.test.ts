@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { rawPartition } from "../local/raw-object.ts";
-import { build, ev, query, type RawEvent, resultOf, tempData, writeRaw } from "./models-kit.ts";
+import { at, build, ev, query, type RawEvent, resultOf, tempData, writeRaw } from "./models-kit.ts";
 
 const stgResult = (data: string) => resultOf(data, "stg_events");
 
@@ -221,6 +221,53 @@ describe("incremental stg_events", () => {
       }),
     );
     second.push(ev({ session_id: "bots", event_ts: "2026-03-02T16:30:00Z", is_bot: true }));
+    // A visitor back from a site none of their earlier sessions came from.
+    second.push(
+      ev({
+        session_id: "back",
+        visitor_id: "v3",
+        event_ts: "2026-03-02T16:40:00Z",
+        referrer: "https://news.ycombinator.com/item",
+      }),
+      // ... and exposed again, now to the other variant than s10's (v3's) control.
+      ev({
+        session_id: "back",
+        visitor_id: "v3",
+        event_type: "experiment_exposure",
+        experiment: "hero",
+        variant: "b",
+        event_ts: "2026-03-02T16:41:00Z",
+      }),
+      // An exposed session that a late earlier event gives to another visitor: ve1 is left unexposed.
+      ev({
+        session_id: "exposed-switch",
+        visitor_id: "ve2",
+        event_ts: "2026-03-02T11:59:00Z",
+        ingest_ts: "2026-03-02T17:10:00Z",
+      }),
+    );
+    // A session that began with a click and whose page view, from a search engine, came later: its
+    // touch, and so its site, moves from "(none)" to google.com while its first event stays.
+    first.push(ev({ session_id: "touch-moves", visitor_id: "vt", event_type: "custom", event_ts: at(600) }));
+    second.push(
+      ev({
+        session_id: "touch-moves",
+        visitor_id: "vt",
+        event_ts: at(605),
+        ingest_ts: "2026-03-02T17:10:00Z",
+        referrer: "https://www.google.com/",
+      }),
+    );
+    first.push(
+      ev({
+        session_id: "exposed-switch",
+        visitor_id: "ve1",
+        event_type: "experiment_exposure",
+        experiment: "hero",
+        variant: "b",
+        event_ts: "2026-03-02T12:00:00Z",
+      }),
+    );
     // Moves that only a recompute from the earliest affected day and week gets right. "lonely" is the
     // only session of 2026-03-10 and of its week (a clock ahead); a later-delivered event moves it to
     // 03-02, so that day and that week's rows must go.
@@ -267,7 +314,7 @@ describe("incremental stg_events", () => {
     expect(next.code, next.output).toBe(0);
     expect(resultOf(stepwise, "sessions")?.adapter_response).toMatchObject({
       mode: "incremental",
-      rows_affected: 25,
+      rows_affected: 28,
     });
     for (const model of [
       "int_conversion_touches",
@@ -278,6 +325,7 @@ describe("incremental stg_events", () => {
       "int_cohort_activity",
       "int_daily_pages",
       "int_daily_sources",
+      "int_referrer_visitors",
       "int_daily_attribution",
       "int_hourly_scores",
     ])

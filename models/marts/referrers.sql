@@ -1,7 +1,7 @@
 {{config materialized="table" tags="marts"}}
 -- Which sites send readers: per referring site of the sessions' first touch, summed over the days of
 -- int_daily_sources. Distinct visitors do not add up across days, so they alone are counted from
--- sessions (four columns of it).
+-- int_referrer_visitors (one row per visitor, with their sites).
 
 with by_referrer as (
   select
@@ -15,8 +15,8 @@ with by_referrer as (
 ),
 
 visitors as (
-  select {{> referring_site}} as referrer, count(distinct coalesce(visitor_id, session_id))::INTEGER as visitors
-  from {{ref "sessions"}}
+  select referrer, count(*)::INTEGER as visitors
+  from (select unnest(referrers) as referrer from {{ref "int_referrer_visitors"}})
   group by 1
 )
 
