@@ -9,6 +9,7 @@
 -- that moved can have left a visitor or a site: every visitor it has or had (the visitor ids of its
 -- events, or the session itself) is recomputed from all their sessions; one left without any
 -- session keeps a row with no sites, as its stored sites must go.
+-- Sites are kept sorted, so that a row reads the same however its sessions arrived.
 
 {{#if is_incremental}}
 with touched as (
@@ -47,7 +48,7 @@ recompute as (
 ),
 
 recomputed as (
-  select coalesce(visitor_id, session_id) as visitor_key, list_distinct(list({{> referring_site}})) as referrers
+  select coalesce(visitor_id, session_id) as visitor_key, list_sort(list_distinct(list({{> referring_site}}))) as referrers
   from {{ref "sessions"}}
   where coalesce(visitor_id, session_id) in (select visitor_key from recompute)
   group by 1
@@ -62,7 +63,7 @@ extended as (
 
 select
   extended.visitor_key,
-  list_distinct(coalesce(stored.referrers, []) || extended.referrers) as referrers,
+  list_sort(list_distinct(coalesce(stored.referrers, []) || extended.referrers)) as referrers,
   extended.loaded_at
 from extended
 left join {{self}} as stored using (visitor_key)
@@ -73,7 +74,7 @@ left join recomputed using (visitor_key)
 {{else}}
 select
   coalesce(visitor_id, session_id) as visitor_key,
-  list_distinct(list({{> referring_site}})) as referrers,
+  list_sort(list_distinct(list({{> referring_site}}))) as referrers,
   max(loaded_at) as loaded_at
 from {{ref "sessions"}}
 group by 1
