@@ -26,15 +26,21 @@ export interface LoadOptions {
   indirectSelection?: IndirectSelection;
 }
 
-/** Compiles a project and writes target/compiled and target/manifest.json; no database needed. */
-export function loadProject(opts: Pick<LoadOptions, "data" | "models" | "vars">): CompiledProject {
+/**
+ * Compiles a project and writes target/compiled and target/manifest.json; no database needed. The
+ * manifest is returned too (unset when the project has errors), for `state:` to compare with --state's.
+ */
+export function loadProject(opts: Pick<LoadOptions, "data" | "models" | "vars">): {
+  project: CompiledProject;
+  manifest?: Manifest;
+} {
   const project = compileProject(resolve(opts.models), { vars: opts.vars });
-  if (project.errors.length === 0) {
-    const target = join(opts.data, "target");
-    writeCompiled(project, target, (sql) => shownSql(project, opts.data, sql));
-    writeJson(target, "manifest.json", buildManifest(project));
-  }
-  return project;
+  if (project.errors.length) return { project };
+  const target = join(opts.data, "target");
+  writeCompiled(project, target, (sql) => shownSql(project, opts.data, sql));
+  const manifest = buildManifest(project);
+  writeJson(target, "manifest.json", manifest);
+  return { project, manifest };
 }
 
 /** A compiled query as target/compiled shows it: each source read in full as its files are now. */
@@ -69,7 +75,7 @@ export function loadSelection(
     log(`Usage error: ${error.message}`);
     return undefined;
   }
-  const project = loadProject(opts);
+  const { project, manifest } = loadProject(opts);
   for (const l of projectWarningLines(project.warnings)) warn(l);
   if (project.errors.length) {
     for (const l of projectErrorLines(project.errors)) log(l);
@@ -77,7 +83,9 @@ export function loadSelection(
   }
   try {
     const state: StateFacts | undefined =
-      previous && opts.state !== undefined ? stateFacts(project, previous, opts.state) : undefined;
+      previous && manifest && opts.state !== undefined
+        ? stateFacts(project, manifest, previous, opts.state)
+        : undefined;
     const nodes = selectionGraph(project, opts.data, state);
     const warning = (m: string) => warn(`[WARNING]: ${m}`);
     const selected =

@@ -1,7 +1,7 @@
 // What --select and --exclude choose from: the models and, keyed by testKey, the data tests, with the
 // facts dbt's selector methods read (fqn, config, test type, the last run's status).
 import { join } from "node:path";
-import { buildManifest, type Manifest, readJson } from "./artifacts.ts";
+import { type Manifest, readJson } from "./artifacts.ts";
 import { type CompiledProject, graphOf } from "./compile.ts";
 import { type GraphNode, testKey } from "./graph.ts";
 import { fqn, modelId, sourceId, testId } from "./manifest-nodes.ts";
@@ -17,8 +17,13 @@ export interface StateFacts {
   sources: Map<string, StateChange[]>;
 }
 
-export function stateFacts(project: CompiledProject, previous: Manifest, folder: string): StateFacts {
-  const current = buildManifest(project);
+/** `current` is this project's manifest (buildManifest), `previous` the one in the --state `folder`. */
+export function stateFacts(
+  project: CompiledProject,
+  current: Manifest,
+  previous: Manifest,
+  folder: string,
+): StateFacts {
   const sources = Object.keys(project.config.sources).map((name): [string, StateChange[]] => [
     name,
     sourceChanges(current, previous, sourceId(project.name, name)),
