@@ -2,7 +2,7 @@
 // command line's --select, then unions, intersections and excludes of what they chose.
 import type { GraphNode } from "./graph.ts";
 import type { ProjectError } from "./project.ts";
-import { type IndirectSelection, SelectorError, selectNodes } from "./select.ts";
+import { type IndirectSelection, SelectorError, selectNodes, withTestsOf } from "./select.ts";
 import { type Definition, readSelectorsFile, selectorsPath } from "./selectors-file.ts";
 import type { StateChange } from "./state-compare.ts";
 import { didYouMean } from "./suggest.ts";
@@ -37,10 +37,7 @@ export function resolveDefinition(definition: Definition, ctx: DefinitionContext
       ? new Set(sets.flatMap((s) => [...s]))
       : new Set([...first].filter((key) => rest.every((s) => s.has(key))));
   const excluded = new Set(definition.exclude.flatMap((d) => [...resolveDefinition(d, ctx)]));
-  // As --exclude: a test goes with any model it reads that is excluded.
-  for (const [key, node] of ctx.nodes)
-    if (node.test && node.parents.some((p) => excluded.has(p))) excluded.add(key);
-  for (const key of excluded) chosen.delete(key);
+  for (const key of withTestsOf(ctx.nodes, excluded)) chosen.delete(key);
   return chosen;
 }
 

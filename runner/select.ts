@@ -98,10 +98,15 @@ export function selectNodes(
   const excluded = new Set(expand(exclude ?? []).flatMap((s) => [...resolveItem(s)]));
   // As dbt's indirect selection: a test comes along with the models it reads that are chosen (by the
   // mode), and goes with any model it reads that is excluded.
-  for (const [key, node] of nodes)
-    if (node.test && node.parents.some((p) => excluded.has(p))) excluded.add(key);
-  for (const n of excluded) chosen.delete(n);
+  for (const n of withTestsOf(nodes, excluded)) chosen.delete(n);
   const takes = takesTest(chosen);
   for (const [key, node] of nodes) if (node.test && !excluded.has(key) && takes(node)) chosen.add(key);
   return chosen;
+}
+
+/** As dbt's --exclude: a data test goes with any model it reads that is excluded. */
+export function withTestsOf(nodes: Map<string, GraphNode>, excluded: Set<string>): Set<string> {
+  for (const [key, node] of nodes)
+    if (node.test && node.parents.some((p) => excluded.has(p))) excluded.add(key);
+  return excluded;
 }
