@@ -78,6 +78,9 @@ export async function runDev(options: DevServerOptions): Promise<number> {
         ? { heading: "The reports could not be rendered", detail: lastRenderProblem }
         : undefined;
   let live: LiveRoutes | undefined;
+  // Read again after each build and render (the only times it moves), not at each tick of every
+  // open /live stream.
+  let reportsZone = projectZone(data, packageModels);
   let collector: RunningCollector;
   try {
     collector = await startCollector({
@@ -91,7 +94,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
       allowOwnOrigin: true,
       extend: (app: Hono) => {
         mountTracker(app);
-        live = mountLive(app, feed, () => projectZone(data, packageModels));
+        live = mountLive(app, feed, () => reportsZone);
         mountReports(app, data, reportsProblem);
         mountDemoSite(app);
         mountPageNotFound(app);
@@ -124,11 +127,13 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     lookbackHours: sourceLookbackHours(packageModels),
   });
   builder.onBuilt(({ ok, code, lines, busy }) => {
+    reportsZone = projectZone(data, packageModels);
     if (ok) lastBuildProblem = undefined;
     else if (!busy)
       lastBuildProblem = [`exit ${code}`, ...failureLines(lines).map((line) => line.trim())].join("\n");
   });
   builder.onRendered((problem) => {
+    reportsZone = projectZone(data, packageModels);
     lastRenderProblem = problem;
   });
   const watcher = new RawWatcher({
