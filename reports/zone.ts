@@ -14,13 +14,14 @@ const zonedTables = ["daily", "cohorts"];
 /**
  * The zone the project builds its days in: var timezone of the --vars its last run of every model
  * was given (`ownstats dev --vars`, a scheduled `build --vars`), else of its project.yml, else UTC.
- * A run of a selection (`--select daily --vars …`) says nothing of what the others are built with.
+ * A run of a selection (`--select daily --vars …`, `--selector`) says nothing of what the others are built with.
  */
 export function projectZone(data: string, models: string): string {
   const zone =
     unlessUnreadable(() => {
       const args = readRunResults(data)?.args;
-      return args && !args.select?.length && !args.exclude?.length ? args.vars?.timezone : undefined;
+      const whole = args && !args.select?.length && !args.exclude?.length && args.selector === undefined;
+      return whole ? args.vars?.timezone : undefined;
     }) ?? unlessUnreadable(() => loadProjectFiles(models).config.vars.timezone);
   // Neither says (the runner's own default is UTC), or the zone is none.
   return typeof zone === "string" && !timeZoneProblem(zone) ? zone : "UTC";

@@ -132,4 +132,16 @@ describe("reports in the warehouse's time zone", () => {
     await buildSite({ data, days: 1 }, now);
     expect(readFileSync(join(data, "site", "index.html"), "utf8")).toContain("all times UTC.");
   });
+
+  it("label a warehouse with its project's zone after a --selector run built with another", async () => {
+    const models = berlinProject();
+    writeFileSync(join(models, "selectors.yml"), "selectors:\n  - name: days\n    definition: daily\n");
+    const data = tempData();
+    const run = (opts: { selector?: string; vars?: Record<string, unknown> }) =>
+      runProject("run", { data, models, fullRefresh: false, log: () => {}, ...opts });
+    expect(await run({})).toBe(0);
+    expect(await run({ selector: "days", vars: { timezone: "Asia/Tokyo" } })).toBe(0);
+    await buildSite({ data, days: 1, models }, now);
+    expect(readFileSync(join(data, "site", "index.html"), "utf8")).toContain("all times Europe/Berlin.");
+  });
 });
