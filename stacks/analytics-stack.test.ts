@@ -33,6 +33,7 @@ describe("variables", () => {
     expect(defaults).toEqual({
       kinesis_stream_enabled: true,
       kinesis_shard_count: 1,
+      kinesis_stream_mode: "PROVISIONED",
       firehose_buffer_seconds: 300,
       firehose_buffer_mb: 128,
       raw_retention_days: 395,
@@ -65,6 +66,7 @@ describe("variables", () => {
     expect(sorted(validated)).toEqual(
       sorted([
         "kinesis_shard_count",
+        "kinesis_stream_mode",
         "firehose_buffer_seconds",
         "firehose_buffer_mb",
         "raw_retention_days",
@@ -139,15 +141,32 @@ describe("event store", () => {
 });
 
 describe("stream and delivery", () => {
-  it("creates the Kinesis stream only when enabled: kinesis_shard_count encrypted provisioned shards, 24 h", () => {
+  it("creates the Kinesis stream only when enabled: encrypted, 24 h, in the capacity mode kinesis_stream_mode names", () => {
     expect(resourcesOf(tf, "aws_kinesis_stream")[kinesisStream]).toMatchObject({
       count: KINESIS_COUNT,
-      shard_count: "${var.kinesis_shard_count}",
       retention_period: 24,
       encryption_type: "KMS",
       kms_key_id: "alias/aws/kinesis",
-      stream_mode_details: { stream_mode: "PROVISIONED" },
+      stream_mode_details: {
+        stream_mode: '${(var.kinesis_stream_mode == "ON_DEMAND") ? "ON_DEMAND" : "PROVISIONED"}',
+      },
     });
+  });
+
+  it("sets kinesis_shard_count shards on a provisioned stream and none on an on-demand one", () => {
+    // The AWS provider refuses a shard count on an on-demand stream, even 1.
+    expect(resourcesOf(tf, "aws_kinesis_stream")[kinesisStream]?.shard_count).toBe(
+      '${(var.kinesis_stream_mode == "ON_DEMAND") ? null : var.kinesis_shard_count}',
+    );
+  });
+
+  it("accepts only the two capacity modes AWS knows, naming them when refused", () => {
+    const [rule] = tf.variable.kinesis_stream_mode?.validation as {
+      condition: string;
+      error_message: string;
+    }[];
+    expect(rule?.condition).toBe('${contains(["PROVISIONED", "ON_DEMAND"], var.kinesis_stream_mode)}');
+    expect(rule?.error_message).toMatch(/^kinesis_stream_mode must be "PROVISIONED" .* or "ON_DEMAND"/);
   });
 
   it("always has a DirectPut stream and, gated by the same count, a stream-fed one", () => {

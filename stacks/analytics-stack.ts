@@ -61,6 +61,7 @@ export class AnalyticsStack extends TerraformStack {
       name: `${prefix}-events`,
       count: vars.kinesisCount,
       shardCount: vars.kinesisShardCount,
+      onDemand: vars.kinesisOnDemand,
     });
 
     const buffering = { bufferSeconds: vars.firehoseBufferSeconds, bufferMb: vars.firehoseBufferMb };
@@ -117,7 +118,12 @@ export class AnalyticsStack extends TerraformStack {
       apiId: api.api.id,
       functionName: collector.function.functionName,
       directDeliveryName: directDelivery.name,
-      kinesis: { streamName: stream.name, deliveryName: streamDelivery.name, count: vars.kinesisCount },
+      kinesis: {
+        streamName: stream.name,
+        deliveryName: streamDelivery.name,
+        count: vars.kinesisCount,
+        onDemand: vars.kinesisOnDemand,
+      },
       encryption: { enabled: vars.encryptAlarmTopic, count: vars.alarmTopicKeyCount, identity },
     });
 

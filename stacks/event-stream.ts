@@ -1,5 +1,5 @@
 import { KinesisStream } from "@cdktf/provider-aws/lib/kinesis-stream/index.js";
-import { propertyAccess, Token } from "cdktf";
+import { Fn, type IResolvable, propertyAccess, Token } from "cdktf";
 import { Construct } from "constructs";
 import { REMOVED_AFTER_COLLECTOR_MOVES } from "./counted.ts";
 
@@ -10,6 +10,11 @@ export interface EventStreamProps {
   readonly count: number;
   /** Provisioned shards; each takes 1 MiB/s or 1,000 records/s of writes, far above most sites' traffic. @default 1 */
   readonly shardCount?: number;
+  /**
+   * `true` for on-demand capacity, which follows traffic and takes no shard count (a token from
+   * `kinesis_stream_mode`). @default false (provisioned)
+   */
+  readonly onDemand?: IResolvable | boolean;
   /** Hours a record stays readable, the window for `ownstats live` and `replay`. @default 24 */
   readonly retentionHours?: number;
 }
@@ -24,12 +29,14 @@ export class EventStream extends Construct {
   constructor(scope: Construct, id: string, props: EventStreamProps) {
     super(scope, id);
     this.name = props.name;
+    const onDemand = props.onDemand ?? false;
     this.stream = new KinesisStream(this, "stream", {
       count: props.count,
       name: props.name,
-      // Provisioned, not on-demand: one shard costs about $11 a month, on-demand about $29 plus data.
-      streamModeDetails: { streamMode: "PROVISIONED" },
-      shardCount: props.shardCount ?? 1,
+      // Provisioned by default: one shard costs about $11 a month, on-demand about $29 plus data.
+      streamModeDetails: { streamMode: Token.asString(Fn.conditional(onDemand, "ON_DEMAND", "PROVISIONED")) },
+      // The provider refuses any shard count, even 1, on an on-demand stream.
+      shardCount: Token.asNumber(Fn.conditional(onDemand, Token.nullValue(), props.shardCount ?? 1)),
       retentionPeriod: props.retentionHours ?? 24,
       encryptionType: "KMS",
       // The AWS-managed key costs nothing; a customer key would add a monthly fee.

@@ -71,7 +71,19 @@ describe("operator alarms", () => {
       threshold: 0,
     });
     expect(throttled?.alarm_description).toContain("kinesis_shard_count");
-    expect(onlyResource(tf, "aws_kinesis_stream").shard_count).toBe("${var.kinesis_shard_count}");
+    expect(onlyResource(tf, "aws_kinesis_stream").shard_count).toContain("var.kinesis_shard_count");
+  });
+
+  it("name the way out that the stream's capacity mode has: more shards, or on-demand's own scaling", () => {
+    const [throttled] = alarmOn("AWS/Kinesis", "WriteProvisionedThroughputExceeded");
+    const description = /^\$\{\(var\.kinesis_stream_mode == "ON_DEMAND"\) \? "(.*)" : "(.*)"\}$/.exec(
+      String(throttled?.alarm_description),
+    );
+    const [, onDemand, provisioned] = description ?? [];
+    expect(provisioned).toContain("deploy with a higher kinesis_shard_count");
+    // An on-demand stream has no shard count: telling its operator to raise one would mislead.
+    expect(onDemand).toContain("on-demand");
+    expect(onDemand).not.toContain("kinesis_shard_count");
   });
 
   it("mail alarm_email only when one is given, and name the topic for other subscribers", () => {

@@ -17,8 +17,16 @@ export interface OperatorAlarmsProps {
   readonly functionName: string;
   /** The always-present DirectPut Firehose stream's name. */
   readonly directDeliveryName: string;
-  /** The Kinesis stream and the Firehose stream reading it, with the `count` that gates both. */
-  readonly kinesis: { readonly streamName: string; readonly deliveryName: string; readonly count: number };
+  /**
+   * The Kinesis stream and the Firehose stream reading it, with the `count` that gates both, and whether
+   * the stream is on-demand (a token from `kinesis_stream_mode`).
+   */
+  readonly kinesis: {
+    readonly streamName: string;
+    readonly deliveryName: string;
+    readonly count: number;
+    readonly onDemand: IResolvable | boolean;
+  };
   /** Whether the topic is encrypted with a key of its own (`encrypt_alarm_topic`), and `count` of that key. */
   readonly encryption: {
     readonly enabled: IResolvable;
@@ -142,7 +150,14 @@ export class OperatorAlarms extends Construct {
     // Caught before events are lost: the collector retries throttled records for up to 8 s, and
     // only what is still refused then reaches visitors as a 503 (and the api-5xx alarm).
     alarm("stream-throttled", {
-      description: `Kinesis stream ${props.kinesis.streamName} refused writes over its shards' limit (1 MiB/s or 1,000 records/s each): deploy with a higher kinesis_shard_count`,
+      // An on-demand stream has no shard count to raise: the way out differs with the mode.
+      description: Token.asString(
+        Fn.conditional(
+          props.kinesis.onDemand,
+          `Kinesis stream ${props.kinesis.streamName} (on-demand) refused writes: it takes at once up to twice its peak of the last 30 days, so a steeper surge is throttled while it scales`,
+          `Kinesis stream ${props.kinesis.streamName} refused writes over its shards' limit (1 MiB/s or 1,000 records/s each): deploy with a higher kinesis_shard_count, or kinesis_stream_mode ON_DEMAND`,
+        ),
+      ),
       namespace: "AWS/Kinesis",
       metric: "WriteProvisionedThroughputExceeded",
       dimensions: { StreamName: props.kinesis.streamName },

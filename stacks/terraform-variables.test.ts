@@ -81,6 +81,19 @@ describe.skipIf(!pluginDir)("terraform variables (offline)", () => {
   );
 
   it(
+    "refuses a Kinesis capacity mode other than PROVISIONED or ON_DEMAND, naming both",
+    async () => {
+      for (const mode of ["on-demand", "on_demand", "PAY_PER_REQUEST", ""]) {
+        const attempt = planOnly(...REQUIRED_VARS, "-var", `kinesis_stream_mode=${mode}`);
+        await expect(attempt, mode).rejects.toThrow(
+          /kinesis_stream_mode must be "PROVISIONED" \(kinesis_shard_count shards\) or\s+"ON_DEMAND"/,
+        );
+      }
+    },
+    slow,
+  );
+
+  it(
     "trusts the branch github_branch names, for a repository whose default branch is not main",
     async () => {
       const p = await plan("branch", [...REQUIRED_VARS, "-var", "github_branch=master"]);

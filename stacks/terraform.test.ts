@@ -110,6 +110,35 @@ describe.skipIf(!pluginDir)("terraform validate and plan (offline)", () => {
     expect(kinesisOn.planned_values.outputs.kinesis_delivery_stream_name?.value).toBe("ownstats-from-stream");
   });
 
+  it(
+    "plans an on-demand stream with no shard count, read, written to, watched and named as a provisioned one",
+    async () => {
+      const kinesisStream = (p: Plan) =>
+        p.planned_values.root_module.resources.find((r) => r.type === "aws_kinesis_stream")?.values;
+      const onDemand = await plan("kinesis-on-demand", [
+        ...REQUIRED_VARS,
+        "-var",
+        "kinesis_stream_mode=ON_DEMAND",
+      ]);
+      // The provider refuses the plan outright if a shard count is set on an on-demand stream.
+      expect(kinesisStream(onDemand)).toMatchObject({
+        stream_mode_details: [{ stream_mode: "ON_DEMAND" }],
+        shard_count: null,
+      });
+      expect(kinesisStream(kinesisOn)).toMatchObject({
+        stream_mode_details: [{ stream_mode: "PROVISIONED" }],
+        shard_count: 1,
+      });
+      expect(addresses(onDemand)).toEqual(addresses(kinesisOn));
+      expect(lambdaEnv(onDemand)).toMatchObject({ SINK: "kinesis", KINESIS_STREAM_NAME: "ownstats-events" });
+      expect(onDemand.planned_values.outputs.kinesis_stream_name?.value).toBe("ownstats-events");
+      expect(onDemand.planned_values.outputs.kinesis_delivery_stream_name?.value).toBe(
+        "ownstats-from-stream",
+      );
+    },
+    slow,
+  );
+
   it("plans the collector's code hash as Lambda reports it, so an unchanged collector plans no update", () => {
     // Lambda reports CodeSha256, the base64 SHA-256 of the zip, and the provider stores it as
     // source_code_hash: any other value in the configuration is a change on every plan.

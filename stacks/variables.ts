@@ -1,4 +1,4 @@
-import { Fn, type IResolvable, TerraformVariable, Token, VariableType } from "cdktf";
+import { Fn, type IResolvable, Op, TerraformVariable, Token, VariableType } from "cdktf";
 import type { Construct } from "constructs";
 
 /** Typed handles on the stack's input variables (all created at stack scope, so their names stay plain). */
@@ -9,6 +9,8 @@ export interface AnalyticsVariables {
   readonly kinesisCount: number;
   /** Provisioned shards of the Kinesis stream. */
   readonly kinesisShardCount: number;
+  /** `true` when `kinesis_stream_mode` is ON_DEMAND: capacity follows traffic and no shard count is set. */
+  readonly kinesisOnDemand: IResolvable;
   readonly firehoseBufferSeconds: number;
   readonly firehoseBufferMb: number;
   readonly rawRetentionDays: number;
@@ -49,10 +51,24 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     nullable: false,
     description:
       "Provisioned shards of the Kinesis stream, each taking 1 MiB/s or 1,000 records/s of writes (about $11 a month each). " +
-      "Raise it when the stream-throttled alarm goes off; AWS allows at most doubling it in one apply.",
+      "Raise it when the stream-throttled alarm goes off; AWS allows at most doubling it in one apply. " +
+      "Unused when kinesis_stream_mode is ON_DEMAND.",
     validation: check(
       "var.kinesis_shard_count >= 1 && floor(var.kinesis_shard_count) == var.kinesis_shard_count",
       "kinesis_shard_count must be a whole number of shards, at least 1.",
+    ),
+  });
+  const streamMode = new TerraformVariable(scope, "kinesis_stream_mode", {
+    type: VariableType.STRING,
+    default: "PROVISIONED",
+    nullable: false,
+    description:
+      "Capacity mode of the Kinesis stream. PROVISIONED: kinesis_shard_count shards (about $11 a month each). " +
+      "ON_DEMAND: capacity follows traffic, for spiky sites that would rather not size shards (about $29 a month " +
+      "plus $0.08 per GB written and $0.04 per GB read); kinesis_shard_count is then unused. AWS allows two switches a day.",
+    validation: check(
+      'contains(["PROVISIONED", "ON_DEMAND"], var.kinesis_stream_mode)',
+      'kinesis_stream_mode must be "PROVISIONED" (kinesis_shard_count shards) or "ON_DEMAND" (no shards to size), in capitals.',
     ),
   });
   const bufferSeconds = new TerraformVariable(scope, "firehose_buffer_seconds", {
@@ -199,6 +215,7 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     kinesisStreamEnabled: kinesis.booleanValue,
     kinesisCount: Token.asNumber(Fn.conditional(kinesis.booleanValue, 1, 0)),
     kinesisShardCount: shards.numberValue,
+    kinesisOnDemand: Op.eq(streamMode.stringValue, "ON_DEMAND"),
     firehoseBufferSeconds: bufferSeconds.numberValue,
     firehoseBufferMb: bufferMb.numberValue,
     rawRetentionDays: retention.numberValue,
