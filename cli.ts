@@ -240,6 +240,11 @@ program
   .description("monthly AWS cost estimate, itemized")
   .requiredOption("--events <n>", "events per month", integer("--events"))
   .addOption(new Option("--kinesis <state>", "Kinesis stream").choices(["on", "off"]).default("off"))
+  .addOption(
+    new Option("--kinesis-mode <mode>", "the stream's capacity mode (the stack's kinesis_stream_mode)")
+      .choices(["provisioned", "on-demand"])
+      .default("provisioned"),
+  )
   .option("--buffer-seconds <s>", "Firehose buffering interval", integer("--buffer-seconds"), 300)
   .option(
     "--buffer-mb <n>",

@@ -219,6 +219,11 @@ describe("traffic past what the stack and the report workflow take by default", 
     expect(variables.api_throttle_rate?.default).toBe(STACK_DEFAULTS.apiThrottleRate);
     expect(variables.lambda_reserved_concurrency?.default).toBe(STACK_DEFAULTS.lambdaReservedConcurrency);
     expect(variables.kinesis_shard_count?.default).toBe(STACK_DEFAULTS.kinesisShardCount);
+    // Without --kinesis-mode the stream is priced provisioned, as the stack deploys it by default.
+    expect(variables.kinesis_stream_mode?.default).toBe("PROVISIONED");
+    expect(
+      estimateCost({ events: 1000, kinesis: true, bufferSeconds: 300, eventsPerRequest: 3 }).lines,
+    ).toContainEqual(expect.objectContaining({ id: "kinesisShards" }));
     // Without the option the estimate has no alarm-topic key, as the stack has none by default.
     expect(variables.encrypt_alarm_topic?.default).toBe(false);
   });

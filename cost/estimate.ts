@@ -8,6 +8,13 @@ import {
   KB,
   SECONDS_PER_MONTH,
 } from "./assumptions.ts";
+import {
+  KINESIS_MODES,
+  type KinesisLineId,
+  type KinesisMode,
+  kinesisItems,
+  provisionedShards,
+} from "./kinesis.ts";
 import { capacityNotes, reportCacheNote } from "./notes.ts";
 import { FREE_TIERS, PRICES, type Price, type PriceBook } from "./prices.ts";
 
@@ -15,6 +22,8 @@ export interface CostInput {
   /** Events collected per month. */
   events: number;
   kinesis: boolean;
+  /** The stack's kinesis_stream_mode, when `kinesis` is on. @default "provisioned" (the stack's default) */
+  kinesisMode?: KinesisMode;
   /** Firehose buffering interval, 0–900 s. */
   bufferSeconds: number;
   /** Firehose buffer size, 1–128 MiB of data before compression. @default 128 (the stack's default) */
@@ -30,9 +39,7 @@ export type LineId =
   | "lambdaRequests"
   | "lambdaCompute"
   | "lambdaInit"
-  | "kinesisShards"
-  | "kinesisPut"
-  | "kinesisKms"
+  | KinesisLineId
   | "firehose"
   | "s3Storage"
   | "s3Put"
@@ -92,6 +99,12 @@ export function checkInput(input: CostInput): void {
   whole("--buffer-seconds", input.bufferSeconds, LIMITS.bufferSeconds);
   if (input.bufferMb !== undefined) whole("--buffer-mb", input.bufferMb, LIMITS.bufferMb);
   whole("--events-per-request", input.eventsPerRequest, LIMITS.eventsPerRequest);
+  if (input.kinesisMode !== undefined && !KINESIS_MODES.includes(input.kinesisMode))
+    throw new RangeError(`--kinesis-mode must be ${KINESIS_MODES.join(" or ")}, got ${input.kinesisMode}`);
+  if (input.kinesisMode === "on-demand" && !input.kinesis)
+    throw new RangeError(
+      "--kinesis-mode on-demand prices the Kinesis stream, which --kinesis off leaves out",
+    );
 }
 
 /**
@@ -149,15 +162,10 @@ export function estimateCost(
   const coldStarts = Math.min(requests, HOURS_PER_MONTH * a.coldStartsPerHour);
   const initGbSeconds = coldStarts * memoryGb * (a.lambdaInitMs / 1000);
 
-  const peakRecordsPerSecond = (records / SECONDS_PER_MONTH) * a.peakToAverage;
-  const shards = input.kinesis
-    ? Math.max(
-        1,
-        Math.ceil(peakRecordsPerSecond / 1000),
-        Math.ceil((peakRecordsPerSecond * recordBytes) / (1024 * KB)),
-      )
-    : 0;
-  const putPayloadUnits = input.kinesis ? records * Math.ceil(recordBytes / (25 * KB)) : 0;
+  const kinesisMode = input.kinesisMode ?? "provisioned";
+  // An on-demand stream has no shards to size.
+  const shards =
+    input.kinesis && kinesisMode === "provisioned" ? provisionedShards(records, recordBytes, a) : 0;
   const firehoseGb = (records * Math.ceil(recordBytes / (5 * KB)) * 5 * KB) / GB;
 
   const lines: LineItem[] = [];
@@ -193,23 +201,14 @@ export function estimateCost(
     initGbSeconds,
     prices.lambdaArmGbSecond,
   );
-  if (input.kinesis) {
-    add(
-      "kinesisShards",
-      "Kinesis",
-      `${shards} provisioned shard${shards === 1 ? "" : "s"} × ${HOURS_PER_MONTH} h`,
-      shards * HOURS_PER_MONTH,
-      prices.kinesisShardHour,
-    );
-    add("kinesisPut", "Kinesis", "PUT payload units (25 KB)", putPayloadUnits, prices.kinesisPutPayloadUnit);
-    add(
-      "kinesisKms",
-      "Kinesis",
-      "KMS calls for stream encryption (aws/kinesis key)",
-      HOURS_PER_MONTH * a.kmsCallsPerCredentialHour * (input.events > 0 ? 2 : 1) + coldStarts,
-      prices.kmsRequest,
-    );
-  }
+  if (input.kinesis)
+    for (const k of kinesisItems(
+      kinesisMode,
+      { events: input.events, records, recordBytes, coldStarts },
+      a,
+      prices,
+    ))
+      add(k.id, "Kinesis", k.item, k.quantity, k.unitPrice);
   add(
     "firehose",
     "Firehose",

@@ -37,6 +37,9 @@ describe("formatting", () => {
       "\n",
     );
     expect(table).toHaveLength(4);
-    expect(table[3]).toMatch(/^\| 100,000 \| \$0\.1047 \| \$0\.0908 \| \$11\.\d\d \|/);
+    expect(table[0]).toContain("| Kinesis on, provisioned | Kinesis on, on-demand |");
+    // On-demand at 100,000 events of 3 per request: $0.1047 + $29.20 + 100,000 × 1 KB × $0.08/GB
+    // + 100,000 × 500 B × $0.04/GB + the stream's KMS calls, about $29.39
+    expect(table[3]).toMatch(/^\| 100,000 \| \$0\.1047 \| \$0\.0908 \| \$11\.\d\d \| \$29\.\d\d \|/);
   });
 });

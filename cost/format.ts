@@ -1,5 +1,6 @@
 // Renders a cost estimate as a plain-text table for the terminal and as markdown for the README.
 import { bufferLabel, type CostEstimate, type CostInput, estimateCost } from "./estimate.ts";
+import type { KinesisMode } from "./kinesis.ts";
 import { ARTICLE_MONTHLY_USD, type Price } from "./prices.ts";
 
 export function usd(value: number): string {
@@ -37,7 +38,7 @@ function table(header: string[], rows: string[][], align: ("l" | "r")[]): string
 }
 
 export function describeInput(input: CostInput): string {
-  return `${input.events.toLocaleString("en-US")} events/month, Kinesis ${input.kinesis ? "on" : "off"}, ${bufferLabel(input)} Firehose buffer, ${input.eventsPerRequest} event${input.eventsPerRequest === 1 ? "" : "s"} per request`;
+  return `${input.events.toLocaleString("en-US")} events/month, Kinesis ${input.kinesis ? `on (${input.kinesisMode ?? "provisioned"})` : "off"}, ${bufferLabel(input)} Firehose buffer, ${input.eventsPerRequest} event${input.eventsPerRequest === 1 ? "" : "s"} per request`;
 }
 
 export function formatEstimate(estimate: CostEstimate): string {
@@ -80,6 +81,24 @@ export function formatEstimate(estimate: CostEstimate): string {
   return lines.join("\n");
 }
 
+/** The stack's kinesis_stream_mode value for each mode the estimate takes. */
+const STREAM_MODE_VARIABLE: Record<KinesisMode, string> = {
+  provisioned: "PROVISIONED",
+  "on-demand": "ON_DEMAND",
+};
+
+/** With the stream on: the other capacity mode's total, and which of the two is cheaper for this traffic. */
+export function compareKinesisModes(estimate: CostEstimate): string | undefined {
+  const { input, assumptions } = estimate;
+  if (!input.kinesis) return undefined;
+  const mode = input.kinesisMode ?? "provisioned";
+  const other: KinesisMode = mode === "provisioned" ? "on-demand" : "provisioned";
+  const otherTotal = estimateCost({ ...input, kinesisMode: other }, assumptions).totalUsd;
+  const cheaper = otherTotal < estimate.totalUsd ? other : mode;
+  const difference = usd(Math.abs(otherTotal - estimate.totalUsd));
+  return `With --kinesis-mode ${other} (kinesis_stream_mode=${STREAM_MODE_VARIABLE[other]}): ${usd(otherTotal)}/month, ${difference} ${otherTotal < estimate.totalUsd ? "less" : "more"}. ${cheaper === "provisioned" ? "Provisioned" : "On-demand"} is cheaper for this traffic${cheaper === "provisioned" ? "; on-demand spares sizing kinesis_shard_count for bursts" : ""}.`;
+}
+
 export function compareWithArticle(totalUsd: number): string {
   const article = `The article's pipeline: about $${ARTICLE_MONTHLY_USD}/month ($11 of it the Kinesis shard).`;
   // No ratio to $0 means anything: "120000× less" would only echo the display's rounding.
@@ -95,17 +114,18 @@ export function compareWithArticle(totalUsd: number): string {
 /** The README's table: totals for several volumes, both Kinesis settings, and the largest line. */
 export function markdownVolumeTable(
   volumes: number[],
-  settings: Omit<CostInput, "events" | "kinesis">,
+  settings: Omit<CostInput, "events" | "kinesis" | "kinesisMode">,
 ): string {
   const rows = volumes.map((events) => {
     const off = estimateCost({ ...settings, events, kinesis: false });
     const on = estimateCost({ ...settings, events, kinesis: true });
+    const onDemand = estimateCost({ ...settings, events, kinesis: true, kinesisMode: "on-demand" });
     const largest = [...off.lines].sort((a, b) => b.usd - a.usd)[0];
-    return `| ${events.toLocaleString("en-US")} | ${usd(off.totalUsd)} | ${usd(off.totalUsdAlwaysFree)} | ${usd(on.totalUsd)} | ${largest ? `${largest.service} ${largest.item.replace(/ \(.*\)$/, "")} (${usd(largest.usd)})` : ""} |`;
+    return `| ${events.toLocaleString("en-US")} | ${usd(off.totalUsd)} | ${usd(off.totalUsdAlwaysFree)} | ${usd(on.totalUsd)} | ${usd(onDemand.totalUsd)} | ${largest ? `${largest.service} ${largest.item.replace(/ \(.*\)$/, "")} (${usd(largest.usd)})` : ""} |`;
   });
   return [
-    "| events/month | Kinesis off | Kinesis off, always-free tiers | Kinesis on | largest line (Kinesis off) |",
-    "|---:|---:|---:|---:|---|",
+    "| events/month | Kinesis off | Kinesis off, always-free tiers | Kinesis on, provisioned | Kinesis on, on-demand | largest line (Kinesis off) |",
+    "|---:|---:|---:|---:|---:|---|",
     ...rows,
   ].join("\n");
 }

@@ -31,6 +31,41 @@ describe("ownstats cost", () => {
     expect(stdout).toContain("With --kinesis off (DirectPut Firehose, no stream): $0.1047/month");
   });
 
+  it("prices an on-demand stream as the stack's kinesis_stream_mode ON_DEMAND does, and says which mode is cheaper", async () => {
+    const { code, stdout } = await ownstats(
+      "cost",
+      "--events",
+      "100000",
+      "--kinesis",
+      "on",
+      "--kinesis-mode",
+      "on-demand",
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain("Kinesis on (on-demand)");
+    expect(stdout).toMatch(/Kinesis\s+on-demand stream × 730 h\s+730\s+\$0\.04 per stream-hour\s+\$29\.20/);
+    expect(stdout).not.toContain("provisioned shard");
+    expect(stdout).toMatch(
+      /^With --kinesis-mode provisioned \(kinesis_stream_mode=PROVISIONED\): \$11\.\d\d\/month, \$18\.\d\d less\. Provisioned is cheaper for this traffic/m,
+    );
+    const off = await ownstats("cost", "--events", "1000", "--kinesis-mode", "on-demand");
+    expect(off.code).toBe(2);
+    expect(off.stderr).toContain(
+      "--kinesis-mode on-demand prices the Kinesis stream, which --kinesis off leaves out",
+    );
+    const unknown = await ownstats(
+      "cost",
+      "--events",
+      "1000",
+      "--kinesis",
+      "on",
+      "--kinesis-mode",
+      "ondemand",
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("--kinesis-mode");
+  });
+
   it("adds the alarm topic's key when asked, as the stack's encrypt_alarm_topic does", async () => {
     const { code, stdout } = await ownstats("cost", "--events", "100000", "--encrypt-alarm-topic", "on");
     expect(code).toBe(0);

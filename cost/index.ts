@@ -1,10 +1,12 @@
 // `ownstats cost`: an itemized monthly AWS estimate for a traffic level and the stack's settings.
 import { estimateCost } from "./estimate.ts";
-import { formatEstimate, usd } from "./format.ts";
+import { compareKinesisModes, formatEstimate, usd } from "./format.ts";
+import type { KinesisMode } from "./kinesis.ts";
 
 export interface CostOptions {
   events: number;
   kinesis: "on" | "off";
+  kinesisMode: KinesisMode;
   bufferSeconds: number;
   bufferMb: number;
   eventsPerRequest: number;
@@ -28,14 +30,17 @@ export async function printCost(opts: CostOptions): Promise<number> {
     const estimate = estimateCost({
       events: opts.events,
       kinesis: opts.kinesis === "on",
+      kinesisMode: opts.kinesisMode,
       bufferSeconds: opts.bufferSeconds,
       bufferMb: opts.bufferMb,
       eventsPerRequest: opts.eventsPerRequest,
       alarmTopicKey: opts.encryptAlarmTopic === "on",
     });
     console.log(formatEstimate(estimate));
+    const modes = compareKinesisModes(estimate);
+    if (modes) console.log(modes);
     if (estimate.input.kinesis) {
-      const without = estimateCost({ ...estimate.input, kinesis: false });
+      const without = estimateCost({ ...estimate.input, kinesis: false, kinesisMode: undefined });
       console.log(
         `With --kinesis off (DirectPut Firehose, no stream): ${usd(without.totalUsd)}/month; \`ownstats live\` and \`replay\` need the stream.`,
       );

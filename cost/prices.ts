@@ -25,6 +25,7 @@ export interface FreeTier {
 }
 
 const checked = "2026-11-26";
+const checkedOnDemand = "2026-11-27";
 
 export const PRICES = {
   httpApiRequest: {
@@ -59,6 +60,32 @@ export const PRICES = {
     unit: "PUT unit",
     source: "https://aws.amazon.com/kinesis/data-streams/pricing/",
     checked,
+  },
+  // On-demand Standard. The stored copy of the AWS page shows the billing (a fee per stream-hour, data
+  // in rounded up to 1 KB a record, data read) but not the rates, which come from the AWS price list as
+  // quoted by https://www.trek10.com/blog/amazon-kinesis-data-streams-on-demand-vs.-provisioned-billing-mode-cost-comparison
+  // and others (reads are not rounded).
+  kinesisOnDemandStreamHour: {
+    usd: 0.04,
+    unit: "stream-hour",
+    source: "https://aws.amazon.com/kinesis/data-streams/pricing/ (rate as quoted by Trek10)",
+    checked: checkedOnDemand,
+    caveat: "the rate was not on the stored copy of the AWS page; its billing terms were",
+  },
+  kinesisOnDemandIngestedGb: {
+    usd: 0.08,
+    unit: "GB",
+    source:
+      "https://aws.amazon.com/kinesis/data-streams/pricing/ (1 KB rounding read on the page; rate as quoted by Trek10)",
+    checked: checkedOnDemand,
+    caveat: "the rate was not on the stored copy of the AWS page; the 1 KB rounding was",
+  },
+  kinesisOnDemandRetrievedGb: {
+    usd: 0.04,
+    unit: "GB",
+    source: "https://aws.amazon.com/kinesis/data-streams/pricing/ (rate as quoted by Trek10)",
+    checked: checkedOnDemand,
+    caveat: "the rate was not on the stored copy of the AWS page; its billing terms were",
   },
   firehoseIngestedGb: {
     usd: 0.029,
