@@ -65,7 +65,7 @@ const buildTurn = takeTurnsPerFolder();
  * every incremental model, so a selection leaves the mark for the next whole one and says so.
  */
 function fullRefreshNeeded(
-  opts: RunnerOptions,
+  opts: RunnerOptions & { selector?: string },
   log: (line: string) => void,
 ): "whole" | "selection" | undefined {
   if (!existsSync(fullRefreshMarkPath(opts.data))) return undefined;
@@ -98,6 +98,8 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
   const loaded = loadSelection(opts, log);
   if (!loaded) return 2;
   const { selected } = loaded;
+  // The selector applied, --selector's or the default one of selectors.yml: either way a selection.
+  const selector = loaded.selector;
   const project = opts.storeFailures ? storingFailures(loaded.project) : loaded.project;
   log(foundLine(project.models.size, project.tests.length, Object.keys(project.config.sources).length));
   if (opts.threads && opts.threads > 1)
@@ -109,7 +111,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
       "Building with --empty: every ref and source reads no row (the tables are left empty; the next run builds them, incremental ones in full)",
     );
   else for (const line of emptySourceLines(project, selected, opts.data)) log(line);
-  const marked = step === "test" ? undefined : fullRefreshNeeded(opts, log);
+  const marked = step === "test" ? undefined : fullRefreshNeeded({ ...opts, selector }, log);
   const fullRefresh = opts.fullRefresh || marked === "whole";
   log("");
   const target = join(opts.data, "target");
@@ -161,7 +163,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     which: step,
     select: opts.select,
     exclude: opts.exclude,
-    ...(opts.selector === undefined ? {} : { selector: opts.selector }),
+    ...(selector === undefined ? {} : { selector }),
     ...(opts.indirectSelection === undefined ? {} : { indirect_selection: opts.indirectSelection }),
     ...(opts.state === undefined ? {} : { state: opts.state }),
     full_refresh: fullRefresh,

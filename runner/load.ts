@@ -6,7 +6,7 @@ import { type CompiledProject, compileProject } from "./compile.ts";
 import { writeCompiled } from "./compiled-files.ts";
 import { projectErrorLines, projectWarningLines } from "./console.ts";
 import { type IndirectSelection, SelectorError, selectNodes } from "./select.ts";
-import { selectNamed } from "./select-definition.ts";
+import { namedSelections, readSelectors } from "./select-definition.ts";
 import { type StateFacts, selectionGraph, stateFacts } from "./select-graph.ts";
 import { fullSourceSql, listSourceFiles } from "./source.ts";
 import { readStateManifest, StateError } from "./state-manifest.ts";
@@ -51,6 +51,13 @@ export function shownSql(project: CompiledProject, data: string, sql: string): s
   });
 }
 
+export interface Selection {
+  project: CompiledProject;
+  selected: Set<string>;
+  /** The selector of selectors.yml that chose them: --selector's, or the default one a bare command applies. */
+  selector?: string;
+}
+
 /**
  * The compiled project and the models its selectors choose; undefined after printing the project's
  * errors or a bad selector (exit code 2). Warnings go to `warn` (`ls` keeps its output to the list).
@@ -59,7 +66,7 @@ export function loadSelection(
   opts: LoadOptions,
   log: (line: string) => void,
   warn: (line: string) => void = log,
-): { project: CompiledProject; selected: Set<string> } | undefined {
+): Selection | undefined {
   if (opts.selector !== undefined && (opts.select?.length || opts.exclude?.length)) {
     log(
       `Usage error: --selector ${opts.selector} takes the place of --select and --exclude: give one or the other (or put the selection in selectors.yml)`,
@@ -88,22 +95,31 @@ export function loadSelection(
         : undefined;
     const nodes = selectionGraph(project, opts.data, state);
     const warning = (m: string) => warn(`[WARNING]: ${m}`);
+    const file = readSelectors(project.modelsDir);
+    const named = namedSelections(file, project.modelsDir, {
+      nodes,
+      warn: warning,
+      disabled: project.disabled,
+      sourceState: state?.sources,
+      indirect: opts.indirectSelection,
+    });
+    // As dbt: a command given no --select, --exclude or --selector runs the default selector, if any.
+    const selector =
+      opts.selector ?? (opts.select?.length || opts.exclude?.length ? undefined : file?.defaultName);
+    if (selector !== undefined && opts.selector === undefined)
+      warn(
+        `Using the default selector "${selector}" of ${file?.display} (default: true); --select, --exclude or --selector choose otherwise`,
+      );
     const selected =
-      opts.selector === undefined
+      selector === undefined
         ? selectNodes(nodes, opts.select, opts.exclude, warning, project.disabled, {
             sourceState: state?.sources,
             indirect: opts.indirectSelection,
           })
-        : selectNamed(opts.selector, project.modelsDir, {
-            nodes,
-            warn: warning,
-            disabled: project.disabled,
-            sourceState: state?.sources,
-            indirect: opts.indirectSelection,
-          });
+        : named(selector, `--selector ${selector}`);
     if (selected.size === 0 && project.models.size > 0)
       warn("[WARNING]: Nothing to do. Try checking your model configs and model specification args");
-    return { project, selected };
+    return { project, selected, ...(selector === undefined ? {} : { selector }) };
   } catch (error) {
     if (!(error instanceof SelectorError)) throw error;
     log(`Selection error: ${error.message}`);

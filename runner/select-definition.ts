@@ -3,7 +3,7 @@
 import type { GraphNode } from "./graph.ts";
 import type { ProjectError } from "./project.ts";
 import { type IndirectSelection, SelectorError, selectNodes, withTestsOf } from "./select.ts";
-import { type Definition, readSelectorsFile, selectorsPath } from "./selectors-file.ts";
+import { type Definition, readSelectorsFile, type SelectorsFile, selectorsPath } from "./selectors-file.ts";
 import type { StateChange } from "./state-compare.ts";
 import { didYouMean } from "./suggest.ts";
 
@@ -14,58 +14,70 @@ export interface DefinitionContext {
   sourceState?: ReadonlyMap<string, StateChange[]>;
   /** --indirect-selection, for a definition that sets no indirect_selection of its own. */
   indirect?: IndirectSelection;
-  /** The file as messages name it. */
-  file: string;
 }
 
-export function resolveDefinition(definition: Definition, ctx: DefinitionContext): Set<string> {
-  if ("text" in definition) {
-    try {
-      return selectNodes(ctx.nodes, [definition.text], undefined, ctx.warn, ctx.disabled, {
-        sourceState: ctx.sourceState,
-        indirect: definition.indirect ?? ctx.indirect,
-      });
-    } catch (error) {
-      if (!(error instanceof SelectorError)) throw error;
-      throw new SelectorError(`${ctx.file}, ${definition.at}: ${error.message}`);
-    }
-  }
-  const sets = definition.items.map((item) => resolveDefinition(item, ctx));
-  const [first = new Set<string>(), ...rest] = sets;
-  const chosen =
-    definition.op === "union"
-      ? new Set(sets.flatMap((s) => [...s]))
-      : new Set([...first].filter((key) => rest.every((s) => s.has(key))));
-  const excluded = new Set(definition.exclude.flatMap((d) => [...resolveDefinition(d, ctx)]));
-  for (const key of withTestsOf(ctx.nodes, excluded)) chosen.delete(key);
-  return chosen;
-}
+/** A SelectorError that already names where in selectors.yml it arose, so it is not named again. */
+class LocatedError extends SelectorError {}
 
 /**
- * The nodes that --selector `name` of models/selectors.yml chooses. A missing file, an unknown name or
- * a definition that cannot be read throws a SelectorError naming the file, the key and its line.
+ * Reads models/selectors.yml for a selection: undefined when there is none; a SelectorError naming
+ * the file, the key and its line when it cannot be read.
  */
-export function selectNamed(
-  name: string,
-  modelsDir: string,
-  ctx: Omit<DefinitionContext, "file">,
-): Set<string> {
+export function readSelectors(modelsDir: string): SelectorsFile | undefined {
   const errors: ProjectError[] = [];
   const file = readSelectorsFile(modelsDir, errors);
   if (errors.length)
     throw new SelectorError(
       errors.map((e) => `${e.line ? `${e.file}:${e.line}` : e.file} ${e.message}`).join("\n"),
     );
-  if (!file)
-    throw new SelectorError(
-      `--selector ${name}: there is no ${selectorsPath(modelsDir)} to define it (dbt's selectors.yml, beside project.yml)`,
-    );
-  const definition = file.selectors.get(name);
-  if (!definition) {
-    const names = [...file.selectors.keys()];
-    throw new SelectorError(
-      `--selector ${name}: ${file.display} has no selector named "${name}"${didYouMean(name, names) || ` (it has: ${names.join(", ")})`}`,
-    );
-  }
-  return resolveDefinition(definition, { ...ctx, file: file.display });
+  return file;
+}
+
+/**
+ * The nodes each named selector of models/selectors.yml chooses, as a function of its name and of
+ * what names it (`--selector nightly`, for the messages). A missing file or an unknown name throws.
+ */
+export function namedSelections(
+  file: SelectorsFile | undefined,
+  modelsDir: string,
+  ctx: DefinitionContext,
+): (name: string, from: string) => Set<string> {
+  const named = (name: string, from: string): Set<string> => {
+    if (!file)
+      throw new LocatedError(
+        `${from}: there is no ${selectorsPath(modelsDir)} to define it (dbt's selectors.yml, beside project.yml)`,
+      );
+    const definition = file.selectors.get(name);
+    if (!definition) {
+      const names = [...file.selectors.keys()];
+      throw new LocatedError(
+        `${from}: ${file.display} has no selector named "${name}"${didYouMean(name, names) || ` (it has: ${names.join(", ")})`}`,
+      );
+    }
+    return resolve(definition, file.display);
+  };
+  const resolve = (definition: Definition, display: string): Set<string> => {
+    if ("text" in definition) {
+      const at = `${display}, ${definition.at}`;
+      try {
+        return selectNodes(ctx.nodes, [definition.text], undefined, ctx.warn, ctx.disabled, {
+          sourceState: ctx.sourceState,
+          indirect: definition.indirect ?? ctx.indirect,
+        });
+      } catch (error) {
+        if (!(error instanceof SelectorError) || error instanceof LocatedError) throw error;
+        throw new LocatedError(`${at}: ${error.message}`);
+      }
+    }
+    const sets = definition.items.map((item) => resolve(item, display));
+    const [first = new Set<string>(), ...rest] = sets;
+    const chosen =
+      definition.op === "union"
+        ? new Set(sets.flatMap((s) => [...s]))
+        : new Set([...first].filter((key) => rest.every((s) => s.has(key))));
+    const excluded = new Set(definition.exclude.flatMap((d) => [...resolve(d, display)]));
+    for (const key of withTestsOf(ctx.nodes, excluded)) chosen.delete(key);
+    return chosen;
+  };
+  return named;
 }

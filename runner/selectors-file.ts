@@ -17,8 +17,8 @@ export interface SelectorsFile {
   /** The file as messages name it, e.g. `models/selectors.yml`. */
   display: string;
   selectors: Map<string, Definition>;
-  /** Names of the selectors marked `default: true`, which this runner does not apply on its own. */
-  defaults: string[];
+  /** The selector marked `default: true` (one at most), which a command given no selection applies. */
+  defaultName?: string;
 }
 
 const fileSchema = z
@@ -51,26 +51,37 @@ export function readSelectorsFile(modelsDir: string, errors: ProjectError[]): Se
   if (!loaded) return undefined;
   const selectors = new Map<string, Definition>();
   const before = errors.length;
+  const fail: Fail = (keys, message) => errors.push({ file: display, line: loaded.lineOf(keys), message });
+  const read = { fail, lineOf: loaded.lineOf };
   for (const [i, s] of loaded.value.selectors.entries()) {
-    const fail = (keys: PropertyKey[], message: string) =>
-      errors.push({ file: display, line: loaded.lineOf(keys), message });
     if (selectors.has(s.name)) fail(["selectors", i, "name"], `two selectors are named "${s.name}"`);
-    const definition = parseDefinition(s.definition, ["selectors", i, "definition"], s.name, fail);
+    const definition = parseDefinition(s.definition, ["selectors", i, "definition"], s.name, read);
     if (definition) selectors.set(s.name, definition);
   }
+  // As dbt: one default at most, or a command given no selection could not tell which one it runs.
+  const defaults = loaded.value.selectors.flatMap((s, i) => (s.default ? [{ name: s.name, i }] : []));
+  for (const extra of defaults.slice(1))
+    fail(
+      ["selectors", extra.i, "default"],
+      `selectors.${extra.i}.default: selectors "${defaults[0]?.name}" and "${extra.name}" are both default: true; only one selector may be the default`,
+    );
   if (errors.length > before) return undefined;
-  const defaults = loaded.value.selectors.filter((s) => s.default).map((s) => s.name);
-  return { display, selectors, defaults };
+  return { display, selectors, defaultName: defaults[0]?.name };
 }
 
 type Fail = (keys: PropertyKey[], message: string) => void;
+interface Reading {
+  fail: Fail;
+  lineOf: (keys: PropertyKey[]) => number | undefined;
+}
 
 function parseDefinition(
   value: unknown,
   keys: PropertyKey[],
   name: string,
-  fail: Fail,
+  read: Reading,
 ): Definition | undefined {
+  const { fail } = read;
   const at = `selector "${name}" (${keys.slice(2).join(".")})`;
   const key = keys.slice(2).join(".");
   if (typeof value === "string") {
@@ -84,7 +95,7 @@ function parseDefinition(
     | "union"
     | "intersection"
     | undefined;
-  if (op) return parseSet(op, value as Record<string, unknown>, keys, name, fail);
+  if (op) return parseSet(op, value as Record<string, unknown>, keys, name, read);
   if ("method" in value) return parseMethod(value as Record<string, unknown>, keys, at, fail);
   if (entries.length === 1 && entries[0]?.[0] !== "exclude") {
     // dbt's key-value form: `tag: nightly`.
@@ -101,8 +112,9 @@ function parseSet(
   value: Record<string, unknown>,
   keys: PropertyKey[],
   name: string,
-  fail: Fail,
+  read: Reading,
 ): Definition | undefined {
+  const { fail } = read;
   const key = keys.slice(2).join(".");
   const other = Object.keys(value).find((k) => k !== op);
   if (other) return void fail([...keys, other], `${key}: ${op} takes no "${other}" beside it`);
@@ -122,8 +134,8 @@ function parseSet(
       continue;
     }
     const parsed = isExclude
-      ? (excluded as unknown[]).map((e, j) => parseDefinition(e, [...path, "exclude", j], name, fail))
-      : [parseDefinition(item, path, name, fail)];
+      ? (excluded as unknown[]).map((e, j) => parseDefinition(e, [...path, "exclude", j], name, read))
+      : [parseDefinition(item, path, name, read)];
     for (const d of parsed) if (d) (isExclude ? exclude : items).push(d);
     ok &&= parsed.every(Boolean);
   }
