@@ -113,7 +113,7 @@ describe("ownstats ls", () => {
     const bad = capture((errorLog) => list({ ...p, select: ["kind:table"], log, errorLog }));
     expect(bad.result).toBe(2);
     expect(bad.lines).toEqual([
-      'Selection error: unknown selector method "kind" in "kind:table" (use a name, fqn:, tag:, path:, file:, package:, config.<key>:, resource_type:, test_type:, test_name:, result:, source:, state:)',
+      'Selection error: unknown selector method "kind" in "kind:table" (use a name, fqn:, tag:, path:, file:, package:, config.<key>:, resource_type:, test_type:, test_name:, result:, source:, state:, selector:)',
     ]);
     const broken = tempProject({ ...files, "marts/daily.sql": 'select * from {{ref "gone"}}' });
     const errors = capture((errorLog) => list({ ...broken, log, errorLog }));

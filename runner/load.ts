@@ -115,6 +115,7 @@ export function loadSelection(
         ? selectNodes(nodes, opts.select, opts.exclude, warning, project.disabled, {
             sourceState: state?.sources,
             indirect: opts.indirectSelection,
+            named: (name) => named(name, `selector:${name}`),
           })
         : named(selector, `--selector ${selector}`);
     if (selected.size === 0 && project.models.size > 0)

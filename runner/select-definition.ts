@@ -1,5 +1,6 @@
 // A selectors.yml definition (selectors-file.ts), resolved as dbt does: each selector string as the
-// command line's --select, then unions, intersections and excludes of what they chose.
+// command line's --select, then unions, intersections and excludes of what they chose, and another
+// selector's selection for `method: selector` (or `selector:name` in a string).
 import type { GraphNode } from "./graph.ts";
 import type { ProjectError } from "./project.ts";
 import { type IndirectSelection, SelectorError, selectNodes, withTestsOf } from "./select.ts";
@@ -35,13 +36,15 @@ export function readSelectors(modelsDir: string): SelectorsFile | undefined {
 
 /**
  * The nodes each named selector of models/selectors.yml chooses, as a function of its name and of
- * what names it (`--selector nightly`, for the messages). A missing file or an unknown name throws.
+ * what names it (`--selector nightly`, for the messages). A missing file, an unknown name or a
+ * selector that reaches itself again through others (named as the chain, `a > b > a`) throws.
  */
 export function namedSelections(
   file: SelectorsFile | undefined,
   modelsDir: string,
   ctx: DefinitionContext,
 ): (name: string, from: string) => Set<string> {
+  const resolving: string[] = [];
   const named = (name: string, from: string): Set<string> => {
     if (!file)
       throw new LocatedError(
@@ -54,15 +57,30 @@ export function namedSelections(
         `${from}: ${file.display} has no selector named "${name}"${didYouMean(name, names) || ` (it has: ${names.join(", ")})`}`,
       );
     }
-    return resolve(definition, file.display);
+    if (resolving.includes(name))
+      throw new LocatedError(
+        `${from}: selectors reuse each other in a cycle: ${[...resolving.slice(resolving.indexOf(name)), name].join(" > ")}`,
+      );
+    resolving.push(name);
+    try {
+      return resolve(definition, file.display);
+    } finally {
+      resolving.pop();
+    }
   };
   const resolve = (definition: Definition, display: string): Set<string> => {
+    if ("selector" in definition)
+      return named(
+        definition.selector,
+        definition.line ? `${display}:${definition.line} ${definition.at}` : `${display}, ${definition.at}`,
+      );
     if ("text" in definition) {
       const at = `${display}, ${definition.at}`;
       try {
         return selectNodes(ctx.nodes, [definition.text], undefined, ctx.warn, ctx.disabled, {
           sourceState: ctx.sourceState,
           indirect: definition.indirect ?? ctx.indirect,
+          named: (name) => named(name, at),
         });
       } catch (error) {
         if (!(error instanceof SelectorError) || error instanceof LocatedError) throw error;

@@ -24,7 +24,7 @@ export interface Matcher {
 export const sourceKey = (name: string) => `source:${name}`;
 
 const methods =
-  "a name, fqn:, tag:, path:, file:, package:, config.<key>:, resource_type:, test_type:, test_name:, result:, source:, state:";
+  "a name, fqn:, tag:, path:, file:, package:, config.<key>:, resource_type:, test_type:, test_name:, result:, source:, state:, selector:";
 const statuses = ["success", "error", "skipped", "pass", "fail", "warn"];
 // dbt's resource types that a project of this runner never has: selecting them matches nothing.
 const absentTypes = [

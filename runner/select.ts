@@ -31,6 +31,8 @@ export function selectNodes(
     sourceState?: ReadonlyMap<string, StateChange[]>;
     /** dbt's --indirect-selection: which data tests come along with the models chosen. */
     indirect?: IndirectSelection;
+    /** dbt's selector method (`selector:nightly`): what a selector of selectors.yml chooses. */
+    named?: (name: string) => Set<string>;
   } = {},
 ): Set<string> {
   const { sourceState } = more;
@@ -62,6 +64,7 @@ export function selectNodes(
     const colon = body.indexOf(":");
     const [method, value] = colon < 0 ? ["", body] : [body.slice(0, colon), body.slice(colon + 1)];
     if (value === "") throw new SelectorError(`the selector "${raw}" names nothing`);
+    if (method === "selector") return namedSelection(raw, value, at || up || down);
     const base = matching(method, value, raw);
     if (base.some((key) => readers.has(key)) && !down && !at)
       warn(`the selector "${raw}" takes the source itself, which does not run: ${raw}+ takes what reads it`);
@@ -76,6 +79,15 @@ export function selectNodes(
       for (const d of [...out]) for (const a of closure(d, parentsOf, Number.POSITIVE_INFINITY)) out.add(a);
     for (const key of out) if (readers.has(key)) out.delete(key);
     return out;
+  };
+  // As dbt's selector inheritance: the named selection as it is, which no graph operator modifies.
+  const namedSelection = (raw: string, name: string, operator: string | undefined): Set<string> => {
+    if (operator)
+      throw new SelectorError(
+        `"${raw}": selector:${name} takes that selection as it is, without + or @ (define them in selectors.yml)`,
+      );
+    if (!more.named) throw new SelectorError(`"${raw}": there is no selectors.yml to name selections in`);
+    return new Set(more.named(name));
   };
   // dbt's indirect selection, applied to each part before an intersection, as dbt does: so
   // `daily,test_type:generic` is daily's generic tests, not nothing.

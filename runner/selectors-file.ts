@@ -1,6 +1,7 @@
 // dbt's selectors.yml (beside project.yml): named selections for --selector, in dbt's simple forms: a
 // selector string, `method`/`value` (with parents, children and their depths), a `tag: x` key-value
-// pair, and `union`/`intersection` lists with `exclude` items. An error names the file, the key and its line.
+// pair, `union`/`intersection` lists with `exclude` items, and `method: selector` (another selector's
+// selection, as it is). An error names the file, the key and its line.
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { z } from "zod";
@@ -11,6 +12,8 @@ import { readYaml } from "./yaml-file.ts";
 /** A definition read: selector strings as the command line takes them, combined. */
 export type Definition =
   | { text: string; at: string; indirect?: IndirectSelection }
+  /** dbt's selector inheritance: `method: selector` / `value: name`, the other selector's whole selection. */
+  | { selector: string; at: string; line?: number }
   | { op: "union" | "intersection"; items: Definition[]; exclude: Definition[] };
 
 export interface SelectorsFile {
@@ -96,12 +99,16 @@ function parseDefinition(
     | "intersection"
     | undefined;
   if (op) return parseSet(op, value as Record<string, unknown>, keys, name, read);
-  if ("method" in value) return parseMethod(value as Record<string, unknown>, keys, at, fail);
+  if ("method" in value) {
+    if (value.method === "selector") return parseInherited(value as Record<string, unknown>, keys, at, read);
+    return parseMethod(value as Record<string, unknown>, keys, at, fail);
+  }
   if (entries.length === 1 && entries[0]?.[0] !== "exclude") {
     // dbt's key-value form: `tag: nightly`.
     const [method, v] = entries[0] as [string, unknown];
     if (typeof v !== "string" && typeof v !== "number")
       return void fail([...keys, method], `${key}.${method}: expected a value such as "nightly"`);
+    if (method === "selector") return parseInherited({ method, value: v }, keys, at, read);
     return { text: `${method}:${v}`, at };
   }
   return void fail(keys, `${key}: expected a selector string, method/value, union or intersection`);
@@ -142,6 +149,23 @@ function parseSet(
   if (!ok) return undefined;
   if (items.length === 0) return void fail([...keys, op], `${key}.${op}: it holds only exclude items`);
   return { op, items, exclude };
+}
+
+/**
+ * dbt's selector inheritance: `method: selector` reuses another selector's selection as it is; as in
+ * dbt, parents, children or indirect_selection cannot modify it.
+ */
+function parseInherited(value: Record<string, unknown>, keys: PropertyKey[], at: string, read: Reading) {
+  const key = keys.slice(2).join(".");
+  const other = Object.keys(value).find((k) => k !== "method" && k !== "value");
+  if (other)
+    return void read.fail(
+      [...keys, other],
+      `${key}: "${other}" cannot modify method: selector, which takes another selector's selection as it is (define a selector with ${other} instead)`,
+    );
+  if (typeof value.value !== "string" || value.value === "")
+    return void read.fail([...keys, "value"], `${key}.value: expected the name of another selector`);
+  return { selector: value.value, at, line: read.lineOf(keys) };
 }
 
 /** `method`/`value` with dbt's graph keys, as the selector string the command line takes. */
