@@ -234,7 +234,7 @@ describe("compileProject", () => {
   it("names the config keys a model takes when it is given another, as dbt's alias=", () => {
     const p = tempProject({ "a.sql": '{{config materialized="table" alias="b"}}\nselect 1 as id' });
     expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
-      'models/a.sql:1 unknown config key "alias" (it takes: enabled, materialized, unique_key, watermark, incremental_strategy, time_column, tags)',
+      'models/a.sql:1 unknown config key "alias" (it takes: enabled, materialized, unique_key, watermark, incremental_strategy, time_column, tags, meta)',
     ]);
   });
 

@@ -26,8 +26,6 @@ export interface ModelNode {
   parents: string[];
   sources: string[];
   description?: string;
-  /** schema.yml's meta, for the manifest. */
-  meta?: Meta;
   columns: { name: string; description?: string; meta?: Meta }[];
 }
 
@@ -104,6 +102,7 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     schemaConfig: new Map(
       files.schema.models.flatMap((m) => (m.config ? [[m.name, { ...m.config, file: m.file }]] : [])),
     ),
+    schemaMeta: new Map(files.schema.models.flatMap((m) => (m.meta ? [[m.name, m.meta]] : []))),
     vars,
     knownSources: new Set(Object.keys(files.config.sources)),
     macros: files.macros,
@@ -181,7 +180,6 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     const node = project.models.get(entry.name);
     if (!node) continue;
     node.description = entry.description;
-    node.meta = entry.meta;
     node.columns = (entry.columns ?? []).map((c) => ({
       name: c.name,
       description: c.description,
@@ -198,6 +196,7 @@ interface ModelContext {
   config: ProjectConfig;
   /** Each model's config: from schema.yml, with that file's name. */
   schemaConfig: Map<string, NonNullable<SchemaModel["config"]> & { file: string }>;
+  schemaMeta: Map<string, Meta>;
   vars: Record<string, unknown>;
   knownSources: ReadonlySet<string>;
   macros: Record<string, string>;
@@ -244,6 +243,7 @@ function compileModel(
     full.config,
     errors,
     context.schemaConfig.get(file.name),
+    context.schemaMeta.get(file.name),
   );
   if (!modelConfig) return undefined;
   const node = { name: file.name, file: file.file, folder: file.folder, relation: relationOf(file.name) };

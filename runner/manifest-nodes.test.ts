@@ -4,7 +4,7 @@ import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildManifest } from "./artifacts.ts";
 import { compileProject } from "./compile.ts";
-import { tempProject } from "./testkit.ts";
+import { eventsSource, tempProject, writeFiles } from "./testkit.ts";
 
 type Manifest = ReturnType<typeof buildManifest>;
 
@@ -168,5 +168,45 @@ describe("a model's meta", () => {
     expect(node?.meta).toEqual({ owner: "finance", contains_pii: true });
     expect(node?.config.meta).toEqual({ owner: "finance", contains_pii: true });
     expect(node?.columns.id?.meta).toEqual({ dimension: { type: "number" } });
+  });
+
+  it("is taken from a model's config too, as dbt's config(meta=...): its folder's, schema.yml's config: and its own {{config}}, merged key by key", () => {
+    const p = tempProject(
+      {
+        "marts/orders.sql": '{{config materialized="table" meta="{owner: sales, tier: 1}"}}\nselect 1 as id',
+        "marts/refunds.sql": "select 1 as id",
+        "schema.yml": [
+          "models:",
+          "  - name: orders",
+          "    meta: { contains_pii: true }",
+          "    config:",
+          "      meta: { owner: finance, sla: daily }",
+          "  - name: refunds",
+          "    config: { meta: { sla: hourly } }",
+        ].join("\n"),
+      },
+      `name: demo\nfolders:\n  marts: { meta: { team: analytics, owner: nobody } }\n${eventsSource}`,
+    );
+    const project = compileProject(p.models);
+    expect(project.errors).toEqual([]);
+    const nodes = buildManifest(project).nodes;
+    const orders = nodes["model.demo.orders"];
+    const meta = { team: "analytics", owner: "sales", contains_pii: true, sla: "daily", tier: 1 };
+    expect(orders?.meta).toEqual(meta);
+    expect(orders?.config.meta).toEqual(meta);
+    expect(nodes["model.demo.refunds"]?.config.meta).toEqual({
+      team: "analytics",
+      owner: "nobody",
+      sla: "hourly",
+    });
+    writeFiles(p.models, {
+      "marts/refunds.sql": '{{config meta="owner"}}\nselect 1 as id',
+      "schema.yml": "models:\n  - name: orders\n    config:\n      meta: [owner]\n",
+    });
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      'models/schema.yml:4 meta must be a mapping, such as meta: { owner: finance }, not ["owner"]',
+      'models/marts/refunds.sql:1 meta must be a mapping, such as meta="{owner: finance}", not "owner"',
+    ]);
+    rmSync(p.root, { recursive: true, force: true });
   });
 });

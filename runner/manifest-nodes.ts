@@ -94,7 +94,7 @@ export function modelNode(project: CompiledProject, m: ModelNode): ModelManifest
       unique_key: keys.length === 0 ? null : keys.length === 1 ? keys[0] : keys,
       // As dbt's: a strategy only where there is an incremental query.
       ...(m.config.materialized === "incremental" ? {} : { incremental_strategy: null }),
-      meta: m.meta ?? {},
+      meta: m.config.meta ?? {},
     },
     tags: m.config.tags,
     description: m.description ?? "",
@@ -111,8 +111,8 @@ export function modelNode(project: CompiledProject, m: ModelNode): ModelManifest
       macros: [...new Set([...m.full.macros, ...(m.incremental?.macros ?? [])])],
       compiledPath: compiledPath(m),
     }),
-    // As dbt's: schema.yml's meta, in the node and its config alike.
-    meta: m.meta ?? {},
+    // As dbt's: its config's meta (its folder's, schema.yml's and its own {{config}}'s), in the node too.
+    meta: m.config.meta ?? {},
   };
 }
 

@@ -1,4 +1,6 @@
 // A model's config: its folder's defaults in project.yml under its own {{config}}, checked key by key.
+
+import { parse } from "yaml";
 import {
   entryFolder,
   folderEntryCovers,
@@ -9,7 +11,7 @@ import {
   type ProjectError,
   splitTags,
 } from "./project.ts";
-import type { SchemaModel } from "./schema-file.ts";
+import type { Meta, SchemaModel } from "./schema-file.ts";
 import { sqlLiteral } from "./sql.ts";
 import type { Rendered } from "./template.ts";
 
@@ -34,6 +36,8 @@ export interface ModelConfig {
   tags: string[];
   /** dbt's enabled: a disabled model is left out of the project, as if its file were not there. */
   enabled: boolean;
+  /** dbt's meta: what the user keeps about the model, for manifest.json; no build reads it. */
+  meta?: Meta;
 }
 
 const configKeys = new Set([
@@ -44,6 +48,7 @@ const configKeys = new Set([
   "incremental_strategy",
   "time_column",
   "tags",
+  "meta",
 ]);
 
 /** A config key's list value, written as "a,b" or, in YAML, as a list. */
@@ -62,6 +67,8 @@ export function resolveConfig(
   inFile: Rendered["config"],
   errors: ProjectError[],
   inSchema?: SchemaModel["config"] & { file: string },
+  /** schema.yml's meta: beside the model's description, which its config's meta: adds to. */
+  schemaMeta?: Meta,
 ): ModelConfig | undefined {
   // The most specific folder entry wins: "staging/web" over "staging".
   const folderKey = Object.keys(project.folders)
@@ -102,10 +109,27 @@ export function resolveConfig(
   if (typeof enabled !== "boolean")
     fail(`enabled must be true or false (unquoted), not ${JSON.stringify(enabled)}`, "enabled");
   const tags = [...(folder?.tags ?? []), ...listOf(inSchema?.args.tags), ...listOf(inFile?.args.tags)];
+  // As dbt's: meta is merged key by key, the more specific config winning.
+  const meta = {
+    ...folder?.meta,
+    ...schemaMeta,
+    ...metaOf(inSchema?.args.meta, "meta: { owner: finance }", (m) => failAt(inSchemaAt("meta"), m)),
+    ...metaOf(inFile?.args.meta, `meta="{owner: finance}"`, (m) =>
+      failAt({ file: file.file, line: inFile?.line }, m),
+    ),
+  };
+  const described = Object.keys(meta).length > 0 ? { meta } : {};
   // A model switched off need not be finished: what it would build is not checked.
   if (enabled === false)
     return ok
-      ? { materialized: "view", unique_key: [], incremental_strategy: "delete+insert", tags, enabled }
+      ? {
+          materialized: "view",
+          unique_key: [],
+          incremental_strategy: "delete+insert",
+          tags,
+          enabled,
+          ...described,
+        }
       : undefined;
   const materialized = (args.materialized ?? folder?.materialized ?? "view") as Materialization;
   if (!materializations.includes(materialized))
@@ -147,5 +171,24 @@ export function resolveConfig(
     ...(timeColumn ? { time_column: timeColumn } : {}),
     tags: [...new Set(tags)],
     enabled: true,
+    ...described,
   };
+}
+
+/**
+ * A meta: mapping as written: a YAML mapping in schema.yml, and in a model's {{config}}, whose values
+ * are texts, the same mapping as YAML text (`meta="{owner: finance}"`); anything else is pushed to `fail`.
+ */
+function metaOf(value: unknown, example: string, fail: (message: string) => void): Meta | undefined {
+  if (value === undefined) return undefined;
+  let read: unknown = value;
+  if (typeof value === "string")
+    try {
+      read = parse(value);
+    } catch {
+      read = undefined;
+    }
+  if (read && typeof read === "object" && !Array.isArray(read)) return read as Meta;
+  fail(`meta must be a mapping, such as ${example}, not ${JSON.stringify(value)}`);
+  return undefined;
 }

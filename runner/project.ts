@@ -46,6 +46,7 @@ const folderSchema = z.strictObject({
   materialized: z.enum(materializations).optional(),
   tags: tagList.optional(),
   enabled: z.boolean().optional(),
+  meta: z.record(z.string(), z.unknown()).optional(),
 });
 
 const projectSchema = z.strictObject({

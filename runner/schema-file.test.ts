@@ -143,7 +143,7 @@ describe("schema.yml", () => {
         "models:\n  - name: a\n    config:\n      materialised: table\n      materialized: tabel\n",
     });
     expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
-      'models/schema.yml:4 unknown config key "materialised" (it takes: enabled, materialized, unique_key, watermark, incremental_strategy, time_column, tags)',
+      'models/schema.yml:4 unknown config key "materialised" (it takes: enabled, materialized, unique_key, watermark, incremental_strategy, time_column, tags, meta)',
       "models/schema.yml:5 materialized must be one of table, view, incremental, ephemeral, not 'tabel'",
     ]);
   });
@@ -158,7 +158,7 @@ describe("schema.yml", () => {
       "name: demo\nfolders:\n  marts:\n    materialized: table\n    tag:\n      - kpi\n",
     );
     expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
-      'models/project.yml:5 folders.marts: Unrecognized key: "tag" (it takes: materialized, tags, enabled)',
+      'models/project.yml:5 folders.marts: Unrecognized key: "tag" (it takes: materialized, tags, enabled, meta)',
       'models/schema.yml:5 models.0.columns.0: Unrecognized key: "test" (did you mean "tests"?)',
     ]);
   });
