@@ -155,6 +155,7 @@ program
   .addOption(indirectOption())
   .addOption(stateOption())
   .addOption(varsOption())
+  .option("--empty", "as dbt's compile --empty: the compiled SQL reads every ref and source as no row")
   .action(async (opts) => finish((await import("./runner/index.ts")).compile(opts)));
 
 program

@@ -94,4 +94,22 @@ describe("--empty", () => {
     expect(test.code).toBe(2);
     expect(test.stderr).toContain("unknown option '--empty'");
   });
+
+  it("is taken by compile, as dbt's: the printed and written SQL reads every ref and source as no row", async () => {
+    const p = tempProject(files);
+    writeEvents(p.data, hourAt(1), [event("e1", iso(1, 30))]);
+    const args = ["--data", p.data, "--models", p.models, "--select", "per_page", "stg"];
+    const compiled = await ownstats("compile", ...args, "--empty");
+    expect(compiled.code).toBe(0);
+    expect(compiled.stdout).toContain('from (select * from main."hits" where false limit 0) group by 1');
+    const stg = readFileSync(join(p.data, "target", "compiled", "models", "stg.sql"), "utf8");
+    expect(stg).toContain('from (SELECT CAST(NULL AS VARCHAR) AS "event_id"');
+    expect(stg).not.toContain("read_ndjson");
+    // Without it, the same SQL reads the relations themselves.
+    const whole = await ownstats("compile", ...args);
+    expect(whole.stdout).toContain('from main."hits" group by 1');
+    expect(readFileSync(join(p.data, "target", "compiled", "models", "stg.sql"), "utf8")).toContain(
+      "read_ndjson",
+    );
+  });
 });

@@ -32,7 +32,7 @@ export function compile(opts: Inspect): number {
   const anyModel = nodes.some((item) => item.kind === "model");
   const show = (node: string, sql: string, which = "") =>
     log(
-      `\nCompiled node '${node}'${which} is:\n${shownSql(project, opts.data, sql)
+      `\nCompiled node '${node}'${which} is:\n${shownSql(project, opts.data, sql, opts.empty)
         .replace(/^\s*\n/, "")
         .trimEnd()}`,
     );

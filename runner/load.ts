@@ -8,7 +8,7 @@ import { projectErrorLines, projectWarningLines } from "./console.ts";
 import { type IndirectSelection, SelectorError, selectNodes } from "./select.ts";
 import { namedSelections, readSelectors } from "./select-definition.ts";
 import { type StateFacts, selectionGraph, stateFacts } from "./select-graph.ts";
-import { fullSourceSql, listSourceFiles } from "./source.ts";
+import { emptyRelation, fullSourceSql, listSourceFiles } from "./source.ts";
 import { readStateManifest, StateError } from "./state-manifest.ts";
 import { bindRangeStart, bindRefs, bindSources, bindWatermark } from "./template-marks.ts";
 
@@ -24,30 +24,36 @@ export interface LoadOptions {
   selector?: string;
   /** dbt's --indirect-selection: which data tests come along with the chosen models (eager). */
   indirectSelection?: IndirectSelection;
+  /** dbt's --empty: the compiled SQL reads every ref and source as no row, as the run does. */
+  empty?: boolean;
 }
 
 /**
  * Compiles a project and writes target/compiled and target/manifest.json; no database needed. The
  * manifest is returned too (unset when the project has errors), for `state:` to compare with --state's.
  */
-export function loadProject(opts: Pick<LoadOptions, "data" | "models" | "vars">): {
+export function loadProject(opts: Pick<LoadOptions, "data" | "models" | "vars" | "empty">): {
   project: CompiledProject;
   manifest?: Manifest;
 } {
   const project = compileProject(resolve(opts.models), { vars: opts.vars });
   if (project.errors.length) return { project };
   const target = join(opts.data, "target");
-  writeCompiled(project, target, (sql) => shownSql(project, opts.data, sql));
+  writeCompiled(project, target, (sql) => shownSql(project, opts.data, sql, opts.empty));
   const manifest = buildManifest(project);
   writeJson(target, "manifest.json", manifest);
   return { project, manifest };
 }
 
-/** A compiled query as target/compiled shows it: each source read in full as its files are now. */
-export function shownSql(project: CompiledProject, data: string, sql: string): string {
-  return bindSources(bindRefs(bindWatermark(bindRangeStart(sql))), (name) => {
+/**
+ * A compiled query as target/compiled shows it: each source read in full as its files are now, or,
+ * with --empty, each ref and source as a relation of no row, as dbt's compile --empty shows them.
+ */
+export function shownSql(project: CompiledProject, data: string, sql: string, empty = false): string {
+  return bindSources(bindRefs(bindWatermark(bindRangeStart(sql)), empty), (name) => {
     const source = project.config.sources[name];
-    return source ? fullSourceSql(data, source) : name;
+    if (!source) return name;
+    return empty ? emptyRelation(source) : fullSourceSql(data, source);
   });
 }
 
