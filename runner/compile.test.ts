@@ -244,7 +244,7 @@ describe("compileProject", () => {
       "tests/few.sql": '{{config severty="warn"}}\nselect * from {{ref "a"}} where id > 1',
     });
     expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
-      'models/tests/few.sql:1 unknown config key "severty" of a data test (it takes: severity, warn_if, error_if, enabled, limit, store_failures, store_failures_as, tags)',
+      'models/tests/few.sql:1 unknown config key "severty" of a data test (it takes: severity, warn_if, error_if, enabled, limit, store_failures, store_failures_as, tags, meta)',
     ]);
   });
 

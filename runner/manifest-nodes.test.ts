@@ -210,3 +210,41 @@ describe("a model's meta", () => {
     rmSync(p.root, { recursive: true, force: true });
   });
 });
+
+describe("a data test's meta", () => {
+  it("is taken from its config, beside its arguments, a singular test's {{config}} or data_tests: +meta, as dbt's", () => {
+    const p = tempProject(
+      {
+        "orders.sql": "select 1 as id",
+        "tests/few.sql": '{{config meta="{owner: qa}"}}\nselect * from {{ref "orders"}} where id > 1',
+        "schema.yml": [
+          "models:",
+          "  - name: orders",
+          "    columns:",
+          "      - name: id",
+          "        tests:",
+          "          - not_null: { config: { meta: { owner: finance } } }",
+          "          - unique: { meta: { ticket: 12 } }",
+          "          - accepted_values: { values: [1] }",
+        ].join("\n"),
+      },
+      `name: demo\ndata_tests:\n  +meta: { owner: data }\n${eventsSource}`,
+    );
+    const project = compileProject(p.models);
+    expect(project.errors).toEqual([]);
+    const nodes = buildManifest(project).nodes;
+    const metaOf = (name: string) => [
+      nodes[`test.demo.${name}`]?.meta,
+      nodes[`test.demo.${name}`]?.config.meta,
+    ];
+    expect(metaOf("not_null_orders_id")).toEqual([{ owner: "finance" }, { owner: "finance" }]);
+    expect(metaOf("unique_orders_id")).toEqual([{ ticket: 12 }, { ticket: 12 }]);
+    expect(metaOf("accepted_values_orders_id")).toEqual([{ owner: "data" }, { owner: "data" }]);
+    expect(metaOf("few")).toEqual([{ owner: "qa" }, { owner: "qa" }]);
+    writeFiles(p.models, { "tests/few.sql": '{{config meta="qa"}}\nselect 1 as id' });
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      'models/tests/few.sql:1 meta must be a mapping, such as meta: { owner: finance } (in a {{config}} line, meta="{owner: finance}"), not "qa"',
+    ]);
+    rmSync(p.root, { recursive: true, force: true });
+  });
+});

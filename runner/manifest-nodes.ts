@@ -178,7 +178,7 @@ export function testNode(project: CompiledProject, t: DataTest): TestManifestNod
       warn_if: t.warnIf ?? anyFailure,
       error_if: t.errorIf ?? anyFailure,
       tags: t.tags ?? [],
-      meta: {},
+      meta: t.meta ?? {},
     },
     tags: t.tags ?? [],
     description: "",
@@ -192,6 +192,8 @@ export function testNode(project: CompiledProject, t: DataTest): TestManifestNod
       macros: t.macros ?? [],
       compiledPath: compiledTestPath(t),
     }),
+    // As dbt's: its config's meta, in the node too.
+    meta: t.meta ?? {},
   };
   if (singular) return node;
   return {

@@ -176,10 +176,10 @@ export function resolveConfig(
 }
 
 /**
- * A meta: mapping as written: a YAML mapping in schema.yml, and in a model's {{config}}, whose values
+ * A meta: mapping as written: a YAML mapping in a .yml file, and in a {{config}} line, whose values
  * are texts, the same mapping as YAML text (`meta="{owner: finance}"`); anything else is pushed to `fail`.
  */
-function metaOf(value: unknown, example: string, fail: (message: string) => void): Meta | undefined {
+export function metaOf(value: unknown, example: string, fail: (message: string) => void): Meta | undefined {
   if (value === undefined) return undefined;
   let read: unknown = value;
   if (typeof value === "string")

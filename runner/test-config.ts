@@ -1,6 +1,7 @@
 // A data test's config as dbt reads it: in schema.yml beside the test's arguments or under its
 // config:, or in a singular test's {{config}}.
 import type { CompiledProject } from "./compile.ts";
+import { metaOf } from "./model-config.ts";
 import { type ProjectError, splitTags } from "./project.ts";
 import type { DataTest, Severity } from "./tests.ts";
 import { thresholdKeys, thresholdsOf } from "./thresholds.ts";
@@ -13,11 +14,12 @@ export const testConfigKeys = [
   "store_failures",
   "store_failures_as",
   "tags",
+  "meta",
 ];
 
 export type TestConfig = Pick<
   DataTest,
-  "severity" | "warnIf" | "errorIf" | "limit" | "storeFailuresAs" | "storeFailuresWritten" | "tags"
+  "severity" | "warnIf" | "errorIf" | "limit" | "storeFailuresAs" | "storeFailuresWritten" | "tags" | "meta"
 > & {
   /** dbt's enabled: a disabled test is left out, as if it were not written. */
   enabled: boolean;
@@ -51,9 +53,20 @@ export function readTestConfig(written: (key: string) => unknown): TestConfig | 
     !(Array.isArray(tags) && tags.every((tag) => typeof tag === "string"))
   )
     return `tags must be a text or a list of texts, such as [critical, nightly], not ${JSON.stringify(tags)}`;
+  // As dbt's: what the user keeps about the test, for manifest.json; nothing run reads it.
+  let metaProblem: string | undefined;
+  const meta = metaOf(
+    written("meta"),
+    `meta: { owner: finance } (in a {{config}} line, meta="{owner: finance}")`,
+    (message) => {
+      metaProblem = message;
+    },
+  );
+  if (metaProblem) return metaProblem;
   return {
     severity: severity as Severity,
     ...(tags === undefined ? {} : { tags: splitTags(tags) }),
+    ...(meta === undefined ? {} : { meta }),
     ...thresholds,
     enabled,
     ...(limit === undefined ? {} : { limit: limit as number }),

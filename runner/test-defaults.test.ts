@@ -88,7 +88,7 @@ describe("project.yml's data_tests: defaults", () => {
     );
     expect(compileProject(p.models).errors.map((e) => `${e.line} ${e.message}`)).toEqual([
       '12 data_tests.+severity: severity must be "warn" or "error", not "fatal"',
-      "13 data_tests.+severty: unknown data test config (it takes: +severity, +warn_if, +error_if, +enabled, +limit, +store_failures, +store_failures_as, +tags)",
+      "13 data_tests.+severty: unknown data test config (it takes: +severity, +warn_if, +error_if, +enabled, +limit, +store_failures, +store_failures_as, +tags, +meta)",
       '15 data_tests.staging.+warn_if: warn_if must compare the failing rows with a number, such as ">10" or "!= 0", not "many"',
       "16 data_tests.staging.+limit: limit must be a whole number of failing rows above 0, such as 1000, not 0",
       '17 data_tests.marts: "marts" is a folder, which holds +configs; a config key starts with + (+severity: …)',

@@ -3,7 +3,7 @@
 import type { CompiledProject } from "./compile.ts";
 import { genericTest } from "./generic-tests.ts";
 import { type ProjectError, type ProjectFiles, testDefaultsOf } from "./project.ts";
-import type { SchemaTest } from "./schema-file.ts";
+import type { Meta, SchemaTest } from "./schema-file.ts";
 import { relationName } from "./sql.ts";
 import { didYouMean, missingRefMessage } from "./suggest.ts";
 import { renderTemplate } from "./template.ts";
@@ -37,6 +37,8 @@ export interface DataTest {
   where?: string;
   /** dbt's tags: its own, and its column's, for tag: selectors. */
   tags?: string[];
+  /** dbt's meta: what the user keeps about the test, carried to manifest.json. */
+  meta?: Meta;
   /** dbt's enabled: false: the test never runs, and the manifest lists it under disabled. */
   disabled?: true;
   /** Every model the query reads. */
