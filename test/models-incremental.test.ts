@@ -324,6 +324,8 @@ describe("incremental stg_events", () => {
       "daily",
       "int_cohort_activity",
       "int_daily_pages",
+      "int_session_paths",
+      "int_daily_paths",
       "int_daily_sources",
       "int_referrer_visitors",
       "int_daily_attribution",
@@ -345,6 +347,7 @@ describe("incremental stg_events", () => {
       "anomalies",
       "experiments",
       "pages",
+      "paths",
       "daily",
     ];
     for (const mart of marts) {

@@ -14,9 +14,9 @@ describe("var timezone", () => {
     expect(await query(berlin.data, days)).toEqual([
       { day: "2026-03-03", sessions: 1, timezone: "Europe/Berlin" },
     ]);
-    for (const table of ["int_daily_sources", "int_daily_pages"])
+    for (const table of ["int_daily_sources", "int_daily_pages", "int_daily_paths"])
       expect(
-        await query(berlin.data, `select strftime(date, '%Y-%m-%d') as day from ${table}`),
+        await query(berlin.data, `select distinct strftime(date, '%Y-%m-%d') as day from ${table}`),
         table,
       ).toEqual([{ day: "2026-03-03" }]);
     // Stored times stay UTC.
@@ -84,6 +84,7 @@ describe("var timezone", () => {
       "daily",
       "int_daily_sources",
       "int_daily_pages",
+      "int_daily_paths",
       "int_daily_attribution",
       "int_cohort_activity",
     ])

@@ -7,6 +7,7 @@ import { openWarehouse } from "../runner/warehouse.ts";
 import { build, type RawEvent, tempData, writeRaw } from "./models-kit.ts";
 import { hourlySeries, randomEventSet } from "./models-random-events.ts";
 import * as ref from "./models-reference.ts";
+import { paths } from "./models-reference-paths.ts";
 import { referrers } from "./models-reference-referrers.ts";
 import { anomalies, experiments } from "./models-reference-stats.ts";
 
@@ -71,6 +72,7 @@ const TABLES: Record<string, Table> = {
     expected: (stg, _, vars) => experiments(stg, vars),
   },
   pages: { sql: "select * from pages", key: ["page_path"], expected: (_, s) => ref.pages(s) },
+  paths: { sql: "select * from paths", key: ["from_page", "to_page"], expected: (_, s) => paths(s) },
   daily: {
     sql: "select * exclude (loaded_at) from daily",
     key: ["date"],

@@ -23,3 +23,13 @@ select 'int_session_exposures', session_id || ' / ' || experiment
 from {{ref "int_session_exposures"}}
 group by session_id, experiment
 having count(*) > 1
+union all
+select 'paths', from_page || ' / ' || to_page
+from {{ref "paths"}}
+group by from_page, to_page
+having count(*) > 1
+union all
+select 'int_daily_paths', date || ' / ' || from_page || ' / ' || to_page
+from {{ref "int_daily_paths"}}
+group by date, from_page, to_page
+having count(*) > 1
