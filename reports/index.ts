@@ -28,8 +28,8 @@ export interface SiteOptions {
   models?: string;
 }
 
-/** The models the pages read: the marts they publish, and the three they query beside them. */
-const reportModels = ["stg_events", "sessions", "int_daily_sources", ...publishedMarts];
+/** The models the pages read: the marts they publish, and the four they query beside them. */
+const reportModels = ["stg_events", "sessions", "int_daily_sources", "int_daily_paths", ...publishedMarts];
 
 export interface RenderedSite {
   folder: string;

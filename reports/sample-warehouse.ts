@@ -120,6 +120,24 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
            avg(engaged_s) AS avg_engaged_s, count(*) FILTER (WHERE exit_page = landing_page) AS exits
     FROM sessions GROUP BY 1;
 
+    -- Each session lands, goes on to its exit page when that is another, and leaves.
+    CREATE OR REPLACE TEMP VIEW session_steps AS
+    SELECT session_id, started_at, '(entrance)' AS from_page, landing_page AS to_page FROM sessions
+    UNION ALL
+    SELECT session_id, started_at, landing_page, exit_page FROM sessions WHERE exit_page <> landing_page
+    UNION ALL
+    SELECT session_id, started_at, exit_page, '(exit)' FROM sessions;
+
+    CREATE OR REPLACE TABLE int_daily_paths AS
+    SELECT started_at::DATE AS date, from_page, to_page, count(*) AS transitions,
+           count(DISTINCT session_id) AS sessions
+    FROM session_steps GROUP BY 1, 2, 3;
+
+    CREATE OR REPLACE TABLE paths AS
+    SELECT from_page, to_page, sum(transitions) AS transitions, sum(sessions) AS sessions,
+           sum(transitions) / sum(sum(transitions)) OVER (PARTITION BY from_page) AS share
+    FROM int_daily_paths GROUP BY 1, 2;
+
     CREATE OR REPLACE TABLE anomalies AS
     SELECT TIMESTAMP '${sampleEnd} 23:00:00' - to_hours(CAST(h AS BIGINT)) AS hour,
            CAST(CASE WHEN h = 30 THEN 400 ELSE 20 + h % 24 END AS BIGINT) AS events,

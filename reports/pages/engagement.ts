@@ -1,7 +1,8 @@
-// Pages and engagement: scroll reach per page, time milestones, exits.
+// Pages and engagement: scroll reach per page, time milestones, paths between pages, exits.
 import { barChart } from "../charts.ts";
 import { formatCount, formatSeconds, formatShare, num } from "../format.ts";
 import { type Page, shownOf, table } from "../page.ts";
+import { pagePathsSql, pagePathsTable } from "../page-paths.ts";
 import { periodPagesSql, timeMilestones } from "../period-pages.ts";
 import { localRangeSql } from "../zone.ts";
 
@@ -23,6 +24,7 @@ export const engagement: Page = {
       FROM sessions
       WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}`,
     page_milestones: periodPagesSql(period),
+    paths: pagePathsSql(period),
     exits: `
       SELECT page_path, exits, sessions, count(*) OVER () AS total FROM pages WHERE exits > 0
       ORDER BY exits DESC, page_path LIMIT 10`,
@@ -122,6 +124,7 @@ export const engagement: Page = {
           formatCount(r.exits ?? null),
         ]),
       ),
+      pathsTable: pagePathsTable(rows.paths ?? []),
       exitsTable: table(
         shownOf(
           exits,

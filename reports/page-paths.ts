@@ -1,0 +1,71 @@
+// Where the visitors of the period's most viewed pages came from and went next, from the per-day
+// steps of int_daily_paths (the rows the paths mart sums), so the table follows the report period.
+import type { Row } from "../runner/warehouse.ts";
+import { formatCount, formatShareBrief, num } from "./format.ts";
+import { shownOf, type Table, table } from "./page.ts";
+import type { Period } from "./period.ts";
+
+const topPages = 10;
+/** Neighbours named per page and direction; the rest are summed into "others". */
+const neighboursShown = 3;
+
+/**
+ * One row per shown page × direction ("came_from", "went_next") × neighbour: the page's views
+ * (a reload aside), the count of pages viewed in the period as `total`, and the neighbour's share.
+ * A session's steps all count on the day it started, so in any set of days each page is entered as
+ * often as it is left: one count is the denominator of both directions.
+ */
+export function pagePathsSql(period: Period): string {
+  return `
+    WITH steps AS (
+      SELECT from_page, to_page, sum(transitions) AS transitions
+      FROM int_daily_paths
+      WHERE "date" >= DATE '${period.start}' AND "date" <= DATE '${period.end}'
+      GROUP BY from_page, to_page
+    ),
+    viewed AS (
+      SELECT from_page AS page_path, sum(transitions) AS views, count(*) OVER () AS total
+      FROM steps WHERE from_page <> '(entrance)'
+      GROUP BY from_page ORDER BY views DESC, page_path LIMIT ${topPages}
+    ),
+    neighbours AS (
+      SELECT to_page AS page_path, 'came_from' AS direction, from_page AS neighbour, transitions FROM steps
+      UNION ALL
+      SELECT from_page, 'went_next', to_page, transitions FROM steps
+    )
+    SELECT page_path, views, total, direction, neighbour, transitions / views AS share
+    FROM viewed JOIN neighbours USING (page_path)
+    QUALIFY row_number() OVER (PARTITION BY page_path, direction ORDER BY transitions DESC, neighbour)
+      <= ${neighboursShown}
+    ORDER BY views DESC, page_path, direction, transitions DESC, neighbour`;
+}
+
+/** "/pricing 40 % · (exit) 35 % · others 25 %": the shown neighbours and the share they leave out. */
+function neighboursText(rows: Row[]): string {
+  const shown = rows.map((r) => `${String(r.neighbour)} ${formatShareBrief(r.share)}`);
+  const rest = 1 - rows.reduce((sum, r) => sum + num(r.share), 0);
+  if (rest > 1e-9) shown.push(`others ${formatShareBrief(rest)}`);
+  return shown.join(" · ");
+}
+
+export function pagePathsTable(rows: Row[]): Table {
+  const pages = new Map<string, Row[]>();
+  for (const r of rows) pages.set(String(r.page_path), [...(pages.get(String(r.page_path)) ?? []), r]);
+  const caption = shownOf(
+    [...pages.values()].map((list) => list[0] as Row),
+    "Where visitors of each page came from and went next (pages of the period)",
+    (n, total) =>
+      `Where visitors of the ${n} most viewed of ${total} pages came from and went next (the period)`,
+  );
+  return table(
+    caption,
+    ["Page", "Views, reloads aside#", "Came from", "Went next"],
+    [...pages].map(([page, list]) => [
+      page,
+      formatCount(list[0]?.views),
+      neighboursText(list.filter((r) => r.direction === "came_from")),
+      neighboursText(list.filter((r) => r.direction === "went_next")),
+    ]),
+    "No page views in this period.",
+  );
+}
