@@ -28,6 +28,7 @@ export const publishedMarts = [
   "cohorts",
   "experiments",
   "pages",
+  "paths",
   "anomalies",
 ] as const;
 

@@ -25,6 +25,10 @@ export const exampleQueries = [
     title: "Pages people read to the end",
     sql: "SELECT page_path, views, round(100 * reach_100, 1) AS read_to_end_pct\nFROM pages\nWHERE views >= 10\nORDER BY reach_100 DESC\nLIMIT 10",
   },
+  {
+    title: "Where visitors go next from each page",
+    sql: "SELECT from_page, to_page, transitions, round(100 * share, 1) AS share_pct\nFROM paths\nWHERE from_page <> '(entrance)'\nQUALIFY row_number() OVER (PARTITION BY from_page ORDER BY transitions DESC, to_page) = 1\nORDER BY transitions DESC, from_page\nLIMIT 20",
+  },
 ];
 
 export const sql: Page = {
