@@ -8,10 +8,7 @@
 with events as not materialized (
   select session_id, event_id, event_type, event_ts, experiment, variant, visitor_id, loaded_at
   from {{ref "stg_events"}}
-  where not is_bot and session_id is not null and event_ts is not null
-  {{#if is_incremental}}
-    and {{> touched_sessions}}
-  {{/if}}
+  where {{> session_events}}
 ),
 
 exposures as (

@@ -9,10 +9,7 @@
 with recursive events as materialized (
   select *
   from {{ref "stg_events"}}
-  where not is_bot and session_id is not null and event_ts is not null
-  {{#if is_incremental}}
-    and {{> touched_sessions}}
-  {{/if}}
+  where {{> session_events}}
 ),
 
 matches(step, session_id, event_ts, event_id) as (

@@ -12,10 +12,7 @@ select
   min(event_ts) filter (where event_type = 'page_view') as first_viewed_at,
   max(loaded_at) as loaded_at
 from {{ref "stg_events"}}
-where not is_bot and session_id is not null and page_path is not null and event_ts is not null
-{{#if is_incremental}}
-  and {{> touched_sessions}}
-{{/if}}
+where {{> session_events}} and page_path is not null
 group by session_id, page_path
 having count(*) filter (where event_type = 'page_view') > 0
 -- Stored in id order: the tracker's ids start with their time, so a run's lookups and merges by id

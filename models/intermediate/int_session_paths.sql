@@ -9,10 +9,7 @@
 with events as materialized (
   select session_id, event_type, page_path, event_ts, event_id, loaded_at
   from {{ref "stg_events"}}
-  where not is_bot and session_id is not null and event_ts is not null
-  {{#if is_incremental}}
-    and {{> touched_sessions}}
-  {{/if}}
+  where {{> session_events}}
 ),
 
 -- The session's start over all its events, as in sessions: the day int_daily_paths counts it on.

@@ -6,10 +6,7 @@
 with events as (
   select *
   from {{ref "stg_events"}}
-  where not is_bot and session_id is not null and event_ts is not null
-  {{#if is_incremental}}
-    and {{> touched_sessions}}
-  {{/if}}
+  where {{> session_events}}
 ),
 
 -- One pass per session; arg_min_null/arg_max_null keep NULLs of the chosen event (a first event
