@@ -8,13 +8,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collectInto, ownstats, ownstatsWith } from "./cli-run.ts";
 import { tempFolder } from "./test/temp-folders.ts";
-import { readOnlyAt } from "./test/user-namespace.ts";
+import { fullAt, readOnlyAt } from "./test/user-namespace.ts";
 
 describe("ownstats command, before it starts", () => {
-  // prlimit makes every write of a byte fail (EFBIG) as a full disk does (ENOSPC), while the empty
-  // file of the writable check still passes, as it does on a full disk.
+  // prlimit makes every write of a byte fail (EFBIG), while the empty file of the writable check still
+  // passes: the limit is named with how to raise it, since freeing space would not help.
   it.skipIf(process.platform !== "linux" || spawnSync("prlimit", ["--version"]).status !== 0)(
-    "dev names a data folder it cannot write a byte into, and exits 2 before it starts",
+    "dev names a file size limit (ulimit -f) that lets no byte into the data folder, and exits 2 before it starts",
     () => {
       const data = tempFolder("ownstats-cli-");
       const bin = new URL("./bin/ownstats.js", import.meta.url).pathname;
@@ -24,7 +24,7 @@ describe("ownstats command, before it starts", () => {
         { encoding: "utf8", timeout: 20_000 },
       );
       expect(result.stderr).toContain(
-        `ownstats dev: cannot write into the data folder ${data}: a file size limit (ulimit -f) is reached (EFBIG); free some space`,
+        `ownstats dev: cannot write into the data folder ${data}: a file size limit (ulimit -f) is reached (EFBIG); raise the limit (ulimit -f unlimited in the shell that starts ownstats), or choose another --data`,
       );
       expect(result.stderr).not.toMatch(/^\s+at /m);
       expect(result.status).toBe(2);
@@ -69,6 +69,31 @@ describe("ownstats command, before it starts", () => {
       expect(toMake.stdout).not.toContain("listening");
     },
   );
+
+  it.skipIf(!canMountReadOnly)("dev names a full disk, with freeing space as the way out", () => {
+    const mountPoint = tempFolder("ownstats-full-");
+    const bin = new URL("./bin/ownstats.js", import.meta.url).pathname;
+    const result = spawnSync(
+      "unshare",
+      [
+        ...fullAt(mountPoint).slice(1),
+        process.execPath,
+        bin,
+        "dev",
+        "--port",
+        "0",
+        "--no-demo",
+        "--data",
+        mountPoint,
+      ],
+      { encoding: "utf8", timeout: 20_000 },
+    );
+    expect(result.stderr).toContain(
+      `ownstats dev: cannot write into the data folder ${mountPoint}: its disk is full (ENOSPC); free some space or fix it, or choose another --data`,
+    );
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.status).toBe(2);
+  });
 
   it("dev names a file where DATA/site must be a folder, a bad OWNSTATS_DEMO_NOW and a --vars zone that is none, and exits 2 before it starts", async () => {
     const siteIsFile = tempFolder("ownstats-cli-");

@@ -60,11 +60,14 @@ export const REFUSED: Record<string, string> = {
 };
 
 /**
- * The way out of a refused write that room does not give: a read-only file system or a missing
- * permission stays so however much is freed. Undefined for the refusals that room cures.
+ * The way out of a refused write that room does not give: a read-only file system, a missing
+ * permission or a limit on the size of one file stays so however much is freed. Undefined for the
+ * refusals that room cures.
  */
 export function wayOut(code: string | undefined, folder: string): string | undefined {
   if (code === "EROFS") return "mount its file system read-write";
+  // The limit is the process's own, inherited from the shell (or a service manager) that starts it.
+  if (code === "EFBIG") return "raise the limit (ulimit -f unlimited in the shell that starts ownstats)";
   if (code === "EACCES" || code === "EPERM") return `let the user running ownstats write into ${folder}`;
   return undefined;
 }

@@ -169,10 +169,10 @@ describe("ownstats collect end to end", () => {
     },
   );
 
-  // prlimit makes every write of a byte fail (EFBIG) as a full disk does (ENOSPC), while the empty
-  // file of the writable check still passes, as it does on a full disk.
+  // prlimit makes every write of a byte fail (EFBIG), while the empty file of the writable check still
+  // passes: the limit is named with how to raise it, since freeing space would not help.
   it.skipIf(process.platform !== "linux" || spawnSync("prlimit", ["--version"]).status !== 0)(
-    "names a data folder it cannot write a byte into, and exits 2 before it listens",
+    "names a file size limit (ulimit -f) that lets no byte into the data folder, and exits 2 before it listens",
     () => {
       const result = spawnSync(
         "prlimit",
@@ -180,7 +180,7 @@ describe("ownstats collect end to end", () => {
         { env: { ...process.env, SINK: "" }, encoding: "utf8", timeout: 20_000 },
       );
       expect(result.stderr).toContain(
-        `ownstats collect: cannot write into the data folder ${data}: a file size limit (ulimit -f) is reached (EFBIG); free some space`,
+        `ownstats collect: cannot write into the data folder ${data}: a file size limit (ulimit -f) is reached (EFBIG); raise the limit (ulimit -f unlimited in the shell that starts ownstats), or choose another --data`,
       );
       expect(result.stderr).not.toMatch(/^\s+at /m);
       expect(result.status).toBe(2);

@@ -179,36 +179,36 @@ describe("sync refused", () => {
     }
   }, 60_000);
 
-  // prlimit makes every write past a size fail (EFBIG) as a full disk does (ENOSPC).
+  // prlimit makes every write past a size fail (EFBIG): room on the disk would not help, a higher limit does.
   it.skipIf(process.platform !== "linux" || spawnSync("prlimit", ["--version"]).status !== 0)(
-    "names a disk that fills, during a download or before it, with the way out, and resumes the download once there is room",
+    "names a file size limit (ulimit -f) reached during a download or before it, with how to raise it, and resumes the download once it is raised",
     async () => {
-      const put = await createBucket(s3rver(), "ownstats-full-disk");
+      const put = await createBucket(s3rver(), "ownstats-size-limit");
       const key = "year=2026/month=02/day=10/hour=12/ownstats-direct-1-a.gz";
       await put(key, 20_000);
       const sync = (data: string, ...limits: string[]) =>
         ownstatsLimited(
           limits,
           { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" },
-          ...["sync", "--bucket", "ownstats-full-disk", "--endpoint", s3rver().endpoint, "--data", data],
+          ...["sync", "--bucket", "ownstats-size-limit", "--endpoint", s3rver().endpoint, "--data", data],
         );
-      const data = tempFolder("ownstats-sync-full-disk-");
+      const data = tempFolder("ownstats-sync-size-limit-");
       const cut = await sync(data, "--fsize=10000");
       expect(cut.code).toBe(1);
       expect(cut.stderr).toMatch(
         new RegExp(
-          `^ownstats sync: s3://ownstats-full-disk/raw/: cannot write ${data}/raw/${key}\\.\\w+\\.part: a file size limit \\(ulimit -f\\) is reached \\(EFBIG\\), after 10000 of 20000 bytes of raw/${key}; free some space, then run sync again to resume it$`,
+          `^ownstats sync: s3://ownstats-size-limit/raw/: cannot write ${data}/raw/${key}\\.\\w+\\.part: a file size limit \\(ulimit -f\\) is reached \\(EFBIG\\), after 10000 of 20000 bytes of raw/${key}; raise the limit \\(ulimit -f unlimited in the shell that starts ownstats\\), then run sync again to resume it$`,
           "m",
         ),
       );
       const resumed = await sync(data);
       expect(resumed.stdout).toContain("sync: 1 new object (0.0 MB, 1 resumed)");
 
-      const nothing = tempFolder("ownstats-sync-full-disk-");
+      const nothing = tempFolder("ownstats-sync-size-limit-");
       const refused = await sync(nothing, "--fsize=0");
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain(
-        `ownstats sync: s3://ownstats-full-disk/raw/: cannot write into the data folder ${nothing}: a file size limit (ulimit -f) is reached (EFBIG); free some space or fix it, or choose another --data`,
+        `ownstats sync: s3://ownstats-size-limit/raw/: cannot write into the data folder ${nothing}: a file size limit (ulimit -f) is reached (EFBIG); raise the limit (ulimit -f unlimited in the shell that starts ownstats), or choose another --data`,
       );
       for (const result of [cut, refused]) expect(result.stderr).not.toMatch(/^\s+at /m);
     },

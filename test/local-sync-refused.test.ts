@@ -1,5 +1,6 @@
 // `ownstats sync` into a folder it may not write into: a read-only file system and a missing permission
 // are named with their own way out, not the full disk's "free some space", which would not help.
+// (A file size limit, the other such refusal, is in local-sync-errors.test.ts: prlimit sets it.)
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -7,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ownstatsUnder } from "../cli-run.ts";
 import { createBucket, s3rverForFile } from "./s3rver-kit.ts";
 import { tempFolder } from "./temp-folders.ts";
-import { readOnlyAt, withoutRoot } from "./user-namespace.ts";
+import { fullAt, readOnlyAt, withoutRoot } from "./user-namespace.ts";
 
 const s3rver = s3rverForFile();
 const key = "year=2026/month=02/day=10/hour=12/ownstats-direct-1-a.gz";
@@ -19,7 +20,7 @@ const namespaces =
 
 describe("sync refused a write", () => {
   it.skipIf(!namespaces)(
-    "names a read-only file system and a denied permission with their way out, during a download or before it",
+    "names a read-only file system, a denied permission and a full disk with their way out, during a download or before it",
     async () => {
       await (await createBucket(s3rver(), "ownstats-refused"))(key, 1000);
       const sync = (wrapper: string[], data: string) =>
@@ -30,7 +31,11 @@ describe("sync refused a write", () => {
         );
       // The hour folder in place, refused when the object is written; or raw/ alone, refused when the
       // hour folder is made (the data folder itself is checked before sync starts).
-      const said = async (wrapperFor: (folder: string) => string[], at: "hour" | "raw") => {
+      const said = async (
+        wrapperFor: (folder: string) => string[],
+        at: "hour" | "raw",
+        roomHelps = false,
+      ) => {
         const data = tempFolder("ownstats-sync-refused-");
         const hour = dirname(join(data, "raw", key));
         const folder = at === "hour" ? hour : join(data, "raw");
@@ -39,7 +44,7 @@ describe("sync refused a write", () => {
         chmodSync(folder, 0o755);
         expect(result.code, result.stderr).toBe(1);
         expect(result.stderr).not.toMatch(/^\s+at /m);
-        expect(result.stderr).not.toContain("free some space");
+        if (!roomHelps) expect(result.stderr).not.toContain("free some space");
         const line = result.stderr.split("\n").find((l) => l.startsWith("ownstats sync:")) ?? result.stderr;
         return { text: line.replace(/\.\w+\.part/, ".part"), data, hour };
       };
@@ -52,6 +57,11 @@ describe("sync refused a write", () => {
       const deniedHour = await said((folder) => (chmodSync(folder, 0o555), withoutRoot), "hour");
       expect(deniedHour.text).toBe(
         `${source}: cannot write ${deniedHour.hour}/ownstats-direct-1-a.gz.part: permission is denied (EACCES), after 0 of 1000 bytes of raw/${key}; let the user running ownstats write into ${deniedHour.hour}, then run sync again to resume it`,
+      );
+      // A refusal that room cures, named as such.
+      const fullHour = await said(fullAt, "hour", true);
+      expect(fullHour.text).toBe(
+        `${source}: cannot write ${fullHour.hour}/ownstats-direct-1-a.gz.part: its disk is full (ENOSPC), after 0 of 1000 bytes of raw/${key}; free some space, then run sync again to resume it`,
       );
       const readOnlyRaw = await said(readOnlyAt, "raw");
       expect(readOnlyRaw.text).toBe(

@@ -14,6 +14,20 @@ export const readOnlyAt = (folder: string): string[] => [
 ];
 
 /**
+ * A wrapper that runs the command with a full file system on `folder`: a tmpfs of one page, filled
+ * up first. An empty file still fits there (an inode, no block), as it does on a real full disk.
+ */
+export const fullAt = (folder: string): string[] => [
+  "unshare",
+  "-rm",
+  "sh",
+  "-c",
+  'mount -t tmpfs -o size=4k tmpfs "$1" && { cat /dev/zero > "$1/.fill" 2>/dev/null; shift && exec "$@"; }',
+  "sh",
+  folder,
+];
+
+/**
  * A wrapper that runs the command as nobody in a user namespace: mapped from the user running the test,
  * it owns that user's files but obeys their permission bits, so a folder without write permission is
  * refused even when the test runs as root.
