@@ -71,6 +71,30 @@ describe("--empty", () => {
     expect(await counts(p.data)).toEqual({ stg: 2, hits: 2, per_page: 1 });
   });
 
+  it("runs a test across tables with its refs reading no row, as dbt's, so an incremental table that kept its rows beside an emptied one fails nothing", async () => {
+    const p = tempProject({
+      ...files,
+      "tests/per_page_counts_every_hit.sql": [
+        'select (select count(*) from {{ref "hits"}}) as hits, (select coalesce(sum(n), 0) from {{ref "per_page"}}) as counted',
+        "where hits <> counted",
+      ].join("\n"),
+    });
+    writeEvents(p.data, hourAt(1), [event("e1", iso(1, 30))]);
+    expect((await run("build", p)).code).toBe(0);
+    const empty = await run("build", p, { empty: true });
+    expect(await counts(p.data)).toEqual({ stg: 0, hits: 1, per_page: 0 });
+    expect(empty.output).toContain("PASS per_page_counts_every_hit");
+    expect(empty.code).toBe(0);
+    // Its SQL is still run: a test that reads a column no model has is an error.
+    const broken = tempProject({
+      ...files,
+      "tests/per_page_counts_every_hit.sql": 'select * from {{ref "per_page"}} where no_such_column > 0',
+    });
+    const brokenRun = await run("build", broken, { empty: true });
+    expect(brokenRun.output).toContain("ERROR per_page_counts_every_hit");
+    expect(brokenRun.code).toBe(1);
+  });
+
   it("finds a model's SQL error without reading a row, and leaves the full-refresh mark for a whole run", async () => {
     const p = tempProject({
       ...files,

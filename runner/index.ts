@@ -42,7 +42,7 @@ export interface RunnerOptions {
   fullRefresh: boolean;
   /**
    * dbt's --empty (run, build): every model is built from refs and sources that read no row, so its
-   * SQL and columns are checked in seconds; its tests run on the empty tables.
+   * SQL and columns are checked in seconds; its tests run with their refs and sources reading no row too.
    */
   empty?: boolean;
   /** dbt's --store-failures: every test that runs keeps its failing rows, unless its config says otherwise. */

@@ -22,7 +22,7 @@ export interface ExecuteOptions {
   data: string;
   target: string;
   fullRefresh: boolean;
-  /** dbt's --empty: every ref and source of a model, and every source of a test, reads no row. */
+  /** dbt's --empty: every ref and source of a model or a test reads no row. */
   empty?: boolean;
   selectedModels: Set<string>;
   log: (line: string) => void;
