@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ownstats, ownstatsIn } from "./cli-run.ts";
+import { ownstats, ownstatsIn, ownstatsLimited } from "./cli-run.ts";
 import { tempFolder } from "./test/temp-folders.ts";
 
 describe("ownstats command", () => {
@@ -131,6 +131,31 @@ describe("ownstats command", () => {
     expect(added.code).toBe(0);
     expect(added.stdout).toMatch(/^demo: \d+ events/);
   });
+
+  // prlimit makes every write of a byte fail (EFBIG), as a full disk (ENOSPC) would with its own way out.
+  it.skipIf(process.platform !== "linux" || spawnSync("prlimit", ["--version"]).status !== 0)(
+    "demo names a data folder it cannot write into, with the way out, in one line",
+    async () => {
+      const data = tempFolder("ownstats-cli-demo-");
+      const limited = await ownstatsLimited(
+        ["--fsize=0"],
+        {},
+        "demo",
+        "--data",
+        data,
+        "--visitors",
+        "5",
+        "--days",
+        "1",
+      );
+      expect(limited.code).toBe(1);
+      expect(limited.stderr.trim()).toBe(
+        `ownstats demo: cannot write into the data folder ${data}: a file size limit (ulimit -f) is reached (EFBIG); raise the limit (ulimit -f unlimited in the shell that starts ownstats), or choose another --data`,
+      );
+      // What it left is not events: the next demo, without the limit, is not refused.
+      expect((await ownstats("demo", "--data", data, "--visitors", "5", "--days", "1")).code).toBe(0);
+    },
+  );
 
   it("takes --vars as a YAML mapping, as dbt does, JSON included, and names one that is not a mapping", async () => {
     const data = tempFolder("ownstats-cli-vars-");

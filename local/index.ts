@@ -101,7 +101,13 @@ export async function demo(opts: DemoOptions & { add?: boolean }): Promise<numbe
     console.log(formatDemoSummary(summary, opts.data));
     return 0;
   } catch (error) {
-    if (!(error instanceof DemoStopped)) throw error;
+    if (!(error instanceof DemoStopped)) {
+      // A write the disk refused is named with the way out, as collect, dev and sync name it.
+      const refused = (await import("./start-problem.ts")).refusedWrite(error, opts.data);
+      if (refused === error) throw error;
+      console.error(`ownstats demo: ${(refused as Error).message}`);
+      return 1;
+    }
     console.error(`ownstats demo: ${error.message}`);
     return 130;
   } finally {
