@@ -5,7 +5,9 @@ const dbtCommands: Record<string, string> = {
   retry: "ownstats run -s result:error+ result:skipped+ runs again what failed and what it skipped",
   parse: "ownstats compile reads and checks the project without a database",
   debug: 'ownstats compile checks the project; ownstats query "select 1" the warehouse',
-  docs: "descriptions live in models/schema.yml; ownstats compile writes them to DATA/target/manifest.json",
+  docs:
+    "ownstats report renders DATA/site/models.html, the models' lineage, descriptions, columns, tests and last run " +
+    "(ownstats dev serves it at /reports/models); the descriptions live in models/schema.yml",
   seed: "raw data comes from the events source (ownstats demo writes some); a fixed table is a model selecting its values",
   snapshot: "it has no counterpart here",
   source: "the events source is read by the models; ownstats sync fetches it from S3",

@@ -235,7 +235,7 @@ describe("ownstats command", () => {
     expect(typo.stderr).toContain("Allowed choices are model, test, all");
   });
 
-  it("says what to run for a dbt command it does not have (show, retry), with the usual exit code 2", async () => {
+  it("says what to run for a dbt command it does not have (show, retry, docs), with the usual exit code 2", async () => {
     const show = await ownstats("show", "--select", "daily");
     expect(show.code).toBe(2);
     expect(show.stderr).toContain(
@@ -243,6 +243,10 @@ describe("ownstats command", () => {
     );
     const retry = await ownstats("retry");
     expect(retry.stderr).toContain("(dbt's retry: ownstats run -s result:error+ result:skipped+ runs again");
+    // dbt docs generate + serve is a site of the models' lineage and descriptions: the reports have that page.
+    const docs = await ownstats("docs", "generate");
+    expect(docs.code).toBe(2);
+    expect(docs.stderr).toContain("(dbt's docs: ownstats report renders DATA/site/models.html");
     expect((await ownstats("shwo")).stderr).not.toContain("dbt's");
   });
 
