@@ -34,9 +34,14 @@ describe("CORS and origins", () => {
     expect((await post(app, event(), { origin: "http://blog.example.org" })).status).toBe(202);
     const denied = await post(app, event(), { origin: "https://evil.example" });
     expect(denied.status).toBe(403);
-    expect(denied.json.error).toMatch(/origin not allowed/);
+    expect(denied.json.error).toBe(
+      'origin "https://evil.example" is not allowed to send events (not in ALLOWED_ORIGINS)',
+    );
     const withoutOrigin = await app.request("/v1/events", { method: "POST", body: JSON.stringify(event()) });
     expect(withoutOrigin.status).toBe(403);
+    expect((await withoutOrigin.json()).error).toMatch(/^no Origin header: /);
+    const long = await post(app, event(), { origin: `https://${"a".repeat(500)}.example` });
+    expect(long.json.error).toContain(`"https://${"a".repeat(192)}"`);
   });
   it("puts the CORS headers on every answer under /v1, also errors and 404s", async () => {
     const open = createApp({ now, sink: collector.spool });

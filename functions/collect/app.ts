@@ -89,8 +89,9 @@ export function createApp({
   app.post(
     "/v1/events",
     async (c, next) => {
-      if (isAllowed(c.req.header("origin"))) return next();
-      return c.json<ErrorResponse>({ error: "origin not allowed to send events" }, 403);
+      const origin = c.req.header("origin");
+      if (isAllowed(origin)) return next();
+      return c.json<ErrorResponse>({ error: originRefusal(origin) }, 403);
     },
     async (c) => {
       const read = await readBody(c, MAX_BODY_BYTES);
@@ -209,4 +210,14 @@ function toStored(event: WireEvent, server: RequestFields): StoredEvent {
     country: countryOfTimezone(event.timezone),
     schema_version: SCHEMA_VERSION,
   };
+}
+
+/**
+ * Why a POST was refused for its origin, naming the origin it came with (cut to 200 characters),
+ * so that a site owner sees which entry ALLOWED_ORIGINS lacks; a request with no Origin header
+ * (a server or curl, never a browser's cross-origin POST) is told that it needs one.
+ */
+function originRefusal(origin: string | undefined): string {
+  if (!origin) return "no Origin header: this endpoint takes events only from the sites in ALLOWED_ORIGINS";
+  return `origin ${JSON.stringify(origin.slice(0, 200))} is not allowed to send events (not in ALLOWED_ORIGINS)`;
 }
