@@ -86,6 +86,8 @@ export class IncrementalBuilder {
   private running: Promise<unknown> | undefined;
   private modelsDue = false;
   private fullRefreshDue = false;
+  /** What the next model build is for, as its log line says ("new raw objects", "raw objects removed"). */
+  private readonly causes = new Set<string>();
   private reportsDue = false;
   private timer: NodeJS.Timeout | undefined;
   private lastModels = 0;
@@ -99,13 +101,14 @@ export class IncrementalBuilder {
     this.log = options.log ?? ((line) => console.log(line));
   }
 
-  /** Called for every burst of new raw objects, with their paths. */
-  notify(files: string[] = []): void {
+  /** Called for every burst of new raw objects, with their paths, or with the cause of another change. */
+  notify(files: string[] = [], cause = "new raw objects"): void {
     const hour = 3_600_000;
     const readFrom =
       Math.floor(Date.now() / hour) * hour - (this.options.lookbackHours ?? DEFAULT_LOOKBACK_HOURS) * hour;
     if (files.some((file) => (partitionHour(file) ?? readFrom) < readFrom)) this.fullRefreshDue = true;
     this.modelsDue = true;
+    this.causes.add(cause);
     this.schedule(this.options.settleMs ?? 300);
   }
 
@@ -167,7 +170,7 @@ export class IncrementalBuilder {
       () => {
         if (this.stopped || this.running) return;
         const due = this.next();
-        if (due?.job === "models") void this.runJob(() => this.buildModels("new raw objects"));
+        if (due?.job === "models") void this.runJob(() => this.buildModels([...this.causes].join(", ")));
         else if (due?.job === "reports") void this.runJob(() => this.renderReports());
       },
       Math.max(settle, next.wait),
@@ -179,6 +182,8 @@ export class IncrementalBuilder {
     const reason = full ? `${cause} in older hours, full refresh` : cause;
     this.modelsDue = false;
     this.fullRefreshDue = false;
+    const causes = [...this.causes];
+    this.causes.clear();
     this.lastModels = Date.now();
     const started = performance.now();
     const refresh = full ? "full" : "incremental";
@@ -203,6 +208,7 @@ export class IncrementalBuilder {
     if (outcome.busy) {
       this.modelsDue = true;
       this.fullRefreshDue ||= full;
+      for (const pending of causes) this.causes.add(pending);
       this.log(`build ${time}: the warehouse is in use by another process; trying again shortly`);
     } else if (outcome.ok) {
       this.reportsDue = true;

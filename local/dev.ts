@@ -140,7 +140,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     data,
     onNew: (files) => builder.notify(files),
     // A build that failed on a broken object is tried again once the object is deleted.
-    onRemoved: () => builder.notify(),
+    onRemoved: () => builder.notify([], "raw objects removed"),
     recentEveryMs: 250,
   });
   try {

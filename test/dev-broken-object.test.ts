@@ -38,6 +38,8 @@ it("builds again once a broken object is deleted from raw/", async () => {
       60_000,
     );
     expect(page.text).not.toContain("The last build failed");
+    // The terminal says why this build ran: no object was added.
+    expect(dev.output()).toMatch(/^build \d\d:\d\d:\d\d UTC \(raw objects removed\): models and tests ok/m);
   } finally {
     await dev.stop();
   }
