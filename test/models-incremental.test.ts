@@ -330,6 +330,7 @@ describe("incremental stg_events", () => {
       "int_referrer_visitors",
       "int_daily_attribution",
       "int_hourly_scores",
+      "int_session_goals",
     ])
       expect(resultOf(stepwise, model)?.adapter_response.mode, model).toBe("incremental");
 
@@ -349,6 +350,8 @@ describe("incremental stg_events", () => {
       "pages",
       "paths",
       "daily",
+      "goals",
+      "goal_props",
     ];
     for (const mart of marts) {
       // loaded_at is when a row was stored, which differs between the two warehouses by design.

@@ -33,3 +33,13 @@ select 'int_daily_paths', date || ' / ' || from_page || ' / ' || to_page
 from {{ref "int_daily_paths"}}
 group by date, from_page, to_page
 having count(*) > 1
+union all
+select 'goals', event_type || ' / ' || name
+from {{ref "goals"}}
+group by event_type, name
+having count(*) > 1
+union all
+select 'goal_props', name || ' / ' || prop_key || ' / ' || prop_value
+from {{ref "goal_props"}}
+group by name, prop_key, prop_value
+having count(*) > 1
