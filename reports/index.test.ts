@@ -248,12 +248,13 @@ describe("renderSite", () => {
     }
     warehouse.close();
     const site = await buildSite({ data, days: 28 }, new Date("2026-11-26T10:00:00Z"));
-    expect(site.files.filter((f) => f.path.endsWith(".html"))).toHaveLength(9);
+    expect(site.files.filter((f) => f.path.endsWith(".html"))).toHaveLength(10);
     const validator = new HtmlValidate({ extends: ["html-validate:recommended"] });
     for (const file of [
       "index.html",
       "experiments.html",
       "funnel.html",
+      "goals.html",
       "anomalies.html",
       "cohorts.html",
       "models.html",

@@ -29,6 +29,8 @@ export const publishedMarts = [
   "experiments",
   "pages",
   "paths",
+  "goals",
+  "goal_props",
   "anomalies",
 ] as const;
 

@@ -47,8 +47,28 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
            NULL::VARCHAR AS utm_term, NULL::VARCHAR AS utm_content,
            CASE WHEN n = 1 THEN 50 END AS scroll_pct,
            CASE WHEN n = 2 THEN s.engaged_s END AS seconds,
-           false AS is_bot, s.referrer_host, s.channel
+           false AS is_bot, s.referrer_host, s.channel,
+           NULL::VARCHAR AS element, NULL::VARCHAR AS name, NULL::JSON AS props
     FROM sessions s, range(3) r(n);
+
+    -- Goals in about half the sessions: two CTAs, a form started (and in some sessions submitted),
+    -- and a custom event with a text, a number and a boolean property.
+    INSERT INTO stg_events BY NAME
+    SELECT md5('goal' || s.session_id || '-' || g.event_type)::UUID AS event_id, g.event_type,
+           s.session_id, s.visitor_id, s.started_at + INTERVAL 30 SECOND AS event_ts,
+           s.started_at + INTERVAL 33 SECOND AS ingest_ts, 'example.com' AS site,
+           s.landing_page AS page_path, 'Title' AS page_title, false AS is_bot, s.channel,
+           g.element, g.name, g.props::JSON AS props
+    FROM sessions s
+    JOIN (VALUES
+      (0, 'cta_click', 'book_call', NULL, NULL),
+      (1, 'cta_click', 'get_started', NULL, NULL),
+      (2, 'form_start', 'contact', NULL, NULL),
+      (3, 'form_start', 'contact', NULL, NULL),
+      (3, 'form_submit', 'contact', NULL, NULL),
+      (4, 'custom', NULL, 'plan_toggle', '{"billing": "yearly", "seats": 3, "trial": true}'),
+      (5, 'custom', NULL, 'plan_toggle', '{"billing": "monthly", "seats": 1, "trial": false}')
+    ) g(k, event_type, element, name, props) ON (hash(s.session_id) % 10)::BIGINT = g.k;
 
     CREATE OR REPLACE TABLE daily AS
     SELECT CAST(started_at AS DATE) AS "date",
@@ -137,6 +157,19 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
     SELECT from_page, to_page, sum(transitions) AS transitions, sum(sessions) AS sessions,
            sum(transitions) / sum(sum(transitions)) OVER (PARTITION BY from_page) AS share
     FROM int_daily_paths GROUP BY 1, 2;
+
+    CREATE OR REPLACE TABLE goals AS
+    SELECT event_type, coalesce(CASE WHEN event_type = 'custom' THEN name ELSE element END, '(unnamed)') AS name,
+           count(*)::INTEGER AS events, count(DISTINCT session_id)::INTEGER AS sessions,
+           count(DISTINCT visitor_id)::INTEGER AS visitors, (count(*) / 3000)::DOUBLE AS session_share,
+           CASE WHEN event_type LIKE 'form%' THEN 0.5 END AS completion
+    FROM stg_events WHERE event_type IN ('cta_click', 'form_start', 'form_submit', 'custom') GROUP BY 1, 2;
+
+    CREATE OR REPLACE TABLE goal_props AS
+    SELECT name, k AS prop_key, props ->> k AS prop_value, count(*)::INTEGER AS events,
+           count(DISTINCT session_id)::INTEGER AS sessions
+    FROM (SELECT name, session_id, props, unnest(json_keys(props)) AS k FROM stg_events WHERE props IS NOT NULL)
+    GROUP BY 1, 2, 3;
 
     CREATE OR REPLACE TABLE anomalies AS
     SELECT TIMESTAMP '${sampleEnd} 23:00:00' - to_hours(CAST(h AS BIGINT)) AS hour,

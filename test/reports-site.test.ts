@@ -14,6 +14,7 @@ const pageFiles = [
   "index.html",
   "sources.html",
   "pages.html",
+  "goals.html",
   "funnel.html",
   "cohorts.html",
   "experiments.html",

@@ -5,6 +5,7 @@ import { cohorts } from "./cohorts.ts";
 import { engagement } from "./engagement.ts";
 import { experiments } from "./experiments.ts";
 import { funnel } from "./funnel.ts";
+import { goals } from "./goals.ts";
 import { models } from "./models.ts";
 import { overview } from "./overview.ts";
 import { sources } from "./sources.ts";
@@ -14,6 +15,7 @@ export const pages: Page[] = [
   overview,
   sources,
   engagement,
+  goals,
   funnel,
   cohorts,
   experiments,

@@ -26,7 +26,8 @@ describe("pages and engagement page", () => {
       sql: `INSERT INTO stg_events
         SELECT md5('extra' || i)::UUID, 'page_view', 'extra' || i, NULL, TIMESTAMP '2026-11-19 10:00:00',
                TIMESTAMP '2026-11-19 10:00:01', 'example.com', '/extra/' || i, 'Title', NULL, NULL, NULL,
-               NULL, NULL, NULL, NULL, NULL, false, NULL, 'direct'
+               NULL, NULL, NULL, NULL, NULL, false, NULL, 'direct',
+               NULL, NULL, NULL
         FROM range(20) t(i)`,
     });
     expect(page).toMatch(

@@ -201,7 +201,8 @@ describe("overview top lists", () => {
       INSERT INTO stg_events
       SELECT md5('extra' || i)::UUID, 'page_view', 'extra' || i, NULL, TIMESTAMP '2026-11-19 10:00:00',
              TIMESTAMP '2026-11-19 10:00:01', 'example.com', '/extra/' || i, 'Title', NULL, NULL, NULL,
-             NULL, NULL, NULL, NULL, NULL, false, NULL, 'direct'
+             NULL, NULL, NULL, NULL, NULL, false, NULL, 'direct',
+               NULL, NULL, NULL
       FROM range(20) t(i)`);
     const page = await overviewOf(data, 7);
     const warehouse = await openWarehouse(data);

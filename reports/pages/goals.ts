@@ -1,0 +1,94 @@
+// Goals: which CTA was clicked how often, which form was started and submitted, and which custom
+// events the site sent with which property values, in the period.
+
+import type { Row } from "../../runner/warehouse.ts";
+import { barChart } from "../charts.ts";
+import { formatCount, formatShare, num } from "../format.ts";
+import { type Page, shownOf, table } from "../page.ts";
+import { goalsQueries, goalsShown, valuesShown } from "../period-goals.ts";
+
+const empty = "No data in this period.";
+
+function goalTable(caption: string, part: string, label: string, rows: Row[], sessions: number) {
+  return table(
+    shownOf(
+      rows,
+      `${caption} (period)`,
+      (n, total) => `The ${n} ${part} with the most events, of ${total} (period)`,
+    ),
+    [label, "Events#", "Sessions#", "Visitors#", "Share of sessions#"],
+    rows.map((r) => [
+      String(r.goal),
+      formatCount(r.events),
+      formatCount(r.sessions),
+      formatCount(r.visitors),
+      sessions > 0 ? formatShare(num(r.sessions) / sessions) : "–",
+    ]),
+    empty,
+  );
+}
+
+export const goals: Page = {
+  slug: "goals",
+  title: "Goals: CTAs, forms and events",
+  nav: "Goals",
+  queries: ({ period }) => goalsQueries(period),
+  view(rows) {
+    const sessions = num(rows.period_sessions?.[0]?.sessions ?? 0);
+    const goalRows = rows.goals ?? [];
+    const clicks = goalRows.filter((r) => r.event_type === "cta_click");
+    const custom = goalRows.filter((r) => r.event_type === "custom");
+    const forms = rows.forms ?? [];
+    const props = rows.props ?? [];
+    const top = clicks.slice(0, 8);
+    const clicksTitle = "Sessions clicking each CTA (period)";
+    return {
+      clicksChart: top.length
+        ? barChart(
+            clicksTitle,
+            top.map((r) => String(r.goal)),
+            [{ name: "sessions", values: top.map((r) => num(r.sessions)) }],
+            { horizontal: true, height: 100 + top.length * 40, valueName: "sessions" },
+          )
+        : { title: clicksTitle, svg: "" },
+      // The share's denominator, so that a reader can check it against the overview's sessions.
+      sessionsNote: sessions
+        ? `Shares are of the period's ${formatCount(sessions)} sessions; visitors count only sessions with a visitor id.`
+        : "",
+      clicksTable: goalTable("CTA clicks by data-cta value", "CTAs", "CTA", clicks, sessions),
+      formsTable: table(
+        shownOf(
+          forms,
+          "Forms by id or name: started, submitted, completed (period)",
+          (n, total) => `Forms by id or name: the ${n} most started of ${total} (period)`,
+        ),
+        ["Form", "Sessions started#", "Sessions submitted#", "Completion#"],
+        forms.map((r) => [
+          String(r.form),
+          formatCount(r.started),
+          formatCount(r.submitted),
+          // Of the sessions that started the form, the share that submitted it too.
+          num(r.started) > 0 ? formatShare(num(r.completed) / num(r.started)) : "–",
+        ]),
+        empty,
+      ),
+      customTable: goalTable("Custom events by name", "custom events", "Event", custom, sessions),
+      propsTable: table(
+        `Custom events' top ${valuesShown} values of each property (period)`,
+        ["Event", "Property", "Value", "Events#", "Sessions#"],
+        props.map((r) => [
+          String(r.name),
+          // A property with more values than shown says how many it had.
+          num(r.values) > valuesShown
+            ? `${r.prop_key} (${formatCount(r.values)} values)`
+            : String(r.prop_key),
+          String(r.prop_value),
+          formatCount(r.events),
+          formatCount(r.sessions),
+        ]),
+        empty,
+      ),
+      limits: `The tables list at most ${goalsShown} CTAs, forms and custom events, and ${valuesShown} values of each property. The SQL playground has every goal over all data (the goals table) and the 25 most frequent values of each property (goal_props).`,
+    };
+  },
+};

@@ -1,0 +1,61 @@
+// The goals page's queries: CTA clicks, forms and custom events of the period, read from stg_events
+// as the overview's top pages are, since sessions and visitors do not add up across days.
+import type { Period } from "./period.ts";
+import { localRangeSql } from "./zone.ts";
+
+/** Rows shown per kind of goal, and values shown per property of a custom event. */
+export const goalsShown = 25;
+export const valuesShown = 5;
+
+function goalEvents(period: Period, types: string): string {
+  return `event_type IN (${types}) AND NOT coalesce(is_bot, false)
+        AND ${localRangeSql("event_ts", period.from, period.until, period.zone)}`;
+}
+
+export function goalsQueries(period: Period): Record<string, string> {
+  return {
+    period_sessions: `
+      SELECT count(*) AS sessions FROM sessions
+      WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}`,
+    // A click or form without an identifier is counted under one name, as the goals mart does.
+    goals: `
+      SELECT event_type,
+             coalesce(CASE WHEN event_type = 'custom' THEN name ELSE element END, '(unnamed)') AS goal,
+             count(*) AS events, count(DISTINCT session_id) AS sessions,
+             count(DISTINCT visitor_id) AS visitors,
+             count(*) OVER (PARTITION BY event_type) AS total
+      FROM stg_events
+      WHERE ${goalEvents(period, "'cta_click', 'custom'")}
+      GROUP BY event_type, goal
+      QUALIFY row_number() OVER (PARTITION BY event_type ORDER BY events DESC, goal) <= ${goalsShown}
+      ORDER BY event_type, events DESC, goal`,
+    forms: `
+      WITH per_session AS (
+        SELECT coalesce(element, '(unnamed)') AS form, session_id,
+               bool_or(event_type = 'form_start') AS started, bool_or(event_type = 'form_submit') AS submitted
+        FROM stg_events
+        WHERE ${goalEvents(period, "'form_start', 'form_submit'")}
+        GROUP BY form, session_id
+      )
+      SELECT form, count(*) FILTER (WHERE started) AS started, count(*) FILTER (WHERE submitted) AS submitted,
+             count(*) FILTER (WHERE started AND submitted) AS completed, count(*) OVER () AS total
+      FROM per_session GROUP BY form
+      ORDER BY started DESC, submitted DESC, form LIMIT ${goalsShown}`,
+    props: `
+      WITH pairs AS (
+        SELECT name, session_id, unnest(json_keys(props)) AS prop_key, props
+        FROM stg_events
+        WHERE ${goalEvents(period, "'custom'")} AND name IS NOT NULL AND props IS NOT NULL
+      ),
+      counted AS (
+        SELECT name, prop_key, props ->> prop_key AS prop_value, count(*) AS events,
+               count(DISTINCT session_id) AS sessions
+        FROM pairs WHERE props ->> prop_key IS NOT NULL
+        GROUP BY name, prop_key, prop_value
+      )
+      SELECT *, count(*) OVER (PARTITION BY name, prop_key) AS values
+      FROM counted
+      QUALIFY row_number() OVER (PARTITION BY name, prop_key ORDER BY events DESC, prop_value) <= ${valuesShown}
+      ORDER BY name, prop_key, events DESC, prop_value LIMIT ${goalsShown * valuesShown}`,
+  };
+}
