@@ -29,7 +29,7 @@ const html = (file: string) => readFileSync(join(site, file), "utf8");
 beforeAll(() => {
   ownstats(data, "demo", "--visitors", "400", "--days", "42", "--seed", "7");
   const out = ownstats(data, "build");
-  expect(out).toMatch(/report: wrote 9 pages/);
+  expect(out).toMatch(/report: wrote 10 pages/);
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
