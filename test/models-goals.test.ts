@@ -1,7 +1,18 @@
 // Goals: which CTA was clicked, which form started and submitted, which custom events with which
 // properties, worked out here by hand from a few sessions.
 import { describe, expect, it } from "vitest";
-import { at, buildWith, ev, query, type RawEvent, resultOf, stepwiseAndWhole } from "./models-kit.ts";
+import { runProject } from "../runner/index.ts";
+import { openWarehouse } from "../runner/warehouse.ts";
+import {
+  at,
+  buildWith,
+  ev,
+  modelsDir,
+  query,
+  type RawEvent,
+  resultOf,
+  stepwiseAndWhole,
+} from "./models-kit.ts";
 
 const cta = (session_id: string, minute: number, element: string, more: RawEvent = {}) =>
   ev({ session_id, event_type: "cta_click", element, event_ts: at(minute), ...more });
@@ -95,5 +106,22 @@ describe("goals", () => {
     expect(await query(stepwise, propsSql)).toEqual(await query(whole, propsSql));
     const sessionRows = "select * exclude (loaded_at) from int_session_goals order by all";
     expect(await query(stepwise, sessionRows)).toEqual(await query(whole, sessionRows));
+  });
+
+  it("has a data test that fails when a goal has more sessions than events or a completion above 1", async () => {
+    const built = await buildWith(events);
+    expect(built.output).toMatch(/PASS goals_counts_are_consistent/);
+    const warehouse = await openWarehouse(built.data);
+    await warehouse.run("UPDATE goals SET completion = 1.5 WHERE event_type = 'form_start'");
+    warehouse.close();
+    const lines: string[] = [];
+    const code = await runProject("test", {
+      data: built.data,
+      models: modelsDir,
+      fullRefresh: false,
+      log: (line) => lines.push(line),
+    });
+    expect(code).toBe(1);
+    expect(lines.join("\n")).toMatch(/FAIL 1 goals_counts_are_consistent/);
   });
 });
