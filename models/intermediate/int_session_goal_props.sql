@@ -5,11 +5,8 @@
 with custom as (
   select session_id, name, props, loaded_at
   from {{ref "stg_events"}}
-  where not is_bot and session_id is not null and event_ts is not null
+  where {{> session_events}}
     and event_type = 'custom' and name is not null and props is not null
-  {{#if is_incremental}}
-    and {{> touched_sessions}}
-  {{/if}}
 ),
 
 pairs as (

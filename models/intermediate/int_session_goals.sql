@@ -15,10 +15,7 @@ select
   min(event_ts) as first_at,
   max(loaded_at) as loaded_at
 from {{ref "stg_events"}}
-where not is_bot and session_id is not null and event_ts is not null
+where {{> session_events}}
   and event_type in ('cta_click', 'form_start', 'form_submit', 'custom')
-{{#if is_incremental}}
-  and {{> touched_sessions}}
-{{/if}}
 group by session_id, event_type, 3
 order by session_id, event_type, name
