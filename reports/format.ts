@@ -14,6 +14,18 @@ export function num(value: Value): number {
   return Number.NaN;
 }
 
+/** A table cell's figure: the text a reader sees, and the number its table's CSV file holds. */
+export interface Figure {
+  text: string;
+  value: number | null;
+}
+
+/** A figure as `format` shows it, kept as the number it is for a spreadsheet: a share stays 0–1. */
+export function figure(format: (value: Value) => string, value: Value): Figure {
+  const n = num(value);
+  return { text: format(value), value: Number.isFinite(n) ? n : null };
+}
+
 export function formatCount(value: Value): string {
   const n = num(value);
   return Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "–";

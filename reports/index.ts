@@ -7,8 +7,9 @@ import { dirname, join } from "node:path";
 import { defaultModelsFolder } from "../runner/default-models.ts";
 import { takeTurnsPerFolder } from "../runner/turns.ts";
 import { noWarehouseReason, openWarehouse, type Row, type Warehouse } from "../runner/warehouse.ts";
+import { attachCsvFiles, type CsvFile, removeStaleCsv } from "./csv.ts";
 import { zonedTime } from "./format.ts";
-import { type Page, type PageInput, ReportQueryError } from "./page.ts";
+import { isTable, type Page, type PageInput, ReportQueryError } from "./page.ts";
 
 export { ReportQueryError };
 
@@ -109,10 +110,14 @@ async function renderOnce(opts: SiteOptions, now: Date): Promise<RenderedSite> {
       throw failed.reason;
     }
     if (!exports) throw new Error("the marts' Parquet exports did not finish");
-    const rendered = outcomes.slice(1).map((o, i) => ({
+    const pagesRendered = outcomes
+      .slice(1)
+      .map((o) => (o.status === "fulfilled" ? (o.value as RenderedPage) : null));
+    const rendered = pagesRendered.map((page, i) => ({
       path: `${pages[i]?.slug}.html`,
-      content: o.status === "fulfilled" ? (o.value as string) : "",
+      content: page?.html ?? "",
     }));
+    const csvFiles = pagesRendered.flatMap((page) => page?.csv ?? []);
     // What the pages load goes first, and the overview last: the dev server shows the site from the
     // moment the overview is there, and the SQL page opened then would find no engine or data.
     try {
@@ -125,10 +130,12 @@ async function renderOnce(opts: SiteOptions, now: Date): Promise<RenderedSite> {
     const overviewLast = [...rendered].sort(
       (a, b) => Number(a.path === "index.html") - Number(b.path === "index.html"),
     );
-    const files = [...assetFiles(), ...overviewLast].map(({ path, content }) => {
+    // A page's CSV files are there before the page that links them.
+    const files = [...assetFiles(), ...csvFiles, ...overviewLast].map(({ path, content }) => {
       writeAtomically(join(folder, path), content);
       return { path, bytes: typeof content === "string" ? Buffer.byteLength(content) : content.byteLength };
     });
+    removeStaleCsv(folder, csvFiles);
     return { folder, files: [...files, ...exports.files] };
   } finally {
     warehouse.close();
@@ -188,12 +195,18 @@ async function tableNames(warehouse: Warehouse): Promise<string[]> {
 /** Query results by SQL text: pages that declare the same query share one run of it. */
 type QueryCache = Map<string, Promise<Row[]>>;
 
+/** A page's HTML and the CSV files of its tables. */
+interface RenderedPage {
+  html: string;
+  csv: CsvFile[];
+}
+
 async function renderPageOnOwnConnection(
   data: string,
   page: Page,
   input: PageInput,
   cache: QueryCache,
-): Promise<string> {
+): Promise<RenderedPage> {
   const warehouse = await openWarehouse(data);
   try {
     return await renderPage(warehouse, page, input, cache);
@@ -207,7 +220,7 @@ async function renderPage(
   page: Page,
   input: PageInput,
   cache: QueryCache,
-): Promise<string> {
+): Promise<RenderedPage> {
   const results: Record<string, Row[]> = {};
   for (const [name, sql] of Object.entries(page.queries(input))) {
     try {
@@ -221,9 +234,11 @@ async function renderPage(
       throw new ReportQueryError(`${page.slug}.html`, name, error);
     }
   }
-  const body = renderTemplate(page.slug, await page.view(results, input));
+  const view = await page.view(results, input);
+  const csv = attachCsvFiles(page.slug, view, isTable);
+  const body = renderTemplate(page.slug, view);
   const { period } = input;
-  return renderTemplate("layout", {
+  const html = renderTemplate("layout", {
     title: page.title,
     body,
     nav: pages.map((p) => ({ href: `${p.slug}.html`, label: p.nav, current: p === page })),
@@ -232,6 +247,7 @@ async function renderPage(
     builtAt: input.builtAt,
     zone: period.zone,
   });
+  return { html, csv };
 }
 
 /** The line under each page's title: the period, and what it is compared with when there is data. */

@@ -1,7 +1,7 @@
 // What a report page is: its file, its title, the queries it declares (each named, so a failure
 // names the page and the query) and the view that turns their rows into the template's context.
 import type { Row } from "../runner/warehouse.ts";
-import { formatCount, formatShare, num } from "./format.ts";
+import { type Figure, figure, formatCount, formatShare, num } from "./format.ts";
 import type { Period } from "./period.ts";
 
 export interface PageInput {
@@ -33,17 +33,39 @@ export interface TableColumn {
   time: boolean;
 }
 
+/** What a cell holds in the table's CSV file: a figure as a number, missing as an empty field. */
+export type CsvValue = string | number | null;
+
 export interface Table {
   caption: string;
   columns: TableColumn[];
-  rows: { text: string; numeric: boolean; time: boolean; href: string | null }[][];
+  rows: { text: string; value: CsvValue; numeric: boolean; time: boolean; href: string | null }[][];
   empty: string;
+  /** The table's CSV download, set when the page is rendered (see csv.ts). */
+  csv: { href: string; label: string } | null;
 }
 
 /** A cell that links somewhere in the site (a relative path, never another host). */
 export interface LinkCell {
   text: string;
   href: string;
+}
+
+/** The tables made by table(): the renderer finds them in a page's view to write their CSV files. */
+const tables = new WeakSet<object>();
+
+export function isTable(value: object): boolean {
+  return tables.has(value);
+}
+
+/**
+ * A cell's CSV value from its text, where the page gave none: "–" (no figure) is empty, and a number
+ * column's count or decimal ("1,234", "−0.5") a number.
+ */
+function csvValue(text: string, numeric: boolean): CsvValue {
+  if (text === "–") return null;
+  const plain = text.replace(/,/g, "").replace(/^−/, "-");
+  return numeric && /^-?\d+(\.\d+)?$/.test(plain) ? Number(plain) : text;
 }
 
 /**
@@ -53,7 +75,7 @@ export interface LinkCell {
 export function table(
   caption: string,
   columns: string[],
-  rows: (string | LinkCell)[][],
+  rows: (string | LinkCell | Figure)[][],
   empty = "No data yet.",
 ): Table {
   const cols = columns.map((c) => {
@@ -61,19 +83,27 @@ export function table(
     const time = c.endsWith("@");
     return { label: numeric || time ? c.slice(0, -1) : c, numeric, time };
   });
-  return {
+  const made: Table = {
     caption,
     columns: cols,
     rows: rows.map((row) =>
-      row.map((cell, i) => ({
-        text: typeof cell === "string" ? cell : cell.text,
-        href: typeof cell === "string" ? null : cell.href,
-        numeric: cols[i]?.numeric ?? false,
-        time: cols[i]?.time ?? false,
-      })),
+      row.map((cell, i) => {
+        const text = typeof cell === "string" ? cell : cell.text;
+        const numeric = cols[i]?.numeric ?? false;
+        return {
+          text,
+          value: typeof cell === "object" && "value" in cell ? cell.value : csvValue(text, numeric),
+          href: typeof cell === "object" && "href" in cell ? cell.href : null,
+          numeric,
+          time: cols[i]?.time ?? false,
+        };
+      }),
     ),
     empty,
+    csv: null,
   };
+  tables.add(made);
+  return made;
 }
 
 /**
@@ -88,7 +118,7 @@ export function conversionTable(caption: string, label: string, key: string, row
       String(r[key]),
       formatCount(r.sessions),
       formatCount(r.conversions),
-      formatShare(num(r.conversions) / num(r.sessions)),
+      figure(formatShare, num(r.conversions) / num(r.sessions)),
     ]),
   );
 }

@@ -2,7 +2,7 @@
 // hours are UTC hours; each is shown by its start in the reporting time zone.
 import type { Row } from "../../runner/warehouse.ts";
 import { anomalyChart, shortDays } from "../charts.ts";
-import { formatCount, formatDecimal, num, zonedTime } from "../format.ts";
+import { figure, formatCount, formatDecimal, num, type Value, zonedTime } from "../format.ts";
 import { type Page, table } from "../page.ts";
 import { localRangeSql, wallClock } from "../zone.ts";
 
@@ -46,7 +46,7 @@ export const anomalies: Page = {
             hours.map((r) => [
               zonedTime(r.hour ?? null, period.zone),
               formatCount(r.events),
-              formatDecimal(r.baseline ?? null, 1),
+              figure(tenths, r.baseline ?? null),
               isFlagged(r) ? direction(r) : "no",
             ]),
           )
@@ -62,8 +62,8 @@ export const anomalies: Page = {
         strongest.map((r) => [
           zonedTime(r.hour ?? null, period.zone),
           formatCount(r.events),
-          formatDecimal(r.baseline ?? null, 1),
-          formatDecimal(r.z ?? null, 1),
+          figure(tenths, r.baseline ?? null),
+          figure(tenths, r.z ?? null),
           direction(r),
         ]),
         hours.length
@@ -75,6 +75,8 @@ export const anomalies: Page = {
     };
   },
 };
+
+const tenths = (value: Value) => formatDecimal(value, 1);
 
 const direction = (r: Row) => (num(r.z ?? 0) > 0 ? "spike" : "drop");
 

@@ -1,7 +1,7 @@
 // Cohorts: visitors grouped by the ISO week of their first session, and the share active in
 // each later week.
 import { heatmapChart } from "../charts.ts";
-import { formatCount, formatShareBrief, isoDate, num } from "../format.ts";
+import { figure, formatCount, formatShareBrief, isoDate, num } from "../format.ts";
 import { type Page, table } from "../page.ts";
 import { wallClock } from "../zone.ts";
 
@@ -90,7 +90,8 @@ export const cohorts: Page = {
           ...columns.slice(1).map((c) => {
             const value = share(w, Number(c));
             if (value === undefined) return "";
-            return `${formatShareBrief(value)}${isCurrent(w, Number(c)) ? " so far" : ""}`;
+            const soFar = isCurrent(w, Number(c)) ? " so far" : "";
+            return figure((v) => `${formatShareBrief(v)}${soFar}`, value);
           }),
         ]),
       ),

@@ -1,6 +1,6 @@
 // Pages and engagement: scroll reach per page, time milestones, paths between pages, exits.
 import { barChart } from "../charts.ts";
-import { formatCount, formatSeconds, formatShare, num } from "../format.ts";
+import { figure, formatCount, formatSeconds, formatShare, num } from "../format.ts";
 import { type Page, shownOf, table } from "../page.ts";
 import { pagePathsSql, pagePathsTable } from "../page-paths.ts";
 import { periodPagesSql, timeMilestones } from "../period-pages.ts";
@@ -78,7 +78,7 @@ export const engagement: Page = {
           ? milestones.map((s) => [
               formatSeconds(s),
               formatCount(m[`engaged_${s}`] ?? 0),
-              formatShare(num(m[`engaged_${s}`] ?? 0) / sessions),
+              figure(formatShare, num(m[`engaged_${s}`] ?? 0) / sessions),
             ])
           : [],
       ),
@@ -95,7 +95,7 @@ export const engagement: Page = {
           String(r.page_path),
           formatCount(r.views),
           formatCount(r.sessions),
-          ...milestones.map((s) => formatShare(num(r[`engaged_${s}`]) / num(r.sessions))),
+          ...milestones.map((s) => figure(formatShare, num(r[`engaged_${s}`]) / num(r.sessions))),
         ]),
       ),
       pagesTable: table(
@@ -119,8 +119,8 @@ export const engagement: Page = {
           String(r.page_path),
           formatCount(r.views ?? null),
           formatCount(r.sessions ?? null),
-          ...depths.map((d) => formatShare(r[`reach_${d}`] ?? null)),
-          formatSeconds(r.avg_engaged_s ?? null),
+          ...depths.map((d) => figure(formatShare, r[`reach_${d}`] ?? null)),
+          figure(formatSeconds, r.avg_engaged_s ?? null),
           formatCount(r.exits ?? null),
         ]),
       ),
@@ -136,7 +136,7 @@ export const engagement: Page = {
         exits.map((r) => [
           String(r.page_path),
           formatCount(r.exits),
-          formatShare(num(r.exits) / num(r.sessions)),
+          figure(formatShare, num(r.exits) / num(r.sessions)),
         ]),
       ),
     };

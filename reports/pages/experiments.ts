@@ -1,7 +1,16 @@
 // Experiments: each variant's visitors and sessions, conversion rate, uplift against the control, p-value,
 // probability to be best, and a verdict in plain words.
 import { barChart } from "../charts.ts";
-import { formatCount, formatPercent, formatProbability, formatPValue, formatShare, num } from "../format.ts";
+import {
+  figure,
+  formatCount,
+  formatPercent,
+  formatProbability,
+  formatPValue,
+  formatShare,
+  num,
+  type Value,
+} from "../format.ts";
 import { type Page, table } from "../page.ts";
 import { experimentVerdict, type VariantResult } from "../verdict.ts";
 
@@ -69,10 +78,10 @@ export const experiments: Page = {
             formatCount(v.visitors),
             formatCount(v.sessions),
             formatCount(v.conversions),
-            formatShare(v.conversion_rate),
-            v.is_control ? "control" : v.uplift === null ? "–" : signed(v.uplift),
-            formatPValue(v.p_value),
-            formatProbability(v.prob_best),
+            figure(formatShare, v.conversion_rate),
+            v.is_control ? "control" : figure(signed, v.uplift),
+            figure(formatPValue, v.p_value),
+            figure(formatProbability, v.prob_best),
           ]),
         ),
       })),
@@ -91,6 +100,8 @@ function sampleRatioNote(srmPValue: number | null): string {
 }
 
 /** An uplift is a ratio, not a share: it may exceed 100 %. */
-function signed(uplift: number): string {
+function signed(value: Value): string {
+  const uplift = num(value);
+  if (!Number.isFinite(uplift)) return "–";
   return `${uplift >= 0 ? "+" : "−"}${formatPercent(Math.abs(uplift) * 100)}`;
 }

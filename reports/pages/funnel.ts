@@ -1,6 +1,6 @@
 // Funnel: sessions reaching each ordered step, with conversion and drop-off between steps.
 import { barChart } from "../charts.ts";
-import { formatCount, formatShare, num } from "../format.ts";
+import { figure, formatCount, formatShare, num } from "../format.ts";
 import { type Page, table } from "../page.ts";
 
 export const funnel: Page = {
@@ -34,11 +34,15 @@ export const funnel: Page = {
           return [
             `${r.step}. ${r.step_name}`,
             formatCount(r.sessions),
-            reachedBefore ? formatShare(r.conversion_from_previous) : "–",
+            reachedBefore ? figure(formatShare, r.conversion_from_previous) : "–",
+            // The CSV file holds the count: the share dropped is 1 − the share from the previous step.
             i === 0 || !reachedBefore
               ? "–"
-              : `${formatCount(previous - num(r.sessions))} (${formatShare(1 - num(r.conversion_from_previous))})`,
-            entered ? formatShare(r.conversion_from_start) : "–",
+              : {
+                  text: `${formatCount(previous - num(r.sessions))} (${formatShare(1 - num(r.conversion_from_previous))})`,
+                  value: previous - num(r.sessions),
+                },
+            entered ? figure(formatShare, r.conversion_from_start) : "–",
           ];
         }),
       ),

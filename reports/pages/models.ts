@@ -1,7 +1,7 @@
 // Models: the lineage graph and, per model, its description, columns, tests and last run, read
 // from the runner's artifacts: the analysts' documentation.
 import { layers, type ModelDoc, readLineage } from "../artifacts.ts";
-import { formatCount, formatDecimal, num, zonedTime } from "../format.ts";
+import { figure, formatCount, formatDecimal, num, zonedTime } from "../format.ts";
 import { lineageChart } from "../lineage-chart.ts";
 import { type Page, sqlIdentifier, sqlString, table } from "../page.ts";
 
@@ -68,7 +68,7 @@ export const models: Page = {
           m.name,
           m.materialized || "–",
           m.status,
-          m.seconds === null ? "–" : formatDecimal(m.seconds, 2),
+          m.seconds === null ? "–" : figure(formatDecimal, m.seconds),
           rowCount.has(m.name) ? formatCount(num(rowCount.get(m.name) ?? null)) : "–",
         ]),
         "No models in the manifest.",

@@ -1,7 +1,7 @@
 // Sources and campaigns: the `sources` mart, the sites that sent visitors (`referrers`), channels over
 // the period, and attribution by model side by side.
 import { barChart, palette, shortDays } from "../charts.ts";
-import { formatCount, formatDecimal, formatSeconds, formatShare, isoDate, num } from "../format.ts";
+import { figure, formatCount, formatDecimal, formatSeconds, formatShare, isoDate, num } from "../format.ts";
 import { conversionTable, type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
 import { referrerText, referringSites, topReferrersSql } from "../referring-sites.ts";
@@ -75,9 +75,9 @@ export const sources: Page = {
           referrerText(r.referrer),
           formatCount(r.visitors),
           formatCount(r.sessions),
-          formatShare(num(r.conversions) / num(r.sessions)),
-          formatShare(r.bounce_rate ?? null),
-          formatSeconds(r.avg_engaged_s ?? null),
+          figure(formatShare, num(r.conversions) / num(r.sessions)),
+          figure(formatShare, r.bounce_rate ?? null),
+          figure(formatSeconds, r.avg_engaged_s ?? null),
         ]),
       ),
       channelsChart: channelRows.length
@@ -129,7 +129,7 @@ export const sources: Page = {
           String(r.channel),
           String(r.source),
           String(r.campaign),
-          ...attributionModels.map((m) => formatDecimal(r[m] ?? null)),
+          ...attributionModels.map((m) => figure(formatDecimal, r[m] ?? null)),
         ]),
         // Attribution has rows only for conversions: sessions without any are still data.
         "No conversions yet.",

@@ -1,0 +1,190 @@
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { openWarehouse } from "../runner/warehouse.ts";
+import { attachCsvFiles, csvField, tableCsv } from "./csv.ts";
+import {
+  formatCount,
+  formatDecimal,
+  formatPercent,
+  formatProbability,
+  formatPValue,
+  formatSeconds,
+  formatShare,
+  formatShareBrief,
+} from "./format.ts";
+import { buildSite } from "./index.ts";
+import { isTable, table } from "./page.ts";
+import { sampleDataFolder } from "./sample-warehouse.ts";
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+describe("csvField", () => {
+  it("quotes commas, quotes and line breaks as RFC 4180 says", () => {
+    expect(csvField("plain")).toBe("plain");
+    expect(csvField("a,b")).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField("two\nlines")).toBe('"two\nlines"');
+    expect(csvField("cr\r")).toBe('"cr\r"');
+    expect(csvField(null)).toBe("");
+  });
+
+  it("keeps visitors' text from running as a spreadsheet formula, and numbers as numbers", () => {
+    expect(csvField('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
+    expect(csvField("+1")).toBe("'+1");
+    expect(csvField("-2+3")).toBe("'-2+3");
+    expect(csvField("@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(csvField("\t=1")).toBe("'\t=1");
+    expect(csvField("\r=1")).toBe('"\'\r=1"');
+    expect(csvField("/a=b")).toBe("/a=b");
+    expect(csvField(-0.5)).toBe("-0.5");
+    expect(csvField(1 / 3)).toBe("0.333333");
+    expect(csvField(Number.NaN)).toBe("");
+  });
+});
+
+describe("tableCsv", () => {
+  it("writes a header row and the rows' values: counts and shares as numbers, a missing figure empty", () => {
+    const made = table(
+      "Pages",
+      ["Page", "Views#", "Share#"],
+      [
+        ["/a,b", "1,234", { text: "< 0.1 %", value: 0.0004 }],
+        [{ text: "/x", href: "x.html" }, "–", "12.5"],
+      ],
+    );
+    expect(tableCsv(made)).toBe('\ufeffPage,Views,Share\r\n"/a,b",1234,0.0004\r\n/x,,12.5\r\n');
+  });
+});
+
+describe("attachCsvFiles", () => {
+  it("finds the tables wherever a view holds them and names their files after the view", () => {
+    const view = {
+      pagesTable: table("Pages", ["Page"], [["/"]]),
+      experiments: [
+        { name: "CTA copy!", table: table("Variants of CTA copy!", ["Variant"], []) },
+        { name: "cta-copy", table: table("Variants of cta-copy", ["Variant"], []) },
+        { name: "", table: table("Variants", ["Variant"], []) },
+      ],
+      hoursTable: null,
+    };
+    const files = attachCsvFiles("experiments", view, isTable);
+    expect(files.map((f) => f.path)).toEqual([
+      "csv/experiments-pages.csv",
+      "csv/experiments-cta-copy.csv",
+      "csv/experiments-cta-copy-2.csv",
+      "csv/experiments-3.csv",
+    ]);
+    expect(view.pagesTable.csv).toEqual({
+      href: "csv/experiments-pages.csv",
+      label: "Download 'Pages' as CSV",
+    });
+  });
+});
+
+/** The text of an HTML element's content, entities as the page's reader sees them. */
+function text(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, "")
+    .replace(/&#x([0-9a-f]+);/gi, (_, hex) => String.fromCodePoint(Number.parseInt(hex, 16)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
+/** Every way the pages show a figure: a CSV number must read as its cell does in one of them. */
+const shown = [
+  formatCount,
+  formatShare,
+  formatShareBrief,
+  formatSeconds,
+  formatProbability,
+  formatPValue,
+  (v: number) => formatDecimal(v, 1),
+  (v: number) => formatDecimal(v, 2),
+  (v: number) => `${v >= 0 ? "+" : "−"}${formatPercent(Math.abs(v) * 100)}`,
+];
+
+const injections = `
+  INSERT INTO sources VALUES ('=HYPERLINK("http://evil.example","x")', 5, 1, 20.0),
+    ('-2+3, "quoted"', 4, 0, 0.0), ('@SUM(A1)
+second line', 3, 0, 0.0)`;
+
+describe("the site's CSV downloads", () => {
+  it("gives every table of every page a CSV file holding the rows and columns it shows", async () => {
+    const data = await sampleDataFolder(injections);
+    folders.push(data);
+    await buildSite({ data, days: 28 });
+    const site = join(data, "site");
+    const warehouse = await openWarehouse(data);
+    try {
+      let tables = 0;
+      for (const page of readdirSync(site).filter((name) => name.endsWith(".html"))) {
+        const html = readFileSync(join(site, page), "utf8");
+        const found = [
+          ...html.matchAll(
+            /<table>([\s\S]*?)<\/table>\s*<\/div>\s*<p class="csv"><a download href="([^"]+)" aria-label="([^"]+)">CSV<\/a><\/p>/g,
+          ),
+        ];
+        expect(found.length, page).toBe(html.split("<table>").length - 1);
+        for (const [, inner = "", href = "", label = ""] of found) {
+          tables++;
+          const caption = text(/<caption>([\s\S]*?)<\/caption>/.exec(inner)?.[1] ?? "");
+          expect(text(label)).toBe(`Download '${caption}' as CSV`);
+          const header = [...inner.matchAll(/<th(?: [^>]*)?>([\s\S]*?)<\/th>/g)].map((m) => text(m[1] ?? ""));
+          const rows = [...inner.matchAll(/<tr>(<td(?! colspan)[\s\S]*?)<\/tr>/g)].map((m) =>
+            [...(m[1] ?? "").matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => text(c[1] ?? "")),
+          );
+          const file = join(site, href);
+          expect(readFileSync(file, "utf8").startsWith("\ufeff"), href).toBe(true);
+          const parsed = await warehouse.all(
+            `SELECT * FROM read_csv('${file.replace(/'/g, "''")}', header = true, all_varchar = true, quote = '"', escape = '"', delim = ',', strict_mode = true)`,
+          );
+          const columns = parsed[0] ? Object.keys(parsed[0]) : header;
+          expect(columns, href).toEqual(header);
+          expect(parsed.length, href).toBe(rows.length);
+          parsed.forEach((row, r) => {
+            header.forEach((column, c) => {
+              const cell = rows[r]?.[c] ?? "";
+              const value = row[column] === null ? "" : String(row[column]);
+              if (value === cell || (value === "" && cell === "–")) return;
+              const n = Number(value);
+              // Visitors' text that starts like a formula is shown as it is and kept from running.
+              if (Number.isNaN(n)) return expect(value, href).toBe(`'${cell}`);
+              expect(
+                value !== "" && shown.some((f) => cell.startsWith(f(n))),
+                `${href} ${value} ${cell}`,
+              ).toBe(true);
+            });
+          });
+        }
+      }
+      expect(tables).toBeGreaterThan(20);
+      const sources = readFileSync(join(site, "csv", "sources-sources.csv"), "utf8");
+      expect(sources).toContain('"\'=HYPERLINK(""http://evil.example"",""x"")",5,1,0.2\r\n');
+      expect(sources).toContain('"\'-2+3, ""quoted""",4,0,0\r\n');
+      expect(sources).toContain('"\'@SUM(A1)\nsecond line",3,0,0\r\n');
+    } finally {
+      warehouse.close();
+    }
+  });
+
+  it("takes a table's CSV file away when the table is gone from the next render", async () => {
+    const data = await sampleDataFolder();
+    folders.push(data);
+    await buildSite({ data, days: 28 });
+    const csv = join(data, "site", "csv");
+    const experiment = readdirSync(csv).find((name) => name.startsWith("experiments-"));
+    expect(experiment).toBeDefined();
+    const warehouse = await openWarehouse(data);
+    await warehouse.run("DELETE FROM experiments");
+    warehouse.close();
+    await buildSite({ data, days: 28 });
+    expect(existsSync(join(csv, experiment as string))).toBe(false);
+    expect(existsSync(join(csv, "index-pages.csv"))).toBe(true);
+  });
+});
