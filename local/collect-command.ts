@@ -46,7 +46,7 @@ export async function collect(options: CollectOptions): Promise<number> {
       source,
       endpoint: options.endpoint,
       deliveryIntervalMs,
-      extend: (app) => mountTracker(app),
+      extend: (app, { scriptPaths }) => mountTracker(app, { extraPaths: scriptPaths }),
     });
   } catch (error) {
     // A port in use or an endpoint that does not answer is fixed with a flag, as a usage error is:
@@ -66,8 +66,10 @@ export async function collect(options: CollectOptions): Promise<number> {
           (source === "kinesis" ? ` and land in ${raw}, read back from it` : "; its Firehose delivers them")
         : `events go to the Firehose stream ${process.env.FIREHOSE_STREAM_NAME || DEFAULT_FIREHOSE_STREAM}${at}, which delivers them`;
   console.log(`ownstats collector listening on ${listeningOn(collector)}`);
-  console.log(`send events: POST ${collector.url}/v1/events`);
-  console.log(`tracker script: ${collector.url}/analytics.js`);
+  const { scriptPaths, collectPath } = collector.paths;
+  const alsoAt = (paths: string[]) => paths.map((path) => ` and ${collector.url}${path}`).join("");
+  console.log(`send events: POST ${collector.url}/v1/events${alsoAt(collectPath ? [collectPath] : [])}`);
+  console.log(`tracker script: ${collector.url}/analytics.js${alsoAt(scriptPaths)}`);
   console.log(where);
   for (const line of networkLines(collector, "send events")) console.log(line);
   await new Promise<void>((done) => {

@@ -12,6 +12,7 @@ import {
 import type { Hono } from "hono";
 import { createApp, parseAllowedOrigins } from "../functions/collect/app.ts";
 import { createFirehoseClient, createKinesisClient } from "../functions/collect/aws-clients.ts";
+import { CustomPathError, type CustomPaths, customPathsFromEnv } from "../functions/collect/custom-paths.ts";
 import { FirehoseSink } from "../functions/collect/firehose-sink.ts";
 import { KinesisSink } from "../functions/collect/kinesis-sink.ts";
 import { serveApp } from "../functions/collect/server.ts";
@@ -25,6 +26,7 @@ import { readCheckpoint, SpoolDelivery } from "./delivery.ts";
 import { KinesisDelivery } from "./delivery-kinesis.ts";
 import { listenProblem, listenUrls } from "./listen-address.ts";
 import { removeStaleTemporaries } from "./raw-object.ts";
+import { routeClash } from "./route-clash.ts";
 import { Spool } from "./spool.ts";
 import { refusedWrite, StartProblem } from "./start-problem.ts";
 
@@ -41,8 +43,8 @@ export interface StartCollectorOptions {
   endpoint?: string;
   /** How often the delivery lands what waits. @default 5000 */
   deliveryIntervalMs?: number;
-  /** Adds routes to the app, e.g. GET /analytics.js. */
-  extend?: (app: Hono) => void;
+  /** Adds routes to the app, e.g. GET /analytics.js and its extra names among `paths`. */
+  extend?: (app: Hono, paths: CustomPaths) => void;
   /**
    * Takes events from pages this server serves (the dev server's demo site) also when
    * ALLOWED_ORIGINS lists other origins.
@@ -59,6 +61,8 @@ export interface RunningCollector {
   host: string;
   port: number;
   app: Hono;
+  /** The extra script and events paths TRACKER_SCRIPT_NAME and COLLECT_API_ENDPOINT gave. */
+  paths: CustomPaths;
   /** Stops taking requests, lets the sink finish, and lands what waits in the spool. */
   close(): Promise<void>;
 }
@@ -121,10 +125,17 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     extend,
   } = options;
   const source = deliverySource(kind, options.source, endpoint);
+  const paths = pathsFromEnv();
   const pipeline = await startPipeline(kind, source, { data, endpoint, intervalMs: deliveryIntervalMs });
   const allowedOrigins = parseAllowedOrigins(process.env.ALLOWED_ORIGINS);
-  const app = createApp({ sink: pipeline.sink, allowedOrigins });
-  extend?.(app);
+  const app = createApp({ sink: pipeline.sink, allowedOrigins, collectPath: paths.collectPath });
+  const ownRoutes = app.routes.length;
+  extend?.(app, paths);
+  const clash = routeClash(app.routes.slice(ownRoutes), paths);
+  if (clash) {
+    await pipeline.stop();
+    throw new CollectOptionsError(clash);
+  }
   let running: Awaited<ReturnType<typeof serveApp>>;
   try {
     running = await serveApp(app, { port, hostname: host });
@@ -143,11 +154,22 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     host,
     port: running.port,
     app,
+    paths,
     close: () => {
       closing ??= running.close().finally(() => pipeline.stop());
       return closing;
     },
   };
+}
+
+/** TRACKER_SCRIPT_NAME and COLLECT_API_ENDPOINT, a bad value named as any start-up problem is. */
+function pathsFromEnv(): CustomPaths {
+  try {
+    return customPathsFromEnv(process.env);
+  } catch (error) {
+    if (error instanceof CustomPathError) throw new CollectOptionsError(error.message);
+    throw error;
+  }
 }
 
 /**

@@ -92,8 +92,8 @@ export async function runDev(options: DevServerOptions): Promise<number> {
       deliveryIntervalMs: 1_000,
       // ALLOWED_ORIGINS names the sites of a deployment; the demo site here must still be counted.
       allowOwnOrigin: true,
-      extend: (app: Hono) => {
-        mountTracker(app);
+      extend: (app: Hono, { scriptPaths }) => {
+        mountTracker(app, { extraPaths: scriptPaths });
         live = mountLive(app, feed, () => reportsZone);
         mountReports(app, data, reportsProblem);
         mountDemoSite(app);

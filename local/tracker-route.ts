@@ -4,7 +4,8 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { Hono } from "hono";
+import type { Handler, Hono } from "hono";
+import { SCRIPT_PATH } from "../functions/collect/custom-paths.ts";
 import { bundleTracker, trackerEntry, trackerOutfile } from "../tracker/build.ts";
 
 interface Script {
@@ -28,10 +29,16 @@ async function loadScript(file: string): Promise<Script> {
   return { body, etag };
 }
 
-/** Serves the tracker at GET /analytics.js with an ETag and a Cache-Control that sites can rely on. */
-export function mountTracker(app: Hono, { scriptFile = trackerOutfile }: { scriptFile?: string } = {}): void {
+/**
+ * Serves the tracker at GET /analytics.js, and at each of `extraPaths` (TRACKER_SCRIPT_NAME), with an
+ * ETag and a Cache-Control that sites can rely on.
+ */
+export function mountTracker(
+  app: Hono,
+  { scriptFile = trackerOutfile, extraPaths = [] }: { scriptFile?: string; extraPaths?: string[] } = {},
+): void {
   let script: Promise<Script> | undefined;
-  app.get("/analytics.js", async (c) => {
+  const serveScript: Handler = async (c) => {
     script ??= loadScript(scriptFile);
     let loaded: Script;
     try {
@@ -48,5 +55,6 @@ export function mountTracker(app: Hono, { scriptFile = trackerOutfile }: { scrip
     if (known?.split(/\s*,\s*/).some((tag) => tag.replace(/^W\//, "") === loaded.etag))
       return c.body(null, 304);
     return c.body(loaded.body, 200, { "Content-Type": "text/javascript; charset=utf-8" });
-  });
+  };
+  for (const path of [SCRIPT_PATH, ...extraPaths]) app.get(path, serveScript);
 }

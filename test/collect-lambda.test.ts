@@ -24,6 +24,8 @@ beforeAll(async () => {
     KINESIS_STREAM_NAME: "lambda-events",
     AWS_ENDPOINT_URL: kinesis.endpoint,
     ALLOWED_ORIGINS: "https://example.com",
+    // As the stack sets it from collect_api_endpoint.
+    COLLECT_API_ENDPOINT: "/api/e",
   });
   ({ handler } = (await import("../functions/collect/lambda.ts")) as unknown as { handler: Handler });
 });
@@ -73,6 +75,28 @@ describe("lambda.ts", () => {
     expect(result.statusCode).toBe(202);
     expect(JSON.parse(result.body)).toEqual({ accepted: 2, rejected: [] });
     expect(await streamIds()).toEqual(expect.arrayContaining(events.map((e) => e.event_id)));
+  });
+
+  it("takes events at COLLECT_API_ENDPOINT, the route a proxy on the site's own domain forwards", async () => {
+    const event = pageView();
+    const result = await handler(
+      {
+        version: "2.0",
+        routeKey: "POST /api/e",
+        rawPath: "/api/e",
+        rawQueryString: "",
+        headers,
+        requestContext: {
+          http: { method: "POST", path: "/api/e", sourceIp: "203.0.113.9" },
+          stage: "$default",
+        },
+        body: JSON.stringify(event),
+        isBase64Encoded: false,
+      },
+      {},
+    );
+    expect(result.statusCode).toBe(202);
+    expect(await streamIds()).toContain(event.event_id);
   });
 
   it("handles a REST API (v1) event, base64 body included", async () => {

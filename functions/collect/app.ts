@@ -1,7 +1,8 @@
 // The ingest app: POST /v1/events → validate → sanitize and enrich → sink → 202. It has no AWS
 // imports; lambda.ts and server.ts adapt it, and the sink decides where events go.
-import { Hono } from "hono";
+import { type Handler, Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
+import { EVENTS_PATH } from "./custom-paths.ts";
 import { countryOfTimezone, parseClient, siteOfOrigin } from "./enrich.ts";
 import {
   type CollectResponse,
@@ -27,6 +28,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Where operational errors are reported; they never carry event content. @default console.error */
   logError?: (message: string) => void;
+  /** A path that takes events besides /v1/events (COLLECT_API_ENDPOINT, checked by customPathsFromEnv). */
+  collectPath?: string;
 }
 
 /** Parses ALLOWED_ORIGINS ("https://a.com, b.org", or "*" / empty for any). */
@@ -55,6 +58,7 @@ export function createApp({
   allowedOrigins = [],
   now = () => new Date(),
   logError = console.error,
+  collectPath,
 }: AppOptions): Hono {
   const app = new Hono();
   // A sink that stays down (a full disk) fails every request: one line when it starts, not one each.
@@ -78,66 +82,68 @@ export function createApp({
   // Hono's cors sets its headers on c.res before the handler runs, so every answer was built twice,
   // the second time as a full web Response with a body stream. Headers prepared with c.header()
   // go straight into the one light response the handler builds; the headers sent are the same.
-  app.use("/v1/*", async (c, next) => {
+  const corsHeaders: MiddlewareHandler = async (c, next) => {
     if (c.req.method === "OPTIONS") return preflight(c, next);
     const allowed = allowOrigin(c.req.header("origin") || "");
     if (allowed) c.header("Access-Control-Allow-Origin", allowed);
     c.header("Vary", "Origin", { append: true });
     await next();
-  });
+  };
+  app.use("/v1/*", corsHeaders);
+  if (collectPath) app.use(collectPath, corsHeaders);
 
-  app.post(
-    "/v1/events",
-    async (c, next) => {
-      const origin = c.req.header("origin");
-      if (isAllowed(origin)) return next();
-      return c.json<ErrorResponse>({ error: originRefusal(origin) }, 403);
-    },
-    async (c) => {
-      const read = await readBody(c, MAX_BODY_BYTES);
-      if (!read.ok && "incomplete" in read)
-        return c.json<ErrorResponse>({ error: "the connection closed before the body's end" }, 400);
-      if (!read.ok) return c.json<ErrorResponse>({ error: `body larger than ${MAX_BODY_BYTES} bytes` }, 413);
-      // A compressed body would otherwise be reported as "not valid UTF-8"; browsers never compress one.
-      const encoding = c.req.header("content-encoding")?.trim();
-      if (encoding && encoding.toLowerCase() !== "identity")
-        return c.json<ErrorResponse>(
-          { error: `Content-Encoding ${encoding} is not supported: send the body uncompressed` },
-          400,
-        );
-      const receivedAt = now();
-      const parsed = parseBody(read.body, receivedAt.getTime());
-      if (!parsed.ok) return c.json<ErrorResponse>({ error: parsed.error }, 400);
-      const { events, rejected } = parsed;
-      if (events.length === 0) {
-        const error = rejected.length === 1 ? "the event was rejected" : "every event was rejected";
-        return c.json<ErrorResponse & CollectResponse>({ error, accepted: 0, rejected }, 400);
-      }
-      const server = {
-        ingest_ts: receivedAt.toISOString(),
-        site: siteOfOrigin(c.req.header("origin")),
-        ...parseClient(c.req.header("user-agent")),
-      };
-      const stored = events.map((event) => toStored(event, server));
-      try {
-        await sink.put(stored);
-      } catch (error) {
-        storeFailures.failed(
-          `collect: events not stored: ${error instanceof Error ? error.message : String(error)}`,
-        );
-        return c.json<ErrorResponse>({ error: "events could not be stored; send them again later" }, 503);
-      }
-      storeFailures.succeeded();
-      return c.json<CollectResponse>({ accepted: stored.length, rejected }, 202);
-    },
-  );
+  const originCheck: MiddlewareHandler = async (c, next) => {
+    const origin = c.req.header("origin");
+    if (isAllowed(origin)) return next();
+    return c.json<ErrorResponse>({ error: originRefusal(origin) }, 403);
+  };
+  const takeEvents: Handler = async (c) => {
+    const read = await readBody(c, MAX_BODY_BYTES);
+    if (!read.ok && "incomplete" in read)
+      return c.json<ErrorResponse>({ error: "the connection closed before the body's end" }, 400);
+    if (!read.ok) return c.json<ErrorResponse>({ error: `body larger than ${MAX_BODY_BYTES} bytes` }, 413);
+    // A compressed body would otherwise be reported as "not valid UTF-8"; browsers never compress one.
+    const encoding = c.req.header("content-encoding")?.trim();
+    if (encoding && encoding.toLowerCase() !== "identity")
+      return c.json<ErrorResponse>(
+        { error: `Content-Encoding ${encoding} is not supported: send the body uncompressed` },
+        400,
+      );
+    const receivedAt = now();
+    const parsed = parseBody(read.body, receivedAt.getTime());
+    if (!parsed.ok) return c.json<ErrorResponse>({ error: parsed.error }, 400);
+    const { events, rejected } = parsed;
+    if (events.length === 0) {
+      const error = rejected.length === 1 ? "the event was rejected" : "every event was rejected";
+      return c.json<ErrorResponse & CollectResponse>({ error, accepted: 0, rejected }, 400);
+    }
+    const server = {
+      ingest_ts: receivedAt.toISOString(),
+      site: siteOfOrigin(c.req.header("origin")),
+      ...parseClient(c.req.header("user-agent")),
+    };
+    const stored = events.map((event) => toStored(event, server));
+    try {
+      await sink.put(stored);
+    } catch (error) {
+      storeFailures.failed(
+        `collect: events not stored: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return c.json<ErrorResponse>({ error: "events could not be stored; send them again later" }, 503);
+    }
+    storeFailures.succeeded();
+    return c.json<CollectResponse>({ accepted: stored.length, rejected }, 202);
+  };
 
-  // Registered after POST and the preflight, so it answers only the other methods.
-  app.all("/v1/events", (c) => {
-    c.header("Allow", "POST, OPTIONS");
-    const error = `/v1/events takes events by POST (a JSON event or {"events":[…]}), not by ${c.req.method}`;
-    return c.json<ErrorResponse>({ error }, 405);
-  });
+  for (const path of collectPath ? [EVENTS_PATH, collectPath] : [EVENTS_PATH]) {
+    app.post(path, originCheck, takeEvents);
+    // Registered after POST and the preflight, so it answers only the other methods.
+    app.all(path, (c) => {
+      c.header("Allow", "POST, OPTIONS");
+      const error = `${path} takes events by POST (a JSON event or {"events":[…]}), not by ${c.req.method}`;
+      return c.json<ErrorResponse>({ error }, 405);
+    });
+  }
   app.get("/v1/health", (c) => c.json({ ok: true }));
   app.notFound((c) => c.json<ErrorResponse>({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {

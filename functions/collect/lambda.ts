@@ -2,12 +2,15 @@
 // chosen by SINK (kinesis | firehose) and the stream names from the environment.
 import { type APIGatewayProxyResult, handle, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import { createApp, parseAllowedOrigins } from "./app.ts";
+import { customPathsFromEnv } from "./custom-paths.ts";
 import type { ErrorResponse } from "./event.ts";
 import { sinkFromEnv } from "./sink-from-env.ts";
 
 export const app = createApp({
   sink: sinkFromEnv(process.env),
   allowedOrigins: parseAllowedOrigins(process.env.ALLOWED_ORIGINS),
+  // The stack's collect_api_endpoint, checked by Terraform before it gets here.
+  collectPath: customPathsFromEnv(process.env).collectPath,
 });
 
 const handleWithApp = handle(app);

@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { createAdaptorServer } from "@hono/node-server";
 import type { Hono } from "hono";
 import { createApp, parseAllowedOrigins } from "./app.ts";
+import { customPathsFromEnv } from "./custom-paths.ts";
 import { sinkFromEnv } from "./sink-from-env.ts";
 import { wholeNumber, wholeNumberForm } from "./whole-number.ts";
 
@@ -64,6 +65,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const app = createApp({
       sink: sinkFromEnv(process.env),
       allowedOrigins: parseAllowedOrigins(process.env.ALLOWED_ORIGINS),
+      collectPath: customPathsFromEnv(process.env).collectPath,
     });
     const running = await serveApp(app, { port, hostname: process.env.HOST || undefined });
     console.log(`collector listening on http://${process.env.HOST || "127.0.0.1"}:${running.port}/v1/events`);
