@@ -38,6 +38,7 @@ describe("variables", () => {
       firehose_buffer_mb: 128,
       raw_retention_days: 395,
       allowed_origins: undefined,
+      collect_api_endpoint: "",
       api_throttle_rate: 50,
       api_throttle_burst: 100,
       lambda_reserved_concurrency: 10,
@@ -71,6 +72,7 @@ describe("variables", () => {
         "firehose_buffer_mb",
         "raw_retention_days",
         "allowed_origins",
+        "collect_api_endpoint",
         "api_throttle_rate",
         "api_throttle_burst",
         "lambda_reserved_concurrency",
@@ -258,7 +260,7 @@ describe("collector", () => {
       protocol_type: "HTTP",
       cors_configuration: { allow_origins: "${var.allowed_origins}", allow_methods: ["POST", "OPTIONS"] },
     });
-    expect(onlyResource(tf, "aws_apigatewayv2_route").route_key).toBe("POST /v1/events");
+    expect(onlyResource(tf, "aws_apigatewayv2_route", "events-route").route_key).toBe("POST /v1/events");
     expect(onlyResource(tf, "aws_apigatewayv2_stage")).toMatchObject({
       name: "$default",
       auto_deploy: true,
@@ -268,7 +270,7 @@ describe("collector", () => {
       },
     });
     expect(onlyResource(tf, "aws_apigatewayv2_stage").access_log_settings).toBeUndefined();
-    const permission = onlyResource(tf, "aws_lambda_permission");
+    const permission = onlyResource(tf, "aws_lambda_permission", "api_invoke");
     expect(permission).toMatchObject({
       action: "lambda:InvokeFunction",
       principal: "apigateway.amazonaws.com",

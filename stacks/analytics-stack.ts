@@ -101,12 +101,14 @@ export class AnalyticsStack extends TerraformStack {
       },
       delivery: { name: directDelivery.deliveryStream.name, arn: directDelivery.arn },
       allowedOrigins: vars.allowedOrigins,
+      collectPath: vars.collectApiEndpoint,
       reservedConcurrency: vars.lambdaReservedConcurrency,
     });
 
     const api = new IngestApi(this, "ingest-api", {
       name: `${prefix}-events`,
       handler: collector.function,
+      collectRoute: { path: vars.collectApiEndpoint, count: vars.collectRouteCount },
       allowedOrigins: vars.allowedOrigins,
       throttleRate: vars.apiThrottleRate,
       throttleBurst: vars.apiThrottleBurst,

@@ -33,6 +33,8 @@ export interface CollectorFunctionProps {
   readonly delivery: { readonly name: string; readonly arn: string };
   /** Origins allowed to send events, passed as the comma list `ALLOWED_ORIGINS`. */
   readonly allowedOrigins: string[];
+  /** A path taking events besides /v1/events, passed as `COLLECT_API_ENDPOINT` ("" for none). @default "" */
+  readonly collectPath?: string;
   /** Most concurrent instances, a cost guard; -1 for none. @default 10 */
   readonly reservedConcurrency?: number;
   /** Memory in MB; the collector validates and forwards, so the minimum suffices. @default 128 */
@@ -130,6 +132,7 @@ export class CollectorFunction extends Construct {
           KINESIS_STREAM_NAME: props.kinesis.name,
           FIREHOSE_STREAM_NAME: props.delivery.name,
           ALLOWED_ORIGINS: Fn.join(",", props.allowedOrigins),
+          COLLECT_API_ENDPOINT: props.collectPath ?? "",
         },
       },
       loggingConfig: {

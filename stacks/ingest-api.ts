@@ -14,6 +14,11 @@ export interface IngestApiProps {
   readonly name?: string;
   /** The collector function behind the route. */
   readonly handler: LambdaFunction;
+  /**
+   * A second events route, for a proxy on the site's own domain that forwards its path unchanged:
+   * `path` from `collect_api_endpoint`, made when `count` is 1.
+   */
+  readonly collectRoute?: { readonly path: string; readonly count: number };
   /** Origins browsers may send from (a list token from `allowed_origins`). */
   readonly allowedOrigins: string[];
   /** Steady requests per second before 429s. @default 50 */
@@ -60,6 +65,24 @@ export class IngestApi extends Construct {
       routeKey: `${EVENTS_ROUTE.method} ${EVENTS_ROUTE.path}`,
       target: `integrations/${integration.id}`,
     });
+
+    if (props.collectRoute) {
+      const { path, count } = props.collectRoute;
+      new Apigatewayv2Route(this, "collect-route", {
+        count,
+        apiId: this.api.id,
+        routeKey: `${EVENTS_ROUTE.method} ${path}`,
+        target: `integrations/${integration.id}`,
+      });
+      new LambdaPermission(this, "collect-invoke", {
+        count,
+        statementId: "AllowCollectRouteInvoke",
+        action: "lambda:InvokeFunction",
+        functionName: props.handler.functionName,
+        principal: "apigateway.amazonaws.com",
+        sourceArn: `${this.api.executionArn}/*/${EVENTS_ROUTE.method}${path}`,
+      });
+    }
 
     new Apigatewayv2Stage(this, "stage", {
       apiId: this.api.id,

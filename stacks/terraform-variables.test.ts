@@ -6,6 +6,7 @@ import {
   iamStringLike,
   type OfflineTerraform,
   openOfflineTerraform,
+  type Plan,
   pluginDir,
   REQUIRED_VARS,
   slow,
@@ -147,6 +148,29 @@ describe.skipIf(!pluginDir)("terraform variables (offline)", () => {
         "github_repository=octocat/site",
       ]);
       expect(created(accepted).length).toBeGreaterThan(0);
+    },
+    slow,
+  );
+  it(
+    "routes events at collect_api_endpoint only when it is set, and refuses a path the collector would",
+    async () => {
+      const routeKeys = (p: Plan) =>
+        p.planned_values.root_module.resources
+          .filter((r) => r.type === "aws_apigatewayv2_route")
+          .map((r) => r.values.route_key)
+          .sort();
+      const set = await plan("collect-route", [...REQUIRED_VARS, "-var", "collect_api_endpoint=/e"]);
+      expect(routeKeys(set)).toEqual(["POST /e", "POST /v1/events"]);
+      expect(created(set).filter((c) => c.type === "aws_lambda_permission")).toHaveLength(2);
+      const unset = await plan("no-collect-route", REQUIRED_VARS);
+      expect(routeKeys(unset)).toEqual(["POST /v1/events"]);
+      expect(created(unset).filter((c) => c.type === "aws_lambda_permission")).toHaveLength(1);
+      for (const path of ["e", "/e/", "/v1/events", "/a/../e"]) {
+        const attempt = planOnly(...REQUIRED_VARS, "-var", `collect_api_endpoint=${path}`);
+        await expect(attempt, path).rejects.toThrow(
+          /collect_api_endpoint must be empty or a path such as "\/e"/,
+        );
+      }
     },
     slow,
   );

@@ -15,6 +15,10 @@ export interface AnalyticsVariables {
   readonly firehoseBufferMb: number;
   readonly rawRetentionDays: number;
   readonly allowedOrigins: string[];
+  /** `collect_api_endpoint`: a path taking events besides /v1/events, or "" for none. */
+  readonly collectApiEndpoint: string;
+  /** `1` when collect_api_endpoint is set, else `0`: the `count` of its route and permission. */
+  readonly collectRouteCount: number;
   readonly apiThrottleRate: number;
   readonly apiThrottleBurst: number;
   readonly lambdaReservedConcurrency: number;
@@ -113,6 +117,19 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     validation: check(
       'length(var.allowed_origins) > 0 && alltrue([for o in var.allowed_origins : can(regex("^https?://[a-z0-9.-]+(:[0-9]+)?$", o)) && !can(regex("^(https://.*:443|http://.*:80)$", o))])',
       'allowed_origins must list at least one origin as browsers send it, such as "https://example.com": scheme and host in lower case, no default port (:443, :80), no path, no trailing slash.',
+    ),
+  });
+  const collectEndpoint = new TerraformVariable(scope, "collect_api_endpoint", {
+    type: VariableType.STRING,
+    default: "",
+    nullable: false,
+    description:
+      'A path the API takes events at besides /v1/events, e.g. "/e": for a proxy on the site\'s own domain ' +
+      "that forwards its path unchanged (a CloudFront behavior). Empty: none.",
+    // The collector checks the same (functions/collect/custom-paths.ts) as COLLECT_API_ENDPOINT.
+    validation: check(
+      'var.collect_api_endpoint == "" || (can(regex("^(/[A-Za-z0-9._~-]+)+$", var.collect_api_endpoint)) && !can(regex("(^|/)[.][.]?(/|$)", var.collect_api_endpoint)) && !startswith(var.collect_api_endpoint, "/v1/") && var.collect_api_endpoint != "/analytics.js")',
+      'collect_api_endpoint must be empty or a path such as "/e": letters, digits and - . _ ~ between single slashes, no query string, no trailing slash, not under /v1/ and not /analytics.js.',
     ),
   });
   const throttleRate = new TerraformVariable(scope, "api_throttle_rate", {
@@ -220,6 +237,9 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     firehoseBufferMb: bufferMb.numberValue,
     rawRetentionDays: retention.numberValue,
     allowedOrigins: origins.listValue,
+    collectApiEndpoint: collectEndpoint.stringValue,
+    // CDKTF writes an "" operand as undefined; compact() drops the empty string instead.
+    collectRouteCount: Token.asNumber(Fn.lengthOf(Fn.compact([collectEndpoint.stringValue]))),
     apiThrottleRate: throttleRate.numberValue,
     apiThrottleBurst: throttleBurst.numberValue,
     lambdaReservedConcurrency: concurrency.numberValue,
