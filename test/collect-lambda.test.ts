@@ -53,25 +53,22 @@ const headers = {
   "user-agent": "Mozilla/5.0 Firefox/120.0",
 };
 
+/** An HTTP API (v2) event: a POST of `body` at `path`, as API Gateway hands it to the function. */
+const httpApiPost = (path: string, body: string) => ({
+  version: "2.0",
+  routeKey: `POST ${path}`,
+  rawPath: path,
+  rawQueryString: "",
+  headers,
+  requestContext: { http: { method: "POST", path, sourceIp: "203.0.113.9" }, stage: "$default" },
+  body,
+  isBase64Encoded: false,
+});
+
 describe("lambda.ts", () => {
   it("handles an HTTP API (v2) event and puts the events on the stream", async () => {
     const events = [pageView(), pageView()];
-    const result = await handler(
-      {
-        version: "2.0",
-        routeKey: "POST /v1/events",
-        rawPath: "/v1/events",
-        rawQueryString: "",
-        headers,
-        requestContext: {
-          http: { method: "POST", path: "/v1/events", sourceIp: "203.0.113.9" },
-          stage: "$default",
-        },
-        body: JSON.stringify({ events }),
-        isBase64Encoded: false,
-      },
-      {},
-    );
+    const result = await handler(httpApiPost("/v1/events", JSON.stringify({ events })), {});
     expect(result.statusCode).toBe(202);
     expect(JSON.parse(result.body)).toEqual({ accepted: 2, rejected: [] });
     expect(await streamIds()).toEqual(expect.arrayContaining(events.map((e) => e.event_id)));
@@ -79,22 +76,7 @@ describe("lambda.ts", () => {
 
   it("takes events at COLLECT_API_ENDPOINT, the route a proxy on the site's own domain forwards", async () => {
     const event = pageView();
-    const result = await handler(
-      {
-        version: "2.0",
-        routeKey: "POST /api/e",
-        rawPath: "/api/e",
-        rawQueryString: "",
-        headers,
-        requestContext: {
-          http: { method: "POST", path: "/api/e", sourceIp: "203.0.113.9" },
-          stage: "$default",
-        },
-        body: JSON.stringify(event),
-        isBase64Encoded: false,
-      },
-      {},
-    );
+    const result = await handler(httpApiPost("/api/e", JSON.stringify(event)), {});
     expect(result.statusCode).toBe(202);
     expect(await streamIds()).toContain(event.event_id);
   });
