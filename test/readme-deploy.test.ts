@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { publishedMarts } from "../reports/playground.ts";
 import { synthesizeStack } from "../stacks/synthesized.ts";
 import { trackerOutfile } from "../tracker/build.ts";
 
@@ -88,4 +89,10 @@ describe("README: the stack's variables", () => {
       Object.fromEntries(Object.entries(variables).map(([name, v]) => [name, v?.default])),
     );
   });
+});
+
+it("lists every mart the public site's Parquet files hold", () => {
+  const sentence = /The SQL page's Parquet files hold only the\s+mart tables \(([^)]*)\)/.exec(readme);
+  const listed = [...(sentence?.[1] ?? "").matchAll(/`(\w+)`/g)].map((m) => m[1]);
+  expect(listed).toEqual([...publishedMarts]);
 });
