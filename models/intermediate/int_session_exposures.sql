@@ -14,7 +14,7 @@ with events as not materialized (
 exposures as (
   select session_id, experiment, variant, event_ts as exposed_at
   from events
-  where event_type = 'experiment_exposure' and experiment is not null and variant is not null
+  where {{> of_event_types types="['experiment_exposure']"}} and experiment is not null and variant is not null
   qualify row_number() over (partition by experiment, session_id order by event_ts, event_id) = 1
 ),
 

@@ -6,7 +6,7 @@ with custom as (
   select session_id, name, props, loaded_at
   from {{ref "stg_events"}}
   where {{> session_events}}
-    and event_type = 'custom' and name is not null and props is not null
+    and {{> of_event_types types="['custom']"}} and name is not null and props is not null
 ),
 
 pairs as (

@@ -16,6 +16,6 @@ select
   max(loaded_at) as loaded_at
 from {{ref "stg_events"}}
 where {{> session_events}}
-  and event_type in ('cta_click', 'form_start', 'form_submit', 'custom')
+  and {{> of_event_types types="['cta_click', 'form_start', 'form_submit', 'custom']"}}
 group by session_id, event_type, 3
 order by session_id, event_type, name
