@@ -7,7 +7,13 @@ import {
   type SinkKind,
   sinkKind,
 } from "../functions/collect/sink-from-env.ts";
-import { type DeliverySource, deliverySource, type RunningCollector, startCollector } from "./collect.ts";
+import {
+  type DeliverySource,
+  deliverySource,
+  type RunningCollector,
+  servedAt,
+  startCollector,
+} from "./collect.ts";
 import { deliveryIntervalFromEnv } from "./delivery.ts";
 import { ensureWritable } from "./dev-guard.ts";
 import type { CollectOptions } from "./index.ts";
@@ -66,10 +72,9 @@ export async function collect(options: CollectOptions): Promise<number> {
           (source === "kinesis" ? ` and land in ${raw}, read back from it` : "; its Firehose delivers them")
         : `events go to the Firehose stream ${process.env.FIREHOSE_STREAM_NAME || DEFAULT_FIREHOSE_STREAM}${at}, which delivers them`;
   console.log(`ownstats collector listening on ${listeningOn(collector)}`);
-  const { scriptPaths, collectPath } = collector.paths;
-  const alsoAt = (paths: string[]) => paths.map((path) => ` and ${collector.url}${path}`).join("");
-  console.log(`send events: POST ${collector.url}/v1/events${alsoAt(collectPath ? [collectPath] : [])}`);
-  console.log(`tracker script: ${collector.url}/analytics.js${alsoAt(scriptPaths)}`);
+  const served = servedAt(collector);
+  console.log(`send events: POST ${served.events}`);
+  console.log(`tracker script: ${served.tracker}`);
   console.log(where);
   for (const line of networkLines(collector, "send events")) console.log(line);
   await new Promise<void>((done) => {

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ownstatsWith } from "../cli-run.ts";
+import { startDev } from "../test/dev-server.ts";
 import { CollectOptionsError, type RunningCollector, startCollector } from "./collect.ts";
 import { readSpoolLines } from "./spool.ts";
 import { mountTracker } from "./tracker-route.ts";
@@ -135,4 +136,20 @@ describe("extra script and events paths", () => {
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(result.stdout).not.toContain("listening");
   });
+
+  it("ownstats dev serves the extra paths beside its fallback page and names them in its start-up lines", async () => {
+    vi.stubEnv("TRACKER_SCRIPT_NAME", "/js/site.js");
+    vi.stubEnv("COLLECT_API_ENDPOINT", "/e");
+    const dev = await startDev(["--no-demo"], data);
+    try {
+      expect(dev.output()).toContain(`tracker     ${dev.url}/analytics.js and ${dev.url}/js/site.js\n`);
+      expect(dev.output()).toContain(`collector   POST ${dev.url}/v1/events and ${dev.url}/e\n`);
+      // The dev server's fallback (its 404 page for any other path) hides neither.
+      expect((await fetch(`${dev.url}/js/site.js`)).status).toBe(200);
+      const post = await fetch(`${dev.url}/e`, { method: "POST", body: pageView() });
+      expect(post.status).toBe(202);
+    } finally {
+      await dev.stop();
+    }
+  }, 60_000);
 });

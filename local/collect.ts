@@ -78,6 +78,19 @@ export type DeliverySource = "spool" | "kinesis";
 export class CollectOptionsError extends StartProblem {}
 
 /**
+ * Where a running collector serves the tracker and takes events, the extra names of
+ * TRACKER_SCRIPT_NAME and COLLECT_API_ENDPOINT included: "http://…/analytics.js and http://…/js/site.js".
+ */
+export function servedAt(collector: RunningCollector): { tracker: string; events: string } {
+  const { url, paths } = collector;
+  const also = (extra: string[]) => extra.map((path) => ` and ${url}${path}`).join("");
+  return {
+    tracker: `${url}/analytics.js${also(paths.scriptPaths)}`,
+    events: `${url}/v1/events${also(paths.collectPath ? [paths.collectPath] : [])}`,
+  };
+}
+
+/**
  * What the delivery reads into raw/ for a sink: the spool the file sink writes, the stream the
  * kinesis sink writes (by default only on a local endpoint: on AWS the stack's Firehose delivers it),
  * or nothing (undefined) when the Firehose service delivers. A source that holds none of the

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { Hono } from "hono";
 import { projectZone } from "../reports/zone.ts";
 import { DEFAULT_LOOKBACK_HOURS, loadProjectFiles } from "../runner/project.ts";
-import { type RunningCollector, startCollector } from "./collect.ts";
+import { type RunningCollector, servedAt, startCollector } from "./collect.ts";
 import { formatDemoSummary, writeDemo } from "./demo.ts";
 import { recoverDemoStaging } from "./demo-staging.ts";
 import { failureLines, IncrementalBuilder } from "./dev-builder.ts";
@@ -186,8 +186,9 @@ function announceAndBuild(
   log(`  demo site   ${url}/`);
   log(`  reports     ${url}/reports/`);
   log(`  live        ${url}/live`);
-  log(`  tracker     ${url}/analytics.js`);
-  log(`  collector   POST ${url}/v1/events`);
+  const served = servedAt(collector);
+  log(`  tracker     ${served.tracker}`);
+  log(`  collector   POST ${served.events}`);
   log(`  data        ${data}`);
   // Set for a deployment, it would otherwise refuse every site but the demo here without a word.
   const origins = process.env.ALLOWED_ORIGINS?.trim();

@@ -8,9 +8,13 @@ import {
   SCRIPT_NAME_VARIABLE,
 } from "../functions/collect/custom-paths.ts";
 
-/** Whether `route` answers `path`: the same path, or a "/prefix/*" above it (a bare "*" is a fallback). */
+/**
+ * Whether `route` answers `path`: the same path, or a "/prefix/*" above it. "/*" and "*" are the
+ * server's fallback (the dev server's 404 page), which answers only what no other route does.
+ */
 function answers(route: RouterRoute, path: string): boolean {
   if (route.path === path) return true;
+  if (route.path === "/*" || route.path === "*") return false;
   return route.path.endsWith("/*") && path.startsWith(route.path.slice(0, -1));
 }
 
