@@ -54,6 +54,29 @@ describe("models page", () => {
     expect(rowsOf("never_built")).toBe("–");
   });
 
+  it("shows each column's type as the warehouse holds it, unless schema.yml gives one", async () => {
+    const data = await sampleDataFolder();
+    folders.push(data);
+    mkdirSync(join(data, "target"));
+    const daily = model("daily", "incremental");
+    Object.assign(daily[1] as object, {
+      columns: {
+        date: { name: "date", description: "The day." },
+        sessions: { name: "sessions", description: "Sessions.", data_type: "HUGEINT" },
+        gone: { name: "gone", description: "Documented, not in the table." },
+      },
+    });
+    writeFileSync(
+      join(data, "target", "manifest.json"),
+      JSON.stringify({ nodes: Object.fromEntries([daily]) }),
+    );
+    await buildSite({ data, days: 28 });
+    const page = readFileSync(join(data, "site", "models.html"), "utf8");
+    const typeOf = (column: string) =>
+      page.match(new RegExp(`<tr><td>${column}</td><td>([^<]*)</td><td>`))?.[1];
+    expect([typeOf("date"), typeOf("sessions"), typeOf("gone")]).toEqual(["DATE", "HUGEINT", "–"]);
+  });
+
   it("gives the lineage graph as a folded table: each model, what it reads and its last run", async () => {
     const data = await sampleDataFolder();
     folders.push(data);

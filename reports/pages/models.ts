@@ -21,10 +21,17 @@ export const models: Page = {
           )
           .join("\nUNION ALL ")
       : "SELECT NULL AS table_name, 0 AS row_count WHERE false",
+    // Each column's type as the warehouse holds it, as dbt docs shows it from its catalog; a type
+    // written in schema.yml (data_type) comes first.
+    column_types: `SELECT table_name, column_name, data_type FROM duckdb_columns()
+      WHERE database_name = current_database() AND schema_name = 'main'`,
   }),
   view(rows, { data, period }) {
     const lineage = readLineage(data);
     const rowCount = new Map((rows.row_counts ?? []).map((r) => [String(r.table_name), r.row_count ?? null]));
+    const storedType = new Map(
+      (rows.column_types ?? []).map((r) => [`${r.table_name}.${r.column_name}`, String(r.data_type)]),
+    );
     const depth = layers(lineage);
     const nameOf = new Map<string, string>([
       ...lineage.sources.map((s) => [s.id, `source: ${s.name}`] as [string, string]),
@@ -83,7 +90,11 @@ export const models: Page = {
         columns: table(
           `Columns of ${m.name}`,
           ["Column", "Type", "Meaning"],
-          m.columns.map((c) => [c.name, c.type || "–", c.description || "–"]),
+          m.columns.map((c) => [
+            c.name,
+            c.type || storedType.get(`${m.name}.${c.name}`) || "–",
+            c.description || "–",
+          ]),
           "No documented columns.",
         ),
         tests: m.tests.map((t) => `${t.name}: ${t.status}`).join(" · ") || "none",
