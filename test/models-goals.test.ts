@@ -82,6 +82,19 @@ describe("goals", () => {
     ]);
   });
 
+  it("reads property names that look like JSON paths as plain names", async () => {
+    // Names are free text up to 50 characters: "$[" is an invalid JSON path, "/plan" a JSON pointer.
+    const built = await buildWith([
+      ev({ session_id: "s1" }),
+      custom("s1", 1, { "$[": "a", "/plan": "b", "a.b": 1 }),
+    ]);
+    expect(await query(built.data, "select prop_key, prop_value from goal_props order by all")).toEqual([
+      { prop_key: "$[", prop_value: "a" },
+      { prop_key: "/plan", prop_value: "b" },
+      { prop_key: "a.b", prop_value: "1" },
+    ]);
+  });
+
   it("gives an incremental run with late events the rows of one build of all events", async () => {
     const late = (e: RawEvent) => ({ ...e, ingest_ts: at(24 * 60) });
     const { stepwise, whole } = await stepwiseAndWhole([

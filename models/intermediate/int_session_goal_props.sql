@@ -9,18 +9,21 @@ with custom as (
     and {{> of_event_types types="['custom']"}} and name is not null and props is not null
 ),
 
+-- json_each, not props ->> key: a key is visitor-supplied text, and ->> reads "$[" or "/plan" as a
+-- JSON path (an error, or another key's value) rather than as a name.
 pairs as (
-  select session_id, name, unnest(json_keys(props)) as prop_key, props, loaded_at from custom
+  select session_id, name, prop.key as prop_key, prop.value ->> '$' as prop_value, loaded_at
+  from custom, json_each(custom.props) as prop
 )
 
 select
   session_id,
   name,
   prop_key,
-  props ->> prop_key as prop_value,
+  prop_value,
   count(*)::INTEGER as events,
   max(loaded_at) as loaded_at
 from pairs
-where props ->> prop_key is not null
+where prop_value is not null
 group by session_id, name, prop_key, prop_value
 order by session_id, name, prop_key, prop_value
