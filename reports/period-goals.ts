@@ -43,14 +43,14 @@ export function goalsQueries(period: Period): Record<string, string> {
       ORDER BY started DESC, submitted DESC, form LIMIT ${goalsShown}`,
     props: `
       WITH pairs AS (
-        SELECT name, session_id, unnest(json_keys(props)) AS prop_key, props
-        FROM stg_events
+        -- json_each, as int_session_goal_props: ->> would read a visitor's key "$[" as a JSON path.
+        SELECT name, session_id, prop.key AS prop_key, prop.value ->> '$' AS prop_value
+        FROM stg_events, json_each(stg_events.props) AS prop
         WHERE ${goalEvents(period, "'custom'")} AND name IS NOT NULL AND props IS NOT NULL
       ),
       counted AS (
-        SELECT name, prop_key, props ->> prop_key AS prop_value, count(*) AS events,
-               count(DISTINCT session_id) AS sessions
-        FROM pairs WHERE props ->> prop_key IS NOT NULL
+        SELECT name, prop_key, prop_value, count(*) AS events, count(DISTINCT session_id) AS sessions
+        FROM pairs WHERE prop_value IS NOT NULL
         GROUP BY name, prop_key, prop_value
       )
       SELECT *, count(*) OVER (PARTITION BY name, prop_key) AS values

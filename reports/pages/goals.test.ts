@@ -36,6 +36,20 @@ describe("goals page", () => {
     expect(page).toMatch(/<svg[^>]*aria-label="Sessions clicking each CTA \(period\)"/);
   });
 
+  it("shows property names that look like JSON paths, and visitors' values as text, not markup", async () => {
+    const page = await renderedSamplePage("goals.html", {
+      days: 7,
+      sql: `UPDATE stg_events SET props = '{"$[": "<img src=x onerror=alert(1)>", "/plan": "b"}'
+            WHERE event_type = 'custom'`,
+    });
+    const values = tableRows(page, /^Custom events&#x27; top/).map((r) => r.slice(0, 3).join(" "));
+    expect(values).toEqual([
+      "plan_toggle $[ &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;",
+      "plan_toggle /plan b",
+    ]);
+    expect(page).not.toContain("<img");
+  });
+
   it("says there is no data in the period when no goal event falls in it", async () => {
     const page = await renderedSamplePage("goals.html", {
       sql: "DELETE FROM stg_events WHERE event_type IN ('cta_click', 'form_start', 'form_submit', 'custom')",
