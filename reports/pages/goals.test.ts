@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { tableCsv } from "../csv.ts";
+import type { Table } from "../page.ts";
 import { renderedSamplePage } from "../sample-warehouse.ts";
+import { goals } from "./goals.ts";
 
 /** The rows of the table with this caption, as lists of cell texts. */
 function tableRows(page: string, caption: RegExp): string[][] {
@@ -48,6 +51,22 @@ describe("goals page", () => {
       "plan_toggle /plan b",
     ]);
     expect(page).not.toContain("<img");
+  });
+
+  it("writes shares of sessions and completions to the CSV files as numbers from 0 to 1", async () => {
+    const view = (await goals.view(
+      {
+        period_sessions: [{ sessions: 8 }],
+        goals: [
+          { event_type: "cta_click", goal: "book_call", events: 3, sessions: 2, visitors: 1, total: 1 },
+        ],
+        forms: [{ form: "contact", started: 4, submitted: 1, completed: 1, total: 1 }],
+        props: [],
+      },
+      {} as never,
+    )) as Record<string, Table>;
+    expect(tableCsv(view.clicksTable as Table).split("\r\n")[1]).toBe("book_call,3,2,1,0.25");
+    expect(tableCsv(view.formsTable as Table).split("\r\n")[1]).toBe("contact,4,1,0.25");
   });
 
   it("says there is no data in the period when no goal event falls in it", async () => {

@@ -3,7 +3,7 @@
 
 import type { Row } from "../../runner/warehouse.ts";
 import { barChart } from "../charts.ts";
-import { formatCount, formatShare, num } from "../format.ts";
+import { figure, formatCount, formatShare, num } from "../format.ts";
 import { type Page, shownOf, table } from "../page.ts";
 import { goalsQueries, goalsShown, valuesShown } from "../period-goals.ts";
 
@@ -22,7 +22,7 @@ function goalTable(caption: string, part: string, label: string, rows: Row[], se
       formatCount(r.events),
       formatCount(r.sessions),
       formatCount(r.visitors),
-      sessions > 0 ? formatShare(num(r.sessions) / sessions) : "–",
+      sessions > 0 ? figure(formatShare, num(r.sessions) / sessions) : "–",
     ]),
     empty,
   );
@@ -68,7 +68,7 @@ export const goals: Page = {
           formatCount(r.started),
           formatCount(r.submitted),
           // Of the sessions that started the form, the share that submitted it too.
-          num(r.started) > 0 ? formatShare(num(r.completed) / num(r.started)) : "–",
+          num(r.started) > 0 ? figure(formatShare, num(r.completed) / num(r.started)) : "–",
         ]),
         empty,
       ),
