@@ -5,7 +5,7 @@ import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { publishedMarts } from "../reports/playground.ts";
-import { synthesizeStack } from "../stacks/synthesized.ts";
+import { resourcesOf, synthesizeStack } from "../stacks/synthesized.ts";
 import { trackerOutfile } from "../tracker/build.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -95,4 +95,16 @@ it("lists every mart the public site's Parquet files hold", () => {
   const sentence = /The SQL page's Parquet files hold only the\s+mart tables \(([^)]*)\)/.exec(readme);
   const listed = [...(sentence?.[1] ?? "").matchAll(/`(\w+)`/g)].map((m) => m[1]);
   expect(listed).toEqual([...publishedMarts]);
+});
+
+it("names every route of the events API in what the stack creates", () => {
+  const { tf } = synthesizeStack();
+  const ingest = /\n\| ingest +\|([^\n]*)/.exec(readme)?.[1] ?? "";
+  const routes = Object.values(resourcesOf(tf, "aws_apigatewayv2_route")).map((r) => String(r.route_key));
+  expect(routes.length).toBeGreaterThan(1);
+  for (const key of routes) {
+    // A route whose path is a variable is named by the variable.
+    const named = /\$\{var\.(\w+)\}/.exec(key)?.[1] ?? key;
+    expect(ingest, key).toContain(`\`${named}\``);
+  }
 });
