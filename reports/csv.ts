@@ -2,6 +2,7 @@
 // page, holding the table's rows with figures as numbers (shares as 0–1) rather than as display text.
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { csvTextField } from "./assets/values.js";
 import type { CsvValue, Table } from "./page.ts";
 
 export interface CsvFile {
@@ -10,16 +11,15 @@ export interface CsvFile {
 }
 
 /**
- * A field of a CSV file (RFC 4180). Text a spreadsheet would run as a formula (=, +, -, @, a tab or a
- * carriage return first) gets a leading ', as OWASP advises: page paths, campaigns and event names
- * come from visitors. Numbers are written as they are: a negative number is no formula.
+ * A field of a CSV file (RFC 4180): text kept from running as a spreadsheet formula, as the SQL
+ * playground's downloads keep it (one function for both). Numbers are written as they are: a
+ * negative number is no formula.
  */
 export function csvField(value: CsvValue): string {
   if (value === null) return "";
   // Six decimals keep a share's hundredth of a percent and a second's microsecond, not float noise.
   if (typeof value === "number") return Number.isFinite(value) ? String(Math.round(value * 1e6) / 1e6) : "";
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return csvTextField(value);
 }
 
 /**

@@ -117,11 +117,17 @@ export function csvText(text) {
 }
 
 /**
- * A value as a CSV field; NULL is an empty one. Text a spreadsheet would run as a formula (=, +, -,
- * @ first) is prefixed with ', as OWASP advises: page paths and UTM values come from visitors.
+ * Text as a CSV field, kept from running as a spreadsheet formula: text starting with =, +, -, @, a
+ * tab or a carriage return gets a leading ', as OWASP advises, since page paths, UTM values and event
+ * names come from visitors. The report pages' CSV files (reports/csv.ts) use it too.
  */
+export function csvTextField(text) {
+  return csvText(/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+}
+
+/** A value as a CSV field; NULL is an empty one, and text is kept from running as a formula. */
 export function csvField(column, row, type) {
   if (!column?.isValid(row)) return "";
   const text = cell(column, row, type);
-  return csvText(type.typeId === arrowType.utf8 && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+  return type.typeId === arrowType.utf8 ? csvTextField(text) : csvText(text);
 }
