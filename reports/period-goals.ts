@@ -7,7 +7,7 @@ import { localRangeSql } from "./zone.ts";
 export const goalsShown = 25;
 export const valuesShown = 5;
 
-function goalEvents(period: Period, types: string): string {
+export function goalEvents(period: Period, types: string): string {
   return `event_type IN (${types}) AND NOT coalesce(is_bot, false)
         AND ${localRangeSql("event_ts", period.from, period.until, period.zone)}`;
 }

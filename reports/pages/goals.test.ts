@@ -14,6 +14,47 @@ function tableRows(page: string, caption: RegExp): string[][] {
   );
 }
 
+/**
+ * The sample's clicks replaced by hand-made ones (the period is 2026-11-14 to 2026-11-20): book_call
+ * clicked twice on /book in c1 and once on /plans in c2 and in c3, get_started once on /book in c4.
+ * c1, c2 and c6 (which clicked nothing) came from GitHub, c3 from a Google ad, c4 from a link on
+ * dev.to; /book was viewed by c1, c3 and c4, /plans by c2 and c3. An earlier session and a bot view /book and click book_call on it: neither counts.
+ */
+const ctaContextSql = `
+  DELETE FROM stg_events WHERE event_type = 'cta_click';
+  CREATE TEMP TABLE cta_sessions AS SELECT * FROM (VALUES
+    ('ctasess01', TIMESTAMP '2026-11-18 10:00:00', 'referral', 'github', NULL, NULL, false),
+    ('ctasess02', TIMESTAMP '2026-11-18 11:00:00', 'referral', 'github', NULL, NULL, false),
+    ('ctasess03', TIMESTAMP '2026-11-19 09:00:00', 'paid', 'google', 'cpc', NULL, false),
+    ('ctasess04', TIMESTAMP '2026-11-19 12:00:00', 'referral', NULL, NULL, 'www.dev.to', false),
+    ('ctasess05', TIMESTAMP '2026-11-10 12:00:00', 'referral', 'github', NULL, NULL, false),
+    ('ctasess06', TIMESTAMP '2026-11-20 08:00:00', 'referral', 'github', NULL, NULL, false),
+    ('ctabot001', TIMESTAMP '2026-11-18 12:00:00', 'referral', 'github', NULL, NULL, true)
+  ) s(session_id, started_at, channel, utm_source, utm_medium, referrer_host, is_bot);
+  INSERT INTO sessions BY NAME
+  SELECT session_id, started_at, started_at AS ended_at, 0 AS duration_s, '/book' AS landing_page,
+         '/book' AS exit_page, utm_source, utm_medium, channel, referrer_host, 1 AS page_views, 2 AS events,
+         0 AS max_scroll_pct, 0 AS engaged_s, false AS converted, false AS is_bounce,
+         'desktop' AS device_type, 'DE' AS country
+  FROM cta_sessions WHERE NOT is_bot;
+  INSERT INTO stg_events BY NAME
+  SELECT md5(e.session_id || e.n)::UUID AS event_id, e.event_type, e.session_id,
+         s.started_at + to_minutes(e.n) AS event_ts, s.started_at + to_minutes(e.n) AS ingest_ts,
+         'example.com' AS site, e.page_path, s.is_bot, s.channel, s.utm_source, s.utm_medium,
+         s.referrer_host, e.element
+  FROM (VALUES
+    ('ctasess01', 0, 'page_view', '/book', NULL), ('ctasess01', 1, 'cta_click', '/book', 'book_call'),
+    ('ctasess01', 2, 'cta_click', '/book', 'book_call'),
+    ('ctasess02', 0, 'page_view', '/plans', NULL), ('ctasess02', 1, 'cta_click', '/plans', 'book_call'),
+    ('ctasess03', 0, 'page_view', '/book', NULL), ('ctasess03', 1, 'page_view', '/plans', NULL),
+    ('ctasess03', 2, 'cta_click', '/plans', 'book_call'),
+    ('ctasess04', 0, 'page_view', '/book', NULL), ('ctasess04', 1, 'cta_click', '/book', 'get_started'),
+    ('ctasess06', 0, 'page_view', '/about', NULL),
+    ('ctasess05', 0, 'page_view', '/book', NULL), ('ctasess05', 1, 'cta_click', '/book', 'book_call'),
+    ('ctabot001', 0, 'page_view', '/book', NULL), ('ctabot001', 1, 'cta_click', '/book', 'book_call')
+  ) e(session_id, n, event_type, page_path, element)
+  JOIN cta_sessions s USING (session_id);`;
+
 describe("goals page", () => {
   it("shows CTA clicks by CTA, forms started and submitted, and custom events with their values", async () => {
     const page = await renderedSamplePage("goals.html", { days: 7 });
@@ -62,11 +103,43 @@ describe("goals page", () => {
         ],
         forms: [{ form: "contact", started: 4, submitted: 1, completed: 1, total: 1 }],
         props: [],
+        cta_pages: [
+          {
+            cta: "book_call",
+            page_path: "/book",
+            clicks: 1,
+            cta_clicks: 4,
+            clicking_viewers: 1,
+            page_sessions: 2,
+          },
+        ],
+        cta_sources: [
+          { cta: "book_call", channel: "paid", source: "google", sessions: 1, source_sessions: 8 },
+        ],
       },
       {} as never,
     )) as Record<string, Table>;
     expect(tableCsv(view.clicksTable as Table).split("\r\n")[1]).toBe("book_call,3,2,1,0.25");
     expect(tableCsv(view.formsTable as Table).split("\r\n")[1]).toBe("contact,4,1,0.25");
+    expect(tableCsv(view.ctaPagesTable as Table).split("\r\n")[1]).toBe("book_call,/book,1,0.25,0.5");
+    expect(tableCsv(view.ctaSourcesTable as Table).split("\r\n")[1]).toBe("book_call,paid,google,1,0.125");
+  });
+
+  it("shows on which pages each CTA is clicked and the channels and sources of the sessions clicking it", async () => {
+    const page = await renderedSamplePage("goals.html", { days: 7, sql: ctaContextSql });
+    expect(tableRows(page, /^Where each CTA is clicked/)).toEqual([
+      ["book_call", "/book", "2", "50.0 %", "33.3 %"],
+      ["book_call", "/plans", "2", "50.0 %", "100.0 %"],
+      ["get_started", "/book", "1", "100.0 %", "33.3 %"],
+    ]);
+    expect(tableRows(page, /^Who clicks each CTA/)).toEqual([
+      ["book_call", "referral", "github", "2", "66.7 %"],
+      ["book_call", "paid", "google", "1", "100.0 %"],
+      ["get_started", "referral", "dev.to", "1", "100.0 %"],
+    ]);
+    expect(page).toContain('<th scope="col" class="num">Click rate</th>');
+    expect(page).toMatch(/<a download href="[^"]*cta-pages[^"]*\.csv"/);
+    expect(page).toMatch(/<a download href="[^"]*cta-sources[^"]*\.csv"/);
   });
 
   it("says there is no data in the period when no goal event falls in it", async () => {
@@ -75,6 +148,8 @@ describe("goals page", () => {
     });
     expect(tableRows(page, /^CTA clicks/)).toEqual([["No data in this period."]]);
     expect(tableRows(page, /^Forms/)).toEqual([["No data in this period."]]);
+    expect(tableRows(page, /^Where each CTA is clicked/)).toEqual([["No data in this period."]]);
+    expect(tableRows(page, /^Who clicks each CTA/)).toEqual([["No data in this period."]]);
     expect(page).toContain("no data in this period");
   });
 });

@@ -3,8 +3,9 @@
 
 import type { Row } from "../../runner/warehouse.ts";
 import { barChart } from "../charts.ts";
-import { figure, formatCount, formatShare, num } from "../format.ts";
+import { type Figure, figure, formatCount, formatShare, num, type Value } from "../format.ts";
 import { type Page, shownOf, table } from "../page.ts";
+import { contextShown, ctaContextQueries } from "../period-cta-context.ts";
 import { goalsQueries, goalsShown, valuesShown } from "../period-goals.ts";
 
 const empty = "No data in this period.";
@@ -22,17 +23,54 @@ function goalTable(caption: string, part: string, label: string, rows: Row[], se
       formatCount(r.events),
       formatCount(r.sessions),
       formatCount(r.visitors),
-      sessions > 0 ? figure(formatShare, num(r.sessions) / sessions) : "–",
+      shareOf(r.sessions, sessions),
     ]),
     empty,
   );
+}
+
+/** A share (a number from 0 to 1 in the CSV files), or "–" where there is nothing to take it of. */
+function shareOf(part: Value, whole: Value): Figure | string {
+  return num(whole) > 0 ? figure(formatShare, num(part) / num(whole)) : "–";
+}
+
+/** Where the most clicked CTAs are clicked, and the channels and sources of the sessions clicking them. */
+function ctaContext(pages: Row[], sources: Row[]) {
+  const ctas = new Set(pages.map((r) => r.cta)).size;
+  const which = `the ${ctas === 1 ? "CTA" : `${ctas} most clicked CTAs`}, ${contextShown} at most each (period)`;
+  return {
+    ctaPagesTable: table(
+      `Where each CTA is clicked: the pages of ${which}`,
+      ["CTA", "Page", "Clicks#", "Share of the CTA's clicks#", "Click rate#"],
+      pages.map((r) => [
+        String(r.cta),
+        String(r.page_path),
+        formatCount(r.clicks),
+        shareOf(r.clicks, r.cta_clicks),
+        shareOf(r.clicking_viewers, r.page_sessions),
+      ]),
+      empty,
+    ),
+    ctaSourcesTable: table(
+      `Who clicks each CTA: the channels and sources of ${which}`,
+      ["CTA", "Channel", "Source", "Sessions#", "Share of the source's sessions#"],
+      sources.map((r) => [
+        String(r.cta),
+        String(r.channel),
+        String(r.source),
+        formatCount(r.sessions),
+        shareOf(r.sessions, r.source_sessions),
+      ]),
+      empty,
+    ),
+  };
 }
 
 export const goals: Page = {
   slug: "goals",
   title: "Goals: CTAs, forms and events",
   nav: "Goals",
-  queries: ({ period }) => goalsQueries(period),
+  queries: ({ period }) => ({ ...goalsQueries(period), ...ctaContextQueries(period) }),
   view(rows) {
     const sessions = num(rows.period_sessions?.[0]?.sessions ?? 0);
     const goalRows = rows.goals ?? [];
@@ -56,6 +94,7 @@ export const goals: Page = {
         ? `Shares are of the period's ${formatCount(sessions)} sessions; visitors count only sessions with a visitor id.`
         : "",
       clicksTable: goalTable("CTA clicks by data-cta value", "CTAs", "CTA", clicks, sessions),
+      ...ctaContext(rows.cta_pages ?? [], rows.cta_sources ?? []),
       formsTable: table(
         shownOf(
           forms,
@@ -68,7 +107,7 @@ export const goals: Page = {
           formatCount(r.started),
           formatCount(r.submitted),
           // Of the sessions that started the form, the share that submitted it too.
-          num(r.started) > 0 ? figure(formatShare, num(r.completed) / num(r.started)) : "–",
+          shareOf(r.completed, r.started),
         ]),
         empty,
       ),
