@@ -137,6 +137,9 @@ describe("goals page", () => {
       ["book_call", "paid", "google", "1", "100.0 %"],
       ["get_started", "referral", "dev.to", "1", "100.0 %"],
     ]);
+    expect(page).toContain(
+      "<caption>Who clicks each CTA: the channels and sources of the 2 most clicked CTAs, 5 at most each (period)</caption>",
+    );
     expect(page).toContain('<th scope="col" class="num">Click rate</th>');
     expect(page).toMatch(/<a download href="[^"]*cta-pages[^"]*\.csv"/);
     expect(page).toMatch(/<a download href="[^"]*cta-sources[^"]*\.csv"/);
@@ -150,6 +153,9 @@ describe("goals page", () => {
     expect(tableRows(page, /^Forms/)).toEqual([["No data in this period."]]);
     expect(tableRows(page, /^Where each CTA is clicked/)).toEqual([["No data in this period."]]);
     expect(tableRows(page, /^Who clicks each CTA/)).toEqual([["No data in this period."]]);
+    expect(page).toContain(
+      "<caption>Where each CTA is clicked: the pages of the most clicked CTAs, 5 at most each (period)</caption>",
+    );
     expect(page).toContain("no data in this period");
   });
 });

@@ -37,7 +37,11 @@ function shareOf(part: Value, whole: Value): Figure | string {
 /** Where the most clicked CTAs are clicked, and the channels and sources of the sessions clicking them. */
 function ctaContext(pages: Row[], sources: Row[]) {
   const ctas = new Set(pages.map((r) => r.cta)).size;
-  const which = `the ${ctas === 1 ? "CTA" : `${ctas} most clicked CTAs`}, ${contextShown} at most each (period)`;
+  // "the 0 most clicked CTAs" above an empty table, or "each" of one CTA, would read oddly.
+  const which =
+    ctas === 1
+      ? `the CTA, ${contextShown} at most (period)`
+      : `the ${ctas > 1 ? `${ctas} ` : ""}most clicked CTAs, ${contextShown} at most each (period)`;
   return {
     ctaPagesTable: table(
       `Where each CTA is clicked: the pages of ${which}`,
