@@ -1,40 +1,27 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+// What the rendered pages say: the period line, KPI tiles, chart and table captions, escaping,
+// cohort cells, and pages of models without rows.
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { HtmlValidate } from "html-validate";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { openWarehouse } from "../runner/warehouse.ts";
-import { tempFolder } from "../test/temp-folders.ts";
-import { buildSite, ReportQueryError, renderSite } from "./index.ts";
+import { buildSite } from "./index.ts";
 import { publishedMarts } from "./playground.ts";
-import { sampleDataFolder, sampleEnd, seedSampleWarehouse } from "./sample-warehouse.ts";
+import { sampleDataFolder, sampleEnd } from "./sample-warehouse.ts";
 
 const folders: string[] = [];
 
 async function sampleData(): Promise<string> {
-  const data = mkdtempSync(join(tmpdir(), "ownstats-report-unit-"));
+  const data = await sampleDataFolder();
   folders.push(data);
-  const warehouse = await openWarehouse(data);
-  await seedSampleWarehouse(warehouse);
-  warehouse.close();
   return data;
 }
 
 afterEach(() => {
-  vi.restoreAllMocks();
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
-describe("renderSite", () => {
+describe("renderSite pages", () => {
   it("ends the period at the latest visitor event as it arrived: neither a bot nor a clock running ahead moves it", async () => {
     const data = await sampleDataFolder(`
       INSERT INTO stg_events BY NAME SELECT * REPLACE (
@@ -221,25 +208,6 @@ describe("renderSite", () => {
     expect(heatmapCells.match(/stroke-dasharray=/g)).toHaveLength(7);
   });
 
-  it("fails naming the page and the query, and leaves the previous site as it was", async () => {
-    const data = await sampleData();
-    expect(await renderSite({ data, days: 28 })).toBe(0);
-    const before = statSync(join(data, "site", "index.html")).mtimeMs;
-    const warehouse = await openWarehouse(data);
-    // A funnel table of another shape: the page's query fails.
-    await warehouse.run("DROP TABLE funnel");
-    await warehouse.run("CREATE TABLE funnel AS SELECT 1 AS unrelated");
-    warehouse.close();
-    const errors: string[] = [];
-    vi.spyOn(console, "error").mockImplementation((message: string) => void errors.push(message));
-    expect(await renderSite({ data, days: 28 })).toBe(1);
-    expect(errors.join("\n")).toMatch(/page "funnel\.html", query "funnel" failed: .*not found/);
-    expect(statSync(join(data, "site", "index.html")).mtimeMs).toBe(before);
-    expect(statSync(join(data, "site", "data", "daily.parquet")).mtimeMs).toBeLessThanOrEqual(before);
-    expect(readdirSync(join(data, "site", "data")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
-    await expect(buildSite({ data, days: 28 })).rejects.toBeInstanceOf(ReportQueryError);
-  });
-
   it("renders valid pages that say so when the models hold no rows yet", async () => {
     const data = await sampleData();
     const warehouse = await openWarehouse(data);
@@ -278,48 +246,5 @@ describe("renderSite", () => {
       "Sessions reaching each funnel step (all data): no data yet.",
     );
     expect(overview).toContain("Top pages by page views: no data in this period.");
-  });
-
-  it("renders one site at a time when two renders of one folder overlap", async () => {
-    const data = await sampleData();
-    const [a, b] = await Promise.all([buildSite({ data, days: 28 }), buildSite({ data, days: 7 })]);
-    expect(a.files.length).toBe(b.files.length);
-    // The later render wins: its period is the one on disk.
-    expect(readFileSync(join(data, "site", "index.html"), "utf8")).toContain("(7 days)");
-    expect(readdirSync(join(data, "site")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
-  });
-
-  it("says what is missing when the models were never built", async () => {
-    const data = tempFolder("ownstats-report-empty-");
-    folders.push(data);
-    (await openWarehouse(data)).close();
-    const errors: string[] = [];
-    vi.spyOn(console, "error").mockImplementation((message: string) => void errors.push(message));
-    expect(await renderSite({ data, days: 28 })).toBe(1);
-    expect(errors.join("\n")).toMatch(
-      /^report: the warehouse has no stg_events, sessions, int_daily_sources, int_daily_paths, daily, .*, anomalies: /,
-    );
-  });
-
-  it("names a data folder without a warehouse, and leaves it as it was", async () => {
-    const root = tempFolder("ownstats-report-none-");
-    folders.push(root);
-    const errors: string[] = [];
-    vi.spyOn(console, "error").mockImplementation((message: string) => void errors.push(message));
-    const misspelt = join(root, "dta");
-    expect(await renderSite({ data: misspelt, days: 28 })).toBe(1);
-    expect(existsSync(misspelt)).toBe(false);
-    const empty = join(root, "empty");
-    mkdirSync(empty);
-    expect(await renderSite({ data: empty, days: 28 })).toBe(1);
-    expect(readdirSync(empty)).toEqual([]);
-    const file = join(root, "file");
-    writeFileSync(file, "");
-    expect(await renderSite({ data: file, days: 28 })).toBe(1);
-    expect(errors).toEqual([
-      `report: no data folder ${misspelt}: run \`ownstats build --data ${misspelt}\` first`,
-      `report: no warehouse in ${empty}: run \`ownstats build --data ${empty}\` first`,
-      `report: --data ${file} is a file, not a data folder`,
-    ]);
   });
 });
