@@ -1,5 +1,6 @@
 // Renders a cost estimate as a plain-text table for the terminal and as markdown for the README.
-import { bufferLabel, type CostEstimate, type CostInput, estimateCost } from "./estimate.ts";
+import { type CostEstimate, estimateCost } from "./estimate.ts";
+import { bufferLabel, type CostInput } from "./input.ts";
 import type { KinesisMode } from "./kinesis.ts";
 import { ARTICLE_MONTHLY_USD, type Price } from "./prices.ts";
 
