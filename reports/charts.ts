@@ -41,7 +41,7 @@ export function renderChart(title: string, option: Option, width = 720, height =
 
 // ECharts places legend entries by text widths it estimates on the server from Arial-like metrics;
 // browsers draw 10–20 % wider in fonts such as DejaVu Sans, so the gap absorbs the difference.
-const legend = { top: 0, type: "plain" as const, itemGap: 24 };
+export const legend = { top: 0, type: "plain" as const, itemGap: 24 };
 
 /** Category labels longer than this are shortened with an ellipsis so the plot keeps its width. */
 const maxLabel = 28;
@@ -67,10 +67,17 @@ export function shortDays(isoDays: string[]): string[] {
   return isoDays.map((day) => (years.size > 1 ? `${shortDay(day)} ${day.slice(0, 4)}` : shortDay(day)));
 }
 // The plot keeps its axis labels and names inside the picture (ECharts 6's replacement of containLabel).
-const grid = { left: 8, right: 16, top: 36, bottom: 8, outerBoundsMode: "same", outerBoundsContain: "all" };
+export const grid = {
+  left: 8,
+  right: 16,
+  top: 36,
+  bottom: 8,
+  outerBoundsMode: "same",
+  outerBoundsContain: "all",
+};
 
 /** A value axis's name, written along the axis so it never collides with the legend. */
-function axisName(name: string | undefined, horizontal: boolean) {
+export function axisName(name: string | undefined, horizontal: boolean) {
   return name ? { name, nameLocation: "middle", nameGap: horizontal ? 28 : 44 } : {};
 }
 
@@ -253,52 +260,4 @@ export function heatmapChart(
     720,
     Math.max(160, 70 + rows.length * 26),
   );
-}
-
-/** The day of an hour's label: "Nov 20" of "Nov 20 14:30". */
-const dayOfHour = (hour: string) => hour.replace(/ \d\d:\d\d$/, "");
-
-/**
- * A category interval that keeps the first hour of every k-th day, at most about eight of them.
- * A day's first hour, not its "00:00": in a zone half an hour off UTC (India, Newfoundland) the
- * hours read "00:30", and on a day whose clock jumps at midnight (Chile) there is no 00:00 at all.
- * The chart's first hour starts a day only when it is in the day's first clock hour.
- */
-function dayStartsEvery(hours: string[]) {
-  const midnights = hours.flatMap((hour, i) =>
-    (i === 0 ? / 00:\d\d$/.test(hour) : dayOfHour(hour) !== dayOfHour(hours[i - 1] ?? "")) ? [i] : [],
-  );
-  const step = Math.max(1, Math.ceil(midnights.length / 8));
-  const kept = new Set(midnights.filter((_, n) => n % step === 0));
-  return (index: number) => kept.has(index);
-}
-
-/** Hourly counts with the flagged hours marked as points on the line; hours as "Nov 20 14:00". */
-export function anomalyChart(title: string, hours: string[], counts: number[], flagged: boolean[]): Chart {
-  return renderChart(title, {
-    legend,
-    grid,
-    xAxis: {
-      type: "category",
-      data: hours,
-      boundaryGap: false,
-      // Ticks and labels at a day's start only, every few days: ECharts' own spacing lands on odd hours.
-      axisTick: { interval: dayStartsEvery(hours) },
-      axisLabel: {
-        interval: dayStartsEvery(hours),
-        formatter: dayOfHour,
-      },
-    },
-    yAxis: { type: "value", minInterval: 1, ...axisName("events per hour", false) },
-    series: [
-      { name: "events per hour", type: "line", data: counts, showSymbol: false, lineStyle: { width: 1 } },
-      {
-        name: "anomaly",
-        type: "scatter",
-        symbolSize: 9,
-        color: palette[3],
-        data: counts.map((count, i) => (flagged[i] ? [i, count] : null)).filter((p) => p !== null),
-      },
-    ],
-  });
 }

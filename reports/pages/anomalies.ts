@@ -1,7 +1,8 @@
 // Anomalies: hourly events over the period, flagged hours marked on the chart and listed. The model's
 // hours are UTC hours; each is shown by its start in the reporting time zone.
 import type { Row } from "../../runner/warehouse.ts";
-import { anomalyChart, shortDays } from "../charts.ts";
+import { anomalyChart } from "../anomaly-chart.ts";
+import { shortDays } from "../charts.ts";
 import { figure, formatCount, formatDecimal, num, type Value, zonedTime } from "../format.ts";
 import { type Page, table } from "../page.ts";
 import { localRangeSql, wallClock } from "../zone.ts";
