@@ -1,19 +1,21 @@
+// Incremental models: the first build and later runs, full rebuilds (asked for, or forced by a
+// changed type or definition), and errors naming what is wrong in the config or the query.
+// Watermarks and strategies have files of their own.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunResults } from "./run-results.ts";
-import { event, hourAt, iso, partitionDir, run, tempProject, writeEvents } from "./testkit.ts";
+import {
+  event,
+  hourAt,
+  iso,
+  partitionDir,
+  run,
+  incrementalStg as stg,
+  tempProject,
+  writeEvents,
+} from "./testkit.ts";
 import { openWarehouse } from "./warehouse.ts";
-
-const stg = [
-  '{{config materialized="incremental" unique_key="event_id" watermark="ingest_ts"}}',
-  "select event_id, page_path, ingest_ts::TIMESTAMPTZ::TIMESTAMP as ingest_ts, hour",
-  'from {{source "events"}}',
-  "{{#if is_incremental}}",
-  "where ingest_ts::TIMESTAMPTZ::TIMESTAMP > (select max(ingest_ts) - interval 1 hour from {{self}})",
-  "{{/if}}",
-  "qualify row_number() over (partition by event_id order by ingest_ts desc) = 1",
-].join("\n");
 
 describe("incremental models", () => {
   it("build on a fresh install, then read only the partitions after the watermark and merge by key", async () => {
@@ -72,202 +74,6 @@ describe("incremental models", () => {
     wh.close();
   });
 
-  it("reads a text watermark with its offset: 07:30+02:00 is hour 05 UTC", async () => {
-    const p = tempProject({
-      "raw_copy.sql":
-        '{{config materialized="incremental" unique_key="event_id" watermark="ingest_ts"}}\nselect event_id, ingest_ts from {{source "events"}}',
-    });
-    writeEvents(p.data, hourAt(5), [event("a", "2026-03-01T07:30:00+02:00")]);
-    expect((await run("run", p)).code).toBe(0);
-    writeEvents(p.data, hourAt(6), [event("b", iso(6, 0))]);
-    expect((await run("run", p)).code).toBe(0);
-    const results = JSON.parse(readFileSync(join(p.data, "target/run_results.json"), "utf8")) as RunResults;
-    expect(results.results[0]?.adapter_response).toMatchObject({
-      mode: "incremental",
-      read_since: "2026-03-01T04:00:00.000Z",
-      files_read: 2,
-    });
-  });
-
-  it("binds a text watermark to the stored value of the latest instant, whatever its offset", async () => {
-    const p = tempProject({
-      "log.sql": [
-        '{{config materialized="incremental" incremental_strategy="append" watermark="ingest_ts"}}',
-        'select event_id, ingest_ts from {{source "events"}}',
-        "{{#if is_incremental}}where ingest_ts::TIMESTAMPTZ > {{watermark}}::TIMESTAMPTZ{{/if}}",
-      ].join("\n"),
-    });
-    // 03:20+02:00 is 01:20 UTC: the largest string, but not the latest time (b, at 01:30 UTC).
-    writeEvents(p.data, hourAt(1), [event("a", "2026-03-01T03:20:00+02:00"), event("b", iso(1, 30))]);
-    expect((await run("run", p)).code).toBe(0);
-    // No new data: an append that reads from the wrong watermark would store b a second time.
-    expect((await run("run", p)).code).toBe(0);
-    const executed = readFileSync(join(p.data, "target/run/models/log.sql"), "utf8");
-    expect(executed).toContain(`> CAST('${iso(1, 30)}' AS VARCHAR)::TIMESTAMPTZ`);
-    const wh = await openWarehouse(p.data);
-    expect(await wh.all("select event_id from log order by 1")).toEqual([
-      { event_id: "a" },
-      { event_id: "b" },
-    ]);
-    wh.close();
-  });
-
-  it("takes an epoch number as watermark: {{watermark}} is bound and the source is read in full", async () => {
-    const p = tempProject({
-      "stg.sql": [
-        '{{config materialized="incremental" unique_key="event_id" watermark="ingested"}}',
-        'select event_id, epoch(ingest_ts::TIMESTAMPTZ)::BIGINT as ingested from {{source "events"}}',
-        "{{#if is_incremental}}where epoch(ingest_ts::TIMESTAMPTZ)::BIGINT > {{watermark}}{{/if}}",
-      ].join("\n"),
-    });
-    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);
-    expect((await run("run", p)).code).toBe(0);
-    writeEvents(p.data, hourAt(2), [event("b", iso(2, 0))]);
-    const next = await run("run", p);
-    expect(next.code, next.output).toBe(0);
-    const executed = readFileSync(join(p.data, "target/run/models/stg.sql"), "utf8");
-    expect(executed).toContain(`> CAST('${Date.UTC(2026, 2, 1, 1) / 1000}' AS BIGINT)`);
-    const results = JSON.parse(readFileSync(join(p.data, "target/run_results.json"), "utf8")) as RunResults;
-    // A number has no hour to prune partitions by: every partition is read.
-    expect(results.results[0]?.adapter_response).toMatchObject({ mode: "incremental", files_read: 2 });
-    expect(results.results[0]?.adapter_response.read_since).toBeUndefined();
-    const wh = await openWarehouse(p.data);
-    expect(await wh.all("select event_id from stg order by 1")).toEqual([
-      { event_id: "a" },
-      { event_id: "b" },
-    ]);
-    wh.close();
-  });
-
-  it("binds {{watermark}} to the stored maximum as a literal of the column's type", async () => {
-    const p = tempProject({
-      "stg.sql": stg,
-      "per_event.sql": [
-        '{{config materialized="incremental" unique_key="event_id" watermark="seen_at"}}',
-        'select event_id, ingest_ts as seen_at from {{ref "stg"}}',
-        "{{#if is_incremental}}where ingest_ts > {{watermark}}{{/if}}",
-      ].join("\n"),
-    });
-    writeEvents(p.data, hourAt(1), [event("a", iso(1, 10)), event("b", "2026-03-01T01:20:00.123456Z")]);
-    expect((await run("run", p)).code).toBe(0);
-    writeEvents(p.data, hourAt(2), [event("c", iso(2, 0))]);
-    expect((await run("run", p)).code).toBe(0);
-    const executed = readFileSync(join(p.data, "target/run/models/per_event.sql"), "utf8");
-    expect(executed).toContain("where ingest_ts > CAST('2026-03-01 01:20:00.123456' AS TIMESTAMP)");
-    const results = JSON.parse(readFileSync(join(p.data, "target/run_results.json"), "utf8")) as RunResults;
-    expect(
-      results.results.find((r) => r.unique_id === "model.demo.per_event")?.adapter_response,
-    ).toMatchObject({
-      mode: "incremental",
-      rows_affected: 1,
-    });
-    const compiled = readFileSync(join(p.data, "target/compiled/models/per_event.incremental.sql"), "utf8");
-    expect(compiled).toContain('where ingest_ts > (select max("seen_at") from main."per_event")');
-    const wh = await openWarehouse(p.data);
-    expect(await wh.all("select event_id from per_event order by 1")).toEqual([
-      { event_id: "a" },
-      { event_id: "b" },
-      { event_id: "c" },
-    ]);
-    wh.close();
-  });
-
-  it("appends the batch without deleting stored keys under incremental_strategy=append", async () => {
-    const p = tempProject({
-      "log.sql": [
-        '{{config materialized="incremental" incremental_strategy="append" watermark="ingest_ts"}}',
-        "select event_id, page_path, ingest_ts::TIMESTAMPTZ::TIMESTAMP as ingest_ts",
-        'from {{source "events"}}',
-        "{{#if is_incremental}}where ingest_ts::TIMESTAMPTZ::TIMESTAMP > {{watermark}}{{/if}}",
-      ].join("\n"),
-    });
-    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);
-    expect((await run("run", p)).code).toBe(0);
-    // A later copy of "a": delete+insert would replace the stored row; append keeps both.
-    writeEvents(p.data, hourAt(2), [event("a", iso(2, 0), { page_path: "/later" })]);
-    expect((await run("run", p)).code).toBe(0);
-    const wh = await openWarehouse(p.data);
-    expect(await wh.all("select event_id, page_path from log order by ingest_ts")).toEqual([
-      { event_id: "a", page_path: "/" },
-      { event_id: "a", page_path: "/later" },
-    ]);
-    wh.close();
-  });
-
-  it("replaces the stored rows from the batch's earliest time on under incremental_strategy=time_range", async () => {
-    const p = tempProject({
-      "stg.sql": [
-        '{{config materialized="incremental" unique_key="event_id" watermark="ingest_ts"}}',
-        "select event_id, session_id, event_ts::TIMESTAMPTZ::TIMESTAMP as event_ts,",
-        "  ingest_ts::TIMESTAMPTZ::TIMESTAMP as ingest_ts",
-        'from {{source "events"}}',
-        "{{#if is_incremental}}where ingest_ts::TIMESTAMPTZ::TIMESTAMP > {{watermark}}{{/if}}",
-      ].join("\n"),
-      // Sessions by the hour of their first event: a late, earlier event moves a session to an earlier hour.
-      "starts.sql": [
-        '{{config materialized="incremental" incremental_strategy="time_range" time_column="hour" watermark="ingest_ts"}}',
-        "with sessions as (",
-        "  select session_id, date_trunc('hour', min(event_ts)) as hour, max(ingest_ts) as ingest_ts",
-        '  from {{ref "stg"}} group by 1',
-        ")",
-        "select hour, count(*) as sessions, max(ingest_ts) as ingest_ts from sessions",
-        "{{#if is_incremental}}where hour >= (select min(hour) from sessions where ingest_ts > {{watermark}}){{/if}}",
-        "group by 1",
-      ].join("\n"),
-    });
-    writeEvents(p.data, hourAt(5), [
-      event("a", iso(1, 10), { session_id: "x", ingest_ts: iso(5, 0) }),
-      event("b", iso(3, 10), { session_id: "y", ingest_ts: iso(5, 1) }),
-      event("c", iso(5, 10), { session_id: "z" }),
-    ]);
-    expect((await run("run", p)).code).toBe(0);
-    const wh = await openWarehouse(p.data);
-    const rows = () => wh.all("select hour::VARCHAR as hour, sessions from starts order by hour");
-    // A stored row before the next batch's earliest hour: the merge must leave it as it is.
-    await wh.run("update starts set sessions = 99 where hour = timestamp '2026-03-01 01:00'");
-
-    // y gets an event from 02:30; w is new at 05:40. The batch holds the hours from 02:00 on.
-    writeEvents(p.data, hourAt(6), [
-      event("d", iso(2, 30), { session_id: "y", ingest_ts: iso(6, 0) }),
-      event("e", iso(5, 40), { session_id: "w", ingest_ts: iso(6, 1) }),
-    ]);
-    expect((await run("run", p)).code).toBe(0);
-    const afterMove = [
-      { hour: "2026-03-01 01:00:00", sessions: 99 },
-      { hour: "2026-03-01 02:00:00", sessions: 1 },
-      // 03:00 had only y: the batch has no such row, so it goes.
-      { hour: "2026-03-01 05:00:00", sessions: 2 },
-    ];
-    expect(await rows()).toEqual(afterMove);
-
-    // No new data: an empty batch replaces nothing.
-    expect((await run("run", p)).code).toBe(0);
-    expect(await rows()).toEqual(afterMove);
-    expect(
-      (JSON.parse(readFileSync(join(p.data, "target/run_results.json"), "utf8")) as RunResults).results.find(
-        (r) => r.unique_id === "model.demo.starts",
-      )?.adapter_response,
-    ).toMatchObject({ mode: "incremental", rows_affected: 0 });
-    wh.close();
-  });
-
-  it("refuses a time_range batch with a row that has no time", async () => {
-    const p = tempProject({
-      "per_day.sql": [
-        '{{config materialized="incremental" incremental_strategy="time_range" time_column="day" watermark="at"}}',
-        "select {{#if is_incremental}}NULL::DATE{{else}}DATE '2026-03-01'{{/if}} as day, 1 as n,",
-        "  TIMESTAMP '2026-03-01 10:00' as at",
-      ].join("\n"),
-    });
-    expect((await run("run", p)).code).toBe(0);
-    const failed = await run("run", p);
-    expect(failed.code).toBe(1);
-    expect(failed.output).toContain("the incremental batch has 1 row(s) without a day");
-    const wh = await openWarehouse(p.data);
-    expect(await wh.all("select day::VARCHAR as day, n from per_day")).toEqual([{ day: "2026-03-01", n: 1 }]);
-    wh.close();
-  });
-
   it("--full-refresh rebuilds from scratch while a normal run keeps merged rows", async () => {
     const p = tempProject({ "stg.sql": stg });
     writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);
@@ -283,61 +89,6 @@ describe("incremental models", () => {
     const results = JSON.parse(readFileSync(join(p.data, "target/run_results.json"), "utf8")) as RunResults;
     expect(results.results[0]?.adapter_response.mode).toBe("full");
     wh.close();
-  });
-
-  it("replaces a stored row whose key is NULL", async () => {
-    const p = tempProject({
-      "per_path.sql": [
-        '{{config materialized="incremental" unique_key="page_path" watermark="at"}}',
-        "select page_path, count(*) as n, max(ingest_ts::TIMESTAMPTZ::TIMESTAMP) as at",
-        'from {{source "events"}}',
-        "group by 1",
-      ].join("\n"),
-    });
-    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0)), event("b", iso(1, 1), { page_path: null })]);
-    expect((await run("run", p)).code).toBe(0);
-    // The batch reads hours 1 and 2 again: both keys, NULL among them, come back with new counts.
-    writeEvents(p.data, hourAt(2), [event("c", iso(2, 0)), event("d", iso(2, 1), { page_path: null })]);
-    expect((await run("run", p)).code).toBe(0);
-    const wh = await openWarehouse(p.data);
-    expect(await wh.all("select page_path, n from per_path order by page_path nulls last")).toEqual([
-      { page_path: "/", n: 2 },
-      { page_path: null, n: 2 },
-    ]);
-    wh.close();
-  });
-
-  it("refuses to merge a batch that holds one key twice", async () => {
-    const p = tempProject({ "stg.sql": stg.replace(/\nqualify.*$/, "") });
-    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);
-    expect((await run("run", p)).code).toBe(0);
-    writeEvents(p.data, hourAt(2), [event("b", iso(2, 0)), event("b", iso(2, 1))]);
-    const failed = await run("run", p);
-    expect(failed.code).toBe(1);
-    expect(failed.output).toContain("the incremental batch has 1 event_id value(s) on more than one row");
-    const wh = await openWarehouse(p.data);
-    expect(await wh.all("select event_id from stg")).toEqual([{ event_id: "a" }]);
-    wh.close();
-  });
-
-  it("leaves the table untouched when a merge fails after its delete", async () => {
-    const p = tempProject({ "stg.sql": stg });
-    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0)), event("b", iso(1, 1))]);
-    expect((await run("run", p)).code).toBe(0);
-    // A constraint the batch breaks: the batch builds, the delete of "a" runs, the insert fails.
-    const wh = await openWarehouse(p.data);
-    await wh.run("ALTER TABLE stg ALTER COLUMN page_path SET NOT NULL");
-    wh.close();
-    writeEvents(p.data, hourAt(2), [event("a", iso(2, 0), { page_path: undefined })]);
-    const failed = await run("run", p);
-    expect(failed.code).toBe(1);
-    expect(failed.output).toMatch(/NOT NULL constraint/);
-    const after = await openWarehouse(p.data);
-    expect(await after.all("select event_id, page_path from stg order by 1")).toEqual([
-      { event_id: "a", page_path: "/" },
-      { event_id: "b", page_path: "/" },
-    ]);
-    after.close();
   });
 
   it("rebuilds in full, rather than casting the batch into the old types, when a column's type changed", async () => {

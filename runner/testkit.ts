@@ -147,3 +147,14 @@ export async function interruptAt(
     child.kill("SIGKILL");
   }
 }
+
+/** An incremental stg model merging by event_id, reading an hour back from its ingest_ts watermark. */
+export const incrementalStg = [
+  '{{config materialized="incremental" unique_key="event_id" watermark="ingest_ts"}}',
+  "select event_id, page_path, ingest_ts::TIMESTAMPTZ::TIMESTAMP as ingest_ts, hour",
+  'from {{source "events"}}',
+  "{{#if is_incremental}}",
+  "where ingest_ts::TIMESTAMPTZ::TIMESTAMP > (select max(ingest_ts) - interval 1 hour from {{self}})",
+  "{{/if}}",
+  "qualify row_number() over (partition by event_id order by ingest_ts desc) = 1",
+].join("\n");
