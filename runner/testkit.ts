@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { tempFolder } from "../test/temp-folders.ts";
 import { type ListOptions, list, type RunnerOptions, runProject } from "./index.ts";
+import { renderTemplate } from "./template.ts";
 
 export const eventsSource = `
 sources:
@@ -158,3 +159,14 @@ export const incrementalStg = [
   "{{/if}}",
   "qualify row_number() over (partition by event_id order by ingest_ts desc) = 1",
 ].join("\n");
+
+/** Renders a model's text as the runner does for a model `me`, with one known source, `events`. */
+export const renderModelText = (text: string, vars: Record<string, unknown> = {}, isIncremental = false) =>
+  renderTemplate({
+    text,
+    vars,
+    isIncremental,
+    self: 'main."me"',
+    relationOf: (m) => `main."${m}"`,
+    knownSources: new Set(["events"]),
+  });
