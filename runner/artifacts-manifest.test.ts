@@ -1,53 +1,8 @@
-// target/manifest.json and target/run_results.json hold what dbt's published schemas for the versions
-// they declare (manifest v12, run-results v6) require, and no key those schemas forbid: both schemas
-// close their objects (additionalProperties: false), so an extra key fails a validating reader.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// target/manifest.json holds what dbt's published manifest v12 schema requires, and no key it
+// forbids: the schema closes its objects (additionalProperties: false), so an extra key fails a
+// validating reader.
 import { beforeAll, describe, expect, it } from "vitest";
-import { event, run, type TempProject, tempProject, writeEvents } from "./testkit.ts";
-
-type Json = Record<string, unknown>;
-
-interface Shape {
-  required: string[];
-  /** Keys allowed besides the required ones. */
-  optional: string[];
-}
-
-/** What is wrong with an object against a closed shape: missing required keys and keys not allowed. */
-function problems(label: string, value: unknown, shape: Shape): string[] {
-  if (!value || typeof value !== "object" || Array.isArray(value)) return [`${label}: not an object`];
-  const keys = Object.keys(value);
-  const allowed = new Set([...shape.required, ...shape.optional]);
-  return [
-    ...shape.required.filter((k) => !keys.includes(k)).map((k) => `${label}: no ${k}`),
-    ...keys.filter((k) => !allowed.has(k)).map((k) => `${label}: ${k} is not allowed`),
-  ];
-}
-
-// run-results v6 (dbt's RunResultsArtifact, BaseArtifactMetadata, RunResultOutput, TimingInfo).
-const runResultsShape: Shape = { required: ["metadata", "results", "elapsed_time"], optional: ["args"] };
-const artifactMetadata: Shape = {
-  required: ["dbt_schema_version"],
-  optional: ["dbt_version", "generated_at", "invocation_id", "invocation_started_at", "env"],
-};
-const resultShape: Shape = {
-  required: [
-    "status",
-    "timing",
-    "thread_id",
-    "execution_time",
-    "adapter_response",
-    "message",
-    "failures",
-    "unique_id",
-    "compiled",
-    "compiled_code",
-    "relation_name",
-  ],
-  optional: ["batch_results"],
-};
-const timingShape: Shape = { required: ["name"], optional: ["started_at", "completed_at"] };
+import { artifactMetadata, buildArtifactProject, type Json, problems, type Shape } from "./artifacts-kit.ts";
 
 // manifest v12 (dbt's WritableManifest, ManifestMetadata, Model, GenericTest, SingularTest, SourceDefinition).
 const manifestShape: Shape = {
@@ -166,108 +121,13 @@ const checksumShape: Shape = { required: ["name", "checksum"], optional: [] };
 const dependsOnShape: Shape = { required: [], optional: ["macros", "nodes"] };
 const testMetadataShape: Shape = { required: [], optional: ["name", "kwargs", "namespace"] };
 
-let p: TempProject;
 let manifest: Json;
-let runResults: Json;
-let code: number;
-let output: string;
 
-const readTarget = (file: string) => JSON.parse(readFileSync(join(p.data, "target", file), "utf8")) as Json;
 const nodes = () => manifest.nodes as Record<string, Json>;
 const sources = () => manifest.sources as Record<string, Json>;
-const results = () => runResults.results as Json[];
-const result = (id: string) => results().find((r) => r.unique_id === id);
 
 beforeAll(async () => {
-  p = tempProject({
-    "staging/stg.sql": 'select event_id, page_path from {{source "events"}}',
-    "marts/pages.sql":
-      '{{config materialized="table"}}\nselect page_path, count(*) as views from {{ref "stg"}} group by 1',
-    "schema.yml": [
-      "models:",
-      "  - name: pages",
-      "    description: One row per page",
-      "    columns:",
-      "      - name: page_path",
-      "        description: The path",
-      "        tests:",
-      "          - unique",
-      "          - accepted_values: { values: ['/'], severity: warn }",
-    ].join("\n"),
-    "tests/few_views.sql": 'select * from {{ref "pages"}} where views > 100',
-  });
-  writeEvents(p.data, new Date("2026-03-01T05:00:00Z"), [
-    event("a", "2026-03-01T05:10:00Z"),
-    event("b", "2026-03-01T05:11:00Z", { page_path: "/pricing" }),
-  ]);
-  ({ code, output } = await run("build", p));
-  manifest = readTarget("manifest.json");
-  runResults = readTarget("run_results.json");
-});
-
-describe("run_results.json", () => {
-  it("has every key of run-results v6 and none it forbids", () => {
-    expect(code).toBe(0);
-    const found = [
-      ...problems("run_results", runResults, runResultsShape),
-      ...problems("metadata", runResults.metadata, artifactMetadata),
-      ...results().flatMap((r) => [
-        ...problems(String(r.unique_id), r, resultShape),
-        ...(r.timing as unknown[]).flatMap((t) => problems(`${r.unique_id} timing`, t, timingShape)),
-      ]),
-    ];
-    expect(found).toEqual([]);
-    expect(results().map((r) => r.unique_id)).toEqual([
-      "model.demo.stg",
-      "model.demo.pages",
-      "test.demo.unique_pages_page_path",
-      "test.demo.accepted_values_pages_page_path",
-      "test.demo.few_views",
-    ]);
-    expect(runResults.metadata).toMatchObject({
-      dbt_schema_version: "https://schemas.getdbt.com/dbt/run-results/v6.json",
-      dbt_version: expect.stringMatching(/^1\.\d+\.\d+$/),
-      invocation_id: (manifest.metadata as Json).invocation_id,
-    });
-    expect(typeof runResults.elapsed_time).toBe("number");
-  });
-
-  it("gives each result its status, timing, failures, rows affected and compiled code", () => {
-    expect(result("model.demo.pages")).toMatchObject({
-      status: "success",
-      thread_id: "Thread-1",
-      failures: null,
-      message: "OK",
-      adapter_response: { rows_affected: 2, mode: "full" },
-      compiled: true,
-      compiled_code: expect.stringContaining('from main."stg" group by 1'),
-      relation_name: 'main."pages"',
-    });
-    const timing = (result("model.demo.pages")?.timing as Json[])[0];
-    expect(timing).toMatchObject({ name: "execute", started_at: expect.stringMatching(/Z$/) });
-    expect(result("test.demo.unique_pages_page_path")).toMatchObject({
-      status: "pass",
-      failures: 0,
-      message: null,
-      adapter_response: {},
-      compiled: true,
-      compiled_code: expect.stringContaining("having count(*) > 1"),
-      relation_name: null,
-    });
-    // A warning keeps the line the console names (models/schema.yml:9) in adapter_response.
-    expect(output).toContain("Warning in test accepted_values_pages_page_path (models/schema.yml:9)");
-    expect(result("test.demo.accepted_values_pages_page_path")).toMatchObject({
-      status: "warn",
-      failures: 1,
-      // dbt's own words, which tools that read run_results.json show.
-      message: "Got 1 result, configured to warn if != 0",
-      adapter_response: { line: 9 },
-    });
-    expect(result("test.demo.few_views")).toMatchObject({
-      status: "pass",
-      compiled_code: 'select * from main."pages" where views > 100',
-    });
-  });
+  ({ manifest } = await buildArtifactProject());
 });
 
 describe("manifest.json", () => {
