@@ -48,3 +48,19 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** A page view as the collector stores it, in one of seven sessions by `i`. */
+export function storedEvent(i: number): StoredEvent {
+  return {
+    ...(pageView({ session_id: `session_${String(i % 7).padStart(4, "0")}` }) as StoredEvent),
+    ingest_ts: new Date().toISOString(),
+    site: "example.com",
+    browser: "Firefox",
+    browser_version: 120,
+    os: "Linux",
+    device_type: "desktop",
+    is_bot: false,
+    country: "DE",
+    schema_version: 1,
+  };
+}

@@ -7,9 +7,13 @@ import type { AddressInfo } from "node:net";
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
   type KinesisClient,
+  ListShardsCommand,
 } from "@aws-sdk/client-kinesis";
 import { createKinesisClient } from "../functions/collect/aws-clients.ts";
+import type { StoredEvent } from "../functions/collect/event.ts";
 
 export { createKinesisClient };
 
@@ -138,4 +142,47 @@ export async function startThrottlingProxy(
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Every record in the stream from its start, shard by shard: parsed, with its partition key and text. */
+export async function readStream(
+  client: KinesisClient,
+  streamName: string,
+): Promise<{ data: StoredEvent; key: string; text: string }[]> {
+  const out: { data: StoredEvent; key: string; text: string }[] = [];
+  const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: streamName }));
+  for (const shard of Shards) {
+    let { ShardIterator: iterator } = await client.send(
+      new GetShardIteratorCommand({
+        StreamName: streamName,
+        ShardId: shard.ShardId,
+        ShardIteratorType: "TRIM_HORIZON",
+      }),
+    );
+    while (iterator) {
+      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      if (!page.Records?.length) break;
+      for (const r of page.Records) {
+        const text = new TextDecoder().decode(r.Data);
+        out.push({ data: JSON.parse(text), key: r.PartitionKey ?? "", text });
+      }
+      iterator = page.NextShardIterator;
+    }
+  }
+  return out;
+}
+
+/** kinesalite and a client of it, as a test file starts them before its tests. */
+export async function startKinesaliteWithClient(): Promise<{
+  kinesis: RunningEndpoint;
+  client: KinesisClient;
+}> {
+  const kinesis = await startKinesalite();
+  return { kinesis, client: createKinesisClient({ endpoint: kinesis.endpoint }) };
+}
+
+/** Stops what startKinesaliteWithClient started. */
+export async function closeKinesalite(kinesis: RunningEndpoint, client: KinesisClient): Promise<void> {
+  client.destroy();
+  await kinesis.close();
 }
