@@ -23,7 +23,7 @@ export function tempData(prefix = "ownstats-dev-"): string {
   return tempFolder(prefix);
 }
 
-/** Starts `ownstats dev --port 0 --data DATA …args` and resolves once it prints its URLs. */
+/** Starts `ownstats dev --port 0 --data DATA …args` and resolves once it has printed its start-up lines. */
 export async function startDev(args: string[] = [], data = tempData()): Promise<DevProcess> {
   const child = spawn(process.execPath, [ownstatsBin, "dev", "--port", "0", "--data", data, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -38,8 +38,9 @@ export async function startDev(args: string[] = [], data = tempData()): Promise<
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setInterval(() => {
+      // Ready once every start-up line is out: they can reach the pipe in more than one chunk.
       const match = /demo site +(http:\/\/\S+?)\/\s/.exec(output);
-      if (match) {
+      if (match && output.includes("Ctrl-C stops")) {
         clearInterval(timer);
         resolve(match[1] as string);
       }
