@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { openWarehouse } from "../runner/warehouse.ts";
+import { closeWarehouseFiles, openWarehouse } from "../runner/warehouse.ts";
 import { tempFolder } from "../test/temp-folders.ts";
 import { writeDemo } from "./demo.ts";
 import { packageModels } from "./dev.ts";
@@ -93,9 +93,34 @@ describe("dev builder", () => {
       }
       process.kill(child, "SIGKILL");
       const outcome = await building;
-      await builder.stop();
       expect(outcome.ok).toBe(false);
       expect(lines).toContain("  failed: its process was ended by SIGKILL (out of memory?)");
+      // The next build starts a new process.
+      expect((await builder.buildNow("again")).ok).toBe(true);
+      expect(buildChildOf(process.pid)).not.toBe(child);
+      await builder.stop();
+    },
+    120_000,
+  );
+
+  it.skipIf(!existsSync("/proc/self/stat"))(
+    "builds in one process that stays, and lets go of the warehouse between builds for a query from another",
+    async () => {
+      const { builder, data } = await demoBuilder();
+      expect((await builder.buildNow("start")).ok).toBe(true);
+      const worker = buildChildOf(process.pid);
+      expect(worker).toBeDefined();
+      // This process stands for `ownstats query` in another terminal: DuckDB lets one process open
+      // the file, so it opens only if the build process has let go of it.
+      const warehouse = await openWarehouse(data);
+      const [{ n }] = (await warehouse.all("select count(*)::int as n from sessions")) as [{ n: number }];
+      warehouse.close();
+      await closeWarehouseFiles();
+      expect(n).toBeGreaterThan(0);
+      expect((await builder.buildNow("again")).ok).toBe(true);
+      expect(buildChildOf(process.pid)).toBe(worker);
+      await builder.stop();
+      expect(buildChildOf(process.pid)).toBeUndefined();
     },
     120_000,
   );
@@ -115,13 +140,13 @@ async function demoBuilder(options: Partial<BuilderOptions> = {}) {
   return { builder, lines, data };
 }
 
-/** The pid of a running dev build job whose parent is `parent`. */
+/** The pid of the dev build worker whose parent is `parent`. */
 function buildChildOf(parent: number): number | undefined {
   for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
       const ppid = Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[1]);
-      if (ppid === parent && cmdline.includes("dev-build-job.ts")) return Number(pid);
+      if (ppid === parent && cmdline.includes("build-worker-process.ts")) return Number(pid);
     } catch {}
   }
   return undefined;

@@ -3,42 +3,11 @@
 // reports after a build, at most every few seconds more. The warehouse has new data as soon as the
 // models ran; the slower report rendering trails behind without holding the next build up.
 // The runner's console lines are captured and shown only when something failed. Each step runs in
-// a child process (dev-build-job.ts), so the database file is free between builds.
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+// the build worker's process (build-worker.ts), which lets go of the database file between builds.
 import { heldByAnotherProcess } from "../runner/lock.ts";
 import { DEFAULT_LOOKBACK_HOURS } from "../runner/project.ts";
+import { BuildWorker } from "./build-worker.ts";
 import { partitionHour } from "./raw-object.ts";
-
-const jobFile = fileURLToPath(new URL("./dev-build-job.ts", import.meta.url));
-
-/** Runs one build step in a child process; resolves with its exit code and output lines. */
-function runJob(args: string[]): Promise<{ code: number; lines: string[] }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), jobFile, ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
-      // A group of its own: Ctrl-C in the terminal stops the server, which lets a running build finish.
-      detached: true,
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-    });
-    child.on("error", (error) => resolve({ code: 1, lines: [`build failed to start: ${error.message}`] }));
-    child.on("close", (code, signal) => {
-      const lines = output.split("\n").filter(Boolean);
-      // Ended from outside, it printed nothing about why: most often the kernel's out-of-memory killer.
-      if (signal)
-        lines.push(
-          `failed: its process was ended by ${signal}${signal === "SIGKILL" ? " (out of memory?)" : ""}`,
-        );
-      resolve({ code: code ?? 1, lines });
-    });
-  });
-}
 
 /** Now, as the build lines show it: in UTC, saying so (the reports name the zone they count in). */
 const clockTime = () => `${new Date().toISOString().slice(11, 19)} UTC`;
@@ -96,6 +65,7 @@ export class IncrementalBuilder {
   private readonly listeners = new Set<(outcome: BuildOutcome) => void>();
   private readonly renderListeners = new Set<(problem: string | undefined) => void>();
   private readonly log: (line: string) => void;
+  private readonly worker = new BuildWorker();
 
   constructor(private readonly options: BuilderOptions) {
     this.log = options.log ?? ((line) => console.log(line));
@@ -136,6 +106,7 @@ export class IncrementalBuilder {
     this.stopped = true;
     clearTimeout(this.timer);
     while (this.running) await this.running.catch(() => undefined);
+    await this.worker.stop();
   }
 
   private async runJob<T>(job: () => Promise<T>): Promise<T> {
@@ -186,15 +157,13 @@ export class IncrementalBuilder {
     this.causes.clear();
     this.lastModels = Date.now();
     const started = performance.now();
-    const refresh = full ? "full" : "incremental";
-    const { code, lines } = await runJob([
-      "models",
-      this.options.data,
-      this.options.models,
-      "0",
-      refresh,
-      JSON.stringify(this.options.vars ?? {}),
-    ]);
+    const { code, lines } = await this.worker.run({
+      job: "models",
+      data: this.options.data,
+      models: this.options.models,
+      fullRefresh: full,
+      vars: this.options.vars ?? {},
+    });
     const outcome: BuildOutcome = {
       ok: code === 0,
       code,
@@ -229,8 +198,12 @@ export class IncrementalBuilder {
     this.lastReports = Date.now();
     const started = performance.now();
     const time = clockTime();
-    const days = String(this.options.days ?? 28);
-    const { code, lines } = await runJob(["reports", this.options.data, this.options.models, days]);
+    const { code, lines } = await this.worker.run({
+      job: "reports",
+      data: this.options.data,
+      models: this.options.models,
+      days: this.options.days ?? 28,
+    });
     let problem: string | undefined;
     if (code === 0)
       this.log(`reports ${time}: rendered in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -33,6 +33,18 @@ function instanceFor(path: string): Promise<DuckDBInstance> {
   return instance;
 }
 
+/**
+ * Closes every database file this process opened, so that another process (`ownstats query` in a
+ * terminal) can open it. For a long-lived process that builds now and then; its connections must be
+ * closed first. The next openWarehouse opens the file again.
+ */
+export async function closeWarehouseFiles(): Promise<void> {
+  const open = [...instances.values()];
+  instances.clear();
+  for (const instance of await Promise.allSettled(open))
+    if (instance.status === "fulfilled") instance.value.closeSync();
+}
+
 export function warehousePath(data: string): string {
   return join(data, "warehouse.duckdb");
 }
