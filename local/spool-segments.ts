@@ -5,6 +5,12 @@ import { join } from "node:path";
 const SEGMENT = /^\d{16}-\d{6}\.ndjson$/;
 export const isSegmentName = (name: string) => SEGMENT.test(name);
 
+/** A place in the log: a segment and a byte offset in it. */
+export interface SpoolPosition {
+  segment: string;
+  offset: number;
+}
+
 /** Every line the spool holds, oldest first (for inspection and tests; the delivery streams instead). */
 export async function readSpoolLines(dir: string): Promise<string[]> {
   const lines: string[] = [];

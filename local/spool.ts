@@ -4,46 +4,31 @@
 // one fsync (group commit), which is what keeps the collector fast.
 //
 // Every start opens a new segment, so a line torn by a crash can only sit at the end of a
-// closed segment, where the delivery drops it. A segment is closed when it is full or its first
-// line is an hour old (at the next append), and closed segments older than the retention (24 h,
-// like Kinesis) that the delivery has passed are pruned: the open one never is.
+// closed segment, where the delivery drops it. When a segment is closed, how the next one is made
+// and which closed ones are pruned: spool-rotation.ts.
 // A segment deleted while it is written (the data folder removed to start afresh) is noticed
 // before its appends are acknowledged, and the spool starts over in a new folder (startOver).
 
 import type { FileHandle } from "node:fs/promises";
-import { open, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
 import type { StoredEvent } from "../functions/collect/event.ts";
 import type { Sink } from "../functions/collect/sink.ts";
-import { makeDirectoryDurably, syncDirectory } from "./durable-file.ts";
+import { makeDirectoryDurably } from "./durable-file.ts";
 import { readAt } from "./file-range.ts";
 import { refuseNonFiles, releaseLock, takeLock } from "./spool-lock.ts";
-import { listSegments } from "./spool-segments.ts";
+import {
+  createNextSegment,
+  pruneDeliveredSegments,
+  type RotationOptions,
+  segmentIsDue,
+} from "./spool-rotation.ts";
+import type { SpoolPosition } from "./spool-segments.ts";
 
-export { isSegmentName, listSegments, readSpoolLines } from "./spool-segments.ts";
+export { isSegmentName, listSegments, readSpoolLines, type SpoolPosition } from "./spool-segments.ts";
 
-export interface SpoolOptions {
-  /** How long delivered segments are kept. @default 24 h */
-  retentionMs?: number;
-  /** A segment is closed once it holds this many bytes. @default 64 MiB */
-  segmentBytes?: number;
-  /**
-   * A segment is closed at the first append once its first line is this old, so a quiet spool
-   * still hands its delivered lines to the pruning. @default 1 h
-   */
-  segmentMs?: number;
+export interface SpoolOptions extends RotationOptions {
   /** Called after every durable append with the bytes appended. */
   onAppend?: (bytes: number) => void;
 }
-
-/** A place in the log: a segment and a byte offset in it. */
-export interface SpoolPosition {
-  segment: string;
-  offset: number;
-}
-
-const HOUR_MS = 3600 * 1000;
-const DAY_MS = 24 * HOUR_MS;
 
 interface PendingAppend {
   data: Buffer;
@@ -128,10 +113,7 @@ export class Spool implements Sink {
       const data =
         batch.length === 1 ? (batch[0] as PendingAppend).data : Buffer.concat(batch.map((b) => b.data));
       try {
-        const size = this.committed + this.writtenAhead;
-        const full = size >= (this.options.segmentBytes ?? 64 * 1024 * 1024);
-        const old = size > 0 && Date.now() - this.firstAppendAt >= (this.options.segmentMs ?? HOUR_MS);
-        if (full || old) {
+        if (segmentIsDue(this.committed + this.writtenAhead, this.firstAppendAt, this.options)) {
           await Promise.all(inFlight);
           await this.rotate();
         }
@@ -253,21 +235,7 @@ export class Spool implements Sink {
   private async rotate(): Promise<void> {
     await this.handle?.close();
     this.handle = undefined;
-    // Names sort in log order: a new segment always sorts after every existing one.
-    const newest = (await listSegments(this.dir)).at(-1);
-    const newestStamp = newest ? Number(newest.slice(0, 16)) : 0;
-    const stamp = String(Math.max(Date.now(), newestStamp + 1)).padStart(16, "0");
-    const segment = `${stamp}-${String(process.pid % 1_000_000).padStart(6, "0")}.ndjson`;
-    // "ax+" fails rather than share a file with another writer; readable for startOver.
-    const handle = await open(join(this.dir, segment), "ax+");
-    // The new file's name is durable only once the folder is synced: without it a power loss could
-    // take the segment away together with appends in it that were acknowledged.
-    try {
-      await syncDirectory(this.dir);
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
+    const { segment, handle } = await createNextSegment(this.dir);
     this.handle = handle;
     this.segment = segment;
     this.committed = 0;
@@ -286,20 +254,9 @@ export class Spool implements Sink {
 
   /** Deletes closed segments that lie wholly before `delivered` and were last written before the retention. */
   async prune(delivered: SpoolPosition, now = Date.now()): Promise<string[]> {
+    // Kept for startOver, which carries over only what the delivery has not landed.
     this.delivered = delivered;
-    const retention = this.options.retentionMs ?? DAY_MS;
-    const removed: string[] = [];
-    for (const segment of await listSegments(this.dir)) {
-      if (segment > delivered.segment || segment === this.segment) break;
-      const path = join(this.dir, segment);
-      const { mtimeMs, size } = await stat(path);
-      // A closed segment the delivery has read to its end is behind it too (the delivery goes on
-      // from the next segment once this one is gone).
-      if (segment === delivered.segment && delivered.offset < size) break;
-      if (now - mtimeMs < retention) continue;
-      await rm(path, { force: true });
-      removed.push(segment);
-    }
-    return removed;
+    const isOpen = (segment: string) => segment === this.segment;
+    return pruneDeliveredSegments(this.dir, delivered, isOpen, this.options, now);
   }
 }
