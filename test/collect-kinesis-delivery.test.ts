@@ -6,26 +6,15 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DeleteStreamCommand, type KinesisClient, ListShardsCommand } from "@aws-sdk/client-kinesis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DeleteStreamCommand, ListShardsCommand } from "@aws-sdk/client-kinesis";
+import { describe, expect, it } from "vitest";
 import { KinesisSink } from "../functions/collect/kinesis-sink.ts";
 import { startCollector } from "../local/collect.ts";
 import { KinesisDelivery } from "../local/delivery-kinesis.ts";
 import { pageView, readRaw, storedEvent, waitFor } from "./collect-helpers.ts";
-import {
-  closeKinesalite,
-  createStream,
-  type RunningEndpoint,
-  readStream,
-  startKinesaliteWithClient,
-} from "./kinesalite.ts";
+import { createStream, kinesaliteForFile, readStream } from "./kinesalite.ts";
 
-let kinesis: RunningEndpoint;
-let client: KinesisClient;
-beforeAll(async () => {
-  ({ kinesis, client } = await startKinesaliteWithClient());
-});
-afterAll(() => closeKinesalite(kinesis, client));
+const kinesis = kinesaliteForFile();
 
 describe("ownstats collect --sink kinesis", () => {
   it("resumes from its shard checkpoints after a restart, landing each record once", async () => {
@@ -125,7 +114,7 @@ describe("ownstats collect --sink kinesis", () => {
         return rows.length >= 2 ? rows : undefined;
       });
       expect(raw.map((r) => r.event_id).sort()).toEqual(events.map((e) => e.event_id).sort());
-      expect((await readStream(client, "from-source")).map((r) => r.data.event_id).sort()).toEqual(
+      expect((await readStream(kinesis.client, "from-source")).map((r) => r.data.event_id).sort()).toEqual(
         events.map((e) => e.event_id).sort(),
       );
       const exited = once(child, "exit");
@@ -157,24 +146,29 @@ describe("delivery from a Kinesis stream", () => {
   it("reads a stream deleted and made again under the same name from its start, not from the old checkpoint", async () => {
     const data = await mkdtemp(join(tmpdir(), "ownstats-kinesis-remade-"));
     const logged: string[] = [];
-    const delivery = new KinesisDelivery({ data, client, streamName: "remade", log: (m) => logged.push(m) });
+    const delivery = new KinesisDelivery({
+      data,
+      client: kinesis.client,
+      streamName: "remade",
+      log: (m) => logged.push(m),
+    });
     try {
-      await createStream(client, "remade");
+      await createStream(kinesis.client, "remade");
       const before = [storedEvent(1), storedEvent(2)];
-      await new KinesisSink(client, "remade").put(before);
+      await new KinesisSink(kinesis.client, "remade").put(before);
       expect(await delivery.deliver()).toBe(2);
 
-      await client.send(new DeleteStreamCommand({ StreamName: "remade" }));
+      await kinesis.client.send(new DeleteStreamCommand({ StreamName: "remade" }));
       await waitFor("the stream to go", async () =>
-        (await client.send(new ListShardsCommand({ StreamName: "remade" })).catch(() => undefined))
+        (await kinesis.client.send(new ListShardsCommand({ StreamName: "remade" })).catch(() => undefined))
           ? undefined
           : true,
       );
       // Kinesalite tells streams apart by their creation second.
       await new Promise((r) => setTimeout(r, 1_100));
-      await createStream(client, "remade");
+      await createStream(kinesis.client, "remade");
       const after = [storedEvent(3)];
-      await new KinesisSink(client, "remade").put(after);
+      await new KinesisSink(kinesis.client, "remade").put(after);
 
       expect(await delivery.deliver()).toBe(1);
       expect((await readRaw(data)).map((r) => r.event_id).sort()).toEqual(

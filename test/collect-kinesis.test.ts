@@ -1,35 +1,21 @@
 // KinesisSink against kinesalite: chunks of ≤ 500, partition key = session_id, a throttled
 // partial failure retried until every record is in the stream, a 503 when retries run out. Reading
 // the stream back into raw/ is tested in collect-kinesis-delivery.test.ts.
-import { type KinesisClient } from "@aws-sdk/client-kinesis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createApp } from "../functions/collect/app.ts";
 import { KinesisSink } from "../functions/collect/kinesis-sink.ts";
 import { SinkUnavailableError } from "../functions/collect/sink.ts";
 import { pageView, storedEvent } from "./collect-helpers.ts";
-import {
-  closeKinesalite,
-  createKinesisClient,
-  createStream,
-  type RunningEndpoint,
-  readStream,
-  startKinesaliteWithClient,
-  startThrottlingProxy,
-} from "./kinesalite.ts";
+import { createStream, kinesaliteForFile, readStream, startThrottlingProxy } from "./kinesalite.ts";
 
-let kinesis: RunningEndpoint;
-let client: KinesisClient;
-beforeAll(async () => {
-  ({ kinesis, client } = await startKinesaliteWithClient());
-});
-afterAll(() => closeKinesalite(kinesis, client));
+const kinesis = kinesaliteForFile();
 
 describe("KinesisSink on kinesalite", () => {
   it("puts more than 500 records in chunks, keyed by session_id", async () => {
-    await createStream(client, "chunks", 2);
+    await createStream(kinesis.client, "chunks", 2);
     const events = Array.from({ length: 1_201 }, (_, i) => storedEvent(i));
-    await new KinesisSink(client, "chunks").put(events);
-    const records = await readStream(client, "chunks");
+    await new KinesisSink(kinesis.client, "chunks").put(events);
+    const records = await readStream(kinesis.client, "chunks");
     expect(records.map((r) => r.data.event_id).sort()).toEqual(events.map((e) => e.event_id).sort());
     for (const r of records) expect(r.key).toBe(r.data.session_id);
     // Firehose concatenates Kinesis records as they are: each must end its own NDJSON line.
@@ -37,46 +23,41 @@ describe("KinesisSink on kinesalite", () => {
   });
 
   it("retries the throttled records of a partial failure until all are in the stream", async () => {
-    await createStream(client, "throttled");
+    await createStream(kinesis.client, "throttled");
     const proxy = await startThrottlingProxy(kinesis.endpoint, 3);
-    const proxied = createKinesisClient({ endpoint: proxy.endpoint });
     try {
       const events = Array.from({ length: 40 }, (_, i) => storedEvent(i));
-      await new KinesisSink(proxied, "throttled", { baseDelayMs: 5 }).put(events);
+      await new KinesisSink(proxy.client, "throttled", { baseDelayMs: 5 }).put(events);
       // 20 of 40 throttled, then 10 of those 20, then 5 of those 10.
       expect(proxy.throttled).toBe(35);
-      const ids = (await readStream(client, "throttled")).map((r) => r.data.event_id);
+      const ids = (await readStream(kinesis.client, "throttled")).map((r) => r.data.event_id);
       expect(ids.sort()).toEqual(events.map((e) => e.event_id).sort());
     } finally {
-      proxied.destroy();
       await proxy.close();
     }
   });
 
   it("takes no record as in the stream that a reply counting failures does not name", async () => {
-    await createStream(client, "unlisted");
+    await createStream(kinesis.client, "unlisted");
     const proxy = await startThrottlingProxy(kinesis.endpoint, 1, { unlisted: true });
-    const proxied = createKinesisClient({ endpoint: proxy.endpoint });
     try {
       const events = Array.from({ length: 10 }, (_, i) => storedEvent(i));
-      await new KinesisSink(proxied, "unlisted", { baseDelayMs: 5 }).put(events);
+      await new KinesisSink(proxy.client, "unlisted", { baseDelayMs: 5 }).put(events);
       expect(proxy.throttled).toBe(5);
       // Sent again, the records that did land are there twice; event_id removes them later.
-      const ids = new Set((await readStream(client, "unlisted")).map((r) => r.data.event_id));
+      const ids = new Set((await readStream(kinesis.client, "unlisted")).map((r) => r.data.event_id));
       expect([...ids].sort()).toEqual(events.map((e) => e.event_id).sort());
     } finally {
-      proxied.destroy();
       await proxy.close();
     }
   });
 
   it("gives up after its attempts and the collector answers 503", async () => {
-    await createStream(client, "hot");
+    await createStream(kinesis.client, "hot");
     const proxy = await startThrottlingProxy(kinesis.endpoint, 1_000, { every: true });
-    const proxied = createKinesisClient({ endpoint: proxy.endpoint });
     const errors: string[] = [];
     try {
-      const sink = new KinesisSink(proxied, "hot", { attempts: 3, baseDelayMs: 1 });
+      const sink = new KinesisSink(proxy.client, "hot", { attempts: 3, baseDelayMs: 1 });
       await expect(sink.put([storedEvent(1), storedEvent(2)])).rejects.toBeInstanceOf(SinkUnavailableError);
       const app = createApp({ sink, logError: (m) => errors.push(m) });
       const res = await app.request("/v1/events", {
@@ -87,14 +68,13 @@ describe("KinesisSink on kinesalite", () => {
       expect(await res.json()).toEqual({ error: "events could not be stored; send them again later" });
       expect(errors.join("\n")).toMatch(/not accepted after 3 attempts/);
     } finally {
-      proxied.destroy();
       await proxy.close();
     }
   });
 
   it("a missing stream is a 503, not a 500", async () => {
     const app = createApp({
-      sink: new KinesisSink(client, "no-such-stream", { attempts: 1 }),
+      sink: new KinesisSink(kinesis.client, "no-such-stream", { attempts: 1 }),
       logError: () => {},
     });
     const res = await app.request("/v1/events", { method: "POST", body: JSON.stringify(pageView()) });

@@ -1,24 +1,21 @@
 // The Lambda entry as deployed: lambda.ts with SINK=kinesis pointed at kinesalite, invoked with
 // API Gateway HTTP API (v2) and REST API (v1) events.
-import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
+import { GetRecordsCommand, GetShardIteratorCommand } from "@aws-sdk/client-kinesis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageView } from "./collect-helpers.ts";
-import { createKinesisClient, createStream, type RunningEndpoint, startKinesalite } from "./kinesalite.ts";
+import { createStream, kinesaliteForFile } from "./kinesalite.ts";
 
 type Handler = (
   event: unknown,
   context: unknown,
 ) => Promise<{ statusCode: number; body: string; headers?: Record<string, string> }>;
 
-let kinesis: RunningEndpoint;
-let client: KinesisClient;
+const kinesis = kinesaliteForFile();
 let handler: Handler;
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  kinesis = await startKinesalite();
-  client = createKinesisClient({ endpoint: kinesis.endpoint });
-  await createStream(client, "lambda-events");
+  await createStream(kinesis.client, "lambda-events");
   Object.assign(process.env, {
     SINK: "kinesis",
     KINESIS_STREAM_NAME: "lambda-events",
@@ -31,19 +28,17 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   process.env = saved;
-  client.destroy();
-  await kinesis.close();
 });
 
 async function streamIds(): Promise<string[]> {
-  const { ShardIterator } = await client.send(
+  const { ShardIterator } = await kinesis.client.send(
     new GetShardIteratorCommand({
       StreamName: "lambda-events",
       ShardId: "shardId-000000000000",
       ShardIteratorType: "TRIM_HORIZON",
     }),
   );
-  const { Records = [] } = await client.send(new GetRecordsCommand({ ShardIterator }));
+  const { Records = [] } = await kinesis.client.send(new GetRecordsCommand({ ShardIterator }));
   return Records.map((r) => (JSON.parse(new TextDecoder().decode(r.Data)) as { event_id: string }).event_id);
 }
 

@@ -1,5 +1,5 @@
-// Kinesis for tests and local commands: kinesalite (a Kinesis API implementation) in this
-// process, in memory, on a random loopback port; and a client for it.
+// Kinesis for tests: kinesalite (a Kinesis API implementation) in this process, in memory, on a
+// random loopback port, started once per test file with a client for it (kinesaliteForFile).
 import { once } from "node:events";
 import { createServer, request, type Server } from "node:http";
 import { createRequire } from "node:module";
@@ -12,10 +12,9 @@ import {
   type KinesisClient,
   ListShardsCommand,
 } from "@aws-sdk/client-kinesis";
+import { afterAll, beforeAll } from "vitest";
 import { createKinesisClient } from "../functions/collect/aws-clients.ts";
 import type { StoredEvent } from "../functions/collect/event.ts";
-
-export { createKinesisClient };
 
 type Kinesalite = (options: {
   createStreamMs?: number;
@@ -63,13 +62,14 @@ interface PutRecordsBody {
  * PutRecords calls, as a hot shard does: the records at odd positions (or all, with
  * `every: true`) are not forwarded and come back with ProvisionedThroughputExceededException;
  * the rest reach the stream. With `unlisted: true` the reply keeps only FailedRecordCount and leaves
- * out the per-record list that says which records failed.
+ * out the per-record list that says which records failed. `client` goes through the proxy; `close`
+ * stops both.
  */
 export async function startThrottlingProxy(
   upstream: string,
   times: number,
   { every = false, unlisted = false } = {},
-): Promise<RunningEndpoint & { throttled: number }> {
+): Promise<RunningEndpoint & { throttled: number; client: KinesisClient }> {
   const throttles = (i: number) => every || i % 2 === 1;
   let remaining = times;
   const state = { throttled: 0 };
@@ -135,12 +135,18 @@ export async function startThrottlingProxy(
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = createKinesisClient({ endpoint });
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
+    client,
     get throttled() {
       return state.throttled;
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => {
+      client.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
@@ -172,17 +178,32 @@ export async function readStream(
   return out;
 }
 
-/** kinesalite and a client of it, as a test file starts them before its tests. */
-export async function startKinesaliteWithClient(): Promise<{
-  kinesis: RunningEndpoint;
-  client: KinesisClient;
-}> {
-  const kinesis = await startKinesalite();
-  return { kinesis, client: createKinesisClient({ endpoint: kinesis.endpoint }) };
-}
-
-/** Stops what startKinesaliteWithClient started. */
-export async function closeKinesalite(kinesis: RunningEndpoint, client: KinesisClient): Promise<void> {
-  client.destroy();
-  await kinesis.close();
+/**
+ * Starts kinesalite and a client of it before the file's tests and stops both after them: one
+ * kinesalite serves every test of a file. Called at the top of the file, so that the file's own
+ * beforeAll hooks, registered after it, find both started.
+ */
+export function kinesaliteForFile(): { readonly endpoint: string; readonly client: KinesisClient } {
+  let kinesis: RunningEndpoint | undefined;
+  let client: KinesisClient | undefined;
+  beforeAll(async () => {
+    kinesis = await startKinesalite();
+    client = createKinesisClient({ endpoint: kinesis.endpoint });
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await kinesis?.close();
+  });
+  const started = () => {
+    if (!kinesis || !client) throw new Error("kinesalite has not started");
+    return { kinesis, client };
+  };
+  return {
+    get endpoint() {
+      return started().kinesis.endpoint;
+    },
+    get client() {
+      return started().client;
+    },
+  };
 }

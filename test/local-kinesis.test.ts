@@ -6,30 +6,18 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import {
   DescribeStreamSummaryCommand,
-  type KinesisClient,
   MergeShardsCommand,
   PutRecordsCommand,
   SplitShardCommand,
 } from "@aws-sdk/client-kinesis";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { replay } from "../local/index.ts";
 import { replayStream } from "../local/kinesis-replay.ts";
 import { tailStream } from "../local/kinesis-tail.ts";
-import { createKinesisClient, createStream, type RunningEndpoint, startKinesalite } from "./kinesalite.ts";
+import { createStream, kinesaliteForFile } from "./kinesalite.ts";
 import { tempFolder } from "./temp-folders.ts";
 
-let kinesis: RunningEndpoint;
-let client: KinesisClient;
-
-beforeAll(async () => {
-  kinesis = await startKinesalite();
-  client = createKinesisClient({ endpoint: kinesis.endpoint });
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await kinesis?.close();
-});
+const kinesis = kinesaliteForFile();
 
 let counter = 0;
 /** A stored event as the collector's Kinesis sink writes it, one per record. */
@@ -53,7 +41,7 @@ function storedEvent(fields: Record<string, unknown>): Record<string, unknown> {
 }
 
 async function put(stream: string, records: (Record<string, unknown> | string)[]): Promise<void> {
-  await client.send(
+  await kinesis.client.send(
     new PutRecordsCommand({
       StreamName: stream,
       Records: records.map((record, i) => ({
@@ -75,7 +63,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 20_000)
 /** After a split or a merge the stream is UPDATING for a moment; the next reshard must wait for ACTIVE. */
 async function waitUntilActive(stream: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const { StreamDescriptionSummary } = await client.send(
+    const { StreamDescriptionSummary } = await kinesis.client.send(
       new DescribeStreamSummaryCommand({ StreamName: stream }),
     );
     if (StreamDescriptionSummary?.StreamStatus === "ACTIVE") return;
@@ -89,7 +77,7 @@ async function tailPaths(streamName: string, relistMs?: number) {
   const seen: unknown[] = [];
   const stop = new AbortController();
   const tail = tailStream({
-    client,
+    client: kinesis.client,
     streamName,
     signal: stop.signal,
     pollMs: 50,
@@ -103,13 +91,13 @@ async function tailPaths(streamName: string, relistMs?: number) {
 
 describe("live", () => {
   it("prints what arrives on every shard after it started, and counts it per minute", async () => {
-    await createStream(client, "live-events", 2);
+    await createStream(kinesis.client, "live-events", 2);
     await put("live-events", [storedEvent({ page_path: "/before-the-tail" })]);
     const seen: Record<string, unknown>[] = [];
     const minutes: number[] = [];
     const stop = new AbortController();
     const tail = tailStream({
-      client,
+      client: kinesis.client,
       streamName: "live-events",
       signal: stop.signal,
       pollMs: 100,
@@ -129,7 +117,7 @@ describe("live", () => {
   });
 
   it("shows the events of child shards that a split made and a merge closed between two looks", async () => {
-    await createStream(client, "live-resharded");
+    await createStream(kinesis.client, "live-resharded");
     const { seen, stop, done } = await tailPaths("live-resharded", 1_500);
     const sent: string[] = [];
     const putSome = async (label: string) => {
@@ -138,7 +126,7 @@ describe("live", () => {
       sent.push(...events.map((e) => e.page_path as string));
     };
     await putSome("parent");
-    await client.send(
+    await kinesis.client.send(
       new SplitShardCommand({
         StreamName: "live-resharded",
         ShardToSplit: "shardId-000000000000",
@@ -147,7 +135,7 @@ describe("live", () => {
     );
     await waitUntilActive("live-resharded");
     await putSome("children");
-    await client.send(
+    await kinesis.client.send(
       new MergeShardsCommand({
         StreamName: "live-resharded",
         ShardToMerge: "shardId-000000000001",
@@ -166,7 +154,7 @@ describe("live", () => {
     ["on a shard that showed none yet", []],
   ])("goes on after a pause longer than an iterator lives, %s", async (_, before) => {
     const stream = `live-paused-${before.length}`;
-    await createStream(client, stream);
+    await createStream(kinesis.client, stream);
     const { seen, stop, done } = await tailPaths(stream);
     try {
       if (before.length)
@@ -192,7 +180,7 @@ describe("live", () => {
 
 describe("replay", () => {
   it("lands the window since the given time in raw/, by each event's ingest hour", async () => {
-    await createStream(client, "replay-events", 2);
+    await createStream(kinesis.client, "replay-events", 2);
     await put("replay-events", [storedEvent({ page_path: "/too-early" })]);
     // Kinesalite stamps arrivals to the millisecond; a pause keeps the two batches apart.
     await new Promise((r) => setTimeout(r, 1_100));
@@ -203,7 +191,7 @@ describe("replay", () => {
     await put("replay-events", [...nine, ...ten, "{ not an event"]);
 
     const data = tempFolder("ownstats-replay-");
-    const summary = await replayStream({ client, streamName: "replay-events", data, since });
+    const summary = await replayStream({ client: kinesis.client, streamName: "replay-events", data, since });
     expect(summary).toMatchObject({
       shards: 2,
       events: 20,
