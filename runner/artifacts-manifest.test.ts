@@ -135,8 +135,8 @@ describe("manifest.json", () => {
     const shapes: Record<string, Shape> = {
       "model.demo.stg": modelShape,
       "model.demo.pages": modelShape,
-      "test.demo.unique_pages_page_path": genericTestShape,
-      "test.demo.accepted_values_pages_page_path": genericTestShape,
+      "test.demo.unique_pages_page_path.2150cfadaa": genericTestShape,
+      "test.demo.accepted_values_pages_page_path___.20b4f76ce1": genericTestShape,
       "test.demo.few_views": singularTestShape,
     };
     expect(Object.keys(nodes()).sort()).toEqual(Object.keys(shapes).sort());
@@ -201,7 +201,7 @@ describe("manifest.json", () => {
   });
 
   it("gives a generic test dbt's test_metadata and a checksum of its query, with severity in capitals", () => {
-    expect(nodes()["test.demo.accepted_values_pages_page_path"]).toMatchObject({
+    expect(nodes()["test.demo.accepted_values_pages_page_path___.20b4f76ce1"]).toMatchObject({
       resource_type: "test",
       original_file_path: "models/schema.yml",
       checksum: { name: "sha256", checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
@@ -219,7 +219,9 @@ describe("manifest.json", () => {
       attached_node: "model.demo.pages",
       depends_on: { nodes: ["model.demo.pages"] },
     });
-    expect(nodes()["test.demo.unique_pages_page_path"]).toMatchObject({ config: { severity: "ERROR" } });
+    expect(nodes()["test.demo.unique_pages_page_path.2150cfadaa"]).toMatchObject({
+      config: { severity: "ERROR" },
+    });
     const singular = nodes()["test.demo.few_views"] as Json;
     expect(singular).toMatchObject({
       path: "tests/few_views.sql",
@@ -264,8 +266,8 @@ describe("manifest.json", () => {
       expect(children[id], id).toBeDefined();
     }
     expect(children["model.demo.pages"]).toEqual([
-      "test.demo.unique_pages_page_path",
-      "test.demo.accepted_values_pages_page_path",
+      "test.demo.unique_pages_page_path.2150cfadaa",
+      "test.demo.accepted_values_pages_page_path___.20b4f76ce1",
       "test.demo.few_views",
     ]);
   });

@@ -51,8 +51,8 @@ describe("run_results.json", () => {
     expect(results().map((r) => r.unique_id)).toEqual([
       "model.demo.stg",
       "model.demo.pages",
-      "test.demo.unique_pages_page_path",
-      "test.demo.accepted_values_pages_page_path",
+      "test.demo.unique_pages_page_path.2150cfadaa",
+      "test.demo.accepted_values_pages_page_path___.20b4f76ce1",
       "test.demo.few_views",
     ]);
     expect(runResults.metadata).toMatchObject({
@@ -76,7 +76,7 @@ describe("run_results.json", () => {
     });
     const timing = (result("model.demo.pages")?.timing as Json[])[0];
     expect(timing).toMatchObject({ name: "execute", started_at: expect.stringMatching(/Z$/) });
-    expect(result("test.demo.unique_pages_page_path")).toMatchObject({
+    expect(result("test.demo.unique_pages_page_path.2150cfadaa")).toMatchObject({
       status: "pass",
       failures: 0,
       message: null,
@@ -86,8 +86,8 @@ describe("run_results.json", () => {
       relation_name: null,
     });
     // A warning keeps the line the console names (models/schema.yml:9) in adapter_response.
-    expect(output).toContain("Warning in test accepted_values_pages_page_path (models/schema.yml:9)");
-    expect(result("test.demo.accepted_values_pages_page_path")).toMatchObject({
+    expect(output).toContain("Warning in test accepted_values_pages_page_path___ (models/schema.yml:9)");
+    expect(result("test.demo.accepted_values_pages_page_path___.20b4f76ce1")).toMatchObject({
       status: "warn",
       failures: 1,
       // dbt's own words, which tools that read run_results.json show.

@@ -63,7 +63,7 @@ export interface Manifest {
 export function buildManifest(project: CompiledProject): Manifest {
   const nodes: Record<string, ManifestNode> = {};
   for (const m of project.models.values()) nodes[modelId(project.name, m.name)] = modelNode(project, m);
-  for (const t of project.tests) nodes[testId(project.name, t.name)] = testNode(project, t);
+  for (const t of project.tests) nodes[testId(project.name, t)] = testNode(project, t);
   const sources = Object.fromEntries(
     Object.keys(project.config.sources).map((name) => [
       sourceId(project.name, name),
@@ -111,7 +111,7 @@ export function buildManifest(project: CompiledProject): Manifest {
     selectors: {},
     disabled: Object.fromEntries([
       ...project.disabledModels.map((m) => [modelId(project.name, m.name), [modelNode(project, m)]]),
-      ...project.disabledTests.map((t) => [testId(project.name, t.name), [testNode(project, t)]]),
+      ...project.disabledTests.map((t) => [testId(project.name, t), [testNode(project, t)]]),
     ]),
     parent_map,
     child_map,

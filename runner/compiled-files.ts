@@ -3,6 +3,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CompiledProject, ModelNode } from "./compile.ts";
+import { testAlias } from "./test-names.ts";
 import type { DataTest } from "./tests.ts";
 
 /** Writes each model's compiled queries under target/compiled/ (sources shown as `{{source}}` text). */
@@ -27,8 +28,8 @@ export function compiledPath(model: Pick<ModelNode, "file">): string {
 }
 
 /** A data test's compiled query, under target/compiled/. */
-export function compiledTestPath(test: Pick<DataTest, "name">): string {
-  return join("tests", `${test.name}.sql`);
+export function compiledTestPath(test: Pick<DataTest, "name" | "alias">): string {
+  return join("tests", `${testAlias(test)}.sql`);
 }
 
 export function incrementalPath(path: string): string {

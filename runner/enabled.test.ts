@@ -83,7 +83,7 @@ describe("a data test of a disabled model", () => {
     const { code, output } = await run("build", p);
     expect(code).toBe(0);
     expect(output).toContain(
-      "[WARNING]: models/schema.yml:6 test 'relationships_orders_customer_id__id__customers' depends on a node named 'customers' which is disabled, so it does not run",
+      "[WARNING]: models/schema.yml:6 test 'relationships_orders_customer_id__id__ref_customers_' depends on a node named 'customers' which is disabled, so it does not run",
     );
     expect(output).toContain(
       "[WARNING]: models/tests/orders_have_customers.sql:2 test 'orders_have_customers' depends on a node named 'customers' which is disabled, so it does not run",
@@ -110,7 +110,7 @@ describe("enabled: false on a data test", () => {
     const project = compileProject(p.models);
     expect(project.errors).toEqual([]);
     expect(project.warnings).toEqual([]);
-    expect(project.tests.map((t) => t.name)).toEqual(["accepted_values_orders_id"]);
+    expect(project.tests.map((t) => t.name)).toEqual(["accepted_values_orders_id__False__1"]);
     const { code, output } = await run("build", p);
     expect(code).toBe(0);
     expect(output).toContain("Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2");

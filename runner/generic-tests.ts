@@ -6,6 +6,7 @@ import { didYouMean } from "./suggest.ts";
 import { renderedArgument } from "./test-arguments.ts";
 import { configuredFields, readTestConfig, testConfigKeys } from "./test-config.ts";
 import type { TestDefaults } from "./test-defaults.ts";
+import { genericTestNames } from "./test-names.ts";
 import type { DataTest } from "./tests.ts";
 import { unknownTestMessage } from "./unknown-test.ts";
 
@@ -84,25 +85,26 @@ export function genericTest(
   const col = (typeof args.column_name === "string" ? args.column_name : undefined) ?? column;
   const to = typeof args.to === "string" ? args.to.replace(/^ref\(\s*['"](.+)['"]\s*\)$/, "$1") : undefined;
   const field = typeof args.field === "string" ? args.field : undefined;
-  // As dbt's: the kind, the model, then the arguments given, so a disabled model-level test without a
-  // column is not_null_orders_ (never not_null_orders_undefined).
-  const named = kind === "relationships" ? [col, field, to] : [col];
   // As dbt's name: argument, a name of the user's own, which a selector and store_failures' table use.
   if (args.name !== undefined && (typeof args.name !== "string" || !isName(args.name)))
     return void fail(
       `name must be letters, digits and _ (it names the test's compiled file and stored table), got ${JSON.stringify(args.name)}`,
     );
-  const name =
-    typeof args.name === "string"
-      ? args.name
-      : `${kind}_${model}_${named.filter((part) => part !== undefined).join("__")}`;
+  // dbt's kwargs: the test's own arguments as written (to: as ref('x') or x), without its config.
+  const kwargs = {
+    ...(col === undefined ? {} : { column_name: col }),
+    ...Object.fromEntries(Object.entries(args).filter(([key]) => !commonArgs.includes(key))),
+  };
+  const names = typeof args.name === "string" ? { name: args.name } : genericTestNames(kind, model, kwargs);
+  const name = names.name;
   // As dbt: a disabled test is not resolved (what it reads need not exist), only listed as disabled.
   if (!own.enabled)
     return {
       kind: kind as Generic["kind"],
-      name,
+      ...names,
       model,
       ...(col ? { column: col } : {}),
+      kwargs,
       ...configuredFields(own),
       parents: [model],
       sources: [],
@@ -126,8 +128,10 @@ export function genericTest(
   const c = isName(colSql.sql) || col === column ? quoteIdent(colSql.sql) : `(${colSql.sql})`;
   const base = {
     kind: kind as Generic["kind"],
+    ...names,
     model,
     column: col,
+    kwargs,
     ...configuredFields(own),
     sources: [],
     ...(where === undefined ? {} : { where }),
@@ -136,14 +140,12 @@ export function genericTest(
     case "not_null":
       return {
         ...base,
-        name,
         parents: [model],
         sql: `select * from ${rel} where ${c} is null`,
       };
     case "unique":
       return {
         ...base,
-        name,
         parents: [model],
         sql: `select ${c} as unique_field, count(*) as n_records from ${rel} where ${c} is not null group by ${c} having count(*) > 1`,
       };
@@ -161,7 +163,6 @@ export function genericTest(
       const literal = (v: unknown) => (args.quote === false ? sqlLiteral(v) : quoteString(String(v)));
       return {
         ...base,
-        name,
         args: { values, ...(args.quote === undefined ? {} : { quote: args.quote }) },
         parents: [model],
         sql: `select ${c} as value_field, count(*) as n_records from ${rel} where ${c} is not null and ${c} not in (${values.map(literal).join(", ")}) group by ${c}`,
@@ -183,7 +184,6 @@ export function genericTest(
         );
       return {
         ...base,
-        name,
         args: { to: `ref('${to}')`, field },
         parents: [...new Set([model, to])],
         sql: `select child.from_field from (select ${c} as from_field from ${rel}) as child left join ${project.relationOf(to)} as parent on child.from_field = parent.${quoteIdent(field)} where child.from_field is not null and parent.${quoteIdent(field)} is null`,

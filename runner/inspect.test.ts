@@ -78,7 +78,7 @@ describe("ownstats ls", () => {
     expect(test).toMatchObject({
       name: "unique_sessions_session_id",
       resource_type: "test",
-      unique_id: "test.demo.unique_sessions_session_id",
+      unique_id: "test.demo.unique_sessions_session_id.fadadf1d54",
       original_file_path: "models/schema.yml",
       config: { severity: "ERROR" },
       depends_on: { macros: [], nodes: ["model.demo.sessions"] },
@@ -94,7 +94,7 @@ describe("ownstats ls", () => {
       );
     expect(keys(["name", "unique_id"]).lines.map((l) => JSON.parse(l))).toEqual([
       { name: "sessions", unique_id: "model.demo.sessions" },
-      { name: "unique_sessions_session_id", unique_id: "test.demo.unique_sessions_session_id" },
+      { name: "unique_sessions_session_id", unique_id: "test.demo.unique_sessions_session_id.fadadf1d54" },
     ]);
     // dbt's docs write them as one quoted argument: --output-keys "name unique_id".
     expect(keys(["name unique_id"]).lines).toEqual(keys(["name", "unique_id"]).lines);

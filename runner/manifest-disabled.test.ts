@@ -22,8 +22,8 @@ describe("the manifest's disabled section", () => {
     const manifest = buildManifest(project);
     expect(Object.keys(manifest.disabled).sort()).toEqual([
       "model.demo.old_orders",
-      "test.demo.not_null_orders_id",
-      "test.demo.relationships_orders_id__id__gone",
+      "test.demo.not_null_orders_id.84ef11d8fe",
+      "test.demo.relationships_orders_id__id__ref_gone_.02bb3b867f",
       "test.demo.retired_check",
     ]);
     expect(manifest.disabled["model.demo.old_orders"]).toMatchObject([
@@ -34,7 +34,7 @@ describe("the manifest's disabled section", () => {
         config: { enabled: false },
       },
     ]);
-    expect(manifest.disabled["test.demo.not_null_orders_id"]).toMatchObject([
+    expect(manifest.disabled["test.demo.not_null_orders_id.84ef11d8fe"]).toMatchObject([
       { resource_type: "test", config: { enabled: false, severity: "WARN" }, column_name: "id" },
     ]);
     expect(manifest.disabled["test.demo.retired_check"]).toMatchObject([
@@ -44,7 +44,10 @@ describe("the manifest's disabled section", () => {
         config: { enabled: false },
       },
     ]);
-    expect(Object.keys(manifest.nodes).sort()).toEqual(["model.demo.orders", "test.demo.unique_orders_id"]);
+    expect(Object.keys(manifest.nodes).sort()).toEqual([
+      "model.demo.orders",
+      "test.demo.unique_orders_id.1360ecc70e",
+    ]);
   });
 
   it("names a disabled model-level test without a column as dbt does, not with 'undefined'", () => {
@@ -62,8 +65,8 @@ describe("the manifest's disabled section", () => {
       const project = compileProject(p.models);
       expect(project.errors).toEqual([]);
       expect(Object.keys(buildManifest(project).disabled).sort()).toEqual([
-        "test.demo.not_null_orders_",
-        "test.demo.relationships_orders_id",
+        "test.demo.not_null_orders_.e6f76fd977",
+        "test.demo.relationships_orders_id.ca4d2c1991",
       ]);
     } finally {
       rmSync(p.root, { recursive: true, force: true });

@@ -8,8 +8,8 @@ import { eventsSource, tempProject, writeFiles } from "./testkit.ts";
 
 type Manifest = ReturnType<typeof buildManifest>;
 
-function kwargsOf(manifest: Manifest, id: string) {
-  const node = manifest.nodes[id];
+function kwargsOf(manifest: Manifest, name: string) {
+  const node = Object.values(manifest.nodes).find((n) => n.name === name);
   return node && "test_metadata" in node ? node.test_metadata?.kwargs : undefined;
 }
 
@@ -44,15 +44,15 @@ describe("a generic test's test_metadata", () => {
       "          - accepted_values: { values: [1, 2], quote: false }",
     ].join("\n"),
   });
-  const kwargs = (name: string) => kwargsOf(manifest, `test.demo.${name}`);
+  const kwargs = (name: string) => kwargsOf(manifest, name);
 
   it("holds accepted_values' values, and quote where it is given", () => {
-    expect(kwargs("accepted_values_stg_page_path")).toEqual({
+    expect(kwargs("accepted_values_stg_page_path______pricing")).toEqual({
       values: ["/", "/pricing"],
       column_name: "page_path",
       model: "{{ get_where_subquery(ref('stg')) }}",
     });
-    expect(kwargs("accepted_values_visits_n")).toEqual({
+    expect(kwargs("accepted_values_visits_n__False__1__2")).toEqual({
       values: [1, 2],
       quote: false,
       column_name: "n",
@@ -89,7 +89,7 @@ describe("a generic test's test_metadata", () => {
         "          - relationships: { to: \"ref('a')\", field: id }",
       ].join("\n"),
     });
-    expect(kwargsOf(m, "test.demo.relationships_b_id__id__a")).toMatchObject({
+    expect(kwargsOf(m, "relationships_b_id__id__ref_a_")).toMatchObject({
       to: "ref('a')",
       field: "id",
     });
@@ -233,13 +233,13 @@ describe("a data test's meta", () => {
     const project = compileProject(p.models);
     expect(project.errors).toEqual([]);
     const nodes = buildManifest(project).nodes;
-    const metaOf = (name: string) => [
-      nodes[`test.demo.${name}`]?.meta,
-      nodes[`test.demo.${name}`]?.config.meta,
-    ];
+    const metaOf = (name: string) => {
+      const node = Object.values(nodes).find((n) => n.name === name);
+      return [node?.meta, node?.config.meta];
+    };
     expect(metaOf("not_null_orders_id")).toEqual([{ owner: "finance" }, { owner: "finance" }]);
     expect(metaOf("unique_orders_id")).toEqual([{ ticket: 12 }, { ticket: 12 }]);
-    expect(metaOf("accepted_values_orders_id")).toEqual([{ owner: "data" }, { owner: "data" }]);
+    expect(metaOf("accepted_values_orders_id__1")).toEqual([{ owner: "data" }, { owner: "data" }]);
     expect(metaOf("few")).toEqual([{ owner: "qa" }, { owner: "qa" }]);
     writeFiles(p.models, { "tests/few.sql": '{{config meta="qa"}}\nselect 1 as id' });
     expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([

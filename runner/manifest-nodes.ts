@@ -17,6 +17,7 @@ import type {
 import type { Meta } from "./schema-file.ts";
 import { schemaName } from "./sql.ts";
 import { failuresRelation, failuresSchema } from "./test-failures.ts";
+import { genericTestHash, testAlias } from "./test-names.ts";
 import type { DataTest } from "./tests.ts";
 import { anyFailure } from "./thresholds.ts";
 
@@ -33,7 +34,14 @@ export type {
 const database = "warehouse";
 
 export const modelId = (project: string, name: string) => `model.${project}.${name}`;
-export const testId = (project: string, name: string) => `test.${project}.${name}`;
+/**
+ * As dbt's: a singular test's is its name; a generic test's ends in the hash dbt makes of its name and
+ * arguments, so that the same schema.yml entry has the same unique_id here as in dbt.
+ */
+export function testId(project: string, test: Pick<DataTest, "name" | "kind" | "model" | "kwargs">): string {
+  if (test.kind === "singular" || !test.model) return `test.${project}.${test.name}`;
+  return `test.${project}.${test.name}.${genericTestHash(test.name, test.kind, test.model, test.kwargs ?? {})}`;
+}
 /** A project.yml source is a dbt source with one table of the same name: `{{source "events"}}` is `source('events', 'events')`. */
 export const sourceId = (project: string, name: string) => `source.${project}.${name}.${name}`;
 export const macroId = (project: string, name: string) => `macro.${project}.${name}`;
@@ -147,7 +155,7 @@ function codeFields(
 }
 
 export function testNode(project: CompiledProject, t: DataTest): TestManifestNode {
-  const id = testId(project.name, t.name);
+  const id = testId(project.name, t);
   const singular = t.kind === "singular";
   const raw = singular ? fileText(project, t.file) : "";
   const node: TestManifestNode = {
@@ -158,11 +166,11 @@ export function testNode(project: CompiledProject, t: DataTest): TestManifestNod
     resource_type: "test",
     package_name: project.name,
     // dbt's path of a generic test is the file it compiles to; a singular test's, its own file.
-    path: singular ? inModels(t.file) : `${t.name}.sql`,
+    path: singular ? inModels(t.file) : `${testAlias(t)}.sql`,
     original_file_path: t.file,
     unique_id: id,
     fqn: fqn(project.name, t.file, t.name),
-    alias: t.name,
+    alias: testAlias(t),
     // A generic test has no file of its own (dbt's says "none"): its compiled query stands for it,
     // so that state:modified sees a changed argument.
     checksum: sha256(singular ? raw : t.sql),

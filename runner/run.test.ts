@@ -54,8 +54,8 @@ describe("runProject", () => {
     });
     expect(manifest.child_map["model.demo.stg"]).toEqual(["model.demo.pages"]);
     expect(manifest.child_map["model.demo.pages"]).toEqual([
-      "test.demo.unique_pages_page_path",
-      "test.demo.not_null_pages_page_path",
+      "test.demo.unique_pages_page_path.2150cfadaa",
+      "test.demo.not_null_pages_page_path.80a9164b3d",
     ]);
   });
 
@@ -101,12 +101,14 @@ describe("runProject", () => {
       "tests/no_big_ids.sql": 'select * from {{ref "loose"}} where id > 100',
     });
     const second = await run("build", p);
-    expect(second.output).toMatch(/WARN 1 accepted_values_loose_kind \.+ \[WARN 1 in/);
-    expect(second.output).toContain("Warning in test accepted_values_loose_kind");
+    expect(second.output).toMatch(/WARN 1 accepted_values_loose_kind__a__b \.+ \[WARN 1 in/);
+    expect(second.output).toContain("Warning in test accepted_values_loose_kind__a__b");
     expect(second.lines.at(-1)).toBe("Done. PASS=7 WARN=1 ERROR=0 SKIP=0 TOTAL=8");
     expect(second.code).toBe(0);
     const results = readJson<RunResults>(p.data, "run_results.json");
-    const loose = results.results.find((r) => r.unique_id === "test.demo.accepted_values_loose_kind");
+    const loose = results.results.find(
+      (r) => r.unique_id === "test.demo.accepted_values_loose_kind__a__b.4b658f91c8",
+    );
     expect(loose).toMatchObject({ status: "warn", failures: 1 });
   });
 

@@ -220,7 +220,7 @@ function testResult(
   message: string | null,
 ): NodeResult {
   return {
-    unique_id: testId(project.name, t.name),
+    unique_id: testId(project.name, t),
     name: t.name,
     resource_type: "test",
     status,

@@ -67,8 +67,8 @@ export function selectionGraph(
       ...(test.kind === "singular" ? {} : { testName: test.kind }),
       fqn: fqn(project.name, test.file, test.name),
       config: { severity: test.severity },
-      result: lastStatus.get(testId(project.name, test.name)),
-      state: stateOf(testId(project.name, test.name)),
+      result: lastStatus.get(testId(project.name, test)),
+      state: stateOf(testId(project.name, test)),
     });
   return graph;
 }

@@ -108,7 +108,7 @@ describe("dbt's selector methods", () => {
         return lines;
       };
       expect(tagged("tag:critical")).toEqual(["unique_orders_id"]);
-      expect(tagged("tag:key")).toEqual(["not_null_orders_id", "accepted_values_orders_id"]);
+      expect(tagged("tag:key")).toEqual(["not_null_orders_id", "accepted_values_orders_id__1"]);
       expect(tagged("tag:nightly")).toEqual(["not_null_orders_id", "slow_check"]);
       const bad = tempProject({
         "orders.sql": "select 1 as id",
@@ -158,7 +158,7 @@ describe("dbt's selector methods", () => {
       return lines;
     };
     expect(selected("result:error+")).toEqual(["broken", "after"]);
-    expect(selected("result:warn")).toEqual(["accepted_values_ok_id"]);
+    expect(selected("result:warn")).toEqual(["accepted_values_ok_id__False__2"]);
     expect(selected("result:skipped")).toEqual(["after"]);
     writeFiles(q.models, { "broken.sql": 'select id from {{ref "ok"}}' });
     const again = await run("run", q, { select: ["result:error+", "result:skipped+"] });

@@ -46,12 +46,12 @@ describe("state: selection against an earlier manifest (--state)", () => {
     expect(ls(p, ["state:modified"], p.state).lines).toEqual([
       "sessions",
       "unique_sessions_session_id",
-      "accepted_values_sessions_session_id",
+      "accepted_values_sessions_session_id__a__b",
     ]);
     expect(ls(p, ["state:modified+"], p.state).lines).toEqual([
       "sessions",
       "unique_sessions_session_id",
-      "accepted_values_sessions_session_id",
+      "accepted_values_sessions_session_id__a__b",
       "daily",
     ]);
     expect(ls(p, ["state:modified.body"], p.state).lines).toContain("sessions");
@@ -85,8 +85,9 @@ describe("state: selection against an earlier manifest (--state)", () => {
       "macros/answer.sql": "42",
       "schema.yml": files["schema.yml"].replace("[a, b]", "[a, c]"),
     });
-    // A generic test has no file of its own: its query tells that an argument changed.
-    expect(ls(p, ["state:modified"], p.state).lines).toEqual(["accepted_values_sessions_session_id"]);
+    // As in dbt, a generic test's name holds its arguments: with another value it is a new test.
+    expect(ls(p, ["state:modified"], p.state).lines).toEqual(["accepted_values_sessions_session_id__a__c"]);
+    expect(ls(p, ["state:new"], p.state).lines).toEqual(["accepted_values_sessions_session_id__a__c"]);
     writeFiles(p.models, {
       "schema.yml": files["schema.yml"],
       "project.yml": `name: demo\nvars:\n  conversion_events: [cta_click]\n  min_scroll: 50\n${eventsSource.replace("page_path: VARCHAR, ", "")}`,
@@ -106,7 +107,7 @@ describe("state: selection against an earlier manifest (--state)", () => {
     writeFileSync(path, JSON.stringify(manifest));
     expect(ls(p, ["state:modified"], p.state).lines).toEqual([]);
     writeFiles(p.models, { "schema.yml": files["schema.yml"].replace("[a, b]", "[a, c]") });
-    expect(ls(p, ["state:modified"], p.state).lines).toEqual(["accepted_values_sessions_session_id"]);
+    expect(ls(p, ["state:modified"], p.state).lines).toEqual(["accepted_values_sessions_session_id__a__c"]);
   });
 
   it("compares with the manifest a --state naming the data folder's target held, not the one the run writes", async () => {

@@ -50,7 +50,7 @@ describe("store_failures", () => {
     );
     const results = JSON.parse(readFileSync(join(p.data, "target", "run_results.json"), "utf8"));
     const unique = results.results.find(
-      (r: { unique_id: string }) => r.unique_id === "test.demo.unique_orders_id",
+      (r: { unique_id: string }) => r.unique_id === "test.demo.unique_orders_id.1360ecc70e",
     );
     expect(unique).toMatchObject({
       status: "fail",
@@ -58,7 +58,7 @@ describe("store_failures", () => {
       relation_name: '"main_dbt_test__audit"."unique_orders_id"',
     });
     const manifest = JSON.parse(readFileSync(join(p.data, "target", "manifest.json"), "utf8"));
-    expect(manifest.nodes["test.demo.unique_orders_id"]).toMatchObject({
+    expect(manifest.nodes["test.demo.unique_orders_id.1360ecc70e"]).toMatchObject({
       schema: "main_dbt_test__audit",
       relation_name: '"main_dbt_test__audit"."unique_orders_id"',
       config: { store_failures: true, store_failures_as: "table" },
@@ -69,6 +69,30 @@ describe("store_failures", () => {
     expect(await rowsOf(p.data, "select count(*) as n from main_dbt_test__audit.unique_orders_id")).toEqual([
       { n: 0 },
     ]);
+  });
+
+  it("keeps the rows of a test named past 63 characters in the table of dbt's alias for it, a prefix and an md5", async () => {
+    const p = tempProject({
+      "orders.sql": "select * from (values ('draft'), ('lost')) t(state)",
+      "schema.yml": columnTests("orders", "state", [
+        "        tests:",
+        "          - accepted_values: { values: [pending, paid, shipped, delivered, returned], store_failures: true }",
+      ]),
+    });
+    const { code, output } = await run("build", p);
+    expect(code).toBe(1);
+    const alias = "accepted_values_orders_c8c02ceb4746624c37d5084faf9f2806";
+    expect(output).toContain(
+      "FAIL 2 accepted_values_orders_state__pending__paid__shipped__delivered__returned ",
+    );
+    expect(output).toContain(`select * from "main_dbt_test__audit"."${alias}"`);
+    expect(await rowsOf(p.data, `select value_field from main_dbt_test__audit.${alias} order by 1`)).toEqual([
+      { value_field: "draft" },
+      { value_field: "lost" },
+    ]);
+    expect(readFileSync(join(p.data, "target", "compiled", "tests", `${alias}.sql`), "utf8")).toContain(
+      "not in ('pending', 'paid', 'shipped', 'delivered', 'returned')",
+    );
   });
 
   it("keeps them as a view with store_failures_as: view, at most limit rows, and switches back to a table", async () => {

@@ -6,6 +6,7 @@ import { compiledTestPath } from "./compiled-files.ts";
 import { emptyRelation, fullSourceSql } from "./source.ts";
 import { quoteIdent, quoteString, schemaName, stripTrailingSemicolons } from "./sql.ts";
 import { bindSources } from "./template-marks.ts";
+import { testAlias } from "./test-names.ts";
 import type { DataTest } from "./tests.ts";
 import { ModelError, mapError } from "./transaction.ts";
 import type { Warehouse } from "./warehouse.ts";
@@ -13,9 +14,11 @@ import type { Warehouse } from "./warehouse.ts";
 /** dbt's schema for stored failures: the target schema's name and `_dbt_test__audit`. */
 export const failuresSchema = `${schemaName}_dbt_test__audit`;
 
-/** Where a test with store_failures keeps its failing rows, named after the test as in dbt. */
-export function failuresRelation(test: Pick<DataTest, "name" | "storeFailuresAs">): string | undefined {
-  return test.storeFailuresAs ? `${quoteIdent(failuresSchema)}.${quoteIdent(test.name)}` : undefined;
+/** Where a test with store_failures keeps its failing rows, named after the test (its alias) as in dbt. */
+export function failuresRelation(
+  test: Pick<DataTest, "name" | "alias" | "storeFailuresAs">,
+): string | undefined {
+  return test.storeFailuresAs ? `${quoteIdent(failuresSchema)}.${quoteIdent(testAlias(test))}` : undefined;
 }
 
 /**
@@ -26,9 +29,9 @@ async function storeFailures(wh: Warehouse, test: DataTest, relation: string, fa
   await wh.run(`create schema if not exists ${quoteIdent(failuresSchema)}`);
   // A view cannot replace a table (nor a table a view) when the test's store_failures_as changed.
   const held = await wh.all<{ kind: string }>(
-    `select 'table' as kind from duckdb_tables() where schema_name = ${quoteString(failuresSchema)} and table_name = ${quoteString(test.name)}
+    `select 'table' as kind from duckdb_tables() where schema_name = ${quoteString(failuresSchema)} and table_name = ${quoteString(testAlias(test))}
      union all
-     select 'view' from duckdb_views() where schema_name = ${quoteString(failuresSchema)} and view_name = ${quoteString(test.name)}`,
+     select 'view' from duckdb_views() where schema_name = ${quoteString(failuresSchema)} and view_name = ${quoteString(testAlias(test))}`,
   );
   for (const { kind } of held) if (kind !== test.storeFailuresAs) await wh.run(`drop ${kind} ${relation}`);
   await wh.run(`create or replace ${test.storeFailuresAs} ${relation} as ${failing}`);

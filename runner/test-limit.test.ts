@@ -19,11 +19,11 @@ describe("a data test's limit", () => {
     const { code, output } = await run("build", p);
     expect(code).toBe(1);
     expect(output).toMatch(/FAIL 2 not_null_orders_id \.+ \[FAIL 2/);
-    expect(output).toMatch(/PASS accepted_values_orders_id/);
+    expect(output).toMatch(/PASS accepted_values_orders_id__1 /);
     expect(output).toMatch(/FAIL 4 no_null_ids \.+ \[FAIL 4/);
     const manifest = JSON.parse(readFileSync(join(p.data, "target", "manifest.json"), "utf8"));
-    expect(manifest.nodes["test.demo.not_null_orders_id"].config.limit).toBe(2);
-    expect(manifest.nodes["test.demo.accepted_values_orders_id"].config.limit).toBe(3);
+    expect(manifest.nodes["test.demo.not_null_orders_id.84ef11d8fe"].config.limit).toBe(2);
+    expect(manifest.nodes["test.demo.accepted_values_orders_id__1.45c5ad10cd"].config.limit).toBe(3);
   });
 
   it("takes only a whole number above 0", () => {

@@ -14,7 +14,10 @@ export type Severity = "error" | "warn";
 export type TestKind = "not_null" | "unique" | "accepted_values" | "relationships" | "singular";
 
 export interface DataTest {
+  /** dbt's name: in the unique_id, the console and what a selector matches. */
   name: string;
+  /** dbt's alias of a generic test whose name is past 63 characters: its compiled file's and stored failures' name. */
+  alias?: string;
   kind: TestKind;
   file: string;
   line?: number;
@@ -23,6 +26,8 @@ export interface DataTest {
   column?: string;
   /** A generic test's own arguments as dbt's test_metadata.kwargs holds them: values and quote, to as `ref('x')` and field. */
   args?: Record<string, unknown>;
+  /** A generic test's column_name and arguments as schema.yml writes them, which dbt hashes into its unique_id. */
+  kwargs?: Record<string, unknown>;
   severity: Severity;
   /** dbt's warn_if and error_if, as "> 10" (when not given, any failing row counts: "!= 0"). */
   warnIf?: string;
@@ -60,13 +65,17 @@ export function buildDataTests(
 ): DataTest[] {
   const tests: DataTest[] = [];
   const names = new Set<string>();
-  const uniqueName = (written: string) => {
-    // A test's name becomes a file name under target/compiled (and a table's, with store_failures).
-    const base = written.replace(/[^A-Za-z0-9_]+/g, "_").slice(0, 120);
-    let name = base;
-    for (let i = 2; names.has(name); i++) name = `${base}_${i}`;
-    names.add(name);
-    return name;
+  // A second test of the same name (one differing only in its config) gets _2, and so does its alias:
+  // its name is a file's under target/compiled (and a table's, with store_failures).
+  const uniqueName = (test: { name: string; alias?: string }) => {
+    const base = test.name.replace(/[^A-Za-z0-9_]+/g, "_");
+    let suffix = "";
+    for (let i = 2; names.has(`${base}${suffix}`); i++) suffix = `_${i}`;
+    names.add(`${base}${suffix}`);
+    return {
+      name: `${base}${suffix}`,
+      ...(test.alias === undefined ? {} : { alias: `${test.alias}${suffix}` }),
+    };
   };
   // As dbt's: a generic test takes the defaults of its model's folder, a singular test of its own.
   const defaults = defaultEntries(testDefaultsOf(files.config), files.config.name);
@@ -112,7 +121,7 @@ export function buildDataTests(
           ...(columnTags.length || test.tags
             ? { tags: [...new Set([...columnTags, ...(test.tags ?? [])])] }
             : {}),
-          name: uniqueName(test.name),
+          ...uniqueName(test),
           file: schemaFile,
           line,
         });
@@ -147,7 +156,7 @@ export function buildDataTests(
     // A disabled test is not resolved, as in dbt: what it reads need not exist.
     if (typeof config !== "string" && !config.enabled) {
       project.disabledTests.push({
-        name: uniqueName(file.name),
+        ...uniqueName({ name: file.name }),
         kind: "singular",
         file: file.file,
         ...configuredFields(config),
@@ -172,7 +181,7 @@ export function buildDataTests(
         });
     if (rendered.errors.length || typeof config === "string") continue;
     tests.push({
-      name: uniqueName(file.name),
+      ...uniqueName({ name: file.name }),
       kind: "singular",
       file: file.file,
       ...configuredFields(config),

@@ -216,7 +216,9 @@ describe("stg_events", () => {
 
   it("passes every data test in schema.yml and models/tests", () => {
     expect(built.output).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0/);
-    expect(built.output).toMatch(/PASS accepted_values_stg_events_channel/);
-    expect(built.output).toMatch(/PASS relationships_sessions_session_id__session_id__stg_events/);
+    expect(built.output).toMatch(
+      /PASS accepted_values_stg_events_channel__paid__email__social__search__referral__direct /,
+    );
+    expect(built.output).toMatch(/PASS relationships_sessions_session_id__session_id__stg_events /);
   });
 });
