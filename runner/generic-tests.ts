@@ -6,7 +6,7 @@ import { didYouMean } from "./suggest.ts";
 import { renderedArgument } from "./test-arguments.ts";
 import { configuredFields, readTestConfig, testConfigKeys } from "./test-config.ts";
 import type { TestDefaults } from "./test-defaults.ts";
-import { genericTestNames } from "./test-names.ts";
+import { genericTestNames, isMapping } from "./test-names.ts";
 import type { DataTest } from "./tests.ts";
 import { unknownTestMessage } from "./unknown-test.ts";
 
@@ -209,5 +209,3 @@ function notOneKey(raw: unknown): string {
 }
 
 const isName = (column: string) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(column);
-const isMapping = (raw: unknown): raw is Record<string, unknown> =>
-  !!raw && typeof raw === "object" && !Array.isArray(raw);

@@ -117,7 +117,8 @@ function pythonNumber(value: number): string {
   return `${mantissa}e${power < 0 ? "-" : "+"}${String(Math.abs(power)).padStart(2, "0")}`;
 }
 
-const isMapping = (value: unknown): value is Record<string, unknown> =>
+/** A YAML mapping (not a list, not null). */
+export const isMapping = (value: unknown): value is Record<string, unknown> =>
   !!value && typeof value === "object" && !Array.isArray(value);
 
 /** The name of a test's compiled file and of its stored failures: its alias, else its name. */
