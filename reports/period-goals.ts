@@ -7,16 +7,21 @@ import { localRangeSql } from "./zone.ts";
 export const goalsShown = 25;
 export const valuesShown = 5;
 
+/** The period's non-bot events of stg_events. */
+function periodEvents(period: Period): string {
+  return `NOT coalesce(is_bot, false) AND ${localRangeSql("event_ts", period.from, period.until, period.zone)}`;
+}
+
 export function goalEvents(period: Period, types: string): string {
-  return `event_type IN (${types}) AND NOT coalesce(is_bot, false)
-        AND ${localRangeSql("event_ts", period.from, period.until, period.zone)}`;
+  return `event_type IN (${types}) AND ${periodEvents(period)}`;
 }
 
 export function goalsQueries(period: Period): Record<string, string> {
   return {
+    // The sessions with an event in the period, the population the goals' sessions are counted in: a
+    // session that started before the period and clicks in it counts in both, so a share is at most 1.
     period_sessions: `
-      SELECT count(*) AS sessions FROM sessions
-      WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}`,
+      SELECT count(DISTINCT session_id) AS sessions FROM stg_events WHERE ${periodEvents(period)}`,
     // A click or form without an identifier is counted under one name, as the goals mart does.
     goals: `
       SELECT event_type,

@@ -145,6 +145,34 @@ describe("goals page", () => {
     expect(page).toMatch(/<a download href="[^"]*cta-sources[^"]*\.csv"/);
   });
 
+  it("takes shares of the sessions with an event in the period, those that started before it too", async () => {
+    // The period is 2026-11-14 to 2026-11-20. early01 and early02 start the evening before it and click
+    // book_call in it; late0001 only views a page in it. Of the sessions started in it (one), the two
+    // clicking would be 200 %.
+    const page = await renderedSamplePage("goals.html", {
+      days: 7,
+      sql: `
+        DELETE FROM stg_events;
+        INSERT INTO stg_events BY NAME
+        SELECT md5(session_id || event_type)::UUID AS event_id, event_type, session_id, visitor_id,
+               event_ts, event_ts AS ingest_ts, page_path, false AS is_bot, element
+        FROM (VALUES
+          ('early01', 'v1', 'page_view', TIMESTAMP '2026-11-13 23:50:00', '/book', NULL),
+          ('early01', 'v1', 'cta_click', TIMESTAMP '2026-11-14 00:05:00', '/book', 'book_call'),
+          ('early02', 'v2', 'page_view', TIMESTAMP '2026-11-13 23:55:00', '/book', NULL),
+          ('early02', 'v2', 'cta_click', TIMESTAMP '2026-11-14 00:10:00', '/book', 'book_call'),
+          ('late0001', 'v3', 'page_view', TIMESTAMP '2026-11-20 10:00:00', '/', NULL)
+        ) e(session_id, visitor_id, event_type, event_ts, page_path, element);
+        DELETE FROM sessions;
+        INSERT INTO sessions BY NAME
+        SELECT session_id, any_value(visitor_id) AS visitor_id, min(event_ts) AS started_at,
+               max(event_ts) AS ended_at, 'direct' AS channel
+        FROM stg_events GROUP BY session_id;`,
+    });
+    expect(tableRows(page, /^CTA clicks/)).toEqual([["book_call", "2", "2", "2", "66.7 %"]]);
+    expect(page).toContain("Shares are of the period&#x27;s 3 sessions with an event in it");
+  });
+
   it("says there is no data in the period when no goal event falls in it", async () => {
     const page = await renderedSamplePage("goals.html", {
       sql: "DELETE FROM stg_events WHERE event_type IN ('cta_click', 'form_start', 'form_submit', 'custom')",

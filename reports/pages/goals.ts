@@ -93,9 +93,9 @@ export const goals: Page = {
             { horizontal: true, height: 100 + top.length * 40, valueName: "sessions" },
           )
         : { title: clicksTitle, svg: "" },
-      // The share's denominator, so that a reader can check it against the overview's sessions.
+      // The share's denominator, and why it can differ from the overview's sessions (started in the period).
       sessionsNote: sessions
-        ? `Shares are of the period's ${formatCount(sessions)} sessions; visitors count only sessions with a visitor id.`
+        ? `Shares are of the period's ${formatCount(sessions)} sessions with an event in it, including those that started before it (the overview counts the sessions that started in it); visitors count only sessions with a visitor id.`
         : "",
       clicksTable: goalTable("CTA clicks by data-cta value", "CTAs", "CTA", clicks, sessions),
       ...ctaContext(rows.cta_pages ?? [], rows.cta_sources ?? []),
