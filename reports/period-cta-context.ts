@@ -52,15 +52,11 @@ export function ctaContextQueries(period: Period): Record<string, string> {
       SELECT per_page.*, coalesce(page_sessions, 0) AS page_sessions,
              ${perCta("per_page LEFT JOIN page_sessions USING (page_path)", "clicks DESC, page_path")}`,
     // Sessions that started in the period, as the period's sessions the share is of; their channel
-    // and touch are the sessions mart's (the landing page view's). Without a utm_source the source is
-    // the referring site: "search, (direct)" would contradict itself. The channel rules count a
-    // referrer from the site itself as direct, so a direct session names no site.
+    // and source are the sessions mart's columns, which the sources page and attribution read too.
     cta_sources: `
       WITH ${topClicksSql(period)},
       period_sessions AS (
-        SELECT session_id, channel,
-               coalesce(utm_source, CASE WHEN channel <> 'direct' THEN regexp_replace(referrer_host, '^www\\.', '') END,
-                        '(none)') AS source
+        SELECT session_id, channel, source
         FROM sessions
         WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}
       ),

@@ -24,6 +24,7 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
            [NULL, 'social', 'organic', 'email', 'social'][1 + i % 5] AS utm_medium,
            CASE WHEN i % 3 = 0 THEN 'launch' END AS utm_campaign,
            ['direct', 'social', 'search', 'email', 'social'][1 + i % 5] AS channel,
+           coalesce(utm_source, '(direct)') AS source,
            NULL::VARCHAR AS referrer_host,
            CAST(1 + (hash(i) % 4)::BIGINT AS INTEGER) AS page_views,
            CAST(3 + (hash(i) % 9)::BIGINT AS INTEGER) AS events,
@@ -78,7 +79,7 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
     FROM sessions GROUP BY 1;
 
     CREATE OR REPLACE TABLE sources AS
-    SELECT coalesce(utm_source, '(direct)') AS source, count(*) AS sessions,
+    SELECT source, count(*) AS sessions,
            count(*) FILTER (WHERE converted) AS conversions,
            round(100.0 * count(*) FILTER (WHERE converted) / count(*), 1) AS conversion_rate
     FROM sessions GROUP BY 1 ORDER BY conversion_rate DESC, sessions DESC;
@@ -89,7 +90,7 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
     FROM sessions;
 
     CREATE OR REPLACE TABLE int_daily_sources AS
-    SELECT started_at::DATE AS date, coalesce(utm_source, '(direct)') AS source, referrer,
+    SELECT started_at::DATE AS date, source, referrer,
            count(*) AS sessions, count(*) FILTER (WHERE converted) AS conversions,
            count(*) FILTER (WHERE is_bounce) AS bounces, sum(engaged_s) AS engaged_s
     FROM session_referrers
@@ -104,7 +105,7 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
     GROUP BY 1 ORDER BY visitors DESC, sessions DESC, referrer;
 
     CREATE OR REPLACE TABLE attribution AS
-    SELECT m.model, s.channel, coalesce(s.utm_source, '(direct)') AS source,
+    SELECT m.model, s.channel, s.source,
            coalesce(s.utm_campaign, '(none)') AS campaign,
            CAST(sum(1 + m.k * 0.1) AS DOUBLE) AS conversions
     FROM sessions s,

@@ -245,6 +245,7 @@ export function sessionRows(all: Session[]): Row[] {
     duration_s: Math.floor((ended - started) / 1000),
     converted: converted_at !== null,
     converted_at: converted_at === null ? null : iso(converted_at),
+    source: s.utm_source ?? "(direct)",
   }));
 }
 

@@ -221,6 +221,7 @@ describe("sessions", () => {
       utm_medium: "social",
       utm_campaign: "launch",
       channel: "social",
+      source: "linkedin",
       referrer_host: "www.linkedin.com",
       page_views: 4,
       events: 10,
@@ -232,6 +233,19 @@ describe("sessions", () => {
       device_type: "desktop",
       country: "DE",
     });
+  });
+
+  it("names the source as sources and attribution do: utm_source, else (direct) whatever the referrer", async () => {
+    const rows = await query(
+      built.data,
+      "select session_id, channel, source from sessions where session_id in ('A', 'C', 'D') order by 1",
+    );
+    expect(rows).toEqual([
+      { session_id: "A", channel: "social", source: "linkedin" },
+      // From Google without tags: a search session, and "(direct)" in sources.
+      { session_id: "C", channel: "search", source: "(direct)" },
+      { session_id: "D", channel: "email", source: "newsletter" },
+    ]);
   });
 
   it("takes visitor, device and country from the first event", async () => {

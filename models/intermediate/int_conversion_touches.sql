@@ -37,12 +37,12 @@ recompute as (
 {{/if}}
 
 sessions as (
-  select session_id, visitor_id, started_at, converted, channel, utm_source, utm_campaign, loaded_at
+  select session_id, visitor_id, started_at, converted, channel, source, utm_campaign, loaded_at
   from {{ref "sessions"}}
   {{#if is_incremental}}
   where visitor_id in (select visitor_id from recompute)
   union all
-  select session_id, visitor_id, started_at, converted, channel, utm_source, utm_campaign, loaded_at
+  select session_id, visitor_id, started_at, converted, channel, source, utm_campaign, loaded_at
   from {{ref "sessions"}}
   where visitor_id is null
     and (
@@ -58,7 +58,7 @@ conversions as (
 
 -- The converting session itself, and the visitor's earlier sessions inside the window.
 touchpoints as (
-  select session_id as conversion_id, session_id, started_at, channel, utm_source, utm_campaign
+  select session_id as conversion_id, session_id, started_at, channel, source, utm_campaign
   from sessions
   where converted
   union all
@@ -67,7 +67,7 @@ touchpoints as (
     earlier.session_id,
     earlier.started_at,
     earlier.channel,
-    earlier.utm_source,
+    earlier.source,
     earlier.utm_campaign
   from conversions
   join sessions as earlier on earlier.visitor_id = conversions.visitor_id
@@ -103,7 +103,7 @@ computed as (
       {
         'session_id': positioned.session_id,
         'channel': positioned.channel,
-        'source': coalesce(positioned.utm_source, '(direct)'),
+        'source': positioned.source,
         'campaign': coalesce(positioned.utm_campaign, '(none)'),
         'first_touch': case when position = 1 then 1.0 else 0.0 end::DOUBLE,
         'last_touch': case when position = touch_count then 1.0 else 0.0 end::DOUBLE,

@@ -8,7 +8,7 @@
 
 select
   {{> local_time at="started_at"}}::DATE as date,
-  coalesce(utm_source, '(direct)') as source,
+  source,
   {{> referring_site}} as referrer,
   count(*)::BIGINT as sessions,
   (count(*) filter (where converted))::BIGINT as conversions,

@@ -71,6 +71,9 @@ select
   touch.utm_medium,
   touch.utm_campaign,
   touch.channel,
+  -- The traffic source every report names: sources, attribution and the goals page read this column
+  -- rather than deriving it again, so they cannot disagree.
+  coalesce(touch.utm_source, '(direct)') as source,
   touch.referrer_host,
   page_views::INTEGER as page_views,
   events::INTEGER as events,

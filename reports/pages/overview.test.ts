@@ -198,6 +198,7 @@ describe("overview top lists", () => {
     // 12 sources and 20 more pages in the period, besides the sample's 40 referring sites and "(none)".
     const data = await sampleData(`
       UPDATE sessions SET utm_source = 'source' || (hash(session_id) % 12)::VARCHAR;
+      UPDATE sessions SET source = utm_source;
       INSERT INTO stg_events
       SELECT md5('extra' || i)::UUID, 'page_view', 'extra' || i, NULL, TIMESTAMP '2026-11-19 10:00:00',
              TIMESTAMP '2026-11-19 10:00:01', 'example.com', '/extra/' || i, 'Title', NULL, NULL, NULL,

@@ -42,7 +42,7 @@ export const overview: Page = {
       ORDER BY day`,
     top_pages: periodPagesSql(period),
     top_sources: `
-      SELECT coalesce(utm_source, '(direct)') AS source, count(*) AS sessions,
+      SELECT source, count(*) AS sessions,
              count(*) FILTER (WHERE converted) AS conversions, count(*) OVER () AS total
       FROM sessions
       WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}
