@@ -29,8 +29,15 @@ export interface SiteOptions {
   models?: string;
 }
 
-/** The models the pages read: the marts they publish, and the four they query beside them. */
-const reportModels = ["stg_events", "sessions", "int_daily_sources", "int_daily_paths", ...publishedMarts];
+/** The models the pages read: the marts they publish, and the five they query beside them. */
+const reportModels = [
+  "stg_events",
+  "sessions",
+  "int_daily_sources",
+  "int_daily_paths",
+  "int_goal_events",
+  ...publishedMarts,
+];
 
 export interface RenderedSite {
   folder: string;

@@ -1,9 +1,9 @@
 // Where the period's most clicked CTAs are clicked (the click's page) and who clicks them (the
-// channel and source of the clicking sessions), read from stg_events and sessions for the period as
-// the goals page's other queries are.
+// channel and source of the clicking sessions), read from int_goal_events, stg_events and sessions
+// for the period as the goals page's other queries are.
 
 import type { Period } from "./period.ts";
-import { goalEvents } from "./period-goals.ts";
+import { periodEvents, periodGoalEvents } from "./period-goals.ts";
 import { localRangeSql } from "./zone.ts";
 
 /** CTAs given their context, and rows (pages, sources) shown per CTA. */
@@ -14,8 +14,7 @@ export const contextShown = 5;
 function topClicksSql(period: Period): string {
   return `
       clicks AS (
-        SELECT coalesce(element, '(unnamed)') AS cta, page_path, session_id
-        FROM stg_events WHERE ${goalEvents(period, "'cta_click'")}
+        SELECT name AS cta, page_path, session_id FROM ${periodGoalEvents(period, "'cta_click'")}
       ),
       top_ctas AS (
         SELECT cta, count(*) AS cta_clicks FROM clicks
@@ -40,7 +39,7 @@ export function ctaContextQueries(period: Period): Record<string, string> {
       WITH ${topClicksSql(period)},
       viewers AS (
         SELECT DISTINCT page_path, session_id FROM stg_events
-        WHERE ${goalEvents(period, "'page_view'")} AND page_path IN (SELECT page_path FROM top_clicks)
+        WHERE event_type = 'page_view' AND ${periodEvents(period)} AND page_path IN (SELECT page_path FROM top_clicks)
       ),
       page_sessions AS (SELECT page_path, count(*) AS page_sessions FROM viewers GROUP BY page_path),
       per_page AS (

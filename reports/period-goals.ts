@@ -1,5 +1,6 @@
-// The goals page's queries: CTA clicks, forms and custom events of the period, read from stg_events
-// as the overview's top pages are, since sessions and visitors do not add up across days.
+// The goals page's queries: CTA clicks, forms and custom events of the period, read from the events
+// (int_goal_events, stg_events) as the overview's top pages are, since sessions and visitors do not
+// add up across days. Goals go by int_goal_events' name, the goals mart's, never a rule of the page's.
 import type { Period } from "./period.ts";
 import { localRangeSql } from "./zone.ts";
 
@@ -8,12 +9,14 @@ export const goalsShown = 25;
 export const valuesShown = 5;
 
 /** The period's non-bot events of stg_events. */
-function periodEvents(period: Period): string {
+export function periodEvents(period: Period): string {
   return `NOT coalesce(is_bot, false) AND ${localRangeSql("event_ts", period.from, period.until, period.zone)}`;
 }
 
-export function goalEvents(period: Period, types: string): string {
-  return `event_type IN (${types}) AND ${periodEvents(period)}`;
+/** The period's goal events of these types: int_goal_events holds no bot's. */
+export function periodGoalEvents(period: Period, types: string): string {
+  return `int_goal_events
+        WHERE event_type IN (${types}) AND ${localRangeSql("event_ts", period.from, period.until, period.zone)}`;
 }
 
 export function goalsQueries(period: Period): Record<string, string> {
@@ -22,24 +25,19 @@ export function goalsQueries(period: Period): Record<string, string> {
     // session that started before the period and clicks in it counts in both, so a share is at most 1.
     period_sessions: `
       SELECT count(DISTINCT session_id) AS sessions FROM stg_events WHERE ${periodEvents(period)}`,
-    // A click or form without an identifier is counted under one name, as the goals mart does.
     goals: `
-      SELECT event_type,
-             coalesce(CASE WHEN event_type = 'custom' THEN name ELSE element END, '(unnamed)') AS goal,
-             count(*) AS events, count(DISTINCT session_id) AS sessions,
+      SELECT event_type, name AS goal, count(*) AS events, count(DISTINCT session_id) AS sessions,
              count(DISTINCT visitor_id) AS visitors,
              count(*) OVER (PARTITION BY event_type) AS total
-      FROM stg_events
-      WHERE ${goalEvents(period, "'cta_click', 'custom'")}
+      FROM ${periodGoalEvents(period, "'cta_click', 'custom'")}
       GROUP BY event_type, goal
       QUALIFY row_number() OVER (PARTITION BY event_type ORDER BY events DESC, goal) <= ${goalsShown}
       ORDER BY event_type, events DESC, goal`,
     forms: `
       WITH per_session AS (
-        SELECT coalesce(element, '(unnamed)') AS form, session_id,
+        SELECT name AS form, session_id,
                bool_or(event_type = 'form_start') AS started, bool_or(event_type = 'form_submit') AS submitted
-        FROM stg_events
-        WHERE ${goalEvents(period, "'form_start', 'form_submit'")}
+        FROM ${periodGoalEvents(period, "'form_start', 'form_submit'")}
         GROUP BY form, session_id
       )
       SELECT form, count(*) FILTER (WHERE started) AS started, count(*) FILTER (WHERE submitted) AS submitted,
@@ -51,7 +49,7 @@ export function goalsQueries(period: Period): Record<string, string> {
         -- json_each, as int_session_goal_props: ->> would read a visitor's key "$[" as a JSON path.
         SELECT name, session_id, prop.key AS prop_key, prop.value ->> '$' AS prop_value
         FROM stg_events, json_each(stg_events.props) AS prop
-        WHERE ${goalEvents(period, "'custom'")} AND name IS NOT NULL AND props IS NOT NULL
+        WHERE event_type = 'custom' AND ${periodEvents(period)} AND name IS NOT NULL AND props IS NOT NULL
       ),
       counted AS (
         SELECT name, prop_key, prop_value, count(*) AS events, count(DISTINCT session_id) AS sessions

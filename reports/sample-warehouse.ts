@@ -159,12 +159,18 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
            sum(transitions) / sum(sum(transitions)) OVER (PARTITION BY from_page) AS share
     FROM int_daily_paths GROUP BY 1, 2;
 
+    -- A view, as the model is: the tests' changes to stg_events show through it.
+    CREATE OR REPLACE VIEW int_goal_events AS
+    SELECT event_id, session_id, visitor_id, event_ts, event_type,
+           coalesce(CASE WHEN event_type = 'custom' THEN name ELSE element END, '(unnamed)') AS name, page_path
+    FROM stg_events
+    WHERE NOT is_bot AND event_type IN ('cta_click', 'form_start', 'form_submit', 'custom');
+
     CREATE OR REPLACE TABLE goals AS
-    SELECT event_type, coalesce(CASE WHEN event_type = 'custom' THEN name ELSE element END, '(unnamed)') AS name,
-           count(*)::INTEGER AS events, count(DISTINCT session_id)::INTEGER AS sessions,
+    SELECT event_type, name, count(*)::INTEGER AS events, count(DISTINCT session_id)::INTEGER AS sessions,
            count(DISTINCT visitor_id)::INTEGER AS visitors, (count(*) / 3000)::DOUBLE AS session_share,
            CASE WHEN event_type LIKE 'form%' THEN 0.5 END AS completion
-    FROM stg_events WHERE event_type IN ('cta_click', 'form_start', 'form_submit', 'custom') GROUP BY 1, 2;
+    FROM int_goal_events GROUP BY 1, 2;
 
     CREATE OR REPLACE TABLE goal_props AS
     SELECT name, k AS prop_key, props ->> k AS prop_value, count(*)::INTEGER AS events,

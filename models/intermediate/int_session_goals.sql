@@ -7,8 +7,7 @@
 select
   session_id,
   event_type,
-  -- A click or form without an identifier still counts, under one name rather than a NULL key.
-  coalesce(case when event_type = 'custom' then name else element end, '(unnamed)') as name,
+  {{> goal_name}} as name,
   count(*)::INTEGER as events,
   -- The visitor of the session's first goal event, as sessions take theirs from their first event.
   arg_min_null(visitor_id, (event_ts, event_id)) as visitor_id,
