@@ -4,7 +4,7 @@
 // event_ts with any ISO-8601 offset.
 import type { Random } from "../local/demo-random.ts";
 import type { RawEvent } from "./models-kit.ts";
-import { parseIso, type Vars } from "./models-reference.ts";
+import { parseIso, type Vars } from "./models-reference-shared.ts";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;

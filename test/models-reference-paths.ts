@@ -1,5 +1,6 @@
 // The paths mart worked out from its definition (models/schema.yml), for the random-event test.
-import type { Row, Session } from "./models-reference.ts";
+import type { Session } from "./models-reference-sessions.ts";
+import type { Row } from "./models-reference-shared.ts";
 
 /** The session's steps in order: its page views with repeats of the same path dropped, between the ends. */
 function steps(s: Session): [string, string][] {

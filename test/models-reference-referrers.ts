@@ -1,5 +1,7 @@
 // The referrers mart worked out from its definition (models/schema.yml), for the random-event test.
-import { countBy, isOwnHost, mean, type Row, type Session } from "./models-reference.ts";
+import type { Session } from "./models-reference-sessions.ts";
+import { countBy, mean, type Row } from "./models-reference-shared.ts";
+import { isOwnHost } from "./models-reference-staging.ts";
 
 /** The site a session came from: its referrer host without "www.", or "(none)" (none, or its own site). */
 export function referringSite(s: Session): string {

@@ -1,7 +1,9 @@
 // The anomalies and experiments tables worked out in plain TypeScript from their definitions
 // (models/schema.yml), for the random-event test: medians and spreads by sorting, the normal tail
 // and the Beta posteriors by direct numerical integration.
-import { DAY, eventsBySession, iso, local, mean, type Row, type Stg, type Vars } from "./models-reference.ts";
+import { eventsBySession } from "./models-reference-sessions.ts";
+import { DAY, iso, local, mean, type Row, type Vars } from "./models-reference-shared.ts";
+import type { Stg } from "./models-reference-staging.ts";
 
 const HOUR = 3_600_000;
 

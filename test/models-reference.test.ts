@@ -6,9 +6,15 @@ import { Random } from "../local/demo-random.ts";
 import { openWarehouse } from "../runner/warehouse.ts";
 import { build, type RawEvent, tempData, writeRaw } from "./models-kit.ts";
 import { hourlySeries, randomEventSet } from "./models-random-events.ts";
-import * as ref from "./models-reference.ts";
+import { attribution, sources } from "./models-reference-attribution.ts";
+import { cohorts, daily } from "./models-reference-daily-cohorts.ts";
+import { funnel } from "./models-reference-funnel.ts";
+import { pages } from "./models-reference-pages.ts";
 import { paths } from "./models-reference-paths.ts";
 import { referrers } from "./models-reference-referrers.ts";
+import { type Session, sessionRows, sessions } from "./models-reference-sessions.ts";
+import { defaultVars, iso, type Row, type Vars } from "./models-reference-shared.ts";
+import { type Stg, staging } from "./models-reference-staging.ts";
 import { anomalies, experiments } from "./models-reference-stats.ts";
 
 // More or other sets for a longer search: MODELS_REFERENCE_SEED=1 MODELS_REFERENCE_SETS=500.
@@ -20,7 +26,7 @@ interface Table {
   /** Columns that identify a row; rows are compared in this order unless the model's order is defined. */
   key: string[];
   ordered?: boolean;
-  expected: (stg: ref.Stg[], sessions: ref.Session[], vars: ref.Vars) => ref.Row[];
+  expected: (stg: Stg[], sessions: Session[], vars: Vars) => Row[];
 }
 
 const TABLES: Record<string, Table> = {
@@ -30,18 +36,18 @@ const TABLES: Record<string, Table> = {
       experiment, variant, device_type, country from stg_events`,
     key: ["event_id"],
     expected: (stg) =>
-      stg.map(({ ts, ingest, ...e }) => ({ ...e, event_ts: ref.iso(ts), ingest_ts: ref.iso(ingest) })),
+      stg.map(({ ts, ingest, ...e }) => ({ ...e, event_ts: iso(ts), ingest_ts: iso(ingest) })),
   },
   sessions: {
     sql: "select * exclude (loaded_at) from sessions",
     key: ["session_id"],
-    expected: (_, sessions) => ref.sessionRows(sessions),
+    expected: (_, sessions) => sessionRows(sessions),
   },
   sources: {
     sql: "select * from sources",
     key: ["source"],
     ordered: true,
-    expected: (_, s) => ref.sources(s),
+    expected: (_, s) => sources(s),
   },
   referrers: {
     sql: "select * from referrers",
@@ -52,13 +58,13 @@ const TABLES: Record<string, Table> = {
   attribution: {
     sql: "select * from attribution",
     key: ["model", "channel", "source", "campaign"],
-    expected: (_, s, vars) => ref.attribution(s, vars),
+    expected: (_, s, vars) => attribution(s, vars),
   },
-  funnel: { sql: "select * from funnel", key: ["step"], ordered: true, expected: (_, s) => ref.funnel(s) },
+  funnel: { sql: "select * from funnel", key: ["step"], ordered: true, expected: (_, s) => funnel(s) },
   cohorts: {
     sql: "select * exclude (loaded_at) from cohorts",
     key: ["cohort_week", "weeks_since"],
-    expected: (_, s, vars) => ref.cohorts(s, vars),
+    expected: (_, s, vars) => cohorts(s, vars),
   },
   anomalies: {
     sql: "select * from anomalies",
@@ -71,21 +77,21 @@ const TABLES: Record<string, Table> = {
     key: ["experiment", "variant"],
     expected: (stg, _, vars) => experiments(stg, vars),
   },
-  pages: { sql: "select * from pages", key: ["page_path"], expected: (_, s) => ref.pages(s) },
+  pages: { sql: "select * from pages", key: ["page_path"], expected: (_, s) => pages(s) },
   paths: { sql: "select * from paths", key: ["from_page", "to_page"], expected: (_, s) => paths(s) },
   daily: {
     sql: "select * exclude (loaded_at) from daily",
     key: ["date"],
     ordered: true,
-    expected: (_, s, vars) => ref.daily(s, vars),
+    expected: (_, s, vars) => daily(s, vars),
   },
 };
 
 // The integration behind prob_best and the normal tail differ between the two sides by design.
 const TOLERANCE: Record<string, number> = { prob_best: 1e-6, p_value: 1e-6, srm_p_value: 1e-6 };
 
-const keyOf = (row: ref.Row, key: string[]) => JSON.stringify(key.map((k) => row[k]));
-const sortBy = (rows: ref.Row[], key: string[]) =>
+const keyOf = (row: Row, key: string[]) => JSON.stringify(key.map((k) => row[k]));
+const sortBy = (rows: Row[], key: string[]) =>
   [...rows].sort((a, b) => (keyOf(a, key) < keyOf(b, key) ? -1 : keyOf(a, key) > keyOf(b, key) ? 1 : 0));
 
 function close(got: unknown, want: unknown, column: string): boolean {
@@ -95,7 +101,7 @@ function close(got: unknown, want: unknown, column: string): boolean {
 }
 
 /** The first difference between two tables, described; undefined when they agree. */
-function firstDifference(table: string, got: ref.Row[], want: ref.Row[]): string | undefined {
+function firstDifference(table: string, got: Row[], want: Row[]): string | undefined {
   const { key, ordered } = TABLES[table]!;
   const [g, w] = ordered ? [got, want] : [sortBy(got, key), sortBy(want, key)];
   for (let i = 0; i < Math.max(g.length, w.length); i++) {
@@ -108,30 +114,28 @@ function firstDifference(table: string, got: ref.Row[], want: ref.Row[]): string
   return undefined;
 }
 
-async function tablesOf(data: string): Promise<Record<string, ref.Row[]>> {
+async function tablesOf(data: string): Promise<Record<string, Row[]>> {
   const wh = await openWarehouse(data);
   try {
-    const out: Record<string, ref.Row[]> = {};
-    for (const [name, { sql }] of Object.entries(TABLES)) out[name] = (await wh.all(sql)) as ref.Row[];
+    const out: Record<string, Row[]> = {};
+    for (const [name, { sql }] of Object.entries(TABLES)) out[name] = (await wh.all(sql)) as Row[];
     return out;
   } finally {
     wh.close();
   }
 }
 
-function reference(raw: RawEvent[], vars: ref.Vars): Record<string, ref.Row[]> {
-  const stg = ref.staging(raw);
-  const sessions = ref.sessions(stg, vars);
-  return Object.fromEntries(
-    Object.entries(TABLES).map(([name, t]) => [name, t.expected(stg, sessions, vars)]),
-  );
+function reference(raw: RawEvent[], vars: Vars): Record<string, Row[]> {
+  const stg = staging(raw);
+  const all = sessions(stg, vars);
+  return Object.fromEntries(Object.entries(TABLES).map(([name, t]) => [name, t.expected(stg, all, vars)]));
 }
 
-function differences(got: Record<string, ref.Row[]>, want: Record<string, ref.Row[]>): string[] {
+function differences(got: Record<string, Row[]>, want: Record<string, Row[]>): string[] {
   return Object.keys(TABLES).flatMap((name) => firstDifference(name, got[name]!, want[name]!) ?? []);
 }
 
-async function built(data: string, vars: ref.Vars, step: "build" | "run") {
+async function built(data: string, vars: Vars, step: "build" | "run") {
   const result = await build(data, { vars: { ...vars }, step });
   expect(result.code, result.output).toBe(0);
 }
@@ -166,9 +170,9 @@ describe("models against the metric definitions", () => {
     const events = hourlySeries(new Random(9_001));
     const data = tempData();
     await writeRaw(data, events);
-    await built(data, ref.defaultVars, "build");
+    await built(data, defaultVars, "build");
     const got = await tablesOf(data);
-    const want = reference(events, ref.defaultVars);
+    const want = reference(events, defaultVars);
     expect(differences(got, want)).toEqual([]);
     // The series reaches every branch of the score: none (its first 7 days), MAD, the mean absolute
     // deviation, the one-event floor (an hour that never varies), a flag.
