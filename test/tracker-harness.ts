@@ -5,7 +5,7 @@ import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
-import type { Browser, BrowserContext, Page, Request } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Page, Request } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import type { StoredEvent, WireEventInput } from "../functions/collect/event.ts";
 import { serveApp } from "../functions/collect/server.ts";
@@ -160,11 +160,14 @@ export interface TrackerSuite {
 }
 
 /**
- * Registers a browser suite's hooks: one site and one Chromium for the suite, a new context and
- * page for each test, and after each test the site forgets what it received. The fields are set
- * by the hooks, so tests read them when they run.
+ * Registers a browser suite's hooks: one site and one Chromium for the suite, a new context (with
+ * `contextOptions`) and page for each test, and after each test the site forgets what it received.
+ * The fields are set by the hooks, so tests read them when they run.
  */
-export function useTrackerSuite(executable: string): TrackerSuite {
+export function useTrackerSuite(
+  executable: string,
+  contextOptions: BrowserContextOptions = {},
+): TrackerSuite {
   const suite = {} as TrackerSuite;
   let browser: Browser;
   beforeAll(async () => {
@@ -176,7 +179,7 @@ export function useTrackerSuite(executable: string): TrackerSuite {
     await suite.site?.close();
   });
   beforeEach(async () => {
-    suite.context = await browser.newContext();
+    suite.context = await browser.newContext(contextOptions);
     suite.page = await suite.context.newPage();
     await pauseClock(suite.page);
   });
@@ -187,6 +190,28 @@ export function useTrackerSuite(executable: string): TrackerSuite {
     suite.site.forget();
   });
   return suite;
+}
+
+/**
+ * A desktop browser in Germany: a 1000 × 600 viewport on a 1440 × 900 screen, German, Berlin time.
+ * The event tests read these back from what the tracker sends, and work out their scroll and
+ * pointer distances for this viewport.
+ */
+export const DESKTOP_IN_BERLIN: BrowserContextOptions = {
+  viewport: { width: 1000, height: 600 },
+  screen: { width: 1440, height: 900 },
+  locale: "de-DE",
+  timezoneId: "Europe/Berlin",
+};
+
+/** Lets the tracker's 3-second batch timer fire and waits for `count` events of the type to show. */
+export async function flushed(
+  suite: TrackerSuite,
+  type: WireEventInput["event_type"],
+  count: number,
+): Promise<void> {
+  await suite.page.clock.runFor(3_100);
+  await poll(() => suite.site.ofType(type).length).toBe(count);
 }
 
 /** Every request the pages of a context make, as the browser reports them to the page. */

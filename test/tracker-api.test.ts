@@ -1,0 +1,98 @@
+// What the tracker's page API sends, in Debian's Chromium, to the real local collector: ownstats.track
+// and ownstats.variant, calls queued by the snippet stub, and a tag that runs twice.
+import { describe, expect, it } from "vitest";
+import { chromiumOrWarn } from "./chromium.ts";
+import { DESKTOP_IN_BERLIN, flushed, scrollPage, useTrackerSuite } from "./tracker-harness.ts";
+
+const executable = chromiumOrWarn("tracker api");
+
+describe.runIf(executable)("tracker: its page API", () => {
+  const suite = useTrackerSuite(executable as string, DESKTOP_IN_BERLIN);
+
+  it("ownstats.track sends custom; ownstats.variant sends experiment_exposure once per session per experiment", async () => {
+    await suite.page.goto(suite.site.page("article.html"));
+    await suite.page.evaluate(() => {
+      const api = (
+        window as unknown as {
+          ownstats: { track(n: string, p?: object): void; variant(e: string, v: string): void };
+        }
+      ).ownstats;
+      api.track("download", { file: "report.pdf", pages: 12, gated: false });
+      api.variant("pricing-layout", "cards");
+      api.variant("pricing-layout", "cards");
+      api.variant("cta-colour", "green");
+    });
+    await flushed(suite, "custom", 1);
+    expect(suite.site.ofType("custom")[0]).toMatchObject({
+      name: "download",
+      props: { file: "report.pdf", pages: 12, gated: false },
+    });
+    expect(suite.site.ofType("experiment_exposure").map((e) => [e.experiment, e.variant])).toEqual([
+      ["pricing-layout", "cards"],
+      ["cta-colour", "green"],
+    ]);
+    // A reload is the same session: no new exposure.
+    await suite.page.reload();
+    await suite.page.evaluate(() =>
+      (window as unknown as { ownstats: { variant(e: string, v: string): void } }).ownstats.variant(
+        "pricing-layout",
+        "cards",
+      ),
+    );
+    await flushed(suite, "page_view", 2);
+    expect(suite.site.ofType("experiment_exposure")).toHaveLength(2);
+  });
+
+  it("counts a page once when the tag is included twice or run again by a page swap", async () => {
+    const errors: string[] = [];
+    suite.page.on("pageerror", (error) => errors.push(error.message));
+    await suite.page.goto(suite.site.page("twice.html"));
+    await suite.page.click("#twice-cta");
+    await scrollPage(suite.page, 4_000);
+    await suite.page.evaluate(() =>
+      (window as never as { ownstats: { track(n: string): void } }).ownstats.track("after-load"),
+    );
+    // What Turbo or PJAX does: a new URL, then the new body's scripts run once more.
+    await suite.page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          history.pushState({}, "", "/site/swapped");
+          const script = document.createElement("script");
+          script.src = "/analytics.js";
+          script.onload = resolve;
+          document.body.append(script);
+        }),
+    );
+    await suite.page.clock.runFor(400);
+    await suite.page.click("#twice-cta");
+    await flushed(suite, "page_view", 2);
+    await suite.site.settle();
+    expect(suite.site.ofType("page_view").map((e) => e.page_path)).toEqual([
+      "/site/twice.html",
+      "/site/swapped",
+    ]);
+    expect(suite.site.ofType("cta_click").map((e) => e.page_path)).toEqual([
+      "/site/twice.html",
+      "/site/swapped",
+    ]);
+    const firstScrolls = suite.site.ofType("scroll_depth").filter((e) => e.page_path === "/site/twice.html");
+    expect(firstScrolls.map((e) => e.scroll_pct)).toEqual([25, 50, 75, 100]);
+    expect(suite.site.ofType("custom").map((e) => e.name)).toEqual(["queued", "after-load"]);
+    expect(errors).toEqual([]);
+  });
+
+  it("replays calls queued by the snippet stub after the first page_view", async () => {
+    await suite.page.goto(suite.site.page("stub.html"));
+    await flushed(suite, "custom", 1);
+    const types = suite.site.events().map((e) => e.event_type);
+    expect(types.indexOf("page_view")).toBeLessThan(types.indexOf("custom"));
+    expect(suite.site.ofType("custom")[0]).toMatchObject({
+      name: "signup",
+      props: { plan: "pro", seats: 3, annual: true },
+    });
+    expect(suite.site.ofType("experiment_exposure")[0]).toMatchObject({
+      experiment: "hero-copy",
+      variant: "short",
+    });
+  });
+});

@@ -1,0 +1,127 @@
+// What the tracker sends of what a visitor does on a page, in Debian's Chromium, to the real local
+// collector: scroll depth, visible time, CTA clicks, forms and exit intent.
+import { describe, expect, it } from "vitest";
+import { chromiumOrWarn } from "./chromium.ts";
+import {
+  DESKTOP_IN_BERLIN,
+  flushed,
+  poll,
+  scrollPage,
+  setHidden,
+  useTrackerSuite,
+} from "./tracker-harness.ts";
+
+const executable = chromiumOrWarn("tracker interactions");
+
+describe.runIf(executable)("tracker: the interactions it sends", () => {
+  const suite = useTrackerSuite(executable as string, DESKTOP_IN_BERLIN);
+
+  it("sends scroll_depth at 25, 50, 75 and 100 % once per page view, and 100 % at once for a page that fits", async () => {
+    await suite.page.goto(suite.site.page("article.html"));
+    await suite.page.clock.runFor(100);
+    // 600 px of a 4,000 px page is 15 %: no milestone yet.
+    await scrollPage(suite.page, 1_500); // (1,500 + 600) / 4,000 = 52 %
+    await scrollPage(suite.page, 0);
+    await scrollPage(suite.page, 1_600);
+    await flushed(suite, "scroll_depth", 2);
+    expect(suite.site.ofType("scroll_depth").map((e) => e.scroll_pct)).toEqual([25, 50]);
+
+    // Hidden before the tracker's next look at the page (it looks once a second): it looks then.
+    await suite.page.evaluate(() => scrollTo(0, 4_000));
+    await setHidden(suite.page, true);
+    await poll(() => suite.site.ofType("scroll_depth").map((e) => e.scroll_pct)).toEqual([25, 50, 75, 100]);
+
+    await suite.page.goto(suite.site.page("short.html"));
+    await flushed(suite, "scroll_depth", 8);
+    const short = suite.site.ofType("scroll_depth").filter((e) => e.page_path === "/site/short.html");
+    expect(short.map((e) => e.scroll_pct)).toEqual([25, 50, 75, 100]);
+  });
+
+  it("sends time_on_page at 30, 60, 180 and 300 s of visible time, the clock paused while hidden", async () => {
+    await suite.page.goto(suite.site.page("article.html"));
+    /** Marks the moment, hides the tab (which flushes by sendBeacon), and returns the seconds sent so far. */
+    const secondsSent = async (mark: string) => {
+      await suite.page.evaluate(
+        (name) => (window as never as { ownstats: { track(n: string): void } }).ownstats.track(name),
+        mark,
+      );
+      await setHidden(suite.page, true);
+      await poll(() => suite.site.ofType("custom").some((e) => e.name === mark)).toBe(true);
+      return suite.site.ofType("time_on_page").map((e) => e.seconds);
+    };
+    await suite.page.clock.runFor(29_000);
+    expect(await secondsSent("at-29")).toEqual([]);
+    await setHidden(suite.page, false);
+    await suite.page.clock.runFor(1_000);
+    expect(await secondsSent("at-30")).toEqual([30]);
+    await suite.page.clock.runFor(120_000); // hidden: the clock does not move
+    await setHidden(suite.page, false);
+    await suite.page.clock.runFor(29_000);
+    expect(await secondsSent("at-59")).toEqual([30]);
+    await setHidden(suite.page, false);
+    await suite.page.clock.runFor(1_000);
+    expect(await secondsSent("at-60")).toEqual([30, 60]);
+    await setHidden(suite.page, false);
+    await suite.page.clock.runFor(240_000);
+    expect(await secondsSent("at-300")).toEqual([30, 60, 180, 300]);
+    await setHidden(suite.page, false);
+    await suite.page.clock.runFor(600_000);
+    expect(await secondsSent("at-900")).toEqual([30, 60, 180, 300]);
+    // Hiding flushed by sendBeacon: a text/plain no-cors request.
+    const beacons = suite.site.received.filter((r) => r.path === "/v1/events" && r.fetchMode === "no-cors");
+    expect(beacons.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it("sends cta_click for elements with data-cta or inside one, named by data-cta only", async () => {
+    await suite.page.goto(suite.site.page("article.html"));
+    await suite.page.click("#plain-cta");
+    await suite.page.click("#nested-child b");
+    await suite.page.click("#not-a-cta");
+    await flushed(suite, "cta_click", 2);
+    expect(suite.site.ofType("cta_click").map((e) => e.element)).toEqual(["hero-signup", "see-plans"]);
+    expect(JSON.stringify(suite.site.events())).not.toMatch(/Start your trial|See|Nothing to track/);
+  });
+
+  it("hears a click dispatched on the document or the window without an error in the page", async () => {
+    const errors: string[] = [];
+    suite.page.on("pageerror", (error) => errors.push(error.message));
+    await suite.page.goto(suite.site.page("article.html"));
+    // As scripts do to close their menus: the target has no closest().
+    await suite.page.evaluate(() => {
+      document.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+      dispatchEvent(new MouseEvent("click"));
+    });
+    await suite.page.click("#plain-cta");
+    await flushed(suite, "cta_click", 1);
+    expect(suite.site.ofType("cta_click").map((e) => e.element)).toEqual(["hero-signup"]);
+    expect(errors).toEqual([]);
+  });
+
+  it("sends form_start once per form per page view and form_submit on submit, named by id or name", async () => {
+    await suite.page.goto(suite.site.page("article.html"));
+    await suite.page.fill("#signup-email", "someone@example.com");
+    await suite.page.fill("#signup-company", "Acme");
+    await suite.page.fill("#newsletter-name", "Ada");
+    await flushed(suite, "form_start", 2);
+    expect(suite.site.ofType("form_start").map((e) => e.element)).toEqual(["signup", "newsletter"]);
+
+    // The submit navigates away: the pagehide flush carries form_submit.
+    await suite.page.click("#signup-submit");
+    await suite.page.waitForURL(/thanks\.html/);
+    await poll(() => suite.site.ofType("form_submit").map((e) => e.element)).toEqual(["signup"]);
+    expect(JSON.stringify(suite.site.events())).not.toMatch(/someone@example\.com|Acme|Ada/);
+  });
+
+  it("sends exit_intent once per page view when the pointer leaves through the top", async () => {
+    await suite.page.goto(suite.site.page("article.html"));
+    await suite.page.mouse.move(300, 300);
+    await suite.page.mouse.move(300, 590);
+    await suite.page.mouse.move(300, 700); // out through the bottom: not an exit intent
+    await suite.page.mouse.move(300, 300);
+    await suite.page.mouse.move(300, -5);
+    await suite.page.mouse.move(300, 300);
+    await suite.page.mouse.move(300, -5);
+    await flushed(suite, "exit_intent", 1);
+    expect(suite.site.ofType("exit_intent")[0]?.page_path).toBe("/site/article.html");
+  });
+});
