@@ -77,6 +77,33 @@ describe("models page", () => {
     expect([typeOf("date"), typeOf("sessions"), typeOf("gone")]).toEqual(["DATE", "HUGEINT", "–"]);
   });
 
+  it("lists the warehouse's columns that schema.yml does not describe, after those it does", async () => {
+    const data = await sampleDataFolder();
+    folders.push(data);
+    mkdirSync(join(data, "target"));
+    const daily = model("daily", "incremental");
+    Object.assign(daily[1] as object, {
+      columns: { sessions: { name: "sessions", description: "Sessions." } },
+    });
+    writeFileSync(
+      join(data, "target", "manifest.json"),
+      JSON.stringify({ nodes: Object.fromEntries([daily]) }),
+    );
+    await buildSite({ data, days: 28 });
+    const csv = readFileSync(join(data, "site", "csv", "models-daily-columns.csv"), "utf8");
+    const lines = csv
+      .replace(/^\ufeff/, "")
+      .trim()
+      .split("\r\n");
+    expect(lines.slice(0, 4)).toEqual([
+      "Column,Type,Meaning",
+      "sessions,BIGINT,Sessions.",
+      "date,DATE,Not described in schema.yml.",
+      "visitors,BIGINT,Not described in schema.yml.",
+    ]);
+    expect(lines).toHaveLength(1 + 7);
+  });
+
   it("gives the lineage graph as a folded table: each model, what it reads and its last run", async () => {
     const data = await sampleDataFolder();
     folders.push(data);

@@ -24,7 +24,8 @@ export const models: Page = {
     // Each column's type as the warehouse holds it, as dbt docs shows it from its catalog; a type
     // written in schema.yml (data_type) comes first.
     column_types: `SELECT table_name, column_name, data_type FROM duckdb_columns()
-      WHERE database_name = current_database() AND schema_name = 'main'`,
+      WHERE database_name = current_database() AND schema_name = 'main'
+      ORDER BY table_name, column_index`,
   }),
   view(rows, { data, period }) {
     const lineage = readLineage(data);
@@ -32,6 +33,14 @@ export const models: Page = {
     const storedType = new Map(
       (rows.column_types ?? []).map((r) => [`${r.table_name}.${r.column_name}`, String(r.data_type)]),
     );
+    // As dbt docs lists its catalog's columns too: a column schema.yml does not describe is still
+    // one an analyst can query (stg_events' element, name and props, say).
+    const undocumented = (m: ModelDoc) => {
+      const described = new Set(m.columns.map((c) => c.name));
+      return (rows.column_types ?? [])
+        .filter((r) => String(r.table_name) === m.name && !described.has(String(r.column_name)))
+        .map((r) => [String(r.column_name), String(r.data_type), "Not described in schema.yml."]);
+    };
     const depth = layers(lineage);
     const nameOf = new Map<string, string>([
       ...lineage.sources.map((s) => [s.id, `source: ${s.name}`] as [string, string]),
@@ -90,12 +99,15 @@ export const models: Page = {
         columns: table(
           `Columns of ${m.name}`,
           ["Column", "Type", "Meaning"],
-          m.columns.map((c) => [
-            c.name,
-            c.type || storedType.get(`${m.name}.${c.name}`) || "–",
-            c.description || "–",
-          ]),
-          "No documented columns.",
+          [
+            ...m.columns.map((c) => [
+              c.name,
+              c.type || storedType.get(`${m.name}.${c.name}`) || "–",
+              c.description || "–",
+            ]),
+            ...undocumented(m),
+          ],
+          "No documented columns, and no table in the warehouse yet.",
         ),
         tests: m.tests.map((t) => `${t.name}: ${t.status}`).join(" · ") || "none",
       })),
