@@ -144,6 +144,9 @@ describe("the site's CSV downloads", () => {
           const parsed = await warehouse.all(
             `SELECT * FROM read_csv('${file.replace(/'/g, "''")}', header = true, all_varchar = true, quote = '"', escape = '"', delim = ',', strict_mode = true)`,
           );
+          // The paths table packs several shares into a cell; its file has a row per share
+          // (page-paths.test.ts).
+          if (href === "csv/pages-paths.csv") continue;
           const columns = parsed[0] ? Object.keys(parsed[0]) : header;
           expect(columns, href).toEqual(header);
           expect(parsed.length, href).toBe(rows.length);

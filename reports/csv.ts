@@ -27,7 +27,9 @@ export function csvField(value: CsvValue): string {
  * so that a spreadsheet opened by double-click reads the UTF-8 of page titles and paths right.
  */
 export function tableCsv(table: Table): string {
-  const lines = [table.columns.map((c) => c.label), ...table.rows.map((row) => row.map((c) => c.value))];
+  const lines = table.csvRows
+    ? [table.csvRows.columns, ...table.csvRows.rows]
+    : [table.columns.map((c) => c.label), ...table.rows.map((row) => row.map((c) => c.value))];
   return `\ufeff${lines.map((line) => `${line.map(csvField).join(",")}\r\n`).join("")}`;
 }
 

@@ -1,5 +1,8 @@
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderedSamplePage } from "./sample-warehouse.ts";
+import { buildSite } from "./index.ts";
+import { renderedSamplePage, sampleDataFolder } from "./sample-warehouse.ts";
 
 // Steps of 2026-11-19, inside both a 7- and a 28-day period ending on 2026-11-20: each page is left
 // as often as it is entered. Seven sessions land on /, one on /blog.
@@ -71,6 +74,26 @@ describe("paths on the pages page", () => {
       "/signup",
     ]);
     expect(table.rows[1]).toEqual(["/old/0", "5", "(entrance) 100 %", "(exit) 100 %"]);
+  });
+
+  it("downloads as CSV with each share in a field of its own, as a fraction", async () => {
+    const data = await sampleDataFolder(sql);
+    try {
+      await buildSite({ data, days: 7 });
+      const csv = readFileSync(join(data, "site", "csv", "pages-paths.csv"), "utf8");
+      const lines = csv.replace(/^\ufeff/, "").split("\r\n");
+      expect(lines.slice(0, 7)).toEqual([
+        'Page,"Views, reloads aside",Direction,Neighbour,Share',
+        "/,7,came from,(entrance),1",
+        "/,7,went next,/pricing,0.428571",
+        "/,7,went next,(exit),0.285714",
+        "/,7,went next,/blog,0.142857",
+        "/,7,went next,others,0.142857",
+        "/pricing,3,came from,/,1",
+      ]);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 
   it("says when the period has no page views", async () => {

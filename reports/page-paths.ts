@@ -40,13 +40,24 @@ export function pagePathsSql(period: Period): string {
     ORDER BY views DESC, page_path, direction, transitions DESC, neighbour`;
 }
 
-/** "/pricing 40 % · (exit) 35 % · others 25 %": the shown neighbours and the share they leave out. */
-function neighboursText(rows: Row[]): string {
-  const shown = rows.map((r) => `${String(r.neighbour)} ${formatShareBrief(r.share)}`);
-  const rest = 1 - rows.reduce((sum, r) => sum + num(r.share), 0);
-  if (rest > 1e-9) shown.push(`others ${formatShareBrief(rest)}`);
-  return shown.join(" · ");
+/** The shown neighbours with their shares, and "others" with the share they leave out. */
+function neighbourShares(rows: Row[]): [string, number][] {
+  const shown: [string, number][] = rows.map((r) => [String(r.neighbour), num(r.share)]);
+  const rest = 1 - shown.reduce((sum, [, share]) => sum + share, 0);
+  return rest > 1e-9 ? [...shown, ["others", rest]] : shown;
 }
+
+/** "/pricing 40 % · (exit) 35 % · others 25 %". */
+function neighboursText(rows: Row[]): string {
+  return neighbourShares(rows)
+    .map(([neighbour, share]) => `${neighbour} ${formatShareBrief(share)}`)
+    .join(" · ");
+}
+
+const directions = [
+  ["came_from", "came from"],
+  ["went_next", "went next"],
+] as const;
 
 export function pagePathsTable(rows: Row[]): Table {
   const pages = new Map<string, Row[]>();
@@ -57,15 +68,30 @@ export function pagePathsTable(rows: Row[]): Table {
     (n, total) =>
       `Where visitors of the ${n} most viewed of ${total} pages came from and went next (the period)`,
   );
-  return table(
+  const made = table(
     caption,
     ["Page", "Views, reloads aside#", "Came from", "Went next"],
     [...pages].map(([page, list]) => [
       page,
       formatCount(list[0]?.views),
-      neighboursText(list.filter((r) => r.direction === "came_from")),
-      neighboursText(list.filter((r) => r.direction === "went_next")),
+      ...directions.map(([direction]) => neighboursText(list.filter((r) => r.direction === direction))),
     ]),
     "No page views in this period.",
   );
+  // One row per page, direction and neighbour, its share a fraction as in every other CSV file.
+  made.csvRows = {
+    columns: ["Page", "Views, reloads aside", "Direction", "Neighbour", "Share"],
+    rows: [...pages].flatMap(([page, list]) =>
+      directions.flatMap(([direction, label]) =>
+        neighbourShares(list.filter((r) => r.direction === direction)).map(([neighbour, share]) => [
+          page,
+          num(list[0]?.views),
+          label,
+          neighbour,
+          share,
+        ]),
+      ),
+    ),
+  };
+  return made;
 }

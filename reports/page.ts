@@ -43,6 +43,11 @@ export interface Table {
   empty: string;
   /** The table's CSV download, set when the page is rendered (see csv.ts). */
   csv: { href: string; label: string } | null;
+  /**
+   * The CSV's own columns and rows, for a table whose cells pack several figures into one text (the
+   * paths' "Came from"): a spreadsheet needs each figure in a field of its own.
+   */
+  csvRows?: { columns: string[]; rows: CsvValue[][] };
 }
 
 /** A cell that links somewhere in the site (a relative path, never another host). */
