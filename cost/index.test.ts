@@ -51,7 +51,7 @@ describe("ownstats cost", () => {
     const off = await ownstats("cost", "--events", "1000", "--kinesis-mode", "on-demand");
     expect(off.code).toBe(2);
     expect(off.stderr).toContain(
-      "--kinesis-mode on-demand prices the Kinesis stream, which --kinesis off leaves out",
+      "--kinesis-mode on-demand prices the Kinesis stream, which --kinesis off leaves out (off is the default): add --kinesis on",
     );
     const unknown = await ownstats(
       "cost",

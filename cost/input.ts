@@ -40,7 +40,7 @@ export function checkInput(input: CostInput): void {
     throw new RangeError(`--kinesis-mode must be ${KINESIS_MODES.join(" or ")}, got ${input.kinesisMode}`);
   if (input.kinesisMode === "on-demand" && !input.kinesis)
     throw new RangeError(
-      "--kinesis-mode on-demand prices the Kinesis stream, which --kinesis off leaves out",
+      "--kinesis-mode on-demand prices the Kinesis stream, which --kinesis off leaves out (off is the default): add --kinesis on",
     );
 }
 
