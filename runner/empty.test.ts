@@ -63,6 +63,7 @@ describe("--empty", () => {
     expect((await run("run", p)).code).toBe(0);
     const empty = await run("run", p, { empty: true });
     expect(empty.code).toBe(0);
+    expect(empty.output).toContain("but an incremental table keeps the rows it held");
     expect(await counts(p.data)).toEqual({ stg: 0, hits: 1, per_page: 0 });
     writeEvents(p.data, hourAt(2), [event("e2", iso(2, 30))]);
     const next = await run("run", p);

@@ -108,7 +108,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     );
   if (opts.empty)
     log(
-      "Building with --empty: every ref and source reads no row (the tables are left empty; the next run builds them, incremental ones in full)",
+      "Building with --empty: every ref and source reads no row (tables and views are left empty, but an incremental table keeps the rows it held; the next run builds them, an empty incremental one in full)",
     );
   else for (const line of emptySourceLines(project, selected, opts.data)) log(line);
   const marked = step === "test" ? undefined : fullRefreshNeeded({ ...opts, selector }, log);
