@@ -1,6 +1,6 @@
 // The dev server's builder under steady traffic: new raw objects keep arriving during every build,
 // and the reports must still be rendered now and then, not only the models built.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { closeWarehouseFiles, openWarehouse } from "../runner/warehouse.ts";
@@ -78,6 +78,30 @@ describe("dev builder", () => {
       warehouse.close();
     }
     expect(readFileSync(join(data, "site", "index.html"), "utf8")).toContain("all times Pacific/Auckland");
+  }, 120_000);
+
+  it("says once that the builds apply a default selector of selectors.yml, which builds only part of the models", async () => {
+    const models = tempFolder("ownstats-builder-models-");
+    cpSync(packageModels, models, { recursive: true });
+    writeFileSync(
+      join(models, "selectors.yml"),
+      [
+        "selectors:",
+        "  - name: daily_only",
+        "    default: true",
+        "    definition: { method: fqn, value: daily, parents: true, indirect_selection: cautious }",
+      ].join("\n"),
+    );
+    const { builder, lines } = await demoBuilder({ models });
+    const first = await builder.buildNow("start");
+    expect(first.ok, first.lines.join("\n")).toBe(true);
+    expect((await builder.buildNow("again")).ok).toBe(true);
+    await builder.stop();
+    const said = lines.filter((line) => line.includes("default selector"));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(
+      /^ {2}Using the default selector "daily_only" of [^ ]+\/selectors\.yml \(default: true\)/,
+    );
   }, 120_000);
 
   it.skipIf(!existsSync("/proc/self/stat"))(

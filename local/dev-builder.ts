@@ -61,6 +61,8 @@ export class IncrementalBuilder {
   private timer: NodeJS.Timeout | undefined;
   private lastModels = 0;
   private lastReports = 0;
+  /** The default selector's line last shown: said once, not with every build. */
+  private selectorSaid: string | undefined;
   private stopped = false;
   private readonly listeners = new Set<(outcome: BuildOutcome) => void>();
   private readonly renderListeners = new Set<(problem: string | undefined) => void>();
@@ -182,15 +184,27 @@ export class IncrementalBuilder {
     } else if (outcome.ok) {
       this.reportsDue = true;
       this.log(`build ${time} (${reason}): models and tests ok in ${outcome.seconds.toFixed(1)} s`);
+      this.sayDefaultSelector(lines);
     } else {
       // Renders what the models could build, and shows the lines that say what went wrong.
       this.reportsDue = code !== 2;
       this.log(`build ${time} (${reason}): FAILED (exit ${code}) in ${outcome.seconds.toFixed(1)} s`);
       for (const line of failureLines(lines)) this.log(`  ${line}`);
       this.log(`  details: ${this.options.data}/target/run_results.json`);
+      this.sayDefaultSelector(lines);
     }
     for (const listener of this.listeners) listener(outcome);
     return outcome;
+  }
+
+  /**
+   * A selectors.yml default builds only part of the models, so events may never reach the reports:
+   * the single build line would hide that, so the runner's line is shown once (again if it changes).
+   */
+  private sayDefaultSelector(lines: string[]): void {
+    const line = lines.find((l) => l.startsWith("Using the default selector"));
+    if (line !== undefined && line !== this.selectorSaid) this.log(`  ${line}`);
+    this.selectorSaid = line;
   }
 
   private async renderReports(): Promise<void> {
