@@ -18,6 +18,21 @@ function model(name: string, materialized: string) {
   ];
 }
 
+/** The sample warehouse's site, with a manifest that has daily alone, documenting `columns`. */
+async function siteWithDailyColumns(columns: Record<string, object>): Promise<string> {
+  const data = await sampleDataFolder();
+  folders.push(data);
+  mkdirSync(join(data, "target"));
+  const daily = model("daily", "incremental");
+  Object.assign(daily[1] as object, { columns });
+  writeFileSync(
+    join(data, "target", "manifest.json"),
+    JSON.stringify({ nodes: Object.fromEntries([daily]) }),
+  );
+  await buildSite({ data, days: 28 });
+  return data;
+}
+
 describe("models page", () => {
   it("counts each model's rows as they are after incremental runs replaced some", async () => {
     // Twenty hourly runs, each replacing the last day of daily as a time_range model does.
@@ -55,22 +70,11 @@ describe("models page", () => {
   });
 
   it("shows each column's type as the warehouse holds it, unless schema.yml gives one", async () => {
-    const data = await sampleDataFolder();
-    folders.push(data);
-    mkdirSync(join(data, "target"));
-    const daily = model("daily", "incremental");
-    Object.assign(daily[1] as object, {
-      columns: {
-        date: { name: "date", description: "The day." },
-        sessions: { name: "sessions", description: "Sessions.", data_type: "HUGEINT" },
-        gone: { name: "gone", description: "Documented, not in the table." },
-      },
+    const data = await siteWithDailyColumns({
+      date: { name: "date", description: "The day." },
+      sessions: { name: "sessions", description: "Sessions.", data_type: "HUGEINT" },
+      gone: { name: "gone", description: "Documented, not in the table." },
     });
-    writeFileSync(
-      join(data, "target", "manifest.json"),
-      JSON.stringify({ nodes: Object.fromEntries([daily]) }),
-    );
-    await buildSite({ data, days: 28 });
     const page = readFileSync(join(data, "site", "models.html"), "utf8");
     const typeOf = (column: string) =>
       page.match(new RegExp(`<tr><td>${column}</td><td>([^<]*)</td><td>`))?.[1];
@@ -78,18 +82,7 @@ describe("models page", () => {
   });
 
   it("lists the warehouse's columns that schema.yml does not describe, after those it does", async () => {
-    const data = await sampleDataFolder();
-    folders.push(data);
-    mkdirSync(join(data, "target"));
-    const daily = model("daily", "incremental");
-    Object.assign(daily[1] as object, {
-      columns: { sessions: { name: "sessions", description: "Sessions." } },
-    });
-    writeFileSync(
-      join(data, "target", "manifest.json"),
-      JSON.stringify({ nodes: Object.fromEntries([daily]) }),
-    );
-    await buildSite({ data, days: 28 });
+    const data = await siteWithDailyColumns({ sessions: { name: "sessions", description: "Sessions." } });
     const csv = readFileSync(join(data, "site", "csv", "models-daily-columns.csv"), "utf8");
     const lines = csv
       .replace(/^\ufeff/, "")
