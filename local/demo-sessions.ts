@@ -1,5 +1,6 @@
 // The events of one planned session, as stored NDJSON lines. Lines are built as strings directly
 // (no object + JSON.stringify per event): the demo has to write a million events a minute.
+import { CTA_ELEMENT, ctaPlacements, FORM_ELEMENT } from "./demo-ctas.ts";
 import type { Random } from "./demo-random.ts";
 import type { PlannedSession } from "./demo-visitors.ts";
 import {
@@ -18,13 +19,12 @@ import {
 /** Receives each event line with its arrival time (ms), which decides its hour partition. */
 export type EmitEvent = (arrival: number, line: string) => void;
 
-export const CTA_ELEMENT = "book_call";
-export const FORM_ELEMENT = "book_call_form";
-
 const MAX_PAGES = 12;
 /** Shares of sessions that only glance at their landing page; returning visitors come with intent. */
 const FIRST_GLANCE = 0.45;
 const RETURNING_GLANCE = 0.2;
+/** How much likelier a returning visitor is to click a call to action. */
+const RETURNING_INTENT = 1.4;
 const q = JSON.stringify;
 
 export function writeSession(random: Random, session: PlannedSession, emit: EmitEvent): void {
@@ -101,7 +101,7 @@ export function writeSession(random: Random, session: PlannedSession, emit: Emit
     if (glance) {
       // Gone before doing anything on the page.
     } else if (key === "pricing") {
-      const clickRate = visitor.variant.ctaRate * (returning ? 1.4 : 1);
+      const clickRate = visitor.variant.ctaRate * (returning ? RETURNING_INTENT : 1);
       if (random.chance(clickRate)) {
         const clickAt = t + dwell * 0.5;
         event("cta_click", clickAt, page.path, `,"element":"${CTA_ELEMENT}"`);
@@ -118,18 +118,27 @@ export function writeSession(random: Random, session: PlannedSession, emit: Emit
       } else if (random.chance(0.05)) {
         event("custom", t + dwell * 0.3, page.path, `,"name":"plan_toggle","props":{"billing":"yearly"}`);
       }
-    } else if (key === "home" && random.chance(0.06)) {
-      event("cta_click", t + dwell * 0.6, page.path, `,"element":"get_started"`);
-      next = "docs";
-    } else if (key === "docs" && random.chance(0.3)) {
-      event("custom", t + dwell * 0.4, page.path, `,"name":"copy_snippet","props":{"snippet":"script_tag"}`);
-    } else if (key === "article" && random.chance(0.03)) {
-      event(
-        "custom",
-        t + dwell * 0.9,
-        page.path,
-        `,"name":"newsletter_signup","props":{"placement":"footer"}`,
-      );
+    } else {
+      for (const cta of ctaPlacements[key]) {
+        if (!random.chance(cta.rate * (returning ? RETURNING_INTENT : 1))) continue;
+        event("cta_click", t + dwell * (0.2 + 0.7 * random.next()), page.path, `,"element":"${cta.element}"`);
+        if (cta.leadsTo) next = cta.leadsTo;
+      }
+      if (key === "docs" && random.chance(0.3)) {
+        event(
+          "custom",
+          t + dwell * 0.4,
+          page.path,
+          `,"name":"copy_snippet","props":{"snippet":"script_tag"}`,
+        );
+      } else if (key === "article" && random.chance(0.03)) {
+        event(
+          "custom",
+          t + dwell * 0.9,
+          page.path,
+          `,"name":"newsletter_signup","props":{"placement":"footer"}`,
+        );
+      }
     }
 
     t += dwell;

@@ -176,6 +176,30 @@ describe("demo shape", () => {
     expect(b).toBeGreaterThan(control * 1.3);
   });
 
+  it("puts each call to action on several pages, clicked more often on pricing and contact than on blog posts", async () => {
+    // The goals page shows where each CTA is clicked: one page with all of a CTA's clicks shows nothing.
+    const ctas =
+      await wh.all(`select element, sum(clicks) as clicks, count(*) as pages, max(clicks) as top from (
+        select element, page_path, count(*) as clicks from events
+        where event_type = 'cta_click' and not is_bot group by all)
+      group by element having sum(clicks) >= 20 order by element`);
+    expect(ctas.map((r) => r.element)).toEqual(["book_call", "get_started"]);
+    for (const cta of ctas) {
+      expect(Number(cta.pages), `${cta.element}'s pages`).toBeGreaterThanOrEqual(3);
+      expect(Number(cta.top) / Number(cta.clicks), `${cta.element}'s busiest page's share`).toBeLessThan(
+        0.85,
+      );
+    }
+    const rates = await wh.all(`select page_path,
+        count(*) filter (where event_type = 'cta_click' and element = 'book_call')
+          / count(*) filter (where event_type = 'page_view') as rate
+      from events where not is_bot group by page_path`);
+    const rate = (path: string) => Number(rates.find((r) => r.page_path === path)?.rate ?? 0);
+    const blogs = rates.filter((r) => String(r.page_path).startsWith("/blog/")).map((r) => Number(r.rate));
+    expect(blogs).toHaveLength(2);
+    expect(Math.min(rate("/pricing"), rate("/contact"))).toBeGreaterThan(3 * Math.max(...blogs));
+  });
+
   it("has one traffic spike: the busiest hour is the launch hour, far above a typical hour", async () => {
     const hours = await wh.all(`select date_trunc('hour', event_ts::timestamp)::varchar as hour, count(*) as n
       from events where not is_bot group by 1 order by n desc`);

@@ -12,7 +12,7 @@ const data = mkdtempSync(join(tmpdir(), "ownstats-readme-demo-"));
 afterAll(() => rmSync(data, { recursive: true, force: true }));
 
 it("flags the share of bot events the README gives", async () => {
-  const range = /about (\d+)–(\d+) % of events from headless crawlers/.exec(readme);
+  const range = /about ([\d.]+)–([\d.]+) % of events from headless crawlers/.exec(readme);
   expect(range, "the README's bot share").not.toBeNull();
   const summary = await writeDemo({ data, visitors: 2000, days: 56, seed: 1, now: "2026-03-01T00:00:00Z" });
   const percent = (100 * summary.botEvents) / summary.events;
