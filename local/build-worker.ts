@@ -5,7 +5,7 @@
 // one-second build) and the reports' chart and template libraries (about a second of each render).
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import type { Readable } from "node:stream";
+import type { Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const workerFile = fileURLToPath(new URL("./build-worker-process.ts", import.meta.url));
@@ -101,11 +101,9 @@ export class BuildWorker {
 
 /** An idle worker does not keep the dev server's process alive; one with a job does. */
 function hold(child: ChildProcess, busy: boolean): void {
-  for (const handle of [child, child.channel, child.stdout, child.stderr] as (
-    | Pick<Readable & ChildProcess, "ref" | "unref">
-    | null
-    | undefined
-  )[]) {
+  // A child's pipes are sockets, which Node's types give as plain streams.
+  const pipes = [child.stdout, child.stderr] as (Socket | null)[];
+  for (const handle of [child, child.channel, ...pipes]) {
     if (busy) handle?.ref();
     else handle?.unref();
   }

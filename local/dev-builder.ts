@@ -184,15 +184,14 @@ export class IncrementalBuilder {
     } else if (outcome.ok) {
       this.reportsDue = true;
       this.log(`build ${time} (${reason}): models and tests ok in ${outcome.seconds.toFixed(1)} s`);
-      this.sayDefaultSelector(lines);
     } else {
       // Renders what the models could build, and shows the lines that say what went wrong.
       this.reportsDue = code !== 2;
       this.log(`build ${time} (${reason}): FAILED (exit ${code}) in ${outcome.seconds.toFixed(1)} s`);
       for (const line of failureLines(lines)) this.log(`  ${line}`);
       this.log(`  details: ${this.options.data}/target/run_results.json`);
-      this.sayDefaultSelector(lines);
     }
+    if (!outcome.busy) this.sayDefaultSelector(lines);
     for (const listener of this.listeners) listener(outcome);
     return outcome;
   }
