@@ -48,10 +48,8 @@ function neighbourShares(rows: Row[]): [string, number][] {
 }
 
 /** "/pricing 40 % · (exit) 35 % · others 25 %". */
-function neighboursText(rows: Row[]): string {
-  return neighbourShares(rows)
-    .map(([neighbour, share]) => `${neighbour} ${formatShareBrief(share)}`)
-    .join(" · ");
+function neighboursText(shares: [string, number][]): string {
+  return shares.map(([neighbour, share]) => `${neighbour} ${formatShareBrief(share)}`).join(" · ");
 }
 
 const directions = [
@@ -68,28 +66,31 @@ export function pagePathsTable(rows: Row[]): Table {
     (n, total) =>
       `Where visitors of the ${n} most viewed of ${total} pages came from and went next (the period)`,
   );
+  // Each page's neighbour shares per direction, shown as one text per cell and downloaded a row each.
+  const shown = [...pages].map(([page, list]) => ({
+    page,
+    views: list[0]?.views,
+    byDirection: directions.map(([direction, label]) => ({
+      label,
+      shares: neighbourShares(list.filter((r) => r.direction === direction)),
+    })),
+  }));
   const made = table(
     caption,
     ["Page", "Views, reloads aside#", "Came from", "Went next"],
-    [...pages].map(([page, list]) => [
+    shown.map(({ page, views, byDirection }) => [
       page,
-      formatCount(list[0]?.views),
-      ...directions.map(([direction]) => neighboursText(list.filter((r) => r.direction === direction))),
+      formatCount(views),
+      ...byDirection.map(({ shares }) => neighboursText(shares)),
     ]),
     "No page views in this period.",
   );
   // One row per page, direction and neighbour, its share a fraction as in every other CSV file.
   made.csvRows = {
     columns: ["Page", "Views, reloads aside", "Direction", "Neighbour", "Share"],
-    rows: [...pages].flatMap(([page, list]) =>
-      directions.flatMap(([direction, label]) =>
-        neighbourShares(list.filter((r) => r.direction === direction)).map(([neighbour, share]) => [
-          page,
-          num(list[0]?.views),
-          label,
-          neighbour,
-          share,
-        ]),
+    rows: shown.flatMap(({ page, views, byDirection }) =>
+      byDirection.flatMap(({ label, shares }) =>
+        shares.map(([neighbour, share]) => [page, num(views), label, neighbour, share]),
       ),
     ),
   };
