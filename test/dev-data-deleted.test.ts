@@ -14,7 +14,8 @@ describe("ownstats dev with its data folder deleted", () => {
   it("takes its lock again once the folder is back, so a second dev server on it is refused", async () => {
     const first = await startDev(["--no-demo"]);
     try {
-      await rm(first.data, { recursive: true });
+      // The running server may write into the folder while it goes (ENOTEMPTY), as `rm -r` may meet.
+      await rm(first.data, { recursive: true, maxRetries: 5 });
       // An event makes the spool, and with it the data folder, again.
       const res = await fetch(`${first.url}/v1/events`, {
         method: "POST",
@@ -44,7 +45,7 @@ describe("ownstats dev with its data folder deleted", () => {
       process.kill(pid, "SIGSTOP");
       let second: Awaited<ReturnType<typeof startDev>>;
       try {
-        await rm(first.data, { recursive: true });
+        await rm(first.data, { recursive: true, maxRetries: 5 });
         second = await startDev(["--no-demo"], first.data);
       } finally {
         process.kill(pid, "SIGCONT");
