@@ -114,6 +114,23 @@ describe.runIf(executable)("tracker: delivery", () => {
     expect(eventPosts().map((r) => r.fetchMode)).toEqual(["cors"]); // a fetch, not a beacon
   });
 
+  it("sends the queue by fetch, without an error in the page, from a browser that has no sendBeacon", async () => {
+    const { context, page } = await openPage();
+    // Firefox with beacon.enabled off (a common hardening setting) has no navigator.sendBeacon.
+    await context.addInitScript(() => {
+      delete (Navigator.prototype as Partial<Navigator>).sendBeacon;
+    });
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(site.page("article.html"));
+    await page.click("#plain-cta");
+    await page.goto(site.page("thanks.html")); // no time passes: only the flush on leaving sends
+    await poll(() => site.ofType("cta_click").length).toBe(1);
+    expect(site.ofType("page_view")).toHaveLength(1);
+    expect(eventPosts().map((r) => r.fetchMode)).toEqual(["cors"]);
+    expect(errors).toEqual([]);
+  });
+
   it("posts to another origin with no CORS preflight", async () => {
     const { context, page } = await openPage();
     const requests = watchRequests(context);

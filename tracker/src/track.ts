@@ -38,9 +38,11 @@ export const track = (event_type: EventType, fields?: Fields): void => {
 /**
  * Sends the whole queue; `leaving` (the page is going away) prefers sendBeacon, which outlives the
  * page. The body is built in a default parameter: every caller passes at most one argument.
+ * Firefox with beacon.enabled off has no sendBeacon: such a browser posts by keepalive fetch, as
+ * when a beacon is refused (a call would throw, losing the queue just taken out).
  */
 export const flush = (leaving?: unknown, body = queue[0] && `{"events":[${queue.splice(0)}]}`): unknown =>
-  body && ((leaving && nav.sendBeacon(endpoint, body)) || post(body, 1));
+  body && ((leaving && nav.sendBeacon?.(endpoint, body)) || post(body, 1));
 
 // A network error or a 5xx (the collector's sink failed) is retried once, a few seconds later. The
 // first attempt is keepalive, to outlive the page; the retry is not, since a keepalive fetch fails at
