@@ -51,6 +51,9 @@ export function mountTracker(
     // An hour fresh, then revalidated by ETag: a new tracker reaches every site within the hour.
     c.header("Cache-Control", "public, max-age=3600, stale-while-revalidate=86400");
     c.header("ETag", loaded.etag);
+    // A cross-origin isolated site (COEP require-corp, for SharedArrayBuffer) loads a script from
+    // another origin only when its answer says it may be embedded anywhere.
+    c.header("Cross-Origin-Resource-Policy", "cross-origin");
     const known = c.req.header("if-none-match");
     if (known?.split(/\s*,\s*/).some((tag) => tag.replace(/^W\//, "") === loaded.etag))
       return c.body(null, 304);

@@ -17,13 +17,21 @@ import { tempFolder } from "./temp-folders.ts";
 
 const fixtures = fileURLToPath(new URL("./fixtures/tracker/", import.meta.url));
 
-/** GET /site/<name>.html from test/fixtures/tracker, with {{collector}} replaced. */
+/**
+ * GET /site/<name>.html from test/fixtures/tracker, with {{collector}} replaced. A page named
+ * isolated-*.html is served cross-origin isolated (COEP require-corp), as sites that need
+ * SharedArrayBuffer are.
+ */
 function serveFixtures(app: Hono, collectorUrl: () => string): void {
   app.get("/site/:name", async (c) => {
     const name = c.req.param("name");
     if (!/^[\w-]+\.html$/.test(name)) return c.text("no such fixture", 404);
     const html = await readFile(join(fixtures, name), "utf8").catch(() => undefined);
     if (html === undefined) return c.text("no such fixture", 404);
+    if (name.startsWith("isolated-")) {
+      c.header("Cross-Origin-Embedder-Policy", "require-corp");
+      c.header("Cross-Origin-Opener-Policy", "same-origin");
+    }
     return c.html(html.replaceAll("{{collector}}", collectorUrl()));
   });
 }

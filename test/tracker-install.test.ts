@@ -50,6 +50,14 @@ describe.runIf(executable)("tracker: unusual tags and pages", () => {
     await expectCounted("/site/inline.html");
   });
 
+  it("counts a cross-origin isolated page (COEP require-corp) that loads the script from the collector", async () => {
+    // Sites that need SharedArrayBuffer (in-browser video or WebAssembly tools) send COEP; their
+    // page then loads another origin's script only if its answer allows that page to embed it.
+    await suite.page.goto(suite.site.otherOriginPage("isolated-cross-origin.html"));
+    expect(await suite.page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await expectCounted("/site/isolated-cross-origin.html");
+  });
+
   it("counts a page with an element whose id is ownstats, and installs its API over it", async () => {
     await suite.page.goto(suite.site.page("named-ownstats.html"));
     await expectCounted("/site/named-ownstats.html");
