@@ -52,8 +52,10 @@ export function mountTracker(
     c.header("Cache-Control", "public, max-age=3600, stale-while-revalidate=86400");
     c.header("ETag", loaded.etag);
     // A cross-origin isolated site (COEP require-corp, for SharedArrayBuffer) loads a script from
-    // another origin only when its answer says it may be embedded anywhere.
+    // another origin only when its answer says it may be embedded anywhere; a tag with the
+    // crossorigin attribute (which error trackers advise, and integrity requires) only with CORS.
     c.header("Cross-Origin-Resource-Policy", "cross-origin");
+    c.header("Access-Control-Allow-Origin", "*");
     const known = c.req.header("if-none-match");
     if (known?.split(/\s*,\s*/).some((tag) => tag.replace(/^W\//, "") === loaded.etag))
       return c.body(null, 304);

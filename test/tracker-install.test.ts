@@ -58,6 +58,11 @@ describe.runIf(executable)("tracker: unusual tags and pages", () => {
     await expectCounted("/site/isolated-cross-origin.html");
   });
 
+  it("counts a page on another origin whose tag has the crossorigin attribute", async () => {
+    await suite.page.goto(suite.site.otherOriginPage("crossorigin-attribute.html"));
+    await expectCounted("/site/crossorigin-attribute.html");
+  });
+
   it("counts a page with an element whose id is ownstats, and installs its API over it", async () => {
     await suite.page.goto(suite.site.page("named-ownstats.html"));
     await expectCounted("/site/named-ownstats.html");
