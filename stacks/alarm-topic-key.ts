@@ -10,6 +10,8 @@ export interface AlarmTopicKeyProps {
   /** `count` of the key: 1 to create it, 0 to leave it out (a token from `encrypt_alarm_topic`). */
   readonly count: number;
   readonly identity: AccountIdentity;
+  /** Name pattern of the alarms that publish to the topic, e.g. `ownstats-*`. */
+  readonly alarmNamePattern: string;
 }
 
 /**
@@ -46,7 +48,7 @@ export class AlarmTopicKey extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicKeyProps) {
     super(scope, id);
-    const { partition, accountId } = props.identity;
+    const { partition, region, accountId } = props.identity;
     this.key = new KmsKey(this, "key", {
       count: props.count,
       description: `Encrypts the ${props.name} SNS topic; CloudWatch alarms publish with it`,
@@ -68,6 +70,18 @@ export class AlarmTopicKey extends Construct {
             principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
             actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
             resources: ["*"],
+            // Without these, CloudWatch would use the key for an alarm of any account that names
+            // this topic (the confused-deputy problem); it sends both for alarm notifications.
+            condition: [
+              { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
+              {
+                test: "ArnLike",
+                variable: "aws:SourceArn",
+                values: [
+                  `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${props.alarmNamePattern}`,
+                ],
+              },
+            ],
           },
         ],
         props.count,

@@ -122,6 +122,29 @@ describe("least privilege", () => {
     }
   });
 
+  it("lets an AWS service act under any grant only for this account", () => {
+    // Roles' trust, and the alarm topic key CloudWatch publishes with: each names the account, or
+    // another account's alarm or delivery stream could make the service act with it.
+    const serviceGrants = allStatements.filter(({ s }) => s.principals?.some((p) => p.type === "Service"));
+    expect(serviceGrants.map(({ name }) => name).sort()).toEqual([
+      expect.stringContaining("alarms_key_key-policy"),
+      expect.stringContaining("collector_trust"),
+      expect.stringContaining("direct-delivery_trust"),
+      expect.stringContaining("stream-delivery_trust"),
+    ]);
+    for (const { name, s } of serviceGrants) {
+      expect(s.condition, name).toContainEqual({
+        test: "StringEquals",
+        variable: "aws:SourceAccount",
+        values: [expect.stringContaining("), 4)}")],
+      });
+    }
+    // Invoking the collector is the one grant a service gets outside a policy document.
+    for (const permission of Object.values(resourcesOf(tf, "aws_lambda_permission"))) {
+      expect(permission.source_arn).toMatch(/^\$\{aws_apigatewayv2_api\.[^.]+\.execution_arn\}\/\*\/POST/);
+    }
+  });
+
   it("refers to counted resources only through an instance index", () => {
     const counted = Object.entries(tf.resource).flatMap(([type, blocks]) =>
       Object.entries(blocks)

@@ -119,6 +119,18 @@ describe("operator alarms", () => {
     expect(services).toEqual(["cloudwatch.amazonaws.com"]);
     const cloudwatch = statements.find((s) => s.principals?.[0]?.type === "Service");
     expect([...(cloudwatch?.actions ?? [])].sort()).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    // Only for this account's alarms of this stack, named like the ones above.
+    expect(cloudwatch?.condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringContaining("), 4)}")] },
+      {
+        test: "ArnLike",
+        variable: "aws:SourceArn",
+        values: [
+          expect.stringMatching(/^arn:\$\{.*\}:cloudwatch:\$\{.*, 3\)\}:\$\{.*, 4\)\}:alarm:ownstats-\*$/),
+        ],
+      },
+    ]);
+    for (const alarm of alarms) expect(alarm.alarm_name).toMatch(/^ownstats-/);
     // The account manages the key but reads nothing with it.
     const account = statements.find((s) => s.principals?.[0]?.type === "AWS");
     expect(account?.principals?.[0]?.identifiers).toEqual([expect.stringMatching(/^arn:.*:iam::.*:root$/)]);

@@ -57,6 +57,7 @@ export class OperatorAlarms extends Construct {
       name,
       count: props.encryption.count,
       identity: props.encryption.identity,
+      alarmNamePattern: `${props.prefix}-*`,
     });
     this.topic = new SnsTopic(this, "topic", {
       name,
