@@ -64,7 +64,7 @@ export interface Plan {
   resource_changes: PlannedChange[];
   planned_values: {
     outputs: Record<string, { value?: unknown }>;
-    root_module: { resources: { type: string; values: Record<string, unknown> }[] };
+    root_module: { resources: { address: string; type: string; values: Record<string, unknown> }[] };
   };
 }
 
