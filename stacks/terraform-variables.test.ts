@@ -174,4 +174,28 @@ describe.skipIf(!pluginDir)("terraform variables (offline)", () => {
     },
     slow,
   );
+
+  it(
+    "refuses tags that S3 or IAM would refuse halfway through an apply, and takes any language's letters",
+    async () => {
+      const tagsVar = (tags: Record<string, string>) =>
+        `tags={${Object.entries(tags)
+          .map(([k, v]) => `${JSON.stringify(k)}=${JSON.stringify(v)}`)
+          .join(",")}}`;
+      const tooMany = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`tag-${i}`, "x"]));
+      for (const tags of [{ department: "R&D" }, { "owner,team": "web" }, { team: "web*" }, tooMany]) {
+        const attempt = planOnly(...REQUIRED_VARS, "-var", tagsVar(tags));
+        await expect(attempt, JSON.stringify(tags).slice(0, 40)).rejects.toThrow(
+          /tags must map keys of 1-128 characters[\s\S]*no &, comma or \*/,
+        );
+      }
+      const accepted = await plan("tags-unicode", [
+        ...REQUIRED_VARS,
+        "-var",
+        tagsVar({ "cost center": "Café Müller", "team:web/ops": "a=b+c@d_e.f-g", application: "site" }),
+      ]);
+      expect(created(accepted).length).toBeGreaterThan(0);
+    },
+    slow,
+  );
 });

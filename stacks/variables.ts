@@ -37,6 +37,9 @@ export interface AnalyticsVariables {
   readonly tags: Record<string, string>;
 }
 
+/** AWS's pattern for tag keys and values, as an HCL string literal (Unicode letters, spaces, digits). */
+const TAG_TEXT = "^[\\\\p{L}\\\\p{Z}\\\\p{N}_.:/=+@-]*$";
+
 // A variable's validation may only refer to the variable itself, by its Terraform name.
 const check = (condition: string, errorMessage: string) => [{ condition: `\${${condition}}`, errorMessage }];
 
@@ -221,10 +224,13 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     description:
       'Tags put on every resource besides application, e.g. {"cost-center" = "web", "owner" = "marketing"}: ' +
       "for cost allocation and for tag policies that refuse untagged resources.",
-    // AWS's limits on a tag, checked before the plan rather than by the first resource AWS refuses.
+    // AWS's limits on a tag, checked before the plan rather than by the first resource AWS refuses
+    // halfway through an apply: the characters are those every tagged service here takes (S3 and
+    // IAM refuse "R&D"), and 50 tags a resource, application included.
     validation: check(
-      'alltrue([for k, v in var.tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])',
-      'tags must map keys of 1-128 characters, not starting with "aws:", to values of at most 256 characters.',
+      `alltrue([for k, v in var.tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:") && can(regex("${TAG_TEXT}", k)) && can(regex("${TAG_TEXT}", v))]) && length(merge(var.tags, { application = "" })) <= 50`,
+      'tags must map keys of 1-128 characters, not starting with "aws:", to values of at most 256 characters, ' +
+        "written with letters, digits, spaces and _ . : / = + - @ only (no &, comma or *), at most 49 tags besides application.",
     ),
   });
 
