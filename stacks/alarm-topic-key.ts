@@ -2,7 +2,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias/index.js";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key/index.js";
 import { Construct } from "constructs";
 import { attributeOf } from "./counted.ts";
-import { type AccountIdentity, policyDocument } from "./policy.ts";
+import { type AccountIdentity, onBehalfOf, policyDocument } from "./policy.ts";
 
 export interface AlarmTopicKeyProps {
   /** Alias of the key, without `alias/`. */
@@ -10,8 +10,8 @@ export interface AlarmTopicKeyProps {
   /** `count` of the key: 1 to create it, 0 to leave it out (a token from `encrypt_alarm_topic`). */
   readonly count: number;
   readonly identity: AccountIdentity;
-  /** Name pattern of the alarms that publish to the topic, e.g. `ownstats-*`. */
-  readonly alarmNamePattern: string;
+  /** ARN pattern of the alarms that publish to the topic (IAM `ArnLike`). */
+  readonly alarmArns: string;
 }
 
 /**
@@ -48,7 +48,7 @@ export class AlarmTopicKey extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicKeyProps) {
     super(scope, id);
-    const { partition, region, accountId } = props.identity;
+    const { partition, accountId } = props.identity;
     this.key = new KmsKey(this, "key", {
       count: props.count,
       description: `Encrypts the ${props.name} SNS topic; CloudWatch alarms publish with it`,
@@ -70,18 +70,8 @@ export class AlarmTopicKey extends Construct {
             principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
             actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
             resources: ["*"],
-            // Without these, CloudWatch would use the key for an alarm of any account that names
-            // this topic (the confused-deputy problem); it sends both for alarm notifications.
-            condition: [
-              { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
-              {
-                test: "ArnLike",
-                variable: "aws:SourceArn",
-                values: [
-                  `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${props.alarmNamePattern}`,
-                ],
-              },
-            ],
+            // CloudWatch sends the alarm's account and ARN with each message it encrypts.
+            condition: onBehalfOf(accountId, props.alarmArns),
           },
         ],
         props.count,

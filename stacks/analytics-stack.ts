@@ -126,7 +126,8 @@ export class AnalyticsStack extends TerraformStack {
         count: vars.kinesisCount,
         onDemand: vars.kinesisOnDemand,
       },
-      encryption: { enabled: vars.encryptAlarmTopic, count: vars.alarmTopicKeyCount, identity },
+      encryption: { enabled: vars.encryptAlarmTopic, count: vars.alarmTopicKeyCount },
+      identity,
     });
 
     const reports = new ReportAccess(this, "report-access", {

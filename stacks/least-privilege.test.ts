@@ -123,11 +123,12 @@ describe("least privilege", () => {
   });
 
   it("lets an AWS service act under any grant only for this account", () => {
-    // Roles' trust, and the alarm topic key CloudWatch publishes with: each names the account, or
-    // another account's alarm or delivery stream could make the service act with it.
+    // Roles' trust, and the alarm topic and its key that CloudWatch publishes with: each names the
+    // account, or another account's alarm or delivery stream could make the service act with it.
     const serviceGrants = allStatements.filter(({ s }) => s.principals?.some((p) => p.type === "Service"));
     expect(serviceGrants.map(({ name }) => name).sort()).toEqual([
       expect.stringContaining("alarms_key_key-policy"),
+      expect.stringContaining("alarms_topic-policy-document"),
       expect.stringContaining("collector_trust"),
       expect.stringContaining("direct-delivery_trust"),
       expect.stringContaining("stream-delivery_trust"),

@@ -12,6 +12,18 @@ const alarmOn = (namespace: string, metric: string) =>
 const reference = (type: string, nameHint: string, attribute: string) =>
   `\${${type}.${Object.keys(resourcesOf(tf, type)).find((n) => n.includes(nameHint))}.${attribute}}`;
 
+/** CloudWatch acting for an alarm of this stack, in this account and region (confused-deputy protection). */
+const fromTheStacksAlarms = [
+  { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringContaining("), 4)}")] },
+  {
+    test: "ArnLike",
+    variable: "aws:SourceArn",
+    values: [
+      expect.stringMatching(/^arn:\$\{.*\}:cloudwatch:\$\{.*, 3\)\}:\$\{.*, 4\)\}:alarm:ownstats-\*$/),
+    ],
+  },
+];
+
 describe("operator alarms", () => {
   it("tell the alarm topic when each goes off and clears, and stay quiet on a site without traffic", () => {
     expect(alarms.length).toBeGreaterThanOrEqual(7);
@@ -97,6 +109,22 @@ describe("operator alarms", () => {
     expect(tf.output.alarm_topic_arn?.value).toBe(topicArn);
   });
 
+  it("let only the stack's alarms publish to the topic, not any service acting for the account", () => {
+    const policy = onlyResource(tf, "aws_sns_topic_policy");
+    expect(policy.arn).toBe(topicArn);
+    expect(statementsOf(tf, policy.policy)).toEqual([
+      {
+        sid: "CloudWatchPublishesAlarms",
+        effect: "Allow",
+        principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+        actions: ["sns:Publish"],
+        resources: [topicArn],
+        condition: fromTheStacksAlarms,
+      },
+    ]);
+    for (const alarm of alarms) expect(alarm.alarm_name).toMatch(/^ownstats-/);
+  });
+
   it("encrypt the topic, when encrypt_alarm_topic asks, with a key of its own that lets CloudWatch publish", () => {
     expect(tf.variable.encrypt_alarm_topic).toMatchObject({ type: "bool", default: false });
     const keyCount = "${var.encrypt_alarm_topic ? 1 : 0}";
@@ -120,17 +148,7 @@ describe("operator alarms", () => {
     const cloudwatch = statements.find((s) => s.principals?.[0]?.type === "Service");
     expect([...(cloudwatch?.actions ?? [])].sort()).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
     // Only for this account's alarms of this stack, named like the ones above.
-    expect(cloudwatch?.condition).toEqual([
-      { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringContaining("), 4)}")] },
-      {
-        test: "ArnLike",
-        variable: "aws:SourceArn",
-        values: [
-          expect.stringMatching(/^arn:\$\{.*\}:cloudwatch:\$\{.*, 3\)\}:\$\{.*, 4\)\}:alarm:ownstats-\*$/),
-        ],
-      },
-    ]);
-    for (const alarm of alarms) expect(alarm.alarm_name).toMatch(/^ownstats-/);
+    expect(cloudwatch?.condition).toEqual(fromTheStacksAlarms);
     // The account manages the key but reads nothing with it.
     const account = statements.find((s) => s.principals?.[0]?.type === "AWS");
     expect(account?.principals?.[0]?.identifiers).toEqual([expect.stringMatching(/^arn:.*:iam::.*:root$/)]);

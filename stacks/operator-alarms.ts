@@ -1,10 +1,11 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy/index.js";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription/index.js";
 import { Fn, type IResolvable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AlarmTopicKey } from "./alarm-topic-key.ts";
-import type { AccountIdentity } from "./policy.ts";
+import { type AccountIdentity, onBehalfOf, policyDocument } from "./policy.ts";
 
 export interface OperatorAlarmsProps {
   /** Start of the topic's and every alarm's name. */
@@ -31,8 +32,9 @@ export interface OperatorAlarmsProps {
   readonly encryption: {
     readonly enabled: IResolvable;
     readonly count: number;
-    readonly identity: AccountIdentity;
   };
+  /** Where the stack is deployed: only its alarms there may publish to the topic. */
+  readonly identity: AccountIdentity;
 }
 
 /** Seconds events may wait in Firehose before it counts as stuck: the longest buffer (900 s) and then some. */
@@ -51,17 +53,35 @@ export class OperatorAlarms extends Construct {
   constructor(scope: Construct, id: string, props: OperatorAlarmsProps) {
     super(scope, id);
     const name = `${props.prefix}-alarms`;
+    const { partition, region, accountId } = props.identity;
+    // Every alarm below is named `${prefix}-…`.
+    const alarmArns = `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${props.prefix}-*`;
     // CloudWatch cannot publish to a topic under the AWS-managed SNS key, so encryption takes a key
     // of its own, at $1 a month: opt-in, since an alarm carries no event data.
     const key = new AlarmTopicKey(this, "key", {
       name,
       count: props.encryption.count,
-      identity: props.encryption.identity,
-      alarmNamePattern: `${props.prefix}-*`,
+      identity: props.identity,
+      alarmArns,
     });
     this.topic = new SnsTopic(this, "topic", {
       name,
       kmsMasterKeyId: Token.asString(Fn.conditional(props.encryption.enabled, key.arn, Token.nullValue())),
+    });
+    // In place of SNS's default policy, which lets any AWS service publish for any resource of the
+    // account (an S3 bucket's events, another stack's alarms): only these alarms may.
+    new SnsTopicPolicy(this, "topic-policy", {
+      arn: this.topic.arn,
+      policy: policyDocument(this, "topic-policy-document", [
+        {
+          sid: "CloudWatchPublishesAlarms",
+          effect: "Allow",
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+          actions: ["sns:Publish"],
+          resources: [this.topic.arn],
+          condition: onBehalfOf(accountId, alarmArns),
+        },
+      ]),
     });
     new SnsTopicSubscription(this, "email", {
       // compact() drops an empty string: one subscription for an address, none without.

@@ -39,6 +39,18 @@ export function serviceTrustPolicy(scope: Construct, id: string, service: string
   ]);
 }
 
+/**
+ * Conditions that let an AWS service principal act only for this account's resources whose ARN
+ * matches `sourceArn` (IAM `ArnLike`): without them, the service acting for another account's
+ * resource could use the grant (the confused-deputy problem).
+ */
+export function onBehalfOf(accountId: string, sourceArn: string): PolicyStatement["condition"] {
+  return [
+    { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
+    { test: "ArnLike", variable: "aws:SourceArn", values: [sourceArn] },
+  ];
+}
+
 /** Where this stack is deployed, as Terraform expressions. */
 export interface AccountIdentity {
   readonly partition: string;
