@@ -106,5 +106,11 @@ export const STACK_DEFAULTS = {
   kinesisShardCount: 1,
 };
 
+/**
+ * CloudWatch alarms the stack creates (stacks/operator-alarms.ts): API 5xx, collector errors and
+ * throttles, DirectPut delivery late; with the Kinesis stream also its delivery late, unread and throttled.
+ */
+export const STACK_ALARMS = { always: 4, withStream: 3 };
+
 /** The largest Actions cache GitHub saves (and a repository's whole cache allowance): 10 GiB. */
 export const ACTIONS_CACHE_LIMIT_BYTES = 10 * 1024 ** 3;

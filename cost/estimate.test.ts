@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { synthesizeStack } from "../stacks/synthesized.ts";
 import { DEFAULT_ASSUMPTIONS, STACK_DEFAULTS } from "./assumptions.ts";
 import { type CostEstimate, deliveredObjects, estimateCost, type LineId } from "./estimate.ts";
+import { uncountedAlarms } from "./format.ts";
 
 const goalCase = estimateCost({ events: 100_000, kinesis: false, bufferSeconds: 300, eventsPerRequest: 3 });
 
@@ -226,6 +227,18 @@ describe("traffic past what the stack and the report workflow take by default", 
     ).toContainEqual(expect.objectContaining({ id: "kinesisShards" }));
     // Without the option the estimate has no alarm-topic key, as the stack has none by default.
     expect(variables.encrypt_alarm_topic?.default).toBe(false);
+  });
+
+  it("names as many alarms as the stack creates, with the Kinesis stream and without", () => {
+    const alarms = Object.values(synthesizeStack().tf.resource.aws_cloudwatch_metric_alarm ?? {});
+    const always = alarms.filter((a) => a.count === undefined).length;
+    const withStream = alarms.filter((a) => a.count === "${var.kinesis_stream_enabled ? 1 : 0}").length;
+    expect(always + withStream).toBe(alarms.length);
+    // 4 × $0.10 and 7 × $0.10 a month once the account's 10 free alarms are used up.
+    expect(uncountedAlarms(false)).toContain(`the stack's ${always} CloudWatch alarms`);
+    expect(uncountedAlarms(false)).toContain(`$${(always * 0.1).toFixed(2)}/month`);
+    expect(uncountedAlarms(true)).toContain(`the stack's ${always + withStream} CloudWatch alarms`);
+    expect(uncountedAlarms(true)).toContain(`$${((always + withStream) * 0.1).toFixed(2)}/month`);
   });
 });
 

@@ -1,8 +1,10 @@
 // Renders a cost estimate as a plain-text table for the terminal and as markdown for the README.
+
+import { STACK_ALARMS } from "./assumptions.ts";
 import { type CostEstimate, estimateCost } from "./estimate.ts";
 import { bufferLabel, type CostInput } from "./input.ts";
 import type { KinesisMode } from "./kinesis.ts";
-import { ARTICLE_MONTHLY_USD, type Price } from "./prices.ts";
+import { ARTICLE_MONTHLY_USD, FREE_TIERS, PRICES, type Price } from "./prices.ts";
 
 export function usd(value: number): string {
   if (value === 0) return "$0";
@@ -76,6 +78,7 @@ export function formatEstimate(estimate: CostEstimate): string {
     `  gzip ${a.gzipRatio}×, ${a.retainedMonths} months kept in S3; ${a.syncRunsPerMonth} report syncs a month, each listing ${a.syncListedHours} hours of objects; requests arrive at random`,
     "Free tiers: the Monthly column has none. Always free: Lambda 1M requests + 400,000 GB-s, CloudWatch Logs 5 GB,",
     "  100 GB transfer out. Older accounts' first 12 months also free 1M HTTP API requests and S3 5 GB, 2,000 PUT, 20,000 GET.",
+    uncountedAlarms(estimate.input.kinesis),
     "Prices: cost/prices.ts (source and date per price). Re-check them in the AWS Pricing Calculator.",
   ];
   for (const note of estimate.notes) lines.push(`Note: ${note}`);
@@ -142,4 +145,13 @@ export function markdownItemized(estimate: CostEstimate): string {
     ...rows,
     `| **total** | | | | **${usd(estimate.totalUsd)}** |`,
   ].join("\n");
+}
+
+/**
+ * The stack's alarms are left out of the table: an account's first 10 are always free, and whether
+ * these fit in them depends on the account's other alarms, which the estimate cannot know.
+ */
+export function uncountedAlarms(kinesis: boolean): string {
+  const alarms = STACK_ALARMS.always + (kinesis ? STACK_ALARMS.withStream : 0);
+  return `Not counted: the stack's ${alarms} CloudWatch alarms, free within the ${FREE_TIERS.alarms.amount} every account has; past those, $${(alarms * PRICES.cloudwatchAlarmMonth.usd).toFixed(2)}/month (${unitPrice(PRICES.cloudwatchAlarmMonth)}).`;
 }

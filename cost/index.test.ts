@@ -20,6 +20,8 @@ describe("ownstats cost", () => {
     expect(stdout).toMatch(/^Total\s+\$0\.1047\s+\$0\.0908$/m);
     expect(stdout).toContain("The article's pipeline: about $12/month");
     expect(stdout).toContain("3 events per request");
+    // Billed once the account's 10 free alarms are used up, which the estimate cannot know.
+    expect(stdout).toMatch(/^Not counted: the stack's 4 CloudWatch alarms, .* past those, \$0\.40\/month/m);
   });
 
   it("adds the shard when Kinesis is on", async () => {
@@ -29,6 +31,7 @@ describe("ownstats cost", () => {
       /Kinesis\s+1 provisioned shard × 730 h\s+730\s+\$0\.015 per shard-hour\s+\$10\.95/,
     );
     expect(stdout).toContain("With --kinesis off (DirectPut Firehose, no stream): $0.1047/month");
+    expect(stdout).toMatch(/^Not counted: the stack's 7 CloudWatch alarms, .* past those, \$0\.70\/month/m);
   });
 
   it("prices an on-demand stream as the stack's kinesis_stream_mode ON_DEMAND does, and says which mode is cheaper", async () => {

@@ -136,6 +136,12 @@ export const PRICES = {
       "https://aws.amazon.com/cloudwatch/pricing/ (quoted for us-east-1 by https://c3x.dev/blog/cloudwatch-logs-cost-optimization, June 2026)",
     checked,
   },
+  cloudwatchAlarmMonth: {
+    usd: 0.1,
+    unit: "alarm-month",
+    source: "https://aws.amazon.com/cloudwatch/pricing/ (standard-resolution metric alarm)",
+    checked,
+  },
   dataTransferOutGb: {
     usd: 0.09,
     unit: "GB",
@@ -163,6 +169,12 @@ export const FREE_TIERS = {
   logsGb: {
     amount: 5,
     unit: "GB of logs",
+    kind: "always",
+    source: "https://aws.amazon.com/cloudwatch/pricing/",
+  },
+  alarms: {
+    amount: 10,
+    unit: "alarm metrics",
     kind: "always",
     source: "https://aws.amazon.com/cloudwatch/pricing/",
   },
