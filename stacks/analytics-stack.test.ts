@@ -112,6 +112,30 @@ describe("outputs", () => {
 });
 
 describe("README", () => {
+  it("asks for deploy credentials allowed to create every kind of resource the stack has", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const prerequisite = /- An AWS account and credentials[\s\S]*?\n- /.exec(readme)?.[0] ?? "";
+    const serviceOf: [RegExp, string][] = [
+      [/^aws_apigatewayv2_/, "API Gateway"],
+      [/^aws_athena_/, "Athena"],
+      [/^aws_cloudwatch_log_/, "CloudWatch Logs"],
+      [/^aws_cloudwatch_metric_alarm$/, "alarms"],
+      [/^aws_glue_/, "Glue"],
+      [/^aws_iam_/, "IAM"],
+      [/^aws_kinesis_firehose_/, "Firehose"],
+      [/^aws_kinesis_stream$/, "Kinesis"],
+      [/^aws_kms_/, "KMS"],
+      [/^aws_lambda_/, "Lambda"],
+      [/^aws_s3_/, "S3"],
+      [/^aws_sns_/, "SNS"],
+    ];
+    for (const type of Object.keys(tf.resource)) {
+      const service = serviceOf.find(([pattern]) => pattern.test(type))?.[1];
+      expect(service, `${type} has no service named here`).toBeDefined();
+      expect(prerequisite.replace(/\s+/g, " "), type).toContain(service);
+    }
+  });
+
   it("runs its Athena example in the stack's workgroup, which holds the result location, on the stack's table", () => {
     const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
     const example =
