@@ -13,6 +13,28 @@ export interface StateBackendEnv {
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
+/** The region variables the AWS tools read, at synth time. */
+export interface DeployRegionEnv {
+  readonly AWS_REGION?: string;
+  readonly AWS_DEFAULT_REGION?: string;
+}
+
+/**
+ * The region to deploy to: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1. An empty variable
+ * counts as unset, as the AWS CLI and SDKs take it; a value that is no region name stops the synth
+ * naming the variable, instead of an empty provider region and `region` output.
+ */
+export function deployRegion(env: DeployRegionEnv): string {
+  const [name, value] = env.AWS_REGION
+    ? ["AWS_REGION", env.AWS_REGION]
+    : env.AWS_DEFAULT_REGION
+      ? ["AWS_DEFAULT_REGION", env.AWS_DEFAULT_REGION]
+      : ["", "us-east-1"];
+  if (!REGION_NAME.test(value))
+    throw new Error(`${name} must be an AWS region such as "eu-west-1", not ${JSON.stringify(value)}.`);
+  return value;
+}
+
 /**
  * Keeps the stack's state in S3 when OWNSTATS_STATE_BUCKET names a bucket. The S3 backend must be
  * told the bucket's own region: that is `region` (the deploy region) unless OWNSTATS_STATE_REGION
