@@ -43,6 +43,13 @@ async function synthMain(env: Record<string, string | undefined>) {
   }
 }
 
+/** `npm run synth` under `env` exits 1 printing `message` alone, no stack trace. */
+async function expectSynthStopsWith(env: Record<string, string>, message: string) {
+  const result = await synthMain(env);
+  expect(result.code).toBe(1);
+  expect(result.stderr.trim()).toBe(message);
+}
+
 describe("deploy region", () => {
   it("takes AWS_REGION, and an empty one as unset, as the AWS tools do", () => {
     expect(deployRegion({ AWS_REGION: "eu-central-1" })).toBe("eu-central-1");
@@ -62,13 +69,15 @@ describe("deploy region", () => {
     expect(result).toMatchObject({ code: 0, region: "us-east-1", output: "us-east-1" });
   }, 60_000);
 
-  it("stops `npm run synth` on a region name with a typo, naming the variable", async () => {
-    const result = await synthMain({ AWS_REGION: "eu-west1" });
-    expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe(
-      'AWS_REGION must be an AWS region such as "eu-west-1", not "eu-west1".',
-    );
-  }, 60_000);
+  it(
+    "stops `npm run synth` on a region name with a typo, naming the variable",
+    () =>
+      expectSynthStopsWith(
+        { AWS_REGION: "eu-west1" },
+        'AWS_REGION must be an AWS region such as "eu-west-1", not "eu-west1".',
+      ),
+    60_000,
+  );
 });
 
 describe("state backend", () => {
@@ -102,11 +111,13 @@ describe("state backend", () => {
     ).toThrow('OWNSTATS_STATE_REGION must be an AWS region such as "eu-west-1", not "Ireland".');
   });
 
-  it("stops `npm run synth` with that message alone, no stack trace", async () => {
-    const result = await synthMain({ OWNSTATS_STATE_BUCKET: "s3://acme-terraform-state" });
-    expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe(
-      'OWNSTATS_STATE_BUCKET must be the name of an S3 bucket, such as "my-terraform-state" (no s3://, no path), not "s3://acme-terraform-state".',
-    );
-  }, 60_000);
+  it(
+    "stops `npm run synth` with that message alone, no stack trace",
+    () =>
+      expectSynthStopsWith(
+        { OWNSTATS_STATE_BUCKET: "s3://acme-terraform-state" },
+        'OWNSTATS_STATE_BUCKET must be the name of an S3 bucket, such as "my-terraform-state" (no s3://, no path), not "s3://acme-terraform-state".',
+      ),
+    60_000,
+  );
 });

@@ -30,6 +30,11 @@ export function deployRegion(env: DeployRegionEnv): string {
     : env.AWS_DEFAULT_REGION
       ? ["AWS_DEFAULT_REGION", env.AWS_DEFAULT_REGION]
       : ["", "us-east-1"];
+  return checkedRegion(name, value);
+}
+
+/** `value`, when it is a region name; else an error naming the variable `name` it came from. */
+function checkedRegion(name: string, value: string): string {
   if (!REGION_NAME.test(value))
     throw new Error(`${name} must be an AWS region such as "eu-west-1", not ${JSON.stringify(value)}.`);
   return value;
@@ -48,12 +53,9 @@ export function configureStateBackend(stack: TerraformStack, env: StateBackendEn
       `OWNSTATS_STATE_BUCKET must be the name of an S3 bucket, such as "my-terraform-state" (no s3://, no path), not ${JSON.stringify(bucket)}.`,
     );
   }
-  const stateRegion = env.OWNSTATS_STATE_REGION || region;
-  if (!REGION_NAME.test(stateRegion)) {
-    throw new Error(
-      `OWNSTATS_STATE_REGION must be an AWS region such as "eu-west-1", not ${JSON.stringify(stateRegion)}.`,
-    );
-  }
+  const stateRegion = env.OWNSTATS_STATE_REGION
+    ? checkedRegion("OWNSTATS_STATE_REGION", env.OWNSTATS_STATE_REGION)
+    : region;
   new S3Backend(stack, { bucket, key: "ownstats/terraform.tfstate", region: stateRegion, encrypt: true });
   // S3-native locking (Terraform 1.10+); the typed backend config predates it.
   stack.addOverride("terraform.backend.s3.use_lockfile", true);
