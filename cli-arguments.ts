@@ -18,6 +18,18 @@ export function integer(name: string, min = 0, max?: number) {
   };
 }
 
+/**
+ * The stream's capacity mode, also as the stack's kinesis_stream_mode spells it (ON_DEMAND), which the
+ * estimate itself prints for the other mode.
+ */
+export function kinesisMode(value: string): "provisioned" | "on-demand" {
+  const mode = value.toLowerCase().replace("_", "-");
+  if (mode === "provisioned" || mode === "on-demand") return mode;
+  throw new InvalidArgumentError(
+    `Allowed choices are provisioned, on-demand (or the stack's PROVISIONED, ON_DEMAND).`,
+  );
+}
+
 /** An endpoint URL: checked here, so a typo is named as the flag and not as the SDK's "Invalid URL". */
 export function endpointUrl(value: string): string {
   let protocol: string | undefined;

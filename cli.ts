@@ -8,6 +8,7 @@ import {
   homeExpanded,
   integer,
   keyPrefix,
+  kinesisMode,
   listenAddress,
   streamName,
   varsMapping,
@@ -244,6 +245,7 @@ program
   .addOption(
     new Option("--kinesis-mode <mode>", "the stream's capacity mode (the stack's kinesis_stream_mode)")
       .choices(["provisioned", "on-demand"])
+      .argParser(kinesisMode)
       .default("provisioned"),
   )
   .option("--buffer-seconds <s>", "Firehose buffering interval", integer("--buffer-seconds"), 300)

@@ -67,6 +67,22 @@ describe("ownstats cost", () => {
     );
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("--kinesis-mode");
+    expect(unknown.stderr).toContain("Allowed choices are provisioned, on-demand");
+  });
+
+  it("takes the mode as the stack's kinesis_stream_mode spells it, which the estimate prints", async () => {
+    const asStack = await ownstats(
+      "cost",
+      "--events",
+      "100000",
+      "--kinesis",
+      "on",
+      "--kinesis-mode",
+      "ON_DEMAND",
+    );
+    expect(asStack.stderr).toBe("");
+    expect(asStack.code).toBe(0);
+    expect(asStack.stdout).toContain("Kinesis on (on-demand)");
   });
 
   it("adds the alarm topic's key when asked, as the stack's encrypt_alarm_topic does", async () => {
