@@ -1,19 +1,50 @@
 // The demo site the report tests share: `ownstats demo` data built with `ownstats build` into a
 // temporary folder, a static host for it, and the SQL playground driven in Chromium.
 import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "vitest";
 import { launchChromium } from "./chromium.ts";
 import { tempFolder } from "./temp-folders.ts";
 
 /** A fresh data folder for demo data, and the site folder a build writes into it. */
-export function demoFolders() {
+function demoFolders() {
   const root = tempFolder("ownstats-reports-");
   const data = join(root, "data");
   return { root, data, site: join(data, "site") };
+}
+
+/** The report site's pages, in the order of its navigation. */
+export const reportPageFiles = [
+  "index.html",
+  "sources.html",
+  "pages.html",
+  "goals.html",
+  "funnel.html",
+  "cohorts.html",
+  "experiments.html",
+  "anomalies.html",
+  "models.html",
+  "sql.html",
+];
+
+/**
+ * The demo's data (400 visitors over 42 days, seed 7) built into a site before the test file's tests,
+ * and removed after them; `buildOutput` is what `ownstats build` printed.
+ */
+export function builtDemoSite() {
+  const folders = demoFolders();
+  let output = "";
+  beforeAll(() => {
+    ownstats(folders.data, "demo", "--visitors", "400", "--days", "42", "--seed", "7");
+    output = ownstats(folders.data, "build");
+  });
+  afterAll(() => rmSync(folders.root, { recursive: true, force: true }));
+  return { ...folders, buildOutput: () => output };
 }
 
 /** Runs the ownstats command on `data`, with the demo's clock fixed; throws with its output on failure. */

@@ -1,22 +1,14 @@
 // The SQL playground of the reports built from `ownstats demo` data, in Chromium: the example
 // queries, values as DuckDB writes them, errors that name what is wrong, CSV download, and what a
 // keyboard or screen-reader user meets.
-import { rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
-import { demoFolders, openPlayground, ownstats, runInPlayground, withServedSite } from "./reports-kit.ts";
+import { builtDemoSite, openPlayground, runInPlayground, withServedSite } from "./reports-kit.ts";
 
-const { root, data, site } = demoFolders();
-
-beforeAll(() => {
-  ownstats(data, "demo", "--visitors", "400", "--days", "42", "--seed", "7");
-  ownstats(data, "build");
-});
-
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const { site } = builtDemoSite();
 
 const executable = chromiumOrWarn("SQL playground in Chromium");
 const served = (use: Parameters<typeof withServedSite>[2]) => withServedSite(site, executable as string, use);
