@@ -47,7 +47,7 @@ describe("csvField", () => {
 });
 
 describe("tableCsv", () => {
-  it("writes a header row and the rows' values: counts and shares as numbers, a missing figure empty", () => {
+  it("writes a header row and the rows' values: counts and shares as numbers, a missing figure empty, a link's path", () => {
     const made = table(
       "Pages",
       ["Page", "Views#", "Share#"],
@@ -56,7 +56,7 @@ describe("tableCsv", () => {
         [{ text: "/x", href: "x.html" }, "–", "12.5"],
       ],
     );
-    expect(tableCsv(made)).toBe('\ufeffPage,Views,Share\r\n"/a,b",1234,0.0004\r\n/x,,12.5\r\n');
+    expect(tableCsv(made)).toBe('\ufeffPage,Views,Share\r\n"/a,b",1234,0.0004\r\nx.html,,12.5\r\n');
   });
 });
 
@@ -136,8 +136,11 @@ describe("the site's CSV downloads", () => {
           const caption = text(/<caption>([\s\S]*?)<\/caption>/.exec(inner)?.[1] ?? "");
           expect(text(label)).toBe(`Download '${caption}' as CSV`);
           const header = [...inner.matchAll(/<th(?: [^>]*)?>([\s\S]*?)<\/th>/g)].map((m) => text(m[1] ?? ""));
+          // A link's field holds where it leads, not its text.
           const rows = [...inner.matchAll(/<tr>(<td(?! colspan)[\s\S]*?)<\/tr>/g)].map((m) =>
-            [...(m[1] ?? "").matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => text(c[1] ?? "")),
+            [...(m[1] ?? "").matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map(
+              (c) => /^<a href="([^"]+)">/.exec(c[1] ?? "")?.[1] ?? text(c[1] ?? ""),
+            ),
           );
           const file = join(site, href);
           expect(readFileSync(file, "utf8").startsWith("\ufeff"), href).toBe(true);
@@ -171,6 +174,9 @@ describe("the site's CSV downloads", () => {
       expect(sources).toContain('"\'=HYPERLINK(""http://evil.example"",""x"")",5,1,0.2\r\n');
       expect(sources).toContain('"\'-2+3, ""quoted""",4,0,0\r\n');
       expect(sources).toContain('"\'@SUM(A1)\nsecond line",3,0,0\r\n');
+      // The playground's tables: the file to download by its path in the site, as the page links it.
+      const playground = readFileSync(join(site, "csv", "sql-tables.csv"), "utf8");
+      expect(playground).toMatch(/\r\ndaily,"date DATE, [^"]*",data\/daily\.parquet\r\n/);
     } finally {
       warehouse.close();
     }

@@ -50,7 +50,10 @@ export interface Table {
   csvRows?: { columns: string[]; rows: CsvValue[][] };
 }
 
-/** A cell that links somewhere in the site (a relative path, never another host). */
+/**
+ * A cell that links somewhere in the site (a path from the site's root, where the pages are, never
+ * another host); its CSV field holds that path.
+ */
 export interface LinkCell {
   text: string;
   href: string;
@@ -95,10 +98,12 @@ export function table(
       row.map((cell, i) => {
         const text = typeof cell === "string" ? cell : cell.text;
         const numeric = cols[i]?.numeric ?? false;
+        const href = typeof cell === "object" && "href" in cell ? cell.href : null;
         return {
           text,
-          value: typeof cell === "object" && "value" in cell ? cell.value : csvValue(text, numeric),
-          href: typeof cell === "object" && "href" in cell ? cell.href : null,
+          // A link's text is for reading ("daily.parquet"); a spreadsheet needs where it leads.
+          value: typeof cell === "object" && "value" in cell ? cell.value : (href ?? csvValue(text, numeric)),
+          href,
           numeric,
           time: cols[i]?.time ?? false,
         };
