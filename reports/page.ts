@@ -1,7 +1,7 @@
 // What a report page is: its file, its title, the queries it declares (each named, so a failure
 // names the page and the query) and the view that turns their rows into the template's context.
 import type { Row } from "../runner/warehouse.ts";
-import { type Figure, figure, formatCount, formatShare, num } from "./format.ts";
+import { figure, formatCount, formatShare, num } from "./format.ts";
 import type { Period } from "./period.ts";
 
 export interface PageInput {
@@ -59,6 +59,15 @@ export interface LinkCell {
   href: string;
 }
 
+/**
+ * A cell whose CSV field differs from its text: a figure (format.ts), or a day the page annotates,
+ * whose field is the plain ISO date a spreadsheet reads as one.
+ */
+export interface ValueCell {
+  text: string;
+  value: CsvValue;
+}
+
 /** The tables made by table(): the renderer finds them in a page's view to write their CSV files. */
 const tables = new WeakSet<object>();
 
@@ -83,7 +92,7 @@ function csvValue(text: string, numeric: boolean): CsvValue {
 export function table(
   caption: string,
   columns: string[],
-  rows: (string | LinkCell | Figure)[][],
+  rows: (string | LinkCell | ValueCell)[][],
   empty = "No data yet.",
 ): Table {
   const cols = columns.map((c) => {

@@ -1,5 +1,8 @@
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderedSamplePage } from "../sample-warehouse.ts";
+import { buildSite } from "../index.ts";
+import { renderedSamplePage, sampleDataFolder } from "../sample-warehouse.ts";
 
 const caption = (page: string) => page.match(/<caption>([^<]*)<\/caption>/)?.[1];
 
@@ -31,5 +34,22 @@ describe("cohorts page", () => {
     expect(page).toMatch(/<td class="time">2026-10-05<\/td>/);
     // A first cohort whose whole week is in the data is not marked.
     expect(await renderedSamplePage("cohorts.html")).not.toContain("(data from");
+  });
+
+  it("writes the first cohort's week as an ISO date in the CSV file, the data's first day left to the page", async () => {
+    const data = await sampleDataFolder(`DELETE FROM sessions WHERE started_at < TIMESTAMP '2026-10-01';
+      DELETE FROM stg_events WHERE event_ts < TIMESTAMP '2026-10-01'`);
+    try {
+      await buildSite({ data, days: 28 });
+      const csv = readFileSync(join(data, "site", "csv", "cohorts-cohort.csv"), "utf8");
+      const weeks = csv
+        .split("\r\n")
+        .slice(1, -1)
+        .map((line) => line.split(",")[0]);
+      expect(weeks[0]).toBe("2026-09-28");
+      for (const week of weeks) expect(week).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 });

@@ -85,7 +85,8 @@ export const cohorts: Page = {
           : "Retention by cohort week (all data)",
         ["Cohort week@", "Visitors#", ...columns.slice(1).map((c) => `Week ${c}#`)],
         weeks.map((w) => [
-          startsBeforeData(w) ? `${w} (data from ${dataStart})` : w,
+          // The CSV's field stays the ISO date, which a spreadsheet sorts and filters as one.
+          startsBeforeData(w) ? { text: `${w} (data from ${dataStart})`, value: w } : w,
           formatCount(size.get(w) ?? null),
           ...columns.slice(1).map((c) => {
             const value = share(w, Number(c));
