@@ -158,6 +158,8 @@ describe("the site's CSV downloads", () => {
               const cell = rows[r]?.[c] ?? "";
               const value = row[column] === null ? "" : String(row[column]);
               if (value === cell || (value === "" && cell === "–")) return;
+              // The control's uplift, against itself, as the experiments mart holds it.
+              if (cell === "control" && column === "Uplift") return expect(value, href).toBe("0");
               const n = Number(value);
               // Visitors' text that starts like a formula is shown as it is and kept from running.
               if (Number.isNaN(n)) return expect(value, href).toBe(`'${cell}`);

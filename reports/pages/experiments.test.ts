@@ -1,5 +1,8 @@
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderedSamplePage } from "../sample-warehouse.ts";
+import { buildSite } from "../index.ts";
+import { renderedSamplePage, sampleDataFolder } from "../sample-warehouse.ts";
 
 describe("experiments page", () => {
   it("shows each experiment's sample ratio check, which its verdict may refer to, and says what it is", async () => {
@@ -57,5 +60,23 @@ describe("experiments page", () => {
       ["a", "–"],
       ["b", "–"],
     ]);
+  });
+
+  it("writes the control's uplift in the CSV file as the number the mart holds, so the column stays numbers", async () => {
+    const data = await sampleDataFolder();
+    try {
+      await buildSite({ data, days: 28 });
+      const csv = readFileSync(join(data, "site", "csv", "experiments-cta-copy.csv"), "utf8");
+      const [header = "", ...rows] = csv
+        .replace(/^\ufeff/, "")
+        .split("\r\n")
+        .slice(0, -1);
+      const uplift = header.split(",").indexOf("Uplift");
+      const fields = rows.map((row) => row.split(",")[uplift]);
+      expect(fields[0]).toBe("0");
+      for (const field of fields) expect(Number.isFinite(Number(field)), field).toBe(true);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 });

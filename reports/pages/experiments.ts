@@ -79,7 +79,8 @@ export const experiments: Page = {
             formatCount(v.sessions),
             formatCount(v.conversions),
             figure(formatShare, v.conversion_rate),
-            v.is_control ? "control" : figure(signed, v.uplift),
+            // The control's field holds the mart's uplift (0): a word would make the column text.
+            v.is_control ? { text: "control", value: v.uplift } : figure(signed, v.uplift),
             figure(formatPValue, v.p_value),
             figure(formatProbability, v.prob_best),
           ]),
