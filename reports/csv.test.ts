@@ -158,6 +158,8 @@ describe("the site's CSV downloads", () => {
               const cell = rows[r]?.[c] ?? "";
               const value = row[column] === null ? "" : String(row[column]);
               if (value === cell || (value === "" && cell === "–")) return;
+              // A cell that says more than its field: "(none): no referrer from another site".
+              if (cell.startsWith(`${value}: `) || cell.startsWith(`${value} (`)) return;
               // The control's uplift, against itself, as the experiments mart holds it.
               if (cell === "control" && column === "Uplift") return expect(value, href).toBe("0");
               const n = Number(value);
@@ -176,6 +178,12 @@ describe("the site's CSV downloads", () => {
       expect(sources).toContain('"\'=HYPERLINK(""http://evil.example"",""x"")",5,1,0.2\r\n');
       expect(sources).toContain('"\'-2+3, ""quoted""",4,0,0\r\n');
       expect(sources).toContain('"\'@SUM(A1)\nsecond line",3,0,0\r\n');
+      // The sessions no other site sent are "(none)", as in the referrers mart, not the page's words.
+      for (const file of ["index-referrers.csv", "sources-referrers.csv"]) {
+        const referrers = readFileSync(join(site, "csv", file), "utf8");
+        expect(referrers, file).toMatch(/\r\n\(none\),\d/);
+        expect(referrers, file).not.toContain("no referrer");
+      }
       // The playground's tables: the file to download by its path in the site, as the page links it.
       const playground = readFileSync(join(site, "csv", "sql-tables.csv"), "utf8");
       expect(playground).toMatch(/\r\ndaily,"date DATE, [^"]*",data\/daily\.parquet\r\n/);

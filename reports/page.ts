@@ -126,15 +126,22 @@ export function table(
 }
 
 /**
- * Sessions, conversions and conversion rate per `key` (a source, a referring site). The rate is
- * taken from the counts: a mart's rate is rounded to one decimal, which reads 0.0 % beside a conversion.
+ * Sessions, conversions and conversion rate per `key` (a source, a referring site), each named by
+ * `name`. The rate is taken from the counts: a mart's rate is rounded to one decimal, which reads
+ * 0.0 % beside a conversion.
  */
-export function conversionTable(caption: string, label: string, key: string, rows: Row[]): Table {
+export function conversionTable(
+  caption: string,
+  label: string,
+  key: string,
+  rows: Row[],
+  name: (value: unknown) => string | ValueCell = String,
+): Table {
   return table(
     caption,
     [label, "Sessions#", "Conversions#", "Conversion rate#"],
     rows.map((r) => [
-      String(r[key]),
+      name(r[key]),
       formatCount(r.sessions),
       formatCount(r.conversions),
       figure(formatShare, num(r.conversions) / num(r.sessions)),

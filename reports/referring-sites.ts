@@ -2,6 +2,7 @@
 // the sessions that no other site sent. It is no site: listed last whatever its size, named for what
 // it is, and never counted in a list's "of N".
 import type { Row } from "../runner/warehouse.ts";
+import type { ValueCell } from "./page.ts";
 
 export const noReferrer = "(none)";
 
@@ -23,7 +24,12 @@ export function referringSites(rows: Row[]): Row[] {
   return rows.filter((r) => r.referrer !== noReferrer);
 }
 
-/** A list's cell for a referrer: "(none)" says what it stands for where it appears. */
-export function referrerText(referrer: unknown): string {
-  return referrer === noReferrer ? `${noReferrer}: no referrer from another site` : String(referrer);
+/**
+ * A list's cell for a referrer: "(none)" says what it stands for where it appears, and its CSV field
+ * stays "(none)", the value the marts and the playground hold.
+ */
+export function referrerCell(referrer: unknown): string | ValueCell {
+  return referrer === noReferrer
+    ? { text: `${noReferrer}: no referrer from another site`, value: noReferrer }
+    : String(referrer);
 }

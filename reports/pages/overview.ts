@@ -15,7 +15,7 @@ import {
 import { conversionTable, type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
 import { periodPagesSql } from "../period-pages.ts";
-import { referrerText, referringSites, topReferrersSql } from "../referring-sites.ts";
+import { referrerCell, referringSites, topReferrersSql } from "../referring-sites.ts";
 import { localRangeSql, localSql } from "../zone.ts";
 
 export const overview: Page = {
@@ -105,12 +105,13 @@ export const overview: Page = {
       ),
       sourcesTable: topConversionTable(rows.top_sources ?? [], "Top sources", "sources", "Source", "source"),
       referrersTable: topConversionTable(
-        (rows.top_referrers ?? []).map((r) => ({ ...r, referrer: referrerText(r.referrer) })),
+        rows.top_referrers ?? [],
         "Top referring sites",
         "referring sites",
         "Site",
         "referrer",
         referringSites(rows.top_referrers ?? []),
+        referrerCell,
       ),
     };
   },
@@ -127,13 +128,14 @@ function topConversionTable(
   label: string,
   key: string,
   counted: Row[] = rows,
+  name?: Parameters<typeof conversionTable>[4],
 ) {
   const caption = shownOf(
     counted,
     whole,
     (n, total) => `The ${n} ${plural} with the most sessions, of ${total} in the period`,
   );
-  return conversionTable(caption, label, key, rows);
+  return conversionTable(caption, label, key, rows, name);
 }
 
 /**

@@ -4,7 +4,7 @@ import { barChart, palette, shortDays } from "../charts.ts";
 import { figure, formatCount, formatDecimal, formatSeconds, formatShare, isoDate, num } from "../format.ts";
 import { conversionTable, type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
-import { referrerText, referringSites, topReferrersSql } from "../referring-sites.ts";
+import { referrerCell, referringSites, topReferrersSql } from "../referring-sites.ts";
 import { localRangeSql, localSql } from "../zone.ts";
 
 export const attributionModels = ["first_touch", "last_touch", "linear", "position_based"] as const;
@@ -72,7 +72,7 @@ export const sources: Page = {
         ),
         ["Site", "Visitors#", "Sessions#", "Conversion rate#", "Bounce rate#", "Engaged time#"],
         (rows.referrers ?? []).map((r) => [
-          referrerText(r.referrer),
+          referrerCell(r.referrer),
           formatCount(r.visitors),
           formatCount(r.sessions),
           figure(formatShare, num(r.conversions) / num(r.sessions)),
