@@ -52,4 +52,30 @@ describe("cohorts page", () => {
       rmSync(data, { recursive: true, force: true });
     }
   });
+
+  it("names each cohort's week under way in the CSV file, the shares the page marks 'so far'", async () => {
+    const data = await sampleDataFolder();
+    try {
+      await buildSite({ data, days: 28 });
+      const page = readFileSync(join(data, "site", "cohorts.html"), "utf8");
+      const csv = readFileSync(join(data, "site", "csv", "cohorts-cohort.csv"), "utf8");
+      const [header = "", ...lines] = csv
+        .replace(/^\ufeff/, "")
+        .split("\r\n")
+        .slice(0, -1);
+      expect(header.split(",").at(-1)).toBe("Week under way");
+      // The page's rows, each with the week of its cell marked "so far", if any.
+      const rows = [...page.matchAll(/<tr><td class="time">([^<]+)<\/td>([\s\S]*?)<\/tr>/g)].map(
+        ([, week, cells]) => {
+          const shares = [...(cells ?? "").matchAll(/<td class="num">([^<]*)<\/td>/g)].slice(1);
+          const soFar = shares.findIndex((m) => m[1]?.endsWith("so far"));
+          return `${week},${soFar < 0 ? "" : soFar + 1}`;
+        },
+      );
+      expect(rows.some((row) => !row.endsWith(","))).toBe(true);
+      expect(lines.map((line) => `${line.split(",")[0]},${line.split(",").at(-1)}`)).toEqual(rows);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
 });

@@ -2,7 +2,7 @@
 // each later week.
 import { heatmapChart } from "../charts.ts";
 import { figure, formatCount, formatShareBrief, isoDate, num } from "../format.ts";
-import { type Page, table } from "../page.ts";
+import { type Page, type Table, table } from "../page.ts";
 import { wallClock } from "../zone.ts";
 
 /** Recent cohorts only: older rows would make the heatmap unreadable on a phone. */
@@ -53,6 +53,9 @@ export const cohorts: Page = {
     // rather than compare with the whole weeks beside them.
     const currentWeek = latest ? mondayOf(latest) : Number.NaN;
     const isCurrent = (week: string, since: number) => mondayOf(week) + since * weekMs === currentWeek;
+    /** The cohort's week after week 0 that holds the latest data: its share counts only so far. */
+    const weekUnderWay = (week: string) =>
+      columns.slice(1).find((c) => share(week, Number(c)) !== undefined && isCurrent(week, Number(c)));
     const cells = weeks.flatMap((week, y) =>
       columns.flatMap((_, x): [number, number, number, boolean][] => {
         const value = share(week, x);
@@ -78,24 +81,42 @@ export const cohorts: Page = {
             cells,
           )
         : { title: "Retention by cohort week (all data)", svg: "" },
-      cohortTable: table(
-        // Only a longer history is cut to its last weeks: "the last 12" of 9 would promise more than there is.
-        num(data[0]?.total ?? 0) > weeks.length
-          ? `Retention by cohort week (all data: the last ${weeks.length} of ${formatCount(data[0]?.total ?? null)} cohorts)`
-          : "Retention by cohort week (all data)",
-        ["Cohort week@", "Visitors#", ...columns.slice(1).map((c) => `Week ${c}#`)],
-        weeks.map((w) => [
-          // The CSV's field stays the ISO date, which a spreadsheet sorts and filters as one.
-          startsBeforeData(w) ? { text: `${w} (data from ${dataStart})`, value: w } : w,
-          formatCount(size.get(w) ?? null),
-          ...columns.slice(1).map((c) => {
-            const value = share(w, Number(c));
-            if (value === undefined) return "";
-            const soFar = isCurrent(w, Number(c)) ? " so far" : "";
-            return figure((v) => `${formatShareBrief(v)}${soFar}`, value);
-          }),
-        ]),
+      cohortTable: cohortTableWithWeeksUnderWay(
+        table(
+          // Only a longer history is cut to its last weeks: "the last 12" of 9 would promise more than there is.
+          num(data[0]?.total ?? 0) > weeks.length
+            ? `Retention by cohort week (all data: the last ${weeks.length} of ${formatCount(data[0]?.total ?? null)} cohorts)`
+            : "Retention by cohort week (all data)",
+          ["Cohort week@", "Visitors#", ...columns.slice(1).map((c) => `Week ${c}#`)],
+          weeks.map((w) => [
+            // The CSV's field stays the ISO date, which a spreadsheet sorts and filters as one.
+            startsBeforeData(w) ? { text: `${w} (data from ${dataStart})`, value: w } : w,
+            formatCount(size.get(w) ?? null),
+            ...columns.slice(1).map((c) => {
+              const value = share(w, Number(c));
+              if (value === undefined) return "";
+              const soFar = c === weekUnderWay(w) ? " so far" : "";
+              return figure((v) => `${formatShareBrief(v)}${soFar}`, value);
+            }),
+          ]),
+        ),
+        weeks.map(weekUnderWay),
       ),
     };
   },
 };
+
+/**
+ * The cohort table, whose CSV file adds a column naming each cohort's week still under way: its
+ * share there can only grow, which the page says with "so far" and a spreadsheet would not know.
+ */
+function cohortTableWithWeeksUnderWay(made: Table, underWay: (string | undefined)[]): Table {
+  made.csvRows = {
+    columns: [...made.columns.map((c) => c.label), "Week under way"],
+    rows: made.rows.map((row, i) => [
+      ...row.map((cell) => cell.value),
+      underWay[i] ? Number(underWay[i]) : null,
+    ]),
+  };
+  return made;
+}
