@@ -13,6 +13,16 @@ const { site } = builtDemoSite();
 const executable = chromiumOrWarn("reports in Chromium");
 const served = (use: Parameters<typeof withServedSite>[2]) => withServedSite(site, executable as string, use);
 
+/** Runs `use` on a fresh Chromium page of desktop size, for pages opened from disk, and closes it after. */
+async function withPageOnDisk(use: (page: import("playwright-core").Page) => Promise<void>): Promise<void> {
+  const browser = await launchChromium(executable as string);
+  try {
+    await use(await browser.newPage({ viewport: { width: 1100, height: 900 } }));
+  } finally {
+    await browser.close();
+  }
+}
+
 describe.runIf(executable)("reports in Chromium", () => {
   const artifacts = join("test-results", "reports");
 
@@ -138,9 +148,7 @@ describe.runIf(executable)("reports in Chromium", () => {
   });
 
   it("draws the lineage with no box over another and every model's name inside its box", async () => {
-    const browser = await launchChromium(executable as string);
-    try {
-      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    await withPageOnDisk(async (page) => {
       await page.goto(pathToFileURL(join(site, "models.html")).href);
       const drawn = await page.evaluate(() => {
         const svg = document.querySelector("svg.chart");
@@ -165,15 +173,11 @@ describe.runIf(executable)("reports in Chromium", () => {
       expect(overlapping).toEqual([]);
       const outside = drawn.names.filter((name) => !drawn.boxes.some((b) => inside(name, b)));
       expect(outside.map((name) => name.text)).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it("keeps each chart legend's labels clear of the next entry's mark, in the browser's own font", async () => {
-    const browser = await launchChromium(executable as string);
-    try {
-      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    await withPageOnDisk(async (page) => {
       const clashes: string[] = [];
       let legends = 0;
       for (const file of pageFiles.filter((f) => f !== "models.html" && f !== "sql.html")) {
@@ -203,15 +207,11 @@ describe.runIf(executable)("reports in Chromium", () => {
       }
       expect(legends).toBeGreaterThanOrEqual(5);
       expect(clashes).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it("offers a keyboard user a visible skip link past the nav on every page", async () => {
-    const browser = await launchChromium(executable as string);
-    try {
-      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    await withPageOnDisk(async (page) => {
       for (const file of pageFiles) {
         await page.goto(pathToFileURL(join(site, file)).href);
         await page.keyboard.press("Tab");
@@ -234,9 +234,7 @@ describe.runIf(executable)("reports in Chromium", () => {
         expect(next.inNav, file).toBe(false);
         if (file === "sql.html") expect(next.id).toBe("sql-example");
       }
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });
 
