@@ -21,7 +21,7 @@ describe("experiments page", () => {
       "Sample ratio check (the split of visitors against the intended one): p-value &lt; 0.001.",
     );
     expect(page).toMatch(
-      /the sample ratio check compares the number of visitors of each variant with the intended split, even unless the variable experiment_splits gives other weights/,
+      /the sample ratio check compares the number of visitors of each variant with the intended split \(an even one, unless the variable experiment_splits gives other weights\)/,
     );
   });
 
