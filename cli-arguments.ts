@@ -5,6 +5,7 @@ import { isIP } from "node:net";
 import { homedir } from "node:os";
 import { InvalidArgumentError } from "commander";
 import { wholeNumber, wholeNumberForm } from "./functions/collect/whole-number.ts";
+import { parseDbtYaml } from "./runner/yaml-booleans.ts";
 
 export function integer(name: string, min = 0, max?: number) {
   return (value: string): number => {
@@ -118,10 +119,10 @@ export function streamName(value: string): string {
 /** A mapping in YAML, as dbt's --vars takes it; JSON is YAML too. */
 export function varsMapping(value: string): Record<string, unknown> {
   // Required here, synchronously, so that commands without --vars do not load the YAML parser.
-  const { parse } = createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  const { parseDocument } = createRequire(import.meta.url)("yaml") as typeof import("yaml");
   let parsed: unknown;
   try {
-    parsed = parse(value);
+    parsed = parseDbtYaml(value, parseDocument);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new InvalidArgumentError(`not valid YAML or JSON (${reason})`);

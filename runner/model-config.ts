@@ -1,6 +1,6 @@
 // A model's config: its folder's defaults in project.yml under its own {{config}}, checked key by key.
 
-import { parse } from "yaml";
+import { parseDocument } from "yaml";
 import {
   entryFolder,
   folderEntryCovers,
@@ -14,6 +14,7 @@ import {
 import type { Meta, SchemaModel } from "./schema-file.ts";
 import { sqlLiteral } from "./sql.ts";
 import type { Rendered } from "./template.ts";
+import { parseDbtYaml } from "./yaml-booleans.ts";
 
 export const incrementalStrategies = ["delete+insert", "append", "time_range"] as const;
 export type IncrementalStrategy = (typeof incrementalStrategies)[number];
@@ -184,7 +185,7 @@ export function metaOf(value: unknown, example: string, fail: (message: string) 
   let read: unknown = value;
   if (typeof value === "string")
     try {
-      read = parse(value);
+      read = parseDbtYaml(value, parseDocument);
     } catch {
       read = undefined;
     }

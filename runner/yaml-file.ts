@@ -5,6 +5,7 @@ import { isMap, isScalar, parseDocument } from "yaml";
 import type { z } from "zod";
 import type { ProjectError } from "./project.ts";
 import { didYouMean } from "./suggest.ts";
+import { dbtYamlOptions, keysAsWritten } from "./yaml-booleans.ts";
 
 /** Reads a YAML file and validates it; errors name the key and the line. */
 export function readYaml<T>(
@@ -21,13 +22,14 @@ export function readYaml<T>(
     }
   | undefined {
   const text = readFileSync(path, "utf8");
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text, { ...dbtYamlOptions, prettyErrors: false });
   if (doc.errors.length > 0) {
     // Without prettyErrors the parser leaves linePos out; the offset it always gives has the line.
     for (const e of doc.errors)
       errors.push({ file: display, line: text.slice(0, e.pos[0]).split("\n").length, message: e.message });
     return undefined;
   }
+  keysAsWritten(doc);
   const parsed = schema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
