@@ -126,6 +126,10 @@ describe("--empty", () => {
     const args = ["--data", p.data, "--models", p.models, "--select", "per_page", "stg"];
     const compiled = await ownstats("compile", ...args, "--empty");
     expect(compiled.code).toBe(0);
+    // Its first line says the files are not the queries a run executes.
+    expect(compiled.stdout.split("\n")[0]).toBe(
+      `Compiled 3 models (1 with an incremental query) and 2 data tests with --empty (every ref and source reads no row; nothing is built) into ${join(p.data, "target", "compiled")}`,
+    );
     expect(compiled.stdout).toContain('from (select * from main."hits" where false limit 0) group by 1');
     const stg = readFileSync(join(p.data, "target", "compiled", "models", "stg.sql"), "utf8");
     expect(stg).toContain('from (SELECT CAST(NULL AS VARCHAR) AS "event_id"');

@@ -22,8 +22,10 @@ export function compile(opts: Inspect): number {
   const { project, selected } = loaded;
   const { models, tests } = project;
   const incremental = [...models.values()].filter((m) => m.incremental).length;
+  // With --empty the files written are not the queries a run executes: the line says so, as build's does.
+  const how = opts.empty ? " with --empty (every ref and source reads no row; nothing is built)" : "";
   log(
-    `Compiled ${models.size} models (${incremental} with an incremental query) and ${tests.length} data tests into ${join(opts.data, "target", "compiled")}`,
+    `Compiled ${models.size} models (${incremental} with an incremental query) and ${tests.length} data tests${how} into ${join(opts.data, "target", "compiled")}`,
   );
   if (!opts.select?.length) return 0;
   const nodes = plan(project, "build", selected).filter(
