@@ -104,6 +104,35 @@ describe("dev builder", () => {
     );
   }, 120_000);
 
+  it("builds, on a fresh data folder, the models a narrow default selector leaves out but reads, and says so", async () => {
+    const models = tempFolder("ownstats-builder-models-");
+    cpSync(packageModels, models, { recursive: true });
+    writeFileSync(
+      join(models, "selectors.yml"),
+      "selectors:\n  - name: daily_alone\n    default: true\n    definition: daily\n",
+    );
+    const { builder, lines, data } = await demoBuilder({ models });
+    const first = await builder.buildNow("start");
+    expect(first.ok, first.lines.join("\n")).toBe(true);
+    expect(lines).toContain(
+      '  Also building int_daily_sources, int_referrer_visitors, referrers, sessions, sources, stg_events: the default selector "daily_alone" leaves them out, but what it selects reads them and the warehouse does not have them yet',
+    );
+    // Once built, they are left to the selection again: the next build is daily's alone.
+    const again = await builder.buildNow("again");
+    expect(again.ok).toBe(true);
+    expect(again.lines.filter((line) => / START sql \w+ model /.test(line))).toEqual([
+      expect.stringContaining("START sql incremental model main.daily "),
+    ]);
+    await builder.stop();
+    const warehouse = await openWarehouse(data);
+    try {
+      const [{ n }] = (await warehouse.all("select count(*)::int as n from daily")) as [{ n: number }];
+      expect(n).toBeGreaterThan(0);
+    } finally {
+      warehouse.close();
+    }
+  }, 120_000);
+
   it.skipIf(!existsSync("/proc/self/stat"))(
     "says that a build process was killed, which prints nothing itself",
     async () => {

@@ -204,6 +204,9 @@ export class IncrementalBuilder {
     const line = lines.find((l) => l.startsWith("Using the default selector"));
     if (line !== undefined && line !== this.selectorSaid) this.log(`  ${line}`);
     this.selectorSaid = line;
+    // On a fresh data folder the runner builds the models the selector leaves out but needs: said
+    // each time, which is once, as they stay built.
+    for (const also of lines.filter((l) => l.startsWith("Also building "))) this.log(`  ${also}`);
   }
 
   private async renderReports(): Promise<void> {

@@ -6,12 +6,13 @@ import { writeJson } from "./artifacts.ts";
 import type { CompiledProject } from "./compile.ts";
 import { foundLine, summaryLines } from "./console.ts";
 import { clearFullRefreshMark, fullRefreshMarked, fullRefreshMarkPath } from "./full-refresh-mark.ts";
-import { emptySourceLines, loadSelection } from "./load.ts";
+import { emptySourceLines, loadSelection, type Selection } from "./load.ts";
 import { heldByAnotherProcess } from "./lock.ts";
 import { execute, type Step } from "./run.ts";
 import { buildRunResults, type NodeResult } from "./run-results.ts";
 import type { IndirectSelection } from "./select-indirect.ts";
 import { takeTurnsPerFolder } from "./turns.ts";
+import { type Unbuilt, unbuiltParents, withUnbuiltParents } from "./unbuilt-parents.ts";
 import { openWarehouse, type Warehouse } from "./warehouse.ts";
 
 export type { Manifest } from "./artifacts.ts";
@@ -88,6 +89,29 @@ function storingFailures(project: CompiledProject): CompiledProject {
   return { ...project, tests };
 }
 
+/**
+ * What a run builds, where the selection leaves out models its models read that were never built:
+ * the default selector's gets them built along (saying so); another keeps them out, and its models
+ * that read them say so when they fail.
+ */
+async function unbuiltAncestors(
+  wh: Warehouse,
+  project: CompiledProject,
+  loaded: Selection,
+  step: Step,
+  opts: RunnerOptions,
+  log: (line: string) => void,
+): Promise<{ selectedModels: Set<string>; unbuilt?: Map<string, Unbuilt> }> {
+  const { selected, selector } = loaded;
+  // `test` builds no model, and --empty's refs still read the relations, so it is no different.
+  if (step === "test") return { selectedModels: selected };
+  if (selector === undefined || opts.selector !== undefined)
+    return { selectedModels: selected, unbuilt: await unbuiltParents(wh, project, selected) };
+  const widened = await withUnbuiltParents(wh, project, selected, selector, step === "build");
+  if (widened.line) log(widened.line);
+  return { selectedModels: widened.selected };
+}
+
 export function runProject(step: Step, opts: RunnerOptions): Promise<number> {
   return buildTurn(opts.data, () => runOnce(step, opts));
 }
@@ -113,7 +137,6 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
   else for (const line of emptySourceLines(project, selected, opts.data)) log(line);
   const marked = step === "test" ? undefined : fullRefreshNeeded({ ...opts, selector }, log);
   const fullRefresh = opts.fullRefresh || marked === "whole";
-  log("");
   const target = join(opts.data, "target");
   let wh: Warehouse;
   try {
@@ -126,6 +149,8 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     );
     return 1;
   }
+  const { selectedModels, unbuilt } = await unbuiltAncestors(wh, project, loaded, step, opts, log);
+  log("");
   let results: NodeResult[] = [];
   // Ctrl-C cancels the running query (its transaction rolls back) and skips the rest, so that the
   // summary and run_results.json say what was built; a second Ctrl-C quits at once. Only when nothing
@@ -149,7 +174,8 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
       fullRefresh,
       empty: opts.empty,
       failFast: opts.failFast,
-      selectedModels: selected,
+      selectedModels,
+      unbuiltParents: unbuilt,
       log,
       interrupted: () => interrupted,
     });

@@ -13,6 +13,7 @@ import { countFailures, failuresRelation } from "./test-failures.ts";
 import type { DataTest } from "./tests.ts";
 import { anyFailure, testStatus } from "./thresholds.ts";
 import { ModelError } from "./transaction.ts";
+import { type Unbuilt, unbuiltParentsHint } from "./unbuilt-parents.ts";
 import type { Warehouse } from "./warehouse.ts";
 
 export type Step = "build" | "run" | "test";
@@ -30,6 +31,8 @@ export interface ExecuteOptions {
   interrupted?: () => boolean;
   /** dbt's --fail-fast (-x): after the first model error or test failure, what has not started is skipped. */
   failFast?: boolean;
+  /** Selected models that read models the selection left out and the warehouse lacks, with those. */
+  unbuiltParents?: Map<string, Unbuilt>;
 }
 
 export async function execute(
@@ -124,7 +127,9 @@ export async function execute(
         unbuilt.add(m.name);
         const elapsed = (Date.now() - started.getTime()) / 1000;
         opts.log(line(index, total, `ERROR creating ${description}`, `ERROR in ${seconds(elapsed)}`));
-        const r = modelResult(project, m, "error", started, elapsed, (error as Error).message);
+        const lacking = opts.unbuiltParents?.get(m.name);
+        const hint = lacking ? `\n${unbuiltParentsHint(m.name, lacking)}` : "";
+        const r = modelResult(project, m, "error", started, elapsed, `${(error as Error).message}${hint}`);
         if (error instanceof ModelError && error.line) r.line = error.line;
         results.push(r);
       }

@@ -1,0 +1,93 @@
+// A selection that leaves out a model its models read works on a warehouse that already has that
+// model, and fails on a fresh one ("Table with name stg_events does not exist"). The default selector
+// of selectors.yml makes every bare `ownstats build`, and every build of `ownstats dev`, such a
+// selection: there the models that were never built are built along, and the run says so. A selection
+// given on the command line is kept as it is, as dbt's, and a model that fails so says what to select.
+import type { CompiledProject } from "./compile.ts";
+import { testKey } from "./graph.ts";
+import type { Warehouse } from "./warehouse.ts";
+
+/** Models a node reads that the selection leaves out and the warehouse lacks. */
+export interface Unbuilt {
+  parents: string[];
+  /** The selected model (or data test) that needs them: the node itself, or one reading it (an ephemeral model). */
+  neededBy: string;
+}
+
+/**
+ * Each node that reads models the selection leaves out and the warehouse lacks: a selected model, an
+ * ephemeral model one of them reads, and with `tests`, a selected data test (under its key).
+ */
+export async function unbuiltParents(
+  wh: Warehouse,
+  project: CompiledProject,
+  selected: Set<string>,
+  tests = false,
+): Promise<Map<string, Unbuilt>> {
+  const rows = await wh.all<{ name: string }>(
+    `select lower(table_name) as name from duckdb_tables() where schema_name = 'main' and not temporary
+     union all
+     select lower(view_name) from duckdb_views() where schema_name = 'main' and not temporary`,
+  );
+  const existing = new Set(rows.map((row) => row.name));
+  const readers = [...selected].map((name) => ({ name, parents: project.models.get(name)?.parents ?? [] }));
+  if (tests)
+    for (const test of project.tests)
+      if (selected.has(testKey(test.name))) readers.push({ name: testKey(test.name), parents: test.parents });
+  const missing = new Map<string, Unbuilt>();
+  for (const reader of readers) {
+    const seen = new Set<string>();
+    const visit = (name: string, parents: string[]) => {
+      for (const parent of parents) {
+        if (seen.has(parent) || selected.has(parent)) continue;
+        seen.add(parent);
+        // An ephemeral model is built with the run whatever the selection: what it reads counts too.
+        const model = project.models.get(parent);
+        if (model?.config.materialized === "ephemeral") visit(parent, model.parents);
+        else if (!existing.has(parent.toLowerCase())) {
+          const entry = missing.get(name) ?? { parents: [], neededBy: reader.name };
+          entry.parents.push(parent);
+          missing.set(name, entry);
+        }
+      }
+    };
+    visit(reader.name, reader.parents);
+  }
+  return missing;
+}
+
+/**
+ * The default selector's selection with every model it (and, with `tests`, its data tests) needs that
+ * was never built, and the line that says which; the same selection when none is missing.
+ */
+export async function withUnbuiltParents(
+  wh: Warehouse,
+  project: CompiledProject,
+  selected: Set<string>,
+  selector: string,
+  tests: boolean,
+): Promise<{ selected: Set<string>; line?: string }> {
+  const added = new Set<string>();
+  let widened = selected;
+  // A missing model's own parents may be missing too: widen until nothing more is.
+  for (;;) {
+    const lacking = [...(await unbuiltParents(wh, project, widened, tests)).values()].flatMap(
+      (u) => u.parents,
+    );
+    if (lacking.length === 0) break;
+    for (const name of lacking) added.add(name);
+    widened = new Set([...widened, ...lacking]);
+  }
+  if (added.size === 0) return { selected };
+  const them = added.size === 1 ? "it" : "them";
+  return {
+    selected: widened,
+    line: `Also building ${[...added].sort().join(", ")}: the default selector "${selector}" leaves ${them} out, but what it selects reads ${them} and the warehouse does not have ${them} yet`,
+  };
+}
+
+/** What a model that failed while reading models the selection left out adds to its error. */
+export function unbuiltParentsHint(model: string, { parents, neededBy }: Unbuilt): string {
+  const them = parents.length === 1 ? "it" : "them";
+  return `${model} reads ${parents.map((p) => `"${p}"`).join(", ")}, which this selection leaves out and the warehouse does not have yet: select ${them} too (+${neededBy} selects ${neededBy} with every ancestor), or build ${them} first`;
+}
