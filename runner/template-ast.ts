@@ -155,6 +155,11 @@ export function keepLineEndsAfterMacros<T extends hbs.AST.Node>(node: T): T {
  * one comma-separated text.
  */
 function unquotedConfigMessage(key: string, value: string): string {
+  // dbt's config(enabled=False) and YAML's no: quoted, the value would be refused as a text.
+  if (/^(true|false|yes|no|on|off)$/i.test(value)) {
+    const flag = /^(true|yes|on)$/i.test(value);
+    return `{{config ${key}=${value}}} reads a variable named "${value}": write ${key}=${flag}, unquoted and in lower case (Handlebars' true and false)`;
+  }
   if (!/[\s,'"]/.test(value))
     return `{{config ${key}=${value}}} reads a variable named "${value}": quote the value, ${key}="${value}"`;
   const items = value.split(",").map((item) => item.trim().replace(/^['"]|['"]$/g, ""));

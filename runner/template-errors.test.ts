@@ -83,6 +83,21 @@ describe("renderTemplate errors", () => {
     ]);
   });
 
+  it("says to write dbt's enabled=False as Handlebars' false, unquoted, rather than to quote it", () => {
+    for (const [value, flag] of [
+      ["False", false],
+      ["no", false],
+      ["TRUE", true],
+      ["on", true],
+    ] as const)
+      expect(render(`{{config enabled=${value}}}\nselect 1`).errors).toEqual([
+        {
+          line: 1,
+          message: `{{config enabled=${value}}} reads a variable named "${value}": write enabled=${flag}, unquoted and in lower case (Handlebars' true and false)`,
+        },
+      ]);
+  });
+
   it("says to write dbt's list of tags as one quoted text, not to quote the list", () => {
     for (const list of [`["a","b"]`, `['a', 'b']`])
       expect(render(`{{config materialized="table" tags=${list}}}\nselect 1`).errors).toEqual([
