@@ -176,6 +176,21 @@ describe("compileProject", () => {
     );
   });
 
+  it("says where dbt_project.yml's models: block goes, rather than only listing the keys there are", () => {
+    const copied = tempProject(
+      { "marts/a.sql": "select 1 as id" },
+      `name: demo\nmodels:\n  demo:\n    marts:\n      +materialized: table\n${eventsSource}`,
+    );
+    expect(compileProject(copied.models).errors).toEqual([
+      {
+        file: "models/project.yml",
+        line: 2,
+        message:
+          '(top level): Unrecognized key: "models" (dbt_project.yml\'s models: block is folders: here, keyed by the folder under models/, with no project name and no +: folders: { marts: { materialized: table } })',
+      },
+    ]);
+  });
+
   it("checks schema.yml tests and names the model and column", () => {
     const p = tempProject({
       "a.sql": "select 1 as id",

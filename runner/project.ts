@@ -60,6 +60,12 @@ const projectSchema = z.strictObject({
 });
 export type ProjectConfig = z.infer<typeof projectSchema>;
 
+// dbt_project.yml's models: block, copied over, would otherwise get only the list of keys there are.
+const dbtProjectKeys = {
+  models:
+    "dbt_project.yml's models: block is folders: here, keyed by the folder under models/, with no project name and no +: folders: { marts: { materialized: table } }",
+};
+
 export function splitTags(tags: string | string[]): string[] {
   const list = Array.isArray(tags) ? tags : tags.split(",");
   return list.map((t) => t.trim()).filter(Boolean);
@@ -120,7 +126,7 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
   if (!existsSync(projectPath)) {
     errors.push({ file: display(projectPath), message: "project.yml is missing" });
   } else {
-    const loaded = readYaml(projectPath, display(projectPath), projectSchema, errors);
+    const loaded = readYaml(projectPath, display(projectPath), projectSchema, errors, dbtProjectKeys);
     if (loaded) {
       files.config = loaded.value;
       files.configRead = true;

@@ -13,6 +13,8 @@ export function readYaml<T>(
   display: string,
   schema: z.ZodType<T>,
   errors: ProjectError[],
+  /** What an unknown key, by its dotted path, means here: dbt's name for something spelt otherwise. */
+  dbtKeys: Record<string, string> = {},
 ):
   | {
       value: T;
@@ -37,10 +39,15 @@ export function readYaml<T>(
       if (issue.code === "unrecognized_keys") {
         // The unknown key's own line, rather than its value's or its parent's, and what it may have meant.
         const [unknown = ""] = issue.keys;
+        const dbtKey = issue.keys.find((k) => dbtKeys[[...issue.path, k].join(".")] !== undefined);
+        const meant =
+          dbtKey === undefined
+            ? meantKey(unknown, keysAt(schema, issue.path))
+            : ` (${dbtKeys[[...issue.path, dbtKey].join(".")]})`;
         errors.push({
           file: display,
-          line: keyLine(doc, text, issue.path, unknown) ?? lineOf(doc, text, issue.path),
-          message: `${key}: ${issue.message}${meantKey(unknown, keysAt(schema, issue.path))}`,
+          line: keyLine(doc, text, issue.path, dbtKey ?? unknown) ?? lineOf(doc, text, issue.path),
+          message: `${key}: ${issue.message}${meant}`,
         });
         continue;
       }
