@@ -96,6 +96,20 @@ describe("--empty", () => {
     expect(brokenRun.code).toBe(1);
   });
 
+  it("says, when a column qualified by its ref fails, that the ref needs an alias, which it does not without --empty", async () => {
+    const p = tempProject({
+      ...files,
+      "per_page.sql":
+        '{{config materialized="table"}}\nselect {{ref "hits"}}.page_path, count(*) as n from {{ref "hits"}} group by 1',
+    });
+    expect((await run("run", p)).code).toBe(0);
+    const empty = await run("run", p, { empty: true });
+    expect(empty.code).toBe(1);
+    expect(empty.output).toContain(
+      'With --empty each {{ref}} reads as a subquery without a name, as in dbt, so a column qualified by the ref ({{ref "hits"}}.col) names nothing: give the ref an alias (from {{ref "hits"}} as hits) and qualify with that',
+    );
+  });
+
   it("finds a model's SQL error without reading a row, and leaves the full-refresh mark for a whole run", async () => {
     const p = tempProject({
       ...files,

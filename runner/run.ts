@@ -9,6 +9,7 @@ import { materialize } from "./materialize.ts";
 import { plan } from "./plan.ts";
 import type { NodeResult, NodeStatus } from "./run-results.ts";
 import { pruneRunSql, writeRunSql } from "./run-sql.ts";
+import { refsQualifyingColumns } from "./template-marks.ts";
 import { countFailures, failuresRelation } from "./test-failures.ts";
 import type { DataTest } from "./tests.ts";
 import { anyFailure, testStatus } from "./thresholds.ts";
@@ -128,7 +129,11 @@ export async function execute(
         const elapsed = (Date.now() - started.getTime()) / 1000;
         opts.log(line(index, total, `ERROR creating ${description}`, `ERROR in ${seconds(elapsed)}`));
         const lacking = opts.unbuiltParents?.get(m.name);
-        const hint = lacking ? `\n${unbuiltParentsHint(m.name, lacking)}` : "";
+        const hint = lacking
+          ? `\n${unbuiltParentsHint(m.name, lacking)}`
+          : opts.empty
+            ? emptyRefHint(m.full.sql)
+            : "";
         const r = modelResult(project, m, "error", started, elapsed, `${(error as Error).message}${hint}`);
         if (error instanceof ModelError && error.line) r.line = error.line;
         results.push(r);
@@ -174,6 +179,13 @@ export async function execute(
     }
   }
   return results;
+}
+
+/** Under --empty, why `{{ref "x"}}.col` fails ("Subquery returns 2 columns"), and what to write. */
+function emptyRefHint(sql: string): string {
+  const [model] = refsQualifyingColumns(sql);
+  if (model === undefined) return "";
+  return `\nWith --empty each {{ref}} reads as a subquery without a name, as in dbt, so a column qualified by the ref ({{ref "${model}"}}.col) names nothing: give the ref an alias (from {{ref "${model}"}} as ${model}) and qualify with that`;
 }
 
 function base(started: Date, elapsed: number) {

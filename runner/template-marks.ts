@@ -68,6 +68,15 @@ export function refPlaceholder(relation: string): string {
  * 1.8 renders it, without an alias), which keeps its columns and types: the model is built, and its
  * SQL checked, without reading a row.
  */
+/**
+ * The models whose `{{ref}}` qualifies a column (`{{ref "orders"}}.id`): under --empty the ref is a
+ * subquery without a name, as in dbt, so the column names nothing there.
+ */
+export function refsQualifyingColumns(sql: string): string[] {
+  const qualified = new RegExp(`${refMark}[^${refMark}.]*\\."?([^${refMark}"]*)"?${refMark}\\s*\\.`, "g");
+  return [...new Set([...sql.matchAll(qualified)].map((m) => m[1] ?? ""))];
+}
+
 export function bindRefs(sql: string, empty = false): string {
   return sql.replace(new RegExp(`${refMark}([^${refMark}]*)${refMark}`, "g"), (_m, relation: string) =>
     empty ? `(select * from ${relation} where false limit 0)` : relation,
