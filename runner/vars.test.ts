@@ -21,6 +21,24 @@ describe("--vars", () => {
     );
   });
 
+  it("refuses a text for a flag, which {{#if}} would take as true whatever it says", () => {
+    const p = tempProject(
+      { "a.sql": "select {{#if vars.with_bots}}1{{else}}0{{/if}} as bots" },
+      "name: demo\nvars:\n  with_bots: false\n",
+    );
+    expect(compileProject(p.models, { vars: { with_bots: "no" } }).errors).toEqual([
+      {
+        file: "--vars",
+        message:
+          'variable "with_bots" is true or false in project.yml (false), so --vars must give true or false (unquoted; yes, no, on and off too), not "no"',
+      },
+    ]);
+    expect(varsErrors({ with_bots: false }, { with_bots: 1 })).toHaveLength(1);
+    expect(compileProject(p.models, { vars: { with_bots: true } }).models.get("a")?.full.sql).toBe(
+      "select 1 as bots",
+    );
+  });
+
   it("takes a value of the default's shape, and anything for a null default or as a null", () => {
     const declared = { events: ["a"], z: 3.5, since: null, name: "x" };
     expect(varsErrors(declared, { events: ["b", "c"], z: 4, since: [1], name: "y" })).toEqual([]);

@@ -39,6 +39,12 @@ export function varsErrors(
         file: "--vars",
         message: `variable "${key}" is ${expected} in project.yml (${JSON.stringify(fallback)}), so --vars must give ${expected} too, not ${JSON.stringify(value)}`,
       });
+    // A flag given as a text ('no', "false") would be a text, which {{#if}} takes as true: silently on.
+    else if (typeof fallback === "boolean" && typeof value !== "boolean")
+      errors.push({
+        file: "--vars",
+        message: `variable "${key}" is true or false in project.yml (${fallback}), so --vars must give true or false (unquoted; yes, no, on and off too), not ${JSON.stringify(value)}`,
+      });
   }
   if (Object.hasOwn(declared, "timezone")) {
     const overridden = Object.hasOwn(given, "timezone");
