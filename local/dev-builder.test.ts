@@ -81,16 +81,9 @@ describe("dev builder", () => {
   }, 120_000);
 
   it("says once that the builds apply a default selector of selectors.yml, which builds only part of the models", async () => {
-    const models = tempFolder("ownstats-builder-models-");
-    cpSync(packageModels, models, { recursive: true });
-    writeFileSync(
-      join(models, "selectors.yml"),
-      [
-        "selectors:",
-        "  - name: daily_only",
-        "    default: true",
-        "    definition: { method: fqn, value: daily, parents: true, indirect_selection: cautious }",
-      ].join("\n"),
+    const models = packageModelsWithSelector(
+      "daily_only",
+      "{ method: fqn, value: daily, parents: true, indirect_selection: cautious }",
     );
     const { builder, lines } = await demoBuilder({ models });
     const first = await builder.buildNow("start");
@@ -105,12 +98,7 @@ describe("dev builder", () => {
   }, 120_000);
 
   it("builds, on a fresh data folder, the models a narrow default selector leaves out but reads, and says so", async () => {
-    const models = tempFolder("ownstats-builder-models-");
-    cpSync(packageModels, models, { recursive: true });
-    writeFileSync(
-      join(models, "selectors.yml"),
-      "selectors:\n  - name: daily_alone\n    default: true\n    definition: daily\n",
-    );
+    const models = packageModelsWithSelector("daily_alone", "daily");
     const { builder, lines, data } = await demoBuilder({ models });
     const first = await builder.buildNow("start");
     expect(first.ok, first.lines.join("\n")).toBe(true);
@@ -178,6 +166,17 @@ describe("dev builder", () => {
     120_000,
   );
 });
+
+/** A copy of the package's models whose selectors.yml has one selector, the default. */
+function packageModelsWithSelector(name: string, definition: string): string {
+  const models = tempFolder("ownstats-builder-models-");
+  cpSync(packageModels, models, { recursive: true });
+  writeFileSync(
+    join(models, "selectors.yml"),
+    `selectors:\n  - name: ${name}\n    default: true\n    definition: ${definition}\n`,
+  );
+  return models;
+}
 
 /** A builder over a small demo data folder, with its log lines. */
 async function demoBuilder(options: Partial<BuilderOptions> = {}) {
