@@ -40,6 +40,21 @@ describe("YAML 1.1's yes/no/on/off, which dbt reads as booleans", () => {
     expect(project.models.get("a")?.full.sql).toBe("select 1 as id, 'NO' as country");
   });
 
+  it("where a text is expected, make an error that says to quote them", () => {
+    const p = tempProject({
+      "a.sql": "select 1 as no",
+      "schema.yml": "models:\n  - name: a\n    columns:\n      - name: no\n        tests: [not_null]\n",
+    });
+    expect(compileProject(p.models).errors).toEqual([
+      {
+        file: "models/schema.yml",
+        line: 4,
+        message:
+          "models.0.columns.0.name: Invalid input: expected string, received boolean (an unquoted no is false in YAML 1.1, as dbt reads it: quote it, 'no', for the text)",
+      },
+    ]);
+  });
+
   it("are booleans in --vars too, as dbt reads them", () => {
     expect(varsMapping("{include_all: on, country: 'no'}")).toEqual({ include_all: true, country: "no" });
   });

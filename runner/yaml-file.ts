@@ -54,7 +54,7 @@ export function readYaml<T>(
       errors.push({
         file: display,
         line: lineOf(doc, text, issue.path),
-        message: `${key}: ${issue.message}`,
+        message: `${key}: ${issue.message}${booleanWordHint(doc, issue.path)}`,
       });
     }
     return undefined;
@@ -64,6 +64,14 @@ export function readYaml<T>(
     lineOf: (keys) => lineOf(doc, text, keys),
     keyLineOf: (parent, key) => keyLine(doc, text, parent, key),
   };
+}
+
+/** Why a value that should be a text is true or false: a plain no (Norway's code, a column) is YAML 1.1's false. */
+function booleanWordHint(doc: ReturnType<typeof parseDocument>, path: PropertyKey[]): string {
+  const node = doc.getIn(path as (string | number)[], true);
+  if (!isScalar(node) || typeof node.value !== "boolean" || typeof node.source !== "string") return "";
+  if (!/^(yes|no|on|off)$/i.test(node.source)) return "";
+  return ` (an unquoted ${node.source} is ${node.value} in YAML 1.1, as dbt reads it: quote it, '${node.source}', for the text)`;
 }
 
 /** The line of a key path in a YAML document, for error messages. */
