@@ -45,14 +45,10 @@ describe("YAML 1.1's yes/no/on/off, which dbt reads as booleans", () => {
       "a.sql": "select 1 as no",
       "schema.yml": "models:\n  - name: a\n    columns:\n      - name: no\n        tests: [not_null]\n",
     });
-    expect(compileProject(p.models).errors).toEqual([
-      {
-        file: "models/schema.yml",
-        line: 4,
-        message:
-          "models.0.columns.0.name: Invalid input: expected string, received boolean (an unquoted no is false in YAML 1.1, as dbt reads it: quote it, 'no', for the text)",
-      },
-    ]);
+    const [error] = compileProject(p.models).errors;
+    expect(`${error?.file}:${error?.line} ${error?.message}`).toBe(
+      "models/schema.yml:4 models.0.columns.0.name: Invalid input: expected string, received boolean (an unquoted no is false in YAML 1.1, as dbt reads it: quote it, 'no', for the text)",
+    );
   });
 
   it("are booleans in --vars too, as dbt reads them", () => {
