@@ -8,7 +8,7 @@ import { build } from "esbuild";
 export const trackerEntry = fileURLToPath(new URL("./src/index.ts", import.meta.url));
 export const trackerOutfile = fileURLToPath(new URL("./dist/analytics.js", import.meta.url));
 /** The budget for everything the tracker does, gzip -9. */
-export const GZIP_BUDGET_BYTES = 1500;
+export const GZIP_BUDGET_BYTES = 1600;
 
 /** The minified script, built in memory (`minify: false` only for comparisons). */
 export async function bundleTracker({ minify = true } = {}): Promise<string> {
