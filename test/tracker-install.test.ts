@@ -69,22 +69,7 @@ describe.runIf(executable)("tracker: unusual tags and pages", () => {
   });
 
   it("counts a prerendered page when the visitor opens it, not before", async () => {
-    // Chromium prerenders nothing headless: the page is told it is prerendered (and so hidden) until
-    // activate() shows it, as a browser does.
-    await suite.context.addInitScript(() => {
-      let prerendering = true;
-      for (const [property, value] of [
-        ["prerendering", () => prerendering],
-        ["hidden", () => prerendering],
-        ["visibilityState", () => (prerendering ? "hidden" : "visible")],
-      ] as const)
-        Object.defineProperty(Document.prototype, property, { configurable: true, get: value });
-      (window as never as { activate(): void }).activate = () => {
-        prerendering = false;
-        document.dispatchEvent(new Event("visibilitychange"));
-        document.dispatchEvent(new Event("prerenderingchange"));
-      };
-    });
+    await pretendPrerendered();
     await suite.page.goto(suite.site.page("short.html"));
     await suite.page.clock.runFor(10_000);
     await suite.site.settle();
@@ -101,4 +86,61 @@ describe.runIf(executable)("tracker: unusual tags and pages", () => {
     ]);
     expect(errors).toEqual([]);
   });
+
+  it("sends nothing of a prerendered page's queued calls until the visitor opens it, then sends them after its page_view", async () => {
+    await pretendPrerendered();
+    await suite.page.goto(suite.site.page("stub.html"));
+    await suite.page.clock.runFor(10_000);
+    await suite.site.settle();
+    expect(suite.site.events()).toEqual([]);
+
+    await suite.page.evaluate(() => (window as never as { activate(): void }).activate());
+    await suite.page.clock.runFor(3_100);
+    await poll(() => suite.site.events().map((e) => e.event_type)).toEqual(
+      expect.arrayContaining(["page_view", "custom", "experiment_exposure"]),
+    );
+    const types = suite.site.events().map((e) => e.event_type);
+    expect(types.indexOf("page_view")).toBeLessThan(types.indexOf("custom"));
+    expect(errors).toEqual([]);
+  });
+
+  it("counts a page opened in a background tab at once, its queued calls after its page_view", async () => {
+    // A tab the visitor opened behind the current one: hidden from the start, never prerendered.
+    await suite.context.addInitScript(() => {
+      Object.defineProperty(Document.prototype, "hidden", { configurable: true, get: () => true });
+      Object.defineProperty(Document.prototype, "visibilityState", {
+        configurable: true,
+        get: () => "hidden",
+      });
+    });
+    await suite.page.goto(suite.site.page("stub.html"));
+    await suite.page.clock.runFor(3_100);
+    await poll(() => suite.site.events().map((e) => e.event_type)).toEqual([
+      "page_view",
+      "custom",
+      "experiment_exposure",
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  /**
+   * Chromium prerenders nothing headless: the page is told it is prerendered (and so hidden) until
+   * window.activate() shows it, as a browser does.
+   */
+  async function pretendPrerendered(): Promise<void> {
+    await suite.context.addInitScript(() => {
+      let prerendering = true;
+      for (const [property, value] of [
+        ["prerendering", () => prerendering],
+        ["hidden", () => prerendering],
+        ["visibilityState", () => (prerendering ? "hidden" : "visible")],
+      ] as const)
+        Object.defineProperty(Document.prototype, property, { configurable: true, get: value });
+      (window as never as { activate(): void }).activate = () => {
+        prerendering = false;
+        document.dispatchEvent(new Event("visibilitychange"));
+        document.dispatchEvent(new Event("prerenderingchange"));
+      };
+    });
+  }
 });

@@ -1,9 +1,10 @@
 // The public face, window.ownstats. Calls made before the script loaded sit in the snippet stub's
 // queue, ownstats.q = [[method, arguments], …], and are replayed here in order.
 
-import { queued, silent } from "./config.ts";
+import { doc, queued, silent } from "./config.ts";
 import { identity, store } from "./identity.ts";
-import { track } from "./track.ts";
+import { pageView } from "./page.ts";
+import { on, track } from "./track.ts";
 
 const api = {
   /**
@@ -28,8 +29,13 @@ const api = {
 type Stub = { q?: [keyof typeof api, [never, never]][] };
 type Global = { ownstats?: Stub | typeof api };
 
-// Installed when this module runs, after page.ts sent the first page_view (see index.ts); then
-// the calls the stub queued are replayed, as they would have run after it. map's second argument,
-// evaluated before the replay, installs the API. A copy of the script that finds another copy's API
-// (no queue) leaves it in place and stays silent.
-(queued as Stub["q"])?.map(([method, args]) => api[method]?.(...args), ((self as Global).ownstats = api));
+// The page view of the load, then the API is installed and the calls the stub queued are replayed,
+// as they would have run after it. map's second argument, evaluated before the replay, installs the
+// API. A copy of the script that finds another copy's API (no queue) leaves it in place and stays
+// silent. A prerendered page starts when the visitor opens it: until then the stub keeps queueing,
+// so nothing of a page never shown (an experiment exposure, say) is sent.
+const start = () => (
+  pageView(),
+  (queued as Stub["q"])?.map(([method, args]) => api[method]?.(...args), ((self as Global).ownstats = api))
+);
+(doc as { prerendering?: boolean }).prerendering ? on("prerenderingchange", start) : start();

@@ -14,11 +14,11 @@ let visibleSeconds: number;
 export const once = (key: unknown, type: EventType, fields?: Fields): unknown =>
   !sent.includes(key) && sent.push(key) && track(type, fields);
 
-// A page is viewed once the visitor sees it: one that loads hidden (prerendered by the browser on
-// a guess, or opened in a background tab) sends its page_view when first shown, and none if never.
+// A page prerendered by the browser on a guess is no visit until the visitor opens it (api.ts waits
+// for that); a page opened in a background tab is one, as Plausible and GA4 count it.
 // (`fields` is a parameter that serves as a local variable: the function fits in one expression.)
 export const pageView = (fields?: Fields): unknown =>
-  !doc.hidden &&
+  !(doc as { prerendering?: boolean }).prerendering &&
   currentPath != (currentPath = location.pathname) &&
   ((fields = {
     page_title: doc.title.slice(0, 300),
@@ -77,10 +77,8 @@ on("pagehide", flush);
 // sends a page_view.
 on("pagehide", () => (currentPath = 0));
 on("pageshow", pageViewSoon);
-// Showing a page that loaded hidden sends its page_view (otherwise pageView finds the path
-// unchanged). Hiding looks at the scroll position first: a milestone reached since the last tick
+// Showing a prerendered page sends its page_view, should this come before prerenderingchange
+// (otherwise pageView finds the path unchanged); hiding never does, not even after pagehide forgot
+// the path. Hiding looks at the scroll position first: a milestone reached since the last tick
 // goes out too.
-on("visibilitychange", (event: Event) => (pageView(), measureScroll(), flush(event)));
-
-// The page view of the load itself.
-pageView();
+on("visibilitychange", (event: Event) => (doc.hidden || pageView(), measureScroll(), flush(event)));
