@@ -82,6 +82,16 @@ describe.runIf(executable)("tracker: the interactions it sends", () => {
     expect(JSON.stringify(suite.site.events())).not.toMatch(/Start your trial|See|Nothing to track/);
   });
 
+  it("sends one cta_click for a middle-click on a data-cta link (opening it in a new tab), none for a right-click", async () => {
+    await suite.page.goto(suite.site.page("article.html"));
+    await suite.page.click("#nested-child b", { button: "middle" });
+    await suite.page.click("#plain-cta", { button: "right" });
+    await flushed(suite, "cta_click", 1);
+    await suite.page.clock.runFor(3_100);
+    await suite.site.settle();
+    expect(suite.site.ofType("cta_click").map((e) => e.element)).toEqual(["see-plans"]);
+  });
+
   it("hears a click dispatched on the document or the window without an error in the page", async () => {
     const errors: string[] = [];
     suite.page.on("pageerror", (error) => errors.push(error.message));

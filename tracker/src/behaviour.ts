@@ -12,12 +12,14 @@ const formName = (form: Element) =>
 // A listener is called with the event alone: a second parameter serves as a local variable.
 // A click dispatched on the document or the window has a target without closest(): no CTA.
 // The collector refuses an element over 200 characters, and the event with it: a longer
-// data-cta value is cut to 200, as a form's name is.
-on(
-  "click",
-  (event: MouseEvent, cta = (event.target as HTMLElement).closest?.<HTMLElement>("[data-cta]")) =>
-    cta && track("cta_click", { element: (cta.dataset.cta as string).slice(0, 200) }),
-);
+// data-cta value is cut to 200, as a form's name is. A middle-click (auxclick, button 1) opens a
+// link in a new tab and counts as well, once, as Plausible counts it; a right-click (button 2) does not.
+for (const type of ["click", "auxclick"])
+  on(
+    type,
+    (event: MouseEvent, cta = (event.target as HTMLElement).closest?.<HTMLElement>("[data-cta]")) =>
+      event.button < 2 && cta && track("cta_click", { element: (cta.dataset.cta as string).slice(0, 200) }),
+  );
 
 on(
   "input",
