@@ -100,6 +100,23 @@ describe.runIf(executable)("tracker: the page views it sends", () => {
     expect(suite.site.events().every((e) => e.session_id === session)).toBe(true);
   });
 
+  it("gives an event sent between an SPA navigation and its page_view the path it happened on", async () => {
+    await suite.page.goto(suite.site.page("spa.html"));
+    await suite.page.evaluate(() => {
+      history.pushState({}, "", "/site/app/settings");
+      (window as never as { ownstats: { track(name: string): void } }).ownstats.track("before-view");
+    });
+    await suite.page.clock.runFor(400);
+    await suite.page.evaluate(() =>
+      (window as never as { ownstats: { track(name: string): void } }).ownstats.track("after-view"),
+    );
+    await flushed(suite, "custom", 2);
+    expect(suite.site.ofType("custom").map((e) => [e.name, e.page_path])).toEqual([
+      ["before-view", "/site/spa.html"],
+      ["after-view", "/site/app/settings"],
+    ]);
+  });
+
   it("sends page_view again for a page shown again from the back/forward cache", async () => {
     await suite.page.goto(suite.site.page("short.html"));
     await suite.page.clock.runFor(1_000);

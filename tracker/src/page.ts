@@ -5,7 +5,8 @@ import type { EventType } from "../../functions/collect/event.ts";
 import { doc, nav } from "./config.ts";
 import { type Fields, flush, on, track } from "./track.ts";
 
-let currentPath: string | 0;
+/** The path of the page view under way, 0 for none. */
+export let currentPath: string | 0;
 // What this page view already sent once: started forms, scroll milestones, the exit intent.
 let sent: unknown[];
 let visibleSeconds: number;

@@ -4,6 +4,7 @@
 import type { EventType, WireEventInput } from "../../functions/collect/event.ts";
 import { endpoint, nav, silent } from "./config.ts";
 import { identity, uuid } from "./identity.ts";
+import { currentPath } from "./page.ts";
 
 /** The fields of one event type, beyond those every event carries. */
 export type Fields = Omit<Partial<WireEventInput>, "event_type" | "event_id" | "session_id" | "event_ts">;
@@ -22,8 +23,10 @@ export const track = (event_type: EventType, fields?: Fields): void => {
     (queue.push(
       // The collector reads the fields by name; this order is the one that gzips smallest.
       JSON.stringify({
-        // The collector takes 2,000 characters at most, and refuses the event for a longer one.
-        page_path: location.pathname.slice(0, 2e3),
+        // The collector takes 2,000 characters at most, and refuses the event for a longer one. The
+        // path of the page view under way: an event in the 300 ms before an SPA navigation's
+        // page_view belongs to the page it was on (none after pagehide: the address then).
+        page_path: (currentPath || location.pathname).slice(0, 2e3),
         event_id: uuid(),
         event_type,
         ...identity(),
