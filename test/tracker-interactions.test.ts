@@ -82,6 +82,17 @@ describe.runIf(executable)("tracker: the interactions it sends", () => {
     expect(JSON.stringify(suite.site.events())).not.toMatch(/Start your trial|See|Nothing to track/);
   });
 
+  it("sends only the scroll depths reached on a page that scrolls inside its body", async () => {
+    await suite.page.goto(suite.site.page("body-scroll.html"));
+    await suite.page.clock.runFor(2_000);
+    await suite.page.evaluate(() => document.body.scrollTo(0, 1_500)); // (1,500 + 600) / 4,000 = 52 %
+    await suite.page.waitForFunction(() => document.body.scrollTop === 1_500);
+    await suite.page.clock.runFor(1_000);
+    await flushed(suite, "page_view", 1);
+    await poll(() => suite.site.ofType("scroll_depth").length).toBe(2);
+    expect(suite.site.ofType("scroll_depth").map((e) => e.scroll_pct)).toEqual([25, 50]);
+  });
+
   it("sends one cta_click for a middle-click on a data-cta link (opening it in a new tab), none for a right-click", async () => {
     await suite.page.goto(suite.site.page("article.html"));
     await suite.page.click("#nested-child b", { button: "middle" });
