@@ -69,14 +69,7 @@ describe.runIf(executable)("tracker: unusual tags and pages", () => {
   });
 
   it("counts a prerendered page when the visitor opens it, not before", async () => {
-    await pretendPrerendered();
-    await suite.page.goto(suite.site.page("short.html"));
-    await suite.page.clock.runFor(10_000);
-    await suite.site.settle();
-    expect(suite.site.events()).toEqual([]);
-
-    await suite.page.evaluate(() => (window as never as { activate(): void }).activate());
-    await suite.page.clock.runFor(3_100);
+    await openPrerendered("short.html");
     await poll(() => suite.site.events().map((e) => e.event_type)).toEqual([
       "page_view",
       "scroll_depth",
@@ -88,14 +81,7 @@ describe.runIf(executable)("tracker: unusual tags and pages", () => {
   });
 
   it("sends nothing of a prerendered page's queued calls until the visitor opens it, then sends them after its page_view", async () => {
-    await pretendPrerendered();
-    await suite.page.goto(suite.site.page("stub.html"));
-    await suite.page.clock.runFor(10_000);
-    await suite.site.settle();
-    expect(suite.site.events()).toEqual([]);
-
-    await suite.page.evaluate(() => (window as never as { activate(): void }).activate());
-    await suite.page.clock.runFor(3_100);
+    await openPrerendered("stub.html");
     await poll(() => suite.site.events().map((e) => e.event_type)).toEqual(
       expect.arrayContaining(["page_view", "custom", "experiment_exposure"]),
     );
@@ -124,10 +110,11 @@ describe.runIf(executable)("tracker: unusual tags and pages", () => {
   });
 
   /**
-   * Chromium prerenders nothing headless: the page is told it is prerendered (and so hidden) until
-   * window.activate() shows it, as a browser does.
+   * Opens the fixture prerendered, expects nothing sent meanwhile, then shows it as the visitor
+   * opening it does and lets the batch leave. Chromium prerenders nothing headless: the page is told
+   * it is prerendered (and so hidden) until window.activate() shows it, as a browser does.
    */
-  async function pretendPrerendered(): Promise<void> {
+  async function openPrerendered(name: string): Promise<void> {
     await suite.context.addInitScript(() => {
       let prerendering = true;
       for (const [property, value] of [
@@ -142,5 +129,12 @@ describe.runIf(executable)("tracker: unusual tags and pages", () => {
         document.dispatchEvent(new Event("prerenderingchange"));
       };
     });
+    await suite.page.goto(suite.site.page(name));
+    await suite.page.clock.runFor(10_000);
+    await suite.site.settle();
+    expect(suite.site.events()).toEqual([]);
+
+    await suite.page.evaluate(() => (window as never as { activate(): void }).activate());
+    await suite.page.clock.runFor(3_100);
   }
 });
