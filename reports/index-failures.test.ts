@@ -29,7 +29,7 @@ describe("renderSite failures", () => {
     const errors: string[] = [];
     vi.spyOn(console, "error").mockImplementation((message: string) => void errors.push(message));
     expect(await renderSite({ data, days: 28 })).toBe(1);
-    expect(errors.join("\n")).toMatch(/page "funnel\.html", query "funnel" failed: .*not found/);
+    expect(errors.join("\n")).toMatch(/page "funnel\.html", query "(period_)?funnel" failed: Binder Error/);
     expect(statSync(join(data, "site", "index.html")).mtimeMs).toBe(before);
     expect(statSync(join(data, "site", "data", "daily.parquet")).mtimeMs).toBeLessThanOrEqual(before);
     expect(readdirSync(join(data, "site", "data")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
@@ -54,7 +54,7 @@ describe("renderSite failures", () => {
     vi.spyOn(console, "error").mockImplementation((message: string) => void errors.push(message));
     expect(await renderSite({ data, days: 28 })).toBe(1);
     expect(errors.join("\n")).toMatch(
-      /^report: the warehouse has no stg_events, sessions, int_daily_sources, int_daily_paths, int_goal_events, daily, .*, anomalies: /,
+      /^report: the warehouse has no stg_events, sessions, int_daily_sources, int_daily_paths, int_goal_events, int_session_funnel, daily, .*, anomalies: /,
     );
   });
 

@@ -128,7 +128,7 @@ describe("renderSite pages", () => {
         (m) => m[1],
       );
     expect(labels("pages.html")[0]).toBe("Share of sessions scrolling to each depth, top pages (all data)");
-    expect(labels("funnel.html")).toEqual(["Sessions reaching each funnel step (all data)"]);
+    expect(labels("funnel.html")).toEqual(["Sessions reaching each funnel step"]);
     expect(labels("cohorts.html")).toEqual([
       "Retention by cohort week: % of the cohort active N weeks later (all data)",
     ]);
@@ -243,7 +243,7 @@ describe("renderSite pages", () => {
     );
     expect(readFileSync(join(data, "site", "models.html"), "utf8")).toContain("no target/manifest.json yet");
     expect(readFileSync(join(data, "site", "funnel.html"), "utf8")).toContain(
-      "Sessions reaching each funnel step (all data): no data yet.",
+      "Sessions reaching each funnel step: no data in this period.",
     );
     expect(overview).toContain("Top pages by page views: no data in this period.");
   });

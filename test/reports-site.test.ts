@@ -66,6 +66,25 @@ describe("reports rendered from ownstats demo data", () => {
     expect(paler.length).toBeLessThan(channels.length);
   });
 
+  it("counts the funnel for the sessions of the period, fewer than over all the data", () => {
+    const page = html("funnel.html");
+    const sessions = (caption: string) => {
+      const body =
+        page.split(`<caption>${caption}</caption>`)[1]?.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? "";
+      return [...body.matchAll(/<tr><td[^>]*>[^<]*<\/td><td[^>]*>([\d,]+)</g)].map((m) =>
+        Number(m[1]?.replaceAll(",", "")),
+      );
+    };
+    const period = sessions("Funnel steps");
+    const all = sessions("Funnel steps (all data)");
+    expect(period).toHaveLength(all.length);
+    expect(all.length).toBeGreaterThan(1);
+    // 28 days of the demo's 42: some sessions, not all of them.
+    expect(period[0]).toBeGreaterThan(0);
+    expect(period[0]).toBeLessThan(all[0] ?? 0);
+    period.forEach((n, i) => expect(n).toBeLessThanOrEqual(all[i] ?? 0));
+  });
+
   it("documents the models from the runner's manifest", () => {
     const page = html("models.html");
     for (const model of ["stg_events", "sessions", "sources", "attribution", "funnel", "daily"]) {

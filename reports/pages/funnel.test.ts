@@ -1,35 +1,63 @@
 import { describe, expect, it } from "vitest";
 import { renderedSamplePage } from "../sample-warehouse.ts";
 
-async function funnelRows(sql: string): Promise<string[][]> {
-  const page = await renderedSamplePage("funnel.html", { sql });
-  const body = page.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? "";
+/** The cells of the funnel table with this caption. */
+function stepRows(page: string, caption: string): string[][] {
+  const tables = page.split("<caption>").slice(1);
+  const body = tables
+    .find((t) => t.startsWith(`${caption}</caption>`))
+    ?.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1];
+  if (body === undefined) throw new Error(`no table "${caption}"`);
   return [...body.matchAll(/<tr>(.*?)<\/tr>/g)].map((row) =>
     [...(row[1] ?? "").matchAll(/<t[dh][^>]*>([^<]*)</g)].map((cell) => cell[1] ?? ""),
   );
 }
 
+const allData = "Funnel steps (all data)";
+const period = "Funnel steps";
+
 describe("funnel page", () => {
   it("shows conversion and drop-off between steps", async () => {
-    const rows = await funnelRows("");
+    const rows = stepRows(await renderedSamplePage("funnel.html"), allData);
     expect(rows[2]).toEqual(["3. cta_click", "360", "20.0 %", "1,440 (80.0 %)", "12.0 %"]);
+  });
+
+  it("counts the sessions that started in the period, and a period holding all the data shows the mart's rows", async () => {
+    // The sample's session i starts (i × 41 mod 56 days) minutes before 2026-11-20 23:00; the 28-day
+    // period starts on 2026-10-24, 27 days 23 hours before. Sessions 0–89 reach all five steps.
+    const inPeriod = (i: number) => (i * 41) % (56 * 1440) <= 27 * 1440 + 23 * 60;
+    const count = (n: number) => Array.from({ length: n }, (_, i) => i).filter(inPeriod).length;
+    const rows = stepRows(await renderedSamplePage("funnel.html"), period);
+    expect(rows.map((r) => r[1])).toEqual(
+      [3000, 1800, 360, 180, 90].map((n) => count(n).toLocaleString("en-US")),
+    );
+    expect(count(3000)).toBeLessThan(3000);
+
+    const whole = await renderedSamplePage("funnel.html", { days: 60 });
+    expect(stepRows(whole, period)).toEqual(stepRows(whole, allData));
   });
 
   it("shows no share of a step that no session reached", async () => {
     // Nobody clicked: the model writes 0 for the later steps' conversion from the step before.
-    const rows = await funnelRows(`
-      UPDATE funnel SET sessions = 0, conversion_from_previous = 0, conversion_from_start = 0 WHERE step >= 3`);
+    const page = await renderedSamplePage("funnel.html", {
+      sql: "UPDATE funnel SET sessions = 0, conversion_from_previous = 0, conversion_from_start = 0 WHERE step >= 3",
+    });
+    const rows = stepRows(page, allData);
     expect(rows[2]).toEqual(["3. cta_click", "0", "0.0 %", "1,800 (100.0 %)", "0.0 %"]);
     expect(rows[3]).toEqual(["4. form_start", "0", "–", "–", "0.0 %"]);
     expect(rows[4]).toEqual(["5. form_submit", "0", "–", "–", "0.0 %"]);
+    // The period's own figures come from how far each session got, which no click reached either.
+    const sameInPeriod = await renderedSamplePage("funnel.html", {
+      sql: "UPDATE int_session_funnel SET steps_reached = 2 WHERE steps_reached > 2",
+    });
+    expect(stepRows(sameInPeriod, period)[3]).toEqual(["4. form_start", "0", "–", "–", "0.0 %"]);
   });
 
-  it("draws no chart of zero bars when no session has entered the funnel yet", async () => {
-    // The model writes every step with 0 sessions when there are none.
+  it("draws no chart of zero bars when no session of the period has entered the funnel", async () => {
     const page = await renderedSamplePage("funnel.html", {
-      sql: "UPDATE funnel SET sessions = 0, conversion_from_previous = CASE WHEN step = 1 THEN 1 ELSE 0 END, conversion_from_start = 0",
+      sql: "DELETE FROM int_session_funnel; UPDATE funnel SET sessions = 0, conversion_from_previous = CASE WHEN step = 1 THEN 1 ELSE 0 END, conversion_from_start = 0",
     });
-    expect(page).toContain("Sessions reaching each funnel step (all data): no data yet.");
+    expect(page).toContain("Sessions reaching each funnel step: no data in this period.");
     expect(page).not.toMatch(/<svg/);
   });
 });
