@@ -72,10 +72,10 @@ describe("ownstats query", () => {
     expect(JSON.parse(r.out)).toEqual([{ b: 7 }]);
   });
 
-  it("names SQL that holds no statement, instead of DuckDB's bare native error", async () => {
+  it("names SQL that holds no statement as a usage error, instead of DuckDB's bare native error", async () => {
     for (const sql of ["", " ; ", "-- a comment", "/* a comment */"]) {
       const r = await ask(sql, "table");
-      expect(r.code, sql).toBe(1);
+      expect(r.code, sql).toBe(2);
       expect(r.err, sql).toBe("ownstats query: no SQL statement given");
     }
   });

@@ -20,6 +20,11 @@ export interface QueryOptions {
 export async function query(sql: string, opts: QueryOptions): Promise<number> {
   const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
   const err = opts.err ?? ((t: string) => process.stderr.write(`${t}\n`));
+  // DuckDB answers SQL without a statement with a bare "Error in native callback"; it is a usage error.
+  if (stripTrailingSemicolons(sql) === "") {
+    err("ownstats query: no SQL statement given");
+    return 2;
+  }
   const noWarehouse = noWarehouseReason(opts.data);
   if (noWarehouse) {
     err(`ownstats query: ${noWarehouse}`);
@@ -29,8 +34,6 @@ export async function query(sql: string, opts: QueryOptions): Promise<number> {
   if (!wh) return 1;
   try {
     // Each statement runs in turn and the last one's result is printed, as `psql -c` does.
-    // (DuckDB answers SQL without a statement with a bare "Error in native callback".)
-    if (stripTrailingSemicolons(sql) === "") throw new Error("no SQL statement given");
     const statements = await wh.connection.extractStatements(sql);
     let reader = await (await statements.prepare(0)).runAndReadAll();
     for (let i = 1; i < statements.count; i++) reader = await (await statements.prepare(i)).runAndReadAll();
