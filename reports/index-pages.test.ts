@@ -127,7 +127,9 @@ describe("renderSite pages", () => {
       [...readFileSync(join(data, "site", file), "utf8").matchAll(/<svg[^>]* aria-label="([^"]+)"/g)].map(
         (m) => m[1],
       );
-    expect(labels("pages.html")[0]).toBe("Share of sessions scrolling to each depth, top pages (all data)");
+    expect(labels("pages.html")[0]).toBe(
+      "Share of sessions scrolling to each depth, top pages of the period",
+    );
     expect(labels("funnel.html")).toEqual(["Sessions reaching each funnel step"]);
     expect(labels("cohorts.html")).toEqual([
       "Retention by cohort week: % of the cohort active N weeks later (all data)",
@@ -146,16 +148,18 @@ describe("renderSite pages", () => {
     await buildSite({ data, days: 28 });
     const captions = (file: string) =>
       [...readFileSync(join(data, "site", file), "utf8").matchAll(/<caption>([^<]*)</g)].map((m) => m[1]);
-    expect(captions("pages.html")).toContain("Pages by views (all data)");
+    expect(captions("pages.html")).toContain("Pages by views in the period");
     const warehouse = await openWarehouse(data);
     await warehouse.run(`
-      INSERT INTO pages SELECT '/more/' || i, 1, 1, 0, 0, 0, 0, 0, 1 FROM range(40) t(i);
+      INSERT INTO int_daily_pages SELECT DATE '2026-11-19', '/more/' || i, 1, 1, 0, 0, 0, 0, 0, 1 FROM range(40) t(i);
       INSERT INTO attribution SELECT 'last_touch', 'referral', 'site' || i, '(none)', 0.5 FROM range(30) t(i)`);
     warehouse.close();
     await buildSite({ data, days: 28 });
-    expect(captions("pages.html")).toContain("The 25 most viewed of 45 pages (all data)");
+    expect(captions("pages.html")).toContain("The 25 most viewed of 45 pages of the period");
     expect(captions("pages.html")).toContainEqual(
-      expect.stringMatching(/^Where sessions end: the 10 pages with the most exits, of 4\d \(all data\)$/),
+      expect.stringMatching(
+        /^Where the period&#x27;s sessions end: the 10 pages with the most exits, of 4\d$/,
+      ),
     );
     // Exits over the page's sessions, which the header names: not the exits-over-views "exit rate".
     expect(readFileSync(join(data, "site", "pages.html"), "utf8")).toMatch(/>Share of its sessions<\/th>/);

@@ -23,3 +23,22 @@ export function periodPagesSql(period: Period): string {
     FROM per_session GROUP BY page_path HAVING sum(views) > 0
     ORDER BY views DESC, page_path LIMIT 15`;
 }
+
+/**
+ * The pages mart's figures for the period's days, summed from int_daily_pages as the mart sums all
+ * of them (a session's views of a page count on the day of its first view of it, its exit on the
+ * day it started), so a period holding all the data shows the mart's rows. `total` counts the pages.
+ */
+export function periodPageTotalsSql(period: Period, order: "views" | "exits", limit: number): string {
+  return `
+    SELECT page_path, sum(views) AS views, sum(sessions) AS sessions,
+           sum(reached_25) / sum(sessions) AS reach_25, sum(reached_50) / sum(sessions) AS reach_50,
+           sum(reached_75) / sum(sessions) AS reach_75, sum(reached_100) / sum(sessions) AS reach_100,
+           sum(engaged_s) / sum(sessions) AS avg_engaged_s, sum(exits) AS exits,
+           count(*) OVER () AS total
+    FROM int_daily_pages
+    WHERE "date" >= DATE '${period.start}' AND "date" <= DATE '${period.end}'
+    GROUP BY page_path
+    HAVING sum(sessions) > 0${order === "exits" ? " AND sum(exits) > 0" : ""}
+    ORDER BY ${order} DESC, page_path LIMIT ${limit}`;
+}

@@ -141,11 +141,23 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
       ('hero_image', 'photo', 340, 400, 42, 0.105, 0.05, 0.74, 0.55, 1.0, false)
     ) e(experiment, variant, visitors, sessions, conversions, conversion_rate, uplift, p_value, prob_best, srm_p_value, is_control);
 
+    -- Each session views its landing page three times and leaves from it when that is its exit page;
+    -- the pages mart sums these days, as the model does.
+    CREATE OR REPLACE TABLE int_daily_pages AS
+    SELECT started_at::DATE AS date, landing_page AS page_path, count(*) * 3 AS views, count(*) AS sessions,
+           count(*) FILTER (WHERE hash(session_id) % 10 < 9) AS reached_25,
+           count(*) FILTER (WHERE hash(session_id) % 10 < 6) AS reached_50,
+           count(*) FILTER (WHERE hash(session_id) % 10 < 4) AS reached_75,
+           count(*) FILTER (WHERE hash(session_id) % 10 < 2) AS reached_100,
+           sum(engaged_s) AS engaged_s, count(*) FILTER (WHERE exit_page = landing_page) AS exits
+    FROM sessions GROUP BY 1, 2;
+
     CREATE OR REPLACE TABLE pages AS
-    SELECT landing_page AS page_path, count(*) * 3 AS views, count(*) AS sessions,
-           0.9 AS reach_25, 0.6 AS reach_50, 0.4 AS reach_75, 0.2 AS reach_100,
-           avg(engaged_s) AS avg_engaged_s, count(*) FILTER (WHERE exit_page = landing_page) AS exits
-    FROM sessions GROUP BY 1;
+    SELECT page_path, sum(views) AS views, sum(sessions) AS sessions,
+           sum(reached_25) / sum(sessions) AS reach_25, sum(reached_50) / sum(sessions) AS reach_50,
+           sum(reached_75) / sum(sessions) AS reach_75, sum(reached_100) / sum(sessions) AS reach_100,
+           sum(engaged_s) / sum(sessions) AS avg_engaged_s, sum(exits) AS exits
+    FROM int_daily_pages GROUP BY 1;
 
     -- Each session lands, goes on to its exit page when that is another, and leaves.
     CREATE OR REPLACE TEMP VIEW session_steps AS

@@ -5,9 +5,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { HtmlValidate } from "html-validate";
 import { describe, expect, it } from "vitest";
-import { builtDemoSite, reportPageFiles as pageFiles } from "./reports-kit.ts";
+import { builtDemoSite, ownstats, reportPageFiles as pageFiles } from "./reports-kit.ts";
 
-const { site, buildOutput } = builtDemoSite();
+const { data, site, buildOutput } = builtDemoSite();
 const html = (file: string) => readFileSync(join(site, file), "utf8");
 
 function attributes(page: string, name: "href" | "src"): string[] {
@@ -67,22 +67,31 @@ describe("reports rendered from ownstats demo data", () => {
   });
 
   it("counts the funnel for the sessions of the period, fewer than over all the data", () => {
-    const page = html("funnel.html");
-    const sessions = (caption: string) => {
-      const body =
-        page.split(`<caption>${caption}</caption>`)[1]?.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? "";
-      return [...body.matchAll(/<tr><td[^>]*>[^<]*<\/td><td[^>]*>([\d,]+)</g)].map((m) =>
-        Number(m[1]?.replaceAll(",", "")),
-      );
-    };
-    const period = sessions("Funnel steps");
-    const all = sessions("Funnel steps (all data)");
+    const period = secondColumn("funnel.html", "Funnel steps");
+    const all = secondColumn("funnel.html", "Funnel steps (all data)");
     expect(period).toHaveLength(all.length);
     expect(all.length).toBeGreaterThan(1);
     // 28 days of the demo's 42: some sessions, not all of them.
     expect(period[0]).toBeGreaterThan(0);
     expect(period[0]).toBeLessThan(all[0] ?? 0);
     period.forEach((n, i) => expect(n).toBeLessThanOrEqual(all[i] ?? 0));
+  });
+
+  it("lists the period's pages with no more views than the pages mart holds over all the data", () => {
+    const pages = secondColumn("pages.html", "Pages by views in the period", true);
+    const mart = new Map(
+      (
+        JSON.parse(ownstats(data, "query", "select page_path, views from pages", "--format", "json")) as {
+          page_path: string;
+          views: number;
+        }[]
+      ).map((r) => [r.page_path, r.views]),
+    );
+    expect(pages.length).toBeGreaterThan(1);
+    for (const [path, views] of pages) expect(views, path).toBeLessThanOrEqual(mart.get(path) ?? 0);
+    // 28 days of the demo's 42: the most viewed page has views before the period too.
+    const [top, views] = pages[0] ?? ["", 0];
+    expect(views).toBeLessThan(mart.get(top) ?? 0);
   });
 
   it("documents the models from the runner's manifest", () => {
@@ -116,3 +125,17 @@ describe("reports rendered from ownstats demo data", () => {
     }
   });
 });
+
+/** The figures of a table's second column, by the first column's text when `withFirst`. */
+function secondColumn(file: string, caption: string): number[];
+function secondColumn(file: string, caption: string, withFirst: true): [string, number][];
+function secondColumn(file: string, caption: string, withFirst = false) {
+  const body =
+    html(file)
+      .split(`<caption>${caption}</caption>`)[1]
+      ?.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? "";
+  const rows = [...body.matchAll(/<tr><td[^>]*>([^<]*)<\/td><td[^>]*>([\d,]+)</g)].map(
+    (m): [string, number] => [m[1] ?? "", Number(m[2]?.replaceAll(",", ""))],
+  );
+  return withFirst ? rows : rows.map((r) => r[1]);
+}

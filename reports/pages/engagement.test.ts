@@ -56,4 +56,47 @@ describe("pages and engagement page", () => {
       rmSync(data, { recursive: true, force: true });
     }
   });
+
+  it("counts the pages, their reach and their exits for the period's days", async () => {
+    // The sample's session i starts (i × 41 mod 56 days) minutes before 2026-11-20 23:00 and lands
+    // on '/' when i mod 5 is 0, three views; it exits there when i mod 20 is 0. The 28-day period's
+    // first day starts 27 days 23 hours before.
+    const inPeriod = (i: number) => (i * 41) % (56 * 1440) <= 27 * 1440 + 23 * 60;
+    const count = (keep: (i: number) => boolean) =>
+      Array.from({ length: 3000 }, (_, i) => i).filter(keep).length;
+    const landed = count((i) => i % 5 === 0 && inPeriod(i));
+    const exited = count((i) => i % 20 === 0 && inPeriod(i));
+    expect(landed).toBeLessThan(600);
+
+    const page = await renderedSamplePage("pages.html");
+    const home = rowOf(page, "Pages by views in the period", "/");
+    expect(home.slice(1, 3)).toEqual([3 * landed, landed].map((n) => n.toLocaleString("en-US")));
+    expect(home.at(-1)).toBe(exited.toLocaleString("en-US"));
+    expect(rowOf(page, "Where the period&#x27;s sessions end", "/").slice(1, 2)).toEqual([
+      exited.toLocaleString("en-US"),
+    ]);
+
+    // A period holding every day shows the pages mart's rows.
+    const whole = await renderedSamplePage("pages.html", { days: 60 });
+    expect(rowOf(whole, "Pages by views in the period", "/").slice(1, 3)).toEqual(["1,800", "600"]);
+  });
+
+  it("says the period has no pages rather than no data at all", async () => {
+    const page = await renderedSamplePage("pages.html", {
+      sql: "DELETE FROM int_daily_pages WHERE date >= DATE '2026-10-24'",
+    });
+    expect(rowOf(page, "Pages by views in the period", "No data in this period.")).toHaveLength(1);
+    expect(rowOf(page, "Where the period&#x27;s sessions end", "No data in this period.")).toHaveLength(1);
+  });
 });
+
+/** The cells of the row whose first cell is `first`, in the table with this caption. */
+function rowOf(page: string, caption: string, first: string): string[] {
+  const body = page.split(`<caption>${caption}</caption>`)[1]?.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? "";
+  const rows = [...body.matchAll(/<tr>(.*?)<\/tr>/g)].map((row) =>
+    [...(row[1] ?? "").matchAll(/<td[^>]*>([^<]*)</g)].map((cell) => cell[1] ?? ""),
+  );
+  const row = rows.find((cells) => cells[0] === first);
+  if (!row) throw new Error(`no row "${first}" in "${caption}": ${JSON.stringify(rows)}`);
+  return row;
+}

@@ -3,7 +3,7 @@ import { barChart } from "../charts.ts";
 import { figure, formatCount, formatSeconds, formatShare, num } from "../format.ts";
 import { type Page, shownOf, table } from "../page.ts";
 import { pagePathsSql, pagePathsTable } from "../page-paths.ts";
-import { periodPagesSql, timeMilestones } from "../period-pages.ts";
+import { periodPagesSql, periodPageTotalsSql, timeMilestones } from "../period-pages.ts";
 import { localRangeSql } from "../zone.ts";
 
 const milestones = timeMilestones;
@@ -14,10 +14,7 @@ export const engagement: Page = {
   title: "Pages and engagement",
   nav: "Pages",
   queries: ({ period }) => ({
-    pages: `
-      SELECT page_path, views, sessions, reach_25, reach_50, reach_75, reach_100, avg_engaged_s, exits,
-             count(*) OVER () AS total
-      FROM pages ORDER BY views DESC, page_path LIMIT 25`,
+    pages: periodPageTotalsSql(period, "views", 25),
     milestones: `
       SELECT count(*) AS sessions,
              ${milestones.map((s) => `count(*) FILTER (WHERE engaged_s >= ${s}) AS engaged_${s}`).join(", ")}
@@ -25,9 +22,7 @@ export const engagement: Page = {
       WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}`,
     page_milestones: periodPagesSql(period),
     paths: pagePathsSql(period),
-    exits: `
-      SELECT page_path, exits, sessions, count(*) OVER () AS total FROM pages WHERE exits > 0
-      ORDER BY exits DESC, page_path LIMIT 10`,
+    exits: periodPageTotalsSql(period, "exits", 10),
   }),
   view(rows) {
     const pageRows = rows.pages ?? [];
@@ -38,7 +33,7 @@ export const engagement: Page = {
     return {
       reachChart: top.length
         ? barChart(
-            "Share of sessions scrolling to each depth, top pages (all data)",
+            "Share of sessions scrolling to each depth, top pages of the period",
             top.map((r) => String(r.page_path)),
             depths.map((d) => ({
               name: `${d} %`,
@@ -52,7 +47,7 @@ export const engagement: Page = {
               valueName: "share of the page's sessions",
             },
           )
-        : { title: "Share of sessions scrolling to each depth, top pages (all data)", svg: "" },
+        : { title: "Share of sessions scrolling to each depth, top pages of the period", svg: "" },
       milestonesChart: sessions
         ? barChart(
             "Share of sessions engaged for at least 30 s, 1 min, 3 min and 5 min",
@@ -101,8 +96,8 @@ export const engagement: Page = {
       pagesTable: table(
         shownOf(
           pageRows,
-          "Pages by views (all data)",
-          (n, total) => `The ${n} most viewed of ${total} pages (all data)`,
+          "Pages by views in the period",
+          (n, total) => `The ${n} most viewed of ${total} pages of the period`,
         ),
         [
           "Page",
@@ -123,13 +118,14 @@ export const engagement: Page = {
           figure(formatSeconds, r.avg_engaged_s ?? null),
           formatCount(r.exits ?? null),
         ]),
+        "No data in this period.",
       ),
       pathsTable: pagePathsTable(rows.paths ?? []),
       exitsTable: table(
         shownOf(
           exits,
-          "Where sessions end (all data)",
-          (n, total) => `Where sessions end: the ${n} pages with the most exits, of ${total} (all data)`,
+          "Where the period's sessions end",
+          (n, total) => `Where the period's sessions end: the ${n} pages with the most exits, of ${total}`,
         ),
         // Not exits over page views, as some tools define an exit rate: a reload would lower it.
         ["Page", "Exits#", "Share of its sessions#"],
@@ -138,6 +134,7 @@ export const engagement: Page = {
           formatCount(r.exits),
           figure(formatShare, num(r.exits) / num(r.sessions)),
         ]),
+        "No data in this period.",
       ),
     };
   },
