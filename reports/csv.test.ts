@@ -110,9 +110,9 @@ const shown = [
 ];
 
 const injections = `
-  INSERT INTO sources VALUES ('=HYPERLINK("http://evil.example","x")', 5, 1, 20.0),
-    ('-2+3, "quoted"', 4, 0, 0.0), ('@SUM(A1)
-second line', 3, 0, 0.0)`;
+  INSERT INTO int_daily_sources VALUES (DATE '2026-11-19', '=HYPERLINK("http://evil.example","x")', '(none)', 5, 1, 0, 0),
+    (DATE '2026-11-19', '-2+3, "quoted"', '(none)', 4, 0, 0, 0), (DATE '2026-11-19', '@SUM(A1)
+second line', '(none)', 3, 0, 0, 0)`;
 
 describe("the site's CSV downloads", () => {
   it("gives every table of every page a CSV file holding the rows and columns it shows", async () => {

@@ -40,14 +40,16 @@ describe("renderSite pages", () => {
     expect(page).toContain(`Data up to ${sampleEnd} 23:30 UTC`);
   });
 
-  it("says a period of one day in the singular, and that a site without conversions has no attribution yet", async () => {
-    const data = await sampleDataFolder("DELETE FROM attribution");
+  it("says a period of one day in the singular, and that a site without conversions has no attribution in it", async () => {
+    const data = await sampleDataFolder("DELETE FROM int_daily_attribution");
     folders.push(data);
     await buildSite({ data, days: 1 });
     expect(readFileSync(join(data, "site", "index.html"), "utf8")).toContain(
       "2026-11-20 to 2026-11-20 (1 day), compared with",
     );
-    expect(readFileSync(join(data, "site", "sources.html"), "utf8")).toContain("No conversions yet.");
+    expect(readFileSync(join(data, "site", "sources.html"), "utf8")).toContain(
+      "No conversions in this period.",
+    );
   });
 
   it("anchors the period at the latest data and compares KPIs with the previous period", async () => {
@@ -139,7 +141,7 @@ describe("renderSite pages", () => {
       "Conversion rate by variant in hero_image (all data)",
     ]);
     expect(labels("sources.html")[1]).toBe(
-      "Conversions credited to each channel, by attribution model (all data)",
+      "Conversions credited to each channel, by attribution model (conversions in sessions started in the period)",
     );
   });
 
@@ -152,7 +154,7 @@ describe("renderSite pages", () => {
     const warehouse = await openWarehouse(data);
     await warehouse.run(`
       INSERT INTO int_daily_pages SELECT DATE '2026-11-19', '/more/' || i, 1, 1, 0, 0, 0, 0, 0, 1 FROM range(40) t(i);
-      INSERT INTO attribution SELECT 'last_touch', 'referral', 'site' || i, '(none)', 0.5 FROM range(30) t(i)`);
+      INSERT INTO int_daily_attribution SELECT DATE '2026-11-19', 'last_touch', 'referral', 'site' || i, '(none)', 0.5 FROM range(30) t(i)`);
     warehouse.close();
     await buildSite({ data, days: 28 });
     expect(captions("pages.html")).toContain("The 25 most viewed of 45 pages of the period");
@@ -165,7 +167,7 @@ describe("renderSite pages", () => {
     expect(readFileSync(join(data, "site", "pages.html"), "utf8")).toMatch(/>Share of its sessions<\/th>/);
     expect(captions("sources.html")).toContainEqual(
       expect.stringMatching(
-        /^Conversion credit per attribution model: the 25 channel, source and campaign combinations with the most last-touch credit, of \d+ \(all data\)$/,
+        /^Conversion credit per attribution model: the 25 channel, source and campaign combinations with the most last-touch credit, of \d+ in the period$/,
       ),
     );
   });

@@ -29,11 +29,12 @@ export interface SiteOptions {
   models?: string;
 }
 
-/** The models the pages read: the marts they publish, and the seven they query beside them. */
+/** The models the pages read: the marts they publish, and the eight they query beside them. */
 const reportModels = [
   "stg_events",
   "sessions",
   "int_daily_sources",
+  "int_daily_attribution",
   "int_daily_pages",
   "int_daily_paths",
   "int_goal_events",

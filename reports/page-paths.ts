@@ -3,7 +3,7 @@
 import type { Row } from "../runner/warehouse.ts";
 import { formatCount, formatShareBrief, num } from "./format.ts";
 import { shownOf, type Table, table } from "./page.ts";
-import type { Period } from "./period.ts";
+import { type Period, periodDatesSql } from "./period.ts";
 
 const topPages = 10;
 /** Neighbours named per page and direction; the rest are summed into "others". */
@@ -20,7 +20,7 @@ export function pagePathsSql(period: Period): string {
     WITH steps AS (
       SELECT from_page, to_page, sum(transitions) AS transitions
       FROM int_daily_paths
-      WHERE "date" >= DATE '${period.start}' AND "date" <= DATE '${period.end}'
+      WHERE ${periodDatesSql(period)}
       GROUP BY from_page, to_page
     ),
     viewed AS (

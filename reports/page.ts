@@ -136,6 +136,7 @@ export function conversionTable(
   key: string,
   rows: Row[],
   name: (value: unknown) => string | ValueCell = String,
+  empty?: string,
 ): Table {
   return table(
     caption,
@@ -146,6 +147,7 @@ export function conversionTable(
       formatCount(r.conversions),
       figure(formatShare, num(r.conversions) / num(r.sessions)),
     ]),
+    empty,
   );
 }
 

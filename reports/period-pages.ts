@@ -1,7 +1,7 @@
 // Per-page figures of the period, read once from stg_events and shared by the pages that show
 // them (the overview's top pages, the engagement page's time milestones): the build runs a query
 // text once however many pages declare it.
-import type { Period } from "./period.ts";
+import { type Period, periodDatesSql } from "./period.ts";
 import { localRangeSql } from "./zone.ts";
 
 export const timeMilestones = [30, 60, 180, 300];
@@ -37,7 +37,7 @@ export function periodPageTotalsSql(period: Period, order: "views" | "exits", li
            sum(engaged_s) / sum(sessions) AS avg_engaged_s, sum(exits) AS exits,
            count(*) OVER () AS total
     FROM int_daily_pages
-    WHERE "date" >= DATE '${period.start}' AND "date" <= DATE '${period.end}'
+    WHERE ${periodDatesSql(period)}
     GROUP BY page_path
     HAVING sum(sessions) > 0${order === "exits" ? " AND sum(exits) > 0" : ""}
     ORDER BY ${order} DESC, page_path LIMIT ${limit}`;

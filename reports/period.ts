@@ -80,6 +80,11 @@ export function reportPeriod(days: number, span: DataSpan, now = new Date(), zon
   };
 }
 
+/** The rows of a per-day rollup (int_daily_*) whose local `"date"` is one of the period's days. */
+export function periodDatesSql(period: Period): string {
+  return `"date" >= DATE '${period.start}' AND "date" <= DATE '${period.end}'`;
+}
+
 /** Every day of the period, for chart axes that must show days without data. */
 export function periodDays(period: Period): string[] {
   const out: string[] = [];

@@ -104,13 +104,17 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
     FROM session_referrers
     GROUP BY 1 ORDER BY visitors DESC, sessions DESC, referrer;
 
-    CREATE OR REPLACE TABLE attribution AS
-    SELECT m.model, s.channel, s.source,
+    CREATE OR REPLACE TABLE int_daily_attribution AS
+    SELECT s.started_at::DATE AS date, m.model, s.channel, s.source,
            coalesce(s.utm_campaign, '(none)') AS campaign,
            CAST(sum(1 + m.k * 0.1) AS DOUBLE) AS conversions
     FROM sessions s,
          (VALUES ('first_touch', 0), ('last_touch', 1), ('linear', 2), ('position_based', 3)) m(model, k)
     WHERE s.converted GROUP BY ALL;
+
+    CREATE OR REPLACE TABLE attribution AS
+    SELECT model, channel, source, campaign, sum(conversions) AS conversions
+    FROM int_daily_attribution GROUP BY ALL;
 
     CREATE OR REPLACE TABLE funnel AS
     SELECT * FROM (VALUES

@@ -77,22 +77,29 @@ describe("reports rendered from ownstats demo data", () => {
     period.forEach((n, i) => expect(n).toBeLessThanOrEqual(all[i] ?? 0));
   });
 
-  it("lists the period's pages with no more views than the pages mart holds over all the data", () => {
-    const pages = secondColumn("pages.html", "Pages by views in the period", true);
-    const mart = new Map(
-      (
-        JSON.parse(ownstats(data, "query", "select page_path, views from pages", "--format", "json")) as {
-          page_path: string;
-          views: number;
-        }[]
-      ).map((r) => [r.page_path, r.views]),
-    );
-    expect(pages.length).toBeGreaterThan(1);
-    for (const [path, views] of pages) expect(views, path).toBeLessThanOrEqual(mart.get(path) ?? 0);
-    // 28 days of the demo's 42: the most viewed page has views before the period too.
-    const [top, views] = pages[0] ?? ["", 0];
-    expect(views).toBeLessThan(mart.get(top) ?? 0);
-  });
+  it.each([
+    ["pages.html", "Pages by views in the period", "select page_path as key, views as n from pages"],
+    [
+      "sources.html",
+      "Sessions and conversions by source, most sessions first (sessions started in the period)",
+      "select source as key, sessions as n from sources",
+    ],
+  ])(
+    "lists in %s the period's rows, each with no more than its mart holds over all the data",
+    (file, caption, sql) => {
+      const shown = secondColumn(file, caption, true);
+      const mart = new Map(
+        (JSON.parse(ownstats(data, "query", sql, "--format", "json")) as { key: string; n: number }[]).map(
+          (r) => [r.key, r.n],
+        ),
+      );
+      expect(shown.length).toBeGreaterThan(1);
+      for (const [key, n] of shown) expect(n, key).toBeLessThanOrEqual(mart.get(key) ?? 0);
+      // 28 days of the demo's 42: the first row has counts before the period too.
+      const [top, n] = shown[0] ?? ["", 0];
+      expect(n).toBeLessThan(mart.get(top) ?? 0);
+    },
+  );
 
   it("documents the models from the runner's manifest", () => {
     const page = html("models.html");

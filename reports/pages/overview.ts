@@ -13,7 +13,7 @@ import {
   num,
 } from "../format.ts";
 import { conversionTable, type Page, shownOf, table } from "../page.ts";
-import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
+import { lastDayNote, lastDayPartial, periodDatesSql, periodDays } from "../period.ts";
 import { periodPagesSql } from "../period-pages.ts";
 import { referrerCell, referringSites, topReferrersSql } from "../referring-sites.ts";
 import { localRangeSql, localSql } from "../zone.ts";
@@ -38,7 +38,7 @@ export const overview: Page = {
     daily: `
       SELECT CAST("date" AS DATE) AS day, visitors, sessions
       FROM daily
-      WHERE "date" >= DATE '${period.start}' AND "date" <= DATE '${period.end}'
+      WHERE ${periodDatesSql(period)}
       ORDER BY day`,
     top_pages: periodPagesSql(period),
     top_sources: `
@@ -52,7 +52,7 @@ export const overview: Page = {
     top_referrers: topReferrersSql(
       `(SELECT referrer, sum(sessions) AS sessions, sum(conversions) AS conversions
         FROM int_daily_sources
-        WHERE "date" >= DATE '${period.start}' AND "date" <= DATE '${period.end}'
+        WHERE ${periodDatesSql(period)}
         GROUP BY referrer)`,
       "referrer, sessions, conversions",
       "sessions DESC, referrer",
@@ -135,7 +135,7 @@ function topConversionTable(
     whole,
     (n, total) => `The ${n} ${plural} with the most sessions, of ${total} in the period`,
   );
-  return conversionTable(caption, label, key, rows, name);
+  return conversionTable(caption, label, key, rows, name, "No data in this period.");
 }
 
 /**

@@ -1,11 +1,16 @@
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderedSamplePage } from "../sample-warehouse.ts";
+import { openWarehouse, type Row } from "../../runner/warehouse.ts";
+import { buildSite } from "../index.ts";
+import { renderedSamplePage, sampleDataFolder } from "../sample-warehouse.ts";
 
 describe("sources page", () => {
   it("reads a source's conversion rate from its counts: one conversion in 3,000 sessions is not 0.0 %", async () => {
-    // The mart rounds conversion_rate to one decimal (the article's query), so it holds 0.0 here.
+    // The sources mart rounds conversion_rate to one decimal (the article's query): it would hold 0.0.
     const page = await renderedSamplePage("sources.html", {
-      sql: "INSERT INTO sources VALUES ('rare', 3000, 1, round(100.0 * 1 / 3000, 1)), ('half', 8, 4, 50.0)",
+      sql: `INSERT INTO int_daily_sources VALUES
+              (DATE '2026-11-19', 'rare', '(none)', 3000, 1, 0, 0), (DATE '2026-11-19', 'half', '(none)', 8, 4, 0, 0)`,
     });
     const row = (source: string) =>
       [
@@ -19,11 +24,12 @@ describe("sources page", () => {
 
   it("lists the sources with the most sessions first, not a one-session source converting at 100 %", async () => {
     const page = await renderedSamplePage("sources.html", {
-      sql: "INSERT INTO sources VALUES ('lucky', 1, 1, 100.0), ('big', 2000, 80, 4.0)",
+      sql: `INSERT INTO int_daily_sources VALUES
+              (DATE '2026-11-19', 'lucky', '(none)', 1, 1, 0, 0), (DATE '2026-11-19', 'big', '(none)', 2000, 80, 0, 0)`,
     });
     const section = page.match(/<h2 id="sources-h">[\s\S]*?<\/table>/)?.[0] ?? "";
     expect(section).toContain(
-      "<caption>Sessions and conversions by source, most sessions first (all data)</caption>",
+      "<caption>Sessions and conversions by source, most sessions first (sessions started in the period)</caption>",
     );
     const sources = [...section.matchAll(/<tr><td>([^<]+)<\/td><td class="num">([^<]+)</g)].map((m) => [
       m[1],
@@ -63,11 +69,50 @@ describe("sources page", () => {
   });
 
   it("says a site without conversions has none to credit, not that it has no data", async () => {
-    const page = await renderedSamplePage("sources.html", { sql: "DELETE FROM attribution" });
+    const page = await renderedSamplePage("sources.html", { sql: "DELETE FROM int_daily_attribution" });
     expect(page).toContain(
-      "Conversions credited to each channel, by attribution model (all data): no conversions yet.",
+      "Conversions credited to each channel, by attribution model (conversions in sessions started in the period): no conversions in this period.",
     );
-    expect(page).not.toMatch(/no data yet/);
+    expect(page).toContain('<td colspan="7" class="empty">No conversions in this period.</td>');
+    expect(page).not.toMatch(/no data yet/i);
+  });
+
+  it("counts sources and conversion credit for the sessions that started in the period", async () => {
+    const data = await sampleDataFolder();
+    try {
+      await buildSite({ data, days: 28 });
+      const page = readFileSync(join(data, "site", "sources.html"), "utf8");
+      await buildSite({ data, days: 60 });
+      const whole = readFileSync(join(data, "site", "sources.html"), "utf8");
+      const warehouse = await openWarehouse(data);
+      // The 28-day period's first day is 2026-10-24; the sample's sessions span 56 days.
+      const linkedin = async (since: string) =>
+        (
+          await warehouse.all(`
+          SELECT count(*) AS sessions, count(*) FILTER (WHERE converted) AS conversions FROM sessions
+          WHERE source = 'linkedin' AND started_at >= TIMESTAMP '${since}'`)
+        )[0] ?? {};
+      const inPeriod = await linkedin("2026-10-24");
+      const all = await linkedin("2000-01-01");
+      warehouse.close();
+      const counts = (row: Row) =>
+        [row.sessions, row.conversions].map((n) => Number(n).toLocaleString("en-US"));
+      expect(Number(inPeriod.sessions)).toBeLessThan(Number(all.sessions));
+      expect(Number(inPeriod.conversions)).toBeGreaterThan(0);
+
+      expect(cells(page, "Sessions and conversions by source", "linkedin").slice(0, 2)).toEqual(
+        counts(inPeriod),
+      );
+      // First touch gives each conversion one unit of credit in the sample, to the converting session.
+      const firstTouch = rowsOf(page, "Conversion credit by channel, source and campaign")
+        .filter((r) => r[1] === "linkedin")
+        .reduce((sum, r) => sum + Number(r[3]), 0);
+      expect(firstTouch).toBe(Number(inPeriod.conversions));
+      // A period holding every day shows the marts' rows.
+      expect(cells(whole, "Sessions and conversions by source", "linkedin").slice(0, 2)).toEqual(counts(all));
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 
   it("keeps a channel's colour when other channels are absent from the period", async () => {
@@ -96,3 +141,18 @@ describe("sources page", () => {
     expect(lastDay?.[1]?.match(/<td/g)).toHaveLength(headers.length - 1);
   });
 });
+
+/** The rows' cells of the table whose caption starts with `caption`. */
+function rowsOf(page: string, caption: string): string[][] {
+  const table = page.split(`<caption>${caption}`)[1]?.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? "";
+  return [...table.matchAll(/<tr>(.*?)<\/tr>/g)].map((r) =>
+    [...(r[1] ?? "").matchAll(/<td[^>]*>([^<]*)</g)].map((c) => c[1] ?? ""),
+  );
+}
+
+/** The cells after the first of the row whose first cell is `first`. */
+function cells(page: string, caption: string, first: string): string[] {
+  const row = rowsOf(page, caption).find((r) => r[0] === first);
+  if (!row) throw new Error(`no row "${first}" in "${caption}"`);
+  return row.slice(1);
+}

@@ -1,13 +1,18 @@
-// Sources and campaigns: the `sources` mart, the sites that sent visitors (`referrers`), channels over
-// the period, and attribution by model side by side.
+// Sources and campaigns over the period: sessions and conversions by source, channels, and attribution
+// by model side by side; and, over all data, the sites that sent visitors (`referrers`).
 import { barChart, palette, shortDays } from "../charts.ts";
 import { figure, formatCount, formatDecimal, formatSeconds, formatShare, isoDate, num } from "../format.ts";
 import { conversionTable, type Page, shownOf, table } from "../page.ts";
-import { lastDayNote, lastDayPartial, periodDays } from "../period.ts";
+import { lastDayNote, lastDayPartial, periodDatesSql, periodDays } from "../period.ts";
 import { referrerCell, referringSites, topReferrersSql } from "../referring-sites.ts";
 import { localRangeSql, localSql } from "../zone.ts";
 
 export const attributionModels = ["first_touch", "last_touch", "linear", "position_based"] as const;
+
+/** Each model's credit as a column of its own. */
+const creditColumns = attributionModels
+  .map((m) => `coalesce(sum(conversions) FILTER (WHERE model = '${m}'), 0) AS ${m}`)
+  .join(", ");
 
 /** Referring sites shown: a site's long tail of one-visit hosts stays in the mart and the playground. */
 const topReferrers = 25;
@@ -20,10 +25,13 @@ export const sources: Page = {
   title: "Sources and campaigns",
   nav: "Sources",
   queries: ({ period }) => ({
-    // By sessions, not by rate: one session with one conversion (100 %) would top 2,000 converting at
-    // 4 %. The rate stays beside each source, as Plausible and GA show it.
-    sources:
-      "SELECT source, sessions, conversions, conversion_rate FROM sources ORDER BY sessions DESC, conversions DESC, source",
+    // The sources mart's sums over the period's days. By sessions, not by rate: one session with one
+    // conversion (100 %) would top 2,000 converting at 4 %. The rate stays beside each source, as
+    // Plausible and GA show it.
+    sources: `
+      SELECT source, sum(sessions) AS sessions, sum(conversions) AS conversions
+      FROM int_daily_sources WHERE ${periodDatesSql(period)}
+      GROUP BY source HAVING sum(sessions) > 0 ORDER BY sessions DESC, conversions DESC, source`,
     referrers: topReferrersSql(
       "referrers",
       "referrer, visitors, sessions, conversions, bounce_rate, avg_engaged_s",
@@ -36,14 +44,15 @@ export const sources: Page = {
       FROM sessions
       WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}
       GROUP BY ALL ORDER BY day, channel`,
+    // The attribution mart's credit for the conversions whose session started in the period.
     attribution_by_channel: `
-      SELECT channel, ${attributionModels.map((m) => `coalesce(sum(conversions) FILTER (WHERE model = '${m}'), 0) AS ${m}`).join(", ")}
-      FROM attribution GROUP BY channel ORDER BY last_touch DESC, channel`,
+      SELECT channel, ${creditColumns}
+      FROM int_daily_attribution WHERE ${periodDatesSql(period)}
+      GROUP BY channel HAVING sum(conversions) > 0 ORDER BY last_touch DESC, channel`,
     attribution_detail: `
-      SELECT channel, source, campaign,
-             ${attributionModels.map((m) => `coalesce(sum(conversions) FILTER (WHERE model = '${m}'), 0) AS ${m}`).join(", ")},
-             count(*) OVER () AS total
-      FROM attribution GROUP BY channel, source, campaign
+      SELECT channel, source, campaign, ${creditColumns}, count(*) OVER () AS total
+      FROM int_daily_attribution WHERE ${periodDatesSql(period)}
+      GROUP BY channel, source, campaign HAVING sum(conversions) > 0
       ORDER BY last_touch DESC, linear DESC, channel, source, campaign LIMIT 25`,
   }),
   view(rows, { period }) {
@@ -58,10 +67,12 @@ export const sources: Page = {
     const modelColumns = attributionModels.map((m) => `${m.replace("_", " ")}#`);
     return {
       sourcesTable: conversionTable(
-        "Sessions and conversions by source, most sessions first (all data)",
+        "Sessions and conversions by source, most sessions first (sessions started in the period)",
         "Source",
         "source",
         rows.sources ?? [],
+        String,
+        "No data in this period.",
       ),
       // Hosts come from visitors' browsers: the table partial escapes every cell.
       referrersTable: table(
@@ -103,7 +114,7 @@ export const sources: Page = {
       channelsNote: channelRows.length ? lastDayNote(period, "paler") : "",
       attributionChart: byChannel.length
         ? barChart(
-            "Conversions credited to each channel, by attribution model (all data)",
+            "Conversions credited to each channel, by attribution model (conversions in sessions started in the period)",
             byChannel.map((r) => String(r.channel)),
             attributionModels.map((m) => ({
               name: m.replace("_", " "),
@@ -112,17 +123,18 @@ export const sources: Page = {
             { valueName: "conversions credited" },
           )
         : {
-            title: "Conversions credited to each channel, by attribution model (all data)",
+            title:
+              "Conversions credited to each channel, by attribution model (conversions in sessions started in the period)",
             svg: "",
             // Attribution has rows only for conversions: sessions without any are still data.
-            empty: "no conversions yet",
+            empty: "no conversions in this period",
           },
       attributionTable: table(
         shownOf(
           rows.attribution_detail ?? [],
-          "Conversion credit by channel, source and campaign, per attribution model (all data)",
+          "Conversion credit by channel, source and campaign, per attribution model (conversions in sessions started in the period)",
           (n, total) =>
-            `Conversion credit per attribution model: the ${n} channel, source and campaign combinations with the most last-touch credit, of ${total} (all data)`,
+            `Conversion credit per attribution model: the ${n} channel, source and campaign combinations with the most last-touch credit, of ${total} in the period`,
         ),
         ["Channel", "Source", "Campaign", ...modelColumns],
         (rows.attribution_detail ?? []).map((r) => [
@@ -132,7 +144,7 @@ export const sources: Page = {
           ...attributionModels.map((m) => figure(formatDecimal, r[m] ?? null)),
         ]),
         // Attribution has rows only for conversions: sessions without any are still data.
-        "No conversions yet.",
+        "No conversions in this period.",
       ),
     };
   },
