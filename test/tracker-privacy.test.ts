@@ -189,6 +189,37 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
     expect(await storedIds(page)).toEqual({ local: {}, session: {} });
   });
 
+  it("sends nothing from a browser its owner excluded with localStorage.ownstats_ignore", async () => {
+    const { page: control } = await openPage();
+    await browseArticle(control);
+    await poll(() => eventPosts().length).toBeGreaterThan(0); // the same visit, not excluded, is counted
+    await site.settle();
+    site.forget();
+
+    const { page } = await openPage(() => localStorage.setItem("ownstats_ignore", "1"));
+    await browseArticle(page);
+    await site.settle();
+    expect(eventPosts()).toEqual([]);
+    expect(await storedIds(page)).toEqual({ local: { ownstats_ignore: "1" }, session: {} });
+  });
+
+  it("counts a page whose localStorage throws (blocked storage), keeping the ids in memory", async () => {
+    const { page } = await openPage(() =>
+      Object.defineProperty(window, "localStorage", {
+        get: () => {
+          throw new DOMException("The document is sandboxed", "SecurityError");
+        },
+      }),
+    );
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(site.page("short.html"));
+    await page.clock.runFor(3_100);
+    await poll(() => site.ofType("page_view").length).toBe(1);
+    expect(site.ofType("page_view")[0]?.session_id).toMatch(ID);
+    expect(errors).toEqual([]);
+  });
+
   it('honours Do Not Track unless the site sets data-respect-dnt="false"', async () => {
     const { page } = await openPage(() =>
       Object.defineProperty(Navigator.prototype, "doNotTrack", { get: () => "1" }),
