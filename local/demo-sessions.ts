@@ -116,7 +116,10 @@ export function writeSession(random: Random, session: PlannedSession, emit: Emit
             );
         }
       } else if (random.chance(0.05)) {
-        event("custom", t + dwell * 0.3, page.path, `,"name":"plan_toggle","props":{"billing":"yearly"}`);
+        // Two in three toggle to yearly; taken from the clock, not the random stream, so that the
+        // rest of a seeded demo stays as it was.
+        const billing = Math.floor(t / 1000) % 3 ? "yearly" : "monthly";
+        event("custom", t + dwell * 0.3, page.path, `,"name":"plan_toggle","props":{"billing":"${billing}"}`);
       }
     } else {
       for (const cta of ctaPlacements[key]) {

@@ -155,6 +155,14 @@ describe("demo shape", () => {
     expect(Object.values(referrers ?? {}).every((n) => Number(n) > 50)).toBe(true);
   });
 
+  it("toggles the pricing plan both ways, mostly to yearly", async () => {
+    const rows = await wh.all(`select props->>'billing' as billing, count(*) as n from events
+      where event_type = 'custom' and name = 'plan_toggle' group by 1 order by 1`);
+    expect(rows.map((r) => r.billing)).toEqual(["monthly", "yearly"]);
+    const [monthly, yearly] = rows.map((r) => Number(r.n));
+    expect(yearly).toBeGreaterThan(monthly ?? 0);
+  });
+
   it("has visitors returning in later weeks", async () => {
     const [row] =
       await wh.all(`select count(*) filter (where weeks >= 2) as returning, count(*) as visitors from (
