@@ -43,6 +43,16 @@ describe("ownstats query", () => {
     ]);
   });
 
+  it("writes a whole double or decimal as DuckDB does, 1.0, in the table and CSV, and as a number in JSON", async () => {
+    const select =
+      "select 1::double as d, 2::float as f, 4.0 as rate, 0.25 as share, 7 as n, null::double as none";
+    expect((await ask(select, "csv")).out).toBe("d,f,rate,share,n,none\n1.0,2.0,4.0,0.25,7,");
+    expect((await ask(select, "table")).out.split("\n")[2]).toBe("1.0 | 2.0 |  4.0 |  0.25 | 7 | NULL");
+    expect(JSON.parse((await ask(select, "json")).out)).toEqual([
+      { d: 1, f: 2, rate: 4, share: 0.25, n: 7, none: null },
+    ]);
+  });
+
   it("prints dates, times, intervals, decimals and timestamps to the microsecond as DuckDB holds them", async () => {
     const r = await ask(
       "select date '2026-03-01' as day, time '01:02:03' as t, interval 3 hour as span, " +

@@ -1,4 +1,6 @@
 // `ownstats query "SQL"`: ad-hoc SQL on the warehouse as a table, CSV or JSON.
+
+import { DuckDBDecimalType, type DuckDBType, DuckDBTypeId } from "@duckdb/node-api";
 import { heldByAnotherProcess } from "./lock.ts";
 import { queryValue } from "./query-values.ts";
 import { stripTrailingSemicolons } from "./sql.ts";
@@ -39,7 +41,7 @@ export async function query(sql: string, opts: QueryOptions): Promise<number> {
     for (let i = 1; i < statements.count; i++) reader = await (await statements.prepare(i)).runAndReadAll();
     const columns = reader.columnNames();
     const rows = reader.getRows().map((row) => row.map(queryValue));
-    out(format(columns, rows, opts.format));
+    out(format(columns, rows, opts.format, reader.columnTypes().map(fractional)));
     return 0;
   } catch (error) {
     err(`ownstats query: ${(error as Error).message}`);
@@ -72,30 +74,56 @@ async function openWhenFree(data: string, waitMs: number, err: (text: string) =>
   }
 }
 
-export function format(columns: string[], rows: Plain[][], kind: QueryOptions["format"]): string {
+/** A column of fractional numbers (FLOAT, DOUBLE, a DECIMAL with a scale), whose 1 DuckDB writes as 1.0. */
+function fractional(type: DuckDBType): boolean {
+  return (
+    type.typeId === DuckDBTypeId.FLOAT ||
+    type.typeId === DuckDBTypeId.DOUBLE ||
+    (type instanceof DuckDBDecimalType && type.scale > 0)
+  );
+}
+
+/**
+ * The result as `kind` says. JSON keeps numbers numbers; the table and CSV write a whole value of a
+ * `fractional` column as DuckDB does (1.0, not 1), so that a rate reads as one.
+ */
+export function format(
+  columns: string[],
+  rows: Plain[][],
+  kind: QueryOptions["format"],
+  fractionalColumns: boolean[] = [],
+): string {
   if (kind === "json")
     return JSON.stringify(
       rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i] ?? null]))),
       null,
       2,
     );
-  if (kind === "csv") return [columns, ...rows].map((row) => row.map(csvCell).join(",")).join("\n");
-  return table(columns, rows);
+  const text = (value: Plain, i: number) =>
+    typeof value === "number" && Number.isInteger(value) && fractionalColumns[i]
+      ? value.toFixed(1)
+      : plainText(value);
+  if (kind === "csv")
+    return [
+      columns.map(csvCell),
+      ...rows.map((row) => row.map((v, i) => (v === null ? "" : csvCell(text(v, i))))),
+    ]
+      .map((row) => row.join(","))
+      .join("\n");
+  return table(columns, rows, text);
 }
 
-function text(value: Plain): string {
+function plainText(value: Plain): string {
   if (value === null) return "NULL";
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }
 
-function csvCell(value: Plain | string): string {
-  if (value === null) return "";
-  const s = text(value);
+function csvCell(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function table(columns: string[], rows: Plain[][]): string {
+function table(columns: string[], rows: Plain[][], text: (value: Plain, i: number) => string): string {
   const cells = rows.map((row) => row.map(text));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => (r[i] ?? "").length)));
   const numeric = columns.map(
