@@ -72,6 +72,15 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
 
   const eventPosts = () => site.received.filter((r) => r.path === "/v1/events");
 
+  /** The visit an opt-out test then repeats, browsed without it: it is counted, so what is not is the opt-out's doing. */
+  async function browseCountedArticle(): Promise<void> {
+    const { page } = await openPage();
+    await browseArticle(page);
+    await poll(() => eventPosts().length).toBeGreaterThan(0);
+    await site.settle();
+    site.forget();
+  }
+
   it("keeps both ids in localStorage by default: one visitor and one session across tabs", async () => {
     const { context, page } = await openPage();
     await page.goto(site.page("short.html"));
@@ -172,11 +181,7 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
   });
 
   it("sends nothing, ever, and stores nothing under Global Privacy Control", async () => {
-    const { page: control } = await openPage();
-    await browseArticle(control);
-    await poll(() => eventPosts().length).toBeGreaterThan(0); // the same visit, without GPC, is counted
-    await site.settle();
-    site.forget();
+    await browseCountedArticle();
 
     const { page } = await openPage(() =>
       Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }),
@@ -190,11 +195,7 @@ describe.runIf(executable)("tracker: identity and privacy", () => {
   });
 
   it("sends nothing from a browser its owner excluded with localStorage.ownstats_ignore", async () => {
-    const { page: control } = await openPage();
-    await browseArticle(control);
-    await poll(() => eventPosts().length).toBeGreaterThan(0); // the same visit, not excluded, is counted
-    await site.settle();
-    site.forget();
+    await browseCountedArticle();
 
     const { page } = await openPage(() => localStorage.setItem("ownstats_ignore", "1"));
     await browseArticle(page);
