@@ -26,6 +26,9 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
            ['direct', 'social', 'search', 'email', 'social'][1 + i % 5] AS channel,
            coalesce(utm_source, '(direct)') AS source,
            NULL::VARCHAR AS referrer_host,
+           -- A third came from no other site; the rest from one of 40 (the sample keeps no referrer hosts).
+           CASE WHEN hash(session_id) % 3 = 0 THEN '(none)'
+                ELSE 'site' || (hash(session_id) % 40)::VARCHAR || '.example' END AS referring_site,
            CAST(1 + (hash(i) % 4)::BIGINT AS INTEGER) AS page_views,
            CAST(3 + (hash(i) % 9)::BIGINT AS INTEGER) AS events,
            CAST([0, 25, 50, 75, 100][1 + (hash(i) % 5)::BIGINT] AS INTEGER) AS max_scroll_pct,
@@ -85,9 +88,7 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
     FROM sessions GROUP BY 1 ORDER BY conversion_rate DESC, sessions DESC;
 
     CREATE OR REPLACE TEMP VIEW session_referrers AS
-    SELECT *, CASE WHEN hash(session_id) % 3 = 0 THEN '(none)'
-                   ELSE 'site' || (hash(session_id) % 40)::VARCHAR || '.example' END AS referrer
-    FROM sessions;
+    SELECT *, referring_site AS referrer FROM sessions;
 
     CREATE OR REPLACE TABLE int_daily_sources AS
     SELECT started_at::DATE AS date, source, referrer,

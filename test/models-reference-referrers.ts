@@ -1,13 +1,6 @@
 // The referrers mart worked out from its definition (models/schema.yml), for the random-event test.
-import type { Session } from "./models-reference-sessions.ts";
+import { referringSite, type Session } from "./models-reference-sessions.ts";
 import { countBy, mean, type Row } from "./models-reference-shared.ts";
-import { isOwnHost } from "./models-reference-staging.ts";
-
-/** The site a session came from: its referrer host without "www.", or "(none)" (none, or its own site). */
-export function referringSite(s: Session): string {
-  const host = s.referrer_host;
-  return host === null || isOwnHost(host, s.site) ? "(none)" : host.replace(/^www\./, "");
-}
 
 export function referrers(all: Session[]): Row[] {
   const rows = [...countBy(all, referringSite)].map(([referrer, list]) => {

@@ -1,7 +1,7 @@
 // The sessions table worked out from its definition (models/schema.yml, design §5): the non-bot
 // events of a session in order, its touch, engagement, conversion and bounce.
 import { iso, maxOf, type Row, type Vars } from "./models-reference-shared.ts";
-import type { Stg } from "./models-reference-staging.ts";
+import { isOwnHost, type Stg } from "./models-reference-staging.ts";
 
 export const byTime = (a: Stg, b: Stg) =>
   a.ts - b.ts || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0);
@@ -88,14 +88,24 @@ export function sessions(stg: Stg[], vars: Vars): Session[] {
   });
 }
 
+/** The site a session came from: its referrer host without "www.", or "(none)" (none, or its own site). */
+export function referringSite(s: Session): string {
+  const host = s.referrer_host;
+  return host === null || isOwnHost(host, s.site) ? "(none)" : host.replace(/^www\./, "");
+}
+
 export function sessionRows(all: Session[]): Row[] {
-  return all.map(({ ordered, started, ended, converted_at, ...s }) => ({
-    ...s,
-    started_at: iso(started),
-    ended_at: iso(ended),
-    duration_s: Math.floor((ended - started) / 1000),
-    converted: converted_at !== null,
-    converted_at: converted_at === null ? null : iso(converted_at),
-    source: s.utm_source ?? "(direct)",
-  }));
+  return all.map((session) => {
+    const { ordered, started, ended, converted_at, ...s } = session;
+    return {
+      ...s,
+      started_at: iso(started),
+      ended_at: iso(ended),
+      duration_s: Math.floor((ended - started) / 1000),
+      converted: converted_at !== null,
+      converted_at: converted_at === null ? null : iso(converted_at),
+      source: s.utm_source ?? "(direct)",
+      referring_site: referringSite(session),
+    };
+  });
 }

@@ -33,6 +33,7 @@ describe("sessions", () => {
       channel: "social",
       source: "linkedin",
       referrer_host: "www.linkedin.com",
+      referring_site: "linkedin.com",
       page_views: 4,
       events: 10,
       max_scroll_pct: 75,
@@ -48,13 +49,13 @@ describe("sessions", () => {
   it("names the source as sources and attribution do: utm_source, else (direct) whatever the referrer", async () => {
     const rows = await query(
       built.data,
-      "select session_id, channel, source from sessions where session_id in ('A', 'C', 'D') order by 1",
+      "select session_id, channel, source, referring_site from sessions where session_id in ('A', 'C', 'D') order by 1",
     );
     expect(rows).toEqual([
-      { session_id: "A", channel: "social", source: "linkedin" },
-      // From Google without tags: a search session, and "(direct)" in sources.
-      { session_id: "C", channel: "search", source: "(direct)" },
-      { session_id: "D", channel: "email", source: "newsletter" },
+      { session_id: "A", channel: "social", source: "linkedin", referring_site: "linkedin.com" },
+      // From Google without tags: a search session, and "(direct)" in sources; the site names Google.
+      { session_id: "C", channel: "search", source: "(direct)", referring_site: "google.co.uk" },
+      { session_id: "D", channel: "email", source: "newsletter", referring_site: "(none)" },
     ]);
   });
 

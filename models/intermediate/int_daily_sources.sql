@@ -9,7 +9,7 @@
 select
   {{> local_time at="started_at"}}::DATE as date,
   source,
-  {{> referring_site}} as referrer,
+  referring_site as referrer,
   count(*)::BIGINT as sessions,
   (count(*) filter (where converted))::BIGINT as conversions,
   (count(*) filter (where is_bounce))::BIGINT as bounces,

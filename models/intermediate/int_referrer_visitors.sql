@@ -13,7 +13,7 @@
 
 {{#if is_incremental}}
 with touched as (
-  select session_id, coalesce(visitor_id, session_id) as visitor_key, {{> referring_site}} as referrer, loaded_at
+  select session_id, coalesce(visitor_id, session_id) as visitor_key, referring_site as referrer, loaded_at
   from {{ref "sessions"}}
   where loaded_at > {{watermark}}
 ),
@@ -48,7 +48,7 @@ recompute as (
 ),
 
 recomputed as (
-  select coalesce(visitor_id, session_id) as visitor_key, list_sort(list_distinct(list({{> referring_site}}))) as referrers
+  select coalesce(visitor_id, session_id) as visitor_key, list_sort(list_distinct(list(referring_site))) as referrers
   from {{ref "sessions"}}
   where coalesce(visitor_id, session_id) in (select visitor_key from recompute)
   group by 1
@@ -74,7 +74,7 @@ left join recomputed using (visitor_key)
 {{else}}
 select
   coalesce(visitor_id, session_id) as visitor_key,
-  list_sort(list_distinct(list({{> referring_site}}))) as referrers,
+  list_sort(list_distinct(list(referring_site))) as referrers,
   max(loaded_at) as loaded_at
 from {{ref "sessions"}}
 group by 1

@@ -57,8 +57,9 @@ engagement as (
     group by session_id, page_path
   )
   group by session_id
-)
+),
 
+shaped as (
 select
   session_id,
   first_event.visitor_id,
@@ -89,4 +90,10 @@ select
   loaded_at
 from per_session
 left join engagement using (session_id)
+)
+
+-- The site the session came from, as every report names it: int_daily_sources, int_referrer_visitors
+-- and the sources page read this column rather than deriving it again.
+select * exclude (loaded_at), {{> referring_site}} as referring_site, loaded_at
+from shaped
 order by started_at, session_id

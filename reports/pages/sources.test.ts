@@ -42,14 +42,24 @@ describe("sources page", () => {
   });
 
   it("lists the referring sites that sent the most visitors, hosts escaped, and says how many sites it shows", async () => {
-    // "(none)" has the most visitors of all; the sample's 40 sites and this one are the sites.
+    // The period's sessions: 9,100 from this site, of 9,000 visitors, 91 converting, a quarter bouncing,
+    // 75 s engaged; and 20,000 visitors from no other site, more than any site. The sample's 40 sites
+    // and this one are the sites.
     const page = await renderedSamplePage("sources.html", {
-      sql: `INSERT INTO referrers VALUES ('<img src=x onerror=alert(1)>.example', 9000, 9100, 91, 1.0, 0.25, 75.0);
-            UPDATE referrers SET visitors = 20000 WHERE referrer = '(none)'`,
+      sql: `INSERT INTO sessions BY NAME
+              SELECT 'img' || i AS session_id, 'img-visitor' || (i % 9000) AS visitor_id,
+                     TIMESTAMP '2026-11-19 10:00:00' AS started_at, i < 91 AS converted, i % 4 = 0 AS is_bounce,
+                     75 AS engaged_s, '<img src=x onerror=alert(1)>.example' AS referring_site
+              FROM range(9100) t(i);
+            INSERT INTO sessions BY NAME
+              SELECT 'none' || i AS session_id, 'none-visitor' || i AS visitor_id,
+                     TIMESTAMP '2026-11-19 10:00:00' AS started_at, false AS converted, true AS is_bounce,
+                     0 AS engaged_s, '(none)' AS referring_site
+              FROM range(20000) t(i)`,
     });
     const section = page.match(/<h2 id="referrers-h">[\s\S]*?<\/table>/)?.[0] ?? "";
     expect(section).toContain(
-      "<caption>The 25 referring sites that sent the most visitors, of 41 (all data)</caption>",
+      "<caption>The 25 referring sites that sent the most visitors in the period, of 41</caption>",
     );
     expect(section).not.toContain("<img");
     const first = section.match(/<tbody>\s*<tr>(.*?)<\/tr>/)?.[1] ?? "";
@@ -64,8 +74,9 @@ describe("sources page", () => {
     // 25 sites, then "(none)" last, saying what it is.
     const body = section.match(/<tbody>[\s\S]*?<\/tbody>/)?.[0] ?? "";
     expect(body.match(/<tr>/g)).toHaveLength(26);
-    expect(body.match(/<tr><td>([^<]+)<\/td><td class="num">20,000</g)?.length).toBe(1);
-    expect([...body.matchAll(/<tr><td>([^<]+)</g)].at(-1)?.[1]).toBe("(none): no referrer from another site");
+    const last = [...body.matchAll(/<tr><td>([^<]+)<\/td><td class="num">([\d,]+)</g)].at(-1);
+    expect(last?.[1]).toBe("(none): no referrer from another site");
+    expect(Number(last?.[2]?.replaceAll(",", ""))).toBeGreaterThan(20_000);
   });
 
   it("says a site without conversions has none to credit, not that it has no data", async () => {
@@ -77,7 +88,7 @@ describe("sources page", () => {
     expect(page).not.toMatch(/no data yet/i);
   });
 
-  it("counts sources and conversion credit for the sessions that started in the period", async () => {
+  it("counts sources, referring sites and conversion credit for the sessions that started in the period", async () => {
     const data = await sampleDataFolder();
     try {
       await buildSite({ data, days: 28 });
@@ -94,6 +105,9 @@ describe("sources page", () => {
         )[0] ?? {};
       const inPeriod = await linkedin("2026-10-24");
       const all = await linkedin("2000-01-01");
+      const [site] = await warehouse.all(`
+        SELECT count(DISTINCT coalesce(visitor_id, session_id)) AS visitors, count(*) AS sessions FROM sessions
+        WHERE referring_site = 'site1.example' AND started_at >= TIMESTAMP '2026-10-24'`);
       warehouse.close();
       const counts = (row: Row) =>
         [row.sessions, row.conversions].map((n) => Number(n).toLocaleString("en-US"));
@@ -108,6 +122,9 @@ describe("sources page", () => {
         .filter((r) => r[1] === "linkedin")
         .reduce((sum, r) => sum + Number(r[3]), 0);
       expect(firstTouch).toBe(Number(inPeriod.conversions));
+      expect(cells(page, "The 25 referring sites", "site1.example").slice(0, 2)).toEqual(
+        [site?.visitors, site?.sessions].map((n) => Number(n).toLocaleString("en-US")),
+      );
       // A period holding every day shows the marts' rows.
       expect(cells(whole, "Sessions and conversions by source", "linkedin").slice(0, 2)).toEqual(counts(all));
     } finally {

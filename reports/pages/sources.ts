@@ -1,5 +1,5 @@
-// Sources and campaigns over the period: sessions and conversions by source, channels, and attribution
-// by model side by side; and, over all data, the sites that sent visitors (`referrers`).
+// Sources and campaigns over the period: sessions and conversions by source, the sites that sent
+// visitors, channels, and attribution by model side by side.
 import { barChart, palette, shortDays } from "../charts.ts";
 import { figure, formatCount, formatDecimal, formatSeconds, formatShare, isoDate, num } from "../format.ts";
 import { conversionTable, type Page, shownOf, table } from "../page.ts";
@@ -32,8 +32,15 @@ export const sources: Page = {
       SELECT source, sum(sessions) AS sessions, sum(conversions) AS conversions
       FROM int_daily_sources WHERE ${periodDatesSql(period)}
       GROUP BY source HAVING sum(sessions) > 0 ORDER BY sessions DESC, conversions DESC, source`,
+    // The referrers mart's figures for the sessions that started in the period: distinct visitors do
+    // not add up across days, so they are counted from the sessions themselves.
     referrers: topReferrersSql(
-      "referrers",
+      `(SELECT referring_site AS referrer, count(DISTINCT coalesce(visitor_id, session_id)) AS visitors,
+               count(*) AS sessions, count(*) FILTER (WHERE converted) AS conversions,
+               avg(CASE WHEN is_bounce THEN 1.0 ELSE 0.0 END) AS bounce_rate, avg(engaged_s) AS avg_engaged_s
+        FROM sessions
+        WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}
+        GROUP BY referring_site)`,
       "referrer, visitors, sessions, conversions, bounce_rate, avg_engaged_s",
       "visitors DESC, sessions DESC, referrer",
       topReferrers,
@@ -78,8 +85,8 @@ export const sources: Page = {
       referrersTable: table(
         shownOf(
           referringSites(rows.referrers ?? []),
-          "Visitors and sessions by referring site (all data)",
-          (n, total) => `The ${n} referring sites that sent the most visitors, of ${total} (all data)`,
+          "Visitors and sessions by referring site (sessions started in the period)",
+          (n, total) => `The ${n} referring sites that sent the most visitors in the period, of ${total}`,
         ),
         ["Site", "Visitors#", "Sessions#", "Conversion rate#", "Bounce rate#", "Engaged time#"],
         (rows.referrers ?? []).map((r) => [
@@ -90,6 +97,7 @@ export const sources: Page = {
           figure(formatShare, r.bounce_rate ?? null),
           figure(formatSeconds, r.avg_engaged_s ?? null),
         ]),
+        "No data in this period.",
       ),
       channelsChart: channelRows.length
         ? barChart(
