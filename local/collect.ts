@@ -10,7 +10,8 @@ import {
   type KinesisClient,
 } from "@aws-sdk/client-kinesis";
 import type { Hono } from "hono";
-import { createApp, parseAllowedOrigins } from "../functions/collect/app.ts";
+import { parseAllowedOrigins } from "../functions/collect/allowed-origins.ts";
+import { createApp } from "../functions/collect/app.ts";
 import { createFirehoseClient, createKinesisClient } from "../functions/collect/aws-clients.ts";
 import { CustomPathError, type CustomPaths, customPathsFromEnv } from "../functions/collect/custom-paths.ts";
 import { FirehoseSink } from "../functions/collect/firehose-sink.ts";

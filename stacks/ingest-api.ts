@@ -4,6 +4,7 @@ import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route/in
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage/index.js";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission/index.js";
+import { Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 
 /** The one route of the API, as the tracker calls it. */
@@ -19,7 +20,11 @@ export interface IngestApiProps {
    * `path` from `collect_api_endpoint`, made when `count` is 1.
    */
   readonly collectRoute?: { readonly path: string; readonly count: number };
-  /** Origins browsers may send from (a list token from `allowed_origins`). */
+  /**
+   * Origins browsers may send from (a list token from `allowed_origins`). An entry with a wildcard
+   * first label (`https://*.example.com`) is `https://*` to the API's CORS, which takes no other
+   * wildcard; the collector, which gets the list as written, refuses the rest of the scheme's origins.
+   */
   readonly allowedOrigins: string[];
   /** Steady requests per second before 429s. @default 50 */
   readonly throttleRate?: number;
@@ -45,7 +50,7 @@ export class IngestApi extends Construct {
       protocolType: "HTTP",
       description: "ownstats events endpoint",
       corsConfiguration: {
-        allowOrigins: props.allowedOrigins,
+        allowOrigins: corsOrigins(props.allowedOrigins),
         allowMethods: [EVENTS_ROUTE.method, "OPTIONS"],
         allowHeaders: ["content-type"],
         maxAge: props.corsMaxAgeSeconds ?? 86400,
@@ -106,4 +111,13 @@ export class IngestApi extends Construct {
 
     this.eventsUrl = `${this.api.apiEndpoint}${EVENTS_ROUTE.path}`;
   }
+}
+
+/** The origins as API Gateway's CORS takes them: `scheme://*.domain` becomes `scheme://*`. */
+function corsOrigins(allowedOrigins: string[]): string[] {
+  // In a for expression the iterator's element is `val`.
+  const wildcardsAsSchemes = TerraformIterator.fromList(allowedOrigins).forExpressionForList(
+    'replace(val, "/^(https?://)[*][.].*$/", "$${1}*")',
+  );
+  return Token.asList(Fn.distinct(Token.asList(wildcardsAsSchemes)));
 }

@@ -152,6 +152,42 @@ describe.skipIf(!pluginDir)("terraform variables (offline)", () => {
     slow,
   );
   it(
+    "takes a wildcard subdomain origin: https://* to the API's CORS, as written to the collector",
+    async () => {
+      const p = await plan("wildcard-origins", [
+        "-var",
+        'allowed_origins=["https://example.com","https://*.example.com","http://*.example.org:8080"]',
+        "-var",
+        "github_repository=octocat/site",
+      ]);
+      const values = (type: string) =>
+        p.planned_values.root_module.resources.find((r) => r.type === type)?.values as Record<string, unknown>;
+      const cors = (values("aws_apigatewayv2_api").cors_configuration as { allow_origins: string[] }[])[0];
+      // API Gateway takes no wildcard but a whole scheme's; the collector checks the subdomains.
+      expect(cors?.allow_origins.sort()).toEqual(["http://*", "https://*", "https://example.com"]);
+      const env = (values("aws_lambda_function").environment as { variables: Record<string, string> }[])[0];
+      expect(env?.variables.ALLOWED_ORIGINS).toBe(
+        "https://example.com,https://*.example.com,http://*.example.org:8080",
+      );
+      // A star anywhere else would match nothing, in the API or in the collector.
+      for (const origin of [
+        "https://*example.com",
+        "https://www.*.example.com",
+        "*.example.com",
+        "https://*",
+      ]) {
+        const attempt = planOnly(
+          "-var",
+          `allowed_origins=["${origin}"]`,
+          "-var",
+          "github_repository=octocat/site",
+        );
+        await expect(attempt, origin).rejects.toThrow(/allowed_origins must list at least one origin/);
+      }
+    },
+    slow,
+  );
+  it(
     "routes events at collect_api_endpoint only when it is set, and refuses a path the collector would",
     async () => {
       const routeKeys = (p: Plan) =>

@@ -114,12 +114,12 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     type: VariableType.list(VariableType.STRING),
     nullable: false,
     description:
-      'Origins of the sites allowed to send events, e.g. ["https://example.com"] (scheme and host, no path).',
+      'Origins of the sites allowed to send events, e.g. ["https://example.com", "https://*.example.com"] (scheme and host, no path; *. takes every subdomain).',
     // The API's CORS compares these with the browser's Origin header as written, and browsers send
     // the scheme and host in lower case without a default port: any other spelling never matches.
     validation: check(
-      'length(var.allowed_origins) > 0 && alltrue([for o in var.allowed_origins : can(regex("^https?://[a-z0-9.-]+(:[0-9]+)?$", o)) && !can(regex("^(https://.*:443|http://.*:80)$", o))])',
-      'allowed_origins must list at least one origin as browsers send it, such as "https://example.com": scheme and host in lower case, no default port (:443, :80), no path, no trailing slash.',
+      'length(var.allowed_origins) > 0 && alltrue([for o in var.allowed_origins : can(regex("^https?://([*][.])?[a-z0-9.-]+(:[0-9]+)?$", o)) && !can(regex("^(https://.*:443|http://.*:80)$", o))])',
+      'allowed_origins must list at least one origin as browsers send it, such as "https://example.com" (or "https://*.example.com" for every subdomain): scheme and host in lower case, no default port (:443, :80), no path, no trailing slash.',
     ),
   });
   const collectEndpoint = new TerraformVariable(scope, "collect_api_endpoint", {

@@ -1,7 +1,8 @@
 // CORS and ALLOWED_ORIGINS: the preflight, the 403 for another origin, and the CORS headers on
 // every answer under /v1, errors included.
 import { describe, expect, it } from "vitest";
-import { createApp, parseAllowedOrigins } from "./app.ts";
+import { parseAllowedOrigins } from "./allowed-origins.ts";
+import { createApp } from "./app.ts";
 import { event, now, post, spoolPerTest } from "./app-test-kit.ts";
 
 const collector = spoolPerTest();
@@ -69,14 +70,21 @@ describe("CORS and origins", () => {
     expect(denied.status).toBe(403);
     expect(denied.headers.get("access-control-allow-origin")).toBe("https://evil.example");
   });
-  it("reads ALLOWED_ORIGINS leniently", () => {
-    expect(parseAllowedOrigins(undefined)).toEqual([]);
-    expect(parseAllowedOrigins("*")).toEqual([]);
-    expect(parseAllowedOrigins(" https://A.com/ ,b.org,")).toEqual(["https://a.com", "b.org"]);
-    // As browsers send them: punycode hosts, no default port.
-    expect(parseAllowedOrigins("https://münchen.de:443, bücher.example")).toEqual([
-      "https://xn--mnchen-3ya.de",
-      "xn--bcher-kva.example",
-    ]);
+  it("takes every subdomain of a wildcard entry, and refuses the rest with 403", async () => {
+    const app = createApp({
+      now,
+      sink: collector.spool,
+      allowedOrigins: parseAllowedOrigins("https://*.example.com"),
+    });
+    const subdomain = await post(app, event(), { origin: "https://blog.example.com" });
+    expect(subdomain.status).toBe(202);
+    expect(subdomain.headers.get("access-control-allow-origin")).toBe("https://blog.example.com");
+    const preflight = await app.request("/v1/events", {
+      method: "OPTIONS",
+      headers: { origin: "https://shop.example.com", "access-control-request-method": "POST" },
+    });
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("https://shop.example.com");
+    expect((await post(app, event(), { origin: "https://example.com" })).status).toBe(403);
+    expect((await post(app, event(), { origin: "https://evilexample.com" })).status).toBe(403);
   });
 });

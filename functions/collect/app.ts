@@ -2,6 +2,7 @@
 // imports; lambda.ts and server.ts adapt it, and the sink decides where events go.
 import { type Handler, Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
+import { originMatches } from "./allowed-origins.ts";
 import { EVENTS_PATH } from "./custom-paths.ts";
 import { countryOfTimezone, parseClient, siteOfOrigin } from "./enrich.ts";
 import {
@@ -22,7 +23,7 @@ import { toUtcIso } from "./utc-time.ts";
 
 export interface AppOptions {
   sink: Sink;
-  /** Origins allowed to send events (full origins or bare hosts); empty or unset means any. */
+  /** Origins allowed to send events (parseAllowedOrigins: origins, bare hosts, *. wildcards); empty means any. */
   allowedOrigins?: string[];
   /** @default () => new Date() */
   now?: () => Date;
@@ -30,27 +31,6 @@ export interface AppOptions {
   logError?: (message: string) => void;
   /** A path that takes events besides /v1/events (COLLECT_API_ENDPOINT, checked by customPathsFromEnv). */
   collectPath?: string;
-}
-
-/** Parses ALLOWED_ORIGINS ("https://a.com, b.org", or "*" / empty for any). */
-export function parseAllowedOrigins(value: string | undefined): string[] {
-  const list = (value ?? "")
-    .split(",")
-    .map((entry) => entry.trim().toLowerCase().replace(/\/+$/, ""))
-    .filter(Boolean);
-  return list.includes("*") ? [] : list.map(asBrowsersSendIt);
-}
-
-/**
- * An origin as a browser's Origin header has it (https://münchen.de:443 → https://xn--mnchen-3ya.de),
- * and a bare host as its URL host, so that an entry written either way matches.
- */
-function asBrowsersSendIt(entry: string): string {
-  try {
-    return entry.includes("://") ? new URL(entry).origin : new URL(`https://${entry}`).host;
-  } catch {
-    return entry;
-  }
 }
 
 export function createApp({
@@ -68,7 +48,7 @@ export function createApp({
     if (!origin) return false;
     const normalized = origin.toLowerCase();
     const host = siteOfOrigin(normalized);
-    return allowedOrigins.some((entry) => entry === normalized || entry === host);
+    return allowedOrigins.some((entry) => originMatches(entry, normalized, host));
   };
 
   const allowOrigin = (origin: string | undefined) =>

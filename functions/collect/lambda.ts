@@ -1,7 +1,8 @@
 // The AWS Lambda entry (API Gateway HTTP API v2 and REST v1 events): the same app, with the sink
 // chosen by SINK (kinesis | firehose) and the stream names from the environment.
 import { type APIGatewayProxyResult, handle, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
-import { createApp, parseAllowedOrigins } from "./app.ts";
+import { parseAllowedOrigins } from "./allowed-origins.ts";
+import { createApp } from "./app.ts";
 import { customPathsFromEnv } from "./custom-paths.ts";
 import type { ErrorResponse } from "./event.ts";
 import { sinkFromEnv } from "./sink-from-env.ts";
