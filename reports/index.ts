@@ -38,7 +38,7 @@ const reportModels = [
   "int_daily_pages",
   "int_daily_paths",
   "int_goal_events",
-  "int_session_funnel",
+  "int_daily_funnel",
   ...publishedMarts,
 ];
 

@@ -126,11 +126,14 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
       (5, 'form_submit', 90, 0.5, 0.03)
     ) f(step, step_name, sessions, conversion_from_previous, conversion_from_start);
 
-    -- How far each session got, in step with the funnel rows above: all data sums to them.
-    CREATE OR REPLACE TABLE int_session_funnel AS
-    SELECT session_id,
-           CASE WHEN n < 90 THEN 5 WHEN n < 180 THEN 4 WHEN n < 360 THEN 3 WHEN n < 1800 THEN 2 ELSE 1 END AS steps_reached
-    FROM (SELECT session_id, CAST(substr(session_id, 5) AS INTEGER) AS n FROM sessions);
+    -- How far each session got, by the day it started, in step with the funnel rows above: all data
+    -- sums to them.
+    CREATE OR REPLACE TABLE int_daily_funnel AS
+    SELECT started_at::DATE AS date,
+           CASE WHEN n < 90 THEN 5 WHEN n < 180 THEN 4 WHEN n < 360 THEN 3 WHEN n < 1800 THEN 2 ELSE 1 END AS steps_reached,
+           count(*) AS sessions
+    FROM (SELECT started_at, CAST(substr(session_id, 5) AS INTEGER) AS n FROM sessions)
+    GROUP BY ALL;
 
     CREATE OR REPLACE TABLE cohorts AS
     SELECT DATE '2026-09-28' + CAST(7 * w AS INTEGER) AS cohort_week, k AS weeks_since,

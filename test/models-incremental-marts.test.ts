@@ -25,6 +25,7 @@ describe("incremental marts", () => {
     const changed = await build(data, { vars: { funnel_steps: steps } });
     expect(changed.code, changed.output).toBe(0);
     expect(changed.output).toContain("int_session_funnel was rebuilt in full: its definition changed");
+    expect(changed.output).toContain("int_daily_funnel was rebuilt in full: its definition changed");
     expect(await query(data, "select step_name, sessions from funnel")).toEqual([
       { step_name: "clicked", sessions: 1 },
     ]);

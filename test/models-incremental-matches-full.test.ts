@@ -183,6 +183,7 @@ describe("incremental build against a full build", () => {
       "int_hourly_events",
       "int_session_exposures",
       "int_session_funnel",
+      "int_daily_funnel",
       "daily",
       "int_cohort_activity",
       "int_daily_pages",

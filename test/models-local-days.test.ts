@@ -14,7 +14,7 @@ describe("var timezone", () => {
     expect(await query(berlin.data, days)).toEqual([
       { day: "2026-03-03", sessions: 1, timezone: "Europe/Berlin" },
     ]);
-    for (const table of ["int_daily_sources", "int_daily_pages", "int_daily_paths"])
+    for (const table of ["int_daily_sources", "int_daily_pages", "int_daily_paths", "int_daily_funnel"])
       expect(
         await query(berlin.data, `select distinct strftime(date, '%Y-%m-%d') as day from ${table}`),
         table,
@@ -86,6 +86,7 @@ describe("var timezone", () => {
       "int_daily_pages",
       "int_daily_paths",
       "int_daily_attribution",
+      "int_daily_funnel",
       "int_cohort_activity",
     ])
       expect(berlin.output, model).toMatch(

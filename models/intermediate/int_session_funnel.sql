@@ -50,12 +50,7 @@ loads as (
 select
   reached.session_id,
   max(reached.step)::INTEGER as steps_reached,
-  concat_ws(
-    ' > '
-    {{#each vars.funnel_steps}}
-    , {{literal name}} || ':' || {{literal event_type}}{{#if condition}} || ':' || {{literal condition}}{{/if}}
-    {{/each}}
-  ) as funnel_steps_key,
+  {{> funnel_steps_key}} as funnel_steps_key,
   any_value(loads.loaded_at) as loaded_at
 from reached
 join loads on loads.session_id = reached.session_id

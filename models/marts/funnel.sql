@@ -1,6 +1,6 @@
 {{config materialized="table" tags="marts"}}
 -- Sessions reaching each ordered step of var funnel_steps (how far each session got is in
--- int_session_funnel).
+-- int_session_funnel, counted per day in int_daily_funnel).
 
 with steps(step, step_name) as (
   values
@@ -12,7 +12,7 @@ with steps(step, step_name) as (
 -- Sessions by the last step they reached, then summed over the steps at or past each step: the
 -- join is over a handful of rows instead of every session.
 furthest as (
-  select steps_reached, count(*) as sessions from {{ref "int_session_funnel"}} group by steps_reached
+  select steps_reached, sum(sessions) as sessions from {{ref "int_daily_funnel"}} group by steps_reached
 ),
 
 counts as (

@@ -43,3 +43,8 @@ select 'goal_props', name || ' / ' || prop_key || ' / ' || prop_value
 from {{ref "goal_props"}}
 group by name, prop_key, prop_value
 having count(*) > 1
+union all
+select 'int_daily_funnel', date || ' / ' || steps_reached
+from {{ref "int_daily_funnel"}}
+group by date, steps_reached
+having count(*) > 1

@@ -2,10 +2,5 @@
 -- when funnel_steps changes, since an incremental run only recomputes the sessions it touches.
 select session_id, funnel_steps_key
 from {{ref "int_session_funnel"}}
-where funnel_steps_key <> concat_ws(
-  ' > '
-  {{#each vars.funnel_steps}}
-  , {{literal name}} || ':' || {{literal event_type}}{{#if condition}} || ':' || {{literal condition}}{{/if}}
-  {{/each}}
-)
+where funnel_steps_key <> {{> funnel_steps_key}}
 limit 10

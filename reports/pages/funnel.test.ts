@@ -48,14 +48,14 @@ describe("funnel page", () => {
     expect(rows[4]).toEqual(["5. form_submit", "0", "–", "–", "0.0 %"]);
     // The period's own figures come from how far each session got, which no click reached either.
     const sameInPeriod = await renderedSamplePage("funnel.html", {
-      sql: "UPDATE int_session_funnel SET steps_reached = 2 WHERE steps_reached > 2",
+      sql: "UPDATE int_daily_funnel SET steps_reached = 2 WHERE steps_reached > 2",
     });
     expect(stepRows(sameInPeriod, period)[3]).toEqual(["4. form_start", "0", "–", "–", "0.0 %"]);
   });
 
   it("draws no chart of zero bars when no session of the period has entered the funnel", async () => {
     const page = await renderedSamplePage("funnel.html", {
-      sql: "DELETE FROM int_session_funnel; UPDATE funnel SET sessions = 0, conversion_from_previous = CASE WHEN step = 1 THEN 1 ELSE 0 END, conversion_from_start = 0",
+      sql: "DELETE FROM int_daily_funnel; UPDATE funnel SET sessions = 0, conversion_from_previous = CASE WHEN step = 1 THEN 1 ELSE 0 END, conversion_from_start = 0",
     });
     expect(page).toContain("Sessions reaching each funnel step: no data in this period.");
     expect(page).not.toMatch(/<svg/);

@@ -5,33 +5,18 @@ import type { Row } from "../../runner/warehouse.ts";
 import { barChart } from "../charts.ts";
 import { figure, formatCount, formatShare, num } from "../format.ts";
 import { type Page, table } from "../page.ts";
-import type { Period } from "../period.ts";
-import { localRangeSql } from "../zone.ts";
+import { type Period, periodDatesSql } from "../period.ts";
 
 /**
- * The funnel mart's figures for the sessions that started in the period: int_session_funnel holds how
- * far each session got, and the sums and shares are the mart's, so a period holding all the data
- * shows the mart's rows.
+ * The funnel mart's counts for the sessions that started in the period: the mart sums every day of
+ * int_daily_funnel (sessions by the last step they reached), this sums the period's.
  */
 export function periodFunnelSql(period: Period): string {
   return `
-    WITH furthest AS (
-      SELECT f.steps_reached, count(*) AS sessions
-      FROM int_session_funnel f JOIN sessions s USING (session_id)
-      WHERE ${localRangeSql("s.started_at", period.from, period.until, period.zone)}
-      GROUP BY f.steps_reached
-    ),
-    counts AS (
-      SELECT funnel.step, funnel.step_name, coalesce(sum(furthest.sessions), 0) AS sessions
-      FROM funnel LEFT JOIN furthest ON furthest.steps_reached >= funnel.step
-      GROUP BY funnel.step, funnel.step_name
-    )
-    SELECT step, step_name, sessions,
-           CASE WHEN step = 1 THEN 1.0
-                ELSE coalesce(sessions / nullif(lag(sessions) OVER (ORDER BY step), 0), 0.0) END
-             AS conversion_from_previous,
-           coalesce(sessions / nullif(first_value(sessions) OVER (ORDER BY step), 0), 0.0) AS conversion_from_start
-    FROM counts ORDER BY step`;
+    SELECT funnel.step, funnel.step_name, coalesce(sum(d.sessions), 0) AS sessions
+    FROM funnel LEFT JOIN int_daily_funnel d ON d.steps_reached >= funnel.step AND ${periodDatesSql(period)}
+    GROUP BY funnel.step, funnel.step_name
+    ORDER BY funnel.step`;
 }
 
 export const funnel: Page = {
@@ -40,8 +25,7 @@ export const funnel: Page = {
   nav: "Funnel",
   queries: ({ period }) => ({
     period_funnel: periodFunnelSql(period),
-    funnel:
-      "SELECT step, step_name, sessions, conversion_from_previous, conversion_from_start FROM funnel ORDER BY step",
+    funnel: "SELECT step, step_name, sessions FROM funnel ORDER BY step",
   }),
   view(rows) {
     const steps = rows.period_funnel ?? [];
@@ -63,27 +47,32 @@ export const funnel: Page = {
   },
 };
 
+/**
+ * Sessions at each step with the funnel mart's shares, worked out here from the counts for the
+ * period's table and the whole history's alike: of the step before, and of step 1.
+ */
 function stepsTable(caption: string, steps: Row[]) {
-  const entered = num(steps[0]?.sessions ?? 0) > 0;
+  const entered = num(steps[0]?.sessions ?? 0);
   return table(
     caption,
     ["Step", "Sessions#", "From previous step#", "Dropped#", "From start#"],
     steps.map((r, i) => {
-      const previous = i === 0 ? num(r.sessions) : num(steps[i - 1]?.sessions ?? 0);
+      const sessions = num(r.sessions);
+      const previous = i === 0 ? sessions : num(steps[i - 1]?.sessions ?? 0);
       // No session reached the step before (0 for it): nobody could go on or drop.
-      const reachedBefore = previous > 0;
+      const fromPrevious = previous > 0 ? sessions / previous : null;
       return [
         `${r.step}. ${r.step_name}`,
-        formatCount(r.sessions),
-        reachedBefore ? figure(formatShare, r.conversion_from_previous) : "–",
+        formatCount(sessions),
+        fromPrevious === null ? "–" : figure(formatShare, fromPrevious),
         // The CSV file holds the count: the share dropped is 1 − the share from the previous step.
-        i === 0 || !reachedBefore
+        i === 0 || fromPrevious === null
           ? "–"
           : {
-              text: `${formatCount(previous - num(r.sessions))} (${formatShare(1 - num(r.conversion_from_previous))})`,
-              value: previous - num(r.sessions),
+              text: `${formatCount(previous - sessions)} (${formatShare(1 - fromPrevious)})`,
+              value: previous - sessions,
             },
-        entered ? figure(formatShare, r.conversion_from_start) : "–",
+        entered > 0 ? figure(formatShare, sessions / entered) : "–",
       ];
     }),
   );
