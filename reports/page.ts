@@ -125,18 +125,24 @@ export function table(
   return made;
 }
 
+export interface ConversionTableOptions {
+  /** The first cell of a row, from its `key` value. @default String */
+  name?: (value: unknown) => string | ValueCell;
+  /** What the table says without rows (table's default when unset). */
+  empty?: string;
+}
+
 /**
- * Sessions, conversions and conversion rate per `key` (a source, a referring site), each named by
- * `name`. The rate is taken from the counts: a mart's rate is rounded to one decimal, which reads
- * 0.0 % beside a conversion.
+ * Sessions, conversions and conversion rate per `key` (a source, a referring site). The rate is
+ * taken from the counts: a mart's rate is rounded to one decimal, which reads 0.0 % beside a
+ * conversion.
  */
 export function conversionTable(
   caption: string,
   label: string,
   key: string,
   rows: Row[],
-  name: (value: unknown) => string | ValueCell = String,
-  empty?: string,
+  { name = String, empty }: ConversionTableOptions = {},
 ): Table {
   return table(
     caption,

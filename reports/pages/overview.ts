@@ -12,7 +12,7 @@ import {
   isoDate,
   num,
 } from "../format.ts";
-import { conversionTable, type Page, shownOf, table } from "../page.ts";
+import { type ConversionTableOptions, conversionTable, type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDatesSql, periodDays } from "../period.ts";
 import { periodPagesSql } from "../period-pages.ts";
 import { referrerCell, referringSites, topReferrersSql } from "../referring-sites.ts";
@@ -128,14 +128,14 @@ function topConversionTable(
   label: string,
   key: string,
   counted: Row[] = rows,
-  name?: Parameters<typeof conversionTable>[4],
+  name?: ConversionTableOptions["name"],
 ) {
   const caption = shownOf(
     counted,
     whole,
     (n, total) => `The ${n} ${plural} with the most sessions, of ${total} in the period`,
   );
-  return conversionTable(caption, label, key, rows, name, "No data in this period.");
+  return conversionTable(caption, label, key, rows, { name, empty: "No data in this period." });
 }
 
 /**

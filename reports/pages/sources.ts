@@ -78,8 +78,7 @@ export const sources: Page = {
         "Source",
         "source",
         rows.sources ?? [],
-        String,
-        "No data in this period.",
+        { empty: "No data in this period." },
       ),
       // Hosts come from visitors' browsers: the table partial escapes every cell.
       referrersTable: table(
