@@ -87,7 +87,7 @@ describe("reports rendered from ownstats demo data", () => {
   ])(
     "lists in %s the period's rows, each with no more than its mart holds over all the data",
     (file, caption, sql) => {
-      const shown = secondColumn(file, caption, true);
+      const shown = countsBy(file, caption);
       const mart = new Map(
         (JSON.parse(ownstats(data, "query", sql, "--format", "json")) as { key: string; n: number }[]).map(
           (r) => [r.key, r.n],
@@ -100,6 +100,28 @@ describe("reports rendered from ownstats demo data", () => {
       expect(n).toBeLessThan(mart.get(top) ?? 0);
     },
   );
+
+  it("gives a source and a referring site the same sessions on the overview as on the sources page", () => {
+    const pairs = [
+      // The sources page's referring sites show visitors first, then sessions.
+      [
+        /^(Top sources|The 10 sources with the most sessions, of \d+ in the period)$/,
+        /^Sessions and conversions by source/,
+        1,
+      ],
+      [
+        /^(Top referring sites|The 10 referring sites with the most sessions, of \d+ in the period)$/,
+        /referring site/,
+        2,
+      ],
+    ] as const;
+    for (const [overviewCaption, sourcesCaption, column] of pairs) {
+      const top = countsBy("index.html", overviewCaption);
+      const all = new Map(countsBy("sources.html", sourcesCaption, column));
+      expect(top.length, String(overviewCaption)).toBeGreaterThan(1);
+      for (const [key, n] of top) expect(all.get(key), key).toBe(n);
+    }
+  });
 
   it("documents the models from the runner's manifest", () => {
     const page = html("models.html");
@@ -133,16 +155,29 @@ describe("reports rendered from ownstats demo data", () => {
   });
 });
 
-/** The figures of a table's second column, by the first column's text when `withFirst`. */
-function secondColumn(file: string, caption: string): number[];
-function secondColumn(file: string, caption: string, withFirst: true): [string, number][];
-function secondColumn(file: string, caption: string, withFirst = false) {
-  const body =
-    html(file)
-      .split(`<caption>${caption}</caption>`)[1]
-      ?.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? "";
-  const rows = [...body.matchAll(/<tr><td[^>]*>([^<]*)<\/td><td[^>]*>([\d,]+)</g)].map(
-    (m): [string, number] => [m[1] ?? "", Number(m[2]?.replaceAll(",", ""))],
+/** The cells' text of each body row of the first table whose caption is `caption`, or matches it. */
+function tableRows(file: string, caption: string | RegExp): string[][] {
+  const table = html(file)
+    .split("<caption>")
+    .slice(1)
+    .find((t) => {
+      const text = t.slice(0, t.indexOf("</caption>"));
+      return typeof caption === "string" ? text === caption : caption.test(text);
+    });
+  const body = table?.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? "";
+  return [...body.matchAll(/<tr>(.*?)<\/tr>/gs)].map((row) =>
+    [...(row[1] ?? "").matchAll(/<t[dh][^>]*>([^<]*)</g)].map((cell) => cell[1] ?? ""),
   );
-  return withFirst ? rows : rows.map((r) => r[1]);
+}
+
+/** The figures of a table's `column` (the second by default), by the first column's text. */
+function countsBy(file: string, caption: string | RegExp, column = 1): [string, number][] {
+  return tableRows(file, caption)
+    .filter((cells) => /^[\d,]+$/.test(cells[column] ?? ""))
+    .map((cells) => [cells[0] ?? "", Number(cells[column]?.replaceAll(",", ""))]);
+}
+
+/** The figures of a table's second column. */
+function secondColumn(file: string, caption: string): number[] {
+  return countsBy(file, caption).map(([, n]) => n);
 }

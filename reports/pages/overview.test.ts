@@ -173,23 +173,27 @@ describe("daily series", () => {
 });
 
 describe("overview top referring sites", () => {
-  it("add up the period's days of each referring site, leaving days before the period out", async () => {
+  it("count the period's sessions of each referring site, leaving sessions before the period out", async () => {
+    const inPeriod =
+      "SELECT session_id FROM sessions WHERE started_at >= TIMESTAMP '2026-11-14' ORDER BY session_id";
     const data = await sampleData(`
-      DELETE FROM int_daily_sources;
-      INSERT INTO int_daily_sources VALUES
-        (DATE '2026-11-19', '(direct)', 'news.ycombinator.com', 5, 1, 2, 300),
-        (DATE '2026-11-18', 'newsletter', 'news.ycombinator.com', 4, 0, 1, 60),
-        (DATE '2026-11-18', 'google', '<b>google.com</b>', 3, 3, 0, 90),
-        (DATE '2026-11-10', '(direct)', 'before.example', 100, 0, 0, 0)`);
+      UPDATE sessions SET referring_site = '(none)', converted = false;
+      UPDATE sessions SET referring_site = 'before.example' WHERE started_at < TIMESTAMP '2026-11-14';
+      UPDATE sessions SET referring_site = 'news.ycombinator.com' WHERE session_id IN (${inPeriod} LIMIT 9);
+      UPDATE sessions SET converted = true WHERE session_id IN (${inPeriod} LIMIT 1);
+      UPDATE sessions SET referring_site = '<b>google.com</b>', converted = true
+        WHERE session_id IN (${inPeriod} LIMIT 3 OFFSET 9);`);
     const page = await overviewOf(data, 7);
     const section = page.slice(page.indexOf('id="referrers-h"'), page.indexOf("All referring sites"));
     const rows = [...section.matchAll(/<tr>(.*?)<\/tr>/gs)].map((m) =>
       [...(m[1] ?? "").matchAll(/<t[dh][^>]*>(.*?)<\/t[dh]>/gs)].map((c) => c[1]?.trim()),
     );
-    expect(rows.slice(1)).toEqual([
+    expect(rows.slice(1, 3)).toEqual([
       ["news.ycombinator.com", "9", "1", formatShare(1 / 9)],
       ["&lt;b&gt;google.com&lt;/b&gt;", "3", "3", formatShare(1)],
     ]);
+    // The rest of the period's sessions came from no other site; before.example's are all older.
+    expect(rows.slice(3).map((r) => r[0])).toEqual(["(none): no referrer from another site"]);
   });
 });
 
@@ -197,8 +201,7 @@ describe("overview top lists", () => {
   it("say how many of the period's pages, sources and referring sites they leave out", async () => {
     // 12 sources and 20 more pages in the period, besides the sample's 40 referring sites and "(none)".
     const data = await sampleData(`
-      UPDATE sessions SET utm_source = 'source' || (hash(session_id) % 12)::VARCHAR;
-      UPDATE sessions SET source = utm_source;
+      UPDATE int_daily_sources SET source = 'source' || (hash(referrer || "date") % 12)::VARCHAR;
       INSERT INTO stg_events
       SELECT md5('extra' || i)::UUID, 'page_view', 'extra' || i, NULL, TIMESTAMP '2026-11-19 10:00:00',
              TIMESTAMP '2026-11-19 10:00:01', 'example.com', '/extra/' || i, 'Title', NULL, NULL, NULL,
@@ -210,9 +213,9 @@ describe("overview top lists", () => {
     const [totals] = await warehouse.all(`
       SELECT (SELECT count(DISTINCT page_path) FROM stg_events
               WHERE event_type = 'page_view' AND event_ts >= TIMESTAMP '2026-11-14') AS pages,
-             (SELECT count(DISTINCT utm_source) FROM sessions WHERE started_at >= TIMESTAMP '2026-11-14') AS sources,
-             (SELECT count(DISTINCT referrer) FROM int_daily_sources
-              WHERE "date" >= DATE '2026-11-14' AND referrer <> '(none)') AS referrers`);
+             (SELECT count(DISTINCT source) FROM int_daily_sources WHERE "date" >= DATE '2026-11-14') AS sources,
+             (SELECT count(DISTINCT referring_site) FROM sessions
+              WHERE started_at >= TIMESTAMP '2026-11-14' AND referring_site <> '(none)') AS referrers`);
     warehouse.close();
     expect(page).toContain(`<caption>The 10 most viewed of ${totals?.pages} pages of the period</caption>`);
     expect(page).toContain(

@@ -15,6 +15,7 @@ import {
 import { type ConversionTableOptions, conversionTable, type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDatesSql, periodDays } from "../period.ts";
 import { periodPagesSql } from "../period-pages.ts";
+import { periodReferringSitesSql, periodSourcesSql } from "../period-sources.ts";
 import { referrerCell, referringSites, topReferrersSql } from "../referring-sites.ts";
 import { localRangeSql, localSql } from "../zone.ts";
 
@@ -41,19 +42,9 @@ export const overview: Page = {
       WHERE ${periodDatesSql(period)}
       ORDER BY day`,
     top_pages: periodPagesSql(period),
-    top_sources: `
-      SELECT source, count(*) AS sessions,
-             count(*) FILTER (WHERE converted) AS conversions, count(*) OVER () AS total
-      FROM sessions
-      WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}
-      GROUP BY source ORDER BY sessions DESC, source LIMIT 10`,
-    // The days of int_daily_sources, the rollup the referrers mart sums: the same referring site of
-    // each session ("www." dropped, the site's own pages "(none)") without a rule of the page's own.
+    top_sources: periodSourcesSql(period, 10),
     top_referrers: topReferrersSql(
-      `(SELECT referrer, sum(sessions) AS sessions, sum(conversions) AS conversions
-        FROM int_daily_sources
-        WHERE ${periodDatesSql(period)}
-        GROUP BY referrer)`,
+      periodReferringSitesSql(period),
       "referrer, sessions, conversions",
       "sessions DESC, referrer",
       10,

@@ -4,6 +4,7 @@ import { barChart, palette, shortDays } from "../charts.ts";
 import { figure, formatCount, formatDecimal, formatSeconds, formatShare, isoDate, num } from "../format.ts";
 import { conversionTable, type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDatesSql, periodDays } from "../period.ts";
+import { periodReferringSitesSql, periodSourcesSql } from "../period-sources.ts";
 import { referrerCell, referringSites, topReferrersSql } from "../referring-sites.ts";
 import { localRangeSql, localSql } from "../zone.ts";
 
@@ -25,22 +26,9 @@ export const sources: Page = {
   title: "Sources and campaigns",
   nav: "Sources",
   queries: ({ period }) => ({
-    // The sources mart's sums over the period's days. By sessions, not by rate: one session with one
-    // conversion (100 %) would top 2,000 converting at 4 %. The rate stays beside each source, as
-    // Plausible and GA show it.
-    sources: `
-      SELECT source, sum(sessions) AS sessions, sum(conversions) AS conversions
-      FROM int_daily_sources WHERE ${periodDatesSql(period)}
-      GROUP BY source HAVING sum(sessions) > 0 ORDER BY sessions DESC, conversions DESC, source`,
-    // The referrers mart's figures for the sessions that started in the period: distinct visitors do
-    // not add up across days, so they are counted from the sessions themselves.
+    sources: periodSourcesSql(period),
     referrers: topReferrersSql(
-      `(SELECT referring_site AS referrer, count(DISTINCT coalesce(visitor_id, session_id)) AS visitors,
-               count(*) AS sessions, count(*) FILTER (WHERE converted) AS conversions,
-               avg(CASE WHEN is_bounce THEN 1.0 ELSE 0.0 END) AS bounce_rate, avg(engaged_s) AS avg_engaged_s
-        FROM sessions
-        WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}
-        GROUP BY referring_site)`,
+      periodReferringSitesSql(period),
       "referrer, visitors, sessions, conversions, bounce_rate, avg_engaged_s",
       "visitors DESC, sessions DESC, referrer",
       topReferrers,
