@@ -222,7 +222,7 @@ describe("renderSite pages", () => {
     }
     warehouse.close();
     const site = await buildSite({ data, days: 28 }, new Date("2026-11-26T10:00:00Z"));
-    expect(site.files.filter((f) => f.path.endsWith(".html"))).toHaveLength(10);
+    expect(site.files.filter((f) => f.path.endsWith(".html"))).toHaveLength(11);
     const validator = new HtmlValidate({ extends: ["html-validate:recommended"] });
     for (const file of [
       "index.html",

@@ -37,6 +37,8 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
            CASE WHEN (hash(i * 7) % 9)::BIGINT = 0 THEN started_at + INTERVAL 1 MINUTE END AS converted_at,
            (hash(i) % 4)::BIGINT = 0 AS is_bounce,
            ['desktop', 'mobile', 'tablet'][1 + i % 3] AS device_type,
+           ['Chrome', 'Mobile Safari', 'Firefox', 'Edge', NULL][1 + i % 5] AS browser,
+           ['Windows', 'iOS', 'macOS', 'Android'][1 + i % 4] AS os,
            ['DE', 'US', 'FR', NULL][1 + i % 4] AS country
     FROM range(3000) t(i);
 

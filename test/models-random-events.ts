@@ -103,6 +103,10 @@ function oneEvent(r: Random, plan: SessionPlan, ms: number, ingest: number, type
     country: r.chance(0.85) ? plan.country : r.pick(["DE", "FR", "US"]),
     schema_version: 1,
   };
+  // Browser and OS follow the event's device and country, which vary within a session, without
+  // drawing from the random stream (the seeds' event sets stay as they were).
+  e.browser = e.device_type === "mobile" ? "Mobile Safari" : e.country === "FR" ? "Firefox" : "Chrome";
+  if (e.device_type !== "tablet") e.os = e.device_type === "mobile" ? "iOS" : "Windows";
   if (plan.visitor_id !== undefined && r.chance(0.92)) e.visitor_id = plan.visitor_id;
   if (plan.bot || r.chance(0.04)) e.is_bot = true;
   else if (r.chance(0.7)) e.is_bot = false;

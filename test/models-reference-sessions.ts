@@ -25,6 +25,8 @@ export interface Session {
   converted_at: number | null;
   is_bounce: boolean;
   device_type: string | null;
+  browser: string | null;
+  os: string | null;
   country: string | null;
   site: string | null;
   ordered: Stg[];
@@ -81,6 +83,8 @@ export function sessions(stg: Stg[], vars: Vars): Session[] {
         engaged_s < 30 &&
         max_scroll_pct < 50,
       device_type: first.device_type,
+      browser: first.browser,
+      os: first.os,
       country: first.country,
       site: first.site,
       ordered,

@@ -75,6 +75,8 @@ export interface Stg {
   experiment: string | null;
   variant: string | null;
   device_type: string | null;
+  browser: string | null;
+  os: string | null;
   country: string | null;
 }
 
@@ -106,6 +108,8 @@ export function staging(raw: RawEvent[]): Stg[] {
       experiment: (e.experiment as string | undefined) ?? null,
       variant: (e.variant as string | undefined) ?? null,
       device_type: (e.device_type as string | undefined) ?? null,
+      browser: (e.browser as string | undefined) ?? null,
+      os: (e.os as string | undefined) ?? null,
       country: (e.country as string | undefined) ?? null,
     };
     return { ...stg, channel: channelOf(stg as Stg) };

@@ -33,7 +33,7 @@ const TABLES: Record<string, Table> = {
   stg_events: {
     sql: `select event_id::VARCHAR as event_id, event_type, session_id, visitor_id, event_ts, ingest_ts, site,
       page_path, referrer_host, utm_source, utm_medium, utm_campaign, channel, is_bot, scroll_pct, seconds,
-      experiment, variant, device_type, country from stg_events`,
+      experiment, variant, device_type, browser, os, country from stg_events`,
     key: ["event_id"],
     expected: (stg) =>
       stg.map(({ ts, ingest, ...e }) => ({ ...e, event_ts: iso(ts), ingest_ts: iso(ingest) })),

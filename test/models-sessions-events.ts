@@ -108,6 +108,8 @@ export const events: RawEvent[] = [
     event_ts: monday("10:00"),
     page_path: "/landing",
     device_type: "mobile",
+    browser: "Mobile Safari",
+    os: "iOS",
     country: "FR",
   }),
   ev({
@@ -118,6 +120,8 @@ export const events: RawEvent[] = [
     event_ts: monday("10:00"),
     page_path: "/landing",
     device_type: "tablet",
+    browser: "Chrome",
+    os: "Android",
     country: "US",
   }),
   // C: crosses midnight; belongs to Monday.

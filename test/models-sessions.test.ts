@@ -42,6 +42,8 @@ describe("sessions", () => {
       converted_at: monday("09:04"),
       is_bounce: false,
       device_type: "desktop",
+      browser: "Chrome",
+      os: "Linux",
       country: "DE",
     });
   });
@@ -59,14 +61,16 @@ describe("sessions", () => {
     ]);
   });
 
-  it("takes visitor, device and country from the first event", async () => {
+  it("takes visitor, device, browser, OS and country from the first event", async () => {
     const [b] = await query(
       built.data,
-      "select visitor_id, device_type, country, is_bounce, page_views from sessions where session_id = 'B'",
+      "select visitor_id, device_type, browser, os, country, is_bounce, page_views from sessions where session_id = 'B'",
     );
     expect(b).toEqual({
       visitor_id: null,
       device_type: "mobile",
+      browser: "Mobile Safari",
+      os: "iOS",
       country: "FR",
       is_bounce: true,
       page_views: 1,

@@ -23,6 +23,7 @@ export const reportPageFiles = [
   "index.html",
   "sources.html",
   "pages.html",
+  "audience.html",
   "goals.html",
   "funnel.html",
   "cohorts.html",

@@ -16,7 +16,7 @@ function attributes(page: string, name: "href" | "src"): string[] {
 
 describe("reports rendered from ownstats demo data", () => {
   it("writes every page, and every page links to every other", () => {
-    expect(buildOutput()).toMatch(/report: wrote 10 pages/);
+    expect(buildOutput()).toMatch(/report: wrote 11 pages/);
     for (const file of pageFiles) {
       const links = new Set(attributes(html(file), "href"));
       for (const other of pageFiles) expect(links, `${file} → ${other}`).toContain(other);

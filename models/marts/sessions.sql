@@ -17,7 +17,14 @@ per_session as (
     min(event_ts) as started_at,
     max(event_ts) as ended_at,
     arg_min_null(
-      {'visitor_id': visitor_id, 'device_type': device_type, 'country': country, 'site': site},
+      {
+        'visitor_id': visitor_id,
+        'device_type': device_type,
+        'browser': browser,
+        'os': os,
+        'country': country,
+        'site': site
+      },
       (event_ts, event_id)
     ) as first_event,
     -- The session's touch: its landing (first) page view, or its first event when it has no page view.
@@ -85,6 +92,8 @@ select
   page_views <= 1 and converted_at is null and not interacted and coalesce(engagement.engaged_s, 0) < 30
     and max_scroll_pct < 50 as is_bounce,
   first_event.device_type,
+  first_event.browser,
+  first_event.os,
   first_event.country,
   first_event.site,
   loaded_at

@@ -1,6 +1,7 @@
 // Every report page, in navigation order.
 import type { Page } from "../page.ts";
 import { anomalies } from "./anomalies.ts";
+import { audience } from "./audience.ts";
 import { cohorts } from "./cohorts.ts";
 import { engagement } from "./engagement.ts";
 import { experiments } from "./experiments.ts";
@@ -15,6 +16,7 @@ export const pages: Page[] = [
   overview,
   sources,
   engagement,
+  audience,
   goals,
   funnel,
   cohorts,
