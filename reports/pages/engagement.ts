@@ -1,4 +1,5 @@
-// Pages and engagement: scroll reach per page, time milestones, paths between pages, exits.
+// Pages and engagement: scroll reach per page, time milestones, paths between pages, landing pages
+// and exits.
 import { barChart } from "../charts.ts";
 import { figure, formatCount, formatSeconds, formatShare, num } from "../format.ts";
 import { type Page, shownOf, table } from "../page.ts";
@@ -22,6 +23,15 @@ export const engagement: Page = {
       WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}`,
     page_milestones: periodPagesSql(period),
     paths: pagePathsSql(period),
+    // The sessions that started in the period by the page they landed on, as sessions has it: how
+    // many bounced from it and how many converted, the landing page report of a campaign's readers.
+    landings: `
+      SELECT landing_page AS page_path, count(*) AS sessions,
+             avg(CASE WHEN is_bounce THEN 1.0 ELSE 0.0 END) AS bounce_rate,
+             count(*) FILTER (WHERE converted) AS conversions, count(*) OVER () AS total
+      FROM sessions
+      WHERE landing_page IS NOT NULL AND ${localRangeSql("started_at", period.from, period.until, period.zone)}
+      GROUP BY landing_page ORDER BY sessions DESC, page_path LIMIT 10`,
     exits: periodPageTotalsSql(period, "exits", 10),
   }),
   view(rows) {
@@ -30,6 +40,7 @@ export const engagement: Page = {
     const m = rows.milestones?.[0] ?? {};
     const sessions = num(m.sessions ?? 0);
     const exits = rows.exits ?? [];
+    const landings = rows.landings ?? [];
     return {
       reachChart: top.length
         ? barChart(
@@ -121,6 +132,22 @@ export const engagement: Page = {
         "No data in this period.",
       ),
       pathsTable: pagePathsTable(rows.paths ?? []),
+      landingsTable: table(
+        shownOf(
+          landings,
+          "Where the period's sessions start",
+          (n, total) =>
+            `Where the period's sessions start: the ${n} pages that started the most, of ${total}`,
+        ),
+        ["Page", "Sessions#", "Bounce rate#", "Conversion rate#"],
+        landings.map((r) => [
+          String(r.page_path),
+          formatCount(r.sessions),
+          figure(formatShare, r.bounce_rate ?? null),
+          figure(formatShare, num(r.conversions) / num(r.sessions)),
+        ]),
+        "No data in this period.",
+      ),
       exitsTable: table(
         shownOf(
           exits,
