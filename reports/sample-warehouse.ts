@@ -39,7 +39,8 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
            ['desktop', 'mobile', 'tablet'][1 + i % 3] AS device_type,
            ['Chrome', 'Mobile Safari', 'Firefox', 'Edge', NULL][1 + i % 5] AS browser,
            ['Windows', 'iOS', 'macOS', 'Android'][1 + i % 4] AS os,
-           ['DE', 'US', 'FR', NULL][1 + i % 4] AS country
+           ['DE', 'US', 'FR', NULL][1 + i % 4] AS country,
+           'example.com' AS site
     FROM range(3000) t(i);
 
     CREATE OR REPLACE TABLE stg_events AS

@@ -75,6 +75,19 @@ describe("audience page", () => {
     expect(page).toMatch(/<svg[^>]*aria-label="Sessions by device/);
   });
 
+  it("lists the sites only where the period's sessions were on more than one", async () => {
+    expect(page).not.toContain('id="sites-h"');
+    const two = await renderedSamplePage("audience.html", {
+      sql: "UPDATE sessions SET site = 'blog.example.com' WHERE hash(session_id) % 4 = 0",
+    });
+    const rows = tableRows(two, "Sessions by site");
+    expect(rows.map((r) => r[0])).toEqual(["example.com", "blog.example.com"]);
+    const sessions = rows.map((r) => Number(r[2]?.replaceAll(",", "")));
+    const inPeriod = (await oracle("device_type")).reduce((n, r) => n + Number(r.sessions), 0);
+    expect((sessions[0] ?? 0) + (sessions[1] ?? 0)).toBe(inPeriod);
+    expect(sessions[1]).toBeGreaterThan(0);
+  });
+
   it("says how many countries it leaves out, and shows none for an empty period", async () => {
     // 28 countries in the period's sessions.
     const countries = ["AT", "BE", "BR", "CA", "CH", "CN", "CZ", "DK", "ES", "FI", "GB", "GR", "HU", "IE"];

@@ -1,5 +1,6 @@
 // Audience: who the period's sessions were — their devices, countries, browsers and operating
-// systems, each as the session's first event had it, with how those sessions converted and bounced.
+// systems, each as the session's first event had it, with how those sessions converted and bounced;
+// and, where one pipeline counts several sites (ALLOWED_ORIGINS=https://*.example.com), which site.
 import type { Row } from "../../runner/warehouse.ts";
 import { barChart } from "../charts.ts";
 import { figure, formatCount, formatShare, num } from "../format.ts";
@@ -67,9 +68,11 @@ export const audience: Page = {
     countries: audienceSql(period, "country"),
     browsers: audienceSql(period, "browser"),
     systems: audienceSql(period, "os"),
+    sites: audienceSql(period, "site"),
   }),
   view(rows) {
     const devices = rows.devices ?? [];
+    const sites = rows.sites ?? [];
     const title = "Sessions by device";
     return {
       devicesChart: devices.length
@@ -90,6 +93,8 @@ export const audience: Page = {
         rows.systems ?? [],
         asText,
       ),
+      // One site is the whole period: a table of one row would say nothing.
+      sitesTable: sites.length > 1 ? audienceTable("Sessions by site", "Site", "sites", sites, asText) : null,
     };
   },
 };
