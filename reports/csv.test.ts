@@ -135,7 +135,10 @@ describe("the site's CSV downloads", () => {
           tables++;
           const caption = text(/<caption>([\s\S]*?)<\/caption>/.exec(inner)?.[1] ?? "");
           expect(text(label)).toBe(`Download '${caption}' as CSV`);
-          const header = [...inner.matchAll(/<th(?: [^>]*)?>([\s\S]*?)<\/th>/g)].map((m) => text(m[1] ?? ""));
+          // The file names the unit of a time the page writes out ("1m 05s" there, 65 here).
+          const header = [...inner.matchAll(/<th(?: [^>]*)?>([\s\S]*?)<\/th>/g)]
+            .map((m) => text(m[1] ?? ""))
+            .map((h) => (h === "Engaged time" ? "Engaged time (s)" : h));
           // A link's field holds where it leads, not its text.
           const rows = [...inner.matchAll(/<tr>(<td(?! colspan)[\s\S]*?)<\/tr>/g)].map((m) =>
             [...(m[1] ?? "").matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map(
@@ -178,6 +181,18 @@ describe("the site's CSV downloads", () => {
         }
       }
       expect(tables).toBeGreaterThan(20);
+      // Times: "1m 05s" on the page, seconds in the file, whose header says so.
+      for (const [page, file] of [
+        ["pages.html", "pages-pages.csv"],
+        ["sources.html", "sources-referrers.csv"],
+      ]) {
+        expect(readFileSync(join(site, page ?? ""), "utf8")).toMatch(
+          /<th scope="col" class="num">Engaged time<\/th>/,
+        );
+        expect(readFileSync(join(site, "csv", file ?? ""), "utf8").split("\r\n")[0]).toMatch(
+          /,Engaged time \(s\)(,|$)/,
+        );
+      }
       const sources = readFileSync(join(site, "csv", "sources-sources.csv"), "utf8");
       expect(sources).toContain('"\'=HYPERLINK(""http://evil.example"",""x"")",5,1,0.2\r\n');
       expect(sources).toContain('"\'-2+3, ""quoted""",4,0,0\r\n');

@@ -29,7 +29,7 @@ export function csvField(value: CsvValue): string {
 export function tableCsv(table: Table): string {
   const lines = table.csvRows
     ? [table.csvRows.columns, ...table.csvRows.rows]
-    : [table.columns.map((c) => c.label), ...table.rows.map((row) => row.map((c) => c.value))];
+    : [table.columns.map((c) => c.csvLabel ?? c.label), ...table.rows.map((row) => row.map((c) => c.value))];
   return `\ufeff${lines.map((line) => `${line.map(csvField).join(",")}\r\n`).join("")}`;
 }
 

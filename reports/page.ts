@@ -28,6 +28,8 @@ export interface Page {
 
 export interface TableColumn {
   label: string;
+  /** The column's name in the CSV file, where it says more (a unit): the label otherwise. */
+  csvLabel?: string;
   numeric: boolean;
   /** Dates and times: kept on one line, where a narrow screen would break them at their hyphens. */
   time: boolean;
@@ -87,18 +89,23 @@ function csvValue(text: string, numeric: boolean): CsvValue {
 
 /**
  * A table whose columns are text unless named with a trailing "#" (numbers, right-aligned) or "@"
- * (dates and times, never broken across lines).
+ * (dates and times, never broken across lines). A column given as `{ label, csv }` has another name
+ * in the CSV file, such as the unit of the figures the page writes out ("1m 05s" is 65 there).
  */
 export function table(
   caption: string,
-  columns: string[],
+  columns: (string | { label: string; csv: string })[],
   rows: (string | LinkCell | ValueCell)[][],
   empty = "No data yet.",
 ): Table {
-  const cols = columns.map((c) => {
+  const cols = columns.map((column): TableColumn => {
+    const c = typeof column === "string" ? column : column.label;
     const numeric = c.endsWith("#");
     const time = c.endsWith("@");
-    return { label: numeric || time ? c.slice(0, -1) : c, numeric, time };
+    const label = numeric || time ? c.slice(0, -1) : c;
+    return typeof column === "string"
+      ? { label, numeric, time }
+      : { label, csvLabel: column.csv, numeric, time };
   });
   const made: Table = {
     caption,
@@ -124,6 +131,9 @@ export function table(
   tables.add(made);
   return made;
 }
+
+/** An engaged-time column: the page writes "1m 05s", the CSV file the seconds. */
+export const engagedTimeColumn = { label: "Engaged time#", csv: "Engaged time (s)" };
 
 export interface ConversionTableOptions {
   /** The first cell of a row, from its `key` value. @default String */

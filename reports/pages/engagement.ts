@@ -2,7 +2,7 @@
 // and exits.
 import { barChart } from "../charts.ts";
 import { figure, formatCount, formatSeconds, formatShare, num } from "../format.ts";
-import { type Page, shownOf, table } from "../page.ts";
+import { engagedTimeColumn, type Page, shownOf, table } from "../page.ts";
 import { pagePathsSql, pagePathsTable } from "../page-paths.ts";
 import { periodPagesSql, periodPageTotalsSql, timeMilestones } from "../period-pages.ts";
 import { localRangeSql } from "../zone.ts";
@@ -118,7 +118,7 @@ export const engagement: Page = {
           "Reach 50 %#",
           "Reach 75 %#",
           "Reach 100 %#",
-          "Engaged time#",
+          engagedTimeColumn,
           "Exits#",
         ],
         pageRows.map((r) => [

@@ -2,7 +2,7 @@
 // visitors, channels, and attribution by model side by side.
 import { barChart, palette, shortDays } from "../charts.ts";
 import { figure, formatCount, formatDecimal, formatSeconds, formatShare, isoDate, num } from "../format.ts";
-import { conversionTable, type Page, shownOf, table } from "../page.ts";
+import { conversionTable, engagedTimeColumn, type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDatesSql, periodDays } from "../period.ts";
 import { periodReferringSitesSql, periodSourcesSql } from "../period-sources.ts";
 import { referrerCell, referringSites, topReferrersSql } from "../referring-sites.ts";
@@ -75,7 +75,7 @@ export const sources: Page = {
           "Visitors and sessions by referring site (sessions started in the period)",
           (n, total) => `The ${n} referring sites that sent the most visitors in the period, of ${total}`,
         ),
-        ["Site", "Visitors#", "Sessions#", "Conversion rate#", "Bounce rate#", "Engaged time#"],
+        ["Site", "Visitors#", "Sessions#", "Conversion rate#", "Bounce rate#", engagedTimeColumn],
         (rows.referrers ?? []).map((r) => [
           referrerCell(r.referrer),
           formatCount(r.visitors),
