@@ -29,3 +29,16 @@ export function periodReferringSitesSql(period: Period): string {
         WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}
         GROUP BY referring_site)`;
 }
+
+/**
+ * The period's tagged sessions (a utm_campaign on their landing page) by campaign, source and
+ * medium, most sessions first: which campaigns brought readers, and which of them converted.
+ */
+export function periodCampaignsSql(period: Period, limit = 25): string {
+  return `
+      SELECT utm_campaign AS campaign, source, coalesce(utm_medium, '(none)') AS medium,
+             count(*) AS sessions, count(*) FILTER (WHERE converted) AS conversions, count(*) OVER () AS total
+      FROM sessions
+      WHERE utm_campaign IS NOT NULL AND ${localRangeSql("started_at", period.from, period.until, period.zone)}
+      GROUP BY ALL ORDER BY sessions DESC, conversions DESC, campaign, source, medium LIMIT ${limit}`;
+}

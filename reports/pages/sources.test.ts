@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openWarehouse, type Row } from "../../runner/warehouse.ts";
+import { formatShare } from "../format.ts";
 import { buildSite } from "../index.ts";
 import { renderedSamplePage, sampleDataFolder } from "../sample-warehouse.ts";
 
@@ -146,6 +147,46 @@ describe("sources page", () => {
     expect(legendColour(withoutEmail, "search")).toBe(legendColour(all, "search"));
     expect(legendColour(withoutEmail, "social")).toBe(legendColour(all, "social"));
   });
+  it("lists the period's tagged sessions by campaign, source and medium", async () => {
+    // The sample tags every third session's landing page with "launch"; one more, with a name to escape.
+    const sql = `UPDATE sessions SET utm_campaign = '<b>spring</b>', utm_medium = NULL, source = 'news'
+                 WHERE session_id = 'sess000003'`;
+    const data = await sampleDataFolder(sql);
+    try {
+      await buildSite({ data, days: 28 });
+      const page = readFileSync(join(data, "site", "sources.html"), "utf8");
+      const warehouse = await openWarehouse(data);
+      const expected = (await warehouse.all(`
+        SELECT utm_campaign, source, coalesce(utm_medium, '(none)') AS medium, count(*) AS sessions,
+               count(*) FILTER (WHERE converted) AS conversions
+        FROM sessions
+        WHERE utm_campaign IS NOT NULL AND started_at >= TIMESTAMP '2026-10-24' AND started_at < TIMESTAMP '2026-11-21'
+        GROUP BY ALL ORDER BY sessions DESC, conversions DESC, 1, 2, 3`)) as Row[];
+      warehouse.close();
+      const escape = (text: string) => text.replace(/</g, "&lt;").replace(/>/g, "&gt;");
+      expect(rowsOf(page, "Sessions and conversions by campaign")).toEqual(
+        expected.map((r) => [
+          escape(String(r.utm_campaign)),
+          String(r.source),
+          String(r.medium),
+          Number(r.sessions).toLocaleString("en-US"),
+          Number(r.conversions).toLocaleString("en-US"),
+          formatShare(Number(r.conversions) / Number(r.sessions)),
+        ]),
+      );
+      expect(expected.length).toBeGreaterThan(2);
+      expect(expected.at(-1)?.medium).toBe("(none)");
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+    const untagged = await renderedSamplePage("sources.html", {
+      sql: "UPDATE sessions SET utm_campaign = NULL",
+    });
+    expect(rowsOf(untagged, "Sessions and conversions by campaign")).toEqual([
+      ["No tagged sessions in this period."],
+    ]);
+  });
+
   it("gives the channels chart's figures as a table too, for a reader who cannot see the chart", async () => {
     const page = await renderedSamplePage("sources.html");
     const figures = page.match(/<caption>Sessions per day by channel<\/caption>[\s\S]*?<\/table>/)?.[0] ?? "";

@@ -4,7 +4,7 @@ import { barChart, palette, shortDays } from "../charts.ts";
 import { figure, formatCount, formatDecimal, formatSeconds, formatShare, isoDate, num } from "../format.ts";
 import { conversionTable, engagedTimeColumn, type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDatesSql, periodDays } from "../period.ts";
-import { periodReferringSitesSql, periodSourcesSql } from "../period-sources.ts";
+import { periodCampaignsSql, periodReferringSitesSql, periodSourcesSql } from "../period-sources.ts";
 import { referrerCell, referringSites, topReferrersSql } from "../referring-sites.ts";
 import { localRangeSql, localSql } from "../zone.ts";
 
@@ -27,6 +27,7 @@ export const sources: Page = {
   nav: "Sources",
   queries: ({ period }) => ({
     sources: periodSourcesSql(period),
+    campaigns: periodCampaignsSql(period),
     referrers: topReferrersSql(
       periodReferringSitesSql(period),
       "referrer, visitors, sessions, conversions, bounce_rate, avg_engaged_s",
@@ -67,6 +68,25 @@ export const sources: Page = {
         "source",
         rows.sources ?? [],
         { empty: "No data in this period." },
+      ),
+      // Campaign names come from visitors' URLs: the table partial escapes every cell.
+      campaignsTable: table(
+        shownOf(
+          rows.campaigns ?? [],
+          "Sessions and conversions by campaign (sessions started in the period)",
+          (n, total) =>
+            `The ${n} campaigns, sources and mediums with the most sessions in the period, of ${total}`,
+        ),
+        ["Campaign", "Source", "Medium", "Sessions#", "Conversions#", "Conversion rate#"],
+        (rows.campaigns ?? []).map((r) => [
+          String(r.campaign),
+          String(r.source),
+          String(r.medium),
+          formatCount(r.sessions),
+          formatCount(r.conversions),
+          figure(formatShare, num(r.conversions) / num(r.sessions)),
+        ]),
+        "No tagged sessions in this period.",
       ),
       // Hosts come from visitors' browsers: the table partial escapes every cell.
       referrersTable: table(
