@@ -8,10 +8,10 @@ import { type Page, shownOf, table, type ValueCell } from "../page.ts";
 import type { Period } from "../period.ts";
 import { localRangeSql } from "../zone.ts";
 
-/** Countries, browsers and systems shown: the long tail stays in the sessions mart and the playground. */
+/** Rows a table shows: the long tail stays in the sessions mart (`ownstats query`). */
 const shownRows = 25;
 /** What a session without the value is listed as (an unknown time zone, an unparsed user agent). */
-export const unknown = "(unknown)";
+const unknown = "(unknown)";
 
 /**
  * The period's sessions by one of sessions' first-event columns: visitors (distinct, not added up
@@ -38,7 +38,13 @@ export function countryCell(code: unknown): string | ValueCell {
   return name ? { text: `${name} (${text})`, value: text } : text;
 }
 
-function audienceTable(caption: string, label: string, plural: string, rows: Row[], name = countryCell) {
+function audienceTable(
+  caption: string,
+  label: string,
+  plural: string,
+  rows: Row[],
+  name: (value: unknown) => string | ValueCell,
+) {
   return table(
     shownOf(
       rows,
@@ -84,7 +90,13 @@ export const audience: Page = {
           )
         : { title, svg: "" },
       devicesTable: audienceTable("Sessions by device", "Device", "devices", devices, asText),
-      countriesTable: audienceTable("Sessions by country", "Country", "countries", rows.countries ?? []),
+      countriesTable: audienceTable(
+        "Sessions by country",
+        "Country",
+        "countries",
+        rows.countries ?? [],
+        countryCell,
+      ),
       browsersTable: audienceTable("Sessions by browser", "Browser", "browsers", rows.browsers ?? [], asText),
       systemsTable: audienceTable(
         "Sessions by operating system",
