@@ -196,11 +196,12 @@ describe.runIf(executable)("tracker: delivery", () => {
     }
   });
 
-  it("resends once what API Gateway refuses with a 500 (throttled collector), never what it refuses with a 429", async () => {
+  it("resends once what API Gateway refuses with a 500 (throttled collector) or a 429 (throttled API), never a 403", async () => {
     // Past lambda_reserved_concurrency the HTTP API answers 500; past api_throttle_rate, 429.
     for (const [status, message] of [
       [500, "Internal Server Error"],
       [429, "Too Many Requests"],
+      [403, "Forbidden"],
     ] as const) {
       const { page } = await openPage();
       const sent: string[][] = [];
@@ -224,7 +225,7 @@ describe.runIf(executable)("tracker: delivery", () => {
       );
       await page.clock.runFor(3_100);
       await poll(() => sent.length).toBeGreaterThanOrEqual(2);
-      expect(sent[1], String(status)).toEqual(status === 500 ? sent[0] : ["custom"]);
+      expect(sent[1], String(status)).toEqual(status === 403 ? ["custom"] : sent[0]);
     }
   });
 

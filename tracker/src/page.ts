@@ -78,11 +78,9 @@ on("popstate", pageViewSoon);
 // Leaving, or hiding (the last moment a mobile page is sure to see): send now, by sendBeacon.
 // Becoming visible again flushes too, which finds the queue empty or sends it just as well.
 // (Heard from here, before api.ts replays the stub's calls: one of those that throws cannot
-// keep the page's last events from leaving.)
-on("pagehide", flush);
-// Leaving forgets the path (0 equals no path), so a page shown again from the back/forward cache
-// sends a page_view.
-on("pagehide", () => (currentPath = 0));
+// keep the page's last events from leaving.) Leaving then forgets the path (0 equals no path), so
+// a page shown again from the back/forward cache sends a page_view.
+on("pagehide", (event: Event) => (flush(event), (currentPath = 0)));
 on("pageshow", pageViewSoon);
 // Showing a prerendered page sends its page_view, should this come before prerenderingchange
 // (otherwise pageView finds the path unchanged); hiding never does, not even after pagehide forgot

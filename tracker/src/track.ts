@@ -47,13 +47,15 @@ export const track = (event_type: EventType, fields?: Fields): void => {
 export const flush = (leaving?: unknown, body = queue[0] && `{"events":[${queue.splice(0)}]}`): unknown =>
   body && ((leaving && nav.sendBeacon?.(endpoint, body)) || post(body, 1));
 
-// A network error or a 5xx (the collector's sink failed) is retried once, a few seconds later. The
+// A network error, a 5xx (the collector's sink failed, or API Gateway's 500 for a throttled
+// collector) or a 429 (the API's request rate was passed, a burst that is over a few seconds later)
+// is retried once, a few seconds later; 400, 403 and 413 would come again, and are not. The
 // first attempt is keepalive, to outlive the page; the retry is not, since a keepalive fetch fails at
 // once while those in flight hold the browser's 64 KiB, as a burst of batches may.
 const post = (body: string, retry?: number, again = () => retry && setTimeout(post, 3000, body)) =>
   // (Web APIs read 1 as true for a boolean option, and undefined as false.)
   fetch(endpoint, { method: "POST", body, keepalive: retry as never }).then(
-    (response) => response.status < 500 || again(),
+    (response) => response.status < 429 || again(),
     again,
   );
 
