@@ -17,7 +17,8 @@ interface Inspect extends LoadOptions {
  */
 export function compile(opts: Inspect): number {
   const log = opts.log ?? ((line: string) => console.log(line));
-  const loaded = loadSelection(opts, log);
+  // Without --select every node is compiled and none is shown: a default selector would choose nothing.
+  const loaded = loadSelection({ ...opts, withoutDefaultSelector: !opts.select?.length }, log);
   if (!loaded) return 2;
   const { project, selected } = loaded;
   const { models, tests } = project;

@@ -26,6 +26,8 @@ export interface LoadOptions {
   indirectSelection?: IndirectSelection;
   /** dbt's --empty: the compiled SQL reads every ref and source as no row, as the run does. */
   empty?: boolean;
+  /** A command that uses no selection of its own (a bare compile) leaves the default selector unapplied and unannounced. */
+  withoutDefaultSelector?: boolean;
 }
 
 /**
@@ -111,7 +113,10 @@ export function loadSelection(
     });
     // As dbt: a command given no --select, --exclude or --selector runs the default selector, if any.
     const selector =
-      opts.selector ?? (opts.select?.length || opts.exclude?.length ? undefined : file?.defaultName);
+      opts.selector ??
+      (opts.select?.length || opts.exclude?.length || opts.withoutDefaultSelector
+        ? undefined
+        : file?.defaultName);
     if (selector !== undefined && opts.selector === undefined)
       warn(
         `Using the default selector "${selector}" of ${file?.display} (default: true); --select, --exclude or --selector choose otherwise`,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ownstats } from "../cli-run.ts";
@@ -52,6 +52,19 @@ describe("selectors.yml's default: true", () => {
     expect(existsSync(fullRefreshMarkPath(p.data))).toBe(true);
     const results = JSON.parse(readFileSync(join(p.data, "target", "run_results.json"), "utf8"));
     expect(results.args.selector).toBe("all_but_daily");
+  });
+
+  it("is not announced by a bare compile, which compiles every model whatever a selector picks", async () => {
+    const p = tempProject(files);
+    const compiled = await ownstats("compile", "--data", p.data, "--models", p.models);
+    expect(compiled.code).toBe(0);
+    expect(compiled.stdout.trim().split("\n")).toEqual([
+      `Compiled 3 models (0 with an incremental query) and 1 data tests into ${join(p.data, "target", "compiled")}`,
+    ]);
+    // daily, which the default selector leaves out, is compiled too.
+    expect(readdirSync(join(p.data, "target", "compiled"), { recursive: true })).toContainEqual(
+      expect.stringMatching(/daily\.sql$/),
+    );
   });
 
   it("is one selector at most: a second default is an error naming both, with the file and line", async () => {
