@@ -19,6 +19,12 @@ describe.skipIf(!pluginDir)("terraform variables (offline)", () => {
   let tf: OfflineTerraform;
   const planOnly = (...args: string[]) => tf.planOnly(...args);
   const plan = (name: string, vars: string[]) => tf.plan(name, vars);
+  /** A plan with allowed_origins = [origin] stops at the variable's validation, naming it. */
+  const expectOriginRefused = (origin: string) =>
+    expect(
+      planOnly("-var", `allowed_origins=["${origin}"]`, "-var", "github_repository=octocat/site"),
+      origin,
+    ).rejects.toThrow(/allowed_origins must list at least one origin/);
 
   beforeAll(async () => {
     tf = await openOfflineTerraform();
@@ -132,15 +138,8 @@ describe.skipIf(!pluginDir)("terraform variables (offline)", () => {
     async () => {
       // Browsers send the scheme and host in lower case and leave out the default port; the API's
       // CORS compares the list as written, so such an entry leaves its site's requests unanswered.
-      for (const origin of ["https://Example.com", "https://example.com:443", "http://example.com:80"]) {
-        const attempt = planOnly(
-          "-var",
-          `allowed_origins=["${origin}"]`,
-          "-var",
-          "github_repository=octocat/site",
-        );
-        await expect(attempt, origin).rejects.toThrow(/allowed_origins must list at least one origin/);
-      }
+      for (const origin of ["https://Example.com", "https://example.com:443", "http://example.com:80"])
+        await expectOriginRefused(origin);
       const accepted = await plan("origins-with-ports", [
         "-var",
         'allowed_origins=["https://example.com:8443","http://localhost:3000"]',
@@ -161,7 +160,10 @@ describe.skipIf(!pluginDir)("terraform variables (offline)", () => {
         "github_repository=octocat/site",
       ]);
       const values = (type: string) =>
-        p.planned_values.root_module.resources.find((r) => r.type === type)?.values as Record<string, unknown>;
+        p.planned_values.root_module.resources.find((r) => r.type === type)?.values as Record<
+          string,
+          unknown
+        >;
       const cors = (values("aws_apigatewayv2_api").cors_configuration as { allow_origins: string[] }[])[0];
       // API Gateway takes no wildcard but a whole scheme's; the collector checks the subdomains.
       expect(cors?.allow_origins.sort()).toEqual(["http://*", "https://*", "https://example.com"]);
@@ -175,15 +177,8 @@ describe.skipIf(!pluginDir)("terraform variables (offline)", () => {
         "https://www.*.example.com",
         "*.example.com",
         "https://*",
-      ]) {
-        const attempt = planOnly(
-          "-var",
-          `allowed_origins=["${origin}"]`,
-          "-var",
-          "github_repository=octocat/site",
-        );
-        await expect(attempt, origin).rejects.toThrow(/allowed_origins must list at least one origin/);
-      }
+      ])
+        await expectOriginRefused(origin);
     },
     slow,
   );

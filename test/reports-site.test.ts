@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { HtmlValidate } from "html-validate";
 import { describe, expect, it } from "vitest";
+import { tableRows } from "../reports/table-rows.ts";
 import { builtDemoSite, ownstats, reportPageFiles as pageFiles } from "./reports-kit.ts";
 
 const { data, site, buildOutput } = builtDemoSite();
@@ -155,24 +156,9 @@ describe("reports rendered from ownstats demo data", () => {
   });
 });
 
-/** The cells' text of each body row of the first table whose caption is `caption`, or matches it. */
-function tableRows(file: string, caption: string | RegExp): string[][] {
-  const table = html(file)
-    .split("<caption>")
-    .slice(1)
-    .find((t) => {
-      const text = t.slice(0, t.indexOf("</caption>"));
-      return typeof caption === "string" ? text === caption : caption.test(text);
-    });
-  const body = table?.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? "";
-  return [...body.matchAll(/<tr>(.*?)<\/tr>/gs)].map((row) =>
-    [...(row[1] ?? "").matchAll(/<t[dh][^>]*>([^<]*)</g)].map((cell) => cell[1] ?? ""),
-  );
-}
-
 /** The figures of a table's `column` (the second by default), by the first column's text. */
 function countsBy(file: string, caption: string | RegExp, column = 1): [string, number][] {
-  return tableRows(file, caption)
+  return tableRows(html(file), caption)
     .filter((cells) => /^[\d,]+$/.test(cells[column] ?? ""))
     .map((cells) => [cells[0] ?? "", Number(cells[column]?.replaceAll(",", ""))]);
 }

@@ -5,15 +5,7 @@ import { openWarehouse } from "../../runner/warehouse.ts";
 import { formatShare } from "../format.ts";
 import { buildSite } from "../index.ts";
 import { renderedSamplePage, sampleDataFolder } from "../sample-warehouse.ts";
-
-/** The cells' text of the body rows of the table with this caption. */
-function tableRows(page: string, caption: string): string[][] {
-  const body = page.split(`<caption>${caption}</caption>`)[1]?.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1];
-  if (body === undefined) throw new Error(`no table "${caption}"`);
-  return [...body.matchAll(/<tr>(.*?)<\/tr>/g)].map((row) =>
-    [...(row[1] ?? "").matchAll(/<t[dh][^>]*>([^<]*)</g)].map((cell) => cell[1] ?? ""),
-  );
-}
+import { tableRows } from "../table-rows.ts";
 
 describe("audience page", () => {
   let data: string;

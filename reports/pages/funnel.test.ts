@@ -1,24 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { renderedSamplePage } from "../sample-warehouse.ts";
-
-/** The cells of the funnel table with this caption. */
-function stepRows(page: string, caption: string): string[][] {
-  const tables = page.split("<caption>").slice(1);
-  const body = tables
-    .find((t) => t.startsWith(`${caption}</caption>`))
-    ?.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1];
-  if (body === undefined) throw new Error(`no table "${caption}"`);
-  return [...body.matchAll(/<tr>(.*?)<\/tr>/g)].map((row) =>
-    [...(row[1] ?? "").matchAll(/<t[dh][^>]*>([^<]*)</g)].map((cell) => cell[1] ?? ""),
-  );
-}
+import { tableRows } from "../table-rows.ts";
 
 const allData = "Funnel steps (all data)";
 const period = "Funnel steps";
 
 describe("funnel page", () => {
   it("shows conversion and drop-off between steps", async () => {
-    const rows = stepRows(await renderedSamplePage("funnel.html"), allData);
+    const rows = tableRows(await renderedSamplePage("funnel.html"), allData);
     expect(rows[2]).toEqual(["3. cta_click", "360", "20.0 %", "1,440 (80.0 %)", "12.0 %"]);
   });
 
@@ -27,14 +16,14 @@ describe("funnel page", () => {
     // period starts on 2026-10-24, 27 days 23 hours before. Sessions 0–89 reach all five steps.
     const inPeriod = (i: number) => (i * 41) % (56 * 1440) <= 27 * 1440 + 23 * 60;
     const count = (n: number) => Array.from({ length: n }, (_, i) => i).filter(inPeriod).length;
-    const rows = stepRows(await renderedSamplePage("funnel.html"), period);
+    const rows = tableRows(await renderedSamplePage("funnel.html"), period);
     expect(rows.map((r) => r[1])).toEqual(
       [3000, 1800, 360, 180, 90].map((n) => count(n).toLocaleString("en-US")),
     );
     expect(count(3000)).toBeLessThan(3000);
 
     const whole = await renderedSamplePage("funnel.html", { days: 60 });
-    expect(stepRows(whole, period)).toEqual(stepRows(whole, allData));
+    expect(tableRows(whole, period)).toEqual(tableRows(whole, allData));
   });
 
   it("shows no share of a step that no session reached", async () => {
@@ -42,7 +31,7 @@ describe("funnel page", () => {
     const page = await renderedSamplePage("funnel.html", {
       sql: "UPDATE funnel SET sessions = 0, conversion_from_previous = 0, conversion_from_start = 0 WHERE step >= 3",
     });
-    const rows = stepRows(page, allData);
+    const rows = tableRows(page, allData);
     expect(rows[2]).toEqual(["3. cta_click", "0", "0.0 %", "1,800 (100.0 %)", "0.0 %"]);
     expect(rows[3]).toEqual(["4. form_start", "0", "–", "–", "0.0 %"]);
     expect(rows[4]).toEqual(["5. form_submit", "0", "–", "–", "0.0 %"]);
@@ -50,7 +39,7 @@ describe("funnel page", () => {
     const sameInPeriod = await renderedSamplePage("funnel.html", {
       sql: "UPDATE int_daily_funnel SET steps_reached = 2 WHERE steps_reached > 2",
     });
-    expect(stepRows(sameInPeriod, period)[3]).toEqual(["4. form_start", "0", "–", "–", "0.0 %"]);
+    expect(tableRows(sameInPeriod, period)[3]).toEqual(["4. form_start", "0", "–", "–", "0.0 %"]);
   });
 
   it("draws no chart of zero bars when no session of the period has entered the funnel", async () => {

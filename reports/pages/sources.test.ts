@@ -5,6 +5,7 @@ import { openWarehouse, type Row } from "../../runner/warehouse.ts";
 import { formatShare } from "../format.ts";
 import { buildSite } from "../index.ts";
 import { renderedSamplePage, sampleDataFolder } from "../sample-warehouse.ts";
+import { tableRows } from "../table-rows.ts";
 
 describe("sources page", () => {
   it("reads a source's conversion rate from its counts: one conversion in 3,000 sessions is not 0.0 %", async () => {
@@ -119,7 +120,7 @@ describe("sources page", () => {
         counts(inPeriod),
       );
       // First touch gives each conversion one unit of credit in the sample, to the converting session.
-      const firstTouch = rowsOf(page, "Conversion credit by channel, source and campaign")
+      const firstTouch = tableRows(page, "Conversion credit by channel, source and campaign")
         .filter((r) => r[1] === "linkedin")
         .reduce((sum, r) => sum + Number(r[3]), 0);
       expect(firstTouch).toBe(Number(inPeriod.conversions));
@@ -164,7 +165,7 @@ describe("sources page", () => {
         GROUP BY ALL ORDER BY sessions DESC, conversions DESC, 1, 2, 3`)) as Row[];
       warehouse.close();
       const escape = (text: string) => text.replace(/</g, "&lt;").replace(/>/g, "&gt;");
-      expect(rowsOf(page, "Sessions and conversions by campaign")).toEqual(
+      expect(tableRows(page, "Sessions and conversions by campaign")).toEqual(
         expected.map((r) => [
           escape(String(r.utm_campaign)),
           String(r.source),
@@ -182,7 +183,7 @@ describe("sources page", () => {
     const untagged = await renderedSamplePage("sources.html", {
       sql: "UPDATE sessions SET utm_campaign = NULL",
     });
-    expect(rowsOf(untagged, "Sessions and conversions by campaign")).toEqual([
+    expect(tableRows(untagged, "Sessions and conversions by campaign")).toEqual([
       ["No tagged sessions in this period."],
     ]);
   });
@@ -200,17 +201,9 @@ describe("sources page", () => {
   });
 });
 
-/** The rows' cells of the table whose caption starts with `caption`. */
-function rowsOf(page: string, caption: string): string[][] {
-  const table = page.split(`<caption>${caption}`)[1]?.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? "";
-  return [...table.matchAll(/<tr>(.*?)<\/tr>/g)].map((r) =>
-    [...(r[1] ?? "").matchAll(/<td[^>]*>([^<]*)</g)].map((c) => c[1] ?? ""),
-  );
-}
-
 /** The cells after the first of the row whose first cell is `first`. */
 function cells(page: string, caption: string, first: string): string[] {
-  const row = rowsOf(page, caption).find((r) => r[0] === first);
+  const row = tableRows(page, caption).find((r) => r[0] === first);
   if (!row) throw new Error(`no row "${first}" in "${caption}"`);
   return row.slice(1);
 }
