@@ -99,13 +99,10 @@ export function table(
   empty = "No data yet.",
 ): Table {
   const cols = columns.map((column): TableColumn => {
-    const c = typeof column === "string" ? column : column.label;
-    const numeric = c.endsWith("#");
-    const time = c.endsWith("@");
-    const label = numeric || time ? c.slice(0, -1) : c;
-    return typeof column === "string"
-      ? { label, numeric, time }
-      : { label, csvLabel: column.csv, numeric, time };
+    const { label, csv } = typeof column === "string" ? { label: column, csv: undefined } : column;
+    const numeric = label.endsWith("#");
+    const time = label.endsWith("@");
+    return { label: numeric || time ? label.slice(0, -1) : label, csvLabel: csv, numeric, time };
   });
   const made: Table = {
     caption,

@@ -17,7 +17,7 @@ const unknown = "(unknown)";
  * The period's sessions by one of sessions' first-event columns: visitors (distinct, not added up
  * across values), sessions, conversions and bounces, most sessions first; `total` counts the values.
  */
-export function audienceSql(period: Period, column: string, limit = shownRows): string {
+function audienceSql(period: Period, column: string): string {
   return `
     SELECT coalesce(${column}, '${unknown}') AS value,
            count(DISTINCT coalesce(visitor_id, session_id)) AS visitors, count(*) AS sessions,
@@ -26,13 +26,13 @@ export function audienceSql(period: Period, column: string, limit = shownRows): 
            count(*) OVER () AS total
     FROM sessions
     WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}
-    GROUP BY ALL ORDER BY sessions DESC, value LIMIT ${limit}`;
+    GROUP BY ALL ORDER BY sessions DESC, value LIMIT ${shownRows}`;
 }
 
 const countryNames = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
 
 /** A country code as its English name, the code kept beside it and alone in the CSV file. */
-export function countryCell(code: unknown): string | ValueCell {
+function countryCell(code: unknown): string | ValueCell {
   const text = String(code);
   const name = /^[A-Z]{2}$/.test(text) ? countryNames.of(text) : undefined;
   return name ? { text: `${name} (${text})`, value: text } : text;
