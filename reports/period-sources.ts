@@ -32,11 +32,12 @@ export function periodReferringSitesSql(period: Period): string {
 
 /**
  * The period's tagged sessions (a utm_campaign on their landing page) by campaign, source and
- * medium, most sessions first: which campaigns brought readers, and which of them converted.
+ * medium, most sessions first: which campaigns brought readers, and which of them converted. The
+ * source is the link's utm_source as tagged, "(none)" without one: a tagged link is never "(direct)".
  */
 export function periodCampaignsSql(period: Period, limit = 25): string {
   return `
-      SELECT utm_campaign AS campaign, source, coalesce(utm_medium, '(none)') AS medium,
+      SELECT utm_campaign AS campaign, coalesce(utm_source, '(none)') AS source, coalesce(utm_medium, '(none)') AS medium,
              count(*) AS sessions, count(*) FILTER (WHERE converted) AS conversions, count(*) OVER () AS total
       FROM sessions
       WHERE utm_campaign IS NOT NULL AND ${localRangeSql("started_at", period.from, period.until, period.zone)}

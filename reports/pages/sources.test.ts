@@ -149,8 +149,9 @@ describe("sources page", () => {
     expect(legendColour(withoutEmail, "social")).toBe(legendColour(all, "social"));
   });
   it("lists the period's tagged sessions by campaign, source and medium", async () => {
-    // The sample tags every third session's landing page with "launch"; one more, with a name to escape.
-    const sql = `UPDATE sessions SET utm_campaign = '<b>spring</b>', utm_medium = NULL, source = 'news'
+    // The sample tags every third session's landing page with "launch"; one more, with a name to
+    // escape, and neither utm_source nor utm_medium: its source is "(none)", not "(direct)".
+    const sql = `UPDATE sessions SET utm_campaign = '<b>spring</b>', utm_medium = NULL, utm_source = NULL, source = '(direct)'
                  WHERE session_id = 'sess000003'`;
     const data = await sampleDataFolder(sql);
     try {
@@ -158,7 +159,7 @@ describe("sources page", () => {
       const page = readFileSync(join(data, "site", "sources.html"), "utf8");
       const warehouse = await openWarehouse(data);
       const expected = (await warehouse.all(`
-        SELECT utm_campaign, source, coalesce(utm_medium, '(none)') AS medium, count(*) AS sessions,
+        SELECT utm_campaign, coalesce(utm_source, '(none)') AS source, coalesce(utm_medium, '(none)') AS medium, count(*) AS sessions,
                count(*) FILTER (WHERE converted) AS conversions
         FROM sessions
         WHERE utm_campaign IS NOT NULL AND started_at >= TIMESTAMP '2026-10-24' AND started_at < TIMESTAMP '2026-11-21'
@@ -176,7 +177,8 @@ describe("sources page", () => {
         ]),
       );
       expect(expected.length).toBeGreaterThan(2);
-      expect(expected.at(-1)?.medium).toBe("(none)");
+      expect(expected.at(-1)).toMatchObject({ source: "(none)", medium: "(none)" });
+      expect(expected.map((r) => r.source)).not.toContain("(direct)");
     } finally {
       rmSync(data, { recursive: true, force: true });
     }
