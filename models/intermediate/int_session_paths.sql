@@ -6,66 +6,46 @@
 -- step (one viewed in between splits it in two), and a merge by session replaces them all.
 -- Incremental like sessions.
 
-with events as materialized (
-  select session_id, event_type, page_path, event_ts, event_id, loaded_at
-  from {{ref "stg_events"}}
-  where {{> session_events}}
-),
-
--- The session's start over all its events, as in sessions: the day int_daily_paths counts it on.
-per_session as (
-  select session_id, min(event_ts) as started_at, max(loaded_at) as loaded_at
-  from events
-  group by session_id
-),
-
-views as (
+-- One pass over the session's events: its page views gathered in order as a list, and the steps
+-- worked out on each list (consecutive views of one path dropped, then each path paired with the one
+-- before it and counted), which takes half the time of window functions and a second grouping.
+with per_session as (
   select
     session_id,
-    page_path,
-    event_ts,
-    event_id,
-    lag(page_path) over (partition by session_id order by event_ts, event_id) as previous_path
-  from events
-  where event_type = 'page_view' and page_path is not null
+    -- The session's start over all its events, as in sessions: the day int_daily_paths counts it on.
+    min(event_ts) as started_at,
+    max(loaded_at) as loaded_at,
+    list(page_path order by event_ts, event_id)
+      filter (where event_type = 'page_view' and page_path is not null) as views
+  from {{ref "stg_events"}}
+  where {{> session_events}}
+  group by session_id
 ),
 
 visits as (
-  select session_id, page_path, event_ts, event_id
-  from views
-  where previous_path is distinct from page_path
-),
-
-steps as (
-  select
-    session_id,
-    coalesce(lag(page_path) over visit_order, '(entrance)') as from_page,
-    page_path as to_page
-  from visits
-  window visit_order as (partition by session_id order by event_ts, event_id)
-  union all
-  select session_id, arg_max(page_path, (event_ts, event_id)) as from_page, '(exit)' as to_page
-  from visits
-  group by session_id
-),
-
-step_counts as (
-  select session_id, from_page, to_page, count(*)::INTEGER as transitions
-  from steps
-  group by session_id, from_page, to_page
+  select session_id, started_at, loaded_at, list_filter(views, (path, i) -> i = 1 or path <> views[i - 1]) as visits
+  from per_session
+  -- A session without a page view has no steps, and no row.
+  where views is not null
 )
 
 select
   session_id,
-  any_value(per_session.started_at) as started_at,
-  list(
-    {'from_page': from_page, 'to_page': to_page, 'transitions': transitions}
-    order by from_page, to_page
-  ) as steps,
-  any_value(per_session.loaded_at) as loaded_at
-from step_counts
-join per_session using (session_id)
-group by session_id
+  started_at,
+  -- Each visit is a step from the one before ("(entrance)" for the first), and "(exit)" one from the
+  -- last; histogram counts each distinct step once with its transitions.
+  list_sort(list_transform(
+    map_entries(list_aggregate(
+      list_transform(
+        list_append(visits, '(exit)'),
+        (path, i) -> {'from_page': if(i = 1, '(entrance)', visits[i - 1]), 'to_page': path}
+      ),
+      'histogram'
+    )),
+    step -> {'from_page': step.key.from_page, 'to_page': step.key.to_page, 'transitions': step.value::INTEGER}
+  )) as steps,
+  loaded_at
+from visits
 -- Stored in id order: the tracker's ids start with their time, so a run's lookups and merges by id
 -- skip the row groups of older sessions.
 order by session_id
