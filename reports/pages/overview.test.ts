@@ -241,6 +241,13 @@ describe("overview top lists", () => {
     expect(sites.slice(0, -1).every((site) => /^site\d+\.example$/.test(site ?? ""))).toBe(true);
   });
 
+  it('say beside the top sources that "(direct)" holds untagged search and referral visits too', async () => {
+    const page = await overviewOf(await sampleData(), 7);
+    const section = page.slice(page.indexOf('id="sources-h"'), page.indexOf('id="referrers-h"'));
+    expect(section).toContain("<code>utm_source</code> of the landing page");
+    expect(section).toContain('"(direct)" is every session without one, untagged links from search engines');
+  });
+
   it("link each list to the page with all of them, at its table", async () => {
     const data = await sampleData();
     const page = await overviewOf(data, 7);

@@ -37,6 +37,8 @@ describe("sources page", () => {
       m[1],
       m[2],
     ]);
+    // A reader of "(direct)" learns that it holds untagged search and referral visits too.
+    expect(section).toContain('"(direct)" stands for every session without one');
     expect(sources[0]).toEqual(["big", "2,000"]);
     expect(sources.at(-1)).toEqual(["lucky", "1"]);
     const sessions = sources.map(([, n]) => Number(n?.replaceAll(",", "")));
