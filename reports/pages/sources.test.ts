@@ -150,6 +150,35 @@ describe("sources page", () => {
     expect(legendColour(withoutEmail, "search")).toBe(legendColour(all, "search"));
     expect(legendColour(withoutEmail, "social")).toBe(legendColour(all, "social"));
   });
+  it("sums each channel's sessions and conversions over the period, most sessions first", async () => {
+    const data = await sampleDataFolder();
+    try {
+      await buildSite({ data, days: 28 });
+      const page = readFileSync(join(data, "site", "sources.html"), "utf8");
+      const warehouse = await openWarehouse(data);
+      const expected = (await warehouse.all(`
+        SELECT coalesce(channel, 'direct') AS channel, count(*) AS sessions,
+               count(*) FILTER (WHERE converted) AS conversions
+        FROM sessions
+        WHERE started_at >= TIMESTAMP '2026-10-24' AND started_at < TIMESTAMP '2026-11-21'
+        GROUP BY ALL ORDER BY sessions DESC, channel`)) as Row[];
+      warehouse.close();
+      expect(expected.length).toBeGreaterThan(2);
+      expect(tableRows(page, "Sessions and conversions by channel")).toEqual(
+        expected.map((r) => [
+          String(r.channel),
+          Number(r.sessions).toLocaleString("en-US"),
+          Number(r.conversions).toLocaleString("en-US"),
+          formatShare(Number(r.conversions) / Number(r.sessions)),
+        ]),
+      );
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+    const empty = await renderedSamplePage("sources.html", { sql: "DELETE FROM sessions" });
+    expect(tableRows(empty, "Sessions and conversions by channel")).toEqual([["No data in this period."]]);
+  });
+
   it("lists the period's tagged sessions by campaign, source and medium", async () => {
     // The sample tags every third session's landing page with "launch"; one more, with a name to
     // escape, and neither utm_source nor utm_medium: its source is "(none)", not "(direct)".
