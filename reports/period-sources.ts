@@ -43,3 +43,16 @@ export function periodCampaignsSql(period: Period, limit = 25): string {
       WHERE utm_campaign IS NOT NULL AND ${localRangeSql("started_at", period.from, period.until, period.zone)}
       GROUP BY ALL ORDER BY sessions DESC, conversions DESC, campaign, source, medium LIMIT ${limit}`;
 }
+
+/**
+ * The period's sessions and conversions by channel (of their landing page), most sessions first:
+ * where "(direct)" among the sources holds untagged search and referral visits, the channels tell
+ * them apart.
+ */
+export function periodChannelsSql(period: Period): string {
+  return `
+      SELECT coalesce(channel, 'direct') AS channel, count(*) AS sessions, count(*) FILTER (WHERE converted) AS conversions
+      FROM sessions
+      WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}
+      GROUP BY ALL ORDER BY sessions DESC, conversions DESC, channel`;
+}

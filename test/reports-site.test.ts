@@ -102,8 +102,9 @@ describe("reports rendered from ownstats demo data", () => {
     },
   );
 
-  it("gives a source and a referring site the same sessions on the overview as on the sources page", () => {
+  it("gives a channel, a source and a referring site the same sessions on the overview as on the sources page", () => {
     const pairs = [
+      [/^Top channels$/, /^Sessions and conversions by channel/, 1],
       // The sources page's referring sites show visitors first, then sessions.
       [
         /^(Top sources|The 10 sources with the most sessions, of \d+ in the period)$/,

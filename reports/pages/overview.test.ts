@@ -254,6 +254,7 @@ describe("overview top lists", () => {
     const site = join(data, "site");
     for (const [list, next] of [
       ["pages-h", "All pages"],
+      ["channels-h", "Channels over time"],
       ["sources-h", "All sources and campaigns"],
       ["referrers-h", "All referring sites"],
     ]) {

@@ -1,5 +1,5 @@
-// Overview: KPI tiles against the previous period, daily visitors and sessions, top pages, sources
-// and referring sites of the period, and when the data was last updated.
+// Overview: KPI tiles against the previous period, daily visitors and sessions, top pages, channels,
+// sources and referring sites of the period, and when the data was last updated.
 import type { Row } from "../../runner/warehouse.ts";
 import { barChart, lineChart } from "../charts.ts";
 import {
@@ -15,7 +15,7 @@ import {
 import { type ConversionTableOptions, conversionTable, type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDatesSql, periodDays } from "../period.ts";
 import { periodPagesSql } from "../period-pages.ts";
-import { periodReferringSitesSql, periodSourcesSql } from "../period-sources.ts";
+import { periodChannelsSql, periodReferringSitesSql, periodSourcesSql } from "../period-sources.ts";
 import { referrerCell, referringSites, topReferrersSql } from "../referring-sites.ts";
 import { localRangeSql, localSql } from "../zone.ts";
 
@@ -42,6 +42,7 @@ export const overview: Page = {
       WHERE ${periodDatesSql(period)}
       ORDER BY day`,
     top_pages: periodPagesSql(period),
+    top_channels: periodChannelsSql(period),
     top_sources: periodSourcesSql(period, 10),
     top_referrers: topReferrersSql(
       periodReferringSitesSql(period),
@@ -93,6 +94,13 @@ export const overview: Page = {
         shownOf(topPages, "Top pages", (n, total) => `The ${n} most viewed of ${total} pages of the period`),
         ["Page", "Page views#", "Sessions#"],
         topPages.map((r) => [String(r.page_path), formatCount(r.views), formatCount(r.sessions)]),
+      ),
+      channelsTable: topConversionTable(
+        rows.top_channels ?? [],
+        "Top channels",
+        "channels",
+        "Channel",
+        "channel",
       ),
       sourcesTable: topConversionTable(rows.top_sources ?? [], "Top sources", "sources", "Source", "source"),
       referrersTable: topConversionTable(

@@ -161,7 +161,7 @@ describe("sources page", () => {
                count(*) FILTER (WHERE converted) AS conversions
         FROM sessions
         WHERE started_at >= TIMESTAMP '2026-10-24' AND started_at < TIMESTAMP '2026-11-21'
-        GROUP BY ALL ORDER BY sessions DESC, channel`)) as Row[];
+        GROUP BY ALL ORDER BY sessions DESC, conversions DESC, channel`)) as Row[];
       warehouse.close();
       expect(expected.length).toBeGreaterThan(2);
       expect(tableRows(page, "Sessions and conversions by channel")).toEqual(

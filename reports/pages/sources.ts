@@ -1,11 +1,15 @@
 // Sources and campaigns over the period: sessions and conversions by source, the sites that sent
 // visitors, channels, and attribution by model side by side.
-import type { Row } from "../../runner/warehouse.ts";
 import { barChart, palette, shortDays } from "../charts.ts";
 import { figure, formatCount, formatDecimal, formatSeconds, formatShare, isoDate, num } from "../format.ts";
 import { conversionTable, engagedTimeColumn, type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDatesSql, periodDays } from "../period.ts";
-import { periodCampaignsSql, periodReferringSitesSql, periodSourcesSql } from "../period-sources.ts";
+import {
+  periodCampaignsSql,
+  periodChannelsSql,
+  periodReferringSitesSql,
+  periodSourcesSql,
+} from "../period-sources.ts";
 import { referrerCell, referringSites, topReferrersSql } from "../referring-sites.ts";
 import { localRangeSql, localSql } from "../zone.ts";
 
@@ -28,6 +32,7 @@ export const sources: Page = {
   nav: "Sources",
   queries: ({ period }) => ({
     sources: periodSourcesSql(period),
+    channel_totals: periodChannelsSql(period),
     campaigns: periodCampaignsSql(period),
     referrers: topReferrersSql(
       periodReferringSitesSql(period),
@@ -37,7 +42,7 @@ export const sources: Page = {
     ),
     channels: `
       SELECT CAST(${localSql("started_at", period.zone)} AS DATE) AS day, coalesce(channel, 'direct') AS channel,
-             count(*) AS sessions, count(*) FILTER (WHERE converted) AS conversions
+             count(*) AS sessions
       FROM sessions
       WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}
       GROUP BY ALL ORDER BY day, channel`,
@@ -63,13 +68,11 @@ export const sources: Page = {
     const byChannel = rows.attribution_by_channel ?? [];
     const modelColumns = attributionModels.map((m) => `${m.replace("_", " ")}#`);
     return {
-      // The channels' days summed: where "(direct)" among the sources holds untagged search and
-      // referral visits, the channels tell them apart.
       channelTotalsTable: conversionTable(
         "Sessions and conversions by channel, most sessions first (sessions started in the period)",
         "Channel",
         "channel",
-        channelTotals(channelRows),
+        rows.channel_totals ?? [],
         { empty: "No data in this period." },
       ),
       sourcesTable: conversionTable(
@@ -177,17 +180,4 @@ export const sources: Page = {
 
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
-}
-
-/** The period's sessions and conversions per channel, from its per-day rows, most sessions first. */
-function channelTotals(days: Row[]): Row[] {
-  const totals = new Map<string, { channel: string; sessions: number; conversions: number }>();
-  for (const r of days) {
-    const channel = String(r.channel);
-    const total = totals.get(channel) ?? { channel, sessions: 0, conversions: 0 };
-    total.sessions += num(r.sessions);
-    total.conversions += num(r.conversions);
-    totals.set(channel, total);
-  }
-  return [...totals.values()].sort((a, b) => b.sessions - a.sessions || a.channel.localeCompare(b.channel));
 }
