@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openWarehouse, type Warehouse } from "../runner/warehouse.ts";
+import { openWarehouse, type Row, type Warehouse } from "../runner/warehouse.ts";
 import { buildSite } from "./index.ts";
 
 /** The last day of the sample data; the report period anchors here. */
@@ -240,10 +240,29 @@ export async function sampleDataFolder(sql = ""): Promise<string> {
 
 /** One page of the site rendered from the sample warehouse after `sql` changed it; nothing is left behind. */
 export async function renderedSamplePage(page: string, { sql = "", days = 28 } = {}): Promise<string> {
+  return (await renderedSamplePageAndRows(page, "", { sql, days })).page;
+}
+
+/**
+ * One page rendered as renderedSamplePage does, and the rows `query` reads from the warehouse it was
+ * rendered from (a test's oracle for the page's figures; none for an empty query).
+ */
+export async function renderedSamplePageAndRows(
+  page: string,
+  query: string,
+  { sql = "", days = 28 } = {},
+): Promise<{ page: string; rows: Row[] }> {
   const data = await sampleDataFolder(sql);
   try {
     await buildSite({ data, days });
-    return readFileSync(join(data, "site", page), "utf8");
+    const html = readFileSync(join(data, "site", page), "utf8");
+    if (!query) return { page: html, rows: [] };
+    const warehouse = await openWarehouse(data);
+    try {
+      return { page: html, rows: await warehouse.all(query) };
+    } finally {
+      warehouse.close();
+    }
   } finally {
     rmSync(data, { recursive: true, force: true });
   }

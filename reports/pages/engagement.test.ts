@@ -1,10 +1,6 @@
-import { readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { openWarehouse } from "../../runner/warehouse.ts";
 import { formatShare } from "../format.ts";
-import { buildSite } from "../index.ts";
-import { renderedSamplePage, sampleDataFolder } from "../sample-warehouse.ts";
+import { renderedSamplePage, renderedSamplePageAndRows } from "../sample-warehouse.ts";
 
 describe("pages and engagement page", () => {
   it("shows the page views by which the time milestones' pages are ordered", async () => {
@@ -40,22 +36,18 @@ describe("pages and engagement page", () => {
   });
 
   it("names the sessions its time milestones' shares are of", async () => {
-    const data = await sampleDataFolder();
-    try {
-      await buildSite({ data, days: 7 });
-      const page = readFileSync(join(data, "site", "pages.html"), "utf8");
-      const warehouse = await openWarehouse(data);
-      const [row] = await warehouse.all(
-        "SELECT count(*) AS n FROM sessions WHERE started_at >= TIMESTAMP '2026-11-14'",
-      );
-      warehouse.close();
-      const sessions = Number(row?.n);
-      expect(page).toContain(
-        `<caption>Time milestones: shares of the period&#x27;s ${sessions.toLocaleString("en-US")} sessions</caption>`,
-      );
-    } finally {
-      rmSync(data, { recursive: true, force: true });
-    }
+    const {
+      page,
+      rows: [row],
+    } = await renderedSamplePageAndRows(
+      "pages.html",
+      "SELECT count(*) AS n FROM sessions WHERE started_at >= TIMESTAMP '2026-11-14'",
+      { days: 7 },
+    );
+    const sessions = Number(row?.n);
+    expect(page).toContain(
+      `<caption>Time milestones: shares of the period&#x27;s ${sessions.toLocaleString("en-US")} sessions</caption>`,
+    );
   });
 
   it("counts the pages, their reach and their exits for the period's days", async () => {
@@ -83,43 +75,35 @@ describe("pages and engagement page", () => {
   });
 
   it("lists the pages the period's sessions landed on, with their bounces and conversions", async () => {
-    const data = await sampleDataFolder(
-      "UPDATE sessions SET landing_page = NULL WHERE session_id = 'sess000005'",
+    const { page, rows: expected } = await renderedSamplePageAndRows(
+      "pages.html",
+      `SELECT landing_page, count(*) AS sessions, count(*) FILTER (WHERE is_bounce) AS bounces,
+              count(*) FILTER (WHERE converted) AS conversions
+       FROM sessions
+       WHERE landing_page IS NOT NULL AND started_at >= TIMESTAMP '2026-10-24' AND started_at < TIMESTAMP '2026-11-21'
+       GROUP BY 1 ORDER BY sessions DESC, landing_page`,
+      { sql: "UPDATE sessions SET landing_page = NULL WHERE session_id = 'sess000005'" },
     );
-    try {
-      await buildSite({ data, days: 28 });
-      const page = readFileSync(join(data, "site", "pages.html"), "utf8");
-      const warehouse = await openWarehouse(data);
-      const expected = await warehouse.all(`
-        SELECT landing_page, count(*) AS sessions, count(*) FILTER (WHERE is_bounce) AS bounces,
-               count(*) FILTER (WHERE converted) AS conversions
-        FROM sessions
-        WHERE landing_page IS NOT NULL AND started_at >= TIMESTAMP '2026-10-24' AND started_at < TIMESTAMP '2026-11-21'
-        GROUP BY 1 ORDER BY sessions DESC, landing_page`);
-      warehouse.close();
-      // The sample's five landing pages; a session without a page view has none and is not listed.
-      expect(expected).toHaveLength(5);
-      const body = page
-        .split("<caption>Where the period&#x27;s sessions start</caption>")[1]
-        ?.split("</tbody>")[0];
-      expect(body?.match(/<tr>/g)).toHaveLength(1 + 5);
-      for (const r of expected) {
-        const sessions = Number(r.sessions);
-        expect(
-          rowOf(
-            page,
-            "Where the period&#x27;s sessions start",
-            String(r.landing_page).replace(/</g, "&lt;").replace(/>/g, "&gt;"),
-          ),
-        ).toEqual([
+    // The sample's five landing pages; a session without a page view has none and is not listed.
+    expect(expected).toHaveLength(5);
+    const body = page
+      .split("<caption>Where the period&#x27;s sessions start</caption>")[1]
+      ?.split("</tbody>")[0];
+    expect(body?.match(/<tr>/g)).toHaveLength(1 + 5);
+    for (const r of expected) {
+      const sessions = Number(r.sessions);
+      expect(
+        rowOf(
+          page,
+          "Where the period&#x27;s sessions start",
           String(r.landing_page).replace(/</g, "&lt;").replace(/>/g, "&gt;"),
-          sessions.toLocaleString("en-US"),
-          formatShare(Number(r.bounces) / sessions),
-          formatShare(Number(r.conversions) / sessions),
-        ]);
-      }
-    } finally {
-      rmSync(data, { recursive: true, force: true });
+        ),
+      ).toEqual([
+        String(r.landing_page).replace(/</g, "&lt;").replace(/>/g, "&gt;"),
+        sessions.toLocaleString("en-US"),
+        formatShare(Number(r.bounces) / sessions),
+        formatShare(Number(r.conversions) / sessions),
+      ]);
     }
     const empty = await renderedSamplePage("pages.html", { sql: "DELETE FROM sessions" });
     expect(rowOf(empty, "Where the period&#x27;s sessions start", "No data in this period.")).toHaveLength(1);

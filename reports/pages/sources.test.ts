@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { openWarehouse, type Row } from "../../runner/warehouse.ts";
 import { formatShare } from "../format.ts";
 import { buildSite } from "../index.ts";
-import { renderedSamplePage, sampleDataFolder } from "../sample-warehouse.ts";
+import { renderedSamplePage, renderedSamplePageAndRows, sampleDataFolder } from "../sample-warehouse.ts";
 import { tableRows } from "../table-rows.ts";
 
 describe("sources page", () => {
@@ -151,30 +151,23 @@ describe("sources page", () => {
     expect(legendColour(withoutEmail, "social")).toBe(legendColour(all, "social"));
   });
   it("sums each channel's sessions and conversions over the period, most sessions first", async () => {
-    const data = await sampleDataFolder();
-    try {
-      await buildSite({ data, days: 28 });
-      const page = readFileSync(join(data, "site", "sources.html"), "utf8");
-      const warehouse = await openWarehouse(data);
-      const expected = (await warehouse.all(`
-        SELECT coalesce(channel, 'direct') AS channel, count(*) AS sessions,
-               count(*) FILTER (WHERE converted) AS conversions
-        FROM sessions
-        WHERE started_at >= TIMESTAMP '2026-10-24' AND started_at < TIMESTAMP '2026-11-21'
-        GROUP BY ALL ORDER BY sessions DESC, conversions DESC, channel`)) as Row[];
-      warehouse.close();
-      expect(expected.length).toBeGreaterThan(2);
-      expect(tableRows(page, "Sessions and conversions by channel")).toEqual(
-        expected.map((r) => [
-          String(r.channel),
-          Number(r.sessions).toLocaleString("en-US"),
-          Number(r.conversions).toLocaleString("en-US"),
-          formatShare(Number(r.conversions) / Number(r.sessions)),
-        ]),
-      );
-    } finally {
-      rmSync(data, { recursive: true, force: true });
-    }
+    const { page, rows: expected } = await renderedSamplePageAndRows(
+      "sources.html",
+      `SELECT coalesce(channel, 'direct') AS channel, count(*) AS sessions,
+              count(*) FILTER (WHERE converted) AS conversions
+       FROM sessions
+       WHERE started_at >= TIMESTAMP '2026-10-24' AND started_at < TIMESTAMP '2026-11-21'
+       GROUP BY ALL ORDER BY sessions DESC, conversions DESC, channel`,
+    );
+    expect(expected.length).toBeGreaterThan(2);
+    expect(tableRows(page, "Sessions and conversions by channel")).toEqual(
+      expected.map((r) => [
+        String(r.channel),
+        Number(r.sessions).toLocaleString("en-US"),
+        Number(r.conversions).toLocaleString("en-US"),
+        formatShare(Number(r.conversions) / Number(r.sessions)),
+      ]),
+    );
     const empty = await renderedSamplePage("sources.html", { sql: "DELETE FROM sessions" });
     expect(tableRows(empty, "Sessions and conversions by channel")).toEqual([["No data in this period."]]);
   });
@@ -184,35 +177,29 @@ describe("sources page", () => {
     // escape, and neither utm_source nor utm_medium: its source is "(none)", not "(direct)".
     const sql = `UPDATE sessions SET utm_campaign = '<b>spring</b>', utm_medium = NULL, utm_source = NULL, source = '(direct)'
                  WHERE session_id = 'sess000003'`;
-    const data = await sampleDataFolder(sql);
-    try {
-      await buildSite({ data, days: 28 });
-      const page = readFileSync(join(data, "site", "sources.html"), "utf8");
-      const warehouse = await openWarehouse(data);
-      const expected = (await warehouse.all(`
-        SELECT utm_campaign, coalesce(utm_source, '(none)') AS source, coalesce(utm_medium, '(none)') AS medium, count(*) AS sessions,
-               count(*) FILTER (WHERE converted) AS conversions
-        FROM sessions
-        WHERE utm_campaign IS NOT NULL AND started_at >= TIMESTAMP '2026-10-24' AND started_at < TIMESTAMP '2026-11-21'
-        GROUP BY ALL ORDER BY sessions DESC, conversions DESC, 1, 2, 3`)) as Row[];
-      warehouse.close();
-      const escape = (text: string) => text.replace(/</g, "&lt;").replace(/>/g, "&gt;");
-      expect(tableRows(page, "Sessions and conversions by campaign")).toEqual(
-        expected.map((r) => [
-          escape(String(r.utm_campaign)),
-          String(r.source),
-          String(r.medium),
-          Number(r.sessions).toLocaleString("en-US"),
-          Number(r.conversions).toLocaleString("en-US"),
-          formatShare(Number(r.conversions) / Number(r.sessions)),
-        ]),
-      );
-      expect(expected.length).toBeGreaterThan(2);
-      expect(expected.at(-1)).toMatchObject({ source: "(none)", medium: "(none)" });
-      expect(expected.map((r) => r.source)).not.toContain("(direct)");
-    } finally {
-      rmSync(data, { recursive: true, force: true });
-    }
+    const { page, rows: expected } = await renderedSamplePageAndRows(
+      "sources.html",
+      `SELECT utm_campaign, coalesce(utm_source, '(none)') AS source, coalesce(utm_medium, '(none)') AS medium, count(*) AS sessions,
+              count(*) FILTER (WHERE converted) AS conversions
+       FROM sessions
+       WHERE utm_campaign IS NOT NULL AND started_at >= TIMESTAMP '2026-10-24' AND started_at < TIMESTAMP '2026-11-21'
+       GROUP BY ALL ORDER BY sessions DESC, conversions DESC, 1, 2, 3`,
+      { sql },
+    );
+    const escape = (text: string) => text.replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    expect(tableRows(page, "Sessions and conversions by campaign")).toEqual(
+      expected.map((r) => [
+        escape(String(r.utm_campaign)),
+        String(r.source),
+        String(r.medium),
+        Number(r.sessions).toLocaleString("en-US"),
+        Number(r.conversions).toLocaleString("en-US"),
+        formatShare(Number(r.conversions) / Number(r.sessions)),
+      ]),
+    );
+    expect(expected.length).toBeGreaterThan(2);
+    expect(expected.at(-1)).toMatchObject({ source: "(none)", medium: "(none)" });
+    expect(expected.map((r) => r.source)).not.toContain("(direct)");
     const untagged = await renderedSamplePage("sources.html", {
       sql: "UPDATE sessions SET utm_campaign = NULL",
     });
