@@ -30,10 +30,21 @@ describe("report period", () => {
     );
   });
 
-  it("says whether the data reaches back to the previous period's first day", () => {
+  it("says whether the data reaches back to the previous period's start", () => {
     const latest = "2026-11-25T13:45:00.000Z";
-    expect(reportPeriod(28, span("2026-10-01T23:59:00.000Z", latest)).previousCovered).toBe(true);
+    expect(reportPeriod(28, span("2026-09-30T23:59:00.000Z", latest)).previousCovered).toBe(true);
+    expect(reportPeriod(28, span("2026-10-01T00:59:59.999Z", latest)).previousCovered).toBe(true);
+    // Half of the previous period's first day unrecorded: its figures would come out too low.
+    expect(reportPeriod(28, span("2026-10-01T01:00:00.000Z", latest)).previousCovered).toBe(false);
+    expect(reportPeriod(28, span("2026-10-01T12:00:00.000Z", latest)).previousCovered).toBe(false);
     expect(reportPeriod(28, span("2026-10-02T00:00:00.000Z", latest)).previousCovered).toBe(false);
+    // In the reporting zone's calendar: 2026-10-01 00:30 in Berlin is 2026-09-30 22:30 UTC.
+    expect(
+      reportPeriod(28, span("2026-09-30T22:30:00.000Z", latest), undefined, "Europe/Berlin").previousCovered,
+    ).toBe(true);
+    expect(
+      reportPeriod(28, span("2026-09-30T23:30:00.000Z", latest), undefined, "Europe/Berlin").previousCovered,
+    ).toBe(false);
     expect(reportPeriod(28, span(null, null)).previousCovered).toBe(false);
     expect(reportPeriod(28, span("2026-10-02T00:00:00.000Z", latest)).dataStart).toBe("2026-10-02");
     expect(reportPeriod(28, span(null, null)).dataStart).toBe(null);

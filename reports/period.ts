@@ -5,6 +5,7 @@
 import { wallClock } from "./zone.ts";
 
 const dayMs = 86_400_000;
+const hourMs = 3_600_000;
 
 export interface Period {
   days: number;
@@ -28,7 +29,7 @@ export interface Period {
   previousUntil: string;
   /** "HH:MM", the time of day (in the zone) where both spans stop on their last day. */
   cutTime: string;
-  /** Whether the data reaches back to the previous period's first day: else a comparison misleads. */
+  /** Whether the data reaches back to the previous period's start (its first hour): else a comparison misleads. */
   previousCovered: boolean;
   /** The first day with data (YYYY-MM-DD), or null without data: days before it were not recorded. */
   dataStart: string | null;
@@ -75,7 +76,10 @@ export function reportPeriod(days: number, span: DataSpan, now = new Date(), zon
     // Times are read to the millisecond: the latest one itself is inside the span.
     previousUntil: timestamp(anchor + 1 - days * dayMs),
     cutTime: new Date(anchor).toISOString().slice(11, 16),
-    previousCovered: earliest !== null && earliest < previousStartDay + dayMs,
+    // Data from the previous period's first hour on: a site's first event seldom falls on the
+    // minute, and an hour is at most a 24th of a day's figures. Any later, and the comparison would
+    // set a whole period against one that misses a part of its first day.
+    previousCovered: earliest !== null && earliest < previousStartDay + hourMs,
     dataStart: earliest === null ? null : day(earliest),
   };
 }

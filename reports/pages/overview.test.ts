@@ -101,10 +101,17 @@ describe("overview key figures", () => {
       expect(previousOf(page, label), label).toBeUndefined();
     }
     expect(page).toContain("compared with 2026-11-07 to 2026-11-13 (data from 2026-11-10 on); both up to");
-    // From the previous period's first day on, it is compared.
-    const covered = await sampleData(`
+    // Eight hours of the previous period's first day missing: a third of that day's figures.
+    const morningMissing = await sampleData(`
       DELETE FROM sessions WHERE started_at < TIMESTAMP '2026-11-07 08:00';
       DELETE FROM stg_events WHERE event_ts < TIMESTAMP '2026-11-07 08:00'`);
+    const partly = await overviewOf(morningMissing, 7);
+    expect(tile(partly, "Sessions").change).toBe("previous period only partly in the data");
+    expect(partly).toContain("compared with 2026-11-07 to 2026-11-13 (data from 2026-11-07 on); both up to");
+    // From the previous period's first hour on, it is compared.
+    const covered = await sampleData(`
+      DELETE FROM sessions WHERE started_at < TIMESTAMP '2026-11-07 00:30';
+      DELETE FROM stg_events WHERE event_ts < TIMESTAMP '2026-11-07 00:30'`);
     expect(tile(await overviewOf(covered, 7), "Sessions").change).toMatch(/ % vs previous period$/);
   });
 
