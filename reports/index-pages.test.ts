@@ -6,7 +6,6 @@ import { HtmlValidate } from "html-validate";
 import { afterEach, describe, expect, it } from "vitest";
 import { openWarehouse } from "../runner/warehouse.ts";
 import { buildSite } from "./index.ts";
-import { publishedMarts } from "./playground.ts";
 import { sampleDataFolder, sampleEnd } from "./sample-warehouse.ts";
 
 const folders: string[] = [];
@@ -153,7 +152,9 @@ describe("renderSite pages", () => {
     expect(captions("pages.html")).toContain("Pages by views in the period");
     const warehouse = await openWarehouse(data);
     await warehouse.run(`
-      INSERT INTO int_daily_pages SELECT DATE '2026-11-19', '/more/' || i, 1, 1, 0, 0, 0, 0, 0, 1 FROM range(40) t(i);
+      INSERT INTO int_daily_pages BY NAME
+      SELECT DATE '2026-11-19' AS date, '/more/' || i AS page_path, 1 AS views, 1 AS sessions, 1 AS exits
+      FROM range(40) t(i);
       INSERT INTO int_daily_attribution SELECT DATE '2026-11-19', 'last_touch', 'referral', 'site' || i, '(none)', 0.5 FROM range(30) t(i)`);
     warehouse.close();
     await buildSite({ data, days: 28 });
@@ -217,8 +218,9 @@ describe("renderSite pages", () => {
   it("renders valid pages that say so when the models hold no rows yet", async () => {
     const data = await sampleData();
     const warehouse = await openWarehouse(data);
-    for (const table of ["stg_events", "sessions", ...publishedMarts]) {
-      await warehouse.run(`DELETE FROM ${table}`);
+    // Every table, the intermediate ones that pages read included.
+    for (const { table_name } of await warehouse.all("SELECT table_name FROM duckdb_tables()")) {
+      await warehouse.run(`DELETE FROM ${table_name}`);
     }
     warehouse.close();
     const site = await buildSite({ data, days: 28 }, new Date("2026-11-26T10:00:00Z"));

@@ -160,7 +160,11 @@ export async function seedSampleWarehouse(warehouse: Warehouse): Promise<void> {
            count(*) FILTER (WHERE hash(session_id) % 10 < 6) AS reached_50,
            count(*) FILTER (WHERE hash(session_id) % 10 < 4) AS reached_75,
            count(*) FILTER (WHERE hash(session_id) % 10 < 2) AS reached_100,
-           sum(engaged_s) AS engaged_s, count(*) FILTER (WHERE exit_page = landing_page) AS exits
+           sum(engaged_s) AS engaged_s, count(*) FILTER (WHERE engaged_s >= 30) AS engaged_30s,
+           count(*) FILTER (WHERE engaged_s >= 60) AS engaged_60s,
+           count(*) FILTER (WHERE engaged_s >= 180) AS engaged_180s,
+           count(*) FILTER (WHERE engaged_s >= 300) AS engaged_300s,
+           count(*) FILTER (WHERE exit_page = landing_page) AS exits
     FROM sessions GROUP BY 1, 2;
 
     CREATE OR REPLACE TABLE pages AS

@@ -20,11 +20,8 @@ describe("pages and engagement page", () => {
   it("says how many of the period's pages its time milestones per page leave out", async () => {
     // The sample's 5 pages and 20 more, all viewed in the period.
     const page = await renderedSamplePage("pages.html", {
-      sql: `INSERT INTO stg_events
-        SELECT md5('extra' || i)::UUID, 'page_view', 'extra' || i, NULL, TIMESTAMP '2026-11-19 10:00:00',
-               TIMESTAMP '2026-11-19 10:00:01', 'example.com', '/extra/' || i, 'Title', NULL, NULL, NULL,
-               NULL, NULL, NULL, NULL, NULL, false, NULL, 'direct',
-               NULL, NULL, NULL
+      sql: `INSERT INTO int_daily_pages BY NAME
+        SELECT DATE '2026-11-19' AS date, '/extra/' || i AS page_path, 1 AS views, 1 AS sessions
         FROM range(20) t(i)`,
     });
     expect(page).toMatch(

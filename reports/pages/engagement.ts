@@ -4,7 +4,7 @@ import { barChart } from "../charts.ts";
 import { figure, formatCount, formatSeconds, formatShare, num } from "../format.ts";
 import { engagedTimeColumn, type Page, shownOf, table } from "../page.ts";
 import { pagePathsSql, pagePathsTable } from "../page-paths.ts";
-import { periodPagesSql, periodPageTotalsSql, timeMilestones } from "../period-pages.ts";
+import { periodPageTotalsSql, timeMilestones } from "../period-pages.ts";
 import { localRangeSql } from "../zone.ts";
 
 const milestones = timeMilestones;
@@ -21,7 +21,6 @@ export const engagement: Page = {
              ${milestones.map((s) => `count(*) FILTER (WHERE engaged_s >= ${s}) AS engaged_${s}`).join(", ")}
       FROM sessions
       WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}`,
-    page_milestones: periodPagesSql(period),
     paths: pagePathsSql(period),
     // The sessions that started in the period by the page they landed on, as sessions has it: how
     // many bounced from it and how many converted, the landing page report of a campaign's readers.
@@ -37,6 +36,8 @@ export const engagement: Page = {
   view(rows) {
     const pageRows = rows.pages ?? [];
     const top = pageRows.slice(0, 8);
+    // The time milestones of the most viewed pages, the same rows as the pages table.
+    const milestonePages = pageRows.slice(0, 15);
     const m = rows.milestones?.[0] ?? {};
     const sessions = num(m.sessions ?? 0);
     const exits = rows.exits ?? [];
@@ -90,14 +91,14 @@ export const engagement: Page = {
       ),
       pageMilestonesTable: table(
         shownOf(
-          rows.page_milestones ?? [],
+          milestonePages,
           "Share of a page's sessions still on it after 30 s, 1 min, 3 min and 5 min (pages of the period)",
           (n, total) =>
             `Share of a page's sessions still on it after 30 s, 1 min, 3 min and 5 min (the ${n} most viewed of ${total} pages of the period)`,
         ),
         // Page views shown too: the pages are the period's most viewed, in that order.
         ["Page", "Page views#", "Sessions#", ...milestones.map((s) => `${formatSeconds(s)}#`)],
-        (rows.page_milestones ?? []).map((r) => [
+        milestonePages.map((r) => [
           String(r.page_path),
           formatCount(r.views),
           formatCount(r.sessions),

@@ -209,17 +209,13 @@ describe("overview top lists", () => {
     // 12 sources and 20 more pages in the period, besides the sample's 40 referring sites and "(none)".
     const data = await sampleData(`
       UPDATE int_daily_sources SET source = 'source' || (hash(referrer || "date") % 12)::VARCHAR;
-      INSERT INTO stg_events
-      SELECT md5('extra' || i)::UUID, 'page_view', 'extra' || i, NULL, TIMESTAMP '2026-11-19 10:00:00',
-             TIMESTAMP '2026-11-19 10:00:01', 'example.com', '/extra/' || i, 'Title', NULL, NULL, NULL,
-             NULL, NULL, NULL, NULL, NULL, false, NULL, 'direct',
-               NULL, NULL, NULL
+      INSERT INTO int_daily_pages BY NAME
+      SELECT DATE '2026-11-19' AS date, '/extra/' || i AS page_path, 1 AS views, 1 AS sessions
       FROM range(20) t(i)`);
     const page = await overviewOf(data, 7);
     const warehouse = await openWarehouse(data);
     const [totals] = await warehouse.all(`
-      SELECT (SELECT count(DISTINCT page_path) FROM stg_events
-              WHERE event_type = 'page_view' AND event_ts >= TIMESTAMP '2026-11-14') AS pages,
+      SELECT (SELECT count(DISTINCT page_path) FROM int_daily_pages WHERE "date" >= DATE '2026-11-14') AS pages,
              (SELECT count(DISTINCT source) FROM int_daily_sources WHERE "date" >= DATE '2026-11-14') AS sources,
              (SELECT count(DISTINCT referring_site) FROM sessions
               WHERE started_at >= TIMESTAMP '2026-11-14' AND referring_site <> '(none)') AS referrers`);

@@ -14,7 +14,7 @@ import {
 } from "../format.ts";
 import { type ConversionTableOptions, conversionTable, type Page, shownOf, table } from "../page.ts";
 import { lastDayNote, lastDayPartial, periodDatesSql, periodDays } from "../period.ts";
-import { periodPagesSql } from "../period-pages.ts";
+import { periodPageTotalsSql } from "../period-pages.ts";
 import { periodChannelsSql, periodReferringSitesSql, periodSourcesSql } from "../period-sources.ts";
 import { referrerCell, referringSites, topReferrersSql } from "../referring-sites.ts";
 import { localRangeSql, localSql } from "../zone.ts";
@@ -41,7 +41,7 @@ export const overview: Page = {
       FROM daily
       WHERE ${periodDatesSql(period)}
       ORDER BY day`,
-    top_pages: periodPagesSql(period),
+    top_pages: periodPageTotalsSql(period, "views", 10),
     top_channels: periodChannelsSql(period),
     top_sources: periodSourcesSql(period, 10),
     top_referrers: topReferrersSql(
@@ -55,7 +55,7 @@ export const overview: Page = {
     const days = periodDays(input.period);
     const series = (field: string) => dailySeries(days, rows.daily ?? [], field, input.period.dataStart);
     const [visitors, sessions] = [series("visitors"), series("sessions")];
-    const topPages = (rows.top_pages ?? []).slice(0, 10);
+    const topPages = rows.top_pages ?? [];
     return {
       kpis: kpiTiles(rows.kpis ?? [], input.period.previousCovered),
       // Without any data every day is null: the chart would be an empty frame.
