@@ -1,5 +1,5 @@
-// The order of a run: the selected models in DAG order, and for test and build the data tests that
-// read them, each as early as it can run and before the models that read what it tests.
+// The order of a run: the selected models in DAG order, and for test and build the selected data
+// tests, each as early as it can run and before the models that read what it tests.
 import { type CompiledProject, graphOf, type ModelNode } from "./compile.ts";
 import { closure, testKey, topoOrder } from "./graph.ts";
 import type { Step } from "./run.ts";
@@ -20,27 +20,13 @@ export function plan(project: CompiledProject, step: Step, selected: Set<string>
   };
   if (step !== "test")
     for (const name of selected) for (const parent of parentsOf(name)) needEphemeral(parent);
-  const tests = step === "run" ? [] : project.tests.filter((test) => runsWith(test, project, selected));
+  const tests = step === "run" ? [] : project.tests.filter((test) => selected.has(testKey(test.name)));
   for (const test of tests) for (const parent of test.parents) needEphemeral(parent);
   const order = topoOrder(graphOf(project)).filter((n) => needed.has(n));
   const models = (step === "test" ? order.filter(isEphemeral) : order).map(
     (name) => project.models.get(name) as ModelNode,
   );
   return interleave(models, tests);
-}
-
-/**
- * A test runs when the selection chose it (by name, path, or through a model it reads). One that reads
- * no model (only a source) runs when a selected model reads one of its sources, or with any selection
- * when it reads no source either.
- */
-function runsWith(test: DataTest, project: CompiledProject, selected: Set<string>): boolean {
-  if (selected.has(testKey(test.name))) return true;
-  if (test.parents.length > 0) return false;
-  if (test.sources.length === 0) return true;
-  return [...selected].some((name) =>
-    project.models.get(name)?.sources.some((source) => test.sources.includes(source)),
-  );
 }
 
 /**

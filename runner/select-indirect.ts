@@ -34,3 +34,11 @@ export function indirectTests(
     }
   };
 }
+
+/**
+ * Whether, with every model chosen (no selector), a test that reads no model comes along: as a test
+ * whose models are all chosen does, in every mode but empty.
+ */
+export function takesModelessTests(mode: IndirectSelection): boolean {
+  return mode !== "empty";
+}

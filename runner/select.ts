@@ -2,7 +2,7 @@
 // path:, file:, fqn:, package:, config.<key>:, resource_type:, test_type:, test_name:, source:, state:),
 // wildcards, unions and intersections.
 import { children, closure, type GraphNode } from "./graph.ts";
-import { type IndirectSelection, indirectTests } from "./select-indirect.ts";
+import { type IndirectSelection, indirectTests, takesModelessTests } from "./select-indirect.ts";
 import { matcherOf, SelectorError, sourceKey } from "./select-methods.ts";
 import type { StateChange } from "./state-compare.ts";
 
@@ -112,7 +112,14 @@ export function selectNodes(
   // mode), and goes with any model it reads that is excluded.
   for (const n of withTestsOf(nodes, excluded)) chosen.delete(n);
   const takes = takesTest(chosen);
-  for (const [key, node] of nodes) if (node.test && !excluded.has(key) && takes(node)) chosen.add(key);
+  // With no selector every model is chosen, as by dbt's default (`fqn:*`): a test that reads no model
+  // (a constant check, or one of a source alone) then comes along as one whose models are all chosen
+  // does under the mode. Under a selection it is a node like any other, chosen by its own name,
+  // path, type or source (`source:events+`), never by models it does not read.
+  const modelless = selectors.length === 0 && takesModelessTests(more.indirect ?? "eager");
+  for (const [key, node] of nodes)
+    if (node.test && !excluded.has(key) && (takes(node) || (modelless && node.parents.length === 0)))
+      chosen.add(key);
   return chosen;
 }
 
