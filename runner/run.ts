@@ -1,5 +1,5 @@
 // Runs the selected nodes in DAG order: models (run), tests (test), or both interleaved (build).
-// A failed model, or an error-severity test of a model, marks the model's descendants SKIP.
+// A failed model, or in build an error-severity test of a model, marks the model's descendants SKIP.
 import { join } from "node:path";
 import type { CompiledProject, ModelNode } from "./compile.ts";
 import { compiledPath, compiledTestPath } from "./compiled-files.ts";
@@ -52,6 +52,11 @@ export async function execute(
   // tested by its others, as dbt does: one failure does not hide what the other tests would find.
   const unbuilt = new Set<string>();
   const unbuiltOf = (parents: string[]) => parents.find((p) => unbuilt.has(p));
+  // Only `build` holds back the readers of a model that failed a test: `test` builds no model but
+  // the ephemeral ones its tests read, and each test there stands on its own, as in dbt.
+  const holdBack = (t: DataTest) => {
+    if (opts.step === "build") for (const m of t.model ? [t.model] : t.parents) blocked.add(m);
+  };
   for (const [i, item] of items.entries()) {
     const index = i + 1;
     const failed = opts.failFast
@@ -168,14 +173,14 @@ export async function execute(
         status === "pass" ? null : message,
       );
       results.push(r);
-      if (status === "fail") for (const m of t.model ? [t.model] : t.parents) blocked.add(m);
+      if (status === "fail") holdBack(t);
     } catch (error) {
       const elapsed = (Date.now() - started.getTime()) / 1000;
       opts.log(line(index, total, `ERROR ${t.name}`, `ERROR in ${seconds(elapsed)}`));
       const r = testResult(project, t, "error", started, elapsed, null, (error as Error).message);
       if (error instanceof ModelError && error.line) r.line = error.line;
       results.push(r);
-      for (const m of t.model ? [t.model] : t.parents) blocked.add(m);
+      holdBack(t);
     }
   }
   return results;
