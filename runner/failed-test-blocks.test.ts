@@ -3,6 +3,14 @@
 import { describe, expect, it } from "vitest";
 import { event, run, tempProject, writeEvents } from "./testkit.ts";
 
+/** The models built (name) and skipped (`skip name`), and the tests run, in the order the run took them. */
+const order = (lines: string[]) =>
+  lines.flatMap((l) => {
+    const m =
+      /^\d+ of \d+ (?:START sql \w+ model main\.(\w+)|START test (\w+)|SKIP relation main\.(\w+))/.exec(l);
+    return m ? [m[1] ?? m[2] ?? `skip ${m[3]}`] : [];
+  });
+
 const events = [
   event("a", "2026-03-01T05:10:00Z"),
   event("b", "2026-03-01T05:11:00Z", { event_type: "cta_click" }),
@@ -44,5 +52,43 @@ describe("a failing test", () => {
     // `build` still holds back what reads the failed model.
     const built = await run("build", p);
     expect(built.output).toMatch(/SKIP relation temp\.eph/);
+  });
+
+  it("in `build`, holds back only the models that read everything it reads", async () => {
+    const p = project({
+      "per_day.sql": '{{config materialized="table"}}\nselect 1 as day',
+      "ev_child.sql": 'select * from {{ref "ev"}}',
+      "both_child.sql": 'select * from {{ref "ev"}}, {{ref "per_day"}}',
+      "tests/types_per_day.sql":
+        'select * from {{ref "per_day"}}, {{ref "ev"}} where event_type <> \'page_view\'',
+    });
+    const built = await run("build", p);
+    expect(built.code).toBe(1);
+    // ev_child reads ev alone: the test, which reads per_day too, is no test of its lineage.
+    expect(order(built.lines)).toEqual(["ev", "per_day", "types_per_day", "skip both_child", "ev_child"]);
+  });
+
+  it("in `build`, holds back no reader of a model whose relationships test points at a model it does not read", async () => {
+    const p = project({
+      "ids.sql": "{{config materialized=\"table\"}}\nselect * from (values ('a')) t(event_id)",
+      "ev_child.sql": 'select * from {{ref "ev"}}',
+      "joined.sql": 'select * from {{ref "ev"}} join {{ref "ids"}} using (event_id)',
+      "schema.yml": [
+        "models:",
+        "  - name: ev",
+        "    columns:",
+        "      - name: event_id",
+        "        tests: [{ relationships: { to: ids, field: event_id } }]",
+      ].join("\n"),
+    });
+    const built = await run("build", p);
+    expect(built.code).toBe(1);
+    expect(order(built.lines)).toEqual([
+      "ev",
+      "ev_child",
+      "ids",
+      "relationships_ev_event_id__event_id__ids",
+      "skip joined",
+    ]);
   });
 });

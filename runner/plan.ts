@@ -1,11 +1,14 @@
 // The order of a run: the selected models in DAG order, and for test and build the selected data
-// tests, each as early as it can run and before the models that read what it tests.
+// tests, each as early as it can run and before the models that read everything it tests.
 import { type CompiledProject, graphOf, type ModelNode } from "./compile.ts";
 import { closure, testKey, topoOrder } from "./graph.ts";
 import type { Step } from "./run.ts";
 import type { DataTest } from "./tests.ts";
 
-export type Planned = { kind: "model"; model: ModelNode } | { kind: "test"; test: DataTest };
+export type Planned =
+  | { kind: "model"; model: ModelNode }
+  /** gates: the planned models that wait for the test, which build skips when it fails. */
+  | { kind: "test"; test: DataTest; gates: string[] };
 
 export function plan(project: CompiledProject, step: Step, selected: Set<string>): Planned[] {
   const isEphemeral = (name: string) => project.models.get(name)?.config.materialized === "ephemeral";
@@ -26,69 +29,72 @@ export function plan(project: CompiledProject, step: Step, selected: Set<string>
   const models = (step === "test" ? order.filter(isEphemeral) : order).map(
     (name) => project.models.get(name) as ModelNode,
   );
-  return interleave(models, tests);
+  const ancestors = new Map<string, Set<string>>();
+  const ancestorsOf = (name: string) => {
+    let found = ancestors.get(name);
+    if (!found) ancestors.set(name, (found = closure(name, parentsOf)));
+    return found;
+  };
+  return interleave(models, tests, ancestorsOf);
 }
 
 /**
  * Orders models and tests together. A test runs as early as it can: right after the last model it
- * reads (a test that reads no model, first). A model that reads a tested model waits for the test,
- * so that an error-severity failure skips it, unless the test itself needs that model built (a
- * relationships test pointing at a descendant), where waiting would never end.
+ * reads (a test that reads no model, first). As dbt's build, a test gates a model that reads, at any
+ * depth, every model the test reads: the model waits for it, so that an error-severity failure skips
+ * it. A model outside the test's lineage (one reading only some of what a test of two models reads,
+ * or the readers of a model whose relationships test points at a model they do not read) does not.
+ * A test gates only models downstream of all it reads, so no gate can close a loop.
  */
-function interleave(models: ModelNode[], tests: DataTest[]): Planned[] {
+function interleave(
+  models: ModelNode[],
+  tests: DataTest[],
+  ancestorsOf: (name: string) => Set<string>,
+): Planned[] {
   interface Entry {
     key: string;
     rank: number;
     item: Planned;
-    /** Nodes that must be done first: the models read. */
+    /** Nodes that must be done first: the models read, and the tests that gate a model. */
     after: Set<string>;
-    /** Tests of the models read. */
-    tests: Set<string>;
   }
   const byName = new Map(models.map((m) => [m.name, m]));
   const rank = new Map(models.map((m, i) => [m.name, i]));
-  const entries: Entry[] = models.map((model) => ({
-    key: model.name,
-    rank: rank.get(model.name) as number,
-    item: { kind: "model", model },
-    after: new Set(model.parents.filter((p) => byName.has(p))),
-    tests: new Set(),
-  }));
-  const parentsOf = (name: string) => byName.get(name)?.parents ?? [];
+  const entries = new Map<string, Entry>(
+    models.map((model) => [
+      model.name,
+      {
+        key: model.name,
+        rank: rank.get(model.name) as number,
+        item: { kind: "model", model },
+        after: new Set(model.parents.filter((p) => byName.has(p))),
+      },
+    ]),
+  );
   for (const test of tests) {
     // A space never appears in a model's name, so a test's key cannot clash with one.
     const key = `test ${test.name}`;
     const parents = test.parents.filter((p) => byName.has(p));
-    entries.push({
+    const gates = test.parents.length
+      ? models.filter((m) => test.parents.every((p) => ancestorsOf(m.name).has(p))).map((m) => m.name)
+      : [];
+    entries.set(key, {
       key,
       rank: Math.max(-1, ...parents.map((p) => rank.get(p) as number)) + 0.5,
-      item: { kind: "test", test },
+      item: { kind: "test", test, gates },
       after: new Set(parents),
-      tests: new Set(),
     });
-    // The models the test needs built: its own parents and everything they read.
-    const upstream = new Set(parents.flatMap((p) => [p, ...closure(p, parentsOf)]));
-    const tested = test.model ? [test.model] : test.parents;
-    for (const entry of entries)
-      if (
-        entry.item.kind === "model" &&
-        !upstream.has(entry.key) &&
-        entry.item.model.parents.some((p) => tested.includes(p))
-      )
-        entry.tests.add(key);
+    for (const gated of gates) entries.get(gated)?.after.add(key);
   }
-  // Always the ready entry of lowest rank. Tests waiting on each other's models through two
-  // relationships tests could close a loop; then a model stops waiting for tests.
+  // Always the ready entry of lowest rank.
   const done = new Set<string>();
   const out: Planned[] = [];
-  const isDone = (key: string) => done.has(key);
-  const pick = (ready: (e: Entry) => boolean) =>
-    entries
-      .filter((e) => !done.has(e.key) && ready(e))
+  const waiting = [...entries.values()];
+  while (out.length < waiting.length) {
+    const next = waiting
+      .filter((e) => !done.has(e.key) && [...e.after].every((key) => done.has(key)))
       .reduce<Entry | undefined>((best, e) => (best && best.rank <= e.rank ? best : e), undefined);
-  while (out.length < entries.length) {
-    const allDone = (e: Entry) => [...e.after].every(isDone);
-    const next = pick((e) => allDone(e) && [...e.tests].every(isDone)) ?? (pick(allDone) as Entry);
+    if (!next) throw new Error("the models and tests to run wait on each other in a loop");
     done.add(next.key);
     out.push(next.item);
   }

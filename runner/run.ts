@@ -1,5 +1,6 @@
 // Runs the selected nodes in DAG order: models (run), tests (test), or both interleaved (build).
-// A failed model, or in build an error-severity test of a model, marks the model's descendants SKIP.
+// A failed model marks its descendants SKIP, and so, in build, does a failed error-severity test the
+// models that read everything it reads.
 import { join } from "node:path";
 import type { CompiledProject, ModelNode } from "./compile.ts";
 import { compiledPath, compiledTestPath } from "./compiled-files.ts";
@@ -45,17 +46,24 @@ export async function execute(
   pruneRunSql(opts.target, project);
   const total = items.length;
   const results: NodeResult[] = [];
-  // Models whose descendants must not run: failed, skipped, or failed an error-severity test.
+  // Models whose descendants must not run: failed or skipped.
   const blocked = new Set<string>();
-  const blockedBy = (parents: string[]) => parents.find((p) => blocked.has(p));
+  // In build, each model a failed error-severity test gates (one reading all the test reads), and that test.
+  const failedGate = new Map<string, string>();
+  const skipCause = (m: ModelNode) => {
+    const parent = m.parents.find((p) => blocked.has(p));
+    if (parent) return `upstream ${parent} did not build`;
+    const test = failedGate.get(m.name);
+    return test === undefined ? undefined : `upstream test ${test} failed`;
+  };
   // Models that are not there to test: failed or skipped. A model that failed one test is still
   // tested by its others, as dbt does: one failure does not hide what the other tests would find.
   const unbuilt = new Set<string>();
   const unbuiltOf = (parents: string[]) => parents.find((p) => unbuilt.has(p));
-  // Only `build` holds back the readers of a model that failed a test: `test` builds no model but
-  // the ephemeral ones its tests read, and each test there stands on its own, as in dbt.
-  const holdBack = (t: DataTest) => {
-    if (opts.step === "build") for (const m of t.model ? [t.model] : t.parents) blocked.add(m);
+  // Only `build` holds back the models a failed test gates: `test` builds no model but the
+  // ephemeral ones its tests read, and each test there stands on its own, as in dbt.
+  const holdBack = (t: DataTest, gates: string[]) => {
+    if (opts.step === "build") for (const m of gates) if (!failedGate.has(m)) failedGate.set(m, t.name);
   };
   for (const [i, item] of items.entries()) {
     const index = i + 1;
@@ -78,21 +86,12 @@ export async function execute(
     if (item.kind === "model") {
       const m = item.model;
       const description = `sql ${m.config.materialized} model ${m.relation.replace(/"/g, "")}`;
-      const cause = blockedBy(m.parents);
+      const cause = skipCause(m);
       if (cause) {
         blocked.add(m.name);
         unbuilt.add(m.name);
         opts.log(line(index, total, `SKIP relation ${m.relation.replace(/"/g, "")}`, "SKIP"));
-        results.push(
-          modelResult(
-            project,
-            m,
-            "skipped",
-            new Date(),
-            0,
-            `skipped: upstream ${cause} did not build or failed a test`,
-          ),
-        );
+        results.push(modelResult(project, m, "skipped", new Date(), 0, `skipped: ${cause}`));
         continue;
       }
       opts.log(line(index, total, `START ${description}`, "RUN"));
@@ -173,14 +172,14 @@ export async function execute(
         status === "pass" ? null : message,
       );
       results.push(r);
-      if (status === "fail") holdBack(t);
+      if (status === "fail") holdBack(t, item.gates);
     } catch (error) {
       const elapsed = (Date.now() - started.getTime()) / 1000;
       opts.log(line(index, total, `ERROR ${t.name}`, `ERROR in ${seconds(elapsed)}`));
       const r = testResult(project, t, "error", started, elapsed, null, (error as Error).message);
       if (error instanceof ModelError && error.line) r.line = error.line;
       results.push(r);
-      holdBack(t);
+      holdBack(t, item.gates);
     }
   }
   return results;
