@@ -2,7 +2,13 @@
 // its incremental query; data tests to failing-row queries. Errors are collected, never thrown.
 import { findCycles, type GraphNode } from "./graph.ts";
 import { type ModelConfig, resolveConfig } from "./model-config.ts";
-import { loadProjectFiles, type ModelFile, type ProjectConfig, type ProjectError } from "./project.ts";
+import {
+  loadProjectFiles,
+  type ModelFile,
+  type ProjectConfig,
+  type ProjectError,
+  type SourceType,
+} from "./project.ts";
 import type { Meta, SchemaModel } from "./schema-file.ts";
 import { ephemeralRelationName, relationName } from "./sql.ts";
 import { missingRefMessage } from "./suggest.ts";
@@ -43,6 +49,8 @@ export interface CompiledProject {
   tests: DataTest[];
   /** Each macro of models/macros/ by name, and its file as messages name it. */
   macroFiles: Record<string, string>;
+  /** The column and partition types the sources declare, checked by DuckDB when a run starts. */
+  sourceTypes: SourceType[];
   errors: ProjectError[];
   /** Printed before a command runs; they stop nothing. */
   warnings: ProjectError[];
@@ -69,6 +77,7 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     disabledTests: [],
     tests: [],
     macroFiles: files.macroFiles,
+    sourceTypes: files.sourceTypes,
     errors,
     warnings: files.warnings,
     relationOf: relationName,

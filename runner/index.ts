@@ -4,13 +4,14 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { writeJson } from "./artifacts.ts";
 import type { CompiledProject } from "./compile.ts";
-import { foundLine, summaryLines } from "./console.ts";
+import { foundLine, projectErrorLines, summaryLines } from "./console.ts";
 import { clearFullRefreshMark, fullRefreshMarked, fullRefreshMarkPath } from "./full-refresh-mark.ts";
 import { emptySourceLines, loadSelection, type Selection } from "./load.ts";
 import { heldByAnotherProcess } from "./lock.ts";
 import { execute, type Step } from "./run.ts";
 import { buildRunResults, type NodeResult } from "./run-results.ts";
 import type { IndirectSelection } from "./select-indirect.ts";
+import { sourceTypeErrors } from "./source-types.ts";
 import { takeTurnsPerFolder } from "./turns.ts";
 import { type Unbuilt, unbuiltParents, withUnbuiltParents } from "./unbuilt-parents.ts";
 import { openWarehouse, type Warehouse } from "./warehouse.ts";
@@ -148,6 +149,12 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
       `Cannot build: another process has the warehouse open (a running \`ownstats dev\` builds the models itself: stop it, or wait for the other command). ${error.message}`,
     );
     return 1;
+  }
+  const typeErrors = await sourceTypeErrors(wh, project.sourceTypes);
+  if (typeErrors.length) {
+    for (const l of projectErrorLines(typeErrors)) log(l);
+    wh.close();
+    return 2;
   }
   const { selectedModels, unbuilt } = await unbuiltAncestors(wh, project, loaded, step, opts, log);
   log("");

@@ -80,6 +80,15 @@ export interface ModelFile {
   text: string;
 }
 
+/** A column or partition type of a source, where project.yml gives it. */
+export interface SourceType {
+  /** Its key path in project.yml, `sources.events.columns.event_type`. */
+  key: string;
+  type: string;
+  file: string;
+  line?: number;
+}
+
 export interface ProjectFiles {
   root: string;
   /** How the models folder is named in messages, e.g. `models`. */
@@ -94,6 +103,8 @@ export interface ProjectFiles {
   /** Each macro's file, as messages name it (`models/macros/x.sql`). */
   macroFiles: Record<string, string>;
   schema: SchemaFile;
+  /** Every type the sources declare, which a run has DuckDB check (source-types.ts). */
+  sourceTypes: SourceType[];
   errors: ProjectError[];
   /** Mistakes that change nothing built, such as a folders entry no model is in: printed, not fatal. */
   warnings: ProjectError[];
@@ -114,6 +125,7 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
     macros: {},
     macroFiles: {},
     schema: { models: [] },
+    sourceTypes: [],
     errors,
     warnings: [],
   };
@@ -175,6 +187,15 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
         message: `folders.${key} applies to no model: nothing is in ${top}/${entryFolder(key)}/`,
       });
   testDefaultsProblems(files, display(projectPath), lineOf);
+  for (const [name, source] of Object.entries(files.config.sources))
+    for (const block of ["columns", "partitions"] as const)
+      for (const [column, type] of Object.entries(source[block]))
+        files.sourceTypes.push({
+          key: `sources.${name}.${block}.${column}`,
+          type,
+          file: display(projectPath),
+          line: lineOf(["sources", name, block, column]),
+        });
   return files;
 }
 
