@@ -68,7 +68,7 @@ export function buildDataTests(
   // A second test of the same name (one differing only in its config) gets _2, and so does its alias:
   // its name is a file's under target/compiled (and a table's, with store_failures).
   const uniqueName = (test: { name: string; alias?: string }) => {
-    const base = test.name.replace(/[^A-Za-z0-9_]+/g, "_");
+    const base = safeName(test.name);
     let suffix = "";
     for (let i = 2; names.has(`${base}${suffix}`); i++) suffix = `_${i}`;
     names.add(`${base}${suffix}`);
@@ -77,6 +77,9 @@ export function buildDataTests(
       ...(test.alias === undefined ? {} : { alias: `${test.alias}${suffix}` }),
     };
   };
+  // Where each enabled test's name is given (a file, or a schema.yml line): as in dbt, a singular
+  // test's name is its own, and a second one is an error naming both, not a test quietly renamed.
+  const namedAt = new Map<string, string>();
   // As dbt's: a generic test takes the defaults of its model's folder, a singular test of its own.
   const defaults = defaultEntries(testDefaultsOf(files.config), files.config.name);
   // A model that failed to compile has its own error; the tests that name it do not add more.
@@ -114,17 +117,19 @@ export function buildDataTests(
           line,
           message: `a second data test is named "${test.name}": give each its own name`,
         });
-      if (test)
-        (test.disabled ? project.disabledTests : tests).push({
-          ...test,
-          // As dbt's: a column's tags go to each of its tests, with the test's own.
-          ...(columnTags.length || test.tags
-            ? { tags: [...new Set([...columnTags, ...(test.tags ?? [])])] }
-            : {}),
-          ...uniqueName(test),
-          file: schemaFile,
-          line,
-        });
+      if (!test) return;
+      const named = uniqueName(test);
+      if (!test.disabled) namedAt.set(named.name, `${schemaFile}:${line}`);
+      (test.disabled ? project.disabledTests : tests).push({
+        ...test,
+        // As dbt's: a column's tags go to each of its tests, with the test's own.
+        ...(columnTags.length || test.tags
+          ? { tags: [...new Set([...columnTags, ...(test.tags ?? [])])] }
+          : {}),
+        ...named,
+        file: schemaFile,
+        line,
+      });
     };
     for (const t of entry.tests) add(t, undefined);
     for (const column of entry.columns) for (const t of column.tests) add(t, column.name, column.tags);
@@ -179,7 +184,14 @@ export function buildDataTests(
           line: ref.line,
           message: missingRefMessage(ref.name, modelFiles),
         });
-    if (rendered.errors.length || typeof config === "string") continue;
+    const other = namedAt.get(safeName(file.name));
+    if (other)
+      errors.push({
+        file: file.file,
+        message: `two data tests are named "${safeName(file.name)}": ${other} and ${file.file} (data test names must be unique)`,
+      });
+    else namedAt.set(safeName(file.name), file.file);
+    if (rendered.errors.length || typeof config === "string" || other) continue;
     tests.push({
       ...uniqueName({ name: file.name }),
       kind: "singular",
@@ -194,6 +206,9 @@ export function buildDataTests(
   }
   return tests;
 }
+
+/** A test's name as a file and a table may take it: `my-check` is `my_check`. */
+const safeName = (name: string) => name.replace(/[^A-Za-z0-9_]+/g, "_");
 
 /** Whether a schema.yml test entry gives its own name (dbt's name:, beside or under its test). */
 function isNamed(raw: unknown): boolean {
