@@ -26,7 +26,23 @@ function asBrowsersSendIt(entry: string): string {
 }
 
 /**
- * Whether an Origin header (lower case) or its host is taken by one entry of parseAllowedOrigins.
+ * The Origin header in lower case when it is an origin and nothing more (scheme, host, port), as a
+ * browser sends it; else null. Checked before any entry is matched: a header with a path, a query or
+ * a fragment ("https://evil.net?.example.com") would otherwise end in a wildcard's suffix while its
+ * host, which becomes the events' site, is another.
+ */
+export function exactOrigin(header: string | undefined): string | null {
+  if (!header) return null;
+  const lower = header.toLowerCase();
+  try {
+    return new URL(lower).origin === lower ? lower : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether an origin (exactOrigin's) or its host is taken by one entry of parseAllowedOrigins.
  * A wildcard matches one or more whole labels before the rest: *.example.com takes
  * a.example.com and a.b.example.com, never example.com or badexample.com.
  */

@@ -87,4 +87,25 @@ describe("CORS and origins", () => {
     expect((await post(app, event(), { origin: "https://example.com" })).status).toBe(403);
     expect((await post(app, event(), { origin: "https://evilexample.com" })).status).toBe(403);
   });
+
+  it("refuses an Origin header that is more than an origin, whose host a wildcard's suffix would hide", async () => {
+    const app = createApp({
+      now,
+      sink: collector.spool,
+      allowedOrigins: parseAllowedOrigins("https://*.example.com, shop.example.org"),
+    });
+    for (const origin of [
+      "https://evil.net?.example.com",
+      "https://evil.net/.example.com",
+      "https://evil.net#.example.com",
+      "https://a.example.com@evil.net",
+      "https://shop.example.org/",
+      "null",
+    ])
+      expect((await post(app, event(), { origin })).status, origin).toBe(403);
+    expect(await collector.stored()).toEqual([]);
+    // An origin as browsers send it, in any case, is taken as before.
+    expect((await post(app, event(), { origin: "https://Blog.Example.com" })).status).toBe(202);
+    expect((await collector.stored()).map((record) => record.site)).toEqual(["blog.example.com"]);
+  });
 });

@@ -2,7 +2,7 @@
 // imports; lambda.ts and server.ts adapt it, and the sink decides where events go.
 import { type Handler, Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
-import { originMatches } from "./allowed-origins.ts";
+import { exactOrigin, originMatches } from "./allowed-origins.ts";
 import { EVENTS_PATH } from "./custom-paths.ts";
 import { countryOfTimezone, parseClient, siteOfOrigin } from "./enrich.ts";
 import {
@@ -45,10 +45,10 @@ export function createApp({
   const storeFailures = new FailureLog(logError, "collect: events are stored again");
   const isAllowed = (origin: string | undefined): boolean => {
     if (allowedOrigins.length === 0) return true;
-    if (!origin) return false;
-    const normalized = origin.toLowerCase();
-    const host = siteOfOrigin(normalized);
-    return allowedOrigins.some((entry) => originMatches(entry, normalized, host));
+    const exact = exactOrigin(origin);
+    if (!exact) return false;
+    const host = siteOfOrigin(exact);
+    return allowedOrigins.some((entry) => originMatches(entry, exact, host));
   };
 
   const allowOrigin = (origin: string | undefined) =>
