@@ -17,6 +17,10 @@ describe("sanitizePath", () => {
     expect(sanitizePath("/orders/123456789")).toBe(`/orders/${REDACTED}`);
     expect(sanitizePath("/call/+44-20-7946-0958")).toBe(`/call/${REDACTED}`);
     expect(sanitizePath("/card/4111 1111 1111 1111")).toBe(`/card/${REDACTED}`);
+    expect(sanitizePath("/card/4111_1111_1111_1111")).toBe(`/card/${REDACTED}`);
+    expect(sanitizePath("/card/4111,1111,1111,1111")).toBe(`/card/${REDACTED}`);
+    expect(sanitizePath("/card/4111%2C1111%2C1111%2C1111")).toBe(`/card/${REDACTED}`);
+    expect(sanitizePath("/archive/2026_05_01")).toBe("/archive/2026_05_01");
   });
   it("redacts emails and long numbers written in full-width forms or digits of other scripts", () => {
     // As a browser's location.pathname sends them (percent-encoded UTF-8), and as other clients may.

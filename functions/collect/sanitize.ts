@@ -6,11 +6,12 @@ import { boundedMemo } from "./bounded-memo.ts";
 export const REDACTED = "[redacted]";
 
 const EMAIL = /[^\s@/]+@[^\s@/]+\.[^\s@/]+/;
-// Nine digits or more, once spaces, dots, dashes, parentheses and plus signs are ignored:
-// phone, card and account numbers, while dates like 2026-05-01 (eight digits) stay readable.
+// Nine digits or more, once spaces, dots, commas, dashes, underscores, parentheses and plus signs
+// are ignored: phone, card and account numbers however grouped (4111_1111_1111_1111 as much as
+// 4111 1111 1111 1111), while dates like 2026-05-01 (eight digits) stay readable.
 // Digits of any script count (١٢٣, ０１２ as much as 012).
 const LONG_NUMBER = /\p{Nd}{9,}/u;
-const NUMBER_SEPARATORS = /[\s().+-]/g;
+const NUMBER_SEPARATORS = /[\s().,_+-]/g;
 // A UUID is an identifier, not a number: with its dashes ignored, about one in seven holds nine
 // digits in a row by chance, which would redact some pages of a kind (/orders/<uuid>) and not others.
 // It is cut out (leaving a "/", which no number spans) before the digits are counted.
