@@ -34,6 +34,14 @@ describe("the stored record", () => {
       },
     ]);
   });
+  it("takes an empty referrer, document.referrer's value for a visit no page sent, for none", async () => {
+    const app = createApp({ sink: collector.spool, now });
+    const res = await post(app, event({ referrer: "" }));
+    expect(res.json).toEqual({ accepted: 1, rejected: [] });
+    const [record] = await collector.stored();
+    expect(record?.page_path).toBe("/pricing");
+    expect(record).not.toHaveProperty("referrer");
+  });
   it("normalizes ids, times and strings in the stored record", async () => {
     const app = createApp({ sink: collector.spool, now });
     const upper = "3F2504E0-4F89-41D3-9A0C-0305E82C3301";

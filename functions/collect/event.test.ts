@@ -71,6 +71,7 @@ describe("wire contract", () => {
     rejects({ ...base, page_path: `/${"a".repeat(2000)}` }, /page_path must be at most 2000/);
     rejects({ ...base, page_title: "t".repeat(301) }, /page_title must be at most 300/);
     rejects({ ...base, referrer: "not a url" }, /referrer must be a URL/);
+    rejects({ ...base, referrer: 5 }, /referrer must be a URL/);
     rejects({ ...base, referrer: `https://a.com/${"a".repeat(2000)}` }, /referrer must be at most 2000/);
     rejects({ ...base, utm_campaign: "c".repeat(201) }, /utm_campaign must be at most 200/);
     rejects({ ...base, language: "l".repeat(36) }, /language must be at most 35/);

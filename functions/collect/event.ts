@@ -115,7 +115,16 @@ export const wireEventSchema = z
       .startsWith("/", "must start with /")
       .max(LIMITS.url, `must be at most ${LIMITS.url} characters`),
     page_title: text(LIMITS.text.page_title).optional(),
-    referrer: z.url("must be a URL").max(LIMITS.url, `must be at most ${LIMITS.url} characters`).optional(),
+    // document.referrer is "" for a visit no page sent: a client that sends it as it is sends no referrer.
+    referrer: z
+      .union(
+        [
+          z.literal("").transform(() => undefined),
+          z.url("must be a URL").max(LIMITS.url, `must be at most ${LIMITS.url} characters`),
+        ],
+        "must be a URL",
+      )
+      .optional(),
     utm_source: text(LIMITS.text.utm_source).optional(),
     utm_medium: text(LIMITS.text.utm_medium).optional(),
     utm_campaign: text(LIMITS.text.utm_campaign).optional(),

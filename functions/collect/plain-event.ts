@@ -46,7 +46,7 @@ export function plainWireEvent(item: Record<string, unknown>): WireEvent | undef
   if (typeof event_ts !== "string" || !DATE_TIME.test(event_ts)) return undefined;
   if (typeof page_path !== "string" || !page_path.startsWith("/") || page_path.length > LIMITS.url)
     return undefined;
-  if (referrer !== undefined && !plainUrl(referrer)) return undefined;
+  if (referrer !== undefined && referrer !== "" && !plainUrl(referrer)) return undefined;
   if (item.props !== undefined) return undefined;
   for (const [field, max] of TEXT_LIMITS) if (!text(item[field], max)) return undefined;
   for (const field of DIMENSION_FIELDS) if (!wholeNumber(item[field], LIMITS.dimension)) return undefined;
@@ -63,7 +63,8 @@ export function plainWireEvent(item: Record<string, unknown>): WireEvent | undef
     event_ts,
     page_path,
     page_title: item.page_title,
-    referrer,
+    // "" is no referrer, as the schema reads it.
+    referrer: referrer || undefined,
     utm_source: item.utm_source,
     utm_medium: item.utm_medium,
     utm_campaign: item.utm_campaign,
