@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { event, run, tempProject, writeEvents } from "./testkit.ts";
-
-const order = (lines: string[]) =>
-  lines.flatMap((l) => {
-    const m =
-      /^\d+ of \d+ (?:START sql \w+ model main\.(\w+)|START test (\w+)|SKIP relation main\.(\w+))/.exec(l);
-    return m ? [m[1] ?? m[2] ?? `skip ${m[3]}`] : [];
-  });
+import { event, run, runOrder, tempProject, writeEvents } from "./testkit.ts";
 
 /** Model a (ids 1 and 2), whose id must be found in `to`, plus the given models. */
 const relatedProject = (to: string, models: Record<string, string>) =>
@@ -27,7 +20,7 @@ describe("build order", () => {
     expect(code).toBe(1);
     // The test reads a and z, so it waits for z, and zz, which reads both, waits for it; b reads a
     // alone, so, as in dbt's build, it neither waits for the test nor is skipped by it.
-    expect(order(lines)).toEqual(["a", "b", "z", "relationships_a_id__id__z", "skip zz"]);
+    expect(runOrder(lines)).toEqual(["a", "b", "z", "relationships_a_id__id__z", "skip zz"]);
     expect(lines.at(-1)).toBe("Done. PASS=3 WARN=0 ERROR=1 SKIP=1 TOTAL=5");
   });
 
@@ -37,7 +30,7 @@ describe("build order", () => {
     });
     const { code, lines } = await run("build", p);
     expect(code).toBe(1);
-    expect(order(lines)).toEqual(["a", "b", "relationships_a_id__id__b"]);
+    expect(runOrder(lines)).toEqual(["a", "b", "relationships_a_id__id__b"]);
   });
 
   it("runs a test that reads only a source, first, and fails the build on its rows", async () => {
@@ -54,7 +47,7 @@ describe("build order", () => {
     expect(all.code).toBe(1);
     expect(all.lines.some((l) => /^1 of 1 FAIL 1 raw_pages_have_a_path \.+ \[FAIL 1 in/.test(l))).toBe(true);
     const built = await run("build", p);
-    expect(order(built.lines)).toEqual(["raw_pages_have_a_path", "other", "stg"]);
+    expect(runOrder(built.lines)).toEqual(["raw_pages_have_a_path", "other", "stg"]);
     // A selection of models that do not read the source leaves it out.
     const other = await run("test", p, { select: ["other"] });
     expect(other.lines.at(-1)).toBe("Done. PASS=0 WARN=0 ERROR=0 SKIP=0 TOTAL=0");

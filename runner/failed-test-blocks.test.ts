@@ -1,15 +1,7 @@
 // What a failing error-severity test holds back: in `build`, the models that read what it tests,
 // and nothing outside its lineage; in `test`, nothing (each test stands on its own).
 import { describe, expect, it } from "vitest";
-import { event, run, tempProject, writeEvents } from "./testkit.ts";
-
-/** The models built (name) and skipped (`skip name`), and the tests run, in the order the run took them. */
-const order = (lines: string[]) =>
-  lines.flatMap((l) => {
-    const m =
-      /^\d+ of \d+ (?:START sql \w+ model main\.(\w+)|START test (\w+)|SKIP relation main\.(\w+))/.exec(l);
-    return m ? [m[1] ?? m[2] ?? `skip ${m[3]}`] : [];
-  });
+import { event, run, runOrder, tempProject, writeEvents } from "./testkit.ts";
 
 const events = [
   event("a", "2026-03-01T05:10:00Z"),
@@ -65,7 +57,7 @@ describe("a failing test", () => {
     const built = await run("build", p);
     expect(built.code).toBe(1);
     // ev_child reads ev alone: the test, which reads per_day too, is no test of its lineage.
-    expect(order(built.lines)).toEqual(["ev", "per_day", "types_per_day", "skip both_child", "ev_child"]);
+    expect(runOrder(built.lines)).toEqual(["ev", "per_day", "types_per_day", "skip both_child", "ev_child"]);
   });
 
   it("in `build`, holds back no reader of a model whose relationships test points at a model it does not read", async () => {
@@ -83,7 +75,7 @@ describe("a failing test", () => {
     });
     const built = await run("build", p);
     expect(built.code).toBe(1);
-    expect(order(built.lines)).toEqual([
+    expect(runOrder(built.lines)).toEqual([
       "ev",
       "ev_child",
       "ids",

@@ -109,6 +109,17 @@ export async function run(
   return { code, lines, output: lines.join("\n") };
 }
 
+/**
+ * The order a run took its nodes in, from its console lines: the models it built (name), those it
+ * skipped (`skip name`) and the tests it ran.
+ */
+export const runOrder = (lines: string[]) =>
+  lines.flatMap((l) => {
+    const m =
+      /^\d+ of \d+ (?:START sql \w+ model main\.(\w+)|START test (\w+)|SKIP relation main\.(\w+))/.exec(l);
+    return m ? [m[1] ?? m[2] ?? `skip ${m[3]}`] : [];
+  });
+
 /** `ownstats ls` on a project: its exit code, the names it printed, and its errors and warnings. */
 export function listNodes(p: TempProject, opts: Partial<ListOptions> = {}) {
   const lines: string[] = [];
