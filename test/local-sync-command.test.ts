@@ -1,8 +1,7 @@
 // `ownstats sync` run as a user runs it, against s3rver (in-process): what it says about its prefix.
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ownstatsWith } from "../cli-run.ts";
-import { createBucket, lastSyncedKey, s3rverClient, s3rverForFile } from "./s3rver-kit.ts";
+import { createBucket, lastSyncedKey, putWhole, s3rverClient, s3rverForFile } from "./s3rver-kit.ts";
 import { tempFolder } from "./temp-folders.ts";
 
 const bucket = "ownstats-command";
@@ -48,13 +47,7 @@ describe("ownstats sync", () => {
 
   it("takes a --prefix without its trailing slash as the folder it names: raw is raw/, not also raw-old/, and keeps one place for both", async () => {
     const client = s3rverClient(s3rver().endpoint);
-    await client.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: "raw-old/year=2025/month=01/day=01/hour=00/b.gz",
-        Body: "y",
-      }),
-    );
+    await putWhole(client, bucket, "raw-old/year=2025/month=01/day=01/hour=00/b.gz", "y");
     const data = tempFolder("ownstats-sync-command-");
     expect((await sync("raw/", data)).code).toBe(0);
     const bare = await sync("raw", data);

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeDemo } from "../local/demo.ts";
 import { instanceOf } from "../local/lock-owner.ts";
@@ -17,6 +17,7 @@ import {
   createBucket,
   gzFiles,
   lastSyncedKey,
+  putWhole,
   startS3rver,
   type TestS3,
 } from "./s3rver-kit.ts";
@@ -29,7 +30,7 @@ let endpoint: string;
 let source: string;
 
 async function upload(client: S3Client, relative: string, body: Buffer): Promise<void> {
-  await client.send(new PutObjectCommand({ Bucket: bucket, Key: `raw/${relative}`, Body: body }));
+  await putWhole(client, bucket, `raw/${relative}`, body);
 }
 
 beforeAll(async () => {
@@ -131,8 +132,7 @@ describe("sync", () => {
     const mixed = "ownstats-mixed";
     const client = clientFor(endpoint);
     await client.send(new CreateBucketCommand({ Bucket: mixed }));
-    const put = (key: string) =>
-      client.send(new PutObjectCommand({ Bucket: mixed, Key: key, Body: randomBytes(50) }));
+    const put = (key: string) => putWhole(client, mixed, key, randomBytes(50));
     const event = "raw/year=2026/month=02/day=10/hour=12/ownstats-direct-1-a.gz";
     await put(event);
     await put("raw/notes.txt");
@@ -175,8 +175,7 @@ describe("sync", () => {
     const keys = ["00", "01", "02"].map(
       (hour) => `raw/year=2025/month=01/day=01/hour=${hour}/ownstats-direct-1-2025-01-01-${hour}-00-00-a.gz`,
     );
-    for (const key of keys)
-      await client.send(new PutObjectCommand({ Bucket: expiring, Key: key, Body: randomBytes(100) }));
+    for (const key of keys) await putWhole(client, expiring, key, randomBytes(100));
     const data = tempFolder("ownstats-sync-expired-");
     // Deleted the way S3 does it, behind the listing's back: once the first object is in place.
     const deleteFromS3 = (key: string) => {

@@ -2,7 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { setTimeout as sleep } from "node:timers/promises";
+import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
 import { afterAll, beforeAll } from "vitest";
 import { syncBucket } from "../local/sync.ts";
@@ -55,13 +56,24 @@ export async function createBucket(s3: TestS3, name: string) {
   const client = s3rverClient(s3.endpoint);
   await client.send(new CreateBucketCommand({ Bucket: name }));
   return (key: string, body: Buffer | number) =>
-    client.send(
-      new PutObjectCommand({
-        Bucket: name,
-        Key: `raw/${key}`,
-        Body: typeof body === "number" ? randomBytes(body) : body,
-      }),
-    );
+    putWhole(client, name, `raw/${key}`, typeof body === "number" ? randomBytes(body) : body);
+}
+
+/**
+ * Puts an object and waits until s3rver holds all of it. s3rver answers a PUT once it has read the
+ * body, before its write of the object's file has finished, so a listing or download right after can
+ * see the object short (a 10-byte object listed as 0 bytes, on a loaded machine).
+ */
+export async function putWhole(client: S3Client, bucket: string, key: string, body: Buffer | string) {
+  await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  const size = Buffer.byteLength(body);
+  for (let waited = 0; ; waited += 10) {
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    if (head.ContentLength === size) return;
+    if (waited >= 10_000)
+      throw new Error(`s3rver holds ${head.ContentLength} of the ${size} bytes put at ${key} after 10 s`);
+    await sleep(10);
+  }
 }
 
 /** A new bucket, a function that puts an object under raw/ in it, and its sync (one download at a time). */

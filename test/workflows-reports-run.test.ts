@@ -5,11 +5,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeDemo } from "../local/demo.ts";
 import { hourFolder, partitionHour } from "../local/raw-object.ts";
-import { gzFiles, s3rverClient, startS3rver, type TestS3 } from "./s3rver-kit.ts";
+import { gzFiles, putWhole, s3rverClient, startS3rver, type TestS3 } from "./s3rver-kit.ts";
 import { tempFolder } from "./temp-folders.ts";
 import { job, load, uses } from "./workflow-kit.ts";
 
@@ -46,7 +45,7 @@ describe("the report job's commands, against s3rver", () => {
     const files = gzFiles(join(source, "raw"));
     for (const relative of files) {
       const body = readFileSync(join(source, "raw", relative));
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: `raw/${relative}`, Body: body }));
+      await putWhole(client, bucket, `raw/${relative}`, body);
     }
     uploaded = files.length;
     data = tempFolder("ownstats-workflow-data-");
@@ -107,7 +106,7 @@ describe("the report job's commands, against s3rver", () => {
     const late = gzFiles(join(other, "raw"))[0] as string;
     const body = readFileSync(join(other, "raw", late));
     const key = `raw/${hourFolder(new Date(newestHour - 20 * 3_600_000))}/ownstats-direct-1-late.gz`;
-    await s3rverClient(endpoint).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    await putWhole(s3rverClient(endpoint), bucket, key, body);
     const lateEvents = gunzipSync(body).toString("utf8").trim().split("\n").length;
 
     // The hourly run's sync and build steps, as in the workflow.
