@@ -49,6 +49,8 @@ const REFERRERS = [
   "https://box.com/",
   "https://bsky.app/profile",
   "https://duckduckgo.com/",
+  "https://mail.google.com/mail/u/0/",
+  "android-app://com.google.android.gm/",
   "https://user@blog.other.org:8080/post",
   "https://example.com/pricing",
   "https://www.example.com/",

@@ -22,6 +22,14 @@ const SOCIAL_NAMES = [
   "bsky",
 ];
 const SOCIAL_DOMAINS = ["lnkd.in", "x.com", "t.co", "news.ycombinator.com"];
+const MAIL_NAMES = ["mail.google", "mail.yahoo", "mail.yandex", "mail.proton"];
+const MAIL_DOMAINS = [
+  "com.google.android.gm",
+  "outlook.live.com",
+  "outlook.office.com",
+  "outlook.office365.com",
+  "mail.aol.com",
+];
 const SEARCH_NAMES = ["google", "bing", "duckduckgo", "yahoo", "ecosia", "baidu", "yandex", "search.brave"];
 const SOCIAL_SOURCES = [
   ...["linkedin", "twitter", "x", "facebook", "instagram", "reddit", "youtube", "mastodon", "bluesky"],
@@ -40,10 +48,19 @@ export function channelOf(e: Stg): string {
   const socialHost =
     host !== null &&
     (SOCIAL_NAMES.some((n) => hasLabels(host, n)) || SOCIAL_DOMAINS.some((d) => underDomain(host, d)));
-  const searchHost = host !== null && SEARCH_NAMES.some((n) => hasLabels(host, n));
+  const mailHost =
+    host !== null &&
+    (MAIL_NAMES.some((n) => hasLabels(host, n)) || MAIL_DOMAINS.some((d) => underDomain(host, d)));
+  const searchHost = host !== null && !mailHost && SEARCH_NAMES.some((n) => hasLabels(host, n));
   const ownHost = host !== null && isOwnHost(host, e.site);
   if (e.utm_medium !== null && PAID.includes(e.utm_medium)) return "paid";
-  if (e.utm_medium === "email" || e.utm_source === "newsletter" || e.utm_source === "email") return "email";
+  if (
+    e.utm_medium === "email" ||
+    e.utm_source === "newsletter" ||
+    e.utm_source === "email" ||
+    (mailHost && e.utm_source === null && e.utm_medium === null)
+  )
+    return "email";
   if (
     e.utm_medium === "social" ||
     (e.utm_source !== null && SOCIAL_SOURCES.includes(e.utm_source)) ||

@@ -33,6 +33,27 @@ const channelCases: [string, RawEvent, string][] = [
   ["referrer search.brave.com", { referrer: "https://search.brave.com/search" }, "search"],
   ["referrer duckduckgo.com", { referrer: "https://duckduckgo.com/" }, "search"],
   ["referrer notgoogle.com is not google", { referrer: "https://notgoogle.com/" }, "referral"],
+  // A link followed from a mail: Google's and Yahoo's webmail carry a search engine's label.
+  ["referrer mail.google.com", { referrer: "https://mail.google.com/mail/u/0/" }, "email"],
+  ["referrer the Gmail app", { referrer: "android-app://com.google.android.gm/" }, "email"],
+  ["referrer mail.yahoo.co.jp", { referrer: "https://mail.yahoo.co.jp/" }, "email"],
+  ["referrer outlook.live.com", { referrer: "https://outlook.live.com/mail/0/" }, "email"],
+  ["referrer google.com is still search", { referrer: "https://www.google.com/" }, "search"],
+  [
+    "a social source beats a webmail referrer",
+    { utm_source: "linkedin", referrer: "https://mail.google.com/" },
+    "social",
+  ],
+  [
+    "a source beats a webmail referrer",
+    { utm_source: "partner", referrer: "https://mail.google.com/" },
+    "referral",
+  ],
+  [
+    "a medium beats a webmail referrer",
+    { utm_medium: "social", referrer: "https://mail.google.com/" },
+    "social",
+  ],
   ["medium organic", { utm_source: "partner", utm_medium: "organic" }, "search"],
   ["source google alone is a referral", { utm_source: "google" }, "referral"],
   ["any other source", { utm_source: "partner" }, "referral"],

@@ -114,6 +114,15 @@ classified as (
         or regexp_matches(referrer_host, '(^|\.)(lnkd\.in|x\.com|t\.co|news\.ycombinator\.com)$'),
       false
     ) as from_social_host,
+    -- Webmail: a link followed from a mail is email, though mail.google.com, the Gmail app
+    -- (com.google.android.gm) and mail.yahoo.com carry a search engine's label.
+    coalesce(
+      regexp_matches(referrer_host, '(^|\.)(mail\.google|mail\.yahoo|mail\.yandex|mail\.proton)(\.|$)')
+        or regexp_matches(
+          referrer_host, '(^|\.)(com\.google\.android\.gm|outlook\.live\.com|outlook\.office\.com|outlook\.office365\.com|mail\.aol\.com)$'
+        ),
+      false
+    ) as from_mail_host,
     coalesce(
       regexp_matches(referrer_host, '(^|\.)(google|bing|duckduckgo|yahoo|ecosia|baidu|yandex|search\.brave)(\.|$)'),
       false
@@ -125,10 +134,12 @@ classified as (
 )
 
 select
-  * exclude (from_social_host, from_search_host, from_other_host, site_host),
+  * exclude (from_mail_host, from_social_host, from_search_host, from_other_host, site_host),
   case
     when utm_medium in ('cpc', 'ppc', 'paid', 'paidsocial', 'paid_social', 'display', 'cpm') then 'paid'
-    when utm_medium = 'email' or utm_source in ('newsletter', 'email') then 'email'
+    -- A link's own utm_source or utm_medium says more than the mail it was read in.
+    when utm_medium = 'email' or utm_source in ('newsletter', 'email')
+      or (from_mail_host and utm_source is null and utm_medium is null) then 'email'
     when utm_medium = 'social'
       or utm_source in (
         'linkedin', 'twitter', 'x', 'facebook', 'instagram', 'reddit', 'youtube', 'mastodon', 'bluesky',
@@ -136,7 +147,7 @@ select
       )
       or from_social_host
       then 'social'
-    when utm_medium = 'organic' or from_search_host then 'search'
+    when utm_medium = 'organic' or (from_search_host and not from_mail_host) then 'search'
     when utm_source is not null or from_other_host then 'referral'
     else 'direct'
   end as channel
