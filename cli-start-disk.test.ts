@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ownstatsUnder } from "./cli-run.ts";
 import { tempFolder } from "./test/temp-folders.ts";
 import { fullAt, readOnlyAt } from "./test/user-namespace.ts";
 
@@ -90,4 +91,25 @@ describe("ownstats command, on a file system that refuses writes", () => {
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(result.status).toBe(2);
   });
+
+  it.skipIf(!canMountReadOnly)(
+    "build and compile name a read-only or full data folder with the way out, in one line",
+    async () => {
+      const readOnly = tempFolder("ownstats-ro-");
+      const data = join(readOnly, "data");
+      for (const command of ["build", "compile"]) {
+        const result = await ownstatsUnder(readOnlyAt(readOnly), {}, command, "--data", data);
+        expect(result.stderr.trim(), command).toBe(
+          `ownstats ${command}: the data folder ${data} cannot be made in ${readOnly}: its file system is read-only (EROFS); choose another with --data`,
+        );
+        expect(result.code, command).toBe(2);
+      }
+      const full = tempFolder("ownstats-full-");
+      const result = await ownstatsUnder(fullAt(full), {}, "build", "--data", full);
+      expect(result.stderr.trim()).toBe(
+        `ownstats build: cannot write into the data folder ${full}: its disk is full (ENOSPC); free some space or fix it, or choose another --data`,
+      );
+      expect(result.code).toBe(1);
+    },
+  );
 });

@@ -157,6 +157,41 @@ describe("ownstats command", () => {
     },
   );
 
+  it("build, run, test, report, compile and ls name a data folder that is a file, or a file where target/ or site/ must be, and exit 2", async () => {
+    const root = tempFolder("ownstats-cli-");
+    const file = join(root, "plain-file");
+    writeFileSync(file, "");
+    for (const command of ["build", "run", "test", "report", "compile", "ls"]) {
+      const result = await ownstats(command, "--data", file);
+      expect(result.code, command).toBe(2);
+      expect(result.stderr.trim()).toBe(
+        `ownstats ${command}: the data folder ${file} is a file, not a folder; choose another with --data`,
+      );
+      expect(result.stdout).toBe("");
+    }
+    const data = join(root, "data");
+    mkdirSync(data);
+    writeFileSync(join(data, "target"), "");
+    const compiled = await ownstats("compile", "--data", data);
+    expect(compiled.code).toBe(2);
+    expect(compiled.stderr).toContain(
+      `ownstats compile: ${join(data, "target")} is a file, but it must be the folder`,
+    );
+    rmSync(join(data, "target"));
+    writeFileSync(join(data, "site"), "");
+    const built = await ownstats("build", "--data", data);
+    expect(built.code).toBe(2);
+    expect(built.stderr).toContain(
+      `ownstats build: ${join(data, "site")} is a file, but it must be the folder`,
+    );
+    // report reads: a data folder that is not there is named, not made.
+    const missing = join(root, "missing");
+    const report = await ownstats("report", "--data", missing);
+    expect(report.code).toBe(1);
+    expect(report.stderr).toContain(`no data folder ${missing}`);
+    expect(readdirSync(root).sort()).toEqual(["data", "plain-file"]);
+  });
+
   it("takes --vars as a YAML mapping, as dbt does, JSON included, and names one that is not a mapping", async () => {
     const data = tempFolder("ownstats-cli-vars-");
     for (const vars of ["anomaly_z: 9.25", '{"anomaly_z": 9.25}']) {

@@ -1,5 +1,7 @@
 // The `ownstats` command: parses arguments and calls the parts. Each part is imported lazily,
 // so `ownstats query` does not pay for loading the collector or the AWS SDK.
+import { existsSync } from "node:fs";
+import { resolve, sep } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import {
   bucketName,
@@ -15,6 +17,7 @@ import {
 } from "./cli-arguments.ts";
 import { withDbtCommandHint } from "./cli-dbt-commands.ts";
 import { MAX_SEED } from "./local/demo-random.ts";
+import type { DataSubfolder } from "./local/dev-guard.ts";
 import { defaultModelsFolder } from "./runner/default-models.ts";
 
 // Empty (or blank, as a templated .env can leave it) is unset, as for the other variables: "" would
@@ -138,9 +141,45 @@ for (const step of ["build", "run", "test", "report"] as const) {
     );
   if (step === "build" || step === "report")
     command.option("--days <n>", "report period in days", integer("--days", 1), 28);
+  const writes = { build: ["target", "site"], run: ["target"], test: ["target"], report: ["site"] } as const;
   command.action(async (opts) =>
-    finish(await (await import("./pipeline.ts")).pipelineStep(step, { fullRefresh: false, ...opts })),
+    finish(
+      // `report` on a folder that is not there says to build first, so it makes none to check.
+      await inDataFolder(
+        step,
+        opts.data,
+        step === "report" && !existsSync(opts.data) ? undefined : writes[step],
+        async () => (await import("./pipeline.ts")).pipelineStep(step, { fullRefresh: false, ...opts }),
+      ),
+    ),
   );
+}
+
+/**
+ * Runs a command that writes into the data folder, after checking that it can (unless `subfolders` is
+ * undefined): a file in its place, a read-only or full disk is named with the way out, where it would
+ * otherwise be a bare ENOTDIR, ENOENT or ENOSPC from deep inside the command. Such a problem found
+ * before anything runs exits 2, one met while writing 1.
+ */
+async function inDataFolder(
+  command: string,
+  data: string,
+  subfolders: readonly DataSubfolder[] | undefined,
+  run: () => number | Promise<number>,
+): Promise<number> {
+  if (subfolders && (await (await import("./local/index.ts")).dataFolderRefused(command, data, subfolders)))
+    return 2;
+  try {
+    return await run();
+  } catch (error) {
+    // Only a write into the data folder: a models folder the user may not read is no disk problem.
+    const { path } = error as NodeJS.ErrnoException;
+    if (path !== undefined && !resolve(path).startsWith(resolve(data) + sep)) throw error;
+    const refused = (await import("./local/start-problem.ts")).refusedWrite(error, data);
+    if (refused === error) throw error;
+    console.error(`ownstats ${command}: ${(refused as Error).message}`);
+    return 1;
+  }
 }
 
 program
@@ -157,7 +196,13 @@ program
   .addOption(stateOption())
   .addOption(varsOption())
   .option("--empty", "as dbt's compile --empty: the compiled SQL reads every ref and source as no row")
-  .action(async (opts) => finish((await import("./runner/index.ts")).compile(opts)));
+  .action(async (opts) =>
+    finish(
+      await inDataFolder("compile", opts.data, ["target"], async () =>
+        (await import("./runner/index.ts")).compile(opts),
+      ),
+    ),
+  );
 
 program
   .command("ls")
@@ -181,7 +226,13 @@ program
       .default(["all"]),
   )
   .option("--output-keys <keys...>", "with --output json, only these keys (as dbt's: name unique_id …)")
-  .action(async (opts) => finish((await import("./runner/index.ts")).list(opts)));
+  .action(async (opts) =>
+    finish(
+      await inDataFolder("ls", opts.data, ["target"], async () =>
+        (await import("./runner/index.ts")).list(opts),
+      ),
+    ),
+  );
 
 program
   .command("demo")

@@ -1,6 +1,7 @@
 // The local stand-ins for AWS: the face cli.ts calls. Each command's code is imported lazily.
 import { join } from "node:path";
 import type { DeliverySource } from "./collect.ts";
+import type { DataSubfolder } from "./dev-guard.ts";
 
 export interface DevOptions {
   port: number;
@@ -53,17 +54,26 @@ export async function collect(opts: CollectOptions): Promise<number> {
   const { collect: runCollector } = await import("./collect-command.ts");
   return runCollector(opts);
 }
-/** Says so and answers true when DATA, or DATA/raw where it exists, cannot take raw objects. */
-async function rawFolderRefused(command: string, data: string): Promise<boolean> {
+/**
+ * Says so and answers true when DATA cannot be written, or a file stands where one of `subfolders`
+ * must be: otherwise a bare ENOTDIR or ENOENT from deep inside the command would name neither.
+ */
+export async function dataFolderRefused(
+  command: string,
+  data: string,
+  subfolders: readonly DataSubfolder[],
+): Promise<boolean> {
   const { ensureWritable } = await import("./dev-guard.ts");
   try {
-    ensureWritable(data, ["raw"]);
+    ensureWritable(data, subfolders);
     return false;
   } catch (error) {
     console.error(`ownstats ${command}: ${(error as Error).message}`);
     return true;
   }
 }
+/** Says so and answers true when DATA, or DATA/raw where it exists, cannot take raw objects. */
+const rawFolderRefused = (command: string, data: string) => dataFolderRefused(command, data, ["raw"]);
 
 export async function demo(opts: DemoOptions & { add?: boolean }): Promise<number> {
   if (await rawFolderRefused("demo", opts.data)) return 2;
