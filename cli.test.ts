@@ -54,6 +54,13 @@ describe("ownstats command", () => {
     const tooLong = await ownstats("demo", "--days", "100000000");
     expect(tooLong.code).toBe(2);
     expect(tooLong.stderr).toContain("--days must be a whole number from 1 to 3650");
+    // A report period reaching back past year 0 has no dates to show.
+    const periodData = tempFolder("ownstats-cli-days-");
+    for (const step of ["report", "build"]) {
+      const tooLongPeriod = await ownstats(step, "--data", periodData, "--days", "100000000");
+      expect(tooLongPeriod.code, step).toBe(2);
+      expect(tooLongPeriod.stderr).toContain("--days must be a whole number from 1 to 3650");
+    }
     // The demo's generator has 32 bits of state: a larger seed would silently repeat a smaller one.
     const scratch = tempFolder("ownstats-cli-seed-");
     const tinyDemo = ["demo", "--data", scratch, "--visitors", "1", "--days", "1"];

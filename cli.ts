@@ -139,8 +139,10 @@ for (const step of ["build", "run", "test", "report"] as const) {
       "--store-failures",
       "keep the failing rows of every test that runs in main_dbt_test__audit (unless a test's config says store_failures: false)",
     );
+  // Bounded as demo's history: the pages also show the period before, and a period reaching back past
+  // year 0 failed as "Invalid time value" (or ran for minutes on the way there).
   if (step === "build" || step === "report")
-    command.option("--days <n>", "report period in days", integer("--days", 1), 28);
+    command.option("--days <n>", "report period in days (1-3650)", integer("--days", 1, 3650), 28);
   const writes = { build: ["target", "site"], run: ["target"], test: ["target"], report: ["site"] } as const;
   command.action(async (opts) =>
     finish(
