@@ -36,7 +36,8 @@ export function foundLine(models: number, tests: number, sources: number): strin
   return `Found ${plural(models, "model")}, ${plural(tests, "data test")}, ${plural(sources, "source")}`;
 }
 
-export function summaryLines(results: NodeResult[], elapsed: number): string[] {
+/** The summary after a run; `interrupted` (Ctrl-C) never says it completed, whatever ran before the signal. */
+export function summaryLines(results: NodeResult[], elapsed: number, interrupted = false): string[] {
   const kinds = new Map<string, number>();
   for (const r of results) {
     const kind = r.resource_type === "model" ? `${r.materialized} model` : "data test";
@@ -48,7 +49,12 @@ export function summaryLines(results: NodeResult[], elapsed: number): string[] {
   const pass = results.filter((r) => r.status === "success" || r.status === "pass").length;
   const skip = results.filter((r) => r.status === "skipped").length;
   const out = ["", `Finished running ${what} in ${elapsed.toFixed(2)} seconds.`, ""];
-  if (errors.length === 0 && warnings.length === 0) out.push("Completed successfully");
+  if (errors.length === 0 && warnings.length === 0)
+    out.push(
+      interrupted
+        ? `Interrupted: ${plural(skip, "node")} of ${results.length} not run`
+        : "Completed successfully",
+    );
   else
     out.push(`Completed with ${plural(errors.length, "error")} and ${plural(warnings.length, "warning")}:`);
   for (const r of [...errors, ...warnings]) {

@@ -206,7 +206,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     vars: opts.vars,
   });
   writeJson(target, "run_results.json", runResults);
-  for (const l of summaryLines(results, elapsed)) log(l);
+  for (const l of summaryLines(results, elapsed, interrupted)) log(l);
   if (interrupted) {
     log("Exited because of keyboard interrupt");
     return 130;

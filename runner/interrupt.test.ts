@@ -2,7 +2,8 @@
 // the summary and run_results.json say what was built.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { RunResults } from "./run-results.ts";
+import { summaryLines } from "./console.ts";
+import type { NodeResult, NodeStatus, RunResults } from "./run-results.ts";
 import { interruptAt, tempProject } from "./testkit.ts";
 
 describe("an interrupted run", () => {
@@ -30,4 +31,30 @@ describe("an interrupted run", () => {
       ["model.demo.after", "skipped"],
     ]);
   }, 60_000);
+
+  // The signal may come between two nodes, with no query to cancel: nothing failed, yet most did not run.
+  it("never says it completed successfully when the signal came between two nodes", () => {
+    const result = (name: string, status: NodeStatus): NodeResult => ({
+      name,
+      status,
+      resource_type: "model",
+      materialized: "table",
+      original_file_path: `models/${name}.sql`,
+      compiled_path: `target/compiled/models/${name}.sql`,
+      unique_id: `model.demo.${name}`,
+      timing: [],
+      thread_id: "Thread-1",
+      execution_time: 0,
+      adapter_response: {},
+      message: null,
+      failures: null,
+      relation_name: null,
+    });
+    const results = [result("fast", "success"), result("slow", "skipped"), result("after", "skipped")];
+    const interrupted = summaryLines(results, 1, true);
+    expect(interrupted).not.toContain("Completed successfully");
+    expect(interrupted).toContain("Interrupted: 2 nodes of 3 not run");
+    expect(interrupted).toContain("Done. PASS=1 WARN=0 ERROR=0 SKIP=2 TOTAL=3");
+    expect(summaryLines(results.slice(0, 1), 1)).toContain("Completed successfully");
+  });
 });
