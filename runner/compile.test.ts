@@ -5,6 +5,18 @@ import { compileProject } from "./compile.ts";
 import { eventsSource, run, tempProject } from "./testkit.ts";
 
 describe("compileProject", () => {
+  it("names a models folder that is not there, or is a file (a --models typo), as a project error", () => {
+    const p = tempProject({ "a.sql": "select 1 as id" });
+    const missing = join(p.models, "nowhere");
+    expect(compileProject(missing).errors).toEqual([
+      { file: "nowhere", message: `the models folder ${missing} does not exist` },
+    ]);
+    const file = join(p.models, "a.sql");
+    expect(compileProject(file).errors).toEqual([
+      { file: "a.sql", message: `the models folder ${file} is a file, not a folder` },
+    ]);
+  });
+
   it("records refs as dependencies and applies folder defaults under the in-file config", () => {
     const p = tempProject(
       {

@@ -1,6 +1,6 @@
 // Reading a model project from disk: project.yml (validated), the model files, schema.yml and
 // singular tests. Nothing here needs a database; every problem becomes a ProjectError naming the file.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import { z } from "zod";
 import { entryFolder, folderEntryCovers } from "./project-folders.ts";
@@ -129,8 +129,10 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
     errors,
     warnings: [],
   };
-  if (!existsSync(modelsDir)) {
-    errors.push({ file: top, message: `the models folder ${modelsDir} does not exist` });
+  const found = statSync(modelsDir, { throwIfNoEntry: false });
+  if (!found?.isDirectory()) {
+    const what = found ? "is a file, not a folder" : "does not exist";
+    errors.push({ file: top, message: `the models folder ${modelsDir} ${what}` });
     return files;
   }
   let lineOf: (keys: string[]) => number | undefined = () => undefined;
