@@ -203,10 +203,11 @@ export async function replay(opts: ReplayOptions): Promise<number> {
           "if the warehouse already holds later events, include these with `ownstats build --full-refresh`",
       );
     return 0;
-  } catch (error) {
-    console.error(
-      `ownstats replay: stream ${opts.stream}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+  } catch (thrown) {
+    // A write the disk refused is named with the way out, as demo and sync name it, not as the stream's.
+    const error = (await import("./start-problem.ts")).refusedWrite(thrown, opts.data);
+    const where = error === thrown ? `stream ${opts.stream}: ` : "";
+    console.error(`ownstats replay: ${where}${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {
     client.destroy();

@@ -1,6 +1,7 @@
 // `ownstats live` and `ownstats replay` against kinesalite (in-process, two shards): the tail shows
 // what arrives after it started, with per-minute counts; replay lands a time window of the stream's
 // retention in raw/, each event in the partition of its own ingest hour.
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -11,6 +12,7 @@ import {
   SplitShardCommand,
 } from "@aws-sdk/client-kinesis";
 import { describe, expect, it, vi } from "vitest";
+import { ownstatsLimited } from "../cli-run.ts";
 import { replay } from "../local/index.ts";
 import { replayStream } from "../local/kinesis-replay.ts";
 import { tailStream } from "../local/kinesis-tail.ts";
@@ -215,6 +217,33 @@ describe("replay", () => {
     expect(landed("09")).toEqual(nine.map((e) => e.event_id).sort());
     expect(landed("10")).toEqual(ten.map((e) => e.event_id).sort());
   });
+
+  // prlimit makes every write of a byte fail (EFBIG), as a full disk (ENOSPC) would with its own way out.
+  it.skipIf(process.platform !== "linux" || spawnSync("prlimit", ["--version"]).status !== 0)(
+    "names a data folder that refuses the objects' writes, with the way out, not as the stream's problem",
+    async () => {
+      await createStream(kinesis.client, "replay-refused");
+      await put("replay-refused", [storedEvent({ page_path: "/a" }), storedEvent({ page_path: "/b" })]);
+      const data = tempFolder("ownstats-replay-");
+      const limited = await ownstatsLimited(
+        ["--fsize=0"],
+        { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+        "replay",
+        "--stream",
+        "replay-refused",
+        "--since",
+        "1h",
+        "--data",
+        data,
+        "--endpoint",
+        kinesis.endpoint,
+      );
+      expect(limited.stderr.trim()).toBe(
+        `ownstats replay: cannot write into the data folder ${data}: a file size limit (ulimit -f) is reached (EFBIG); raise the limit (ulimit -f unlimited in the shell that starts ownstats), or choose another --data`,
+      );
+      expect(limited.code).toBe(1);
+    },
+  );
 
   it("refuses a --since that is not a duration, with exit code 2", async () => {
     const data = tempFolder("ownstats-replay-");
