@@ -143,6 +143,10 @@ export async function sync(opts: SyncOptions): Promise<number> {
     return 1;
   }
 }
+/** The client's region, to name where a request went; unknown when even that cannot be read. */
+const regionOf = (client: { config: { region: () => Promise<string> } }) =>
+  client.config.region().catch(() => undefined);
+
 export async function live(opts: LiveOptions): Promise<number> {
   const [{ tailStream, formatEvent, formatMinute }, { createKinesisClient }] = await Promise.all([
     import("./kinesis-tail.ts"),
@@ -164,7 +168,12 @@ export async function live(opts: LiveOptions): Promise<number> {
     console.log(`live: following every shard of ${opts.stream} from now on (Ctrl-C stops)`);
     await tail.done;
     return 0;
-  } catch (error) {
+  } catch (thrown) {
+    const error = (await import("./kinesis-error.ts")).kinesisError(
+      thrown,
+      opts.endpoint,
+      await regionOf(client),
+    );
     console.error(
       `ownstats live: stream ${opts.stream}: ${error instanceof Error ? error.message : String(error)}`,
     );
@@ -205,8 +214,12 @@ export async function replay(opts: ReplayOptions): Promise<number> {
     return 0;
   } catch (thrown) {
     // A write the disk refused is named with the way out, as demo and sync name it, not as the stream's.
-    const error = (await import("./start-problem.ts")).refusedWrite(thrown, opts.data);
-    const where = error === thrown ? `stream ${opts.stream}: ` : "";
+    const refused = (await import("./start-problem.ts")).refusedWrite(thrown, opts.data);
+    const error =
+      refused === thrown
+        ? (await import("./kinesis-error.ts")).kinesisError(thrown, opts.endpoint, await regionOf(client))
+        : refused;
+    const where = refused === thrown ? `stream ${opts.stream}: ` : "";
     console.error(`ownstats replay: ${where}${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {

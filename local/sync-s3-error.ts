@@ -37,7 +37,8 @@ const REFUSED_CREDENTIALS = new Set([
   "InvalidToken",
   "TokenRefreshRequired",
 ]);
-const UNREACHABLE = new Set([
+/** Network errors that mean the endpoint was never reached (a wrong URL, a server not started). */
+export const UNREACHABLE = new Set([
   "ECONNREFUSED",
   "ENOTFOUND",
   "EAI_AGAIN",
@@ -102,7 +103,7 @@ export async function s3Error(
 }
 
 /** Credentials the SDK could not load; a profile that is set but gives none is named, not asked for. */
-function noCredentials(message: string): Error {
+export function noCredentials(message: string): Error {
   if (!/from any providers/.test(message))
     return new Error(`the AWS credentials could not be loaded: ${message}`);
   const profile = process.env.AWS_PROFILE;

@@ -12,7 +12,7 @@ import {
   SplitShardCommand,
 } from "@aws-sdk/client-kinesis";
 import { describe, expect, it, vi } from "vitest";
-import { ownstatsLimited } from "../cli-run.ts";
+import { ownstatsLimited, ownstatsWith } from "../cli-run.ts";
 import { replay } from "../local/index.ts";
 import { replayStream } from "../local/kinesis-replay.ts";
 import { tailStream } from "../local/kinesis-tail.ts";
@@ -90,6 +90,34 @@ async function tailPaths(streamName: string, relistMs?: number) {
   await tail.ready;
   return { seen, stop, done: tail.done };
 }
+
+describe("live and replay, when Kinesis cannot be asked", () => {
+  it("name the endpoint that does not answer and the stream that is not there, with what to check", async () => {
+    const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+    const data = tempFolder("ownstats-replay-");
+    // Port 1 of the loopback: nothing listens there.
+    for (const args of [["live"], ["replay", "--since", "1h", "--data", data]]) {
+      const command = args[0];
+      const unreachable = await ownstatsWith(
+        env,
+        ...args,
+        "--stream",
+        "s",
+        "--endpoint",
+        "http://127.0.0.1:1",
+      );
+      expect(unreachable.stderr.trim(), command).toBe(
+        `ownstats ${command}: stream s: could not reach http://127.0.0.1:1 (ECONNREFUSED): is the Kinesis server running, and --endpoint its URL?`,
+      );
+      expect(unreachable.code, command).toBe(1);
+      const missing = await ownstatsWith(env, ...args, "--stream", "nowhere", "--endpoint", kinesis.endpoint);
+      expect(missing.stderr.trim(), command).toMatch(
+        /^ownstats (live|replay): stream nowhere: Stream nowhere .*not found at http:\/\/127\.0\.0\.1:\d+: check --stream, the kinesis_stream_name output of a stack deployed with kinesis_stream_enabled = true$/,
+      );
+      expect(missing.code, command).toBe(1);
+    }
+  });
+});
 
 describe("live", () => {
   it("prints what arrives on every shard after it started, and counts it per minute", async () => {
