@@ -199,6 +199,28 @@ describe("ownstats command", () => {
     expect(readdirSync(root).sort()).toEqual(["data", "plain-file"]);
   });
 
+  // As `ownstats ls` in a terminal while `ownstats dev` builds: each rewrites DATA/target/compiled.
+  it("compiles into one data folder from several processes at once, each whole", async () => {
+    const data = tempFolder("ownstats-cli-");
+    const compiled = join(data, "target", "compiled");
+    for (let round = 0; round < 3; round++) {
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () => ownstats(round % 2 ? "ls" : "compile", "--data", data)),
+      );
+      for (const result of results) {
+        expect(result.stderr).toBe("");
+        expect(result.code).toBe(0);
+      }
+    }
+    const files = readdirSync(compiled, { recursive: true, encoding: "utf8" }).filter((f) =>
+      f.endsWith(".sql"),
+    );
+    const listed = await ownstats("ls", "--data", data);
+    expect(files.length).toBeGreaterThanOrEqual(listed.stdout.trim().split("\n").length);
+    // Nothing of the processes' own is left beside it.
+    expect(readdirSync(join(data, "target")).sort()).toEqual(["compiled", "manifest.json"]);
+  }, 60_000);
+
   it("takes --vars as a YAML mapping, as dbt does, JSON included, and names one that is not a mapping", async () => {
     const data = tempFolder("ownstats-cli-vars-");
     for (const vars of ["anomaly_z: 9.25", '{"anomaly_z": 9.25}']) {
