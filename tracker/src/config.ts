@@ -32,17 +32,6 @@ const installed = (self as { ownstats?: { q?: []; track?: unknown } }).ownstats;
 export const queued = installed?.track ? installed.q : [];
 
 /**
- * The site owner's own browser, which they exclude with `localStorage.ownstats_ignore = 1` in the
- * console on their site (as Plausible's plausible_ignore): their tests of a page or a button would
- * count as visits. Reading localStorage throws where storage is blocked (a sandboxed frame).
- */
-const ignored = () => {
-  try {
-    return localStorage.ownstats_ignore;
-  } catch {}
-};
-
-/**
  * Nothing is sent and nothing is stored when another copy counts the page (each event would
  * arrive twice), or when the visitor opted out: Global Privacy Control always wins; Do Not Track
  * wins unless the site sets data-respect-dnt="false". Nor on a page without a host (a saved copy
@@ -56,4 +45,12 @@ export const silent =
   nav.globalPrivacyControl ||
   ((nav.doNotTrack as unknown) == 1 && data.respectDnt != "false") ||
   !location.host ||
-  ignored();
+  // The site owner's own browser, which they exclude with `localStorage.ownstats_ignore = 1` in the
+  // console on their site (as Plausible's plausible_ignore): their tests of a page or a button would
+  // count as visits. Reading localStorage throws where storage is blocked (a sandboxed frame).
+  // (Called in place: a named function costs its name twice.)
+  (() => {
+    try {
+      return localStorage.ownstats_ignore;
+    } catch {}
+  })();

@@ -14,9 +14,12 @@ export let store: Store;
  * variant bits. crypto.randomUUID (version 4) exists only in secure contexts.
  */
 export const uuid = (): string =>
-  ("0" + Date.now().toString(16)).replace(/^.{8}/, "$&-") +
-  "-7000-8000-000000000000".replace(/[08]/g, (c) =>
-    (+c ^ ((crypto.getRandomValues(new Uint8Array(1))[0] as number) & (15 >> (+c / 4)))).toString(16),
+  ("0" + Date.now().toString(16)).replace(/.{8}/, "$&-") +
+  "-7000-8000-000000000000".replace(
+    /[08]/g,
+    // (The digit, a string, is a number to ^, & and /; typed any, it is written so.)
+    (c: any) =>
+      (c ^ ((crypto.getRandomValues(new Uint8Array(1))[0] as number) & (15 >> (c / 4)))).toString(16),
   );
 
 /** The ids for an event now; every event counts as activity and keeps the session alive. */
@@ -26,10 +29,12 @@ export const identity = (): { session_id: string; visitor_id?: string } => {
     // storage, so the first read below throws, as it does where storage is disabled or full,
     // and the catch keeps the ids in memory from then on.
     store ||= (self as never)[(storageMode || "local") + "Storage"];
-    // A new session after 30 idle minutes; a missing time makes NaN, which compares false: new too.
+    // A new session after 30 idle minutes. The last activity is read, then replaced by now, in one
+    // expression; a missing time compares false: a new session too.
     store.ownstats_sid =
-      (Date.now() - (store.ownstats_seen as number) < 1_800_000 && store.ownstats_sid) || uuid();
-    store.ownstats_seen = Date.now();
+      ((store.ownstats_seen as number) > (store.ownstats_seen = Date.now()) - 1_800_000 &&
+        store.ownstats_sid) ||
+      uuid();
     return {
       session_id: store.ownstats_sid as string,
       visitor_id: storageMode == "none" ? undefined : ((store.ownstats_vid ||= uuid()) as string),

@@ -18,25 +18,24 @@ const queue: string[] = [];
 // events (the most the collector takes in one request) or over 20 kB. A body over 64 KiB is refused
 // by the collector, by sendBeacon and by keepalive fetch, whose 64 KiB are for all their requests
 // in flight; a batch stays under it even when its last event is the largest the contract allows.
-export const track = (event_type: EventType, fields?: Fields): void => {
+export const track = (event_type: EventType, fields?: Fields): unknown =>
   silent ||
-    (queue.push(
-      // The collector reads the fields by name; this order is the one that gzips smallest.
-      JSON.stringify({
-        // The collector takes 2,000 characters at most, and refuses the event for a longer one. The
-        // path of the page view under way: an event in the 300 ms before an SPA navigation's
-        // page_view belongs to the page it was on (none after pagehide: the address then).
-        page_path: (currentPath || location.pathname).slice(0, 2e3),
-        event_id: uuid(),
-        event_type,
-        ...identity(),
-        // A Date becomes its ISO-8601 UTC string in JSON.
-        event_ts: new Date() as never,
-        ...fields,
-      } satisfies WireEventInput),
-    ) < 2 && setTimeout(flush, 3000),
-    (queue[49] || new Blob(queue).size > 2e4) && flush());
-};
+  (queue.push(
+    // The collector reads the fields by name; this order is the one that gzips smallest.
+    JSON.stringify({
+      // The collector takes 2,000 characters at most, and refuses the event for a longer one. The
+      // path of the page view under way: an event in the 300 ms before an SPA navigation's
+      // page_view belongs to the page it was on (none after pagehide: the address then).
+      page_path: (currentPath || location.pathname).slice(0, 2e3),
+      event_id: uuid(),
+      event_type,
+      ...identity(),
+      // A Date becomes its ISO-8601 UTC string in JSON.
+      event_ts: new Date() as never,
+      ...fields,
+    } satisfies WireEventInput),
+  ) < 2 && setTimeout(flush, 3000),
+  (queue[49] || new Blob(queue).size > 2e4) && flush());
 
 /**
  * Sends the whole queue; `leaving` (the page is going away) prefers sendBeacon, which outlives the
