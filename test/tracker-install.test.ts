@@ -90,6 +90,37 @@ describe.runIf(executable)("tracker: unusual tags and pages", () => {
     expect(errors).toEqual([]);
   });
 
+  it("counts a prerendered page that includes the tag twice once, when the visitor opens it", async () => {
+    // Both copies wait for the page to be shown: the first to start counts it, the other stays silent.
+    await openPrerendered("twice.html");
+    await suite.page.click("#twice-cta");
+    await suite.page.clock.runFor(3_100);
+    await poll(() => suite.site.ofType("cta_click").length).toBe(1);
+    await suite.site.settle();
+    expect(suite.site.ofType("page_view")).toHaveLength(1);
+    expect(suite.site.ofType("custom").map((e) => e.name)).toEqual(["queued"]);
+    expect(suite.site.ofType("cta_click")).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
+  it("throws nothing into a prerendered page whose own script fires an input event before it is shown", async () => {
+    // As a framework does to set up its form state; the form is started by the visitor later, if ever.
+    const url = suite.site.page("prerender-input.html");
+    await suite.page.route(url, (route) =>
+      route.fulfill({
+        contentType: "text/html",
+        body: `<!doctype html><title>Set up</title><script defer src="/analytics.js"></script>
+<form id="early"><input id="early-field"></form><button data-cta="later">Go</button>
+<script>addEventListener("load", () => document.getElementById("early-field").dispatchEvent(new Event("input", { bubbles: true })))</script>`,
+      }),
+    );
+    await openPrerendered("prerender-input.html");
+    await poll(() => suite.site.ofType("page_view").length).toBe(1);
+    await suite.site.settle();
+    expect(suite.site.ofType("form_start")).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it("counts a page opened in a background tab at once, its queued calls after its page_view", async () => {
     // A tab the visitor opened behind the current one: hidden from the start, never prerendered.
     await suite.context.addInitScript(() => {

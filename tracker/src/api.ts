@@ -1,12 +1,12 @@
 // The public face, window.ownstats. Calls made before the script loaded sit in the snippet stub's
 // queue, ownstats.q = [[method, arguments], …], and are replayed here in order.
 
-import { doc, queued, silent } from "./config.ts";
+import { doc, installed, queued, silent } from "./config.ts";
 import { identity, store } from "./identity.ts";
 import { pageView } from "./page.ts";
-import { on, track } from "./track.ts";
+import { track } from "./track.ts";
 
-const api = {
+export const api = {
   /**
    * A `custom` event named by the site. The collector refuses a name over 50 characters, and the
    * event with it: a longer one is cut to 50. A missing name stays missing (and is refused).
@@ -29,13 +29,17 @@ const api = {
 type Stub = { q?: [keyof typeof api, [never, never]][] };
 type Global = { ownstats?: Stub | typeof api };
 
-// The page view of the load, then the API is installed and the calls the stub queued are replayed,
-// as they would have run after it. map's second argument, evaluated before the replay, installs the
-// API. A copy of the script that finds another copy's API (no queue) leaves it in place and stays
-// silent. A prerendered page starts when the visitor opens it: until then the stub keeps queueing,
-// so nothing of a page never shown (an experiment exposure, say) is sent.
-const start = () => (
-  pageView(),
-  (queued as Stub["q"])?.map(([method, args]) => api[method]?.(...args), ((self as Global).ownstats = api))
-);
-(doc as { prerendering?: boolean }).prerendering ? on("prerenderingchange", start) : start();
+// The API is installed, the page view of the load sent, then the calls the stub queued are
+// replayed, as they would have run after it (map's second argument runs before the replay). A
+// prerendered page starts when the visitor opens it (prerenderingchange, or visibilitychange should
+// that come first): until then the stub keeps queueing, so nothing of a page never shown (an
+// experiment exposure, say) is sent. A copy of the script that finds another copy's API (no queue)
+// leaves it in place and stays silent, and so does one that finds, when its page is shown, that
+// another copy started first (both waited on a prerendered page). Once started, start does nothing.
+export const start = (): unknown =>
+  !(doc as { prerendering?: boolean }).prerendering &&
+  (self as Global).ownstats == installed &&
+  (queued as Stub["q"])?.map(
+    ([method, args]) => api[method]?.(...args),
+    (((self as Global).ownstats = api), pageView()),
+  );

@@ -1,8 +1,13 @@
 // ownstats browser tracker: privacy-first, cookieless, batched. Built into dist/analytics.js by ../build.ts.
 // Each module starts its part when it runs, in the order of these imports: page.ts sends the
-// queue when the page is hidden or left, behaviour.ts listens to what the visitor does, and api.ts
-// sends the first page_view (once a prerendered page is shown), installs window.ownstats and
-// replays the calls queued before the script loaded.
+// queue when the page is hidden or left, behaviour.ts listens to what the visitor does. Then start
+// (api.ts) installs window.ownstats, sends the first page_view and replays the calls queued before
+// the script loaded: now, or once a prerendered page is shown. (Called from here, after every
+// module has run: api.ts and track.ts import each other, and either may come first in the bundle.)
 import "./page.ts";
 import "./behaviour.ts";
-import "./api.ts";
+import { start } from "./api.ts";
+import { on } from "./track.ts";
+
+on("prerenderingchange", start);
+start();

@@ -2,13 +2,15 @@
 // and what is counted once per page view (scroll and visible-time milestones, forms started, the
 // exit intent).
 import type { EventType } from "../../functions/collect/event.ts";
+import { start } from "./api.ts";
 import { doc, nav } from "./config.ts";
 import { type Fields, flush, on, track } from "./track.ts";
 
 /** The path of the page view under way, 0 for none. */
 export let currentPath: string | 0;
-// What this page view already sent once: started forms, scroll milestones, the exit intent.
-let sent: unknown[];
+// What this page view already sent once: started forms, scroll milestones, the exit intent. (A
+// list from the start: the page's own script may fire an input event before the first page view.)
+let sent: unknown[] = [];
 let visibleSeconds: number;
 
 /** Tracks an event the first time `key` turns up in this page view. */
@@ -82,8 +84,7 @@ on("popstate", pageViewSoon);
 // a page shown again from the back/forward cache sends a page_view.
 on("pagehide", (event: Event) => (flush(event), (currentPath = 0)));
 on("pageshow", pageViewSoon);
-// Showing a prerendered page sends its page_view, should this come before prerenderingchange
-// (otherwise pageView finds the path unchanged); hiding never does, not even after pagehide forgot
-// the path. Hiding looks at the scroll position first: a milestone reached since the last tick
-// goes out too.
-on("visibilitychange", (event: Event) => (doc.hidden || pageView(), measureScroll(), flush(event)));
+// Showing a prerendered page starts it (its page_view, then the stub's calls), should this come
+// before prerenderingchange; start does nothing once the page has started, and hiding never calls
+// it. Hiding looks at the scroll position first: a milestone reached since the last tick goes out too.
+on("visibilitychange", (event: Event) => (doc.hidden || start(), measureScroll(), flush(event)));

@@ -2,6 +2,7 @@
 // they queue up and leave together as {"events":[…]} in a text/plain body, a CORS "simple
 // request", so a cross-origin endpoint costs no preflight.
 import type { EventType, WireEventInput } from "../../functions/collect/event.ts";
+import { api } from "./api.ts";
 import { endpoint, nav, silent } from "./config.ts";
 import { identity, uuid } from "./identity.ts";
 import { currentPath } from "./page.ts";
@@ -18,8 +19,11 @@ const queue: string[] = [];
 // events (the most the collector takes in one request) or over 20 kB. A body over 64 KiB is refused
 // by the collector, by sendBeacon and by keepalive fetch, whose 64 KiB are for all their requests
 // in flight; a batch stays under it even when its last event is the largest the contract allows.
+// Only the copy whose API the page holds tracks: none before the page is shown (a prerendered page),
+// and a copy that found another one counting the page never (each event would arrive twice).
 export const track = (event_type: EventType, fields?: Fields): unknown =>
   silent ||
+  (self as { ownstats?: unknown }).ownstats != api ||
   (queue.push(
     // The collector reads the fields by name; this order is the one that gzips smallest.
     JSON.stringify({
