@@ -82,6 +82,18 @@ describe.runIf(executable)("tracker: the interactions it sends", () => {
     expect(JSON.stringify(suite.site.events())).not.toMatch(/Start your trial|See|Nothing to track/);
   });
 
+  it("sends one cta_click for a click on a data-cta label, which the browser passes on to its checkbox", async () => {
+    await suite.page.goto(suite.site.page("article.html"));
+    await suite.page.click("#terms-text"); // the label's text: a click on the label, then one on the box
+    await suite.page.clock.runFor(500);
+    await suite.page.click("#terms-box"); // the box itself: one click
+    await flushed(suite, "cta_click", 2);
+    await suite.page.clock.runFor(3_100);
+    await suite.site.settle();
+    expect(suite.site.ofType("cta_click").map((e) => e.element)).toEqual(["accept-terms", "accept-terms"]);
+    expect(await suite.page.isChecked("#terms-box")).toBe(false); // checked, then unchecked: two clicks
+  });
+
   it("sends only the scroll depths reached on a page that scrolls inside its body", async () => {
     await suite.page.goto(suite.site.page("body-scroll.html"));
     await suite.page.clock.runFor(2_000);

@@ -14,11 +14,17 @@ const formName = (form: Element) =>
 // The collector refuses an element over 200 characters, and the event with it: a longer
 // data-cta value is cut to 200, as a form's name is. A middle-click (auxclick, button 1) opens a
 // link in a new tab and counts as well, once, as Plausible counts it; a right-click (button 2) does not.
+// A click on a label is passed on to its control as a second click event with the same timeStamp:
+// one click of the visitor, counted once (once() knows it by its time and the CTA it reached).
 for (const type of ["click", "auxclick"])
   on(
     type,
     (event: MouseEvent, cta = (event.target as HTMLElement).closest?.<HTMLElement>("[data-cta]")) =>
-      event.button < 2 && cta && track("cta_click", { element: (cta.dataset.cta as string).slice(0, 200) }),
+      event.button < 2 &&
+      cta &&
+      once(event.timeStamp + (cta.dataset.cta as string), "cta_click", {
+        element: (cta.dataset.cta as string).slice(0, 200),
+      }),
   );
 
 on(

@@ -8,8 +8,9 @@ import { type Fields, flush, on, track } from "./track.ts";
 
 /** The path of the page view under way, 0 for none. */
 export let currentPath: string | 0;
-// What this page view already sent once: started forms, scroll milestones, the exit intent. (A
-// list from the start: the page's own script may fire an input event before the first page view.)
+// What this page view already sent once: started forms, scroll milestones, the exit intent, each
+// click on a CTA. (A list from the start: the page's own script may fire an input event before the
+// first page view.)
 let sent: unknown[] = [];
 let visibleSeconds: number;
 
