@@ -81,6 +81,27 @@ describe.runIf(executable)("tracker: its page API", () => {
     expect(errors).toEqual([]);
   });
 
+  it("replays every call queued by the snippet stub, in order, when one of them cannot be sent", async () => {
+    const errors: string[] = [];
+    suite.page.on("pageerror", (error) => errors.push(error.message));
+    await suite.context.addInitScript(() => {
+      (window as never as { ownstats: unknown }).ownstats = {
+        q: [
+          ["track", ["before"]],
+          ["track", ["unsendable", { count: BigInt(1) }]], // JSON cannot carry a BigInt
+          ["variant", ["hero-copy", "short"]],
+          ["track", ["after"]],
+        ],
+        track() {},
+      };
+    });
+    await suite.page.goto(suite.site.page("article.html"));
+    await flushed(suite, "custom", 2);
+    expect(suite.site.ofType("custom").map((e) => e.name)).toEqual(["before", "after"]);
+    expect(suite.site.ofType("experiment_exposure")).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
   it("replays calls queued by the snippet stub after the first page_view", async () => {
     await suite.page.goto(suite.site.page("stub.html"));
     await flushed(suite, "custom", 1);

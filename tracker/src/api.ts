@@ -40,6 +40,12 @@ export const start = (): unknown =>
   !(doc as { prerendering?: boolean }).prerendering &&
   (self as Global).ownstats == installed &&
   (queued as Stub["q"])?.map(
-    ([method, args]) => api[method]?.(...args),
+    // One call that throws (props JSON cannot carry) loses neither the calls after it nor the
+    // page's listeners' events; its caller, long gone, cannot hear of it anyway.
+    ([method, args]) => {
+      try {
+        api[method]?.(...args);
+      } catch {}
+    },
     (((self as Global).ownstats = api), pageView()),
   );
