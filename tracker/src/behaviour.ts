@@ -27,6 +27,9 @@ for (const type of ["click", "auxclick"])
       }),
   );
 
+// Leaving through the top edge: towards the tab bar, the address bar or the close button.
+on("mouseout", (event: MouseEvent) => !event.relatedTarget && event.clientY < 1 && once(doc, "exit_intent"));
+
 on(
   "input",
   (event: Event, form = (event.target as HTMLInputElement).form) =>
@@ -34,6 +37,3 @@ on(
 );
 
 on("submit", (event: Event) => track("form_submit", { element: formName(event.target as Element) }));
-
-// Leaving through the top edge: towards the tab bar, the address bar or the close button.
-on("mouseout", (event: MouseEvent) => !event.relatedTarget && event.clientY < 1 && once(doc, "exit_intent"));

@@ -78,15 +78,15 @@ for (const method of ["pushState", "replaceState"] as const) {
   const original = history[method];
   history[method] = (...args) => (pageViewSoon(), original.apply(history, args));
 }
-on("popstate", pageViewSoon);
-// Leaving, or hiding (the last moment a mobile page is sure to see): send now, by sendBeacon.
-// Becoming visible again flushes too, which finds the queue empty or sends it just as well.
-// (Heard from here, before api.ts replays the stub's calls: one of those that throws cannot
-// keep the page's last events from leaving.) Leaving then forgets the path (0 equals no path), so
-// a page shown again from the back/forward cache sends a page_view.
-on("pagehide", (event: Event) => (flush(event), (currentPath = 0)));
-on("pageshow", pageViewSoon);
-// Showing a prerendered page starts it (its page_view, then the stub's calls), should this come
-// before prerenderingchange; start does nothing once the page has started, and hiding never calls
-// it. Hiding looks at the scroll position first: a milestone reached since the last tick goes out too.
+// Hiding, or leaving (the last moment a mobile page is sure to see): send now, by sendBeacon.
+// Hiding looks at the scroll position first: a milestone reached since the last tick goes out
+// too. Becoming visible again flushes too, which finds the queue empty or sends it just as well;
+// showing a prerendered page starts it (its page_view, then the stub's calls), should this come
+// before prerenderingchange (start does nothing once the page has started, and hiding never calls
+// it). Leaving then forgets the path (0 equals no path), so a page shown again from the back/forward
+// cache sends a page_view. (Heard from here, before start replays the stub's calls.)
 on("visibilitychange", (event: Event) => (doc.hidden || start(), measureScroll(), flush(event)));
+on("pagehide", (event: Event) => (flush(event), (currentPath = 0)));
+// Back and forward, and a page shown again from the back/forward cache.
+on("popstate", pageViewSoon);
+on("pageshow", pageViewSoon);
