@@ -5,6 +5,7 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isRunning } from "../local/lock-owner.ts";
 
 const PREFIX = "ownstats-test-run-";
 
@@ -17,17 +18,7 @@ export function createRunFolder(parent: string): string {
 export function sweepAbandonedRunFolders(parent: string): void {
   for (const name of readdirSync(parent)) {
     const pid = new RegExp(`^${PREFIX}(\\d+)-`).exec(name)?.[1];
-    if (pid && !isRunning(Number(pid))) removeFolder(join(parent, name));
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process runs, as another user.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if (pid && !isRunning({ pid: Number(pid) })) removeFolder(join(parent, name));
   }
 }
 
