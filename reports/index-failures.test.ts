@@ -54,7 +54,7 @@ describe("renderSite failures", () => {
     vi.spyOn(console, "error").mockImplementation((message: string) => void errors.push(message));
     expect(await renderSite({ data, days: 28 })).toBe(1);
     expect(errors.join("\n")).toMatch(
-      /^report: the warehouse has no stg_events, sessions, int_daily_sources, int_daily_attribution, int_daily_pages, int_daily_paths, int_goal_events, int_daily_funnel, daily, .*, anomalies: /,
+      /^report: the warehouse has no stg_events, sessions, int_daily_sources, int_daily_attribution, int_daily_pages, int_daily_paths, int_goal_events, int_daily_funnel, daily, .*, anomalies: the reports read the models of ownstats' own project; build them with `ownstats build`$/,
     );
   });
 

@@ -63,7 +63,8 @@ export async function renderSite(opts: SiteOptions & { optional?: boolean }): Pr
     if (missing.length > 0) {
       const what = `the warehouse has no ${missing.join(", ")}: the reports read the models of ownstats' own project`;
       if (opts.optional) console.log(`report: skipped, ${what}`);
-      else console.error(`report: ${what}`);
+      // Never built, or a build that failed or ran only some models: building them is the way on.
+      else console.error(`report: ${what}; build them with \`ownstats build\``);
       return opts.optional ? 0 : 1;
     }
     const site = await buildSite(opts);
