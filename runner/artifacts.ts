@@ -3,7 +3,7 @@
 // facts go where dbt has a place for them (the manifest node, a node's config). Its nodes and sources
 // are built in manifest-nodes.ts.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CompiledProject } from "./compile.ts";
 import {
@@ -122,9 +122,16 @@ export function buildManifest(project: CompiledProject): Manifest {
   };
 }
 
+/**
+ * Writes an artifact whole under a name of this process's own, then renames it into place: a reader at
+ * that moment (`ownstats report` in another terminal while `dev` builds) sees the previous file or the
+ * new one, never one cut short.
+ */
 export function writeJson(target: string, file: string, value: unknown): void {
   mkdirSync(target, { recursive: true });
-  writeFileSync(join(target, file), `${JSON.stringify(value, null, 2)}\n`);
+  const partial = join(target, `.${file}.${process.pid}.tmp`);
+  writeFileSync(partial, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(partial, join(target, file));
 }
 
 /** Reads `target/manifest.json` of a data folder (written by every run, build, test). */
