@@ -30,6 +30,15 @@ describe("ownstats command", () => {
     }
   });
 
+  it("prints its version, package.json's, with --version and -V", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
+    for (const flag of ["--version", "-V"]) {
+      const result = await ownstats(flag);
+      expect(result.code, flag).toBe(0);
+      expect(result.stdout, flag).toBe(`${version}\n`);
+    }
+  });
+
   it("exits 2 and names the problem on a usage error", async () => {
     const missing = await ownstats("query");
     expect(missing.code).toBe(2);

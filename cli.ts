@@ -1,6 +1,6 @@
 // The `ownstats` command: parses arguments and calls the parts. Each part is imported lazily,
 // so `ownstats query` does not pay for loading the collector or the AWS SDK.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve, sep } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import {
@@ -32,6 +32,12 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 
 const program = new Command("ownstats")
   .description("Privacy-first web analytics you run and own")
+  .version(
+    (JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string })
+      .version,
+    "-V, --version",
+    "the version of ownstats",
+  )
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(withDbtCommandHint(text)) })
   .exitOverride();
