@@ -68,6 +68,16 @@ const stateOption = () =>
     "--state <dir>",
     "a folder holding an earlier run's manifest.json, for state:modified and state:new selectors",
   ).argParser(homeExpanded);
+/** The options of every command that reads the model project: which one, which of its nodes, its variables. */
+const withProjectOptions = (command: Command): Command =>
+  command
+    .addOption(modelsOption())
+    .addOption(selectOption())
+    .addOption(excludeOption())
+    .addOption(selectorOption())
+    .addOption(indirectOption())
+    .addOption(stateOption())
+    .addOption(varsOption());
 const portOption = () =>
   new Option("--port <n>", "port to listen on (0: any free port)")
     .argParser(integer("--port", 0, 65_535))
@@ -119,16 +129,7 @@ for (const step of ["build", "run", "test", "report"] as const) {
   // Each step offers only the options it reads: `report` renders the warehouse as it is, so a
   // --full-refresh or --select given to it would be silently ignored.
   if (step !== "report")
-    command
-      .addOption(modelsOption())
-      .addOption(selectOption())
-      .addOption(excludeOption())
-      .addOption(selectorOption())
-      .addOption(indirectOption())
-      .addOption(stateOption())
-      .addOption(varsOption());
-  if (step !== "report")
-    command
+    withProjectOptions(command)
       .option("-x, --fail-fast", "stop at the first model error or test failure; the rest is skipped")
       // Taken so that a dbt command line runs as written; the warehouse has one connection.
       .option("--threads <n>", "as dbt's; nodes run one at a time here", integer("--threads", 1));
@@ -190,19 +191,14 @@ async function inDataFolder(
   }
 }
 
-program
-  .command("compile")
-  .description(
-    "compile the models and data tests into DATA/target/compiled (no database needed); with --select, print the selected models' SQL",
-  )
-  .addOption(dataOption())
-  .addOption(modelsOption())
-  .addOption(selectOption())
-  .addOption(excludeOption())
-  .addOption(selectorOption())
-  .addOption(indirectOption())
-  .addOption(stateOption())
-  .addOption(varsOption())
+withProjectOptions(
+  program
+    .command("compile")
+    .description(
+      "compile the models and data tests into DATA/target/compiled (no database needed); with --select, print the selected models' SQL",
+    )
+    .addOption(dataOption()),
+)
   .option("--empty", "as dbt's compile --empty: the compiled SQL reads every ref and source as no row")
   .action(async (opts) =>
     finish(
@@ -212,18 +208,13 @@ program
     ),
   );
 
-program
-  .command("ls")
-  .alias("list")
-  .description("list the models and data tests a selection picks, in the order build runs them")
-  .addOption(dataOption())
-  .addOption(modelsOption())
-  .addOption(selectOption())
-  .addOption(excludeOption())
-  .addOption(selectorOption())
-  .addOption(indirectOption())
-  .addOption(stateOption())
-  .addOption(varsOption())
+withProjectOptions(
+  program
+    .command("ls")
+    .alias("list")
+    .description("list the models and data tests a selection picks, in the order build runs them")
+    .addOption(dataOption()),
+)
   .addOption(
     new Option("--output <format>", "what to print").choices(["name", "path", "json"]).default("name"),
   )
