@@ -34,7 +34,7 @@ export const models: Page = {
       (rows.column_types ?? []).map((r) => [`${r.table_name}.${r.column_name}`, String(r.data_type)]),
     );
     // As dbt docs lists its catalog's columns too: a column schema.yml does not describe is still
-    // one an analyst can query (stg_events' element, name and props, say).
+    // one an analyst can query (one a project of the analyst's own adds without a description, say).
     const undocumented = (m: ModelDoc) => {
       const described = new Set(m.columns.map((c) => c.name));
       return (rows.column_types ?? [])
