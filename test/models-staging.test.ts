@@ -226,6 +226,26 @@ describe("stg_events", () => {
     ]);
   });
 
+  it("keeps every good row of a batch with several event_ids that are not UUIDs", async () => {
+    // Two rows whose ids are no UUID make a NULL "duplicate"; a NOT IN against it kept no row at all.
+    const batch = await buildWith([
+      ev({ event_id: "40000000-0000-4000-8000-000000000001", session_id: "session-ok" }),
+      ev({ event_id: "40000000-0000-4000-8000-000000000002", session_id: "session-twice" }),
+      ev({
+        event_id: "40000000-0000-4000-8000-000000000002",
+        session_id: "session-twice",
+        page_path: "/again",
+      }),
+      ev({ event_id: "not-a-uuid", session_id: "session-bad-id" }),
+      ev({ event_id: "not-a-uuid-either", session_id: "session-bad-id" }),
+    ]);
+    expect(batch.output).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0/);
+    expect(await query(batch.data, "select session_id from stg_events order by session_id")).toEqual([
+      { session_id: "session-ok" },
+      { session_id: "session-twice" },
+    ]);
+  });
+
   it("keeps bots, flagged, and the marts leave them out", async () => {
     expect(await query(built.data, "select is_bot from stg_events where session_id = 'session-bot'")).toEqual(
       [{ is_bot: true }],

@@ -85,8 +85,9 @@ typed as materialized (
 
 -- The earliest arrival of each event_id wins inside this batch. Duplicates are rare, so only their
 -- rows go through the window (ordering every row of a large batch would cost more than the read).
+-- Ids that are no UUID (NULL here) stay out of it: one NULL in a NOT IN list keeps no row at all.
 duplicated as (
-  select event_id from typed group by event_id having count(*) > 1
+  select event_id from typed where event_id is not null group by event_id having count(*) > 1
 ),
 
 deduplicated as (
