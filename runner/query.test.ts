@@ -1,9 +1,7 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { holdWarehouse } from "../test/hold-warehouse.ts";
 import { tempFolder } from "../test/temp-folders.ts";
 import { query } from "./query.ts";
 import { openWarehouse } from "./warehouse.ts";
@@ -128,29 +126,6 @@ describe("ownstats query", () => {
 });
 
 describe("ownstats query while another process holds the warehouse", () => {
-  // A second process opens the warehouse read-write (as a dev build does), says so, holds it for
-  // holdMs and exits.
-  async function holdWarehouse(data: string, holdMs: number) {
-    const script = `
-      import { DuckDBInstance } from "@duckdb/node-api";
-      const instance = await DuckDBInstance.create(${JSON.stringify(join(data, "warehouse.duckdb"))});
-      const connection = await instance.connect();
-      await connection.run("create table if not exists t as select 42 as answer");
-      console.log("held");
-      setTimeout(() => { connection.closeSync(); instance.closeSync(); }, ${holdMs});
-    `;
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-      cwd: fileURLToPath(new URL("..", import.meta.url)),
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const exited = once(child, "exit");
-    await new Promise<void>((held, failed) => {
-      child.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("held") && held());
-      child.on("exit", (code) => failed(new Error(`the holding process exited (${code})`)));
-    });
-    return { child, exited };
-  }
-
   it("waits until the other process lets go, then answers", async () => {
     const data = tempFolder("ownstats-query-");
     const { exited } = await holdWarehouse(data, 1500);
