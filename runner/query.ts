@@ -2,9 +2,10 @@
 
 import { DuckDBDecimalType, type DuckDBType, DuckDBTypeId } from "@duckdb/node-api";
 import { heldByAnotherProcess } from "./lock.ts";
+import { cannotWrite, readOnlyError } from "./query-read-only.ts";
 import { queryValue } from "./query-values.ts";
 import { stripTrailingSemicolons } from "./sql.ts";
-import { noWarehouseReason, openWarehouse, type Plain } from "./warehouse.ts";
+import { type Access, noWarehouseReason, openWarehouse, type Plain } from "./warehouse.ts";
 
 export interface QueryOptions {
   data: string;
@@ -32,7 +33,9 @@ export async function query(sql: string, opts: QueryOptions): Promise<number> {
     err(`ownstats query: ${noWarehouse}`);
     return 1;
   }
-  const wh = await openWhenFree(opts.data, opts.waitMs ?? 30_000, err);
+  // A query only reads, so a folder it may not write into is no reason to refuse it.
+  const refused = cannotWrite(opts.data);
+  const wh = await openWhenFree(opts.data, refused ? "read-only" : "read-write", opts.waitMs ?? 30_000, err);
   if (!wh) return 1;
   try {
     // Each statement runs in turn and the last one's result is printed, as `psql -c` does.
@@ -44,7 +47,8 @@ export async function query(sql: string, opts: QueryOptions): Promise<number> {
     out(format(columns, rows, opts.format, reader.columnTypes().map(fractional)));
     return 0;
   } catch (error) {
-    err(`ownstats query: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    err(`ownstats query: ${refused ? readOnlyError(message, opts.data, refused) : message}`);
     return 1;
   } finally {
     wh.close();
@@ -54,11 +58,11 @@ export async function query(sql: string, opts: QueryOptions): Promise<number> {
 const isLocked = (error: unknown) => error instanceof Error && heldByAnotherProcess(error.message);
 
 /** Opens the warehouse, waiting while another process holds it; undefined (said on err) after waitMs. */
-async function openWhenFree(data: string, waitMs: number, err: (text: string) => void) {
+async function openWhenFree(data: string, access: Access, waitMs: number, err: (text: string) => void) {
   const deadline = Date.now() + waitMs;
   for (let waited = false; ; waited = true) {
     try {
-      return await openWarehouse(data);
+      return await openWarehouse(data, access);
     } catch (error) {
       if (!isLocked(error)) throw error;
       if (Date.now() >= deadline) {

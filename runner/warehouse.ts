@@ -1,6 +1,8 @@
 // One DuckDB database file per data folder. DuckDB allows one writer per file, so every part of one
 // process (builds, reports, queries in the dev server) shares one instance through DuckDB's cache.
+import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 
@@ -22,16 +24,30 @@ export interface Warehouse {
 // had come and gone (a build stalled forever), so each path is asked of it once per process.
 const instances = new Map<string, Promise<DuckDBInstance>>();
 
-function instanceFor(path: string): Promise<DuckDBInstance> {
-  const key = resolve(path);
+/** How a warehouse is opened: read-only for a data folder that cannot be written (`ownstats query`). */
+export type Access = "read-write" | "read-only";
+
+function instanceFor(path: string, access: Access): Promise<DuckDBInstance> {
+  const key = `${resolve(path)} ${access}`;
   let instance = instances.get(key);
   if (!instance) {
-    instance = DuckDBInstance.fromCache(path);
+    instance = DuckDBInstance.fromCache(path, access === "read-only" ? readOnly() : undefined);
     instances.set(key, instance);
     instance.catch(() => instances.delete(key));
   }
   return instance;
 }
+
+/**
+ * Read-only, DuckDB takes a shared lock on the file, which a build's lock still excludes, and writes
+ * nothing into the data folder but what a sort or join too big for memory spills into `<file>.tmp`:
+ * that goes into a folder of this process's own in the system's temp folder, which DuckDB makes when it
+ * first spills and removes as the process ends.
+ */
+const readOnly = () => ({
+  access_mode: "READ_ONLY",
+  temp_directory: join(tmpdir(), `ownstats-spill-${process.pid}-${randomUUID()}`),
+});
 
 /**
  * Closes every database file this process opened, so that another process (`ownstats query` in a
@@ -67,12 +83,12 @@ export function noWarehouseReason(data: string): string | undefined {
 // short (a full disk, a copy that stopped).
 const DAMAGED = /not a valid DuckDB database file|Could not read enough bytes from file/;
 
-export async function openWarehouse(data: string): Promise<Warehouse> {
+export async function openWarehouse(data: string, access: Access = "read-write"): Promise<Warehouse> {
   mkdirSync(data, { recursive: true });
   const path = warehousePath(data);
   let instance: DuckDBInstance;
   try {
-    instance = await instanceFor(path);
+    instance = await instanceFor(path, access);
   } catch (error) {
     const message = (error as Error).message;
     if (!DAMAGED.test(message)) throw error;

@@ -14,6 +14,20 @@ export const readOnlyAt = (folder: string): string[] => [
 ];
 
 /**
+ * A wrapper that runs the command with `folder` bound read-only onto itself: its files are there to
+ * read, as on a read-only volume a warehouse was synced to, and writing any of them fails with EROFS.
+ */
+export const readOnlyBindAt = (folder: string): string[] => [
+  "unshare",
+  "-rm",
+  "sh",
+  "-c",
+  'mount --bind -o ro "$1" "$1" && shift && exec "$@"',
+  "sh",
+  folder,
+];
+
+/**
  * A wrapper that runs the command with a full file system on `folder`: a tmpfs of one page, filled
  * up first. An empty file still fits there (an inode, no block), as it does on a real full disk.
  */
