@@ -3,8 +3,9 @@
 // A lock file holds the owner's pid.
 import { lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { REFUSED } from "../runner/refused-write.ts";
 import { isRunning, type LockOwner, ownerOf, takeLockFile, thisProcess } from "./lock-owner.ts";
-import { notAFile, REFUSED, StartProblem, statOf } from "./start-problem.ts";
+import { notAFile, StartProblem, statOf } from "./start-problem.ts";
 
 /** A start-up problem the user can fix: printed as one line, exit code 2. */
 export class DevStartError extends StartProblem {}

@@ -3,6 +3,7 @@
 import { type Stats, statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
+import { REFUSED, wayOut } from "../runner/refused-write.ts";
 
 export class StartProblem extends Error {}
 
@@ -47,29 +48,6 @@ export async function refuseNonFileAt(path: string, holds: string): Promise<void
     throw new StartProblem(
       `${path} is ${what}, but it must be the file that holds ${holds}; move it away or choose another --data`,
     );
-}
-
-/** Why a write into the data folder was refused, in the user's words, for the errors a user can fix. */
-export const REFUSED: Record<string, string> = {
-  ENOSPC: "its disk is full",
-  EDQUOT: "the disk quota is used up",
-  EFBIG: "a file size limit (ulimit -f) is reached",
-  EROFS: "its file system is read-only",
-  EACCES: "permission is denied",
-  EPERM: "permission is denied",
-};
-
-/**
- * The way out of a refused write that room does not give: a read-only file system, a missing
- * permission or a limit on the size of one file stays so however much is freed. Undefined for the
- * refusals that room cures.
- */
-export function wayOut(code: string | undefined, folder: string): string | undefined {
-  if (code === "EROFS") return "mount its file system read-write";
-  // The limit is the process's own, inherited from the shell (or a service manager) that starts it.
-  if (code === "EFBIG") return "raise the limit (ulimit -f unlimited in the shell that starts ownstats)";
-  if (code === "EACCES" || code === "EPERM") return `let the user running ownstats write into ${folder}`;
-  return undefined;
 }
 
 /**

@@ -9,8 +9,8 @@ import { basename, dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { REFUSED, wayOut } from "../runner/refused-write.ts";
 import { makeDirectoryDurably, renameDurably } from "./durable-file.ts";
-import { REFUSED, wayOut } from "./start-problem.ts";
 import { answeredWithin, S3_SILENCE_SECONDS } from "./sync-client.ts";
 
 export interface Downloaded {

@@ -1,7 +1,7 @@
 // `ownstats query` on a data folder it may not write into (a read-only volume a warehouse was synced
 // to, a folder of another user): the warehouse is opened read-only, which answers every query that reads.
 import { accessSync, constants } from "node:fs";
-import { REFUSED, wayOut } from "../local/start-problem.ts";
+import { REFUSED, wayOut } from "./refused-write.ts";
 import { warehousePath } from "./warehouse.ts";
 
 const READ_ONLY = new Set(["EROFS", "EACCES", "EPERM"]);

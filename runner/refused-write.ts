@@ -1,0 +1,25 @@
+// A write into the data folder that the system refused, in the user's words: every part that writes
+// there (the runner, the collector's spool, delivery, sync) names the same causes the same way.
+
+/** Why a write into the data folder was refused, in the user's words, for the errors a user can fix. */
+export const REFUSED: Record<string, string> = {
+  ENOSPC: "its disk is full",
+  EDQUOT: "the disk quota is used up",
+  EFBIG: "a file size limit (ulimit -f) is reached",
+  EROFS: "its file system is read-only",
+  EACCES: "permission is denied",
+  EPERM: "permission is denied",
+};
+
+/**
+ * The way out of a refused write that room does not give: a read-only file system, a missing
+ * permission or a limit on the size of one file stays so however much is freed. Undefined for the
+ * refusals that room cures.
+ */
+export function wayOut(code: string | undefined, folder: string): string | undefined {
+  if (code === "EROFS") return "mount its file system read-write";
+  // The limit is the process's own, inherited from the shell (or a service manager) that starts it.
+  if (code === "EFBIG") return "raise the limit (ulimit -f unlimited in the shell that starts ownstats)";
+  if (code === "EACCES" || code === "EPERM") return `let the user running ownstats write into ${folder}`;
+  return undefined;
+}
