@@ -208,6 +208,16 @@ describe("ownstats command", () => {
     expect(readdirSync(root).sort()).toEqual(["data", "plain-file"]);
   });
 
+  it('refuses a data folder with a "?" in its path, where DuckDB cannot keep the warehouse, before anything runs', async () => {
+    const data = join(tempFolder("ownstats-cli-"), "what?");
+    const refusal = `the data folder ${data} cannot hold the warehouse: DuckDB reads a "?" in its path as the start of a URL's query; choose a folder without one with --data`;
+    for (const command of ["build", "dev", "collect"]) {
+      const result = await ownstats(command, "--data", data, ...(command === "build" ? [] : ["--port", "0"]));
+      expect(result.code, command).toBe(2);
+      expect(result.stderr.trim(), command).toBe(`ownstats ${command}: ${refusal}`);
+    }
+  });
+
   // As `ownstats ls` in a terminal while `ownstats dev` builds: each rewrites DATA/target/compiled.
   it("compiles into one data folder from several processes at once, each whole", async () => {
     const data = tempFolder("ownstats-cli-");

@@ -4,6 +4,7 @@
 import { lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { REFUSED } from "../runner/refused-write.ts";
+import { warehouseFolderProblem } from "../runner/warehouse-folder.ts";
 import { isRunning, type LockOwner, ownerOf, takeLockFile, thisProcess } from "./lock-owner.ts";
 import { notAFile, StartProblem, statOf } from "./start-problem.ts";
 
@@ -43,6 +44,8 @@ export type DataSubfolder = keyof typeof DATA_SUBFOLDERS;
  */
 export function ensureWritable(data: string, subfolders: readonly DataSubfolder[] = []): void {
   const folder = resolve(data);
+  const unfit = warehouseFolderProblem(folder);
+  if (unfit) throw new DevStartError(unfit);
   const blocker = fileInPlaceOf(folder);
   if (blocker === folder)
     throw new DevStartError(`the data folder ${folder} is a file, not a folder; choose another with --data`);

@@ -74,9 +74,16 @@ export function prunableByHour(source: SourceConfig): boolean {
   return timeKeys.every((k) => k in source.partitions);
 }
 
+/**
+ * A path as DuckDB's glob reads it literally: its own `*`, `?` and `[` each in a one-character class.
+ * DuckDB globs every path it reads files from, so a data folder named `site [2026]` matched nothing
+ * (or `site 2`'s files) otherwise.
+ */
+const literal = (path: string) => path.replace(/[*?[]/g, "[$&]");
+
 function glob(data: string, source: SourceConfig): string {
   const parts = Object.keys(source.partitions).map((k) => `${k}=*`);
-  return join(resolve(data, source.path), ...parts, "*.gz");
+  return join(literal(resolve(data, source.path)), ...parts, "*.gz");
 }
 
 function readCall(files: string | string[], source: SourceConfig): string {
@@ -135,7 +142,7 @@ export function sourceSince(data: string, source: SourceConfig, since: Date): So
   if (files.length === 0) return { sql: emptyRelation(source), files: 0 };
   return {
     sql: readCall(
-      files.map((f) => f.path),
+      files.map((f) => literal(f.path)),
       source,
     ),
     files: files.length,

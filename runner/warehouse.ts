@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { warehouseFolderProblem } from "./warehouse-folder.ts";
 
 /** A JSON-safe value: DuckDB's BIGINT/HUGEINT become numbers (strings past 2^53), times ISO strings. */
 export type Plain = null | boolean | number | string | Plain[] | { [key: string]: Plain };
@@ -84,6 +85,8 @@ export function noWarehouseReason(data: string): string | undefined {
 const DAMAGED = /not a valid DuckDB database file|Could not read enough bytes from file/;
 
 export async function openWarehouse(data: string, access: Access = "read-write"): Promise<Warehouse> {
+  const problem = warehouseFolderProblem(data);
+  if (problem) throw new Error(problem);
   mkdirSync(data, { recursive: true });
   const path = warehousePath(data);
   let instance: DuckDBInstance;
