@@ -2,7 +2,7 @@
 // the rows the funnel mart and the report's period sum; kept right incrementally when a late event
 // moves a session to an earlier day.
 import { describe, expect, it } from "vitest";
-import { ev, query, resultOf, stepwiseAndWhole } from "./models-kit.ts";
+import { ev, query, resultOf, selectedRunAndWhole, stepwiseAndWhole } from "./models-kit.ts";
 
 const late = "2026-03-04T12:00:00Z";
 const rows =
@@ -43,5 +43,21 @@ describe("int_daily_funnel", () => {
       { step: 2, sessions: 1 },
       { step: 3, sessions: 0 },
     ]);
+  });
+
+  it("catches up with the funnel of sessions that a run selecting only the sessions side loaded", async () => {
+    const first = [ev({ session_id: "a", event_ts: "2026-03-02T10:00:00Z" })];
+    const second = [
+      // a scrolls: step 2 now; b is new on the same day.
+      ev({ session_id: "a", event_type: "scroll_depth", scroll_pct: 50, event_ts: "2026-03-02T10:01:00Z" }),
+      ev({ session_id: "b", event_ts: "2026-03-02T10:30:00Z" }),
+    ];
+    // sessions and int_daily_funnel are built, int_session_funnel is not: it catches up in the next run.
+    const { stepwise, whole } = await selectedRunAndWhole(first, second, ["+sessions+"]);
+    expect(await query(whole, rows)).toEqual([
+      { day: "2026-03-02", steps_reached: 1, sessions: 1 },
+      { day: "2026-03-02", steps_reached: 2, sessions: 1 },
+    ]);
+    expect(await query(stepwise, rows)).toEqual(await query(whole, rows));
   });
 });

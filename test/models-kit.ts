@@ -127,6 +127,34 @@ export async function stepwiseAndWhole(
   return { stepwise, whole };
 }
 
+/**
+ * `first` built, then `second` landed and built by a run of the `select`ed models alone and then by a
+ * run of all of them (`stepwise`), against one build of both (`whole`): a model that reads an input
+ * the selection left unbuilt must catch up with it in the next run.
+ */
+export async function selectedRunAndWhole(
+  first: RawEvent[],
+  second: RawEvent[],
+  select: string[],
+): Promise<{ stepwise: string; whole: string }> {
+  const stepwise = tempData();
+  const runs: [RawEvent[], string[] | undefined][] = [
+    [first, undefined],
+    [second, select],
+    [[], undefined],
+  ];
+  for (const [events, selection] of runs) {
+    await writeRaw(stepwise, events);
+    const built = await build(stepwise, { step: "run", select: selection });
+    if (built.code !== 0) throw new Error(`a stepwise run failed:\n${built.output}`);
+  }
+  const whole = tempData();
+  await writeRaw(whole, [...first, ...second]);
+  const built = await build(whole, { step: "run" });
+  if (built.code !== 0) throw new Error(`the whole build failed:\n${built.output}`);
+  return { stepwise, whole };
+}
+
 export async function query<T extends Row = Row>(data: string, sql: string): Promise<T[]> {
   const wh = await openWarehouse(data);
   try {

@@ -43,14 +43,17 @@ reached(step, session_id, reached_at, used) as (
   group by matches.step, matches.session_id
 ),
 
+-- The session's start over all its events, as in sessions: the day int_daily_funnel counts it on,
+-- carried here so that int_daily_funnel reads one input with one watermark.
 loads as (
-  select session_id, max(loaded_at) as loaded_at from events group by session_id
+  select session_id, min(event_ts) as started_at, max(loaded_at) as loaded_at from events group by session_id
 )
 
 select
   reached.session_id,
   max(reached.step)::INTEGER as steps_reached,
   {{> funnel_steps_key}} as funnel_steps_key,
+  any_value(loads.started_at) as started_at,
   any_value(loads.loaded_at) as loaded_at
 from reached
 join loads on loads.session_id = reached.session_id
