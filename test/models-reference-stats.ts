@@ -74,7 +74,9 @@ function beta(a: number, b: number) {
   const logNorm = logFactorial(n) - logFactorial(a - 1) - logFactorial(b - 1);
   const logChoose = (k: number) => logFactorial(n) - logFactorial(k) - logFactorial(n - k);
   const pow = (x: number, k: number) => (k === 0 ? 1 : x ** k);
+  const [mean, sd] = [a / (a + b), Math.sqrt((a * b) / ((a + b) ** 2 * (a + b + 1)))];
   return {
+    span: [Math.max(0, mean - 20 * sd), Math.min(1, mean + 20 * sd)] as const,
     pdf: (x: number) => Math.exp(logNorm) * pow(x, a - 1) * pow(1 - x, b - 1),
     cdf: (x: number) => {
       let tail = 0;
@@ -158,7 +160,15 @@ export function experiments(stg: Stg[], vars: Vars): Row[] {
       }
       const mine = posteriors[i]!;
       const others = posteriors.filter((_, j) => j !== i);
-      const prob_best = integrate((x) => mine.pdf(x) * others.reduce((p, o) => p * o.cdf(x), 1), 0, 1, 8000);
+      // Over the variant's own posterior (its mean ± 20 sd, where all but e^−20 of it lies): over all of
+      // [0, 1] a narrow one, a large arm's, falls between a few of the points.
+      const [lo, hi] = mine.span;
+      const prob_best = integrate(
+        (x) => mine.pdf(x) * others.reduce((p, o) => p * o.cdf(x), 1),
+        lo,
+        hi,
+        8000,
+      );
       rows.push({
         experiment,
         variant,

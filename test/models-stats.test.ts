@@ -213,6 +213,27 @@ describe("experiments", () => {
     expect(b?.prob_best).toBeCloseTo(0.3, 7);
   });
 
+  it("resolves a narrow posterior beside a wide one: a large arm without conversions, a new arm", async () => {
+    // 2,000 sessions of control and one of b, none converted yet: Beta(1, 2001) against Beta(1, 2).
+    // Exactly, control is best with probability ∫ 2(1 − y) (1 − y)^2001 dy = 2 / 2003.
+    const exposures = [...Array.from({ length: 2000 }, (_, i) => `control-${i}`), "b-0"].map((session_id) =>
+      ev({
+        session_id,
+        event_type: "experiment_exposure",
+        experiment: "rare",
+        variant: session_id.split("-")[0],
+        event_ts: clock("10:00"),
+      }),
+    );
+    const rare = await buildWith(exposures);
+    const [b, control] = await query<Variant>(
+      rare.data,
+      "select * from experiments where experiment = 'rare' order by variant",
+    );
+    expect(control?.prob_best).toBeCloseTo(2 / 2003, 9);
+    expect(b?.prob_best).toBeCloseTo(1 - 2 / 2003, 9);
+  });
+
   it("passes every data test", () => {
     expect(built.output).toMatch(/PASS experiments_prob_best_sums_to_one/);
     expect(built.output).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0/);

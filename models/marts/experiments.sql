@@ -130,7 +130,9 @@ split_p_values as (
 ),
 
 -- prob_best = ∫ pdf_i(x) · Π_{j≠i} cdf_j(x) dx for the posteriors Beta(1 + conversions, 1 + failures),
--- integrated with the trapezoid rule on 20,001 points spanning every variant's mean ± 20 sd.
+-- integrated with the trapezoid rule on the points of every variant's own grid: 20,001 points spanning
+-- its mean ± 20 sd. One even grid over all of them left a narrow posterior (a large arm with few or no
+-- conversions) within a step or two when a wide one (a new arm) stretched it, and got its share wrong.
 posteriors as (
   select
     experiment,
@@ -143,15 +145,26 @@ posteriors as (
 spans as (
   select
     experiment,
-    greatest(0.0, min(a / (a + b) - 20 * sqrt(a * b / ((a + b) ^ 2 * (a + b + 1))))) as lo,
-    least(1.0, max(a / (a + b) + 20 * sqrt(a * b / ((a + b) ^ 2 * (a + b + 1))))) as hi
+    greatest(0.0, a / (a + b) - 20 * sqrt(a * b / ((a + b) ^ 2 * (a + b + 1)))) as lo,
+    least(1.0, a / (a + b) + 20 * sqrt(a * b / ((a + b) ^ 2 * (a + b + 1)))) as hi
   from posteriors
-  group by experiment
 ),
 
-grid as (
-  select experiment, k, lo + (hi - lo) * k / 20000 as x, case when k in (0, 20000) then 0.5 else 1.0 end as w
+points as (
+  select distinct experiment, lo + (hi - lo) * k / 20000 as x
   from spans, range(0, 20001) as steps(k)
+),
+
+-- k orders the points; w is each one's trapezoid weight, half the width between its neighbours.
+grid as (
+  select
+    experiment,
+    row_number() over (partition by experiment order by x) as k,
+    x,
+    (coalesce(lead(x) over (partition by experiment order by x), x)
+      - coalesce(lag(x) over (partition by experiment order by x), x)) / 2 as w,
+    x - coalesce(lag(x) over (partition by experiment order by x), x) as step
+  from points
 ),
 
 log_density as (
@@ -160,6 +173,7 @@ log_density as (
     posteriors.variant,
     grid.k,
     grid.w,
+    grid.step,
     (posteriors.a - 1) * ln(greatest(grid.x, 1e-300)) + (posteriors.b - 1) * ln(greatest(1 - grid.x, 1e-300))
       as log_pdf
   from grid
@@ -172,34 +186,45 @@ density as (
     variant,
     k,
     w,
+    step,
     exp(log_pdf - max(log_pdf) over (partition by experiment, variant)) as pdf
   from log_density
 ),
 
+-- area_below: the trapezoids from the first point to this one.
 cumulative as (
   select
     *,
     sum(w * pdf) over (partition by experiment, variant) as total,
-    sum(pdf) over (partition by experiment, variant order by k rows unbounded preceding)
-      - (first_value(pdf) over (partition by experiment, variant order by k) + pdf) / 2 as area_below
-  from density
+    sum(step * (pdf + coalesce(previous_pdf, pdf)) / 2)
+      over (partition by experiment, variant order by k rows unbounded preceding) as area_below
+  from (
+    select *, lag(pdf) over (partition by experiment, variant order by k) as previous_pdf from density
+  )
 ),
 
 distribution as (
   select experiment, variant, k, w, pdf / total as pdf, area_below / total as cdf from cumulative
 ),
 
+-- The product of the other variants' cdf at each point: the logarithms of all of them summed, less
+-- the variant's own (a window over the point's variants, where a join of each variant with every
+-- other one grows with the square of their count); 0 when another's cdf is 0 there.
 others_below as (
   select
-    mine.experiment,
-    mine.variant,
-    mine.k,
-    mine.w,
-    mine.pdf,
-    coalesce(product(other.cdf) filter (where other.variant <> mine.variant), 1.0) as others_cdf
-  from distribution as mine
-  join distribution as other on other.experiment = mine.experiment and other.k = mine.k
-  group by mine.experiment, mine.variant, mine.k, mine.w, mine.pdf
+    experiment,
+    variant,
+    k,
+    w,
+    pdf,
+    case
+      when sum(case when cdf > 0 then 0 else 1 end) over point > case when cdf > 0 then 0 else 1 end then 0.0
+      else exp(
+        sum(ln(greatest(cdf, 1e-300))) over point - ln(greatest(cdf, 1e-300))
+      )
+    end as others_cdf
+  from distribution
+  window point as (partition by experiment, k)
 ),
 
 prob_best as (
