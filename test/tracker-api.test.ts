@@ -115,5 +115,10 @@ describe.runIf(executable)("tracker: its page API", () => {
       experiment: "hero-copy",
       variant: "short",
     });
+    // Replayed in the page view's millisecond, a call can be the session's first event by its id:
+    // each event carries the time zone that the collector derives its country from.
+    expect(suite.site.events().map((e) => [e.event_type, e.timezone])).toEqual(
+      types.map((type) => [type, "Europe/Berlin"]),
+    );
   });
 });

@@ -34,7 +34,6 @@ export const pageView = (fields?: Fields): unknown =>
     screen_height: screen.height,
     viewport_width: innerWidth,
     language: nav.language,
-    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
   }),
   // Any utm_* parameter rides along; the collector keeps the five it knows and drops the rest.
   new URLSearchParams(location.search).forEach(

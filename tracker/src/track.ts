@@ -36,6 +36,9 @@ export const track = (event_type: EventType, fields?: Fields): unknown =>
       ...identity(),
       // A Date becomes its ISO-8601 UTC string in JSON.
       event_ts: new Date() as never,
+      // On every event, not the page view alone: the collector derives each event's country from it,
+      // and a session's country is its first event's, which may be a call made in the same millisecond.
+      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       ...fields,
     } satisfies WireEventInput),
   ) < 2 && setTimeout(flush, 3000),
