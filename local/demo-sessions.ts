@@ -30,10 +30,13 @@ const q = JSON.stringify;
 export function writeSession(random: Random, session: PlannedSession, emit: EmitEvent): void {
   const { visitor } = session;
   const device = visitor.isBot ? { ...visitor.device, ...botDevice } : visitor.device;
-  const ids = `,"session_id":${q(random.uuid(session.start))},"visitor_id":${q(visitor.id)}`;
+  // As the tracker sends them: the ids and the time zone with every event, the rest with page views.
+  const ids =
+    `,"session_id":${q(random.uuid(session.start))},"visitor_id":${q(visitor.id)}` +
+    `,"timezone":${q(visitor.place.timezone)}`;
   const context =
     `,"screen_width":${device.screen[0]},"screen_height":${device.screen[1]},"viewport_width":${device.viewport}` +
-    `,"language":${q(visitor.place.language)},"timezone":${q(visitor.place.timezone)}`;
+    `,"language":${q(visitor.place.language)}`;
   const server =
     `,"site":${q(DEMO_SITE)},"browser":${q(device.browser)},"browser_version":${device.version}` +
     `,"os":${q(device.os)},"device_type":${q(device.type)},"is_bot":${visitor.isBot}` +
