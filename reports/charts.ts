@@ -191,8 +191,9 @@ export function barChart(
                 // ECharts' text grey, which the SVG pass turns into the page's text colour: the bar's
                 // own blue reads at under 4:1 on the dark page, too faint for a small figure.
                 color: "#333",
+                // A percentage as the tables read it: "100 %" and "0 %" only for all and none.
                 formatter: (p: { value: number }) =>
-                  `${p.value.toLocaleString("en-US")}${opts.percent ? " %" : ""}`,
+                  opts.percent ? formatShareBrief(p.value / 100) : p.value.toLocaleString("en-US"),
               }
             : undefined,
       })),

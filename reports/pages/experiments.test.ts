@@ -62,6 +62,21 @@ describe("experiments page", () => {
     ]);
   });
 
+  it("labels the chart's bars as the table reads their rates: a near-certain rate is not 100 %, a rare one not 0 %", async () => {
+    const page = await renderedSamplePage("experiments.html", {
+      sql: `ALTER TABLE experiments ALTER conversion_rate TYPE DOUBLE;
+            INSERT INTO experiments VALUES
+              ('rare', 'control', 3000, 3000, 1, 1 / 3000, 0.0, NULL, 0.5, 1.0, true),
+              ('rare', 'wide', 2500, 2500, 2499, 2499 / 2500, 2.5, 0.0, 0.5, 1.0, false)`,
+    });
+    const section = page.match(/<h2[^>]*>rare<\/h2>([\s\S]*?)<\/section>/)?.[1] ?? "";
+    const labels = [
+      ...(section.match(/<svg[\s\S]*?<\/svg>/)?.[0] ?? "").matchAll(/<text[^>]*>([^<]+)<\/text>/g),
+    ].map((m) => m[1]);
+    // The bars' own labels come after the axis's ticks (0 % to 100 %).
+    expect(labels.slice(-2)).toEqual(["&lt; 0.1 %", "&gt; 99.9 %"]);
+  });
+
   it("writes the control's uplift in the CSV file as the number the mart holds, so the column stays numbers", async () => {
     const data = await sampleDataFolder();
     try {

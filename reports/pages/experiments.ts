@@ -56,7 +56,8 @@ export const experiments: Page = {
           [
             {
               name: "conversion rate",
-              values: variants.map((v) => Math.round(v.conversion_rate * 1000) / 10),
+              // Unrounded: the bar's label rounds as the table does.
+              values: variants.map((v) => v.conversion_rate * 100),
             },
           ],
           { horizontal: true, percent: true, valueName: "conversion rate" },
