@@ -55,10 +55,21 @@ export function goalsQueries(period: Period): Record<string, string> {
         SELECT name, prop_key, prop_value, count(*) AS events, count(DISTINCT session_id) AS sessions
         FROM pairs WHERE prop_value IS NOT NULL
         GROUP BY name, prop_key, prop_value
+      ),
+      shown AS (
+        SELECT *, count(*) OVER (PARTITION BY name, prop_key) AS values
+        FROM counted
+        QUALIFY row_number() OVER (PARTITION BY name, prop_key ORDER BY events DESC, prop_value) <= ${valuesShown}
+      ),
+      -- The events in the custom events table's order, most sent first: a rare event with many
+      -- properties must not push out the values of the frequent ones.
+      ranked AS (
+        SELECT name, count(*) AS name_events FROM stg_events
+        WHERE event_type = 'custom' AND ${periodEvents(period)} AND name IS NOT NULL
+        GROUP BY name
       )
-      SELECT *, count(*) OVER (PARTITION BY name, prop_key) AS values
-      FROM counted
-      QUALIFY row_number() OVER (PARTITION BY name, prop_key ORDER BY events DESC, prop_value) <= ${valuesShown}
-      ORDER BY name, prop_key, events DESC, prop_value LIMIT ${goalsShown * valuesShown}`,
+      SELECT shown.*, count(*) OVER () AS total
+      FROM shown JOIN ranked USING (name)
+      ORDER BY name_events DESC, name, prop_key, events DESC, prop_value LIMIT ${goalsShown * valuesShown}`,
   };
 }

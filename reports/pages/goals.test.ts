@@ -95,6 +95,30 @@ describe("goals page", () => {
     expect(page).not.toContain("<img");
   });
 
+  it("lists the property values of the most frequent custom events first, and says when it leaves some out", async () => {
+    // One session sends a_debug 7 times in the period with 130 properties in all (20 an event at
+    // most): 130 values, more than the table lists, of an event far rarer than plan_toggle, which
+    // sorts after it by name.
+    const page = await renderedSamplePage("goals.html", {
+      days: 7,
+      sql: `INSERT INTO stg_events BY NAME
+            SELECT md5('debug' || e)::UUID AS event_id, 'custom' AS event_type, 'debugsess' AS session_id,
+                   'debugvis' AS visitor_id, TIMESTAMP '2026-11-19 10:00:00' AS event_ts,
+                   TIMESTAMP '2026-11-19 10:00:01' AS ingest_ts, 'example.com' AS site, '/' AS page_path,
+                   false AS is_bot, 'a_debug' AS name,
+                   (SELECT json_group_object('key' || lpad(k::VARCHAR, 3, '0'), 'x')
+                    FROM range(e * 20, least(e * 20 + 20, 130)) t(k)) AS props
+            FROM range(7) r(e)`,
+    });
+    expect(tableRows(page, /^Custom events by name/).map((r) => r[0])).toEqual(["plan_toggle", "a_debug"]);
+    const values = tableRows(page, /^Custom events&#x27; top/);
+    expect(values[0]?.slice(0, 2)).toEqual(["plan_toggle", "billing"]);
+    expect(values.map((r) => r[0])).toContain("a_debug");
+    expect(page).toMatch(
+      /<caption>Custom events&#x27; top 5 values of each property: the first 125 of 13\d rows/,
+    );
+  });
+
   it("writes shares of sessions and completions to the CSV files as numbers from 0 to 1", async () => {
     const view = (await goals.view(
       {

@@ -117,7 +117,12 @@ export const goals: Page = {
       ),
       customTable: goalTable("Custom events by name", "custom events", "Event", custom, sessions),
       propsTable: table(
-        `Custom events' top ${valuesShown} values of each property (period)`,
+        shownOf(
+          props,
+          `Custom events' top ${valuesShown} values of each property (period)`,
+          (n, total) =>
+            `Custom events' top ${valuesShown} values of each property: the first ${n} of ${total} rows, the most sent events first (period)`,
+        ),
         ["Event", "Property", "Value", "Events#", "Sessions#"],
         props.map((r) => [
           String(r.name),
