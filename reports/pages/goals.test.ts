@@ -119,6 +119,28 @@ describe("goals page", () => {
     );
   });
 
+  it("charts the 8 CTAs clicked in the most sessions, as its title says, not those with the most clicks", async () => {
+    // One session clicking 50 times leads the table (by clicks) but is the 9th CTA by sessions.
+    const ctas = [
+      { goal: "hammered", events: 50, sessions: 1 },
+      ...Array.from({ length: 8 }, (_, i) => ({ goal: `cta_${i + 1}`, events: 10 - i, sessions: 10 - i })),
+    ];
+    const view = (await goals.view(
+      {
+        period_sessions: [{ sessions: 100 }],
+        goals: ctas.map((c) => ({ event_type: "cta_click", ...c, visitors: c.sessions, total: ctas.length })),
+        forms: [],
+        props: [],
+        cta_pages: [],
+        cta_sources: [],
+      },
+      {} as never,
+    )) as Record<string, { svg: string }>;
+    const svg = view.clicksChart?.svg ?? "";
+    for (let i = 1; i <= 8; i++) expect(svg).toContain(`cta_${i}`);
+    expect(svg).not.toContain("hammered");
+  });
+
   it("writes shares of sessions and completions to the CSV files as numbers from 0 to 1", async () => {
     const view = (await goals.view(
       {

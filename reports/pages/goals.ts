@@ -82,7 +82,11 @@ export const goals: Page = {
     const custom = goalRows.filter((r) => r.event_type === "custom");
     const forms = rows.forms ?? [];
     const props = rows.props ?? [];
-    const top = clicks.slice(0, 8);
+    // The chart counts sessions: its CTAs are those clicked in the most sessions (the table's order
+    // is by clicks, where one session clicking often leads).
+    const top = [...clicks]
+      .sort((a, b) => num(b.sessions) - num(a.sessions) || String(a.goal).localeCompare(String(b.goal)))
+      .slice(0, 8);
     const clicksTitle = "Sessions clicking each CTA (period)";
     return {
       clicksChart: top.length
