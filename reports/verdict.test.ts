@@ -30,6 +30,18 @@ describe("experiment verdict", () => {
     );
   });
 
+  it("gives a tiny significant difference finer than a whole percent, never as 0 % better or worse", () => {
+    const huge = { ...control, sessions: 10_000_000, conversions: 1_000_000 };
+    const b = { ...huge, variant: "B", is_control: false, uplift: 0.004, p_value: 0.001, prob_best: 0.999 };
+    expect(experimentVerdict([{ ...huge, prob_best: 0.001 }, b])).toBe(
+      "B converts 0.4 % better; 99.9 % likely best; significant at 5 %",
+    );
+    const c = { ...b, variant: "C", uplift: -0.0004, prob_best: 0.0001 };
+    expect(experimentVerdict([{ ...huge, prob_best: 0.9999 }, c])).toBe(
+      "control converts best (C < 0.1 % worse); > 99.9 % likely best; significant at 5 %",
+    );
+  });
+
   it("never rounds a near-certainty up to 100 %", () => {
     const b = {
       ...control,

@@ -1,5 +1,5 @@
 // The plain-language verdict of an experiment, read from the `experiments` model's columns.
-import { formatProbability } from "./format.ts";
+import { formatProbability, formatShareBrief } from "./format.ts";
 export interface VariantResult {
   variant: string;
   /** The variant the others are read against (the mart's is_control). */
@@ -46,17 +46,24 @@ export function experimentVerdict(variants: VariantResult[]): string {
     if (p >= significance) return `not enough evidence yet (${leader.variant} leads; ${likely})`;
     const uplift = leader.uplift;
     const better =
-      uplift === null
-        ? "converts where the control does not"
-        : `converts ${Math.round(uplift * 100)} % better`;
+      uplift === null ? "converts where the control does not" : `converts ${upliftSize(uplift)} better`;
     return `${leader.variant} ${better}; ${likely}; significant at 5 %`;
   }
   // The control leads: a verdict only when every other variant is significantly worse.
   const others = variants.filter((v) => v !== control);
   if (others.every((v) => (v.p_value ?? 1) < significance)) {
     const closest = others.reduce((a, b) => ((a.uplift ?? -1) > (b.uplift ?? -1) ? a : b));
-    const worse = Math.round(Math.abs((closest.uplift ?? 0) * 100));
-    return `${control.variant} converts best (${closest.variant} ${worse} % worse); ${likely}; significant at 5 %`;
+    const worse = upliftSize(closest.uplift ?? 0);
+    return `${control.variant} converts best (${closest.variant} ${worse} worse); ${likely}; significant at 5 %`;
   }
   return `not enough evidence yet (${control.variant} leads; ${likely})`;
+}
+
+/**
+ * How much better or worse, in whole percent from 1 % on and finer below (a huge test can make a
+ * tiny difference significant): "14 %", "0.4 %", "< 0.1 %", never a "0 % better" that contradicts itself.
+ */
+function upliftSize(uplift: number): string {
+  const size = Math.abs(uplift);
+  return size >= 0.01 ? `${Math.round(size * 100)} %` : formatShareBrief(size);
 }

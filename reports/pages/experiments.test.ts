@@ -77,6 +77,17 @@ describe("experiments page", () => {
     expect(labels.slice(-2)).toEqual(["&lt; 0.1 %", "&gt; 99.9 %"]);
   });
 
+  it("shows an uplift too small for a tenth of a percent with its first digit, not as −0.0 %", async () => {
+    const page = await renderedSamplePage("experiments.html", {
+      // The sample's uplift is a DECIMAL(3,2); the mart's is a DOUBLE.
+      sql: `ALTER TABLE experiments ALTER uplift TYPE DOUBLE;
+            UPDATE experiments SET uplift = -0.0004, p_value = 0.97, prob_best = 0.2 WHERE experiment = 'cta_copy' AND NOT is_control`,
+    });
+    const section = page.match(/<h2[^>]*>cta_copy<\/h2>([\s\S]*?)<\/section>/)?.[1] ?? "";
+    expect(section).toContain('<td class="num">−0.04 %</td>');
+    expect(section).not.toContain("−0.0 %");
+  });
+
   it("writes the control's uplift in the CSV file as the number the mart holds, so the column stays numbers", async () => {
     const data = await sampleDataFolder();
     try {

@@ -101,9 +101,13 @@ function sampleRatioNote(srmPValue: number | null): string {
     : `Sample ratio check (the split of visitors against the intended one): p-value ${formatPValue(srmPValue)}.`;
 }
 
-/** An uplift is a ratio, not a share: it may exceed 100 %. */
+/**
+ * An uplift is a ratio, not a share: it may exceed 100 %. One too small for a tenth of a percent keeps
+ * its first digit ("−0.04 %"), where one decimal would read "−0.0 %".
+ */
 function signed(value: Value): string {
   const uplift = num(value);
   if (!Number.isFinite(uplift)) return "–";
-  return `${uplift >= 0 ? "+" : "−"}${formatPercent(Math.abs(uplift) * 100)}`;
+  const size = Math.abs(uplift) * 100;
+  return `${uplift >= 0 ? "+" : "−"}${size > 0 && size < 0.05 ? `${size.toPrecision(1)} %` : formatPercent(size)}`;
 }
