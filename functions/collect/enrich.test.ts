@@ -58,6 +58,15 @@ describe("parseClient", () => {
     ).toMatchObject({ browser: null, browser_version: null, os: "Windows" });
     expect(parseClient(`${"A".repeat(8_000)} b/1 c`).browser).toBeNull();
   });
+  it("keeps a major version the models' INTEGER column cannot hold out of the record", () => {
+    // One such request made every later build fail reading raw/ ("Failed to cast value to numerical").
+    const huge = UA.chromeWindows.replace("Chrome/124.0", "Chrome/99999999999.0");
+    expect(parseClient(huge)).toMatchObject({ browser: "Chrome", browser_version: null });
+    const atLimit = UA.chromeWindows.replace("Chrome/124.0", "Chrome/2147483647.0");
+    expect(parseClient(atLimit).browser_version).toBe(2_147_483_647);
+    const pastLimit = UA.chromeWindows.replace("Chrome/124.0", "Chrome/2147483648.0");
+    expect(parseClient(pastLimit).browser_version).toBeNull();
+  });
   it("answers from memory as a fresh parse does, also once more agents came than it keeps", () => {
     const many = Array.from({ length: 2_500 }, (_, i) => `${UA.chromeWindows.replace("124.0", `${i}.0`)}`);
     for (const agent of many) parseClient(agent);

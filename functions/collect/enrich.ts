@@ -34,6 +34,9 @@ export function parseClient(userAgent: string | undefined): Client {
 const NAMED_BY_BOWSER_OUTSIDE_ITS_MAP = ["Miui", "Opera Touch", "PlayStation 4", "SlimerJS"];
 const KNOWN_BROWSERS = new Set([...Object.values(Bowser.BROWSER_MAP), ...NAMED_BY_BOWSER_OUTSIDE_ITS_MAP]);
 
+// The models read browser_version as an INTEGER: one stored value past it fails every read of raw/.
+const MAX_BROWSER_VERSION = 2_147_483_647;
+
 /** The same as parseClient, parsed afresh each time. */
 export function parseUserAgent(userAgent: string): Client {
   const parsed = Bowser.parse(userAgent);
@@ -46,7 +49,7 @@ export function parseUserAgent(userAgent: string): Client {
   const known = KNOWN_BROWSERS.has(parsed.browser.name ?? "");
   return {
     browser: known ? (parsed.browser.name as string) : null,
-    browser_version: known && Number.isFinite(major) ? major : null,
+    browser_version: known && major >= 0 && major <= MAX_BROWSER_VERSION ? major : null,
     os: parsed.os.name || null,
     device_type,
     is_bot: isbot(userAgent) || platform === "bot",
