@@ -24,6 +24,18 @@ describe("live output", () => {
     expect(line.includes("\n")).toBe(false);
   });
 
+  it("prints a visitor's text without the control characters a terminal would act on", () => {
+    // Anyone can POST an event: a line break would forge lines of the output, an escape sequence
+    // would clear the screen, retitle it or write the clipboard (OSC 52) of whoever runs `live`.
+    const forged = "/a\r\n10:11:13 page_view          example.com/forged";
+    const escapes = "\u001b[2J\u001b]52;c;ZXZpbA==\u0007\u009b0m";
+    const event = { event_type: "cta_click", site: "example.com", page_path: forged, element: escapes };
+    const line = formatEvent(event, new Date("2026-05-01T10:11:12.345Z"));
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(line).toContain("example.com/a");
+    expect(line).toContain("[2J");
+  });
+
   it("reports each minute once it is over, with its counts by type", () => {
     const reported: string[] = [];
     const counter = new MinuteCounter((minute, counts) => reported.push(formatMinute(minute, counts)));

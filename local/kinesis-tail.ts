@@ -149,10 +149,16 @@ export class MinuteCounter {
   }
 }
 
+// A visitor sets the text printed here: a line break would forge lines of the output, and an escape
+// sequence would act on the terminal of whoever runs `live` (clear it, retitle it, write its clipboard).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
 /** One event on one line: time, type, page, and what sets it apart; never an identifier. */
 export function formatEvent(event: Record<string, unknown>, arrival: Date): string {
   const text = (key: string) =>
-    typeof event[key] === "string" || typeof event[key] === "number" ? String(event[key]) : "";
+    typeof event[key] === "string" || typeof event[key] === "number"
+      ? String(event[key]).replace(CONTROL, "\uFFFD")
+      : "";
   const detail =
     text("element") ||
     (text("scroll_pct") && `${text("scroll_pct")} %`) ||
