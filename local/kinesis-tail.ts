@@ -2,6 +2,7 @@
 // line as it arrives and a count per minute. Shards are re-listed now and then, so the children of
 // a resharded stream are followed too.
 import { GetRecordsCommand, type GetRecordsCommandOutput, type KinesisClient } from "@aws-sdk/client-kinesis";
+import { printable } from "../runner/printable.ts";
 import { listAllShards, parseRecord, type ShardPosition, shardIterator, sleep } from "./kinesis-shards.ts";
 
 export interface TailOptions {
@@ -149,16 +150,10 @@ export class MinuteCounter {
   }
 }
 
-// A visitor sets the text printed here: a line break would forge lines of the output, and an escape
-// sequence would act on the terminal of whoever runs `live` (clear it, retitle it, write its clipboard).
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
 /** One event on one line: time, type, page, and what sets it apart; never an identifier. */
 export function formatEvent(event: Record<string, unknown>, arrival: Date): string {
   const text = (key: string) =>
-    typeof event[key] === "string" || typeof event[key] === "number"
-      ? String(event[key]).replace(CONTROL, "\uFFFD")
-      : "";
+    typeof event[key] === "string" || typeof event[key] === "number" ? printable(String(event[key])) : "";
   const detail =
     text("element") ||
     (text("scroll_pct") && `${text("scroll_pct")} %`) ||

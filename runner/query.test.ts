@@ -41,6 +41,21 @@ describe("ownstats query", () => {
     ]);
   });
 
+  it("prints a table without the control characters a stored visitor's text may hold, which a terminal would act on", async () => {
+    const table = (
+      await ask(
+        "select '/a' || chr(10) || 'forged | 1' || chr(27) || ']52;c;aGk=' || chr(7) as page_path",
+        "table",
+      )
+    ).out;
+    expect(table.split("\n")).toEqual([
+      "page_path".padEnd(25),
+      "-".repeat(25),
+      "/a\ufffdforged | 1\ufffd]52;c;aGk=\ufffd",
+      "(1 row)",
+    ]);
+  });
+
   it("writes a whole double or decimal as DuckDB does, 1.0, in the table and CSV, and as a number in JSON", async () => {
     const select =
       "select 1::double as d, 2::float as f, 4.0 as rate, 0.25 as share, 7 as n, null::double as none";

@@ -2,6 +2,7 @@
 
 import { DuckDBDecimalType, type DuckDBType, DuckDBTypeId } from "@duckdb/node-api";
 import { heldByAnotherProcess } from "./lock.ts";
+import { printable } from "./printable.ts";
 import { cannotWrite, readOnlyError } from "./query-read-only.ts";
 import { queryValue } from "./query-values.ts";
 import { stripTrailingSemicolons } from "./sql.ts";
@@ -128,15 +129,17 @@ function csvCell(s: string): string {
 }
 
 function table(columns: string[], rows: Plain[][], text: (value: Plain, i: number) => string): string {
-  const cells = rows.map((row) => row.map(text));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => (r[i] ?? "").length)));
+  // A table is for a terminal, and a stored value may be a visitor's text.
+  const cells = rows.map((row) => row.map((value, i) => printable(text(value, i))));
+  const names = columns.map(printable);
+  const widths = names.map((c, i) => Math.max(c.length, ...cells.map((r) => (r[i] ?? "").length)));
   const numeric = columns.map(
     (_c, i) => rows.length > 0 && rows.every((r) => r[i] === null || typeof r[i] === "number"),
   );
   const pad = (s: string, i: number) =>
     numeric[i] ? s.padStart(widths[i] as number) : s.padEnd(widths[i] as number);
   const rule = widths.map((w) => "-".repeat(w)).join("-+-");
-  const lines = [columns.map(pad).join(" | "), rule, ...cells.map((r) => r.map(pad).join(" | "))];
+  const lines = [names.map(pad).join(" | "), rule, ...cells.map((r) => r.map(pad).join(" | "))];
   lines.push(`(${rows.length} row${rows.length === 1 ? "" : "s"})`);
   return lines.join("\n");
 }
