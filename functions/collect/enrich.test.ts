@@ -106,4 +106,11 @@ describe("siteOfOrigin", () => {
     expect(siteOfOrigin("null")).toBeNull();
     expect(siteOfOrigin("garbage")).toBeNull();
   });
+  it("is null for a host longer than a DNS name can be, which would be stored with every event of the batch", () => {
+    const longest = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(57)}.com`;
+    expect(longest).toHaveLength(253);
+    expect(siteOfOrigin(`https://${longest}:65535`)).toBe(`${longest}:65535`);
+    expect(siteOfOrigin(`https://${"a".repeat(60)}.${longest}`)).toBeNull();
+    expect(siteOfOrigin(`https://${"x".repeat(16_000)}.example.com`)).toBeNull();
+  });
 });

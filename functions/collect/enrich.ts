@@ -68,11 +68,16 @@ const countryOfZone = boundedMemo(1_000, (timezone) =>
   /^[A-Za-z0-9_+\-/]+$/.test(timezone) ? (ct.getCountryForTimezone(timezone)?.id ?? null) : null,
 );
 
-/** The host (with a non-default port) of an Origin header, or null when absent or opaque. */
+const MAX_HOST = 253 + ":65535".length;
+
+/** The host (with a non-default port) of an Origin header, or null when absent, opaque or too long. */
 export function siteOfOrigin(origin: string | undefined): string | null {
   if (!origin || origin === "null") return null;
   try {
-    return withoutRootDot(new URL(origin)).host || null;
+    const host = withoutRootDot(new URL(origin)).host;
+    // No site's name is longer than a DNS name (253) and a port: a longer Origin header (up to the
+    // server's 16 KiB) would be stored again with each of a batch's 50 events.
+    return host && host.length <= MAX_HOST ? host : null;
   } catch {
     return null;
   }
