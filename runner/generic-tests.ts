@@ -161,11 +161,15 @@ export function genericTest(
         return void fail("quote must be true or false");
       // As dbt: values are compared as strings unless quote: false (then as written: numbers, booleans).
       const literal = (v: unknown) => (args.quote === false ? sqlLiteral(v) : quoteString(String(v)));
+      // A NULL in `not in (…)` makes it NULL for every value not listed, so the test would pass them
+      // all; NULLs are not tested here anyway (not_null does that).
+      const listed = args.quote === false ? values.filter((v) => v !== null && v !== undefined) : values;
+      const outside = listed.length ? `${c} not in (${listed.map(literal).join(", ")})` : "true";
       return {
         ...base,
         args: { values, ...(args.quote === undefined ? {} : { quote: args.quote }) },
         parents: [model],
-        sql: `select ${c} as value_field, count(*) as n_records from ${rel} where ${c} is not null and ${c} not in (${values.map(literal).join(", ")}) group by ${c}`,
+        sql: `select ${c} as value_field, count(*) as n_records from ${rel} where ${c} is not null and ${outside} group by ${c}`,
       };
     }
     default: {

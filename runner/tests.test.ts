@@ -254,6 +254,19 @@ describe("generic data tests", () => {
     );
   });
 
+  it("fail on a value outside accepted_values with quote: false whose values hold a null", async () => {
+    const p = tempProject({
+      "sizes.sql": "select * from (values (1), (2), (7), (NULL)) t(n)",
+      "schema.yml": columnTests("sizes", "n", [
+        "        tests:",
+        "          - accepted_values: { values: [1, 2, null], quote: false }",
+      ]),
+    });
+    const { code, output } = await run("build", p);
+    expect(output).toMatch(/FAIL 1 accepted_values_sizes_n__False__1__2__None \.+ \[FAIL 1/);
+    expect(code).toBe(1);
+  });
+
   it("warn or fail by dbt's warn_if and error_if on the count of failing rows", async () => {
     const schema = (warnIf: string) =>
       columnTests("orders", "order_id", [
