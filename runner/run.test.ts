@@ -179,6 +179,30 @@ describe("runProject", () => {
     });
   });
 
+  it("names the view a model reads when that view no longer binds, not a line of the model", async () => {
+    const p = tempProject({
+      "t.sql": '{{config materialized="table"}}\nselect 1 as a, 2 as c',
+      "v.sql": 'select\n  a,\n  c\nfrom {{ref "t"}}',
+      "b.sql": '{{config materialized="table"}}\n-- one\n-- two\n-- three\nselect * from {{ref "v"}}',
+    });
+    expect((await run("run", p)).code).toBe(0);
+    // t loses the column v reads, and v, left out of the run, is not built again.
+    writeFiles(p.models, { "t.sql": '{{config materialized="table"}}\nselect 1 as a' });
+    expect((await run("run", p, { select: ["t"] })).code).toBe(0);
+    const { code, output } = await run("run", p, { select: ["b"] });
+    expect(code).toBe(1);
+    expect(output).toContain("Runtime Error in model b (models/b.sql)\n");
+    expect(output).toContain(
+      'the view "v" it reads no longer works with what it reads (build it again: ownstats run --select v)',
+    );
+    expect(output).toContain('Referenced column "c" not found');
+    expect(output).not.toContain("LINE");
+    const results = readJson<RunResults>(p.data, "run_results.json");
+    expect(
+      results.results.find((r) => r.unique_id === "model.demo.b")?.adapter_response.line,
+    ).toBeUndefined();
+  });
+
   it("keeps the previous table when a rebuild fails", async () => {
     const p = tempProject({ "t.sql": '{{config materialized="table"}}\nselect 41 + 1 as answer' });
     expect((await run("run", p)).code).toBe(0);

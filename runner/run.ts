@@ -10,6 +10,7 @@ import { materialize } from "./materialize.ts";
 import { plan } from "./plan.ts";
 import type { NodeResult, NodeStatus } from "./run-results.ts";
 import { pruneRunSql, writeRunSql } from "./run-sql.ts";
+import { staleParentView } from "./stale-view.ts";
 import { refsQualifyingColumns } from "./template-marks.ts";
 import { countFailures, failuresRelation } from "./test-failures.ts";
 import type { DataTest } from "./tests.ts";
@@ -138,8 +139,13 @@ export async function execute(
           : opts.empty
             ? emptyRefHint(m.full.sql)
             : "";
-        const r = modelResult(project, m, "error", started, elapsed, `${(error as Error).message}${hint}`);
-        if (error instanceof ModelError && error.line) r.line = error.line;
+        // Its line would count in the view's query: the view is what to build again.
+        const stale = opts.interrupted?.() ? undefined : await staleParentView(wh, project, m);
+        const message = stale
+          ? `the view "${stale.name}" it reads no longer works with what it reads (build it again: ownstats run --select ${stale.name}): ${stale.reason}`
+          : (error as Error).message;
+        const r = modelResult(project, m, "error", started, elapsed, `${message}${hint}`);
+        if (!stale && error instanceof ModelError && error.line) r.line = error.line;
         results.push(r);
       }
       continue;
