@@ -1,6 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { compileProject, type ModelNode } from "./compile.ts";
+import { definitionComment, taggedDefinitionComment } from "./definition.ts";
 import type { RunResults } from "./run-results.ts";
 import { event, run, type TempProject, tempProject, writeEvents } from "./testkit.ts";
 import { openWarehouse } from "./warehouse.ts";
@@ -77,6 +79,47 @@ describe("an incremental model whose definition changed", () => {
     expect((await rows(p)).map((r) => r.label)).toEqual(["v3", "v3"]);
     expect((await run("run", p)).code).toBe(0);
     expect(pagesResult(p)?.adapter_response.mode).toBe("incremental");
+  });
+
+  it("merges, and keeps rows whose raw files are gone, after only its tags or meta changed", async () => {
+    const p = project();
+    expect((await run("run", p)).code).toBe(0);
+    // The raw files of hour 1 expired (raw_retention_days): only the table still holds event a.
+    rmSync(join(p.data, "raw"), { recursive: true });
+    writeEvents(p.data, at(2), [event("b", iso(2), { page_path: "/Docs" })]);
+    writeFileSync(
+      join(p.models, "pages.sql"),
+      pages.replace('watermark="ingest_ts"', 'watermark="ingest_ts" tags="marts" meta="{owner: web}"'),
+    );
+    writeFileSync(join(p.models, "stg.sql"), stgView("page_path").replace('"view"', '"view" tags="staging"'));
+    const next = await run("run", p);
+    expect(next.code, next.output).toBe(0);
+    expect(next.output).not.toContain("rebuilt in full");
+    expect(pagesResult(p)?.adapter_response.mode).toBe("incremental");
+    expect((await rows(p)).map((r) => r.event_id)).toEqual(["a", "b"]);
+  });
+
+  it("merges into a table built when its tags counted as its definition, and records it without them", async () => {
+    const p = project();
+    writeFileSync(
+      join(p.models, "pages.sql"),
+      pages.replace('watermark="ingest_ts"', 'watermark="ingest_ts" tags="marts"'),
+    );
+    expect((await run("run", p)).code).toBe(0);
+    const compiled = compileProject(p.models);
+    const model = compiled.models.get("pages") as ModelNode;
+    const wh = await openWarehouse(p.data);
+    await wh.run(`COMMENT ON TABLE pages IS '${taggedDefinitionComment(model, compiled)}'`);
+    wh.close();
+    const next = await run("run", p);
+    expect(next.output).not.toContain("rebuilt in full");
+    expect(pagesResult(p)?.adapter_response.mode).toBe("incremental");
+    const after = await openWarehouse(p.data);
+    const [row] = await after.all<{ comment: string }>(
+      "select comment from duckdb_tables() where table_name = 'pages'",
+    );
+    after.close();
+    expect(row?.comment).toBe(definitionComment(model, compiled));
   });
 
   it("is rebuilt once when its table does not say what it was built with, as one from an older version", async () => {

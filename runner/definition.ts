@@ -11,18 +11,35 @@ const prefix = "ownstats definition sha256:";
 
 /** The table comment that records the model's current definition. */
 export function definitionComment(model: ModelNode, project: CompiledProject): string {
-  return `${prefix}${checksum(model, project, new Map())}`;
+  return `${prefix}${checksum(model, project, new Map(), false)}`;
+}
+
+/**
+ * The comment of a table built when tags and meta counted as its definition: still its definition
+ * while they are unchanged, so that such a table is not rebuilt in full for them.
+ */
+export function taggedDefinitionComment(model: ModelNode, project: CompiledProject): string {
+  return `${prefix}${checksum(model, project, new Map(), true)}`;
 }
 
 // A model's definition includes its parents': rows merged from a parent that now computes them
 // otherwise would mix the two, whichever of the models a run selected.
-function checksum(model: ModelNode, project: CompiledProject, known: Map<string, string>): string {
+function checksum(
+  model: ModelNode,
+  project: CompiledProject,
+  known: Map<string, string>,
+  withTags: boolean,
+): string {
   const seen = known.get(model.name);
   if (seen) return seen;
   known.set(model.name, "in a cycle"); // compile refuses cycles; this only keeps the walk finite
   // Every model built is enabled: the key is left out so that the tables built before it existed
-  // keep their checksum and are not rebuilt in full for it.
-  const { enabled: _, ...config } = model.config;
+  // keep their checksum and are not rebuilt in full for it. Tags and meta describe a model and
+  // change nothing built (as state:modified reads them): a full rebuild for them would cost a
+  // read of every raw file, and lose the rows whose files have expired.
+  const { enabled: _, ...tagged } = model.config;
+  const { tags: _tags, meta: _meta, ...untagged } = tagged;
+  const config = withTags ? tagged : untagged;
   const definition = {
     // Without the marks of its refs: a table built before they were marked keeps its checksum.
     full: bindRefs(model.full.sql),
@@ -31,7 +48,7 @@ function checksum(model: ModelNode, project: CompiledProject, known: Map<string,
     sources: model.sources.map((name) => project.config.sources[name]),
     parents: model.parents.map((name) => {
       const parent = project.models.get(name);
-      return parent ? checksum(parent, project, known) : name;
+      return parent ? checksum(parent, project, known, withTags) : name;
     }),
   };
   const sum = createHash("sha256").update(JSON.stringify(definition)).digest("hex");

@@ -1,7 +1,7 @@
 // Builds one model in the warehouse, each in its own transaction so that a failure leaves the previous
 // version in place: tables build under a temporary name and swap; incremental models merge new rows.
 import type { CompiledProject, ModelNode } from "./compile.ts";
-import { definitionChange, definitionComment } from "./definition.ts";
+import { definitionChange, definitionComment, taggedDefinitionComment } from "./definition.ts";
 import { ColumnsChanged, checkConfigColumns, columnsOf, mergeIncremental } from "./merge.ts";
 import { bindModelSources } from "./source.ts";
 import { quoteIdent, quoteString } from "./sql.ts";
@@ -89,14 +89,17 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
   const watermarkColumn = stored.find((c) => c.name.toLowerCase() === watermark);
   if (!watermarkColumn)
     return rebuild(wh, model, ctx, existing, `the table has no watermark column "${model.config.watermark}"`);
-  const changed = definitionChange(relation?.comment, definitionComment(model, ctx.project));
+  const definition = definitionComment(model, ctx.project);
+  const tagged = relation?.comment === taggedDefinitionComment(model, ctx.project);
+  const changed = tagged ? undefined : definitionChange(relation?.comment, definition);
   if (changed) return rebuild(wh, model, ctx, existing, changed);
   try {
     // Undefined for an empty table (no watermark): built as a first run, so a fresh install fills up.
-    return (
-      (await mergeIncremental(wh, model, ctx, stored, watermarkColumn.type)) ??
-      (await buildTable(wh, model, ctx, existing))
-    );
+    const merged = await mergeIncremental(wh, model, ctx, stored, watermarkColumn.type);
+    if (!merged) return await buildTable(wh, model, ctx, existing);
+    // A table whose comment counted its tags and meta records its definition without them from now on.
+    if (tagged) await wh.run(`COMMENT ON TABLE ${model.relation} IS ${quoteString(definition)}`);
+    return merged;
   } catch (error) {
     if (!(error instanceof ColumnsChanged)) throw error;
     return rebuild(wh, model, ctx, existing, error.message);
