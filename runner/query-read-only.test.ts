@@ -81,8 +81,9 @@ describe("ownstats query on a data folder it may not write into", () => {
   it("waits on a read-only mount while a build holds the warehouse, then answers", async (ctx) => {
     const data = await built();
     ctx.skip(!runs(readOnlyBindAt(data)), noReadOnlyMount);
-    const { exited } = await holdWarehouse(data, 1500);
-    expect(await ask(readOnlyBindAt(data), data, "select answer from t", "--wait", "20")).toMatchObject({
+    // Held long enough for a command started in a new namespace on a busy machine to find it held.
+    const { exited } = await holdWarehouse(data, 8000);
+    expect(await ask(readOnlyBindAt(data), data, "select answer from t", "--wait", "40")).toMatchObject({
       code: 0,
       stdout: "answer\n42\n",
       stderr: "ownstats query: the warehouse is in use by another process (a build?); waiting for it\n",
