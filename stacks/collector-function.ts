@@ -78,7 +78,8 @@ export class CollectorFunction extends Construct {
         {
           sid: "PutToDeliveryStream",
           effect: "Allow",
-          actions: ["firehose:PutRecord", "firehose:PutRecordBatch"],
+          // The sinks only ever put batches (PutRecordBatch, PutRecords): no single-record grant.
+          actions: ["firehose:PutRecordBatch"],
           resources: [props.delivery.arn],
         },
       ]),
@@ -95,7 +96,7 @@ export class CollectorFunction extends Construct {
           {
             sid: "PutToStream",
             effect: "Allow",
-            actions: ["kinesis:PutRecord", "kinesis:PutRecords"],
+            actions: ["kinesis:PutRecords"],
             resources: [props.kinesis.arn],
           },
         ],

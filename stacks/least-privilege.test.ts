@@ -44,9 +44,10 @@ describe("least privilege", () => {
 
   it("lets the collector put only to its delivery stream, its stream (when enabled) and its own logs", () => {
     const base = rolePolicy("collector_policy");
+    // Only the batch calls its sinks make (functions/collect/*-sink.ts): no single-record puts.
     expect(base.map((s) => sorted(s.actions))).toEqual([
       ["logs:CreateLogStream", "logs:PutLogEvents"],
-      ["firehose:PutRecord", "firehose:PutRecordBatch"],
+      ["firehose:PutRecordBatch"],
     ]);
     expect(base[0]?.resources).toEqual([
       expect.stringMatching(/aws_cloudwatch_log_group\.collector_logs_[^.]+\.arn\}:log-stream:\*$/),
@@ -59,7 +60,7 @@ describe("least privilege", () => {
     expect(kinesisPolicy.count).toBe(KINESIS_COUNT);
     expect(statementsOf(tf, kinesisPolicy.policy)).toEqual([
       expect.objectContaining({
-        actions: ["kinesis:PutRecord", "kinesis:PutRecords"],
+        actions: ["kinesis:PutRecords"],
         resources: [`\${aws_kinesis_stream.${kinesisStream}.0.arn}`],
       }),
     ]);
