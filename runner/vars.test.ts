@@ -39,6 +39,18 @@ describe("--vars", () => {
     );
   });
 
+  it("refuses a text or a flag for a number, which the SQL would read quoted", () => {
+    expect(varsErrors({ anomaly_z: 3.5 }, { anomaly_z: "3" })).toEqual([
+      {
+        file: "--vars",
+        message:
+          'variable "anomaly_z" is a number in project.yml (3.5), so --vars must give a number (unquoted), not "3"',
+      },
+    ]);
+    expect(varsErrors({ anomaly_z: 3.5 }, { anomaly_z: true })).toHaveLength(1);
+    expect(varsErrors({ anomaly_z: 3.5 }, { anomaly_z: 3 })).toEqual([]);
+  });
+
   it("takes a value of the default's shape, and anything for a null default or as a null", () => {
     const declared = { events: ["a"], z: 3.5, since: null, name: "x" };
     expect(varsErrors(declared, { events: ["b", "c"], z: 4, since: [1], name: "y" })).toEqual([]);

@@ -45,6 +45,12 @@ export function varsErrors(
         file: "--vars",
         message: `variable "${key}" is true or false in project.yml (${fallback}), so --vars must give true or false (unquoted; yes, no, on and off too), not ${JSON.stringify(value)}`,
       });
+    // A number given as a text ("3") reaches the SQL quoted: compared as a text, or cast at run time.
+    else if (typeof fallback === "number" && typeof value !== "number")
+      errors.push({
+        file: "--vars",
+        message: `variable "${key}" is a number in project.yml (${fallback}), so --vars must give a number (unquoted), not ${JSON.stringify(value)}`,
+      });
   }
   if (Object.hasOwn(declared, "timezone")) {
     const overridden = Object.hasOwn(given, "timezone");
