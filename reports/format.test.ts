@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatShare } from "./format.ts";
+import { change, changePoints, formatShare } from "./format.ts";
 
 describe("formatShare", () => {
   it("shows 0 % and 100 % only for none and all", () => {
@@ -18,5 +18,15 @@ describe("formatShare", () => {
     expect(formatShare(0.005, 0)).toBe("1 %");
     expect(formatShare(0.2768, 0)).toBe("28 %");
     expect(formatShare(null)).toBe("–");
+  });
+});
+
+describe("change against the previous period", () => {
+  it("says which period has no figure: none now beside a previous one is no missing previous data", () => {
+    expect(change(Number.NaN, 0.05).text).toBe("no data in this period");
+    expect(changePoints(Number.NaN, 0.05).text).toBe("no data in this period");
+    expect(change(0.05, Number.NaN).text).toBe("no previous data");
+    expect(changePoints(Number.NaN, Number.NaN).text).toBe("no previous data");
+    expect(changePoints(0.06, 0.05).text).toBe("+1.0 pt vs previous period");
   });
 });

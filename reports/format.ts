@@ -109,11 +109,21 @@ function toneOf(direction: Change["direction"], polarity: Polarity): Change["ton
   return (direction === "up") === (polarity === "higher is better") ? "better" : "worse";
 }
 
+/**
+ * No change to show when either side has no figure (NaN: a rate of no sessions): which side, since a
+ * period without sessions beside a previous one that had them is no "no previous data".
+ */
+function missingSide(current: number, previous: number): Change | undefined {
+  if (!Number.isFinite(previous)) return { text: "no previous data", direction: "none", tone: "neutral" };
+  if (!Number.isFinite(current))
+    return { text: "no data in this period", direction: "none", tone: "neutral" };
+  return undefined;
+}
+
 /** The relative change of a figure against the previous period, for the KPI tiles; NaN: no previous period. */
 export function change(current: number, previous: number, polarity: Polarity = "higher is better"): Change {
-  if (!Number.isFinite(current) || !Number.isFinite(previous)) {
-    return { text: "no previous data", direction: "none", tone: "neutral" };
-  }
+  const missing = missingSide(current, previous);
+  if (missing) return missing;
   // The previous period had data, and none of this figure: no ratio, but not "no data" either.
   if (previous === 0 && current !== 0) {
     return { text: "up from 0 in the previous period", direction: "up", tone: toneOf("up", polarity) };
@@ -136,9 +146,8 @@ export function changePoints(
   previous: number,
   polarity: Polarity = "higher is better",
 ): Change {
-  if (!Number.isFinite(current) || !Number.isFinite(previous)) {
-    return { text: "no previous data", direction: "none", tone: "neutral" };
-  }
+  const missing = missingSide(current, previous);
+  if (missing) return missing;
   const points = (current - previous) * 100;
   if (Math.abs(points) < 0.05)
     return { text: "±0 pt vs previous period", direction: "flat", tone: "neutral" };
