@@ -90,7 +90,9 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
   if (!watermarkColumn)
     return rebuild(wh, model, ctx, existing, `the table has no watermark column "${model.config.watermark}"`);
   const definition = definitionComment(model, ctx.project);
-  const tagged = relation?.comment === taggedDefinitionComment(model, ctx.project);
+  // The older form is checksummed only for a comment that is not the current one, as on most runs.
+  const tagged =
+    relation?.comment !== definition && relation?.comment === taggedDefinitionComment(model, ctx.project);
   const changed = tagged ? undefined : definitionChange(relation?.comment, definition);
   if (changed) return rebuild(wh, model, ctx, existing, changed);
   try {
