@@ -94,10 +94,9 @@ export const KB = 1024;
 
 /**
  * The stack's defaults that cap how much traffic it takes (stacks/variables.ts). Past the throttle
- * rate API Gateway answers 429, which the tracker does not resend. Past the reserved concurrency
- * Lambda refuses the invocation and the HTTP API answers 500 "Internal Server Error" (AWS documents a
- * throttled backend as a 500, not a 429); the tracker resends that batch once, 3 s later. Either way
- * events can be lost.
+ * rate API Gateway answers 429. Past the reserved concurrency Lambda refuses the invocation and the
+ * HTTP API answers 500 "Internal Server Error" (AWS documents a throttled backend as a 500, not a
+ * 429). The tracker resends a batch refused either way once, 3 s later; what is refused again is lost.
  */
 export const STACK_DEFAULTS = {
   apiThrottleRate: 50,

@@ -181,6 +181,11 @@ describe("traffic past what the stack and the report workflow take by default", 
     expect(notes.filter((n) => n.includes("api_throttle_rate"))).toEqual([
       expect.stringMatching(/about 127 requests\/s, above the stack's default api_throttle_rate of 50/),
     ]);
+    // The tracker resends a batch refused with a 429 once, 3 s later (tracker/src/track.ts), as it does a 500.
+    const throttled = notes.find((n) => n.includes("api_throttle_rate"));
+    expect(throttled).toContain(
+      "get a 429, which the tracker resends once, 3 s later, before their events are lost",
+    );
     expect(notes.filter((n) => n.includes("lambda_reserved_concurrency"))).toEqual([]);
   });
 

@@ -15,7 +15,7 @@ export function capacityNotes(requests: number, shards: number, a: Assumptions):
   const notes: string[] = [];
   if (peakRequestsPerSecond > STACK_DEFAULTS.apiThrottleRate)
     notes.push(
-      `the busiest second (${a.peakToAverage}× the average) brings about ${Math.ceil(peakRequestsPerSecond).toLocaleString("en-US")} requests/s, above the stack's default api_throttle_rate of ${STACK_DEFAULTS.apiThrottleRate}: deploy with higher api_throttle_rate and api_throttle_burst, or requests past them get a 429 and their events are lost.`,
+      `the busiest second (${a.peakToAverage}× the average) brings about ${Math.ceil(peakRequestsPerSecond).toLocaleString("en-US")} requests/s, above the stack's default api_throttle_rate of ${STACK_DEFAULTS.apiThrottleRate}: deploy with higher api_throttle_rate and api_throttle_burst, or requests past them get a 429, which the tracker resends once, 3 s later, before their events are lost.`,
     );
   if (concurrency > STACK_DEFAULTS.lambdaReservedConcurrency)
     notes.push(
