@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { compareWithArticle, markdownVolumeTable, quantity, unitPrice, usd } from "./format.ts";
+import { estimateCost } from "./estimate.ts";
+import {
+  compareWithArticle,
+  formatEstimate,
+  markdownVolumeTable,
+  quantity,
+  unitPrice,
+  usd,
+} from "./format.ts";
 import { PRICES } from "./prices.ts";
 
 describe("formatting", () => {
@@ -41,5 +49,22 @@ describe("formatting", () => {
     // On-demand at 100,000 events of 3 per request: $0.1047 + $29.20 + 100,000 × 1 KB × $0.08/GB
     // + 100,000 × 500 B × $0.04/GB + the stream's KMS calls, about $29.39
     expect(table[3]).toMatch(/^\| 100,000 \| \$0\.1047 \| \$0\.0908 \| \$11\.\d\d \| \$29\.\d\d \|/);
+  });
+
+  it("names every always-free allowance the second column applies, KMS's included", () => {
+    // With the stream on, 21,900 KMS calls a month: the column bills only those past the 20,000 free.
+    const estimate = estimateCost({
+      events: 100_000,
+      kinesis: true,
+      bufferSeconds: 300,
+      eventsPerRequest: 3,
+    });
+    const kms = estimate.lines.find((l) => l.id === "kinesisKms");
+    expect(kms?.usdAlwaysFree).toBeLessThan(kms?.usd ?? 0);
+    const footnote = formatEstimate(estimate)
+      .split("\n")
+      .filter((line, i, all) => line.startsWith("Free tiers") || all[i - 1]?.startsWith("Free tiers"))
+      .join(" ");
+    expect(footnote).toContain("KMS 20,000 requests");
   });
 });

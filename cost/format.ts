@@ -77,7 +77,7 @@ export function formatEstimate(estimate: CostEstimate): string {
     `  Lambda arm64 ${a.lambdaMemoryMb} MB, ${a.lambdaWarmMs} ms warm, ${a.lambdaInitMs} ms INIT at most ${a.coldStartsPerHour} times an hour; ${a.logBytesPerInvocation} B of logs per invocation`,
     `  gzip ${a.gzipRatio}×, ${a.retainedMonths} months kept in S3; ${a.syncRunsPerMonth} report syncs a month, each listing ${a.syncListedHours} hours of objects; requests arrive at random`,
     "Free tiers: the Monthly column has none. Always free: Lambda 1M requests + 400,000 GB-s, CloudWatch Logs 5 GB,",
-    "  100 GB transfer out. Older accounts' first 12 months also free 1M HTTP API requests and S3 5 GB, 2,000 PUT, 20,000 GET.",
+    "  KMS 20,000 requests, 100 GB transfer out. Older accounts' first 12 months also free 1M HTTP API requests and S3 5 GB, 2,000 PUT, 20,000 GET.",
     uncountedAlarms(estimate.input.kinesis),
     "Prices: cost/prices.ts (source and date per price). Re-check them in the AWS Pricing Calculator.",
   ];
