@@ -55,6 +55,9 @@ describe("deploy region", () => {
     expect(deployRegion({ AWS_REGION: "eu-central-1" })).toBe("eu-central-1");
     expect(deployRegion({ AWS_REGION: "", AWS_DEFAULT_REGION: "ap-south-1" })).toBe("ap-south-1");
     expect(deployRegion({ AWS_REGION: "", AWS_DEFAULT_REGION: "" })).toBe("us-east-1");
+    // Every partition's regions, the AWS European Sovereign Cloud's (partition aws-eusc) included.
+    for (const region of ["us-gov-west-1", "cn-northwest-1", "eu-isoe-west-1", "eusc-de-east-1"])
+      expect(deployRegion({ AWS_REGION: region }), region).toBe(region);
     expect(() => deployRegion({ AWS_REGION: "eu-west1" })).toThrow(
       'AWS_REGION must be an AWS region such as "eu-west-1", not "eu-west1".',
     );

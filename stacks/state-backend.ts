@@ -11,7 +11,8 @@ export interface StateBackendEnv {
 // S3's rules for bucket names (3–63 characters; lower-case letters, digits, dots, hyphens; a letter or
 // digit at each end). A URL or a path in the variable would otherwise surface only at `terraform init`.
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+// A region starts with its area: two letters, or more in a partition of its own (eusc-de-east-1).
+const REGION_NAME = /^[a-z]{2,}(-[a-z]+)+-\d+$/;
 
 /** The region variables the AWS tools read, at synth time. */
 export interface DeployRegionEnv {
