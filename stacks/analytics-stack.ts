@@ -11,7 +11,7 @@ import { OperatorAlarms } from "./operator-alarms.ts";
 import { identityFromArn } from "./policy.ts";
 import { QueryCatalog } from "./query-catalog.ts";
 import { ReportAccess } from "./report-access.ts";
-import { declareVariables } from "./variables.ts";
+import { declareVariables, defaultTags } from "./variables.ts";
 
 /**
  * Oldest Terraform the stack is tested with and documented for: S3-native state locking
@@ -43,7 +43,7 @@ export class AnalyticsStack extends TerraformStack {
     new AwsProvider(this, "aws", {
       region,
       // The operator's tags win over `application`, so a tag policy that dictates its value can be met.
-      defaultTags: [{ tags: Token.asStringMap(Fn.merge([{ application: prefix }, vars.tags])) }],
+      defaultTags: [{ tags: defaultTags(prefix, vars.tags) }],
     });
 
     const deliveryLogs = new DeliveryLogGroup(this, "delivery-logs", {

@@ -229,4 +229,24 @@ describe.skipIf(!pluginDir)("terraform variables (offline)", () => {
     },
     slow,
   );
+
+  it(
+    "lets an operator's Application tag stand for application, as IAM takes tag keys without regard to case, and refuses two keys only case tells apart",
+    async () => {
+      // IAM refuses a role whose tags hold both "application" and "Application" (Duplicate tag keys).
+      const capitalized = await plan("tags-capitalized", [
+        ...REQUIRED_VARS,
+        "-var",
+        'tags={"Application"="site"}',
+      ]);
+      const taggable = capitalized.planned_values.root_module.resources.filter(
+        (r) => "tags_all" in (r.values ?? {}),
+      );
+      expect(taggable.map((r) => r.type)).toContain("aws_iam_role");
+      for (const r of taggable) expect(r.values.tags_all, r.type).toEqual({ Application: "site" });
+      const twice = planOnly(...REQUIRED_VARS, "-var", 'tags={"Owner"="web","owner"="ops"}');
+      await expect(twice).rejects.toThrow(/tags must not hold two keys that differ only in case/);
+    },
+    slow,
+  );
 });

@@ -1,4 +1,4 @@
-import { Fn, type IResolvable, Op, TerraformVariable, Token, VariableType } from "cdktf";
+import { Fn, type IResolvable, Op, TerraformIterator, TerraformVariable, Token, VariableType } from "cdktf";
 import type { Construct } from "constructs";
 
 /** Typed handles on the stack's input variables (all created at stack scope, so their names stay plain). */
@@ -231,6 +231,12 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
       `alltrue([for k, v in var.tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:") && can(regex("${TAG_TEXT}", k)) && can(regex("${TAG_TEXT}", v))]) && length(merge(var.tags, { application = "" })) <= 50`,
       'tags must map keys of 1-128 characters, not starting with "aws:", to values of at most 256 characters, ' +
         "written with letters, digits, spaces and _ . : / = + - @ only (no &, comma or *), at most 49 tags besides application.",
+    ).concat(
+      // IAM takes tag keys without regard to case and refuses a role that carries two such keys.
+      check(
+        "length(distinct([for k in keys(var.tags) : lower(k)])) == length(var.tags)",
+        'tags must not hold two keys that differ only in case, such as "Owner" and "owner": IAM takes them as one key and refuses the roles.',
+      ),
     ),
   });
 
@@ -258,4 +264,20 @@ export function declareVariables(scope: Construct): AnalyticsVariables {
     alarmTopicKeyCount: Token.asNumber(Fn.conditional(encryptAlarms.booleanValue, 1, 0)),
     tags: Token.asStringMap(tags.value),
   };
+}
+
+/**
+ * The tags every resource gets: `application = <name>` and the operator's. An operator's key that
+ * differs from `application` only in case ("Application") replaces it rather than joining it, since
+ * IAM takes the two as one key and would refuse the roles.
+ */
+export function defaultTags(application: string, tags: Record<string, string>): Record<string, string> {
+  const operatorKeys = TerraformIterator.fromList(Fn.keys(tags)).forExpressionForList("lower(val)");
+  return Token.asStringMap(
+    Fn.conditional(
+      Fn.contains(Token.asList(operatorKeys), "application"),
+      tags,
+      Fn.merge([{ application }, tags]),
+    ),
+  );
 }
