@@ -108,13 +108,14 @@ describe("stream and delivery", () => {
     });
   });
 
-  it("writes gzip into Hive folders by arrival hour, errors apart, buffered per the variables, logged", () => {
+  it("writes gzip objects named *.gz into Hive folders by arrival hour, errors apart, buffered per the variables, logged", () => {
     for (const stream of [directFirehose, streamFirehose]) {
       const s3 = stream.extended_s3_configuration as Block;
       expect(stream.destination).toBe("extended_s3");
       expect(s3).toMatchObject({
         prefix: "raw/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/",
         compression_format: "GZIP",
+        file_extension: ".gz",
         buffering_interval: "${var.firehose_buffer_seconds}",
         buffering_size: "${var.firehose_buffer_mb}",
         cloudwatch_logging_options: { enabled: true },

@@ -118,6 +118,9 @@ export class DeliveryStream extends Construct {
         prefix: RAW_OBJECT_PREFIX,
         errorOutputPrefix: ERROR_OBJECT_PREFIX,
         compressionFormat: "GZIP",
+        // Every reader (the models' source glob, sync's partial names) takes only *.gz objects: the
+        // extension is set rather than left to Firehose's default.
+        fileExtension: ".gz",
         bufferingInterval: props.bufferSeconds ?? 300,
         bufferingSize: props.bufferMb ?? 128,
         cloudwatchLoggingOptions: {
