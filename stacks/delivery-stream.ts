@@ -59,7 +59,9 @@ export class DeliveryStream extends Construct {
       count,
       name: `${props.name}-firehose`,
       description: `Firehose stream ${props.name}: write raw events to S3`,
-      assumeRolePolicy: serviceTrustPolicy(this, "trust", "firehose.amazonaws.com", props.accountId),
+      assumeRolePolicy: serviceTrustPolicy(this, "trust", "firehose.amazonaws.com", props.accountId, {
+        externalIdIsAccount: true,
+      }),
     });
 
     const statements: PolicyStatement[] = [

@@ -110,16 +110,22 @@ describe("least privilege", () => {
   });
 
   it("binds every service role to this account", () => {
-    for (const [hint, service] of [
-      ["collector_role", "lambda.amazonaws.com"],
-      ["direct-delivery_role", "firehose.amazonaws.com"],
-      ["stream-delivery_role", "firehose.amazonaws.com"],
-    ]) {
-      const [trust] = trustOf(hint as string);
-      expect(trust?.principals).toEqual([{ type: "Service", identifiers: [service] }]);
-      expect(trust?.condition).toEqual([
-        { test: "StringEquals", variable: "aws:SourceAccount", values: [expect.stringContaining("), 4)}")] },
-      ]);
+    const account = (variable: string) => [
+      { test: "StringEquals", variable, values: [expect.stringContaining("), 4)}")] },
+    ];
+    // Firehose's guide binds its role by the external id it passes (the stream owner's account);
+    // Lambda's by aws:SourceAccount. Either statement admits only this account.
+    for (const [hint, service, keys] of [
+      ["collector_role", "lambda.amazonaws.com", ["aws:SourceAccount"]],
+      ["direct-delivery_role", "firehose.amazonaws.com", ["aws:SourceAccount", "sts:ExternalId"]],
+      ["stream-delivery_role", "firehose.amazonaws.com", ["aws:SourceAccount", "sts:ExternalId"]],
+    ] as const) {
+      const trust = trustOf(hint);
+      expect(trust.map((s) => s.condition)).toEqual(keys.map(account));
+      for (const s of trust) {
+        expect(s.principals).toEqual([{ type: "Service", identifiers: [service] }]);
+        expect(s.actions).toEqual(["sts:AssumeRole"]);
+      }
     }
   });
 
@@ -127,7 +133,7 @@ describe("least privilege", () => {
     // Roles' trust, and the alarm topic and its key that CloudWatch publishes with: each names the
     // account, or another account's alarm or delivery stream could make the service act with it.
     const serviceGrants = allStatements.filter(({ s }) => s.principals?.some((p) => p.type === "Service"));
-    expect(serviceGrants.map(({ name }) => name).sort()).toEqual([
+    expect([...new Set(serviceGrants.map(({ name }) => name))].sort()).toEqual([
       expect.stringContaining("alarms_key_key-policy"),
       expect.stringContaining("alarms_topic-policy-document"),
       expect.stringContaining("collector_trust"),
@@ -135,11 +141,12 @@ describe("least privilege", () => {
       expect.stringContaining("stream-delivery_trust"),
     ]);
     for (const { name, s } of serviceGrants) {
-      expect(s.condition, name).toContainEqual({
-        test: "StringEquals",
-        variable: "aws:SourceAccount",
-        values: [expect.stringContaining("), 4)}")],
-      });
+      const accountKeys = (s.condition ?? [])
+        .filter((c) => c.test === "StringEquals" && String(c.values).includes("), 4)}"))
+        .map((c) => c.variable);
+      expect(accountKeys, name).toSatisfy((keys: string[]) =>
+        keys.some((k) => k === "aws:SourceAccount" || k === "sts:ExternalId"),
+      );
     }
     // Invoking the collector is the one grant a service gets outside a policy document.
     for (const permission of Object.values(resourcesOf(tf, "aws_lambda_permission"))) {

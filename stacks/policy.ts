@@ -25,18 +25,28 @@ export function policyDocument(
 }
 
 /**
- * Trust policy for an AWS service role. `aws:SourceAccount` stops another account from making
- * the service act with this role (the confused-deputy problem).
+ * Trust policy for an AWS service role, bound to this account so that another account cannot make
+ * the service act with it (the confused-deputy problem): by `aws:SourceAccount`, and, with
+ * `externalIdIsAccount`, also by `sts:ExternalId`, in a statement of its own, for a service whose
+ * guide binds its roles by the external id it passes, the account that owns its resource (Firehose).
+ * Either statement alone admits only this account's calls.
  */
-export function serviceTrustPolicy(scope: Construct, id: string, service: string, accountId: string): string {
-  return policyDocument(scope, id, [
-    {
-      effect: "Allow",
-      principals: [{ type: "Service", identifiers: [service] }],
-      actions: ["sts:AssumeRole"],
-      condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
-    },
-  ]);
+export function serviceTrustPolicy(
+  scope: Construct,
+  id: string,
+  service: string,
+  accountId: string,
+  { externalIdIsAccount = false }: { externalIdIsAccount?: boolean } = {},
+): string {
+  const bound = (variable: string): PolicyStatement => ({
+    effect: "Allow",
+    principals: [{ type: "Service", identifiers: [service] }],
+    actions: ["sts:AssumeRole"],
+    condition: [{ test: "StringEquals", variable, values: [accountId] }],
+  });
+  const statements = [bound("aws:SourceAccount")];
+  if (externalIdIsAccount) statements.push(bound("sts:ExternalId"));
+  return policyDocument(scope, id, statements);
 }
 
 /**
