@@ -101,4 +101,9 @@ export class Weighted<T> {
     while (i < this.cumulative.length - 1 && (this.cumulative[i] as number) <= target) i++;
     return (this.options[i] as readonly [T, number])[0];
   }
+
+  /** Every option, in the order given. */
+  get values(): T[] {
+    return this.options.map(([value]) => value);
+  }
 }

@@ -232,7 +232,7 @@ export const devices = new Weighted<Device>([
   [
     {
       type: "mobile",
-      browser: "Samsung Internet",
+      browser: "Samsung Internet for Android",
       version: 26,
       os: "Android",
       screen: [360, 800],
@@ -244,8 +244,11 @@ export const devices = new Weighted<Device>([
   [{ type: "tablet", browser: "Chrome", version: 131, os: "Android", screen: [800, 1280], viewport: 800 }, 1],
 ]);
 
-/** The crawlers that slip past the tracker's own checks; the collector flags them. */
-export const botDevice = { browser: "HeadlessChrome", version: 131, os: "Linux", type: "desktop" } as const;
+/**
+ * The crawlers that slip past the tracker's own checks; the collector flags them. Their HeadlessChrome
+ * is named "Chrome", as bowser names it.
+ */
+export const botDevice = { browser: "Chrome", version: 131, os: "Linux", type: "desktop" } as const;
 
 export interface Place {
   timezone: string;
