@@ -81,7 +81,13 @@ export async function demo(opts: DemoOptions & { add?: boolean }): Promise<numbe
     { writeDemo, formatDemoSummary, demoAnchor, DemoStopped },
     { newestPartitionHour },
     { recoverDemoStaging },
-  ] = await Promise.all([import("./demo.ts"), import("./raw-object.ts"), import("./demo-staging.ts")]);
+    { incrementalReadFrom, markFullRefresh },
+  ] = await Promise.all([
+    import("./demo.ts"),
+    import("./raw-object.ts"),
+    import("./demo-staging.ts"),
+    import("./sync-full-refresh.ts"),
+  ]);
   try {
     demoAnchor(opts.now);
     // A demo killed part-way left its objects outside raw/: moved in when all were written, else removed.
@@ -94,8 +100,8 @@ export async function demo(opts: DemoOptions & { add?: boolean }): Promise<numbe
     return 2;
   }
   // Synthetic events mixed into real ones could not be told apart in any report afterwards.
-  const newest = opts.add ? undefined : await newestPartitionHour(opts.data);
-  if (newest !== undefined) {
+  const newest = await newestPartitionHour(opts.data);
+  if (newest !== undefined && !opts.add) {
     console.error(
       `ownstats demo: ${join(opts.data, "raw")} already holds events (up to the hour of ${new Date(newest).toISOString()}); ` +
         "demo events would be mixed into them for good. Give an empty --data folder, or --add to add them anyway",
@@ -107,8 +113,17 @@ export async function demo(opts: DemoOptions & { add?: boolean }): Promise<numbe
   // Once: a second Ctrl-C ends the process at once, as usual.
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   try {
+    // Added behind hours an incremental build has read, the events would never reach the models.
+    const periodStart = new Date(demoAnchor(opts.now) - opts.days * 86_400_000);
+    const behind = newest !== undefined && periodStart.getTime() < incrementalReadFrom(newest);
+    if (behind) await markFullRefresh(opts.data, periodStart, "added by `ownstats demo --add`");
     const summary = await writeDemo({ ...opts, signal: stop.signal });
     console.log(formatDemoSummary(summary, opts.data));
+    if (behind)
+      console.log(
+        `demo: its events start at ${periodStart.toISOString()}, before the hours an incremental build still reads; ` +
+          `the next whole \`ownstats build\` (or \`run\`) builds in full to read them, as ${join(opts.data, "needs-full-refresh")} says until then`,
+      );
     return 0;
   } catch (error) {
     if (!(error instanceof DemoStopped)) {

@@ -19,12 +19,12 @@ export const incrementalReadFrom = (newestHour: number): number =>
  * marked. Written before those objects are downloaded: a sync cut short after fetching them would
  * otherwise leave them in place, never listed as new again and never read.
  */
-export async function markFullRefresh(data: string, hour: Date): Promise<void> {
+export async function markFullRefresh(data: string, hour: Date, landed = "synced"): Promise<void> {
   const marked = fullRefreshMarked(data);
   if (marked && marked <= hour) return;
   await writeFileDurably(
     fullRefreshMarkPath(data),
-    `${hour.toISOString()} events from this hour on were synced after an incremental build read past them; ` +
+    `${hour.toISOString()} events from this hour on were ${landed} after an incremental build read past them; ` +
       "the next whole `ownstats build` (or `run`) builds in full to read them, then deletes this file\n",
   );
 }

@@ -1,8 +1,9 @@
 // DATA/needs-full-refresh: left by `ownstats sync` when it fetched objects in hours an incremental
-// build has already read past (Firehose retries a refused delivery for a day). An incremental build
-// reads only from its watermark's hour minus the raw source's lookback, so those events reach the
-// models only through a full refresh. A whole run or build that finds the mark builds in full and
-// removes it once every model has been rebuilt; a scheduled job needs nothing of its own for it.
+// build has already read past (Firehose retries a refused delivery for a day), and by `ownstats demo
+// --add` when its period starts there. An incremental build reads only from its watermark's hour
+// minus the raw source's lookback, so those events reach the models only through a full refresh. A
+// whole run or build that finds the mark builds in full and removes it once every model has been
+// rebuilt; a scheduled job needs nothing of its own for it.
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 

@@ -63,7 +63,7 @@ export interface RunnerOptions {
 const buildTurn = takeTurnsPerFolder();
 
 /**
- * Whether sync left DATA/needs-full-refresh, and whether this run reads it: only a whole run rebuilds
+ * Whether sync or demo --add left DATA/needs-full-refresh, and whether this run reads it: only a whole run rebuilds
  * every incremental model, so a selection leaves the mark for the next whole one and says so.
  */
 function fullRefreshNeeded(
@@ -72,7 +72,7 @@ function fullRefreshNeeded(
 ): "whole" | "selection" | undefined {
   if (!existsSync(fullRefreshMarkPath(opts.data))) return undefined;
   const from = fullRefreshMarked(opts.data);
-  const what = `sync fetched events${from ? ` from ${from.toISOString()} on` : ""} after the incremental models had read past them (${fullRefreshMarkPath(opts.data)})`;
+  const what = `events${from ? ` from ${from.toISOString()} on` : ""} landed in raw/ (by \`ownstats sync\` or \`demo --add\`) after the incremental models had read past them (${fullRefreshMarkPath(opts.data)})`;
   if (opts.select?.length || opts.exclude?.length || opts.selector !== undefined || opts.empty) {
     const which = opts.empty ? "a run with --empty" : "a selection";
     log(`Note: ${what}; ${which} does not read them: a whole \`ownstats build\` will, and removes the file`);
