@@ -54,7 +54,8 @@ type Job = "models" | "reports";
 export class IncrementalBuilder {
   private running: Promise<unknown> | undefined;
   private modelsDue = false;
-  private fullRefreshDue = false;
+  /** Why the next model build is a full refresh ("in older hours", "removed"), or undefined. */
+  private fullRefreshDue: string | undefined;
   /** What the next model build is for, as its log line says ("new raw objects", "raw objects removed"). */
   private readonly causes = new Set<string>();
   private reportsDue = false;
@@ -78,10 +79,20 @@ export class IncrementalBuilder {
     const hour = 3_600_000;
     const readFrom =
       Math.floor(Date.now() / hour) * hour - (this.options.lookbackHours ?? DEFAULT_LOOKBACK_HOURS) * hour;
-    if (files.some((file) => (partitionHour(file) ?? readFrom) < readFrom)) this.fullRefreshDue = true;
+    if (files.some((file) => (partitionHour(file) ?? readFrom) < readFrom))
+      this.fullRefreshDue ??= "in older hours";
     this.modelsDue = true;
     this.causes.add(cause);
     this.schedule(this.options.settleMs ?? 300);
+  }
+
+  /**
+   * Raw objects were deleted: their events stay in the incremental tables, which only a full
+   * refresh reads again from what raw/ holds now.
+   */
+  removed(): void {
+    this.fullRefreshDue = "removed";
+    this.notify([], "raw objects removed");
   }
 
   onBuilt(listener: (outcome: BuildOutcome) => void): () => void {
@@ -151,10 +162,16 @@ export class IncrementalBuilder {
   }
 
   private async buildModels(cause: string): Promise<BuildOutcome> {
-    const full = this.fullRefreshDue;
-    const reason = full ? `${cause} in older hours, full refresh` : cause;
+    const why = this.fullRefreshDue;
+    const full = why !== undefined;
+    const reason =
+      why === "in older hours"
+        ? `${cause} in older hours, full refresh`
+        : full
+          ? `${cause}, full refresh`
+          : cause;
     this.modelsDue = false;
-    this.fullRefreshDue = false;
+    this.fullRefreshDue = undefined;
     const causes = [...this.causes];
     this.causes.clear();
     this.lastModels = Date.now();
@@ -178,7 +195,7 @@ export class IncrementalBuilder {
     const time = clockTime();
     if (outcome.busy) {
       this.modelsDue = true;
-      this.fullRefreshDue ||= full;
+      this.fullRefreshDue ??= why;
       for (const pending of causes) this.causes.add(pending);
       this.log(`build ${time}: the warehouse is in use by another process; trying again shortly`);
     } else if (outcome.ok) {

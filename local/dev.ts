@@ -139,8 +139,9 @@ export async function runDev(options: DevServerOptions): Promise<number> {
   const watcher = new RawWatcher({
     data,
     onNew: (files) => builder.notify(files),
-    // A build that failed on a broken object is tried again once the object is deleted.
-    onRemoved: () => builder.notify([], "raw objects removed"),
+    // A build that failed on a broken object is tried again once the object is deleted; the events
+    // of deleted objects leave the models.
+    onRemoved: () => builder.removed(),
     recentEveryMs: 250,
   });
   try {

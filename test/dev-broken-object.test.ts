@@ -1,10 +1,11 @@
 // A broken object in raw/ makes the dev server's build fail; deleting it, as the failure page asks,
-// brings the reports back without waiting for a new event or a restart.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+// brings the reports back without waiting for a new event or a restart. Deleting objects that were
+// built takes their events out of the models too.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { waitFor } from "./collect-helpers.ts";
-import { startDev, tempData } from "./dev-server.ts";
+import { pageView, waitFor } from "./collect-helpers.ts";
+import { queryRows, startDev, tempData } from "./dev-server.ts";
 
 async function reportsPage(url: string): Promise<{ status: number; text: string }> {
   const response = await fetch(`${url}/reports/`);
@@ -39,7 +40,39 @@ it("builds again once a broken object is deleted from raw/", async () => {
     );
     expect(page.text).not.toContain("The last build failed");
     // The terminal says why this build ran: no object was added.
-    expect(dev.output()).toMatch(/^build \d\d:\d\d:\d\d UTC \(raw objects removed\): models and tests ok/m);
+    expect(dev.output()).toMatch(
+      /^build \d\d:\d\d:\d\d UTC \(raw objects removed, full refresh\): models and tests ok/m,
+    );
+  } finally {
+    await dev.stop();
+  }
+}, 180_000);
+
+it("takes the events of raw objects deleted while it runs out of the models", async () => {
+  const data = tempData();
+  const dev = await startDev(["--no-demo"], data);
+  const count = async () =>
+    (
+      await queryRows(data, "select count(*)::int as n from stg_events where session_id = 's_deleted_later'")
+    )?.[0]?.n;
+  try {
+    const sent = await fetch(`${dev.url}/v1/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(pageView({ session_id: "s_deleted_later" })),
+    });
+    expect(sent.status).toBe(202);
+    await waitFor("the event in the models", async () => ((await count()) === 1 ? true : undefined), 60_000);
+
+    const raw = join(data, "raw");
+    for (const name of readdirSync(raw, { recursive: true, encoding: "utf8" }))
+      if (name.endsWith(".gz")) rmSync(join(raw, name));
+    await waitFor(
+      "the build after the objects were deleted",
+      async () => (/\(raw objects removed[^)]*\): models and tests ok/.test(dev.output()) ? true : undefined),
+      60_000,
+    );
+    expect(await waitFor("the count", count, 30_000)).toBe(0);
   } finally {
     await dev.stop();
   }
