@@ -44,14 +44,24 @@ export interface DemoSummary {
 
 // A date, or a date and time with its zone: a time without one is read in the machine's zone, and
 // Date.parse also takes forms such as "1" (the year 2001), so the same setting could give other data.
-const ISO_ANCHOR = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d))?$/i;
+const ISO_ANCHOR = /^(\d{4})-(\d\d)-(\d\d)(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d))?$/i;
+
+/** Whether the month has the day: Date.parse reads 2026-02-30 as 2026-03-02. */
+function dayExists(year: number, month: number, day: number): boolean {
+  return day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
 
 /** The anchor hour: explicit, then OWNSTATS_DEMO_NOW (empty is unset), then now — always floored to the hour. */
 export function demoAnchor(now?: Date | string): number {
   const fromEnv = now === undefined ? process.env.OWNSTATS_DEMO_NOW || undefined : undefined;
   const given = now ?? fromEnv;
   const ms = given === undefined ? Date.now() : new Date(given).getTime();
-  if (Number.isNaN(ms) || (typeof given === "string" && !ISO_ANCHOR.test(given)))
+  const parts = typeof given === "string" ? ISO_ANCHOR.exec(given) : undefined;
+  if (
+    Number.isNaN(ms) ||
+    parts === null ||
+    (parts !== undefined && !dayExists(Number(parts[1]), Number(parts[2]), Number(parts[3])))
+  )
     throw new Error(
       `${fromEnv === undefined ? `the demo's "now"` : "OWNSTATS_DEMO_NOW"} must be an ISO-8601 time with its zone ` +
         `(2026-03-01T00:00:00Z) or a date (2026-03-01, UTC), got "${String(given)}"`,

@@ -78,8 +78,16 @@ describe("demo determinism", () => {
 
   it("refuses an OWNSTATS_DEMO_NOW that is no ISO-8601 date or time with its zone, naming the variable", () => {
     try {
-      // "1" is the year 2001 to Date.parse; a time without a zone is read in the machine's zone.
-      for (const value of ["yesterday", "1", "2026-03-01T10:00", "March 1, 2026"]) {
+      // "1" is the year 2001 to Date.parse; a time without a zone is read in the machine's zone; a day
+      // the month does not have is the next month's to Date.parse.
+      for (const value of [
+        "yesterday",
+        "1",
+        "2026-03-01T10:00",
+        "March 1, 2026",
+        "2026-02-30",
+        "2026-04-31T00:00:00Z",
+      ]) {
         process.env.OWNSTATS_DEMO_NOW = value;
         expect(() => demoAnchor(), value).toThrow(
           `OWNSTATS_DEMO_NOW must be an ISO-8601 time with its zone (2026-03-01T00:00:00Z) or a date (2026-03-01, UTC), got "${value}"`,
