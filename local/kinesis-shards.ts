@@ -49,13 +49,24 @@ export async function shardIterator(
 
 const units: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/**
+ * The longest a Kinesis stream keeps records (8,760 hours): reaching back further finds nothing more,
+ * and far enough it is no time at all, which Kinesis refuses with a bare "SerializationException".
+ */
+const MAX_RETENTION_DAYS = 365;
+
 /** "90m", "2h", "1d", "30s" → milliseconds; anything else is a clear error. */
 export function parseDuration(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$/.exec(text);
   const amount = match ? Number(match[1]) : Number.NaN;
   if (!match || !(amount > 0))
     throw new Error(`--since must be a duration such as 30m, 2h or 1d, got ${JSON.stringify(text)}`);
-  return amount * (units[match[2] as string] as number);
+  const ms = amount * (units[match[2] as string] as number);
+  if (ms > MAX_RETENTION_DAYS * 86_400_000)
+    throw new Error(
+      `--since reaches back at most ${MAX_RETENTION_DAYS}d, the longest a Kinesis stream keeps records, got ${JSON.stringify(text)}`,
+    );
+  return ms;
 }
 
 /** A line of the stream: one stored event record as JSON, or undefined when it is something else. */

@@ -58,6 +58,16 @@ describe("replay --since", () => {
     expect(parseDuration("1d")).toBe(86_400_000);
   });
 
+  it("refuses a duration past the longest retention of a stream, which no record reaches back to", () => {
+    expect(parseDuration("365d")).toBe(365 * 86_400_000);
+    expect(parseDuration("8760h")).toBe(365 * 86_400_000);
+    // 9999999999d is no time at all: asked for, Kinesis answers only "SerializationException".
+    for (const long of ["366d", "9999999999d"])
+      expect(() => parseDuration(long)).toThrow(
+        /--since reaches back at most 365d, the longest a Kinesis stream keeps records/,
+      );
+  });
+
   it("names what is wrong with anything else", () => {
     for (const bad of ["", "2", "h", "-2h", "0h", "2 hours", "2w"])
       expect(() => parseDuration(bad)).toThrow(/--since must be a duration such as 30m, 2h or 1d/);
