@@ -105,6 +105,16 @@ describe.runIf(executable)("tracker: the interactions it sends", () => {
     expect(suite.site.ofType("scroll_depth").map((e) => e.scroll_pct)).toEqual([25, 50]);
   });
 
+  it("sends only the scroll depths reached on a page without a doctype (quirks mode)", async () => {
+    await suite.page.goto(suite.site.page("quirks.html"));
+    await suite.page.clock.runFor(100);
+    expect(await suite.page.evaluate(() => document.compatMode)).toBe("BackCompat");
+    await scrollPage(suite.page, 1_000); // (1,000 + 600) / 4,000 = 40 %
+    await flushed(suite, "page_view", 1);
+    await suite.site.settle();
+    expect(suite.site.ofType("scroll_depth").map((e) => e.scroll_pct)).toEqual([25]);
+  });
+
   it("sends one cta_click for a middle-click on a data-cta link (opening it in a new tab), none for a right-click", async () => {
     await suite.page.goto(suite.site.page("article.html"));
     await suite.page.click("#nested-child b", { button: "middle" });

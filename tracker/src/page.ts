@@ -47,11 +47,13 @@ const measureScroll = (): void => {
   // A page that fits in the viewport is fully seen; the pixel of slack absorbs fractional offsets.
   // An app shell whose body scrolls (html{overflow:hidden}) keeps the window at 0 and html as high
   // as the viewport: the body's offset and height count then, or the page would seem fully seen.
+  // The body's offset counts only while the window's is 0: on a page without a doctype (quirks
+  // mode) body.scrollTop is the window's own, which added twice would reach 50 % at 25 %.
   // (Before the body is parsed, a sync script in head, the sum is NaN: no milestone.) Worked out
   // for each milestone, which is shorter than a variable; nothing changes the layout in between,
   // so the browser computes it once.
   for (const milestone of [25, 50, 75, 100] as const)
-    ((scrollY + doc.body?.scrollTop + innerHeight + 1) /
+    (((scrollY || doc.body?.scrollTop) + innerHeight + 1) /
       Math.max(doc.documentElement.scrollHeight, doc.body?.scrollHeight as number)) *
       100 >=
       milestone && once(milestone, "scroll_depth", { scroll_pct: milestone });
