@@ -35,9 +35,11 @@ export const identity = (): { session_id: string; visitor_id?: string } => {
       ((store.ownstats_seen as number) > (store.ownstats_seen = Date.now()) - 1_800_000 &&
         store.ownstats_sid) ||
       uuid();
+    // A visitor id only where it outlives the page: one kept in memory ("none", or storage that
+    // throws) would be a new visitor on every page load. A Storage has key(); the memory store not.
     return {
       session_id: store.ownstats_sid as string,
-      visitor_id: storageMode == "none" ? undefined : ((store.ownstats_vid ||= uuid()) as string),
+      visitor_id: (store as never as Storage).key && ((store.ownstats_vid ||= uuid()) as string),
     };
   } catch {
     store = {};
