@@ -102,6 +102,14 @@ describe.runIf(executable)("tracker: delivery", () => {
     expect(eventPosts().map((r) => r.fetchMode)).toEqual(["no-cors"]); // a beacon
   });
 
+  it("sends at once what the page's own listeners track as it is hidden or left, after the tracker's flush", async () => {
+    const { page } = await openPage();
+    await page.goto(site.page("leave-calls.html"));
+    await page.goto(site.page("thanks.html")); // no time passes: only sends made while leaving arrive
+    await poll(() => site.ofType("custom").map((e) => e.name)).toEqual(["left-pagehide", "left-hidden"]);
+    expect(site.ofType("page_view").map((e) => e.page_path)).toEqual(["/site/leave-calls.html"]);
+  });
+
   it("falls back to fetch with keepalive when the browser refuses the beacon", async () => {
     const { context, page } = await openPage();
     await context.addInitScript(() => {

@@ -3,7 +3,7 @@
 // request", so a cross-origin endpoint costs no preflight.
 import type { EventType, WireEventInput } from "../../functions/collect/event.ts";
 import { api } from "./api.ts";
-import { endpoint, nav, silent } from "./config.ts";
+import { doc, endpoint, nav, silent } from "./config.ts";
 import { identity, uuid } from "./identity.ts";
 import { currentPath } from "./page.ts";
 
@@ -16,8 +16,10 @@ const queue: string[] = [];
 
 // A batch leaves 3 seconds after its first event, the one that finds the queue empty (a timer still
 // pending after an early flush only sends the next batch sooner), or at once when it holds 50
-// events (the most the collector takes in one request) or over 20 kB. A body over 64 KiB is refused
-// by the collector, by sendBeacon and by keepalive fetch, whose 64 KiB are for all their requests
+// events (the most the collector takes in one request) or over 20 kB, or while the page is hidden:
+// an event tracked then (by the page's own listener for the page being hidden or left, which runs
+// after the tracker's flush) would wait for a page that may never run again. A body over 64 KiB is
+// refused by the collector, by sendBeacon and by keepalive fetch, whose 64 KiB are for all their requests
 // in flight; a batch stays under it even when its last event is the largest the contract allows.
 // Only the copy whose API the page holds tracks: none before the page is shown (a prerendered page),
 // and a copy that found another one counting the page never (each event would arrive twice).
@@ -42,7 +44,7 @@ export const track = (event_type: EventType, fields?: Fields): unknown =>
       ...fields,
     } satisfies WireEventInput),
   ) < 2 && setTimeout(flush, 3000),
-  (queue[49] || new Blob(queue).size > 2e4) && flush());
+  (queue[49] || doc.hidden || new Blob(queue).size > 2e4) && flush());
 
 /**
  * Sends the whole queue; `leaving` (the page is going away) prefers sendBeacon, which outlives the
