@@ -91,6 +91,18 @@ describe.runIf(executable)("tracker: unusual tags and pages", () => {
     expect(errors).toEqual([]);
   });
 
+  it("counts a prerendered page whose stub comes after the tag, replaying the calls queued to it", async () => {
+    // The tag ran while the page was prerendered, before the stub existed: on a page shown at once
+    // the stub would find the API instead, but here it queues until the visitor opens the page.
+    await openPrerendered("stub-after.html");
+    await poll(() => suite.site.events().map((e) => e.event_type)).toEqual(
+      expect.arrayContaining(["page_view", "custom", "experiment_exposure"]),
+    );
+    const types = suite.site.events().map((e) => e.event_type);
+    expect(types.indexOf("page_view")).toBeLessThan(types.indexOf("custom"));
+    expect(errors).toEqual([]);
+  });
+
   it("counts a prerendered page that includes the tag twice once, when the visitor opens it", async () => {
     // Both copies wait for the page to be shown: the first to start counts it, the other stays silent.
     await openPrerendered("twice.html");

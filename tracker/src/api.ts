@@ -1,7 +1,7 @@
 // The public face, window.ownstats. Calls made before the script loaded sit in the snippet stub's
 // queue, ownstats.q = [[method, arguments], …], and are replayed here in order.
 
-import { doc, installed, queued, silent } from "./config.ts";
+import { doc, silent } from "./config.ts";
 import { identity, store } from "./identity.ts";
 import { pageView } from "./page.ts";
 import { track } from "./track.ts";
@@ -26,20 +26,24 @@ export const api = {
   },
 };
 
-type Stub = { q?: [keyof typeof api, [never, never]][] };
+type Stub = { q?: [keyof typeof api, [never, never]][]; track?: unknown };
 type Global = { ownstats?: Stub | typeof api };
 
 // The API is installed, the page view of the load sent, then the calls the stub queued are
 // replayed, as they would have run after it (map's second argument runs before the replay). A
 // prerendered page starts when the visitor opens it (prerenderingchange, or visibilitychange should
 // that come first): until then the stub keeps queueing, so nothing of a page never shown (an
-// experiment exposure, say) is sent. A copy of the script that finds another copy's API (no queue)
-// leaves it in place and stays silent, and so does one that finds, when its page is shown, that
-// another copy started first (both waited on a prerendered page). Once started, start does nothing.
-export const start = (): unknown =>
+// experiment exposure, say) is sent. What window.ownstats holds is read when the page starts, not
+// when the script ran: a stub placed after the tag is made while a prerendered page waits. It may
+// hold nothing, the stub (track() and its queue), an element whose id or name is "ownstats" (which
+// the browser shows as a global of that name; no track()), or the API of a copy of this script
+// that counts the page (track(), no queue: a tag included twice, a Turbo/PJAX swap running the
+// body's scripts again, or a copy that started first when both waited on a prerendered page).
+// That copy's API is left in place, and this copy stays silent. Once started, start does nothing.
+// (The first parameter takes the event of the prerenderingchange listener.)
+export const start = (_?: unknown, now = (self as { ownstats?: Stub }).ownstats): unknown =>
   !(doc as { prerendering?: boolean }).prerendering &&
-  (self as Global).ownstats == installed &&
-  (queued as Stub["q"])?.map(
+  (now?.track ? now.q : [])?.map(
     // One call that throws (props JSON cannot carry) loses neither the calls after it nor the
     // page's listeners' events; its caller, long gone, cannot hear of it anyway.
     ([method, args]) => {

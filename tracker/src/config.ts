@@ -23,17 +23,6 @@ export const endpoint =
 export const storageMode = data.storage;
 
 /**
- * What window.ownstats holds as this copy starts: nothing, the snippet stub with its queue, the
- * API of a copy of this script that already counts the page (a page that includes the tag twice,
- * or a Turbo/PJAX swap that runs the body's scripts again), or an element whose id or name is
- * "ownstats", which the browser shows as a global of that name. Both the stub and the API have track().
- */
-export const installed = (self as { ownstats?: { q?: []; track?: unknown } }).ownstats;
-
-/** The calls the stub queued ([] without a stub); none when another copy already counts the page. */
-export const queued = installed?.track ? installed.q : [];
-
-/**
  * Nothing is sent and nothing is stored when the visitor opted out: Global Privacy Control always wins; Do Not Track
  * wins unless the site sets data-respect-dnt="false". Nor on a page without a host (a saved copy
  * opened from a file, an about:blank or srcdoc frame): it belongs to no site, its path is a place
