@@ -23,7 +23,7 @@ describe("demo site", () => {
     const html = readFileSync(join(demoSiteFolder, "pricing.html"), "utf8");
     expect(html).toMatch(/data-cta="book_call">Book a call</);
     expect(html).toContain('<form id="book_call_form"');
-    expect(html).toContain('["variant", ["cta_copy", ctaVariant]]');
+    expect(html).toContain('ownstats.variant("cta_copy", ctaVariant)');
   });
 
   it("has a /live page that is valid HTML", async () => {

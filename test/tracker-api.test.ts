@@ -1,6 +1,9 @@
 // What the tracker's page API sends, in Debian's Chromium, to the real local collector: ownstats.track
 // and ownstats.variant, calls queued by the snippet stub, and a tag that runs twice.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { demoSiteFolder } from "../local/dev-static.ts";
 import { chromiumOrWarn } from "./chromium.ts";
 import { DESKTOP_IN_BERLIN, flushed, scrollPage, useTrackerSuite } from "./tracker-harness.ts";
 
@@ -120,5 +123,15 @@ describe.runIf(executable)("tracker: its page API", () => {
     expect(suite.site.events().map((e) => [e.event_type, e.timezone])).toEqual(
       types.map((type) => [type, "Europe/Berlin"]),
     );
+  });
+
+  it("sends the exposure the demo site's pricing page queues before the script loads", async () => {
+    // The page as `ownstats dev` serves it, on the collector's origin so that its tag loads the tracker.
+    const url = suite.site.page("demo-pricing.html");
+    const html = readFileSync(join(demoSiteFolder, "pricing.html"), "utf8");
+    await suite.page.route(url, (route) => route.fulfill({ contentType: "text/html", body: html }));
+    await suite.page.goto(url);
+    await flushed(suite, "experiment_exposure", 1);
+    expect(suite.site.ofType("experiment_exposure")[0]).toMatchObject({ experiment: "cta_copy" });
   });
 });
