@@ -105,6 +105,18 @@ describe.runIf(executable)("tracker: its page API", () => {
     expect(errors).toEqual([]);
   });
 
+  it("replays the calls pushed to a queue alone, ownstats = { q: [] }, with no stub methods", async () => {
+    await suite.context.addInitScript(() => {
+      const global = window as never as { ownstats: { q: unknown[] } };
+      global.ownstats = { q: [] };
+      global.ownstats.q.push(["variant", ["hero-copy", "short"]], ["track", ["signup"]]);
+    });
+    await suite.page.goto(suite.site.page("article.html"));
+    await flushed(suite, "custom", 1);
+    expect(suite.site.ofType("custom").map((e) => e.name)).toEqual(["signup"]);
+    expect(suite.site.ofType("experiment_exposure")).toHaveLength(1);
+  });
+
   it("replays calls queued by the snippet stub after the first page_view", async () => {
     await suite.page.goto(suite.site.page("stub.html"));
     await flushed(suite, "custom", 1);

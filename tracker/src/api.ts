@@ -35,15 +35,16 @@ type Global = { ownstats?: Stub | typeof api };
 // that come first): until then the stub keeps queueing, so nothing of a page never shown (an
 // experiment exposure, say) is sent. What window.ownstats holds is read when the page starts, not
 // when the script ran: a stub placed after the tag is made while a prerendered page waits. It may
-// hold nothing, the stub (track() and its queue), an element whose id or name is "ownstats" (which
-// the browser shows as a global of that name; no track()), or the API of a copy of this script
-// that counts the page (track(), no queue: a tag included twice, a Turbo/PJAX swap running the
-// body's scripts again, or a copy that started first when both waited on a prerendered page).
-// That copy's API is left in place, and this copy stays silent. Once started, start does nothing.
+// hold nothing, a queue (the stub, or { q: [] } that the page pushes its calls to), an element
+// whose id or name is "ownstats" (which the browser shows as a global of that name; no queue, no
+// track()), or the API of a copy of this script that counts the page (track(), no queue: a tag
+// included twice, a Turbo/PJAX swap running the body's scripts again, or a copy that started
+// first when both waited on a prerendered page). That copy's API is left in place, and this copy
+// stays silent. Once started, start does nothing.
 // (The first parameter takes the event of the prerenderingchange listener.)
 export const start = (_?: unknown, now = (self as { ownstats?: Stub }).ownstats): unknown =>
   !(doc as { prerendering?: boolean }).prerendering &&
-  (now?.track ? now.q : [])?.map(
+  (now?.q || (now?.track ? undefined : []))?.map(
     // One call that throws (props JSON cannot carry) loses neither the calls after it nor the
     // page's listeners' events; its caller, long gone, cannot hear of it anyway.
     ([method, args]) => {
