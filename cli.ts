@@ -269,6 +269,11 @@ program
   .option("--prefix <prefix>", "key prefix", keyPrefix, "raw/")
   .addOption(dataOption())
   .option("--endpoint <url>", "S3-compatible endpoint", endpointUrl)
+  .option(
+    "--raw-retention-days <days>",
+    "the stack's raw_retention_days: delete the downloaded days the bucket has expired",
+    integer("--raw-retention-days", 1),
+  )
   .action(async (opts) => finish(await (await import("./local/index.ts")).sync(opts)));
 
 program

@@ -34,6 +34,7 @@ export interface SyncOptions {
   prefix: string;
   data: string;
   endpoint?: string;
+  rawRetentionDays?: number;
 }
 export interface LiveOptions {
   stream: string;

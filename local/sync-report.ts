@@ -18,6 +18,17 @@ export function syncReport(summary: SyncSummary, data: string, source: string, p
     lines.push(
       `sync: ${plural(summary.incomplete, "object")} of those ${summary.incomplete === 1 ? "was" : "were"} in ${data}/raw/ at another size than in ${source} (cut short, as by a power loss or an interrupted copy), and ${summary.incomplete === 1 ? "was" : "were"} fetched again`,
     );
+  const expired = summary.expired;
+  if (expired?.through)
+    lines.push(
+      `sync: deleted ${plural(expired.files, "raw object")} of ${plural(expired.days, "day")} through ${expired.through.toISOString().slice(0, 10)} from ${data}/raw/, ` +
+        `older than --raw-retention-days ${expired.retentionDays}, as the bucket expires them; the next whole \`ownstats build\` (or \`run\`) builds in full to take their events out of the warehouse`,
+    );
+  if (summary.listedExpired)
+    lines.push(
+      `sync: left ${plural(summary.listedExpired, "object")} that ${source} still lists in days older than --raw-retention-days ${expired?.retentionDays}: ` +
+        "S3 deletes an expired object some time after its day, and they would be deleted here again",
+    );
   if (summary.nothingUnderPrefix)
     lines.push(
       `sync: ${source} holds no objects: either nothing has been delivered yet, or --prefix is not the folder the delivery writes to ` +

@@ -21,6 +21,7 @@ import { type Downloaded, download } from "./sync-download.ts";
 import { incrementalReadFrom, markFullRefresh } from "./sync-full-refresh.ts";
 import { ERROR_OUTPUT_FOLDER, folderPrefix, inRawLayout, localPath } from "./sync-layout.ts";
 import { lockSync } from "./sync-lock.ts";
+import { type Expired, expiredHour, expireRawDays } from "./sync-retention.ts";
 import { endpointOf, notS3, s3Error } from "./sync-s3-error.ts";
 import { SourceProgress } from "./sync-state.ts";
 
@@ -38,6 +39,13 @@ export interface SyncSettings {
   silenceMs?: number;
   /** Objects downloaded at the same time. */
   concurrency?: number;
+  /**
+   * The bucket's raw_retention_days: day folders it has expired are deleted from DATA/raw/, and
+   * objects it still lists in them are not downloaded (sync-retention.ts). Unset keeps everything.
+   */
+  rawRetentionDays?: number;
+  /** The time retention is counted from (tests); now by default. */
+  now?: number;
   log?: (line: string) => void;
 }
 
@@ -65,6 +73,10 @@ export interface SyncSummary {
   /** Objects listed but deleted before their download (the bucket's lifecycle rule expires old hours). */
   gone: number;
   firstGone?: string;
+  /** What --raw-retention-days deleted from DATA/raw/. */
+  expired?: Expired;
+  /** Objects listed in days the bucket has expired (S3 deletes them some time after), not downloaded. */
+  listedExpired: number;
   /**
    * The earliest hour fetched, when it lies more than the raw source's lookback before the newest
    * hour that DATA/raw/ already held: an incremental build of a warehouse that holds those later hours
@@ -159,8 +171,13 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
     errorOutput: 0,
     skipped: 0,
     gone: 0,
+    listedExpired: 0,
     lastKey: progress.lastKey,
   };
+  const days = settings.rawRetentionDays;
+  const now = settings.now ?? Date.now();
+  // Before the listing, so that a sync S3 keeps failing still deletes what the bucket has.
+  if (days !== undefined) summary.expired = await expireRawDays(data, days, now);
   const record = async (objects: { Key?: string; ETag?: string }[], key: string | undefined) => {
     const etags = objects.flatMap((o) => (o.Key && o.ETag ? [{ key: o.Key, etag: o.ETag }] : []));
     await progress.record(etags, key, listingStart);
@@ -196,6 +213,11 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
         continue;
       }
       pageLast = o.Key;
+      const hour = partitionHour(o.Key);
+      if (days !== undefined && hour !== undefined && expiredHour(hour, days, now)) {
+        summary.listedExpired++;
+        continue;
+      }
       const local = await inPlace(
         localPath(data, prefix, o.Key),
         o.Size ?? 0,

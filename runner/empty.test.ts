@@ -120,7 +120,7 @@ describe("--empty", () => {
     const empty = await run("run", p, { empty: true });
     expect(empty.code).toBe(1);
     expect(empty.output).toContain("ERROR creating sql view model main.per_page");
-    expect(empty.output).toContain("a run with --empty does not read them");
+    expect(empty.output).toContain("a run with --empty does not build in full");
     expect(readFileSync(fullRefreshMarkPath(p.data), "utf8")).toContain("2026");
   });
 

@@ -5,7 +5,12 @@ import { join } from "node:path";
 import { writeJson } from "./artifacts.ts";
 import type { CompiledProject } from "./compile.ts";
 import { foundLine, projectErrorLines, summaryLines } from "./console.ts";
-import { clearFullRefreshMark, fullRefreshMarked, fullRefreshMarkPath } from "./full-refresh-mark.ts";
+import {
+  clearFullRefreshMark,
+  fullRefreshMarked,
+  fullRefreshMarkPath,
+  fullRefreshReason,
+} from "./full-refresh-mark.ts";
 import { emptySourceLines, loadSelection, type Selection } from "./load.ts";
 import { heldByAnotherProcess } from "./lock.ts";
 import { execute, type Step } from "./run.ts";
@@ -72,10 +77,15 @@ function fullRefreshNeeded(
 ): "whole" | "selection" | undefined {
   if (!existsSync(fullRefreshMarkPath(opts.data))) return undefined;
   const from = fullRefreshMarked(opts.data);
-  const what = `events${from ? ` from ${from.toISOString()} on` : ""} landed in raw/ (by \`ownstats sync\` or \`demo --add\`) after the incremental models had read past them (${fullRefreshMarkPath(opts.data)})`;
+  const reason =
+    fullRefreshReason(opts.data) ??
+    `events${from ? ` from ${from.toISOString()} on` : ""} landed in raw/ after the incremental models had read past them`;
+  const what = `${reason} (${fullRefreshMarkPath(opts.data)})`;
   if (opts.select?.length || opts.exclude?.length || opts.selector !== undefined || opts.empty) {
     const which = opts.empty ? "a run with --empty" : "a selection";
-    log(`Note: ${what}; ${which} does not read them: a whole \`ownstats build\` will, and removes the file`);
+    log(
+      `Note: ${what}; ${which} does not build in full: a whole \`ownstats build\` does, and removes the file`,
+    );
     return "selection";
   }
   if (!opts.fullRefresh) log(`Building in full (--full-refresh): ${what}`);

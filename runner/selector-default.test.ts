@@ -48,7 +48,7 @@ describe("selectors.yml's default: true", () => {
     const built = await run("build", p);
     expect(built.code).toBe(0);
     expect(built.output).toContain("TOTAL=3");
-    expect(built.output).toContain("a selection does not read them");
+    expect(built.output).toContain("a selection does not build in full");
     expect(existsSync(fullRefreshMarkPath(p.data))).toBe(true);
     const results = JSON.parse(readFileSync(join(p.data, "target", "run_results.json"), "utf8"));
     expect(results.args.selector).toBe("all_but_daily");

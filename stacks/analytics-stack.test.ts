@@ -88,6 +88,7 @@ describe("outputs", () => {
       "glue_table",
       "kinesis_delivery_stream_name",
       "kinesis_stream_name",
+      "raw_retention_days",
       "region",
       "report_role_arn",
       "report_role_subjects",
@@ -95,6 +96,7 @@ describe("outputs", () => {
     expect(tf.output.events_endpoint?.value).toMatch(/\.api_endpoint\}\/v1\/events$/);
     // The report workflow's AWS_REGION: the deploy set it at synth time, the output keeps it.
     expect(tf.output.region?.value).toBe("eu-west-1");
+    expect(tf.output.raw_retention_days?.value).toBe("${var.raw_retention_days}");
     expect(tf.output.kinesis_stream_name?.value).toMatch(/^\$\{var\.kinesis_stream_enabled \? .* : ""\}$/);
   });
 

@@ -171,6 +171,12 @@ export class AnalyticsStack extends TerraformStack {
       "Kinesis-sourced Firehose stream, empty when kinesis_stream_enabled is false",
     );
     output("report_role_arn", reports.role.arn, "Role the report workflow assumes through GitHub OIDC");
+    // Outputs and variables have names of their own in Terraform, but constructs share one scope.
+    output(
+      "raw_retention_days_output",
+      Token.asString(vars.rawRetentionDays),
+      "Days before raw events expire (the report workflow's OWNSTATS_RAW_RETENTION_DAYS, `ownstats sync --raw-retention-days`)",
+    ).overrideLogicalId("raw_retention_days");
     new TerraformOutput(this, "report_role_subjects", {
       value: reports.trustedSubjects,
       description:

@@ -29,16 +29,16 @@ describe("a build after sync fetched events into hours it had read past", () => 
     const selection = await build(data, { select: ["stg_events"] });
     expect(selection.code, selection.output).toBe(0);
     expect(selection.output).toContain(
-      "Note: events from 2026-03-02T10:00:00.000Z on landed in raw/ (by `ownstats sync` or `demo --add`) after the incremental models had read past them",
+      "Note: events from 2026-03-02T10:00:00.000Z on were synced after an incremental build read past them",
     );
-    expect(selection.output).toContain("a selection does not read them: a whole `ownstats build` will");
+    expect(selection.output).toContain("a selection does not build in full: a whole `ownstats build` does");
     expect(existsSync(fullRefreshMarkPath(data))).toBe(true);
     expect(await stored(data)).toBe(2);
 
     const whole = await build(data);
     expect(whole.code, whole.output).toBe(0);
     expect(whole.output).toContain(
-      "Building in full (--full-refresh): events from 2026-03-02T10:00:00.000Z on landed in raw/",
+      "Building in full (--full-refresh): events from 2026-03-02T10:00:00.000Z on were synced after",
     );
     expect(await stored(data)).toBe(3);
     expect(existsSync(fullRefreshMarkPath(data))).toBe(false);

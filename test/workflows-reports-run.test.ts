@@ -57,6 +57,7 @@ describe("the report job's commands, against s3rver", () => {
 
   const variables = () => ({
     OWNSTATS_BUCKET: bucket,
+    OWNSTATS_RAW_RETENTION_DAYS: "395",
     OWNSTATS_REPORT_ROLE_ARN: "arn:aws:iam::123456789012:role/ownstats-report-reader",
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "S3RVER",
@@ -70,6 +71,10 @@ describe("the report job's commands, against s3rver", () => {
     const missing = await step(check ?? "", { ...variables(), OWNSTATS_BUCKET: "" });
     expect(missing.code).toBe(1);
     expect(missing.stdout).toContain("::error::Repository variable OWNSTATS_BUCKET is not set");
+    const noRetention = await step(check ?? "", { ...variables(), OWNSTATS_RAW_RETENTION_DAYS: "" });
+    expect(noRetention.stdout).toContain(
+      "::error::Repository variable OWNSTATS_RAW_RETENTION_DAYS is not set",
+    );
     expect((await step(check ?? "", variables())).code).toBe(0);
   });
 

@@ -155,8 +155,11 @@ describe("scheduled reports", () => {
     expect(credentials).toBeLessThan(sync);
     expect(sync).toBeLessThan(buildStep);
     expect(buildStep).toBeLessThan(upload);
-    expect(steps[sync]?.run).toBe('npx ownstats sync --bucket "$OWNSTATS_BUCKET"');
+    expect(steps[sync]?.run).toBe(
+      'npx ownstats sync --bucket "$OWNSTATS_BUCKET" --raw-retention-days "$OWNSTATS_RAW_RETENTION_DAYS"',
+    );
     expect(build.env?.OWNSTATS_BUCKET).toBe("${{ vars.OWNSTATS_BUCKET }}");
+    expect(build.env?.OWNSTATS_RAW_RETENTION_DAYS).toBe("${{ vars.OWNSTATS_RAW_RETENTION_DAYS }}");
     expect(steps[upload]?.with).toEqual({ path: "data/site" });
   });
 

@@ -1,0 +1,82 @@
+// `ownstats sync --raw-retention-days N`: the bucket deletes a raw object N days after it was written
+// (the stack's raw_retention_days lifecycle rule, which S3 applies from the midnight UTC after), but a
+// data folder that keeps what sync downloaded would keep it for ever, and so would the warehouse built
+// from it. With the same number of days, sync deletes the day folders the bucket has expired and
+// marks a full refresh, so that the next whole build holds only what the bucket still holds.
+import { existsSync } from "node:fs";
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { fullRefreshMarkPath } from "../runner/full-refresh-mark.ts";
+import { writeFileDurably } from "./durable-file.ts";
+
+const DAY_MS = 86_400_000;
+
+/** What a run deleted: day folders and their files, through the end of `through`'s day (UTC). */
+export interface Expired {
+  /** The --raw-retention-days it deleted by. */
+  retentionDays: number;
+  days: number;
+  files: number;
+  through?: Date;
+}
+
+/**
+ * The first day (UTC midnight) the bucket still holds at `now`: S3 expires an object written on day D
+ * at the midnight that starts day D + days + 1, so every day before today minus `days` is gone.
+ */
+export const firstKeptDay = (days: number, now: number): number =>
+  Math.floor(now / DAY_MS) * DAY_MS - days * DAY_MS;
+
+/** Whether an object in the hour folder starting at `hour` (ms) has expired from the bucket at `now`. */
+export const expiredHour = (hour: number, days: number, now: number): boolean =>
+  hour < firstKeptDay(days, now);
+
+const entries = async (path: string, key: string) =>
+  (await readdir(path, { withFileTypes: true }).catch(() => []))
+    .filter((e) => e.isDirectory() && e.name.startsWith(`${key}=`))
+    .map((e) => ({ path: join(path, e.name), value: Number(e.name.slice(key.length + 1)) }));
+
+const filesUnder = async (path: string): Promise<number> =>
+  (await readdir(path, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
+
+/**
+ * Deletes DATA/raw/year=/month=/day= folders whose day the bucket has expired, and the month and year
+ * folders left empty, marking a full refresh when it deleted any (an incremental build never takes
+ * stored events out). Folders not named as the delivery names them are left alone.
+ */
+export async function expireRawDays(data: string, days: number, now = Date.now()): Promise<Expired> {
+  const raw = join(data, "raw");
+  const keep = firstKeptDay(days, now);
+  const expired: Expired = { retentionDays: days, days: 0, files: 0 };
+  for (const year of await entries(raw, "year"))
+    for (const month of await entries(year.path, "month")) {
+      for (const day of await entries(month.path, "day")) {
+        const start = Date.UTC(year.value, month.value - 1, day.value);
+        if (!(start < keep)) continue;
+        expired.files += await filesUnder(day.path);
+        await rm(day.path, { recursive: true, force: true });
+        expired.days++;
+        if (start >= (expired.through?.getTime() ?? Number.NEGATIVE_INFINITY))
+          expired.through = new Date(start);
+      }
+      if ((await readdir(month.path)).length === 0) await rm(month.path, { recursive: true });
+    }
+  for (const year of await entries(raw, "year"))
+    if ((await readdir(year.path)).length === 0) await rm(year.path, { recursive: true });
+  if (expired.days > 0) await markExpired(data, expired, days);
+  return expired;
+}
+
+/**
+ * Leaves DATA/needs-full-refresh, unless a mark is already there (that one's full refresh drops the
+ * expired events as well). Its hour is the last expired day's end: nothing before it is in raw/ now.
+ */
+async function markExpired(data: string, expired: Expired, days: number): Promise<void> {
+  if (existsSync(fullRefreshMarkPath(data)) || !expired.through) return;
+  const end = new Date(expired.through.getTime() + DAY_MS);
+  await writeFileDurably(
+    fullRefreshMarkPath(data),
+    `${end.toISOString()} raw events before this hour were deleted, older than --raw-retention-days ${days}; ` +
+      "the next whole `ownstats build` (or `run`) builds in full to take them out of the warehouse, then deletes this file\n",
+  );
+}
