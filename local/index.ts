@@ -221,11 +221,11 @@ export async function replay(opts: ReplayOptions): Promise<number> {
     const summary = await replayStream({ client, streamName: opts.stream, data: opts.data, since });
     console.log(replaySummaryLine(summary, since, opts.stream, opts.data));
     // An incremental build reads the raw hours from its watermark minus the source's lookback_hours:
-    // objects landed in hours before that are read only by a full rebuild.
-    if (summary.earliestHour)
+    // objects landed in hours before that are read only by a full rebuild, which the mark asks for.
+    if (summary.behindWarehouse && summary.earliestHour)
       console.log(
-        `replay: the objects are in the hours of their events' arrival, from ${summary.earliestHour.toISOString()} on; ` +
-          "if the warehouse already holds later events, include these with `ownstats build --full-refresh`",
+        `replay: the objects are in the hours of their events' arrival, from ${summary.earliestHour.toISOString()} on, before the hours an incremental build still reads; ` +
+          `the next whole \`ownstats build\` (or \`run\`) builds in full to read them, as ${join(opts.data, "needs-full-refresh")} says until then`,
       );
     return 0;
   } catch (thrown) {

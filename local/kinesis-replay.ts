@@ -5,7 +5,8 @@ import { GetRecordsCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
 import { plural } from "../runner/console.ts";
 import { type ArrivedLine, arrivalOf, runsByHour } from "./delivery-batch.ts";
 import { listAllShards, shardIterator, sleep } from "./kinesis-shards.ts";
-import { writeRawObject } from "./raw-object.ts";
+import { newestPartitionHour, writeRawObject } from "./raw-object.ts";
+import { incrementalReadFrom, markFullRefresh } from "./sync-full-refresh.ts";
 
 export interface ReplayOptions {
   client: KinesisClient;
@@ -24,6 +25,11 @@ export interface ReplaySummary {
   objects: number;
   /** The earliest arrival hour an object was written to, if any. */
   earliestHour?: Date;
+  /**
+   * Set when the earliest hour lies before what an incremental build of the data folder still reads
+   * (its newest hour before the replay minus the lookback): DATA/needs-full-refresh then names it.
+   */
+  behindWarehouse?: boolean;
 }
 
 /** Lines held before they are written, per shard. */
@@ -35,17 +41,24 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
   const until = (options.until ?? new Date()).getTime();
   const shards = await listAllShards(client, streamName);
   const summary: ReplaySummary = { shards: shards.length, events: 0, skipped: 0, objects: 0 };
+  const newest = await newestPartitionHour(options.data);
+  const readFrom = newest === undefined ? Number.NEGATIVE_INFINITY : incrementalReadFrom(newest);
 
   const land = async (lines: ArrivedLine[]) => {
     for (const run of runsByHour(lines)) {
       const arrival = (run[0] as ArrivedLine).arrival;
+      // Marked before the object is written, as sync does: a replay cut short leaves it marked too.
+      if (arrival.getTime() < readFrom) {
+        await markFullRefresh(options.data, hourOf(arrival), "replayed by `ownstats replay`");
+        summary.behindWarehouse = true;
+      }
       await writeRawObject(
         options.data,
         run.map((l) => l.line),
         arrival,
       );
       summary.objects++;
-      const hour = new Date(Math.floor(arrival.getTime() / 3_600_000) * 3_600_000);
+      const hour = hourOf(arrival);
       if (!summary.earliestHour || hour < summary.earliestHour) summary.earliestHour = hour;
     }
     summary.events += lines.length;
@@ -90,6 +103,8 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
   }
   return summary;
 }
+
+const hourOf = (time: Date) => new Date(Math.floor(time.getTime() / 3_600_000) * 3_600_000);
 
 function getRecords(client: KinesisClient, iterator: string) {
   return client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));

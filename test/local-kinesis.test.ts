@@ -2,7 +2,7 @@
 // what arrives after it started, with per-minute counts; replay lands a time window of the stream's
 // retention in raw/, each event in the partition of its own ingest hour.
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import {
@@ -16,6 +16,8 @@ import { ownstatsLimited, ownstatsWith } from "../cli-run.ts";
 import { replay } from "../local/index.ts";
 import { replayStream } from "../local/kinesis-replay.ts";
 import { tailStream } from "../local/kinesis-tail.ts";
+import { writeRawObject } from "../local/raw-object.ts";
+import { fullRefreshMarked, fullRefreshMarkPath, fullRefreshReason } from "../runner/full-refresh-mark.ts";
 import { createStream, kinesaliteForFile } from "./kinesalite.ts";
 import { tempFolder } from "./temp-folders.ts";
 
@@ -244,6 +246,36 @@ describe("replay", () => {
     };
     expect(landed("09")).toEqual(nine.map((e) => e.event_id).sort());
     expect(landed("10")).toEqual(ten.map((e) => e.event_id).sort());
+  });
+
+  it("marks a full refresh when it writes hours before what an incremental build of the folder still reads", async () => {
+    await createStream(kinesis.client, "replay-behind");
+    const since = new Date(Date.now() - 1000);
+    await put("replay-behind", [
+      storedEvent({ ingest_ts: "2026-05-01T09:30:00.000Z" }),
+      storedEvent({ ingest_ts: "2026-05-02T08:10:00.000Z" }),
+    ]);
+    // The folder already held 2 May 10:00: an incremental build reads from 08:00 on (two hours back).
+    const data = tempFolder("ownstats-replay-behind-");
+    await writeRawObject(data, [JSON.stringify(storedEvent({}))], new Date("2026-05-02T10:00:00Z"));
+    const summary = await replayStream({ client: kinesis.client, streamName: "replay-behind", data, since });
+    expect(summary).toMatchObject({ events: 2, behindWarehouse: true });
+    expect(fullRefreshMarked(data)).toEqual(new Date("2026-05-01T09:00:00Z"));
+    expect(fullRefreshReason(data)).toBe(
+      "events from 2026-05-01T09:00:00.000Z on were replayed by `ownstats replay` after an incremental build read past them",
+    );
+
+    // Within the lookback: nothing to mark.
+    const recent = tempFolder("ownstats-replay-recent-");
+    await writeRawObject(recent, [JSON.stringify(storedEvent({}))], new Date("2026-05-01T10:00:00Z"));
+    const within = await replayStream({
+      client: kinesis.client,
+      streamName: "replay-behind",
+      data: recent,
+      since,
+    });
+    expect(within.behindWarehouse).toBeUndefined();
+    expect(existsSync(fullRefreshMarkPath(recent))).toBe(false);
   });
 
   // prlimit makes every write of a byte fail (EFBIG), as a full disk (ENOSPC) would with its own way out.
