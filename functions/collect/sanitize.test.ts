@@ -6,6 +6,18 @@ describe("sanitizePath", () => {
     expect(sanitizePath("/pricing?utm_source=x&email=a@b.c#plans")).toBe("/pricing");
     expect(sanitizePath("/a#b?c")).toBe("/a");
   });
+
+  it("removes path parameters, such as the session token a Java server writes into links", () => {
+    expect(sanitizePath("/shop;jsessionid=0A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5D/cart")).toBe("/shop/cart");
+    expect(sanitizePath("/cart;JSESSIONID=abc")).toBe("/cart");
+    expect(sanitizePath("/heroes;id=15;foo=bar")).toBe("/heroes");
+    expect(sanitizePath("/;jsessionid=abc")).toBe("/");
+    // An escaped semicolon is part of the name, not a parameter.
+    expect(sanitizePath("/a%3Bb")).toBe("/a%3Bb");
+    expect(sanitizeReferrer("https://shop.example/item;jsessionid=abc?x=1")).toBe(
+      "https://shop.example/item",
+    );
+  });
   it("redacts email-looking segments encoded twice", () => {
     expect(sanitizePath("/u/john%2540example.com")).toBe(`/u/${REDACTED}`);
   });

@@ -73,7 +73,10 @@ export function redactEmail<T extends string | undefined>(text: T): T {
   return text !== undefined && MAYBE_AT.test(text) && EMAIL.test(readable(text)) ? (REDACTED as T) : text;
 }
 
-/** A path with its query string and fragment removed and personal-looking segments redacted. */
+/**
+ * A path with its query string, fragment and path parameters removed and personal-looking segments
+ * redacted.
+ */
 export function sanitizePath(path: string): string {
   const end = path.search(QUERY_OR_FRAGMENT);
   // Only the bare path is remembered: query strings (click ids, tokens) are never kept.
@@ -81,10 +84,16 @@ export function sanitizePath(path: string): string {
 }
 const QUERY_OR_FRAGMENT = /[?#]/;
 
+// A segment's parameters (";jsessionid=…", the session token a Java server writes into every link
+// when cookies are off; Angular's ";id=3") are cut as a query string is: a session token would
+// otherwise be stored with every page view, and the same page counted once per visitor.
 const redactPath = boundedMemo(5_000, (path) =>
   path
     .split("/")
-    .map((segment) => (segment && isPersonal(segment) ? REDACTED : segment))
+    .map((segment) => {
+      const bare = segment.includes(";") ? segment.slice(0, segment.indexOf(";")) : segment;
+      return bare && isPersonal(bare) ? REDACTED : bare;
+    })
     .join("/"),
 );
 
