@@ -8,8 +8,8 @@ export const timeMilestones = [30, 60, 180, 300];
 
 /**
  * The pages mart's figures for the period's days, summed from int_daily_pages as the mart sums all
- * of them (a session's views of a page count on the day of its first view of it, its exit on the
- * day it started), so a period holding all the data shows the mart's rows. `engaged_N` counts the
+ * of them (a session's views of a page, and its exit from it, count on the day of its first view of
+ * it), so a period holding all the data shows the mart's rows, and a page's exits are among its sessions. `engaged_N` counts the
  * sessions that spent at least N seconds on the page; `total` counts the pages.
  */
 export function periodPageTotalsSql(period: Period, order: "views" | "exits", limit: number): string {

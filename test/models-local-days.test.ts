@@ -1,7 +1,7 @@
 // Days and ISO weeks in var timezone, worked out by hand: a session counts on the calendar day and
 // in the week (Monday) of its start where the site's owner lives, while stored times stay UTC.
 import { describe, expect, it } from "vitest";
-import { build, buildWith, ev, query, tempData, writeRaw } from "./models-kit.ts";
+import { build, buildWith, ev, query, stepwiseAndWhole, tempData, writeRaw } from "./models-kit.ts";
 
 const session = (id: string, eventTs: string) =>
   ev({ session_id: id, visitor_id: `v-${id}`, event_ts: eventTs });
@@ -72,6 +72,34 @@ describe("var timezone", () => {
       { day: "2026-10-25", sessions: 2 },
       { day: "2026-10-26", sessions: 1 },
     ]);
+  });
+
+  it("counts a page's exit on the day its session first viewed the page, among that day's sessions of it", async () => {
+    // "early" views /x and leaves on Monday; "late" starts on /a before midnight and leaves from /x,
+    // first viewed after it, on Tuesday (its view arrives in a later hour than the rest).
+    const first = [
+      ev({ session_id: "early", visitor_id: "v-early", event_ts: "2026-03-02T20:00:00Z", page_path: "/x" }),
+      ev({ session_id: "late", visitor_id: "v-late", event_ts: "2026-03-02T23:50:00Z", page_path: "/a" }),
+    ];
+    const second = [
+      ev({
+        session_id: "late",
+        visitor_id: "v-late",
+        event_ts: "2026-03-03T00:10:00Z",
+        ingest_ts: "2026-03-03T03:00:00Z",
+        page_path: "/x",
+      }),
+    ];
+    const { stepwise, whole } = await stepwiseAndWhole([first, second]);
+    const pages = `select strftime(date, '%Y-%m-%d') as day, page_path, sessions, exits
+      from int_daily_pages order by 1, 2`;
+    const expected = [
+      { day: "2026-03-02", page_path: "/a", sessions: 1, exits: 0 },
+      { day: "2026-03-02", page_path: "/x", sessions: 1, exits: 1 },
+      { day: "2026-03-03", page_path: "/x", sessions: 1, exits: 1 },
+    ];
+    expect(await query(whole, pages)).toEqual(expected);
+    expect(await query(stepwise, pages)).toEqual(expected);
   });
 
   it("rebuilds the day and week tables in full when it changes, and says so", async () => {

@@ -1,8 +1,10 @@
 {{config materialized="incremental" incremental_strategy="time_range" time_column="date" watermark="loaded_at" tags="intermediate"}}
 -- Per local date (var timezone) and page_path, the counts and sums behind the pages mart, so that it
 -- adds up days rather than every session. A session's views of a path count on the date of its first view of it,
--- its exit on the date the session started. Both only move earlier as events arrive, so every date a
--- newly loaded row changes lies at or after the earliest of their dates: an incremental run
+-- and so does its exit from it: a day's exits of a page are among that day's sessions of it, and a
+-- period's share of a page's sessions that left from it is never above 1. Both dates lie at or after
+-- the session's start, which only moves earlier as events arrive, so every date a newly loaded row
+-- changes lies at or after the earliest of their first views and starts: an incremental run
 -- recomputes the dates from there on (time_range), and a date a row moved away from goes with them.
 -- Each of the two inputs has its own watermark (views_loaded_at, exits_loaded_at): a run that
 -- selected only one of them built would otherwise leave the other's new rows behind for good.
@@ -48,14 +50,18 @@ viewed as (
 
 exited as (
   select
-    {{> local_time at="started_at"}}::DATE as date,
-    exit_page as page_path,
+    {{> local_time at="viewed.first_viewed_at"}}::DATE as date,
+    sessions.exit_page as page_path,
     count(*) as exits,
-    max(loaded_at) as loaded_at
-  from {{ref "sessions"}}
-  where exit_page is not null
+    max(sessions.loaded_at) as loaded_at
+  from {{ref "sessions"}} as sessions
+  join {{ref "int_session_pages"}} as viewed
+    on viewed.session_id = sessions.session_id and viewed.page_path = sessions.exit_page
   {{#if is_incremental}}
-    and {{> local_time at="started_at"}}::DATE >= (select date from since)
+  -- A session's views all lie at or before its end: one that ended before the dates recomputed has
+  -- no exit among them, and the condition lets DuckDB skip the older sessions' row groups.
+  where {{> local_time at="viewed.first_viewed_at"}}::DATE >= (select date from since)
+    and {{> local_time at="sessions.ended_at"}}::DATE >= (select date from since)
   {{/if}}
   group by 1, 2
 )
