@@ -42,6 +42,25 @@ describe("anomalies page", () => {
     expect(cells("2026-11-19 18:00 UTC")).toEqual(["25", "25.0", "no"]);
   });
 
+  it("shows no hour after the latest data's: an event stamped ahead by a visitor's clock makes none of them a drop", async () => {
+    // The latest data is now at 19:00:40; the model's hours go on to 23:00 (the one event stamped
+    // then came from a clock running ahead), those after 19:00 without events yet.
+    const sql = `
+      DELETE FROM stg_events WHERE event_ts >= TIMESTAMP '2026-11-20 19:01:00';
+      INSERT INTO stg_events BY NAME
+      SELECT uuid() AS event_id, 'page_view' AS event_type, 'ahead' AS session_id, false AS is_bot,
+             TIMESTAMP '2026-11-20 23:00:10' AS event_ts, TIMESTAMP '2026-11-20 19:00:50' AS ingest_ts;
+      UPDATE anomalies SET events = 0, z = -9.0, is_anomaly = true
+      WHERE hour > TIMESTAMP '2026-11-20 19:00:00' AND hour < ${latestHour};`;
+    const { caption, rows } = await flaggedHours(sql);
+    expect(caption).toBe("1 hour flagged in the period");
+    expect(rows).toEqual(["2026-11-19 17:00 UTC spike"]);
+    const page = await renderedSamplePage("anomalies.html", { sql, days: 7 });
+    const figures = page.match(/<details><summary>[^<]*<\/summary>[\s\S]*?<\/details>/)?.[0] ?? "";
+    const hours = [...figures.matchAll(/<tr><td class="time">([^<]*)<\/td>/g)].map((m) => m[1]);
+    expect(hours.at(-1)).toBe("2026-11-20 19:00 UTC");
+  });
+
   it("says there is no data, not that no hour was flagged, when the period has no hours", async () => {
     const { caption } = await flaggedHours("DELETE FROM anomalies");
     expect(caption).toBe("Hours flagged in the period");

@@ -14,11 +14,11 @@ export const anomalies: Page = {
   slug: "anomalies",
   title: "Anomalies",
   nav: "Anomalies",
-  queries: ({ period }) => ({
+  queries: ({ period, latest }) => ({
     hours: `
       SELECT CAST(hour AS TIMESTAMP) AS hour, events, baseline, z, coalesce(is_anomaly, false) AS is_anomaly
       FROM anomalies
-      WHERE ${localRangeSql("hour", period.from, period.until, period.zone)}
+      WHERE ${localRangeSql("hour", period.from, period.until, period.zone)}${latest ? ` AND hour < ${hourAfter(latest)}` : ""}
       ORDER BY hour`,
   }),
   view(rows, { latest, period }) {
@@ -76,6 +76,17 @@ export const anomalies: Page = {
     };
   },
 };
+
+/**
+ * The end of the latest data's hour, a SQL TIMESTAMP (UTC). The model lays out every hour up to the
+ * last event's, and an event stamped by a visitor's clock running ahead (the collector takes event_ts
+ * up to a day ahead) adds hours that have not happened yet: empty so far, they would read as drops.
+ */
+function hourAfter(latest: string): string {
+  const hour = 3_600_000;
+  const end = Math.floor(Date.parse(latest) / hour) * hour + hour;
+  return `TIMESTAMP '${new Date(end).toISOString().slice(0, 19).replace("T", " ")}'`;
+}
 
 const tenths = (value: Value) => formatDecimal(value, 1);
 
