@@ -53,6 +53,17 @@ describe("cohorts page", () => {
     }
   });
 
+  it("shows no week after the latest data's, which an event stamped ahead by a visitor's clock can open", async () => {
+    // The latest data is on Friday 2026-11-20; two visitors' clocks ran ahead into the Monday after.
+    const page = await renderedSamplePage("cohorts.html", {
+      sql: `INSERT INTO cohorts VALUES (DATE '2026-09-28', 8, 1, 100, 0.01), (DATE '2026-11-23', 0, 1, 1, 1.0)`,
+    });
+    const headers = [...page.matchAll(/<th scope="col"[^>]*>([^<]+)<\/th>/g)].map((m) => m[1]);
+    expect(headers.at(-1)).toBe("Week 7");
+    expect(page).not.toContain("2026-11-23");
+    expect(page).toMatch(/<td class="time">2026-11-16<\/td>/);
+  });
+
   it("names each cohort's week under way in the CSV file, the shares the page marks 'so far'", async () => {
     const data = await sampleDataFolder();
     try {

@@ -16,16 +16,24 @@ function mondayOf(value: string): number {
   return day - ((new Date(day).getUTCDay() + 6) % 7) * 86_400_000;
 }
 
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
 export const cohorts: Page = {
   slug: "cohorts",
   title: "Cohorts",
   nav: "Cohorts",
-  queries: () => ({
+  queries: ({ period, latest }) => ({
+    // Weeks up to the latest data's: an event stamped ahead by a visitor's clock (the collector takes
+    // event_ts up to a day ahead) can give a cohort, or a week of one, that has not begun yet.
     cohorts: `
+      WITH happened AS (
+        SELECT * FROM cohorts
+        ${latest ? `WHERE CAST(cohort_week AS DATE) + CAST(7 * weeks_since AS INTEGER) <= DATE '${isoDay(mondayOf(wallClock(period.zone, latest)))}'` : ""}
+      )
       SELECT CAST(cohort_week AS DATE) AS cohort_week, weeks_since, visitors, cohort_size, retention,
-             (SELECT count(DISTINCT cohort_week) FROM cohorts) AS total
-      FROM cohorts
-      WHERE cohort_week >= (SELECT max(cohort_week) FROM cohorts) - INTERVAL ${7 * (shownCohorts - 1)} DAY
+             (SELECT count(DISTINCT cohort_week) FROM happened) AS total
+      FROM happened
+      WHERE cohort_week >= (SELECT max(cohort_week) FROM happened) - INTERVAL ${7 * (shownCohorts - 1)} DAY
       ORDER BY cohort_week, weeks_since`,
   }),
   view(rows, { latest: latestUtc, period }) {
