@@ -44,7 +44,7 @@ describe.skipIf(!chromiumPath)("/live on a phone", () => {
         site: "www.a-rather-long-domain-name.example",
         page_path: "/blog/2026/11/why-we-moved-our-analytics-to-our-own-infrastructure-and-what-it-cost",
         detail: "pricing_page_headline_copy = variant_with_longer_name",
-        browser: "Samsung Internet",
+        browser: "Samsung Internet for Android",
         device_type: "mobile",
         country: "DE",
         is_bot: false,
