@@ -139,6 +139,26 @@ describe("incremental models: strategies", () => {
     wh.close();
   });
 
+  it("refuses a full build whose rows hold one key twice, which a later merge would collapse into one", async () => {
+    const p = tempProject({ "stg.sql": stg.replace(/\nqualify.*$/, "") });
+    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0)), event("a", iso(1, 1)), event("b", iso(1, 2))]);
+    const failed = await run("run", p);
+    expect(failed.code).toBe(1);
+    expect(failed.output).toContain("Runtime Error in model stg (models/stg.sql:1)");
+    expect(failed.output).toContain("the model's rows have 1 event_id value(s) on more than one row");
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select count(*) as n from duckdb_tables()")).toEqual([{ n: 0 }]);
+    wh.close();
+    // Under append nothing is deleted by key: a full build may hold a key twice.
+    const appended = tempProject({
+      "stg.sql": stg
+        .replace(/\nqualify.*$/, "")
+        .replace('unique_key="event_id"', 'incremental_strategy="append" unique_key="event_id"'),
+    });
+    writeEvents(appended.data, hourAt(1), [event("a", iso(1, 0)), event("a", iso(1, 1))]);
+    expect((await run("run", appended)).code).toBe(0);
+  });
+
   it("leaves the table untouched when a merge fails after its delete", async () => {
     const p = tempProject({ "stg.sql": stg });
     writeEvents(p.data, hourAt(1), [event("a", iso(1, 0)), event("b", iso(1, 1))]);

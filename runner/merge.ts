@@ -52,6 +52,27 @@ export async function checkConfigColumns(
     );
 }
 
+/**
+ * Refuses rows of `relation` that repeat a value of the model's unique_key, `saying` whose rows they are.
+ * In a batch they would be inserted twice; in a full build, the next merge's delete by key would
+ * replace all of them with the batch's one row.
+ */
+export async function checkUniqueKey(wh: Warehouse, model: ModelNode, relation: string, saying: string) {
+  const uniqueKey = model.config.unique_key;
+  if (uniqueKey.length === 0) return;
+  const keyList = uniqueKey.map(quoteIdent).join(", ");
+  const [dup] = await wh.all<{ n: number }>(
+    `select count(*) as n from (select ${keyList} from ${relation} group by all having count(*) > 1)`,
+  );
+  const n = dup?.n ?? 0;
+  if (n > 0)
+    throw new ModelError(
+      `${saying} ${n} ${uniqueKey.join(", ")} value(s) on more than one row; ` +
+        `deduplicate in the model (e.g. qualify row_number() over (partition by ${uniqueKey.join(", ")} order by …) = 1)`,
+      model.full.config?.line,
+    );
+}
+
 export async function mergeIncremental(
   wh: Warehouse,
   model: ModelNode,
@@ -87,7 +108,7 @@ export async function mergeIncremental(
   ctx.onSql?.(sql);
   const batchName = `${model.name}__ownstats_batch`;
   const batch = quoteIdent(batchName);
-  const { unique_key: uniqueKey, time_column: timeColumn } = model.config;
+  const { time_column: timeColumn } = model.config;
   const countIn = async (where: string) =>
     Number((await wh.all<{ n: number }>(`select count(*) as n from temp.${batch} ${where}`))[0]?.n ?? 0);
   const rows = await transaction(
@@ -114,19 +135,7 @@ export async function mergeIncremental(
       },
       () => checkConfigColumns(wh, model, "temp", batchName),
       // Two batch rows for one key would silently duplicate it in the table.
-      async () => {
-        if (uniqueKey.length === 0) return;
-        const keyList = uniqueKey.map(quoteIdent).join(", ");
-        const [dup] = await wh.all<{ n: number }>(
-          `select count(*) as n from (select ${keyList} from temp.${batch} group by all having count(*) > 1)`,
-        );
-        const n = dup?.n ?? 0;
-        if (n > 0)
-          throw new ModelError(
-            `the incremental batch has ${n} ${uniqueKey.join(", ")} value(s) on more than one row; ` +
-              `deduplicate in the model (e.g. qualify row_number() over (partition by ${uniqueKey.join(", ")} order by …) = 1)`,
-          );
-      },
+      () => checkUniqueKey(wh, model, `temp.${batch}`, "the incremental batch has"),
       // A row without a time would never be replaced: every later batch would add it again.
       async () => {
         if (model.config.incremental_strategy !== "time_range" || !timeColumn) return;
