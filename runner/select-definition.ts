@@ -68,14 +68,13 @@ export function namedSelections(
       resolving.pop();
     }
   };
+  // Where a definition sits in the file, for a message: its line when known.
+  const where = (definition: { at: string; line?: number }, display: string) =>
+    definition.line ? `${display}:${definition.line} ${definition.at}` : `${display}, ${definition.at}`;
   const resolve = (definition: Definition, display: string): Set<string> => {
-    if ("selector" in definition)
-      return named(
-        definition.selector,
-        definition.line ? `${display}:${definition.line} ${definition.at}` : `${display}, ${definition.at}`,
-      );
+    if ("selector" in definition) return named(definition.selector, where(definition, display));
     if ("text" in definition) {
-      const at = `${display}, ${definition.at}`;
+      const at = where(definition, display);
       try {
         return selectNodes(ctx.nodes, [definition.text], undefined, ctx.warn, ctx.disabled, {
           sourceState: ctx.sourceState,

@@ -11,7 +11,7 @@ import { readYaml } from "./yaml-file.ts";
 
 /** A definition read: selector strings as the command line takes them, combined. */
 export type Definition =
-  | { text: string; at: string; indirect?: IndirectSelection }
+  | { text: string; at: string; line?: number; indirect?: IndirectSelection }
   /** dbt's selector inheritance: `method: selector` / `value: name`, the other selector's whole selection. */
   | { selector: string; at: string; line?: number }
   | { op: "union" | "intersection"; items: Definition[]; exclude: Definition[] };
@@ -89,7 +89,7 @@ function parseDefinition(
   const key = keys.slice(2).join(".");
   if (typeof value === "string") {
     if (value.trim() === "") return void fail(keys, `${key}: an empty selector`);
-    return { text: value, at };
+    return { text: value, at, line: read.lineOf(keys) };
   }
   if (!value || typeof value !== "object" || Array.isArray(value))
     return void fail(keys, `${key}: expected a selector string, method/value, union or intersection`);
@@ -101,7 +101,7 @@ function parseDefinition(
   if (op) return parseSet(op, value as Record<string, unknown>, keys, name, read);
   if ("method" in value) {
     if (value.method === "selector") return parseInherited(value as Record<string, unknown>, keys, at, read);
-    return parseMethod(value as Record<string, unknown>, keys, at, fail);
+    return parseMethod(value as Record<string, unknown>, keys, at, read);
   }
   if (entries.length === 1 && entries[0]?.[0] !== "exclude") {
     // dbt's key-value form: `tag: nightly`.
@@ -109,7 +109,7 @@ function parseDefinition(
     if (typeof v !== "string" && typeof v !== "number")
       return void fail([...keys, method], `${key}.${method}: expected a value such as "nightly"`);
     if (method === "selector") return parseInherited({ method, value: v }, keys, at, read);
-    return { text: `${method}:${v}`, at };
+    return { text: `${method}:${v}`, at, line: read.lineOf([...keys, method]) };
   }
   return void fail(keys, `${key}: expected a selector string, method/value, union or intersection`);
 }
@@ -169,7 +169,8 @@ function parseInherited(value: Record<string, unknown>, keys: PropertyKey[], at:
 }
 
 /** `method`/`value` with dbt's graph keys, as the selector string the command line takes. */
-function parseMethod(value: Record<string, unknown>, keys: PropertyKey[], at: string, fail: Fail) {
+function parseMethod(value: Record<string, unknown>, keys: PropertyKey[], at: string, read: Reading) {
+  const { fail } = read;
   const key = keys.slice(2).join(".");
   const unknown = Object.keys(value).find(
     (k) => !["method", "value", "indirect_selection", ...graphKeys].includes(k),
@@ -204,10 +205,12 @@ function parseMethod(value: Record<string, unknown>, keys: PropertyKey[], at: st
   const down = depth("children_depth");
   if (up === undefined || down === undefined) return undefined;
   const body = `${method}:${v}`;
-  if (both === true) return { text: `@${body}`, at, indirect };
+  const line = read.lineOf([...keys, "method"]);
+  if (both === true) return { text: `@${body}`, at, line, indirect };
   return {
     text: `${parents === true || up ? `${up}+` : ""}${body}${children === true || down ? `+${down}` : ""}`,
     at,
+    line,
     indirect,
   };
 }

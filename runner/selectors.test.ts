@@ -108,7 +108,15 @@ describe("--selector, from selectors.yml", () => {
       "selectors.yml": 'selectors:\n  - name: c\n    definition: "kind:table"',
     });
     expect(ls(bad, "c").errors[0]).toContain(
-      'Selection error: models/selectors.yml, selector "c" (definition): unknown selector method "kind" in "kind:table"',
+      'Selection error: models/selectors.yml:3 selector "c" (definition): unknown selector method "kind" in "kind:table"',
+    );
+    // Within a union, the line of the item whose method is unknown.
+    writeFiles(bad.models, {
+      "selectors.yml":
+        "selectors:\n  - name: c\n    definition:\n      union:\n        - tag: nightly\n        - method: tagg\n          value: x",
+    });
+    expect(ls(bad, "c").errors[0]).toContain(
+      'Selection error: models/selectors.yml:6 selector "c" (definition.union.1): unknown selector method "tagg" in "tagg:x"',
     );
     // No selectors.yml at all.
     const none = tempProject(files);
