@@ -205,6 +205,11 @@ describe("incremental models", () => {
     expect(failed.code).toBe(1);
     expect(failed.output).toContain("Runtime Error in model stg (models/stg.sql");
     expect(failed.output).toMatch(/not a time/);
+    // run_results.json gives the query that failed, the incremental one, not the full one.
+    const results = JSON.parse(
+      readFileSync(join(p.data, "target", "run_results.json"), "utf8"),
+    ) as RunResults;
+    expect(results.results[0]?.compiled_code).toContain('interval 1 hour from main."stg"');
     rmSync(partitionDir(p.data, hourAt(2)), { recursive: true });
     expect((await run("run", p)).code).toBe(0);
   });

@@ -45,6 +45,8 @@ export interface NodeResult extends Omit<RunResultOutput, "compiled" | "compiled
   line?: number;
   /** Under the data folder. */
   compiled_path: string;
+  /** For a model: this run wrote the query it ran (or that failed) under target/run/. */
+  ran?: boolean;
 }
 
 export interface RunResults {
@@ -71,9 +73,10 @@ const flagged = new Set<NodeStatus>(["error", "fail", "warn"]);
 
 /** A result as run_results.json holds it; the compiled code is read back from target/. */
 export function runResultOutput(data: string, r: NodeResult): RunResultOutput {
-  // A model built wrote the query it ran (its sources pruned for an incremental run) under target/run/.
+  // A model built wrote the query it ran (its sources pruned for an incremental run) under target/run/,
+  // and so did one whose query failed: its incremental query, when that is the one that failed.
   const path =
-    r.resource_type === "model" && r.status === "success"
+    r.resource_type === "model" && (r.status === "success" || r.ran)
       ? join("target", "run", r.original_file_path)
       : r.compiled_path;
   let code: string | null;

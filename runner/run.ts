@@ -97,13 +97,17 @@ export async function execute(
       }
       opts.log(line(index, total, `START ${description}`, "RUN"));
       const started = new Date();
+      let ran = false;
       try {
         const build = await materialize(wh, m, {
           data: opts.data,
           project,
           fullRefresh: opts.fullRefresh,
           empty: opts.empty,
-          onSql: (sql) => writeRunSql(opts.target, m.file, sql),
+          onSql: (sql) => {
+            ran = true;
+            writeRunSql(opts.target, m.file, sql);
+          },
         });
         const elapsed = (Date.now() - started.getTime()) / 1000;
         if (build.rebuilt) opts.log(`${m.name} was rebuilt in full: ${build.rebuilt}`);
@@ -145,6 +149,7 @@ export async function execute(
           ? `the view "${stale.name}" it reads no longer works with what it reads (build it again: ownstats run --select ${stale.name}): ${stale.reason}`
           : (error as Error).message;
         const r = modelResult(project, m, "error", started, elapsed, `${message}${hint}`);
+        r.ran = ran;
         if (!stale && error instanceof ModelError && error.line) r.line = error.line;
         results.push(r);
       }
