@@ -104,6 +104,23 @@ describe("incremental models: strategies", () => {
     wh.close();
   });
 
+  it("refuses a time_range full build with a row that has no time, which no batch would ever replace", async () => {
+    const p = tempProject({
+      "per_day.sql": [
+        '{{config materialized="incremental" incremental_strategy="time_range" time_column="day" watermark="at"}}',
+        "select * from (values (DATE '2026-03-01', 1), (NULL, 2)) as t(day, n),",
+        "  (select TIMESTAMP '2026-03-01 10:00' as at)",
+      ].join("\n"),
+    });
+    const failed = await run("run", p);
+    expect(failed.code).toBe(1);
+    expect(failed.output).toContain("Runtime Error in model per_day (models/per_day.sql:1)");
+    expect(failed.output).toContain("the model's rows have 1 row(s) without a day");
+    const wh = await openWarehouse(p.data);
+    expect(await wh.all("select count(*) as n from duckdb_tables()")).toEqual([{ n: 0 }]);
+    wh.close();
+  });
+
   it("replaces a stored row whose key is NULL", async () => {
     const p = tempProject({
       "per_path.sql": [

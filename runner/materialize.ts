@@ -2,7 +2,14 @@
 // version in place: tables build under a temporary name and swap; incremental models merge new rows.
 import type { CompiledProject, ModelNode } from "./compile.ts";
 import { definitionChange, definitionComment, taggedDefinitionComment } from "./definition.ts";
-import { ColumnsChanged, checkConfigColumns, checkUniqueKey, columnsOf, mergeIncremental } from "./merge.ts";
+import {
+  ColumnsChanged,
+  checkConfigColumns,
+  checkTimeColumn,
+  checkUniqueKey,
+  columnsOf,
+  mergeIncremental,
+} from "./merge.ts";
 import { bindModelSources } from "./source.ts";
 import { quoteIdent, quoteString } from "./sql.ts";
 import { transaction } from "./transaction.ts";
@@ -148,6 +155,7 @@ async function buildTable(wh: Warehouse, model: ModelNode, ctx: BuildContext, ex
             ...(model.config.incremental_strategy === "delete+insert"
               ? [() => checkUniqueKey(wh, model, `main.${temp}`, "the model's rows have")]
               : []),
+            () => checkTimeColumn(wh, model, `main.${temp}`, "the model's rows have"),
             `COMMENT ON TABLE main.${temp} IS ${quoteString(definitionComment(model, ctx.project))}`,
           ]
         : []),

@@ -73,6 +73,24 @@ export async function checkUniqueKey(wh: Warehouse, model: ModelNode, relation: 
     );
 }
 
+/**
+ * Refuses rows of `relation` without a time_column under the time_range strategy, `saying` whose rows
+ * they are: a batch replaces the stored rows by their time, so such a row would never be replaced.
+ */
+export async function checkTimeColumn(wh: Warehouse, model: ModelNode, relation: string, saying: string) {
+  const { incremental_strategy: strategy, time_column: timeColumn } = model.config;
+  if (strategy !== "time_range" || !timeColumn) return;
+  const [row] = await wh.all<{ n: number }>(
+    `select count(*) as n from ${relation} where ${quoteIdent(timeColumn)} is null`,
+  );
+  const n = Number(row?.n ?? 0);
+  if (n > 0)
+    throw new ModelError(
+      `${saying} ${n} row(s) without a ${timeColumn}; a time_range batch replaces rows by ${timeColumn}, so every row needs one`,
+      model.full.config?.line,
+    );
+}
+
 export async function mergeIncremental(
   wh: Warehouse,
   model: ModelNode,
@@ -108,7 +126,6 @@ export async function mergeIncremental(
   ctx.onSql?.(sql);
   const batchName = `${model.name}__ownstats_batch`;
   const batch = quoteIdent(batchName);
-  const { time_column: timeColumn } = model.config;
   const countIn = async (where: string) =>
     Number((await wh.all<{ n: number }>(`select count(*) as n from temp.${batch} ${where}`))[0]?.n ?? 0);
   const rows = await transaction(
@@ -137,14 +154,7 @@ export async function mergeIncremental(
       // Two batch rows for one key would silently duplicate it in the table.
       () => checkUniqueKey(wh, model, `temp.${batch}`, "the incremental batch has"),
       // A row without a time would never be replaced: every later batch would add it again.
-      async () => {
-        if (model.config.incremental_strategy !== "time_range" || !timeColumn) return;
-        const n = await countIn(`where ${quoteIdent(timeColumn)} is null`);
-        if (n > 0)
-          throw new ModelError(
-            `the incremental batch has ${n} row(s) without a ${timeColumn}; a time_range batch replaces rows by ${timeColumn}, so every row needs one`,
-          );
-      },
+      () => checkTimeColumn(wh, model, `temp.${batch}`, "the incremental batch has"),
       ...replaceStatements(wh, model, batch, countIn, rangeStart),
       `INSERT INTO ${model.relation} BY NAME SELECT * FROM temp.${batch}`,
       `DROP TABLE temp.${batch}`,
