@@ -57,6 +57,20 @@ describe("ownstats ls", () => {
     expect(ls(["stg+"], ["sessions"])).toEqual(["stg", "daily", "daily", "pages", "pages_have_views"]);
   });
 
+  it("lists an ephemeral model only when the selection picks it, as dbt's, though a run builds it along", () => {
+    const p = tempProject({
+      ...files,
+      "staging/visits.sql": '{{config materialized="ephemeral"}}\nselect * from {{ref "stg"}}',
+      "marts/visits_per_page.sql":
+        '{{config materialized="table"}}\nselect page_path, count(*) as n from {{ref "visits"}} group by 1',
+    });
+    const ls = (select: string[], exclude?: string[]) =>
+      capture((log) => list({ ...p, select, exclude, log })).lines;
+    expect(ls(["visits_per_page"])).toEqual(["visits_per_page"]);
+    expect(ls(["+visits_per_page"], ["visits"])).toEqual(["stg", "visits_per_page"]);
+    expect(ls(["+visits_per_page"])).toEqual(["stg", "visits", "visits_per_page"]);
+  });
+
   it("prints one JSON object per node with dbt ls's keys, so that scripts written for dbt read it", () => {
     const p = tempProject(files);
     const { lines } = capture((log) => list({ ...p, select: ["sessions"], output: "json", log }));

@@ -1,6 +1,7 @@
 // `ownstats compile` and `ownstats ls`, as dbt's: what a project compiles to and what a selector
 // picks, without opening the warehouse.
 import { join } from "node:path";
+import type { CompiledProject } from "./compile.ts";
 import { type LoadOptions, loadSelection, shownSql } from "./load.ts";
 import { type ManifestNode, modelNode, testNode } from "./manifest-nodes.ts";
 import { plan } from "./plan.ts";
@@ -29,9 +30,7 @@ export function compile(opts: Inspect): number {
     `Compiled ${models.size} models (${incremental} with an incremental query) and ${tests.length} data tests${how} into ${join(opts.data, "target", "compiled")}`,
   );
   if (!opts.select?.length) return 0;
-  const nodes = plan(project, "build", selected).filter(
-    (item) => item.kind !== "model" || selected.has(item.model.name),
-  );
+  const nodes = selectedPlan(project, selected);
   const anyModel = nodes.some((item) => item.kind === "model");
   const show = (node: string, sql: string, which = "") =>
     log(
@@ -48,6 +47,16 @@ export function compile(opts: Inspect): number {
     if (item.model.incremental) show(item.model.name, item.model.incremental.sql, " (its incremental query)");
   }
   return 0;
+}
+
+/**
+ * What the selection picks, in build order: without the ephemeral models a build makes along for
+ * them, which the selection left out (as dbt's ls and compile -s list only the selected nodes).
+ */
+function selectedPlan(project: CompiledProject, selected: Set<string>) {
+  return plan(project, "build", selected).filter(
+    (item) => item.kind !== "model" || selected.has(item.model.name),
+  );
 }
 
 export interface ListOptions extends Inspect {
@@ -83,7 +92,7 @@ export function list(opts: ListOptions): number {
   if (!loaded) return 2;
   const kinds = opts.resourceType ?? ["all"];
   const { project } = loaded;
-  for (const item of plan(project, "build", loaded.selected)) {
+  for (const item of selectedPlan(project, loaded.selected)) {
     if (!kinds.includes("all") && !kinds.includes(item.kind)) continue;
     const node =
       item.kind === "model"
