@@ -26,6 +26,21 @@ describe("charts", () => {
     expect(chart.svg).toMatch(/<text [^>]*fill="currentColor"[^>]*>17\.4 %<\/text>/);
   });
 
+  it("shortens a long label in its middle: two long paths that start alike keep the ends that tell them apart", () => {
+    const chart = barChart(
+      "Pages",
+      ["/blog/2026/own-your-analytics-with-duckdb", "/blog/2026/own-your-analytics-on-aws-lambda", "/"],
+      [{ name: "views", values: [5, 3, 1] }],
+      { horizontal: true },
+    );
+    const labels = [...chart.svg.matchAll(/<text [^>]*>([^<]*…[^<]*)<\/text>/g)].map((m) => m[1] ?? "");
+    expect(labels).toHaveLength(2);
+    expect(new Set(labels).size).toBe(2);
+    expect(labels.every((label) => label.length <= 28 && label.startsWith("/blog/2026/"))).toBe(true);
+    expect(labels[0]).toMatch(/with-duckdb$/);
+    expect(labels[1]).toMatch(/on-aws-lambda$/);
+  });
+
   it("escapes category labels and gives every chart its own ids", () => {
     const a = barChart("A", ["<b>&"], [{ name: "n", values: [1] }]);
     const b = barChart("B", ["x"], [{ name: "n", values: [1] }]);

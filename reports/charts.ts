@@ -46,8 +46,14 @@ export const legend = { top: 0, type: "plain" as const, itemGap: 24 };
 /** Category labels longer than this are shortened with an ellipsis so the plot keeps its width. */
 const maxLabel = 28;
 
+/**
+ * A long label keeps its start and its end around an ellipsis: paths of one section share their
+ * start ("/blog/2026/…"), and cut at the end two of them would read as one bar's label twice.
+ */
 function shortLabel(label: string): string {
-  return label.length > maxLabel ? `${label.slice(0, maxLabel - 1)}…` : label;
+  if (label.length <= maxLabel) return label;
+  const head = Math.ceil((maxLabel - 1) / 2);
+  return `${label.slice(0, head)}…${label.slice(label.length - (maxLabel - 1 - head))}`;
 }
 
 const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
