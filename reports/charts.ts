@@ -89,7 +89,8 @@ export function axisName(name: string | undefined, horizontal: boolean) {
 
 export interface Series {
   name: string;
-  values: number[];
+  /** null: nothing recorded there (a day before the data starts), drawn as no bar rather than 0. */
+  values: (number | null)[];
   /** A fixed colour, for a series that must look the same whichever others are drawn beside it. */
   colour?: string;
 }

@@ -219,6 +219,30 @@ describe("sources page", () => {
     );
     expect(lastDay?.[1]?.match(/<td/g)).toHaveLength(headers.length - 1);
   });
+
+  it("leaves the days before the data starts without figures, as the overview does, instead of 0 sessions", async () => {
+    const page = await renderedSamplePage("sources.html", {
+      days: 7,
+      sql: `DELETE FROM sessions WHERE started_at < TIMESTAMP '2026-11-18 09:00';
+            DELETE FROM stg_events WHERE event_ts < TIMESTAMP '2026-11-18 09:00'`,
+    });
+    const rows = tableRows(page, "Sessions per day by channel");
+    expect(rows.map((r) => r[0])).toEqual([
+      "2026-11-14",
+      "2026-11-15",
+      "2026-11-16",
+      "2026-11-17",
+      "2026-11-18",
+      "2026-11-19",
+      "2026-11-20",
+    ]);
+    for (const row of rows.slice(0, 4)) expect(new Set(row.slice(1)), row[0]).toEqual(new Set(["–"]));
+    for (const row of rows.slice(4))
+      expect(
+        row.slice(1).every((cell) => /^\d+$/.test(cell)),
+        row[0],
+      ).toBe(true);
+  });
 });
 
 /** The cells after the first of the row whose first cell is `first`. */

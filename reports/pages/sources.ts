@@ -65,6 +65,10 @@ export const sources: Page = {
     const counts = new Map(
       channelRows.map((r) => [`${isoDate(r.day ?? null)}|${r.channel}`, num(r.sessions)]),
     );
+    // A day before the data starts was not recorded: no bar and no figure, as the overview's days.
+    const recorded = (day: string) => period.dataStart !== null && day >= period.dataStart;
+    const sessionsOn = (day: string, channel: string) =>
+      recorded(day) ? (counts.get(`${day}|${channel}`) ?? 0) : null;
     const byChannel = rows.attribution_by_channel ?? [];
     const modelColumns = attributionModels.map((m) => `${m.replace("_", " ")}#`);
     return {
@@ -125,7 +129,7 @@ export const sources: Page = {
             shortDays(days),
             channelNames.map((name) => ({
               name,
-              values: days.map((d) => counts.get(`${d}|${name}`) ?? 0),
+              values: days.map((d) => sessionsOn(d, name)),
               colour: palette[colourOrder.indexOf(name) % palette.length],
             })),
             { stacked: true, valueName: "sessions", lastPartial: lastDayPartial(period) },
@@ -136,7 +140,7 @@ export const sources: Page = {
         ? table(
             "Sessions per day by channel",
             ["Day@", ...channelNames.map((name) => `${name}#`)],
-            days.map((d) => [d, ...channelNames.map((name) => formatCount(counts.get(`${d}|${name}`) ?? 0))]),
+            days.map((d) => [d, ...channelNames.map((name) => formatCount(sessionsOn(d, name)))]),
           )
         : null,
       channelsNote: channelRows.length ? lastDayNote(period, "paler") : "",
