@@ -83,6 +83,25 @@ describe("sources page", () => {
     expect(Number(last?.[2]?.replaceAll(",", ""))).toBeGreaterThan(20_000);
   });
 
+  it("gives the attribution chart's credit per channel as a table too, for a reader who cannot see the chart", async () => {
+    const { page, rows } = await renderedSamplePageAndRows(
+      "sources.html",
+      `SELECT channel, round(sum(conversions) FILTER (WHERE model = 'linear'), 2) AS linear
+       FROM int_daily_attribution WHERE "date" >= DATE '2026-10-24' GROUP BY channel ORDER BY channel`,
+    );
+    const figures =
+      page.match(
+        /<details><summary>[^<]*<\/summary>(?:(?!<\/details>)[\s\S])*?attribution model[\s\S]*?<\/details>/,
+      )?.[0] ?? "";
+    const table = tableRows(figures, "Conversions credited to each channel");
+    expect(table.map((r) => r[0]).sort()).toEqual(rows.map((r) => String(r.channel)));
+    for (const r of rows) {
+      expect(table.find((cells) => cells[0] === r.channel)?.[3], String(r.channel)).toBe(
+        Number(r.linear).toFixed(2),
+      );
+    }
+  });
+
   it("says a site without conversions has none to credit, not that it has no data", async () => {
     const page = await renderedSamplePage("sources.html", { sql: "DELETE FROM int_daily_attribution" });
     expect(page).toContain(

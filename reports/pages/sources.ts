@@ -161,6 +161,17 @@ export const sources: Page = {
             // Attribution has rows only for conversions: sessions without any are still data.
             empty: "no conversions in this period",
           },
+      // The chart's figures for a reader who cannot see it: no other table sums the credit per channel.
+      attributionChannelsTable: byChannel.length
+        ? table(
+            "Conversions credited to each channel, by attribution model",
+            ["Channel", ...modelColumns],
+            byChannel.map((r) => [
+              String(r.channel),
+              ...attributionModels.map((m) => figure(formatDecimal, r[m] ?? null)),
+            ]),
+          )
+        : null,
       attributionTable: table(
         shownOf(
           rows.attribution_detail ?? [],
