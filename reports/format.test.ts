@@ -29,4 +29,11 @@ describe("change against the previous period", () => {
     expect(changePoints(Number.NaN, Number.NaN).text).toBe("no previous data");
     expect(changePoints(0.06, 0.05).text).toBe("+1.0 pt vs previous period");
   });
+
+  it("says −100 % only for a fall to none: a figure left above 0 keeps the digits that tell it apart", () => {
+    expect(change(0, 5000).text).toBe("−100.0 % vs previous period");
+    expect(change(2, 5000).text).toBe("−99.96 % vs previous period");
+    expect(change(1, 100_000).text).toBe("−99.999 % vs previous period");
+    expect(change(40, 50).text).toBe("−20.0 % vs previous period");
+  });
 });

@@ -120,6 +120,16 @@ function missingSide(current: number, previous: number): Change | undefined {
   return undefined;
 }
 
+/**
+ * A change's size in percent, one decimal; a fall to a figure still above 0 (2 sessions after 5,000)
+ * keeps as many more as it needs not to read "100.0", which says that none are left: "99.96".
+ */
+function changeSize(percent: number, someLeft: boolean): string {
+  let digits = 1;
+  while (someLeft && digits < 6 && percent.toFixed(digits) === (100).toFixed(digits)) digits++;
+  return percent.toFixed(digits);
+}
+
 /** The relative change of a figure against the previous period, for the KPI tiles; NaN: no previous period. */
 export function change(current: number, previous: number, polarity: Polarity = "higher is better"): Change {
   const missing = missingSide(current, previous);
@@ -134,7 +144,7 @@ export function change(current: number, previous: number, polarity: Polarity = "
   const sign = ratio > 0 ? "+" : "−";
   const direction = ratio > 0 ? "up" : "down";
   return {
-    text: `${sign}${Math.abs(ratio * 100).toFixed(1)} % vs previous period`,
+    text: `${sign}${changeSize(Math.abs(ratio * 100), current !== 0)} % vs previous period`,
     direction,
     tone: toneOf(direction, polarity),
   };
