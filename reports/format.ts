@@ -31,6 +31,11 @@ export function formatCount(value: Value): string {
   return Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "–";
 }
 
+/** A count and its noun, in the singular for one: "1 session", "1,204 sessions". */
+export function formatCountOf(value: Value, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(value)} ${num(value) === 1 ? singular : plural}`;
+}
+
 /**
  * A share (0–1) as a percentage. "0 %" and "100 %" say none and all: a share that only rounds to
  * them (1 conversion in 3,000 sessions, 2,999 of 3,000 scrolling) reads "< 0.1 %" or "> 99.9 %".

@@ -47,6 +47,14 @@ describe("pages and engagement page", () => {
     );
   });
 
+  it("names one session of the period in the singular", async () => {
+    const page = await renderedSamplePage("pages.html", {
+      days: 7,
+      sql: "DELETE FROM sessions WHERE session_id <> 'sess000000'",
+    });
+    expect(page).toContain("<caption>Time milestones: shares of the period&#x27;s 1 session</caption>");
+  });
+
   it("counts the pages, their reach and their exits for the period's days", async () => {
     // The sample's session i starts (i × 41 mod 56 days) minutes before 2026-11-20 23:00 and lands
     // on '/' when i mod 5 is 0, three views; it exits there when i mod 20 is 0. The 28-day period's

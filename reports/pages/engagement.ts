@@ -1,7 +1,7 @@
 // Pages and engagement: scroll reach per page, time milestones, paths between pages, landing pages
 // and exits.
 import { barChart } from "../charts.ts";
-import { figure, formatCount, formatSeconds, formatShare, num } from "../format.ts";
+import { figure, formatCount, formatCountOf, formatSeconds, formatShare, num } from "../format.ts";
 import { engagedTimeColumn, type Page, shownOf, table } from "../page.ts";
 import { pagePathsSql, pagePathsTable } from "../page-paths.ts";
 import { periodPageTotalsSql, timeMilestones } from "../period-pages.ts";
@@ -78,7 +78,7 @@ export const engagement: Page = {
       milestonesTable: table(
         // The share's denominator, so that a reader can check it against the overview's sessions.
         sessions
-          ? `Time milestones: shares of the period's ${formatCount(sessions)} sessions`
+          ? `Time milestones: shares of the period's ${formatCountOf(sessions, "session")}`
           : "Time milestones (sessions of the period)",
         ["Engaged for at least", "Sessions#", "Share#"],
         sessions

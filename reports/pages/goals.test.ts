@@ -221,6 +221,14 @@ describe("goals page", () => {
     expect(page).toContain("Shares are of the period&#x27;s 3 sessions with an event in it");
   });
 
+  it("names one session of the period in the singular", async () => {
+    const page = await renderedSamplePage("goals.html", {
+      days: 7,
+      sql: "DELETE FROM stg_events WHERE session_id <> 'sess000000'",
+    });
+    expect(page).toContain("Shares are of the period&#x27;s 1 session with an event in it");
+  });
+
   it("says there is no data in the period when no goal event falls in it", async () => {
     const page = await renderedSamplePage("goals.html", {
       sql: "DELETE FROM stg_events WHERE event_type IN ('cta_click', 'form_start', 'form_submit', 'custom')",

@@ -3,7 +3,7 @@
 
 import type { Row } from "../../runner/warehouse.ts";
 import { barChart } from "../charts.ts";
-import { type Figure, figure, formatCount, formatShare, num, type Value } from "../format.ts";
+import { type Figure, figure, formatCount, formatCountOf, formatShare, num, type Value } from "../format.ts";
 import { type Page, shownOf, table } from "../page.ts";
 import { contextShown, ctaContextQueries } from "../period-cta-context.ts";
 import { goalsQueries, goalsShown, valuesShown } from "../period-goals.ts";
@@ -99,7 +99,7 @@ export const goals: Page = {
         : { title: clicksTitle, svg: "" },
       // The share's denominator, and why it can differ from the overview's sessions (started in the period).
       sessionsNote: sessions
-        ? `Shares are of the period's ${formatCount(sessions)} sessions with an event in it, including those that started before it (the overview counts the sessions that started in it); visitors count only sessions with a visitor id.`
+        ? `Shares are of the period's ${formatCountOf(sessions, "session")} with an event in it, including those that started before it (the overview counts the sessions that started in it); visitors count only sessions with a visitor id.`
         : "",
       clicksTable: goalTable("CTA clicks by data-cta value", "CTAs", "CTA", clicks, sessions),
       ...ctaContext(rows.cta_pages ?? [], rows.cta_sources ?? []),
