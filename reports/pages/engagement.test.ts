@@ -120,6 +120,19 @@ describe("pages and engagement page", () => {
     });
     expect(rowOf(page, "Pages by views in the period", "No data in this period.")).toHaveLength(1);
     expect(rowOf(page, "Where the period&#x27;s sessions end", "No data in this period.")).toHaveLength(1);
+    expect(
+      rowOf(
+        page,
+        "Share of a page&#x27;s sessions still on it after 30 s, 1 min, 3 min and 5 min (pages of the period)",
+        "No data in this period.",
+      ),
+    ).toHaveLength(1);
+    const noSessions = await renderedSamplePage("pages.html", {
+      sql: "DELETE FROM sessions WHERE started_at >= TIMESTAMP '2026-10-24'",
+    });
+    expect(
+      rowOf(noSessions, "Time milestones (sessions of the period)", "No data in this period."),
+    ).toHaveLength(1);
   });
 });
 

@@ -88,6 +88,7 @@ export const engagement: Page = {
               figure(formatShare, num(m[`engaged_${s}`] ?? 0) / sessions),
             ])
           : [],
+        "No data in this period.",
       ),
       pageMilestonesTable: table(
         shownOf(
@@ -104,6 +105,7 @@ export const engagement: Page = {
           formatCount(r.sessions),
           ...milestones.map((s) => figure(formatShare, num(r[`engaged_${s}`]) / num(r.sessions))),
         ]),
+        "No data in this period.",
       ),
       pagesTable: table(
         shownOf(

@@ -127,6 +127,14 @@ describe("overview key figures", () => {
     expect(page).not.toContain("compared with 2026-11-07");
   });
 
+  it("say the period has no pages rather than that there is no data at all", async () => {
+    const data = await sampleData("DELETE FROM int_daily_pages WHERE date >= DATE '2026-11-14'");
+    const page = await overviewOf(data, 7);
+    const pages = page.match(/<caption>Top pages<\/caption>[\s\S]*?<\/tbody>/)?.[0] ?? "";
+    expect(pages).toContain('class="empty">No data in this period.</td>');
+    expect(page).not.toContain("No data yet.");
+  });
+
   it("say a site without data has none, instead of drawing an empty frame for its days", async () => {
     const data = await sampleData("DELETE FROM stg_events; DELETE FROM sessions; DELETE FROM daily");
     const page = await overviewOf(data, 28);

@@ -94,6 +94,7 @@ export const overview: Page = {
         shownOf(topPages, "Top pages", (n, total) => `The ${n} most viewed of ${total} pages of the period`),
         ["Page", "Page views#", "Sessions#"],
         topPages.map((r) => [String(r.page_path), formatCount(r.views), formatCount(r.sessions)]),
+        "No data in this period.",
       ),
       channelsTable: topConversionTable(
         rows.top_channels ?? [],
