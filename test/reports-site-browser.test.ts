@@ -1,10 +1,12 @@
 // The reports rendered from `ownstats demo` data, opened in Chromium: every page without a console
 // error and with a screenshot that is not blank, in light and dark; on a phone's width; the lineage's
 // boxes and the legends' labels clear of each other; a skip link for the keyboard.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { buildSite } from "../reports/index.ts";
+import { sampleDataFolder } from "../reports/sample-warehouse.ts";
 import { chromiumOrWarn, launchChromium } from "./chromium.ts";
 import { builtDemoSite, reportPageFiles as pageFiles, withServedSite } from "./reports-kit.ts";
 
@@ -145,6 +147,34 @@ describe.runIf(executable)("reports in Chromium", () => {
       expect(colours.text).toBe(colours.body);
       expect(colours.body).not.toBe("rgb(0, 0, 0)");
     });
+  });
+
+  it("fits a phone's width with a long experiment name, whose heading and caption wrap", async () => {
+    // Names come from the site's own events: words joined by underscores have nowhere to wrap.
+    const data = await sampleDataFolder(
+      "UPDATE experiments SET experiment = 'checkout_redesign_free_shipping_banner_2026' WHERE experiment = 'cta_copy'",
+    );
+    try {
+      await buildSite({ data, days: 28 });
+      const browser = await launchChromium(executable as string);
+      try {
+        const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+        const page = await context.newPage();
+        await page.goto(pathToFileURL(join(data, "site", "experiments.html")).href);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        expect(overflow, "experiments.html is wider than the phone").toBeLessThanOrEqual(0);
+        const captionWidest = await page.evaluate(() =>
+          Math.max(...Array.from(document.querySelectorAll(".table-wrap caption"), (c) => c.scrollWidth)),
+        );
+        expect(captionWidest).toBeLessThanOrEqual(390);
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 
   it("draws the lineage with no box over another and every model's name inside its box", async () => {
