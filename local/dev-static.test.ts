@@ -169,3 +169,16 @@ it("tells a link to any report page, not only the overview, that the reports are
     404,
   );
 });
+
+it("lays out its own pages (reports being built, a failed first build, not found) at a phone's width", async () => {
+  const data = tempFolder("ownstats-dev-static-");
+  const building = new Hono();
+  mountReports(building, data);
+  const failed = new Hono();
+  mountReports(failed, data, () => ({ heading: "The build failed", detail: "model daily: Binder Error" }));
+  const viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">';
+  const html = { headers: { Accept: "text/html" } };
+  expect(await (await building.request("/reports/", html)).text()).toContain(viewport);
+  expect(await (await failed.request("/reports/", html)).text()).toContain(viewport);
+  expect(await (await app.request("/about", html)).text()).toContain(viewport);
+});

@@ -19,7 +19,10 @@ export function fileUnder(root: string, urlPath: string): string | undefined {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep) ? path : undefined;
 }
 
-const notBuiltYet = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="3">
+/** Without it a phone lays the page out at a desktop's width, its text too small to read. */
+const viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">';
+
+const notBuiltYet = `<!doctype html><html lang="en"><head><meta charset="utf-8">${viewport}<meta http-equiv="refresh" content="3">
 <title>Reports — building</title></head><body style="font-family:system-ui;margin:2rem">
 <h1>The reports are being built</h1><p>This page reloads itself in a few seconds.</p></body></html>`;
 
@@ -35,7 +38,7 @@ export interface ReportsProblem {
 const reportsFailed = ({
   heading,
   detail,
-}: ReportsProblem) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
+}: ReportsProblem) => `<!doctype html><html lang="en"><head><meta charset="utf-8">${viewport}<meta http-equiv="refresh" content="5">
 <title>Reports — ${escapeHtml(heading)}</title></head><body style="font-family:system-ui;margin:2rem">
 <h1>${escapeHtml(heading)}</h1><pre style="white-space:pre-wrap">${escapeHtml(detail)}</pre>
 <p>The terminal running <code>ownstats dev</code> shows the failing steps. The next build starts when new events land or objects are removed from <code>raw/</code>; this page reloads itself.</p></body></html>`;
@@ -139,7 +142,7 @@ export function mountPageNotFound(app: Hono): void {
   });
 }
 
-const pageNotFound = (path: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+const pageNotFound = (path: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8">${viewport}
 <title>Not found — ownstats dev</title></head><body style="font-family:system-ui;margin:2rem">
 <h1>Nothing at ${escapeHtml(path)}</h1><p>This server has the <a href="/">demo site</a>
 (with its <a href="/pricing">pricing page</a> and <a href="/blog/own-your-analytics">article</a>),
