@@ -41,29 +41,35 @@ const filesUnder = async (path: string): Promise<number> =>
 
 /**
  * Deletes DATA/raw/year=/month=/day= folders whose day the bucket has expired, and the month and year
- * folders left empty, marking a full refresh when it deleted any (an incremental build never takes
- * stored events out). Folders not named as the delivery names them are left alone.
+ * folders left empty, marking a full refresh first when there are any (an incremental build never
+ * takes stored events out, and a run killed part-way must not leave them in the warehouse unmarked).
+ * Folders not named as the delivery names them are left alone.
  */
 export async function expireRawDays(data: string, days: number, now = Date.now()): Promise<Expired> {
   const raw = join(data, "raw");
   const keep = firstKeptDay(days, now);
   const expired: Expired = { retentionDays: days, days: 0, files: 0 };
+  const gone: { path: string; month: string }[] = [];
   for (const year of await entries(raw, "year"))
-    for (const month of await entries(year.path, "month")) {
+    for (const month of await entries(year.path, "month"))
       for (const day of await entries(month.path, "day")) {
         const start = Date.UTC(year.value, month.value - 1, day.value);
         if (!(start < keep)) continue;
-        expired.files += await filesUnder(day.path);
-        await rm(day.path, { recursive: true, force: true });
-        expired.days++;
+        gone.push({ path: day.path, month: month.path });
         if (start >= (expired.through?.getTime() ?? Number.NEGATIVE_INFINITY))
           expired.through = new Date(start);
       }
-      if ((await readdir(month.path)).length === 0) await rm(month.path, { recursive: true });
-    }
+  if (gone.length === 0) return expired;
+  await markExpired(data, expired, days);
+  for (const day of gone) {
+    expired.files += await filesUnder(day.path);
+    await rm(day.path, { recursive: true, force: true });
+    expired.days++;
+  }
+  for (const month of new Set(gone.map((day) => day.month)))
+    if ((await readdir(month)).length === 0) await rm(month, { recursive: true });
   for (const year of await entries(raw, "year"))
     if ((await readdir(year.path)).length === 0) await rm(year.path, { recursive: true });
-  if (expired.days > 0) await markExpired(data, expired, days);
   return expired;
 }
 
