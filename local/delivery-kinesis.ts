@@ -129,14 +129,26 @@ export class KinesisDelivery {
   }
 
   private async readCheckpoints(): Promise<Checkpoints> {
+    const restart = "read the stream from its oldest record";
+    let parsed: unknown;
     try {
-      return JSON.parse(await readFile(this.checkpointFile, "utf8")) as Checkpoints;
+      parsed = JSON.parse(await readFile(this.checkpointFile, "utf8"));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
-      if (error instanceof SyntaxError)
-        throw damagedCheckpoint(this.checkpointFile, error.message, "read the stream from its oldest record");
+      if (error instanceof SyntaxError) throw damagedCheckpoint(this.checkpointFile, error.message, restart);
       throw error;
     }
+    // A hand-edited file of another shape would fail every pass (null), lose every position written
+    // into it and land the whole stream again at each pass (an array), or name no sequence number.
+    const positions =
+      typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? Object.values(parsed) : [0];
+    if (positions.some((position) => typeof position !== "string"))
+      throw damagedCheckpoint(
+        this.checkpointFile,
+        `expected {"shard id": the sequence number of its last delivered record, …}, got ${JSON.stringify(parsed).slice(0, 120)}`,
+        restart,
+      );
+    return parsed as Checkpoints;
   }
 
   private async writeCheckpoints(checkpoints: Checkpoints): Promise<void> {

@@ -143,6 +143,28 @@ describe("delivery from a Kinesis stream", () => {
     }
   });
 
+  it("names a checkpoint that is JSON but no shard positions, rather than fail or deliver everything again at every pass", async () => {
+    const data = await mkdtemp(join(tmpdir(), "ownstats-kinesis-shape-"));
+    const delivery = new KinesisDelivery({ data, client: kinesis.client, streamName: "shape" });
+    const checkpoint = join(data, "spool", "kinesis-shape.checkpoint.json");
+    const shape = 'expected {"shard id": the sequence number of its last delivered record, …}, got';
+    try {
+      await mkdir(join(data, "spool"));
+      // null failed every pass (nothing landed); [] lost each position written into it, so every
+      // pass landed the whole stream again; a number is no sequence number Kinesis takes.
+      for (const content of ["null", "[]", '"4959"', '{"shardId-000000000000":4959}']) {
+        await writeFile(checkpoint, content);
+        await expect(delivery.checkCheckpoints(), content).rejects.toThrow(
+          `${checkpoint} is not a delivery checkpoint (${shape} ${content})`,
+        );
+      }
+      await writeFile(checkpoint, '{"shardId-000000000000":"4959"}');
+      await expect(delivery.checkCheckpoints()).resolves.toBeUndefined();
+    } finally {
+      await rm(data, { recursive: true, force: true });
+    }
+  });
+
   it("reads a stream deleted and made again under the same name from its start, not from the old checkpoint", async () => {
     const data = await mkdtemp(join(tmpdir(), "ownstats-kinesis-remade-"));
     const logged: string[] = [];
