@@ -7,6 +7,7 @@ import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collectInto, ownstats, ownstatsWith } from "./cli-run.ts";
+import { startKinesalite } from "./test/kinesalite.ts";
 import { tempFolder } from "./test/temp-folders.ts";
 
 describe("ownstats command, before it starts", () => {
@@ -130,23 +131,31 @@ describe("ownstats command, before it starts", () => {
   });
 
   it("collect and demo name a file that stands where DATA/raw or DATA/spool must be a folder, and exit 2", async () => {
-    for (const [name, command] of [
-      ["raw", "collect"],
-      ["spool", "collect"],
-      ["raw", "demo"],
-    ] as const) {
-      const data = tempFolder("ownstats-cli-");
-      writeFileSync(join(data, name), "");
-      const result =
-        command === "collect"
-          ? await collectInto(data)
-          : await ownstats("demo", "--data", data, "--days", "1");
-      expect(result.code, `${command} with ${name} a file`).toBe(2);
-      expect(result.stderr).toContain(
-        `ownstats ${command}: ${join(data, name)} is a file, but it must be the folder`,
-      );
-      expect(result.stderr).not.toMatch(/^\s+at /m);
-      expect(result.stdout).not.toContain("listening");
+    // Reading a stream back, the delivery keeps its shard checkpoints in DATA/spool too.
+    const kinesis = await startKinesalite();
+    const fromStream = ["--sink", "kinesis", "--source", "kinesis", "--endpoint", kinesis.endpoint];
+    try {
+      for (const [name, command, args] of [
+        ["raw", "collect", []],
+        ["spool", "collect", []],
+        ["spool", "collect", fromStream],
+        ["raw", "demo", []],
+      ] as const) {
+        const data = tempFolder("ownstats-cli-");
+        writeFileSync(join(data, name), "");
+        const result =
+          command === "collect"
+            ? await collectInto(data, ...args)
+            : await ownstats("demo", "--data", data, "--days", "1");
+        expect(result.code, `${command} with ${name} a file`).toBe(2);
+        expect(result.stderr).toContain(
+          `ownstats ${command}: ${join(data, name)} is a file, but it must be the folder`,
+        );
+        expect(result.stderr).not.toMatch(/^\s+at /m);
+        expect(result.stdout).not.toContain("listening");
+      }
+    } finally {
+      await kinesis.close();
     }
   });
 

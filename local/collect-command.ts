@@ -34,8 +34,9 @@ export async function collect(options: CollectOptions): Promise<number> {
     source = deliverySource(sink, options.source, options.endpoint);
     deliveryIntervalMs = deliveryIntervalFromEnv(process.env.OWNSTATS_DELIVERY_INTERVAL_MS);
     // Only a delivery writes into the data folder; a file or read-only folder there would otherwise
-    // surface as a bare ENOTDIR or EACCES from deep inside the spool.
-    if (source) ensureWritable(options.data, source === "spool" ? ["raw", "spool"] : ["raw"]);
+    // surface as a bare ENOTDIR or EACCES from deep inside the spool. Both deliveries keep their
+    // checkpoints in DATA/spool, the one reading a stream back as well.
+    if (source) ensureWritable(options.data, ["raw", "spool"]);
   } catch (error) {
     console.error(`ownstats collect: ${(error as Error).message}`);
     return 2;
