@@ -77,6 +77,11 @@ describe("redactEmail", () => {
       "jane%2540example.com",
       "jane＠example．com",
       "jane﹫example.com",
+      // A full-width or small @ percent-encoded, as a browser writes it into a link, once or twice.
+      "jane%EF%BC%A0example.com",
+      "jane%ef%bc%a0example.com",
+      "jane%25EF%25BC%25A0example.com",
+      "jane%EF%B9%ABexample.com",
     ])
       expect(redactEmail(text), text).toBe(REDACTED);
   });

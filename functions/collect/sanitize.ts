@@ -60,9 +60,10 @@ function readable(text: string): string {
   return decoded.normalize("NFKC");
 }
 
-// Every way an "@" reaches the collector: plain, percent-encoded once or more, or full-width or small
-// (NFKC reads ＠ and ﹫ as @). Text without one of them holds no email, whatever else it holds.
-const MAYBE_AT = /[@\uFF20\uFE6B]|%(?:25)*40/;
+// Every way an "@" reaches the collector: plain, full-width or small (NFKC reads ＠ and ﹫ as @), or
+// behind a percent escape, once or more (%40, %2540, and %EF%BC%A0 for ＠ as a browser writes it
+// into a link). Text with none of them holds no email, whatever else it holds.
+const MAYBE_AT = /[@\uFF20\uFE6B]|%[0-9A-Fa-f]{2}/;
 
 /**
  * Free text a page or a link sets (a title, a UTM value, a prop value) replaced whole by [redacted]
