@@ -17,7 +17,7 @@ import {
 import { FailureLog } from "./failure-log.ts";
 import { parseBody } from "./parse-body.ts";
 import { readBody } from "./read-body.ts";
-import { redactEmail, sanitizePath, sanitizeReferrer } from "./sanitize.ts";
+import { redactPersonal, sanitizePath, sanitizeReferrer } from "./sanitize.ts";
 import type { Sink } from "./sink.ts";
 import { toUtcIso } from "./utc-time.ts";
 
@@ -146,14 +146,15 @@ type RequestFields = Omit<StoredEvent, keyof WireEvent | "country" | "schema_ver
  * field is trusted to be free of one: a false match costs a "[redacted]" label, a miss a stored address.
  */
 const text = (value: string | undefined) =>
-  value === undefined ? undefined : redactEmail(wellFormed(value));
+  value === undefined ? undefined : redactPersonal(wellFormed(value));
 
 function wellFormedProps(props: WireEvent["props"]): WireEvent["props"] {
   if (props === undefined) return undefined;
   const out: NonNullable<WireEvent["props"]> = {};
   // A key can carry an address as well as a value can (track("vote", { [email]: true })).
   for (const [key, value] of Object.entries(props))
-    out[redactEmail(wellFormed(key))] = typeof value === "string" ? redactEmail(wellFormed(value)) : value;
+    out[redactPersonal(wellFormed(key))] =
+      typeof value === "string" ? redactPersonal(wellFormed(value)) : value;
   return out;
 }
 

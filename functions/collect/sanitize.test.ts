@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REDACTED, redactEmail, sanitizePath, sanitizeReferrer } from "./sanitize.ts";
+import { REDACTED, redactPersonal, sanitizePath, sanitizeReferrer } from "./sanitize.ts";
 
 describe("sanitizePath", () => {
   it("removes the query string and the fragment", () => {
@@ -55,6 +55,22 @@ describe("sanitizePath", () => {
     );
     expect(sanitizePath("/123e4567-e89b-12d3-a456-426614174000-4111111111111111")).toBe(`/${REDACTED}`);
   });
+  it("redacts segments holding an IP address, as a what-is-my-IP page writes the visitor's own into its links", () => {
+    expect(sanitizePath("/ip/203.0.113.9")).toBe(`/ip/${REDACTED}`);
+    expect(sanitizePath("/lookup/host-10.0.0.1/details")).toBe(`/lookup/${REDACTED}/details`);
+    expect(sanitizePath("/ip/2001:db8::8a2e:370:7334")).toBe(`/ip/${REDACTED}`);
+    expect(sanitizePath("/ip/2001%3Adb8%3A%3A1")).toBe(`/ip/${REDACTED}`);
+    // Versions, dates and colons in names are no address.
+    for (const path of [
+      "/download/1.2.3.4.5",
+      "/releases/v2.10.3",
+      "/blog/2026.05.01",
+      "/wiki/Special:Search",
+      "/files/300.1.2.3",
+      "/time/10:30:00",
+    ])
+      expect(sanitizePath(path), path).toBe(path);
+  });
   it("keeps short numbers and dates", () => {
     expect(sanitizePath("/blog/2026/05/01/post-12")).toBe("/blog/2026/05/01/post-12");
     expect(sanitizePath("/archive/2026-05-01")).toBe("/archive/2026-05-01");
@@ -68,7 +84,7 @@ describe("sanitizePath", () => {
   });
 });
 
-describe("redactEmail", () => {
+describe("redactPersonal", () => {
   it("replaces text holding an email address, however it is written, as a path segment", () => {
     for (const text of [
       "jane@example.com",
@@ -83,10 +99,23 @@ describe("redactEmail", () => {
       "jane%25EF%25BC%25A0example.com",
       "jane%EF%B9%ABexample.com",
     ])
-      expect(redactEmail(text), text).toBe(REDACTED);
+      expect(redactPersonal(text), text).toBe(REDACTED);
+  });
+  it("replaces text holding an IP address", () => {
+    for (const text of [
+      "Your IP address is 203.0.113.9",
+      "Whois 198.51.100.23 – lookup",
+      "Your IPv6 address: 2001:db8:85a3::8a2e:370:7334",
+      "ip%3D203.0.113.9",
+    ])
+      expect(redactPersonal(text), text).toBe(REDACTED);
   });
   it("keeps other text, handles, prices and long numbers included", () => {
     for (const text of [
+      "Home :: Blog",
+      "Meet at 10:30:00",
+      "Release 1.2.3.4.5",
+      "localhost ::1",
       "Pricing – ownstats",
       "follow @ownstats",
       "a @ b.com",
@@ -94,8 +123,8 @@ describe("redactEmail", () => {
       "order 123456789",
       "日本語",
     ])
-      expect(redactEmail(text), text).toBe(text);
-    expect(redactEmail(undefined)).toBeUndefined();
+      expect(redactPersonal(text), text).toBe(text);
+    expect(redactPersonal(undefined)).toBeUndefined();
   });
 });
 

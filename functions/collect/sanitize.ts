@@ -1,6 +1,7 @@
 // Removes what must never be stored from what a client sends: query strings, fragments, path
-// segments that look like an email address or a long number (account, phone, card), and free text
-// that holds an email address.
+// segments that look like an email address, an IP address or a long number (account, phone, card),
+// and free text that holds an email or an IP address.
+import { isIPv6 } from "node:net";
 import { boundedMemo } from "./bounded-memo.ts";
 
 export const REDACTED = "[redacted]";
@@ -33,17 +34,43 @@ const ASCII_ESCAPE = /%([0-7][0-9A-Fa-f])/g;
 const DIGIT = /\d/g;
 const NON_ASCII = /[\u0080-\uffff]/;
 
+// An IPv4 address (each part 0-255) not inside a longer run of digits and dots (1.2.3.4.5 is a
+// version), or a token that is an IPv6 address: "what is my IP" pages and admin tools put the
+// visitor's own address into their paths and titles.
+const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+const IPV4 = new RegExp(`(?<![\\d.])(?:${OCTET}\\.){3}${OCTET}(?![\\d.])`);
+const MAYBE_IP = /\d\.\d+\.\d|[0-9a-f]*:[0-9a-f]*:/i;
+const NOT_IN_IPV6 = /[^0-9a-f:.]+/i;
+
+// An IPv6 token needs three hex digits: "::" and "::1" name no one, and "Home :: Blog" is a title.
+const HEX_DIGIT = /[0-9a-f]/gi;
+
+function holdsIp(text: string): boolean {
+  return (
+    IPV4.test(text) ||
+    text
+      .split(NOT_IN_IPV6)
+      .some((token) => token.includes(":") && (token.match(HEX_DIGIT)?.length ?? 0) >= 3 && isIPv6(token))
+  );
+}
+
 function isPersonal(segment: string): boolean {
-  // Cheap checks first: most segments are ASCII with no "@", no escape and fewer than nine digits.
+  // Cheap checks first: most segments are ASCII with no "@", no escape, nothing like an IP address
+  // and fewer than nine digits.
   if (
     !segment.includes("%") &&
     !segment.includes("@") &&
     !NON_ASCII.test(segment) &&
+    !MAYBE_IP.test(segment) &&
     (segment.match(DIGIT)?.length ?? 0) < 9
   )
     return false;
   const decoded = readable(segment);
-  return EMAIL.test(decoded) || LONG_NUMBER.test(decoded.replace(UUID, "/").replace(NUMBER_SEPARATORS, ""));
+  return (
+    EMAIL.test(decoded) ||
+    holdsIp(decoded) ||
+    LONG_NUMBER.test(decoded.replace(UUID, "/").replace(NUMBER_SEPARATORS, ""))
+  );
 }
 
 /** Text as a person reads it: percent escapes decoded, compatibility forms as the ASCII they stand for. */
@@ -67,11 +94,15 @@ const MAYBE_AT = /[@\uFF20\uFE6B]|%[0-9A-Fa-f]{2}/;
 
 /**
  * Free text a page or a link sets (a title, a UTM value, a prop value) replaced whole by [redacted]
- * when it holds an email-looking part, as a path segment is. Long numbers stay: there they are
- * prices, counts and campaign codes more often than anything personal.
+ * when it holds an email-looking part or an IP address, as a path segment is. Long numbers stay:
+ * there they are prices, counts and campaign codes more often than anything personal.
  */
-export function redactEmail<T extends string | undefined>(text: T): T {
-  return text !== undefined && MAYBE_AT.test(text) && EMAIL.test(readable(text)) ? (REDACTED as T) : text;
+export function redactPersonal<T extends string | undefined>(text: T): T {
+  if (text === undefined) return text;
+  const maybeAt = MAYBE_AT.test(text);
+  if (!maybeAt && !MAYBE_IP.test(text)) return text;
+  const decoded = readable(text);
+  return (maybeAt && EMAIL.test(decoded)) || holdsIp(decoded) ? (REDACTED as T) : text;
 }
 
 /**
