@@ -15,8 +15,8 @@ it("gives the tracker's current size and budget", async () => {
   const gzipCommand = execFileSync("gzip", ["-9", "-c"], { input: code }).length;
   expect({
     lead: figure(/\*\*([\d,]+) bytes\*\* gzipped/),
-    command: figure(/([\d,]+) with the `gzip -9` command/),
-    minified: figure(/command; ([\d,]+) bytes minified/),
+    command: figure(/([\d,]+) with the `gzip -9` command reading standard input/),
+    minified: figure(/file name; ([\d,]+) bytes minified/),
     table: figure(/\*\*ownstats `analytics\.js`\*\* *\| \*\*([\d,]+)\*\*/),
     budget: figure(/a test fails the build above ([\d,]+) bytes/),
   }).toEqual({ lead: gzip, command: gzipCommand, minified: raw, table: gzip, budget: GZIP_BUDGET_BYTES });
