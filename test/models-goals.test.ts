@@ -71,6 +71,19 @@ describe("goals", () => {
     ]);
   });
 
+  it("counts a CTA whose data-cta is empty or blank under (unnamed), as one sent without it", async () => {
+    const built = await buildWith([
+      ev({ session_id: "s1", event_ts: at(0) }),
+      cta("s1", 1, ""),
+      cta("s1", 2, "  "),
+      ev({ session_id: "s2", event_ts: at(10) }),
+      ev({ session_id: "s2", event_type: "cta_click", event_ts: at(11) }),
+    ]);
+    expect(await query(built.data, "select name, events, sessions from goals")).toEqual([
+      { name: "(unnamed)", events: 3, sessions: 2 },
+    ]);
+  });
+
   it("breaks custom events down by property key and value, numbers and booleans as text", async () => {
     const built = await buildWith(events);
     expect(await query(built.data, propsSql)).toEqual([
