@@ -82,7 +82,7 @@ export async function demo(opts: DemoOptions & { add?: boolean }): Promise<numbe
     { writeDemo, formatDemoSummary, demoAnchor, DemoStopped },
     { newestPartitionHour },
     { recoverDemoStaging },
-    { incrementalReadFrom, markFullRefresh },
+    { incrementalReadFrom, markFullRefresh, fullRefreshHint },
   ] = await Promise.all([
     import("./demo.ts"),
     import("./raw-object.ts"),
@@ -122,8 +122,7 @@ export async function demo(opts: DemoOptions & { add?: boolean }): Promise<numbe
     console.log(formatDemoSummary(summary, opts.data));
     if (behind)
       console.log(
-        `demo: its events start at ${periodStart.toISOString()}, before the hours an incremental build still reads; ` +
-          `the next whole \`ownstats build\` (or \`run\`) builds in full to read them, as ${join(opts.data, "needs-full-refresh")} says until then`,
+        `demo: its events start at ${periodStart.toISOString()}, before the hours an incremental build still reads; ${fullRefreshHint(opts.data)}`,
       );
     return 0;
   } catch (error) {
@@ -201,13 +200,17 @@ export async function live(opts: LiveOptions): Promise<number> {
 }
 
 export async function replay(opts: ReplayOptions): Promise<number> {
-  const [{ replayStream, replaySummaryLine }, { parseDuration }, { createKinesisClient }] = await Promise.all(
-    [
-      import("./kinesis-replay.ts"),
-      import("./kinesis-shards.ts"),
-      import("../functions/collect/aws-clients.ts"),
-    ],
-  );
+  const [
+    { replayStream, replaySummaryLine },
+    { parseDuration },
+    { createKinesisClient },
+    { fullRefreshHint },
+  ] = await Promise.all([
+    import("./kinesis-replay.ts"),
+    import("./kinesis-shards.ts"),
+    import("../functions/collect/aws-clients.ts"),
+    import("./sync-full-refresh.ts"),
+  ]);
   let since: Date;
   try {
     since = new Date(Date.now() - parseDuration(opts.since));
@@ -224,8 +227,7 @@ export async function replay(opts: ReplayOptions): Promise<number> {
     // objects landed in hours before that are read only by a full rebuild, which the mark asks for.
     if (summary.behindWarehouse && summary.earliestHour)
       console.log(
-        `replay: the objects are in the hours of their events' arrival, from ${summary.earliestHour.toISOString()} on, before the hours an incremental build still reads; ` +
-          `the next whole \`ownstats build\` (or \`run\`) builds in full to read them, as ${join(opts.data, "needs-full-refresh")} says until then`,
+        `replay: the objects are in the hours of their events' arrival, from ${summary.earliestHour.toISOString()} on, before the hours an incremental build still reads; ${fullRefreshHint(opts.data)}`,
       );
     return 0;
   } catch (thrown) {

@@ -3,7 +3,8 @@
 // (runner/project.ts), so those events reach the reports only through `ownstats build --full-refresh`.
 // A printed hint is lost in a scheduled job; a file is not: the next whole build reads it
 // (runner/full-refresh-mark.ts).
-import { fullRefreshMarked, fullRefreshMarkPath } from "../runner/full-refresh-mark.ts";
+import { join } from "node:path";
+import { fullRefreshMarked, fullRefreshMarkPath, fullRefreshMarkText } from "../runner/full-refresh-mark.ts";
 import { DEFAULT_LOOKBACK_HOURS } from "../runner/project.ts";
 import { writeFileDurably } from "./durable-file.ts";
 
@@ -15,16 +16,24 @@ export const incrementalReadFrom = (newestHour: number): number =>
   newestHour - DEFAULT_LOOKBACK_HOURS * 3_600_000;
 
 /**
- * Marks that the events of `hour` and later need a full refresh, keeping an earlier hour already
- * marked. Written before those objects are downloaded: a sync cut short after fetching them would
- * otherwise leave them in place, never listed as new again and never read.
+ * Marks that the events of `hour` and later need a full refresh, as `reason` says (a sentence naming
+ * the hour "this hour"), keeping an earlier hour already marked: any mark makes the next whole build
+ * a full one. Written before the objects land (or leave): a run cut short must not leave them unread.
  */
-export async function markFullRefresh(data: string, hour: Date, landed = "synced"): Promise<void> {
+export async function leaveFullRefreshMark(data: string, hour: Date, reason: string): Promise<void> {
   const marked = fullRefreshMarked(data);
   if (marked && marked <= hour) return;
-  await writeFileDurably(
-    fullRefreshMarkPath(data),
-    `${hour.toISOString()} events from this hour on were ${landed} after an incremental build read past them; ` +
-      "the next whole `ownstats build` (or `run`) builds in full to read them, then deletes this file\n",
-  );
+  await writeFileDurably(fullRefreshMarkPath(data), fullRefreshMarkText(hour, reason));
 }
+
+/** Marks events from `hour` on that were `landed` ("synced") behind an incremental build's reading. */
+export const markFullRefresh = (data: string, hour: Date, landed = "synced"): Promise<void> =>
+  leaveFullRefreshMark(
+    data,
+    hour,
+    `events from this hour on were ${landed} after an incremental build read past them`,
+  );
+
+/** What a command prints after leaving the mark: when the events are read, and where it says so. */
+export const fullRefreshHint = (data: string): string =>
+  `the next whole \`ownstats build\` (or \`run\`) builds in full to read them, as ${join(data, "needs-full-refresh")} says until then`;

@@ -2,6 +2,7 @@
 // know about what it did not fetch or what the next build must do.
 import { plural } from "../runner/console.ts";
 import type { SyncSummary } from "./sync.ts";
+import { fullRefreshHint } from "./sync-full-refresh.ts";
 
 /** The lines to print for a finished sync of `source` (s3://bucket/prefix) into `data`. */
 export function syncReport(summary: SyncSummary, data: string, source: string, prefix: string): string[] {
@@ -52,7 +53,7 @@ export function syncReport(summary: SyncSummary, data: string, source: string, p
   if (summary.behindWarehouseFrom)
     lines.push(
       `sync: some objects are in hours from ${summary.behindWarehouseFrom.toISOString()} on, older than what ${data}/raw/ held; ` +
-        `an incremental build reads only from its watermark minus lookback_hours, so the next whole \`ownstats build\` (or \`run\`) builds in full to read them, as ${data}/needs-full-refresh says until then`,
+        `an incremental build reads only from its watermark minus lookback_hours, so ${fullRefreshHint(data)}`,
     );
   return lines;
 }

@@ -3,11 +3,9 @@
 // data folder that keeps what sync downloaded would keep it for ever, and so would the warehouse built
 // from it. With the same number of days, sync deletes the day folders the bucket has expired and
 // marks a full refresh, so that the next whole build holds only what the bucket still holds.
-import { existsSync } from "node:fs";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { fullRefreshMarkPath } from "../runner/full-refresh-mark.ts";
-import { writeFileDurably } from "./durable-file.ts";
+import { leaveFullRefreshMark } from "./sync-full-refresh.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -48,41 +46,30 @@ const filesUnder = async (path: string): Promise<number> =>
 export async function expireRawDays(data: string, days: number, now = Date.now()): Promise<Expired> {
   const raw = join(data, "raw");
   const keep = firstKeptDay(days, now);
-  const expired: Expired = { retentionDays: days, days: 0, files: 0 };
-  const gone: { path: string; month: string }[] = [];
+  const gone: { path: string; month: string; start: number }[] = [];
   for (const year of await entries(raw, "year"))
     for (const month of await entries(year.path, "month"))
       for (const day of await entries(month.path, "day")) {
         const start = Date.UTC(year.value, month.value - 1, day.value);
-        if (!(start < keep)) continue;
-        gone.push({ path: day.path, month: month.path });
-        if (start >= (expired.through?.getTime() ?? Number.NEGATIVE_INFINITY))
-          expired.through = new Date(start);
+        if (start < keep) gone.push({ path: day.path, month: month.path, start });
       }
+  const expired: Expired = { retentionDays: days, days: gone.length, files: 0 };
   if (gone.length === 0) return expired;
-  await markExpired(data, expired, days);
+  const through = Math.max(...gone.map((day) => day.start));
+  expired.through = new Date(through);
+  // Its hour is the last expired day's end: nothing before it is in raw/ once they are gone.
+  await leaveFullRefreshMark(
+    data,
+    new Date(through + DAY_MS),
+    `raw events before this hour were deleted, older than --raw-retention-days ${days}`,
+  );
   for (const day of gone) {
     expired.files += await filesUnder(day.path);
     await rm(day.path, { recursive: true, force: true });
-    expired.days++;
   }
   for (const month of new Set(gone.map((day) => day.month)))
     if ((await readdir(month)).length === 0) await rm(month, { recursive: true });
   for (const year of await entries(raw, "year"))
     if ((await readdir(year.path)).length === 0) await rm(year.path, { recursive: true });
   return expired;
-}
-
-/**
- * Leaves DATA/needs-full-refresh, unless a mark is already there (that one's full refresh drops the
- * expired events as well). Its hour is the last expired day's end: nothing before it is in raw/ now.
- */
-async function markExpired(data: string, expired: Expired, days: number): Promise<void> {
-  if (existsSync(fullRefreshMarkPath(data)) || !expired.through) return;
-  const end = new Date(expired.through.getTime() + DAY_MS);
-  await writeFileDurably(
-    fullRefreshMarkPath(data),
-    `${end.toISOString()} raw events before this hour were deleted, older than --raw-retention-days ${days}; ` +
-      "the next whole `ownstats build` (or `run`) builds in full to take them out of the warehouse, then deletes this file\n",
-  );
 }

@@ -1,18 +1,21 @@
-// DATA/needs-full-refresh: left by `ownstats sync` when it fetched objects in hours an incremental
-// build has already read past (Firehose retries a refused delivery for a day) or deleted raw events
-// older than --raw-retention-days, and by `ownstats demo --add` when its period starts there. An incremental build reads only from its watermark's hour
-// minus the raw source's lookback, so those events reach the models only through a full refresh. A
-// whole run or build that finds the mark builds in full and removes it once every model has been
-// rebuilt; a scheduled job needs nothing of its own for it.
+// DATA/needs-full-refresh: left when events landed in raw/ where an incremental build no longer
+// reads them (sync fetching objects Firehose wrote a day late, `demo --add`, `replay`), or when sync
+// deleted raw events older than --raw-retention-days, which only a full build takes out of the
+// tables. A whole run or build that finds the mark builds in full and removes it once every model
+// has been rebuilt; a scheduled job needs nothing of its own for it.
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 export const fullRefreshMarkPath = (data: string): string => join(data, "needs-full-refresh");
 
 /**
- * The mark's hour and why it was left: its first word is the hour, then a sentence that names it
- * "this hour", up to the first ";" (what follows tells a reader of the file what happens next).
+ * The mark's text: the hour, then why it was left, a sentence naming that hour "this hour", then what
+ * the next build does, for a person who opens the file. The writers durably write this line.
  */
+export const fullRefreshMarkText = (hour: Date, reason: string): string =>
+  `${hour.toISOString()} ${reason}; the next whole \`ownstats build\` (or \`run\`) builds in full, then deletes this file\n`;
+
+/** The mark's hour and why it was left, as fullRefreshMarkText wrote them. */
 function readMark(data: string): { hour?: Date; reason?: string } | undefined {
   let text: string;
   try {
