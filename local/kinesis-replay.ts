@@ -48,7 +48,9 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
     for (const run of runsByHour(lines)) {
       const arrival = (run[0] as ArrivedLine).arrival;
       // Marked before the object is written, as sync does: a replay cut short leaves it marked too.
-      if (arrival.getTime() < readFrom) {
+      // Only an hour before every one written so far can move the mark, which keeps the earliest.
+      const written = summary.earliestHour?.getTime() ?? Number.POSITIVE_INFINITY;
+      if (arrival.getTime() < Math.min(readFrom, written)) {
         await markFullRefresh(options.data, hourOf(arrival), "replayed by `ownstats replay`");
         summary.behindWarehouse = true;
       }
