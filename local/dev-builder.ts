@@ -54,7 +54,7 @@ type Job = "models" | "reports";
 export class IncrementalBuilder {
   private running: Promise<unknown> | undefined;
   private modelsDue = false;
-  /** Why the next model build is a full refresh ("in older hours", "removed"), or undefined. */
+  /** When the next model build is a full refresh, what its log line adds (", full refresh"). */
   private fullRefreshDue: string | undefined;
   /** What the next model build is for, as its log line says ("new raw objects", "raw objects removed"). */
   private readonly causes = new Set<string>();
@@ -80,7 +80,7 @@ export class IncrementalBuilder {
     const readFrom =
       Math.floor(Date.now() / hour) * hour - (this.options.lookbackHours ?? DEFAULT_LOOKBACK_HOURS) * hour;
     if (files.some((file) => (partitionHour(file) ?? readFrom) < readFrom))
-      this.fullRefreshDue ??= "in older hours";
+      this.fullRefreshDue ??= " in older hours, full refresh";
     this.modelsDue = true;
     this.causes.add(cause);
     this.schedule(this.options.settleMs ?? 300);
@@ -91,7 +91,7 @@ export class IncrementalBuilder {
    * refresh reads again from what raw/ holds now.
    */
   removed(): void {
-    this.fullRefreshDue = "removed";
+    this.fullRefreshDue = ", full refresh";
     this.notify([], "raw objects removed");
   }
 
@@ -164,12 +164,7 @@ export class IncrementalBuilder {
   private async buildModels(cause: string): Promise<BuildOutcome> {
     const why = this.fullRefreshDue;
     const full = why !== undefined;
-    const reason =
-      why === "in older hours"
-        ? `${cause} in older hours, full refresh`
-        : full
-          ? `${cause}, full refresh`
-          : cause;
+    const reason = `${cause}${why ?? ""}`;
     this.modelsDue = false;
     this.fullRefreshDue = undefined;
     const causes = [...this.causes];
