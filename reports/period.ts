@@ -41,11 +41,13 @@ export interface DataSpan {
   latest: string | null;
 }
 
-function day(ms: number): string {
+/** The UTC date of a time in ms: "2026-11-29". */
+export function day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-function timestamp(ms: number): string {
+/** A time in ms as a SQL TIMESTAMP literal (UTC), to the millisecond. */
+export function timestamp(ms: number): string {
   return `TIMESTAMP '${new Date(ms).toISOString().slice(0, 23).replace("T", " ")}'`;
 }
 

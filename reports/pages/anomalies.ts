@@ -5,6 +5,7 @@ import { anomalyChart } from "../anomaly-chart.ts";
 import { shortDays } from "../charts.ts";
 import { figure, formatCount, formatDecimal, num, type Value, zonedTime } from "../format.ts";
 import { type Page, table } from "../page.ts";
+import { timestamp } from "../period.ts";
 import { localRangeSql, wallClock } from "../zone.ts";
 
 /** The list shows the strongest flags; the chart marks them all. */
@@ -85,7 +86,7 @@ export const anomalies: Page = {
 function hourAfter(latest: string): string {
   const hour = 3_600_000;
   const end = Math.floor(Date.parse(latest) / hour) * hour + hour;
-  return `TIMESTAMP '${new Date(end).toISOString().slice(0, 19).replace("T", " ")}'`;
+  return timestamp(end);
 }
 
 const tenths = (value: Value) => formatDecimal(value, 1);

@@ -3,6 +3,7 @@
 import { heatmapChart } from "../charts.ts";
 import { figure, formatCount, formatShareBrief, isoDate, num } from "../format.ts";
 import { type Page, type Table, table } from "../page.ts";
+import { day } from "../period.ts";
 import { wallClock } from "../zone.ts";
 
 /** Recent cohorts only: older rows would make the heatmap unreadable on a phone. */
@@ -16,8 +17,6 @@ function mondayOf(value: string): number {
   return day - ((new Date(day).getUTCDay() + 6) % 7) * 86_400_000;
 }
 
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
 export const cohorts: Page = {
   slug: "cohorts",
   title: "Cohorts",
@@ -28,7 +27,7 @@ export const cohorts: Page = {
     cohorts: `
       WITH happened AS (
         SELECT * FROM cohorts
-        ${latest ? `WHERE CAST(cohort_week AS DATE) + CAST(7 * weeks_since AS INTEGER) <= DATE '${isoDay(mondayOf(wallClock(period.zone, latest)))}'` : ""}
+        ${latest ? `WHERE CAST(cohort_week AS DATE) + CAST(7 * weeks_since AS INTEGER) <= DATE '${day(mondayOf(wallClock(period.zone, latest)))}'` : ""}
       )
       SELECT CAST(cohort_week AS DATE) AS cohort_week, weeks_since, visitors, cohort_size, retention,
              (SELECT count(DISTINCT cohort_week) FROM happened) AS total
