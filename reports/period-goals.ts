@@ -45,11 +45,15 @@ export function goalsQueries(period: Period): Record<string, string> {
       FROM per_session GROUP BY form
       ORDER BY started DESC, submitted DESC, form LIMIT ${goalsShown}`,
     props: `
-      WITH pairs AS (
+      WITH customs AS (
+        SELECT name, session_id, props FROM stg_events
+        WHERE event_type = 'custom' AND ${periodEvents(period)} AND name IS NOT NULL
+      ),
+      pairs AS (
         -- json_each, as int_session_goal_props: ->> would read a visitor's key "$[" as a JSON path.
         SELECT name, session_id, prop.key AS prop_key, prop.value ->> '$' AS prop_value
-        FROM stg_events, json_each(stg_events.props) AS prop
-        WHERE event_type = 'custom' AND ${periodEvents(period)} AND name IS NOT NULL AND props IS NOT NULL
+        FROM customs, json_each(customs.props) AS prop
+        WHERE props IS NOT NULL
       ),
       counted AS (
         SELECT name, prop_key, prop_value, count(*) AS events, count(DISTINCT session_id) AS sessions
@@ -64,9 +68,7 @@ export function goalsQueries(period: Period): Record<string, string> {
       -- The events in the custom events table's order, most sent first: a rare event with many
       -- properties must not push out the values of the frequent ones.
       ranked AS (
-        SELECT name, count(*) AS name_events FROM stg_events
-        WHERE event_type = 'custom' AND ${periodEvents(period)} AND name IS NOT NULL
-        GROUP BY name
+        SELECT name, count(*) AS name_events FROM customs GROUP BY name
       )
       SELECT shown.*, count(*) OVER () AS total
       FROM shown JOIN ranked USING (name)
