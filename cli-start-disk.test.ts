@@ -107,7 +107,7 @@ describe("ownstats command, on a file system that refuses writes", () => {
       const full = tempFolder("ownstats-full-");
       const result = await ownstatsUnder(fullAt(full), {}, "build", "--data", full);
       expect(result.stderr.trim()).toBe(
-        `ownstats build: cannot write into the data folder ${full}: its disk is full (ENOSPC); free some space or fix it, or choose another --data`,
+        `ownstats build: cannot write ${join(full, "warehouse.duckdb")}: its disk is full (ENOSPC); free some space or fix it, or choose another --data`,
       );
       expect(result.code).toBe(1);
     },

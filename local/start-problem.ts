@@ -3,7 +3,7 @@
 import { type Stats, statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import { REFUSED, wayOut } from "../runner/refused-write.ts";
+import { REFUSED, refusal, wayOut } from "../runner/refused-write.ts";
 
 export class StartProblem extends Error {}
 
@@ -55,7 +55,7 @@ export async function refuseNonFileAt(path: string, holds: string): Promise<void
  * other error as it was. Reached past the writable check, which an empty probe file passes on a full disk.
  */
 export function refusedWrite(error: unknown, data: string): unknown {
-  const { code, path } = error as NodeJS.ErrnoException;
+  const { code, path } = refusal(error);
   const reason = code ? REFUSED[code] : undefined;
   if (!reason) return error;
   return new StartProblem(

@@ -11,7 +11,7 @@ import {
   fullRefreshMarkPath,
   fullRefreshReason,
 } from "./full-refresh-mark.ts";
-import { emptySourceLines, loadSelection, type Selection } from "./load.ts";
+import { emptySourceLines, loadSelection, type Selection, writeTarget } from "./load.ts";
 import { heldByAnotherProcess } from "./lock.ts";
 import { execute, type Step } from "./run.ts";
 import { buildRunResults, type NodeResult } from "./run-results.ts";
@@ -26,7 +26,7 @@ export { buildManifest, readManifest } from "./artifacts.ts";
 export type { CompiledProject, ModelConfig, ModelNode } from "./compile.ts";
 export { compileProject } from "./compile.ts";
 export { compile, type ListOptions, list } from "./inspect.ts";
-export { loadProject, loadSelection } from "./load.ts";
+export { loadSelection } from "./load.ts";
 export type { ManifestNode } from "./manifest-nodes.ts";
 export type { ProjectError } from "./project.ts";
 export { type QueryOptions, query } from "./query.ts";
@@ -130,7 +130,7 @@ export function runProject(step: Step, opts: RunnerOptions): Promise<number> {
 async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const started = Date.now();
-  const loaded = loadSelection(opts, log);
+  const loaded = loadSelection({ ...opts, targetLater: true }, log);
   if (!loaded) return 2;
   const { selected } = loaded;
   // The selector applied, --selector's or the default one of selectors.yml: either way a selection.
@@ -160,6 +160,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     );
     return 1;
   }
+  writeTarget(project, loaded.manifest, opts);
   const typeErrors = await sourceTypeErrors(wh, project.sourceTypes);
   if (typeErrors.length) {
     for (const l of projectErrorLines(typeErrors)) log(l);

@@ -26,25 +26,24 @@ export interface LoadOptions {
   indirectSelection?: IndirectSelection;
   /** dbt's --empty: the compiled SQL reads every ref and source as no row, as the run does. */
   empty?: boolean;
+  /**
+   * The caller writes target/ itself (writeTarget) once it holds the warehouse: a build refused
+   * because another one runs must not replace the running build's target/ with its own.
+   */
+  targetLater?: boolean;
   /** A command that uses no selection of its own (a bare compile) leaves the default selector unapplied and unannounced. */
   withoutDefaultSelector?: boolean;
 }
 
-/**
- * Compiles a project and writes target/compiled and target/manifest.json; no database needed. The
- * manifest is returned too (unset when the project has errors), for `state:` to compare with --state's.
- */
-export function loadProject(opts: Pick<LoadOptions, "data" | "models" | "vars" | "empty">): {
-  project: CompiledProject;
-  manifest?: Manifest;
-} {
-  const project = compileProject(resolve(opts.models), { vars: opts.vars });
-  if (project.errors.length) return { project };
+/** Writes a compiled project's target/compiled and target/manifest.json. */
+export function writeTarget(
+  project: CompiledProject,
+  manifest: Manifest,
+  opts: Pick<LoadOptions, "data" | "empty">,
+): void {
   const target = join(opts.data, "target");
   writeCompiled(project, target, (sql) => shownSql(project, opts.data, sql, opts.empty));
-  const manifest = buildManifest(project);
   writeJson(target, "manifest.json", manifest);
-  return { project, manifest };
 }
 
 /**
@@ -61,6 +60,7 @@ export function shownSql(project: CompiledProject, data: string, sql: string, em
 
 export interface Selection {
   project: CompiledProject;
+  manifest: Manifest;
   selected: Set<string>;
   /** The selector of selectors.yml that chose them: --selector's, or the default one a bare command applies. */
   selector?: string;
@@ -90,17 +90,17 @@ export function loadSelection(
     log(`Usage error: ${error.message}`);
     return undefined;
   }
-  const { project, manifest } = loadProject(opts);
+  const project = compileProject(resolve(opts.models), { vars: opts.vars });
   for (const l of projectWarningLines(project.warnings)) warn(l);
   if (project.errors.length) {
     for (const l of projectErrorLines(project.errors)) log(l);
     return undefined;
   }
+  const manifest = buildManifest(project);
+  if (!opts.targetLater) writeTarget(project, manifest, opts);
   try {
     const state: StateFacts | undefined =
-      previous && manifest && opts.state !== undefined
-        ? stateFacts(project, manifest, previous, opts.state)
-        : undefined;
+      previous && opts.state !== undefined ? stateFacts(project, manifest, previous, opts.state) : undefined;
     const nodes = selectionGraph(project, opts.data, state);
     const warning = (m: string) => warn(`[WARNING]: ${m}`);
     const file = readSelectors(project.modelsDir);
@@ -131,7 +131,12 @@ export function loadSelection(
         : named(selector, `--selector ${selector}`);
     if (selected.size === 0 && project.models.size > 0)
       warn("[WARNING]: Nothing to do. Try checking your model configs and model specification args");
-    return { project, selected, ...(selector === undefined ? {} : { selector }) };
+    return {
+      project,
+      manifest,
+      selected,
+      ...(selector === undefined ? {} : { selector }),
+    };
   } catch (error) {
     if (!(error instanceof SelectorError)) throw error;
     log(`Selection error: ${error.message}`);

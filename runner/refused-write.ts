@@ -23,3 +23,24 @@ export function wayOut(code: string | undefined, folder: string): string | undef
   if (code === "EACCES" || code === "EPERM") return `let the user running ownstats write into ${folder}`;
   return undefined;
 }
+
+// DuckDB's IO errors carry the system's words, not its code:
+// `IO Error: Could not write file "…/warehouse.duckdb": No space left on device`.
+const SYSTEM_WORDS: Record<string, string> = {
+  "No space left on device": "ENOSPC",
+  "Disk quota exceeded": "EDQUOT",
+  "File too large": "EFBIG",
+  "Read-only file system": "EROFS",
+  "Permission denied": "EACCES",
+  "Operation not permitted": "EPERM",
+};
+
+/** The code and file of a refused write, from a Node error's fields or a DuckDB IO error's words. */
+export function refusal(error: unknown): { code?: string; path?: string } {
+  if (typeof error !== "object" || error === null) return {};
+  const { code, path, message } = error as NodeJS.ErrnoException;
+  if (code || typeof message !== "string") return { code, path };
+  const io = /^IO Error: .*? file "(.+)": (.+?)\.?$/s.exec(message);
+  const ioCode = io?.[2] ? SYSTEM_WORDS[io[2]] : undefined;
+  return ioCode ? { code: ioCode, path: io?.[1] } : {};
+}

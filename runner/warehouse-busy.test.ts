@@ -1,5 +1,7 @@
 // `ownstats run` while another process (the dev server, a long query) has the warehouse open.
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { heldByAnotherProcess } from "./lock.ts";
 import { run, tempProject } from "./testkit.ts";
@@ -31,6 +33,8 @@ describe("a warehouse another process holds", () => {
         "Cannot build: another process has the warehouse open (a running `ownstats dev` builds the models itself",
       );
       expect(heldByAnotherProcess(output)).toBe(true);
+      // The holder may be a build writing target/ itself: a refused one leaves it alone.
+      expect(existsSync(join(p.data, "target"))).toBe(false);
     } finally {
       holder.kill();
     }
