@@ -48,6 +48,22 @@ describe("incremental models: watermarks", () => {
     wh.close();
   });
 
+  it("says why a table whose every watermark is NULL is rebuilt in full on each run", async () => {
+    const p = tempProject({
+      "stg.sql": [
+        '{{config materialized="incremental" unique_key="event_id" watermark="seen"}}',
+        'select event_id, NULL::TIMESTAMP as seen from {{source "events"}}',
+      ].join("\n"),
+    });
+    writeEvents(p.data, hourAt(1), [event("a", iso(1, 0))]);
+    expect((await run("run", p)).code).toBe(0);
+    const second = await run("run", p);
+    expect(second.code).toBe(0);
+    expect(second.output).toContain(
+      'stg was rebuilt in full: every row\'s watermark "seen" is NULL, so no row tells which data is new',
+    );
+  });
+
   it("takes an epoch number as watermark: {{watermark}} is bound and the source is read in full", async () => {
     const p = tempProject({
       "stg.sql": [

@@ -3,12 +3,12 @@
 import type { CompiledProject, ModelNode } from "./compile.ts";
 import { definitionChange, definitionComment, taggedDefinitionComment } from "./definition.ts";
 import {
-  ColumnsChanged,
   checkConfigColumns,
   checkTimeColumn,
   checkUniqueKey,
   columnsOf,
   mergeIncremental,
+  RebuildInFull,
 } from "./merge.ts";
 import { bindModelSources } from "./source.ts";
 import { quoteIdent, quoteString } from "./sql.ts";
@@ -110,7 +110,7 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
     if (tagged) await wh.run(`COMMENT ON TABLE ${model.relation} IS ${quoteString(definition)}`);
     return merged;
   } catch (error) {
-    if (!(error instanceof ColumnsChanged)) throw error;
+    if (!(error instanceof RebuildInFull)) throw error;
     return rebuild(wh, model, ctx, existing, error.message);
   }
 }

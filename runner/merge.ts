@@ -9,8 +9,11 @@ import { bindRangeStart, bindWatermark } from "./template-marks.ts";
 import { ModelError, type Statement, transaction } from "./transaction.ts";
 import type { Warehouse } from "./warehouse.ts";
 
-/** The incremental batch's columns are not the table's: the model changed shape, so it is rebuilt. */
-export class ColumnsChanged extends ModelError {}
+/**
+ * The stored table cannot take an incremental batch (the model changed shape, or no row has a
+ * watermark), so it is rebuilt in full, saying why.
+ */
+export class RebuildInFull extends ModelError {}
 
 export interface Column {
   name: string;
@@ -141,14 +144,14 @@ export async function mergeIncremental(
         const added = columns.filter((c) => !storedNames.includes(c)).map((c) => `+${c}`);
         const gone = storedNames.filter((c) => !columns.includes(c)).map((c) => `-${c}`);
         if (added.length || gone.length)
-          throw new ColumnsChanged(`its columns changed (${[...added, ...gone].join(", ")})`);
+          throw new RebuildInFull(`its columns changed (${[...added, ...gone].join(", ")})`);
         // A batch value cast into a column's old type would be changed silently (a TIMESTAMP into a
         // DATE loses its time, and a time_range delete then misses the row it should replace).
         const retyped = batchColumns.flatMap((c) => {
           const old = stored.find((s) => s.name === c.name)?.type;
           return old && old !== c.type ? [`${c.name} ${old} → ${c.type}`] : [];
         });
-        if (retyped.length) throw new ColumnsChanged(`its column types changed (${retyped.join(", ")})`);
+        if (retyped.length) throw new RebuildInFull(`its column types changed (${retyped.join(", ")})`);
       },
       () => checkConfigColumns(wh, model, "temp", batchName),
       // Two batch rows for one key would silently duplicate it in the table.
@@ -235,10 +238,10 @@ async function watermarkOf(
     : /^(TIMESTAMP|DATE)/i.test(type)
       ? [`max(${column})`, `epoch_us(max(${column})::TIMESTAMPTZ)`]
       : [`max(${column})`, "NULL"];
-  let rows: { us: string | number | null; value: string | null; type: string }[];
+  let rows: { us: string | number | null; value: string | null; type: string; n: number }[];
   try {
     rows = await wh.all(
-      `select ${us} as us, ${value}::VARCHAR as value, typeof(${value}) as type from ${model.relation}`,
+      `select ${us} as us, ${value}::VARCHAR as value, typeof(${value}) as type, count(*) as n from ${model.relation}`,
     );
   } catch (error) {
     throw new ModelError(
@@ -246,7 +249,14 @@ async function watermarkOf(
     );
   }
   const [row] = rows;
-  if (row?.value === null || row?.value === undefined) return undefined;
+  if (row?.value === null || row?.value === undefined) {
+    // Without this a table whose query leaves the column NULL would be rebuilt in full on every run, unsaid.
+    if (Number(row?.n ?? 0) > 0)
+      throw new RebuildInFull(
+        `every row's watermark "${model.config.watermark}" is NULL, so no row tells which data is new`,
+      );
+    return undefined;
+  }
   // The text form of a value cast back to its type is the same value (to the microsecond).
   const literal = `CAST(${quoteString(row.value)} AS ${row.type})`;
   if (row.us === null) return { literal };
