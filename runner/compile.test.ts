@@ -155,6 +155,15 @@ describe("compileProject", () => {
     expect(where.some((w) => w.startsWith("models/t.sql"))).toBe(false);
   });
 
+  it("refuses a model name that no --select could name: one with a space or a comma", () => {
+    const p = tempProject({ "my model.sql": "select 1", "a,b.sql": "select 2", "ok-name.sql": "select 3" });
+    const where = compileProject(p.models).errors.map((e) => `${e.file}:${e.line ?? "-"} ${e.message}`);
+    expect(where.sort()).toEqual([
+      'models/a,b.sql:- the model name "a,b" holds a comma, where --select splits its selectors: rename the file (e.g. a_b.sql)',
+      'models/my model.sql:- the model name "my model" holds a space, where --select splits its selectors: rename the file (e.g. my_model.sql)',
+    ]);
+  });
+
   it("validates project.yml and names the key that is wrong", async () => {
     const p = tempProject(
       { "a.sql": "select 1" },

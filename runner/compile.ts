@@ -95,6 +95,15 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
   // DuckDB's names ignore case, so Daily.sql and daily.sql would be one table.
   const byFoldedName = new Map<string, ModelFile>();
   for (const file of files.models) {
+    // --select "a b" and "a,b" are two selectors (a union, an intersection): such a name cannot be chosen.
+    const splitter = /\s/.test(file.name) ? "a space" : file.name.includes(",") ? "a comma" : undefined;
+    if (splitter) {
+      errors.push({
+        file: file.file,
+        message: `the model name "${file.name}" holds ${splitter}, where --select splits its selectors: rename the file (e.g. ${file.name.replace(/[\s,]+/g, "_")}.sql)`,
+      });
+      continue;
+    }
     const other = byFoldedName.get(file.name.toLowerCase());
     if (other) {
       errors.push({
