@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { REDACTED, redactPersonal, sanitizePath, sanitizeReferrer } from "./sanitize.ts";
 
+// A signed JSON Web Token, as a magic link or an email confirmation carries one: its payload holds
+// the user's id, often an email address.
+const JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+
 describe("sanitizePath", () => {
   it("removes the query string and the fragment", () => {
     expect(sanitizePath("/pricing?utm_source=x&email=a@b.c#plans")).toBe("/pricing");
@@ -71,6 +75,24 @@ describe("sanitizePath", () => {
     ])
       expect(sanitizePath(path), path).toBe(path);
   });
+  it("redacts segments holding a JSON Web Token, as magic-link and email-confirmation pages put one in their paths", () => {
+    expect(sanitizePath(`/verify/${JWT}`)).toBe(`/verify/${REDACTED}`);
+    expect(sanitizePath(`/auth/magic-link/${JWT}/confirm`)).toBe(`/auth/magic-link/${REDACTED}/confirm`);
+    expect(sanitizePath(`/confirm/token=${JWT}`)).toBe(`/confirm/${REDACTED}`);
+    // An unsecured token ("alg": "none") has an empty signature.
+    expect(sanitizePath("/login/eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.")).toBe(`/login/${REDACTED}`);
+    expect(sanitizeReferrer(`https://app.example.com/verify/${JWT}?next=/`)).toBe(
+      `https://app.example.com/verify/${REDACTED}`,
+    );
+    // UUIDs, hex ids and names that merely hold "eyJ" are no token.
+    for (const path of [
+      "/orders/123e4567-e89b-12d3-a456-426614174000",
+      "/commit/9fceb02d0ae598e95dc970b74767f19372d61af8",
+      "/music/heyJude.mp3.bak",
+      "/jobs/eyJobs.example.com",
+    ])
+      expect(sanitizePath(path), path).toBe(path);
+  });
   it("keeps short numbers and dates", () => {
     expect(sanitizePath("/blog/2026/05/01/post-12")).toBe("/blog/2026/05/01/post-12");
     expect(sanitizePath("/archive/2026-05-01")).toBe("/archive/2026-05-01");
@@ -109,6 +131,11 @@ describe("redactPersonal", () => {
       "ip%3D203.0.113.9",
     ])
       expect(redactPersonal(text), text).toBe(REDACTED);
+  });
+  it("replaces text holding a JSON Web Token", () => {
+    for (const text of [`Confirm your email – ${JWT}`, JWT, `token%3D${JWT}`])
+      expect(redactPersonal(text), text).toBe(REDACTED);
+    expect(redactPersonal("Hey Jude – eyJ.a.b")).toBe("Hey Jude – eyJ.a.b");
   });
   it("keeps other text, handles, prices and long numbers included", () => {
     for (const text of [

@@ -1,12 +1,18 @@
 // Removes what must never be stored from what a client sends: query strings, fragments, path
-// segments that look like an email address, an IP address or a long number (account, phone, card),
-// and free text that holds an email or an IP address.
+// segments that look like an email address, an IP address, a JSON Web Token or a long number
+// (account, phone, card), and free text that holds an email, an IP address or a JSON Web Token.
 import { isIPv6 } from "node:net";
 import { boundedMemo } from "./bounded-memo.ts";
 
 export const REDACTED = "[redacted]";
 
 const EMAIL = /[^\s@/]+@[^\s@/]+\.[^\s@/]+/;
+// A JSON Web Token: three base64url parts joined by dots, the first a JSON header ({" is eyJ in
+// base64), the last empty for an unsigned token. Magic links and email confirmations carry one, and
+// its payload names the user (an id, often an email address). A header holds at least "alg", so a
+// name that happens to hold eyJ and two dots (eyJobs.example.com, heyJude.mp3.bak) is no token.
+const JWT = /(?<![\w-])eyJ[\w-]{8,}\.[\w-]+\.[\w-]*/;
+const JWT_START = "eyJ";
 // Nine digits or more, once spaces, dots, commas, dashes, underscores, parentheses and plus signs
 // are ignored: phone, card and account numbers however grouped (4111_1111_1111_1111 as much as
 // 4111 1111 1111 1111), while dates like 2026-05-01 (eight digits) stay readable.
@@ -55,11 +61,12 @@ function holdsIp(text: string): boolean {
 }
 
 function isPersonal(segment: string): boolean {
-  // Cheap checks first: most segments are ASCII with no "@", no escape, nothing like an IP address
-  // and fewer than nine digits.
+  // Cheap checks first: most segments are ASCII with no "@", no escape, no token's start, nothing
+  // like an IP address and fewer than nine digits.
   if (
     !segment.includes("%") &&
     !segment.includes("@") &&
+    !segment.includes(JWT_START) &&
     !NON_ASCII.test(segment) &&
     !MAYBE_IP.test(segment) &&
     (segment.match(DIGIT)?.length ?? 0) < 9
@@ -69,6 +76,7 @@ function isPersonal(segment: string): boolean {
   return (
     EMAIL.test(decoded) ||
     holdsIp(decoded) ||
+    JWT.test(decoded) ||
     LONG_NUMBER.test(decoded.replace(UUID, "/").replace(NUMBER_SEPARATORS, ""))
   );
 }
@@ -94,15 +102,19 @@ const MAYBE_AT = /[@\uFF20\uFE6B]|%[0-9A-Fa-f]{2}/;
 
 /**
  * Free text a page or a link sets (a title, a UTM value, a prop value) replaced whole by [redacted]
- * when it holds an email-looking part or an IP address, as a path segment is. Long numbers stay:
- * there they are prices, counts and campaign codes more often than anything personal.
+ * when it holds an email-looking part, an IP address or a JSON Web Token, as a path segment is. Long
+ * numbers stay: there they are prices, counts and campaign codes more often than anything personal.
  */
 export function redactPersonal<T extends string | undefined>(text: T): T {
   if (text === undefined) return text;
   const maybeAt = MAYBE_AT.test(text);
-  if (!maybeAt && !MAYBE_IP.test(text)) return text;
+  // A token is written in base64url, which a link needs no escape for.
+  const maybeJwt = text.includes(JWT_START);
+  if (!maybeAt && !maybeJwt && !MAYBE_IP.test(text)) return text;
   const decoded = readable(text);
-  return (maybeAt && EMAIL.test(decoded)) || holdsIp(decoded) ? (REDACTED as T) : text;
+  return (maybeAt && EMAIL.test(decoded)) || holdsIp(decoded) || (maybeJwt && JWT.test(decoded))
+    ? (REDACTED as T)
+    : text;
 }
 
 /**
