@@ -60,6 +60,15 @@ describe("POST /v1/events", () => {
     });
     expect(await collector.stored()).toEqual([]);
   });
+  it("takes an event that carries a field named events as that one event: a batch has no event_type", async () => {
+    const app = createApp({ now, sink: collector.spool });
+    const single = [event({ events: 3 }), event({ events: [event()] }), event({ events: "all" })];
+    for (const body of single) expect((await post(app, body)).json).toEqual({ accepted: 1, rejected: [] });
+    // Unknown fields are stripped: the field is not stored, nor are the events it held.
+    const stored = await collector.stored();
+    expect(stored.map((e) => e.event_id)).toEqual(single.map((e) => e.event_id));
+    expect(stored.some((e) => "events" in e)).toBe(false);
+  });
   it.each([
     ["", /empty body/],
     ["{nope", /body is not valid JSON/],

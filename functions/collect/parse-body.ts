@@ -69,10 +69,14 @@ function timeProblem(time: number, now: number): string | undefined {
   return undefined;
 }
 
-/** The list of events in a body, or a message saying why there is none. */
+/**
+ * The list of events in a body, or a message saying why there is none. Every event has an
+ * event_type and a batch has none: an event that also carries a field named "events" is one event,
+ * and that field is dropped as any unknown field is.
+ */
 function eventsOf(json: unknown): unknown[] | string {
   if (!isPlainObject(json)) return `expected an event object or {"events":[…]}, got ${kindOf(json)}`;
-  if (!Object.hasOwn(json, "events")) return [json];
+  if (!Object.hasOwn(json, "events") || Object.hasOwn(json, "event_type")) return [json];
   const events = json.events;
   if (!Array.isArray(events)) return `"events" must be an array, got ${kindOf(events)}`;
   if (events.length === 0) return `"events" is empty: send at least one event`;
