@@ -42,6 +42,20 @@ describe("the stored record", () => {
     expect(record?.page_path).toBe("/pricing");
     expect(record).not.toHaveProperty("referrer");
   });
+  it("stores a screen or viewport wider than 20,000 pixels, a page zoomed far out, as 20,000", async () => {
+    // At 25 % zoom a 5K screen (5120 × 2880) is 20,480 × 11,520 CSS pixels.
+    const app = createApp({ sink: collector.spool, now });
+    const zoomedOut = { screen_width: 20_480, screen_height: 11_520, viewport_width: 20_480 };
+    const res = await post(app, {
+      events: [event(zoomedOut), event({ ...zoomedOut, props: { plan: "pro" } })],
+    });
+    expect(res.json).toEqual({ accepted: 2, rejected: [] });
+    const stored = await collector.stored();
+    expect(stored.map((e) => [e.screen_width, e.screen_height, e.viewport_width])).toEqual([
+      [20_000, 11_520, 20_000],
+      [20_000, 11_520, 20_000],
+    ]);
+  });
   it("normalizes ids, times and strings in the stored record", async () => {
     const app = createApp({ sink: collector.spool, now });
     const upper = "3F2504E0-4F89-41D3-9A0C-0305E82C3301";

@@ -8,6 +8,7 @@ import { countryOfTimezone, parseClient, siteOfOrigin } from "./enrich.ts";
 import {
   type CollectResponse,
   type ErrorResponse,
+  LIMITS,
   MAX_BODY_BYTES,
   SCHEMA_VERSION,
   type StoredEvent,
@@ -159,6 +160,13 @@ function wellFormedProps(props: WireEvent["props"]): WireEvent["props"] {
 }
 
 /**
+ * A screen or viewport size, cut to the widest stored. A browser zoomed far out counts them in CSS
+ * pixels, several times the device's: such a page view is kept, with the size at the limit.
+ */
+const atMostDimension = (pixels: number | undefined) =>
+  pixels === undefined ? undefined : Math.min(pixels, LIMITS.dimension);
+
+/**
  * Builds the stored record field by field, in one fixed order: V8 then gives every record the
  * same shape (spreads and deletes would not), which keeps this and JSON.stringify fast. Strings
  * are made well-formed (lone surrogates → U+FFFD), ids lower-cased, times put in UTC.
@@ -179,9 +187,9 @@ function toStored(event: WireEvent, server: RequestFields): StoredEvent {
     utm_campaign: text(event.utm_campaign),
     utm_term: text(event.utm_term),
     utm_content: text(event.utm_content),
-    screen_width: event.screen_width,
-    screen_height: event.screen_height,
-    viewport_width: event.viewport_width,
+    screen_width: atMostDimension(event.screen_width),
+    screen_height: atMostDimension(event.screen_height),
+    viewport_width: atMostDimension(event.viewport_width),
     language: text(event.language),
     timezone: text(event.timezone),
     scroll_pct: event.scroll_pct,

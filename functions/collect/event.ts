@@ -62,6 +62,7 @@ export const LIMITS = {
     name: 50,
   },
   url: 2_000,
+  /** Widest screen or viewport stored; a wider one (a page zoomed far out) is stored as this. */
   dimension: 20_000,
   seconds: 7 * 24 * 3600,
   scrollSteps: [25, 50, 75, 100],
@@ -76,10 +77,9 @@ export const IDENTIFIER = /^[A-Za-z0-9_-]{8,64}$/;
 const identifier = z
   .string(expect("must be a string"))
   .regex(IDENTIFIER, "must be 8–64 characters of A-Z, a-z, 0-9, _ or -");
-const dimension = z
-  .int(expect("must be a whole number"))
-  .min(0, "must be at least 0")
-  .max(LIMITS.dimension, `must be at most ${LIMITS.dimension}`);
+// No upper bound here: at 25 % zoom a 5K screen is 20,480 CSS pixels wide, and refusing the page
+// view would lose the visit for a size. The stored record cuts it to LIMITS.dimension (app.ts).
+const dimension = z.int(expect("must be a whole number")).min(0, "must be at least 0");
 
 const propsRecord = z
   .record(

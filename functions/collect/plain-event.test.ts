@@ -45,6 +45,8 @@ const integers = [
   604_799,
   604_800,
   604_801,
+  Number.MAX_SAFE_INTEGER,
+  Number.MAX_SAFE_INTEGER + 1,
   1e21,
   "25",
 ];

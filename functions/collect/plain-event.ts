@@ -49,7 +49,9 @@ export function plainWireEvent(item: Record<string, unknown>): WireEvent | undef
   if (referrer !== undefined && referrer !== "" && !plainUrl(referrer)) return undefined;
   if (item.props !== undefined) return undefined;
   for (const [field, max] of TEXT_LIMITS) if (!text(item[field], max)) return undefined;
-  for (const field of DIMENSION_FIELDS) if (!wholeNumber(item[field], LIMITS.dimension)) return undefined;
+  // z.int() takes safe integers only; a wider screen than LIMITS.dimension is taken, and stored as that.
+  for (const field of DIMENSION_FIELDS)
+    if (!wholeNumber(item[field], Number.MAX_SAFE_INTEGER)) return undefined;
   if (scroll_pct !== undefined && !SCROLL_STEPS.has(scroll_pct)) return undefined;
   if (!wholeNumber(seconds, LIMITS.seconds)) return undefined;
   for (const field of REQUIRED_BY_TYPE[event_type as EventType] ?? [])
