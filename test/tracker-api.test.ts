@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { demoSiteFolder } from "../local/dev-static.ts";
 import { chromiumOrWarn } from "./chromium.ts";
-import { DESKTOP_IN_BERLIN, flushed, poll, scrollPage, useTrackerSuite } from "./tracker-harness.ts";
+import { DESKTOP_IN_BERLIN, flushed, scrollPage, useTrackerSuite } from "./tracker-harness.ts";
 
 const executable = chromiumOrWarn("tracker api");
 
@@ -44,21 +44,6 @@ describe.runIf(executable)("tracker: its page API", () => {
     );
     await flushed(suite, "page_view", 2);
     expect(suite.site.ofType("experiment_exposure")).toHaveLength(2);
-  });
-
-  it("sends a variant given as a number as a string, which the collector takes", async () => {
-    const answers: Promise<{ rejected: unknown[] }>[] = [];
-    suite.page.on("response", (response) => {
-      if (response.url().endsWith("/v1/events")) answers.push(response.json());
-    });
-    await suite.page.goto(suite.site.page("article.html"));
-    await suite.page.evaluate(() =>
-      (window as never as { ownstats: { variant(e: string, v: number): void } }).ownstats.variant("hero", 1),
-    );
-    await flushed(suite, "experiment_exposure", 1);
-    expect(suite.site.ofType("experiment_exposure")[0]).toMatchObject({ experiment: "hero", variant: "1" });
-    // The exposure is sent once per session: one the collector refused would never land.
-    await poll(async () => (await Promise.all(answers)).flatMap((answer) => answer.rejected)).toEqual([]);
   });
 
   it("counts a page once when the tag is included twice or run again by a page swap", async () => {

@@ -14,19 +14,15 @@ export const api = {
   track(name: string, props?: Record<string, string | number | boolean>): void {
     track("custom", { name: name?.slice(0, 50), props });
   },
-  /**
-   * An `experiment_exposure`, sent once per session per experiment. The collector takes a variant
-   * as text only, and refuses the exposure, never sent again, with another type: variant(…, 1)
-   * sends "1".
-   */
-  variant(experiment: string, variant: string | number): void {
+  /** An `experiment_exposure`, sent once per session per experiment. */
+  variant(experiment: string, variant: string): void {
     // Checked first so that an opted-out visitor's storage is never touched. identity() runs
     // before the store is read: it may replace the store, and it keeps the session id there.
     // The experiment's item holds the session it was sent in; sent when that is another one.
     silent ||
       (identity(),
       store["ownstats_x_" + experiment] != (store["ownstats_x_" + experiment] = store.ownstats_sid) &&
-        track("experiment_exposure", { experiment, variant: variant + "" }));
+        track("experiment_exposure", { experiment, variant }));
   },
 };
 
