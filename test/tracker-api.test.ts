@@ -46,6 +46,18 @@ describe.runIf(executable)("tracker: its page API", () => {
     expect(suite.site.ofType("experiment_exposure")).toHaveLength(2);
   });
 
+  it("sends a variant given as a number, which the collector takes as text", async () => {
+    await suite.page.goto(suite.site.page("article.html"));
+    await suite.page.evaluate(() =>
+      (window as never as { ownstats: { variant(e: string, v: number): void } }).ownstats.variant("hero", 1),
+    );
+    await flushed(suite, "experiment_exposure", 1);
+    expect(suite.site.ofType("experiment_exposure")[0]).toMatchObject({ experiment: "hero", variant: 1 });
+    // The exposure is sent once per session: one the collector refused would never land.
+    await suite.site.settle();
+    expect(suite.site.received.flatMap((r) => r.rejected ?? [])).toEqual([]);
+  });
+
   it("counts a page once when the tag is included twice or run again by a page swap", async () => {
     const errors: string[] = [];
     suite.page.on("pageerror", (error) => errors.push(error.message));

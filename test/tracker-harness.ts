@@ -44,6 +44,8 @@ export interface Received {
   /** "no-cors" for sendBeacon with a text/plain body, "cors" for fetch. */
   fetchMode?: string;
   events: WireEventInput[];
+  /** The indexes of the posted events the collector refused, with why (its answer's `rejected`). */
+  rejected?: unknown[];
 }
 
 export interface TrackerSite {
@@ -116,7 +118,10 @@ export async function startTrackerSite({ failingSink = false } = {}): Promise<Tr
           } catch {}
         }
         received.push(entry);
-        return handle(request, ...rest);
+        const response = await handle(request, ...rest);
+        if (entry.events.length)
+          entry.rejected = ((await response.clone().json()) as { rejected?: unknown[] }).rejected;
+        return response;
       };
     },
   });

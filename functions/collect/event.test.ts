@@ -103,6 +103,19 @@ describe("wire contract", () => {
     accepts({ ...base, event_type: "custom", name: "signup" });
   });
 
+  it("takes an experiment or variant named by a number as text, and nothing else but text", () => {
+    const exposure = { ...base, event_type: "experiment_exposure" };
+    expect(accepts({ ...exposure, experiment: 2026, variant: 1 })).toMatchObject({
+      experiment: "2026",
+      variant: "1",
+    });
+    rejects({ ...exposure, experiment: "hero", variant: true }, /variant must be a string or a number/);
+    rejects(
+      { ...exposure, experiment: "hero", variant: "x".repeat(101) },
+      /variant must be at most 100 characters/,
+    );
+  });
+
   it("limits props to 20 keys of strings ≤ 200, numbers and booleans", () => {
     accepts({ ...base, props: { plan: "pro", seats: 3, annual: true } });
     const many = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, i]));

@@ -73,6 +73,10 @@ export const DIMENSION_FIELDS = ["screen_width", "screen_height", "viewport_widt
 // stored record is built, which keeps parsing more than twice as fast as zod transforms would.
 const text = (max: number) =>
   z.string(expect("must be a string")).max(max, `must be at most ${max} characters`);
+// A page's own code names experiments and variants, often by number (variant("hero", 1)); the tracker
+// sends an exposure once per session, so one refused for its type would never land.
+const label = (max: number) =>
+  z.union([text(max), z.number().transform(String)], "must be a string or a number");
 export const IDENTIFIER = /^[A-Za-z0-9_-]{8,64}$/;
 const identifier = z
   .string(expect("must be a string"))
@@ -142,8 +146,8 @@ export const wireEventSchema = z
       .max(LIMITS.seconds, `must be at most a week (${LIMITS.seconds})`)
       .optional(),
     element: text(LIMITS.text.element).optional(),
-    experiment: text(LIMITS.text.experiment).optional(),
-    variant: text(LIMITS.text.variant).optional(),
+    experiment: label(LIMITS.text.experiment).optional(),
+    variant: label(LIMITS.text.variant).optional(),
     name: text(LIMITS.text.name).optional(),
     props: props.optional(),
   })

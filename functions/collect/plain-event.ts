@@ -19,11 +19,16 @@ const TYPES = new Set<string>(EVENT_TYPES);
 const UUID = wireEventSchema.shape.event_id.def.pattern as RegExp;
 const DATE_TIME = wireEventSchema.shape.event_ts.def.pattern as RegExp;
 const TAB_OR_NEWLINE = /[\t\n\r]/;
-const TEXT_LIMITS = Object.entries(LIMITS.text);
+// An experiment or a variant may be named by a number, stored as its text (event.ts): checked apart.
+const TEXT_LIMITS = Object.entries(LIMITS.text).filter(
+  ([field]) => field !== "experiment" && field !== "variant",
+);
 const SCROLL_STEPS = new Set<unknown>(LIMITS.scrollSteps);
 
 const text = (value: unknown, max: number) =>
   value === undefined || (typeof value === "string" && value.length <= max);
+const label = (value: unknown) =>
+  typeof value === "number" && Number.isFinite(value) ? String(value) : value;
 const wholeNumber = (value: unknown, max: number) =>
   value === undefined || (Number.isInteger(value) && (value as number) >= 0 && (value as number) <= max);
 const identifier = (value: unknown) => typeof value === "string" && IDENTIFIER.test(value);
@@ -49,6 +54,9 @@ export function plainWireEvent(item: Record<string, unknown>): WireEvent | undef
   if (referrer !== undefined && referrer !== "" && !plainUrl(referrer)) return undefined;
   if (item.props !== undefined) return undefined;
   for (const [field, max] of TEXT_LIMITS) if (!text(item[field], max)) return undefined;
+  const experiment = label(item.experiment);
+  const variant = label(item.variant);
+  if (!text(experiment, LIMITS.text.experiment) || !text(variant, LIMITS.text.variant)) return undefined;
   // z.int() takes safe integers only; a wider screen than LIMITS.dimension is taken, and stored as that.
   for (const field of DIMENSION_FIELDS)
     if (!wholeNumber(item[field], Number.MAX_SAFE_INTEGER)) return undefined;
@@ -80,8 +88,8 @@ export function plainWireEvent(item: Record<string, unknown>): WireEvent | undef
     scroll_pct,
     seconds,
     element: item.element,
-    experiment: item.experiment,
-    variant: item.variant,
+    experiment,
+    variant,
     name: item.name,
     props: undefined,
   } as WireEvent;
