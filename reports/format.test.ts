@@ -36,4 +36,15 @@ describe("change against the previous period", () => {
     expect(change(1, 100_000).text).toBe("−99.999 % vs previous period");
     expect(change(40, 50).text).toBe("−20.0 % vs previous period");
   });
+
+  it("says ±0 only for no change: a change too small for one decimal keeps the digits that show it", () => {
+    expect(change(5000, 5000).text).toBe("±0 % vs previous period");
+    expect(change(5001, 5000).text).toBe("+0.02 % vs previous period");
+    expect(change(99_999, 100_000).text).toBe("−0.001 % vs previous period");
+    expect(change(100_000_001, 100_000_000).text).toBe("+0.000001 % vs previous period");
+    expect(change(1_000_000_001, 1_000_000_000).text).toBe("+< 0.000001 % vs previous period");
+    expect(changePoints(0.5, 0.5).text).toBe("±0 pt vs previous period");
+    expect(changePoints(0.5002, 0.5).text).toBe("+0.02 pt vs previous period");
+    expect(changePoints(0.4999, 0.5).text).toBe("−0.01 pt vs previous period");
+  });
 });

@@ -126,13 +126,17 @@ function missingSide(current: number, previous: number): Change | undefined {
 }
 
 /**
- * A change's size in percent, one decimal; a fall to a figure still above 0 (2 sessions after 5,000)
- * keeps as many more as it needs not to read "100.0", which says that none are left: "99.96".
+ * A change's size in percent or points, one decimal; a fall to a figure still above 0 (2 sessions
+ * after 5,000) keeps as many more as it needs not to read "100.0", which says that none are left:
+ * "99.96"; and a change too small for one decimal (5,001 sessions after 5,000) as many as it needs not
+ * to read "0.0", which says that nothing changed: "0.02". Past six, a change still reads as one:
+ * "< 0.000001", as a share under its digits does.
  */
-function changeSize(percent: number, someLeft: boolean): string {
+function changeSize(size: number, someLeft: boolean): string {
+  const readsAs = (digits: number, figure: number) => size.toFixed(digits) === figure.toFixed(digits);
   let digits = 1;
-  while (someLeft && digits < 6 && percent.toFixed(digits) === (100).toFixed(digits)) digits++;
-  return percent.toFixed(digits);
+  while (digits < 6 && (readsAs(digits, 0) || (someLeft && readsAs(digits, 100)))) digits++;
+  return readsAs(digits, 0) ? `< ${(10 ** -digits).toFixed(digits)}` : size.toFixed(digits);
 }
 
 /** The relative change of a figure against the previous period, for the KPI tiles; NaN: no previous period. */
@@ -144,8 +148,8 @@ export function change(current: number, previous: number, polarity: Polarity = "
     return { text: "up from 0 in the previous period", direction: "up", tone: toneOf("up", polarity) };
   }
   const ratio = previous === 0 ? 0 : current / previous - 1;
-  if (Math.abs(ratio) < 0.0005)
-    return { text: "±0 % vs previous period", direction: "flat", tone: "neutral" };
+  // "±0" says no change at all: a change too small to show at one decimal shows more of them.
+  if (ratio === 0) return { text: "±0 % vs previous period", direction: "flat", tone: "neutral" };
   const sign = ratio > 0 ? "+" : "−";
   const direction = ratio > 0 ? "up" : "down";
   return {
@@ -164,12 +168,11 @@ export function changePoints(
   const missing = missingSide(current, previous);
   if (missing) return missing;
   const points = (current - previous) * 100;
-  if (Math.abs(points) < 0.05)
-    return { text: "±0 pt vs previous period", direction: "flat", tone: "neutral" };
+  if (points === 0) return { text: "±0 pt vs previous period", direction: "flat", tone: "neutral" };
   const sign = points > 0 ? "+" : "−";
   const direction = points > 0 ? "up" : "down";
   return {
-    text: `${sign}${Math.abs(points).toFixed(1)} pt vs previous period`,
+    text: `${sign}${changeSize(Math.abs(points), false)} pt vs previous period`,
     direction,
     tone: toneOf(direction, polarity),
   };

@@ -74,9 +74,7 @@ describe("renderSite pages", () => {
     expect(`${tile?.[1]?.trim()}`).toBe(expected);
     const ratio = (current / previous - 1) * 100;
     expect(tile?.[2]).toContain(
-      Math.abs(ratio) < 0.05
-        ? "±0 % vs previous period"
-        : `${Math.abs(ratio).toFixed(1)} % vs previous period`,
+      ratio === 0 ? "±0 % vs previous period" : `${Math.abs(ratio).toFixed(1)} % vs previous period`,
     );
     expect(sampleEnd).toBe("2026-11-20");
   });

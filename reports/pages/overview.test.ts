@@ -52,7 +52,7 @@ async function count(data: string, where: string): Promise<number> {
 
 function relative(current: number, previous: number): string {
   const ratio = (current / previous - 1) * 100;
-  if (Math.abs(ratio) < 0.05) return "±0 % vs previous period";
+  if (ratio === 0) return "±0 % vs previous period";
   return `${ratio > 0 ? "+" : "−"}${Math.abs(ratio).toFixed(1)} % vs previous period`;
 }
 
