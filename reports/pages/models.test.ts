@@ -140,4 +140,28 @@ describe("models page", () => {
     ]);
     expect(page).toContain("✗ red with a dashed outline: failed or skipped");
   });
+
+  it("gives each model its own anchor: names that differ only in punctuation do not share one", async () => {
+    const data = await sampleDataFolder();
+    folders.push(data);
+    mkdirSync(join(data, "target"));
+    const manifest = {
+      nodes: Object.fromEntries([
+        model("daily", "table"),
+        model("visits-by-day", "table"),
+        model("visits.by.day", "table"),
+        model("visits by day", "table"),
+      ]),
+    };
+    writeFileSync(join(data, "target", "manifest.json"), JSON.stringify(manifest));
+    await buildSite({ data, days: 28 });
+    const page = readFileSync(join(data, "site", "models.html"), "utf8");
+    const sections = [...page.matchAll(/<section aria-labelledby="([^"]*)">\s*<h2 id="([^"]*)">([^<]*)</g)];
+    const anchors = new Map(sections.map((m) => [m[3], m[2]]));
+    for (const m of sections) expect(m[1], m[3]).toBe(m[2]);
+    expect(anchors.get("daily")).toBe("model-daily");
+    expect(anchors.get("visits-by-day")).toBe("model-visits-by-day");
+    const ids = ["visits-by-day", "visits.by.day", "visits by day"].map((name) => anchors.get(name));
+    expect(new Set(ids).size, ids.join(", ")).toBe(3);
+  });
 });

@@ -5,6 +5,16 @@ import { figure, formatCount, formatDecimal, num, zonedTime } from "../format.ts
 import { lineageChart } from "../lineage-chart.ts";
 import { type Page, sqlIdentifier, sqlString, table } from "../page.ts";
 
+/**
+ * A model's section id, "model-daily": letters, digits, "_" and "-" as they are, any other character
+ * as its code point between dots ("visits.by.day" is model-visits.2e.by.2e.day), so that names that
+ * differ only there ("visits-by-day") keep ids of their own.
+ */
+function modelAnchor(name: string): string {
+  const kept = [...name].map((c) => (/[A-Za-z0-9_-]/.test(c) ? c : `.${c.codePointAt(0)?.toString(16)}.`));
+  return `model-${kept.join("")}`;
+}
+
 export const models: Page = {
   slug: "models",
   title: "Models",
@@ -90,7 +100,7 @@ export const models: Page = {
         "No models in the manifest.",
       ),
       models: lineage.models.map((m) => ({
-        anchor: `model-${m.name.replace(/[^A-Za-z0-9_-]/g, "-")}`,
+        anchor: modelAnchor(m.name),
         name: m.name,
         description: m.description || "No description.",
         dependsOn: reads(m),
