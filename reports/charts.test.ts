@@ -41,6 +41,18 @@ describe("charts", () => {
     expect(labels[1]).toMatch(/on-aws-lambda$/);
   });
 
+  it("writes a label's line breaks as spaces: a CTA value written over two lines keeps one line", () => {
+    const chart = barChart(
+      "CTAs",
+      ["Book\na call", "Start\r\n   your  trial", "plain"],
+      [{ name: "sessions", values: [5, 3, 1] }],
+      { horizontal: true },
+    );
+    const labels = [...chart.svg.matchAll(/<text [^>]*>([^<]*)<\/text>/g)].map((m) => m[1] ?? "");
+    expect(labels).toEqual(expect.arrayContaining(["Book a call", "Start your trial", "plain"]));
+    expect(labels).not.toContain("Book");
+  });
+
   it("escapes category labels and gives every chart its own ids", () => {
     const a = barChart("A", ["<b>&"], [{ name: "n", values: [1] }]);
     const b = barChart("B", ["x"], [{ name: "n", values: [1] }]);

@@ -47,10 +47,13 @@ export const legend = { top: 0, type: "plain" as const, itemGap: 24 };
 const maxLabel = 28;
 
 /**
- * A long label keeps its start and its end around an ellipsis: paths of one section share their
- * start ("/blog/2026/…"), and cut at the end two of them would read as one bar's label twice.
+ * A label on one line: ECharts starts a new line at each line break, which a visitor's text (a CTA's
+ * data-cta value written over two lines) can hold, so runs of white space read as one space. A long
+ * label keeps its start and its end around an ellipsis: paths of one section share their start
+ * ("/blog/2026/…"), and cut at the end two of them would read as one bar's label twice.
  */
-function shortLabel(label: string): string {
+function shortLabel(text: string): string {
+  const label = text.replace(/\s+/g, " ").trim();
   if (label.length <= maxLabel) return label;
   const head = Math.ceil((maxLabel - 1) / 2);
   return `${label.slice(0, head)}…${label.slice(label.length - (maxLabel - 1 - head))}`;
