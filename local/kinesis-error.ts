@@ -31,6 +31,10 @@ export function kinesisError(
     return new Error(
       `${where} answered with HTTP ${status} but no Kinesis answer: ${endpoint ? "is --endpoint the Kinesis server's URL?" : "check the network (a proxy in the way) and AWS_REGION"}`,
     );
+  if (name === "NoShardsListed")
+    return new Error(
+      `${where} listed no shard of the stream, though every Kinesis stream has one: ${endpoint ? "is --endpoint the Kinesis server's URL?" : "check the network (a proxy in the way) and AWS_REGION"}`,
+    );
   if (name === "ResourceNotFoundException")
     return new Error(
       `${message.replace(/\.$/, "")} at ${where}: check --stream, the kinesis_stream_name output of a stack deployed with kinesis_stream_enabled = true`,

@@ -7,7 +7,19 @@ import {
   type Shard,
 } from "@aws-sdk/client-kinesis";
 
-/** Every shard of the stream, open and closed, following ListShards' pages. */
+/**
+ * A stream listed without a shard. Kinesis has none such (a stream has a shard from its creation on):
+ * it is an endpoint that answers every request with an empty JSON object, with which `live` and
+ * `replay` would read nothing and never say so.
+ */
+export class NoShardsListed extends Error {
+  constructor(streamName: string) {
+    super(`no shard listed for stream ${streamName}`);
+    this.name = "NoShardsListed";
+  }
+}
+
+/** Every shard of the stream, open and closed, following ListShards' pages; none is refused. */
 export async function listAllShards(client: KinesisClient, streamName: string): Promise<Shard[]> {
   const shards: Shard[] = [];
   let nextToken: string | undefined;
@@ -19,6 +31,7 @@ export async function listAllShards(client: KinesisClient, streamName: string): 
     shards.push(...(page.Shards ?? []));
     nextToken = page.NextToken;
   } while (nextToken);
+  if (shards.length === 0) throw new NoShardsListed(streamName);
   return shards;
 }
 

@@ -2,7 +2,10 @@
 // what arrives after it started, with per-minute counts; replay lands a time window of the stream's
 // retention in raw/, each event in the partition of its own ingest hour.
 import { spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import {
@@ -117,6 +120,32 @@ describe("live and replay, when Kinesis cannot be asked", () => {
         /^ownstats (live|replay): stream nowhere: Stream nowhere .*not found at http:\/\/127\.0\.0\.1:\d+: check --stream, the kinesis_stream_name output of a stack deployed with kinesis_stream_enabled = true$/,
       );
       expect(missing.code, command).toBe(1);
+    }
+  });
+
+  it("name an endpoint that lists no shard of the stream, where they would find nothing to read", async () => {
+    // An answer of JSON, but none of Kinesis's: ListShards reads as a stream without shards.
+    const server = createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end("{}");
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+      const data = tempFolder("ownstats-replay-");
+      for (const args of [["live"], ["replay", "--since", "1h", "--data", data]]) {
+        const command = args[0];
+        const result = await ownstatsWith(env, ...args, "--stream", "s", "--endpoint", endpoint);
+        expect(result.stderr.trim(), command).toBe(
+          `ownstats ${command}: stream s: ${endpoint} listed no shard of the stream, though every Kinesis stream has one: is --endpoint the Kinesis server's URL?`,
+        );
+        expect(result.code, command).toBe(1);
+      }
+      expect(existsSync(join(data, "raw"))).toBe(false);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });
