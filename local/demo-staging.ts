@@ -6,7 +6,7 @@
 import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { makeDirectoryDurably, syncDirectory, writeFileDurably } from "./durable-file.ts";
-import { isRunning, type LockOwner, ownerOf, thisProcess } from "./lock-owner.ts";
+import { isRunning, isThisProcess, type LockOwner, ownerOf, thisProcess } from "./lock-owner.ts";
 import { StartProblem } from "./start-problem.ts";
 
 const FOLDER = "demo-unfinished";
@@ -51,7 +51,7 @@ export async function recoverDemoStaging(data: string): Promise<"none" | "finish
     throw error;
   }
   const owner = await readOwner(join(staging, OWNER));
-  if (owner && owner.pid !== process.pid && isRunning(owner)) return "busy";
+  if (owner && !isThisProcess(owner) && isRunning(owner)) return "busy";
   if (!names.includes(COMPLETE)) {
     await rm(staging, { recursive: true, force: true });
     return "discarded";

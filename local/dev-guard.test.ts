@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempFolder } from "../test/temp-folders.ts";
@@ -43,6 +44,22 @@ describe("dev lock", () => {
     const lock = acquireDevLock(data);
     expect(JSON.parse(readFileSync(lockPath(data), "utf8")).pid).toBe(process.pid);
     lock.release();
+  });
+
+  it("leaves a lock of another host alone, naming the host: its process cannot be checked from here", () => {
+    const data = temp();
+    // A container sharing the data folder, whose dev server runs as pid 1 of its own.
+    const other = {
+      pid: 1,
+      instance: "other-boot/1",
+      host: `not-${hostname()}`,
+      url: "http://10.0.0.2:8787",
+    };
+    writeFileSync(lockPath(data), JSON.stringify(other));
+    expect(() => acquireDevLock(data)).toThrow(
+      `another ownstats dev (pid 1 on host not-${hostname()}, http://10.0.0.2:8787) is using`,
+    );
+    expect(JSON.parse(readFileSync(lockPath(data), "utf8"))).toEqual(other);
   });
 
   it.skipIf(!existsSync("/proc/sys/kernel/random/boot_id"))(

@@ -1,15 +1,26 @@
 // What `ownstats dev` checks before it opens anything: the data folder can be written (`collect`
 // checks that too), and no other dev server uses it (DuckDB allows one writer per database file).
-// A lock file holds the owner's pid.
+// A lock file holds the owner's pid and host name.
 import { lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { REFUSED } from "../runner/refused-write.ts";
 import { warehouseFolderProblem } from "../runner/warehouse-folder.ts";
-import { isRunning, type LockOwner, ownerOf, takeLockFile, thisProcess } from "./lock-owner.ts";
+import {
+  isRunning,
+  isThisProcess,
+  type LockOwner,
+  ownerName,
+  ownerOf,
+  takeLockFile,
+  thisProcess,
+} from "./lock-owner.ts";
 import { notAFile, StartProblem, statOf } from "./start-problem.ts";
 
 /** A start-up problem the user can fix: printed as one line, exit code 2. */
 export class DevStartError extends StartProblem {}
+
+/** The dev server a lock names: its process, and where it listens once it does. */
+export type DevLockHolder = LockOwner & { url?: string };
 
 export interface DevLock {
   path: string;
@@ -20,7 +31,7 @@ export interface DevLock {
    * runs, and made again by the spool): without it, a second dev server could start on the folder and
    * both would write into it. Returns the dev server that took the folder meanwhile, if one did.
    */
-  keep(): { pid: number; url?: string } | undefined;
+  keep(): DevLockHolder | undefined;
   release(): void;
 }
 
@@ -148,15 +159,18 @@ export function acquireDevLock(data: string): DevLock {
     readHolder,
     busy: (holder) =>
       new DevStartError(
-        `another ownstats dev (pid ${holder.pid}${holder.url ? `, ${holder.url}` : ""}) is using ${resolve(data)}; ` +
-          `stop it or choose another folder with --data (if pid ${holder.pid} is no ownstats dev, delete ${path})`,
+        `another ownstats dev (${ownerName(holder)}${holder.url ? `, ${holder.url}` : ""}) is using ${resolve(data)}; ` +
+          `stop it or choose another folder with --data (if ${ownerName(holder)} is no ownstats dev, delete ${path})`,
       ),
     raced: `could not take the lock ${path}; remove it if no ownstats dev is running`,
   });
   let released = false;
   let url: string | undefined;
   // Another dev server's lock, taken while this one's was gone, is neither written over nor removed.
-  const ours = () => readHolder(path)?.pid === process.pid;
+  const ours = () => {
+    const holder = readHolder(path);
+    return holder !== undefined && isThisProcess(holder);
+  };
   return {
     path,
     update(info) {
@@ -188,7 +202,7 @@ export function runningDev(data: string): { pid: number; url?: string } | undefi
   return holder && isRunning(holder) ? { pid: holder.pid, url: holder.url } : undefined;
 }
 
-function readHolder(path: string): (LockOwner & { url?: string }) | undefined {
+function readHolder(path: string): DevLockHolder | undefined {
   try {
     const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
     const owner = ownerOf(parsed);

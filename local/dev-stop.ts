@@ -1,6 +1,7 @@
 // What stops a running `ownstats dev`: Ctrl-C (SIGINT), SIGTERM, the caller's signal (tests), or its data
 // folder's lock taken over by another dev server after the folder was deleted.
-import type { DevLock } from "./dev-guard.ts";
+import type { DevLock, DevLockHolder } from "./dev-guard.ts";
+import { ownerName } from "./lock-owner.ts";
 
 /** How often dev checks that its lock is still there. */
 const LOCK_CHECK_MS = 1_000;
@@ -13,15 +14,15 @@ export function watchLock(
   lock: DevLock,
   data: string,
   log: (line: string) => void,
-): { lost: AbortSignal; tookOver(): { pid: number; url?: string } | undefined; stop(): void } {
+): { lost: AbortSignal; tookOver(): DevLockHolder | undefined; stop(): void } {
   const lockLost = new AbortController();
-  let tookOver: { pid: number; url?: string } | undefined;
+  let tookOver: DevLockHolder | undefined;
   const keepLock = setInterval(() => {
     tookOver ??= lock.keep();
     if (tookOver) {
       clearInterval(keepLock);
       log(
-        `stopping: ${data} was deleted, and another ownstats dev (pid ${tookOver.pid}${tookOver.url ? `, ${tookOver.url}` : ""}) started on it meanwhile; two would write into one folder`,
+        `stopping: ${data} was deleted, and another ownstats dev (${ownerName(tookOver)}${tookOver.url ? `, ${tookOver.url}` : ""}) started on it meanwhile; two would write into one folder`,
       );
       lockLost.abort();
     }

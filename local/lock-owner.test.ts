@@ -1,9 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempFolder } from "../test/temp-folders.ts";
 import { isRunning, ownerOf, takeLockFile, thisProcess } from "./lock-owner.ts";
+import { takeLock } from "./spool-lock.ts";
 
 const hasProc = existsSync("/proc/self/stat") && existsSync("/proc/sys/kernel/random/boot_id");
 
@@ -32,6 +34,27 @@ describe("lock owner", () => {
     expect(ownerOf(1234)).toEqual({ pid: 1234 });
     expect(ownerOf({ pid: 1234, instance: "b/5", url: "x" })).toEqual({ pid: 1234, instance: "b/5" });
     for (const bad of [null, "1234", 0, -3, 1.5, { pid: "1234" }, {}]) expect(ownerOf(bad)).toBeUndefined();
+  });
+
+  it("holds the host name beside the pid, and reads a lock without one as before", () => {
+    expect(thisProcess().host).toBe(hostname());
+    expect(ownerOf({ pid: 1234, host: "box-2" })).toEqual({ pid: 1234, host: "box-2" });
+    expect(ownerOf({ pid: 1234, host: 7 })).toEqual({ pid: 1234 });
+  });
+
+  it("counts a lock of another host as held, though a process here has its pid: that host's processes cannot be checked", () => {
+    // Two containers sharing the data folder both run as pid 1, each with its own host name.
+    const other = { ...thisProcess(), host: `not-${hostname()}`, instance: "other-boot/1" };
+    expect(isRunning(other)).toBe(true);
+    expect(isRunning({ ...other, pid: 999_999_999 })).toBe(true);
+    expect(isRunning({ ...thisProcess(), instance: "other-boot/1" })).toBe(false);
+    const dir = tempFolder("ownstats-lock-");
+    writeFileSync(join(dir, "spool.lock"), JSON.stringify(other));
+    // Not taken as this process's own lock either, though the pid is the same.
+    expect(() => takeLock(dir)).toThrow(
+      `another ownstats process (pid ${process.pid} on host not-${hostname()}) is collecting into ${dir}`,
+    );
+    expect(JSON.parse(readFileSync(join(dir, "spool.lock"), "utf8"))).toEqual(other);
   });
 
   it("names a folder or named pipe where the lock file must be, instead of failing on it or blocking", () => {

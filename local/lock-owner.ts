@@ -1,24 +1,45 @@
 // Who holds a lock file (the spool's, the dev server's). A pid alone is not enough: after a reboot, or
 // long after the owner died, another process may have that pid, and a start would be refused for
 // good. Where Linux's /proc shows them, the boot id and the process's start (clock ticks since boot)
-// name one process for certain; elsewhere the pid alone is checked, as before.
+// name one process for certain; elsewhere the pid alone is checked, as before. The host name tells
+// the machines (or containers, each often running as pid 1) that share a data folder apart: the
+// processes of another one cannot be checked from here, so its lock is never taken for stale.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { notAFile, StartProblem, statOf } from "./start-problem.ts";
 
 export interface LockOwner {
   pid: number;
   /** "<boot id>/<start ticks>" of the process, where /proc shows it. */
   instance?: string;
+  /** The host name of the machine the process runs on; older locks have none. */
+  host?: string;
 }
 
 /** This process, as a lock records it. */
 export function thisProcess(): LockOwner {
   const instance = instanceOf(process.pid);
-  return instance === undefined ? { pid: process.pid } : { pid: process.pid, instance };
+  const host = hostname();
+  return instance === undefined ? { pid: process.pid, host } : { pid: process.pid, instance, host };
 }
 
-/** Whether the process that wrote the lock is still running. */
+/** The owner's process is on another machine (or in another container) than this one. */
+const onAnotherHost = (owner: LockOwner) => owner.host !== undefined && owner.host !== hostname();
+
+/** Whether the lock was written by this very process: its pid, on this host, and this instance of it. */
+export function isThisProcess(owner: LockOwner): boolean {
+  if (owner.pid !== process.pid || onAnotherHost(owner)) return false;
+  return owner.instance === undefined || owner.instance === instanceOf(process.pid);
+}
+
+/** The owner as a message names it: "pid 1234", or "pid 1 on host web-2" for another host's. */
+export function ownerName(owner: LockOwner): string {
+  return onAnotherHost(owner) ? `pid ${owner.pid} on host ${owner.host}` : `pid ${owner.pid}`;
+}
+
+/** Whether the process that wrote the lock is still running; one on another host counts as running. */
 export function isRunning(owner: LockOwner): boolean {
+  if (onAnotherHost(owner)) return true;
   // A process killed (kill -9) whose parent has not collected it yet is a zombie: it still has its pid
   // and /proc entry, but holds nothing. Under an init that never collects orphans (a container's
   // pid 1, often) it stays one, and its lock would be refused for good.
@@ -39,13 +60,20 @@ export function isRunning(owner: LockOwner): boolean {
   }
 }
 
-/** Reads an owner from a lock's parsed JSON: { pid, instance } or, as older locks hold it, a bare pid. */
+/**
+ * Reads an owner from a lock's parsed JSON: { pid, instance, host } or, as older locks hold it,
+ * { pid, instance } or a bare pid.
+ */
 export function ownerOf(parsed: unknown): LockOwner | undefined {
   if (typeof parsed === "number") return Number.isInteger(parsed) && parsed > 0 ? { pid: parsed } : undefined;
   if (typeof parsed !== "object" || parsed === null) return undefined;
-  const { pid, instance } = parsed as { pid?: unknown; instance?: unknown };
+  const { pid, instance, host } = parsed as { pid?: unknown; instance?: unknown; host?: unknown };
   if (typeof pid !== "number" || !Number.isInteger(pid) || pid <= 0) return undefined;
-  return typeof instance === "string" ? { pid, instance } : { pid };
+  return {
+    pid,
+    ...(typeof instance === "string" ? { instance } : {}),
+    ...(typeof host === "string" && host !== "" ? { host } : {}),
+  };
 }
 
 /** The owner a lock file names; undefined when it is gone, empty or unreadable (its writer was killed). */
@@ -90,8 +118,7 @@ export function takeLockFile<Holder extends LockOwner = LockOwner>(
         `${path} is ${what}, but it must be the lock file that names the process using it; move it away`,
       );
     const holder = readHolder(path);
-    if (holder && !(opts.retakeOwn && holder.pid === process.pid) && isRunning(holder))
-      throw opts.busy(holder);
+    if (holder && !(opts.retakeOwn && isThisProcess(holder)) && isRunning(holder)) throw opts.busy(holder);
     rmSync(path, { force: true });
   }
   throw new StartProblem(opts.raced);

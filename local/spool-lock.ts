@@ -2,7 +2,7 @@
 // that what the spool keeps as files are files.
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { readLockOwner, takeLockFile } from "./lock-owner.ts";
+import { isThisProcess, ownerName, readLockOwner, takeLockFile } from "./lock-owner.ts";
 import { isSegmentName } from "./spool-segments.ts";
 import { refuseNonFileAt, StartProblem } from "./start-problem.ts";
 
@@ -18,8 +18,8 @@ export function takeLock(dir: string): void {
     retakeOwn: true,
     busy: (holder) =>
       new StartProblem(
-        `another ownstats process (pid ${holder.pid}) is collecting into ${dir}; stop it or choose another --data ` +
-          `(if pid ${holder.pid} is no ownstats process, delete ${path})`,
+        `another ownstats process (${ownerName(holder)}) is collecting into ${dir}; stop it or choose another --data ` +
+          `(if ${ownerName(holder)} is no ownstats process, delete ${path})`,
       ),
     raced: `could not take the lock ${path}; remove it if no ownstats collector is running`,
   });
@@ -27,7 +27,7 @@ export function takeLock(dir: string): void {
 
 export async function releaseLock(dir: string): Promise<void> {
   const holder = readLockOwner(lockFile(dir));
-  if (holder?.pid === process.pid) await rm(lockFile(dir), { force: true });
+  if (holder && isThisProcess(holder)) await rm(lockFile(dir), { force: true });
 }
 
 /** Names a folder or named pipe that stands where the spool keeps a file, before anything is acknowledged. */

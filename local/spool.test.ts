@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { readCheckpoint, SpoolDelivery } from "./delivery.ts";
@@ -88,6 +88,7 @@ describe("Spool", () => {
       expect(JSON.parse(await readFile(join(dir, "spool.lock"), "utf8"))).toEqual({
         pid: process.pid,
         instance: instanceOf(process.pid),
+        host: hostname(),
       });
       await spool.close();
       expect(await readdir(dir)).not.toContain("spool.lock");

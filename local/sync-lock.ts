@@ -2,7 +2,7 @@
 // append to each other's partial files. A lock left by a sync that was killed is taken over.
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { takeLockFile } from "./lock-owner.ts";
+import { ownerName, takeLockFile } from "./lock-owner.ts";
 
 export const syncLockPath = (data: string): string => join(data, "sync.lock");
 
@@ -12,7 +12,7 @@ export async function lockSync(data: string): Promise<() => Promise<void>> {
   await takeLockFile(path, {
     busy: (owner) =>
       new Error(
-        `another ownstats sync (pid ${owner.pid}) is downloading into ${data}; wait for it to finish`,
+        `another ownstats sync (${ownerName(owner)}) is downloading into ${data}; wait for it to finish`,
       ),
     raced: `could not take ${path}: another ownstats sync started at the same moment`,
   });
