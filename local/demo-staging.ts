@@ -6,7 +6,7 @@
 import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { makeDirectoryDurably, syncDirectory, writeFileDurably } from "./durable-file.ts";
-import { isRunning, isThisProcess, type LockOwner, ownerOf, thisProcess } from "./lock-owner.ts";
+import { isRunning, isThisProcess, keepTouched, readLockOwner, thisProcess } from "./lock-owner.ts";
 import { StartProblem } from "./start-problem.ts";
 
 const FOLDER = "demo-unfinished";
@@ -25,6 +25,7 @@ export async function openDemoStaging(data: string): Promise<string> {
     );
   await makeDirectoryDurably(staging);
   await writeFile(join(staging, OWNER), JSON.stringify(thisProcess()));
+  keepTouched(join(staging, OWNER));
   return staging;
 }
 
@@ -50,7 +51,7 @@ export async function recoverDemoStaging(data: string): Promise<"none" | "finish
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return "none";
     throw error;
   }
-  const owner = await readOwner(join(staging, OWNER));
+  const owner = readLockOwner(join(staging, OWNER));
   if (owner && !isThisProcess(owner) && isRunning(owner)) return "busy";
   if (!names.includes(COMPLETE)) {
     await rm(staging, { recursive: true, force: true });
@@ -59,14 +60,6 @@ export async function recoverDemoStaging(data: string): Promise<"none" | "finish
   await moveObjects(staging, data);
   await rm(staging, { recursive: true, force: true });
   return "finished";
-}
-
-async function readOwner(path: string): Promise<LockOwner | undefined> {
-  try {
-    return ownerOf(JSON.parse(await readFile(path, "utf8")));
-  } catch {
-    return undefined;
-  }
 }
 
 /** Renames each finished object under staging/raw/ to DATA/raw/ (a temporary file of a cut write stays). */

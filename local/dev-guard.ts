@@ -207,7 +207,9 @@ function readHolder(path: string): DevLockHolder | undefined {
     const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
     const owner = ownerOf(parsed);
     const url = (parsed as { url?: unknown }).url;
-    return owner && { ...owner, url: typeof url === "string" ? url : undefined };
+    return (
+      owner && { ...owner, touchedAt: statOf(path)?.mtimeMs, url: typeof url === "string" ? url : undefined }
+    );
   } catch {
     return undefined;
   }

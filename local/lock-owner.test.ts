@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { tempFolder } from "../test/temp-folders.ts";
-import { isRunning, ownerOf, takeLockFile, thisProcess } from "./lock-owner.ts";
+import { isRunning, ownerOf, takeLockFile, thisProcess, UNTOUCHED_STALE_MS } from "./lock-owner.ts";
 import { takeLock } from "./spool-lock.ts";
 
 const hasProc = existsSync("/proc/self/stat") && existsSync("/proc/sys/kernel/random/boot_id");
@@ -55,6 +55,39 @@ describe("lock owner", () => {
       `another ownstats process (pid ${process.pid} on host not-${hostname()}) is collecting into ${dir}`,
     );
     expect(JSON.parse(readFileSync(join(dir, "spool.lock"), "utf8"))).toEqual(other);
+  });
+
+  it("takes over a lock of another host left untouched for two minutes: its holder, while it runs, touches it", () => {
+    const dir = tempFolder("ownstats-lock-");
+    const path = join(dir, "spool.lock");
+    // A container killed for good, and started again as a new one (a new host name), as pid 1.
+    writeFileSync(path, JSON.stringify({ pid: 1, host: `gone-${hostname()}`, instance: "other-boot/1" }));
+    const twoMinutesAgo = new Date(Date.now() - UNTOUCHED_STALE_MS - 1_000);
+    utimesSync(path, twoMinutesAgo, twoMinutesAgo);
+    expect(isRunning({ pid: 1, host: `gone-${hostname()}`, touchedAt: twoMinutesAgo.getTime() })).toBe(false);
+    expect(isRunning({ pid: 1, host: `gone-${hostname()}`, touchedAt: Date.now() })).toBe(true);
+    takeLock(dir);
+    expect(JSON.parse(readFileSync(path, "utf8"))).toMatchObject({ pid: process.pid, host: hostname() });
+  });
+
+  it("keeps touching the lock it holds, and stops once it no longer holds it", () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "Date"] });
+    try {
+      const dir = tempFolder("ownstats-lock-");
+      const path = join(dir, "sync.lock");
+      takeLockFile(path, { busy: () => new Error("busy"), raced: "raced" });
+      const past = new Date(Date.now() - 60_000);
+      utimesSync(path, past, past);
+      vi.advanceTimersByTime(30_000);
+      expect(statSync(path).mtimeMs).toBeGreaterThan(past.getTime() + 30_000);
+      // Another process's lock now: not touched for it.
+      writeFileSync(path, JSON.stringify({ pid: 999_999_999, host: `other-${hostname()}` }));
+      utimesSync(path, past, past);
+      vi.advanceTimersByTime(30_000);
+      expect(statSync(path).mtimeMs).toBe(past.getTime());
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("names a folder or named pipe where the lock file must be, instead of failing on it or blocking", () => {

@@ -3,8 +3,10 @@
 // good. Where Linux's /proc shows them, the boot id and the process's start (clock ticks since boot)
 // name one process for certain; elsewhere the pid alone is checked, as before. The host name tells
 // the machines (or containers, each often running as pid 1) that share a data folder apart: the
-// processes of another one cannot be checked from here, so its lock is never taken for stale.
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+// processes of another one cannot be checked from here, so its lock holds while its holder keeps
+// touching the file, and is taken for stale only once left untouched (a container killed for good
+// and started again as a new one, under a new host name).
+import { readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { notAFile, StartProblem, statOf } from "./start-problem.ts";
 
@@ -14,7 +16,13 @@ export interface LockOwner {
   instance?: string;
   /** The host name of the machine the process runs on; older locks have none. */
   host?: string;
+  /** When the lock file was last touched (its mtime, in ms), where it was read from a file. */
+  touchedAt?: number;
 }
+
+/** How often a holder touches its lock file, and how long another host's lock lasts untouched. */
+const TOUCH_EVERY_MS = 20_000;
+export const UNTOUCHED_STALE_MS = 120_000;
 
 /** This process, as a lock records it. */
 export function thisProcess(): LockOwner {
@@ -37,9 +45,13 @@ export function ownerName(owner: LockOwner): string {
   return onAnotherHost(owner) ? `pid ${owner.pid} on host ${owner.host}` : `pid ${owner.pid}`;
 }
 
-/** Whether the process that wrote the lock is still running; one on another host counts as running. */
+/**
+ * Whether the process that wrote the lock is still running; one on another host counts as running
+ * while its lock file was touched in the last two minutes (or when that is not known).
+ */
 export function isRunning(owner: LockOwner): boolean {
-  if (onAnotherHost(owner)) return true;
+  if (onAnotherHost(owner))
+    return owner.touchedAt === undefined || Date.now() - owner.touchedAt < UNTOUCHED_STALE_MS;
   // A process killed (kill -9) whose parent has not collected it yet is a zombie: it still has its pid
   // and /proc entry, but holds nothing. Under an init that never collects orphans (a container's
   // pid 1, often) it stays one, and its lock would be refused for good.
@@ -79,10 +91,30 @@ export function ownerOf(parsed: unknown): LockOwner | undefined {
 /** The owner a lock file names; undefined when it is gone, empty or unreadable (its writer was killed). */
 export function readLockOwner(path: string): LockOwner | undefined {
   try {
-    return ownerOf(JSON.parse(readFileSync(path, "utf8")));
+    const owner = ownerOf(JSON.parse(readFileSync(path, "utf8")));
+    return owner && { ...owner, touchedAt: statOf(path)?.mtimeMs };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Touches the lock file `path` every 20 s while it names this process, so that a process of another
+ * host sharing the folder sees it is held (it cannot check this process's pid). Stops once the file
+ * is gone or names another process; never keeps the process alive.
+ */
+export function keepTouched(path: string): void {
+  const timer = setInterval(() => {
+    const holder = readLockOwner(path);
+    if (!holder || !isThisProcess(holder)) return clearInterval(timer);
+    try {
+      const now = new Date();
+      utimesSync(path, now, now);
+    } catch {
+      clearInterval(timer);
+    }
+  }, TOUCH_EVERY_MS);
+  timer.unref();
 }
 
 /**
@@ -106,6 +138,7 @@ export function takeLockFile<Holder extends LockOwner = LockOwner>(
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(path, JSON.stringify({ ...thisProcess(), ...opts.record }), { flag: "wx" });
+      keepTouched(path);
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
