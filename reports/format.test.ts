@@ -46,5 +46,8 @@ describe("change against the previous period", () => {
     expect(changePoints(0.5, 0.5).text).toBe("±0 pt vs previous period");
     expect(changePoints(0.5002, 0.5).text).toBe("+0.02 pt vs previous period");
     expect(changePoints(0.4999, 0.5).text).toBe("−0.01 pt vs previous period");
+    // Rounding alone (0.1 + 0.2 is 0.30000000000000004) is no change.
+    expect(change(0.1 + 0.2, 0.3).text).toBe("±0 % vs previous period");
+    expect(changePoints(0.1 + 0.2, 0.3).text).toBe("±0 pt vs previous period");
   });
 });

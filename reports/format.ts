@@ -125,6 +125,9 @@ function missingSide(current: number, previous: number): Change | undefined {
   return undefined;
 }
 
+/** Below this, a relative change or a change in points is a float's rounding, not a change. */
+const NO_CHANGE = 1e-9;
+
 /**
  * A change's size in percent or points, one decimal; a fall to a figure still above 0 (2 sessions
  * after 5,000) keeps as many more as it needs not to read "100.0", which says that none are left:
@@ -148,8 +151,10 @@ export function change(current: number, previous: number, polarity: Polarity = "
     return { text: "up from 0 in the previous period", direction: "up", tone: toneOf("up", polarity) };
   }
   const ratio = previous === 0 ? 0 : current / previous - 1;
-  // "±0" says no change at all: a change too small to show at one decimal shows more of them.
-  if (ratio === 0) return { text: "±0 % vs previous period", direction: "flat", tone: "neutral" };
+  // "±0" says no change at all: a change too small to show at one decimal shows more of them, but a
+  // difference of rounding alone (two averages summed in another order) is none.
+  if (Math.abs(ratio) < NO_CHANGE)
+    return { text: "±0 % vs previous period", direction: "flat", tone: "neutral" };
   const sign = ratio > 0 ? "+" : "−";
   const direction = ratio > 0 ? "up" : "down";
   return {
@@ -168,7 +173,8 @@ export function changePoints(
   const missing = missingSide(current, previous);
   if (missing) return missing;
   const points = (current - previous) * 100;
-  if (points === 0) return { text: "±0 pt vs previous period", direction: "flat", tone: "neutral" };
+  if (Math.abs(points) < NO_CHANGE)
+    return { text: "±0 pt vs previous period", direction: "flat", tone: "neutral" };
   const sign = points > 0 ? "+" : "−";
   const direction = points > 0 ? "up" : "down";
   return {
