@@ -65,6 +65,26 @@ describe("dev builder", () => {
     }
   }, 120_000);
 
+  it("leaves its intent to build in full on disk, so that a kill before that build cannot lose it", async () => {
+    const { builder, data } = await demoBuilder({ settleMs: 60_000 });
+    expect((await builder.buildNow("start")).ok).toBe(true);
+    builder.removed();
+    // Killed before the build it scheduled: a new server on the folder must still build in full.
+    await builder.stop();
+    expect(readFileSync(join(data, "needs-full-refresh"), "utf8")).toContain(
+      "raw objects were removed while ownstats dev ran",
+    );
+    const lines: string[] = [];
+    const next = new IncrementalBuilder({ data, models: packageModels, log: (l) => lines.push(l) });
+    const outcome = await next.buildNow("start");
+    await next.stop();
+    expect(outcome.ok).toBe(true);
+    const results = JSON.parse(readFileSync(join(data, "target", "run_results.json"), "utf8"));
+    expect(results.args.full_refresh).toBe(true);
+    expect(lines.join("\n")).toMatch(/\(start, full refresh\): models and tests ok/);
+    expect(existsSync(join(data, "needs-full-refresh"))).toBe(false);
+  }, 120_000);
+
   it("builds and renders in the time zone given with dev --vars, without an edit of the package's project.yml", async () => {
     const { builder, data } = await demoBuilder({ vars: { timezone: "Pacific/Auckland" } });
     expect((await builder.buildNow("start")).ok).toBe(true);

@@ -4,10 +4,16 @@
 // models ran; the slower report rendering trails behind without holding the next build up.
 // The runner's console lines are captured and shown only when something failed. Each step runs in
 // the build worker's process (build-worker.ts), which lets go of the database file between builds.
+import {
+  clearFullRefreshMark,
+  fullRefreshMarkPath,
+  readFullRefreshMark,
+} from "../runner/full-refresh-mark.ts";
 import { heldByAnotherProcess } from "../runner/lock.ts";
 import { DEFAULT_LOOKBACK_HOURS } from "../runner/project.ts";
 import { BuildWorker } from "./build-worker.ts";
 import { partitionHour } from "./raw-object.ts";
+import { leaveFullRefreshMark } from "./sync-full-refresh.ts";
 
 /** Now, as the build lines show it: in UTC, saying so (the reports name the zone they count in). */
 const clockTime = () => `${new Date().toISOString().slice(11, 19)} UTC`;
@@ -56,6 +62,11 @@ export class IncrementalBuilder {
   private modelsDue = false;
   /** When the next model build is a full refresh, what its log line adds (", full refresh"). */
   private fullRefreshDue: string | undefined;
+  /**
+   * The needs-full-refresh mark being written: on disk before the build it asks for, so that a kill
+   * in between, or a failed build, leaves the next one (of this server or another) to build in full.
+   */
+  private marking: Promise<void> = Promise.resolve();
   /** What the next model build is for, as its log line says ("new raw objects", "raw objects removed"). */
   private readonly causes = new Set<string>();
   private reportsDue = false;
@@ -79,8 +90,14 @@ export class IncrementalBuilder {
     const hour = 3_600_000;
     const readFrom =
       Math.floor(Date.now() / hour) * hour - (this.options.lookbackHours ?? DEFAULT_LOOKBACK_HOURS) * hour;
-    if (files.some((file) => (partitionHour(file) ?? readFrom) < readFrom))
+    const oldest = files.reduce((min, file) => Math.min(min, partitionHour(file) ?? readFrom), readFrom);
+    if (oldest < readFrom) {
       this.fullRefreshDue ??= " in older hours, full refresh";
+      this.markFullRefresh(
+        oldest,
+        "events from this hour on landed in raw/ behind what an incremental build reads",
+      );
+    }
     this.modelsDue = true;
     this.causes.add(cause);
     this.schedule(this.options.settleMs ?? 300);
@@ -92,7 +109,20 @@ export class IncrementalBuilder {
    */
   removed(): void {
     this.fullRefreshDue = ", full refresh";
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    this.markFullRefresh(hour, "raw objects were removed while ownstats dev ran, in this hour");
     this.notify([], "raw objects removed");
+  }
+
+  private markFullRefresh(hour: number, reason: string): void {
+    const { data } = this.options;
+    this.marking = this.marking
+      .then(() => leaveFullRefreshMark(data, new Date(hour), reason))
+      .catch((error: Error) =>
+        this.log(
+          `could not leave ${fullRefreshMarkPath(data)} (${error.message}): the next build still builds in full`,
+        ),
+      );
   }
 
   onBuilt(listener: (outcome: BuildOutcome) => void): () => void {
@@ -162,7 +192,10 @@ export class IncrementalBuilder {
   }
 
   private async buildModels(cause: string): Promise<BuildOutcome> {
-    const why = this.fullRefreshDue;
+    await this.marking;
+    // A mark another command (sync, replay, demo --add) or an earlier server left counts as well.
+    const marked = readFullRefreshMark(this.options.data);
+    const why = this.fullRefreshDue ?? (marked ? ", full refresh" : undefined);
     const full = why !== undefined;
     const reason = `${cause}${why ?? ""}`;
     this.modelsDue = false;
@@ -194,6 +227,8 @@ export class IncrementalBuilder {
       for (const pending of causes) this.causes.add(pending);
       this.log(`build ${time}: the warehouse is in use by another process; trying again shortly`);
     } else if (outcome.ok) {
+      // The runner removes the mark after a whole build only; a default selector's is all dev builds.
+      if (marked) clearFullRefreshMark(this.options.data, marked.text);
       this.reportsDue = true;
       this.log(`build ${time} (${reason}): models and tests ok in ${outcome.seconds.toFixed(1)} s`);
     } else {

@@ -1,8 +1,9 @@
 // DATA/needs-full-refresh: left when events landed in raw/ where an incremental build no longer
-// reads them (sync fetching objects Firehose wrote a day late, `demo --add`, `replay`), or when sync
-// deleted raw events older than --raw-retention-days, which only a full build takes out of the
-// tables. A whole run or build that finds the mark builds in full and removes it once every model
-// has been rebuilt; a scheduled job needs nothing of its own for it.
+// reads them (sync fetching objects Firehose wrote a day late, `demo --add`, `replay`, objects `dev`
+// saw arrive in older hours), or when raw events were deleted (sync's --raw-retention-days, objects
+// removed while `dev` ran), which only a full build takes out of the tables. A whole run or build that
+// finds the mark builds in full and removes it once every model has been rebuilt (`dev` removes it
+// after its own full build); a scheduled job needs nothing of its own for it.
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
@@ -15,27 +16,33 @@ export const fullRefreshMarkPath = (data: string): string => join(data, "needs-f
 export const fullRefreshMarkText = (hour: Date, reason: string): string =>
   `${hour.toISOString()} ${reason}; the next whole \`ownstats build\` (or \`run\`) builds in full, then deletes this file\n`;
 
-/** The mark's hour and why it was left, as fullRefreshMarkText wrote them. */
-function readMark(data: string): { hour?: Date; reason?: string } | undefined {
+/** The mark as it stands: its text, and the hour and why it was left, as fullRefreshMarkText wrote them. */
+export function readFullRefreshMark(
+  data: string,
+): { text: string; hour?: Date; reason?: string } | undefined {
   let text: string;
   try {
-    text = readFileSync(fullRefreshMarkPath(data), "utf8").trim();
+    text = readFileSync(fullRefreshMarkPath(data), "utf8");
   } catch {
     return undefined;
   }
-  const [first = "", ...rest] = text.split(/\s+/);
+  const [first = "", ...rest] = text.trim().split(/\s+/);
   const hour = new Date(first);
-  if (Number.isNaN(hour.getTime())) return {};
+  if (Number.isNaN(hour.getTime())) return { text };
   const reason = rest.join(" ").split(";")[0]?.replace("this hour", hour.toISOString());
-  return { hour, reason: reason || undefined };
+  return { text, hour, ...(reason ? { reason } : {}) };
 }
 
 /** The earliest hour the mark names, undefined when there is none (or none that can be read). */
-export const fullRefreshMarked = (data: string): Date | undefined => readMark(data)?.hour;
+export const fullRefreshMarked = (data: string): Date | undefined => readFullRefreshMark(data)?.hour;
 
 /** Why the mark was left, in its writer's words with the hour in place, when it says. */
-export const fullRefreshReason = (data: string): string | undefined => readMark(data)?.reason;
+export const fullRefreshReason = (data: string): string | undefined => readFullRefreshMark(data)?.reason;
 
-export function clearFullRefreshMark(data: string): void {
-  rmSync(fullRefreshMarkPath(data), { force: true });
+/**
+ * Removes the mark a full build read as `seen`; one written again while it ran (sync fetching late
+ * objects meanwhile) stays, for the next build.
+ */
+export function clearFullRefreshMark(data: string, seen: string): void {
+  if (readFullRefreshMark(data)?.text === seen) rmSync(fullRefreshMarkPath(data), { force: true });
 }

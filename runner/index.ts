@@ -1,16 +1,10 @@
 // The model runner's face: `ownstats run|test|build` (runProject), `compile` and `ls` (inspect.ts) and
 // `ownstats query` (query).
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { writeJson } from "./artifacts.ts";
 import type { CompiledProject } from "./compile.ts";
 import { foundLine, projectErrorLines, summaryLines } from "./console.ts";
-import {
-  clearFullRefreshMark,
-  fullRefreshMarked,
-  fullRefreshMarkPath,
-  fullRefreshReason,
-} from "./full-refresh-mark.ts";
+import { clearFullRefreshMark, fullRefreshMarkPath, readFullRefreshMark } from "./full-refresh-mark.ts";
 import { emptySourceLines, loadSelection, type Selection, writeTarget } from "./load.ts";
 import { heldByAnotherProcess } from "./lock.ts";
 import { execute, type Step } from "./run.ts";
@@ -74,22 +68,22 @@ const buildTurn = takeTurnsPerFolder();
 function fullRefreshNeeded(
   opts: RunnerOptions & { selector?: string },
   log: (line: string) => void,
-): "whole" | "selection" | undefined {
-  if (!existsSync(fullRefreshMarkPath(opts.data))) return undefined;
-  const from = fullRefreshMarked(opts.data);
+): { scope: "whole" | "selection"; seen: string } | undefined {
+  const mark = readFullRefreshMark(opts.data);
+  if (!mark) return undefined;
   const reason =
-    fullRefreshReason(opts.data) ??
-    `events${from ? ` from ${from.toISOString()} on` : ""} landed in raw/ after the incremental models had read past them`;
+    mark.reason ??
+    `events${mark.hour ? ` from ${mark.hour.toISOString()} on` : ""} landed in raw/ after the incremental models had read past them`;
   const what = `${reason} (${fullRefreshMarkPath(opts.data)})`;
   if (opts.select?.length || opts.exclude?.length || opts.selector !== undefined || opts.empty) {
     const which = opts.empty ? "a run with --empty" : "a selection";
     log(
       `Note: ${what}; ${which} does not build in full: a whole \`ownstats build\` does, and removes the file`,
     );
-    return "selection";
+    return { scope: "selection", seen: mark.text };
   }
   if (!opts.fullRefresh) log(`Building in full (--full-refresh): ${what}`);
-  return "whole";
+  return { scope: "whole", seen: mark.text };
 }
 
 /** As dbt's --store-failures: a test whose config says neither store_failures nor store_failures_as keeps its failures in a table. */
@@ -147,7 +141,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     );
   else for (const line of emptySourceLines(project, selected, opts.data)) log(line);
   const marked = step === "test" ? undefined : fullRefreshNeeded({ ...opts, selector }, log);
-  const fullRefresh = opts.fullRefresh || marked === "whole";
+  const fullRefresh = opts.fullRefresh || marked?.scope === "whole";
   const target = join(opts.data, "target");
   let wh: Warehouse;
   try {
@@ -222,7 +216,7 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     log("Exited because of keyboard interrupt");
     return 130;
   }
-  if (marked === "whole" && results.every((r) => r.status !== "error" && r.status !== "skipped"))
-    clearFullRefreshMark(opts.data);
+  if (marked?.scope === "whole" && results.every((r) => r.status !== "error" && r.status !== "skipped"))
+    clearFullRefreshMark(opts.data, marked.seen);
   return results.some((r) => r.status === "error" || r.status === "fail") ? 1 : 0;
 }
