@@ -7,6 +7,8 @@ import { localRangeSql } from "./zone.ts";
 /** Rows shown per kind of goal, and values shown per property of a custom event. */
 export const goalsShown = 25;
 export const valuesShown = 5;
+/** CTAs in the goals page's chart, those clicked in the most sessions. */
+export const chartedCtas = 8;
 
 /** The period's non-bot events of stg_events. */
 export function periodEvents(period: Period): string {
@@ -33,6 +35,13 @@ export function goalsQueries(period: Period): Record<string, string> {
       GROUP BY event_type, goal
       QUALIFY row_number() OVER (PARTITION BY event_type ORDER BY events DESC, goal) <= ${goalsShown}
       ORDER BY event_type, events DESC, goal`,
+    // The chart ranks every CTA of the period by sessions: the table's rows, the most clicked, could
+    // leave out one clicked once in each of many sessions.
+    cta_chart: `
+      SELECT name AS goal, count(DISTINCT session_id) AS sessions
+      FROM ${periodGoalEvents(period, "'cta_click'")}
+      GROUP BY goal
+      ORDER BY sessions DESC, goal LIMIT ${chartedCtas}`,
     forms: `
       WITH per_session AS (
         SELECT name AS form, session_id,

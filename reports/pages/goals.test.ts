@@ -119,25 +119,38 @@ describe("goals page", () => {
     );
   });
 
-  it("charts the 8 CTAs clicked in the most sessions, as its title says, not those with the most clicks", async () => {
-    // One session clicking 50 times leads the table (by clicks) but is the 9th CTA by sessions.
-    const ctas = [
-      { goal: "hammered", events: 50, sessions: 1 },
-      ...Array.from({ length: 8 }, (_, i) => ({ goal: `cta_${i + 1}`, events: 10 - i, sessions: 10 - i })),
-    ];
-    const view = (await goals.view(
-      {
-        period_sessions: [{ sessions: 100 }],
-        goals: ctas.map((c) => ({ event_type: "cta_click", ...c, visitors: c.sessions, total: ctas.length })),
-        forms: [],
-        props: [],
-        cta_pages: [],
-        cta_sources: [],
-      },
-      {} as never,
-    )) as Record<string, { svg: string }>;
-    const svg = view.clicksChart?.svg ?? "";
-    for (let i = 1; i <= 8; i++) expect(svg).toContain(`cta_${i}`);
+  it("charts the 8 CTAs clicked in the most sessions among all the period's CTAs, not those with the most clicks", async () => {
+    // 26 CTAs each clicked 10 times by one session lead the table (by clicks) and fill its 25 rows;
+    // wide_cta, clicked once in each of 5 sessions, and six CTAs clicked once in each of 2 sessions,
+    // are left out of it. By sessions they come third and after, behind the sample's book_call and
+    // get_started, and no CTA of a single session is charted.
+    const page = await renderedSamplePage("goals.html", {
+      days: 7,
+      sql: `
+        INSERT INTO stg_events BY NAME
+        SELECT md5('hammer' || c || '-' || n)::UUID AS event_id, 'cta_click' AS event_type,
+               'hammer' || c AS session_id, 'hammervis' || c AS visitor_id,
+               TIMESTAMP '2026-11-19 10:00:00' + to_seconds(n) AS event_ts,
+               TIMESTAMP '2026-11-19 10:00:00' + to_seconds(n) AS ingest_ts, 'example.com' AS site,
+               '/' AS page_path, false AS is_bot, 'hammered_' || lpad(c::VARCHAR, 2, '0') AS element
+        FROM range(26) t(c), range(10) r(n);
+        INSERT INTO stg_events BY NAME
+        SELECT md5('spread' || c || '-' || s)::UUID AS event_id, 'cta_click' AS event_type,
+               'spread' || c || '-' || s AS session_id, 'spreadvis' || c || '-' || s AS visitor_id,
+               TIMESTAMP '2026-11-19 11:00:00' + to_minutes(s) AS event_ts,
+               TIMESTAMP '2026-11-19 11:00:00' + to_minutes(s) AS ingest_ts, 'example.com' AS site,
+               '/' AS page_path, false AS is_bot,
+               CASE WHEN c = 0 THEN 'wide_cta' ELSE 'two_sessions_' || c END AS element
+        FROM range(7) t(c), range(5) r(s)
+        WHERE c = 0 OR s < 2;`,
+    });
+    const listed = tableRows(page, /CTAs with the most events/).map((r) => r[0]);
+    expect(listed).toHaveLength(25);
+    expect(listed).not.toContain("wide_cta");
+    const svg =
+      page.match(/<svg[^>]*aria-label="Sessions clicking each CTA \(period\)"[\s\S]*?<\/svg>/)?.[0] ?? "";
+    for (const cta of ["book_call", "get_started", "wide_cta"]) expect(svg).toContain(cta);
+    expect(svg.match(/two_sessions_\d/g)).toHaveLength(5);
     expect(svg).not.toContain("hammered");
   });
 
