@@ -175,8 +175,10 @@ async function dataSpan(warehouse: Warehouse): Promise<DataSpan> {
     const [row] = await warehouse.all(
       // Bots are in no report. A visitor's clock may run ahead (the collector takes event_ts up to a
       // day ahead), so an event counts no later than it arrived: one such clock must not move the
-      // period into tomorrow.
-      `SELECT min(event_ts) AS earliest, max(least(event_ts, coalesce(ingest_ts, event_ts))) AS latest
+      // period into tomorrow. Nor, running behind (up to 72 hours), earlier than it arrived: it must
+      // not make a site's first days look like a whole previous period to compare with.
+      `SELECT min(greatest(event_ts, coalesce(ingest_ts, event_ts))) AS earliest,
+              max(least(event_ts, coalesce(ingest_ts, event_ts))) AS latest
        FROM stg_events WHERE NOT is_bot`,
     );
     const time = (value: unknown) => (typeof value === "string" ? value : null);

@@ -66,6 +66,26 @@ describe("reports in the warehouse's time zone", () => {
     expect(html("anomalies.html")).not.toMatch(/\bUTC\b/);
   });
 
+  it("start the data at its first arrival: a visitor clock running two days behind does not fill the previous period", async () => {
+    const data = tempData();
+    await writeRaw(data, [
+      ...events,
+      // Sent on 3 March by a browser whose clock said 1 March (the collector takes up to 72 hours behind).
+      ev({
+        session_id: "slow-clock",
+        visitor_id: "v3",
+        event_ts: "2026-03-01T10:00:00Z",
+        ingest_ts: "2026-03-03T10:05:00Z",
+      }),
+    ]);
+    expect((await build(data, { step: "run" })).code).toBe(0);
+    await buildSite({ data, days: 1 }, now);
+    expect(readFileSync(join(data, "site", "index.html"), "utf8")).toContain(
+      // The night session's 23:30 on 2 March is the first arrival: the day before is only partly there.
+      "2026-03-03 to 2026-03-03 (1 day), compared with 2026-03-02 to 2026-03-02 (data from 2026-03-02 on)",
+    );
+  });
+
   it("stay in UTC for a warehouse built with the default", async () => {
     const html = await siteBuiltIn();
     const overview = html("index.html");
