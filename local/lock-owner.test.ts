@@ -84,7 +84,8 @@ describe("lock owner", () => {
       writeFileSync(path, JSON.stringify({ pid: 999_999_999, host: `other-${hostname()}` }));
       utimesSync(path, past, past);
       vi.advanceTimersByTime(30_000);
-      expect(statSync(path).mtimeMs).toBe(past.getTime());
+      // The file system keeps the time to its own precision: untouched is within a second of it.
+      expect(statSync(path).mtimeMs).toBeLessThan(past.getTime() + 1_000);
     } finally {
       vi.useRealTimers();
     }
