@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -243,6 +244,30 @@ describe("ownstats command, before it starts", () => {
     expect(result.stderr).toContain("ECONNREFUSED");
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(result.stdout).not.toContain("listening");
+  });
+
+  it("collect names a Kinesis --endpoint that answers every request with an empty JSON object and exits 2", async () => {
+    const data = tempFolder("ownstats-cli-");
+    // An answer of JSON, but none of Kinesis's: it describes no stream and lists no shard.
+    const server = createHttpServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end("{}");
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const env = { SINK: "", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+      const args = ["--port", "0", "--data", data, "--sink", "kinesis", "--endpoint", endpoint];
+      const result = await ownstatsWith(env, "collect", ...args);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe(
+        `ownstats collect: stream ownstats-events: ${endpoint} listed no shard of the stream, though every Kinesis stream has one: is --endpoint the Kinesis server's URL?`,
+      );
+      expect(result.stdout).not.toContain("listening");
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it("collect names another process that writes the same spool, in one line, and exits 2", async () => {

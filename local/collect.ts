@@ -25,6 +25,8 @@ import {
 } from "../functions/collect/sink-from-env.ts";
 import { readCheckpoint, SpoolDelivery } from "./delivery.ts";
 import { KinesisDelivery } from "./delivery-kinesis.ts";
+import { kinesisError } from "./kinesis-error.ts";
+import { listAllShards, NoShardsListed } from "./kinesis-shards.ts";
 import { listenProblem, listenUrls } from "./listen-address.ts";
 import { removeStaleTemporaries } from "./raw-object.ts";
 import { routeClash } from "./route-clash.ts";
@@ -236,6 +238,11 @@ async function startPipeline(
         await ensureStream(client, streamName);
       } catch (error) {
         client.destroy();
+        // Named as `live` and `replay` name it: the endpoint and the flag to check.
+        if (error instanceof NoShardsListed)
+          throw new CollectOptionsError(
+            `stream ${streamName}: ${(kinesisError(error, endpoint, undefined) as Error).message}`,
+          );
         // Most often the endpoint is wrong or not started yet: say where, not just ECONNREFUSED.
         throw new CollectOptionsError(
           `could not make the stream ${streamName} ready at ${endpoint} (${(error as Error).message}); is it running? check --endpoint`,
@@ -264,7 +271,10 @@ async function startPipeline(
   return { sink, stop: () => sink.close() };
 }
 
-/** On a local endpoint the stream may not exist yet: create it (one shard) and wait until active. */
+/**
+ * On a local endpoint the stream may not exist yet: create it (one shard), wait until active, and
+ * check that it lists a shard (NoShardsListed otherwise).
+ */
 async function ensureStream(client: KinesisClient, streamName: string): Promise<void> {
   const status = async () => {
     try {
@@ -273,11 +283,16 @@ async function ensureStream(client: KinesisClient, streamName: string): Promise<
       );
       return StreamDescriptionSummary?.StreamStatus;
     } catch (error) {
-      if ((error as Error).name === "ResourceNotFoundException") return undefined;
+      if ((error as Error).name === "ResourceNotFoundException") return "missing";
       throw error;
     }
   };
-  if ((await status()) === undefined)
+  if ((await status()) === "missing")
     await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
-  for (let i = 0; i < 100 && (await status()) !== "ACTIVE"; i++) await new Promise((r) => setTimeout(r, 100));
+  // An answer without a status is no Kinesis one (an endpoint that answers every request with an
+  // empty JSON object): waiting would not make it one, and the listing below names it.
+  const waits = (now: string | undefined) => now !== "ACTIVE" && now !== undefined;
+  for (let i = 0; i < 100 && waits(await status()); i++) await new Promise((r) => setTimeout(r, 100));
+  // Such an endpoint lists no shard either, and delivery would retry on every pass without end.
+  await listAllShards(client, streamName);
 }
