@@ -10,6 +10,8 @@ import { writeRawObject } from "./raw-object.ts";
 const HOUR = 3_600_000;
 /** gzip runs on libuv's thread pool; this many objects compress while the next hours are generated. */
 const MAX_IN_FLIGHT = 4;
+/** How far ahead of this machine's clock OWNSTATS_DEMO_NOW may be. */
+const FUTURE_SLACK_MS = HOUR;
 
 export interface DemoSettings {
   data: string;
@@ -65,6 +67,14 @@ export function demoAnchor(now?: Date | string): number {
     throw new Error(
       `${fromEnv === undefined ? `the demo's "now"` : "OWNSTATS_DEMO_NOW"} must be an ISO-8601 time with its zone ` +
         `(2026-03-01T00:00:00Z) or a date (2026-03-01, UTC), got "${String(given)}"`,
+    );
+  // A later anchor writes events that arrive in the future: raw/ gets hours that have not come yet, and
+  // the builds' watermarks run ahead of the events that really arrive. An hour ahead is taken, for a
+  // time copied from a machine whose clock runs a little ahead of this one.
+  if (fromEnv !== undefined && ms > Date.now() + FUTURE_SLACK_MS)
+    throw new Error(
+      `OWNSTATS_DEMO_NOW is later than the current time (${new Date().toISOString()}), got "${fromEnv}": ` +
+        "give a time that has passed, or unset it to end the demo at the start of this hour",
     );
   return ms - (ms % HOUR);
 }

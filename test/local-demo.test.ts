@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { demoAnchor, writeDemo } from "../local/demo.ts";
 import { openWarehouse, type Warehouse } from "../runner/warehouse.ts";
 import { tempFolder } from "./temp-folders.ts";
@@ -74,6 +74,25 @@ describe("demo determinism", () => {
     await expect(
       writeDemo({ data: tempData(), visitors: 5, days: 1, seed: 1, now: "yesterday" }),
     ).rejects.toThrow(/"now" must be an ISO-8601 time with its zone .*, got "yesterday"/);
+  });
+
+  it("refuses an OWNSTATS_DEMO_NOW later than the clock, whose events would arrive in the future, and takes one up to an hour ahead", () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-03-01T10:20:00Z"));
+    try {
+      process.env.OWNSTATS_DEMO_NOW = "2026-03-01T11:30:00Z";
+      expect(() => demoAnchor()).toThrow(
+        'OWNSTATS_DEMO_NOW is later than the current time (2026-03-01T10:20:00.000Z), got "2026-03-01T11:30:00Z"',
+      );
+      // A clock a little behind the one of the machine whose time was copied.
+      process.env.OWNSTATS_DEMO_NOW = "2026-03-01T11:00:00Z";
+      expect(new Date(demoAnchor()).toISOString()).toBe("2026-03-01T11:00:00.000Z");
+      process.env.OWNSTATS_DEMO_NOW = "2025-07-01T12:34:56Z";
+      expect(new Date(demoAnchor()).toISOString()).toBe("2025-07-01T12:00:00.000Z");
+    } finally {
+      vi.useRealTimers();
+      delete process.env.OWNSTATS_DEMO_NOW;
+    }
   });
 
   it("refuses an OWNSTATS_DEMO_NOW that is no ISO-8601 date or time with its zone, naming the variable", () => {
