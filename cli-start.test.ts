@@ -257,9 +257,7 @@ describe("ownstats command, before it starts", () => {
     await once(server, "listening");
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const env = { SINK: "", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
-      const args = ["--port", "0", "--data", data, "--sink", "kinesis", "--endpoint", endpoint];
-      const result = await ownstatsWith(env, "collect", ...args);
+      const result = await collectInto(data, "--sink", "kinesis", "--endpoint", endpoint);
       expect(result.code).toBe(2);
       expect(result.stderr.trim()).toBe(
         `ownstats collect: stream ownstats-events: ${endpoint} listed no shard of the stream, though every Kinesis stream has one: is --endpoint the Kinesis server's URL?`,

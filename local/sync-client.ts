@@ -1,12 +1,14 @@
 // The S3 client `ownstats sync` makes for itself: the region as the AWS CLI finds it, path-style
 // addressing for S3-compatible servers, and timeouts that stop a silent connection.
 import { S3Client } from "@aws-sdk/client-s3";
+import { quietSdkNodeVersionWarning } from "../functions/collect/aws-sdk-warning.ts";
 
 /**
  * The region is AWS_REGION (or AWS_DEFAULT_REGION), else the profile's in ~/.aws/config, as the AWS CLI
  * reads it, else us-east-1: a bucket in the profile's region is then found without setting AWS_REGION.
  */
 export async function s3Client(endpoint?: string, silenceMs = S3_SILENCE_SECONDS * 1000): Promise<S3Client> {
+  quietSdkNodeVersionWarning();
   let region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
   if (!region) {
     // The SDK's own region chain (environment, then the shared config file), read through a bare client.

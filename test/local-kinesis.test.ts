@@ -15,7 +15,7 @@ import {
   SplitShardCommand,
 } from "@aws-sdk/client-kinesis";
 import { describe, expect, it, vi } from "vitest";
-import { ownstatsLimited, ownstatsWith } from "../cli-run.ts";
+import { ownstats, ownstatsLimited } from "../cli-run.ts";
 import { replay } from "../local/index.ts";
 import { replayStream } from "../local/kinesis-replay.ts";
 import { tailStream } from "../local/kinesis-tail.ts";
@@ -98,24 +98,17 @@ async function tailPaths(streamName: string, relistMs?: number) {
 
 describe("live and replay, when Kinesis cannot be asked", () => {
   it("name the endpoint that does not answer and the stream that is not there, with what to check", async () => {
-    const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
     const data = tempFolder("ownstats-replay-");
     // Port 1 of the loopback: nothing listens there.
     for (const args of [["live"], ["replay", "--since", "1h", "--data", data]]) {
       const command = args[0];
-      const unreachable = await ownstatsWith(
-        env,
-        ...args,
-        "--stream",
-        "s",
-        "--endpoint",
-        "http://127.0.0.1:1",
-      );
+      const unreachable = await ownstats(...args, "--stream", "s", "--endpoint", "http://127.0.0.1:1");
+      // One line: the AWS SDK's warning about Node's version is not printed before it.
       expect(unreachable.stderr.trim(), command).toBe(
         `ownstats ${command}: stream s: could not reach http://127.0.0.1:1 (ECONNREFUSED): is the Kinesis server running, and --endpoint its URL?`,
       );
       expect(unreachable.code, command).toBe(1);
-      const missing = await ownstatsWith(env, ...args, "--stream", "nowhere", "--endpoint", kinesis.endpoint);
+      const missing = await ownstats(...args, "--stream", "nowhere", "--endpoint", kinesis.endpoint);
       expect(missing.stderr.trim(), command).toMatch(
         /^ownstats (live|replay): stream nowhere: Stream nowhere .*not found at http:\/\/127\.0\.0\.1:\d+: check --stream, the kinesis_stream_name output of a stack deployed with kinesis_stream_enabled = true$/,
       );
@@ -133,11 +126,10 @@ describe("live and replay, when Kinesis cannot be asked", () => {
     await once(server, "listening");
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
       const data = tempFolder("ownstats-replay-");
       for (const args of [["live"], ["replay", "--since", "1h", "--data", data]]) {
         const command = args[0];
-        const result = await ownstatsWith(env, ...args, "--stream", "s", "--endpoint", endpoint);
+        const result = await ownstats(...args, "--stream", "s", "--endpoint", endpoint);
         expect(result.stderr.trim(), command).toBe(
           `ownstats ${command}: stream s: ${endpoint} listed no shard of the stream, though every Kinesis stream has one: is --endpoint the Kinesis server's URL?`,
         );
@@ -316,7 +308,7 @@ describe("replay", () => {
       const data = tempFolder("ownstats-replay-");
       const limited = await ownstatsLimited(
         ["--fsize=0"],
-        { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+        {},
         "replay",
         "--stream",
         "replay-refused",

@@ -39,6 +39,12 @@ describe("ownstats sync", () => {
     expect(right.stdout).not.toContain("holds no objects");
   }, 60_000);
 
+  it("prints nothing on stderr when it worked, not the AWS SDK's warning that its later releases need Node 22", async () => {
+    const result = await sync("raw/");
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("");
+  }, 30_000);
+
   it("counts one object in the singular ('1 new object', not '1 new objects')", async () => {
     const result = await sync("raw/");
     expect(result.stdout).toContain("synced 1 object (raw/year=2026/month=02/day=10/hour=12/a.gz)\n");

@@ -3,6 +3,7 @@
 import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { quietSdkNodeVersionWarning } from "./aws-sdk-warning.ts";
 
 export interface ClientOptions {
   /** e.g. http://127.0.0.1:4567; unset means the real AWS endpoint of the region. */
@@ -12,6 +13,7 @@ export interface ClientOptions {
 }
 
 function config({ endpoint, region }: ClientOptions) {
+  quietSdkNodeVersionWarning();
   return {
     region: region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
     // The sinks retry partial failures themselves; the SDK still retries whole-request errors.
