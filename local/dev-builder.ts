@@ -228,7 +228,7 @@ export class IncrementalBuilder {
       this.log(`build ${time}: the warehouse is in use by another process; trying again shortly`);
     } else if (outcome.ok) {
       // The runner removes the mark after a whole build only; a default selector's is all dev builds.
-      if (marked) clearFullRefreshMark(this.options.data, marked.text);
+      if (marked) clearFullRefreshMark(this.options.data, marked);
       this.reportsDue = true;
       this.log(`build ${time} (${reason}): models and tests ok in ${outcome.seconds.toFixed(1)} s`);
     } else {

@@ -4,7 +4,11 @@
 // A printed hint is lost in a scheduled job; a file is not: the next whole build reads it
 // (runner/full-refresh-mark.ts).
 import { join } from "node:path";
-import { fullRefreshMarked, fullRefreshMarkPath, fullRefreshMarkText } from "../runner/full-refresh-mark.ts";
+import {
+  fullRefreshMarkPath,
+  fullRefreshMarkText,
+  readFullRefreshMark,
+} from "../runner/full-refresh-mark.ts";
 import { DEFAULT_LOOKBACK_HOURS } from "../runner/project.ts";
 import { writeFileDurably } from "./durable-file.ts";
 
@@ -19,11 +23,13 @@ export const incrementalReadFrom = (newestHour: number): number =>
  * Marks that the events of `hour` and later need a full refresh, as `reason` says (a sentence naming
  * the hour "this hour"), keeping an earlier hour already marked: any mark makes the next whole build
  * a full one. Written before the objects land (or leave): a run cut short must not leave them unread.
+ * A mark already there is written again, so that a full build running meanwhile, which may have read
+ * raw/ before these objects landed, leaves it for the next build.
  */
 export async function leaveFullRefreshMark(data: string, hour: Date, reason: string): Promise<void> {
-  const marked = fullRefreshMarked(data);
-  if (marked && marked <= hour) return;
-  await writeFileDurably(fullRefreshMarkPath(data), fullRefreshMarkText(hour, reason));
+  const marked = readFullRefreshMark(data);
+  const keep = marked?.hour && marked.hour <= hour;
+  await writeFileDurably(fullRefreshMarkPath(data), keep ? marked.text : fullRefreshMarkText(hour, reason));
 }
 
 /** Marks events from `hour` on that were `landed` ("synced") behind an incremental build's reading. */

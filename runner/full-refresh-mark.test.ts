@@ -16,17 +16,20 @@ describe("the needs-full-refresh mark", () => {
       text,
       hour: new Date("2026-03-01T10:00:00Z"),
       reason: "events from 2026-03-01T10:00:00.000Z on were synced late",
+      written: expect.any(String),
     });
   });
 
   it("is removed after a full build only as that build read it: one written again meanwhile stays", () => {
     const data = tempFolder("ownstats-mark-");
     const path = join(data, "needs-full-refresh");
-    const seen = fullRefreshMarkText(
+    const text = fullRefreshMarkText(
       new Date("2026-03-01T10:00:00Z"),
       "events from this hour on were synced late",
     );
-    writeFileSync(path, seen);
+    writeFileSync(path, text);
+    const seen = readFullRefreshMark(data);
+    if (!seen) throw new Error("no mark read");
     // A sync landed objects of an earlier hour while the build ran.
     writeFileSync(
       path,
@@ -34,8 +37,9 @@ describe("the needs-full-refresh mark", () => {
     );
     clearFullRefreshMark(data, seen);
     expect(existsSync(path)).toBe(true);
-    writeFileSync(path, seen);
-    clearFullRefreshMark(data, seen);
+    const again = readFullRefreshMark(data);
+    if (!again) throw new Error("no mark read");
+    clearFullRefreshMark(data, again);
     expect(existsSync(path)).toBe(false);
   });
 });

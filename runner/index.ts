@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { writeJson } from "./artifacts.ts";
 import type { CompiledProject } from "./compile.ts";
 import { foundLine, projectErrorLines, summaryLines } from "./console.ts";
-import { clearFullRefreshMark, fullRefreshMarkPath, readFullRefreshMark } from "./full-refresh-mark.ts";
+import {
+  clearFullRefreshMark,
+  type FullRefreshMark,
+  fullRefreshMarkPath,
+  readFullRefreshMark,
+} from "./full-refresh-mark.ts";
 import { emptySourceLines, loadSelection, type Selection, writeTarget } from "./load.ts";
 import { heldByAnotherProcess } from "./lock.ts";
 import { execute, type Step } from "./run.ts";
@@ -68,7 +73,7 @@ const buildTurn = takeTurnsPerFolder();
 function fullRefreshNeeded(
   opts: RunnerOptions & { selector?: string },
   log: (line: string) => void,
-): { scope: "whole" | "selection"; seen: string } | undefined {
+): { scope: "whole" | "selection"; seen: FullRefreshMark } | undefined {
   const mark = readFullRefreshMark(opts.data);
   if (!mark) return undefined;
   const reason =
@@ -80,10 +85,10 @@ function fullRefreshNeeded(
     log(
       `Note: ${what}; ${which} does not build in full: a whole \`ownstats build\` does, and removes the file`,
     );
-    return { scope: "selection", seen: mark.text };
+    return { scope: "selection", seen: mark };
   }
   if (!opts.fullRefresh) log(`Building in full (--full-refresh): ${what}`);
-  return { scope: "whole", seen: mark.text };
+  return { scope: "whole", seen: mark };
 }
 
 /** As dbt's --store-failures: a test whose config says neither store_failures nor store_failures_as keeps its failures in a table. */
