@@ -159,7 +159,12 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     );
     return 1;
   }
-  writeTarget(project, loaded.manifest, opts);
+  try {
+    writeTarget(project, loaded.manifest, opts);
+  } catch (error) {
+    wh.close();
+    throw error;
+  }
   const typeErrors = await sourceTypeErrors(wh, project.sourceTypes);
   if (typeErrors.length) {
     for (const l of projectErrorLines(typeErrors)) log(l);
