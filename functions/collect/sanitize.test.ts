@@ -79,6 +79,9 @@ describe("sanitizePath", () => {
     expect(sanitizePath(`/verify/${JWT}`)).toBe(`/verify/${REDACTED}`);
     expect(sanitizePath(`/auth/magic-link/${JWT}/confirm`)).toBe(`/auth/magic-link/${REDACTED}/confirm`);
     expect(sanitizePath(`/confirm/token=${JWT}`)).toBe(`/confirm/${REDACTED}`);
+    // Glued to a name by a dash or an underscore, as a route may write it.
+    expect(sanitizePath(`/s/jwt_${JWT}`)).toBe(`/s/${REDACTED}`);
+    expect(sanitizePath(`/s/link-${JWT}`)).toBe(`/s/${REDACTED}`);
     // An unsecured token ("alg": "none") has an empty signature.
     expect(sanitizePath("/login/eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.")).toBe(`/login/${REDACTED}`);
     expect(sanitizeReferrer(`https://app.example.com/verify/${JWT}?next=/`)).toBe(

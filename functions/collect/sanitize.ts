@@ -10,8 +10,9 @@ const EMAIL = /[^\s@/]+@[^\s@/]+\.[^\s@/]+/;
 // A JSON Web Token: three base64url parts joined by dots, the first a JSON header ({" is eyJ in
 // base64), the last empty for an unsigned token. Magic links and email confirmations carry one, and
 // its payload names the user (an id, often an email address). A header holds at least "alg", so a
-// name that happens to hold eyJ and two dots (eyJobs.example.com, heyJude.mp3.bak) is no token.
-const JWT = /(?<![\w-])eyJ[\w-]{8,}\.[\w-]+\.[\w-]*/;
+// name that happens to hold eyJ and two dots (eyJobs.example.com, heyJude.mp3.bak) is no token. A
+// dash or an underscore may glue one to a name (jwt_eyJ…), a letter or a digit not.
+const JWT = /(?<![A-Za-z0-9])eyJ[\w-]{8,}\.[\w-]+\.[\w-]*/;
 const JWT_START = "eyJ";
 // Nine digits or more, once spaces, dots, commas, dashes, underscores, parentheses and plus signs
 // are ignored: phone, card and account numbers however grouped (4111_1111_1111_1111 as much as
