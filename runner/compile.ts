@@ -14,6 +14,7 @@ import { ephemeralRelationName, relationName } from "./sql.ts";
 import { missingRefMessage } from "./suggest.ts";
 import { type Rendered, renderTemplate } from "./template.ts";
 import { jinjaMistakes } from "./template-jinja.ts";
+import { sourceLine } from "./template-lines.ts";
 import { refPlaceholder } from "./template-marks.ts";
 import { storedViewErrors } from "./test-config.ts";
 import { buildDataTests, type DataTest } from "./tests.ts";
@@ -124,6 +125,7 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     vars,
     knownSources: new Set(Object.keys(files.config.sources)),
     macros: files.macros,
+    macroFiles: files.macroFiles,
   };
   const compileAll = (relationOf: (model: string) => string) => {
     const found: ProjectError[] = [];
@@ -159,26 +161,25 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
         const name = files.models.find((m) => m.file === file)?.name ?? file;
         errors.push({
           file,
-          line: ref.line,
+          ...sourceLine(ref),
           message: `Model '${name}' depends on a node named '${ref.name}' which is disabled (enabled: false)`,
         });
         continue;
       }
-      const message = missingRefMessage(ref.name, byName.keys());
-      if (
-        !byName.has(ref.name) &&
-        !errors.some((e) => e.file === file && e.line === ref.line && e.message === message)
-      )
-        errors.push({ file, line: ref.line, message });
+      const error = { file, ...sourceLine(ref), message: missingRefMessage(ref.name, byName.keys()) };
+      if (!byName.has(ref.name) && !errors.some((e) => sameError(e, error))) errors.push(error);
     }
   // An ephemeral model lives only as long as the run's connection; a view is read after it.
   for (const node of project.models.values()) {
     if (node.config.materialized !== "view") continue;
     for (const ref of node.full.refs)
-      if (ephemeral.has(ref.name) && !errors.some((e) => e.file === node.file && e.line === ref.line))
+      if (
+        ephemeral.has(ref.name) &&
+        !errors.some((e) => sameError(e, { file: node.file, ...sourceLine(ref), message: e.message }))
+      )
         errors.push({
           file: node.file,
-          line: ref.line,
+          ...sourceLine(ref),
           message: `the view "${node.name}" refs the ephemeral model "${ref.name}", which is gone once the run ends: make one of them a table or a view`,
         });
   }
@@ -186,12 +187,12 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
     const first = project.models.get(chain[0] as string);
     // The ref may be only in the incremental query, where a model reading its own table belongs.
     const refs = [...(first?.full.refs ?? []), ...(first?.incremental?.refs ?? [])];
-    const line = refs.find((r) => r.name === chain[1])?.line;
+    const ref = refs.find((r) => r.name === chain[1]);
     const message =
       chain.length === 2
         ? `dependency cycle: ${chain.join(" > ")} (a model reads its own table with {{self}}, not {{ref}})`
         : `dependency cycle: ${chain.join(" > ")}`;
-    errors.push({ file: first?.file ?? "models", line, message });
+    errors.push({ file: first?.file ?? "models", ...sourceLine(ref ?? {}), message });
   }
   // Descriptions and columns from schema.yml.
   for (const entry of files.schema.models) {
@@ -218,6 +219,7 @@ interface ModelContext {
   vars: Record<string, unknown>;
   knownSources: ReadonlySet<string>;
   macros: Record<string, string>;
+  macroFiles: Record<string, string>;
   relationOf: (model: string) => string;
 }
 
@@ -245,12 +247,15 @@ function compileModel(
       relationOf: (model) => refPlaceholder(relationOf(model)),
       knownSources: context.knownSources,
       macros: context.macros,
+      macroFiles: context.macroFiles,
     });
   const full = render(false);
+  // The incremental render finds the full render's mistakes again.
   const report = (r: Rendered) => {
-    for (const e of r.errors)
-      if (!errors.some((x) => x.file === file.file && x.line === e.line && x.message === e.message))
-        errors.push({ file: file.file, line: e.line, message: e.message });
+    for (const e of r.errors) {
+      const error = { file: file.file, ...e };
+      if (!errors.some((x) => sameError(x, error))) errors.push(error);
+    }
   };
   report(full);
   refs.push({ file: file.file, refs: full.refs });
@@ -290,6 +295,16 @@ function compileModel(
     sources: [...new Set(full.sources.map((s) => s.name))],
     columns: [],
   };
+}
+
+/** The same message at the same place: a model's two renders, or its two refs of one name, find it twice. */
+function sameError(a: ProjectError, b: ProjectError): boolean {
+  return (
+    a.file === b.file &&
+    a.line === b.line &&
+    a.message === b.message &&
+    JSON.stringify(a.macroLines ?? []) === JSON.stringify(b.macroLines ?? [])
+  );
 }
 
 export function graphOf(project: CompiledProject): Map<string, GraphNode> {

@@ -3,6 +3,7 @@
 
 import type { ProjectError } from "./project.ts";
 import type { NodeResult } from "./run-results.ts";
+import type { MacroLine } from "./template-lines.ts";
 
 const width = 80;
 
@@ -15,17 +16,26 @@ export function seconds(s: number): string {
   return `${s.toFixed(2)}s`;
 }
 
+/**
+ * `models/x.sql:12`; for a line a macro wrote, the macro's file and line first:
+ * `models/macros/m.sql:3, included from models/x.sql:12`.
+ */
+export function location(file: string, line?: number, macroLines: MacroLine[] = []): string {
+  const at = line ? `${file}:${line}` : file;
+  return [...macroLines.map((m) => `${m.file}:${m.line}`), at].join(", included from ");
+}
+
 export function projectErrorLines(errors: ProjectError[]): string[] {
   const out = [`Encountered ${errors.length} project error${errors.length === 1 ? "" : "s"}:`];
   for (const e of errors) {
-    const where = e.line ? `${e.file}:${e.line}` : e.file;
+    const where = location(e.file, e.line, e.macroLines);
     out.push(`  Compilation Error in ${where}`, `    ${e.message.replace(/\n/g, "\n    ")}`);
   }
   return out;
 }
 
 export function projectWarningLines(warnings: ProjectError[]): string[] {
-  return warnings.map((w) => `[WARNING]: ${w.line ? `${w.file}:${w.line}` : w.file} ${w.message}`);
+  return warnings.map((w) => `[WARNING]: ${location(w.file, w.line, w.macroLines)} ${w.message}`);
 }
 
 /** "1 model", "2 models". */
@@ -59,7 +69,7 @@ export function summaryLines(results: NodeResult[], elapsed: number, interrupted
     out.push(`Completed with ${plural(errors.length, "error")} and ${plural(warnings.length, "warning")}:`);
   for (const r of [...errors, ...warnings]) {
     out.push("");
-    const where = r.line ? `${r.original_file_path}:${r.line}` : r.original_file_path;
+    const where = location(r.original_file_path, r.line, r.line ? r.macroLines : []);
     if (r.resource_type === "model") out.push(`Runtime Error in model ${r.name} (${where})`);
     else if (r.status === "error") out.push(`Runtime Error in test ${r.name} (${where})`);
     else out.push(`${r.status === "warn" ? "Warning" : "Failure"} in test ${r.name} (${where})`);

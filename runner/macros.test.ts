@@ -1,6 +1,7 @@
 // Macros: models/macros/*.sql, included with {{> name param="value"}} in models and singular tests.
 import { describe, expect, it } from "vitest";
 import { compileProject } from "./compile.ts";
+import { location } from "./console.ts";
 import { bindRefs } from "./template-marks.ts";
 import { event, run, tempProject, writeEvents } from "./testkit.ts";
 import { openWarehouse } from "./warehouse.ts";
@@ -50,7 +51,7 @@ describe("macros", () => {
       "marts/b.sql": "select 1\nfrom ({{> by_column}})",
     });
     const messages = compileProject(p.models).errors.map(
-      (e) => `${e.file}${e.line ? `:${e.line}` : ""} ${e.message}`,
+      (e) => `${location(e.file, e.line, e.macroLines)} ${e.message}`,
     );
     expect(messages).toContain(
       'models/macros/page_views.sql two macros are named "page_views": models/macros/more/page_views.sql and models/macros/page_views.sql (macro names must be unique)',
@@ -59,7 +60,7 @@ describe("macros", () => {
       "models/marts/a.sql:1 unknown macro {{> nope}} (macros are models/macros/*.sql)",
     );
     expect(messages).toContain(
-      'models/marts/b.sql:2 in macro by_column (its line 1): "column" is not defined (a missing helper or variable)',
+      'models/macros/by_column.sql:1, included from models/marts/b.sql:2 "column" is not defined (a missing helper or variable)',
     );
   });
 

@@ -71,7 +71,7 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
   if (kind === "ephemeral") {
     // A temporary view: its dependents and tests in this run read it; nothing stays in the warehouse.
     const { sql, files } = fullQuery(model, ctx);
-    await transaction(wh, model.full.lineMap, [
+    await transaction(wh, model.full, [
       { prefix: `CREATE OR REPLACE TEMP VIEW ${quoteIdent(model.name)} AS`, body: sql },
     ]);
     return { mode: "full", sql, filesRead: files };
@@ -80,7 +80,7 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
   const existing = relation?.kind;
   if (kind === "view") {
     const { sql, files } = fullQuery(model, ctx);
-    await transaction(wh, model.full.lineMap, [
+    await transaction(wh, model.full, [
       ...(existing === "table" ? [`DROP TABLE ${model.relation}`] : []),
       { prefix: `CREATE OR REPLACE VIEW ${model.relation} AS`, body: sql },
     ]);
@@ -144,7 +144,7 @@ async function buildTable(wh: Warehouse, model: ModelNode, ctx: BuildContext, ex
   const temp = quoteIdent(tempName);
   const rows = await transaction(
     wh,
-    model.full.lineMap,
+    model.full,
     [
       `DROP TABLE IF EXISTS main.${temp}`,
       { prefix: `CREATE TABLE main.${temp} AS`, body: sql },

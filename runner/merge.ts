@@ -133,7 +133,7 @@ export async function mergeIncremental(
     Number((await wh.all<{ n: number }>(`select count(*) as n from temp.${batch} ${where}`))[0]?.n ?? 0);
   const rows = await transaction(
     wh,
-    model.incremental.lineMap,
+    model.incremental,
     [
       `DROP TABLE IF EXISTS temp.${batch}`,
       { prefix: `CREATE TEMP TABLE ${batch} AS`, body: sql },

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { entryFolder, folderEntryCovers } from "./project-folders.ts";
 import { readSchemaFiles, type SchemaFile } from "./schema-file.ts";
 import { selectorsPath } from "./selectors-file.ts";
+import type { MacroLine } from "./template-lines.ts";
 import { defaultEntries, type TestDefaults, testDefaultsSchema } from "./test-defaults.ts";
 import { readYaml } from "./yaml-file.ts";
 
@@ -14,6 +15,11 @@ export interface ProjectError {
   file: string;
   line?: number;
   message: string;
+  /**
+   * A mistake inside a macro: the macro's file and line, then those of the macros that include it
+   * (innermost first); `line` is then the line of `file` that includes the macro.
+   */
+  macroLines?: MacroLine[];
 }
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain SQL identifier");

@@ -23,8 +23,12 @@ export async function declaredRangeStart(
       `select start::VARCHAR as value, typeof(start) as type from (select (\n${bind(declared.sql)}\n) as start)`,
     );
   } catch (error) {
-    const mapped = mapError(error, declared.lineMap, 1);
-    throw new ModelError(`in its {{#range_start}} query: ${mapped.message}`, mapped.line ?? declared.line);
+    const mapped = mapError(error, declared, 1);
+    throw new ModelError(
+      `in its {{#range_start}} query: ${mapped.message}`,
+      mapped.line ?? declared.line,
+      mapped.macroLines,
+    );
   }
   const [row] = rows;
   return row?.value === null || row?.value === undefined

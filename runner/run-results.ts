@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ArtifactMetadata, dbtVersion, readJson, readManifest } from "./artifacts.ts";
+import type { MacroLine } from "./template-lines.ts";
 
 export type NodeStatus = "success" | "error" | "skipped" | "pass" | "fail" | "warn";
 
@@ -14,6 +15,11 @@ export interface AdapterResponse {
   read_since?: string;
   /** For a node that failed, erred or warned: the line of its file the console names. */
   line?: number;
+  /**
+   * When a macro wrote the line that failed: the macro's file and line, then those of the macros that
+   * include it (innermost first); `line` is then the line of the node's file that includes it.
+   */
+  macro_lines?: MacroLine[];
 }
 
 /** One result in run_results.json, dbt's RunResultOutput: these keys and no others. */
@@ -43,6 +49,8 @@ export interface NodeResult extends Omit<RunResultOutput, "compiled" | "compiled
   original_file_path: string;
   /** The file's line an error points to (a test's: where it is declared). */
   line?: number;
+  /** When a macro wrote the line an error points to: as adapter_response.macro_lines. */
+  macroLines?: MacroLine[];
   /** Under the data folder. */
   compiled_path: string;
   /** For a model: this run wrote the query it ran (or that failed) under target/run/. */
@@ -93,6 +101,7 @@ export function runResultOutput(data: string, r: NodeResult): RunResultOutput {
     adapter_response: {
       ...r.adapter_response,
       ...(r.line !== undefined && flagged.has(r.status) ? { line: r.line } : {}),
+      ...(r.macroLines && flagged.has(r.status) ? { macro_lines: r.macroLines } : {}),
     },
     message: r.message,
     failures: r.failures,

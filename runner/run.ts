@@ -150,7 +150,7 @@ export async function execute(
           : (error as Error).message;
         const r = modelResult(project, m, "error", started, elapsed, `${message}${hint}`);
         r.ran = ran;
-        if (!stale && error instanceof ModelError && error.line) r.line = error.line;
+        if (!stale && error instanceof ModelError && error.line) located(r, error);
         results.push(r);
       }
       continue;
@@ -188,12 +188,18 @@ export async function execute(
       const elapsed = (Date.now() - started.getTime()) / 1000;
       opts.log(line(index, total, `ERROR ${t.name}`, `ERROR in ${seconds(elapsed)}`));
       const r = testResult(project, t, "error", started, elapsed, null, (error as Error).message);
-      if (error instanceof ModelError && error.line) r.line = error.line;
+      if (error instanceof ModelError && error.line) located(r, error);
       results.push(r);
       holdBack(t, item.gates);
     }
   }
   return results;
+}
+
+/** The line of its file an error points to, and the macro's when a macro wrote that line. */
+function located(r: NodeResult, error: ModelError): void {
+  r.line = error.line;
+  if (error.macroLines) r.macroLines = error.macroLines;
 }
 
 /** Under --empty, why `{{ref "x"}}.col` fails ("Subquery returns 2 columns"), and what to write. */

@@ -210,7 +210,8 @@ describe("renderTemplate errors", () => {
     ]);
     expect(withMacros("select 1\n\n{{> broken}}")[0]).toMatchObject({
       line: 3,
-      message: expect.stringMatching(/^in macro broken \(its line 2\): "nothing_here" is not defined/),
+      macroLines: [{ file: "broken", line: 2 }],
+      message: expect.stringMatching(/^"nothing_here" is not defined/),
     });
   });
 
@@ -237,15 +238,19 @@ describe("renderTemplate errors", () => {
     expect(withMacros("select 1\n{{> outer}}")).toEqual([
       {
         line: 2,
-        message:
-          'in macro outer (its line 2): in macro inner (its line 1): "nothing_here" is not defined (a missing helper or variable)',
+        macroLines: [
+          { file: "inner", line: 1 },
+          { file: "outer", line: 2 },
+        ],
+        message: '"nothing_here" is not defined (a missing helper or variable)',
       },
     ]);
     // The include that fails, not the macro's first one.
     expect(withMacros("select {{> pick col=1}}\n, {{> pick}}")).toEqual([
       {
         line: 2,
-        message: 'in macro pick (its line 1): "col" is not defined (a missing helper or variable)',
+        macroLines: [{ file: "pick", line: 1 }],
+        message: '"col" is not defined (a missing helper or variable)',
       },
     ]);
   });

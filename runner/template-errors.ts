@@ -2,12 +2,18 @@
 // model's words rather than Handlebars' ("missing helper", "[object Object]").
 import type Handlebars from "handlebars";
 import type { TemplateNode as Node } from "./template-ast.ts";
+import type { MacroLine } from "./template-lines.ts";
 
-/** A mistake found while rendering; `line` is a line of the template being rendered. */
+/**
+ * A mistake found while rendering; `line` is a line of the template being rendered. One inside a
+ * macro has the macro's file and line in `macroLines` (then those of the macros that include it,
+ * innermost first), and `line` is the line that includes the macro.
+ */
 export class TemplateError extends Error {
   constructor(
     message: string,
     readonly line?: number,
+    readonly macroLines?: MacroLine[],
   ) {
     super(message);
   }
@@ -25,8 +31,13 @@ const parseHints: [RegExp, string][] = [
 ];
 
 /** Any error of a render as `{ line, message }`, with Handlebars' own messages reworded. */
-export function templateError(error: unknown): { line?: number; message: string } {
-  if (error instanceof TemplateError) return { line: error.line, message: error.message };
+export function templateError(error: unknown): { line?: number; message: string; macroLines?: MacroLine[] } {
+  if (error instanceof TemplateError)
+    return {
+      line: error.line,
+      message: error.message,
+      ...(error.macroLines ? { macroLines: error.macroLines } : {}),
+    };
   const message = error instanceof Error ? error.message : String(error);
   const parse = /^Parse error on line (\d+):/.exec(message);
   if (parse) {

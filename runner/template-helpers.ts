@@ -5,7 +5,7 @@ import { sqlLiteral } from "./sql.ts";
 import type { Rendered, RenderInput } from "./template.ts";
 import { TemplateError } from "./template-errors.ts";
 import { oneOfTwoNames } from "./template-jinja.ts";
-import { unmarkLines } from "./template-lines.ts";
+import { type MacroLine, macroFileOf, unmarkLines } from "./template-lines.ts";
 import { rangeStartPlaceholder, sourcePlaceholder, watermarkPlaceholder } from "./template-marks.ts";
 
 export interface HelperOptions {
@@ -17,7 +17,16 @@ export interface HelperOptions {
 
 const lineOf = (options: HelperOptions | undefined) => options?.loc?.start.line ?? 0;
 
-export function registerHelpers(hb: typeof Handlebars, input: RenderInput, out: Rendered): void {
+/**
+ * `locate` gives a line of the template being rendered as the model's line, and inside a macro the
+ * macro's file and line, for what the helpers record rather than throw.
+ */
+export function registerHelpers(
+  hb: typeof Handlebars,
+  input: RenderInput,
+  out: Rendered,
+  locate: (line: number) => { line: number; macroLines?: MacroLine[] } = (line) => ({ line }),
+): void {
   const nameArg = (helper: string, args: unknown[]): { name: string; options: HelperOptions } => {
     const options = args[args.length - 1] as HelperOptions;
     const name = args[0];
@@ -48,13 +57,13 @@ export function registerHelpers(hb: typeof Handlebars, input: RenderInput, out: 
   });
   hb.registerHelper("config", (...args: unknown[]) => {
     const options = args[args.length - 1] as HelperOptions;
-    if (out.config) out.errors.push({ line: lineOf(options), message: "{{config}} appears twice" });
+    if (out.config) out.errors.push({ ...locate(lineOf(options)), message: "{{config}} appears twice" });
     out.config = { args: { ...options.hash }, line: lineOf(options) };
     return "";
   });
   hb.registerHelper("ref", (...args: unknown[]) => {
     const { name, options } = nameArg("ref", args);
-    out.refs.push({ name, line: lineOf(options) });
+    out.refs.push({ name, ...locate(lineOf(options)) });
     return input.relationOf(name);
   });
   hb.registerHelper("source", (...args: unknown[]) => {
@@ -62,11 +71,11 @@ export function registerHelpers(hb: typeof Handlebars, input: RenderInput, out: 
     if (!input.knownSources.has(name)) {
       const known = [...input.knownSources].join(", ") || "none";
       out.errors.push({
-        line: lineOf(options),
+        ...locate(lineOf(options)),
         message: `unknown source "${name}" (project.yml declares: ${known})`,
       });
     }
-    out.sources.push({ name, line: lineOf(options) });
+    out.sources.push({ name, ...locate(lineOf(options)) });
     return sourcePlaceholder(name);
   });
   hb.registerHelper("watermark", (...args: unknown[]) => {
@@ -92,8 +101,8 @@ export function registerHelpers(hb: typeof Handlebars, input: RenderInput, out: 
       );
     if (options.fn) {
       if (out.rangeStart) throw new TemplateError("{{#range_start}} appears twice", line);
-      const { sql, lineMap } = unmarkLines(options.fn(this), line);
-      out.rangeStart = { sql: sql.trim() ? sql : "", lineMap, line };
+      const maps = unmarkLines(options.fn(this), line, macroFileOf(input.macros, input.macroFiles));
+      out.rangeStart = { ...maps, sql: maps.sql.trim() ? maps.sql : "", line };
       if (!out.rangeStart.sql)
         throw new TemplateError("{{#range_start}} holds no query (one value: the start of the range)", line);
       return "";

@@ -6,19 +6,26 @@ import { keepLineEndsAfterMacros, strictContext, templateFacts } from "./templat
 import { lineTracker, TemplateError, templateError, trackLines } from "./template-errors.ts";
 import { registerHelpers } from "./template-helpers.ts";
 import { jinjaMistakes } from "./template-jinja.ts";
-import { markLines, unmarkLines } from "./template-lines.ts";
+import {
+  includedMarks,
+  type LineMaps,
+  type MacroLine,
+  macroFileOf,
+  markLines,
+  unmarkLines,
+} from "./template-lines.ts";
 import { registerStrictOutputs, strictOutputs } from "./template-outputs.ts";
 
 export interface Located {
   name: string;
+  /** The model's line; in a macro, the line that includes it, and the macro's in `macroLines`. */
   line: number;
+  macroLines?: MacroLine[];
 }
 
-export interface Rendered {
+export interface Rendered extends Required<LineMaps> {
   /** The SQL, with each `{{source}}` left as a placeholder that `bindSources` fills at run time. */
   sql: string;
-  /** lineMap[i] = the model file's line (1-based) of output line i + 1. */
-  lineMap: number[];
   refs: Located[];
   sources: Located[];
   /** The macros the render included, also those a macro includes (the manifest's depends_on.macros). */
@@ -26,10 +33,10 @@ export interface Rendered {
   config?: { args: Record<string, unknown>; line: number };
   /**
    * The `{{#range_start}}` query of a time_range model: the start of the range its batch replaces.
-   * Its own lineMap maps its lines to the model file's.
+   * Its own line maps map its lines to the model file's.
    */
-  rangeStart?: { sql: string; lineMap: number[]; line: number };
-  errors: { line?: number; message: string }[];
+  rangeStart?: { sql: string; line: number } & Required<LineMaps>;
+  errors: { line?: number; message: string; macroLines?: MacroLine[] }[];
 }
 
 export interface RenderInput {
@@ -44,14 +51,37 @@ export interface RenderInput {
   watermark?: string;
   /** Macros by name (models/macros/*.sql), included with `{{> name param="value"}}`. */
   macros?: Record<string, string>;
+  /** Each macro's file as messages name it (models/macros/name.sql). */
+  macroFiles?: Record<string, string>;
 }
 
 type RuntimeOptions = Handlebars.RuntimeOptions;
 
 export function renderTemplate(input: RenderInput): Rendered {
-  const out: Rendered = { sql: "", lineMap: [], refs: [], sources: [], macros: [], errors: [] };
+  const out: Rendered = {
+    sql: "",
+    lineMap: [],
+    macroLines: [],
+    refs: [],
+    sources: [],
+    macros: [],
+    errors: [],
+  };
   const hb = Handlebars.create();
-  registerHelpers(hb, input, out);
+  // The macros being rendered, outermost first, each with the includer's line that includes it.
+  const includes: { macro: number; at: number }[] = [];
+  const macroFile = macroFileOf(input.macros, input.macroFiles);
+  /** A line of the template being rendered, as the model's line and the macros' lines. */
+  const locate = (line: number): { line: number; macroLines?: MacroLine[] } => {
+    const macroLines: MacroLine[] = [];
+    let inner = line;
+    for (const include of [...includes].reverse()) {
+      macroLines.push({ file: macroFile(include.macro), line: inner });
+      inner = include.at;
+    }
+    return macroLines.length ? { line: inner, macroLines } : { line };
+  };
+  registerHelpers(hb, input, out, locate);
   const at = lineTracker(hb);
   registerStrictOutputs(hb);
 
@@ -72,24 +102,28 @@ export function renderTemplate(input: RenderInput): Rendered {
   strictOutputs(ast);
   trackLines(ast);
 
-  // A macro's own errors name the macro and its line, and belong to the line that includes it: the
-  // line Handlebars reports is one of the macro's text, which would pass for a line of the model.
-  for (const [name, text] of Object.entries(input.macros ?? {})) {
+  // A macro's lines and its own errors name the macro's file and line, and the line that includes it.
+  for (const [index, [name, text]] of Object.entries(input.macros ?? {}).entries()) {
     let macro: HandlebarsTemplateDelegate | undefined;
     hb.registerPartial(name, ((context: unknown, options: unknown) => {
       if (!out.macros.includes(name)) out.macros.push(name);
       const includedAt = at.line;
+      includes.push({ macro: index, at: includedAt ?? 0 });
       try {
         // Parsed on first use, as Handlebars would, so that a syntax error names the macro.
-        macro ??= hb.compile(trackLines(strictOutputs(keepLineEndsAfterMacros(hb.parse(text)))), {
-          noEscape: true,
-          strict: true,
-        });
-        return macro(context, options as RuntimeOptions);
+        if (!macro) {
+          const ast = keepLineEndsAfterMacros(hb.parse(text));
+          markLines(ast);
+          macro = hb.compile(trackLines(strictOutputs(ast)), { noEscape: true, strict: true });
+        }
+        const rendered = macro(context, options as RuntimeOptions);
+        return includedMarks(rendered, index, includedAt ?? 0, text.replace(/\n$/, "").split("\n").length);
       } catch (error) {
-        const { line, message } = templateError(error);
-        throw new TemplateError(`in macro ${name} (its line ${line ?? at.line}): ${message}`, includedAt);
+        const { line, message, macroLines = [] } = templateError(error);
+        const own = { file: macroFile(index), line: line ?? at.line ?? 0 };
+        throw new TemplateError(message, includedAt, [...macroLines, own]);
       } finally {
+        includes.pop();
         at.line = includedAt;
       }
     }) as HandlebarsTemplateDelegate);
@@ -112,9 +146,10 @@ export function renderTemplate(input: RenderInput): Rendered {
     return out;
   }
   if (facts.errors.length) return out;
-  const { sql, lineMap } = unmarkLines(rendered, input.text.split("\n").length);
+  const { sql, lineMap, macroLines } = unmarkLines(rendered, input.text.split("\n").length, macroFile);
   out.sql = sql;
   out.lineMap = lineMap;
+  out.macroLines = macroLines;
   // DuckDB would answer an empty query with "syntax error at end of input", naming nothing.
   if (stripTrailingSemicolons(sql) === "") {
     out.errors.push({
@@ -125,10 +160,14 @@ export function renderTemplate(input: RenderInput): Rendered {
   // A model or test is one query: run as one statement, what follows a `;` would run on its own, and
   // a view would keep only the query before it.
   const end = innerStatementEnd(sql);
-  if (end !== undefined)
+  if (end !== undefined) {
+    const at = sql.slice(0, end).split("\n").length - 1;
+    const inMacro = macroLines[at];
     out.errors.push({
-      line: lineMap[sql.slice(0, end).split("\n").length - 1],
+      line: lineMap[at],
       message: "this ';' ends the query before the rest: a model or a data test is one query",
+      ...(inMacro ? { macroLines: inMacro } : {}),
     });
+  }
   return out;
 }

@@ -67,7 +67,7 @@ export async function countFailures(
       throw new ModelError(
         `the model "${unbuilt}" is not in the warehouse yet: build it first (ownstats run --select ${unbuilt}, or ownstats build)`,
       );
-    if (test.lineMap) throw mapError(error, test.lineMap, 1);
+    if (test.lineMap) throw mapError(error, { lineMap: test.lineMap, macroLines: test.macroLines }, 1);
     throw new ModelError(genericTestError((error as Error).message, test));
   }
 }

@@ -7,6 +7,7 @@ import type { Meta, SchemaTest } from "./schema-file.ts";
 import { relationName } from "./sql.ts";
 import { didYouMean, missingRefMessage } from "./suggest.ts";
 import { renderTemplate } from "./template.ts";
+import { type LineMaps, sourceLine } from "./template-lines.ts";
 import { configuredFields, readTestConfig, testConfigKeys } from "./test-config.ts";
 import { defaultEntries, defaultsFor } from "./test-defaults.ts";
 
@@ -53,7 +54,9 @@ export interface DataTest {
   /** The macros a singular test's query includes. */
   macros?: string[];
   sql: string;
+  /** A singular test's: where each line of its query came from. */
   lineMap?: number[];
+  macroLines?: LineMaps["macroLines"];
 }
 
 const singularConfigKeys = testConfigKeys;
@@ -144,8 +147,9 @@ export function buildDataTests(
       relationOf: project.relationOf,
       knownSources,
       macros: files.macros,
+      macroFiles: files.macroFiles,
     });
-    for (const e of rendered.errors) errors.push({ file: file.file, line: e.line, message: e.message });
+    for (const e of rendered.errors) errors.push({ file: file.file, ...e });
     // As for generic tests: a misspelt key (severty=) would leave the test checking at another severity.
     for (const key of Object.keys(rendered.config?.args ?? {}))
       if (!singularConfigKeys.includes(key))
@@ -174,14 +178,17 @@ export function buildDataTests(
     }
     const off = rendered.refs.find((ref) => project.disabled.has(ref.name));
     if (off) {
-      project.warnings.push(disabledParentWarning(file.file, off.line, file.name, off.name));
+      project.warnings.push({
+        ...disabledParentWarning(file.file, off.line, file.name, off.name),
+        ...sourceLine(off),
+      });
       continue;
     }
     for (const ref of rendered.refs)
       if (!modelFiles.has(ref.name))
         errors.push({
           file: file.file,
-          line: ref.line,
+          ...sourceLine(ref),
           message: missingRefMessage(ref.name, modelFiles),
         });
     const other = namedAt.get(safeName(file.name));
@@ -202,6 +209,7 @@ export function buildDataTests(
       macros: rendered.macros,
       sql: rendered.sql,
       lineMap: rendered.lineMap,
+      macroLines: rendered.macroLines,
     });
   }
   return tests;
