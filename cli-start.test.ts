@@ -3,12 +3,11 @@
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collectInto, ownstats, ownstatsWith } from "./cli-run.ts";
-import { startKinesalite } from "./test/kinesalite.ts";
+import { startEmptyJsonEndpoint, startKinesalite } from "./test/kinesalite.ts";
 import { tempFolder } from "./test/temp-folders.ts";
 
 describe("ownstats command, before it starts", () => {
@@ -248,14 +247,7 @@ describe("ownstats command, before it starts", () => {
 
   it("collect names a Kinesis --endpoint that answers every request with an empty JSON object and exits 2", async () => {
     const data = tempFolder("ownstats-cli-");
-    // An answer of JSON, but none of Kinesis's: it describes no stream and lists no shard.
-    const server = createHttpServer((request, response) => {
-      request.resume();
-      response.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end("{}");
-    });
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { endpoint, close } = await startEmptyJsonEndpoint();
     try {
       const result = await collectInto(data, "--sink", "kinesis", "--endpoint", endpoint);
       expect(result.code).toBe(2);
@@ -264,7 +256,7 @@ describe("ownstats command, before it starts", () => {
       );
       expect(result.stdout).not.toContain("listening");
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     }
   });
 

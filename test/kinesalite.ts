@@ -39,6 +39,24 @@ export async function startKinesalite(): Promise<RunningEndpoint> {
   };
 }
 
+/**
+ * An endpoint that answers every request with an empty JSON object: JSON, but none of Kinesis's (it
+ * describes no stream and lists no shard), as another service on the port would.
+ */
+export async function startEmptyJsonEndpoint(): Promise<RunningEndpoint> {
+  const server = createServer((incoming, response) => {
+    incoming.resume();
+    response.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end("{}");
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
 /** Creates a stream and waits until it is ACTIVE. */
 export async function createStream(client: KinesisClient, streamName: string, shards = 1): Promise<void> {
   await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shards }));

@@ -2,10 +2,7 @@
 // what arrives after it started, with per-minute counts; replay lands a time window of the stream's
 // retention in raw/, each event in the partition of its own ingest hour.
 import { spawnSync } from "node:child_process";
-import { once } from "node:events";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import {
@@ -21,7 +18,7 @@ import { replayStream } from "../local/kinesis-replay.ts";
 import { tailStream } from "../local/kinesis-tail.ts";
 import { writeRawObject } from "../local/raw-object.ts";
 import { fullRefreshMarked, fullRefreshMarkPath, fullRefreshReason } from "../runner/full-refresh-mark.ts";
-import { createStream, kinesaliteForFile } from "./kinesalite.ts";
+import { createStream, kinesaliteForFile, startEmptyJsonEndpoint } from "./kinesalite.ts";
 import { tempFolder } from "./temp-folders.ts";
 
 const kinesis = kinesaliteForFile();
@@ -117,14 +114,7 @@ describe("live and replay, when Kinesis cannot be asked", () => {
   });
 
   it("name an endpoint that lists no shard of the stream, where they would find nothing to read", async () => {
-    // An answer of JSON, but none of Kinesis's: ListShards reads as a stream without shards.
-    const server = createServer((request, response) => {
-      request.resume();
-      response.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end("{}");
-    });
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { endpoint, close } = await startEmptyJsonEndpoint();
     try {
       const data = tempFolder("ownstats-replay-");
       for (const args of [["live"], ["replay", "--since", "1h", "--data", data]]) {
@@ -137,7 +127,7 @@ describe("live and replay, when Kinesis cannot be asked", () => {
       }
       expect(existsSync(join(data, "raw"))).toBe(false);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     }
   });
 });
