@@ -40,11 +40,12 @@ type Global = { ownstats?: Stub | typeof api };
 // track()), or the API of a copy of this script that counts the page (track(), no queue: a tag
 // included twice, a Turbo/PJAX swap running the body's scripts again, or a copy that started
 // first when both waited on a prerendered page). That copy's API is left in place, and this copy
-// stays silent. Once started, start does nothing.
+// stays silent: its track(), a function, has no map, so neither map's arguments nor the replay
+// run. Once started, start does nothing.
 // (The first parameter takes the event of the prerenderingchange listener.)
 export const start = (_?: unknown, now = (self as { ownstats?: Stub }).ownstats): unknown =>
   !(doc as { prerendering?: boolean }).prerendering &&
-  (now?.q || (now?.track ? undefined : []))?.map(
+  (now?.q || (now?.track as Stub["q"]) || []).map?.(
     // One call that throws (props JSON cannot carry) loses neither the calls after it nor the
     // page's listeners' events; its caller, long gone, cannot hear of it anyway.
     ([method, args]) => {
