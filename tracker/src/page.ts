@@ -59,6 +59,12 @@ const measureScroll = (): void => {
       milestone && once(milestone, "scroll_depth", { scroll_pct: milestone });
 };
 
+// An SPA navigation's page_view waits 300 ms, by when routers have usually set the new page's
+// title, which they do after the URL. A change of the query string alone keeps the path, so it
+// is no page view. (Declared before the first call below, so that a single var holds it with the
+// declarations before it.)
+const pageViewSoon = () => setTimeout(pageView, 300);
+
 // The visible-time clock ticks every second, and counts only while the tab is visible. Each tick
 // also looks at the scroll position: one layout read a second, none while scrolling, and no scroll
 // listener (a second's delay costs nothing, since events wait up to 3 s to leave anyway); a
@@ -71,10 +77,7 @@ setInterval(
   1000,
 );
 
-// SPA navigation: the history methods are wrapped and back/forward heard. The page_view waits
-// 300 ms, by when routers have usually set the new page's title, which they do after the URL.
-// A change of the query string alone keeps the path, so it is no page view.
-const pageViewSoon = () => setTimeout(pageView, 300);
+// SPA navigation: the history methods are wrapped and back/forward heard.
 for (const method of ["pushState", "replaceState"] as const) {
   const original = history[method];
   history[method] = (...args) => (pageViewSoon(), original.apply(history, args));
