@@ -41,4 +41,32 @@ describe.runIf(executable)("tracker: values over the collector's limits", () => 
       { index: expect.any(Number), error: "name is required for custom" },
     ]);
   });
+
+  it("sends an event too large for any request on its own, so the page view and the click batched before it land", async () => {
+    const statuses: number[] = [];
+    suite.page.on("response", (response) => {
+      if (response.url().endsWith("/v1/events")) statuses.push(response.status());
+    });
+    await suite.page.goto(suite.site.page("article.html"));
+    await suite.page.click("#plain-cta");
+    // A props value of 70,000 characters (the collector takes 200): the event alone is over the
+    // 64 KiB the collector takes in one body.
+    await suite.page.evaluate((note) => {
+      const api = (window as never as { ownstats: { track(name: string, props?: object): void } }).ownstats;
+      api.track("huge", { note });
+      api.track("after");
+    }, "x".repeat(70_000));
+    // The batch timer, and the retry of a keepalive request over 64 KiB, which the browser refuses.
+    await suite.page.clock.runFor(3_100);
+    const accepted = async () =>
+      (await Promise.all(answers)).reduce((sum, answer) => sum + (answer.accepted ?? 0), 0);
+    await poll(accepted).toBe(3); // the page view, the click and the event after the large one
+    await poll(() => statuses.includes(413)).toBe(true);
+    // The large event went alone, and only its request was refused (413).
+    expect(
+      suite.site.received.filter((r) => r.events.some((e) => e.name === "huge")).map((r) => r.events.length),
+    ).toEqual([1]);
+    expect(statuses.filter((status) => status === 413)).toEqual([413]);
+    expect(suite.site.ofType("page_view").length + suite.site.ofType("cta_click").length).toBe(2);
+  });
 });

@@ -20,30 +20,33 @@ const queue: string[] = [];
 // an event tracked then (by the page's own listener for the page being hidden or left, which runs
 // after the tracker's flush) would wait for a page that may never run again. A body over 64 KiB is
 // refused by the collector, by sendBeacon and by keepalive fetch, whose 64 KiB are for all their requests
-// in flight; a batch stays under it even when its last event is the largest the contract allows.
+// in flight. The queue an event joins holds 20 kB at most, and an event of up to 10,000 characters
+// is 30 kB at most (3 bytes a character in UTF-8; JSON's escapes are ASCII), so a batch stays under
+// it. A longer event (a props value far over the 200 characters the collector takes) sends the
+// queue first: it goes alone or with the events after it, and is refused, if need be, alone.
+// (event_type, once read into the event, holds the event's JSON.)
 // Only the copy whose API the page holds tracks: none before the page is shown (a prerendered page),
 // and a copy that found another one counting the page never (each event would arrive twice).
 export const track = (event_type: EventType, fields?: Fields): unknown =>
   silent ||
   (self as { ownstats?: unknown }).ownstats != api ||
-  (queue.push(
+  ((event_type = JSON.stringify({
     // The collector reads the fields by name; this order is the one that gzips smallest.
-    JSON.stringify({
-      // The collector takes 2,000 characters at most, and refuses the event for a longer one. The
-      // path of the page view under way: an event in the 300 ms before an SPA navigation's
-      // page_view belongs to the page it was on (none after pagehide: the address then).
-      page_path: (currentPath || location.pathname).slice(0, 2e3),
-      event_id: uuid(),
-      event_type,
-      ...identity(),
-      // A Date becomes its ISO-8601 UTC string in JSON.
-      event_ts: new Date() as never,
-      // On every event, not the page view alone: the collector derives each event's country from it,
-      // and a session's country is its first event's, which may be a call made in the same millisecond.
-      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-      ...fields,
-    } satisfies WireEventInput),
-  ) < 2 && setTimeout(flush, 3000),
+    // The collector takes 2,000 characters at most, and refuses the event for a longer one. The
+    // path of the page view under way: an event in the 300 ms before an SPA navigation's
+    // page_view belongs to the page it was on (none after pagehide: the address then).
+    page_path: (currentPath || location.pathname).slice(0, 2e3),
+    event_id: uuid(),
+    event_type,
+    ...identity(),
+    // A Date becomes its ISO-8601 UTC string in JSON.
+    event_ts: new Date() as never,
+    // On every event, not the page view alone: the collector derives each event's country from it,
+    // and a session's country is its first event's, which may be a call made in the same millisecond.
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    ...fields,
+  } satisfies WireEventInput) as EventType)[1e4] && flush(),
+  queue.push(event_type) < 2 && setTimeout(flush, 3000),
   (queue[49] || doc.hidden || new Blob(queue).size > 2e4) && flush());
 
 /**
