@@ -46,6 +46,10 @@ describe("change against the previous period", () => {
     expect(changePoints(0.5, 0.5).text).toBe("±0 pt vs previous period");
     expect(changePoints(0.5002, 0.5).text).toBe("+0.02 pt vs previous period");
     expect(changePoints(0.4999, 0.5).text).toBe("−0.01 pt vs previous period");
+    // A rate that fell from all to almost none, or rose from none to almost all, is no 100 pt change.
+    expect(changePoints(0.0001, 1).text).toBe("−99.99 pt vs previous period");
+    expect(changePoints(0.9999, 0).text).toBe("+99.99 pt vs previous period");
+    expect(changePoints(0, 1).text).toBe("−100.0 pt vs previous period");
     // Rounding alone (0.1 + 0.2 is 0.30000000000000004) is no change.
     expect(change(0.1 + 0.2, 0.3).text).toBe("±0 % vs previous period");
     expect(changePoints(0.1 + 0.2, 0.3).text).toBe("±0 pt vs previous period");

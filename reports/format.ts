@@ -178,7 +178,8 @@ export function changePoints(
   const sign = points > 0 ? "+" : "−";
   const direction = points > 0 ? "up" : "down";
   return {
-    text: `${sign}${changeSize(Math.abs(points), false)} pt vs previous period`,
+    // "100.0 pt" says the rate went from all to none (or none to all): one that did not keeps more digits.
+    text: `${sign}${changeSize(Math.abs(points), points < 0 ? current > 0 : current < 1)} pt vs previous period`,
     direction,
     tone: toneOf(direction, polarity),
   };
