@@ -89,6 +89,21 @@ export function templateFacts(ast: hbs.AST.Program, rootNames: ReadonlySet<strin
         line,
         message: `{{${helper} ${named.original}}} reads a variable named "${named.original}": quote the name, {{${helper} "${named.original}"}}`,
       });
+    // dbt's is_incremental() carried over as (is_incremental): Handlebars calls the value and fails
+    // with "….call is not a function". A name of the context is never a helper.
+    if (node.type === "SubExpression" && node.path?.type === "PathExpression") {
+      const called = node.path as hbs.AST.PathExpression;
+      const own = called.data
+        ? /^@root\.(\w+)/.exec(called.original)?.[1]
+        : scoped
+          ? undefined
+          : called.parts[0];
+      if (own !== undefined && rootNames.has(own))
+        facts.errors.push({
+          line,
+          message: `(${called.original}) calls "${called.original}" as a helper, but it is a value: write ${called.original}, without the parentheses`,
+        });
+    }
     if (node.type === "BlockStatement" && oneValueBlocks.has(helper) && node.params?.length !== 1)
       facts.errors.push({ line, message: `{{#${helper}}} takes exactly one value` });
     if (node.type !== "PathExpression") visit(node.path as TemplateNode | undefined, scoped, block);

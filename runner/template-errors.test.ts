@@ -254,4 +254,37 @@ describe("renderTemplate errors", () => {
       },
     ]);
   });
+
+  it("names a value called as a helper in parentheses, (is_incremental), with what to write", () => {
+    const errors = (text: string) => render(text, { on: true, days: [1], steps: [{ name: "a" }] }).errors;
+    expect(errors("select 1\n{{#if (is_incremental)}}where false{{/if}}")).toEqual([
+      {
+        line: 2,
+        message:
+          '(is_incremental) calls "is_incremental" as a helper, but it is a value: write is_incremental, without the parentheses',
+      },
+    ]);
+    expect(errors("select 1\n\n{{#each (vars.days)}}{{this}}{{/each}}")).toEqual([
+      {
+        line: 3,
+        message:
+          '(vars.days) calls "vars.days" as a helper, but it is a value: write vars.days, without the parentheses',
+      },
+    ]);
+    expect(errors("select 1\n{{#each vars.days}}{{#if (@root.vars.on)}}1{{/if}}{{/each}}")).toEqual([
+      {
+        line: 2,
+        message:
+          '(@root.vars.on) calls "@root.vars.on" as a helper, but it is a value: write @root.vars.on, without the parentheses',
+      },
+    ]);
+    // One Handlebars can only find while rendering, as a field of an item, names the line too.
+    expect(errors("select 1\n{{#each vars.steps}}\n{{#if (name)}}1{{/if}}{{/each}}")).toEqual([
+      {
+        line: 3,
+        message:
+          'a (…) here calls a value as a helper: write the value without the parentheses (a subexpression starts with a helper, as (lookup vars "x"))',
+      },
+    ]);
+  });
 });

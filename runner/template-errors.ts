@@ -61,6 +61,12 @@ export function templateError(error: unknown): { line?: number; message: string;
   const field = /^Cannot use 'in' operator to search for '(.+)' in ([\s\S]*)$/.exec(message);
   if (field)
     return { message: `"${field[1]}" is not defined: it is read from ${field[2]}, which has no fields` };
+  // A subexpression whose name is a value, not a helper: `{{#if (item)}}` inside {{#each}}.
+  if (/\.call is not a function$/.test(message))
+    return {
+      message:
+        'a (…) here calls a value as a helper: write the value without the parentheses (a subexpression starts with a helper, as (lookup vars "x"))',
+    };
   // Handlebars' own exceptions that know their node: `Invalid path: foo/this - 2:2`
   const lineNumber = (error as { lineNumber?: unknown } | undefined)?.lineNumber;
   if (typeof lineNumber === "number")

@@ -90,6 +90,32 @@ describe("Jinja in a model", () => {
     ]);
   });
 
+  it("names a Jinja call inside a Handlebars block, {{#if is_incremental()}}, with the block to write", () => {
+    const text =
+      "select 1\n{{#if is_incremental()}}where x{{else if var('on')}}{{/if}}\n{{~#unless is_incremental( ) }}{{/unless}}";
+    expect(jinjaMistakes(text)).toEqual([
+      {
+        line: 2,
+        message:
+          "{{#if is_incremental(…)}} is Jinja's call syntax: write {{#if is_incremental}} (a name, without parentheses)",
+      },
+      {
+        line: 2,
+        message:
+          "{{else if var(…)}} is Jinja's call syntax: write {{else if vars.name}} (a name, without parentheses)",
+      },
+      {
+        line: 3,
+        message:
+          "{{#unless is_incremental(…)}} is Jinja's call syntax: write {{#unless is_incremental}} (a name, without parentheses)",
+      },
+    ]);
+    const p = tempProject({ "a.sql": "select 1\n{{#if is_incremental()}}where false{{/if}}" });
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      "models/a.sql:2 {{#if is_incremental(…)}} is Jinja's call syntax: write {{#if is_incremental}} (a name, without parentheses)",
+    ]);
+  });
+
   it("is left alone inside a Handlebars comment, and a Handlebars subexpression is not taken for it", () => {
     const p = tempProject({
       "a.sql": "{{!-- was: {% if is_incremental() %} --}}\nselect 1",

@@ -76,6 +76,16 @@ export function jinjaMistakes(
       message: `{{ ${name}(…) }} is Jinja's call syntax: ${hint ? `write ${hint}` : otherwise}`,
     });
   }
+  // The call inside a Handlebars block, {{#if is_incremental()}}: a parse error that names no call.
+  for (const call of code.matchAll(/\{\{~?\s*(#if|#unless|else if)\s+([A-Za-z_][\w.]*)\s*\(/g)) {
+    const block = call[1] as string;
+    const name = call[2] as string;
+    const value = name === "var" ? "vars.name" : name;
+    found.push({
+      at: call.index,
+      message: `{{${block} ${name}(…)}} is Jinja's call syntax: write {{${block} ${value}}} (a name, without parentheses)`,
+    });
+  }
   return found.sort((a, b) => a.at - b.at).map(({ at, message }) => ({ line: lineAt(at), message }));
 }
 
