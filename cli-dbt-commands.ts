@@ -17,9 +17,30 @@ const dbtCommands: Record<string, string> = {
   init: "a project is a models/ folder with project.yml (ownstats dev makes a data folder)",
 };
 
-/** commander's error text, with what to run instead when it names an unknown command that dbt has. */
+const selectInstead = "-s / --select picks the models here (--models names the model project folder)";
+const noProfiles =
+  "a project here has no profiles or targets: the warehouse is DATA/warehouse.duckdb, and --data names the folder";
+
+/** What to give instead of a dbt option that the runner's commands do not take. */
+const dbtOptions: Record<string, string> = {
+  "-m": selectInstead,
+  "--model": selectInstead,
+  "--project-dir": "--models <dir> names the model project folder",
+  "--profiles-dir": noProfiles,
+  "--profile": noProfiles,
+  "--target": noProfiles,
+  "-t": noProfiles,
+  "--target-path": "the artifacts go to DATA/target, and --data names the folder",
+};
+
+/**
+ * commander's error text, with what to run instead when it names an unknown command that dbt has, or
+ * what to give for an unknown option that dbt has.
+ */
 export function withDbtCommandHint(text: string): string {
   const command = /unknown command '([^']+)'/.exec(text)?.[1];
-  const instead = command ? dbtCommands[command] : undefined;
-  return instead ? text.replace(/\n?$/, `\n(dbt's ${command}: ${instead})\n`) : text;
+  const option = /unknown option '([^'=]+)/.exec(text)?.[1];
+  const name = command ?? option;
+  const instead = command ? dbtCommands[command] : option ? dbtOptions[option] : undefined;
+  return instead ? text.replace(/\n?$/, `\n(dbt's ${name}: ${instead})\n`) : text;
 }

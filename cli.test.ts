@@ -333,6 +333,21 @@ describe("ownstats command", () => {
     expect((await ownstats("shwo")).stderr).not.toContain("dbt's");
   });
 
+  it("says what to give for a dbt option it does not have (-m, --project-dir, --target), with exit code 2", async () => {
+    const m = await ownstats("run", "-m", "sessions");
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain("error: unknown option '-m'\n(dbt's -m: -s / --select picks the models here");
+    const project = await ownstats("ls", "--project-dir", "models");
+    expect(project.code).toBe(2);
+    expect(project.stderr).toContain("(dbt's --project-dir: --models <dir> names the model project folder");
+    for (const flag of ["--target", "-t", "--profiles-dir", "--profile"]) {
+      const target = await ownstats("build", flag, "prod");
+      expect(target.code, flag).toBe(2);
+      expect(target.stderr, flag).toContain(`(dbt's ${flag}: a project here has no profiles or targets`);
+    }
+    expect((await ownstats("run", "--selct", "x")).stderr).not.toContain("(dbt's");
+  });
+
   it("stops quietly when the reader of its output closes the pipe (ownstats ls | head -1)", async () => {
     const data = tempFolder("ownstats-cli-");
     const child = spawn(process.execPath, ["bin/ownstats.js", "ls", "--data", data], {

@@ -9,7 +9,10 @@ describe("compileProject", () => {
     const p = tempProject({ "a.sql": "select 1 as id" });
     const missing = join(p.models, "nowhere");
     expect(compileProject(missing).errors).toEqual([
-      { file: "nowhere", message: `the models folder ${missing} does not exist` },
+      {
+        file: "nowhere",
+        message: `the models folder ${missing} does not exist (--models names the model project folder; models are picked with --select, which dbt's --models and -m are)`,
+      },
     ]);
     const file = join(p.models, "a.sql");
     expect(compileProject(file).errors).toEqual([

@@ -137,7 +137,10 @@ export function loadProjectFiles(modelsDir: string): ProjectFiles {
   };
   const found = statSync(modelsDir, { throwIfNoEntry: false });
   if (!found?.isDirectory()) {
-    const what = found ? "is a file, not a folder" : "does not exist";
+    // dbt's --models (and -m) picks models: `--models sessions` lands here, as a folder that is not there.
+    const what = found
+      ? "is a file, not a folder"
+      : "does not exist (--models names the model project folder; models are picked with --select, which dbt's --models and -m are)";
     errors.push({ file: top, message: `the models folder ${modelsDir} ${what}` });
     return files;
   }
