@@ -39,8 +39,8 @@ describe("graph", () => {
 
   it("selects what reads a source with source:name+, as dbt does, tests included", () => {
     const nodes = new Map<string, GraphNode>([
-      ["stg", { name: "stg", parents: [], tags: [], sources: ["events"] }],
-      ["sessions", { name: "sessions", parents: ["stg"], tags: [] }],
+      ["stg", { name: "stg", parents: [], tags: [], sources: ["events"], fqn: ["demo", "stg"] }],
+      ["sessions", { name: "sessions", parents: ["stg"], tags: [], fqn: ["demo", "sessions"] }],
       ["seeds", { name: "seeds", parents: [], tags: [], sources: ["lookups"] }],
       ["test:raw_ids", { name: "raw_ids", parents: [], tags: [], sources: ["events"], test: true }],
     ]);
@@ -52,6 +52,11 @@ describe("graph", () => {
     expect(sel(["@source:lookups"])).toEqual(["seeds"]);
     expect(sel([], ["source:events+"])).toEqual(["seeds"]);
     expect(sel(["source:raw+"])).toEqual([]);
+    // dbt's source_name.table_name and package.source_name.table_name: the manifest's
+    // source.demo.events.events is the source events, whose one table is events.
+    expect(sel(["source:events.events+"])).toEqual(["sessions", "stg", "test:raw_ids"]);
+    expect(sel(["source:demo.events.events+1"])).toEqual(["stg", "test:raw_ids"]);
+    expect(sel(["source:events.*+1"])).toEqual(["stg", "test:raw_ids"]);
     expect(warnings).toEqual([
       'the selector "source:*" takes the source itself, which does not run: source:*+ takes what reads it',
       'the selector "source:raw+" matches nothing: no model or test reads a source named "raw"',

@@ -114,12 +114,21 @@ export function matcherOf(
       };
     case "package":
       return { node: (n) => pattern.test(n.fqn?.[0] ?? ""), none: `no package is named "${value}"` };
-    case "source":
+    case "source": {
+      // dbt's source_name, source_name.table_name or package.source_name.table_name: a source here has
+      // one name, its table's too (source.demo.events.events in manifest.json).
+      const project = all.find((n) => n.fqn?.length)?.fqn?.[0];
+      const spellings = (name: string) => [
+        name,
+        `${name}.${name}`,
+        ...(project ? [`${project}.${name}.${name}`] : []),
+      ];
       return {
         node: () => false,
-        sources: (name) => pattern.test(name),
+        sources: (name) => spellings(name).some((spelt) => pattern.test(spelt)),
         none: `no model or test reads a source named "${value}"`,
       };
+    }
     case "resource_type":
       if (value === "model" || value === "test")
         return { node: (n) => !!n.test === (value === "test"), none: `the project has no ${value}` };
