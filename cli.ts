@@ -136,7 +136,8 @@ for (const step of ["build", "run", "test", "report"] as const) {
   // `test` builds no incremental model, so it has nothing to refresh.
   if (step === "build" || step === "run")
     command
-      .option("--full-refresh", "rebuild incremental models from scratch", false)
+      // -f as dbt's short name for it.
+      .option("-f, --full-refresh", "rebuild incremental models from scratch", false)
       .option(
         "--empty",
         "build the models with no rows (refs and sources read none), to check their SQL and columns fast",
