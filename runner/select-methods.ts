@@ -156,7 +156,10 @@ export function matcherOf(
         throw new SelectorError(`unknown status "${value}" in "${raw}" (use ${statuses.join(", ")})`);
       return {
         node: (n) => n.result !== undefined && pattern.test(n.result),
-        none: `nothing has the status "${value}" in the last run's run_results.json (DATA/target's, or --state's)`,
+        // Before any run (or with a --state folder of another project) no node has a status at all.
+        none: all.some((n) => n.result !== undefined)
+          ? `nothing has the status "${value}" in the last run's run_results.json (DATA/target's, or --state's)`
+          : "there is no last run to read, as DATA/target (or --state's folder) holds no run_results.json that names a node of this project",
       };
     case "state":
       return stateMatcher(value, raw, sourceState);

@@ -151,6 +151,12 @@ describe("dbt's selector methods", () => {
       "schema.yml":
         "models:\n  - name: ok\n    columns:\n      - name: id\n        tests: [{ accepted_values: { values: [2], quote: false, severity: warn } }]\n",
     });
+    // Before any run there is no run_results.json: the warning says so, not that nothing failed.
+    const warnings: string[] = [];
+    list({ ...q, select: ["result:error+"], log: () => {}, errorLog: (l) => warnings.push(l) });
+    expect(warnings[0]).toBe(
+      `[WARNING]: the selector "result:error+" matches nothing: there is no last run to read, as DATA/target (or --state's folder) holds no run_results.json that names a node of this project`,
+    );
     expect((await run("build", q)).code).toBe(1);
     const selected = (select: string) => {
       const lines: string[] = [];
