@@ -17,7 +17,13 @@ import { buildRunResults, type NodeResult } from "./run-results.ts";
 import type { IndirectSelection } from "./select-indirect.ts";
 import { sourceTypeErrors } from "./source-types.ts";
 import { takeTurnsPerFolder } from "./turns.ts";
-import { type Unbuilt, unbuiltParents, withUnbuiltParents } from "./unbuilt-parents.ts";
+import {
+  staleSourceViews,
+  staleViewWarning,
+  type Unbuilt,
+  unbuiltParents,
+  withUnbuiltParents,
+} from "./unbuilt-parents.ts";
 import { openWarehouse, type Warehouse } from "./warehouse.ts";
 
 export type { Manifest } from "./artifacts.ts";
@@ -115,10 +121,16 @@ async function unbuiltAncestors(
   const { selected, selector } = loaded;
   // `test` builds no model, and --empty's refs still read the relations, so it is no different.
   if (step === "test") return { selectedModels: selected };
-  if (selector === undefined || opts.selector !== undefined)
-    return { selectedModels: selected, unbuilt: await unbuiltParents(wh, project, selected) };
-  const widened = await withUnbuiltParents(wh, project, selected, selector, step === "build");
-  if (widened.line) log(widened.line);
+  const stale = await staleSourceViews(wh, project, opts.data);
+  if (selector === undefined || opts.selector !== undefined) {
+    const unbuilt = await unbuiltParents(wh, project, selected);
+    // A view built before its source had a file reads no row, and no model fails for it: say so.
+    for (const { parents, neededBy } of (await unbuiltParents(wh, project, selected, false, stale)).values())
+      for (const view of parents.filter((p) => stale.has(p))) log(staleViewWarning(view, neededBy));
+    return { selectedModels: selected, unbuilt };
+  }
+  const widened = await withUnbuiltParents(wh, project, selected, selector, step === "build", stale);
+  for (const line of widened.lines) log(line);
   return { selectedModels: widened.selected };
 }
 

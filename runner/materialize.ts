@@ -13,6 +13,7 @@ import {
 import { bindModelSources } from "./source.ts";
 import { quoteIdent, quoteString } from "./sql.ts";
 import { transaction } from "./transaction.ts";
+import { noSourceFileComment } from "./unbuilt-parents.ts";
 import type { Warehouse } from "./warehouse.ts";
 
 export interface BuildContext {
@@ -80,9 +81,13 @@ export async function materialize(wh: Warehouse, model: ModelNode, ctx: BuildCon
   const existing = relation?.kind;
   if (kind === "view") {
     const { sql, files } = fullQuery(model, ctx);
+    // Its source read as an empty relation: a run that leaves the view out once files land builds it
+    // along (default selector) or warns (unbuilt-parents.ts).
+    const noFile = files === 0 && model.sources.length > 0 && !ctx.empty;
     await transaction(wh, model.full, [
       ...(existing === "table" ? [`DROP TABLE ${model.relation}`] : []),
       { prefix: `CREATE OR REPLACE VIEW ${model.relation} AS`, body: sql },
+      ...(noFile ? [`COMMENT ON VIEW ${model.relation} IS '${noSourceFileComment}'`] : []),
     ]);
     return { mode: "full", sql, filesRead: files };
   }
