@@ -28,8 +28,12 @@ export interface RunningEndpoint {
   close(): Promise<void>;
 }
 
-export async function startKinesalite(): Promise<RunningEndpoint> {
-  const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 });
+export function startKinesalite(): Promise<RunningEndpoint> {
+  return listening(kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 }));
+}
+
+/** A server listening on a random loopback port, as an endpoint. */
+async function listening(server: Server): Promise<RunningEndpoint> {
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
@@ -43,18 +47,13 @@ export async function startKinesalite(): Promise<RunningEndpoint> {
  * An endpoint that answers every request with an empty JSON object: JSON, but none of Kinesis's (it
  * describes no stream and lists no shard), as another service on the port would.
  */
-export async function startEmptyJsonEndpoint(): Promise<RunningEndpoint> {
-  const server = createServer((incoming, response) => {
-    incoming.resume();
-    response.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end("{}");
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+export function startEmptyJsonEndpoint(): Promise<RunningEndpoint> {
+  return listening(
+    createServer((incoming, response) => {
+      incoming.resume();
+      response.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end("{}");
+    }),
+  );
 }
 
 /** Creates a stream and waits until it is ACTIVE. */
