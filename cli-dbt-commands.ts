@@ -31,6 +31,11 @@ const dbtOptions: Record<string, string> = {
   "--target": noProfiles,
   "-t": noProfiles,
   "--target-path": "the artifacts go to DATA/target, and --data names the folder",
+  "--warn-error": "warnings stay warnings here; a data test with severity: error (or error_if) fails the run",
+  "--warn-error-options":
+    "warnings stay warnings here; a data test with severity: error (or error_if) fails the run",
+  "-q": "every line is printed here; redirect the output (> run.log) to keep it quiet",
+  "--quiet": "every line is printed here; redirect the output (> run.log) to keep it quiet",
 };
 
 /**

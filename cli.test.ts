@@ -345,6 +345,10 @@ describe("ownstats command", () => {
       expect(target.code, flag).toBe(2);
       expect(target.stderr, flag).toContain(`(dbt's ${flag}: a project here has no profiles or targets`);
     }
+    const warnError = await ownstats("--warn-error", "build");
+    expect(warnError.code).toBe(2);
+    expect(warnError.stderr).toContain("(dbt's --warn-error: warnings stay warnings here");
+    expect((await ownstats("test", "-q")).stderr).toContain("(dbt's -q: every line is printed here");
     expect((await ownstats("run", "--selct", "x")).stderr).not.toContain("(dbt's");
   });
 
