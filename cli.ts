@@ -53,9 +53,9 @@ const varsOption = () =>
 const selectOption = () =>
   new Option(
     "-s, --select <selectors...>",
-    "models to run: name, +name, name+, 2+name, @name, tag:x, path:dir, source:x+, config.materialized:x; a,b intersects",
+    "the models and tests to choose: name, +name, name+, 2+name, @name, tag:x, path:dir, source:x+, config.materialized:x; a,b intersects",
   );
-const excludeOption = () => new Option("--exclude <selectors...>", "models to leave out");
+const excludeOption = () => new Option("--exclude <selectors...>", "the models and tests to leave out");
 const selectorOption = () =>
   new Option("--selector <name>", "a selection named in models/selectors.yml (in place of --select)");
 const indirectOption = () =>
