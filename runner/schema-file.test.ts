@@ -163,6 +163,16 @@ describe("schema.yml", () => {
     ]);
   });
 
+  it("points a model's tags written beside its name to its config, where a property file takes them", () => {
+    const p = tempProject({
+      "a.sql": "select 1 as id",
+      "schema.yml": "models:\n  - name: a\n    tags: [daily]\n",
+    });
+    expect(compileProject(p.models).errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      'models/schema.yml:3 models.0: Unrecognized key: "tags" (a model\'s tags go in its config: config: { tags: [daily] })',
+    ]);
+  });
+
   it("names schema.yml's line when the config written there is incomplete, in YAML's words, not the model's file", () => {
     const p = tempProject({
       "events.sql": "select 1 as id, now() as ts",

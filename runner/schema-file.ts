@@ -136,7 +136,9 @@ export function readSchemaFiles(
 
 /** One property file's models with their tests and lines; none when the file cannot be read (its errors say why). */
 function readSchemaFile(path: string, display: string, errors: ProjectError[]): SchemaModel[] {
-  const loaded = readYaml(path, display, schemaSchema, errors);
+  const loaded = readYaml(path, display, schemaSchema, errors, {
+    "models.*.tags": "a model's tags go in its config: config: { tags: [daily] }",
+  });
   if (!loaded) return [];
   for (const key of Object.keys(loaded.value).filter((k) => !topKeys.includes(k)))
     errors.push({

@@ -13,7 +13,10 @@ export function readYaml<T>(
   display: string,
   schema: z.ZodType<T>,
   errors: ProjectError[],
-  /** What an unknown key, by its dotted path, means here: dbt's name for something spelt otherwise. */
+  /**
+   * What an unknown key, by its dotted path (a list item's index as "*"), means here: dbt's name for
+   * something spelt otherwise, or a key dbt's users write in another place.
+   */
   dbtKeys: Record<string, string> = {},
 ):
   | {
@@ -39,11 +42,14 @@ export function readYaml<T>(
       if (issue.code === "unrecognized_keys") {
         // The unknown key's own line, rather than its value's or its parent's, and what it may have meant.
         const [unknown = ""] = issue.keys;
-        const dbtKey = issue.keys.find((k) => dbtKeys[[...issue.path, k].join(".")] !== undefined);
+        // A list item's index is "*" in dbtKeys: models.*.tags is every model's.
+        const dotted = (k: string) =>
+          [...issue.path, k].map((step) => (typeof step === "number" ? "*" : String(step))).join(".");
+        const dbtKey = issue.keys.find((k) => dbtKeys[dotted(k)] !== undefined);
         const meant =
           dbtKey === undefined
             ? meantKey(unknown, keysAt(schema, issue.path))
-            : ` (${dbtKeys[[...issue.path, dbtKey].join(".")]})`;
+            : ` (${dbtKeys[dotted(dbtKey)]})`;
         errors.push({
           file: display,
           line: keyLine(doc, text, issue.path, dbtKey ?? unknown) ?? lineOf(doc, text, issue.path),
