@@ -123,10 +123,13 @@ async function unbuiltAncestors(
   if (step === "test") return { selectedModels: selected };
   const stale = await staleSourceViews(wh, project, opts.data);
   if (selector === undefined || opts.selector !== undefined) {
-    const unbuilt = await unbuiltParents(wh, project, selected);
-    // A view built before its source had a file reads no row, and no model fails for it: say so.
-    for (const { parents, neededBy } of (await unbuiltParents(wh, project, selected, false, stale)).values())
+    const unbuilt = new Map<string, Unbuilt>();
+    for (const [name, { parents, neededBy }] of await unbuiltParents(wh, project, selected, false, stale)) {
+      // A view built before its source had a file reads no row, and no model fails for it: say so.
       for (const view of parents.filter((p) => stale.has(p))) log(staleViewWarning(view, neededBy));
+      const missing = parents.filter((p) => !stale.has(p));
+      if (missing.length) unbuilt.set(name, { parents: missing, neededBy });
+    }
     return { selectedModels: selected, unbuilt };
   }
   const widened = await withUnbuiltParents(wh, project, selected, selector, step === "build", stale);
