@@ -56,6 +56,25 @@ describe("the stored record", () => {
       [20_000, 11_520, 20_000],
     ]);
   });
+  it("keeps a language tag longer than 35 characters, cut at a subtag, rather than refusing the page view", async () => {
+    // navigator.language is the browser's: Unicode extensions (calendar, numbers, hour cycle) make it long.
+    const app = createApp({ sink: collector.spool, now });
+    const long = "en-US-u-ca-gregory-nu-latn-hc-h23-fw-mon";
+    const res = await post(app, {
+      events: [
+        event({ language: long }),
+        event({ language: long, props: { plan: "pro" } }),
+        event({ language: "x".repeat(40) }),
+      ],
+    });
+    expect(res.json).toEqual({ accepted: 3, rejected: [] });
+    const stored = await collector.stored();
+    expect(stored.map((e) => e.language)).toEqual([
+      "en-US-u-ca-gregory-nu-latn-hc-h23",
+      "en-US-u-ca-gregory-nu-latn-hc-h23",
+      "x".repeat(35),
+    ]);
+  });
   it("normalizes ids, times and strings in the stored record", async () => {
     const app = createApp({ sink: collector.spool, now });
     const upper = "3F2504E0-4F89-41D3-9A0C-0305E82C3301";

@@ -167,6 +167,17 @@ const atMostDimension = (pixels: number | undefined) =>
   pixels === undefined ? undefined : Math.min(pixels, LIMITS.dimension);
 
 /**
+ * A language tag cut to its stored length at the last whole subtag that fits: the language and
+ * region come first in a tag, the extensions a long one carries (-u-ca-…-nu-…) after them.
+ */
+function languageTag(tag: string | undefined): string | undefined {
+  const max = LIMITS.text.language;
+  if (tag === undefined || tag.length <= max) return tag;
+  const end = tag.lastIndexOf("-", max);
+  return tag.slice(0, end > 0 ? end : max);
+}
+
+/**
  * Builds the stored record field by field, in one fixed order: V8 then gives every record the
  * same shape (spreads and deletes would not), which keeps this and JSON.stringify fast. Strings
  * are made well-formed (lone surrogates → U+FFFD), ids lower-cased, times put in UTC.
@@ -190,7 +201,7 @@ function toStored(event: WireEvent, server: RequestFields): StoredEvent {
     screen_width: atMostDimension(event.screen_width),
     screen_height: atMostDimension(event.screen_height),
     viewport_width: atMostDimension(event.viewport_width),
-    language: text(event.language),
+    language: languageTag(text(event.language)),
     timezone: text(event.timezone),
     scroll_pct: event.scroll_pct,
     seconds: event.seconds,

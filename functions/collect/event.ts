@@ -54,6 +54,7 @@ export const LIMITS = {
     utm_campaign: 200,
     utm_term: 200,
     utm_content: 200,
+    /** Stored length; a longer tag is taken and cut (app.ts). */
     language: 35,
     timezone: 64,
     element: 200,
@@ -137,7 +138,9 @@ export const wireEventSchema = z
     screen_width: dimension.optional(),
     screen_height: dimension.optional(),
     viewport_width: dimension.optional(),
-    language: text(LIMITS.text.language).optional(),
+    // The browser's own tag, not the page's: one longer than the stored 35 characters (Unicode
+    // extensions: -u-ca-gregory-nu-latn-…) is taken, and stored cut at a subtag (app.ts).
+    language: z.string(expect("must be a string")).optional(),
     timezone: text(LIMITS.text.timezone).optional(),
     scroll_pct: z.literal(LIMITS.scrollSteps, "must be 25, 50, 75 or 100").optional(),
     seconds: z

@@ -19,9 +19,10 @@ const TYPES = new Set<string>(EVENT_TYPES);
 const UUID = wireEventSchema.shape.event_id.def.pattern as RegExp;
 const DATE_TIME = wireEventSchema.shape.event_ts.def.pattern as RegExp;
 const TAB_OR_NEWLINE = /[\t\n\r]/;
-// An experiment or a variant may be named by a number, stored as its text (event.ts): checked apart.
+// An experiment or a variant may be named by a number, stored as its text, and a language of any
+// length is taken and cut when stored (event.ts): checked apart.
 const TEXT_LIMITS = Object.entries(LIMITS.text).filter(
-  ([field]) => field !== "experiment" && field !== "variant",
+  ([field]) => field !== "experiment" && field !== "variant" && field !== "language",
 );
 const SCROLL_STEPS = new Set<unknown>(LIMITS.scrollSteps);
 
@@ -54,6 +55,7 @@ export function plainWireEvent(item: Record<string, unknown>): WireEvent | undef
   if (referrer !== undefined && referrer !== "" && !plainUrl(referrer)) return undefined;
   if (item.props !== undefined) return undefined;
   for (const [field, max] of TEXT_LIMITS) if (!text(item[field], max)) return undefined;
+  if (!text(item.language, Number.POSITIVE_INFINITY)) return undefined;
   const experiment = label(item.experiment);
   const variant = label(item.variant);
   if (!text(experiment, LIMITS.text.experiment) || !text(variant, LIMITS.text.variant)) return undefined;
