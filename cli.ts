@@ -16,6 +16,7 @@ import {
   varsMapping,
 } from "./cli-arguments.ts";
 import { withDbtCommandHint } from "./cli-dbt-commands.ts";
+import { DEMO_DEFAULTS } from "./local/demo-defaults.ts";
 import { MAX_SEED } from "./local/demo-random.ts";
 import type { DataSubfolder } from "./local/dev-guard.ts";
 import { defaultModelsFolder } from "./runner/default-models.ts";
@@ -240,9 +241,9 @@ program
   .addOption(dataOption())
   // Bounded so that a typo fails as a usage error instead of running out of memory or never ending:
   // a million visitors already make about 12 M events (6 GB of NDJSON).
-  .option("--visitors <n>", "distinct visitors", integer("--visitors", 1, 1_000_000), 2000)
-  .option("--days <n>", "days of history, ending now", integer("--days", 1, 3650), 56)
-  .option("--seed <n>", "random seed", integer("--seed", 0, MAX_SEED), 1)
+  .option("--visitors <n>", "distinct visitors", integer("--visitors", 1, 1_000_000), DEMO_DEFAULTS.visitors)
+  .option("--days <n>", "days of history, ending now", integer("--days", 1, 3650), DEMO_DEFAULTS.days)
+  .option("--seed <n>", "random seed", integer("--seed", 0, MAX_SEED), DEMO_DEFAULTS.seed)
   .option("--add", "add to a data folder that already holds events (refused otherwise)", false)
   .action(async (opts) => finish(await (await import("./local/index.ts")).demo(opts)));
 

@@ -8,6 +8,7 @@ import { projectZone } from "../reports/zone.ts";
 import { DEFAULT_LOOKBACK_HOURS, loadProjectFiles } from "../runner/project.ts";
 import { type RunningCollector, servedAt, startCollector } from "./collect.ts";
 import { formatDemoSummary, writeDemo } from "./demo.ts";
+import { DEMO_DEFAULTS } from "./demo-defaults.ts";
 import { recoverDemoStaging } from "./demo-staging.ts";
 import { failureLines, IncrementalBuilder } from "./dev-builder.ts";
 import { acquireDevLock, type DevLock, DevStartError, ensureWritable } from "./dev-guard.ts";
@@ -147,7 +148,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
   try {
     if (emptyAtStart && options.demo) {
       log("writing demo data into an empty data folder (--no-demo skips this)…");
-      log(formatDemoSummary(await writeDemo({ data, visitors: 2000, days: 56, seed: 1 }), data));
+      log(formatDemoSummary(await writeDemo({ data, ...DEMO_DEFAULTS }), data));
     }
     if (!stopping) await watcher.start();
   } catch (error) {

@@ -5,6 +5,7 @@ import { join, relative } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { demoAnchor, writeDemo } from "../local/demo.ts";
+import { DEMO_DEFAULTS } from "../local/demo-defaults.ts";
 import { openWarehouse, type Warehouse } from "../runner/warehouse.ts";
 import { tempFolder } from "./temp-folders.ts";
 
@@ -133,7 +134,7 @@ describe("demo shape", () => {
 
   beforeAll(async () => {
     const data = tempData();
-    const summary = await writeDemo({ data, visitors: 2000, days: 56, seed: 1, now });
+    const summary = await writeDemo({ data, ...DEMO_DEFAULTS, now });
     spikeStart = summary.spike.start;
     wh = await openWarehouse(data);
     await wh.run(`create view events as select * from read_ndjson('${join(data, "raw")}/**/*.gz',

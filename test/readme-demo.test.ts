@@ -1,10 +1,11 @@
 // The README's figures about the demo data, checked on what `ownstats demo` writes with its defaults
-// (2,000 visitors, 56 days, seed 1): the first thing a new user sees.
+// (DEMO_DEFAULTS: 2,000 visitors, 57 days, seed 1): the first thing a new user sees.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { writeDemo } from "../local/demo.ts";
+import { DEMO_DEFAULTS } from "../local/demo-defaults.ts";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const data = mkdtempSync(join(tmpdir(), "ownstats-readme-demo-"));
@@ -14,7 +15,7 @@ afterAll(() => rmSync(data, { recursive: true, force: true }));
 it("flags the share of bot events the README gives", async () => {
   const range = /about ([\d.]+)–([\d.]+) % of events from headless crawlers/.exec(readme);
   expect(range, "the README's bot share").not.toBeNull();
-  const summary = await writeDemo({ data, visitors: 2000, days: 56, seed: 1, now: "2026-03-01T00:00:00Z" });
+  const summary = await writeDemo({ data, ...DEMO_DEFAULTS, now: "2026-03-01T00:00:00Z" });
   const percent = (100 * summary.botEvents) / summary.events;
   expect(percent).toBeGreaterThanOrEqual(Number(range?.[1]));
   expect(percent).toBeLessThanOrEqual(Number(range?.[2]));
