@@ -167,6 +167,25 @@ describe("compileProject", () => {
     ]);
   });
 
+  it("refuses a model name that --select reads as a method, a wildcard or a graph operator", () => {
+    const p = tempProject({
+      "daily:v2.sql": "select 1",
+      "top*.sql": "select 2",
+      "+base.sql": "select 3",
+      "@all.sql": "select 4",
+      "orders+.sql": "select 5",
+      "v1.2-final_ok.sql": "select 6",
+    });
+    const where = compileProject(p.models).errors.map((e) => `${e.file} ${e.message}`);
+    expect(where.sort()).toEqual([
+      'models/+base.sql the model name "+base" starts with an operator of --select (+name takes its parents, @name its children\'s): rename the file (e.g. base.sql)',
+      'models/@all.sql the model name "@all" starts with an operator of --select (+name takes its parents, @name its children\'s): rename the file (e.g. all.sql)',
+      'models/daily:v2.sql the model name "daily:v2" holds a colon, where --select reads a method (tag:nightly): rename the file (e.g. daily_v2.sql)',
+      'models/orders+.sql the model name "orders+" ends with an operator of --select (name+ takes its children): rename the file (e.g. orders.sql)',
+      'models/top*.sql the model name "top*" holds a wildcard character (* ? [ ]), which --select matches other names with: rename the file (e.g. top_.sql)',
+    ]);
+  });
+
   it("validates project.yml and names the key that is wrong", async () => {
     const p = tempProject(
       { "a.sql": "select 1" },

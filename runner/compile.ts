@@ -63,6 +63,26 @@ export interface CompileOptions {
   vars?: Record<string, unknown>;
 }
 
+/**
+ * Why --select could not name a model of this name, if it could not: it reads spaces and commas as
+ * unions and intersections, a colon as a method (tag:), `*`, `?` and brackets as wildcards, and a
+ * leading `+` or `@` or a trailing `+` as the graph's operators.
+ */
+function unselectableName(name: string): string | undefined {
+  const reads: [RegExp, string][] = [
+    [/\s/, "holds a space, where --select splits its selectors"],
+    [/,/, "holds a comma, where --select splits its selectors"],
+    [/:/, "holds a colon, where --select reads a method (tag:nightly)"],
+    [/[*?[\]]/, "holds a wildcard character (* ? [ ]), which --select matches other names with"],
+    [/^(@|\d*\+)/, "starts with an operator of --select (+name takes its parents, @name its children's)"],
+    [/\+\d*$/, "ends with an operator of --select (name+ takes its children)"],
+  ];
+  const problem = reads.find(([pattern]) => pattern.test(name))?.[1];
+  if (!problem) return undefined;
+  const renamed = name.replace(/[\s,:*?[\]]+/g, "_").replace(/^[@+\d]*\+|^@|\+\d*$/g, "") || "model";
+  return `the model name "${name}" ${problem}: rename the file (e.g. ${renamed}.sql)`;
+}
+
 export function compileProject(modelsDir: string, opts: CompileOptions = {}): CompiledProject {
   const files = loadProjectFiles(modelsDir);
   const errors = files.errors;
@@ -96,13 +116,9 @@ export function compileProject(modelsDir: string, opts: CompileOptions = {}): Co
   // DuckDB's names ignore case, so Daily.sql and daily.sql would be one table.
   const byFoldedName = new Map<string, ModelFile>();
   for (const file of files.models) {
-    // --select "a b" and "a,b" are two selectors (a union, an intersection): such a name cannot be chosen.
-    const splitter = /\s/.test(file.name) ? "a space" : file.name.includes(",") ? "a comma" : undefined;
-    if (splitter) {
-      errors.push({
-        file: file.file,
-        message: `the model name "${file.name}" holds ${splitter}, where --select splits its selectors: rename the file (e.g. ${file.name.replace(/[\s,]+/g, "_")}.sql)`,
-      });
+    const unselectable = unselectableName(file.name);
+    if (unselectable) {
+      errors.push({ file: file.file, message: unselectable });
       continue;
     }
     const other = byFoldedName.get(file.name.toLowerCase());
