@@ -54,9 +54,13 @@ export function goalsQueries(period: Period): Record<string, string> {
       FROM per_session GROUP BY form
       ORDER BY started DESC, submitted DESC, form LIMIT ${goalsShown}`,
     props: `
+      -- Named by int_goal_events, as the custom events table names them: one sent with a blank name
+      -- is "(unnamed)" there, and would be a blank row here.
       WITH customs AS (
-        SELECT name, session_id, props FROM stg_events
-        WHERE event_type = 'custom' AND ${periodEvents(period)} AND name IS NOT NULL
+        SELECT goal.name, goal.session_id, event.props
+        FROM (SELECT event_id, name, session_id FROM ${periodGoalEvents(period, "'custom'")}) AS goal
+        JOIN (SELECT event_id, props FROM stg_events WHERE event_type = 'custom' AND ${periodEvents(period)}) AS event
+          USING (event_id)
       ),
       pairs AS (
         -- json_each, as int_session_goal_props: ->> would read a visitor's key "$[" as a JSON path.

@@ -49,3 +49,28 @@ it("shows on the goals page the names the models give goals, as the goals mart h
   expect(tableRows(page, "Forms")).toEqual([["(no id)", "1", "0", "0.0 %"]]);
   expect(tableRows(page, "Where each CTA is clicked").map((r) => r[0])).toEqual(["(no id)", "book_call"]);
 });
+
+it("names a custom event sent with a blank name the same in the property values as among the custom events", async () => {
+  const data = tempData();
+  await writeRaw(data, [
+    ev({ session_id: "s1", event_ts: at(0) }),
+    ev({ session_id: "s1", event_type: "custom", name: "", props: { plan: "pro" }, event_ts: at(1) }),
+    ev({ session_id: "s1", event_type: "custom", name: "  ", props: { plan: "free" }, event_ts: at(2) }),
+  ]);
+  const lines: string[] = [];
+  const code = await runProject("run", {
+    data,
+    models: modelsDir,
+    fullRefresh: false,
+    log: (l) => lines.push(l),
+  });
+  expect(code, lines.join("\n")).toBe(0);
+
+  await buildSite({ data, days: 7, models: modelsDir });
+  const page = readFileSync(join(data, "site", "goals.html"), "utf8");
+  expect(tableRows(page, "Custom events by name")).toEqual([["(unnamed)", "2", "1", "1", "100.0 %"]]);
+  expect(tableRows(page, "Custom events&#x27; top")).toEqual([
+    ["(unnamed)", "plan", "free", "1", "1"],
+    ["(unnamed)", "plan", "pro", "1", "1"],
+  ]);
+});
