@@ -61,6 +61,20 @@ describe("charts", () => {
     expect(ids(a.svg).filter((id) => ids(b.svg).includes(id))).toEqual([]);
   });
 
+  it("keeps a label that looks like ECharts' own ids as it is: a page /corvette-zr1-review is not renamed", () => {
+    const chart = barChart(
+      "Pages",
+      ["/corvette-zr1-review", "/zr12-parts"],
+      [{ name: "views", values: [2, 1] }],
+      {
+        horizontal: true,
+      },
+    );
+    expect(chart.svg).toContain(">/corvette-zr1-review</text>");
+    expect(chart.svg).toContain(">/zr12-parts</text>");
+    expect(chart.svg).not.toMatch(/(id|href)="#?zr\d/);
+  });
+
   it("draws the lineage with a node per model", () => {
     const chart = lineageChart(
       "Lineage",

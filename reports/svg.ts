@@ -42,7 +42,8 @@ export function accessibleSvg(raw: string, title: string, kind?: string): string
     .replace(/ class="zr\d+-cls-\d+"/g, "")
     .replace(/<defs\s*>\s*<\/defs>/g, "")
     .replace(/ style="([^"]*)"/g, (_, style: string) => ` ${styleToAttributes(style)}`)
-    .replace(/zr\d+-/g, `${id}-`)
+    // ECharts' ids (zr0-…) in tags only: a label's text (a page /corvette-zr1-review) stays as it is.
+    .replace(/<[^>]*>/g, (tag) => tag.replace(/zr\d+-/g, `${id}-`))
     .replace(foreground, '$1="currentColor"')
     .replace(gridLines, 'stroke="currentColor" stroke-opacity="0.15"')
     .replace(/<defs >/g, "<defs>")
