@@ -53,7 +53,9 @@ function csvLink(fields, columns, rowCount) {
       for (let row = 0; row < rowCount; row++)
         lines.push(fields.map((field, i) => csvField(columns[i], row, field.type)).join(","));
       if (download) URL.revokeObjectURL(download);
-      download = URL.createObjectURL(new Blob([`${lines.join("\r\n")}\r\n`], { type: "text/csv" }));
+      // A byte order mark, as the report pages' CSV files have: a spreadsheet opened by double-click
+      // would read UTF-8 (an accented path or campaign) as another encoding without it.
+      download = URL.createObjectURL(new Blob([`\ufeff${lines.join("\r\n")}\r\n`], { type: "text/csv" }));
       link.href = download;
     },
     { once: true },
