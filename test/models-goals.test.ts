@@ -84,6 +84,20 @@ describe("goals", () => {
     ]);
   });
 
+  it("names the properties of a custom event with an empty or blank name (unnamed), as goals names it", async () => {
+    const built = await buildWith([
+      ev({ session_id: "s1", event_ts: at(0) }),
+      custom("s1", 1, { plan: "pro" }, { name: "" }),
+      custom("s1", 2, { plan: "pro" }, { name: "  " }),
+    ]);
+    expect(await query(built.data, "select event_type, name, events from goals")).toEqual([
+      { event_type: "custom", name: "(unnamed)", events: 2 },
+    ]);
+    expect(await query(built.data, propsSql)).toEqual([
+      { name: "(unnamed)", prop_key: "plan", prop_value: "pro", events: 2, sessions: 1 },
+    ]);
+  });
+
   it("breaks custom events down by property key and value, numbers and booleans as text", async () => {
     const built = await buildWith(events);
     expect(await query(built.data, propsSql)).toEqual([

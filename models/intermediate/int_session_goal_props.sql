@@ -2,11 +2,12 @@
 -- Each session's custom events per name, property key and value (numbers and booleans as their JSON
 -- text: 2, true), the grain goal_props counts sessions over. Incremental like int_session_goals.
 
+-- Named as goals names them (goal_name): a blank name is "(unnamed)" in both.
 with custom as (
-  select session_id, name, props, loaded_at
+  select session_id, {{> goal_name}} as name, props, loaded_at
   from {{ref "stg_events"}}
   where {{> session_events}}
-    and {{> of_event_types types="['custom']"}} and name is not null and props is not null
+    and {{> of_event_types types="['custom']"}} and props is not null
 ),
 
 -- json_each, not props ->> key: a key is visitor-supplied text, and ->> reads "$[" or "/plan" as a
