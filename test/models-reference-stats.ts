@@ -137,7 +137,7 @@ export function experiments(stg: Stg[], vars: Vars): Row[] {
   const rows: Row[] = [];
   for (const [experiment, variants] of tally) {
     const names = [...variants.keys()].sort();
-    const control = names.includes("control") ? "control" : names[0]!;
+    const control = names.find((name) => name.toLowerCase() === "control") ?? names[0]!;
     const c = variants.get(control)!;
     const controlRate = c.conversions / c.sessions;
     const srm_p_value = splitPValue(names.map((v) => variants.get(v)!.visitors.size));

@@ -124,6 +124,8 @@ describe("experiments", () => {
     arm("color", "red", 100, 0);
     arm("zero", "control", 50, 0);
     arm("zero", "b", 50, 5);
+    arm("cased", "Control", 100, 10);
+    arm("cased", "B", 100, 20);
     const s = (session_id: string, minute: string, fields: RawEvent) =>
       ev({ session_id, event_ts: clock(minute), ...fields });
     const exposure = (variant: string) => ({
@@ -193,6 +195,13 @@ describe("experiments", () => {
     expect(blue?.prob_best).toBeCloseTo(0.4999819103260915, 7);
     expect(green?.prob_best).toBeCloseTo(0.4999819103260915, 7);
     expect(red?.prob_best).toBeCloseTo(3.617934778663555e-5, 7);
+  });
+
+  it("takes a variant named Control in another case as the control, though another sorts first", async () => {
+    const [b, control] = await variants("cased");
+    expect(control).toMatchObject({ variant: "Control", is_control: true, uplift: 0, p_value: null });
+    expect(b).toMatchObject({ variant: "B", is_control: false });
+    expect(b?.uplift).toBeCloseTo(1, 12);
   });
 
   it("has no uplift against a control that never converts", async () => {

@@ -23,7 +23,8 @@ rated as (
   select
     *,
     conversions / sessions as conversion_rate,
-    first_value(variant) over (partition by experiment order by variant <> 'control', variant) as control
+    -- A page's code may spell it Control or CONTROL: the control is still the one the others are read against.
+    first_value(variant) over (partition by experiment order by lower(variant) <> 'control', variant) as control
   from variants
 ),
 
