@@ -74,4 +74,23 @@ describe("engaged time", () => {
     ]);
     expect(await query(built.data, "select avg_engaged_s from daily")).toEqual([{ avg_engaged_s: 190 }]);
   });
+
+  it("builds when a client's time on page adds up beyond a 32-bit count, holding the largest one", async () => {
+    // The contract takes up to a week (604,800 s) per event: 3,600 paths of a week each are 2,177,280,000 s,
+    // beyond 2,147,483,647. A session so made must not stop every build.
+    const week = 604_800;
+    const built = await buildWith([
+      ev({ session_id: "flood", event_ts: at(0) }),
+      ...Array.from({ length: 3_600 }, (_, i) =>
+        ev({
+          session_id: "flood",
+          event_type: "time_on_page",
+          seconds: week,
+          event_ts: at(1),
+          page_path: `/p${i}`,
+        }),
+      ),
+    ]);
+    expect(await query(built.data, "select engaged_s from sessions")).toEqual([{ engaged_s: 2_147_483_647 }]);
+  });
 });

@@ -54,9 +54,10 @@ per_session as (
 ),
 
 -- The tracker's visible-time clock restarts with each page view, so a session's engaged time adds up
--- its pages: the largest time_on_page milestone on each path it was on, summed.
+-- its pages: the largest time_on_page milestone on each path it was on, summed. A client may send up
+-- to a week per event, so the sum is held at the largest INTEGER rather than failing the build.
 engagement as (
-  select session_id, sum(seconds)::INTEGER as engaged_s
+  select session_id, least(sum(seconds), 2147483647)::INTEGER as engaged_s
   from (
     select session_id, max(seconds) as seconds
     from events
