@@ -56,4 +56,13 @@ describe("funnel steps one event could fill twice", () => {
       { step_name: "pricing", sessions: 1 },
     ]);
   });
+
+  it("builds without a funnel when funnel_steps is an empty list", async () => {
+    const built = await buildWith([view("one", 0), view("one", 1, "/pricing")], { funnel_steps: [] });
+    expect(await query(built.data, "select count(*)::INTEGER as n from funnel")).toEqual([{ n: 0 }]);
+    expect(await query(built.data, "select count(*)::INTEGER as n from int_session_funnel")).toEqual([
+      { n: 0 },
+    ]);
+    expect(await query(built.data, "select sessions from daily")).toEqual([{ sessions: 1 }]);
+  });
 });

@@ -12,9 +12,11 @@ with recursive events as materialized (
   where {{> session_events}}
 ),
 
+-- Typed by a first member without rows, so that funnel_steps: [] is a funnel without steps.
 matches(step, session_id, event_ts, event_id) as (
+  select NULL::INTEGER, NULL::VARCHAR, NULL::TIMESTAMP, NULL::UUID where false
   {{#each vars.funnel_steps}}
-  {{#unless @first}}union all{{/unless}}
+  union all
   select {{@index}} + 1, session_id, event_ts, event_id
   from events
   where event_type = {{literal event_type}}{{#if condition}} and ({{condition}}){{/if}}

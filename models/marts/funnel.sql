@@ -2,10 +2,11 @@
 -- Sessions reaching each ordered step of var funnel_steps (how far each session got is in
 -- int_session_funnel, counted per day in int_daily_funnel).
 
+-- Typed by a first member without rows, so that funnel_steps: [] gives a funnel without steps.
 with steps(step, step_name) as (
-  values
+  select NULL::INTEGER, NULL::VARCHAR where false
   {{#each vars.funnel_steps}}
-    {{#unless @first}},{{/unless}} ({{@index}} + 1, {{literal name}})
+  union all select {{@index}} + 1, {{literal name}}
   {{/each}}
 ),
 
