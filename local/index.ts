@@ -119,6 +119,9 @@ export async function demo(opts: DemoOptions & { add?: boolean }): Promise<numbe
     const behind = newest !== undefined && periodStart.getTime() < incrementalReadFrom(newest);
     if (behind) await markFullRefresh(opts.data, periodStart, "added by `ownstats demo --add`");
     const summary = await writeDemo({ ...opts, signal: stop.signal });
+    // And again once they are in raw/: a full build that started meanwhile listed it without them,
+    // and removes only the writing of the mark it read.
+    if (behind) await markFullRefresh(opts.data, periodStart, "added by `ownstats demo --add`");
     console.log(formatDemoSummary(summary, opts.data));
     if (behind)
       console.log(

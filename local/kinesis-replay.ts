@@ -59,6 +59,10 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
         run.map((l) => l.line),
         arrival,
       );
+      // And again once it landed: a full build that started meanwhile listed raw/ without it, and
+      // removes only the writing of the mark it read (sync-full-refresh.ts).
+      if (arrival.getTime() < readFrom)
+        await markFullRefresh(options.data, hourOf(arrival), "replayed by `ownstats replay`");
       summary.objects++;
       const hour = hourOf(arrival);
       if (!summary.earliestHour || hour < summary.earliestHour) summary.earliestHour = hour;

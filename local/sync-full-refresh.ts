@@ -24,7 +24,8 @@ export const incrementalReadFrom = (newestHour: number): number =>
  * the hour "this hour"), keeping an earlier hour already marked: any mark makes the next whole build
  * a full one. Written before the objects land (or leave): a run cut short must not leave them unread.
  * A mark already there is written again, so that a full build running meanwhile, which may have read
- * raw/ before these objects landed, leaves it for the next build.
+ * raw/ before these objects landed, leaves it for the next build; for a build that starts after this
+ * write and lists raw/ before the objects are in place, callers write it once more after they are.
  */
 export async function leaveFullRefreshMark(data: string, hour: Date, reason: string): Promise<void> {
   const marked = readFullRefreshMark(data);

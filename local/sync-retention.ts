@@ -58,15 +58,20 @@ export async function expireRawDays(data: string, days: number, now = Date.now()
   const through = Math.max(...gone.map((day) => day.start));
   expired.through = new Date(through);
   // Its hour is the last expired day's end: nothing before it is in raw/ once they are gone.
-  await leaveFullRefreshMark(
-    data,
-    new Date(through + DAY_MS),
-    `raw events before this hour were deleted, older than --raw-retention-days ${days}`,
-  );
+  const mark = () =>
+    leaveFullRefreshMark(
+      data,
+      new Date(through + DAY_MS),
+      `raw events before this hour were deleted, older than --raw-retention-days ${days}`,
+    );
+  await mark();
   for (const day of gone) {
     expired.files += await filesUnder(day.path);
     await rm(day.path, { recursive: true, force: true });
   }
+  // And again once they are gone: a full build that started meanwhile may have read them, and
+  // removes only the writing of the mark it read.
+  await mark();
   for (const month of new Set(gone.map((day) => day.month)))
     if ((await readdir(month)).length === 0) await rm(month, { recursive: true });
   for (const year of await entries(raw, "year"))

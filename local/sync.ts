@@ -232,8 +232,11 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
     // Written before any of them is downloaded: a sync cut short would leave them in place, never
     // listed as new again and never read by an incremental build.
     const hourOf = (o: _Object) => partitionHour(o.Key as string) ?? Number.POSITIVE_INFINITY;
-    const behind = readFrom === undefined ? [] : objects.map(hourOf).filter((hour) => hour < readFrom);
-    if (behind.length) await markFullRefresh(data, new Date(Math.min(...behind)));
+    const markBehind = async (list: _Object[]) => {
+      const behind = readFrom === undefined ? [] : list.map(hourOf).filter((hour) => hour < readFrom);
+      if (behind.length) await markFullRefresh(data, new Date(Math.min(...behind)));
+    };
+    await markBehind(objects);
     // Downloads run side by side, a new one as soon as any finishes; the state moves past a chunk of
     // them only once it and everything before it are in place.
     const fetch = (o: _Object) =>
@@ -268,6 +271,9 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
         if (readFrom !== undefined && hour < readFrom && hour < earliest)
           summary.behindWarehouseFrom = new Date(hour);
       }
+      // Marked again once they landed: a full build that started meanwhile listed raw/ without them,
+      // and removes only the writing of the mark it read (sync-full-refresh.ts).
+      await markBehind(fetched);
       await record(fetched, chunk.at(-1)?.item.Key);
       // A line per chunk would be thousands in a first sync of months (a scheduled job's log): the
       // first chunk says it started, then one line per PROGRESS_EVERY objects.
