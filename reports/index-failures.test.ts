@@ -1,7 +1,7 @@
 // renderSite when things go wrong: a failing query, models never built, no warehouse, and two
 // renders of one folder at once. Each leaves the site on disk whole.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openWarehouse } from "../runner/warehouse.ts";
 import { tempFolder } from "../test/temp-folders.ts";
@@ -44,6 +44,30 @@ describe("renderSite failures", () => {
     // The later render wins: its period is the one on disk.
     expect(readFileSync(join(data, "site", "index.html"), "utf8")).toContain("(7 days)");
     expect(readdirSync(join(data, "site")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("removes the temporary files a render killed mid-write left, and nothing else", async () => {
+    const data = await sampleDataFolder();
+    folders.push(data);
+    expect(await renderSite({ data, days: 28 })).toBe(0);
+    const site = join(data, "site");
+    // What a render stopped between writing a file and renaming it leaves: a page, a CSV file, a
+    // mart's Parquet export, an engine file, and its bundle.
+    const leftovers = [
+      "index.html.4242-0a1b2c3d.tmp",
+      "csv/pages-top-pages.csv.4242-0a1b2c3d.tmp",
+      "data/daily.parquet.4242-deadbeef.tmp",
+      "duckdb/duckdb-eh.wasm.4242.tmp",
+      "duckdb/duckdb-wasm.js.4242.tmp",
+    ];
+    const others = ["notes.tmp", "drafts/plan.tmp", "data/readme.txt"];
+    for (const path of [...leftovers, ...others]) {
+      mkdirSync(dirname(join(site, path)), { recursive: true });
+      writeFileSync(join(site, path), "x");
+    }
+    await buildSite({ data, days: 28 });
+    expect(leftovers.filter((path) => existsSync(join(site, path)))).toEqual([]);
+    expect(others.filter((path) => existsSync(join(site, path)))).toEqual(others);
   });
 
   it("says what is missing when the models were never built", async () => {

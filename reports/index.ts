@@ -1,7 +1,6 @@
 // The static reports' face: renders DATA/site/ from the warehouse. Every page declares its
 // queries; the first that fails stops the build, naming the page and the query, and leaves the
 // previous site as it was (nothing is written until every page has rendered).
-import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { defaultModelsFolder } from "../runner/default-models.ts";
@@ -17,6 +16,7 @@ import { pages } from "./pages/all.ts";
 import { type DataSpan, type Period, reportPeriod } from "./period.ts";
 import { exportMarts, installEngine, type MartExports, publishedMarts } from "./playground.ts";
 import { renderTemplate } from "./templates.ts";
+import { removeLeftoverTemporaries, temporaryPath } from "./temporary-files.ts";
 import { projectZone, warehouseZone, zonedMinute } from "./zone.ts";
 
 export interface SiteOptions {
@@ -107,6 +107,10 @@ async function renderOnce(opts: SiteOptions, now: Date): Promise<RenderedSite> {
   try {
     const input = await pageInput(warehouse, opts, now);
     const folder = join(opts.data, "site");
+    // The warehouse open here keeps another process's render out (DuckDB locks the file) and this
+    // process's renders take turns, so a temporary file in the site is a killed render's leftover:
+    // it goes before anything is written, and is never published with the site.
+    removeLeftoverTemporaries(folder);
     // Pages run on connections of their own, so one page's charts are drawn while another's
     // queries run; a failure is reported for the first failing page in navigation order.
     const cache: QueryCache = new Map();
@@ -286,7 +290,7 @@ function assetFiles() {
 
 function writeAtomically(path: string, content: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`;
+  const temporary = temporaryPath(path);
   writeFileSync(temporary, content);
   renameSync(temporary, path);
 }

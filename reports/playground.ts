@@ -2,7 +2,6 @@
 // events or sessions, because the site may be published (GitHub Pages sites are public).
 // The engine is DuckDB-WASM 1.28.0 from the npm package (later versions fetch the parquet
 // extension from the internet), copied into the site so the page asks no other host for anything.
-import { randomUUID } from "node:crypto";
 import {
   copyFileSync,
   existsSync,
@@ -17,6 +16,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Warehouse } from "../runner/warehouse.ts";
 import { ReportQueryError } from "./page.ts";
+import { temporaryPath } from "./temporary-files.ts";
 
 /** The tables the playground offers, in the order it lists them. */
 export const publishedMarts = [
@@ -66,7 +66,7 @@ export async function exportMarts(warehouse: Warehouse, site: string): Promise<M
   const files: { path: string; bytes: number }[] = [];
   for (const mart of publishedMarts) {
     const target = join(folder, `${mart}.parquet`);
-    const temporary = `${target}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`;
+    const temporary = temporaryPath(target);
     pending.push({ temporary, target });
     try {
       await warehouse.run(
@@ -101,7 +101,7 @@ export async function installEngine(site: string): Promise<void> {
     if (existsSync(to) && statSync(to).size === statSync(from).size) continue;
     // Under a temporary name first: a browser loading the SQL page meanwhile (the dev server serves
     // the site while it is built) gets the whole old file or the whole new one, never part of one.
-    const temporary = `${to}.${process.pid}.tmp`;
+    const temporary = temporaryPath(to);
     copyFileSync(from, temporary);
     renameSync(temporary, to);
   }
@@ -111,6 +111,7 @@ export async function installEngine(site: string): Promise<void> {
   if (existsSync(bundle) && existsSync(stamp) && readFileSync(stamp, "utf8") === version) return;
   // Loaded only when the bundle is missing: most builds find it in place.
   const { build } = await import("esbuild");
+  const temporary = temporaryPath(bundle);
   await build({
     entryPoints: [join(dist, "duckdb-browser.mjs")],
     bundle: true,
@@ -118,10 +119,10 @@ export async function installEngine(site: string): Promise<void> {
     platform: "browser",
     minify: true,
     legalComments: "none",
-    outfile: `${bundle}.${process.pid}.tmp`,
+    outfile: temporary,
     logLevel: "silent",
   });
-  renameSync(`${bundle}.${process.pid}.tmp`, bundle);
+  renameSync(temporary, bundle);
   writeFileSync(stamp, version);
 }
 
