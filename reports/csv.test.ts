@@ -138,7 +138,7 @@ describe("the site's CSV downloads", () => {
           // The file names the unit of a time the page writes out ("1m 05s" there, 65 here).
           const header = [...inner.matchAll(/<th(?: [^>]*)?>([\s\S]*?)<\/th>/g)]
             .map((m) => text(m[1] ?? ""))
-            .map((h) => (h === "Engaged time" ? "Engaged time (s)" : h));
+            .map((h) => (h === "Engaged time" || h === "Engaged for at least" ? `${h} (s)` : h));
           // A link's field holds where it leads, not its text.
           const rows = [...inner.matchAll(/<tr>(<td(?! colspan)[\s\S]*?)<\/tr>/g)].map((m) =>
             [...(m[1] ?? "").matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map(

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { tableCsv } from "../csv.ts";
 import { formatShare } from "../format.ts";
+import type { Table } from "../page.ts";
 import { renderedSamplePage, renderedSamplePageAndRows } from "../sample-warehouse.ts";
+import { engagement } from "./engagement.ts";
 
 describe("pages and engagement page", () => {
   it("shows the page views by which the time milestones' pages are ordered", async () => {
@@ -44,6 +47,19 @@ describe("pages and engagement page", () => {
     const sessions = Number(row?.n);
     expect(page).toContain(
       `<caption>Time milestones: shares of the period&#x27;s ${sessions.toLocaleString("en-US")} sessions</caption>`,
+    );
+  });
+
+  it("writes the time milestones' times into their CSV file in seconds, as its header says", async () => {
+    const milestones = { sessions: 10, engaged_30: 8, engaged_60: 5, engaged_180: 2, engaged_300: 1 };
+    const view = await engagement.view(
+      { milestones: [milestones] },
+      {} as Parameters<typeof engagement.view>[1],
+    );
+    const table = view.milestonesTable as Table;
+    expect(table.rows.map((row) => row[0]?.text)).toEqual(["30 s", "1 min", "3 min", "5 min"]);
+    expect(tableCsv(table)).toBe(
+      "\ufeffEngaged for at least (s),Sessions,Share\r\n30,8,0.8\r\n60,5,0.5\r\n180,2,0.2\r\n300,1,0.1\r\n",
     );
   });
 

@@ -80,10 +80,11 @@ export const engagement: Page = {
         sessions
           ? `Time milestones: shares of the period's ${formatCountOf(sessions, "session")}`
           : "Time milestones (sessions of the period)",
-        ["Engaged for at least", "Sessions#", "Share#"],
+        // "1 min" on the page, 60 in the CSV file, as other times there.
+        [{ label: "Engaged for at least", csv: "Engaged for at least (s)" }, "Sessions#", "Share#"],
         sessions
           ? milestones.map((s) => [
-              formatSeconds(s),
+              figure(formatSeconds, s),
               formatCount(m[`engaged_${s}`] ?? 0),
               figure(formatShare, num(m[`engaged_${s}`] ?? 0) / sessions),
             ])
