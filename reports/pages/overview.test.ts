@@ -199,7 +199,7 @@ describe("overview top referring sites", () => {
       UPDATE sessions SET referring_site = '<b>google.com</b>', converted = true
         WHERE session_id IN (${inPeriod} LIMIT 3 OFFSET 9);`);
     const page = await overviewOf(data, 7);
-    const section = page.slice(page.indexOf('id="referrers-h"'), page.indexOf("All referring sites"));
+    const section = page.slice(page.indexOf('id="referrers-h"'), page.indexOf("Referring sites in detail"));
     const rows = [...section.matchAll(/<tr>(.*?)<\/tr>/gs)].map((m) =>
       [...(m[1] ?? "").matchAll(/<t[dh][^>]*>(.*?)<\/t[dh]>/gs)].map((c) => c[1]?.trim()),
     );
@@ -259,15 +259,38 @@ describe("overview top lists", () => {
     expect(section).toContain('"(direct)" is every session without one, untagged links from search engines');
   });
 
-  it("link each list to the page with all of them, at its table", async () => {
+  it('say "All" only of a list the page they lead to shows whole', async () => {
+    // More pages, referring sites and campaigns than the pages and sources pages list.
+    const data = await sampleData(`
+      INSERT INTO int_daily_pages BY NAME
+        SELECT DATE '2026-11-19' AS date, '/extra/' || i AS page_path, 1 AS views, 1 AS sessions
+        FROM range(30) t(i);
+      UPDATE sessions SET referring_site = session_id || '.example', utm_campaign = 'c-' || session_id;`);
+    const page = await overviewOf(data, 28);
+    const site = join(data, "site");
+    const links = [...page.matchAll(/<a href="([^"#]+)#?([^"]*)">(All [^<]*)<\/a>/g)];
+    expect(links.length).toBeGreaterThan(0);
+    for (const [, file = "", fragment, text] of links) {
+      const target = readFileSync(join(site, file), "utf8");
+      const from = fragment ? target.indexOf(`id="${fragment}"`) : 0;
+      const section = target.slice(from, fragment ? target.indexOf("</section>", from) : undefined);
+      // A list cut short says so in its caption: "The 25 most viewed of 35 pages of the period".
+      const cut = [...section.matchAll(/<caption>(The \d+ [^<]* of [\d,]+[^<]*)<\/caption>/g)].map(
+        (m) => m[1],
+      );
+      expect(cut, text).toEqual([]);
+    }
+  });
+
+  it("link each list to the page with more of them, at its table", async () => {
     const data = await sampleData();
     const page = await overviewOf(data, 7);
     const site = join(data, "site");
     for (const [list, next] of [
-      ["pages-h", "All pages"],
+      ["pages-h", "Pages in detail"],
       ["channels-h", "Channels over time"],
-      ["sources-h", "All sources and campaigns"],
-      ["referrers-h", "All referring sites"],
+      ["sources-h", "All sources"],
+      ["referrers-h", "Referring sites in detail"],
     ]) {
       const section = page.slice(page.indexOf(`id="${list}"`));
       const href = section.match(new RegExp(`<a href="([^"#]+)#?([^"]*)">${next}</a>`));
