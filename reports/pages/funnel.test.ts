@@ -46,6 +46,17 @@ describe("funnel page", () => {
     const page = await renderedSamplePage("funnel.html", {
       sql: "DELETE FROM int_daily_funnel; UPDATE funnel SET sessions = 0, conversion_from_previous = CASE WHEN step = 1 THEN 1 ELSE 0 END, conversion_from_start = 0",
     });
+    // The period has sessions (a site sending only custom events): none of them reached step 1.
+    expect(page).toContain(
+      "Sessions reaching each funnel step: no session of the period reached the first step, 1. page_view.",
+    );
+    expect(page).not.toMatch(/<svg/);
+  });
+
+  it("says there is no data when the period has no sessions", async () => {
+    const page = await renderedSamplePage("funnel.html", {
+      sql: "DELETE FROM int_daily_funnel; DELETE FROM sessions",
+    });
     expect(page).toContain("Sessions reaching each funnel step: no data in this period.");
     expect(page).not.toMatch(/<svg/);
   });

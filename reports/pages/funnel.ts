@@ -6,6 +6,7 @@ import { barChart } from "../charts.ts";
 import { figure, formatCount, formatShare, num } from "../format.ts";
 import { type Page, table } from "../page.ts";
 import { type Period, periodDatesSql } from "../period.ts";
+import { localRangeSql } from "../zone.ts";
 
 /**
  * The funnel mart's counts for the sessions that started in the period: the mart sums every day of
@@ -26,12 +27,21 @@ export const funnel: Page = {
   queries: ({ period }) => ({
     period_funnel: periodFunnelSql(period),
     funnel: "SELECT step, step_name, sessions FROM funnel ORDER BY step",
+    // Whether a period without a session at step 1 has sessions at all (a site sending only custom events).
+    period_sessions: `
+      SELECT count(*) AS sessions FROM sessions
+      WHERE ${localRangeSql("started_at", period.from, period.until, period.zone)}`,
   }),
   view(rows) {
     const steps = rows.period_funnel ?? [];
     // Every step has 0 sessions before any session entered: zero bars would look like a drawing error.
     const entered = num(steps[0]?.sessions ?? 0) > 0;
     const title = "Sessions reaching each funnel step";
+    const first = steps[0];
+    const noneEntered =
+      first && num(rows.period_sessions?.[0]?.sessions ?? 0) > 0
+        ? `no session of the period reached the first step, ${first.step}. ${first.step_name}`
+        : undefined;
     return {
       funnelChart: entered
         ? barChart(
@@ -40,7 +50,7 @@ export const funnel: Page = {
             [{ name: "sessions", values: steps.map((r) => num(r.sessions)) }],
             { horizontal: true, valueName: "sessions" },
           )
-        : { title, svg: "" },
+        : { title, svg: "", empty: noneEntered },
       periodTable: stepsTable("Funnel steps", steps),
       allDataTable: stepsTable("Funnel steps (all data)", rows.funnel ?? []),
     };
