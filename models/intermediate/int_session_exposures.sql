@@ -11,10 +11,16 @@ with events as not materialized (
   where {{> session_events}}
 ),
 
-exposures as (
-  select session_id, experiment, variant, event_ts as exposed_at
+-- A blank experiment or variant (the collector takes "" and "  ") is "(unnamed)", as a blank goal is.
+named_exposures as (
+  select session_id, event_id, event_ts, {{> unnamed of="experiment"}} as experiment, {{> unnamed of="variant"}} as variant
   from events
   where {{> of_event_types types="['experiment_exposure']"}} and experiment is not null and variant is not null
+),
+
+exposures as (
+  select session_id, experiment, variant, event_ts as exposed_at
+  from named_exposures
   qualify row_number() over (partition by experiment, session_id order by event_ts, event_id) = 1
 ),
 
