@@ -14,6 +14,18 @@ const control: VariantResult = {
 };
 
 describe("experiment verdict", () => {
+  it("gives no verdict for an experiment of more variants than the mart scores (prob_best NULL)", () => {
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      ...control,
+      variant: `v${i}`,
+      is_control: i === 0,
+      prob_best: null,
+    }));
+    expect(experimentVerdict(many)).toBe(
+      "no verdict: 60 variants are more than an experiment is scored for (50); a page that names its variants by an id or a price runs no A/B test",
+    );
+  });
+
   it("names a significant winner with its uplift and probability to be best", () => {
     const b = {
       ...control,

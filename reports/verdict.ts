@@ -9,7 +9,8 @@ export interface VariantResult {
   conversion_rate: number;
   uplift: number | null;
   p_value: number | null;
-  prob_best: number;
+  /** NULL for an experiment of more variants than the mart works it out for. */
+  prob_best: number | null;
   /** The experiment's sample ratio check of its visitors against the intended split (NULL with one variant). */
   srm_p_value: number | null;
 }
@@ -26,6 +27,10 @@ const minimumSessions = 30;
  */
 export function experimentVerdict(variants: VariantResult[]): string {
   if (variants.length < 2) return "not enough evidence yet: the experiment has fewer than two variants";
+  // The mart leaves prob_best out past 50 variants: more sessions would not bring a verdict.
+  const scored = variants.filter((v): v is VariantResult & { prob_best: number } => v.prob_best !== null);
+  if (scored.length < variants.length)
+    return `no verdict: ${variants.length} variants are more than an experiment is scored for (50); a page that names its variants by an id or a price runs no A/B test`;
   // Before the wait for sessions: a variant whose tracking is broken may never reach them.
   const split = variants[0]?.srm_p_value ?? null;
   if (split !== null && split < sampleRatioAlarm) {
@@ -39,7 +44,7 @@ export function experimentVerdict(variants: VariantResult[]): string {
     return "not enough evidence yet: no variant has a conversion yet";
   // Not "the variant without a p-value": early on, one whose rate and the control's are both 0 has none too.
   const control = variants.find((v) => v.is_control) ?? variants[0];
-  const leader = variants.reduce((best, v) => (v.prob_best > best.prob_best ? v : best));
+  const leader = scored.reduce((best, v) => (v.prob_best > best.prob_best ? v : best));
   const likely = `${formatProbability(leader.prob_best)} likely best`;
   if (leader !== control) {
     const p = leader.p_value ?? 1;

@@ -39,7 +39,7 @@ export const experiments: Page = {
         conversion_rate: num(r.conversion_rate),
         uplift: r.uplift === null ? null : num(r.uplift),
         p_value: r.p_value === null ? null : num(r.p_value),
-        prob_best: num(r.prob_best),
+        prob_best: r.prob_best === null ? null : num(r.prob_best),
         srm_p_value: r.srm_p_value === null ? null : num(r.srm_p_value),
       });
       byExperiment.set(name, list);
