@@ -148,11 +148,32 @@ posteriors as (
 -- work near that of ten up to 32 variants and within 2.5 times it up to 50. Past 50 (a page that
 -- names its variants by an id or a price) no probability is worked out and prob_best is NULL, rather
 -- than every build stalling on the square.
-resolution as (
-  select experiment, least(20000, greatest(2000, 2000000 // (count(*) * count(*))))::BIGINT as steps
+per_experiment as (
+  select
+    experiment,
+    count(*) as variant_count,
+    sum(a + b - 2) as sessions,
+    least(20000, greatest(2000, 2000000 // (count(*) * count(*))))::BIGINT as steps
   from posteriors
   group by experiment
   having count(*) <= 50
+),
+
+-- The work of every experiment adds up, and a page can name experiments as freely as variants (one per
+-- product id, a few sessions each): the experiments are worked out with the most exposed sessions
+-- first (then by name) while their work, variants² × points each, stays within 10 million, that of
+-- five experiments of ten variants or 125 of two. The rest, the smallest, get NULL.
+resolution as (
+  select experiment, steps
+  from (
+    select
+      experiment,
+      steps,
+      sum(variant_count * variant_count * steps)
+        over (order by sessions desc, experiment rows between unbounded preceding and current row) as work
+    from per_experiment
+  )
+  where work <= 10000000
 ),
 
 spans as (
