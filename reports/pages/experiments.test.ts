@@ -105,4 +105,18 @@ describe("experiments page", () => {
       rmSync(data, { recursive: true, force: true });
     }
   });
+  it("shows the 25 experiments with the most exposed sessions, saying how many there are, where a page names thousands", async () => {
+    // A page naming an experiment per product: 30 of one session each beside the two of the sample.
+    const tiny = Array.from({ length: 30 }, (_, i) => `x${String(i + 1).padStart(2, "0")}`);
+    const page = await renderedSamplePage("experiments.html", {
+      sql: `INSERT INTO experiments VALUES ${tiny
+        .map((name) => `('${name}', 'control', 1, 1, 0, 0.0, 0.0, NULL, 1.0, NULL, true)`)
+        .join(", ")}`,
+    });
+    const headings = [...page.matchAll(/<h2 id="experiment-\d+">([^<]*)<\/h2>/g)].map((m) => m[1]);
+    expect(headings).toEqual(["cta_copy", "hero_image", ...tiny.slice(0, 23)]);
+    expect(page).toContain(
+      "The 25 experiments with the most exposed sessions of 32 are shown. The SQL playground has every one (the experiments table).",
+    );
+  });
 });

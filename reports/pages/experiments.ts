@@ -19,10 +19,17 @@ export const experiments: Page = {
   title: "Experiments",
   nav: "Experiments",
   queries: () => ({
+    // A page can name an experiment per product or id, thousands of them: the page shows those with
+    // the most exposed sessions, by name.
     experiments: `
+      WITH shown AS (
+        SELECT experiment FROM experiments GROUP BY experiment
+        ORDER BY sum(sessions) DESC, experiment LIMIT ${experimentsShown}
+      )
       SELECT experiment, variant, is_control, visitors, sessions, conversions, conversion_rate, uplift, p_value, prob_best,
-             srm_p_value
-      FROM experiments ORDER BY experiment, is_control DESC, variant`,
+             srm_p_value, (SELECT count(DISTINCT experiment) FROM experiments) AS total
+      FROM experiments WHERE experiment IN (SELECT experiment FROM shown)
+      ORDER BY experiment, is_control DESC, variant`,
   }),
   view(rows) {
     // The control is listed first, the baseline its variants are read against.
@@ -44,7 +51,12 @@ export const experiments: Page = {
       });
       byExperiment.set(name, list);
     }
+    const total = num(rows.experiments?.[0]?.total ?? 0);
     return {
+      limits:
+        total > byExperiment.size
+          ? `The ${byExperiment.size} experiments with the most exposed sessions of ${formatCount(total)} are shown. The SQL playground has every one (the experiments table).`
+          : "",
       experiments: [...byExperiment].map(([name, variants], index) => ({
         id: `experiment-${index + 1}`,
         name,
@@ -90,6 +102,9 @@ export const experiments: Page = {
     };
   },
 };
+
+/** How many experiments the page shows at most. */
+export const experimentsShown = 25;
 
 /** A variant's results and its visitors, the figures its experiment's sample ratio check tests. */
 type ShownVariant = VariantResult & { visitors: number };
