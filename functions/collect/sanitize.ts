@@ -6,7 +6,10 @@ import { boundedMemo } from "./bounded-memo.ts";
 
 export const REDACTED = "[redacted]";
 
-const EMAIL = /[^\s@/]+@[^\s@/]+\.[^\s@/]+/;
+// Text holds one when some character of a name sits before an "@" and a dot sits, between two of
+// them, in the name after it: what a@b.c needs, tested without the runs on either side, which a
+// pattern would retry from every position of a long text without an "@".
+const EMAIL = /[^\s@/]@[^\s@/]+\.[^\s@/]/;
 // A JSON Web Token: three base64url parts joined by dots, the first a JSON header ({" is eyJ in
 // base64), the last empty for an unsigned token. Magic links and email confirmations carry one, and
 // its payload names the user (an id, often an email address). A header holds at least "alg", so a
@@ -46,7 +49,9 @@ const NON_ASCII = /[\u0080-\uffff]/;
 // visitor's own address into their paths and titles.
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const IPV4 = new RegExp(`(?<![\\d.])(?:${OCTET}\\.){3}${OCTET}(?![\\d.])`);
-const MAYBE_IP = /\d\.\d+\.\d|[0-9a-f]*:[0-9a-f]*:/i;
+// Two colons with only hex digits between them (the digits before the first one change nothing, and
+// a pattern reading them was retried from every position of a long run of letters).
+const MAYBE_IP = /\d\.\d+\.\d|:[0-9a-f]*:/i;
 const NOT_IN_IPV6 = /[^0-9a-f:.]+/i;
 
 // An IPv6 token needs three hex digits: "::" and "::1" name no one, and "Home :: Blog" is a title.
