@@ -239,6 +239,8 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
     await markBehind(objects);
     // Downloads run side by side, a new one as soon as any finishes; the state moves past a chunk of
     // them only once it and everything before it are in place.
+    // Landed and not settled yet: what a failure must still mark.
+    const landed = new Set<_Object>();
     const fetch = (o: _Object) =>
       download(
         client,
@@ -248,9 +250,15 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
         localPath(data, prefix, o.Key as string),
         o.ETag,
         silenceMs,
-      ).catch(async (error: unknown) => {
-        throw await s3Error(error, bucket, prefix, client, silenceMs);
-      });
+      ).then(
+        (result) => {
+          if (!result.gone) landed.add(o);
+          return result;
+        },
+        async (error: unknown) => {
+          throw await s3Error(error, bucket, prefix, client, silenceMs);
+        },
+      );
     const settle = async (chunk: { item: _Object; result: Downloaded }[]) => {
       const fetched = [];
       for (const { item: object, result } of chunk) {
@@ -274,6 +282,7 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
       // Marked again once they landed: a full build that started meanwhile listed raw/ without them,
       // and removes only the writing of the mark it read (sync-full-refresh.ts).
       await markBehind(fetched);
+      for (const object of fetched) landed.delete(object);
       await record(fetched, chunk.at(-1)?.item.Key);
       // A line per chunk would be thousands in a first sync of months (a scheduled job's log): the
       // first chunk says it started, then one line per PROGRESS_EVERY objects.
@@ -284,7 +293,14 @@ async function syncLocked(settings: SyncSettings): Promise<SyncSummary> {
         log(`synced ${plural(summary.downloaded, "object")} (${summary.lastKey})`);
       logged = summary.downloaded;
     };
-    await runInOrder(objects, settings.concurrency ?? 4, fetch, settle);
+    try {
+      await runInOrder(objects, settings.concurrency ?? 4, fetch, settle);
+    } catch (error) {
+      // A download that failed stops the sync before the objects that landed around it are settled:
+      // they are in raw/ all the same, and the next sync finds them in place and does not mark them.
+      await markBehind([...landed]);
+      throw error;
+    }
     // Every object of the page is in place now, those found here too: without recording them, a folder
     // that already held them (a copy, or sync-state.json deleted) would be listed from the start again
     // at every run until a new object arrived.
