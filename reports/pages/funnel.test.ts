@@ -53,6 +53,18 @@ describe("funnel page", () => {
     expect(page).not.toMatch(/<svg/);
   });
 
+  it("says the funnel has no steps when funnel_steps is empty, rather than that there is no data", async () => {
+    // funnel_steps: [] builds a funnel mart without rows; the period still has its sessions.
+    const page = await renderedSamplePage("funnel.html", {
+      sql: "DELETE FROM funnel; DELETE FROM int_daily_funnel",
+    });
+    expect(page).toContain(
+      "Sessions reaching each funnel step: the funnel has no steps (var funnel_steps is empty).",
+    );
+    expect(page).not.toContain("no data in this period");
+    expect(page).not.toMatch(/<svg/);
+  });
+
   it("says there is no data when the period has no sessions", async () => {
     const page = await renderedSamplePage("funnel.html", {
       sql: "DELETE FROM int_daily_funnel; DELETE FROM sessions",
