@@ -75,6 +75,14 @@ describe("the stored record", () => {
       "x".repeat(35),
     ]);
   });
+  it("cuts a long language without splitting a character in two", async () => {
+    // 34 letters, then a character of two UTF-16 units across the 35th: cut there, half of it stays.
+    const app = createApp({ sink: collector.spool, now });
+    const res = await post(app, event({ language: `${"x".repeat(34)}\u{1F600}yz` }));
+    expect(res.json).toEqual({ accepted: 1, rejected: [] });
+    const [record] = await collector.stored();
+    expect(record?.language).toBe("x".repeat(34));
+  });
   it("normalizes ids, times and strings in the stored record", async () => {
     const app = createApp({ sink: collector.spool, now });
     const upper = "3F2504E0-4F89-41D3-9A0C-0305E82C3301";

@@ -173,9 +173,13 @@ const atMostDimension = (pixels: number | undefined) =>
 function languageTag(tag: string | undefined): string | undefined {
   const max = LIMITS.text.language;
   if (tag === undefined || tag.length <= max) return tag;
-  const end = tag.lastIndexOf("-", max);
-  return tag.slice(0, end > 0 ? end : max);
+  const subtag = tag.lastIndexOf("-", max);
+  // Without a subtag to cut at, never between the two halves of a character: a lone surrogate is
+  // written as one, and the models' JSON reader refuses the whole file that holds it.
+  const end = subtag > 0 ? subtag : isHighSurrogate(tag.charCodeAt(max - 1)) ? max - 1 : max;
+  return tag.slice(0, end);
 }
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /**
  * Builds the stored record field by field, in one fixed order: V8 then gives every record the
