@@ -186,6 +186,16 @@ describe("compileProject", () => {
     ]);
   });
 
+  it("suggests a name --select can read for every name it refuses", () => {
+    for (const name of ["@@all", "+@base", "2+@base", "orders++", "orders+1+", "top*+"]) {
+      const [error] = compileProject(tempProject({ [`${name}.sql`]: "select 1" }).models).errors;
+      const suggested = /\(e\.g\. (.+)\.sql\)$/.exec(error?.message ?? "")?.[1];
+      expect(suggested, name).toBeDefined();
+      const renamed = tempProject({ [`${suggested}.sql`]: "select 1" });
+      expect(compileProject(renamed.models).errors, `${name} → ${suggested}`).toEqual([]);
+    }
+  });
+
   it("validates project.yml and names the key that is wrong", async () => {
     const p = tempProject(
       { "a.sql": "select 1" },

@@ -79,7 +79,8 @@ function unselectableName(name: string): string | undefined {
   ];
   const problem = reads.find(([pattern]) => pattern.test(name))?.[1];
   if (!problem) return undefined;
-  const renamed = name.replace(/[\s,:*?[\]]+/g, "_").replace(/^[@+\d]*\+|^@|\+\d*$/g, "") || "model";
+  // Every leading and trailing operator goes (@@name, +@name, name++): one left would be read again.
+  const renamed = name.replace(/[\s,:*?[\]]+/g, "_").replace(/^(?:@|\d*\+)+|(?:\+\d*)+$/g, "") || "model";
   return `the model name "${name}" ${problem}: rename the file (e.g. ${renamed}.sql)`;
 }
 
