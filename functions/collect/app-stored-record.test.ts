@@ -83,6 +83,14 @@ describe("the stored record", () => {
     const [record] = await collector.stored();
     expect(record?.language).toBe("x".repeat(34));
   });
+  it("redacts a long language whose cut holds an IP address the whole did not", async () => {
+    // 203.0.113.259 is no address; cut after 35 characters, 203.0.113.2 is one.
+    const app = createApp({ sink: collector.spool, now });
+    const res = await post(app, event({ language: `${"a".repeat(24)}203.0.113.259` }));
+    expect(res.json).toEqual({ accepted: 1, rejected: [] });
+    const [record] = await collector.stored();
+    expect(record?.language).toBe("[redacted]");
+  });
   it("normalizes ids, times and strings in the stored record", async () => {
     const app = createApp({ sink: collector.spool, now });
     const upper = "3F2504E0-4F89-41D3-9A0C-0305E82C3301";

@@ -177,7 +177,8 @@ function languageTag(tag: string | undefined): string | undefined {
   // Without a subtag to cut at, never between the two halves of a character: a lone surrogate is
   // written as one, and the models' JSON reader refuses the whole file that holds it.
   const end = subtag > 0 ? subtag : isHighSurrogate(tag.charCodeAt(max - 1)) ? max - 1 : max;
-  return tag.slice(0, end);
+  // Checked again once cut: a cut can end an address where the whole went on (203.0.113.259 → 203.0.113.2).
+  return redactPersonal(tag.slice(0, end));
 }
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
