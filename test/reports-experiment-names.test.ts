@@ -1,6 +1,6 @@
 // An experiment or a variant sent with a blank name (the collector takes "" and "  ") is named by the
-// models, as a goal is: the experiments mart, its Parquet export and the experiments page all say
-// "(unnamed)", where the page had an empty heading and an empty variant label.
+// models, as a goal is: the experiments mart (what the SQL playground exports) and the experiments page
+// say "(unnamed)", where the page had an empty heading and an empty variant label.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
