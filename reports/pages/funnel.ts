@@ -38,12 +38,13 @@ export const funnel: Page = {
     const entered = num(steps[0]?.sessions ?? 0) > 0;
     const title = "Sessions reaching each funnel step";
     const first = steps[0];
-    // The funnel mart has a row per step, whatever the period: none at all is funnel_steps: [].
-    const noneEntered = !first
-      ? "the funnel has no steps (var funnel_steps is empty)"
-      : num(rows.period_sessions?.[0]?.sessions ?? 0) > 0
-        ? `no session of the period reached the first step, ${first.step}. ${first.step_name}`
-        : undefined;
+    // A period without sessions has no data; with some, no step at all is funnel_steps: [].
+    const noneEntered =
+      num(rows.period_sessions?.[0]?.sessions ?? 0) === 0
+        ? undefined
+        : !first
+          ? "the funnel has no steps (var funnel_steps is empty)"
+          : `no session of the period reached the first step, ${first.step}. ${first.step_name}`;
     return {
       funnelChart: entered
         ? barChart(
