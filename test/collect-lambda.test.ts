@@ -140,7 +140,7 @@ describe("lambda.ts", () => {
     const noMethod =
       "the Lambda event has no HTTP method: requestContext.http.method in an HTTP API (v2) event, httpMethod in a REST API (v1) event";
     const malformed =
-      "the Lambda event is not a valid HTTP request: its method, host or a header is malformed";
+      "the Lambda event is not a valid HTTP request: its method, host, path, query string or a header is malformed";
     const cases: [unknown, string][] = [
       [
         {
@@ -167,6 +167,38 @@ describe("lambda.ts", () => {
     const v1 = (await handler(cases[1]?.[0], {})) as { multiValueHeaders?: Record<string, string[]> };
     expect(v1.multiValueHeaders?.["content-type"]).toEqual(["application/json"]);
     expect((await handler(cases[0]?.[0], {})).headers?.["content-type"]).toBe("application/json");
+  });
+
+  it("answers 400 with a JSON error, not a 500, to a header or query parameter holding half a UTF-16 pair", async () => {
+    // JSON can write a lone surrogate ("\ud800"); Hono's percent-encoding of the value then throws.
+    const body = JSON.stringify(pageView());
+    const v2 = {
+      version: "2.0",
+      rawPath: "/v1/events",
+      rawQueryString: "",
+      headers: { ...headers, "user-agent": "Mozilla/5.0 \ud800" },
+      requestContext: { http: { method: "POST", path: "/v1/events" } },
+      body,
+      isBase64Encoded: false,
+    };
+    const v1 = {
+      httpMethod: "POST",
+      path: "/v1/events",
+      headers,
+      multiValueHeaders: {},
+      queryStringParameters: { "ref\udc00": "x" },
+      requestContext: { httpMethod: "POST", path: "/prod/v1/events", stage: "prod" },
+      body,
+      isBase64Encoded: false,
+    };
+    for (const event of [v2, v1]) {
+      const result = await handler(event, {});
+      expect(result.statusCode, JSON.stringify(event)).toBe(400);
+      expect(JSON.parse(result.body)).toEqual({
+        error:
+          "the Lambda event is not a valid HTTP request: its method, host, path, query string or a header is malformed",
+      });
+    }
   });
 
   it("answers 403 to an origin outside ALLOWED_ORIGINS", async () => {

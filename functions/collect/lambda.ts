@@ -16,17 +16,26 @@ export const app = createApp({
 
 const handleWithApp = handle(app);
 
-/** Hono's own answer to an event it cannot turn into a Request: plain text, unlike every other error. */
+/**
+ * Hono's own answers to an event it cannot turn into a Request, plain text unlike every other
+ * error: a TypeError (a bad method, host or header) is its 400, anything else its 500 (a header or
+ * query parameter holding a lone surrogate, whose percent-encoding throws a URIError). The app's own
+ * 500 is JSON, so these two bodies are only ever Hono's.
+ */
 const HONO_INVALID_REQUEST = "Invalid request";
+const HONO_INTERNAL_ERROR = "Internal Server Error";
 
 export async function handler(event: LambdaEvent, context?: LambdaContext): Promise<APIGatewayProxyResult> {
   const unreadable = whyUnreadable(event);
   if (unreadable) return jsonError(event, unreadable);
   const result = await handleWithApp(event, context);
-  if (result.statusCode === 400 && result.body === HONO_INVALID_REQUEST)
+  const unbuilt =
+    (result.statusCode === 400 && result.body === HONO_INVALID_REQUEST) ||
+    (result.statusCode === 500 && result.body === HONO_INTERNAL_ERROR);
+  if (unbuilt)
     return jsonError(
       event,
-      "the Lambda event is not a valid HTTP request: its method, host or a header is malformed",
+      "the Lambda event is not a valid HTTP request: its method, host, path, query string or a header is malformed",
     );
   return result;
 }
