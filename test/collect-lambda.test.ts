@@ -1,7 +1,7 @@
 // The Lambda entry as deployed: lambda.ts with SINK=kinesis pointed at kinesalite, invoked with
 // API Gateway HTTP API (v2) and REST API (v1) events.
 import { GetRecordsCommand, GetShardIteratorCommand } from "@aws-sdk/client-kinesis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { pageView } from "./collect-helpers.ts";
 import { createStream, kinesaliteForFile } from "./kinesalite.ts";
 
@@ -199,6 +199,49 @@ describe("lambda.ts", () => {
           "the Lambda event is not a valid HTTP request: its method, host, path, query string or a header is malformed",
       });
     }
+  });
+
+  it("logs no cookie, header value or query string of an event that is no valid HTTP request", async () => {
+    const body = JSON.stringify(pageView());
+    const v2 = (extra: object) => ({
+      version: "2.0",
+      rawPath: "/v1/events",
+      rawQueryString: "",
+      headers,
+      requestContext: { http: { method: "POST", path: "/v1/events" } },
+      body,
+      isBase64Encoded: false,
+      ...extra,
+    });
+    const events = [
+      v2({ cookies: ["sid=secret-cookie\u0000x"] }),
+      v2({ headers: { ...headers, cookie: "sid=secret-cookie\nx" } }),
+      v2({
+        rawQueryString: "email=alice@example.com",
+        requestContext: { domainName: "a b", http: { method: "POST", path: "/v1/events" } },
+      }),
+      {
+        httpMethod: "POST",
+        path: "/v1/events",
+        headers,
+        multiValueHeaders: { Cookie: ["sid=secret-cookie\rx"] },
+        requestContext: { httpMethod: "POST", path: "/prod/v1/events", stage: "prod" },
+        body,
+      },
+    ];
+    const logged: unknown[][] = [];
+    const spies = (["error", "warn", "log", "info"] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args)),
+    );
+    try {
+      for (const event of events) expect((await handler(event, {})).statusCode).toBe(400);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    const text = logged.map((args) =>
+      args.map((a) => (a instanceof Error ? a.message : String(a))).join(" "),
+    );
+    expect(text.join("\n")).not.toMatch(/secret-cookie|alice@example\.com/);
   });
 
   it("answers 403 to an origin outside ALLOWED_ORIGINS", async () => {

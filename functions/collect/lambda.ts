@@ -28,7 +28,7 @@ const HONO_INTERNAL_ERROR = "Internal Server Error";
 export async function handler(event: LambdaEvent, context?: LambdaContext): Promise<APIGatewayProxyResult> {
   const unreadable = whyUnreadable(event);
   if (unreadable) return jsonError(event, unreadable);
-  const result = await handleWithApp(event, context);
+  const result = await withoutHonoRequestLog(() => handleWithApp(event, context));
   const unbuilt =
     (result.statusCode === 400 && result.body === HONO_INVALID_REQUEST) ||
     (result.statusCode === 500 && result.body === HONO_INTERNAL_ERROR);
@@ -38,6 +38,27 @@ export async function handler(event: LambdaEvent, context?: LambdaContext): Prom
       "the Lambda event is not a valid HTTP request: its method, host, path, query string or a header is malformed",
     );
   return result;
+}
+
+/** The line Hono logs, with its error, for an event it cannot turn into a Request. */
+const HONO_REQUEST_LOG = "Error processing request:";
+
+/**
+ * Runs `start` with Hono's log of an unreadable event left out. Its error quotes what it could not
+ * take: a header's value (a cookie), the URL with its query string. The collector answers such an
+ * event with its own 400 and logs nothing of it. Hono builds the Request, and logs, before its first
+ * await, so the synchronous call covers it and no other request's lines.
+ */
+function withoutHonoRequestLog<T>(start: () => T): T {
+  const log = console.error;
+  console.error = (...args: unknown[]) => {
+    if (args[0] !== HONO_REQUEST_LOG) log(...args);
+  };
+  try {
+    return start();
+  } finally {
+    console.error = log;
+  }
 }
 
 /**
