@@ -3,7 +3,7 @@
 import { GetRecordsCommand, GetShardIteratorCommand } from "@aws-sdk/client-kinesis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { pageView } from "./collect-helpers.ts";
-import { createStream, kinesaliteForFile } from "./kinesalite.ts";
+import { createStream, kinesaliteForFile, readStream } from "./kinesalite.ts";
 
 type Handler = (
   event: unknown,
@@ -242,6 +242,47 @@ describe("lambda.ts", () => {
       args.map((a) => (a instanceof Error ? a.message : String(a))).join(" "),
     );
     expect(text.join("\n")).not.toMatch(/secret-cookie|alice@example\.com/);
+  });
+
+  it("reads a user agent holding a non-ASCII character as the local collector does, not as a bot", async () => {
+    // A device model or an in-app browser's name can hold one. Hono percent-encodes such a header
+    // value whole ("Mozilla%2F5.0%20(Linux%3B…"), which neither bowser nor isbot can read.
+    const userAgent =
+      "Mozilla/5.0 (Linux; Android 12; Téléphone X) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36";
+    const [v2Event, v1Event] = [pageView(), pageView()];
+    const v2 = await handler(
+      {
+        ...httpApiPost("/v1/events", JSON.stringify(v2Event)),
+        headers: { ...headers, "user-agent": userAgent },
+      },
+      {},
+    );
+    const v1 = await handler(
+      {
+        httpMethod: "POST",
+        path: "/v1/events",
+        headers: {},
+        multiValueHeaders: {
+          "Content-Type": ["text/plain"],
+          Origin: ["https://example.com"],
+          "User-Agent": [userAgent],
+        },
+        requestContext: { httpMethod: "POST", path: "/prod/v1/events", stage: "prod" },
+        body: JSON.stringify(v1Event),
+        isBase64Encoded: false,
+      },
+      {},
+    );
+    expect([v2.statusCode, v1.statusCode]).toEqual([202, 202]);
+    const stored = (await readStream(kinesis.client, "lambda-events")).map((r) => r.data);
+    for (const { event_id } of [v2Event, v1Event])
+      expect(stored.find((e) => e.event_id === event_id)).toMatchObject({
+        browser: "Chrome",
+        browser_version: 120,
+        os: "Android",
+        device_type: "mobile",
+        is_bot: false,
+      });
   });
 
   it("answers 403 to an origin outside ALLOWED_ORIGINS", async () => {

@@ -28,7 +28,7 @@ const HONO_INTERNAL_ERROR = "Internal Server Error";
 export async function handler(event: LambdaEvent, context?: LambdaContext): Promise<APIGatewayProxyResult> {
   const unreadable = whyUnreadable(event);
   if (unreadable) return jsonError(event, unreadable);
-  const result = await withoutHonoRequestLog(() => handleWithApp(event, context));
+  const result = await withoutHonoRequestLog(() => handleWithApp(withAsciiHeaders(event), context));
   const unbuilt =
     (result.statusCode === 400 && result.body === HONO_INVALID_REQUEST) ||
     (result.statusCode === 500 && result.body === HONO_INTERNAL_ERROR);
@@ -39,6 +39,48 @@ export async function handler(event: LambdaEvent, context?: LambdaContext): Prom
     );
   return result;
 }
+
+const NON_ASCII = /[^\x00-\x7F]/;
+const NON_ASCII_RUNS = /[^\x00-\x7F]+/g;
+
+/**
+ * The event with each header value's non-ASCII characters percent-encoded. Hono percent-encodes a
+ * value that holds one as a whole ("Mozilla%2F5.0%20(Linux%3B…"), and a user agent naming a device
+ * or an in-app browser with such a character then reads as a bot, without a browser version, and is
+ * left out of every report. Encoding only those characters keeps the rest readable, as the local
+ * collector reads it. A value it cannot encode (a lone surrogate) is left for Hono to refuse.
+ */
+function withAsciiHeaders(event: LambdaEvent): LambdaEvent {
+  const { headers, multiValueHeaders } = event as { headers?: unknown; multiValueHeaders?: unknown };
+  const fixed: { headers?: Record<string, unknown>; multiValueHeaders?: Record<string, unknown> } = {};
+  if (isRecord(headers) && Object.values(headers).some(needsAscii))
+    fixed.headers = mapValues(headers, asciiValue);
+  if (
+    isRecord(multiValueHeaders) &&
+    Object.values(multiValueHeaders).some((values) => Array.isArray(values) && values.some(needsAscii))
+  )
+    fixed.multiValueHeaders = mapValues(multiValueHeaders, (values) =>
+      Array.isArray(values) ? values.map(asciiValue) : values,
+    );
+  return fixed.headers || fixed.multiValueHeaders ? ({ ...event, ...fixed } as LambdaEvent) : event;
+}
+
+const needsAscii = (value: unknown) => typeof value === "string" && NON_ASCII.test(value);
+
+function asciiValue(value: unknown): unknown {
+  if (!needsAscii(value)) return value;
+  try {
+    return (value as string).replace(NON_ASCII_RUNS, (run) => encodeURIComponent(run));
+  } catch {
+    return value;
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const mapValues = (record: Record<string, unknown>, map: (value: unknown) => unknown) =>
+  Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
 
 /** The line Hono logs, with its error, for an event it cannot turn into a Request. */
 const HONO_REQUEST_LOG = "Error processing request:";
