@@ -285,6 +285,28 @@ describe("lambda.ts", () => {
       });
   });
 
+  it("answers 400 naming the path to a hand-made event without one, not a 404 for another method or path", async () => {
+    const body = JSON.stringify(pageView());
+    const noPath =
+      "the Lambda event has no path: rawPath in an HTTP API (v2) event, path in a REST API (v1) event";
+    const relative = 'the Lambda event\'s path must start with "/"';
+    const v2 = { version: "2.0", headers, requestContext: { http: { method: "POST", path: "/v1/events" } } };
+    const v1 = { httpMethod: "POST", headers, multiValueHeaders: {}, requestContext: { stage: "prod" } };
+    const cases: [unknown, string][] = [
+      // Without rawPath Hono reads it as a REST event: no httpMethod, so a GET ("no route for GET /").
+      [v2, noPath],
+      [{ ...v2, body }, noPath],
+      [{ ...v1, body }, noPath],
+      [{ ...v1, path: "v1/events", body }, relative],
+      [{ ...v2, rawPath: "v1/events", body }, relative],
+    ];
+    for (const [event, error] of cases) {
+      const result = await handler(event, {});
+      expect(result.statusCode, JSON.stringify(event)).toBe(400);
+      expect(JSON.parse(result.body)).toEqual({ error });
+    }
+  });
+
   it("answers 403 to an origin outside ALLOWED_ORIGINS", async () => {
     const result = await handler(
       {

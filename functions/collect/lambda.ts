@@ -105,8 +105,9 @@ function withoutHonoRequestLog<T>(start: () => T): T {
 
 /**
  * What keeps an event (one made by hand, say, in the Lambda console) from being read, in the
- * collector's words. Without a method Hono would take it as a GET, and the app would answer a
- * misleading 405; with an undecodable base64 body Hono would answer a 500.
+ * collector's words. Without a method or a path Hono would take it as a GET (of "/"), and the app
+ * would answer a misleading 405 or 404; a relative path would be read as part of the host; with an
+ * undecodable base64 body Hono would answer a 500.
  */
 function whyUnreadable(event: unknown): string | undefined {
   if (typeof event !== "object" || event === null || Array.isArray(event))
@@ -115,18 +116,27 @@ function whyUnreadable(event: unknown): string | undefined {
     httpMethod,
     method: latticeMethod,
     requestContext,
+    rawPath,
+    path: restPath,
     body,
     isBase64Encoded,
   } = event as {
     httpMethod?: unknown;
     method?: unknown;
     requestContext?: { http?: { method?: unknown } };
+    rawPath?: unknown;
+    path?: unknown;
     body?: unknown;
     isBase64Encoded?: unknown;
   };
   const method = requestContext?.http ? requestContext.http.method : (httpMethod ?? latticeMethod);
   if (typeof method !== "string" || method === "")
     return "the Lambda event has no HTTP method: requestContext.http.method in an HTTP API (v2) event, httpMethod in a REST API (v1) event";
+  // Without rawPath Hono reads an HTTP API event as a REST one, without its method: a GET of "/".
+  const path = requestContext?.http ? rawPath : restPath;
+  if (typeof path !== "string" || path === "")
+    return "the Lambda event has no path: rawPath in an HTTP API (v2) event, path in a REST API (v1) event";
+  if (!path.startsWith("/")) return 'the Lambda event\'s path must start with "/"';
   if (isBase64Encoded && body && !isBase64(body as string))
     return "the event's body is marked isBase64Encoded but is not valid base64";
   return undefined;
