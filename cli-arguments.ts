@@ -33,15 +33,37 @@ export function kinesisMode(value: string): "provisioned" | "on-demand" {
 
 /** An endpoint URL: checked here, so a typo is named as the flag and not as the SDK's "Invalid URL". */
 export function endpointUrl(value: string): string {
-  let protocol: string | undefined;
-  try {
-    protocol = new URL(value).protocol;
-  } catch {}
-  if (protocol !== "http:" && protocol !== "https:")
+  if (!isHttpUrl(value))
     throw new InvalidArgumentError(
       "--endpoint must be an http:// or https:// URL, e.g. http://127.0.0.1:4567",
     );
   return value;
+}
+
+/** A webhook URL; its path is a secret, so the message repeats none of it. */
+export function webhookUrl(value: string): string {
+  if (!isHttpUrl(value)) throw new InvalidArgumentError("--webhook must be an http:// or https:// URL");
+  return value;
+}
+
+export function isHttpUrl(value: string): boolean {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {}
+  return protocol === "http:" || protocol === "https:";
+}
+
+/** A point in time as ISO 8601 with a zone, in ms. */
+export function instant(name: string) {
+  return (value: string): number => {
+    const ms = Date.parse(value);
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.test(value) || Number.isNaN(ms))
+      throw new InvalidArgumentError(
+        `${name} must be a time in ISO 8601 with its zone, e.g. 2026-11-29T18:00:00Z`,
+      );
+    return ms;
+  };
 }
 
 /**

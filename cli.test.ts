@@ -25,6 +25,7 @@ describe("ownstats command", () => {
       "cost",
       "compile",
       "ls|list",
+      "alerts",
     ]) {
       expect(stdout).toMatch(new RegExp(`^  ${command} `, "m"));
     }

@@ -8,12 +8,15 @@ import {
   dataFolder,
   endpointUrl,
   homeExpanded,
+  instant,
   integer,
+  isHttpUrl,
   keyPrefix,
   kinesisMode,
   listenAddress,
   streamName,
   varsMapping,
+  webhookUrl,
 } from "./cli-arguments.ts";
 import { withDbtCommandHint } from "./cli-dbt-commands.ts";
 import { DEMO_DEFAULTS } from "./local/demo-defaults.ts";
@@ -263,6 +266,49 @@ program
   .action(async (sql: string, opts) =>
     finish(await (await import("./runner/index.ts")).query(sql, { ...opts, waitMs: opts.wait * 1000 })),
   );
+
+program
+  .command("alerts")
+  .description(
+    "print the anomalies' new spikes and drops, and a site gone quiet, once each; post them to a chat webhook",
+  )
+  .addOption(dataOption())
+  .addOption(modelsOption())
+  .option(
+    "--webhook <url>",
+    "a Slack-style incoming webhook to post them to (default: OWNSTATS_ALERT_WEBHOOK)",
+    webhookUrl,
+  )
+  .option(
+    "--settle <minutes>",
+    "how long after an hour ends its events have surely landed",
+    integer("--settle", 0, 1440),
+    15,
+  )
+  .option(
+    "--min-z <z>",
+    "alert only hours at least this far from their baseline (default: the hours the model flags, var anomaly_z)",
+    integer("--min-z", 1, 1000),
+  )
+  .option("--now <time>", "judge as of this time (ISO 8601) instead of now", instant("--now"))
+  .action(async (opts) => {
+    // Empty, as a workflow's unset secret leaves it, is unset.
+    const fromEnv = process.env.OWNSTATS_ALERT_WEBHOOK?.trim() || undefined;
+    if (!opts.webhook && fromEnv && !isHttpUrl(fromEnv)) {
+      console.error("ownstats alerts: OWNSTATS_ALERT_WEBHOOK must be an http:// or https:// URL");
+      return finish(2);
+    }
+    finish(
+      await (await import("./reports/alerts-command.ts")).sendAlerts({
+        data: opts.data,
+        models: opts.models,
+        webhook: opts.webhook ?? fromEnv,
+        settleMs: opts.settle * 60_000,
+        minZ: opts.minZ,
+        now: opts.now,
+      }),
+    );
+  });
 
 program
   .command("sync")

@@ -36,7 +36,8 @@ export async function query(sql: string, opts: QueryOptions): Promise<number> {
   }
   // A query only reads, so a folder it may not write into is no reason to refuse it.
   const refused = cannotWrite(opts.data);
-  const wh = await openWhenFree(opts.data, refused ? "read-only" : "read-write", opts.waitMs ?? 30_000, err);
+  const access = refused ? "read-only" : "read-write";
+  const wh = await openWhenFree(opts.data, access, opts.waitMs ?? 30_000, (t) => err(`ownstats query: ${t}`));
   if (!wh) return 1;
   try {
     // Each statement runs in turn and the last one's result is printed, as `psql -c` does.
@@ -59,7 +60,12 @@ export async function query(sql: string, opts: QueryOptions): Promise<number> {
 const isLocked = (error: unknown) => error instanceof Error && heldByAnotherProcess(error.message);
 
 /** Opens the warehouse, waiting while another process holds it; undefined (said on err) after waitMs. */
-async function openWhenFree(data: string, access: Access, waitMs: number, err: (text: string) => void) {
+export async function openWhenFree(
+  data: string,
+  access: Access,
+  waitMs: number,
+  err: (text: string) => void,
+) {
   const deadline = Date.now() + waitMs;
   for (let waited = false; ; waited = true) {
     try {
@@ -67,13 +73,10 @@ async function openWhenFree(data: string, access: Access, waitMs: number, err: (
     } catch (error) {
       if (!isLocked(error)) throw error;
       if (Date.now() >= deadline) {
-        err(
-          `ownstats query: the warehouse is still in use by another process after ${waitMs / 1000} s; try again`,
-        );
+        err(`the warehouse is still in use by another process after ${waitMs / 1000} s; try again`);
         return undefined;
       }
-      if (!waited)
-        err("ownstats query: the warehouse is in use by another process (a build?); waiting for it");
+      if (!waited) err("the warehouse is in use by another process (a build?); waiting for it");
       await new Promise((done) => setTimeout(done, 200));
     }
   }

@@ -1,0 +1,147 @@
+// `ownstats alerts`: prints the alerts not sent yet and posts them to a chat webhook, then records
+// them in DATA/alerts.json so that the next check (a cron job, the scheduled reports) sends only new ones.
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { defaultModelsFolder } from "../runner/default-models.ts";
+import { openWhenFree } from "../runner/query.ts";
+import { noWarehouseReason } from "../runner/warehouse.ts";
+import { type Alert, type AlertState, findAlerts } from "./alerts.ts";
+import { formatCount, formatDecimal, zonedTime } from "./format.ts";
+import { temporaryPath } from "./temporary-files.ts";
+import { projectZone, warehouseZone } from "./zone.ts";
+
+export interface AlertsOptions {
+  data: string;
+  /** The model project, for the zone its builds use; by default as `report` takes it. */
+  models?: string;
+  /** A Slack-style incoming webhook (`{"text": …}`): Slack, Mattermost, Google Chat, Discord's `/slack`. */
+  webhook?: string;
+  /** How long after an hour ends its events have surely landed. @default 15 minutes */
+  settleMs?: number;
+  /** Alert only hours at least this far from their baseline. @default the model's flag (var anomaly_z) */
+  minZ?: number;
+  /** The time to judge from. @default now */
+  now?: number;
+  /** How long to wait while a build holds the warehouse. @default 60_000 ms */
+  waitMs?: number;
+}
+
+const STATE_FILE = "alerts.json";
+
+/** The exit code: 0 whether or not there were alerts, 1 when they could not be read or sent. */
+export async function sendAlerts(opts: AlertsOptions): Promise<number> {
+  const say = (text: string) => console.error(`alerts: ${text}`);
+  const noWarehouse = noWarehouseReason(opts.data);
+  if (noWarehouse) {
+    say(noWarehouse);
+    return 1;
+  }
+  const statePath = join(opts.data, STATE_FILE);
+  const warehouse = await openWhenFree(opts.data, "read-only", opts.waitMs ?? 60_000, say);
+  if (!warehouse) return 1;
+  let found: Awaited<ReturnType<typeof findAlerts>>;
+  let zone: string;
+  try {
+    const [hasAnomalies] = await warehouse.all(
+      "SELECT 1 FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'anomalies'",
+    );
+    if (!hasAnomalies) {
+      say("the warehouse has no anomalies model; build it with `ownstats build`");
+      return 1;
+    }
+    const state = readState(statePath, say);
+    found = await findAlerts(warehouse, {
+      now: opts.now ?? Date.now(),
+      settleMs: opts.settleMs ?? 15 * 60_000,
+      ...(opts.minZ === undefined ? {} : { minZ: opts.minZ }),
+      ...(state ? { state } : {}),
+    });
+    zone = await warehouseZone(warehouse, () => projectZone(opts.data, opts.models ?? defaultModelsFolder()));
+  } finally {
+    warehouse.close();
+  }
+  const lines = found.alerts.map((alert) => describe(alert, zone));
+  if (lines.length === 0) console.log("alerts: none since the last check");
+  for (const line of lines) {
+    console.log(line);
+    // On GitHub Actions each alert is an annotation on the run's page as well.
+    if (process.env.GITHUB_ACTIONS === "true") console.log(`::warning title=ownstats alert::${line}`);
+  }
+  if (opts.webhook && lines.length > 0) {
+    const failure = await post(opts.webhook, [heading(lines.length), ...lines].join("\n"));
+    if (failure) {
+      // Not recorded as sent, so the next check sends them again.
+      say(`${failure}; the alerts are sent again on the next check`);
+      return 1;
+    }
+  }
+  writeState(statePath, found.state);
+  return 0;
+}
+
+function describe(alert: Alert, zone: string): string {
+  const at = zonedTime(alert.from, zone);
+  if (alert.kind === "quiet") {
+    const hours = Math.round((Date.parse(alert.until) - Date.parse(alert.from)) / 3_600_000);
+    return (
+      `quiet: no events since ${at} (${hours} hour${hours === 1 ? "" : "s"}); on each of the previous ` +
+      `${alert.comparedDays} days the same ${alert.comparedHours} hour${alert.comparedHours === 1 ? "" : "s"} ` +
+      `held ${formatCount(alert.expected)} events (median): is the tracker still on the site?`
+    );
+  }
+  return (
+    `${alert.kind}: ${formatCount(alert.events)} events in the hour from ${at}, against a baseline of ` +
+    `${formatDecimal(alert.expected, 1)} (robust z ${formatDecimal(alert.z ?? null, 1)})`
+  );
+}
+
+const heading = (count: number) => `ownstats: ${count} new alert${count === 1 ? "" : "s"}`;
+
+/** Undefined when the webhook took the message; otherwise what went wrong, naming only its host. */
+async function post(webhook: string, text: string): Promise<string | undefined> {
+  // The URL's path is its secret: only the host is ever printed.
+  const host = new URL(webhook).host;
+  try {
+    const response = await fetch(webhook, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    await response.arrayBuffer();
+    return response.ok ? undefined : `the webhook at ${host} answered ${response.status}`;
+  } catch (error) {
+    const cause = (error as Error).name === "TimeoutError" ? "no answer in 10 s" : (error as Error).message;
+    return `the webhook at ${host} could not be reached (${cause})`;
+  }
+}
+
+function readState(path: string, say: (text: string) => void): AlertState | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    const state = JSON.parse(text) as { checked_through?: unknown; quiet_since?: unknown };
+    if (typeof state.checked_through !== "string" || Number.isNaN(Date.parse(state.checked_through)))
+      throw new Error("checked_through is not a time");
+    return {
+      checkedThrough: state.checked_through,
+      ...(typeof state.quiet_since === "string" ? { quietSince: state.quiet_since } : {}),
+    };
+  } catch (error) {
+    say(`${path} is not what it should be (${(error as Error).message}); checking the last day again`);
+    return undefined;
+  }
+}
+
+function writeState(path: string, state: AlertState): void {
+  const temporary = temporaryPath(path);
+  writeFileSync(
+    temporary,
+    `${JSON.stringify({ checked_through: state.checkedThrough, quiet_since: state.quietSince ?? null }, null, 2)}\n`,
+  );
+  renameSync(temporary, path);
+}

@@ -1,0 +1,139 @@
+// Alerts: the hours the anomalies model flags, and a site gone quiet, once each. The model scores
+// only hours up to the last event, so a tracker that stopped sending (a deploy that dropped the
+// script tag, a broken collector) leaves no hour to flag: that is the quiet alert.
+import type { Warehouse } from "../runner/warehouse.ts";
+import { num } from "./format.ts";
+import { timestamp } from "./period.ts";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** What a first check looks back over: older flags are history, which the anomalies page lists. */
+export const FIRST_LOOK_BACK_MS = DAY;
+
+/** The previous days whose same hours tell what a quiet stretch would have held. */
+const QUIET_DAYS = 7;
+
+/**
+ * The median of those days' events at least this many: a stretch with none, where a Poisson count of
+ * that mean is 0 with a chance of 1 in 22,000, is an outage, not a slow night.
+ */
+export const QUIET_EXPECTED_EVENTS = 10;
+
+export interface Alert {
+  kind: "spike" | "drop" | "quiet";
+  /** The flagged hour's start, or the start of the quiet stretch (ISO, UTC). */
+  from: string;
+  /** The end of the flagged hour, or of the quiet stretch so far. */
+  until: string;
+  events: number;
+  /** The hour's baseline, or the median of the previous days' events over the quiet stretch. */
+  expected: number;
+  /** The robust z-score of a flagged hour. */
+  z?: number;
+  /** The hours of a quiet stretch (its first day at most) whose events on earlier days gave `expected`. */
+  comparedHours?: number;
+  /** The earlier days compared. */
+  comparedDays?: number;
+}
+
+/** What was alerted already: persisted between checks, so each alert is sent once. */
+export interface AlertState {
+  /** Every hour ending by then was checked. */
+  checkedThrough: string;
+  /** The start of the quiet stretch already alerted, while it lasts. */
+  quietSince?: string;
+}
+
+export interface AlertCheck {
+  /** The time to judge from. */
+  now: number;
+  /** How long after an hour ends its events have surely landed (Firehose's buffer, a sync's delay). */
+  settleMs: number;
+  /** Alert only hours at least this far from their baseline; by default, every hour the model flags. */
+  minZ?: number;
+  state?: AlertState;
+}
+
+/** The alerts not sent yet, oldest first, and the state to keep once they are. */
+export async function findAlerts(
+  warehouse: Warehouse,
+  check: AlertCheck,
+): Promise<{ alerts: Alert[]; state: AlertState }> {
+  const settledEnd = Math.floor((check.now - check.settleMs) / HOUR) * HOUR;
+  const previous = check.state ? Date.parse(check.state.checkedThrough) : Number.NaN;
+  const from = Number.isNaN(previous) ? settledEnd - FIRST_LOOK_BACK_MS : previous;
+  const flagged = await warehouse.all(
+    `SELECT CAST(hour AS TIMESTAMP) AS hour, events, baseline, z FROM anomalies
+     WHERE ${check.minZ === undefined ? "is_anomaly" : `abs(z) >= ${Number(check.minZ)}`} AND hour >= ${timestamp(from)} AND hour + INTERVAL 1 HOUR <= ${timestamp(settledEnd)}
+     ORDER BY hour`,
+  );
+  const alerts: Alert[] = flagged.map((row) => {
+    const start = Date.parse(String(row.hour));
+    const z = num(row.z);
+    return {
+      kind: z > 0 ? "spike" : "drop",
+      from: iso(start),
+      until: iso(start + HOUR),
+      events: num(row.events),
+      expected: num(row.baseline),
+      z,
+    };
+  });
+  const quiet = await quietStretch(warehouse, settledEnd);
+  const alreadySent = quiet && check.state?.quietSince === quiet.from;
+  if (quiet && !alreadySent) alerts.push(quiet);
+  return {
+    alerts,
+    state: { checkedThrough: iso(Math.max(from, settledEnd)), ...(quiet ? { quietSince: quiet.from } : {}) },
+  };
+}
+
+/** No event since an hour that ended before `settledEnd`, where the previous days had traffic. */
+async function quietStretch(warehouse: Warehouse, settledEnd: number): Promise<Alert | undefined> {
+  // Hours after settledEnd may hold events stamped by a visitor's clock running ahead: not traffic yet.
+  const [span] = await warehouse.all(
+    `SELECT CAST(min(hour) AS TIMESTAMP) AS first, CAST(max(hour) AS TIMESTAMP) AS last FROM anomalies
+     WHERE events > 0 AND hour < ${timestamp(settledEnd)}`,
+  );
+  if (!span?.last || !span.first) return undefined;
+  const start = Date.parse(String(span.last)) + HOUR;
+  if (settledEnd - start < HOUR) return undefined;
+  const firstHour = Date.parse(String(span.first));
+  const days = Array.from({ length: QUIET_DAYS }, (_, i) => i + 1).filter(
+    (back) => start - back * DAY >= firstHour,
+  );
+  // Fewer days than half the week say too little about what the stretch usually holds.
+  if (days.length < Math.ceil(QUIET_DAYS / 2)) return undefined;
+  // A stretch longer than a day is compared by its first day: shifted by a day, more would overlap itself.
+  const compared = Math.min(settledEnd - start, DAY);
+  const totals: number[] = [];
+  for (const back of days) {
+    const [row] = await warehouse.all(
+      `SELECT coalesce(sum(events), 0) AS events FROM anomalies
+       WHERE hour >= ${timestamp(start - back * DAY)} AND hour < ${timestamp(start + compared - back * DAY)}`,
+    );
+    totals.push(num(row?.events));
+  }
+  const expected = median(totals);
+  if (expected < QUIET_EXPECTED_EVENTS) return undefined;
+  return {
+    kind: "quiet",
+    from: iso(start),
+    until: iso(settledEnd),
+    events: 0,
+    expected,
+    comparedHours: compared / HOUR,
+    comparedDays: days.length,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,0 +1,120 @@
+// `ownstats alerts` on a built demo warehouse, posting to a webhook on this machine.
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ownstats, ownstatsWith } from "../cli-run.ts";
+import { tempFolder } from "./temp-folders.ts";
+
+const data = tempFolder("ownstats-alerts-");
+const state = join(data, "alerts.json");
+
+let server: Server;
+let answer = 200;
+const posted: { path: string; type: string; body: string }[] = [];
+let webhook = "";
+
+beforeAll(async () => {
+  const demo = await ownstatsWith(
+    { OWNSTATS_DEMO_NOW: "2026-11-20T00:00:00Z" },
+    "demo",
+    ...["--data", data, "--visitors", "600", "--days", "14"],
+  );
+  expect(demo.stdout).toContain("spike 2026-11-14T14h UTC");
+  expect((await ownstats("run", "--data", data)).code).toBe(0);
+  server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      posted.push({
+        path: request.url ?? "",
+        type: request.headers["content-type"] ?? "",
+        body: Buffer.concat(chunks).toString(),
+      });
+      response.writeHead(answer).end();
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await new Promise((listening) => server.once("listening", listening));
+  webhook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T0/B0/secret-token`;
+}, 120_000);
+
+afterAll(() => server?.close());
+
+const alerts = (...args: string[]) => ownstats("alerts", "--data", data, ...args);
+
+describe("ownstats alerts", () => {
+  it("posts the new spikes once, keeps them when the webhook fails, and never prints its path", async () => {
+    rmSync(state, { force: true });
+    answer = 500;
+    const failed = await alerts("--now", "2026-11-14T15:20:00Z", "--webhook", webhook);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/the webhook at 127\.0\.0\.1:\d+ answered 500; the alerts are sent again/);
+    expect(failed.stdout + failed.stderr).not.toContain("secret-token");
+    expect(existsSync(state)).toBe(false);
+
+    answer = 200;
+    posted.length = 0;
+    const sent = await alerts("--now", "2026-11-14T15:20:00Z", "--webhook", webhook);
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toContain("spike: 146 events in the hour from 2026-11-14 14:00 UTC");
+    expect(posted).toHaveLength(1);
+    expect(posted[0]?.path).toBe("/services/T0/B0/secret-token");
+    expect(posted[0]?.type).toBe("application/json");
+    const { text } = JSON.parse(posted[0]?.body ?? "{}") as { text: string };
+    const lines = text.split("\n");
+    expect(lines[0]).toBe(`ownstats: ${lines.length - 1} new alerts`);
+    expect(lines).toContain(sent.stdout.split("\n").find((line) => line.includes("146 events")));
+    expect(JSON.parse(readFileSync(state, "utf8"))).toEqual({
+      checked_through: "2026-11-14T15:00:00.000Z",
+      quiet_since: null,
+    });
+
+    // Checked again before another hour has settled: nothing new, nothing posted.
+    const again = await alerts("--now", "2026-11-14T16:10:00Z", "--webhook", webhook);
+    expect(again.stdout).toBe("alerts: none since the last check\n");
+    expect(posted).toHaveLength(1);
+  });
+
+  it("says the site went quiet after the demo's last event, with what the same hours usually hold", async () => {
+    writeFileSync(state, JSON.stringify({ checked_through: "2026-11-20T05:00:00.000Z", quiet_since: null }));
+    const { code, stdout } = await alerts("--now", "2026-11-20T06:20:00Z", "--min-z", "1000");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^quiet: no events since 2026-11-19 2\d:00 UTC \((\d+) hours\); on each of the previous 7 days the same \1 hours held [\d,]+ events \(median\): is the tracker still on the site\?\n$/,
+    );
+    expect(JSON.parse(readFileSync(state, "utf8")).quiet_since).toMatch(/^2026-11-19T2\d:00:00.000Z$/);
+  });
+
+  it("names what is wrong with its arguments and the data folder", async () => {
+    const badUrl = await alerts("--webhook", "hooks.slack.com/services/x");
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toContain("--webhook must be an http:// or https:// URL");
+    const badNow = await alerts("--now", "yesterday");
+    expect(badNow.code).toBe(2);
+    expect(badNow.stderr).toContain("--now must be a time in ISO 8601 with its zone");
+    const badEnv = await ownstatsWith(
+      { OWNSTATS_ALERT_WEBHOOK: "hooks.example/x" },
+      "alerts",
+      "--data",
+      data,
+    );
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.stderr).toBe(
+      "ownstats alerts: OWNSTATS_ALERT_WEBHOOK must be an http:// or https:// URL\n",
+    );
+    // An unset secret leaves the variable empty in a workflow: that is no webhook.
+    const emptyEnv = await ownstatsWith({ OWNSTATS_ALERT_WEBHOOK: "" }, "alerts", "--data", data);
+    expect(emptyEnv.code).toBe(0);
+    writeFileSync(state, "{not json");
+    const unreadable = await alerts("--now", "2026-11-14T15:20:00Z");
+    expect(unreadable.code).toBe(0);
+    expect(unreadable.stderr).toContain(`alerts: ${state} is not what it should be (`);
+    expect(unreadable.stdout).toContain("spike: 146 events");
+    const empty = tempFolder("ownstats-alerts-none-");
+    const none = await ownstats("alerts", "--data", empty);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^alerts: /);
+  });
+});
