@@ -133,6 +133,17 @@ describe("scheduled reports", () => {
     expect(build.env?.OWNSTATS_DATA).toBe(restore?.with?.path);
   });
 
+  it("sends the alerts after the build and before the cache save, without stopping the publish", () => {
+    const alertsAt = stepIndex(steps, runs("npx ownstats alerts"), "alerts");
+    expect(alertsAt).toBeGreaterThan(stepIndex(steps, runs("npx ownstats build"), "build"));
+    // DATA/alerts.json, which keeps an alert from being sent twice, is saved with the data folder.
+    expect(alertsAt).toBeLessThan(stepIndex(steps, uses("actions/cache/save"), "cache save"));
+    const alerts = steps[alertsAt] as Step & { "continue-on-error"?: boolean };
+    expect(alerts["continue-on-error"]).toBe(true);
+    expect(alerts.if).toBeUndefined();
+    expect(alerts.env).toEqual({ OWNSTATS_ALERT_WEBHOOK: "${{ secrets.OWNSTATS_ALERT_WEBHOOK }}" });
+  });
+
   it("stops a long first sync before the job times out, so the cache save keeps what it fetched for the next run", () => {
     const sync = steps[stepIndex(steps, runs("npx ownstats sync"), "sync")] as Step & {
       "timeout-minutes"?: number;
