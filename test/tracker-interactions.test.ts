@@ -37,6 +37,19 @@ describe.runIf(executable)("tracker: the interactions it sends", () => {
     expect(short.map((e) => e.scroll_pct)).toEqual([25, 50, 75, 100]);
   });
 
+  it("sends the scroll depth reached since the tracker last looked when the page is left", async () => {
+    await suite.page.goto(suite.site.page("article.html"));
+    await suite.page.clock.runFor(1_000);
+    await suite.page.evaluate(() => scrollTo(0, 4_000));
+    await suite.page.goto(suite.site.page("thanks.html")); // no time passes: only leaving looks
+    await poll(() =>
+      suite.site
+        .ofType("scroll_depth")
+        .filter((e) => e.page_path === "/site/article.html")
+        .map((e) => e.scroll_pct),
+    ).toEqual([25, 50, 75, 100]);
+  });
+
   it("sends time_on_page at 30, 60, 180 and 300 s of visible time, the clock paused while hidden", async () => {
     await suite.page.goto(suite.site.page("article.html"));
     /** Marks the moment, hides the tab (which flushes by sendBeacon), and returns the seconds sent so far. */

@@ -2,7 +2,15 @@
 // page's fields, long paths and referrers, single-page-app navigations and the back/forward cache.
 import { describe, expect, it } from "vitest";
 import { chromiumOrWarn } from "./chromium.ts";
-import { DESKTOP_IN_BERLIN, flushed, poll, setHidden, UUID, useTrackerSuite } from "./tracker-harness.ts";
+import {
+  DESKTOP_IN_BERLIN,
+  flushed,
+  poll,
+  scrollPage,
+  setHidden,
+  UUID,
+  useTrackerSuite,
+} from "./tracker-harness.ts";
 
 const executable = chromiumOrWarn("tracker page views");
 
@@ -115,6 +123,26 @@ describe.runIf(executable)("tracker: the page views it sends", () => {
       ["before-view", "/site/spa.html"],
       ["after-view", "/site/app/settings"],
     ]);
+  });
+
+  it("gives the scroll depth of an SPA page's content to that page, never to the page before it", async () => {
+    await suite.page.goto(suite.site.page("spa-article.html"));
+    await scrollPage(suite.page, 1_000); // (1,000 + 600) / 4,000 = 40 %
+    // The tracker looks at the scroll position once a second: the navigation comes 100 ms before
+    // its next look, which then finds the short page's content under the long page's path.
+    await suite.page.clock.runFor(900);
+    await suite.page.click("#to-short");
+    await suite.page.clock.runFor(2_000);
+    await flushed(suite, "page_view", 2);
+    await poll(() => suite.site.ofType("scroll_depth").length).toBeGreaterThanOrEqual(5);
+    await suite.site.settle();
+    const reached = (path: string) =>
+      suite.site
+        .ofType("scroll_depth")
+        .filter((e) => e.page_path === path)
+        .map((e) => e.scroll_pct);
+    expect(reached("/site/spa-article.html")).toEqual([25]);
+    expect(reached("/site/app/short")).toEqual([25, 50, 75, 100]);
   });
 
   it("sends page_view again for a page shown again from the back/forward cache", async () => {

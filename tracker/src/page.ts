@@ -51,12 +51,17 @@ const measureScroll = (): void => {
   // mode) body.scrollTop is the window's own, which added twice would reach 50 % at 25 %.
   // (Before the body is parsed, a sync script in head, the sum is NaN: no milestone.) Worked out
   // for each milestone, which is shorter than a variable; nothing changes the layout in between,
-  // so the browser computes it once.
+  // so the browser computes it once. Not in the 300 ms between an SPA navigation and its page_view
+  // (the path is no longer the page view's): the window then shows the new page, often at the top
+  // of a shorter one, which would count as the page before it scrolled to the end. Nor after
+  // pagehide (no path): leaving looks first.
   for (const milestone of [25, 50, 75, 100] as const)
-    (((scrollY || doc.body?.scrollTop) + innerHeight + 1) /
-      Math.max(doc.documentElement.scrollHeight, doc.body?.scrollHeight as number)) *
-      100 >=
-      milestone && once(milestone, "scroll_depth", { scroll_pct: milestone });
+    currentPath == location.pathname &&
+      (((scrollY || doc.body?.scrollTop) + innerHeight + 1) /
+        Math.max(doc.documentElement.scrollHeight, doc.body?.scrollHeight as number)) *
+        100 >=
+        milestone &&
+      once(milestone, "scroll_depth", { scroll_pct: milestone });
 };
 
 // An SPA navigation's page_view waits 300 ms, by when routers have usually set the new page's
@@ -87,10 +92,11 @@ for (const method of ["pushState", "replaceState"] as const) {
 // too. Becoming visible again flushes too, which finds the queue empty or sends it just as well;
 // showing a prerendered page starts it (its page_view, then the stub's calls), should this come
 // before prerenderingchange (start does nothing once the page has started, and hiding never calls
-// it). Leaving then forgets the path (0 equals no path), so a page shown again from the back/forward
-// cache sends a page_view. (Heard from here, before start replays the stub's calls.)
+// it). Leaving looks at the scroll position too, since hiding may come after it; then it forgets the
+// path (0 equals no path), so a page shown again from the back/forward cache sends a page_view.
+// (Heard from here, before start replays the stub's calls.)
 on("visibilitychange", (event: Event) => (doc.hidden || start(), measureScroll(), flush(event)));
-on("pagehide", (event: Event) => (flush(event), (currentPath = 0)));
+on("pagehide", (event: Event) => (measureScroll(), flush(event), (currentPath = 0)));
 // Back and forward, and a page shown again from the back/forward cache.
 on("popstate", pageViewSoon);
 on("pageshow", pageViewSoon);
