@@ -46,6 +46,28 @@ describe.runIf(executable)("tracker: its page API", () => {
     expect(suite.site.ofType("experiment_exposure")).toHaveLength(2);
   });
 
+  it("throws nothing into a page whose localStorage is full, and sends its experiment's exposure", async () => {
+    await suite.page.goto(suite.site.page("article.html"));
+    const thrown = await suite.page.evaluate(() => {
+      // What a site's own caches do to the few megabytes an origin gets: no item fits any more.
+      for (const size of [100_000, 1_000, 10, 1])
+        try {
+          for (let i = 0; ; i++) localStorage[`cache-${size}-${i}`] = "x".repeat(size);
+        } catch {}
+      try {
+        (window as never as { ownstats: { variant(e: string, v: string): void } }).ownstats.variant(
+          "hero",
+          "b",
+        );
+      } catch (error) {
+        return String(error);
+      }
+    });
+    expect(thrown).toBeUndefined();
+    await flushed(suite, "experiment_exposure", 1);
+    expect(suite.site.ofType("experiment_exposure")[0]).toMatchObject({ experiment: "hero", variant: "b" });
+  });
+
   it("sends a variant given as a number, which the collector takes as text", async () => {
     await suite.page.goto(suite.site.page("article.html"));
     await suite.page.evaluate(() =>

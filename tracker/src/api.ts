@@ -18,11 +18,17 @@ export const api = {
   variant(experiment: string, variant: string): void {
     // Checked first so that an opted-out visitor's storage is never touched. identity() runs
     // before the store is read: it may replace the store, and it keeps the session id there.
-    // The experiment's item holds the session it was sent in; sent when that is another one.
-    silent ||
-      (identity(),
-      store["ownstats_x_" + experiment] != (store["ownstats_x_" + experiment] = store.ownstats_sid) &&
-        track("experiment_exposure", { experiment, variant }));
+    // The experiment's item holds the session it was sent in; sent when that is another one. The
+    // item is written after the send: a storage a site's own caches filled refuses a new item by
+    // throwing, which must not break the page's experiment code, nor lose the exposure (sent
+    // again on the next call then, as no item is kept).
+    try {
+      silent ||
+        (identity(),
+        store["ownstats_x_" + experiment] == store.ownstats_sid ||
+          track("experiment_exposure", { experiment, variant }),
+        (store["ownstats_x_" + experiment] = store.ownstats_sid));
+    } catch {}
   },
 };
 

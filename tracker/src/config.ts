@@ -8,8 +8,9 @@ type Tag = HTMLScriptElement | null;
 
 // A classic <script src> (defer or async) is its own document.currentScript while it runs. A
 // module script has none, so it takes the defaults; a copy pasted inline has no src.
-// (Read twice rather than kept in a variable: the repeat gzips smaller.)
-const data = (doc.currentScript as Tag)?.dataset || {};
+// (Read twice rather than kept in a variable: the repeat gzips smaller.) data-storage, where the
+// ids live ("local", the default, "session" or "none"), is read where the store is chosen (identity.ts).
+export const data = (doc.currentScript as Tag)?.dataset || {};
 
 /**
  * Where batches are posted: data-endpoint, else /v1/events on the script's own origin, or on the
@@ -18,9 +19,6 @@ const data = (doc.currentScript as Tag)?.dataset || {};
  */
 export const endpoint =
   data.endpoint || new URL("/v1/events", (doc.currentScript as Tag)?.src || (location as never));
-
-/** data-storage: "local" (the default), "session" or "none", where the ids live. */
-export const storageMode = data.storage;
 
 /**
  * Nothing is sent and nothing is stored when the visitor opted out: Global Privacy Control always wins; Do Not Track

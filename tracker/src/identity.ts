@@ -1,6 +1,6 @@
 // Ids without cookies: time-ordered random UUIDs kept in Web Storage (or in memory), the session rotated after
 // 30 idle minutes. Storage named properties read and write items directly, which keeps this short.
-import { storageMode } from "./config.ts";
+import { data } from "./config.ts";
 
 type Store = Record<string, string | number | undefined>;
 
@@ -28,7 +28,7 @@ export const identity = (): { session_id: string; visitor_id?: string } => {
     // Chosen on first use: "session" → sessionStorage, unset → localStorage. "none" names no
     // storage, so the first read below throws, as it does where storage is disabled or full,
     // and the catch keeps the ids in memory from then on.
-    store ||= (self as never)[(storageMode || "local") + "Storage"];
+    store ||= (self as never)[(data.storage || "local") + "Storage"];
     // A new session after 30 idle minutes. The last activity is read, then replaced by now, in one
     // expression; a missing time compares false: a new session too.
     store.ownstats_sid =

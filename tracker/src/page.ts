@@ -43,7 +43,7 @@ export const pageView = (fields?: Fields): unknown =>
   (sent = []),
   (visibleSeconds = 0));
 
-const measureScroll = (): void => {
+const measureScroll = (): undefined => {
   // A page that fits in the viewport is fully seen; the pixel of slack absorbs fractional offsets.
   // An app shell whose body scrolls (html{overflow:hidden}) keeps the window at 0 and html as high
   // as the viewport: the body's offset and height count then, or the page would seem fully seen.
@@ -94,9 +94,10 @@ for (const method of ["pushState", "replaceState"] as const) {
 // before prerenderingchange (start does nothing once the page has started, and hiding never calls
 // it). Leaving looks at the scroll position too, since hiding may come after it; then it forgets the
 // path (0 equals no path), so a page shown again from the back/forward cache sends a page_view.
-// (Heard from here, before start replays the stub's calls.)
-on("visibilitychange", (event: Event) => (doc.hidden || start(), measureScroll(), flush(event)));
-on("pagehide", (event: Event) => (measureScroll(), flush(event), (currentPath = 0)));
+// (Heard from here, before start replays the stub's calls. measureScroll returns nothing, so flush
+// is passed the event: one call fewer.)
+on("visibilitychange", (event: Event) => (doc.hidden || start(), flush(measureScroll() || event)));
+on("pagehide", (event: Event) => (flush(measureScroll() || event), (currentPath = 0)));
 // Back and forward, and a page shown again from the back/forward cache.
 on("popstate", pageViewSoon);
 on("pageshow", pageViewSoon);
