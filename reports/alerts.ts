@@ -12,7 +12,7 @@ const DAY = 24 * HOUR;
 export const FIRST_LOOK_BACK_MS = DAY;
 
 /** The previous days whose same hours tell what a quiet stretch would have held. */
-const QUIET_DAYS = 7;
+export const QUIET_DAYS = 7;
 
 /**
  * The median of those days' events at least this many: a stretch with none, where a Poisson count of
