@@ -52,11 +52,12 @@ type Global = { ownstats?: Stub | typeof api };
 export const start = (_?: unknown, now = (self as { ownstats?: Stub }).ownstats): unknown =>
   !(doc as { prerendering?: boolean }).prerendering &&
   (now?.q || (now?.track as Stub["q"]) || []).map?.(
-    // One call that throws (props JSON cannot carry) loses neither the calls after it nor the
-    // page's listeners' events; its caller, long gone, cannot hear of it anyway.
+    // One call that throws (props JSON cannot carry, or a method the API does not have) loses
+    // neither the calls after it nor the page's listeners' events; its caller, long gone, cannot
+    // hear of it anyway.
     ([method, args]) => {
       try {
-        api[method]?.(...args);
+        api[method](...args);
       } catch {}
     },
     (((self as Global).ownstats = api), pageView()),
