@@ -1,13 +1,8 @@
 // What visitors do on a page: CTA clicks, forms, exit intent (page.ts follows the scrolling).
 // Never reads the page's text: a CTA is named by its data-cta value, a form by its id or name.
 import { doc } from "./config.ts";
-import { once } from "./page.ts";
+import { formName, once } from "./page.ts";
 import { on, track } from "./track.ts";
-
-// getAttribute, because form.id and form.name return a field when one is named "id" or "name".
-// Cut to the 200 characters the collector takes, which refuses the event with a longer one.
-const formName = (form: Element) =>
-  (form.getAttribute("id") || form.getAttribute("name"))?.slice(0, 200) || undefined;
 
 // A listener is called with the event alone: a second parameter serves as a local variable.
 // A click dispatched on the document or the window has a target without closest(): no CTA.

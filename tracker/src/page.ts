@@ -18,6 +18,15 @@ let visibleSeconds: number;
 export const once = (key: unknown, type: EventType, fields?: Fields): unknown =>
   !sent.includes(key) && sent.push(key) && track(type, fields);
 
+/**
+ * A form's name in its events (behaviour.ts; declared among this module's declarations, which the
+ * bundle joins into one statement with those before them, as it cannot with a module's after its
+ * calls). getAttribute, because form.id and form.name return a field when one is named "id" or
+ * "name". Cut to the 200 characters the collector takes, which refuses the event with a longer one.
+ */
+export const formName = (form: Element) =>
+  (form.getAttribute("id") || form.getAttribute("name"))?.slice(0, 200) || undefined;
+
 // A page prerendered by the browser on a guess is no visit until the visitor opens it (api.ts waits
 // for that); a page opened in a background tab is one, as Plausible and GA4 count it.
 // (`fields` is a parameter that serves as a local variable: the function fits in one expression.)
