@@ -29,16 +29,16 @@ export const identity = (): { session_id: string; visitor_id?: string } => {
     // storage, so the first read below throws, as it does where storage is disabled or full,
     // and the catch keeps the ids in memory from then on.
     store ||= (self as never)[(data.storage || "local") + "Storage"];
-    // A new session after 30 idle minutes. The last activity is read, then replaced by now, in one
-    // expression; a missing time compares false: a new session too.
-    store.ownstats_sid =
-      ((store.ownstats_seen as number) > (store.ownstats_seen = Date.now()) - 1_800_000 &&
-        store.ownstats_sid) ||
-      uuid();
-    // A visitor id only where it outlives the page: one kept in memory ("none", or storage that
-    // throws) would be a new visitor on every page load. A Storage has key(); the memory store not.
     return {
-      session_id: store.ownstats_sid as string,
+      // A new session after 30 idle minutes. The last activity is read, then replaced by now, in one
+      // expression; a missing time compares false: a new session too. The session id is stored
+      // and sent in one expression as well (an assignment's value is the id it stores).
+      session_id: (store.ownstats_sid =
+        ((store.ownstats_seen as number) > (store.ownstats_seen = Date.now()) - 1_800_000 &&
+          store.ownstats_sid) ||
+        uuid()) as string,
+      // A visitor id only where it outlives the page: one kept in memory ("none", or storage that
+      // throws) would be a new visitor on every page load. A Storage has key(); the memory store not.
       visitor_id: (store as never as Storage).key && ((store.ownstats_vid ||= uuid()) as string),
     };
   } catch {
