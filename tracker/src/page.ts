@@ -91,11 +91,13 @@ setInterval(
   1000,
 );
 
-// SPA navigation: the history methods are wrapped and back/forward heard.
-for (const method of ["pushState", "replaceState"] as const) {
-  const original = history[method];
-  history[method] = (...args) => (pageViewSoon(), original.apply(history, args));
-}
+// SPA navigation: the history methods are wrapped and back/forward heard. (Each original is
+// passed to a function that returns its wrapper: shorter than a block with a variable.)
+for (const method of ["pushState", "replaceState"] as const)
+  history[method] = (
+    (original: History[typeof method]) =>
+    (...args: Parameters<typeof original>) => (pageViewSoon(), original.apply(history, args))
+  )(history[method]);
 // Hiding, or leaving (the last moment a mobile page is sure to see): send now, by sendBeacon.
 // Hiding looks at the scroll position first: a milestone reached since the last tick goes out
 // too. Becoming visible again flushes too, which finds the queue empty or sends it just as well;
