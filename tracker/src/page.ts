@@ -13,6 +13,8 @@ export let currentPath: string | 0;
 // first page view.)
 let sent: unknown[] = [];
 let visibleSeconds: number;
+// Never set: undefined, for a field left out of an event (`|| none`), a byte where `void 0` takes six.
+let none: undefined;
 
 /** Tracks an event the first time `key` turns up in this page view. */
 export const once = (key: unknown, type: EventType, fields?: Fields): unknown =>
@@ -25,7 +27,7 @@ export const once = (key: unknown, type: EventType, fields?: Fields): unknown =>
  * "name". Cut to the 200 characters the collector takes, which refuses the event with a longer one.
  */
 export const formName = (form: Element) =>
-  (form.getAttribute("id") || form.getAttribute("name"))?.slice(0, 200) || undefined;
+  (form.getAttribute("id") || form.getAttribute("name"))?.slice(0, 200) || none;
 
 // A page prerendered by the browser on a guess is no visit until the visitor opens it (api.ts waits
 // for that); a page opened in a background tab is one, as Plausible and GA4 count it.
@@ -38,7 +40,7 @@ export const pageView = (fields?: Fields): unknown =>
     // Query strings never leave the browser, except the utm_* values in their own fields
     // (a referrer never carries a fragment). The collector refuses a referrer over 2,000
     // characters; cut before the query is split off, it is cut all the same.
-    referrer: doc.referrer.slice(0, 2e3).split("?")[0] || undefined,
+    referrer: doc.referrer.slice(0, 2e3).split("?")[0] || none,
     screen_width: screen.width,
     screen_height: screen.height,
     viewport_width: innerWidth,
