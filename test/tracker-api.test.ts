@@ -80,6 +80,54 @@ describe.runIf(executable)("tracker: its page API", () => {
     expect(suite.site.received.flatMap((r) => r.rejected ?? [])).toEqual([]);
   });
 
+  it("throws nothing into the page, whatever a call is given, and sends the calls around it", async () => {
+    const errors: string[] = [];
+    suite.page.on("pageerror", (error) => errors.push(error.message));
+    await suite.page.goto(suite.site.page("article.html"));
+    const thrown = await suite.page.evaluate(() => {
+      const api = (window as never as { ownstats: Record<"track" | "variant", (...args: unknown[]) => void> })
+        .ownstats;
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      api.track("before");
+      // What a site's code may pass by mistake: a status code as the name, an object, no string at
+      // all, props that JSON cannot carry, a name or experiment whose text cannot be made.
+      const calls: unknown[][] = [
+        [404],
+        [{ name: "signup" }],
+        [["signup"]],
+        [Symbol("signup")],
+        ["unsendable", { count: BigInt(1) }],
+        ["cyclic", cyclic],
+      ];
+      const errors = calls.map((args) => {
+        try {
+          api.track(...args);
+        } catch (error) {
+          return String(error);
+        }
+      });
+      for (const args of [[Symbol("hero")], [{ toString: () => Symbol("hero") }, "b"]])
+        try {
+          api.variant(...args);
+        } catch (error) {
+          errors.push(String(error));
+        }
+      api.track("after");
+      return errors.filter(Boolean);
+    });
+    expect(thrown).toEqual([]);
+    // A list has slice(), so the list goes: the collector refuses that event, and lands the rest of
+    // its batch.
+    await flushed(suite, "custom", 3);
+    await suite.site.settle();
+    expect(suite.site.ofType("custom").map((e) => e.name)).toEqual(["before", ["signup"], "after"]);
+    const batch = suite.site.received.find((r) => r.events.some((e) => e.event_type === "custom"));
+    expect(batch?.events.map((e) => e.event_type)).toEqual(["page_view", "custom", "custom", "custom"]);
+    expect(batch?.rejected).toEqual([{ index: 2, error: expect.stringMatching(/name/) }]);
+    expect(errors).toEqual([]);
+  });
+
   it("counts a page once when the tag is included twice or run again by a page swap", async () => {
     const errors: string[] = [];
     suite.page.on("pageerror", (error) => errors.push(error.message));

@@ -244,7 +244,7 @@ describe.runIf(executable)("tracker: delivery", () => {
     }
   });
 
-  it("refuses a track() call whose props cannot be sent, and loses none of the other events", async () => {
+  it("skips a track() call whose props cannot be sent, and loses none of the other events", async () => {
     const { page } = await openPage();
     await page.goto(site.page("article.html"));
     await page.click("#plain-cta");
@@ -266,7 +266,7 @@ describe.runIf(executable)("tracker: delivery", () => {
     await poll(() => site.ofType("custom").map((e) => e.name)).toEqual(["sendable"]);
     expect(site.ofType("page_view")).toHaveLength(1);
     expect(site.ofType("cta_click")).toHaveLength(1);
-    expect(refusal).toEqual(["TypeError", "TypeError"]); // the caller hears of it at once
+    expect(refusal).toEqual([undefined, undefined]); // nothing thrown into the page's code
     // Later events still leave after a few seconds, not only when the page is left.
     await page.click("#plain-cta");
     await page.clock.runFor(3_100);

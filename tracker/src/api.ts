@@ -9,10 +9,15 @@ import { track } from "./track.ts";
 export const api = {
   /**
    * A `custom` event named by the site. The collector refuses a name over 50 characters, and the
-   * event with it: a longer one is cut to 50. A missing name stays missing (and is refused).
+   * event with it: a longer one is cut to 50. A missing name stays missing (and is refused). A call
+   * that cannot be sent (a name without slice(), such as a number; props that JSON cannot carry: a
+   * BigInt, a cycle) sends nothing, and throws nothing into the page: its analytics must never
+   * break a site's code.
    */
   track(name: string, props?: Record<string, string | number | boolean>): void {
-    track("custom", { name: name?.slice(0, 50), props });
+    try {
+      track("custom", { name: name?.slice(0, 50), props });
+    } catch {}
   },
   /** An `experiment_exposure`, sent once per session per experiment. */
   variant(experiment: string, variant: string): void {

@@ -11,7 +11,7 @@ import { currentPath } from "./page.ts";
 export type Fields = Omit<Partial<WireEventInput>, "event_type" | "event_id" | "session_id" | "event_ts">;
 
 // Each event is serialized as it is tracked: props that JSON cannot carry (a BigInt, a cycle) throw
-// to the caller then, instead of taking the rest of the batch down with them when it is sent.
+// then (api.ts catches it), instead of taking the rest of the batch down with them when it is sent.
 const queue: string[] = [];
 
 // A batch leaves 3 seconds after its first event, the one that finds the queue empty (a timer still
