@@ -35,16 +35,17 @@ export const formName = (form: Element) =>
 export const pageView = (fields?: Fields): unknown =>
   !(doc as { prerendering?: boolean }).prerendering &&
   currentPath != (currentPath = location.pathname) &&
+  // (The collector reads the fields by name; this order is the one that gzips smallest.)
   ((fields = {
     page_title: doc.title.slice(0, 300),
+    viewport_width: innerWidth,
+    screen_width: screen.width,
     // Query strings never leave the browser, except the utm_* values in their own fields
     // (a referrer never carries a fragment). The collector refuses a referrer over 2,000
     // characters; cut before the query is split off, it is cut all the same.
     referrer: doc.referrer.slice(0, 2e3).split("?")[0] || none,
-    screen_width: screen.width,
-    screen_height: screen.height,
-    viewport_width: innerWidth,
     language: nav.language,
+    screen_height: screen.height,
   }),
   // Any utm_* parameter rides along; the collector keeps the five it knows and drops the rest.
   new URLSearchParams(location.search).forEach(
