@@ -29,9 +29,11 @@ export const endpoint =
  * (`== 1` is true for the "1" browsers report, and a byte shorter.)
  */
 export const silent =
+  // (The page without a host is looked at first: the order that gzips smallest. The storage is
+  // read last, only for a visitor none of the others excluded.)
+  !location.host ||
   nav.globalPrivacyControl ||
   ((nav.doNotTrack as unknown) == 1 && data.respectDnt != "false") ||
-  !location.host ||
   // The site owner's own browser, which they exclude with `localStorage.ownstats_ignore = 1` in the
   // console on their site (as Plausible's plausible_ignore): their tests of a page or a button would
   // count as visits. Reading localStorage throws where storage is blocked (a sandboxed frame).
