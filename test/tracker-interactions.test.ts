@@ -168,6 +168,17 @@ describe.runIf(executable)("tracker: the interactions it sends", () => {
     expect(JSON.stringify(suite.site.events())).not.toMatch(/someone@example\.com|Acme|Ada/);
   });
 
+  it("sends cta_click and form_start from inside web components' shadow roots", async () => {
+    await suite.page.goto(suite.site.page("shadow.html"));
+    await suite.page.click("#card-cta-text"); // Playwright's selectors reach into open shadow roots
+    await suite.page.fill("#card-email", "someone@example.com");
+    await flushed(suite, "page_view", 1);
+    await suite.site.settle();
+    expect(suite.site.ofType("cta_click").map((e) => e.element)).toEqual(["card-trial"]);
+    expect(suite.site.ofType("form_start").map((e) => e.element)).toEqual(["card-form"]);
+    expect(JSON.stringify(suite.site.events())).not.toMatch(/someone@example\.com/);
+  });
+
   it("sends exit_intent once per page view when the pointer leaves through the top", async () => {
     await suite.page.goto(suite.site.page("article.html"));
     await suite.page.mouse.move(300, 300);

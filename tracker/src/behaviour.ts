@@ -5,7 +5,9 @@ import { formName, once } from "./page.ts";
 import { on, track } from "./track.ts";
 
 // A listener is called with the event alone: a second parameter serves as a local variable.
-// A click dispatched on the document or the window has a target without closest(): no CTA.
+// The element clicked or typed in is the first of the event's composed path: inside a web
+// component's shadow root the window hears the event as the host's (its target). A click
+// dispatched on the document or the window starts there, without closest(): no CTA.
 // The collector refuses an element over 200 characters, and the event with it: a longer
 // data-cta value is cut to 200, as a form's name is. A middle-click (auxclick, button 1) opens a
 // link in a new tab and counts as well, once, as Plausible counts it; a right-click (button 2) does not.
@@ -14,7 +16,10 @@ import { on, track } from "./track.ts";
 for (const type of ["click", "auxclick"])
   on(
     type,
-    (event: MouseEvent, cta = (event.target as HTMLElement).closest?.<HTMLElement>("[data-cta]")) =>
+    (
+      event: MouseEvent,
+      cta = (event.composedPath()[0] as HTMLElement).closest?.<HTMLElement>("[data-cta]"),
+    ) =>
       event.button < 2 &&
       cta &&
       once(event.timeStamp + (cta.dataset.cta as string), "cta_click", {
@@ -30,6 +35,6 @@ on("submit", (event: Event) => track("form_submit", { element: formName(event.ta
 
 on(
   "input",
-  (event: Event, form = (event.target as HTMLInputElement).form) =>
+  (event: Event, form = (event.composedPath()[0] as HTMLInputElement).form) =>
     form && once(form, "form_start", { element: formName(form) }),
 );
