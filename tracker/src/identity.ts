@@ -7,21 +7,6 @@ type Store = Record<string, string | number | undefined>;
 /** Where the ids live; experiments exposed in this session are remembered here too (api.ts). */
 export let store: Store;
 
-/**
- * A version 7 UUID: the first 48 bits are the time in milliseconds, so ids sort by when they were
- * made and a warehouse finds a recent session's rows without reading older ones. The rest is from
- * crypto.getRandomValues: the template's 0s become random hex digits, the 8 keeping the
- * variant bits. crypto.randomUUID (version 4) exists only in secure contexts.
- */
-export const uuid = (): string =>
-  ("0" + Date.now().toString(16)).replace(/.{8}/, "$&-") +
-  "-7000-8000-000000000000".replace(
-    /[08]/g,
-    // (The digit, a string, is a number to ^, & and /; typed any, it is written so.)
-    (c: any) =>
-      (c ^ ((crypto.getRandomValues(new Uint8Array(1))[0] as number) & (15 >> (c / 4)))).toString(16),
-  );
-
 /** The ids for an event now; every event counts as activity and keeps the session alive. */
 export const identity = (): { session_id: string; visitor_id?: string } => {
   try {
@@ -46,3 +31,18 @@ export const identity = (): { session_id: string; visitor_id?: string } => {
     return identity();
   }
 };
+
+/**
+ * A version 7 UUID: the first 48 bits are the time in milliseconds, so ids sort by when they were
+ * made and a warehouse finds a recent session's rows without reading older ones. The rest is from
+ * crypto.getRandomValues: the template's 0s become random hex digits, the 8 keeping the
+ * variant bits. crypto.randomUUID (version 4) exists only in secure contexts.
+ */
+export const uuid = (): string =>
+  ("0" + Date.now().toString(16)).replace(/.{8}/, "$&-") +
+  "-7000-8000-000000000000".replace(
+    /[08]/g,
+    // (The digit, a string, is a number to ^, & and /; typed any, it is written so.)
+    (c: any) =>
+      (c ^ ((crypto.getRandomValues(new Uint8Array(1))[0] as number) & (15 >> (c / 4)))).toString(16),
+  );

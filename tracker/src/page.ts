@@ -6,8 +6,6 @@ import { start } from "./api.ts";
 import { doc, nav } from "./config.ts";
 import { type Fields, flush, on, track } from "./track.ts";
 
-/** The path of the page view under way, 0 for none. */
-export let currentPath: string | 0;
 // What this page view already sent once: started forms, scroll milestones, the exit intent, each
 // click on a CTA. (A list from the start: the page's own script may fire an input event before the
 // first page view.)
@@ -38,13 +36,13 @@ export const pageView = (fields?: Fields): unknown =>
   // (The collector reads the fields by name; this order is the one that gzips smallest.)
   ((fields = {
     page_title: doc.title.slice(0, 300),
-    viewport_width: innerWidth,
-    screen_width: screen.width,
+    language: nav.language,
     // Query strings never leave the browser, except the utm_* values in their own fields
     // (a referrer never carries a fragment). The collector refuses a referrer over 2,000
     // characters; cut before the query is split off, it is cut all the same.
     referrer: doc.referrer.slice(0, 2e3).split("?")[0] || none,
-    language: nav.language,
+    viewport_width: innerWidth,
+    screen_width: screen.width,
     screen_height: screen.height,
   }),
   // Any utm_* parameter rides along; the collector keeps the five it knows and drops the rest.
@@ -81,6 +79,9 @@ const measureScroll = (): undefined => {
 // is no page view. (Declared before the first call below, so that a single var holds it with the
 // declarations before it.)
 const pageViewSoon = () => setTimeout(pageView, 300);
+
+/** The path of the page view under way, 0 for none. */
+export let currentPath: string | 0;
 
 // The visible-time clock ticks every second, and counts only while the tab is visible. Each tick
 // also looks at the scroll position: one layout read a second, none while scrolling, and no scroll

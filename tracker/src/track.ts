@@ -49,15 +49,6 @@ export const track = (event_type: EventType, fields?: Fields): unknown =>
   queue.push(event_type) < 2 && setTimeout(flush, 3000),
   (queue[49] || doc.hidden || new Blob(queue).size > 2e4) && flush());
 
-/**
- * Sends the whole queue; `leaving` (the page is going away) prefers sendBeacon, which outlives the
- * page. The body is built in a default parameter: every caller passes at most one argument.
- * Firefox with beacon.enabled off has no sendBeacon: such a browser posts by keepalive fetch, as
- * when a beacon is refused (a call would throw, losing the queue just taken out).
- */
-export const flush = (leaving?: unknown, body = queue[0] && `{"events":[${queue.splice(0)}]}`): unknown =>
-  body && ((leaving && nav.sendBeacon?.(endpoint, body)) || post(body, 1));
-
 // A network error, a 5xx (the collector's sink failed, or API Gateway's 500 for a throttled
 // collector) or a 429 (the API's request rate was passed, a burst that is over a few seconds later)
 // is retried once, a few seconds later; 400, 403 and 413 would come again, and are not. The
@@ -77,3 +68,12 @@ const post = (body: string, retry?: number, again = () => retry && setTimeout(po
  */
 export const on = <E extends Event>(type: string, listener: (event: E) => unknown) =>
   addEventListener(type, listener as EventListener, 1 as never);
+
+/**
+ * Sends the whole queue; `leaving` (the page is going away) prefers sendBeacon, which outlives the
+ * page. The body is built in a default parameter: every caller passes at most one argument.
+ * Firefox with beacon.enabled off has no sendBeacon: such a browser posts by keepalive fetch, as
+ * when a beacon is refused (a call would throw, losing the queue just taken out).
+ */
+export const flush = (leaving?: unknown, body = queue[0] && `{"events":[${queue.splice(0)}]}`): unknown =>
+  body && ((leaving && nav.sendBeacon?.(endpoint, body)) || post(body, 1));
