@@ -286,9 +286,9 @@ program
     15,
   )
   .option(
-    "--min-z <z>",
-    "alert only hours at least this far from their baseline (default: the hours the model flags, var anomaly_z)",
-    integer("--min-z", 1, 1000),
+    "--every-spike",
+    "every spike the model flags, not only those with more events than any hour of the week before",
+    false,
   )
   .option("--now <time>", "judge as of this time (ISO 8601) instead of now", instant("--now"))
   .action(async (opts) => {
@@ -304,7 +304,7 @@ program
         models: opts.models,
         webhook: opts.webhook ?? fromEnv,
         settleMs: opts.settle * 60_000,
-        minZ: opts.minZ,
+        everySpike: opts.everySpike,
         now: opts.now,
       }),
     );

@@ -18,8 +18,8 @@ export interface AlertsOptions {
   webhook?: string;
   /** How long after an hour ends its events have surely landed. @default 15 minutes */
   settleMs?: number;
-  /** Alert only hours at least this far from their baseline. @default the model's flag (var anomaly_z) */
-  minZ?: number;
+  /** Every spike the model flags, not only those beating every hour of the week before. @default false */
+  everySpike?: boolean;
   /** The time to judge from. @default now */
   now?: number;
   /** How long to wait while a build holds the warehouse. @default 60_000 ms */
@@ -53,7 +53,7 @@ export async function sendAlerts(opts: AlertsOptions): Promise<number> {
     found = await findAlerts(warehouse, {
       now: opts.now ?? Date.now(),
       settleMs: opts.settleMs ?? 15 * 60_000,
-      ...(opts.minZ === undefined ? {} : { minZ: opts.minZ }),
+      everySpike: opts.everySpike ?? false,
       ...(state ? { state } : {}),
     });
     zone = await warehouseZone(warehouse, () => projectZone(opts.data, opts.models ?? defaultModelsFolder()));
@@ -89,9 +89,13 @@ function describe(alert: Alert, zone: string): string {
       `held ${formatCount(alert.expected)} events (median): is the tracker still on the site?`
     );
   }
+  const week =
+    alert.kind === "spike" && alert.weekMost !== undefined
+      ? `; the busiest hour of the week before had ${formatCount(alert.weekMost)}`
+      : "";
   return (
     `${alert.kind}: ${formatCount(alert.events)} events in the hour from ${at}, against a baseline of ` +
-    `${formatDecimal(alert.expected, 1)} (robust z ${formatDecimal(alert.z ?? null, 1)})`
+    `${formatDecimal(alert.expected, 1)} (robust z ${formatDecimal(alert.z ?? null, 1)})${week}`
   );
 }
 

@@ -47,13 +47,13 @@ describe("alerts", () => {
         (h) =>
           !["2026-11-28T09", "2026-11-29T03", "2026-11-29T10", "2026-11-29T11"].includes(h.hour.slice(0, 13)),
       ),
-      { hour: "2026-11-28T09:00:00.000Z", events: 200, baseline: 20, z: 9 }, // more than a day ago
+      { hour: "2026-11-28T09:00:00.000Z", events: 2, baseline: 20, z: -5 }, // more than a day ago
       { hour: "2026-11-29T03:00:00.000Z", events: 1, baseline: 20, z: -4 },
       { hour: "2026-11-29T10:00:00.000Z", events: 150, baseline: 20, z: 7 },
       { hour: "2026-11-29T11:00:00.000Z", events: 300, baseline: 20, z: 12 }, // ended 10 min ago: not settled
     ]);
     const { alerts, state } = await findAlerts(wh, { now: at("2026-11-29T12:10:00Z"), settleMs });
-    expect(alerts).toEqual([
+    expect(alerts).toMatchObject([
       {
         kind: "drop",
         from: "2026-11-29T03:00:00.000Z",
@@ -81,15 +81,33 @@ describe("alerts", () => {
     expect(again.alerts).toEqual([]);
   });
 
-  it("takes only hours at least minZ from their baseline when asked", async () => {
+  it("takes a flagged spike only when it beats every hour of the week before, unless every spike is asked for", async () => {
+    // A quiet night with one long visit in it, six days after a busier hour: flagged, not news.
     const wh = await anomalies([
-      ...steady("2026-11-28T00:00:00Z", "2026-11-29T10:00:00Z", 20),
+      ...steady("2026-11-20T00:00:00Z", "2026-11-29T10:00:00Z", 20).map((h) =>
+        h.hour.startsWith("2026-11-23T15") ? { ...h, events: 90 } : h,
+      ),
       { hour: "2026-11-29T10:00:00.000Z", events: 80, baseline: 20, z: 5 },
       { hour: "2026-11-29T11:00:00.000Z", events: 300, baseline: 20, z: 12 },
     ]);
     const check = { now: at("2026-11-29T12:30:00Z"), settleMs };
-    expect((await findAlerts(wh, check)).alerts.map((a) => a.z)).toEqual([5, 12]);
-    expect((await findAlerts(wh, { ...check, minZ: 8 })).alerts.map((a) => a.z)).toEqual([12]);
+    expect((await findAlerts(wh, check)).alerts).toMatchObject([
+      { kind: "spike", events: 300, weekMost: 90 },
+    ]);
+    expect((await findAlerts(wh, { ...check, everySpike: true })).alerts.map((a) => a.events)).toEqual([
+      80, 300,
+    ]);
+    // Seven days on, the busy hour has left the week: 80 is the most since.
+    const { alerts } = await findAlerts(wh, {
+      ...check,
+      state: { checkedThrough: "2026-11-29T10:00:00.000Z" },
+    });
+    expect(alerts.map((a) => a.events)).toEqual([300]);
+    await wh.run("UPDATE anomalies SET events = 20 WHERE hour = TIMESTAMP '2026-11-23 15:00:00'");
+    expect((await findAlerts(wh, check)).alerts).toMatchObject([
+      { events: 80, weekMost: 20 },
+      { events: 300, weekMost: 80 },
+    ]);
   });
 
   it("says once that a site with traffic went quiet, and again only after a new quiet stretch", async () => {

@@ -11,7 +11,10 @@ const DAY = 24 * HOUR;
 /** What a first check looks back over: older flags are history, which the anomalies page lists. */
 export const FIRST_LOOK_BACK_MS = DAY;
 
-/** The previous days whose same hours tell what a quiet stretch would have held. */
+/**
+ * The previous days whose same hours tell what a quiet stretch would have held, and whose busiest
+ * hour a spike must beat.
+ */
 export const QUIET_DAYS = 7;
 
 /**
@@ -31,6 +34,8 @@ export interface Alert {
   expected: number;
   /** The robust z-score of a flagged hour. */
   z?: number;
+  /** The most events of any hour of the previous QUIET_DAYS days before a flagged hour. */
+  weekMost?: number;
   /** The hours of a quiet stretch (its first day at most) whose events on earlier days gave `expected`. */
   comparedHours?: number;
   /** The earlier days compared. */
@@ -50,8 +55,11 @@ export interface AlertCheck {
   now: number;
   /** How long after an hour ends its events have surely landed (Firehose's buffer, a sync's delay). */
   settleMs: number;
-  /** Alert only hours at least this far from their baseline; by default, every hour the model flags. */
-  minZ?: number;
+  /**
+   * Every spike the model flags, not only those with more events than any hour of the previous
+   * QUIET_DAYS days. @default false
+   */
+  everySpike?: boolean;
   state?: AlertState;
 }
 
@@ -63,9 +71,19 @@ export async function findAlerts(
   const settledEnd = Math.floor((check.now - check.settleMs) / HOUR) * HOUR;
   const previous = check.state ? Date.parse(check.state.checkedThrough) : Number.NaN;
   const from = Number.isNaN(previous) ? settledEnd - FIRST_LOOK_BACK_MS : previous;
+  // On a small site a single long visit in a quiet hour scores far above that hour's baseline: the
+  // model flags it (its page lists it), but a spike worth a message also beats every hour of the week.
   const flagged = await warehouse.all(
-    `SELECT CAST(hour AS TIMESTAMP) AS hour, events, baseline, z FROM anomalies
-     WHERE ${check.minZ === undefined ? "is_anomaly" : `abs(z) >= ${Number(check.minZ)}`} AND hour >= ${timestamp(from)} AND hour + INTERVAL 1 HOUR <= ${timestamp(settledEnd)}
+    `WITH scored AS (
+       SELECT hour, events, baseline, z, is_anomaly,
+         max(events) OVER (ORDER BY hour RANGE BETWEEN INTERVAL ${QUIET_DAYS} DAY PRECEDING
+                                               AND INTERVAL 1 HOUR PRECEDING) AS week_most
+       FROM anomalies
+       WHERE hour >= ${timestamp(from - QUIET_DAYS * DAY)} AND hour + INTERVAL 1 HOUR <= ${timestamp(settledEnd)}
+     )
+     SELECT CAST(hour AS TIMESTAMP) AS hour, events, baseline, z, week_most FROM scored
+     WHERE is_anomaly AND hour >= ${timestamp(from)}
+       ${check.everySpike ? "" : "AND (z < 0 OR events > coalesce(week_most, 0))"}
      ORDER BY hour`,
   );
   const alerts: Alert[] = flagged.map((row) => {
@@ -78,6 +96,7 @@ export async function findAlerts(
       events: num(row.events),
       expected: num(row.baseline),
       z,
+      ...(row.week_most === null ? {} : { weekMost: num(row.week_most) }),
     };
   });
   const quiet = await quietStretch(warehouse, settledEnd);

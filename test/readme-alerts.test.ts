@@ -9,11 +9,14 @@ const section = readme.slice(
   readme.indexOf("## The AWS stack"),
 );
 
-it("gives the quiet rule and the first check's reach as the command applies them", () => {
+it("gives the spike and quiet rules and the first check's reach as the command applies them", () => {
   expect(section.replace(/\s+/g, " ")).toContain(
     `where the same hours of the previous ${QUIET_DAYS} days held a median of ${QUIET_EXPECTED_EVENTS} events or more`,
   );
   expect(section).toContain(`It needs ${Math.ceil(QUIET_DAYS / 2)} days of history.`);
+  expect(section.replace(/\s+/g, " ")).toContain(
+    `more events than any hour of the previous ${QUIET_DAYS} days`,
+  );
   expect(FIRST_LOOK_BACK_MS).toBe(24 * 3_600_000);
   expect(section.replace(/\s+/g, " ")).toContain("the first one looks back one day");
 });
