@@ -1,9 +1,16 @@
 // The artifacts are replaced whole: a reader never sees one cut short by a run writing it.
+
+import { spawnSync } from "node:child_process";
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempFolder } from "../test/temp-folders.ts";
+import { fullAt } from "../test/user-namespace.ts";
 import { writeJson } from "./artifacts.ts";
+
+const artifactsModule = new URL("./artifacts.ts", import.meta.url).href;
+const canMount =
+  process.platform === "linux" && spawnSync("unshare", [...fullAt("/mnt").slice(1), "true"]).status === 0;
 
 describe("writeJson", () => {
   it("replaces an artifact by rename: a reader that opened the previous file still reads all of it", () => {
@@ -23,4 +30,41 @@ describe("writeJson", () => {
     expect(JSON.parse(readFileSync(join(target, "manifest.json"), "utf8"))).toEqual({ nodes: "new" });
     expect(readdirSync(target)).toEqual(["manifest.json"]);
   });
+
+  // Each build has its own temporary name: one left by every build a full disk stopped would hold
+  // space that nothing ever frees.
+  it.skipIf(!canMount)(
+    "on a full disk removes what it had written and names the artifact it could not write",
+    () => {
+      const folder = tempFolder("ownstats-artifacts-full-");
+      const target = join(folder, "target");
+      const script = `
+        const { readdirSync } = await import("node:fs");
+        const { writeJson } = await import(${JSON.stringify(artifactsModule)});
+        let refused;
+        try {
+          writeJson(${JSON.stringify(target)}, "manifest.json", { nodes: "x".repeat(100000) });
+        } catch (error) {
+          refused = { code: error.code, path: error.path };
+        }
+        console.log(JSON.stringify({ refused, left: readdirSync(${JSON.stringify(target)}) }));`;
+      const child = spawnSync(
+        "unshare",
+        [
+          ...fullAt(folder).slice(1),
+          process.execPath,
+          "--import",
+          "tsx",
+          "--input-type=module",
+          "-e",
+          script,
+        ],
+        { encoding: "utf8", timeout: 20_000 },
+      );
+      expect(child.stderr).toBe("");
+      const { refused, left } = JSON.parse(child.stdout);
+      expect(left).toEqual([]);
+      expect(refused).toEqual({ code: "ENOSPC", path: join(target, "manifest.json") });
+    },
+  );
 });

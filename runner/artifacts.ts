@@ -3,7 +3,7 @@
 // facts go where dbt has a place for them (the manifest node, a node's config). Its nodes and sources
 // are built in manifest-nodes.ts.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CompiledProject } from "./compile.ts";
 import {
@@ -130,8 +130,17 @@ export function buildManifest(project: CompiledProject): Manifest {
 export function writeJson(target: string, file: string, value: unknown): void {
   mkdirSync(target, { recursive: true });
   const partial = join(target, `.${file}.${process.pid}.tmp`);
-  writeFileSync(partial, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(partial, join(target, file));
+  try {
+    writeFileSync(partial, `${JSON.stringify(value, null, 2)}\n`);
+    renameSync(partial, join(target, file));
+  } catch (error) {
+    // Each process has its own name: one left by every run a full disk stopped would hold its space
+    // for good. A refused write names no file, so the artifact is named for the message.
+    rmSync(partial, { force: true });
+    const refused = error as NodeJS.ErrnoException;
+    if (refused.code && refused.path === undefined) refused.path = join(target, file);
+    throw error;
+  }
 }
 
 /** Reads `target/manifest.json` of a data folder (written by every run, build, test). */
