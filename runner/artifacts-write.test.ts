@@ -1,12 +1,14 @@
 // The artifacts are replaced whole: a reader never sees one cut short by a run writing it.
 
 import { spawnSync } from "node:child_process";
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempFolder } from "../test/temp-folders.ts";
 import { fullAt } from "../test/user-namespace.ts";
 import { writeJson } from "./artifacts.ts";
+import { runProject } from "./index.ts";
+import { tempProject } from "./testkit.ts";
 
 const artifactsModule = new URL("./artifacts.ts", import.meta.url).href;
 const canMount =
@@ -67,4 +69,26 @@ describe("writeJson", () => {
       expect(refused).toEqual({ code: "ENOSPC", path: join(target, "manifest.json") });
     },
   );
+});
+
+describe("a run whose run_results.json cannot be written", () => {
+  // On a full disk the models' commits fail first and the artifact after them: the summary says why
+  // each model failed (DuckDB names the warehouse file and the disk's refusal), so it comes first.
+  it("still prints its summary, with each error, before it stops", async () => {
+    const p = tempProject({
+      "fine.sql": "select 1 as id",
+      "broken.sql": "select * from no_such_table",
+    });
+    mkdirSync(join(p.data, "target", "run_results.json", "in-the-way"), { recursive: true });
+    const lines: string[] = [];
+    const running = runProject("build", {
+      data: p.data,
+      models: p.models,
+      fullRefresh: false,
+      log: (l) => lines.push(l),
+    });
+    await expect(running).rejects.toThrow();
+    expect(lines).toContain("Runtime Error in model broken (models/broken.sql:1)");
+    expect(lines.some((l) => l.startsWith("Done. PASS=1 WARN=0 ERROR=1"))).toBe(true);
+  });
 });

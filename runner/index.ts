@@ -235,8 +235,9 @@ async function runOnce(step: Step, opts: RunnerOptions): Promise<number> {
     ...(opts.failFast ? { fail_fast: true } : {}),
     vars: opts.vars,
   });
-  writeJson(target, "run_results.json", runResults);
+  // Printed first: on a full disk the artifact fails after the models did, and the summary says why they did.
   for (const l of summaryLines(results, elapsed, interrupted)) log(l);
+  writeJson(target, "run_results.json", runResults);
   if (interrupted) {
     log("Exited because of keyboard interrupt");
     return 130;
