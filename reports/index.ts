@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { defaultModelsFolder } from "../runner/default-models.ts";
+import { refusedWriteOf } from "../runner/refused-write.ts";
 import { takeTurnsPerFolder } from "../runner/turns.ts";
 import { noWarehouseReason, openWarehouse, type Row, type Warehouse } from "../runner/warehouse.ts";
 import { attachCsvFiles, type CsvFile, removeStaleCsv } from "./csv.ts";
@@ -291,6 +292,10 @@ function assetFiles() {
 function writeAtomically(path: string, content: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = temporaryPath(path);
-  writeFileSync(temporary, content);
+  try {
+    writeFileSync(temporary, content);
+  } catch (error) {
+    throw refusedWriteOf(error, path);
+  }
   renameSync(temporary, path);
 }

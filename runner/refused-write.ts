@@ -1,5 +1,6 @@
 // A write into the data folder that the system refused, in the user's words: every part that writes
 // there (the runner, the collector's spool, delivery, sync) names the same causes the same way.
+import { dirname } from "node:path";
 
 /** Why a write into the data folder was refused, in the user's words, for the errors a user can fix. */
 export const REFUSED: Record<string, string> = {
@@ -22,6 +23,18 @@ export function wayOut(code: string | undefined, folder: string): string | undef
   if (code === "EFBIG") return "raise the limit (ulimit -f unlimited in the shell that starts ownstats)";
   if (code === "EACCES" || code === "EPERM") return `let the user running ownstats write into ${folder}`;
   return undefined;
+}
+
+/**
+ * A write of `path` that the system refused, as an error naming the file (Node's error for a write
+ * names none), why in the user's words, and the way out; any other error as it was.
+ */
+export function refusedWriteOf(error: unknown, path: string): unknown {
+  const { code } = refusal(error);
+  const reason = code ? REFUSED[code] : undefined;
+  if (!code || !reason) return error;
+  const way = wayOut(code, dirname(path)) ?? "free some space";
+  return Object.assign(new Error(`cannot write ${path}: ${reason} (${code}); ${way}`), { code, path });
 }
 
 // DuckDB's IO errors carry the system's words, not its code:
