@@ -113,7 +113,12 @@ export class Spool implements Sink {
       const data =
         batch.length === 1 ? (batch[0] as PendingAppend).data : Buffer.concat(batch.map((b) => b.data));
       try {
-        if (segmentIsDue(this.committed + this.writtenAhead, this.firstAppendAt, this.options)) {
+        // No open segment: a full disk refused the one that was to follow a refused append. Made
+        // now, its own refusal is what the append is told, and with room again the append is taken.
+        if (
+          !this.handle ||
+          segmentIsDue(this.committed + this.writtenAhead, this.firstAppendAt, this.options)
+        ) {
           await Promise.all(inFlight);
           await this.rotate();
         }

@@ -47,3 +47,18 @@ export const fullAt = (folder: string): string[] => [
  * refused even when the test runs as root.
  */
 export const withoutRoot = ["unshare", "--user", "--map-user=65534"];
+
+/**
+ * A wrapper that runs the command with a tmpfs of its own on `folder`, mounted with `options` (as
+ * `size=64k,nr_inodes=16`): a disk the command itself can fill, of room or of files, and free again.
+ */
+export const tmpfsAt = (folder: string, options: string): string[] => [
+  "unshare",
+  "-rm",
+  "sh",
+  "-c",
+  'mount -t tmpfs -o "$1" tmpfs "$2" && shift 2 && exec "$@"',
+  "sh",
+  options,
+  folder,
+];
