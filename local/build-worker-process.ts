@@ -2,6 +2,7 @@
 // and answers each with its exit code and lines. Each step imports only its own part when first
 // asked: a models build, the step that makes new events queryable, does not wait for the reports'
 // libraries to load.
+import { refusal, refusedWriteOf } from "../runner/refused-write.ts";
 import { closeWarehouseFiles } from "../runner/warehouse.ts";
 import type { BuildJob, JobResult } from "./build-worker.ts";
 
@@ -43,7 +44,10 @@ async function run(job: BuildJob): Promise<JobResult> {
     await buildSite({ data: job.data, days: job.days, models: job.models });
     return { code: 0, lines };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // A write the disk refused is named with its file, as `ownstats build` names it.
+    const { path } = refusal(error);
+    const named = path === undefined ? error : refusedWriteOf(error, path);
+    const message = named instanceof Error ? named.message : String(named);
     lines.push(job.job === "reports" ? `report: ${message}` : `failed: ${message}`);
     return { code: 1, lines };
   }

@@ -236,7 +236,9 @@ export class IncrementalBuilder {
       this.reportsDue = code !== 2;
       this.log(`build ${time} (${reason}): FAILED (exit ${code}) in ${outcome.seconds.toFixed(1)} s`);
       for (const line of failureLines(lines)) this.log(`  ${line}`);
-      this.log(`  details: ${this.options.data}/target/run_results.json`);
+      // A build that stopped ("failed: …", a full disk) wrote no run_results.json: the one there is older.
+      if (!lines.some((line) => line.startsWith("failed: ")))
+        this.log(`  details: ${this.options.data}/target/run_results.json`);
     }
     if (!outcome.busy) this.sayDefaultSelector(lines);
     for (const listener of this.listeners) listener(outcome);

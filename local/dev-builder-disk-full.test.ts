@@ -1,0 +1,58 @@
+// The dev server's build on a disk that has filled since the last one: the line it prints names the
+// file the disk refused, and does not send the reader to a run_results.json that build never wrote.
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { tempProject } from "../runner/testkit.ts";
+import { tmpfsAt } from "../test/user-namespace.ts";
+
+const builderModule = new URL("./dev-builder.ts", import.meta.url).href;
+const canMount =
+  process.platform === "linux" &&
+  spawnSync("unshare", [...tmpfsAt("/mnt", "size=64k").slice(1), "true"]).status === 0;
+
+describe("dev builder on a full disk", () => {
+  it.skipIf(!canMount)(
+    "names the file it could not write, and works again once there is room",
+    () => {
+      const p = tempProject({ "m.sql": "select 1 as id" });
+      const script = `
+      const { rmSync, writeFileSync } = await import("node:fs");
+      const { join } = await import("node:path");
+      const { IncrementalBuilder } = await import(${JSON.stringify(builderModule)});
+      const data = ${JSON.stringify(p.data)};
+      const lines = [];
+      const builder = new IncrementalBuilder({ data, models: ${JSON.stringify(p.models)}, log: (l) => lines.push(l) });
+      const outcomes = [(await builder.buildNow("start")).ok];
+      try { writeFileSync(join(data, "fill"), Buffer.alloc(64 << 20)); } catch {}
+      outcomes.push((await builder.buildNow("full")).ok);
+      rmSync(join(data, "fill"));
+      outcomes.push((await builder.buildNow("room")).ok);
+      await builder.stop();
+      console.log(JSON.stringify({ outcomes, lines }));`;
+      const child = spawnSync(
+        "unshare",
+        [
+          ...tmpfsAt(p.data, "size=32m").slice(1),
+          process.execPath,
+          "--import",
+          "tsx",
+          "--input-type=module",
+          "-e",
+          script,
+        ],
+        { encoding: "utf8", timeout: 60_000 },
+      );
+      expect(child.stderr).toBe("");
+      const { outcomes, lines } = JSON.parse(child.stdout);
+      expect(outcomes).toEqual([true, false, true]);
+      // The builder renders the reports too, which this project has no models for: only its build lines count.
+      const at = lines.findIndex((l: string) => l.includes("(full)"));
+      const end = lines.findIndex((l: string, i: number) => i > at && !l.startsWith("  "));
+      expect(lines[at]).toMatch(/^build \d\d:\d\d:\d\d UTC \(full\): FAILED \(exit 1\)/);
+      expect(lines.slice(at + 1, end)).toEqual([
+        `  failed: cannot write ${p.data}/target/manifest.json: its disk is full (ENOSPC); free some space`,
+      ]);
+    },
+    90_000,
+  );
+});
