@@ -112,4 +112,19 @@ describe("ownstats command, on a file system that refuses writes", () => {
       expect(result.code).toBe(1);
     },
   );
+
+  // The compiled queries are the first files a compile writes: Node's error for a refused write names
+  // none, where the line should say which one the disk took no more of.
+  it.skipIf(!canMountReadOnly)("compile names the compiled query the full disk refused", async () => {
+    const full = tempFolder("ownstats-full-");
+    const result = await ownstatsUnder(fullAt(full), {}, "compile", "--data", full);
+    const line = result.stderr.trim();
+    expect(line.startsWith(`ownstats compile: cannot write ${join(full, "target", "compiled")}/`), line).toBe(
+      true,
+    );
+    expect(line).toMatch(
+      /\.sql: its disk is full \(ENOSPC\); free some space or fix it, or choose another --data$/,
+    );
+    expect(result.code).toBe(1);
+  });
 });

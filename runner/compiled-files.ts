@@ -1,9 +1,10 @@
 // target/compiled/: each model's full and incremental query and each data test's, where the console
 // and the artifacts point an analyst to read them.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CompiledProject, ModelNode } from "./compile.ts";
 import { pruneFolder } from "./prune-folder.ts";
+import { writeFileNamingRefusal } from "./refused-write.ts";
 import { testAlias } from "./test-names.ts";
 import type { DataTest } from "./tests.ts";
 
@@ -19,7 +20,7 @@ export function writeCompiled(project: CompiledProject, target: string, show: (s
   const written = new Set<string>();
   const write = (path: string, sql: string) => {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${show(sql)}\n`);
+    writeFileNamingRefusal(path, `${show(sql)}\n`);
     written.add(path);
   };
   for (const model of project.models.values()) {

@@ -1,5 +1,6 @@
 // A write into the data folder that the system refused, in the user's words: every part that writes
 // there (the runner, the collector's spool, delivery, sync) names the same causes the same way.
+import { writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** Why a write into the data folder was refused, in the user's words, for the errors a user can fix. */
@@ -35,6 +36,15 @@ export function refusedWriteOf(error: unknown, path: string): unknown {
   if (!code || !reason) return error;
   const way = wayOut(code, dirname(path)) ?? "free some space";
   return Object.assign(new Error(`cannot write ${path}: ${reason} (${code}); ${way}`), { code, path });
+}
+
+/** writeFileSync, with a write the system refused named as refusedWriteOf names it. */
+export function writeFileNamingRefusal(path: string, data: string | Uint8Array): void {
+  try {
+    writeFileSync(path, data);
+  } catch (error) {
+    throw refusedWriteOf(error, path);
+  }
 }
 
 // DuckDB's IO errors carry the system's words, not its code:

@@ -1,13 +1,14 @@
 // target/run/: the SQL each model ran last, under the model's file path, as dbt keeps it.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CompiledProject } from "./compile.ts";
 import { pruneFolder } from "./prune-folder.ts";
+import { writeFileNamingRefusal } from "./refused-write.ts";
 
 export function writeRunSql(target: string, file: string, sql: string): void {
   const path = join(target, "run", file);
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${sql}\n`);
+  writeFileNamingRefusal(path, `${sql}\n`);
 }
 
 /**
