@@ -126,6 +126,34 @@ export class SpoolDelivery {
     }
   }
 
+  /**
+   * Lands one object. On a full disk the spool segments already delivered go first, which the spool
+   * otherwise keeps for their retention: their events are in raw/, and the room lets the waiting ones land.
+   */
+  private async writeObject(ndjson: Buffer, arrival: Date): Promise<void> {
+    try {
+      await writeRawNdjson(this.options.data, ndjson, arrival);
+    } catch (error) {
+      if (!(await this.madeRoom(error))) throw error;
+      await writeRawNdjson(this.options.data, ndjson, arrival);
+    }
+  }
+
+  /** Removes the spool segments already delivered when `error` is a full disk; whether any went. */
+  private async madeRoom(error: unknown): Promise<boolean> {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code !== "ENOSPC" && code !== "EDQUOT") return false;
+    const { spool } = this.options;
+    const delivered = await readCheckpoint(spool.dir).catch(() => undefined);
+    if (!delivered) return false;
+    const removed = await spool.prune(delivered, Number.POSITIVE_INFINITY).catch(() => []);
+    if (removed.length > 0)
+      this.log(
+        `delivery: the disk is full: removed ${removed.length} spool segment${removed.length === 1 ? "" : "s"} already delivered (kept for 24 h otherwise), to land the events that wait`,
+      );
+    return removed.length > 0;
+  }
+
   /** Lands everything durable in the spool now; resolves with the number of events written. */
   deliver(): Promise<number> {
     if (!this.running) return this.startPass();
@@ -156,7 +184,7 @@ export class SpoolDelivery {
   }
 
   private async deliverPending(): Promise<number> {
-    const { spool, data } = this.options;
+    const { spool } = this.options;
     this.waitingBytes = 0;
     const head = spool.head;
     let position = await readCheckpoint(spool.dir);
@@ -187,7 +215,7 @@ export class SpoolDelivery {
         for (const run of runsByHour(lines.filter((l): l is LocatedLine => l.arrival !== undefined))) {
           const first = run[0] as LocatedLine;
           const last = run[run.length - 1] as LocatedLine;
-          await writeRawNdjson(data, bytesOf(chunk, run), first.arrival);
+          await this.writeObject(bytesOf(chunk, run), first.arrival);
           delivered += run.length;
           await writeCheckpoint(spool.dir, { segment, offset: offset + last.end });
         }
