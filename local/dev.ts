@@ -166,12 +166,23 @@ export async function runDev(options: DevServerOptions): Promise<number> {
   live?.closeStreams();
   feed.stop();
   watcher.stop();
+  let landed = true;
   try {
-    await collector.close();
+    try {
+      await collector.close();
+    } catch (error) {
+      // Nothing acknowledged is lost (it stays in the spool), but the user must know it did not land.
+      landed = false;
+      console.error(
+        `ownstats dev: stopped, but the acknowledged events that wait in ${resolve(data, "spool")} could not be landed in ${resolve(data, "raw")} ` +
+          `(${error instanceof Error ? error.message : String(error)}); they land at the next start`,
+      );
+    }
     await builder.stop();
   } finally {
     lock.release();
   }
+  if (!landed) return 1;
   log("stopped");
   return lockWatch.tookOver() ? 1 : 0;
 }

@@ -62,3 +62,21 @@ export const tmpfsAt = (folder: string, options: string): string[] => [
   options,
   folder,
 ];
+
+/**
+ * A wrapper that runs the command with a tmpfs of `size` on `folder`, which fills up once the file
+ * `request` exists (made by the test, outside the tmpfs), then makes the file `done`: a disk that
+ * fills while the command runs.
+ */
+export const fillsOnRequestAt = (folder: string, size: string, request: string, done: string): string[] => [
+  "unshare",
+  "-rm",
+  "sh",
+  "-c",
+  'mount -t tmpfs -o "size=$1" tmpfs "$2" && { (while [ ! -e "$3" ]; do sleep 0.05; done; cat /dev/zero > "$2/.fill" 2>/dev/null; touch "$4") & shift 4; exec "$@"; }',
+  "sh",
+  size,
+  folder,
+  request,
+  done,
+];
