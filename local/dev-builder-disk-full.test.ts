@@ -55,4 +55,55 @@ describe("dev builder on a full disk", () => {
     },
     90_000,
   );
+
+  // Nothing new may land once room is made (the events are in raw/ already): the build that the full
+  // disk failed is tried again by itself.
+  it.skipIf(!canMount)(
+    "builds again by itself once there is room",
+    () => {
+      const p = tempProject({ "m.sql": "select 1 as id" });
+      const script = `
+      const { rmSync, writeFileSync } = await import("node:fs");
+      const { join } = await import("node:path");
+      const { IncrementalBuilder } = await import(${JSON.stringify(builderModule)});
+      const data = ${JSON.stringify(p.data)};
+      const lines = [];
+      const builder = new IncrementalBuilder({
+        data, models: ${JSON.stringify(p.models)}, settleMs: 0, minIntervalMs: 0, retryMs: 200,
+        log: (l) => lines.push(l),
+      });
+      await builder.buildNow("start");
+      try { writeFileSync(join(data, "fill"), Buffer.alloc(64 << 20)); } catch {}
+      const until = async (what) => {
+        for (let waited = 0; waited < 10000 && !lines.some(what); waited += 50)
+          await new Promise((resolve) => setTimeout(resolve, 50));
+      };
+      builder.notify();
+      await until((l) => l.includes("FAILED"));
+      rmSync(join(data, "fill"));
+      await until((l) => l.includes("again after a full disk): models and tests ok"));
+      await builder.stop();
+      console.log(JSON.stringify({ lines }));`;
+      const child = spawnSync(
+        "unshare",
+        [
+          ...tmpfsAt(p.data, "size=32m").slice(1),
+          process.execPath,
+          "--import",
+          "tsx",
+          "--input-type=module",
+          "-e",
+          script,
+        ],
+        { encoding: "utf8", timeout: 60_000 },
+      );
+      expect(child.stderr).toBe("");
+      const { lines } = JSON.parse(child.stdout);
+      const built = lines.filter((l: string) => l.startsWith("build "));
+      expect(built.at(-1)).toMatch(
+        /^build \d\d:\d\d:\d\d UTC \(again after a full disk\): models and tests ok/,
+      );
+    },
+    90_000,
+  );
 });

@@ -41,8 +41,14 @@ export interface BuilderOptions {
    * this many, so objects that land in older hours (sync, replay, demo) need a full refresh. @default 2
    */
   lookbackHours?: number;
+  /** How long a build or render that a full disk failed waits before it is tried again. @default 15000 */
+  retryMs?: number;
   log?: (line: string) => void;
 }
+
+/** A failure line of a write the disk refused for want of room, in Node's, ownstats' or DuckDB's words. */
+const refusedForRoom = (line: string) =>
+  /\((ENOSPC|EDQUOT)\)|ENOSPC:|EDQUOT:|No space left on device|Disk quota exceeded/.test(line);
 
 export interface BuildOutcome {
   ok: boolean;
@@ -71,6 +77,9 @@ export class IncrementalBuilder {
   private readonly causes = new Set<string>();
   private reportsDue = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Tries again a build or render that a full disk failed: once room is made, nothing else may start one. */
+  private retry: NodeJS.Timeout | undefined;
+  private readonly retrying = new Set<Job>();
   private lastModels = 0;
   private lastReports = 0;
   /** The default selector's line last shown: said once, not with every build. */
@@ -148,6 +157,7 @@ export class IncrementalBuilder {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.retry);
     while (this.running) await this.running.catch(() => undefined);
     await this.worker.stop();
   }
@@ -239,6 +249,7 @@ export class IncrementalBuilder {
       // A build that stopped ("failed: …", a full disk) wrote no run_results.json: the one there is older.
       if (!lines.some((line) => line.startsWith("failed: ")))
         this.log(`  details: ${this.options.data}/target/run_results.json`);
+      if (lines.some(refusedForRoom)) this.retryLater("models");
     }
     if (!outcome.busy) this.sayDefaultSelector(lines);
     for (const listener of this.listeners) listener(outcome);
@@ -256,6 +267,21 @@ export class IncrementalBuilder {
     // On a fresh data folder the runner builds the models the selector leaves out but needs: said
     // each time, which is once, as they stay built.
     for (const also of lines.filter((l) => l.startsWith("Also building "))) this.log(`  ${also}`);
+  }
+
+  private retryLater(job: Job): void {
+    this.retrying.add(job);
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => {
+      if (this.retrying.has("models")) {
+        this.modelsDue = true;
+        this.causes.add("again after a full disk");
+      }
+      if (this.retrying.has("reports")) this.reportsDue = true;
+      this.retrying.clear();
+      this.schedule(0);
+    }, this.options.retryMs ?? 15_000);
+    this.retry.unref();
   }
 
   private async renderReports(): Promise<void> {
@@ -280,6 +306,7 @@ export class IncrementalBuilder {
       // A warehouse held by a query is retried shortly: nothing for the user to fix.
       if (busy) return;
       problem = reason;
+      if (refusedForRoom(reason)) this.retryLater("reports");
     }
     for (const listener of this.renderListeners) listener(problem);
   }

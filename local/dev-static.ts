@@ -41,7 +41,7 @@ const reportsFailed = ({
 }: ReportsProblem) => `<!doctype html><html lang="en"><head><meta charset="utf-8">${viewport}<meta http-equiv="refresh" content="5">
 <title>Reports — ${escapeHtml(heading)}</title></head><body style="font-family:system-ui;margin:2rem">
 <h1>${escapeHtml(heading)}</h1><pre style="white-space:pre-wrap">${escapeHtml(detail)}</pre>
-<p>The terminal running <code>ownstats dev</code> shows the failing steps. The next build starts when new events land or objects are removed from <code>raw/</code>; this page reloads itself.</p></body></html>`;
+<p>The terminal running <code>ownstats dev</code> shows the failing steps. The next build starts when new events land or objects are removed from <code>raw/</code> (after a full disk, also every 15 s); this page reloads itself.</p></body></html>`;
 
 /**
  * A build or render that fails after a good one leaves the reports of that one in place: each page
@@ -51,7 +51,7 @@ function withProblemNotice(html: string, { heading, detail }: ReportsProblem): s
   const notice =
     `<div role="alert" style="font-family:system-ui;background:#fff3cd;color:#5c4400;padding:0.75rem 1rem;border-bottom:1px solid #d9b64a"><details>` +
     `<summary><strong>${escapeHtml(heading)}</strong>: these reports are from the last build that worked, so the events since are missing from them. ` +
-    `The next build starts when new events land or objects are removed from raw/.</summary><pre style="white-space:pre-wrap">${escapeHtml(detail)}</pre></details></div>`;
+    `The next build starts when new events land or objects are removed from raw/ (after a full disk, also every 15 s).</summary><pre style="white-space:pre-wrap">${escapeHtml(detail)}</pre></details></div>`;
   return html.replace(/<body[^>]*>/i, (body) => body + notice);
 }
 
