@@ -110,10 +110,15 @@ async function post(webhook: string, text: string): Promise<string | undefined> 
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ text }),
+      // Followed, a redirect turns the POST into a GET (301, 302, 303) that any page answers 200: the
+      // message would be lost and counted as sent.
+      redirect: "manual",
       signal: AbortSignal.timeout(10_000),
     });
     await response.arrayBuffer();
-    return response.ok ? undefined : `the webhook at ${host} answered ${response.status}`;
+    if (response.ok) return undefined;
+    const redirect = response.status >= 300 && response.status < 400;
+    return `the webhook at ${host} answered ${response.status}${redirect ? ", a redirect: give the URL it redirects to" : ""}`;
   } catch (error) {
     const cause = (error as Error).name === "TimeoutError" ? "no answer in 10 s" : (error as Error).message;
     return `the webhook at ${host} could not be reached (${cause})`;

@@ -12,6 +12,8 @@ const state = join(data, "alerts.json");
 
 let server: Server;
 let answer = 200;
+/** Where the webhook sends the post on, with `answer` a redirect. */
+let location = "";
 const posted: { path: string; type: string; body: string }[] = [];
 let webhook = "";
 
@@ -32,7 +34,9 @@ beforeAll(async () => {
         type: request.headers["content-type"] ?? "",
         body: Buffer.concat(chunks).toString(),
       });
-      response.writeHead(answer).end();
+      // The address redirected to takes anything, as a sign-in page would.
+      if (location && request.url === location) response.writeHead(200).end();
+      else response.writeHead(answer, location ? { location } : {}).end();
     });
   });
   server.listen(0, "127.0.0.1");
@@ -79,6 +83,25 @@ describe("ownstats alerts", () => {
     const again = await alerts("--now", "2026-11-14T16:10:00Z", "--webhook", webhook);
     expect(again.stdout).toBe("alerts: none since the last check\n");
     expect(posted).toHaveLength(1);
+  });
+
+  it("takes a redirect for a failure, as the post it would take to the new address is lost", async () => {
+    rmSync(state, { force: true });
+    posted.length = 0;
+    answer = 302;
+    location = "/elsewhere";
+    try {
+      const moved = await alerts("--now", "2026-11-14T15:20:00Z", "--webhook", webhook);
+      expect(moved.stderr).toMatch(
+        /the webhook at 127\.0\.0\.1:\d+ answered 302, a redirect: give the URL it redirects to; the alerts are sent again/,
+      );
+      expect(moved.code).toBe(1);
+      expect(posted.map((p) => p.path)).toEqual(["/services/T0/B0/secret-token"]);
+      expect(existsSync(state)).toBe(false);
+    } finally {
+      answer = 200;
+      location = "";
+    }
   });
 
   it("says the site went quiet after the demo's last event, with what the same hours usually hold", async () => {
