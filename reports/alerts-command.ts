@@ -103,12 +103,21 @@ const heading = (count: number) => `ownstats: ${count} new alert${count === 1 ? 
 
 /** Undefined when the webhook took the message; otherwise what went wrong, naming only its host. */
 async function post(webhook: string, text: string): Promise<string | undefined> {
-  // The URL's path is its secret: only the host is ever printed.
-  const host = new URL(webhook).host;
+  // The URL's path is its secret, and so are a user and password in it: only the host is ever printed.
+  const url = new URL(webhook);
+  const host = url.host;
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  // fetch refuses a URL with credentials, naming the whole URL: they go as Basic authentication instead.
+  if (url.username || url.password) {
+    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    headers.authorization = `Basic ${Buffer.from(credentials).toString("base64")}`;
+    url.username = "";
+    url.password = "";
+  }
   try {
-    const response = await fetch(webhook, {
+    const response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers,
       body: JSON.stringify({ text }),
       // Followed, a redirect turns the POST into a GET (301, 302, 303) that any page answers 200: the
       // message would be lost and counted as sent.
@@ -120,7 +129,13 @@ async function post(webhook: string, text: string): Promise<string | undefined> 
     const redirect = response.status >= 300 && response.status < 400;
     return `the webhook at ${host} answered ${response.status}${redirect ? ", a redirect: give the URL it redirects to" : ""}`;
   } catch (error) {
-    const cause = (error as Error).name === "TimeoutError" ? "no answer in 10 s" : (error as Error).message;
+    // The network error's code (ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED) or message, never fetch's own
+    // message, which may quote the URL.
+    const network = (error as Error).cause as { code?: unknown; message?: unknown } | undefined;
+    const cause =
+      (error as Error).name === "TimeoutError"
+        ? "no answer in 10 s"
+        : String(network?.code ?? network?.message ?? "the request failed");
     return `the webhook at ${host} could not be reached (${cause})`;
   }
 }

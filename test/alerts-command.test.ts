@@ -14,7 +14,7 @@ let server: Server;
 let answer = 200;
 /** Where the webhook sends the post on, with `answer` a redirect. */
 let location = "";
-const posted: { path: string; type: string; body: string }[] = [];
+const posted: { path: string; type: string; body: string; authorization?: string }[] = [];
 let webhook = "";
 
 beforeAll(async () => {
@@ -33,6 +33,7 @@ beforeAll(async () => {
         path: request.url ?? "",
         type: request.headers["content-type"] ?? "",
         body: Buffer.concat(chunks).toString(),
+        ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
       });
       // The address redirected to takes anything, as a sign-in page would.
       if (location && request.url === location) response.writeHead(200).end();
@@ -102,6 +103,37 @@ describe("ownstats alerts", () => {
       answer = 200;
       location = "";
     }
+  });
+
+  it("posts to a webhook whose URL holds a user and password with them, and prints neither", async () => {
+    rmSync(state, { force: true });
+    posted.length = 0;
+    const withCredentials = webhook.replace("http://", "http://alerts:pa%24%24word@");
+    const sent = await alerts("--now", "2026-11-14T15:20:00Z", "--webhook", withCredentials);
+    expect(sent.stdout + sent.stderr).not.toContain("pa%24%24word");
+    expect(sent.stdout + sent.stderr).not.toContain("secret-token");
+    expect(sent.code).toBe(0);
+    expect(posted.map((p) => [p.path, p.authorization])).toEqual([
+      ["/services/T0/B0/secret-token", `Basic ${Buffer.from("alerts:pa$$word").toString("base64")}`],
+    ]);
+
+    rmSync(state, { force: true });
+    const closed = createServer().listen(0, "127.0.0.1");
+    await new Promise((listening) => closed.once("listening", listening));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((done) => closed.close(done));
+    const refused = await alerts(
+      ...[
+        "--now",
+        "2026-11-14T15:20:00Z",
+        "--webhook",
+        `http://alerts:pa%24%24word@127.0.0.1:${port}/secret-token`,
+      ],
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `alerts: the webhook at 127.0.0.1:${port} could not be reached (ECONNREFUSED); the alerts are sent again on the next check\n`,
+    );
   });
 
   it("says the site went quiet after the demo's last event, with what the same hours usually hold", async () => {
