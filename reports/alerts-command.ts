@@ -1,9 +1,10 @@
 // `ownstats alerts`: prints the alerts not sent yet and posts them to a chat webhook, then records
 // them in DATA/alerts.json so that the next check (a cron job, the scheduled reports) sends only new ones.
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { defaultModelsFolder } from "../runner/default-models.ts";
 import { openWhenFree } from "../runner/query.ts";
+import { REFUSED, refusal, wayOut } from "../runner/refused-write.ts";
 import { noWarehouseReason } from "../runner/warehouse.ts";
 import { type Alert, type AlertState, findAlerts } from "./alerts.ts";
 import { formatCount, formatDecimal, zonedTime } from "./format.ts";
@@ -67,15 +68,29 @@ export async function sendAlerts(opts: AlertsOptions): Promise<number> {
     // On GitHub Actions each alert is an annotation on the run's page as well.
     if (process.env.GITHUB_ACTIONS === "true") console.log(`::warning title=ownstats alert::${line}`);
   }
+  // Written before the post and renamed into place after it: a state that cannot be recorded (a
+  // read-only folder) would have every check post the same alerts again.
+  const staged = stageState(statePath, found.state);
+  if (typeof staged !== "string") {
+    const posting = opts.webhook && lines.length > 0;
+    say(
+      `cannot record the check in ${statePath}: ${staged.refused}. ` +
+        (posting
+          ? "Nothing was posted, as each check would post the same alerts again"
+          : "The next check gives the same alerts again"),
+    );
+    return 1;
+  }
   if (opts.webhook && lines.length > 0) {
     const failure = await post(opts.webhook, [heading(lines.length), ...lines].join("\n"));
     if (failure) {
+      rmSync(staged, { force: true });
       // Not recorded as sent, so the next check sends them again.
       say(`${failure}; the alerts are sent again on the next check`);
       return 1;
     }
   }
-  writeState(statePath, found.state);
+  renameSync(staged, statePath);
   return 0;
 }
 
@@ -161,11 +176,22 @@ function readState(path: string, say: (text: string) => void): AlertState | unde
   }
 }
 
-function writeState(path: string, state: AlertState): void {
+/** The state written beside its place, to rename into it; or why it cannot be recorded. */
+function stageState(path: string, state: AlertState): string | { refused: string } {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory())
+    return { refused: "it is a folder; remove it" };
   const temporary = temporaryPath(path);
-  writeFileSync(
-    temporary,
-    `${JSON.stringify({ checked_through: state.checkedThrough, quiet_since: state.quietSince ?? null }, null, 2)}\n`,
-  );
-  renameSync(temporary, path);
+  try {
+    writeFileSync(
+      temporary,
+      `${JSON.stringify({ checked_through: state.checkedThrough, quiet_since: state.quietSince ?? null }, null, 2)}\n`,
+    );
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    const { code } = refusal(error);
+    if (!code || !REFUSED[code]) throw error;
+    const way = wayOut(code, dirname(path));
+    return { refused: `${REFUSED[code]} (${code})${way ? `; ${way}` : ""}` };
+  }
+  return temporary;
 }

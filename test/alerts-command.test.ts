@@ -1,11 +1,12 @@
 // `ownstats alerts` on a built demo warehouse, posting to a webhook on this machine.
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ownstats, ownstatsWith } from "../cli-run.ts";
+import { ownstats, ownstatsUnder, ownstatsWith } from "../cli-run.ts";
 import { tempFolder } from "./temp-folders.ts";
+import { readOnlyBindAt } from "./user-namespace.ts";
 
 const data = tempFolder("ownstats-alerts-");
 const state = join(data, "alerts.json");
@@ -134,6 +135,32 @@ describe("ownstats alerts", () => {
     expect(refused.stderr).toBe(
       `alerts: the webhook at 127.0.0.1:${port} could not be reached (ECONNREFUSED); the alerts are sent again on the next check\n`,
     );
+  });
+
+  it("posts nothing when it cannot record the check, since every check would post the same alerts again", async () => {
+    rmSync(state, { force: true });
+    posted.length = 0;
+    const check = ["alerts", "--data", data, "--now", "2026-11-14T15:20:00Z", "--webhook", webhook];
+    const readOnly = await ownstatsUnder(readOnlyBindAt(data), {}, ...check);
+    expect(posted).toEqual([]);
+    expect(readOnly.stderr).toBe(
+      `alerts: cannot record the check in ${state}: its file system is read-only (EROFS); mount its file system read-write. Nothing was posted, as each check would post the same alerts again\n`,
+    );
+    expect(readOnly.code).toBe(1);
+    expect(readOnly.stdout).toContain("spike: 146 events");
+
+    mkdirSync(state);
+    try {
+      const folder = await ownstats(...check);
+      expect(posted).toEqual([]);
+      expect(folder.stderr).toBe(
+        `alerts: cannot record the check in ${state}: it is a folder; remove it. Nothing was posted, as each check would post the same alerts again\n`,
+      );
+      expect(folder.code).toBe(1);
+      expect(readdirSync(data).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+    } finally {
+      rmSync(state, { recursive: true });
+    }
   });
 
   it("says the site went quiet after the demo's last event, with what the same hours usually hold", async () => {
