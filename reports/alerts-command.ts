@@ -51,13 +51,14 @@ export async function sendAlerts(opts: AlertsOptions): Promise<number> {
       return 1;
     }
     const state = readState(statePath, say);
+    zone = await warehouseZone(warehouse, () => projectZone(opts.data, opts.models ?? defaultModelsFolder()));
     found = await findAlerts(warehouse, {
       now: opts.now ?? Date.now(),
       settleMs: opts.settleMs ?? 15 * 60_000,
       everySpike: opts.everySpike ?? false,
       ...(state ? { state } : {}),
+      zone,
     });
-    zone = await warehouseZone(warehouse, () => projectZone(opts.data, opts.models ?? defaultModelsFolder()));
   } finally {
     warehouse.close();
   }

@@ -151,6 +151,28 @@ describe("alerts", () => {
     ]);
   });
 
+  it("compares a quiet stretch with the same hours on the zone's clock, across a clock change", async () => {
+    // Traffic from 07:00 to midnight in New York, none at night; the clocks went back on 1 November.
+    const hour = new Intl.DateTimeFormat("en-GB", {
+      timeZone: "America/New_York",
+      hour: "numeric",
+      hourCycle: "h23",
+    });
+    const days = steady("2026-10-20T00:00:00Z", "2026-11-02T17:00:00Z", 20).map((h) =>
+      Number(hour.format(new Date(h.hour))) >= 7 ? h : { ...h, events: 0 },
+    );
+    const wh = await anomalies(days);
+    const zone = "America/New_York";
+    // 07:20 the morning after: the night was as quiet as every night.
+    expect((await findAlerts(wh, { now: at("2026-11-02T12:20:00Z"), settleMs, zone })).alerts).toEqual([]);
+
+    // Nothing since 10:00 EST, where every day before held 20 events an hour from 10:00 to 12:00.
+    await wh.run("DELETE FROM anomalies WHERE hour >= TIMESTAMP '2026-11-02 15:00:00'");
+    expect((await findAlerts(wh, { now: at("2026-11-02T17:20:00Z"), settleMs, zone })).alerts).toMatchObject([
+      { kind: "quiet", from: "2026-11-02T15:00:00.000Z", expected: 40, comparedHours: 2, comparedDays: 7 },
+    ]);
+  });
+
   it("is not raised for a stretch that usually holds few events, a site whose same hours are as quiet, or too short a history", async () => {
     // Six events an hour: one hour without any is not yet unusual, two are. Events stamped by a
     // visitor's clock running ahead do not count as traffic now.

@@ -4,6 +4,7 @@
 import type { Warehouse } from "../runner/warehouse.ts";
 import { num } from "./format.ts";
 import { timestamp } from "./period.ts";
+import { localRangeSql, wallClock } from "./zone.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -61,6 +62,11 @@ export interface AlertCheck {
    */
   everySpike?: boolean;
   state?: AlertState;
+  /**
+   * The zone whose clock the previous days' same hours are on, as the anomalies model's baseline is: after
+   * a clock change, a night is still compared with the nights before. @default "UTC"
+   */
+  zone?: string;
 }
 
 /** The alerts not sent yet, oldest first, and the state to keep once they are. */
@@ -99,7 +105,7 @@ export async function findAlerts(
       ...(row.week_most === null ? {} : { weekMost: num(row.week_most) }),
     };
   });
-  const quiet = await quietStretch(warehouse, settledEnd);
+  const quiet = await quietStretch(warehouse, settledEnd, check.zone ?? "UTC");
   const alreadySent = quiet && check.state?.quietSince === quiet.from;
   if (quiet && !alreadySent) alerts.push(quiet);
   return {
@@ -109,7 +115,11 @@ export async function findAlerts(
 }
 
 /** No event since an hour that ended before `settledEnd`, where the previous days had traffic. */
-async function quietStretch(warehouse: Warehouse, settledEnd: number): Promise<Alert | undefined> {
+async function quietStretch(
+  warehouse: Warehouse,
+  settledEnd: number,
+  zone: string,
+): Promise<Alert | undefined> {
   // Hours after settledEnd may hold events stamped by a visitor's clock running ahead: not traffic yet.
   const [span] = await warehouse.all(
     `SELECT CAST(min(hour) AS TIMESTAMP) AS first, CAST(max(hour) AS TIMESTAMP) AS last FROM anomalies
@@ -126,11 +136,15 @@ async function quietStretch(warehouse: Warehouse, settledEnd: number): Promise<A
   if (days.length < Math.ceil(QUIET_DAYS / 2)) return undefined;
   // A stretch longer than a day is compared by its first day: shifted by a day, more would overlap itself.
   const compared = Math.min(settledEnd - start, DAY);
+  // The stretch's wall-clock times, as ms of the same wall time in UTC: a day back is a day on the zone's calendar.
+  const wall = (ms: number) => Date.parse(`${wallClock(zone, ms)}Z`);
+  const [wallStart, wallEnd] = [wall(start), wall(start + compared)];
   const totals: number[] = [];
   for (const back of days) {
+    const from = timestamp(wallStart - back * DAY);
+    const until = timestamp(wallEnd - back * DAY);
     const [row] = await warehouse.all(
-      `SELECT coalesce(sum(events), 0) AS events FROM anomalies
-       WHERE hour >= ${timestamp(start - back * DAY)} AND hour < ${timestamp(start + compared - back * DAY)}`,
+      `SELECT coalesce(sum(events), 0) AS events FROM anomalies WHERE ${localRangeSql("hour", from, until, zone)}`,
     );
     totals.push(num(row?.events));
   }
