@@ -50,10 +50,11 @@ export async function sendAlerts(opts: AlertsOptions): Promise<number> {
       say("the warehouse has no anomalies model; build it with `ownstats build`");
       return 1;
     }
-    const state = readState(statePath, say);
+    const now = opts.now ?? Date.now();
+    const state = readState(statePath, now, say);
     zone = await warehouseZone(warehouse, () => projectZone(opts.data, opts.models ?? defaultModelsFolder()));
     found = await findAlerts(warehouse, {
-      now: opts.now ?? Date.now(),
+      now,
       settleMs: opts.settleMs ?? 15 * 60_000,
       everySpike: opts.everySpike ?? false,
       ...(state ? { state } : {}),
@@ -156,7 +157,7 @@ async function post(webhook: string, text: string): Promise<string | undefined> 
   }
 }
 
-function readState(path: string, say: (text: string) => void): AlertState | undefined {
+function readState(path: string, now: number, say: (text: string) => void): AlertState | undefined {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -167,6 +168,13 @@ function readState(path: string, say: (text: string) => void): AlertState | unde
     const state = JSON.parse(text) as { checked_through?: unknown; quiet_since?: unknown };
     if (typeof state.checked_through !== "string" || Number.isNaN(Date.parse(state.checked_through)))
       throw new Error("checked_through is not a time");
+    // Trusted, a check recorded after now would leave every hour until then unchecked.
+    if (Date.parse(state.checked_through) > now) {
+      say(
+        `${path} records a check through ${state.checked_through}, after now (a clock that ran ahead?); checking the last day again`,
+      );
+      return undefined;
+    }
     return {
       checkedThrough: state.checked_through,
       ...(typeof state.quiet_since === "string" ? { quietSince: state.quiet_since } : {}),

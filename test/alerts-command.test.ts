@@ -198,6 +198,16 @@ describe("ownstats alerts", () => {
     expect(unreadable.code).toBe(0);
     expect(unreadable.stderr).toContain(`alerts: ${state} is not what it should be (`);
     expect(unreadable.stdout).toContain("spike: 146 events");
+    // A check recorded after now (a clock that ran ahead, a check --now in the future) would hide every
+    // hour until then: it is not trusted.
+    writeFileSync(state, JSON.stringify({ checked_through: "2026-12-01T00:00:00.000Z", quiet_since: null }));
+    const future = await alerts("--now", "2026-11-14T15:20:00Z");
+    expect(future.stderr).toBe(
+      `alerts: ${state} records a check through 2026-12-01T00:00:00.000Z, after now (a clock that ran ahead?); checking the last day again\n`,
+    );
+    expect(future.stdout).toContain("spike: 146 events");
+    expect(future.code).toBe(0);
+    expect(JSON.parse(readFileSync(state, "utf8")).checked_through).toBe("2026-11-14T15:00:00.000Z");
     const empty = tempFolder("ownstats-alerts-none-");
     const none = await ownstats("alerts", "--data", empty);
     expect(none.code).toBe(1);
