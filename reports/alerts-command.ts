@@ -65,11 +65,10 @@ export async function sendAlerts(opts: AlertsOptions): Promise<number> {
   }
   const lines = found.alerts.map((alert) => describe(alert, zone));
   if (lines.length === 0) console.log("alerts: none since the last check");
-  for (const line of lines) {
-    console.log(line);
-    // On GitHub Actions each alert is an annotation on the run's page as well.
-    if (process.env.GITHUB_ACTIONS === "true") console.log(`::warning title=ownstats alert::${line}`);
-  }
+  for (const line of lines) console.log(line);
+  // On GitHub Actions each alert is an annotation on the run's page as well.
+  if (process.env.GITHUB_ACTIONS === "true")
+    for (const line of annotations(lines)) console.log(`::warning title=ownstats alert::${line}`);
   // Written before the post and renamed into place after it: a state that cannot be recorded (a
   // read-only folder) would have every check post the same alerts again.
   const staged = stageState(statePath, found.state);
@@ -84,7 +83,7 @@ export async function sendAlerts(opts: AlertsOptions): Promise<number> {
     return 1;
   }
   if (opts.webhook && lines.length > 0) {
-    const failure = await post(opts.webhook, [heading(lines.length), ...lines].join("\n"));
+    const failure = await post(opts.webhook, message(lines));
     if (failure) {
       rmSync(staged, { force: true });
       // Not recorded as sent, so the next check sends them again.
@@ -117,6 +116,39 @@ function describe(alert: Alert, zone: string): string {
 }
 
 const heading = (count: number) => `ownstats: ${count} new alert${count === 1 ? "" : "s"}`;
+
+/**
+ * The most a chat takes: Discord's /slack 2,000 characters (Slack cuts at 40,000). A longer
+ * message is refused, or cut, and a refused one would be sent again on every check.
+ */
+const MESSAGE_CHARS = 2_000;
+
+/** The chat message: the latest alerts that fit (a quiet site, the most urgent, comes last), and how many more. */
+function message(lines: string[]): string {
+  for (let shown = lines.length; ; shown--) {
+    const earlier = lines.length - shown;
+    const text = [
+      heading(lines.length),
+      ...(earlier > 0
+        ? [`(the ${earlier} earlier ones are not shown: the anomalies page lists every flagged hour)`]
+        : []),
+      ...lines.slice(earlier),
+    ].join("\n");
+    if (text.length <= MESSAGE_CHARS || shown === 0) return text;
+  }
+}
+
+/** GitHub shows 10 warnings of a step and drops the rest: the latest alerts, after a count of the others. */
+const ANNOTATIONS = 10;
+
+function annotations(lines: string[]): string[] {
+  if (lines.length <= ANNOTATIONS) return lines;
+  const earlier = lines.length - (ANNOTATIONS - 1);
+  return [
+    `${lines.length} new alerts; the ${earlier} earlier ones are in this step's log`,
+    ...lines.slice(earlier),
+  ];
+}
 
 /** Undefined when the webhook took the message; otherwise what went wrong, naming only its host. */
 async function post(webhook: string, text: string): Promise<string | undefined> {

@@ -163,6 +163,39 @@ describe("ownstats alerts", () => {
     }
   });
 
+  it("keeps a check with many alerts to a message every chat takes and to the annotations a step shows", async () => {
+    // Two weeks unchecked: every flagged hour since, and the site gone quiet after the demo's end.
+    writeFileSync(state, JSON.stringify({ checked_through: "2026-11-01T00:00:00.000Z", quiet_since: null }));
+    posted.length = 0;
+    const many = await ownstatsWith(
+      { GITHUB_ACTIONS: "true" },
+      ...["alerts", "--data", data, "--now", "2026-11-20T06:20:00Z", "--webhook", webhook],
+    );
+    expect(many.code).toBe(0);
+    const printed = many.stdout.split("\n").filter((line) => /^(spike|drop|quiet): /.test(line));
+    expect(printed.length).toBeGreaterThan(20);
+    const { text } = JSON.parse(posted[0]?.body ?? "{}") as { text: string };
+    // Discord's /slack takes 2,000 characters: more is refused, and would be sent again on every check.
+    expect(text.length).toBeLessThanOrEqual(2_000);
+    const lines = text.split("\n");
+    const shown = lines.length - 2;
+    expect(lines.slice(0, 2)).toEqual([
+      `ownstats: ${printed.length} new alerts`,
+      `(the ${printed.length - shown} earlier ones are not shown: the anomalies page lists every flagged hour)`,
+    ]);
+    expect(lines.slice(2)).toEqual(printed.slice(-shown));
+    expect(lines.at(-1)).toMatch(/^quiet: /);
+    // GitHub shows 10 warnings of a step.
+    const annotations = many.stdout.split("\n").filter((line) => line.startsWith("::warning "));
+    expect(annotations).toHaveLength(10);
+    expect(annotations[0]).toBe(
+      `::warning title=ownstats alert::${printed.length} new alerts; the ${printed.length - 9} earlier ones are in this step's log`,
+    );
+    expect(annotations.slice(1)).toEqual(
+      printed.slice(-9).map((line) => `::warning title=ownstats alert::${line}`),
+    );
+  });
+
   it("says the site went quiet after the demo's last event, with what the same hours usually hold", async () => {
     writeFileSync(state, JSON.stringify({ checked_through: "2026-11-20T05:00:00.000Z", quiet_since: null }));
     const { code, stdout } = await alerts("--now", "2026-11-20T06:20:00Z");
