@@ -197,7 +197,11 @@ function readState(path: string, now: number, say: (text: string) => void): Aler
     return undefined;
   }
   try {
-    const state = JSON.parse(text) as { checked_through?: unknown; quiet_since?: unknown };
+    const state = JSON.parse(text) as {
+      checked_through?: unknown;
+      quiet_since?: unknown;
+      alerted_hours?: unknown;
+    };
     if (typeof state.checked_through !== "string" || Number.isNaN(Date.parse(state.checked_through)))
       throw new Error("checked_through is not a time");
     // Trusted, a check recorded after now would leave every hour until then unchecked.
@@ -210,6 +214,9 @@ function readState(path: string, now: number, say: (text: string) => void): Aler
     return {
       checkedThrough: state.checked_through,
       ...(typeof state.quiet_since === "string" ? { quietSince: state.quiet_since } : {}),
+      ...(Array.isArray(state.alerted_hours)
+        ? { alerted: state.alerted_hours.filter((hour): hour is string => typeof hour === "string") }
+        : {}),
     };
   } catch (error) {
     say(`${path} is not what it should be (${(error as Error).message}); checking the last day again`);
@@ -225,7 +232,15 @@ function stageState(path: string, state: AlertState): string | { refused: string
   try {
     writeFileSync(
       temporary,
-      `${JSON.stringify({ checked_through: state.checkedThrough, quiet_since: state.quietSince ?? null }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          checked_through: state.checkedThrough,
+          quiet_since: state.quietSince ?? null,
+          alerted_hours: state.alerted ?? [],
+        },
+        null,
+        2,
+      )}\n`,
     );
   } catch (error) {
     rmSync(temporary, { force: true });

@@ -71,13 +71,41 @@ describe("alerts", () => {
         z: 7,
       },
     ]);
-    expect(state).toEqual({ checkedThrough: "2026-11-29T11:00:00.000Z" });
+    expect(state).toEqual({
+      checkedThrough: "2026-11-29T11:00:00.000Z",
+      alerted: ["2026-11-29T03:00:00.000Z", "2026-11-29T10:00:00.000Z"],
+    });
 
     // The next check takes the hour that has settled since, and none of those sent.
     const next = await findAlerts(wh, { now: at("2026-11-29T12:20:00Z"), settleMs, state });
     expect(next.alerts.map((a) => [a.kind, a.from])).toEqual([["spike", "2026-11-29T11:00:00.000Z"]]);
     expect(next.state.checkedThrough).toBe("2026-11-29T12:00:00.000Z");
     const again = await findAlerts(wh, { now: at("2026-11-29T12:50:00Z"), settleMs, state: next.state });
+    expect(again.alerts).toEqual([]);
+  });
+
+  it("takes an hour flagged after it was checked, by events that landed late, and sends none twice", async () => {
+    const wh = await anomalies([
+      ...steady("2026-11-20T00:00:00Z", "2026-11-29T15:00:00Z", 20).filter(
+        (h) => h.hour.slice(0, 13) !== "2026-11-29T10",
+      ),
+      { hour: "2026-11-29T10:00:00.000Z", events: 150, baseline: 20, z: 7 },
+    ]);
+    const first = await findAlerts(wh, { now: at("2026-11-29T12:10:00Z"), settleMs });
+    expect(first.alerts.map((a) => a.from)).toEqual(["2026-11-29T10:00:00.000Z"]);
+
+    // Events that landed after that check make 08:00, and 27 November's 09:00, a spike.
+    for (const [hour, events] of [
+      ["2026-11-29 08:00:00", 160],
+      ["2026-11-27 09:00:00", 150],
+    ])
+      await wh.run(
+        `UPDATE anomalies SET events = ${events}, z = 8, is_anomaly = true WHERE hour = TIMESTAMP '${hour}'`,
+      );
+    const next = await findAlerts(wh, { now: at("2026-11-29T13:10:00Z"), settleMs, state: first.state });
+    // Within the day before the last check, the late flag is taken; the spike already sent is not again.
+    expect(next.alerts.map((a) => [a.kind, a.from])).toEqual([["spike", "2026-11-29T08:00:00.000Z"]]);
+    const again = await findAlerts(wh, { now: at("2026-11-29T14:10:00Z"), settleMs, state: next.state });
     expect(again.alerts).toEqual([]);
   });
 

@@ -13,6 +13,12 @@ const DAY = 24 * HOUR;
 export const FIRST_LOOK_BACK_MS = DAY;
 
 /**
+ * How long before the last check an hour is looked at again: events landing late (Firehose retries a
+ * delivery for up to a day, a visitor's clock runs behind) can make an hour checked already a flagged one.
+ */
+export const LATE_LOOK_BACK_MS = DAY;
+
+/**
  * The previous days whose same hours tell what a quiet stretch would have held, and whose busiest
  * hour a spike must beat.
  */
@@ -49,6 +55,8 @@ export interface AlertState {
   checkedThrough: string;
   /** The start of the quiet stretch already alerted, while it lasts. */
   quietSince?: string;
+  /** The flagged hours alerted within LATE_LOOK_BACK_MS before checkedThrough, so that none is sent twice. */
+  alerted?: string[];
 }
 
 export interface AlertCheck {
@@ -77,6 +85,9 @@ export async function findAlerts(
   const settledEnd = Math.floor((check.now - check.settleMs) / HOUR) * HOUR;
   const previous = check.state ? Date.parse(check.state.checkedThrough) : Number.NaN;
   const from = Number.isNaN(previous) ? settledEnd - FIRST_LOOK_BACK_MS : previous;
+  // A state without the hours it alerted (none recorded yet) cannot tell which of those were sent.
+  const alerted = new Set(check.state?.alerted ?? []);
+  const recheckFrom = check.state?.alerted ? from - LATE_LOOK_BACK_MS : from;
   // On a small site a single long visit in a quiet hour scores far above that hour's baseline: the
   // model flags it (its page lists it), but a spike worth a message also beats every hour of the week.
   const flagged = await warehouse.all(
@@ -85,14 +96,15 @@ export async function findAlerts(
          max(events) OVER (ORDER BY hour RANGE BETWEEN INTERVAL ${QUIET_DAYS} DAY PRECEDING
                                                AND INTERVAL 1 HOUR PRECEDING) AS week_most
        FROM anomalies
-       WHERE hour >= ${timestamp(from - QUIET_DAYS * DAY)} AND hour + INTERVAL 1 HOUR <= ${timestamp(settledEnd)}
+       WHERE hour >= ${timestamp(recheckFrom - QUIET_DAYS * DAY)} AND hour + INTERVAL 1 HOUR <= ${timestamp(settledEnd)}
      )
      SELECT CAST(hour AS TIMESTAMP) AS hour, events, baseline, z, week_most FROM scored
-     WHERE is_anomaly AND hour >= ${timestamp(from)}
+     WHERE is_anomaly AND hour >= ${timestamp(recheckFrom)}
        ${check.everySpike ? "" : "AND (z < 0 OR events > coalesce(week_most, 0))"}
      ORDER BY hour`,
   );
-  const alerts: Alert[] = flagged.map((row) => {
+  const fresh = flagged.filter((row) => !alerted.has(iso(Date.parse(String(row.hour)))));
+  const alerts: Alert[] = fresh.map((row) => {
     const start = Date.parse(String(row.hour));
     const z = num(row.z);
     return {
@@ -108,9 +120,17 @@ export async function findAlerts(
   const quiet = await quietStretch(warehouse, settledEnd, check.zone ?? "UTC");
   const alreadySent = quiet && check.state?.quietSince === quiet.from;
   if (quiet && !alreadySent) alerts.push(quiet);
+  const checkedThrough = Math.max(from, settledEnd);
+  const stillRechecked = [...alerted, ...alerts.filter((a) => a.kind !== "quiet").map((a) => a.from)]
+    .filter((hour) => Date.parse(hour) >= checkedThrough - LATE_LOOK_BACK_MS)
+    .sort();
   return {
     alerts,
-    state: { checkedThrough: iso(Math.max(from, settledEnd)), ...(quiet ? { quietSince: quiet.from } : {}) },
+    state: {
+      checkedThrough: iso(checkedThrough),
+      ...(quiet ? { quietSince: quiet.from } : {}),
+      alerted: stillRechecked,
+    },
   };
 }
 

@@ -79,6 +79,14 @@ describe("ownstats alerts", () => {
     expect(JSON.parse(readFileSync(state, "utf8"))).toEqual({
       checked_through: "2026-11-14T15:00:00.000Z",
       quiet_since: null,
+      // Looked at again on the next checks, while late events can still land in their day.
+      alerted_hours: [
+        "2026-11-13T15:00:00.000Z",
+        "2026-11-13T16:00:00.000Z",
+        "2026-11-14T04:00:00.000Z",
+        "2026-11-14T05:00:00.000Z",
+        "2026-11-14T14:00:00.000Z",
+      ],
     });
 
     // Checked again before another hour has settled: nothing new, nothing posted.

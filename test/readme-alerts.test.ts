@@ -1,7 +1,12 @@
 // The README's account of `ownstats alerts` against the rules the command applies.
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { FIRST_LOOK_BACK_MS, QUIET_DAYS, QUIET_EXPECTED_EVENTS } from "../reports/alerts.ts";
+import {
+  FIRST_LOOK_BACK_MS,
+  LATE_LOOK_BACK_MS,
+  QUIET_DAYS,
+  QUIET_EXPECTED_EVENTS,
+} from "../reports/alerts.ts";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const section = readme.slice(
@@ -19,4 +24,8 @@ it("gives the spike and quiet rules and the first check's reach as the command a
   );
   expect(FIRST_LOOK_BACK_MS).toBe(24 * 3_600_000);
   expect(section.replace(/\s+/g, " ")).toContain("the first one looks back one day");
+  expect(LATE_LOOK_BACK_MS).toBe(24 * 3_600_000);
+  expect(section.replace(/\s+/g, " ")).toContain(
+    "Each check also looks again at the day before the last one",
+  );
 });
