@@ -40,12 +40,6 @@ export function endpointUrl(value: string): string {
   return value;
 }
 
-/** A webhook URL; its path is a secret, so the message repeats none of it. */
-export function webhookUrl(value: string): string {
-  if (!isHttpUrl(value)) throw new InvalidArgumentError("--webhook must be an http:// or https:// URL");
-  return value;
-}
-
 export function isHttpUrl(value: string): boolean {
   let protocol: string | undefined;
   try {

@@ -16,7 +16,6 @@ import {
   listenAddress,
   streamName,
   varsMapping,
-  webhookUrl,
 } from "./cli-arguments.ts";
 import { withDbtCommandHint } from "./cli-dbt-commands.ts";
 import { DEMO_DEFAULTS } from "./local/demo-defaults.ts";
@@ -274,10 +273,10 @@ program
   )
   .addOption(dataOption())
   .addOption(modelsOption())
+  // Checked in the action: an option's parser has its value repeated in the error, and the URL is a secret.
   .option(
     "--webhook <url>",
     "a Slack-style incoming webhook to post them to (default: OWNSTATS_ALERT_WEBHOOK)",
-    webhookUrl,
   )
   .option(
     "--settle <minutes>",
@@ -294,6 +293,10 @@ program
   .action(async (opts) => {
     // Empty, as a workflow's unset secret leaves it, is unset.
     const fromEnv = process.env.OWNSTATS_ALERT_WEBHOOK?.trim() || undefined;
+    if (opts.webhook !== undefined && !isHttpUrl(opts.webhook)) {
+      console.error("ownstats alerts: --webhook must be an http:// or https:// URL");
+      return finish(2);
+    }
     if (!opts.webhook && fromEnv && !isHttpUrl(fromEnv)) {
       console.error("ownstats alerts: OWNSTATS_ALERT_WEBHOOK must be an http:// or https:// URL");
       return finish(2);
