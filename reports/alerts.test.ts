@@ -109,6 +109,21 @@ describe("alerts", () => {
     expect(again.alerts).toEqual([]);
   });
 
+  it("takes the empty hours of a quiet stretch already alerted for no drops once traffic resumes", async () => {
+    const wh = await anomalies(steady("2026-11-20T00:00:00Z", "2026-11-29T06:00:00Z", 12));
+    const quiet = await findAlerts(wh, { now: at("2026-11-29T09:20:00Z"), settleMs });
+    expect(quiet.alerts.map((a) => [a.kind, a.from])).toEqual([["quiet", "2026-11-29T06:00:00.000Z"]]);
+    // Traffic again at 10:00: the model now scores the empty hours before it, and flags them.
+    for (const hour of ["06", "07", "08", "09"])
+      await wh.run(`INSERT INTO anomalies VALUES (TIMESTAMP '2026-11-29 ${hour}:00:00', 0, 12, -8, true)`);
+    for (const hour of ["10", "11", "12"])
+      await wh.run(`INSERT INTO anomalies VALUES (TIMESTAMP '2026-11-29 ${hour}:00:00', 12, 12, 0, false)`);
+    const resumed = await findAlerts(wh, { now: at("2026-11-29T11:20:00Z"), settleMs, state: quiet.state });
+    expect(resumed.alerts).toEqual([]);
+    const later = await findAlerts(wh, { now: at("2026-11-29T12:20:00Z"), settleMs, state: resumed.state });
+    expect(later.alerts).toEqual([]);
+  });
+
   it("takes a flagged spike only when it beats every hour of the week before, unless every spike is asked for", async () => {
     // A quiet night with one long visit in it, six days after a busier hour: flagged, not news.
     const wh = await anomalies([

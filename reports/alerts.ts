@@ -103,6 +103,13 @@ export async function findAlerts(
        ${check.everySpike ? "" : "AND (z < 0 OR events > coalesce(week_most, 0))"}
      ORDER BY hour`,
   );
+  // Once traffic resumes, the model scores the empty hours of a quiet stretch and flags them: the quiet
+  // alert told of them already.
+  const quietSince = check.state?.quietSince ? Date.parse(check.state.quietSince) : Number.NaN;
+  for (const row of flagged) {
+    const start = Date.parse(String(row.hour));
+    if (start >= quietSince && num(row.events) === 0) alerted.add(iso(start));
+  }
   const fresh = flagged.filter((row) => !alerted.has(iso(Date.parse(String(row.hour)))));
   const alerts: Alert[] = fresh.map((row) => {
     const start = Date.parse(String(row.hour));
