@@ -41,6 +41,11 @@ export interface BuilderOptions {
    * this many, so objects that land in older hours (sync, replay, demo) need a full refresh. @default 2
    */
   lookbackHours?: number;
+  /**
+   * Work on raw/ that must not run beside a build (which may be reading the objects), run after each
+   * build that went through, before the next job.
+   */
+  afterBuild?: () => Promise<void>;
   /** How long a build or render that a full disk failed waits before it is tried again. @default 15000 */
   retryMs?: number;
   log?: (line: string) => void;
@@ -241,6 +246,9 @@ export class IncrementalBuilder {
       if (marked) clearFullRefreshMark(this.options.data, marked);
       this.reportsDue = true;
       this.log(`build ${time} (${reason}): models and tests ok in ${outcome.seconds.toFixed(1)} s`);
+      await this.options
+        .afterBuild?.()
+        .catch((error: Error) => this.log(`  after the build: ${error.message}`));
     } else {
       // Renders what the models could build, and shows the lines that say what went wrong.
       this.reportsDue = code !== 2;

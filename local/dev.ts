@@ -20,6 +20,7 @@ import type { DevOptions } from "./index.ts";
 import { networkLines } from "./listen-address.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { type LiveRoutes, mountLive } from "./live-routes.ts";
+import { PastHourCompaction } from "./raw-compaction.ts";
 import { newestPartitionHour } from "./raw-object.ts";
 import { mountTracker } from "./tracker-route.ts";
 
@@ -119,13 +120,22 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     stopping = true;
   });
 
+  const lookbackHours = sourceLookbackHours(packageModels);
+  // The delivery lands an object about every second while events arrive: once an hour is past what
+  // an incremental build reads, its objects are joined into one, the watcher told (no rebuild).
+  const compaction = new PastHourCompaction(
+    data,
+    (folders, rewrite) => watcher.rewriteUnreported(folders, rewrite),
+    log,
+  );
   const builder = new IncrementalBuilder({
     data,
     models: packageModels,
     vars: options.vars,
     log,
     settleMs: 150,
-    lookbackHours: sourceLookbackHours(packageModels),
+    lookbackHours,
+    afterBuild: () => compaction.run(Math.floor(Date.now() / 3_600_000 - lookbackHours - 1) * 3_600_000),
   });
   builder.onBuilt(({ ok, code, lines, busy }) => {
     reportsZone = projectZone(data, packageModels);

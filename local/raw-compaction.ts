@@ -1,0 +1,148 @@
+// Joins the small objects the local delivery lands into one per hour folder, once the hour is past.
+// `dev` lands an object about every second while events arrive: tens of thousands a day, each taking
+// a file system block and an inode of its own, and each a file that a full refresh opens. Firehose
+// buffers minutes; this brings an hour of the local delivery to one object.
+import { readdir, readFile, rm, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
+import { syncDirectory } from "./durable-file.ts";
+import { partitionHour, rawPartition, writeRawNdjson } from "./raw-object.ts";
+
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * The names the local delivery (and replay) give objects, `ownstats-<arrival>-<random>.gz`. Others
+ * (Firehose's, fetched by sync, which keeps their names to fetch no object twice) stay as they are.
+ */
+const LOCAL_OBJECT = /^ownstats-(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)(\d{3})Z-[0-9a-f]{12}\.gz$/;
+
+/** At most this much compressed input goes into one joined object, so an hour never fills memory. */
+const MAX_JOINED_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Joins the local objects of an hour folder into one (or a few, for a busy hour), in arrival order.
+ * The joined object is on disk before any of its parts is removed: a crash in between leaves events
+ * twice, which the models remove by event_id, never a lost one. Returns how many objects were joined.
+ */
+export async function compactHourFolder(data: string, folder: string): Promise<number> {
+  const names = await localObjects(data, folder);
+  if (names.length < 2) return 0;
+  let joined = 0;
+  for (const group of await groupsBySize(folder, names)) {
+    if (group.length < 2) continue;
+    const parts = await Promise.all(
+      group.map(async (name) => gunzipAsync(await readFile(join(folder, name)))),
+    );
+    // Each object's records end with a newline; one that does not is given one, so no two records join.
+    const ndjson = Buffer.concat(
+      parts.flatMap((part) =>
+        part.length === 0 || part.at(-1) === 0x0a ? [part] : [part, Buffer.from("\n")],
+      ),
+    );
+    await writeRawNdjson(data, ndjson, arrivalOf(group[0] as string));
+    for (const name of group) await rm(join(folder, name));
+    await syncDirectory(folder);
+    joined += group.length;
+  }
+  return joined;
+}
+
+/** The local objects of an hour folder, in arrival order. */
+async function localObjects(data: string, folder: string): Promise<string[]> {
+  // An object moved by hand into another hour's folder would be joined into the folder its name says.
+  return (await readdir(folder).catch(() => [] as string[]))
+    .filter((name) => LOCAL_OBJECT.test(name))
+    .filter((name) => resolve(data, rawPartition(arrivalOf(name))) === resolve(folder))
+    .sort();
+}
+
+/** Consecutive names whose objects add up to at most MAX_JOINED_BYTES each (an object larger alone). */
+async function groupsBySize(folder: string, names: string[]): Promise<string[][]> {
+  const groups: string[][] = [];
+  let group: string[] = [];
+  let bytes = 0;
+  for (const name of names) {
+    const { size } = await stat(join(folder, name));
+    if (group.length > 0 && bytes + size > MAX_JOINED_BYTES) {
+      groups.push(group);
+      group = [];
+      bytes = 0;
+    }
+    group.push(name);
+    bytes += size;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+/** The arrival time a local object's name holds; the joined object is named after its first part's. */
+function arrivalOf(name: string): Date {
+  const [, y, mo, d, h, mi, s, ms] = (LOCAL_OBJECT.exec(name) as RegExpExecArray).map(Number);
+  return new Date(Date.UTC(y as number, (mo as number) - 1, d, h, mi, s, ms));
+}
+
+const HOUR = 3_600_000;
+
+/** Runs a rewrite of folders that the dev server's watcher must not report (RawWatcher.rewriteUnreported). */
+export type UnreportedRewrite = (
+  folders: string[],
+  rewrite: (folder: string) => Promise<unknown>,
+) => Promise<void>;
+
+/**
+ * The dev server's joining of past hours, run between its builds (never beside one, which may be
+ * reading the objects): a few hour folders at a time, from the oldest not looked at yet.
+ */
+export class PastHourCompaction {
+  /** Hours before this were looked at. */
+  private lookedBefore = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly data: string,
+    private readonly rewriteUnreported: UnreportedRewrite,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Joins the objects of up to `limit` hour folders that ended by `before` (UTC ms). */
+  async run(before: number, limit = 6): Promise<void> {
+    const due = (await hourFolders(this.data)).filter(
+      (f) => f.hour >= this.lookedBefore && f.hour + HOUR <= before,
+    );
+    // Most past hours hold one object already (joined, or written whole by demo): a listing tells.
+    const joinable: string[] = [];
+    let lookedBefore = before;
+    for (const folder of due) {
+      if (joinable.length === limit) {
+        lookedBefore = folder.hour;
+        break;
+      }
+      if ((await localObjects(this.data, folder.path)).length >= 2) joinable.push(folder.path);
+    }
+    await this.rewriteUnreported(joinable, async (folder) => {
+      const joined = await compactHourFolder(this.data, folder);
+      if (joined > 0) this.log(`raw: joined ${joined} objects of ${folder} into one`);
+    });
+    this.lookedBefore = lookedBefore;
+  }
+}
+
+/** The hour folders under DATA/raw/ (year=/month=/day=/hour=) and their hours, oldest first. */
+async function hourFolders(data: string): Promise<{ path: string; hour: number }[]> {
+  const found: { path: string; hour: number }[] = [];
+  const walk = async (path: string, depth: number): Promise<void> => {
+    const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries.filter((e) => e.isDirectory() && e.name.includes("=")).sort(byName)) {
+      const child = join(path, entry.name);
+      if (depth < 3) await walk(child, depth + 1);
+      else {
+        const hour = partitionHour(join(child, "x"));
+        if (hour !== undefined) found.push({ path: child, hour });
+      }
+    }
+  };
+  await walk(join(data, "raw"), 0);
+  return found;
+}
+
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
