@@ -7,6 +7,7 @@ import type { Hono } from "hono";
 import { projectZone } from "../reports/zone.ts";
 import { DEFAULT_LOOKBACK_HOURS, loadProjectFiles } from "../runner/project.ts";
 import { type RunningCollector, servedAt, startCollector } from "./collect.ts";
+import { deliveryIntervalFromEnv } from "./delivery.ts";
 import { formatDemoSummary, writeDemo } from "./demo.ts";
 import { DEMO_DEFAULTS } from "./demo-defaults.ts";
 import { recoverDemoStaging } from "./demo-staging.ts";
@@ -90,8 +91,9 @@ export async function runDev(options: DevServerOptions): Promise<number> {
       host: options.host,
       data,
       sink: "file",
-      // Freshness matters more than object count here: land what arrived every second.
-      deliveryIntervalMs: 1_000,
+      // Freshness matters more than object count here: land what arrived every second, unless
+      // OWNSTATS_DELIVERY_INTERVAL_MS says otherwise.
+      deliveryIntervalMs: deliveryIntervalFromEnv(process.env.OWNSTATS_DELIVERY_INTERVAL_MS) ?? 1_000,
       // ALLOWED_ORIGINS names the sites of a deployment; the demo site here must still be counted.
       allowOwnOrigin: true,
       extend: (app: Hono, { scriptPaths }) => {

@@ -66,14 +66,15 @@ export const tmpfsAt = (folder: string, options: string): string[] => [
 /**
  * A wrapper that runs the command with a tmpfs of `size` on `folder`, which fills up once the file
  * `request` exists (made by the test, outside the tmpfs), then makes the file `done`: a disk that
- * fills while the command runs.
+ * fills while the command runs. It stays full while the command runs: what the command frees (a
+ * build's temporary files, a warehouse's WAL) is taken again at once, as on a disk something else fills.
  */
 export const fillsOnRequestAt = (folder: string, size: string, request: string, done: string): string[] => [
   "unshare",
   "-rm",
   "sh",
   "-c",
-  'mount -t tmpfs -o "size=$1" tmpfs "$2" && { (while [ ! -e "$3" ]; do sleep 0.05; done; cat /dev/zero > "$2/.fill" 2>/dev/null; touch "$4") & shift 4; exec "$@"; }',
+  'mount -t tmpfs -o "size=$1" tmpfs "$2" && { (while [ ! -e "$3" ]; do sleep 0.05; done; cat /dev/zero > "$2/.fill" 2>/dev/null; touch "$4"; while kill -0 $$ 2>/dev/null; do cat /dev/zero >> "$2/.fill" 2>/dev/null; sleep 0.01; done) & shift 4; exec "$@"; }',
   "sh",
   size,
   folder,
