@@ -1,19 +1,15 @@
 // The delivery on a disk that something else has filled: the spool keeps delivered segments for 24 h
 // (as Kinesis keeps records), but their events are in raw/ already. They are what goes first, so
 // that the acknowledged events still waiting can land.
-import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { tempFolder } from "../test/temp-folders.ts";
-import { tmpfsAt } from "../test/user-namespace.ts";
+import { canMountTmpfs, runScriptUnder, tmpfsAt } from "../test/user-namespace.ts";
 
 const spoolModule = new URL("./spool.ts", import.meta.url).href;
 const deliveryModule = new URL("./delivery.ts", import.meta.url).href;
-const canMount =
-  process.platform === "linux" &&
-  spawnSync("unshare", [...tmpfsAt("/mnt", "size=64k").slice(1), "true"]).status === 0;
 
 describe("SpoolDelivery on a full disk", () => {
-  it.skipIf(!canMount)(
+  it.skipIf(!canMountTmpfs)(
     "removes delivered spool segments before their retention to land the events that wait",
     () => {
       const data = tempFolder("ownstats-delivery-full-");
@@ -47,19 +43,7 @@ describe("SpoolDelivery on a full disk", () => {
           .sort((a, b) => a - b);
         console.log(JSON.stringify({ landed, log }));
         process.exit(0);`;
-      const child = spawnSync(
-        "unshare",
-        [
-          ...tmpfsAt(data, "size=512k").slice(1),
-          process.execPath,
-          "--import",
-          "tsx",
-          "--input-type=module",
-          "-e",
-          script,
-        ],
-        { encoding: "utf8", timeout: 30_000 },
-      );
+      const child = runScriptUnder(tmpfsAt(data, "size=512k"), script, 30_000);
       expect(child.stderr).toBe("");
       const { landed, log } = JSON.parse(child.stdout);
       expect(landed).toEqual(Array.from({ length: 105 }, (_, i) => i));

@@ -1,17 +1,13 @@
 // The dev server's build on a disk that has filled since the last one: the line it prints names the
 // file the disk refused, and does not send the reader to a run_results.json that build never wrote.
-import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { tempProject } from "../runner/testkit.ts";
-import { tmpfsAt } from "../test/user-namespace.ts";
+import { canMountTmpfs, runScriptUnder, tmpfsAt } from "../test/user-namespace.ts";
 
 const builderModule = new URL("./dev-builder.ts", import.meta.url).href;
-const canMount =
-  process.platform === "linux" &&
-  spawnSync("unshare", [...tmpfsAt("/mnt", "size=64k").slice(1), "true"]).status === 0;
 
 describe("dev builder on a full disk", () => {
-  it.skipIf(!canMount)(
+  it.skipIf(!canMountTmpfs)(
     "names the file it could not write, and works again once there is room",
     () => {
       const p = tempProject({ "m.sql": "select 1 as id" });
@@ -29,19 +25,7 @@ describe("dev builder on a full disk", () => {
       outcomes.push((await builder.buildNow("room")).ok);
       await builder.stop();
       console.log(JSON.stringify({ outcomes, lines }));`;
-      const child = spawnSync(
-        "unshare",
-        [
-          ...tmpfsAt(p.data, "size=32m").slice(1),
-          process.execPath,
-          "--import",
-          "tsx",
-          "--input-type=module",
-          "-e",
-          script,
-        ],
-        { encoding: "utf8", timeout: 60_000 },
-      );
+      const child = runScriptUnder(tmpfsAt(p.data, "size=32m"), script, 60_000);
       expect(child.stderr).toBe("");
       const { outcomes, lines } = JSON.parse(child.stdout);
       expect(outcomes).toEqual([true, false, true]);
@@ -58,7 +42,7 @@ describe("dev builder on a full disk", () => {
 
   // Nothing new may land once room is made (the events are in raw/ already): the build that the full
   // disk failed is tried again by itself.
-  it.skipIf(!canMount)(
+  it.skipIf(!canMountTmpfs)(
     "builds again by itself once there is room",
     () => {
       const p = tempProject({ "m.sql": "select 1 as id" });
@@ -84,19 +68,7 @@ describe("dev builder on a full disk", () => {
       await until((l) => l.includes("again after a full disk): models and tests ok"));
       await builder.stop();
       console.log(JSON.stringify({ lines }));`;
-      const child = spawnSync(
-        "unshare",
-        [
-          ...tmpfsAt(p.data, "size=32m").slice(1),
-          process.execPath,
-          "--import",
-          "tsx",
-          "--input-type=module",
-          "-e",
-          script,
-        ],
-        { encoding: "utf8", timeout: 60_000 },
-      );
+      const child = runScriptUnder(tmpfsAt(p.data, "size=32m"), script, 60_000);
       expect(child.stderr).toBe("");
       const { lines } = JSON.parse(child.stdout);
       const built = lines.filter((l: string) => l.startsWith("build "));

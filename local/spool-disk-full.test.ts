@@ -2,18 +2,14 @@
 // the end of its segment, so the spool goes on in a new one. When the disk cannot take even that new
 // file (its files are used up as well as its room), appends are refused naming the full disk, and
 // the first append once there is room again is taken.
-import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { tempFolder } from "../test/temp-folders.ts";
-import { tmpfsAt } from "../test/user-namespace.ts";
+import { canMountTmpfs, runScriptUnder, tmpfsAt } from "../test/user-namespace.ts";
 
 const spoolModule = new URL("./spool.ts", import.meta.url).href;
-const canMount =
-  process.platform === "linux" &&
-  spawnSync("unshare", [...tmpfsAt("/mnt", "size=64k").slice(1), "true"]).status === 0;
 
 describe("Spool on a full disk", () => {
-  it.skipIf(!canMount)(
+  it.skipIf(!canMountTmpfs)(
     "names the full disk when it cannot start a new segment, and takes the first append once there is room",
     () => {
       const root = tempFolder("ownstats-spool-full-");
@@ -42,19 +38,7 @@ describe("Spool on a full disk", () => {
         const whole = (l) => { try { return [JSON.parse(l).i]; } catch { return []; } };
         const stored = (await readSpoolLines(dir)).flatMap(whole);
         console.log(JSON.stringify({ first, refused, again, stored }));`;
-      const child = spawnSync(
-        "unshare",
-        [
-          ...tmpfsAt(root, "size=64k,nr_inodes=32").slice(1),
-          process.execPath,
-          "--import",
-          "tsx",
-          "--input-type=module",
-          "-e",
-          script,
-        ],
-        { encoding: "utf8", timeout: 20_000 },
-      );
+      const child = runScriptUnder(tmpfsAt(root, "size=64k,nr_inodes=32"), script, 20_000);
       expect(child.stderr).toBe("");
       const { first, refused, again, stored } = JSON.parse(child.stdout);
       expect(first).toBe("stored");

@@ -1,18 +1,15 @@
 // The artifacts are replaced whole: a reader never sees one cut short by a run writing it.
 
-import { spawnSync } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempFolder } from "../test/temp-folders.ts";
-import { fullAt } from "../test/user-namespace.ts";
+import { canMountTmpfs, fullAt, runScriptUnder } from "../test/user-namespace.ts";
 import { writeJson } from "./artifacts.ts";
 import { runProject } from "./index.ts";
 import { tempProject } from "./testkit.ts";
 
 const artifactsModule = new URL("./artifacts.ts", import.meta.url).href;
-const canMount =
-  process.platform === "linux" && spawnSync("unshare", [...fullAt("/mnt").slice(1), "true"]).status === 0;
 
 describe("writeJson", () => {
   it("replaces an artifact by rename: a reader that opened the previous file still reads all of it", () => {
@@ -35,7 +32,7 @@ describe("writeJson", () => {
 
   // Each build has its own temporary name: one left by every build a full disk stopped would hold
   // space that nothing ever frees.
-  it.skipIf(!canMount)(
+  it.skipIf(!canMountTmpfs)(
     "on a full disk removes what it had written and names the artifact it could not write",
     () => {
       const folder = tempFolder("ownstats-artifacts-full-");
@@ -50,19 +47,7 @@ describe("writeJson", () => {
           refused = { code: error.code, path: error.path };
         }
         console.log(JSON.stringify({ refused, left: readdirSync(${JSON.stringify(target)}) }));`;
-      const child = spawnSync(
-        "unshare",
-        [
-          ...fullAt(folder).slice(1),
-          process.execPath,
-          "--import",
-          "tsx",
-          "--input-type=module",
-          "-e",
-          script,
-        ],
-        { encoding: "utf8", timeout: 20_000 },
-      );
+      const child = runScriptUnder(fullAt(folder), script, 20_000);
       expect(child.stderr).toBe("");
       const { refused, left } = JSON.parse(child.stdout);
       expect(left).toEqual([]);

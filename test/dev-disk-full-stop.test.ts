@@ -1,24 +1,20 @@
 // `ownstats dev` stopped while its disk is full: the acknowledged events that wait in the spool cannot
 // land in raw/. It says so as `collect` does, with where they wait, stops its builds and exits 1.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ownstatsBin } from "./dev-server.ts";
 import { tempFolder } from "./temp-folders.ts";
-import { fillsOnRequestAt, tmpfsAt } from "./user-namespace.ts";
-
-const canMount =
-  process.platform === "linux" &&
-  spawnSync("unshare", [...tmpfsAt("/mnt", "size=64k").slice(1), "true"]).status === 0;
+import { canMountTmpfs, fillsOnRequestAt } from "./user-namespace.ts";
 
 const waitFor = async (what: () => boolean) => {
   while (!what()) await new Promise((resolve) => setTimeout(resolve, 50));
 };
 
 describe("ownstats dev stopped on a full disk", () => {
-  it.skipIf(!canMount)(
+  it.skipIf(!canMountTmpfs)(
     "says that the acknowledged events wait in the spool for the next start, and exits 1",
     async () => {
       const outside = tempFolder("ownstats-dev-full-");

@@ -1,6 +1,7 @@
 // Commands run in a Linux user namespace, for tests of folders the command may not write into: any user
 // can mount a read-only file system there for the command alone, or run it without root's power to
 // write anywhere.
+import { spawnSync } from "node:child_process";
 
 /** A wrapper (the command follows its arguments) that runs the command with a read-only tmpfs on `folder`. */
 export const readOnlyAt = (folder: string): string[] => [
@@ -81,3 +82,17 @@ export const fillsOnRequestAt = (folder: string, size: string, request: string, 
   request,
   done,
 ];
+
+/** Whether this machine lets a user namespace mount a tmpfs, as the wrappers above do. */
+export const canMountTmpfs =
+  process.platform === "linux" &&
+  spawnSync("unshare", [...tmpfsAt("/mnt", "size=64k").slice(1), "true"]).status === 0;
+
+/** Runs `script` (a module, TypeScript through tsx) in a new Node under `wrapper`: what it printed. */
+export function runScriptUnder(wrapper: string[], script: string, timeout: number) {
+  return spawnSync(
+    wrapper[0] as string,
+    [...wrapper.slice(1), process.execPath, "--import", "tsx", "--input-type=module", "-e", script],
+    { encoding: "utf8", timeout },
+  );
+}
