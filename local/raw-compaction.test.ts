@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { tempFolder } from "../test/temp-folders.ts";
-import { compactHourFolder } from "./raw-compaction.ts";
+import { compactHourFolder, PastHourCompaction } from "./raw-compaction.ts";
 import { rawPartition, writeRawObject } from "./raw-object.ts";
 
 const hour = new Date("2026-11-29T09:00:00Z");
@@ -56,5 +56,25 @@ describe("compactHourFolder", () => {
     writeFileSync(join(folder, "ownstats-20261129T085959000Z-0123456789ab.gz"), gzipSync(`${record(2)}\n`));
     expect(await compactHourFolder(data, folder)).toBe(0);
     expect(readdirSync(folder)).toHaveLength(2);
+  });
+
+  it("joins nothing of an hour whose objects cannot all be read, and says so once", async () => {
+    const data = tempFolder("ownstats-compact-");
+    await writeRawObject(data, [record(1)], at(5));
+    const folder = join(data, rawPartition(hour));
+    writeFileSync(join(folder, "ownstats-20261129T092000000Z-0123456789ab.gz"), "cut short");
+    const lines: string[] = [];
+    const compaction = new PastHourCompaction(
+      data,
+      async (folders, rewrite) => {
+        for (const f of folders) await rewrite(f);
+      },
+      (line) => lines.push(line),
+    );
+    const after = hour.getTime() + 3 * 3_600_000;
+    await compaction.run(after);
+    await compaction.run(after);
+    expect(readdirSync(folder)).toHaveLength(2);
+    expect(lines).toEqual([`raw: left the objects of ${folder} as they are: incorrect header check`]);
   });
 });

@@ -120,8 +120,14 @@ export class PastHourCompaction {
       if ((await localObjects(this.data, folder.path)).length >= 2) joinable.push(folder.path);
     }
     await this.rewriteUnreported(joinable, async (folder) => {
-      const joined = await compactHourFolder(this.data, folder);
-      if (joined > 0) this.log(`raw: joined ${joined} objects of ${folder} into one`);
+      try {
+        const joined = await compactHourFolder(this.data, folder);
+        if (joined > 0) this.log(`raw: joined ${joined} objects of ${folder} into one`);
+      } catch (error) {
+        // An object that cannot be read (cut short) keeps its folder as it is, said once: the hour
+        // is not looked at again, and a full refresh names the object if DuckDB cannot read it either.
+        this.log(`raw: left the objects of ${folder} as they are: ${(error as Error).message}`);
+      }
     });
     this.lookedBefore = lookedBefore;
   }
