@@ -3,7 +3,7 @@
 import { type Stats, statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import { REFUSED, refusal, wayOut } from "../runner/refused-write.ts";
+import { refusal, refusedBecause } from "../runner/refused-write.ts";
 
 export class StartProblem extends Error {}
 
@@ -55,11 +55,10 @@ export async function refuseNonFileAt(path: string, holds: string): Promise<void
  * other error as it was. Reached past the writable check, which an empty probe file passes on a full disk.
  */
 export function refusedWrite(error: unknown, data: string): unknown {
-  const { code, path } = refusal(error);
-  const reason = code ? REFUSED[code] : undefined;
-  if (!reason) return error;
+  const { path } = refusal(error);
+  const because = refusedBecause(error, path ? dirname(path) : data, "free some space or fix it");
+  if (!because) return error;
   return new StartProblem(
-    `cannot write ${path ?? `into the data folder ${data}`}: ${reason} (${code}); ` +
-      `${wayOut(code, path ? dirname(path) : data) ?? "free some space or fix it"}, or choose another --data`,
+    `cannot write ${path ?? `into the data folder ${data}`}: ${because}, or choose another --data`,
   );
 }

@@ -4,7 +4,7 @@ import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:
 import { dirname, join } from "node:path";
 import { defaultModelsFolder } from "../runner/default-models.ts";
 import { openWhenFree } from "../runner/query.ts";
-import { REFUSED, refusal, wayOut } from "../runner/refused-write.ts";
+import { refusedBecause } from "../runner/refused-write.ts";
 import { noWarehouseReason } from "../runner/warehouse.ts";
 import { type Alert, type AlertState, findAlerts } from "./alerts.ts";
 import { formatCount, formatDecimal, zonedTime } from "./format.ts";
@@ -244,10 +244,9 @@ function stageState(path: string, state: AlertState): string | { refused: string
     );
   } catch (error) {
     rmSync(temporary, { force: true });
-    const { code } = refusal(error);
-    if (!code || !REFUSED[code]) throw error;
-    const way = wayOut(code, dirname(path));
-    return { refused: `${REFUSED[code]} (${code})${way ? `; ${way}` : ""}` };
+    const refused = refusedBecause(error, dirname(path));
+    if (!refused) throw error;
+    return { refused };
   }
   return temporary;
 }

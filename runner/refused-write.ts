@@ -31,11 +31,22 @@ export function wayOut(code: string | undefined, folder: string): string | undef
  * names none), why in the user's words, and the way out; any other error as it was.
  */
 export function refusedWriteOf(error: unknown, path: string): unknown {
+  const because = refusedBecause(error, dirname(path), "free some space");
+  if (!because) return error;
+  const { code } = refusal(error);
+  return Object.assign(new Error(`cannot write ${path}: ${because}`), { code, path });
+}
+
+/**
+ * Why a write into `folder` was refused and the way out, as "its file system is read-only (EROFS);
+ * mount its file system read-write" (`otherwise` where room is the cure); undefined for another error.
+ */
+export function refusedBecause(error: unknown, folder: string, otherwise?: string): string | undefined {
   const { code } = refusal(error);
   const reason = code ? REFUSED[code] : undefined;
-  if (!code || !reason) return error;
-  const way = wayOut(code, dirname(path)) ?? "free some space";
-  return Object.assign(new Error(`cannot write ${path}: ${reason} (${code}); ${way}`), { code, path });
+  if (!reason) return undefined;
+  const way = wayOut(code, folder) ?? otherwise;
+  return `${reason} (${code})${way ? `; ${way}` : ""}`;
 }
 
 /** writeFileSync, with a write the system refused named as refusedWriteOf names it. */
