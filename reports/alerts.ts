@@ -106,13 +106,11 @@ export async function findAlerts(
   // Once traffic resumes, the model scores the empty hours of a quiet stretch and flags them: the quiet
   // alert told of them already.
   const quietSince = check.state?.quietSince ? Date.parse(check.state.quietSince) : Number.NaN;
-  for (const row of flagged) {
-    const start = Date.parse(String(row.hour));
+  const hours = flagged.map((row) => ({ row, start: Date.parse(String(row.hour)) }));
+  for (const { row, start } of hours)
     if (start >= quietSince && num(row.events) === 0) alerted.add(iso(start));
-  }
-  const fresh = flagged.filter((row) => !alerted.has(iso(Date.parse(String(row.hour)))));
-  const alerts: Alert[] = fresh.map((row) => {
-    const start = Date.parse(String(row.hour));
+  const fresh = hours.filter(({ start }) => !alerted.has(iso(start)));
+  const alerts: Alert[] = fresh.map(({ row, start }) => {
     const z = num(row.z);
     return {
       kind: z > 0 ? "spike" : "drop",
