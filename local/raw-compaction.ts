@@ -6,6 +6,7 @@ import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
+import { chunk } from "../functions/collect/sink.ts";
 import { syncDirectory } from "./durable-file.ts";
 import { partitionHour, rawPartition, writeRawNdjson } from "./raw-object.ts";
 
@@ -59,21 +60,12 @@ async function localObjects(data: string, folder: string): Promise<string[]> {
 
 /** Consecutive names whose objects add up to at most MAX_JOINED_BYTES each (an object larger alone). */
 async function groupsBySize(folder: string, names: string[]): Promise<string[][]> {
-  const groups: string[][] = [];
-  let group: string[] = [];
-  let bytes = 0;
-  for (const name of names) {
-    const { size } = await stat(join(folder, name));
-    if (group.length > 0 && bytes + size > MAX_JOINED_BYTES) {
-      groups.push(group);
-      group = [];
-      bytes = 0;
-    }
-    group.push(name);
-    bytes += size;
-  }
-  if (group.length > 0) groups.push(group);
-  return groups;
+  const sized = await Promise.all(
+    names.map(async (name) => ({ name, bytes: (await stat(join(folder, name))).size })),
+  );
+  return chunk(sized, (o) => o.bytes, Number.POSITIVE_INFINITY, MAX_JOINED_BYTES).map((group) =>
+    group.map((o) => o.name),
+  );
 }
 
 /** The arrival time a local object's name holds; the joined object is named after its first part's. */
