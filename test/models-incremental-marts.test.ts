@@ -147,10 +147,10 @@ describe("incremental marts", () => {
     // s3 came out as it was, so it keeps its changed_at (int_daily_attribution leaves its day alone).
     expect(await changedAt("s3")).toEqual(s3Before);
     expect(await changedAt("s4")).not.toEqual(s4Before);
-    // Both of the visitor's conversions are recomputed.
+    // Only the conversion from the late session's start on is recomputed.
     expect(resultOf(stepwise, "int_conversion_touches")?.adapter_response).toMatchObject({
       mode: "incremental",
-      rows_affected: 2,
+      rows_affected: 1,
     });
     const whole = tempData();
     await writeRaw(whole, [...first, ...second]);
@@ -165,6 +165,33 @@ describe("incremental marts", () => {
       { conversion_id: "s4", sources: ["m", "y", "w", "z"] },
     ]);
     expect(await touches(whole)).toEqual(await touches(stepwise));
+    const attribution = (data: string) => query(data, "select * from attribution order by all");
+    expect(await attribution(stepwise)).toEqual(await attribution(whole));
+  });
+
+  it("recomputes a returning visitor's conversions from their new session on, not their history", async () => {
+    // A visitor who converted in each of 20 daily sessions, then comes back twice more.
+    const day = (d: number, minute = 0) => `2026-03-${String(d).padStart(2, "0")}T10:${minute}0:00Z`;
+    const visit = (d: number, converts: boolean): RawEvent[] => [
+      ev({ session_id: `s${d}`, visitor_id: "v", event_ts: day(d), utm_source: `src${d % 3}` }),
+      ...(converts
+        ? [ev({ session_id: `s${d}`, visitor_id: "v", event_type: "cta_click", event_ts: day(d, 1) })]
+        : []),
+    ];
+    const history = Array.from({ length: 20 }, (_, n) => visit(n + 1, true)).flat();
+    const batches = [history, visit(21, false), visit(22, true)];
+    const { stepwise, whole } = await stepwiseAndWhole(batches);
+    // The last run recomputed the one new conversion, not the visitor's 21 (which a run before
+    // did for every new session, so a frequent converter's runs grew with the square of their visits).
+    expect(resultOf(stepwise, "int_conversion_touches")?.adapter_response).toMatchObject({
+      mode: "incremental",
+      rows_affected: 1,
+    });
+    const rows = (data: string) =>
+      query(data, "select * exclude (loaded_at, changed_at) from int_conversion_touches order by all");
+    expect(await rows(stepwise)).toEqual(await rows(whole));
+    const sum = await query(stepwise, "select count(*)::INT as n from int_conversion_touches");
+    expect(sum).toEqual([{ n: 21 }]);
     const attribution = (data: string) => query(data, "select * from attribution order by all");
     expect(await attribution(stepwise)).toEqual(await attribution(whole));
   });

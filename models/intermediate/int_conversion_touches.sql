@@ -1,11 +1,13 @@
 {{config materialized="incremental" unique_key="conversion_id" watermark="loaded_at" tags="intermediate"}}
 -- Each conversion (a converted session) with its touchpoints, in order, and each touchpoint's credit
 -- under the four attribution models (the rules are in schema.yml; attribution sums them up).
--- Incremental: a run recomputes the conversions of every visitor with a session loaded since this
--- table's last load (a new or late session can be a touchpoint of a later conversion), of every
--- conversion that listed such a session (its visitor may have changed; a touchpoint is never later
--- than its conversion and a session's start only moves earlier, so only conversions from the
--- earliest such start on are looked at), and all of them when var attribution_window_days differs
+-- Incremental: a run recomputes, for every visitor with a session loaded since this table's last
+-- load, their conversions from the earliest start among those sessions on (a new or late session is
+-- a touchpoint only of conversions at or after its start: a returning visitor's new session leaves
+-- their earlier conversions alone, so the work grows with what arrived, not with their history);
+-- every conversion that listed such a session (its visitor may have changed; a touchpoint is never
+-- later than its conversion and a session's start only moves earlier, so only conversions from the
+-- earliest such start on are looked at); and all of them when var attribution_window_days differs
 -- from the one the stored rows were computed with.
 
 with
@@ -18,49 +20,63 @@ window_changed as (
   select count(*) > 0 as yes from {{self}} where window_days <> {{var "attribution_window_days"}}
 ),
 
+-- Each visitor to recompute and the start from which their conversions are.
 recompute as (
-  select visitor_id from changed
-  union
-  select stored.visitor_id
+  select visitor_id, min(since) as since
   from (
-    select visitor_id, unnest(touches).session_id as session_id
-    from {{self}}
-    -- A conversion that started before every changed session cannot list one.
-    where started_at >= (select min(started_at) from changed)
-  ) as stored
-  where stored.session_id in (select session_id from changed)
-  union
-  select visitor_id
-  from {{ref "sessions"}}
-  where (select yes from window_changed)
+    select visitor_id, started_at as since from changed
+    union all
+    select stored.visitor_id, stored.started_at
+    from (
+      select visitor_id, started_at, unnest(touches).session_id as session_id
+      from {{self}}
+      -- A conversion that started before every changed session cannot list one.
+      where started_at >= (select min(started_at) from changed)
+    ) as stored
+    where stored.session_id in (select session_id from changed)
+    union all
+    select visitor_id, '-infinity'::TIMESTAMP
+    from {{ref "sessions"}}
+    where (select yes from window_changed)
+  )
+  where visitor_id is not null
+  group by visitor_id
 ),
 {{/if}}
 
 sessions as (
-  select session_id, visitor_id, started_at, converted, channel, source, utm_campaign, loaded_at
-  from {{ref "sessions"}}
   {{#if is_incremental}}
-  where visitor_id in (select visitor_id from recompute)
+  -- A visitor's sessions from a window before the first conversion to recompute: its touchpoints.
+  select sessions.session_id, sessions.visitor_id, sessions.started_at, sessions.converted,
+    sessions.channel, sessions.source, sessions.utm_campaign, sessions.loaded_at, recompute.since
+  from {{ref "sessions"}} as sessions
+  join recompute on recompute.visitor_id = sessions.visitor_id
+  where sessions.started_at >= recompute.since
+      - to_microseconds(CAST(round({{var "attribution_window_days"}} * 86400e6) AS BIGINT))
   union all
-  select session_id, visitor_id, started_at, converted, channel, source, utm_campaign, loaded_at
+  select session_id, visitor_id, started_at, converted, channel, source, utm_campaign, loaded_at,
+    started_at as since
   from {{ref "sessions"}}
   where visitor_id is null
     and (
       session_id in (select session_id from changed)
       or (select yes from window_changed)
     )
+  {{else}}
+  select session_id, visitor_id, started_at, converted, channel, source, utm_campaign, loaded_at
+  from {{ref "sessions"}}
   {{/if}}
 ),
 
 conversions as (
-  select session_id, visitor_id, started_at from sessions where converted
+  select session_id, visitor_id, started_at, channel, source, utm_campaign from sessions
+  where converted{{#if is_incremental}} and started_at >= since{{/if}}
 ),
 
 -- The converting session itself, and the visitor's earlier sessions inside the window.
 touchpoints as (
   select session_id as conversion_id, session_id, started_at, channel, source, utm_campaign
-  from sessions
-  where converted
+  from conversions
   union all
   select
     conversions.session_id,
@@ -87,7 +103,8 @@ positioned as (
   from touchpoints
 ),
 
--- Every session of the visitor was read, so the latest of their loads is the row's watermark.
+-- The latest load of the visitor's sessions read is the row's watermark: every changed session is
+-- among them.
 visitor_loads as (
   select coalesce(visitor_id, session_id) as owner, max(loaded_at) as loaded_at
   from sessions
