@@ -164,16 +164,12 @@ async function quietStretch(
   // The stretch's wall-clock times, as ms of the same wall time in UTC: a day back is a day on the zone's calendar.
   const wall = (ms: number) => Date.parse(`${wallClock(zone, ms)}Z`);
   const [wallStart, wallEnd] = [wall(start), wall(start + compared)];
-  const totals: number[] = [];
-  for (const back of days) {
-    const from = timestamp(wallStart - back * DAY);
-    const until = timestamp(wallEnd - back * DAY);
-    const [row] = await warehouse.all(
-      `SELECT coalesce(sum(events), 0) AS events FROM anomalies WHERE ${localRangeSql("hour", from, until, zone)}`,
-    );
-    totals.push(num(row?.events));
-  }
-  const expected = median(totals);
+  const dayTotals = days.map((back) => {
+    const [from, until] = [timestamp(wallStart - back * DAY), timestamp(wallEnd - back * DAY)];
+    return `SELECT coalesce(sum(events), 0) AS events FROM anomalies WHERE ${localRangeSql("hour", from, until, zone)}`;
+  });
+  const totals = await warehouse.all(dayTotals.join(" UNION ALL "));
+  const expected = median(totals.map((row) => num(row.events)));
   if (expected < QUIET_EXPECTED_EVENTS) return undefined;
   return {
     kind: "quiet",
