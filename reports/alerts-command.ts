@@ -1,14 +1,14 @@
 // `ownstats alerts`: prints the alerts not sent yet and posts them to a chat webhook, then records
 // them in DATA/alerts.json so that the next check (a cron job, the scheduled reports) sends only new ones.
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { defaultModelsFolder } from "../runner/default-models.ts";
 import { openWhenFree } from "../runner/query.ts";
-import { refusedBecause } from "../runner/refused-write.ts";
 import { noWarehouseReason } from "../runner/warehouse.ts";
-import { type Alert, type AlertState, findAlerts } from "./alerts.ts";
+import { type Alert, findAlerts } from "./alerts.ts";
+import { readState, STATE_FILE, stageState } from "./alerts-state.ts";
+import { post } from "./alerts-webhook.ts";
 import { formatCount, formatDecimal, zonedTime } from "./format.ts";
-import { temporaryPath } from "./temporary-files.ts";
 import { projectZone, warehouseZone } from "./zone.ts";
 
 export interface AlertsOptions {
@@ -26,8 +26,6 @@ export interface AlertsOptions {
   /** How long to wait while a build holds the warehouse. @default 60_000 ms */
   waitMs?: number;
 }
-
-const STATE_FILE = "alerts.json";
 
 /** The exit code: 0 whether or not there were alerts, 1 when they could not be read or sent. */
 export async function sendAlerts(opts: AlertsOptions): Promise<number> {
@@ -148,105 +146,4 @@ function annotations(lines: string[]): string[] {
     `${lines.length} new alerts; the ${earlier} earlier ones are in this step's log`,
     ...lines.slice(earlier),
   ];
-}
-
-/** Undefined when the webhook took the message; otherwise what went wrong, naming only its host. */
-async function post(webhook: string, text: string): Promise<string | undefined> {
-  // The URL's path is its secret, and so are a user and password in it: only the host is ever printed.
-  const url = new URL(webhook);
-  const host = url.host;
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  // fetch refuses a URL with credentials, naming the whole URL: they go as Basic authentication instead.
-  if (url.username || url.password) {
-    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-    headers.authorization = `Basic ${Buffer.from(credentials).toString("base64")}`;
-    url.username = "";
-    url.password = "";
-  }
-  try {
-    const response = await fetch(url, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ text }),
-      // Followed, a redirect turns the POST into a GET (301, 302, 303) that any page answers 200: the
-      // message would be lost and counted as sent.
-      redirect: "manual",
-      signal: AbortSignal.timeout(10_000),
-    });
-    await response.arrayBuffer();
-    if (response.ok) return undefined;
-    const redirect = response.status >= 300 && response.status < 400;
-    return `the webhook at ${host} answered ${response.status}${redirect ? ", a redirect: give the URL it redirects to" : ""}`;
-  } catch (error) {
-    // The network error's code (ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED) or message, never fetch's own
-    // message, which may quote the URL.
-    const network = (error as Error).cause as { code?: unknown; message?: unknown } | undefined;
-    const cause =
-      (error as Error).name === "TimeoutError"
-        ? "no answer in 10 s"
-        : String(network?.code ?? network?.message ?? "the request failed");
-    return `the webhook at ${host} could not be reached (${cause})`;
-  }
-}
-
-function readState(path: string, now: number, say: (text: string) => void): AlertState | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
-  try {
-    const state = JSON.parse(text) as {
-      checked_through?: unknown;
-      quiet_since?: unknown;
-      alerted_hours?: unknown;
-    };
-    if (typeof state.checked_through !== "string" || Number.isNaN(Date.parse(state.checked_through)))
-      throw new Error("checked_through is not a time");
-    // Trusted, a check recorded after now would leave every hour until then unchecked.
-    if (Date.parse(state.checked_through) > now) {
-      say(
-        `${path} records a check through ${state.checked_through}, after now (a clock that ran ahead?); checking the last day again`,
-      );
-      return undefined;
-    }
-    return {
-      checkedThrough: state.checked_through,
-      ...(typeof state.quiet_since === "string" ? { quietSince: state.quiet_since } : {}),
-      ...(Array.isArray(state.alerted_hours)
-        ? { alerted: state.alerted_hours.filter((hour): hour is string => typeof hour === "string") }
-        : {}),
-    };
-  } catch (error) {
-    say(`${path} is not what it should be (${(error as Error).message}); checking the last day again`);
-    return undefined;
-  }
-}
-
-/** The state written beside its place, to rename into it; or why it cannot be recorded. */
-function stageState(path: string, state: AlertState): string | { refused: string } {
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory())
-    return { refused: "it is a folder; remove it" };
-  const temporary = temporaryPath(path);
-  try {
-    writeFileSync(
-      temporary,
-      `${JSON.stringify(
-        {
-          checked_through: state.checkedThrough,
-          quiet_since: state.quietSince ?? null,
-          alerted_hours: state.alerted ?? [],
-        },
-        null,
-        2,
-      )}\n`,
-    );
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    const refused = refusedBecause(error, dirname(path));
-    if (!refused) throw error;
-    return { refused };
-  }
-  return temporary;
 }
