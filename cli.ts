@@ -22,6 +22,7 @@ import { DEMO_DEFAULTS } from "./local/demo-defaults.ts";
 import { MAX_SEED } from "./local/demo-random.ts";
 import type { DataSubfolder } from "./local/dev-guard.ts";
 import { defaultModelsFolder } from "./runner/default-models.ts";
+import { duckdbMemoryLimit } from "./runner/memory-limit.ts";
 
 // Empty (or blank, as a templated .env can leave it) is unset, as for the other variables: "" would
 // otherwise make the current folder the data folder, and " " a folder named by a space.
@@ -44,6 +45,18 @@ const program = new Command("ownstats")
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(withDbtCommandHint(text)) })
   .exitOverride();
+
+/** The commands that open the warehouse: a bad OWNSTATS_MEMORY_LIMIT is a usage error before they start. */
+const WAREHOUSE_COMMANDS = new Set(["dev", "build", "run", "test", "report", "query", "alerts"]);
+program.hook("preAction", (_program, command) => {
+  if (!WAREHOUSE_COMMANDS.has(command.name())) return;
+  try {
+    duckdbMemoryLimit();
+  } catch (error) {
+    console.error(`ownstats ${command.name()}: ${(error as Error).message}`);
+    throw new CommanderError(2, "ownstats.memoryLimit", (error as Error).message);
+  }
+});
 
 const dataOption = () => new Option("--data <dir>", "data folder").argParser(dataFolder).default(defaultData);
 const defaultModels = defaultModelsFolder();

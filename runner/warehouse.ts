@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { duckdbMemoryLimit } from "./memory-limit.ts";
 import { warehouseFolderProblem } from "./warehouse-folder.ts";
 
 /** A JSON-safe value: DuckDB's BIGINT/HUGEINT become numbers (strings past 2^53), times ISO strings. */
@@ -32,7 +33,11 @@ function instanceFor(path: string, access: Access): Promise<DuckDBInstance> {
   const key = `${resolve(path)} ${access}`;
   let instance = instances.get(key);
   if (!instance) {
-    instance = DuckDBInstance.fromCache(path, access === "read-only" ? readOnly() : undefined);
+    const memory_limit = duckdbMemoryLimit();
+    instance = DuckDBInstance.fromCache(
+      path,
+      access === "read-only" ? { ...readOnly(), memory_limit } : { memory_limit },
+    );
     instances.set(key, instance);
     instance.catch(() => instances.delete(key));
   }
