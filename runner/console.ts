@@ -1,6 +1,7 @@
 // dbt's console lines, which analysts read daily:
 // `1 of 7 START sql table model main.sessions ........ [RUN]` and the Done. summary.
 
+import { withMemoryHint } from "./memory-limit.ts";
 import type { ProjectError } from "./project.ts";
 import type { NodeResult } from "./run-results.ts";
 import type { MacroLine } from "./template-lines.ts";
@@ -73,7 +74,7 @@ export function summaryLines(results: NodeResult[], elapsed: number, interrupted
     if (r.resource_type === "model") out.push(`Runtime Error in model ${r.name} (${where})`);
     else if (r.status === "error") out.push(`Runtime Error in test ${r.name} (${where})`);
     else out.push(`${r.status === "warn" ? "Warning" : "Failure"} in test ${r.name} (${where})`);
-    const message = r.message ?? "";
+    const message = withMemoryHint(r.message ?? "");
     out.push(`  ${message.replace(/\n/g, "\n  ")}`);
     // As dbt prints it, so that the rows can be read at once (`ownstats query "select * from …"`).
     if (r.resource_type === "test" && r.status !== "error" && r.relation_name)

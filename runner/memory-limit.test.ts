@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { duckdbMemoryLimit } from "./memory-limit.ts";
+import { duckdbMemoryLimit, withMemoryHint } from "./memory-limit.ts";
 
 const GiB = 2 ** 30;
 
@@ -24,5 +24,23 @@ describe("duckdbMemoryLimit", () => {
     expect(() => duckdbMemoryLimit({ OWNSTATS_MEMORY_LIMIT: "lots" }, GiB)).toThrow(
       'OWNSTATS_MEMORY_LIMIT must be a size such as 512MB or 2GiB (DuckDB\'s memory_limit), not "lots"',
     );
+  });
+});
+
+describe("withMemoryHint", () => {
+  const oom = "Out of Memory Error: could not allocate block of size 256.0 KiB (255.7 MiB/256.0 MiB used)";
+
+  it("says what the limit is and how to raise it", () => {
+    expect(withMemoryHint(oom, { OWNSTATS_MEMORY_LIMIT: "300MB" })).toBe(
+      `${oom}\nDuckDB may use 300MB here (set by OWNSTATS_MEMORY_LIMIT). Where more memory is free, ` +
+        "OWNSTATS_MEMORY_LIMIT=1GiB (say) gives it more; past what is free, the system ends the build instead",
+    );
+    expect(withMemoryHint(oom, {})).toMatch(
+      /DuckDB may use \d+MiB here \(of \d+ MiB, 768 MiB kept for the rest/,
+    );
+  });
+
+  it("leaves other errors as they are", () => {
+    expect(withMemoryHint("Binder Error: column x not found", {})).toBe("Binder Error: column x not found");
   });
 });

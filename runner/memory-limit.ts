@@ -37,6 +37,22 @@ export function duckdbMemoryLimit(
   return `${Math.floor(limit / MiB)}MiB`;
 }
 
+/**
+ * DuckDB's "Out of Memory Error" with what the limit is and how to raise it; other messages as they are.
+ * Below its limit DuckDB spills to disk, but not every step can (a large sort inside an aggregate).
+ */
+export function withMemoryHint(message: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (!message.startsWith("Out of Memory Error")) return message;
+  const given = env.OWNSTATS_MEMORY_LIMIT?.trim();
+  const why = given
+    ? "set by OWNSTATS_MEMORY_LIMIT"
+    : `of ${Math.floor(availableMemory() / MiB)} MiB, 768 MiB kept for the rest of the process`;
+  return (
+    `${message}\nDuckDB may use ${given || duckdbMemoryLimit(env)} here (${why}). Where more memory is free, ` +
+    "OWNSTATS_MEMORY_LIMIT=1GiB (say) gives it more; past what is free, the system ends the build instead"
+  );
+}
+
 /** The machine's memory, or the container's (cgroup) limit when lower. */
 function availableMemory(): number {
   // Node 20 gives 2^64 (or 0) where no limit is set.
