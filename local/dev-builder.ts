@@ -158,12 +158,15 @@ export class IncrementalBuilder {
     return outcome;
   }
 
-  /** Stops scheduling and waits for a job in progress. */
+  /** Stops scheduling and waits for a job in progress, and for a needs-full-refresh mark being written. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     clearTimeout(this.retry);
     while (this.running) await this.running.catch(() => undefined);
+    // A stop (Ctrl-C) right after raw objects went would otherwise exit before the mark is on disk,
+    // and the next start would build incrementally over the events of the removed objects.
+    await this.marking;
     await this.worker.stop();
   }
 
