@@ -39,7 +39,7 @@ export function duckdbMemoryLimit(
 
 /**
  * DuckDB's "Out of Memory Error" with what the limit is and how to raise it; other messages as they are.
- * Below its limit DuckDB spills to disk, but not every step can (a large sort inside an aggregate).
+ * Past its limit DuckDB spills to disk, but not every step can (an aggregate holding many large states).
  */
 export function withMemoryHint(message: string, env: NodeJS.ProcessEnv = process.env): string {
   if (!message.startsWith("Out of Memory Error")) return message;

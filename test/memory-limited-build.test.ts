@@ -30,7 +30,8 @@ function memoryCgroup(limit: number) {
       const path = join(v2, name);
       mkdirSync(path, { recursive: true });
       writeFileSync(join(path, "memory.max"), String(limit));
-      writeFileSync(join(path, "memory.swap.max"), "0");
+      // Without swap accounting there is no such file; the limit holds all the same.
+      if (existsSync(join(path, "memory.swap.max"))) writeFileSync(join(path, "memory.swap.max"), "0");
       const oomKills = () =>
         Number(/oom_kill (\d+)/.exec(readFileSync(join(path, "memory.events"), "utf8"))?.[1]);
       return { path, oomKills };
