@@ -96,7 +96,8 @@ describe("ownstats query on a data folder it may not write into", () => {
     const out: string[] = [];
     const ask = (sql: string) => query(sql, { data, format: "csv", out: (t) => out.push(t) });
     expect(await ask("create table x as select 5 as v")).toBe(0);
+    out.length = 0;
     expect(await ask("select v from x")).toBe(0);
-    expect(out.at(-1)).toBe("v\n5");
+    expect(out.join("\n")).toBe("v\n5");
   });
 });

@@ -127,6 +127,42 @@ describe("ownstats query", () => {
     expect(readdirSync(parent)).toEqual([]);
   });
 
+  it("writes CSV and JSON as DuckDB hands the rows over, not after holding them all", async () => {
+    const data = tempFolder("ownstats-query-");
+    (await openWarehouse(data)).close();
+    const many = "select range as n, 'row ' || range as s from range(100000)";
+    for (const format of ["csv", "json"] as const) {
+      const pieces: string[] = [];
+      expect(await query(many, { data, format, out: (t) => pieces.push(t) })).toBe(0);
+      // Chunk by chunk: an export of millions of rows needs no more memory than one chunk.
+      expect(pieces.length).toBeGreaterThan(10);
+      const text = pieces.join("\n");
+      if (format === "csv") {
+        const lines = text.split("\n");
+        expect([lines.length, lines[1], lines.at(-1)]).toEqual([100_001, "0,row 0", "99999,row 99999"]);
+      } else {
+        const rows = JSON.parse(text) as { n: number; s: string }[];
+        expect([rows.length, rows[0], rows.at(-1)]).toEqual([
+          100_000,
+          { n: 0, s: "row 0" },
+          { n: 99999, s: "row 99999" },
+        ]);
+        expect(text).toBe(JSON.stringify(rows, null, 2));
+      }
+    }
+    const none: string[] = [];
+    await query("select 1 as n where false", { data, format: "json", out: (t) => none.push(t) });
+    expect(none.join("\n")).toBe("[]");
+  });
+
+  it("shows a table's first 1,000 rows, and says how many there were and how to have them all", async () => {
+    const r = await ask("select range as n from range(2500)", "table");
+    const lines = r.out.split("\n");
+    expect(lines.length).toBe(2 + 1000 + 1);
+    expect(lines.at(-2)).toBe("999");
+    expect(lines.at(-1)).toBe("(2500 rows; the first 1000 shown: --format csv or json prints them all)");
+  });
+
   it("reads the tables the runner built", async () => {
     const data = tempFolder("ownstats-query-");
     const wh = await openWarehouse(data);
@@ -136,7 +172,7 @@ describe("ownstats query", () => {
     expect(await query("select visitors from daily", { data, format: "csv", out: (t) => out.push(t) })).toBe(
       0,
     );
-    expect(out).toEqual(["visitors\n7"]);
+    expect(out.join("\n")).toBe("visitors\n7");
   });
 });
 

@@ -1,28 +1,26 @@
 // `ownstats query "SQL"`: ad-hoc SQL on the warehouse as a table, CSV or JSON.
 
-import { DuckDBDecimalType, type DuckDBType, DuckDBTypeId } from "@duckdb/node-api";
 import { heldByAnotherProcess } from "./lock.ts";
-import { printable } from "./printable.ts";
+import { type Output, printResult, type QueryFormat } from "./query-output.ts";
 import { cannotWrite, readOnlyError } from "./query-read-only.ts";
-import { queryValue } from "./query-values.ts";
 import { stripTrailingSemicolons } from "./sql.ts";
-import { type Access, noWarehouseReason, openWarehouse, type Plain } from "./warehouse.ts";
+import { type Access, noWarehouseReason, openWarehouse } from "./warehouse.ts";
 
 export interface QueryOptions {
   data: string;
-  format: "table" | "csv" | "json";
+  format: QueryFormat;
   /**
    * How long to wait while another process (a build of `ownstats dev`) holds the warehouse, which
    * DuckDB lets only one process open. @default 30_000 ms
    */
   waitMs?: number;
   /** Where output goes; stdout by default. */
-  out?: (text: string) => void;
+  out?: Output;
   err?: (text: string) => void;
 }
 
 export async function query(sql: string, opts: QueryOptions): Promise<number> {
-  const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
+  const out = opts.out ?? toStdout;
   const err = opts.err ?? ((t: string) => process.stderr.write(`${t}\n`));
   // DuckDB answers SQL without a statement with a bare "Error in native callback"; it is a usage error.
   if (stripTrailingSemicolons(sql) === "") {
@@ -42,11 +40,8 @@ export async function query(sql: string, opts: QueryOptions): Promise<number> {
   try {
     // Each statement runs in turn and the last one's result is printed, as `psql -c` does.
     const statements = await wh.connection.extractStatements(sql);
-    let reader = await (await statements.prepare(0)).runAndReadAll();
-    for (let i = 1; i < statements.count; i++) reader = await (await statements.prepare(i)).runAndReadAll();
-    const columns = reader.columnNames();
-    const rows = reader.getRows().map((row) => row.map(queryValue));
-    out(format(columns, rows, opts.format, reader.columnTypes().map(fractional)));
+    for (let i = 0; i < statements.count - 1; i++) await (await statements.prepare(i)).run();
+    await printResult(await (await statements.prepare(statements.count - 1)).stream(), opts.format, out);
     return 0;
   } catch (error) {
     const message = (error as Error).message;
@@ -55,6 +50,12 @@ export async function query(sql: string, opts: QueryOptions): Promise<number> {
   } finally {
     wh.close();
   }
+}
+
+/** Standard output, waiting while the reader (a pipe, a terminal) has not taken what was written. */
+function toStdout(text: string): Promise<void> | undefined {
+  if (process.stdout.write(`${text}\n`)) return undefined;
+  return new Promise((drained) => process.stdout.once("drain", drained));
 }
 
 const isLocked = (error: unknown) => error instanceof Error && heldByAnotherProcess(error.message);
@@ -80,69 +81,4 @@ export async function openWhenFree(
       await new Promise((done) => setTimeout(done, 200));
     }
   }
-}
-
-/** A column of fractional numbers (FLOAT, DOUBLE, a DECIMAL with a scale), whose 1 DuckDB writes as 1.0. */
-function fractional(type: DuckDBType): boolean {
-  return (
-    type.typeId === DuckDBTypeId.FLOAT ||
-    type.typeId === DuckDBTypeId.DOUBLE ||
-    (type instanceof DuckDBDecimalType && type.scale > 0)
-  );
-}
-
-/**
- * The result as `kind` says. JSON keeps numbers numbers; the table and CSV write a whole value of a
- * `fractional` column as DuckDB does (1.0, not 1), so that a rate reads as one.
- */
-export function format(
-  columns: string[],
-  rows: Plain[][],
-  kind: QueryOptions["format"],
-  fractionalColumns: boolean[] = [],
-): string {
-  if (kind === "json")
-    return JSON.stringify(
-      rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i] ?? null]))),
-      null,
-      2,
-    );
-  const text = (value: Plain, i: number) =>
-    typeof value === "number" && Number.isInteger(value) && fractionalColumns[i]
-      ? value.toFixed(1)
-      : plainText(value);
-  if (kind === "csv")
-    return [
-      columns.map(csvCell),
-      ...rows.map((row) => row.map((v, i) => (v === null ? "" : csvCell(text(v, i))))),
-    ]
-      .map((row) => row.join(","))
-      .join("\n");
-  return table(columns, rows, text);
-}
-
-function plainText(value: Plain): string {
-  if (value === null) return "NULL";
-  if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
-}
-
-function csvCell(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function table(columns: string[], rows: Plain[][], text: (value: Plain, i: number) => string): string {
-  // A table is for a terminal, and a stored value may be a visitor's text.
-  const cells = rows.map((row) => row.map((value, i) => printable(text(value, i))));
-  const names = columns.map(printable);
-  const widths = names.map((c, i) => Math.max(c.length, ...cells.map((r) => (r[i] ?? "").length)));
-  const numeric = columns.map(
-    (_c, i) => rows.length > 0 && rows.every((r) => r[i] === null || typeof r[i] === "number"),
-  );
-  const pad = (s: string, i: number) =>
-    numeric[i] ? s.padStart(widths[i] as number) : s.padEnd(widths[i] as number);
-  const rule = widths.map((w) => "-".repeat(w)).join("-+-");
-  const lines = [names.map(pad).join(" | "), rule, ...cells.map((r) => r.map(pad).join(" | "))];
-  lines.push(`(${rows.length} row${rows.length === 1 ? "" : "s"})`);
-  return lines.join("\n");
 }
