@@ -1,5 +1,6 @@
 // What a report page is: its file, its title, the queries it declares (each named, so a failure
 // names the page and the query) and the view that turns their rows into the template's context.
+import { withMemoryHint } from "../runner/memory-limit.ts";
 import type { Row } from "../runner/warehouse.ts";
 import { figure, formatCount, formatShare, num } from "./format.ts";
 import type { Period } from "./period.ts";
@@ -191,7 +192,7 @@ export class ReportQueryError extends Error {
     cause: unknown,
   ) {
     super(
-      `page "${page}", query "${query}" failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      `page "${page}", query "${query}" failed: ${withMemoryHint(cause instanceof Error ? cause.message : String(cause))}`,
     );
   }
 }

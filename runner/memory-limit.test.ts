@@ -33,7 +33,7 @@ describe("withMemoryHint", () => {
   it("says what the limit is and how to raise it", () => {
     expect(withMemoryHint(oom, { OWNSTATS_MEMORY_LIMIT: "300MB" })).toBe(
       `${oom}\nDuckDB may use 300MB here (set by OWNSTATS_MEMORY_LIMIT). Where more memory is free, ` +
-        "OWNSTATS_MEMORY_LIMIT=1GiB (say) gives it more; past what is free, the system ends the build instead",
+        "OWNSTATS_MEMORY_LIMIT=1GiB (say) gives it more; past what is free, the system ends the command instead",
     );
     expect(withMemoryHint(oom, {})).toMatch(
       /DuckDB may use \d+MiB here \(of \d+ MiB, 768 MiB kept for the rest/,

@@ -49,7 +49,7 @@ export function withMemoryHint(message: string, env: NodeJS.ProcessEnv = process
     : `of ${Math.floor(availableMemory() / MiB)} MiB, 768 MiB kept for the rest of the process`;
   return (
     `${message}\nDuckDB may use ${given || duckdbMemoryLimit(env)} here (${why}). Where more memory is free, ` +
-    "OWNSTATS_MEMORY_LIMIT=1GiB (say) gives it more; past what is free, the system ends the build instead"
+    "OWNSTATS_MEMORY_LIMIT=1GiB (say) gives it more; past what is free, the system ends the command instead"
   );
 }
 

@@ -163,6 +163,27 @@ describe("ownstats query", () => {
     expect(lines.at(-1)).toBe("(2500 rows; the first 1000 shown: --format csv or json prints them all)");
   });
 
+  it("says, when DuckDB runs out of the memory it may use, what that was and how to give it more", async () => {
+    const data = tempFolder("ownstats-query-");
+    process.env.OWNSTATS_MEMORY_LIMIT = "8MB";
+    // Opened first here with the limit: DuckDB takes its settings when a file is first opened.
+    (await openWarehouse(data)).close();
+    try {
+      const err: string[] = [];
+      const code = await query("select count(distinct range::VARCHAR || 'x') from range(3000000)", {
+        data,
+        format: "csv",
+        out: () => undefined,
+        err: (t) => err.push(t),
+      });
+      expect(code).toBe(1);
+      expect(err.join("\n")).toMatch(/^ownstats query: Out of Memory Error/);
+      expect(err.join("\n")).toContain("DuckDB may use 8MB here (set by OWNSTATS_MEMORY_LIMIT)");
+    } finally {
+      delete process.env.OWNSTATS_MEMORY_LIMIT;
+    }
+  });
+
   it("reads the tables the runner built", async () => {
     const data = tempFolder("ownstats-query-");
     const wh = await openWarehouse(data);

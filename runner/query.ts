@@ -1,6 +1,7 @@
 // `ownstats query "SQL"`: ad-hoc SQL on the warehouse as a table, CSV or JSON.
 
 import { heldByAnotherProcess } from "./lock.ts";
+import { withMemoryHint } from "./memory-limit.ts";
 import { type Output, printResult, type QueryFormat } from "./query-output.ts";
 import { cannotWrite, readOnlyError } from "./query-read-only.ts";
 import { stripTrailingSemicolons } from "./sql.ts";
@@ -45,7 +46,7 @@ export async function query(sql: string, opts: QueryOptions): Promise<number> {
     return 0;
   } catch (error) {
     const message = (error as Error).message;
-    err(`ownstats query: ${refused ? readOnlyError(message, opts.data, refused) : message}`);
+    err(`ownstats query: ${refused ? readOnlyError(message, opts.data, refused) : withMemoryHint(message)}`);
     return 1;
   } finally {
     wh.close();
