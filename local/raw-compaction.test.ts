@@ -77,4 +77,35 @@ describe("compactHourFolder", () => {
     expect(readdirSync(folder)).toHaveLength(2);
     expect(lines).toEqual([`raw: left the objects of ${folder} as they are: incorrect header check`]);
   });
+
+  it("goes on from the hour where the last run stopped, across a month's end, and never back", async () => {
+    const data = tempFolder("ownstats-compact-");
+    const hours = ["2026-10-31T23:00:00Z", "2026-11-01T00:00:00Z", "2026-11-01T05:00:00Z"].map(
+      (t) => new Date(t),
+    );
+    const twoObjects = async (start: Date) => {
+      await writeRawObject(data, [record(1)], new Date(start.getTime() + 1000));
+      await writeRawObject(data, [record(2)], new Date(start.getTime() + 2000));
+    };
+    for (const start of hours) await twoObjects(start);
+    const joined: string[] = [];
+    const compaction = new PastHourCompaction(
+      data,
+      async (folders, rewrite) => {
+        for (const f of folders) await rewrite(f);
+      },
+      (line) => joined.push(line),
+    );
+    const objects = (start: Date) => readdirSync(join(data, rawPartition(start))).length;
+    const after = new Date("2026-11-02T00:00:00Z").getTime();
+    await compaction.run(after, 1);
+    expect(hours.map(objects)).toEqual([1, 2, 2]);
+    // An hour before the one the last run stopped at, filled since, is not looked at again.
+    await twoObjects(new Date("2026-10-15T10:00:00Z"));
+    await compaction.run(after, 1);
+    await compaction.run(after, 1);
+    expect(hours.map(objects)).toEqual([1, 1, 1]);
+    expect(objects(new Date("2026-10-15T10:00:00Z"))).toBe(2);
+    expect(joined).toHaveLength(3);
+  });
 });

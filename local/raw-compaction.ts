@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import { chunk } from "../functions/collect/sink.ts";
 import { syncDirectory } from "./durable-file.ts";
-import { partitionHour, rawPartition, writeRawNdjson } from "./raw-object.ts";
+import { hourFolder, partitionHour, rawPartition, writeRawNdjson } from "./raw-object.ts";
 
 const gunzipAsync = promisify(gunzip);
 
@@ -98,9 +98,7 @@ export class PastHourCompaction {
 
   /** Joins the objects of up to `limit` hour folders that ended by `before` (UTC ms). */
   async run(before: number, limit = 6): Promise<void> {
-    const due = (await hourFolders(this.data)).filter(
-      (f) => f.hour >= this.lookedBefore && f.hour + HOUR <= before,
-    );
+    const due = (await hourFolders(this.data, this.lookedBefore)).filter((f) => f.hour + HOUR <= before);
     // Most past hours hold one object already (joined, or written whole by demo): a listing tells.
     const joinable: string[] = [];
     let lookedBefore = before;
@@ -125,21 +123,28 @@ export class PastHourCompaction {
   }
 }
 
-/** The hour folders under DATA/raw/ (year=/month=/day=/hour=) and their hours, oldest first. */
-async function hourFolders(data: string): Promise<{ path: string; hour: number }[]> {
+/**
+ * The hour folders under DATA/raw/ (year=/month=/day=/hour=) from the hour `from` on, and their hours,
+ * oldest first. Folder names sort by time (zero-padded), so a year, month or day wholly before `from`
+ * is not listed: after each build only the folders since the last run's are.
+ */
+async function hourFolders(data: string, from: number): Promise<{ path: string; hour: number }[]> {
+  const cutoff = Number.isFinite(from) ? hourFolder(new Date(from)).split("/") : [];
   const found: { path: string; hour: number }[] = [];
-  const walk = async (path: string, depth: number): Promise<void> => {
+  const walk = async (path: string, depth: number, under: string[]): Promise<void> => {
     const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
     for (const entry of entries.filter((e) => e.isDirectory() && e.name.includes("=")).sort(byName)) {
+      const parts = [...under, entry.name];
+      if (parts.join("/") < cutoff.slice(0, depth + 1).join("/")) continue;
       const child = join(path, entry.name);
-      if (depth < 3) await walk(child, depth + 1);
+      if (depth < 3) await walk(child, depth + 1, parts);
       else {
         const hour = partitionHour(join(child, "x"));
-        if (hour !== undefined) found.push({ path: child, hour });
+        if (hour !== undefined && hour >= from) found.push({ path: child, hour });
       }
     }
   };
-  await walk(join(data, "raw"), 0);
+  await walk(join(data, "raw"), 0, []);
   return found;
 }
 
