@@ -15,6 +15,16 @@ const linesOf = (folder: string, name: string) =>
     .split("\n")
     .filter(Boolean);
 
+/** The dev server's joining of past hours, with no watcher around it, its lines into `lines`. */
+const pastHours = (data: string, lines: string[]) =>
+  new PastHourCompaction(
+    data,
+    async (folders, rewrite) => {
+      for (const f of folders) await rewrite(f);
+    },
+    (line) => lines.push(line),
+  );
+
 describe("compactHourFolder", () => {
   it("joins the local delivery's objects of an hour into one, every record once, in arrival order", async () => {
     const data = tempFolder("ownstats-compact-");
@@ -64,13 +74,7 @@ describe("compactHourFolder", () => {
     const folder = join(data, rawPartition(hour));
     writeFileSync(join(folder, "ownstats-20261129T092000000Z-0123456789ab.gz"), "cut short");
     const lines: string[] = [];
-    const compaction = new PastHourCompaction(
-      data,
-      async (folders, rewrite) => {
-        for (const f of folders) await rewrite(f);
-      },
-      (line) => lines.push(line),
-    );
+    const compaction = pastHours(data, lines);
     const after = hour.getTime() + 3 * 3_600_000;
     await compaction.run(after);
     await compaction.run(after);
@@ -89,13 +93,7 @@ describe("compactHourFolder", () => {
     };
     for (const start of hours) await twoObjects(start);
     const joined: string[] = [];
-    const compaction = new PastHourCompaction(
-      data,
-      async (folders, rewrite) => {
-        for (const f of folders) await rewrite(f);
-      },
-      (line) => joined.push(line),
-    );
+    const compaction = pastHours(data, joined);
     const objects = (start: Date) => readdirSync(join(data, rawPartition(start))).length;
     const after = new Date("2026-11-02T00:00:00Z").getTime();
     await compaction.run(after, 1);
