@@ -56,6 +56,8 @@ interface Changes {
   removed: string[];
 }
 
+const noChanges = (): Changes => ({ fresh: [], replaced: [], removed: [] });
+
 export class RawWatcher {
   /** Each folder under raw/ listed, by its path. */
   private readonly folders = new Map<string, Folder>();
@@ -74,7 +76,7 @@ export class RawWatcher {
    * at is looked at again by the next scans, which report its objects as new.
    */
   async start(): Promise<this> {
-    await this.look(this.root, true, Date.now(), { fresh: [], replaced: [], removed: [] }).catch(failed);
+    await this.look(this.root, true, Date.now(), noChanges()).catch(failed);
     this.lastFull = Date.now();
     this.timer = setInterval(() => void this.scan(), this.options.recentEveryMs ?? 500);
     this.timer.unref();
@@ -91,7 +93,7 @@ export class RawWatcher {
     this.scanning = true;
     // What was found is reported even when looking at another folder failed: the folders it came from
     // are recorded as seen.
-    const changes: Changes = { fresh: [], replaced: [], removed: [] };
+    const changes = noChanges();
     try {
       const started = Date.now();
       const full = started - this.lastFull >= (this.options.fullEveryMs ?? 15_000);
@@ -118,7 +120,7 @@ export class RawWatcher {
   async rewriteUnreported(folders: string[], rewrite: (folder: string) => Promise<unknown>): Promise<void> {
     while (this.scanning) await new Promise((done) => setTimeout(done, 20));
     this.scanning = true;
-    const changes: Changes = { fresh: [], replaced: [], removed: [] };
+    const changes = noChanges();
     const count = () => changes.fresh.length + changes.replaced.length + changes.removed.length;
     try {
       for (const path of folders) {
@@ -130,12 +132,7 @@ export class RawWatcher {
         if (count() > before) continue;
         await rewrite(path);
         const after = await stat(path).catch(gone);
-        if (after?.isDirectory())
-          await this.list(path, after, identityOf(after), Date.now(), {
-            fresh: [],
-            replaced: [],
-            removed: [],
-          });
+        if (after?.isDirectory()) await this.list(path, after, identityOf(after), Date.now(), noChanges());
       }
     } finally {
       this.scanning = false;
