@@ -48,7 +48,7 @@ export function withMemoryHint(message: string, env: NodeJS.ProcessEnv = process
     ? "set by OWNSTATS_MEMORY_LIMIT"
     : `of ${Math.floor(availableMemory() / MiB)} MiB, 768 MiB kept for the rest of the process`;
   return (
-    `${message}\nDuckDB may use ${given || duckdbMemoryLimit(env)} here (${why}). Where more memory is free, ` +
+    `${message}\nDuckDB may use ${duckdbMemoryLimit(env)} here (${why}). Where more memory is free, ` +
     "OWNSTATS_MEMORY_LIMIT=1GiB (say) gives it more; past what is free, the system ends the command instead"
   );
 }
