@@ -1,12 +1,11 @@
 // `ownstats report` on a disk that fills while it writes the site: the file it could not write is named
 // with the disk's refusal, and the pages already there stay as they were.
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ownstats, ownstatsUnder } from "../cli-run.ts";
 import { closeWarehouseFiles } from "../runner/warehouse.ts";
-import { fullAt } from "../test/user-namespace.ts";
+import { canMountTmpfs, fullAt } from "../test/user-namespace.ts";
 import { sampleDataFolder } from "./sample-warehouse.ts";
 
 const folders: string[] = [];
@@ -14,13 +13,10 @@ afterEach(() => {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
-const canMount =
-  process.platform === "linux" && spawnSync("unshare", [...fullAt("/mnt").slice(1), "true"]).status === 0;
-
 describe("ownstats report on a full disk", () => {
   // The marts' exports and the engine land first, then the pages' files: a full file system on the
   // assets' folder alone refuses the first of these.
-  it.skipIf(!canMount)(
+  it.skipIf(!canMountTmpfs)(
     "names the file it could not write and the full disk, and exits 1",
     async () => {
       const data = await sampleDataFolder();
