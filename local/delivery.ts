@@ -9,6 +9,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { FailureLog } from "../functions/collect/failure-log.ts";
 import { wholeNumber, wholeNumberForm } from "../functions/collect/whole-number.ts";
+import { refusedForRoom } from "../runner/refused-write.ts";
 import { arrivalReader, runsByHour } from "./delivery-batch.ts";
 import { writeFileDurably } from "./durable-file.ts";
 import { readRange } from "./file-range.ts";
@@ -141,8 +142,7 @@ export class SpoolDelivery {
 
   /** Removes the spool segments already delivered when `error` is a full disk; whether any went. */
   private async madeRoom(error: unknown): Promise<boolean> {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code !== "ENOSPC" && code !== "EDQUOT") return false;
+    if (!refusedForRoom(error)) return false;
     const { spool } = this.options;
     const delivered = await readCheckpoint(spool.dir).catch(() => undefined);
     if (!delivered) return false;

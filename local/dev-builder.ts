@@ -11,6 +11,7 @@ import {
 } from "../runner/full-refresh-mark.ts";
 import { heldByAnotherProcess } from "../runner/lock.ts";
 import { DEFAULT_LOOKBACK_HOURS } from "../runner/project.ts";
+import { saysNoRoom } from "../runner/refused-write.ts";
 import { BuildWorker } from "./build-worker.ts";
 import { partitionHour } from "./raw-object.ts";
 import { leaveFullRefreshMark } from "./sync-full-refresh.ts";
@@ -50,10 +51,6 @@ export interface BuilderOptions {
   retryMs?: number;
   log?: (line: string) => void;
 }
-
-/** A failure line of a write the disk refused for want of room, in Node's, ownstats' or DuckDB's words. */
-const refusedForRoom = (line: string) =>
-  /\((ENOSPC|EDQUOT)\)|ENOSPC:|EDQUOT:|No space left on device|Disk quota exceeded/.test(line);
 
 export interface BuildOutcome {
   ok: boolean;
@@ -260,7 +257,7 @@ export class IncrementalBuilder {
       // A build that stopped ("failed: …", a full disk) wrote no run_results.json: the one there is older.
       if (!lines.some((line) => line.startsWith("failed: ")))
         this.log(`  details: ${this.options.data}/target/run_results.json`);
-      if (lines.some(refusedForRoom)) this.retryLater("models");
+      if (lines.some(saysNoRoom)) this.retryLater("models");
     }
     if (!outcome.busy) this.sayDefaultSelector(lines);
     for (const listener of this.listeners) listener(outcome);
@@ -317,7 +314,7 @@ export class IncrementalBuilder {
       // A warehouse held by a query is retried shortly: nothing for the user to fix.
       if (busy) return;
       problem = reason;
-      if (refusedForRoom(reason)) this.retryLater("reports");
+      if (saysNoRoom(reason)) this.retryLater("reports");
     }
     for (const listener of this.renderListeners) listener(problem);
   }

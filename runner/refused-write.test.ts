@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { refusal } from "./refused-write.ts";
+import { refusal, refusedForRoom, saysNoRoom } from "./refused-write.ts";
 
 describe("refusal", () => {
   it("takes a Node error's code and path as they are", () => {
@@ -23,5 +23,24 @@ describe("refusal", () => {
     ).toEqual({});
     expect(refusal(new Error("Catalog Error: Table with name x does not exist!"))).toEqual({});
     expect(refusal("not an error")).toEqual({});
+  });
+});
+
+describe("refusedForRoom and saysNoRoom", () => {
+  it("tell a write refused for want of room from another refusal", () => {
+    const nodeError = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    expect(refusedForRoom(nodeError)).toBe(true);
+    expect(
+      refusedForRoom(new Error('IO Error: Could not write file "/d/w.duckdb": Disk quota exceeded')),
+    ).toBe(true);
+    expect(refusedForRoom(Object.assign(new Error("EROFS"), { code: "EROFS" }))).toBe(false);
+    for (const line of [
+      "failed: ENOSPC: no space left on device, write",
+      "failed: cannot write /d/target/manifest.json: its disk is full (ENOSPC); free some space",
+      'Runtime Error: IO Error: Could not write file "/d/w.duckdb": No space left on device',
+      "report: cannot write /d/site/x: the disk quota is used up (EDQUOT); free some space",
+    ])
+      expect(saysNoRoom(line), line).toBe(true);
+    expect(saysNoRoom("failed: cannot write /d/x: its file system is read-only (EROFS)")).toBe(false);
   });
 });

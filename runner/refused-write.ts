@@ -69,6 +69,26 @@ const SYSTEM_WORDS: Record<string, string> = {
   "Operation not permitted": "EPERM",
 };
 
+/** The refusals that room cures: a full disk, a used-up quota. */
+const NO_ROOM = new Set(["ENOSPC", "EDQUOT"]);
+
+/** Whether `error` is a write refused for want of room (a Node error's code, a DuckDB IO error's words). */
+export function refusedForRoom(error: unknown): boolean {
+  return NO_ROOM.has(refusal(error).code ?? "");
+}
+
+/**
+ * Whether a line of output (a build's, in another process) tells of a write refused for want of
+ * room, in Node's words (`ENOSPC: no space left on device`), ownstats' (`its disk is full (ENOSPC)`)
+ * or DuckDB's (`No space left on device`).
+ */
+export function saysNoRoom(line: string): boolean {
+  return (
+    [...NO_ROOM].some((code) => line.includes(`(${code})`) || line.includes(`${code}:`)) ||
+    Object.entries(SYSTEM_WORDS).some(([words, code]) => NO_ROOM.has(code) && line.includes(words))
+  );
+}
+
 /** The code and file of a refused write, from a Node error's fields or a DuckDB IO error's words. */
 export function refusal(error: unknown): { code?: string; path?: string } {
   if (typeof error !== "object" || error === null) return {};
