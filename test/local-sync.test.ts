@@ -118,6 +118,34 @@ describe("sync", () => {
     expect(lines).toEqual([10, 100, 200].map((count) => `synced ${count} objects (raw/${keys[count - 1]})`));
   });
 
+  it("downloads a bucket longer than one listing page (S3 lists 1,000 keys at a time)", async () => {
+    const put = await createBucket(s3rver, "ownstats-pages");
+    // 1,010 hours: 42 days of one object an hour, as a quiet site's Firehose writes them.
+    const keys = Array.from({ length: 1010 }, (_, i) => {
+      const at = new Date(Date.UTC(2026, 1, 1) + i * 3_600_000).toISOString();
+      const [year, month, day, hour] = [at.slice(0, 4), at.slice(5, 7), at.slice(8, 10), at.slice(11, 13)];
+      return `year=${year}/month=${month}/day=${day}/hour=${hour}/ownstats-direct-1-${i}.gz`;
+    });
+    for (let i = 0; i < keys.length; i += 50)
+      await Promise.all(keys.slice(i, i + 50).map((key) => put(key, 10)));
+    const data = tempFolder("sync-pages");
+    const client = clientFor(endpoint);
+    const summary = await syncBucket({
+      bucket: "ownstats-pages",
+      prefix: "raw/",
+      data,
+      client,
+      concurrency: 10,
+    });
+    expect(summary).toMatchObject({ listed: 1010, downloaded: 1010, lastKey: `raw/${keys.at(-1)}` });
+    expect(gzFiles(join(data, "raw"))).toEqual([...keys].sort());
+
+    const later = "year=2026/month=03/day=15/hour=03/ownstats-direct-1-later.gz";
+    await put(later, 10);
+    const again = await syncBucket({ bucket: "ownstats-pages", prefix: "raw/", data, client });
+    expect(again).toMatchObject({ listed: 1, downloaded: 1, lastKey: `raw/${later}` });
+  });
+
   it("keeps the year=/month=/day=/hour= layout when --prefix narrows the download to one day", async () => {
     const data = tempFolder("ownstats-sync-day-");
     const day = "year=2026/month=02/day=09/";
