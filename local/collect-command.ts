@@ -18,6 +18,7 @@ import { deliveryIntervalFromEnv } from "./delivery.ts";
 import { ensureWritable } from "./dev-guard.ts";
 import type { CollectOptions } from "./index.ts";
 import { listeningOn, networkLines } from "./listen-address.ts";
+import { joinPastHoursEvery } from "./raw-compaction.ts";
 import { StartProblem } from "./start-problem.ts";
 
 /** The CLI face: runs until SIGINT or SIGTERM, then shuts down cleanly and resolves 0. */
@@ -78,6 +79,8 @@ export async function collect(options: CollectOptions): Promise<number> {
   console.log(`tracker script: ${served.tracker}`);
   console.log(where);
   for (const line of networkLines(collector, "send events")) console.log(line);
+  // The delivery lands an object every few seconds while events arrive; past hours become one each.
+  const joining = source ? joinPastHoursEvery(options.data, (line) => console.log(line)) : undefined;
   await new Promise<void>((done) => {
     const stop = () => {
       process.off("SIGINT", stop);
@@ -88,6 +91,7 @@ export async function collect(options: CollectOptions): Promise<number> {
     process.on("SIGTERM", stop);
   });
   console.log("stopping: landing what waits…");
+  await joining?.stop();
   try {
     await collector.close();
   } catch (error) {

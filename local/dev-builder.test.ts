@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest";
 import { closeWarehouseFiles, openWarehouse } from "../runner/warehouse.ts";
 import { tempFolder } from "../test/temp-folders.ts";
 import { writeDemo } from "./demo.ts";
-import { packageModels } from "./dev.ts";
 import { type BuilderOptions, IncrementalBuilder } from "./dev-builder.ts";
+import { packageModels } from "./raw-compaction.ts";
 import { writeRawObject } from "./raw-object.ts";
 
 describe("dev builder", () => {

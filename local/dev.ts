@@ -2,10 +2,8 @@
 // delivery, the tracker, the demo site, the live page, the reports, and a build whenever new raw
 // objects land. Demo data is written into an empty data folder so every report has something to show.
 import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Hono } from "hono";
 import { projectZone } from "../reports/zone.ts";
-import { DEFAULT_LOOKBACK_HOURS, loadProjectFiles } from "../runner/project.ts";
 import { type RunningCollector, servedAt, startCollector } from "./collect.ts";
 import { deliveryIntervalFromEnv } from "./delivery.ts";
 import { formatDemoSummary, writeDemo } from "./demo.ts";
@@ -21,12 +19,11 @@ import type { DevOptions } from "./index.ts";
 import { networkLines } from "./listen-address.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { type LiveRoutes, mountLive } from "./live-routes.ts";
-import { PastHourCompaction } from "./raw-compaction.ts";
+import { joinableBefore, PastHourCompaction, packageModels, sourceLookbackHours } from "./raw-compaction.ts";
 import { newestPartitionHour } from "./raw-object.ts";
 import { mountTracker } from "./tracker-route.ts";
 
 /** The package's own model project, wherever the command is run from. */
-export const packageModels = fileURLToPath(new URL("../models/", import.meta.url));
 
 export interface DevServerOptions extends DevOptions {
   /** --vars for every build, as `ownstats build --vars` takes them (the package's models are not the user's to edit). */
@@ -137,7 +134,7 @@ export async function runDev(options: DevServerOptions): Promise<number> {
     log,
     settleMs: 150,
     lookbackHours,
-    afterBuild: () => compaction.run(Math.floor(Date.now() / 3_600_000 - lookbackHours - 1) * 3_600_000),
+    afterBuild: () => compaction.run(joinableBefore(Date.now(), lookbackHours)),
   });
   builder.onBuilt(({ ok, code, lines, busy }) => {
     reportsZone = projectZone(data, packageModels);
@@ -223,12 +220,4 @@ function announceAndBuild(
   log("Ctrl-C stops (everything acknowledged is landed first).");
   log("");
   void builder.buildNow("start");
-}
-
-/** The longest lookback of the project's sources (2 hours when the project does not say). */
-function sourceLookbackHours(models: string): number {
-  const sources = Object.values(loadProjectFiles(models).config.sources);
-  return sources.length > 0
-    ? Math.max(...sources.map((source) => source.lookback_hours))
-    : DEFAULT_LOOKBACK_HOURS;
 }

@@ -1,12 +1,14 @@
 // Joins the small objects the local delivery lands into one per hour folder, once the hour is past.
-// `dev` lands an object about every second while events arrive: tens of thousands a day, each taking
-// a file system block and an inode of its own, and each a file that a full refresh opens. Firehose
-// buffers minutes; this brings an hour of the local delivery to one object.
+// `dev` lands an object about every second while events arrive and `collect` one every 5 seconds:
+// thousands a day, each taking a file system block and an inode of its own, and each a file that a
+// full refresh opens. Firehose buffers minutes; this brings an hour of the local delivery to one object.
 import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import { chunk } from "../functions/collect/sink.ts";
+import { DEFAULT_LOOKBACK_HOURS, loadProjectFiles } from "../runner/project.ts";
 import { syncDirectory } from "./durable-file.ts";
 import { hourFolder, partitionHour, rawPartition, writeRawNdjson } from "./raw-object.ts";
 
@@ -75,6 +77,25 @@ function arrivalOf(name: string): Date {
 }
 
 const HOUR = 3_600_000;
+
+/** The models `dev` builds, whose sources' lookback says which hours an incremental build reads. */
+export const packageModels = fileURLToPath(new URL("../models/", import.meta.url));
+
+/** The longest lookback of the project's sources (2 hours when the project does not say). */
+export function sourceLookbackHours(models: string): number {
+  const sources = Object.values(loadProjectFiles(models).config.sources);
+  return sources.length > 0
+    ? Math.max(...sources.map((source) => source.lookback_hours))
+    : DEFAULT_LOOKBACK_HOURS;
+}
+
+/**
+ * The start of the first hour whose objects are not joined yet at `now`: an incremental build reads
+ * the hours of its lookback (and the one it is in), which must keep the objects it has loaded.
+ */
+export function joinableBefore(now: number, lookbackHours: number): number {
+  return Math.floor(now / HOUR - lookbackHours - 1) * HOUR;
+}
 
 /** Runs a rewrite of folders that the dev server's watcher must not report (RawWatcher.rewriteUnreported). */
 export type UnreportedRewrite = (
@@ -149,3 +170,36 @@ async function hourFolders(data: string, from: number): Promise<{ path: string; 
 }
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/**
+ * `collect`'s joining of past hours: it runs no builds to run it between, so a timer runs it, every
+ * minute by default. `stop()` waits for a run under way.
+ */
+export function joinPastHoursEvery(
+  data: string,
+  log: (line: string) => void,
+  everyMs = 60_000,
+): { stop(): Promise<void> } {
+  const lookbackHours = sourceLookbackHours(packageModels);
+  const compaction = new PastHourCompaction(
+    data,
+    async (folders, rewrite) => {
+      for (const folder of folders) await rewrite(folder);
+    },
+    log,
+  );
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = running
+      .then(() => compaction.run(joinableBefore(Date.now(), lookbackHours)))
+      .catch((error: unknown) => log(`raw: joining past hours failed: ${(error as Error).message}`));
+  };
+  tick();
+  const timer = setInterval(tick, everyMs);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { collectInto } from "../cli-run.ts";
 import type { WireEventInput } from "../functions/collect/event.ts";
+import { rawPartition, writeRawObject } from "../local/raw-object.ts";
 import { pageView, readRaw, waitFor } from "./collect-helpers.ts";
 
 const bin = fileURLToPath(new URL("../bin/ownstats.js", import.meta.url));
@@ -117,6 +118,32 @@ describe("ownstats collect end to end", () => {
     });
     for (const id of acknowledged) expect(ids.has(id)).toBe(true);
     expect(await readdir(oldHour)).toEqual([]);
+  });
+
+  it("joins the objects it landed in an hour once incremental builds no longer read that hour, and leaves recent hours", async () => {
+    const HOUR = 3_600_000;
+    const thisHour = Math.floor(Date.now() / HOUR) * HOUR;
+    // Four hours back is past the models' two-hour lookback and the hour after it; two is not.
+    const past = new Date(thisHour - 4 * HOUR);
+    const recent = new Date(thisHour - 2 * HOUR);
+    for (const [hour, ids] of [
+      [past, ["p1", "p2", "p3"]],
+      [recent, ["r1", "r2"]],
+    ] as const)
+      for (const [i, id] of ids.entries())
+        await writeRawObject(data, [JSON.stringify({ event_id: id })], new Date(hour.getTime() + i * 5000));
+    const objectsIn = async (hour: Date) =>
+      (await readdir(join(data, rawPartition(hour)))).filter((name) => name.endsWith(".gz"));
+
+    const { child } = await startCollect();
+    await waitFor("the past hour joined", async () =>
+      (await objectsIn(past)).length === 1 ? true : undefined,
+    );
+    expect(await objectsIn(recent)).toHaveLength(2);
+    const ids = (await readRaw(data)).map((r) => r.event_id).sort();
+    expect(ids).toEqual(["p1", "p2", "p3", "r1", "r2"]);
+    child.kill("SIGTERM");
+    expect(await new Promise((resolve) => child.on("exit", resolve))).toBe(0);
   });
 
   it("names a folder that stands where the spool keeps a file, and exits 2 before it listens", async () => {
