@@ -1,11 +1,37 @@
 import { describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
 import { compileProject } from "./compile.ts";
 import { tempProject } from "./testkit.ts";
 import { varsErrors } from "./vars.ts";
+import { parseDbtYaml } from "./yaml-booleans.ts";
+
+/** --vars as the command line reads it. */
+const varsMapping = (text: string) => parseDbtYaml(text, parseDocument) as Record<string, unknown>;
 
 const zoneProject = (timezone: string) => `name: demo\nvars:\n  timezone: ${timezone}\n`;
 
 describe("--vars", () => {
+  it("says how to write a variable whose colon has no space after it, which YAML reads as part of its name", () => {
+    const declared = { anomaly_z: 3.5, timezone: "UTC" };
+    expect(varsErrors(declared, varsMapping("{anomaly_z:2}"))).toEqual([
+      {
+        file: "--vars",
+        message:
+          'unknown variable "anomaly_z:2": YAML takes a colon for part of the name unless a space follows it; write {anomaly_z: 2}',
+      },
+    ]);
+    expect(varsErrors(declared, varsMapping("{timezone:Europe/Berlin}"))[0]?.message).toContain(
+      "write {timezone: Europe/Berlin}",
+    );
+    // As written, with the space or as JSON, it is the variable.
+    expect(varsErrors(declared, varsMapping("{anomaly_z: 2}"))).toEqual([]);
+    expect(varsErrors(declared, varsMapping('{"anomaly_z":2}'))).toEqual([]);
+    // A name no variable has is still listed against the declared ones.
+    expect(varsErrors(declared, varsMapping("{anomaly:2}"))[0]?.message).toBe(
+      'unknown variable "anomaly:2" (project.yml vars: anomaly_z, timezone); a new variable is declared in project.yml with its default',
+    );
+  });
+
   it("refuses a value of another shape than its default: a text for a list, a list for a number", () => {
     const p = tempProject({ "a.sql": "select list_contains({{var \"conversion_events\"}}, 'x') as c" });
     expect(compileProject(p.models, { vars: { conversion_events: "cta_click" } }).errors).toEqual([

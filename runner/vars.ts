@@ -11,6 +11,17 @@ const kindOf = (value: unknown): Kind =>
       : "a single value";
 
 /**
+ * YAML reads `{anomaly_z:2}` as one key, "anomaly_z:2", with no value: a colon ends a key only with a
+ * space after it (or after a quoted key, as in JSON). Such a key is named with the way to write it.
+ */
+function unknownVariable(key: string, names: string[]): string {
+  const [name, ...rest] = key.split(":");
+  if (name !== undefined && rest.length > 0 && names.includes(name.trim()))
+    return `unknown variable "${key}": YAML takes a colon for part of the name unless a space follows it; write {${name.trim()}: ${rest.join(":")}}`;
+  return `unknown variable "${key}" (project.yml vars: ${names.join(", ") || "none"}); a new variable is declared in project.yml with its default`;
+}
+
+/**
  * Unlike dbt, which takes any key, vars are declared with their defaults: a key that none declares
  * (anomaly_zz) would be read by nothing, and the run would go on with the default. A value of
  * another shape than its default (`conversion_events: cta_click` for a list) would reach the SQL as
@@ -24,10 +35,7 @@ export function varsErrors(
   const errors: ProjectError[] = [];
   for (const [key, value] of Object.entries(given)) {
     if (!Object.hasOwn(declared, key)) {
-      errors.push({
-        file: "--vars",
-        message: `unknown variable "${key}" (project.yml vars: ${names.join(", ") || "none"}); a new variable is declared in project.yml with its default`,
-      });
+      errors.push({ file: "--vars", message: unknownVariable(key, names) });
       continue;
     }
     const fallback = declared[key];
