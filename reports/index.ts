@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { defaultModelsFolder } from "../runner/default-models.ts";
+import { heldByAnotherProcess } from "../runner/lock.ts";
 import { refusedWriteOf } from "../runner/refused-write.ts";
 import { takeTurnsPerFolder } from "../runner/turns.ts";
 import { noWarehouseReason, openWarehouse, type Row, type Warehouse } from "../runner/warehouse.ts";
@@ -77,7 +78,12 @@ export async function renderSite(opts: SiteOptions & { optional?: boolean }): Pr
     );
     return 0;
   } catch (error) {
-    console.error(`report: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    // As `ownstats build` says it, DuckDB's words kept.
+    const held = heldByAnotherProcess(message)
+      ? "another process has the warehouse open (a running `ownstats dev` renders the reports itself: stop it, or wait for the other command). "
+      : "";
+    console.error(`report: ${held}${message}`);
     return 1;
   }
 }
