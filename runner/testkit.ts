@@ -181,3 +181,27 @@ export const renderModelText = (text: string, vars: Record<string, unknown> = {}
     relationOf: (m) => `main."${m}"`,
     knownSources: new Set(["events"]),
   });
+
+/**
+ * Opens the warehouse of `data` in another process, as a running build or `ownstats dev` holds it,
+ * until `release()`.
+ */
+export async function holdWarehouse(data: string): Promise<{ release(): void }> {
+  const warehouseModule = new URL("./warehouse.ts", import.meta.url).href;
+  const holder = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "--input-type=module",
+      "-e",
+      `const { openWarehouse } = await import(${JSON.stringify(warehouseModule)});
+       await openWarehouse(${JSON.stringify(data)});
+       console.log("held");
+       process.stdin.on("end", () => process.exit(0)).resume();`,
+    ],
+    { stdio: ["pipe", "pipe", "inherit"] },
+  );
+  await new Promise<void>((held) => holder.stdout.once("data", () => held()));
+  return { release: () => holder.kill() };
+}

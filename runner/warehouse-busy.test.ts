@@ -1,32 +1,15 @@
 // `ownstats run` while another process (the dev server, a long query) has the warehouse open.
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { heldByAnotherProcess } from "./lock.ts";
-import { run, tempProject } from "./testkit.ts";
-
-const warehouseModule = new URL("./warehouse.ts", import.meta.url).href;
+import { holdWarehouse, run, tempProject } from "./testkit.ts";
 
 describe("a warehouse another process holds", () => {
   it("stops the run with a line that says so, keeping DuckDB's words the dev server looks for", async () => {
     const p = tempProject({ "m.sql": "select 1 as id" });
-    const holder = spawn(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "--input-type=module",
-        "-e",
-        `const { openWarehouse } = await import(${JSON.stringify(warehouseModule)});
-         await openWarehouse(${JSON.stringify(p.data)});
-         console.log("held");
-         process.stdin.on("end", () => process.exit(0)).resume();`,
-      ],
-      { stdio: ["pipe", "pipe", "inherit"] },
-    );
+    const holder = await holdWarehouse(p.data);
     try {
-      await new Promise<void>((held) => holder.stdout.on("data", () => held()));
       const { code, output } = await run("run", p);
       expect(code).toBe(1);
       expect(output).toContain(
@@ -36,7 +19,7 @@ describe("a warehouse another process holds", () => {
       // The holder may be a build writing target/ itself: a refused one leaves it alone.
       expect(existsSync(join(p.data, "target"))).toBe(false);
     } finally {
-      holder.kill();
+      holder.release();
     }
   }, 30_000);
 });

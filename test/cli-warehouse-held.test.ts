@@ -1,38 +1,23 @@
 // `ownstats build` and `ownstats report` while another process (a build started by cron, the dev
 // server, a long query) has the warehouse open.
-import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ownstats } from "../cli-run.ts";
 import { writeDemo } from "../local/demo.ts";
+import { holdWarehouse } from "../runner/testkit.ts";
 import { tempFolder } from "./temp-folders.ts";
 
-const warehouseModule = new URL("../runner/warehouse.ts", import.meta.url).href;
 const lockedBy = /Conflicting lock is held in/;
 let data: string;
-let holder: ChildProcess;
+let holder: { release(): void } | undefined;
 
 beforeAll(async () => {
   data = tempFolder("ownstats-held-");
   await writeDemo({ data, visitors: 20, days: 2, seed: 5, now: "2026-03-01T00:00:00Z" });
-  holder = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "--input-type=module",
-      "-e",
-      `const { openWarehouse } = await import(${JSON.stringify(warehouseModule)});
-       await openWarehouse(${JSON.stringify(data)});
-       console.log("held");
-       process.stdin.on("end", () => process.exit(0)).resume();`,
-    ],
-    { stdio: ["pipe", "pipe", "inherit"] },
-  );
-  await new Promise<void>((held) => holder.stdout?.once("data", () => held()));
+  holder = await holdWarehouse(data);
 });
 
 afterAll(() => {
-  holder?.kill();
+  holder?.release();
 });
 
 describe("a warehouse another process holds", () => {
