@@ -111,6 +111,34 @@ describe("the stored record", () => {
       props: { k: "x\ufffd" },
     });
   });
+  it("drops the directional controls that would reorder the text after a field wherever it is shown", async () => {
+    const app = createApp({ sink: collector.spool, now });
+    // A variant named with a right-to-left override would reverse the rest of the verdict naming it.
+    const override = "\u202E";
+    const res = await post(app, {
+      events: [
+        event({
+          event_type: "experiment_exposure",
+          experiment: `cta${override}copy`,
+          variant: `${override}b`,
+          page_path: `/pricing${override}`,
+        }),
+        event({
+          page_title: "\u2067שלום\u2069 \u202Aworld\u202C \u202Bx\u202D\u2066\u2068",
+          utm_campaign: `spring${override}`,
+          props: { [`k${override}`]: `v${override}` },
+        }),
+        // The marks, which reorder nothing beyond themselves, stay.
+        event({ event_type: "cta_click", element: "\u200Fbook\u200E" }),
+      ],
+    });
+    expect(res.json).toEqual({ accepted: 3, rejected: [] });
+    const [exposure, view, click] = await collector.stored();
+    expect(exposure).toMatchObject({ experiment: "ctacopy", variant: "b", page_path: "/pricing" });
+    expect(view).toMatchObject({ page_title: "שלום world x", utm_campaign: "spring", props: { k: "v" } });
+    expect(click?.element).toBe("\u200Fbook\u200E");
+    expect((await collector.lines()).join("\n")).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+  });
   it("never stores the IP, the user agent or a cookie", async () => {
     const app = createApp({ now, sink: collector.spool });
     await post(app, event({ ip: "203.0.113.9" }), {

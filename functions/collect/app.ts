@@ -18,7 +18,7 @@ import {
 import { FailureLog } from "./failure-log.ts";
 import { parseBody } from "./parse-body.ts";
 import { readBody } from "./read-body.ts";
-import { redactPersonal, sanitizePath, sanitizeReferrer } from "./sanitize.ts";
+import { redactPersonal, sanitizePath, sanitizeReferrer, withoutDirectionalControls } from "./sanitize.ts";
 import type { Sink } from "./sink.ts";
 import { toUtcIso } from "./utc-time.ts";
 
@@ -147,15 +147,18 @@ type RequestFields = Omit<StoredEvent, keyof WireEvent | "country" | "schema_ver
  * field is trusted to be free of one: a false match costs a "[redacted]" label, a miss a stored address.
  */
 const text = (value: string | undefined) =>
-  value === undefined ? undefined : redactPersonal(wellFormed(value));
+  value === undefined ? undefined : redactPersonal(displayable(value));
+
+/** Well-formed (lone surrogates → U+FFFD), and without the controls that reorder what follows it. */
+const displayable = (value: string) => withoutDirectionalControls(wellFormed(value));
 
 function wellFormedProps(props: WireEvent["props"]): WireEvent["props"] {
   if (props === undefined) return undefined;
   const out: NonNullable<WireEvent["props"]> = {};
   // A key can carry an address as well as a value can (track("vote", { [email]: true })).
   for (const [key, value] of Object.entries(props))
-    out[redactPersonal(wellFormed(key))] =
-      typeof value === "string" ? redactPersonal(wellFormed(value)) : value;
+    out[redactPersonal(displayable(key))] =
+      typeof value === "string" ? redactPersonal(displayable(value)) : value;
   return out;
 }
 
@@ -195,7 +198,7 @@ function toStored(event: WireEvent, server: RequestFields): StoredEvent {
     session_id: event.session_id,
     visitor_id: event.visitor_id,
     event_ts: toUtcIso(event.event_ts),
-    page_path: sanitizePath(wellFormed(event.page_path)),
+    page_path: sanitizePath(displayable(event.page_path)),
     page_title: text(event.page_title),
     referrer,
     utm_source: text(event.utm_source),

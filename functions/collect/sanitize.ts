@@ -101,6 +101,16 @@ function readable(text: string): string {
   return decoded.normalize("NFKC");
 }
 
+// Explicit directional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): invisible,
+// they reorder the text after them wherever it is shown, so a variant named with an override would
+// reverse the rest of the reports' verdict sentence that names it ("Trojan Source"). A page's title or
+// a visitor's text reads the same without them; the marks U+200E and U+200F, which reorder nothing
+// beyond themselves, stay.
+const DIRECTIONAL_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/** Text a client sent with its directional controls removed. */
+export const withoutDirectionalControls = (text: string): string => text.replace(DIRECTIONAL_CONTROLS, "");
+
 // Every way an "@" reaches the collector: plain, full-width or small (NFKC reads ＠ and ﹫ as @), or
 // behind a percent escape, once or more (%40, %2540, and %EF%BC%A0 for ＠ as a browser writes it
 // into a link). Text with none of them holds no email, whatever else it holds.
