@@ -42,7 +42,15 @@ export type CsvValue = string | number | null;
 export interface Table {
   caption: string;
   columns: TableColumn[];
-  rows: { text: string; value: CsvValue; numeric: boolean; time: boolean; href: string | null }[][];
+  rows: {
+    text: string;
+    value: CsvValue;
+    numeric: boolean;
+    time: boolean;
+    /** Text with a run of LONG_TOKEN characters or more without a break, which may break anywhere. */
+    long: boolean;
+    href: string | null;
+  }[][];
   empty: string;
   /** The table's CSV download, set when the page is rendered (see csv.ts). */
   csv: { href: string; label: string } | null;
@@ -93,6 +101,13 @@ function csvValue(text: string, numeric: boolean): CsvValue {
  * (dates and times, never broken across lines). A column given as `{ label, csv }` has another name
  * in the CSV file, such as the unit of the figures the page writes out ("1m 05s" is 65 there).
  */
+/**
+ * A path or name this long without a space (a visitor can send a segment of hundreds of characters)
+ * would widen its column past the screen and push every figure beside it out of view: such a cell
+ * breaks it where it must. Shorter ones keep whole, and a narrow screen scrolls the table instead.
+ */
+const LONG_TOKEN = /\S{40}/;
+
 export function table(
   caption: string,
   columns: (string | { label: string; csv: string })[],
@@ -113,13 +128,15 @@ export function table(
         const text = typeof cell === "string" ? cell : cell.text;
         const numeric = cols[i]?.numeric ?? false;
         const href = typeof cell === "object" && "href" in cell ? cell.href : null;
+        const time = cols[i]?.time ?? false;
         return {
           text,
           // A link's text is for reading ("daily.parquet"); a spreadsheet needs where it leads.
           value: typeof cell === "object" && "value" in cell ? cell.value : (href ?? csvValue(text, numeric)),
           href,
           numeric,
-          time: cols[i]?.time ?? false,
+          time,
+          long: !numeric && !time && LONG_TOKEN.test(text),
         };
       }),
     ),

@@ -177,6 +177,44 @@ describe.runIf(executable)("reports in Chromium", () => {
     }
   });
 
+  it("keeps the figures beside a path of hundreds of characters in view, and leaves shorter paths whole", async () => {
+    // A visitor can send any path: one segment of 300 characters has nowhere to wrap.
+    const long = `/blog/${"a".repeat(300)}`;
+    const data = await sampleDataFolder(
+      `UPDATE int_daily_pages SET page_path = '${long}' WHERE page_path = '/pricing'`,
+    );
+    try {
+      await buildSite({ data, days: 28 });
+      const browser = await launchChromium(executable as string);
+      try {
+        for (const width of [1100, 390]) {
+          const page = await browser.newPage({ viewport: { width, height: 900 } });
+          await page.goto(pathToFileURL(join(data, "site", "index.html")).href);
+          const topPages = await page.evaluate((path) => {
+            const cell = [...document.querySelectorAll("td")].find((td) => td.textContent === path);
+            const wrap = cell?.closest(".table-wrap");
+            const short = [...(wrap?.querySelectorAll("td:first-child") ?? [])].find(
+              (td) => td.textContent === "/",
+            );
+            return {
+              scrolls: wrap ? wrap.scrollWidth - wrap.clientWidth : -1,
+              shortLines: short ? Math.round(short.getBoundingClientRect().height) : -1,
+              cellLines: cell ? Math.round(cell.getBoundingClientRect().height) : -1,
+            };
+          }, long);
+          expect(topPages.scrolls, `the top pages table at ${width} px`).toBe(0);
+          // The long path wraps onto more lines than a short one takes.
+          expect(topPages.cellLines).toBeGreaterThan(topPages.shortLines);
+          await page.close();
+        }
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
+
   it("draws the lineage with no box over another and every model's name inside its box", async () => {
     await withPageOnDisk(async (page) => {
       await page.goto(pathToFileURL(join(site, "models.html")).href);
