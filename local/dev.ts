@@ -23,8 +23,6 @@ import { joinableBefore, PastHourCompaction, packageModels, sourceLookbackHours 
 import { newestPartitionHour } from "./raw-object.ts";
 import { mountTracker } from "./tracker-route.ts";
 
-/** The package's own model project, wherever the command is run from. */
-
 export interface DevServerOptions extends DevOptions {
   /** --vars for every build, as `ownstats build --vars` takes them (the package's models are not the user's to edit). */
   vars?: Record<string, unknown>;

@@ -78,7 +78,10 @@ function arrivalOf(name: string): Date {
 
 const HOUR = 3_600_000;
 
-/** The models `dev` builds, whose sources' lookback says which hours an incremental build reads. */
+/**
+ * The package's own model project, wherever the command is run from: the models `dev` builds, whose
+ * sources' lookback says which hours an incremental build reads.
+ */
 export const packageModels = fileURLToPath(new URL("../models/", import.meta.url));
 
 /** The longest lookback of the project's sources (2 hours when the project does not say). */
