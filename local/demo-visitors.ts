@@ -37,6 +37,8 @@ export interface PlannedSession {
 
 export interface Plan {
   sessions: PlannedSession[];
+  /** How many visitors have a session in the period. */
+  visitors: number;
   spike: { start: number; end: number };
 }
 
@@ -57,6 +59,7 @@ export function planVisits(random: Random, visitorCount: number, days: number, n
   const botCount = Math.round(visitorCount * BOT_SHARE);
 
   const sessions: PlannedSession[] = [];
+  let visitors = 0;
   for (let i = 0; i < visitorCount; i++) {
     const isBot = i >= visitorCount - botCount;
     const inSpike = !isBot && i < spikeCount;
@@ -80,6 +83,7 @@ export function planVisits(random: Random, visitorCount: number, days: number, n
       if (start >= now) start -= DAY;
     }
     visitor.id = random.uuid(start);
+    const planned = sessions.length;
     const returnChance = isBot ? 0.85 : inSpike ? 0.25 : 0.5;
     const meanGapDays = isBot ? 2 : 6;
     for (let visit = 0; visit < 20; visit++) {
@@ -92,9 +96,10 @@ export function planVisits(random: Random, visitorCount: number, days: number, n
       if (!random.chance(returnChance)) break;
       start += (0.05 + random.exponential(meanGapDays)) * DAY;
     }
+    if (sessions.length > planned) visitors++;
   }
   sessions.sort((a, b) => a.start - b.start);
-  return { sessions, spike: { start: spikeStart, end: spikeStart + 3 * HOUR } };
+  return { sessions, visitors, spike: { start: spikeStart, end: spikeStart + 3 * HOUR } };
 }
 
 /** The day of a first visit: traffic grows by about half over the period and dips at weekends. */

@@ -1,6 +1,7 @@
 // `ownstats demo`: realistic synthetic raw events, written into raw/ in the delivery's layout.
 // Deterministic: the same seed and the same anchor hour give the same events in the same partitions.
 import { rm } from "node:fs/promises";
+import { chunk } from "../functions/collect/sink.ts";
 import { Random } from "./demo-random.ts";
 import { writeSession } from "./demo-sessions.ts";
 import { openDemoStaging, publishDemoStaging } from "./demo-staging.ts";
@@ -10,8 +11,25 @@ import { writeRawObject } from "./raw-object.ts";
 const HOUR = 3_600_000;
 /** gzip runs on libuv's thread pool; this many objects compress while the next hours are generated. */
 const MAX_IN_FLIGHT = 4;
+/**
+ * The most NDJSON one object holds. A busy hour of a large demo (the launch spike of a million
+ * visitors is about 150 MB) goes out in several objects, as Firehose writes a busy hour in several,
+ * so that a small machine never holds the whole hour in memory, let alone twice.
+ */
+const MAX_OBJECT_CHARS = 32 * 1024 * 1024;
 /** How far ahead of this machine's clock OWNSTATS_DEMO_NOW may be. */
 const FUTURE_SLACK_MS = HOUR;
+
+/** An event's arrival time and its NDJSON line. */
+type Entry = [number, string];
+/** The events of an hour not written yet, and whether the hour has an object already. */
+interface Bucket {
+  entries: Entry[];
+  chars: number;
+  /** At this many characters the bucket writes what it can (its events that arrived before now). */
+  flushAt: number;
+  written: boolean;
+}
 
 export interface DemoSettings {
   data: string;
@@ -22,6 +40,8 @@ export interface DemoSettings {
   now?: Date | string;
   /** Stops the writing; the objects already written are removed again (see {@link DemoStopped}). */
   signal?: AbortSignal;
+  /** The most NDJSON characters an object holds; a busy hour is written in several. @default MAX_OBJECT_CHARS */
+  maxObjectChars?: number;
 }
 
 /** The demo was stopped (or failed) part-way and removed the objects it had written. */
@@ -84,10 +104,12 @@ export async function writeDemo(settings: DemoSettings): Promise<DemoSummary> {
   const now = demoAnchor(settings.now);
   const random = new Random(settings.seed);
   const plan = planVisits(random, settings.visitors, settings.days, now);
+  const sessionCount = plan.sessions.length;
 
   // Hour partitions fill as sessions are written in start order. A session never emits before its
-  // start, so every hour that ends before the next session's start is complete and can be written.
-  const buckets = new Map<number, [number, string][]>();
+  // start, so every hour that ends before the next session's start is complete and can be written,
+  // and so are the events of the hour still filling that arrived before that start.
+  const buckets = new Map<number, Bucket>();
   const inFlight = new Set<Promise<unknown>>();
   let events = 0;
   let botEvents = 0;
@@ -99,15 +121,12 @@ export async function writeDemo(settings: DemoSettings): Promise<DemoSummary> {
   // them into raw/ (see demo-staging.ts).
   let written = 0;
   const staging = await openDemoStaging(settings.data);
+  const maxObjectChars = settings.maxObjectChars ?? MAX_OBJECT_CHARS;
 
-  const writeHour = async (hour: number): Promise<void> => {
-    const bucket = buckets.get(hour) ?? [];
-    buckets.delete(hour);
-    bucket.sort((a, b) => a[0] - b[0]);
-    const lines = bucket.map(([, line]) => line);
+  const writeObject = async (lines: string[], arrival: Date): Promise<void> => {
     for (const line of lines) bytes += line.length + 1;
     objects++;
-    const write: Promise<unknown> = writeRawObject(staging, lines, new Date(hour))
+    const write: Promise<unknown> = writeRawObject(staging, lines, arrival)
       .then(() => written++)
       .catch((error: unknown) => {
         failure ??= error;
@@ -117,13 +136,47 @@ export async function writeDemo(settings: DemoSettings): Promise<DemoSummary> {
     if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
     if (failure) throw failure;
   };
+  /**
+   * Writes the bucket's events that arrived before `time` (all of them for Infinity), in arrival
+   * order, in objects of at most maxObjectChars; the hour's first object is named after the hour,
+   * a later one after its first event's arrival.
+   */
+  const writeBucket = async (hour: number, bucket: Bucket, time: number): Promise<void> => {
+    bucket.entries.sort((a, b) => a[0] - b[0]);
+    let end = bucket.entries.length;
+    while (end > 0 && (bucket.entries[end - 1] as Entry)[0] >= time) end--;
+    const ready = bucket.entries.slice(0, end);
+    bucket.entries = bucket.entries.slice(end);
+    bucket.chars = bucket.entries.reduce((sum, [, line]) => sum + line.length + 1, 0);
+    // What stays arrived later than `time`: tried again once an object's worth more has come.
+    bucket.flushAt = bucket.chars + maxObjectChars;
+    const parts = chunk(ready, ([, line]) => line.length + 1, Number.POSITIVE_INFINITY, maxObjectChars);
+    for (const part of parts) {
+      await writeObject(
+        part.map(([, line]) => line),
+        new Date(bucket.written ? (part[0] as Entry)[0] : hour),
+      );
+      bucket.written = true;
+    }
+  };
   const flushBefore = async (time: number): Promise<void> => {
     const done = [...buckets.keys()].filter((hour) => hour + HOUR <= time).sort((a, b) => a - b);
-    for (const hour of done) await writeHour(hour);
+    for (const hour of done) {
+      const bucket = buckets.get(hour) as Bucket;
+      buckets.delete(hour);
+      await writeBucket(hour, bucket, Number.POSITIVE_INFINITY);
+    }
+    // A busy hour still filling (a large demo's launch spike) gives up what it holds so far, rather
+    // than holding the whole hour in memory until it ends.
+    for (const [hour, bucket] of buckets)
+      if (bucket.chars > bucket.flushAt) await writeBucket(hour, bucket, time);
   };
 
   try {
-    for (const session of plan.sessions) {
+    // Taken from the plan one by one, so that a written session can be collected: a million visitors'
+    // plan would otherwise be held whole until the last hour is written.
+    const pending = plan.sessions.reverse();
+    for (let session = pending.pop(); session; session = pending.pop()) {
       if (settings.signal?.aborted) throw new DemoStopped(0);
       await flushBefore(session.start);
       writeSession(random, session, (arrival, line) => {
@@ -131,8 +184,10 @@ export async function writeDemo(settings: DemoSettings): Promise<DemoSummary> {
         if (arrival >= now) return;
         const hour = arrival - (arrival % HOUR);
         let bucket = buckets.get(hour);
-        if (!bucket) buckets.set(hour, (bucket = []));
-        bucket.push([arrival, line]);
+        if (!bucket)
+          buckets.set(hour, (bucket = { entries: [], chars: 0, flushAt: maxObjectChars, written: false }));
+        bucket.entries.push([arrival, line]);
+        bucket.chars += line.length + 1;
         events++;
         if (session.visitor.isBot) botEvents++;
       });
@@ -149,8 +204,8 @@ export async function writeDemo(settings: DemoSettings): Promise<DemoSummary> {
 
   return {
     events,
-    sessions: plan.sessions.length,
-    visitors: new Set(plan.sessions.map((s) => s.visitor.id)).size,
+    sessions: sessionCount,
+    visitors: plan.visitors,
     objects,
     bytes,
     botEvents,

@@ -42,6 +42,36 @@ describe("demo determinism", () => {
     expect(contentByPartition(c)).not.toEqual(first);
   });
 
+  it("writes an hour of more than maxObjectChars in several objects, each in arrival order, every event once", async () => {
+    // As a launch spike of a million visitors (150 MB in one hour) is written in objects of 32 MiB.
+    const [whole, split] = [tempData(), tempData()];
+    const one = await writeDemo({ data: whole, visitors: 300, days: 14, seed: 7, now });
+    const several = await writeDemo({
+      data: split,
+      visitors: 300,
+      days: 14,
+      seed: 7,
+      now,
+      maxObjectChars: 5000,
+    });
+    expect(several.objects).toBeGreaterThan(one.objects + 20);
+    expect(several).toMatchObject({ events: one.events, bytes: one.bytes });
+    const lines = (data: string) => {
+      const out = new Map<string, string[]>();
+      for (const [partition, text] of contentByPartition(data))
+        out.set(partition, text.split("\n").filter(Boolean).sort());
+      return out;
+    };
+    expect(lines(split)).toEqual(lines(whole));
+    for (const file of filesUnder(join(split, "raw"))) {
+      const records = gunzipSync(readFileSync(file)).toString("utf8").split("\n").filter(Boolean);
+      const text = records.reduce((sum, line) => sum + line.length + 1, 0);
+      expect(records.length === 1 || text <= 5000, `${file} holds ${text} characters`).toBe(true);
+      const arrivals = records.map((line) => JSON.parse(line).ingest_ts as string);
+      expect(arrivals).toEqual([...arrivals].sort());
+    }
+  });
+
   it("takes the anchor from OWNSTATS_DEMO_NOW and ends the data before it", async () => {
     const data = tempData();
     process.env.OWNSTATS_DEMO_NOW = "2025-07-01T12:34:56Z";
