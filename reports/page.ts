@@ -97,17 +97,17 @@ function csvValue(text: string, numeric: boolean): CsvValue {
 }
 
 /**
- * A table whose columns are text unless named with a trailing "#" (numbers, right-aligned) or "@"
- * (dates and times, never broken across lines). A column given as `{ label, csv }` has another name
- * in the CSV file, such as the unit of the figures the page writes out ("1m 05s" is 65 there).
- */
-/**
  * A path or name this long without a space (a visitor can send a segment of hundreds of characters)
  * would widen its column past the screen and push every figure beside it out of view: such a cell
  * breaks it where it must. Shorter ones keep whole, and a narrow screen scrolls the table instead.
  */
 const LONG_TOKEN = /\S{40}/;
 
+/**
+ * A table whose columns are text unless named with a trailing "#" (numbers, right-aligned) or "@"
+ * (dates and times, never broken across lines). A column given as `{ label, csv }` has another name
+ * in the CSV file, such as the unit of the figures the page writes out ("1m 05s" is 65 there).
+ */
 export function table(
   caption: string,
   columns: (string | { label: string; csv: string })[],
