@@ -18,7 +18,6 @@ import { deliveryIntervalFromEnv } from "./delivery.ts";
 import { ensureWritable } from "./dev-guard.ts";
 import type { CollectOptions } from "./index.ts";
 import { listeningOn, networkLines } from "./listen-address.ts";
-import { joinPastHoursEvery } from "./raw-compaction.ts";
 import { StartProblem } from "./start-problem.ts";
 
 /** The CLI face: runs until SIGINT or SIGTERM, then shuts down cleanly and resolves 0. */
@@ -79,9 +78,7 @@ export async function collect(options: CollectOptions): Promise<number> {
   console.log(`tracker script: ${served.tracker}`);
   console.log(where);
   for (const line of networkLines(collector, "send events")) console.log(line);
-  // The delivery lands an object every few seconds while events arrive; past hours become one each.
-  const joining = source ? joinPastHoursEvery(options.data, (line) => console.log(line)) : undefined;
-  await new Promise<void>((done) => {
+  const stopped = new Promise<void>((done) => {
     const stop = () => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
@@ -90,6 +87,12 @@ export async function collect(options: CollectOptions): Promise<number> {
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+  // The delivery lands an object every few seconds while events arrive; past hours become one each.
+  // Loaded once the collector listens: reading the models' lookback is no part of its start.
+  const joining = source
+    ? (await import("./raw-compaction.ts")).joinPastHoursEvery(options.data, (line) => console.log(line))
+    : undefined;
+  await stopped;
   console.log("stopping: landing what waits…");
   await joining?.stop();
   try {
